@@ -1,0 +1,113 @@
+/* capture: libpcap input and frame numbering (see capture.h). */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/*
+ * libpcap's messages sometimes start with the file name we would print
+ * anyway ("x.pcap: No such file or directory"); strip it so the line reads
+ * "rstdiag: x.pcap: No such file or directory".
+ */
+static const char *without_path(const char *msg, const char *path)
+{
+	size_t n = strlen(path);
+	if (strncmp(msg, path, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+		return msg + n + 2;
+	return msg;
+}
+
+static pcap_t *open_file(const char *path, char *errbuf)
+{
+	/* libpcap opens a directory happily and fails later with an odd message. */
+	struct stat st;
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(EISDIR));
+		return NULL;
+	}
+	return pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+}
+
+static enum exit_status compile_filter(pcap_t *p, const char *path, const char *filter,
+				       struct bpf_program *prog)
+{
+	if (pcap_compile(p, prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		msg_usage_error("bad filter expression '%s': %s", filter, pcap_geterr(p));
+		return EXIT_USAGE;
+	}
+	(void)path;
+	return EXIT_OK;
+}
+
+enum exit_status capture_read_file(const char *path, const char *filter, bool show_name,
+				   struct pipeline *pl)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	const char *name = strcmp(path, "-") == 0 ? "-" : path;
+	pcap_t *p = open_file(path, errbuf);
+	if (!p) {
+		msg_error("%s: %s", strcmp(path, "-") == 0 ? "stdin" : path, without_path(errbuf, path));
+		return EXIT_INPUT;
+	}
+
+	int dlt = pcap_datalink(p);
+	const struct link_type *lt = link_type_find(dlt);
+	if (!lt) {
+		const char *dname = pcap_datalink_val_to_name(dlt);
+		msg_error("%s: unsupported link type %s (%d); rstdiag reads %s", path,
+			  dname ? dname : "unknown", dlt, link_type_supported_list());
+		pcap_close(p);
+		return EXIT_INPUT;
+	}
+
+	struct bpf_program prog;
+	bool filtering = filter && *filter;
+	if (filtering) {
+		enum exit_status st = compile_filter(p, path, filter, &prog);
+		if (st != EXIT_OK) {
+			pcap_close(p);
+			return st;
+		}
+	}
+
+	pipeline_begin_source(pl, name, show_name, lt);
+	enum exit_status status = EXIT_OK;
+	uint64_t frame = 0;
+	for (;;) {
+		struct pcap_pkthdr *h;
+		const u_char *bytes;
+		int rc = pcap_next_ex(p, &h, &bytes);
+		if (rc == PCAP_ERROR_BREAK)
+			break;  /* end of file */
+		if (rc == PCAP_ERROR) {
+			/* Damaged input: report what was read, then say so (as tcpdump does). */
+			const char *why = without_path(pcap_geterr(p), path);
+			msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
+				  path, why, (unsigned long long)frame);
+			stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)", path,
+				     why, (unsigned long long)frame);
+			status = EXIT_DAMAGED;
+			break;
+		}
+		if (rc != 1)
+			continue;
+		frame++;
+		/* With nanosecond precision requested, tv_usec holds nanoseconds. */
+		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+		if (filtering && !pcap_offline_filter(&prog, h, bytes)) {
+			pipeline_filtered_frame(pl, frame, ts);
+			continue;
+		}
+		uint32_t caplen = h->caplen;
+		/* libpcap never hands out more than the record, but bound it anyway. */
+		if (caplen > h->len && h->len > 0)
+			caplen = h->len;
+		pipeline_frame(pl, frame, ts, caplen, h->len, bytes);
+	}
+	if (filtering)
+		pcap_freecode(&prog);
+	pcap_close(p);
+	return status;
+}

@@ -1,0 +1,21 @@
+/*
+ * capture: every read goes through libpcap (files, "-" for stdin; live
+ * interfaces later), and frames are numbered here, 1-based per input, the
+ * way Wireshark numbers them.
+ */
+#ifndef RSTDIAG_CAPTURE_H
+#define RSTDIAG_CAPTURE_H
+
+#include "msg.h"
+#include "pipeline.h"
+
+/*
+ * Reads one capture file ("-" = stdin) into the pipeline. filter may be
+ * NULL. The BPF filter is applied here, after numbering, so frame numbers
+ * stay those of the whole file (libpcap's own offline filtering would skip
+ * unmatched frames before we could count them).
+ */
+enum exit_status capture_read_file(const char *path, const char *filter, bool show_name,
+				   struct pipeline *pl);
+
+#endif

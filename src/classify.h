@@ -1,0 +1,66 @@
+/*
+ * classify: one struct verdict per RST, built from the flow as it stood
+ * just before the RST. Renderers only format a verdict; every judgement
+ * (form, trigger, cause, origin) is made here.
+ */
+#ifndef RSTDIAG_CLASSIFY_H
+#define RSTDIAG_CLASSIFY_H
+
+#include <stdint.h>
+
+#include "cause.h"
+#include "packet.h"
+#include "tcp_track.h"
+
+#define VERDICT_MAX_EVIDENCE 8
+
+struct evidence {
+	uint64_t frame;
+	int64_t ts_ns;
+	char what[96];
+};
+
+struct verdict {
+	/* The RST packet itself. */
+	uint64_t frame;
+	int64_t ts_ns;
+	uint8_t ipver;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags, ttl;
+	uint16_t ip_id;
+	uint32_t payload_len;
+
+	/* Its connection just before it; A sent the RST, B is the other side. */
+	enum role sender;
+	bool role_guessed;
+	struct tcp_half a, b;
+	bool syn, synack, established, midstream;
+	uint32_t incarnation;
+	int64_t idle_before_ns;     /* silence on the connection before the RST; -1 first packet */
+
+	/* Judgement. */
+	enum rst_form form;
+	struct seg_note trigger;    /* the B->A segment it answers; frame 0 if none */
+	enum cause cause;
+	const char *detail;         /* sub-kind or NULL */
+	enum confidence confidence;
+	enum origin origin;
+	char origin_evidence[160];
+	struct evidence evidence[VERDICT_MAX_EVIDENCE];
+	int n_evidence;
+	char explanation[640];
+	char advice[320];
+};
+
+/*
+ * Judges RST p, sent by endpoint dir of flow f. f must not yet have seen p
+ * (call before tcp_track_segment). f is NULL when the RST opened the flow.
+ */
+void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct verdict *v);
+
+/* The wire form of a RST given both halves (exposed for unit tests). */
+enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * decode: captured bytes -> struct pkt, or a reason the frame was skipped.
+ *
+ * Three stages (link, IP, TCP), each reading only through struct rd. A
+ * frame that ends too early is "truncated" when snaplen cut it (caplen <
+ * wire length) and "invalid" when the frame really is that short: the two
+ * mean different things to a user (capture settings vs. broken sender), so
+ * they are counted apart, as tcpdump's ND_TCHECK / ND_ICHECK do.
+ * Decoders never print, allocate or keep state.
+ */
+#ifndef RSTDIAG_DECODE_H
+#define RSTDIAG_DECODE_H
+
+#include <stdint.h>
+
+#include "packet.h"
+#include "rd.h"
+
+enum decode_result {
+	DECODE_OK,          /* a TCP segment; pkt filled */
+	DECODE_NON_IP,      /* link payload is neither IPv4 nor IPv6 */
+	DECODE_NON_TCP,     /* IP, but not carrying TCP */
+	DECODE_FRAGMENT,    /* an IP fragment: not reassembled, skipped */
+	DECODE_TRUNCATED,   /* snaplen cut the headers */
+	DECODE_INVALID,     /* header fields contradict the frame */
+	DECODE_UNPARSED,    /* a header rstdiag cannot walk (ESP, unknown IPv6 extension, jumbogram) */
+	DECODE_RESULT_COUNT
+};
+
+/* Stable name used in the summary ("skipped" counters). */
+const char *decode_result_name(enum decode_result r);
+
+/* Per-frame context shared by the stages. */
+struct decode_ctx {
+	uint32_t uncaptured;  /* wire length - caplen: bytes snaplen cut off the end */
+};
+
+static inline enum decode_result decode_short(const struct decode_ctx *c)
+{
+	return c->uncaptured ? DECODE_TRUNCATED : DECODE_INVALID;
+}
+
+typedef enum decode_result (*link_decode_fn)(struct rd *r, const struct decode_ctx *c,
+					     uint16_t *ethertype);
+
+struct link_type {
+	int dlt;
+	const char *name;
+	link_decode_fn decode;
+};
+
+/* The decoder for a libpcap DLT, or NULL when rstdiag cannot read it. */
+const struct link_type *link_type_find(int dlt);
+/* Names of all supported link types, for messages: "EN10MB, LINUX_SLL, ..." */
+const char *link_type_supported_list(void);
+
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_IPV6 0x86dd
+
+/* Stage entry points; r is positioned at the start of that stage's header. */
+enum decode_result decode_ip(struct rd *r, const struct decode_ctx *c, uint16_t ethertype,
+			     struct pkt *p);
+enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t seg_len,
+			      struct pkt *p);
+
+/* The whole frame. p->frame, ts_ns, caplen and wirelen are set by the caller. */
+enum decode_result decode_frame(const struct link_type *lt, const uint8_t *bytes,
+				struct pkt *p);
+
+#endif

@@ -1,0 +1,349 @@
+/*
+ * flow_table: pool + open-addressing hash + two age lists (see flow_table.h).
+ *
+ * The hash is seeded per run so crafted tuples cannot force long probe
+ * chains (Suricata flow-hash.c); nothing the user sees depends on table
+ * order, because reports are emitted in packet order.
+ */
+#include "flow_table.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NONE UINT32_MAX
+#define SLAB_BITS 10
+#define SLAB_SIZE (1u << SLAB_BITS)
+#define MIN_BUCKETS 1024u
+/* Releases per expire call: bounded work per packet, still faster than arrivals. */
+#define EXPIRE_BATCH 8
+
+enum { LIST_NONE, LIST_ACTIVE, LIST_FINISHED };
+
+struct age_list {
+	uint32_t head, tail;
+};
+
+struct flow_table {
+	struct flow_table_config cfg;
+	struct flow **slabs;
+	uint32_t n_slabs, slab_cap;
+	uint32_t carved;        /* flows handed out from slabs so far */
+	uint32_t free_head;     /* released flows, linked through age_next */
+	uint32_t live, peak;
+	uint64_t evicted;
+	uint32_t *buckets;
+	uint32_t mask;          /* buckets - 1; buckets is a power of two */
+	uint64_t seed;
+	struct age_list lists[3];
+};
+
+static struct flow *at(const struct flow_table *ft, uint32_t i)
+{
+	return &ft->slabs[i >> SLAB_BITS][i & (SLAB_SIZE - 1)];
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (!p)
+		abort();  /* out of memory is not an input error; there is no useful recovery */
+	return p;
+}
+
+static uint64_t random_seed(void)
+{
+	uint64_t s;
+	if (getentropy(&s, sizeof s) != 0)
+		s = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	return s | 1;
+}
+
+static uint64_t mix64(uint64_t h)
+{
+	/* MurmurHash3 fmix64 */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static uint32_t key_hash(const struct flow_table *ft, const struct flow_key *k)
+{
+	uint64_t h = ft->seed;
+	const uint8_t *b = (const uint8_t *)k;
+	for (size_t i = 0; i < sizeof *k; i += 8) {
+		uint64_t w;
+		memcpy(&w, b + i, 8);
+		h = mix64(h ^ w);
+	}
+	return (uint32_t)h;
+}
+
+_Static_assert(sizeof(struct flow_key) % 8 == 0, "flow_key hashed in 8-byte words");
+
+void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *dir)
+{
+	memset(key, 0, sizeof *key);
+	size_t alen = p->ipver == 4 ? 4 : 16;
+	int c = memcmp(p->src, p->dst, alen);
+	/* Endpoint 0 is the lower (address, port): both directions agree on it. */
+	bool src_first = c < 0 || (c == 0 && p->sport <= p->dport);
+	const uint8_t *lo = src_first ? p->src : p->dst, *hi = src_first ? p->dst : p->src;
+	memcpy(key->addr[0], lo, alen);
+	memcpy(key->addr[1], hi, alen);
+	key->port[0] = src_first ? p->sport : p->dport;
+	key->port[1] = src_first ? p->dport : p->sport;
+	key->ipver = p->ipver;
+	*dir = src_first ? 0 : 1;
+}
+
+struct flow_table *flow_table_new(const struct flow_table_config *cfg)
+{
+	struct flow_table *ft = xcalloc(1, sizeof *ft);
+	ft->cfg = *cfg;
+	if (ft->cfg.max_flows < 1)
+		ft->cfg.max_flows = 1;
+	ft->free_head = NONE;
+	ft->mask = MIN_BUCKETS - 1;
+	ft->buckets = malloc(MIN_BUCKETS * sizeof *ft->buckets);
+	if (!ft->buckets)
+		abort();
+	memset(ft->buckets, 0xff, MIN_BUCKETS * sizeof *ft->buckets);
+	ft->seed = random_seed();
+	for (int i = 0; i < 3; i++)
+		ft->lists[i].head = ft->lists[i].tail = NONE;
+	return ft;
+}
+
+void flow_table_free(struct flow_table *ft)
+{
+	if (!ft)
+		return;
+	for (uint32_t i = 0; i < ft->n_slabs; i++)
+		free(ft->slabs[i]);
+	free(ft->slabs);
+	free(ft->buckets);
+	free(ft);
+}
+
+/* ---- age lists ---- */
+
+static void list_unlink(struct flow_table *ft, struct flow *f)
+{
+	struct age_list *l = &ft->lists[f->list];
+	if (f->age_prev != NONE)
+		at(ft, f->age_prev)->age_next = f->age_next;
+	else
+		l->head = f->age_next;
+	if (f->age_next != NONE)
+		at(ft, f->age_next)->age_prev = f->age_prev;
+	else
+		l->tail = f->age_prev;
+	f->age_prev = f->age_next = NONE;
+	f->list = LIST_NONE;
+}
+
+static void list_append(struct flow_table *ft, struct flow *f, uint8_t which)
+{
+	struct age_list *l = &ft->lists[which];
+	f->list = which;
+	f->age_next = NONE;
+	f->age_prev = l->tail;
+	if (l->tail != NONE)
+		at(ft, l->tail)->age_next = f->self;
+	else
+		l->head = f->self;
+	l->tail = f->self;
+}
+
+/* ---- hash ---- */
+
+static uint32_t bucket_of(const struct flow_table *ft, const struct flow *f)
+{
+	uint32_t i = f->hash & ft->mask;
+	while (ft->buckets[i] != f->self) {
+		assert(ft->buckets[i] != NONE);
+		i = (i + 1) & ft->mask;
+	}
+	return i;
+}
+
+static void bucket_put(struct flow_table *ft, struct flow *f)
+{
+	uint32_t i = f->hash & ft->mask;
+	while (ft->buckets[i] != NONE)
+		i = (i + 1) & ft->mask;
+	ft->buckets[i] = f->self;
+}
+
+/* Backward-shift deletion (Knuth 6.4 algorithm R): no tombstones to age. */
+static void bucket_remove(struct flow_table *ft, struct flow *f)
+{
+	uint32_t i = bucket_of(ft, f), j = i;
+	ft->buckets[i] = NONE;
+	for (;;) {
+		j = (j + 1) & ft->mask;
+		if (ft->buckets[j] == NONE)
+			return;
+		uint32_t home = at(ft, ft->buckets[j])->hash & ft->mask;
+		/* Move j back to the hole unless its home lies cyclically in (i, j]. */
+		bool stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
+		if (!stays) {
+			ft->buckets[i] = ft->buckets[j];
+			ft->buckets[j] = NONE;
+			i = j;
+		}
+	}
+}
+
+/* Keeps the load factor at or below 1/2. */
+static void grow_buckets(struct flow_table *ft)
+{
+	uint32_t old_n = ft->mask + 1;
+	if ((uint64_t)(ft->live + 1) * 2 <= old_n)
+		return;
+	uint32_t *old = ft->buckets;
+	uint32_t n = old_n * 2;
+	ft->buckets = malloc((size_t)n * sizeof *ft->buckets);
+	if (!ft->buckets)
+		abort();
+	memset(ft->buckets, 0xff, (size_t)n * sizeof *ft->buckets);
+	ft->mask = n - 1;
+	for (uint32_t i = 0; i < old_n; i++)
+		if (old[i] != NONE)
+			bucket_put(ft, at(ft, old[i]));
+	free(old);
+}
+
+struct flow *flow_table_lookup(struct flow_table *ft, const struct flow_key *key)
+{
+	uint32_t h = key_hash(ft, key);
+	for (uint32_t i = h & ft->mask; ft->buckets[i] != NONE; i = (i + 1) & ft->mask) {
+		struct flow *f = at(ft, ft->buckets[i]);
+		if (f->hash == h && memcmp(&f->key, key, sizeof *key) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* ---- pool ---- */
+
+static void release(struct flow_table *ft, struct flow *f, enum flow_release why)
+{
+	if (ft->cfg.on_release)
+		ft->cfg.on_release(ft->cfg.ctx, f, why);
+	bucket_remove(ft, f);
+	list_unlink(ft, f);
+	f->age_next = ft->free_head;
+	ft->free_head = f->self;
+	ft->live--;
+}
+
+/* A slot for a new flow: a released one, else the next one carved from a slab. */
+static uint32_t take_free(struct flow_table *ft)
+{
+	uint32_t i;
+	if (ft->free_head != NONE) {
+		i = ft->free_head;
+		ft->free_head = at(ft, i)->age_next;
+	} else {
+		if ((ft->carved & (SLAB_SIZE - 1)) == 0) {
+			if (ft->n_slabs == ft->slab_cap) {
+				ft->slab_cap = ft->slab_cap ? ft->slab_cap * 2 : 16;
+				struct flow **s = realloc(ft->slabs, ft->slab_cap * sizeof *s);
+				if (!s)
+					abort();
+				ft->slabs = s;
+			}
+			ft->slabs[ft->n_slabs++] = malloc(SLAB_SIZE * sizeof(struct flow));
+			if (!ft->slabs[ft->n_slabs - 1])
+				abort();
+		}
+		i = ft->carved++;
+	}
+	return i;
+}
+
+struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key, int64_t now)
+{
+	if (ft->live >= ft->cfg.max_flows) {
+		/* Finished flows go first: they matter least. Then the stalest active one. */
+		uint32_t victim = ft->lists[LIST_FINISHED].head;
+		if (victim == NONE)
+			victim = ft->lists[LIST_ACTIVE].head;
+		assert(victim != NONE);
+		ft->evicted++;
+		release(ft, at(ft, victim), FLOW_RELEASE_EVICTED);
+	}
+	grow_buckets(ft);
+	uint32_t i = take_free(ft);
+	struct flow *f = at(ft, i);
+	memset(f, 0, sizeof *f);
+	f->key = *key;
+	f->hash = key_hash(ft, key);
+	f->self = i;
+	f->client = -1;
+	f->first_closer = -1;
+	f->first_ts = f->last_ts = now;
+	bucket_put(ft, f);
+	list_append(ft, f, LIST_ACTIVE);
+	ft->live++;
+	if (ft->live > ft->peak)
+		ft->peak = ft->live;
+	return f;
+}
+
+void flow_table_touch(struct flow_table *ft, struct flow *f)
+{
+	if (f->list != LIST_ACTIVE)
+		return;  /* FINISHED keeps finishing order: grace runs from the close */
+	list_unlink(ft, f);
+	list_append(ft, f, LIST_ACTIVE);
+}
+
+void flow_table_finish(struct flow_table *ft, struct flow *f, int64_t now)
+{
+	if (f->list == LIST_FINISHED)
+		return;
+	f->finished_ts = now;
+	list_unlink(ft, f);
+	list_append(ft, f, LIST_FINISHED);
+}
+
+void flow_table_reopen(struct flow_table *ft, struct flow *f)
+{
+	list_unlink(ft, f);
+	list_append(ft, f, LIST_ACTIVE);
+}
+
+void flow_table_expire(struct flow_table *ft, int64_t now)
+{
+	for (int n = 0; n < EXPIRE_BATCH; n++) {
+		uint32_t i = ft->lists[LIST_FINISHED].head;
+		if (i == NONE || now - at(ft, i)->finished_ts <= ft->cfg.finished_grace_ns)
+			break;
+		release(ft, at(ft, i), FLOW_RELEASE_FINISHED);
+	}
+	for (int n = 0; n < EXPIRE_BATCH; n++) {
+		uint32_t i = ft->lists[LIST_ACTIVE].head;
+		if (i == NONE || now - at(ft, i)->last_ts <= ft->cfg.idle_timeout_ns)
+			break;
+		release(ft, at(ft, i), FLOW_RELEASE_IDLE);
+	}
+}
+
+void flow_table_release_all(struct flow_table *ft)
+{
+	for (int l = LIST_ACTIVE; l <= LIST_FINISHED; l++)
+		while (ft->lists[l].head != NONE)
+			release(ft, at(ft, ft->lists[l].head), FLOW_RELEASE_END);
+}
+
+uint32_t flow_table_live(const struct flow_table *ft) { return ft->live; }
+uint32_t flow_table_peak(const struct flow_table *ft) { return ft->peak; }
+uint64_t flow_table_evicted(const struct flow_table *ft) { return ft->evicted; }

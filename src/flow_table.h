@@ -1,0 +1,62 @@
+/*
+ * flow_table: every tracked connection, found by its 4-tuple.
+ *
+ * A pool of struct flow grown in slabs up to --max-flows and never freed
+ * per packet; an open-addressing hash (linear probing, backward-shift
+ * deletion, no tombstones) over pool indices; and two age lists, as p0f
+ * keeps: ACTIVE in least-recently-seen order and FINISHED in order of
+ * finishing. Expiry looks only at list heads, so work per packet is
+ * bounded. Time is always packet time, passed in by the caller.
+ */
+#ifndef RSTDIAG_FLOW_TABLE_H
+#define RSTDIAG_FLOW_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcp_track.h"
+
+enum flow_release {
+	FLOW_RELEASE_FINISHED,  /* closed or reset, and its grace time passed */
+	FLOW_RELEASE_IDLE,      /* silent for longer than the idle timeout */
+	FLOW_RELEASE_EVICTED,   /* pushed out because the table was full */
+	FLOW_RELEASE_END,       /* end of input */
+};
+
+struct flow_table_config {
+	uint32_t max_flows;
+	int64_t finished_grace_ns;
+	int64_t idle_timeout_ns;
+	/* Called before a flow's memory is reused; the flow is still intact. */
+	void (*on_release)(void *ctx, struct flow *f, enum flow_release why);
+	void *ctx;
+};
+
+struct flow_table;
+
+struct flow_table *flow_table_new(const struct flow_table_config *cfg);
+void flow_table_free(struct flow_table *ft);
+
+/* Builds the normalised key of a segment and says which endpoint sent it. */
+void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *dir);
+
+/* The flow of key, or NULL. */
+struct flow *flow_table_lookup(struct flow_table *ft, const struct flow_key *key);
+/* A new zeroed flow for key (evicting the stalest flow if the table is full). */
+struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key, int64_t now);
+/* The flow was seen again at `now`: keeps the ACTIVE list in age order. */
+void flow_table_touch(struct flow_table *ft, struct flow *f);
+/* Moves a closed or reset flow to the FINISHED list (idempotent). */
+void flow_table_finish(struct flow_table *ft, struct flow *f, int64_t now);
+/* Moves a flow back to ACTIVE (a new incarnation on a finished tuple). */
+void flow_table_reopen(struct flow_table *ft, struct flow *f);
+/* Releases flows whose grace or idle time ran out, a bounded number per call. */
+void flow_table_expire(struct flow_table *ft, int64_t now);
+/* Releases everything (end of input), oldest first. */
+void flow_table_release_all(struct flow_table *ft);
+
+uint32_t flow_table_live(const struct flow_table *ft);
+uint32_t flow_table_peak(const struct flow_table *ft);
+uint64_t flow_table_evicted(const struct flow_table *ft);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * rstdiag: why was this TCP connection reset?
+ *
+ * main wires options -> inputs -> pipeline -> report and owns the exit
+ * status; each of those lives in its own file.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "msg.h"
+#include "options.h"
+#include "pipeline.h"
+#include "report.h"
+
+/* Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb. */
+static bool use_color(enum color_mode m)
+{
+	const char *no_color = getenv("NO_COLOR");
+	if (no_color && *no_color)
+		return false;
+	if (m != COLOR_AUTO)
+		return m == COLOR_ALWAYS;
+	const char *term = getenv("TERM");
+	return isatty(STDOUT_FILENO) && !(term && strcmp(term, "dumb") == 0);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	enum exit_status status = options_parse(argc, argv, &o);
+	if (status != EXIT_OK || o.exit_now) {
+		options_free(&o);
+		return status;
+	}
+
+	struct reporter rep;
+	if (o.json)
+		report_json_init(&rep, stdout, o.nano);
+	else
+		report_text_init(&rep, stdout, use_color(o.color), o.nano);
+
+	struct pipeline_config cfg = {
+		.max_flows = o.max_flows,
+		.finished_grace_ns = PIPELINE_FINISHED_GRACE_NS,
+		.idle_timeout_ns = PIPELINE_IDLE_TIMEOUT_NS,
+	};
+	struct pipeline pl;
+	pipeline_init(&pl, &cfg, &rep);
+
+	int opened = 0;
+	for (int i = 0; i < o.n_files; i++) {
+		enum exit_status st = capture_read_file(o.files[i], o.filter, o.n_files > 1, &pl);
+		if (st == EXIT_USAGE) {   /* a bad filter is wrong for every input */
+			status = st;
+			goto out;
+		}
+		if (st != EXIT_INPUT)
+			opened++;
+		msg_note_status(&status, st);
+	}
+	/* Whatever could be read is reported; nothing read, nothing to summarise. */
+	if (opened > 0)
+		pipeline_finish(&pl);
+
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		msg_error("standard output: %s", strerror(errno ? errno : EIO));
+		status = EXIT_OUTPUT;
+	}
+out:
+	pipeline_free(&pl);
+	options_free(&o);
+	return status;
+}

@@ -1,0 +1,195 @@
+/* options: getopt_long, --help, --version, operands (see options.h). */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <pcap/pcap.h>
+
+#include "config.h"
+#include "pipeline.h"
+
+enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION };
+
+static const struct option long_opts[] = {
+	{ "read", required_argument, NULL, 'r' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
+	{ "nano", no_argument, NULL, OPT_NANO },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: rstdiag [options] FILE... [filter expression]\n"
+		"       rstdiag [options] -r FILE [filter expression]\n"
+		"Explain every TCP RST in a pcap or pcapng capture: who sent it, why, and\n"
+		"what to do about it. FILE '-' reads standard input.\n"
+		"\n"
+		"Options:\n"
+		"  -r, --read FILE     read this capture (may be repeated); all operands\n"
+		"                      are then the filter expression\n"
+		"      --json          JSON Lines: one object per reset, then a summary\n"
+		"      --color[=WHEN]  colour the text report: auto (default: only on a\n"
+		"                      terminal, never with NO_COLOR set), always, never\n"
+		"      --nano          print times with nanoseconds (default microseconds)\n"
+		"      --max-flows N   track at most N connections at once (default %u);\n"
+		"                      the stalest are forgotten beyond it\n"
+		"  -h, --help          show this help and exit\n"
+		"      --version       show the version and exit\n"
+		"\n"
+		"A filter expression (pcap-filter(7), as for tcpdump) selects the packets\n"
+		"analysed; frame numbers stay those of the whole file.\n"
+		"Exit status: 0 ok, 1 input could not be read, 2 usage error,\n"
+		"3 input damaged (the report covers what was read), 4 output error.\n"
+		"See rstdiag(1).\n",
+		PIPELINE_DEFAULT_MAX_FLOWS);
+}
+
+static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool push_file(struct options *o, const char *f)
+{
+	const char **n = realloc(o->files, (size_t)(o->n_files + 1) * sizeof *n);
+	if (!n)
+		return false;
+	o->files = n;
+	o->files[o->n_files++] = f;
+	return true;
+}
+
+static bool is_path(const char *s)
+{
+	struct stat st;
+	return strcmp(s, "-") == 0 || stat(s, &st) == 0;
+}
+
+static char *join(char **words, int n)
+{
+	size_t len = 1;
+	for (int i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, words[i]);
+	}
+	return s;
+}
+
+enum exit_status options_parse(int argc, char **argv, struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->max_flows = PIPELINE_DEFAULT_MAX_FLOWS;
+	bool have_r = false;
+	int c;
+
+	opterr = 0;  /* our own messages, in our own format */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":r:h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			have_r = true;
+			if (!push_file(o, optarg))
+				return EXIT_USAGE;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_NANO:
+			o->nano = true;
+			break;
+		case OPT_MAX_FLOWS:
+			if (!parse_u32(optarg, 1, 1u << 30, &o->max_flows)) {
+				msg_usage_error("--max-flows: '%s' is not a number from 1 to %u", optarg,
+						1u << 30);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_COLOR:
+			if (!optarg || strcmp(optarg, "auto") == 0)
+				o->color = COLOR_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				o->color = COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				o->color = COLOR_NEVER;
+			else {
+				msg_usage_error("--color: '%s' is not auto, always or never", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			o->exit_now = true;
+			return EXIT_OK;
+		case OPT_VERSION:
+			printf("rstdiag %s\n%s\n", RSTDIAG_VERSION, pcap_lib_version());
+			o->exit_now = true;
+			return EXIT_OK;
+		case ':':
+			if (optopt)
+				msg_usage_error("option -%c needs an argument", optopt);
+			else
+				msg_usage_error("option %s needs an argument", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			if (optopt)
+				msg_usage_error("unknown option -%c", optopt);
+			else
+				msg_usage_error("unknown option %s", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+
+	int i = optind;
+	if (!have_r) {
+		if (i >= argc) {
+			msg_usage_error("no capture to read: give a FILE, '-' for standard input, or -r FILE");
+			return EXIT_USAGE;
+		}
+		/* The first operand is a capture even if it does not exist: that
+		 * error is "no such file", not "bad filter". */
+		if (!push_file(o, argv[i++]))
+			return EXIT_USAGE;
+		while (i < argc && is_path(argv[i]))
+			if (!push_file(o, argv[i++]))
+				return EXIT_USAGE;
+	}
+	if (i < argc) {
+		o->filter = join(argv + i, argc - i);
+		if (!o->filter)
+			return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+void options_free(struct options *o)
+{
+	free(o->files);
+	free(o->filter);
+	o->files = NULL;
+	o->filter = NULL;
+}

@@ -1,0 +1,37 @@
+/*
+ * options: the command line, tcpdump-style.
+ *
+ *   rstdiag [options] FILE... [filter expression]
+ *   rstdiag [options] -r FILE [filter expression]
+ *
+ * Without -r, the first operand is always a capture; further operands are
+ * captures while they name existing paths (or "-"), and the first one that
+ * does not starts the BPF filter expression, which is the rest of the line
+ * joined with spaces, as tcpdump joins it.
+ */
+#ifndef RSTDIAG_OPTIONS_H
+#define RSTDIAG_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "msg.h"
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct options {
+	const char **files;     /* inputs in order; "-" is stdin */
+	int n_files;
+	char *filter;           /* joined filter expression, or NULL */
+	bool json;
+	bool nano;
+	enum color_mode color;
+	uint32_t max_flows;
+	bool exit_now;          /* --help or --version was handled */
+};
+
+/* Parses argv. Usage errors are reported here; returns EXIT_USAGE then. */
+enum exit_status options_parse(int argc, char **argv, struct options *o);
+void options_free(struct options *o);
+
+#endif

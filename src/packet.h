@@ -1,0 +1,65 @@
+/*
+ * packet: one decoded TCP segment, the unit the tracker consumes.
+ *
+ * Filled by decode_frame() from a frame's captured bytes; everything is
+ * host order. Lengths come from the IP header, not the capture, so a
+ * segment cut by snaplen still has its true payload length; only
+ * payload_caplen says how much of the payload is visible.
+ */
+#ifndef RSTDIAG_PACKET_H
+#define RSTDIAG_PACKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum {
+	TCP_FIN = 0x01,
+	TCP_SYN = 0x02,
+	TCP_RST = 0x04,
+	TCP_PSH = 0x08,
+	TCP_ACK = 0x10,
+	TCP_URG = 0x20,
+	TCP_ECE = 0x40,
+	TCP_CWR = 0x80,
+};
+
+struct tcp_opts {
+	bool has_mss, has_wscale, sack_perm, has_ts;
+	bool malformed;       /* an option overran the header or had length < 2 */
+	uint8_t wscale;
+	uint8_t n_sack;       /* SACK blocks present */
+	uint16_t mss;
+	uint32_t tsval, tsecr;
+};
+
+struct pkt {
+	uint64_t frame;       /* 1-based position in the input, as Wireshark numbers it */
+	int64_t ts_ns;        /* capture time, ns since the epoch */
+	uint32_t caplen, wirelen;
+
+	uint8_t ipver;        /* 4 or 6 */
+	uint8_t ttl;          /* TTL (IPv4) or hop limit (IPv6) */
+	uint16_t ip_id;       /* IPv4 identification; 0 for IPv6 */
+	bool ip_df;           /* IPv4 don't-fragment */
+	bool ip_opts;         /* IPv4 options or IPv6 extension headers present */
+	uint8_t src[16], dst[16]; /* IPv4 uses the first 4 bytes, rest zero */
+
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;        /* TCP_* bits */
+	uint16_t window;      /* as on the wire, unscaled */
+	struct tcp_opts opts;
+
+	uint32_t payload_len;       /* TCP payload length from the IP lengths */
+	uint32_t payload_caplen;    /* how much of it was captured */
+	const uint8_t *payload;     /* captured payload bytes (valid for the callback only) */
+};
+
+/* The length a segment occupies in sequence space (SYN and FIN count one). */
+static inline uint32_t pkt_seq_len(const struct pkt *p)
+{
+	return p->payload_len + ((p->flags & TCP_SYN) ? 1u : 0u) +
+	       ((p->flags & TCP_FIN) ? 1u : 0u);
+}
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * pipeline: decode -> flow lookup -> (RST: judge, report) -> track -> expire.
+ *
+ * A RST is judged before it is tracked, so the verdict sees both sides as
+ * they stood just before it. Reports therefore come out in packet order.
+ */
+#include "pipeline.h"
+
+#include <string.h>
+
+#include "classify.h"
+#include "tcp_track.h"
+
+static void on_release(void *ctx, struct flow *f, enum flow_release why)
+{
+	struct pipeline *pl = ctx;
+	if (why == FLOW_RELEASE_EVICTED) {
+		pl->stats.flows_evicted++;
+		stats_warn(&pl->stats, WARN_FLOWS_EVICTED,
+			   "more than %u connections at once: the stalest were forgotten "
+			   "(raise --max-flows to keep them)",
+			   flow_table_live(pl->flows));
+	}
+	(void)f;
+}
+
+void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struct reporter *rep)
+{
+	memset(pl, 0, sizeof *pl);
+	struct flow_table_config fc = {
+		.max_flows = cfg->max_flows,
+		.finished_grace_ns = cfg->finished_grace_ns,
+		.idle_timeout_ns = cfg->idle_timeout_ns,
+		.on_release = on_release,
+		.ctx = pl,
+	};
+	pl->flows = flow_table_new(&fc);
+	pl->rep = rep;
+}
+
+void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name,
+			   const struct link_type *link)
+{
+	pl->src.name = name;
+	pl->src.show_name = show_name;
+	pl->src.first_ts = 0;
+	pl->src_started = false;
+	pl->link = link;
+}
+
+static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts)
+{
+	struct stats *s = &pl->stats;
+	if (!pl->src_started) {
+		pl->src_started = true;
+		pl->src.first_ts = ts;
+	}
+	if (s->packets == 1) {
+		s->first_ts = s->last_ts = ts;
+		pl->now = ts;
+		return;
+	}
+	if (ts < s->last_ts)
+		stats_warn(s, WARN_TIME_BACKWARDS,
+			   "%s: packet times go backwards (first at frame %llu): gaps and idle "
+			   "times near it may be wrong",
+			   pl->src.name, (unsigned long long)frame);
+	s->last_ts = ts;
+	if (ts > pl->now)
+		pl->now = ts;
+}
+
+static struct flow *flow_for(struct pipeline *pl, const struct pkt *p, int *dir)
+{
+	struct flow_key key;
+	flow_key_from_pkt(p, &key, dir);
+	struct flow *f = flow_table_lookup(pl->flows, &key);
+	if (f && tcp_track_is_new_incarnation(f, *dir, p)) {
+		tcp_track_new_incarnation(f);
+		flow_table_reopen(pl->flows, f);
+		tcp_track_begin(f, *dir, p);
+		pl->stats.flows++;
+	} else if (!f) {
+		f = flow_table_insert(pl->flows, &key, p->ts_ns);
+		tcp_track_begin(f, *dir, p);
+		pl->stats.flows++;
+		uint32_t live = flow_table_live(pl->flows);
+		if (live > pl->stats.flows_peak)
+			pl->stats.flows_peak = live;
+	} else {
+		flow_table_touch(pl->flows, f);
+	}
+	return f;
+}
+
+void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns)
+{
+	pl->stats.packets++;
+	pl->stats.filtered_out++;
+	note_time(pl, frame, ts_ns);
+}
+
+enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
+				  uint32_t caplen, uint32_t wirelen, const uint8_t *bytes)
+{
+	struct stats *s = &pl->stats;
+	struct pkt p;
+	p.frame = frame;
+	p.ts_ns = ts_ns;
+	p.caplen = caplen;
+	p.wirelen = wirelen;
+
+	s->packets++;
+	note_time(pl, frame, ts_ns);
+
+	enum decode_result res = decode_frame(pl->link, bytes, &p);
+	if (res != DECODE_OK) {
+		s->skipped[res]++;
+		if (res == DECODE_TRUNCATED)
+			stats_warn(s, WARN_HEADERS_TRUNCATED,
+				   "%s: frame %llu: headers cut by the capture's snaplen; such segments "
+				   "are skipped (capture with a larger -s)",
+				   pl->src.name, (unsigned long long)frame);
+		return res;
+	}
+	s->tcp_packets++;
+	if (p.payload_caplen < p.payload_len)
+		s->payload_truncated++;
+
+	int dir;
+	struct flow *f = flow_for(pl, &p, &dir);
+	if (p.flags & TCP_RST) {
+		struct verdict v;
+		classify_rst(f, dir, &p, &v);
+		s->resets++;
+		s->by_cause[v.cause]++;
+		pl->rep->reset(pl->rep, &v, &pl->src);
+	}
+	if (tcp_track_segment(f, dir, &p))
+		flow_table_finish(pl->flows, f, pl->now);
+	flow_table_expire(pl->flows, pl->now);
+	return res;
+}
+
+void pipeline_finish(struct pipeline *pl)
+{
+	flow_table_release_all(pl->flows);
+	pl->rep->summary(pl->rep, &pl->stats);
+}
+
+void pipeline_free(struct pipeline *pl)
+{
+	flow_table_free(pl->flows);
+	pl->flows = NULL;
+}

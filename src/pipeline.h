@@ -1,0 +1,55 @@
+/*
+ * pipeline: one frame in, facts tracked, every RST judged and reported.
+ *
+ * Owns the flow table, the counters and the reporter. Capture code feeds
+ * it frames; it never touches libpcap itself, so tests and fuzzers can
+ * drive it with bytes from anywhere.
+ */
+#ifndef RSTDIAG_PIPELINE_H
+#define RSTDIAG_PIPELINE_H
+
+#include <stdint.h>
+
+#include "decode.h"
+#include "flow_table.h"
+#include "report.h"
+#include "stats.h"
+
+struct pipeline_config {
+	uint32_t max_flows;
+	int64_t finished_grace_ns;
+	int64_t idle_timeout_ns;
+};
+
+/* Defaults: see the man page (--max-flows, FLOWS AND MEMORY). */
+#define PIPELINE_DEFAULT_MAX_FLOWS 262144u
+/* Longer than TIME_WAIT (60 s), so a tuple reused while its old
+ * connection could still be held is seen as a new incarnation of it. */
+#define PIPELINE_FINISHED_GRACE_NS (120 * 1000000000LL)
+/* Longer than Linux's default keep-alive give-up (7200 + 9 x 75 s). */
+#define PIPELINE_IDLE_TIMEOUT_NS (10800 * 1000000000LL)
+
+struct pipeline {
+	struct flow_table *flows;
+	struct stats stats;
+	struct reporter *rep;
+	struct report_source src;
+	const struct link_type *link;
+	bool src_started;           /* a packet of the current source was seen */
+	int64_t now;                /* latest packet time: the clock for expiry */
+};
+
+void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struct reporter *rep);
+/* A new input begins; frame numbers and relative times restart with it. */
+void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name,
+			   const struct link_type *link);
+/* One frame. bytes holds caplen bytes. Returns the decode result. */
+enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
+				  uint32_t caplen, uint32_t wirelen, const uint8_t *bytes);
+/* A frame the BPF filter rejected: counted, and it still sets the time origin. */
+void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns);
+/* End of all input: release every flow, write the summary. */
+void pipeline_finish(struct pipeline *pl);
+void pipeline_free(struct pipeline *pl);
+
+#endif

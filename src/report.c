@@ -1,0 +1,52 @@
+/* report: formatting shared by both renderers (see report.h). */
+#include "report.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "packet.h"
+
+void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr)
+{
+	if (!inet_ntop(ipver == 4 ? AF_INET : AF_INET6, addr, buf, (socklen_t)n))
+		snprintf(buf, n, "?");
+}
+
+void report_endpoint(char *buf, size_t n, uint8_t ipver, const uint8_t *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN];
+	report_addr(a, sizeof a, ipver, addr);
+	snprintf(buf, n, ipver == 4 ? "%s:%u" : "[%s]:%u", a, port);
+}
+
+void report_seconds(char *buf, size_t n, int64_t ns, bool nano)
+{
+	const char *sign = ns < 0 ? "-" : "";
+	uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+	if (nano)
+		snprintf(buf, n, "%s%" PRIu64 ".%09" PRIu64, sign, mag / 1000000000u, mag % 1000000000u);
+	else  /* truncate, as libpcap does when it scales nanoseconds to microseconds */
+		snprintf(buf, n, "%s%" PRIu64 ".%06" PRIu64, sign, mag / 1000000000u,
+			 mag % 1000000000u / 1000u);
+}
+
+void report_flags(char *buf, size_t n, uint8_t flags)
+{
+	static const struct { uint8_t bit; const char *name; } names[] = {
+		{ TCP_SYN, "SYN" }, { TCP_FIN, "FIN" }, { TCP_RST, "RST" }, { TCP_PSH, "PSH" },
+		{ TCP_URG, "URG" }, { TCP_ECE, "ECE" }, { TCP_CWR, "CWR" }, { TCP_ACK, "ACK" },
+	};
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		int w = snprintf(buf + used, n - used, "%s%s", used ? "+" : "", names[i].name);
+		if (w < 0 || (size_t)w >= n - used)
+			return;
+		used += (size_t)w;
+	}
+	if (!used)
+		snprintf(buf, n, "none");
+}

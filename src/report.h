@@ -1,0 +1,45 @@
+/*
+ * report: the two renderers (text, JSON Lines) behind one interface, and
+ * the formatting helpers they share. Renderers only format a struct
+ * verdict and struct stats; they decide nothing.
+ */
+#ifndef RSTDIAG_REPORT_H
+#define RSTDIAG_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "classify.h"
+#include "stats.h"
+
+/* The input a verdict came from. */
+struct report_source {
+	const char *name;       /* file name, "-" for stdin, or interface */
+	int64_t first_ts;       /* its first packet: times are shown relative to it */
+	bool show_name;         /* several inputs: name the one each RST is in */
+};
+
+struct reporter {
+	FILE *out;
+	bool color;             /* ANSI colour (text only) */
+	bool nano;              /* 9 decimals instead of 6 */
+	bool flush_each;        /* flush after every record (live mode, tcpdump -l) */
+	void (*reset)(struct reporter *r, const struct verdict *v, const struct report_source *src);
+	void (*summary)(struct reporter *r, const struct stats *s);
+};
+
+void report_text_init(struct reporter *r, FILE *out, bool color, bool nano);
+void report_json_init(struct reporter *r, FILE *out, bool nano);
+
+/* "10.0.0.1" or "fd00::1". */
+void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr);
+/* "10.0.0.1:80" or "[fd00::1]:80". */
+void report_endpoint(char *buf, size_t n, uint8_t ipver, const uint8_t *addr, uint16_t port);
+/* Seconds with 6 or 9 decimals, exact (no floating point): "1700000006.040691". */
+void report_seconds(char *buf, size_t n, int64_t ns, bool nano);
+/* "SYN+ACK", "RST", "FIN+PSH+ACK". */
+void report_flags(char *buf, size_t n, uint8_t flags);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * stats: the run's counters and warnings, reported in the summary.
+ *
+ * Warnings have stable names (the summary's "warnings" list and the man
+ * page): each is counted every time, stored with its first message, and
+ * printed on stderr once, so a flood of bad packets cannot flood stderr.
+ */
+#ifndef RSTDIAG_STATS_H
+#define RSTDIAG_STATS_H
+
+#include <stdint.h>
+
+#include "cause.h"
+#include "decode.h"
+
+enum warning {
+	WARN_CAPTURE_DAMAGED,   /* libpcap stopped reading a file early */
+	WARN_FLOWS_EVICTED,     /* --max-flows was reached */
+	WARN_TIME_BACKWARDS,    /* a packet older than the one before it */
+	WARN_HEADERS_TRUNCATED, /* snaplen cut headers: those segments were skipped */
+	WARN_COUNT
+};
+const char *warning_name(enum warning w);
+
+struct stats {
+	uint64_t packets;          /* every frame read, filtered or not */
+	uint64_t filtered_out;     /* frames the BPF filter rejected */
+	uint64_t tcp_packets;      /* TCP segments analysed */
+	uint64_t flows;            /* connections seen (incarnations count apart) */
+	uint64_t resets;
+	uint64_t payload_truncated; /* analysed segments whose payload snaplen cut */
+	uint64_t skipped[DECODE_RESULT_COUNT];
+	uint64_t by_cause[CAUSE_COUNT];
+	uint64_t warn_count[WARN_COUNT];
+	char warn_msg[WARN_COUNT][256];
+	uint64_t flows_peak;       /* most connections tracked at once */
+	uint64_t flows_evicted;    /* pushed out by --max-flows */
+	int64_t first_ts, last_ts; /* of the whole input; 0 before the first packet */
+};
+
+/* Counts warning w; the first time, keeps the message and prints it on stderr. */
+void stats_warn(struct stats *s, enum warning w, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Counts and keeps it without printing: for callers that print their own error line. */
+void stats_record(struct stats *s, enum warning w, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

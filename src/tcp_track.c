@@ -1,0 +1,268 @@
+/*
+ * tcp_track: per-direction TCP facts from segments (see tcp_track.h).
+ *
+ * The tracker is deliberately not a full RFC 9293 state machine: it cannot
+ * see either host's socket, and a capture may start mid-connection or miss
+ * packets. It keeps what the wire proves (highest sequence sent, highest
+ * ack, FIN and RST positions, retransmissions, probes) and leaves
+ * judgement to classify.
+ */
+#include "tcp_track.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "seq.h"
+
+static const char *const half_state_names[HALF_STATE_COUNT] = {
+	[HALF_UNSEEN] = "unseen",
+	[HALF_SYN_SENT] = "syn-sent",
+	[HALF_SYN_ACK_SENT] = "syn-ack-sent",
+	[HALF_OPEN] = "open",
+	[HALF_FIN_SENT] = "fin-sent",
+	[HALF_FIN_ACKED] = "fin-acked",
+	[HALF_RESET] = "reset",
+};
+
+const char *half_state_name(enum half_state s)
+{
+	return (unsigned)s < HALF_STATE_COUNT ? half_state_names[s] : "?";
+}
+
+const char *role_name(enum role r)
+{
+	switch (r) {
+	case ROLE_CLIENT: return "client";
+	case ROLE_SERVER: return "server";
+	default: return "unknown";
+	}
+}
+
+/* IANA's dynamic range starts at 49152; Linux hands out 32768-60999. */
+static bool is_ephemeral(uint16_t port)
+{
+	return port >= 32768;
+}
+
+/*
+ * Without a SYN, the server is guessed from ports: a well-known port
+ * (< 1024) beats any other, a non-ephemeral port beats an ephemeral one,
+ * and otherwise the lower port is taken to be the service.
+ */
+static int guess_server(const struct flow_key *k)
+{
+	uint16_t p0 = k->port[0], p1 = k->port[1];
+	if ((p0 < 1024) != (p1 < 1024))
+		return p0 < 1024 ? 0 : 1;
+	if (is_ephemeral(p0) != is_ephemeral(p1))
+		return is_ephemeral(p0) ? 1 : 0;
+	return p0 <= p1 ? 0 : 1;
+}
+
+void tcp_track_begin(struct flow *f, int dir, const struct pkt *p)
+{
+	f->first_frame = p->frame;
+	f->first_ts = f->last_ts = p->ts_ns;
+	if (p->flags & TCP_SYN) {
+		/* A SYN names the client; a SYN-ACK names the server. */
+		f->client = (int8_t)((p->flags & TCP_ACK) ? 1 - dir : dir);
+		f->role_guessed = false;
+	} else {
+		f->midstream = true;
+		f->client = (int8_t)(1 - guess_server(&f->key));
+		f->role_guessed = true;
+	}
+}
+
+bool tcp_track_is_new_incarnation(const struct flow *f, int dir, const struct pkt *p)
+{
+	if ((p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN || f->pkts == 0)
+		return false;
+	if (f->finished)
+		return true;
+	/* A retransmitted SYN repeats the ISN; a different one is a new connection. */
+	const struct tcp_half *h = &f->half[dir];
+	return (h->flags & HALF_F_SEEN) && !((h->flags & HALF_F_ISN) && p->seq == h->base_seq);
+}
+
+void tcp_track_new_incarnation(struct flow *f)
+{
+	struct flow_prev prev = {
+		.present = true,
+		.ended_by_rst = f->half[0].rst_frame || f->half[1].rst_frame,
+		.first_closer = f->first_closer,
+		.end_ts = f->last_ts,
+		.end_frame = f->half[0].last.frame > f->half[1].last.frame ? f->half[0].last.frame
+									     : f->half[1].last.frame,
+		.next_seq = { f->half[0].next_seq, f->half[1].next_seq },
+	};
+	uint32_t incarnation = f->incarnation + 1;
+
+	/* Keep the table's bookkeeping; clear the connection. */
+	size_t keep = offsetof(struct flow, syn);
+	memset((char *)f + keep, 0, sizeof *f - keep);
+	f->client = -1;
+	f->first_closer = -1;
+	f->incarnation = incarnation;
+	f->prev = prev;
+}
+
+static void note_segment(struct seg_note *n, const struct pkt *p)
+{
+	n->frame = p->frame;
+	n->ts_ns = p->ts_ns;
+	n->seq = p->seq;
+	n->ack = p->ack;
+	n->len = p->payload_len;
+	n->window = p->window;
+	n->flags = p->flags;
+	n->ttl = p->ttl;
+}
+
+static void first_segment_of_half(struct tcp_half *h, const struct pkt *p)
+{
+	h->flags |= HALF_F_SEEN;
+	h->first_ts = p->ts_ns;
+	h->base_seq = p->seq;
+	h->next_seq = p->seq;
+	h->ttl_first = h->ttl_min = h->ttl_max = p->ttl;
+}
+
+/*
+ * A keep-alive probe re-sends the byte before snd_nxt, with 0 or 1 bytes
+ * of (garbage) data, after the peer acknowledged everything (RFC 9293
+ * 3.8.4; Linux tcp_write_wakeup sends snd_una - 1).
+ */
+static bool is_keepalive(const struct tcp_half *h, const struct tcp_half *peer,
+			 const struct pkt *p)
+{
+	return p->payload_len <= 1 && !(p->flags & (TCP_SYN | TCP_FIN | TCP_RST)) &&
+	       p->seq == h->next_seq - 1 && (peer->flags & HALF_F_ACK) &&
+	       peer->ack == h->next_seq;
+}
+
+static void track_sequence(struct tcp_half *h, const struct tcp_half *peer, const struct pkt *p)
+{
+	uint32_t end = p->seq + pkt_seq_len(p);
+	if (p->flags & TCP_RST)
+		return;  /* a RST's sequence number is not data: it must not move snd_nxt */
+	if (is_keepalive(h, peer, p)) {
+		h->keepalives++;
+		return;
+	}
+	if (p->payload_len > 0 && seq_lt(p->seq, h->next_seq))
+		h->retrans++;   /* starts inside data already sent */
+	if (seq_gt(end, h->next_seq)) {
+		if (p->payload_len > 0) {
+			uint32_t data_start = p->seq + ((p->flags & TCP_SYN) ? 1u : 0u);
+			uint32_t data_end = data_start + p->payload_len;
+			uint32_t from = seq_max(data_start, h->next_seq);
+			if (seq_gt(data_end, from))
+				h->bytes += data_end - from;
+		}
+		h->next_seq = end;
+	}
+}
+
+static void track_ack(struct flow *f, int dir, const struct pkt *p)
+{
+	struct tcp_half *h = &f->half[dir], *peer = &f->half[1 - dir];
+	if (!(p->flags & TCP_ACK) || (p->flags & TCP_RST))
+		return;
+	if (!(h->flags & HALF_F_ACK) || seq_gt(p->ack, h->ack)) {
+		h->ack = p->ack;
+		h->flags |= HALF_F_ACK;
+	}
+	if ((peer->flags & HALF_F_FIN) && !(peer->flags & HALF_F_FIN_ACKED) &&
+	    seq_geq(p->ack, peer->fin_seq + 1)) {
+		peer->flags |= HALF_F_FIN_ACKED;
+		if (peer->state == HALF_FIN_SENT)
+			peer->state = HALF_FIN_ACKED;
+	}
+	/* The third segment of the handshake: the client acknowledges the SYN-ACK. */
+	if (f->synack && !f->established && dir == f->client && !(p->flags & TCP_SYN) &&
+	    (peer->flags & HALF_F_ISN) && p->ack == peer->base_seq + 1)
+		f->established = true;
+}
+
+static void track_flags(struct flow *f, int dir, const struct pkt *p)
+{
+	struct tcp_half *h = &f->half[dir];
+	if (p->flags & TCP_RST) {
+		if (!h->rst_frame) {
+			h->rst_frame = p->frame;
+			h->rst_ts = p->ts_ns;
+		}
+		h->state = HALF_RESET;
+		if (f->first_closer < 0)
+			f->first_closer = (int8_t)dir;
+		return;
+	}
+	if (p->flags & TCP_SYN) {
+		h->base_seq = p->seq;
+		h->flags |= HALF_F_ISN;
+		if (p->opts.has_wscale) {
+			h->wscale = p->opts.wscale;
+			h->flags |= HALF_F_WSCALE;
+		}
+		if (p->flags & TCP_ACK) {
+			f->synack = true;
+			if (h->state < HALF_SYN_ACK_SENT)
+				h->state = HALF_SYN_ACK_SENT;
+		} else {
+			f->syn = true;
+			if (h->state < HALF_SYN_SENT)
+				h->state = HALF_SYN_SENT;
+		}
+	} else if (h->state < HALF_OPEN && (p->flags & TCP_ACK)) {
+		h->state = HALF_OPEN;
+	}
+	if ((p->flags & TCP_FIN) && !(h->flags & HALF_F_FIN)) {
+		h->flags |= HALF_F_FIN;
+		h->fin_seq = p->seq + p->payload_len;
+		h->fin_frame = p->frame;
+		h->fin_ts = p->ts_ns;
+		if (h->state < HALF_FIN_SENT)
+			h->state = HALF_FIN_SENT;
+		if (f->first_closer < 0)
+			f->first_closer = (int8_t)dir;
+	}
+}
+
+bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
+{
+	struct tcp_half *h = &f->half[dir], *peer = &f->half[1 - dir];
+
+	if (f->pkts > 0 && p->ts_ns > f->last_ts && p->ts_ns - f->last_ts > f->max_gap_ns)
+		f->max_gap_ns = p->ts_ns - f->last_ts;
+	if (!(h->flags & HALF_F_SEEN))
+		first_segment_of_half(h, p);
+
+	track_sequence(h, peer, p);
+	track_flags(f, dir, p);
+	track_ack(f, dir, p);
+
+	if (p->window == 0 && !(p->flags & (TCP_SYN | TCP_RST)))
+		h->zero_windows++;
+	if (p->payload_len > 0) {
+		h->data_frame = p->frame;
+		h->data_ts = p->ts_ns;
+	}
+	if (p->ipver == 4)
+		h->ip_id = p->ip_id;
+	if (p->ttl < h->ttl_min)
+		h->ttl_min = p->ttl;
+	if (p->ttl > h->ttl_max)
+		h->ttl_max = p->ttl;
+	note_segment(&h->last, p);
+	h->pkts++;
+	f->pkts++;
+	if (p->ts_ns > f->last_ts)
+		f->last_ts = p->ts_ns;
+
+	bool was_finished = f->finished;
+	if ((p->flags & TCP_RST) ||
+	    ((f->half[0].flags & HALF_F_FIN) && (f->half[1].flags & HALF_F_FIN)))
+		f->finished = true;
+	return f->finished && !was_finished;
+}

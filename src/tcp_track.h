@@ -1,0 +1,133 @@
+/*
+ * tcp_track: what each side of a connection has said on the wire.
+ *
+ * One struct tcp_half per direction (Suricata's TcpStream idea), indexed
+ * by the endpoint that sends it (0 = the key's first endpoint). The tracker
+ * only records facts seen in segments; it never judges a RST, which is
+ * classify's job. All sequence arithmetic goes through seq.h.
+ */
+#ifndef RSTDIAG_TCP_TRACK_H
+#define RSTDIAG_TCP_TRACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "packet.h"
+
+/* Normalised 4-tuple: endpoint 0 is the lower (address, port), so both
+ * directions of a connection find the same entry. Padding is explicit and
+ * zeroed, because the key is hashed and compared as bytes. */
+struct flow_key {
+	uint8_t addr[2][16];
+	uint16_t port[2];
+	uint8_t ipver;
+	uint8_t pad[3];
+};
+
+/* What one side has done, as seen from its own segments. */
+enum half_state {
+	HALF_UNSEEN,        /* nothing sent yet */
+	HALF_SYN_SENT,
+	HALF_SYN_ACK_SENT,
+	HALF_OPEN,          /* sent data or ACKs after (or without) a handshake */
+	HALF_FIN_SENT,
+	HALF_FIN_ACKED,     /* its FIN was acknowledged by the peer */
+	HALF_RESET,         /* it sent a RST */
+	HALF_STATE_COUNT
+};
+const char *half_state_name(enum half_state s);
+
+/* One remembered segment. */
+struct seg_note {
+	uint64_t frame;     /* 0: none */
+	int64_t ts_ns;
+	uint32_t seq, ack, len;
+	uint16_t window;
+	uint8_t flags, ttl;
+};
+
+enum {
+	HALF_F_SEEN = 1 << 0,       /* sent at least one segment */
+	HALF_F_ISN = 1 << 1,        /* its SYN was seen: base_seq is the ISN */
+	HALF_F_ACK = 1 << 2,        /* ack is valid */
+	HALF_F_FIN = 1 << 3,        /* sent a FIN */
+	HALF_F_FIN_ACKED = 1 << 4,  /* the peer acknowledged that FIN */
+	HALF_F_WSCALE = 1 << 5,     /* its SYN carried a window scale */
+};
+
+struct tcp_half {
+	struct seg_note last;       /* the last segment it sent */
+	int64_t first_ts, data_ts, fin_ts, rst_ts;
+	uint64_t data_frame;        /* its last segment with payload */
+	uint64_t fin_frame, rst_frame;
+	uint64_t pkts, bytes;       /* bytes: new payload, retransmissions excluded */
+	uint32_t base_seq;          /* ISN if seen, else first seq seen (relative numbering) */
+	uint32_t next_seq;          /* highest seq + length sent (its snd_nxt as seen) */
+	uint32_t ack;               /* highest ack it sent */
+	uint32_t fin_seq;           /* sequence number of its FIN */
+	uint32_t retrans;           /* segments resending data already sent */
+	uint32_t keepalives;        /* keep-alive probes (RFC 9293 3.8.4) */
+	uint32_t zero_windows;      /* segments advertising a zero window */
+	uint16_t ip_id;             /* last IPv4 ID */
+	uint8_t ttl_first, ttl_min, ttl_max;
+	uint8_t wscale;
+	uint8_t state;              /* enum half_state */
+	uint8_t flags;              /* HALF_F_* */
+};
+
+/* The incarnation a new SYN replaced on the same tuple (for timewait-reuse). */
+struct flow_prev {
+	bool present;
+	bool ended_by_rst;
+	int8_t first_closer;        /* endpoint that sent the first FIN or RST, -1 none */
+	int64_t end_ts;             /* its last packet */
+	uint64_t end_frame;
+	uint32_t next_seq[2];
+};
+
+enum role { ROLE_UNKNOWN = -1, ROLE_CLIENT = 0, ROLE_SERVER = 1 };
+
+struct flow {
+	struct flow_key key;
+	uint32_t hash;
+	uint32_t self, age_prev, age_next;  /* pool links, owned by flow_table */
+	uint8_t list;                        /* owned by flow_table */
+
+	bool syn, synack, established;       /* handshake progress */
+	bool midstream;                      /* the first segment seen was not a SYN */
+	bool role_guessed;
+	bool finished;                       /* both FINs, or a RST */
+	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
+	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
+	uint32_t incarnation;                /* 0 for the first on this tuple */
+
+	uint64_t first_frame, pkts;
+	int64_t first_ts, last_ts, finished_ts;
+	int64_t max_gap_ns;                  /* longest silence between two of its packets */
+
+	struct tcp_half half[2];
+	struct flow_prev prev;
+};
+
+/* Role of endpoint e: client, server or unknown. */
+static inline enum role flow_role(const struct flow *f, int e)
+{
+	if (f->client < 0)
+		return ROLE_UNKNOWN;
+	return f->client == e ? ROLE_CLIENT : ROLE_SERVER;
+}
+const char *role_name(enum role r);
+
+/*
+ * A SYN that starts a new connection on a tuple already tracked: after it
+ * finished, or with an ISN other than the one the handshake used.
+ */
+bool tcp_track_is_new_incarnation(const struct flow *f, int dir, const struct pkt *p);
+/* Clears f for a new connection, keeping a summary of the old one in f->prev. */
+void tcp_track_new_incarnation(struct flow *f);
+/* Initialises a fresh flow from its first segment (roles, guessing if needed). */
+void tcp_track_begin(struct flow *f, int dir, const struct pkt *p);
+/* Records segment p sent by endpoint dir. Returns true when it finished the flow. */
+bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p);
+
+#endif
