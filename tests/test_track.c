@@ -1,0 +1,214 @@
+/*
+ * Unit tests of sequence arithmetic, per-direction tracking and the wire
+ * form of RSTs, on synthetic segments of one connection.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "classify.h"
+#include "flow_table.h"
+#include "seq.h"
+#include "tcp_track.h"
+
+enum { C, S };  /* who sends: client 10.0.0.1:40000 or server 10.0.0.2:80 */
+
+static struct pkt seg(int from, uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len,
+		      uint64_t frame)
+{
+	struct pkt p;
+	memset(&p, 0, sizeof p);
+	p.frame = frame;
+	p.ts_ns = (int64_t)frame * 1000000;
+	p.ipver = 4;
+	uint8_t c[4] = { 10, 0, 0, 1 }, s[4] = { 10, 0, 0, 2 };
+	memcpy(p.src, from == C ? c : s, 4);
+	memcpy(p.dst, from == C ? s : c, 4);
+	p.sport = from == C ? 40000 : 80;
+	p.dport = from == C ? 80 : 40000;
+	p.seq = seq;
+	p.ack = ack;
+	p.flags = flags;
+	p.payload_len = len;
+	p.ttl = from == C ? 64 : 63;
+	p.window = 1000;
+	return p;
+}
+
+/* Feeds p to f (creating it on the first segment) and returns the sender's endpoint index. */
+static int feed(struct flow *f, const struct pkt *p)
+{
+	struct flow_key k;
+	int dir;
+	flow_key_from_pkt(p, &k, &dir);
+	if (f->pkts == 0) {
+		f->key = k;
+		f->client = -1;
+		f->first_closer = -1;
+		tcp_track_begin(f, dir, p);
+	} else if (tcp_track_is_new_incarnation(f, dir, p)) {
+		tcp_track_new_incarnation(f);
+		tcp_track_begin(f, dir, p);
+	}
+	tcp_track_segment(f, dir, p);
+	return dir;
+}
+
+static void test_seq(void)
+{
+	CHECK(seq_lt(1, 2));
+	CHECK(seq_lt(0xfffffff0u, 0x10));      /* across the wrap */
+	CHECK(!seq_lt(0x10, 0xfffffff0u));
+	CHECK(seq_geq(5, 5));
+	CHECK(seq_gt(0x7fffffffu, 0));
+	CHECK(seq_lt(0x80000001u, 0));         /* more than half the space apart */
+	CHECK_EQ(seq_max(0xffffffffu, 3), 3);
+}
+
+static void test_connection(uint32_t cisn, uint32_t sisn)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	uint64_t n = 1;
+	int c = feed(&f, (struct pkt[]){ seg(C, cisn, 0, TCP_SYN, 0, n++) });
+	feed(&f, (struct pkt[]){ seg(S, sisn, cisn + 1, TCP_SYN | TCP_ACK, 0, n++) });
+	feed(&f, (struct pkt[]){ seg(C, cisn + 1, sisn + 1, TCP_ACK, 0, n++) });
+	CHECK_EQ(f.client, c);
+	CHECK(!f.role_guessed);
+	CHECK(f.syn && f.synack && f.established);
+	CHECK(!f.midstream);
+
+	/* 100 bytes of request, then a retransmission of it. */
+	feed(&f, (struct pkt[]){ seg(C, cisn + 1, sisn + 1, TCP_ACK | TCP_PSH, 100, n++) });
+	feed(&f, (struct pkt[]){ seg(C, cisn + 1, sisn + 1, TCP_ACK | TCP_PSH, 100, n++) });
+	struct tcp_half *ch = &f.half[c], *sh = &f.half[1 - c];
+	CHECK_EQ(ch->bytes, 100);
+	CHECK_EQ(ch->retrans, 1);
+	CHECK_EQ(ch->next_seq, cisn + 101);
+	CHECK_EQ(ch->state, HALF_OPEN);
+
+	/* Server answers 3000 bytes in two segments and acks the request. */
+	feed(&f, (struct pkt[]){ seg(S, sisn + 1, cisn + 101, TCP_ACK, 1500, n++) });
+	feed(&f, (struct pkt[]){ seg(S, sisn + 1501, cisn + 101, TCP_ACK | TCP_PSH, 1500, n++) });
+	feed(&f, (struct pkt[]){ seg(C, cisn + 101, sisn + 3001, TCP_ACK, 0, n++) });
+	CHECK_EQ(sh->bytes, 3000);
+	CHECK_EQ(sh->retrans, 0);
+	CHECK_EQ(ch->ack, sisn + 3001);
+
+	/* A keep-alive probe from the client: seq one below snd_nxt, acked peer. */
+	feed(&f, (struct pkt[]){ seg(S, sisn + 3001, cisn + 101, TCP_ACK, 0, n++) });
+	feed(&f, (struct pkt[]){ seg(C, cisn + 100, sisn + 3001, TCP_ACK, 0, n++) });
+	CHECK_EQ(ch->keepalives, 1);
+	CHECK_EQ(ch->retrans, 1);
+	CHECK_EQ(ch->next_seq, cisn + 101);
+
+	/* Server closes; the client acknowledges its FIN. */
+	uint64_t fin_frame = n;
+	feed(&f, (struct pkt[]){ seg(S, sisn + 3001, cisn + 101, TCP_ACK | TCP_FIN, 0, n++) });
+	CHECK_EQ(sh->state, HALF_FIN_SENT);
+	CHECK_EQ(sh->fin_frame, fin_frame);
+	CHECK_EQ(sh->fin_seq, sisn + 3001);
+	CHECK_EQ(f.first_closer, 1 - c);
+	feed(&f, (struct pkt[]){ seg(C, cisn + 101, sisn + 3002, TCP_ACK, 0, n++) });
+	CHECK_EQ(sh->state, HALF_FIN_ACKED);
+	CHECK(!f.finished);
+
+	/* The client writes anyway; the server's RST answers it in reply form. */
+	struct pkt data = seg(C, cisn + 101, sisn + 3002, TCP_ACK | TCP_PSH, 50, n++);
+	feed(&f, &data);
+	struct pkt rst = seg(S, sisn + 3002, 0, TCP_RST, 0, n++);
+	struct verdict v;
+	classify_rst(&f, 1 - c, &rst, &v);
+	CHECK_EQ(v.form, FORM_REPLY);
+	CHECK_EQ(v.trigger.frame, data.frame);
+	CHECK_EQ(v.sender, ROLE_SERVER);
+	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK_EQ(v.a.state, HALF_FIN_ACKED);
+	CHECK_EQ(v.b.state, HALF_OPEN);
+	CHECK_EQ(v.idle_before_ns, 1000000);
+	CHECK(v.n_evidence >= 3);
+	CHECK_EQ(v.evidence[v.n_evidence - 1].frame, rst.frame);
+	feed(&f, &rst);
+	CHECK(f.finished);
+	CHECK_EQ(sh->state, HALF_RESET);
+	CHECK_EQ(sh->next_seq, sisn + 3002);   /* a RST does not move snd_nxt */
+
+	/* A new SYN on the finished tuple starts incarnation 1, linked to 0. */
+	feed(&f, (struct pkt[]){ seg(C, cisn + 5000, 0, TCP_SYN, 0, n++) });
+	CHECK_EQ(f.incarnation, 1);
+	CHECK(f.prev.present);
+	CHECK(f.prev.ended_by_rst);
+	CHECK_EQ(f.prev.first_closer, 1 - c);
+	CHECK_EQ(f.prev.next_seq[c], cisn + 151);
+	CHECK_EQ(f.pkts, 1);
+	CHECK_EQ(f.half[c].state, HALF_SYN_SENT);
+	CHECK_EQ(f.half[1 - c].state, HALF_UNSEEN);
+}
+
+static void test_forms(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	struct verdict v;
+
+	/* SYN to a closed port: RST+ACK, seq 0, ack = SYN + 1. */
+	int c = feed(&f, (struct pkt[]){ seg(C, 7000, 0, TCP_SYN, 0, 1) });
+	struct pkt rst = seg(S, 0, 7001, TCP_RST | TCP_ACK, 0, 2);
+	classify_rst(&f, 1 - c, &rst, &v);
+	CHECK_EQ(v.form, FORM_REPLY);
+	CHECK_EQ(v.trigger.frame, 1);
+	CHECK_EQ(v.a.state, HALF_UNSEEN);
+
+	/* A retransmitted SYN with the same ISN is not a new connection. */
+	struct pkt again = seg(C, 7000, 0, TCP_SYN, 0, 3);
+	struct flow_key k;
+	int dir;
+	flow_key_from_pkt(&again, &k, &dir);
+	CHECK(!tcp_track_is_new_incarnation(&f, dir, &again));
+	again.seq = 9000;
+	CHECK(tcp_track_is_new_incarnation(&f, dir, &again));
+
+	/* Active form: RST+ACK with the sender's next sequence number. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
+	feed(&f, (struct pkt[]){ seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK, 20, 3) });
+	rst = seg(S, 501, 121, TCP_RST | TCP_ACK, 0, 4);
+	classify_rst(&f, 1 - c, &rst, &v);
+	CHECK_EQ(v.form, FORM_ACTIVE);
+	CHECK_EQ(v.trigger.frame, 3);   /* its ack covers the client's 20 bytes */
+
+	/* Numbers that fit nothing. */
+	rst = seg(S, 12345, 0, TCP_RST, 0, 4);
+	classify_rst(&f, 1 - c, &rst, &v);
+	CHECK_EQ(v.form, FORM_OTHER);
+	CHECK_EQ(v.trigger.frame, 0);
+}
+
+static void test_role_guess(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	/* Mid-stream: no SYN seen; port 80 is taken for the server. */
+	int s = feed(&f, (struct pkt[]){ seg(S, 1, 2, TCP_ACK, 10, 1) });
+	CHECK(f.midstream);
+	CHECK(f.role_guessed);
+	CHECK_EQ(flow_role(&f, s), ROLE_SERVER);
+	CHECK_EQ(flow_role(&f, 1 - s), ROLE_CLIENT);
+
+	/* A SYN-ACK without its SYN still names the server, without guessing. */
+	memset(&f, 0, sizeof f);
+	s = feed(&f, (struct pkt[]){ seg(S, 1, 2, TCP_SYN | TCP_ACK, 0, 1) });
+	CHECK(!f.role_guessed);
+	CHECK_EQ(flow_role(&f, s), ROLE_SERVER);
+}
+
+int main(void)
+{
+	test_seq();
+	test_connection(1000, 50000);
+	test_connection(0xffffff00u, 0xfffffff0u);   /* both directions wrap mid-connection */
+	test_forms();
+	test_role_guess();
+	return check_report("test_track");
+}
