@@ -23,9 +23,16 @@ static pcap_t *open_file(const char *path, char *errbuf)
 {
 	/* libpcap opens a directory happily and fails later with an odd message. */
 	struct stat st;
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(EISDIR));
-		return NULL;
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(EISDIR));
+			return NULL;
+		}
+		/* libpcap would say "tried to read 4 file header bytes, only got 0". */
+		if (S_ISREG(st.st_mode) && st.st_size == 0) {
+			snprintf(errbuf, PCAP_ERRBUF_SIZE, "empty file, not a pcap or pcapng capture");
+			return NULL;
+		}
 	}
 	return pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 }

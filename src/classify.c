@@ -167,7 +167,10 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 		v->established = f->established;
 		v->midstream = f->midstream;
 		v->incarnation = f->incarnation;
-		if (f->pkts > 0)
+		/* Silence before the closing event: an earlier FIN or RST, else this RST. */
+		if (f->close_idle_ns >= 0)
+			v->idle_before_ns = f->close_idle_ns;
+		else if (f->pkts > 0)
 			v->idle_before_ns = p->ts_ns > f->last_ts ? p->ts_ns - f->last_ts : 0;
 	} else {
 		v->a = none;

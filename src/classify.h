@@ -38,7 +38,7 @@ struct verdict {
 	struct tcp_half a, b;
 	bool syn, synack, established, midstream;
 	uint32_t incarnation;
-	int64_t idle_before_ns;     /* silence on the connection before the RST; -1 first packet */
+	int64_t idle_before_ns;     /* silence before the closing event (first FIN or RST); -1 none */
 
 	/* Judgement. */
 	enum rst_form form;

@@ -54,9 +54,14 @@ int main(int argc, char **argv)
 	int opened = 0;
 	for (int i = 0; i < o.n_files; i++) {
 		enum exit_status st = capture_read_file(o.files[i], o.filter, o.n_files > 1, &pl);
-		if (st == EXIT_USAGE) {   /* a bad filter is wrong for every input */
-			status = st;
-			goto out;
+		if (st == EXIT_USAGE) {
+			/* A filter that fails on the first capture is a usage error; one that
+			 * fails only on a later capture's link type fails that input alone. */
+			if (opened == 0) {
+				status = st;
+				goto out;
+			}
+			st = EXIT_INPUT;
 		}
 		if (st != EXIT_INPUT)
 			opened++;

@@ -63,6 +63,7 @@ void tcp_track_begin(struct flow *f, int dir, const struct pkt *p)
 {
 	f->first_frame = p->frame;
 	f->first_ts = f->last_ts = p->ts_ns;
+	f->close_idle_ns = -1;
 	if (p->flags & TCP_SYN) {
 		/* A SYN names the client; a SYN-ACK names the server. */
 		f->client = (int8_t)((p->flags & TCP_ACK) ? 1 - dir : dir);
@@ -233,8 +234,9 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 {
 	struct tcp_half *h = &f->half[dir], *peer = &f->half[1 - dir];
 
-	if (f->pkts > 0 && p->ts_ns > f->last_ts && p->ts_ns - f->last_ts > f->max_gap_ns)
-		f->max_gap_ns = p->ts_ns - f->last_ts;
+	int64_t gap = f->pkts > 0 && p->ts_ns > f->last_ts ? p->ts_ns - f->last_ts : 0;
+	if (gap > f->max_gap_ns)
+		f->max_gap_ns = gap;
 	if (!(h->flags & HALF_F_SEEN))
 		first_segment_of_half(h, p);
 
@@ -259,6 +261,10 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	f->pkts++;
 	if (p->ts_ns > f->last_ts)
 		f->last_ts = p->ts_ns;
+
+	/* The idle time a closer's timeout is read from (TAXONOMY idle_before_s). */
+	if (f->close_idle_ns < 0 && (p->flags & (TCP_FIN | TCP_RST)) && f->pkts > 1)
+		f->close_idle_ns = gap;
 
 	bool was_finished = f->finished;
 	if ((p->flags & TCP_RST) ||

@@ -104,6 +104,7 @@ struct flow {
 	uint64_t first_frame, pkts;
 	int64_t first_ts, last_ts, finished_ts;
 	int64_t max_gap_ns;                  /* longest silence between two of its packets */
+	int64_t close_idle_ns;               /* silence before the first FIN or RST; -1 none yet */
 
 	struct tcp_half half[2];
 	struct flow_prev prev;

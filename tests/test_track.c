@@ -125,7 +125,7 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
 	CHECK_EQ(v.a.state, HALF_FIN_ACKED);
 	CHECK_EQ(v.b.state, HALF_OPEN);
-	CHECK_EQ(v.idle_before_ns, 1000000);
+	CHECK_EQ(v.idle_before_ns, 1000000);   /* the gap before the server's FIN */
 	CHECK(v.n_evidence >= 3);
 	CHECK_EQ(v.evidence[v.n_evidence - 1].frame, rst.frame);
 	feed(&f, &rst);

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Command-line behaviour: each bad input gets one clear stderr line and
+its documented exit status (man page EXIT STATUS); good uses work, with
+stdin, filters, several files, colour rules and write errors.
+"""
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+OK, INPUT, USAGE, DAMAGED, OUTPUT = 0, 1, 2, 3, 4
+failures = []
+ran = 0
+
+
+def run(args, stdin=None, env_extra=None, stdout=subprocess.PIPE):
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    env.update(env_extra or {})
+    return subprocess.run([RSTDIAG] + args, input=stdin, stdout=stdout,
+                          stderr=subprocess.PIPE, env=env, timeout=60)
+
+
+def expect(name, p, status, err=None, out=None, one_line=True):
+    global ran
+    ran += 1
+    stderr = p.stderr.decode(errors="replace")
+    stdout = p.stdout.decode(errors="replace") if p.stdout is not None else ""
+    problems = []
+    if p.returncode != status:
+        problems.append(f"exit {p.returncode}, expected {status}")
+    if err is not None and not re.search(err, stderr):
+        problems.append(f"stderr {stderr!r} does not match {err!r}")
+    if one_line and status in (INPUT, USAGE) and stderr.count("\n") != 1:
+        problems.append(f"stderr is not one line: {stderr!r}")
+    if status in (INPUT, USAGE) and not stderr.startswith("rstdiag: "):
+        problems.append(f"stderr does not start with 'rstdiag: ': {stderr!r}")
+    if out is not None and not re.search(out, stdout, re.S):
+        problems.append(f"stdout does not match {out!r}: {stdout[:300]!r}")
+    if problems:
+        failures.append(name)
+        print(f"FAIL {name}: " + "; ".join(problems))
+    else:
+        print(f"ok   {name}")
+
+
+def check(name, cond, detail=""):
+    global ran
+    ran += 1
+    if cond:
+        print(f"ok   {name}")
+    else:
+        failures.append(name)
+        print(f"FAIL {name}: {detail}")
+
+
+def pcap_header(linktype, magic=0xa1b2c3d4, snaplen=65535):
+    return struct.pack("<IHHiIII", magic, 2, 4, 0, 0, snaplen, linktype)
+
+
+def main():
+    global RSTDIAG
+    RSTDIAG, testdata = sys.argv[1], sys.argv[2]
+    eth = os.path.join(testdata, "eth.pcap")
+    cut = os.path.join(testdata, "cut-mid-record.pcap")
+    tmp = tempfile.mkdtemp(prefix="rstdiag-cli-")
+    empty = os.path.join(tmp, "empty.pcap")
+    open(empty, "wb").close()
+    text = os.path.join(tmp, "notes.txt")
+    with open(text, "w") as f:
+        f.write("this is not a capture file\n" * 10)
+    short_hdr = os.path.join(tmp, "short-header.pcap")
+    with open(short_hdr, "wb") as f:
+        f.write(open(eth, "rb").read()[:10])
+    wifi = os.path.join(tmp, "wifi.pcap")
+    with open(wifi, "wb") as f:   # DLT_IEEE802_11 (105), one 24-byte frame
+        f.write(pcap_header(105) + struct.pack("<IIII", 1, 0, 24, 24) + bytes(24))
+    unreadable = os.path.join(tmp, "secret.pcap")
+    with open(unreadable, "wb") as f:
+        f.write(open(eth, "rb").read())
+    os.chmod(unreadable, 0)
+
+    # Bad inputs: one line, exit 1, the file named.
+    expect("missing file", run([os.path.join(tmp, "nope.pcap")]), INPUT,
+           r"nope\.pcap: No such file or directory")
+    expect("directory", run([tmp]), INPUT, r"Is a directory")
+    expect("empty file", run([empty]), INPUT, r"empty\.pcap: empty file, not a pcap or pcapng capture")
+    expect("text file", run([text]), INPUT, r"notes\.txt: unknown file format")
+    expect("truncated header", run([short_hdr]), INPUT, r"short-header\.pcap: .*truncated")
+    expect("unsupported link type", run([wifi]), INPUT,
+           r"wifi\.pcap: unsupported link type IEEE802_11 \(105\); rstdiag reads EN10MB")
+    if os.geteuid() != 0:
+        expect("no permission", run([unreadable]), INPUT, r"Permission denied")
+    else:   # root reads anything; check as nobody when possible
+        try:
+            p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                RSTDIAG, unreadable], capture_output=True, timeout=60)
+            expect("no permission", p, INPUT, r"secret\.pcap: Permission denied")
+        except FileNotFoundError:
+            pass
+    expect("stdin not a capture", run(["-"], stdin=b"hello\n"), INPUT, r"^rstdiag: stdin: ")
+
+    # Usage errors: one line, exit 2, a pointer to --help.
+    expect("no operands", run([]), USAGE, r"no capture to read.*try 'rstdiag --help'")
+    expect("unknown long option", run(["--frobnicate", eth]), USAGE,
+           r"unknown option --frobnicate \(try 'rstdiag --help'\)")
+    expect("unknown short option", run(["-y", eth]), USAGE, r"unknown option -y")
+    expect("missing argument", run([eth, "-r"]), USAGE, r"option -r needs an argument")
+    expect("bad --max-flows", run(["--max-flows", "lots", eth]), USAGE, r"--max-flows: 'lots'")
+    expect("zero --max-flows", run(["--max-flows", "0", eth]), USAGE, r"--max-flows")
+    expect("bad --color", run(["--color=sometimes", eth]), USAGE, r"--color: 'sometimes'")
+    expect("bad filter", run([eth, "tcp", "port", "eighty"]), USAGE,
+           r"bad filter expression 'tcp port eighty': .*try 'rstdiag --help'")
+    expect("missing file then filter", run([eth, "missing.pcap"]), USAGE,
+           r"bad filter expression 'missing\.pcap'")
+
+    # Help and version go to stdout and succeed.
+    expect("--help", run(["--help"]), OK, out=r"Usage: rstdiag .*--json.*--max-flows.*Exit status")
+    expect("-h", run(["-h"]), OK, out=r"Usage: rstdiag")
+    expect("--version", run(["--version"]), OK, out=r"^rstdiag \d+\.\d+\.\d+\nlibpcap version")
+
+    # Good uses.
+    base = run(["--json", eth])
+    expect("json file", base, OK, out=r'"type":"reset".*"type":"summary"')
+    lines = base.stdout.decode().splitlines()
+    types = [json.loads(l)["type"] for l in lines]
+    check("json lines parse", types and types[-1] == "summary" and
+          all(t == "reset" for t in types[:-1]), types)
+    piped = run(["--json", "-"], stdin=open(eth, "rb").read())
+    def without_file(text):
+        return [{k: v for k, v in json.loads(l).items() if k != "file"} for l in text.splitlines()]
+    check("stdin", piped.returncode == 0 and
+          without_file(piped.stdout.decode()) == without_file(base.stdout.decode()),
+          piped.stderr)
+    expect("-r with filter", run(["--json", "-r", eth, "tcp", "and", "port", "8000"]), OK,
+           out=r'"filtered_out":[1-9]')
+    filtered = [json.loads(l) for l in run(["--json", eth, "port", "8000"]).stdout.decode().splitlines()]
+    all_frames = [json.loads(l)["frame"] for l in lines if '"reset"' in l]
+    kept = [r["frame"] for r in filtered if r["type"] == "reset"]
+    ok = kept and set(kept) < set(all_frames) and all(
+        r["sport"] == 8000 or r["dport"] == 8000 for r in filtered if r["type"] == "reset")
+    check("filter keeps frame numbers", ok, f"all {all_frames}, filtered {kept}")
+
+    two = run(["--json", eth, eth])
+    recs = [json.loads(l) for l in two.stdout.decode().splitlines()]
+    summ = recs[-1]
+    single = json.loads(lines[-1])
+    check("two files", two.returncode == 0 and summ["packets"] == 2 * single["packets"] and
+          summ["resets"] == 2 * single["resets"], summ)
+    expect("one missing among files", run(["-r", eth, "-r", os.path.join(tmp, "gone.pcap")]),
+           INPUT, r"gone\.pcap: No such file", out=r"Summary: ")
+
+    # Damaged capture: the report of what was read, then one line, exit 3.
+    if os.path.exists(cut):
+        expect("cut mid-record", run([cut]), DAMAGED,
+               r"cut-mid-record\.pcap: truncated dump file.*after frame \d+", out=r"Summary: ")
+        expect("cut mid-record json", run(["--json", cut]), DAMAGED,
+               out=r'"warnings":\[\{"name":"capture_damaged"')
+
+    # Colour: never on a pipe, never with NO_COLOR, on request otherwise.
+    expect("no colour on a pipe", run([eth]), OK, out=r"^(?!.*\x1b\[)")
+    expect("--color=always", run(["--color=always", eth]), OK, out=r"\x1b\[1mRST")
+    expect("NO_COLOR wins", run(["--color=always", eth], env_extra={"NO_COLOR": "1"}), OK,
+           out=r"^(?!.*\x1b\[)")
+
+    # Output errors have their own status.
+    with open("/dev/full", "w") as full:
+        expect("write error", run([eth], stdout=full), OUTPUT, r"standard output: No space left")
+
+    print(f"cli: {ran} checks, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

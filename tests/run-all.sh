@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: set-up, the normal build's tests,
+# the same tests under AddressSanitizer + UndefinedBehaviorSanitizer, and
+# one closing line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash .ci/setup --test || { echo "0 passed, 1 failed"; exit 1; }
+
+logs=()
+run_suite() {   # build dir
+	meson test -C "$1" --print-errorlogs --num-processes 2
+	logs+=("$1/meson-logs/testlog.json")
+}
+
+run_suite build
+
+# Sanitizers: any report aborts the test that triggered it.
+if [[ ! -f build-san/build.ninja ]]; then
+	meson setup build-san -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dbuildtype=debug >/dev/null
+fi
+if meson compile -C build-san >/dev/null; then
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		run_suite build-san
+else
+	echo "sanitizer build failed"
+	logs+=("build-san/missing-testlog.json")
+fi
+
+python3 tests/count_results.py "${logs[@]}"
