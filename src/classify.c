@@ -49,8 +49,12 @@ static void find_trigger(const struct pkt *p, const struct tcp_half *a, const st
 	memset(out, 0, sizeof *out);
 	if (!t->frame || (a->last.frame && a->last.frame > t->frame))
 		return;
-	bool by_seq = (t->flags & TCP_ACK) && p->seq == t->ack;
-	bool by_ack = (p->flags & TCP_ACK) && p->ack == t->seq + note_seq_len(t);
+	/* Reply to a segment with ACK: a bare RST whose seq is that ack. */
+	bool by_seq = !(p->flags & TCP_ACK) && (t->flags & TCP_ACK) && p->seq == t->ack;
+	/* RST+ACK acknowledging the segment: only meaningful if it occupied
+	 * sequence space; any RST+ACK "acknowledges" a bare ACK before it. */
+	bool by_ack = (p->flags & TCP_ACK) && note_seq_len(t) > 0 &&
+		      p->ack == t->seq + note_seq_len(t);
 	if (by_seq || by_ack)
 		*out = *t;
 }

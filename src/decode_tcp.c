@@ -1,8 +1,8 @@
 /*
  * decode_tcp: the TCP header and options (RFC 9293 3.1, RFC 7323, RFC 2018).
  *
- * Only the 20-byte base header is required: it holds everything the tracker
- * needs. Options and payload are used as far as they were captured, so a
+ * Only the first 16 bytes of the header (ports, numbers, offset, flags,
+ * window) are required: they hold everything the tracker needs. Options and payload are used as far as they were captured, so a
  * snaplen-cut segment still counts with its true length.
  */
 #include "decode.h"
@@ -66,8 +66,12 @@ enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t
 		return DECODE_INVALID;
 	if (!rd_be16(r, &p->sport) || !rd_be16(r, &p->dport) || !rd_be32(r, &p->seq) ||
 	    !rd_be32(r, &p->ack) || !rd_u8(r, &offres) || !rd_u8(r, &p->flags) ||
-	    !rd_be16(r, &p->window) || !rd_be16(r, &csum) || !rd_be16(r, &urg))
+	    !rd_be16(r, &p->window))
 		return decode_short(c);
+	/* Checksum and urgent pointer are not used: a segment snaplen cut
+	 * inside them is still whole for tracking (tshark shows its flags too). */
+	if (!rd_be16(r, &csum) || !rd_be16(r, &urg))
+		*r = rd_init(r->p, 0);
 
 	uint32_t hlen = (uint32_t)(offres >> 4) * 4;
 	if (hlen < 20 || hlen > seg_len)

@@ -45,7 +45,8 @@ static void print_half(struct reporter *r, const char *who, const struct tcp_hal
 	fprintf(r->out, "  %s%-9s%s %s", c(r, C_DIM), who, c(r, C_RESET),
 		half_state_name((enum half_state)h->state));
 	if (h->flags & HALF_F_SEEN) {
-		fprintf(r->out, ", %" PRIu64 " segments, %" PRIu64 " bytes", h->pkts, h->bytes);
+		fprintf(r->out, ", %" PRIu64 " segment%s, %" PRIu64 " byte%s", h->pkts,
+			h->pkts == 1 ? "" : "s", h->bytes, h->bytes == 1 ? "" : "s");
 		if (h->flags & HALF_F_FIN)
 			fprintf(r->out, ", FIN #%" PRIu64, h->fin_frame);
 		if (h->rst_frame)
@@ -84,8 +85,8 @@ static void text_reset(struct reporter *r, const struct verdict *v, const struct
 		v->seq, v->ack, v->ttl);
 	if (v->ipver == 4)
 		fprintf(r->out, " id=%u", v->ip_id);
-	fprintf(r->out, "\n  %s%-9s%s %s%s%s\n", c(r, C_DIM), "sent by", c(r, C_RESET), a_role,
-		v->role_guessed ? " (role guessed from ports: no handshake seen)" : "", "");
+	fprintf(r->out, "\n  %s%-9s%s %s%s\n", c(r, C_DIM), "sent by", c(r, C_RESET), a_role,
+		v->role_guessed ? " (role guessed from ports: no handshake seen)" : "");
 	fprintf(r->out, "  %s%-9s%s %s%s%s", c(r, C_DIM), "cause", c(r, C_RESET),
 		c(r, v->cause == CAUSE_UNKNOWN ? C_YELLOW : C_RED), cause_id(v->cause),
 		c(r, C_RESET));

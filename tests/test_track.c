@@ -178,6 +178,15 @@ static void test_forms(void)
 	CHECK_EQ(v.form, FORM_ACTIVE);
 	CHECK_EQ(v.trigger.frame, 3);   /* its ack covers the client's 20 bytes */
 
+	/* After a bare ACK from the client, an active RST answers nothing: its
+	 * ack covers the ACK trivially. */
+	feed(&f, (struct pkt[]){ seg(S, 501, 121, TCP_ACK, 0, 4) });
+	feed(&f, (struct pkt[]){ seg(C, 121, 501, TCP_ACK, 0, 5) });
+	rst = seg(S, 501, 121, TCP_RST | TCP_ACK, 0, 6);
+	classify_rst(&f, 1 - c, &rst, &v);
+	CHECK_EQ(v.form, FORM_ACTIVE);
+	CHECK_EQ(v.trigger.frame, 0);
+
 	/* Numbers that fit nothing. */
 	rst = seg(S, 12345, 0, TCP_RST, 0, 4);
 	classify_rst(&f, 1 - c, &rst, &v);
