@@ -6,6 +6,7 @@
  */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report.h"
 
@@ -176,8 +177,8 @@ static void json_summary(struct reporter *r, const struct stats *s)
 
 void report_json_init(struct reporter *r, FILE *out, bool nano)
 {
+	memset(r, 0, sizeof *r);
 	r->out = out;
-	r->color = false;
 	r->nano = nano;
 	r->reset = json_reset;
 	r->summary = json_summary;

@@ -4,6 +4,7 @@
  * NO_COLOR (decided in main, not here).
  */
 #include <inttypes.h>
+#include <string.h>
 #include <time.h>
 
 #include "report.h"
@@ -40,23 +41,28 @@ static void wall_clock(char *buf, size_t n, int64_t ns, bool nano)
 		snprintf(buf, n, "%s.%06" PRId64 " UTC", day, frac / 1000);
 }
 
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static void print_half(struct reporter *r, const char *who, const struct tcp_half *h)
 {
 	fprintf(r->out, "  %s%-9s%s %s", c(r, C_DIM), who, c(r, C_RESET),
 		half_state_name((enum half_state)h->state));
 	if (h->flags & HALF_F_SEEN) {
 		fprintf(r->out, ", %" PRIu64 " segment%s, %" PRIu64 " byte%s", h->pkts,
-			h->pkts == 1 ? "" : "s", h->bytes, h->bytes == 1 ? "" : "s");
+			plural(h->pkts), h->bytes, plural(h->bytes));
 		if (h->flags & HALF_F_FIN)
 			fprintf(r->out, ", FIN #%" PRIu64, h->fin_frame);
 		if (h->rst_frame)
 			fprintf(r->out, ", RST #%" PRIu64, h->rst_frame);
 		if (h->retrans)
-			fprintf(r->out, ", %u retransmissions", h->retrans);
+			fprintf(r->out, ", %u retransmission%s", h->retrans, plural(h->retrans));
 		if (h->keepalives)
-			fprintf(r->out, ", %u keep-alive probes", h->keepalives);
+			fprintf(r->out, ", %u keep-alive probe%s", h->keepalives, plural(h->keepalives));
 		if (h->zero_windows)
-			fprintf(r->out, ", %u zero windows", h->zero_windows);
+			fprintf(r->out, ", %u zero window%s", h->zero_windows, plural(h->zero_windows));
 		fprintf(r->out, ", TTL %u", h->ttl_min);
 		if (h->ttl_max != h->ttl_min)
 			fprintf(r->out, "-%u", h->ttl_max);
@@ -157,6 +163,7 @@ static void text_summary(struct reporter *r, const struct stats *s)
 
 void report_text_init(struct reporter *r, FILE *out, bool color, bool nano)
 {
+	memset(r, 0, sizeof *r);
 	r->out = out;
 	r->color = color;
 	r->nano = nano;
