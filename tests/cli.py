@@ -153,6 +153,17 @@ def main():
     expect("one missing among files", run(["-r", eth, "-r", os.path.join(tmp, "gone.pcap")]),
            INPUT, r"gone\.pcap: No such file", out=r"Summary: ")
 
+    # A full flow table forgets the stalest connections but never a RST.
+    small = run(["--json", "--max-flows", "2", eth])
+    srecs = [json.loads(l) for l in small.stdout.decode().splitlines()]
+    ssum = srecs[-1]
+    check("eviction keeps every RST",
+          small.returncode == 0 and ssum["flows_peak"] == 2 and ssum["flows_evicted"] > 0 and
+          [r["frame"] for r in srecs[:-1]] == all_frames and
+          [w["name"] for w in ssum["warnings"]] == ["flows_evicted"] and
+          small.stderr.decode().count("--max-flows") == 1,
+          (ssum, small.stderr))
+
     # Damaged capture: the report of what was read, then one line, exit 3.
     if os.path.exists(cut):
         expect("cut mid-record", run([cut]), DAMAGED,
