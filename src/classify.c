@@ -114,25 +114,19 @@ static void gather_evidence(struct verdict *v, enum role a_role, enum role b_rol
 		add_evidence(v, v->a.rst_frame, v->a.rst_ts, "earlier RST from the %s", an);
 	if (v->b.rst_frame)
 		add_evidence(v, v->b.rst_frame, v->b.rst_ts, "earlier RST from the %s", bn);
-	add_evidence(v, v->frame, v->ts_ns, "the RST");
+	add_evidence(v, v->rst.frame, v->rst.ts_ns, "the RST");
 	sort_evidence(v);
 }
 
 static void copy_rst(struct verdict *v, const struct pkt *p)
 {
-	v->frame = p->frame;
-	v->ts_ns = p->ts_ns;
+	seg_note_from_pkt(&v->rst, p);
 	v->ipver = p->ipver;
 	memcpy(v->src, p->src, sizeof v->src);
 	memcpy(v->dst, p->dst, sizeof v->dst);
 	v->sport = p->sport;
 	v->dport = p->dport;
-	v->seq = p->seq;
-	v->ack = p->ack;
-	v->flags = p->flags;
-	v->ttl = p->ttl;
 	v->ip_id = p->ip_id;
-	v->payload_len = p->payload_len;
 }
 
 static void describe(struct verdict *v, enum role a_role)
@@ -146,7 +140,7 @@ static void describe(struct verdict *v, enum role a_role)
 		n += snprintf(v->explanation + n, sizeof v->explanation - (size_t)n,
 			      ", answering frame %llu %.3f ms after it",
 			      (unsigned long long)v->trigger.frame,
-			      (double)(v->ts_ns - v->trigger.ts_ns) / 1e6);
+			      (double)(v->rst.ts_ns - v->trigger.ts_ns) / 1e6);
 	if (n >= 0 && (size_t)n < sizeof v->explanation)
 		snprintf(v->explanation + n, sizeof v->explanation - (size_t)n,
 			 ". The cause is not classified by this version of rstdiag.");

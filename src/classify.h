@@ -21,16 +21,12 @@ struct evidence {
 };
 
 struct verdict {
-	/* The RST packet itself. */
-	uint64_t frame;
-	int64_t ts_ns;
+	/* The RST packet itself: its segment, and what a seg_note leaves out. */
+	struct seg_note rst;
 	uint8_t ipver;
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t flags, ttl;
 	uint16_t ip_id;
-	uint32_t payload_len;
 
 	/* Its connection just before it; A sent the RST, B is the other side. */
 	enum role sender;

@@ -74,9 +74,9 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "reset");
 	cJSON_AddStringToObject(o, "file", src->name);
-	cJSON_AddNumberToObject(o, "frame", (double)v->frame);
-	add_seconds(o, "ts", v->ts_ns, r->nano);
-	add_seconds(o, "rel", v->ts_ns - src->first_ts, r->nano);
+	cJSON_AddNumberToObject(o, "frame", (double)v->rst.frame);
+	add_seconds(o, "ts", v->rst.ts_ns, r->nano);
+	add_seconds(o, "rel", v->rst.ts_ns - src->first_ts, r->nano);
 	report_addr(buf, sizeof buf, v->ipver, v->src);
 	cJSON_AddStringToObject(o, "src", buf);
 	cJSON_AddNumberToObject(o, "sport", v->sport);
@@ -84,14 +84,14 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddStringToObject(o, "dst", buf);
 	cJSON_AddNumberToObject(o, "dport", v->dport);
 	cJSON_AddNumberToObject(o, "ip_version", v->ipver);
-	report_flags(buf, sizeof buf, v->flags);
+	report_flags(buf, sizeof buf, v->rst.flags);
 	cJSON_AddStringToObject(o, "flags", buf);
-	cJSON_AddNumberToObject(o, "seq", v->seq);
-	cJSON_AddNumberToObject(o, "ack", v->ack);
-	cJSON_AddNumberToObject(o, "ttl", v->ttl);
+	cJSON_AddNumberToObject(o, "seq", v->rst.seq);
+	cJSON_AddNumberToObject(o, "ack", v->rst.ack);
+	cJSON_AddNumberToObject(o, "ttl", v->rst.ttl);
 	if (v->ipver == 4)
 		cJSON_AddNumberToObject(o, "ip_id", v->ip_id);
-	cJSON_AddNumberToObject(o, "payload_len", v->payload_len);
+	cJSON_AddNumberToObject(o, "payload_len", v->rst.len);
 
 	cJSON_AddStringToObject(o, "sender", role_name(v->sender));
 	cJSON_AddBoolToObject(o, "role_guessed", v->role_guessed);

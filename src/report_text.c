@@ -73,22 +73,22 @@ static void print_half(struct reporter *r, const char *who, const struct tcp_hal
 static void text_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
 {
 	char rel[48], wall[64], from[64], to[64], flags[48];
-	report_seconds(rel, sizeof rel, v->ts_ns - src->first_ts, r->nano);
-	wall_clock(wall, sizeof wall, v->ts_ns, r->nano);
+	report_seconds(rel, sizeof rel, v->rst.ts_ns - src->first_ts, r->nano);
+	wall_clock(wall, sizeof wall, v->rst.ts_ns, r->nano);
 	report_endpoint(from, sizeof from, v->ipver, v->src, v->sport);
 	report_endpoint(to, sizeof to, v->ipver, v->dst, v->dport);
-	report_flags(flags, sizeof flags, v->flags);
+	report_flags(flags, sizeof flags, v->rst.flags);
 
 	const char *b_role = v->sender == ROLE_CLIENT ? "server"
 			   : v->sender == ROLE_SERVER ? "client" : "peer";
 	const char *a_role = v->sender == ROLE_UNKNOWN ? "sender" : role_name(v->sender);
 
-	fprintf(r->out, "%sRST #%" PRIu64 "%s", c(r, C_BOLD), v->frame, c(r, C_RESET));
+	fprintf(r->out, "%sRST #%" PRIu64 "%s", c(r, C_BOLD), v->rst.frame, c(r, C_RESET));
 	if (src->show_name)
 		fprintf(r->out, " in %s", src->name);
 	fprintf(r->out, " at %s s (%s)\n", rel, wall);
-	fprintf(r->out, "  %s -> %s  %s seq=%" PRIu32 " ack=%" PRIu32 " ttl=%u", from, to, flags,
-		v->seq, v->ack, v->ttl);
+	fprintf(r->out, "  %s -> %s  %s seq=%" PRIu32 " ack=%" PRIu32 " %s=%u", from, to, flags,
+		v->rst.seq, v->rst.ack, v->ipver == 4 ? "ttl" : "hlim", v->rst.ttl);
 	if (v->ipver == 4)
 		fprintf(r->out, " id=%u", v->ip_id);
 	fprintf(r->out, "\n  %s%-9s%s %s%s\n", c(r, C_DIM), "sent by", c(r, C_RESET), a_role,

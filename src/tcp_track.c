@@ -108,7 +108,7 @@ void tcp_track_new_incarnation(struct flow *f)
 	f->prev = prev;
 }
 
-static void note_segment(struct seg_note *n, const struct pkt *p)
+void seg_note_from_pkt(struct seg_note *n, const struct pkt *p)
 {
 	n->frame = p->frame;
 	n->ts_ns = p->ts_ns;
@@ -256,7 +256,7 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		h->ttl_min = p->ttl;
 	if (p->ttl > h->ttl_max)
 		h->ttl_max = p->ttl;
-	note_segment(&h->last, p);
+	seg_note_from_pkt(&h->last, p);
 	h->pkts++;
 	f->pkts++;
 	if (p->ts_ns > f->last_ts)

@@ -119,6 +119,9 @@ static inline enum role flow_role(const struct flow *f, int e)
 }
 const char *role_name(enum role r);
 
+/* Remembers segment p. */
+void seg_note_from_pkt(struct seg_note *n, const struct pkt *p);
+
 /*
  * A SYN that starts a new connection on a tuple already tracked: after it
  * finished, or with an ISN other than the one the handshake used.

@@ -127,7 +127,8 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	CHECK_EQ(v.b.state, HALF_OPEN);
 	CHECK_EQ(v.idle_before_ns, 1000000);   /* the gap before the server's FIN */
 	CHECK(v.n_evidence >= 3);
-	CHECK_EQ(v.evidence[v.n_evidence - 1].frame, rst.frame);
+	CHECK_EQ(v.evidence[v.n_evidence - 1].frame, v.rst.frame);
+	CHECK_EQ(v.rst.frame, rst.frame);
 	feed(&f, &rst);
 	CHECK(f.finished);
 	CHECK_EQ(sh->state, HALF_RESET);
