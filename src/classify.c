@@ -165,6 +165,9 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 		v->established = f->established;
 		v->midstream = f->midstream;
 		v->incarnation = f->incarnation;
+		v->max_gap_ns = f->max_gap_ns;
+		if (f->pkts > 0 && p->ts_ns - f->last_ts > v->max_gap_ns)
+			v->max_gap_ns = p->ts_ns - f->last_ts;
 		/* Silence before the closing event: an earlier FIN or RST, else this RST. */
 		if (f->close_idle_ns >= 0)
 			v->idle_before_ns = f->close_idle_ns;

@@ -35,6 +35,7 @@ struct verdict {
 	bool syn, synack, established, midstream;
 	uint32_t incarnation;
 	int64_t idle_before_ns;     /* silence before the closing event (first FIN or RST); -1 none */
+	int64_t max_gap_ns;         /* longest silence on the connection before the RST */
 
 	/* Judgement. */
 	enum rst_form form;

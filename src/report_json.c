@@ -113,6 +113,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	else
 		cJSON_AddNullToObject(o, "idle_before_s");
 
+	add_seconds(o, "max_gap_s", v->max_gap_ns, r->nano);
 	cJSON_AddStringToObject(o, "handshake", handshake_name(v));
 	cJSON_AddNumberToObject(o, "incarnation", v->incarnation);
 	cJSON *before = cJSON_AddObjectToObject(o, "before");
