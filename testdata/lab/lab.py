@@ -1,0 +1,499 @@
+#!/usr/bin/env python3
+"""rstdiag scenario lab: real Linux captures of RST causes, labelled by the
+kernel itself.
+
+Run as root:   testdata/lab/lab.py [--out DIR] [--only NAME ...] [--list]
+
+For each scenario the lab builds fresh network namespaces (client, server,
+and a router where a middlebox is needed) joined by veth pairs, runs real
+sockets in them, captures with tcpdump or dumpcap, and records the kernel's
+own reason for every RST it sends from the tracepoint tcp/tcp_send_reset.
+Each captured RST is then labelled from the scenario's design and that
+reason, never from rstdiag's output. The captures and labels.json are
+written to DIR (default: this folder). Everything created is removed, and
+no packet leaves the namespaces.
+
+Scenarios live in scenarios_*.py beside this file; each registers itself
+with @scenario. See README.md for what each one does and what was found.
+"""
+import argparse
+import contextlib
+import glob
+import importlib.util
+import ipaddress
+import json
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCENARIOS = []
+
+
+def scenario(name, description, capture_point="client", fmt="pcap"):
+    """Registers a scenario: fn(lab) runs it and returns a labeller."""
+    def wrap(fn):
+        SCENARIOS.append(dict(name=name, description=description, fn=fn,
+                              capture_point=capture_point, fmt=fmt))
+        return fn
+    return wrap
+
+
+def sh(*args, check=True, **kw):
+    return subprocess.run(list(args), check=check, capture_output=True, text=True, **kw)
+
+
+# ---------------------------------------------------------------- tracing
+
+TRACEFS = "/sys/kernel/tracing"
+TRACE_RE = re.compile(r"tcp_send_reset: .*?src=(\S+) dest=(\S+) state=(\S+) reason=(\S+)")
+
+
+def split_hostport(s):
+    """'10.0.0.1:80' or '[fd00::1]:80' -> ('10.0.0.1', 80)."""
+    host, _, port = s.rpartition(":")
+    return host.strip("[]"), int(port)
+
+
+class Tracer:
+    """A private tracefs instance with tcp_send_reset enabled."""
+
+    def __init__(self):
+        if not os.path.isdir(os.path.join(TRACEFS, "events")):
+            os.makedirs(TRACEFS, exist_ok=True)
+            sh("mount", "-t", "tracefs", "nodev", TRACEFS)
+        self.dir = os.path.join(TRACEFS, "instances", f"rstdiag_lab_{os.getpid()}")
+        os.mkdir(self.dir)
+        self._write("events/tcp/tcp_send_reset/enable", "1")
+
+    def _write(self, rel, value):
+        with open(os.path.join(self.dir, rel), "w") as f:
+            f.write(value)
+
+    def clear(self):
+        self._write("trace", "")
+
+    def events(self):
+        """Every tcp_send_reset since the last clear, in order."""
+        out = []
+        with open(os.path.join(self.dir, "trace")) as f:
+            for line in f:
+                m = TRACE_RE.search(line)
+                if m:
+                    src, dst = split_hostport(m.group(1)), split_hostport(m.group(2))
+                    out.append(dict(src=src, dst=dst, state=m.group(3), reason=m.group(4)))
+        return out
+
+    def close(self):
+        with contextlib.suppress(OSError):
+            self._write("events/tcp/tcp_send_reset/enable", "0")
+            os.rmdir(self.dir)
+
+
+# ---------------------------------------------------------------- pcap reading
+
+def read_capture(path):
+    """Yields (frame, ts, linktype, bytes) for pcap or pcapng."""
+    data = open(path, "rb").read()
+    magic = data[:4]
+    if magic == b"\x0a\x0d\x0d\x0a":
+        yield from _read_pcapng(data)
+        return
+    for endian in "<>":
+        (m,) = struct.unpack(endian + "I", magic)
+        if m in (0xa1b2c3d4, 0xa1b23c4d):
+            break
+    else:
+        raise ValueError(f"{path}: not a capture")
+    nano = m == 0xa1b23c4d
+    linktype = struct.unpack(endian + "I", data[20:24])[0] & 0x0fffffff
+    off, frame = 24, 0
+    while off + 16 <= len(data):
+        sec, frac, caplen, _ = struct.unpack(endian + "IIII", data[off:off + 16])
+        off += 16
+        frame += 1
+        yield frame, sec + frac / (1e9 if nano else 1e6), linktype, data[off:off + caplen]
+        off += caplen
+
+
+def _read_pcapng(data):
+    off, frame, endian, links, tsres = 0, 0, "<", [], []
+    while off + 12 <= len(data):
+        btype = struct.unpack(endian + "I", data[off:off + 4])[0]
+        if btype == 0x0a0d0d0a:
+            bom = data[off + 8:off + 12]
+            endian = "<" if bom == b"\x4d\x3c\x2b\x1a" else ">"
+            links, tsres = [], []
+        blen = struct.unpack(endian + "I", data[off + 4:off + 8])[0]
+        body = data[off + 8:off + blen - 4]
+        if btype == 1:      # interface description
+            links.append(struct.unpack(endian + "H", body[:2])[0])
+            tsres.append(1e6)
+            o = 8
+            while o + 4 <= len(body):
+                code, olen = struct.unpack(endian + "HH", body[o:o + 4])
+                if code == 0:
+                    break
+                if code == 9:   # if_tsresol
+                    v = body[o + 4]
+                    tsres[-1] = 2 ** (v & 0x7f) if v & 0x80 else 10 ** v
+                o += 4 + (olen + 3) // 4 * 4
+        elif btype == 6:    # enhanced packet
+            ifid, hi, lo, caplen, _ = struct.unpack(endian + "IIIII", body[:20])
+            frame += 1
+            ts = ((hi << 32) | lo) / tsres[ifid]
+            yield frame, ts, links[ifid], body[20:20 + caplen]
+        elif btype == 3:    # simple packet
+            frame += 1
+            yield frame, 0.0, links[0], body[4:]
+        off += blen
+
+
+def decode_tcp(linktype, b):
+    """-> dict(src, sport, dst, dport, flags, seq, ack, ttl, ipid) or None."""
+    o = 0
+    if linktype == 1:                 # Ethernet, with any VLAN tags
+        o, et = 14, struct.unpack(">H", b[12:14])[0]
+        while et in (0x8100, 0x88a8, 0x9100):
+            et, o = struct.unpack(">H", b[o + 2:o + 4])[0], o + 4
+    elif linktype == 113:             # Linux cooked v1
+        o, et = 16, struct.unpack(">H", b[14:16])[0]
+    elif linktype == 276:             # Linux cooked v2
+        o, et = 20, struct.unpack(">H", b[0:2])[0]
+    elif linktype in (101, 12, 14, 228, 229):
+        et = 0x0800 if b[0] >> 4 == 4 else 0x86dd
+    else:
+        return None
+    if et == 0x0800:
+        ihl = (b[o] & 15) * 4
+        if b[o + 9] != 6:
+            return None
+        src, dst = str(ipaddress.IPv4Address(b[o + 12:o + 16])), str(ipaddress.IPv4Address(b[o + 16:o + 20]))
+        ttl, ipid = b[o + 8], struct.unpack(">H", b[o + 4:o + 6])[0]
+        o += ihl
+    elif et == 0x86dd:
+        nh, ttl, ipid = b[o + 6], b[o + 7], None
+        src, dst = str(ipaddress.IPv6Address(b[o + 8:o + 24])), str(ipaddress.IPv6Address(b[o + 24:o + 40]))
+        o += 40
+        while nh in (0, 43, 60):
+            nh, o = b[o], o + (b[o + 1] + 1) * 8
+        if nh != 6:
+            return None
+    else:
+        return None
+    sport, dport, seq, ack, _, flags = struct.unpack(">HHIIBB", b[o:o + 14])
+    return dict(src=src, sport=sport, dst=dst, dport=dport, flags=flags, seq=seq, ack=ack,
+                ttl=ttl, ipid=ipid)
+
+
+def capture_rsts(path):
+    out = []
+    for frame, ts, lt, b in read_capture(path):
+        with contextlib.suppress(IndexError, struct.error):
+            t = decode_tcp(lt, b)
+            if t and t["flags"] & 0x04:
+                t.update(frame=frame, ts=ts)
+                out.append(t)
+    return out
+
+
+# ---------------------------------------------------------------- the lab
+
+class Proc:
+    """A program running in a namespace; waits for its `ready` line."""
+
+    def __init__(self, ns, code, wait_ready):
+        prelude = f"import sys; sys.path.insert(0, {HERE!r}); from peer import *\n"
+        self.p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-u", "-c", prelude + code],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if wait_ready:
+            line = self.p.stdout.readline()
+            if line.strip() != "ready":
+                raise RuntimeError(f"program in {ns} did not start: {line}{self.p.stderr.read()}")
+
+    def wait(self, timeout=30):
+        out, err = self.p.communicate(timeout=timeout)
+        if self.p.returncode != 0:
+            raise RuntimeError(f"program failed ({self.p.returncode}): {err.strip()}")
+        return out
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.communicate()
+
+
+class Capture:
+    def __init__(self, ns, iface, path, fmt, snaplen=0):
+        if fmt == "pcapng":
+            cmd = ["dumpcap", "-q", "-i", iface, "-w", path]
+            if snaplen:
+                cmd += ["-s", str(snaplen)]
+            want = "Capturing on"
+        else:
+            cmd = ["tcpdump", "-i", iface, "-w", path, "--immediate-mode", "-U", "-B", "8192",
+                   "-s", str(snaplen or 262144), "-Z", "root"]
+            if iface == "any":
+                cmd += ["-y", "LINUX_SLL2"]
+            want = "listening on"
+        self.p = subprocess.Popen(["ip", "netns", "exec", ns] + cmd, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            line = self.p.stderr.readline()
+            if want in line:
+                break
+            if not line and self.p.poll() is not None:
+                raise RuntimeError(f"capture did not start: {' '.join(cmd)}")
+        time.sleep(0.2)
+
+    def stop(self):
+        time.sleep(0.3)   # let the last packets reach the file (tcpdump -U, immediate mode)
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.p.communicate(timeout=5)
+        if self.p.poll() is None:
+            self.p.kill()
+
+
+class Lab:
+    """Namespaces, addresses and helpers for one scenario run.
+
+    Direct topology: client C <-veth-> server S, one /24 (/64).
+    Routed topology: C <-> R <-> S, R forwards and may filter (nftables).
+    Each Lab gets its own names and address block from `net`, so labs of
+    different scenario files can run at the same time.
+    """
+
+    def __init__(self, net, workdir):
+        self.net = net
+        self.workdir = workdir
+        self.ns = dict(client=f"rl{net}c", server=f"rl{net}s", router=f"rl{net}r")
+        self.made = []
+        self.procs = []
+        self.captures = []
+        self.v6 = False
+        self.routed = False
+
+    # addresses
+    def addr(self, who, v6=None):
+        v6 = self.v6 if v6 is None else v6
+        host = dict(client=1, server=2)[who]
+        if self.routed:
+            sub = dict(client=1, server=2)[who]
+            return f"fd00:{self.net}:{sub}::1" if v6 else f"10.{self.net}.{sub}.1"
+        return f"fd00:{self.net}::{host}" if v6 else f"10.{self.net}.0.{host}"
+
+    def nsx(self, who, *cmd, check=True):
+        return sh("ip", "netns", "exec", self.ns[who], *cmd, check=check)
+
+    def sysctl(self, who, key, value):
+        self.nsx(who, "sysctl", "-qw", f"{key}={value}")
+
+    def _mkns(self, who):
+        ns = self.ns[who]
+        sh("ip", "netns", "del", ns, check=False)
+        sh("ip", "netns", "add", ns)
+        self.made.append(ns)
+        sh("ip", "-n", ns, "link", "set", "lo", "up")
+        self.sysctl(who, "net.ipv6.conf.all.accept_dad", "0")
+        self.sysctl(who, "net.ipv6.conf.default.accept_dad", "0")
+        self.sysctl(who, "net.ipv6.conf.all.router_solicitations", "0")
+        self.sysctl(who, "net.ipv6.conf.default.router_solicitations", "0")
+
+    def _veth(self, a, ia, b, ib):
+        sh("ip", "link", "add", ia, "netns", self.ns[a], "type", "veth", "peer", "name", ib,
+           "netns", self.ns[b])
+        for who, i in ((a, ia), (b, ib)):
+            sh("ip", "-n", self.ns[who], "link", "set", i, "up")
+
+    def topology(self, routed=False, v6=False):
+        self.routed, self.v6 = routed, v6
+        for who in ("client", "server") + (("router",) if routed else ()):
+            self._mkns(who)
+        n = self.net
+        if not routed:
+            self._veth("client", "c0", "server", "s0")
+            for who, i, h in (("client", "c0", 1), ("server", "s0", 2)):
+                sh("ip", "-n", self.ns[who], "addr", "add", f"10.{n}.0.{h}/24", "dev", i)
+                sh("ip", "-n", self.ns[who], "addr", "add", f"fd00:{n}::{h}/64", "dev", i, "nodad")
+            return
+        self._veth("client", "c0", "router", "rc")
+        self._veth("server", "s0", "router", "rs")
+        for who, i, sub in (("client", "c0", 1), ("server", "s0", 2)):
+            ns = self.ns[who]
+            sh("ip", "-n", ns, "addr", "add", f"10.{n}.{sub}.1/24", "dev", i)
+            sh("ip", "-n", ns, "addr", "add", f"fd00:{n}:{sub}::1/64", "dev", i, "nodad")
+            sh("ip", "-n", ns, "route", "add", "default", "via", f"10.{n}.{sub}.254")
+            sh("ip", "-n", ns, "-6", "route", "add", "default", "via", f"fd00:{n}:{sub}::254")
+        r = self.ns["router"]
+        for i, sub in (("rc", 1), ("rs", 2)):
+            sh("ip", "-n", r, "addr", "add", f"10.{n}.{sub}.254/24", "dev", i)
+            sh("ip", "-n", r, "addr", "add", f"fd00:{n}:{sub}::254/64", "dev", i, "nodad")
+        self.sysctl("router", "net.ipv4.ip_forward", "1")
+        self.sysctl("router", "net.ipv6.conf.all.forwarding", "1")
+
+    def iface(self, who):
+        return dict(client="c0", server="s0", router="rc")[who]
+
+    def nft(self, who, ruleset):
+        p = subprocess.run(["ip", "netns", "exec", self.ns[who], "nft", "-f", "-"], input=ruleset,
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError(f"nft: {p.stderr.strip()}")
+
+    def run(self, who, code, wait_ready=False):
+        p = Proc(self.ns[who], code, wait_ready)
+        self.procs.append(p)
+        return p
+
+    def capture(self, who, fmt="pcap", iface=None, snaplen=0):
+        path = os.path.join(self.workdir, f"capture.{fmt}")
+        c = Capture(self.ns[who], iface or self.iface(who), path, fmt, snaplen)
+        c.path = path
+        self.captures.append(c)
+        return c
+
+    def close(self):
+        for c in self.captures:
+            c.stop()
+        for p in self.procs:
+            p.kill()
+        for ns in self.made:
+            sh("ip", "netns", "del", ns, check=False)
+
+
+# ---------------------------------------------------------------- labelling
+
+def label(cause, detail=None, alternatives=(), origin="endpoint", note=""):
+    return dict(cause=cause, detail=detail, alternatives=list(alternatives), origin=origin,
+                note=note)
+
+
+def expect(r, sender, reason):
+    """Checks a RST against the scenario's design: who sent it and the
+    kernel's reason (None: the kernel did not send it). A mismatch fails the
+    scenario, so a kernel that behaves differently is noticed, not labelled."""
+    got = r["kernel"]["reason"] if r["kernel"] else None
+    reasons = reason if isinstance(reason, (list, tuple)) else [reason]
+    if r["sender"] != sender or got not in reasons:
+        raise RuntimeError(f"frame {r['frame']}: expected a RST from the {sender} with reason "
+                           f"{reason}, got one from the {r['sender']} with {got}")
+
+
+def match_kernel(rsts, events):
+    """Pairs each captured RST with the kernel event that sent it (same
+    4-tuple, in order); RSTs the kernel did not send get None."""
+    pool = list(events)
+    for r in rsts:
+        r["kernel"] = None
+        for i, e in enumerate(pool):
+            if (e["src"] == (r["src"], r["sport"]) and e["dst"] == (r["dst"], r["dport"])):
+                r["kernel"] = dict(reason=e["reason"], state=e["state"])
+                del pool[i]
+                break
+    return pool
+
+
+def run_scenario(sc, out_dir, tracer, net):
+    work = tempfile.mkdtemp(prefix="rstdiag-lab-")
+    lab = Lab(net, work)
+    tracer.clear()
+    try:
+        labeller = sc["fn"](lab)
+    finally:
+        lab.close()
+    time.sleep(0.1)
+    events = tracer.events()
+    cap = lab.captures[0].path
+    rsts = capture_rsts(cap)
+    unmatched = match_kernel(rsts, events)
+    roles = {lab.addr("client"): "client", lab.addr("server"): "server"}
+    for r in rsts:
+        r["sender"] = roles.get(r["src"], "other")
+    labels = labeller(rsts)
+    if len(labels) != len(rsts):
+        raise RuntimeError(f"{sc['name']}: {len(rsts)} RSTs captured, {len(labels)} labelled")
+    ext = os.path.splitext(cap)[1]
+    name = sc["name"] + ext
+    shutil.copy(cap, os.path.join(out_dir, name))
+    shutil.rmtree(work, ignore_errors=True)
+    size = os.path.getsize(os.path.join(out_dir, name))
+    if size > 100_000:
+        raise RuntimeError(f"{name}: {size} bytes, over the 100 KB budget")
+    return dict(
+        file=name, scenario=sc["name"], description=sc["description"],
+        capture_point=sc["capture_point"],
+        resets=[dict(frame=r["frame"], sender=r["sender"], kernel=r["kernel"], **l)
+                for r, l in zip(rsts, labels)],
+        kernel_resets_not_captured=[dict(src="%s:%d" % e["src"], dst="%s:%d" % e["dst"],
+                                         reason=e["reason"], state=e["state"]) for e in unmatched],
+    )
+
+
+def load_scenarios():
+    # Scenario files `from lab import ...`: let that name this running module.
+    sys.modules.setdefault("lab", sys.modules[__name__])
+    for path in sorted(glob.glob(os.path.join(HERE, "scenarios_*.py"))):
+        spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=HERE, help="where captures and labels.json go")
+    ap.add_argument("--only", nargs="*", help="run only these scenarios (labels of the others are kept)")
+    ap.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    ap.add_argument("--net", type=int, default=77, help="address block 10.NET.x.x / fd00:NET:: to use")
+    args = ap.parse_args()
+    load_scenarios()
+    if args.list:
+        for sc in SCENARIOS:
+            print(f"{sc['name']:32} {sc['description']}")
+        return 0
+    if os.geteuid() != 0:
+        print("lab.py: run as root (it creates network namespaces)", file=sys.stderr)
+        return 1
+    for tool in ("tcpdump", "dumpcap", "nft", "ip"):
+        if not shutil.which(tool):
+            print(f"lab.py: {tool} is missing", file=sys.stderr)
+            return 1
+    os.makedirs(args.out, exist_ok=True)
+    labels_path = os.path.join(args.out, "labels.json")
+    old = {}
+    if args.only and os.path.exists(labels_path):
+        old = {c["scenario"]: c for c in json.load(open(labels_path))["captures"]}
+    tracer = Tracer()
+    results = dict(old)
+    failed = 0
+    try:
+        for sc in SCENARIOS:
+            if args.only and sc["name"] not in args.only:
+                continue
+            t0 = time.time()
+            try:
+                results[sc["name"]] = run_scenario(sc, args.out, tracer, args.net)
+                r = results[sc["name"]]
+                causes = ", ".join(f"#{x['frame']} {x['cause']}" for x in r["resets"])
+                print(f"{sc['name']:32} {time.time() - t0:5.1f}s  {causes}", flush=True)
+            except Exception as e:  # one broken scenario must not hide the others
+                failed += 1
+                print(f"{sc['name']:32} FAILED: {e}", flush=True)
+    finally:
+        tracer.close()
+    captures = [results[k] for k in sorted(results)]
+    with open(labels_path, "w") as f:
+        json.dump(dict(generated_by="testdata/lab/lab.py", captures=captures), f, indent=1)
+        f.write("\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Lab scenarios: refused connections, closes that lose data, abortive closes."""
+import time
+
+from lab import expect, label, scenario
+
+
+def closed_port(lab, v6):
+    lab.topology(v6=v6)
+    lab.capture("client", fmt="pcapng" if v6 else "pcap")
+    lab.run("client", f"""
+try:
+    connect({lab.addr('server')!r}, 9)
+except ConnectionRefusedError:
+    pass
+""").wait()
+
+    def labeller(rsts):
+        for r in rsts:
+            expect(r, "server", "NO_SOCKET")
+        return [label("closed-port") for _ in rsts]
+    return labeller
+
+
+@scenario("closed-port-v4", "connect() to a port nothing listens on; the server's kernel "
+          "answers the SYN with RST+ACK")
+def closed_port_v4(lab):
+    return closed_port(lab, False)
+
+
+@scenario("closed-port-v6", "the same over IPv6, captured with dumpcap as pcapng", fmt="pcapng")
+def closed_port_v6(lab):
+    return closed_port(lab, True)
+
+
+@scenario("ignored-fin-v4", "HTTP/1.1 keep-alive: the server closes the idle connection after "
+          "1 s; the client acknowledges the FIN but sends its next request 0.5 s later anyway")
+def ignored_fin(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response())
+time.sleep(1.0)           # the server's keep-alive idle timeout
+c.close()
+time.sleep(1.5)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 80)
+c.sendall(http_request("/first"))
+recv_some(c)
+time.sleep(1.5)           # idle in the pool; the server's FIN arrives meanwhile
+c.sendall(http_request("/second"))
+recv_some(c)
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", "TCP_TIMEWAIT_SOCKET")
+        out = [label("data-after-fin", "ignored-fin")]
+        for r in rsts[1:]:
+            out.append(label("reset-followup"))
+        return out
+    return labeller
+
+
+@scenario("linger0-server-v4", "the server answers a request, then closes with SO_LINGER "
+          "{1, 0}: an abortive close with nothing unread")
+def linger0_server(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response(extra="Connection: close\\r\\n"))
+time.sleep(0.2)           # let the response be acknowledged: nothing is lost
+linger0(c)
+c.close()
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(http_request("/status"))
+drain(c)
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", "TCP_STATE")
+        return [label("linger-abort")] + [label("reset-followup") for _ in rsts[1:]]
+    return labeller
+
+
+@scenario("pipelined-unread-v4", "the client pipelines three requests; the server reads only "
+          "the first, answers it and closes with the others unread (RFC 2525 2.17)")
+def pipelined_unread(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+time.sleep(0.2)           # all three requests are in the receive queue now
+first = c.recv(len(http_request("/a")))
+c.sendall(http_response(extra="Connection: close\\r\\n"))
+c.close()
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 80)
+c.sendall(http_request("/a") + http_request("/b") + http_request("/c"))
+drain(c)
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", "TCP_ABORT_ON_CLOSE")
+        return [label("unread-recv-buffer")] + [label("reset-followup") for _ in rsts[1:]]
+    return labeller
