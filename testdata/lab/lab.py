@@ -423,6 +423,7 @@ def run_scenario(sc, out_dir, tracer, net):
     ext = os.path.splitext(cap)[1]
     name = sc["name"] + ext
     shutil.copy(cap, os.path.join(out_dir, name))
+    os.chmod(os.path.join(out_dir, name), 0o644)   # dumpcap writes 0600
     shutil.rmtree(work, ignore_errors=True)
     size = os.path.getsize(os.path.join(out_dir, name))
     if size > 100_000:
