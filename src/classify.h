@@ -40,6 +40,8 @@ struct verdict {
 	/* Judgement. */
 	enum rst_form form;
 	struct seg_note trigger;    /* the B->A segment it answers; frame 0 if none */
+	uint64_t followup_of;       /* reset-followup: the RST it follows; 0 otherwise */
+	int64_t rtt_ns;             /* handshake round trip at the capture point; -1 unknown */
 	enum cause cause;
 	const char *detail;         /* sub-kind or NULL */
 	enum confidence confidence;

@@ -108,6 +108,14 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 		cJSON_AddNumberToObject(o, "trigger_frame", (double)v->trigger.frame);
 	else
 		cJSON_AddNullToObject(o, "trigger_frame");
+	if (v->followup_of)
+		cJSON_AddNumberToObject(o, "followup_of", (double)v->followup_of);
+	else
+		cJSON_AddNullToObject(o, "followup_of");
+	if (v->rtt_ns >= 0)
+		add_seconds(o, "rtt_s", v->rtt_ns, r->nano);
+	else
+		cJSON_AddNullToObject(o, "rtt_s");
 	if (v->idle_before_ns >= 0)
 		add_seconds(o, "idle_before_s", v->idle_before_ns, r->nano);
 	else

@@ -98,8 +98,11 @@ static void text_reset(struct reporter *r, const struct verdict *v, const struct
 		c(r, C_RESET));
 	if (v->detail)
 		fprintf(r->out, " (%s)", v->detail);
-	fprintf(r->out, ", confidence %s, origin %s\n", confidence_name(v->confidence),
-		origin_name(v->origin));
+	if (v->followup_of)
+		fprintf(r->out, " of #%" PRIu64, v->followup_of);
+	fprintf(r->out, ", confidence %s\n", confidence_name(v->confidence));
+	fprintf(r->out, "  %s%-9s%s %s: %s\n", c(r, C_DIM), "origin", c(r, C_RESET),
+		origin_name(v->origin), v->origin_evidence);
 	fprintf(r->out, "  %s%-9s%s %s\n", c(r, C_DIM), "form", c(r, C_RESET), rst_form_name(v->form));
 	if (v->trigger.frame)
 		fprintf(r->out, "  %s%-9s%s #%" PRIu64 " from the %s (%u bytes)\n", c(r, C_DIM),

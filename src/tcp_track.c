@@ -79,11 +79,12 @@ bool tcp_track_is_new_incarnation(const struct flow *f, int dir, const struct pk
 {
 	if ((p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN || f->pkts == 0)
 		return false;
-	if (f->finished)
-		return true;
-	/* A retransmitted SYN repeats the ISN; a different one is a new connection. */
+	/* A SYN repeating the ISN is the same connection's SYN again: a
+	 * retransmission, or a second copy when the capture saw two interfaces. */
 	const struct tcp_half *h = &f->half[dir];
-	return (h->flags & HALF_F_SEEN) && !((h->flags & HALF_F_ISN) && p->seq == h->base_seq);
+	if ((h->flags & HALF_F_ISN) && p->seq == h->base_seq)
+		return false;
+	return f->finished || (h->flags & HALF_F_SEEN);
 }
 
 void tcp_track_new_incarnation(struct flow *f)
@@ -142,6 +143,49 @@ static bool is_keepalive(const struct tcp_half *h, const struct tcp_half *peer,
 	       peer->ack == h->next_seq;
 }
 
+/*
+ * HTTP/1.x messages, counted from the start of new data: a response
+ * begins with "HTTP/1."; a request with a method and a space, and a
+ * segment may carry several pipelined requests, each ending its headers
+ * with an empty line. Only segments that start a message are scanned, so
+ * bulk data costs one comparison.
+ */
+static bool starts_with(const uint8_t *p, uint32_t n, const char *s)
+{
+	size_t k = strlen(s);
+	return n >= k && memcmp(p, s, k) == 0;
+}
+
+static bool is_request_start(const uint8_t *p, uint32_t n)
+{
+	static const char *const methods[] = {
+		"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
+	};
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+		if (starts_with(p, n, methods[i]))
+			return true;
+	return false;
+}
+
+static void track_http(struct tcp_half *h, const struct pkt *p)
+{
+	const uint8_t *d = p->payload;
+	uint32_t n = p->payload_caplen;
+	if (starts_with(d, n, "HTTP/1.")) {
+		h->http_responses++;
+		return;
+	}
+	if (!is_request_start(d, n))
+		return;
+	unsigned requests = 0;
+	for (uint32_t i = 0; i + 3 < n; i++)
+		if (d[i] == '\r' && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n')
+			requests++;
+	if (requests == 0)
+		requests = 1;   /* headers continue in a later segment */
+	h->http_requests = (uint16_t)(h->http_requests + requests);
+}
+
 static void track_sequence(struct tcp_half *h, const struct tcp_half *peer, const struct pkt *p)
 {
 	uint32_t end = p->seq + pkt_seq_len(p);
@@ -153,6 +197,8 @@ static void track_sequence(struct tcp_half *h, const struct tcp_half *peer, cons
 	}
 	if (p->payload_len > 0 && seq_lt(p->seq, h->next_seq))
 		h->retrans++;   /* starts inside data already sent */
+	else if (p->payload_caplen > 0)
+		track_http(h, p);
 	if (seq_gt(end, h->next_seq)) {
 		if (p->payload_len > 0) {
 			uint32_t data_start = p->seq + ((p->flags & TCP_SYN) ? 1u : 0u);
@@ -182,8 +228,10 @@ static void track_ack(struct flow *f, int dir, const struct pkt *p)
 	}
 	/* The third segment of the handshake: the client acknowledges the SYN-ACK. */
 	if (f->synack && !f->established && dir == f->client && !(p->flags & TCP_SYN) &&
-	    (peer->flags & HALF_F_ISN) && p->ack == peer->base_seq + 1)
+	    (peer->flags & HALF_F_ISN) && p->ack == peer->base_seq + 1) {
 		f->established = true;
+		f->hs_ack_ts = p->ts_ns;
+	}
 }
 
 static void track_flags(struct flow *f, int dir, const struct pkt *p)
@@ -207,10 +255,14 @@ static void track_flags(struct flow *f, int dir, const struct pkt *p)
 			h->flags |= HALF_F_WSCALE;
 		}
 		if (p->flags & TCP_ACK) {
+			if (!f->synack)
+				f->synack_ts = p->ts_ns;
 			f->synack = true;
 			if (h->state < HALF_SYN_ACK_SENT)
 				h->state = HALF_SYN_ACK_SENT;
 		} else {
+			if (!f->syn)
+				f->syn_ts = p->ts_ns;
 			f->syn = true;
 			if (h->state < HALF_SYN_SENT)
 				h->state = HALF_SYN_SENT;
@@ -256,6 +308,12 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		h->ttl_min = p->ttl;
 	if (p->ttl > h->ttl_max)
 		h->ttl_max = p->ttl;
+	if (f->pkts == 0 || f->run_dir != dir) {
+		f->run_dir = (int8_t)dir;
+		f->run_first.frame = 0;
+	}
+	if (!f->run_first.frame && pkt_seq_len(p) > 0 && !(p->flags & TCP_RST))
+		seg_note_from_pkt(&f->run_first, p);
 	seg_note_from_pkt(&h->last, p);
 	h->pkts++;
 	f->pkts++;

@@ -68,6 +68,8 @@ struct tcp_half {
 	uint32_t retrans;           /* segments resending data already sent */
 	uint32_t keepalives;        /* keep-alive probes (RFC 9293 3.8.4) */
 	uint32_t zero_windows;      /* segments advertising a zero window */
+	uint16_t http_requests;     /* HTTP/1.x requests it sent (pipelined ones counted) */
+	uint16_t http_responses;    /* HTTP/1.x responses it sent */
 	uint16_t ip_id;             /* last IPv4 ID */
 	uint8_t ttl_first, ttl_min, ttl_max;
 	uint8_t wscale;
@@ -105,8 +107,14 @@ struct flow {
 	int64_t first_ts, last_ts, finished_ts;
 	int64_t max_gap_ns;                  /* longest silence between two of its packets */
 	int64_t close_idle_ns;               /* silence before the first FIN or RST; -1 none yet */
+	int64_t syn_ts, synack_ts, hs_ack_ts; /* handshake times at the capture point; 0 unseen */
 
 	struct tcp_half half[2];
+	/* The first segment with data, SYN or FIN in the current run (what one
+	 * side sent since the other last spoke; frame 0 if none yet). A RST
+	 * answers the earliest such segment it refers to. */
+	struct seg_note run_first;
+	int8_t run_dir;
 	struct flow_prev prev;
 };
 

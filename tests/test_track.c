@@ -122,7 +122,8 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	CHECK_EQ(v.form, FORM_REPLY);
 	CHECK_EQ(v.trigger.frame, data.frame);
 	CHECK_EQ(v.sender, ROLE_SERVER);
-	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(v.detail && strcmp(v.detail, "ignored-fin") == 0);   /* its data acked the FIN */
 	CHECK_EQ(v.a.state, HALF_FIN_ACKED);
 	CHECK_EQ(v.b.state, HALF_OPEN);
 	CHECK_EQ(v.idle_before_ns, 1000000);   /* the gap before the server's FIN */
@@ -195,6 +196,31 @@ static void test_forms(void)
 	CHECK_EQ(v.trigger.frame, 0);
 }
 
+/* Data then FIN from the client, both answered by bare RSTs echoing the
+ * same ack: the first RST answers the data, the second is a follow-up. */
+static void test_run_trigger(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	struct verdict v;
+	int c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
+	feed(&f, (struct pkt[]){ seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK, 0, 3) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 4) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 502, TCP_ACK, 0, 5) });          /* acks the FIN */
+	feed(&f, (struct pkt[]){ seg(C, 101, 502, TCP_ACK | TCP_PSH, 30, 6) }); /* writes anyway */
+	feed(&f, (struct pkt[]){ seg(C, 131, 502, TCP_ACK | TCP_FIN, 0, 7) });
+	struct pkt rst1 = seg(S, 502, 0, TCP_RST, 0, 8);
+	classify_rst(&f, 1 - c, &rst1, &v);
+	CHECK_EQ(v.trigger.frame, 6);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	feed(&f, &rst1);
+	struct pkt rst2 = seg(S, 502, 0, TCP_RST, 0, 9);
+	classify_rst(&f, 1 - c, &rst2, &v);
+	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.followup_of, 8);
+}
+
 static void test_role_guess(void)
 {
 	struct flow f;
@@ -220,5 +246,6 @@ int main(void)
 	test_connection(0xffffff00u, 0xfffffff0u);   /* both directions wrap mid-connection */
 	test_forms();
 	test_role_guess();
+	test_run_trigger();
 	return check_report("test_track");
 }
