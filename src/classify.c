@@ -434,7 +434,8 @@ static bool cause_middlebox(struct judge *j)
 {
 	struct verdict *v = j->v;
 	char d[32];
-	if (!j->ttl_step || v->form == FORM_ACTIVE)
+	/* Any form: a forger copies the numbers a real RST would carry, not the TTL. */
+	if (!j->ttl_step)
 		return false;
 	int64_t gap = gap_before_trigger(j);
 	if (gap >= 0 && long_silence(j, gap)) {
@@ -594,12 +595,12 @@ static const cause_fn rules[] = {
 	cause_reset_followup,
 	cause_closed_port,
 	cause_connect_timeout,
+	cause_invalid_segment,
 	cause_handshake_abort,
 	cause_data_after_fin,
 	cause_keepalive_timeout,
 	cause_retransmit_timeout,
 	cause_middlebox,
-	cause_invalid_segment,
 	cause_peer_lost_state,
 	cause_abort,
 	cause_unknown,

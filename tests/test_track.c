@@ -6,53 +6,11 @@
 #include <string.h>
 
 #include "check.h"
+#include "flowbuild.h"
 #include "classify.h"
 #include "flow_table.h"
 #include "seq.h"
 #include "tcp_track.h"
-
-enum { C, S };  /* who sends: client 10.0.0.1:40000 or server 10.0.0.2:80 */
-
-static struct pkt seg(int from, uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len,
-		      uint64_t frame)
-{
-	struct pkt p;
-	memset(&p, 0, sizeof p);
-	p.frame = frame;
-	p.ts_ns = (int64_t)frame * 1000000;
-	p.ipver = 4;
-	uint8_t c[4] = { 10, 0, 0, 1 }, s[4] = { 10, 0, 0, 2 };
-	memcpy(p.src, from == C ? c : s, 4);
-	memcpy(p.dst, from == C ? s : c, 4);
-	p.sport = from == C ? 40000 : 80;
-	p.dport = from == C ? 80 : 40000;
-	p.seq = seq;
-	p.ack = ack;
-	p.flags = flags;
-	p.payload_len = len;
-	p.ttl = from == C ? 64 : 63;
-	p.window = 1000;
-	return p;
-}
-
-/* Feeds p to f (creating it on the first segment) and returns the sender's endpoint index. */
-static int feed(struct flow *f, const struct pkt *p)
-{
-	struct flow_key k;
-	int dir;
-	flow_key_from_pkt(p, &k, &dir);
-	if (f->pkts == 0) {
-		f->key = k;
-		f->client = -1;
-		f->first_closer = -1;
-		tcp_track_begin(f, dir, p);
-	} else if (tcp_track_is_new_incarnation(f, dir, p)) {
-		tcp_track_new_incarnation(f);
-		tcp_track_begin(f, dir, p);
-	}
-	tcp_track_segment(f, dir, p);
-	return dir;
-}
 
 static void test_seq(void)
 {

@@ -410,7 +410,9 @@ def run_scenario(sc, out_dir, tracer, net):
     finally:
         lab.close()
     time.sleep(0.1)
-    events = tracer.events()
+    # The tracepoint sees every namespace: keep this lab's address block only.
+    mine = (f"10.{net}.", f"fd00:{net}:")
+    events = [e for e in tracer.events() if e["src"][0].startswith(mine)]
     cap = lab.captures[0].path
     rsts = capture_rsts(cap)
     unmatched = match_kernel(rsts, events)

@@ -1,0 +1,324 @@
+"""Lab scenarios: RSTs a middlebox puts on the wire in an endpoint's name
+(a NAT/firewall that forgot an idle flow, a keyword firewall, an injecting
+censor), and the keep-alive race seen through link types a middlebox or a
+capture host adds (802.1Q VLAN tags, Linux cooked captures on "any").
+
+The router namespace does the middlebox work: nftables `reject with tcp
+reset` (which never fires the tcp_send_reset tracepoint: its RSTs have no
+kernel reason) or a Python program on a raw AF_PACKET socket.
+"""
+import os
+import time
+
+from lab import expect, label, scenario, sh
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VLAN_SRC = os.path.join(HERE, "..", "gen", "vlan_tc.c")
+
+# A response whose Keep-Alive header does not claim an idle timeout the
+# server does not have (the middlebox, not the server, forgets the flow).
+LONG_KEEPALIVE = "Connection: keep-alive\r\nKeep-Alive: timeout=60\r\n"
+
+
+# ---------------------------------------------------------------- helpers
+
+def vlan_tags(lab, ifaces, vid_section="tc/push_q42"):
+    """Puts 802.1Q tag 42 on every frame of the given (who, iface) veth ends
+    with tc-bpf (push on egress, pop on ingress), so captures on those
+    veths see tagged frames while the TCP stacks run untagged. The kernel
+    has no 8021q module; the programs are testdata/gen/vlan_tc.c, compiled
+    at scenario time into the scenario's work folder."""
+    obj = os.path.join(lab.workdir, "vlan_tc.o")
+    if not os.path.exists(obj):
+        triple = sh("gcc", "-dumpmachine").stdout.strip()
+        sh("clang", "-O2", "-g0", "-target", "bpf", f"-I/usr/include/{triple}",
+           "-c", VLAN_SRC, "-o", obj)
+    for who, i in ifaces:
+        lab.nsx(who, "tc", "qdisc", "add", "dev", i, "clsact")
+        lab.nsx(who, "tc", "filter", "add", "dev", i, "egress", "bpf", "da", "obj", obj,
+                "sec", vid_section)
+        lab.nsx(who, "tc", "filter", "add", "dev", i, "ingress", "bpf", "da", "obj", obj,
+                "sec", "tc/pop_all")
+
+
+def forgetful_router(lab, timeout=2):
+    """The router tracks TCP flows with conntrack, forgets them after
+    `timeout` s of idleness, never re-learns a flow mid-stream (loose pickup
+    off) and answers any non-SYN segment of an unknown flow with a RST in
+    the destination's name, like a NAT or stateful firewall whose state
+    expired."""
+    lab.nft("router", """
+table inet mb {
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        ct state established,related accept
+        tcp flags & (fin | syn | rst | ack) == syn ct state new accept
+        meta l4proto tcp reject with tcp reset
+    }
+}
+""")
+    lab.sysctl("router", "net.netfilter.nf_conntrack_tcp_loose", "0")
+    lab.sysctl("router", "net.netfilter.nf_conntrack_tcp_timeout_established", str(timeout))
+
+
+# ---------------------------------------------------------------- NAT idle expiry
+
+def nat_idle_expiry(lab, v6, at):
+    lab.topology(routed=True, v6=v6)
+    forgetful_router(lab)
+    if at == "router":
+        lab.capture("router", fmt="pcapng")     # on rc, the client-side interface
+    else:
+        lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response(extra={LONG_KEEPALIVE!r}))
+recv_some(c, timeout=5.0)   # the second request never arrives: the router rejects it
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 80)
+c.sendall(http_request("/first"))
+recv_some(c)
+time.sleep(3.5)             # idle in the pool; the router forgets the flow after 2 s
+c.sendall(http_request("/second"))
+recv_some(c)
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", None)
+        return [label("idle-timeout", origin="middlebox",
+                      note="nftables reject with tcp reset on the router after conntrack "
+                           "forgot the flow (established timeout 2 s, loose pickup off)")]
+    return labeller
+
+
+@scenario("nat-idle-expiry-v4", "routed: the router's conntrack forgets an idle keep-alive "
+          "connection after 2 s; the client's next request, 3.5 s later, is rejected by the "
+          "router's nftables with a RST in the server's name (TTL 64 against the server's 63)")
+def nat_idle_expiry_v4(lab):
+    return nat_idle_expiry(lab, False, "client")
+
+
+@scenario("nat-idle-expiry-v6-router", "the same over IPv6, captured with dumpcap in the "
+          "router on its client-side interface (the RST leaves with hop limit 64, the "
+          "forwarded server packets with 63)", capture_point="middle", fmt="pcapng")
+def nat_idle_expiry_v6_router(lab):
+    return nat_idle_expiry(lab, True, "router")
+
+
+# ---------------------------------------------------------------- keyword firewall
+
+@scenario("firewall-keyword-reject-v4", "routed: the router's nftables matches the keyword "
+          "\"forbidden\" in the payload of the client's second request and rejects it with a "
+          "RST in the server's name; the server never sees the request and later closes its "
+          "idle connection")
+def firewall_keyword_reject(lab):
+    lab.topology(routed=True)
+    # "GET /forbidden HTTP/1.1": the keyword is at payload offset 5 (bit 40).
+    kw = "0x" + b"forbidden".hex()
+    lab.nft("router", f"""
+table inet mb {{
+    chain forward {{
+        type filter hook forward priority filter; policy accept;
+        tcp dport 80 @ih,40,72 {kw} reject with tcp reset
+    }}
+}}
+""")
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response())
+got = recv_some(c, timeout=1.0)   # keep-alive idle timeout: nothing more arrives
+c.close()
+time.sleep(1.0)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 80)
+c.sendall(http_request("/index.html"))
+recv_some(c)
+time.sleep(0.3)
+c.sendall(http_request("/forbidden"))
+recv_some(c)
+time.sleep(1.5)
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", None)
+        out = [label("injected", origin="middlebox",
+                     note="nftables payload match + reject with tcp reset on the router; "
+                          "the request never reached the server")]
+        for r in rsts[1:]:
+            # the server's FIN after its idle timeout meets the client's closed socket
+            expect(r, "client", "NO_SOCKET")
+            out.append(label("reset-followup"))
+        return out
+    return labeller
+
+
+# ---------------------------------------------------------------- injecting censor
+
+INJECTOR = r"""
+import random
+IFACE, CLIENT, SERVER = %r, %r, %r
+ETH_P_ALL = 3
+
+def csum(b):
+    if len(b) %% 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%%dH" %% (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+
+def ip4(a):
+    return socket.inet_aton(a)
+
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+s.bind((IFACE, 0))
+s.settimeout(10)
+ready()
+while True:
+    f, addr = s.recvfrom(65535)
+    if addr[2] == socket.PACKET_OUTGOING or f[12:14] != b"\x08\x00":
+        continue
+    ip = f[14:]
+    ihl = (ip[0] & 15) * 4
+    if ip[9] != 6 or ip[12:16] != ip4(CLIENT) or ip[16:20] != ip4(SERVER):
+        continue
+    tot = struct.unpack("!H", ip[2:4])[0]
+    tcp = ip[ihl:tot]
+    sport, dport, seq, ack = struct.unpack("!HHII", tcp[:12])
+    doff = (tcp[12] >> 4) * 4
+    payload = tcp[doff:]
+    if dport != 80 or b"forbidden" not in payload:
+        continue
+    break
+time.sleep(0.005)          # the censor sits a few hops away
+# The forged RST: the server's address and port, seq = what the client
+# expects next from the server (the request's ack), RST+ACK acknowledging
+# the request; TTL 50 and a random IP ID, unlike the server's packets.
+th = struct.pack("!HHIIBBHHH", dport, sport, ack, (seq + len(payload)) & 0xffffffff,
+                 5 << 4, 0x14, 0, 0, 0)
+pseudo = ip4(SERVER) + ip4(CLIENT) + struct.pack("!BBH", 0, 6, len(th))
+th = th[:16] + struct.pack("!H", csum(pseudo + th)) + th[18:]
+iph = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(th), random.randint(1, 0xffff), 0,
+                  50, 6, 0, ip4(SERVER), ip4(CLIENT))
+iph = iph[:10] + struct.pack("!H", csum(iph)) + iph[12:]
+eth = f[6:12] + f[0:6] + b"\x08\x00"
+s.send(eth + iph + th)
+log("injected", hex(ack))
+"""
+
+
+@scenario("injected-rst-keyword-v4", "routed: a censor on the router watches the client's "
+          "traffic on a raw socket and, seeing \"forbidden\" in a request, forges a RST to "
+          "the client in the server's name (TTL 50, random IP ID); the request still reaches "
+          "the server, whose answer 0.2 s later meets the client's closed socket")
+def injected_rst_keyword(lab):
+    lab.topology(routed=True)
+    lab.capture("client")
+    inj = lab.run("router", INJECTOR % ("rc", lab.addr("client"), lab.addr("server")),
+                  wait_ready=True)
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+time.sleep(0.2)           # a slow backend: the forged RST wins the race
+try:
+    c.sendall(http_response())
+    recv_some(c, timeout=1.0)
+except OSError:
+    pass
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 80)
+c.sendall(http_request("/forbidden"))
+recv_some(c)
+time.sleep(0.5)
+""").wait()
+    srv.wait()
+    inj.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", None)
+        out = [label("injected", origin="middlebox",
+                     note="forged by a raw-socket program on the router: TTL 50, random IP ID; "
+                          "the server acknowledged the request and answered it later")]
+        for r in rsts[1:]:
+            expect(r, "client", "NO_SOCKET")
+            out.append(label("reset-followup"))
+        return out
+    return labeller
+
+
+# ---------------------------------------------------------------- keep-alive race
+
+def keepalive_race(lab, v6, vlan):
+    lab.topology(v6=v6)
+    if vlan:
+        vlan_tags(lab, [("client", "c0"), ("server", "s0")])
+        lab.capture("server")
+    else:
+        lab.capture("client", iface="any")
+    # The server's FIN is "in flight" while the client writes its next
+    # request: the client's stack does not get it (dropped at its input,
+    # after the capture taps), so the request does not acknowledge it.
+    lab.nft("client", """
+table inet race {
+    chain in {
+        type filter hook input priority filter; policy accept;
+        tcp sport 80 tcp flags & fin == fin drop
+    }
+}
+""")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response())
+time.sleep(1.0)           # the server's keep-alive idle timeout
+c.close()
+time.sleep(1.0)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 80)
+c.sendall(http_request("/first"))
+recv_some(c)
+time.sleep(1.2)           # reused from the pool just after the server's FIN left
+c.sendall(http_request("/second"))
+recv_some(c)
+""").wait()
+    lab.nsx("client", "nft", "delete", "table", "inet", "race")
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", "TCP_ABORT_ON_DATA")
+        out = [label("data-after-fin", "race")]
+        for r in rsts[1:]:
+            out.append(label("reset-followup"))
+        return out
+    return labeller
+
+
+@scenario("keepalive-race-vlan-v4", "the server closes an idle keep-alive connection after "
+          "1 s; its FIN crosses the client's next request (the request does not acknowledge "
+          "it) and the orphaned FIN_WAIT1 socket answers the data with RST; captured at the "
+          "server on a veth carrying 802.1Q tag 42", capture_point="server")
+def keepalive_race_vlan_v4(lab):
+    return keepalive_race(lab, False, True)
+
+
+@scenario("keepalive-race-any-v6", "the same race over IPv6, captured with tcpdump on "
+          "interface any in the client namespace (Linux cooked v2)")
+def keepalive_race_any_v6(lab):
+    return keepalive_race(lab, True, False)

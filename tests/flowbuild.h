@@ -1,0 +1,78 @@
+/*
+ * flowbuild: synthetic segments of one connection for unit tests, client
+ * 10.0.0.1:40000 and server 10.0.0.2:80, fed through the real tracker.
+ * Frame n is at n ms unless at() moves it.
+ */
+#ifndef RSTDIAG_FLOWBUILD_H
+#define RSTDIAG_FLOWBUILD_H
+
+#include <string.h>
+
+#include "flow_table.h"
+#include "tcp_track.h"
+
+enum { C, S };  /* who sends: client 10.0.0.1:40000 or server 10.0.0.2:80 */
+
+static inline struct pkt seg(int from, uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len,
+		      uint64_t frame)
+{
+	struct pkt p;
+	memset(&p, 0, sizeof p);
+	p.frame = frame;
+	p.ts_ns = (int64_t)frame * 1000000;
+	p.ipver = 4;
+	uint8_t c[4] = { 10, 0, 0, 1 }, s[4] = { 10, 0, 0, 2 };
+	memcpy(p.src, from == C ? c : s, 4);
+	memcpy(p.dst, from == C ? s : c, 4);
+	p.sport = from == C ? 40000 : 80;
+	p.dport = from == C ? 80 : 40000;
+	p.seq = seq;
+	p.ack = ack;
+	p.flags = flags;
+	p.payload_len = len;
+	p.ttl = from == C ? 64 : 63;
+	p.window = 1000;
+	return p;
+}
+
+/* Feeds p to f (creating it on the first segment) and returns the sender's endpoint index. */
+static inline int feed(struct flow *f, const struct pkt *p)
+{
+	struct flow_key k;
+	int dir;
+	flow_key_from_pkt(p, &k, &dir);
+	if (f->pkts == 0) {
+		f->key = k;
+		f->client = -1;
+		f->first_closer = -1;
+		tcp_track_begin(f, dir, p);
+	} else if (tcp_track_is_new_incarnation(f, dir, p)) {
+		tcp_track_new_incarnation(f);
+		tcp_track_begin(f, dir, p);
+	}
+	tcp_track_segment(f, dir, p);
+	return dir;
+}
+
+/* The segment at `seconds` since the epoch instead of its frame's default time. */
+static inline struct pkt at(struct pkt p, double seconds)
+{
+	p.ts_ns = (int64_t)(seconds * 1e9);
+	return p;
+}
+
+/* The segment with a visible payload (its length becomes the text's). */
+static inline struct pkt with_payload(struct pkt p, const char *text)
+{
+	p.payload = (const uint8_t *)text;
+	p.payload_len = p.payload_caplen = (uint32_t)strlen(text);
+	return p;
+}
+
+static inline struct pkt with_ttl(struct pkt p, uint8_t ttl)
+{
+	p.ttl = ttl;
+	return p;
+}
+
+#endif

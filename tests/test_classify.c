@@ -1,0 +1,264 @@
+/*
+ * Unit tests of the cause rules on hand-built connections: each cause of
+ * ../shared/TAXONOMY.md from its wire signature, and the edge cases that
+ * separate neighbours (race vs ignored FIN, unread vs linger, idle-timeout
+ * vs injected vs peer-lost-state).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "classify.h"
+#include "flowbuild.h"
+
+/* A fresh connection with a complete handshake; returns the client's index. */
+static int handshake(struct flow *f)
+{
+	memset(f, 0, sizeof *f);
+	int c = feed(f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
+	feed(f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.002) });
+	return c;
+}
+
+static enum cause judge(struct flow *f, int dir, struct pkt rst, struct verdict *v)
+{
+	classify_rst(f, dir, &rst, v);
+	return v->cause;
+}
+
+static bool detail_is(const struct verdict *v, const char *d)
+{
+	return v->detail && strcmp(v->detail, d) == 0;
+}
+
+static void test_closed_port_and_reuse(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_CLOSED_PORT);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);   /* nothing earlier from the server to compare */
+
+	/* The same answer to a SYN on a tuple closed a second ago: TIME_WAIT. */
+	f.prev.present = true;
+	f.prev.end_ts = f.last_ts - 1000000000;
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_TIMEWAIT_REUSE);
+}
+
+static void test_connect_timeout(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 2), 2.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 3), 4.0) });
+	/* Linux answers a SYN-ACK for a socket that is gone: bare RST, seq = its ack. */
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 4), 4.0001), &v), CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.trigger.frame, 3);
+	CHECK(strstr(v.explanation, "3.000 s") != NULL);   /* first SYN to SYN-ACK */
+
+	/* A stale ACK from a TIME_WAIT instead of a SYN-ACK, reset by the new client. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
+	feed(&f, (struct pkt[]){ seg(S, 7000, 99999, TCP_ACK, 0, 2) });
+	CHECK_EQ(judge(&f, c, seg(C, 99999, 0, TCP_RST, 0, 3), &v), CAUSE_TIMEWAIT_REUSE);
+}
+
+static void test_handshake_abort(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 4), &v),
+		 CAUSE_HANDSHAKE_ABORT);
+}
+
+/* The server answers one request, then closes after `idle` s of silence. */
+static int keepalive_then_fin(struct flow *f, double idle)
+{
+	int c = handshake(f);
+	feed(f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						"GET /a HTTP/1.1\r\n\r\n"), 10.010) });
+	feed(f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
+						"HTTP/1.1 200 OK\r\n\r\n"), 10.020) });
+	feed(f, (struct pkt[]){ at(seg(C, 120, 520, TCP_ACK, 0, 6), 10.021) });
+	feed(f, (struct pkt[]){ at(seg(S, 520, 120, TCP_ACK | TCP_FIN, 0, 7), 10.021 + idle) });
+	return c;
+}
+
+static void test_data_after_fin(void)
+{
+	struct flow f;
+	struct verdict v;
+	/* Race: the request's ack (520) does not cover the FIN (520 + 1). */
+	int c = keepalive_then_fin(&f, 5.0);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 120, 520, TCP_ACK | TCP_PSH, 0, 8),
+						 "GET /b HTTP/1.1\r\n\r\n"), 15.0215) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 520, 0, TCP_RST, 0, 9), 15.022), &v),
+		 CAUSE_DATA_AFTER_FIN);
+	CHECK(detail_is(&v, "race"));
+	CHECK_EQ(v.idle_before_ns, 5000000000);   /* the server's idle timeout */
+	CHECK(strstr(v.explanation, "5.000 s idle") != NULL);
+	CHECK(strstr(v.explanation, "cannot have reached") != NULL);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+
+	/* Ignored FIN: the client acknowledged it, then wrote 2 s later. */
+	c = keepalive_then_fin(&f, 5.0);
+	feed(&f, (struct pkt[]){ at(seg(C, 120, 521, TCP_ACK, 0, 8), 15.0215) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 120, 521, TCP_ACK | TCP_PSH, 0, 9),
+						 "GET /b HTTP/1.1\r\n\r\n"), 17.0215) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 521, 0, TCP_RST, 0, 10), 17.022), &v),
+		 CAUSE_DATA_AFTER_FIN);
+	CHECK(detail_is(&v, "ignored-fin"));
+	CHECK_EQ(v.trigger.frame, 9);
+}
+
+static void test_aborts(void)
+{
+	struct flow f;
+	struct verdict v;
+
+	/* Three pipelined requests, one response, then the server's RST: unread. */
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+		"GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\nGET /c HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 158, TCP_ACK | TCP_PSH, 0, 5),
+						 "HTTP/1.1 200 OK\r\n\r\n"), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 158, 520, TCP_ACK, 0, 6), 10.021) });
+	CHECK_EQ(f.half[c].http_requests, 3);
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 520, 158, TCP_RST | TCP_ACK, 0, 7), 10.022), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(strstr(v.explanation, "3 HTTP requests") != NULL);
+
+	/* The same shape with one request, answered: a deliberate abort. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /a HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
+						 "HTTP/1.1 200 OK\r\n\r\n"), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 120, 520, TCP_ACK, 0, 6), 10.021) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 520, 120, TCP_RST | TCP_ACK, 0, 7), 10.2), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK(v.detail == NULL);
+
+	/* No data at all: a probe. */
+	c = handshake(&f);
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 501, TCP_RST | TCP_ACK, 0, 4), 10.01), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK(detail_is(&v, "probe"));
+
+	/* The client asked, the server acked and went quiet for 3 s: response timeout. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /slow HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 123, TCP_ACK, 0, 5), 10.011) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 123, 501, TCP_RST | TCP_ACK, 0, 6), 13.011), &v),
+		 CAUSE_RESPONSE_TIMEOUT);
+	/* ...but after only 50 ms it is an abort, not a timeout. */
+	CHECK_EQ(judge(&f, c, at(seg(C, 123, 501, TCP_RST | TCP_ACK, 0, 6), 10.061), &v),
+		 CAUSE_LINGER_ABORT);
+
+	/* The client stops reading a download and closes: unread on the client. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK, 1400, 5), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(S, 1901, 121, TCP_ACK, 1400, 6), 10.03) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 121, 3301, TCP_RST | TCP_ACK, 0, 7), 10.04), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+}
+
+static void test_timeouts(void)
+{
+	struct flow f;
+	struct verdict v;
+
+	/* Keep-alive probes (seq = snd_nxt - 1) unanswered, then the abort. */
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK, 0, 4), 10.01) });
+	for (int i = 0; i < 3; i++)
+		feed(&f, (struct pkt[]){ at(seg(C, 100, 501, TCP_ACK, 0, 5 + (uint64_t)i), 20.0 + i) });
+	CHECK_EQ(f.half[c].keepalives, 3);
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 501, TCP_RST | TCP_ACK, 0, 8), 23.0), &v),
+		 CAUSE_KEEPALIVE_TIMEOUT);
+
+	/* Data retransmitted with no ACK, then a RST from the sender. */
+	c = handshake(&f);
+	for (int i = 0; i < 4; i++)
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 100, 4 + (uint64_t)i),
+					   10.01 + (1 << i)) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 201, 501, TCP_RST | TCP_ACK, 0, 8), 30.0), &v),
+		 CAUSE_RETRANSMIT_TIMEOUT);
+}
+
+static void test_middlebox_and_lost_state(void)
+{
+	struct flow f;
+	struct verdict v;
+	/* The server's packets arrive with TTL 63; after 400 s idle a RST in its name has 64. */
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(S, 501, 101, TCP_ACK | TCP_PSH, 10, 4), 63), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 511, TCP_ACK | TCP_PSH, 10, 5), 410.0) });
+	CHECK_EQ(judge(&f, 1 - c, at(with_ttl(seg(S, 511, 0, TCP_RST, 0, 6), 64), 410.001), &v),
+		 CAUSE_IDLE_TIMEOUT);
+	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
+	CHECK(strstr(v.origin_evidence, "63") != NULL);
+
+	/* The same TTL step with no idle time: forged. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(S, 501, 101, TCP_ACK, 0, 4), 63), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 5), 10.02) });
+	CHECK_EQ(judge(&f, 1 - c, at(with_ttl(seg(S, 501, 111, TCP_RST | TCP_ACK, 0, 6), 50), 10.021), &v),
+		 CAUSE_INJECTED);
+
+	/* Same TTL, reply form, no FIN from the server: it lost the connection. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(S, 501, 101, TCP_ACK, 0, 4), 63), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 5), 12.0) });
+	CHECK_EQ(judge(&f, 1 - c, at(with_ttl(seg(S, 501, 0, TCP_RST, 0, 6), 63), 12.001), &v),
+		 CAUSE_PEER_LOST_STATE);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+
+	/* An ACK of bytes the server never sent, refused: invalid segment. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 9999, TCP_ACK, 0, 4), 10.01) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 9999, 0, TCP_RST, 0, 5), 10.011), &v),
+		 CAUSE_INVALID_SEGMENT);
+}
+
+static void test_unknown(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	/* A lone RST with nothing before it. */
+	struct pkt rst = seg(S, 5, 0, TCP_RST, 0, 1);
+	int s = feed(&f, &rst) ;
+	memset(&f, 0, sizeof f);
+	struct flow_key k;
+	int dir;
+	flow_key_from_pkt(&rst, &k, &dir);
+	f.key = k;
+	f.client = -1;
+	f.first_closer = -1;
+	tcp_track_begin(&f, dir, &rst);
+	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNKNOWN);
+	CHECK_EQ(v.confidence, CONF_LOW);
+	CHECK(strstr(v.explanation, "mid-connection") != NULL);
+}
+
+int main(void)
+{
+	test_closed_port_and_reuse();
+	test_connect_timeout();
+	test_handshake_abort();
+	test_data_after_fin();
+	test_aborts();
+	test_timeouts();
+	test_middlebox_and_lost_state();
+	test_unknown();
+	return check_report("test_classify");
+}
