@@ -387,16 +387,26 @@ def expect(r, sender, reason):
                            f"{reason}, got one from the {r['sender']} with {got}")
 
 
+LISTENER_DST = (("0.0.0.0", 0), ("::", 0))
+
+
 def match_kernel(rsts, events):
-    """Pairs each captured RST with the kernel event that sent it (same
-    4-tuple, in order); RSTs the kernel did not send get None."""
+    """Pairs each captured RST with the kernel event that sent it, in order:
+    the same 4-tuple, or, for RSTs a listener sends on behalf of a half-open
+    connection (accept-queue overflow, an unexpected ACK), the listener's own
+    address with destination 0.0.0.0:0 / [::]:0, as tcp_send_reset traces
+    them. RSTs the kernel did not send get None; unmatched events are
+    returned."""
     pool = list(events)
     for r in rsts:
         r["kernel"] = None
-        for i, e in enumerate(pool):
-            if (e["src"] == (r["src"], r["sport"]) and e["dst"] == (r["dst"], r["dport"])):
+        src, dst = (r["src"], r["sport"]), (r["dst"], r["dport"])
+        for exact in (True, False):
+            hit = next((i for i, e in enumerate(pool) if e["src"] == src and
+                        (e["dst"] == dst if exact else e["dst"] in LISTENER_DST)), None)
+            if hit is not None:
+                e = pool.pop(hit)
                 r["kernel"] = dict(reason=e["reason"], state=e["state"])
-                del pool[i]
                 break
     return pool
 

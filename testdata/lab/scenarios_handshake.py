@@ -1,0 +1,269 @@
+"""Lab scenarios: resets around the handshake (a late SYN-ACK after a
+connect timeout, accept-queue overflow, a listener closed with a child
+queued, TIME_WAIT reuse, an impossible ACK to a half-open connection)."""
+import time
+
+from lab import expect, label, scenario
+
+
+# Router rule of the connect-timeout scenarios: server->client SYN-ACKs are
+# lost on the path while it exists (a slow or congested path, without netem).
+DROP_SYNACK = """
+table inet rl_hs {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    tcp flags & (syn | ack) == (syn | ack) drop
+  }
+}
+"""
+
+
+def connect_timeout(lab, v6, timeout, unblock_after, linger):
+    lab.topology(routed=True, v6=v6)
+    fmt = "pcapng" if v6 else "pcap"
+    lab.capture("server" if v6 else "client", fmt=fmt)
+    lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8443)
+ready()
+time.sleep(30)            # never accepts: the lab ends it
+""", wait_ready=True)
+    lab.nft("router", DROP_SYNACK)
+    cli = lab.run("client", f"""
+ready()
+try:
+    connect({lab.addr('server')!r}, 8443, timeout={timeout})
+    log("connected?!")
+    sys.exit(1)
+except socket.timeout:
+    pass                  # connect() closes the SYN_SENT socket: no RST for that
+time.sleep({linger - timeout})   # the process lives on; the late SYN-ACK arrives meanwhile
+""", wait_ready=True)
+    time.sleep(unblock_after)
+    lab.nft("router", "delete table inet rl_hs")
+    cli.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "client", "NO_SOCKET")
+        return [label("connect-timeout")] + [label("reset-followup") for _ in rsts[1:]]
+    return labeller
+
+
+@scenario("connect-timeout-late-synack-v4", "the client gives up connect() after 0.8 s (one "
+          "SYN sent) and closes; the server's SYN-ACKs are lost on the path (dropped at a "
+          "router until 1.5 s), so its retransmission at 3 s finds no socket: the client's "
+          "kernel answers it with RST")
+def connect_timeout_v4(lab):
+    return connect_timeout(lab, False, 0.8, 1.5, 3.6)
+
+
+@scenario("connect-timeout-late-synack-v6", "the same over IPv6 with a 1.5 s connect timeout "
+          "(the SYN retransmitted at 1 s), SYN-ACKs dropped until 2.6 s, so the one let "
+          "through comes at 3 or 4 s; captured at the server with dumpcap as pcapng",
+          capture_point="server", fmt="pcapng")
+def connect_timeout_v6(lab):
+    return connect_timeout(lab, True, 1.5, 2.6, 4.6)
+
+
+# Router rule of the accept-overflow scenario: the bare ACKs that would
+# complete the handshakes from client ports 41001 and 41002 are lost on the
+# path while it exists, so both stay half-open (SYN_RECV) at the server.
+DROP_BARE_ACK = """
+table inet rl_hs {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    tcp sport { 41001, 41002 } tcp flags & (syn | ack | fin | rst | psh) == ack drop
+  }
+}
+"""
+
+
+@scenario("accept-overflow-abort-v4", "tcp_abort_on_overflow=1, listen backlog 1 (2 queued "
+          "children at most), and a server too busy to accept: one connection is queued, two "
+          "more are half-open (their final ACKs lost on the path); the server's SYN-ACK "
+          "retransmissions at 1 s draw new ACKs, the first fills the queue and the second "
+          "handshake is reset by the listener")
+def accept_overflow(lab):
+    lab.topology(routed=True)
+    lab.capture("client")
+    lab.sysctl("server", "net.ipv4.tcp_abort_on_overflow", "1")
+    lab.nft("router", DROP_BARE_ACK)
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80, backlog=1)
+ready()
+time.sleep(2.0)           # busy: nothing accepted meanwhile
+for _ in range(2):        # the two queued connections, served at last
+    c, _ = s.accept()
+    c.recv(4096)
+    c.sendall(http_response(extra="Connection: close\\r\\n"))
+    c.close()
+time.sleep(0.5)
+""", wait_ready=True)
+    cli = lab.run("client", f"""
+ready()
+a = connect({lab.addr('server')!r}, 80)                    # completes: queued
+time.sleep(0.1)
+b = connect({lab.addr('server')!r}, 80, bind_port=41001)   # half-open at the server
+time.sleep(0.2)
+c = connect({lab.addr('server')!r}, 80, bind_port=41002)   # half-open at the server
+time.sleep(1.5)           # SYN-ACK retransmissions: b completes into the queue, c overflows
+assert recv_some(c, timeout=0.1) is None   # c was reset
+for s in (a, b):
+    s.sendall(http_request())
+    drain(s, timeout=1.5)
+    s.close()
+""", wait_ready=True)
+    time.sleep(0.6)       # before the SYN-ACK retransmissions (1.0 s after each SYN)
+    lab.nft("router", "delete table inet rl_hs")
+    cli.wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", "INVALID_SYN")
+        return [label("handshake-abort")] + [label("reset-followup") for _ in rsts[1:]]
+    return labeller
+
+
+@scenario("listener-closed-queued-v4", "a client connects and sends its request; the "
+          "connection waits in the accept queue, and the server closes its listening socket "
+          "without accepting it: the queued child is reset")
+def listener_closed(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+time.sleep(0.5)           # the client's connection and request are queued now
+s.close()
+time.sleep(0.5)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(http_request("/job"))
+assert recv_some(c, timeout=2) is None     # reset
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", "TCP_STATE")
+        # The queued child had an unread request: on the wire this is an
+        # active RST after unanswered data, as a close with data unread.
+        return [label("handshake-abort", alternatives=["unread-recv-buffer"])] + \
+            [label("reset-followup") for _ in rsts[1:]]
+    return labeller
+
+
+@scenario("timewait-reuse-v4", "timestamps off; the client sends 8 MB from port 40000, the "
+          "server closes first and holds TIME_WAIT; the client reconnects at once from the same "
+          "port with an ISN below the old rcv_nxt: TIME_WAIT answers with a stale ACK, the new "
+          "client (SYN_SENT) resets it, which frees the tuple, and its fast SYN retransmission "
+          "connects")
+def timewait_reuse(lab):
+    lab.topology()
+    for who in ("client", "server"):
+        lab.sysctl(who, "net.ipv4.tcp_timestamps", "0")
+    lab.capture("client", snaplen=128)
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 9000)
+ready()
+c, _ = s.accept()
+n = 0
+while n < 8 << 20:
+    d = c.recv(1 << 20)
+    assert d
+    n += len(d)
+c.close()                 # the server closes first: TIME_WAIT here
+c, _ = s.accept()         # the reconnection, once it gets through
+c.recv(4096)
+c.sendall(b"ok\\n")
+drain(c)
+c.close()
+""", wait_ready=True)
+    # The ISN grows 1 per 64 ns (15.6M/s); the old rcv_nxt is 8 MB past the
+    # old ISN, so the new SYN is below it if it leaves within ~0.5 s.
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 9000, bind_port=40000)
+c.sendall(bytes(8 << 20))
+assert drain(c) == b""
+c.close()
+time.sleep(0.02)          # the server's ACK of our FIN: the old tuple is free here
+c = connect({lab.addr('server')!r}, 9000, timeout=2.5, bind_port=40000)
+c.sendall(b"hello\\n")
+assert recv_some(c) == b"ok\\n"
+c.close()
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "client", "TCP_INVALID_ACK_SEQUENCE")
+        return [label("timewait-reuse")] + [label("reset-followup") for _ in rsts[1:]]
+    return labeller
+
+
+# Router rule of the SYN_RECV scenario: only the first bare ACK from client
+# port 41003 (the handshake's last) is lost on the path.
+DROP_FIRST_BARE_ACK = """
+table inet rl_hs {
+  set once { type ipv4_addr; flags dynamic; }
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    tcp sport 41003 tcp flags & (syn | ack | fin | rst | psh) == ack ip saddr != @once add @once { ip saddr } drop
+  }
+}
+"""
+
+
+@scenario("synrecv-ack-unsent-v4", "the client's last handshake ACK is lost, so the server "
+          "holds the connection half-open (SYN_RECV); a segment from the client's address and "
+          "port then acknowledges 1000 bytes the server never sent (crafted with a raw socket): "
+          "the listener answers it with RST; the client's stack, which thinks it is connected, "
+          "answers that in-window, inexact RST with a challenge ACK, which completes the "
+          "handshake")
+def synrecv_ack_unsent(lab):
+    lab.topology(routed=True)
+    lab.capture("client")
+    lab.nft("router", DROP_FIRST_BARE_ACK)
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response(extra="Connection: close\\r\\n"))
+c.close()
+time.sleep(0.3)
+""", wait_ready=True)
+    lab.run("client", f"""
+def csum(b):
+    if len(b) % 2:
+        b += b"\\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+me, srv = {lab.addr('client')!r}, {lab.addr('server')!r}
+raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)   # sees incoming TCP
+c = connect(srv, 80, bind_port=41003)
+while True:               # the server's SYN-ACK: its ISN and ours
+    p = raw.recv(2048)
+    o = (p[0] & 15) * 4
+    sport, dport, seq, ack, _, flags = struct.unpack("!HHIIBB", p[o:o + 14])
+    if (sport, dport) == (80, 41003) and flags & 0x12 == 0x12:
+        break
+time.sleep(0.2)
+# ACK of 1000 bytes the server never sent, from our address and port
+hdr = struct.pack("!HHIIBBHHH", 41003, 80, ack, (seq + 1 + 1000) & 0xffffffff, 5 << 4, 0x10,
+                  63, 0, 0)
+pseudo = socket.inet_aton(me) + socket.inet_aton(srv) + struct.pack("!BBH", 0, 6, len(hdr))
+hdr = hdr[:16] + struct.pack("!H", csum(pseudo + hdr)) + hdr[18:]
+raw.sendto(hdr, (srv, 0))
+time.sleep(0.2)           # the listener's RST, our challenge ACK: connected at last
+c.sendall(http_request())
+assert drain(c).startswith(b"HTTP/1.1 200")
+c.close()
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", "TCP_FLAGS")
+        return [label("invalid-segment")] + [label("reset-followup") for _ in rsts[1:]]
+    return labeller
