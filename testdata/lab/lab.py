@@ -357,6 +357,7 @@ class Lab:
         path = os.path.join(self.workdir, f"capture.{fmt}")
         c = Capture(self.ns[who], iface or self.iface(who), path, fmt, snaplen)
         c.path = path
+        c.point = dict(client="client", server="server", router="middle")[who]
         self.captures.append(c)
         return c
 
@@ -424,6 +425,9 @@ def run_scenario(sc, out_dir, tracer, net):
     mine = (f"10.{net}.", f"fd00:{net}:")
     events = [e for e in tracer.events() if e["src"][0].startswith(mine)]
     cap = lab.captures[0].path
+    if lab.captures[0].point != sc["capture_point"]:
+        raise RuntimeError(f"{sc['name']}: declared capture point {sc['capture_point']}, "
+                           f"captured at {lab.captures[0].point}")
     rsts = capture_rsts(cap)
     unmatched = match_kernel(rsts, events)
     roles = {lab.addr("client"): "client", lab.addr("server"): "server"}
