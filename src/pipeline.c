@@ -11,9 +11,18 @@
 #include "classify.h"
 #include "tcp_track.h"
 
+/* A connection is over (released, or replaced by a new one on its tuple). */
+static void connection_ended(struct pipeline *pl, const struct flow *f)
+{
+	if (f->syn_ts && f->synack_ts && f->hs_ack_ts)
+		stats_vote_handshake(&pl->stats.handshakes, f->synack_ts - f->syn_ts,
+				     f->hs_ack_ts - f->synack_ts);
+}
+
 static void on_release(void *ctx, struct flow *f, enum flow_release why)
 {
 	struct pipeline *pl = ctx;
+	connection_ended(pl, f);
 	if (why == FLOW_RELEASE_EVICTED) {
 		pl->stats.flows_evicted++;
 		stats_warn(&pl->stats, WARN_FLOWS_EVICTED,
@@ -21,7 +30,6 @@ static void on_release(void *ctx, struct flow *f, enum flow_release why)
 			   "(raise --max-flows to keep them)",
 			   flow_table_live(pl->flows));
 	}
-	(void)f;
 }
 
 void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struct reporter *rep)
@@ -76,6 +84,7 @@ static struct flow *flow_for(struct pipeline *pl, const struct pkt *p, int *dir)
 	flow_key_from_pkt(p, &key, dir);
 	struct flow *f = flow_table_lookup(pl->flows, &key);
 	if (f && tcp_track_is_new_incarnation(f, *dir, p)) {
+		connection_ended(pl, f);
 		tcp_track_new_incarnation(f);
 		flow_table_reopen(pl->flows, f);
 		tcp_track_begin(f, *dir, p);

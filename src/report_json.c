@@ -171,6 +171,11 @@ static void json_summary(struct reporter *r, const struct stats *s)
 		cJSON_AddNullToObject(o, "first_ts");
 		cJSON_AddNullToObject(o, "last_ts");
 	}
+	char evidence[256];
+	stats_capture_point_evidence(&s->handshakes, evidence, sizeof evidence);
+	cJSON_AddStringToObject(o, "capture_point",
+				capture_point_name(stats_capture_point(&s->handshakes)));
+	cJSON_AddStringToObject(o, "capture_point_evidence", evidence);
 	cJSON *w = cJSON_AddArrayToObject(o, "warnings");
 	for (int i = 0; i < WARN_COUNT; i++) {
 		if (!s->warn_count[i])

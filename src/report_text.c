@@ -153,6 +153,10 @@ static void text_summary(struct reporter *r, const struct stats *s)
 		fputc('\n', r->out);
 	if (s->payload_truncated)
 		fprintf(r->out, "  payload cut by snaplen in %" PRIu64 " segments\n", s->payload_truncated);
+	char evidence[256];
+	stats_capture_point_evidence(&s->handshakes, evidence, sizeof evidence);
+	fprintf(r->out, "  captured near: %s (%s)\n",
+		capture_point_name(stats_capture_point(&s->handshakes)), evidence);
 	fprintf(r->out, "  connections tracked at once: at most %" PRIu64, s->flows_peak);
 	if (s->flows_evicted)
 		fprintf(r->out, ", %" PRIu64 " evicted", s->flows_evicted);

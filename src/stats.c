@@ -43,3 +43,69 @@ void stats_record(struct stats *s, enum warning w, const char *fmt, ...)
 	record(s, w, fmt, ap);
 	va_end(ap);
 }
+
+const char *capture_point_name(enum capture_point p)
+{
+	switch (p) {
+	case POINT_CLIENT: return "client";
+	case POINT_SERVER: return "server";
+	case POINT_MIDDLE: return "middle";
+	default: return "unknown";
+	}
+}
+
+/*
+ * Near the client, the SYN-ACK comes a full round trip after the SYN and
+ * the client's ACK follows at once; near the server it is the other way
+ * round; in the middle both legs take part of the trip. Below a
+ * millisecond host scheduling noise dominates and nothing can be said.
+ */
+#define HANDSHAKE_MIN_NS 1000000
+#define HANDSHAKE_RATIO 4
+
+void stats_vote_handshake(struct handshake_votes *h, int64_t syn_synack, int64_t synack_ack)
+{
+	if (syn_synack < 0 || synack_ack < 0)
+		return;   /* times went backwards: no vote */
+	enum capture_point p;
+	if (syn_synack < HANDSHAKE_MIN_NS && synack_ack < HANDSHAKE_MIN_NS)
+		p = POINT_UNKNOWN;
+	else if (syn_synack > HANDSHAKE_RATIO * synack_ack)
+		p = POINT_CLIENT;
+	else if (synack_ack > HANDSHAKE_RATIO * syn_synack)
+		p = POINT_SERVER;
+	else
+		p = POINT_MIDDLE;
+	h->votes[p]++;
+	h->sum_syn_synack_ns += syn_synack;
+	h->sum_synack_ack_ns += synack_ack;
+}
+
+enum capture_point stats_capture_point(const struct handshake_votes *h)
+{
+	enum capture_point best = POINT_UNKNOWN;
+	for (int p = POINT_CLIENT; p < POINT_COUNT; p++)
+		if (h->votes[p] > h->votes[best] || (best == POINT_UNKNOWN && h->votes[p] > 0))
+			best = (enum capture_point)p;
+	return best;
+}
+
+void stats_capture_point_evidence(const struct handshake_votes *h, char *buf, size_t n)
+{
+	uint64_t total = 0;
+	for (int p = 0; p < POINT_COUNT; p++)
+		total += h->votes[p];
+	if (total == 0) {
+		snprintf(buf, n, "no complete handshake seen");
+		return;
+	}
+	snprintf(buf, n,
+		 "%llu handshake%s: SYN to SYN-ACK %.3g ms, SYN-ACK to ACK %.3g ms on average "
+		 "(near the client %llu, near the server %llu, in the middle %llu, "
+		 "too fast to tell %llu)",
+		 (unsigned long long)total, total == 1 ? "" : "s",
+		 (double)h->sum_syn_synack_ns / (double)total / 1e6,
+		 (double)h->sum_synack_ack_ns / (double)total / 1e6,
+		 (unsigned long long)h->votes[POINT_CLIENT], (unsigned long long)h->votes[POINT_SERVER],
+		 (unsigned long long)h->votes[POINT_MIDDLE], (unsigned long long)h->votes[POINT_UNKNOWN]);
+}

@@ -8,6 +8,7 @@
 #ifndef RSTDIAG_STATS_H
 #define RSTDIAG_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cause.h"
@@ -22,6 +23,23 @@ enum warning {
 };
 const char *warning_name(enum warning w);
 
+/* Where the capture was taken, voted by each complete handshake. */
+enum capture_point { POINT_UNKNOWN, POINT_CLIENT, POINT_SERVER, POINT_MIDDLE, POINT_COUNT };
+const char *capture_point_name(enum capture_point p);
+
+struct handshake_votes {
+	uint64_t votes[POINT_COUNT];   /* POINT_UNKNOWN: too fast to tell (LAN, loopback) */
+	int64_t sum_syn_synack_ns;     /* over all voting handshakes */
+	int64_t sum_synack_ack_ns;
+};
+
+/* One handshake seen at the capture point: SYN->SYN-ACK and SYN-ACK->ACK. */
+void stats_vote_handshake(struct handshake_votes *h, int64_t syn_synack, int64_t synack_ack);
+/* The majority, ignoring "too fast to tell" unless nothing else voted. */
+enum capture_point stats_capture_point(const struct handshake_votes *h);
+/* "12 handshakes: SYN to SYN-ACK 40.1 ms, SYN-ACK to ACK 0.05 ms on average (...)" */
+void stats_capture_point_evidence(const struct handshake_votes *h, char *buf, size_t n);
+
 struct stats {
 	uint64_t packets;          /* every frame read, filtered or not */
 	uint64_t filtered_out;     /* frames the BPF filter rejected */
@@ -35,6 +53,7 @@ struct stats {
 	char warn_msg[WARN_COUNT][256];
 	uint64_t flows_peak;       /* most connections tracked at once */
 	uint64_t flows_evicted;    /* pushed out by --max-flows */
+	struct handshake_votes handshakes;
 	int64_t first_ts, last_ts; /* of the whole input; 0 before the first packet */
 };
 
