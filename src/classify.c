@@ -588,6 +588,50 @@ static bool cause_unknown(struct judge *j)
 	return true;
 }
 
+/*
+ * The request the RST met: the segment it answers, or a request still
+ * unanswered. TAXONOMY "request": reached_peer is "no" when it crossed the
+ * peer's FIN or met no socket, "yes" when the peer answered it or its live
+ * socket acknowledged it, "maybe" otherwise.
+ */
+static void judge_request(struct judge *j)
+{
+	const struct flow *f = j->f;
+	struct verdict *v = j->v;
+	const struct http_note *r = &f->request;
+	if (!r->frame)
+		return;
+	const struct tcp_half *asker = &f->half[r->dir], *peer = &f->half[1 - r->dir];
+	bool is_trigger = v->trigger.frame == r->frame;
+	bool unanswered = asker->http_requests > peer->http_responses;
+	if (!is_trigger && !unanswered)
+		return;
+	v->request = *r;
+	bool no_socket = v->cause == CAUSE_DATA_AFTER_FIN || v->cause == CAUSE_PEER_LOST_STATE ||
+			 v->cause == CAUSE_IDLE_TIMEOUT || v->cause == CAUSE_CLOSED_PORT;
+	if (is_trigger && no_socket)
+		v->reached_peer = "no";
+	else if (!unanswered || ((peer->flags & HALF_F_ACK) && seq_gt(peer->ack, r->seq)))
+		v->reached_peer = "yes";
+	else
+		v->reached_peer = "maybe";
+	bool idem = http_method_idempotent(r->method);
+	v->retry_safe = strcmp(v->reached_peer, "no") == 0 || idem;
+	const char *m = http_method_name(r->method), *pn = role_name(flow_role(f, 1 - r->dir));
+	if (strcmp(v->reached_peer, "no") == 0 && v->cause == CAUSE_DATA_AFTER_FIN)
+		say(v, " That data was the request %s %s: retrying it is safe.", m, r->target);
+	else if (strcmp(v->reached_peer, "no") == 0)
+		say(v, " The request it met, %s %s (frame %llu), cannot have reached the %s's "
+		       "application: retrying it is safe.", m, r->target, (unsigned long long)r->frame, pn);
+	else
+		say(v, " The request %s %s (frame %llu) %s the %s%s and may have been processed; "
+		       "%s", m, r->target, (unsigned long long)r->frame,
+		    strcmp(v->reached_peer, "yes") == 0 ? "reached" : "may have reached", pn,
+		    strcmp(v->reached_peer, "yes") == 0 ? " (its socket acknowledged it)" : "",
+		    idem ? "its method is idempotent, so retrying it is safe."
+			 : "its method is not idempotent: do not retry it blindly.");
+}
+
 typedef bool (*cause_fn)(struct judge *j);
 
 /* Tried in order; the first that fits decides. */
@@ -680,5 +724,6 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
 		if (rules[i](&j))
 			break;
+	judge_request(&j);
 	gather_evidence(v, a_role, b_role);
 }

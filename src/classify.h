@@ -49,7 +49,11 @@ struct verdict {
 	char origin_evidence[160];
 	struct evidence evidence[VERDICT_MAX_EVIDENCE];
 	int n_evidence;
-	char explanation[640];
+	/* The HTTP request the RST met (frame 0: none visible). */
+	struct http_note request;
+	const char *reached_peer;   /* "no", "maybe" or "yes": can it have reached the peer's application? */
+	bool retry_safe;            /* it did not reach the peer, or its method is idempotent */
+	char explanation[768];
 	char advice[320];
 };
 

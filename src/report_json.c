@@ -122,6 +122,16 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 		cJSON_AddNullToObject(o, "idle_before_s");
 
 	add_seconds(o, "max_gap_s", v->max_gap_ns, r->nano);
+	if (v->request.frame) {
+		cJSON *rq = cJSON_AddObjectToObject(o, "request");
+		cJSON_AddNumberToObject(rq, "frame", (double)v->request.frame);
+		cJSON_AddStringToObject(rq, "method", http_method_name(v->request.method));
+		cJSON_AddStringToObject(rq, "target", v->request.target);
+		cJSON_AddStringToObject(rq, "reached_peer", v->reached_peer);
+		cJSON_AddBoolToObject(rq, "retry_safe", v->retry_safe);
+	} else {
+		cJSON_AddNullToObject(o, "request");
+	}
 	cJSON_AddStringToObject(o, "handshake", handshake_name(v));
 	cJSON_AddNumberToObject(o, "incarnation", v->incarnation);
 	cJSON *before = cJSON_AddObjectToObject(o, "before");

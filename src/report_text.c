@@ -107,6 +107,11 @@ static void text_reset(struct reporter *r, const struct verdict *v, const struct
 	if (v->trigger.frame)
 		fprintf(r->out, "  %s%-9s%s #%" PRIu64 " from the %s (%u bytes)\n", c(r, C_DIM),
 			"answers", c(r, C_RESET), v->trigger.frame, b_role, v->trigger.len);
+	if (v->request.frame)
+		fprintf(r->out, "  %s%-9s%s %s %s (#%" PRIu64 "): reached the peer: %s; %s\n",
+			c(r, C_DIM), "request", c(r, C_RESET), http_method_name(v->request.method),
+			v->request.target, v->request.frame, v->reached_peer,
+			v->retry_safe ? "safe to retry" : "not safe to retry blindly");
 	print_half(r, a_role, &v->a);
 	print_half(r, b_role, &v->b);
 	if (v->n_evidence) {

@@ -61,7 +61,6 @@ static int guess_server(const struct flow_key *k)
 
 void tcp_track_begin(struct flow *f, int dir, const struct pkt *p)
 {
-	f->first_frame = p->frame;
 	f->first_ts = f->last_ts = p->ts_ns;
 	f->close_idle_ns = -1;
 	if (p->flags & TCP_SYN) {
@@ -94,8 +93,6 @@ void tcp_track_new_incarnation(struct flow *f)
 		.ended_by_rst = f->half[0].rst_frame || f->half[1].rst_frame,
 		.first_closer = f->first_closer,
 		.end_ts = f->last_ts,
-		.end_frame = f->half[0].last.frame > f->half[1].last.frame ? f->half[0].last.frame
-									     : f->half[1].last.frame,
 		.next_seq = { f->half[0].next_seq, f->half[1].next_seq },
 	};
 	uint32_t incarnation = f->incarnation + 1;
@@ -124,10 +121,9 @@ void seg_note_from_pkt(struct seg_note *n, const struct pkt *p)
 static void first_segment_of_half(struct tcp_half *h, const struct pkt *p)
 {
 	h->flags |= HALF_F_SEEN;
-	h->first_ts = p->ts_ns;
 	h->base_seq = p->seq;
 	h->next_seq = p->seq;
-	h->ttl_first = h->ttl_min = h->ttl_max = p->ttl;
+	h->ttl_min = h->ttl_max = p->ttl;
 }
 
 /*
@@ -156,38 +152,87 @@ static bool starts_with(const uint8_t *p, uint32_t n, const char *s)
 	return n >= k && memcmp(p, s, k) == 0;
 }
 
-static bool is_request_start(const uint8_t *p, uint32_t n)
+static const char *const methods[] = {
+	NULL, "GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+};
+
+const char *http_method_name(uint8_t method)
 {
-	static const char *const methods[] = {
-		"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
-	};
-	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-		if (starts_with(p, n, methods[i]))
+	return method < sizeof methods / sizeof methods[0] ? methods[method] : NULL;
+}
+
+bool http_method_idempotent(uint8_t method)
+{
+	const char *m = http_method_name(method);
+	static const char *const safe[] = { "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE" };
+	for (size_t i = 0; m && i < sizeof safe / sizeof safe[0]; i++)
+		if (strcmp(m, safe[i]) == 0)
 			return true;
 	return false;
 }
 
-static void track_http(struct tcp_half *h, const struct pkt *p)
+/* The method index if the bytes start "METHOD ", else 0. */
+static uint8_t request_method(const uint8_t *p, uint32_t n)
 {
+	for (uint8_t i = 1; i < sizeof methods / sizeof methods[0]; i++) {
+		size_t k = strlen(methods[i]);
+		if (n > k && memcmp(p, methods[i], k) == 0 && p[k] == ' ')
+			return i;
+	}
+	return 0;
+}
+
+/* Remembers the request line at payload offset `at` (printable bytes only). */
+static void note_request(struct flow *f, int dir, const struct pkt *p, uint32_t at,
+			 uint8_t method)
+{
+	struct http_note *r = &f->request;
+	r->frame = p->frame;
+	r->seq = p->seq + at;
+	r->dir = (int8_t)dir;
+	r->method = method;
+	size_t i = at + strlen(methods[method]) + 1, k = 0;
+	while (i < p->payload_caplen && k + 1 < sizeof r->target && p->payload[i] > ' ' &&
+	       p->payload[i] < 0x7f)
+		r->target[k++] = (char)p->payload[i++];
+	r->target[k] = '\0';
+}
+
+static void track_http(struct flow *f, int dir, const struct pkt *p)
+{
+	struct tcp_half *h = &f->half[dir];
 	const uint8_t *d = p->payload;
 	uint32_t n = p->payload_caplen;
 	if (starts_with(d, n, "HTTP/1.")) {
 		h->http_responses++;
 		return;
 	}
-	if (!is_request_start(d, n))
+	uint8_t method = request_method(d, n);
+	if (!method)
 		return;
+	/* Pipelined requests: count them, and name the last one begun here,
+	 * which is unanswered whenever any of them is. */
+	uint32_t last_at = 0;
+	uint8_t last_method = method;
 	unsigned requests = 0;
 	for (uint32_t i = 0; i + 3 < n; i++)
-		if (d[i] == '\r' && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n')
+		if (d[i] == '\r' && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n') {
 			requests++;
+			uint8_t m = request_method(d + i + 4, n - i - 4);
+			if (m) {
+				last_at = i + 4;
+				last_method = m;
+			}
+		}
+	note_request(f, dir, p, last_at, last_method);
 	if (requests == 0)
 		requests = 1;   /* headers continue in a later segment */
 	h->http_requests = (uint16_t)(h->http_requests + requests);
 }
 
-static void track_sequence(struct tcp_half *h, const struct tcp_half *peer, const struct pkt *p)
+static void track_sequence(struct flow *f, int dir, const struct pkt *p)
 {
+	struct tcp_half *h = &f->half[dir], *peer = &f->half[1 - dir];
 	uint32_t end = p->seq + pkt_seq_len(p);
 	if (p->flags & TCP_RST)
 		return;  /* a RST's sequence number is not data: it must not move snd_nxt */
@@ -198,7 +243,7 @@ static void track_sequence(struct tcp_half *h, const struct tcp_half *peer, cons
 	if (p->payload_len > 0 && seq_lt(p->seq, h->next_seq))
 		h->retrans++;   /* starts inside data already sent */
 	else if (p->payload_caplen > 0)
-		track_http(h, p);
+		track_http(f, dir, p);
 	if (seq_gt(end, h->next_seq)) {
 		if (p->payload_len > 0) {
 			uint32_t data_start = p->seq + ((p->flags & TCP_SYN) ? 1u : 0u);
@@ -284,7 +329,7 @@ static void track_flags(struct flow *f, int dir, const struct pkt *p)
 
 bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 {
-	struct tcp_half *h = &f->half[dir], *peer = &f->half[1 - dir];
+	struct tcp_half *h = &f->half[dir];
 
 	int64_t gap = f->pkts > 0 && p->ts_ns > f->last_ts ? p->ts_ns - f->last_ts : 0;
 	if (gap > f->max_gap_ns)
@@ -292,16 +337,14 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	if (!(h->flags & HALF_F_SEEN))
 		first_segment_of_half(h, p);
 
-	track_sequence(h, peer, p);
+	track_sequence(f, dir, p);
 	track_flags(f, dir, p);
 	track_ack(f, dir, p);
 
 	if (p->window == 0 && !(p->flags & (TCP_SYN | TCP_RST)))
 		h->zero_windows++;
-	if (p->payload_len > 0) {
+	if (p->payload_len > 0)
 		h->data_frame = p->frame;
-		h->data_ts = p->ts_ns;
-	}
 	if (p->ipver == 4)
 		h->ip_id = p->ip_id;
 	if (p->ttl < h->ttl_min)

@@ -57,7 +57,7 @@ enum {
 
 struct tcp_half {
 	struct seg_note last;       /* the last segment it sent */
-	int64_t first_ts, data_ts, fin_ts, rst_ts;
+	int64_t fin_ts, rst_ts;
 	uint64_t data_frame;        /* its last segment with payload */
 	uint64_t fin_frame, rst_frame;
 	uint64_t pkts, bytes;       /* bytes: new payload, retransmissions excluded */
@@ -71,7 +71,7 @@ struct tcp_half {
 	uint16_t http_requests;     /* HTTP/1.x requests it sent (pipelined ones counted) */
 	uint16_t http_responses;    /* HTTP/1.x responses it sent */
 	uint16_t ip_id;             /* last IPv4 ID */
-	uint8_t ttl_first, ttl_min, ttl_max;
+	uint8_t ttl_min, ttl_max;
 	uint8_t wscale;
 	uint8_t state;              /* enum half_state */
 	uint8_t flags;              /* HALF_F_* */
@@ -83,9 +83,22 @@ struct flow_prev {
 	bool ended_by_rst;
 	int8_t first_closer;        /* endpoint that sent the first FIN or RST, -1 none */
 	int64_t end_ts;             /* its last packet */
-	uint64_t end_frame;
 	uint32_t next_seq[2];
 };
+
+/* The start of an HTTP/1.x request: enough to name it in a verdict. */
+#define HTTP_TARGET_MAX 32
+struct http_note {
+	uint64_t frame;             /* 0: none seen */
+	uint32_t seq;               /* its first byte, to see whether the peer acknowledged it */
+	int8_t dir;                 /* endpoint that sent it */
+	uint8_t method;             /* index into http_method_name() */
+	char target[HTTP_TARGET_MAX];   /* NUL-terminated, cut to fit */
+};
+/* "GET", "POST", ...; NULL for an unknown index. */
+const char *http_method_name(uint8_t method);
+/* RFC 9110 9.2.2: may be retried without changing the outcome. */
+bool http_method_idempotent(uint8_t method);
 
 enum role { ROLE_UNKNOWN = -1, ROLE_CLIENT = 0, ROLE_SERVER = 1 };
 
@@ -103,7 +116,7 @@ struct flow {
 	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
 	uint32_t incarnation;                /* 0 for the first on this tuple */
 
-	uint64_t first_frame, pkts;
+	uint64_t pkts;
 	int64_t first_ts, last_ts, finished_ts;
 	int64_t max_gap_ns;                  /* longest silence between two of its packets */
 	int64_t close_idle_ns;               /* silence before the first FIN or RST; -1 none yet */
@@ -116,6 +129,7 @@ struct flow {
 	struct seg_note run_first;
 	int8_t run_dir;
 	struct flow_prev prev;
+	struct http_note request;            /* the last HTTP request line seen */
 };
 
 /* Role of endpoint e: client, server or unknown. */

@@ -105,6 +105,10 @@ static void test_data_after_fin(void)
 	CHECK(strstr(v.explanation, "5.000 s idle") != NULL);
 	CHECK(strstr(v.explanation, "cannot have reached") != NULL);
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	CHECK_EQ(v.request.frame, 8);
+	CHECK(strcmp(v.request.target, "/b") == 0);
+	CHECK(strcmp(v.reached_peer, "no") == 0);
+	CHECK(v.retry_safe);
 
 	/* Ignored FIN: the client acknowledged it, then wrote 2 s later. */
 	c = keepalive_then_fin(&f, 5.0);
@@ -133,6 +137,8 @@ static void test_aborts(void)
 	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 520, 158, TCP_RST | TCP_ACK, 0, 7), 10.022), &v),
 		 CAUSE_UNREAD_RECV_BUFFER);
 	CHECK(strstr(v.explanation, "3 HTTP requests") != NULL);
+	CHECK(strcmp(v.request.target, "/c") == 0);   /* the last, unanswered, request */
+	CHECK(strcmp(v.reached_peer, "yes") == 0);    /* the server's socket acknowledged it */
 
 	/* The same shape with one request, answered: a deliberate abort. */
 	c = handshake(&f);
@@ -158,7 +164,24 @@ static void test_aborts(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 123, TCP_ACK, 0, 5), 10.011) });
 	CHECK_EQ(judge(&f, c, at(seg(C, 123, 501, TCP_RST | TCP_ACK, 0, 6), 13.011), &v),
 		 CAUSE_RESPONSE_TIMEOUT);
-	/* ...but after only 50 ms it is an abort, not a timeout. */
+	CHECK(v.retry_safe);   /* GET */
+
+	/* A POST that timed out reached the server: not safe to retry blindly. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "POST /pay HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 123, TCP_ACK, 0, 5), 10.011) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 123, 501, TCP_RST | TCP_ACK, 0, 6), 13.011), &v),
+		 CAUSE_RESPONSE_TIMEOUT);
+	CHECK(strcmp(v.request.target, "/pay") == 0);
+	CHECK(strcmp(v.reached_peer, "yes") == 0);
+	CHECK(!v.retry_safe);
+
+	/* The same GET aborted after only 50 ms: an abort, not a timeout. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /slow HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 123, TCP_ACK, 0, 5), 10.011) });
 	CHECK_EQ(judge(&f, c, at(seg(C, 123, 501, TCP_RST | TCP_ACK, 0, 6), 10.061), &v),
 		 CAUSE_LINGER_ABORT);
 
