@@ -391,6 +391,17 @@ def expect(r, sender, reason):
 LISTENER_DST = (("0.0.0.0", 0), ("::", 0))
 
 
+def one_incident(sender, reason, cause, detail=None, alternatives=(), origin="endpoint",
+                 note=""):
+    """The usual labeller: the first RST is the incident, checked against the
+    scenario's design (sender and kernel reason); every later one follows it up."""
+    def labeller(rsts):
+        expect(rsts[0], sender, reason)
+        return ([label(cause, detail, alternatives, origin, note)] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
+
+
 def match_kernel(rsts, events):
     """Pairs each captured RST with the kernel event that sent it, in order:
     the same 4-tuple, or, for RSTs a listener sends on behalf of a half-open

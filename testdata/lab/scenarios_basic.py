@@ -1,7 +1,7 @@
 """Lab scenarios: refused connections, closes that lose data, abortive closes."""
 import time
 
-from lab import expect, label, scenario
+from lab import one_incident, expect, label, scenario
 
 
 def closed_port(lab, v6):
@@ -88,10 +88,7 @@ drain(c)
 """).wait()
     srv.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "server", "TCP_STATE")
-        return [label("linger-abort")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("server", "TCP_STATE", "linger-abort")
 
 
 @scenario("pipelined-unread-v4", "the client pipelines three requests; the server reads only "
@@ -115,7 +112,4 @@ drain(c)
 """).wait()
     srv.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "server", "TCP_ABORT_ON_CLOSE")
-        return [label("unread-recv-buffer")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("server", "TCP_ABORT_ON_CLOSE", "unread-recv-buffer")

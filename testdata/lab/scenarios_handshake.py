@@ -3,7 +3,7 @@ connect timeout, accept-queue overflow, a listener closed with a child
 queued, TIME_WAIT reuse, an impossible ACK to a half-open connection)."""
 import time
 
-from lab import expect, label, scenario
+from lab import one_incident, expect, label, scenario
 
 
 # Router rule of the connect-timeout scenarios: server->client SYN-ACKs are
@@ -42,10 +42,7 @@ time.sleep({linger - timeout})   # the process lives on; the late SYN-ACK arrive
     lab.nft("router", "delete table inet rl_hs")
     cli.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "client", "NO_SOCKET")
-        return [label("connect-timeout")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("client", "NO_SOCKET", "connect-timeout")
 
 
 @scenario("connect-timeout-late-synack-v4", "the client gives up connect() after 0.8 s (one "
@@ -117,10 +114,7 @@ for s in (a, b):
     cli.wait()
     srv.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "server", "INVALID_SYN")
-        return [label("handshake-abort")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("server", "INVALID_SYN", "handshake-abort")
 
 
 @scenario("listener-closed-queued-v4", "a client connects and sends its request; the "
@@ -193,10 +187,7 @@ c.close()
 """).wait()
     srv.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "client", "TCP_INVALID_ACK_SEQUENCE")
-        return [label("timewait-reuse")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("client", "TCP_INVALID_ACK_SEQUENCE", "timewait-reuse")
 
 
 # Router rule of the SYN_RECV scenario: only the first bare ACK from client
@@ -263,7 +254,4 @@ c.close()
 """).wait()
     srv.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "server", "TCP_FLAGS")
-        return [label("invalid-segment")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("server", "TCP_FLAGS", "invalid-segment")

@@ -4,7 +4,7 @@ aborts of a download or of unacknowledged data, and the stray RSTs that
 follow a reset. What the kernel did in each is in notes/timeouts.md."""
 import time
 
-from lab import expect, label, scenario
+from lab import one_incident, expect, label, scenario
 
 
 def drop_all(lab, who):
@@ -53,10 +53,7 @@ time.sleep(5.0)           # vanished: anything it sends or gets is dropped
     srv.wait()
     cli.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "server", "TCP_KEEPALIVE_TIMEOUT")
-        return [label("keepalive-timeout")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("server", "TCP_KEEPALIVE_TIMEOUT", "keepalive-timeout")
 
 
 # ------------------------------------------------------------------ retransmission give-up
@@ -133,10 +130,7 @@ if recv_some(c, timeout=1.0) is None:   # the client's response timeout
 """).wait()
     srv.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "client", "TCP_STATE")
-        return [label("response-timeout")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("client", "TCP_STATE", "response-timeout")
 
 
 @scenario("response-timeout-linger-v4", "the server acknowledges a request but never answers; "
@@ -229,10 +223,7 @@ table inet labdrop {{
     undrop(lab, "router")
     cli.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "server", "NO_SOCKET")
-        return [label("peer-lost-state")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("server", "NO_SOCKET", "peer-lost-state")
 
 
 # ------------------------------------------------------------------ unread download
@@ -262,10 +253,7 @@ c.close()
 """).wait()
     srv.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "client", "TCP_ABORT_ON_CLOSE")
-        return [label("unread-recv-buffer")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("client", "TCP_ABORT_ON_CLOSE", "unread-recv-buffer")
 
 
 # ------------------------------------------------------------------ linger aborts
@@ -331,10 +319,7 @@ c.close()
 """).wait()
     srv.wait()
 
-    def labeller(rsts):
-        expect(rsts[0], "client", "TCP_STATE")
-        return [label("linger-abort", "probe")] + [label("reset-followup") for _ in rsts[1:]]
-    return labeller
+    return one_incident("client", "TCP_STATE", "linger-abort", "probe")
 
 
 # ------------------------------------------------------------------ stray segments
