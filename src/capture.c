@@ -37,14 +37,12 @@ static pcap_t *open_file(const char *path, char *errbuf)
 	return pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 }
 
-static enum exit_status compile_filter(pcap_t *p, const char *path, const char *filter,
-				       struct bpf_program *prog)
+static enum exit_status compile_filter(pcap_t *p, const char *filter, struct bpf_program *prog)
 {
 	if (pcap_compile(p, prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		msg_usage_error("bad filter expression '%s': %s", filter, pcap_geterr(p));
 		return EXIT_USAGE;
 	}
-	(void)path;
 	return EXIT_OK;
 }
 
@@ -72,7 +70,7 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 	struct bpf_program prog;
 	bool filtering = filter && *filter;
 	if (filtering) {
-		enum exit_status st = compile_filter(p, path, filter, &prog);
+		enum exit_status st = compile_filter(p, filter, &prog);
 		if (st != EXIT_OK) {
 			pcap_close(p);
 			return st;

@@ -23,13 +23,11 @@ static void on_release(void *ctx, struct flow *f, enum flow_release why)
 {
 	struct pipeline *pl = ctx;
 	connection_ended(pl, f);
-	if (why == FLOW_RELEASE_EVICTED) {
-		pl->stats.flows_evicted++;
+	if (why == FLOW_RELEASE_EVICTED)
 		stats_warn(&pl->stats, WARN_FLOWS_EVICTED,
 			   "more than %u connections at once: the stalest were forgotten "
 			   "(raise --max-flows to keep them)",
 			   flow_table_live(pl->flows));
-	}
 }
 
 void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struct reporter *rep)
@@ -93,9 +91,6 @@ static struct flow *flow_for(struct pipeline *pl, const struct pkt *p, int *dir)
 		f = flow_table_insert(pl->flows, &key, p->ts_ns);
 		tcp_track_begin(f, *dir, p);
 		pl->stats.flows++;
-		uint32_t live = flow_table_live(pl->flows);
-		if (live > pl->stats.flows_peak)
-			pl->stats.flows_peak = live;
 	} else {
 		flow_table_touch(pl->flows, f);
 	}
@@ -153,6 +148,9 @@ enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t t
 
 void pipeline_finish(struct pipeline *pl)
 {
+	/* The table keeps these; the summary reports them. */
+	pl->stats.flows_peak = flow_table_peak(pl->flows);
+	pl->stats.flows_evicted = flow_table_evicted(pl->flows);
 	flow_table_release_all(pl->flows);
 	pl->rep->summary(pl->rep, &pl->stats);
 }
