@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "idle_defaults.h"
 #include "report.h"
 #include "seq.h"
 
@@ -353,6 +354,43 @@ static bool cause_handshake_abort(struct judge *j)
 	return true;
 }
 
+struct default_list {
+	struct verdict *v;
+	int n;
+};
+
+static void say_default(void *ctx, const struct idle_default *d)
+{
+	struct default_list *l = ctx;
+	say(l->v, "%s%s", l->n++ ? "; " : " ", d->name);
+}
+
+/* Names the well-known defaults an idle time matches, as one sentence. */
+static void say_idle_defaults(struct verdict *v, enum idle_closer closer, int64_t ns)
+{
+	char d[32];
+	struct default_list l = { v, 0 };
+	if (!idle_defaults_match(closer, ns, NULL, NULL))
+		return;
+	say(v, " %s idle matches the default of:", dur(d, sizeof d, ns));
+	idle_defaults_match(closer, ns, say_default, &l);
+	say(v, ".");
+}
+
+/* What the closer's last HTTP response said about keeping the connection. */
+static void say_keepalive_headers(const struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (!v->response.status || v->response_sender != v->sender)
+		return;
+	if (v->response.connection == HTTP_CONN_CLOSE)
+		say(v, " The %s's last response (HTTP %u) said Connection: close, so the %s should "
+		       "not have reused the connection.", j->an, v->response.status, j->bn);
+	else if (v->response.keepalive_s)
+		say(v, " The %s's last response (HTTP %u) announced Keep-Alive: timeout=%u.", j->an,
+		    v->response.status, v->response.keepalive_s);
+}
+
 /* A had sent FIN; B's data then met A's closed socket (TAXONOMY data-after-fin). */
 static bool cause_data_after_fin(struct judge *j)
 {
@@ -380,6 +418,9 @@ static bool cause_data_after_fin(struct judge *j)
 		       "application.",
 		    j->bn, t->len, (unsigned long long)t->frame, dur(d2, sizeof d2, gap),
 		    gap >= 0 ? "after" : "before", j->an, j->an);
+	say_keepalive_headers(j);
+	if (j->f->close_idle_ns > 0)
+		say_idle_defaults(v, IDLE_SERVER, j->f->close_idle_ns);
 	if (v->sender == ROLE_SERVER)
 		advise(v, "Client: close pooled keep-alive connections before the server's idle "
 			  "timeout (about %s here), and retry idempotent requests that fail with a "
@@ -437,7 +478,7 @@ static bool cause_middlebox(struct judge *j)
 	/* Any form: a forger copies the numbers a real RST would carry, not the TTL. */
 	if (!j->ttl_step)
 		return false;
-	int64_t gap = gap_before_trigger(j);
+	int64_t gap = j->v->trigger_gap_ns;
 	if (gap >= 0 && long_silence(j, gap)) {
 		decide(v, CAUSE_IDLE_TIMEOUT, NULL, CONF_MEDIUM);
 		say(v, "The RST answers the %s's first segment (frame %llu) after %s of silence, and "
@@ -446,6 +487,7 @@ static bool cause_middlebox(struct judge *j)
 		       "the %s's name.",
 		    j->bn, (unsigned long long)v->trigger.frame, dur(d, sizeof d, gap), v->rst.ttl,
 		    j->an, v->a.ttl_min, v->a.ttl_max, j->an);
+		say_idle_defaults(v, IDLE_MIDDLEBOX, gap);
 		advise(v, "Send keep-alives (TCP keepalive or application pings) more often than the "
 			  "middlebox's idle timeout (at most %s here), or close idle pooled "
 			  "connections before it.", dur(d, sizeof d, gap));
@@ -488,7 +530,7 @@ static bool cause_peer_lost_state(struct judge *j)
 	char d[32];
 	if (v->form != FORM_REPLY || !v->trigger.frame || !j->a_seen || (v->a.flags & HALF_F_FIN))
 		return false;
-	int64_t gap = gap_before_trigger(j);
+	int64_t gap = j->v->trigger_gap_ns;
 	decide(v, CAUSE_PEER_LOST_STATE, NULL, CONF_MEDIUM);
 	say(v, "The %s answered the %s's segment (frame %llu) with a reply-form RST, the answer "
 	       "of a host with no socket for the connection, though it had taken part in it (same "
@@ -708,6 +750,8 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 	v->form = classify_form(p, &v->a, &v->b);
 	find_trigger(p, &v->a, &v->b, f->pkts && f->run_dir != dir ? &f->run_first : NULL,
 		     &v->trigger);
+	v->response = f->response;
+	v->response_sender = v->response.status ? flow_role(f, v->response.dir) : ROLE_UNKNOWN;
 
 	struct judge j = {
 		.f = f, .p = p, .v = v,
@@ -720,6 +764,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 		j.bn = "peer";
 	}
 	j.ttl_step = j.a_seen && (p->ttl < v->a.ttl_min || p->ttl > v->a.ttl_max);
+	v->trigger_gap_ns = gap_before_trigger(&j);
 	judge_origin(&j);
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
 		if (rules[i](&j))

@@ -36,6 +36,7 @@ struct verdict {
 	uint32_t incarnation;
 	int64_t idle_before_ns;     /* silence before the closing event (first FIN or RST); -1 none */
 	int64_t max_gap_ns;         /* longest silence on the connection before the RST */
+	int64_t trigger_gap_ns;     /* silence before the segment it answers; -1 no trigger */
 
 	/* Judgement. */
 	enum rst_form form;
@@ -53,6 +54,9 @@ struct verdict {
 	struct http_note request;
 	const char *reached_peer;   /* "no", "maybe" or "yes": can it have reached the peer's application? */
 	bool retry_safe;            /* it did not reach the peer, or its method is idempotent */
+	/* The last HTTP response header on the connection (status 0: none). */
+	struct http_response_note response;
+	enum role response_sender;
 	char explanation[768];
 	char advice[320];
 };

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xalloc.h"
+
 #define NONE UINT32_MAX
 #define SLAB_BITS 10
 #define SLAB_SIZE (1u << SLAB_BITS)
@@ -43,14 +45,6 @@ struct flow_table {
 static struct flow *at(const struct flow_table *ft, uint32_t i)
 {
 	return &ft->slabs[i >> SLAB_BITS][i & (SLAB_SIZE - 1)];
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-	if (!p)
-		abort();  /* out of memory is not an input error; there is no useful recovery */
-	return p;
 }
 
 static uint64_t random_seed(void)
@@ -112,9 +106,7 @@ struct flow_table *flow_table_new(const struct flow_table_config *cfg)
 		ft->cfg.max_flows = 1;
 	ft->free_head = NONE;
 	ft->mask = MIN_BUCKETS - 1;
-	ft->buckets = malloc(MIN_BUCKETS * sizeof *ft->buckets);
-	if (!ft->buckets)
-		abort();
+	ft->buckets = xmalloc(MIN_BUCKETS * sizeof *ft->buckets);
 	memset(ft->buckets, 0xff, MIN_BUCKETS * sizeof *ft->buckets);
 	ft->seed = random_seed();
 	for (int i = 0; i < 3; i++)
@@ -211,15 +203,18 @@ static void grow_buckets(struct flow_table *ft)
 		return;
 	uint32_t *old = ft->buckets;
 	uint32_t n = old_n * 2;
-	ft->buckets = malloc((size_t)n * sizeof *ft->buckets);
-	if (!ft->buckets)
-		abort();
+	ft->buckets = xmalloc((size_t)n * sizeof *ft->buckets);
 	memset(ft->buckets, 0xff, (size_t)n * sizeof *ft->buckets);
 	ft->mask = n - 1;
 	for (uint32_t i = 0; i < old_n; i++)
 		if (old[i] != NONE)
 			bucket_put(ft, at(ft, old[i]));
 	free(old);
+}
+
+uint64_t flow_table_seed(const struct flow_table *ft)
+{
+	return ft->seed;
 }
 
 struct flow *flow_table_lookup(struct flow_table *ft, const struct flow_key *key)
@@ -257,14 +252,9 @@ static uint32_t take_free(struct flow_table *ft)
 		if ((ft->carved & (SLAB_SIZE - 1)) == 0) {
 			if (ft->n_slabs == ft->slab_cap) {
 				ft->slab_cap = ft->slab_cap ? ft->slab_cap * 2 : 16;
-				struct flow **s = realloc(ft->slabs, ft->slab_cap * sizeof *s);
-				if (!s)
-					abort();
-				ft->slabs = s;
+				ft->slabs = xrealloc(ft->slabs, ft->slab_cap * sizeof *ft->slabs);
 			}
-			ft->slabs[ft->n_slabs++] = malloc(SLAB_SIZE * sizeof(struct flow));
-			if (!ft->slabs[ft->n_slabs - 1])
-				abort();
+			ft->slabs[ft->n_slabs++] = xmalloc(SLAB_SIZE * sizeof(struct flow));
 		}
 		i = ft->carved++;
 	}

@@ -41,6 +41,8 @@ void flow_table_free(struct flow_table *ft);
 void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *dir);
 
 /* The flow of key, or NULL. */
+/* The run's random hash seed, for other tables keyed by wire data. */
+uint64_t flow_table_seed(const struct flow_table *ft);
 struct flow *flow_table_lookup(struct flow_table *ft, const struct flow_key *key);
 /* A new zeroed flow for key (evicting the stalest flow if the table is full). */
 struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key, int64_t now);

@@ -17,6 +17,7 @@ static void connection_ended(struct pipeline *pl, const struct flow *f)
 	if (f->syn_ts && f->synack_ts && f->hs_ack_ts)
 		stats_vote_handshake(&pl->stats.handshakes, f->synack_ts - f->syn_ts,
 				     f->hs_ack_ts - f->synack_ts);
+	endpoints_note_connection(&pl->endpoints, f);
 }
 
 static void on_release(void *ctx, struct flow *f, enum flow_release why)
@@ -41,6 +42,7 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 		.ctx = pl,
 	};
 	pl->flows = flow_table_new(&fc);
+	endpoints_init(&pl->endpoints, (uint32_t)flow_table_seed(pl->flows));
 	pl->rep = rep;
 }
 
@@ -138,6 +140,7 @@ enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t t
 		classify_rst(f, dir, &p, &v);
 		s->resets++;
 		s->by_cause[v.cause]++;
+		endpoints_note_reset(&pl->endpoints, &v);
 		pl->rep->reset(pl->rep, &v, &pl->src);
 	}
 	if (tcp_track_segment(f, dir, &p))
@@ -152,11 +155,17 @@ void pipeline_finish(struct pipeline *pl)
 	pl->stats.flows_peak = flow_table_peak(pl->flows);
 	pl->stats.flows_evicted = flow_table_evicted(pl->flows);
 	flow_table_release_all(pl->flows);
-	pl->rep->summary(pl->rep, &pl->stats);
+	if (pl->endpoints.dropped)
+		stats_warn(&pl->stats, WARN_ENDPOINTS_FULL,
+			   "more than %u server endpoints closed or reset connections: the summary "
+			   "describes the first %u", ENDPOINTS_MAX, ENDPOINTS_MAX);
+	endpoints_sort(&pl->endpoints);
+	pl->rep->summary(pl->rep, &pl->stats, &pl->endpoints);
 }
 
 void pipeline_free(struct pipeline *pl)
 {
 	flow_table_free(pl->flows);
 	pl->flows = NULL;
+	endpoints_free(&pl->endpoints);
 }

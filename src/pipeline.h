@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "endpoints.h"
 #include "flow_table.h"
 #include "report.h"
 #include "stats.h"
@@ -32,6 +33,7 @@ struct pipeline_config {
 struct pipeline {
 	struct flow_table *flows;
 	struct stats stats;
+	struct endpoints endpoints;
 	struct reporter *rep;
 	struct report_source src;
 	const struct link_type *link;

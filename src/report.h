@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "classify.h"
+#include "endpoints.h"
 #include "stats.h"
 
 /* The input a verdict came from. */
@@ -27,7 +28,7 @@ struct reporter {
 	bool nano;              /* 9 decimals instead of 6 */
 	bool flush_each;        /* flush after every record (live mode, tcpdump -l) */
 	void (*reset)(struct reporter *r, const struct verdict *v, const struct report_source *src);
-	void (*summary)(struct reporter *r, const struct stats *s);
+	void (*summary)(struct reporter *r, const struct stats *s, const struct endpoints *e);
 };
 
 void report_text_init(struct reporter *r, FILE *out, bool color, bool nano);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idle_defaults.h"
 #include "report.h"
 
 static void add_seconds(cJSON *o, const char *name, int64_t ns, bool nano)
@@ -15,6 +16,14 @@ static void add_seconds(cJSON *o, const char *name, int64_t ns, bool nano)
 	char buf[48];
 	report_seconds(buf, sizeof buf, ns, nano);
 	cJSON_AddRawToObject(o, name, buf);
+}
+
+static void add_string_or_null(cJSON *o, const char *name, const char *value)
+{
+	if (value)
+		cJSON_AddStringToObject(o, name, value);
+	else
+		cJSON_AddNullToObject(o, name);
 }
 
 static void emit(struct reporter *r, cJSON *root)
@@ -122,6 +131,10 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 		cJSON_AddNullToObject(o, "idle_before_s");
 
 	add_seconds(o, "max_gap_s", v->max_gap_ns, r->nano);
+	if (v->trigger_gap_ns >= 0)
+		add_seconds(o, "trigger_gap_s", v->trigger_gap_ns, r->nano);
+	else
+		cJSON_AddNullToObject(o, "trigger_gap_s");
 	if (v->request.frame) {
 		cJSON *rq = cJSON_AddObjectToObject(o, "request");
 		cJSON_AddNumberToObject(rq, "frame", (double)v->request.frame);
@@ -129,8 +142,21 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 		cJSON_AddStringToObject(rq, "target", v->request.target);
 		cJSON_AddStringToObject(rq, "reached_peer", v->reached_peer);
 		cJSON_AddBoolToObject(rq, "retry_safe", v->retry_safe);
+		add_string_or_null(rq, "connection", http_connection_name(v->request.connection));
 	} else {
 		cJSON_AddNullToObject(o, "request");
+	}
+	if (v->response.status) {
+		cJSON *rs = cJSON_AddObjectToObject(o, "response");
+		cJSON_AddNumberToObject(rs, "status", v->response.status);
+		cJSON_AddStringToObject(rs, "sender", role_name(v->response_sender));
+		add_string_or_null(rs, "connection", http_connection_name(v->response.connection));
+		if (v->response.keepalive_s)
+			cJSON_AddNumberToObject(rs, "keepalive_timeout_s", v->response.keepalive_s);
+		else
+			cJSON_AddNullToObject(rs, "keepalive_timeout_s");
+	} else {
+		cJSON_AddNullToObject(o, "response");
 	}
 	cJSON_AddStringToObject(o, "handshake", handshake_name(v));
 	cJSON_AddNumberToObject(o, "incarnation", v->incarnation);
@@ -154,7 +180,56 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	emit(r, o);
 }
 
-static void json_summary(struct reporter *r, const struct stats *s)
+static void add_match(void *ctx, const struct idle_default *d)
+{
+	cJSON_AddItemToArray(ctx, cJSON_CreateString(d->name));
+}
+
+/* "<prefix>_s", "<prefix>_seen", "<prefix>_consistent", "<matches>". */
+static void add_idle(cJSON *o, const char *prefix, const char *matches,
+		     const struct idle_samples *is, enum idle_closer closer, bool nano)
+{
+	char name[48];
+	int64_t median;
+	bool consistent;
+	bool have = idle_samples_median(is, &median, &consistent);
+	snprintf(name, sizeof name, "%s_s", prefix);
+	if (have)
+		add_seconds(o, name, median, nano);
+	else
+		cJSON_AddNullToObject(o, name);
+	snprintf(name, sizeof name, "%s_seen", prefix);
+	cJSON_AddNumberToObject(o, name, (double)is->seen);
+	snprintf(name, sizeof name, "%s_consistent", prefix);
+	cJSON_AddBoolToObject(o, name, have && consistent);
+	cJSON *m = cJSON_AddArrayToObject(o, matches);
+	if (have && consistent)
+		idle_defaults_match(closer, median, add_match, m);
+}
+
+static cJSON *endpoint_json(const struct endpoint *ep, bool nano)
+{
+	char buf[64];
+	cJSON *o = cJSON_CreateObject();
+	report_endpoint(buf, sizeof buf, ep->ipver, ep->addr, ep->port);
+	cJSON_AddStringToObject(o, "endpoint", buf);
+	cJSON_AddNumberToObject(o, "resets", (double)ep->resets);
+	cJSON *bc = cJSON_AddObjectToObject(o, "by_cause");
+	for (int c = 0; c < CAUSE_COUNT; c++)
+		if (ep->by_cause[c])
+			cJSON_AddNumberToObject(bc, cause_id((enum cause)c), (double)ep->by_cause[c]);
+	add_idle(o, "idle_close", "matches", &ep->idle_close, IDLE_SERVER, nano);
+	if (ep->keepalive_header_s)
+		cJSON_AddNumberToObject(o, "keepalive_header_s", ep->keepalive_header_s);
+	else
+		cJSON_AddNullToObject(o, "keepalive_header_s");
+	cJSON_AddNumberToObject(o, "requests_after_close", (double)ep->requests_after_close);
+	add_idle(o, "middlebox_idle", "middlebox_matches", &ep->middlebox_idle, IDLE_MIDDLEBOX,
+		 nano);
+	return o;
+}
+
+static void json_summary(struct reporter *r, const struct stats *s, const struct endpoints *eps)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "summary");
@@ -186,6 +261,9 @@ static void json_summary(struct reporter *r, const struct stats *s)
 	cJSON_AddStringToObject(o, "capture_point",
 				capture_point_name(stats_capture_point(&s->handshakes)));
 	cJSON_AddStringToObject(o, "capture_point_evidence", evidence);
+	cJSON *epl = cJSON_AddArrayToObject(o, "endpoints");
+	for (uint32_t i = 0; i < eps->n; i++)
+		cJSON_AddItemToArray(epl, endpoint_json(&eps->list[i], r->nano));
 	cJSON *w = cJSON_AddArrayToObject(o, "warnings");
 	for (int i = 0; i < WARN_COUNT; i++) {
 		if (!s->warn_count[i])

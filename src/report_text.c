@@ -129,8 +129,9 @@ static void text_reset(struct reporter *r, const struct verdict *v, const struct
 		fflush(r->out);
 }
 
-static void text_summary(struct reporter *r, const struct stats *s)
+static void text_summary(struct reporter *r, const struct stats *s, const struct endpoints *eps)
 {
+	(void)eps;
 	fprintf(r->out, "%sSummary%s: %" PRIu64 " packets", c(r, C_BOLD), c(r, C_RESET), s->packets);
 	if (s->filtered_out)
 		fprintf(r->out, " (%" PRIu64 " not matching the filter)", s->filtered_out);

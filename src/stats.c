@@ -12,6 +12,7 @@ static const char *const warning_names[WARN_COUNT] = {
 	[WARN_FLOWS_EVICTED] = "flows_evicted",
 	[WARN_TIME_BACKWARDS] = "time_backwards",
 	[WARN_HEADERS_TRUNCATED] = "headers_truncated",
+	[WARN_ENDPOINTS_FULL] = "endpoints_full",
 };
 
 const char *warning_name(enum warning w)

@@ -19,6 +19,7 @@ enum warning {
 	WARN_FLOWS_EVICTED,     /* --max-flows was reached */
 	WARN_TIME_BACKWARDS,    /* a packet older than the one before it */
 	WARN_HEADERS_TRUNCATED, /* snaplen cut headers: those segments were skipped */
+	WARN_ENDPOINTS_FULL,    /* more server endpoints than the summary keeps */
 	WARN_COUNT
 };
 const char *warning_name(enum warning w);

@@ -9,6 +9,7 @@
  */
 #include "tcp_track.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -171,6 +172,96 @@ bool http_method_idempotent(uint8_t method)
 	return false;
 }
 
+const char *http_connection_name(uint8_t c)
+{
+	switch (c) {
+	case HTTP_CONN_KEEP_ALIVE: return "keep-alive";
+	case HTTP_CONN_CLOSE: return "close";
+	default: return NULL;
+	}
+}
+
+/* If the header line at p (n bytes left) has this name (any case), the
+ * offset of its value; else 0. */
+static uint32_t header_value(const uint8_t *p, uint32_t n, const char *name)
+{
+	size_t k = strlen(name);
+	if (n <= k || p[k] != ':')
+		return 0;
+	for (size_t i = 0; i < k; i++)
+		if (tolower(p[i]) != name[i])
+			return 0;
+	return (uint32_t)k + 1;
+}
+
+/* Does the value at p (up to the end of its line) contain token (lower case)? */
+static bool value_has(const uint8_t *p, uint32_t n, const char *token)
+{
+	size_t k = strlen(token);
+	for (uint32_t i = 0; i + k <= n && p[i] != '\r' && p[i] != '\n'; i++) {
+		size_t j = 0;
+		while (j < k && tolower(p[i + j]) == token[j])
+			j++;
+		if (j == k)
+			return true;
+	}
+	return false;
+}
+
+/* The number after "timeout=" in a Keep-Alive value, 0 if none (capped to fit). */
+static uint16_t keepalive_timeout(const uint8_t *p, uint32_t n)
+{
+	static const char key[] = "timeout=";
+	for (uint32_t i = 0; i + sizeof key - 1 < n && p[i] != '\r' && p[i] != '\n'; i++) {
+		size_t j = 0;
+		while (j < sizeof key - 1 && tolower(p[i + j]) == key[j])
+			j++;
+		if (j < sizeof key - 1)
+			continue;
+		uint32_t v = 0, d = (uint32_t)(i + j);
+		for (; d < n && isdigit(p[d]); d++)
+			if (v < 65535)
+				v = v * 10 + (uint32_t)(p[d] - '0');
+		if (d == n)
+			return 0;   /* cut by the snaplen: the number may go on */
+		return (uint16_t)(v > 65535 ? 65535 : v);
+	}
+	return 0;
+}
+
+/*
+ * Walks the header lines of the message starting at p, up to the empty
+ * line or the end of what was captured, for Connection and Keep-Alive.
+ */
+static void scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection, uint16_t *keepalive_s)
+{
+	uint32_t i = 0;
+	while (i < n && p[i] != '\n')
+		i++;            /* skip the start line */
+	while (++i < n && p[i] != '\r' && p[i] != '\n') {
+		const uint8_t *line = p + i;
+		uint32_t left = n - i, v;
+		if ((v = header_value(line, left, "connection"))) {
+			if (value_has(line + v, left - v, "close"))
+				*connection = HTTP_CONN_CLOSE;
+			else if (value_has(line + v, left - v, "keep-alive"))
+				*connection = HTTP_CONN_KEEP_ALIVE;
+		} else if (keepalive_s && (v = header_value(line, left, "keep-alive"))) {
+			*keepalive_s = keepalive_timeout(line + v, left - v);
+		}
+		while (i < n && p[i] != '\n')
+			i++;
+	}
+}
+
+/* "HTTP/1.x NNN": the status code, 0 if it is not one. */
+static uint16_t response_status(const uint8_t *p, uint32_t n)
+{
+	if (n < 12 || p[8] != ' ' || !isdigit(p[9]) || !isdigit(p[10]) || !isdigit(p[11]))
+		return 0;
+	return (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0'));
+}
+
 /* The method index if the bytes start "METHOD ", else 0. */
 static uint8_t request_method(const uint8_t *p, uint32_t n)
 {
@@ -196,6 +287,17 @@ static void note_request(struct flow *f, int dir, const struct pkt *p, uint32_t 
 	       p->payload[i] < 0x7f)
 		r->target[k++] = (char)p->payload[i++];
 	r->target[k] = '\0';
+	r->connection = HTTP_CONN_UNSEEN;
+	scan_headers(p->payload + at, p->payload_caplen - at, &r->connection, NULL);
+}
+
+static void note_response(struct flow *f, int dir, const struct pkt *p)
+{
+	struct http_response_note *r = &f->response;
+	memset(r, 0, sizeof *r);
+	r->dir = (int8_t)dir;
+	r->status = response_status(p->payload, p->payload_caplen);
+	scan_headers(p->payload, p->payload_caplen, &r->connection, &r->keepalive_s);
 }
 
 static void track_http(struct flow *f, int dir, const struct pkt *p)
@@ -205,6 +307,7 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 	uint32_t n = p->payload_caplen;
 	if (starts_with(d, n, "HTTP/1.")) {
 		h->http_responses++;
+		note_response(f, dir, p);
 		return;
 	}
 	uint8_t method = request_method(d, n);

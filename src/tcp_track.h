@@ -93,7 +93,23 @@ struct http_note {
 	uint32_t seq;               /* its first byte, to see whether the peer acknowledged it */
 	int8_t dir;                 /* endpoint that sent it */
 	uint8_t method;             /* index into http_method_name() */
+	uint8_t connection;         /* enum http_connection: its Connection header */
 	char target[HTTP_TARGET_MAX];   /* NUL-terminated, cut to fit */
+};
+
+/* What a Connection header asked for. */
+enum http_connection { HTTP_CONN_UNSEEN, HTTP_CONN_KEEP_ALIVE, HTTP_CONN_CLOSE };
+/* "keep-alive", "close"; NULL when unseen. */
+const char *http_connection_name(uint8_t c);
+
+/* The last HTTP/1.x response header seen: its status and what it said
+ * about keeping the connection (the server's announced idle timeout). */
+struct http_response_note {
+	uint16_t status;            /* 0: none seen */
+	uint16_t keepalive_s;       /* Keep-Alive: timeout=N, 0 if absent */
+	int8_t dir;                 /* endpoint that sent it */
+	uint8_t connection;         /* enum http_connection */
+	uint8_t pad[2];
 };
 /* "GET", "POST", ...; NULL for an unknown index. */
 const char *http_method_name(uint8_t method);
@@ -114,6 +130,7 @@ struct flow {
 	bool finished;                       /* both FINs, or a RST */
 	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
 	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
+	int8_t run_dir;                      /* endpoint whose run run_first belongs to */
 	uint32_t incarnation;                /* 0 for the first on this tuple */
 
 	uint64_t pkts;
@@ -127,9 +144,9 @@ struct flow {
 	 * side sent since the other last spoke; frame 0 if none yet). A RST
 	 * answers the earliest such segment it refers to. */
 	struct seg_note run_first;
-	int8_t run_dir;
 	struct flow_prev prev;
 	struct http_note request;            /* the last HTTP request line seen */
+	struct http_response_note response;  /* the last HTTP response header seen */
 };
 
 /* Role of endpoint e: client, server or unknown. */

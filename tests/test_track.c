@@ -197,6 +197,51 @@ static void test_role_guess(void)
 	CHECK_EQ(flow_role(&f, s), ROLE_SERVER);
 }
 
+/* Response status and the Connection / Keep-Alive headers, any case, cut anywhere. */
+static void test_http_headers(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ seg(C, 1, 0, TCP_SYN, 0, 1) });
+	feed(&f, (struct pkt[]){ seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2) });
+	feed(&f, (struct pkt[]){ with_payload(seg(C, 2, 101, TCP_ACK, 0, 3),
+		"GET /a HTTP/1.1\r\nHost: x\r\nconnection: Close\r\n\r\n") });
+	CHECK_EQ(f.request.connection, HTTP_CONN_CLOSE);
+	CHECK(strcmp(f.request.target, "/a") == 0);
+
+	const char *r1 = "HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n"
+			 "Keep-Alive: max=100, TIMEOUT=75\r\n\r\n";
+	feed(&f, (struct pkt[]){ with_payload(seg(S, 101, 50, TCP_ACK, 0, 4), r1) });
+	CHECK_EQ(f.response.status, 204);
+	CHECK_EQ(f.response.connection, HTTP_CONN_KEEP_ALIVE);
+	CHECK_EQ(f.response.keepalive_s, 75);
+	CHECK_EQ(flow_role(&f, f.response.dir), ROLE_SERVER);
+
+	/* Headers after the empty line are body, not headers. */
+	uint32_t seq = 101 + (uint32_t)strlen(r1);
+	const char *r2 = "HTTP/1.0 500 Oops\r\n\r\nConnection: close\r\n";
+	feed(&f, (struct pkt[]){ with_payload(seg(S, seq, 50, TCP_ACK, 0, 5), r2) });
+	CHECK_EQ(f.response.status, 500);
+	CHECK_EQ(f.response.connection, HTTP_CONN_UNSEEN);
+	CHECK_EQ(f.response.keepalive_s, 0);
+
+	/* Cut by snaplen in the middle of the header value; a status that is not one. */
+	seq += (uint32_t)strlen(r2);
+	struct pkt cut = with_payload(seg(S, seq, 50, TCP_ACK, 0, 6),
+				      "HTTP/1.1 200 OK\r\nKeep-Alive: timeout=12345678");
+	cut.payload_caplen = 40;
+	feed(&f, &cut);
+	CHECK_EQ(f.response.status, 200);
+	CHECK_EQ(f.response.keepalive_s, 0);   /* "123" is all that was captured of it */
+	seq += cut.payload_len;
+	feed(&f, (struct pkt[]){ with_payload(seg(S, seq, 50, TCP_ACK, 0, 7), "HTTP/1.1 2x0\r\n") });
+	CHECK_EQ(f.response.status, 0);
+	seq += 15;
+	feed(&f, (struct pkt[]){ with_payload(seg(S, seq, 50, TCP_ACK, 0, 8),
+		"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=99999999\r\n\r\n") });
+	CHECK_EQ(f.response.keepalive_s, 65535);
+}
+
 int main(void)
 {
 	test_seq();
@@ -205,5 +250,6 @@ int main(void)
 	test_forms();
 	test_role_guess();
 	test_run_trigger();
+	test_http_headers();
 	return check_report("test_track");
 }

@@ -1,0 +1,196 @@
+/* endpoints: per-server facts across connections (see endpoints.h). */
+#include "endpoints.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* A close this long after the last packet is an idle close rather than
+ * the end of an exchange ("Connection: close" closes within a round trip). */
+#define IDLE_CLOSE_MIN_NS 500000000LL
+
+void endpoints_init(struct endpoints *e, uint32_t seed)
+{
+	memset(e, 0, sizeof *e);
+	e->seed = seed;
+}
+
+void endpoints_free(struct endpoints *e)
+{
+	free(e->list);
+	free(e->slots);
+	memset(e, 0, sizeof *e);
+}
+
+static uint32_t hash_endpoint(uint32_t seed, uint8_t ipver, const uint8_t *addr, uint16_t port)
+{
+	/* FNV-1a: a few hundred lookups per second of resets, not per packet. */
+	uint32_t h = 2166136261u ^ seed;
+	size_t n = ipver == 4 ? 4 : 16;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	h = (h ^ (port & 0xff)) * 16777619u;
+	h = (h ^ (port >> 8)) * 16777619u;
+	return (h ^ ipver) * 16777619u;
+}
+
+static bool same(const struct endpoint *ep, uint8_t ipver, const uint8_t *addr, uint16_t port)
+{
+	return ep->ipver == ipver && ep->port == port &&
+	       memcmp(ep->addr, addr, ipver == 4 ? 4 : 16) == 0;
+}
+
+static void rehash(struct endpoints *e, uint32_t n_slots)
+{
+	uint32_t *slots = xcalloc(n_slots, sizeof *slots);
+	for (uint32_t i = 0; i < e->n; i++) {
+		const struct endpoint *ep = &e->list[i];
+		uint32_t s = hash_endpoint(e->seed, ep->ipver, ep->addr, ep->port) & (n_slots - 1);
+		while (slots[s])
+			s = (s + 1) & (n_slots - 1);
+		slots[s] = i + 1;
+	}
+	free(e->slots);
+	e->slots = slots;
+	e->n_slots = n_slots;
+}
+
+/* The entry for an endpoint, created if there is room; NULL if not. */
+static struct endpoint *lookup(struct endpoints *e, uint8_t ipver, const uint8_t *addr,
+			       uint16_t port)
+{
+	if (e->n_slots) {
+		uint32_t s = hash_endpoint(e->seed, ipver, addr, port) & (e->n_slots - 1);
+		for (; e->slots[s]; s = (s + 1) & (e->n_slots - 1))
+			if (same(&e->list[e->slots[s] - 1], ipver, addr, port))
+				return &e->list[e->slots[s] - 1];
+	}
+	if (e->n == ENDPOINTS_MAX) {
+		e->dropped++;
+		return NULL;
+	}
+	if (e->n == e->cap) {
+		uint32_t cap = e->cap ? e->cap * 2 : 16;
+		e->list = xrealloc(e->list, cap * sizeof *e->list);
+		e->cap = cap;
+	}
+	struct endpoint *ep = &e->list[e->n++];
+	memset(ep, 0, sizeof *ep);
+	ep->ipver = ipver;
+	memcpy(ep->addr, addr, ipver == 4 ? 4 : 16);
+	ep->port = port;
+	/* Keep the table at most half full. */
+	if (2 * e->n > e->n_slots)
+		rehash(e, e->n_slots ? e->n_slots * 2 : 32);
+	else {
+		uint32_t s = hash_endpoint(e->seed, ipver, addr, port) & (e->n_slots - 1);
+		while (e->slots[s])
+			s = (s + 1) & (e->n_slots - 1);
+		e->slots[s] = e->n;
+	}
+	return ep;
+}
+
+static void add_sample(struct idle_samples *s, int64_t ns)
+{
+	s->seen++;
+	if (s->kept < ENDPOINT_SAMPLES) {
+		int64_t ms = ns / 1000000;
+		s->ms[s->kept++] = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+	}
+}
+
+void endpoints_note_connection(struct endpoints *e, const struct flow *f)
+{
+	if (f->client < 0)
+		return;
+	int server = 1 - f->client;
+	const struct tcp_half *h = &f->half[server];
+	bool fin_first = f->first_closer == server && h->fin_frame &&
+			 (!h->rst_frame || h->fin_frame < h->rst_frame);
+	if (!fin_first || f->close_idle_ns < IDLE_CLOSE_MIN_NS)
+		return;
+	/* Its FIN came before anything left to answer: a request after the
+	 * last response means it closed mid-exchange, not an idle connection. */
+	const struct tcp_half *c = &f->half[f->client];
+	if (c->http_requests > h->http_responses + (c->data_frame > h->fin_frame ? 1 : 0))
+		return;
+	struct endpoint *ep = lookup(e, f->key.ipver, f->key.addr[server], f->key.port[server]);
+	if (!ep)
+		return;
+	add_sample(&ep->idle_close, f->close_idle_ns);
+	if (f->response.dir == server && f->response.keepalive_s)
+		ep->keepalive_header_s = f->response.keepalive_s;
+}
+
+void endpoints_note_reset(struct endpoints *e, const struct verdict *v)
+{
+	const uint8_t *addr;
+	uint16_t port;
+	if (v->sender == ROLE_SERVER) {
+		addr = v->src;
+		port = v->sport;
+	} else if (v->sender == ROLE_CLIENT) {
+		addr = v->dst;
+		port = v->dport;
+	} else {
+		return;
+	}
+	struct endpoint *ep = lookup(e, v->ipver, addr, port);
+	if (!ep)
+		return;
+	ep->resets++;
+	ep->by_cause[v->cause]++;
+	if (v->cause == CAUSE_DATA_AFTER_FIN && v->sender == ROLE_SERVER)
+		ep->requests_after_close++;
+	if (v->cause == CAUSE_IDLE_TIMEOUT && v->trigger_gap_ns >= 0)
+		add_sample(&ep->middlebox_idle, v->trigger_gap_ns);
+	if (v->response_sender == ROLE_SERVER && v->response.keepalive_s)
+		ep->keepalive_header_s = v->response.keepalive_s;
+}
+
+static int by_ms(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return (a > b) - (a < b);
+}
+
+bool idle_samples_median(const struct idle_samples *s, int64_t *median_ns, bool *consistent)
+{
+	if (!s->kept)
+		return false;
+	uint32_t sorted[ENDPOINT_SAMPLES];
+	memcpy(sorted, s->ms, s->kept * sizeof sorted[0]);
+	qsort(sorted, s->kept, sizeof sorted[0], by_ms);
+	uint32_t med = sorted[s->kept / 2];
+	uint32_t slack = med / 10 > 300 ? med / 10 : 300, near = 0;
+	for (uint32_t i = 0; i < s->kept; i++)
+		if (sorted[i] + slack >= med && sorted[i] <= med + slack)
+			near++;
+	*median_ns = (int64_t)med * 1000000;
+	*consistent = 4 * near >= 3 * s->kept;
+	return true;
+}
+
+static int by_weight(const void *x, const void *y)
+{
+	const struct endpoint *a = x, *b = y;
+	if (a->resets != b->resets)
+		return a->resets < b->resets ? 1 : -1;
+	if (a->idle_close.seen != b->idle_close.seen)
+		return a->idle_close.seen < b->idle_close.seen ? 1 : -1;
+	if (a->ipver != b->ipver)
+		return a->ipver - b->ipver;
+	int c = memcmp(a->addr, b->addr, sizeof a->addr);
+	return c ? c : a->port - b->port;
+}
+
+void endpoints_sort(struct endpoints *e)
+{
+	if (e->n)
+		qsort(e->list, e->n, sizeof e->list[0], by_weight);
+	/* The order changed: rebuild the index so lookups still work. */
+	if (e->n_slots)
+		rehash(e, e->n_slots);
+}

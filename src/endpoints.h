@@ -1,0 +1,70 @@
+/*
+ * endpoints: what is learned across connections about each server
+ * endpoint (address and port) -- the summary's "endpoints".
+ *
+ * For each server that closed or reset connections: the idle time after
+ * which it closes keep-alive connections (median of what was measured),
+ * the Keep-Alive: timeout=N it announced, how many requests met a
+ * connection it had already closed, its resets by cause, and the idle gap
+ * after which a middlebox in front of it forgot flows. Memory is bounded:
+ * at most ENDPOINTS_MAX endpoints, ENDPOINT_SAMPLES samples each.
+ */
+#ifndef RSTDIAG_ENDPOINTS_H
+#define RSTDIAG_ENDPOINTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cause.h"
+#include "classify.h"
+#include "tcp_track.h"
+
+#define ENDPOINTS_MAX 4096
+#define ENDPOINT_SAMPLES 64
+
+/* Idle times measured for one kind of close, and what they add up to. */
+struct idle_samples {
+	uint64_t seen;                     /* every close measured, kept or not */
+	uint32_t ms[ENDPOINT_SAMPLES];     /* the first ENDPOINT_SAMPLES of them */
+	uint32_t kept;
+};
+
+struct endpoint {
+	uint8_t ipver;
+	uint8_t addr[16];
+	uint16_t port;
+	uint16_t keepalive_header_s;       /* last Keep-Alive: timeout=N it sent, 0 none */
+	uint64_t requests_after_close;     /* data-after-fin resets it sent */
+	uint64_t resets;                   /* resets on its connections, by anyone */
+	uint64_t by_cause[CAUSE_COUNT];
+	struct idle_samples idle_close;    /* it closed (FIN) an idle connection */
+	struct idle_samples middlebox_idle; /* idle-timeout resets: gap before the forgotten segment */
+};
+
+struct endpoints {
+	struct endpoint *list;
+	uint32_t n, cap;
+	uint32_t *slots;                   /* open addressing: index + 1, 0 empty */
+	uint32_t n_slots;
+	uint64_t dropped;                  /* endpoints not kept: ENDPOINTS_MAX reached */
+	uint32_t seed;
+};
+
+void endpoints_init(struct endpoints *e, uint32_t seed);
+void endpoints_free(struct endpoints *e);
+
+/* A connection ended: if its server closed it after an idle period, that is a sample. */
+void endpoints_note_connection(struct endpoints *e, const struct flow *f);
+/* A RST was judged. */
+void endpoints_note_reset(struct endpoints *e, const struct verdict *v);
+/* Orders the list for the report: most resets first, then most idle closes. */
+void endpoints_sort(struct endpoints *e);
+
+/*
+ * The median of the samples, and whether they agree (three quarters within
+ * 10% or 0.3 s of it). False when there are none.
+ */
+bool idle_samples_median(const struct idle_samples *s, int64_t *median_ns, bool *consistent);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * Unit tests of what is learned across connections: idle closes per
+ * server endpoint, their median and the well-known defaults it matches,
+ * requests after close, and the table's bound.
+ */
+#include <string.h>
+
+#include "check.h"
+#include "classify.h"
+#include "endpoints.h"
+#include "flowbuild.h"
+#include "idle_defaults.h"
+
+/* One keep-alive connection at t0: a request, a response, then `idle`
+ * seconds of silence and the server's FIN. */
+static void idle_connection(struct flow *f, double t0, double idle)
+{
+	memset(f, 0, sizeof *f);
+	feed(f, (struct pkt[]){ at(seg(C, 1, 0, TCP_SYN, 0, 1), t0) });
+	feed(f, (struct pkt[]){ at(seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2), t0 + 0.001) });
+	feed(f, (struct pkt[]){ at(seg(C, 2, 101, TCP_ACK, 0, 3), t0 + 0.002) });
+	feed(f, (struct pkt[]){ at(with_payload(seg(C, 2, 101, TCP_ACK, 0, 4),
+						"GET / HTTP/1.1\r\n\r\n"), t0 + 0.003) });
+	feed(f, (struct pkt[]){ at(with_payload(seg(S, 101, 20, TCP_ACK, 0, 5),
+						"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5\r\n\r\n"),
+				   t0 + 0.004) });
+	feed(f, (struct pkt[]){ at(seg(C, 20, 143, TCP_ACK, 0, 6), t0 + 0.005) });
+	feed(f, (struct pkt[]){ at(seg(S, 143, 20, TCP_ACK | TCP_FIN, 0, 7), t0 + 0.005 + idle) });
+}
+
+static const struct endpoint *only(const struct endpoints *e)
+{
+	CHECK_EQ(e->n, 1);
+	return e->n ? &e->list[0] : NULL;
+}
+
+static int matched;
+static void count_match(void *ctx, const struct idle_default *d)
+{
+	(void)ctx;
+	if (strstr(d->name, "Node.js") || strstr(d->name, "Apache KeepAliveTimeout (5 s)"))
+		matched++;
+}
+
+static void test_idle_close(void)
+{
+	struct endpoints e;
+	struct flow f;
+	endpoints_init(&e, 1);
+	const double idles[] = { 5.002, 5.010, 4.998, 5.001, 30.0 };
+	for (int i = 0; i < 5; i++) {
+		idle_connection(&f, 100.0 * i, idles[i]);
+		endpoints_note_connection(&e, &f);
+	}
+	const struct endpoint *ep = only(&e);
+	if (!ep)
+		return;
+	CHECK_EQ(ep->port, 80);
+	CHECK_EQ(ep->addr[3], 2);
+	CHECK_EQ(ep->idle_close.seen, 5);
+	CHECK_EQ(ep->keepalive_header_s, 5);
+	int64_t median;
+	bool consistent;
+	CHECK(idle_samples_median(&ep->idle_close, &median, &consistent));
+	CHECK_EQ(median, 5002000000LL);
+	CHECK(consistent);      /* four of five agree */
+	matched = 0;
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, median, count_match, NULL), 4);
+	CHECK_EQ(matched, 2);
+	CHECK_EQ(idle_defaults_match(IDLE_MIDDLEBOX, median, NULL, NULL), 0);
+
+	/* A fifth and sixth outlier: no longer three quarters in agreement. */
+	idle_connection(&f, 900, 60);
+	endpoints_note_connection(&e, &f);
+	idle_connection(&f, 1000, 61);
+	endpoints_note_connection(&e, &f);
+	CHECK(idle_samples_median(&e.list[0].idle_close, &median, &consistent));
+	CHECK(!consistent);
+	endpoints_free(&e);
+}
+
+/* Closes that are not idle closes: a FIN right after the response, a client's FIN. */
+static void test_not_idle(void)
+{
+	struct endpoints e;
+	struct flow f;
+	endpoints_init(&e, 1);
+	idle_connection(&f, 0, 0.0001);
+	endpoints_note_connection(&e, &f);
+	CHECK_EQ(e.n, 0);
+
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ at(seg(C, 1, 0, TCP_SYN, 0, 1), 0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2), 0.001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 2, 101, TCP_ACK | TCP_FIN, 0, 3), 9) });
+	endpoints_note_connection(&e, &f);
+	CHECK_EQ(e.n, 0);
+	endpoints_free(&e);
+}
+
+static struct verdict reset_verdict(enum cause c, enum role sender, uint8_t server_last)
+{
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.ipver = 4;
+	uint8_t cl[4] = { 10, 0, 0, 1 }, sv[4] = { 10, 0, 1, server_last };
+	memcpy(sender == ROLE_SERVER ? v.src : v.dst, sv, 4);
+	memcpy(sender == ROLE_SERVER ? v.dst : v.src, cl, 4);
+	v.sport = sender == ROLE_SERVER ? 443 : 40000;
+	v.dport = sender == ROLE_SERVER ? 40000 : 443;
+	v.sender = sender;
+	v.cause = c;
+	v.trigger_gap_ns = 350200000000LL;
+	v.response_sender = ROLE_UNKNOWN;
+	return v;
+}
+
+static void test_resets(void)
+{
+	struct endpoints e;
+	endpoints_init(&e, 7);
+	struct verdict v = reset_verdict(CAUSE_DATA_AFTER_FIN, ROLE_SERVER, 5);
+	endpoints_note_reset(&e, &v);
+	endpoints_note_reset(&e, &v);
+	v = reset_verdict(CAUSE_IDLE_TIMEOUT, ROLE_SERVER, 5);
+	endpoints_note_reset(&e, &v);
+	/* The client's RST on the same server's connection counts for that server too. */
+	v = reset_verdict(CAUSE_CONNECT_TIMEOUT, ROLE_CLIENT, 5);
+	endpoints_note_reset(&e, &v);
+	v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 9);
+	endpoints_note_reset(&e, &v);
+	endpoints_sort(&e);
+	CHECK_EQ(e.n, 2);
+	const struct endpoint *ep = &e.list[0];
+	CHECK_EQ(ep->addr[3], 5);            /* most resets first */
+	CHECK_EQ(ep->port, 443);
+	CHECK_EQ(ep->resets, 4);
+	CHECK_EQ(ep->by_cause[CAUSE_DATA_AFTER_FIN], 2);
+	CHECK_EQ(ep->by_cause[CAUSE_CONNECT_TIMEOUT], 1);
+	CHECK_EQ(ep->requests_after_close, 2);
+	int64_t median;
+	bool consistent;
+	CHECK(idle_samples_median(&ep->middlebox_idle, &median, &consistent));
+	CHECK_EQ(median, 350200000000LL);
+	CHECK_EQ(idle_defaults_match(IDLE_MIDDLEBOX, median, NULL, NULL), 1);  /* AWS 350 s */
+	/* Lookups still find entries after sorting moved them. */
+	v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 9);
+	endpoints_note_reset(&e, &v);
+	CHECK_EQ(e.n, 2);
+	CHECK_EQ(e.list[1].resets, 2);
+	endpoints_free(&e);
+}
+
+/* At most ENDPOINTS_MAX endpoints; the rest are counted, not kept. */
+static void test_bound(void)
+{
+	struct endpoints e;
+	endpoints_init(&e, 3);
+	for (uint32_t i = 0; i < ENDPOINTS_MAX + 10; i++) {
+		struct verdict v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 0);
+		v.src[2] = (uint8_t)(i >> 8);
+		v.src[3] = (uint8_t)i;
+		v.src[1] = (uint8_t)(i >> 16);
+		endpoints_note_reset(&e, &v);
+	}
+	CHECK_EQ(e.n, ENDPOINTS_MAX);
+	CHECK_EQ(e.dropped, 10);
+	endpoints_free(&e);
+}
+
+int main(void)
+{
+	test_idle_close();
+	test_not_idle();
+	test_resets();
+	test_bound();
+	return check_report("test_endpoints");
+}
