@@ -152,17 +152,6 @@ static void copy_rst(struct verdict *v, const struct pkt *p)
 /* ---- wording ---- */
 
 /* "1.503 s", "12.4 ms", "0.031 ms" */
-static const char *dur(char *buf, size_t n, int64_t ns)
-{
-	if (ns < 0)
-		ns = -ns;
-	if (ns >= 1000000000)
-		snprintf(buf, n, "%.3f s", (double)ns / 1e9);
-	else
-		snprintf(buf, n, "%.3g ms", (double)ns / 1e6);
-	return buf;
-}
-
 static void append(char *dst, size_t size, const char *fmt, va_list ap)
 {
 	size_t used = strlen(dst);
@@ -266,7 +255,7 @@ static bool cause_closed_port(struct judge *j)
 		       "%s earlier; the %s refused it with RST+ACK, as a stack still holding that "
 		       "connection (TIME_WAIT) may. Runner-up: closed-port.",
 		    j->bn, (unsigned long long)v->trigger.frame,
-		    dur(d, sizeof d, j->p->ts_ns - j->f->prev.end_ts), j->an);
+		    report_duration(d, sizeof d, j->p->ts_ns - j->f->prev.end_ts), j->an);
 		advise(v, "Client: let the kernel pick source ports (do not bind fixed ones), or keep "
 			  "TCP timestamps on so TIME_WAIT can accept a new SYN.");
 		return true;
@@ -278,7 +267,7 @@ static bool cause_closed_port(struct judge *j)
 	       "(seq 0, ack = SYN + 1): nothing accepted connections on %s, or a host firewall "
 	       "rejected them (the wire looks the same).",
 	    j->bn, (unsigned long long)v->trigger.frame,
-	    dur(d, sizeof d, v->rst.ts_ns - v->trigger.ts_ns), addr);
+	    report_duration(d, sizeof d, v->rst.ts_ns - v->trigger.ts_ns), addr);
 	advise(v, "Server side: check the service is running and listening on %s (ss -ltn) and "
 		  "that no firewall rule rejects it. Client: the request never left, so retrying "
 		  "once the service is up is safe.", addr);
@@ -298,9 +287,9 @@ static bool cause_connect_timeout(struct judge *j)
 		say(v, "The client sent its SYN at +%s (%u retransmission%s); the server's SYN-ACK "
 		       "(frame %llu) came %s after the first SYN, and the client answered it with "
 		       "a RST: it had already given up connecting.",
-		    dur(d, sizeof d, j->f->syn_ts - j->f->first_ts), v->a.retrans,
+		    report_duration(d, sizeof d, j->f->syn_ts - j->f->first_ts), v->a.retrans,
 		    v->a.retrans == 1 ? "" : "s", (unsigned long long)t->frame,
-		    dur(d2, sizeof d2, t->ts_ns - j->f->syn_ts));
+		    report_duration(d2, sizeof d2, t->ts_ns - j->f->syn_ts));
 		advise(v, "Client: the connect timeout is shorter than this path's handshake time; "
 			  "raise it, or find why SYNs or SYN-ACKs are delayed or lost (server accept "
 			  "queue, SYN backlog, packet loss).");
@@ -318,7 +307,7 @@ static bool cause_connect_timeout(struct judge *j)
 		    (unsigned long long)t->frame, t->ack, v->a.base_seq + 1);
 		if (recent_previous_close(j))
 			say(v, " The previous connection on this tuple ended %s before.",
-			    dur(d, sizeof d, j->p->ts_ns - j->f->prev.end_ts));
+			    report_duration(d, sizeof d, j->p->ts_ns - j->f->prev.end_ts));
 		advise(v, "Client: do not bind fixed source ports for short connections; let the "
 			  "kernel choose. Keep TCP timestamps enabled on both sides (RFC 7323), which "
 			  "lets TIME_WAIT accept a new SYN.");
@@ -329,7 +318,7 @@ static bool cause_connect_timeout(struct judge *j)
 		say(v, "The client sent a SYN (%u retransmission%s) and no answer was seen; it reset "
 		       "the attempt itself %s after the first SYN.",
 		    v->a.retrans, v->a.retrans == 1 ? "" : "s",
-		    dur(d, sizeof d, v->rst.ts_ns - j->f->syn_ts));
+		    report_duration(d, sizeof d, v->rst.ts_ns - j->f->syn_ts));
 		advise(v, "Check the path to the server for loss or filtering of SYNs.");
 		return true;
 	}
@@ -372,7 +361,7 @@ static void say_idle_defaults(struct verdict *v, enum idle_closer closer, int64_
 	struct default_list l = { v, 0 };
 	if (!idle_defaults_match(closer, ns, NULL, NULL))
 		return;
-	say(v, " %s idle matches the default of:", dur(d, sizeof d, ns));
+	say(v, " %s idle matches the default of:", report_duration(d, sizeof d, ns));
 	idle_defaults_match(closer, ns, say_default, &l);
 	say(v, ".");
 }
@@ -404,19 +393,19 @@ static bool cause_data_after_fin(struct judge *j)
 	int64_t gap = t->ts_ns - v->a.fin_ts;
 	say(v, "The %s closed the connection (FIN, frame %llu) after %s idle; ", j->an,
 	    (unsigned long long)v->a.fin_frame,
-	    dur(d, sizeof d, j->f->close_idle_ns > 0 ? j->f->close_idle_ns : 0));
+	    report_duration(d, sizeof d, j->f->close_idle_ns > 0 ? j->f->close_idle_ns : 0));
 	if (acked_fin)
 		say(v, "the %s acknowledged that FIN and still sent %u bytes %s later (frame %llu), "
 		       "and the %s's closed socket answered with a RST. The %s's stack knew the "
 		       "connection was closing; its application wrote anyway.",
-		    j->bn, t->len, dur(d2, sizeof d2, gap), (unsigned long long)t->frame, j->an,
+		    j->bn, t->len, report_duration(d2, sizeof d2, gap), (unsigned long long)t->frame, j->an,
 		    j->bn);
 	else
 		say(v, "the %s's %u bytes (frame %llu, %s %s the FIN at this capture point) did not "
 		       "acknowledge it: the data and the FIN crossed in flight, and the %s's closed "
 		       "socket answered with a RST. The data cannot have reached the %s's "
 		       "application.",
-		    j->bn, t->len, (unsigned long long)t->frame, dur(d2, sizeof d2, gap),
+		    j->bn, t->len, (unsigned long long)t->frame, report_duration(d2, sizeof d2, gap),
 		    gap >= 0 ? "after" : "before", j->an, j->an);
 	say_keepalive_headers(j);
 	if (j->f->close_idle_ns > 0)
@@ -425,7 +414,7 @@ static bool cause_data_after_fin(struct judge *j)
 		advise(v, "Client: close pooled keep-alive connections before the server's idle "
 			  "timeout (about %s here), and retry idempotent requests that fail with a "
 			  "reset on a reused connection; %s",
-		       dur(d, sizeof d, j->f->close_idle_ns > 0 ? j->f->close_idle_ns : 0),
+		       report_duration(d, sizeof d, j->f->close_idle_ns > 0 ? j->f->close_idle_ns : 0),
 		       acked_fin ? "check that the client notices the server's FIN before reusing."
 				 : "this request is safe to retry.");
 	else
@@ -445,7 +434,7 @@ static bool cause_keepalive_timeout(struct judge *j)
 	say(v, "The %s sent %u keep-alive probe%s that the %s never answered (silent for %s), "
 	       "then aborted the connection.",
 	    j->an, v->a.keepalives, v->a.keepalives == 1 ? "" : "s", j->bn,
-	    dur(d, sizeof d, v->rst.ts_ns - v->b.last.ts_ns));
+	    report_duration(d, sizeof d, v->rst.ts_ns - v->b.last.ts_ns));
 	advise(v, "The %s is gone or unreachable (crash, network change, a middlebox dropping "
 		  "the flow); if a middlebox forgets idle flows, send keep-alives more often than "
 		  "its idle timeout.", j->bn);
@@ -464,7 +453,7 @@ static bool cause_retransmit_timeout(struct judge *j)
 	say(v, "The %s retransmitted data %u times without an acknowledgement (the %s silent for "
 	       "%s) and then reset the connection. Linux gives up silently; this RST comes from "
 	       "another stack or an application timeout.",
-	    j->an, v->a.retrans, j->bn, dur(d, sizeof d, v->rst.ts_ns - v->b.last.ts_ns));
+	    j->an, v->a.retrans, j->bn, report_duration(d, sizeof d, v->rst.ts_ns - v->b.last.ts_ns));
 	advise(v, "Find why the %s stopped acknowledging: it is down, unreachable, or a device "
 		  "on the path drops its packets.", j->bn);
 	return true;
@@ -485,12 +474,12 @@ static bool cause_middlebox(struct judge *j)
 		       "its TTL (%u) differs from the %s's own packets (%u-%u): a device on the path "
 		       "(NAT, firewall, load balancer) had forgotten the idle flow and reset it in "
 		       "the %s's name.",
-		    j->bn, (unsigned long long)v->trigger.frame, dur(d, sizeof d, gap), v->rst.ttl,
+		    j->bn, (unsigned long long)v->trigger.frame, report_duration(d, sizeof d, gap), v->rst.ttl,
 		    j->an, v->a.ttl_min, v->a.ttl_max, j->an);
 		say_idle_defaults(v, IDLE_MIDDLEBOX, gap);
 		advise(v, "Send keep-alives (TCP keepalive or application pings) more often than the "
 			  "middlebox's idle timeout (at most %s here), or close idle pooled "
-			  "connections before it.", dur(d, sizeof d, gap));
+			  "connections before it.", report_duration(d, sizeof d, gap));
 		return true;
 	}
 	decide(v, CAUSE_INJECTED, NULL, CONF_MEDIUM);
@@ -539,7 +528,7 @@ static bool cause_peer_lost_state(struct judge *j)
 	    j->an, j->bn, (unsigned long long)v->trigger.frame, v->rst.ttl);
 	if (gap >= 0 && long_silence(j, gap))
 		say(v, " The segment came after %s of silence; runner-up: idle-timeout (a middlebox "
-		       "answering with the same TTL).", dur(d, sizeof d, gap));
+		       "answering with the same TTL).", report_duration(d, sizeof d, gap));
 	advise(v, "On the %s: look for a restart or crash at that time, and for connections "
 		  "closed without the peer noticing; the %s should reconnect and retry.",
 	       j->an, j->bn);
@@ -590,11 +579,11 @@ static bool cause_abort(struct judge *j)
 		decide(v, CAUSE_RESPONSE_TIMEOUT, NULL, CONF_MEDIUM);
 		say(v, "The client's request (frame %llu) was acknowledged by the server, which then "
 		       "sent nothing for %s; the client's application gave up and aborted the "
-		       "connection.", (unsigned long long)v->a.data_frame, dur(d, sizeof d, wait));
+		       "connection.", (unsigned long long)v->a.data_frame, report_duration(d, sizeof d, wait));
 		advise(v, "Server: find why the request took longer than %s (slow handler, lock, "
 			  "backend). Client: raise the timeout if the wait is legitimate; the request "
 			  "may have been processed, so retry only idempotent ones.",
-		       dur(d, sizeof d, wait));
+		       report_duration(d, sizeof d, wait));
 		return true;
 	}
 	bool probe = v->a.bytes == 0 && v->b.bytes == 0;

@@ -38,10 +38,25 @@ int main(int argc, char **argv)
 	}
 
 	struct reporter rep;
-	if (o.json)
+	if (o.json) {
 		report_json_init(&rep, stdout, o.nano);
-	else
-		report_text_init(&rep, stdout, use_color(o.color), o.nano);
+	} else {
+		struct text_options to = {
+			.color = use_color(o.color),
+			.nano = o.nano,
+			.all = o.all,
+			.verbose = o.verbose,
+			.inputs = o.files,
+			.n_inputs = o.n_files,
+		};
+		if (!report_text_init(&rep, stdout, &to)) {
+			msg_error("--all: cannot create a temporary file to hold the report: %s",
+				  strerror(errno));
+			report_free(&rep);
+			options_free(&o);
+			return EXIT_OUTPUT;
+		}
+	}
 
 	struct pipeline_config cfg = {
 		.max_flows = o.max_flows,
@@ -77,6 +92,7 @@ int main(int argc, char **argv)
 	}
 out:
 	pipeline_free(&pl);
+	report_free(&rep);
 	options_free(&o);
 	return status;
 }

@@ -13,8 +13,9 @@
 
 #include "config.h"
 #include "pipeline.h"
+#include "report.h"
 
-enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION };
+enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL };
 
 static const struct option long_opts[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -23,6 +24,8 @@ static const struct option long_opts[] = {
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "nano", no_argument, NULL, OPT_NANO },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -40,6 +43,9 @@ static void usage(FILE *out)
 		"  -r, --read FILE     read this capture (may be repeated); all operands\n"
 		"                      are then the filter expression\n"
 		"      --json          JSON Lines: one object per reset, then a summary\n"
+		"      --all           text: every reset in full, not the first %d of each cause\n"
+		"  -v, --verbose       text: also each reset's wire form, the segment it\n"
+		"                      answers, both sides' state and the evidence frames\n"
 		"      --color[=WHEN]  colour the text report: auto (default: only on a\n"
 		"                      terminal, never with NO_COLOR set), always, never\n"
 		"      --nano          print times with nanoseconds (default microseconds)\n"
@@ -53,7 +59,7 @@ static void usage(FILE *out)
 		"Exit status: 0 ok, 1 input could not be read, 2 usage error,\n"
 		"3 input damaged (the report covers what was read), 4 output error.\n"
 		"See rstdiag(1).\n",
-		PIPELINE_DEFAULT_MAX_FLOWS);
+		TEXT_EXAMPLES_PER_CAUSE, PIPELINE_DEFAULT_MAX_FLOWS);
 }
 
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
@@ -109,7 +115,7 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 
 	opterr = 0;  /* our own messages, in our own format */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":r:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:hv", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			have_r = true;
@@ -121,6 +127,12 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_NANO:
 			o->nano = true;
+			break;
+		case OPT_ALL:
+			o->all = true;
+			break;
+		case 'v':
+			o->verbose = true;
 			break;
 		case OPT_MAX_FLOWS:
 			if (!parse_u32(optarg, 1, 1u << 30, &o->max_flows)) {

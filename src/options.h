@@ -25,6 +25,8 @@ struct options {
 	char *filter;           /* joined filter expression, or NULL */
 	bool json;
 	bool nano;
+	bool all;               /* text: every reset in full */
+	bool verbose;           /* text: wire details and evidence lines */
 	enum color_mode color;
 	uint32_t max_flows;
 	bool exit_now;          /* --help or --version was handled */

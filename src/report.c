@@ -31,6 +31,17 @@ void report_seconds(char *buf, size_t n, int64_t ns, bool nano)
 			 mag % 1000000000u / 1000u);
 }
 
+const char *report_duration(char *buf, size_t n, int64_t ns)
+{
+	if (ns < 0)
+		ns = -ns;
+	if (ns >= 1000000000)
+		snprintf(buf, n, "%.3f s", (double)ns / 1e9);
+	else
+		snprintf(buf, n, "%.3g ms", (double)ns / 1e6);
+	return buf;
+}
+
 void report_flags(char *buf, size_t n, uint8_t flags)
 {
 	static const struct { uint8_t bit; const char *name; } names[] = {
@@ -49,4 +60,12 @@ void report_flags(char *buf, size_t n, uint8_t flags)
 	}
 	if (!used)
 		snprintf(buf, n, "none");
+}
+
+void report_free(struct reporter *r)
+{
+	if (r->free)
+		r->free(r);
+	r->free = NULL;
+	r->priv = NULL;
 }

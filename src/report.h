@@ -24,15 +24,36 @@ struct report_source {
 
 struct reporter {
 	FILE *out;
-	bool color;             /* ANSI colour (text only) */
 	bool nano;              /* 9 decimals instead of 6 */
 	bool flush_each;        /* flush after every record (live mode, tcpdump -l) */
 	void (*reset)(struct reporter *r, const struct verdict *v, const struct report_source *src);
 	void (*summary)(struct reporter *r, const struct stats *s, const struct endpoints *e);
+	void (*free)(struct reporter *r);
+	void *priv;             /* the renderer's own state */
 };
 
-void report_text_init(struct reporter *r, FILE *out, bool color, bool nano);
+/* Full examples per cause in the text report without --all. */
+#define TEXT_EXAMPLES_PER_CAUSE 3
+
+struct text_options {
+	bool color;             /* ANSI colour */
+	bool nano;
+	bool all;               /* every reset in full */
+	bool verbose;           /* wire details and evidence lines */
+	const char *const *inputs;  /* names for the heading */
+	int n_inputs;
+};
+
+/*
+ * The text report groups resets by cause, so it is written at the summary:
+ * until then it keeps only counts, the first examples of each cause and a
+ * few more frame numbers (with --all, every block is spooled to a
+ * temporary file, not memory). Returns false if that file cannot be made.
+ */
+bool report_text_init(struct reporter *r, FILE *out, const struct text_options *o);
 void report_json_init(struct reporter *r, FILE *out, bool nano);
+/* Releases what the renderer holds; safe to call on any initialised reporter. */
+void report_free(struct reporter *r);
 
 /* "10.0.0.1" or "fd00::1". */
 void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr);
@@ -40,6 +61,8 @@ void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr);
 void report_endpoint(char *buf, size_t n, uint8_t ipver, const uint8_t *addr, uint16_t port);
 /* Seconds with 6 or 9 decimals, exact (no floating point): "1700000006.040691". */
 void report_seconds(char *buf, size_t n, int64_t ns, bool nano);
+/* A duration for people: "5.002 s", "40.1 ms" (sign dropped). Returns buf. */
+const char *report_duration(char *buf, size_t n, int64_t ns);
 /* "SYN+ACK", "RST", "FIN+PSH+ACK". */
 void report_flags(char *buf, size_t n, uint8_t flags);
 

@@ -1,13 +1,28 @@
 /*
- * report_text: the human report. One block per RST, in packet order, then
- * the summary. Colour (ANSI) only when the caller says so: a TTY and no
- * NO_COLOR (decided in main, not here).
+ * report_text: the human report, readable at a glance on a capture with
+ * thousands of resets.
+ *
+ * A heading (inputs, counts, capture point), a table of causes with who
+ * sent them, then one section per cause, most frequent first, with the
+ * cause's first few resets in full and the frame numbers of more; benign
+ * resets (follow-ups, probe aborts) come last and briefly; then what was
+ * learned about each server, and the notes (skipped packets, warnings).
+ *
+ * Grouping means the report is written at the end. Until then each group
+ * holds counts and its rendered examples: in memory for the first few,
+ * in a temporary file with --all, so memory never grows with the capture.
+ * Colour (ANSI) only when the caller says so (decided in main).
  */
+#define _GNU_SOURCE     /* open_memstream */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "idle_defaults.h"
 #include "report.h"
+#include "xalloc.h"
 
 #define C_BOLD "\033[1m"
 #define C_DIM "\033[2m"
@@ -15,9 +30,60 @@
 #define C_YELLOW "\033[33m"
 #define C_RESET "\033[0m"
 
-static const char *c(const struct reporter *r, const char *code)
+/* Frame numbers listed for resets beyond the examples. */
+#define MORE_FRAMES 12
+
+/* Groups: one per cause, plus linger-abort probes, which are benign. */
+enum { GROUP_PROBE = CAUSE_COUNT, GROUP_COUNT };
+
+struct frame_ref {
+	uint64_t frame, of;         /* of: the reset a follow-up follows */
+	const char *file;           /* NULL with a single input */
+};
+
+struct group {
+	uint64_t n;
+	uint64_t by_sender[3];      /* client, server, unknown */
+	uint64_t middlebox;         /* origin middlebox */
+	uint64_t by_conf[3];        /* enum confidence */
+	uint64_t shown;             /* blocks in spool */
+	FILE *spool;
+	char *mem;                  /* open_memstream's buffer, when spool is one */
+	size_t mem_len;
+	struct frame_ref more[MORE_FRAMES];
+	uint32_t n_more;
+};
+
+struct text_state {
+	struct text_options o;
+	struct group groups[GROUP_COUNT];
+};
+
+static const char *c(const struct text_state *t, const char *code)
 {
-	return r->color ? code : "";
+	return t->o.color ? code : "";
+}
+
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static bool benign(int g)
+{
+	return g == GROUP_PROBE || g == CAUSE_RESET_FOLLOWUP;
+}
+
+static int group_of(const struct verdict *v)
+{
+	if (v->cause == CAUSE_LINGER_ABORT && v->detail && strcmp(v->detail, "probe") == 0)
+		return GROUP_PROBE;
+	return (int)v->cause;
+}
+
+static const char *group_name(int g)
+{
+	return g == GROUP_PROBE ? "linger-abort (probe)" : cause_id((enum cause)g);
 }
 
 /* "2023-11-14 22:13:26.040691 UTC" */
@@ -41,145 +107,476 @@ static void wall_clock(char *buf, size_t n, int64_t ns, bool nano)
 		snprintf(buf, n, "%s.%06" PRId64 " UTC", day, frac / 1000);
 }
 
-static const char *plural(uint64_t n)
+/* ---- one reset, in full ----
+ * Every heading and block is preceded by an empty line; none ends with one. */
+
+static void label(FILE *out, const struct text_state *t, const char *name)
 {
-	return n == 1 ? "" : "s";
+	fprintf(out, "  %s%-9s%s ", c(t, C_DIM), name, c(t, C_RESET));
 }
 
-static void print_half(struct reporter *r, const char *who, const struct tcp_half *h)
+static void print_half(FILE *out, const struct text_state *t, const char *who,
+		       const struct tcp_half *h)
 {
-	fprintf(r->out, "  %s%-9s%s %s", c(r, C_DIM), who, c(r, C_RESET),
-		half_state_name((enum half_state)h->state));
+	label(out, t, who);
+	fputs(half_state_name((enum half_state)h->state), out);
 	if (h->flags & HALF_F_SEEN) {
-		fprintf(r->out, ", %" PRIu64 " segment%s, %" PRIu64 " byte%s", h->pkts,
-			plural(h->pkts), h->bytes, plural(h->bytes));
+		fprintf(out, ", %" PRIu64 " segment%s, %" PRIu64 " byte%s", h->pkts, plural(h->pkts),
+			h->bytes, plural(h->bytes));
 		if (h->flags & HALF_F_FIN)
-			fprintf(r->out, ", FIN #%" PRIu64, h->fin_frame);
+			fprintf(out, ", FIN #%" PRIu64, h->fin_frame);
 		if (h->rst_frame)
-			fprintf(r->out, ", RST #%" PRIu64, h->rst_frame);
+			fprintf(out, ", RST #%" PRIu64, h->rst_frame);
 		if (h->retrans)
-			fprintf(r->out, ", %u retransmission%s", h->retrans, plural(h->retrans));
+			fprintf(out, ", %u retransmission%s", h->retrans, plural(h->retrans));
 		if (h->keepalives)
-			fprintf(r->out, ", %u keep-alive probe%s", h->keepalives, plural(h->keepalives));
+			fprintf(out, ", %u keep-alive probe%s", h->keepalives, plural(h->keepalives));
 		if (h->zero_windows)
-			fprintf(r->out, ", %u zero window%s", h->zero_windows, plural(h->zero_windows));
-		fprintf(r->out, ", TTL %u", h->ttl_min);
+			fprintf(out, ", %u zero window%s", h->zero_windows, plural(h->zero_windows));
+		fprintf(out, ", TTL %u", h->ttl_min);
 		if (h->ttl_max != h->ttl_min)
-			fprintf(r->out, "-%u", h->ttl_max);
+			fprintf(out, "-%u", h->ttl_max);
 	}
-	fputc('\n', r->out);
+	fputc('\n', out);
 }
 
-static void text_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
+static void print_http(FILE *out, const struct text_state *t, const struct verdict *v)
+{
+	if (v->request.frame) {
+		label(out, t, "request");
+		fprintf(out, "%s %s (#%" PRIu64 "): reached the peer: %s; %s\n",
+			http_method_name(v->request.method), v->request.target, v->request.frame,
+			v->reached_peer, v->retry_safe ? "safe to retry" : "not safe to retry blindly");
+	}
+	if (v->response.status) {
+		label(out, t, "response");
+		fprintf(out, "last from the %s: %u", role_name(v->response_sender), v->response.status);
+		const char *conn = http_connection_name(v->response.connection);
+		if (conn)
+			fprintf(out, ", Connection: %s", conn);
+		if (v->response.keepalive_s)
+			fprintf(out, ", Keep-Alive: timeout=%u", v->response.keepalive_s);
+		fputc('\n', out);
+	}
+}
+
+static void print_block(FILE *out, const struct text_state *t, const struct verdict *v,
+			const struct report_source *src, bool nano)
 {
 	char rel[48], wall[64], from[64], to[64], flags[48];
-	report_seconds(rel, sizeof rel, v->rst.ts_ns - src->first_ts, r->nano);
-	wall_clock(wall, sizeof wall, v->rst.ts_ns, r->nano);
+	report_seconds(rel, sizeof rel, v->rst.ts_ns - src->first_ts, nano);
+	wall_clock(wall, sizeof wall, v->rst.ts_ns, nano);
 	report_endpoint(from, sizeof from, v->ipver, v->src, v->sport);
 	report_endpoint(to, sizeof to, v->ipver, v->dst, v->dport);
 	report_flags(flags, sizeof flags, v->rst.flags);
-
 	const char *b_role = v->sender == ROLE_CLIENT ? "server"
 			   : v->sender == ROLE_SERVER ? "client" : "peer";
 	const char *a_role = v->sender == ROLE_UNKNOWN ? "sender" : role_name(v->sender);
 
-	fprintf(r->out, "%sRST #%" PRIu64 "%s", c(r, C_BOLD), v->rst.frame, c(r, C_RESET));
+	fprintf(out, "\n%sRST #%" PRIu64 "%s", c(t, C_BOLD), v->rst.frame, c(t, C_RESET));
 	if (src->show_name)
-		fprintf(r->out, " in %s", src->name);
-	fprintf(r->out, " at %s s (%s)\n", rel, wall);
-	fprintf(r->out, "  %s -> %s  %s seq=%" PRIu32 " ack=%" PRIu32 " %s=%u", from, to, flags,
+		fprintf(out, " in %s", src->name);
+	fprintf(out, " at %s s (%s)\n", rel, wall);
+	fprintf(out, "  %s -> %s  %s seq=%" PRIu32 " ack=%" PRIu32 " %s=%u", from, to, flags,
 		v->rst.seq, v->rst.ack, v->ipver == 4 ? "ttl" : "hlim", v->rst.ttl);
 	if (v->ipver == 4)
-		fprintf(r->out, " id=%u", v->ip_id);
-	fprintf(r->out, "\n  %s%-9s%s %s%s\n", c(r, C_DIM), "sent by", c(r, C_RESET), a_role,
+		fprintf(out, " id=%u", v->ip_id);
+	fputc('\n', out);
+	label(out, t, "sent by");
+	fprintf(out, "%s%s\n", a_role,
 		v->role_guessed ? " (role guessed from ports: no handshake seen)" : "");
-	fprintf(r->out, "  %s%-9s%s %s%s%s", c(r, C_DIM), "cause", c(r, C_RESET),
-		c(r, v->cause == CAUSE_UNKNOWN ? C_YELLOW : C_RED), cause_id(v->cause),
-		c(r, C_RESET));
+	label(out, t, "cause");
+	fprintf(out, "%s%s%s", c(t, v->cause == CAUSE_UNKNOWN ? C_YELLOW : C_RED),
+		cause_id(v->cause), c(t, C_RESET));
 	if (v->detail)
-		fprintf(r->out, " (%s)", v->detail);
+		fprintf(out, " (%s)", v->detail);
 	if (v->followup_of)
-		fprintf(r->out, " of #%" PRIu64, v->followup_of);
-	fprintf(r->out, ", confidence %s\n", confidence_name(v->confidence));
-	fprintf(r->out, "  %s%-9s%s %s: %s\n", c(r, C_DIM), "origin", c(r, C_RESET),
-		origin_name(v->origin), v->origin_evidence);
-	fprintf(r->out, "  %s%-9s%s %s\n", c(r, C_DIM), "form", c(r, C_RESET), rst_form_name(v->form));
-	if (v->trigger.frame)
-		fprintf(r->out, "  %s%-9s%s #%" PRIu64 " from the %s (%u bytes)\n", c(r, C_DIM),
-			"answers", c(r, C_RESET), v->trigger.frame, b_role, v->trigger.len);
-	if (v->request.frame)
-		fprintf(r->out, "  %s%-9s%s %s %s (#%" PRIu64 "): reached the peer: %s; %s\n",
-			c(r, C_DIM), "request", c(r, C_RESET), http_method_name(v->request.method),
-			v->request.target, v->request.frame, v->reached_peer,
-			v->retry_safe ? "safe to retry" : "not safe to retry blindly");
-	print_half(r, a_role, &v->a);
-	print_half(r, b_role, &v->b);
-	if (v->n_evidence) {
-		fprintf(r->out, "  %s%-9s%s", c(r, C_DIM), "evidence", c(r, C_RESET));
-		for (int i = 0; i < v->n_evidence; i++)
-			fprintf(r->out, "%s#%" PRIu64 " %s", i ? "; " : " ", v->evidence[i].frame,
-				v->evidence[i].what);
-		fputc('\n', r->out);
+		fprintf(out, " of #%" PRIu64, v->followup_of);
+	fprintf(out, ", confidence %s\n", confidence_name(v->confidence));
+	label(out, t, "origin");
+	fprintf(out, "%s: %s\n", origin_name(v->origin), v->origin_evidence);
+	if (t->o.verbose) {
+		label(out, t, "form");
+		fprintf(out, "%s\n", rst_form_name(v->form));
+		if (v->trigger.frame) {
+			label(out, t, "answers");
+			fprintf(out, "#%" PRIu64 " from the %s (%u bytes)\n", v->trigger.frame, b_role,
+				v->trigger.len);
+		}
 	}
-	fprintf(r->out, "  %s%-9s%s %s\n", c(r, C_DIM), "why", c(r, C_RESET), v->explanation);
-	if (v->advice[0])
-		fprintf(r->out, "  %s%-9s%s %s\n", c(r, C_DIM), "advice", c(r, C_RESET), v->advice);
-	fputc('\n', r->out);
-	if (r->flush_each)
-		fflush(r->out);
+	print_http(out, t, v);
+	if (t->o.verbose) {
+		print_half(out, t, a_role, &v->a);
+		print_half(out, t, b_role, &v->b);
+		if (v->n_evidence) {
+			label(out, t, "evidence");
+			for (int i = 0; i < v->n_evidence; i++)
+				fprintf(out, "%s#%" PRIu64 " %s", i ? "; " : "", v->evidence[i].frame,
+					v->evidence[i].what);
+			fputc('\n', out);
+		}
+	}
+	label(out, t, "why");
+	fprintf(out, "%s\n", v->explanation);
+	if (v->advice[0]) {
+		label(out, t, "advice");
+		fprintf(out, "%s\n", v->advice);
+	}
 }
 
-static void text_summary(struct reporter *r, const struct stats *s, const struct endpoints *eps)
+/* ---- collecting ---- */
+
+static FILE *spool_of(struct group *g)
 {
-	(void)eps;
-	fprintf(r->out, "%sSummary%s: %" PRIu64 " packets", c(r, C_BOLD), c(r, C_RESET), s->packets);
-	if (s->filtered_out)
-		fprintf(r->out, " (%" PRIu64 " not matching the filter)", s->filtered_out);
-	fprintf(r->out, ", %" PRIu64 " TCP segments, %" PRIu64 " connections, %" PRIu64 " resets\n",
-		s->tcp_packets, s->flows, s->resets);
-	if (s->resets) {
-		fprintf(r->out, "  by cause:");
-		const char *sep = " ";
-		for (int i = 0; i < CAUSE_COUNT; i++)
-			if (s->by_cause[i]) {
-				fprintf(r->out, "%s%s %" PRIu64, sep, cause_id((enum cause)i),
-					s->by_cause[i]);
-				sep = ", ";
-			}
-		fputc('\n', r->out);
+	if (!g->spool) {
+		/* --all spools to disk (created at init); examples fit in memory. */
+		g->spool = open_memstream(&g->mem, &g->mem_len);
+		if (!g->spool)
+			abort();    /* out of memory, as xalloc */
 	}
+	return g->spool;
+}
+
+static void text_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
+{
+	struct text_state *t = r->priv;
+	struct group *g = &t->groups[group_of(v)];
+	g->n++;
+	g->by_sender[v->sender == ROLE_CLIENT ? 0 : v->sender == ROLE_SERVER ? 1 : 2]++;
+	if (v->origin == ORIGIN_MIDDLEBOX)
+		g->middlebox++;
+	g->by_conf[v->confidence]++;
+	if (t->o.all || (!benign(group_of(v)) && g->shown < TEXT_EXAMPLES_PER_CAUSE)) {
+		print_block(spool_of(g), t, v, src, r->nano);
+		g->shown++;
+	} else if (g->n_more < MORE_FRAMES) {
+		g->more[g->n_more++] = (struct frame_ref){
+			.frame = v->rst.frame,
+			.of = v->followup_of,
+			.file = src->show_name ? src->name : NULL,
+		};
+	}
+}
+
+/* ---- writing ---- */
+
+static void copy_spool(FILE *out, struct group *g)
+{
+	if (!g->spool)
+		return;
+	fflush(g->spool);
+	if (g->mem) {
+		fwrite(g->mem, 1, g->mem_len, out);
+		return;
+	}
+	char buf[8192];
+	size_t n;
+	rewind(g->spool);
+	while ((n = fread(buf, 1, sizeof buf, g->spool)) > 0)
+		fwrite(buf, 1, n, out);
+}
+
+static void print_frame_refs(FILE *out, const struct group *g)
+{
+	for (uint32_t i = 0; i < g->n_more; i++) {
+		const struct frame_ref *f = &g->more[i];
+		fprintf(out, "%s#%" PRIu64, i ? ", " : "", f->frame);
+		if (f->file)
+			fprintf(out, " in %s", f->file);
+		if (f->of)
+			fprintf(out, " (of #%" PRIu64 ")", f->of);
+	}
+}
+
+/* "server 4, client 1" */
+static void print_senders(FILE *out, const struct group *g)
+{
+	static const char *const names[3] = { "client", "server", "unknown" };
+	const char *sep = "";
+	for (int i = 0; i < 3; i++)
+		if (g->by_sender[i]) {
+			fprintf(out, "%s%s %" PRIu64, sep, names[i], g->by_sender[i]);
+			sep = ", ";
+		}
+}
+
+static void print_heading(FILE *out, const struct text_state *t, const struct stats *s)
+{
+	fprintf(out, "%srstdiag%s: ", c(t, C_BOLD), c(t, C_RESET));
+	for (int i = 0; i < t->o.n_inputs && i < 3; i++)
+		fprintf(out, "%s%s", i ? ", " : "", t->o.inputs[i]);
+	if (t->o.n_inputs > 3)
+		fprintf(out, " and %d more files", t->o.n_inputs - 3);
+	fprintf(out, "\n  %" PRIu64 " packets", s->packets);
+	if (s->filtered_out)
+		fprintf(out, " (%" PRIu64 " not matching the filter)", s->filtered_out);
+	fprintf(out, ", %" PRIu64 " TCP segments, %" PRIu64 " connections, %s%" PRIu64 " reset%s%s\n",
+		s->tcp_packets, s->flows, c(t, C_BOLD), s->resets, plural(s->resets), c(t, C_RESET));
+	char evidence[256];
+	stats_capture_point_evidence(&s->handshakes, evidence, sizeof evidence);
+	fprintf(out, "  captured near: %s (%s)\n",
+		capture_point_name(stats_capture_point(&s->handshakes)), evidence);
+}
+
+/* Groups in report order: the rest by count (ties by cause order), benign last. */
+static int order_groups(const struct text_state *t, int order[GROUP_COUNT])
+{
+	int n = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (int g = 0; g < GROUP_COUNT; g++)
+			if (t->groups[g].n && benign(g) == (pass == 1))
+				order[n++] = g;
+	for (int i = 1; i < n; i++)   /* insertion sort, stable; at most 17 groups */
+		for (int j = i; j > 0 && !benign(order[j]) &&
+				t->groups[order[j]].n > t->groups[order[j - 1]].n; j--) {
+			int x = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = x;
+		}
+	return n;
+}
+
+static void print_table(FILE *out, const struct text_state *t, const int *order, int n)
+{
+	fprintf(out, "\n%sResets by cause%s\n", c(t, C_BOLD), c(t, C_RESET));
+	for (int i = 0; i < n; i++) {
+		const struct group *g = &t->groups[order[i]];
+		fprintf(out, "  %-22s %6" PRIu64 "  sent by ", group_name(order[i]), g->n);
+		print_senders(out, g);
+		if (g->middlebox)
+			fprintf(out, " (%" PRIu64 " by a middlebox)", g->middlebox);
+		if (benign(order[i]))
+			fputs("; benign", out);
+		else
+			fprintf(out, "; confidence high %" PRIu64 ", medium %" PRIu64 ", low %" PRIu64,
+				g->by_conf[CONF_HIGH], g->by_conf[CONF_MEDIUM], g->by_conf[CONF_LOW]);
+		fputc('\n', out);
+	}
+}
+
+static void print_group(FILE *out, struct text_state *t, int gi)
+{
+	struct group *g = &t->groups[gi];
+	const char *what = gi == GROUP_PROBE
+		? "connections that carried no data, aborted with a RST: health checks or port scans"
+		: cause_info((enum cause)gi)->summary;
+	fprintf(out, "\n%s%s%s: %" PRIu64 " reset%s: %s\n", c(t, C_BOLD), group_name(gi),
+		c(t, C_RESET), g->n, plural(g->n), what);
+	copy_spool(out, g);
+	uint64_t rest = g->n - g->shown;
+	if (rest) {
+		fprintf(out, "  ... and %" PRIu64 " more: ", rest);
+		print_frame_refs(out, g);
+		fprintf(out, "%s (--all shows every one)\n", rest > g->n_more ? ", ..." : "");
+	}
+}
+
+struct match_list {
+	FILE *out;
+	int n;
+};
+
+static void print_match(void *ctx, const struct idle_default *d)
+{
+	struct match_list *l = ctx;
+	fprintf(l->out, "%s%s", l->n++ ? ", " : "", d->name);
+}
+
+/* Benign groups, briefly: one line each, unless --all asked for every block. */
+static void print_benign(FILE *out, struct text_state *t, int gi)
+{
+	struct group *g = &t->groups[gi];
+	if (t->o.all) {
+		print_group(out, t, gi);
+		return;
+	}
+	fprintf(out, "  %s: %" PRIu64 ": ", group_name(gi), g->n);
+	print_frame_refs(out, g);
+	fprintf(out, "%s\n", g->n > g->n_more ? ", ..." : "");
+}
+
+/* Writes "; name" for each well-known default the idle time matches. */
+static void print_matches(FILE *out, enum idle_closer closer, int64_t ns)
+{
+	struct match_list l = { out, 0 };
+	if (!idle_defaults_match(closer, ns, NULL, NULL))
+		return;
+	fputs("; matches ", out);
+	idle_defaults_match(closer, ns, print_match, &l);
+}
+
+/* "after 5.0 s (measured on 37 connections; matches ...)" */
+static void print_idle(FILE *out, const struct idle_samples *is, enum idle_closer closer,
+		       const char *measured_on)
+{
+	int64_t median;
+	bool consistent;
+	char d[48];
+	if (!idle_samples_median(is, &median, &consistent))
+		return;
+	report_duration(d, sizeof d, median);
+	fprintf(out, "%s %s (%s %" PRIu64 " %s%s", consistent ? "after" : "after a median of", d,
+		measured_on, is->seen, closer == IDLE_SERVER ? "connection" : "reset",
+		plural(is->seen));
+	if (consistent)
+		print_matches(out, closer, median);
+	else
+		fputs("; the times disagree, so no single timeout", out);
+	fputc(')', out);
+}
+
+static void print_endpoint(FILE *out, const struct endpoint *ep)
+{
+	char name[64];
+	report_endpoint(name, sizeof name, ep->ipver, ep->addr, ep->port);
+	fprintf(out, "  %s:", name);
+	const char *sep = " ";
+	if (ep->idle_close.seen) {
+		fputs(" closes idle connections ", out);
+		print_idle(out, &ep->idle_close, IDLE_SERVER, "measured on");
+		sep = "; ";
+	}
+	if (ep->keepalive_header_s) {
+		fprintf(out, "%sannounced Keep-Alive: timeout=%u", sep, ep->keepalive_header_s);
+		sep = "; ";
+	}
+	if (ep->requests_after_close) {
+		fprintf(out, "%s%" PRIu64 " request%s sent on connections it had already closed", sep,
+			ep->requests_after_close, plural(ep->requests_after_close));
+		sep = "; ";
+	}
+	if (ep->middlebox_idle.seen) {
+		fprintf(out, "%sa middlebox in front of it forgot idle flows ", sep);
+		print_idle(out, &ep->middlebox_idle, IDLE_MIDDLEBOX, "seen in");
+		sep = "; ";
+	}
+	if (ep->resets) {
+		fprintf(out, "%s%" PRIu64 " reset%s:", sep, ep->resets, plural(ep->resets));
+		const char *csep = " ";
+		for (int i = 0; i < CAUSE_COUNT; i++)
+			if (ep->by_cause[i]) {
+				fprintf(out, "%s%s %" PRIu64, csep, cause_id((enum cause)i), ep->by_cause[i]);
+				csep = ", ";
+			}
+	}
+	fputs(".\n", out);
+	if (ep->requests_after_close && ep->idle_close.seen) {
+		int64_t median;
+		bool consistent;
+		char d[48];
+		if (idle_samples_median(&ep->idle_close, &median, &consistent) && consistent) {
+			report_duration(d, sizeof d, median);
+			fprintf(out, "    Clients reused connections it had closed: keep their pool's "
+				     "idle timeout below %s, or retry idempotent requests on a reset.\n", d);
+		}
+	}
+}
+
+/* Endpoints shown in text; --json lists all of them. */
+#define TEXT_ENDPOINTS 10
+
+static void print_endpoints(FILE *out, const struct text_state *t, const struct endpoints *e)
+{
+	if (!e->n)
+		return;
+	fprintf(out, "\n%sServers%s\n", c(t, C_BOLD), c(t, C_RESET));
+	uint32_t n = t->o.all || e->n <= TEXT_ENDPOINTS ? e->n : TEXT_ENDPOINTS;
+	for (uint32_t i = 0; i < n; i++)
+		print_endpoint(out, &e->list[i]);
+	if (n < e->n)
+		fprintf(out, "  ... and %u more (--all or --json lists every one)\n", e->n - n);
+}
+
+static void print_notes(FILE *out, const struct text_state *t, const struct stats *s)
+{
+	fprintf(out, "\n%sNotes%s\n", c(t, C_BOLD), c(t, C_RESET));
 	const char *sep = "  skipped: ";
 	for (int d = DECODE_OK + 1; d < DECODE_RESULT_COUNT; d++)
 		if (s->skipped[d]) {
-			fprintf(r->out, "%s%s %" PRIu64, sep, decode_result_name((enum decode_result)d),
+			fprintf(out, "%s%s %" PRIu64, sep, decode_result_name((enum decode_result)d),
 				s->skipped[d]);
 			sep = ", ";
 		}
 	if (sep[0] == ',')
-		fputc('\n', r->out);
+		fputc('\n', out);
 	if (s->payload_truncated)
-		fprintf(r->out, "  payload cut by snaplen in %" PRIu64 " segments\n", s->payload_truncated);
-	char evidence[256];
-	stats_capture_point_evidence(&s->handshakes, evidence, sizeof evidence);
-	fprintf(r->out, "  captured near: %s (%s)\n",
-		capture_point_name(stats_capture_point(&s->handshakes)), evidence);
-	fprintf(r->out, "  connections tracked at once: at most %" PRIu64, s->flows_peak);
+		fprintf(out, "  payload cut by snaplen in %" PRIu64 " segments\n", s->payload_truncated);
+	fprintf(out, "  connections tracked at once: at most %" PRIu64, s->flows_peak);
 	if (s->flows_evicted)
-		fprintf(r->out, ", %" PRIu64 " evicted", s->flows_evicted);
-	fputc('\n', r->out);
+		fprintf(out, ", %" PRIu64 " evicted", s->flows_evicted);
+	fputc('\n', out);
 	for (int i = 0; i < WARN_COUNT; i++)
 		if (s->warn_count[i])
-			fprintf(r->out, "  %swarning%s %s (%" PRIu64 "x): %s\n", c(r, C_YELLOW),
-				c(r, C_RESET), warning_name((enum warning)i), s->warn_count[i],
+			fprintf(out, "  %swarning%s %s (%" PRIu64 "x): %s\n", c(t, C_YELLOW),
+				c(t, C_RESET), warning_name((enum warning)i), s->warn_count[i],
 				s->warn_msg[i]);
 }
 
-void report_text_init(struct reporter *r, FILE *out, bool color, bool nano)
+static void text_summary(struct reporter *r, const struct stats *s, const struct endpoints *e)
+{
+	struct text_state *t = r->priv;
+	FILE *out = r->out;
+	int order[GROUP_COUNT];
+	int n = order_groups(t, order);
+	print_heading(out, t, s);
+	if (n)
+		print_table(out, t, order, n);
+	bool benign_heading = false;
+	for (int i = 0; i < n; i++) {
+		if (!benign(order[i])) {
+			print_group(out, t, order[i]);
+			continue;
+		}
+		if (!benign_heading && !t->o.all)
+			fprintf(out, "\n%sBenign and follow-up resets%s\n", c(t, C_BOLD), c(t, C_RESET));
+		benign_heading = true;
+		print_benign(out, t, order[i]);
+	}
+	print_endpoints(out, t, e);
+	print_notes(out, t, s);
+}
+
+static void text_free(struct reporter *r)
+{
+	struct text_state *t = r->priv;
+	for (int g = 0; g < GROUP_COUNT; g++)
+		if (t->groups[g].spool) {
+			fclose(t->groups[g].spool);
+			free(t->groups[g].mem);
+		}
+	free(t);
+}
+
+/* An unnamed file in $TMPDIR (glibc's tmpfile() ignores TMPDIR), gone on close. */
+static FILE *temp_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/rstdiag-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	unlink(path);
+	FILE *f = fdopen(fd, "w+");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+bool report_text_init(struct reporter *r, FILE *out, const struct text_options *o)
 {
 	memset(r, 0, sizeof *r);
+	struct text_state *t = xcalloc(1, sizeof *t);
+	t->o = *o;
 	r->out = out;
-	r->color = color;
-	r->nano = nano;
+	r->nano = o->nano;
 	r->reset = text_reset;
 	r->summary = text_summary;
+	r->free = text_free;
+	r->priv = t;
+	if (o->all)
+		for (int g = 0; g < GROUP_COUNT; g++)
+			if (!(t->groups[g].spool = temp_file()))
+				return false;
+	return true;
 }

@@ -151,7 +151,7 @@ def main():
     check("two files", two.returncode == 0 and summ["packets"] == 2 * single["packets"] and
           summ["resets"] == 2 * single["resets"], summ)
     expect("one missing among files", run(["-r", eth, "-r", os.path.join(tmp, "gone.pcap")]),
-           INPUT, r"gone\.pcap: No such file", out=r"Summary: ")
+           INPUT, r"gone\.pcap: No such file", out=r"(?s)71 packets, 58 TCP segments.*Resets by cause")
 
     # A full flow table forgets the stalest connections but never a RST.
     small = run(["--json", "--max-flows", "2", eth])
@@ -167,13 +167,35 @@ def main():
     # Damaged capture: the report of what was read, then one line, exit 3.
     if os.path.exists(cut):
         expect("cut mid-record", run([cut]), DAMAGED,
-               r"cut-mid-record\.pcap: truncated dump file.*after frame \d+", out=r"Summary: ")
+               r"cut-mid-record\.pcap: truncated dump file.*after frame \d+",
+               out=r"(?s)68 packets, 55 TCP segments.*Resets by cause.*warning capture_damaged")
         expect("cut mid-record json", run(["--json", cut]), DAMAGED,
                out=r'"warnings":\[\{"name":"capture_damaged"')
 
+    # Text report: grouped by cause, the first examples in full, --all and -v.
+    lab = os.path.join(testdata, "lab")
+    ports = [eth, os.path.join(lab, "closed-port-v4.pcap"), os.path.join(lab, "closed-port-v6.pcapng")]
+    grouped = run(ports).stdout.decode()
+    check("examples per cause", grouped.count("cause     closed-port") == 3 and
+          re.search(r"closed-port: 4 resets.*\n  \.\.\. and 1 more: #5 in .*closed-port-v6\.pcapng "
+                    r"\(--all shows every one\)", grouped, re.S) and
+          "evidence" not in grouped, grouped[:3000])
+    every = run(["--all"] + ports).stdout.decode()
+    check("--all", every.count("cause     closed-port") == 4 and "... and" not in every,
+          every[:3000])
+    expect("--all without a temporary directory",
+           run(["--all", eth], env_extra={"TMPDIR": os.path.join(tmp, "none")}), OUTPUT,
+           r"^rstdiag: --all: cannot create a temporary file")
+    verbose = run(["-v", eth]).stdout.decode()
+    check("-v", verbose.count("\n  evidence  #") == single["resets"] and
+          verbose.count("\n  form      ") == single["resets"], verbose[:2000])
+    order = [m.group(1) for m in re.finditer(r"^(\S+): \d+ resets?: ", grouped, re.M)]
+    check("groups by count", order == ["closed-port", "data-after-fin", "linger-abort",
+                                       "unread-recv-buffer"], order)
+
     # Colour: never on a pipe, never with NO_COLOR, on request otherwise.
     expect("no colour on a pipe", run([eth]), OK, out=r"^(?!.*\x1b\[)")
-    expect("--color=always", run(["--color=always", eth]), OK, out=r"\x1b\[1mRST")
+    expect("--color=always", run(["--color=always", eth]), OK, out=r"\x1b\[1mRST #")
     expect("NO_COLOR wins", run(["--color=always", eth], env_extra={"NO_COLOR": "1"}), OK,
            out=r"^(?!.*\x1b\[)")
 
