@@ -609,7 +609,7 @@ static bool cause_unknown(struct judge *j)
 {
 	struct verdict *v = j->v;
 	decide(v, CAUSE_UNKNOWN, NULL, CONF_LOW);
-	say(v, "%s-form RST from the %s", rst_form_name(v->form), j->an);
+	say(v, "The RST (%s form) came from the %s", rst_form_name(v->form), j->an);
 	if (v->midstream)
 		say(v, "; the capture began mid-connection, so its start is missing");
 	if (!j->b_seen)

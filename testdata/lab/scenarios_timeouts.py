@@ -105,6 +105,77 @@ table inet labdrop {{
     return labeller
 
 
+@scenario("retransmit-abort-v4", "the server's host drops everything from the client; the "
+          "client's request goes unacknowledged through its retransmissions and after 2.5 s "
+          "the client application gives up and aborts (SO_LINGER 0): the wire of a stack that "
+          "resets when its retransmissions run out (Windows, many appliances)")
+def retransmit_abort(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+time.sleep(4)             # never hears the request; its close meets no socket
+c.close()
+""", wait_ready=True)
+    cli = lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+ready()
+time.sleep(0.3)           # the lab cuts the path meanwhile
+c.sendall(http_request("/report"))
+time.sleep(2.5)           # retransmitted at about 0.2, 0.6 and 1.4 s, never acknowledged
+linger0(c)
+c.close()
+""", wait_ready=True)
+    lab.nft("server", f"""
+table inet labdrop {{
+  chain i {{ type filter hook input priority 0; ip saddr {lab.addr('client')} drop; }}
+}}
+""")
+    cli.wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "client", "TCP_STATE")
+        expect(rsts[1], "client", "NO_SOCKET")
+        return [label("retransmit-timeout",
+                      note="an application abort after unacknowledged retransmissions: "
+                           "Linux itself gives up silently")] + \
+            [label("reset-followup") for _ in rsts[1:]]
+    return labeller
+
+
+@scenario("capture-starts-late-v4", "the capture starts after the connection's handshake and "
+          "its only exchange; the server then aborts it (SO_LINGER 0), so the RST is the "
+          "first packet of the connection in the capture and nothing shows why")
+def capture_starts_late(lab):
+    lab.topology()
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response())
+time.sleep(1.5)           # the lab starts capturing meanwhile
+linger0(c)
+c.close()
+""", wait_ready=True)
+    cli = lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(http_request("/"))
+c.recv(4096)
+ready()
+time.sleep(3)
+""", wait_ready=True)
+    lab.capture("client")
+    cli.wait()
+    srv.wait()
+    return one_incident("server", "TCP_STATE", "unknown", alternatives=["linger-abort"],
+                        note="the kernel aborted on SO_LINGER 0, but the capture holds "
+                             "nothing before the RST to show it")
+
+
 # ------------------------------------------------------------------ response timeout
 
 def response_timeout(lab, v6):

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Validates every JSON line of every golden output against the output
+contract of ../shared/TAXONOMY.md (as documented in the man page's JSON
+section): field names, types and value sets, the summary last, and the
+counts agreeing. Unknown fields fail too, and every field name must be
+documented in man/rstdiag.1, so the schema, the code and the man page
+cannot drift apart.
+
+usage: json_schema.py TESTDATA_DIR MAN_PAGE
+"""
+import glob
+import json
+import os
+import re
+import sys
+
+CAUSES = {"closed-port", "connect-timeout", "handshake-abort", "timewait-reuse",
+          "data-after-fin", "unread-recv-buffer", "linger-abort", "peer-lost-state",
+          "idle-timeout", "injected", "keepalive-timeout", "retransmit-timeout",
+          "response-timeout", "invalid-segment", "reset-followup", "unknown"}
+ROLES = {"client", "server", "unknown"}
+HALF_STATES = {"unseen", "syn-sent", "syn-ack-sent", "open", "fin-sent", "fin-acked", "reset"}
+
+# Type tags: a Python type, a set of allowed values, a nested schema (dict),
+# ("array", item), ("null", inner) for "inner or null", or a predicate.
+INT = int
+NUM = (int, float)
+STR = str
+BOOL = bool
+
+
+def nullable(t):
+    return ("null", t)
+
+
+def array(t):
+    return ("array", t)
+
+
+def port(v):
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 65535
+
+
+def frame(v):
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+
+
+def u32(v):
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2 ** 32
+
+
+HALF = {
+    "state": HALF_STATES, "packets": INT, "bytes": INT,
+    "?next_seq": u32, "?next_seq_rel": u32, "?ack": u32, "?ttl_range": array(INT),
+    "?fin_frame": frame, "?rst_frame": frame,
+    "retransmissions": INT, "keepalives": INT, "zero_windows": INT,
+}
+
+RESET = {
+    "type": {"reset"}, "file": STR, "frame": frame, "ts": NUM, "rel": NUM,
+    "src": STR, "sport": port, "dst": STR, "dport": port, "ip_version": {4, 6},
+    "flags": lambda v: isinstance(v, str) and "RST" in v.split("+"),
+    "seq": u32, "ack": u32, "ttl": INT, "?ip_id": INT, "payload_len": INT,
+    "sender": ROLES, "role_guessed": BOOL, "origin": {"endpoint", "middlebox", "unknown"},
+    "origin_evidence": STR, "form": {"reply", "active", "other"}, "cause": CAUSES,
+    "detail": nullable(STR), "confidence": {"high", "medium", "low"},
+    "trigger_frame": nullable(frame), "followup_of": nullable(frame),
+    "rtt_s": nullable(NUM), "idle_before_s": nullable(NUM), "max_gap_s": NUM,
+    "trigger_gap_s": nullable(NUM),
+    "request": nullable({
+        "frame": frame, "method": STR, "target": STR,
+        "reached_peer": {"no", "maybe", "yes"}, "retry_safe": BOOL,
+        "connection": nullable({"keep-alive", "close"}),
+    }),
+    "response": nullable({
+        "status": lambda v: isinstance(v, int) and 100 <= v <= 999,
+        "sender": ROLES, "connection": nullable({"keep-alive", "close"}),
+        "keepalive_timeout_s": nullable(INT),
+    }),
+    "handshake": {"complete", "syn+syn-ack", "syn", "syn-ack", "not-seen"},
+    "incarnation": INT,
+    "before": lambda v: isinstance(v, dict) and len(v) == 2 and
+    set(v) in ({"client", "server"}, {"sender", "peer"}),
+    "evidence": array({"frame": frame, "rel": NUM, "what": STR}),
+    "explanation": lambda v: isinstance(v, str) and len(v) > 20,
+    "advice": STR,
+}
+
+ENDPOINT = {
+    "endpoint": lambda v: isinstance(v, str) and re.fullmatch(r"(\d+\.){3}\d+:\d+|\[[0-9a-f:.]+\]:\d+", v),
+    "resets": INT, "by_cause": lambda v: isinstance(v, dict) and set(v) <= CAUSES,
+    "idle_close_s": nullable(NUM), "idle_close_seen": INT, "idle_close_consistent": BOOL,
+    "matches": array(STR), "keepalive_header_s": nullable(INT), "requests_after_close": INT,
+    "middlebox_idle_s": nullable(NUM), "middlebox_idle_seen": INT,
+    "middlebox_idle_consistent": BOOL, "middlebox_matches": array(STR),
+}
+
+SUMMARY = {
+    "type": {"summary"}, "packets": INT, "filtered_out": INT, "tcp_packets": INT,
+    "flows": INT, "flows_peak": INT, "flows_evicted": INT, "resets": INT,
+    "by_cause": lambda v: isinstance(v, dict) and set(v) <= CAUSES and
+    all(isinstance(n, int) and n > 0 for n in v.values()),
+    "skipped": {"non_ip": INT, "non_tcp": INT, "fragment": INT, "truncated": INT,
+                "invalid": INT, "unparsed": INT},
+    "payload_truncated": INT, "first_ts": nullable(NUM), "last_ts": nullable(NUM),
+    "capture_point": {"client", "server", "middle", "unknown"},
+    "capture_point_evidence": STR,
+    "endpoints": array(ENDPOINT),
+    "warnings": array({"name": {"capture_damaged", "flows_evicted", "time_backwards",
+                                "headers_truncated", "endpoints_full"},
+                       "count": INT, "message": STR}),
+}
+
+
+def check(value, schema, path, errors, keys):
+    if isinstance(schema, tuple) and schema[0] == "null":
+        if value is not None:
+            check(value, schema[1], path, errors, keys)
+        return
+    if isinstance(schema, tuple) and schema[0] == "array":
+        if not isinstance(value, list):
+            errors.append(f"{path}: not an array: {value!r}")
+            return
+        for i, item in enumerate(value):
+            check(item, schema[1], f"{path}[{i}]", errors, keys)
+        return
+    if isinstance(schema, dict):
+        if not isinstance(value, dict):
+            errors.append(f"{path}: not an object: {value!r}")
+            return
+        names = {k.lstrip("?") for k in schema}
+        for k, sub in schema.items():
+            name = k.lstrip("?")
+            if name in value:
+                keys.add(name)
+                check(value[name], sub, f"{path}.{name}", errors, keys)
+            elif not k.startswith("?"):
+                errors.append(f"{path}: missing {name}")
+        for extra in set(value) - names:
+            errors.append(f"{path}: field {extra} is not in the schema")
+        return
+    if isinstance(schema, set):
+        if value not in schema or isinstance(value, bool):
+            errors.append(f"{path}: {value!r} is not one of {sorted(map(str, schema))}")
+        return
+    if isinstance(schema, type) or (isinstance(schema, tuple) and all(isinstance(t, type) for t in schema)):
+        if not isinstance(value, schema) or (isinstance(value, bool) and schema is not bool):
+            errors.append(f"{path}: {value!r} has the wrong type")
+        return
+    if not schema(value):
+        errors.append(f"{path}: {value!r} is not valid")
+
+
+def check_stream(name, lines, errors, keys):
+    objs = [json.loads(l) for l in lines]
+    for i, o in enumerate(objs):
+        schema = RESET if o.get("type") == "reset" else SUMMARY
+        check(o, schema, f"{name}:{i + 1}", errors, keys)
+    resets = [o for o in objs if o.get("type") == "reset"]
+    summary = objs[-1]
+    if summary.get("type") != "summary" or any(o.get("type") != "reset" for o in objs[:-1]):
+        errors.append(f"{name}: the summary must be the last line and the only one")
+        return
+    if summary["resets"] != len(resets) or sum(summary["by_cause"].values()) != len(resets):
+        errors.append(f"{name}: summary counts {summary['resets']} resets, "
+                      f"by_cause {sum(summary['by_cause'].values())}, records {len(resets)}")
+    for r in resets:
+        if (r["cause"] == "reset-followup") != (r["followup_of"] is not None):
+            errors.append(f"{name}: frame {r['frame']}: followup_of set iff reset-followup")
+        if r["followup_of"] is not None and r["followup_of"] >= r["frame"]:
+            errors.append(f"{name}: frame {r['frame']} follows a later frame")
+    by_file = {}
+    for r in resets:
+        by_file.setdefault(r["file"], []).append(r["frame"])
+    for f, frames in by_file.items():
+        if frames != sorted(frames):
+            errors.append(f"{name}: {f}: resets not in frame order")
+
+
+def main():
+    testdata, man = sys.argv[1], sys.argv[2]
+    errors, keys, causes, checked = [], set(), set(), 0
+    for path in sorted(glob.glob(os.path.join(testdata, "golden", "*.out"))):
+        with open(path) as f:
+            lines = [l for l in f.read().splitlines() if l]
+        if not lines or not lines[0].startswith("{"):
+            continue
+        checked += 1
+        check_stream(os.path.basename(path), lines, errors, keys)
+        causes |= set(json.loads(lines[-1]).get("by_cause", {}))
+    man_text = open(man).read()
+    # Every field name that occurs must be documented (in bold, as the man page names fields).
+    for k in sorted(keys):
+        if not re.search(r"^\.B[RI]? \"?" + re.escape(k.replace("-", "\\-")) + r"\b", man_text, re.M) \
+                and not re.search(r"^\.BR [^\n]*\b" + re.escape(k) + r"\b", man_text, re.M):
+            errors.append(f"field {k} is not documented in the man page")
+    missing = CAUSES - causes
+    if missing:
+        errors.append(f"causes no golden output shows: {sorted(missing)}")
+    for e in errors[:60]:
+        print("FAIL", e)
+    print(f"json_schema: {checked} golden JSON outputs, {len(keys)} field names, "
+          f"{len(causes)} causes, {len(errors)} problems")
+    return 1 if errors or checked == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
