@@ -183,6 +183,7 @@ struct judge {
 	const struct flow *f;
 	const struct pkt *p;
 	struct verdict *v;
+	int dir;                    /* A's endpoint index in f */
 	const char *an, *bn;        /* role names of A (sender) and B */
 	bool a_seen, b_seen;
 	bool ttl_step;              /* the RST's TTL is outside A's earlier range */
@@ -619,6 +620,32 @@ static bool cause_unknown(struct judge *j)
 	return true;
 }
 
+/* The explanation's sentence on the request: did it reach the peer, may it be retried? */
+static void say_request(struct verdict *v)
+{
+	const struct http_note *r = &v->request;
+	bool idem = http_method_idempotent(r->method);
+	v->retry_safe = strcmp(v->reached_peer, "no") == 0 || idem;
+	/* The role of whoever was asked: the other side from the asker. */
+	enum role asked = v->request_from_sender
+		? (v->sender == ROLE_CLIENT ? ROLE_SERVER : v->sender == ROLE_SERVER ? ROLE_CLIENT
+		   : ROLE_UNKNOWN)
+		: v->sender;
+	const char *m = http_method_name(r->method), *pn = asked == ROLE_UNKNOWN ? "peer" : role_name(asked);
+	if (strcmp(v->reached_peer, "no") == 0 && v->cause == CAUSE_DATA_AFTER_FIN)
+		say(v, " That data was the request %s %s: retrying it is safe.", m, r->target);
+	else if (strcmp(v->reached_peer, "no") == 0)
+		say(v, " The request it met, %s %s (frame %llu), cannot have reached the %s's "
+		       "application: retrying it is safe.", m, r->target, (unsigned long long)r->frame, pn);
+	else
+		say(v, " The request %s %s (frame %llu) %s the %s%s and may have been processed; "
+		       "%s", m, r->target, (unsigned long long)r->frame,
+		    strcmp(v->reached_peer, "yes") == 0 ? "reached" : "may have reached", pn,
+		    strcmp(v->reached_peer, "yes") == 0 ? " (its socket acknowledged it)" : "",
+		    idem ? "its method is idempotent, so retrying it is safe."
+			 : "its method is not idempotent: do not retry it blindly.");
+}
+
 /*
  * The request the RST met: the segment it answers, or a request still
  * unanswered. TAXONOMY "request": reached_peer is "no" when it crossed the
@@ -646,21 +673,9 @@ static void judge_request(struct judge *j)
 		v->reached_peer = "yes";
 	else
 		v->reached_peer = "maybe";
-	bool idem = http_method_idempotent(r->method);
-	v->retry_safe = strcmp(v->reached_peer, "no") == 0 || idem;
-	const char *m = http_method_name(r->method), *pn = role_name(flow_role(f, 1 - r->dir));
-	if (strcmp(v->reached_peer, "no") == 0 && v->cause == CAUSE_DATA_AFTER_FIN)
-		say(v, " That data was the request %s %s: retrying it is safe.", m, r->target);
-	else if (strcmp(v->reached_peer, "no") == 0)
-		say(v, " The request it met, %s %s (frame %llu), cannot have reached the %s's "
-		       "application: retrying it is safe.", m, r->target, (unsigned long long)r->frame, pn);
-	else
-		say(v, " The request %s %s (frame %llu) %s the %s%s and may have been processed; "
-		       "%s", m, r->target, (unsigned long long)r->frame,
-		    strcmp(v->reached_peer, "yes") == 0 ? "reached" : "may have reached", pn,
-		    strcmp(v->reached_peer, "yes") == 0 ? " (its socket acknowledged it)" : "",
-		    idem ? "its method is idempotent, so retrying it is safe."
-			 : "its method is not idempotent: do not retry it blindly.");
+	v->request_from_sender = r->dir == j->dir;
+	v->request_note_at = strlen(v->explanation);
+	say_request(v);
 }
 
 typedef bool (*cause_fn)(struct judge *j);
@@ -680,6 +695,35 @@ static const cause_fn rules[] = {
 	cause_abort,
 	cause_unknown,
 };
+
+/* A sender's IPv4 ID moves by one per packet it sends (Linux keeps a
+ * counter per connection); a few packets may be missing from the capture. */
+#define IP_ID_STEP_MAX 16
+
+/*
+ * IPv4 ID against A's own last packet, added to the origin evidence: a RST
+ * that continues A's running ID came from A's stack; ID 0 is how Linux
+ * sends replies without a socket; any other ID is unlike A's (a forger's,
+ * or a stack with one counter for all connections, as Windows has, so it
+ * is said but not used to decide).
+ */
+static void judge_ip_id(struct judge *j)
+{
+	struct verdict *v = j->v;
+	size_t used = strlen(v->origin_evidence);
+	char *out = v->origin_evidence + used;
+	size_t room = sizeof v->origin_evidence - used;
+	if (v->ipver != 4 || !j->a_seen || v->a.ip_id == 0)
+		return;
+	uint16_t step = (uint16_t)(v->ip_id - v->a.ip_id);
+	if (v->ip_id == 0)
+		snprintf(out, room, "; IP ID 0, as Linux sends a RST without a socket");
+	else if (step >= 1 && step <= IP_ID_STEP_MAX)
+		snprintf(out, room, "; IP ID %u continues the %s's own (%u)", v->ip_id, j->an, v->a.ip_id);
+	else
+		snprintf(out, room, "; IP ID %u does not follow the %s's own (%u)", v->ip_id, j->an,
+			 v->a.ip_id);
+}
 
 /* TTL comparison with A's own earlier packets: the main middlebox evidence. */
 static void judge_origin(struct judge *j)
@@ -701,6 +745,7 @@ static void judge_origin(struct judge *j)
 			 "TTL %u, as the %s's own packets (%u-%u)", v->rst.ttl, an, v->a.ttl_min,
 			 v->a.ttl_max);
 	}
+	judge_ip_id(j);
 }
 
 void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct verdict *v)
@@ -743,7 +788,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 	v->response_sender = v->response.status ? flow_role(f, v->response.dir) : ROLE_UNKNOWN;
 
 	struct judge j = {
-		.f = f, .p = p, .v = v,
+		.f = f, .p = p, .v = v, .dir = dir,
 		.an = role_name(a_role), .bn = role_name(b_role),
 		.a_seen = (v->a.flags & HALF_F_SEEN) != 0,
 		.b_seen = (v->b.flags & HALF_F_SEEN) != 0,
@@ -760,4 +805,95 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 			break;
 	judge_request(&j);
 	gather_evidence(v, a_role, b_role);
+}
+
+/* ---- what came after: the look-ahead's revision ---- */
+
+/* "new data (120 bytes)", "a FIN", "an ACK of newer data" */
+static const char *went_on_how(const struct after_rst *after, char *buf, size_t n)
+{
+	if (after->a_fin)
+		snprintf(buf, n, "a FIN");
+	else if (after->a_new_bytes)
+		snprintf(buf, n, "%u bytes of new data", after->a_new_bytes);
+	else
+		snprintf(buf, n, "an ACK of data sent after the RST");
+	return buf;
+}
+
+static void revise(struct verdict *v, const struct after_rst *after, const char *an,
+		   const char *bn);
+
+void classify_revise(struct verdict *v, const struct after_rst *after)
+{
+	const char *an = v->sender == ROLE_UNKNOWN ? "sender" : role_name(v->sender);
+	const char *bn = v->sender == ROLE_CLIENT ? "server"
+		       : v->sender == ROLE_SERVER ? "client" : "peer";
+	if (after->restarted || v->cause == CAUSE_RESET_FOLLOWUP)
+		return;
+	/* The request sentence goes last, after what the look-ahead adds. */
+	bool has_request = v->request.frame != 0;
+	if (has_request)
+		v->explanation[v->request_note_at] = '\0';
+	revise(v, after, an, bn);
+	if (has_request) {
+		/* The sender's later ACK tells whether its stack ever took the request. */
+		if (!v->request_from_sender && after->a_frame && after->a_acks &&
+		    seq_leq(after->a_ack, v->request.seq))
+			v->reached_peer = "no";
+		say_request(v);
+	}
+}
+
+static void revise(struct verdict *v, const struct after_rst *after, const char *an,
+		   const char *bn)
+{
+	char d[32], how[48];
+	if (after->b_frame && after->b_challenge_ack) {
+		/* The peer kept the connection: the RST was in window but not exact. */
+		say(v, " The %s did not accept this RST: %s later it sent a bare ACK (frame %llu), "
+		       "the RFC 5961 challenge ACK for a RST that is in the window but not exactly "
+		       "at the next sequence number, and the connection went on.",
+		    bn, report_duration(d, sizeof d, after->b_ts_ns - v->rst.ts_ns),
+		    (unsigned long long)after->b_frame);
+		add_evidence(v, after->b_frame, after->b_ts_ns, "%s challenge ACK after the RST", bn);
+		sort_evidence(v);
+		return;
+	}
+	if (!after->a_frame || after->b_frame)
+		return;
+	/* The sender went on and the peer went silent: the peer took the RST,
+	 * and the sender never sent it. */
+	went_on_how(after, how, sizeof how);
+	add_evidence(v, after->a_frame, after->a_ts_ns, "%s went on after the RST", an);
+	sort_evidence(v);
+	v->origin = ORIGIN_MIDDLEBOX;
+	char before[sizeof v->origin_evidence];
+	memcpy(before, v->origin_evidence, sizeof before);
+	snprintf(v->origin_evidence, sizeof v->origin_evidence,
+		 "the %s kept sending after it (frame %llu), so it did not send it; %.160s", an,
+		 (unsigned long long)after->a_frame, before);
+	if (v->cause == CAUSE_IDLE_TIMEOUT || v->cause == CAUSE_INJECTED) {
+		v->confidence = CONF_HIGH;
+		say(v, " The %s itself went on %s later (frame %llu, %s), which confirms the RST "
+		       "was not its own.", an,
+		    report_duration(d, sizeof d, after->a_ts_ns - v->rst.ts_ns),
+		    (unsigned long long)after->a_frame, how);
+		return;
+	}
+	enum cause looked_like = v->cause;
+	decide(v, CAUSE_INJECTED, NULL, CONF_HIGH);
+	v->explanation[0] = '\0';
+	v->advice[0] = '\0';
+	say(v, "The %s went on with the connection %s after this RST (frame %llu, %s), as if "
+	       "it had never sent it: a stack that resets a connection sends nothing more on it, "
+	       "while the %s took the RST and went silent. A third party on the path forged the "
+	       "RST in the %s's name (TTL %u; the %s's own packets %u-%u). Judged on its own, "
+	       "the RST looked like %s.",
+	    an, report_duration(d, sizeof d, after->a_ts_ns - v->rst.ts_ns),
+	    (unsigned long long)after->a_frame, how, bn, an, v->rst.ttl, an, v->a.ttl_min,
+	    v->a.ttl_max, cause_id(looked_like));
+	advise(v, "The %s did not reset this connection: look for a firewall, IPS or censor on "
+		  "the path that resets connections (it may match on the payload); the %s's "
+		  "request may have reached the %s.", an, bn, an);
 }

@@ -6,6 +6,7 @@
 #ifndef RSTDIAG_CLASSIFY_H
 #define RSTDIAG_CLASSIFY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cause.h"
@@ -47,18 +48,37 @@ struct verdict {
 	const char *detail;         /* sub-kind or NULL */
 	enum confidence confidence;
 	enum origin origin;
-	char origin_evidence[160];
+	char origin_evidence[256];
 	struct evidence evidence[VERDICT_MAX_EVIDENCE];
 	int n_evidence;
 	/* The HTTP request the RST met (frame 0: none visible). */
 	struct http_note request;
+	bool request_from_sender;   /* the RST's sender made the request (else its peer did) */
 	const char *reached_peer;   /* "no", "maybe" or "yes": can it have reached the peer's application? */
 	bool retry_safe;            /* it did not reach the peer, or its method is idempotent */
 	/* The last HTTP response header on the connection (status 0: none). */
 	struct http_response_note response;
 	enum role response_sender;
 	char explanation[768];
+	size_t request_note_at;     /* where the explanation's sentence on the request starts */
 	char advice[320];
+};
+
+/*
+ * What the connection did in the settle time after a RST (lookahead.h):
+ * the first segment in which each side went on as if nothing happened.
+ */
+struct after_rst {
+	uint64_t a_frame;           /* the sender sent new data, a FIN or a new ACK; 0 if not */
+	int64_t a_ts_ns;
+	uint32_t a_ack;             /* that segment's acknowledgement number, if a_acks */
+	bool a_acks;
+	uint32_t a_new_bytes;       /* payload beyond what it had sent before the RST */
+	bool a_fin;
+	uint64_t b_frame;           /* the other side went on (a challenge ACK, data); 0 if not */
+	int64_t b_ts_ns;
+	bool b_challenge_ack;       /* that segment was a bare ACK (RFC 5961 3.2) */
+	bool restarted;             /* a SYN began a new connection: nothing after counts */
 };
 
 /*
@@ -66,6 +86,13 @@ struct verdict {
  * (call before tcp_track_segment). f is NULL when the RST opened the flow.
  */
 void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct verdict *v);
+
+/*
+ * Revises verdict v with what came after its RST. A sender that keeps
+ * talking after its "own" RST did not send it (injected, high); a peer that
+ * answers with a challenge ACK did not accept it.
+ */
+void classify_revise(struct verdict *v, const struct after_rst *after);
 
 /* The wire form of a RST given both halves (exposed for unit tests). */
 enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b);

@@ -12,8 +12,10 @@
 #include "tcp_track.h"
 
 /* A connection is over (released, or replaced by a new one on its tuple). */
-static void connection_ended(struct pipeline *pl, const struct flow *f)
+static void connection_ended(struct pipeline *pl, struct flow *f)
 {
+	if (f->pending_rsts)
+		lookahead_detach(&pl->lookahead, f);
 	if (f->syn_ts && f->synack_ts && f->hs_ack_ts)
 		stats_vote_handshake(&pl->stats.handshakes, f->synack_ts - f->syn_ts,
 				     f->hs_ack_ts - f->synack_ts);
@@ -31,6 +33,15 @@ static void on_release(void *ctx, struct flow *f, enum flow_release why)
 			   flow_table_live(pl->flows));
 }
 
+/* A RST's verdict is final (its settle time is over): count it and report it. */
+static void report_verdict(void *ctx, const struct verdict *v, const struct report_source *src)
+{
+	struct pipeline *pl = ctx;
+	pl->stats.by_cause[v->cause]++;
+	endpoints_note_reset(&pl->endpoints, v);
+	pl->rep->reset(pl->rep, v, src);
+}
+
 void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struct reporter *rep)
 {
 	memset(pl, 0, sizeof *pl);
@@ -43,6 +54,7 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 	};
 	pl->flows = flow_table_new(&fc);
 	endpoints_init(&pl->endpoints, (uint32_t)flow_table_seed(pl->flows));
+	lookahead_init(&pl->lookahead, LOOKAHEAD_MAX, LOOKAHEAD_SETTLE_NS, report_verdict, pl);
 	pl->rep = rep;
 }
 
@@ -135,17 +147,17 @@ enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t t
 
 	int dir;
 	struct flow *f = flow_for(pl, &p, &dir);
+	if (f->pending_rsts)
+		lookahead_observe(&pl->lookahead, f, dir, &p);
 	if (p.flags & TCP_RST) {
-		struct verdict v;
-		classify_rst(f, dir, &p, &v);
+		classify_rst(f, dir, &p, &pl->scratch);
 		s->resets++;
-		s->by_cause[v.cause]++;
-		endpoints_note_reset(&pl->endpoints, &v);
-		pl->rep->reset(pl->rep, &v, &pl->src);
+		lookahead_push(&pl->lookahead, f, dir, &pl->scratch, &pl->src);
 	}
 	if (tcp_track_segment(f, dir, &p))
 		flow_table_finish(pl->flows, f, pl->now);
 	flow_table_expire(pl->flows, pl->now);
+	lookahead_due(&pl->lookahead, pl->now);
 	return res;
 }
 
@@ -155,6 +167,7 @@ void pipeline_finish(struct pipeline *pl)
 	pl->stats.flows_peak = flow_table_peak(pl->flows);
 	pl->stats.flows_evicted = flow_table_evicted(pl->flows);
 	flow_table_release_all(pl->flows);
+	lookahead_flush(&pl->lookahead);
 	if (pl->endpoints.dropped)
 		stats_warn(&pl->stats, WARN_ENDPOINTS_FULL,
 			   "more than %u server endpoints closed or reset connections: the summary "
@@ -168,4 +181,5 @@ void pipeline_free(struct pipeline *pl)
 	flow_table_free(pl->flows);
 	pl->flows = NULL;
 	endpoints_free(&pl->endpoints);
+	lookahead_free(&pl->lookahead);
 }

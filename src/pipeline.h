@@ -13,6 +13,7 @@
 #include "decode.h"
 #include "endpoints.h"
 #include "flow_table.h"
+#include "lookahead.h"
 #include "report.h"
 #include "stats.h"
 
@@ -34,6 +35,8 @@ struct pipeline {
 	struct flow_table *flows;
 	struct stats stats;
 	struct endpoints endpoints;
+	struct lookahead lookahead;         /* judged RSTs in their settle time */
+	struct verdict scratch;             /* the RST being judged (too big for the stack) */
 	struct reporter *rep;
 	struct report_source src;
 	const struct link_type *link;

@@ -131,6 +131,7 @@ struct flow {
 	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
 	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
 	int8_t run_dir;                      /* endpoint whose run run_first belongs to */
+	uint8_t pending_rsts;                /* its RSTs waiting in the look-ahead (saturates) */
 	uint32_t incarnation;                /* 0 for the first on this tuple */
 
 	uint64_t pkts;

@@ -1,0 +1,140 @@
+/* lookahead: the settle-time queue of judged RSTs (see lookahead.h). */
+#include "lookahead.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "seq.h"
+#include "xalloc.h"
+
+void lookahead_init(struct lookahead *q, uint32_t cap, int64_t settle_ns,
+		    void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src),
+		    void *ctx)
+{
+	memset(q, 0, sizeof *q);
+	q->cap = cap ? cap : 1;
+	q->settle_ns = settle_ns;
+	q->emit = emit;
+	q->ctx = ctx;
+	/* Allocated on the first RST: most captures hold few of them. */
+}
+
+void lookahead_free(struct lookahead *q)
+{
+	free(q->ring);
+	q->ring = NULL;
+	q->n = 0;
+}
+
+static struct lookahead_entry *at(const struct lookahead *q, uint32_t i)
+{
+	return &q->ring[(q->head + i) % q->cap];
+}
+
+static void unwatch(struct lookahead_entry *e)
+{
+	if (e->flow && e->flow->pending_rsts > 0)
+		e->flow->pending_rsts--;
+	e->flow = NULL;
+}
+
+/* Revises and reports the oldest entry. */
+static void pop(struct lookahead *q)
+{
+	struct lookahead_entry *e = at(q, 0);
+	unwatch(e);
+	classify_revise(&e->v, &e->after);
+	q->emit(q->ctx, &e->v, &e->src);
+	q->head = (q->head + 1) % q->cap;
+	q->n--;
+}
+
+void lookahead_push(struct lookahead *q, struct flow *f, int dir, const struct verdict *v,
+		    const struct report_source *src)
+{
+	if (!q->ring)
+		q->ring = xmalloc(q->cap * sizeof *q->ring);
+	if (q->n == q->cap)
+		pop(q);
+	struct lookahead_entry *e = at(q, q->n++);
+	e->v = *v;
+	e->src = *src;
+	e->flow = f;
+	e->dir = dir;
+	e->due_ns = v->rst.ts_ns + q->settle_ns;
+	memset(&e->after, 0, sizeof e->after);
+	if (f && f->pending_rsts < UINT8_MAX)
+		f->pending_rsts++;
+	else
+		e->flow = NULL;   /* too many to watch on one connection: the first ones tell */
+}
+
+/* Did segment p of the RST's sender go on with the connection? New data
+ * or a FIN beyond what it had sent, or an ACK of more than it had acked. */
+static bool sender_went_on(const struct verdict *v, const struct pkt *p)
+{
+	const struct tcp_half *a = &v->a;
+	if (!(a->flags & HALF_F_SEEN))
+		return true;
+	uint32_t end = p->seq + pkt_seq_len(p);
+	if (pkt_seq_len(p) > 0 && seq_gt(end, a->next_seq))
+		return true;
+	return (p->flags & TCP_ACK) && (a->flags & HALF_F_ACK) && seq_gt(p->ack, a->ack);
+}
+
+static void observe(struct lookahead_entry *e, int dir, const struct pkt *p)
+{
+	struct after_rst *after = &e->after;
+	if (p->flags & TCP_SYN) {
+		after->restarted = true;
+		unwatch(e);
+		return;
+	}
+	if (dir == e->dir) {
+		if (!after->a_frame && sender_went_on(&e->v, p)) {
+			after->a_frame = p->frame;
+			after->a_ts_ns = p->ts_ns;
+			after->a_new_bytes = p->payload_len;
+			after->a_fin = (p->flags & TCP_FIN) != 0;
+			after->a_acks = (p->flags & TCP_ACK) != 0;
+			after->a_ack = p->ack;
+		}
+	} else if (!after->b_frame) {
+		after->b_frame = p->frame;
+		after->b_ts_ns = p->ts_ns;
+		after->b_challenge_ack = p->payload_len == 0 &&
+					 (p->flags & (TCP_ACK | TCP_FIN)) == TCP_ACK;
+	}
+}
+
+void lookahead_observe(struct lookahead *q, struct flow *f, int dir, const struct pkt *p)
+{
+	if (p->flags & TCP_RST)
+		return;     /* more RSTs are follow-ups, judged on their own */
+	for (uint32_t i = 0; i < q->n; i++) {
+		struct lookahead_entry *e = at(q, i);
+		if (e->flow == f)
+			observe(e, dir, p);
+	}
+}
+
+void lookahead_detach(struct lookahead *q, struct flow *f)
+{
+	for (uint32_t i = 0; i < q->n && f->pending_rsts; i++) {
+		struct lookahead_entry *e = at(q, i);
+		if (e->flow == f)
+			unwatch(e);
+	}
+}
+
+void lookahead_due(struct lookahead *q, int64_t now)
+{
+	while (q->n && at(q, 0)->due_ns <= now)
+		pop(q);
+}
+
+void lookahead_flush(struct lookahead *q)
+{
+	while (q->n)
+		pop(q);
+}

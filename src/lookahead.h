@@ -1,0 +1,61 @@
+/*
+ * lookahead: judged RSTs wait a settle time before they are reported, to
+ * see what their connection does next (TAXONOMY injected: "A keeps sending
+ * after its own RST"; RFC 5961 challenge ACKs).
+ *
+ * A FIFO of verdicts in frame order. An entry is due when LOOKAHEAD_SETTLE_NS
+ * of capture time has passed since its RST, and it is then reported even
+ * if its connection is still going; entries are reported in the order their
+ * RSTs arrived, so output stays in frame order. Its connection's later
+ * segments are watched until then, or until the connection is released or
+ * replaced. Bounded: when the queue is full the oldest entry is reported
+ * at once.
+ */
+#ifndef RSTDIAG_LOOKAHEAD_H
+#define RSTDIAG_LOOKAHEAD_H
+
+#include <stdint.h>
+
+#include "classify.h"
+#include "packet.h"
+#include "report.h"
+#include "tcp_track.h"
+
+/* Long enough for a server's answer or an idle close to follow a forged RST. */
+#define LOOKAHEAD_SETTLE_NS (2 * 1000000000LL)
+#define LOOKAHEAD_MAX 1024
+
+struct lookahead_entry {
+	struct verdict v;
+	struct report_source src;   /* the input it came from, as it was then */
+	struct flow *flow;          /* NULL once no longer watched */
+	int dir;                    /* endpoint that sent the RST */
+	int64_t due_ns;
+	struct after_rst after;
+};
+
+struct lookahead {
+	struct lookahead_entry *ring;
+	uint32_t cap, head, n;
+	int64_t settle_ns;
+	void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src);
+	void *ctx;
+};
+
+void lookahead_init(struct lookahead *q, uint32_t cap, int64_t settle_ns,
+		    void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src),
+		    void *ctx);
+void lookahead_free(struct lookahead *q);
+/* Queues verdict v of a RST sent by endpoint dir of f (reporting the oldest if full). */
+void lookahead_push(struct lookahead *q, struct flow *f, int dir, const struct verdict *v,
+		    const struct report_source *src);
+/* Segment p, sent by endpoint dir of f, after RSTs of f that wait (f->pending_rsts). */
+void lookahead_observe(struct lookahead *q, struct flow *f, int dir, const struct pkt *p);
+/* f is released or replaced by a new connection: stop watching it. */
+void lookahead_detach(struct lookahead *q, struct flow *f);
+/* Reports entries whose settle time has passed by capture time now. */
+void lookahead_due(struct lookahead *q, int64_t now);
+/* Reports everything (end of input). */
+void lookahead_flush(struct lookahead *q);
+
+#endif

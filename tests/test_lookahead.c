@@ -1,0 +1,199 @@
+/*
+ * Unit tests of the look-ahead: RSTs wait their settle time in frame
+ * order, their connection's later segments revise them (a sender that
+ * keeps talking did not send its RST; a challenge ACK means the peer kept
+ * the connection; a new SYN ends the watch), and the queue stays bounded.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "classify.h"
+#include "flowbuild.h"
+#include "lookahead.h"
+
+#define MAX_OUT 64
+static struct verdict out[MAX_OUT];
+static int n_out;
+
+static void collect(void *ctx, const struct verdict *v, const struct report_source *src)
+{
+	(void)ctx;
+	(void)src;
+	if (n_out < MAX_OUT)
+		out[n_out++] = *v;
+}
+
+static const struct report_source src = { .name = "test", .first_ts = 0 };
+
+/* A connection with a request from the client, acknowledged; the server at TTL 63. */
+static int exchange(struct flow *f)
+{
+	memset(f, 0, sizeof *f);
+	int c = feed(f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
+	feed(f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.002) });
+	feed(f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						"GET /x HTTP/1.1\r\n\r\n"), 10.003) });
+	feed(f, (struct pkt[]){ at(seg(S, 501, 120, TCP_ACK, 0, 5), 10.004) });
+	return c;
+}
+
+/* Judges p as a RST of f, queues it, and tracks it, as the pipeline does. */
+static void rst(struct lookahead *q, struct flow *f, struct pkt p)
+{
+	struct verdict v;
+	struct flow_key k;
+	int dir;
+	flow_key_from_pkt(&p, &k, &dir);
+	classify_rst(f, dir, &p, &v);
+	lookahead_push(q, f, dir, &v, &src);
+	tcp_track_segment(f, dir, &p);
+}
+
+/* A later segment of f, as the pipeline feeds it. */
+static void later(struct lookahead *q, struct flow *f, struct pkt p)
+{
+	struct flow_key k;
+	int dir;
+	flow_key_from_pkt(&p, &k, &dir);
+	if (f->pending_rsts)
+		lookahead_observe(q, f, dir, &p);
+	tcp_track_segment(f, dir, &p);
+	lookahead_due(q, p.ts_ns);
+}
+
+static void test_sender_went_on(void)
+{
+	struct lookahead q;
+	struct flow f;
+	n_out = 0;
+	lookahead_init(&q, 8, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	exchange(&f);
+	/* A RST in the server's name with another TTL, right after the request... */
+	rst(&q, &f, at(with_ttl(seg(S, 501, 120, TCP_RST | TCP_ACK, 0, 6), 50), 10.005));
+	CHECK_EQ(n_out, 0);                 /* waits for its settle time */
+	CHECK_EQ(f.pending_rsts, 1);
+	/* ...then the real server answers the request 200 ms later. */
+	later(&q, &f, at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 7),
+				      "HTTP/1.1 200 OK\r\n\r\n"), 10.205));
+	CHECK_EQ(n_out, 0);
+	/* The client's closed socket answers it: a follow-up, not "going on". */
+	rst(&q, &f, at(seg(C, 120, 0, TCP_RST, 0, 8), 10.206));
+	later(&q, &f, at(seg(S, 520, 120, TCP_ACK | TCP_FIN, 0, 9), 12.100));
+	CHECK_EQ(n_out, 1);                 /* 2 s after the first RST */
+	CHECK_EQ(out[0].rst.frame, 6);
+	CHECK_EQ(out[0].cause, CAUSE_INJECTED);
+	CHECK_EQ(out[0].confidence, CONF_HIGH);
+	CHECK_EQ(out[0].origin, ORIGIN_MIDDLEBOX);
+	CHECK(strstr(out[0].origin_evidence, "kept sending after it (frame 7)") != NULL);
+	CHECK(strstr(out[0].explanation, "frame 7") != NULL);
+	CHECK(strcmp(out[0].reached_peer, "yes") == 0);   /* the server acknowledged it */
+	bool has7 = false;
+	for (int i = 0; i < out[0].n_evidence; i++)
+		has7 |= out[0].evidence[i].frame == 7;
+	CHECK(has7);
+	lookahead_flush(&q);
+	CHECK_EQ(n_out, 2);
+	CHECK_EQ(out[1].rst.frame, 8);
+	CHECK_EQ(out[1].cause, CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(f.pending_rsts, 0);
+	lookahead_free(&q);
+}
+
+/* A forged RST whose "sender" later closes without acknowledging the
+ * request: the request never reached it. */
+static void test_request_not_reached(void)
+{
+	struct lookahead q;
+	struct flow f;
+	n_out = 0;
+	lookahead_init(&q, 8, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.002) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /x HTTP/1.1\r\n\r\n"), 10.003) });
+	rst(&q, &f, at(with_ttl(seg(S, 501, 0, TCP_RST, 0, 5), 64), 10.004));
+	later(&q, &f, at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 6), 10.700));
+	lookahead_flush(&q);
+	CHECK_EQ(n_out, 1);
+	CHECK_EQ(out[0].cause, CAUSE_INJECTED);
+	CHECK(strcmp(out[0].reached_peer, "no") == 0);
+	CHECK(out[0].retry_safe);
+	CHECK(strstr(out[0].explanation, "cannot have reached") != NULL);
+	lookahead_free(&q);
+}
+
+/* RFC 5961: the peer answers an inexact RST with a bare ACK and goes on. */
+static void test_challenge_ack(void)
+{
+	struct lookahead q;
+	struct flow f;
+	n_out = 0;
+	lookahead_init(&q, 8, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	exchange(&f);
+	rst(&q, &f, at(seg(S, 900, 0, TCP_RST, 0, 6), 10.005));
+	later(&q, &f, at(seg(C, 120, 501, TCP_ACK, 0, 7), 10.006));
+	later(&q, &f, at(seg(S, 501, 120, TCP_ACK | TCP_PSH, 30, 8), 10.007));
+	lookahead_flush(&q);
+	CHECK_EQ(n_out, 1);
+	CHECK(out[0].cause != CAUSE_INJECTED);
+	CHECK(strstr(out[0].explanation, "challenge ACK") != NULL);
+	lookahead_free(&q);
+}
+
+/* A new SYN after the RST: a new connection, nothing after it is held against the RST. */
+static void test_restart(void)
+{
+	struct lookahead q;
+	struct flow f;
+	n_out = 0;
+	lookahead_init(&q, 8, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	exchange(&f);
+	rst(&q, &f, at(seg(C, 120, 501, TCP_RST | TCP_ACK, 0, 6), 10.005));
+	later(&q, &f, at(seg(C, 100, 0, TCP_SYN, 0, 7), 10.006));
+	CHECK_EQ(f.pending_rsts, 0);
+	later(&q, &f, at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 50, 8), 10.007));
+	lookahead_flush(&q);
+	CHECK_EQ(n_out, 1);
+	CHECK(out[0].cause != CAUSE_INJECTED);
+	lookahead_free(&q);
+}
+
+/* Full queue: the oldest is reported at once, order kept; a released flow is let go. */
+static void test_bounds(void)
+{
+	struct lookahead q;
+	struct flow f[3];
+	n_out = 0;
+	lookahead_init(&q, 2, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	for (int i = 0; i < 3; i++) {
+		exchange(&f[i]);
+		rst(&q, &f[i], at(seg(S, 501, 0, TCP_RST, 0, 10 + (uint64_t)i), 10.005 + i * 0.001));
+	}
+	CHECK_EQ(n_out, 1);
+	CHECK_EQ(out[0].rst.frame, 10);
+	CHECK_EQ(f[0].pending_rsts, 0);
+	lookahead_detach(&q, &f[1]);
+	CHECK_EQ(f[1].pending_rsts, 0);
+	CHECK_EQ(f[2].pending_rsts, 1);
+	lookahead_due(&q, (int64_t)(10.004 * 1e9) + LOOKAHEAD_SETTLE_NS);
+	CHECK_EQ(n_out, 1);                 /* not yet due */
+	lookahead_due(&q, (int64_t)(10.007 * 1e9) + LOOKAHEAD_SETTLE_NS);
+	CHECK_EQ(n_out, 3);
+	CHECK_EQ(out[1].rst.frame, 11);
+	CHECK_EQ(out[2].rst.frame, 12);
+	lookahead_free(&q);
+}
+
+int main(void)
+{
+	test_sender_went_on();
+	test_request_not_reached();
+	test_challenge_ack();
+	test_restart();
+	test_bounds();
+	return check_report("test_lookahead");
+}
