@@ -275,6 +275,36 @@ static bool cause_closed_port(struct judge *j)
 	return true;
 }
 
+/*
+ * The server still held the previous connection on this tuple as open (it
+ * never closed on the wire) and answered the new SYN with an RFC 5961
+ * challenge ACK for it; the new client, in SYN_SENT, reset that ACK.
+ */
+static bool stale_connection(struct judge *j)
+{
+	struct verdict *v = j->v;
+	const struct flow_prev *prev = &j->f->prev;
+	const struct seg_note *t = &v->trigger;
+	char d[32];
+	if (!prev->present || prev->first_closer >= 0)
+		return false;
+	bool exact = t->ack == prev->next_seq[j->dir];
+	decide(v, CAUSE_TIMEWAIT_REUSE, "challenge-ack", exact ? CONF_HIGH : CONF_MEDIUM);
+	say(v, "The client's new SYN reuses a 4-tuple whose previous connection the server still "
+	       "held open: it was last heard %s earlier and never closed on the wire, so the "
+	       "client side had lost it (a restart, a silent abort, or a NAT reusing the port). "
+	       "The server answered the SYN with a challenge ACK for the old connection (frame "
+	       "%llu, RFC 5961 4.2; ack %u%s), and the client, in SYN_SENT, reset it. That RST "
+	       "clears the server's stale connection; the client's next SYN normally connects.",
+	    report_duration(d, sizeof d, j->p->ts_ns - prev->end_ts), (unsigned long long)t->frame,
+	    t->ack, exact ? ", exactly where the old connection's data ended" : "");
+	advise(v, "Usually harmless (the connection attempt is delayed by one SYN retransmission). "
+		  "If it recurs, find why clients forget connections the server keeps (crashes, "
+		  "NAT port reuse) and let the server drop dead ones (TCP keepalive, an idle "
+		  "timeout).");
+	return true;
+}
+
 /* The client, still in SYN_SENT or already gone, resets the handshake. */
 static bool cause_connect_timeout(struct judge *j)
 {
@@ -296,6 +326,9 @@ static bool cause_connect_timeout(struct judge *j)
 			  "queue, SYN backlog, packet loss).");
 		return true;
 	}
+	if (t->frame && (t->flags & TCP_ACK) && !(t->flags & TCP_SYN) &&
+	    t->ack != v->a.base_seq + 1 && stale_connection(j))
+		return true;
 	if (t->frame && (t->flags & TCP_ACK) && !(t->flags & TCP_SYN) &&
 	    t->ack != v->a.base_seq + 1) {
 		/* RFC 9293 3.10.7.3: in SYN-SENT, an unacceptable ACK draws a RST. */

@@ -48,6 +48,34 @@ static void test_closed_port_and_reuse(void)
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_TIMEWAIT_REUSE);
 }
 
+/* A new SYN meets a connection the server still holds open: RFC 5961
+ * challenge ACK, and the new client's RST answers it. */
+static void test_stale_connection(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 6, 4), 10.003) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 107, TCP_ACK | TCP_PSH, 3, 5), 10.004) });
+	/* The client forgets it silently; 2 s later a new SYN from the same port. */
+	feed(&f, (struct pkt[]){ at(seg(C, 9000, 0, TCP_SYN, 0, 6), 12.004) });
+	CHECK_EQ(f.incarnation, 1);
+	feed(&f, (struct pkt[]){ at(seg(S, 504, 107, TCP_ACK, 0, 7), 12.005) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 107, 0, TCP_RST, 0, 8), 12.006), &v), CAUSE_TIMEWAIT_REUSE);
+	CHECK(detail_is(&v, "challenge-ack"));
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	CHECK(strstr(v.explanation, "still held open") != NULL);
+
+	/* After a close on the wire it is TIME_WAIT, not a stale connection. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 4), 10.003) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 502, TCP_ACK | TCP_FIN, 0, 5), 10.004) });
+	feed(&f, (struct pkt[]){ at(seg(C, 50, 0, TCP_SYN, 0, 6), 10.5) });
+	feed(&f, (struct pkt[]){ at(seg(S, 502, 102, TCP_ACK, 0, 7), 10.501) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 102, 0, TCP_RST, 0, 8), 10.502), &v), CAUSE_TIMEWAIT_REUSE);
+	CHECK(v.detail == NULL);
+}
+
 static void test_connect_timeout(void)
 {
 	struct flow f;
@@ -276,6 +304,7 @@ static void test_unknown(void)
 int main(void)
 {
 	test_closed_port_and_reuse();
+	test_stale_connection();
 	test_connect_timeout();
 	test_handshake_abort();
 	test_data_after_fin();

@@ -190,6 +190,55 @@ c.close()
     return one_incident("client", "TCP_INVALID_ACK_SEQUENCE", "timewait-reuse")
 
 
+@scenario("client-restart-challenge-ack-v4", "the client closes its connection from port "
+          "40001 but nothing it sends leaves its host (its own nftables drops it) and its "
+          "orphaned socket gives up silently (tcp_orphan_retries=1), as when a client host "
+          "restarts or a NAT reuses the port; 2 s later it connects again from the same port: "
+          "the server, which still holds the old connection, answers the new SYN "
+          "with an RFC 5961 challenge ACK, the client (SYN_SENT) resets it, which frees the "
+          "server's stale connection, and the client's SYN retransmission connects")
+def client_restart_challenge_ack(lab):
+    lab.topology()
+    lab.sysctl("client", "net.ipv4.tcp_orphan_retries", "1")
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 9000)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(b"ok\\n")
+c2, _ = s.accept()        # the reconnection; the first connection is reset meanwhile
+c2.recv(4096)
+c2.sendall(b"ok again\\n")
+drain(c2)
+c2.close()
+""", wait_ready=True)
+    cli = lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 9000, bind_port=40001)
+c.sendall(b"hello\\n")
+assert recv_some(c) == b"ok\\n"
+ready()
+time.sleep(0.5)           # the lab drops everything we send meanwhile
+c.close()                 # the FIN is dropped; the orphan dies after one retransmission
+time.sleep(1.5)           # the lab lifts the drop meanwhile
+c = connect({lab.addr('server')!r}, 9000, timeout=4, bind_port=40001)
+c.sendall(b"hello again\\n")
+assert recv_some(c) == b"ok again\\n"
+c.close()
+""", wait_ready=True)
+    lab.nft("client", """
+table inet labdrop {
+  chain o { type filter hook output priority 0; meta l4proto tcp drop; }
+}
+""")
+    time.sleep(1.5)
+    lab.nft("client", "delete table inet labdrop\n")
+    cli.wait()
+    srv.wait()
+    return one_incident("client", "TCP_INVALID_ACK_SEQUENCE", "timewait-reuse",
+                        detail="challenge-ack")
+
+
 # Router rule of the SYN_RECV scenario: only the first bare ACK from client
 # port 41003 (the handshake's last) is lost on the path.
 DROP_FIRST_BARE_ACK = """
