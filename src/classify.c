@@ -187,6 +187,8 @@ struct judge {
 	const char *an, *bn;        /* role names of A (sender) and B */
 	bool a_seen, b_seen;
 	bool ttl_step;              /* the RST's TTL is outside A's earlier range */
+	bool too_fast;              /* it came sooner than A could have answered */
+	char elsewhere[192];        /* why it came from elsewhere on the path, in words */
 };
 
 static void decide(struct verdict *v, enum cause c, const char *detail, enum confidence conf)
@@ -499,17 +501,16 @@ static bool cause_middlebox(struct judge *j)
 	struct verdict *v = j->v;
 	char d[32];
 	/* Any form: a forger copies the numbers a real RST would carry, not the TTL. */
-	if (!j->ttl_step)
+	if (!j->ttl_step && !j->too_fast)
 		return false;
 	int64_t gap = j->v->trigger_gap_ns;
 	if (gap >= 0 && long_silence(j, gap)) {
 		decide(v, CAUSE_IDLE_TIMEOUT, NULL, CONF_MEDIUM);
 		say(v, "The RST answers the %s's first segment (frame %llu) after %s of silence, and "
-		       "its TTL (%u) differs from the %s's own packets (%u-%u): a device on the path "
-		       "(NAT, firewall, load balancer) had forgotten the idle flow and reset it in "
-		       "the %s's name.",
-		    j->bn, (unsigned long long)v->trigger.frame, report_duration(d, sizeof d, gap), v->rst.ttl,
-		    j->an, v->a.ttl_min, v->a.ttl_max, j->an);
+		       "%s: a device on the path (NAT, firewall, load balancer) had forgotten the "
+		       "idle flow and reset it in the %s's name.",
+		    j->bn, (unsigned long long)v->trigger.frame, report_duration(d, sizeof d, gap),
+		    j->elsewhere, j->an);
 		say_idle_defaults(v, IDLE_MIDDLEBOX, gap);
 		advise(v, "Send keep-alives (TCP keepalive or application pings) more often than the "
 			  "middlebox's idle timeout (at most %s here), or close idle pooled "
@@ -517,9 +518,8 @@ static bool cause_middlebox(struct judge *j)
 		return true;
 	}
 	decide(v, CAUSE_INJECTED, NULL, CONF_MEDIUM);
-	say(v, "The RST's TTL (%u) differs from every packet the %s itself sent (%u-%u), with no "
-	       "idle period before it: a third party on the path forged it in the %s's name.",
-	    v->rst.ttl, j->an, v->a.ttl_min, v->a.ttl_max, j->an);
+	say(v, "The RST came with no idle period before it, and %s: a third party on the path "
+	       "forged it in the %s's name.", j->elsewhere, j->an);
 	if (v->trigger.frame && v->trigger.len)
 		say(v, " It answers the %s's data at frame %llu: a filter that acts on content "
 		       "would do this.", j->bn, (unsigned long long)v->trigger.frame);
@@ -758,12 +758,47 @@ static void judge_ip_id(struct judge *j)
 			 v->a.ip_id);
 }
 
+/* Round trips shorter than this are jitter-bound (LAN, veth): timing cannot tell. */
+#define ORIGIN_TIMING_MIN_NS 2000000
+
+/*
+ * A RST that answers B's segment in less than half the round trip from the
+ * capture point to A (measured by the handshake) cannot have come from A.
+ */
+static void judge_timing(struct judge *j)
+{
+	const struct flow *f = j->f;
+	struct verdict *v = j->v;
+	if (!v->trigger.frame || !f->syn_ts || !f->synack_ts || !f->hs_ack_ts || v->sender == ROLE_UNKNOWN)
+		return;
+	int64_t leg = v->sender == ROLE_SERVER ? f->synack_ts - f->syn_ts : f->hs_ack_ts - f->synack_ts;
+	int64_t answer = v->rst.ts_ns - v->trigger.ts_ns;
+	if (leg < ORIGIN_TIMING_MIN_NS || answer < 0 || 2 * answer >= leg)
+		return;
+	char d[32], d2[32];
+	j->too_fast = true;
+	snprintf(j->elsewhere, sizeof j->elsewhere,
+		 "it came %s after the %s's segment, under half the %s round trip between this "
+		 "capture point and the %s (from the handshake): it was sent from nearer",
+		 report_duration(d, sizeof d, answer), j->bn, report_duration(d2, sizeof d2, leg), j->an);
+}
+
 /* TTL comparison with A's own earlier packets: the main middlebox evidence. */
 static void judge_origin(struct judge *j)
 {
 	struct verdict *v = j->v;
 	const char *an = j->an;
-	if (!j->a_seen) {
+	if (j->ttl_step)
+		snprintf(j->elsewhere, sizeof j->elsewhere,
+			 "its TTL (%u) differs from the %s's own packets (%u-%u)", v->rst.ttl, an,
+			 v->a.ttl_min, v->a.ttl_max);
+	else
+		judge_timing(j);
+	if (j->too_fast) {
+		v->origin = ORIGIN_MIDDLEBOX;
+		snprintf(v->origin_evidence, sizeof v->origin_evidence, "TTL %u as the %s's own, but %.200s",
+			 v->rst.ttl, an, j->elsewhere);
+	} else if (!j->a_seen) {
 		v->origin = ORIGIN_UNKNOWN;
 		snprintf(v->origin_evidence, sizeof v->origin_evidence,
 			 "TTL %u; no earlier packet from the %s to compare with", v->rst.ttl, an);

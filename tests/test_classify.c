@@ -76,6 +76,27 @@ static void test_stale_connection(void)
 	CHECK(v.detail == NULL);
 }
 
+/* Capture near the client, 20 ms to the server: a RST 0.5 ms after the
+ * client's data cannot be the server's, whatever its TTL. */
+static void test_too_fast(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.020) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.0201) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 40, 4), 10.030) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 141, TCP_RST | TCP_ACK, 0, 5), 10.0305), &v),
+		 CAUSE_INJECTED);
+	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
+	CHECK(strstr(v.origin_evidence, "under half the 20 ms round trip") != NULL);
+	/* One round trip later it may well be the server's own (an abort after reading). */
+	CHECK(judge(&f, 1 - c, at(seg(S, 501, 141, TCP_RST | TCP_ACK, 0, 5), 10.051), &v) !=
+	      CAUSE_INJECTED);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+}
+
 static void test_connect_timeout(void)
 {
 	struct flow f;
@@ -305,6 +326,7 @@ int main(void)
 {
 	test_closed_port_and_reuse();
 	test_stale_connection();
+	test_too_fast();
 	test_connect_timeout();
 	test_handshake_abort();
 	test_data_after_fin();
