@@ -660,11 +660,8 @@ static void say_request(struct verdict *v)
 	bool idem = http_method_idempotent(r->method);
 	v->retry_safe = strcmp(v->reached_peer, "no") == 0 || idem;
 	/* The role of whoever was asked: the other side from the asker. */
-	enum role asked = v->request_from_sender
-		? (v->sender == ROLE_CLIENT ? ROLE_SERVER : v->sender == ROLE_SERVER ? ROLE_CLIENT
-		   : ROLE_UNKNOWN)
-		: v->sender;
-	const char *m = http_method_name(r->method), *pn = asked == ROLE_UNKNOWN ? "peer" : role_name(asked);
+	enum role asked = v->request_from_sender ? role_peer(v->sender) : v->sender;
+	const char *m = http_method_name(r->method), *pn = role_word(asked, "peer");
 	if (strcmp(v->reached_peer, "no") == 0 && v->cause == CAUSE_DATA_AFTER_FIN)
 		say(v, " That data was the request %s %s: retrying it is safe.", m, r->target);
 	else if (strcmp(v->reached_peer, "no") == 0)
@@ -857,14 +854,10 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 
 	struct judge j = {
 		.f = f, .p = p, .v = v, .dir = dir,
-		.an = role_name(a_role), .bn = role_name(b_role),
+		.an = role_word(a_role, "sender"), .bn = role_word(b_role, "peer"),
 		.a_seen = (v->a.flags & HALF_F_SEEN) != 0,
 		.b_seen = (v->b.flags & HALF_F_SEEN) != 0,
 	};
-	if (a_role == ROLE_UNKNOWN) {
-		j.an = "sender";
-		j.bn = "peer";
-	}
 	j.ttl_step = j.a_seen && (p->ttl < v->a.ttl_min || p->ttl > v->a.ttl_max);
 	v->trigger_gap_ns = gap_before_trigger(&j);
 	judge_origin(&j);
@@ -894,9 +887,8 @@ static void revise(struct verdict *v, const struct after_rst *after, const char 
 
 void classify_revise(struct verdict *v, const struct after_rst *after)
 {
-	const char *an = v->sender == ROLE_UNKNOWN ? "sender" : role_name(v->sender);
-	const char *bn = v->sender == ROLE_CLIENT ? "server"
-		       : v->sender == ROLE_SERVER ? "client" : "peer";
+	const char *an = role_word(v->sender, "sender");
+	const char *bn = role_word(role_peer(v->sender), "peer");
 	if (after->restarted || v->cause == CAUSE_RESET_FOLLOWUP)
 		return;
 	/* The request sentence goes last, after what the look-ahead adds. */

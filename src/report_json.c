@@ -161,9 +161,8 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddStringToObject(o, "handshake", handshake_name(v));
 	cJSON_AddNumberToObject(o, "incarnation", v->incarnation);
 	cJSON *before = cJSON_AddObjectToObject(o, "before");
-	const char *a_key = v->sender == ROLE_UNKNOWN ? "sender" : role_name(v->sender);
-	const char *b_key = v->sender == ROLE_UNKNOWN ? "peer"
-			  : role_name(v->sender == ROLE_CLIENT ? ROLE_SERVER : ROLE_CLIENT);
+	const char *a_key = role_word(v->sender, "sender");
+	const char *b_key = role_word(role_peer(v->sender), "peer");
 	cJSON_AddItemToObject(before, a_key, half_json(&v->a));
 	cJSON_AddItemToObject(before, b_key, half_json(&v->b));
 

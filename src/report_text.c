@@ -169,9 +169,8 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	report_endpoint(from, sizeof from, v->ipver, v->src, v->sport);
 	report_endpoint(to, sizeof to, v->ipver, v->dst, v->dport);
 	report_flags(flags, sizeof flags, v->rst.flags);
-	const char *b_role = v->sender == ROLE_CLIENT ? "server"
-			   : v->sender == ROLE_SERVER ? "client" : "peer";
-	const char *a_role = v->sender == ROLE_UNKNOWN ? "sender" : role_name(v->sender);
+	const char *b_role = role_word(role_peer(v->sender), "peer");
+	const char *a_role = role_word(v->sender, "sender");
 
 	fprintf(out, "\n%sRST #%" PRIu64 "%s", c(t, C_BOLD), v->rst.frame, c(t, C_RESET));
 	if (src->show_name)

@@ -39,6 +39,11 @@ const char *role_name(enum role r)
 	}
 }
 
+const char *role_word(enum role r, const char *unknown_as)
+{
+	return r == ROLE_UNKNOWN ? unknown_as : role_name(r);
+}
+
 /* IANA's dynamic range starts at 49152; Linux hands out 32768-60999. */
 static bool is_ephemeral(uint16_t port)
 {

@@ -158,6 +158,13 @@ static inline enum role flow_role(const struct flow *f, int e)
 	return f->client == e ? ROLE_CLIENT : ROLE_SERVER;
 }
 const char *role_name(enum role r);
+/* The other side's role (unknown stays unknown). */
+static inline enum role role_peer(enum role r)
+{
+	return r == ROLE_CLIENT ? ROLE_SERVER : r == ROLE_SERVER ? ROLE_CLIENT : ROLE_UNKNOWN;
+}
+/* "client" or "server" in a sentence; `unknown_as` ("sender", "peer") when unknown. */
+const char *role_word(enum role r, const char *unknown_as);
 
 /* Remembers segment p. */
 void seg_note_from_pkt(struct seg_note *n, const struct pkt *p);
