@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "live.h"
 #include "msg.h"
 #include "options.h"
 #include "pipeline.h"
@@ -46,8 +47,9 @@ int main(int argc, char **argv)
 			.nano = o.nano,
 			.all = o.all,
 			.verbose = o.verbose,
-			.inputs = o.files,
-			.n_inputs = o.n_files,
+			.live = o.iface != NULL,
+			.inputs = o.iface ? &o.iface : o.files,
+			.n_inputs = o.iface ? 1 : o.n_files,
 		};
 		if (!report_text_init(&rep, stdout, &to)) {
 			msg_error("--all: cannot create a temporary file to hold the report: %s",
@@ -62,11 +64,30 @@ int main(int argc, char **argv)
 		.max_flows = o.max_flows,
 		.finished_grace_ns = PIPELINE_FINISHED_GRACE_NS,
 		.idle_timeout_ns = PIPELINE_IDLE_TIMEOUT_NS,
+		.settle_ns = o.iface ? LIVE_SETTLE_NS : LOOKAHEAD_SETTLE_NS,
+		.max_reports = o.count,
 	};
 	struct pipeline pl;
 	pipeline_init(&pl, &cfg, &rep);
 
 	int opened = 0;
+	if (o.iface) {
+		struct live_options lo = {
+			.iface = o.iface,
+			.filter = o.filter,
+			.snaplen = o.snaplen ? o.snaplen : LIVE_DEFAULT_SNAPLEN,
+			.buffer_kib = o.buffer_kib,
+			/* tcpdump drops root by default too; "-Z root" keeps it. */
+			.user = o.user ? o.user : "nobody",
+			.duration_s = o.duration_s,
+			.max_resets = o.count,
+		};
+		rep.flush_each = true;
+		status = live_run(&lo, &pl);
+		if (pl.src.name)    /* the capture ran: summarise what it saw */
+			pipeline_finish(&pl);
+		goto flush;
+	}
 	for (int i = 0; i < o.n_files; i++) {
 		enum exit_status st = capture_read_file(o.files[i], o.filter, o.n_files > 1, &pl);
 		if (st == EXIT_USAGE) {
@@ -86,6 +107,7 @@ int main(int argc, char **argv)
 	if (opened > 0)
 		pipeline_finish(&pl);
 
+flush:
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		msg_error("standard output: %s", strerror(errno ? errno : EIO));
 		status = EXIT_OUTPUT;

@@ -13,9 +13,10 @@
 
 #include "config.h"
 #include "pipeline.h"
+#include "live.h"
 #include "report.h"
 
-enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL };
+enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION };
 
 static const struct option long_opts[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -25,6 +26,13 @@ static const struct option long_opts[] = {
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "nano", no_argument, NULL, OPT_NANO },
 	{ "all", no_argument, NULL, OPT_ALL },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "list-interfaces", no_argument, NULL, 'D' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "buffer-size", required_argument, NULL, 'B' },
+	{ "snapshot-length", required_argument, NULL, 's' },
+	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -36,8 +44,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: rstdiag [options] FILE... [filter expression]\n"
 		"       rstdiag [options] -r FILE [filter expression]\n"
-		"Explain every TCP RST in a pcap or pcapng capture: who sent it, why, and\n"
-		"what to do about it. FILE '-' reads standard input.\n"
+		"       rstdiag [options] -i IFACE [filter expression]\n"
+		"Explain every TCP RST in a pcap or pcapng capture, or live on an interface:\n"
+		"who sent it, why, and what to do about it. FILE '-' reads standard input.\n"
 		"\n"
 		"Options:\n"
 		"  -r, --read FILE     read this capture (may be repeated); all operands\n"
@@ -51,6 +60,17 @@ static void usage(FILE *out)
 		"      --nano          print times with nanoseconds (default microseconds)\n"
 		"      --max-flows N   track at most N connections at once (default %u);\n"
 		"                      the stalest are forgotten beyond it\n"
+		"  -c, --count N       stop after N resets\n"
+		"\n"
+		"Live mode:\n"
+		"  -i, --interface IFACE  capture on IFACE ('any' for all) and report each\n"
+		"                      reset as it is decided\n"
+		"  -D, --list-interfaces  list the interfaces and exit\n"
+		"      --duration S    stop after S seconds\n"
+		"  -B, --buffer-size KIB  the capture buffer, in KiB\n"
+		"  -s, --snapshot-length N  bytes kept per packet (default %d)\n"
+		"  -Z, --relinquish-privileges USER  run as USER once the interface is open\n"
+		"                      (default 'nobody' when started as root; 'root' keeps root)\n"
 		"  -h, --help          show this help and exit\n"
 		"      --version       show the version and exit\n"
 		"\n"
@@ -59,7 +79,7 @@ static void usage(FILE *out)
 		"Exit status: 0 ok, 1 input could not be read, 2 usage error,\n"
 		"3 input damaged (the report covers what was read), 4 output error.\n"
 		"See rstdiag(1).\n",
-		TEXT_EXAMPLES_PER_CAUSE, PIPELINE_DEFAULT_MAX_FLOWS);
+		TEXT_EXAMPLES_PER_CAUSE, PIPELINE_DEFAULT_MAX_FLOWS, LIVE_DEFAULT_SNAPLEN);
 }
 
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
@@ -70,6 +90,17 @@ static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
 		return false;
 	*out = (uint32_t)v;
+	return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v == 0)
+		return false;
+	*out = v;
 	return true;
 }
 
@@ -115,7 +146,7 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 
 	opterr = 0;  /* our own messages, in our own format */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":r:hv", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:hvi:Dc:B:s:Z:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			have_r = true;
@@ -130,6 +161,45 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ALL:
 			o->all = true;
+			break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'D':
+			o->list_ifaces = true;
+			break;
+		case 'c':
+			if (!parse_u64(optarg, &o->count)) {
+				msg_usage_error("-c: '%s' is not a positive number", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_DURATION:
+			if (!parse_u32(optarg, 1, 1u << 31, &o->duration_s)) {
+				msg_usage_error("--duration: '%s' is not a number of seconds", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'B': {
+			uint32_t kib;
+			if (!parse_u32(optarg, 1, 1u << 21, &kib)) {
+				msg_usage_error("-B: '%s' is not a size in KiB from 1 to %u", optarg, 1u << 21);
+				return EXIT_USAGE;
+			}
+			o->buffer_kib = (int)kib;
+			break;
+		}
+		case 's': {
+			uint32_t n;
+			if (!parse_u32(optarg, 60, 262144, &n)) {
+				msg_usage_error("-s: '%s' is not a length from 60 to 262144", optarg);
+				return EXIT_USAGE;
+			}
+			o->snaplen = (int)n;
+			break;
+		}
+		case 'Z':
+			o->user = optarg;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -177,7 +247,26 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 	}
 
 	int i = optind;
-	if (!have_r) {
+	if (o->list_ifaces) {
+		o->exit_now = true;
+		return live_list_interfaces();
+	}
+	if (o->iface) {
+		/* tcpdump -i: every operand is the filter. A capture file there is a
+		 * mistake worth its own message, not "bad filter". */
+		if (have_r || (i < argc && is_path(argv[i]))) {
+			msg_usage_error("-i reads an interface: give no capture file with it");
+			return EXIT_USAGE;
+		}
+		if (o->all) {
+			msg_usage_error("--all is for files; live mode reports every reset as it comes");
+			return EXIT_USAGE;
+		}
+	} else if (o->duration_s || o->buffer_kib || o->snaplen || o->user) {
+		msg_usage_error("--duration, -B, -s and -Z are for live mode (-i)");
+		return EXIT_USAGE;
+	}
+	if (!have_r && !o->iface) {
 		if (i >= argc) {
 			msg_usage_error("no capture to read: give a FILE, '-' for standard input, or -r FILE");
 			return EXIT_USAGE;

@@ -3,6 +3,7 @@
  *
  *   rstdiag [options] FILE... [filter expression]
  *   rstdiag [options] -r FILE [filter expression]
+ *   rstdiag [options] -i IFACE [filter expression]
  *
  * Without -r, the first operand is always a capture; further operands are
  * captures while they name existing paths (or "-"), and the first one that
@@ -29,6 +30,14 @@ struct options {
 	bool verbose;           /* text: wire details and evidence lines */
 	enum color_mode color;
 	uint32_t max_flows;
+	uint64_t count;         /* -c: stop after this many resets; 0 no limit */
+	/* Live mode (-i). */
+	const char *iface;
+	bool list_ifaces;       /* -D */
+	uint32_t duration_s;    /* --duration */
+	int buffer_kib;         /* -B */
+	int snaplen;            /* -s; 0: the default */
+	const char *user;       /* -Z */
 	bool exit_now;          /* --help or --version was handled */
 };
 

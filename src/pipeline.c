@@ -37,6 +37,10 @@ static void on_release(void *ctx, struct flow *f, enum flow_release why)
 static void report_verdict(void *ctx, const struct verdict *v, const struct report_source *src)
 {
 	struct pipeline *pl = ctx;
+	if (pl->max_reports && pl->reported >= pl->max_reports)
+		return;     /* -c reached: the rest are not reported, nor counted */
+	pl->reported++;
+	pl->stats.resets++;
 	pl->stats.by_cause[v->cause]++;
 	endpoints_note_reset(&pl->endpoints, v);
 	pl->rep->reset(pl->rep, v, src);
@@ -54,7 +58,8 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 	};
 	pl->flows = flow_table_new(&fc);
 	endpoints_init(&pl->endpoints, (uint32_t)flow_table_seed(pl->flows));
-	lookahead_init(&pl->lookahead, LOOKAHEAD_MAX, LOOKAHEAD_SETTLE_NS, report_verdict, pl);
+	lookahead_init(&pl->lookahead, LOOKAHEAD_MAX, cfg->settle_ns, report_verdict, pl);
+	pl->max_reports = cfg->max_reports;
 	pl->rep = rep;
 }
 
@@ -151,7 +156,6 @@ enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t t
 		lookahead_observe(&pl->lookahead, f, dir, &p);
 	if (p.flags & TCP_RST) {
 		classify_rst(f, dir, &p, &pl->scratch);
-		s->resets++;
 		lookahead_push(&pl->lookahead, f, dir, &pl->scratch, &pl->src);
 	}
 	if (tcp_track_segment(f, dir, &p))
@@ -159,6 +163,14 @@ enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t t
 	flow_table_expire(pl->flows, pl->now);
 	lookahead_due(&pl->lookahead, pl->now);
 	return res;
+}
+
+void pipeline_tick(struct pipeline *pl, int64_t now_ns)
+{
+	if (now_ns > pl->now)
+		pl->now = now_ns;
+	flow_table_expire(pl->flows, pl->now);
+	lookahead_due(&pl->lookahead, pl->now);
 }
 
 void pipeline_finish(struct pipeline *pl)

@@ -21,6 +21,8 @@ struct pipeline_config {
 	uint32_t max_flows;
 	int64_t finished_grace_ns;
 	int64_t idle_timeout_ns;
+	int64_t settle_ns;          /* look-ahead per RST (LOOKAHEAD_SETTLE_NS for files) */
+	uint64_t max_reports;       /* -c: report at most this many resets; 0 no limit */
 };
 
 /* Defaults: see the man page (--max-flows, FLOWS AND MEMORY). */
@@ -37,6 +39,8 @@ struct pipeline {
 	struct endpoints endpoints;
 	struct lookahead lookahead;         /* judged RSTs in their settle time */
 	struct verdict scratch;             /* the RST being judged (too big for the stack) */
+	uint64_t max_reports;
+	uint64_t reported;                  /* resets reported so far */
 	struct reporter *rep;
 	struct report_source src;
 	const struct link_type *link;
@@ -53,6 +57,8 @@ enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t t
 				  uint32_t caplen, uint32_t wirelen, const uint8_t *bytes);
 /* A frame the BPF filter rejected: counted, and it still sets the time origin. */
 void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns);
+/* Time passes without packets (live mode): settle times and expiry run on. */
+void pipeline_tick(struct pipeline *pl, int64_t now_ns);
 /* End of all input: release every flow, write the summary. */
 void pipeline_finish(struct pipeline *pl);
 void pipeline_free(struct pipeline *pl);

@@ -40,6 +40,7 @@ struct text_options {
 	bool nano;
 	bool all;               /* every reset in full */
 	bool verbose;           /* wire details and evidence lines */
+	bool live;              /* also one line per reset as it is reported */
 	const char *const *inputs;  /* names for the heading */
 	int n_inputs;
 };

@@ -260,6 +260,12 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 	cJSON_AddStringToObject(o, "capture_point",
 				capture_point_name(stats_capture_point(&s->handshakes)));
 	cJSON_AddStringToObject(o, "capture_point_evidence", evidence);
+	if (s->live) {
+		cJSON *cap = cJSON_AddObjectToObject(o, "capture");
+		cJSON_AddNumberToObject(cap, "received", (double)s->live_received);
+		cJSON_AddNumberToObject(cap, "dropped", (double)s->live_dropped);
+		cJSON_AddNumberToObject(cap, "if_dropped", (double)s->live_if_dropped);
+	}
 	cJSON *epl = cJSON_AddArrayToObject(o, "endpoints");
 	for (uint32_t i = 0; i < eps->n; i++)
 		cJSON_AddItemToArray(epl, endpoint_json(&eps->list[i], r->nano));

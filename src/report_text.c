@@ -236,9 +236,29 @@ static FILE *spool_of(struct group *g)
 	return g->spool;
 }
 
+/* Live mode: one line per reset as soon as it is decided, like tcpdump's. */
+static void print_line(FILE *out, const struct text_state *t, const struct verdict *v, bool nano)
+{
+	char wall[64], from[64], to[64];
+	wall_clock(wall, sizeof wall, v->rst.ts_ns, nano);
+	report_endpoint(from, sizeof from, v->ipver, v->src, v->sport);
+	report_endpoint(to, sizeof to, v->ipver, v->dst, v->dport);
+	fprintf(out, "%s RST #%" PRIu64 " %s -> %s %s %s%s%s", wall, v->rst.frame, from, to,
+		role_word(v->sender, "sender"), c(t, v->cause == CAUSE_UNKNOWN ? C_YELLOW : C_RED),
+		cause_id(v->cause), c(t, C_RESET));
+	if (v->detail)
+		fprintf(out, " (%s)", v->detail);
+	if (v->followup_of)
+		fprintf(out, " of #%" PRIu64, v->followup_of);
+	fprintf(out, ", %s, origin %s\n", confidence_name(v->confidence), origin_name(v->origin));
+	fflush(out);
+}
+
 static void text_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
 {
 	struct text_state *t = r->priv;
+	if (t->o.live)
+		print_line(r->out, t, v, r->nano);
 	struct group *g = &t->groups[group_of(v)];
 	g->n++;
 	g->by_sender[v->sender == ROLE_CLIENT ? 0 : v->sender == ROLE_SERVER ? 1 : 2]++;
@@ -500,6 +520,10 @@ static void print_notes(FILE *out, const struct text_state *t, const struct stat
 		fputc('\n', out);
 	if (s->payload_truncated)
 		fprintf(out, "  payload cut by snaplen in %" PRIu64 " segments\n", s->payload_truncated);
+	if (s->live)
+		fprintf(out, "  libpcap: %" PRIu64 " packets received, %" PRIu64 " dropped by the kernel, "
+			"%" PRIu64 " by the interface\n", s->live_received, s->live_dropped,
+			s->live_if_dropped);
 	fprintf(out, "  connections tracked at once: at most %" PRIu64, s->flows_peak);
 	if (s->flows_evicted)
 		fprintf(out, ", %" PRIu64 " evicted", s->flows_evicted);

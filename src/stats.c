@@ -13,6 +13,7 @@ static const char *const warning_names[WARN_COUNT] = {
 	[WARN_TIME_BACKWARDS] = "time_backwards",
 	[WARN_HEADERS_TRUNCATED] = "headers_truncated",
 	[WARN_ENDPOINTS_FULL] = "endpoints_full",
+	[WARN_KERNEL_DROPS] = "kernel_drops",
 };
 
 const char *warning_name(enum warning w)

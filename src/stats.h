@@ -20,6 +20,7 @@ enum warning {
 	WARN_TIME_BACKWARDS,    /* a packet older than the one before it */
 	WARN_HEADERS_TRUNCATED, /* snaplen cut headers: those segments were skipped */
 	WARN_ENDPOINTS_FULL,    /* more server endpoints than the summary keeps */
+	WARN_KERNEL_DROPS,      /* live: the kernel or the interface dropped packets */
 	WARN_COUNT
 };
 const char *warning_name(enum warning w);
@@ -56,6 +57,8 @@ struct stats {
 	uint64_t flows_evicted;    /* pushed out by --max-flows */
 	struct handshake_votes handshakes;
 	int64_t first_ts, last_ts; /* of the whole input; 0 before the first packet */
+	bool live;                 /* read from an interface: libpcap's counts below */
+	uint64_t live_received, live_dropped, live_if_dropped;
 };
 
 /* Counts warning w; the first time, keeps the message and prints it on stderr. */

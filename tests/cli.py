@@ -153,6 +153,12 @@ def main():
     expect("one missing among files", run(["-r", eth, "-r", os.path.join(tmp, "gone.pcap")]),
            INPUT, r"gone\.pcap: No such file", out=r"(?s)71 packets, 58 TCP segments.*Resets by cause")
 
+    # -c: the first N resets, and the summary counts only those.
+    first2 = [json.loads(l) for l in run(["--json", "-c", "2", eth]).stdout.decode().splitlines()]
+    check("-c 2", [r["frame"] for r in first2[:-1]] == all_frames[:2] and
+          first2[-1]["resets"] == 2, first2[-1])
+    expect("live options without -i", run(["--duration", "5", eth]), USAGE, r"for live mode \(-i\)")
+
     # A full flow table forgets the stalest connections but never a RST.
     small = run(["--json", "--max-flows", "2", eth])
     srecs = [json.loads(l) for l in small.stdout.decode().splitlines()]

@@ -104,10 +104,11 @@ SUMMARY = {
                 "invalid": INT, "unparsed": INT},
     "payload_truncated": INT, "first_ts": nullable(NUM), "last_ts": nullable(NUM),
     "capture_point": {"client", "server", "middle", "unknown"},
+    "?capture": {"received": INT, "dropped": INT, "if_dropped": INT},
     "capture_point_evidence": STR,
     "endpoints": array(ENDPOINT),
     "warnings": array({"name": {"capture_damaged", "flows_evicted", "time_backwards",
-                                "headers_truncated", "endpoints_full"},
+                                "headers_truncated", "endpoints_full", "kernel_drops"},
                        "count": INT, "message": STR}),
 }
 

@@ -1,0 +1,219 @@
+/* live: the live capture loop (see live.h). */
+#define _GNU_SOURCE     /* setgroups */
+#include "live.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int64_t wall_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+enum exit_status live_list_interfaces(void)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all;
+	if (pcap_findalldevs(&all, errbuf) != 0) {
+		msg_error("cannot list interfaces: %s", errbuf);
+		return EXIT_INPUT;
+	}
+	int n = 0;
+	for (pcap_if_t *d = all; d; d = d->next) {
+		printf("%d.%s", ++n, d->name);
+		if (d->description)
+			printf(" (%s)", d->description);
+		printf(" [%s%s]\n", (d->flags & PCAP_IF_UP) ? "Up" : "Down",
+		       (d->flags & PCAP_IF_RUNNING) ? ", Running" : "");
+	}
+	pcap_freealldevs(all);
+	return EXIT_OK;
+}
+
+/* Why pcap_activate failed, in words a user can act on. */
+static void activate_error(pcap_t *p, const char *iface, int rc)
+{
+	switch (rc) {
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		msg_error("%s: no such interface (rstdiag -D lists them)", iface);
+		break;
+	case PCAP_ERROR_PERM_DENIED:
+		msg_error("%s: permission denied: capturing needs root or CAP_NET_RAW", iface);
+		break;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		msg_error("%s: the interface is down", iface);
+		break;
+	default:
+		msg_error("%s: %s", iface, rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc));
+	}
+}
+
+/* tcpdump -Z: give up root once the device is open. */
+static enum exit_status drop_privileges(const char *user)
+{
+	if (!user || geteuid() != 0)
+		return EXIT_OK;
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		msg_error("-Z %s: no such user", user);
+		return EXIT_USAGE;
+	}
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		msg_error("-Z %s: cannot drop privileges: %s", user, strerror(errno));
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+struct frame_ctx {
+	struct pipeline *pl;
+	uint64_t frame;
+};
+
+static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct frame_ctx *c = (struct frame_ctx *)(void *)user;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+	uint32_t caplen = h->caplen > h->len && h->len > 0 ? h->len : h->caplen;
+	pipeline_frame(c->pl, ++c->frame, ts, caplen, h->len, bytes);
+}
+
+static pcap_t *open_device(const struct live_options *o)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(o->iface, errbuf);
+	if (!p) {
+		msg_error("%s: %s", o->iface, errbuf);
+		return NULL;
+	}
+	pcap_set_snaplen(p, o->snaplen);
+	pcap_set_promisc(p, 1);
+	pcap_set_immediate_mode(p, 1);   /* a verdict must not wait for a full buffer */
+	if (o->buffer_kib)
+		pcap_set_buffer_size(p, o->buffer_kib * 1024);
+	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		activate_error(p, o->iface, rc);
+		pcap_close(p);
+		return NULL;
+	}
+	if (rc > 0)
+		msg_warn("%s: %s", o->iface, pcap_statustostr(rc));
+	return p;
+}
+
+/* The user's filter, limited to TCP so the kernel drops the rest. */
+static enum exit_status set_filter(pcap_t *p, const char *filter)
+{
+	char expr[4096];
+	if (filter && *filter)
+		snprintf(expr, sizeof expr, "tcp and (%s)", filter);
+	else
+		snprintf(expr, sizeof expr, "tcp");
+	struct bpf_program prog;
+	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		msg_usage_error("bad filter expression '%s': %s", filter ? filter : "", pcap_geterr(p));
+		return EXIT_USAGE;
+	}
+	int rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc != 0) {
+		msg_error("cannot set the filter: %s", pcap_geterr(p));
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+static void record_drops(pcap_t *p, struct pipeline *pl)
+{
+	struct pcap_stat ps;
+	if (pcap_stats(p, &ps) != 0)
+		return;
+	struct stats *s = &pl->stats;
+	s->live = true;
+	s->live_received = ps.ps_recv;
+	s->live_dropped = ps.ps_drop;
+	s->live_if_dropped = ps.ps_ifdrop;
+	if (ps.ps_drop || ps.ps_ifdrop)
+		stats_warn(s, WARN_KERNEL_DROPS,
+			   "%s: the kernel dropped %u packets and the interface %u: resets among "
+			   "them were not seen (raise -B or narrow the filter)", pl->src.name,
+			   ps.ps_drop, ps.ps_ifdrop);
+}
+
+enum exit_status live_run(const struct live_options *o, struct pipeline *pl)
+{
+	pcap_t *p = open_device(o);
+	if (!p)
+		return EXIT_INPUT;
+	const struct link_type *lt = link_type_find(pcap_datalink(p));
+	enum exit_status st = EXIT_OK;
+	if (!lt) {
+		const char *dname = pcap_datalink_val_to_name(pcap_datalink(p));
+		msg_error("%s: unsupported link type %s; rstdiag reads %s", o->iface,
+			  dname ? dname : "unknown", link_type_supported_list());
+		st = EXIT_INPUT;
+	}
+	if (st == EXIT_OK)
+		st = set_filter(p, o->filter);
+	if (st == EXIT_OK)
+		st = drop_privileges(o->user);
+	if (st == EXIT_OK && pcap_setnonblock(p, 1, NULL) != 0) {
+		msg_error("%s: %s", o->iface, pcap_geterr(p));
+		st = EXIT_INPUT;
+	}
+	if (st != EXIT_OK) {
+		pcap_close(p);
+		return st;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;   /* no SA_RESTART: poll returns at once */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	pipeline_begin_source(pl, o->iface, false, lt);
+	struct frame_ctx ctx = { .pl = pl };
+	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
+	int64_t end = o->duration_s ? wall_now() + (int64_t)o->duration_s * 1000000000 : 0;
+	while (!stop_requested) {
+		poll(&pfd, 1, 100);
+		int rc = pcap_dispatch(p, -1, on_frame, (u_char *)&ctx);
+		if (rc == PCAP_ERROR) {
+			msg_error("%s: %s", o->iface, pcap_geterr(p));
+			st = EXIT_INPUT;
+			break;
+		}
+		int64_t now = wall_now();
+		pipeline_tick(pl, now);
+		if (o->max_resets && pl->reported >= o->max_resets)
+			break;
+		if (end && now >= end)
+			break;
+	}
+	record_drops(p, pl);
+	pcap_close(p);
+	return st;
+}
