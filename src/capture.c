@@ -110,6 +110,8 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 		if (caplen > h->len && h->len > 0)
 			caplen = h->len;
 		pipeline_frame(pl, frame, ts, caplen, h->len, bytes);
+		if (pl->max_reports && pl->reported >= pl->max_reports)
+			break;  /* -c: as tcpdump -c, stop reading there */
 	}
 	if (filtering)
 		pcap_freecode(&prog);

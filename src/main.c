@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 			pipeline_finish(&pl);
 		goto flush;
 	}
-	for (int i = 0; i < o.n_files; i++) {
+	for (int i = 0; i < o.n_files && !(o.count && pl.reported >= o.count); i++) {
 		enum exit_status st = capture_read_file(o.files[i], o.filter, o.n_files > 1, &pl);
 		if (st == EXIT_USAGE) {
 			/* A filter that fails on the first capture is a usage error; one that
