@@ -41,16 +41,21 @@ static bool same(const struct endpoint *ep, uint8_t ipver, const uint8_t *addr, 
 	       memcmp(ep->addr, addr, ipver == 4 ? 4 : 16) == 0;
 }
 
+/* Puts list entry i into the first free slot from its hash (linear probing). */
+static void put(const struct endpoints *e, uint32_t *slots, uint32_t n_slots, uint32_t i)
+{
+	const struct endpoint *ep = &e->list[i];
+	uint32_t s = hash_endpoint(e->seed, ep->ipver, ep->addr, ep->port) & (n_slots - 1);
+	while (slots[s])
+		s = (s + 1) & (n_slots - 1);
+	slots[s] = i + 1;
+}
+
 static void rehash(struct endpoints *e, uint32_t n_slots)
 {
 	uint32_t *slots = xcalloc(n_slots, sizeof *slots);
-	for (uint32_t i = 0; i < e->n; i++) {
-		const struct endpoint *ep = &e->list[i];
-		uint32_t s = hash_endpoint(e->seed, ep->ipver, ep->addr, ep->port) & (n_slots - 1);
-		while (slots[s])
-			s = (s + 1) & (n_slots - 1);
-		slots[s] = i + 1;
-	}
+	for (uint32_t i = 0; i < e->n; i++)
+		put(e, slots, n_slots, i);
 	free(e->slots);
 	e->slots = slots;
 	e->n_slots = n_slots;
@@ -83,12 +88,8 @@ static struct endpoint *lookup(struct endpoints *e, uint8_t ipver, const uint8_t
 	/* Keep the table at most half full. */
 	if (2 * e->n > e->n_slots)
 		rehash(e, e->n_slots ? e->n_slots * 2 : 32);
-	else {
-		uint32_t s = hash_endpoint(e->seed, ipver, addr, port) & (e->n_slots - 1);
-		while (e->slots[s])
-			s = (s + 1) & (e->n_slots - 1);
-		e->slots[s] = e->n;
-	}
+	else
+		put(e, e->slots, e->n_slots, e->n - 1);
 	return ep;
 }
 

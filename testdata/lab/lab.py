@@ -348,6 +348,10 @@ class Lab:
         if p.returncode != 0:
             raise RuntimeError(f"nft: {p.stderr.strip()}")
 
+    def undrop(self, who, table="labdrop"):
+        """Lifts a drop a scenario installed with nft (table inet labdrop)."""
+        self.nft(who, f"delete table inet {table}\n")
+
     def run(self, who, code, wait_ready=False):
         p = Proc(self.ns[who], code, wait_ready)
         self.procs.append(p)

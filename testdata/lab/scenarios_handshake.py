@@ -39,7 +39,7 @@ except socket.timeout:
 time.sleep({linger - timeout})   # the process lives on; the late SYN-ACK arrives meanwhile
 """, wait_ready=True)
     time.sleep(unblock_after)
-    lab.nft("router", "delete table inet rl_hs")
+    lab.undrop("router", "rl_hs")
     cli.wait()
 
     return one_incident("client", "NO_SOCKET", "connect-timeout")
@@ -110,7 +110,7 @@ for s in (a, b):
     s.close()
 """, wait_ready=True)
     time.sleep(0.6)       # before the SYN-ACK retransmissions (1.0 s after each SYN)
-    lab.nft("router", "delete table inet rl_hs")
+    lab.undrop("router", "rl_hs")
     cli.wait()
     srv.wait()
 
@@ -232,7 +232,7 @@ table inet labdrop {
 }
 """)
     time.sleep(1.5)
-    lab.nft("client", "delete table inet labdrop\n")
+    lab.undrop("client")
     cli.wait()
     srv.wait()
     return one_incident("client", "TCP_INVALID_ACK_SEQUENCE", "timewait-reuse",

@@ -17,8 +17,13 @@ table inet labdrop {
 """)
 
 
-def undrop(lab, who, table="labdrop"):
-    lab.nft(who, f"delete table inet {table}\n")
+def drop_input_from(lab, who, addr):
+    """Who's host drops everything arriving from addr (what it sends still leaves)."""
+    lab.nft(who, f"""
+table inet labdrop {{
+  chain i {{ type filter hook input priority 0; ip saddr {addr} drop; }}
+}}
+""")
 
 
 # ------------------------------------------------------------------ keepalive
@@ -89,13 +94,9 @@ except OSError as e:
     log("client:", e)     # ETIMEDOUT, about 2 s after the write
 c.close()
 """, wait_ready=True)
-    lab.nft("server", f"""
-table inet labdrop {{
-  chain i {{ type filter hook input priority 0; ip saddr {lab.addr('client')} drop; }}
-}}
-""")
+    drop_input_from(lab, "server", lab.addr("client"))
     cli.wait()
-    undrop(lab, "server")
+    lab.undrop("server")
     srv.wait()
 
     def labeller(rsts):
@@ -128,11 +129,7 @@ time.sleep(2.5)           # retransmitted at about 0.2, 0.6 and 1.4 s, never ack
 linger0(c)
 c.close()
 """, wait_ready=True)
-    lab.nft("server", f"""
-table inet labdrop {{
-  chain i {{ type filter hook input priority 0; ip saddr {lab.addr('client')} drop; }}
-}}
-""")
+    drop_input_from(lab, "server", lab.addr("client"))
     cli.wait()
     srv.wait()
 
@@ -291,7 +288,7 @@ table inet labdrop {{
     # The FIN, a tail loss probe 0.2 s later, RTO retransmissions at +0.4 and
     # +0.8 s; the orphan is gone 1.7 s after close(), without a RST.
     time.sleep(2.5)
-    undrop(lab, "router")
+    lab.undrop("router")
     cli.wait()
 
     return one_incident("server", "NO_SOCKET", "peer-lost-state")
@@ -444,7 +441,7 @@ except ConnectionResetError as e:
     # +0.4, +0.6, +1.0 and +1.9 s. Lifting the drop at +1.4 s lets the RST to
     # the fifth copy through, with 0.4 s of margin on either side.
     time.sleep(1.4)
-    undrop(lab, "router")
+    lab.undrop("router")
     cli.wait()
 
     def labeller(rsts):
