@@ -16,12 +16,14 @@
 #include "live.h"
 #include "report.h"
 
-enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION };
+enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION,
+       OPT_CLOSE_TIMEOUT };
 
 static const struct option long_opts[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "close-timeout", required_argument, NULL, OPT_CLOSE_TIMEOUT },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "nano", no_argument, NULL, OPT_NANO },
@@ -60,6 +62,8 @@ static void usage(FILE *out)
 		"      --nano          print times with nanoseconds (default microseconds)\n"
 		"      --max-flows N   track at most N connections at once (default %u);\n"
 		"                      the stalest are forgotten beyond it\n"
+		"      --close-timeout S  remember a closed or reset connection for S\n"
+		"                      seconds, for late segments and reuse (default %d)\n"
 		"  -c, --count N       stop after N resets\n"
 		"\n"
 		"Live mode:\n"
@@ -79,7 +83,8 @@ static void usage(FILE *out)
 		"Exit status: 0 ok, 1 input could not be read, 2 usage error,\n"
 		"3 input damaged (the report covers what was read), 4 output error.\n"
 		"See rstdiag(1).\n",
-		TEXT_EXAMPLES_PER_CAUSE, PIPELINE_DEFAULT_MAX_FLOWS, LIVE_DEFAULT_SNAPLEN);
+		TEXT_EXAMPLES_PER_CAUSE, PIPELINE_DEFAULT_MAX_FLOWS, PIPELINE_DEFAULT_CLOSE_TIMEOUT_S,
+		LIVE_DEFAULT_SNAPLEN);
 }
 
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
@@ -141,6 +146,7 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->max_flows = PIPELINE_DEFAULT_MAX_FLOWS;
+	o->close_timeout_s = PIPELINE_DEFAULT_CLOSE_TIMEOUT_S;
 	bool have_r = false;
 	int c;
 
@@ -208,6 +214,13 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 			if (!parse_u32(optarg, 1, 1u << 30, &o->max_flows)) {
 				msg_usage_error("--max-flows: '%s' is not a number from 1 to %u", optarg,
 						1u << 30);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_CLOSE_TIMEOUT:
+			if (!parse_u32(optarg, 0, 86400, &o->close_timeout_s)) {
+				msg_usage_error("--close-timeout: '%s' is not a number of seconds from 0 to 86400",
+						optarg);
 				return EXIT_USAGE;
 			}
 			break;

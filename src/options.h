@@ -30,6 +30,7 @@ struct options {
 	bool verbose;           /* text: wire details and evidence lines */
 	enum color_mode color;
 	uint32_t max_flows;
+	uint32_t close_timeout_s;   /* --close-timeout */
 	uint64_t count;         /* -c: stop after this many resets; 0 no limit */
 	/* Live mode (-i). */
 	const char *iface;

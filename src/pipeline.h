@@ -27,9 +27,9 @@ struct pipeline_config {
 
 /* Defaults: see the man page (--max-flows, FLOWS AND MEMORY). */
 #define PIPELINE_DEFAULT_MAX_FLOWS 262144u
-/* Longer than TIME_WAIT (60 s), so a tuple reused while its old
+/* --close-timeout: longer than TIME_WAIT (60 s), so a tuple reused while its old
  * connection could still be held is seen as a new incarnation of it. */
-#define PIPELINE_FINISHED_GRACE_NS (120 * 1000000000LL)
+#define PIPELINE_DEFAULT_CLOSE_TIMEOUT_S 120
 /* Longer than Linux's default keep-alive give-up (7200 + 9 x 75 s). */
 #define PIPELINE_IDLE_TIMEOUT_NS (10800 * 1000000000LL)
 

@@ -170,6 +170,21 @@ def main():
           small.stderr.decode().count("--max-flows") == 1,
           (ssum, small.stderr))
 
+    # --close-timeout: a finished connection is remembered that long, no longer.
+    # The linger abort is frame 16; follow-ups come 0.25, 0.46, 0.66, 1.09, 1.92 s later.
+    stray = os.path.join(testdata, "lab", "stray-after-rst-v4.pcap")
+    def causes(extra):
+        out = run(["--json"] + extra + [stray]).stdout.decode().splitlines()
+        return [(r["frame"], r["cause"], r.get("followup_of"))
+                for r in map(json.loads, out) if r["type"] == "reset"]
+    # 26 comes after 16 is forgotten and starts a new entry, which 28 follows up.
+    followups = [(f, of) for f, c, of in causes(["--close-timeout", "1"]) if c == "reset-followup"]
+    check("--close-timeout 1", followups == [(20, 16), (22, 16), (24, 16), (28, 26)], followups)
+    forgot = causes(["--close-timeout", "0"])
+    check("--close-timeout 0", [f for f, _, _ in forgot] == [16, 20, 22, 24, 26, 28] and
+          "reset-followup" not in [c for _, c, _ in forgot], forgot)
+    expect("--close-timeout x", run(["--close-timeout", "x", eth]), USAGE, r"--close-timeout")
+
     # Damaged capture: the report of what was read, then one line, exit 3.
     if os.path.exists(cut):
         expect("cut mid-record", run([cut]), DAMAGED,
