@@ -7,23 +7,24 @@
 #include "seq.h"
 #include "xalloc.h"
 
-void lookahead_init(struct lookahead *q, uint32_t cap, int64_t settle_ns,
+void lookahead_init(struct lookahead *q, uint32_t max, int64_t settle_ns,
 		    void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src),
 		    void *ctx)
 {
 	memset(q, 0, sizeof *q);
-	q->cap = cap ? cap : 1;
+	q->max = max ? max : 1;
 	q->settle_ns = settle_ns;
 	q->emit = emit;
 	q->ctx = ctx;
-	/* Allocated on the first RST: most captures hold few of them. */
+	/* Allocated on the first RST and grown as more wait at once: a ring the
+	 * size of the maximum would, cycling, touch all its pages in time. */
 }
 
 void lookahead_free(struct lookahead *q)
 {
 	free(q->ring);
 	q->ring = NULL;
-	q->n = 0;
+	q->n = q->cap = q->head = 0;
 }
 
 static struct lookahead_entry *at(const struct lookahead *q, uint32_t i)
@@ -49,13 +50,30 @@ static void pop(struct lookahead *q)
 	q->n--;
 }
 
+/* Doubles the ring, oldest entry first in the new one. */
+static void grow(struct lookahead *q)
+{
+	uint32_t cap = q->cap ? q->cap * 2 : 8;
+	if (cap > q->max)
+		cap = q->max;
+	struct lookahead_entry *ring = xmalloc(cap * sizeof *ring);
+	for (uint32_t i = 0; i < q->n; i++)
+		ring[i] = *at(q, i);
+	free(q->ring);
+	q->ring = ring;
+	q->cap = cap;
+	q->head = 0;
+}
+
 void lookahead_push(struct lookahead *q, struct flow *f, int dir, const struct verdict *v,
 		    const struct report_source *src)
 {
-	if (!q->ring)
-		q->ring = xmalloc(q->cap * sizeof *q->ring);
-	if (q->n == q->cap)
-		pop(q);
+	if (q->n == q->cap) {
+		if (q->cap < q->max)
+			grow(q);
+		else
+			pop(q);
+	}
 	struct lookahead_entry *e = at(q, q->n++);
 	e->v = *v;
 	e->src = *src;

@@ -36,13 +36,14 @@ struct lookahead_entry {
 
 struct lookahead {
 	struct lookahead_entry *ring;
-	uint32_t cap, head, n;
+	uint32_t cap, head, n;      /* ring size grows up to max as entries wait at once */
+	uint32_t max;
 	int64_t settle_ns;
 	void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src);
 	void *ctx;
 };
 
-void lookahead_init(struct lookahead *q, uint32_t cap, int64_t settle_ns,
+void lookahead_init(struct lookahead *q, uint32_t max, int64_t settle_ns,
 		    void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src),
 		    void *ctx);
 void lookahead_free(struct lookahead *q);

@@ -11,15 +11,17 @@ usage: live.py BUILD/rstdiag TESTDATA_DIR
 """
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
 
-NS_C, NS_S = "rstdiag-live-c", "rstdiag-live-s"
-C_IF, S_IF = "rdlc0", "rdls0"
-C_ADDR, S_ADDR = "10.94.0.1", "10.94.0.2"
+from veth_pair import VethPair, sh
+
+PAIR = VethPair("rstdiag-live", "rdlc0", "rdls0", "10.94.0")
+S_ADDR = PAIR.s_addr
 
 failures = []
 ran = 0
@@ -31,31 +33,6 @@ def check(name, ok, detail=""):
     print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
     if not ok:
         failures.append(name)
-
-
-def sh(*cmd, check=True):
-    return subprocess.run(cmd, check=check, capture_output=True, text=True)
-
-
-def setup():
-    teardown()
-    sh("ip", "netns", "add", NS_C)
-    sh("ip", "netns", "add", NS_S)
-    sh("ip", "link", "add", C_IF, "netns", NS_C, "type", "veth", "peer", S_IF, "netns", NS_S)
-    for ns, ifname, addr in ((NS_C, C_IF, C_ADDR), (NS_S, S_IF, S_ADDR)):
-        sh("ip", "-n", ns, "addr", "add", addr + "/24", "dev", ifname)
-        sh("ip", "-n", ns, "link", "set", ifname, "up")
-        sh("ip", "-n", ns, "link", "set", "lo", "up")
-
-
-def teardown():
-    for ns in (NS_C, NS_S):
-        sh("ip", "netns", "del", ns, check=False)
-
-
-def in_ns(ns, code):
-    return subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", code],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 SERVER = f"""
@@ -116,48 +93,69 @@ def bad_uses(rstdiag, testdata):
     check("-D", p.returncode == 0 and "1." in p.stdout and "lo" in p.stdout, p.stdout)
 
 
+def follow(proc, parse):
+    """Collects (arrival time, parsed line) from proc's stdout in a thread."""
+    lines = []
+
+    def reader():
+        for line in proc.stdout:
+            lines.append((time.time(), parse(line)))
+    t = threading.Thread(target=reader)
+    t.start()
+    return lines, t
+
+
 def main():
     rstdiag, testdata = os.path.abspath(sys.argv[1]), sys.argv[2]
     if os.geteuid() != 0:
         print("live: needs root (network namespaces)")
         return 77
     bad_uses(rstdiag, testdata)
-    setup()
-    try:
-        srv = in_ns(NS_S, SERVER)
+    with PAIR:
+        srv = PAIR.python(PAIR.ns_s, SERVER)
         assert srv.stdout.readline().strip() == "ready"
-        live = subprocess.Popen(["ip", "netns", "exec", NS_C, rstdiag, "-i", C_IF, "--json"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        records = []
-
-        def reader():
-            for line in live.stdout:
-                records.append((time.time(), json.loads(line)))
-        t = threading.Thread(target=reader)
-        t.start()
-        time.sleep(1.0)                     # the capture is open
-        cli = in_ns(NS_C, CLIENT)
+        pipes = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        live = PAIR.run(PAIR.ns_c, [rstdiag, "-i", PAIR.c_if, "--json"], **pipes)
+        # 'any' is Linux cooked capture; the text report prints a line per reset.
+        anyif = PAIR.run(PAIR.ns_c, [rstdiag, "-i", "any"], **pipes)
+        records, t_json = follow(live, json.loads)
+        text, t_text = follow(anyif, str.rstrip)
+        time.sleep(1.0)                     # the captures are open
+        cli = PAIR.python(PAIR.ns_c, CLIENT)
         cli.wait(timeout=30)
         srv.wait(timeout=30)
         time.sleep(1.0)
-        live.send_signal(signal.SIGTERM)
-        live.wait(timeout=10)
-        t.join(timeout=10)
+        stopped_at = time.time()
+        for p in (live, anyif):
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=10)
+        t_json.join(timeout=10)
+        t_text.join(timeout=10)
 
-        resets = [(at, r) for at, r in records if r["type"] == "reset"]
-        causes = [r["cause"] for _, r in resets]
-        for want in ("closed-port", "data-after-fin", "unread-recv-buffer"):
-            check(f"verdict {want}", want in causes, causes)
-        late = [(r["frame"], round(at - float(r["ts"]), 3)) for at, r in resets
-                if at - float(r["ts"]) > 1.0]
-        check("each verdict within a second of its RST", not late, late)
-        summary = [r for _, r in records if r["type"] == "summary"]
-        check("SIGTERM: summary and exit 0", live.returncode == 0 and len(summary) == 1 and
-              summary[0]["resets"] == len(resets) and "capture" in summary[0] and
-              summary[0]["capture"]["received"] >= summary[0]["tcp_packets"],
-              (live.returncode, summary, live.stderr.read()))
-    finally:
-        teardown()
+    resets = [(at, r) for at, r in records if r["type"] == "reset"]
+    causes = [r["cause"] for _, r in resets]
+    for want in ("closed-port", "data-after-fin", "unread-recv-buffer"):
+        check(f"verdict {want}", want in causes, causes)
+    late = [(r["frame"], round(at - float(r["ts"]), 3)) for at, r in resets
+            if at - float(r["ts"]) > 1.0]
+    check("each verdict within a second of its RST", not late, late)
+    summary = [r for _, r in records if r["type"] == "summary"]
+    check("SIGTERM: summary and exit 0", live.returncode == 0 and len(summary) == 1 and
+          summary[0]["resets"] == len(resets) and "capture" in summary[0] and
+          summary[0]["capture"]["received"] >= summary[0]["tcp_packets"],
+          (live.returncode, summary, live.stderr.read()))
+
+    # -i any, text: the same verdicts, one line each before the stop, then the report.
+    lines = [(at, l) for at, l in text if " RST #" in l]
+    line_causes = [next((c for c in causes if f" {c}" in l), None) for _, l in lines]
+    check("-i any: a text line per reset, as it is decided",
+          sorted(line_causes) == sorted(causes) and
+          all(at < stopped_at for at, _ in lines), (text, causes))
+    report = [l for _, l in text]
+    check("-i any: SIGTERM prints the grouped report",
+          anyif.returncode == 0 and "Resets by cause" in report and
+          any(re.match(r"  libpcap: \d+ packets received, \d+ dropped", l) for l in report),
+          (anyif.returncode, report, anyif.stderr.read()))
     print(f"live: {ran} checks, {len(failures)} failed")
     return 1 if failures else 0
 
