@@ -3,9 +3,11 @@
 #include "live.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,21 +147,43 @@ static enum exit_status set_filter(pcap_t *p, const char *filter)
 	return EXIT_OK;
 }
 
-static void record_drops(pcap_t *p, struct pipeline *pl)
+/* How often libpcap's counts are read, and drops said again at most. */
+#define DROPS_CHECK_NS 1000000000LL
+#define DROPS_REPEAT_NS (10 * 1000000000LL)
+
+struct drop_watch {
+	uint64_t said;          /* drops in the last line printed */
+	int64_t checked_at, said_at;
+};
+
+/* Reads libpcap's counts into the summary; new drops are a warning line at
+ * once (the kernel_drops warning the first time), then at most one line
+ * every 10 s while they go on, so a long run says when it lost packets. */
+static void record_drops(pcap_t *p, struct pipeline *pl, struct drop_watch *w, int64_t now,
+			 bool at_end)
 {
 	struct pcap_stat ps;
 	if (pcap_stats(p, &ps) != 0)
 		return;
+	w->checked_at = now;
 	struct stats *s = &pl->stats;
 	s->live = true;
 	s->live_received = ps.ps_recv;
 	s->live_dropped = ps.ps_drop;
 	s->live_if_dropped = ps.ps_ifdrop;
-	if (ps.ps_drop || ps.ps_ifdrop)
+	uint64_t drops = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
+	if (drops == w->said || (w->said && !at_end && now - w->said_at < DROPS_REPEAT_NS))
+		return;
+	if (!w->said)
 		stats_warn(s, WARN_KERNEL_DROPS,
 			   "%s: the kernel dropped %u packets and the interface %u: resets among "
 			   "them were not seen (raise -B or narrow the filter)", pl->src.name,
 			   ps.ps_drop, ps.ps_ifdrop);
+	else
+		msg_warn("%s: %" PRIu64 " more packets dropped (%u by the kernel and %u by the "
+			 "interface in all)", pl->src.name, drops - w->said, ps.ps_drop, ps.ps_ifdrop);
+	w->said = drops;
+	w->said_at = now;
 }
 
 enum exit_status live_run(const struct live_options *o, struct pipeline *pl)
@@ -198,6 +222,7 @@ enum exit_status live_run(const struct live_options *o, struct pipeline *pl)
 	struct frame_ctx ctx = { .pl = pl };
 	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
 	int64_t end = o->duration_s ? wall_now() + (int64_t)o->duration_s * 1000000000 : 0;
+	struct drop_watch drops = { .checked_at = wall_now() };
 	while (!stop_requested) {
 		poll(&pfd, 1, 100);
 		int rc = pcap_dispatch(p, -1, on_frame, (u_char *)&ctx);
@@ -208,12 +233,14 @@ enum exit_status live_run(const struct live_options *o, struct pipeline *pl)
 		}
 		int64_t now = wall_now();
 		pipeline_tick(pl, now);
+		if (now - drops.checked_at >= DROPS_CHECK_NS)
+			record_drops(p, pl, &drops, now, false);
 		if (o->max_resets && pl->reported >= o->max_resets)
 			break;
 		if (end && now >= end)
 			break;
 	}
-	record_drops(p, pl);
+	record_drops(p, pl, &drops, wall_now(), true);
 	pcap_close(p);
 	return st;
 }

@@ -15,6 +15,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -93,6 +94,45 @@ def bad_uses(rstdiag, testdata):
     check("-D", p.returncode == 0 and "1." in p.stdout and "lo" in p.stdout, p.stdout)
 
 
+DROPS_CLIENT = f"""
+import socket
+for _ in range(400):                    # 400 SYNs to a closed port, 400 RSTs
+    s = socket.socket()
+    try:
+        s.connect(({S_ADDR!r}, 9))
+    except OSError:
+        pass
+    s.close()
+"""
+
+
+def kernel_drops(rstdiag):
+    """A stopped rstdiag with a small buffer loses packets: it says so at once
+    (a warning line while still running) and in the summary."""
+    with PAIR, tempfile.TemporaryFile("w+") as err:
+        live = PAIR.run(PAIR.ns_c, [rstdiag, "-i", PAIR.c_if, "--json", "-B", "32"],
+                        stdout=subprocess.PIPE, stderr=err, text=True)
+        time.sleep(1.0)
+        os.kill(live.pid, signal.SIGSTOP)
+        PAIR.python(PAIR.ns_c, DROPS_CLIENT).wait(timeout=30)
+        os.kill(live.pid, signal.SIGCONT)
+        time.sleep(2.5)                     # libpcap's counts are read every second
+        err.seek(0)
+        said_while_running = err.read()
+        live.send_signal(signal.SIGTERM)
+        out, _ = live.communicate(timeout=10)
+    records = [json.loads(line) for line in out.splitlines()]
+    summary = records[-1]
+    resets = len(records) - 1
+    check("kernel drops: a warning line while running",
+          said_while_running.count("\n") == 1 and "the kernel dropped" in said_while_running,
+          said_while_running)
+    check("kernel drops: counted in the summary, resets lost said",
+          live.returncode == 0 and summary["capture"]["dropped"] > 0 and
+          "kernel_drops" in [w["name"] for w in summary["warnings"]] and resets < 400,
+          (live.returncode, summary, resets))
+
+
 def follow(proc, parse):
     """Collects (arrival time, parsed line) from proc's stdout in a thread."""
     lines = []
@@ -156,6 +196,7 @@ def main():
           anyif.returncode == 0 and "Resets by cause" in report and
           any(re.match(r"  libpcap: \d+ packets received, \d+ dropped", l) for l in report),
           (anyif.returncode, report, anyif.stderr.read()))
+    kernel_drops(rstdiag)
     print(f"live: {ran} checks, {len(failures)} failed")
     return 1 if failures else 0
 
