@@ -152,19 +152,18 @@ static bool is_keepalive(const struct tcp_half *h, const struct tcp_half *peer,
  * with an empty line. Only segments that start a message are scanned, so
  * bulk data costs one comparison.
  */
-static bool starts_with(const uint8_t *p, uint32_t n, const char *s)
-{
-	size_t k = strlen(s);
-	return n >= k && memcmp(p, s, k) == 0;
-}
+#define STARTS_WITH(p, n, lit) ((n) >= sizeof lit - 1 && memcmp(p, lit, sizeof lit - 1) == 0)
 
-static const char *const methods[] = {
-	NULL, "GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+/* Lengths kept beside the names: this runs on every segment with new data. */
+#define METHOD(s) { s, sizeof s - 1 }
+static const struct { const char *name; uint8_t len; } methods[] = {
+	{ NULL, 0 }, METHOD("GET"), METHOD("POST"), METHOD("PUT"), METHOD("HEAD"),
+	METHOD("DELETE"), METHOD("OPTIONS"), METHOD("PATCH"), METHOD("CONNECT"), METHOD("TRACE"),
 };
 
 const char *http_method_name(uint8_t method)
 {
-	return method < sizeof methods / sizeof methods[0] ? methods[method] : NULL;
+	return method < sizeof methods / sizeof methods[0] ? methods[method].name : NULL;
 }
 
 bool http_method_idempotent(uint8_t method)
@@ -240,22 +239,25 @@ static uint16_t keepalive_timeout(const uint8_t *p, uint32_t n)
  */
 static void scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection, uint16_t *keepalive_s)
 {
-	uint32_t i = 0;
-	while (i < n && p[i] != '\n')
-		i++;            /* skip the start line */
-	while (++i < n && p[i] != '\r' && p[i] != '\n') {
+	/* Line by line with memchr: headers are a few hundred bytes per message. */
+	const uint8_t *nl = memchr(p, '\n', n);     /* end of the start line */
+	while (nl) {
+		uint32_t i = (uint32_t)(nl - p) + 1;
+		if (i >= n || p[i] == '\r' || p[i] == '\n')
+			return;                         /* the empty line ends the headers */
 		const uint8_t *line = p + i;
 		uint32_t left = n - i, v;
-		if ((v = header_value(line, left, "connection"))) {
+		int initial = tolower(line[0]);     /* most lines are neither header */
+		if (initial == 'c' && (v = header_value(line, left, "connection"))) {
 			if (value_has(line + v, left - v, "close"))
 				*connection = HTTP_CONN_CLOSE;
 			else if (value_has(line + v, left - v, "keep-alive"))
 				*connection = HTTP_CONN_KEEP_ALIVE;
-		} else if (keepalive_s && (v = header_value(line, left, "keep-alive"))) {
+		} else if (initial == 'k' && keepalive_s &&
+			   (v = header_value(line, left, "keep-alive"))) {
 			*keepalive_s = keepalive_timeout(line + v, left - v);
 		}
-		while (i < n && p[i] != '\n')
-			i++;
+		nl = memchr(line, '\n', left);
 	}
 }
 
@@ -270,9 +272,11 @@ static uint16_t response_status(const uint8_t *p, uint32_t n)
 /* The method index if the bytes start "METHOD ", else 0. */
 static uint8_t request_method(const uint8_t *p, uint32_t n)
 {
+	if (n < 4 || p[0] < 'C' || p[0] > 'T')
+		return 0;   /* most data: not one of the initials C D G H O P T */
 	for (uint8_t i = 1; i < sizeof methods / sizeof methods[0]; i++) {
-		size_t k = strlen(methods[i]);
-		if (n > k && memcmp(p, methods[i], k) == 0 && p[k] == ' ')
+		size_t k = methods[i].len;
+		if (n > k && memcmp(p, methods[i].name, k) == 0 && p[k] == ' ')
 			return i;
 	}
 	return 0;
@@ -287,7 +291,7 @@ static void note_request(struct flow *f, int dir, const struct pkt *p, uint32_t 
 	r->seq = p->seq + at;
 	r->dir = (int8_t)dir;
 	r->method = method;
-	size_t i = at + strlen(methods[method]) + 1, k = 0;
+	size_t i = at + methods[method].len + 1u, k = 0;
 	while (i < p->payload_caplen && k + 1 < sizeof r->target && p->payload[i] > ' ' &&
 	       p->payload[i] < 0x7f)
 		r->target[k++] = (char)p->payload[i++];
@@ -310,7 +314,7 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 	struct tcp_half *h = &f->half[dir];
 	const uint8_t *d = p->payload;
 	uint32_t n = p->payload_caplen;
-	if (starts_with(d, n, "HTTP/1.")) {
+	if (STARTS_WITH(d, n, "HTTP/1.")) {
 		h->http_responses++;
 		note_response(f, dir, p);
 		return;
@@ -323,8 +327,11 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 	uint32_t last_at = 0;
 	uint8_t last_method = method;
 	unsigned requests = 0;
-	for (uint32_t i = 0; i + 3 < n; i++)
-		if (d[i] == '\r' && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n') {
+	const uint8_t *end = d + n;
+	for (const uint8_t *cr = memchr(d, '\r', n); cr;
+	     cr = memchr(cr + 1, '\r', (size_t)(end - cr - 1))) {
+		uint32_t i = (uint32_t)(cr - d);
+		if (i + 3 < n && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n') {
 			requests++;
 			uint8_t m = request_method(d + i + 4, n - i - 4);
 			if (m) {
@@ -332,6 +339,7 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 				last_method = m;
 			}
 		}
+	}
 	note_request(f, dir, p, last_at, last_method);
 	if (requests == 0)
 		requests = 1;   /* headers continue in a later segment */

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""The benchmark: rstdiag against a bare libpcap loop, tcpdump, tshark and
+tcptrace on the same generated captures, measured in the same run.
+
+usage: bench.py BUILD_DIR DATA_DIR [--runs N] [--quick]
+
+Captures (bench/gencap, full payloads, 8 servers, 20 % IPv6, 3 % reset):
+  1M and 5M packets at 2000 concurrent connections (time and memory against
+  packets), and 1M packets at 500, 8000 and 32000 concurrent connections
+  (memory against connections). --quick: 200k and 1M packets only.
+
+Each command runs once to warm the page cache, then N times (default 5;
+tshark 3, as it takes a minute on 5M), the tools taking turns so drift in
+the machine's speed falls on all of them alike. Reported: the median wall
+time, packets per second, the peak resident memory (getrusage of the
+child), and rstdiag's throughput as a ratio to each tool's.
+"""
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+CONCURRENT = 2000
+
+
+def gen(build, data, packets, concurrent):
+    path = os.path.join(data, f"gen-{packets // 1000}k-c{concurrent}.pcap")
+    if not os.path.exists(path):
+        print(f"generating {path}", file=sys.stderr)
+        subprocess.run([os.path.join(build, "bench", "gencap"), "-n", str(packets),
+                        "-c", str(concurrent), "-o", path + ".tmp"], check=True)
+        os.rename(path + ".tmp", path)
+    return path
+
+
+def tools(build):
+    rstdiag = os.path.join(build, "rstdiag")
+    return [
+        ("bare libpcap loop", lambda f: [os.path.join(build, "bench", "bareloop"), f]),
+        ("rstdiag", lambda f: [rstdiag, f]),
+        ("rstdiag --json", lambda f: [rstdiag, "--json", f]),
+        ("tcpdump RST filter", lambda f: ["tcpdump", "-n", "-r", f,
+                                          "tcp[tcpflags] & tcp-rst != 0"]),
+        ("tcptrace -n", lambda f: ["tcptrace", "-n", f]),
+        ("tshark -Y reset", lambda f: ["tshark", "-n", "-r", f, "-Y", "tcp.flags.reset==1"]),
+    ]
+
+
+def run_once(argv):
+    """Wall seconds and peak RSS (KiB) of one run, output discarded."""
+    with open(os.devnull, "wb") as null:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=null, stderr=null)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(argv)} failed with status {status}")
+    return wall, usage.ru_maxrss
+
+
+def measure(build, path, packets, runs, names=None):
+    chosen = [(n, f) for n, f in tools(build) if names is None or n in names]
+    results = {n: [] for n, _ in chosen}
+    for n, f in chosen:
+        run_once(f(path))                       # warm-up
+    for i in range(runs):
+        for n, f in chosen:
+            if n.startswith("tshark") and i >= max(1, min(runs, 3)):
+                continue
+            results[n].append(run_once(f(path)))
+    table = {}
+    for n, rs in results.items():
+        wall = statistics.median(w for w, _ in rs)
+        table[n] = dict(wall=wall, pps=packets / wall, rss_mib=max(r for _, r in rs) / 1024,
+                        runs=len(rs))
+    return table
+
+
+def fmt_table(title, packets, size_mb, table):
+    ours = table.get("rstdiag", {}).get("pps")
+    ours_json = table.get("rstdiag --json", {}).get("pps")
+    lines = [f"#### {title}: {packets / 1e6:g}M packets, {size_mb:.0f} MB", "",
+             "| tool | median wall | packets/s | peak RSS | rstdiag text / tool | "
+             "rstdiag --json / tool | runs |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for n, r in table.items():
+        ratio = f"{ours / r['pps']:.2f}" if ours else ""
+        ratio_j = f"{ours_json / r['pps']:.2f}" if ours_json else ""
+        lines.append(f"| {n} | {r['wall']:.3f} s | {r['pps'] / 1e6:.2f} M | "
+                     f"{r['rss_mib']:.1f} MiB | {ratio} | {ratio_j} | {r['runs']} |")
+    return "\n".join(lines) + "\n"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build")
+    ap.add_argument("data")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--quick", action="store_true")
+    a = ap.parse_args()
+    os.makedirs(a.data, exist_ok=True)
+    sizes = [200_000, 1_000_000] if a.quick else [1_000_000, 5_000_000]
+    conc = [] if a.quick else [500, 8000, 32000]
+
+    out = [f"### Benchmark, {datetime.date.today()}", "",
+           f"{cpu_model()}, {os.cpu_count()} cores, "
+           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; "
+           f"captures by `bench/gencap` ({CONCURRENT} concurrent connections unless said), "
+           f"read from the page cache.", ""]
+    scaling = []
+    for n in sizes:
+        path = gen(a.build, a.data, n, CONCURRENT)
+        mb = os.path.getsize(path) / 1e6
+        table = measure(a.build, path, n, a.runs)
+        out.append(fmt_table(f"{CONCURRENT} concurrent", n, mb, table))
+        scaling.append((n, CONCURRENT, table["rstdiag"]))
+        print(out[-1], file=sys.stderr)
+    for c in conc:
+        n = sizes[0]
+        path = gen(a.build, a.data, n, c)
+        table = measure(a.build, path, n, a.runs, names={"rstdiag", "bare libpcap loop"})
+        scaling.append((n, c, table["rstdiag"]))
+    out += ["#### rstdiag (text) against packets and concurrent connections", "",
+            "| packets | concurrent | median wall | ns/packet | peak RSS |",
+            "|---:|---:|---:|---:|---:|"]
+    for n, c, r in sorted(scaling, key=lambda s: (s[1], s[0])):
+        out.append(f"| {n / 1e6:g}M | {c} | {r['wall']:.3f} s | {r['wall'] / n * 1e9:.0f} | "
+                   f"{r['rss_mib']:.1f} MiB |")
+    text = "\n".join(out) + "\n"
+    print(text)
+    with open(os.path.join(a.data, "results.md"), "w") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
