@@ -12,8 +12,7 @@ Captures (bench/gencap, full payloads, 8 servers, 20 % IPv6, 3 % reset):
 Each command runs once to warm the page cache, then N times (default 5;
 tshark 3, as it takes a minute on 5M), the tools taking turns so drift in
 the machine's speed falls on all of them alike. Reported: the median wall
-time, packets per second, the peak resident memory (getrusage of the
-child), and rstdiag's throughput as a ratio to each tool's.
+time, packets per second, the peak resident memory (bench/peakrss), and rstdiag's throughput as a ratio to each tool's.
 """
 import argparse
 import datetime
@@ -50,28 +49,26 @@ def tools(build):
     ]
 
 
-def run_once(argv):
-    """Wall seconds and peak RSS (KiB) of one run, output discarded."""
-    with open(os.devnull, "wb") as null:
-        t0 = time.perf_counter()
-        p = subprocess.Popen(argv, stdout=null, stderr=null)
-        _, status, usage = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
+def run_once(build, argv):
+    """Wall seconds and peak RSS (KiB) of one run, measured by bench/peakrss."""
+    out = subprocess.run([os.path.join(build, "bench", "peakrss")] + argv, check=True,
+                         capture_output=True, text=True).stdout.split()
+    wall, rss, status = float(out[0]), int(out[1]), int(out[2])
+    if status != 0:
         raise SystemExit(f"bench: {' '.join(argv)} failed with status {status}")
-    return wall, usage.ru_maxrss
+    return wall, rss
 
 
 def measure(build, path, packets, runs, names=None):
     chosen = [(n, f) for n, f in tools(build) if names is None or n in names]
     results = {n: [] for n, _ in chosen}
     for n, f in chosen:
-        run_once(f(path))                       # warm-up
+        run_once(build, f(path))                # warm-up
     for i in range(runs):
         for n, f in chosen:
             if n.startswith("tshark") and i >= max(1, min(runs, 3)):
                 continue
-            results[n].append(run_once(f(path)))
+            results[n].append(run_once(build, f(path)))
     table = {}
     for n, rs in results.items():
         wall = statistics.median(w for w, _ in rs)

@@ -121,7 +121,7 @@ static void print_half(FILE *out, const struct text_state *t, const char *who,
 	label(out, t, who);
 	fputs(half_state_name((enum half_state)h->state), out);
 	if (h->flags & HALF_F_SEEN) {
-		fprintf(out, ", %" PRIu64 " segment%s, %" PRIu64 " byte%s", h->pkts, plural(h->pkts),
+		fprintf(out, ", %" PRIu32 " segment%s, %" PRIu64 " byte%s", h->pkts, plural(h->pkts),
 			h->bytes, plural(h->bytes));
 		if (h->flags & HALF_F_FIN)
 			fprintf(out, ", FIN #%" PRIu64, h->fin_frame);

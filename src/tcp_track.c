@@ -15,6 +15,19 @@
 
 #include "seq.h"
 
+/* Counters stop at their type's maximum rather than wrap to small numbers. */
+static void count16(uint16_t *n)
+{
+	if (*n < UINT16_MAX)
+		(*n)++;
+}
+
+static void count32(uint32_t *n)
+{
+	if (*n < UINT32_MAX)
+		(*n)++;
+}
+
 static const char *const half_state_names[HALF_STATE_COUNT] = {
 	[HALF_UNSEEN] = "unseen",
 	[HALF_SYN_SENT] = "syn-sent",
@@ -315,7 +328,7 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 	const uint8_t *d = p->payload;
 	uint32_t n = p->payload_caplen;
 	if (STARTS_WITH(d, n, "HTTP/1.")) {
-		h->http_responses++;
+		count16(&h->http_responses);
 		note_response(f, dir, p);
 		return;
 	}
@@ -343,7 +356,8 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 	note_request(f, dir, p, last_at, last_method);
 	if (requests == 0)
 		requests = 1;   /* headers continue in a later segment */
-	h->http_requests = (uint16_t)(h->http_requests + requests);
+	h->http_requests = (uint16_t)(h->http_requests + requests > UINT16_MAX
+					     ? UINT16_MAX : h->http_requests + requests);
 }
 
 static void track_sequence(struct flow *f, int dir, const struct pkt *p)
@@ -353,11 +367,11 @@ static void track_sequence(struct flow *f, int dir, const struct pkt *p)
 	if (p->flags & TCP_RST)
 		return;  /* a RST's sequence number is not data: it must not move snd_nxt */
 	if (is_keepalive(h, peer, p)) {
-		h->keepalives++;
+		count16(&h->keepalives);
 		return;
 	}
 	if (p->payload_len > 0 && seq_lt(p->seq, h->next_seq))
-		h->retrans++;   /* starts inside data already sent */
+		count32(&h->retrans);   /* starts inside data already sent */
 	else if (p->payload_caplen > 0)
 		track_http(f, dir, p);
 	if (seq_gt(end, h->next_seq)) {
@@ -458,7 +472,7 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	track_ack(f, dir, p);
 
 	if (p->window == 0 && !(p->flags & (TCP_SYN | TCP_RST)))
-		h->zero_windows++;
+		count16(&h->zero_windows);
 	if (p->payload_len > 0)
 		h->data_frame = p->frame;
 	if (p->ipver == 4)
@@ -474,7 +488,7 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	if (!f->run_first.frame && pkt_seq_len(p) > 0 && !(p->flags & TCP_RST))
 		seg_note_from_pkt(&f->run_first, p);
 	seg_note_from_pkt(&h->last, p);
-	h->pkts++;
+	count32(&h->pkts);
 	f->pkts++;
 	if (p->ts_ns > f->last_ts)
 		f->last_ts = p->ts_ns;

@@ -60,14 +60,17 @@ struct tcp_half {
 	int64_t fin_ts, rst_ts;
 	uint64_t data_frame;        /* its last segment with payload */
 	uint64_t fin_frame, rst_frame;
-	uint64_t pkts, bytes;       /* bytes: new payload, retransmissions excluded */
+	uint64_t bytes;             /* new payload, retransmissions excluded */
+	/* Counters saturate: 4 bytes a counter keep two halves and the rest of
+	 * a flow within its budget (sizeof(struct flow) <= 496). */
+	uint32_t pkts;
 	uint32_t base_seq;          /* ISN if seen, else first seq seen (relative numbering) */
 	uint32_t next_seq;          /* highest seq + length sent (its snd_nxt as seen) */
 	uint32_t ack;               /* highest ack it sent */
 	uint32_t fin_seq;           /* sequence number of its FIN */
 	uint32_t retrans;           /* segments resending data already sent */
-	uint32_t keepalives;        /* keep-alive probes (RFC 9293 3.8.4) */
-	uint32_t zero_windows;      /* segments advertising a zero window */
+	uint16_t keepalives;        /* keep-alive probes (RFC 9293 3.8.4) */
+	uint16_t zero_windows;      /* segments advertising a zero window */
 	uint16_t http_requests;     /* HTTP/1.x requests it sent (pipelined ones counted) */
 	uint16_t http_responses;    /* HTTP/1.x responses it sent */
 	uint16_t ip_id;             /* last IPv4 ID */

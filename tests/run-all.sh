@@ -25,7 +25,9 @@ fi
 if meson compile -C build-san >/dev/null; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		run_suite build-san --no-suite lab   # the lab does not run rstdiag
+		run_suite build-san --no-suite lab --no-suite memory
+	# lab: namespaces and live captures, once is enough; memory: a sanitized
+	# binary's RSS is not the product's.
 else
 	echo "sanitizer build failed"
 	logs+=("build-san/missing-testlog.json")
