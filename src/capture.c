@@ -21,7 +21,7 @@ static const char *without_path(const char *msg, const char *path)
 	return msg;
 }
 
-#define READ_BUFFER_BYTES (1u << 20)
+#define READ_BUFFER_BYTES (1u << 16)
 
 static pcap_t *open_file(const char *path, char *errbuf)
 {
@@ -45,7 +45,8 @@ static pcap_t *open_file(const char *path, char *errbuf)
 		return NULL;
 	}
 	/* libpcap reads each record through stdio: with its 4 KiB buffer that
-	 * is a read(2) per 2 to 3 full-size frames; this makes it one per MiB. */
+	 * is a read(2) per 2 to 3 full-size frames. 64 KiB makes it one per 40
+	 * and still fits the cache (1 MiB measured slower). */
 	setvbuf(fp, NULL, _IOFBF, READ_BUFFER_BYTES);
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!p && !is_stdin)
