@@ -59,6 +59,13 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	CHECK_EQ(ch->keepalives, 1);
 	CHECK_EQ(ch->retrans, 1);
 	CHECK_EQ(ch->next_seq, cisn + 101);
+	/* Counters saturate rather than wrap (16 and 32 bits to fit the flow). */
+	ch->keepalives = UINT16_MAX;
+	ch->pkts = UINT32_MAX;
+	feed(&f, (struct pkt[]){ seg(C, cisn + 100, sisn + 3001, TCP_ACK, 0, n++) });
+	CHECK_EQ(ch->keepalives, UINT16_MAX);
+	CHECK_EQ(ch->pkts, UINT32_MAX);
+	ch->keepalives = 1;
 
 	/* Server closes; the client acknowledges its FIN. */
 	uint64_t fin_frame = n;
