@@ -14,7 +14,9 @@
  * closer being either side. -r PCT of connections (default 3) end in a RST
  * instead, in one of the taxonomy's shapes: closed port, data after FIN,
  * unread receive buffer, a client giving up on a response, and a middlebox
- * forgetting an idle flow (another TTL). Full payloads, Ethernet, the
+ * forgetting an idle flow (another TTL); the silences before them are no
+ * longer than any other gap, so some verdicts differ from these names (the
+ * captures measure speed and memory, not accuracy). Full payloads, Ethernet, the
  * packets -p PPS a second on average (default 20000), so a connection lasts
  * about CONCURRENT x its packets / PPS seconds of capture time.
  *
@@ -170,7 +172,7 @@ static void emit(struct writer *w, struct conn *c, bool from_client, uint8_t fla
 	}
 	*seq += len + ((flags & (F_SYN | F_FIN)) ? 1 : 0);
 
-	/* Exponential-looking gaps around the mean, cheaply. */
+	/* Gaps uniform between 0 and twice the mean. */
 	w->t_ns += 1 + w->mean_gap_ns * (rnd() % 2000) / 1000;
 	struct pcap_pkthdr h = {
 		.ts = { .tv_sec = (time_t)(1767225600 + w->t_ns / 1000000000),
