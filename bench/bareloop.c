@@ -67,8 +67,11 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 1;
 	}
-	if (buffer)
-		setvbuf(fp, NULL, _IOFBF, buffer);
+	/* glibc ignores the size unless it is given the buffer too. */
+	if (buffer && setvbuf(fp, malloc(buffer), _IOFBF, buffer) != 0) {
+		fprintf(stderr, "bareloop: setvbuf failed\n");
+		return 1;
+	}
 	pcap_t *p = pcap_fopen_offline(fp, err);
 	if (!p) {
 		fprintf(stderr, "bareloop: %s\n", err);
