@@ -36,32 +36,37 @@ static enum decode_result clamp_datagram(struct rd *r, const struct decode_ctx *
 
 static enum decode_result ipv4(struct rd *r, const struct decode_ctx *c, struct pkt *p)
 {
-	struct rd whole = *r;
+	/* A local reader and locals, stored at the end: stores through p's
+	 * byte fields may alias *r and would reload it after every field. */
+	struct rd h = *r;
 	uint8_t vihl, tos, ttl, proto;
 	uint16_t total_len, id, frag, csum;
+	uint8_t src[4], dst[4];
 
-	if (!rd_u8(r, &vihl))
+	if (!rd_u8(&h, &vihl))
 		return decode_short(c);
 	if (vihl >> 4 != 4)
 		return DECODE_INVALID;
 	size_t hlen = (size_t)(vihl & 0x0f) * 4;
 	if (hlen < 20)
 		return DECODE_INVALID;   /* RFC 791: IHL is at least 5 */
-	if (!rd_u8(r, &tos) || !rd_be16(r, &total_len) || !rd_be16(r, &id) ||
-	    !rd_be16(r, &frag) || !rd_u8(r, &ttl) || !rd_u8(r, &proto) ||
-	    !rd_be16(r, &csum) || !rd_copy(r, p->src, 4) || !rd_copy(r, p->dst, 4))
+	if (!rd_u8(&h, &tos) || !rd_be16(&h, &total_len) || !rd_be16(&h, &id) ||
+	    !rd_be16(&h, &frag) || !rd_u8(&h, &ttl) || !rd_u8(&h, &proto) ||
+	    !rd_be16(&h, &csum) || !rd_copy(&h, src, 4) || !rd_copy(&h, dst, 4))
 		return decode_short(c);
 	if (total_len != 0 && total_len < hlen)
 		return DECODE_INVALID;
 
 	uint64_t span;
-	enum decode_result res = clamp_datagram(&whole, c, total_len, &span);
+	h = *r;
+	enum decode_result res = clamp_datagram(&h, c, total_len, &span);
 	if (res != DECODE_OK)
 		return res;
-	*r = whole;
-	if (!rd_skip(r, hlen))
+	if (!rd_skip(&h, hlen))
 		return decode_short(c);
 
+	memcpy(p->src, src, 4);
+	memcpy(p->dst, dst, 4);
 	memset(p->src + 4, 0, 12);
 	memset(p->dst + 4, 0, 12);
 	p->ipver = 4;
@@ -75,6 +80,7 @@ static enum decode_result ipv4(struct rd *r, const struct decode_ctx *c, struct 
 		return DECODE_FRAGMENT;
 	if (proto != IPPROTO_TCP_)
 		return DECODE_NON_TCP;
+	*r = h;
 	return decode_tcp(r, c, (uint32_t)(span - hlen), p);
 }
 
@@ -83,23 +89,29 @@ static enum decode_result ipv4(struct rd *r, const struct decode_ctx *c, struct 
 
 static enum decode_result ipv6(struct rd *r, const struct decode_ctx *c, struct pkt *p)
 {
+	/* A local reader, as in ipv4(). */
+	struct rd h = *r;
 	uint32_t vtcfl;
 	uint16_t payload_len;
 	uint8_t next, hlim;
+	uint8_t src[16], dst[16];
 
-	if (!rd_be32(r, &vtcfl))
+	if (!rd_be32(&h, &vtcfl))
 		return decode_short(c);
 	if (vtcfl >> 28 != 6)
 		return DECODE_INVALID;
-	if (!rd_be16(r, &payload_len) || !rd_u8(r, &next) || !rd_u8(r, &hlim) ||
-	    !rd_copy(r, p->src, 16) || !rd_copy(r, p->dst, 16))
+	if (!rd_be16(&h, &payload_len) || !rd_u8(&h, &next) || !rd_u8(&h, &hlim) ||
+	    !rd_copy(&h, src, 16) || !rd_copy(&h, dst, 16))
 		return decode_short(c);
 
 	uint64_t span;
-	enum decode_result res = clamp_datagram(r, c, payload_len, &span);
+	enum decode_result res = clamp_datagram(&h, c, payload_len, &span);
 	if (res != DECODE_OK)
 		return res;
+	*r = h;
 
+	memcpy(p->src, src, 16);
+	memcpy(p->dst, dst, 16);
 	p->ipver = 6;
 	p->ttl = hlim;
 	p->ip_id = 0;

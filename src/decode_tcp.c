@@ -56,36 +56,67 @@ overrun:
 		t->malformed = true;
 }
 
+/*
+ * Nearly every segment after the handshake carries exactly NOP, NOP,
+ * timestamp: recognise that layout at once, as Linux does
+ * (tcp_parse_aligned_timestamp), and walk the options only otherwise.
+ */
+static bool aligned_timestamp(struct rd o, struct tcp_opts *t)
+{
+	static const uint8_t layout[4] = { 1, 1, 8, 10 };
+	if (rd_left(&o) != 12 || memcmp(o.p, layout, sizeof layout) != 0)
+		return false;
+	rd_skip(&o, sizeof layout);
+	rd_be32(&o, &t->tsval);
+	rd_be32(&o, &t->tsecr);
+	t->has_ts = true;
+	return true;
+}
+
 enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t seg_len,
 			      struct pkt *p)
 {
-	uint8_t offres;
-	uint16_t csum, urg;
+	/* Read into locals and a local reader, then store: a store through
+	 * p's byte fields may alias *r, which would make the compiler reload
+	 * the reader after every field. */
+	struct rd h = *r;
+	uint16_t sport, dport, window, csum, urg;
+	uint32_t seq, ack;
+	uint8_t offres, flags;
 
 	if (seg_len < 20)
 		return DECODE_INVALID;
-	if (!rd_be16(r, &p->sport) || !rd_be16(r, &p->dport) || !rd_be32(r, &p->seq) ||
-	    !rd_be32(r, &p->ack) || !rd_u8(r, &offres) || !rd_u8(r, &p->flags) ||
-	    !rd_be16(r, &p->window))
+	if (!rd_be16(&h, &sport) || !rd_be16(&h, &dport) || !rd_be32(&h, &seq) ||
+	    !rd_be32(&h, &ack) || !rd_u8(&h, &offres) || !rd_u8(&h, &flags) ||
+	    !rd_be16(&h, &window))
 		return decode_short(c);
 	/* Checksum and urgent pointer are not used: a segment snaplen cut
 	 * inside them is still whole for tracking (tshark shows its flags too). */
-	if (!rd_be16(r, &csum) || !rd_be16(r, &urg))
-		*r = rd_init(r->p, 0);
+	if (!rd_be16(&h, &csum) || !rd_be16(&h, &urg))
+		h = rd_init(h.p, 0);
 
 	uint32_t hlen = (uint32_t)(offres >> 4) * 4;
 	if (hlen < 20 || hlen > seg_len)
 		return DECODE_INVALID;   /* data offset below 5 or past the segment */
 
-	memset(&p->opts, 0, sizeof p->opts);
 	size_t optlen = hlen - 20;
-	size_t opt_captured = rd_left(r) < optlen ? rd_left(r) : optlen;
+	size_t opt_captured = rd_left(&h) < optlen ? rd_left(&h) : optlen;
 	struct rd opts = { NULL, 0 };
-	rd_sub(r, &opts, opt_captured);
-	parse_options(opts, opt_captured == optlen, &p->opts);
+	rd_sub(&h, &opts, opt_captured);
+
+	p->sport = sport;
+	p->dport = dport;
+	p->seq = seq;
+	p->ack = ack;
+	p->flags = flags;
+	p->window = window;
+	memset(&p->opts, 0, sizeof p->opts);
+	if (!aligned_timestamp(opts, &p->opts))
+		parse_options(opts, opt_captured == optlen, &p->opts);
 
 	p->payload_len = seg_len - hlen;
-	p->payload = r->p;
-	p->payload_caplen = (uint32_t)(rd_left(r) < p->payload_len ? rd_left(r) : p->payload_len);
+	p->payload = h.p;
+	p->payload_caplen = (uint32_t)(rd_left(&h) < p->payload_len ? rd_left(&h) : p->payload_len);
+	*r = h;
 	return DECODE_OK;
 }

@@ -369,6 +369,34 @@ static void test_link_types(void)
 	CHECK(link_type_find(DLT_IEEE802_11) == NULL);
 }
 
+/*
+ * NOP, NOP, timestamp is read by a shortcut; the same option in another
+ * layout, and a cut inside it, go the long way with the same result.
+ */
+static void test_timestamp_layouts(void)
+{
+	static const uint8_t aligned[12] = { 1, 1, 8, 10, 0, 0, 1, 2, 0, 0, 3, 4 };
+	static const uint8_t trailing[12] = { 8, 10, 0, 0, 1, 2, 0, 0, 3, 4, 1, 1 };
+	const uint8_t *layouts[2] = { aligned, trailing };
+	for (int i = 0; i < 2; i++) {
+		struct buf b = { .n = 0 };
+		struct pkt p;
+		put_eth(&b, 0x0800);
+		put_ipv4(&b, 5, 20 + 32 + 4, 0, 6, 64, 1);
+		put_tcp(&b, 1, 2, 3, 4, 8, 0x18, 100, layouts[i], 12);
+		put_bytes(&b, "data", 4);
+		CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_OK);
+		CHECK(p.opts.has_ts);
+		CHECK_EQ(p.opts.tsval, 0x102);
+		CHECK_EQ(p.opts.tsecr, 0x304);
+		CHECK(!p.opts.malformed && !p.opts.has_mss && !p.opts.sack_perm);
+		CHECK_EQ(p.payload_len, 4);
+		/* Snaplen cuts inside the options: no timestamp, nothing malformed. */
+		CHECK_EQ(run(DLT_EN10MB, &b, 14 + 20 + 20 + 8, (uint32_t)b.n, &p), DECODE_OK);
+		CHECK(!p.opts.has_ts && !p.opts.malformed);
+	}
+}
+
 int main(void)
 {
 	test_ipv4_fields();
@@ -379,5 +407,6 @@ int main(void)
 	test_tcp_malformed();
 	test_ipv6();
 	test_link_types();
+	test_timestamp_layouts();
 	return check_report("test_decode");
 }
