@@ -28,11 +28,14 @@ static const char *without_path(const char *msg, const char *path)
 #define READ_BUFFER_BYTES (1u << 16)
 #endif
 
-static pcap_t *open_file(const char *path, char *read_buffer, char *errbuf)
+/* The file itself, checked first for what libpcap would report confusingly. */
+static FILE *open_file(const char *path, char *errbuf)
 {
+	if (strcmp(path, "-") == 0)
+		return stdin;
 	/* libpcap opens a directory happily and fails later with an odd message. */
 	struct stat st;
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0) {
+	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(EISDIR));
 			return NULL;
@@ -43,20 +46,10 @@ static pcap_t *open_file(const char *path, char *read_buffer, char *errbuf)
 			return NULL;
 		}
 	}
-	bool is_stdin = strcmp(path, "-") == 0;
-	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-	if (!fp) {
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
-		return NULL;
-	}
-	/* libpcap reads each record through stdio: with the 4 KiB buffer glibc
-	 * sizes from st_blksize that is a read(2) per 2 to 3 full-size frames.
-	 * glibc ignores setvbuf's size unless it is also given the buffer. */
-	setvbuf(fp, read_buffer, _IOFBF, READ_BUFFER_BYTES);
-	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (!p && !is_stdin)
-		fclose(fp);
-	return p;
+	return fp;
 }
 
 static enum exit_status compile_filter(pcap_t *p, const char *filter, struct bpf_program *prog)
@@ -72,12 +65,30 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 				   struct pipeline *pl)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	const char *name = strcmp(path, "-") == 0 ? "-" : path;
-	/* Outlives the FILE: pcap_close() closes it. */
+	FILE *fp = open_file(path, errbuf);
+	if (!fp) {
+		msg_error("%s: %s", path, errbuf);
+		return EXIT_INPUT;
+	}
+	/* libpcap reads each record through stdio: with the 4 KiB buffer glibc
+	 * sizes from st_blksize that is a read(2) per 2 to 3 full-size frames.
+	 * glibc ignores setvbuf's size unless it is also given the buffer,
+	 * which must outlive the FILE (closed in capture_read_stream). */
 	char *read_buffer = xmalloc(READ_BUFFER_BYTES);
-	pcap_t *p = open_file(path, read_buffer, errbuf);
+	setvbuf(fp, read_buffer, _IOFBF, READ_BUFFER_BYTES);
+	enum exit_status status = capture_read_stream(fp, path, filter, show_name, pl);
+	free(read_buffer);
+	return status;
+}
+
+enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
+				     bool show_name, struct pipeline *pl)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!p) {
-		free(read_buffer);
+		if (fp != stdin)
+			fclose(fp);
 		msg_error("%s: %s", strcmp(path, "-") == 0 ? "stdin" : path, without_path(errbuf, path));
 		return EXIT_INPUT;
 	}
@@ -89,7 +100,6 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 		msg_error("%s: unsupported link type %s (%d); rstdiag reads %s", path,
 			  dname ? dname : "unknown", dlt, link_type_supported_list());
 		pcap_close(p);
-		free(read_buffer);
 		return EXIT_INPUT;
 	}
 
@@ -99,12 +109,11 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 		enum exit_status st = compile_filter(p, filter, &prog);
 		if (st != EXIT_OK) {
 			pcap_close(p);
-			free(read_buffer);
 			return st;
 		}
 	}
 
-	pipeline_begin_source(pl, name, show_name, lt);
+	pipeline_begin_source(pl, path, show_name, lt);
 	enum exit_status status = EXIT_OK;
 	uint64_t frame = 0;
 	for (;;) {
@@ -143,6 +152,5 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 	if (filtering)
 		pcap_freecode(&prog);
 	pcap_close(p);
-	free(read_buffer);
 	return status;
 }

@@ -6,6 +6,8 @@
 #ifndef RSTDIAG_CAPTURE_H
 #define RSTDIAG_CAPTURE_H
 
+#include <stdio.h>
+
 #include "msg.h"
 #include "pipeline.h"
 
@@ -17,5 +19,12 @@
  */
 enum exit_status capture_read_file(const char *path, const char *filter, bool show_name,
 				   struct pipeline *pl);
+/*
+ * The same, from a stream already open (a pipe, or memory for the fuzzer):
+ * path names it in messages. The stream is closed when done (stdin aside,
+ * which libpcap never closes).
+ */
+enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
+				     bool show_name, struct pipeline *pl);
 
 #endif
