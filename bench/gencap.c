@@ -20,6 +20,14 @@
  * packets -p PPS a second on average (default 20000), so a connection lasts
  * about CONCURRENT x its packets / PPS seconds of capture time.
  *
+ *   gencap -f syn|half-open -n CONNECTIONS [-p PPS] [-S SEED] -o OUT.pcap
+ *
+ * Floods, for the memory tests: -f syn sends CONNECTIONS SYNs from as many
+ * distinct (address, port) pairs to one server that never answers (a
+ * spoofed SYN flood); -f half-open opens CONNECTIONS connections (handshake,
+ * a request, its ACK) that never close. Both end with the server resetting
+ * the first connection, which a tracker bounded by --max-flows has forgotten.
+ *
  * The same arguments always give the same file. Written with libpcap's
  * pcap_dump, as tcpdump -w writes.
  */
@@ -347,10 +355,49 @@ static void step(struct writer *w, struct conn *c, struct plan *pl)
 	}
 }
 
+/* The i-th flood connection: its own client address and port, one server. */
+static void flood_conn(struct conn *c, uint32_t i)
+{
+	memset(c, 0, sizeof *c);
+	c->cip[0] = 10;
+	c->cip[1] = (uint8_t)(64 + (i >> 16) % 64);
+	put16(c->cip + 2, (uint16_t)i);
+	memcpy(c->sip, "\x0a\x00\x00\x01", 4);
+	c->cport = (uint16_t)(1024 + (i >> 22) % 60000);
+	c->sport = 80;
+	c->cseq = rnd();
+	c->sseq = rnd();
+	c->ts = rnd();
+}
+
+static void flood(struct writer *w, bool half_open, uint32_t connections)
+{
+	const uint8_t C = 64, S = 58;
+	struct conn c, first;
+	for (uint32_t i = 0; i < connections; i++) {
+		flood_conn(&c, i);
+		emit(w, &c, true, F_SYN, 0, NULL, C);
+		if (half_open) {
+			emit(w, &c, false, F_SYN | F_ACK, 0, NULL, S);
+			emit(w, &c, true, F_ACK, 0, NULL, C);
+			emit(w, &c, true, F_PSH | F_ACK, (uint32_t)strlen(request), request, C);
+			emit(w, &c, false, F_ACK, 0, NULL, S);
+		}
+		if (i == 0)
+			first = c;
+	}
+	/* The server resets the first connection, long forgotten by then; a
+	 * server that never answered the SYN resets it as a closed port would. */
+	if (!half_open)
+		first.sseq = 0;
+	emit(w, &first, false, F_RST | F_ACK, 0, NULL, S);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: gencap -n PACKETS [-c CONCURRENT] [-s SERVERS] [-6 PCT] [-r PCT] "
-			"[-p PPS] [-S SEED] -o OUT.pcap\n");
+			"[-p PPS] [-S SEED] -o OUT.pcap\n"
+			"       gencap -f syn|half-open -n CONNECTIONS [-p PPS] [-S SEED] -o OUT.pcap\n");
 	exit(2);
 }
 
@@ -359,10 +406,11 @@ int main(int argc, char **argv)
 	uint64_t packets = 0, pps = 20000, seed = 1;
 	uint32_t concurrent = 2000;
 	struct plan pl = { .servers = 8, .v6_pct = 20, .rst_pct = 3 };
-	const char *out = NULL;
+	const char *out = NULL, *flood_kind = NULL;
 	int opt;
-	while ((opt = getopt(argc, argv, "n:c:s:6:r:p:S:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:c:s:6:r:p:S:o:f:")) != -1) {
 		switch (opt) {
+		case 'f': flood_kind = optarg; break;
 		case 'n': packets = strtoull(optarg, NULL, 10); break;
 		case 'c': concurrent = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 's': pl.servers = atoi(optarg); break;
@@ -375,6 +423,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!packets || !out || !concurrent || pl.servers < 1 || pl.servers > 250 || !pps)
+		usage();
+	if (flood_kind && strcmp(flood_kind, "syn") != 0 && strcmp(flood_kind, "half-open") != 0)
+		usage();
+	if (flood_kind && packets > UINT32_MAX)
 		usage();
 	rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
 
@@ -395,10 +447,14 @@ int main(int argc, char **argv)
 	w->mean_gap_ns = 1000000000 / pps;
 	/* All begin with a SYN; picking a random one for each packet spreads
 	 * their lives (and ends) over the capture. */
-	for (uint32_t i = 0; i < concurrent; i++)
-		start(&conns[i], &pl);
-	while (w->written < packets)
-		step(w, &conns[rnd() % concurrent], &pl);
+	if (flood_kind) {
+		flood(w, strcmp(flood_kind, "half-open") == 0, (uint32_t)packets);
+	} else {
+		for (uint32_t i = 0; i < concurrent; i++)
+			start(&conns[i], &pl);
+		while (w->written < packets)
+			step(w, &conns[rnd() % concurrent], &pl);
+	}
 	pcap_dump_close(w->dump);
 	pcap_close(dead);
 	free(conns);

@@ -644,12 +644,18 @@ static bool cause_unknown(struct judge *j)
 	struct verdict *v = j->v;
 	decide(v, CAUSE_UNKNOWN, NULL, CONF_LOW);
 	say(v, "The RST (%s form) came from the %s", rst_form_name(v->form), j->an);
-	if (v->midstream)
+	if (v->maybe_forgotten)
+		say(v, "; its start is missing: the capture began mid-connection, or rstdiag "
+		       "had forgotten it when more connections were open than --max-flows allows");
+	else if (v->midstream)
 		say(v, "; the capture began mid-connection, so its start is missing");
 	if (!j->b_seen)
 		say(v, "; nothing from the %s was seen", j->bn);
 	say(v, ". No cause fits what was captured.");
-	advise(v, "Capture closer to the sender, from before the connection started.");
+	if (v->maybe_forgotten)
+		advise(v, "Run again with a larger --max-flows, so no connection is forgotten.");
+	else
+		advise(v, "Capture closer to the sender, from before the connection started.");
 	return true;
 }
 
@@ -834,6 +840,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 	v->synack = f->synack;
 	v->established = f->established;
 	v->midstream = f->midstream;
+	v->maybe_forgotten = f->after_evictions;
 	v->incarnation = f->incarnation;
 	v->max_gap_ns = f->max_gap_ns;
 	if (f->pkts > 0 && p->ts_ns - f->last_ts > v->max_gap_ns)

@@ -109,6 +109,7 @@ static struct flow *flow_for(struct pipeline *pl, const struct pkt *p, int *dir)
 	} else if (!f) {
 		f = flow_table_insert(pl->flows, &key, p->ts_ns);
 		tcp_track_begin(f, *dir, p);
+		f->after_evictions = f->midstream && flow_table_evicted(pl->flows) > 0;
 		pl->stats.flows++;
 	} else {
 		flow_table_touch(pl->flows, f);

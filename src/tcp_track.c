@@ -489,7 +489,7 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		seg_note_from_pkt(&f->run_first, p);
 	seg_note_from_pkt(&h->last, p);
 	count32(&h->pkts);
-	f->pkts++;
+	count32(&f->pkts);
 	if (p->ts_ns > f->last_ts)
 		f->last_ts = p->ts_ns;
 

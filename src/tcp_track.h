@@ -131,13 +131,14 @@ struct flow {
 	bool midstream;                      /* the first segment seen was not a SYN */
 	bool role_guessed;
 	bool finished;                       /* both FINs, or a RST */
+	bool after_evictions;                /* began midstream once --max-flows had forgotten
+						connections: may be one of them */
 	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
 	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
 	int8_t run_dir;                      /* endpoint whose run run_first belongs to */
 	uint8_t pending_rsts;                /* its RSTs waiting in the look-ahead (saturates) */
 	uint32_t incarnation;                /* 0 for the first on this tuple */
-
-	uint64_t pkts;
+	uint32_t pkts;                       /* saturates */
 	int64_t first_ts, last_ts, finished_ts;
 	int64_t max_gap_ns;                  /* longest silence between two of its packets */
 	int64_t close_idle_ns;               /* silence before the first FIN or RST; -1 none yet */
