@@ -15,6 +15,8 @@ import os
 import subprocess
 import sys
 
+from wrapper import rstdiag_command
+
 
 def main():
     args = sys.argv[1:]
@@ -30,7 +32,7 @@ def main():
         lines = [l.split() for l in f if l.strip() and not l.startswith("#")]
     for name, status, *argv in lines:
         run += 1
-        p = subprocess.run([rstdiag] + argv, cwd=testdata, env=env,
+        p = subprocess.run(rstdiag_command(rstdiag) + argv, cwd=testdata, env=env,
                            capture_output=True, text=True, timeout=60)
         out_path = os.path.join(golden, name + ".out")
         err_path = os.path.join(golden, name + ".err")
