@@ -51,6 +51,9 @@ struct link_type {
 
 /* The decoder for a libpcap DLT, or NULL when rstdiag cannot read it. */
 const struct link_type *link_type_find(int dlt);
+/* The i-th supported link type, NULL past the last: lets the frame fuzzer
+ * try every decoder without its own copy of the table. */
+const struct link_type *link_type_at(unsigned i);
 /* Names of all supported link types, for messages: "EN10MB, LINUX_SLL, ..." */
 const char *link_type_supported_list(void);
 

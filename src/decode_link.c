@@ -149,6 +149,11 @@ const struct link_type *link_type_find(int dlt)
 	return NULL;
 }
 
+const struct link_type *link_type_at(unsigned i)
+{
+	return i < sizeof link_types / sizeof link_types[0] ? &link_types[i] : NULL;
+}
+
 const char *link_type_supported_list(void)
 {
 	return "EN10MB (with 802.1Q/QinQ), LINUX_SLL, LINUX_SLL2, RAW, IPV4, IPV6, NULL, LOOP";

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Builds fuzz/corpus/capture/ (fuzz_capture's seeds) from testdata/.
+
+Every capture in testdata/ and testdata/lab/ as it is (all small), plus a
+few files written here in the forms testdata lacks, so the fuzzer starts
+from every path libpcap has into rstdiag: pcap in big-endian order, with
+nanosecond magic and with records snaplen cut; pcapng in big-endian order,
+with simple packet blocks, with if_tsresol, with blocks rstdiag never
+uses (name resolution, statistics, unknown), and with two sections of the
+same and of opposite byte order. Output is the same on every run.
+
+usage: fuzz/make_capture_corpus.py   (from anywhere; rewrites the directory)
+"""
+import glob
+import os
+import shutil
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import pcapio as pio  # noqa: E402
+
+FRAMES = 24   # frames per written variant: enough for a handshake, data and RSTs
+
+
+def td(*parts):
+    return os.path.join(ROOT, "testdata", *parts)
+
+
+def cut(records, snaplen):
+    return [pio.Record(r.linktype, r.ts_ns, r.data[:snaplen], r.orig_len) for r in records]
+
+
+def variants():
+    eth = pio.read(td("eth.pcap"))[:FRAMES]
+    sll = pio.read(td("sll.pcap"))[:FRAMES]
+    raw6 = pio.read(td("raw6.pcap"))[:FRAMES]
+    v6 = pio.read(td("lab", "closed-port-v6.pcapng"))
+    yield "eth-be.pcap", pio.pcap(eth, big_endian=True)
+    yield "sll-nano.pcap", pio.pcap(sll, nano=True)
+    yield "eth-snap60.pcap", pio.pcap(cut(eth, 60), snaplen=60)
+
+    be = ">"
+    yield "eth-be.pcapng", (pio.shb(be) + pio.idb(1, be) +
+                            b"".join(pio.epb(r, 0, be) for r in eth))
+    # SPB: no timestamp, no interface id; its snaplen comes from the IDB.
+    yield "sll-spb.pcapng", (pio.shb() + pio.idb(113, snaplen=96) +
+                             b"".join(pio.spb(pio.Record(r.linktype, 0, r.data[:96], len(r.data)))
+                                      for r in sll))
+    # if_tsresol 9: timestamps in nanoseconds (pcapng 4.2 option 9).
+    tsres = pio.option(9, b"\x09") + pio.option(0, b"")
+    yield "raw6-tsresol.pcapng", (pio.shb() + pio.idb(101, options=tsres) +
+                                  b"".join(pio.epb(pio.Record(101, r.ts_ns * 1000, r.data,
+                                                              r.orig_len)) for r in raw6))
+    nrb = pio.block(pio.NRB, struct.pack("<HH", 1, 8) + bytes([10, 0, 0, 1]) + b"srv\0" +
+                    struct.pack("<HH", 0, 0))
+    isb = pio.block(pio.ISB, struct.pack("<III", 0, 0, 0))
+    unknown = pio.block(0x0BAD1234, b"rstdiag-ignores-this")
+    yield "eth-extra-blocks.pcapng", (pio.shb() + pio.idb(1) + nrb + unknown +
+                                      b"".join(pio.epb(r) for r in eth) + isb)
+    yield "two-sections.pcapng", (pio.shb() + pio.idb(1) + b"".join(pio.epb(r) for r in eth[:8]) +
+                                  pio.shb() + pio.idb(1) + b"".join(pio.epb(r) for r in eth[8:]))
+    # libpcap gives up at the second section (damaged input); a path all the same.
+    yield "two-sections-byte-orders.pcapng", (pio.shb() + pio.idb(v6[0].linktype) +
+                                              b"".join(pio.epb(r) for r in v6) +
+                                              pio.shb(be) + pio.idb(v6[0].linktype, be) +
+                                              b"".join(pio.epb(r, 0, be) for r in v6))
+
+
+def main():
+    out = os.path.join(HERE, "corpus", "capture")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    n = 0
+    for path in sorted(glob.glob(td("*.pcap*")) + glob.glob(td("lab", "*.pcap*"))):
+        if not path.endswith(".rst-frames"):
+            shutil.copyfile(path, os.path.join(out, os.path.basename(path)))
+            n += 1
+    for name, body in variants():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(body)
+        n += 1
+    print(f"{n} captures in {os.path.relpath(out, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
