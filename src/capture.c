@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
@@ -50,6 +51,27 @@ static FILE *open_file(const char *path, char *errbuf)
 	if (!fp)
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
 	return fp;
+}
+
+/*
+ * Packet time in ns since the epoch. A pcapng timestamp is a 64-bit count
+ * in the interface's units, so a damaged one can stand for any number of
+ * seconds, and int64 nanoseconds end in 2262; the pipeline also adds
+ * timeouts to times and subtracts them from each other. Times are held to
+ * [0, TS_MAX_NS] (half of int64: year 2116), where none of that can
+ * overflow; a real capture is never outside it.
+ */
+#define TS_MAX_NS (INT64_MAX / 2)
+
+static int64_t packet_time(const struct timeval *tv)
+{
+	if (tv->tv_sec < 0)
+		return 0;
+	if (tv->tv_sec >= TS_MAX_NS / 1000000000)
+		return TS_MAX_NS;
+	/* With nanosecond precision requested, tv_usec holds nanoseconds. */
+	int64_t ns = (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec;
+	return ns < 0 ? 0 : ns < TS_MAX_NS ? ns : TS_MAX_NS;
 }
 
 static enum exit_status compile_filter(pcap_t *p, const char *filter, struct bpf_program *prog)
@@ -135,8 +157,7 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 		if (rc != 1)
 			continue;
 		frame++;
-		/* With nanosecond precision requested, tv_usec holds nanoseconds. */
-		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
+		int64_t ts = packet_time(&h->ts);
 		if (filtering && !pcap_offline_filter(&prog, h, bytes)) {
 			pipeline_filtered_frame(pl, frame, ts);
 			continue;
