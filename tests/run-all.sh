@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: set-up, the normal build's tests,
-# the same tests under AddressSanitizer + UndefinedBehaviorSanitizer, and
-# one closing line "N passed, N failed".
+# the same tests under AddressSanitizer + UndefinedBehaviorSanitizer, a
+# short libFuzzer run, and one closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +31,15 @@ if meson compile -C build-san >/dev/null; then
 else
 	echo "sanitizer build failed"
 	logs+=("build-san/missing-testlog.json")
+fi
+
+# libFuzzer: each harness 25 s on the committed corpus, both at once
+# (fuzz/meson.build); the clang build of the harnesses alone, not the tool.
+if bash fuzz/run --build-only; then
+	run_suite build-fuzz --no-rebuild --suite fuzz
+else
+	echo "fuzz build failed"
+	logs+=("build-fuzz/missing-testlog.json")
 fi
 
 # valgrind's memcheck on rstdiag itself in the golden and CLI suites: zero
