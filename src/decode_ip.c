@@ -84,9 +84,6 @@ static enum decode_result ipv4(struct rd *r, const struct decode_ctx *c, struct 
 	return decode_tcp(r, c, (uint32_t)(span - hlen), p);
 }
 
-/* Upper bound on extension headers walked, against hostile chains. */
-#define MAX_IPV6_EXT 16
-
 static enum decode_result ipv6(struct rd *r, const struct decode_ctx *c, struct pkt *p)
 {
 	/* A local reader, as in ipv4(). */
@@ -118,7 +115,12 @@ static enum decode_result ipv6(struct rd *r, const struct decode_ctx *c, struct 
 	p->ip_df = false;
 	p->ip_opts = false;
 
-	for (int n = 0;; n++) {
+	/*
+	 * No cap on the number of headers: each takes at least 8 bytes of the
+	 * datagram, so a chain ends within its length, as Linux walks it
+	 * (ipv6_skip_exthdr) and Wireshark shows the TCP behind it.
+	 */
+	for (;;) {
 		uint8_t nh, hlen8;
 		uint16_t fragoff;
 		size_t ext_len;
@@ -154,8 +156,6 @@ static enum decode_result ipv6(struct rd *r, const struct decode_ctx *c, struct 
 		default:  /* an upper-layer protocol other than TCP, or no next header (59) */
 			return DECODE_NON_TCP;
 		}
-		if (n == MAX_IPV6_EXT)
-			return DECODE_UNPARSED;
 		/* The 2 or 4 bytes just read belong to ext_len. */
 		size_t consumed = (next == 44) ? 4 : 2;
 		if (ext_len > span)

@@ -96,8 +96,17 @@ enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t
 		h = rd_init(h.p, 0);
 
 	uint32_t hlen = (uint32_t)(offres >> 4) * 4;
-	if (hlen < 20 || hlen > seg_len)
-		return DECODE_INVALID;   /* data offset below 5 or past the segment */
+	if (hlen < 20)
+		return DECODE_INVALID;   /* data offset below 5: Wireshark stops here too */
+	/*
+	 * An offset past the segment: Linux drops such a segment (tcp_v4_rcv's
+	 * pskb_may_pull), but its fixed header was on the wire and Wireshark
+	 * shows its flags. Take the whole segment as header, without payload,
+	 * and say so, so that a RST among them is still reported.
+	 */
+	bool offset_past = hlen > seg_len;
+	if (offset_past)
+		hlen = seg_len;
 
 	size_t optlen = hlen - 20;
 	size_t opt_captured = rd_left(&h) < optlen ? rd_left(&h) : optlen;
@@ -111,6 +120,7 @@ enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t
 	p->flags = flags;
 	p->window = window;
 	memset(&p->opts, 0, sizeof p->opts);
+	p->opts.offset_past = offset_past;
 	if (!aligned_timestamp(opts, &p->opts))
 		parse_options(opts, opt_captured == optlen, &p->opts);
 
