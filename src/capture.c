@@ -162,11 +162,8 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 			pipeline_filtered_frame(pl, frame, ts);
 			continue;
 		}
-		uint32_t caplen = h->caplen;
-		/* libpcap never hands out more than the record, but bound it anyway. */
-		if (caplen > h->len && h->len > 0)
-			caplen = h->len;
-		pipeline_frame(pl, frame, ts, caplen, h->len, bytes);
+		/* caplen is what libpcap read; odd record lengths are the pipeline's to judge. */
+		pipeline_frame(pl, frame, ts, h->caplen, h->len, bytes);
 		if (pl->max_reports && pl->reported >= pl->max_reports)
 			break;  /* -c: as tcpdump -c, stop reading there */
 	}

@@ -96,8 +96,7 @@ static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *by
 {
 	struct frame_ctx *c = (struct frame_ctx *)(void *)user;
 	int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
-	uint32_t caplen = h->caplen > h->len && h->len > 0 ? h->len : h->caplen;
-	pipeline_frame(c->pl, ++c->frame, ts, caplen, h->len, bytes);
+	pipeline_frame(c->pl, ++c->frame, ts, h->caplen, h->len, bytes);
 }
 
 static pcap_t *open_device(const struct live_options *o)

@@ -124,18 +124,67 @@ void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns)
 	note_time(pl, frame, ts_ns);
 }
 
+/*
+ * A record's lengths as its file wrote them: libpcap passes these through
+ * (a caplen above the snaplen it cuts, or refuses in pcapng). More bytes
+ * than the packet's length are still bytes of the record, and Wireshark
+ * shows them all: use them. An empty record holds nothing to decode.
+ */
+static bool record_lengths(struct pipeline *pl, uint64_t frame, uint32_t caplen,
+			   uint32_t *wirelen)
+{
+	struct stats *s = &pl->stats;
+	unsigned long long n = (unsigned long long)frame;
+	if (caplen == 0 && *wirelen == 0) {
+		stats_warn(s, WARN_RECORD_LENGTH_INVALID, "%s: frame %llu: an empty record "
+			   "(length 0, nothing captured)", pl->src.name, n);
+		return false;
+	}
+	if (caplen > *wirelen) {
+		stats_warn(s, WARN_RECORD_LENGTH_INVALID, "%s: frame %llu: the record holds %u "
+			   "bytes of a %u-byte packet; all %u are used", pl->src.name, n,
+			   caplen, *wirelen, caplen);
+		*wirelen = caplen;
+	}
+	return true;
+}
+
+/* Damage in a decoded segment: counted under its own warning, and analysed. */
+static void segment_anomalies(struct pipeline *pl, const struct pkt *p)
+{
+	struct stats *s = &pl->stats;
+	unsigned long long n = (unsigned long long)p->frame;
+	if (p->opts.offset_past)
+		stats_warn(s, WARN_HEADERS_INVALID, "%s: frame %llu: the TCP data offset runs past "
+			   "the segment; its header was read as far as it goes", pl->src.name, n);
+	if (p->opts.malformed)
+		stats_warn(s, WARN_TCP_OPTIONS_MALFORMED, "%s: frame %llu: malformed TCP options "
+			   "(a length of 0 or 1, or an option running past the header); the options "
+			   "after it are ignored", pl->src.name, n);
+	/* RFC 9293 3.10.7: a SYN never carries FIN or RST; every segment
+	 * carries some flag. Scanners, forgeries and corruption do this. */
+	if (((p->flags & TCP_SYN) && (p->flags & (TCP_FIN | TCP_RST))) || p->flags == 0)
+		stats_warn(s, WARN_TCP_FLAGS_INVALID, "%s: frame %llu: TCP flags 0x%02x (SYN with "
+			   "FIN or RST, or no flag at all), which no TCP stack sends; analysed as they "
+			   "are", pl->src.name, n, p->flags);
+}
+
 enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
 				  uint32_t caplen, uint32_t wirelen, const uint8_t *bytes)
 {
 	struct stats *s = &pl->stats;
 	struct pkt p;
+
+	s->packets++;
+	note_time(pl, frame, ts_ns);
+	if (!record_lengths(pl, frame, caplen, &wirelen)) {
+		s->skipped[DECODE_INVALID]++;
+		return DECODE_INVALID;
+	}
 	p.frame = frame;
 	p.ts_ns = ts_ns;
 	p.caplen = caplen;
 	p.wirelen = wirelen;
-
-	s->packets++;
-	note_time(pl, frame, ts_ns);
 
 	enum decode_result res = decode_frame(pl->link, bytes, &p);
 	if (res != DECODE_OK) {
@@ -145,8 +194,14 @@ enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t t
 				   "%s: frame %llu: headers cut by the capture's snaplen; such segments "
 				   "are skipped (capture with a larger -s)",
 				   pl->src.name, (unsigned long long)frame);
+		else if (res == DECODE_INVALID)
+			stats_warn(s, WARN_HEADERS_INVALID,
+				   "%s: frame %llu: IP or TCP header fields contradict the frame (a "
+				   "length out of range); such frames are skipped",
+				   pl->src.name, (unsigned long long)frame);
 		return res;
 	}
+	segment_anomalies(pl, &p);
 	s->tcp_packets++;
 	if (p.payload_caplen < p.payload_len)
 		s->payload_truncated++;

@@ -14,6 +14,10 @@ static const char *const warning_names[WARN_COUNT] = {
 	[WARN_HEADERS_TRUNCATED] = "headers_truncated",
 	[WARN_ENDPOINTS_FULL] = "endpoints_full",
 	[WARN_KERNEL_DROPS] = "kernel_drops",
+	[WARN_RECORD_LENGTH_INVALID] = "record_length_invalid",
+	[WARN_HEADERS_INVALID] = "headers_invalid",
+	[WARN_TCP_OPTIONS_MALFORMED] = "tcp_options_malformed",
+	[WARN_TCP_FLAGS_INVALID] = "tcp_flags_invalid",
 };
 
 const char *warning_name(enum warning w)

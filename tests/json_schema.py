@@ -108,7 +108,9 @@ SUMMARY = {
     "capture_point_evidence": STR,
     "endpoints": array(ENDPOINT),
     "warnings": array({"name": {"capture_damaged", "flows_evicted", "time_backwards",
-                                "headers_truncated", "endpoints_full", "kernel_drops"},
+                                "headers_truncated", "endpoints_full", "kernel_drops",
+                                "record_length_invalid", "headers_invalid",
+                                "tcp_options_malformed", "tcp_flags_invalid"},
                        "count": INT, "message": STR}),
 }
 
