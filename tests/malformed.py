@@ -11,6 +11,8 @@ regenerates the corpus in a temporary directory and checks that the
 committed files are what the script writes.
 
     tests/malformed.py BUILD/rstdiag testdata
+
+rstdiag runs under RSTDIAG_WRAPPER when it is set (meson test --setup valgrind).
 """
 import filecmp
 import json
@@ -20,6 +22,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+from wrapper import rstdiag_command
 
 failures = []
 ran = 0
@@ -57,9 +61,10 @@ def stderr_problems(stderr, status):
 def check_input(rstdiag, d, m, tshark):
     name, path = m["file"], os.path.join(d, m["file"])
     try:
-        p = subprocess.run([rstdiag, "--json", path], capture_output=True, timeout=60)
+        p = subprocess.run(rstdiag_command(rstdiag) + ["--json", path], capture_output=True,
+                           timeout=600)
     except subprocess.TimeoutExpired:
-        return check(name, False, "no answer within 60 s (a hang)")
+        return check(name, False, "no answer within 600 s (a hang)")
     stderr = p.stderr.decode(errors="replace")
     if not check(name, p.returncode >= 0, f"killed by signal {-p.returncode}: {stderr[-2000:]}"):
         return False
@@ -91,7 +96,7 @@ def check_input(rstdiag, d, m, tshark):
             ok &= check(name, got == want, f"summary {key} is {got}, expected {want}")
 
         # The text report names the same warnings in its notes.
-        t = subprocess.run([rstdiag, path], capture_output=True, timeout=60,
+        t = subprocess.run(rstdiag_command(rstdiag) + [path], capture_output=True, timeout=600,
                            env=dict(os.environ, NO_COLOR="1"))
         text = t.stdout.decode(errors="replace")
         ok &= check(name, t.returncode == m["status"], f"text report: exit {t.returncode}")
