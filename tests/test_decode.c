@@ -115,7 +115,8 @@ static void test_vlan(void)
 	CHECK_EQ(p.flags, 0x04);
 	test_every_cut(DLT_EN10MB, &b, 12 + 4 + 4 + 2 + 20, 0);
 
-	/* A hostile stack of tags stops at the limit instead of walking on. */
+	/* A deep stack of tags is walked to its end, as Wireshark does: the
+	 * frame bounds the walk; cut inside the stack, the frame is truncated. */
 	b.n = 0;
 	put_bytes(&b, macs, 12);
 	for (int i = 0; i < 20; i++) {
@@ -125,7 +126,9 @@ static void test_vlan(void)
 	put16(&b, 0x0800);
 	put_ipv4(&b, 5, 40, 0, 6, 64, 1);
 	put_tcp(&b, 1, 2, 3, 4, 5, 0x04, 0, NULL, 0);
-	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_UNPARSED);
+	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_OK);
+	CHECK_EQ(p.flags, 0x04);
+	CHECK_EQ(run(DLT_EN10MB, &b, 12 + 4 * 10, (uint32_t)b.n, &p), DECODE_TRUNCATED);
 }
 
 static void test_non_ip(void)
