@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Builds fuzz/corpus/capture/ (fuzz_capture's seeds) from testdata/.
 
-Every capture in testdata/ and testdata/lab/ as it is (all small), plus a
+Every capture in testdata/ and its lab/, malformed/ and fuzz-regress/ as
+it is (all small; the last two are damaged on purpose), plus a
 few files written here in the forms testdata lacks, so the fuzzer starts
 from every path libpcap has into rstdiag: pcap in big-endian order, with
 nanosecond magic and with records snaplen cut; pcapng in big-endian order,
@@ -74,9 +75,15 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     n = 0
-    for path in sorted(glob.glob(td("*.pcap*")) + glob.glob(td("lab", "*.pcap*"))):
+    for path in sorted(glob.glob(td("*.pcap*")) + glob.glob(td("lab", "*.pcap*")) +
+                       glob.glob(td("malformed", "*.pcap*")) +
+                       glob.glob(td("fuzz-regress", "*.pcap*"))):
         if not path.endswith(".rst-frames"):
-            shutil.copyfile(path, os.path.join(out, os.path.basename(path)))
+            name = os.path.basename(path)
+            folder = os.path.basename(os.path.dirname(path))
+            if folder in ("malformed", "fuzz-regress"):
+                name = folder + "-" + name
+            shutil.copyfile(path, os.path.join(out, name))
             n += 1
     for name, body in variants():
         with open(os.path.join(out, name), "wb") as f:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Builds fuzz/corpus/frame/ (fuzz_frame's seeds) from the captures in testdata/.
+"""Builds fuzz/corpus/frame/ (fuzz_frame's seeds) from the captures in testdata/
+(and its lab/ and malformed/).
 
 Each seed is one captured frame in fuzz_frame's layout: a byte naming the
 link type by its position in src/decode_link.c's link_types table (read
@@ -48,14 +49,19 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     captures = sorted(glob.glob(os.path.join(ROOT, "testdata", "*.pcap*")) +
-                      glob.glob(os.path.join(ROOT, "testdata", "lab", "*.pcap*")))
+                      glob.glob(os.path.join(ROOT, "testdata", "lab", "*.pcap*")) +
+                      glob.glob(os.path.join(ROOT, "testdata", "malformed", "*.pcap*")))
     n = 0
     for path in captures:
         if path.endswith(".rst-frames"):
             continue
         base = os.path.basename(path).split(".")[0]
         lengths, kept = set(), 0
-        for num, r in enumerate(pcapio.read(path), 1):
+        try:
+            records = pcapio.read(path)
+        except (struct.error, IndexError):
+            continue    # too damaged to hold a frame (testdata/malformed)
+        for num, r in enumerate(records, 1):
             name = LINKTYPE_DLT.get(r.linktype)
             if name not in order or len(r.data) in lengths:
                 continue
