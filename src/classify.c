@@ -208,13 +208,15 @@ static int64_t gap_before_trigger(const struct judge *j)
 	return v->trigger.frame && prev ? v->trigger.ts_ns - prev : -1;
 }
 
-/* A pause long enough that something may have timed out: a second, and many RTTs. */
+/*
+ * A pause long enough that something may have timed out: a second, and 20
+ * RTTs. ns / 20 >= rtt is ns >= 20 * rtt without the product, which
+ * overflows when a capture's times jump and the "RTT" is years.
+ */
 static bool long_silence(const struct judge *j, int64_t ns)
 {
-	int64_t floor = 1000000000;
-	if (j->v->rtt_ns > 0 && 20 * j->v->rtt_ns > floor)
-		floor = 20 * j->v->rtt_ns;
-	return ns >= floor;
+	int64_t rtt = j->v->rtt_ns;
+	return ns >= 1000000000 && (rtt <= 0 || ns / 20 >= rtt);
 }
 
 /* ---- one function per cause, most specific first ---- */
