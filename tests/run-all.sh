@@ -44,7 +44,7 @@ fi
 
 # valgrind's memcheck on rstdiag itself in the golden and CLI suites: zero
 # errors and zero definite or indirect leaks (tests/meson.build).
-meson test -C build --setup valgrind --print-errorlogs --num-processes 2 golden cli
+meson test -C build --setup valgrind --print-errorlogs --num-processes 2 --suite golden --suite cli
 logs+=("build/meson-logs/testlog-valgrind.json")
 
 python3 tests/count_results.py "${logs[@]}"
