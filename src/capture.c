@@ -6,11 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <pcap/pcap.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include "xalloc.h"
 
 /*
  * libpcap's messages sometimes start with the file name we would print
@@ -95,12 +92,11 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 	/* libpcap reads each record through stdio: with the 4 KiB buffer glibc
 	 * sizes from st_blksize that is a read(2) per 2 to 3 full-size frames.
 	 * glibc ignores setvbuf's size unless it is also given the buffer,
-	 * which must outlive the FILE (closed in capture_read_stream). */
-	char *read_buffer = xmalloc(READ_BUFFER_BYTES);
+	 * which must outlive the FILE: static, since stdin stays open when it
+	 * is not a capture, and files are read one at a time. */
+	static char read_buffer[READ_BUFFER_BYTES];
 	setvbuf(fp, read_buffer, _IOFBF, READ_BUFFER_BYTES);
-	enum exit_status status = capture_read_stream(fp, path, filter, show_name, pl);
-	free(read_buffer);
-	return status;
+	return capture_read_stream(fp, path, filter, show_name, pl);
 }
 
 enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
