@@ -68,11 +68,23 @@ const char *capture_point_name(enum capture_point p)
  */
 #define HANDSHAKE_MIN_NS 1000000
 #define HANDSHAKE_RATIO 4
+/* A leg longer than this is not a handshake (see stats_vote_handshake). */
+#define HANDSHAKE_MAX_NS (180 * 1000000000LL)
+
+static int64_t add_saturating(int64_t sum, int64_t v)
+{
+	return sum > INT64_MAX - v ? INT64_MAX : sum + v;
+}
 
 void stats_vote_handshake(struct handshake_votes *h, int64_t syn_synack, int64_t synack_ack)
 {
 	if (syn_synack < 0 || synack_ack < 0)
 		return;   /* times went backwards: no vote */
+	/* Longer than Linux's SYN retries take to give up (about 127 s): not
+	 * one handshake but broken time stamps. This also keeps the ratios
+	 * below and the sums from overflowing. */
+	if (syn_synack > HANDSHAKE_MAX_NS || synack_ack > HANDSHAKE_MAX_NS)
+		return;
 	enum capture_point p;
 	if (syn_synack < HANDSHAKE_MIN_NS && synack_ack < HANDSHAKE_MIN_NS)
 		p = POINT_UNKNOWN;
@@ -83,8 +95,8 @@ void stats_vote_handshake(struct handshake_votes *h, int64_t syn_synack, int64_t
 	else
 		p = POINT_MIDDLE;
 	h->votes[p]++;
-	h->sum_syn_synack_ns += syn_synack;
-	h->sum_synack_ack_ns += synack_ack;
+	h->sum_syn_synack_ns = add_saturating(h->sum_syn_synack_ns, syn_synack);
+	h->sum_synack_ack_ns = add_saturating(h->sum_synack_ack_ns, synack_ack);
 }
 
 enum capture_point stats_capture_point(const struct handshake_votes *h)

@@ -26,6 +26,15 @@ int main(void)
 	stats_capture_point_evidence(&h, ev, sizeof ev);
 	CHECK(strstr(ev, "3 handshakes") != NULL);
 
+	/* A leg of more than 180 s is broken time stamps, not a handshake: no
+	 * vote, and none of the sums can overflow (the fuzzer's 90 years). */
+	memset(&h, 0, sizeof h);
+	stats_vote_handshake(&h, MS, 181000 * MS);
+	stats_vote_handshake(&h, 2816364793492440297LL, MS);
+	CHECK_EQ(h.votes[POINT_CLIENT] + h.votes[POINT_SERVER] + h.votes[POINT_MIDDLE] +
+		 h.votes[POINT_UNKNOWN], 0);
+	CHECK_EQ(h.sum_syn_synack_ns, 0);
+
 	/* Near the server, in the middle, and too fast to tell. */
 	memset(&h, 0, sizeof h);
 	stats_vote_handshake(&h, MS / 10, 30 * MS);
