@@ -12,11 +12,11 @@ import sys
 import signal
 import tempfile
 
+import checks
+from checks import check, failures
 from wrapper import rstdiag_command
 
 OK, INPUT, USAGE, DAMAGED, OUTPUT = 0, 1, 2, 3, 4
-failures = []
-ran = 0
 
 
 def run(args, stdin=None, env_extra=None, stdout=subprocess.PIPE):
@@ -28,8 +28,6 @@ def run(args, stdin=None, env_extra=None, stdout=subprocess.PIPE):
 
 
 def expect(name, p, status, err=None, out=None, one_line=True):
-    global ran
-    ran += 1
     stderr = p.stderr.decode(errors="replace")
     stdout = p.stdout.decode(errors="replace") if p.stdout is not None else ""
     problems = []
@@ -43,21 +41,7 @@ def expect(name, p, status, err=None, out=None, one_line=True):
         problems.append(f"stderr does not start with 'rstdiag: ': {stderr!r}")
     if out is not None and not re.search(out, stdout, re.S):
         problems.append(f"stdout does not match {out!r}: {stdout[:300]!r}")
-    if problems:
-        failures.append(name)
-        print(f"FAIL {name}: " + "; ".join(problems))
-    else:
-        print(f"ok   {name}")
-
-
-def check(name, cond, detail=""):
-    global ran
-    ran += 1
-    if cond:
-        print(f"ok   {name}")
-    else:
-        failures.append(name)
-        print(f"FAIL {name}: {detail}")
+    check(name, not problems, "; ".join(problems))
 
 
 def pcap_header(linktype, magic=0xa1b2c3d4, snaplen=65535):
@@ -259,7 +243,7 @@ def main():
           [json.loads(l)["frame"] for l in piped.stdout.splitlines()[:-1]] == frames,
           (piped.returncode, piped.stderr[:200]))
 
-    print(f"cli: {ran} checks, {len(failures)} failed")
+    print(f"cli: {checks.ran} checks, {len(failures)} failed")
     return 1 if failures else 0
 
 

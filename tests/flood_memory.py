@@ -20,30 +20,17 @@ usage: flood_memory.py BUILD_DIR TESTDATA
 """
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
+
+from checks import check, failures
+from rss import peak_kib
 
 BYTES_PER_FLOW = 512
 SLACK_KIB = 1024
 MAX_FLOWS = 20000
 DEFAULT_MAX_FLOWS = 262144
-
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        failures.append(name)
-
-
-def peak_kib(peakrss, cmd):
-    runs = [subprocess.run([peakrss] + cmd, check=True, capture_output=True,
-                           text=True).stdout.split() for _ in range(3)]
-    assert all(r[2] == "0" for r in runs), runs
-    return statistics.median(int(r[1]) for r in runs)
 
 
 def flood(build, base_kib, path, name, connections, packets, max_flows):

@@ -19,22 +19,12 @@ import tempfile
 import threading
 import time
 
+import checks
+from checks import check, failures
 from veth_pair import VethPair, sh
 
 PAIR = VethPair("rstdiag-live", "rdlc0", "rdls0", "10.94.0")
 S_ADDR = PAIR.s_addr
-
-failures = []
-ran = 0
-
-
-def check(name, ok, detail=""):
-    global ran
-    ran += 1
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        failures.append(name)
-
 
 SERVER = f"""
 import socket, time
@@ -197,7 +187,7 @@ def main():
           any(re.match(r"  libpcap: \d+ packets received, \d+ dropped", l) for l in report),
           (anyif.returncode, report, anyif.stderr.read()))
     kernel_drops(rstdiag)
-    print(f"live: {ran} checks, {len(failures)} failed")
+    print(f"live: {checks.ran} checks, {len(failures)} failed")
     return 1 if failures else 0
 
 

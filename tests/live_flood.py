@@ -23,6 +23,8 @@ import sys
 import threading
 import time
 
+from checks import check, failures
+from rss import rss_kib
 from veth_pair import VethPair, sh
 
 PAIR = VethPair("rstdiag-flood", "rdfc0", "rdfs0", "10.96.0")
@@ -56,20 +58,6 @@ for line in sys.stdin:
     print("sent", n, flush=True)
 """
 
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        failures.append(name)
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        fields = dict(line.split(":", 1) for line in f)
-    return int(fields["VmRSS"].split()[0])
-
 
 def main():
     rstdiag = os.path.abspath(sys.argv[1])
@@ -95,8 +83,8 @@ def main():
             assert flood.stdout.readline().split() == ["sent", str(n)], flood.stderr.read()
             time.sleep(1.5)                 # rstdiag catches up
             if n == WARM:
-                warm_rss = rss_kib(live.pid)
-        end_rss = rss_kib(live.pid)
+                warm_rss, _ = rss_kib(live.pid)
+        end_rss, _ = rss_kib(live.pid)
         flood.stdin.close()
         flood.wait(timeout=30)
         refused = sh("ip", "netns", "exec", PAIR.ns_c, sys.executable, "-c",

@@ -27,6 +27,8 @@ import tempfile
 import threading
 import time
 
+from checks import check, failures
+from rss import rss_kib
 from veth_pair import VethPair, sh
 
 PAIR = VethPair("rstdiag-soak", "rdsc0", "rdss0", "10.95.0")
@@ -89,20 +91,6 @@ sys.stdin.readline()
 asyncio.run(burst({WARM}, {MORE}))
 print(" ".join(f"{{k}}={{v}}" for k, v in counts.items()), flush=True)
 """
-
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        failures.append(name)
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        fields = dict(line.split(":", 1) for line in f)
-    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
 
 def main():

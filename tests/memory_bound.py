@@ -14,21 +14,15 @@ usage: memory_bound.py BUILD_DIR
 """
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 
+from checks import check, failures
+from rss import peak_kib
+
 NOISE_KIB = 512
 BYTES_PER_CONNECTION = 512
-
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
-    if not ok:
-        failures.append(name)
 
 
 def main():
@@ -43,10 +37,7 @@ def main():
             path = os.path.join(tmp, name + ".pcap")
             subprocess.run([gencap, "-n", str(packets), "-c", str(conc), "-p", "500",
                             "-o", path], check=True)
-            runs = [subprocess.run([peakrss, rstdiag, path], check=True, capture_output=True,
-                                   text=True).stdout.split() for _ in range(3)]
-            assert all(r[2] == "0" for r in runs), runs
-            rss = statistics.median(int(r[1]) for r in runs)
+            rss = peak_kib(peakrss, [rstdiag, path])
             out = subprocess.run([rstdiag, "--json", path], check=True, capture_output=True,
                                  text=True).stdout.splitlines()
             summary = json.loads(out[-1])
