@@ -646,7 +646,7 @@ static bool cause_unknown(struct judge *j)
 	struct verdict *v = j->v;
 	decide(v, CAUSE_UNKNOWN, NULL, CONF_LOW);
 	say(v, "The RST (%s form) came from the %s", rst_form_name(v->form), j->an);
-	if (v->maybe_forgotten)
+	if (v->after_evictions)
 		say(v, "; its start is missing: the capture began mid-connection, or rstdiag "
 		       "had forgotten it when more connections were open than --max-flows allows");
 	else if (v->midstream)
@@ -654,7 +654,7 @@ static bool cause_unknown(struct judge *j)
 	if (!j->b_seen)
 		say(v, "; nothing from the %s was seen", j->bn);
 	say(v, ". No cause fits what was captured.");
-	if (v->maybe_forgotten)
+	if (v->after_evictions)
 		advise(v, "Run again with a larger --max-flows, so no connection is forgotten.");
 	else
 		advise(v, "Capture closer to the sender, from before the connection started.");
@@ -842,7 +842,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 	v->synack = f->synack;
 	v->established = f->established;
 	v->midstream = f->midstream;
-	v->maybe_forgotten = f->after_evictions;
+	v->after_evictions = f->after_evictions;
 	v->incarnation = f->incarnation;
 	v->max_gap_ns = f->max_gap_ns;
 	if (f->pkts > 0 && p->ts_ns - f->last_ts > v->max_gap_ns)

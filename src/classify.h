@@ -34,7 +34,7 @@ struct verdict {
 	bool role_guessed;
 	struct tcp_half a, b;
 	bool syn, synack, established, midstream;
-	bool maybe_forgotten;       /* midstream once --max-flows had forgotten connections */
+	bool after_evictions;       /* midstream once --max-flows had forgotten connections */
 	uint32_t incarnation;
 	int64_t idle_before_ns;     /* silence before the closing event (first FIN or RST); -1 none */
 	int64_t max_gap_ns;         /* longest silence on the connection before the RST */

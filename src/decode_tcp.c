@@ -119,8 +119,8 @@ enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t
 	p->ack = ack;
 	p->flags = flags;
 	p->window = window;
+	p->offset_past = offset_past;
 	memset(&p->opts, 0, sizeof p->opts);
-	p->opts.offset_past = offset_past;
 	if (!aligned_timestamp(opts, &p->opts))
 		parse_options(opts, opt_captured == optlen, &p->opts);
 

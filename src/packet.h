@@ -26,7 +26,6 @@ enum {
 struct tcp_opts {
 	bool has_mss, has_wscale, sack_perm, has_ts;
 	bool malformed;       /* an option overran the header or had length < 2 */
-	bool offset_past;     /* the data offset ran past the segment: all of it taken as header */
 	uint8_t wscale;
 	uint8_t n_sack;       /* SACK blocks present */
 	uint16_t mss;
@@ -48,6 +47,7 @@ struct pkt {
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;        /* TCP_* bits */
+	bool offset_past;     /* the data offset ran past the segment: all of it taken as header */
 	uint16_t window;      /* as on the wire, unscaled */
 	struct tcp_opts opts;
 

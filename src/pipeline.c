@@ -154,7 +154,7 @@ static void segment_anomalies(struct pipeline *pl, const struct pkt *p)
 {
 	struct stats *s = &pl->stats;
 	unsigned long long n = (unsigned long long)p->frame;
-	if (p->opts.offset_past)
+	if (p->offset_past)
 		stats_warn(s, WARN_HEADERS_INVALID, "%s: frame %llu: the TCP data offset runs past "
 			   "the segment; its header was read as far as it goes", pl->src.name, n);
 	if (p->opts.malformed)

@@ -224,7 +224,7 @@ static void test_tcp_malformed(void)
 	b.n = 0; put_eth(&b, 0x0800); put_ipv4(&b, 5, 40, 0, 6, 64, 1);
 	put_tcp(&b, 1, 2, 3, 4, 15, 0x04, 0, NULL, 0);
 	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_OK);
-	CHECK(p.opts.offset_past);
+	CHECK(p.offset_past);
 	CHECK_EQ(p.flags, 0x04);
 	CHECK_EQ(p.payload_len, 0);
 
