@@ -500,7 +500,7 @@ def ip_damage():
     # IPv6 extension chains that overrun: a hop-by-hop header claiming 88
     # bytes in a 48-byte payload; destination options then a routing header
     # running past the frame end; a fragment header cut in half; and a chain
-    # of 20 destination-option headers (more than rstdiag walks).
+    # of 20 destination-option headers (legal, walked to the RST behind it).
     tr = Trace()
     d = Conv("fd00::1", "fd00::2", 43003, 443, 100, 900)
     tr.extend(d.handshake() + d.exchange())
