@@ -137,6 +137,54 @@ static void test_idle_expiry(void)
 	flow_table_free(ft);
 }
 
+/*
+ * Expiry skips packets before the earliest limit it computed last time:
+ * a flow that later joins a list with an earlier limit must still go on
+ * time, and a backlog larger than one batch must drain on later calls.
+ */
+static void test_expiry_limits_move(void)
+{
+	/* Grace 10, idle 1000: a close due long before the idle limit it saw. */
+	struct flow_table *ft = table(100, 10, 1000);
+	struct flow_key k0 = key_of(0), k1 = key_of(1);
+	struct flow *f0 = flow_table_insert(ft, &k0, 0);
+	flow_table_insert(ft, &k1, 0);
+	flow_table_expire(ft, 5);           /* next limit: the idle one, 1001 */
+	flow_table_finish(ft, f0, 5);
+	flow_table_expire(ft, 15);          /* exactly the grace */
+	CHECK_EQ(released[FLOW_RELEASE_FINISHED], 0);
+	flow_table_expire(ft, 16);
+	CHECK_EQ(released[FLOW_RELEASE_FINISHED], 1);
+	flow_table_free(ft);
+
+	/* Grace longer than idle: a finished flow reopened runs on the idle limit. */
+	ft = table(100, 5000, 1000);
+	f0 = flow_table_insert(ft, &k0, 0);
+	flow_table_finish(ft, f0, 0);
+	flow_table_expire(ft, 1);           /* next limit: the grace one, 5001 */
+	flow_table_reopen(ft, f0);
+	f0->last_ts = 100;
+	flow_table_expire(ft, 1100);
+	CHECK_EQ(released[FLOW_RELEASE_IDLE], 0);
+	flow_table_expire(ft, 1101);
+	CHECK_EQ(released[FLOW_RELEASE_IDLE], 1);
+	flow_table_free(ft);
+
+	/* 50 flows due at once: a batch per call, then the rest on the next calls. */
+	ft = table(100, 10, 1000);
+	for (uint32_t i = 0; i < 50; i++) {
+		struct flow_key k = key_of(i);
+		flow_table_finish(ft, flow_table_insert(ft, &k, 0), 0);
+	}
+	flow_table_expire(ft, 11);
+	CHECK(released[FLOW_RELEASE_FINISHED] > 0 && released[FLOW_RELEASE_FINISHED] < 50);
+	for (int n = 0; n < 50; n++)
+		flow_table_expire(ft, 11);
+	CHECK_EQ(released[FLOW_RELEASE_FINISHED], 50);
+	CHECK_EQ(flow_table_live(ft), 0);
+	flow_table_free(ft);
+}
+
 static void test_key_normalisation(void)
 {
 	struct pkt a, b;
@@ -170,6 +218,7 @@ int main(void)
 {
 	test_lookup_and_delete();
 	test_eviction_order();
+	test_expiry_limits_move();
 	test_idle_expiry();
 	test_key_normalisation();
 	return check_report("test_flow_table");
