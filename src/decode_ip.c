@@ -38,10 +38,8 @@ static enum decode_result ipv4(struct rd *r, const struct decode_ctx *c, struct 
 {
 	/* A local reader and locals, stored at the end: stores through p's
 	 * byte fields may alias *r and would reload it after every field. */
-	struct rd h = *r;
-	uint8_t vihl, tos, ttl, proto;
-	uint16_t total_len, id, frag, csum;
-	uint8_t src[4], dst[4];
+	struct rd h = *r, fixed;
+	uint8_t vihl;
 
 	if (!rd_u8(&h, &vihl))
 		return decode_short(c);
@@ -50,10 +48,15 @@ static enum decode_result ipv4(struct rd *r, const struct decode_ctx *c, struct 
 	size_t hlen = (size_t)(vihl & 0x0f) * 4;
 	if (hlen < 20)
 		return DECODE_INVALID;   /* RFC 791: IHL is at least 5 */
-	if (!rd_u8(&h, &tos) || !rd_be16(&h, &total_len) || !rd_be16(&h, &id) ||
-	    !rd_be16(&h, &frag) || !rd_u8(&h, &ttl) || !rd_u8(&h, &proto) ||
-	    !rd_be16(&h, &csum) || !rd_copy(&h, src, 4) || !rd_copy(&h, dst, 4))
+	h = *r;
+	if (!rd_sub(&h, &fixed, 20))
 		return decode_short(c);
+	uint16_t total_len = rd_be16_at(&fixed, 2), id = rd_be16_at(&fixed, 4);
+	uint16_t frag = rd_be16_at(&fixed, 6);
+	uint8_t ttl = rd_u8_at(&fixed, 8), proto = rd_u8_at(&fixed, 9);
+	uint8_t src[4], dst[4];
+	rd_copy_at(&fixed, 12, src, 4);
+	rd_copy_at(&fixed, 16, dst, 4);
 	if (total_len != 0 && total_len < hlen)
 		return DECODE_INVALID;
 
@@ -87,19 +90,21 @@ static enum decode_result ipv4(struct rd *r, const struct decode_ctx *c, struct 
 static enum decode_result ipv6(struct rd *r, const struct decode_ctx *c, struct pkt *p)
 {
 	/* A local reader, as in ipv4(). */
-	struct rd h = *r;
+	struct rd h = *r, fixed;
 	uint32_t vtcfl;
-	uint16_t payload_len;
-	uint8_t next, hlim;
-	uint8_t src[16], dst[16];
 
 	if (!rd_be32(&h, &vtcfl))
 		return decode_short(c);
 	if (vtcfl >> 28 != 6)
 		return DECODE_INVALID;
-	if (!rd_be16(&h, &payload_len) || !rd_u8(&h, &next) || !rd_u8(&h, &hlim) ||
-	    !rd_copy(&h, src, 16) || !rd_copy(&h, dst, 16))
+	h = *r;
+	if (!rd_sub(&h, &fixed, 40))
 		return decode_short(c);
+	uint16_t payload_len = rd_be16_at(&fixed, 4);
+	uint8_t next = rd_u8_at(&fixed, 6), hlim = rd_u8_at(&fixed, 7);
+	uint8_t src[16], dst[16];
+	rd_copy_at(&fixed, 8, src, 16);
+	rd_copy_at(&fixed, 24, dst, 16);
 
 	uint64_t span;
 	enum decode_result res = clamp_datagram(&h, c, payload_len, &span);

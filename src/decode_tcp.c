@@ -79,20 +79,20 @@ enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t
 	/* Read into locals and a local reader, then store: a store through
 	 * p's byte fields may alias *r, which would make the compiler reload
 	 * the reader after every field. */
-	struct rd h = *r;
-	uint16_t sport, dport, window, csum, urg;
-	uint32_t seq, ack;
-	uint8_t offres, flags;
+	struct rd h = *r, fixed;
 
 	if (seg_len < 20)
 		return DECODE_INVALID;
-	if (!rd_be16(&h, &sport) || !rd_be16(&h, &dport) || !rd_be32(&h, &seq) ||
-	    !rd_be32(&h, &ack) || !rd_u8(&h, &offres) || !rd_u8(&h, &flags) ||
-	    !rd_be16(&h, &window))
+	/* Ports, numbers, offset, flags and window: the 16 bytes tracking needs. */
+	if (!rd_sub(&h, &fixed, 16))
 		return decode_short(c);
+	uint16_t sport = rd_be16_at(&fixed, 0), dport = rd_be16_at(&fixed, 2);
+	uint32_t seq = rd_be32_at(&fixed, 4), ack = rd_be32_at(&fixed, 8);
+	uint8_t offres = rd_u8_at(&fixed, 12), flags = rd_u8_at(&fixed, 13);
+	uint16_t window = rd_be16_at(&fixed, 14);
 	/* Checksum and urgent pointer are not used: a segment snaplen cut
 	 * inside them is still whole for tracking (tshark shows its flags too). */
-	if (!rd_be16(&h, &csum) || !rd_be16(&h, &urg))
+	if (!rd_skip(&h, 4))
 		h = rd_init(h.p, 0);
 
 	uint32_t hlen = (uint32_t)(offres >> 4) * 4;

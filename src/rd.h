@@ -9,6 +9,7 @@
 #ifndef RSTDIAG_RD_H
 #define RSTDIAG_RD_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,6 +99,38 @@ static inline bool rd_le32(struct rd *r, uint32_t *v)
 	r->p += 4;
 	r->len -= 4;
 	return true;
+}
+
+/*
+ * Fields of a fixed-size header, read at their offsets inside a reader
+ * carved to that size with rd_sub: one length check for the whole header
+ * instead of one per field. Each offset is asserted inside the window;
+ * with a constant size and offsets the compiler proves the asserts and
+ * drops them.
+ */
+static inline uint8_t rd_u8_at(const struct rd *r, size_t off)
+{
+	assert(off + 1 <= r->len);
+	return r->p[off];
+}
+
+static inline uint16_t rd_be16_at(const struct rd *r, size_t off)
+{
+	assert(off + 2 <= r->len);
+	return (uint16_t)((unsigned)r->p[off] << 8 | r->p[off + 1]);
+}
+
+static inline uint32_t rd_be32_at(const struct rd *r, size_t off)
+{
+	assert(off + 4 <= r->len);
+	return (uint32_t)r->p[off] << 24 | (uint32_t)r->p[off + 1] << 16 |
+	       (uint32_t)r->p[off + 2] << 8 | r->p[off + 3];
+}
+
+static inline void rd_copy_at(const struct rd *r, size_t off, void *dst, size_t n)
+{
+	assert(off + n <= r->len);
+	memcpy(dst, r->p + off, n);
 }
 
 static inline bool rd_copy(struct rd *r, void *dst, size_t n)
