@@ -142,6 +142,7 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 			break;  /* end of file */
 		if (rc == PCAP_ERROR) {
 			/* Damaged input: report what was read, then say so (as tcpdump does). */
+			pipeline_flush(pl);
 			const char *why = without_path(pcap_geterr(p), path);
 			msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
 				  path, why, (unsigned long long)frame);
@@ -163,6 +164,7 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 		if (pl->max_reports && pl->reported >= pl->max_reports)
 			break;  /* -c: as tcpdump -c, stop reading there */
 	}
+	pipeline_flush(pl);     /* before the caller looks at what was reported */
 	if (filtering)
 		pcap_freecode(&prog);
 	pcap_close(p);

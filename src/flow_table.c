@@ -265,15 +265,42 @@ uint64_t flow_table_seed(const struct flow_table *ft)
 	return ft->seed;
 }
 
-struct flow *flow_table_lookup(struct flow_table *ft, const struct flow_key *key)
+uint32_t flow_table_hash(const struct flow_table *ft, const struct flow_key *key)
 {
-	uint32_t h = key_hash(ft, key);
+	return key_hash(ft, key);
+}
+
+struct flow *flow_table_lookup_hashed(struct flow_table *ft, const struct flow_key *key,
+				      uint32_t h)
+{
 	for (uint32_t i = h & ft->mask; ft->buckets[i] != NONE; i = (i + 1) & ft->mask) {
 		struct flow *f = at(ft, ft->buckets[i]);
 		if (f->hash == h && key_equal(&f->key, key))
 			return f;
 	}
 	return NULL;
+}
+
+struct flow *flow_table_lookup(struct flow_table *ft, const struct flow_key *key)
+{
+	return flow_table_lookup_hashed(ft, key, key_hash(ft, key));
+}
+
+void flow_table_prefetch_bucket(const struct flow_table *ft, uint32_t h)
+{
+	__builtin_prefetch(&ft->buckets[h & ft->mask]);
+}
+
+void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h)
+{
+	/* Every flow on the probe chain (usually one): the key compare reads
+	 * its first line and tracking the rest. */
+	for (uint32_t i = h & ft->mask; ft->buckets[i] != NONE; i = (i + 1) & ft->mask) {
+		const char *f = (const char *)at(ft, ft->buckets[i]);
+		for (size_t off = 0; off < sizeof(struct flow); off += 64)
+			__builtin_prefetch(f + off);
+		__builtin_prefetch(f + sizeof(struct flow) - 1);
+	}
 }
 
 /* ---- pool ---- */

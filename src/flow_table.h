@@ -40,10 +40,23 @@ void flow_table_free(struct flow_table *ft);
 /* Builds the normalised key of a segment and says which endpoint sent it. */
 void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *dir);
 
-/* The flow of key, or NULL. */
 /* The run's random hash seed, for other tables keyed by wire data. */
 uint64_t flow_table_seed(const struct flow_table *ft);
+/* The hash of key, as lookup and the prefetch hints take it. */
+uint32_t flow_table_hash(const struct flow_table *ft, const struct flow_key *key);
+/* The flow of key (whose hash is h), or NULL. */
+struct flow *flow_table_lookup_hashed(struct flow_table *ft, const struct flow_key *key,
+				      uint32_t h);
+/* The same, hashing key itself. */
 struct flow *flow_table_lookup(struct flow_table *ft, const struct flow_key *key);
+/*
+ * Hints, with no effect on results: a lookup of hash h is coming. A miss
+ * in the bucket array and one in the flow cost more than tracking the
+ * segment, so the pipeline asks for the bucket two frames ahead and for
+ * the flows its chain names one frame ahead.
+ */
+void flow_table_prefetch_bucket(const struct flow_table *ft, uint32_t h);
+void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h);
 /* A new zeroed flow for key (evicting the stalest flow if the table is full). */
 struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key, int64_t now);
 /* The flow was seen again at `now`: keeps the ACTIVE list in age order. */

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "http.h"
+
 enum {
 	TCP_FIN = 0x01,
 	TCP_SYN = 0x02,
@@ -53,7 +55,9 @@ struct pkt {
 
 	uint32_t payload_len;       /* TCP payload length from the IP lengths */
 	uint32_t payload_caplen;    /* how much of it was captured */
-	const uint8_t *payload;     /* captured payload bytes (valid for the callback only) */
+	const uint8_t *payload;     /* captured payload bytes: valid only while the frame
+				       is being decoded, NULL after (pipeline.c) */
+	struct http_facts http;     /* what the payload starts, read while it was valid */
 };
 
 /* The length a segment occupies in sequence space (SYN and FIN count one). */

@@ -66,6 +66,7 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name,
 			   const struct link_type *link)
 {
+	pipeline_flush(pl);     /* the previous input's frames, under its name */
 	pl->src.name = name;
 	pl->src.show_name = show_name;
 	pl->src.first_ts = 0;
@@ -95,20 +96,20 @@ static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts)
 		pl->now = ts;
 }
 
-static struct flow *flow_for(struct pipeline *pl, const struct pkt *p, int *dir)
+static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf)
 {
-	struct flow_key key;
-	flow_key_from_pkt(p, &key, dir);
-	struct flow *f = flow_table_lookup(pl->flows, &key);
-	if (f && tcp_track_is_new_incarnation(f, *dir, p)) {
+	const struct pkt *p = &pf->p;
+	int dir = pf->dir;
+	struct flow *f = flow_table_lookup_hashed(pl->flows, &pf->key, pf->hash);
+	if (f && tcp_track_is_new_incarnation(f, dir, p)) {
 		connection_ended(pl, f);
 		tcp_track_new_incarnation(f);
 		flow_table_reopen(pl->flows, f);
-		tcp_track_begin(f, *dir, p);
+		tcp_track_begin(f, dir, p);
 		pl->stats.flows++;
 	} else if (!f) {
-		f = flow_table_insert(pl->flows, &key, p->ts_ns);
-		tcp_track_begin(f, *dir, p);
+		f = flow_table_insert(pl->flows, &pf->key, p->ts_ns);
+		tcp_track_begin(f, dir, p);
 		f->after_evictions = f->midstream && flow_table_evicted(pl->flows) > 0;
 		pl->stats.flows++;
 	} else {
@@ -117,8 +118,17 @@ static struct flow *flow_for(struct pipeline *pl, const struct pkt *p, int *dir)
 	return f;
 }
 
+/* -c was reached by an earlier frame: reading stops there, as tcpdump -c does. */
+static bool reading_stopped(const struct pipeline *pl)
+{
+	return pl->max_reports && pl->reported >= pl->max_reports;
+}
+
 void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns)
 {
+	pipeline_flush(pl);     /* counted in frame order */
+	if (reading_stopped(pl))
+		return;
 	pl->stats.packets++;
 	pl->stats.filtered_out++;
 	note_time(pl, frame, ts_ns);
@@ -169,60 +179,114 @@ static void segment_anomalies(struct pipeline *pl, const struct pkt *p)
 			   "are", pl->src.name, n, p->flags);
 }
 
-enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
-				  uint32_t caplen, uint32_t wirelen, const uint8_t *bytes)
+/* Tracks a frame decoded earlier: everything that counts, warns or
+ * changes state happens here, in frame order. */
+static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 {
 	struct stats *s = &pl->stats;
-	struct pkt p;
+	struct pkt *p = &pf->p;
 
+	if (reading_stopped(pl))
+		return;
 	s->packets++;
-	note_time(pl, frame, ts_ns);
-	if (!record_lengths(pl, frame, caplen, &wirelen)) {
+	note_time(pl, p->frame, p->ts_ns);
+	uint32_t wirelen = pf->wirelen;
+	if (!record_lengths(pl, p->frame, pf->caplen, &wirelen)) {
 		s->skipped[DECODE_INVALID]++;
-		return DECODE_INVALID;
+		return;
 	}
-	p.frame = frame;
-	p.ts_ns = ts_ns;
-	p.caplen = caplen;
-	p.wirelen = wirelen;
-
-	enum decode_result res = decode_frame(pl->link, bytes, &p);
-	if (res != DECODE_OK) {
-		s->skipped[res]++;
-		if (res == DECODE_TRUNCATED)
+	if (pf->res != DECODE_OK) {
+		s->skipped[pf->res]++;
+		if (pf->res == DECODE_TRUNCATED)
 			stats_warn(s, WARN_HEADERS_TRUNCATED,
 				   "%s: frame %llu: headers cut by the capture's snaplen; such segments "
 				   "are skipped (capture with a larger -s)",
-				   pl->src.name, (unsigned long long)frame);
-		else if (res == DECODE_INVALID)
+				   pl->src.name, (unsigned long long)p->frame);
+		else if (pf->res == DECODE_INVALID)
 			stats_warn(s, WARN_HEADERS_INVALID,
 				   "%s: frame %llu: IP or TCP header fields contradict the frame (a "
 				   "length out of range); such frames are skipped",
-				   pl->src.name, (unsigned long long)frame);
-		return res;
+				   pl->src.name, (unsigned long long)p->frame);
+		return;
 	}
-	segment_anomalies(pl, &p);
+	segment_anomalies(pl, p);
 	s->tcp_packets++;
-	if (p.payload_caplen < p.payload_len)
+	if (p->payload_caplen < p->payload_len)
 		s->payload_truncated++;
 
-	int dir;
-	struct flow *f = flow_for(pl, &p, &dir);
+	int dir = pf->dir;
+	struct flow *f = flow_for(pl, pf);
 	if (f->pending_rsts)
-		lookahead_observe(&pl->lookahead, f, dir, &p);
-	if (p.flags & TCP_RST) {
-		classify_rst(f, dir, &p, &pl->scratch);
+		lookahead_observe(&pl->lookahead, f, dir, p);
+	if (p->flags & TCP_RST) {
+		classify_rst(f, dir, p, &pl->scratch);
 		lookahead_push(&pl->lookahead, f, dir, &pl->scratch, &pl->src);
 	}
-	if (tcp_track_segment(f, dir, &p))
+	if (tcp_track_segment(f, dir, p))
 		flow_table_finish(pl->flows, f, pl->now);
 	flow_table_expire(pl->flows, pl->now);
 	lookahead_due(&pl->lookahead, pl->now);
-	return res;
+}
+
+/* Decodes a frame into its slot: nothing here counts or changes state. */
+static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64_t frame,
+			   int64_t ts_ns, uint32_t caplen, uint32_t wirelen, const uint8_t *bytes)
+{
+	struct pkt *p = &pf->p;
+	pf->caplen = caplen;
+	pf->wirelen = wirelen;
+	p->frame = frame;
+	p->ts_ns = ts_ns;
+	p->caplen = caplen;
+	/* A record holding more than the packet's length: all of it is used
+	 * (record_lengths warns when the frame is tracked). */
+	p->wirelen = caplen > wirelen ? caplen : wirelen;
+	if (caplen == 0 && wirelen == 0) {
+		pf->res = DECODE_INVALID;   /* an empty record: record_lengths says so */
+		return;
+	}
+	pf->res = decode_frame(pl->link, bytes, p);
+	if (pf->res != DECODE_OK)
+		return;
+	http_facts_parse(p->payload, p->payload_caplen, &p->http);
+	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */
+	flow_key_from_pkt(p, &pf->key, &pf->dir);
+	pf->hash = flow_table_hash(pl->flows, &pf->key);
+	flow_table_prefetch_bucket(pl->flows, pf->hash);
+}
+
+_Static_assert((PIPELINE_RING & (PIPELINE_RING - 1)) == 0 && PIPELINE_RING > PIPELINE_AHEAD,
+	       "the ring is a power of two holding every frame in flight");
+
+static struct pending_frame *slot(struct pipeline *pl, uint32_t n)
+{
+	return &pl->ahead[n & (PIPELINE_RING - 1)];
+}
+
+void pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
+		    uint32_t caplen, uint32_t wirelen, const uint8_t *bytes)
+{
+	decode_pending(pl, slot(pl, pl->ahead_in), frame, ts_ns, caplen, wirelen, bytes);
+	pl->ahead_in++;
+	/* The frame before this one: its bucket has had a frame's time to arrive. */
+	if (pl->ahead_in - pl->ahead_out >= 2) {
+		const struct pending_frame *prev = slot(pl, pl->ahead_in - 2);
+		if (prev->res == DECODE_OK)
+			flow_table_prefetch_flows(pl->flows, prev->hash);
+	}
+	if (pl->ahead_in - pl->ahead_out == PIPELINE_AHEAD)
+		track_frame(pl, slot(pl, pl->ahead_out++));
+}
+
+void pipeline_flush(struct pipeline *pl)
+{
+	while (pl->ahead_out != pl->ahead_in)
+		track_frame(pl, slot(pl, pl->ahead_out++));
 }
 
 void pipeline_tick(struct pipeline *pl, int64_t now_ns)
 {
+	pipeline_flush(pl);
 	if (now_ns > pl->now)
 		pl->now = now_ns;
 	flow_table_expire(pl->flows, pl->now);
@@ -231,6 +295,7 @@ void pipeline_tick(struct pipeline *pl, int64_t now_ns)
 
 void pipeline_finish(struct pipeline *pl)
 {
+	pipeline_flush(pl);
 	/* The table keeps these; the summary reports them. */
 	pl->stats.flows_peak = flow_table_peak(pl->flows);
 	pl->stats.flows_evicted = flow_table_evicted(pl->flows);

@@ -33,6 +33,25 @@ struct pipeline_config {
 /* Longer than Linux's default keep-alive give-up (7200 + 9 x 75 s). */
 #define PIPELINE_IDLE_TIMEOUT_NS (10800 * 1000000000LL)
 
+/*
+ * Frames decoded ahead of tracking. A frame is decoded and its flow's hash
+ * bucket prefetched on arrival, the flow itself prefetched one frame
+ * later, and tracked two frames later, when both are in cache: on a busy
+ * capture those two misses cost more than tracking itself. Payload bytes
+ * are not kept: what tracking needs of them is read at decode time.
+ */
+#define PIPELINE_AHEAD 3
+#define PIPELINE_RING 4         /* slots: a power of two, more than PIPELINE_AHEAD */
+
+struct pending_frame {
+	struct pkt p;
+	enum decode_result res;
+	uint32_t caplen, wirelen;   /* the record's lengths, as its file gave them */
+	struct flow_key key;        /* for a TCP segment (res == DECODE_OK) */
+	uint32_t hash;
+	int dir;
+};
+
 struct pipeline {
 	struct flow_table *flows;
 	struct stats stats;
@@ -46,15 +65,22 @@ struct pipeline {
 	const struct link_type *link;
 	bool src_started;           /* a packet of the current source was seen */
 	int64_t now;                /* latest packet time: the clock for expiry */
+	struct pending_frame ahead[PIPELINE_RING];
+	uint32_t ahead_in, ahead_out;   /* frames decoded and tracked (wrapping); slot = count % RING */
 };
 
 void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struct reporter *rep);
 /* A new input begins; frame numbers and relative times restart with it. */
 void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name,
 			   const struct link_type *link);
-/* One frame. bytes holds caplen bytes. Returns the decode result. */
-enum decode_result pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
-				  uint32_t caplen, uint32_t wirelen, const uint8_t *bytes);
+/* One frame. bytes holds caplen bytes, and need not outlive the call. The
+ * frame is tracked (and counted) up to PIPELINE_AHEAD - 1 frames later,
+ * or at pipeline_flush. */
+void pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
+		    uint32_t caplen, uint32_t wirelen, const uint8_t *bytes);
+/* Tracks every frame still waiting: before an input ends, before a
+ * message about it, and before time passes without packets. */
+void pipeline_flush(struct pipeline *pl);
 /* A frame the BPF filter rejected: counted, and it still sets the time origin. */
 void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns);
 /* Time passes without packets (live mode): settle times and expiry run on. */

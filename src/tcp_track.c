@@ -9,7 +9,6 @@
  */
 #include "tcp_track.h"
 
-#include <ctype.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -158,204 +157,31 @@ static bool is_keepalive(const struct tcp_half *h, const struct tcp_half *peer,
 	       peer->ack == h->next_seq;
 }
 
-/*
- * HTTP/1.x messages, counted from the start of new data: a response
- * begins with "HTTP/1."; a request with a method and a space, and a
- * segment may carry several pipelined requests, each ending its headers
- * with an empty line. Only segments that start a message are scanned, so
- * bulk data costs one comparison.
- */
-#define STARTS_WITH(p, n, lit) ((n) >= sizeof lit - 1 && memcmp(p, lit, sizeof lit - 1) == 0)
-
-/* Lengths kept beside the names: this runs on every segment with new data. */
-#define METHOD(s) { s, sizeof s - 1 }
-static const struct { const char *name; uint8_t len; } methods[] = {
-	{ NULL, 0 }, METHOD("GET"), METHOD("POST"), METHOD("PUT"), METHOD("HEAD"),
-	METHOD("DELETE"), METHOD("OPTIONS"), METHOD("PATCH"), METHOD("CONNECT"), METHOD("TRACE"),
-};
-
-const char *http_method_name(uint8_t method)
-{
-	return method < sizeof methods / sizeof methods[0] ? methods[method].name : NULL;
-}
-
-bool http_method_idempotent(uint8_t method)
-{
-	const char *m = http_method_name(method);
-	static const char *const safe[] = { "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE" };
-	for (size_t i = 0; m && i < sizeof safe / sizeof safe[0]; i++)
-		if (strcmp(m, safe[i]) == 0)
-			return true;
-	return false;
-}
-
-const char *http_connection_name(uint8_t c)
-{
-	switch (c) {
-	case HTTP_CONN_KEEP_ALIVE: return "keep-alive";
-	case HTTP_CONN_CLOSE: return "close";
-	default: return NULL;
-	}
-}
-
-/* If the header line at p (n bytes left) has this name (any case), the
- * offset of its value; else 0. */
-static uint32_t header_value(const uint8_t *p, uint32_t n, const char *name)
-{
-	size_t k = strlen(name);
-	if (n <= k || p[k] != ':')
-		return 0;
-	for (size_t i = 0; i < k; i++)
-		if (tolower(p[i]) != name[i])
-			return 0;
-	return (uint32_t)k + 1;
-}
-
-/* Does the value at p (up to the end of its line) contain token (lower case)? */
-static bool value_has(const uint8_t *p, uint32_t n, const char *token)
-{
-	size_t k = strlen(token);
-	for (uint32_t i = 0; i + k <= n && p[i] != '\r' && p[i] != '\n'; i++) {
-		size_t j = 0;
-		while (j < k && tolower(p[i + j]) == token[j])
-			j++;
-		if (j == k)
-			return true;
-	}
-	return false;
-}
-
-/* The number after "timeout=" in a Keep-Alive value, 0 if none (capped to fit). */
-static uint16_t keepalive_timeout(const uint8_t *p, uint32_t n)
-{
-	static const char key[] = "timeout=";
-	for (uint32_t i = 0; i + sizeof key - 1 < n && p[i] != '\r' && p[i] != '\n'; i++) {
-		size_t j = 0;
-		while (j < sizeof key - 1 && tolower(p[i + j]) == key[j])
-			j++;
-		if (j < sizeof key - 1)
-			continue;
-		uint32_t v = 0, d = (uint32_t)(i + j);
-		for (; d < n && isdigit(p[d]); d++)
-			if (v < 65535)
-				v = v * 10 + (uint32_t)(p[d] - '0');
-		if (d == n)
-			return 0;   /* cut by the snaplen: the number may go on */
-		return (uint16_t)(v > 65535 ? 65535 : v);
-	}
-	return 0;
-}
-
-/*
- * Walks the header lines of the message starting at p, up to the empty
- * line or the end of what was captured, for Connection and Keep-Alive.
- */
-static void scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection, uint16_t *keepalive_s)
-{
-	/* Line by line with memchr: headers are a few hundred bytes per message. */
-	const uint8_t *nl = memchr(p, '\n', n);     /* end of the start line */
-	while (nl) {
-		uint32_t i = (uint32_t)(nl - p) + 1;
-		if (i >= n || p[i] == '\r' || p[i] == '\n')
-			return;                         /* the empty line ends the headers */
-		const uint8_t *line = p + i;
-		uint32_t left = n - i, v;
-		int initial = tolower(line[0]);     /* most lines are neither header */
-		if (initial == 'c' && (v = header_value(line, left, "connection"))) {
-			if (value_has(line + v, left - v, "close"))
-				*connection = HTTP_CONN_CLOSE;
-			else if (value_has(line + v, left - v, "keep-alive"))
-				*connection = HTTP_CONN_KEEP_ALIVE;
-		} else if (initial == 'k' && keepalive_s &&
-			   (v = header_value(line, left, "keep-alive"))) {
-			*keepalive_s = keepalive_timeout(line + v, left - v);
-		}
-		nl = memchr(line, '\n', left);
-	}
-}
-
-/* "HTTP/1.x NNN": the status code, 0 if it is not one. */
-static uint16_t response_status(const uint8_t *p, uint32_t n)
-{
-	if (n < 12 || p[8] != ' ' || !isdigit(p[9]) || !isdigit(p[10]) || !isdigit(p[11]))
-		return 0;
-	return (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0'));
-}
-
-/* The method index if the bytes start "METHOD ", else 0. */
-static uint8_t request_method(const uint8_t *p, uint32_t n)
-{
-	if (n < 4 || p[0] < 'C' || p[0] > 'T')
-		return 0;   /* most data: not one of the initials C D G H O P T */
-	for (uint8_t i = 1; i < sizeof methods / sizeof methods[0]; i++) {
-		size_t k = methods[i].len;
-		if (n > k && memcmp(p, methods[i].name, k) == 0 && p[k] == ' ')
-			return i;
-	}
-	return 0;
-}
-
-/* Remembers the request line at payload offset `at` (printable bytes only). */
-static void note_request(struct flow *f, int dir, const struct pkt *p, uint32_t at,
-			 uint8_t method)
-{
-	struct http_note *r = &f->request;
-	r->frame = p->frame;
-	r->seq = p->seq + at;
-	r->dir = (int8_t)dir;
-	r->method = method;
-	size_t i = at + methods[method].len + 1u, k = 0;
-	while (i < p->payload_caplen && k + 1 < sizeof r->target && p->payload[i] > ' ' &&
-	       p->payload[i] < 0x7f)
-		r->target[k++] = (char)p->payload[i++];
-	r->target[k] = '\0';
-	r->connection = HTTP_CONN_UNSEEN;
-	scan_headers(p->payload + at, p->payload_caplen - at, &r->connection, NULL);
-}
-
-static void note_response(struct flow *f, int dir, const struct pkt *p)
-{
-	struct http_response_note *r = &f->response;
-	memset(r, 0, sizeof *r);
-	r->dir = (int8_t)dir;
-	r->status = response_status(p->payload, p->payload_caplen);
-	scan_headers(p->payload, p->payload_caplen, &r->connection, &r->keepalive_s);
-}
-
+/* A segment of new data that starts HTTP/1.x messages: count them and
+ * remember the last request or response (facts read at decode time). */
 static void track_http(struct flow *f, int dir, const struct pkt *p)
 {
+	const struct http_facts *m = &p->http;
 	struct tcp_half *h = &f->half[dir];
-	const uint8_t *d = p->payload;
-	uint32_t n = p->payload_caplen;
-	if (STARTS_WITH(d, n, "HTTP/1.")) {
+	if (m->start == HTTP_RESPONSE) {
 		count16(&h->http_responses);
-		note_response(f, dir, p);
+		struct http_response_note *r = &f->response;
+		memset(r, 0, sizeof *r);
+		r->dir = (int8_t)dir;
+		r->status = m->status;
+		r->connection = m->connection;
+		r->keepalive_s = m->keepalive_s;
 		return;
 	}
-	uint8_t method = request_method(d, n);
-	if (!method)
-		return;
-	/* Pipelined requests: count them, and name the last one begun here,
-	 * which is unanswered whenever any of them is. */
-	uint32_t last_at = 0;
-	uint8_t last_method = method;
-	unsigned requests = 0;
-	const uint8_t *end = d + n;
-	for (const uint8_t *cr = memchr(d, '\r', n); cr;
-	     cr = memchr(cr + 1, '\r', (size_t)(end - cr - 1))) {
-		uint32_t i = (uint32_t)(cr - d);
-		if (i + 3 < n && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n') {
-			requests++;
-			uint8_t m = request_method(d + i + 4, n - i - 4);
-			if (m) {
-				last_at = i + 4;
-				last_method = m;
-			}
-		}
-	}
-	note_request(f, dir, p, last_at, last_method);
-	if (requests == 0)
-		requests = 1;   /* headers continue in a later segment */
+	struct http_note *r = &f->request;
+	r->frame = p->frame;
+	r->seq = p->seq + m->at;
+	r->dir = (int8_t)dir;
+	r->method = m->method;
+	r->connection = m->connection;
+	memcpy(r->target, m->target, sizeof r->target);
+	/* No end of headers yet: they continue in a later segment. */
+	unsigned requests = m->requests ? m->requests : 1;
 	h->http_requests = (uint16_t)(h->http_requests + requests > UINT16_MAX
 					     ? UINT16_MAX : h->http_requests + requests);
 }
@@ -372,7 +198,7 @@ static void track_sequence(struct flow *f, int dir, const struct pkt *p)
 	}
 	if (p->payload_len > 0 && seq_lt(p->seq, h->next_seq))
 		count32(&h->retrans);   /* starts inside data already sent */
-	else if (p->payload_caplen > 0)
+	else if (p->http.start != HTTP_NONE)
 		track_http(f, dir, p);
 	if (seq_gt(end, h->next_seq)) {
 		if (p->payload_len > 0) {

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "http.h"
 #include "packet.h"
 
 /* Normalised 4-tuple: endpoint 0 is the lower (address, port), so both
@@ -90,7 +91,6 @@ struct flow_prev {
 };
 
 /* The start of an HTTP/1.x request: enough to name it in a verdict. */
-#define HTTP_TARGET_MAX 32
 struct http_note {
 	uint64_t frame;             /* 0: none seen */
 	uint32_t seq;               /* its first byte, to see whether the peer acknowledged it */
@@ -99,11 +99,6 @@ struct http_note {
 	uint8_t connection;         /* enum http_connection: its Connection header */
 	char target[HTTP_TARGET_MAX];   /* NUL-terminated, cut to fit */
 };
-
-/* What a Connection header asked for. */
-enum http_connection { HTTP_CONN_UNSEEN, HTTP_CONN_KEEP_ALIVE, HTTP_CONN_CLOSE };
-/* "keep-alive", "close"; NULL when unseen. */
-const char *http_connection_name(uint8_t c);
 
 /* The last HTTP/1.x response header seen: its status and what it said
  * about keeping the connection (the server's announced idle timeout). */
@@ -114,11 +109,6 @@ struct http_response_note {
 	uint8_t connection;         /* enum http_connection */
 	uint8_t pad[2];
 };
-/* "GET", "POST", ...; NULL for an unknown index. */
-const char *http_method_name(uint8_t method);
-/* RFC 9110 9.2.2: may be retried without changing the outcome. */
-bool http_method_idempotent(uint8_t method);
-
 enum role { ROLE_UNKNOWN = -1, ROLE_CLIENT = 0, ROLE_SERVER = 1 };
 
 struct flow {

@@ -35,9 +35,12 @@ static inline struct pkt seg(int from, uint32_t seq, uint32_t ack, uint8_t flags
 	return p;
 }
 
-/* Feeds p to f (creating it on the first segment) and returns the sender's endpoint index. */
-static inline int feed(struct flow *f, const struct pkt *p)
+/* Feeds p to f (creating it on the first segment) and returns the sender's
+ * endpoint index. Its payload is read as the pipeline reads it. */
+static inline int feed(struct flow *f, const struct pkt *in)
 {
+	struct pkt seg = *in, *p = &seg;
+	http_facts_parse(p->payload, p->payload_caplen, &p->http);
 	struct flow_key k;
 	int dir;
 	flow_key_from_pkt(p, &k, &dir);

@@ -1,0 +1,207 @@
+/*
+ * http: HTTP/1.x facts from the start of a payload (see http.h).
+ *
+ * A response begins with "HTTP/1."; a request with a method and a space,
+ * and a segment may carry several pipelined requests, each ending its
+ * headers with an empty line. Field names and the tokens looked for are
+ * compared as ASCII without case (RFC 9110 5.1), whatever the locale.
+ */
+#include "http.h"
+
+#include <string.h>
+
+#define STARTS_WITH(p, n, lit) ((n) >= sizeof lit - 1 && memcmp(p, lit, sizeof lit - 1) == 0)
+
+/* Lengths kept beside the names: this runs on every segment with data. */
+#define METHOD(s) { s, sizeof s - 1 }
+static const struct { const char *name; uint8_t len; } methods[] = {
+	{ NULL, 0 }, METHOD("GET"), METHOD("POST"), METHOD("PUT"), METHOD("HEAD"),
+	METHOD("DELETE"), METHOD("OPTIONS"), METHOD("PATCH"), METHOD("CONNECT"), METHOD("TRACE"),
+};
+
+const char *http_method_name(uint8_t method)
+{
+	return method < sizeof methods / sizeof methods[0] ? methods[method].name : NULL;
+}
+
+bool http_method_idempotent(uint8_t method)
+{
+	const char *m = http_method_name(method);
+	static const char *const safe[] = { "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE" };
+	for (size_t i = 0; m && i < sizeof safe / sizeof safe[0]; i++)
+		if (strcmp(m, safe[i]) == 0)
+			return true;
+	return false;
+}
+
+const char *http_connection_name(uint8_t c)
+{
+	switch (c) {
+	case HTTP_CONN_KEEP_ALIVE: return "keep-alive";
+	case HTTP_CONN_CLOSE: return "close";
+	default: return NULL;
+	}
+}
+
+static uint8_t ascii_lower(uint8_t c)
+{
+	/* Without a branch: header bytes are scanned one at a time. */
+	return (uint8_t)(c + ((unsigned)(c - 'A') < 26u) * ('a' - 'A'));
+}
+
+static bool ascii_digit(uint8_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* If the header line at p (n bytes left) has this name (any case), the
+ * offset of its value; else 0. */
+static uint32_t header_value(const uint8_t *p, uint32_t n, const char *name)
+{
+	size_t k = strlen(name);
+	if (n <= k || p[k] != ':')
+		return 0;
+	for (size_t i = 0; i < k; i++)
+		if (ascii_lower(p[i]) != (uint8_t)name[i])
+			return 0;
+	return (uint32_t)k + 1;
+}
+
+/* Does the value at p (up to the end of its line) contain token (lower case)? */
+static bool value_has(const uint8_t *p, uint32_t n, const char *token)
+{
+	size_t k = strlen(token);
+	for (uint32_t i = 0; i + k <= n && p[i] != '\r' && p[i] != '\n'; i++) {
+		size_t j = 0;
+		while (j < k && ascii_lower(p[i + j]) == (uint8_t)token[j])
+			j++;
+		if (j == k)
+			return true;
+	}
+	return false;
+}
+
+/* The number after "timeout=" in a Keep-Alive value, 0 if none (capped to fit). */
+static uint16_t keepalive_timeout(const uint8_t *p, uint32_t n)
+{
+	static const char key[] = "timeout=";
+	for (uint32_t i = 0; i + sizeof key - 1 < n && p[i] != '\r' && p[i] != '\n'; i++) {
+		size_t j = 0;
+		while (j < sizeof key - 1 && ascii_lower(p[i + j]) == (uint8_t)key[j])
+			j++;
+		if (j < sizeof key - 1)
+			continue;
+		uint32_t v = 0, d = (uint32_t)(i + j);
+		for (; d < n && ascii_digit(p[d]); d++)
+			if (v < 65535)
+				v = v * 10 + (uint32_t)(p[d] - '0');
+		if (d == n)
+			return 0;   /* cut by the snaplen: the number may go on */
+		return (uint16_t)(v > 65535 ? 65535 : v);
+	}
+	return 0;
+}
+
+/*
+ * Walks the header lines of the message starting at p, up to the empty
+ * line or the end of what was captured, for Connection and Keep-Alive.
+ */
+static void scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection, uint16_t *keepalive_s)
+{
+	/* Line by line with memchr: headers are a few hundred bytes per message. */
+	const uint8_t *nl = memchr(p, '\n', n);     /* end of the start line */
+	while (nl) {
+		uint32_t i = (uint32_t)(nl - p) + 1;
+		if (i >= n || p[i] == '\r' || p[i] == '\n')
+			return;                         /* the empty line ends the headers */
+		const uint8_t *line = p + i;
+		uint32_t left = n - i, v;
+		uint8_t initial = ascii_lower(line[0]);     /* most lines are neither header */
+		if (initial == 'c' && (v = header_value(line, left, "connection"))) {
+			if (value_has(line + v, left - v, "close"))
+				*connection = HTTP_CONN_CLOSE;
+			else if (value_has(line + v, left - v, "keep-alive"))
+				*connection = HTTP_CONN_KEEP_ALIVE;
+		} else if (initial == 'k' && keepalive_s &&
+			   (v = header_value(line, left, "keep-alive"))) {
+			*keepalive_s = keepalive_timeout(line + v, left - v);
+		}
+		nl = memchr(line, '\n', left);
+	}
+}
+
+/* "HTTP/1.x NNN": the status code, 0 if it is not one. */
+static uint16_t response_status(const uint8_t *p, uint32_t n)
+{
+	if (n < 12 || p[8] != ' ' || !ascii_digit(p[9]) || !ascii_digit(p[10]) ||
+	    !ascii_digit(p[11]))
+		return 0;
+	return (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0'));
+}
+
+/* The method index if the bytes start "METHOD ", else 0. */
+static uint8_t request_method(const uint8_t *p, uint32_t n)
+{
+	if (n < 4 || p[0] < 'C' || p[0] > 'T')
+		return 0;   /* most data: not one of the initials C D G H O P T */
+	for (uint8_t i = 1; i < sizeof methods / sizeof methods[0]; i++) {
+		size_t k = methods[i].len;
+		if (n > k && memcmp(p, methods[i].name, k) == 0 && p[k] == ' ')
+			return i;
+	}
+	return 0;
+}
+
+static void parse_response(const uint8_t *d, uint32_t n, struct http_facts *m)
+{
+	m->start = HTTP_RESPONSE;
+	m->connection = HTTP_CONN_UNSEEN;
+	m->keepalive_s = 0;
+	m->status = response_status(d, n);
+	scan_headers(d, n, &m->connection, &m->keepalive_s);
+}
+
+/* Pipelined requests: count those whose headers end here, and name the
+ * last one begun, which is unanswered whenever any of them is. */
+static void parse_requests(const uint8_t *d, uint32_t n, uint8_t method, struct http_facts *m)
+{
+	uint32_t last_at = 0, requests = 0;
+	const uint8_t *end = d + n;
+	for (const uint8_t *cr = memchr(d, '\r', n); cr;
+	     cr = memchr(cr + 1, '\r', (size_t)(end - cr - 1))) {
+		uint32_t i = (uint32_t)(cr - d);
+		if (i + 3 < n && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n') {
+			requests++;
+			uint8_t next = request_method(d + i + 4, n - i - 4);
+			if (next) {
+				last_at = i + 4;
+				method = next;
+			}
+		}
+	}
+	m->start = HTTP_REQUEST;
+	m->method = method;
+	m->at = last_at;
+	m->requests = (uint16_t)(requests > UINT16_MAX ? UINT16_MAX : requests);
+	/* The target: printable bytes after the method and its space. */
+	size_t i = last_at + methods[method].len + 1u, k = 0;
+	while (i < n && k + 1 < sizeof m->target && d[i] > ' ' && d[i] < 0x7f)
+		m->target[k++] = (char)d[i++];
+	m->target[k] = '\0';
+	m->connection = HTTP_CONN_UNSEEN;
+	scan_headers(d + last_at, n - last_at, &m->connection, NULL);
+}
+
+void http_facts_parse(const uint8_t *d, uint32_t n, struct http_facts *out)
+{
+	out->start = HTTP_NONE;
+	if (n == 0)
+		return;
+	if (STARTS_WITH(d, n, "HTTP/1.")) {
+		parse_response(d, n, out);
+		return;
+	}
+	uint8_t method = request_method(d, n);
+	if (method)
+		parse_requests(d, n, method, out);
+}

@@ -1,0 +1,44 @@
+/*
+ * http: what the start of a segment's payload says as HTTP/1.x.
+ *
+ * Read while the captured bytes are at hand (the pipeline tracks a
+ * segment a few frames after decoding it, when libpcap has reused its
+ * buffer), kept as a few facts, applied by tcp_track if the segment turns
+ * out to carry new data. Only a segment that starts a message is read
+ * past its first bytes, so bulk data costs a comparison or two.
+ */
+#ifndef RSTDIAG_HTTP_H
+#define RSTDIAG_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define HTTP_TARGET_MAX 32
+
+/* What a Connection header asked for. */
+enum http_connection { HTTP_CONN_UNSEEN, HTTP_CONN_KEEP_ALIVE, HTTP_CONN_CLOSE };
+/* "keep-alive", "close"; NULL when unseen. */
+const char *http_connection_name(uint8_t c);
+/* "GET", "POST", ...; NULL for an unknown index. */
+const char *http_method_name(uint8_t method);
+/* RFC 9110 9.2.2: may be retried without changing the outcome. */
+bool http_method_idempotent(uint8_t method);
+
+enum http_start { HTTP_NONE, HTTP_REQUEST, HTTP_RESPONSE };
+
+struct http_facts {
+	uint8_t start;              /* enum http_start: what the payload begins */
+	uint8_t connection;         /* enum http_connection, of the message below */
+	uint8_t method;             /* request: the last one begun in the segment */
+	uint16_t requests;          /* request: how many end their headers here (0: the
+				       headers go on in a later segment) */
+	uint16_t status;            /* response: its status code, 0 if not one */
+	uint16_t keepalive_s;       /* response: Keep-Alive timeout=N, 0 if absent */
+	uint32_t at;                /* request: payload offset of the last one */
+	char target[HTTP_TARGET_MAX];   /* request: its target, NUL-terminated, cut to fit */
+};
+
+/* Reads the n captured payload bytes at d. */
+void http_facts_parse(const uint8_t *d, uint32_t n, struct http_facts *out);
+
+#endif
