@@ -28,12 +28,20 @@ struct age_list {
 	uint32_t head, tail;
 };
 
+/* A flow's neighbours in its age list, kept apart from the flows: moving a
+ * flow to the tail on every packet touches its neighbours, and 8 bytes a
+ * flow stay in cache where their 488-byte flows would not. */
+struct age_link {
+	uint32_t prev, next;
+};
+
 struct flow_table {
 	struct flow_table_config cfg;
 	struct flow **slabs;
 	uint32_t n_slabs, slab_cap;
 	uint32_t carved;        /* flows handed out from slabs so far */
-	uint32_t free_head;     /* released flows, linked through age_next */
+	struct age_link *links; /* one per carved flow, by pool index */
+	uint32_t free_head;     /* released flows, linked through links[].next */
 	uint32_t live, peak;
 	uint64_t evicted;
 	uint32_t *buckets;
@@ -101,8 +109,10 @@ static bool key_equal(const struct flow_key *a, const struct flow_key *b)
 	return diff == 0;
 }
 /* The memory budget per tracked connection (man page, FLOWS AND MEMORY):
- * 512 bytes with its share of the hash, up to 4 four-byte buckets a flow. */
-_Static_assert(sizeof(struct flow) <= 496, "struct flow outgrew its 496-byte budget");
+ * 512 bytes with its age links and its share of the hash, up to 4
+ * four-byte buckets a flow. */
+_Static_assert(sizeof(struct flow) + sizeof(struct age_link) <= 496,
+	       "struct flow outgrew its 496-byte budget");
 
 /* memcmp's order over two 16-byte addresses, as two big-endian words each. */
 static int addr_cmp(const uint8_t *a, const uint8_t *b)
@@ -160,6 +170,7 @@ void flow_table_free(struct flow_table *ft)
 	for (uint32_t i = 0; i < ft->n_slabs; i++)
 		free(ft->slabs[i]);
 	free(ft->slabs);
+	free(ft->links);
 	free(ft->buckets);
 	free(ft);
 }
@@ -169,26 +180,28 @@ void flow_table_free(struct flow_table *ft)
 static void list_unlink(struct flow_table *ft, struct flow *f)
 {
 	struct age_list *l = &ft->lists[f->list];
-	if (f->age_prev != NONE)
-		at(ft, f->age_prev)->age_next = f->age_next;
+	struct age_link *k = &ft->links[f->self];
+	if (k->prev != NONE)
+		ft->links[k->prev].next = k->next;
 	else
-		l->head = f->age_next;
-	if (f->age_next != NONE)
-		at(ft, f->age_next)->age_prev = f->age_prev;
+		l->head = k->next;
+	if (k->next != NONE)
+		ft->links[k->next].prev = k->prev;
 	else
-		l->tail = f->age_prev;
-	f->age_prev = f->age_next = NONE;
+		l->tail = k->prev;
+	k->prev = k->next = NONE;
 	f->list = LIST_NONE;
 }
 
 static void list_append(struct flow_table *ft, struct flow *f, uint8_t which)
 {
 	struct age_list *l = &ft->lists[which];
+	struct age_link *k = &ft->links[f->self];
 	f->list = which;
-	f->age_next = NONE;
-	f->age_prev = l->tail;
+	k->next = NONE;
+	k->prev = l->tail;
 	if (l->tail != NONE)
-		at(ft, l->tail)->age_next = f->self;
+		ft->links[l->tail].next = f->self;
 	else
 		l->head = f->self;
 	l->tail = f->self;
@@ -311,7 +324,7 @@ static void release(struct flow_table *ft, struct flow *f, enum flow_release why
 		ft->cfg.on_release(ft->cfg.ctx, f, why);
 	bucket_remove(ft, f);
 	list_unlink(ft, f);
-	f->age_next = ft->free_head;
+	ft->links[f->self].next = ft->free_head;
 	ft->free_head = f->self;
 	ft->live--;
 }
@@ -322,12 +335,14 @@ static uint32_t take_free(struct flow_table *ft)
 	uint32_t i;
 	if (ft->free_head != NONE) {
 		i = ft->free_head;
-		ft->free_head = at(ft, i)->age_next;
+		ft->free_head = ft->links[i].next;
 	} else {
 		if ((ft->carved & (SLAB_SIZE - 1)) == 0) {
 			if (ft->n_slabs == ft->slab_cap) {
 				ft->slab_cap = ft->slab_cap ? ft->slab_cap * 2 : 16;
 				ft->slabs = xrealloc(ft->slabs, ft->slab_cap * sizeof *ft->slabs);
+				ft->links = xrealloc(ft->links, (size_t)ft->slab_cap * SLAB_SIZE *
+						     sizeof *ft->links);
 			}
 			ft->slabs[ft->n_slabs++] = xmalloc(SLAB_SIZE * sizeof(struct flow));
 		}

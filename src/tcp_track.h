@@ -63,7 +63,7 @@ struct tcp_half {
 	uint64_t fin_frame, rst_frame;
 	uint64_t bytes;             /* new payload, retransmissions excluded */
 	/* Counters saturate: 4 bytes a counter keep two halves and the rest of
-	 * a flow within its budget (sizeof(struct flow) <= 496). */
+	 * a flow within its budget (496 bytes with its age links, flow_table.c). */
 	uint32_t pkts;
 	uint32_t base_seq;          /* ISN if seen, else first seq seen (relative numbering) */
 	uint32_t next_seq;          /* highest seq + length sent (its snd_nxt as seen) */
@@ -114,7 +114,7 @@ enum role { ROLE_UNKNOWN = -1, ROLE_CLIENT = 0, ROLE_SERVER = 1 };
 struct flow {
 	struct flow_key key;
 	uint32_t hash;
-	uint32_t self, age_prev, age_next;  /* pool links, owned by flow_table */
+	uint32_t self;                       /* pool index, owned by flow_table */
 	uint8_t list;                        /* owned by flow_table */
 
 	bool syn, synack, established;       /* handshake progress */
