@@ -294,11 +294,6 @@ struct flow *flow_table_lookup_hashed(struct flow_table *ft, const struct flow_k
 	return NULL;
 }
 
-struct flow *flow_table_lookup(struct flow_table *ft, const struct flow_key *key)
-{
-	return flow_table_lookup_hashed(ft, key, key_hash(ft, key));
-}
-
 void flow_table_prefetch_bucket(const struct flow_table *ft, uint32_t h)
 {
 	__builtin_prefetch(&ft->buckets[h & ft->mask]);

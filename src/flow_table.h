@@ -47,8 +47,6 @@ uint32_t flow_table_hash(const struct flow_table *ft, const struct flow_key *key
 /* The flow of key (whose hash is h), or NULL. */
 struct flow *flow_table_lookup_hashed(struct flow_table *ft, const struct flow_key *key,
 				      uint32_t h);
-/* The same, hashing key itself. */
-struct flow *flow_table_lookup(struct flow_table *ft, const struct flow_key *key);
 /*
  * Hints, with no effect on results: a lookup of hash h is coming. A miss
  * in the bucket array and one in the flow cost more than tracking the

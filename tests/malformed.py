@@ -25,19 +25,13 @@ import tempfile
 
 import checks
 from checks import failures
+from tshark import reset_frames
 from wrapper import rstdiag_command
 
 
 def check(name, cond, detail=""):
     """Failures only: each input makes dozens of checks."""
     return checks.check(name, cond, detail, quiet=True)
-
-
-def tshark_frames(path):
-    p = subprocess.run(["tshark", "-n", "-r", path, "-Y", "tcp.flags.reset==1",
-                        "-T", "fields", "-e", "frame.number"],
-                       capture_output=True, text=True, timeout=120)
-    return [int(x) for x in p.stdout.split()]
 
 
 def stderr_problems(stderr, status):
@@ -99,7 +93,7 @@ def check_input(rstdiag, d, m, tshark):
                         f"text report lacks 'warning {w}': {text[-1500:]!r}")
 
     if tshark:
-        seen = tshark_frames(path)
+        seen = reset_frames(path)
         want = m["tshark"]
         if want == "none":
             ok &= check(name, not seen, f"tshark was expected to find no TCP: {seen}")

@@ -11,14 +11,9 @@ import shutil
 import subprocess
 import sys
 
+from tshark import reset_frames
+
 SKIP = 77
-
-
-def tshark_frames(path):
-    p = subprocess.run(["tshark", "-n", "-r", path, "-Y", "tcp.flags.reset==1",
-                        "-T", "fields", "-e", "frame.number"],
-                       capture_output=True, text=True, timeout=120)
-    return [int(x) for x in p.stdout.split()]
 
 
 def rstdiag_frames(rstdiag, path):
@@ -38,7 +33,7 @@ def main():
     for path in files:
         if os.path.relpath(path, testdata).startswith("malformed" + os.sep):
             continue   # damaged on purpose: tests/malformed.py checks them, with libpcap's limits
-        want = tshark_frames(path)
+        want = reset_frames(path)
         got, status = rstdiag_frames(rstdiag, path)
         if status == 1:
             continue   # not a capture rstdiag can open (checked by the CLI tests)
