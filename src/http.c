@@ -54,45 +54,81 @@ static bool ascii_digit(uint8_t c)
 	return c >= '0' && c <= '9';
 }
 
+/* The k bytes at p are lit (lower case), in any case. */
+static bool same_nocase(const uint8_t *p, const char *lit, size_t k)
+{
+	for (size_t i = 0; i < k; i++)
+		if (ascii_lower(p[i]) != (uint8_t)lit[i])
+			return false;
+	return true;
+}
+
 /* If the header line at p (n bytes left) has this name (any case), the
  * offset of its value; else 0. */
 static uint32_t header_value(const uint8_t *p, uint32_t n, const char *name)
 {
 	size_t k = strlen(name);
-	if (n <= k || p[k] != ':')
+	if (n <= k || p[k] != ':' || !same_nocase(p, name, k))
 		return 0;
-	for (size_t i = 0; i < k; i++)
-		if (ascii_lower(p[i]) != (uint8_t)name[i])
-			return 0;
 	return (uint32_t)k + 1;
 }
 
-/* Does the value at p (up to the end of its line) contain token (lower case)? */
-static bool value_has(const uint8_t *p, uint32_t n, const char *token)
+static bool ows(uint8_t c)
 {
-	size_t k = strlen(token);
-	for (uint32_t i = 0; i + k <= n && p[i] != '\r' && p[i] != '\n'; i++) {
-		size_t j = 0;
-		while (j < k && ascii_lower(p[i + j]) == (uint8_t)token[j])
-			j++;
-		if (j == k)
-			return true;
-	}
-	return false;
+	return c == ' ' || c == '\t';
 }
 
-/* The number after "timeout=" in a Keep-Alive value, 0 if none (capped to fit). */
+/*
+ * The next element of the comma-separated list value at p (RFC 9110
+ * 5.6.1), from *i to the end of its line or of what was captured: its
+ * offset and length without the spaces around it. Whole elements are
+ * compared, so "closed" is not "close".
+ */
+static bool list_element(const uint8_t *p, uint32_t n, uint32_t *i, uint32_t *at, uint32_t *len)
+{
+	uint32_t k = *i;
+	while (k < n && (ows(p[k]) || p[k] == ','))
+		k++;
+	if (k >= n || p[k] == '\r' || p[k] == '\n')
+		return false;
+	uint32_t start = k;
+	while (k < n && p[k] != ',' && p[k] != '\r' && p[k] != '\n')
+		k++;
+	uint32_t end = k;
+	while (ows(p[end - 1]))
+		end--;                  /* stops at start, which is not a space */
+	*at = start;
+	*len = end - start;
+	*i = k;
+	return true;
+}
+
+#define IS_TOKEN(p, len, lit) ((len) == sizeof lit - 1 && same_nocase(p, lit, sizeof lit - 1))
+
+/* What a Connection value asks for; close wins over keep-alive. */
+static uint8_t connection_value(const uint8_t *p, uint32_t n)
+{
+	uint8_t c = HTTP_CONN_UNSEEN;
+	uint32_t i = 0, at, len;
+	while (list_element(p, n, &i, &at, &len)) {
+		if (IS_TOKEN(p + at, len, "close"))
+			return HTTP_CONN_CLOSE;
+		if (IS_TOKEN(p + at, len, "keep-alive"))
+			c = HTTP_CONN_KEEP_ALIVE;
+	}
+	return c;
+}
+
+/* The number of a Keep-Alive value's "timeout=N", 0 if none (capped to fit). */
 static uint16_t keepalive_timeout(const uint8_t *p, uint32_t n)
 {
 	static const char key[] = "timeout=";
-	for (uint32_t i = 0; i + sizeof key - 1 < n && p[i] != '\r' && p[i] != '\n'; i++) {
-		size_t j = 0;
-		while (j < sizeof key - 1 && ascii_lower(p[i + j]) == (uint8_t)key[j])
-			j++;
-		if (j < sizeof key - 1)
+	uint32_t i = 0, at, len;
+	while (list_element(p, n, &i, &at, &len)) {
+		if (len < sizeof key - 1 || !same_nocase(p + at, key, sizeof key - 1))
 			continue;
-		uint32_t v = 0, d = (uint32_t)(i + j);
-		for (; d < n && ascii_digit(p[d]); d++)
+		uint32_t v = 0, d = at + (uint32_t)sizeof key - 1;
+		for (; d < at + len && ascii_digit(p[d]); d++)
 			if (v < 65535)
 				v = v * 10 + (uint32_t)(p[d] - '0');
 		if (d == n)
@@ -118,10 +154,9 @@ static void scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection, uint
 		uint32_t left = n - i, v;
 		uint8_t initial = ascii_lower(line[0]);     /* most lines are neither header */
 		if (initial == 'c' && (v = header_value(line, left, "connection"))) {
-			if (value_has(line + v, left - v, "close"))
-				*connection = HTTP_CONN_CLOSE;
-			else if (value_has(line + v, left - v, "keep-alive"))
-				*connection = HTTP_CONN_KEEP_ALIVE;
+			uint8_t c = connection_value(line + v, left - v);
+			if (c != HTTP_CONN_UNSEEN)
+				*connection = c;
 		} else if (initial == 'k' && keepalive_s &&
 			   (v = header_value(line, left, "keep-alive"))) {
 			*keepalive_s = keepalive_timeout(line + v, left - v);

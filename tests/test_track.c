@@ -249,6 +249,30 @@ static void test_http_headers(void)
 	CHECK_EQ(f.response.keepalive_s, 65535);
 }
 
+/* Connection is a list of whole tokens: "closed" is not "close", and
+ * close wins wherever it stands. */
+static void test_http_connection_tokens(void)
+{
+	static const struct { const char *value; uint8_t want; } cases[] = {
+		{ "closed", HTTP_CONN_UNSEEN },
+		{ "Upgrade, Keep-Alive", HTTP_CONN_KEEP_ALIVE },
+		{ "keep-alive ,\tCLOSE", HTTP_CONN_CLOSE },
+		{ "keep-alive-ish", HTTP_CONN_UNSEEN },
+		{ " , keep-alive , ", HTTP_CONN_KEEP_ALIVE },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char req[128];
+		snprintf(req, sizeof req, "GET /%zu HTTP/1.1\r\nConnection: %s\r\n\r\n", i,
+			 cases[i].value);
+		struct flow f;
+		memset(&f, 0, sizeof f);
+		feed(&f, (struct pkt[]){ seg(C, 1, 0, TCP_SYN, 0, 1) });
+		feed(&f, (struct pkt[]){ seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2) });
+		feed(&f, (struct pkt[]){ with_payload(seg(C, 2, 101, TCP_ACK, 0, 3), req) });
+		CHECK_EQ(f.request.connection, cases[i].want);
+	}
+}
+
 int main(void)
 {
 	test_seq();
@@ -258,5 +282,6 @@ int main(void)
 	test_role_guess();
 	test_run_trigger();
 	test_http_headers();
+	test_http_connection_tokens();
 	return check_report("test_track");
 }
