@@ -1,15 +1,42 @@
 /*
  * report_json: JSON Lines, one object per RST then one summary, in the
  * schema of ../shared/TAXONOMY.md (field names are a contract: add, never
- * rename). Times are written as exact decimal text, not through a double,
- * so a nanosecond capture keeps its digits.
+ * rename). Times and counts are written as exact decimal text, not
+ * through a double, so a nanosecond capture and a 64-bit count keep their
+ * digits (and cJSON's double printing, a sprintf and a parse back per
+ * number, was most of the cost of a record).
  */
 #include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "idle_defaults.h"
 #include "report.h"
+#include "xalloc.h"
+
+/* The text of one record, reused: cJSON would otherwise grow a fresh
+ * buffer by doubling for each one. */
+struct json_out {
+	char *buf;
+	size_t cap;
+};
+
+#define JSON_OUT_START 16384
+#define JSON_OUT_MAX ((size_t)1 << 24)   /* past this, cJSON's own buffer */
+
+static cJSON *uint_item(uint64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	return cJSON_CreateRaw(buf);
+}
+
+static void add_uint(cJSON *o, const char *name, uint64_t v)
+{
+	cJSON_AddItemToObject(o, name, uint_item(v));
+}
 
 static void add_seconds(cJSON *o, const char *name, int64_t ns, bool nano)
 {
@@ -28,12 +55,21 @@ static void add_string_or_null(cJSON *o, const char *name, const char *value)
 
 static void emit(struct reporter *r, cJSON *root)
 {
-	char *s = cJSON_PrintUnformatted(root);
-	if (s) {
-		fputs(s, r->out);
-		fputc('\n', r->out);
-		cJSON_free(s);
+	struct json_out *jo = r->priv;
+	/* cJSON wants 5 bytes of slack past what it writes (cJSON.h). */
+	bool ok;
+	while (!(ok = cJSON_PrintPreallocated(root, jo->buf, (int)(jo->cap - 5), 0)) &&
+	       jo->cap < JSON_OUT_MAX) {
+		jo->cap *= 2;
+		jo->buf = xrealloc(jo->buf, jo->cap);
 	}
+	char *text = ok ? jo->buf : cJSON_PrintUnformatted(root);
+	if (text) {
+		fputs(text, r->out);
+		fputc('\n', r->out);
+	}
+	if (text != jo->buf)
+		cJSON_free(text);
 	cJSON_Delete(root);
 	if (r->flush_each)
 		fflush(r->out);
@@ -56,24 +92,24 @@ static cJSON *half_json(const struct tcp_half *h)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "state", half_state_name((enum half_state)h->state));
-	cJSON_AddNumberToObject(o, "packets", (double)h->pkts);
-	cJSON_AddNumberToObject(o, "bytes", (double)h->bytes);
+	add_uint(o, "packets", h->pkts);
+	add_uint(o, "bytes", h->bytes);
 	if (h->flags & HALF_F_SEEN) {
-		cJSON_AddNumberToObject(o, "next_seq", h->next_seq);
-		cJSON_AddNumberToObject(o, "next_seq_rel", (double)(uint32_t)(h->next_seq - h->base_seq));
+		add_uint(o, "next_seq", h->next_seq);
+		add_uint(o, "next_seq_rel", (uint32_t)(h->next_seq - h->base_seq));
 		if (h->flags & HALF_F_ACK)
-			cJSON_AddNumberToObject(o, "ack", h->ack);
+			add_uint(o, "ack", h->ack);
 		cJSON *ttl = cJSON_AddArrayToObject(o, "ttl_range");
-		cJSON_AddItemToArray(ttl, cJSON_CreateNumber(h->ttl_min));
-		cJSON_AddItemToArray(ttl, cJSON_CreateNumber(h->ttl_max));
+		cJSON_AddItemToArray(ttl, uint_item(h->ttl_min));
+		cJSON_AddItemToArray(ttl, uint_item(h->ttl_max));
 	}
 	if (h->flags & HALF_F_FIN)
-		cJSON_AddNumberToObject(o, "fin_frame", (double)h->fin_frame);
+		add_uint(o, "fin_frame", h->fin_frame);
 	if (h->rst_frame)
-		cJSON_AddNumberToObject(o, "rst_frame", (double)h->rst_frame);
-	cJSON_AddNumberToObject(o, "retransmissions", h->retrans);
-	cJSON_AddNumberToObject(o, "keepalives", h->keepalives);
-	cJSON_AddNumberToObject(o, "zero_windows", h->zero_windows);
+		add_uint(o, "rst_frame", h->rst_frame);
+	add_uint(o, "retransmissions", h->retrans);
+	add_uint(o, "keepalives", h->keepalives);
+	add_uint(o, "zero_windows", h->zero_windows);
 	return o;
 }
 
@@ -83,24 +119,24 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "reset");
 	cJSON_AddStringToObject(o, "file", src->name);
-	cJSON_AddNumberToObject(o, "frame", (double)v->rst.frame);
+	add_uint(o, "frame", v->rst.frame);
 	add_seconds(o, "ts", v->rst.ts_ns, r->nano);
 	add_seconds(o, "rel", v->rst.ts_ns - src->first_ts, r->nano);
 	report_addr(buf, sizeof buf, v->ipver, v->src);
 	cJSON_AddStringToObject(o, "src", buf);
-	cJSON_AddNumberToObject(o, "sport", v->sport);
+	add_uint(o, "sport", v->sport);
 	report_addr(buf, sizeof buf, v->ipver, v->dst);
 	cJSON_AddStringToObject(o, "dst", buf);
-	cJSON_AddNumberToObject(o, "dport", v->dport);
-	cJSON_AddNumberToObject(o, "ip_version", v->ipver);
+	add_uint(o, "dport", v->dport);
+	add_uint(o, "ip_version", v->ipver);
 	report_flags(buf, sizeof buf, v->rst.flags);
 	cJSON_AddStringToObject(o, "flags", buf);
-	cJSON_AddNumberToObject(o, "seq", v->rst.seq);
-	cJSON_AddNumberToObject(o, "ack", v->rst.ack);
-	cJSON_AddNumberToObject(o, "ttl", v->rst.ttl);
+	add_uint(o, "seq", v->rst.seq);
+	add_uint(o, "ack", v->rst.ack);
+	add_uint(o, "ttl", v->rst.ttl);
 	if (v->ipver == 4)
-		cJSON_AddNumberToObject(o, "ip_id", v->ip_id);
-	cJSON_AddNumberToObject(o, "payload_len", v->rst.len);
+		add_uint(o, "ip_id", v->ip_id);
+	add_uint(o, "payload_len", v->rst.len);
 
 	cJSON_AddStringToObject(o, "sender", role_name(v->sender));
 	cJSON_AddBoolToObject(o, "role_guessed", v->role_guessed);
@@ -114,11 +150,11 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 		cJSON_AddNullToObject(o, "detail");
 	cJSON_AddStringToObject(o, "confidence", confidence_name(v->confidence));
 	if (v->trigger.frame)
-		cJSON_AddNumberToObject(o, "trigger_frame", (double)v->trigger.frame);
+		add_uint(o, "trigger_frame", v->trigger.frame);
 	else
 		cJSON_AddNullToObject(o, "trigger_frame");
 	if (v->followup_of)
-		cJSON_AddNumberToObject(o, "followup_of", (double)v->followup_of);
+		add_uint(o, "followup_of", v->followup_of);
 	else
 		cJSON_AddNullToObject(o, "followup_of");
 	if (v->rtt_ns >= 0)
@@ -137,7 +173,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 		cJSON_AddNullToObject(o, "trigger_gap_s");
 	if (v->request.frame) {
 		cJSON *rq = cJSON_AddObjectToObject(o, "request");
-		cJSON_AddNumberToObject(rq, "frame", (double)v->request.frame);
+		add_uint(rq, "frame", v->request.frame);
 		cJSON_AddStringToObject(rq, "method", http_method_name(v->request.method));
 		cJSON_AddStringToObject(rq, "target", v->request.target);
 		cJSON_AddStringToObject(rq, "reached_peer", v->reached_peer);
@@ -148,18 +184,18 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	}
 	if (v->response.status) {
 		cJSON *rs = cJSON_AddObjectToObject(o, "response");
-		cJSON_AddNumberToObject(rs, "status", v->response.status);
+		add_uint(rs, "status", v->response.status);
 		cJSON_AddStringToObject(rs, "sender", role_name(v->response_sender));
 		add_string_or_null(rs, "connection", http_connection_name(v->response.connection));
 		if (v->response.keepalive_s)
-			cJSON_AddNumberToObject(rs, "keepalive_timeout_s", v->response.keepalive_s);
+			add_uint(rs, "keepalive_timeout_s", v->response.keepalive_s);
 		else
 			cJSON_AddNullToObject(rs, "keepalive_timeout_s");
 	} else {
 		cJSON_AddNullToObject(o, "response");
 	}
 	cJSON_AddStringToObject(o, "handshake", handshake_name(v));
-	cJSON_AddNumberToObject(o, "incarnation", v->incarnation);
+	add_uint(o, "incarnation", v->incarnation);
 	cJSON *before = cJSON_AddObjectToObject(o, "before");
 	const char *a_key = role_word(v->sender, "sender");
 	const char *b_key = role_word(role_peer(v->sender), "peer");
@@ -169,7 +205,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON *ev = cJSON_AddArrayToObject(o, "evidence");
 	for (int i = 0; i < v->n_evidence; i++) {
 		cJSON *e = cJSON_CreateObject();
-		cJSON_AddNumberToObject(e, "frame", (double)v->evidence[i].frame);
+		add_uint(e, "frame", v->evidence[i].frame);
 		add_seconds(e, "rel", v->evidence[i].ts_ns - src->first_ts, r->nano);
 		cJSON_AddStringToObject(e, "what", v->evidence[i].what);
 		cJSON_AddItemToArray(ev, e);
@@ -198,7 +234,7 @@ static void add_idle(cJSON *o, const char *prefix, const char *matches,
 	else
 		cJSON_AddNullToObject(o, name);
 	snprintf(name, sizeof name, "%s_seen", prefix);
-	cJSON_AddNumberToObject(o, name, (double)is->seen);
+	add_uint(o, name, is->seen);
 	snprintf(name, sizeof name, "%s_consistent", prefix);
 	cJSON_AddBoolToObject(o, name, have && consistent);
 	cJSON *m = cJSON_AddArrayToObject(o, matches);
@@ -212,17 +248,17 @@ static cJSON *endpoint_json(const struct endpoint *ep, bool nano)
 	cJSON *o = cJSON_CreateObject();
 	report_endpoint(buf, sizeof buf, ep->ipver, ep->addr, ep->port);
 	cJSON_AddStringToObject(o, "endpoint", buf);
-	cJSON_AddNumberToObject(o, "resets", (double)ep->resets);
+	add_uint(o, "resets", ep->resets);
 	cJSON *bc = cJSON_AddObjectToObject(o, "by_cause");
 	for (int c = 0; c < CAUSE_COUNT; c++)
 		if (ep->by_cause[c])
-			cJSON_AddNumberToObject(bc, cause_id((enum cause)c), (double)ep->by_cause[c]);
+			add_uint(bc, cause_id((enum cause)c), ep->by_cause[c]);
 	add_idle(o, "idle_close", "matches", &ep->idle_close, IDLE_SERVER, nano);
 	if (ep->keepalive_header_s)
-		cJSON_AddNumberToObject(o, "keepalive_header_s", ep->keepalive_header_s);
+		add_uint(o, "keepalive_header_s", ep->keepalive_header_s);
 	else
 		cJSON_AddNullToObject(o, "keepalive_header_s");
-	cJSON_AddNumberToObject(o, "requests_after_close", (double)ep->requests_after_close);
+	add_uint(o, "requests_after_close", ep->requests_after_close);
 	add_idle(o, "middlebox_idle", "middlebox_matches", &ep->middlebox_idle, IDLE_MIDDLEBOX,
 		 nano);
 	return o;
@@ -232,22 +268,21 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "summary");
-	cJSON_AddNumberToObject(o, "packets", (double)s->packets);
-	cJSON_AddNumberToObject(o, "filtered_out", (double)s->filtered_out);
-	cJSON_AddNumberToObject(o, "tcp_packets", (double)s->tcp_packets);
-	cJSON_AddNumberToObject(o, "flows", (double)s->flows);
-	cJSON_AddNumberToObject(o, "flows_peak", (double)s->flows_peak);
-	cJSON_AddNumberToObject(o, "flows_evicted", (double)s->flows_evicted);
-	cJSON_AddNumberToObject(o, "resets", (double)s->resets);
+	add_uint(o, "packets", s->packets);
+	add_uint(o, "filtered_out", s->filtered_out);
+	add_uint(o, "tcp_packets", s->tcp_packets);
+	add_uint(o, "flows", s->flows);
+	add_uint(o, "flows_peak", s->flows_peak);
+	add_uint(o, "flows_evicted", s->flows_evicted);
+	add_uint(o, "resets", s->resets);
 	cJSON *bc = cJSON_AddObjectToObject(o, "by_cause");
 	for (int c = 0; c < CAUSE_COUNT; c++)
 		if (s->by_cause[c])
-			cJSON_AddNumberToObject(bc, cause_id((enum cause)c), (double)s->by_cause[c]);
+			add_uint(bc, cause_id((enum cause)c), s->by_cause[c]);
 	cJSON *sk = cJSON_AddObjectToObject(o, "skipped");
 	for (int d = DECODE_OK + 1; d < DECODE_RESULT_COUNT; d++)
-		cJSON_AddNumberToObject(sk, decode_result_name((enum decode_result)d),
-					(double)s->skipped[d]);
-	cJSON_AddNumberToObject(o, "payload_truncated", (double)s->payload_truncated);
+		add_uint(sk, decode_result_name((enum decode_result)d), s->skipped[d]);
+	add_uint(o, "payload_truncated", s->payload_truncated);
 	if (s->packets) {
 		add_seconds(o, "first_ts", s->first_ts, r->nano);
 		add_seconds(o, "last_ts", s->last_ts, r->nano);
@@ -262,9 +297,9 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 	cJSON_AddStringToObject(o, "capture_point_evidence", evidence);
 	if (s->live) {
 		cJSON *cap = cJSON_AddObjectToObject(o, "capture");
-		cJSON_AddNumberToObject(cap, "received", (double)s->live_received);
-		cJSON_AddNumberToObject(cap, "dropped", (double)s->live_dropped);
-		cJSON_AddNumberToObject(cap, "if_dropped", (double)s->live_if_dropped);
+		add_uint(cap, "received", s->live_received);
+		add_uint(cap, "dropped", s->live_dropped);
+		add_uint(cap, "if_dropped", s->live_if_dropped);
 	}
 	cJSON *epl = cJSON_AddArrayToObject(o, "endpoints");
 	for (uint32_t i = 0; i < eps->n; i++)
@@ -275,11 +310,19 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 			continue;
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "name", warning_name((enum warning)i));
-		cJSON_AddNumberToObject(e, "count", (double)s->warn_count[i]);
+		add_uint(e, "count", s->warn_count[i]);
 		cJSON_AddStringToObject(e, "message", s->warn_msg[i]);
 		cJSON_AddItemToArray(w, e);
 	}
 	emit(r, o);
+}
+
+static void json_free(struct reporter *r)
+{
+	struct json_out *jo = r->priv;
+	free(jo->buf);
+	free(jo);
+	r->priv = NULL;
 }
 
 void report_json_init(struct reporter *r, FILE *out, bool nano)
@@ -289,4 +332,9 @@ void report_json_init(struct reporter *r, FILE *out, bool nano)
 	r->nano = nano;
 	r->reset = json_reset;
 	r->summary = json_summary;
+	r->free = json_free;
+	struct json_out *jo = xmalloc(sizeof *jo);
+	jo->cap = JSON_OUT_START;
+	jo->buf = xmalloc(jo->cap);
+	r->priv = jo;
 }
