@@ -51,7 +51,7 @@ static FILE *open_file(const char *path, char *errbuf)
 }
 
 /*
- * Packet time in ns since the epoch. A pcapng timestamp is a 64-bit count
+ * A pcapng timestamp is a 64-bit count
  * in the interface's units, so a damaged one can stand for any number of
  * seconds, and int64 nanoseconds end in 2262; the pipeline also adds
  * timeouts to times and subtracts them from each other. Times are held to
@@ -60,7 +60,7 @@ static FILE *open_file(const char *path, char *errbuf)
  */
 #define TS_MAX_NS (INT64_MAX / 2)
 
-static int64_t packet_time(const struct timeval *tv)
+int64_t capture_packet_time(const struct timeval *tv)
 {
 	if (tv->tv_sec < 0)
 		return 0;
@@ -154,7 +154,7 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 		if (rc != 1)
 			continue;
 		frame++;
-		int64_t ts = packet_time(&h->ts);
+		int64_t ts = capture_packet_time(&h->ts);
 		if (filtering && !pcap_offline_filter(&prog, h, bytes)) {
 			pipeline_filtered_frame(pl, frame, ts);
 			continue;

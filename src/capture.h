@@ -6,7 +6,9 @@
 #ifndef RSTDIAG_CAPTURE_H
 #define RSTDIAG_CAPTURE_H
 
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/time.h>
 
 #include "msg.h"
 #include "pipeline.h"
@@ -26,5 +28,9 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
  */
 enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
 				     bool show_name, struct pipeline *pl);
+/* A libpcap packet time, read with nanosecond precision, in ns since the
+ * epoch; held to a range where sums and differences of times and
+ * timeouts cannot overflow (see capture.c). Files and live capture alike. */
+int64_t capture_packet_time(const struct timeval *tv);
 
 #endif

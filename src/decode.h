@@ -23,7 +23,7 @@ enum decode_result {
 	DECODE_FRAGMENT,    /* an IP fragment: not reassembled, skipped */
 	DECODE_TRUNCATED,   /* snaplen cut the headers */
 	DECODE_INVALID,     /* header fields contradict the frame */
-	DECODE_UNPARSED,    /* a header rstdiag cannot walk (ESP, too many VLAN tags) */
+	DECODE_UNPARSED,    /* a header rstdiag cannot walk (IPsec ESP) */
 	DECODE_RESULT_COUNT
 };
 

@@ -17,6 +17,8 @@
 
 #include <pcap/pcap.h>
 
+#include "capture.h"
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -95,8 +97,7 @@ struct frame_ctx {
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct frame_ctx *c = (struct frame_ctx *)(void *)user;
-	int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
-	pipeline_frame(c->pl, ++c->frame, ts, h->caplen, h->len, bytes);
+	pipeline_frame(c->pl, ++c->frame, capture_packet_time(&h->ts), h->caplen, h->len, bytes);
 }
 
 static pcap_t *open_device(const struct live_options *o)
