@@ -99,6 +99,30 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 	return capture_read_stream(fp, path, filter, show_name, pl);
 }
 
+/* What the per-frame callback needs of one file being read. */
+struct file_reader {
+	pcap_t *p;
+	struct pipeline *pl;
+	const struct bpf_program *filter;   /* NULL: none */
+	uint64_t frame;                     /* frames read so far, filtered ones included */
+};
+
+static void on_file_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct file_reader *r = (struct file_reader *)(void *)user;
+	struct pipeline *pl = r->pl;
+	r->frame++;
+	int64_t ts = capture_packet_time(&h->ts);
+	if (r->filter && !pcap_offline_filter(r->filter, h, bytes)) {
+		pipeline_filtered_frame(pl, r->frame, ts);
+		return;
+	}
+	/* caplen is what libpcap read; odd record lengths are the pipeline's to judge. */
+	pipeline_frame(pl, r->frame, ts, h->caplen, h->len, bytes);
+	if (pl->max_reports && pl->reported >= pl->max_reports)
+		pcap_breakloop(r->p);   /* -c: as tcpdump -c, stop reading there */
+}
+
 enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
 				     bool show_name, struct pipeline *pl)
 {
@@ -133,36 +157,19 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 
 	pipeline_begin_source(pl, path, show_name, lt);
 	enum exit_status status = EXIT_OK;
-	uint64_t frame = 0;
-	for (;;) {
-		struct pcap_pkthdr *h;
-		const u_char *bytes;
-		int rc = pcap_next_ex(p, &h, &bytes);
-		if (rc == PCAP_ERROR_BREAK)
-			break;  /* end of file */
-		if (rc == PCAP_ERROR) {
-			/* Damaged input: report what was read, then say so (as tcpdump does). */
-			pipeline_flush(pl);
-			const char *why = without_path(pcap_geterr(p), path);
-			msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
-				  path, why, (unsigned long long)frame);
-			stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)", path,
-				     why, (unsigned long long)frame);
-			status = EXIT_DAMAGED;
-			break;
-		}
-		if (rc != 1)
-			continue;
-		frame++;
-		int64_t ts = capture_packet_time(&h->ts);
-		if (filtering && !pcap_offline_filter(&prog, h, bytes)) {
-			pipeline_filtered_frame(pl, frame, ts);
-			continue;
-		}
-		/* caplen is what libpcap read; odd record lengths are the pipeline's to judge. */
-		pipeline_frame(pl, frame, ts, h->caplen, h->len, bytes);
-		if (pl->max_reports && pl->reported >= pl->max_reports)
-			break;  /* -c: as tcpdump -c, stop reading there */
+	struct file_reader r = { .p = p, .pl = pl, .filter = filtering ? &prog : NULL };
+	/* pcap_loop rather than pcap_next_ex: a call per file, not one (with its
+	 * header copy) per frame, as tcpdump reads. */
+	int rc = pcap_loop(p, -1, on_file_frame, (u_char *)&r);
+	if (rc == PCAP_ERROR) {
+		/* Damaged input: report what was read, then say so (as tcpdump does). */
+		pipeline_flush(pl);
+		const char *why = without_path(pcap_geterr(p), path);
+		msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
+			  path, why, (unsigned long long)r.frame);
+		stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)", path,
+			     why, (unsigned long long)r.frame);
+		status = EXIT_DAMAGED;
 	}
 	pipeline_flush(pl);     /* before the caller looks at what was reported */
 	if (filtering)
