@@ -60,14 +60,16 @@ static FILE *open_file(const char *path, char *errbuf)
  */
 #define TS_MAX_NS (INT64_MAX / 2)
 
-int64_t capture_packet_time(const struct timeval *tv)
+int64_t capture_packet_time(const struct timeval *tv, int precision)
 {
 	if (tv->tv_sec < 0)
 		return 0;
 	if (tv->tv_sec >= TS_MAX_NS / 1000000000)
 		return TS_MAX_NS;
-	/* With nanosecond precision requested, tv_usec holds nanoseconds. */
-	int64_t ns = (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec;
+	/* tv_usec holds nanoseconds when libpcap granted nanosecond precision. */
+	int64_t frac = precision == PCAP_TSTAMP_PRECISION_NANO ? (int64_t)tv->tv_usec
+							       : (int64_t)tv->tv_usec * 1000;
+	int64_t ns = (int64_t)tv->tv_sec * 1000000000 + frac;
 	return ns < 0 ? 0 : ns < TS_MAX_NS ? ns : TS_MAX_NS;
 }
 
@@ -112,7 +114,9 @@ static void on_file_frame(u_char *user, const struct pcap_pkthdr *h, const u_cha
 	struct file_reader *r = (struct file_reader *)(void *)user;
 	struct pipeline *pl = r->pl;
 	r->frame++;
-	int64_t ts = capture_packet_time(&h->ts);
+	/* Files are opened asking for nanoseconds, which libpcap always grants
+	 * them (it scales microsecond files). */
+	int64_t ts = capture_packet_time(&h->ts, PCAP_TSTAMP_PRECISION_NANO);
 	if (r->filter && !pcap_offline_filter(r->filter, h, bytes)) {
 		pipeline_filtered_frame(pl, r->frame, ts);
 		return;

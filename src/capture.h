@@ -28,9 +28,10 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
  */
 enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
 				     bool show_name, struct pipeline *pl);
-/* A libpcap packet time, read with nanosecond precision, in ns since the
- * epoch; held to a range where sums and differences of times and
- * timeouts cannot overflow (see capture.c). Files and live capture alike. */
-int64_t capture_packet_time(const struct timeval *tv);
+/* A libpcap packet time in ns since the epoch, from the precision the
+ * handle has (PCAP_TSTAMP_PRECISION_NANO or _MICRO); held to a range where
+ * sums and differences of times and timeouts cannot overflow (see
+ * capture.c). Files and live capture alike. */
+int64_t capture_packet_time(const struct timeval *tv, int precision);
 
 #endif

@@ -92,12 +92,14 @@ static enum exit_status drop_privileges(const char *user)
 struct frame_ctx {
 	struct pipeline *pl;
 	uint64_t frame;
+	int precision;      /* the time stamp precision the device granted */
 };
 
 static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct frame_ctx *c = (struct frame_ctx *)(void *)user;
-	pipeline_frame(c->pl, ++c->frame, capture_packet_time(&h->ts), h->caplen, h->len, bytes);
+	pipeline_frame(c->pl, ++c->frame, capture_packet_time(&h->ts, c->precision), h->caplen,
+		       h->len, bytes);
 }
 
 static pcap_t *open_device(const struct live_options *o)
@@ -113,6 +115,8 @@ static pcap_t *open_device(const struct live_options *o)
 	pcap_set_immediate_mode(p, 1);   /* a verdict must not wait for a full buffer */
 	if (o->buffer_kib)
 		pcap_set_buffer_size(p, o->buffer_kib * 1024);
+	/* Not every device can: the handle then stays in microseconds, and
+	 * times are read in whatever precision pcap_get_tstamp_precision says. */
 	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
 	int rc = pcap_activate(p);
 	if (rc < 0) {
@@ -219,7 +223,7 @@ enum exit_status live_run(const struct live_options *o, struct pipeline *pl)
 	sigaction(SIGTERM, &sa, NULL);
 
 	pipeline_begin_source(pl, o->iface, false, lt);
-	struct frame_ctx ctx = { .pl = pl };
+	struct frame_ctx ctx = { .pl = pl, .precision = pcap_get_tstamp_precision(p) };
 	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
 	int64_t end = o->duration_s ? wall_now() + (int64_t)o->duration_s * 1000000000 : 0;
 	struct drop_watch drops = { .checked_at = wall_now() };
