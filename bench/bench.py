@@ -9,7 +9,10 @@ Captures (bench/gencap, full payloads, 8 servers, 20 % IPv6, 3 % reset):
   packets), and 1M packets at 500, 8000 and 32000 concurrent connections
   (memory against connections). --quick: 200k and 1M packets only.
 
-Each command runs once to warm the page cache, then N times (default 5),
+Each capture is locked in the page cache while it is measured
+(bench/holdcache: some machines reclaim page cache left untouched for half a
+minute).
+Each command runs once as a warm-up, then N times (default 5),
 the tools taking turns so drift in the machine's speed falls on all of
 them alike; tshark runs 3 times at the end, alone (its 7 GiB on 5M would
 push the capture out of the page cache). The bare loop runs twice: as
@@ -17,6 +20,7 @@ plain libpcap, and with the 64 KiB stdio buffer rstdiag gives libpcap. Reported:
 time, packets per second, the peak resident memory (bench/peakrss), and rstdiag's throughput as a ratio to each tool's.
 """
 import argparse
+import contextlib
 import datetime
 import os
 import platform
@@ -61,6 +65,23 @@ def run_once(build, argv):
     if status != 0:
         raise SystemExit(f"bench: {' '.join(argv)} failed with status {status}")
     return wall, rss
+
+
+@contextlib.contextmanager
+def held_in_cache(build, path):
+    """The capture read into the page cache and kept there while tools are
+    timed on it (bench/holdcache), so that every run reads memory."""
+    p = subprocess.Popen([os.path.join(build, "bench", "holdcache"), path],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    line = p.stdout.readline()
+    if not line.startswith("held "):
+        p.kill()
+        raise SystemExit(f"bench: could not hold {path} in the page cache")
+    try:
+        yield
+    finally:
+        p.stdin.close()
+        p.wait()
 
 
 def measure(build, path, packets, runs, names=None):
@@ -127,19 +148,21 @@ def main():
            f"{cpu_model()}, {os.cpu_count()} cores, "
            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; "
            f"captures by `bench/gencap` ({CONCURRENT} concurrent connections unless said), "
-           f"read from the page cache.", ""]
+           f"read from the page cache (held there during the runs by `bench/holdcache`).", ""]
     scaling = []
     for n in sizes:
         path = gen(a.build, a.data, n, CONCURRENT)
         mb = os.path.getsize(path) / 1e6
-        table = measure(a.build, path, n, a.runs)
+        with held_in_cache(a.build, path):
+            table = measure(a.build, path, n, a.runs)
         out.append(fmt_table(f"{CONCURRENT} concurrent", n, mb, table))
         scaling.append((n, CONCURRENT, table["rstdiag"]))
         print(out[-1], file=sys.stderr)
     for c in conc:
         n = sizes[0]
         path = gen(a.build, a.data, n, c)
-        table = measure(a.build, path, n, a.runs, names={"rstdiag"})
+        with held_in_cache(a.build, path):
+            table = measure(a.build, path, n, a.runs, names={"rstdiag"})
         scaling.append((n, c, table["rstdiag"]))
     out += ["#### rstdiag (text) against packets and concurrent connections", "",
             "| packets | concurrent | median wall | ns/packet | peak RSS |",
