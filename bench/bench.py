@@ -15,7 +15,7 @@ minute).
 Each command runs once as a warm-up, then N times (default 5),
 the tools taking turns so drift in the machine's speed falls on all of
 them alike; tshark runs 3 times at the end, alone (its 7 GiB on 5M would
-push the capture out of the page cache). The bare loop runs twice: as
+press on memory and slow the tool after it). The bare loop runs twice: as
 plain libpcap, and with the 64 KiB stdio buffer rstdiag gives libpcap. Reported: the median wall
 time, packets per second, the peak resident memory (bench/peakrss), and rstdiag's throughput as a ratio to each tool's.
 """
@@ -94,8 +94,8 @@ def measure(build, path, packets, runs, names=None):
     for _ in range(runs):
         for n, f in light:                      # taking turns
             results[n].append(run_once(build, f(path)))
-    # tshark last and alone: its gigabytes would push the capture out of the
-    # page cache and slow whichever tool ran next.
+    # tshark last and alone: its gigabytes would press on memory (other
+    # files' cache, the allocator's pages) and slow whichever tool ran next.
     for n, f in heavy:
         for _ in range(min(runs, 3)):
             results[n].append(run_once(build, f(path)))
