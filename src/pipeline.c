@@ -138,24 +138,23 @@ void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns)
  * A record's lengths as its file wrote them: libpcap passes these through
  * (a caplen above the snaplen it cuts, or refuses in pcapng). More bytes
  * than the packet's length are still bytes of the record, and Wireshark
- * shows them all: use them. An empty record holds nothing to decode.
+ * shows them all: decode_pending uses them, and this says so. An empty
+ * record holds nothing to decode.
  */
-static bool record_lengths(struct pipeline *pl, uint64_t frame, uint32_t caplen,
-			   uint32_t *wirelen)
+static bool record_lengths_usable(struct pipeline *pl, uint64_t frame, uint32_t caplen,
+				  uint32_t wirelen)
 {
 	struct stats *s = &pl->stats;
 	unsigned long long n = (unsigned long long)frame;
-	if (caplen == 0 && *wirelen == 0) {
+	if (caplen == 0 && wirelen == 0) {
 		stats_warn(s, WARN_RECORD_LENGTH_INVALID, "%s: frame %llu: an empty record "
 			   "(length 0, nothing captured)", pl->src.name, n);
 		return false;
 	}
-	if (caplen > *wirelen) {
+	if (caplen > wirelen)
 		stats_warn(s, WARN_RECORD_LENGTH_INVALID, "%s: frame %llu: the record holds %u "
 			   "bytes of a %u-byte packet; all %u are used", pl->src.name, n,
-			   caplen, *wirelen, caplen);
-		*wirelen = caplen;
-	}
+			   caplen, wirelen, caplen);
 	return true;
 }
 
@@ -190,8 +189,7 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 		return;
 	s->packets++;
 	note_time(pl, p->frame, p->ts_ns);
-	uint32_t wirelen = pf->wirelen;
-	if (!record_lengths(pl, p->frame, pf->caplen, &wirelen)) {
+	if (!record_lengths_usable(pl, p->frame, pf->caplen, pf->wirelen)) {
 		s->skipped[DECODE_INVALID]++;
 		return;
 	}
@@ -239,10 +237,10 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	p->ts_ns = ts_ns;
 	p->caplen = caplen;
 	/* A record holding more than the packet's length: all of it is used
-	 * (record_lengths warns when the frame is tracked). */
+	 * (record_lengths_usable warns when the frame is tracked). */
 	p->wirelen = caplen > wirelen ? caplen : wirelen;
 	if (caplen == 0 && wirelen == 0) {
-		pf->res = DECODE_INVALID;   /* an empty record: record_lengths says so */
+		pf->res = DECODE_INVALID;   /* an empty record: record_lengths_usable says so */
 		return;
 	}
 	pf->res = decode_frame(pl->link, bytes, p);
