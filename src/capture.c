@@ -101,22 +101,12 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 	return capture_read_stream(fp, path, filter, show_name, pl);
 }
 
-/* What the per-frame callback needs of one file being read. */
-struct file_reader {
-	pcap_t *p;
-	struct pipeline *pl;
-	const struct bpf_program *filter;   /* NULL: none */
-	uint64_t frame;                     /* frames read so far, filtered ones included */
-};
-
-static void on_file_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+void capture_on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
-	struct file_reader *r = (struct file_reader *)(void *)user;
+	struct frame_reader *r = (struct frame_reader *)(void *)user;
 	struct pipeline *pl = r->pl;
 	r->frame++;
-	/* Files are opened asking for nanoseconds, which libpcap always grants
-	 * them (it scales microsecond files). */
-	int64_t ts = capture_packet_time(&h->ts, PCAP_TSTAMP_PRECISION_NANO);
+	int64_t ts = capture_packet_time(&h->ts, r->precision);
 	if (r->filter && !pcap_offline_filter(r->filter, h, bytes)) {
 		pipeline_filtered_frame(pl, r->frame, ts);
 		return;
@@ -161,10 +151,13 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 
 	pipeline_begin_source(pl, path, show_name, lt);
 	enum exit_status status = EXIT_OK;
-	struct file_reader r = { .p = p, .pl = pl, .filter = filtering ? &prog : NULL };
+	/* Files are opened asking for nanoseconds, which libpcap always grants
+	 * them (it scales microsecond files). */
+	struct frame_reader r = { .p = p, .pl = pl, .filter = filtering ? &prog : NULL,
+				  .precision = PCAP_TSTAMP_PRECISION_NANO };
 	/* pcap_loop rather than pcap_next_ex: a call per file, not one (with its
 	 * header copy) per frame, as tcpdump reads. */
-	int rc = pcap_loop(p, -1, on_file_frame, (u_char *)&r);
+	int rc = pcap_loop(p, -1, capture_on_frame, (u_char *)&r);
 	if (rc == PCAP_ERROR) {
 		/* Damaged input: report what was read, then say so (as tcpdump does). */
 		pipeline_flush(pl);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/time.h>
+#include <pcap/pcap.h>
 
 #include "msg.h"
 #include "pipeline.h"
@@ -33,5 +34,17 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
  * sums and differences of times and timeouts cannot overflow (see
  * capture.c). Files and live capture alike. */
 int64_t capture_packet_time(const struct timeval *tv, int precision);
+
+/* One input being read, as libpcap's callback sees it (files and live). */
+struct frame_reader {
+	pcap_t *p;
+	struct pipeline *pl;
+	const struct bpf_program *filter;   /* applied here, after numbering; NULL: none */
+	int precision;                      /* the handle's time stamp precision */
+	uint64_t frame;                     /* frames read so far, filtered ones included */
+};
+/* The pcap_handler for a struct frame_reader: numbers the frame, filters
+ * it, feeds it to the pipeline, and breaks the loop once -c is reached. */
+void capture_on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes);
 
 #endif

@@ -89,19 +89,6 @@ static enum exit_status drop_privileges(const char *user)
 	return EXIT_OK;
 }
 
-struct frame_ctx {
-	struct pipeline *pl;
-	uint64_t frame;
-	int precision;      /* the time stamp precision the device granted */
-};
-
-static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
-{
-	struct frame_ctx *c = (struct frame_ctx *)(void *)user;
-	pipeline_frame(c->pl, ++c->frame, capture_packet_time(&h->ts, c->precision), h->caplen,
-		       h->len, bytes);
-}
-
 static pcap_t *open_device(const struct live_options *o)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
@@ -223,13 +210,15 @@ enum exit_status live_run(const struct live_options *o, struct pipeline *pl)
 	sigaction(SIGTERM, &sa, NULL);
 
 	pipeline_begin_source(pl, o->iface, false, lt);
-	struct frame_ctx ctx = { .pl = pl, .precision = pcap_get_tstamp_precision(p) };
+	/* The kernel filters (set_filter), so frames count as they pass it. */
+	struct frame_reader reader = { .p = p, .pl = pl,
+				       .precision = pcap_get_tstamp_precision(p) };
 	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p), .events = POLLIN };
 	int64_t end = o->duration_s ? wall_now() + (int64_t)o->duration_s * 1000000000 : 0;
 	struct drop_watch drops = { .checked_at = wall_now() };
 	while (!stop_requested) {
 		poll(&pfd, 1, 100);
-		int rc = pcap_dispatch(p, -1, on_frame, (u_char *)&ctx);
+		int rc = pcap_dispatch(p, -1, capture_on_frame, (u_char *)&reader);
 		if (rc == PCAP_ERROR) {
 			msg_error("%s: %s", o->iface, pcap_geterr(p));
 			st = EXIT_INPUT;
