@@ -4,7 +4,8 @@
 Two namespaces joined by a veth pair; `rstdiag -i` runs in the client's,
 with --json, while real sockets produce a closed-port, a data-after-fin and
 an unread-recv-buffer reset. Each verdict must arrive within a second of
-its RST's own time stamp; SIGTERM must print the summary and exit 0. Bad
+its RST's own time stamp; SIGTERM must print the summary and exit 0; with
+-c 1 rstdiag stops by itself after the first verdict. Bad
 uses (no such interface, no privilege, a FILE with -i) get one error line.
 
 usage: live.py BUILD/rstdiag TESTDATA_DIR
@@ -148,6 +149,8 @@ def main():
         live = PAIR.run(PAIR.ns_c, [rstdiag, "-i", PAIR.c_if, "--json"], **pipes)
         # 'any' is Linux cooked capture; the text report prints a line per reset.
         anyif = PAIR.run(PAIR.ns_c, [rstdiag, "-i", "any"], **pipes)
+        # -c 1: stops by itself after the first verdict, as tcpdump -c does.
+        first = PAIR.run(PAIR.ns_c, [rstdiag, "-i", PAIR.c_if, "--json", "-c", "1"], **pipes)
         records, t_json = follow(live, json.loads)
         text, t_text = follow(anyif, str.rstrip)
         time.sleep(1.0)                     # the captures are open
@@ -155,10 +158,13 @@ def main():
         cli.wait(timeout=30)
         srv.wait(timeout=30)
         time.sleep(1.0)
+        first_exit = first.poll()           # before any signal: it must have stopped itself
         stopped_at = time.time()
-        for p in (live, anyif):
-            p.send_signal(signal.SIGTERM)
+        for p in (live, anyif, first):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
             p.wait(timeout=10)
+        first_out = [json.loads(line) for line in first.stdout.read().splitlines()]
         t_json.join(timeout=10)
         t_text.join(timeout=10)
 
@@ -174,6 +180,12 @@ def main():
           summary[0]["resets"] == len(resets) and "capture" in summary[0] and
           summary[0]["capture"]["received"] >= summary[0]["tcp_packets"],
           (live.returncode, summary, live.stderr.read()))
+
+    first_resets = [r for r in first_out if r["type"] == "reset"]
+    check("-c 1: exits 0 by itself after one reset, then the summary",
+          first_exit == 0 and len(first_resets) == 1 and
+          first_resets[0]["cause"] == "closed-port" and first_out[-1]["type"] == "summary" and
+          first_out[-1]["resets"] == 1, (first_exit, first_out, first.stderr.read()))
 
     # -i any, text: the same verdicts, one line each before the stop, then the report.
     lines = [(at, l) for at, l in text if " RST #" in l]
