@@ -1,23 +1,43 @@
-/* cause: the cause table and the names of the verdict's enums (cause.h). */
+/* cause: the cause and detail tables and the names of the verdict's enums (cause.h). */
 #include "cause.h"
 
+#include <stddef.h>
+
 static const struct cause_info causes[CAUSE_COUNT] = {
-	[CAUSE_CLOSED_PORT] = { "closed-port", "nothing listens on the destination port" },
-	[CAUSE_CONNECT_TIMEOUT] = { "connect-timeout", "the client gave up connecting" },
-	[CAUSE_HANDSHAKE_ABORT] = { "handshake-abort", "the server reset during the handshake" },
-	[CAUSE_TIMEWAIT_REUSE] = { "timewait-reuse", "a new SYN reused a tuple the peer still held" },
-	[CAUSE_DATA_AFTER_FIN] = { "data-after-fin", "data sent to a side that had closed" },
-	[CAUSE_UNREAD_RECV_BUFFER] = { "unread-recv-buffer", "closed with received data unread" },
-	[CAUSE_LINGER_ABORT] = { "linger-abort", "deliberate abortive close (SO_LINGER 0)" },
-	[CAUSE_PEER_LOST_STATE] = { "peer-lost-state", "the sender no longer had the connection" },
-	[CAUSE_IDLE_TIMEOUT] = { "idle-timeout", "a middlebox forgot the idle flow" },
-	[CAUSE_INJECTED] = { "injected", "forged by a third party" },
-	[CAUSE_KEEPALIVE_TIMEOUT] = { "keepalive-timeout", "keep-alive probes went unanswered" },
-	[CAUSE_RETRANSMIT_TIMEOUT] = { "retransmit-timeout", "data never acknowledged; sender gave up" },
-	[CAUSE_RESPONSE_TIMEOUT] = { "response-timeout", "no answer came; the asker aborted" },
-	[CAUSE_INVALID_SEGMENT] = { "invalid-segment", "a segment impossible for the socket's state" },
-	[CAUSE_RESET_FOLLOWUP] = { "reset-followup", "answers stray segments after an earlier reset" },
-	[CAUSE_UNKNOWN] = { "unknown", "the evidence does not decide" },
+	[CAUSE_CLOSED_PORT] = { "closed-port", "nothing listens on the destination port", false },
+	[CAUSE_CONNECT_TIMEOUT] = { "connect-timeout", "the client gave up connecting", false },
+	[CAUSE_HANDSHAKE_ABORT] = { "handshake-abort", "the server reset during the handshake", false },
+	[CAUSE_TIMEWAIT_REUSE] = { "timewait-reuse", "a new SYN reused a tuple the peer still held",
+				   false },
+	[CAUSE_DATA_AFTER_FIN] = { "data-after-fin", "data sent to a side that had closed", false },
+	[CAUSE_UNREAD_RECV_BUFFER] = { "unread-recv-buffer", "closed with received data unread",
+				       false },
+	[CAUSE_LINGER_ABORT] = { "linger-abort", "deliberate abortive close (SO_LINGER 0)", false },
+	[CAUSE_PEER_LOST_STATE] = { "peer-lost-state", "the sender no longer had the connection",
+				    false },
+	[CAUSE_IDLE_TIMEOUT] = { "idle-timeout", "a middlebox forgot the idle flow", false },
+	[CAUSE_INJECTED] = { "injected", "forged by a third party", false },
+	[CAUSE_KEEPALIVE_TIMEOUT] = { "keepalive-timeout", "keep-alive probes went unanswered", false },
+	[CAUSE_RETRANSMIT_TIMEOUT] = { "retransmit-timeout", "data never acknowledged; sender gave up",
+				       false },
+	[CAUSE_RESPONSE_TIMEOUT] = { "response-timeout", "no answer came; the asker aborted", false },
+	[CAUSE_INVALID_SEGMENT] = { "invalid-segment", "a segment impossible for the socket's state",
+				    false },
+	/* Part of an incident reported at the reset it follows. */
+	[CAUSE_RESET_FOLLOWUP] = { "reset-followup", "answers stray segments after an earlier reset",
+				   true },
+	[CAUSE_UNKNOWN] = { "unknown", "the evidence does not decide", false },
+};
+
+static const struct detail_info details[DETAIL_COUNT] = {
+	[DETAIL_NONE] = { NULL, CAUSE_UNKNOWN, false, NULL },
+	[DETAIL_RACE] = { "race", CAUSE_DATA_AFTER_FIN, false, NULL },
+	[DETAIL_IGNORED_FIN] = { "ignored-fin", CAUSE_DATA_AFTER_FIN, false, NULL },
+	/* Health checks and port scans: nothing to fix, so apart from real aborts. */
+	[DETAIL_PROBE] = { "probe", CAUSE_LINGER_ABORT, true,
+			   "connections that carried no data, aborted with a RST: health checks "
+			   "or port scans" },
+	[DETAIL_CHALLENGE_ACK] = { "challenge-ack", CAUSE_TIMEWAIT_REUSE, false, NULL },
 };
 
 const struct cause_info *cause_info(enum cause c)
@@ -28,6 +48,21 @@ const struct cause_info *cause_info(enum cause c)
 const char *cause_id(enum cause c)
 {
 	return cause_info(c)->id;
+}
+
+const struct detail_info *detail_info(enum detail d)
+{
+	return &details[(unsigned)d < DETAIL_COUNT ? d : DETAIL_NONE];
+}
+
+const char *detail_id(enum detail d)
+{
+	return detail_info(d)->id;
+}
+
+bool cause_benign(enum cause c, enum detail d)
+{
+	return cause_info(c)->benign || detail_info(d)->benign;
 }
 
 const char *confidence_name(enum confidence c)
@@ -54,5 +89,15 @@ const char *rst_form_name(enum rst_form f)
 	case FORM_REPLY: return "reply";
 	case FORM_ACTIVE: return "active";
 	default: return "other";
+	}
+}
+
+const char *reached_peer_name(enum reached_peer r)
+{
+	switch (r) {
+	case REACHED_NO: return "no";
+	case REACHED_MAYBE: return "maybe";
+	case REACHED_YES: return "yes";
+	default: return NULL;
 	}
 }

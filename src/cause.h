@@ -1,11 +1,16 @@
 /*
- * cause: the RST causes of ../shared/TAXONOMY.md, in one table.
+ * cause: the RST causes of ../shared/TAXONOMY.md and the names of the
+ * verdict's other enums, in one table each. What a cause is (its id, its
+ * one-line summary, whether it is benign, which details it takes) is
+ * decided here, once, and renderers only look it up.
  *
- * The ids are a stable interface (JSON "cause", --json consumers, the man
- * page); add causes, never rename them.
+ * The ids are a stable interface (JSON "cause" and "detail", --json
+ * consumers, the man page); add entries, never rename them.
  */
 #ifndef RSTDIAG_CAUSE_H
 #define RSTDIAG_CAUSE_H
+
+#include <stdbool.h>
 
 enum cause {
 	CAUSE_CLOSED_PORT,
@@ -27,13 +32,36 @@ enum cause {
 	CAUSE_COUNT
 };
 
+/* A cause's sub-kind (TAXONOMY "detail"); DETAIL_NONE for most verdicts. */
+enum detail {
+	DETAIL_NONE,
+	DETAIL_RACE,            /* data-after-fin: the data crossed the FIN in flight */
+	DETAIL_IGNORED_FIN,     /* data-after-fin: the data acknowledged the FIN */
+	DETAIL_PROBE,           /* linger-abort: no data either way */
+	DETAIL_CHALLENGE_ACK,   /* timewait-reuse: the server held the old connection open */
+	DETAIL_COUNT
+};
+
 struct cause_info {
 	const char *id;        /* stable id, e.g. "data-after-fin" */
 	const char *summary;   /* one line for humans */
+	bool benign;           /* nothing to fix: reported last and briefly */
+};
+
+struct detail_info {
+	const char *id;        /* stable id, e.g. "ignored-fin"; NULL for DETAIL_NONE */
+	enum cause cause;      /* the only cause it qualifies */
+	bool benign;           /* benign although its cause is not */
+	const char *summary;   /* non-NULL: reported as a group of its own, with this line */
 };
 
 const struct cause_info *cause_info(enum cause c);
 const char *cause_id(enum cause c);
+const struct detail_info *detail_info(enum detail d);
+/* "race", "probe"; NULL for DETAIL_NONE. */
+const char *detail_id(enum detail d);
+/* Whether a verdict of this cause and detail is benign. */
+bool cause_benign(enum cause c, enum detail d);
 
 enum confidence { CONF_LOW, CONF_MEDIUM, CONF_HIGH };
 const char *confidence_name(enum confidence c);
@@ -45,5 +73,10 @@ const char *origin_name(enum origin o);
 /* The two wire forms of a RST (TAXONOMY "Two wire forms"). */
 enum rst_form { FORM_OTHER, FORM_REPLY, FORM_ACTIVE };
 const char *rst_form_name(enum rst_form f);
+
+/* Can the request a RST met have reached the peer's application (TAXONOMY "request")? */
+enum reached_peer { REACHED_UNSET, REACHED_NO, REACHED_MAYBE, REACHED_YES };
+/* "no", "maybe", "yes"; NULL when unset. */
+const char *reached_peer_name(enum reached_peer r);
 
 #endif

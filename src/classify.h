@@ -1,7 +1,9 @@
 /*
- * classify: one struct verdict per RST, built from the flow as it stood
- * just before the RST. Renderers only format a verdict; every judgement
- * (form, trigger, cause, origin) is made here.
+ * classify: the judge. One struct verdict per RST, built from the flow as
+ * it stood just before the RST: typed facts only (what was seen, what was
+ * measured, which rule decided and how sure it is), never text. Words are
+ * the reporting layer's (explain.h); renderers format a verdict and decide
+ * nothing.
  */
 #ifndef RSTDIAG_CLASSIFY_H
 #define RSTDIAG_CLASSIFY_H
@@ -13,57 +15,160 @@
 #include "packet.h"
 #include "tcp_track.h"
 
-#define VERDICT_MAX_EVIDENCE 8
+/*
+ * The rules, named for the situation each tests, in the order they are
+ * tried (the taxonomy's order of specificity; classify.c has the table).
+ * The first that fits decides; the verdict keeps which one it was.
+ */
+enum rule {
+	RULE_AFTER_EARLIER_RESET,       /* reset-followup */
+	RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, /* timewait-reuse: refused like a closed port */
+	RULE_SYN_REFUSED,               /* closed-port */
+	RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP, /* connect-timeout */
+	RULE_CHALLENGE_ACK_FOR_STALE_CONNECTION, /* timewait-reuse (challenge-ack) */
+	RULE_SYN_ANSWERED_BY_OLD_ACK,   /* timewait-reuse: RFC 9293 3.10.7.3 */
+	RULE_SYN_UNANSWERED,            /* connect-timeout */
+	RULE_ACK_OF_UNSENT_DATA,        /* invalid-segment */
+	RULE_SERVER_RESET_BEFORE_DATA,  /* handshake-abort */
+	RULE_DATA_AFTER_OWN_FIN,        /* data-after-fin */
+	RULE_PROBES_UNANSWERED,         /* keepalive-timeout */
+	RULE_RETRANSMISSIONS_UNACKED,   /* retransmit-timeout */
+	RULE_FOREIGN_RST_AFTER_SILENCE, /* idle-timeout */
+	RULE_FOREIGN_RST,               /* injected */
+	RULE_REPLY_FROM_HOST_THAT_LOST_IT, /* peer-lost-state */
+	RULE_CLOSE_WITH_DATA_UNREAD,    /* unread-recv-buffer */
+	RULE_ABORT_WHILE_WAITING,       /* response-timeout */
+	RULE_ABORTIVE_CLOSE,            /* linger-abort */
+	RULE_NOTHING_FITS,              /* unknown */
+	RULE_COUNT
+};
+/* "syn-refused": the rule's name, for tests and debugging output. */
+const char *rule_name(enum rule r);
+
+/* What one side had done before the RST: struct tcp_half without its last segment. */
+struct side {
+	int64_t fin_ts, rst_ts;
+	uint64_t data_frame;        /* its last segment with payload */
+	uint64_t fin_frame, rst_frame;
+	uint64_t bytes;
+	uint32_t pkts;
+	uint32_t base_seq, next_seq, ack, fin_seq;
+	uint32_t retrans;
+	uint16_t keepalives, zero_windows;
+	uint16_t http_requests, http_responses;
+	uint16_t ip_id;
+	uint8_t ttl_min, ttl_max;
+	uint8_t state;              /* enum half_state */
+	uint8_t flags;              /* HALF_F_* */
+};
+
+/* What decided the origin (judge_origin in classify.c). */
+enum origin_basis {
+	ORIGIN_BY_TTL_MATCH,        /* TTL within the sender's own range: endpoint */
+	ORIGIN_BY_TTL_STEP,         /* TTL outside it: middlebox */
+	ORIGIN_BY_TIMING,           /* faster than the sender could answer: middlebox */
+	ORIGIN_BY_NOTHING,          /* nothing earlier from the sender: unknown */
+};
+
+/* The RST's IPv4 ID against the sender's last one (said, not used to decide). */
+enum ip_id_relation {
+	IP_ID_NOT_COMPARED,         /* IPv6, nothing earlier, or the sender's ID is 0 */
+	IP_ID_ZERO,                 /* 0: Linux sends a RST without a socket so */
+	IP_ID_CONTINUES,            /* 1..IP_ID_STEP_MAX after the sender's own */
+	IP_ID_UNRELATED,
+};
+
+/* What the look-ahead changed (classify_revise). */
+enum revision {
+	REVISED_NOT,
+	REVISED_PEER_KEPT_CONNECTION,   /* the peer sent an RFC 5961 challenge ACK */
+	REVISED_SENDER_WENT_ON_CONFIRMS, /* a foreign RST's sender went on: confirmed */
+	REVISED_SENDER_WENT_ON_FORGED,  /* the sender went on: forged, whatever it looked like */
+};
+
+/* The evidence frames a verdict names, in the order they are gathered. */
+enum evidence_kind {
+	EV_TRIGGER,                 /* the peer's segment the RST answers */
+	EV_SENDER_FIN,
+	EV_PEER_FIN,
+	EV_SENDER_RST,              /* an earlier RST of the sender */
+	EV_PEER_RST,
+	EV_THE_RST,
+	EV_PEER_CHALLENGE_ACK,      /* after the RST (look-ahead) */
+	EV_SENDER_WENT_ON,          /* after the RST (look-ahead) */
+	EV_COUNT
+};
 
 struct evidence {
 	uint64_t frame;
 	int64_t ts_ns;
-	char what[96];
+	enum evidence_kind kind;
 };
 
 struct verdict {
 	/* The RST packet itself: its segment, and what a seg_note leaves out. */
 	struct seg_note rst;
-	uint8_t ipver;
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
 	uint16_t ip_id;
+	uint8_t ipver;
 
-	/* Its connection just before it; A sent the RST, B is the other side. */
-	enum role sender;
+	/* Its connection just before it; a is the sender, b the other side. */
+	int8_t sender;              /* enum role */
 	bool role_guessed;
-	struct tcp_half a, b;
 	bool syn, synack, established, midstream;
 	bool after_evictions;       /* midstream once --max-flows had forgotten connections */
 	uint32_t incarnation;
-	int64_t idle_before_ns;     /* silence before the closing event (first FIN or RST); -1 none */
+	struct side a, b;
+	struct seg_note trigger;    /* the b->a segment it answers; frame 0 if none */
+
+	/* Measured numbers (ns; -1 where not measured). */
+	int64_t idle_before_ns;     /* silence before the closing event (first FIN or RST) */
+	int64_t close_idle_ns;      /* silence before the connection's first FIN or RST */
 	int64_t max_gap_ns;         /* longest silence on the connection before the RST */
-	int64_t trigger_gap_ns;     /* silence before the segment it answers; -1 no trigger */
+	int64_t trigger_gap_ns;     /* silence before the segment it answers */
+	int64_t peer_silent_ns;     /* from b's last segment to the RST */
+	int64_t rtt_ns;             /* handshake round trip at the capture point */
+	int64_t timing_leg_ns;      /* ORIGIN_BY_TIMING: the sender's leg of the handshake */
+	int64_t since_prev_ns;      /* from the tuple's previous connection's end */
+	int64_t syn_ts;             /* the client's first SYN; 0 unseen */
+	int64_t first_ts;           /* the connection's first packet */
 
 	/* Judgement. */
-	enum rst_form form;
-	struct seg_note trigger;    /* the B->A segment it answers; frame 0 if none */
+	uint8_t rule;               /* enum rule: which rule decided */
+	uint8_t cause;              /* enum cause */
+	uint8_t detail;             /* enum detail */
+	uint8_t confidence;         /* enum confidence */
+	uint8_t runner_up;          /* enum cause the evidence did not rule out; CAUSE_COUNT none */
+	uint8_t form;               /* enum rst_form */
+	uint8_t origin;             /* enum origin */
+	uint8_t origin_basis;       /* enum origin_basis */
+	uint8_t ip_id_relation;     /* enum ip_id_relation */
+	bool stale_ack_exact;       /* challenge-ack: acks exactly where the old connection ended */
+	bool tuple_recently_closed; /* the tuple's previous connection ended within TIME_WAIT */
 	uint64_t followup_of;       /* reset-followup: the RST it follows; 0 otherwise */
-	int64_t rtt_ns;             /* handshake round trip at the capture point; -1 unknown */
-	enum cause cause;
-	const char *detail;         /* sub-kind or NULL */
-	enum confidence confidence;
-	enum origin origin;
-	char origin_evidence[256];
-	struct evidence evidence[VERDICT_MAX_EVIDENCE];
-	int n_evidence;
+
 	/* The HTTP request the RST met (frame 0: none visible). */
 	struct http_note request;
 	bool request_from_sender;   /* the RST's sender made the request (else its peer did) */
-	const char *reached_peer;   /* "no", "maybe" or "yes": can it have reached the peer's application? */
+	uint8_t reached_peer;       /* enum reached_peer */
 	bool retry_safe;            /* it did not reach the peer, or its method is idempotent */
+	int8_t response_sender;     /* enum role */
 	/* The last HTTP response header on the connection (status 0: none). */
 	struct http_response_note response;
-	enum role response_sender;
-	char explanation[768];
-	size_t request_note_at;     /* where the explanation's sentence on the request starts */
-	char advice[320];
+
+	/* The look-ahead's revision. */
+	struct {
+		uint8_t kind;       /* enum revision */
+		uint8_t looked_like; /* REVISED_SENDER_WENT_ON_FORGED: the cause judged alone */
+		bool fin;           /* the sender went on with a FIN */
+		uint32_t new_bytes; /* ... with this much new data (else an ACK of newer data) */
+		uint64_t frame;     /* the segment that revised it */
+		int64_t ts_ns;
+	} revised;
 };
+
+#define VERDICT_MAX_EVIDENCE EV_COUNT
 
 /*
  * What the connection did in the settle time after a RST (lookahead.h):
@@ -97,5 +202,11 @@ void classify_revise(struct verdict *v, const struct after_rst *after);
 
 /* The wire form of a RST given both halves (exposed for unit tests). */
 enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b);
+
+/*
+ * The frames that support verdict v, each once, in frame order, as a
+ * reader follows them in Wireshark. Returns how many were written to out.
+ */
+int verdict_evidence(const struct verdict *v, struct evidence out[VERDICT_MAX_EVIDENCE]);
 
 #endif

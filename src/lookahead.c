@@ -91,7 +91,7 @@ void lookahead_push(struct lookahead *q, struct flow *f, int dir, const struct v
  * or a FIN beyond what it had sent, or an ACK of more than it had acked. */
 static bool sender_went_on(const struct verdict *v, const struct pkt *p)
 {
-	const struct tcp_half *a = &v->a;
+	const struct side *a = &v->a;
 	if (!(a->flags & HALF_F_SEEN))
 		return true;
 	uint32_t end = p->seq + pkt_seq_len(p);

@@ -18,7 +18,7 @@
 
 #include "classify.h"
 #include "packet.h"
-#include "report.h"
+#include "source.h"
 #include "tcp_track.h"
 
 /* Long enough for a server's answer or an idle close to follow a forged RST. */

@@ -13,14 +13,9 @@
 
 #include "classify.h"
 #include "endpoints.h"
+#include "source.h"
 #include "stats.h"
 
-/* The input a verdict came from. */
-struct report_source {
-	const char *name;       /* file name, "-" for stdin, or interface */
-	int64_t first_ts;       /* its first packet: times are shown relative to it */
-	bool show_name;         /* several inputs: name the one each RST is in */
-};
 
 struct reporter {
 	FILE *out;

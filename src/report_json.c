@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "idle_defaults.h"
 #include "report.h"
 #include "xalloc.h"
@@ -88,7 +89,7 @@ static const char *handshake_name(const struct verdict *v)
 	return "not-seen";
 }
 
-static cJSON *half_json(const struct tcp_half *h)
+static cJSON *half_json(const struct side *h)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "state", half_state_name((enum half_state)h->state));
@@ -116,6 +117,8 @@ static cJSON *half_json(const struct tcp_half *h)
 static void json_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
 {
 	char buf[64];
+	struct explanation e;
+	explain_verdict(v, &e);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "reset");
 	cJSON_AddStringToObject(o, "file", src->name);
@@ -141,11 +144,11 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddStringToObject(o, "sender", role_name(v->sender));
 	cJSON_AddBoolToObject(o, "role_guessed", v->role_guessed);
 	cJSON_AddStringToObject(o, "origin", origin_name(v->origin));
-	cJSON_AddStringToObject(o, "origin_evidence", v->origin_evidence);
+	cJSON_AddStringToObject(o, "origin_evidence", e.origin);
 	cJSON_AddStringToObject(o, "form", rst_form_name(v->form));
 	cJSON_AddStringToObject(o, "cause", cause_id(v->cause));
 	if (v->detail)
-		cJSON_AddStringToObject(o, "detail", v->detail);
+		cJSON_AddStringToObject(o, "detail", detail_id(v->detail));
 	else
 		cJSON_AddNullToObject(o, "detail");
 	cJSON_AddStringToObject(o, "confidence", confidence_name(v->confidence));
@@ -176,7 +179,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 		add_uint(rq, "frame", v->request.frame);
 		cJSON_AddStringToObject(rq, "method", http_method_name(v->request.method));
 		cJSON_AddStringToObject(rq, "target", v->request.target);
-		cJSON_AddStringToObject(rq, "reached_peer", v->reached_peer);
+		cJSON_AddStringToObject(rq, "reached_peer", reached_peer_name(v->reached_peer));
 		cJSON_AddBoolToObject(rq, "retry_safe", v->retry_safe);
 		add_string_or_null(rq, "connection", http_connection_name(v->request.connection));
 	} else {
@@ -203,15 +206,15 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddItemToObject(before, b_key, half_json(&v->b));
 
 	cJSON *ev = cJSON_AddArrayToObject(o, "evidence");
-	for (int i = 0; i < v->n_evidence; i++) {
-		cJSON *e = cJSON_CreateObject();
-		add_uint(e, "frame", v->evidence[i].frame);
-		add_seconds(e, "rel", v->evidence[i].ts_ns - src->first_ts, r->nano);
-		cJSON_AddStringToObject(e, "what", v->evidence[i].what);
-		cJSON_AddItemToArray(ev, e);
+	for (int i = 0; i < e.n_evidence; i++) {
+		cJSON *item = cJSON_CreateObject();
+		add_uint(item, "frame", e.evidence[i].frame);
+		add_seconds(item, "rel", e.evidence[i].ts_ns - src->first_ts, r->nano);
+		cJSON_AddStringToObject(item, "what", e.what[i]);
+		cJSON_AddItemToArray(ev, item);
 	}
-	cJSON_AddStringToObject(o, "explanation", v->explanation);
-	cJSON_AddStringToObject(o, "advice", v->advice);
+	cJSON_AddStringToObject(o, "explanation", e.why);
+	cJSON_AddStringToObject(o, "advice", e.advice);
 	emit(r, o);
 }
 

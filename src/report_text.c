@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "explain.h"
 #include "idle_defaults.h"
 #include "report.h"
 #include "xalloc.h"
@@ -33,8 +34,9 @@
 /* Frame numbers listed for resets beyond the examples. */
 #define MORE_FRAMES 12
 
-/* Groups: one per cause, plus linger-abort probes, which are benign. */
-enum { GROUP_PROBE = CAUSE_COUNT, GROUP_COUNT };
+/* Groups: one per cause, then one per detail that the cause table reports
+ * apart (a summary of its own: linger-abort probes). */
+enum { GROUP_DETAIL0 = CAUSE_COUNT, GROUP_COUNT = CAUSE_COUNT + DETAIL_COUNT };
 
 struct frame_ref {
 	uint64_t frame, of;         /* of: the reset a follow-up follows */
@@ -69,21 +71,44 @@ static const char *plural(uint64_t n)
 	return n == 1 ? "" : "s";
 }
 
+static enum detail group_detail(int g)
+{
+	return g >= GROUP_DETAIL0 ? (enum detail)(g - GROUP_DETAIL0) : DETAIL_NONE;
+}
+
+static enum cause group_cause(int g)
+{
+	return g >= GROUP_DETAIL0 ? detail_info(group_detail(g))->cause : (enum cause)g;
+}
+
 static bool benign(int g)
 {
-	return g == GROUP_PROBE || g == CAUSE_RESET_FOLLOWUP;
+	return cause_benign(group_cause(g), group_detail(g));
 }
 
 static int group_of(const struct verdict *v)
 {
-	if (v->cause == CAUSE_LINGER_ABORT && v->detail && strcmp(v->detail, "probe") == 0)
-		return GROUP_PROBE;
+	if (detail_info(v->detail)->summary)
+		return GROUP_DETAIL0 + v->detail;
 	return (int)v->cause;
 }
 
-static const char *group_name(int g)
+/* "linger-abort (probe)" */
+static void print_group_name(FILE *out, int g, int width)
 {
-	return g == GROUP_PROBE ? "linger-abort (probe)" : cause_id((enum cause)g);
+	char name[64];
+	if (g >= GROUP_DETAIL0)
+		snprintf(name, sizeof name, "%s (%s)", cause_id(group_cause(g)),
+			 detail_id(group_detail(g)));
+	else
+		snprintf(name, sizeof name, "%s", cause_id(group_cause(g)));
+	fprintf(out, "%-*s", width, name);
+}
+
+static const char *group_summary(int g)
+{
+	return g >= GROUP_DETAIL0 ? detail_info(group_detail(g))->summary
+				  : cause_info(group_cause(g))->summary;
 }
 
 /* "2023-11-14 22:13:26.040691 UTC" */
@@ -116,7 +141,7 @@ static void label(FILE *out, const struct text_state *t, const char *name)
 }
 
 static void print_half(FILE *out, const struct text_state *t, const char *who,
-		       const struct tcp_half *h)
+		       const struct side *h)
 {
 	label(out, t, who);
 	fputs(half_state_name((enum half_state)h->state), out);
@@ -146,7 +171,7 @@ static void print_http(FILE *out, const struct text_state *t, const struct verdi
 		label(out, t, "request");
 		fprintf(out, "%s %s (#%" PRIu64 "): reached the peer: %s; %s\n",
 			http_method_name(v->request.method), v->request.target, v->request.frame,
-			v->reached_peer, v->retry_safe ? "safe to retry" : "not safe to retry blindly");
+			reached_peer_name(v->reached_peer), v->retry_safe ? "safe to retry" : "not safe to retry blindly");
 	}
 	if (v->response.status) {
 		label(out, t, "response");
@@ -171,6 +196,8 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	report_flags(flags, sizeof flags, v->rst.flags);
 	const char *b_role = role_word(role_peer(v->sender), "peer");
 	const char *a_role = role_word(v->sender, "sender");
+	struct explanation e;
+	explain_verdict(v, &e);
 
 	fprintf(out, "\n%sRST #%" PRIu64 "%s", c(t, C_BOLD), v->rst.frame, c(t, C_RESET));
 	if (src->show_name)
@@ -188,12 +215,12 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	fprintf(out, "%s%s%s", c(t, v->cause == CAUSE_UNKNOWN ? C_YELLOW : C_RED),
 		cause_id(v->cause), c(t, C_RESET));
 	if (v->detail)
-		fprintf(out, " (%s)", v->detail);
+		fprintf(out, " (%s)", detail_id(v->detail));
 	if (v->followup_of)
 		fprintf(out, " of #%" PRIu64, v->followup_of);
 	fprintf(out, ", confidence %s\n", confidence_name(v->confidence));
 	label(out, t, "origin");
-	fprintf(out, "%s: %s\n", origin_name(v->origin), v->origin_evidence);
+	fprintf(out, "%s: %s\n", origin_name(v->origin), e.origin);
 	if (t->o.verbose) {
 		label(out, t, "form");
 		fprintf(out, "%s\n", rst_form_name(v->form));
@@ -207,19 +234,19 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	if (t->o.verbose) {
 		print_half(out, t, a_role, &v->a);
 		print_half(out, t, b_role, &v->b);
-		if (v->n_evidence) {
+		if (e.n_evidence) {
 			label(out, t, "evidence");
-			for (int i = 0; i < v->n_evidence; i++)
-				fprintf(out, "%s#%" PRIu64 " %s", i ? "; " : "", v->evidence[i].frame,
-					v->evidence[i].what);
+			for (int i = 0; i < e.n_evidence; i++)
+				fprintf(out, "%s#%" PRIu64 " %s", i ? "; " : "", e.evidence[i].frame,
+					e.what[i]);
 			fputc('\n', out);
 		}
 	}
 	label(out, t, "why");
-	fprintf(out, "%s\n", v->explanation);
-	if (v->advice[0]) {
+	fprintf(out, "%s\n", e.why);
+	if (e.advice[0]) {
 		label(out, t, "advice");
-		fprintf(out, "%s\n", v->advice);
+		fprintf(out, "%s\n", e.advice);
 	}
 }
 
@@ -247,7 +274,7 @@ static void print_line(FILE *out, const struct text_state *t, const struct verdi
 		role_word(v->sender, "sender"), c(t, v->cause == CAUSE_UNKNOWN ? C_YELLOW : C_RED),
 		cause_id(v->cause), c(t, C_RESET));
 	if (v->detail)
-		fprintf(out, " (%s)", v->detail);
+		fprintf(out, " (%s)", detail_id(v->detail));
 	if (v->followup_of)
 		fprintf(out, " of #%" PRIu64, v->followup_of);
 	fprintf(out, ", %s, origin %s\n", confidence_name(v->confidence), origin_name(v->origin));
@@ -360,7 +387,9 @@ static void print_table(FILE *out, const struct text_state *t, const int *order,
 	fprintf(out, "\n%sResets by cause%s\n", c(t, C_BOLD), c(t, C_RESET));
 	for (int i = 0; i < n; i++) {
 		const struct group *g = &t->groups[order[i]];
-		fprintf(out, "  %-22s %6" PRIu64 "  sent by ", group_name(order[i]), g->n);
+		fputs("  ", out);
+		print_group_name(out, order[i], 22);
+		fprintf(out, " %6" PRIu64 "  sent by ", g->n);
 		print_senders(out, g);
 		if (g->middlebox)
 			fprintf(out, " (%" PRIu64 " by a middlebox)", g->middlebox);
@@ -376,11 +405,10 @@ static void print_table(FILE *out, const struct text_state *t, const int *order,
 static void print_group(FILE *out, struct text_state *t, int gi)
 {
 	struct group *g = &t->groups[gi];
-	const char *what = gi == GROUP_PROBE
-		? "connections that carried no data, aborted with a RST: health checks or port scans"
-		: cause_info((enum cause)gi)->summary;
-	fprintf(out, "\n%s%s%s: %" PRIu64 " reset%s: %s\n", c(t, C_BOLD), group_name(gi),
-		c(t, C_RESET), g->n, plural(g->n), what);
+	fprintf(out, "\n%s", c(t, C_BOLD));
+	print_group_name(out, gi, 0);
+	fprintf(out, "%s: %" PRIu64 " reset%s: %s\n", c(t, C_RESET), g->n, plural(g->n),
+		group_summary(gi));
 	copy_spool(out, g);
 	uint64_t rest = g->n - g->shown;
 	if (rest) {
@@ -409,7 +437,9 @@ static void print_benign(FILE *out, struct text_state *t, int gi)
 		print_group(out, t, gi);
 		return;
 	}
-	fprintf(out, "  %s: %" PRIu64 ": ", group_name(gi), g->n);
+	fputs("  ", out);
+	print_group_name(out, gi, 0);
+	fprintf(out, ": %" PRIu64 ": ", g->n);
 	print_frame_refs(out, g);
 	fprintf(out, "%s\n", g->n > g->n_more ? ", ..." : "");
 }

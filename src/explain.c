@@ -1,0 +1,611 @@
+/*
+ * explain: the words for a verdict (see explain.h).
+ *
+ * One function per rule of classify.c writes what that rule found, with
+ * the verdict's measured numbers, and the advice for the side that can
+ * act; then what the look-ahead added, and the sentence on the request the
+ * RST met. The texts are bounded by struct explanation's buffers.
+ */
+#include "explain.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "idle_defaults.h"
+#include "report.h"
+#include "seq.h"
+
+struct words {
+	const struct verdict *v;
+	struct explanation *e;
+	const char *an, *bn;        /* the sender's and the peer's role in a sentence */
+};
+
+static void append(char *dst, size_t size, const char *fmt, va_list ap)
+{
+	size_t used = strlen(dst);
+	if (used + 1 < size)
+		vsnprintf(dst + used, size - used, fmt, ap);
+}
+
+static void say(struct words *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct words *w, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	append(w->e->why, sizeof w->e->why, fmt, ap);
+	va_end(ap);
+}
+
+static void advise(struct words *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void advise(struct words *w, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	append(w->e->advice, sizeof w->e->advice, fmt, ap);
+	va_end(ap);
+}
+
+/* "1.503 s", "12.4 ms": a buffer per argument, so several fit in one sentence. */
+#define DUR(ns) report_duration((char[32]){ 0 }, 32, (ns))
+
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static const char *seg_kind(const struct seg_note *n)
+{
+	if (n->flags & TCP_SYN)
+		return (n->flags & TCP_ACK) ? "SYN-ACK" : "SYN";
+	if (n->flags & TCP_FIN)
+		return n->len ? "data+FIN" : "FIN";
+	if (n->flags & TCP_RST)
+		return "RST";
+	return n->len ? "data" : "ACK";
+}
+
+/* ---- the origin ---- */
+
+/* Why the RST came from elsewhere on the path (the foreign-RST rules). */
+static void say_elsewhere(const struct words *w, char *buf, size_t n)
+{
+	const struct verdict *v = w->v;
+	buf[0] = '\0';
+	if (v->origin_basis == ORIGIN_BY_TTL_STEP)
+		snprintf(buf, n, "its TTL (%u) differs from the %s's own packets (%u-%u)", v->rst.ttl,
+			 w->an, v->a.ttl_min, v->a.ttl_max);
+	else if (v->origin_basis == ORIGIN_BY_TIMING)
+		snprintf(buf, n, "it came %s after the %s's segment, under half the %s round trip "
+			 "between this capture point and the %s (from the handshake): it was sent "
+			 "from nearer", DUR(v->rst.ts_ns - v->trigger.ts_ns), w->bn,
+			 DUR(v->timing_leg_ns), w->an);
+}
+
+/* "(frame 7, 120 bytes of new data)": how the sender went on after its RST. */
+static const char *went_on_how(const struct verdict *v, char *buf, size_t n)
+{
+	if (v->revised.fin)
+		snprintf(buf, n, "a FIN");
+	else if (v->revised.new_bytes)
+		snprintf(buf, n, "%u bytes of new data", v->revised.new_bytes);
+	else
+		snprintf(buf, n, "an ACK of data sent after the RST");
+	return buf;
+}
+
+static void say_origin(const struct words *w, char *out, size_t size)
+{
+	const struct verdict *v = w->v;
+	char elsewhere[192];
+	switch ((enum origin_basis)v->origin_basis) {
+	case ORIGIN_BY_TIMING:
+		say_elsewhere(w, elsewhere, sizeof elsewhere);
+		snprintf(out, size, "TTL %u as the %s's own, but %.200s", v->rst.ttl, w->an, elsewhere);
+		break;
+	case ORIGIN_BY_NOTHING:
+		snprintf(out, size, "TTL %u; no earlier packet from the %s to compare with", v->rst.ttl,
+			 w->an);
+		break;
+	case ORIGIN_BY_TTL_STEP:
+		snprintf(out, size, "TTL %u, but the %s's own packets arrived with TTL %u-%u: sent "
+			 "from another hop", v->rst.ttl, w->an, v->a.ttl_min, v->a.ttl_max);
+		break;
+	case ORIGIN_BY_TTL_MATCH:
+		snprintf(out, size, "TTL %u, as the %s's own packets (%u-%u)", v->rst.ttl, w->an,
+			 v->a.ttl_min, v->a.ttl_max);
+		break;
+	}
+	size_t used = strlen(out);
+	char *rest = out + used;
+	size_t room = size - used;
+	switch ((enum ip_id_relation)v->ip_id_relation) {
+	case IP_ID_ZERO:
+		snprintf(rest, room, "; IP ID 0, as Linux sends a RST without a socket");
+		break;
+	case IP_ID_CONTINUES:
+		snprintf(rest, room, "; IP ID %u continues the %s's own (%u)", v->ip_id, w->an,
+			 v->a.ip_id);
+		break;
+	case IP_ID_UNRELATED:
+		snprintf(rest, room, "; IP ID %u does not follow the %s's own (%u)", v->ip_id, w->an,
+			 v->a.ip_id);
+		break;
+	case IP_ID_NOT_COMPARED:
+		break;
+	}
+	if (v->revised.kind == REVISED_SENDER_WENT_ON_CONFIRMS ||
+	    v->revised.kind == REVISED_SENDER_WENT_ON_FORGED) {
+		char before[256];
+		snprintf(before, sizeof before, "%s", out);
+		snprintf(out, size, "the %s kept sending after it (frame %llu), so it did not send it; "
+			 "%.160s", w->an, (unsigned long long)v->revised.frame, before);
+	}
+}
+
+/* ---- shared sentences ---- */
+
+struct default_list {
+	struct words *w;
+	int n;
+};
+
+static void say_default(void *ctx, const struct idle_default *d)
+{
+	struct default_list *l = ctx;
+	say(l->w, "%s%s", l->n++ ? "; " : " ", d->name);
+}
+
+/* Names the well-known defaults an idle time matches, as one sentence. */
+static void say_idle_defaults(struct words *w, enum idle_closer closer, int64_t ns)
+{
+	struct default_list l = { w, 0 };
+	if (!idle_defaults_match(closer, ns, NULL, NULL))
+		return;
+	say(w, " %s idle matches the default of:", DUR(ns));
+	idle_defaults_match(closer, ns, say_default, &l);
+	say(w, ".");
+}
+
+/* What the closer's last HTTP response said about keeping the connection. */
+static void say_keepalive_headers(struct words *w)
+{
+	const struct verdict *v = w->v;
+	if (!v->response.status || v->response_sender != v->sender)
+		return;
+	if (v->response.connection == HTTP_CONN_CLOSE)
+		say(w, " The %s's last response (HTTP %u) said Connection: close, so the %s should "
+		       "not have reused the connection.", w->an, v->response.status, w->bn);
+	else if (v->response.keepalive_s)
+		say(w, " The %s's last response (HTTP %u) announced Keep-Alive: timeout=%u.", w->an,
+		    v->response.status, v->response.keepalive_s);
+}
+
+static const char *side_word(const struct verdict *v)
+{
+	return v->sender == ROLE_SERVER ? "Server" : "Client";
+}
+
+/* ---- one function per rule ---- */
+
+static void after_earlier_reset(struct words *w)
+{
+	const struct verdict *v = w->v;
+	unsigned long long first = v->followup_of;
+	say(w, "The connection was already reset at frame %llu (by the %s); this RST answers a "
+	       "segment that was still on its way. It is part of the same incident.",
+	    first, first == v->a.rst_frame ? w->an : w->bn);
+	advise(w, "Look at frame %llu: that reset is the one to explain.", first);
+}
+
+static void syn_on_recently_closed_tuple(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The %s's SYN (frame %llu) reuses a 4-tuple whose previous connection ended "
+	       "%s earlier; the %s refused it with RST+ACK, as a stack still holding that "
+	       "connection (TIME_WAIT) may. Runner-up: closed-port.",
+	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->since_prev_ns), w->an);
+	advise(w, "Client: let the kernel pick source ports (do not bind fixed ones), or keep "
+		  "TCP timestamps on so TIME_WAIT can accept a new SYN.");
+}
+
+static void syn_refused(struct words *w)
+{
+	const struct verdict *v = w->v;
+	char addr[64];
+	report_endpoint(addr, sizeof addr, v->ipver, v->src, v->sport);
+	say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
+	       "(seq 0, ack = SYN + 1): nothing accepted connections on %s, or a host firewall "
+	       "rejected them (the wire looks the same).",
+	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->rst.ts_ns - v->trigger.ts_ns), addr);
+	advise(w, "Server side: check the service is running and listening on %s (ss -ltn) and "
+		  "that no firewall rule rejects it. Client: the request never left, so retrying "
+		  "once the service is up is safe.", addr);
+}
+
+static void syn_ack_after_client_gave_up(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	say(w, "The client sent its SYN at +%s (%u retransmission%s); the server's SYN-ACK "
+	       "(frame %llu) came %s after the first SYN, and the client answered it with "
+	       "a RST: it had already given up connecting.",
+	    DUR(v->syn_ts - v->first_ts), v->a.retrans, plural(v->a.retrans),
+	    (unsigned long long)t->frame, DUR(t->ts_ns - v->syn_ts));
+	advise(w, "Client: the connect timeout is shorter than this path's handshake time; "
+		  "raise it, or find why SYNs or SYN-ACKs are delayed or lost (server accept "
+		  "queue, SYN backlog, packet loss).");
+}
+
+static void challenge_ack_for_stale_connection(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	say(w, "The client's new SYN reuses a 4-tuple whose previous connection the server still "
+	       "held open: it was last heard %s earlier and never closed on the wire, so the "
+	       "client side had lost it (a restart, a silent abort, or a NAT reusing the port). "
+	       "The server answered the SYN with a challenge ACK for the old connection (frame "
+	       "%llu, RFC 5961 4.2; ack %u%s), and the client, in SYN_SENT, reset it. That RST "
+	       "clears the server's stale connection; the client's next SYN normally connects.",
+	    DUR(v->since_prev_ns), (unsigned long long)t->frame, t->ack,
+	    v->stale_ack_exact ? ", exactly where the old connection's data ended" : "");
+	advise(w, "Usually harmless (the connection attempt is delayed by one SYN retransmission). "
+		  "If it recurs, find why clients forget connections the server keeps (crashes, "
+		  "NAT port reuse) and let the server drop dead ones (TCP keepalive, an idle "
+		  "timeout).");
+}
+
+static void syn_answered_by_old_ack(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	say(w, "The client's SYN was answered not by a SYN-ACK but by an ACK for other "
+	       "sequence numbers (frame %llu, ack %u, expected %u): the server still held "
+	       "an earlier connection on this 4-tuple (TIME_WAIT) and the new client reset "
+	       "that stale ACK.",
+	    (unsigned long long)t->frame, t->ack, v->a.base_seq + 1);
+	if (v->tuple_recently_closed)
+		say(w, " The previous connection on this tuple ended %s before.",
+		    DUR(v->since_prev_ns));
+	advise(w, "Client: do not bind fixed source ports for short connections; let the "
+		  "kernel choose. Keep TCP timestamps enabled on both sides (RFC 7323), which "
+		  "lets TIME_WAIT accept a new SYN.");
+}
+
+static void syn_unanswered(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The client sent a SYN (%u retransmission%s) and no answer was seen; it reset "
+	       "the attempt itself %s after the first SYN.",
+	    v->a.retrans, plural(v->a.retrans), DUR(v->rst.ts_ns - v->syn_ts));
+	advise(w, "Check the path to the server for loss or filtering of SYNs.");
+}
+
+static void ack_of_unsent_data(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	say(w, "The %s's segment (frame %llu) acknowledged %u bytes the %s had never sent "
+	       "(ack %u, its next sequence number %u); the %s's stack rejected it with a RST.",
+	    w->bn, (unsigned long long)t->frame, t->ack - v->a.next_seq, w->an, t->ack,
+	    v->a.next_seq, w->an);
+	advise(w, "Something rewrote sequence numbers or replayed segments (a broken middlebox, "
+		  "a TCP proxy or a stack bug); capture on both sides of it.");
+}
+
+static void server_reset_before_data(struct words *w)
+{
+	say(w, "The server reset the connection after its SYN-ACK, before it sent any data and "
+	       "before the client sent any: the connection never reached the application, as "
+	       "when the accept queue overflows with tcp_abort_on_overflow set or the listener "
+	       "closes with the connection still queued. Runner-up: linger-abort (an application "
+	       "accepting and aborting at once).");
+	advise(w, "Server: raise the listen backlog (and net.core.somaxconn), accept faster, or "
+		  "leave tcp_abort_on_overflow off so clients retry instead of failing.");
+}
+
+static void data_after_own_fin(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	bool ignored = v->detail == DETAIL_IGNORED_FIN;
+	int64_t idle = v->close_idle_ns > 0 ? v->close_idle_ns : 0;
+	int64_t gap = t->ts_ns - v->a.fin_ts;
+	say(w, "The %s closed the connection (FIN, frame %llu) after %s idle; ", w->an,
+	    (unsigned long long)v->a.fin_frame, DUR(idle));
+	if (ignored)
+		say(w, "the %s acknowledged that FIN and still sent %u bytes %s later (frame %llu), "
+		       "and the %s's closed socket answered with a RST. The %s's stack knew the "
+		       "connection was closing; its application wrote anyway.",
+		    w->bn, t->len, DUR(gap), (unsigned long long)t->frame, w->an, w->bn);
+	else
+		say(w, "the %s's %u bytes (frame %llu, %s %s the FIN at this capture point) did not "
+		       "acknowledge it: the data and the FIN crossed in flight, and the %s's closed "
+		       "socket answered with a RST. The data cannot have reached the %s's "
+		       "application.",
+		    w->bn, t->len, (unsigned long long)t->frame, DUR(gap),
+		    gap >= 0 ? "after" : "before", w->an, w->an);
+	say_keepalive_headers(w);
+	if (v->close_idle_ns > 0)
+		say_idle_defaults(w, IDLE_SERVER, v->close_idle_ns);
+	if (v->sender == ROLE_SERVER)
+		advise(w, "Client: close pooled keep-alive connections before the server's idle "
+			  "timeout (about %s here), and retry idempotent requests that fail with a "
+			  "reset on a reused connection; %s", DUR(idle),
+		       ignored ? "check that the client notices the server's FIN before reusing."
+			       : "this request is safe to retry.");
+	else
+		advise(w, "Server: the client had closed; stop writing once the client's FIN "
+			  "arrives, or answer within the client's timeout.");
+}
+
+static void probes_unanswered(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The %s sent %u keep-alive probe%s that the %s never answered (silent for %s), "
+	       "then aborted the connection.",
+	    w->an, v->a.keepalives, plural(v->a.keepalives), w->bn, DUR(v->peer_silent_ns));
+	advise(w, "The %s is gone or unreachable (crash, network change, a middlebox dropping "
+		  "the flow); if a middlebox forgets idle flows, send keep-alives more often than "
+		  "its idle timeout.", w->bn);
+}
+
+static void retransmissions_unacked(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The %s retransmitted data %u times without an acknowledgement (the %s silent for "
+	       "%s) and then reset the connection. Linux gives up silently; this RST comes from "
+	       "another stack or an application timeout.",
+	    w->an, v->a.retrans, w->bn, DUR(v->peer_silent_ns));
+	advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, or a device "
+		  "on the path drops its packets.", w->bn);
+}
+
+static void foreign_rst_after_silence(struct words *w)
+{
+	const struct verdict *v = w->v;
+	char elsewhere[192];
+	say_elsewhere(w, elsewhere, sizeof elsewhere);
+	say(w, "The RST answers the %s's first segment (frame %llu) after %s of silence, and "
+	       "%s: a device on the path (NAT, firewall, load balancer) had forgotten the "
+	       "idle flow and reset it in the %s's name.",
+	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->trigger_gap_ns), elsewhere, w->an);
+	say_idle_defaults(w, IDLE_MIDDLEBOX, v->trigger_gap_ns);
+	advise(w, "Send keep-alives (TCP keepalive or application pings) more often than the "
+		  "middlebox's idle timeout (at most %s here), or close idle pooled "
+		  "connections before it.", DUR(v->trigger_gap_ns));
+}
+
+static void foreign_rst(struct words *w)
+{
+	const struct verdict *v = w->v;
+	char elsewhere[192];
+	say_elsewhere(w, elsewhere, sizeof elsewhere);
+	say(w, "The RST came with no idle period before it, and %s: a third party on the path "
+	       "forged it in the %s's name.", elsewhere, w->an);
+	if (v->trigger.frame && v->trigger.len)
+		say(w, " It answers the %s's data at frame %llu: a filter that acts on content "
+		       "would do this.", w->bn, (unsigned long long)v->trigger.frame);
+	advise(w, "Find the device: capture at both ends and see where the RST appears; check "
+		  "firewalls, IPS and proxies between the hosts.");
+}
+
+static void reply_from_host_that_lost_it(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The %s answered the %s's segment (frame %llu) with a reply-form RST, the answer "
+	       "of a host with no socket for the connection, though it had taken part in it (same "
+	       "TTL %u as its earlier packets) and never closed it: it had lost the connection "
+	       "(process or host restarted, state dropped).",
+	    w->an, w->bn, (unsigned long long)v->trigger.frame, v->rst.ttl);
+	if (v->runner_up == CAUSE_IDLE_TIMEOUT)
+		say(w, " The segment came after %s of silence; runner-up: idle-timeout (a middlebox "
+		       "answering with the same TTL).", DUR(v->trigger_gap_ns));
+	advise(w, "On the %s: look for a restart or crash at that time, and for connections "
+		  "closed without the peer noticing; the %s should reconnect and retry.",
+	       w->an, w->bn);
+}
+
+static void close_with_data_unread(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The %s reset the connection while data from the %s was unread: ", w->an, w->bn);
+	if (v->sender == ROLE_SERVER && v->b.http_requests)
+		say(w, "the client sent %u HTTP request%s and the server answered %u. ",
+		    v->b.http_requests, plural(v->b.http_requests), v->a.http_responses);
+	else
+		say(w, "the %s's last data (frame %llu) came after the %s's own. ", w->bn,
+		    (unsigned long long)v->b.data_frame, w->an);
+	say(w, "Closing a socket with unread received data makes the kernel send RST "
+	       "instead of FIN (RFC 2525 2.17), and discards what the %s had not yet "
+	       "delivered.", w->an);
+	advise(w, "%s: read (drain) the socket until EOF before close(), or shutdown(SHUT_WR) "
+		  "and wait for the peer's FIN; do not close with requests pending.", side_word(v));
+}
+
+static void abort_while_waiting(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The client's request (frame %llu) was acknowledged by the server, which then "
+	       "sent nothing for %s; the client's application gave up and aborted the "
+	       "connection.", (unsigned long long)v->a.data_frame, DUR(v->peer_silent_ns));
+	advise(w, "Server: find why the request took longer than %s (slow handler, lock, "
+		  "backend). Client: raise the timeout if the wait is legitimate; the request "
+		  "may have been processed, so retry only idempotent ones.",
+	       DUR(v->peer_silent_ns));
+}
+
+static void abortive_close(struct words *w)
+{
+	const struct verdict *v = w->v;
+	if (v->detail == DETAIL_PROBE)
+		say(w, "The %s opened the connection and aborted it without any data exchanged: a "
+		       "health check or port probe closing with SO_LINGER 0. Usually benign.", w->an);
+	else
+		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
+		       "left unanswered: an abortive close, as SO_LINGER with timeout 0 or an "
+		       "application abort does.", w->an, w->bn);
+	if ((v->b.flags & HALF_F_ACK) && seq_lt(v->b.ack, v->a.next_seq))
+		say(w, " %u bytes the %s had sent were not yet acknowledged and may be lost.",
+		    v->a.next_seq - v->b.ack, w->an);
+	if (v->detail == DETAIL_PROBE)
+		advise(w, "Nothing to fix if this is a health check; otherwise find what opens "
+			  "and aborts connections.");
+	else
+		advise(w, "%s: close with FIN (no SO_LINGER 0) unless the abort is intended.",
+		       side_word(v));
+}
+
+static void nothing_fits(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The RST (%s form) came from the %s", rst_form_name(v->form), w->an);
+	if (v->after_evictions)
+		say(w, "; its start is missing: the capture began mid-connection, or rstdiag "
+		       "had forgotten it when more connections were open than --max-flows allows");
+	else if (v->midstream)
+		say(w, "; the capture began mid-connection, so its start is missing");
+	if (!(v->b.flags & HALF_F_SEEN))
+		say(w, "; nothing from the %s was seen", w->bn);
+	say(w, ". No cause fits what was captured.");
+	if (v->after_evictions)
+		advise(w, "Run again with a larger --max-flows, so no connection is forgotten.");
+	else
+		advise(w, "Capture closer to the sender, from before the connection started.");
+}
+
+/* Indexed by enum rule. */
+static void (*const rule_words[RULE_COUNT])(struct words *w) = {
+	[RULE_AFTER_EARLIER_RESET] = after_earlier_reset,
+	[RULE_SYN_ON_RECENTLY_CLOSED_TUPLE] = syn_on_recently_closed_tuple,
+	[RULE_SYN_REFUSED] = syn_refused,
+	[RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP] = syn_ack_after_client_gave_up,
+	[RULE_CHALLENGE_ACK_FOR_STALE_CONNECTION] = challenge_ack_for_stale_connection,
+	[RULE_SYN_ANSWERED_BY_OLD_ACK] = syn_answered_by_old_ack,
+	[RULE_SYN_UNANSWERED] = syn_unanswered,
+	[RULE_ACK_OF_UNSENT_DATA] = ack_of_unsent_data,
+	[RULE_SERVER_RESET_BEFORE_DATA] = server_reset_before_data,
+	[RULE_DATA_AFTER_OWN_FIN] = data_after_own_fin,
+	[RULE_PROBES_UNANSWERED] = probes_unanswered,
+	[RULE_RETRANSMISSIONS_UNACKED] = retransmissions_unacked,
+	[RULE_FOREIGN_RST_AFTER_SILENCE] = foreign_rst_after_silence,
+	[RULE_FOREIGN_RST] = foreign_rst,
+	[RULE_REPLY_FROM_HOST_THAT_LOST_IT] = reply_from_host_that_lost_it,
+	[RULE_CLOSE_WITH_DATA_UNREAD] = close_with_data_unread,
+	[RULE_ABORT_WHILE_WAITING] = abort_while_waiting,
+	[RULE_ABORTIVE_CLOSE] = abortive_close,
+	[RULE_NOTHING_FITS] = nothing_fits,
+};
+
+/* ---- what the look-ahead added ---- */
+
+static void say_revision(struct words *w)
+{
+	const struct verdict *v = w->v;
+	char how[48];
+	switch ((enum revision)v->revised.kind) {
+	case REVISED_PEER_KEPT_CONNECTION:
+		say(w, " The %s did not accept this RST: %s later it sent a bare ACK (frame %llu), "
+		       "the RFC 5961 challenge ACK for a RST that is in the window but not exactly "
+		       "at the next sequence number, and the connection went on.",
+		    w->bn, DUR(v->revised.ts_ns - v->rst.ts_ns), (unsigned long long)v->revised.frame);
+		break;
+	case REVISED_SENDER_WENT_ON_CONFIRMS:
+		say(w, " The %s itself went on %s later (frame %llu, %s), which confirms the RST "
+		       "was not its own.", w->an, DUR(v->revised.ts_ns - v->rst.ts_ns),
+		    (unsigned long long)v->revised.frame, went_on_how(v, how, sizeof how));
+		break;
+	case REVISED_SENDER_WENT_ON_FORGED:
+		say(w, "The %s went on with the connection %s after this RST (frame %llu, %s), as if "
+		       "it had never sent it: a stack that resets a connection sends nothing more on "
+		       "it, while the %s took the RST and went silent. A third party on the path "
+		       "forged the RST in the %s's name (TTL %u; the %s's own packets %u-%u). Judged "
+		       "on its own, the RST looked like %s.",
+		    w->an, DUR(v->revised.ts_ns - v->rst.ts_ns), (unsigned long long)v->revised.frame,
+		    went_on_how(v, how, sizeof how), w->bn, w->an, v->rst.ttl, w->an, v->a.ttl_min,
+		    v->a.ttl_max, cause_id(v->revised.looked_like));
+		advise(w, "The %s did not reset this connection: look for a firewall, IPS or censor "
+			  "on the path that resets connections (it may match on the payload); the %s's "
+			  "request may have reached the %s.", w->an, w->bn, w->an);
+		break;
+	case REVISED_NOT:
+		break;
+	}
+}
+
+/* The sentence on the request: did it reach the peer, may it be retried? */
+static void say_request(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct http_note *r = &v->request;
+	bool idem = http_method_idempotent(r->method);
+	/* The role of whoever was asked: the other side from the asker. */
+	enum role asked = v->request_from_sender ? role_peer(v->sender) : v->sender;
+	const char *m = http_method_name(r->method), *pn = role_word(asked, "peer");
+	if (v->reached_peer == REACHED_NO && v->cause == CAUSE_DATA_AFTER_FIN)
+		say(w, " That data was the request %s %s: retrying it is safe.", m, r->target);
+	else if (v->reached_peer == REACHED_NO)
+		say(w, " The request it met, %s %s (frame %llu), cannot have reached the %s's "
+		       "application: retrying it is safe.", m, r->target, (unsigned long long)r->frame,
+		    pn);
+	else
+		say(w, " The request %s %s (frame %llu) %s the %s%s and may have been processed; "
+		       "%s", m, r->target, (unsigned long long)r->frame,
+		    v->reached_peer == REACHED_YES ? "reached" : "may have reached", pn,
+		    v->reached_peer == REACHED_YES ? " (its socket acknowledged it)" : "",
+		    idem ? "its method is idempotent, so retrying it is safe."
+			 : "its method is not idempotent: do not retry it blindly.");
+}
+
+/* ---- the evidence frames ---- */
+
+static void say_evidence(const struct words *w)
+{
+	const struct verdict *v = w->v;
+	struct explanation *e = w->e;
+	const char *a = role_name(v->sender), *b = role_name(role_peer(v->sender));
+	e->n_evidence = verdict_evidence(v, e->evidence);
+	for (int i = 0; i < e->n_evidence; i++) {
+		char *out = e->what[i];
+		size_t n = sizeof e->what[i];
+		switch (e->evidence[i].kind) {
+		case EV_TRIGGER:
+			snprintf(out, n, "%s %s (%u bytes) answered by the RST", b,
+				 seg_kind(&v->trigger), v->trigger.len);
+			break;
+		case EV_SENDER_FIN: snprintf(out, n, "%s FIN", a); break;
+		case EV_PEER_FIN: snprintf(out, n, "%s FIN", b); break;
+		case EV_SENDER_RST: snprintf(out, n, "earlier RST from the %s", a); break;
+		case EV_PEER_RST: snprintf(out, n, "earlier RST from the %s", b); break;
+		case EV_THE_RST: snprintf(out, n, "the RST"); break;
+		case EV_PEER_CHALLENGE_ACK:
+			snprintf(out, n, "%s challenge ACK after the RST", w->bn);
+			break;
+		case EV_SENDER_WENT_ON:
+			snprintf(out, n, "%s went on after the RST", w->an);
+			break;
+		case EV_COUNT:
+			out[0] = '\0';
+			break;
+		}
+	}
+}
+
+void explain_verdict(const struct verdict *v, struct explanation *e)
+{
+	struct words w = {
+		.v = v, .e = e,
+		.an = role_word(v->sender, "sender"),
+		.bn = role_word(role_peer(v->sender), "peer"),
+	};
+	e->why[0] = e->advice[0] = '\0';
+	/* A forged RST's judgement on its own is replaced, words and all. */
+	if (v->revised.kind != REVISED_SENDER_WENT_ON_FORGED && v->rule < RULE_COUNT)
+		rule_words[v->rule](&w);
+	say_revision(&w);
+	if (v->request.frame)
+		say_request(&w);
+	say_origin(&w, e->origin, sizeof e->origin);
+	say_evidence(&w);
+}

@@ -1,0 +1,23 @@
+/*
+ * explain: a final verdict (after the look-ahead) in words. The judge
+ * (classify.h) decides and measures; this turns its facts into the
+ * explanation, the advice, the origin sentence and what each evidence
+ * frame is, for both renderers. Nothing here changes a verdict.
+ */
+#ifndef RSTDIAG_EXPLAIN_H
+#define RSTDIAG_EXPLAIN_H
+
+#include "classify.h"
+
+struct explanation {
+	char why[768];
+	char advice[320];
+	char origin[256];
+	struct evidence evidence[VERDICT_MAX_EVIDENCE];     /* verdict_evidence() */
+	char what[VERDICT_MAX_EVIDENCE][96];                /* each one, in words */
+	int n_evidence;
+};
+
+void explain_verdict(const struct verdict *v, struct explanation *e);
+
+#endif

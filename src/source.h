@@ -1,0 +1,18 @@
+/*
+ * source: the input a verdict came from, as the pipeline names it and the
+ * renderers show it. Its own header so the verdict queue can carry it
+ * without reaching into the reporting layer.
+ */
+#ifndef RSTDIAG_SOURCE_H
+#define RSTDIAG_SOURCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct report_source {
+	const char *name;       /* file name, "-" for stdin, or interface */
+	int64_t first_ts;       /* its first packet: times are shown relative to it */
+	bool show_name;         /* several inputs: name the one each RST is in */
+};
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * Unit tests of the words (explain.c): verdicts judged on hand-built
+ * connections, then explained. The judge's own tests (test_classify.c)
+ * check facts; these check that the facts reach the sentences, with the
+ * measured numbers, and that the look-ahead's revision is said.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "explain.h"
+#include "flowbuild.h"
+
+static struct explanation e;
+
+static void judge_and_explain(struct flow *f, int dir, struct pkt rst, struct verdict *v)
+{
+	classify_rst(f, dir, &rst, v);
+	explain_verdict(v, &e);
+}
+
+static bool says(const char *text, const char *part)
+{
+	if (strstr(text, part))
+		return true;
+	fprintf(stderr, "missing \"%s\" in: %s\n", part, text);
+	return false;
+}
+
+static int handshake(struct flow *f)
+{
+	memset(f, 0, sizeof *f);
+	int c = feed(f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
+	feed(f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.002) });
+	return c;
+}
+
+/* The server closes after 5 s idle; the client's request crosses its FIN. */
+static void test_data_after_fin(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /a HTTP/1.1\r\n\r\n"), 10.010) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
+						 "HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5\r\n\r\n"),
+				    10.020) });
+	feed(&f, (struct pkt[]){ at(seg(C, 120, 544, TCP_ACK, 0, 6), 10.021) });
+	feed(&f, (struct pkt[]){ at(seg(S, 544, 120, TCP_ACK | TCP_FIN, 0, 7), 15.021) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 120, 544, TCP_ACK | TCP_PSH, 0, 8),
+						 "GET /b HTTP/1.1\r\n\r\n"), 15.0215) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 544, 0, TCP_RST, 0, 9), 15.022), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(says(e.why, "The server closed the connection (FIN, frame 7) after 5.000 s idle"));
+	CHECK(says(e.why, "announced Keep-Alive: timeout=5."));
+	CHECK(says(e.why, "matches the default of:"));
+	CHECK(says(e.why, "That data was the request GET /b: retrying it is safe."));
+	CHECK(says(e.advice, "(about 5.000 s here)"));
+	CHECK(says(e.origin, "TTL 63, as the server's own packets (63-63)"));
+	/* Evidence in frame order: the FIN, the request, the RST. */
+	CHECK_EQ(e.n_evidence, 3);
+	CHECK_EQ(e.evidence[0].frame, 7);
+	CHECK(says(e.what[0], "server FIN"));
+	CHECK(says(e.what[1], "client data (19 bytes) answered by the RST"));
+	CHECK(says(e.what[2], "the RST"));
+}
+
+/* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
+static void test_timing_origin(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.020) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.0201) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 40, 4), 10.030) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 141, TCP_RST | TCP_ACK, 0, 5), 10.0305), &v);
+	CHECK_EQ(v.cause, CAUSE_INJECTED);
+	CHECK(says(e.origin, "under half the 20 ms round trip"));
+	CHECK(says(e.why, "a third party on the path forged it in the server's name"));
+	CHECK(says(e.why, "It answers the client's data at frame 4"));
+}
+
+/* The sender of a RST judged on its own as a lost connection goes on. */
+static void test_forged_revision(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK, 0, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 5), 12.0) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 6), 12.001), &v);
+	CHECK_EQ(v.cause, CAUSE_PEER_LOST_STATE);
+	CHECK(says(e.why, "it had lost the connection"));
+	struct after_rst after = { .a_frame = 7, .a_ts_ns = 12200000000, .a_new_bytes = 120 };
+	classify_revise(&v, &after);
+	explain_verdict(&v, &e);
+	CHECK_EQ(v.cause, CAUSE_INJECTED);
+	CHECK_EQ(v.revised.looked_like, CAUSE_PEER_LOST_STATE);
+	CHECK(says(e.why, "The server went on with the connection 199 ms after this RST (frame 7, "
+			  "120 bytes of new data)"));
+	CHECK(says(e.why, "Judged on its own, the RST looked like peer-lost-state."));
+	CHECK(strstr(e.why, "it had lost the connection") == NULL);   /* replaced, not appended */
+	CHECK(says(e.advice, "The server did not reset this connection"));
+	CHECK(says(e.origin, "the server kept sending after it (frame 7), so it did not send it; "
+			     "TTL 63, as the server's own packets"));
+	CHECK(says(e.what[e.n_evidence - 1], "server went on after the RST"));
+}
+
+/* RFC 5961: the peer's challenge ACK is said after the rule's own words. */
+static void test_challenge_ack_revision(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 19, 4), 10.003) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 900, 0, TCP_RST, 0, 5), 10.004), &v);
+	struct after_rst after = { .b_frame = 6, .b_ts_ns = 10005000000, .b_challenge_ack = true };
+	classify_revise(&v, &after);
+	explain_verdict(&v, &e);
+	CHECK_EQ(v.revised.kind, REVISED_PEER_KEPT_CONNECTION);
+	CHECK(says(e.why, " The client did not accept this RST: 1 ms later it sent a bare ACK "
+			  "(frame 6), the RFC 5961 challenge ACK"));
+	CHECK(says(e.what[e.n_evidence - 1], "client challenge ACK after the RST"));
+}
+
+/* Pipelined requests, one answered, then the server's abort. */
+static void test_unread(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+		"GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\nGET /c HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 158, TCP_ACK | TCP_PSH, 0, 5),
+						 "HTTP/1.1 200 OK\r\n\r\n"), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 158, 520, TCP_ACK, 0, 6), 10.021) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 520, 158, TCP_RST | TCP_ACK, 0, 7), 10.022), &v);
+	CHECK(says(e.why, "the client sent 3 HTTP requests and the server answered 1."));
+	CHECK(says(e.why, "The request GET /c (frame 4) reached the server (its socket "
+			  "acknowledged it)"));
+	CHECK(says(e.advice, "Server: read (drain) the socket"));
+}
+
+/* Every rule has words, and none is empty. */
+static void test_every_rule_has_words(void)
+{
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.sender = ROLE_SERVER;
+	v.runner_up = CAUSE_COUNT;
+	for (int r = 0; r < RULE_COUNT; r++) {
+		v.rule = (uint8_t)r;
+		explain_verdict(&v, &e);
+		CHECK(e.why[0] != '\0');
+		CHECK(e.advice[0] != '\0');
+		CHECK(e.origin[0] != '\0');
+	}
+}
+
+int main(void)
+{
+	test_data_after_fin();
+	test_timing_origin();
+	test_forged_revision();
+	test_challenge_ack_revision();
+	test_unread();
+	test_every_rule_has_words();
+	return check_report("test_explain");
+}
