@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "seq.h"
+#include "tcp_track.h"
 
 /* The look-ahead holds up to LOOKAHEAD_MAX verdicts at once: facts, no text, kept small. */
 _Static_assert(sizeof(struct verdict) <= 512, "a verdict is at most 512 bytes");
@@ -227,7 +228,7 @@ static bool syn_answered_by_ack(const struct judge *j)
 static bool challenge_ack_for_stale_connection(struct judge *j)
 {
 	struct verdict *v = j->v;
-	const struct flow_prev *prev = &j->f->prev;
+	const struct flow_prev *prev = &j->f->conn.prev;
 	if (!syn_answered_by_ack(j) || !prev->present || prev->first_closer >= 0)
 		return false;
 	v->stale_ack_exact = v->trigger.ack == prev->next_seq[j->dir];
@@ -439,10 +440,10 @@ static void judge_request(struct judge *j)
 {
 	const struct flow *f = j->f;
 	struct verdict *v = j->v;
-	const struct http_note *r = &f->request;
+	const struct http_note *r = &f->conn.request;
 	if (!r->frame)
 		return;
-	const struct tcp_half *asker = &f->half[r->dir], *peer = &f->half[1 - r->dir];
+	const struct tcp_half *asker = &f->conn.half[r->dir], *peer = &f->conn.half[1 - r->dir];
 	bool is_trigger = v->trigger.frame == r->frame;
 	bool unanswered = asker->http_requests > peer->http_responses;
 	if (!is_trigger && !unanswered)
@@ -494,9 +495,9 @@ static void judge_timing(struct judge *j)
 {
 	const struct flow *f = j->f;
 	struct verdict *v = j->v;
-	if (!v->trigger.frame || !f->syn_ts || !f->synack_ts || !f->hs_ack_ts || v->sender == ROLE_UNKNOWN)
+	if (!v->trigger.frame || !f->conn.syn_ts || !f->conn.synack_ts || !f->conn.hs_ack_ts || v->sender == ROLE_UNKNOWN)
 		return;
-	int64_t leg = v->sender == ROLE_SERVER ? f->synack_ts - f->syn_ts : f->hs_ack_ts - f->synack_ts;
+	int64_t leg = v->sender == ROLE_SERVER ? f->conn.synack_ts - f->conn.syn_ts : f->conn.hs_ack_ts - f->conn.synack_ts;
 	int64_t answer = v->rst.ts_ns - v->trigger.ts_ns;
 	if (leg < ORIGIN_TIMING_MIN_NS || answer < 0 || 2 * answer >= leg)
 		return;
@@ -530,58 +531,59 @@ static void judge_origin(struct judge *j)
 static void record_connection(struct verdict *v, const struct flow *f, int dir,
 			      const struct pkt *p)
 {
-	const struct tcp_half *a = &f->half[dir], *b = &f->half[1 - dir];
+	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
 	side_from_half(&v->a, a);
 	side_from_half(&v->b, b);
 	v->sender = (int8_t)flow_role(f, dir);
-	v->role_guessed = f->role_guessed;
-	v->syn = f->syn;
-	v->synack = f->synack;
-	v->established = f->established;
-	v->midstream = f->midstream;
-	v->after_evictions = f->after_evictions;
-	v->incarnation = f->incarnation;
-	v->max_gap_ns = f->max_gap_ns;
-	if (f->pkts > 0 && p->ts_ns - f->last_ts > v->max_gap_ns)
-		v->max_gap_ns = p->ts_ns - f->last_ts;
+	v->role_guessed = f->conn.role_guessed;
+	v->syn = f->conn.syn;
+	v->synack = f->conn.synack;
+	v->established = f->conn.established;
+	v->midstream = f->conn.midstream;
+	v->after_evictions = f->conn.after_evictions;
+	v->incarnation = f->conn.incarnation;
+	v->max_gap_ns = f->conn.max_gap_ns;
+	if (f->conn.pkts > 0 && p->ts_ns - f->conn.last_ts > v->max_gap_ns)
+		v->max_gap_ns = p->ts_ns - f->conn.last_ts;
 	/* Silence before the closing event: an earlier FIN or RST, else this RST. */
-	if (f->close_idle_ns >= 0 && f->pkts > 0)
-		v->idle_before_ns = f->close_idle_ns;
-	else if (f->pkts > 0)
-		v->idle_before_ns = p->ts_ns > f->last_ts ? p->ts_ns - f->last_ts : 0;
-	v->close_idle_ns = f->close_idle_ns;
-	if (f->syn_ts && f->synack_ts && f->hs_ack_ts)
-		v->rtt_ns = f->hs_ack_ts - f->syn_ts;
+	if (f->conn.close_idle_ns >= 0 && f->conn.pkts > 0)
+		v->idle_before_ns = f->conn.close_idle_ns;
+	else if (f->conn.pkts > 0)
+		v->idle_before_ns = p->ts_ns > f->conn.last_ts ? p->ts_ns - f->conn.last_ts : 0;
+	v->close_idle_ns = f->conn.close_idle_ns;
+	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts)
+		v->rtt_ns = f->conn.hs_ack_ts - f->conn.syn_ts;
 	v->peer_silent_ns = p->ts_ns - b->last.ts_ns;
-	if (f->prev.present) {
-		v->since_prev_ns = p->ts_ns - f->prev.end_ts;
+	if (f->conn.prev.present) {
+		v->since_prev_ns = p->ts_ns - f->conn.prev.end_ts;
 		/* Within TIME_WAIT (60 s on Linux) plus margin for other stacks' 2MSL. */
 		v->tuple_recently_closed = v->since_prev_ns < 120 * 1000000000LL;
 	}
-	v->syn_ts = f->syn_ts;
-	v->first_ts = f->first_ts;
-	v->response = f->response;
+	v->syn_ts = f->conn.syn_ts;
+	v->first_ts = f->conn.first_ts;
+	v->response = f->conn.response;
 	v->response_sender = (int8_t)(v->response.status ? flow_role(f, v->response.dir)
 							 : ROLE_UNKNOWN);
 }
 
 void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct verdict *v)
 {
-	static const struct flow none_flow = { .client = -1, .first_closer = -1 };
+	struct flow none;
 	memset(v, 0, sizeof *v);
 	copy_rst(v, p);
 	v->idle_before_ns = v->close_idle_ns = v->trigger_gap_ns = v->peer_silent_ns = -1;
 	v->rtt_ns = v->timing_leg_ns = v->since_prev_ns = -1;
 	v->runner_up = NO_RUNNER_UP;
 	if (!f) {
-		f = &none_flow;
+		flow_start_connection(&none, p->ts_ns);
+		f = &none;
 		dir = 0;
 	}
 	record_connection(v, f, dir, p);
 
-	const struct tcp_half *a = &f->half[dir], *b = &f->half[1 - dir];
+	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
 	v->form = (uint8_t)classify_form(p, a, b);
-	find_trigger(p, a, b, f->pkts && f->run_dir != dir ? &f->run_first : NULL, &v->trigger);
+	find_trigger(p, a, b, f->conn.pkts && f->conn.run_dir != dir ? &f->conn.run_first : NULL, &v->trigger);
 
 	struct judge j = {
 		.f = f, .p = p, .v = v, .ha = a, .hb = b, .dir = dir,

@@ -13,7 +13,7 @@
 
 #include "cause.h"
 #include "packet.h"
-#include "tcp_track.h"
+#include "flow.h"
 
 /*
  * The rules, named for the situation each tests, in the order they are

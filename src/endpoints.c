@@ -104,25 +104,25 @@ static void add_sample(struct idle_samples *s, int64_t ns)
 
 void endpoints_note_connection(struct endpoints *e, const struct flow *f)
 {
-	if (f->client < 0)
+	if (f->conn.client < 0)
 		return;
-	int server = 1 - f->client;
-	const struct tcp_half *h = &f->half[server];
-	bool fin_first = f->first_closer == server && h->fin_frame &&
+	int server = 1 - f->conn.client;
+	const struct tcp_half *h = &f->conn.half[server];
+	bool fin_first = f->conn.first_closer == server && h->fin_frame &&
 			 (!h->rst_frame || h->fin_frame < h->rst_frame);
-	if (!fin_first || f->close_idle_ns < IDLE_CLOSE_MIN_NS)
+	if (!fin_first || f->conn.close_idle_ns < IDLE_CLOSE_MIN_NS)
 		return;
 	/* Its FIN came before anything left to answer: a request after the
 	 * last response means it closed mid-exchange, not an idle connection. */
-	const struct tcp_half *c = &f->half[f->client];
+	const struct tcp_half *c = &f->conn.half[f->conn.client];
 	if (c->http_requests > h->http_responses + (c->data_frame > h->fin_frame ? 1 : 0))
 		return;
 	struct endpoint *ep = lookup(e, f->key.ipver, f->key.addr[server], f->key.port[server]);
 	if (!ep)
 		return;
-	add_sample(&ep->idle_close, f->close_idle_ns);
-	if (f->response.dir == server && f->response.keepalive_s)
-		ep->keepalive_header_s = f->response.keepalive_s;
+	add_sample(&ep->idle_close, f->conn.close_idle_ns);
+	if (f->conn.response.dir == server && f->conn.response.keepalive_s)
+		ep->keepalive_header_s = f->conn.response.keepalive_s;
 }
 
 void endpoints_note_reset(struct endpoints *e, const struct verdict *v)

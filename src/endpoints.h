@@ -18,7 +18,7 @@
 
 #include "cause.h"
 #include "classify.h"
-#include "tcp_track.h"
+#include "flow.h"
 
 #define ENDPOINTS_MAX 4096
 #define ENDPOINT_SAMPLES 64

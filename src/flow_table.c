@@ -364,9 +364,7 @@ struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key
 	f->key = *key;
 	f->hash = key_hash(ft, key);
 	f->self = i;
-	f->client = -1;
-	f->first_closer = -1;
-	f->first_ts = f->last_ts = now;
+	flow_start_connection(f, now);
 	bucket_put(ft, f);
 	list_append(ft, f, LIST_ACTIVE);
 	expiry_due_by(ft, now + ft->cfg.idle_timeout_ns + 1);
@@ -398,7 +396,7 @@ void flow_table_reopen(struct flow_table *ft, struct flow *f)
 {
 	list_unlink(ft, f);
 	list_append(ft, f, LIST_ACTIVE);
-	expiry_due_by(ft, f->last_ts + ft->cfg.idle_timeout_ns + 1);
+	expiry_due_by(ft, f->conn.last_ts + ft->cfg.idle_timeout_ns + 1);
 }
 
 /* The first time either list's head passes its limit (lists' heads only:
@@ -412,8 +410,8 @@ static int64_t earliest_expiry(const struct flow_table *ft, int64_t now, bool wo
 	/* Times are held below 2^62 (capture.c) and the limits below 2^47: no overflow. */
 	if (fin != NONE)
 		t = at(ft, fin)->finished_ts + ft->cfg.finished_grace_ns + 1;
-	if (act != NONE && at(ft, act)->last_ts + ft->cfg.idle_timeout_ns + 1 < t)
-		t = at(ft, act)->last_ts + ft->cfg.idle_timeout_ns + 1;
+	if (act != NONE && at(ft, act)->conn.last_ts + ft->cfg.idle_timeout_ns + 1 < t)
+		t = at(ft, act)->conn.last_ts + ft->cfg.idle_timeout_ns + 1;
 	return t;
 }
 
@@ -431,7 +429,7 @@ void flow_table_expire(struct flow_table *ft, int64_t now)
 	bool work_left = n == EXPIRE_BATCH;
 	for (n = 0; n < EXPIRE_BATCH; n++) {
 		uint32_t i = ft->lists[LIST_ACTIVE].head;
-		if (i == NONE || now - at(ft, i)->last_ts <= ft->cfg.idle_timeout_ns)
+		if (i == NONE || now - at(ft, i)->conn.last_ts <= ft->cfg.idle_timeout_ns)
 			break;
 		release(ft, at(ft, i), FLOW_RELEASE_IDLE);
 	}

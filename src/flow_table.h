@@ -14,7 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "tcp_track.h"
+#include "flow.h"
+#include "packet.h"
 
 enum flow_release {
 	FLOW_RELEASE_FINISHED,  /* closed or reset, and its grace time passed */

@@ -19,7 +19,7 @@
 #include "classify.h"
 #include "packet.h"
 #include "source.h"
-#include "tcp_track.h"
+#include "flow.h"
 
 /* Long enough for a server's answer or an idle close to follow a forged RST. */
 #define LOOKAHEAD_SETTLE_NS (2 * 1000000000LL)

@@ -16,9 +16,9 @@ static void connection_ended(struct pipeline *pl, struct flow *f)
 {
 	if (f->pending_rsts)
 		lookahead_detach(&pl->lookahead, f);
-	if (f->syn_ts && f->synack_ts && f->hs_ack_ts)
-		stats_vote_handshake(&pl->stats.handshakes, f->synack_ts - f->syn_ts,
-				     f->hs_ack_ts - f->synack_ts);
+	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts)
+		stats_vote_handshake(&pl->stats.handshakes, f->conn.synack_ts - f->conn.syn_ts,
+				     f->conn.hs_ack_ts - f->conn.synack_ts);
 	endpoints_note_connection(&pl->endpoints, f);
 }
 
@@ -103,14 +103,14 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 	struct flow *f = flow_table_lookup_hashed(pl->flows, &pf->key, pf->hash);
 	if (f && tcp_track_is_new_incarnation(f, dir, p)) {
 		connection_ended(pl, f);
-		tcp_track_new_incarnation(f);
+		tcp_track_new_incarnation(f, p->ts_ns);
 		flow_table_reopen(pl->flows, f);
 		tcp_track_begin(f, dir, p);
 		pl->stats.flows++;
 	} else if (!f) {
 		f = flow_table_insert(pl->flows, &pf->key, p->ts_ns);
 		tcp_track_begin(f, dir, p);
-		f->after_evictions = f->midstream && flow_table_evicted(pl->flows) > 0;
+		f->conn.after_evictions = f->conn.midstream && flow_table_evicted(pl->flows) > 0;
 		pl->stats.flows++;
 	} else {
 		flow_table_touch(pl->flows, f);

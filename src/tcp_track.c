@@ -27,35 +27,6 @@ static void count32(uint32_t *n)
 		(*n)++;
 }
 
-static const char *const half_state_names[HALF_STATE_COUNT] = {
-	[HALF_UNSEEN] = "unseen",
-	[HALF_SYN_SENT] = "syn-sent",
-	[HALF_SYN_ACK_SENT] = "syn-ack-sent",
-	[HALF_OPEN] = "open",
-	[HALF_FIN_SENT] = "fin-sent",
-	[HALF_FIN_ACKED] = "fin-acked",
-	[HALF_RESET] = "reset",
-};
-
-const char *half_state_name(enum half_state s)
-{
-	return (unsigned)s < HALF_STATE_COUNT ? half_state_names[s] : "?";
-}
-
-const char *role_name(enum role r)
-{
-	switch (r) {
-	case ROLE_CLIENT: return "client";
-	case ROLE_SERVER: return "server";
-	default: return "unknown";
-	}
-}
-
-const char *role_word(enum role r, const char *unknown_as)
-{
-	return r == ROLE_UNKNOWN ? unknown_as : role_name(r);
-}
-
 /* IANA's dynamic range starts at 49152; Linux hands out 32768-60999. */
 static bool is_ephemeral(uint16_t port)
 {
@@ -79,49 +50,43 @@ static int guess_server(const struct flow_key *k)
 
 void tcp_track_begin(struct flow *f, int dir, const struct pkt *p)
 {
-	f->first_ts = f->last_ts = p->ts_ns;
-	f->close_idle_ns = -1;
 	if (p->flags & TCP_SYN) {
 		/* A SYN names the client; a SYN-ACK names the server. */
-		f->client = (int8_t)((p->flags & TCP_ACK) ? 1 - dir : dir);
-		f->role_guessed = false;
+		f->conn.client = (int8_t)((p->flags & TCP_ACK) ? 1 - dir : dir);
+		f->conn.role_guessed = false;
 	} else {
-		f->midstream = true;
-		f->client = (int8_t)(1 - guess_server(&f->key));
-		f->role_guessed = true;
+		f->conn.midstream = true;
+		f->conn.client = (int8_t)(1 - guess_server(&f->key));
+		f->conn.role_guessed = true;
 	}
 }
 
 bool tcp_track_is_new_incarnation(const struct flow *f, int dir, const struct pkt *p)
 {
-	if ((p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN || f->pkts == 0)
+	if ((p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN || f->conn.pkts == 0)
 		return false;
 	/* A SYN repeating the ISN is the same connection's SYN again: a
 	 * retransmission, or a second copy when the capture saw two interfaces. */
-	const struct tcp_half *h = &f->half[dir];
+	const struct tcp_half *h = &f->conn.half[dir];
 	if ((h->flags & HALF_F_ISN) && p->seq == h->base_seq)
 		return false;
-	return f->finished || (h->flags & HALF_F_SEEN);
+	return f->conn.finished || (h->flags & HALF_F_SEEN);
 }
 
-void tcp_track_new_incarnation(struct flow *f)
+void tcp_track_new_incarnation(struct flow *f, int64_t now)
 {
 	struct flow_prev prev = {
 		.present = true,
-		.ended_by_rst = f->half[0].rst_frame || f->half[1].rst_frame,
-		.first_closer = f->first_closer,
-		.end_ts = f->last_ts,
-		.next_seq = { f->half[0].next_seq, f->half[1].next_seq },
+		.ended_by_rst = f->conn.half[0].rst_frame || f->conn.half[1].rst_frame,
+		.first_closer = f->conn.first_closer,
+		.end_ts = f->conn.last_ts,
+		.next_seq = { f->conn.half[0].next_seq, f->conn.half[1].next_seq },
 	};
-	uint32_t incarnation = f->incarnation + 1;
+	uint32_t incarnation = f->conn.incarnation + 1;
 
-	/* Keep the table's bookkeeping; clear the connection. */
-	size_t keep = offsetof(struct flow, syn);
-	memset((char *)f + keep, 0, sizeof *f - keep);
-	f->client = -1;
-	f->first_closer = -1;
-	f->incarnation = incarnation;
-	f->prev = prev;
+	flow_start_connection(f, now);
+	f->conn.incarnation = incarnation;
+	f->conn.prev = prev;
 }
 
 void seg_note_from_pkt(struct seg_note *n, const struct pkt *p)
@@ -162,10 +127,10 @@ static bool is_keepalive(const struct tcp_half *h, const struct tcp_half *peer,
 static void track_http(struct flow *f, int dir, const struct pkt *p)
 {
 	const struct http_facts *m = &p->http;
-	struct tcp_half *h = &f->half[dir];
+	struct tcp_half *h = &f->conn.half[dir];
 	if (m->start == HTTP_RESPONSE) {
 		count16(&h->http_responses);
-		struct http_response_note *r = &f->response;
+		struct http_response_note *r = &f->conn.response;
 		memset(r, 0, sizeof *r);
 		r->dir = (int8_t)dir;
 		r->status = m->status;
@@ -173,7 +138,7 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 		r->keepalive_s = m->keepalive_s;
 		return;
 	}
-	struct http_note *r = &f->request;
+	struct http_note *r = &f->conn.request;
 	r->frame = p->frame;
 	r->seq = p->seq + m->at;
 	r->dir = (int8_t)dir;
@@ -188,7 +153,7 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 
 static void track_sequence(struct flow *f, int dir, const struct pkt *p)
 {
-	struct tcp_half *h = &f->half[dir], *peer = &f->half[1 - dir];
+	struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
 	uint32_t end = p->seq + pkt_seq_len(p);
 	if (p->flags & TCP_RST)
 		return;  /* a RST's sequence number is not data: it must not move snd_nxt */
@@ -214,7 +179,7 @@ static void track_sequence(struct flow *f, int dir, const struct pkt *p)
 
 static void track_ack(struct flow *f, int dir, const struct pkt *p)
 {
-	struct tcp_half *h = &f->half[dir], *peer = &f->half[1 - dir];
+	struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
 	if (!(p->flags & TCP_ACK) || (p->flags & TCP_RST))
 		return;
 	if (!(h->flags & HALF_F_ACK) || seq_gt(p->ack, h->ack)) {
@@ -228,24 +193,24 @@ static void track_ack(struct flow *f, int dir, const struct pkt *p)
 			peer->state = HALF_FIN_ACKED;
 	}
 	/* The third segment of the handshake: the client acknowledges the SYN-ACK. */
-	if (f->synack && !f->established && dir == f->client && !(p->flags & TCP_SYN) &&
+	if (f->conn.synack && !f->conn.established && dir == f->conn.client && !(p->flags & TCP_SYN) &&
 	    (peer->flags & HALF_F_ISN) && p->ack == peer->base_seq + 1) {
-		f->established = true;
-		f->hs_ack_ts = p->ts_ns;
+		f->conn.established = true;
+		f->conn.hs_ack_ts = p->ts_ns;
 	}
 }
 
 static void track_flags(struct flow *f, int dir, const struct pkt *p)
 {
-	struct tcp_half *h = &f->half[dir];
+	struct tcp_half *h = &f->conn.half[dir];
 	if (p->flags & TCP_RST) {
 		if (!h->rst_frame) {
 			h->rst_frame = p->frame;
 			h->rst_ts = p->ts_ns;
 		}
 		h->state = HALF_RESET;
-		if (f->first_closer < 0)
-			f->first_closer = (int8_t)dir;
+		if (f->conn.first_closer < 0)
+			f->conn.first_closer = (int8_t)dir;
 		return;
 	}
 	if (p->flags & TCP_SYN) {
@@ -256,15 +221,15 @@ static void track_flags(struct flow *f, int dir, const struct pkt *p)
 			h->flags |= HALF_F_WSCALE;
 		}
 		if (p->flags & TCP_ACK) {
-			if (!f->synack)
-				f->synack_ts = p->ts_ns;
-			f->synack = true;
+			if (!f->conn.synack)
+				f->conn.synack_ts = p->ts_ns;
+			f->conn.synack = true;
 			if (h->state < HALF_SYN_ACK_SENT)
 				h->state = HALF_SYN_ACK_SENT;
 		} else {
-			if (!f->syn)
-				f->syn_ts = p->ts_ns;
-			f->syn = true;
+			if (!f->conn.syn)
+				f->conn.syn_ts = p->ts_ns;
+			f->conn.syn = true;
 			if (h->state < HALF_SYN_SENT)
 				h->state = HALF_SYN_SENT;
 		}
@@ -278,18 +243,18 @@ static void track_flags(struct flow *f, int dir, const struct pkt *p)
 		h->fin_ts = p->ts_ns;
 		if (h->state < HALF_FIN_SENT)
 			h->state = HALF_FIN_SENT;
-		if (f->first_closer < 0)
-			f->first_closer = (int8_t)dir;
+		if (f->conn.first_closer < 0)
+			f->conn.first_closer = (int8_t)dir;
 	}
 }
 
 bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 {
-	struct tcp_half *h = &f->half[dir];
+	struct tcp_half *h = &f->conn.half[dir];
 
-	int64_t gap = f->pkts > 0 && p->ts_ns > f->last_ts ? p->ts_ns - f->last_ts : 0;
-	if (gap > f->max_gap_ns)
-		f->max_gap_ns = gap;
+	int64_t gap = f->conn.pkts > 0 && p->ts_ns > f->conn.last_ts ? p->ts_ns - f->conn.last_ts : 0;
+	if (gap > f->conn.max_gap_ns)
+		f->conn.max_gap_ns = gap;
 	if (!(h->flags & HALF_F_SEEN))
 		first_segment_of_half(h, p);
 
@@ -307,25 +272,25 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		h->ttl_min = p->ttl;
 	if (p->ttl > h->ttl_max)
 		h->ttl_max = p->ttl;
-	if (f->pkts == 0 || f->run_dir != dir) {
-		f->run_dir = (int8_t)dir;
-		f->run_first.frame = 0;
+	if (f->conn.pkts == 0 || f->conn.run_dir != dir) {
+		f->conn.run_dir = (int8_t)dir;
+		f->conn.run_first.frame = 0;
 	}
-	if (!f->run_first.frame && pkt_seq_len(p) > 0 && !(p->flags & TCP_RST))
-		seg_note_from_pkt(&f->run_first, p);
+	if (!f->conn.run_first.frame && pkt_seq_len(p) > 0 && !(p->flags & TCP_RST))
+		seg_note_from_pkt(&f->conn.run_first, p);
 	seg_note_from_pkt(&h->last, p);
 	count32(&h->pkts);
-	count32(&f->pkts);
-	if (p->ts_ns > f->last_ts)
-		f->last_ts = p->ts_ns;
+	count32(&f->conn.pkts);
+	if (p->ts_ns > f->conn.last_ts)
+		f->conn.last_ts = p->ts_ns;
 
 	/* The idle time a closer's timeout is read from (TAXONOMY idle_before_s). */
-	if (f->close_idle_ns < 0 && (p->flags & (TCP_FIN | TCP_RST)) && f->pkts > 1)
-		f->close_idle_ns = gap;
+	if (f->conn.close_idle_ns < 0 && (p->flags & (TCP_FIN | TCP_RST)) && f->conn.pkts > 1)
+		f->conn.close_idle_ns = gap;
 
-	bool was_finished = f->finished;
+	bool was_finished = f->conn.finished;
 	if ((p->flags & TCP_RST) ||
-	    ((f->half[0].flags & HALF_F_FIN) && (f->half[1].flags & HALF_F_FIN)))
-		f->finished = true;
-	return f->finished && !was_finished;
+	    ((f->conn.half[0].flags & HALF_F_FIN) && (f->conn.half[1].flags & HALF_F_FIN)))
+		f->conn.finished = true;
+	return f->conn.finished && !was_finished;
 }

@@ -1,10 +1,9 @@
 /*
- * tcp_track: what each side of a connection has said on the wire.
+ * tcp_track: what each side of a connection has said on the wire, into
+ * the connection part of struct flow (flow.h).
  *
- * One struct tcp_half per direction (Suricata's TcpStream idea), indexed
- * by the endpoint that sends it (0 = the key's first endpoint). The tracker
- * only records facts seen in segments; it never judges a RST, which is
- * classify's job. All sequence arithmetic goes through seq.h.
+ * The tracker only records facts seen in segments; it never judges a
+ * RST, which is classify's job. All sequence arithmetic goes through seq.h.
  */
 #ifndef RSTDIAG_TCP_TRACK_H
 #define RSTDIAG_TCP_TRACK_H
@@ -12,153 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "http.h"
+#include "flow.h"
 #include "packet.h"
-
-/* Normalised 4-tuple: endpoint 0 is the lower (address, port), so both
- * directions of a connection find the same entry. Padding is explicit and
- * zeroed, because the key is hashed and compared as bytes. */
-struct flow_key {
-	uint8_t addr[2][16];
-	uint16_t port[2];
-	uint8_t ipver;
-	uint8_t pad[3];
-};
-
-/* What one side has done, as seen from its own segments. */
-enum half_state {
-	HALF_UNSEEN,        /* nothing sent yet */
-	HALF_SYN_SENT,
-	HALF_SYN_ACK_SENT,
-	HALF_OPEN,          /* sent data or ACKs after (or without) a handshake */
-	HALF_FIN_SENT,
-	HALF_FIN_ACKED,     /* its FIN was acknowledged by the peer */
-	HALF_RESET,         /* it sent a RST */
-	HALF_STATE_COUNT
-};
-const char *half_state_name(enum half_state s);
-
-/* One remembered segment. */
-struct seg_note {
-	uint64_t frame;     /* 0: none */
-	int64_t ts_ns;
-	uint32_t seq, ack, len;
-	uint16_t window;
-	uint8_t flags, ttl;
-};
-
-enum {
-	HALF_F_SEEN = 1 << 0,       /* sent at least one segment */
-	HALF_F_ISN = 1 << 1,        /* its SYN was seen: base_seq is the ISN */
-	HALF_F_ACK = 1 << 2,        /* ack is valid */
-	HALF_F_FIN = 1 << 3,        /* sent a FIN */
-	HALF_F_FIN_ACKED = 1 << 4,  /* the peer acknowledged that FIN */
-	HALF_F_WSCALE = 1 << 5,     /* its SYN carried a window scale */
-};
-
-struct tcp_half {
-	struct seg_note last;       /* the last segment it sent */
-	int64_t fin_ts, rst_ts;
-	uint64_t data_frame;        /* its last segment with payload */
-	uint64_t fin_frame, rst_frame;
-	uint64_t bytes;             /* new payload, retransmissions excluded */
-	/* Counters saturate: 4 bytes a counter keep two halves and the rest of
-	 * a flow within its budget (496 bytes with its age links, flow_table.c). */
-	uint32_t pkts;
-	uint32_t base_seq;          /* ISN if seen, else first seq seen (relative numbering) */
-	uint32_t next_seq;          /* highest seq + length sent (its snd_nxt as seen) */
-	uint32_t ack;               /* highest ack it sent */
-	uint32_t fin_seq;           /* sequence number of its FIN */
-	uint32_t retrans;           /* segments resending data already sent */
-	uint16_t keepalives;        /* keep-alive probes (RFC 9293 3.8.4) */
-	uint16_t zero_windows;      /* segments advertising a zero window */
-	uint16_t http_requests;     /* HTTP/1.x requests it sent (pipelined ones counted) */
-	uint16_t http_responses;    /* HTTP/1.x responses it sent */
-	uint16_t ip_id;             /* last IPv4 ID */
-	uint8_t ttl_min, ttl_max;
-	uint8_t wscale;
-	uint8_t state;              /* enum half_state */
-	uint8_t flags;              /* HALF_F_* */
-};
-
-/* The incarnation a new SYN replaced on the same tuple (for timewait-reuse). */
-struct flow_prev {
-	bool present;
-	bool ended_by_rst;
-	int8_t first_closer;        /* endpoint that sent the first FIN or RST, -1 none */
-	int64_t end_ts;             /* its last packet */
-	uint32_t next_seq[2];
-};
-
-/* The start of an HTTP/1.x request: enough to name it in a verdict. */
-struct http_note {
-	uint64_t frame;             /* 0: none seen */
-	uint32_t seq;               /* its first byte, to see whether the peer acknowledged it */
-	int8_t dir;                 /* endpoint that sent it */
-	uint8_t method;             /* index into http_method_name() */
-	uint8_t connection;         /* enum http_connection: its Connection header */
-	char target[HTTP_TARGET_MAX];   /* NUL-terminated, cut to fit */
-};
-
-/* The last HTTP/1.x response header seen: its status and what it said
- * about keeping the connection (the server's announced idle timeout). */
-struct http_response_note {
-	uint16_t status;            /* 0: none seen */
-	uint16_t keepalive_s;       /* Keep-Alive: timeout=N, 0 if absent */
-	int8_t dir;                 /* endpoint that sent it */
-	uint8_t connection;         /* enum http_connection */
-	uint8_t pad[2];
-};
-enum role { ROLE_UNKNOWN = -1, ROLE_CLIENT = 0, ROLE_SERVER = 1 };
-
-struct flow {
-	struct flow_key key;
-	uint32_t hash;
-	uint32_t self;                       /* pool index, owned by flow_table */
-	uint8_t list;                        /* owned by flow_table */
-
-	bool syn, synack, established;       /* handshake progress */
-	bool midstream;                      /* the first segment seen was not a SYN */
-	bool role_guessed;
-	bool finished;                       /* both FINs, or a RST */
-	bool after_evictions;                /* began midstream once --max-flows had forgotten
-						connections: may be one of them */
-	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
-	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
-	int8_t run_dir;                      /* endpoint whose run run_first belongs to */
-	uint8_t pending_rsts;                /* its RSTs waiting in the look-ahead (saturates) */
-	uint32_t incarnation;                /* 0 for the first on this tuple */
-	uint32_t pkts;                       /* saturates */
-	int64_t first_ts, last_ts, finished_ts;
-	int64_t max_gap_ns;                  /* longest silence between two of its packets */
-	int64_t close_idle_ns;               /* silence before the first FIN or RST; -1 none yet */
-	int64_t syn_ts, synack_ts, hs_ack_ts; /* handshake times at the capture point; 0 unseen */
-
-	struct tcp_half half[2];
-	/* The first segment with data, SYN or FIN in the current run (what one
-	 * side sent since the other last spoke; frame 0 if none yet). A RST
-	 * answers the earliest such segment it refers to. */
-	struct seg_note run_first;
-	struct flow_prev prev;
-	struct http_note request;            /* the last HTTP request line seen */
-	struct http_response_note response;  /* the last HTTP response header seen */
-};
-
-/* Role of endpoint e: client, server or unknown. */
-static inline enum role flow_role(const struct flow *f, int e)
-{
-	if (f->client < 0)
-		return ROLE_UNKNOWN;
-	return f->client == e ? ROLE_CLIENT : ROLE_SERVER;
-}
-const char *role_name(enum role r);
-/* The other side's role (unknown stays unknown). */
-static inline enum role role_peer(enum role r)
-{
-	return r == ROLE_CLIENT ? ROLE_SERVER : r == ROLE_SERVER ? ROLE_CLIENT : ROLE_UNKNOWN;
-}
-/* "client" or "server" in a sentence; `unknown_as` ("sender", "peer") when unknown. */
-const char *role_word(enum role r, const char *unknown_as);
 
 /* Remembers segment p. */
 void seg_note_from_pkt(struct seg_note *n, const struct pkt *p);
@@ -168,9 +22,10 @@ void seg_note_from_pkt(struct seg_note *n, const struct pkt *p);
  * finished, or with an ISN other than the one the handshake used.
  */
 bool tcp_track_is_new_incarnation(const struct flow *f, int dir, const struct pkt *p);
-/* Clears f for a new connection, keeping a summary of the old one in f->prev. */
-void tcp_track_new_incarnation(struct flow *f);
-/* Initialises a fresh flow from its first segment (roles, guessing if needed). */
+/* Starts a new connection on f's tuple, keeping a summary of the old one in prev. */
+void tcp_track_new_incarnation(struct flow *f, int64_t now);
+/* A new connection's roles from its first segment (guessed without a
+ * handshake); f's connection was started at that segment's time. */
 void tcp_track_begin(struct flow *f, int dir, const struct pkt *p);
 /* Records segment p sent by endpoint dir. Returns true when it finished the flow. */
 bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p);

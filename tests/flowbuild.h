@@ -44,13 +44,12 @@ static inline int feed(struct flow *f, const struct pkt *in)
 	struct flow_key k;
 	int dir;
 	flow_key_from_pkt(p, &k, &dir);
-	if (f->pkts == 0) {
+	if (f->conn.pkts == 0) {
 		f->key = k;
-		f->client = -1;
-		f->first_closer = -1;
+		flow_start_connection(f, p->ts_ns);
 		tcp_track_begin(f, dir, p);
 	} else if (tcp_track_is_new_incarnation(f, dir, p)) {
-		tcp_track_new_incarnation(f);
+		tcp_track_new_incarnation(f, p->ts_ns);
 		tcp_track_begin(f, dir, p);
 	}
 	tcp_track_segment(f, dir, p);

@@ -39,8 +39,8 @@ static void test_closed_port_and_reuse(void)
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);   /* nothing earlier from the server to compare */
 
 	/* The same answer to a SYN on a tuple closed a second ago: TIME_WAIT. */
-	f.prev.present = true;
-	f.prev.end_ts = f.last_ts - 1000000000;
+	f.conn.prev.present = true;
+	f.conn.prev.end_ts = f.conn.last_ts - 1000000000;
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_TIMEWAIT_REUSE);
 }
 
@@ -55,7 +55,7 @@ static void test_stale_connection(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 107, TCP_ACK | TCP_PSH, 3, 5), 10.004) });
 	/* The client forgets it silently; 2 s later a new SYN from the same port. */
 	feed(&f, (struct pkt[]){ at(seg(C, 9000, 0, TCP_SYN, 0, 6), 12.004) });
-	CHECK_EQ(f.incarnation, 1);
+	CHECK_EQ(f.conn.incarnation, 1);
 	feed(&f, (struct pkt[]){ at(seg(S, 504, 107, TCP_ACK, 0, 7), 12.005) });
 	CHECK_EQ(judge(&f, c, at(seg(C, 107, 0, TCP_RST, 0, 8), 12.006), &v), CAUSE_TIMEWAIT_REUSE);
 	CHECK_EQ(v.detail, DETAIL_CHALLENGE_ACK);
@@ -184,7 +184,7 @@ static void test_aborts(void)
 	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 158, TCP_ACK | TCP_PSH, 0, 5),
 						 "HTTP/1.1 200 OK\r\n\r\n"), 10.02) });
 	feed(&f, (struct pkt[]){ at(seg(C, 158, 520, TCP_ACK, 0, 6), 10.021) });
-	CHECK_EQ(f.half[c].http_requests, 3);
+	CHECK_EQ(f.conn.half[c].http_requests, 3);
 	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 520, 158, TCP_RST | TCP_ACK, 0, 7), 10.022), &v),
 		 CAUSE_UNREAD_RECV_BUFFER);
 	CHECK_EQ(v.rule, RULE_CLOSE_WITH_DATA_UNREAD);
@@ -258,7 +258,7 @@ static void test_timeouts(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK, 0, 4), 10.01) });
 	for (int i = 0; i < 3; i++)
 		feed(&f, (struct pkt[]){ at(seg(C, 100, 501, TCP_ACK, 0, 5 + (uint64_t)i), 20.0 + i) });
-	CHECK_EQ(f.half[c].keepalives, 3);
+	CHECK_EQ(f.conn.half[c].keepalives, 3);
 	CHECK_EQ(judge(&f, c, at(seg(C, 101, 501, TCP_RST | TCP_ACK, 0, 8), 23.0), &v),
 		 CAUSE_KEEPALIVE_TIMEOUT);
 
@@ -322,8 +322,7 @@ static void test_unknown(void)
 	int dir;
 	flow_key_from_pkt(&rst, &k, &dir);
 	f.key = k;
-	f.client = -1;
-	f.first_closer = -1;
+	flow_start_connection(&f, rst.ts_ns);
 	tcp_track_begin(&f, dir, &rst);
 	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNKNOWN);
 	CHECK_EQ(v.confidence, CONF_LOW);

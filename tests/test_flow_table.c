@@ -55,7 +55,7 @@ static void test_lookup_and_delete(void)
 	for (uint32_t i = 0; i < N; i++) {
 		struct flow_key k = key_of(i);
 		struct flow *f = flow_table_insert(ft, &k, i);
-		f->last_ts = i;
+		f->conn.last_ts = i;
 	}
 	CHECK_EQ(flow_table_live(ft), N);
 	int missing = 0;
@@ -130,7 +130,7 @@ static void test_idle_expiry(void)
 	struct flow_key k0 = key_of(0), k1 = key_of(1);
 	struct flow *f0 = flow_table_insert(ft, &k0, 0);
 	struct flow *f1 = flow_table_insert(ft, &k1, 0);
-	f1->last_ts = 900;
+	f1->conn.last_ts = 900;
 	flow_table_touch(ft, f1);
 	(void)f0;
 	flow_table_expire(ft, 1000);   /* not yet: exactly the timeout */
@@ -168,7 +168,7 @@ static void test_expiry_limits_move(void)
 	flow_table_finish(ft, f0, 0);
 	flow_table_expire(ft, 1);           /* next limit: the grace one, 5001 */
 	flow_table_reopen(ft, f0);
-	f0->last_ts = 100;
+	f0->conn.last_ts = 100;
 	flow_table_expire(ft, 1100);
 	CHECK_EQ(released[FLOW_RELEASE_IDLE], 0);
 	flow_table_expire(ft, 1101);

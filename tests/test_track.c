@@ -31,15 +31,15 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	int c = feed(&f, (struct pkt[]){ seg(C, cisn, 0, TCP_SYN, 0, n++) });
 	feed(&f, (struct pkt[]){ seg(S, sisn, cisn + 1, TCP_SYN | TCP_ACK, 0, n++) });
 	feed(&f, (struct pkt[]){ seg(C, cisn + 1, sisn + 1, TCP_ACK, 0, n++) });
-	CHECK_EQ(f.client, c);
-	CHECK(!f.role_guessed);
-	CHECK(f.syn && f.synack && f.established);
-	CHECK(!f.midstream);
+	CHECK_EQ(f.conn.client, c);
+	CHECK(!f.conn.role_guessed);
+	CHECK(f.conn.syn && f.conn.synack && f.conn.established);
+	CHECK(!f.conn.midstream);
 
 	/* 100 bytes of request, then a retransmission of it. */
 	feed(&f, (struct pkt[]){ seg(C, cisn + 1, sisn + 1, TCP_ACK | TCP_PSH, 100, n++) });
 	feed(&f, (struct pkt[]){ seg(C, cisn + 1, sisn + 1, TCP_ACK | TCP_PSH, 100, n++) });
-	struct tcp_half *ch = &f.half[c], *sh = &f.half[1 - c];
+	struct tcp_half *ch = &f.conn.half[c], *sh = &f.conn.half[1 - c];
 	CHECK_EQ(ch->bytes, 100);
 	CHECK_EQ(ch->retrans, 1);
 	CHECK_EQ(ch->next_seq, cisn + 101);
@@ -73,10 +73,10 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	CHECK_EQ(sh->state, HALF_FIN_SENT);
 	CHECK_EQ(sh->fin_frame, fin_frame);
 	CHECK_EQ(sh->fin_seq, sisn + 3001);
-	CHECK_EQ(f.first_closer, 1 - c);
+	CHECK_EQ(f.conn.first_closer, 1 - c);
 	feed(&f, (struct pkt[]){ seg(C, cisn + 101, sisn + 3002, TCP_ACK, 0, n++) });
 	CHECK_EQ(sh->state, HALF_FIN_ACKED);
-	CHECK(!f.finished);
+	CHECK(!f.conn.finished);
 
 	/* The client writes anyway; the server's RST answers it in reply form. */
 	struct pkt data = seg(C, cisn + 101, sisn + 3002, TCP_ACK | TCP_PSH, 50, n++);
@@ -100,20 +100,20 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	CHECK_EQ(ev[n_ev - 1].frame, v.rst.frame);
 	CHECK_EQ(v.rst.frame, rst.frame);
 	feed(&f, &rst);
-	CHECK(f.finished);
+	CHECK(f.conn.finished);
 	CHECK_EQ(sh->state, HALF_RESET);
 	CHECK_EQ(sh->next_seq, sisn + 3002);   /* a RST does not move snd_nxt */
 
 	/* A new SYN on the finished tuple starts incarnation 1, linked to 0. */
 	feed(&f, (struct pkt[]){ seg(C, cisn + 5000, 0, TCP_SYN, 0, n++) });
-	CHECK_EQ(f.incarnation, 1);
-	CHECK(f.prev.present);
-	CHECK(f.prev.ended_by_rst);
-	CHECK_EQ(f.prev.first_closer, 1 - c);
-	CHECK_EQ(f.prev.next_seq[c], cisn + 151);
-	CHECK_EQ(f.pkts, 1);
-	CHECK_EQ(f.half[c].state, HALF_SYN_SENT);
-	CHECK_EQ(f.half[1 - c].state, HALF_UNSEEN);
+	CHECK_EQ(f.conn.incarnation, 1);
+	CHECK(f.conn.prev.present);
+	CHECK(f.conn.prev.ended_by_rst);
+	CHECK_EQ(f.conn.prev.first_closer, 1 - c);
+	CHECK_EQ(f.conn.prev.next_seq[c], cisn + 151);
+	CHECK_EQ(f.conn.pkts, 1);
+	CHECK_EQ(f.conn.half[c].state, HALF_SYN_SENT);
+	CHECK_EQ(f.conn.half[1 - c].state, HALF_UNSEEN);
 }
 
 static void test_forms(void)
@@ -196,15 +196,15 @@ static void test_role_guess(void)
 	memset(&f, 0, sizeof f);
 	/* Mid-stream: no SYN seen; port 80 is taken for the server. */
 	int s = feed(&f, (struct pkt[]){ seg(S, 1, 2, TCP_ACK, 10, 1) });
-	CHECK(f.midstream);
-	CHECK(f.role_guessed);
+	CHECK(f.conn.midstream);
+	CHECK(f.conn.role_guessed);
 	CHECK_EQ(flow_role(&f, s), ROLE_SERVER);
 	CHECK_EQ(flow_role(&f, 1 - s), ROLE_CLIENT);
 
 	/* A SYN-ACK without its SYN still names the server, without guessing. */
 	memset(&f, 0, sizeof f);
 	s = feed(&f, (struct pkt[]){ seg(S, 1, 2, TCP_SYN | TCP_ACK, 0, 1) });
-	CHECK(!f.role_guessed);
+	CHECK(!f.conn.role_guessed);
 	CHECK_EQ(flow_role(&f, s), ROLE_SERVER);
 }
 
@@ -217,24 +217,24 @@ static void test_http_headers(void)
 	feed(&f, (struct pkt[]){ seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2) });
 	feed(&f, (struct pkt[]){ with_payload(seg(C, 2, 101, TCP_ACK, 0, 3),
 		"GET /a HTTP/1.1\r\nHost: x\r\nconnection: Close\r\n\r\n") });
-	CHECK_EQ(f.request.connection, HTTP_CONN_CLOSE);
-	CHECK(strcmp(f.request.target, "/a") == 0);
+	CHECK_EQ(f.conn.request.connection, HTTP_CONN_CLOSE);
+	CHECK(strcmp(f.conn.request.target, "/a") == 0);
 
 	const char *r1 = "HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n"
 			 "Keep-Alive: max=100, TIMEOUT=75\r\n\r\n";
 	feed(&f, (struct pkt[]){ with_payload(seg(S, 101, 50, TCP_ACK, 0, 4), r1) });
-	CHECK_EQ(f.response.status, 204);
-	CHECK_EQ(f.response.connection, HTTP_CONN_KEEP_ALIVE);
-	CHECK_EQ(f.response.keepalive_s, 75);
-	CHECK_EQ(flow_role(&f, f.response.dir), ROLE_SERVER);
+	CHECK_EQ(f.conn.response.status, 204);
+	CHECK_EQ(f.conn.response.connection, HTTP_CONN_KEEP_ALIVE);
+	CHECK_EQ(f.conn.response.keepalive_s, 75);
+	CHECK_EQ(flow_role(&f, f.conn.response.dir), ROLE_SERVER);
 
 	/* Headers after the empty line are body, not headers. */
 	uint32_t seq = 101 + (uint32_t)strlen(r1);
 	const char *r2 = "HTTP/1.0 500 Oops\r\n\r\nConnection: close\r\n";
 	feed(&f, (struct pkt[]){ with_payload(seg(S, seq, 50, TCP_ACK, 0, 5), r2) });
-	CHECK_EQ(f.response.status, 500);
-	CHECK_EQ(f.response.connection, HTTP_CONN_UNSEEN);
-	CHECK_EQ(f.response.keepalive_s, 0);
+	CHECK_EQ(f.conn.response.status, 500);
+	CHECK_EQ(f.conn.response.connection, HTTP_CONN_UNSEEN);
+	CHECK_EQ(f.conn.response.keepalive_s, 0);
 
 	/* Cut by snaplen in the middle of the header value; a status that is not one. */
 	seq += (uint32_t)strlen(r2);
@@ -242,15 +242,15 @@ static void test_http_headers(void)
 				      "HTTP/1.1 200 OK\r\nKeep-Alive: timeout=12345678");
 	cut.payload_caplen = 40;
 	feed(&f, &cut);
-	CHECK_EQ(f.response.status, 200);
-	CHECK_EQ(f.response.keepalive_s, 0);   /* "123" is all that was captured of it */
+	CHECK_EQ(f.conn.response.status, 200);
+	CHECK_EQ(f.conn.response.keepalive_s, 0);   /* "123" is all that was captured of it */
 	seq += cut.payload_len;
 	feed(&f, (struct pkt[]){ with_payload(seg(S, seq, 50, TCP_ACK, 0, 7), "HTTP/1.1 2x0\r\n") });
-	CHECK_EQ(f.response.status, 0);
+	CHECK_EQ(f.conn.response.status, 0);
 	seq += 15;
 	feed(&f, (struct pkt[]){ with_payload(seg(S, seq, 50, TCP_ACK, 0, 8),
 		"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=99999999\r\n\r\n") });
-	CHECK_EQ(f.response.keepalive_s, 65535);
+	CHECK_EQ(f.conn.response.keepalive_s, 65535);
 }
 
 /* Connection is a list of whole tokens: "closed" is not "close", and
@@ -273,7 +273,7 @@ static void test_http_connection_tokens(void)
 		feed(&f, (struct pkt[]){ seg(C, 1, 0, TCP_SYN, 0, 1) });
 		feed(&f, (struct pkt[]){ seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2) });
 		feed(&f, (struct pkt[]){ with_payload(seg(C, 2, 101, TCP_ACK, 0, 3), req) });
-		CHECK_EQ(f.request.connection, cases[i].want);
+		CHECK_EQ(f.conn.request.connection, cases[i].want);
 	}
 }
 
