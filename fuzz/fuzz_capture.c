@@ -68,7 +68,7 @@ static void one_pass(const uint8_t *data, size_t size, bool json)
 		.max_flows = FUZZ_MAX_FLOWS,
 		.finished_grace_ns = (int64_t)PIPELINE_DEFAULT_CLOSE_TIMEOUT_S * 1000000000,
 		.idle_timeout_ns = PIPELINE_IDLE_TIMEOUT_NS,
-		.settle_ns = LOOKAHEAD_SETTLE_NS,
+		.settle_ns = VERDICT_QUEUE_SETTLE_NS,
 	};
 	pipeline_init(&pl, &cfg, &rep);
 	enum exit_status st = capture_read_stream(fp, input_name, NULL, false, &pl);

@@ -15,7 +15,7 @@
 #include "seq.h"
 #include "tcp_track.h"
 
-/* The look-ahead holds up to LOOKAHEAD_MAX verdicts at once: facts, no text, kept small. */
+/* The look-ahead holds up to VERDICT_QUEUE_MAX verdicts at once: facts, no text, kept small. */
 _Static_assert(sizeof(struct verdict) <= 512, "a verdict is at most 512 bytes");
 
 static uint32_t note_seq_len(const struct seg_note *n)

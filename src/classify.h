@@ -171,7 +171,7 @@ struct verdict {
 #define VERDICT_MAX_EVIDENCE EV_COUNT
 
 /*
- * What the connection did in the settle time after a RST (lookahead.h):
+ * What the connection did in the settle time after a RST (verdict_queue.h):
  * the first segment in which each side went on as if nothing happened.
  */
 struct after_rst {

@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 		.max_flows = o.max_flows,
 		.finished_grace_ns = (int64_t)o.close_timeout_s * 1000000000,
 		.idle_timeout_ns = PIPELINE_IDLE_TIMEOUT_NS,
-		.settle_ns = o.iface ? LIVE_SETTLE_NS : LOOKAHEAD_SETTLE_NS,
+		.settle_ns = o.iface ? LIVE_SETTLE_NS : VERDICT_QUEUE_SETTLE_NS,
 		.max_reports = o.count,
 	};
 	struct pipeline pl;

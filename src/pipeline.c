@@ -15,11 +15,11 @@
 static void connection_ended(struct pipeline *pl, struct flow *f)
 {
 	if (f->pending_rsts)
-		lookahead_detach(&pl->lookahead, f);
+		verdict_queue_detach(&pl->queue, f);
 	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts)
 		stats_vote_handshake(&pl->stats.handshakes, f->conn.synack_ts - f->conn.syn_ts,
 				     f->conn.hs_ack_ts - f->conn.synack_ts);
-	endpoints_note_connection(&pl->endpoints, f);
+	server_insights_note_connection(&pl->servers, f);
 }
 
 static void on_release(void *ctx, struct flow *f, enum flow_release why)
@@ -42,7 +42,7 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	pl->reported++;
 	pl->stats.resets++;
 	pl->stats.by_cause[v->cause]++;
-	endpoints_note_reset(&pl->endpoints, v);
+	server_insights_note_reset(&pl->servers, v);
 	pl->rep->reset(pl->rep, v, src);
 }
 
@@ -57,8 +57,8 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 		.ctx = pl,
 	};
 	pl->flows = flow_table_new(&fc);
-	endpoints_init(&pl->endpoints, (uint32_t)flow_table_seed(pl->flows));
-	lookahead_init(&pl->lookahead, LOOKAHEAD_MAX, cfg->settle_ns, report_verdict, pl);
+	server_insights_init(&pl->servers, (uint32_t)flow_table_seed(pl->flows));
+	verdict_queue_init(&pl->queue, VERDICT_QUEUE_MAX, cfg->settle_ns, report_verdict, pl);
 	pl->max_reports = cfg->max_reports;
 	pl->rep = rep;
 }
@@ -215,15 +215,15 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 	int dir = pf->dir;
 	struct flow *f = flow_for(pl, pf);
 	if (f->pending_rsts)
-		lookahead_observe(&pl->lookahead, f, dir, p);
+		verdict_queue_observe(&pl->queue, f, dir, p);
 	if (p->flags & TCP_RST) {
 		classify_rst(f, dir, p, &pl->scratch);
-		lookahead_push(&pl->lookahead, f, dir, &pl->scratch, &pl->src);
+		verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
 	}
 	if (tcp_track_segment(f, dir, p))
 		flow_table_finish(pl->flows, f, pl->now);
 	flow_table_expire(pl->flows, pl->now);
-	lookahead_due(&pl->lookahead, pl->now);
+	verdict_queue_due(&pl->queue, pl->now);
 }
 
 /* Decodes a frame into its slot: nothing here counts or changes state. */
@@ -288,7 +288,7 @@ void pipeline_tick(struct pipeline *pl, int64_t now_ns)
 	if (now_ns > pl->now)
 		pl->now = now_ns;
 	flow_table_expire(pl->flows, pl->now);
-	lookahead_due(&pl->lookahead, pl->now);
+	verdict_queue_due(&pl->queue, pl->now);
 }
 
 void pipeline_finish(struct pipeline *pl)
@@ -298,19 +298,19 @@ void pipeline_finish(struct pipeline *pl)
 	pl->stats.flows_peak = flow_table_peak(pl->flows);
 	pl->stats.flows_evicted = flow_table_evicted(pl->flows);
 	flow_table_release_all(pl->flows);
-	lookahead_flush(&pl->lookahead);
-	if (pl->endpoints.dropped)
+	verdict_queue_flush(&pl->queue);
+	if (pl->servers.dropped)
 		stats_warn(&pl->stats, WARN_ENDPOINTS_FULL,
 			   "more than %u server endpoints closed or reset connections: the summary "
-			   "describes the first %u", ENDPOINTS_MAX, ENDPOINTS_MAX);
-	endpoints_sort(&pl->endpoints);
-	pl->rep->summary(pl->rep, &pl->stats, &pl->endpoints);
+			   "describes the first %u", SERVER_INSIGHTS_MAX, SERVER_INSIGHTS_MAX);
+	server_insights_sort(&pl->servers);
+	pl->rep->summary(pl->rep, &pl->stats, &pl->servers);
 }
 
 void pipeline_free(struct pipeline *pl)
 {
 	flow_table_free(pl->flows);
 	pl->flows = NULL;
-	endpoints_free(&pl->endpoints);
-	lookahead_free(&pl->lookahead);
+	server_insights_free(&pl->servers);
+	verdict_queue_free(&pl->queue);
 }

@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 #include "decode.h"
-#include "endpoints.h"
+#include "server_insights.h"
 #include "flow_table.h"
-#include "lookahead.h"
+#include "verdict_queue.h"
 #include "report.h"
 #include "stats.h"
 
@@ -21,7 +21,7 @@ struct pipeline_config {
 	uint32_t max_flows;
 	int64_t finished_grace_ns;
 	int64_t idle_timeout_ns;
-	int64_t settle_ns;          /* look-ahead per RST (LOOKAHEAD_SETTLE_NS for files) */
+	int64_t settle_ns;          /* look-ahead per RST (VERDICT_QUEUE_SETTLE_NS for files) */
 	uint64_t max_reports;       /* -c: report at most this many resets; 0 no limit */
 };
 
@@ -55,8 +55,8 @@ struct pending_frame {
 struct pipeline {
 	struct flow_table *flows;
 	struct stats stats;
-	struct endpoints endpoints;
-	struct lookahead lookahead;         /* judged RSTs in their settle time */
+	struct server_insights servers;
+	struct verdict_queue queue;         /* judged RSTs in their settle time */
 	struct verdict scratch;             /* the RST being judged (too big for the stack) */
 	uint64_t max_reports;
 	uint64_t reported;                  /* resets reported so far */

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "classify.h"
-#include "endpoints.h"
+#include "server_insights.h"
 #include "source.h"
 #include "stats.h"
 
@@ -22,7 +22,7 @@ struct reporter {
 	bool nano;              /* 9 decimals instead of 6 */
 	bool flush_each;        /* flush after every record (live mode, tcpdump -l) */
 	void (*reset)(struct reporter *r, const struct verdict *v, const struct report_source *src);
-	void (*summary)(struct reporter *r, const struct stats *s, const struct endpoints *e);
+	void (*summary)(struct reporter *r, const struct stats *s, const struct server_insights *e);
 	void (*free)(struct reporter *r);
 	void *priv;             /* the renderer's own state */
 };

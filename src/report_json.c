@@ -245,7 +245,7 @@ static void add_idle(cJSON *o, const char *prefix, const char *matches,
 		idle_defaults_match(closer, median, add_match, m);
 }
 
-static cJSON *endpoint_json(const struct endpoint *ep, bool nano)
+static cJSON *endpoint_json(const struct server_insight *ep, bool nano)
 {
 	char buf[64];
 	cJSON *o = cJSON_CreateObject();
@@ -267,7 +267,7 @@ static cJSON *endpoint_json(const struct endpoint *ep, bool nano)
 	return o;
 }
 
-static void json_summary(struct reporter *r, const struct stats *s, const struct endpoints *eps)
+static void json_summary(struct reporter *r, const struct stats *s, const struct server_insights *eps)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "summary");

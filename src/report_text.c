@@ -474,7 +474,7 @@ static void print_idle(FILE *out, const struct idle_samples *is, enum idle_close
 	fputc(')', out);
 }
 
-static void print_endpoint(FILE *out, const struct endpoint *ep)
+static void print_endpoint(FILE *out, const struct server_insight *ep)
 {
 	char name[64];
 	report_endpoint(name, sizeof name, ep->ipver, ep->addr, ep->port);
@@ -524,7 +524,7 @@ static void print_endpoint(FILE *out, const struct endpoint *ep)
 /* Endpoints shown in text; --json lists all of them. */
 #define TEXT_ENDPOINTS 10
 
-static void print_endpoints(FILE *out, const struct text_state *t, const struct endpoints *e)
+static void print_endpoints(FILE *out, const struct text_state *t, const struct server_insights *e)
 {
 	if (!e->n)
 		return;
@@ -565,7 +565,7 @@ static void print_notes(FILE *out, const struct text_state *t, const struct stat
 				s->warn_msg[i]);
 }
 
-static void text_summary(struct reporter *r, const struct stats *s, const struct endpoints *e)
+static void text_summary(struct reporter *r, const struct stats *s, const struct server_insights *e)
 {
 	struct text_state *t = r->priv;
 	FILE *out = r->out;

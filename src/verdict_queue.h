@@ -1,9 +1,9 @@
 /*
- * lookahead: judged RSTs wait a settle time before they are reported, to
- * see what their connection does next (TAXONOMY injected: "A keeps sending
- * after its own RST"; RFC 5961 challenge ACKs).
+ * verdict_queue: the look-ahead. Judged RSTs wait a settle time before
+ * they are reported, to see what their connection does next (TAXONOMY
+ * injected: "A keeps sending after its own RST"; RFC 5961 challenge ACKs).
  *
- * A FIFO of verdicts in frame order. An entry is due when LOOKAHEAD_SETTLE_NS
+ * A FIFO of verdicts in frame order. An entry is due when VERDICT_QUEUE_SETTLE_NS
  * of capture time has passed since its RST, and it is then reported even
  * if its connection is still going; entries are reported in the order their
  * RSTs arrived, so output stays in frame order. Its connection's later
@@ -11,8 +11,8 @@
  * replaced. Bounded: when the queue is full the oldest entry is reported
  * at once.
  */
-#ifndef RSTDIAG_LOOKAHEAD_H
-#define RSTDIAG_LOOKAHEAD_H
+#ifndef RSTDIAG_VERDICT_QUEUE_H
+#define RSTDIAG_VERDICT_QUEUE_H
 
 #include <stdint.h>
 
@@ -22,10 +22,10 @@
 #include "flow.h"
 
 /* Long enough for a server's answer or an idle close to follow a forged RST. */
-#define LOOKAHEAD_SETTLE_NS (2 * 1000000000LL)
-#define LOOKAHEAD_MAX 1024
+#define VERDICT_QUEUE_SETTLE_NS (2 * 1000000000LL)
+#define VERDICT_QUEUE_MAX 1024
 
-struct lookahead_entry {
+struct verdict_queue_entry {
 	struct verdict v;
 	struct report_source src;   /* the input it came from, as it was then */
 	struct flow *flow;          /* NULL once no longer watched */
@@ -34,8 +34,8 @@ struct lookahead_entry {
 	struct after_rst after;
 };
 
-struct lookahead {
-	struct lookahead_entry *ring;
+struct verdict_queue {
+	struct verdict_queue_entry *ring;
 	uint32_t cap, head, n;      /* ring size grows up to max as entries wait at once */
 	uint32_t max;
 	int64_t settle_ns;
@@ -43,20 +43,20 @@ struct lookahead {
 	void *ctx;
 };
 
-void lookahead_init(struct lookahead *q, uint32_t max, int64_t settle_ns,
+void verdict_queue_init(struct verdict_queue *q, uint32_t max, int64_t settle_ns,
 		    void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src),
 		    void *ctx);
-void lookahead_free(struct lookahead *q);
+void verdict_queue_free(struct verdict_queue *q);
 /* Queues verdict v of a RST sent by endpoint dir of f (reporting the oldest if full). */
-void lookahead_push(struct lookahead *q, struct flow *f, int dir, const struct verdict *v,
+void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const struct verdict *v,
 		    const struct report_source *src);
 /* Segment p, sent by endpoint dir of f, after RSTs of f that wait (f->pending_rsts). */
-void lookahead_observe(struct lookahead *q, struct flow *f, int dir, const struct pkt *p);
+void verdict_queue_observe(struct verdict_queue *q, struct flow *f, int dir, const struct pkt *p);
 /* f is released or replaced by a new connection: stop watching it. */
-void lookahead_detach(struct lookahead *q, struct flow *f);
+void verdict_queue_detach(struct verdict_queue *q, struct flow *f);
 /* Reports entries whose settle time has passed by capture time now. */
-void lookahead_due(struct lookahead *q, int64_t now);
+void verdict_queue_due(struct verdict_queue *q, int64_t now);
 /* Reports everything (end of input). */
-void lookahead_flush(struct lookahead *q);
+void verdict_queue_flush(struct verdict_queue *q);
 
 #endif

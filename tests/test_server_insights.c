@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "classify.h"
-#include "endpoints.h"
+#include "server_insights.h"
 #include "flowbuild.h"
 #include "idle_defaults.h"
 
@@ -28,7 +28,7 @@ static void idle_connection(struct flow *f, double t0, double idle)
 	feed(f, (struct pkt[]){ at(seg(S, 143, 20, TCP_ACK | TCP_FIN, 0, 7), t0 + 0.005 + idle) });
 }
 
-static const struct endpoint *only(const struct endpoints *e)
+static const struct server_insight *only(const struct server_insights *e)
 {
 	CHECK_EQ(e->n, 1);
 	return e->n ? &e->list[0] : NULL;
@@ -44,15 +44,15 @@ static void count_match(void *ctx, const struct idle_default *d)
 
 static void test_idle_close(void)
 {
-	struct endpoints e;
+	struct server_insights e;
 	struct flow f;
-	endpoints_init(&e, 1);
+	server_insights_init(&e, 1);
 	const double idles[] = { 5.002, 5.010, 4.998, 5.001, 30.0 };
 	for (int i = 0; i < 5; i++) {
 		idle_connection(&f, 100.0 * i, idles[i]);
-		endpoints_note_connection(&e, &f);
+		server_insights_note_connection(&e, &f);
 	}
-	const struct endpoint *ep = only(&e);
+	const struct server_insight *ep = only(&e);
 	if (!ep)
 		return;
 	CHECK_EQ(ep->port, 80);
@@ -71,31 +71,31 @@ static void test_idle_close(void)
 
 	/* A fifth and sixth outlier: no longer three quarters in agreement. */
 	idle_connection(&f, 900, 60);
-	endpoints_note_connection(&e, &f);
+	server_insights_note_connection(&e, &f);
 	idle_connection(&f, 1000, 61);
-	endpoints_note_connection(&e, &f);
+	server_insights_note_connection(&e, &f);
 	CHECK(idle_samples_median(&e.list[0].idle_close, &median, &consistent));
 	CHECK(!consistent);
-	endpoints_free(&e);
+	server_insights_free(&e);
 }
 
 /* Closes that are not idle closes: a FIN right after the response, a client's FIN. */
 static void test_not_idle(void)
 {
-	struct endpoints e;
+	struct server_insights e;
 	struct flow f;
-	endpoints_init(&e, 1);
+	server_insights_init(&e, 1);
 	idle_connection(&f, 0, 0.0001);
-	endpoints_note_connection(&e, &f);
+	server_insights_note_connection(&e, &f);
 	CHECK_EQ(e.n, 0);
 
 	memset(&f, 0, sizeof f);
 	feed(&f, (struct pkt[]){ at(seg(C, 1, 0, TCP_SYN, 0, 1), 0) });
 	feed(&f, (struct pkt[]){ at(seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2), 0.001) });
 	feed(&f, (struct pkt[]){ at(seg(C, 2, 101, TCP_ACK | TCP_FIN, 0, 3), 9) });
-	endpoints_note_connection(&e, &f);
+	server_insights_note_connection(&e, &f);
 	CHECK_EQ(e.n, 0);
-	endpoints_free(&e);
+	server_insights_free(&e);
 }
 
 static struct verdict reset_verdict(enum cause c, enum role sender, uint8_t server_last)
@@ -117,21 +117,21 @@ static struct verdict reset_verdict(enum cause c, enum role sender, uint8_t serv
 
 static void test_resets(void)
 {
-	struct endpoints e;
-	endpoints_init(&e, 7);
+	struct server_insights e;
+	server_insights_init(&e, 7);
 	struct verdict v = reset_verdict(CAUSE_DATA_AFTER_FIN, ROLE_SERVER, 5);
-	endpoints_note_reset(&e, &v);
-	endpoints_note_reset(&e, &v);
+	server_insights_note_reset(&e, &v);
+	server_insights_note_reset(&e, &v);
 	v = reset_verdict(CAUSE_IDLE_TIMEOUT, ROLE_SERVER, 5);
-	endpoints_note_reset(&e, &v);
+	server_insights_note_reset(&e, &v);
 	/* The client's RST on the same server's connection counts for that server too. */
 	v = reset_verdict(CAUSE_CONNECT_TIMEOUT, ROLE_CLIENT, 5);
-	endpoints_note_reset(&e, &v);
+	server_insights_note_reset(&e, &v);
 	v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 9);
-	endpoints_note_reset(&e, &v);
-	endpoints_sort(&e);
+	server_insights_note_reset(&e, &v);
+	server_insights_sort(&e);
 	CHECK_EQ(e.n, 2);
-	const struct endpoint *ep = &e.list[0];
+	const struct server_insight *ep = &e.list[0];
 	CHECK_EQ(ep->addr[3], 5);            /* most resets first */
 	CHECK_EQ(ep->port, 443);
 	CHECK_EQ(ep->resets, 4);
@@ -145,27 +145,27 @@ static void test_resets(void)
 	CHECK_EQ(idle_defaults_match(IDLE_MIDDLEBOX, median, NULL, NULL), 1);  /* AWS 350 s */
 	/* Lookups still find entries after sorting moved them. */
 	v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 9);
-	endpoints_note_reset(&e, &v);
+	server_insights_note_reset(&e, &v);
 	CHECK_EQ(e.n, 2);
 	CHECK_EQ(e.list[1].resets, 2);
-	endpoints_free(&e);
+	server_insights_free(&e);
 }
 
-/* At most ENDPOINTS_MAX endpoints; the rest are counted, not kept. */
+/* At most SERVER_INSIGHTS_MAX endpoints; the rest are counted, not kept. */
 static void test_bound(void)
 {
-	struct endpoints e;
-	endpoints_init(&e, 3);
-	for (uint32_t i = 0; i < ENDPOINTS_MAX + 10; i++) {
+	struct server_insights e;
+	server_insights_init(&e, 3);
+	for (uint32_t i = 0; i < SERVER_INSIGHTS_MAX + 10; i++) {
 		struct verdict v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 0);
 		v.src[2] = (uint8_t)(i >> 8);
 		v.src[3] = (uint8_t)i;
 		v.src[1] = (uint8_t)(i >> 16);
-		endpoints_note_reset(&e, &v);
+		server_insights_note_reset(&e, &v);
 	}
-	CHECK_EQ(e.n, ENDPOINTS_MAX);
+	CHECK_EQ(e.n, SERVER_INSIGHTS_MAX);
 	CHECK_EQ(e.dropped, 10);
-	endpoints_free(&e);
+	server_insights_free(&e);
 }
 
 int main(void)
@@ -174,5 +174,5 @@ int main(void)
 	test_not_idle();
 	test_resets();
 	test_bound();
-	return check_report("test_endpoints");
+	return check_report("test_server_insights");
 }

@@ -1,5 +1,5 @@
 /*
- * endpoints: what is learned across connections about each server
+ * server_insights: what is learned across connections about each server
  * endpoint (address and port) -- the summary's "endpoints".
  *
  * For each server that closed or reset connections: the idle time after
@@ -7,10 +7,10 @@
  * the Keep-Alive: timeout=N it announced, how many requests met a
  * connection it had already closed, its resets by cause, and the idle gap
  * after which a middlebox in front of it forgot flows. Memory is bounded:
- * at most ENDPOINTS_MAX endpoints, ENDPOINT_SAMPLES samples each.
+ * at most SERVER_INSIGHTS_MAX endpoints, SERVER_INSIGHT_SAMPLES samples each.
  */
-#ifndef RSTDIAG_ENDPOINTS_H
-#define RSTDIAG_ENDPOINTS_H
+#ifndef RSTDIAG_SERVER_INSIGHTS_H
+#define RSTDIAG_SERVER_INSIGHTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,17 +20,17 @@
 #include "classify.h"
 #include "flow.h"
 
-#define ENDPOINTS_MAX 4096
-#define ENDPOINT_SAMPLES 64
+#define SERVER_INSIGHTS_MAX 4096
+#define SERVER_INSIGHT_SAMPLES 64
 
 /* Idle times measured for one kind of close, and what they add up to. */
 struct idle_samples {
 	uint64_t seen;                     /* every close measured, kept or not */
-	uint32_t ms[ENDPOINT_SAMPLES];     /* the first ENDPOINT_SAMPLES of them */
+	uint32_t ms[SERVER_INSIGHT_SAMPLES];     /* the first SERVER_INSIGHT_SAMPLES of them */
 	uint32_t kept;
 };
 
-struct endpoint {
+struct server_insight {
 	uint8_t ipver;
 	uint8_t addr[16];
 	uint16_t port;
@@ -42,24 +42,24 @@ struct endpoint {
 	struct idle_samples middlebox_idle; /* idle-timeout resets: gap before the forgotten segment */
 };
 
-struct endpoints {
-	struct endpoint *list;
+struct server_insights {
+	struct server_insight *list;
 	uint32_t n, cap;
 	uint32_t *slots;                   /* open addressing: index + 1, 0 empty */
 	uint32_t n_slots;
-	uint64_t dropped;                  /* endpoints not kept: ENDPOINTS_MAX reached */
+	uint64_t dropped;                  /* endpoints not kept: SERVER_INSIGHTS_MAX reached */
 	uint32_t seed;
 };
 
-void endpoints_init(struct endpoints *e, uint32_t seed);
-void endpoints_free(struct endpoints *e);
+void server_insights_init(struct server_insights *e, uint32_t seed);
+void server_insights_free(struct server_insights *e);
 
 /* A connection ended: if its server closed it after an idle period, that is a sample. */
-void endpoints_note_connection(struct endpoints *e, const struct flow *f);
+void server_insights_note_connection(struct server_insights *e, const struct flow *f);
 /* A RST was judged. */
-void endpoints_note_reset(struct endpoints *e, const struct verdict *v);
+void server_insights_note_reset(struct server_insights *e, const struct verdict *v);
 /* Orders the list for the report: most resets first, then most idle closes. */
-void endpoints_sort(struct endpoints *e);
+void server_insights_sort(struct server_insights *e);
 
 /*
  * The median of the samples, and whether they agree (three quarters within

@@ -10,7 +10,7 @@
 #include "check.h"
 #include "classify.h"
 #include "flowbuild.h"
-#include "lookahead.h"
+#include "verdict_queue.h"
 
 #define MAX_OUT 64
 static struct verdict out[MAX_OUT];
@@ -40,35 +40,35 @@ static int exchange(struct flow *f)
 }
 
 /* Judges p as a RST of f, queues it, and tracks it, as the pipeline does. */
-static void rst(struct lookahead *q, struct flow *f, struct pkt p)
+static void rst(struct verdict_queue *q, struct flow *f, struct pkt p)
 {
 	struct verdict v;
 	struct flow_key k;
 	int dir;
 	flow_key_from_pkt(&p, &k, &dir);
 	classify_rst(f, dir, &p, &v);
-	lookahead_push(q, f, dir, &v, &src);
+	verdict_queue_push(q, f, dir, &v, &src);
 	tcp_track_segment(f, dir, &p);
 }
 
 /* A later segment of f, as the pipeline feeds it. */
-static void later(struct lookahead *q, struct flow *f, struct pkt p)
+static void later(struct verdict_queue *q, struct flow *f, struct pkt p)
 {
 	struct flow_key k;
 	int dir;
 	flow_key_from_pkt(&p, &k, &dir);
 	if (f->pending_rsts)
-		lookahead_observe(q, f, dir, &p);
+		verdict_queue_observe(q, f, dir, &p);
 	tcp_track_segment(f, dir, &p);
-	lookahead_due(q, p.ts_ns);
+	verdict_queue_due(q, p.ts_ns);
 }
 
 static void test_sender_went_on(void)
 {
-	struct lookahead q;
+	struct verdict_queue q;
 	struct flow f;
 	n_out = 0;
-	lookahead_init(&q, 8, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
 	exchange(&f);
 	/* A RST in the server's name with another TTL, right after the request... */
 	rst(&q, &f, at(with_ttl(seg(S, 501, 120, TCP_RST | TCP_ACK, 0, 6), 50), 10.005));
@@ -96,22 +96,22 @@ static void test_sender_went_on(void)
 	for (int i = 0; i < n_ev; i++)
 		has7 |= ev[i].frame == 7 && ev[i].kind == EV_SENDER_WENT_ON;
 	CHECK(has7);
-	lookahead_flush(&q);
+	verdict_queue_flush(&q);
 	CHECK_EQ(n_out, 2);
 	CHECK_EQ(out[1].rst.frame, 8);
 	CHECK_EQ(out[1].cause, CAUSE_RESET_FOLLOWUP);
 	CHECK_EQ(f.pending_rsts, 0);
-	lookahead_free(&q);
+	verdict_queue_free(&q);
 }
 
 /* A forged RST whose "sender" later closes without acknowledging the
  * request: the request never reached it. */
 static void test_request_not_reached(void)
 {
-	struct lookahead q;
+	struct verdict_queue q;
 	struct flow f;
 	n_out = 0;
-	lookahead_init(&q, 8, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
 	memset(&f, 0, sizeof f);
 	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
 	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
@@ -120,60 +120,60 @@ static void test_request_not_reached(void)
 						 "GET /x HTTP/1.1\r\n\r\n"), 10.003) });
 	rst(&q, &f, at(with_ttl(seg(S, 501, 0, TCP_RST, 0, 5), 64), 10.004));
 	later(&q, &f, at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 6), 10.700));
-	lookahead_flush(&q);
+	verdict_queue_flush(&q);
 	CHECK_EQ(n_out, 1);
 	CHECK_EQ(out[0].cause, CAUSE_INJECTED);
 	CHECK_EQ(out[0].revised.kind, REVISED_SENDER_WENT_ON_CONFIRMS);
 	CHECK_EQ(out[0].revised.fin, true);
 	CHECK_EQ(out[0].reached_peer, REACHED_NO);
 	CHECK(out[0].retry_safe);
-	lookahead_free(&q);
+	verdict_queue_free(&q);
 }
 
 /* RFC 5961: the peer answers an inexact RST with a bare ACK and goes on. */
 static void test_challenge_ack(void)
 {
-	struct lookahead q;
+	struct verdict_queue q;
 	struct flow f;
 	n_out = 0;
-	lookahead_init(&q, 8, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
 	exchange(&f);
 	rst(&q, &f, at(seg(S, 900, 0, TCP_RST, 0, 6), 10.005));
 	later(&q, &f, at(seg(C, 120, 501, TCP_ACK, 0, 7), 10.006));
 	later(&q, &f, at(seg(S, 501, 120, TCP_ACK | TCP_PSH, 30, 8), 10.007));
-	lookahead_flush(&q);
+	verdict_queue_flush(&q);
 	CHECK_EQ(n_out, 1);
 	CHECK(out[0].cause != CAUSE_INJECTED);
 	CHECK_EQ(out[0].revised.kind, REVISED_PEER_KEPT_CONNECTION);
 	CHECK_EQ(out[0].revised.frame, 7);
-	lookahead_free(&q);
+	verdict_queue_free(&q);
 }
 
 /* A new SYN after the RST: a new connection, nothing after it is held against the RST. */
 static void test_restart(void)
 {
-	struct lookahead q;
+	struct verdict_queue q;
 	struct flow f;
 	n_out = 0;
-	lookahead_init(&q, 8, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
 	exchange(&f);
 	rst(&q, &f, at(seg(C, 120, 501, TCP_RST | TCP_ACK, 0, 6), 10.005));
 	later(&q, &f, at(seg(C, 100, 0, TCP_SYN, 0, 7), 10.006));
 	CHECK_EQ(f.pending_rsts, 0);
 	later(&q, &f, at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 50, 8), 10.007));
-	lookahead_flush(&q);
+	verdict_queue_flush(&q);
 	CHECK_EQ(n_out, 1);
 	CHECK(out[0].cause != CAUSE_INJECTED);
-	lookahead_free(&q);
+	verdict_queue_free(&q);
 }
 
 /* Full queue: the oldest is reported at once, order kept; a released flow is let go. */
 static void test_bounds(void)
 {
-	struct lookahead q;
+	struct verdict_queue q;
 	struct flow f[3];
 	n_out = 0;
-	lookahead_init(&q, 2, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	verdict_queue_init(&q, 2, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
 	for (int i = 0; i < 3; i++) {
 		exchange(&f[i]);
 		rst(&q, &f[i], at(seg(S, 501, 0, TCP_RST, 0, 10 + (uint64_t)i), 10.005 + i * 0.001));
@@ -181,32 +181,32 @@ static void test_bounds(void)
 	CHECK_EQ(n_out, 1);
 	CHECK_EQ(out[0].rst.frame, 10);
 	CHECK_EQ(f[0].pending_rsts, 0);
-	lookahead_detach(&q, &f[1]);
+	verdict_queue_detach(&q, &f[1]);
 	CHECK_EQ(f[1].pending_rsts, 0);
 	CHECK_EQ(f[2].pending_rsts, 1);
-	lookahead_due(&q, (int64_t)(10.004 * 1e9) + LOOKAHEAD_SETTLE_NS);
+	verdict_queue_due(&q, (int64_t)(10.004 * 1e9) + VERDICT_QUEUE_SETTLE_NS);
 	CHECK_EQ(n_out, 1);                 /* not yet due */
-	lookahead_due(&q, (int64_t)(10.007 * 1e9) + LOOKAHEAD_SETTLE_NS);
+	verdict_queue_due(&q, (int64_t)(10.007 * 1e9) + VERDICT_QUEUE_SETTLE_NS);
 	CHECK_EQ(n_out, 3);
 	CHECK_EQ(out[1].rst.frame, 11);
 	CHECK_EQ(out[2].rst.frame, 12);
-	lookahead_free(&q);
+	verdict_queue_free(&q);
 }
 
 /* The ring grows only as entries wait at once, keeping frame order across
  * a wrap; a queue that never holds more than a few stays small. */
 static void test_growth(void)
 {
-	struct lookahead q;
+	struct verdict_queue q;
 	static struct flow f[20];
 	n_out = 0;
-	lookahead_init(&q, 32, LOOKAHEAD_SETTLE_NS, collect, NULL);
+	verdict_queue_init(&q, 32, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
 	for (int i = 0; i < 6; i++) {
 		exchange(&f[i]);
 		rst(&q, &f[i], at(seg(S, 501, 0, TCP_RST, 0, 10 + (uint64_t)i), 10.005 + i * 0.001));
 	}
 	CHECK_EQ(q.cap, 8);
-	lookahead_due(&q, (int64_t)(10.0085 * 1e9) + LOOKAHEAD_SETTLE_NS);
+	verdict_queue_due(&q, (int64_t)(10.0085 * 1e9) + VERDICT_QUEUE_SETTLE_NS);
 	CHECK_EQ(n_out, 4);                 /* head moved: the next pushes wrap */
 	for (int i = 6; i < 20; i++) {
 		exchange(&f[i]);
@@ -214,13 +214,13 @@ static void test_growth(void)
 	}
 	CHECK_EQ(q.n, 16);
 	CHECK_EQ(q.cap, 16);
-	lookahead_flush(&q);
+	verdict_queue_flush(&q);
 	CHECK_EQ(n_out, 20);
 	int in_order = 1;
 	for (int i = 0; i < n_out; i++)
 		in_order &= out[i].rst.frame == 10 + (uint64_t)i;
 	CHECK(in_order);
-	lookahead_free(&q);
+	verdict_queue_free(&q);
 }
 
 int main(void)
@@ -231,5 +231,5 @@ int main(void)
 	test_restart();
 	test_bounds();
 	test_growth();
-	return check_report("test_lookahead");
+	return check_report("test_verdict_queue");
 }

@@ -1,5 +1,5 @@
-/* endpoints: per-server facts across connections (see endpoints.h). */
-#include "endpoints.h"
+/* server_insights: per-server facts across connections (see server_insights.h). */
+#include "server_insights.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +10,13 @@
  * the end of an exchange ("Connection: close" closes within a round trip). */
 #define IDLE_CLOSE_MIN_NS 500000000LL
 
-void endpoints_init(struct endpoints *e, uint32_t seed)
+void server_insights_init(struct server_insights *e, uint32_t seed)
 {
 	memset(e, 0, sizeof *e);
 	e->seed = seed;
 }
 
-void endpoints_free(struct endpoints *e)
+void server_insights_free(struct server_insights *e)
 {
 	free(e->list);
 	free(e->slots);
@@ -35,23 +35,23 @@ static uint32_t hash_endpoint(uint32_t seed, uint8_t ipver, const uint8_t *addr,
 	return (h ^ ipver) * 16777619u;
 }
 
-static bool same(const struct endpoint *ep, uint8_t ipver, const uint8_t *addr, uint16_t port)
+static bool same(const struct server_insight *ep, uint8_t ipver, const uint8_t *addr, uint16_t port)
 {
 	return ep->ipver == ipver && ep->port == port &&
 	       memcmp(ep->addr, addr, ipver == 4 ? 4 : 16) == 0;
 }
 
 /* Puts list entry i into the first free slot from its hash (linear probing). */
-static void put(const struct endpoints *e, uint32_t *slots, uint32_t n_slots, uint32_t i)
+static void put(const struct server_insights *e, uint32_t *slots, uint32_t n_slots, uint32_t i)
 {
-	const struct endpoint *ep = &e->list[i];
+	const struct server_insight *ep = &e->list[i];
 	uint32_t s = hash_endpoint(e->seed, ep->ipver, ep->addr, ep->port) & (n_slots - 1);
 	while (slots[s])
 		s = (s + 1) & (n_slots - 1);
 	slots[s] = i + 1;
 }
 
-static void rehash(struct endpoints *e, uint32_t n_slots)
+static void rehash(struct server_insights *e, uint32_t n_slots)
 {
 	uint32_t *slots = xcalloc(n_slots, sizeof *slots);
 	for (uint32_t i = 0; i < e->n; i++)
@@ -62,7 +62,7 @@ static void rehash(struct endpoints *e, uint32_t n_slots)
 }
 
 /* The entry for an endpoint, created if there is room; NULL if not. */
-static struct endpoint *lookup(struct endpoints *e, uint8_t ipver, const uint8_t *addr,
+static struct server_insight *lookup(struct server_insights *e, uint8_t ipver, const uint8_t *addr,
 			       uint16_t port)
 {
 	if (e->n_slots) {
@@ -71,7 +71,7 @@ static struct endpoint *lookup(struct endpoints *e, uint8_t ipver, const uint8_t
 			if (same(&e->list[e->slots[s] - 1], ipver, addr, port))
 				return &e->list[e->slots[s] - 1];
 	}
-	if (e->n == ENDPOINTS_MAX) {
+	if (e->n == SERVER_INSIGHTS_MAX) {
 		e->dropped++;
 		return NULL;
 	}
@@ -80,7 +80,7 @@ static struct endpoint *lookup(struct endpoints *e, uint8_t ipver, const uint8_t
 		e->list = xrealloc(e->list, cap * sizeof *e->list);
 		e->cap = cap;
 	}
-	struct endpoint *ep = &e->list[e->n++];
+	struct server_insight *ep = &e->list[e->n++];
 	memset(ep, 0, sizeof *ep);
 	ep->ipver = ipver;
 	memcpy(ep->addr, addr, ipver == 4 ? 4 : 16);
@@ -96,13 +96,13 @@ static struct endpoint *lookup(struct endpoints *e, uint8_t ipver, const uint8_t
 static void add_sample(struct idle_samples *s, int64_t ns)
 {
 	s->seen++;
-	if (s->kept < ENDPOINT_SAMPLES) {
+	if (s->kept < SERVER_INSIGHT_SAMPLES) {
 		int64_t ms = ns / 1000000;
 		s->ms[s->kept++] = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 	}
 }
 
-void endpoints_note_connection(struct endpoints *e, const struct flow *f)
+void server_insights_note_connection(struct server_insights *e, const struct flow *f)
 {
 	if (f->conn.client < 0)
 		return;
@@ -117,7 +117,7 @@ void endpoints_note_connection(struct endpoints *e, const struct flow *f)
 	const struct tcp_half *c = &f->conn.half[f->conn.client];
 	if (c->http_requests > h->http_responses + (c->data_frame > h->fin_frame ? 1 : 0))
 		return;
-	struct endpoint *ep = lookup(e, f->key.ipver, f->key.addr[server], f->key.port[server]);
+	struct server_insight *ep = lookup(e, f->key.ipver, f->key.addr[server], f->key.port[server]);
 	if (!ep)
 		return;
 	add_sample(&ep->idle_close, f->conn.close_idle_ns);
@@ -125,7 +125,7 @@ void endpoints_note_connection(struct endpoints *e, const struct flow *f)
 		ep->keepalive_header_s = f->conn.response.keepalive_s;
 }
 
-void endpoints_note_reset(struct endpoints *e, const struct verdict *v)
+void server_insights_note_reset(struct server_insights *e, const struct verdict *v)
 {
 	const uint8_t *addr;
 	uint16_t port;
@@ -138,7 +138,7 @@ void endpoints_note_reset(struct endpoints *e, const struct verdict *v)
 	} else {
 		return;
 	}
-	struct endpoint *ep = lookup(e, v->ipver, addr, port);
+	struct server_insight *ep = lookup(e, v->ipver, addr, port);
 	if (!ep)
 		return;
 	ep->resets++;
@@ -161,7 +161,7 @@ bool idle_samples_median(const struct idle_samples *s, int64_t *median_ns, bool 
 {
 	if (!s->kept)
 		return false;
-	uint32_t sorted[ENDPOINT_SAMPLES];
+	uint32_t sorted[SERVER_INSIGHT_SAMPLES];
 	memcpy(sorted, s->ms, s->kept * sizeof sorted[0]);
 	qsort(sorted, s->kept, sizeof sorted[0], by_ms);
 	uint32_t med = sorted[s->kept / 2];
@@ -176,7 +176,7 @@ bool idle_samples_median(const struct idle_samples *s, int64_t *median_ns, bool 
 
 static int by_weight(const void *x, const void *y)
 {
-	const struct endpoint *a = x, *b = y;
+	const struct server_insight *a = x, *b = y;
 	if (a->resets != b->resets)
 		return a->resets < b->resets ? 1 : -1;
 	if (a->idle_close.seen != b->idle_close.seen)
@@ -187,7 +187,7 @@ static int by_weight(const void *x, const void *y)
 	return c ? c : a->port - b->port;
 }
 
-void endpoints_sort(struct endpoints *e)
+void server_insights_sort(struct server_insights *e)
 {
 	if (e->n)
 		qsort(e->list, e->n, sizeof e->list[0], by_weight);

@@ -1,5 +1,5 @@
-/* lookahead: the settle-time queue of judged RSTs (see lookahead.h). */
-#include "lookahead.h"
+/* verdict_queue: the settle-time queue of judged RSTs (see verdict_queue.h). */
+#include "verdict_queue.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "seq.h"
 #include "xalloc.h"
 
-void lookahead_init(struct lookahead *q, uint32_t max, int64_t settle_ns,
+void verdict_queue_init(struct verdict_queue *q, uint32_t max, int64_t settle_ns,
 		    void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src),
 		    void *ctx)
 {
@@ -20,19 +20,19 @@ void lookahead_init(struct lookahead *q, uint32_t max, int64_t settle_ns,
 	 * size of the maximum would, cycling, touch all its pages in time. */
 }
 
-void lookahead_free(struct lookahead *q)
+void verdict_queue_free(struct verdict_queue *q)
 {
 	free(q->ring);
 	q->ring = NULL;
 	q->n = q->cap = q->head = 0;
 }
 
-static struct lookahead_entry *at(const struct lookahead *q, uint32_t i)
+static struct verdict_queue_entry *at(const struct verdict_queue *q, uint32_t i)
 {
 	return &q->ring[(q->head + i) % q->cap];
 }
 
-static void unwatch(struct lookahead_entry *e)
+static void unwatch(struct verdict_queue_entry *e)
 {
 	if (e->flow && e->flow->pending_rsts > 0)
 		e->flow->pending_rsts--;
@@ -40,9 +40,9 @@ static void unwatch(struct lookahead_entry *e)
 }
 
 /* Revises and reports the oldest entry. */
-static void pop(struct lookahead *q)
+static void pop(struct verdict_queue *q)
 {
-	struct lookahead_entry *e = at(q, 0);
+	struct verdict_queue_entry *e = at(q, 0);
 	unwatch(e);
 	classify_revise(&e->v, &e->after);
 	q->emit(q->ctx, &e->v, &e->src);
@@ -51,12 +51,12 @@ static void pop(struct lookahead *q)
 }
 
 /* Doubles the ring, oldest entry first in the new one. */
-static void grow(struct lookahead *q)
+static void grow(struct verdict_queue *q)
 {
 	uint32_t cap = q->cap ? q->cap * 2 : 8;
 	if (cap > q->max)
 		cap = q->max;
-	struct lookahead_entry *ring = xmalloc(cap * sizeof *ring);
+	struct verdict_queue_entry *ring = xmalloc(cap * sizeof *ring);
 	for (uint32_t i = 0; i < q->n; i++)
 		ring[i] = *at(q, i);
 	free(q->ring);
@@ -65,7 +65,7 @@ static void grow(struct lookahead *q)
 	q->head = 0;
 }
 
-void lookahead_push(struct lookahead *q, struct flow *f, int dir, const struct verdict *v,
+void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const struct verdict *v,
 		    const struct report_source *src)
 {
 	if (q->n == q->cap) {
@@ -74,7 +74,7 @@ void lookahead_push(struct lookahead *q, struct flow *f, int dir, const struct v
 		else
 			pop(q);
 	}
-	struct lookahead_entry *e = at(q, q->n++);
+	struct verdict_queue_entry *e = at(q, q->n++);
 	e->v = *v;
 	e->src = *src;
 	e->flow = f;
@@ -100,7 +100,7 @@ static bool sender_went_on(const struct verdict *v, const struct pkt *p)
 	return (p->flags & TCP_ACK) && (a->flags & HALF_F_ACK) && seq_gt(p->ack, a->ack);
 }
 
-static void observe(struct lookahead_entry *e, int dir, const struct pkt *p)
+static void observe(struct verdict_queue_entry *e, int dir, const struct pkt *p)
 {
 	struct after_rst *after = &e->after;
 	if (p->flags & TCP_SYN) {
@@ -125,33 +125,33 @@ static void observe(struct lookahead_entry *e, int dir, const struct pkt *p)
 	}
 }
 
-void lookahead_observe(struct lookahead *q, struct flow *f, int dir, const struct pkt *p)
+void verdict_queue_observe(struct verdict_queue *q, struct flow *f, int dir, const struct pkt *p)
 {
 	if (p->flags & TCP_RST)
 		return;     /* more RSTs are follow-ups, judged on their own */
 	for (uint32_t i = 0; i < q->n; i++) {
-		struct lookahead_entry *e = at(q, i);
+		struct verdict_queue_entry *e = at(q, i);
 		if (e->flow == f)
 			observe(e, dir, p);
 	}
 }
 
-void lookahead_detach(struct lookahead *q, struct flow *f)
+void verdict_queue_detach(struct verdict_queue *q, struct flow *f)
 {
 	for (uint32_t i = 0; i < q->n && f->pending_rsts; i++) {
-		struct lookahead_entry *e = at(q, i);
+		struct verdict_queue_entry *e = at(q, i);
 		if (e->flow == f)
 			unwatch(e);
 	}
 }
 
-void lookahead_due(struct lookahead *q, int64_t now)
+void verdict_queue_due(struct verdict_queue *q, int64_t now)
 {
 	while (q->n && at(q, 0)->due_ns <= now)
 		pop(q);
 }
 
-void lookahead_flush(struct lookahead *q)
+void verdict_queue_flush(struct verdict_queue *q)
 {
 	while (q->n)
 		pop(q);
