@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: set-up, the normal build's tests,
-# the same tests under AddressSanitizer + UndefinedBehaviorSanitizer, a
-# short libFuzzer run, and one closing line "N passed, N failed".
+# The whole test suite, as CI runs it: set-up, every tier of the normal
+# build's tests (meson test --setup full: the fast tier and the slow suites,
+# tests/meson.build), the fast tier under AddressSanitizer +
+# UndefinedBehaviorSanitizer, a short libFuzzer run, the golden and CLI
+# suites under valgrind, and one closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +17,7 @@ run_suite() {   # build dir, extra meson test arguments
 	logs+=("$dir/meson-logs/testlog.json")
 }
 
-run_suite build
+run_suite build --setup full
 
 # Sanitizers: any report aborts the test that triggered it.
 if [[ ! -f build-san/build.ninja ]]; then
@@ -25,9 +27,10 @@ fi
 if meson compile -C build-san >/dev/null; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		run_suite build-san --no-suite lab --no-suite memory
-	# lab: namespaces and live captures, once is enough; memory: a sanitized
-	# binary's RSS is not the product's.
+		run_suite build-san
+	# The fast tier only (the default setup): lab, namespaces and live
+	# captures, once is enough; memory: a sanitized binary's RSS is not the
+	# product's; tshark: its lists do not depend on the build.
 else
 	echo "sanitizer build failed"
 	logs+=("build-san/missing-testlog.json")
@@ -36,7 +39,7 @@ fi
 # libFuzzer: each harness 25 s on the committed corpus, both at once
 # (fuzz/meson.build); the clang build of the harnesses alone, not the tool.
 if bash fuzz/run --build-only; then
-	run_suite build-fuzz --no-rebuild --suite fuzz
+	run_suite build-fuzz --no-rebuild --setup full --suite fuzz
 else
 	echo "fuzz build failed"
 	logs+=("build-fuzz/missing-testlog.json")
