@@ -27,10 +27,11 @@ fi
 if meson compile -C build-san >/dev/null; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		run_suite build-san
+		run_suite build-san --no-suite source
 	# The fast tier only (the default setup): lab, namespaces and live
 	# captures, once is enough; memory: a sanitized binary's RSS is not the
-	# product's; tshark: its lists do not depend on the build.
+	# product's; tshark: its lists do not depend on the build; source: the
+	# same files, read once.
 else
 	echo "sanitizer build failed"
 	logs+=("build-san/missing-testlog.json")
