@@ -24,6 +24,10 @@ if [[ ! -f build-san/build.ninja ]]; then
 	meson setup build-san -Db_sanitize=address,undefined -Db_lundef=false \
 		-Dbuildtype=debug >/dev/null
 fi
+# In CI, warnings are errors here too, as in build/ (.ci/setup).
+if [[ -n ${CI:-} ]]; then
+	meson configure build-san -Dwerror=true
+fi
 if meson compile -C build-san >/dev/null; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
