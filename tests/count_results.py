@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Reads meson's testlog.json files and prints the one closing line CI
-reads, exactly "N passed, N failed" (skips, if any, on a line before it);
+reads, exactly "N passed, N failed" (skips, if any, before it: each test
+that exited 77 by name, with the last line it printed, which says why);
 exits 1 if anything failed.
 A missing log (a build that failed) counts as one failure."""
 import json
 import sys
 
-passed = failed = skipped = 0
+passed = failed = 0
+skipped = []
 for path in sys.argv[1:]:
     try:
         lines = open(path).read().splitlines()
@@ -15,14 +17,18 @@ for path in sys.argv[1:]:
         failed += 1
         continue
     for line in lines:
-        result = json.loads(line)["result"]
+        test = json.loads(line)
+        result = test["result"]
         if result in ("OK", "EXPECTEDFAIL"):
             passed += 1
         elif result == "SKIP":
-            skipped += 1
+            why = (test.get("stdout") or "").strip().splitlines()
+            skipped.append(f"{test['name']} ({path}): {why[-1] if why else 'no reason given'}")
         else:
             failed += 1
+for s in skipped:
+    print("skipped:", s)
 if skipped:
-    print(f"{skipped} skipped")
+    print(f"{len(skipped)} skipped")
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed or passed == 0 else 0)

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Scores rstdiag against the lab's labels (testdata/lab/labels.json).
 
-For every labelled RST, rstdiag's --json cause must equal the label's
-cause or one of its alternatives. Prints per-cause counts and every miss.
-Fails if:
+Three fields of each labelled RST are scored: the cause (rstdiag's --json
+cause must equal the label's or one of its alternatives), the sender
+(client or server) and the origin (endpoint or middlebox; rstdiag's
+"unknown" is counted apart, and is not right). Prints per-cause counts,
+each field's accuracy and every miss. Fails if:
   - rstdiag does not report exactly the labelled RST frames of a capture
     (every RST is labelled, and every RST must get a record), or
-  - accuracy falls below testdata/lab/accuracy-floor. The floor starts at
-    what the tool achieved when it was set and is only ever raised, or
+  - a field's accuracy falls below its floor in testdata/lab/accuracy-floor.
+    A floor starts at what the tool achieved when it was set and is only
+    ever raised, or
   - a RST whose cause is right gets the wrong detail (race / ignored-fin,
     probe): details are few and exact, so none may be wrong.
 """
@@ -17,14 +20,19 @@ import os
 import subprocess
 import sys
 
+FIELDS = ("cause", "sender", "origin")
 
 def main():
     rstdiag, labdir = sys.argv[1], sys.argv[2]
     labels = json.load(open(os.path.join(labdir, "labels.json")))["captures"]
-    floor = float(open(os.path.join(labdir, "accuracy-floor")).read().split()[0])
+    with open(os.path.join(labdir, "accuracy-floor")) as f:
+        floors = {field: float(v) for field, v in
+                  (l.split()[:2] for l in f if l.strip() and not l.startswith("#"))}
     per_cause = collections.defaultdict(lambda: [0, 0])
     misses, broken = [], []
-    total = correct = detail_total = detail_ok = 0
+    total = detail_total = detail_ok = 0
+    correct = dict.fromkeys(FIELDS, 0)
+    unknown = {"sender": 0, "origin": 0}   # rstdiag could not tell
     for cap in labels:
         path = os.path.join(labdir, cap["file"])
         p = subprocess.run([rstdiag, "--json", path], capture_output=True, text=True, timeout=120)
@@ -35,10 +43,17 @@ def main():
                           f"labelled {want}")
             continue
         for lab in cap["resets"]:
-            got = recs[lab["frame"]]["cause"]
-            ok = got == lab["cause"] or got in lab["alternatives"]
+            rec = recs[lab["frame"]]
             total += 1
-            correct += ok
+            for field in ("sender", "origin"):
+                correct[field] += rec[field] == lab[field]
+                unknown[field] += rec[field] == "unknown"
+                if rec[field] != lab[field]:
+                    misses.append(f"{cap['file']} #{lab['frame']}: {field} labelled "
+                                  f"{lab[field]}, rstdiag says {rec[field]}")
+            got = rec["cause"]
+            ok = got == lab["cause"] or got in lab["alternatives"]
+            correct["cause"] += ok
             per_cause[lab["cause"]][0] += 1
             per_cause[lab["cause"]][1] += ok
             if ok and lab["detail"] and got == lab["cause"]:
@@ -59,12 +74,22 @@ def main():
         print("miss:", m)
     for b in broken:
         print("BROKEN:", b)
-    acc = correct / total if total else 0.0
-    print(f"lab accuracy: {correct}/{total} = {acc:.3f} (floor {floor:.3f}) "
-          f"over {len(labels)} captures; details {detail_ok}/{detail_total}")
-    if acc > floor + 0.005:
-        print(f"note: accuracy is above the floor; raise testdata/lab/accuracy-floor to {acc:.3f}")
-    if broken or total == 0 or acc + 1e-9 < floor or detail_ok < detail_total:
+    below = []
+    for field in FIELDS:
+        acc = correct[field] / total if total else 0.0
+        floor = floors.get(field)
+        said = f", rstdiag said unknown {unknown[field]}" if field in unknown else ""
+        print(f"lab {field} accuracy: {correct[field]}/{total} = {acc:.3f} (floor "
+              f"{'none' if floor is None else f'{floor:.3f}'}{said}) over {len(labels)} captures")
+        if floor is None or acc + 1e-9 < floor:
+            below.append(field)
+        elif acc > floor + 0.005:
+            print(f"note: {field} accuracy is above its floor; raise it in "
+                  f"testdata/lab/accuracy-floor to {acc:.3f}")
+    print(f"details {detail_ok}/{detail_total}")
+    if below:
+        print(f"FAIL below the floor or without one: {below}")
+    if broken or total == 0 or below or detail_ok < detail_total:
         return 1
     return 0
 

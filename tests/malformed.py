@@ -2,8 +2,9 @@
 """Damaged captures (testdata/malformed/, issue 8): on each, rstdiag must
 not crash, must exit with the documented status, must name the damage in
 the JSON summary's warnings (and in the text report's notes), must report
-exactly the RSTs the scenario put there and every RST Wireshark sees, and
-must write only well-formed "rstdiag: ..." lines on stderr.
+exactly the RSTs the scenario put there, and must write only well-formed
+"rstdiag: ..." lines on stderr. (Every RST Wireshark sees in them is
+checked by tests/tshark_check.py, from the lists beside them.)
 
 The expectations are in testdata/malformed/MANIFEST.json, written by
 testdata/malformed/make.py from each scenario's design; this test also
@@ -25,7 +26,6 @@ import tempfile
 
 import checks
 from checks import failures
-from tshark import reset_frames
 from wrapper import rstdiag_command
 
 
@@ -46,7 +46,7 @@ def stderr_problems(stderr, status):
     return None
 
 
-def check_input(rstdiag, d, m, tshark):
+def check_input(rstdiag, d, m):
     name, path = m["file"], os.path.join(d, m["file"])
     try:
         p = subprocess.run(rstdiag_command(rstdiag) + ["--json", path], capture_output=True,
@@ -92,17 +92,6 @@ def check_input(rstdiag, d, m, tshark):
             ok &= check(name, re.search(r"^  warning " + w + r" \(\d+x\): ", text, re.M),
                         f"text report lacks 'warning {w}': {text[-1500:]!r}")
 
-    if tshark:
-        seen = reset_frames(path)
-        want = m["tshark"]
-        if want == "none":
-            ok &= check(name, not seen, f"tshark was expected to find no TCP: {seen}")
-        else:
-            upto = want["upto"] if isinstance(want, dict) else None
-            must = [f for f in seen if upto is None or f <= upto]
-            missed = sorted(set(must) - set(reported))
-            ok &= check(name, not missed, f"RSTs tshark sees but rstdiag does not report: "
-                        f"{missed} (tshark {seen}, rstdiag {reported})")
     if ok:
         print(f"ok   {name}: exit {p.returncode}, resets {reported}")
     return ok
@@ -119,7 +108,9 @@ def main():
         subprocess.run([sys.executable, os.path.join(d, "make.py"), tmp], check=True,
                        stdout=subprocess.DEVNULL, timeout=60)
         names = sorted(f for f in os.listdir(tmp))
-        committed = sorted(f for f in os.listdir(d) if f != "make.py")
+        # The .rst-frames lists are tshark's (tests/tshark.py), not make.py's.
+        committed = sorted(f for f in os.listdir(d)
+                           if f != "make.py" and not f.endswith(".rst-frames"))
         check("corpus files", names == committed, f"make.py writes {names}, found {committed}")
         _, mismatch, errors = filecmp.cmpfiles(tmp, d, names, shallow=False)
         check("corpus up to date", not mismatch and not errors,
@@ -131,11 +122,8 @@ def main():
     on_disk = {f for f in os.listdir(d) if f.endswith((".pcap", ".pcapng"))}
     check("manifest lists every input", listed == on_disk, sorted(listed ^ on_disk))
 
-    tshark = shutil.which("tshark") is not None
-    if not tshark:
-        print("tshark not installed: the Wireshark cross-check is skipped")
     for m in manifest:
-        check_input(rstdiag, d, m, tshark)
+        check_input(rstdiag, d, m)
     print(f"malformed: {len(manifest)} inputs, {checks.ran} checks, {len(failures)} failed")
     return 1 if failures else 0
 

@@ -12,8 +12,13 @@ def peak_kib(peakrss, cmd, runs=3):
     return statistics.median(int(r[1]) for r in out)
 
 
-def rss_kib(pid):
-    """A running process's resident KiB now, and its peak so far."""
+def anon_kib(pid):
+    """A running process's resident anonymous KiB now: what it allocated
+    (the flow table, buffers), without its file-backed pages. A live
+    capture's packet ring is a mapping of the capture socket, so file-backed:
+    how much of it is resident follows how far behind the kernel's writer
+    the reader fell, which a loaded machine decides, not rstdiag; the shared
+    libraries' resident pages follow which code ran and the page cache."""
     with open(f"/proc/{pid}/status") as f:
         fields = dict(line.split(":", 1) for line in f)
-    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+    return int(fields["RssAnon"].split()[0])

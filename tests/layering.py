@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The architecture's layers, held by the includes of src/.
+
+Data flows capture -> decode -> track -> judge -> report (STYLE.md). A file
+may include the headers of its own layer and of the layers before it, never
+of a layer after it: the decoders know nothing of flows, tracking records
+facts without knowing how they are judged, and the judge decides without
+knowing how a verdict is worded (STYLE.md, "Deciding and saying apart").
+Wiring and utility files may include anything and be included by anything.
+Two libraries are held to one place each: libpcap to the capture layer
+(and options.c, whose --version prints pcap_lib_version()), cJSON to
+report_json.c.
+
+Every file in src/ must be in LAYERS: a new file fails this test until it
+is placed. Only direct #include lines are read.
+
+usage: layering.py SRC_DIR
+"""
+import fnmatch
+import os
+import re
+import sys
+
+# Layers in data order; each pattern (fnmatch) names files in src/.
+LAYERS = {
+    "capture": ["capture.[ch]", "live.[ch]", "source.h"],
+    "decode": ["decode.h", "decode_*.c", "packet.h", "rd.h", "http.[ch]"],
+    "track": ["flow_table.[ch]", "tcp_track.[ch]", "flow.[ch]"],
+    "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "verdict_queue.[ch]",
+              "stats.[ch]"],
+    "report": ["report*.[ch]", "explain.[ch]", "server_insights.[ch]"],
+}
+ORDER = list(LAYERS)
+# pipeline connects the stages; main, options and msg are the command
+# line; the rest are helpers every layer uses (config.h is generated).
+UNLAYERED = ["main.c", "options.[ch]", "msg.[ch]", "pipeline.[ch]", "xalloc.h", "seq.h",
+             "config.h"]
+
+# System headers allowed only in some files. <pcap/dlt.h> is not among
+# them: it is the list of link-type numbers decode_link.c dispatches on,
+# and declares no libpcap function.
+LIBRARIES = {
+    "libpcap": (re.compile(r"^pcap(\.h|/(?!dlt\.h$).*)$"), ["capture.[ch]", "live.[ch]",
+                                                          "options.c"]),
+    "cJSON": (re.compile(r"^cjson/|^cJSON\.h$"), ["report_json.c"]),
+}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
+
+
+def matches(name, patterns):
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+def layer_of(name):
+    """The layer's index in ORDER, None for wiring and utility, or KeyError."""
+    for i, layer in enumerate(ORDER):
+        if matches(name, LAYERS[layer]):
+            return i
+    if matches(name, UNLAYERED):
+        return None
+    raise KeyError(name)
+
+
+def main():
+    src = sys.argv[1]
+    files = sorted(f for f in os.listdir(src) if f.endswith((".c", ".h")))
+    problems = []
+    for name in files:
+        try:
+            layer_of(name)
+        except KeyError:
+            problems.append(f"{name}: in no layer; place it in LAYERS or UNLAYERED "
+                            "(tests/layering.py)")
+    includes = 0
+    for name in files:
+        with open(os.path.join(src, name)) as f:
+            text = f.read()
+        for kind, header in INCLUDE.findall(text):
+            includes += 1
+            if kind == "<":
+                for lib, (pattern, allowed) in LIBRARIES.items():
+                    if pattern.search(header) and not matches(name, allowed):
+                        problems.append(f"{name}: includes <{header}>; {lib} belongs in "
+                                        f"{', '.join(allowed)} only")
+                continue
+            try:
+                mine, theirs = layer_of(name), layer_of(header)
+            except KeyError:
+                continue    # a file of src/ in no layer: reported above
+            if mine is not None and theirs is not None and theirs > mine:
+                problems.append(f'{name} ({ORDER[mine]}): includes "{header}" '
+                                f"({ORDER[theirs]}), a later layer")
+    for p in problems:
+        print("FAIL", p)
+    print(f"layering: {len(files)} files, {includes} includes, {len(problems)} problems")
+    return 1 if problems or not files or not includes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
