@@ -62,7 +62,7 @@ CLOSED, ABORT, HTTP = 9, 82, 80
 # A slow machine makes connections last longer and bunches the client's
 # batches, and so the RSTs; both counts, and the bound, rise with them.
 BYTES_PER_FLOW, SLAB_KIB, SLACK_KIB = 512, 488, 512
-SETTLE_S = 2           # LOOKAHEAD_SETTLE_NS (src/lookahead.h)
+SETTLE_S = 2           # VERDICT_QUEUE_SETTLE_NS (src/verdict_queue.h)
 
 SERVER = f"""
 import asyncio, socket, struct
@@ -154,7 +154,7 @@ def main():
         print("live-soak: needs root (network namespaces)")
         return 77
     if entry_bytes <= 0:
-        print("FAIL the size of a waiting verdict is unknown: see lookahead_entry in "
+        print("FAIL the size of a waiting verdict is unknown: see queue_entry in "
               "tests/meson.build")
         return 1
     tmp = tempfile.mkdtemp(prefix="rstdiag-soak-")
