@@ -23,6 +23,9 @@ struct words {
 };
 
 static void append(char *dst, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void append(char *dst, size_t size, const char *fmt, va_list ap)
 {
 	size_t used = strlen(dst);
 	if (used + 1 < size)

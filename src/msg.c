@@ -7,6 +7,9 @@
 const char *msg_progname = "rstdiag";
 
 static void vline(const char *kind, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void vline(const char *kind, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: %s", msg_progname, kind);
 	vfprintf(stderr, fmt, ap);

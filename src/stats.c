@@ -26,6 +26,9 @@ const char *warning_name(enum warning w)
 }
 
 static bool record(struct stats *s, enum warning w, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static bool record(struct stats *s, enum warning w, const char *fmt, va_list ap)
 {
 	if (s->warn_count[w]++ > 0)
 		return false;
