@@ -25,8 +25,11 @@ sys.path.insert(0, HERE)
 import pcapio  # noqa: E402
 
 # File link types (LINKTYPE_*) -> the DLT_* name libpcap hands rstdiag.
-LINKTYPE_DLT = {0: "NULL", 1: "EN10MB", 12: "RAW", 101: "RAW", 108: "LOOP",
-                113: "LINUX_SLL", 228: "IPV4", 229: "IPV6", 276: "LINUX_SLL2"}
+LINKTYPE_DLT = {0: "NULL", 1: "EN10MB", 9: "PPP", 10: "FDDI", 12: "RAW", 50: "PPP_SERIAL",
+                51: "PPP_ETHER", 101: "RAW", 104: "C_HDLC", 105: "IEEE802_11", 108: "LOOP",
+                113: "LINUX_SLL", 117: "PFLOG", 127: "IEEE802_11_RADIO", 149: "USER2",
+                192: "PPI", 226: "IPNET", 228: "IPV4", 229: "IPV6", 239: "NFLOG",
+                258: "PKTAP", 276: "LINUX_SLL2"}
 PER_CAPTURE = 12    # frames of distinct lengths kept from each capture
 CUT_EVERY = 4       # of those, every 4th also gets a header-cut copy
 CUT_AT = (14, 34, 54)   # inside Ethernet, IP and TCP headers, give or take the link

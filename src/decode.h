@@ -23,7 +23,10 @@ enum decode_result {
 	DECODE_FRAGMENT,    /* an IP fragment: not reassembled, skipped */
 	DECODE_TRUNCATED,   /* snaplen cut the headers */
 	DECODE_INVALID,     /* header fields contradict the frame */
-	DECODE_UNPARSED,    /* a header rstdiag cannot walk (IPsec ESP) */
+	DECODE_UNPARSED,    /* a header rstdiag cannot walk (IPsec ESP, an unknown
+			     * header version, a link type named inside a frame
+			     * that rstdiag does not read, 802.11 A-MSDU) */
+	DECODE_ENCRYPTED,   /* an 802.11 frame with the Protected bit: the body is ciphertext */
 	DECODE_RESULT_COUNT
 };
 

@@ -202,7 +202,7 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 				   pl->src.name, (unsigned long long)p->frame);
 		else if (pf->res == DECODE_INVALID)
 			stats_warn(s, WARN_HEADERS_INVALID,
-				   "%s: frame %llu: IP or TCP header fields contradict the frame (a "
+				   "%s: frame %llu: link, IP or TCP header fields contradict the frame (a "
 				   "length out of range); such frames are skipped",
 				   pl->src.name, (unsigned long long)p->frame);
 		return;

@@ -79,6 +79,18 @@ static inline bool rd_be16(struct rd *r, uint16_t *v)
 	return true;
 }
 
+/* Little-endian fields: radiotap, PPI and PKTAP headers, NFLOG's TLVs as
+ * libpcap hands them to a little-endian host. */
+static inline bool rd_le16(struct rd *r, uint16_t *v)
+{
+	if (r->len < 2)
+		return false;
+	*v = (uint16_t)((unsigned)r->p[1] << 8 | r->p[0]);
+	r->p += 2;
+	r->len -= 2;
+	return true;
+}
+
 static inline bool rd_be32(struct rd *r, uint32_t *v)
 {
 	if (r->len < 4)
@@ -125,6 +137,19 @@ static inline uint32_t rd_be32_at(const struct rd *r, size_t off)
 	assert(off + 4 <= r->len);
 	return (uint32_t)r->p[off] << 24 | (uint32_t)r->p[off + 1] << 16 |
 	       (uint32_t)r->p[off + 2] << 8 | r->p[off + 3];
+}
+
+static inline uint16_t rd_le16_at(const struct rd *r, size_t off)
+{
+	assert(off + 2 <= r->len);
+	return (uint16_t)((unsigned)r->p[off + 1] << 8 | r->p[off]);
+}
+
+static inline uint32_t rd_le32_at(const struct rd *r, size_t off)
+{
+	assert(off + 4 <= r->len);
+	return (uint32_t)r->p[off + 3] << 24 | (uint32_t)r->p[off + 2] << 16 |
+	       (uint32_t)r->p[off + 1] << 8 | r->p[off];
 }
 
 static inline void rd_copy_at(const struct rd *r, size_t off, void *dst, size_t n)

@@ -22,7 +22,7 @@ enum warning {
 	WARN_ENDPOINTS_FULL,    /* more server endpoints than the summary keeps */
 	WARN_KERNEL_DROPS,      /* live: the kernel or the interface dropped packets */
 	WARN_RECORD_LENGTH_INVALID, /* a record's lengths contradict (caplen > len, or both 0) */
-	WARN_HEADERS_INVALID,   /* IP/TCP headers contradict a fully captured frame */
+	WARN_HEADERS_INVALID,   /* link/IP/TCP headers contradict a fully captured frame */
 	WARN_TCP_OPTIONS_MALFORMED, /* an option of length 0 or 1, or overrunning the header */
 	WARN_TCP_FLAGS_INVALID, /* SYN with FIN or RST, or no flag at all */
 	WARN_COUNT

@@ -64,9 +64,9 @@ def main():
     short_hdr = os.path.join(tmp, "short-header.pcap")
     with open(short_hdr, "wb") as f:
         f.write(open(eth, "rb").read()[:10])
-    wifi = os.path.join(tmp, "wifi.pcap")
-    with open(wifi, "wb") as f:   # DLT_IEEE802_11 (105), one 24-byte frame
-        f.write(pcap_header(105) + struct.pack("<IIII", 1, 0, 24, 24) + bytes(24))
+    token_ring = os.path.join(tmp, "token-ring.pcap")
+    with open(token_ring, "wb") as f:   # DLT_IEEE802 (6, Token Ring), one 24-byte frame
+        f.write(pcap_header(6) + struct.pack("<IIII", 1, 0, 24, 24) + bytes(24))
     unreadable = os.path.join(tmp, "secret.pcap")
     with open(unreadable, "wb") as f:
         f.write(open(eth, "rb").read())
@@ -79,8 +79,9 @@ def main():
     expect("empty file", run([empty]), INPUT, r"empty\.pcap: empty file, not a pcap or pcapng capture")
     expect("text file", run([text]), INPUT, r"notes\.txt: unknown file format")
     expect("truncated header", run([short_hdr]), INPUT, r"short-header\.pcap: .*truncated")
-    expect("unsupported link type", run([wifi]), INPUT,
-           r"wifi\.pcap: unsupported link type IEEE802_11 \(105\); rstdiag reads EN10MB")
+    expect("unsupported link type", run([token_ring]), INPUT,
+           r"token-ring\.pcap: unsupported link type IEEE802 \(6\); rstdiag reads EN10MB, "
+           r"LINUX_SLL, .*, PKTAP, USER2$")
     if os.geteuid() != 0:
         expect("no permission", run([unreadable]), INPUT, r"Permission denied")
     else:   # root reads anything; check as nobody (setpriv: util-linux, .ci/setup --test)

@@ -101,7 +101,7 @@ SUMMARY = {
     "by_cause": lambda v: isinstance(v, dict) and set(v) <= CAUSES and
     all(isinstance(n, int) and n > 0 for n in v.values()),
     "skipped": {"non_ip": INT, "non_tcp": INT, "fragment": INT, "truncated": INT,
-                "invalid": INT, "unparsed": INT},
+                "invalid": INT, "unparsed": INT, "encrypted": INT},
     "payload_truncated": INT, "first_ts": nullable(NUM), "last_ts": nullable(NUM),
     "capture_point": {"client", "server", "middle", "unknown"},
     "?capture": {"received": INT, "dropped": INT, "if_dropped": INT},

@@ -168,7 +168,7 @@ ALL=refused,fin,linger,unread,keepalive
 cd "$OUT"
 rm -f eth.pcap eth-vlan.pcap eth-qinq.pcap sll.pcap sll2.pcap raw.pcap raw6.pcap \
       ipv4.pcap ipv6.pcap null.pcap loop.pcap two-interfaces.pcapng nanosecond.pcap \
-      ipv4-options-ipv6-ext.pcap snaplen.pcap cut-mid-record.pcap ./*.rst-frames
+      ipv4-options-ipv6-ext.pcap snaplen.pcap cut-mid-record.pcap link-*.pcap ./*.rst-frames
 
 log eth.pcap
 topo_veth; start_server
@@ -207,6 +207,9 @@ editcap -F pcap -T rawip4 raw.pcap ipv4.pcap
 editcap -F pcap -T rawip6 raw6.pcap ipv6.pcap
 "$PY" "$HERE/reencap_null.py" null null.pcap raw.pcap raw6.pcap
 "$PY" "$HERE/reencap_null.py" loop loop.pcap raw.pcap raw6.pcap
+# 802.11, PPP, PPPoE, C_HDLC, FDDI, NFLOG, PFLOG, IPNET, PKTAP: checked
+# against tshark's dissection of raw.pcap/raw6.pcap (it exits non-zero if not)
+"$PY" "$HERE/reencap_link.py" . raw.pcap raw6.pcap
 
 log two-interfaces.pcapng
 topo_router; start_server
@@ -254,7 +257,7 @@ head -c "$cut" eth.pcap > cut-mid-record.pcap
 log rst-frames
 for f in eth.pcap eth-vlan.pcap eth-qinq.pcap sll.pcap sll2.pcap raw.pcap raw6.pcap \
          ipv4.pcap ipv6.pcap null.pcap loop.pcap two-interfaces.pcapng nanosecond.pcap \
-         ipv4-options-ipv6-ext.pcap snaplen.pcap cut-mid-record.pcap; do
+         ipv4-options-ipv6-ext.pcap snaplen.pcap cut-mid-record.pcap link-*.pcap; do
     tshark -r "$f" -Y 'tcp.flags.reset==1' -T fields -e frame.number \
         > "$f.rst-frames" 2>/dev/null || true
     size=$(stat -c %s "$f") nrst=$(wc -l < "$f.rst-frames")
