@@ -115,7 +115,7 @@ def tests(testdata, tmp):
     # middle of the compressed data, or with a byte of it changed.
     gencap = os.path.join(os.path.dirname(RSTDIAG), "bench", "gencap")
     big = os.path.join(tmp, "big.pcap")
-    subprocess.run([gencap, "-n", "20000", "-o", big], check=True, capture_output=True)
+    subprocess.run([gencap, "-n", "8000", "-o", big], check=True, capture_output=True)
     big_plain = open(big, "rb").read()
     for tool in TOOLS:
         packed = compress(tool, big_plain)
