@@ -1,8 +1,11 @@
 /*
- * fuzz_capture: libFuzzer's bytes as a whole capture file, pcap or pcapng.
+ * fuzz_capture: libFuzzer's bytes as a whole capture file, pcap or pcapng,
+ * plain or compressed (gzip, zstd, lz4).
  *
- * libpcap opens them from memory and the tool's own read loop
- * (capture_read_stream) feeds every frame to the pipeline: decoding,
+ * The tool's own read loop (capture_read_stream) takes them from memory:
+ * it recognises a compression by the magic bytes as it does for files and
+ * stdin, so the decompressors are fuzzed through the same path; libpcap
+ * reads the result and every frame goes to the pipeline: decoding,
  * tracking, classification, the look-ahead, the summary. It runs twice,
  * once per renderer, so the text and the JSON report both format whatever
  * the verdicts became. Options are chosen for reach, not realism: a small

@@ -8,14 +8,19 @@ from every path libpcap has into rstdiag: pcap in big-endian order, with
 nanosecond magic and with records snaplen cut; pcapng in big-endian order,
 with simple packet blocks, with if_tsresol, with blocks rstdiag never
 uses (name resolution, statistics, unknown), and with two sections of the
-same and of opposite byte order. Output is the same on every run.
+same and of opposite byte order; and compressed copies (gzip, two gzip
+members, zstd, lz4 with block checksums, a cut gzip) so the fuzzer starts
+inside each decompressor too. Output is the same on every run (gzip with
+no name and time; zstd and lz4 through their tools, as tests/compressed.py).
 
 usage: fuzz/make_capture_corpus.py   (from anywhere; rewrites the directory)
 """
 import glob
+import gzip
 import os
 import shutil
 import struct
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,6 +39,27 @@ def cut(records, snaplen):
     return [pio.Record(r.linktype, r.ts_ns, r.data[:snaplen], r.orig_len) for r in records]
 
 
+def gz(data):
+    return gzip.compress(data, mtime=0)
+
+
+def tool(cmd, data):
+    return subprocess.run(cmd, input=data, capture_output=True, check=True).stdout
+
+
+def compressed(eth_pcap, eth_pcapng, sll_pcap):
+    yield "eth.pcap.gz", gz(eth_pcap)
+    # Two members, the cut mid-record: read as one file (RFC 1952 2.2).
+    yield "eth-two-members.pcap.gz", gz(eth_pcap[:700]) + gz(eth_pcap[700:])
+    yield "eth-cut.pcap.gz", gz(eth_pcap)[:500]
+    yield "eth-be.pcapng.zst", tool(["zstd", "-q", "-c", "--no-check"], eth_pcapng)
+    # Two zstd frames, the second with a checksum.
+    yield "sll-two-frames.pcap.zst", (tool(["zstd", "-q", "-c", "--no-check"], sll_pcap[:500]) +
+                                      tool(["zstd", "-q", "-c"], sll_pcap[500:]))
+    # lz4: 64 KiB blocks, block checksums (-BX), linked blocks (-BD).
+    yield "sll.pcap.lz4", tool(["lz4", "-q", "-c", "-B4", "-BX", "-BD"], sll_pcap)
+
+
 def variants():
     eth = pio.read(td("eth.pcap"))[:FRAMES]
     sll = pio.read(td("sll.pcap"))[:FRAMES]
@@ -42,6 +68,8 @@ def variants():
     yield "eth-be.pcap", pio.pcap(eth, big_endian=True)
     yield "sll-nano.pcap", pio.pcap(sll, nano=True)
     yield "eth-snap60.pcap", pio.pcap(cut(eth, 60), snaplen=60)
+    yield from compressed(pio.pcap(eth), pio.shb(">") + pio.idb(1, ">") +
+                          b"".join(pio.epb(r, 0, ">") for r in eth), pio.pcap(sll))
 
     be = ">"
     yield "eth-be.pcapng", (pio.shb(be) + pio.idb(1, be) +

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "decompress.h"
+
 /*
  * libpcap's messages sometimes start with the file name we would print
  * anyway ("x.pcap: No such file or directory"); strip it so the line reads
@@ -117,15 +119,50 @@ void capture_on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		pcap_breakloop(r->p);   /* -c: as tcpdump -c, stop reading there */
 }
 
+/*
+ * Why reading stopped, for the one line on stderr: the decompressor's
+ * reason when the compressed data broke, else libpcap's, named for the
+ * compression when the capture inside was the problem ("gzip: truncated
+ * dump file; ..."), so the line says which layer is damaged.
+ */
+static const char *read_error(char *buf, size_t size, const struct decompress_status *dz,
+			      const char *pcap_msg, const char *path)
+{
+	if (dz->error[0])
+		return dz->error;
+	if (dz->compression == COMPRESSION_NONE)
+		return without_path(pcap_msg, path);
+	snprintf(buf, size, "%s: %s", compression_name(dz->compression),
+		 without_path(pcap_msg, path));
+	return buf;
+}
+
 enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
 				     bool show_name, struct pipeline *pl)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	char why_buf[PCAP_ERRBUF_SIZE + 16];
+	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+	/* Here rather than in capture_read_file, so stdin and the fuzzer's
+	 * bytes are recognised the same way; it outlives the stream, which
+	 * writes its error into it. */
+	struct decompress_status dz;
+	FILE *in = decompress_open(fp, &dz);
+	if (!in) {
+		int err = errno;
+		if (fp != stdin)
+			fclose(fp);
+		msg_error("%s: %s", name, strerror(err));
+		return EXIT_INPUT;
+	}
+	fp = in;
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!p) {
 		if (fp != stdin)
 			fclose(fp);
-		msg_error("%s: %s", strcmp(path, "-") == 0 ? "stdin" : path, without_path(errbuf, path));
+		/* Cut or corrupt before the capture's header was whole: not a
+		 * capture, as a plain file cut there is. */
+		msg_error("%s: %s", name, read_error(why_buf, sizeof why_buf, &dz, errbuf, path));
 		return EXIT_INPUT;
 	}
 
@@ -161,7 +198,7 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 	if (rc == PCAP_ERROR) {
 		/* Damaged input: report what was read, then say so (as tcpdump does). */
 		pipeline_flush(pl);
-		const char *why = without_path(pcap_geterr(p), path);
+		const char *why = read_error(why_buf, sizeof why_buf, &dz, pcap_geterr(p), path);
 		msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
 			  path, why, (unsigned long long)r.frame);
 		stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)", path,

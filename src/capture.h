@@ -24,8 +24,9 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 				   struct pipeline *pl);
 /*
  * The same, from a stream already open (a pipe, or memory for the fuzzer):
- * path names it in messages. The stream is closed when done (stdin aside,
- * which libpcap never closes).
+ * path names it in messages. A gzip, zstd or lz4 stream is recognised
+ * here, by its first bytes, and read decompressed (decompress.h). The
+ * stream is closed when done (stdin aside, which libpcap never closes).
  */
 enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
 				     bool show_name, struct pipeline *pl);

@@ -7,9 +7,9 @@ of a layer after it: the decoders know nothing of flows, tracking records
 facts without knowing how they are judged, and the judge decides without
 knowing how a verdict is worded (STYLE.md, "Deciding and saying apart").
 Wiring and utility files may include anything and be included by anything.
-Two libraries are held to one place each: libpcap to the capture layer
-(and options.c, whose --version prints pcap_lib_version()), cJSON to
-report_json.c.
+Libraries are held to one place each: libpcap to the capture layer (and
+options.c, whose --version prints pcap_lib_version()), cJSON to
+report_json.c, the decompressors to decompress.c.
 
 Every file in src/ must be in LAYERS: a new file fails this test until it
 is placed. Only direct #include lines are read.
@@ -23,7 +23,7 @@ import sys
 
 # Layers in data order; each pattern (fnmatch) names files in src/.
 LAYERS = {
-    "capture": ["capture.[ch]", "live.[ch]", "source.h"],
+    "capture": ["capture.[ch]", "live.[ch]", "decompress.[ch]", "source.h"],
     "decode": ["decode.h", "decode_*.c", "packet.h", "rd.h", "http.[ch]"],
     "track": ["flow_table.[ch]", "tcp_track.[ch]", "flow.[ch]"],
     "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "verdict_queue.[ch]",
@@ -43,6 +43,7 @@ LIBRARIES = {
     "libpcap": (re.compile(r"^pcap(\.h|/(?!dlt\.h$).*)$"), ["capture.[ch]", "live.[ch]",
                                                           "options.c"]),
     "cJSON": (re.compile(r"^cjson/|^cJSON\.h$"), ["report_json.c"]),
+    "zlib, zstd, lz4": (re.compile(r"^(zlib|zstd|lz4|lz4frame)\.h$"), ["decompress.c"]),
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
