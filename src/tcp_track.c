@@ -288,9 +288,9 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	if (f->conn.close_idle_ns < 0 && (p->flags & (TCP_FIN | TCP_RST)) && f->conn.pkts > 1)
 		f->conn.close_idle_ns = gap;
 
-	bool was_finished = f->conn.finished;
-	if ((p->flags & TCP_RST) ||
-	    ((f->conn.half[0].flags & HALF_F_FIN) && (f->conn.half[1].flags & HALF_F_FIN)))
-		f->conn.finished = true;
-	return f->conn.finished && !was_finished;
+	if (f->conn.finished)
+		return false;
+	f->conn.finished = (p->flags & TCP_RST) ||
+			   ((f->conn.half[0].flags & HALF_F_FIN) && (f->conn.half[1].flags & HALF_F_FIN));
+	return f->conn.finished;
 }
