@@ -103,6 +103,7 @@ static void copy_rst(struct verdict *v, const struct pkt *p)
 	v->sport = p->sport;
 	v->dport = p->dport;
 	v->ip_id = p->ip_id;
+	v->tunnel_path = p->tunnel_path;
 }
 
 /* ---- what every rule looks at ---- */

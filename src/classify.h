@@ -112,6 +112,7 @@ struct verdict {
 	uint16_t sport, dport;
 	uint16_t ip_id;
 	uint8_t ipver;
+	uint32_t tunnel_path;       /* its tunnel path (tunnel_table_get); 0: not tunnelled */
 
 	/* Its connection just before it; a is the sender, b the other side. */
 	int8_t sender;              /* enum role */

@@ -36,6 +36,7 @@ const char *decode_result_name(enum decode_result r);
 /* Per-frame context shared by the stages. */
 struct decode_ctx {
 	uint32_t uncaptured;  /* wire length - caplen: bytes snaplen cut off the end */
+	struct tunnel_path *tun;    /* where tunnel decoders record each layer */
 };
 
 static inline enum decode_result decode_short(const struct decode_ctx *c)
@@ -68,6 +69,24 @@ enum decode_result decode_ip(struct rd *r, const struct decode_ctx *c, uint16_t 
 			     struct pkt *p);
 enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t seg_len,
 			      struct pkt *p);
+
+/*
+ * Tunnels (decode_tunnel.c). decode_tunnel is called by decode_ip for an IP
+ * protocol other than TCP: IP-in-IP, GRE and the UDP tunnels on their
+ * standard ports; anything else is DECODE_NON_TCP. decode_mpls reads a
+ * label stack (Ethertype 0x8847/0x8848, GRE) and names the IP behind it.
+ */
+enum decode_result decode_tunnel(struct rd *r, const struct decode_ctx *c, uint8_t proto,
+				 struct pkt *p);
+enum decode_result decode_mpls(struct rd *r, const struct decode_ctx *c, uint16_t *ethertype);
+/* A whole Ethernet frame inside a tunnel (VXLAN, Geneve, GRE TEB, ERSPAN), down to TCP. */
+enum decode_result decode_inner_ethernet(struct rd *r, const struct decode_ctx *c, struct pkt *p);
+/* "vxlan", "gre", ... */
+const char *tunnel_kind_name(enum tunnel_kind k);
+
+#define ETHERTYPE_MPLS 0x8847
+#define ETHERTYPE_MPLS_MULTICAST 0x8848
+#define ETHERTYPE_TEB 0x6558   /* transparent Ethernet bridging */
 
 /* The whole frame. p->frame, ts_ns, caplen and wirelen are set by the caller. */
 enum decode_result decode_frame(const struct link_type *lt, const uint8_t *bytes,

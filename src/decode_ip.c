@@ -1,5 +1,6 @@
 /*
- * decode_ip: IPv4 (with options) and IPv6 (with extension headers) down to TCP.
+ * decode_ip: IPv4 (with options) and IPv6 (with extension headers) down to
+ * TCP, or to a tunnel (decode_tunnel.c), whose inner IP comes back here.
  *
  * The IP span is clamped to the header's own length (p0f's "etherleak"
  * guard: Ethernet padding must not become TCP payload). Fragments are
@@ -81,9 +82,9 @@ static enum decode_result ipv4(struct rd *r, const struct decode_ctx *c, struct 
 	/* More-fragments set or a non-zero offset: a piece of a datagram. */
 	if ((frag & 0x2000) || (frag & 0x1fff))
 		return DECODE_FRAGMENT;
-	if (proto != IPPROTO_TCP_)
-		return DECODE_NON_TCP;
 	*r = h;
+	if (proto != IPPROTO_TCP_)
+		return decode_tunnel(r, c, proto, p);
 	return decode_tcp(r, c, (uint32_t)(span - hlen), p);
 }
 
@@ -158,8 +159,8 @@ static enum decode_result ipv6(struct rd *r, const struct decode_ctx *c, struct 
 			break;
 		case 50:  /* ESP: what follows is encrypted */
 			return DECODE_UNPARSED;
-		default:  /* an upper-layer protocol other than TCP, or no next header (59) */
-			return DECODE_NON_TCP;
+		default:  /* a tunnel, another upper-layer protocol, or no next header (59) */
+			return decode_tunnel(r, c, next, p);
 		}
 		/* The 2 or 4 bytes just read belong to ext_len. */
 		size_t consumed = (next == 44) ? 4 : 2;

@@ -50,7 +50,8 @@ static enum decode_result pppoe_session(struct rd *r, const struct decode_ctx *c
 					uint16_t *type);
 
 /* What an Ethertype names: VLAN tags, then a PPPoE session (so PPPoE inside
- * QinQ is reached), else the Ethertype itself for decode_ip. */
+ * QinQ is reached) or an MPLS label stack, else the Ethertype itself for
+ * decode_ip. */
 static enum decode_result ethertype_chain(struct rd *r, const struct decode_ctx *c,
 					  uint16_t *type)
 {
@@ -59,6 +60,8 @@ static enum decode_result ethertype_chain(struct rd *r, const struct decode_ctx 
 		return res;
 	if (*type == ETHERTYPE_PPPOE_SESSION)
 		return pppoe_session(r, c, type);
+	if (*type == ETHERTYPE_MPLS || *type == ETHERTYPE_MPLS_MULTICAST)
+		return decode_mpls(r, c, type);
 	return DECODE_OK;
 }
 
@@ -72,6 +75,13 @@ static enum decode_result ethernet(struct rd *r, const struct decode_ctx *c, uin
 	if (*type < ETHERTYPE_MIN)
 		return DECODE_NON_IP;   /* 802.3 + LLC: not IP as Linux or BSD send it */
 	return DECODE_OK;
+}
+
+enum decode_result decode_inner_ethernet(struct rd *r, const struct decode_ctx *c, struct pkt *p)
+{
+	uint16_t type;
+	enum decode_result res = ethernet(r, c, &type);
+	return res != DECODE_OK ? res : decode_ip(r, c, type, p);
 }
 
 /* Linux cooked v1: pkttype, ARPHRD type, address length, 8 address bytes, protocol. */
@@ -595,8 +605,12 @@ enum decode_result decode_frame(const struct link_type *lt, const uint8_t *bytes
 				struct pkt *p)
 {
 	struct decode_ctx c = {
-		.uncaptured = p->wirelen > p->caplen ? p->wirelen - p->caplen : 0
+		.uncaptured = p->wirelen > p->caplen ? p->wirelen - p->caplen : 0,
+		.tun = &p->tun,
 	};
+	p->tun.n = 0;
+	p->tunnel = 0;
+	p->tunnel_path = 0;
 	struct rd r = rd_init(bytes, p->caplen);
 	uint16_t type = 0;
 	enum decode_result res = lt->decode(&r, &c, &type);

@@ -24,14 +24,15 @@
 #include "http.h"
 #include "packet.h"
 
-/* Normalised 4-tuple: endpoint 0 is the lower (address, port), so both
- * directions of a connection find the same entry. Padding is explicit and
+/* Normalised 4-tuple, in its tunnel context: endpoint 0 is the lower
+ * (address, port), so both directions of a connection find the same entry. Padding is explicit and
  * zeroed, because the key is hashed and compared as bytes. */
 struct flow_key {
 	uint8_t addr[2][16];
 	uint16_t port[2];
 	uint8_t ipver;
-	uint8_t pad[3];
+	uint8_t pad;
+	uint16_t tunnel;            /* the tunnel context (tunnel_table.h); 0: none */
 };
 
 /* What one side has done, as seen from its own segments. */

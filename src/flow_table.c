@@ -139,7 +139,8 @@ void flow_key_from_pkt(const struct pkt *p, struct flow_key *key, int *dir)
 	const uint8_t *lo = src_first ? p->src : p->dst, *hi = src_first ? p->dst : p->src;
 	memcpy(key->addr[0], lo, 16);
 	memcpy(key->addr[1], hi, 16);
-	memset(key->pad, 0, sizeof key->pad);
+	key->pad = 0;
+	key->tunnel = p->tunnel;
 	key->port[0] = src_first ? p->sport : p->dport;
 	key->port[1] = src_first ? p->dport : p->sport;
 	key->ipver = p->ipver;

@@ -34,6 +34,41 @@ struct tcp_opts {
 	uint32_t tsval, tsecr;
 };
 
+/*
+ * Tunnels a segment was found in, outermost first (decode_tunnel.c). The
+ * inner TCP connection is the one analysed; the tunnel context is part of
+ * its identity (tunnel_table.h), and the RST's own path is shown.
+ */
+enum tunnel_kind {
+	TUNNEL_IPIP,        /* IPv4 or IPv6 directly in IPv4 or IPv6 (4in4, 6in4, 4in6, 6in6) */
+	TUNNEL_GRE,         /* GRE carrying IP (RFC 2784, 2890) */
+	TUNNEL_GRETAP,      /* GRE carrying Ethernet (transparent Ethernet bridging) */
+	TUNNEL_ERSPAN,      /* GRE carrying mirrored Ethernet, ERSPAN type I, II or III */
+	TUNNEL_VXLAN,       /* RFC 7348, UDP 4789 */
+	TUNNEL_GENEVE,      /* RFC 8926, UDP 6081 */
+	TUNNEL_GTPU,        /* 3GPP TS 29.281, UDP 2152 */
+	TUNNEL_TEREDO,      /* RFC 4380, UDP 3544 */
+	TUNNEL_MPLS,        /* RFC 3032 label stack */
+	TUNNEL_KIND_COUNT
+};
+
+/* Layers recorded; a deeper nesting is "unparsed" (decode.h). */
+#define TUNNEL_MAX_LAYERS 4
+
+struct tunnel_layer {
+	uint8_t kind;           /* enum tunnel_kind */
+	uint8_t ipver;          /* of the outer addresses; 0 when it has none (MPLS) */
+	bool has_id;
+	uint8_t pad;
+	uint32_t id;            /* VNI, TEID, MPLS label (bottom of stack), GRE key, ERSPAN session */
+	uint8_t src[16], dst[16];   /* the outer header's addresses, as in struct pkt */
+};
+
+struct tunnel_path {
+	uint8_t n;              /* layers used; 0: not tunnelled */
+	struct tunnel_layer layer[TUNNEL_MAX_LAYERS];
+};
+
 struct pkt {
 	uint64_t frame;       /* 1-based position in the input, as Wireshark numbers it */
 	int64_t ts_ns;        /* capture time, ns since the epoch */
@@ -58,6 +93,10 @@ struct pkt {
 	const uint8_t *payload;     /* captured payload bytes: valid only while the frame
 				       is being decoded, NULL after (pipeline.c) */
 	struct http_facts http;     /* what the payload starts, read while it was valid */
+
+	struct tunnel_path tun;     /* the tunnels it came through (tun.n 0: none) */
+	uint16_t tunnel;            /* the tunnel context's identity (tunnel_table.h); 0 none */
+	uint32_t tunnel_path;       /* a RST's own path, interned for its record; 0 none */
 };
 
 /* The length a segment occupies in sequence space (SYN and FIN count one). */

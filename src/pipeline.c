@@ -57,6 +57,8 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 		.ctx = pl,
 	};
 	pl->flows = flow_table_new(&fc);
+	pl->tunnels = tunnel_table_new(flow_table_seed(pl->flows));
+	pl->src.tunnels = pl->tunnels;
 	server_insights_init(&pl->servers, (uint32_t)flow_table_seed(pl->flows));
 	verdict_queue_init(&pl->queue, VERDICT_QUEUE_MAX, cfg->settle_ns, report_verdict, pl);
 	pl->max_reports = cfg->max_reports;
@@ -208,6 +210,11 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 		return;
 	}
 	segment_anomalies(pl, p);
+	if (p->tunnel == TUNNEL_IDENTITY_OVERFLOW)
+		stats_warn(s, WARN_TUNNELS_FULL,
+			   "%s: frame %llu: more than %u tunnel contexts: connections in the rest "
+			   "are told apart by their inner addresses and ports alone", pl->src.name,
+			   (unsigned long long)p->frame, TUNNEL_TABLE_MAX);
 	s->tcp_packets++;
 	if (p->payload_caplen < p->payload_len)
 		s->payload_truncated++;
@@ -248,6 +255,13 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 		return;
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */
+	if (p->tun.n) {
+		/* Ids are handed out in frame order, as decoding is; a RST's own
+		 * path is kept for its record. */
+		p->tunnel = tunnel_table_identity(pl->tunnels, &p->tun);
+		if (p->flags & TCP_RST)
+			p->tunnel_path = tunnel_table_path(pl->tunnels, &p->tun);
+	}
 	flow_key_from_pkt(p, &pf->key, &pf->dir);
 	pf->hash = flow_table_hash(pl->flows, &pf->key);
 	flow_table_prefetch_bucket(pl->flows, pf->hash);
@@ -311,6 +325,8 @@ void pipeline_free(struct pipeline *pl)
 {
 	flow_table_free(pl->flows);
 	pl->flows = NULL;
+	tunnel_table_free(pl->tunnels);
+	pl->tunnels = NULL;
 	server_insights_free(&pl->servers);
 	verdict_queue_free(&pl->queue);
 }

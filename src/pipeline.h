@@ -13,6 +13,7 @@
 #include "decode.h"
 #include "server_insights.h"
 #include "flow_table.h"
+#include "tunnel_table.h"
 #include "verdict_queue.h"
 #include "report.h"
 #include "stats.h"
@@ -54,6 +55,7 @@ struct pending_frame {
 
 struct pipeline {
 	struct flow_table *flows;
+	struct tunnel_table *tunnels;       /* tunnel contexts, for flow keys and records */
 	struct stats stats;
 	struct server_insights servers;
 	struct verdict_queue queue;         /* judged RSTs in their settle time */

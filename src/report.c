@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "decode.h"
 #include "packet.h"
 
 void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr)
@@ -40,6 +41,43 @@ const char *report_duration(char *buf, size_t n, int64_t ns)
 	else
 		snprintf(buf, n, "%.3g ms", (double)ns / 1e6);
 	return buf;
+}
+
+const char *report_tunnel_id_name(enum tunnel_kind k)
+{
+	switch (k) {
+	case TUNNEL_VXLAN: case TUNNEL_GENEVE: return "vni";
+	case TUNNEL_GTPU: return "teid";
+	case TUNNEL_MPLS: return "label";
+	case TUNNEL_ERSPAN: return "session";
+	default: return "key";
+	}
+}
+
+void report_tunnel_path(char *buf, size_t n, const struct tunnel_path *t)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < t->n && used < n; i++) {
+		const struct tunnel_layer *l = &t->layer[i];
+		int w = snprintf(buf + used, n - used, "%s%s", i ? " / " : "",
+				 tunnel_kind_name((enum tunnel_kind)l->kind));
+		if (w > 0 && (size_t)w < n - used && l->has_id) {
+			used += (size_t)w;
+			w = snprintf(buf + used, n - used, " %s %u",
+				     report_tunnel_id_name((enum tunnel_kind)l->kind), l->id);
+		}
+		if (w > 0 && (size_t)w < n - used && l->ipver) {
+			used += (size_t)w;
+			char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+			report_addr(a, sizeof a, l->ipver, l->src);
+			report_addr(b, sizeof b, l->ipver, l->dst);
+			w = snprintf(buf + used, n - used, " %s->%s", a, b);
+		}
+		if (w < 0 || (size_t)w >= n - used)
+			return;
+		used += (size_t)w;
+	}
 }
 
 void report_flags(char *buf, size_t n, uint8_t flags)

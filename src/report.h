@@ -59,6 +59,10 @@ void report_endpoint(char *buf, size_t n, uint8_t ipver, const uint8_t *addr, ui
 void report_seconds(char *buf, size_t n, int64_t ns, bool nano);
 /* A duration for people: "5.002 s", "40.1 ms" (sign dropped). Returns buf. */
 const char *report_duration(char *buf, size_t n, int64_t ns);
+/* What a tunnel layer's id is: "vni", "teid", "label", "key", "session". */
+const char *report_tunnel_id_name(enum tunnel_kind k);
+/* "gre 192.0.2.1->192.0.2.2 / vxlan vni 4096 10.0.0.5->10.0.0.9", outermost first. */
+void report_tunnel_path(char *buf, size_t n, const struct tunnel_path *t);
 /* "SYN+ACK", "RST", "FIN+PSH+ACK". */
 void report_flags(char *buf, size_t n, uint8_t flags);
 

@@ -15,6 +15,7 @@
 #include "explain.h"
 #include "idle_defaults.h"
 #include "report.h"
+#include "tunnel_table.h"
 #include "xalloc.h"
 
 /* The text of one record, reused: cJSON would otherwise grow a fresh
@@ -76,6 +77,35 @@ static void emit(struct reporter *r, cJSON *root)
 		fflush(r->out);
 }
 
+/* "tunnel": {"path": "...", "layers": [{"kind", the id by its name, "src", "dst"}]} or null. */
+static void add_tunnel(cJSON *o, const struct tunnel_path *t)
+{
+	if (!t) {
+		cJSON_AddNullToObject(o, "tunnel");
+		return;
+	}
+	char buf[256];
+	cJSON *tj = cJSON_AddObjectToObject(o, "tunnel");
+	report_tunnel_path(buf, sizeof buf, t);
+	cJSON_AddStringToObject(tj, "path", buf);
+	cJSON *layers = cJSON_AddArrayToObject(tj, "layers");
+	for (unsigned i = 0; i < t->n; i++) {
+		const struct tunnel_layer *l = &t->layer[i];
+		enum tunnel_kind k = (enum tunnel_kind)l->kind;
+		cJSON *lj = cJSON_CreateObject();
+		cJSON_AddStringToObject(lj, "kind", tunnel_kind_name(k));
+		if (l->has_id)
+			add_uint(lj, report_tunnel_id_name(k), l->id);
+		if (l->ipver) {
+			report_addr(buf, sizeof buf, l->ipver, l->src);
+			cJSON_AddStringToObject(lj, "src", buf);
+			report_addr(buf, sizeof buf, l->ipver, l->dst);
+			cJSON_AddStringToObject(lj, "dst", buf);
+		}
+		cJSON_AddItemToArray(layers, lj);
+	}
+}
+
 static const char *handshake_name(const struct verdict *v)
 {
 	if (v->established)
@@ -132,6 +162,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddStringToObject(o, "dst", buf);
 	add_uint(o, "dport", v->dport);
 	add_uint(o, "ip_version", v->ipver);
+	add_tunnel(o, tunnel_table_get(src->tunnels, v->tunnel_path));
 	report_flags(buf, sizeof buf, v->rst.flags);
 	cJSON_AddStringToObject(o, "flags", buf);
 	add_uint(o, "seq", v->rst.seq);

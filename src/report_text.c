@@ -22,6 +22,7 @@
 
 #include "explain.h"
 #include "idle_defaults.h"
+#include "tunnel_table.h"
 #include "report.h"
 #include "xalloc.h"
 
@@ -208,6 +209,13 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	if (v->ipver == 4)
 		fprintf(out, " id=%u", v->ip_id);
 	fputc('\n', out);
+	const struct tunnel_path *tun = tunnel_table_get(src->tunnels, v->tunnel_path);
+	if (tun) {
+		char path[256];
+		report_tunnel_path(path, sizeof path, tun);
+		label(out, t, "tunnel");
+		fprintf(out, "%s\n", path);
+	}
 	label(out, t, "sent by");
 	fprintf(out, "%s%s\n", a_role,
 		v->role_guessed ? " (role guessed from ports: no handshake seen)" : "");

@@ -9,10 +9,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct tunnel_table;
+
 struct report_source {
 	const char *name;       /* file name, "-" for stdin, or interface */
 	int64_t first_ts;       /* its first packet: times are shown relative to it */
 	bool show_name;         /* several inputs: name the one each RST is in */
+	const struct tunnel_table *tunnels;     /* names a verdict's tunnel_path */
 };
 
 #endif

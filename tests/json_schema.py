@@ -59,6 +59,15 @@ HALF = {
 RESET = {
     "type": {"reset"}, "file": STR, "frame": frame, "ts": NUM, "rel": NUM,
     "src": STR, "sport": port, "dst": STR, "dport": port, "ip_version": {4, 6},
+    "tunnel": nullable({
+        "path": STR,
+        "layers": array({
+            "kind": {"ip-in-ip", "gre", "gretap", "erspan", "vxlan", "geneve", "gtp-u",
+                     "teredo", "mpls"},
+            "?vni": u32, "?teid": u32, "?label": u32, "?key": u32, "?session": u32,
+            "?src": STR, "?dst": STR,
+        }),
+    }),
     "flags": lambda v: isinstance(v, str) and "RST" in v.split("+"),
     "seq": u32, "ack": u32, "ttl": INT, "?ip_id": INT, "payload_len": INT,
     "sender": ROLES, "role_guessed": BOOL, "origin": {"endpoint", "middlebox", "unknown"},
@@ -110,7 +119,7 @@ SUMMARY = {
     "warnings": array({"name": {"capture_damaged", "flows_evicted", "time_backwards",
                                 "headers_truncated", "endpoints_full", "kernel_drops",
                                 "record_length_invalid", "headers_invalid",
-                                "tcp_options_malformed", "tcp_flags_invalid"},
+                                "tcp_options_malformed", "tcp_flags_invalid", "tunnels_full"},
                        "count": INT, "message": STR}),
 }
 
