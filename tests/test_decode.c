@@ -660,6 +660,196 @@ static void test_timestamp_layouts(void)
 	}
 }
 
+
+/* ---- tunnels (decode_tunnel.c) ---- */
+
+/* Outer Ethernet + IPv4 (proto) from 192.0.2.1 to 192.0.2.2, length patched by end_outer(). */
+static size_t put_outer_ipv4(struct buf *b, uint8_t proto)
+{
+	put_eth(b, 0x0800);
+	size_t off = put_ipv4(b, 5, 0, 0, proto, 63, 7);
+	b->b[off + 12] = 192; b->b[off + 13] = 0; b->b[off + 14] = 2; b->b[off + 15] = 1;
+	b->b[off + 16] = 192; b->b[off + 17] = 0; b->b[off + 18] = 2; b->b[off + 19] = 2;
+	return off;
+}
+
+static void end_outer(struct buf *b, size_t ip_off)
+{
+	set16(b, ip_off + 2, (uint16_t)(b->n - ip_off));
+}
+
+static size_t put_udp(struct buf *b, uint16_t sport, uint16_t dport)
+{
+	size_t off = b->n;
+	put16(b, sport); put16(b, dport); put16(b, 0); put16(b, 0);
+	return off;
+}
+
+static void end_udp(struct buf *b, size_t udp_off)
+{
+	set16(b, udp_off + 4, (uint16_t)(b->n - udp_off));
+}
+
+/* The inner segment decodes, with one layer of kind k, id, and the outer addresses. */
+static void check_tunnel(const struct buf *b, enum tunnel_kind k, bool has_id, uint32_t id)
+{
+	struct pkt p;
+	CHECK_EQ(run_whole(DLT_EN10MB, b, &p), DECODE_OK);
+	CHECK_EQ(p.sport, 5555);
+	CHECK_EQ(p.flags, 0x14);
+	CHECK_EQ(p.src[0], 10);            /* the inner addresses are the segment's */
+	CHECK(p.tun.n >= 1);
+	const struct tunnel_layer *l = &p.tun.layer[p.tun.n - 1];
+	CHECK_EQ(l->kind, k);
+	CHECK_EQ(l->has_id, has_id);
+	if (has_id)
+		CHECK_EQ(l->id, id);
+	if (k != TUNNEL_MPLS)
+		CHECK(l->ipver == 4 && l->src[0] == 192 && l->src[3] == 1 && l->dst[3] == 2);
+	test_every_cut(DLT_EN10MB, b, b->n - 20, 0);
+}
+
+static void test_tunnels(void)
+{
+	struct buf b = { .n = 0 };
+	size_t ip, udp;
+
+	/* VXLAN (RFC 7348): I flag, VNI 4096, then Ethernet. */
+	ip = put_outer_ipv4(&b, 17);
+	udp = put_udp(&b, 50000, 4789);
+	put8(&b, 0x08); put_zero(&b, 3); put32(&b, 4096u << 8);
+	put_eth(&b, 0x0800);
+	rst_segment(&b);
+	end_udp(&b, udp);
+	end_outer(&b, ip);
+	check_tunnel(&b, TUNNEL_VXLAN, true, 4096);
+
+	/* Geneve (RFC 8926): 8 bytes of options, protocol IPv4 directly. */
+	b.n = 0;
+	ip = put_outer_ipv4(&b, 17);
+	udp = put_udp(&b, 6081, 6081);
+	put8(&b, 2); put8(&b, 0); put16(&b, 0x0800); put32(&b, 77u << 8);
+	put_zero(&b, 8);
+	rst_segment(&b);
+	end_udp(&b, udp);
+	end_outer(&b, ip);
+	check_tunnel(&b, TUNNEL_GENEVE, true, 77);
+
+	/* GTP-U (TS 29.281): G-PDU with S and E set and one 4-byte extension header. */
+	b.n = 0;
+	ip = put_outer_ipv4(&b, 17);
+	udp = put_udp(&b, 2152, 2152);
+	put8(&b, 0x36); put8(&b, 255); put16(&b, 0); put32(&b, 0xdeadbeef);
+	put16(&b, 1); put8(&b, 0); put8(&b, 0x85);          /* seq, N-PDU, next: PDU session */
+	put8(&b, 1); put8(&b, 0); put8(&b, 9); put8(&b, 0); /* length 1 (4 bytes), next 0 */
+	rst_segment(&b);
+	end_udp(&b, udp);
+	end_outer(&b, ip);
+	check_tunnel(&b, TUNNEL_GTPU, true, 0xdeadbeef);
+	/* An echo request carries no user data. */
+	b.b[14 + 20 + 9] = 1;
+	struct pkt p;
+	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_NON_IP);
+
+	/* GRE with checksum, key 42 and sequence number, IPv4 inside. */
+	b.n = 0;
+	ip = put_outer_ipv4(&b, 47);
+	put16(&b, 0xb000); put16(&b, 0x0800); put32(&b, 0); put32(&b, 42); put32(&b, 1);
+	rst_segment(&b);
+	end_outer(&b, ip);
+	check_tunnel(&b, TUNNEL_GRE, true, 42);
+	/* Version 1 (PPTP's enhanced GRE) is not read. */
+	b.b[14 + 20 + 1] |= 1;
+	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_UNPARSED);
+
+	/* ERSPAN type II: GRE with a sequence number, session 0x155, Ethernet inside. */
+	b.n = 0;
+	ip = put_outer_ipv4(&b, 47);
+	put16(&b, 0x1000); put16(&b, 0x88be); put32(&b, 9);
+	put32(&b, 0x10000000u | 0x155); put32(&b, 0);
+	put_eth(&b, 0x0800);
+	rst_segment(&b);
+	end_outer(&b, ip);
+	check_tunnel(&b, TUNNEL_ERSPAN, true, 0x155);
+
+	/* ERSPAN type III with the platform subheader (bit O). */
+	b.n = 0;
+	ip = put_outer_ipv4(&b, 47);
+	put16(&b, 0x1000); put16(&b, 0x22eb); put32(&b, 9);
+	put32(&b, 0x20000000u | 0x2a); put32(&b, 12345); put16(&b, 0); put16(&b, 1);
+	put_zero(&b, 8);
+	put_eth(&b, 0x0800);
+	rst_segment(&b);
+	end_outer(&b, ip);
+	check_tunnel(&b, TUNNEL_ERSPAN, true, 0x2a);
+
+	/* 6in4 (RFC 4213), then TCP in the IPv6 packet. */
+	b.n = 0;
+	ip = put_outer_ipv4(&b, 41);
+	put_ipv6(&b, 20, 6, 64);
+	put_tcp(&b, 5555, 80, 3, 4, 5, 0x14, 0, NULL, 0);
+	end_outer(&b, ip);
+	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_OK);
+	CHECK_EQ(p.ipver, 6);
+	CHECK_EQ(p.tun.n, 1);
+	CHECK_EQ(p.tun.layer[0].kind, TUNNEL_IPIP);
+	CHECK_EQ(p.tun.layer[0].ipver, 4);
+
+	/* Teredo (RFC 4380) with an origin indicator. */
+	b.n = 0;
+	ip = put_outer_ipv4(&b, 17);
+	udp = put_udp(&b, 3544, 40000);
+	put16(&b, 0); put16(&b, 0x1234); put32(&b, 0x01020304);
+	put_ipv6(&b, 20, 6, 64);
+	put_tcp(&b, 5555, 80, 3, 4, 5, 0x14, 0, NULL, 0);
+	end_udp(&b, udp);
+	end_outer(&b, ip);
+	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_OK);
+	CHECK_EQ(p.tun.layer[0].kind, TUNNEL_TEREDO);
+	CHECK_EQ(p.sport, 5555);
+
+	/* MPLS: two labels, the bottom one (2000) kept, then IPv4. */
+	b.n = 0;
+	put_eth(&b, 0x8847);
+	put32(&b, 100u << 12 | 64); put32(&b, 2000u << 12 | 0x100 | 64);
+	rst_segment(&b);
+	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_OK);
+	CHECK_EQ(p.tun.n, 1);
+	CHECK_EQ(p.tun.layer[0].kind, TUNNEL_MPLS);
+	CHECK_EQ(p.tun.layer[0].id, 2000);
+	CHECK_EQ(p.tun.layer[0].ipver, 0);
+	test_every_cut(DLT_EN10MB, &b, b.n - 20, 0);
+	/* A pseudowire control word (0000) is not IP. */
+	b.b[22] = 0x00;
+	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_UNPARSED);
+
+	/* UDP that is no tunnel is just not TCP. */
+	b.n = 0;
+	ip = put_outer_ipv4(&b, 17);
+	udp = put_udp(&b, 53, 5353);
+	put_zero(&b, 12);
+	end_udp(&b, udp);
+	end_outer(&b, ip);
+	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_NON_TCP);
+
+	/* Five IPv4-in-IPv4 tunnels: past TUNNEL_MAX_LAYERS, unparsed. */
+	for (int depth = 1; depth <= 5; depth++) {
+		b.n = 0;
+		put_eth(&b, 0x0800);
+		size_t offs[6];
+		for (int i = 0; i < depth; i++)
+			offs[i] = put_ipv4(&b, 5, 0, 0, 4, 64, 1);
+		offs[depth] = put_ipv4(&b, 5, 0, 0, 6, 64, 1);
+		put_tcp(&b, 5555, 80, 3, 4, 5, 0x14, 0, NULL, 0);
+		for (int i = 0; i <= depth; i++)
+			end_outer(&b, offs[i]);
+		CHECK_EQ(run_whole(DLT_EN10MB, &b, &p),
+			 depth <= TUNNEL_MAX_LAYERS ? DECODE_OK : DECODE_UNPARSED);
+		if (depth <= TUNNEL_MAX_LAYERS)
+			CHECK_EQ(p.tun.n, depth);
+	}
+}
+
 int main(void)
 {
 	test_ipv4_fields();
@@ -674,5 +864,6 @@ int main(void)
 	test_ppp();
 	test_other_links();
 	test_timestamp_layouts();
+	test_tunnels();
 	return check_report("test_decode");
 }
