@@ -39,6 +39,15 @@ struct decode_ctx {
 	struct tunnel_path *tun;    /* where tunnel decoders record each layer */
 };
 
+/*
+ * Internal to decode_frame, never returned by it: a tunnel header was
+ * read and the reader is at what it carries, ctx->tun->inner saying what
+ * that is: an Ethertype (IPv4, IPv6, or ETHERTYPE_TEB for Ethernet), or 0 for
+ * IP named by its version nibble. decode_frame opens it in a loop, not by
+ * recursion, so the one call to decode_ip every packet makes stays inlined.
+ */
+#define DECODE_INNER ((enum decode_result)100)
+
 static inline enum decode_result decode_short(const struct decode_ctx *c)
 {
 	return c->uncaptured ? DECODE_TRUNCATED : DECODE_INVALID;
@@ -73,14 +82,13 @@ enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t
 /*
  * Tunnels (decode_tunnel.c). decode_tunnel is called by decode_ip for an IP
  * protocol other than TCP: IP-in-IP, GRE and the UDP tunnels on their
- * standard ports; anything else is DECODE_NON_TCP. decode_mpls reads a
- * label stack (Ethertype 0x8847/0x8848, GRE) and names the IP behind it.
+ * standard ports give DECODE_INNER; anything else is DECODE_NON_TCP.
+ * decode_mpls reads a label stack (Ethertype 0x8847/0x8848, GRE) and names
+ * the IP behind it.
  */
 enum decode_result decode_tunnel(struct rd *r, const struct decode_ctx *c, uint8_t proto,
 				 struct pkt *p);
 enum decode_result decode_mpls(struct rd *r, const struct decode_ctx *c, uint16_t *ethertype);
-/* A whole Ethernet frame inside a tunnel (VXLAN, Geneve, GRE TEB, ERSPAN), down to TCP. */
-enum decode_result decode_inner_ethernet(struct rd *r, const struct decode_ctx *c, struct pkt *p);
 /* "vxlan", "gre", ... */
 const char *tunnel_kind_name(enum tunnel_kind k);
 

@@ -77,13 +77,6 @@ static enum decode_result ethernet(struct rd *r, const struct decode_ctx *c, uin
 	return DECODE_OK;
 }
 
-enum decode_result decode_inner_ethernet(struct rd *r, const struct decode_ctx *c, struct pkt *p)
-{
-	uint16_t type;
-	enum decode_result res = ethernet(r, c, &type);
-	return res != DECODE_OK ? res : decode_ip(r, c, type, p);
-}
-
 /* Linux cooked v1: pkttype, ARPHRD type, address length, 8 address bytes, protocol. */
 static enum decode_result linux_sll(struct rd *r, const struct decode_ctx *c, uint16_t *type)
 {
@@ -616,5 +609,20 @@ enum decode_result decode_frame(const struct link_type *lt, const uint8_t *bytes
 	enum decode_result res = lt->decode(&r, &c, &type);
 	if (res != DECODE_OK)
 		return res;
-	return decode_ip(&r, &c, type, p);
+	/* One call site for decode_ip, which every packet reaches, so that it
+	 * is inlined. The loop ends: every tunnel records a layer before it
+	 * says what it carries, and the layers are bounded. */
+	for (;;) {
+		res = decode_ip(&r, &c, type, p);
+		if (res != DECODE_INNER)
+			return res;
+		if (p->tun.inner == ETHERTYPE_TEB)
+			res = ethernet(&r, &c, &type);
+		else if (p->tun.inner == 0)
+			res = raw_ip(&r, &c, &type);
+		else
+			type = p->tun.inner;
+		if (res != DECODE_INNER && res != DECODE_OK)
+			return res;
+	}
 }

@@ -2,12 +2,13 @@
  * decode_tunnel: the tunnels mirrored and overlay traffic arrives in, down
  * to the TCP segment inside (see decode.h).
  *
- * Each tunnel records a layer in the frame's tunnel path before it opens
- * what it carries, so nesting is bounded by TUNNEL_MAX_LAYERS whatever the
- * order (a deeper frame is "unparsed"), and each reads only through rd.h.
- * The inner headers go back through decode_ip and the Ethernet decoder,
- * so everything they handle (VLAN tags, options, fragments) holds inside
- * a tunnel too. An outer fragment never gets here: decode_ip counts it.
+ * Each tunnel records a layer in the frame's tunnel path, reads its own
+ * header through rd.h, and says what it carries (DECODE_INNER); then
+ * decode_frame opens that with the Ethernet decoder or decode_ip, so
+ * everything they handle (VLAN tags, options, fragments) holds inside a
+ * tunnel too. Nesting is bounded by TUNNEL_MAX_LAYERS whatever the order
+ * (a deeper frame is "unparsed"). An outer fragment never gets here:
+ * decode_ip counts it.
  */
 #include <string.h>
 
@@ -64,16 +65,12 @@ static enum decode_result push_layer(const struct decode_ctx *c, const struct pk
 	return DECODE_OK;
 }
 
-/* IP with no type field in front of it: the version nibble says which. */
-static enum decode_result inner_ip(struct rd *r, const struct decode_ctx *c, struct pkt *p)
+/* What the tunnel carries: decode_frame opens it (decode.h, DECODE_INNER).
+ * 0 is IP with no type field in front of it, named by its version nibble. */
+static enum decode_result carries(const struct decode_ctx *c, uint16_t what)
 {
-	if (rd_left(r) < 1)
-		return decode_short(c);
-	switch (r->p[0] >> 4) {
-	case 4: return decode_ip(r, c, ETHERTYPE_IPV4, p);
-	case 6: return decode_ip(r, c, ETHERTYPE_IPV6, p);
-	default: return DECODE_NON_IP;
-	}
+	c->tun->inner = what;
+	return DECODE_INNER;
 }
 
 /*
@@ -138,27 +135,27 @@ static enum decode_result gre(struct rd *r, const struct decode_ctx *c, struct p
 	case ETHERTYPE_IPV4:
 	case ETHERTYPE_IPV6:
 		res = push_layer(c, p, TUNNEL_GRE, has_key, key);
-		return res != DECODE_OK ? res : decode_ip(r, c, proto, p);
+		return res != DECODE_OK ? res : carries(c, proto);
 	case ETHERTYPE_MPLS:
 	case ETHERTYPE_MPLS_MULTICAST:
 		res = push_layer(c, p, TUNNEL_GRE, has_key, key);
 		if (res == DECODE_OK)
 			res = decode_mpls(r, c, &type);
-		return res != DECODE_OK ? res : decode_ip(r, c, type, p);
+		return res != DECODE_OK ? res : carries(c, type);
 	case ETHERTYPE_TEB:
 		res = push_layer(c, p, TUNNEL_GRETAP, has_key, key);
-		return res != DECODE_OK ? res : decode_inner_ethernet(r, c, p);
+		return res != DECODE_OK ? res : carries(c, ETHERTYPE_TEB);
 	case GRE_PROTO_ERSPAN_II:
 		if (!has_seq) {
 			res = push_layer(c, p, TUNNEL_ERSPAN, false, 0);
-			return res != DECODE_OK ? res : decode_inner_ethernet(r, c, p);
+			return res != DECODE_OK ? res : carries(c, ETHERTYPE_TEB);
 		}
 		if (!rd_sub(r, &e, 8))
 			return decode_short(c);
 		if (rd_u8_at(&e, 0) >> 4 != 1)
 			return DECODE_UNPARSED;
 		res = push_layer(c, p, TUNNEL_ERSPAN, true, rd_be16_at(&e, 2) & 0x3ffu);
-		return res != DECODE_OK ? res : decode_inner_ethernet(r, c, p);
+		return res != DECODE_OK ? res : carries(c, ETHERTYPE_TEB);
 	case GRE_PROTO_ERSPAN_III:
 		if (!rd_sub(r, &e, 12))
 			return decode_short(c);
@@ -167,7 +164,7 @@ static enum decode_result gre(struct rd *r, const struct decode_ctx *c, struct p
 		if ((rd_be16_at(&e, 10) & 1) && !rd_skip(r, 8))
 			return decode_short(c);
 		res = push_layer(c, p, TUNNEL_ERSPAN, true, rd_be16_at(&e, 2) & 0x3ffu);
-		return res != DECODE_OK ? res : decode_inner_ethernet(r, c, p);
+		return res != DECODE_OK ? res : carries(c, ETHERTYPE_TEB);
 	default:
 		return DECODE_NON_IP;
 	}
@@ -182,7 +179,7 @@ static enum decode_result vxlan(struct rd *r, const struct decode_ctx *c, struct
 		return decode_short(c);
 	enum decode_result res = push_layer(c, p, TUNNEL_VXLAN, (rd_u8_at(&h, 0) & 0x08) != 0,
 					    rd_be32_at(&h, 4) >> 8);
-	return res != DECODE_OK ? res : decode_inner_ethernet(r, c, p);
+	return res != DECODE_OK ? res : carries(c, ETHERTYPE_TEB);
 }
 
 /* Geneve (RFC 8926 3.4): version (0) and options length in 4-byte units,
@@ -201,7 +198,7 @@ static enum decode_result geneve(struct rd *r, const struct decode_ctx *c, struc
 	enum decode_result res = push_layer(c, p, TUNNEL_GENEVE, true, rd_be32_at(&h, 4) >> 8);
 	if (res != DECODE_OK)
 		return res;
-	return proto == ETHERTYPE_TEB ? decode_inner_ethernet(r, c, p) : decode_ip(r, c, proto, p);
+	return carries(c, proto);
 }
 
 /*
@@ -236,7 +233,7 @@ static enum decode_result gtpu(struct rd *r, const struct decode_ctx *c, struct 
 		}
 	}
 	enum decode_result res = push_layer(c, p, TUNNEL_GTPU, true, rd_be32_at(&h, 4));
-	return res != DECODE_OK ? res : inner_ip(r, c, p);
+	return res != DECODE_OK ? res : carries(c, 0);
 }
 
 /*
@@ -267,7 +264,7 @@ static enum decode_result teredo(struct rd *r, const struct decode_ctx *c, struc
 	if (r->p[0] >> 4 != 6)
 		return DECODE_NON_IP;
 	enum decode_result res = push_layer(c, p, TUNNEL_TEREDO, false, 0);
-	return res != DECODE_OK ? res : decode_ip(r, c, ETHERTYPE_IPV6, p);
+	return res != DECODE_OK ? res : carries(c, ETHERTYPE_IPV6);
 }
 
 /* UDP (RFC 768): the tunnels on their standard ports, the server's first. */
@@ -301,7 +298,7 @@ enum decode_result decode_tunnel(struct rd *r, const struct decode_ctx *c, uint8
 		res = push_layer(c, p, TUNNEL_IPIP, false, 0);
 		if (res != DECODE_OK)
 			return res;
-		return decode_ip(r, c, proto == IPPROTO_IPIP_ ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6, p);
+		return carries(c, proto == IPPROTO_IPIP_ ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6);
 	case IPPROTO_GRE_:
 		return gre(r, c, p);
 	case IPPROTO_UDP_:

@@ -66,6 +66,7 @@ struct tunnel_layer {
 
 struct tunnel_path {
 	uint8_t n;              /* layers used; 0: not tunnelled */
+	uint16_t inner;         /* while decoding: what the last layer carries (decode.h) */
 	struct tunnel_layer layer[TUNNEL_MAX_LAYERS];
 };
 

@@ -42,19 +42,19 @@ void tunnel_table_free(struct tunnel_table *t)
 	free(t);
 }
 
-/* The bytes that count: the layer count and the layers used (padding is
- * zeroed where layers are made, decode_tunnel.c). */
-static size_t path_bytes(const struct tunnel_path *p)
+/* The bytes that count: the layers used (padding is zeroed where layers
+ * are made, decode_tunnel.c), with their count. */
+static size_t layer_bytes(const struct tunnel_path *p)
 {
-	return offsetof(struct tunnel_path, layer) + (size_t)p->n * sizeof p->layer[0];
+	return (size_t)p->n * sizeof p->layer[0];
 }
 
-/* FNV-1a, seeded: a lookup per tunnelled packet, over at most 164 bytes. */
+/* FNV-1a, seeded: a lookup per tunnelled packet, over at most 160 bytes. */
 static uint32_t path_hash(uint64_t seed, const struct tunnel_path *p)
 {
-	const uint8_t *b = (const uint8_t *)p;
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
-	for (size_t i = 0, n = path_bytes(p); i < n; i++)
+	const uint8_t *b = (const uint8_t *)p->layer;
+	uint64_t h = (0xcbf29ce484222325ULL ^ seed ^ p->n) * 0x100000001b3ULL;
+	for (size_t i = 0, n = layer_bytes(p); i < n; i++)
 		h = (h ^ b[i]) * 0x100000001b3ULL;
 	return (uint32_t)(h ^ h >> 32);
 }
@@ -78,10 +78,10 @@ static uint32_t intern(struct interned *s, uint64_t seed, const struct tunnel_pa
 	if (s->n_slots == 0)
 		reindex(s, seed, 64);
 	uint32_t i = path_hash(seed, p) & (s->n_slots - 1);
-	size_t len = path_bytes(p);
+	size_t len = layer_bytes(p);
 	for (; s->slots[i]; i = (i + 1) & (s->n_slots - 1)) {
 		const struct tunnel_path *q = &s->paths[s->slots[i] - 1];
-		if (q->n == p->n && memcmp(q, p, len) == 0)
+		if (q->n == p->n && memcmp(q->layer, p->layer, len) == 0)
 			return s->slots[i];
 	}
 	if (s->n == TUNNEL_TABLE_MAX)
@@ -90,8 +90,10 @@ static uint32_t intern(struct interned *s, uint64_t seed, const struct tunnel_pa
 		s->cap = s->cap ? s->cap * 2 : 16;
 		s->paths = xrealloc(s->paths, (size_t)s->cap * sizeof *s->paths);
 	}
-	memset(&s->paths[s->n], 0, sizeof s->paths[0]);
-	memcpy(&s->paths[s->n], p, len);
+	struct tunnel_path *kept = &s->paths[s->n];
+	memset(kept, 0, sizeof *kept);
+	kept->n = p->n;
+	memcpy(kept->layer, p->layer, len);
 	uint32_t id = ++s->n;
 	if (2 * s->n > s->n_slots)
 		reindex(s, seed, s->n_slots * 2);
