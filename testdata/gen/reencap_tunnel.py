@@ -1,0 +1,161 @@
+#!/usr/bin/python3
+"""Hand-built tunnel captures, for the tunnels Linux cannot make here:
+real Linux RSTs (raw-IP captures) re-encapsulated as each format's spec
+says, then checked against tshark's own dissection.
+
+usage: reencap_tunnel.py OUTDIR IN.pcap [IN2.pcap ...]
+
+Inputs are classic pcap with linktype RAW (101), IPV4 (228) or IPV6 (229),
+as reencap_link.py reads them, merged in timestamp order. Each IP packet
+keeps its bytes and time and is carried in Ethernet + outer IPv4 + UDP and:
+
+  gtpu    GTP-U (3GPP TS 29.281 5.1): version 1, PT 1, G-PDU (255), a TEID
+          per direction as each endpoint assigns its own (uplink 0x1000 from
+          the eNodeB 198.51.100.10 to the gateway 198.51.100.20, downlink
+          0x2000), UDP 2152 both ways; every third packet also carries a
+          sequence number and a PDU session container extension header
+          (type 0x85, 4 bytes; TS 38.415), so the E and S flags are used.
+          IPv4 and IPv6 inside, as a PDN of type IPv4v6 carries.
+  teredo  Teredo (RFC 4380 5.1.1): IPv6 only, between the client
+          203.0.113.5:40000 and the relay 192.0.2.50:3544; the relay's
+          packets to the client carry an origin indication (0x0000, the
+          port and address obfuscated by XOR with 0xff).
+
+A hand-built capture is marked by its name (tunnel-built-*.pcap) and this
+script; the others in testdata/tunnel-*.pcap are real Linux tunnels
+(make-tunnel-captures.sh). Unless --no-check: tshark must find the same
+inner RSTs (time, inner addresses, ports, raw sequence number) and TCP in
+as many frames as the source, and flag nothing malformed.
+"""
+import os
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reencap_link import from_client, read_pcap, v6, write  # noqa: E402
+
+MAC_A = bytes.fromhex("020000780001")
+MAC_B = bytes.fromhex("020000780002")
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return ~s & 0xFFFF
+
+
+def outer(src, dst, sport, dport, payload, ident):
+    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), ident & 0xFFFF, 0x4000, 64, 17,
+                     0, bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return MAC_A + MAC_B + b"\x08\x00" + ip + udp
+
+
+ENB, GW = [198, 51, 100, 10], [198, 51, 100, 20]
+CLIENT, RELAY = [203, 0, 113, 5], [192, 0, 2, 50]
+
+
+def gtpu(ip, n):
+    up = from_client(ip)
+    teid = 0x1000 if up else 0x2000
+    if n % 3 == 0:
+        # E and S: sequence number, N-PDU number, next type 0x85; then the
+        # PDU session container (length 1: 4 bytes), next type 0.
+        ext = struct.pack("!HBB", n, 0, 0x85) + bytes([1, 0x10 if up else 0x00, 9, 0])
+        hdr = struct.pack("!BBHI", 0x36, 255, len(ext) + len(ip), teid) + ext
+    else:
+        hdr = struct.pack("!BBHI", 0x30, 255, len(ip), teid)
+    src, dst = (ENB, GW) if up else (GW, ENB)
+    return outer(src, dst, 2152, 2152, hdr + ip, n)
+
+
+def teredo(ip, n):
+    if from_client(ip):
+        return outer(CLIENT, RELAY, 40000, 3544, ip, n)
+    origin = struct.pack("!HH4s", 0, 40000 ^ 0xFFFF, bytes(b ^ 0xFF for b in CLIENT))
+    return outer(RELAY, CLIENT, 3544, 40000, origin + ip, n)
+
+
+TUNNELS = {"gtpu": (gtpu, False), "teredo": (teredo, True)}
+
+
+def tshark_fields(path, dfilter, fields):
+    # The last occurrence of each field is the inner packet's.
+    args = ["tshark", "-n", "-r", path, "-Y", dfilter, "-T", "fields", "-E", "occurrence=l"]
+    for f in fields:
+        args += ["-e", f]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        raise SystemExit("%s: tshark failed: %s" % (path, p.stderr.strip()))
+    return p.stdout.splitlines()
+
+
+RST = "tcp.flags.reset==1 && !icmp && !icmpv6"
+RST_FIELDS = ["frame.time_epoch", "ip.src", "ipv6.src", "tcp.srcport", "tcp.dstport",
+              "tcp.seq_raw"]
+
+
+def inner_rsts(path):
+    """The RSTs by time, inner address, ports and sequence number: behind an
+    IPv4 tunnel an inner IPv6 packet's last ip.src is the outer one."""
+    rows = []
+    for line in tshark_fields(path, RST, RST_FIELDS):
+        f = line.split("\t")
+        if f[2]:
+            f[1] = ""
+        rows.append("\t".join(f))
+    return sorted(rows)
+
+
+def check(path, sources):
+    want = sorted(l for p in sources for l in inner_rsts(p))
+    want_tcp = sum(len(tshark_fields(p, "tcp", ["frame.number"])) for p in sources)
+    got = inner_rsts(path)
+    tcp = len(tshark_fields(path, "tcp", ["frame.number"]))
+    bad = tshark_fields(path, "_ws.malformed || _ws.expert.severity == error", ["frame.number"])
+    problems = []
+    if got != want:
+        problems.append("RSTs differ: %d vs %d in the source" % (len(got), len(want)))
+    if tcp != want_tcp:
+        problems.append("tshark finds TCP in %d frames, the source %d" % (tcp, want_tcp))
+    if bad:
+        problems.append("malformed or error frames: " + " ".join(bad[:10]))
+    print("%s %s: %d RSTs, %d TCP frames%s" % ("FAIL" if problems else "ok  ",
+          os.path.basename(path), len(got), tcp, "; " + "; ".join(problems) if problems else ""))
+    return bool(problems)
+
+
+def main():
+    argv = sys.argv[1:]
+    do_check = "--no-check" not in argv
+    argv = [a for a in argv if a != "--no-check"]
+    outdir, inputs = argv[0], argv[1:]
+    failed = 0
+    for name, (wrap, v6_only) in TUNNELS.items():
+        sources, recs, snap = [], [], 0
+        for p in inputs:
+            r, s = read_pcap(p)
+            if v6_only and not all(v6(ip) for _, ip, _ in r):
+                continue
+            sources.append(p)
+            recs += r
+            snap = max(snap, s)
+        recs.sort(key=lambda r: r[0])
+        out = []
+        for n, (ts, ip, orig) in enumerate(recs):
+            frame = wrap(ip, n)
+            out.append((ts, frame, orig + len(frame) - len(ip)))
+        path = os.path.join(outdir, "tunnel-built-%s.pcap" % name)
+        write(path, 1, out, snap + 200)
+        if do_check:
+            failed += check(path, sources)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
