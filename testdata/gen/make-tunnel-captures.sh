@@ -121,7 +121,8 @@ start_server() {
 
 # start_cap NS IFACE FILE: tcpdump on the underlay, full packets
 start_cap() {
-    local lg=$WORK/cap-$(basename "$3").log
+    local lg
+    lg=$WORK/cap-$(basename "$3").log
     ip netns exec "$1" tcpdump --immediate-mode -B 8192 -U -s 262144 -i "$2" -w "$3" >"$lg" 2>&1 &
     CAPS+=($!)
     local i
@@ -252,11 +253,12 @@ ip -n rtnb3 link set mv3 up
 # i VNI client-VTEP server-VTEP client-outer server-outer underlay
 for t in "1 4096 rtna rtnb 192.0.2.1 192.0.2.2 -u" "2 4097 rtna rtnb 192.0.2.1 192.0.2.2 -u" \
          "3 4096 rtna3 rtnb3 198.51.100.1 198.51.100.2 mv3"; do
+    # shellcheck disable=SC2086
     set -- $t
     ua=$7 ub=$7
     [ "$7" = -u ] && ua=rtna-u ub=rtnb-u
-    ip -n "$3" link add vx$1 type vxlan id "$2" dstport 4789 local "$5" remote "$6" dev $ua
-    ip -n "$4" link add vx$1 type vxlan id "$2" dstport 4789 local "$6" remote "$5" dev $ub
+    ip -n "$3" link add "vx$1" type vxlan id "$2" dstport 4789 local "$5" remote "$6" dev "$ua"
+    ip -n "$4" link add "vx$1" type vxlan id "$2" dstport 4789 local "$6" remote "$5" dev "$ub"
     ip -n "$3" link set vx$1 netns rtnc$1
     ip -n "$4" link set vx$1 netns rtns$1
     inner rtnc$1 vx$1 10.78.0.1/24 fd78::1/64 02:00:00:78:00:01
