@@ -112,11 +112,13 @@ uint16_t tunnel_table_identity(struct tunnel_table *t, const struct tunnel_path 
 			continue;
 		struct tunnel_layer *o = &id.layer[id.n++];
 		o->kind = l->kind;
-		o->ipver = l->ipver;
 		if (l->kind == TUNNEL_VXLAN || l->kind == TUNNEL_GENEVE || l->kind == TUNNEL_ERSPAN) {
 			o->has_id = l->has_id;
 			o->id = l->id;
 		}
+		if (l->kind == TUNNEL_IPIP || l->kind == TUNNEL_GTPU || l->kind == TUNNEL_TEREDO)
+			continue;   /* their outer addresses may differ per direction */
+		o->ipver = l->ipver;
 		bool in_order = memcmp(l->src, l->dst, 16) <= 0;
 		memcpy(o->src, in_order ? l->src : l->dst, 16);
 		memcpy(o->dst, in_order ? l->dst : l->src, 16);

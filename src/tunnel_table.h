@@ -4,14 +4,17 @@
  *
  * Two kinds of entry:
  *   - an identity: what makes two connections with the same inner 4-tuple
- *     different connections. Per layer: its kind, its outer addresses in
- *     order (both directions agree), and the VNI of VXLAN and Geneve and
- *     the ERSPAN session. MPLS labels, GTP-U TEIDs and GRE keys are left
- *     out: each direction of a connection may carry its own (RFC 3031
- *     labels are local to each hop and path, TS 29.281 TEIDs are assigned
- *     by each receiver, RFC 2890 keys may differ per direction), and with
- *     penultimate hop popping one direction may carry no label at all, so
- *     MPLS layers are left out of the identity altogether.
+ *     different connections. Per layer: its kind; for GRE, ERSPAN, VXLAN
+ *     and Geneve, which join two configured endpoints both ways, its outer
+ *     addresses in order (both directions agree); and the VNI of VXLAN and
+ *     Geneve and the ERSPAN session. Left out, because each direction of a
+ *     connection may carry its own: MPLS labels (RFC 3031: local to each
+ *     hop; with penultimate hop popping one direction carries none, so
+ *     MPLS layers are left out altogether), GTP-U TEIDs and addresses (TS
+ *     29.281: each receiver assigns its F-TEID, address included), GRE keys
+ *     (RFC 2890), the outer addresses of IP-in-IP (an SRv6 encapsulation,
+ *     RFC 8986, sends to a SID, not to the other end's source address)
+ *     and of Teredo (RFC 4380 4: each direction may use another relay).
  *   - a path: a RST's own tunnel path as it was on the wire, for its record.
  * Memory is bounded: TUNNEL_TABLE_MAX entries of each kind. Past that,
  * new identities share TUNNEL_IDENTITY_OVERFLOW (their connections are

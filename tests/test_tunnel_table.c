@@ -47,6 +47,11 @@ int main(void)
 	struct tunnel_path down = one(TUNNEL_GTPU, 2, 1, true, 0x2222);
 	CHECK_EQ(tunnel_table_identity(t, &up), tunnel_table_identity(t, &down));
 
+	/* IP-in-IP as SRv6 makes it: each direction to its own SID. */
+	struct tunnel_path to_sid = one(TUNNEL_IPIP, 2, 4, false, 0);
+	struct tunnel_path from_sid = one(TUNNEL_IPIP, 1, 3, false, 0);
+	CHECK_EQ(tunnel_table_identity(t, &to_sid), tunnel_table_identity(t, &from_sid));
+
 	/* MPLS alone is no identity: labels differ per direction, or are popped. */
 	struct tunnel_path mpls = one(TUNNEL_MPLS, 0, 0, true, 2000);
 	CHECK_EQ(tunnel_table_identity(t, &mpls), 0);

@@ -14,11 +14,13 @@ Run inside network namespaces with `ip netns exec`:
       Nothing listens on TCP 8000 or UDP 9009.
 
   traffic.py client --dst4 A [--dst6 B] [--scen4 LIST] [--scen6 LIST]
-                    [--ipopts] [--ext6] [--extra LIST]
+                    [--ipopts] [--ext6] [--extra LIST] [--sport N]
       LIST is comma separated from: refused,fin,linger,unread,keepalive
       --extra: frag4,frag6 (3000-byte UDP datagram -> IP fragments),
                udpclosed4,udpclosed6 (UDP to closed port -> ICMP unreachable),
                ping4,ping6 (one ICMP echo via raw socket)
+      --sport: bind every connection to this source port (to give several
+               connections the same 4-tuple, each in its own namespace)
 """
 import argparse
 import os
@@ -136,6 +138,9 @@ def client_conn(kind, dst, idx, args):
     fam = socket.AF_INET6 if ":" in dst else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_STREAM)
     set_opts(s, fam, idx, args.ipopts, args.ext6)
+    if args.sport:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", args.sport))
     s.settimeout(3)
     try:
         s.connect((dst, PORTS[kind]))
@@ -235,6 +240,7 @@ def main():
     p.add_argument("--extra", default="")
     p.add_argument("--ipopts", action="store_true")
     p.add_argument("--ext6", action="store_true")
+    p.add_argument("--sport", type=int, default=0)
     args = p.parse_args()
     server(args) if args.role == "server" else client(args)
 
