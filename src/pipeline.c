@@ -6,6 +6,7 @@
  */
 #include "pipeline.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "classify.h"
@@ -71,7 +72,16 @@ void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name
 	pl->src.show_name = show_name;
 	pl->src.first_ts = 0;
 	pl->src_started = false;
+	pl->src.interface[0] = '\0';
 	pl->link = link;
+	pl->interface = NULL;
+}
+
+void pipeline_set_interface(struct pipeline *pl, const struct link_type *link,
+			    const char *interface)
+{
+	pl->link = link;
+	pl->interface = interface && *interface ? interface : NULL;
 }
 
 static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts)
@@ -218,6 +228,8 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 		verdict_queue_observe(&pl->queue, f, dir, p);
 	if (p->flags & TCP_RST) {
 		classify_rst(f, dir, p, &pl->scratch);
+		snprintf(pl->src.interface, sizeof pl->src.interface, "%s",
+			 pf->interface ? pf->interface : "");
 		verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
 	}
 	if (tcp_track_segment(f, dir, p))
@@ -233,6 +245,7 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	struct pkt *p = &pf->p;
 	pf->caplen = caplen;
 	pf->wirelen = wirelen;
+	pf->interface = pl->interface;
 	p->frame = frame;
 	p->ts_ns = ts_ns;
 	p->caplen = caplen;
@@ -241,6 +254,10 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	p->wirelen = caplen > wirelen ? caplen : wirelen;
 	if (caplen == 0 && wirelen == 0) {
 		pf->res = DECODE_INVALID;   /* an empty record: record_lengths_usable says so */
+		return;
+	}
+	if (!pl->link) {
+		pf->res = DECODE_UNPARSED;  /* a pcapng interface of a link type rstdiag lacks */
 		return;
 	}
 	pf->res = decode_frame(pl->link, bytes, p);

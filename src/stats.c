@@ -18,6 +18,7 @@ static const char *const warning_names[WARN_COUNT] = {
 	[WARN_HEADERS_INVALID] = "headers_invalid",
 	[WARN_TCP_OPTIONS_MALFORMED] = "tcp_options_malformed",
 	[WARN_TCP_FLAGS_INVALID] = "tcp_flags_invalid",
+	[WARN_LINK_TYPE_UNSUPPORTED] = "link_type_unsupported",
 };
 
 const char *warning_name(enum warning w)
