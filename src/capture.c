@@ -73,21 +73,17 @@ static FILE *open_file(const char *path, char *errbuf)
  */
 #define TS_MAX_NS (INT64_MAX / 2)
 
-static int64_t time_ns(int64_t sec, int64_t frac_ns)
-{
-	if (sec < 0)
-		return 0;
-	if (sec >= TS_MAX_NS / 1000000000)
-		return TS_MAX_NS;
-	int64_t ns = sec * 1000000000 + frac_ns;
-	return ns < 0 ? 0 : ns < TS_MAX_NS ? ns : TS_MAX_NS;
-}
-
 int64_t capture_packet_time(const struct timeval *tv, int precision)
 {
+	if (tv->tv_sec < 0)
+		return 0;
+	if (tv->tv_sec >= TS_MAX_NS / 1000000000)
+		return TS_MAX_NS;
 	/* tv_usec holds nanoseconds when libpcap granted nanosecond precision. */
-	return time_ns(tv->tv_sec, precision == PCAP_TSTAMP_PRECISION_NANO
-				   ? (int64_t)tv->tv_usec : (int64_t)tv->tv_usec * 1000);
+	int64_t frac = precision == PCAP_TSTAMP_PRECISION_NANO ? (int64_t)tv->tv_usec
+							       : (int64_t)tv->tv_usec * 1000;
+	int64_t ns = (int64_t)tv->tv_sec * 1000000000 + frac;
+	return ns < 0 ? 0 : ns < TS_MAX_NS ? ns : TS_MAX_NS;
 }
 
 static enum exit_status compile_filter(pcap_t *p, const char *filter, struct bpf_program *prog)
@@ -118,28 +114,23 @@ enum exit_status capture_read_file(const char *path, const char *filter, bool sh
 	return capture_read_stream(fp, path, filter, show_name, pl);
 }
 
-/* A numbered frame: filtered (pcap_offline_filter reads only h's lengths),
- * then fed to the pipeline. false once -c is reached: as tcpdump -c,
- * reading stops there. */
-static inline bool feed(struct pipeline *pl, const struct bpf_program *filter,
-			const struct pcap_pkthdr *h, uint64_t frame, int64_t ts,
-			const u_char *bytes)
-{
-	if (filter && !pcap_offline_filter(filter, h, bytes)) {
-		pipeline_filtered_frame(pl, frame, ts);
-		return true;
-	}
-	/* caplen is what was read; odd record lengths are the pipeline's to judge. */
-	pipeline_frame(pl, frame, ts, h->caplen, h->len, bytes);
-	return !(pl->max_reports && pl->reported >= pl->max_reports);
-}
-
 void capture_on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct frame_reader *r = (struct frame_reader *)(void *)user;
+	struct pipeline *pl = r->pl;
 	r->frame++;
-	if (!feed(r->pl, r->filter, h, r->frame, capture_packet_time(&h->ts, r->precision), bytes))
-		pcap_breakloop(r->p);
+	int64_t ts = capture_packet_time(&h->ts, r->precision);
+	if (r->filter && !pcap_offline_filter(r->filter, h, bytes)) {
+		pipeline_filtered_frame(pl, r->frame, ts);
+		return;
+	}
+	/* caplen is what was read; odd record lengths are the pipeline's to judge. */
+	pipeline_frame(pl, r->frame, ts, h->caplen, h->len, bytes);
+	if (pl->max_reports && pl->reported >= pl->max_reports) {
+		r->stopped = true;      /* -c: as tcpdump -c, stop reading there */
+		if (r->p)
+			pcap_breakloop(r->p);
+	}
 }
 
 /*
@@ -294,7 +285,7 @@ static enum exit_status read_pcapng(FILE *fp, const char *path, const char *name
 		goto out;
 	}
 	pipeline_begin_source(pl, path, show_name, NULL);
-	uint64_t frame = 0;
+	struct frame_reader reader = { .pl = pl, .precision = PCAP_TSTAMP_PRECISION_NANO };
 	bool seen_packet = false;
 	const struct ng_interface *cur = NULL;
 	struct pcapng_packet pk;
@@ -307,9 +298,9 @@ static enum exit_status read_pcapng(FILE *fp, const char *path, const char *name
 			pipeline_flush(pl);
 			const char *why = read_error(why_buf, sizeof why_buf, dz, ng.error, path);
 			msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
-				  path, why, (unsigned long long)frame);
+				  path, why, (unsigned long long)reader.frame);
 			stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)",
-				     path, why, (unsigned long long)frame);
+				     path, why, (unsigned long long)reader.frame);
 			status = EXIT_DAMAGED;
 			break;
 		}
@@ -323,9 +314,10 @@ static enum exit_status read_pcapng(FILE *fp, const char *path, const char *name
 				break;
 			continue;
 		}
-		frame++;
-		if (ev == PCAPNG_RECORD)
+		if (ev == PCAPNG_RECORD) {
+			reader.frame++;     /* numbered by Wireshark, nothing to analyse */
 			continue;
+		}
 		if (!seen_packet) {
 			seen_packet = true;
 			if (!ng_any_supported(&st)) {
@@ -345,13 +337,16 @@ static enum exit_status read_pcapng(FILE *fp, const char *path, const char *name
 			stats_warn(&pl->stats, WARN_LINK_TYPE_UNSUPPORTED,
 				   "%s: frame %llu: interface %u%s%s has link type %s (%d), which "
 				   "rstdiag does not decode: its frames are skipped (counted as "
-				   "unparsed)", path, (unsigned long long)frame, pk.interface,
+				   "unparsed)", path, (unsigned long long)reader.frame + 1, pk.interface,
 				   i->name[0] ? " " : "", i->name, dname ? dname : "unknown",
 				   dlt_of(i->link_type));
 		}
-		struct pcap_pkthdr h = { .caplen = pk.caplen, .len = pk.len };
-		if (!feed(pl, i->filter >= 0 ? &st.filters[i->filter].prog : NULL, &h, frame,
-			  time_ns(pk.sec, pk.nsec), pk.data))
+		/* The one way frames go in: as libpcap's callback, in nanoseconds. */
+		struct pcap_pkthdr h = { .ts = { .tv_sec = (time_t)pk.sec, .tv_usec = pk.nsec },
+					 .caplen = pk.caplen, .len = pk.len };
+		reader.filter = i->filter >= 0 ? &st.filters[i->filter].prog : NULL;
+		capture_on_frame((u_char *)&reader, &h, pk.data);
+		if (reader.stopped)
 			break;
 	}
 	if (status == EXIT_OK && !seen_packet && st.n_ifs && !ng_any_supported(&st)) {
