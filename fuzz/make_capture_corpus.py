@@ -7,8 +7,9 @@ few files written here in the forms testdata lacks, so the fuzzer starts
 from every path libpcap has into rstdiag: pcap in big-endian order, with
 nanosecond magic and with records snaplen cut; pcapng in big-endian order,
 with simple packet blocks, with if_tsresol, with blocks rstdiag never
-uses (name resolution, statistics, unknown), and with two sections of the
-same and of opposite byte order; and compressed copies (gzip, two gzip
+uses (name resolution, statistics, unknown), with two sections of the
+same and of opposite byte order, and with two named interfaces of other
+link types and time units between Custom Blocks; and compressed copies (gzip, two gzip
 members, zstd, lz4 with block checksums, a cut gzip) so the fuzzer starts
 inside each decompressor too. Output is the same on every run (gzip with
 no name and time; zstd and lz4 through their tools, as tests/compressed.py).
@@ -91,7 +92,20 @@ def variants():
                                       b"".join(pio.epb(r) for r in eth) + isb)
     yield "two-sections.pcapng", (pio.shb() + pio.idb(1) + b"".join(pio.epb(r) for r in eth[:8]) +
                                   pio.shb() + pio.idb(1) + b"".join(pio.epb(r) for r in eth[8:]))
-    # libpcap gives up at the second section (damaged input); a path all the same.
+    # Two interfaces of different link types, snaplens and time units
+    # (if_tsresol 2^-20, if_tsoffset), named, with Custom Blocks between
+    # packets: src/pcapng.c reads what libpcap 1.10 refuses.
+    names = pio.option(2, b"eth-a") + pio.option(0, b"")
+    units = (pio.option(2, b"raw-b") + pio.option(9, b"\x94") +
+             pio.option(14, struct.pack("<q", -3600)) + pio.option(0, b""))
+    custom = pio.block(0x00000BAD, struct.pack("<I", 32473) + b"seed")
+    mixed = [pio.shb(), pio.idb(1, options=names), pio.idb(101, snaplen=200, options=units)]
+    for a, b in zip(eth, raw6):
+        mixed += [pio.epb(a), custom,
+                  pio.epb(pio.Record(101, ((b.ts_ns // 10**9 + 3600) << 20), b.data, b.orig_len),
+                          1)]
+    yield "two-link-types.pcapng", b"".join(mixed)
+    # Once libpcap gave up at the second section (damaged input); read now.
     yield "two-sections-byte-orders.pcapng", (pio.shb() + pio.idb(v6[0].linktype) +
                                               b"".join(pio.epb(r) for r in v6) +
                                               pio.shb(be) + pio.idb(v6[0].linktype, be) +

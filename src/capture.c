@@ -1,4 +1,9 @@
-/* capture: libpcap input and frame numbering (see capture.h). */
+/*
+ * capture: input and frame numbering (see capture.h). Classic pcap goes
+ * through libpcap's pcap_loop; pcapng through our own block reader
+ * (pcapng.h), since libpcap 1.10 stops at a second link type or byte
+ * order; both number frames as Wireshark does and filter after numbering.
+ */
 #include "capture.h"
 
 #include <errno.h>
@@ -6,10 +11,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <pcap/pcap.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "decompress.h"
+#include "pcapng.h"
+#include "xalloc.h"
+
+_Static_assert(sizeof ((struct report_source *)0)->interface == PCAPNG_NAME_MAX,
+	       "a verdict holds an interface name whole");
 
 /*
  * libpcap's messages sometimes start with the file name we would print
@@ -113,10 +124,13 @@ void capture_on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		pipeline_filtered_frame(pl, r->frame, ts);
 		return;
 	}
-	/* caplen is what libpcap read; odd record lengths are the pipeline's to judge. */
+	/* caplen is what was read; odd record lengths are the pipeline's to judge. */
 	pipeline_frame(pl, r->frame, ts, h->caplen, h->len, bytes);
-	if (pl->max_reports && pl->reported >= pl->max_reports)
-		pcap_breakloop(r->p);   /* -c: as tcpdump -c, stop reading there */
+	if (pl->max_reports && pl->reported >= pl->max_reports) {
+		r->stopped = true;      /* -c: as tcpdump -c, stop reading there */
+		if (r->p)
+			pcap_breakloop(r->p);
+	}
 }
 
 /*
@@ -135,6 +149,217 @@ static const char *read_error(char *buf, size_t size, const struct decompress_st
 	snprintf(buf, size, "%s: %s", compression_name(dz->compression),
 		 without_path(pcap_msg, path));
 	return buf;
+}
+
+/* ---- pcapng ---- */
+
+/* One interface of the pcapng section being read. */
+struct ng_interface {
+	const struct link_type *lt;     /* NULL: a link type rstdiag cannot decode */
+	int filter;                     /* index into ng_state.filters; -1 none */
+	bool warned;                    /* its frames' skipping was said */
+	uint16_t link_type;
+	/* A copy of the reader's: the pipeline's frames in flight point here,
+	 * and this array only moves after a pipeline_flush. */
+	char name[PCAPNG_NAME_MAX];
+};
+
+/* The BPF program compiled for one link type. */
+struct ng_filter {
+	int dlt;
+	struct bpf_program prog;
+};
+
+struct ng_state {
+	struct ng_interface *ifs;
+	uint32_t n_ifs, cap_ifs;
+	struct ng_filter *filters;      /* one per distinct link type, compiled once */
+	uint32_t n_filters;
+	const char *filter;             /* the expression; NULL: none */
+};
+
+/*
+ * pcapng holds LINKTYPE_ values, libpcap and our table DLT_ values: they
+ * are equal but for a few whose DLT differs between systems, of which we
+ * decode one, raw IP (libpcap pcap-common.c linktype_to_dlt).
+ */
+#define LINKTYPE_RAW 101
+
+static int dlt_of(uint16_t link_type)
+{
+	return link_type == LINKTYPE_RAW ? DLT_RAW : link_type;
+}
+
+/* The filter compiled for this link type, as libpcap compiles it for a
+ * file of that type (pcap_open_dead), once per link type. */
+static enum exit_status ng_filter_for(struct ng_state *st, int dlt, uint32_t snaplen, int *out)
+{
+	for (uint32_t i = 0; i < st->n_filters; i++) {
+		if (st->filters[i].dlt == dlt) {
+			*out = (int)i;
+			return EXIT_OK;
+		}
+	}
+	pcap_t *dead = pcap_open_dead(dlt, snaplen ? (int)(snaplen & 0x7fffffff) : 262144);
+	if (!dead) {
+		msg_error("cannot compile the filter: out of memory");
+		return EXIT_INPUT;
+	}
+	struct bpf_program prog;
+	enum exit_status st_c = compile_filter(dead, st->filter, &prog);
+	pcap_close(dead);
+	if (st_c != EXIT_OK)
+		return st_c;
+	st->filters = xrealloc(st->filters, (st->n_filters + 1) * sizeof *st->filters);
+	st->filters[st->n_filters] = (struct ng_filter){ .dlt = dlt, .prog = prog };
+	*out = (int)st->n_filters++;
+	return EXIT_OK;
+}
+
+/* The reader's newest interface, made ours: decoder, filter, name. */
+static enum exit_status ng_add_interface(struct ng_state *st, const struct pcapng_interface *ifc)
+{
+	if (st->n_ifs == st->cap_ifs) {
+		st->cap_ifs = st->cap_ifs ? 2 * st->cap_ifs : 4;
+		st->ifs = xrealloc(st->ifs, st->cap_ifs * sizeof *st->ifs);
+	}
+	struct ng_interface *i = &st->ifs[st->n_ifs];
+	*i = (struct ng_interface){ .lt = link_type_find(dlt_of(ifc->link_type)), .filter = -1,
+				    .link_type = ifc->link_type };
+	memcpy(i->name, ifc->name, sizeof i->name);
+	if (i->lt && st->filter) {
+		enum exit_status s = ng_filter_for(st, dlt_of(ifc->link_type), ifc->snaplen,
+						   &i->filter);
+		if (s != EXIT_OK)
+			return s;
+	}
+	st->n_ifs++;
+	return EXIT_OK;
+}
+
+static void ng_free(struct ng_state *st)
+{
+	for (uint32_t i = 0; i < st->n_filters; i++)
+		pcap_freecode(&st->filters[i].prog);
+	free(st->filters);
+	free(st->ifs);
+}
+
+static bool ng_any_supported(const struct ng_state *st)
+{
+	for (uint32_t i = 0; i < st->n_ifs; i++)
+		if (st->ifs[i].lt)
+			return true;
+	return false;
+}
+
+/* A file whose interfaces are all of link types rstdiag cannot decode is
+ * refused, as a pcap file of such a link type is. */
+static void ng_refuse(const char *path, uint16_t link_type)
+{
+	const char *dname = pcap_datalink_val_to_name(dlt_of(link_type));
+	msg_error("%s: unsupported link type %s (%d); rstdiag reads %s", path,
+		  dname ? dname : "unknown", dlt_of(link_type), link_type_supported_list());
+}
+
+/*
+ * Frames are what Wireshark numbers: every packet block, and the blocks
+ * it turns into records without packet bytes (PCAPNG_RECORD: numbered,
+ * not analysed), across sections. A packet on an interface rstdiag cannot
+ * decode is counted as "unparsed" with a warning, since other interfaces
+ * of the file may be readable; if none of the interfaces declared before
+ * the first packet (or in the whole file, when it has no packet) is, the
+ * file is refused (exit 1), as a pcap file of that link type is.
+ */
+static enum exit_status read_pcapng(FILE *fp, const char *path, const char *name,
+				    const char *filter, bool show_name, struct pipeline *pl,
+				    const struct decompress_status *dz)
+{
+	char why_buf[sizeof ((struct pcapng_reader *)0)->error + 16];
+	struct ng_state st = { .filter = filter && *filter ? filter : NULL };
+	struct pcapng_reader ng;
+	enum exit_status status = EXIT_OK;
+	if (!pcapng_open(&ng, fp)) {
+		msg_error("%s: %s", name, read_error(why_buf, sizeof why_buf, dz, ng.error, path));
+		status = EXIT_INPUT;
+		goto out;
+	}
+	pipeline_begin_source(pl, path, show_name, NULL);
+	struct frame_reader reader = { .pl = pl, .precision = PCAP_TSTAMP_PRECISION_NANO };
+	bool seen_packet = false;
+	const struct ng_interface *cur = NULL;
+	struct pcapng_packet pk;
+	for (;;) {
+		enum pcapng_event ev = pcapng_next(&ng, &pk);
+		if (ev == PCAPNG_END)
+			break;
+		if (ev == PCAPNG_ERROR) {
+			/* Damaged input: report what was read, then say so (as tcpdump does). */
+			pipeline_flush(pl);
+			const char *why = read_error(why_buf, sizeof why_buf, dz, ng.error, path);
+			msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
+				  path, why, (unsigned long long)reader.frame);
+			stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)",
+				     path, why, (unsigned long long)reader.frame);
+			status = EXIT_DAMAGED;
+			break;
+		}
+		if (ev == PCAPNG_SECTION || ev == PCAPNG_INTERFACE) {
+			/* Frames in flight point at st.ifs: track them before it changes. */
+			pipeline_flush(pl);
+			cur = NULL;
+			if (ev == PCAPNG_SECTION)
+				st.n_ifs = 0;
+			else if ((status = ng_add_interface(&st, &ng.interfaces[ng.n_interfaces - 1])))
+				break;
+			continue;
+		}
+		if (ev == PCAPNG_RECORD) {
+			reader.frame++;     /* numbered by Wireshark, nothing to analyse */
+			continue;
+		}
+		if (!seen_packet) {
+			seen_packet = true;
+			if (!ng_any_supported(&st)) {
+				ng_refuse(path, st.ifs[pk.interface].link_type);
+				status = EXIT_INPUT;
+				break;
+			}
+		}
+		const struct ng_interface *i = &st.ifs[pk.interface];
+		if (i != cur) {
+			pipeline_set_interface(pl, i->lt, i->name);
+			cur = i;
+		}
+		if (!i->lt && !i->warned) {
+			st.ifs[pk.interface].warned = true;
+			const char *dname = pcap_datalink_val_to_name(dlt_of(i->link_type));
+			stats_warn(&pl->stats, WARN_LINK_TYPE_UNSUPPORTED,
+				   "%s: frame %llu: interface %u%s%s has link type %s (%d), which "
+				   "rstdiag does not decode: its frames are skipped (counted as "
+				   "unparsed)", path, (unsigned long long)reader.frame + 1, pk.interface,
+				   i->name[0] ? " " : "", i->name, dname ? dname : "unknown",
+				   dlt_of(i->link_type));
+		}
+		/* The one way frames go in: as libpcap's callback, in nanoseconds. */
+		struct pcap_pkthdr h = { .ts = { .tv_sec = (time_t)pk.sec, .tv_usec = pk.nsec },
+					 .caplen = pk.caplen, .len = pk.len };
+		reader.filter = i->filter >= 0 ? &st.filters[i->filter].prog : NULL;
+		capture_on_frame((u_char *)&reader, &h, pk.data);
+		if (reader.stopped)
+			break;
+	}
+	if (status == EXIT_OK && !seen_packet && st.n_ifs && !ng_any_supported(&st)) {
+		ng_refuse(path, st.ifs[0].link_type);
+		status = EXIT_INPUT;
+	}
+	pipeline_flush(pl);     /* before the caller looks at what was reported */
+out:
+	pcapng_close(&ng);
+	ng_free(&st);
+	if (fp != stdin)
+		fclose(fp);
+	return status;
 }
 
 enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
@@ -156,6 +381,13 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 		return EXIT_INPUT;
 	}
 	fp = in;
+	/* pcapng is ours to read; the first byte tells (pcapng.h), and is
+	 * pushed back for whichever reader takes the stream. */
+	int first = getc(fp);
+	if (first != EOF)
+		ungetc(first, fp);
+	if (first == PCAPNG_FIRST_BYTE)
+		return read_pcapng(fp, path, name, filter, show_name, pl, &dz);
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!p) {
 		if (fp != stdin)

@@ -1,7 +1,7 @@
 /*
- * capture: every read goes through libpcap (files, "-" for stdin; live
- * interfaces later), and frames are numbered here, 1-based per input, the
- * way Wireshark numbers them.
+ * capture: pcap files, "-" for stdin and live interfaces are read through
+ * libpcap, pcapng files through our own reader (pcapng.h), and frames are
+ * numbered here, 1-based per input, the way Wireshark numbers them.
  */
 #ifndef RSTDIAG_CAPTURE_H
 #define RSTDIAG_CAPTURE_H
@@ -36,13 +36,15 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
  * capture.c). Files and live capture alike. */
 int64_t capture_packet_time(const struct timeval *tv, int precision);
 
-/* One input being read, as libpcap's callback sees it (files and live). */
+/* One input being read, as libpcap's callback sees it (files and live;
+ * capture.c's pcapng reader calls the callback too, with p NULL). */
 struct frame_reader {
 	pcap_t *p;
 	struct pipeline *pl;
 	const struct bpf_program *filter;   /* applied here, after numbering; NULL: none */
 	int precision;                      /* the handle's time stamp precision */
 	uint64_t frame;                     /* frames read so far, filtered ones included */
+	bool stopped;                       /* -c was reached: read no further */
 };
 /* The pcap_handler for a struct frame_reader: numbers the frame, filters
  * it, feeds it to the pipeline, and breaks the loop once -c is reached. */

@@ -63,6 +63,8 @@ struct link_type {
 };
 
 /* The decoder for a libpcap DLT, or NULL when rstdiag cannot read it. */
+/* For frames of a link type rstdiag cannot read (a pcapng interface): each is "unparsed". */
+const struct link_type *link_type_unsupported(void);
 const struct link_type *link_type_find(int dlt);
 /* The i-th supported link type, NULL past the last: lets the frame fuzzer
  * try every decoder without its own copy of the table. */

@@ -542,6 +542,17 @@ static const struct link_type link_types[] = {
 
 #define N_LINK_TYPES (sizeof link_types / sizeof link_types[0])
 
+static enum decode_result unsupported(struct rd *r, const struct decode_ctx *c, uint16_t *type)
+{
+	return DECODE_UNPARSED;
+}
+
+const struct link_type *link_type_unsupported(void)
+{
+	static const struct link_type none = { -1, "unsupported", unsupported };
+	return &none;
+}
+
 const struct link_type *link_type_find(int dlt)
 {
 	for (size_t i = 0; i < N_LINK_TYPES; i++)

@@ -6,6 +6,7 @@
  */
 #include "pipeline.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "classify.h"
@@ -73,7 +74,22 @@ void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name
 	pl->src.show_name = show_name;
 	pl->src.first_ts = 0;
 	pl->src_started = false;
-	pl->link = link;
+	pl->src.interface[0] = '\0';
+	pl->link = link ? link : link_type_unsupported();
+}
+
+/*
+ * The frames decoded so far are tracked first, under the interface they
+ * came from: then a frame needs no note of its own interface, and the
+ * per-frame work of a file with one interface (all of them but pcapng
+ * with several) stays as it was.
+ */
+void pipeline_set_interface(struct pipeline *pl, const struct link_type *link,
+			    const char *interface)
+{
+	pipeline_flush(pl);
+	pl->link = link ? link : link_type_unsupported();
+	snprintf(pl->src.interface, sizeof pl->src.interface, "%s", interface ? interface : "");
 }
 
 static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts)

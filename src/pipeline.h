@@ -64,7 +64,7 @@ struct pipeline {
 	uint64_t reported;                  /* resets reported so far */
 	struct reporter *rep;
 	struct report_source src;
-	const struct link_type *link;
+	const struct link_type *link;       /* NULL: frames skipped as "unparsed" */
 	bool src_started;           /* a packet of the current source was seen */
 	int64_t now;                /* latest packet time: the clock for expiry */
 	struct pending_frame ahead[PIPELINE_RING];
@@ -75,6 +75,14 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 /* A new input begins; frame numbers and relative times restart with it. */
 void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name,
 			   const struct link_type *link);
+/*
+ * The frames that follow come from an interface of this link type (NULL:
+ * one rstdiag cannot decode; its frames are counted as "unparsed"), named
+ * interface (NULL or "": unnamed; copied). For pcapng, whose interfaces
+ * differ: the frames before are tracked first.
+ */
+void pipeline_set_interface(struct pipeline *pl, const struct link_type *link,
+			    const char *interface);
 /* One frame. bytes holds caplen bytes, and need not outlive the call. The
  * frame is tracked (and counted) up to PIPELINE_AHEAD - 1 frames later,
  * or at pipeline_flush. */

@@ -152,6 +152,10 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "reset");
 	cJSON_AddStringToObject(o, "file", src->name);
+	if (src->interface[0])
+		cJSON_AddStringToObject(o, "interface", src->interface);
+	else
+		cJSON_AddNullToObject(o, "interface");
 	add_uint(o, "frame", v->rst.frame);
 	add_seconds(o, "ts", v->rst.ts_ns, r->nano);
 	add_seconds(o, "rel", v->rst.ts_ns - src->first_ts, r->nano);

@@ -203,6 +203,8 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	fprintf(out, "\n%sRST #%" PRIu64 "%s", c(t, C_BOLD), v->rst.frame, c(t, C_RESET));
 	if (src->show_name)
 		fprintf(out, " in %s", src->name);
+	if (src->interface[0])
+		fprintf(out, " on %s", src->interface);
 	fprintf(out, " at %s s (%s)\n", rel, wall);
 	fprintf(out, "  %s -> %s  %s seq=%" PRIu32 " ack=%" PRIu32 " %s=%u", from, to, flags,
 		v->rst.seq, v->rst.ack, v->ipver == 4 ? "ttl" : "hlim", v->rst.ttl);

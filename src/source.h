@@ -16,6 +16,11 @@ struct report_source {
 	int64_t first_ts;       /* its first packet: times are shown relative to it */
 	bool show_name;         /* several inputs: name the one each RST is in */
 	const struct tunnel_table *tunnels;     /* names a verdict's tunnel_path */
+	/* The pcapng interface the RST was captured on, as the file names it
+	 * (if_name, else if_description); "" when it names none, and for pcap
+	 * files and live capture. A copy: the verdict waits its settle time
+	 * after the file's interfaces are gone. */
+	char interface[64];
 };
 
 #endif

@@ -19,6 +19,7 @@ static const char *const warning_names[WARN_COUNT] = {
 	[WARN_TCP_OPTIONS_MALFORMED] = "tcp_options_malformed",
 	[WARN_TCP_FLAGS_INVALID] = "tcp_flags_invalid",
 	[WARN_TUNNELS_FULL] = "tunnels_full",
+	[WARN_LINK_TYPE_UNSUPPORTED] = "link_type_unsupported",
 };
 
 const char *warning_name(enum warning w)

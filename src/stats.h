@@ -26,6 +26,7 @@ enum warning {
 	WARN_TCP_OPTIONS_MALFORMED, /* an option of length 0 or 1, or overrunning the header */
 	WARN_TCP_FLAGS_INVALID, /* SYN with FIN or RST, or no flag at all */
 	WARN_TUNNELS_FULL,      /* more tunnel contexts than tunnel_table keeps */
+	WARN_LINK_TYPE_UNSUPPORTED, /* a pcapng interface rstdiag cannot decode: its frames skipped */
 	WARN_COUNT
 };
 const char *warning_name(enum warning w);

@@ -57,7 +57,7 @@ HALF = {
 }
 
 RESET = {
-    "type": {"reset"}, "file": STR, "frame": frame, "ts": NUM, "rel": NUM,
+    "type": {"reset"}, "file": STR, "interface": nullable(STR), "frame": frame, "ts": NUM, "rel": NUM,
     "src": STR, "sport": port, "dst": STR, "dport": port, "ip_version": {4, 6},
     "tunnel": nullable({
         "path": STR,
@@ -119,7 +119,8 @@ SUMMARY = {
     "warnings": array({"name": {"capture_damaged", "flows_evicted", "time_backwards",
                                 "headers_truncated", "endpoints_full", "kernel_drops",
                                 "record_length_invalid", "headers_invalid",
-                                "tcp_options_malformed", "tcp_flags_invalid", "tunnels_full"},
+                                "tcp_options_malformed", "tcp_flags_invalid", "tunnels_full",
+                                "link_type_unsupported"},
                        "count": INT, "message": STR}),
 }
 

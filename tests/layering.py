@@ -23,8 +23,8 @@ import sys
 
 # Layers in data order; each pattern (fnmatch) names files in src/.
 LAYERS = {
-    "capture": ["capture.[ch]", "live.[ch]", "decompress.[ch]", "source.h"],
-    "decode": ["decode.h", "decode_*.c", "packet.h", "rd.h", "http.[ch]"],
+    "capture": ["capture.[ch]", "live.[ch]", "decompress.[ch]", "pcapng.[ch]", "source.h"],
+    "decode": ["decode.h", "decode_*.c", "packet.h", "http.[ch]"],
     "track": ["flow_table.[ch]", "tcp_track.[ch]", "flow.[ch]", "tunnel_table.[ch]"],
     "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "verdict_queue.[ch]",
               "stats.[ch]"],
@@ -32,9 +32,11 @@ LAYERS = {
 }
 ORDER = list(LAYERS)
 # pipeline connects the stages; main, options and msg are the command
-# line; the rest are helpers every layer uses (config.h is generated).
+# line; the rest are helpers every layer uses (config.h is generated; rd.h,
+# the bounds-checked reader, reads packet headers in decode and pcapng
+# blocks in capture).
 UNLAYERED = ["main.c", "options.[ch]", "msg.[ch]", "pipeline.[ch]", "xalloc.h", "seq.h",
-             "config.h"]
+             "rd.h", "config.h"]
 
 # System headers allowed only in some files. <pcap/dlt.h> is not among
 # them: it is the list of link-type numbers decode_link.c dispatches on,
