@@ -21,6 +21,18 @@ keeps its bytes and time and is carried in Ethernet + outer IPv4 + UDP and:
           packets to the client carry an origin indication (0x0000, the
           port and address obfuscated by XOR with 0xff).
 
+  gre     GRE (RFC 2784) with a key (RFC 2890), IP inside
+  gretap  GRE carrying Ethernet (0x6558)
+  erspan2 ERSPAN type II (GRE 0x88be, sequence number, session 42)
+  erspan3 ERSPAN type III (GRE 0x22eb, session 43)
+  geneve  Geneve (RFC 8926) with one option, VNI 77, Ethernet inside
+  mpls    an MPLS stack on Ethernet: a transport label and a VPN label, other
+          labels each way, as label switching assigns them
+  ipip    IPv4 in IPv4 and IPv6 in IPv4 (4in4, 6in4)
+
+These are hand-built because this kernel has none of them (no loadable
+modules; Geneve, GRE, ERSPAN, ipip, sit and MPLS routing not built in).
+
 A hand-built capture is marked by its name (tunnel-built-*.pcap) and this
 script; the others in testdata/tunnel-*.pcap are real Linux tunnels
 (make-tunnel-captures.sh). Unless --no-check: tshark must find the same
@@ -48,12 +60,29 @@ def csum(b):
     return ~s & 0xFFFF
 
 
+def ipv4(src, dst, proto, payload, ident):
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident & 0xFFFF, 0x4000, 64,
+                     proto, 0, bytes(src), bytes(dst))
+    return ip[:10] + struct.pack("!H", csum(ip)) + ip[12:] + payload
+
+
+def eth(ethertype, payload):
+    return MAC_A + MAC_B + struct.pack("!H", ethertype) + payload
+
+
 def outer(src, dst, sport, dport, payload, ident):
     udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), ident & 0xFFFF, 0x4000, 64, 17,
-                     0, bytes(src), bytes(dst))
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return MAC_A + MAC_B + b"\x08\x00" + ip + udp
+    return eth(0x0800, ipv4(src, dst, 17, udp, ident))
+
+
+def inner_eth(ip):
+    """The packet as the tunnelled Ethernet segment carries it."""
+    return (MAC_B + MAC_A if from_client(ip) else MAC_A + MAC_B) + \
+        struct.pack("!H", 0x86DD if v6(ip) else 0x0800) + ip
+
+
+def ends(ip, a, b):
+    return (a, b) if from_client(ip) else (b, a)
 
 
 ENB, GW = [198, 51, 100, 10], [198, 51, 100, 20]
@@ -81,7 +110,59 @@ def teredo(ip, n):
     return outer(RELAY, CLIENT, 3544, 40000, origin + ip, n)
 
 
-TUNNELS = {"gtpu": (gtpu, False), "teredo": (teredo, True)}
+GRE_A, GRE_B = [198, 51, 100, 1], [198, 51, 100, 2]
+
+
+def gre(ip, n):
+    """RFC 2784 with the RFC 2890 key (7) on every packet, checksum bit off."""
+    src, dst = ends(ip, GRE_A, GRE_B)
+    hdr = struct.pack("!HHI", 0x2000, 0x86DD if v6(ip) else 0x0800, 7)
+    return eth(0x0800, ipv4(src, dst, 47, hdr + ip, n))
+
+
+def gretap(ip, n):
+    """Transparent Ethernet bridging (0x6558), as Linux gretap sends it."""
+    src, dst = ends(ip, GRE_A, GRE_B)
+    return eth(0x0800, ipv4(src, dst, 47, struct.pack("!HH", 0, 0x6558) + inner_eth(ip), n))
+
+
+def erspan2(ip, n):
+    """ERSPAN type II: GRE 0x88be with a sequence number, version 1, session 42."""
+    hdr = struct.pack("!HHI", 0x1000, 0x88BE, n) + struct.pack("!II", 0x10000000 | 42, 0)
+    return eth(0x0800, ipv4(GRE_A, GRE_B, 47, hdr + inner_eth(ip), n))
+
+
+def erspan3(ip, n):
+    """ERSPAN type III: GRE 0x22eb, version 2, session 43, frame type 0, no subheader."""
+    hdr = struct.pack("!HHI", 0x1000, 0x22EB, n) + \
+        struct.pack("!IIHH", 0x20000000 | 43, n * 1000, 0, 0)
+    return eth(0x0800, ipv4(GRE_A, GRE_B, 47, hdr + inner_eth(ip), n))
+
+
+def geneve(ip, n):
+    """RFC 8926: one 8-byte option (class 0x0103, type 1), VNI 77, Ethernet inside."""
+    opt = struct.pack("!HBB", 0x0103, 1, 1) + b"\0" * 4
+    hdr = struct.pack("!BBHI", len(opt) // 4, 0, 0x6558, 77 << 8) + opt
+    src, dst = ends(ip, GRE_A, GRE_B)
+    return outer(src, dst, 40000 + n % 7, 6081, hdr + inner_eth(ip), n)
+
+
+def mpls(ip, n):
+    """RFC 3032: a transport label per direction and a VPN label at the bottom."""
+    top, bottom = (1000, 2001) if from_client(ip) else (3000, 4001)
+    stack = struct.pack("!II", top << 12 | 64, bottom << 12 | 0x100 | 64)
+    return eth(0x8847, stack + ip)
+
+
+def ipip(ip, n):
+    """IPv4 (RFC 2003) or IPv6 (RFC 4213 3.5, 6in4) directly in IPv4."""
+    src, dst = ends(ip, GRE_A, GRE_B)
+    return eth(0x0800, ipv4(src, dst, 41 if v6(ip) else 4, ip, n))
+
+
+TUNNELS = {"gtpu": (gtpu, False), "teredo": (teredo, True), "gre": (gre, False),
+           "gretap": (gretap, False), "erspan2": (erspan2, False), "erspan3": (erspan3, False),
+           "geneve": (geneve, False), "mpls": (mpls, False), "ipip": (ipip, False)}
 
 
 def tshark_fields(path, dfilter, fields):
