@@ -54,7 +54,8 @@ static void idb(unsigned lt, uint32_t snap, const unsigned char *opts, size_t n,
 	size_t o = len;
 	u16(lt, be); u16(0, be); u32(snap, be);
 	memcpy(b, buf + o, 8);
-	memcpy(b + 8, opts, n);
+	if (n)
+		memcpy(b + 8, opts, n);   /* opts may be NULL: memcpy wants a pointer even for 0 bytes */
 	len = o;
 	block(1, b, 8 + n, 0, 0, be);
 }
