@@ -40,6 +40,15 @@ enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const
 	}
 	if (p->seq == 0 && t->frame && !(t->flags & TCP_ACK) && p->ack == t->seq + note_seq_len(t))
 		return FORM_REPLY;
+	/*
+	 * A SYN carries no ACK to copy, so a refusal's sequence number says
+	 * nothing: RFC 9293 3.10.7.1, Linux (tcp_v4_send_reset) and FreeBSD
+	 * (tcp_dropwithreset) send 0, while other stacks and firewall rejects
+	 * put another value there. Its ack, the SYN's sequence number plus
+	 * one, is what answers it.
+	 */
+	if (t->frame && (t->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && p->ack == t->seq + 1)
+		return FORM_REPLY;
 	if ((a->flags & HALF_F_SEEN) && p->seq == a->next_seq)
 		return FORM_ACTIVE;
 	return FORM_OTHER;
@@ -556,9 +565,17 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 		v->rtt_ns = f->conn.hs_ack_ts - f->conn.syn_ts;
 	v->peer_silent_ns = p->ts_ns - b->last.ts_ns;
 	if (f->conn.prev.present) {
-		v->since_prev_ns = p->ts_ns - f->conn.prev.end_ts;
-		/* Within TIME_WAIT (60 s on Linux) plus margin for other stacks' 2MSL. */
-		v->tuple_recently_closed = v->since_prev_ns < 120 * 1000000000LL;
+		const struct flow_prev *pv = &f->conn.prev;
+		v->since_prev_ns = p->ts_ns - pv->end_ts;
+		/*
+		 * TIME-WAIT follows a close with FINs (RFC 9293 3.6); a connection
+		 * that was refused or reset went straight to CLOSED (3.10.7.4), and
+		 * Linux drops a TIME-WAIT socket that a RST answered
+		 * (tcp_timewait_state_process, TCP_TW_RST). Within 60 s on Linux,
+		 * with margin for other stacks' 2MSL.
+		 */
+		v->tuple_recently_closed = pv->first_closer >= 0 && !pv->ended_by_rst &&
+					   v->since_prev_ns < 120 * 1000000000LL;
 	}
 	v->syn_ts = f->conn.syn_ts;
 	v->first_ts = f->conn.first_ts;

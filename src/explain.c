@@ -218,10 +218,16 @@ static void syn_refused(struct words *w)
 	const struct verdict *v = w->v;
 	char addr[64];
 	report_endpoint(addr, sizeof addr, v->ipver, v->src, v->sport);
+	char seq[48];
+	if (v->rst.seq == 0)
+		snprintf(seq, sizeof seq, "seq 0");
+	else
+		snprintf(seq, sizeof seq, "seq %u, as a SYN has no ACK to copy", v->rst.seq);
 	say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
-	       "(seq 0, ack = SYN + 1): nothing accepted connections on %s, or a host firewall "
+	       "(%s, ack = SYN + 1): nothing accepted connections on %s, or a host firewall "
 	       "rejected them (the wire looks the same).",
-	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->rst.ts_ns - v->trigger.ts_ns), addr);
+	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->rst.ts_ns - v->trigger.ts_ns), seq,
+	    addr);
 	advise(w, "Server side: check the service is running and listening on %s (ss -ltn) and "
 		  "that no firewall rule rejects it. Client: the request never left, so retrying "
 		  "once the service is up is safe.", addr);

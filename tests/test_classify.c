@@ -38,10 +38,26 @@ static void test_closed_port_and_reuse(void)
 	CHECK_EQ(v.confidence, CONF_HIGH);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);   /* nothing earlier from the server to compare */
 
-	/* The same answer to a SYN on a tuple closed a second ago: TIME_WAIT. */
+	/* A stack other than Linux's or a firewall reject may put any seq in it:
+	 * a SYN has no ACK to copy (RFC 9293 3.10.7.1); the ack answers it. */
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 777, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_CLOSED_PORT);
+	CHECK_EQ(v.form, FORM_REPLY);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	/* ... but not an ack for another SYN. */
+	CHECK(judge(&f, 1 - c, seg(S, 777, 102, TCP_RST | TCP_ACK, 0, 2), &v) != CAUSE_CLOSED_PORT);
+
+	/* The same answer to a SYN on a tuple closed with FINs a second ago: TIME_WAIT. */
 	f.conn.prev.present = true;
+	f.conn.prev.first_closer = (int8_t)(1 - c);
 	f.conn.prev.end_ts = f.conn.last_ts - 1000000000;
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_TIMEWAIT_REUSE);
+	/* A previous connection that was refused or reset left no TIME_WAIT
+	 * (RFC 9293 3.10.7.4): a closed port again. */
+	f.conn.prev.ended_by_rst = true;
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_CLOSED_PORT);
+	f.conn.prev.ended_by_rst = false;
+	f.conn.prev.first_closer = -1;   /* never closed on the wire */
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_CLOSED_PORT);
 }
 
 /* A new SYN meets a connection the server still holds open: RFC 5961

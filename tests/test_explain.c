@@ -145,6 +145,19 @@ static void test_unread(void)
 	CHECK(says(e.advice, "Server: read (drain) the socket"));
 }
 
+/* A refusal's own sequence number is said as it was. */
+static void test_refused(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
+	judge_and_explain(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v);
+	CHECK(says(e.why, "(seq 0, ack = SYN + 1)"));
+	judge_and_explain(&f, 1 - c, seg(S, 777, 101, TCP_RST | TCP_ACK, 0, 2), &v);
+	CHECK(says(e.why, "(seq 777, as a SYN has no ACK to copy, ack = SYN + 1)"));
+}
+
 /* Every rule has words, and none is empty. */
 static void test_every_rule_has_words(void)
 {
@@ -168,6 +181,7 @@ int main(void)
 	test_forged_revision();
 	test_challenge_ack_revision();
 	test_unread();
+	test_refused();
 	test_every_rule_has_words();
 	return check_report("test_explain");
 }
