@@ -45,9 +45,12 @@ enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const
 	 * nothing: RFC 9293 3.10.7.1, Linux (tcp_v4_send_reset) and FreeBSD
 	 * (tcp_dropwithreset) send 0, while other stacks and firewall rejects
 	 * put another value there. Its ack, the SYN's sequence number plus
-	 * one, is what answers it.
+	 * one, is what answers it, unless its seq is A's own next one: then
+	 * A had answered the SYN (a SYN-ACK) and aborts that connection.
 	 */
-	if (t->frame && (t->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && p->ack == t->seq + 1)
+	bool own_seq = (a->flags & HALF_F_SEEN) && p->seq == a->next_seq;
+	if (t->frame && (t->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && p->ack == t->seq + 1 &&
+	    !own_seq)
 		return FORM_REPLY;
 	if ((a->flags & HALF_F_SEEN) && p->seq == a->next_seq)
 		return FORM_ACTIVE;

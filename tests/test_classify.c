@@ -45,6 +45,14 @@ static void test_closed_port_and_reuse(void)
 	CHECK_EQ(v.confidence, CONF_HIGH);
 	/* ... but not an ack for another SYN. */
 	CHECK(judge(&f, 1 - c, seg(S, 777, 102, TCP_RST | TCP_ACK, 0, 2), &v) != CAUSE_CLOSED_PORT);
+	/* ... nor an abort after the server's own SYN-ACK, from its sequence space. */
+	struct flow g;
+	memset(&g, 0, sizeof g);
+	int gc = feed(&g, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
+	feed(&g, (struct pkt[]){ seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2) });
+	feed(&g, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 3) });   /* the SYN again */
+	judge(&g, 1 - gc, seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 4), &v);
+	CHECK_EQ(v.form, FORM_ACTIVE);
 
 	/* The same answer to a SYN on a tuple closed with FINs a second ago: TIME_WAIT. */
 	f.conn.prev.present = true;
