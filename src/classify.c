@@ -164,11 +164,6 @@ static bool long_silence(const struct judge *j, int64_t ns)
 	return ns >= 1000000000 && (rtt <= 0 || ns / 20 >= rtt);
 }
 
-static bool recent_previous_close(const struct judge *j)
-{
-	return j->v->tuple_recently_closed;
-}
-
 /* B's segment the RST answers is a bare SYN. */
 static bool answers_syn(const struct verdict *v)
 {
@@ -195,7 +190,7 @@ static bool after_earlier_reset(struct judge *j)
 static bool syn_on_recently_closed_tuple(struct judge *j)
 {
 	struct verdict *v = j->v;
-	if (!answers_syn(v) || v->form != FORM_REPLY || !recent_previous_close(j))
+	if (!answers_syn(v) || v->form != FORM_REPLY || !j->v->tuple_recently_closed)
 		return false;
 	return decide(v, CAUSE_TIMEWAIT_REUSE, DETAIL_NONE, CONF_MEDIUM, CAUSE_CLOSED_PORT);
 }
@@ -255,7 +250,7 @@ static bool syn_answered_by_old_ack(struct judge *j)
 	if (!syn_answered_by_ack(j))
 		return false;
 	return decide(j->v, CAUSE_TIMEWAIT_REUSE, DETAIL_NONE,
-		      recent_previous_close(j) ? CONF_HIGH : CONF_MEDIUM, NO_RUNNER_UP);
+		      j->v->tuple_recently_closed ? CONF_HIGH : CONF_MEDIUM, NO_RUNNER_UP);
 }
 
 /* The client reset its own attempt with nothing seen from the server. */

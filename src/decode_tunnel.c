@@ -45,7 +45,7 @@ const char *tunnel_kind_name(enum tunnel_kind k)
 	return (unsigned)k < TUNNEL_KIND_COUNT ? kind_names[k] : "?";
 }
 
-/* A layer, with the outer IP addresses decode_ip left in p (none for MPLS). */
+/* A layer, with the outer IP addresses decode_ip left in p (NULL: none, as for MPLS). */
 static enum decode_result push_layer(const struct decode_ctx *c, const struct pkt *p,
 				     enum tunnel_kind kind, bool has_id, uint32_t id)
 {
@@ -57,7 +57,7 @@ static enum decode_result push_layer(const struct decode_ctx *c, const struct pk
 	l->kind = (uint8_t)kind;
 	l->has_id = has_id;
 	l->id = id;
-	if (kind != TUNNEL_MPLS) {
+	if (p) {
 		l->ipver = p->ipver;
 		memcpy(l->src, p->src, 16);
 		memcpy(l->dst, p->dst, 16);
@@ -88,8 +88,7 @@ enum decode_result decode_mpls(struct rd *r, const struct decode_ctx *c, uint16_
 		if (!rd_be32(r, &entry))
 			return decode_short(c);
 	} while (!(entry & 0x100));
-	static const struct pkt no_addresses;
-	enum decode_result res = push_layer(c, &no_addresses, TUNNEL_MPLS, true, entry >> 12);
+	enum decode_result res = push_layer(c, NULL, TUNNEL_MPLS, true, entry >> 12);
 	if (res != DECODE_OK)
 		return res;
 	if (rd_left(r) < 1)

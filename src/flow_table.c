@@ -361,10 +361,14 @@ struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key
 	grow_buckets(ft);
 	uint32_t i = take_free(ft);
 	struct flow *f = at(ft, i);
-	memset(f, 0, sizeof *f);
+	/* The table part here, the connection part by flow_start_connection:
+	 * each zeroed once (a flood makes a flow per packet). */
 	f->key = *key;
 	f->hash = key_hash(ft, key);
 	f->self = i;
+	f->list = LIST_NONE;
+	f->pending_rsts = 0;
+	f->finished_ts = 0;
 	flow_start_connection(f, now);
 	bucket_put(ft, f);
 	list_append(ft, f, LIST_ACTIVE);

@@ -63,6 +63,16 @@ static inline struct pkt at(struct pkt p, double seconds)
 	return p;
 }
 
+/* A fresh connection with a complete handshake at 10 s; returns the client's index. */
+static inline int handshake(struct flow *f)
+{
+	memset(f, 0, sizeof *f);
+	int c = feed(f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
+	feed(f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.002) });
+	return c;
+}
+
 /* The segment with a visible payload (its length becomes the text's). */
 static inline struct pkt with_payload(struct pkt p, const char *text)
 {

@@ -11,16 +11,6 @@
 #include "classify.h"
 #include "flowbuild.h"
 
-/* A fresh connection with a complete handshake; returns the client's index. */
-static int handshake(struct flow *f)
-{
-	memset(f, 0, sizeof *f);
-	int c = feed(f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
-	feed(f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
-	feed(f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.002) });
-	return c;
-}
-
 static enum cause judge(struct flow *f, int dir, struct pkt rst, struct verdict *v)
 {
 	classify_rst(f, dir, &rst, v);

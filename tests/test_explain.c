@@ -27,15 +27,6 @@ static bool says(const char *text, const char *part)
 	return false;
 }
 
-static int handshake(struct flow *f)
-{
-	memset(f, 0, sizeof *f);
-	int c = feed(f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
-	feed(f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
-	feed(f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.002) });
-	return c;
-}
-
 /* The server closes after 5 s idle; the client's request crosses its FIN. */
 static void test_data_after_fin(void)
 {

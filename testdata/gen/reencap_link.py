@@ -240,8 +240,12 @@ def build(name, recs, snap):
     return lt, out, snap + 200
 
 
-def tshark_fields(path, dfilter, fields):
+def tshark_fields(path, dfilter, fields, last=False):
+    """Each matching frame's fields; last: only the last occurrence of each
+    (behind a tunnel, the inner packet's)."""
     args = ["tshark", "-n", "-r", path, "-Y", dfilter, "-T", "fields"]
+    if last:
+        args += ["-E", "occurrence=l"]
     for f in fields:
         args += ["-e", f]
     p = subprocess.run(args, capture_output=True, text=True, timeout=120)

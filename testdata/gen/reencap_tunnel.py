@@ -41,11 +41,10 @@ as many frames as the source, and flag nothing malformed.
 """
 import os
 import struct
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reencap_link import from_client, read_pcap, v6, write  # noqa: E402
+from reencap_link import RST, RST_FIELDS, from_client, read_pcap, tshark_fields, v6, write  # noqa: E402
 
 MAC_A = bytes.fromhex("020000780001")
 MAC_B = bytes.fromhex("020000780002")
@@ -165,27 +164,11 @@ TUNNELS = {"gtpu": (gtpu, False), "teredo": (teredo, True), "gre": (gre, False),
            "geneve": (geneve, False), "mpls": (mpls, False), "ipip": (ipip, False)}
 
 
-def tshark_fields(path, dfilter, fields):
-    # The last occurrence of each field is the inner packet's.
-    args = ["tshark", "-n", "-r", path, "-Y", dfilter, "-T", "fields", "-E", "occurrence=l"]
-    for f in fields:
-        args += ["-e", f]
-    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
-    if p.returncode != 0:
-        raise SystemExit("%s: tshark failed: %s" % (path, p.stderr.strip()))
-    return p.stdout.splitlines()
-
-
-RST = "tcp.flags.reset==1 && !icmp && !icmpv6"
-RST_FIELDS = ["frame.time_epoch", "ip.src", "ipv6.src", "tcp.srcport", "tcp.dstport",
-              "tcp.seq_raw"]
-
-
 def inner_rsts(path):
     """The RSTs by time, inner address, ports and sequence number: behind an
     IPv4 tunnel an inner IPv6 packet's last ip.src is the outer one."""
     rows = []
-    for line in tshark_fields(path, RST, RST_FIELDS):
+    for line in tshark_fields(path, RST, RST_FIELDS, last=True):
         f = line.split("\t")
         if f[2]:
             f[1] = ""
