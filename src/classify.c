@@ -129,6 +129,9 @@ struct judge {
 	bool a_seen, b_seen;
 	bool ttl_step;              /* the RST's TTL is outside A's earlier range */
 	bool too_fast;              /* it came sooner than A could have answered */
+	/* What the rules say with the origin evidence set aside: a foreign
+	 * RST's runner-up, A's own stack on a changed path. */
+	enum cause endpoint_cause;
 };
 
 static bool decide(struct verdict *v, enum cause c, enum detail d, enum confidence conf,
@@ -240,8 +243,11 @@ static bool challenge_ack_for_stale_connection(struct judge *j)
 	if (!syn_answered_by_ack(j) || !prev->present || prev->first_closer >= 0)
 		return false;
 	v->stale_ack_exact = v->trigger.ack == prev->next_seq[j->dir];
-	return decide(v, CAUSE_TIMEWAIT_REUSE, DETAIL_CHALLENGE_ACK,
-		      v->stale_ack_exact ? CONF_HIGH : CONF_MEDIUM, NO_RUNNER_UP);
+	if (v->stale_ack_exact)
+		return decide(v, CAUSE_TIMEWAIT_REUSE, DETAIL_CHALLENGE_ACK, CONF_HIGH, NO_RUNNER_UP);
+	/* Not where the old connection ended: other state answered the SYN. */
+	return decide(v, CAUSE_TIMEWAIT_REUSE, DETAIL_CHALLENGE_ACK, CONF_MEDIUM,
+		      CAUSE_INVALID_SEGMENT);
 }
 
 /* RFC 9293 3.10.7.3: in SYN-SENT, an unacceptable ACK draws a RST. */
@@ -249,8 +255,9 @@ static bool syn_answered_by_old_ack(struct judge *j)
 {
 	if (!syn_answered_by_ack(j))
 		return false;
-	return decide(j->v, CAUSE_TIMEWAIT_REUSE, DETAIL_NONE,
-		      j->v->tuple_recently_closed ? CONF_HIGH : CONF_MEDIUM, NO_RUNNER_UP);
+	if (j->v->tuple_recently_closed)
+		return decide(j->v, CAUSE_TIMEWAIT_REUSE, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	return decide(j->v, CAUSE_TIMEWAIT_REUSE, DETAIL_NONE, CONF_MEDIUM, CAUSE_INVALID_SEGMENT);
 }
 
 /* The client reset its own attempt with nothing seen from the server. */
@@ -258,7 +265,7 @@ static bool syn_unanswered(struct judge *j)
 {
 	if (!client_connecting(j) || j->b_seen)
 		return false;
-	return decide(j->v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, NO_RUNNER_UP);
+	return decide(j->v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
 /* B's segment was impossible for A's state: it acked data A never sent. */
@@ -269,7 +276,7 @@ static bool ack_of_unsent_data(struct judge *j)
 	if (!t->frame || v->form != FORM_REPLY || !j->a_seen || !(t->flags & TCP_ACK) ||
 	    !seq_gt(t->ack, v->a.next_seq))
 		return false;
-	return decide(v, CAUSE_INVALID_SEGMENT, DETAIL_NONE, CONF_MEDIUM, NO_RUNNER_UP);
+	return decide(v, CAUSE_INVALID_SEGMENT, DETAIL_NONE, CONF_MEDIUM, CAUSE_PEER_LOST_STATE);
 }
 
 /* The server reset before either side sent data: accept queue overflow or
@@ -302,8 +309,9 @@ static bool probes_unanswered(struct judge *j)
 	struct verdict *v = j->v;
 	if (v->a.keepalives < 1 || v->form == FORM_REPLY || j->hb->last.frame > j->ha->last.frame)
 		return false;
-	return decide(v, CAUSE_KEEPALIVE_TIMEOUT, DETAIL_NONE,
-		      v->a.keepalives >= 2 ? CONF_HIGH : CONF_MEDIUM, NO_RUNNER_UP);
+	if (v->a.keepalives >= 2)
+		return decide(v, CAUSE_KEEPALIVE_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	return decide(v, CAUSE_KEEPALIVE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
 /* A retransmitted unacknowledged data several times and gave up. */
@@ -313,7 +321,7 @@ static bool retransmissions_unacked(struct judge *j)
 	if (v->a.retrans < 2 || j->hb->last.frame > j->ha->last.frame ||
 	    ((v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.next_seq)))
 		return false;
-	return decide(v, CAUSE_RETRANSMIT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, NO_RUNNER_UP);
+	return decide(v, CAUSE_RETRANSMIT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
 /* A RST with a TTL or a timing unlike the sender's own came from elsewhere
@@ -324,14 +332,14 @@ static bool foreign_rst_after_silence(struct judge *j)
 	int64_t gap = j->v->trigger_gap_ns;
 	if ((!j->ttl_step && !j->too_fast) || gap < 0 || !long_silence(j, gap))
 		return false;
-	return decide(j->v, CAUSE_IDLE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, NO_RUNNER_UP);
+	return decide(j->v, CAUSE_IDLE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, j->endpoint_cause);
 }
 
 static bool foreign_rst(struct judge *j)
 {
 	if (!j->ttl_step && !j->too_fast)
 		return false;
-	return decide(j->v, CAUSE_INJECTED, DETAIL_NONE, CONF_MEDIUM, NO_RUNNER_UP);
+	return decide(j->v, CAUSE_INJECTED, DETAIL_NONE, CONF_MEDIUM, j->endpoint_cause);
 }
 
 /* A reply-form RST from an endpoint that had the connection before: it lost it. */
@@ -341,9 +349,11 @@ static bool reply_from_host_that_lost_it(struct judge *j)
 	if (v->form != FORM_REPLY || !v->trigger.frame || !j->a_seen || (v->a.flags & HALF_F_FIN))
 		return false;
 	int64_t gap = v->trigger_gap_ns;
-	/* After a long silence a middlebox answering with the same TTL fits too. */
+	/* A firewall in front of the host, or on it, answering with its TTL fits
+	 * too: after a long silence one that forgot the flow, else one that
+	 * rejected the segment. */
 	return decide(v, CAUSE_PEER_LOST_STATE, DETAIL_NONE, CONF_MEDIUM,
-		      gap >= 0 && long_silence(j, gap) ? CAUSE_IDLE_TIMEOUT : NO_RUNNER_UP);
+		      gap >= 0 && long_silence(j, gap) ? CAUSE_IDLE_TIMEOUT : CAUSE_INJECTED);
 }
 
 /* An active-form abort by a side that had not closed. */
@@ -370,7 +380,9 @@ static bool close_with_data_unread(struct judge *j)
 {
 	if (!sender_aborted(j) || !b_data_unanswered(j))
 		return false;
-	return decide(j->v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, NO_RUNNER_UP);
+	/* The wire cannot show whether the application read the data before an
+	 * abortive close (SO_LINGER 0) that would have sent the same RST. */
+	return decide(j->v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
 /* The client's request was acknowledged, then a long silence, then its abort. */
@@ -383,7 +395,7 @@ static bool abort_while_waiting(struct judge *j)
 			 seq_geq(v->b.ack, v->a.next_seq);
 	if (!a_waiting || !long_silence(j, v->peer_silent_ns))
 		return false;
-	return decide(v, CAUSE_RESPONSE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, NO_RUNNER_UP);
+	return decide(v, CAUSE_RESPONSE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
 /* An abortive close (SO_LINGER 0) with nothing left unanswered; a probe without data. */
@@ -393,8 +405,14 @@ static bool abortive_close(struct judge *j)
 	if (!sender_aborted(j))
 		return false;
 	bool probe = v->a.bytes == 0 && v->b.bytes == 0;
-	return decide(v, CAUSE_LINGER_ABORT, probe ? DETAIL_PROBE : DETAIL_NONE, CONF_MEDIUM,
-		      NO_RUNNER_UP);
+	/* No data either way: a connect timeout that fired as the handshake
+	 * completed would abort the same way. */
+	if (probe)
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM, CAUSE_CONNECT_TIMEOUT);
+	/* Data of B's that A answered may still not have been read by A's
+	 * application; with none, A may have given up waiting for an answer. */
+	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
+		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);
 }
 
 static bool nothing_fits(struct judge *j)
@@ -432,6 +450,31 @@ static const struct {
 	{ RULE_ABORTIVE_CLOSE, "abortive-close", abortive_close },
 	{ RULE_NOTHING_FITS, "nothing-fits", nothing_fits },
 };
+
+/* The first rule that fits decides. */
+static enum rule apply_rules(struct judge *j)
+{
+	for (size_t i = 0; i < RULE_COUNT; i++)
+		if (rules[i].fits(j))
+			return rules[i].id;
+	return RULE_NOTHING_FITS;
+}
+
+/*
+ * The cause the rules give when the RST is taken to be the endpoint's own
+ * (its TTL and timing set aside), on a scratch copy of the verdict. What
+ * the wire shows otherwise does not fit any endpoint cause: then a host
+ * that lost the connection, as a reply from it would be.
+ */
+static enum cause endpoint_reading(const struct judge *j)
+{
+	struct verdict scratch = *j->v;
+	struct judge as_endpoint = *j;
+	as_endpoint.v = &scratch;
+	as_endpoint.ttl_step = as_endpoint.too_fast = false;
+	apply_rules(&as_endpoint);
+	return scratch.cause == CAUSE_UNKNOWN ? CAUSE_PEER_LOST_STATE : (enum cause)scratch.cause;
+}
 
 const char *rule_name(enum rule r)
 {
@@ -605,15 +648,14 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 		.f = f, .p = p, .v = v, .ha = a, .hb = b, .dir = dir,
 		.a_seen = (a->flags & HALF_F_SEEN) != 0,
 		.b_seen = (b->flags & HALF_F_SEEN) != 0,
+		.endpoint_cause = CAUSE_UNKNOWN,
 	};
 	j.ttl_step = j.a_seen && (p->ttl < a->ttl_min || p->ttl > a->ttl_max);
 	v->trigger_gap_ns = gap_before_trigger(&j);
 	judge_origin(&j);
-	for (size_t i = 0; i < RULE_COUNT; i++)
-		if (rules[i].fits(&j)) {
-			v->rule = (uint8_t)rules[i].id;
-			break;
-		}
+	if (j.ttl_step || j.too_fast)
+		j.endpoint_cause = endpoint_reading(&j);
+	v->rule = (uint8_t)apply_rules(&j);
 	judge_request(&j);
 }
 
@@ -680,6 +722,7 @@ void classify_revise(struct verdict *v, const struct after_rst *after)
 		if (v->cause == CAUSE_IDLE_TIMEOUT || v->cause == CAUSE_INJECTED) {
 			v->revised.kind = REVISED_SENDER_WENT_ON_CONFIRMS;
 			v->confidence = CONF_HIGH;
+			v->runner_up = NO_RUNNER_UP;
 		} else {
 			v->revised.kind = REVISED_SENDER_WENT_ON_FORGED;
 			v->revised.looked_like = v->cause;

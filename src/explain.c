@@ -408,9 +408,6 @@ static void reply_from_host_that_lost_it(struct words *w)
 	       "TTL %u as its earlier packets) and never closed it: it had lost the connection "
 	       "(process or host restarted, state dropped).",
 	    w->an, w->bn, (unsigned long long)v->trigger.frame, v->rst.ttl);
-	if (v->runner_up == CAUSE_IDLE_TIMEOUT)
-		say(w, " The segment came after %s of silence; runner-up: idle-timeout (a middlebox "
-		       "answering with the same TTL).", DUR(v->trigger_gap_ns));
 	advise(w, "On the %s: look for a restart or crash at that time, and for connections "
 		  "closed without the peer noticing; the %s should reconnect and retry.",
 	       w->an, w->bn);
@@ -506,6 +503,97 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_ABORTIVE_CLOSE] = abortive_close,
 	[RULE_NOTHING_FITS] = nothing_fits,
 };
+
+/* ---- the runner-up ---- */
+
+static void runner_up(struct words *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void runner_up(struct words *w, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	append(w->e->runner_up, sizeof w->e->runner_up, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Why the rule's runner-up (classify.c names one for every medium
+ * verdict) fits what was seen too, and what would tell them apart.
+ */
+static void say_runner_up(struct words *w)
+{
+	const struct verdict *v = w->v;
+	switch ((enum rule)v->rule) {
+	case RULE_SYN_ON_RECENTLY_CLOSED_TUPLE:
+		runner_up(w, "a closed port refuses a SYN with the same RST; only the tuple's "
+			     "previous connection, %s earlier, points at TIME_WAIT",
+			  DUR(v->since_prev_ns));
+		break;
+	case RULE_CHALLENGE_ACK_FOR_STALE_CONNECTION:
+	case RULE_SYN_ANSWERED_BY_OLD_ACK:
+		runner_up(w, "the ACK (ack %u) does not match where a previous connection on the "
+			     "tuple ended, so other state may have answered the SYN (a SYN proxy, "
+			     "a firewall); the client rejects any such ACK", v->trigger.ack);
+		break;
+	case RULE_SYN_UNANSWERED:
+		runner_up(w, "an application that cancels its connect() after %s, before the "
+			     "kernel's own timeout, aborts the attempt the same way",
+			  DUR(v->rst.ts_ns - v->syn_ts));
+		break;
+	case RULE_ACK_OF_UNSENT_DATA:
+		runner_up(w, "a %s that restarted answers a segment of a connection it no longer "
+			     "has the same way", w->an);
+		break;
+	case RULE_SERVER_RESET_BEFORE_DATA:
+		runner_up(w, "an application that accepts and aborts at once (SO_LINGER 0) sends "
+			     "the same RST");
+		break;
+	case RULE_PROBES_UNANSWERED:
+		runner_up(w, "with one probe only, an application abort just after it looks the "
+			     "same");
+		break;
+	case RULE_RETRANSMISSIONS_UNACKED:
+		runner_up(w, "an application that aborts (SO_LINGER 0) while its data is still "
+			     "unacknowledged sends the same RST");
+		break;
+	case RULE_FOREIGN_RST_AFTER_SILENCE:
+	case RULE_FOREIGN_RST:
+		runner_up(w, "the %s's own RST, if its packets now reach the capture point by "
+			     "another path or another box answers for its address; read as the %s's "
+			     "own, it is %s", w->an, w->an, cause_id(v->runner_up));
+		break;
+	case RULE_REPLY_FROM_HOST_THAT_LOST_IT:
+		if (v->runner_up == CAUSE_IDLE_TIMEOUT)
+			runner_up(w, "the segment came after %s of silence: a NAT or firewall that "
+				     "forgot the flow and answers with the %s's TTL looks the same",
+				  DUR(v->trigger_gap_ns), w->an);
+		else
+			runner_up(w, "a firewall on the %s or just in front of it that rejects the "
+				     "segment answers with the same TTL", w->an);
+		break;
+	case RULE_CLOSE_WITH_DATA_UNREAD:
+		runner_up(w, "the wire cannot show whether the %s's application had read that "
+			     "data; an abortive close (SO_LINGER 0) sends the same RST either way",
+			  w->an);
+		break;
+	case RULE_ABORT_WHILE_WAITING:
+		runner_up(w, "an application that aborts its connections (SO_LINGER 0) for another "
+			     "reason sends the same RST");
+		break;
+	case RULE_ABORTIVE_CLOSE:
+		if (v->runner_up == CAUSE_CONNECT_TIMEOUT)
+			runner_up(w, "a connect timeout that fired as the handshake completed "
+				     "aborts the same way");
+		else if (v->runner_up == CAUSE_UNREAD_RECV_BUFFER)
+			runner_up(w, "the %s answered the %s's data, but the wire cannot show that "
+				     "its application read all of it", w->an, w->bn);
+		else
+			runner_up(w, "the %s may have given up waiting for an answer that never "
+				     "came", w->an);
+		break;
+	default:
+		break;
+	}
+}
 
 /* ---- what the look-ahead added ---- */
 
@@ -608,11 +696,13 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 		.an = role_word(v->sender, "sender"),
 		.bn = role_word(role_peer(v->sender), "peer"),
 	};
-	e->why[0] = e->advice[0] = '\0';
+	e->why[0] = e->advice[0] = e->runner_up[0] = '\0';
 	/* A forged RST's judgement on its own is replaced, words and all. */
 	if (v->revised.kind != REVISED_SENDER_WENT_ON_FORGED && v->rule < RULE_COUNT)
 		rule_words[v->rule](&w);
 	say_revision(&w);
+	if (v->runner_up < CAUSE_COUNT)
+		say_runner_up(&w);
 	if (v->request.frame)
 		say_request(&w);
 	say_origin(&w, e->origin, sizeof e->origin);

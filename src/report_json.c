@@ -144,6 +144,24 @@ static cJSON *half_json(const struct side *h)
 	return o;
 }
 
+/* TAXONOMY "origin_by": which evidence decided the origin. */
+static const char *origin_by(const struct verdict *v)
+{
+	if (v->revised.kind == REVISED_SENDER_WENT_ON_CONFIRMS ||
+	    v->revised.kind == REVISED_SENDER_WENT_ON_FORGED)
+		return "went_on";
+	switch ((enum origin_basis)v->origin_basis) {
+	case ORIGIN_BY_TTL_MATCH:
+	case ORIGIN_BY_TTL_STEP:
+		return "ttl";
+	case ORIGIN_BY_TIMING:
+		return "timing";
+	case ORIGIN_BY_NOTHING:
+		break;
+	}
+	return "none";
+}
+
 static void json_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
 {
 	char buf[64];
@@ -180,6 +198,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddBoolToObject(o, "role_guessed", v->role_guessed);
 	cJSON_AddStringToObject(o, "origin", origin_name(v->origin));
 	cJSON_AddStringToObject(o, "origin_evidence", e.origin);
+	cJSON_AddStringToObject(o, "origin_by", origin_by(v));
 	cJSON_AddStringToObject(o, "form", rst_form_name(v->form));
 	cJSON_AddStringToObject(o, "cause", cause_id(v->cause));
 	if (v->detail)
@@ -187,6 +206,14 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	else
 		cJSON_AddNullToObject(o, "detail");
 	cJSON_AddStringToObject(o, "confidence", confidence_name(v->confidence));
+	/* TAXONOMY "alternatives": the runner-up a medium verdict did not rule out. */
+	cJSON *alts = cJSON_AddArrayToObject(o, "alternatives");
+	if (v->runner_up < CAUSE_COUNT && e.runner_up[0]) {
+		cJSON *alt = cJSON_CreateObject();
+		cJSON_AddStringToObject(alt, "cause", cause_id(v->runner_up));
+		cJSON_AddStringToObject(alt, "why", e.runner_up);
+		cJSON_AddItemToArray(alts, alt);
+	}
 	if (v->trigger.frame)
 		add_uint(o, "trigger_frame", v->trigger.frame);
 	else

@@ -229,6 +229,10 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	if (v->followup_of)
 		fprintf(out, " of #%" PRIu64, v->followup_of);
 	fprintf(out, ", confidence %s\n", confidence_name(v->confidence));
+	if (v->runner_up < CAUSE_COUNT && e.runner_up[0]) {
+		label(out, t, "runner-up");
+		fprintf(out, "%s: %s\n", cause_id(v->runner_up), e.runner_up);
+	}
 	label(out, t, "origin");
 	fprintf(out, "%s: %s\n", origin_name(v->origin), e.origin);
 	if (t->o.verbose) {

@@ -71,8 +71,9 @@ RESET = {
     "flags": lambda v: isinstance(v, str) and "RST" in v.split("+"),
     "seq": u32, "ack": u32, "ttl": INT, "?ip_id": INT, "payload_len": INT,
     "sender": ROLES, "role_guessed": BOOL, "origin": {"endpoint", "middlebox", "unknown"},
-    "origin_evidence": STR, "form": {"reply", "active", "other"}, "cause": CAUSES,
+    "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "none"}, "form": {"reply", "active", "other"}, "cause": CAUSES,
     "detail": nullable(STR), "confidence": {"high", "medium", "low"},
+    "alternatives": array({"cause": CAUSES, "why": lambda v: isinstance(v, str) and len(v) > 20}),
     "trigger_frame": nullable(frame), "followup_of": nullable(frame),
     "rtt_s": nullable(NUM), "idle_before_s": nullable(NUM), "max_gap_s": NUM,
     "trigger_gap_s": nullable(NUM),
@@ -180,6 +181,13 @@ def check_stream(name, lines, errors, keys):
     for r in resets:
         if (r["cause"] == "reset-followup") != (r["followup_of"] is not None):
             errors.append(f"{name}: frame {r['frame']}: followup_of set iff reset-followup")
+        # TAXONOMY: a medium verdict names its runner-up; a high one has no rival.
+        want_alt = r["confidence"] == "medium"
+        if bool(r["alternatives"]) != want_alt:
+            errors.append(f"{name}: frame {r['frame']}: {r['confidence']} verdict with "
+                          f"{len(r['alternatives'])} alternatives")
+        if any(a["cause"] == r["cause"] for a in r["alternatives"]):
+            errors.append(f"{name}: frame {r['frame']}: its own cause as runner-up")
         if r["followup_of"] is not None and r["followup_of"] >= r["frame"]:
             errors.append(f"{name}: frame {r['frame']} follows a later frame")
     by_file = {}

@@ -165,6 +165,32 @@ static void test_every_rule_has_words(void)
 	}
 }
 
+/* Every rule that can end medium says why its runner-up fits too. */
+static void test_every_medium_rule_words_its_runner_up(void)
+{
+	static const enum rule never_medium[] = {
+		RULE_AFTER_EARLIER_RESET, RULE_SYN_REFUSED, RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP,
+		RULE_DATA_AFTER_OWN_FIN, RULE_NOTHING_FITS,
+	};
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.sender = ROLE_CLIENT;
+	v.confidence = CONF_MEDIUM;
+	v.runner_up = CAUSE_LINGER_ABORT;
+	for (int r = 0; r < RULE_COUNT; r++) {
+		bool medium = true;
+		for (size_t i = 0; i < sizeof never_medium / sizeof never_medium[0]; i++)
+			medium = medium && never_medium[i] != (enum rule)r;
+		v.rule = (uint8_t)r;
+		explain_verdict(&v, &e);
+		CHECK(medium == (e.runner_up[0] != '\0'));
+	}
+	v.rule = RULE_ABORTIVE_CLOSE;
+	v.runner_up = CAUSE_COUNT;
+	explain_verdict(&v, &e);
+	CHECK(e.runner_up[0] == '\0');
+}
+
 int main(void)
 {
 	test_data_after_fin();
@@ -174,5 +200,6 @@ int main(void)
 	test_unread();
 	test_refused();
 	test_every_rule_has_words();
+	test_every_medium_rule_words_its_runner_up();
 	return check_report("test_explain");
 }
