@@ -38,6 +38,8 @@ static const struct detail_info details[DETAIL_COUNT] = {
 			   "connections that carried no data, aborted with a RST: health checks "
 			   "or port scans" },
 	[DETAIL_CHALLENGE_ACK] = { "challenge-ack", CAUSE_TIMEWAIT_REUSE, false, NULL },
+	[DETAIL_AFTER_CLOSE] = { "after-close", CAUSE_RESET_FOLLOWUP, false, NULL },
+	[DETAIL_DUPLICATE] = { "duplicate", CAUSE_RESET_FOLLOWUP, false, NULL },
 };
 
 const struct cause_info *cause_info(enum cause c)

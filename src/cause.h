@@ -39,6 +39,8 @@ enum detail {
 	DETAIL_IGNORED_FIN,     /* data-after-fin: the data acknowledged the FIN */
 	DETAIL_PROBE,           /* linger-abort: no data either way */
 	DETAIL_CHALLENGE_ACK,   /* timewait-reuse: the server held the old connection open */
+	DETAIL_AFTER_CLOSE,     /* reset-followup: after both FINs, nothing outstanding */
+	DETAIL_DUPLICATE,       /* reset-followup: a capture's second copy of the RST */
 	DETAIL_COUNT
 };
 

@@ -102,7 +102,7 @@ static void side_from_half(struct side *s, const struct tcp_half *h)
 		.retrans = h->retrans, .keepalives = h->keepalives, .zero_windows = h->zero_windows,
 		.http_requests = h->http_requests, .http_responses = h->http_responses,
 		.ip_id = h->ip_id, .ttl_min = h->ttl_min, .ttl_max = h->ttl_max,
-		.state = h->state, .flags = h->flags,
+		.state = h->state, .flags = h->flags, .syn_retrans = h->syn_retrans,
 	};
 }
 
@@ -185,7 +185,13 @@ static bool after_earlier_reset(struct judge *j)
 	if (!first)
 		return false;
 	v->followup_of = first;
-	return decide(v, CAUSE_RESET_FOLLOWUP, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	/* A capture's second copy of the sender's RST (tcp_track_is_duplicate). */
+	bool copy = v->a.rst_frame && j->f->conn.half[j->dir].last.frame == v->a.rst_frame &&
+		    tcp_track_is_duplicate(j->f, j->dir, j->p);
+	if (copy)
+		v->followup_of = v->a.rst_frame;
+	return decide(v, CAUSE_RESET_FOLLOWUP, copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
+		      NO_RUNNER_UP);
 }
 
 /* A SYN refused with RST+ACK on a tuple whose connection ended within
@@ -291,16 +297,49 @@ static bool server_reset_before_data(struct judge *j)
 	return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
+/* Where a side's data ends: at its FIN once it sent one. */
+static uint32_t data_end(const struct side *s)
+{
+	return (s->flags & HALF_F_FIN) ? s->fin_seq : s->next_seq;
+}
+
+/* B sent data that A never acknowledged. */
+static bool b_data_unaccepted(const struct verdict *v)
+{
+	return v->b.bytes > 0 && (v->a.flags & HALF_F_ACK) && seq_lt(v->a.ack, data_end(&v->b));
+}
+
 /* A had sent FIN; B's data then met A's closed socket (TAXONOMY data-after-fin). */
 static bool data_after_own_fin(struct judge *j)
 {
 	struct verdict *v = j->v;
 	const struct seg_note *t = &v->trigger;
-	if (!(v->a.flags & HALF_F_FIN) || !t->frame || t->len == 0)
+	if (!(v->a.flags & HALF_F_FIN))
 		return false;
-	bool acked_fin = (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq + 1);
-	return decide(v, CAUSE_DATA_AFTER_FIN, acked_fin ? DETAIL_IGNORED_FIN : DETAIL_RACE,
-		      CONF_HIGH, NO_RUNNER_UP);
+	if (t->frame && t->len > 0) {
+		bool acked_fin = (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq + 1);
+		return decide(v, CAUSE_DATA_AFTER_FIN, acked_fin ? DETAIL_IGNORED_FIN : DETAIL_RACE,
+			      CONF_HIGH, NO_RUNNER_UP);
+	}
+	/*
+	 * The data it answers is not B's last segment: B went on sending
+	 * (more data, its FIN) before the RST came back. Linux answers the
+	 * first data to reach a closed socket (tcp_rcv_state_process,
+	 * TCP_MIB_TCPABORTONDATA) by a bare RST whose seq is that segment's
+	 * ack (tcp_v4_send_reset), so the seq tells the ack the data carried:
+	 * A's FIN's own number if B had not seen the FIN (they crossed), one
+	 * past it if B had. A never acknowledged that data.
+	 */
+	if ((v->rst.flags & TCP_ACK) || !b_data_unaccepted(v))
+		return false;
+	enum detail d;
+	if (v->rst.seq == v->a.fin_seq)
+		d = DETAIL_RACE;
+	else if (v->rst.seq == v->a.fin_seq + 1)
+		d = DETAIL_IGNORED_FIN;
+	else
+		return false;
+	return decide(v, CAUSE_DATA_AFTER_FIN, d, CONF_HIGH, NO_RUNNER_UP);
 }
 
 /* A's probes went unanswered and A gave up (RFC 9293 3.8.4). */
@@ -340,6 +379,50 @@ static bool foreign_rst(struct judge *j)
 	if (!j->ttl_step && !j->too_fast)
 		return false;
 	return decide(j->v, CAUSE_INJECTED, DETAIL_NONE, CONF_MEDIUM, j->endpoint_cause);
+}
+
+/*
+ * Both sides had sent their FIN and each had acknowledged all the other's
+ * data: the connection was closed, and the RST ends what was left of it
+ * (RFC 9293 3.10.7.4). Seen where a side's socket was already gone when
+ * the other's FIN or last ACK came (Linux: a FIN_WAIT2 socket expired
+ * after tcp_fin_timeout, or LAST_ACK done and a stray FIN after it), and
+ * from stacks that end a graceful close with an abortive one (Windows:
+ * closesocket with a zero linger after shutdown). Nothing is lost: a
+ * follow-up of the close (TAXONOMY reset-followup, "or full close").
+ */
+static bool after_both_closed(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (!(v->a.flags & HALF_F_FIN) || !(v->b.flags & HALF_F_FIN) ||
+	    !(v->a.flags & HALF_F_ACK) || !(v->b.flags & HALF_F_ACK) ||
+	    seq_lt(v->a.ack, v->b.fin_seq) || seq_lt(v->b.ack, v->a.fin_seq))
+		return false;
+	v->followup_of = v->a.fin_frame > v->b.fin_frame ? v->a.fin_frame : v->b.fin_frame;
+	return decide(v, CAUSE_RESET_FOLLOWUP, DETAIL_AFTER_CLOSE, CONF_HIGH, NO_RUNNER_UP);
+}
+
+/*
+ * A had sent its FIN, then aborted: a RST at the sequence number after
+ * that FIN (RST+ACK, as Linux's tcp_send_active_reset and Windows send
+ * it). Linux sends it when the application closes a socket it had shut
+ * down for writing and data had arrived unread since (tcp_close,
+ * TCP_ABORT_ON_CLOSE), or closes it with a zero linger (tcp_disconnect);
+ * Windows on closesocket with a zero linger after shutdown (Microsoft's
+ * "Graceful Shutdown, Linger Options, and Socket Closure").
+ */
+static bool abort_after_own_fin(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (!(v->a.flags & HALF_F_FIN) || !(v->rst.flags & TCP_ACK) ||
+	    v->rst.seq != v->a.fin_seq + 1)
+		return false;
+	/* B's data came after A's FIN and A's stack took it: unread. */
+	if (v->b.data_frame > v->a.fin_frame && !b_data_unaccepted(v))
+		return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
+			      CAUSE_LINGER_ABORT);
+	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
+		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);
 }
 
 /* A reply-form RST from an endpoint that had the connection before: it lost it. */
@@ -443,6 +526,8 @@ static const struct {
 	{ RULE_RETRANSMISSIONS_UNACKED, "retransmissions-unacked", retransmissions_unacked },
 	{ RULE_FOREIGN_RST_AFTER_SILENCE, "foreign-rst-after-silence", foreign_rst_after_silence },
 	{ RULE_FOREIGN_RST, "foreign-rst", foreign_rst },
+	{ RULE_AFTER_BOTH_CLOSED, "after-both-closed", after_both_closed },
+	{ RULE_ABORT_AFTER_OWN_FIN, "abort-after-own-fin", abort_after_own_fin },
 	{ RULE_REPLY_FROM_HOST_THAT_LOST_IT, "reply-from-host-that-lost-it",
 	  reply_from_host_that_lost_it },
 	{ RULE_CLOSE_WITH_DATA_UNREAD, "close-with-data-unread", close_with_data_unread },

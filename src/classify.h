@@ -35,6 +35,8 @@ enum rule {
 	RULE_RETRANSMISSIONS_UNACKED,   /* retransmit-timeout */
 	RULE_FOREIGN_RST_AFTER_SILENCE, /* idle-timeout */
 	RULE_FOREIGN_RST,               /* injected */
+	RULE_AFTER_BOTH_CLOSED,         /* reset-followup (after-close) */
+	RULE_ABORT_AFTER_OWN_FIN,       /* unread-recv-buffer, linger-abort */
 	RULE_REPLY_FROM_HOST_THAT_LOST_IT, /* peer-lost-state */
 	RULE_CLOSE_WITH_DATA_UNREAD,    /* unread-recv-buffer */
 	RULE_ABORT_WHILE_WAITING,       /* response-timeout */
@@ -60,6 +62,7 @@ struct side {
 	uint8_t ttl_min, ttl_max;
 	uint8_t state;              /* enum half_state */
 	uint8_t flags;              /* HALF_F_* */
+	uint8_t syn_retrans;
 };
 
 /* What decided the origin (judge_origin in classify.c). */

@@ -190,15 +190,31 @@ static const char *side_word(const struct verdict *v)
 	return v->sender == ROLE_SERVER ? "Server" : "Client";
 }
 
+/*
+ * A silence long enough to be an idle timeout. Servers' keep-alive
+ * timeouts are seconds (idle_defaults.c); under 100 ms the closer ended
+ * the exchange itself, right after its last message.
+ */
+static bool long_idle(int64_t ns)
+{
+	return ns >= 100000000;
+}
+
 /* ---- one function per rule ---- */
 
 static void after_earlier_reset(struct words *w)
 {
 	const struct verdict *v = w->v;
 	unsigned long long first = v->followup_of;
-	say(w, "The connection was already reset at frame %llu (by the %s); this RST answers a "
-	       "segment that was still on its way. It is part of the same incident.",
-	    first, first == v->a.rst_frame ? w->an : w->bn);
+	if (v->detail == DETAIL_DUPLICATE)
+		say(w, "A second copy of the %s's RST at frame %llu, captured %s after it with the "
+		       "same numbers and IP ID: the capture saw that packet twice (a SPAN port, "
+		       "two interfaces). It is the same reset.",
+		    w->an, first, DUR(v->rst.ts_ns - v->a.rst_ts));
+	else
+		say(w, "The connection was already reset at frame %llu (by the %s); this RST answers "
+		       "a segment that was still on its way. It is part of the same incident.",
+		    first, first == v->a.rst_frame ? w->an : w->bn);
 	advise(w, "Look at frame %llu: that reset is the one to explain.", first);
 }
 
@@ -207,7 +223,7 @@ static void syn_on_recently_closed_tuple(struct words *w)
 	const struct verdict *v = w->v;
 	say(w, "The %s's SYN (frame %llu) reuses a 4-tuple whose previous connection ended "
 	       "%s earlier; the %s refused it with RST+ACK, as a stack still holding that "
-	       "connection (TIME_WAIT) may. Runner-up: closed-port.",
+	       "connection (TIME_WAIT) may.",
 	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->since_prev_ns), w->an);
 	advise(w, "Client: let the kernel pick source ports (do not bind fixed ones), or keep "
 		  "TCP timestamps on so TIME_WAIT can accept a new SYN.");
@@ -240,7 +256,7 @@ static void syn_ack_after_client_gave_up(struct words *w)
 	say(w, "The client sent its SYN at +%s (%u retransmission%s); the server's SYN-ACK "
 	       "(frame %llu) came %s after the first SYN, and the client answered it with "
 	       "a RST: it had already given up connecting.",
-	    DUR(v->syn_ts - v->first_ts), v->a.retrans, plural(v->a.retrans),
+	    DUR(v->syn_ts - v->first_ts), v->a.syn_retrans, plural(v->a.syn_retrans),
 	    (unsigned long long)t->frame, DUR(t->ts_ns - v->syn_ts));
 	advise(w, "Client: the connect timeout is shorter than this path's handshake time; "
 		  "raise it, or find why SYNs or SYN-ACKs are delayed or lost (server accept "
@@ -287,7 +303,7 @@ static void syn_unanswered(struct words *w)
 	const struct verdict *v = w->v;
 	say(w, "The client sent a SYN (%u retransmission%s) and no answer was seen; it reset "
 	       "the attempt itself %s after the first SYN.",
-	    v->a.retrans, plural(v->a.retrans), DUR(v->rst.ts_ns - v->syn_ts));
+	    v->a.syn_retrans, plural(v->a.syn_retrans), DUR(v->rst.ts_ns - v->syn_ts));
 	advise(w, "Check the path to the server for loss or filtering of SYNs.");
 }
 
@@ -323,7 +339,14 @@ static void data_after_own_fin(struct words *w)
 	int64_t gap = t->ts_ns - v->a.fin_ts;
 	say(w, "The %s closed the connection (FIN, frame %llu) after %s idle; ", w->an,
 	    (unsigned long long)v->a.fin_frame, DUR(idle));
-	if (ignored)
+	if (!t->frame)
+		say(w, "the %s's data (its last at frame %llu) went past what the %s ever "
+		       "acknowledged (ack %u), and the %s's closed socket answered it with a RST "
+		       "(seq %u: the data %s the FIN). The %s went on sending before the RST came "
+		       "back, so the RST does not answer its last segment.",
+		    w->bn, (unsigned long long)v->b.data_frame, w->an, v->a.ack, w->an, v->rst.seq,
+		    ignored ? "had acknowledged" : "crossed", w->bn);
+	else if (ignored)
 		say(w, "the %s acknowledged that FIN and still sent %u bytes %s later (frame %llu), "
 		       "and the %s's closed socket answered with a RST. The %s's stack knew the "
 		       "connection was closing; its application wrote anyway.",
@@ -336,8 +359,15 @@ static void data_after_own_fin(struct words *w)
 		    w->bn, t->len, (unsigned long long)t->frame, DUR(gap),
 		    gap >= 0 ? "after" : "before", w->an, w->an);
 	say_keepalive_headers(w);
-	if (v->close_idle_ns > 0)
-		say_idle_defaults(w, IDLE_SERVER, v->close_idle_ns);
+	if (!long_idle(v->close_idle_ns)) {
+		/* Not an idle timeout: the closer ended the exchange (a protocol's
+		 * last message, Connection: close) and the peer wrote after it. */
+		advise(w, "%s: the %s closed right after the last exchange; stop writing once its "
+			  "FIN arrives (or agree on who closes first in the protocol).",
+		       v->sender == ROLE_SERVER ? "Client" : "Server", w->an);
+		return;
+	}
+	say_idle_defaults(w, IDLE_SERVER, v->close_idle_ns);
 	if (v->sender == ROLE_SERVER)
 		advise(w, "Client: close pooled keep-alive connections before the server's idle "
 			  "timeout (about %s here), and retry idempotent requests that fail with a "
@@ -347,6 +377,52 @@ static void data_after_own_fin(struct words *w)
 	else
 		advise(w, "Server: the client had closed; stop writing once the client's FIN "
 			  "arrives, or answer within the client's timeout.");
+}
+
+static void after_both_closed(struct words *w)
+{
+	const struct verdict *v = w->v;
+	bool a_first = v->a.fin_frame < v->b.fin_frame;
+	uint64_t first = a_first ? v->a.fin_frame : v->b.fin_frame;
+	int64_t apart = a_first ? v->b.fin_ts - v->a.fin_ts : v->a.fin_ts - v->b.fin_ts;
+	say(w, "Both sides had closed: the %s's FIN (frame %llu) and the %s's (frame %llu), "
+	       "%s apart, each side's data acknowledged by the other. The RST came after the "
+	       "close was done; nothing was lost.",
+	    a_first ? w->an : w->bn, (unsigned long long)first, a_first ? w->bn : w->an,
+	    (unsigned long long)v->followup_of, DUR(apart));
+	if (v->form == FORM_REPLY)
+		say(w, " It answers a segment the %s's stack no longer had a socket for (its "
+		       "closed connection was gone, as a FIN_WAIT2 socket is after its timeout).",
+		    w->an);
+	else
+		say(w, " The %s ended its graceful close with an abortive one, as some stacks "
+		       "and applications do (a zero linger after shutdown).", w->an);
+	advise(w, "Nothing to fix: the connection had closed.");
+}
+
+static void abort_after_own_fin(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The %s sent its FIN (frame %llu) and then aborted %s later with a RST at the "
+	       "sequence number after that FIN: ", w->an, (unsigned long long)v->a.fin_frame,
+	    DUR(v->rst.ts_ns - v->a.fin_ts));
+	if (v->cause == CAUSE_UNREAD_RECV_BUFFER)
+		say(w, "the %s's data (last at frame %llu) had arrived after the FIN and was "
+		       "acknowledged by its stack but not read: closing a socket with unread data "
+		       "sends RST (RFC 2525 2.17), after a shutdown too.",
+		    w->bn, (unsigned long long)v->b.data_frame);
+	else
+		say(w, "nothing from the %s was outstanding, so the application closed "
+		       "abortively after shutting down its side (a zero linger, as Windows' "
+		       "closesocket does with l_linger 0).", w->bn);
+	if (v->b.flags & HALF_F_FIN)
+		say(w, " The %s's FIN (frame %llu) had come too.", w->bn,
+		    (unsigned long long)v->b.fin_frame);
+	advise(w, "%s: %s", side_word(v),
+	       v->cause == CAUSE_UNREAD_RECV_BUFFER
+		       ? "read until the peer's FIN (recv returns 0) before closing."
+		       : "after shutdown, wait for the peer's FIN before closing, and do not set "
+			 "a zero linger unless the abort is intended.");
 }
 
 static void probes_unanswered(struct words *w)
@@ -497,6 +573,8 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_RETRANSMISSIONS_UNACKED] = retransmissions_unacked,
 	[RULE_FOREIGN_RST_AFTER_SILENCE] = foreign_rst_after_silence,
 	[RULE_FOREIGN_RST] = foreign_rst,
+	[RULE_AFTER_BOTH_CLOSED] = after_both_closed,
+	[RULE_ABORT_AFTER_OWN_FIN] = abort_after_own_fin,
 	[RULE_REPLY_FROM_HOST_THAT_LOST_IT] = reply_from_host_that_lost_it,
 	[RULE_CLOSE_WITH_DATA_UNREAD] = close_with_data_unread,
 	[RULE_ABORT_WHILE_WAITING] = abort_while_waiting,
@@ -578,6 +656,17 @@ static void say_runner_up(struct words *w)
 	case RULE_ABORT_WHILE_WAITING:
 		runner_up(w, "an application that aborts its connections (SO_LINGER 0) for another "
 			     "reason sends the same RST");
+		break;
+	case RULE_ABORT_AFTER_OWN_FIN:
+		if (v->runner_up == CAUSE_LINGER_ABORT)
+			runner_up(w, "a zero linger sends the same RST whether or not the data "
+				     "was read");
+		else if (v->runner_up == CAUSE_UNREAD_RECV_BUFFER)
+			runner_up(w, "the %s's data before the FIN may not all have been read; a "
+				     "close with unread data sends the same RST", w->bn);
+		else
+			runner_up(w, "the %s may have given up waiting for an answer after its "
+				     "FIN", w->an);
 		break;
 	case RULE_ABORTIVE_CLOSE:
 		if (v->runner_up == CAUSE_CONNECT_TIMEOUT)

@@ -79,7 +79,7 @@ struct tcp_half {
 	uint32_t next_seq;          /* highest seq + length sent (its snd_nxt as seen) */
 	uint32_t ack;               /* highest ack it sent */
 	uint32_t fin_seq;           /* sequence number of its FIN */
-	uint32_t retrans;           /* segments resending data already sent */
+	uint32_t retrans;           /* segments resending data or a FIN already sent */
 	uint16_t keepalives;        /* keep-alive probes (RFC 9293 3.8.4) */
 	uint16_t zero_windows;      /* segments advertising a zero window */
 	uint16_t http_requests;     /* HTTP/1.x requests it sent (pipelined ones counted) */
@@ -89,6 +89,7 @@ struct tcp_half {
 	uint8_t wscale;
 	uint8_t state;              /* enum half_state */
 	uint8_t flags;              /* HALF_F_* */
+	uint8_t syn_retrans;        /* its SYN (or SYN-ACK) sent again (saturates) */
 };
 
 /* The incarnation a new SYN replaced on the same tuple (for timewait-reuse). */
@@ -154,8 +155,9 @@ struct connection {
 
 	struct tcp_half half[2];
 	/* The first segment with data, SYN or FIN in the current run (what one
-	 * side sent since the other last spoke; frame 0 if none yet). A RST
-	 * answers the earliest such segment it refers to. */
+	 * side sent since the other last answered: sent sequence space or
+	 * acknowledged something new; frame 0 if none yet). A RST answers the
+	 * earliest such segment it refers to. */
 	struct seg_note run_first;
 	struct flow_prev prev;
 	struct http_note request;            /* the last HTTP request line seen */

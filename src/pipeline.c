@@ -237,13 +237,18 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 
 	int dir = pf->dir;
 	struct flow *f = flow_for(pl, pf);
-	if (f->pending_rsts)
+	/* A second copy of a packet changes nothing; a RST's copy is still
+	 * reported (every RST gets a record), as a follow-up of the first. */
+	bool copy = tcp_track_is_duplicate(f, dir, p);
+	if (copy)
+		s->duplicates++;
+	if (f->pending_rsts && !copy)
 		verdict_queue_observe(&pl->queue, f, dir, p);
 	if (p->flags & TCP_RST) {
 		classify_rst(f, dir, p, &pl->scratch);
 		verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
 	}
-	if (tcp_track_segment(f, dir, p))
+	if (!copy && tcp_track_segment(f, dir, p))
 		flow_table_finish(pl->flows, f, pl->now);
 	flow_table_expire(pl->flows, pl->now);
 	verdict_queue_due(&pl->queue, pl->now);

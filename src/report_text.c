@@ -562,6 +562,9 @@ static void print_notes(FILE *out, const struct text_state *t, const struct stat
 		}
 	if (sep[0] == ',')
 		fputc('\n', out);
+	if (s->duplicates)
+		fprintf(out, "  capture duplicates (a second copy of a segment, analysed once): %" PRIu64
+			"\n", s->duplicates);
 	if (s->payload_truncated)
 		fprintf(out, "  payload cut by snaplen in %" PRIu64 " segments\n", s->payload_truncated);
 	if (s->live)

@@ -55,6 +55,7 @@ struct stats {
 	uint64_t flows;            /* connections seen (incarnations count apart) */
 	uint64_t resets;
 	uint64_t payload_truncated; /* analysed segments whose payload snaplen cut */
+	uint64_t duplicates;       /* capture duplicates: analysed once (tcp_track_is_duplicate) */
 	uint64_t skipped[DECODE_RESULT_COUNT];
 	uint64_t by_cause[CAUSE_COUNT];
 	uint64_t warn_count[WARN_COUNT];

@@ -89,6 +89,33 @@ void tcp_track_new_incarnation(struct flow *f, int64_t now)
 	f->conn.prev = prev;
 }
 
+/*
+ * A second copy comes within microseconds of the first, from the same
+ * switch or host; a real retransmission waits at least a retransmission
+ * timeout (RFC 6298 2.4: 1 s; Linux TCP_RTO_MIN: 200 ms) or the round
+ * trip that brings three duplicate ACKs (RFC 5681 3.2), and carries an
+ * IPv4 ID of its own (RFC 6864 4.1: an ID is unique per packet sent).
+ */
+#define DUPLICATE_WITHIN_NS 2000000
+
+bool tcp_track_is_duplicate(const struct flow *f, int dir, const struct pkt *p)
+{
+	const struct tcp_half *h = &f->conn.half[dir];
+	const struct seg_note *l = &h->last;
+	int64_t apart = p->ts_ns - l->ts_ns;
+	if (!l->frame || l->seq != p->seq || l->ack != p->ack || l->flags != p->flags ||
+	    l->len != p->payload_len || l->window != p->window || l->ttl != p->ttl ||
+	    apart < 0 || apart > DUPLICATE_WITHIN_NS)
+		return false;
+	if (p->ipver == 4 && p->ip_id != h->ip_id)
+		return false;
+	/* Without an ID to tell packets apart (IPv6, or Linux's ID 0 on a RST
+	 * without a socket), two bare ACKs or RSTs with the same numbers may
+	 * be two packets (duplicate ACKs, RSTs answering two segments); the
+	 * same sequence space twice within DUPLICATE_WITHIN_NS cannot be. */
+	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0;
+}
+
 void seg_note_from_pkt(struct seg_note *n, const struct pkt *p)
 {
 	n->frame = p->frame;
@@ -161,10 +188,14 @@ static void track_sequence(struct flow *f, int dir, const struct pkt *p)
 		count16(&h->keepalives);
 		return;
 	}
-	if (p->payload_len > 0 && seq_lt(p->seq, h->next_seq))
-		count32(&h->retrans);   /* starts inside data already sent */
-	else if (p->http.start != HTTP_NONE)
+	if ((p->flags & TCP_SYN) && (h->flags & HALF_F_ISN) && p->seq == h->base_seq) {
+		if (h->syn_retrans < UINT8_MAX)
+			h->syn_retrans++;
+	} else if (pkt_seq_len(p) > 0 && seq_lt(p->seq, h->next_seq)) {
+		count32(&h->retrans);   /* starts inside data, or at a FIN, already sent */
+	} else if (p->http.start != HTTP_NONE) {
 		track_http(f, dir, p);
+	}
 	if (seq_gt(end, h->next_seq)) {
 		if (p->payload_len > 0) {
 			uint32_t data_start = p->seq + ((p->flags & TCP_SYN) ? 1u : 0u);
@@ -258,6 +289,10 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	if (!(h->flags & HALF_F_SEEN))
 		first_segment_of_half(h, p);
 
+	/* A bare ACK that acknowledges nothing new (a duplicate ACK, a window
+	 * update) answers nothing: the other side's run goes on through it. */
+	bool answers = pkt_seq_len(p) > 0 || (p->flags & TCP_RST) || !(p->flags & TCP_ACK) ||
+		       !(h->flags & HALF_F_ACK) || seq_gt(p->ack, h->ack);
 	track_sequence(f, dir, p);
 	track_flags(f, dir, p);
 	track_ack(f, dir, p);
@@ -272,7 +307,7 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		h->ttl_min = p->ttl;
 	if (p->ttl > h->ttl_max)
 		h->ttl_max = p->ttl;
-	if (f->conn.pkts == 0 || f->conn.run_dir != dir) {
+	if (f->conn.pkts == 0 || (f->conn.run_dir != dir && answers)) {
 		f->conn.run_dir = (int8_t)dir;
 		f->conn.run_first.frame = 0;
 	}

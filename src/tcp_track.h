@@ -27,6 +27,12 @@ void tcp_track_new_incarnation(struct flow *f, int64_t now);
 /* A new connection's roles from its first segment (guessed without a
  * handshake); f's connection was started at that segment's time. */
 void tcp_track_begin(struct flow *f, int dir, const struct pkt *p);
+/*
+ * Whether p is a capture duplicate of the last segment endpoint dir sent:
+ * the same packet captured twice (a SPAN port mirroring both directions,
+ * a capture on two interfaces of one path), which is not tracked again.
+ */
+bool tcp_track_is_duplicate(const struct flow *f, int dir, const struct pkt *p);
 /* Records segment p sent by endpoint dir. Returns true when it finished the flow. */
 bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p);
 

@@ -112,7 +112,7 @@ SUMMARY = {
     all(isinstance(n, int) and n > 0 for n in v.values()),
     "skipped": {"non_ip": INT, "non_tcp": INT, "fragment": INT, "truncated": INT,
                 "invalid": INT, "unparsed": INT, "encrypted": INT},
-    "payload_truncated": INT, "first_ts": nullable(NUM), "last_ts": nullable(NUM),
+    "payload_truncated": INT, "duplicates": INT, "first_ts": nullable(NUM), "last_ts": nullable(NUM),
     "capture_point": {"client", "server", "middle", "unknown"},
     "?capture": {"received": INT, "dropped": INT, "if_dropped": INT},
     "capture_point_evidence": STR,
