@@ -345,6 +345,125 @@ static void test_unknown(void)
 	CHECK_EQ(v.origin_basis, ORIGIN_BY_NOTHING);
 }
 
+/*
+ * A RST after the sender's own FIN (issue 19, class 7): the wire tells
+ * data the closed socket never took, a close already complete, and an
+ * abort after a shutdown apart.
+ */
+static void test_after_own_fin(void)
+{
+	struct flow f;
+	struct verdict v;
+	/* The server's FIN crosses the client's data; the client goes on (more
+	 * data, its FIN) before the server's RST, at the FIN's own number,
+	 * comes back (Linux: TCP_ABORT_ON_DATA answers the first data). */
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 5) });
+	feed(&f, (struct pkt[]){ seg(C, 111, 502, TCP_ACK | TCP_FIN, 0, 6) });
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 501, 0, TCP_RST, 0, 7), &v), CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_RACE);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+
+	/* Both FINs, each side's data acknowledged; the server's socket gone
+	 * when the client's last ACK came: the close was done. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 111, TCP_ACK | TCP_PSH, 20, 5) });
+	feed(&f, (struct pkt[]){ seg(C, 111, 521, TCP_ACK | TCP_FIN, 0, 6) });
+	feed(&f, (struct pkt[]){ seg(S, 521, 112, TCP_ACK | TCP_FIN, 0, 7) });
+	feed(&f, (struct pkt[]){ seg(C, 112, 522, TCP_ACK, 0, 8) });
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 522, 0, TCP_RST, 0, 9), &v), CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.detail, DETAIL_AFTER_CLOSE);
+	CHECK_EQ(v.followup_of, 7);
+	CHECK_EQ(v.rule, RULE_AFTER_BOTH_CLOSED);
+	/* The same with the client's RST+ACK right after its own FIN (Windows'
+	 * closesocket with a zero linger after shutdown). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH | TCP_FIN, 20, 4) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 522, TCP_ACK | TCP_FIN, 0, 5) });
+	CHECK_EQ(judge(&f, c, seg(C, 102, 522, TCP_RST | TCP_ACK, 0, 6), &v), CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.detail, DETAIL_AFTER_CLOSE);
+
+	/* The client shuts down, the server's answer arrives and is
+	 * acknowledged, the client closes without reading it: unread. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH | TCP_FIN, 10, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 112, TCP_ACK | TCP_PSH, 30, 5) });
+	feed(&f, (struct pkt[]){ seg(C, 112, 531, TCP_ACK, 0, 6) });
+	CHECK_EQ(judge(&f, c, seg(C, 112, 531, TCP_RST | TCP_ACK, 0, 7), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	/* Nothing came after the FIN: an abortive close after shutdown. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 531, TCP_ACK | TCP_FIN, 0, 5) });
+	feed(&f, (struct pkt[]){ seg(S, 531, 102, TCP_ACK, 0, 6) });
+	CHECK_EQ(judge(&f, c, seg(C, 102, 531, TCP_RST | TCP_ACK, 0, 7), &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+}
+
+/* A capture's second copy changes nothing and a RST's copy is its follow-up. */
+static void test_capture_duplicates(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	struct pkt data = with_ttl(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 64);
+	data.ip_id = 7;
+	feed(&f, &data);
+	struct pkt copy = data;
+	copy.frame = 5;
+	copy.ts_ns += 40000;    /* 40 us later */
+	CHECK(tcp_track_is_duplicate(&f, c, &copy));
+	/* A resend a timeout later, or with its own IP ID, is not a copy. */
+	struct pkt resend = copy;
+	resend.ts_ns += 200000000;
+	CHECK(!tcp_track_is_duplicate(&f, c, &resend));
+	resend = copy;
+	resend.ip_id = 8;
+	CHECK(!tcp_track_is_duplicate(&f, c, &resend));
+	/* Without an ID (IPv4 ID 0 here), two bare ACKs may be two packets. */
+	struct pkt ack = seg(S, 501, 111, TCP_ACK, 0, 6);
+	feed(&f, &ack);
+	ack.frame = 7;
+	ack.ts_ns += 10000;
+	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &ack));
+
+	struct pkt rst = seg(S, 501, 111, TCP_RST | TCP_ACK, 0, 8);
+	rst.ip_id = 99;
+	judge(&f, 1 - c, rst, &v);
+	feed(&f, &rst);
+	rst.frame = 9;
+	rst.ts_ns += 5000;
+	CHECK_EQ(judge(&f, 1 - c, rst, &v), CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.detail, DETAIL_DUPLICATE);
+	CHECK_EQ(v.followup_of, 8);
+}
+
+/* A FIN resent until the sender gives up is a retransmission timeout. */
+static void test_fin_retransmitted(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 4), 11.0) });
+	for (int i = 0; i < 5; i++)
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 5 + (uint64_t)i),
+					   12.0 + 16.0 * i) });
+	CHECK_EQ(f.conn.half[c].retrans, 5);
+	CHECK_EQ(judge(&f, c, at(seg(C, 102, 501, TCP_RST | TCP_ACK, 0, 10), 96.0), &v),
+		 CAUSE_RETRANSMIT_TIMEOUT);
+	/* SYNs sent again are counted apart from data. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
+	feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 2) });
+	CHECK_EQ(f.conn.half[c].syn_retrans, 1);
+	CHECK_EQ(f.conn.half[c].retrans, 0);
+}
+
 int main(void)
 {
 	test_closed_port_and_reuse();
@@ -357,5 +476,8 @@ int main(void)
 	test_timeouts();
 	test_middlebox_and_lost_state();
 	test_unknown();
+	test_after_own_fin();
+	test_capture_duplicates();
+	test_fin_retransmitted();
 	return check_report("test_classify");
 }
