@@ -285,14 +285,32 @@ static bool ack_of_unsent_data(struct judge *j)
 	return decide(v, CAUSE_INVALID_SEGMENT, DETAIL_NONE, CONF_MEDIUM, CAUSE_PEER_LOST_STATE);
 }
 
-/* The server reset before either side sent data: accept queue overflow or
- * a closed listener (an application accepting and aborting at once looks
- * the same). */
+/*
+ * The server reset the connection from its listener's queues: after its
+ * SYN-ACK it had sent nothing, so no socket of its own had the connection
+ * yet. Linux resets there when the accept queue is full and
+ * tcp_abort_on_overflow is set (tcp_check_req, listen_overflow), on the
+ * handshake's ACK or, with TCP_DEFER_ACCEPT, on the first data, which is
+ * what completes the handshake then; and when a listener closes with
+ * connections still queued (inet_csk_listen_stop). A reply to the
+ * client's segment is that; an unprompted one may also be an
+ * application accepting and aborting at once.
+ */
 static bool server_reset_before_data(struct judge *j)
 {
 	struct verdict *v = j->v;
-	if (v->sender != ROLE_SERVER || !(v->a.flags & HALF_F_ISN) || v->a.bytes > 0 ||
-	    (v->a.flags & HALF_F_FIN) || v->b.bytes > 0)
+	if (v->sender != ROLE_SERVER || !(v->a.flags & HALF_F_ISN) ||
+	    v->a.state != HALF_SYN_ACK_SENT)
+		return false;
+	/* The segment it answers must be the one that completed the handshake:
+	 * the client's first data, or its ACK, without a pause (after one, an
+	 * established socket that said nothing yet is as likely). */
+	const struct seg_note *t = &v->trigger;
+	bool completes = v->form == FORM_REPLY && t->frame && v->b.bytes == t->len &&
+			 !(v->trigger_gap_ns >= 0 && long_silence(j, v->trigger_gap_ns));
+	if (completes)
+		return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	if (v->b.bytes > 0 || v->form == FORM_REPLY)
 		return false;
 	return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
@@ -586,7 +604,8 @@ static void judge_request(struct judge *j)
 		return;
 	v->request = *r;
 	bool no_socket = v->cause == CAUSE_DATA_AFTER_FIN || v->cause == CAUSE_PEER_LOST_STATE ||
-			 v->cause == CAUSE_IDLE_TIMEOUT || v->cause == CAUSE_CLOSED_PORT;
+			 v->cause == CAUSE_IDLE_TIMEOUT || v->cause == CAUSE_CLOSED_PORT ||
+			 v->cause == CAUSE_HANDSHAKE_ABORT;
 	if (is_trigger && no_socket)
 		v->reached_peer = REACHED_NO;
 	else if (!unanswered || ((peer->flags & HALF_F_ACK) && seq_gt(peer->ack, r->seq)))

@@ -321,11 +321,16 @@ static void ack_of_unsent_data(struct words *w)
 
 static void server_reset_before_data(struct words *w)
 {
-	say(w, "The server reset the connection after its SYN-ACK, before it sent any data and "
-	       "before the client sent any: the connection never reached the application, as "
-	       "when the accept queue overflows with tcp_abort_on_overflow set or the listener "
-	       "closes with the connection still queued. Runner-up: linger-abort (an application "
-	       "accepting and aborting at once).");
+	const struct verdict *v = w->v;
+	say(w, "The server reset the connection after its SYN-ACK without having sent anything "
+	       "else: ");
+	if (v->trigger.frame)
+		say(w, "it answered the client's %s (frame %llu, %u bytes), the segment that "
+		       "completed the handshake, from its listener. ", seg_kind(&v->trigger),
+		    (unsigned long long)v->trigger.frame, v->trigger.len);
+	say(w, "The connection never reached the application, as when the accept queue "
+	       "overflows with tcp_abort_on_overflow set (with TCP_DEFER_ACCEPT, on the first "
+	       "data) or the listener closes with connections still queued.");
 	advise(w, "Server: raise the listen backlog (and net.core.somaxconn), accept faster, or "
 		  "leave tcp_abort_on_overflow off so clients retry instead of failing.");
 }
