@@ -300,7 +300,7 @@ static bool server_reset_before_data(struct judge *j)
 {
 	struct verdict *v = j->v;
 	if (v->sender != ROLE_SERVER || !(v->a.flags & HALF_F_ISN) ||
-	    v->a.state != HALF_SYN_ACK_SENT)
+	    v->a.state != HALF_SYN_ACK_SENT || j->ttl_step || j->too_fast)
 		return false;
 	/* The segment it answers must be the one that completed the handshake:
 	 * the client's first data, or its ACK, without a pause (after one, an
