@@ -40,6 +40,10 @@ static const struct detail_info details[DETAIL_COUNT] = {
 	[DETAIL_CHALLENGE_ACK] = { "challenge-ack", CAUSE_TIMEWAIT_REUSE, false, NULL },
 	[DETAIL_AFTER_CLOSE] = { "after-close", CAUSE_RESET_FOLLOWUP, false, NULL },
 	[DETAIL_DUPLICATE] = { "duplicate", CAUSE_RESET_FOLLOWUP, false, NULL },
+	/* Happy eyeballs' losing attempts: routine, nothing to fix. */
+	[DETAIL_ABANDONED] = { "abandoned", CAUSE_CONNECT_TIMEOUT, true,
+			       "connection attempts the client dropped within milliseconds, "
+			       "as connection racing does" },
 };
 
 const struct cause_info *cause_info(enum cause c)

@@ -41,6 +41,7 @@ enum detail {
 	DETAIL_CHALLENGE_ACK,   /* timewait-reuse: the server held the old connection open */
 	DETAIL_AFTER_CLOSE,     /* reset-followup: after both FINs, nothing outstanding */
 	DETAIL_DUPLICATE,       /* reset-followup: a capture's second copy of the RST */
+	DETAIL_ABANDONED,       /* connect-timeout: dropped within ms, not timed out */
 	DETAIL_COUNT
 };
 

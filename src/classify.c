@@ -219,14 +219,38 @@ static bool client_connecting(const struct judge *j)
 	return j->v->sender == ROLE_CLIENT && j->v->a.state == HALF_SYN_SENT;
 }
 
-/* The client answered the server's SYN-ACK with a RST: it had given up. */
+/*
+ * No stack or client library gives up connecting this soon: the kernel's
+ * first SYN retransmission waits a second (RFC 6298 2.1; Linux
+ * TCP_TIMEOUT_INIT), and connect timeouts are set in seconds or hundreds
+ * of milliseconds.
+ */
+#define CONNECT_GIVE_UP_MIN_NS 100000000
+
+/*
+ * The client answered the server's SYN-ACK with a RST: it had no socket
+ * for it any more (RFC 9293 3.10.7.1). Late, it had given up waiting.
+ * Within milliseconds of its SYN, no timeout fired: either the
+ * application dropped the attempt because another one won (happy
+ * eyeballs, RFC 8305, and the connection racing of browsers and HTTP
+ * libraries close the losers; Linux sends nothing when a SYN_SENT socket
+ * closes), or there never was a socket: a raw socket's SYN (a SYN scan as
+ * nmap -sS sends, a packet crafter). A kernel's SYN offers window scaling
+ * (RFC 7323; Linux, Windows, macOS and FreeBSD all do); a scanner's
+ * crafted SYN usually does not.
+ */
 static bool syn_ack_after_client_gave_up(struct judge *j)
 {
 	struct verdict *v = j->v;
 	if (!client_connecting(j) || !v->trigger.frame ||
 	    (v->trigger.flags & (TCP_SYN | TCP_ACK)) != (TCP_SYN | TCP_ACK))
 		return false;
-	return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	if (!v->syn_ts || v->trigger.ts_ns - v->syn_ts >= CONNECT_GIVE_UP_MIN_NS)
+		return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	if (!(v->a.flags & HALF_F_WSCALE))
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM,
+			      CAUSE_CONNECT_TIMEOUT);
+	return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_ABANDONED, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
 /* The client's SYN was answered by an ACK that does not acknowledge it. */

@@ -253,6 +253,25 @@ static void syn_ack_after_client_gave_up(struct words *w)
 {
 	const struct verdict *v = w->v;
 	const struct seg_note *t = &v->trigger;
+	if (v->cause == CAUSE_LINGER_ABORT || v->detail == DETAIL_ABANDONED) {
+		say(w, "The server answered the client's SYN with a SYN-ACK (frame %llu) %s after "
+		       "it, and the client's host refused that SYN-ACK with a RST, as a host does "
+		       "for a segment it has no socket for. No timeout fires that soon: ",
+		    (unsigned long long)t->frame, DUR(t->ts_ns - v->syn_ts));
+		if (v->cause == CAUSE_LINGER_ABORT)
+			say(w, "the SYN offered no window scaling, as a kernel's does, so it was "
+			       "most likely sent without a socket, from a raw socket (a SYN scan such "
+			       "as nmap -sS, or a packet crafter).");
+		else
+			say(w, "the client's application had dropped the attempt, as connection "
+			       "racing does when another attempt wins (happy eyeballs, RFC 8305).");
+		advise(w, "%s", v->cause == CAUSE_LINGER_ABORT
+				  ? "Nothing to fix on the server if the scan is expected; otherwise "
+				    "find the scanning host (the client's address) and who runs it."
+				  : "Nothing to fix if the client races connections; otherwise look for "
+				    "why it closed the socket before the handshake completed.");
+		return;
+	}
 	say(w, "The client sent its SYN at +%s (%u retransmission%s); the server's SYN-ACK "
 	       "(frame %llu) came %s after the first SYN, and the client answered it with "
 	       "a RST: it had already given up connecting.",
@@ -616,6 +635,14 @@ static void say_runner_up(struct words *w)
 		runner_up(w, "the ACK (ack %u) does not match where a previous connection on the "
 			     "tuple ended, so other state may have answered the SYN (a SYN proxy, "
 			     "a firewall); the client rejects any such ACK", v->trigger.ack);
+		break;
+	case RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP:
+		if (v->runner_up == CAUSE_CONNECT_TIMEOUT)
+			runner_up(w, "an application whose connect timeout is under %s gives up "
+				     "the same way", DUR(v->trigger.ts_ns - v->syn_ts));
+		else
+			runner_up(w, "a raw socket's SYN (a scanner) draws the same RST; its SYN "
+				     "would not usually offer window scaling as this one did");
 		break;
 	case RULE_SYN_UNANSWERED:
 		runner_up(w, "an application that cancels its connect() after %s, before the "

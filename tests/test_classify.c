@@ -464,6 +464,37 @@ static void test_fin_retransmitted(void)
 	CHECK_EQ(f.conn.half[c].retrans, 0);
 }
 
+/* A SYN-ACK refused within milliseconds of the SYN: no timeout fired. */
+static void test_syn_ack_refused_soon(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct pkt syn = at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000);
+	syn.opts.has_wscale = true;
+	/* A kernel's SYN (window scaling offered), the SYN-ACK 30 ms later:
+	 * the application dropped the attempt (connection racing). */
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, &syn);
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.030) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 10.031), &v), CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.detail, DETAIL_ABANDONED);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	/* A crafted SYN without window scaling: a scanner's raw socket. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 10.0011), &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.detail, DETAIL_PROBE);
+	CHECK_EQ(v.runner_up, CAUSE_CONNECT_TIMEOUT);
+	/* Two seconds on: a connect timeout, whatever the SYN. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, &syn);
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 12.000) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 12.001), &v), CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.detail, DETAIL_NONE);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+}
+
 int main(void)
 {
 	test_closed_port_and_reuse();
@@ -479,5 +510,6 @@ int main(void)
 	test_after_own_fin();
 	test_capture_duplicates();
 	test_fin_retransmitted();
+	test_syn_ack_refused_soon();
 	return check_report("test_classify");
 }
