@@ -304,3 +304,70 @@ c.close()
     srv.wait()
 
     return one_incident("server", "TCP_FLAGS", "invalid-segment")
+
+
+@scenario("accept-overflow-deferred-v4", "issue 19 class 1: a listener with TCP_DEFER_ACCEPT "
+          "(as nginx's 'deferred' sets), listen backlog 1 (2 queued children at most) and "
+          "tcp_abort_on_overflow=1, never accepting; three clients connect (their bare ACKs "
+          "leave the handshakes pending, as deferred accept does) and send a request each: the "
+          "first two complete into the queue, the third overflows it and the listener resets "
+          "it, answering that first data")
+def accept_overflow_deferred(lab):
+    lab.topology()
+    lab.capture("client")
+    lab.sysctl("server", "net.ipv4.tcp_abort_on_overflow", "1")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80, backlog=1)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 5)
+ready()
+time.sleep(2.0)           # never accepts
+""", wait_ready=True)
+    lab.run("client", f"""
+conns = [connect({lab.addr('server')!r}, 80) for _ in range(3)]
+time.sleep(0.2)
+for i, c in enumerate(conns):
+    c.sendall(http_request(f"/q{{i}}"))
+    time.sleep(0.2)
+assert recv_some(conns[2], timeout=0.5) is None   # reset by the listener
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", "INVALID_SYN")
+        # When the server exits, its listener closes with the two queued
+        # children still holding their unread requests: reset, as in
+        # listener-closed-queued-v4.
+        for r in rsts[1:]:
+            expect(r, "server", "TCP_STATE")
+        return [label("handshake-abort")] + \
+            [label("handshake-abort", alternatives=["unread-recv-buffer"]) for _ in rsts[1:]]
+    return labeller
+
+
+@scenario("syn-scan-raw-v4", "issue 19 class 9: a SYN sent from a raw socket (no socket "
+          "of its own, no TCP options, as a SYN scanner crafts it) to a listening port; the "
+          "server answers with a SYN-ACK and the scanning host's kernel, which has no socket "
+          "for it, resets it")
+def syn_scan_raw(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+time.sleep(1.0)
+""", wait_ready=True)
+    lab.run("client", f"""
+src, dst = socket.inet_aton({lab.addr('client')!r}), socket.inet_aton({lab.addr('server')!r})
+hdr = struct.pack("!HHIIBBHHH", 45000, 8080, 1000, 0, 5 << 4, 0x02, 1024, 0, 0)
+pseudo = src + dst + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(hdr))
+data = pseudo + hdr
+total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+while total >> 16:
+    total = (total & 0xffff) + (total >> 16)
+hdr = hdr[:16] + struct.pack("!H", ~total & 0xffff) + hdr[18:]
+raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+raw.sendto(hdr, ({lab.addr('server')!r}, 0))
+time.sleep(0.3)
+""").wait()
+    srv.wait()
+    return one_incident("client", "NO_SOCKET", "linger-abort", detail="probe")
