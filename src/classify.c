@@ -834,17 +834,20 @@ void classify_revise(struct verdict *v, const struct after_rst *after)
 {
 	if (after->restarted || v->cause == CAUSE_RESET_FOLLOWUP)
 		return;
-	if (after->b_frame && after->b_challenge_ack) {
+	if (after->b_frame && after->b_challenge_ack && !after->a_synack) {
 		/* The peer kept the connection: the RST was in window but not exact. */
 		v->revised.kind = REVISED_PEER_KEPT_CONNECTION;
 		v->revised.frame = after->b_frame;
 		v->revised.ts_ns = after->b_ts_ns;
-	} else if (after->a_frame && !after->b_frame) {
+	} else if (after->a_frame && (!after->b_frame || after->a_synack)) {
 		/* The sender went on and the peer went silent: the peer took the
-		 * RST, and the sender never sent it. */
+		 * RST, and the sender never sent it. Or the sender answered the SYN
+		 * "it" had refused: whatever the peer did next, the refusal was
+		 * not the sender's. */
 		v->revised.frame = after->a_frame;
 		v->revised.ts_ns = after->a_ts_ns;
 		v->revised.fin = after->a_fin;
+		v->revised.synack = after->a_synack;
 		v->revised.new_bytes = after->a_new_bytes;
 		v->origin = ORIGIN_MIDDLEBOX;
 		if (v->cause == CAUSE_IDLE_TIMEOUT || v->cause == CAUSE_INJECTED) {

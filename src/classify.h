@@ -166,6 +166,7 @@ struct verdict {
 		uint8_t kind;       /* enum revision */
 		uint8_t looked_like; /* REVISED_SENDER_WENT_ON_FORGED: the cause judged alone */
 		bool fin;           /* the sender went on with a FIN */
+		bool synack;        /* ... with a SYN-ACK to the SYN the RST refused */
 		uint32_t new_bytes; /* ... with this much new data (else an ACK of newer data) */
 		uint64_t frame;     /* the segment that revised it */
 		int64_t ts_ns;
@@ -185,6 +186,7 @@ struct after_rst {
 	bool a_acks;
 	uint32_t a_new_bytes;       /* payload beyond what it had sent before the RST */
 	bool a_fin;
+	bool a_synack;              /* that segment was a SYN-ACK to the SYN it had refused */
 	uint64_t b_frame;           /* the other side went on (a challenge ACK, data); 0 if not */
 	int64_t b_ts_ns;
 	bool b_challenge_ack;       /* that segment was a bare ACK (RFC 5961 3.2) */

@@ -89,7 +89,9 @@ static void say_elsewhere(const struct words *w, char *buf, size_t n)
 /* "(frame 7, 120 bytes of new data)": how the sender went on after its RST. */
 static const char *went_on_how(const struct verdict *v, char *buf, size_t n)
 {
-	if (v->revised.fin)
+	if (v->revised.synack)
+		snprintf(buf, n, "a SYN-ACK to the SYN it had refused");
+	else if (v->revised.fin)
 		snprintf(buf, n, "a FIN");
 	else if (v->revised.new_bytes)
 		snprintf(buf, n, "%u bytes of new data", v->revised.new_bytes);
@@ -737,12 +739,19 @@ static void say_revision(struct words *w)
 	case REVISED_SENDER_WENT_ON_FORGED:
 		say(w, "The %s went on with the connection %s after this RST (frame %llu, %s), as if "
 		       "it had never sent it: a stack that resets a connection sends nothing more on "
-		       "it, while the %s took the RST and went silent. A third party on the path "
-		       "forged the RST in the %s's name (TTL %u; the %s's own packets %u-%u). Judged "
-		       "on its own, the RST looked like %s.",
-		    w->an, DUR(v->revised.ts_ns - v->rst.ts_ns), (unsigned long long)v->revised.frame,
-		    went_on_how(v, how, sizeof how), w->bn, w->an, v->rst.ttl, w->an, v->a.ttl_min,
-		    v->a.ttl_max, cause_id(v->revised.looked_like));
+		       "it", w->an, DUR(v->revised.ts_ns - v->rst.ts_ns),
+		    (unsigned long long)v->revised.frame, went_on_how(v, how, sizeof how));
+		if (v->revised.synack)
+			say(w, ", and one that refuses a SYN does not then accept it: the refusal raced "
+			       "the real answer.");
+		else
+			say(w, ", while the %s took the RST and went silent.", w->bn);
+		say(w, " A third party on the path forged the RST in the %s's name (TTL %u", w->an,
+		    v->rst.ttl);
+		if (v->a.flags & HALF_F_SEEN)
+			say(w, "; the %s's own packets %u-%u", w->an, v->a.ttl_min, v->a.ttl_max);
+		say(w, "). Judged on its own, the RST looked like %s.",
+		    cause_id(v->revised.looked_like));
 		advise(w, "The %s did not reset this connection: look for a firewall, IPS or censor "
 			  "on the path that resets connections (it may match on the payload); the %s's "
 			  "request may have reached the %s.", w->an, w->bn, w->an);

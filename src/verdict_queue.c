@@ -103,6 +103,16 @@ static bool sender_went_on(const struct verdict *v, const struct pkt *p)
 static void observe(struct verdict_queue_entry *e, int dir, const struct pkt *p)
 {
 	struct after_rst *after = &e->after;
+	/* The "refuser" of a SYN answering that same SYN with a SYN-ACK: it
+	 * never refused it (a forged refusal raced the real answer). */
+	if ((p->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) && dir == e->dir &&
+	    (e->v.rst.flags & TCP_ACK) && p->ack == e->v.rst.ack && !after->a_frame &&
+	    e->v.cause == CAUSE_CLOSED_PORT) {
+		after->a_frame = p->frame;
+		after->a_ts_ns = p->ts_ns;
+		after->a_synack = true;
+		return;
+	}
 	if (p->flags & TCP_SYN) {
 		after->restarted = true;
 		unwatch(e);

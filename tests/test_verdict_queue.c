@@ -223,8 +223,34 @@ static void test_growth(void)
 	verdict_queue_free(&q);
 }
 
+/* A forged refusal of a SYN, then the server's real SYN-ACK to that SYN
+ * and a connection that carries data (issue 19 class 13). */
+static void test_forged_refusal_raced_by_synack(void)
+{
+	struct verdict_queue q;
+	struct flow f;
+	n_out = 0;
+	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	rst(&q, &f, at(with_ttl(seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), 60), 10.001));
+	later(&q, &f, at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 3), 10.020));
+	later(&q, &f, at(seg(C, 101, 501, TCP_ACK, 0, 4), 10.021));
+	later(&q, &f, at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 5), 10.022));
+	verdict_queue_flush(&q);
+	CHECK_EQ(n_out, 1);
+	CHECK_EQ(out[0].cause, CAUSE_INJECTED);
+	CHECK_EQ(out[0].confidence, CONF_HIGH);
+	CHECK_EQ(out[0].revised.kind, REVISED_SENDER_WENT_ON_FORGED);
+	CHECK_EQ(out[0].revised.looked_like, CAUSE_CLOSED_PORT);
+	CHECK(out[0].revised.synack);
+	CHECK_EQ(out[0].revised.frame, 3);
+	verdict_queue_free(&q);
+}
+
 int main(void)
 {
+	test_forged_refusal_raced_by_synack();
 	test_sender_went_on();
 	test_request_not_reached();
 	test_challenge_ack();
