@@ -334,7 +334,10 @@ static bool server_reset_before_data(struct judge *j)
 			 !(v->trigger_gap_ns >= 0 && long_silence(j, v->trigger_gap_ns));
 	if (completes)
 		return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
-	if (v->b.bytes > 0 || v->form == FORM_REPLY)
+	/* Unprompted: only right after the handshake. After a silence the
+	 * connection was the application's (an idle one it aborted). */
+	if (v->b.bytes > 0 || v->form == FORM_REPLY ||
+	    (v->idle_before_ns >= 0 && long_silence(j, v->idle_before_ns)))
 		return false;
 	return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }

@@ -141,6 +141,24 @@ static void test_handshake_abort(void)
 	int c = handshake(&f);
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 4), &v),
 		 CAUSE_HANDSHAKE_ABORT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	/* The listener answering the client's first data (TCP_DEFER_ACCEPT). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 30, 4), 10.003) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 5), 10.0031), &v),
+		 CAUSE_HANDSHAKE_ABORT);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	/* ... but not after 900 s of silence: that socket may have been live. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 30, 4), 910.0) });
+	CHECK(judge(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 5), 910.001), &v) !=
+	      CAUSE_HANDSHAKE_ABORT);
+	/* An established connection the server aborts after 5 s idle, no data
+	 * either way (issue 19 class 15): an abort, not the handshake. */
+	c = handshake(&f);
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 4), 15.002), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.detail, DETAIL_PROBE);
 }
 
 /* The server answers one request, then closes after `idle` s of silence. */
