@@ -86,8 +86,10 @@ static void find_trigger(const struct pkt *p, const struct tcp_half *a, const st
 	/* Reply to a segment with ACK: a bare RST whose seq is that ack. */
 	bool by_seq = !(p->flags & TCP_ACK) && (t->flags & TCP_ACK) && p->seq == t->ack;
 	/* RST+ACK acknowledging the segment: only meaningful if it occupied
-	 * sequence space; any RST+ACK "acknowledges" a bare ACK before it. */
-	bool by_ack = (p->flags & TCP_ACK) && note_seq_len(t) > 0 && p->ack == t_end;
+	 * sequence space, or had no ACK itself (a scanner's NULL probe); any
+	 * RST+ACK "acknowledges" a bare ACK before it. */
+	bool by_ack = (p->flags & TCP_ACK) && (note_seq_len(t) > 0 || !(t->flags & TCP_ACK)) &&
+		      p->ack == t_end;
 	if (by_seq || by_ack)
 		*out = *t;
 }
@@ -204,11 +206,18 @@ static bool syn_on_recently_closed_tuple(struct judge *j)
 	return decide(v, CAUSE_TIMEWAIT_REUSE, DETAIL_NONE, CONF_MEDIUM, CAUSE_CLOSED_PORT);
 }
 
-/* A SYN answered by a reply-form RST+ACK: nothing listens (RFC 9293 3.10.7.1). */
+/*
+ * A SYN answered by a reply-form RST+ACK: nothing listens (RFC 9293
+ * 3.10.7.1). The same for a segment without ACK and without SYN (the
+ * NULL, FIN and Xmas probes of port scanners): only a closed port answers
+ * it, since a listener discards any segment without SYN that has no ACK
+ * (3.10.7.2) and no connection sends one.
+ */
 static bool syn_refused(struct judge *j)
 {
 	struct verdict *v = j->v;
-	if (!answers_syn(v) || v->form != FORM_REPLY)
+	bool probe = v->trigger.frame && !(v->trigger.flags & (TCP_ACK | TCP_SYN | TCP_RST));
+	if ((!answers_syn(v) && !probe) || v->form != FORM_REPLY)
 		return false;
 	return decide(v, CAUSE_CLOSED_PORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 }
@@ -484,10 +493,18 @@ static bool reply_from_host_that_lost_it(struct judge *j)
 		      gap >= 0 && long_silence(j, gap) ? CAUSE_IDLE_TIMEOUT : CAUSE_INJECTED);
 }
 
-/* An active-form abort by a side that had not closed. */
+/*
+ * An abort by a side that had not closed: active form, or a bare RST at
+ * its own next sequence number that answers nothing (the peer's last
+ * segment was answered already), as BSD-derived stacks (macOS) may send
+ * an abort.
+ */
 static bool sender_aborted(const struct judge *j)
 {
-	return j->v->form != FORM_REPLY && !(j->v->a.flags & HALF_F_FIN) && j->a_seen;
+	const struct verdict *v = j->v;
+	bool unprompted = v->form != FORM_REPLY ||
+			  (!v->trigger.frame && v->rst.seq == v->a.next_seq);
+	return unprompted && !(v->a.flags & HALF_F_FIN) && j->a_seen;
 }
 
 /* Does B have data A never answered or never read? */
@@ -499,8 +516,27 @@ static bool b_data_unanswered(const struct judge *j)
 	/* HTTP tells it exactly: more requests than responses. */
 	if (v->sender == ROLE_SERVER && v->b.http_requests)
 		return v->b.http_requests > v->a.http_responses;
-	/* Otherwise: B's data came after A's last, or was still arriving at the RST. */
-	return v->b.data_frame > v->a.data_frame || seq_lt(v->rst.ack, v->b.next_seq);
+	/*
+	 * Otherwise the wire shows unread data when A let its receive buffer
+	 * fill (a zero window), when B had closed after its data, when A never
+	 * answered B's data with data of its own, or when data was still
+	 * arriving beyond what the RST acknowledges. A last message of B's
+	 * that answered A's own (a reply, an LDAP unbind, an SMB logoff) needs
+	 * no answer, and an application closing after it had most likely read
+	 * it: that abort is deliberate (linger-abort, with this as its
+	 * runner-up), as it is when A's own data came last.
+	 */
+	if (v->a.zero_windows > 0)
+		return true;    /* A's receive buffer filled: its application was not reading */
+	/* B had closed after its data: an application that read to that EOF
+	 * closes with a FIN (Linux's tcp_close sends RST only for unread
+	 * payload or a zero linger). */
+	if (v->b.flags & HALF_F_FIN)
+		return true;
+	/* B spoke and A never answered with data of its own. */
+	if (v->a.bytes == 0)
+		return true;
+	return seq_lt(v->rst.ack, data_end(&v->b));
 }
 
 /* Closing a socket with unread received data sends RST instead of FIN (RFC 2525 2.17). */

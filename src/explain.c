@@ -69,6 +69,14 @@ static const char *seg_kind(const struct seg_note *n)
 	return n->len ? "data" : "ACK";
 }
 
+/* "FIN+PSH+URG", "none": a segment's flags for a sentence, in buf. */
+static const char *flags_words(char *buf, size_t n, uint8_t flags)
+{
+	report_flags(buf, n, flags);
+	return buf[0] ? buf : "none";
+}
+#define FLAGS(f) flags_words((char[48]){ 0 }, 48, (f))
+
 /* ---- the origin ---- */
 
 /* Why the RST came from elsewhere on the path (the foreign-RST rules). */
@@ -237,6 +245,16 @@ static void syn_refused(struct words *w)
 	char addr[64];
 	report_endpoint(addr, sizeof addr, v->ipver, v->src, v->sport);
 	char seq[48];
+	if (!(v->trigger.flags & TCP_SYN)) {
+		say(w, "The %s's segment (frame %llu) had neither SYN nor ACK (flags %s), as the "
+		       "NULL, FIN and Xmas probes of a port scan have; a listening port discards "
+		       "such a segment, a closed one answers it with RST+ACK, as here (%s later).",
+		    w->bn, (unsigned long long)v->trigger.frame, FLAGS(v->trigger.flags),
+		    DUR(v->rst.ts_ns - v->trigger.ts_ns));
+		advise(w, "Nothing to fix on %s if the scan is expected; otherwise find the "
+			  "scanning host (the %s's address).", addr, w->bn);
+		return;
+	}
 	if (v->rst.seq == 0)
 		snprintf(seq, sizeof seq, "seq 0");
 	else
@@ -550,6 +568,12 @@ static void abortive_close(struct words *w)
 	if (v->detail == DETAIL_PROBE)
 		say(w, "The %s opened the connection and aborted it without any data exchanged: a "
 		       "health check or port probe closing with SO_LINGER 0. Usually benign.", w->an);
+	else if (v->b.data_frame > v->a.data_frame)
+		say(w, "The %s aborted the connection (RST instead of FIN) after the %s's last data "
+		       "(frame %llu), which came after its own: a message that needs no answer (a "
+		       "reply, a logoff) and that its stack had taken. An abortive close, as "
+		       "SO_LINGER with timeout 0 or an application abort does.", w->an, w->bn,
+		    (unsigned long long)v->b.data_frame);
 	else
 		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
 		       "left unanswered: an abortive close, as SO_LINGER with timeout 0 or an "
@@ -707,8 +731,8 @@ static void say_runner_up(struct words *w)
 			runner_up(w, "a connect timeout that fired as the handshake completed "
 				     "aborts the same way");
 		else if (v->runner_up == CAUSE_UNREAD_RECV_BUFFER)
-			runner_up(w, "the %s answered the %s's data, but the wire cannot show that "
-				     "its application read all of it", w->an, w->bn);
+			runner_up(w, "the %s's stack took the %s's data, but the wire cannot show "
+				     "that its application read all of it", w->an, w->bn);
 		else
 			runner_up(w, "the %s may have given up waiting for an answer that never "
 				     "came", w->an);

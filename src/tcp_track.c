@@ -98,7 +98,7 @@ void tcp_track_new_incarnation(struct flow *f, int64_t now)
  */
 #define DUPLICATE_WITHIN_NS 2000000
 
-bool tcp_track_is_duplicate(const struct flow *f, int dir, const struct pkt *p)
+bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 {
 	const struct tcp_half *h = &f->conn.half[dir];
 	const struct seg_note *l = &h->last;

@@ -271,12 +271,42 @@ static void test_aborts(void)
 	CHECK_EQ(judge(&f, c, at(seg(C, 123, 501, TCP_RST | TCP_ACK, 0, 6), 10.061), &v),
 		 CAUSE_LINGER_ABORT);
 
-	/* The client stops reading a download and closes: unread on the client. */
+	/* The client stops reading a download and closes while it is still
+	 * arriving (the RST acknowledges less than was sent): unread. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK, 1400, 5), 10.02) });
 	feed(&f, (struct pkt[]){ at(seg(S, 1901, 121, TCP_ACK, 1400, 6), 10.03) });
-	CHECK_EQ(judge(&f, c, at(seg(C, 121, 3301, TCP_RST | TCP_ACK, 0, 7), 10.04), &v),
+	CHECK_EQ(judge(&f, c, at(seg(C, 121, 1901, TCP_RST | TCP_ACK, 0, 7), 10.04), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	/* ... or after advertising a zero window: its buffer had filled. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK, 1400, 5), 10.02) });
+	struct pkt full = at(seg(C, 121, 1901, TCP_ACK, 0, 6), 10.021);
+	full.window = 0;
+	feed(&f, &full);
+	CHECK_EQ(judge(&f, c, at(seg(C, 121, 1901, TCP_RST | TCP_ACK, 0, 7), 10.5), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	/* The whole answer to its own request taken by its stack, then an abort
+	 * (issue 19 class 8: a last message that needs no answer): deliberate,
+	 * with unread as the runner-up. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK, 77, 5), 10.02) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 121, 578, TCP_RST | TCP_ACK, 0, 6), 10.0202), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	/* ... but data that was never answered at all, or after which the peer
+	 * closed, was not read. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 300, 4), 10.01) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 401, TCP_RST | TCP_ACK, 0, 5), 10.2), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_FIN, 77, 5), 10.02) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 121, 579, TCP_RST | TCP_ACK, 0, 6), 10.07), &v),
 		 CAUSE_UNREAD_RECV_BUFFER);
 }
 
