@@ -113,3 +113,64 @@ drain(c)
     srv.wait()
 
     return one_incident("server", "TCP_ABORT_ON_CLOSE", "unread-recv-buffer")
+
+
+@scenario("shutdown-then-unread-v4", "issue 19 class 7: the client sends its request and shuts "
+          "down its side (FIN); the server answers and closes; the client closes without "
+          "reading the answer: its kernel resets at the sequence number after its FIN "
+          "(tcp_close, data unread)")
+def shutdown_then_unread(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response(extra="Connection: close\\r\\n"))
+time.sleep(0.3)
+c.close()
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(http_request("/report"))
+c.shutdown(socket.SHUT_WR)
+time.sleep(0.2)           # the answer arrives; the client never reads it
+c.close()
+time.sleep(0.3)
+""").wait()
+    srv.wait()
+    return one_incident("client", "TCP_ABORT_ON_CLOSE", "unread-recv-buffer",
+                        alternatives=["linger-abort"])
+
+
+@scenario("fin-wait2-expired-v4", "issue 19 class 7: tcp_fin_timeout=1 on the server; it "
+          "answers and closes (FIN, acknowledged); the client keeps its half open for 2.5 s, "
+          "then closes: its FIN meets no socket, since the server's FIN_WAIT2 expired, and is "
+          "reset. Both sides had closed with every byte delivered: a follow-up of the close")
+def fin_wait2_expired(lab):
+    lab.topology()
+    lab.capture("client")
+    lab.sysctl("server", "net.ipv4.tcp_fin_timeout", "1")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response(extra="Connection: close\\r\\n"))
+c.close()
+time.sleep(3.5)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(http_request("/once"))
+drain(c, timeout=1.0)     # reads the answer and the server's FIN
+time.sleep(2.5)
+c.close()
+time.sleep(0.5)
+""").wait()
+    srv.wait()
+    # The FIN meets no connection; the listener, still open, answers it
+    # (TCP_FLAGS, state LISTEN: TAXONOMY's kernel notes).
+    return one_incident("server", ["TCP_FLAGS", "NO_SOCKET"], "reset-followup",
+                        detail="after-close")
