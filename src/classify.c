@@ -129,6 +129,7 @@ struct judge {
 	const struct tcp_half *ha, *hb; /* the flow's halves: A sent the RST */
 	int dir;                    /* A's endpoint index in f */
 	bool a_seen, b_seen;
+	bool a_ttl;                 /* A sent a segment other than a RST: its TTLs are known */
 	bool ttl_step;              /* the RST's TTL is outside A's earlier range */
 	bool too_fast;              /* it came sooner than A could have answered */
 	/* What the rules say with the origin evidence set aside: a foreign
@@ -732,7 +733,7 @@ static void judge_origin(struct judge *j)
 	if (j->too_fast) {
 		v->origin = ORIGIN_MIDDLEBOX;
 		v->origin_basis = ORIGIN_BY_TIMING;
-	} else if (!j->a_seen) {
+	} else if (!j->a_ttl) {
 		v->origin = ORIGIN_UNKNOWN;
 		v->origin_basis = ORIGIN_BY_NOTHING;
 	} else if (j->ttl_step) {
@@ -817,7 +818,8 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 		.b_seen = (b->flags & HALF_F_SEEN) != 0,
 		.endpoint_cause = CAUSE_UNKNOWN,
 	};
-	j.ttl_step = j.a_seen && (p->ttl < a->ttl_min || p->ttl > a->ttl_max);
+	j.a_ttl = j.a_seen && a->ttl_min <= a->ttl_max;
+	j.ttl_step = j.a_ttl && (p->ttl < a->ttl_min || p->ttl > a->ttl_max);
 	v->trigger_gap_ns = gap_before_trigger(&j);
 	judge_origin(&j);
 	if (j.ttl_step || j.too_fast)

@@ -772,7 +772,7 @@ static void say_revision(struct words *w)
 			say(w, ", while the %s took the RST and went silent.", w->bn);
 		say(w, " A third party on the path forged the RST in the %s's name (TTL %u", w->an,
 		    v->rst.ttl);
-		if (v->a.flags & HALF_F_SEEN)
+		if (v->a.ttl_min <= v->a.ttl_max)
 			say(w, "; the %s's own packets %u-%u", w->an, v->a.ttl_min, v->a.ttl_max);
 		say(w, "). Judged on its own, the RST looked like %s.",
 		    cause_id(v->revised.looked_like));

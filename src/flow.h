@@ -85,7 +85,7 @@ struct tcp_half {
 	uint16_t http_requests;     /* HTTP/1.x requests it sent (pipelined ones counted) */
 	uint16_t http_responses;    /* HTTP/1.x responses it sent */
 	uint16_t ip_id;             /* last IPv4 ID */
-	uint8_t ttl_min, ttl_max;
+	uint8_t ttl_min, ttl_max;   /* of its segments but RSTs; min > max: none yet */
 	uint8_t wscale;
 	uint8_t state;              /* enum half_state */
 	uint8_t flags;              /* HALF_F_* */

@@ -130,9 +130,11 @@ static cJSON *half_json(const struct side *h)
 		add_uint(o, "next_seq_rel", (uint32_t)(h->next_seq - h->base_seq));
 		if (h->flags & HALF_F_ACK)
 			add_uint(o, "ack", h->ack);
-		cJSON *ttl = cJSON_AddArrayToObject(o, "ttl_range");
-		cJSON_AddItemToArray(ttl, uint_item(h->ttl_min));
-		cJSON_AddItemToArray(ttl, uint_item(h->ttl_max));
+		if (h->ttl_min <= h->ttl_max) {
+			cJSON *ttl = cJSON_AddArrayToObject(o, "ttl_range");
+			cJSON_AddItemToArray(ttl, uint_item(h->ttl_min));
+			cJSON_AddItemToArray(ttl, uint_item(h->ttl_max));
+		}
 	}
 	if (h->flags & HALF_F_FIN)
 		add_uint(o, "fin_frame", h->fin_frame);

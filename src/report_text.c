@@ -159,9 +159,10 @@ static void print_half(FILE *out, const struct text_state *t, const char *who,
 			fprintf(out, ", %u keep-alive probe%s", h->keepalives, plural(h->keepalives));
 		if (h->zero_windows)
 			fprintf(out, ", %u zero window%s", h->zero_windows, plural(h->zero_windows));
-		fprintf(out, ", TTL %u", h->ttl_min);
-		if (h->ttl_max != h->ttl_min)
-			fprintf(out, "-%u", h->ttl_max);
+		if (h->ttl_min < h->ttl_max)
+			fprintf(out, ", TTL %u-%u", h->ttl_min, h->ttl_max);
+		else if (h->ttl_min == h->ttl_max)
+			fprintf(out, ", TTL %u", h->ttl_min);
 	}
 	fputc('\n', out);
 }

@@ -133,7 +133,8 @@ static void first_segment_of_half(struct tcp_half *h, const struct pkt *p)
 	h->flags |= HALF_F_SEEN;
 	h->base_seq = p->seq;
 	h->next_seq = p->seq;
-	h->ttl_min = h->ttl_max = p->ttl;
+	h->ttl_min = UINT8_MAX;
+	h->ttl_max = 0;
 }
 
 /*
@@ -303,10 +304,14 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		h->data_frame = p->frame;
 	if (p->ipver == 4)
 		h->ip_id = p->ip_id;
-	if (p->ttl < h->ttl_min)
-		h->ttl_min = p->ttl;
-	if (p->ttl > h->ttl_max)
-		h->ttl_max = p->ttl;
+	/* A RST's TTL is what the judge compares with the sender's own, never
+	 * part of it: a forged one must not widen the range it is judged by. */
+	if (!(p->flags & TCP_RST)) {
+		if (p->ttl < h->ttl_min)
+			h->ttl_min = p->ttl;
+		if (p->ttl > h->ttl_max)
+			h->ttl_max = p->ttl;
+	}
 	if (f->conn.pkts == 0 || (f->conn.run_dir != dir && answers)) {
 		f->conn.run_dir = (int8_t)dir;
 		f->conn.run_first.frame = 0;
