@@ -130,6 +130,7 @@ struct judge {
 	int dir;                    /* A's endpoint index in f */
 	bool a_seen, b_seen;
 	bool a_ttl;                 /* A sent a segment other than a RST: its TTLs are known */
+	const struct host_profile *host; /* A's address on its other connections; NULL none */
 	bool ttl_step;              /* the RST's TTL is outside A's earlier range */
 	bool too_fast;              /* it came sooner than A could have answered */
 	/* What the rules say with the origin evidence set aside: a foreign
@@ -724,6 +725,42 @@ static void judge_timing(struct judge *j)
 	v->timing_leg_ns = leg;
 }
 
+/* A profile this many connections long, all with one TTL, is the host's hop distance. */
+#define HOST_CONSISTENT_MIN 3
+
+/*
+ * Nothing of A's on this connection but RSTs (a closed port, a capture
+ * that starts late): its address's other connections. A TTL they showed
+ * is A's own distance (a path keeps its hop count); one unlike the single
+ * TTL of several connections came from another hop, as a firewall's
+ * reject does. Anything less consistent (a NAT or load balancer's address
+ * with hosts behind it at several distances) decides nothing.
+ */
+static void origin_by_host(struct verdict *v, const struct host_profile *h)
+{
+	v->origin = ORIGIN_UNKNOWN;
+	v->origin_basis = ORIGIN_BY_NOTHING;
+	if (!h || h->n_ttl == 0)
+		return;
+	v->host = *h;
+	for (int k = 0; k < h->n_ttl; k++)
+		if (h->ttl[k] == v->rst.ttl) {
+			v->origin = ORIGIN_ENDPOINT;
+			v->origin_basis = ORIGIN_BY_HOST_MATCH;
+			return;
+		}
+	if (h->n_ttl == 1 && h->connections >= HOST_CONSISTENT_MIN) {
+		v->origin = ORIGIN_MIDDLEBOX;
+		v->origin_basis = ORIGIN_BY_HOST_STEP;
+	}
+}
+
+void classify_revise_origin(struct verdict *v, const struct host_profile *host)
+{
+	if (v->origin_basis == ORIGIN_BY_NOTHING && v->revised.kind == REVISED_NOT)
+		origin_by_host(v, host);
+}
+
 /* TTL against A's own earlier packets (the main middlebox evidence), else timing. */
 static void judge_origin(struct judge *j)
 {
@@ -734,8 +771,7 @@ static void judge_origin(struct judge *j)
 		v->origin = ORIGIN_MIDDLEBOX;
 		v->origin_basis = ORIGIN_BY_TIMING;
 	} else if (!j->a_ttl) {
-		v->origin = ORIGIN_UNKNOWN;
-		v->origin_basis = ORIGIN_BY_NOTHING;
+		origin_by_host(v, j->host);
 	} else if (j->ttl_step) {
 		v->origin = ORIGIN_MIDDLEBOX;
 		v->origin_basis = ORIGIN_BY_TTL_STEP;
@@ -793,7 +829,8 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 							 : ROLE_UNKNOWN);
 }
 
-void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct verdict *v)
+void classify_rst(const struct flow *f, int dir, const struct pkt *p,
+		  const struct host_profile *host, uint32_t host_context, struct verdict *v)
 {
 	struct flow none;
 	memset(v, 0, sizeof *v);
@@ -807,6 +844,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 		dir = 0;
 	}
 	record_connection(v, f, dir, p);
+	v->host_context = host_context;
 
 	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
 	v->form = (uint8_t)classify_form(p, a, b);
@@ -817,6 +855,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
 		.a_seen = (a->flags & HALF_F_SEEN) != 0,
 		.b_seen = (b->flags & HALF_F_SEEN) != 0,
 		.endpoint_cause = CAUSE_UNKNOWN,
+		.host = host,
 	};
 	j.a_ttl = j.a_seen && a->ttl_min <= a->ttl_max;
 	j.ttl_step = j.a_ttl && (p->ttl < a->ttl_min || p->ttl > a->ttl_max);

@@ -14,6 +14,7 @@
 #include "cause.h"
 #include "packet.h"
 #include "flow.h"
+#include "host_table.h"
 
 /*
  * The rules, named for the situation each tests, in the order they are
@@ -71,6 +72,8 @@ enum origin_basis {
 	ORIGIN_BY_TTL_STEP,         /* TTL outside it: middlebox */
 	ORIGIN_BY_TIMING,           /* faster than the sender could answer: middlebox */
 	ORIGIN_BY_NOTHING,          /* nothing earlier from the sender: unknown */
+	ORIGIN_BY_HOST_MATCH,       /* none on this connection; a TTL of its address's others */
+	ORIGIN_BY_HOST_STEP,        /* none on this connection; unlike its address's only TTL */
 };
 
 /* The RST's IPv4 ID against the sender's last one (said, not used to decide). */
@@ -116,6 +119,7 @@ struct verdict {
 	uint16_t ip_id;
 	uint8_t ipver;
 	uint32_t tunnel_path;       /* its tunnel path (tunnel_table_get); 0: not tunnelled */
+	uint32_t host_context;      /* its sender's in the host table (host_context()) */
 
 	/* Its connection just before it; a is the sender, b the other side. */
 	int8_t sender;              /* enum role */
@@ -148,6 +152,7 @@ struct verdict {
 	uint8_t origin;             /* enum origin */
 	uint8_t origin_basis;       /* enum origin_basis */
 	uint8_t ip_id_relation;     /* enum ip_id_relation */
+	struct host_profile host;   /* the sender's address on other connections (ORIGIN_BY_HOST_*) */
 	bool stale_ack_exact;       /* challenge-ack: acks exactly where the old connection ended */
 	bool tuple_recently_closed; /* the tuple's previous connection ended within TIME_WAIT */
 	uint64_t followup_of;       /* reset-followup: the RST it follows; 0 otherwise */
@@ -196,8 +201,11 @@ struct after_rst {
 /*
  * Judges RST p, sent by endpoint dir of flow f. f must not yet have seen p
  * (call before tcp_track_segment). f is NULL when the RST opened the flow.
+ * host is the sender address's profile from its other connections (NULL:
+ * none), in host_context.
  */
-void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct verdict *v);
+void classify_rst(const struct flow *f, int dir, const struct pkt *p,
+		  const struct host_profile *host, uint32_t host_context, struct verdict *v);
 
 /*
  * Revises verdict v with what came after its RST. A sender that keeps
@@ -205,6 +213,13 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p, struct ver
  * answers with a challenge ACK did not accept it.
  */
 void classify_revise(struct verdict *v, const struct after_rst *after);
+
+/*
+ * A verdict whose origin nothing decided (no TTL of the sender's on its
+ * connection), judged again by its address's profile as it stands when the
+ * settle time ends, which includes the connections that began since.
+ */
+void classify_revise_origin(struct verdict *v, const struct host_profile *host);
 
 /* The wire form of a RST given both halves (exposed for unit tests). */
 enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b);

@@ -108,6 +108,15 @@ static const char *went_on_how(const struct verdict *v, char *buf, size_t n)
 	return buf;
 }
 
+/* "TTL 64" or "TTLs 63, 64": a host profile's distinct TTLs. */
+static const char *host_ttls(const struct host_profile *h, char *buf, size_t n)
+{
+	int used = snprintf(buf, n, "TTL%s ", h->n_ttl > 1 ? "s" : "");
+	for (int k = 0; k < h->n_ttl && used > 0 && (size_t)used < n; k++)
+		used += snprintf(buf + used, n - (size_t)used, "%s%u", k ? ", " : "", h->ttl[k]);
+	return buf;
+}
+
 static void say_origin(const struct words *w, char *out, size_t size)
 {
 	const struct verdict *v = w->v;
@@ -128,6 +137,17 @@ static void say_origin(const struct words *w, char *out, size_t size)
 	case ORIGIN_BY_TTL_MATCH:
 		snprintf(out, size, "TTL %u, as the %s's own packets (%u-%u)", v->rst.ttl, w->an,
 			 v->a.ttl_min, v->a.ttl_max);
+		break;
+	case ORIGIN_BY_HOST_MATCH:
+		snprintf(out, size, "TTL %u; nothing earlier from the %s on this connection, but its "
+			 "address's first packets on %u connection%s arrived with %s", v->rst.ttl,
+			 w->an, v->host.connections, plural(v->host.connections),
+			 host_ttls(&v->host, (char[32]){ 0 }, 32));
+		break;
+	case ORIGIN_BY_HOST_STEP:
+		snprintf(out, size, "TTL %u, but the %s's address arrived with TTL %u on all its %u "
+			 "other connections: sent from another hop", v->rst.ttl, w->an, v->host.ttl[0],
+			 v->host.connections);
 		break;
 	}
 	size_t used = strlen(out);

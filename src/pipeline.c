@@ -41,6 +41,13 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	if (pl->max_reports && pl->reported >= pl->max_reports)
 		return;     /* -c reached: the rest are not reported, nor counted */
 	pl->reported++;
+	/* The sender's address may have shown its TTL since, on other connections. */
+	if (v->origin_basis == ORIGIN_BY_NOTHING) {
+		pl->final = *v;
+		classify_revise_origin(&pl->final, host_table_get(pl->hosts, v->ipver, v->src,
+								  v->host_context));
+		v = &pl->final;
+	}
 	pl->stats.resets++;
 	pl->stats.by_cause[v->cause]++;
 	server_insights_note_reset(&pl->servers, v);
@@ -59,6 +66,7 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 	};
 	pl->flows = flow_table_new(&fc);
 	pl->tunnels = tunnel_table_new(flow_table_seed(pl->flows));
+	pl->hosts = host_table_new(flow_table_seed(pl->flows));
 	pl->src.tunnels = pl->tunnels;
 	server_insights_init(&pl->servers, (uint32_t)flow_table_seed(pl->flows));
 	verdict_queue_init(&pl->queue, VERDICT_QUEUE_MAX, cfg->settle_ns, report_verdict, pl);
@@ -90,6 +98,12 @@ void pipeline_set_interface(struct pipeline *pl, const struct link_type *link,
 	pipeline_flush(pl);
 	pl->link = link ? link : link_type_unsupported();
 	snprintf(pl->src.interface, sizeof pl->src.interface, "%s", interface ? interface : "");
+	/* FNV-1a of the name, folded: two capture points of one host (a
+	 * router's two sides) see it at two TTLs and are profiled apart. */
+	uint32_t h = 2166136261u;
+	for (const char *c = pl->src.interface; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	pl->interface_id = pl->src.interface[0] ? (uint16_t)(h ^ (h >> 16)) : 0;
 }
 
 static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts)
@@ -245,11 +259,21 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 	if (f->pending_rsts && !copy)
 		verdict_queue_observe(&pl->queue, f, dir, p);
 	if (p->flags & TCP_RST) {
-		classify_rst(f, dir, p, &pl->scratch);
+		uint32_t ctx = host_context(f->key.tunnel, pl->interface_id);
+		classify_rst(f, dir, p, host_table_get(pl->hosts, p->ipver, p->src, ctx), ctx,
+			     &pl->scratch);
 		verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
 	}
-	if (!copy && tcp_track_segment(f, dir, p))
-		flow_table_finish(pl->flows, f, pl->now);
+	if (!copy) {
+		/* The first TTL of this side of the connection: its host's profile. */
+		const struct tcp_half *h = &f->conn.half[dir];
+		if ((!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max) &&
+		    !(p->flags & TCP_RST))
+			host_table_note(pl->hosts, p->ipver, p->src,
+					host_context(f->key.tunnel, pl->interface_id), p->ttl);
+		if (tcp_track_segment(f, dir, p))
+			flow_table_finish(pl->flows, f, pl->now);
+	}
 	flow_table_expire(pl->flows, pl->now);
 	verdict_queue_due(&pl->queue, pl->now);
 }
@@ -347,6 +371,7 @@ void pipeline_free(struct pipeline *pl)
 	flow_table_free(pl->flows);
 	pl->flows = NULL;
 	tunnel_table_free(pl->tunnels);
+	host_table_free(pl->hosts);
 	pl->tunnels = NULL;
 	server_insights_free(&pl->servers);
 	verdict_queue_free(&pl->queue);

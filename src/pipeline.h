@@ -14,6 +14,7 @@
 #include "server_insights.h"
 #include "flow_table.h"
 #include "tunnel_table.h"
+#include "host_table.h"
 #include "verdict_queue.h"
 #include "report.h"
 #include "stats.h"
@@ -56,16 +57,19 @@ struct pending_frame {
 struct pipeline {
 	struct flow_table *flows;
 	struct tunnel_table *tunnels;       /* tunnel contexts, for flow keys and records */
+	struct host_table *hosts;           /* each host's TTLs across its connections */
 	struct stats stats;
 	struct server_insights servers;
 	struct verdict_queue queue;         /* judged RSTs in their settle time */
 	struct verdict scratch;             /* the RST being judged (too big for the stack) */
+	struct verdict final;               /* one leaving the look-ahead, its origin revised */
 	uint64_t max_reports;
 	uint64_t reported;                  /* resets reported so far */
 	struct reporter *rep;
 	struct report_source src;
 	const struct link_type *link;       /* NULL: frames skipped as "unparsed" */
 	bool src_started;           /* a packet of the current source was seen */
+	uint16_t interface_id;      /* the current interface's name, hashed: host_table context */
 	int64_t now;                /* latest packet time: the clock for expiry */
 	struct pending_frame ahead[PIPELINE_RING];
 	uint32_t ahead_in, ahead_out;   /* frames decoded and tracked (wrapping); slot = count % RING */

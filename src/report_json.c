@@ -158,6 +158,9 @@ static const char *origin_by(const struct verdict *v)
 		return "ttl";
 	case ORIGIN_BY_TIMING:
 		return "timing";
+	case ORIGIN_BY_HOST_MATCH:
+	case ORIGIN_BY_HOST_STEP:
+		return "host_profile";
 	case ORIGIN_BY_NOTHING:
 		break;
 	}

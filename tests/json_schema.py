@@ -71,7 +71,7 @@ RESET = {
     "flags": lambda v: isinstance(v, str) and "RST" in v.split("+"),
     "seq": u32, "ack": u32, "ttl": INT, "?ip_id": INT, "payload_len": INT,
     "sender": ROLES, "role_guessed": BOOL, "origin": {"endpoint", "middlebox", "unknown"},
-    "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "none"}, "form": {"reply", "active", "other"}, "cause": CAUSES,
+    "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "none"}, "form": {"reply", "active", "other"}, "cause": CAUSES,
     "detail": nullable(STR), "confidence": {"high", "medium", "low"},
     "alternatives": array({"cause": CAUSES, "why": lambda v: isinstance(v, str) and len(v) > 20}),
     "trigger_frame": nullable(frame), "followup_of": nullable(frame),

@@ -13,7 +13,7 @@
 
 static enum cause judge(struct flow *f, int dir, struct pkt rst, struct verdict *v)
 {
-	classify_rst(f, dir, &rst, v);
+	classify_rst(f, dir, &rst, NULL, 0, v);
 	return v->cause;
 }
 
@@ -543,6 +543,56 @@ static void test_syn_ack_refused_soon(void)
 	CHECK_EQ(v.confidence, CONF_HIGH);
 }
 
+/* A sender with no TTL on its connection is compared with its address's
+ * other connections (issue 19 class 5). */
+static void test_host_profile(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
+	struct pkt rst = seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2);    /* TTL 63 */
+	classify_rst(&f, 1 - c, &rst, NULL, 0, &v);
+	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
+	struct host_profile seen = { .ttl = { 63 }, .n_ttl = 1, .connections = 1 };
+	classify_rst(&f, 1 - c, &rst, &seen, 0, &v);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_HOST_MATCH);
+	CHECK_EQ(v.cause, CAUSE_CLOSED_PORT);
+	/* Three connections all at TTL 60: a RST at 63 came from another hop. */
+	struct host_profile other = { .ttl = { 60 }, .n_ttl = 1, .connections = 3 };
+	classify_rst(&f, 1 - c, &rst, &other, 0, &v);
+	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_HOST_STEP);
+	/* Several TTLs (hosts behind one address) or one connection: undecided. */
+	struct host_profile mixed = { .ttl = { 60, 61 }, .n_ttl = 2, .connections = 9 };
+	classify_rst(&f, 1 - c, &rst, &mixed, 0, &v);
+	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
+	other.connections = 1;
+	classify_rst(&f, 1 - c, &rst, &other, 0, &v);
+	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
+	/* Revised at the end of the settle time with what came since. */
+	classify_rst(&f, 1 - c, &rst, NULL, 0, &v);
+	classify_revise_origin(&v, &seen);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	/* The table itself: distinct TTLs, per context, bounded. */
+	struct host_table *t = host_table_new(1);
+	uint8_t a[16] = { 10, 0, 0, 2 };
+	CHECK(host_table_get(t, 4, a, 0) == NULL);
+	host_table_note(t, 4, a, 0, 64);
+	host_table_note(t, 4, a, 0, 64);
+	host_table_note(t, 4, a, 0, 63);
+	const struct host_profile *h = host_table_get(t, 4, a, 0);
+	CHECK(h && h->n_ttl == 2 && h->connections == 3 && h->ttl[0] == 64 && h->ttl[1] == 63);
+	CHECK(host_table_get(t, 4, a, host_context(0, 7)) == NULL);
+	for (uint32_t i = 0; i < 3 * HOST_TABLE_SLOTS; i++) {
+		uint8_t b[16] = { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		host_table_note(t, 4, b, 1, 64);
+	}
+	CHECK(host_table_evicted(t) >= 2 * HOST_TABLE_SLOTS - 1);
+	host_table_free(t);
+}
+
 int main(void)
 {
 	test_closed_port_and_reuse();
@@ -559,5 +609,6 @@ int main(void)
 	test_capture_duplicates();
 	test_fin_retransmitted();
 	test_syn_ack_refused_soon();
+	test_host_profile();
 	return check_report("test_classify");
 }

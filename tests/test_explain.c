@@ -15,7 +15,7 @@ static struct explanation e;
 
 static void judge_and_explain(struct flow *f, int dir, struct pkt rst, struct verdict *v)
 {
-	classify_rst(f, dir, &rst, v);
+	classify_rst(f, dir, &rst, NULL, 0, v);
 	explain_verdict(v, &e);
 }
 
