@@ -345,10 +345,13 @@ static bool server_reset_before_data(struct judge *j)
 			 !(v->trigger_gap_ns >= 0 && long_silence(j, v->trigger_gap_ns));
 	if (completes)
 		return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
-	/* Unprompted: only right after the handshake. After a silence the
-	 * connection was the application's (an idle one it aborted). */
+	/* Unprompted: right after the handshake, or while the client never
+	 * completed it (a half-open connection the server gives up on after
+	 * retransmitting its SYN-ACK; Linux drops one silently, other stacks
+	 * and NAT engines reset it). After a silence on an established
+	 * connection it was the application's (an idle one it aborted). */
 	if (v->b.bytes > 0 || v->form == FORM_REPLY ||
-	    (v->idle_before_ns >= 0 && long_silence(j, v->idle_before_ns)))
+	    (v->established && v->idle_before_ns >= 0 && long_silence(j, v->idle_before_ns)))
 		return false;
 	return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
@@ -388,13 +391,12 @@ static bool data_after_own_fin(struct judge *j)
 	 */
 	if ((v->rst.flags & TCP_ACK) || !b_data_unaccepted(v))
 		return false;
-	enum detail d;
-	if (v->rst.seq == v->a.fin_seq)
-		d = DETAIL_RACE;
-	else if (v->rst.seq == v->a.fin_seq + 1)
-		d = DETAIL_IGNORED_FIN;
-	else
+	/* When several of B's segments were in flight, the first RST answers
+	 * the earliest, whose ack may be older still: below A's FIN, within
+	 * what A had sent. */
+	if (seq_gt(v->rst.seq, v->a.fin_seq + 1) || seq_lt(v->rst.seq, v->a.base_seq))
 		return false;
+	enum detail d = v->rst.seq == v->a.fin_seq + 1 ? DETAIL_IGNORED_FIN : DETAIL_RACE;
 	return decide(v, CAUSE_DATA_AFTER_FIN, d, CONF_HIGH, NO_RUNNER_UP);
 }
 
@@ -413,7 +415,13 @@ static bool probes_unanswered(struct judge *j)
 static bool retransmissions_unacked(struct judge *j)
 {
 	struct verdict *v = j->v;
-	if (v->a.retrans < 2 || j->hb->last.frame > j->ha->last.frame ||
+	/* A FIN resent once with nothing at all from B since it was first
+	 * sent counts as well (BSD-derived stacks, macOS among them, drop a
+	 * connection whose retransmissions go unanswered with a RST:
+	 * tcp_timer_rexmt, tcp_drop). */
+	bool fin_unanswered = (v->a.flags & HALF_F_FIN) && v->a.retrans >= 1 &&
+			      v->form == FORM_ACTIVE && j->hb->last.frame < v->a.fin_frame;
+	if ((v->a.retrans < 2 && !fin_unanswered) || j->hb->last.frame > j->ha->last.frame ||
 	    ((v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.next_seq)))
 		return false;
 	return decide(v, CAUSE_RETRANSMIT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);

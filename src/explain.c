@@ -503,10 +503,16 @@ static void probes_unanswered(struct words *w)
 static void retransmissions_unacked(struct words *w)
 {
 	const struct verdict *v = w->v;
-	say(w, "The %s retransmitted data %u times without an acknowledgement (the %s silent for "
-	       "%s) and then reset the connection. Linux gives up silently; this RST comes from "
-	       "another stack or an application timeout.",
-	    w->an, v->a.retrans, w->bn, DUR(v->peer_silent_ns));
+	const char *what = (v->a.flags & HALF_F_FIN) ? "data or its FIN" : "data";
+	say(w, "The %s sent %s again %u time%s without an acknowledgement ", w->an, what,
+	    v->a.retrans, plural(v->a.retrans));
+	if (v->b.flags & HALF_F_SEEN)
+		say(w, "(the %s silent for %s) ", w->bn, DUR(v->peer_silent_ns));
+	else
+		say(w, "(nothing from the %s was captured) ", w->bn);
+	say(w, "and then reset the connection. Linux gives up silently; this RST comes from "
+	       "another stack (BSD-derived ones, macOS among them, reset when they give up) or "
+	       "an application timeout.");
 	advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, or a device "
 		  "on the path drops its packets.", w->bn);
 }

@@ -593,6 +593,40 @@ static void test_host_profile(void)
 	host_table_free(t);
 }
 
+/* What the second reading of the corpus found (issue 19's closing note). */
+static void test_after_reading(void)
+{
+	struct flow f;
+	struct verdict v;
+	/* The server's FIN crosses two of the client's segments; its first RST
+	 * answers the earlier, whose ack (511) is older than the FIN (521). */
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 10, 4) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 511, TCP_ACK | TCP_PSH, 10, 5) });
+	feed(&f, (struct pkt[]){ seg(S, 511, 101, TCP_ACK | TCP_PSH, 10, 6) });
+	feed(&f, (struct pkt[]){ seg(S, 521, 101, TCP_ACK | TCP_FIN, 0, 7) });
+	feed(&f, (struct pkt[]){ seg(C, 111, 511, TCP_ACK | TCP_PSH, 10, 8) });
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 511, 0, TCP_RST, 0, 9), &v), CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_RACE);
+	/* A SYN-ACK sent again for a minute, never acknowledged, then the
+	 * server's reset: a half-open connection given up, not an abort. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	for (int i = 0; i < 5; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2 + (uint64_t)i),
+					   10.001 + 12.0 * i) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 7), 88.0), &v),
+		 CAUSE_HANDSHAKE_ABORT);
+	/* One-way capture: a FIN sent twice, nothing from the peer, then the
+	 * sender's own RST+ACK after it (macOS gives up with a RST). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 1), 0.7) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 2), 2.8) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 102, 501, TCP_RST | TCP_ACK, 0, 3), 5.0), &v),
+		 CAUSE_RETRANSMIT_TIMEOUT);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+}
+
 int main(void)
 {
 	test_closed_port_and_reuse();
@@ -610,5 +644,6 @@ int main(void)
 	test_fin_retransmitted();
 	test_syn_ack_refused_soon();
 	test_host_profile();
+	test_after_reading();
 	return check_report("test_classify");
 }
