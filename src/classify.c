@@ -189,11 +189,11 @@ static bool after_earlier_reset(struct judge *j)
 	if (!first)
 		return false;
 	v->followup_of = first;
-	/* A capture's second copy of the sender's RST (tcp_track_is_duplicate). */
-	bool copy = v->a.rst_frame && j->f->conn.half[j->dir].last.frame == v->a.rst_frame &&
-		    tcp_track_is_duplicate(j->f, j->dir, j->p);
+	/* A capture's second copy of the sender's last RST (tcp_track_is_duplicate). */
+	const struct seg_note *last = &j->ha->last;
+	bool copy = (last->flags & TCP_RST) && tcp_track_is_duplicate(j->f, j->dir, j->p);
 	if (copy)
-		v->followup_of = v->a.rst_frame;
+		v->followup_of = last->frame;
 	return decide(v, CAUSE_RESET_FOLLOWUP, copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
 		      NO_RUNNER_UP);
 }

@@ -237,10 +237,10 @@ static void after_earlier_reset(struct words *w)
 	const struct verdict *v = w->v;
 	unsigned long long first = v->followup_of;
 	if (v->detail == DETAIL_DUPLICATE)
-		say(w, "A second copy of the %s's RST at frame %llu, captured %s after it with the "
-		       "same numbers and IP ID: the capture saw that packet twice (a SPAN port, "
-		       "two interfaces). It is the same reset.",
-		    w->an, first, DUR(v->rst.ts_ns - v->a.rst_ts));
+		say(w, "A second copy of the %s's RST at frame %llu, captured within 2 ms of it with "
+		       "the same numbers, TTL and IP ID, and nothing from the %s between them: the "
+		       "capture saw that packet twice (a SPAN port, two interfaces). It is the same "
+		       "reset.", w->an, first, w->bn);
 	else
 		say(w, "The connection was already reset at frame %llu (by the %s); this RST answers "
 		       "a segment that was still on its way. It is part of the same incident.",

@@ -111,8 +111,10 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 		return false;
 	/* Without an ID to tell packets apart (IPv6, or Linux's ID 0 on a RST
 	 * without a socket), two bare ACKs or RSTs with the same numbers may
-	 * be two packets (duplicate ACKs, RSTs answering two segments); the
-	 * same sequence space twice within DUPLICATE_WITHIN_NS cannot be. */
+	 * be two packets, each answering one of the peer's segments in flight
+	 * (duplicate ACKs; RSTs to data and the FIN behind it, microseconds
+	 * apart): they are not taken for copies. The same sequence space twice
+	 * within DUPLICATE_WITHIN_NS cannot be two packets. */
 	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0;
 }
 

@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+"""Hand-built captures of what the Linux lab cannot produce (stdlib only).
+
+    make_built.py            writes testdata/built/*.pcap and labels.json
+
+Each is derived from a real lab capture (testdata/lab/) by one documented
+transformation, and labelled from the lab's own labels and that
+transformation, never from rstdiag's output. labels.json has the lab's
+schema (tests/lab_score.py scores both), plus for each capture "source":
+the documented behaviour it imitates.
+
+  span-*     every frame captured twice, the copy 12 us after the first,
+             as a switch's SPAN session monitoring both directions of a
+             port delivers each packet once on ingress and once on egress
+             (Cisco, "Configuring SPAN and RSPAN": "the same packet may be
+             sent twice to the destination port"). The copies carry the
+             same IP ID, TTL and numbers. Labels: the original RSTs keep
+             their labels (frame 2n-1 for frame n); each copy of a RST is a
+             reset-followup, detail duplicate, but where the RST has IP ID
+             0 (Linux's RST without a socket), whose copy nothing on the
+             wire tells from a second RST: there without the detail.
+"""
+import json
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LAB = os.path.join(HERE, "..", "lab")
+OUT = os.path.join(HERE, "..", "built")
+
+SPAN_SOURCES = ["ignored-fin-v4", "pipelined-unread-v4", "linger0-server-v4",
+                "injected-rst-keyword-v4", "retransmit-abort-v4", "closed-port-v4"]
+SPAN_COPY_NS = 12_000
+SPAN_SOURCE = ("Cisco, Configuring SPAN and RSPAN (Catalyst): a session monitoring both "
+               "directions of a port sends each packet twice")
+
+
+def read_pcap(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    e = "<" if struct.unpack("<I", data[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+    magic, _, _, _, _, snap, lt = struct.unpack(e + "IHHiIII", data[:24])
+    nsec = magic == 0xA1B23C4D
+    off, recs = 24, []
+    while off + 16 <= len(data):
+        sec, frac, incl, orig = struct.unpack(e + "IIII", data[off:off + 16])
+        recs.append((sec * 1_000_000_000 + (frac if nsec else frac * 1000),
+                     data[off + 16:off + 16 + incl], orig))
+        off += 16 + incl
+    return recs, snap, lt
+
+
+def ipv4_id(lt, frame):
+    """The IPv4 ID of an Ethernet (1) or raw-IP (101) frame; None otherwise."""
+    off = {1: 14, 101: 0}.get(lt)
+    if off is None or len(frame) < off + 20 or frame[off] >> 4 != 4:
+        return None
+    return struct.unpack("!H", frame[off + 4:off + 6])[0]
+
+
+def write_pcap(path, recs, snap, lt):
+    """Nanosecond classic pcap, so a 12 us copy keeps its exact time."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, snap, lt))
+        for ts, body, orig in recs:
+            f.write(struct.pack("<IIII", ts // 1_000_000_000, ts % 1_000_000_000, len(body),
+                                orig))
+            f.write(body)
+
+
+def span(name, lab_labels):
+    recs, snap, lt = read_pcap(os.path.join(LAB, name + ".pcap"))
+    out = []
+    for i, (ts, body, orig) in enumerate(recs):
+        # Each copy right behind its original, never after the next one
+        # (the lab's frames may share a microsecond; so may copies).
+        nxt = recs[i + 1][0] if i + 1 < len(recs) else ts + SPAN_COPY_NS
+        out += [(ts, body, orig), (min(ts + SPAN_COPY_NS, max(nxt, ts)), body, orig)]
+    fname = f"span-{name}.pcap"
+    write_pcap(os.path.join(OUT, fname), out, snap, lt)
+    src = lab_labels[name + ".pcap"]
+    resets = []
+    for r in src["resets"]:
+        first = dict(r, frame=2 * r["frame"] - 1)
+        copy = dict(sender=r["sender"], kernel=None, cause="reset-followup",
+                    detail="duplicate", alternatives=[], origin=r["origin"],
+                    note=f"the SPAN copy of frame {2 * r['frame'] - 1}")
+        if ipv4_id(lt, recs[r["frame"] - 1][1]) == 0:
+            # Linux's RST without a socket has IP ID 0: nothing on the wire
+            # tells its copy from a second RST answering another segment in
+            # flight, so the copy is a follow-up, without the detail.
+            copy.update(detail=None, note=copy["note"] + " (IP ID 0: the wire cannot tell "
+                        "it is a copy)")
+        resets += [first, dict(copy, frame=2 * r["frame"])]
+    return dict(file=fname, scenario="span-" + name, capture_point=src["capture_point"],
+                description=f"{name} (the lab's) with every frame captured twice, the copy "
+                            f"{SPAN_COPY_NS // 1000} us later", source=SPAN_SOURCE,
+                resets=resets, kernel_resets_not_captured=[])
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    lab_labels = {c["file"]: c for c in json.load(open(os.path.join(LAB, "labels.json")))["captures"]}
+    caps = [span(n, lab_labels) for n in SPAN_SOURCES]
+    with open(os.path.join(OUT, "labels.json"), "w") as f:
+        json.dump({"generated_by": "testdata/gen/make_built.py", "captures": caps}, f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
