@@ -517,36 +517,44 @@ static bool sender_aborted(const struct judge *j)
 	return unprompted && !(v->a.flags & HALF_F_FIN) && j->a_seen;
 }
 
+enum unread_sign classify_unread_sign(const struct verdict *v)
+{
+	if (v->b.bytes == 0)
+		return UNREAD_NONE;
+	/* HTTP tells it exactly: a request body still arriving (an early final
+	 * response, such as a 413, does not end it: RFC 9112 9.6), or more
+	 * requests than responses. */
+	if (v->sender == ROLE_SERVER && v->body_due)
+		return UNREAD_BODY_DUE;
+	if (v->sender == ROLE_SERVER && v->b.http_requests)
+		return v->b.http_requests > v->a.http_responses ? UNREAD_REQUESTS : UNREAD_NONE;
+	/*
+	 * Otherwise the wire shows unread data when A let its receive buffer
+	 * fill, when B had closed after its data (an application that read to
+	 * that EOF closes with a FIN: Linux's tcp_close sends RST only for
+	 * unread payload or a zero linger), when A never answered B's data
+	 * with data of its own, or when data was still arriving beyond what
+	 * the RST acknowledges. A last message of B's that answered A's own (a
+	 * reply, an LDAP unbind, an SMB logoff) needs no answer, and an
+	 * application closing after it had most likely read it: that abort is
+	 * deliberate (linger-abort, with this as its runner-up), as it is when
+	 * A's own data came last.
+	 */
+	if (v->a.zero_windows > 0)
+		return UNREAD_WINDOW_FULL;
+	if (v->b.flags & HALF_F_FIN)
+		return UNREAD_PEER_CLOSED;
+	if (v->a.bytes == 0)
+		return UNREAD_NEVER_ANSWERED;
+	if (seq_lt(v->rst.ack, data_end(&v->b)))
+		return UNREAD_ARRIVING;
+	return UNREAD_NONE;
+}
+
 /* Does B have data A never answered or never read? */
 static bool b_data_unanswered(const struct judge *j)
 {
-	const struct verdict *v = j->v;
-	if (v->b.bytes == 0)
-		return false;
-	/* HTTP tells it exactly: more requests than responses. */
-	if (v->sender == ROLE_SERVER && v->b.http_requests)
-		return v->b.http_requests > v->a.http_responses;
-	/*
-	 * Otherwise the wire shows unread data when A let its receive buffer
-	 * fill (a zero window), when B had closed after its data, when A never
-	 * answered B's data with data of its own, or when data was still
-	 * arriving beyond what the RST acknowledges. A last message of B's
-	 * that answered A's own (a reply, an LDAP unbind, an SMB logoff) needs
-	 * no answer, and an application closing after it had most likely read
-	 * it: that abort is deliberate (linger-abort, with this as its
-	 * runner-up), as it is when A's own data came last.
-	 */
-	if (v->a.zero_windows > 0)
-		return true;    /* A's receive buffer filled: its application was not reading */
-	/* B had closed after its data: an application that read to that EOF
-	 * closes with a FIN (Linux's tcp_close sends RST only for unread
-	 * payload or a zero linger). */
-	if (v->b.flags & HALF_F_FIN)
-		return true;
-	/* B spoke and A never answered with data of its own. */
-	if (v->a.bytes == 0)
-		return true;
-	return seq_lt(v->rst.ack, data_end(&v->b));
+	return classify_unread_sign(j->v) != UNREAD_NONE;
 }
 
 /* Closing a socket with unread received data sends RST instead of FIN (RFC 2525 2.17). */
@@ -672,7 +680,8 @@ static void judge_request(struct judge *j)
 		return;
 	const struct tcp_half *asker = &f->conn.half[r->dir], *peer = &f->conn.half[1 - r->dir];
 	bool is_trigger = v->trigger.frame == r->frame;
-	bool unanswered = asker->http_requests > peer->http_responses;
+	bool unanswered = asker->http_requests > peer->http_responses ||
+			  (r->dir != j->dir && v->body_due);
 	if (!is_trigger && !unanswered)
 		return;
 	v->request = *r;
@@ -817,6 +826,13 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts)
 		v->rtt_ns = f->conn.hs_ack_ts - f->conn.syn_ts;
 	v->peer_silent_ns = p->ts_ns - b->last.ts_ns;
+	/* The peer's request declared a body it had not finished sending. */
+	const struct http_note *r = &f->conn.request;
+	if (r->frame && r->has_body && r->dir != dir) {
+		uint32_t sent = (b->flags & HALF_F_FIN) ? b->fin_seq : b->next_seq;
+		if (seq_gt(r->body_end, sent))
+			v->body_due = r->body_end - sent;
+	}
 	if (f->conn.prev.present) {
 		const struct flow_prev *pv = &f->conn.prev;
 		v->since_prev_ns = p->ts_ns - pv->end_ts;

@@ -160,6 +160,8 @@ struct verdict {
 	/* The HTTP request the RST met (frame 0: none visible). */
 	struct http_note request;
 	bool request_from_sender;   /* the RST's sender made the request (else its peer did) */
+	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
+				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer;       /* enum reached_peer */
 	bool retry_safe;            /* it did not reach the peer, or its method is idempotent */
 	int8_t response_sender;     /* enum role */
@@ -220,6 +222,19 @@ void classify_revise(struct verdict *v, const struct after_rst *after);
  * settle time ends, which includes the connections that began since.
  */
 void classify_revise_origin(struct verdict *v, const struct host_profile *host);
+
+/* What shows that the RST's peer had data the sender never read. */
+enum unread_sign {
+	UNREAD_NONE,
+	UNREAD_BODY_DUE,            /* a request's body still arriving (Content-Length) */
+	UNREAD_REQUESTS,            /* more HTTP requests than responses */
+	UNREAD_WINDOW_FULL,         /* the sender advertised a zero window */
+	UNREAD_PEER_CLOSED,         /* the peer's FIN came after its data */
+	UNREAD_NEVER_ANSWERED,      /* the sender never sent data of its own */
+	UNREAD_ARRIVING,            /* data beyond what the RST acknowledges */
+};
+/* The sign that decided unread-recv-buffer, from v's facts (UNREAD_NONE: none). */
+enum unread_sign classify_unread_sign(const struct verdict *v);
 
 /* The wire form of a RST given both halves (exposed for unit tests). */
 enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b);

@@ -563,17 +563,53 @@ static void close_with_data_unread(struct words *w)
 {
 	const struct verdict *v = w->v;
 	say(w, "The %s reset the connection while data from the %s was unread: ", w->an, w->bn);
-	if (v->sender == ROLE_SERVER && v->b.http_requests)
+	switch (classify_unread_sign(v)) {
+	case UNREAD_BODY_DUE:
+		say(w, "the client's request (frame %llu) declared a body of which %u bytes were "
+		       "still due, so the rest of it was arriving when the server closed",
+		    (unsigned long long)v->request.frame, v->body_due);
+		if (v->response.status && v->response_sender == ROLE_SERVER)
+			say(w, "; an early final response (%u here) does not end a request's body "
+			       "(RFC 9112 9.6)", v->response.status);
+		say(w, ". ");
+		break;
+	case UNREAD_REQUESTS:
 		say(w, "the client sent %u HTTP request%s and the server answered %u. ",
 		    v->b.http_requests, plural(v->b.http_requests), v->a.http_responses);
-	else
-		say(w, "the %s's last data (frame %llu) came after the %s's own. ", w->bn,
-		    (unsigned long long)v->b.data_frame, w->an);
+		break;
+	case UNREAD_WINDOW_FULL:
+		say(w, "it had advertised a zero window %u time%s, its receive buffer full because "
+		       "its application had stopped reading. ", v->a.zero_windows,
+		    plural(v->a.zero_windows));
+		break;
+	case UNREAD_PEER_CLOSED:
+		say(w, "the %s had sent its data (last at frame %llu) and its FIN, and an "
+		       "application that reads to that end closes with a FIN, not a RST. ", w->bn,
+		    (unsigned long long)v->b.data_frame);
+		break;
+	case UNREAD_NEVER_ANSWERED:
+		say(w, "the %s's data (last at frame %llu) was never answered; the %s sent no data "
+		       "at all. ", w->bn, (unsigned long long)v->b.data_frame, w->an);
+		break;
+	case UNREAD_ARRIVING:
+		say(w, "the %s's data was still arriving: %u bytes beyond what the RST "
+		       "acknowledges. ", w->bn,
+		    ((v->b.flags & HALF_F_FIN) ? v->b.fin_seq : v->b.next_seq) - v->rst.ack);
+		break;
+	case UNREAD_NONE:
+		break;
+	}
 	say(w, "Closing a socket with unread received data makes the kernel send RST "
 	       "instead of FIN (RFC 2525 2.17), and discards what the %s had not yet "
 	       "delivered.", w->an);
-	advise(w, "%s: read (drain) the socket until EOF before close(), or shutdown(SHUT_WR) "
-		  "and wait for the peer's FIN; do not close with requests pending.", side_word(v));
+	if (classify_unread_sign(v) == UNREAD_BODY_DUE)
+		advise(w, "Server: after an early response, read (or discard) the rest of the body "
+			  "before closing, or shutdown(SHUT_WR) and keep reading a while (nginx's "
+			  "lingering_close does); clients then get the response instead of a reset.");
+	else
+		advise(w, "%s: read (drain) the socket until EOF before close(), or "
+			  "shutdown(SHUT_WR) and wait for the peer's FIN; do not close with requests "
+			  "pending.", side_word(v));
 }
 
 static void abort_while_waiting(struct words *w)

@@ -105,9 +105,11 @@ struct flow_prev {
 struct http_note {
 	uint64_t frame;             /* 0: none seen */
 	uint32_t seq;               /* its first byte, to see whether the peer acknowledged it */
+	uint32_t body_end;          /* where its body ends (Content-Length), if has_body */
 	int8_t dir;                 /* endpoint that sent it */
 	uint8_t method;             /* index into http_method_name() */
 	uint8_t connection;         /* enum http_connection: its Connection header */
+	bool has_body;              /* it declared a body of Content-Length bytes */
 	char target[HTTP_TARGET_MAX];   /* NUL-terminated, cut to fit */
 };
 

@@ -139,17 +139,44 @@ static uint16_t keepalive_timeout(const uint8_t *p, uint32_t n)
 }
 
 /*
- * Walks the header lines of the message starting at p, up to the empty
- * line or the end of what was captured, for Connection and Keep-Alive.
+ * A Content-Length value (RFC 9110 8.6): its digits, up to UINT32_MAX;
+ * false when it is not a number or the snaplen cut it.
  */
-static void scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection, uint16_t *keepalive_s)
+static bool content_length(const uint8_t *p, uint32_t n, uint32_t *out)
+{
+	uint32_t i = 0;
+	uint64_t v = 0;
+	while (i < n && ows(p[i]))
+		i++;
+	uint32_t first = i;
+	for (; i < n && ascii_digit(p[i]); i++)
+		if (v <= UINT32_MAX)
+			v = v * 10 + (uint64_t)(p[i] - '0');
+	if (i == first || i == n || (p[i] != '\r' && p[i] != '\n' && !ows(p[i])))
+		return false;
+	*out = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	return true;
+}
+
+/*
+ * Walks the header lines of the message starting at p, up to the empty
+ * line or the end of what was captured, for Connection and Keep-Alive
+ * (and Content-Length when length is asked for). Returns the offset just
+ * past the empty line, 0 when it was not captured.
+ */
+static uint32_t scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection,
+			     uint16_t *keepalive_s, uint32_t *length)
 {
 	/* Line by line with memchr: headers are a few hundred bytes per message. */
 	const uint8_t *nl = memchr(p, '\n', n);     /* end of the start line */
 	while (nl) {
 		uint32_t i = (uint32_t)(nl - p) + 1;
-		if (i >= n || p[i] == '\r' || p[i] == '\n')
-			return;                         /* the empty line ends the headers */
+		if (i >= n)
+			return 0;
+		if (p[i] == '\n')
+			return i + 1;                   /* the empty line ends the headers */
+		if (p[i] == '\r')
+			return i + 1 < n && p[i + 1] == '\n' ? i + 2 : 0;
 		const uint8_t *line = p + i;
 		uint32_t left = n - i, v;
 		uint8_t initial = ascii_lower(line[0]);     /* most lines are neither header */
@@ -157,12 +184,17 @@ static void scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection, uint
 			uint8_t c = connection_value(line + v, left - v);
 			if (c != HTTP_CONN_UNSEEN)
 				*connection = c;
+		} else if (initial == 'c' && length &&
+			   (v = header_value(line, left, "content-length"))) {
+			if (!content_length(line + v, left - v, length))
+				*length = 0;
 		} else if (initial == 'k' && keepalive_s &&
 			   (v = header_value(line, left, "keep-alive"))) {
 			*keepalive_s = keepalive_timeout(line + v, left - v);
 		}
 		nl = memchr(line, '\n', left);
 	}
+	return 0;
 }
 
 /* "HTTP/1.x NNN": the status code, 0 if it is not one. */
@@ -193,7 +225,7 @@ static void parse_response(const uint8_t *d, uint32_t n, struct http_facts *m)
 	m->connection = HTTP_CONN_UNSEEN;
 	m->keepalive_s = 0;
 	m->status = response_status(d, n);
-	scan_headers(d, n, &m->connection, &m->keepalive_s);
+	scan_headers(d, n, &m->connection, &m->keepalive_s, NULL);
 }
 
 /* Pipelined requests: count those whose headers end here, and name the
@@ -224,7 +256,11 @@ static void parse_requests(const uint8_t *d, uint32_t n, uint8_t method, struct 
 		m->target[k++] = (char)d[i++];
 	m->target[k] = '\0';
 	m->connection = HTTP_CONN_UNSEEN;
-	scan_headers(d + last_at, n - last_at, &m->connection, NULL);
+	uint32_t length = 0;
+	uint32_t headers = scan_headers(d + last_at, n - last_at, &m->connection, NULL, &length);
+	/* Its body ends Content-Length bytes after its headers (RFC 9112 6.3). */
+	uint64_t body_end = (uint64_t)last_at + headers + length;
+	m->body_end = headers && length && body_end <= UINT32_MAX ? (uint32_t)body_end : 0;
 }
 
 void http_facts_parse(const uint8_t *d, uint32_t n, struct http_facts *out)

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define HTTP_TARGET_MAX 32
+#define HTTP_TARGET_MAX 28
 
 /* What a Connection header asked for. */
 enum http_connection { HTTP_CONN_UNSEEN, HTTP_CONN_KEEP_ALIVE, HTTP_CONN_CLOSE };
@@ -35,6 +35,9 @@ struct http_facts {
 	uint16_t status;            /* response: its status code, 0 if not one */
 	uint16_t keepalive_s;       /* response: Keep-Alive timeout=N, 0 if absent */
 	uint32_t at;                /* request: payload offset of the last one */
+	uint32_t body_end;          /* request: payload offset where the last one's body ends
+				       (its Content-Length after its headers); 0: no body, or
+				       not seen */
 	char target[HTTP_TARGET_MAX];   /* request: its target, NUL-terminated, cut to fit */
 };
 

@@ -249,6 +249,10 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 		cJSON_AddStringToObject(rq, "reached_peer", reached_peer_name(v->reached_peer));
 		cJSON_AddBoolToObject(rq, "retry_safe", v->retry_safe);
 		add_string_or_null(rq, "connection", http_connection_name(v->request.connection));
+		if (v->body_due && !v->request_from_sender)
+			add_uint(rq, "body_due", v->body_due);
+		else
+			cJSON_AddNullToObject(rq, "body_due");
 	} else {
 		cJSON_AddNullToObject(o, "request");
 	}

@@ -174,6 +174,8 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 	r->dir = (int8_t)dir;
 	r->method = m->method;
 	r->connection = m->connection;
+	r->has_body = m->body_end != 0;
+	r->body_end = p->seq + m->body_end;
 	memcpy(r->target, m->target, sizeof r->target);
 	/* No end of headers yet: they continue in a later segment. */
 	unsigned requests = m->requests ? m->requests : 1;

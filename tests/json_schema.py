@@ -81,6 +81,7 @@ RESET = {
         "frame": frame, "method": STR, "target": STR,
         "reached_peer": {"no", "maybe", "yes"}, "retry_safe": BOOL,
         "connection": nullable({"keep-alive", "close"}),
+        "body_due": nullable(INT),
     }),
     "response": nullable({
         "status": lambda v: isinstance(v, int) and 100 <= v <= 999,

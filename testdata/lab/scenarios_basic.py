@@ -174,3 +174,62 @@ time.sleep(0.5)
     # (TCP_FLAGS, state LISTEN: TAXONOMY's kernel notes).
     return one_incident("server", ["TCP_FLAGS", "NO_SOCKET"], "reset-followup",
                         detail="after-close")
+
+
+@scenario("early-413-unread-body-v4", "issue 19 class 2: the client POSTs a 64 KB body it "
+          "declared with Content-Length, in slow pieces; the server reads the headers, answers "
+          "413 with Connection: close at once and closes while the body is still arriving: "
+          "the unread body makes its close a RST")
+def early_413(lab):
+    lab.topology()
+    lab.capture("client", snaplen=256)
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+c.recv(1024)              # the headers (and perhaps a little body)
+c.sendall(b"HTTP/1.1 413 Payload Too Large\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n")
+time.sleep(0.15)          # more of the body arrives meanwhile
+c.close()
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(b"POST /upload HTTP/1.1\\r\\nHost: lab\\r\\nContent-Length: 65536\\r\\n\\r\\n")
+try:
+    for _ in range(16):
+        c.sendall(b"x" * 4096)
+        time.sleep(0.02)
+except OSError:
+    pass
+recv_some(c, timeout=0.5)
+""").wait()
+    srv.wait()
+    return one_incident("server", "TCP_ABORT_ON_CLOSE", "unread-recv-buffer")
+
+
+@scenario("client-linger0-after-response-v4", "issue 19 class 3: the client reads a complete "
+          "response (Content-Length), stays idle 0.3 s, many round trips, and closes with "
+          "SO_LINGER {1, 0}: a deliberate abort with nothing unread")
+def client_linger0_after_response(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response())
+recv_some(c, timeout=1.5)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(http_request("/item"))
+data = b""
+while b"ok" not in data:
+    data += c.recv(4096)
+time.sleep(0.3)
+linger0(c)
+c.close()
+""").wait()
+    srv.wait()
+    return one_incident("client", "TCP_STATE", "linger-abort")

@@ -322,3 +322,64 @@ def keepalive_race_vlan_v4(lab):
           "interface any in the client namespace (Linux cooked v2)")
 def keepalive_race_any_v6(lab):
     return keepalive_race(lab, True, False)
+
+
+# The same censor, sending a burst: three RSTs microseconds apart with
+# sequence numbers spread over the window (the first exact, the others a
+# segment and two further on), all with the censor's TTL, as the
+# injectors that blanket a window do.
+INJECTOR_BURST = INJECTOR.replace('''s.send(eth + iph + th)
+log("injected", hex(ack))''', '''for k in range(3):
+    fseq = (ack + 1460 * k) & 0xffffffff
+    th = struct.pack("!HHIIBBHHH", dport, sport, fseq, (seq + len(payload)) & 0xffffffff,
+                     5 << 4, 0x14, 0, 0, 0)
+    th = th[:16] + struct.pack("!H", csum(pseudo + th)) + th[18:]
+    iph = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(th), random.randint(1, 0xffff), 0,
+                      50, 6, 0, ip4(SERVER), ip4(CLIENT))
+    iph = iph[:10] + struct.pack("!H", csum(iph)) + iph[12:]
+    s.send(eth + iph + th)
+log("injected a burst at", hex(ack))''')
+
+
+@scenario("injected-rst-burst-v4", "issue 19 class 4: routed; the censor on the router forges "
+          "three RSTs in the server's name microseconds apart, with spread sequence numbers "
+          "and its own TTL (50); the first kills the client's connection, the others meet no "
+          "socket; the server's answer then meets the client's closed socket")
+def injected_rst_burst(lab):
+    lab.topology(routed=True)
+    lab.capture("client")
+    inj = lab.run("router", INJECTOR_BURST % ("rc", lab.addr("client"), lab.addr("server")),
+                  wait_ready=True)
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+time.sleep(0.2)
+try:
+    c.sendall(http_response())
+    recv_some(c, timeout=1.0)
+except OSError:
+    pass
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 80)
+c.sendall(http_request("/forbidden"))
+recv_some(c)
+time.sleep(0.5)
+""").wait()
+    srv.wait()
+    inj.wait()
+
+    def labeller(rsts):
+        out = []
+        for i, r in enumerate(rsts[:3]):
+            expect(r, "server", None)
+            note = "forged by the router's censor, TTL 50, in a burst of three"
+            out.append(label("injected" if i == 0 else "reset-followup", origin="middlebox",
+                             note=note))
+        for r in rsts[3:]:
+            expect(r, "client", "NO_SOCKET")
+            out.append(label("reset-followup"))
+        return out
+    return labeller
