@@ -41,6 +41,8 @@ static const struct detail_info details[DETAIL_COUNT] = {
 	[DETAIL_AFTER_CLOSE] = { "after-close", CAUSE_RESET_FOLLOWUP, false, NULL },
 	[DETAIL_DUPLICATE] = { "duplicate", CAUSE_RESET_FOLLOWUP, false, NULL },
 	/* Happy eyeballs' losing attempts: routine, nothing to fix. */
+	[DETAIL_MP_FASTCLOSE] = { "mp-fastclose", CAUSE_LINGER_ABORT, false, NULL },
+	[DETAIL_MP_TCPRST] = { "mp-tcprst", CAUSE_LINGER_ABORT, false, NULL },
 	[DETAIL_ABANDONED] = { "abandoned", CAUSE_CONNECT_TIMEOUT, true,
 			       "connection attempts the client dropped within milliseconds, "
 			       "as connection racing does" },
@@ -96,6 +98,15 @@ const char *rst_form_name(enum rst_form f)
 	case FORM_ACTIVE: return "active";
 	default: return "other";
 	}
+}
+
+const char *mptcp_reason_name(unsigned reason)
+{
+	static const char *const names[] = {
+		"unspecified", "mptcp-error", "lack-of-resources", "administratively-prohibited",
+		"too-much-outstanding-data", "unacceptable-performance", "middlebox-interference",
+	};
+	return reason < sizeof names / sizeof names[0] ? names[reason] : NULL;
 }
 
 const char *reached_peer_name(enum reached_peer r)

@@ -42,6 +42,8 @@ enum detail {
 	DETAIL_AFTER_CLOSE,     /* reset-followup: after both FINs, nothing outstanding */
 	DETAIL_DUPLICATE,       /* reset-followup: a capture's second copy of the RST */
 	DETAIL_ABANDONED,       /* connect-timeout: dropped within ms, not timed out */
+	DETAIL_MP_FASTCLOSE,    /* linger-abort: MPTCP's abortive close (RFC 8684 3.5) */
+	DETAIL_MP_TCPRST,       /* linger-abort: an MPTCP subflow reset with a reason (3.6) */
 	DETAIL_COUNT
 };
 
@@ -81,5 +83,8 @@ const char *rst_form_name(enum rst_form f);
 enum reached_peer { REACHED_UNSET, REACHED_NO, REACHED_MAYBE, REACHED_YES };
 /* "no", "maybe", "yes"; NULL when unset. */
 const char *reached_peer_name(enum reached_peer r);
+
+/* MP_TCPRST's reason, RFC 8684 3.6 ("lack-of-resources"); NULL if unassigned. */
+const char *mptcp_reason_name(unsigned reason);
 
 #endif

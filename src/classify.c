@@ -118,6 +118,9 @@ static void copy_rst(struct verdict *v, const struct pkt *p)
 	v->dport = p->dport;
 	v->ip_id = p->ip_id;
 	v->tunnel_path = p->tunnel_path;
+	v->mptcp = p->opts.mptcp;
+	v->mptcp_reason = p->opts.mptcp_reason;
+	v->mptcp_transient = p->opts.mptcp_transient;
 }
 
 /* ---- what every rule looks at ---- */
@@ -196,6 +199,33 @@ static bool after_earlier_reset(struct judge *j)
 		v->followup_of = last->frame;
 	return decide(v, CAUSE_RESET_FOLLOWUP, copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
 		      NO_RUNNER_UP);
+}
+
+/*
+ * MPTCP's abortive close (RFC 8684 3.5): MP_FASTCLOSE, sent in this RST
+ * (Linux sends it so on every subflow) or earlier by the peer, whose
+ * receiver must then reset the subflows. The whole MPTCP connection was
+ * aborted, by whichever side sent the option.
+ */
+static bool mptcp_fastclose(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (!(v->mptcp & MPTCP_FASTCLOSE) && !(v->b.flags & HALF_F_FASTCLOSE))
+		return false;
+	return decide(v, CAUSE_LINGER_ABORT, DETAIL_MP_FASTCLOSE, CONF_HIGH, NO_RUNNER_UP);
+}
+
+/*
+ * An MPTCP subflow reset that states its reason (MP_TCPRST, RFC 8684
+ * 3.6) when nothing at the TCP level explains it: the endpoint chose to
+ * reset the subflow, for the reason it gives.
+ */
+static bool mptcp_subflow_reset(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (!(v->mptcp & MPTCP_TCPRST))
+		return false;
+	return decide(v, CAUSE_LINGER_ABORT, DETAIL_MP_TCPRST, CONF_MEDIUM, CAUSE_UNREAD_RECV_BUFFER);
 }
 
 /* A SYN refused with RST+ACK on a tuple whose connection ended within
@@ -609,6 +639,7 @@ static const struct {
 	bool (*fits)(struct judge *j);
 } rules[RULE_COUNT] = {
 	{ RULE_AFTER_EARLIER_RESET, "after-earlier-reset", after_earlier_reset },
+	{ RULE_MPTCP_FASTCLOSE, "mptcp-fastclose", mptcp_fastclose },
 	{ RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, "syn-on-recently-closed-tuple",
 	  syn_on_recently_closed_tuple },
 	{ RULE_SYN_REFUSED, "syn-refused", syn_refused },
@@ -632,6 +663,7 @@ static const struct {
 	{ RULE_CLOSE_WITH_DATA_UNREAD, "close-with-data-unread", close_with_data_unread },
 	{ RULE_ABORT_WHILE_WAITING, "abort-while-waiting", abort_while_waiting },
 	{ RULE_ABORTIVE_CLOSE, "abortive-close", abortive_close },
+	{ RULE_MPTCP_SUBFLOW_RESET, "mptcp-subflow-reset", mptcp_subflow_reset },
 	{ RULE_NOTHING_FITS, "nothing-fits", nothing_fits },
 };
 

@@ -23,6 +23,7 @@
  */
 enum rule {
 	RULE_AFTER_EARLIER_RESET,       /* reset-followup */
+	RULE_MPTCP_FASTCLOSE,           /* linger-abort (mp-fastclose) */
 	RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, /* timewait-reuse: refused like a closed port */
 	RULE_SYN_REFUSED,               /* closed-port */
 	RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP, /* connect-timeout */
@@ -42,6 +43,7 @@ enum rule {
 	RULE_CLOSE_WITH_DATA_UNREAD,    /* unread-recv-buffer */
 	RULE_ABORT_WHILE_WAITING,       /* response-timeout */
 	RULE_ABORTIVE_CLOSE,            /* linger-abort */
+	RULE_MPTCP_SUBFLOW_RESET,       /* linger-abort (mp-tcprst) */
 	RULE_NOTHING_FITS,              /* unknown */
 	RULE_COUNT
 };
@@ -155,6 +157,9 @@ struct verdict {
 	struct host_profile host;   /* the sender's address on other connections (ORIGIN_BY_HOST_*) */
 	bool stale_ack_exact;       /* challenge-ack: acks exactly where the old connection ended */
 	bool tuple_recently_closed; /* the tuple's previous connection ended within TIME_WAIT */
+	uint8_t mptcp;              /* the RST's own MPTCP ending options (enum mptcp_end bits) */
+	uint8_t mptcp_reason;       /* ... MP_TCPRST's reason and T flag */
+	bool mptcp_transient;
 	uint64_t followup_of;       /* reset-followup: the RST it follows; 0 otherwise */
 
 	/* The HTTP request the RST met (frame 0: none visible). */

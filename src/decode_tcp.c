@@ -7,6 +7,28 @@
  */
 #include "decode.h"
 
+/*
+ * MPTCP (RFC 8684): the subtype in the first byte's high nibble. Only the
+ * options that end something are kept: MP_FASTCLOSE (3.5, subtype 7,
+ * length 12 with the receiver's key), the MPTCP connection's abortive
+ * close; MP_TCPRST (3.6, subtype 8, length 4), a subflow's reset with its
+ * flags (T: transient) and reason.
+ */
+static void parse_mptcp(struct rd body, uint8_t len, struct tcp_opts *t)
+{
+	uint8_t b0, reason;
+	if (!rd_u8(&body, &b0))
+		return;
+	uint8_t subtype = b0 >> 4;
+	if (subtype == 7 && len == 12) {
+		t->mptcp |= MPTCP_FASTCLOSE;
+	} else if (subtype == 8 && len == 4 && rd_u8(&body, &reason)) {
+		t->mptcp |= MPTCP_TCPRST;
+		t->mptcp_transient = (b0 & 0x01) != 0;
+		t->mptcp_reason = reason;
+	}
+}
+
 static void parse_options(struct rd o, bool fully_captured, struct tcp_opts *t)
 {
 	while (rd_left(&o) > 0) {
@@ -44,6 +66,9 @@ static void parse_options(struct rd o, bool fully_captured, struct tcp_opts *t)
 		case 8:
 			if (len == 10 && rd_be32(&body, &t->tsval) && rd_be32(&body, &t->tsecr))
 				t->has_ts = true;
+			break;
+		case 30:
+			parse_mptcp(body, len, t);
 			break;
 		default:
 			break;

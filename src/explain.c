@@ -248,6 +248,31 @@ static void after_earlier_reset(struct words *w)
 	advise(w, "Look at frame %llu: that reset is the one to explain.", first);
 }
 
+static void mptcp_fastclose(struct words *w)
+{
+	const struct verdict *v = w->v;
+	if (v->mptcp & MPTCP_FASTCLOSE)
+		say(w, "The %s aborted the whole MPTCP connection: this RST carries MP_FASTCLOSE "
+		       "(RFC 8684 3.5), MPTCP's abortive close, which Linux sends in a RST on every "
+		       "subflow when an application closes with unread data or a zero linger.",
+		    w->an);
+	else
+		say(w, "The %s had aborted the whole MPTCP connection with MP_FASTCLOSE (RFC 8684 "
+		       "3.5, MPTCP's abortive close), and the %s reset this subflow in answer, as "
+		       "the protocol requires.", w->bn, w->an);
+	advise(w, "Find why the %s's application aborted (a zero linger, unread data, a "
+		  "timeout); the MPTCP connection ended on all its subflows.",
+	       (v->mptcp & MPTCP_FASTCLOSE) ? w->an : w->bn);
+}
+
+static void mptcp_subflow_reset(struct words *w)
+{
+	say(w, "The %s reset this MPTCP subflow and said why (MP_TCPRST, RFC 8684 3.6); the "
+	       "MPTCP connection may go on over its other subflows.", w->an);
+	advise(w, "See the reason it gave; a subflow reset for lack of resources or "
+		  "performance is the %s's own choice.", w->an);
+}
+
 static void syn_on_recently_closed_tuple(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -672,6 +697,7 @@ static void nothing_fits(struct words *w)
 /* Indexed by enum rule. */
 static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_AFTER_EARLIER_RESET] = after_earlier_reset,
+	[RULE_MPTCP_FASTCLOSE] = mptcp_fastclose,
 	[RULE_SYN_ON_RECENTLY_CLOSED_TUPLE] = syn_on_recently_closed_tuple,
 	[RULE_SYN_REFUSED] = syn_refused,
 	[RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP] = syn_ack_after_client_gave_up,
@@ -691,6 +717,7 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_CLOSE_WITH_DATA_UNREAD] = close_with_data_unread,
 	[RULE_ABORT_WHILE_WAITING] = abort_while_waiting,
 	[RULE_ABORTIVE_CLOSE] = abortive_close,
+	[RULE_MPTCP_SUBFLOW_RESET] = mptcp_subflow_reset,
 	[RULE_NOTHING_FITS] = nothing_fits,
 };
 
@@ -787,6 +814,10 @@ static void say_runner_up(struct words *w)
 		else
 			runner_up(w, "the %s may have given up waiting for an answer after its "
 				     "FIN", w->an);
+		break;
+	case RULE_MPTCP_SUBFLOW_RESET:
+		runner_up(w, "the subflow's socket may have been closed with data unread; the "
+			     "reason code says what the %s claims", w->an);
 		break;
 	case RULE_ABORTIVE_CLOSE:
 		if (v->runner_up == CAUSE_CONNECT_TIMEOUT)
@@ -917,6 +948,11 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 	if (v->revised.kind != REVISED_SENDER_WENT_ON_FORGED && v->rule < RULE_COUNT)
 		rule_words[v->rule](&w);
 	say_revision(&w);
+	if (v->mptcp & MPTCP_TCPRST) {
+		const char *reason = mptcp_reason_name(v->mptcp_reason);
+		say(&w, " The RST carries MP_TCPRST: reason %s (%u)%s.", reason ? reason : "unassigned",
+		    v->mptcp_reason, v->mptcp_transient ? ", transient" : "");
+	}
 	if (v->runner_up < CAUSE_COUNT)
 		say_runner_up(&w);
 	if (v->request.frame)

@@ -64,6 +64,7 @@ enum {
 	HALF_F_FIN = 1 << 3,        /* sent a FIN */
 	HALF_F_FIN_ACKED = 1 << 4,  /* the peer acknowledged that FIN */
 	HALF_F_WSCALE = 1 << 5,     /* its SYN carried a window scale */
+	HALF_F_FASTCLOSE = 1 << 6,  /* it sent MPTCP's MP_FASTCLOSE (RFC 8684 3.5) */
 };
 
 struct tcp_half {

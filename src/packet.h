@@ -25,11 +25,18 @@ enum {
 	TCP_CWR = 0x80,
 };
 
+/* The MPTCP options (RFC 8684, kind 30) that end a connection or subflow:
+ * bits, since Linux sends both in one RST. */
+enum mptcp_end { MPTCP_NONE = 0, MPTCP_FASTCLOSE = 1, MPTCP_TCPRST = 2 };
+
 struct tcp_opts {
 	bool has_mss, has_wscale, sack_perm, has_ts;
 	bool malformed;       /* an option overran the header or had length < 2 */
 	uint8_t wscale;
 	uint8_t n_sack;       /* SACK blocks present */
+	uint8_t mptcp;        /* enum mptcp_end bits */
+	uint8_t mptcp_reason; /* MP_TCPRST: its reason code (RFC 8684 3.6) */
+	bool mptcp_transient; /* MP_TCPRST: its T flag, the condition is temporary */
 	uint16_t mss;
 	uint32_t tsval, tsecr;
 };

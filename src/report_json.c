@@ -204,6 +204,19 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddStringToObject(o, "origin", origin_name(v->origin));
 	cJSON_AddStringToObject(o, "origin_evidence", e.origin);
 	cJSON_AddStringToObject(o, "origin_by", origin_by(v));
+	if (v->mptcp) {
+		cJSON *m = cJSON_AddObjectToObject(o, "mptcp");
+		/* The option that ended the most: MP_FASTCLOSE ends the connection. */
+		cJSON_AddStringToObject(m, "option", (v->mptcp & MPTCP_FASTCLOSE) ? "MP_FASTCLOSE"
+										  : "MP_TCPRST");
+		if (v->mptcp & MPTCP_TCPRST) {
+			add_string_or_null(m, "reason", mptcp_reason_name(v->mptcp_reason));
+			add_uint(m, "reason_code", v->mptcp_reason);
+			cJSON_AddBoolToObject(m, "transient", v->mptcp_transient);
+		}
+	} else {
+		cJSON_AddNullToObject(o, "mptcp");
+	}
 	cJSON_AddStringToObject(o, "form", rst_form_name(v->form));
 	cJSON_AddStringToObject(o, "cause", cause_id(v->cause));
 	if (v->detail)

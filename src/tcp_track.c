@@ -302,6 +302,8 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	track_flags(f, dir, p);
 	track_ack(f, dir, p);
 
+	if (p->opts.mptcp & MPTCP_FASTCLOSE)
+		h->flags |= HALF_F_FASTCLOSE;
 	if (p->window == 0 && !(p->flags & (TCP_SYN | TCP_RST)))
 		count16(&h->zero_windows);
 	if (p->payload_len > 0)

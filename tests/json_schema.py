@@ -71,6 +71,8 @@ RESET = {
     "flags": lambda v: isinstance(v, str) and "RST" in v.split("+"),
     "seq": u32, "ack": u32, "ttl": INT, "?ip_id": INT, "payload_len": INT,
     "sender": ROLES, "role_guessed": BOOL, "origin": {"endpoint", "middlebox", "unknown"},
+    "mptcp": nullable({"option": {"MP_FASTCLOSE", "MP_TCPRST"}, "?reason": nullable(STR),
+                       "?reason_code": INT, "?transient": BOOL}),
     "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "none"}, "form": {"reply", "active", "other"}, "cause": CAUSES,
     "detail": nullable(STR), "confidence": {"high", "medium", "low"},
     "alternatives": array({"cause": CAUSES, "why": lambda v: isinstance(v, str) and len(v) > 20}),

@@ -627,6 +627,47 @@ static void test_after_reading(void)
 	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
 }
 
+/* MPTCP: a RST carrying MP_FASTCLOSE, or answering the peer's, ends the
+ * MPTCP connection abortively (RFC 8684 3.5; issue 19 class 14). */
+static void test_mptcp(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 111, TCP_ACK | TCP_PSH, 20, 5) });
+	struct pkt rst = seg(C, 111, 521, TCP_RST | TCP_ACK, 0, 6);
+	rst.opts.mptcp = MPTCP_FASTCLOSE | MPTCP_TCPRST;
+	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.detail, DETAIL_MP_FASTCLOSE);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	/* The peer's MP_FASTCLOSE in an ACK, answered by this side's RST. */
+	c = handshake(&f);
+	struct pkt fc = seg(C, 101, 501, TCP_ACK, 0, 4);
+	fc.opts.mptcp = MPTCP_FASTCLOSE;
+	feed(&f, &fc);
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 501, 0, TCP_RST, 0, 5), &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.detail, DETAIL_MP_FASTCLOSE);
+	/* A subflow reset with its reason, nothing else explaining it. */
+	memset(&f, 0, sizeof f);
+	struct pkt sub = seg(S, 900, 0, TCP_RST, 0, 1);
+	sub.opts.mptcp = MPTCP_TCPRST;
+	sub.opts.mptcp_reason = 2;
+	classify_rst(NULL, 0, &sub, NULL, 0, &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);  /* the reason is the sender's own word */
+	CHECK_EQ(v.detail, DETAIL_MP_TCPRST);
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 20, 4) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 521, TCP_ACK, 0, 5) });
+	struct pkt sub2 = seg(S, 777, 0, TCP_RST, 0, 6);
+	sub2.opts.mptcp = MPTCP_TCPRST;
+	/* An abort at the TCP level already: that rule decides, the reason is kept. */
+	CHECK_EQ(judge(&f, 1 - c, sub2, &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.rule, RULE_ABORTIVE_CLOSE);
+	CHECK_EQ(v.mptcp, MPTCP_TCPRST);
+	CHECK_EQ(v.mptcp_reason, 0);
+}
+
 int main(void)
 {
 	test_closed_port_and_reuse();
@@ -645,5 +686,6 @@ int main(void)
 	test_syn_ack_refused_soon();
 	test_host_profile();
 	test_after_reading();
+	test_mptcp();
 	return check_report("test_classify");
 }

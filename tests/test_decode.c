@@ -850,6 +850,34 @@ static void test_tunnels(void)
 	}
 }
 
+/* MPTCP's ending options (RFC 8684 3.5, 3.6), both in one RST as Linux sends them. */
+static void test_mptcp_options(void)
+{
+	static const uint8_t opts[16] = {
+		30, 12, 0x70, 0, 1, 2, 3, 4, 5, 6, 7, 8,  /* MP_FASTCLOSE, the receiver's key */
+		30, 4, 0x81, 2,                          /* MP_TCPRST, T flag, lack of resources */
+	};
+	struct buf b;
+	struct pkt p;
+	b.n = 0;
+	put_eth(&b, 0x0800);
+	put_ipv4(&b, 5, 20 + 20 + 16, 0x4000, 6, 64, 7);
+	put_tcp(&b, 80, 40000, 1, 2, 9, TCP_RST | TCP_ACK, 0, opts, sizeof opts);
+	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_OK);
+	CHECK_EQ(p.opts.mptcp, MPTCP_FASTCLOSE | MPTCP_TCPRST);
+	CHECK_EQ(p.opts.mptcp_reason, 2);
+	CHECK(p.opts.mptcp_transient);
+	CHECK(!p.opts.malformed);
+	/* A wrong length is not the option. */
+	static const uint8_t bad[4] = { 30, 4, 0x70, 0 };
+	b.n = 0;
+	put_eth(&b, 0x0800);
+	put_ipv4(&b, 5, 20 + 24, 0x4000, 6, 64, 7);
+	put_tcp(&b, 80, 40000, 1, 2, 6, TCP_RST, 0, bad, sizeof bad);
+	CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_OK);
+	CHECK_EQ(p.opts.mptcp, MPTCP_NONE);
+}
+
 int main(void)
 {
 	test_ipv4_fields();
@@ -865,5 +893,6 @@ int main(void)
 	test_other_links();
 	test_timestamp_layouts();
 	test_tunnels();
+	test_mptcp_options();
 	return check_report("test_decode");
 }

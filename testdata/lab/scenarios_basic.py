@@ -233,3 +233,50 @@ c.close()
 """).wait()
     srv.wait()
     return one_incident("client", "TCP_STATE", "linger-abort")
+
+
+@scenario("mptcp-fastclose-v4", "issue 19 class 14: client and server use MPTCP sockets "
+          "(IPPROTO_MPTCP); after an exchange the client closes with SO_LINGER {1, 0}: Linux "
+          "ends the MPTCP connection with MP_FASTCLOSE, carried in a RST on the subflow "
+          "(RFC 8684 3.5)")
+def mptcp_fastclose(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)   # IPPROTO_MPTCP
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(({lab.addr('server')!r}, 8080))
+s.listen(4)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response())
+recv_some(c, timeout=1.5)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)   # IPPROTO_MPTCP
+c.settimeout(5)
+c.connect(({lab.addr('server')!r}, 8080))
+c.sendall(http_request("/item"))
+data = b""
+while b"ok" not in data:
+    data += c.recv(4096)
+time.sleep(0.2)
+linger0(c)
+c.close()
+time.sleep(0.3)
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        out = []
+        for i, r in enumerate(rsts):
+            got = r["kernel"]["reason"] if r["kernel"] else None
+            if i == 0:
+                expect(r, "client", got)       # printed below; any MPTCP reason
+                out.append(label("linger-abort", detail="mp-fastclose",
+                                 note=f"kernel reason {got}"))
+            else:
+                out.append(label("reset-followup"))
+        return out
+    return labeller
