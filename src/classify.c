@@ -488,11 +488,24 @@ static bool foreign_rst(struct judge *j)
 static bool after_both_closed(struct judge *j)
 {
 	struct verdict *v = j->v;
-	if (!(v->a.flags & HALF_F_FIN) || !(v->b.flags & HALF_F_FIN) ||
-	    !(v->a.flags & HALF_F_ACK) || !(v->b.flags & HALF_F_ACK) ||
-	    seq_lt(v->a.ack, v->b.fin_seq) || seq_lt(v->b.ack, v->a.fin_seq))
+	if (!(v->a.flags & HALF_F_FIN) || !(v->a.flags & HALF_F_ACK) ||
+	    !(v->b.flags & HALF_F_ACK) || seq_lt(v->a.ack, data_end(&v->b)) ||
+	    seq_lt(v->b.ack, v->a.fin_seq))
 		return false;
-	v->followup_of = v->a.fin_frame > v->b.fin_frame ? v->a.fin_frame : v->b.fin_frame;
+	if (v->b.flags & HALF_F_FIN) {
+		v->followup_of = v->a.fin_frame > v->b.fin_frame ? v->a.fin_frame : v->b.fin_frame;
+		return decide(v, CAUSE_RESET_FOLLOWUP, DETAIL_AFTER_CLOSE, CONF_HIGH, NO_RUNNER_UP);
+	}
+	/*
+	 * B never closed its side: its keep-alive probe or bare ACK, long after
+	 * A's acknowledged FIN, met A's connection gone (Linux keeps an
+	 * orphaned FIN_WAIT2 for tcp_fin_timeout, 60 s; FreeBSD
+	 * net.inet.tcp.finwait2_timeout, 60 s). A had closed; nothing was lost.
+	 */
+	const struct seg_note *t = &v->trigger;
+	if (v->form != FORM_REPLY || !t->frame || t->len > 1 || !(v->a.flags & HALF_F_FIN_ACKED))
+		return false;
+	v->followup_of = v->a.fin_frame;
 	return decide(v, CAUSE_RESET_FOLLOWUP, DETAIL_AFTER_CLOSE, CONF_HIGH, NO_RUNNER_UP);
 }
 

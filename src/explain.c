@@ -471,6 +471,20 @@ static void data_after_own_fin(struct words *w)
 static void after_both_closed(struct words *w)
 {
 	const struct verdict *v = w->v;
+	if (!(v->b.flags & HALF_F_FIN)) {
+		say(w, "The %s had closed its side %s earlier (FIN, frame %llu, acknowledged) and the "
+		       "%s never closed its own; the %s's %s (frame %llu) then met no connection on "
+		       "the %s's side, whose stack had let its closed connection go (an orphaned "
+		       "FIN_WAIT2 lasts at most tcp_fin_timeout, 60 s on Linux). Nothing was lost.",
+		    w->an, DUR(v->rst.ts_ns - v->a.fin_ts),
+		    (unsigned long long)v->a.fin_frame, w->bn, w->bn,
+		    v->b.keepalives ? "keep-alive probe" : "segment",
+		    (unsigned long long)v->trigger.frame, w->an);
+		advise(w, "%s: close the socket once the peer's FIN is read (recv returns 0) instead "
+			  "of keeping a half-closed connection alive.",
+		       v->sender == ROLE_SERVER ? "Client" : "Server");
+		return;
+	}
 	bool a_first = v->a.fin_frame < v->b.fin_frame;
 	uint64_t first = a_first ? v->a.fin_frame : v->b.fin_frame;
 	int64_t apart = a_first ? v->b.fin_ts - v->a.fin_ts : v->a.fin_ts - v->b.fin_ts;

@@ -425,6 +425,16 @@ static void test_after_own_fin(void)
 	CHECK_EQ(v.detail, DETAIL_AFTER_CLOSE);
 	CHECK_EQ(v.followup_of, 7);
 	CHECK_EQ(v.rule, RULE_AFTER_BOTH_CLOSED);
+	/* The server closed (FIN, acknowledged); the client never closed its
+	 * side, and its keep-alive probe a while later meets no connection. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH | TCP_FIN, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 522, TCP_ACK, 0, 5), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 522, TCP_ACK, 0, 6), 80.0) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 522, 0, TCP_RST, 0, 7), 80.001), &v),
+		 CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.detail, DETAIL_AFTER_CLOSE);
+	CHECK_EQ(v.followup_of, 4);
 	/* The same with the client's RST+ACK right after its own FIN (Windows'
 	 * closesocket with a zero linger after shutdown). */
 	c = handshake(&f);
