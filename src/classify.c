@@ -133,6 +133,7 @@ struct judge {
 	int dir;                    /* A's endpoint index in f */
 	bool a_seen, b_seen;
 	bool a_ttl;                 /* A sent a segment other than a RST: its TTLs are known */
+	bool copy;                  /* a capture's second copy of A's last segment, a RST */
 	const struct host_profile *host; /* A's address on its other connections; NULL none */
 	bool ttl_step;              /* the RST's TTL is outside A's earlier range */
 	bool too_fast;              /* it came sooner than A could have answered */
@@ -192,12 +193,9 @@ static bool after_earlier_reset(struct judge *j)
 	if (!first)
 		return false;
 	v->followup_of = first;
-	/* A capture's second copy of the sender's last RST (tcp_track_is_duplicate). */
-	const struct seg_note *last = &j->ha->last;
-	bool copy = (last->flags & TCP_RST) && tcp_track_is_duplicate(j->f, j->dir, j->p);
-	if (copy)
-		v->followup_of = last->frame;
-	return decide(v, CAUSE_RESET_FOLLOWUP, copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
+	if (j->copy)
+		v->followup_of = j->ha->last.frame;
+	return decide(v, CAUSE_RESET_FOLLOWUP, j->copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
 		      NO_RUNNER_UP);
 }
 
@@ -459,10 +457,14 @@ static bool retransmissions_unacked(struct judge *j)
 
 /* A RST with a TTL or a timing unlike the sender's own came from elsewhere
  * on the path; any form, since a forger copies the numbers a real RST
- * would carry, not the TTL. After a silence: a middlebox that forgot the flow. */
+ * would carry, not the TTL. After a silence: a middlebox that forgot the
+ * flow, answering the first segment after it, or unprompted (load
+ * balancers reset both sides when they expire an idle flow: AWS's Network
+ * Load Balancer after 350 s, its documentation says). */
 static bool foreign_rst_after_silence(struct judge *j)
 {
-	int64_t gap = j->v->trigger_gap_ns;
+	int64_t gap = j->v->trigger.frame ? j->v->trigger_gap_ns
+					  : j->p->ts_ns - j->f->conn.last_ts;
 	if ((!j->ttl_step && !j->too_fast) || gap < 0 || !long_silence(j, gap))
 		return false;
 	return decide(j->v, CAUSE_IDLE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, j->endpoint_cause);
@@ -779,6 +781,9 @@ static void judge_timing(struct judge *j)
 	struct verdict *v = j->v;
 	if (!v->trigger.frame || !f->conn.syn_ts || !f->conn.synack_ts || !f->conn.hs_ack_ts || v->sender == ROLE_UNKNOWN)
 		return;
+	/* A SYN or SYN-ACK sent again makes the handshake's legs no round trip. */
+	if (f->conn.half[0].syn_retrans || f->conn.half[1].syn_retrans)
+		return;
 	int64_t leg = v->sender == ROLE_SERVER ? f->conn.synack_ts - f->conn.syn_ts : f->conn.hs_ack_ts - f->conn.synack_ts;
 	int64_t answer = v->rst.ts_ns - v->trigger.ts_ns;
 	if (leg < ORIGIN_TIMING_MIN_NS || answer < 0 || 2 * answer >= leg)
@@ -827,7 +832,10 @@ void classify_revise_origin(struct verdict *v, const struct host_profile *host)
 static void judge_origin(struct judge *j)
 {
 	struct verdict *v = j->v;
-	if (!j->ttl_step)
+	v->ip_id_relation = (uint8_t)judge_ip_id(j);
+	/* An IPv4 ID that continues A's own counter came from A's stack:
+	 * timing, which only bounds where a RST was sent from, yields to it. */
+	if (!j->ttl_step && v->ip_id_relation != IP_ID_CONTINUES)
 		judge_timing(j);
 	if (j->too_fast) {
 		v->origin = ORIGIN_MIDDLEBOX;
@@ -841,7 +849,6 @@ static void judge_origin(struct judge *j)
 		v->origin = ORIGIN_ENDPOINT;
 		v->origin_basis = ORIGIN_BY_TTL_MATCH;
 	}
-	v->ip_id_relation = (uint8_t)judge_ip_id(j);
 }
 
 /* The connection's facts as they stood before the RST, into v. */
@@ -927,8 +934,23 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		.host = host,
 	};
 	j.a_ttl = j.a_seen && a->ttl_min <= a->ttl_max;
-	j.ttl_step = j.a_ttl && (p->ttl < a->ttl_min || p->ttl > a->ttl_max);
+	/* A copy seen one hop further on (tcp_track_is_duplicate) is judged
+	 * by the TTL of the RST it copies. */
+	j.copy = (a->last.flags & TCP_RST) && tcp_track_is_duplicate(f, dir, p);
+	uint8_t ttl = j.copy ? a->last.ttl : p->ttl;
+	j.ttl_step = j.a_ttl && (ttl < a->ttl_min || ttl > a->ttl_max);
 	v->trigger_gap_ns = gap_before_trigger(&j);
+	/*
+	 * Two boxes answering for one address (a firewall that proxies the
+	 * handshake, then the host) give A two TTLs, and a range holds both.
+	 * After a long silence, a RST with the TTL A's recent packets did not
+	 * have came from the other box, the one that kept (and forgot) state.
+	 */
+	if (j.a_ttl && !j.ttl_step && a->ttl_min != a->ttl_max && p->ttl != a->last.ttl &&
+	    !(a->last.flags & TCP_RST) && long_silence(&j, p->ts_ns - a->last.ts_ns)) {
+		j.ttl_step = true;
+		v->ttl_unlike_recent = true;
+	}
 	judge_origin(&j);
 	if (j.ttl_step || j.too_fast)
 		j.endpoint_cause = endpoint_reading(&j);

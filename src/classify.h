@@ -157,6 +157,7 @@ struct verdict {
 	struct host_profile host;   /* the sender's address on other connections (ORIGIN_BY_HOST_*) */
 	bool stale_ack_exact;       /* challenge-ack: acks exactly where the old connection ended */
 	bool tuple_recently_closed; /* the tuple's previous connection ended within TIME_WAIT */
+	bool ttl_unlike_recent;     /* ORIGIN_BY_TTL_STEP: within A's range, unlike its recent TTL */
 	uint8_t mptcp;              /* the RST's own MPTCP ending options (enum mptcp_end bits) */
 	uint8_t mptcp_reason;       /* ... MP_TCPRST's reason and T flag */
 	bool mptcp_transient;

@@ -131,8 +131,16 @@ static void say_origin(const struct words *w, char *out, size_t size)
 			 w->an);
 		break;
 	case ORIGIN_BY_TTL_STEP:
-		snprintf(out, size, "TTL %u, but the %s's own packets arrived with TTL %u-%u: sent "
-			 "from another hop", v->rst.ttl, w->an, v->a.ttl_min, v->a.ttl_max);
+		if (v->ttl_unlike_recent)
+			snprintf(out, size, "TTL %u, which the %s's address showed early on this "
+				 "connection, but its recent packets had TTL %u and the connection was "
+				 "silent before the RST: a second box answering for that address (a "
+				 "firewall that proxied the handshake)", v->rst.ttl, w->an,
+				 v->rst.ttl == v->a.ttl_min ? v->a.ttl_max : v->a.ttl_min);
+		else
+			snprintf(out, size, "TTL %u, but the %s's own packets arrived with TTL %u-%u: "
+				 "sent from another hop", v->rst.ttl, w->an, v->a.ttl_min,
+				 v->a.ttl_max);
 		break;
 	case ORIGIN_BY_TTL_MATCH:
 		snprintf(out, size, "TTL %u, as the %s's own packets (%u-%u)", v->rst.ttl, w->an,

@@ -104,10 +104,17 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	const struct seg_note *l = &h->last;
 	int64_t apart = p->ts_ns - l->ts_ns;
 	if (!l->frame || l->seq != p->seq || l->ack != p->ack || l->flags != p->flags ||
-	    l->len != p->payload_len || l->window != p->window || l->ttl != p->ttl ||
+	    l->len != p->payload_len || l->window != p->window ||
 	    apart < 0 || apart > DUPLICATE_WITHIN_NS)
 		return false;
 	if (p->ipver == 4 && p->ip_id != h->ip_id)
+		return false;
+	/* The same packet seen on both sides of a router (a capture on all of
+	 * its interfaces) has a TTL one apart; only an IPv4 ID of its own
+	 * proves it is one packet then. */
+	bool one_hop = (l->ttl == p->ttl + 1 || p->ttl == l->ttl + 1) && p->ipver == 4 &&
+		       p->ip_id != 0;
+	if (l->ttl != p->ttl && !one_hop)
 		return false;
 	/* Without an ID to tell packets apart (IPv6, or Linux's ID 0 on a RST
 	 * without a socket), two bare ACKs or RSTs with the same numbers may

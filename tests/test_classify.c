@@ -678,6 +678,54 @@ static void test_mptcp(void)
 	CHECK_EQ(v.mptcp_reason, 0);
 }
 
+/* Origin when two boxes answer for one address, and timing against the
+ * sender's own IP ID (issue 19 class 11). */
+static void test_two_boxes_one_address(void)
+{
+	struct flow f;
+	struct verdict v;
+	/* A firewall proxies the handshake (TTL 60), the host sends the data
+	 * (TTL 58); after 180 s the firewall's idle timer resets the flow. */
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 60), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 3), 10.02) });
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(S, 501, 121, TCP_ACK | TCP_PSH, 40, 4), 58), 10.05) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 541, TCP_ACK, 0, 5), 10.06) });
+	judge(&f, 1 - c, at(with_ttl(seg(S, 541, 121, TCP_RST | TCP_ACK, 0, 6), 60), 190.0), &v);
+	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
+	CHECK(v.ttl_unlike_recent);
+	CHECK_EQ(v.cause, CAUSE_IDLE_TIMEOUT);
+	/* The host's own TTL then is its own. */
+	judge(&f, 1 - c, at(with_ttl(seg(S, 541, 121, TCP_RST | TCP_ACK, 0, 6), 58), 190.0), &v);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	/* A RST sooner than the server's leg of the handshake, but whose IPv4
+	 * ID continues the server's own: its stack's, not a forger's. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	struct pkt sa = at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.05);
+	sa.ip_id = 300;
+	feed(&f, &sa);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.051) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.06) });
+	struct pkt r = at(seg(S, 501, 0, TCP_RST, 0, 5), 10.061);
+	r.ip_id = 301;
+	judge(&f, 1 - c, r, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_CONTINUES);
+	CHECK(v.origin != ORIGIN_MIDDLEBOX);
+	/* The same packet seen on both sides of a router: one hop apart, one ID. */
+	c = handshake(&f);
+	struct pkt d = seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4);
+	d.ip_id = 77;
+	feed(&f, &d);
+	d.frame = 5;
+	d.ttl = 63;
+	d.ts_ns += 3000;
+	CHECK(tcp_track_is_duplicate(&f, c, &d));
+	d.ip_id = 0;
+	CHECK(!tcp_track_is_duplicate(&f, c, &d));
+}
+
 int main(void)
 {
 	test_closed_port_and_reuse();
@@ -697,5 +745,6 @@ int main(void)
 	test_host_profile();
 	test_after_reading();
 	test_mptcp();
+	test_two_boxes_one_address();
 	return check_report("test_classify");
 }
