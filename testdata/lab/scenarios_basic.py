@@ -280,3 +280,54 @@ time.sleep(0.3)
                 out.append(label("reset-followup"))
         return out
     return labeller
+
+
+@scenario("server-aborts-idle-v4", "issue 19 class 15: a client connects and sends nothing; "
+          "the server accepts, waits 1.5 s for a request that does not come and aborts the "
+          "connection with SO_LINGER {1, 0}: an established connection, not the handshake")
+def server_aborts_idle(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+time.sleep(1.5)
+linger0(c)
+c.close()
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+recv_some(c, timeout=2.5)
+""").wait()
+    srv.wait()
+    return one_incident("server", "TCP_STATE", "linger-abort", detail="probe")
+
+
+@scenario("keepalive-after-close-v4", "issue 19 class 10: tcp_fin_timeout=1 on the server; it "
+          "answers and closes (FIN, acknowledged); the client never closes its side but has "
+          "TCP keepalive on (idle 3 s): its probe meets no connection on the server and is "
+          "reset. The server had closed; the client kept a half-closed socket")
+def keepalive_after_close(lab):
+    lab.topology()
+    lab.capture("client")
+    lab.sysctl("server", "net.ipv4.tcp_fin_timeout", "1")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response(extra="Connection: close\\r\\n"))
+c.close()
+time.sleep(5.0)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+keepalive(c, 3, 1, 3)
+c.sendall(http_request("/once"))
+drain(c, timeout=1.0)     # the answer and the server's FIN; the socket stays open
+time.sleep(4.5)
+""").wait()
+    srv.wait()
+    return one_incident("server", ["TCP_FLAGS", "NO_SOCKET"], "reset-followup",
+                        detail="after-close")

@@ -383,3 +383,68 @@ time.sleep(0.5)
             out.append(label("reset-followup"))
         return out
     return labeller
+
+
+# The censor refuses connections: seeing a client's SYN to port 80, it
+# forges the refusal a closed port would send (RST+ACK, seq 0, ack = the
+# SYN's seq + 1) in the server's name, with its own TTL.
+SYN_REFUSER = INJECTOR.replace('''    if dport != 80 or b"forbidden" not in payload:
+        continue
+    break
+time.sleep(0.005)          # the censor sits a few hops away''', '''    if dport != 80 or tcp[13] & 0x12 != 0x02:
+        continue
+    payload = b""
+    ack = 0
+    break''').replace('''th = struct.pack("!HHIIBBHHH", dport, sport, ack, (seq + len(payload)) & 0xffffffff,''',
+                  '''th = struct.pack("!HHIIBBHHH", dport, sport, 0, (seq + 1) & 0xffffffff,''')
+
+# While it is installed, the server's SYN-ACKs are lost on the way back:
+# the forged refusal reaches the client first, the real SYN-ACK later.
+DROP_SYNACK = """
+table inet rl_sa {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    tcp sport 80 tcp flags & (syn | ack) == syn | ack drop
+  }
+}
+"""
+
+
+@scenario("forged-refusal-then-synack-v4", "issue 19 class 13: routed; a censor on the "
+          "router forges a closed port's refusal (RST+ACK, TTL 50) of the client's SYN; the "
+          "server's real SYN-ACK, delayed on the path, arrives after it and the client, whose "
+          "attempt the forgery ended, resets it")
+def forged_refusal_then_synack(lab):
+    lab.topology(routed=True)
+    lab.capture("client")
+    lab.nft("router", DROP_SYNACK)
+    inj = lab.run("router", SYN_REFUSER % ("rc", lab.addr("client"), lab.addr("server")),
+                  wait_ready=True)
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+time.sleep(3.0)
+""", wait_ready=True)
+    cli = lab.run("client", f"""
+try:
+    connect({lab.addr('server')!r}, 80, timeout=2.0)
+except OSError as e:
+    log("refused:", e)
+time.sleep(2.0)
+""")
+    time.sleep(0.5)
+    lab.undrop("router", "rl_sa")      # the SYN-ACK retransmission (1 s) goes through
+    cli.wait()
+    srv.wait()
+    inj.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", None)
+        out = [label("injected", origin="middlebox",
+                     note="forged by the router's censor: TTL 50; the server's own SYN-ACK "
+                          "to the same SYN came later")]
+        for r in rsts[1:]:
+            expect(r, "client", ["NO_SOCKET", "TCP_FLAGS"])
+            out.append(label("reset-followup"))
+        return out
+    return labeller
