@@ -286,6 +286,10 @@ static bool syn_ack_after_client_gave_up(struct judge *j)
 		return false;
 	if (!v->syn_ts || v->trigger.ts_ns - v->syn_ts >= CONNECT_GIVE_UP_MIN_NS)
 		return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	/* A SYN-ACK soon, its RST late: it answers a later SYN-ACK the capture
+	 * missed, and when the attempt ended is not on the wire. */
+	if (v->rst.ts_ns - v->syn_ts >= CONNECT_GIVE_UP_MIN_NS)
+		return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 	if (!(v->a.flags & HALF_F_WSCALE))
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM,
 			      CAUSE_CONNECT_TIMEOUT);
@@ -381,7 +385,9 @@ static bool server_reset_before_data(struct judge *j)
 	if (v->b.bytes > 0 || v->form == FORM_REPLY ||
 	    (v->established && v->idle_before_ns >= 0 && long_silence(j, v->idle_before_ns)))
 		return false;
-	return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
+	/* A client that never acknowledged the SYN-ACK had given up itself. */
+	return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_MEDIUM,
+		      v->established ? CAUSE_LINGER_ABORT : CAUSE_CONNECT_TIMEOUT);
 }
 
 /* Where a side's data ends: at its FIN once it sent one. */
@@ -494,7 +500,11 @@ static bool after_both_closed(struct judge *j)
 	    !(v->b.flags & HALF_F_ACK) || seq_lt(v->a.ack, data_end(&v->b)) ||
 	    seq_lt(v->b.ack, v->a.fin_seq))
 		return false;
-	if (v->b.flags & HALF_F_FIN) {
+	/* Both FINs: closed, unless A's RST came before its own FIN could be
+	 * acknowledged (Windows' abortive close right after shutdown:
+	 * abort_after_own_fin). */
+	if ((v->b.flags & HALF_F_FIN) &&
+	    ((v->a.flags & HALF_F_FIN_ACKED) || v->form == FORM_REPLY)) {
 		v->followup_of = v->a.fin_frame > v->b.fin_frame ? v->a.fin_frame : v->b.fin_frame;
 		return decide(v, CAUSE_RESET_FOLLOWUP, DETAIL_AFTER_CLOSE, CONF_HIGH, NO_RUNNER_UP);
 	}
@@ -524,7 +534,7 @@ static bool abort_after_own_fin(struct judge *j)
 {
 	struct verdict *v = j->v;
 	if (!(v->a.flags & HALF_F_FIN) || !(v->rst.flags & TCP_ACK) ||
-	    v->rst.seq != v->a.fin_seq + 1)
+	    v->rst.seq != v->a.fin_seq + 1 || !j->b_seen)
 		return false;
 	/* B's data came after A's FIN and A's stack took it: unread. */
 	if (v->b.data_frame > v->a.fin_frame && !b_data_unaccepted(v))
@@ -559,7 +569,8 @@ static bool sender_aborted(const struct judge *j)
 	const struct verdict *v = j->v;
 	bool unprompted = v->form != FORM_REPLY ||
 			  (!v->trigger.frame && v->rst.seq == v->a.next_seq);
-	return unprompted && !(v->a.flags & HALF_F_FIN) && j->a_seen;
+	/* With nothing of the peer's captured, what was outstanding is unknown. */
+	return unprompted && !(v->a.flags & HALF_F_FIN) && j->a_seen && j->b_seen;
 }
 
 enum unread_sign classify_unread_sign(const struct verdict *v)

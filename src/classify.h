@@ -229,6 +229,13 @@ void classify_revise(struct verdict *v, const struct after_rst *after);
  */
 void classify_revise_origin(struct verdict *v, const struct host_profile *host);
 
+/* idle-timeout: the silence the middlebox timed out on, before the segment
+ * the RST answers, or before the RST when it came unprompted; -1 if unmeasured. */
+static inline int64_t verdict_middlebox_idle_ns(const struct verdict *v)
+{
+	return v->trigger.frame ? v->trigger_gap_ns : v->idle_before_ns;
+}
+
 /* What shows that the RST's peer had data the sender never read. */
 enum unread_sign {
 	UNREAD_NONE,

@@ -569,11 +569,17 @@ static void foreign_rst_after_silence(struct words *w)
 	const struct verdict *v = w->v;
 	char elsewhere[192];
 	say_elsewhere(w, elsewhere, sizeof elsewhere);
-	say(w, "The RST answers the %s's first segment (frame %llu) after %s of silence, and "
-	       "%s: a device on the path (NAT, firewall, load balancer) had forgotten the "
-	       "idle flow and reset it in the %s's name.",
-	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->trigger_gap_ns), elsewhere, w->an);
-	say_idle_defaults(w, IDLE_MIDDLEBOX, v->trigger_gap_ns);
+	int64_t gap = verdict_middlebox_idle_ns(v);
+	if (v->trigger.frame)
+		say(w, "The RST answers the %s's first segment (frame %llu) after %s of silence, "
+		       "and %s: a device on the path (NAT, firewall, load balancer) had forgotten "
+		       "the idle flow and reset it in the %s's name.", w->bn,
+		    (unsigned long long)v->trigger.frame, DUR(gap), elsewhere, w->an);
+	else
+		say(w, "The RST came unprompted after %s of silence, and %s: a device on the path "
+		       "(a load balancer, a firewall) expired the idle flow and reset it in the "
+		       "%s's name.", DUR(gap), elsewhere, w->an);
+	say_idle_defaults(w, IDLE_MIDDLEBOX, gap);
 	advise(w, "Send keep-alives (TCP keepalive or application pings) more often than the "
 		  "middlebox's idle timeout (at most %s here), or close idle pooled "
 		  "connections before it.", DUR(v->trigger_gap_ns));

@@ -145,8 +145,8 @@ void server_insights_note_reset(struct server_insights *e, const struct verdict 
 	ep->by_cause[v->cause]++;
 	if (v->cause == CAUSE_DATA_AFTER_FIN && v->sender == ROLE_SERVER)
 		ep->requests_after_close++;
-	if (v->cause == CAUSE_IDLE_TIMEOUT && v->trigger_gap_ns >= 0)
-		add_sample(&ep->middlebox_idle, v->trigger_gap_ns);
+	if (v->cause == CAUSE_IDLE_TIMEOUT && verdict_middlebox_idle_ns(v) >= 0)
+		add_sample(&ep->middlebox_idle, verdict_middlebox_idle_ns(v));
 	if (v->response_sender == ROLE_SERVER && v->response.keepalive_s)
 		ep->keepalive_header_s = v->response.keepalive_s;
 }

@@ -435,12 +435,20 @@ static void test_after_own_fin(void)
 		 CAUSE_RESET_FOLLOWUP);
 	CHECK_EQ(v.detail, DETAIL_AFTER_CLOSE);
 	CHECK_EQ(v.followup_of, 4);
-	/* The same with the client's RST+ACK right after its own FIN (Windows'
-	 * closesocket with a zero linger after shutdown). */
+	/* But the client's RST+ACK right after its own FIN, before the FIN could
+	 * be acknowledged (Windows' closesocket with a zero linger after
+	 * shutdown), is that abort, whatever the server had closed. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH | TCP_FIN, 20, 4) });
 	feed(&f, (struct pkt[]){ seg(C, 101, 522, TCP_ACK | TCP_FIN, 0, 5) });
-	CHECK_EQ(judge(&f, c, seg(C, 102, 522, TCP_RST | TCP_ACK, 0, 6), &v), CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(judge(&f, c, seg(C, 102, 522, TCP_RST | TCP_ACK, 0, 6), &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+	/* Its FIN acknowledged first: the close was done. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH | TCP_FIN, 20, 4) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 522, TCP_ACK | TCP_FIN, 0, 5) });
+	feed(&f, (struct pkt[]){ seg(S, 522, 102, TCP_ACK, 0, 6) });
+	CHECK_EQ(judge(&f, c, seg(C, 102, 522, TCP_RST | TCP_ACK, 0, 7), &v), CAUSE_RESET_FOLLOWUP);
 	CHECK_EQ(v.detail, DETAIL_AFTER_CLOSE);
 
 	/* The client shuts down, the server's answer arrives and is

@@ -110,6 +110,7 @@ static struct verdict reset_verdict(enum cause c, enum role sender, uint8_t serv
 	v.dport = sender == ROLE_SERVER ? 40000 : 443;
 	v.sender = sender;
 	v.cause = c;
+	v.trigger.frame = 1;           /* the segment a middlebox answered after its silence */
 	v.trigger_gap_ns = 350200000000LL;
 	v.response_sender = ROLE_UNKNOWN;
 	return v;
