@@ -844,9 +844,12 @@ static void judge_origin(struct judge *j)
 {
 	struct verdict *v = j->v;
 	v->ip_id_relation = (uint8_t)judge_ip_id(j);
-	/* An IPv4 ID that continues A's own counter came from A's stack:
-	 * timing, which only bounds where a RST was sent from, yields to it. */
-	if (!j->ttl_step && v->ip_id_relation != IP_ID_CONTINUES)
+	/* An IPv4 ID that continues A's own counter, or Linux's ID 0 of a RST
+	 * without a socket with A's own TTL, is A's stack's signature: timing,
+	 * which only bounds where a RST was sent from and rests on one
+	 * handshake's legs (skewed on a tunnel or VPN interface), yields to it. */
+	if (!j->ttl_step && v->ip_id_relation != IP_ID_CONTINUES &&
+	    v->ip_id_relation != IP_ID_ZERO)
 		judge_timing(j);
 	if (j->too_fast) {
 		v->origin = ORIGIN_MIDDLEBOX;

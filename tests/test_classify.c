@@ -721,6 +721,16 @@ static void test_two_boxes_one_address(void)
 	judge(&f, 1 - c, r, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_CONTINUES);
 	CHECK(v.origin != ORIGIN_MIDDLEBOX);
+	/* ... nor Linux's ID 0 of a RST without a socket, with its own TTL. */
+	r.ip_id = 0;
+	judge(&f, 1 - c, r, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_ZERO);
+	CHECK(v.origin != ORIGIN_MIDDLEBOX);
+	/* Any other ID: timing decides. */
+	r.ip_id = 9999;
+	judge(&f, 1 - c, r, &v);
+	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_TIMING);
 	/* The same packet seen on both sides of a router: one hop apart, one ID. */
 	c = handshake(&f);
 	struct pkt d = seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4);
