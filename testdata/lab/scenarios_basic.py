@@ -331,3 +331,34 @@ time.sleep(4.5)
     srv.wait()
     return one_incident("server", ["TCP_FLAGS", "NO_SOCKET"], "reset-followup",
                         detail="after-close")
+
+
+@scenario("final-message-then-abort-v4", "issue 19 class 8: the client asks, the server answers, "
+          "the client sends a last message that needs no answer (a logoff, as LDAP's unbind or "
+          "SMB's logoff); the server reads it and closes with SO_LINGER {1, 0}, as Windows "
+          "servers do: a deliberate abort, nothing unread")
+def final_message_then_abort(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 389)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(b"RESULT ok\\r\\n")
+data = b""
+while b"UNBIND" not in data:
+    data += c.recv(4096)
+time.sleep(0.05)
+linger0(c)
+c.close()
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 389)
+c.sendall(b"SEARCH x\\r\\n")
+c.recv(4096)
+c.sendall(b"UNBIND\\r\\n")
+recv_some(c, timeout=1.0)
+""").wait()
+    srv.wait()
+    return one_incident("server", "TCP_STATE", "linger-abort")
