@@ -448,3 +448,66 @@ time.sleep(2.0)
             out.append(label("reset-followup"))
         return out
     return labeller
+
+
+# A firewall that proxies handshakes (nftables synproxy: it answers the
+# client's SYN itself, then opens the connection to the server) and
+# rejects what its connection tracking no longer knows with a RST in the
+# server's name. Loose pickup off, as synproxy set-ups have it, so a
+# segment of a forgotten connection is invalid.
+SYNPROXY = """
+table ip rl_sp {
+  chain pre {
+    type filter hook prerouting priority raw; policy accept;
+    tcp dport 80 tcp flags syn notrack
+  }
+  chain forward_sp {
+    type filter hook forward priority filter; policy accept;
+    tcp dport 80 ct state invalid tcp flags & psh == psh reject with tcp reset
+    tcp dport 80 ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm
+  }
+}
+"""
+
+
+@scenario("synproxy-idle-reject-v4", "issue 19 class 11: routed; the router proxies the "
+          "handshake (nftables synproxy: its own SYN-ACK, TTL 64 at the client) and the "
+          "server's packets arrive with TTL 63; its connection tracking forgets the flow "
+          "after 2 s idle, and the client's next request is rejected with a RST in the "
+          "server's name from the router (TTL 64: the handshake's TTL, not the server's)")
+def synproxy_idle_reject(lab):
+    lab.topology(routed=True)
+    lab.capture("client")
+    lab.sysctl("router", "net.netfilter.nf_conntrack_tcp_loose", "0")
+    lab.sysctl("router", "net.netfilter.nf_conntrack_tcp_timeout_established", "2")
+    lab.nft("router", SYNPROXY)
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response(extra="Connection: keep-alive\\r\\n"))
+recv_some(c, timeout=6.0)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 80)
+c.sendall(http_request("/first"))
+recv_some(c)
+time.sleep(4.0)          # the router forgets the flow after 2 s
+try:
+    c.sendall(http_request("/second"))
+    recv_some(c, timeout=1.0)
+except OSError:
+    pass
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", None)
+        out = [label("idle-timeout", origin="middlebox",
+                     note="the router's nftables reject after its conntrack entry expired; "
+                          "it had proxied the handshake with the same TTL")]
+        for r in rsts[1:]:
+            out.append(label("reset-followup"))
+        return out
+    return labeller
