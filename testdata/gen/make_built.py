@@ -23,8 +23,11 @@ the documented behaviour it imitates.
 import json
 import os
 import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "fuzz"))
+import pcapio  # noqa: E402  (the project's pcap reader and writer)
 LAB = os.path.join(HERE, "..", "lab")
 OUT = os.path.join(HERE, "..", "built")
 
@@ -35,21 +38,6 @@ SPAN_SOURCE = ("Cisco, Configuring SPAN and RSPAN (Catalyst): a session monitori
                "directions of a port sends each packet twice")
 
 
-def read_pcap(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    e = "<" if struct.unpack("<I", data[:4])[0] in (0xA1B2C3D4, 0xA1B23C4D) else ">"
-    magic, _, _, _, _, snap, lt = struct.unpack(e + "IHHiIII", data[:24])
-    nsec = magic == 0xA1B23C4D
-    off, recs = 24, []
-    while off + 16 <= len(data):
-        sec, frac, incl, orig = struct.unpack(e + "IIII", data[off:off + 16])
-        recs.append((sec * 1_000_000_000 + (frac if nsec else frac * 1000),
-                     data[off + 16:off + 16 + incl], orig))
-        off += 16 + incl
-    return recs, snap, lt
-
-
 def ipv4_id(lt, frame):
     """The IPv4 ID of an Ethernet (1) or raw-IP (101) frame; None otherwise."""
     off = {1: 14, 101: 0}.get(lt)
@@ -58,26 +46,18 @@ def ipv4_id(lt, frame):
     return struct.unpack("!H", frame[off + 4:off + 6])[0]
 
 
-def write_pcap(path, recs, snap, lt):
-    """Nanosecond classic pcap, so a 12 us copy keeps its exact time."""
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, snap, lt))
-        for ts, body, orig in recs:
-            f.write(struct.pack("<IIII", ts // 1_000_000_000, ts % 1_000_000_000, len(body),
-                                orig))
-            f.write(body)
-
-
 def span(name, lab_labels):
-    recs, snap, lt = read_pcap(os.path.join(LAB, name + ".pcap"))
+    recs = pcapio.read(os.path.join(LAB, name + ".pcap"))
     out = []
-    for i, (ts, body, orig) in enumerate(recs):
+    for i, r in enumerate(recs):
         # Each copy right behind its original, never after the next one
         # (the lab's frames may share a microsecond; so may copies).
-        nxt = recs[i + 1][0] if i + 1 < len(recs) else ts + SPAN_COPY_NS
-        out += [(ts, body, orig), (min(ts + SPAN_COPY_NS, max(nxt, ts)), body, orig)]
+        nxt = recs[i + 1].ts_ns if i + 1 < len(recs) else r.ts_ns + SPAN_COPY_NS
+        copy_ts = min(r.ts_ns + SPAN_COPY_NS, max(nxt, r.ts_ns))
+        out += [r, pcapio.Record(r.linktype, copy_ts, r.data, r.orig_len)]
     fname = f"span-{name}.pcap"
-    write_pcap(os.path.join(OUT, fname), out, snap, lt)
+    with open(os.path.join(OUT, fname), "wb") as f:
+        f.write(pcapio.pcap(out, nano=True))
     src = lab_labels[name + ".pcap"]
     resets = []
     for r in src["resets"]:
@@ -85,7 +65,8 @@ def span(name, lab_labels):
         copy = dict(sender=r["sender"], kernel=None, cause="reset-followup",
                     detail="duplicate", alternatives=[], origin=r["origin"],
                     note=f"the SPAN copy of frame {2 * r['frame'] - 1}")
-        if ipv4_id(lt, recs[r["frame"] - 1][1]) == 0:
+        frame = recs[r["frame"] - 1]
+        if ipv4_id(frame.linktype, frame.data) == 0:
             # Linux's RST without a socket has IP ID 0: nothing on the wire
             # tells its copy from a second RST answering another segment in
             # flight, so the copy is a follow-up, without the detail.

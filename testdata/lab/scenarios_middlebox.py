@@ -218,14 +218,12 @@ log("injected", hex(ack))
 """
 
 
-@scenario("injected-rst-keyword-v4", "routed: a censor on the router watches the client's "
-          "traffic on a raw socket and, seeing \"forbidden\" in a request, forges a RST to "
-          "the client in the server's name (TTL 50, random IP ID); the request still reaches "
-          "the server, whose answer 0.2 s later meets the client's closed socket")
-def injected_rst_keyword(lab):
+def censored_request(lab, injector):
+    """Routed: the injector program runs on the router while the client
+    asks for /forbidden and a slow server answers 0.2 s later."""
     lab.topology(routed=True)
     lab.capture("client")
-    inj = lab.run("router", INJECTOR % ("rc", lab.addr("client"), lab.addr("server")),
+    inj = lab.run("router", injector % ("rc", lab.addr("client"), lab.addr("server")),
                   wait_ready=True)
     srv = lab.run("server", f"""
 s = listen({lab.addr('server')!r}, 80)
@@ -247,6 +245,14 @@ time.sleep(0.5)
 """).wait()
     srv.wait()
     inj.wait()
+
+
+@scenario("injected-rst-keyword-v4", "routed: a censor on the router watches the client's "
+          "traffic on a raw socket and, seeing \"forbidden\" in a request, forges a RST to "
+          "the client in the server's name (TTL 50, random IP ID); the request still reaches "
+          "the server, whose answer 0.2 s later meets the client's closed socket")
+def injected_rst_keyword(lab):
+    censored_request(lab, INJECTOR)
 
     def labeller(rsts):
         expect(rsts[0], "server", None)
@@ -346,30 +352,7 @@ log("injected a burst at", hex(ack))''')
           "and its own TTL (50); the first kills the client's connection, the others meet no "
           "socket; the server's answer then meets the client's closed socket")
 def injected_rst_burst(lab):
-    lab.topology(routed=True)
-    lab.capture("client")
-    inj = lab.run("router", INJECTOR_BURST % ("rc", lab.addr("client"), lab.addr("server")),
-                  wait_ready=True)
-    srv = lab.run("server", f"""
-s = listen({lab.addr('server')!r}, 80)
-ready()
-c, _ = s.accept()
-c.recv(4096)
-time.sleep(0.2)
-try:
-    c.sendall(http_response())
-    recv_some(c, timeout=1.0)
-except OSError:
-    pass
-""", wait_ready=True)
-    lab.run("client", f"""
-c = connect({lab.addr('server')!r}, 80)
-c.sendall(http_request("/forbidden"))
-recv_some(c)
-time.sleep(0.5)
-""").wait()
-    srv.wait()
-    inj.wait()
+    censored_request(lab, INJECTOR_BURST)
 
     def labeller(rsts):
         out = []
