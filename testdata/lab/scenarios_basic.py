@@ -362,3 +362,51 @@ recv_some(c, timeout=1.0)
 """).wait()
     srv.wait()
     return one_incident("server", "TCP_STATE", "linger-abort")
+
+
+@scenario("nginx-keepalive-timeout-v4", "issue 19's wider lab: Debian's nginx, unmodified, "
+          "with one documented knob (keepalive_timeout 1s; the default is 75 s); a client "
+          "keeps the connection in its pool and reuses it 1.5 s later, after nginx closed it "
+          "for idleness: the request meets nginx's closed socket")
+def nginx_keepalive_timeout(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+import subprocess, tempfile
+d = tempfile.mkdtemp()
+with open(d + "/nginx.conf", "w") as f:
+    f.write('''
+pid {{d}}/nginx.pid;
+error_log {{d}}/error.log;
+events {{ }}
+http {{
+    access_log off;
+    keepalive_timeout 1s;
+    client_body_temp_path {{d}}/body;
+    server {{
+        listen {lab.addr('server')}:8080;
+        location / {{ return 200 "ok\\\\n"; }}
+    }}
+}}
+'''.replace("{{d}}", d))
+p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"])
+time.sleep(0.5)
+ready()
+time.sleep(3.0)
+p.terminate()
+p.wait()
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(http_request("/first"))
+recv_some(c)
+time.sleep(1.5)           # nginx's keepalive_timeout (1 s) has closed it meanwhile
+try:
+    c.sendall(http_request("/second"))
+    recv_some(c, timeout=1.0)
+except OSError:
+    pass
+""").wait()
+    srv.wait()
+    return one_incident("server", ["TCP_TIMEWAIT_SOCKET", "TCP_ABORT_ON_DATA", "NO_SOCKET"],
+                        "data-after-fin", detail="ignored-fin")
