@@ -219,6 +219,24 @@ static uint8_t request_method(const uint8_t *p, uint32_t n)
 	return 0;
 }
 
+/*
+ * An HTTP/1.x request line ends with its version (RFC 9112 3): other
+ * protocols' commands start with the same words (Redis's inline "GET
+ * key"). A line the snaplen cut before its end is taken as it is.
+ */
+static bool request_line_is_http(const uint8_t *d, uint32_t n)
+{
+	static const char version[] = " HTTP/1.";
+	const uint8_t *nl = memchr(d, '\n', n);
+	uint32_t end = nl ? (uint32_t)(nl - d) : n;
+	if (!nl)
+		return true;
+	for (uint32_t i = 0; i + sizeof version - 1 <= end; i++)
+		if (memcmp(d + i, version, sizeof version - 1) == 0)
+			return true;
+	return false;
+}
+
 static void parse_response(const uint8_t *d, uint32_t n, struct http_facts *m)
 {
 	m->start = HTTP_RESPONSE;
@@ -273,6 +291,6 @@ void http_facts_parse(const uint8_t *d, uint32_t n, struct http_facts *out)
 		return;
 	}
 	uint8_t method = request_method(d, n);
-	if (method)
+	if (method && request_line_is_http(d, n))
 		parse_requests(d, n, method, out);
 }

@@ -209,6 +209,32 @@ static void test_role_guess(void)
 }
 
 /* Response status and the Connection / Keep-Alive headers, any case, cut anywhere. */
+/* Another protocol's command that starts like a request is not HTTP; a
+ * body's length comes from Content-Length after the headers. */
+static void test_http_framing(void)
+{
+	struct http_facts m;
+	const char *redis = "GET key\r\n";
+	http_facts_parse((const uint8_t *)redis, (uint32_t)strlen(redis), &m);
+	CHECK_EQ(m.start, HTTP_NONE);
+	const char *rtsp = "OPTIONS rtsp://h/ RTSP/1.0\r\nCSeq: 1\r\n\r\n";
+	http_facts_parse((const uint8_t *)rtsp, (uint32_t)strlen(rtsp), &m);
+	CHECK_EQ(m.start, HTTP_NONE);
+	const char *cut = "GET /a-very-long-path";    /* the snaplen cut the line */
+	http_facts_parse((const uint8_t *)cut, (uint32_t)strlen(cut), &m);
+	CHECK_EQ(m.start, HTTP_REQUEST);
+	const char *post = "POST /u HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc";
+	http_facts_parse((const uint8_t *)post, (uint32_t)strlen(post), &m);
+	CHECK_EQ(m.start, HTTP_REQUEST);
+	CHECK_EQ(m.body_end, (uint32_t)strlen(post) - 3 + 100);
+	const char *nobody = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	http_facts_parse((const uint8_t *)nobody, (uint32_t)strlen(nobody), &m);
+	CHECK_EQ(m.body_end, 0);
+	const char *bad = "POST /u HTTP/1.1\r\nContent-Length: 1x\r\n\r\n";
+	http_facts_parse((const uint8_t *)bad, (uint32_t)strlen(bad), &m);
+	CHECK_EQ(m.body_end, 0);
+}
+
 static void test_http_headers(void)
 {
 	struct flow f;
@@ -285,6 +311,7 @@ int main(void)
 	test_forms();
 	test_role_guess();
 	test_run_trigger();
+	test_http_framing();
 	test_http_headers();
 	test_http_connection_tokens();
 	return check_report("test_track");

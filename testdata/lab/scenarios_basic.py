@@ -410,3 +410,39 @@ except OSError:
     srv.wait()
     return one_incident("server", ["TCP_TIMEWAIT_SOCKET", "TCP_ABORT_ON_DATA", "NO_SOCKET"],
                         "data-after-fin", detail="ignored-fin")
+
+
+@scenario("redis-idle-timeout-v4", "issue 19's wider lab: Debian's redis-server, unmodified "
+          "but for one documented knob (timeout 1: close a client idle 1 s; the default 0 "
+          "never does); a client keeps its connection in a pool and sends its next command "
+          "1.5 s later, after Redis closed it")
+def redis_idle_timeout(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+import subprocess, tempfile
+d = tempfile.mkdtemp()
+p = subprocess.Popen(["redis-server", "--bind", {lab.addr('server')!r}, "--port", "6379",
+                      "--timeout", "1", "--save", "", "--appendonly", "no", "--dir", d,
+                      "--protected-mode", "no", "--daemonize", "no"],
+                     stdout=subprocess.DEVNULL)
+time.sleep(0.5)
+ready()
+time.sleep(3.0)
+p.terminate()
+p.wait()
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 6379)
+c.sendall(b"PING\\r\\n")
+recv_some(c)
+time.sleep(1.5)           # Redis's timeout (1 s; its check runs ten times a second)
+try:
+    c.sendall(b"GET key\\r\\n")
+    recv_some(c, timeout=1.0)
+except OSError:
+    pass
+""").wait()
+    srv.wait()
+    return one_incident("server", ["TCP_TIMEWAIT_SOCKET", "TCP_ABORT_ON_DATA", "NO_SOCKET"],
+                        "data-after-fin", detail="ignored-fin")
