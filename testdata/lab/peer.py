@@ -14,7 +14,7 @@ import time
 
 __all__ = ["socket", "time", "sys", "os", "struct", "ready", "listen", "connect",
            "linger0", "http_request", "http_response", "recv_some", "drain",
-           "keepalive", "user_timeout", "log"]
+           "keepalive", "user_timeout", "log", "wait_listening"]
 
 
 def log(*a):
@@ -37,6 +37,19 @@ def listen(addr, port, backlog=16, reuse=True):
     s.bind((addr, port))
     s.listen(backlog)
     return s
+
+
+def wait_listening(addr, port, timeout=10.0):
+    """Until a server started as its own process accepts connections."""
+    end = time.time() + timeout
+    while True:
+        try:
+            socket.create_connection((addr, port), timeout=0.5).close()
+            return
+        except OSError:
+            if time.time() > end:
+                raise
+            time.sleep(0.05)
 
 
 def connect(addr, port, timeout=5.0, bind_port=None, bind_addr=None):

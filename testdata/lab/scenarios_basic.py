@@ -389,8 +389,9 @@ http {{
     }}
 }}
 '''.replace("{{d}}", d))
-p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"])
-time.sleep(0.5)
+p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wait_listening({lab.addr('server')!r}, 8080)
 ready()
 time.sleep(3.0)
 p.terminate()
@@ -425,10 +426,10 @@ d = tempfile.mkdtemp()
 p = subprocess.Popen(["redis-server", "--bind", {lab.addr('server')!r}, "--port", "6379",
                       "--timeout", "1", "--save", "", "--appendonly", "no", "--dir", d,
                       "--protected-mode", "no", "--daemonize", "no"],
-                     stdout=subprocess.DEVNULL)
-time.sleep(0.5)
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wait_listening({lab.addr('server')!r}, 6379)
 ready()
-time.sleep(3.0)
+time.sleep(4.0)
 p.terminate()
 p.wait()
 """, wait_ready=True)
@@ -436,7 +437,7 @@ p.wait()
 c = connect({lab.addr('server')!r}, 6379)
 c.sendall(b"PING\\r\\n")
 recv_some(c)
-time.sleep(1.5)           # Redis's timeout (1 s; its check runs ten times a second)
+time.sleep(2.5)           # Redis's timeout (1 s; its check runs ten times a second)
 try:
     c.sendall(b"GET key\\r\\n")
     recv_some(c, timeout=1.0)
