@@ -615,8 +615,9 @@ static void reply_from_host_that_lost_it(struct words *w)
 static void close_with_data_unread(struct words *w)
 {
 	const struct verdict *v = w->v;
+	enum unread_sign sign = classify_unread_sign(v);
 	say(w, "The %s reset the connection while data from the %s was unread: ", w->an, w->bn);
-	switch (classify_unread_sign(v)) {
+	switch (sign) {
 	case UNREAD_BODY_DUE:
 		say(w, "the client's request (frame %llu) declared a body of which %u bytes were "
 		       "still due, so the rest of it was arriving when the server closed",
@@ -655,7 +656,7 @@ static void close_with_data_unread(struct words *w)
 	say(w, "Closing a socket with unread received data makes the kernel send RST "
 	       "instead of FIN (RFC 2525 2.17), and discards what the %s had not yet "
 	       "delivered.", w->an);
-	if (classify_unread_sign(v) == UNREAD_BODY_DUE)
+	if (sign == UNREAD_BODY_DUE)
 		advise(w, "Server: after an early response, read (or discard) the rest of the body "
 			  "before closing, or shutdown(SHUT_WR) and keep reading a while (nginx's "
 			  "lingering_close does); clients then get the response instead of a reset.");
