@@ -183,6 +183,21 @@ static bool answers_syn(const struct verdict *v)
 
 /* ---- the rules, most specific first ---- */
 
+/*
+ * Stacks build a RST as RST or RST+ACK and nothing else: Linux's
+ * tcp_v4_send_reset and tcp_v6_send_reset set rst and, for a segment
+ * without ACK, ack; FreeBSD's tcp_dropwithreset and tcp_drop pass TH_RST
+ * or TH_RST|TH_ACK to tcp_respond; RFC 9293 3.10.7.1 gives only those two
+ * forms. A RST that also carries SYN or FIN was crafted (a scanner's or
+ * fuzzer's probe) or corrupted on the way: no cause is read from it.
+ */
+static bool flags_no_stack_sends(struct judge *j)
+{
+	if (!(j->p->flags & (TCP_SYN | TCP_FIN)))
+		return false;
+	return decide(j->v, CAUSE_UNKNOWN, DETAIL_NONE, CONF_LOW, NO_RUNNER_UP);
+}
+
 /* RFC 9293 3.10.7: a reset connection answers later segments with RSTs too. */
 static bool after_earlier_reset(struct judge *j)
 {
@@ -664,6 +679,7 @@ static const struct {
 	const char *name;
 	bool (*fits)(struct judge *j);
 } rules[RULE_COUNT] = {
+	{ RULE_FLAGS_NO_STACK_SENDS, "flags-no-stack-sends", flags_no_stack_sends },
 	{ RULE_AFTER_EARLIER_RESET, "after-earlier-reset", after_earlier_reset },
 	{ RULE_MPTCP_FASTCLOSE, "mptcp-fastclose", mptcp_fastclose },
 	{ RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, "syn-on-recently-closed-tuple",
@@ -759,12 +775,22 @@ static void judge_request(struct judge *j)
 /* A sender's IPv4 ID moves by one per packet it sends (Linux keeps a
  * counter per connection); a few packets may be missing from the capture. */
 #define IP_ID_STEP_MAX 16
+/* ... or, on a host with one counter, the packets it sent on its other
+ * connections meanwhile (as host_table.c's HOST_ID_FOLLOW_MAX). */
+#define IP_ID_GLOBAL_STEP_MAX 4096
 
 /*
  * IPv4 ID against A's own last packet: a RST that continues A's running ID
- * came from A's stack; ID 0 is how Linux sends replies without a socket;
- * any other ID is unlike A's (a forger's, or a stack with one counter for
- * all connections, as Windows has, so it is said but not used to decide).
+ * came from A's stack; ID 0 is how Linux sends replies without a socket
+ * (ip_send_unicast_reply through a per-CPU control socket whose packets
+ * are DF with ID 0); any other ID is unlike A's: a forger's, or that of a
+ * stack with one counter for all its connections, as Windows has (nmap's
+ * OS detection, "TCP ISN and IP ID sequence": its TI/CI/II tests see
+ * Windows increment one counter across probes). The host table says
+ * which: a RST further on the one counter of a host seen numbering its
+ * connections so is A's; ID 0 from such a host, or from one whose SYN
+ * names Windows, is not its signature. (Apple's stacks do send ID 0 on
+ * their DF packets, as the corpus shows: only a counter rules 0 out.)
  */
 static enum ip_id_relation judge_ip_id(const struct judge *j)
 {
@@ -773,9 +799,14 @@ static enum ip_id_relation judge_ip_id(const struct judge *j)
 		return IP_ID_NOT_COMPARED;
 	uint16_t step = (uint16_t)(v->ip_id - v->a.ip_id);
 	if (v->ip_id == 0)
-		return IP_ID_ZERO;
+		return j->host && (j->host->stack == HOST_STACK_WINDOWS ||
+				   host_ip_ids(j->host) == HOST_IP_ID_GLOBAL) ? IP_ID_ZERO_NOT_ITS
+									    : IP_ID_ZERO;
 	if (step >= 1 && step <= IP_ID_STEP_MAX)
 		return IP_ID_CONTINUES;
+	if (j->host && host_ip_ids(j->host) == HOST_IP_ID_GLOBAL && step >= 1 &&
+	    step <= IP_ID_GLOBAL_STEP_MAX)
+		return IP_ID_CONTINUES_GLOBAL;
 	return IP_ID_UNRELATED;
 }
 
@@ -811,8 +842,12 @@ static void judge_timing(struct judge *j)
  * that starts late): its address's other connections. A TTL they showed
  * is A's own distance (a path keeps its hop count); one unlike the single
  * TTL of several connections came from another hop, as a firewall's
- * reject does. Anything less consistent (a NAT or load balancer's address
- * with hosts behind it at several distances) decides nothing.
+ * reject does. A stack starts every packet at one TTL (Linux's
+ * net.ipv4.ip_default_ttl, Windows' DefaultTTL), so a RST that left its
+ * sender at another initial TTL than all the address's packets did was
+ * sent by another stack, even after one connection. Anything less
+ * consistent (a NAT or load balancer's address with hosts behind it at
+ * several distances) decides nothing.
  */
 static void origin_by_host(struct verdict *v, const struct host_profile *h)
 {
@@ -830,6 +865,21 @@ static void origin_by_host(struct verdict *v, const struct host_profile *h)
 	if (h->n_ttl == 1 && h->connections >= HOST_CONSISTENT_MIN) {
 		v->origin = ORIGIN_MIDDLEBOX;
 		v->origin_basis = ORIGIN_BY_HOST_STEP;
+		return;
+	}
+	/* A RST continuing the IDs of the sender's earlier RSTs came from
+	 * their stack, whatever TTL it gives RSTs: in the corpus's
+	 * gnutella.pcap, a VirtualBox NAT guest's capture, the far side's
+	 * RSTs come at 255 and its other packets at 64, on one ID counter. */
+	if (v->ip_id_relation == IP_ID_CONTINUES || v->ip_id_relation == IP_ID_CONTINUES_GLOBAL)
+		return;
+	uint8_t init = host_initial_ttl(h->ttl[0]);
+	for (int k = 1; k < h->n_ttl; k++)
+		if (host_initial_ttl(h->ttl[k]) != init)
+			return;
+	if (host_initial_ttl(v->rst.ttl) != init) {
+		v->origin = ORIGIN_MIDDLEBOX;
+		v->origin_basis = ORIGIN_BY_HOST_STACK;
 	}
 }
 
@@ -849,7 +899,7 @@ static void judge_origin(struct judge *j)
 	 * which only bounds where a RST was sent from and rests on one
 	 * handshake's legs (skewed on a tunnel or VPN interface), yields to it. */
 	if (!j->ttl_step && v->ip_id_relation != IP_ID_CONTINUES &&
-	    v->ip_id_relation != IP_ID_ZERO)
+	    v->ip_id_relation != IP_ID_CONTINUES_GLOBAL && v->ip_id_relation != IP_ID_ZERO)
 		judge_timing(j);
 	if (j->too_fast) {
 		v->origin = ORIGIN_MIDDLEBOX;
@@ -935,6 +985,8 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	}
 	record_connection(v, f, dir, p);
 	v->host_context = host_context;
+	if (host)
+		v->host = *host;
 
 	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
 	v->form = (uint8_t)classify_form(p, a, b);

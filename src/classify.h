@@ -22,6 +22,7 @@
  * The first that fits decides; the verdict keeps which one it was.
  */
 enum rule {
+	RULE_FLAGS_NO_STACK_SENDS,      /* unknown: a RST with SYN or FIN */
 	RULE_AFTER_EARLIER_RESET,       /* reset-followup */
 	RULE_MPTCP_FASTCLOSE,           /* linger-abort (mp-fastclose) */
 	RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, /* timewait-reuse: refused like a closed port */
@@ -76,14 +77,17 @@ enum origin_basis {
 	ORIGIN_BY_NOTHING,          /* nothing earlier from the sender: unknown */
 	ORIGIN_BY_HOST_MATCH,       /* none on this connection; a TTL of its address's others */
 	ORIGIN_BY_HOST_STEP,        /* none on this connection; unlike its address's only TTL */
+	ORIGIN_BY_HOST_STACK,       /* none on this connection; its initial TTL is not its stack's */
 };
 
-/* The RST's IPv4 ID against the sender's last one (said, not used to decide). */
+/* The RST's IPv4 ID against the sender's last one (judge_ip_id). */
 enum ip_id_relation {
 	IP_ID_NOT_COMPARED,         /* IPv6, nothing earlier, or the sender's ID is 0 */
 	IP_ID_ZERO,                 /* 0: Linux sends a RST without a socket so */
 	IP_ID_CONTINUES,            /* 1..IP_ID_STEP_MAX after the sender's own */
 	IP_ID_UNRELATED,
+	IP_ID_CONTINUES_GLOBAL,     /* further on the one counter its host numbers all with */
+	IP_ID_ZERO_NOT_ITS,         /* 0, from a host whose stack numbers every packet */
 };
 
 /* What the look-ahead changed (classify_revise). */
@@ -128,7 +132,6 @@ struct verdict {
 	bool role_guessed;
 	bool syn, synack, established, midstream;
 	bool after_evictions;       /* midstream once --max-flows had forgotten connections */
-	uint32_t incarnation;
 	struct side a, b;
 	struct seg_note trigger;    /* the b->a segment it answers; frame 0 if none */
 
@@ -154,7 +157,7 @@ struct verdict {
 	uint8_t origin;             /* enum origin */
 	uint8_t origin_basis;       /* enum origin_basis */
 	uint8_t ip_id_relation;     /* enum ip_id_relation */
-	struct host_profile host;   /* the sender's address on other connections (ORIGIN_BY_HOST_*) */
+	struct host_profile host;   /* the sender's address on its connections; connections 0: none */
 	bool stale_ack_exact;       /* challenge-ack: acks exactly where the old connection ended */
 	bool tuple_recently_closed; /* the tuple's previous connection ended within TIME_WAIT */
 	bool ttl_unlike_recent;     /* ORIGIN_BY_TTL_STEP: within A's range, unlike its recent TTL */
@@ -173,6 +176,8 @@ struct verdict {
 	int8_t response_sender;     /* enum role */
 	/* The last HTTP response header on the connection (status 0: none). */
 	struct http_response_note response;
+	uint32_t incarnation;       /* its connection's incarnation on the tuple (placed here, in
+				       what would be alignment padding) */
 
 	/* The look-ahead's revision. */
 	struct {

@@ -38,6 +38,8 @@ static void parse_options(struct rd o, bool fully_captured, struct tcp_opts *t)
 			return;
 		if (kind == 1)            /* no-operation */
 			continue;
+		if (t->layout < 0x1000)
+			t->layout = (uint16_t)(t->layout << 4 | (kind < 15 ? kind : 15));
 		if (!rd_u8(&o, &len))
 			goto overrun;
 		struct rd body;

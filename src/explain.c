@@ -108,6 +108,25 @@ static const char *went_on_how(const struct verdict *v, char *buf, size_t n)
 	return buf;
 }
 
+/* A stack family as a sentence names it. */
+static const char *host_stack_label(enum host_stack s)
+{
+	switch (s) {
+	case HOST_STACK_LINUX:
+		return "Linux";
+	case HOST_STACK_WINDOWS:
+		return "Windows";
+	case HOST_STACK_MACOS:
+		return "Apple";
+	case HOST_STACK_FREEBSD:
+		return "FreeBSD";
+	case HOST_STACK_UNKNOWN:
+	case HOST_STACK_COUNT:
+		break;
+	}
+	return "unknown";
+}
+
 /* "TTL 64" or "TTLs 63, 64": a host profile's distinct TTLs. */
 static const char *host_ttls(const struct host_profile *h, char *buf, size_t n)
 {
@@ -157,6 +176,15 @@ static void say_origin(const struct words *w, char *out, size_t size)
 			 "other connections: sent from another hop", v->rst.ttl, w->an, v->host.ttl[0],
 			 v->host.connections);
 		break;
+	case ORIGIN_BY_HOST_STACK:
+		snprintf(out, size, "TTL %u, which left its sender at %u, but the %s's address "
+			 "arrived with %s on its other connections, sent at %u%s%s%s: another stack "
+			 "sent it", v->rst.ttl, host_initial_ttl(v->rst.ttl), w->an,
+			 host_ttls(&v->host, (char[32]){ 0 }, 32), host_initial_ttl(v->host.ttl[0]),
+			 v->host.stack ? " by a " : "",
+			 v->host.stack ? host_stack_label((enum host_stack)v->host.stack) : "",
+			 v->host.stack ? " stack (its SYN's options)" : "");
+		break;
 	}
 	size_t used = strlen(out);
 	char *rest = out + used;
@@ -172,6 +200,16 @@ static void say_origin(const struct words *w, char *out, size_t size)
 	case IP_ID_UNRELATED:
 		snprintf(rest, room, "; IP ID %u does not follow the %s's own (%u)", v->ip_id, w->an,
 			 v->a.ip_id);
+		break;
+	case IP_ID_CONTINUES_GLOBAL:
+		snprintf(rest, room, "; IP ID %u is further on the %s's own (%u), whose host numbers "
+			 "all its connections with one counter", v->ip_id, w->an, v->a.ip_id);
+		break;
+	case IP_ID_ZERO_NOT_ITS:
+		snprintf(rest, room, "; IP ID 0, which the %s's host does not send: %s", w->an,
+			 v->host.stack == HOST_STACK_WINDOWS ? "its SYN names Windows, whose one "
+			 "counter numbers every packet" : "it numbers all its connections with one "
+			 "counter");
 		break;
 	case IP_ID_NOT_COMPARED:
 		break;
@@ -705,6 +743,18 @@ static void abortive_close(struct words *w)
 		       side_word(v));
 }
 
+static void flags_no_stack_sends(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The RST from the %s also carries %s, which no TCP stack sends with a RST "
+	    "(they send RST or RST+ACK): a crafted packet (a scanner's or fuzzer's probe) or one "
+	    "corrupted on the way. No cause is read from it.", w->an,
+	    (v->rst.flags & (TCP_SYN | TCP_FIN)) == (TCP_SYN | TCP_FIN) ? "SYN and FIN" :
+	    (v->rst.flags & TCP_SYN) ? "SYN" : "FIN");
+	advise(w, "Capture at the %s to see whether it sent this packet; if it did not, find "
+		  "what crafts or corrupts packets on the path.", w->an);
+}
+
 static void nothing_fits(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -725,6 +775,7 @@ static void nothing_fits(struct words *w)
 
 /* Indexed by enum rule. */
 static void (*const rule_words[RULE_COUNT])(struct words *w) = {
+	[RULE_FLAGS_NO_STACK_SENDS] = flags_no_stack_sends,
 	[RULE_AFTER_EARLIER_RESET] = after_earlier_reset,
 	[RULE_MPTCP_FASTCLOSE] = mptcp_fastclose,
 	[RULE_SYN_ON_RECENTLY_CLOSED_TUPLE] = syn_on_recently_closed_tuple,

@@ -1,8 +1,9 @@
 /*
- * host_table: per-host TTL profile (see host_table.h). Open addressing
- * over a fixed array: a host is looked for in HOST_PROBE consecutive
- * slots from its hash; a new host takes a free one there, or the one
- * noted least often.
+ * host_table: per-host profile (see host_table.h). Open addressing over a
+ * fixed array: a host is looked for in HOST_PROBE consecutive slots from
+ * its hash; a new host takes a free one there, or the one noted least
+ * often. An IPv4 address is kept IPv4-mapped (::ffff:a.b.c.d, RFC 4291
+ * 2.5.5.2), which is how one entry stays 32 bytes without its version.
  */
 #include "host_table.h"
 
@@ -14,10 +15,9 @@
 #define HOST_PROBE 8
 
 struct host_entry {
-	uint8_t addr[16];
+	uint8_t addr[16];           /* IPv6, or IPv4-mapped */
 	uint32_t context;
-	struct host_profile profile;
-	uint8_t ipver;              /* 0: a free slot */
+	struct host_profile profile; /* connections 0: a free slot */
 };
 
 _Static_assert(sizeof(struct host_entry) == 32, "a host entry is 32 bytes");
@@ -44,44 +44,43 @@ void host_table_free(struct host_table *t)
 	free(t);
 }
 
-/* Two multiplies over the address's words, seeded: one per new connection's side. */
-static uint32_t host_hash(uint64_t seed, uint8_t ipver, const uint8_t addr[16], uint32_t context)
+/* addr as the table keeps it: IPv6, or IPv4 mapped into it. */
+static void host_key(uint8_t ipver, const uint8_t addr[16], uint8_t key[16])
 {
-	uint64_t lo = 0, hi = 0;
 	if (ipver == 4) {
-		uint32_t w;
-		memcpy(&w, addr, 4);
-		lo = w;
+		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		memcpy(key, mapped, 12);
+		memcpy(key + 12, addr, 4);
 	} else {
-		memcpy(&lo, addr, 8);
-		memcpy(&hi, addr + 8, 8);
+		memcpy(key, addr, 16);
 	}
-	uint64_t h = (lo ^ seed) * 0x9e3779b97f4a7c15ULL;
-	h ^= (hi + ((uint64_t)context << 8 | ipver)) * 0xc2b2ae3d27d4eb4fULL;
+}
+
+/* Two multiplies over the address's words, seeded: one per new connection's side. */
+static uint32_t host_hash(uint64_t seed, const uint8_t key[16], uint32_t context)
+{
+	uint64_t lo, hi;
+	memcpy(&lo, key, 8);
+	memcpy(&hi, key + 8, 8);
+	uint64_t h = (hi ^ seed) * 0x9e3779b97f4a7c15ULL;
+	h ^= (lo + context) * 0xc2b2ae3d27d4eb4fULL;
 	h ^= h >> 29;
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static bool same_host(const struct host_entry *e, uint8_t ipver, const uint8_t addr[16],
-		      uint32_t context)
+static struct host_entry *find(const struct host_table *t, const uint8_t key[16], uint32_t context,
+			       struct host_entry **room)
 {
-	return e->ipver == ipver && e->context == context &&
-	       memcmp(e->addr, addr, ipver == 4 ? 4 : 16) == 0;
-}
-
-static struct host_entry *find(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
-			       uint32_t context, struct host_entry **room)
-{
-	uint32_t i = host_hash(t->seed, ipver, addr, context);
+	uint32_t i = host_hash(t->seed, key, context);
 	struct host_entry *least = NULL;
 	for (int k = 0; k < HOST_PROBE; k++) {
 		struct host_entry *e = &t->slots[(i + (uint32_t)k) & (HOST_TABLE_SLOTS - 1)];
-		if (e->ipver == 0) {
+		if (e->profile.connections == 0) {
 			if (room)
 				*room = e;
 			return NULL;
 		}
-		if (same_host(e, ipver, addr, context))
+		if (e->context == context && memcmp(e->addr, key, 16) == 0)
 			return e;
 		if (!least || e->profile.connections < least->profile.connections)
 			least = e;
@@ -92,24 +91,30 @@ static struct host_entry *find(const struct host_table *t, uint8_t ipver, const 
 }
 
 void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16], uint32_t context,
-		     uint8_t ttl)
+		     uint8_t ttl, uint16_t syn_layout)
 {
 	if (!t->slots)
 		t->slots = xcalloc(HOST_TABLE_SLOTS, sizeof *t->slots);
+	uint8_t key[16];
+	host_key(ipver, addr, key);
 	struct host_entry *room = NULL;
-	struct host_entry *e = find(t, ipver, addr, context, &room);
+	struct host_entry *e = find(t, key, context, &room);
 	if (!e) {
 		e = room;
-		if (e->ipver)
+		if (e->profile.connections)
 			t->evicted++;
 		memset(e, 0, sizeof *e);
-		memcpy(e->addr, addr, ipver == 4 ? 4 : 16);
-		e->ipver = ipver;
+		memcpy(e->addr, key, 16);
 		e->context = context;
 	}
 	struct host_profile *h = &e->profile;
 	if (h->connections < UINT16_MAX)
 		h->connections++;
+	if (syn_layout) {
+		enum host_stack s = host_stack_from_syn(syn_layout, ttl);
+		if (s != HOST_STACK_UNKNOWN)
+			h->stack = s;
+	}
 	for (int k = 0; k < h->n_ttl; k++)
 		if (h->ttl[k] == ttl)
 			return;
@@ -117,16 +122,144 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 		h->ttl[h->n_ttl++] = ttl;
 }
 
+/* Adds one to a of a pair of 4-bit counts, halving both when a is full. */
+#define COUNT_PAIR(a, b)                  \
+	do {                              \
+		if ((a) == 15) {          \
+			(a) = 7;          \
+			(b) = (b) / 2;    \
+		}                         \
+		(a)++;                    \
+	} while (0)
+
+/* Steps this small between two of a host's packets are its own counter
+ * (a few packets missing from the capture); between its connections, a
+ * busy host's one counter moves further. */
+#define HOST_ID_STEP_MAX 16
+#define HOST_ID_FOLLOW_MAX 4096
+
+void host_table_note_ids(struct host_table *t, const uint8_t addr[16], uint32_t context,
+			 uint16_t second_id, uint16_t third_id)
+{
+	if (!t->slots)
+		return;
+	uint8_t key[16];
+	host_key(4, addr, key);
+	struct host_entry *e = find(t, key, context, NULL);
+	if (!e)
+		return;
+	struct host_profile *h = &e->profile;
+	uint16_t step = (uint16_t)(third_id - second_id);
+	if (second_id == 0 && third_id == 0) {
+		if (h->id_zero < 15)
+			h->id_zero++;
+		return;
+	}
+	if (step >= 1 && step <= HOST_ID_STEP_MAX)
+		COUNT_PAIR(h->id_steps, h->id_jumps);
+	else
+		COUNT_PAIR(h->id_jumps, h->id_steps);
+	if (h->last_ip_id) {
+		uint16_t since = (uint16_t)(second_id - h->last_ip_id);
+		if (since >= 1 && since <= HOST_ID_FOLLOW_MAX)
+			COUNT_PAIR(h->id_follows, h->id_breaks);
+		else
+			COUNT_PAIR(h->id_breaks, h->id_follows);
+	}
+	h->last_ip_id = third_id;
+}
+
 const struct host_profile *host_table_get(const struct host_table *t, uint8_t ipver,
 					  const uint8_t addr[16], uint32_t context)
 {
 	if (!t || !t->slots)
 		return NULL;
-	const struct host_entry *e = find(t, ipver, addr, context, NULL);
+	uint8_t key[16];
+	host_key(ipver, addr, key);
+	const struct host_entry *e = find(t, key, context, NULL);
 	return e ? &e->profile : NULL;
 }
 
 uint64_t host_table_evicted(const struct host_table *t)
 {
 	return t->evicted;
+}
+
+uint8_t host_initial_ttl(uint8_t ttl)
+{
+	return ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+}
+
+/*
+ * The order a stack writes its SYN's options in is in its code, and few
+ * change it: "something in the Internet is very sensitive to the ordering
+ * of TCP options" (Linux's tcp_options_write). layout holds the option
+ * kinds in order, a nibble each, NOP and EOL left out (decode_tcp.c).
+ * - Linux, net/ipv4/tcp_output.c tcp_options_write: MSS; SACK-permitted
+ *   and timestamps together, or either alone; then NOP, window scale.
+ *   SACK-permitted second, or timestamps before the window scale, is Linux.
+ * - FreeBSD, sys/netinet/tcp_output.c tcp_addoptions: in its TOF_ bit
+ *   order, MSS, window scale, SACK-permitted, timestamps.
+ * - Apple's XNU, bsd/netinet/tcp_output.c: MSS, window scale, timestamps,
+ *   then SACK-permitted, padded with EOL.
+ * - Windows: MSS, NOP, window scale, NOP, NOP, SACK-permitted, and
+ *   timestamps after it when enabled: FreeBSD's order, told apart by the
+ *   initial TTL (Windows' DefaultTTL is 128; FreeBSD's net.inet.ip.ttl 64).
+ * The initial TTL is a setting, the layout is code: the layout decides,
+ * the TTL only splits Windows from FreeBSD. An MSS alone (scanners,
+ * embedded stacks, SYN cookies' replies) names nothing.
+ */
+enum host_stack host_stack_from_syn(uint16_t layout, uint8_t ttl)
+{
+	if ((layout & 0xf0) == 0x40 && layout >> 8 == 0x2)
+		return HOST_STACK_LINUX;                /* 2,4 then anything */
+	if ((layout & 0xf00) == 0x400 && layout >> 12 == 0x2)
+		return HOST_STACK_LINUX;                /* 2,4,x[,y] */
+	if (layout == 0x24 || layout == 0x283)
+		return HOST_STACK_LINUX;
+	if (layout == 0x2384)
+		return HOST_STACK_MACOS;
+	if (layout == 0x2348 || layout == 0x234) {
+		uint8_t init = host_initial_ttl(ttl);
+		return init == 128 ? HOST_STACK_WINDOWS : init == 64 ? HOST_STACK_FREEBSD :
+		       HOST_STACK_UNKNOWN;
+	}
+	return HOST_STACK_UNKNOWN;
+}
+
+/* From the counts of host_table_note_ids: two connections' worth at least. */
+enum host_ip_id host_ip_ids(const struct host_profile *h)
+{
+	unsigned within = (unsigned)h->id_zero + h->id_steps + h->id_jumps;
+	if (within < 2)
+		return HOST_IP_ID_UNKNOWN;
+	if (h->id_zero > h->id_steps + h->id_jumps)
+		return HOST_IP_ID_ZERO;
+	if (h->id_jumps > h->id_steps)
+		return HOST_IP_ID_RANDOM;
+	if (h->id_follows + h->id_breaks >= 2 && h->id_follows > h->id_breaks)
+		return HOST_IP_ID_GLOBAL;
+	if (h->id_breaks >= 1)
+		return HOST_IP_ID_PER_CONNECTION;
+	return HOST_IP_ID_UNKNOWN;  /* a counter, but one connection: whose? */
+}
+
+const char *host_stack_name(enum host_stack s)
+{
+	static const char *const names[HOST_STACK_COUNT] = {
+		[HOST_STACK_UNKNOWN] = NULL, [HOST_STACK_LINUX] = "linux",
+		[HOST_STACK_WINDOWS] = "windows", [HOST_STACK_MACOS] = "macos",
+		[HOST_STACK_FREEBSD] = "freebsd",
+	};
+	return (unsigned)s < HOST_STACK_COUNT ? names[s] : NULL;
+}
+
+const char *host_ip_id_name(enum host_ip_id k)
+{
+	static const char *const names[HOST_IP_ID_COUNT] = {
+		[HOST_IP_ID_UNKNOWN] = NULL, [HOST_IP_ID_ZERO] = "zero",
+		[HOST_IP_ID_GLOBAL] = "global", [HOST_IP_ID_PER_CONNECTION] = "per-connection",
+		[HOST_IP_ID_RANDOM] = "random",
+	};
+	return (unsigned)k < HOST_IP_ID_COUNT ? names[k] : NULL;
 }

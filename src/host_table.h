@@ -5,13 +5,17 @@
  * other packets.
  *
  * Per address, in its context (the tunnel identity, and the capture
- * interface: a router's two sides see one host at two TTLs), the
- * distinct TTLs or hop limits of
- * the first segment of each of its connections (up to HOST_TTLS; RSTs are
- * never noted: they are what is judged), and how many connections showed
- * one. Memory is bounded: HOST_TABLE_SLOTS entries of 32 bytes (512 KiB), allocated
- * on the first note; when a neighbourhood of the table is full the host
- * seen least often there makes room.
+ * interface: a router's two sides see one host at two TTLs):
+ * - the distinct TTLs or hop limits of the first segment of each of its
+ *   connections (up to HOST_TTLS; RSTs are never noted: they are what is
+ *   judged), and how many connections showed one;
+ * - its stack family, read passively from the option layout of its SYN or
+ *   SYN-ACK (host_stack_from_syn), and the initial TTL that stack starts from;
+ * - its IPv4 ID behaviour, from the second and third segments of each
+ *   connection.
+ * Memory is bounded: HOST_TABLE_SLOTS entries of 32 bytes (512 KiB),
+ * allocated on the first note; when a neighbourhood of the table is full
+ * the host seen least often there makes room.
  */
 #ifndef RSTDIAG_HOST_TABLE_H
 #define RSTDIAG_HOST_TABLE_H
@@ -22,11 +26,43 @@
 #define HOST_TTLS 4
 #define HOST_TABLE_SLOTS 16384u
 
+/* The stack a SYN's option layout names (host_stack_from_syn). */
+enum host_stack {
+	HOST_STACK_UNKNOWN,
+	HOST_STACK_LINUX,
+	HOST_STACK_WINDOWS,
+	HOST_STACK_MACOS,           /* Apple's XNU: macOS and iOS */
+	HOST_STACK_FREEBSD,
+	HOST_STACK_COUNT
+};
+
+/* How a host numbers its IPv4 packets (host_ip_ids). */
+enum host_ip_id {
+	HOST_IP_ID_UNKNOWN,         /* too few packets, or IPv6 */
+	HOST_IP_ID_ZERO,            /* 0 on every packet noted (DF set, as Linux's SYN-ACKs) */
+	HOST_IP_ID_GLOBAL,          /* one counter across its connections (Windows) */
+	HOST_IP_ID_PER_CONNECTION,  /* a counter per connection, from an unrelated start (Linux) */
+	HOST_IP_ID_RANDOM,          /* unrelated from packet to packet (OpenBSD, FreeBSD's option) */
+	HOST_IP_ID_COUNT
+};
+
 /* One host's profile, as the judge reads it. */
 struct host_profile {
 	uint8_t ttl[HOST_TTLS];     /* distinct TTLs, in the order first seen */
 	uint8_t n_ttl;
+	uint8_t stack : 4;          /* enum host_stack */
+	/* Evidence for its IPv4 ID behaviour, 4-bit counts halved in pairs
+	 * when one fills (so they keep their ratio). From the second and
+	 * third segment of each connection (the first nonzero ID of a Linux
+	 * server, whose SYN-ACK has ID 0, is its second): both 0; the third
+	 * one small step after the second; far from it; the second close
+	 * after the previous connection's third (one counter for all); or
+	 * not close. */
+	uint8_t id_zero : 4;
+	uint8_t id_steps : 4, id_jumps : 4;
+	uint8_t id_follows : 4, id_breaks : 4;
 	uint16_t connections;       /* halves that noted a TTL (saturates) */
+	uint16_t last_ip_id;        /* IPv4 ID of the latest third segment noted */
 };
 
 struct host_table;
@@ -38,13 +74,28 @@ static inline uint32_t host_context(uint16_t tunnel, uint16_t interface)
 {
 	return (uint32_t)tunnel | (uint32_t)interface << 16;
 }
-/* The first non-RST segment of a connection's half from addr, with this TTL. */
+/*
+ * The first non-RST segment of a connection's half from addr: its TTL,
+ * and for a SYN or SYN-ACK its option layout (tcp_opts.layout; else 0).
+ */
 void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16], uint32_t context,
-		     uint8_t ttl);
+		     uint8_t ttl, uint16_t syn_layout);
+/* The third non-RST segment of that half (IPv4): its ID, and the second's. */
+void host_table_note_ids(struct host_table *t, const uint8_t addr[16], uint32_t context,
+			 uint16_t second_id, uint16_t third_id);
 /* addr's profile, or NULL when nothing was noted of it. */
 const struct host_profile *host_table_get(const struct host_table *t, uint8_t ipver,
 					  const uint8_t addr[16], uint32_t context);
 /* Hosts pushed out to make room (for the notes). */
 uint64_t host_table_evicted(const struct host_table *t);
+
+/* The stack family a SYN or SYN-ACK's option layout and TTL name. */
+enum host_stack host_stack_from_syn(uint16_t layout, uint8_t ttl);
+/* The initial TTL a packet arriving with ttl left its stack with: 64, 128 or 255. */
+uint8_t host_initial_ttl(uint8_t ttl);
+/* What the profile's counts say of its IPv4 IDs. */
+enum host_ip_id host_ip_ids(const struct host_profile *h);
+const char *host_stack_name(enum host_stack s);
+const char *host_ip_id_name(enum host_ip_id k);
 
 #endif

@@ -38,6 +38,10 @@ struct tcp_opts {
 	uint8_t mptcp_reason; /* MP_TCPRST: its reason code (RFC 8684 3.6) */
 	bool mptcp_transient; /* MP_TCPRST: its T flag, the condition is temporary */
 	uint16_t mss;
+	/* Option kinds in order, a nibble each (15: a kind above 14), NOP
+	 * and EOL left out, the first four: a SYN's layout names its stack
+	 * (host_stack_from_syn). 0 on the common NOP, NOP, timestamp. */
+	uint16_t layout;
 	uint32_t tsval, tsecr;
 };
 

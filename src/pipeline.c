@@ -249,6 +249,9 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 	if (p->payload_caplen < p->payload_len)
 		s->payload_truncated++;
 
+	/* RSTs whose settle time ended before this packet are final: it must
+	 * neither revise them nor add to the host profile they are read with. */
+	verdict_queue_due(&pl->queue, pl->now - 1);
 	int dir = pf->dir;
 	struct flow *f = flow_for(pl, pf);
 	/* A second copy of a packet changes nothing; a RST's copy is still
@@ -265,12 +268,19 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 		verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
 	}
 	if (!copy) {
-		/* The first TTL of this side of the connection: its host's profile. */
+		/* This side's first TTL (and a SYN's option layout), then its
+		 * second and third IPv4 IDs: its host's profile. */
 		const struct tcp_half *h = &f->conn.half[dir];
-		if ((!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max) &&
-		    !(p->flags & TCP_RST))
-			host_table_note(pl->hosts, p->ipver, p->src,
-					host_context(f->key.tunnel, pl->interface_id), p->ttl);
+		if (!(p->flags & TCP_RST)) {
+			if (!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max)
+				host_table_note(pl->hosts, p->ipver, p->src,
+						host_context(f->key.tunnel, pl->interface_id), p->ttl,
+						(p->flags & TCP_SYN) ? p->opts.layout : 0);
+			else if (h->pkts == 2 && p->ipver == 4)
+				host_table_note_ids(pl->hosts, p->src,
+						    host_context(f->key.tunnel, pl->interface_id),
+						    h->ip_id, p->ip_id);
+		}
 		if (tcp_track_segment(f, dir, p))
 			flow_table_finish(pl->flows, f, pl->now);
 	}

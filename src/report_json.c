@@ -160,11 +160,35 @@ static const char *origin_by(const struct verdict *v)
 		return "timing";
 	case ORIGIN_BY_HOST_MATCH:
 	case ORIGIN_BY_HOST_STEP:
+	case ORIGIN_BY_HOST_STACK:
 		return "host_profile";
 	case ORIGIN_BY_NOTHING:
 		break;
 	}
 	return "none";
+}
+
+/* What the host table knew of the sender's address: null when nothing. */
+static void add_sender_host(cJSON *o, const struct host_profile *h)
+{
+	if (h->n_ttl == 0) {
+		cJSON_AddNullToObject(o, "sender_host");
+		return;
+	}
+	cJSON *s = cJSON_AddObjectToObject(o, "sender_host");
+	add_uint(s, "connections", h->connections);
+	cJSON *ttls = cJSON_AddArrayToObject(s, "ttls");
+	bool one_init = true;
+	for (int k = 0; k < h->n_ttl; k++) {
+		cJSON_AddItemToArray(ttls, cJSON_CreateNumber(h->ttl[k]));
+		one_init = one_init && host_initial_ttl(h->ttl[k]) == host_initial_ttl(h->ttl[0]);
+	}
+	if (one_init)
+		add_uint(s, "initial_ttl", host_initial_ttl(h->ttl[0]));
+	else
+		cJSON_AddNullToObject(s, "initial_ttl");
+	add_string_or_null(s, "stack", host_stack_name((enum host_stack)h->stack));
+	add_string_or_null(s, "ip_id", host_ip_id_name(host_ip_ids(h)));
 }
 
 static void json_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
@@ -204,6 +228,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddStringToObject(o, "origin", origin_name(v->origin));
 	cJSON_AddStringToObject(o, "origin_evidence", e.origin);
 	cJSON_AddStringToObject(o, "origin_by", origin_by(v));
+	add_sender_host(o, &v->host);
 	if (v->mptcp) {
 		cJSON *m = cJSON_AddObjectToObject(o, "mptcp");
 		/* The option that ended the most: MP_FASTCLOSE ends the connection. */

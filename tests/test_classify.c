@@ -589,6 +589,16 @@ static void test_host_profile(void)
 	other.connections = 1;
 	classify_rst(&f, 1 - c, &rst, &other, 0, &v);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
+	/* ... but a RST sent at another initial TTL (a router's 255) than all
+	 * the address's packets (64) came from another stack, after one. */
+	struct pkt rst255 = rst;
+	rst255.ttl = 250;
+	classify_rst(&f, 1 - c, &rst255, &mixed, 0, &v);
+	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_HOST_STACK);
+	struct host_profile two_stacks = { .ttl = { 60, 120 }, .n_ttl = 2, .connections = 2 };
+	classify_rst(&f, 1 - c, &rst255, &two_stacks, 0, &v);
+	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
 	/* Revised at the end of the settle time with what came since. */
 	classify_rst(&f, 1 - c, &rst, NULL, 0, &v);
 	classify_revise_origin(&v, &seen);
@@ -597,18 +607,104 @@ static void test_host_profile(void)
 	struct host_table *t = host_table_new(1);
 	uint8_t a[16] = { 10, 0, 0, 2 };
 	CHECK(host_table_get(t, 4, a, 0) == NULL);
-	host_table_note(t, 4, a, 0, 64);
-	host_table_note(t, 4, a, 0, 64);
-	host_table_note(t, 4, a, 0, 63);
+	host_table_note(t, 4, a, 0, 64, 0);
+	host_table_note(t, 4, a, 0, 64, 0);
+	host_table_note(t, 4, a, 0, 63, 0);
 	const struct host_profile *h = host_table_get(t, 4, a, 0);
 	CHECK(h && h->n_ttl == 2 && h->connections == 3 && h->ttl[0] == 64 && h->ttl[1] == 63);
 	CHECK(host_table_get(t, 4, a, host_context(0, 7)) == NULL);
 	for (uint32_t i = 0; i < 3 * HOST_TABLE_SLOTS; i++) {
 		uint8_t b[16] = { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
-		host_table_note(t, 4, b, 1, 64);
+		host_table_note(t, 4, b, 1, 64, 0);
 	}
 	CHECK(host_table_evicted(t) >= 2 * HOST_TABLE_SLOTS - 1);
 	host_table_free(t);
+}
+
+/* A SYN's option layout names its stack (host_stack_from_syn); the IDs
+ * of each connection's second and third segments, its IP ID behaviour. */
+static void test_host_stack_and_ids(void)
+{
+	/* Layouts as the stacks write them (NOP and EOL left out). */
+	CHECK_EQ(host_stack_from_syn(0x2483, 64), HOST_STACK_LINUX);   /* MSS,SACK,TS,WS */
+	CHECK_EQ(host_stack_from_syn(0x243, 64), HOST_STACK_LINUX);    /* SYN-ACK, no TS */
+	CHECK_EQ(host_stack_from_syn(0x2483, 128), HOST_STACK_LINUX);  /* the TTL is a knob */
+	CHECK_EQ(host_stack_from_syn(0x234, 128), HOST_STACK_WINDOWS); /* MSS,WS,SACK */
+	CHECK_EQ(host_stack_from_syn(0x2348, 120), HOST_STACK_WINDOWS);
+	CHECK_EQ(host_stack_from_syn(0x2348, 60), HOST_STACK_FREEBSD);
+	CHECK_EQ(host_stack_from_syn(0x2384, 52), HOST_STACK_MACOS);   /* MSS,WS,TS,SACK */
+	CHECK_EQ(host_stack_from_syn(0x2, 64), HOST_STACK_UNKNOWN);    /* a scanner's MSS */
+	CHECK_EQ(host_stack_from_syn(0x234, 250), HOST_STACK_UNKNOWN);
+	CHECK_EQ(host_initial_ttl(1), 64);
+	CHECK_EQ(host_initial_ttl(65), 128);
+	CHECK_EQ(host_initial_ttl(129), 255);
+
+	struct host_table *t = host_table_new(3);
+	uint8_t lin[16] = { 10, 0, 0, 1 }, win[16] = { 10, 0, 0, 2 }, rnd[16] = { 10, 0, 0, 3 },
+		zero[16] = { 10, 0, 0, 4 };
+	/* Linux: a counter per connection from an unrelated start. */
+	for (int k = 0; k < 3; k++) {
+		host_table_note(t, 4, lin, 0, 64, 0x2483);
+		uint16_t start = (uint16_t)(0x65e5 + 20011 * k);
+		host_table_note_ids(t, lin, 0, start, (uint16_t)(start + 1));
+	}
+	const struct host_profile *h = host_table_get(t, 4, lin, 0);
+	CHECK_EQ(h->stack, HOST_STACK_LINUX);
+	CHECK_EQ(host_ip_ids(h), HOST_IP_ID_PER_CONNECTION);
+	/* Windows: one counter across connections. */
+	uint16_t id = 4000;
+	for (int k = 0; k < 4; k++) {
+		host_table_note(t, 4, win, 0, 128, 0x234);
+		host_table_note_ids(t, win, 0, id, (uint16_t)(id + 1));
+		id = (uint16_t)(id + 37);
+	}
+	h = host_table_get(t, 4, win, 0);
+	CHECK_EQ(h->stack, HOST_STACK_WINDOWS);
+	CHECK_EQ(host_ip_ids(h), HOST_IP_ID_GLOBAL);
+	/* Random IDs, and IDs all 0. */
+	for (int k = 0; k < 3; k++) {
+		host_table_note(t, 4, rnd, 0, 64, 0);
+		host_table_note_ids(t, rnd, 0, (uint16_t)(1000 + 9001 * k), (uint16_t)(50000 - 7777 * k));
+		host_table_note(t, 4, zero, 0, 64, 0);
+		host_table_note_ids(t, zero, 0, 0, 0);
+	}
+	CHECK_EQ(host_ip_ids(host_table_get(t, 4, rnd, 0)), HOST_IP_ID_RANDOM);
+	CHECK_EQ(host_ip_ids(host_table_get(t, 4, zero, 0)), HOST_IP_ID_ZERO);
+	/* One connection's counter cannot say whose. */
+	uint8_t one[16] = { 10, 0, 0, 5 };
+	host_table_note(t, 4, one, 0, 64, 0);
+	host_table_note_ids(t, one, 0, 7, 8);
+	host_table_note_ids(t, one, 0, 9, 10);
+	CHECK_EQ(host_ip_ids(host_table_get(t, 4, one, 0)), HOST_IP_ID_UNKNOWN);
+	/* IPv4 and IPv6 hosts are kept apart; IPv4-mapped is the same host. */
+	uint8_t v6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1 };
+	CHECK(host_table_get(t, 6, v6, 0) == host_table_get(t, 4, lin, 0));
+	uint8_t v6b[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 1 };
+	CHECK(host_table_get(t, 6, v6b, 0) == NULL);
+	host_table_free(t);
+
+	/* The judge: an ID further on a one-counter host's counter is its own;
+	 * ID 0 from a Windows host is not its stack's signature. */
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	struct pkt data = seg(S, 501, 101, TCP_ACK | TCP_PSH, 10, 4);
+	data.ip_id = 5000;
+	feed(&f, &data);
+	struct pkt rst = seg(S, 511, 0, TCP_RST, 0, 5);
+	struct host_profile global = { .ttl = { 63 }, .n_ttl = 1, .connections = 4,
+				       .stack = HOST_STACK_WINDOWS, .id_steps = 4, .id_follows = 3 };
+	rst.ip_id = 5300;
+	classify_rst(&f, 1 - c, &rst, &global, 0, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_CONTINUES_GLOBAL);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_UNRELATED);
+	rst.ip_id = 0;
+	classify_rst(&f, 1 - c, &rst, &global, 0, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_ZERO_NOT_ITS);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_ZERO);
+	CHECK_EQ(v.host.n_ttl, 0);
 }
 
 /* What the second reading of the corpus found (issue 19's closing note). */
@@ -761,6 +857,7 @@ int main(void)
 	test_fin_retransmitted();
 	test_syn_ack_refused_soon();
 	test_host_profile();
+	test_host_stack_and_ids();
 	test_after_reading();
 	test_mptcp();
 	test_two_boxes_one_address();
