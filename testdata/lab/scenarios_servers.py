@@ -97,3 +97,78 @@ print("psql exit", p.returncode)
                 [label("reset-followup") for _ in rsts[1:]])
     return labeller
 
+
+@scenario("nginx-proxy-read-timeout-v4", "Debian's nginx as a reverse proxy (proxy_pass), "
+          "unmodified but for one documented knob (proxy_read_timeout 1s; the default is 60 s), "
+          "in front of an upstream that answers after 2 s; nginx runs in the client namespace, "
+          "since on the captured upstream leg it is the client (it sends the SYN), and a user "
+          "reaches it over loopback; after 1 s nginx answers the user 504 and closes the upstream "
+          "connection (FIN, acknowledged), and the upstream's late response meets nginx's closed "
+          "socket; captured on interface any (both legs)", capture_point="client")
+def nginx_proxy_read_timeout(lab):
+    lab.topology()
+    upstream = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8081)
+ready()
+c, _ = s.accept()
+c.recv(4096)              # nginx's request (HTTP/1.0, Connection: close)
+time.sleep(2.0)           # the slow handler; nginx's FIN arrives after 1 s
+c.sendall(http_response(b"late\\n", extra="Connection: close\\r\\n"))
+time.sleep(0.5)           # close only after nginx's RST: no FIN racing it
+c.close()
+""", wait_ready=True)
+    proxy = lab.run("client", f"""
+import subprocess, tempfile
+d = tempfile.mkdtemp()
+with open(d + "/nginx.conf", "w") as f:
+    f.write('''
+pid {{d}}/nginx.pid;
+error_log {{d}}/error.log;
+events {{ }}
+http {{
+    access_log off;
+    client_body_temp_path {{d}}/body;
+    proxy_temp_path {{d}}/proxy;
+    server {{
+        listen 127.0.0.1:8080;
+        location / {{
+            proxy_pass http://{lab.addr('server')}:8081;
+            proxy_read_timeout 1s;
+        }}
+    }}
+}}
+'''.replace("{{d}}", d))
+p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wait_listening("127.0.0.1", 8080)
+ready()
+time.sleep(5.0)
+p.terminate()
+p.wait()
+print(open(d + "/error.log").read())
+""", wait_ready=True)
+    # Capture once nginx listens, so its readiness probe is not in it.
+    lab.capture("client", iface="any")
+    user = lab.run("client", """
+c = connect("127.0.0.1", 8080)
+c.sendall(http_request("/slow", extra="Connection: close\\r\\n"))
+print(drain(c, timeout=3.0).split(b"\\r\\n")[0].decode())
+c.close()
+""")
+    status = user.wait()
+    upstream.wait()
+    errors = proxy.wait()
+    # The design, as the user and nginx saw it: a 504 after nginx's upstream timeout.
+    if " 504 " not in status or "upstream timed out" not in errors:
+        raise RuntimeError(f"no 504 after an upstream timeout: {status.strip()} / {errors.strip()}")
+
+    def labeller(rsts):
+        # On the upstream leg nginx is the client. Its FIN was acknowledged by
+        # the upstream's stack 1 s before the late response; nginx's orphaned
+        # socket (a TIME_WAIT mini-socket) answers that response.
+        if rsts and rsts[0]["dport"] != 8081:
+            raise RuntimeError(f"frame {rsts[0]['frame']}: a RST off the upstream leg")
+        expect(rsts[0], "client", "TCP_TIMEWAIT_SOCKET")
+        return ([label("data-after-fin", "ignored-fin", alternatives=["response-timeout"])] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
