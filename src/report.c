@@ -36,10 +36,17 @@ const char *report_duration(char *buf, size_t n, int64_t ns)
 {
 	if (ns < 0)
 		ns = -ns;
-	if (ns >= 1000000000)
+	/* Three significant digits in ms, but never "1e+03 ms": what rounds
+	 * to 1000 ms is shown in seconds. */
+	double ms = (double)ns / 1e6;
+	if (ns >= 999500000)
 		snprintf(buf, n, "%.3f s", (double)ns / 1e9);
+	else if (ms >= 99.95)
+		snprintf(buf, n, "%.0f ms", ms);
+	else if (ns >= 1000)
+		snprintf(buf, n, "%.3g ms", ms);
 	else
-		snprintf(buf, n, "%.3g ms", (double)ns / 1e6);
+		snprintf(buf, n, "%lld ns", (long long)ns);
 	return buf;
 }
 

@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "explain.h"
+#include "report.h"
 #include "flowbuild.h"
 
 static struct explanation e;
@@ -192,8 +193,23 @@ static void test_every_medium_rule_words_its_runner_up(void)
 	CHECK(e.runner_up[0] == '\0');
 }
 
+/* Durations as sentences give them: three significant digits, no exponent. */
+static void test_durations(void)
+{
+	char b[48];
+	CHECK(strcmp(report_duration(b, sizeof b, 999754000), "1.000 s") == 0);
+	CHECK(strcmp(report_duration(b, sizeof b, 999400000), "999 ms") == 0);
+	CHECK(strcmp(report_duration(b, sizeof b, 45600000), "45.6 ms") == 0);
+	CHECK(strcmp(report_duration(b, sizeof b, 99960000), "100 ms") == 0);
+	CHECK(strcmp(report_duration(b, sizeof b, 15000), "0.015 ms") == 0);
+	CHECK(strcmp(report_duration(b, sizeof b, 700), "700 ns") == 0);
+	CHECK(strcmp(report_duration(b, sizeof b, 65002000000), "65.002 s") == 0);
+	CHECK(strchr(report_duration(b, sizeof b, 123456789), 'e') == NULL);
+}
+
 int main(void)
 {
+	test_durations();
 	test_data_after_fin();
 	test_timing_origin();
 	test_forged_revision();
