@@ -15,11 +15,13 @@
 #include "idle_defaults.h"
 #include "report.h"
 #include "seq.h"
+#include "service.h"
 
 struct words {
 	const struct verdict *v;
 	struct explanation *e;
 	const char *an, *bn;        /* the sender's and the peer's role in a sentence */
+	const struct service *svc;  /* what the connection carries (service_for) */
 };
 
 static void append(char *dst, size_t size, const char *fmt, va_list ap)
@@ -240,10 +242,10 @@ static void say_default(void *ctx, const struct idle_default *d)
 static void say_idle_defaults(struct words *w, enum idle_closer closer, int64_t ns)
 {
 	struct default_list l = { w, 0 };
-	if (!idle_defaults_match(closer, ns, NULL, NULL))
+	if (!idle_defaults_match(closer, w->svc, ns, NULL, NULL))
 		return;
 	say(w, " %s idle matches the default of:", DUR(ns));
-	idle_defaults_match(closer, ns, say_default, &l);
+	idle_defaults_match(closer, w->svc, ns, say_default, &l);
 	say(w, ".");
 }
 
@@ -465,6 +467,48 @@ static void server_reset_before_data(struct words *w)
 		  "leave tcp_abort_on_overflow off so clients retry instead of failing.");
 }
 
+/*
+ * The server closed an idle connection and the client wrote on it: what
+ * fixes that depends on who keeps connections idle. An HTTP client's
+ * keep-alive pool, a database or cache client's pool (evict or check
+ * connections, with the server's own setting named), one session a user
+ * keeps (FTP, SSH, mail), or an application nobody named.
+ */
+static void advise_reuse_after_idle_close(struct words *w, int64_t idle, bool ignored)
+{
+	const struct service *s = w->svc;
+	const char *notice = ignored ? "check that the client notices the server's FIN before "
+				       "reusing."
+				     : "this request is safe to retry.";
+	char setting[96] = "";
+	if (s->idle_setting)
+		snprintf(setting, sizeof setting, " (%s's %s)", s->name, s->idle_setting);
+	switch (s->kind) {
+	case SERVICE_HTTP:
+		advise(w, "Client: close pooled keep-alive connections before the server's idle "
+			  "timeout (about %s here), and retry idempotent requests that fail with a "
+			  "reset on a reused connection; %s", DUR(idle), notice);
+		return;
+	case SERVICE_POOLED:
+		advise(w, "Client: the connection pool handed out a connection %s had closed after "
+			  "%s idle%s. Evict pooled connections before they are idle that long, or "
+			  "check them (%s) before use; retry only operations that are safe to "
+			  "repeat.", s->name, DUR(idle), setting, s->check ? s->check : "a cheap request");
+		return;
+	case SERVICE_SESSION:
+		advise(w, "Client: %s ended the session after %s idle%s and the client wrote on it "
+			  "afterwards. Detect the close (a read returning 0) and reconnect, or keep "
+			  "the session active within that timeout.", s->name, DUR(idle), setting);
+		return;
+	case SERVICE_UNKNOWN:
+		break;
+	}
+	advise(w, "Client: the server closed the connection after %s idle and the client wrote "
+		  "on it afterwards. Close idle connections before the server does, watch for its "
+		  "FIN (a read returning 0) before reusing one, and retry only what is safe to "
+		  "repeat.", DUR(idle));
+}
+
 static void data_after_own_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -504,11 +548,7 @@ static void data_after_own_fin(struct words *w)
 	}
 	say_idle_defaults(w, IDLE_SERVER, v->close_idle_ns);
 	if (v->sender == ROLE_SERVER)
-		advise(w, "Client: close pooled keep-alive connections before the server's idle "
-			  "timeout (about %s here), and retry idempotent requests that fail with a "
-			  "reset on a reused connection; %s", DUR(idle),
-		       ignored ? "check that the client notices the server's FIN before reusing."
-			       : "this request is safe to retry.");
+		advise_reuse_after_idle_close(w, idle, ignored);
 	else
 		advise(w, "Server: the client had closed; stop writing once the client's FIN "
 			  "arrives, or answer within the client's timeout.");
@@ -1022,6 +1062,9 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 		.v = v, .e = e,
 		.an = role_word(v->sender, "sender"),
 		.bn = role_word(role_peer(v->sender), "peer"),
+		.svc = service_for(v->sender == ROLE_SERVER ? v->sport :
+				   v->sender == ROLE_CLIENT ? v->dport : 0,
+				   v->request.frame || v->response.status),
 	};
 	e->why[0] = e->advice[0] = e->runner_up[0] = '\0';
 	/* A forged RST's judgement on its own is replaced, words and all. */

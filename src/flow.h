@@ -146,9 +146,14 @@ struct connection {
 	bool role_guessed : 1;
 	bool after_evictions : 1;            /* began midstream once --max-flows had forgotten
 						connections: may be one of them */
+	bool farewell : 1;                   /* the last data segment came after the longest
+						silence so far (at least FAREWELL_IDLE_MIN), from
+						the side that had sent the data before it too:
+						unprompted, as a server's goodbye on an idle timeout */
 	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
 	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
 	int8_t run_dir;                      /* endpoint whose run run_first belongs to */
+	int8_t last_data_dir;                /* endpoint that sent the last data, -1 none */
 	uint32_t incarnation;                /* 0 for the first on this tuple */
 	uint32_t pkts;                       /* saturates */
 	int64_t first_ts, last_ts;

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "service.h"
+
 /* Who closes after the timeout: an end server (FIN on an idle keep-alive
  * connection) or a middlebox (forgets the flow, resets the next packet). */
 enum idle_closer { IDLE_SERVER, IDLE_MIDDLEBOX };
@@ -17,14 +19,20 @@ struct idle_default {
 	enum idle_closer closer;
 	uint32_t seconds;
 	const char *name;       /* "Node.js http.Server keepAliveTimeout (5 s)" */
+	const char *service;    /* the server it is for (struct service's name); NULL:
+				   web servers and load balancers, or any middlebox */
 };
 
 /*
  * Calls back with every default of that kind the measured idle time
  * matches: within 10% or 0.3 s, whichever is larger (timers fire late by a
- * tick, and the capture point adds up to a round trip). Returns the count.
+ * tick, and the capture point adds up to a round trip). A server's close is
+ * compared with the defaults of its service (service.h): a named non-HTTP
+ * service's own, else those of web servers and load balancers. Returns the
+ * count.
  */
-size_t idle_defaults_match(enum idle_closer closer, int64_t measured_ns,
+size_t idle_defaults_match(enum idle_closer closer, const struct service *service,
+			   int64_t measured_ns,
 			   void (*cb)(void *ctx, const struct idle_default *d), void *ctx);
 
 #endif

@@ -43,7 +43,7 @@ const char *report_duration(char *buf, size_t n, int64_t ns)
 		snprintf(buf, n, "%.3f s", (double)ns / 1e9);
 	else if (ms >= 99.95)
 		snprintf(buf, n, "%.0f ms", ms);
-	else if (ns >= 1000)
+	else if (ns >= 1000 || ns == 0)
 		snprintf(buf, n, "%.3g ms", ms);
 	else
 		snprintf(buf, n, "%lld ns", (long long)ns);

@@ -15,6 +15,7 @@
 #include "explain.h"
 #include "idle_defaults.h"
 #include "report.h"
+#include "service.h"
 #include "tunnel_table.h"
 #include "xalloc.h"
 
@@ -334,7 +335,8 @@ static void add_match(void *ctx, const struct idle_default *d)
 
 /* "<prefix>_s", "<prefix>_seen", "<prefix>_consistent", "<matches>". */
 static void add_idle(cJSON *o, const char *prefix, const char *matches,
-		     const struct idle_samples *is, enum idle_closer closer, bool nano)
+		     const struct idle_samples *is, enum idle_closer closer,
+		     const struct service *svc, bool nano)
 {
 	char name[48];
 	int64_t median;
@@ -351,28 +353,30 @@ static void add_idle(cJSON *o, const char *prefix, const char *matches,
 	cJSON_AddBoolToObject(o, name, have && consistent);
 	cJSON *m = cJSON_AddArrayToObject(o, matches);
 	if (have && consistent)
-		idle_defaults_match(closer, median, add_match, m);
+		idle_defaults_match(closer, svc, median, add_match, m);
 }
 
 static cJSON *endpoint_json(const struct server_insight *ep, bool nano)
 {
 	char buf[64];
+	const struct service *svc = service_for(ep->port, ep->http);
 	cJSON *o = cJSON_CreateObject();
 	report_endpoint(buf, sizeof buf, ep->ipver, ep->addr, ep->port);
 	cJSON_AddStringToObject(o, "endpoint", buf);
+	add_string_or_null(o, "service", svc->name);
 	add_uint(o, "resets", ep->resets);
 	cJSON *bc = cJSON_AddObjectToObject(o, "by_cause");
 	for (int c = 0; c < CAUSE_COUNT; c++)
 		if (ep->by_cause[c])
 			add_uint(bc, cause_id((enum cause)c), ep->by_cause[c]);
-	add_idle(o, "idle_close", "matches", &ep->idle_close, IDLE_SERVER, nano);
+	add_idle(o, "idle_close", "matches", &ep->idle_close, IDLE_SERVER, svc, nano);
 	if (ep->keepalive_header_s)
 		add_uint(o, "keepalive_header_s", ep->keepalive_header_s);
 	else
 		cJSON_AddNullToObject(o, "keepalive_header_s");
 	add_uint(o, "requests_after_close", ep->requests_after_close);
 	add_idle(o, "middlebox_idle", "middlebox_matches", &ep->middlebox_idle, IDLE_MIDDLEBOX,
-		 nano);
+		 svc, nano);
 	return o;
 }
 

@@ -22,6 +22,7 @@
 
 #include "explain.h"
 #include "idle_defaults.h"
+#include "service.h"
 #include "tunnel_table.h"
 #include "report.h"
 #include "xalloc.h"
@@ -460,18 +461,19 @@ static void print_benign(FILE *out, struct text_state *t, int gi)
 }
 
 /* Writes "; name" for each well-known default the idle time matches. */
-static void print_matches(FILE *out, enum idle_closer closer, int64_t ns)
+static void print_matches(FILE *out, enum idle_closer closer, const struct service *svc,
+			  int64_t ns)
 {
 	struct match_list l = { out, 0 };
-	if (!idle_defaults_match(closer, ns, NULL, NULL))
+	if (!idle_defaults_match(closer, svc, ns, NULL, NULL))
 		return;
 	fputs("; matches ", out);
-	idle_defaults_match(closer, ns, print_match, &l);
+	idle_defaults_match(closer, svc, ns, print_match, &l);
 }
 
 /* "after 5.0 s (measured on 37 connections; matches ...)" */
 static void print_idle(FILE *out, const struct idle_samples *is, enum idle_closer closer,
-		       const char *measured_on)
+		       const struct service *svc, const char *measured_on)
 {
 	int64_t median;
 	bool consistent;
@@ -483,21 +485,52 @@ static void print_idle(FILE *out, const struct idle_samples *is, enum idle_close
 		measured_on, is->seen, closer == IDLE_SERVER ? "connection" : "reset",
 		plural(is->seen));
 	if (consistent)
-		print_matches(out, closer, median);
+		print_matches(out, closer, svc, median);
 	else
 		fputs("; the times disagree, so no single timeout", out);
 	fputc(')', out);
 }
 
+/* Clients wrote on connections the endpoint had closed after idle_close:
+ * the fix, in the terms of what the endpoint serves (service.h). */
+static void print_reuse_advice(FILE *out, const struct service *svc, const char *idle_close)
+{
+	switch (svc->kind) {
+	case SERVICE_HTTP:
+		fprintf(out, "    Clients reused connections it had closed: keep their pool's idle "
+			     "timeout below %s, or retry idempotent requests on a reset.\n",
+			idle_close);
+		return;
+	case SERVICE_POOLED:
+		fprintf(out, "    Clients' pools reused connections it had closed: evict them "
+			     "before %s idle%s%s%s, or check them (%s) before use.\n", idle_close,
+			svc->idle_setting ? " (its " : "", svc->idle_setting ? svc->idle_setting : "",
+			svc->idle_setting ? ")" : "", svc->check ? svc->check : "a cheap request");
+		return;
+	case SERVICE_SESSION:
+		fprintf(out, "    Clients wrote on sessions it had ended after %s idle: detect the "
+			     "close and reconnect, or stay active within that timeout.\n", idle_close);
+		return;
+	case SERVICE_UNKNOWN:
+		break;
+	}
+	fprintf(out, "    Clients wrote on connections it had closed: close idle connections "
+		     "before %s, and watch for its FIN before reusing one.\n", idle_close);
+}
+
 static void print_endpoint(FILE *out, const struct server_insight *ep)
 {
 	char name[64];
+	const struct service *svc = service_for(ep->port, ep->http);
 	report_endpoint(name, sizeof name, ep->ipver, ep->addr, ep->port);
-	fprintf(out, "  %s:", name);
+	fprintf(out, "  %s", name);
+	if (svc->name)
+		fprintf(out, " (%s)", svc->name);
+	fputc(':', out);
 	const char *sep = " ";
 	if (ep->idle_close.seen) {
 		fputs(" closes idle connections ", out);
-		print_idle(out, &ep->idle_close, IDLE_SERVER, "measured on");
+		print_idle(out, &ep->idle_close, IDLE_SERVER, svc, "measured on");
 		sep = "; ";
 	}
 	if (ep->keepalive_header_s) {
@@ -511,7 +544,7 @@ static void print_endpoint(FILE *out, const struct server_insight *ep)
 	}
 	if (ep->middlebox_idle.seen) {
 		fprintf(out, "%sa middlebox in front of it forgot idle flows ", sep);
-		print_idle(out, &ep->middlebox_idle, IDLE_MIDDLEBOX, "seen in");
+		print_idle(out, &ep->middlebox_idle, IDLE_MIDDLEBOX, svc, "seen in");
 		sep = "; ";
 	}
 	if (ep->resets) {
@@ -530,8 +563,7 @@ static void print_endpoint(FILE *out, const struct server_insight *ep)
 		char d[48];
 		if (idle_samples_median(&ep->idle_close, &median, &consistent) && consistent) {
 			report_duration(d, sizeof d, median);
-			fprintf(out, "    Clients reused connections it had closed: keep their pool's "
-				     "idle timeout below %s, or retry idempotent requests on a reset.\n", d);
+			print_reuse_advice(out, svc, d);
 		}
 	}
 }

@@ -121,6 +121,7 @@ void server_insights_note_connection(struct server_insights *e, const struct flo
 	if (!ep)
 		return;
 	add_sample(&ep->idle_close, f->conn.close_idle_ns);
+	ep->http = ep->http || c->http_requests || h->http_responses;
 	if (f->conn.response.dir == server && f->conn.response.keepalive_s)
 		ep->keepalive_header_s = f->conn.response.keepalive_s;
 }
@@ -143,6 +144,7 @@ void server_insights_note_reset(struct server_insights *e, const struct verdict 
 		return;
 	ep->resets++;
 	ep->by_cause[v->cause]++;
+	ep->http = ep->http || v->request.frame || v->response.status;
 	if (v->cause == CAUSE_DATA_AFTER_FIN && v->sender == ROLE_SERVER)
 		ep->requests_after_close++;
 	if (v->cause == CAUSE_IDLE_TIMEOUT && verdict_middlebox_idle_ns(v) >= 0)

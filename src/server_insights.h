@@ -35,6 +35,7 @@ struct server_insight {
 	uint8_t addr[16];
 	uint16_t port;
 	uint16_t keepalive_header_s;       /* last Keep-Alive: timeout=N it sent, 0 none */
+	bool http;                         /* HTTP/1.x seen on its connections (service_for) */
 	uint64_t requests_after_close;     /* data-after-fin resets it sent */
 	uint64_t resets;                   /* resets on its connections, by anyone */
 	uint64_t by_cause[CAUSE_COUNT];

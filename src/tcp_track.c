@@ -291,6 +291,12 @@ static void track_flags(struct flow *f, int dir, const struct pkt *p)
 	}
 }
 
+/* A farewell follows a silence this long at least (a timeout's, not a
+ * protocol's ordinary turn), and the close follows it within
+ * FAREWELL_CLOSE_MAX (the server process exiting after writing it). */
+#define FAREWELL_IDLE_MIN 100000000
+#define FAREWELL_CLOSE_MAX 100000000
+
 bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 {
 	struct tcp_half *h = &f->conn.half[dir];
@@ -300,6 +306,17 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		f->conn.max_gap_ns = gap;
 	if (!(h->flags & HALF_F_SEEN))
 		first_segment_of_half(h, p);
+	/* This side's previous segment was an unprompted message after the
+	 * connection's longest silence, with no data from the other side
+	 * since: if this segment closes, that message was its farewell. */
+	bool after_farewell = f->conn.farewell && f->conn.last_data_dir == dir &&
+			      h->last.frame && h->last.frame == h->data_frame;
+	int64_t farewell_ts = h->last.ts_ns;
+	if (p->payload_len > 0 && !(p->flags & TCP_RST)) {
+		f->conn.farewell = f->conn.last_data_dir == dir && gap >= FAREWELL_IDLE_MIN &&
+				   gap >= f->conn.max_gap_ns;
+		f->conn.last_data_dir = (int8_t)dir;
+	}
 
 	/* A bare ACK that acknowledges nothing new (a duplicate ACK, a window
 	 * update) answers nothing: the other side's run goes on through it. */
@@ -337,9 +354,17 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
 
-	/* The idle time a closer's timeout is read from (TAXONOMY idle_before_s). */
-	if (f->conn.close_idle_ns < 0 && (p->flags & (TCP_FIN | TCP_RST)) && f->conn.pkts > 1)
+	/* The idle time a closer's timeout is read from (TAXONOMY idle_before_s).
+	 * Servers that close idle connections often say goodbye first and
+	 * close a moment later: PostgreSQL's idle_session_timeout sends a FATAL
+	 * ErrorResponse (57P05), IMAP's autologout "* BYE", SMTP and FTP "421";
+	 * then the idle time is the silence before that message. */
+	if (f->conn.close_idle_ns < 0 && (p->flags & (TCP_FIN | TCP_RST)) && f->conn.pkts > 1) {
 		f->conn.close_idle_ns = gap;
+		if (after_farewell && p->payload_len == 0 && p->ts_ns - farewell_ts < FAREWELL_CLOSE_MAX &&
+		    f->conn.max_gap_ns > gap)
+			f->conn.close_idle_ns = f->conn.max_gap_ns;
+	}
 
 	if (f->conn.finished)
 		return false;

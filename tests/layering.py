@@ -27,7 +27,7 @@ LAYERS = {
     "decode": ["decode.h", "decode_*.c", "packet.h", "http.[ch]"],
     "track": ["flow_table.[ch]", "tcp_track.[ch]", "flow.[ch]", "tunnel_table.[ch]",
               "host_table.[ch]"],
-    "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "verdict_queue.[ch]",
+    "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "service.[ch]", "verdict_queue.[ch]",
               "stats.[ch]"],
     "report": ["report*.[ch]", "explain.[ch]", "server_insights.[ch]"],
 }

@@ -59,6 +59,39 @@ static void test_data_after_fin(void)
 	CHECK(says(e.what[2], "the RST"));
 }
 
+/* The same reuse after an idle close, without HTTP: the advice follows
+ * what the server's port serves (service.h). */
+static void test_reuse_advice_by_service(void)
+{
+	static const struct {
+		uint16_t port;
+		const char *says;
+	} cases[] = {
+		{ 6379, "a connection Redis had closed after 5.000 s idle (Redis's timeout)" },
+		{ 5432, "check them (a validation query such as SELECT 1) before use" },
+		{ 21, "FTP ended the session after 5.000 s idle" },
+		{ 9999, "the server closed the connection after 5.000 s idle and the client wrote" },
+		{ 80, "close pooled keep-alive connections before the server's idle timeout" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct flow f;
+		struct verdict v;
+		int c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.010) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 10, 5), 10.020) });
+		feed(&f, (struct pkt[]){ at(seg(C, 111, 511, TCP_ACK, 0, 6), 10.021) });
+		feed(&f, (struct pkt[]){ at(seg(S, 511, 111, TCP_ACK | TCP_FIN, 0, 7), 15.021) });
+		feed(&f, (struct pkt[]){ at(seg(C, 111, 512, TCP_ACK, 0, 8), 15.022) });
+		feed(&f, (struct pkt[]){ at(seg(C, 111, 512, TCP_ACK | TCP_PSH, 10, 9), 16.0) });
+		struct pkt rst = at(seg(S, 512, 0, TCP_RST, 0, 10), 16.001);
+		judge_and_explain(&f, 1 - c, rst, &v);
+		v.sport = cases[i].port;    /* as if the server listened there */
+		explain_verdict(&v, &e);
+		CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+		CHECK(says(e.advice, cases[i].says));
+	}
+}
+
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
 static void test_timing_origin(void)
 {
@@ -203,6 +236,7 @@ static void test_durations(void)
 	CHECK(strcmp(report_duration(b, sizeof b, 99960000), "100 ms") == 0);
 	CHECK(strcmp(report_duration(b, sizeof b, 15000), "0.015 ms") == 0);
 	CHECK(strcmp(report_duration(b, sizeof b, 700), "700 ns") == 0);
+	CHECK(strcmp(report_duration(b, sizeof b, 0), "0 ms") == 0);
 	CHECK(strcmp(report_duration(b, sizeof b, 65002000000), "65.002 s") == 0);
 	CHECK(strchr(report_duration(b, sizeof b, 123456789), 'e') == NULL);
 }
@@ -211,6 +245,7 @@ int main(void)
 {
 	test_durations();
 	test_data_after_fin();
+	test_reuse_advice_by_service();
 	test_timing_origin();
 	test_forged_revision();
 	test_challenge_ack_revision();

@@ -65,9 +65,18 @@ static void test_idle_close(void)
 	CHECK_EQ(median, 5002000000LL);
 	CHECK(consistent);      /* four of five agree */
 	matched = 0;
-	CHECK_EQ(idle_defaults_match(IDLE_SERVER, median, count_match, NULL), 4);
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(ep->port, ep->http), median,
+				     count_match, NULL), 4);
 	CHECK_EQ(matched, 2);
-	CHECK_EQ(idle_defaults_match(IDLE_MIDDLEBOX, median, NULL, NULL), 0);
+	CHECK_EQ(idle_defaults_match(IDLE_MIDDLEBOX, NULL, median, NULL, NULL), 0);
+	/* A server's close is compared with its own service's defaults only:
+	 * 5 s is no Redis default, 8 h is MySQL's and no web server's. */
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(6379, false), median, NULL, NULL), 0);
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(3306, false), 28800000000000LL, NULL,
+				     NULL), 1);
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(8080, false), 28800000000000LL, NULL,
+				     NULL), 0);
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(3306, true), median, NULL, NULL), 4);
 
 	/* A fifth and sixth outlier: no longer three quarters in agreement. */
 	idle_connection(&f, 900, 60);
@@ -143,7 +152,8 @@ static void test_resets(void)
 	bool consistent;
 	CHECK(idle_samples_median(&ep->middlebox_idle, &median, &consistent));
 	CHECK_EQ(median, 350200000000LL);
-	CHECK_EQ(idle_defaults_match(IDLE_MIDDLEBOX, median, NULL, NULL), 1);  /* AWS 350 s */
+	CHECK_EQ(idle_defaults_match(IDLE_MIDDLEBOX, service_for(6379, false), median, NULL, NULL),
+		 1);  /* AWS 350 s, whatever the service */
 	/* Lookups still find entries after sorting moved them. */
 	v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 9);
 	server_insights_note_reset(&e, &v);

@@ -303,8 +303,38 @@ static void test_http_connection_tokens(void)
 	}
 }
 
+/* The idle time before a close that a server's goodbye message precedes
+ * (PostgreSQL's idle_session_timeout: FATAL, then FIN 45 ms later). */
+static void test_farewell_idle(void)
+{
+	struct flow f;
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_PSH, 66, 5), 10.012) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 567, TCP_ACK, 0, 6), 10.052) });   /* delayed ACK */
+	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_PSH, 116, 7), 11.012) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 683, TCP_ACK, 0, 8), 11.013) });
+	feed(&f, (struct pkt[]){ at(seg(S, 683, 116, TCP_ACK | TCP_FIN, 0, 9), 11.057) });
+	CHECK_EQ(f.conn.close_idle_ns, 960000000);   /* the silence before the goodbye */
+
+	/* A slow answer followed by the close is no goodbye: it was asked for. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_PSH, 66, 5), 12.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_FIN, 0, 6), 12.011) });
+	CHECK_EQ(f.conn.close_idle_ns, 1000000);
+	/* Nor is a message the FIN follows only after a long time. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_PSH, 66, 5), 10.012) });
+	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_PSH, 10, 6), 11.012) });
+	feed(&f, (struct pkt[]){ at(seg(S, 577, 116, TCP_ACK | TCP_FIN, 0, 7), 11.512) });
+	CHECK_EQ(f.conn.close_idle_ns, 500000000);
+}
+
 int main(void)
 {
+	test_farewell_idle();
 	test_seq();
 	test_connection(1000, 50000);
 	test_connection(0xffffff00u, 0xfffffff0u);   /* both directions wrap mid-connection */

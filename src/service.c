@@ -1,0 +1,58 @@
+/*
+ * service: the port table (see service.h). Ports from IANA's Service Name
+ * and Transport Protocol Port Number Registry, or the server's documented
+ * default where IANA has none (Redis 6379, MongoDB 27017, Kafka 9092);
+ * idle settings from each server's documentation.
+ */
+#include "service.h"
+
+#include <stddef.h>
+
+static const struct service http = { SERVICE_HTTP, "HTTP", NULL, NULL };
+static const struct service unknown = { SERVICE_UNKNOWN, NULL, NULL, NULL };
+
+static const struct {
+	uint16_t port;
+	struct service s;
+} by_port[] = {
+	{ 80, { SERVICE_HTTP, "HTTP", NULL, NULL } },
+	{ 443, { SERVICE_HTTP, "HTTPS", NULL, NULL } },
+	{ 8080, { SERVICE_HTTP, "HTTP", NULL, NULL } },
+	{ 8443, { SERVICE_HTTP, "HTTPS", NULL, NULL } },
+	{ 6379, { SERVICE_POOLED, "Redis", "timeout", "PING" } },
+	{ 5432, { SERVICE_POOLED, "PostgreSQL", "idle_session_timeout",
+		  "a validation query such as SELECT 1" } },
+	{ 3306, { SERVICE_POOLED, "MySQL", "wait_timeout", "a validation query such as SELECT 1" } },
+	{ 1433, { SERVICE_POOLED, "SQL Server", NULL, "a validation query such as SELECT 1" } },
+	{ 1521, { SERVICE_POOLED, "Oracle", "SQLNET.EXPIRE_TIME or a profile's IDLE_TIME",
+		  "a validation query such as SELECT 1 FROM DUAL" } },
+	{ 27017, { SERVICE_POOLED, "MongoDB", NULL, "the ping command" } },
+	{ 11211, { SERVICE_POOLED, "Memcached", "idle_timeout", "a version command" } },
+	{ 9042, { SERVICE_POOLED, "Cassandra", NULL, "the driver's heartbeat" } },
+	{ 5672, { SERVICE_POOLED, "AMQP", "heartbeat", "AMQP heartbeats" } },
+	{ 9092, { SERVICE_POOLED, "Kafka", "connections.max.idle.ms", "the client's reconnect" } },
+	{ 4222, { SERVICE_POOLED, "NATS", "ping_interval", "PING" } },
+	{ 1883, { SERVICE_POOLED, "MQTT", "the keep-alive interval", "PINGREQ" } },
+	{ 22, { SERVICE_SESSION, "SSH", "ClientAliveInterval", NULL } },
+	{ 21, { SERVICE_SESSION, "FTP", "its idle timeout (vsftpd idle_session_timeout)", NULL } },
+	{ 25, { SERVICE_SESSION, "SMTP", NULL, NULL } },
+	{ 587, { SERVICE_SESSION, "SMTP submission", NULL, NULL } },
+	{ 110, { SERVICE_SESSION, "POP3", NULL, NULL } },
+	{ 143, { SERVICE_SESSION, "IMAP", NULL, NULL } },
+	{ 993, { SERVICE_SESSION, "IMAPS", NULL, NULL } },
+	{ 389, { SERVICE_SESSION, "LDAP", "its idle timeout (MaxConnIdleTime, idletimeout)",
+		 NULL } },
+	{ 636, { SERVICE_SESSION, "LDAPS", "its idle timeout (MaxConnIdleTime, idletimeout)",
+		 NULL } },
+	{ 445, { SERVICE_SESSION, "SMB", "autodisconnect", NULL } },
+};
+
+const struct service *service_for(uint16_t server_port, bool http_seen)
+{
+	if (http_seen)
+		return &http;
+	for (size_t i = 0; i < sizeof by_port / sizeof by_port[0]; i++)
+		if (by_port[i].port == server_port)
+			return &by_port[i].s;
+	return &unknown;
+}

@@ -1,0 +1,36 @@
+/*
+ * service: which application a connection carries, so advice fits it. A
+ * database pool's idle eviction is not an HTTP keep-alive, and an FTP
+ * session is pooled by nobody.
+ *
+ * HTTP is known from the wire (a request or response line seen, http.c);
+ * anything else is named by the server's port, as IANA registers it or as
+ * the server's documentation gives its default. A port is a guess that a
+ * deployment can break (Redis on 6380, HTTP on 9000), so it only picks the
+ * advice's wording and which well-known idle timeouts an idle close is
+ * compared with: no verdict depends on it.
+ */
+#ifndef RSTDIAG_SERVICE_H
+#define RSTDIAG_SERVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum service_kind {
+	SERVICE_UNKNOWN,
+	SERVICE_HTTP,       /* HTTP/1.x seen, or a web port (HTTPS too: HTTP inside TLS) */
+	SERVICE_POOLED,     /* clients keep pools: databases, caches, message brokers */
+	SERVICE_SESSION,    /* one session a user or job keeps: SSH, FTP, mail, LDAP, SMB */
+};
+
+struct service {
+	enum service_kind kind;
+	const char *name;           /* "Redis" */
+	const char *idle_setting;   /* the server's idle-close setting, NULL none known */
+	const char *check;          /* how a client checks a pooled connection, NULL none */
+};
+
+/* The service a server port carries, given whether HTTP was seen on it. */
+const struct service *service_for(uint16_t server_port, bool http_seen);
+
+#endif
