@@ -249,8 +249,9 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 	if (p->payload_caplen < p->payload_len)
 		s->payload_truncated++;
 
-	/* RSTs whose settle time ended before this packet are final: it must
-	 * neither revise them nor add to the host profile they are read with. */
+	/* RSTs whose settle time ended before this packet are final (reported
+	 * here, the one place a segment does it): this packet must neither
+	 * revise them nor add to the host profile they are read with. */
 	verdict_queue_due(&pl->queue, pl->now - 1);
 	int dir = pf->dir;
 	struct flow *f = flow_for(pl, pf);
@@ -285,7 +286,6 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 			flow_table_finish(pl->flows, f, pl->now);
 	}
 	flow_table_expire(pl->flows, pl->now);
-	verdict_queue_due(&pl->queue, pl->now);
 }
 
 /* Decodes a frame into its slot: nothing here counts or changes state. */

@@ -306,12 +306,17 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		f->conn.max_gap_ns = gap;
 	if (!(h->flags & HALF_F_SEEN))
 		first_segment_of_half(h, p);
-	/* This side's previous segment was an unprompted message after the
-	 * connection's longest silence, with no data from the other side
-	 * since: if this segment closes, that message was its farewell. */
-	bool after_farewell = f->conn.farewell && f->conn.last_data_dir == dir &&
-			      h->last.frame && h->last.frame == h->data_frame;
-	int64_t farewell_ts = h->last.ts_ns;
+	/* A first FIN or RST right after this side's unprompted message that
+	 * followed the connection's longest silence, with no data from the
+	 * other side since: that message was its farewell. (Read before this
+	 * segment becomes h->last.) */
+	bool after_farewell = false;
+	int64_t farewell_ts = 0;
+	if ((p->flags & (TCP_FIN | TCP_RST)) && f->conn.close_idle_ns < 0 && f->conn.farewell) {
+		after_farewell = f->conn.last_data_dir == dir && h->last.frame &&
+				 h->last.frame == h->data_frame;
+		farewell_ts = h->last.ts_ns;
+	}
 	if (p->payload_len > 0 && !(p->flags & TCP_RST)) {
 		f->conn.farewell = f->conn.last_data_dir == dir && gap >= FAREWELL_IDLE_MIN &&
 				   gap >= f->conn.max_gap_ns;

@@ -155,7 +155,7 @@ void verdict_queue_detach(struct verdict_queue *q, struct flow *f)
 	}
 }
 
-void verdict_queue_due(struct verdict_queue *q, int64_t now)
+void verdict_queue_pop_due(struct verdict_queue *q, int64_t now)
 {
 	while (q->n && at(q, 0)->due_ns <= now)
 		pop(q);

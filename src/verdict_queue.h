@@ -54,8 +54,15 @@ void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const 
 void verdict_queue_observe(struct verdict_queue *q, struct flow *f, int dir, const struct pkt *p);
 /* f is released or replaced by a new connection: stop watching it. */
 void verdict_queue_detach(struct verdict_queue *q, struct flow *f);
-/* Reports entries whose settle time has passed by capture time now. */
-void verdict_queue_due(struct verdict_queue *q, int64_t now);
+/* Reports entries whose settle time has passed by capture time now
+ * (verdict_queue_due, below, is how the pipeline calls it). */
+void verdict_queue_pop_due(struct verdict_queue *q, int64_t now);
+/* Called twice a packet: nothing to do unless the oldest waiting RST is due. */
+static inline void verdict_queue_due(struct verdict_queue *q, int64_t now)
+{
+	if (q->n && q->ring[q->head].due_ns <= now)
+		verdict_queue_pop_due(q, now);
+}
 /* Reports everything (end of input). */
 void verdict_queue_flush(struct verdict_queue *q);
 
