@@ -651,6 +651,35 @@ static bool abort_while_waiting(struct judge *j)
 	return decide(v, CAUSE_RESPONSE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
+/* A first retransmission of unacknowledged data comes within this: RFC
+ * 6298 2.1's initial RTO is 1 s, and after a measured round trip the RTO is
+ * seconds at most unless that round trip was. */
+#define RETRANSMISSION_DUE_NS (3 * 1000000000LL)
+
+/*
+ * Nothing of the server's captured (a one-way capture), yet the client's
+ * own IPv4 IDs tell what it sent, and so what it received: a RST whose ID
+ * follows the ID of the client's last data segment by exactly one means the
+ * client sent nothing in between. No retransmission, so the server
+ * acknowledged that data (RFC 9293 3.8.1, RFC 6298 5: unacknowledged data
+ * is sent again when the RTO expires); no ACK, so no data came back (a
+ * receiver acknowledges data it gets, RFC 9293 3.8.6.3, delaying at most
+ * 500 ms, RFC 1122 4.2.3.2). After longer than a retransmission would have
+ * taken, the client gave up waiting for an answer. An ID of 0 (stacks
+ * that zero it on DF packets) proves nothing.
+ */
+static bool wait_shown_by_ip_id(struct judge *j)
+{
+	struct verdict *v = j->v;
+	const struct seg_note *last = &j->ha->last;
+	if (v->ipver != 4 || v->sender != ROLE_CLIENT || !j->a_seen || j->b_seen ||
+	    v->form != FORM_ACTIVE || (last->flags & (TCP_FIN | TCP_RST)) || last->len == 0 ||
+	    v->a.ip_id == 0 || (uint16_t)(v->ip_id - v->a.ip_id) != 1 ||
+	    v->rst.ts_ns - last->ts_ns < RETRANSMISSION_DUE_NS)
+		return false;
+	return decide(v, CAUSE_RESPONSE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
+}
+
 /* An abortive close (SO_LINGER 0) with nothing left unanswered; a probe without data. */
 static bool abortive_close(struct judge *j)
 {
@@ -704,6 +733,7 @@ static const struct {
 	  reply_from_host_that_lost_it },
 	{ RULE_CLOSE_WITH_DATA_UNREAD, "close-with-data-unread", close_with_data_unread },
 	{ RULE_ABORT_WHILE_WAITING, "abort-while-waiting", abort_while_waiting },
+	{ RULE_WAIT_SHOWN_BY_IP_ID, "wait-shown-by-ip-id", wait_shown_by_ip_id },
 	{ RULE_ABORTIVE_CLOSE, "abortive-close", abortive_close },
 	{ RULE_MPTCP_SUBFLOW_RESET, "mptcp-subflow-reset", mptcp_subflow_reset },
 	{ RULE_NOTHING_FITS, "nothing-fits", nothing_fits },

@@ -43,6 +43,7 @@ enum rule {
 	RULE_REPLY_FROM_HOST_THAT_LOST_IT, /* peer-lost-state */
 	RULE_CLOSE_WITH_DATA_UNREAD,    /* unread-recv-buffer */
 	RULE_ABORT_WHILE_WAITING,       /* response-timeout */
+	RULE_WAIT_SHOWN_BY_IP_ID,       /* response-timeout, the peer not captured */
 	RULE_ABORTIVE_CLOSE,            /* linger-abort */
 	RULE_MPTCP_SUBFLOW_RESET,       /* linger-abort (mp-tcprst) */
 	RULE_NOTHING_FITS,              /* unknown */

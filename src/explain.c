@@ -756,6 +756,21 @@ static void abort_while_waiting(struct words *w)
 	       DUR(v->peer_silent_ns));
 }
 
+static void wait_shown_by_ip_id(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "Nothing from the server was captured, but the client's IPv4 IDs tell: its RST "
+	       "(ID %u) follows its last data (frame %llu, ID %u) by one, so in the %s between "
+	       "them it sent nothing, neither a retransmission (the server had acknowledged that "
+	       "data) nor an ACK (nothing came back). The client's application gave up waiting "
+	       "for an answer and aborted the connection.", v->ip_id,
+	    (unsigned long long)v->a.data_frame, v->a.ip_id, DUR(v->idle_before_ns));
+	advise(w, "Capture the server's side to see the wait from there. Server: find why the "
+		  "answer took longer than %s. Client: raise the timeout if the wait is legitimate; "
+		  "the data may have been processed, so retry only what is safe to repeat.",
+	       DUR(v->idle_before_ns));
+}
+
 static void abortive_close(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -836,6 +851,7 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_REPLY_FROM_HOST_THAT_LOST_IT] = reply_from_host_that_lost_it,
 	[RULE_CLOSE_WITH_DATA_UNREAD] = close_with_data_unread,
 	[RULE_ABORT_WHILE_WAITING] = abort_while_waiting,
+	[RULE_WAIT_SHOWN_BY_IP_ID] = wait_shown_by_ip_id,
 	[RULE_ABORTIVE_CLOSE] = abortive_close,
 	[RULE_MPTCP_SUBFLOW_RESET] = mptcp_subflow_reset,
 	[RULE_NOTHING_FITS] = nothing_fits,
@@ -921,6 +937,7 @@ static void say_runner_up(struct words *w)
 			  w->an);
 		break;
 	case RULE_ABORT_WHILE_WAITING:
+	case RULE_WAIT_SHOWN_BY_IP_ID:
 		runner_up(w, "an application that aborts its connections (SO_LINGER 0) for another "
 			     "reason sends the same RST");
 		break;

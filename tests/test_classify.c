@@ -707,6 +707,42 @@ static void test_host_stack_and_ids(void)
 	CHECK_EQ(v.host.n_ttl, 0);
 }
 
+/* A one-way capture: the client's IPv4 IDs show it sent nothing between its
+ * data and its RST, so the data was acknowledged and nothing came back. */
+static void test_wait_shown_by_ip_id(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct pkt data = at(seg(C, 1000, 500, TCP_ACK | TCP_PSH, 45, 1), 100.0);
+	data.ip_id = 54173;
+	struct pkt rst = at(seg(C, 1045, 500, TCP_ACK | TCP_RST, 0, 2), 141.3);
+	rst.ip_id = 54174;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, &data);
+	f.conn.client = (int8_t)c;      /* as the port-based role guess would set it */
+	f.conn.role_guessed = true;
+	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_RESPONSE_TIMEOUT);
+	CHECK_EQ(v.rule, RULE_WAIT_SHOWN_BY_IP_ID);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	/* An ID two further: the client sent something unseen (an ACK of an
+	 * answer, or a retransmission): nothing is decided. */
+	rst.ip_id = 54175;
+	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_UNKNOWN);
+	/* Sooner than a retransmission would have come: undecided too. */
+	rst.ip_id = 54174;
+	rst.ts_ns = data.ts_ns + 2000000000LL;
+	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_UNKNOWN);
+	/* IDs of 0 prove nothing. */
+	memset(&f, 0, sizeof f);
+	data.ip_id = 0;
+	feed(&f, &data);
+	f.conn.client = (int8_t)c;
+	rst = at(seg(C, 1045, 500, TCP_ACK | TCP_RST, 0, 2), 141.3);
+	rst.ip_id = 1;
+	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_UNKNOWN);
+}
+
 /* What the second reading of the corpus found (issue 19's closing note). */
 static void test_after_reading(void)
 {
@@ -858,6 +894,7 @@ int main(void)
 	test_syn_ack_refused_soon();
 	test_host_profile();
 	test_host_stack_and_ids();
+	test_wait_shown_by_ip_id();
 	test_after_reading();
 	test_mptcp();
 	test_two_boxes_one_address();
