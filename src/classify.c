@@ -651,10 +651,8 @@ static bool abort_while_waiting(struct judge *j)
 	return decide(v, CAUSE_RESPONSE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
-/* A first retransmission of unacknowledged data comes within this: RFC
- * 6298 2.1's initial RTO is 1 s, and after a measured round trip the RTO is
- * seconds at most unless that round trip was. */
-#define RETRANSMISSION_DUE_NS (3 * 1000000000LL)
+/* An application's wait, not a stack's turn: the least RTO (RFC 6298 2.4). */
+#define WAIT_GIVEN_UP_MIN_NS 1000000000LL
 
 /*
  * Nothing of the server's captured (a one-way capture), yet the client's
@@ -664,9 +662,11 @@ static bool abort_while_waiting(struct judge *j)
  * acknowledged that data (RFC 9293 3.8.1, RFC 6298 5: unacknowledged data
  * is sent again when the RTO expires); no ACK, so no data came back (a
  * receiver acknowledges data it gets, RFC 9293 3.8.6.3, delaying at most
- * 500 ms, RFC 1122 4.2.3.2). After longer than a retransmission would have
- * taken, the client gave up waiting for an answer. An ID of 0 (stacks
- * that zero it on DF packets) proves nothing.
+ * 500 ms, RFC 1122 4.2.3.2). After a silence of a second at least, the
+ * client gave up waiting for an answer. (Whether the server had
+ * acknowledged the data is shown only once a retransmission would have
+ * come: explain.c says so after 3 s.) An ID of 0 (stacks that zero it on
+ * DF packets) proves nothing.
  */
 static bool wait_shown_by_ip_id(struct judge *j)
 {
@@ -675,7 +675,7 @@ static bool wait_shown_by_ip_id(struct judge *j)
 	if (v->ipver != 4 || v->sender != ROLE_CLIENT || !j->a_seen || j->b_seen ||
 	    v->form != FORM_ACTIVE || (last->flags & (TCP_FIN | TCP_RST)) || last->len == 0 ||
 	    v->a.ip_id == 0 || (uint16_t)(v->ip_id - v->a.ip_id) != 1 ||
-	    v->rst.ts_ns - last->ts_ns < RETRANSMISSION_DUE_NS)
+	    v->rst.ts_ns - last->ts_ns < WAIT_GIVEN_UP_MIN_NS)
 		return false;
 	return decide(v, CAUSE_RESPONSE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }

@@ -756,15 +756,21 @@ static void abort_while_waiting(struct words *w)
 	       DUR(v->peer_silent_ns));
 }
 
+/* A first retransmission of unacknowledged data comes within this: RFC
+ * 6298 2.1's initial RTO is 1 s, and after a measured round trip the RTO is
+ * seconds at most unless that round trip was. */
+#define RETRANSMISSION_DUE_NS (3 * 1000000000LL)
+
 static void wait_shown_by_ip_id(struct words *w)
 {
 	const struct verdict *v = w->v;
 	say(w, "Nothing from the server was captured, but the client's IPv4 IDs tell: its RST "
 	       "(ID %u) follows its last data (frame %llu, ID %u) by one, so in the %s between "
-	       "them it sent nothing, neither a retransmission (the server had acknowledged that "
-	       "data) nor an ACK (nothing came back). The client's application gave up waiting "
-	       "for an answer and aborted the connection.", v->ip_id,
-	    (unsigned long long)v->a.data_frame, v->a.ip_id, DUR(v->idle_before_ns));
+	       "them it sent nothing: no ACK, so nothing came back%s. The client's application "
+	       "gave up waiting for an answer and aborted the connection.", v->ip_id,
+	    (unsigned long long)v->a.data_frame, v->a.ip_id, DUR(v->idle_before_ns),
+	    v->idle_before_ns >= RETRANSMISSION_DUE_NS ? ", and no retransmission, so the server "
+	    "had acknowledged that data" : "");
 	advise(w, "Capture the server's side to see the wait from there. Server: find why the "
 		  "answer took longer than %s. Client: raise the timeout if the wait is legitimate; "
 		  "the data may have been processed, so retry only what is safe to repeat.",

@@ -19,6 +19,12 @@ the documented behaviour it imitates.
              reset-followup, detail duplicate, but where the RST has IP ID
              0 (Linux's RST without a socket), whose copy nothing on the
              wire tells from a second RST: there without the detail.
+  oneway-*   only the frames the capture point's own host sent (the
+             lab's client), as a capture sees a connection whose other
+             direction takes another path (asymmetric routing past a tap
+             or a SPAN of one direction), or tcpdump -Q out. Labels: the
+             kept side's RSTs keep theirs, renumbered; the other side's
+             are not in the capture.
 """
 import json
 import os
@@ -36,6 +42,9 @@ SPAN_SOURCES = ["ignored-fin-v4", "pipelined-unread-v4", "linger0-server-v4",
 SPAN_COPY_NS = 12_000
 SPAN_SOURCE = ("Cisco, Configuring SPAN and RSPAN (Catalyst): a session monitoring both "
                "directions of a port sends each packet twice")
+ONEWAY_SOURCES = ["response-timeout-linger-v4"]
+ONEWAY_SOURCE = ("asymmetric routing: the other direction takes another path past the capture "
+                 "point (RFC 4953 ch. 2's asymmetric paths; tcpdump -Q out captures the same)")
 
 
 def ipv4_id(lt, frame):
@@ -79,10 +88,37 @@ def span(name, lab_labels):
                 resets=resets, kernel_resets_not_captured=[])
 
 
+def ipv4_src(lt, frame):
+    """The IPv4 source of an Ethernet (1) or raw-IP (101) frame; None otherwise."""
+    off = {1: 14, 101: 0}.get(lt)
+    if off is None or len(frame) < off + 20 or frame[off] >> 4 != 4:
+        return None
+    return frame[off + 12:off + 16]
+
+
+def oneway(name, lab_labels):
+    recs = pcapio.read(os.path.join(LAB, name + ".pcap"))
+    # The capture point's host: the sender of the first SYN (the lab's client).
+    first_syn = next(r for r in recs if ipv4_src(r.linktype, r.data) is not None)
+    host = ipv4_src(first_syn.linktype, first_syn.data)
+    kept = [(i + 1, r) for i, r in enumerate(recs) if ipv4_src(r.linktype, r.data) == host]
+    fname = f"oneway-{name}.pcap"
+    with open(os.path.join(OUT, fname), "wb") as f:
+        f.write(pcapio.pcap([r for _, r in kept], nano=True))
+    new_frame = {old: n + 1 for n, (old, _) in enumerate(kept)}
+    src = lab_labels[name + ".pcap"]
+    resets = [dict(r, frame=new_frame[r["frame"]]) for r in src["resets"]
+              if r["frame"] in new_frame]
+    return dict(file=fname, scenario="oneway-" + name, capture_point=src["capture_point"],
+                description=f"{name} (the lab's) with only the frames its client sent",
+                source=ONEWAY_SOURCE, resets=resets, kernel_resets_not_captured=[])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     lab_labels = {c["file"]: c for c in json.load(open(os.path.join(LAB, "labels.json")))["captures"]}
     caps = [span(n, lab_labels) for n in SPAN_SOURCES]
+    caps += [oneway(n, lab_labels) for n in ONEWAY_SOURCES]
     with open(os.path.join(OUT, "labels.json"), "w") as f:
         json.dump({"generated_by": "testdata/gen/make_built.py", "captures": caps}, f, indent=1)
         f.write("\n")
