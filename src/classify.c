@@ -967,7 +967,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	if (f->conn.close_idle_ns >= 0 && f->conn.pkts > 0)
 		v->idle_before_ns = f->conn.close_idle_ns;
 	else if (f->conn.pkts > 0)
-		v->idle_before_ns = p->ts_ns > f->conn.last_ts ? p->ts_ns - f->conn.last_ts : 0;
+		v->idle_before_ns = p->ts_ns > f->conn.active_ts ? p->ts_ns - f->conn.active_ts : 0;
 	v->close_idle_ns = f->conn.close_idle_ns;
 	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts)
 		v->rtt_ns = f->conn.hs_ack_ts - f->conn.syn_ts;
@@ -993,7 +993,6 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 					   v->since_prev_ns < 120 * 1000000000LL;
 	}
 	v->syn_ts = f->conn.syn_ts;
-	v->first_ts = f->conn.first_ts;
 	v->response = f->conn.response;
 	v->response_sender = (int8_t)(v->response.status ? flow_role(f, v->response.dir)
 							 : ROLE_UNKNOWN);

@@ -146,7 +146,6 @@ struct verdict {
 	int64_t timing_leg_ns;      /* ORIGIN_BY_TIMING: the sender's leg of the handshake */
 	int64_t since_prev_ns;      /* from the tuple's previous connection's end */
 	int64_t syn_ts;             /* the client's first SYN; 0 unseen */
-	int64_t first_ts;           /* the connection's first packet */
 
 	/* Judgement. */
 	uint8_t rule;               /* enum rule: which rule decided */

@@ -385,10 +385,10 @@ static void syn_ack_after_client_gave_up(struct words *w)
 				    "why it closed the socket before the handshake completed.");
 		return;
 	}
-	say(w, "The client sent its SYN at +%s (%u retransmission%s); the server's SYN-ACK "
+	say(w, "The client sent its SYN (%u retransmission%s); the server's SYN-ACK "
 	       "(frame %llu) came %s after the first SYN, and the client answered it with "
 	       "a RST: it had already given up connecting.",
-	    DUR(v->syn_ts - v->first_ts), v->a.syn_retrans, plural(v->a.syn_retrans),
+	    v->a.syn_retrans, plural(v->a.syn_retrans),
 	    (unsigned long long)t->frame, DUR(t->ts_ns - v->syn_ts));
 	advise(w, "Client: the connect timeout is shorter than this path's handshake time; "
 		  "raise it, or find why SYNs or SYN-ACKs are delayed or lost (server accept "

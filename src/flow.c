@@ -39,5 +39,5 @@ void flow_start_connection(struct flow *f, int64_t now)
 	f->conn.first_closer = -1;
 	f->conn.last_data_dir = -1;
 	f->conn.close_idle_ns = -1;
-	f->conn.first_ts = f->conn.last_ts = now;
+	f->conn.active_ts = f->conn.last_ts = now;
 }

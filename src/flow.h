@@ -65,6 +65,7 @@ enum {
 	HALF_F_FIN_ACKED = 1 << 4,  /* the peer acknowledged that FIN */
 	HALF_F_WSCALE = 1 << 5,     /* its SYN carried a window scale */
 	HALF_F_FASTCLOSE = 1 << 6,  /* it sent MPTCP's MP_FASTCLOSE (RFC 8684 3.5) */
+	HALF_F_PROBING = 1 << 7,    /* its last segment was a keep-alive probe */
 };
 
 struct tcp_half {
@@ -156,7 +157,10 @@ struct connection {
 	int8_t last_data_dir;                /* endpoint that sent the last data, -1 none */
 	uint32_t incarnation;                /* 0 for the first on this tuple */
 	uint32_t pkts;                       /* saturates */
-	int64_t first_ts, last_ts;
+	int64_t last_ts;                     /* its last packet (expiry reads it) */
+	int64_t active_ts;                   /* its last packet but TCP keep-alive probes and
+						their ACKs: idle times are read from it (an
+						application's idle timer does not see probes) */
 	int64_t max_gap_ns;                  /* longest silence between two of its packets */
 	int64_t close_idle_ns;               /* silence before the first FIN or RST; -1 none yet */
 	int64_t syn_ts, synack_ts, hs_ack_ts; /* handshake times at the capture point; 0 unseen */

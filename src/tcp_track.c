@@ -198,8 +198,10 @@ static void track_sequence(struct flow *f, int dir, const struct pkt *p)
 		return;  /* a RST's sequence number is not data: it must not move snd_nxt */
 	if (is_keepalive(h, peer, p)) {
 		count16(&h->keepalives);
+		h->flags |= HALF_F_PROBING;
 		return;
 	}
+	h->flags &= (uint8_t)~HALF_F_PROBING;
 	if ((p->flags & TCP_SYN) && (h->flags & HALF_F_ISN) && p->seq == h->base_seq) {
 		if (h->syn_retrans < UINT8_MAX)
 			h->syn_retrans++;
@@ -304,6 +306,11 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	int64_t gap = f->conn.pkts > 0 && p->ts_ns > f->conn.last_ts ? p->ts_ns - f->conn.last_ts : 0;
 	if (gap > f->conn.max_gap_ns)
 		f->conn.max_gap_ns = gap;
+	/* Silence since the last activity: keep-alive probes (RFC 9293 3.8.4)
+	 * and the bare ACKs answering them keep a NAT's state, not an
+	 * application's timer, so an idle close is measured across them. */
+	int64_t idle = f->conn.pkts > 0 && p->ts_ns > f->conn.active_ts ? p->ts_ns - f->conn.active_ts
+									: 0;
 	if (!(h->flags & HALF_F_SEEN))
 		first_segment_of_half(h, p);
 	/* A first FIN or RST right after this side's unprompted message that
@@ -358,6 +365,11 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	count32(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
+	bool probe_or_answer = (h->flags & HALF_F_PROBING) ||
+			       ((f->conn.half[1 - dir].flags & HALF_F_PROBING) && pkt_seq_len(p) == 0 &&
+				!(p->flags & (TCP_SYN | TCP_FIN | TCP_RST)));
+	if (!probe_or_answer && p->ts_ns > f->conn.active_ts)
+		f->conn.active_ts = p->ts_ns;
 
 	/* The idle time a closer's timeout is read from (TAXONOMY idle_before_s).
 	 * Servers that close idle connections often say goodbye first and
@@ -365,9 +377,9 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	 * ErrorResponse (57P05), IMAP's autologout "* BYE", SMTP and FTP "421";
 	 * then the idle time is the silence before that message. */
 	if (f->conn.close_idle_ns < 0 && (p->flags & (TCP_FIN | TCP_RST)) && f->conn.pkts > 1) {
-		f->conn.close_idle_ns = gap;
+		f->conn.close_idle_ns = idle;
 		if (after_farewell && p->payload_len == 0 && p->ts_ns - farewell_ts < FAREWELL_CLOSE_MAX &&
-		    f->conn.max_gap_ns > gap)
+		    f->conn.max_gap_ns > idle)
 			f->conn.close_idle_ns = f->conn.max_gap_ns;
 	}
 

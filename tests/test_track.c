@@ -91,7 +91,9 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);   /* its data acked the FIN */
 	CHECK_EQ(v.a.state, HALF_FIN_ACKED);
 	CHECK_EQ(v.b.state, HALF_OPEN);
-	CHECK_EQ(v.idle_before_ns, 1000000);   /* the gap before the server's FIN */
+	/* The silence before the server's FIN, across the client's two
+	 * keep-alive probes: 3 ms since the server's last ACK. */
+	CHECK_EQ(v.idle_before_ns, 3000000);
 	struct evidence ev[VERDICT_MAX_EVIDENCE];
 	int n_ev = verdict_evidence(&v, ev);
 	CHECK_EQ(n_ev, 3);   /* the client's data, the server's FIN, the RST */
@@ -332,9 +334,29 @@ static void test_farewell_idle(void)
 	CHECK_EQ(f.conn.close_idle_ns, 500000000);
 }
 
+/* A keep-alive probe and its ACK are no activity for an idle close. */
+static void test_keepalive_not_activity(void)
+{
+	struct flow f;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 10, 5), 10.020) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 511, TCP_ACK, 0, 6), 10.021) });
+	/* The client probes every 15 s; the server answers each. */
+	for (int k = 1; k <= 3; k++) {
+		feed(&f, (struct pkt[]){ at(seg(C, 110, 511, TCP_ACK, 0, 6 + 2 * k), 10.021 + 15 * k) });
+		feed(&f, (struct pkt[]){ at(seg(S, 511, 111, TCP_ACK, 0, 7 + 2 * k), 10.022 + 15 * k) });
+	}
+	CHECK_EQ(f.conn.half[c].keepalives, 3);
+	feed(&f, (struct pkt[]){ at(seg(S, 511, 111, TCP_ACK | TCP_FIN, 0, 14), 70.021) });
+	CHECK_EQ(f.conn.close_idle_ns, 60000000000LL);  /* not 14.999 s since the last probe */
+	CHECK(f.conn.max_gap_ns < 16000000000LL);        /* the wire's silences were shorter */
+}
+
 int main(void)
 {
 	test_farewell_idle();
+	test_keepalive_not_activity();
 	test_seq();
 	test_connection(1000, 50000);
 	test_connection(0xffffff00u, 0xfffffff0u);   /* both directions wrap mid-connection */
