@@ -306,11 +306,6 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	int64_t gap = f->conn.pkts > 0 && p->ts_ns > f->conn.last_ts ? p->ts_ns - f->conn.last_ts : 0;
 	if (gap > f->conn.max_gap_ns)
 		f->conn.max_gap_ns = gap;
-	/* Silence since the last activity: keep-alive probes (RFC 9293 3.8.4)
-	 * and the bare ACKs answering them keep a NAT's state, not an
-	 * application's timer, so an idle close is measured across them. */
-	int64_t idle = f->conn.pkts > 0 && p->ts_ns > f->conn.active_ts ? p->ts_ns - f->conn.active_ts
-									: 0;
 	if (!(h->flags & HALF_F_SEEN))
 		first_segment_of_half(h, p);
 	/* A first FIN or RST right after this side's unprompted message that
@@ -325,7 +320,7 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		farewell_ts = h->last.ts_ns;
 	}
 	if (p->payload_len > 0 && !(p->flags & TCP_RST)) {
-		f->conn.farewell = f->conn.last_data_dir == dir && gap >= FAREWELL_IDLE_MIN &&
+		f->conn.farewell = gap >= FAREWELL_IDLE_MIN && f->conn.last_data_dir == dir &&
 				   gap >= f->conn.max_gap_ns;
 		f->conn.last_data_dir = (int8_t)dir;
 	}
@@ -365,10 +360,12 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	count32(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
-	bool probe_or_answer = (h->flags & HALF_F_PROBING) ||
-			       ((f->conn.half[1 - dir].flags & HALF_F_PROBING) && pkt_seq_len(p) == 0 &&
-				!(p->flags & (TCP_SYN | TCP_FIN | TCP_RST)));
-	if (!probe_or_answer && p->ts_ns > f->conn.active_ts)
+	/* Silence since the last activity: keep-alive probes (RFC 9293 3.8.4)
+	 * and the bare ACKs answering them keep a NAT's state, not an
+	 * application's timer, so an idle close is measured across them. */
+	int64_t active_before = f->conn.active_ts;
+	if (!((h->flags | f->conn.half[1 - dir].flags) & HALF_F_PROBING) ||
+	    (!(h->flags & HALF_F_PROBING) && (pkt_seq_len(p) > 0 || (p->flags & TCP_RST))))
 		f->conn.active_ts = p->ts_ns;
 
 	/* The idle time a closer's timeout is read from (TAXONOMY idle_before_s).
@@ -377,6 +374,7 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	 * ErrorResponse (57P05), IMAP's autologout "* BYE", SMTP and FTP "421";
 	 * then the idle time is the silence before that message. */
 	if (f->conn.close_idle_ns < 0 && (p->flags & (TCP_FIN | TCP_RST)) && f->conn.pkts > 1) {
+		int64_t idle = p->ts_ns > active_before ? p->ts_ns - active_before : 0;
 		f->conn.close_idle_ns = idle;
 		if (after_farewell && p->payload_len == 0 && p->ts_ns - farewell_ts < FAREWELL_CLOSE_MAX &&
 		    f->conn.max_gap_ns > idle)
