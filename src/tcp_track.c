@@ -364,8 +364,9 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	 * and the bare ACKs answering them keep a NAT's state, not an
 	 * application's timer, so an idle close is measured across them. */
 	int64_t active_before = f->conn.active_ts;
-	if (!((h->flags | f->conn.half[1 - dir].flags) & HALF_F_PROBING) ||
-	    (!(h->flags & HALF_F_PROBING) && (pkt_seq_len(p) > 0 || (p->flags & TCP_RST))))
+	if ((!((h->flags | f->conn.half[1 - dir].flags) & HALF_F_PROBING) ||
+	     (!(h->flags & HALF_F_PROBING) && (pkt_seq_len(p) > 0 || (p->flags & TCP_RST)))) &&
+	    p->ts_ns > active_before)
 		f->conn.active_ts = p->ts_ns;
 
 	/* The idle time a closer's timeout is read from (TAXONOMY idle_before_s).
