@@ -267,6 +267,7 @@ class Lab:
 
     Direct topology: client C <-veth-> server S, one /24 (/64).
     Routed topology: C <-> R <-> S, R forwards and may filter (nftables).
+    Delayed topology: the direct one's subnet, the wire through a delay line.
     Each Lab gets its own names and address block from `net`, so labs of
     different scenario files can run at the same time.
     """
@@ -313,13 +314,25 @@ class Lab:
         for who, i in ((a, ia), (b, ib)):
             sh("ip", "-n", self.ns[who], "link", "set", i, "up")
 
-    def topology(self, routed=False, v6=False):
+    def topology(self, routed=False, v6=False, delay=None):
+        """delay (seconds, direct topology only): the client and server still
+        share one subnet, but the wire between them runs through a third
+        namespace (named router) whose delay line (peer.delay_line) holds
+        every frame `delay` seconds in each direction; its interfaces have
+        no addresses, so its own kernel sends nothing."""
         self.routed, self.v6 = routed, v6
-        for who in ("client", "server") + (("router",) if routed else ()):
+        for who in ("client", "server") + (("router",) if routed or delay else ()):
             self._mkns(who)
         n = self.net
+        if delay and not routed:
+            for key in ("all", "default"):
+                self.sysctl("router", f"net.ipv6.conf.{key}.disable_ipv6", "1")
+            self._veth("client", "c0", "router", "rc")
+            self._veth("server", "s0", "router", "rs")
+            self.run("router", f"delay_line('rc', 'rs', {delay!r})", wait_ready=True)
         if not routed:
-            self._veth("client", "c0", "server", "s0")
+            if not delay:
+                self._veth("client", "c0", "server", "s0")
             for who, i, h in (("client", "c0", 1), ("server", "s0", 2)):
                 sh("ip", "-n", self.ns[who], "addr", "add", f"10.{n}.0.{h}/24", "dev", i)
                 sh("ip", "-n", self.ns[who], "addr", "add", f"fd00:{n}::{h}/64", "dev", i, "nodad")

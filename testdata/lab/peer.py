@@ -14,7 +14,7 @@ import time
 
 __all__ = ["socket", "time", "sys", "os", "struct", "ready", "listen", "connect",
            "linger0", "http_request", "http_response", "recv_some", "drain",
-           "keepalive", "user_timeout", "log", "wait_listening"]
+           "keepalive", "user_timeout", "log", "wait_listening", "delay_line"]
 
 
 def log(*a):
@@ -103,3 +103,92 @@ def drain(s, timeout=1.0):
         if not d:
             return out
         out += d
+
+
+# ---------------------------------------------------------------- delay line
+#
+# This kernel has no netem (and no sch_fq to honour a tc-bpf departure time),
+# so a fixed path delay is made in user space: a namespace between client and
+# server holds both veth ends and copies every Ethernet frame from one to the
+# other `delay` seconds after it arrived, in order, as a wire would.
+
+SOL_PACKET, PACKET_AUXDATA, PACKET_IGNORE_OUTGOING = 263, 8, 23
+TP_STATUS_CSUMNOTREADY = 8
+
+
+def _fold(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+
+
+def _fill_checksum(f):
+    """Fills the TCP or UDP checksum a sender left to offload: the veth peer
+    would have trusted it, but a frame sent again from a packet socket is
+    checked by the receiver."""
+    et, o = f[12:14], 14
+    if et == b"\x08\x00":
+        ihl, proto = (f[o] & 15) * 4, f[o + 9]
+        end = o + struct.unpack("!H", f[o + 2:o + 4])[0]
+        l4 = o + ihl
+        pseudo = f[o + 12:o + 20] + struct.pack("!BBH", 0, proto, end - l4)
+    elif et == b"\x86\xdd":
+        proto, l4 = f[o + 6], o + 40
+        end = l4 + struct.unpack("!H", f[o + 4:o + 6])[0]
+        pseudo = f[o + 8:o + 40] + struct.pack("!I3xB", end - l4, proto)
+    else:
+        return f
+    at = {6: 16, 17: 6}.get(proto)
+    if at is None:
+        return f
+    seg = bytearray(f[l4:end])
+    seg[at:at + 2] = b"\0\0"
+    c = ~_fold(pseudo + bytes(seg)) & 0xffff
+    seg[at:at + 2] = struct.pack("!H", c or (0xffff if proto == 17 else 0))
+    return f[:l4] + bytes(seg) + f[end:]
+
+
+def delay_line(a, b, delay):
+    """Forwards every frame arriving on interface a out of b, and the
+    reverse, `delay` seconds later (first in, first out: the delay is the
+    same for every frame). Runs until killed."""
+    import collections
+    import select
+    socks = {}
+    for i in (a, b):
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))   # ETH_P_ALL
+        s.setsockopt(SOL_PACKET, PACKET_IGNORE_OUTGOING, 1)   # not what it sends itself
+        s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)           # checksum still to fill?
+        s.bind((i, 0))
+        s.setblocking(False)
+        socks[i] = s
+    other = {a: b, b: a}
+    line = collections.deque()     # (due, out interface, frame), due in order
+    ready()
+    while True:
+        wait = max(0.0, line[0][0] - time.monotonic()) if line else None
+        readable, _, _ = select.select(list(socks.values()), [], [], wait)
+        for s in readable:
+            while True:
+                try:
+                    frame, anc, _, addr = s.recvmsg(65536, socket.CMSG_SPACE(20))
+                except BlockingIOError:
+                    break
+                now = time.monotonic()
+                if addr[0] not in other or addr[2] == socket.PACKET_OUTGOING:
+                    continue
+                for level, kind, data in anc:
+                    if level == SOL_PACKET and kind == PACKET_AUXDATA and \
+                            struct.unpack("I", data[:4])[0] & TP_STATUS_CSUMNOTREADY:
+                        frame = _fill_checksum(frame)
+                if len(frame) > 1514:
+                    log(f"delay_line: {len(frame)}-byte frame on {addr[0]} (GSO?) not sent")
+                    continue
+                line.append((now + delay, other[addr[0]], frame))
+        now = time.monotonic()
+        while line and line[0][0] <= now:
+            _, out, frame = line.popleft()
+            socks[out].send(frame)

@@ -2,8 +2,8 @@
 documented knob that makes it close or give up after 1 s instead of its
 default. Only that knob and the settings that place the server (address,
 port, directories, who may log in) differ from a stock install; the
-clients are real clients (psql) or a few lines of Python speaking plain
-HTTP."""
+clients are real clients (psql, Debian's urllib3) or a few lines of Python
+speaking plain HTTP."""
 import glob
 import re
 
@@ -172,3 +172,122 @@ c.close()
         return ([label("data-after-fin", "ignored-fin", alternatives=["response-timeout"])] +
                 [label("reset-followup") for _ in rsts[1:]])
     return labeller
+
+
+def nginx_conf(d, listen, keepalive_timeout):
+    """A minimal nginx.conf answering 200 "ok", with keepalive_timeout set."""
+    return f'''
+pid {d}/nginx.pid;
+error_log {d}/error.log;
+events {{ }}
+http {{
+    access_log off;
+    keepalive_timeout {keepalive_timeout};
+    client_body_temp_path {d}/body;
+    server {{
+        listen {listen};
+        location / {{ return 200 "ok\\n"; }}
+    }}
+}}
+'''
+
+
+# The path's delay: 200 ms each way (the lab's delay line, since this kernel
+# has no netem), so a round trip takes 400 ms.
+URLLIB3_DELAY = 0.2
+URLLIB3_REUSE_AFTER = 0.8
+
+
+@scenario("urllib3-pool-race-v4", "Debian's python3-urllib3 (a PoolManager with default "
+          "settings) against Debian's nginx, unmodified but for one documented knob "
+          "(keepalive_timeout 1s), over a path that delays every packet 200 ms each way; "
+          "urllib3 reuses its pooled connection 0.8 s after the first response, while "
+          "nginx's idle-close FIN is still on its way (so urllib3's check for a dropped "
+          "connection passes), and the request reaches nginx 0.2 s after it closed: nginx's "
+          "orphaned socket resets it, urllib3 sees the FIN, retries on a new connection "
+          "(default Retry) and gets its answer")
+def urllib3_pool_race(lab):
+    # The timing, with d = 0.2 s each way, t0 = when urllib3 returned the first
+    # response (it left nginx at t0 - d, and nginx's 1 s keep-alive timer
+    # started then):
+    #   nginx closes, FIN out:            t0 - 0.2 + 1.0  = t0 + 0.8
+    #   the FIN reaches the client:       t0 + 0.8 + 0.2  = t0 + 1.0
+    # The request must leave after t0 + 0.8 - d (to reach nginx after its
+    # close) and before t0 + 1.0 (before the FIN is in the client's socket,
+    # where urllib3's check would see it): a window of one round trip,
+    # t0 + 0.6 .. t0 + 1.0. Sending in its middle, at t0 + 0.8:
+    #   urllib3's check runs at t0 + 0.8: 200 ms before the FIN arrives;
+    #   the request reaches nginx at      t0 + 1.0: 200 ms after it closed.
+    # Margins of 200 ms on both sides; a 100 ms delay each way (a 200 ms
+    # window) could give no more than 100 ms on each.
+    # Then: nginx's kernel answers the request with RST (t0 + 1.0, reaching
+    # the client at t0 + 1.2); the FIN reaches urllib3 first (t0 + 1.0), as
+    # the end of a response that never began: it retries at once on a new
+    # connection; the client's FIN on the old one meets nginx's listener.
+    lab.topology(delay=URLLIB3_DELAY)
+    lab.capture("client")
+    url = f"http://{lab.addr('server')}:8080"
+    conf = nginx_conf("@D@", f"{lab.addr('server')}:8080", keepalive_timeout="1s")  # the knob
+    srv = lab.run("server", f"""
+import subprocess, tempfile
+d = tempfile.mkdtemp()
+with open(d + "/nginx.conf", "w") as f:
+    f.write({conf!r}.replace("@D@", d))
+p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wait_listening({lab.addr('server')!r}, 8080)
+ready()
+time.sleep(7.0)
+p.terminate()
+p.wait()
+""", wait_ready=True)
+    # Debian's urllib3 is /usr/bin/python3's; the lab may run another Python.
+    cli = lab.run("client", f"""
+import subprocess
+code = '''
+import logging, sys, time
+import urllib3
+if not urllib3.__file__.startswith("/usr/lib/python3/dist-packages/"):
+    sys.exit("not Debian's urllib3: " + urllib3.__file__)
+logging.basicConfig(stream=sys.stdout, level=logging.DEBUG,
+                    format="%(relativeCreated)6d ms %(name)s %(message)s")
+print("urllib3", urllib3.__version__)
+http = urllib3.PoolManager()            # default settings: pooled keep-alive, Retry(3)
+r = http.request("GET", "{url}/first")
+print("first", r.status, r.data)
+time.sleep({URLLIB3_REUSE_AFTER})       # t0 + 0.8: see the timing above
+r = http.request("GET", "{url}/second")
+print("second", r.status, r.data)
+http.clear()                            # close the new connection
+time.sleep(1.0)                         # its FIN exchange, 2 x 200 ms away
+'''
+p = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True)
+print(p.stdout)
+print(p.stderr)
+print("exit", p.returncode)
+""")
+    out = cli.wait(timeout=30)
+    srv.wait()
+    # The design, as urllib3 saw it: the pooled connection passed its check
+    # (no "Resetting dropped connection"), the request on it broke, urllib3
+    # retried on a second connection and the second response arrived.
+    if ("second 200 b'ok\\n'" not in out or "Retrying (Retry(total=2" not in out or
+            "Starting new HTTP connection (2)" not in out or
+            "Resetting dropped connection" in out or "exit 0" not in out):
+        raise RuntimeError(f"urllib3 did not reuse, fail and retry as designed: {out}")
+
+    def labeller(rsts):
+        # The request did not acknowledge nginx's FIN (it left before the FIN
+        # arrived): nginx's orphaned FIN_WAIT1 socket resets data arriving
+        # after its close (TCP_ABORT_ON_DATA). The client's FIN on that
+        # connection, or its ACK of nginx's FIN, then meets no connection,
+        # only nginx's listener (TCP_FLAGS).
+        expect(rsts[0], "server", "TCP_ABORT_ON_DATA")
+        for r in rsts[1:]:
+            expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
+            if (r["sport"], r["dport"]) != (rsts[0]["sport"], rsts[0]["dport"]):
+                raise RuntimeError(f"frame {r['frame']}: a RST on another connection")
+        return ([label("data-after-fin", "race")] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
+
