@@ -780,6 +780,11 @@ static void judge_request(struct judge *j)
 	const struct flow *f = j->f;
 	struct verdict *v = j->v;
 	const struct http_note *r = &f->conn.request;
+	/* A TLS connection's server name rides in the note's target, with or
+	 * without a request: kept for the record either way. */
+	v->tls = f->conn.tls;
+	if (f->conn.tls.stage != TLS_STAGE_NONE)
+		memcpy(v->request.target, r->target, sizeof v->request.target);
 	if (!r->frame)
 		return;
 	const struct tcp_half *asker = &f->conn.half[r->dir], *peer = &f->conn.half[1 - r->dir];
@@ -799,6 +804,7 @@ static void judge_request(struct judge *j)
 	else
 		v->reached_peer = REACHED_MAYBE;
 	v->request_from_sender = r->dir == j->dir;
+	/* A TLS record's method is encrypted: safe only if it reached nothing. */
 	v->retry_safe = v->reached_peer == REACHED_NO || http_method_idempotent(r->method);
 }
 

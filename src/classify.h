@@ -164,6 +164,8 @@ struct verdict {
 	uint8_t mptcp;              /* the RST's own MPTCP ending options (enum mptcp_end bits) */
 	uint8_t mptcp_reason;       /* ... MP_TCPRST's reason and T flag */
 	bool mptcp_transient;
+	struct tls_note tls;        /* what its connection showed of TLS (flow.h); the server
+				       name is request.target, also when request.frame is 0 */
 	uint64_t followup_of;       /* reset-followup: the RST it follows; 0 otherwise */
 
 	/* The HTTP request the RST met (frame 0: none visible). */

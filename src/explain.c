@@ -1030,6 +1030,23 @@ static void say_request(struct words *w)
 	/* The role of whoever was asked: the other side from the asker. */
 	enum role asked = v->request_from_sender ? role_peer(v->sender) : v->sender;
 	const char *m = http_method_name(r->method), *pn = role_word(asked, "peer");
+	if (r->method == HTTP_METHOD_TLS_RECORD) {
+		/* Its size is known, its method is not (RFC 8446 5.2). */
+		char to[HTTP_TARGET_MAX + 8] = "";
+		if (r->target[0])
+			snprintf(to, sizeof to, " to %s", r->target);
+		say(w, " The data %s was a TLS record of %u bytes%s (frame %llu), a new request whose "
+		       "content is encrypted; ", v->reached_peer == REACHED_NO ? "it met" : "asked",
+		    r->body_end - r->seq, to, (unsigned long long)r->frame);
+		if (v->reached_peer == REACHED_NO)
+			say(w, "it cannot have reached the %s's application, so sending it again is "
+			       "safe.", pn);
+		else
+			say(w, "it %s the %s, and whether retrying is safe is unknown: the method is "
+			       "encrypted.", v->reached_peer == REACHED_YES ? "reached" : "may have reached",
+			    pn);
+		return;
+	}
 	if (v->reached_peer == REACHED_NO && v->cause == CAUSE_DATA_AFTER_FIN)
 		say(w, " That data was the request %s %s: retrying it is safe.", m, r->target);
 	else if (v->reached_peer == REACHED_NO)

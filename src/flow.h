@@ -124,6 +124,38 @@ struct http_response_note {
 	uint8_t connection;         /* enum http_connection */
 	uint8_t pad[2];
 };
+/* How far a TLS handshake went (track_tls). */
+enum tls_stage {
+	TLS_STAGE_NONE,             /* no ClientHello seen */
+	TLS_STAGE_CLIENT_HELLO,     /* the client's hello, nothing of the server's */
+	TLS_STAGE_SERVER_HELLO,     /* the server's flight began (ServerHello) */
+	TLS_STAGE_ESTABLISHED,      /* application data flowed */
+};
+
+/* What the connection's TLS records showed in clear. The server name is
+ * in the request note's target (struct http_note), which a TLS request
+ * record leaves as it is: one model of request for HTTP and TLS. */
+struct tls_note {
+	uint8_t version;            /* the ServerHello's chosen, as 0x03XX's XX + 1 (0 none:
+				       tls_note_version() gives the wire value) */
+	uint8_t offered;            /* the ClientHello's highest offered, likewise */
+	uint8_t stage : 2;          /* enum tls_stage */
+	uint8_t alpn : 2;           /* enum tls_alpn: chosen, else the client's first offer */
+	uint8_t alert_from : 2;     /* enum role + 1 of the last alert record's sender; 0 none */
+	uint8_t alpn_chosen : 1;    /* alpn is the server's choice */
+	uint8_t ccs_once : 1;       /* one ChangeCipherSpec record seen: the next ends the
+				       handshake (TLS 1.2's second, or 1.3's compatibility one
+				       from the client) */
+	uint8_t alert;              /* its description + 1 when in clear; TLS_ALERT_ENCRYPTED */
+};
+enum tls_alpn { TLS_ALPN_NONE, TLS_ALPN_H2, TLS_ALPN_HTTP11, TLS_ALPN_OTHER };
+#define TLS_ALERT_ENCRYPTED 255     /* an alert record whose content is encrypted */
+/* The wire value (0x0303 for TLS 1.2) of a tls_note version, 0 none. */
+static inline uint16_t tls_note_version(uint8_t v)
+{
+	return v ? (uint16_t)(0x0300 + v - 1) : 0;
+}
+
 /* Who an endpoint is: the side that sent the SYN is the client. */
 enum role { ROLE_UNKNOWN = -1, ROLE_CLIENT = 0, ROLE_SERVER = 1 };
 const char *role_name(enum role r);
@@ -155,8 +187,9 @@ struct connection {
 	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
 	int8_t run_dir;                      /* endpoint whose run run_first belongs to */
 	int8_t last_data_dir;                /* endpoint that sent the last data, -1 none */
-	uint32_t incarnation;                /* 0 for the first on this tuple */
-	uint32_t pkts;                       /* saturates */
+	uint16_t incarnation;                /* 0 for the first on this tuple (saturates) */
+	uint16_t pkts;                       /* saturates: only "none", "one", "more" are read */
+	struct tls_note tls;
 	int64_t last_ts;                     /* its last packet (expiry reads it) */
 	int64_t active_ts;                   /* its last packet but TCP keep-alive probes and
 						their ACKs: idle times are read from it (an

@@ -21,6 +21,9 @@ enum http_connection { HTTP_CONN_UNSEEN, HTTP_CONN_KEEP_ALIVE, HTTP_CONN_CLOSE }
 const char *http_connection_name(uint8_t c);
 /* "GET", "POST", ...; NULL for an unknown index. */
 const char *http_method_name(uint8_t method);
+/* Not an HTTP method: a request note for a TLS record (tcp_track.c's
+ * track_tls), whose method is encrypted. */
+#define HTTP_METHOD_TLS_RECORD 0xff
 /* RFC 9110 9.2.2: may be retried without changing the outcome. */
 bool http_method_idempotent(uint8_t method);
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "tls.h"
 
 enum {
 	TCP_FIN = 0x01,
@@ -105,6 +106,7 @@ struct pkt {
 	const uint8_t *payload;     /* captured payload bytes: valid only while the frame
 				       is being decoded, NULL after (pipeline.c) */
 	struct http_facts http;     /* what the payload starts, read while it was valid */
+	struct tls_facts tls;       /* ... as TLS records (content 0: not a record start) */
 
 	struct tunnel_path tun;     /* the tunnels it came through (tun.n 0: none) */
 	uint16_t tunnel;            /* the tunnel context's identity (tunnel_table.h); 0 none */

@@ -309,6 +309,9 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	if (pf->res != DECODE_OK)
 		return;
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
+	p->tls.content = 0;
+	if (p->http.start == HTTP_NONE)
+		tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */
 	if (p->tun.n) {
 		/* Ids are handed out in frame order, as decoding is; a RST's own

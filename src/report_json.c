@@ -192,6 +192,55 @@ static void add_sender_host(cJSON *o, const struct host_profile *h)
 	add_string_or_null(s, "ip_id", host_ip_id_name(host_ip_ids(h)));
 }
 
+static const char *tls_stage_name(uint8_t s)
+{
+	static const char *const names[] = {
+		[TLS_STAGE_NONE] = NULL, [TLS_STAGE_CLIENT_HELLO] = "client-hello",
+		[TLS_STAGE_SERVER_HELLO] = "server-hello", [TLS_STAGE_ESTABLISHED] = "established",
+	};
+	return s < sizeof names / sizeof names[0] ? names[s] : NULL;
+}
+
+static const char *tls_alpn_name(uint8_t a)
+{
+	static const char *const names[] = {
+		[TLS_ALPN_NONE] = NULL, [TLS_ALPN_H2] = "h2", [TLS_ALPN_HTTP11] = "http/1.1",
+		[TLS_ALPN_OTHER] = "other",
+	};
+	return a < sizeof names / sizeof names[0] ? names[a] : NULL;
+}
+
+/* TAXONOMY "tls": what the connection showed in clear; null without a ClientHello. */
+static void add_tls(cJSON *o, const struct verdict *v)
+{
+	const struct tls_note *t = &v->tls;
+	if (t->stage == TLS_STAGE_NONE) {
+		cJSON_AddNullToObject(o, "tls");
+		return;
+	}
+	cJSON *x = cJSON_AddObjectToObject(o, "tls");
+	add_string_or_null(x, "sni", v->request.target[0] ? v->request.target : NULL);
+	cJSON *alpn = cJSON_AddArrayToObject(x, "alpn");
+	if (tls_alpn_name(t->alpn))
+		cJSON_AddItemToArray(alpn, cJSON_CreateString(tls_alpn_name(t->alpn)));
+	cJSON_AddBoolToObject(x, "alpn_chosen", t->alpn_chosen);
+	add_string_or_null(x, "version", tls_version_name(tls_note_version(t->version)));
+	add_string_or_null(x, "offered", tls_version_name(tls_note_version(t->offered)));
+	cJSON_AddStringToObject(x, "stage", tls_stage_name(t->stage));
+	if (t->alert == TLS_ALERT_ENCRYPTED)
+		cJSON_AddStringToObject(x, "alert", "encrypted");
+	else
+		add_string_or_null(x, "alert", t->alert ? tls_alert_name((uint8_t)(t->alert - 1)) : NULL);
+	if (t->alert_from)
+		cJSON_AddStringToObject(x, "alert_from", role_name((enum role)(t->alert_from - 1)));
+	else
+		cJSON_AddNullToObject(x, "alert_from");
+	if (v->request.frame && v->request.method == HTTP_METHOD_TLS_RECORD)
+		add_uint(x, "record_len", v->request.body_end - v->request.seq);
+	else
+		cJSON_AddNullToObject(x, "record_len");
+}
+
 static void json_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
 {
 	char buf[64];
@@ -282,9 +331,10 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 		cJSON_AddNullToObject(o, "trigger_gap_s");
 	if (v->request.frame) {
 		cJSON *rq = cJSON_AddObjectToObject(o, "request");
+		bool tls = v->request.method == HTTP_METHOD_TLS_RECORD;
 		add_uint(rq, "frame", v->request.frame);
-		cJSON_AddStringToObject(rq, "method", http_method_name(v->request.method));
-		cJSON_AddStringToObject(rq, "target", v->request.target);
+		add_string_or_null(rq, "method", http_method_name(v->request.method));
+		add_string_or_null(rq, "target", tls ? NULL : v->request.target);
 		cJSON_AddStringToObject(rq, "reached_peer", reached_peer_name(v->reached_peer));
 		cJSON_AddBoolToObject(rq, "retry_safe", v->retry_safe);
 		add_string_or_null(rq, "connection", http_connection_name(v->request.connection));
@@ -307,6 +357,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	} else {
 		cJSON_AddNullToObject(o, "response");
 	}
+	add_tls(o, v);
 	cJSON_AddStringToObject(o, "handshake", handshake_name(v));
 	add_uint(o, "incarnation", v->incarnation);
 	cJSON *before = cJSON_AddObjectToObject(o, "before");

@@ -170,7 +170,31 @@ static void print_half(FILE *out, const struct text_state *t, const char *who,
 
 static void print_http(FILE *out, const struct text_state *t, const struct verdict *v)
 {
-	if (v->request.frame) {
+	if (v->tls.stage != TLS_STAGE_NONE) {
+		label(out, t, "tls");
+		const char *ver = tls_version_name(tls_note_version(v->tls.version));
+		fprintf(out, "%s%s%s%s", v->request.target[0] ? "SNI " : "", v->request.target,
+			v->request.target[0] ? ", " : "", ver ? "TLS " : "version unseen");
+		if (ver)
+			fputs(ver, out);
+		static const char *const stages[] = { "", "ClientHello only",
+						      "server's hello sent, handshake unfinished",
+						      "handshake done" };
+		fprintf(out, ", %s", stages[v->tls.stage]);
+		if (v->tls.alert)
+			fprintf(out, ", alert from the %s: %s", role_name((enum role)(v->tls.alert_from - 1)),
+				v->tls.alert == TLS_ALERT_ENCRYPTED ? "encrypted (most often "
+				"close_notify)" : tls_alert_name((uint8_t)(v->tls.alert - 1)) ?
+				tls_alert_name((uint8_t)(v->tls.alert - 1)) : "unassigned");
+		fputc('\n', out);
+	}
+	if (v->request.frame && v->request.method == HTTP_METHOD_TLS_RECORD) {
+		label(out, t, "request");
+		fprintf(out, "TLS record of %u bytes (#%" PRIu64 "): reached the peer: %s; %s\n",
+			v->request.body_end - v->request.seq, v->request.frame,
+			reached_peer_name(v->reached_peer),
+			v->retry_safe ? "safe to retry" : "retry safety unknown (the method is encrypted)");
+	} else if (v->request.frame) {
 		label(out, t, "request");
 		fprintf(out, "%s %s (#%" PRIu64 "): reached the peer: %s; %s\n",
 			http_method_name(v->request.method), v->request.target, v->request.frame,

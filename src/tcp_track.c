@@ -82,7 +82,8 @@ void tcp_track_new_incarnation(struct flow *f, int64_t now)
 		.end_ts = f->conn.last_ts,
 		.next_seq = { f->conn.half[0].next_seq, f->conn.half[1].next_seq },
 	};
-	uint32_t incarnation = f->conn.incarnation + 1;
+	uint16_t incarnation = f->conn.incarnation < UINT16_MAX ? f->conn.incarnation + 1
+								 : UINT16_MAX;
 
 	flow_start_connection(f, now);
 	f->conn.incarnation = incarnation;
@@ -190,7 +191,119 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 					     ? UINT16_MAX : h->http_requests + requests);
 }
 
-static void track_sequence(struct flow *f, int dir, const struct pkt *p)
+/* A silence this long before a client's record makes it a new request
+ * (an HTTP/2 client's WINDOW_UPDATE right after data is none). */
+#define TLS_REQUEST_QUIET_NS 100000000
+
+static uint8_t tls_version_code(uint16_t v)
+{
+	return (v >> 8) == 3 && (v & 0xff) <= 4 ? (uint8_t)((v & 0xff) + 1) : 0;
+}
+
+static uint8_t tls_alpn_kind(const char *alpn)
+{
+	if (!alpn[0])
+		return TLS_ALPN_NONE;
+	if (strncmp(alpn, "h2", 2) == 0 && (alpn[2] == '\0' || alpn[2] == ','))
+		return TLS_ALPN_H2;
+	if (strncmp(alpn, "http/1.1", 8) == 0 && (alpn[8] == '\0' || alpn[8] == ','))
+		return TLS_ALPN_HTTP11;
+	return TLS_ALPN_OTHER;
+}
+
+/* The server name, cut from the left when long: a name's right end (its
+ * registered domain) says more than its left. */
+static void keep_server_name(char dst[HTTP_TARGET_MAX], const char *sni)
+{
+	size_t n = strlen(sni);
+	if (n < HTTP_TARGET_MAX) {
+		memcpy(dst, sni, n + 1);
+		return;
+	}
+	dst[0] = dst[1] = '.';
+	memcpy(dst + 2, sni + n - (HTTP_TARGET_MAX - 3), HTTP_TARGET_MAX - 2);
+}
+
+/*
+ * A segment of new data that begins with TLS records (facts read at
+ * decode time, tls.c): the handshake's stage, versions, ALPN and server
+ * name; an alert; and requests and responses in the terms HTTP's use. A
+ * client record after a quiet period, or its first after the handshake,
+ * begins a request (its content is encrypted, its size is not); the
+ * server's first record after it, the response.
+ */
+static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
+{
+	const struct tls_facts *t = &p->tls;
+	struct tls_note *n = &f->conn.tls;
+	struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
+	bool from_client = f->conn.client < 0 || dir == f->conn.client;
+	/* Once the handshake is encrypted (TLS 1.2's Finished is a handshake
+	 * record too), a byte that reads like a hello type is not one. */
+	if (t->content == TLS_HANDSHAKE && t->handshake == TLS_CLIENT_HELLO && from_client &&
+	    n->stage == TLS_STAGE_NONE) {
+		n->stage = TLS_STAGE_CLIENT_HELLO;
+		n->offered = tls_version_code(t->version);
+		if (!n->alpn_chosen)
+			n->alpn = tls_alpn_kind(t->alpn);
+		keep_server_name(f->conn.request.target, t->sni);
+		f->conn.request.frame = 0;       /* a name, no request yet */
+		return;
+	}
+	if (t->content == TLS_HANDSHAKE && t->handshake == TLS_SERVER_HELLO && !from_client &&
+	    n->stage <= TLS_STAGE_CLIENT_HELLO) {
+		n->stage = TLS_STAGE_SERVER_HELLO;
+		n->version = tls_version_code(t->version);
+		if (t->alpn[0]) {
+			n->alpn = tls_alpn_kind(t->alpn);
+			n->alpn_chosen = 1;
+		}
+		/* A resumed TLS 1.2 handshake's ChangeCipherSpec follows in
+		 * the same flight: read on. */
+	}
+	if (t->content == TLS_ALERT) {
+		n->alert_from = from_client ? ROLE_CLIENT + 1 : ROLE_SERVER + 1;
+		n->alert = t->alert_level ? (uint8_t)(t->alert_desc + 1) : TLS_ALERT_ENCRYPTED;
+		return;
+	}
+	if (n->stage == TLS_STAGE_NONE)
+		return;
+	/* The second ChangeCipherSpec ends a TLS 1.2 handshake, full or
+	 * resumed (RFC 5246 7.3); in TLS 1.3's compatibility mode (RFC 8446
+	 * D.4) it comes with the client's Finished. */
+	if ((t->contents & (1u << (TLS_CHANGE_CIPHER_SPEC - TLS_CHANGE_CIPHER_SPEC))) &&
+	    n->stage == TLS_STAGE_SERVER_HELLO) {
+		if (n->ccs_once)
+			n->stage = TLS_STAGE_ESTABLISHED;
+		n->ccs_once = 1;
+	}
+	if (!(t->contents & (1u << (TLS_APPLICATION_DATA - TLS_CHANGE_CIPHER_SPEC))))
+		return;
+	/* TLS 1.3 encrypts the rest of the handshake as application data
+	 * (RFC 8446 5.2): the client's first such record is its Finished. */
+	if (n->stage == TLS_STAGE_SERVER_HELLO && from_client && n->version == 0x04 + 1) {
+		n->stage = TLS_STAGE_ESTABLISHED;
+		return;
+	}
+	bool first = h->http_requests == 0;
+	n->stage = TLS_STAGE_ESTABLISHED;
+	if (from_client && (first || quiet >= TLS_REQUEST_QUIET_NS)) {
+		struct http_note *r = &f->conn.request;
+		r->frame = p->frame;
+		r->seq = p->seq;
+		r->dir = (int8_t)dir;
+		r->method = HTTP_METHOD_TLS_RECORD;
+		r->connection = HTTP_CONN_UNSEEN;
+		r->has_body = true;     /* the record, whose length its header gives */
+		r->body_end = p->seq + t->next_record;
+		count16(&h->http_requests);
+	} else if (!from_client && h->http_responses < peer->http_requests) {
+		count16(&h->http_responses);
+	}
+}
+
+/* quiet: the silence before p on the connection. */
+static void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 {
 	struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
 	uint32_t end = p->seq + pkt_seq_len(p);
@@ -209,6 +322,8 @@ static void track_sequence(struct flow *f, int dir, const struct pkt *p)
 		count32(&h->retrans);   /* starts inside data, or at a FIN, already sent */
 	} else if (p->http.start != HTTP_NONE) {
 		track_http(f, dir, p);
+	} else if (p->tls.content) {
+		track_tls(f, dir, p, quiet);
 	}
 	if (seq_gt(end, h->next_seq)) {
 		if (p->payload_len > 0) {
@@ -329,7 +444,7 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	 * update) answers nothing: the other side's run goes on through it. */
 	bool answers = pkt_seq_len(p) > 0 || (p->flags & TCP_RST) || !(p->flags & TCP_ACK) ||
 		       !(h->flags & HALF_F_ACK) || seq_gt(p->ack, h->ack);
-	track_sequence(f, dir, p);
+	track_sequence(f, dir, p, gap);
 	track_flags(f, dir, p);
 	track_ack(f, dir, p);
 
@@ -357,7 +472,7 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		seg_note_from_pkt(&f->conn.run_first, p);
 	seg_note_from_pkt(&h->last, p);
 	count32(&h->pkts);
-	count32(&f->conn.pkts);
+	count16(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
 	/* Silence since the last activity: keep-alive probes (RFC 9293 3.8.4)

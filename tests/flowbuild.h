@@ -41,6 +41,9 @@ static inline int feed(struct flow *f, const struct pkt *in)
 {
 	struct pkt seg = *in, *p = &seg;
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
+	p->tls.content = 0;
+	if (p->http.start == HTTP_NONE)
+		tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
 	struct flow_key k;
 	int dir;
 	flow_key_from_pkt(p, &k, &dir);

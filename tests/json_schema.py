@@ -86,10 +86,17 @@ RESET = {
     "rtt_s": nullable(NUM), "idle_before_s": nullable(NUM), "max_gap_s": NUM,
     "trigger_gap_s": nullable(NUM),
     "request": nullable({
-        "frame": frame, "method": STR, "target": STR,
+        "frame": frame, "method": nullable(STR), "target": nullable(STR),
         "reached_peer": {"no", "maybe", "yes"}, "retry_safe": BOOL,
         "connection": nullable({"keep-alive", "close"}),
         "body_due": nullable(INT),
+    }),
+    "tls": nullable({
+        "sni": nullable(STR), "alpn": array({"h2", "http/1.1", "other"}), "alpn_chosen": BOOL,
+        "version": nullable({"ssl3", "1.0", "1.1", "1.2", "1.3"}),
+        "offered": nullable({"ssl3", "1.0", "1.1", "1.2", "1.3"}),
+        "stage": {"client-hello", "server-hello", "established"},
+        "alert": nullable(STR), "alert_from": nullable(ROLES), "record_len": nullable(INT),
     }),
     "response": nullable({
         "status": lambda v: isinstance(v, int) and 100 <= v <= 999,

@@ -1,0 +1,65 @@
+/*
+ * tls: what the start of a segment's payload says as TLS records.
+ *
+ * Read at decode time, as http.c reads HTTP/1.x (the payload is gone when
+ * the segment is tracked): the record headers that begin in the segment,
+ * and, in a ClientHello or ServerHello that the segment holds whole, the
+ * server name (SNI), the application protocols (ALPN) and the versions.
+ * A record header is the only thing TLS leaves in clear for the rest of a
+ * connection (RFC 8446 5.1, RFC 5246 6.2.1): its content type and length,
+ * so a request's record is seen, its content is not. A segment that does
+ * not begin with a record header (the middle of a large record) costs a
+ * comparison.
+ */
+#ifndef RSTDIAG_TLS_H
+#define RSTDIAG_TLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TLS_SNI_MAX 64          /* kept NUL-terminated, cut to fit */
+#define TLS_ALPN_MAX 24         /* "h2,http/1.1": ids comma-joined, cut to fit */
+
+/* RFC 8446 B.1 ContentType. */
+enum tls_content {
+	TLS_CHANGE_CIPHER_SPEC = 20,
+	TLS_ALERT = 21,
+	TLS_HANDSHAKE = 22,
+	TLS_APPLICATION_DATA = 23,
+};
+
+/* RFC 8446 B.3 HandshakeType, the two read here. */
+enum tls_handshake { TLS_CLIENT_HELLO = 1, TLS_SERVER_HELLO = 2 };
+
+struct tls_facts {
+	uint8_t content;            /* the first record's content type; 0: the payload
+				       does not begin with a record header */
+	uint8_t handshake;          /* TLS_HANDSHAKE: the first message's type */
+	uint8_t last_content;       /* the content type of the last record begun here */
+	uint8_t contents;           /* bit (type - 20) for each content type begun here */
+	uint8_t records;            /* record headers found in the segment (saturates) */
+	uint16_t record_len;        /* the first record's length (RFC 8446 5.1: at most
+				       2^14 + 256) */
+	uint16_t version;           /* hello: ClientHello's highest offered (its
+				       supported_versions, else legacy_version),
+				       ServerHello's chosen; 0 none */
+	uint8_t alert_level;        /* TLS_ALERT of two bytes (in clear, before the
+				       handshake ends): level and description; 0 none */
+	uint8_t alert_desc;
+	bool hello_cut;             /* a hello longer than the captured segment: its
+				       extensions were not all read */
+	uint32_t next_record;       /* payload offset where the record after the last
+				       header found begins (may be past the segment) */
+	char sni[TLS_SNI_MAX];      /* ClientHello: host_name (RFC 6066 3), "" none */
+	char alpn[TLS_ALPN_MAX];    /* ClientHello: offered; ServerHello: chosen (RFC 7301) */
+};
+
+/* Reads the n captured payload bytes at d. */
+void tls_facts_parse(const uint8_t *d, uint32_t n, struct tls_facts *out);
+
+/* "1.2", "1.3", ...; NULL for a value that is none. */
+const char *tls_version_name(uint16_t version);
+/* RFC 8446 6 AlertDescription: "close_notify", ...; NULL unassigned. */
+const char *tls_alert_name(uint8_t desc);
+
+#endif
