@@ -797,7 +797,12 @@ static void judge_request(struct judge *j)
 	bool no_socket = v->cause == CAUSE_DATA_AFTER_FIN || v->cause == CAUSE_PEER_LOST_STATE ||
 			 v->cause == CAUSE_IDLE_TIMEOUT || v->cause == CAUSE_CLOSED_PORT ||
 			 v->cause == CAUSE_HANDSHAKE_ABORT;
-	if (is_trigger && no_socket)
+	/* Data after the sender's FIN that its stack never acknowledged met a
+	 * closed socket, whether or not the RST names it (a request that
+	 * crossed the FIN, with the asker's own FIN behind it). */
+	bool never_acked = v->cause == CAUSE_DATA_AFTER_FIN && r->dir != j->dir &&
+			   (j->ha->flags & HALF_F_ACK) && seq_geq(r->seq, j->ha->ack);
+	if ((is_trigger || never_acked) && no_socket)
 		v->reached_peer = REACHED_NO;
 	else if (!unanswered || ((peer->flags & HALF_F_ACK) && seq_gt(peer->ack, r->seq)))
 		v->reached_peer = REACHED_YES;

@@ -183,6 +183,8 @@ struct connection {
 						silence so far (at least FAREWELL_IDLE_MIN), from
 						the side that had sent the data before it too:
 						unprompted, as a server's goodbye on an idle timeout */
+	bool data_after_longest : 1;         /* the last data segment came after the longest
+						silence so far (at least FAREWELL_IDLE_MIN) */
 	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
 	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
 	int8_t run_dir;                      /* endpoint whose run run_first belongs to */

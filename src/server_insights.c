@@ -1,6 +1,8 @@
 /* server_insights: per-server facts across connections (see server_insights.h). */
 #include "server_insights.h"
 
+#include "seq.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,7 +117,12 @@ void server_insights_note_connection(struct server_insights *e, const struct flo
 	/* Its FIN came before anything left to answer: a request after the
 	 * last response means it closed mid-exchange, not an idle connection. */
 	const struct tcp_half *c = &f->conn.half[f->conn.client];
-	if (c->http_requests > h->http_responses + (c->data_frame > h->fin_frame ? 1 : 0))
+	/* A last request after its FIN, or one it never acknowledged (it
+	 * crossed the FIN in flight, seen first at a client-side capture),
+	 * came after the close: the server had not seen it. */
+	bool after_close = c->data_frame > h->fin_frame ||
+			   ((h->flags & HALF_F_ACK) && seq_lt(h->ack, c->next_seq));
+	if (c->http_requests > h->http_responses + (after_close ? 1 : 0))
 		return;
 	struct server_insight *ep = lookup(e, f->key.ipver, f->key.addr[server], f->key.port[server]);
 	if (!ep)

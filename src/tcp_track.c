@@ -427,16 +427,27 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	 * followed the connection's longest silence, with no data from the
 	 * other side since: that message was its farewell. (Read before this
 	 * segment becomes h->last.) */
-	bool after_farewell = false;
-	int64_t farewell_ts = 0;
-	if ((p->flags & (TCP_FIN | TCP_RST)) && f->conn.close_idle_ns < 0 && f->conn.farewell) {
-		after_farewell = f->conn.last_data_dir == dir && h->last.frame &&
-				 h->last.frame == h->data_frame;
-		farewell_ts = h->last.ts_ns;
+	bool after_farewell = false, crossed = false;
+	int64_t farewell_ts = 0, crossed_ts = 0;
+	if ((p->flags & (TCP_FIN | TCP_RST)) && f->conn.close_idle_ns < 0) {
+		const struct tcp_half *peer = &f->conn.half[1 - dir];
+		if (f->conn.farewell) {
+			after_farewell = f->conn.last_data_dir == dir && h->last.frame &&
+					 h->last.frame == h->data_frame;
+			farewell_ts = h->last.ts_ns;
+		}
+		/* The other side's last segment is data this close does not
+		 * acknowledge: it crossed the close in flight (seen first at
+		 * this capture point), and the closer's idle time ended before
+		 * it, at the silence it came after. */
+		crossed = f->conn.data_after_longest && f->conn.last_data_dir == 1 - dir &&
+			  peer->last.frame && peer->last.frame == peer->data_frame &&
+			  (p->flags & TCP_ACK) && seq_lt(p->ack, peer->next_seq);
+		crossed_ts = peer->last.ts_ns;
 	}
 	if (p->payload_len > 0 && !(p->flags & TCP_RST)) {
-		f->conn.farewell = gap >= FAREWELL_IDLE_MIN && f->conn.last_data_dir == dir &&
-				   gap >= f->conn.max_gap_ns;
+		f->conn.data_after_longest = gap >= FAREWELL_IDLE_MIN && gap >= f->conn.max_gap_ns;
+		f->conn.farewell = f->conn.data_after_longest && f->conn.last_data_dir == dir;
 		f->conn.last_data_dir = (int8_t)dir;
 	}
 
@@ -495,6 +506,8 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		if (after_farewell && p->payload_len == 0 && p->ts_ns - farewell_ts < FAREWELL_CLOSE_MAX &&
 		    f->conn.max_gap_ns > idle)
 			f->conn.close_idle_ns = f->conn.max_gap_ns;
+		else if (crossed && p->ts_ns - crossed_ts + f->conn.max_gap_ns > idle)
+			f->conn.close_idle_ns = p->ts_ns - crossed_ts + f->conn.max_gap_ns;
 	}
 
 	if (f->conn.finished)

@@ -334,6 +334,28 @@ static void test_farewell_idle(void)
 	CHECK_EQ(f.conn.close_idle_ns, 500000000);
 }
 
+/* A request that crossed the server's FIN (seen first at a client-side
+ * capture) does not end the server's idle time: it never saw it. */
+static void test_crossed_close_idle(void)
+{
+	struct flow f;
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 10, 5), 10.020) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 511, TCP_ACK, 0, 6), 10.021) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 511, TCP_ACK | TCP_PSH, 10, 7), 11.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 511, 111, TCP_ACK | TCP_FIN, 0, 8), 11.020) });
+	CHECK_EQ(f.conn.close_idle_ns, 999000000);   /* 10.021 to 11.020, not 20 ms */
+	/* A FIN that acknowledges the request came after it was seen: 20 ms. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 10, 5), 10.020) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 511, TCP_ACK, 0, 6), 10.021) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 511, TCP_ACK | TCP_PSH, 10, 7), 11.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 511, 121, TCP_ACK | TCP_FIN, 0, 8), 11.020) });
+	CHECK_EQ(f.conn.close_idle_ns, 20000000);
+}
+
 /* A keep-alive probe and its ACK are no activity for an idle close. */
 static void test_keepalive_not_activity(void)
 {
@@ -357,6 +379,7 @@ int main(void)
 {
 	test_farewell_idle();
 	test_keepalive_not_activity();
+	test_crossed_close_idle();
 	test_seq();
 	test_connection(1000, 50000);
 	test_connection(0xffffff00u, 0xfffffff0u);   /* both directions wrap mid-connection */
