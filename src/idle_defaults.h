@@ -21,12 +21,15 @@ struct idle_default {
 	const char *name;       /* "Node.js http.Server keepAliveTimeout (5 s)" */
 	const char *service;    /* the server it is for (struct service's name); NULL:
 				   web servers and load balancers, or any middlebox */
+	uint32_t late_ms;       /* how late its timer may fire (a loop that checks once
+				   a second closes up to a second after the timeout) */
 };
 
 /*
  * Calls back with every default of that kind the measured idle time
  * matches: within 10% or 0.3 s, whichever is larger (timers fire late by a
- * tick, and the capture point adds up to a round trip). A server's close is
+ * tick, and the capture point adds up to a round trip), and up to its
+ * late_ms more. A server's close is
  * compared with the defaults of its service (service.h): a named non-HTTP
  * service's own, else those of web servers and load balancers. Returns the
  * count.
