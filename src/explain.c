@@ -706,8 +706,9 @@ static void close_with_data_unread(struct words *w)
 		say(w, ". ");
 		break;
 	case UNREAD_REQUESTS:
-		say(w, "the client sent %u HTTP request%s and the server answered %u. ",
-		    v->b.http_requests, plural(v->b.http_requests), v->a.http_responses);
+		say(w, "the client sent %u %s request%s and the server answered %u. ",
+		    v->b.http_requests, v->tls.stage != TLS_STAGE_NONE ? "TLS" : "HTTP",
+		    plural(v->b.http_requests), v->a.http_responses);
 		break;
 	case UNREAD_WINDOW_FULL:
 		say(w, "it had advertised a zero window %u time%s, its receive buffer full because "
@@ -1062,6 +1063,52 @@ static void say_request(struct words *w)
 			 : "its method is not idempotent: do not retry it blindly.");
 }
 
+/*
+ * What the TLS handshake's stage says of a reset during it (the cause is
+ * the taxonomy's; this names the TLS situation and its evidence):
+ * - a middlebox's RST right after the ClientHello: the server name
+ *   travels in clear there (RFC 6066 3; RFC 8744 describes filtering on
+ *   it), and a device on the path reset the connection on it;
+ * - the client's own RST after the server's flight began: it rejected
+ *   what the server sent, most often the certificate, or its choices;
+ * - the server's own RST right after the ClientHello: nothing in it was
+ *   acceptable (no common version or cipher suite, a name not served).
+ */
+static void say_tls(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct tls_note *t = &v->tls;
+	char name[HTTP_TARGET_MAX + 8] = "", alert[64] = "";
+	if (v->request.target[0])
+		snprintf(name, sizeof name, " for %s", v->request.target);
+	if (t->alert && t->alert != TLS_ALERT_ENCRYPTED && tls_alert_name((uint8_t)(t->alert - 1)))
+		snprintf(alert, sizeof alert, " (its alert: %s)", tls_alert_name((uint8_t)(t->alert - 1)));
+	if (t->stage == TLS_STAGE_CLIENT_HELLO && v->origin == ORIGIN_MIDDLEBOX) {
+		say(w, " It came right after the client's ClientHello%s, whose server name travels in "
+		       "clear: a device on the path resetting connections by name (SNI filtering) "
+		       "looks like this.", name);
+		advise(w, " Find the device that filters%s (a firewall, proxy or national filter); "
+			  "Encrypted Client Hello hides the name from it.", name);
+	} else if (t->stage == TLS_STAGE_SERVER_HELLO && v->sender == ROLE_CLIENT &&
+		   v->origin != ORIGIN_MIDDLEBOX) {
+		say(w, " The client reset during the TLS handshake%s, after the server's hello and "
+		       "certificate%s: it rejected what the server sent, most often the certificate "
+		       "(an untrusted CA, a name that does not match, an expired one, pinning).",
+		    name, t->alert_from == ROLE_CLIENT + 1 ? alert : "");
+		advise(w, " Check the server's certificate chain as the client sees it (openssl "
+			  "s_client -connect HOST:PORT -servername NAME).");
+	} else if (t->stage == TLS_STAGE_CLIENT_HELLO && v->sender == ROLE_SERVER &&
+		   v->origin != ORIGIN_MIDDLEBOX) {
+		const char *offered = tls_version_name(tls_note_version(t->offered));
+		say(w, " The server reset right after the client's ClientHello%s%s%s: nothing in it "
+		       "was acceptable to the server (no common TLS version or cipher suite, or a "
+		       "name it does not serve)%s.", name, offered ? ", offering TLS up to " : "",
+		    offered ? offered : "", t->alert_from == ROLE_SERVER + 1 ? alert : "");
+		advise(w, " Compare the server's TLS versions and cipher suites with the client's "
+			  "(openssl s_client -tls1_2 or -tls1_3 -servername NAME).");
+	}
+}
+
 /* ---- the evidence frames ---- */
 
 static void say_evidence(const struct words *w)
@@ -1120,6 +1167,8 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 		say_runner_up(&w);
 	if (v->request.frame)
 		say_request(&w);
+	if (v->tls.stage == TLS_STAGE_CLIENT_HELLO || v->tls.stage == TLS_STAGE_SERVER_HELLO)
+		say_tls(&w);
 	say_origin(&w, e->origin, sizeof e->origin);
 	say_evidence(&w);
 }
