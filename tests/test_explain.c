@@ -11,6 +11,7 @@
 #include "explain.h"
 #include "report.h"
 #include "flowbuild.h"
+#include "tlsbuild.h"
 
 static struct explanation e;
 
@@ -90,6 +91,33 @@ static void test_reuse_advice_by_service(void)
 		CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 		CHECK(says(e.advice, cases[i].says));
 	}
+}
+
+/* A reset during a TLS handshake is named by its stage, with the name. */
+static void test_tls_stage_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct buf hello;
+	client_hello(&hello, "api.example.com", true);
+	int c = handshake(&f);
+	struct pkt ch = at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), 10.010);
+	ch.payload = hello.b;
+	ch.payload_len = ch.payload_caplen = (uint32_t)hello.n;
+	feed(&f, &ch);
+	CHECK_EQ(f.conn.tls.stage, TLS_STAGE_CLIENT_HELLO);
+	/* The server's own reset, answering the hello. */
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 5), 10.011), &v);
+	CHECK(says(e.why, "The server reset right after the client's ClientHello for "
+			  "api.example.com, offering TLS up to 1.3"));
+	CHECK(says(e.advice, "openssl s_client"));
+	/* The same reset from another hop: filtering on the name. */
+	struct pkt forged = at(seg(S, 501, 0, TCP_RST, 0, 5), 10.011);
+	forged.ttl = 250;
+	judge_and_explain(&f, 1 - c, forged, &v);
+	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
+	CHECK(says(e.why, "whose server name travels in clear"));
+	CHECK(says(e.advice, "Find the device that filters for api.example.com"));
 }
 
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
@@ -246,6 +274,7 @@ int main(void)
 	test_durations();
 	test_data_after_fin();
 	test_reuse_advice_by_service();
+	test_tls_stage_words();
 	test_timing_origin();
 	test_forged_revision();
 	test_challenge_ack_revision();
