@@ -49,6 +49,18 @@ static void check_decoded(const struct pkt *p, const uint8_t *frame, uint32_t cu
 	for (uint32_t i = 0; i < p->payload_caplen; i++)
 		sum += p->payload[i];
 	(void)sum;
+	/* The payload readers the pipeline runs next (pipeline.c's decode). */
+	struct http_facts http;
+	http_facts_parse(p->payload, p->payload_caplen, &http);
+	struct tls_facts tls;
+	tls_facts_parse(p->payload, p->payload_caplen, &tls);
+	if (tls.content) {
+		CHECK(tls.content >= TLS_CHANGE_CIPHER_SPEC && tls.content <= TLS_APPLICATION_DATA);
+		CHECK(tls.records >= 1 && tls.next_record > 5);
+		CHECK(memchr(tls.sni, '\0', sizeof tls.sni) && memchr(tls.alpn, '\0', sizeof tls.alpn));
+		for (const char *c = tls.sni; *c; c++)
+			CHECK(*c >= 0x21 && *c <= 0x7e);   /* printable, as the report needs */
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
