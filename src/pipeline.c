@@ -67,6 +67,7 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 	pl->flows = flow_table_new(&fc);
 	pl->tunnels = tunnel_table_new(flow_table_seed(pl->flows));
 	pl->hosts = host_table_new(flow_table_seed(pl->flows));
+	pl->hellos = tls_reasm_new();
 	pl->src.tunnels = pl->tunnels;
 	server_insights_init(&pl->servers, (uint32_t)flow_table_seed(pl->flows));
 	verdict_queue_init(&pl->queue, VERDICT_QUEUE_MAX, cfg->settle_ns, report_verdict, pl);
@@ -310,8 +311,10 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 		return;
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
 	p->tls.content = 0;
-	if (p->http.start == HTTP_NONE)
+	if (p->http.start == HTTP_NONE) {
 		tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
+		tls_reasm_segment(pl->hellos, p);
+	}
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */
 	if (p->tun.n) {
 		/* Ids are handed out in frame order, as decoding is; a RST's own
@@ -369,6 +372,8 @@ void pipeline_finish(struct pipeline *pl)
 	/* The table keeps these; the summary reports them. */
 	pl->stats.flows_peak = flow_table_peak(pl->flows);
 	pl->stats.flows_evicted = flow_table_evicted(pl->flows);
+	pl->stats.tls_hellos_joined = tls_reasm_joined(pl->hellos);
+	pl->stats.tls_hellos_cut = tls_reasm_cut(pl->hellos);
 	flow_table_release_all(pl->flows);
 	verdict_queue_flush(&pl->queue);
 	if (pl->servers.dropped)
@@ -385,6 +390,7 @@ void pipeline_free(struct pipeline *pl)
 	pl->flows = NULL;
 	tunnel_table_free(pl->tunnels);
 	host_table_free(pl->hosts);
+	tls_reasm_free(pl->hellos);
 	pl->tunnels = NULL;
 	server_insights_free(&pl->servers);
 	verdict_queue_free(&pl->queue);

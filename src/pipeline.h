@@ -15,6 +15,7 @@
 #include "flow_table.h"
 #include "tunnel_table.h"
 #include "host_table.h"
+#include "tls_reasm.h"
 #include "verdict_queue.h"
 #include "report.h"
 #include "stats.h"
@@ -58,6 +59,7 @@ struct pipeline {
 	struct flow_table *flows;
 	struct tunnel_table *tunnels;       /* tunnel contexts, for flow keys and records */
 	struct host_table *hosts;           /* each host's TTLs across its connections */
+	struct tls_reasm *hellos;           /* ClientHellos over several segments */
 	struct stats stats;
 	struct server_insights servers;
 	struct verdict_queue queue;         /* judged RSTs in their settle time */

@@ -450,6 +450,8 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 	for (int d = DECODE_OK + 1; d < DECODE_RESULT_COUNT; d++)
 		add_uint(sk, decode_result_name((enum decode_result)d), s->skipped[d]);
 	add_uint(o, "payload_truncated", s->payload_truncated);
+	add_uint(o, "tls_hellos_joined", s->tls_hellos_joined);
+	add_uint(o, "tls_hellos_cut", s->tls_hellos_cut);
 	add_uint(o, "duplicates", s->duplicates);
 	if (s->packets) {
 		add_seconds(o, "first_ts", s->first_ts, r->nano);

@@ -624,6 +624,10 @@ static void print_notes(FILE *out, const struct text_state *t, const struct stat
 			"\n", s->duplicates);
 	if (s->payload_truncated)
 		fprintf(out, "  payload cut by snaplen in %" PRIu64 " segments\n", s->payload_truncated);
+	if (s->tls_hellos_joined || s->tls_hellos_cut)
+		fprintf(out, "  TLS ClientHellos over several segments: %" PRIu64 " put together, %" PRIu64
+			     " read from their first segment only\n", s->tls_hellos_joined,
+			s->tls_hellos_cut);
 	if (s->live)
 		fprintf(out, "  libpcap: %" PRIu64 " packets received, %" PRIu64 " dropped by the kernel, "
 			"%" PRIu64 " by the interface\n", s->live_received, s->live_dropped,

@@ -56,6 +56,8 @@ struct stats {
 	uint64_t resets;
 	uint64_t payload_truncated; /* analysed segments whose payload snaplen cut */
 	uint64_t duplicates;       /* capture duplicates: analysed once (tcp_track_is_duplicate) */
+	uint64_t tls_hellos_joined; /* ClientHellos put together from several segments */
+	uint64_t tls_hellos_cut;   /* ... left as their first segment showed (tls_reasm.h) */
 	uint64_t skipped[DECODE_RESULT_COUNT];
 	uint64_t by_cause[CAUSE_COUNT];
 	uint64_t warn_count[WARN_COUNT];

@@ -239,9 +239,11 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 	struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
 	bool from_client = f->conn.client < 0 || dir == f->conn.client;
 	/* Once the handshake is encrypted (TLS 1.2's Finished is a handshake
-	 * record too), a byte that reads like a hello type is not one. */
+	 * record too), a byte that reads like a hello type is not one. A
+	 * second ClientHello before the server's is the same one put back
+	 * together (tls_reasm.h), or the answer to a HelloRetryRequest. */
 	if (t->content == TLS_HANDSHAKE && t->handshake == TLS_CLIENT_HELLO && from_client &&
-	    n->stage == TLS_STAGE_NONE) {
+	    n->stage <= TLS_STAGE_CLIENT_HELLO) {
 		n->stage = TLS_STAGE_CLIENT_HELLO;
 		n->offered = tls_version_code(t->version);
 		if (!n->alpn_chosen)

@@ -24,7 +24,8 @@ import sys
 # Layers in data order; each pattern (fnmatch) names files in src/.
 LAYERS = {
     "capture": ["capture.[ch]", "live.[ch]", "decompress.[ch]", "pcapng.[ch]", "source.h"],
-    "decode": ["decode.h", "decode_*.c", "packet.h", "http.[ch]", "tls.[ch]"],
+    "decode": ["decode.h", "decode_*.c", "packet.h", "http.[ch]", "tls.[ch]",
+               "tls_reasm.[ch]"],
     "track": ["flow_table.[ch]", "tcp_track.[ch]", "flow.[ch]", "tunnel_table.[ch]",
               "host_table.[ch]"],
     "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "service.[ch]", "verdict_queue.[ch]",

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "tls.h"
+#include "tls_reasm.h"
 #include "tlsbuild.h"
 
 static void test_client_hello(void)
@@ -77,8 +78,60 @@ static void test_records(void)
 	CHECK(tls_version_name(0x7a7a) == NULL);
 }
 
+/* A segment of the hello's bytes [from, to), as decode leaves it. */
+static struct pkt part(const struct buf *o, uint32_t from, uint32_t to, uint64_t frame)
+{
+	struct pkt p;
+	memset(&p, 0, sizeof p);
+	p.frame = frame;
+	p.ipver = 4;
+	p.src[0] = 10, p.dst[0] = 10, p.dst[3] = 2;
+	p.sport = 40000;
+	p.dport = 443;
+	p.flags = TCP_ACK | TCP_PSH;
+	p.seq = 1000 + from;
+	p.payload = o->b + from;
+	p.payload_len = p.payload_caplen = to - from;
+	tls_facts_parse(p.payload, p.payload_caplen, &p.tls);
+	return p;
+}
+
+/* A ClientHello over two segments (a post-quantum key share's size). */
+static void test_reassembly(void)
+{
+	struct buf o;
+	client_hello(&o, "api.example.com", true);
+	struct tls_reasm *r = tls_reasm_new();
+	struct pkt a = part(&o, 0, 60, 1);      /* the name is in the second part */
+	CHECK(a.tls.hello_cut && a.tls.sni[0] == '\0');
+	tls_reasm_segment(r, &a);
+	struct pkt b = part(&o, 60, (uint32_t)o.n, 2);
+	tls_reasm_segment(r, &b);
+	CHECK_EQ(b.tls.content, TLS_HANDSHAKE);
+	CHECK_EQ(b.tls.handshake, TLS_CLIENT_HELLO);
+	CHECK(strcmp(b.tls.sni, "api.example.com") == 0);
+	CHECK(!b.tls.hello_cut);
+	CHECK_EQ(tls_reasm_joined(r), 1);
+	/* A gap ends it: the first part's facts stand, and it is counted. */
+	struct pkt c = part(&o, 0, 60, 3);
+	tls_reasm_segment(r, &c);
+	struct pkt d = part(&o, 70, (uint32_t)o.n, 4);
+	tls_reasm_segment(r, &d);
+	CHECK(d.tls.sni[0] == '\0' || d.tls.content != TLS_HANDSHAKE);
+	CHECK_EQ(tls_reasm_cut(r), 1);
+	/* One that never completes gives way after TLS_REASM_WAIT frames. */
+	struct pkt e = part(&o, 0, 60, 10);
+	tls_reasm_segment(r, &e);
+	struct pkt late = part(&o, 60, 61, 10 + TLS_REASM_WAIT + 1);
+	late.sport = 40001;     /* another connection's segment drives the clock */
+	tls_reasm_segment(r, &late);
+	CHECK_EQ(tls_reasm_cut(r), 2);
+	tls_reasm_free(r);
+}
+
 int main(void)
 {
+	test_reassembly();
 	test_client_hello();
 	test_records();
 	return check_report("test_tls");
