@@ -415,6 +415,8 @@ static cJSON *endpoint_json(const struct server_insight *ep, bool nano)
 	report_endpoint(buf, sizeof buf, ep->ipver, ep->addr, ep->port);
 	cJSON_AddStringToObject(o, "endpoint", buf);
 	add_string_or_null(o, "service", svc->name);
+	add_string_or_null(o, "sni", ep->names ? ep->name : NULL);
+	cJSON_AddBoolToObject(o, "sni_several", ep->names > 1);
 	add_uint(o, "resets", ep->resets);
 	cJSON *bc = cJSON_AddObjectToObject(o, "by_cause");
 	for (int c = 0; c < CAUSE_COUNT; c++)

@@ -548,8 +548,12 @@ static void print_endpoint(FILE *out, const struct server_insight *ep)
 	const struct service *svc = service_for(ep->port, ep->http);
 	report_endpoint(name, sizeof name, ep->ipver, ep->addr, ep->port);
 	fprintf(out, "  %s", name);
-	if (svc->name)
+	if (svc->name && ep->names)
+		fprintf(out, " (%s, %s%s)", svc->name, ep->name, ep->names > 1 ? " and other names" : "");
+	else if (svc->name)
 		fprintf(out, " (%s)", svc->name);
+	else if (ep->names)
+		fprintf(out, " (TLS, %s%s)", ep->name, ep->names > 1 ? " and other names" : "");
 	fputc(':', out);
 	const char *sep = " ";
 	if (ep->idle_close.seen) {

@@ -104,6 +104,19 @@ static void add_sample(struct idle_samples *s, int64_t ns)
 	}
 }
 
+/* The TLS server name a connection to it asked for (the SNI). */
+static void note_name(struct server_insight *ep, const char *name)
+{
+	if (!name[0] || ep->names >= 2)
+		return;
+	if (ep->names == 0) {
+		memcpy(ep->name, name, sizeof ep->name);
+		ep->names = 1;
+	} else if (strcmp(ep->name, name) != 0) {
+		ep->names = 2;
+	}
+}
+
 void server_insights_note_connection(struct server_insights *e, const struct flow *f)
 {
 	if (f->conn.client < 0)
@@ -128,7 +141,11 @@ void server_insights_note_connection(struct server_insights *e, const struct flo
 	if (!ep)
 		return;
 	add_sample(&ep->idle_close, f->conn.close_idle_ns);
-	ep->http = ep->http || c->http_requests || h->http_responses;
+	if (f->conn.tls.stage != TLS_STAGE_NONE)
+		note_name(ep, f->conn.request.target);
+	/* (A TLS connection counts requests in HTTP's terms: not HTTP.) */
+	ep->http = ep->http ||
+		   (f->conn.tls.stage == TLS_STAGE_NONE && (c->http_requests || h->http_responses));
 	if (f->conn.response.dir == server && f->conn.response.keepalive_s)
 		ep->keepalive_header_s = f->conn.response.keepalive_s;
 }
@@ -151,7 +168,10 @@ void server_insights_note_reset(struct server_insights *e, const struct verdict 
 		return;
 	ep->resets++;
 	ep->by_cause[v->cause]++;
-	ep->http = ep->http || v->request.frame || v->response.status;
+	ep->http = ep->http || (v->request.frame && v->request.method != HTTP_METHOD_TLS_RECORD) ||
+		   v->response.status;
+	if (v->tls.stage != TLS_STAGE_NONE)
+		note_name(ep, v->request.target);
 	if (v->cause == CAUSE_DATA_AFTER_FIN && v->sender == ROLE_SERVER)
 		ep->requests_after_close++;
 	if (v->cause == CAUSE_IDLE_TIMEOUT && verdict_middlebox_idle_ns(v) >= 0)

@@ -114,7 +114,7 @@ RESET = {
 
 ENDPOINT = {
     "endpoint": lambda v: isinstance(v, str) and re.fullmatch(r"(\d+\.){3}\d+:\d+|\[[0-9a-f:.]+\]:\d+", v),
-    "service": nullable(STR),
+    "service": nullable(STR), "sni": nullable(STR), "sni_several": BOOL,
     "resets": INT, "by_cause": lambda v: isinstance(v, dict) and set(v) <= CAUSES,
     "idle_close_s": nullable(NUM), "idle_close_seen": INT, "idle_close_consistent": BOOL,
     "matches": array(STR), "keepalive_header_s": nullable(INT), "requests_after_close": INT,
