@@ -312,7 +312,8 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
 	p->tls.content = 0;
 	if (p->http.start == HTTP_NONE) {
-		tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
+		if (tls_may_start(p->payload, p->payload_caplen))
+			tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
 		tls_reasm_segment(pl->hellos, p);
 	}
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */

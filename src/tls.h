@@ -56,6 +56,12 @@ struct tls_facts {
 
 /* Reads the n captured payload bytes at d. */
 void tls_facts_parse(const uint8_t *d, uint32_t n, struct tls_facts *out);
+/* Whether d could begin with a record header: the test every payload
+ * pays, so bulk data (the middle of a record) costs two comparisons. */
+static inline bool tls_may_start(const uint8_t *d, uint32_t n)
+{
+	return n >= 5 && (uint8_t)(d[0] - TLS_CHANGE_CIPHER_SPEC) <= 3 && d[1] == 3;
+}
 
 /* "1.2", "1.3", ...; NULL for a value that is none. */
 const char *tls_version_name(uint16_t version);

@@ -7,7 +7,7 @@
 
 #include "xalloc.h"
 
-struct slot {
+struct tls_reasm_slot {
 	bool used;
 	uint8_t ipver;
 	uint16_t sport, dport;
@@ -16,12 +16,6 @@ struct slot {
 	uint32_t need, have;        /* the record's bytes, header included; bytes kept */
 	uint64_t started;           /* frame of its first segment */
 	uint8_t buf[TLS_REASM_MAX];
-};
-
-struct tls_reasm {
-	struct slot *slots;         /* NULL until the first cut hello */
-	uint32_t active;
-	uint64_t joined, cut;
 };
 
 struct tls_reasm *tls_reasm_new(void)
@@ -37,14 +31,14 @@ void tls_reasm_free(struct tls_reasm *r)
 	free(r);
 }
 
-static bool same_direction(const struct slot *s, const struct pkt *p)
+static bool same_direction(const struct tls_reasm_slot *s, const struct pkt *p)
 {
 	size_t n = p->ipver == 4 ? 4 : 16;
 	return s->ipver == p->ipver && s->sport == p->sport && s->dport == p->dport &&
 	       memcmp(s->src, p->src, n) == 0 && memcmp(s->dst, p->dst, n) == 0;
 }
 
-static void release(struct tls_reasm *r, struct slot *s, bool completed)
+static void release(struct tls_reasm *r, struct tls_reasm_slot *s, bool completed)
 {
 	s->used = false;
 	r->active--;
@@ -55,11 +49,11 @@ static void release(struct tls_reasm *r, struct slot *s, bool completed)
 }
 
 /* The oldest slot gives way when all are taken: it waited longest. */
-static struct slot *take(struct tls_reasm *r)
+static struct tls_reasm_slot *take(struct tls_reasm *r)
 {
 	if (!r->slots)
 		r->slots = xcalloc(TLS_REASM_SLOTS, sizeof *r->slots);
-	struct slot *oldest = &r->slots[0];
+	struct tls_reasm_slot *oldest = &r->slots[0];
 	for (int i = 0; i < TLS_REASM_SLOTS; i++) {
 		if (!r->slots[i].used)
 			return &r->slots[i];
@@ -78,7 +72,7 @@ static void start(struct tls_reasm *r, struct pkt *p)
 		r->cut++;       /* too long, cut by snaplen, or cut for another reason */
 		return;
 	}
-	struct slot *s = take(r);
+	struct tls_reasm_slot *s = take(r);
 	s->used = true;
 	r->active++;
 	s->ipver = p->ipver;
@@ -100,18 +94,16 @@ static void expire(struct tls_reasm *r, uint64_t frame)
 			release(r, &r->slots[i], false);
 }
 
-void tls_reasm_segment(struct tls_reasm *r, struct pkt *p)
+void tls_reasm_feed(struct tls_reasm *r, struct pkt *p)
 {
 	bool cut_hello = p->tls.content == TLS_HANDSHAKE && p->tls.handshake == TLS_CLIENT_HELLO &&
 			 p->tls.hello_cut;
-	if (!r->active && !cut_hello)
-		return;
 	if (r->active)
 		expire(r, p->frame);
 	if (p->payload_len == 0 || (p->flags & (TCP_SYN | TCP_RST)))
 		return;
 	for (int i = 0; r->active && i < TLS_REASM_SLOTS; i++) {
-		struct slot *s = &r->slots[i];
+		struct tls_reasm_slot *s = &r->slots[i];
 		if (!s->used || !same_direction(s, p))
 			continue;
 		if (p->seq != s->next_seq || p->payload_caplen != p->payload_len) {

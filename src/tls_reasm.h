@@ -27,17 +27,27 @@
 #define TLS_REASM_MAX 8192      /* a record's hello; larger ones keep their first part */
 #define TLS_REASM_WAIT 64       /* frames a hello may wait for its next segment */
 
-struct tls_reasm;
+struct tls_reasm {
+	struct tls_reasm_slot *slots;   /* NULL until the first cut hello */
+	uint32_t active;                /* hellos in flight */
+	uint64_t joined, cut;
+};
 
 struct tls_reasm *tls_reasm_new(void);
 void tls_reasm_free(struct tls_reasm *r);
+void tls_reasm_feed(struct tls_reasm *r, struct pkt *p);
 /*
  * p, decoded with its payload still at hand (p->payload), after
  * tls_facts_parse: a cut ClientHello starts a slot; the segment that
  * continues one is added to it, and the one that completes it gets the
- * whole hello's facts in p->tls.
+ * whole hello's facts in p->tls. Called for every payload: nothing to do
+ * unless a hello is in flight or this one is cut.
  */
-void tls_reasm_segment(struct tls_reasm *r, struct pkt *p);
+static inline void tls_reasm_segment(struct tls_reasm *r, struct pkt *p)
+{
+	if (r->active || (p->tls.content == TLS_HANDSHAKE && p->tls.hello_cut))
+		tls_reasm_feed(r, p);
+}
 /* Hellos put back together, and hellos left as their first segment showed. */
 uint64_t tls_reasm_joined(const struct tls_reasm *r);
 uint64_t tls_reasm_cut(const struct tls_reasm *r);
