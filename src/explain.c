@@ -485,6 +485,16 @@ static void advise_reuse_after_idle_close(struct words *w, int64_t idle, bool ig
 		snprintf(setting, sizeof setting, " (%s's %s)", s->name, s->idle_setting);
 	switch (s->kind) {
 	case SERVICE_HTTP:
+		/* HTTP/2 (gRPC's transport too) ends a connection with GOAWAY
+		 * first (RFC 9113 6.8), which tells the client to stop using it. */
+		if (w->v->tls.alpn == TLS_ALPN_H2 && w->v->tls.alpn_chosen) {
+			advise(w, "Client: the connection spoke HTTP/2 (ALPN h2, as gRPC does): "
+				  "close idle connections before the server's idle timeout (about %s "
+				  "here) or keep them alive with PING frames, and retry requests the "
+				  "server's GOAWAY says it did not process. Server: send GOAWAY before "
+				  "closing an idle connection.", DUR(idle));
+			return;
+		}
 		advise(w, "Client: close pooled keep-alive connections before the server's idle "
 			  "timeout (about %s here), and retry idempotent requests that fail with a "
 			  "reset on a reused connection; %s", DUR(idle), notice);

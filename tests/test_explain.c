@@ -90,6 +90,15 @@ static void test_reuse_advice_by_service(void)
 		explain_verdict(&v, &e);
 		CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 		CHECK(says(e.advice, cases[i].says));
+		/* The same on HTTP/2 (the server chose h2): GOAWAY's terms. */
+		if (cases[i].port == 80) {
+			v.tls.stage = TLS_STAGE_ESTABLISHED;
+			v.tls.alpn = TLS_ALPN_H2;
+			v.tls.alpn_chosen = 1;
+			explain_verdict(&v, &e);
+			CHECK(says(e.advice, "spoke HTTP/2 (ALPN h2, as gRPC does)"));
+			CHECK(says(e.advice, "send GOAWAY"));
+		}
 	}
 }
 
