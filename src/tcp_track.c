@@ -287,6 +287,16 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 		n->stage = TLS_STAGE_ESTABLISHED;
 		return;
 	}
+	/* TLS 1.3 encrypts alerts as application data too, but an alert's
+	 * record is 19 bytes: 2 of alert, 1 of inner content type and a
+	 * 16-byte AEAD tag (RFC 8446 5.2, with every TLS 1.3 cipher suite's
+	 * tag, unpadded); an HTTP/2 frame alone makes a record of 26 or more. */
+	if (n->version == 0x04 + 1 && t->content == TLS_APPLICATION_DATA && t->records == 1 &&
+	    t->record_len == 19 && n->stage == TLS_STAGE_ESTABLISHED) {
+		n->alert_from = from_client ? ROLE_CLIENT + 1 : ROLE_SERVER + 1;
+		n->alert = TLS_ALERT_ENCRYPTED;
+		return;
+	}
 	bool first = h->http_requests == 0;
 	n->stage = TLS_STAGE_ESTABLISHED;
 	if (from_client && (first || quiet >= TLS_REQUEST_QUIET_NS)) {

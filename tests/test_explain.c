@@ -127,6 +127,18 @@ static void test_tls_stage_words(void)
 	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
 	CHECK(says(e.why, "whose server name travels in clear"));
 	CHECK(says(e.advice, "Find the device that filters for api.example.com"));
+	/* After a TLS 1.3 handshake, a 19-byte record is an alert, not a request. */
+	f.conn.tls.version = 0x04 + 1;
+	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	uint8_t alert13[24] = { 23, 3, 3, 0, 19 };
+	struct pkt al = at(seg(C, 101 + (uint32_t)hello.n, 501, TCP_ACK | TCP_PSH, 0, 6), 10.020);
+	al.payload = alert13;
+	al.payload_len = al.payload_caplen = sizeof alert13;
+	uint16_t requests = f.conn.half[c].http_requests;
+	feed(&f, &al);
+	CHECK_EQ(f.conn.tls.alert, TLS_ALERT_ENCRYPTED);
+	CHECK_EQ(f.conn.tls.alert_from, ROLE_CLIENT + 1);
+	CHECK_EQ(f.conn.half[c].http_requests, requests);
 }
 
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
