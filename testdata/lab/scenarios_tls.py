@@ -1,0 +1,167 @@
+"""Lab scenarios over TLS: real, unmodified Debian software (nginx with its
+ssl module, Python's ssl module as /usr/bin/python3 has it, Debian's
+OpenSSL 3.0 under both) and certificates made with the openssl command at
+run time, in the scenario's work folder. Each scenario checks what the
+programs themselves saw (the TLS version and ALPN agreed, nginx's error
+log, the exception the client got), so a changed library is noticed, not
+labelled.
+
+The certificates: a CA ("rstdiag lab CA") signs one server certificate
+(P-256 key, subjectAltName = the server's name); a second CA that signed
+nothing is what a misconfigured client trusts.
+"""
+import os
+import subprocess
+
+from lab import expect, label, scenario, sh
+
+SERVER_NAME = "api.lab.test"
+BLOCKED_NAME = "blocked.lab.test"
+PYTHON = "/usr/bin/python3"     # Debian's Python and its ssl module; the lab's may be another
+
+
+def make_certs(d, name):
+    """In folder d: ca.crt (the CA that signs srv.crt for `name`), srv.key,
+    and other-ca.crt, a CA that signed nothing. Returns the paths."""
+    def openssl(*args):
+        sh("openssl", *args)
+    for ca, cn in (("ca", "rstdiag lab CA"), ("other-ca", "rstdiag lab other CA")):
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", f"{d}/{ca}.key", "-out", f"{d}/{ca}.crt", "-days", "2",
+                "-subj", f"/CN={cn}")
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", f"{d}/srv.key", "-out", f"{d}/srv.csr", "-subj", f"/CN={name}")
+    with open(f"{d}/srv.ext", "w") as f:
+        f.write(f"subjectAltName = DNS:{name}\nbasicConstraints = CA:FALSE\n"
+                f"keyUsage = digitalSignature\nextendedKeyUsage = serverAuth\n")
+    openssl("x509", "-req", "-in", f"{d}/srv.csr", "-CA", f"{d}/ca.crt", "-CAkey",
+            f"{d}/ca.key", "-CAcreateserial", "-out", f"{d}/srv.crt", "-days", "2",
+            "-extfile", f"{d}/srv.ext")
+    os.chmod(d, 0o755)      # nginx's workers run as nobody; the master reads the key
+    return dict(ca=f"{d}/ca.crt", other_ca=f"{d}/other-ca.crt", crt=f"{d}/srv.crt",
+                key=f"{d}/srv.key")
+
+
+def nginx_tls(lab, certs, name, extra="", run_for=5.0):
+    """Debian's nginx serving HTTPS for `name` on the server's port 443,
+    answering 200 "ok"; `extra` adds http-level directives (a scenario's
+    one knob). Runs `run_for` seconds, then stops and prints its error log."""
+    conf = f'''
+pid @D@/nginx.pid;
+error_log @D@/error.log info;
+events {{ }}
+http {{
+    access_log off;
+    client_body_temp_path @D@/body;
+{extra}
+    server {{
+        listen {lab.addr('server')}:443 ssl;
+        server_name {name};
+        ssl_certificate {certs['crt']};
+        ssl_certificate_key {certs['key']};
+        location / {{ return 200 "ok\\n"; }}
+    }}
+}}
+'''
+    return lab.run("server", f"""
+import subprocess, tempfile
+d = tempfile.mkdtemp()
+with open(d + "/nginx.conf", "w") as f:
+    f.write({conf!r}.replace("@D@", d))
+p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+# nginx writes its pid file after it opened its listening sockets: probe only
+# then, so no refused probe adds a RST on the server's loopback.
+end = time.time() + 10
+while not os.path.exists(d + "/nginx.pid"):
+    if p.poll() is not None or time.time() > end:
+        raise RuntimeError("nginx did not start")
+    time.sleep(0.02)
+wait_listening({lab.addr('server')!r}, 443)
+ready()
+time.sleep({run_for})
+p.terminate()
+p.wait()
+print(open(d + "/error.log").read())
+""", wait_ready=True)
+
+
+def python_client(lab, code, who="client"):
+    """Runs `code` with Debian's /usr/bin/python3 in the client namespace;
+    returns the Proc (its output: the code's stdout, stderr and exit)."""
+    return lab.run(who, f"""
+import subprocess
+p = subprocess.run([{PYTHON!r}, "-c", {code!r}], capture_output=True, text=True)
+print(p.stdout)
+print(p.stderr)
+print("exit", p.returncode)
+""")
+
+
+def tls_client_code(addr, name, cafile, body):
+    """A Python ssl client: verifies the server against `cafile`, sends SNI
+    `name`, offers ALPN http/1.1; `body` runs with the TLS socket `s`."""
+    return f'''
+import socket, ssl, sys, time
+print("openssl", ssl.OPENSSL_VERSION)
+ctx = ssl.create_default_context(cafile={cafile!r})
+ctx.set_alpn_protocols(["http/1.1"])
+def request(path):
+    return ("GET " + path + " HTTP/1.1\\r\\nHost: {name}\\r\\n\\r\\n").encode()
+raw = socket.create_connection(({addr!r}, 443), timeout=5)
+''' + body
+
+
+# ---------------------------------------------------------------- keep-alive over TLS
+
+TLS_REUSE_AFTER = 2.5
+
+
+@scenario("tls-keepalive-timeout-v4", "Debian's nginx serving HTTPS (listen ... ssl, a "
+          "certificate for api.lab.test signed by a CA made at run time), unmodified but for "
+          "one documented knob (keepalive_timeout 1s; the default is 75 s); a Python ssl "
+          "client (SNI api.lab.test, ALPN http/1.1, verifying against that CA) makes a request "
+          "over TLS 1.2 (nginx 1.22's default protocols stop there; the client offers 1.3), "
+          "keeps the connection and sends its next request 2.5 s later; nginx had closed it "
+          "1 s after its answer (a close_notify alert, a type-21 record with encrypted "
+          "content, then FIN, both acknowledged), and the request's application-data record "
+          "meets nginx's closed socket")
+def tls_keepalive_timeout(lab):
+    lab.topology()
+    certs = make_certs(lab.workdir, SERVER_NAME)
+    lab.capture("client")
+    srv = nginx_tls(lab, certs, SERVER_NAME, extra="    keepalive_timeout 1s;",  # the knob
+                    run_for=TLS_REUSE_AFTER + 3.0)
+    cli = python_client(lab, tls_client_code(lab.addr("server"), SERVER_NAME, certs["ca"], f'''
+s = ctx.wrap_socket(raw, server_hostname="{SERVER_NAME}")
+print("tls", s.version(), s.selected_alpn_protocol())
+s.sendall(request("/first"))
+print("first", s.recv(4096).split(b"\\r\\n")[0])
+time.sleep({TLS_REUSE_AFTER})   # nginx's keepalive_timeout (1 s) closes it meanwhile
+try:
+    s.sendall(request("/second"))
+    print("second", s.recv(4096))
+except OSError as e:
+    print("second failed", repr(e))
+time.sleep(0.3)
+s.close()
+'''))
+    out = cli.wait(timeout=30)
+    errors = srv.wait(timeout=30)
+    # The design, as the client saw it: TLS 1.2 with http/1.1, the first
+    # request answered, the second not (a reset, or the close_notify that
+    # was waiting unread: b"").
+    if ("tls TLSv1.2 http/1.1" not in out or "first b'HTTP/1.1 200 OK'" not in out or
+            not ("second failed" in out or "second b''" in out) or "exit 0" not in out):
+        raise RuntimeError(f"the client did not reuse its TLS connection as designed: "
+                           f"{out} / {errors}")
+
+    def labeller(rsts):
+        # nginx's FIN was acknowledged by the client's stack 1.5 s before the
+        # request: its orphaned socket (a TIME_WAIT mini-socket) answers it.
+        expect(rsts[0], "server", "TCP_TIMEWAIT_SOCKET")
+        for r in rsts[1:]:
+            expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
+        return ([label("data-after-fin", "ignored-fin")] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
