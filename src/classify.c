@@ -783,6 +783,7 @@ static void judge_request(struct judge *j)
 	/* A TLS connection's server name rides in the note's target, with or
 	 * without a request: kept for the record either way. */
 	v->tls = f->conn.tls;
+	v->app = f->conn.app;
 	if (f->conn.tls.stage != TLS_STAGE_NONE)
 		memcpy(v->request.target, r->target, sizeof v->request.target);
 	if (!r->frame)

@@ -166,6 +166,7 @@ struct verdict {
 	bool mptcp_transient;
 	struct tls_note tls;        /* what its connection showed of TLS (flow.h); the server
 				       name is request.target, also when request.frame is 0 */
+	uint8_t app;                /* enum first_bytes_app: its connection's opening bytes */
 	uint64_t followup_of;       /* reset-followup: the RST it follows; 0 otherwise */
 
 	/* The HTTP request the RST met (frame 0: none visible). */

@@ -1161,9 +1161,11 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 		.bn = role_word(role_peer(v->sender), "peer"),
 		.svc = service_for(v->sender == ROLE_SERVER ? v->sport :
 				   v->sender == ROLE_CLIENT ? v->dport : 0,
-				   v->request.frame || v->response.status),
+				   (v->request.frame && v->request.method != HTTP_METHOD_TLS_RECORD) ||
+				   v->response.status, v->app),
 	};
 	e->why[0] = e->advice[0] = e->runner_up[0] = '\0';
+	e->service = w.svc->name;
 	/* A forged RST's judgement on its own is replaced, words and all. */
 	if (v->revised.kind != REVISED_SENDER_WENT_ON_FORGED && v->rule < RULE_COUNT)
 		rule_words[v->rule](&w);

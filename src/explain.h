@@ -14,6 +14,7 @@ struct explanation {
 	char advice[320];
 	char origin[256];
 	char runner_up[256];        /* why the verdict's runner-up was not ruled out; "" none */
+	const char *service;        /* what the connection carries (service.h), NULL unknown */
 	struct evidence evidence[VERDICT_MAX_EVIDENCE];     /* verdict_evidence() */
 	char what[VERDICT_MAX_EVIDENCE][96];                /* each one, in words */
 	int n_evidence;

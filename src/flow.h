@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "first_bytes.h"
 #include "http.h"
 #include "packet.h"
 
@@ -136,9 +137,9 @@ enum tls_stage {
  * in the request note's target (struct http_note), which a TLS request
  * record leaves as it is: one model of request for HTTP and TLS. */
 struct tls_note {
-	uint8_t version;            /* the ServerHello's chosen, as 0x03XX's XX + 1 (0 none:
+	uint8_t version : 3;        /* the ServerHello's chosen, as 0x03XX's XX + 1 (0 none:
 				       tls_note_version() gives the wire value) */
-	uint8_t offered;            /* the ClientHello's highest offered, likewise */
+	uint8_t offered : 3;        /* the ClientHello's highest offered, likewise */
 	uint8_t stage : 2;          /* enum tls_stage */
 	uint8_t alpn : 2;           /* enum tls_alpn: chosen, else the client's first offer */
 	uint8_t alert_from : 2;     /* enum role + 1 of the last alert record's sender; 0 none */
@@ -192,6 +193,7 @@ struct connection {
 	uint16_t incarnation;                /* 0 for the first on this tuple (saturates) */
 	uint16_t pkts;                       /* saturates: only "none", "one", "more" are read */
 	struct tls_note tls;
+	uint8_t app;                         /* enum first_bytes_app its first payloads named */
 	int64_t last_ts;                     /* its last packet (expiry reads it) */
 	int64_t active_ts;                   /* its last packet but TCP keep-alive probes and
 						their ACKs: idle times are read from it (an

@@ -107,6 +107,7 @@ struct pkt {
 				       is being decoded, NULL after (pipeline.c) */
 	struct http_facts http;     /* what the payload starts, read while it was valid */
 	struct tls_facts tls;       /* ... as TLS records (content 0: not a record start) */
+	uint8_t app;                /* ... as another protocol's opening (enum first_bytes_app) */
 
 	struct tunnel_path tun;     /* the tunnels it came through (tun.n 0: none) */
 	uint16_t tunnel;            /* the tunnel context's identity (tunnel_table.h); 0 none */

@@ -311,10 +311,13 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 		return;
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
 	p->tls.content = 0;
+	p->app = FIRST_BYTES_NONE;
 	if (p->http.start == HTTP_NONE) {
 		if (tls_may_start(p->payload, p->payload_caplen))
 			tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
 		tls_reasm_segment(pl->hellos, p);
+		if (!p->tls.content)
+			p->app = first_bytes_app(p->payload, p->payload_caplen);
 	}
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */
 	if (p->tun.n) {

@@ -278,6 +278,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddStringToObject(o, "origin", origin_name(v->origin));
 	cJSON_AddStringToObject(o, "origin_evidence", e.origin);
 	cJSON_AddStringToObject(o, "origin_by", origin_by(v));
+	add_string_or_null(o, "service", e.service);
 	add_sender_host(o, &v->host);
 	if (v->mptcp) {
 		cJSON *m = cJSON_AddObjectToObject(o, "mptcp");
@@ -410,7 +411,7 @@ static void add_idle(cJSON *o, const char *prefix, const char *matches,
 static cJSON *endpoint_json(const struct server_insight *ep, bool nano)
 {
 	char buf[64];
-	const struct service *svc = service_for(ep->port, ep->http);
+	const struct service *svc = service_for(ep->port, ep->http, ep->app);
 	cJSON *o = cJSON_CreateObject();
 	report_endpoint(buf, sizeof buf, ep->ipver, ep->addr, ep->port);
 	cJSON_AddStringToObject(o, "endpoint", buf);

@@ -245,8 +245,9 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 		fprintf(out, "%s\n", path);
 	}
 	label(out, t, "sent by");
-	fprintf(out, "%s%s\n", a_role,
-		v->role_guessed ? " (role guessed from ports: no handshake seen)" : "");
+	fprintf(out, "%s%s%s%s\n", a_role,
+		v->role_guessed ? " (role guessed from ports: no handshake seen)" : "",
+		e.service ? ", on a connection carrying " : "", e.service ? e.service : "");
 	label(out, t, "cause");
 	fprintf(out, "%s%s%s", c(t, v->cause == CAUSE_UNKNOWN ? C_YELLOW : C_RED),
 		cause_id(v->cause), c(t, C_RESET));
@@ -545,7 +546,7 @@ static void print_reuse_advice(FILE *out, const struct service *svc, const char 
 static void print_endpoint(FILE *out, const struct server_insight *ep)
 {
 	char name[64];
-	const struct service *svc = service_for(ep->port, ep->http);
+	const struct service *svc = service_for(ep->port, ep->http, ep->app);
 	report_endpoint(name, sizeof name, ep->ipver, ep->addr, ep->port);
 	fprintf(out, "  %s", name);
 	if (svc->name && ep->names)

@@ -143,6 +143,8 @@ void server_insights_note_connection(struct server_insights *e, const struct flo
 	add_sample(&ep->idle_close, f->conn.close_idle_ns);
 	if (f->conn.tls.stage != TLS_STAGE_NONE)
 		note_name(ep, f->conn.request.target);
+	if (f->conn.app)
+		ep->app = f->conn.app;
 	/* (A TLS connection counts requests in HTTP's terms: not HTTP.) */
 	ep->http = ep->http ||
 		   (f->conn.tls.stage == TLS_STAGE_NONE && (c->http_requests || h->http_responses));
@@ -172,6 +174,8 @@ void server_insights_note_reset(struct server_insights *e, const struct verdict 
 		   v->response.status;
 	if (v->tls.stage != TLS_STAGE_NONE)
 		note_name(ep, v->request.target);
+	if (v->app)
+		ep->app = v->app;
 	if (v->cause == CAUSE_DATA_AFTER_FIN && v->sender == ROLE_SERVER)
 		ep->requests_after_close++;
 	if (v->cause == CAUSE_IDLE_TIMEOUT && verdict_middlebox_idle_ns(v) >= 0)

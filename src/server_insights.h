@@ -37,6 +37,7 @@ struct server_insight {
 	uint16_t keepalive_header_s;       /* last Keep-Alive: timeout=N it sent, 0 none */
 	bool http;                         /* HTTP/1.x seen on its connections (service_for) */
 	uint8_t names;                     /* distinct TLS server names asked of it (2: several) */
+	uint8_t app;                       /* enum first_bytes_app its connections opened with */
 	char name[HTTP_TARGET_MAX];        /* the first of them (the SNI, as the flow keeps it) */
 	uint64_t requests_after_close;     /* data-after-fin resets it sent */
 	uint64_t resets;                   /* resets on its connections, by anyone */

@@ -6,6 +6,8 @@
  */
 #include "service.h"
 
+#include "first_bytes.h"
+
 #include <stddef.h>
 
 static const struct service http = { SERVICE_HTTP, "HTTP", NULL, NULL };
@@ -47,10 +49,19 @@ static const struct {
 	{ 445, { SERVICE_SESSION, "SMB", "autodisconnect", NULL } },
 };
 
-const struct service *service_for(uint16_t server_port, bool http_seen)
+/* The port a protocol named by its opening bytes has by default. */
+static const uint16_t app_port[FIRST_BYTES_COUNT] = {
+	[FIRST_BYTES_SSH] = 22, [FIRST_BYTES_SMTP] = 25, [FIRST_BYTES_FTP] = 21,
+	[FIRST_BYTES_IMAP] = 143, [FIRST_BYTES_POP3] = 110, [FIRST_BYTES_POSTGRES] = 5432,
+	[FIRST_BYTES_MYSQL] = 3306, [FIRST_BYTES_REDIS] = 6379, [FIRST_BYTES_MONGODB] = 27017,
+};
+
+const struct service *service_for(uint16_t server_port, bool http_seen, uint8_t app)
 {
 	if (http_seen)
 		return &http;
+	if (app && app < FIRST_BYTES_COUNT && app_port[app])
+		server_port = app_port[app];
 	for (size_t i = 0; i < sizeof by_port / sizeof by_port[0]; i++)
 		if (by_port[i].port == server_port)
 			return &by_port[i].s;

@@ -30,7 +30,8 @@ struct service {
 	const char *check;          /* how a client checks a pooled connection, NULL none */
 };
 
-/* The service a server port carries, given whether HTTP was seen on it. */
-const struct service *service_for(uint16_t server_port, bool http_seen);
+/* The service: HTTP if seen, else what the connection's first bytes named
+ * (enum first_bytes_app; 0 none), else what the server port carries. */
+const struct service *service_for(uint16_t server_port, bool http_seen, uint8_t app);
 
 #endif

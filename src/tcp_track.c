@@ -336,6 +336,8 @@ static void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t
 		track_http(f, dir, p);
 	} else if (p->tls.content) {
 		track_tls(f, dir, p, quiet);
+	} else if (p->app && !f->conn.app && h->bytes == 0) {
+		f->conn.app = p->app;   /* what this side's first payload opened with */
 	}
 	if (seq_gt(end, h->next_seq)) {
 		if (p->payload_len > 0) {

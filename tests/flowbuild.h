@@ -42,8 +42,12 @@ static inline int feed(struct flow *f, const struct pkt *in)
 	struct pkt seg = *in, *p = &seg;
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
 	p->tls.content = 0;
-	if (p->http.start == HTTP_NONE)
+	p->app = FIRST_BYTES_NONE;
+	if (p->http.start == HTTP_NONE) {
 		tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
+		if (!p->tls.content)
+			p->app = first_bytes_app(p->payload, p->payload_caplen);
+	}
 	struct flow_key k;
 	int dir;
 	flow_key_from_pkt(p, &k, &dir);

@@ -74,6 +74,7 @@ RESET = {
     "mptcp": nullable({"option": {"MP_FASTCLOSE", "MP_TCPRST"}, "?reason": nullable(STR),
                        "?reason_code": INT, "?transient": BOOL}),
     "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "none"},
+    "service": nullable(STR),
     "sender_host": nullable({
         "connections": INT, "ttls": array(lambda v: isinstance(v, int) and 1 <= v <= 255),
         "initial_ttl": nullable({64, 128, 255}),

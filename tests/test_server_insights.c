@@ -65,18 +65,18 @@ static void test_idle_close(void)
 	CHECK_EQ(median, 5002000000LL);
 	CHECK(consistent);      /* four of five agree */
 	matched = 0;
-	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(ep->port, ep->http), median,
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(ep->port, ep->http, ep->app), median,
 				     count_match, NULL), 4);
 	CHECK_EQ(matched, 2);
 	CHECK_EQ(idle_defaults_match(IDLE_MIDDLEBOX, NULL, median, NULL, NULL), 0);
 	/* A server's close is compared with its own service's defaults only:
 	 * 5 s is no Redis default, 8 h is MySQL's and no web server's. */
-	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(6379, false), median, NULL, NULL), 0);
-	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(3306, false), 28800000000000LL, NULL,
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(6379, false, 0), median, NULL, NULL), 0);
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(3306, false, 0), 28800000000000LL, NULL,
 				     NULL), 1);
-	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(8080, false), 28800000000000LL, NULL,
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(8080, false, 0), 28800000000000LL, NULL,
 				     NULL), 0);
-	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(3306, true), median, NULL, NULL), 4);
+	CHECK_EQ(idle_defaults_match(IDLE_SERVER, service_for(3306, true, 0), median, NULL, NULL), 4);
 	/* A timer checked once a second fires up to a second late: gunicorn's
 	 * 2 s closes after 2 to 3 s (the lab's capture: 3.001 s). */
 	matched = 0;
@@ -157,7 +157,7 @@ static void test_resets(void)
 	bool consistent;
 	CHECK(idle_samples_median(&ep->middlebox_idle, &median, &consistent));
 	CHECK_EQ(median, 350200000000LL);
-	CHECK_EQ(idle_defaults_match(IDLE_MIDDLEBOX, service_for(6379, false), median, NULL, NULL),
+	CHECK_EQ(idle_defaults_match(IDLE_MIDDLEBOX, service_for(6379, false, 0), median, NULL, NULL),
 		 1);  /* AWS 350 s, whatever the service */
 	/* Lookups still find entries after sorting moved them. */
 	v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 9);

@@ -1,0 +1,97 @@
+/* first_bytes: protocols known by how they open (see first_bytes.h). */
+#include "first_bytes.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "rd.h"
+
+#define STARTS(r, s) (rd_left(r) >= sizeof s - 1 && memcmp((r)->p, s, sizeof s - 1) == 0)
+
+/* "220" greeting: which service says so in its first line. */
+static uint8_t greeting_220(struct rd r)
+{
+	size_t n = rd_left(&r) < 128 ? rd_left(&r) : 128;
+	for (size_t i = 0; i < n && r.p[i] != '\n'; i++) {
+		if (i + 4 <= n && memcmp(r.p + i, "SMTP", 4) == 0)
+			return FIRST_BYTES_SMTP;
+		if (i + 3 <= n && memcmp(r.p + i, "FTP", 3) == 0)
+			return FIRST_BYTES_FTP;
+	}
+	return FIRST_BYTES_NONE;
+}
+
+/* A PostgreSQL message without a type byte: Int32 length, then the
+ * protocol version 3.0 (196608) or the SSLRequest/GSSENCRequest codes. */
+static bool postgres_start(const struct rd *r)
+{
+	if (rd_left(r) < 8)
+		return false;
+	uint32_t len = rd_be32_at(r, 0), code = rd_be32_at(r, 4);
+	return len >= 8 && len <= 10000 &&
+	       (code == 196608 || code == 80877103 || code == 80877104);
+}
+
+/* MySQL's HandshakeV10: a 3-byte length, sequence 0, protocol version 10,
+ * then a NUL-terminated server version that begins with a digit. */
+static bool mysql_greeting(const struct rd *r)
+{
+	if (rd_left(r) < 6)
+		return false;
+	uint32_t len = (uint32_t)rd_u8_at(r, 0) | (uint32_t)rd_u8_at(r, 1) << 8 |
+		       (uint32_t)rd_u8_at(r, 2) << 16;
+	uint8_t v0 = rd_u8_at(r, 5);
+	return len >= 10 && len + 4 <= 16384 && rd_u8_at(r, 3) == 0 && rd_u8_at(r, 4) == 10 &&
+	       v0 >= '0' && v0 <= '9';
+}
+
+/* MongoDB's message header: messageLength, requestID, responseTo, opCode
+ * (little-endian), opCode OP_MSG (2013) or OP_QUERY (2004). */
+static bool mongodb_header(const struct rd *r)
+{
+	if (rd_left(r) < 16)
+		return false;
+	struct rd h = *r;
+	uint32_t len = 0, op = 0;
+	rd_le32(&h, &len);
+	rd_skip(&h, 8);
+	rd_le32(&h, &op);
+	return len >= 16 && len <= 48 * 1024 * 1024 && (op == 2013 || op == 2004);
+}
+
+uint8_t first_bytes_app(const uint8_t *d, uint32_t n)
+{
+	struct rd r = rd_init(d, n);
+	if (n < 4)
+		return FIRST_BYTES_NONE;
+	switch (d[0]) {
+	case 'S':
+		return STARTS(&r, "SSH-2.0-") || STARTS(&r, "SSH-1.99-") ? FIRST_BYTES_SSH
+									 : FIRST_BYTES_NONE;
+	case '2':
+		return STARTS(&r, "220") ? greeting_220(r) : FIRST_BYTES_NONE;
+	case '*':
+		if (STARTS(&r, "* OK"))
+			return FIRST_BYTES_IMAP;
+		/* "*2\r\n$3\r\nGET": an array of bulk strings, as clients send. */
+		for (uint32_t i = 1; i < n && i < 8; i++) {
+			if (d[i] >= '0' && d[i] <= '9')
+				continue;
+			return i > 1 && i + 2 < n && d[i] == '\r' && d[i + 1] == '\n' && d[i + 2] == '$'
+				       ? FIRST_BYTES_REDIS : FIRST_BYTES_NONE;
+		}
+		return FIRST_BYTES_NONE;
+	case '+':
+		return STARTS(&r, "+OK") ? FIRST_BYTES_POP3 : FIRST_BYTES_NONE;
+	case 0:
+		return postgres_start(&r) ? FIRST_BYTES_POSTGRES : FIRST_BYTES_NONE;
+	default:
+		break;
+	}
+	/* Bulk data lands here: one or two byte tests before either parse. */
+	if (n >= 6 && d[3] == 0 && d[4] == 10 && mysql_greeting(&r))
+		return FIRST_BYTES_MYSQL;
+	if (n >= 16 && d[13] == 0x07 && (d[12] == 0xdd || d[12] == 0xd4) && mongodb_header(&r))
+		return FIRST_BYTES_MONGODB;
+	return FIRST_BYTES_NONE;
+}

@@ -1,0 +1,32 @@
+/*
+ * first_bytes: the application a connection's first payload names, for
+ * protocols that open with fixed bytes (the ones HTTP and TLS are not:
+ * http.c and tls.c read those). Read at decode time on every payload that
+ * begins with one of a few bytes; tcp_track keeps what a connection's
+ * first payload in either direction named, so a reset on a PostgreSQL
+ * connection on port 6432 still gets a database pool's advice.
+ */
+#ifndef RSTDIAG_FIRST_BYTES_H
+#define RSTDIAG_FIRST_BYTES_H
+
+#include <stdint.h>
+
+enum first_bytes_app {
+	FIRST_BYTES_NONE,
+	FIRST_BYTES_SSH,        /* "SSH-2.0-", either side (RFC 4253 4.2) */
+	FIRST_BYTES_SMTP,       /* the server's "220 ... ESMTP/SMTP" (RFC 5321 4.2) */
+	FIRST_BYTES_FTP,        /* the server's "220 ... FTP" (RFC 959 4.2) */
+	FIRST_BYTES_IMAP,       /* the server's "* OK" (RFC 9051 7.1.1) */
+	FIRST_BYTES_POP3,       /* the server's "+OK" (RFC 1939 4) */
+	FIRST_BYTES_POSTGRES,   /* the client's StartupMessage or SSLRequest (PostgreSQL
+				   protocol, "Message Formats") */
+	FIRST_BYTES_MYSQL,      /* the server's HandshakeV10: protocol version 10 */
+	FIRST_BYTES_REDIS,      /* the client's RESP array of bulk strings: "*N\r\n$" */
+	FIRST_BYTES_MONGODB,    /* a wire-protocol header with OP_MSG or OP_QUERY */
+	FIRST_BYTES_COUNT
+};
+
+/* What the n captured payload bytes at d open with; FIRST_BYTES_NONE if nothing. */
+uint8_t first_bytes_app(const uint8_t *d, uint32_t n);
+
+#endif

@@ -1,0 +1,44 @@
+/* test_first_bytes: protocols named by their opening bytes (src/first_bytes.c). */
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "first_bytes.h"
+
+static uint8_t app_of(const void *d, size_t n)
+{
+	return first_bytes_app(d, (uint32_t)n);
+}
+
+#define TEXT(s) app_of(s, sizeof s - 1)
+
+int main(void)
+{
+	CHECK_EQ(TEXT("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"), FIRST_BYTES_SSH);
+	CHECK_EQ(TEXT("220 mail.example.com ESMTP Postfix (Debian/GNU)\r\n"), FIRST_BYTES_SMTP);
+	CHECK_EQ(TEXT("220 (vsFTPd 3.0.3)\r\n"), FIRST_BYTES_FTP);
+	CHECK_EQ(TEXT("220 Welcome\r\nFTP later"), FIRST_BYTES_NONE);   /* first line only */
+	CHECK_EQ(TEXT("* OK [CAPABILITY IMAP4rev1] Dovecot ready.\r\n"), FIRST_BYTES_IMAP);
+	CHECK_EQ(TEXT("+OK POP3 ready\r\n"), FIRST_BYTES_POP3);
+	CHECK_EQ(TEXT("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"), FIRST_BYTES_REDIS);
+	CHECK_EQ(TEXT("*\r\n$"), FIRST_BYTES_NONE);
+	/* PostgreSQL: StartupMessage (protocol 3.0) and SSLRequest. */
+	static const uint8_t startup[] = { 0, 0, 0, 41, 0, 3, 0, 0, 'u', 's', 'e', 'r', 0 };
+	static const uint8_t sslreq[] = { 0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f };
+	CHECK_EQ(app_of(startup, sizeof startup), FIRST_BYTES_POSTGRES);
+	CHECK_EQ(app_of(sslreq, sizeof sslreq), FIRST_BYTES_POSTGRES);
+	/* MySQL's HandshakeV10: length 74, sequence 0, protocol 10, "8.0.36". */
+	static const uint8_t mysql[] = { 74, 0, 0, 0, 10, '8', '.', '0', '.', '3', '6', 0 };
+	CHECK_EQ(app_of(mysql, sizeof mysql), FIRST_BYTES_MYSQL);
+	/* MongoDB OP_MSG: length 100, ids, opCode 2013, little-endian. */
+	static const uint8_t mongo[] = { 100, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0xdd, 0x07, 0, 0, 0 };
+	CHECK_EQ(app_of(mongo, sizeof mongo), FIRST_BYTES_MONGODB);
+	/* Bulk data, HTTP and short payloads name nothing. */
+	static const uint8_t zeros[64] = { 0 };
+	CHECK_EQ(app_of(zeros, sizeof zeros), FIRST_BYTES_NONE);
+	CHECK_EQ(TEXT("GET / HTTP/1.1\r\n"), FIRST_BYTES_NONE);
+	CHECK_EQ(TEXT("SS"), FIRST_BYTES_NONE);
+	for (size_t n = 0; n <= sizeof startup; n++)
+		app_of(startup, n);     /* every cut is safe */
+	return check_report("test_first_bytes");
+}
