@@ -1,17 +1,17 @@
 """Lab scenarios over TLS: real, unmodified Debian software (nginx with its
 ssl module, Python's ssl module as /usr/bin/python3 has it, Debian's
 OpenSSL 3.0 under both) and certificates made with the openssl command at
-run time, in the scenario's work folder. Each scenario checks what the
-programs themselves saw (the TLS version and ALPN agreed, nginx's error
-log, the exception the client got), so a changed library is noticed, not
-labelled.
+run time, in the scenario's work folder; a middlebox filtering by server
+name is Debian's iptables (its nftables backend, the kernel's xt_string
+match) on the router. Each scenario checks what the programs themselves
+saw (the TLS version and ALPN agreed, nginx's error log, the exception the
+client got), so a changed library is noticed, not labelled.
 
 The certificates: a CA ("rstdiag lab CA") signs one server certificate
 (P-256 key, subjectAltName = the server's name); a second CA that signed
 nothing is what a misconfigured client trusts.
 """
 import os
-import subprocess
 
 from lab import expect, label, scenario, sh
 
@@ -164,4 +164,54 @@ s.close()
             expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
         return ([label("data-after-fin", "ignored-fin")] +
                 [label("reset-followup") for _ in rsts[1:]])
+    return labeller
+
+
+# ---------------------------------------------------------------- SNI filter
+
+@scenario("tls-sni-filter-v4", "routed: the router filters by server name with iptables "
+          "(-m string --string blocked.lab.test --algo bm -j REJECT --reject-with tcp-reset, "
+          "the common recipe; Debian's iptables drives nftables); a Python ssl client connects "
+          "to nginx serving HTTPS with SNI blocked.lab.test: its ClientHello, the name in "
+          "clear, is rejected with a RST in the server's name and never reaches nginx; nginx, "
+          "stopped 2 s later, closes the connection it still holds and its FIN meets the "
+          "client's closed socket")
+def tls_sni_filter(lab):
+    lab.topology(routed=True)
+    certs = make_certs(lab.workdir, BLOCKED_NAME)
+    lab.nsx("router", "iptables", "-A", "FORWARD", "-p", "tcp", "--dport", "443", "-m", "string",
+            "--string", BLOCKED_NAME, "--algo", "bm", "-j", "REJECT", "--reject-with",
+            "tcp-reset")
+    lab.capture("client")
+    srv = nginx_tls(lab, certs, BLOCKED_NAME, run_for=2.0)
+    cli = python_client(lab, tls_client_code(lab.addr("server"), BLOCKED_NAME, certs["ca"], f'''
+try:
+    s = ctx.wrap_socket(raw, server_hostname="{BLOCKED_NAME}")
+    print("tls", s.version())
+except OSError as e:
+    print("handshake failed", repr(e))
+time.sleep(2.5)         # nginx's FIN comes while the client is still here
+'''))
+    out = cli.wait(timeout=30)
+    errors = srv.wait(timeout=30)
+    hits = lab.nsx("router", "iptables", "-L", "FORWARD", "-v", "-x", "-n").stdout
+    # The design: the handshake was reset, by the router's rule (one hit).
+    if "handshake failed ConnectionResetError" not in out or "exit 0" not in out:
+        raise RuntimeError(f"the client's handshake was not reset as designed: {out} / {errors}")
+    rule = [ln for ln in hits.splitlines() if "REJECT" in ln]
+    if not rule or rule[0].split()[0] != "1":
+        raise RuntimeError(f"the router's rule did not fire once: {hits}")
+
+    def labeller(rsts):
+        # The router's REJECT sends the RST (no tcp_send_reset event); the
+        # client's kernel, which no longer has the connection, answers
+        # nginx's later FIN.
+        expect(rsts[0], "server", None)
+        out = [label("injected", origin="middlebox",
+                     note="iptables -m string match of the ClientHello's server name + REJECT "
+                          "--reject-with tcp-reset on the router; the hello never reached nginx")]
+        for r in rsts[1:]:
+            expect(r, "client", "NO_SOCKET")
+            out.append(label("reset-followup"))
+        return out
     return labeller
