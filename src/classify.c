@@ -16,7 +16,9 @@
 #include "tcp_track.h"
 
 /* The look-ahead holds up to VERDICT_QUEUE_MAX verdicts at once: facts, no text, kept small. */
-_Static_assert(sizeof(struct verdict) <= 512, "a verdict is at most 512 bytes");
+/* The settle queue holds up to VERDICT_QUEUE_MAX of them (man page, FLOWS
+ * AND MEMORY): growing one grows that bound. */
+_Static_assert(sizeof(struct verdict) <= 576, "a verdict is at most 576 bytes");
 
 static uint32_t note_seq_len(const struct seg_note *n)
 {
@@ -121,6 +123,7 @@ static void copy_rst(struct verdict *v, const struct pkt *p)
 	v->mptcp = p->opts.mptcp;
 	v->mptcp_reason = p->opts.mptcp_reason;
 	v->mptcp_transient = p->opts.mptcp_transient;
+	v->rst_data = p->rst_data;
 }
 
 /* ---- what every rule looks at ---- */
@@ -182,6 +185,27 @@ static bool answers_syn(const struct verdict *v)
 }
 
 /* ---- the rules, most specific first ---- */
+
+/* draft-boucadair-tcpm-rst-diagnostic-payload's "TCP Failure Causes":
+ * codes 8 to 14 are the ones service functions (a CGN, a firewall, a
+ * proxy) send; 14 is "Connection Timeout", a NAT's expired mapping. */
+#define DIAG_SERVICE_FIRST 8
+#define DIAG_SERVICE_LAST 14
+#define DIAG_CONNECTION_TIMEOUT 14
+
+static bool diag_code(const struct verdict *v, uint16_t lo, uint16_t hi)
+{
+	return v->rst_data.format == RST_PAYLOAD_DIAG_COMPACT && v->rst_data.enterprise == 0 &&
+	       v->rst_data.code >= lo && v->rst_data.code <= hi;
+}
+
+/* The RST says why, in the draft's registry: a connection timeout. */
+static bool diagnosed_timeout(struct judge *j)
+{
+	if (!diag_code(j->v, DIAG_CONNECTION_TIMEOUT, DIAG_CONNECTION_TIMEOUT))
+		return false;
+	return decide(j->v, CAUSE_IDLE_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+}
 
 /*
  * Stacks build a RST as RST or RST+ACK and nothing else: Linux's
@@ -711,6 +735,7 @@ static const struct {
 	{ RULE_FLAGS_NO_STACK_SENDS, "flags-no-stack-sends", flags_no_stack_sends },
 	{ RULE_AFTER_EARLIER_RESET, "after-earlier-reset", after_earlier_reset },
 	{ RULE_MPTCP_FASTCLOSE, "mptcp-fastclose", mptcp_fastclose },
+	{ RULE_DIAGNOSED_TIMEOUT, "diagnosed-timeout", diagnosed_timeout },
 	{ RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, "syn-on-recently-closed-tuple",
 	  syn_on_recently_closed_tuple },
 	{ RULE_SYN_REFUSED, "syn-refused", syn_refused },
@@ -954,6 +979,11 @@ static void judge_origin(struct judge *j)
 	} else {
 		v->origin = ORIGIN_ENDPOINT;
 		v->origin_basis = ORIGIN_BY_TTL_MATCH;
+	}
+	/* A code only service functions send is their own word for it. */
+	if (diag_code(v, DIAG_SERVICE_FIRST, DIAG_SERVICE_LAST)) {
+		v->origin = ORIGIN_MIDDLEBOX;
+		v->origin_basis = ORIGIN_BY_PAYLOAD;
 	}
 }
 

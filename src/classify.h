@@ -25,6 +25,7 @@ enum rule {
 	RULE_FLAGS_NO_STACK_SENDS,      /* unknown: a RST with SYN or FIN */
 	RULE_AFTER_EARLIER_RESET,       /* reset-followup */
 	RULE_MPTCP_FASTCLOSE,           /* linger-abort (mp-fastclose) */
+	RULE_DIAGNOSED_TIMEOUT,         /* idle-timeout: its payload says "connection timeout" */
 	RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, /* timewait-reuse: refused like a closed port */
 	RULE_SYN_REFUSED,               /* closed-port */
 	RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP, /* connect-timeout */
@@ -79,6 +80,7 @@ enum origin_basis {
 	ORIGIN_BY_HOST_MATCH,       /* none on this connection; a TTL of its address's others */
 	ORIGIN_BY_HOST_STEP,        /* none on this connection; unlike its address's only TTL */
 	ORIGIN_BY_HOST_STACK,       /* none on this connection; its initial TTL is not its stack's */
+	ORIGIN_BY_PAYLOAD,          /* its diagnostic payload gives a service function's code */
 };
 
 /* The RST's IPv4 ID against the sender's last one (judge_ip_id). */
@@ -167,6 +169,7 @@ struct verdict {
 	struct tls_note tls;        /* what its connection showed of TLS (flow.h); the server
 				       name is request.target, also when request.frame is 0 */
 	uint8_t app;                /* enum first_bytes_app: its connection's opening bytes */
+	struct rst_payload rst_data; /* the reason its data gives, if any (rst_payload.h) */
 	uint64_t followup_of;       /* reset-followup: the RST it follows; 0 otherwise */
 
 	/* The HTTP request the RST met (frame 0: none visible). */

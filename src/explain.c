@@ -178,6 +178,11 @@ static void say_origin(const struct words *w, char *out, size_t size)
 			 "other connections: sent from another hop", v->rst.ttl, w->an, v->host.ttl[0],
 			 v->host.connections);
 		break;
+	case ORIGIN_BY_PAYLOAD:
+		snprintf(out, size, "its data is a diagnostic payload with reason code %u (%s), a "
+			 "code only service functions (a NAT, a firewall, a proxy) send", v->rst_data.code,
+			 rst_payload_cause_name(v->rst_data.code));
+		break;
 	case ORIGIN_BY_HOST_STACK:
 		snprintf(out, size, "TTL %u, which left its sender at %u, but the %s's address "
 			 "arrived with %s on its other connections, sent at %u%s%s%s: another stack "
@@ -827,6 +832,15 @@ static void flags_no_stack_sends(struct words *w)
 		  "what crafts or corrupts packets on the path.", w->an);
 }
 
+static void diagnosed_timeout(struct words *w)
+{
+	say(w, "The RST gives its own reason: a diagnostic payload with reason code 14, "
+	       "\"connection timeout\", as a NAT or firewall sends when it expires the flow's "
+	       "state (draft-boucadair-tcpm-rst-diagnostic-payload).");
+	advise(w, "Send keep-alives (TCP keepalive or application pings) more often than the "
+		  "device's idle timeout, or close idle pooled connections before it.");
+}
+
 static void nothing_fits(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -848,6 +862,7 @@ static void nothing_fits(struct words *w)
 /* Indexed by enum rule. */
 static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_FLAGS_NO_STACK_SENDS] = flags_no_stack_sends,
+	[RULE_DIAGNOSED_TIMEOUT] = diagnosed_timeout,
 	[RULE_AFTER_EARLIER_RESET] = after_earlier_reset,
 	[RULE_MPTCP_FASTCLOSE] = mptcp_fastclose,
 	[RULE_SYN_ON_RECENTLY_CLOSED_TUPLE] = syn_on_recently_closed_tuple,
@@ -1119,6 +1134,26 @@ static void say_tls(struct words *w)
 	}
 }
 
+/* What the RST's own data says, in every case but the rule that read it. */
+static void say_rst_data(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct rst_payload *d = &v->rst_data;
+	if (d->format == RST_PAYLOAD_NONE || v->rule == RULE_DIAGNOSED_TIMEOUT)
+		return;
+	if (d->format == RST_PAYLOAD_DIAG_COMPACT && d->enterprise)
+		say(w, " The RST carries a diagnostic payload: vendor reason code %u of enterprise "
+		       "number %u.", d->code, d->enterprise);
+	else if (d->format == RST_PAYLOAD_DIAG_COMPACT)
+		say(w, " The RST carries a diagnostic payload: reason code %u (%s).", d->code,
+		    rst_payload_cause_name(d->code) ? rst_payload_cause_name(d->code) : "unassigned");
+	else if (d->format == RST_PAYLOAD_DIAG_TEXT)
+		say(w, " The RST carries a diagnostic payload describing it: \"%s\".", d->text);
+	else if (d->format == RST_PAYLOAD_TEXT)
+		say(w, " The RST carries text, its sender's reason as load balancers write it "
+		       "(F5 BIG-IP's RST cause, for one): \"%s\".", d->text);
+}
+
 /* ---- the evidence frames ---- */
 
 static void say_evidence(const struct words *w)
@@ -1175,6 +1210,7 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 		say(&w, " The RST carries MP_TCPRST: reason %s (%u)%s.", reason ? reason : "unassigned",
 		    v->mptcp_reason, v->mptcp_transient ? ", transient" : "");
 	}
+	say_rst_data(&w);
 	if (v->runner_up < CAUSE_COUNT)
 		say_runner_up(&w);
 	if (v->request.frame)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "rst_payload.h"
 #include "tls.h"
 
 enum {
@@ -108,6 +109,7 @@ struct pkt {
 	struct http_facts http;     /* what the payload starts, read while it was valid */
 	struct tls_facts tls;       /* ... as TLS records (content 0: not a record start) */
 	uint8_t app;                /* ... as another protocol's opening (enum first_bytes_app) */
+	struct rst_payload rst_data; /* a RST's: its reason, if it wrote one (format 0: none) */
 
 	struct tunnel_path tun;     /* the tunnels it came through (tun.n 0: none) */
 	uint16_t tunnel;            /* the tunnel context's identity (tunnel_table.h); 0 none */

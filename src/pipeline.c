@@ -312,6 +312,9 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
 	p->tls.content = 0;
 	p->app = FIRST_BYTES_NONE;
+	p->rst_data.format = RST_PAYLOAD_NONE;
+	if ((p->flags & TCP_RST) && p->payload_caplen)
+		rst_payload_parse(p->payload, p->payload_caplen, &p->rst_data);
 	if (p->http.start == HTTP_NONE) {
 		if (tls_may_start(p->payload, p->payload_caplen))
 			tls_facts_parse(p->payload, p->payload_caplen, &p->tls);

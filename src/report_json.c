@@ -163,6 +163,8 @@ static const char *origin_by(const struct verdict *v)
 	case ORIGIN_BY_HOST_STEP:
 	case ORIGIN_BY_HOST_STACK:
 		return "host_profile";
+	case ORIGIN_BY_PAYLOAD:
+		return "payload";
 	case ORIGIN_BY_NOTHING:
 		break;
 	}
@@ -190,6 +192,27 @@ static void add_sender_host(cJSON *o, const struct host_profile *h)
 		cJSON_AddNullToObject(s, "initial_ttl");
 	add_string_or_null(s, "stack", host_stack_name((enum host_stack)h->stack));
 	add_string_or_null(s, "ip_id", host_ip_id_name(host_ip_ids(h)));
+}
+
+/* TAXONOMY "rst_payload": the reason the RST's own data gives; null none. */
+static void add_rst_payload(cJSON *o, const struct rst_payload *d)
+{
+	if (d->format == RST_PAYLOAD_NONE) {
+		cJSON_AddNullToObject(o, "rst_payload");
+		return;
+	}
+	cJSON *x = cJSON_AddObjectToObject(o, "rst_payload");
+	cJSON_AddStringToObject(x, "format", rst_payload_format_name(d->format));
+	if (d->format == RST_PAYLOAD_DIAG_COMPACT) {
+		add_uint(x, "code", d->code);
+		add_uint(x, "enterprise", d->enterprise);
+		add_string_or_null(x, "cause", d->enterprise ? NULL : rst_payload_cause_name(d->code));
+	} else {
+		cJSON_AddNullToObject(x, "code");
+		cJSON_AddNullToObject(x, "enterprise");
+		cJSON_AddNullToObject(x, "cause");
+	}
+	add_string_or_null(x, "text", d->text[0] ? d->text : NULL);
 }
 
 static const char *tls_stage_name(uint8_t s)
@@ -279,6 +302,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddStringToObject(o, "origin_evidence", e.origin);
 	cJSON_AddStringToObject(o, "origin_by", origin_by(v));
 	add_string_or_null(o, "service", e.service);
+	add_rst_payload(o, &v->rst_data);
 	add_sender_host(o, &v->host);
 	if (v->mptcp) {
 		cJSON *m = cJSON_AddObjectToObject(o, "mptcp");

@@ -265,6 +265,20 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	if (t->o.verbose) {
 		label(out, t, "form");
 		fprintf(out, "%s\n", rst_form_name(v->form));
+		if (v->rst_data.format) {
+			label(out, t, "rst data");
+			fprintf(out, "%s", rst_payload_format_name(v->rst_data.format));
+			if (v->rst_data.format == RST_PAYLOAD_DIAG_COMPACT)
+				fprintf(out, ", code %u%s%s%s, enterprise %u", v->rst_data.code,
+					rst_payload_cause_name(v->rst_data.code) ? " (" : "",
+					rst_payload_cause_name(v->rst_data.code) ?
+					rst_payload_cause_name(v->rst_data.code) : "",
+					rst_payload_cause_name(v->rst_data.code) ? ")" : "",
+					v->rst_data.enterprise);
+			if (v->rst_data.text[0])
+				fprintf(out, ": \"%s\"", v->rst_data.text);
+			fputc('\n', out);
+		}
 		if (v->trigger.frame) {
 			label(out, t, "answers");
 			fprintf(out, "#%" PRIu64 " from the %s (%u bytes)\n", v->trigger.frame, b_role,

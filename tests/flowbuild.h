@@ -43,6 +43,9 @@ static inline int feed(struct flow *f, const struct pkt *in)
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
 	p->tls.content = 0;
 	p->app = FIRST_BYTES_NONE;
+	p->rst_data.format = RST_PAYLOAD_NONE;
+	if ((p->flags & TCP_RST) && p->payload_caplen)
+		rst_payload_parse(p->payload, p->payload_caplen, &p->rst_data);
 	if (p->http.start == HTTP_NONE) {
 		tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
 		if (!p->tls.content)

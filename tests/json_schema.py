@@ -73,8 +73,12 @@ RESET = {
     "sender": ROLES, "role_guessed": BOOL, "origin": {"endpoint", "middlebox", "unknown"},
     "mptcp": nullable({"option": {"MP_FASTCLOSE", "MP_TCPRST"}, "?reason": nullable(STR),
                        "?reason_code": INT, "?transient": BOOL}),
-    "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "none"},
+    "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "payload", "none"},
     "service": nullable(STR),
+    "rst_payload": nullable({
+        "format": {"diag-compact", "diag-text", "text", "binary"}, "code": nullable(INT),
+        "enterprise": nullable(INT), "cause": nullable(STR), "text": nullable(STR),
+    }),
     "sender_host": nullable({
         "connections": INT, "ttls": array(lambda v: isinstance(v, int) and 1 <= v <= 255),
         "initial_ttl": nullable({64, 128, 255}),

@@ -25,7 +25,8 @@ import sys
 LAYERS = {
     "capture": ["capture.[ch]", "live.[ch]", "decompress.[ch]", "pcapng.[ch]", "source.h"],
     "decode": ["decode.h", "decode_*.c", "packet.h", "http.[ch]", "tls.[ch]",
-               "tls_reasm.[ch]", "first_bytes.[ch]"],
+               "tls_reasm.[ch]", "first_bytes.[ch]",
+               "rst_payload.[ch]"],
     "track": ["flow_table.[ch]", "tcp_track.[ch]", "flow.[ch]", "tunnel_table.[ch]",
               "host_table.[ch]"],
     "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "service.[ch]", "verdict_queue.[ch]",

@@ -254,7 +254,7 @@ static void test_every_medium_rule_words_its_runner_up(void)
 	static const enum rule never_medium[] = {
 		RULE_AFTER_EARLIER_RESET, RULE_SYN_REFUSED,
 		RULE_DATA_AFTER_OWN_FIN, RULE_AFTER_BOTH_CLOSED, RULE_MPTCP_FASTCLOSE,
-		RULE_NOTHING_FITS, RULE_FLAGS_NO_STACK_SENDS,
+		RULE_NOTHING_FITS, RULE_FLAGS_NO_STACK_SENDS, RULE_DIAGNOSED_TIMEOUT,
 	};
 	struct verdict v;
 	memset(&v, 0, sizeof v);

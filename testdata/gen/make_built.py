@@ -25,6 +25,16 @@ the documented behaviour it imitates.
              or a SPAN of one direction), or tcpdump -Q out. Labels: the
              kept side's RSTs keep theirs, renumbered; the other side's
              are not in the capture.
+  rst-data-* the lab's nat-idle-expiry-v4, whose router resets the idle
+             flow it forgot, with the reason that router would write in
+             its RST's data by draft-boucadair-tcpm-rst-diagnostic-payload:
+             reason code 14 "Connection Timeout" (the draft's example of a
+             NAT whose mapping expired) in the compact form (magic 0x33AA,
+             code, enterprise 0) and in the CBOR form ([12345, {1: 14}]),
+             and the free-description form (magic 0xF317) and a load
+             balancer's bare text (F5 BIG-IP's reset cause, which its
+             tm.rstcause.pkt setting writes), which name the reason in
+             words. The label is the lab's.
 """
 import json
 import os
@@ -114,11 +124,68 @@ def oneway(name, lab_labels):
                 source=ONEWAY_SOURCE, resets=resets, kernel_resets_not_captured=[])
 
 
+RST_DATA_SOURCE = "nat-idle-expiry-v4"
+RST_DATA = {
+    "compact": (bytes.fromhex("33aa000e00000000"),
+                "draft-boucadair-tcpm-rst-diagnostic-payload, its early compact form (magic "
+                "0x33AA, a 16-bit reason code, a 32-bit enterprise number): code 14 (Connection "
+                "Timeout), enterprise 0"),
+    "cbor": (bytes.fromhex("821930 39a1010e".replace(" ", "")),
+             "draft-boucadair-tcpm-rst-diagnostic-payload (CBOR form): [12345, {1: 14}], its "
+             "example of a NAT whose mapping expired"),
+    "text": (b"\xf3\x17NAT mapping expired",
+             "draft-boucadair-tcpm-rst-diagnostic-payload, its early free-description form: "
+             "magic 0xF317, then UTF-8 text"),
+    "appliance": (b"Flow expired (sweeper)",
+                  "F5 BIG-IP's reset cause text, which its tm.rstcause.pkt setting writes into "
+                  "the RST's data"),
+}
+
+
+def ipv4_checksum(hdr):
+    s = sum(struct.unpack("!%dH" % (len(hdr) // 2), hdr))
+    s = (s & 0xFFFF) + (s >> 16)
+    s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def with_rst_data(frame, data):
+    """An Ethernet/IPv4/TCP RST with data appended, its IP length and checksum fixed."""
+    off = 14
+    ihl = (frame[off] & 0x0F) * 4
+    total = struct.unpack("!H", frame[off + 2:off + 4])[0]
+    tcp_end = off + total
+    out = bytearray(frame[:tcp_end]) + data
+    struct.pack_into("!H", out, off + 2, total + len(data))
+    struct.pack_into("!H", out, off + 10, 0)
+    struct.pack_into("!H", out, off + 10, ipv4_checksum(bytes(out[off:off + ihl])))
+    return bytes(out)
+
+
+def rst_data(kind, lab_labels):
+    data, source = RST_DATA[kind]
+    recs = pcapio.read(os.path.join(LAB, RST_DATA_SOURCE + ".pcap"))
+    src = lab_labels[RST_DATA_SOURCE + ".pcap"]
+    (label,) = src["resets"]
+    r = recs[label["frame"] - 1]
+    recs[label["frame"] - 1] = pcapio.Record(r.linktype, r.ts_ns, with_rst_data(r.data, data),
+                                             r.orig_len + len(data))
+    fname = f"rst-data-{kind}.pcap"
+    with open(os.path.join(OUT, fname), "wb") as f:
+        f.write(pcapio.pcap(recs, nano=True))
+    return dict(file=fname, scenario="rst-data-" + kind, capture_point=src["capture_point"],
+                description=f"{RST_DATA_SOURCE} (the lab's) with its router's RST carrying the "
+                            f"reason in its data ({kind})", source=source,
+                resets=[dict(label, note=label["note"] + "; the reason in its data")],
+                kernel_resets_not_captured=[])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     lab_labels = {c["file"]: c for c in json.load(open(os.path.join(LAB, "labels.json")))["captures"]}
     caps = [span(n, lab_labels) for n in SPAN_SOURCES]
     caps += [oneway(n, lab_labels) for n in ONEWAY_SOURCES]
+    caps += [rst_data(k, lab_labels) for k in RST_DATA]
     with open(os.path.join(OUT, "labels.json"), "w") as f:
         json.dump({"generated_by": "testdata/gen/make_built.py", "captures": caps}, f, indent=1)
         f.write("\n")
