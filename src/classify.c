@@ -616,6 +616,19 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 {
 	if (v->b.bytes == 0)
 		return UNREAD_NONE;
+	/*
+	 * A TLS client that failed the handshake sends its fatal alert and
+	 * closes at once. Its library reads the server's flight record by
+	 * record (OpenSSL's ssl3_read_bytes) and stops at the one it rejected,
+	 * so the records after it (a TLS 1.2 flight's ServerKeyExchange and
+	 * ServerHelloDone behind its Certificate) are still unread when the
+	 * socket closes, and Linux's tcp_close sends a RST for them
+	 * (TCP_ABORT_ON_CLOSE). A close_notify or user_canceled is no failure.
+	 */
+	if (v->sender == ROLE_CLIENT && v->tls.stage == TLS_STAGE_SERVER_HELLO &&
+	    v->tls.alert_from == ROLE_CLIENT + 1 && v->tls.alert &&
+	    v->tls.alert != TLS_ALERT_ENCRYPTED && v->tls.alert != 0 + 1 && v->tls.alert != 90 + 1)
+		return UNREAD_TLS_HANDSHAKE;
 	/* HTTP tells it exactly: a request body still arriving (an early final
 	 * response, such as a 413, does not end it: RFC 9112 9.6), or more
 	 * requests than responses. */
@@ -807,8 +820,6 @@ static void judge_request(struct judge *j)
 	const struct http_note *r = &f->conn.request;
 	/* A TLS connection's server name rides in the note's target, with or
 	 * without a request: kept for the record either way. */
-	v->tls = f->conn.tls;
-	v->app = f->conn.app;
 	if (f->conn.tls.stage != TLS_STAGE_NONE)
 		memcpy(v->request.target, r->target, sizeof v->request.target);
 	if (!r->frame)
@@ -1036,6 +1047,8 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	}
 	v->syn_ts = f->conn.syn_ts;
 	v->response = f->conn.response;
+	v->tls = f->conn.tls;       /* before the rules: a TLS failure is evidence */
+	v->app = f->conn.app;
 	v->response_sender = (int8_t)(v->response.status ? flow_role(f, v->response.dir)
 							 : ROLE_UNKNOWN);
 }

@@ -256,6 +256,8 @@ enum unread_sign {
 	UNREAD_PEER_CLOSED,         /* the peer's FIN came after its data */
 	UNREAD_NEVER_ANSWERED,      /* the sender never sent data of its own */
 	UNREAD_ARRIVING,            /* data beyond what the RST acknowledges */
+	UNREAD_TLS_HANDSHAKE,       /* the rest of a server's TLS flight, after the client's
+				       fatal alert */
 };
 /* The sign that decided unread-recv-buffer, from v's facts (UNREAD_NONE: none). */
 enum unread_sign classify_unread_sign(const struct verdict *v);

@@ -744,6 +744,13 @@ static void close_with_data_unread(struct words *w)
 		       "acknowledges. ", w->bn,
 		    ((v->b.flags & HALF_F_FIN) ? v->b.fin_seq : v->b.next_seq) - v->rst.ack);
 		break;
+	case UNREAD_TLS_HANDSHAKE:
+		say(w, "it had rejected the TLS handshake (its alert: %s) and closed, and a TLS "
+		       "library reads the server's flight record by record, stopping at the one it "
+		       "rejected: the records after it were still unread. ",
+		    tls_alert_name((uint8_t)(v->tls.alert - 1)) ? tls_alert_name((uint8_t)(v->tls.alert - 1))
+								: "unassigned");
+		break;
 	case UNREAD_NONE:
 		break;
 	}

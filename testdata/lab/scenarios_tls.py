@@ -251,11 +251,10 @@ time.sleep(1.0)
 
     def labeller(rsts):
         # The client's close() with the rest of the server's flight unread
-        # (OpenSSL reads a record at a time and stopped at the certificate).
-        # The wire cannot show what the application read, and the client's
-        # alert came after the server's last data, so linger-abort's
-        # signature fits too: accepted, as in shutdown-then-unread-v4.
+        # (OpenSSL reads a record at a time and stopped at the certificate):
+        # the kernel's TCP_ABORT_ON_CLOSE, the design's unread data. No
+        # alternative: nothing in the design aborts with a zero linger.
         expect(rsts[0], "client", "TCP_ABORT_ON_CLOSE")
-        return ([label("unread-recv-buffer", alternatives=["linger-abort"])] +
+        return ([label("unread-recv-buffer")] +
                 [label("reset-followup") for _ in rsts[1:]])
     return labeller
