@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "first_bytes.h"
 
 #define CHECK(cond)                                                                    \
 	do {                                                                           \
@@ -61,6 +62,12 @@ static void check_decoded(const struct pkt *p, const uint8_t *frame, uint32_t cu
 		for (const char *c = tls.sni; *c; c++)
 			CHECK(*c >= 0x21 && *c <= 0x7e);   /* printable, as the report needs */
 	}
+	CHECK(first_bytes_app(p->payload, p->payload_caplen) < FIRST_BYTES_COUNT);
+	struct rst_payload rp;
+	rst_payload_parse(p->payload, p->payload_caplen, &rp);
+	CHECK(rp.format < RST_PAYLOAD_FORMAT_COUNT && memchr(rp.text, '\0', sizeof rp.text));
+	for (const char *c = rp.text; *c; c++)
+		CHECK(*c >= 0x20 && *c <= 0x7e);       /* escaped, as the report needs */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,6 +1,9 @@
 /* cause: the cause and detail tables and the names of the verdict's enums (cause.h). */
 #include "cause.h"
 
+#include <stdint.h>
+#include <string.h>
+
 #include <stddef.h>
 
 static const struct cause_info causes[CAUSE_COUNT] = {
@@ -117,4 +120,52 @@ const char *reached_peer_name(enum reached_peer r)
 	case REACHED_YES: return "yes";
 	default: return NULL;
 	}
+}
+
+/*
+ * What each reason's call sites in Linux (net/ipv4/tcp_ipv4.c,
+ * tcp_input.c, tcp.c, tcp_timer.c, tcp_minisocks.c; 6.10 to 6.18) send a
+ * RST for, in the taxonomy's causes; checked against the lab's labels,
+ * each the kernel's own reason (tests/test_stats.c).
+ */
+static const struct {
+	const char *reason;
+	uint32_t causes;            /* bit (1 << enum cause) */
+} kernel_fits[] = {
+#define C(x) (1u << (x))
+	{ "NO_SOCKET", C(CAUSE_CLOSED_PORT) | C(CAUSE_CONNECT_TIMEOUT) | C(CAUSE_LINGER_ABORT) |
+		       C(CAUSE_PEER_LOST_STATE) | C(CAUSE_RESET_FOLLOWUP) | C(CAUSE_DATA_AFTER_FIN) |
+		       C(CAUSE_TIMEWAIT_REUSE) | C(CAUSE_HANDSHAKE_ABORT) },
+	{ "TCP_TIMEWAIT_SOCKET", C(CAUSE_DATA_AFTER_FIN) | C(CAUSE_TIMEWAIT_REUSE) |
+				 C(CAUSE_RESET_FOLLOWUP) },
+	{ "TCP_ABORT_ON_DATA", C(CAUSE_DATA_AFTER_FIN) | C(CAUSE_RESET_FOLLOWUP) },
+	{ "TCP_ABORT_ON_CLOSE", C(CAUSE_UNREAD_RECV_BUFFER) | C(CAUSE_LINGER_ABORT) |
+				C(CAUSE_RESPONSE_TIMEOUT) },
+	{ "TCP_DISCONNECT_WITH_DATA", C(CAUSE_UNREAD_RECV_BUFFER) | C(CAUSE_LINGER_ABORT) },
+	{ "TCP_ABORT_ON_LINGER", C(CAUSE_LINGER_ABORT) | C(CAUSE_RETRANSMIT_TIMEOUT) },
+	{ "TCP_ABORT_ON_MEMORY", C(CAUSE_LINGER_ABORT) | C(CAUSE_RETRANSMIT_TIMEOUT) },
+	{ "TCP_STATE", C(CAUSE_HANDSHAKE_ABORT) | C(CAUSE_LINGER_ABORT) | C(CAUSE_RESPONSE_TIMEOUT) |
+		       C(CAUSE_RETRANSMIT_TIMEOUT) | C(CAUSE_UNREAD_RECV_BUFFER) | C(CAUSE_UNKNOWN) },
+	{ "TCP_KEEPALIVE_TIMEOUT", C(CAUSE_KEEPALIVE_TIMEOUT) },
+	{ "INVALID_SYN", C(CAUSE_HANDSHAKE_ABORT) | C(CAUSE_TIMEWAIT_REUSE) },
+	{ "TCP_FLAGS", C(CAUSE_INVALID_SEGMENT) | C(CAUSE_RESET_FOLLOWUP) },
+	{ "TCP_INVALID_ACK_SEQUENCE", C(CAUSE_TIMEWAIT_REUSE) | C(CAUSE_INVALID_SEGMENT) |
+				      C(CAUSE_PEER_LOST_STATE) | C(CAUSE_HANDSHAKE_ABORT) },
+	{ "TCP_RFC7323_PAWS", C(CAUSE_TIMEWAIT_REUSE) | C(CAUSE_INVALID_SEGMENT) },
+	{ "TCP_TOO_OLD_ACK", C(CAUSE_INVALID_SEGMENT) | C(CAUSE_PEER_LOST_STATE) },
+	{ "TCP_OLD_ACK", C(CAUSE_INVALID_SEGMENT) | C(CAUSE_PEER_LOST_STATE) },
+	{ "TCP_ACK_UNSENT_DATA", C(CAUSE_INVALID_SEGMENT) | C(CAUSE_PEER_LOST_STATE) },
+#undef C
+};
+
+bool cause_fits_kernel_reason(enum cause c, const char *reason)
+{
+	if (!reason)
+		return true;
+	if (strncmp(reason, "MPTCP_RST_", 10) == 0)
+		return c == CAUSE_LINGER_ABORT || c == CAUSE_RESET_FOLLOWUP;
+	for (size_t i = 0; i < sizeof kernel_fits / sizeof kernel_fits[0]; i++)
+		if (strcmp(kernel_fits[i].reason, reason) == 0)
+			return (kernel_fits[i].causes >> c) & 1u;
+	return true;    /* NOT_SPECIFIED, ERROR, other: no situation named */
 }

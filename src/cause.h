@@ -67,6 +67,13 @@ const struct detail_info *detail_info(enum detail d);
 const char *detail_id(enum detail d);
 /* Whether a verdict of this cause and detail is benign. */
 bool cause_benign(enum cause c, enum detail d);
+/*
+ * Whether a wire cause is one that the kernel's reason for sending the
+ * RST (tcp/tcp_send_reset's reason, named as Linux's rstreason.h names
+ * it) produces: the --kernel-reasons agreement. A reason that names no
+ * situation (NOT_SPECIFIED, ERROR, one this table does not know) fits any.
+ */
+bool cause_fits_kernel_reason(enum cause c, const char *reason);
 
 enum confidence { CONF_LOW, CONF_MEDIUM, CONF_HIGH };
 const char *confidence_name(enum confidence c);

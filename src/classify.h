@@ -170,6 +170,8 @@ struct verdict {
 				       name is request.target, also when request.frame is 0 */
 	uint8_t app;                /* enum first_bytes_app: its connection's opening bytes */
 	struct rst_payload rst_data; /* the reason its data gives, if any (rst_payload.h) */
+	uint8_t kernel_reason;      /* --kernel-reasons: kernel_reason_name() code, 0 none */
+	uint8_t kernel_state;       /* ... and the socket's state, kernel_state_name() */
 	uint64_t followup_of;       /* reset-followup: the RST it follows; 0 otherwise */
 
 	/* The HTTP request the RST met (frame 0: none visible). */

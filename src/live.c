@@ -192,6 +192,14 @@ enum exit_status live_run(const struct live_options *o, struct pipeline *pl)
 	}
 	if (st == EXIT_OK)
 		st = set_filter(p, o->filter);
+	/* The tracefs instance needs root: before privileges go. Without it,
+	 * one line says why and the capture goes on. */
+	if (st == EXIT_OK && o->kernel_reasons) {
+		const char *why = NULL;
+		pl->kernel = kernel_reasons_open(&why);
+		if (!pl->kernel)
+			msg_warn("--kernel-reasons: %s; going on without the kernel's reasons", why);
+	}
 	if (st == EXIT_OK)
 		st = drop_privileges(o->user);
 	if (st == EXIT_OK && pcap_setnonblock(p, 1, NULL) != 0) {
@@ -235,5 +243,5 @@ enum exit_status live_run(const struct live_options *o, struct pipeline *pl)
 	}
 	record_drops(p, pl, &drops, wall_now(), true);
 	pcap_close(p);
-	return st;
+	return st;     /* the tracefs instance stays open for the reports still due */
 }

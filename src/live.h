@@ -29,6 +29,7 @@ struct live_options {
 	const char *user;           /* drop to this user after opening; NULL: keep */
 	uint32_t duration_s;        /* 0: until a signal */
 	uint64_t max_resets;        /* 0: no limit (-c) */
+	bool kernel_reasons;        /* --kernel-reasons: open the tracepoint before -Z */
 };
 
 /* Prints the interfaces libpcap can open, numbered, as tcpdump -D does. */

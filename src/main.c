@@ -81,7 +81,9 @@ int main(int argc, char **argv)
 			.user = o.user ? o.user : "nobody",
 			.duration_s = o.duration_s,
 			.max_resets = o.count,
+			.kernel_reasons = o.kernel_reasons,
 		};
+		rep.kernel_reasons = o.kernel_reasons;
 		rep.flush_each = true;
 		status = live_run(&lo, &pl);
 		if (pl.src.name)    /* the capture ran: summarise what it saw */

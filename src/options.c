@@ -17,6 +17,7 @@
 #include "report.h"
 
 enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION,
+       OPT_KERNEL_REASONS,
        OPT_CLOSE_TIMEOUT };
 
 static const struct option long_opts[] = {
@@ -32,6 +33,7 @@ static const struct option long_opts[] = {
 	{ "list-interfaces", no_argument, NULL, 'D' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "kernel-reasons", no_argument, NULL, OPT_KERNEL_REASONS },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "snapshot-length", required_argument, NULL, 's' },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
@@ -76,6 +78,8 @@ static void usage(FILE *out)
 		"  -s, --snapshot-length N  bytes kept per packet (default %d)\n"
 		"  -Z, --relinquish-privileges USER  run as USER once the interface is open\n"
 		"                      (default 'nobody' when started as root; 'root' keeps root)\n"
+		"      --kernel-reasons  join each RST this host sends to the kernel's own reason\n"
+		"                      (tracepoint tcp/tcp_send_reset; root, Linux 6.10 or later)\n"
 		"  -h, --help          show this help and exit\n"
 		"      --version       show the version and exit\n"
 		"\n"
@@ -208,6 +212,9 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 		case 'Z':
 			o->user = optarg;
 			break;
+		case OPT_KERNEL_REASONS:
+			o->kernel_reasons = true;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -276,8 +283,8 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 			msg_usage_error("--all is for files; live mode reports every reset as it comes");
 			return EXIT_USAGE;
 		}
-	} else if (o->duration_s || o->buffer_kib || o->snaplen || o->user) {
-		msg_usage_error("--duration, -B, -s and -Z are for live mode (-i)");
+	} else if (o->duration_s || o->buffer_kib || o->snaplen || o->user || o->kernel_reasons) {
+		msg_usage_error("--duration, -B, -s, -Z and --kernel-reasons are for live mode (-i)");
 		return EXIT_USAGE;
 	}
 	if (!have_r && !o->iface) {

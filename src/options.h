@@ -39,6 +39,7 @@ struct options {
 	int buffer_kib;         /* -B */
 	int snaplen;            /* -s; 0: the default */
 	const char *user;       /* -Z */
+	bool kernel_reasons;    /* --kernel-reasons */
 	bool exit_now;          /* --help or --version was handled */
 };
 

@@ -42,11 +42,23 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 		return;     /* -c reached: the rest are not reported, nor counted */
 	pl->reported++;
 	/* The sender's address may have shown its TTL since, on other connections. */
-	if (v->origin_basis == ORIGIN_BY_NOTHING) {
+	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel) {
 		pl->final = *v;
-		classify_revise_origin(&pl->final, host_table_get(pl->hosts, v->ipver, v->src,
-								  v->host_context));
+		if (v->origin_basis == ORIGIN_BY_NOTHING)
+			classify_revise_origin(&pl->final, host_table_get(pl->hosts, v->ipver, v->src,
+									  v->host_context));
 		v = &pl->final;
+	}
+	/* This host's own reason for a RST it sent (live, --kernel-reasons). */
+	if (pl->kernel) {
+		kernel_reasons_read(pl->kernel);
+		if (kernel_reasons_take(pl->kernel, v->ipver, v->src, v->sport, v->dst, v->dport,
+					&pl->final.kernel_reason, &pl->final.kernel_state)) {
+			pl->stats.kernel_joined[v->cause]++;
+			if (cause_fits_kernel_reason((enum cause)v->cause,
+						     kernel_reason_name(v->kernel_reason)))
+				pl->stats.kernel_fits[v->cause]++;
+		}
 	}
 	pl->stats.resets++;
 	pl->stats.by_cause[v->cause]++;
@@ -398,6 +410,8 @@ void pipeline_free(struct pipeline *pl)
 	tunnel_table_free(pl->tunnels);
 	host_table_free(pl->hosts);
 	tls_reasm_free(pl->hellos);
+	kernel_reasons_close(pl->kernel);
+	pl->kernel = NULL;
 	pl->tunnels = NULL;
 	server_insights_free(&pl->servers);
 	verdict_queue_free(&pl->queue);

@@ -16,6 +16,7 @@
 #include "tunnel_table.h"
 #include "host_table.h"
 #include "tls_reasm.h"
+#include "kernel_reasons.h"
 #include "verdict_queue.h"
 #include "report.h"
 #include "stats.h"
@@ -60,6 +61,7 @@ struct pipeline {
 	struct tunnel_table *tunnels;       /* tunnel contexts, for flow keys and records */
 	struct host_table *hosts;           /* each host's TTLs across its connections */
 	struct tls_reasm *hellos;           /* ClientHellos over several segments */
+	struct kernel_reasons *kernel;      /* --kernel-reasons' tracepoint; NULL: not read */
 	struct stats stats;
 	struct server_insights servers;
 	struct verdict_queue queue;         /* judged RSTs in their settle time */

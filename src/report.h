@@ -21,6 +21,7 @@ struct reporter {
 	FILE *out;
 	bool nano;              /* 9 decimals instead of 6 */
 	bool flush_each;        /* flush after every record (live mode, tcpdump -l) */
+	bool kernel_reasons;    /* --kernel-reasons: records and summary carry them */
 	void (*reset)(struct reporter *r, const struct verdict *v, const struct report_source *src);
 	void (*summary)(struct reporter *r, const struct stats *s, const struct server_insights *e);
 	void (*free)(struct reporter *r);

@@ -14,6 +14,7 @@
 
 #include "explain.h"
 #include "idle_defaults.h"
+#include "kernel_reasons.h"
 #include "report.h"
 #include "service.h"
 #include "tunnel_table.h"
@@ -303,6 +304,10 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	cJSON_AddStringToObject(o, "origin_by", origin_by(v));
 	add_string_or_null(o, "service", e.service);
 	add_rst_payload(o, &v->rst_data);
+	if (r->kernel_reasons) {
+		add_string_or_null(o, "kernel_reason", kernel_reason_name(v->kernel_reason));
+		add_string_or_null(o, "kernel_state", kernel_state_name(v->kernel_state));
+	}
 	add_sender_host(o, &v->host);
 	if (v->mptcp) {
 		cJSON *m = cJSON_AddObjectToObject(o, "mptcp");
@@ -469,6 +474,24 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 	add_uint(o, "flows_peak", s->flows_peak);
 	add_uint(o, "flows_evicted", s->flows_evicted);
 	add_uint(o, "resets", s->resets);
+	if (r->kernel_reasons) {
+		/* Per cause: joined to the kernel's reason, and fitting it. */
+		cJSON *k = cJSON_AddObjectToObject(o, "kernel_reasons");
+		uint64_t joined = 0, fits = 0;
+		cJSON *per = cJSON_CreateObject();
+		for (int c = 0; c < CAUSE_COUNT; c++) {
+			if (!s->kernel_joined[c])
+				continue;
+			joined += s->kernel_joined[c];
+			fits += s->kernel_fits[c];
+			cJSON *one = cJSON_AddObjectToObject(per, cause_id((enum cause)c));
+			add_uint(one, "joined", s->kernel_joined[c]);
+			add_uint(one, "fits", s->kernel_fits[c]);
+		}
+		add_uint(k, "joined", joined);
+		add_uint(k, "fits", fits);
+		cJSON_AddItemToObject(k, "by_cause", per);
+	}
 	cJSON *bc = cJSON_AddObjectToObject(o, "by_cause");
 	for (int c = 0; c < CAUSE_COUNT; c++)
 		if (s->by_cause[c])

@@ -22,6 +22,7 @@
 
 #include "explain.h"
 #include "idle_defaults.h"
+#include "kernel_reasons.h"
 #include "service.h"
 #include "tunnel_table.h"
 #include "report.h"
@@ -248,6 +249,11 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	fprintf(out, "%s%s%s%s\n", a_role,
 		v->role_guessed ? " (role guessed from ports: no handshake seen)" : "",
 		e.service ? ", on a connection carrying " : "", e.service ? e.service : "");
+	if (v->kernel_reason) {
+		label(out, t, "kernel");
+		fprintf(out, "%s, socket %s\n", kernel_reason_name(v->kernel_reason),
+			v->kernel_state ? kernel_state_name(v->kernel_state) : "unknown");
+	}
 	label(out, t, "cause");
 	fprintf(out, "%s%s%s", c(t, v->cause == CAUSE_UNKNOWN ? C_YELLOW : C_RED),
 		cause_id(v->cause), c(t, C_RESET));
@@ -643,6 +649,14 @@ static void print_notes(FILE *out, const struct text_state *t, const struct stat
 			"\n", s->duplicates);
 	if (s->payload_truncated)
 		fprintf(out, "  payload cut by snaplen in %" PRIu64 " segments\n", s->payload_truncated);
+	uint64_t joined = 0, fits = 0;
+	for (int c = 0; c < CAUSE_COUNT; c++) {
+		joined += s->kernel_joined[c];
+		fits += s->kernel_fits[c];
+	}
+	if (joined)
+		fprintf(out, "  kernel's own reasons (--kernel-reasons): %" PRIu64 " resets joined, %"
+			     PRIu64 " whose cause fits the reason\n", joined, fits);
 	if (s->tls_hellos_joined || s->tls_hellos_cut)
 		fprintf(out, "  TLS ClientHellos over several segments: %" PRIu64 " put together, %" PRIu64
 			     " read from their first segment only\n", s->tls_hellos_joined,

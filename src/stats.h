@@ -60,6 +60,9 @@ struct stats {
 	uint64_t tls_hellos_cut;   /* ... left as their first segment showed (tls_reasm.h) */
 	uint64_t skipped[DECODE_RESULT_COUNT];
 	uint64_t by_cause[CAUSE_COUNT];
+	/* --kernel-reasons: resets joined to the kernel's reason, and those whose
+	 * cause fits it (cause_fits_kernel_reason), per cause. */
+	uint64_t kernel_joined[CAUSE_COUNT], kernel_fits[CAUSE_COUNT];
 	uint64_t warn_count[WARN_COUNT];
 	char warn_msg[WARN_COUNT][256];
 	uint64_t flows_peak;       /* most connections tracked at once */

@@ -75,6 +75,7 @@ RESET = {
                        "?reason_code": INT, "?transient": BOOL}),
     "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "payload", "none"},
     "service": nullable(STR),
+    "?kernel_reason": nullable(STR), "?kernel_state": nullable(STR),
     "rst_payload": nullable({
         "format": {"diag-compact", "diag-text", "text", "binary"}, "code": nullable(INT),
         "enterprise": nullable(INT), "cause": nullable(STR), "text": nullable(STR),
@@ -130,6 +131,8 @@ ENDPOINT = {
 SUMMARY = {
     "type": {"summary"}, "packets": INT, "filtered_out": INT, "tcp_packets": INT,
     "flows": INT, "flows_peak": INT, "flows_evicted": INT, "resets": INT,
+    "?kernel_reasons": {"joined": INT, "fits": INT, "by_cause": lambda v: isinstance(v, dict)
+                        and set(v) <= CAUSES},
     "by_cause": lambda v: isinstance(v, dict) and set(v) <= CAUSES and
     all(isinstance(n, int) and n > 0 for n in v.values()),
     "skipped": {"non_ip": INT, "non_tcp": INT, "fragment": INT, "truncated": INT,
