@@ -2,12 +2,52 @@
 #include <string.h>
 
 #include "check.h"
+#include "cause.h"
 #include "stats.h"
 
 #define MS 1000000LL
 
+
+/* --kernel-reasons' table fits every (kernel reason, cause) pair the lab's
+ * labels hold, each the kernel's own reason (testdata/lab/labels.json). */
+static void test_kernel_reason_table(void)
+{
+	static const struct {
+		const char *reason;
+		enum cause cause;
+	} lab[] = {
+		{ "INVALID_SYN", CAUSE_HANDSHAKE_ABORT },
+		{ "NO_SOCKET", CAUSE_CLOSED_PORT },
+		{ "NO_SOCKET", CAUSE_CONNECT_TIMEOUT },
+		{ "NO_SOCKET", CAUSE_LINGER_ABORT },
+		{ "NO_SOCKET", CAUSE_PEER_LOST_STATE },
+		{ "NO_SOCKET", CAUSE_RESET_FOLLOWUP },
+		{ "TCP_ABORT_ON_CLOSE", CAUSE_LINGER_ABORT },
+		{ "TCP_ABORT_ON_CLOSE", CAUSE_UNREAD_RECV_BUFFER },
+		{ "TCP_ABORT_ON_DATA", CAUSE_DATA_AFTER_FIN },
+		{ "TCP_FLAGS", CAUSE_INVALID_SEGMENT },
+		{ "TCP_FLAGS", CAUSE_RESET_FOLLOWUP },
+		{ "TCP_INVALID_ACK_SEQUENCE", CAUSE_TIMEWAIT_REUSE },
+		{ "TCP_KEEPALIVE_TIMEOUT", CAUSE_KEEPALIVE_TIMEOUT },
+		{ "TCP_STATE", CAUSE_HANDSHAKE_ABORT },
+		{ "TCP_STATE", CAUSE_LINGER_ABORT },
+		{ "TCP_STATE", CAUSE_RESPONSE_TIMEOUT },
+		{ "TCP_STATE", CAUSE_RETRANSMIT_TIMEOUT },
+		{ "TCP_STATE", CAUSE_UNKNOWN },
+		{ "TCP_TIMEWAIT_SOCKET", CAUSE_DATA_AFTER_FIN },
+	};
+	for (size_t i = 0; i < sizeof lab / sizeof lab[0]; i++)
+		CHECK(cause_fits_kernel_reason(lab[i].cause, lab[i].reason));
+	/* A reason that names its situation rules others out. */
+	CHECK(!cause_fits_kernel_reason(CAUSE_CLOSED_PORT, "TCP_KEEPALIVE_TIMEOUT"));
+	CHECK(!cause_fits_kernel_reason(CAUSE_UNREAD_RECV_BUFFER, "NO_SOCKET"));
+	CHECK(cause_fits_kernel_reason(CAUSE_INJECTED, "NOT_SPECIFIED"));
+	CHECK(cause_fits_kernel_reason(CAUSE_INJECTED, NULL));
+}
+
 int main(void)
 {
+	test_kernel_reason_table();
 	struct handshake_votes h;
 	char ev[256];
 
