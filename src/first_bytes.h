@@ -26,6 +26,10 @@ enum first_bytes_app {
 	FIRST_BYTES_COUNT
 };
 
+/* An opening is shorter than this (an SSH banner, a greeting, a startup
+ * message are tens to hundreds of bytes): longer segments are not read. */
+#define FIRST_BYTES_OPENING_MAX 1024
+
 /* What the n captured payload bytes at d open with; FIRST_BYTES_NONE if nothing. */
 uint8_t first_bytes_app(const uint8_t *d, uint32_t n);
 

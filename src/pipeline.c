@@ -331,7 +331,9 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 		if (tls_may_start(p->payload, p->payload_caplen))
 			tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
 		tls_reasm_segment(pl->hellos, p);
-		if (!p->tls.content)
+		/* Openings are one short write each (a banner, a greeting, a
+		 * startup message): a full-sized segment is bulk data. */
+		if (!p->tls.content && p->payload_len <= FIRST_BYTES_OPENING_MAX)
 			p->app = first_bytes_app(p->payload, p->payload_caplen);
 	}
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */

@@ -326,7 +326,8 @@ static void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t
 		h->flags |= HALF_F_PROBING;
 		return;
 	}
-	h->flags &= (uint8_t)~HALF_F_PROBING;
+	if (h->flags & HALF_F_PROBING)
+		h->flags &= (uint8_t)~HALF_F_PROBING;
 	if ((p->flags & TCP_SYN) && (h->flags & HALF_F_ISN) && p->seq == h->base_seq) {
 		if (h->syn_retrans < UINT8_MAX)
 			h->syn_retrans++;
@@ -460,8 +461,14 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		crossed_ts = peer->last.ts_ns;
 	}
 	if (p->payload_len > 0 && !(p->flags & TCP_RST)) {
-		f->conn.data_after_longest = gap >= FAREWELL_IDLE_MIN && gap >= f->conn.max_gap_ns;
-		f->conn.farewell = f->conn.data_after_longest && f->conn.last_data_dir == dir;
+		/* (Written only after a long silence, or to clear: this runs on
+		 * every data segment.) */
+		if (gap >= FAREWELL_IDLE_MIN) {
+			f->conn.data_after_longest = gap >= f->conn.max_gap_ns;
+			f->conn.farewell = f->conn.data_after_longest && f->conn.last_data_dir == dir;
+		} else if (f->conn.data_after_longest) {
+			f->conn.data_after_longest = f->conn.farewell = false;
+		}
 		f->conn.last_data_dir = (int8_t)dir;
 	}
 

@@ -48,7 +48,7 @@ static inline int feed(struct flow *f, const struct pkt *in)
 		rst_payload_parse(p->payload, p->payload_caplen, &p->rst_data);
 	if (p->http.start == HTTP_NONE) {
 		tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
-		if (!p->tls.content)
+		if (!p->tls.content && p->payload_len <= FIRST_BYTES_OPENING_MAX)
 			p->app = first_bytes_app(p->payload, p->payload_caplen);
 	}
 	struct flow_key k;
