@@ -258,3 +258,88 @@ time.sleep(1.0)
         return ([label("unread-recv-buffer")] +
                 [label("reset-followup") for _ in rsts[1:]])
     return labeller
+
+
+# ---------------------------------------------------------------- TLS 1.3 keep-alive
+
+# nginx 1.22's default ssl_protocols stop at TLSv1.2, so a TLS 1.3 session
+# takes a second documented knob beside keepalive_timeout. (openssl s_server,
+# whose default is TLS 1.3, has no keep-alive idle close to race: with -www it
+# answers one request and closes at once.)
+TLS13_KNOBS = ("    ssl_protocols TLSv1.2 TLSv1.3;    # knob 1: 1.22's default stops at 1.2\n"
+               "    keepalive_timeout 1s;             # knob 2: the default is 75 s")
+TLS13_DELAY = 0.2
+TLS13_REUSE_AFTER = 0.8
+
+
+def tls13_check(out, errors, second_ok):
+    """The design as the client saw it: TLS 1.3 with http/1.1, the first
+    request answered, the second not (`second_ok` says how it may end)."""
+    if ("tls TLSv1.3 http/1.1" not in out or "first b'HTTP/1.1 200 OK'" not in out or
+            not any(s in out for s in second_ok) or "exit 0" not in out):
+        raise RuntimeError(f"the client did not reuse its TLS 1.3 connection as designed: "
+                           f"{out} / {errors}")
+
+
+@scenario("tls13-keepalive-race-v4", "Debian's nginx serving HTTPS for api.lab.test with two "
+          "documented knobs (ssl_protocols TLSv1.2 TLSv1.3, since nginx 1.22's default stops "
+          "at TLS 1.2; keepalive_timeout 1s, the default being 75 s), over a path that delays "
+          "every packet 200 ms each way; a Python ssl client (TLS 1.3, SNI, ALPN http/1.1) "
+          "sends its second request on the kept connection 0.8 s after the first answer, "
+          "while nginx's close (close_notify, in TLS 1.3 an application-data record of 19 "
+          "bytes, then FIN) is on its way to it: the request's record reaches nginx 0.2 s "
+          "after it closed, and nginx's orphaned socket resets it")
+def tls13_keepalive_race(lab):
+    # The timing, as urllib3-pool-race-v4's, with d = 0.2 s each way and
+    # t0 = when the client's recv returned the first answer (it left nginx at
+    # t0 - d, and nginx's 1 s keep-alive timer started then):
+    #   nginx closes (close_notify, FIN): t0 - 0.2 + 1.0 = t0 + 0.8
+    #   they reach the client:            t0 + 0.8 + 0.2 = t0 + 1.0
+    # The request must leave after t0 + 0.6 (to reach nginx after its close,
+    # t0 + 0.8) and before t0 + 1.0 (so that its ack cannot cover the FIN):
+    # sending at t0 + 0.8, it reaches nginx at t0 + 1.0, 200 ms after the
+    # close, and leaves 200 ms before the FIN arrives: margins of 200 ms on
+    # both sides (at least 150 ms asked). The client's ACK of the FIN reaches
+    # nginx at t0 + 1.2, so its socket is still FIN_WAIT1 when the request
+    # comes: TCP_ABORT_ON_DATA. The RST reaches the client at t0 + 1.2; it
+    # closes at t0 + 2.0, on a socket already reset: nothing more is sent.
+    # (t0 itself: the handshake's client Finished is followed by the first
+    # request only when the server's first records ACK it, Nagle's rule,
+    # one round trip later; t0 is measured from the answer, so it holds.)
+    lab.topology(delay=TLS13_DELAY)
+    certs = make_certs(lab.workdir, SERVER_NAME)
+    lab.capture("client")
+    srv = nginx_tls(lab, certs, SERVER_NAME, extra=TLS13_KNOBS, run_for=5.0)
+    cli = python_client(lab, tls_client_code(lab.addr("server"), SERVER_NAME, certs["ca"], f'''
+s = ctx.wrap_socket(raw, server_hostname="{SERVER_NAME}")
+print("tls", s.version(), s.selected_alpn_protocol())
+s.sendall(request("/first"))
+print("first", s.recv(4096).split(b"\\r\\n")[0])
+time.sleep({TLS13_REUSE_AFTER})   # t0 + 0.8: see the timing above
+s.sendall(request("/second"))
+try:
+    print("second", s.recv(4096))
+except OSError as e:
+    print("second failed", repr(e))
+time.sleep(1.0)                 # the RST arrives meanwhile
+s.close()
+'''))
+    out = cli.wait(timeout=30)
+    errors = srv.wait(timeout=30)
+    # The second recv: the close_notify arrives 200 ms before the RST, so
+    # Python reads it as EOF (b""); a reset if it were read later.
+    tls13_check(out, errors, ("second b''", "second failed ConnectionResetError"))
+
+    def labeller(rsts):
+        # The request did not acknowledge nginx's FIN (it left before the FIN
+        # arrived), and nginx's orphaned FIN_WAIT1 socket resets data arriving
+        # after its close (a reply-form RST, seq = the request's ack). The
+        # client's ACKs of the close_notify (at once) and of the FIN (delayed)
+        # reach nginx after that RST ended its socket: its listener answers
+        # each (TCP_FLAGS, state LISTEN).
+        expect(rsts[0], "server", "TCP_ABORT_ON_DATA")
+        for r in rsts[1:]:
+            expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
+        return ([label("data-after-fin", "race")] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
