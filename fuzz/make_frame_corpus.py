@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Builds fuzz/corpus/frame/ (fuzz_frame's seeds) from the captures in testdata/
-(and its lab/ and malformed/).
+(and its lab/, malformed/ and built/rst-data-*: RSTs that carry their reason).
 
 Each seed is one captured frame in fuzz_frame's layout: a byte naming the
 link type by its position in src/decode_link.c's link_types table (read
@@ -53,6 +53,7 @@ def main():
     os.makedirs(out)
     captures = sorted(glob.glob(os.path.join(ROOT, "testdata", "*.pcap*")) +
                       glob.glob(os.path.join(ROOT, "testdata", "lab", "*.pcap*")) +
+                      glob.glob(os.path.join(ROOT, "testdata", "built", "rst-data-*.pcap")) +
                       glob.glob(os.path.join(ROOT, "testdata", "malformed", "*.pcap*")))
     n = 0
     for path in captures:
