@@ -150,7 +150,8 @@ def ipv4_checksum(hdr):
 
 
 def with_rst_data(frame, data):
-    """An Ethernet/IPv4/TCP RST with data appended, its IP length and checksum fixed."""
+    """An Ethernet/IPv4/TCP RST with data appended, its IP length and both
+    checksums fixed (the TCP one over RFC 9293 3.1's pseudo-header)."""
     off = 14
     ihl = (frame[off] & 0x0F) * 4
     total = struct.unpack("!H", frame[off + 2:off + 4])[0]
@@ -159,6 +160,11 @@ def with_rst_data(frame, data):
     struct.pack_into("!H", out, off + 2, total + len(data))
     struct.pack_into("!H", out, off + 10, 0)
     struct.pack_into("!H", out, off + 10, ipv4_checksum(bytes(out[off:off + ihl])))
+    seg = bytearray(out[off + ihl:])
+    struct.pack_into("!H", seg, 16, 0)
+    pseudo = bytes(out[off + 12:off + 20]) + struct.pack("!BBH", 0, 6, len(seg))
+    body = pseudo + bytes(seg) + (b"\0" if len(seg) % 2 else b"")
+    struct.pack_into("!H", out, off + ihl + 16, ipv4_checksum(body))
     return bytes(out)
 
 
