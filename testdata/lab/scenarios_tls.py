@@ -343,3 +343,44 @@ s.close()
         return ([label("data-after-fin", "race")] +
                 [label("reset-followup") for _ in rsts[1:]])
     return labeller
+
+
+@scenario("tls13-keepalive-timeout-v4", "tls-keepalive-timeout-v4 over TLS 1.3: Debian's nginx "
+          "with the same two knobs as tls13-keepalive-race-v4 (ssl_protocols TLSv1.2 TLSv1.3; "
+          "keepalive_timeout 1s), no delay; the Python ssl client (TLS 1.3, SNI, ALPN "
+          "http/1.1) sends its next request 2.5 s after the first answer; nginx had closed "
+          "1 s after its answer (close_notify, a 19-byte application-data record, then FIN, "
+          "both acknowledged), and the request's record meets nginx's closed socket")
+def tls13_keepalive_timeout(lab):
+    lab.topology()
+    certs = make_certs(lab.workdir, SERVER_NAME)
+    lab.capture("client")
+    srv = nginx_tls(lab, certs, SERVER_NAME, extra=TLS13_KNOBS, run_for=TLS_REUSE_AFTER + 3.0)
+    cli = python_client(lab, tls_client_code(lab.addr("server"), SERVER_NAME, certs["ca"], f'''
+s = ctx.wrap_socket(raw, server_hostname="{SERVER_NAME}")
+print("tls", s.version(), s.selected_alpn_protocol())
+s.sendall(request("/first"))
+print("first", s.recv(4096).split(b"\\r\\n")[0])
+time.sleep({TLS_REUSE_AFTER})   # nginx's keepalive_timeout (1 s) closes it meanwhile
+try:
+    s.sendall(request("/second"))
+    print("second", s.recv(4096))
+except OSError as e:
+    print("second failed", repr(e))
+time.sleep(0.3)
+s.close()
+'''))
+    out = cli.wait(timeout=30)
+    errors = srv.wait(timeout=30)
+    tls13_check(out, errors, ("second failed", "second b''"))
+
+    def labeller(rsts):
+        # As in tls-keepalive-timeout-v4: the client's stack acknowledged
+        # nginx's FIN 1.5 s before the request, so nginx's orphaned socket (a
+        # TIME_WAIT mini-socket) answers it.
+        expect(rsts[0], "server", "TCP_TIMEWAIT_SOCKET")
+        for r in rsts[1:]:
+            expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
+        return ([label("data-after-fin", "ignored-fin")] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
