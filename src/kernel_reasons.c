@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,10 @@ static void keep_for_cleanup(struct kernel_reasons *k)
 	fcntl(p[1], F_SETFD, FD_CLOEXEC);
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* A terminal's Ctrl-C reaches the whole process group: rstdiag
+		 * handles it and exits, and this child must outlive it to clean up. */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
 		/* Nothing of rstdiag's but the pipe: not the capture, not the trace. */
 		for (int fd = 3; fd < 1024; fd++)
 			if (fd != p[0])
