@@ -32,7 +32,7 @@ LAYERS = {
               "host_table.[ch]"],
     "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "service.[ch]", "verdict_queue.[ch]",
               "stats.[ch]"],
-    "report": ["report*.[ch]", "explain.[ch]", "server_insights.[ch]"],
+    "report": ["report*.[ch]", "explain.[ch]", "server_insights.[ch]", "pcapng_write.[ch]"],
 }
 ORDER = list(LAYERS)
 # pipeline connects the stages; main, options and msg are the command
