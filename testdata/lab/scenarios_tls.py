@@ -384,3 +384,37 @@ s.close()
         return ([label("data-after-fin", "ignored-fin")] +
                 [label("reset-followup") for _ in rsts[1:]])
     return labeller
+
+
+# ---------------------------------------------------------------- nothing on 443
+
+@scenario("tls-closed-port-443-v4", "Debian's curl, configured as an HTTPS client "
+          "(https://api.lab.test/, --resolve to the server's address, --cacert the lab's "
+          "CA made at run time), connects to the server's port 443 where nothing listens: "
+          "the server's kernel answers the SYN with RST+ACK, curl fails to connect (exit 7) "
+          "and no ClientHello is ever sent")
+def tls_closed_port_443(lab):
+    lab.topology()
+    certs = make_certs(lab.workdir, SERVER_NAME)
+    lab.capture("client")
+    cli = lab.run("client", f"""
+import subprocess
+p = subprocess.run(["curl", "-sSv", "--max-time", "5", "--cacert", {certs['ca']!r},
+                    "--resolve", "{SERVER_NAME}:443:{lab.addr('server')}",
+                    "https://{SERVER_NAME}/"], capture_output=True, text=True)
+print(p.stdout)
+print(p.stderr)
+print("exit", p.returncode)
+""")
+    out = cli.wait(timeout=30)
+    # The design, as curl saw it (-v): refused at connect (exit 7,
+    # CURLE_COULDNT_CONNECT), so TLS never began.
+    if ("exit 7" not in out or "port 443 failed: Connection refused" not in out or
+            "TLS handshake" in out):
+        raise RuntimeError(f"curl was not refused as designed: {out}")
+
+    def labeller(rsts):
+        for r in rsts:
+            expect(r, "server", "NO_SOCKET")
+        return [label("closed-port") for _ in rsts]
+    return labeller
