@@ -182,8 +182,9 @@ struct connection {
 						connections: may be one of them */
 	bool farewell : 1;                   /* the last data segment came after the longest
 						silence so far (at least FAREWELL_IDLE_MIN), from
-						the side that had sent the data before it too:
-						unprompted, as a server's goodbye on an idle timeout */
+						the side that had sent the data before it too, or
+						crossing the other side's: unprompted, as a
+						server's goodbye on an idle timeout */
 	bool data_after_longest : 1;         /* the last data segment came after the longest
 						silence so far (at least FAREWELL_IDLE_MIN) */
 	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
@@ -199,7 +200,12 @@ struct connection {
 						their ACKs: idle times are read from it (an
 						application's idle timer does not see probes) */
 	int64_t max_gap_ns;                  /* longest silence between two of its packets */
-	int64_t close_idle_ns;               /* silence before the first FIN or RST; -1 none yet */
+	int64_t close_idle_ns;               /* silence before the first FIN or RST. Before it,
+						negative: -1, or while a farewell is pending
+						(farewell), -1 minus the silence that farewell
+						ended (its crossing data's included), which
+						the close then reads: the connection's room is
+						spent (flow_table.c), and the two never coexist */
 	int64_t syn_ts, synack_ts, hs_ack_ts; /* handshake times at the capture point; 0 unseen */
 
 	struct tcp_half half[2];

@@ -443,13 +443,14 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 	 * other side since: that message was its farewell. (Read before this
 	 * segment becomes h->last.) */
 	bool after_farewell = false, crossed = false;
-	int64_t farewell_ts = 0, crossed_ts = 0;
+	int64_t farewell_ts = 0, crossed_ts = 0, farewell_silence = 0;
 	if ((p->flags & (TCP_FIN | TCP_RST)) && f->conn.close_idle_ns < 0) {
 		const struct tcp_half *peer = &f->conn.half[1 - dir];
 		if (f->conn.farewell) {
 			after_farewell = f->conn.last_data_dir == dir && h->last.frame &&
 					 h->last.frame == h->data_frame;
 			farewell_ts = h->last.ts_ns;
+			farewell_silence = -1 - f->conn.close_idle_ns;
 		}
 		/* The other side's last segment is data this close does not
 		 * acknowledge: it crossed the close in flight (seen first at
@@ -461,13 +462,30 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		crossed_ts = peer->last.ts_ns;
 	}
 	if (p->payload_len > 0 && !(p->flags & TCP_RST)) {
+		/* Data that does not acknowledge the other side's data right
+		 * before it, which came after the longest silence, crossed that
+		 * data in flight (seen first at this capture point: a reused
+		 * connection's request meeting the server's idle-timeout
+		 * goodbye, as TLS's close_notify). Its sender was silent since
+		 * before that data, so it ends the same silence, unprompted. */
+		const struct tcp_half *peer = &f->conn.half[1 - dir];
+		bool crossing = f->conn.data_after_longest && f->conn.last_data_dir == 1 - dir &&
+				peer->last.frame && peer->last.frame == peer->data_frame &&
+				f->conn.last_ts == peer->last.ts_ns && (p->flags & TCP_ACK) &&
+				seq_lt(p->ack, peer->next_seq);
+		int64_t silence = crossing ? gap + f->conn.max_gap_ns : gap;
 		/* (Written only after a long silence, or to clear: this runs on
 		 * every data segment.) */
-		if (gap >= FAREWELL_IDLE_MIN) {
-			f->conn.data_after_longest = gap >= f->conn.max_gap_ns;
-			f->conn.farewell = f->conn.data_after_longest && f->conn.last_data_dir == dir;
+		if (silence >= FAREWELL_IDLE_MIN) {
+			f->conn.data_after_longest = silence >= f->conn.max_gap_ns;
+			f->conn.farewell = f->conn.data_after_longest &&
+					   (f->conn.last_data_dir == dir || crossing);
+			if (f->conn.close_idle_ns < 0)
+				f->conn.close_idle_ns = f->conn.farewell ? -1 - silence : -1;
 		} else if (f->conn.data_after_longest) {
 			f->conn.data_after_longest = f->conn.farewell = false;
+			if (f->conn.close_idle_ns < 0)
+				f->conn.close_idle_ns = -1;
 		}
 		f->conn.last_data_dir = (int8_t)dir;
 	}
@@ -525,8 +543,8 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 		int64_t idle = p->ts_ns > active_before ? p->ts_ns - active_before : 0;
 		f->conn.close_idle_ns = idle;
 		if (after_farewell && p->payload_len == 0 && p->ts_ns - farewell_ts < FAREWELL_CLOSE_MAX &&
-		    f->conn.max_gap_ns > idle)
-			f->conn.close_idle_ns = f->conn.max_gap_ns;
+		    farewell_silence > idle)
+			f->conn.close_idle_ns = farewell_silence;
 		else if (crossed && p->ts_ns - crossed_ts + f->conn.max_gap_ns > idle)
 			f->conn.close_idle_ns = p->ts_ns - crossed_ts + f->conn.max_gap_ns;
 	}
