@@ -190,6 +190,11 @@ static int dlt_of(uint16_t link_type)
 	return link_type == LINKTYPE_RAW ? DLT_RAW : link_type;
 }
 
+int capture_linktype_of_dlt(int dlt)
+{
+	return dlt == DLT_RAW ? LINKTYPE_RAW : dlt;
+}
+
 /* The filter compiled for this link type, as libpcap compiles it for a
  * file of that type (pcap_open_dead), once per link type. */
 static enum exit_status ng_filter_for(struct ng_state *st, int dlt, uint32_t snaplen, int *out)

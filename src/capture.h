@@ -36,6 +36,10 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
  * capture.c). Files and live capture alike. */
 int64_t capture_packet_time(const struct timeval *tv, int precision);
 
+/* The LINKTYPE_ value a file records for a libpcap DLT_ value (they
+ * differ for raw IP): for writing a capture (-w). */
+int capture_linktype_of_dlt(int dlt);
+
 /* One input being read, as libpcap's callback sees it (files and live;
  * capture.c's pcapng reader calls the callback too, with p NULL). */
 struct frame_reader {

@@ -10,12 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "annotated_capture.h"
 #include "capture.h"
 #include "live.h"
 #include "msg.h"
 #include "options.h"
 #include "pipeline.h"
 #include "report.h"
+#include "report_annotate.h"
 
 /* Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb. */
 static bool use_color(enum color_mode m)
@@ -60,15 +62,25 @@ int main(int argc, char **argv)
 		}
 	}
 
+	/* -w: the verdicts also become packet comments. */
+	struct reporter annotator;
+	struct annotations notes = { 0 };
+	struct reporter *first = &rep;
+	if (o.write_file) {
+		report_annotate_init(&annotator, &rep, &notes);
+		first = &annotator;
+	}
+
 	struct pipeline_config cfg = {
 		.max_flows = o.max_flows,
 		.finished_grace_ns = (int64_t)o.close_timeout_s * 1000000000,
 		.idle_timeout_ns = PIPELINE_IDLE_TIMEOUT_NS,
 		.settle_ns = o.iface ? LIVE_SETTLE_NS : VERDICT_QUEUE_SETTLE_NS,
 		.max_reports = o.count,
+		.keep_incidents = o.write_file != NULL,
 	};
 	struct pipeline pl;
-	pipeline_init(&pl, &cfg, &rep);
+	pipeline_init(&pl, &cfg, first);
 
 	int opened = 0;
 	if (o.iface) {
@@ -108,6 +120,15 @@ int main(int argc, char **argv)
 	/* Whatever could be read is reported; nothing read, nothing to summarise. */
 	if (opened > 0)
 		pipeline_finish(&pl);
+	if (opened > 0 && o.write_file) {
+		/* The report first: it is what was asked for; then the copy. */
+		fflush(stdout);
+		struct annotated_capture_options ao = {
+			.path = o.write_file, .evidence_only = o.evidence_only,
+			.inputs = o.files, .n_inputs = o.n_files, .filter = o.filter,
+		};
+		msg_note_status(&status, annotated_capture_write(&ao, &pl, &notes));
+	}
 
 flush:
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -116,6 +137,9 @@ flush:
 	}
 out:
 	pipeline_free(&pl);
+	if (o.write_file)
+		report_free(&annotator);
+	annotations_free(&notes);
 	report_free(&rep);
 	options_free(&o);
 	return status;

@@ -5,12 +5,15 @@
 #include <stdio.h>
 
 const char *msg_progname = "rstdiag";
+bool msg_quiet;
 
 static void vline(const char *kind, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
 static void vline(const char *kind, const char *fmt, va_list ap)
 {
+	if (msg_quiet)
+		return;
 	fprintf(stderr, "%s: %s", msg_progname, kind);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

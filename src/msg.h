@@ -8,6 +8,8 @@
 #ifndef RSTDIAG_MSG_H
 #define RSTDIAG_MSG_H
 
+#include <stdbool.h>
+
 enum exit_status {
 	EXIT_OK = 0,          /* every input read to its end */
 	EXIT_INPUT = 1,       /* an input could not be opened or is not a capture */
@@ -18,6 +20,9 @@ enum exit_status {
 
 /* Prefix for every message; "rstdiag" unless a test changes it. */
 extern const char *msg_progname;
+/* Set while the inputs are read a second time (-w): what they said the
+ * first time is not said again. */
+extern bool msg_quiet;
 
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -17,7 +17,7 @@
 #include "report.h"
 
 enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION,
-       OPT_KERNEL_REASONS,
+       OPT_KERNEL_REASONS, OPT_EVIDENCE_ONLY,
        OPT_CLOSE_TIMEOUT };
 
 static const struct option long_opts[] = {
@@ -34,6 +34,8 @@ static const struct option long_opts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "kernel-reasons", no_argument, NULL, OPT_KERNEL_REASONS },
+	{ "write", required_argument, NULL, 'w' },
+	{ "evidence-only", no_argument, NULL, OPT_EVIDENCE_ONLY },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "snapshot-length", required_argument, NULL, 's' },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
@@ -68,6 +70,11 @@ static void usage(FILE *out)
 		"      --close-timeout S  remember a closed or reset connection for S\n"
 		"                      seconds, for late segments and reuse (default %d)\n"
 		"  -c, --count N       stop after N resets\n"
+		"  -w, --write OUT     write the packets of every connection that had a RST\n"
+		"                      to the pcapng OUT, each RST and evidence frame with\n"
+		"                      its verdict as a packet comment (files only: they\n"
+		"                      are read a second time)\n"
+		"      --evidence-only  -w writes only the RSTs and their evidence frames\n"
 		"\n"
 		"Live mode:\n"
 		"  -i, --interface IFACE  capture on IFACE ('any' for all) and report each\n"
@@ -147,6 +154,44 @@ static char *join(char **words, int n)
 	return s;
 }
 
+/* -w reads the inputs a second time, after the report: files only, and
+ * none of them the output. */
+static enum exit_status check_write(const struct options *o)
+{
+	if (o->evidence_only && !o->write_file) {
+		msg_usage_error("--evidence-only says what -w writes: give -w OUT with it");
+		return EXIT_USAGE;
+	}
+	if (!o->write_file)
+		return EXIT_OK;
+	if (o->iface) {
+		msg_usage_error("-w writes an annotated copy of capture files, which it reads twice; "
+				"capture with tcpdump -w, then run rstdiag -w on the file");
+		return EXIT_USAGE;
+	}
+	if (strcmp(o->write_file, "-") == 0) {
+		msg_usage_error("-w -: the report is on standard output; give -w a file name");
+		return EXIT_USAGE;
+	}
+	struct stat out;
+	bool exists = stat(o->write_file, &out) == 0;
+	for (int i = 0; i < o->n_files; i++) {
+		struct stat in;
+		if (strcmp(o->files[i], "-") == 0) {
+			msg_usage_error("-w reads its inputs twice: standard input cannot be read again; "
+					"save it to a file first");
+			return EXIT_USAGE;
+		}
+		if (exists && stat(o->files[i], &in) == 0 && in.st_dev == out.st_dev &&
+		    in.st_ino == out.st_ino) {
+			msg_usage_error("-w %s: that is an input; write the annotated capture elsewhere",
+					o->write_file);
+			return EXIT_USAGE;
+		}
+	}
+	return EXIT_OK;
+}
+
 enum exit_status options_parse(int argc, char **argv, struct options *o)
 {
 	memset(o, 0, sizeof *o);
@@ -157,7 +202,7 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 
 	opterr = 0;  /* our own messages, in our own format */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":r:hvi:Dc:B:s:Z:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:hvi:Dc:B:s:Z:w:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			have_r = true;
@@ -214,6 +259,12 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_KERNEL_REASONS:
 			o->kernel_reasons = true;
+			break;
+		case 'w':
+			o->write_file = optarg;
+			break;
+		case OPT_EVIDENCE_ONLY:
+			o->evidence_only = true;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -305,7 +356,7 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 		if (!o->filter)
 			return EXIT_USAGE;
 	}
-	return EXIT_OK;
+	return check_write(o);
 }
 
 void options_free(struct options *o)

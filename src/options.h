@@ -40,6 +40,8 @@ struct options {
 	int snaplen;            /* -s; 0: the default */
 	const char *user;       /* -Z */
 	bool kernel_reasons;    /* --kernel-reasons */
+	const char *write_file; /* -w: the annotated pcapng */
+	bool evidence_only;     /* --evidence-only: -w writes the RSTs and evidence frames */
 	bool exit_now;          /* --help or --version was handled */
 };
 

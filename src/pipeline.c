@@ -85,6 +85,9 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 	verdict_queue_init(&pl->queue, VERDICT_QUEUE_MAX, cfg->settle_ns, report_verdict, pl);
 	pl->max_reports = cfg->max_reports;
 	pl->rep = rep;
+	pl->src.index = UINT32_MAX;     /* pipeline_begin_source counts from 0 */
+	if (cfg->keep_incidents)
+		pl->incidents = incidents_new();
 }
 
 void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name,
@@ -92,6 +95,9 @@ void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name
 {
 	pipeline_flush(pl);     /* the previous input's frames, under its name */
 	pl->src.name = name;
+	pl->src.index++;
+	if (pl->incidents && !pl->replay)
+		incidents_begin_source(pl->incidents, pl->src.index);
 	pl->src.show_name = show_name;
 	pl->src.first_ts = 0;
 	pl->src_started = false;
@@ -152,11 +158,15 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 		flow_table_reopen(pl->flows, f);
 		tcp_track_begin(f, dir, p);
 		pl->stats.flows++;
+		if (pl->incidents)
+			incidents_connection_began(pl->incidents, f->self, p->frame);
 	} else if (!f) {
 		f = flow_table_insert(pl->flows, &pf->key, p->ts_ns);
 		tcp_track_begin(f, dir, p);
 		f->conn.after_evictions = f->conn.midstream && flow_table_evicted(pl->flows) > 0;
 		pl->stats.flows++;
+		if (pl->incidents)
+			incidents_connection_began(pl->incidents, f->self, p->frame);
 	} else {
 		flow_table_touch(pl->flows, f);
 	}
@@ -172,7 +182,7 @@ static bool reading_stopped(const struct pipeline *pl)
 void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns)
 {
 	pipeline_flush(pl);     /* counted in frame order */
-	if (reading_stopped(pl))
+	if (reading_stopped(pl) || pl->replay)
 		return;
 	pl->stats.packets++;
 	pl->stats.filtered_out++;
@@ -268,6 +278,8 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 	verdict_queue_due(&pl->queue, pl->now - 1);
 	int dir = pf->dir;
 	struct flow *f = flow_for(pl, pf);
+	if (pl->incidents)
+		incidents_frame(pl->incidents, f->self, p->frame, p->flags & TCP_RST, &f->key);
 	/* A second copy of a packet changes nothing; a RST's copy is still
 	 * reported (every RST gets a record), as a follow-up of the first. */
 	bool copy = tcp_track_is_duplicate(f, dir, p);
@@ -357,9 +369,45 @@ static struct pending_frame *slot(struct pipeline *pl, uint32_t n)
 	return &pl->ahead[n & (PIPELINE_RING - 1)];
 }
 
+/* The second read: link, IP, TCP and tunnels, for the key; nothing tracked. */
+static void replay_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
+			 uint32_t caplen, uint32_t wirelen, const uint8_t *bytes)
+{
+	struct pending_frame *pf = slot(pl, 0);
+	struct pkt *p = &pf->p;
+	struct replay_frame rf = {
+		.source = pl->src.index, .src = &pl->src, .link = pl->link, .frame = frame,
+		.ts_ns = ts_ns, .caplen = caplen, .wirelen = wirelen, .bytes = bytes,
+	};
+	p->frame = frame;
+	p->ts_ns = ts_ns;
+	p->caplen = caplen;
+	p->wirelen = caplen > wirelen ? caplen : wirelen;
+	if ((caplen || wirelen) && decode_frame(pl->link, bytes, p) == DECODE_OK) {
+		if (p->tun.n)
+			p->tunnel = tunnel_table_identity(pl->tunnels, &p->tun);
+		flow_key_from_pkt(p, &pf->key, &pf->dir);
+		rf.key = &pf->key;
+	}
+	pl->replay(pl->replay_ctx, &rf);
+}
+
+void pipeline_replay(struct pipeline *pl, replay_fn fn, void *ctx)
+{
+	pl->replay = fn;
+	pl->replay_ctx = ctx;
+	pl->src.index = UINT32_MAX;
+	pl->reported = 0;       /* -c stops the first read, not this one */
+	pl->max_reports = 0;
+}
+
 void pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
 		    uint32_t caplen, uint32_t wirelen, const uint8_t *bytes)
 {
+	if (pl->replay) {
+		replay_frame(pl, frame, ts_ns, caplen, wirelen, bytes);
+		return;
+	}
 	decode_pending(pl, slot(pl, pl->ahead_in), frame, ts_ns, caplen, wirelen, bytes);
 	pl->ahead_in++;
 	/* The frame before this one: its bucket has had a frame's time to arrive. */
@@ -414,6 +462,8 @@ void pipeline_free(struct pipeline *pl)
 	tls_reasm_free(pl->hellos);
 	kernel_reasons_close(pl->kernel);
 	pl->kernel = NULL;
+	incidents_free(pl->incidents);
+	pl->incidents = NULL;
 	pl->tunnels = NULL;
 	server_insights_free(&pl->servers);
 	verdict_queue_free(&pl->queue);

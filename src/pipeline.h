@@ -17,6 +17,7 @@
 #include "host_table.h"
 #include "tls_reasm.h"
 #include "kernel_reasons.h"
+#include "incidents.h"
 #include "verdict_queue.h"
 #include "report.h"
 #include "stats.h"
@@ -27,6 +28,7 @@ struct pipeline_config {
 	int64_t idle_timeout_ns;
 	int64_t settle_ns;          /* look-ahead per RST (VERDICT_QUEUE_SETTLE_NS for files) */
 	uint64_t max_reports;       /* -c: report at most this many resets; 0 no limit */
+	bool keep_incidents;        /* remember which frames each RST's connection had (-w) */
 };
 
 /* Defaults: see the man page (--max-flows, FLOWS AND MEMORY). */
@@ -56,12 +58,29 @@ struct pending_frame {
 	int dir;
 };
 
+/* A frame as the second read (pipeline_replay) hands it on: its bytes,
+ * valid during the call only, and its connection's key if it is TCP. */
+struct replay_frame {
+	uint32_t source;            /* the input, counted from 0 in reading order */
+	const struct report_source *src;    /* its name and the interface's name */
+	const struct link_type *link;
+	uint64_t frame;
+	int64_t ts_ns;
+	uint32_t caplen, wirelen;
+	const uint8_t *bytes;
+	const struct flow_key *key; /* NULL: not a TCP segment rstdiag decodes */
+};
+typedef void (*replay_fn)(void *ctx, const struct replay_frame *rf);
+
 struct pipeline {
 	struct flow_table *flows;
 	struct tunnel_table *tunnels;       /* tunnel contexts, for flow keys and records */
 	struct host_table *hosts;           /* each host's TTLs across its connections */
 	struct tls_reasm *hellos;           /* ClientHellos over several segments */
 	struct kernel_reasons *kernel;      /* --kernel-reasons' tracepoint; NULL: not read */
+	struct incidents *incidents;        /* keep_incidents: each RST's connection's frames */
+	replay_fn replay;                   /* the second read: frames go here, not to tracking */
+	void *replay_ctx;
 	struct stats stats;
 	struct server_insights servers;
 	struct verdict_queue queue;         /* judged RSTs in their settle time */
@@ -105,6 +124,13 @@ void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns)
 void pipeline_tick(struct pipeline *pl, int64_t now_ns);
 /* End of all input: release every flow, write the summary. */
 void pipeline_finish(struct pipeline *pl);
+/*
+ * After pipeline_finish: the same inputs are read again, from source 0,
+ * and each frame is decoded only as far as its connection's key and handed
+ * to fn, which pipeline->incidents can place. The tunnel table made in the
+ * first read gives the same keys.
+ */
+void pipeline_replay(struct pipeline *pl, replay_fn fn, void *ctx);
 void pipeline_free(struct pipeline *pl);
 
 #endif

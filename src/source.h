@@ -13,6 +13,7 @@ struct tunnel_table;
 
 struct report_source {
 	const char *name;       /* file name, "-" for stdin, or interface */
+	uint32_t index;         /* inputs counted from 0 in reading order */
 	int64_t first_ts;       /* its first packet: times are shown relative to it */
 	bool show_name;         /* several inputs: name the one each RST is in */
 	const struct tunnel_table *tunnels;     /* names a verdict's tunnel_path */

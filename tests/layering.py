@@ -29,17 +29,19 @@ LAYERS = {
                "tls_reasm.[ch]", "first_bytes.[ch]",
                "rst_payload.[ch]"],
     "track": ["flow_table.[ch]", "tcp_track.[ch]", "flow.[ch]", "tunnel_table.[ch]",
-              "host_table.[ch]"],
+              "host_table.[ch]", "incidents.[ch]"],
     "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "service.[ch]", "verdict_queue.[ch]",
               "stats.[ch]"],
     "report": ["report*.[ch]", "explain.[ch]", "server_insights.[ch]", "pcapng_write.[ch]"],
 }
 ORDER = list(LAYERS)
-# pipeline connects the stages; main, options and msg are the command
+# pipeline connects the stages, and annotated_capture (-w) the second read
+# of the inputs with the report's comments; main, options and msg are the command
 # line; the rest are helpers every layer uses (config.h is generated; rd.h,
 # the bounds-checked reader, reads packet headers in decode and pcapng
 # blocks in capture).
-UNLAYERED = ["main.c", "options.[ch]", "msg.[ch]", "pipeline.[ch]", "xalloc.h", "seq.h",
+UNLAYERED = ["main.c", "options.[ch]", "msg.[ch]", "pipeline.[ch]", "annotated_capture.[ch]",
+             "xalloc.h", "seq.h",
              "rd.h", "config.h"]
 
 # System headers allowed only in some files. <pcap/dlt.h> is not among

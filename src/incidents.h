@@ -1,0 +1,66 @@
+/*
+ * incidents: which frames belong to a connection that had a RST, for
+ * what shows an incident's packets again (-w's annotated capture).
+ *
+ * The tracker knows a frame's connection only while it reads it, and which
+ * connections will have a RST only later; keeping every connection's
+ * frames would cost memory per packet. So the first pass remembers, per
+ * flow slot, the frame its current connection began with (8 bytes and an
+ * index per slot, only when asked for: man page, FLOWS AND MEMORY), and,
+ * for a connection once it has a RST, its key and its first and last
+ * frame. A second read of the same files then finds each frame's
+ * connection by its key and frame number: connections on one tuple follow
+ * each other, so [first, last] on a key is one connection.
+ */
+#ifndef RSTDIAG_INCIDENTS_H
+#define RSTDIAG_INCIDENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow.h"
+
+struct incident {
+	struct flow_key key;
+	uint32_t source;            /* the input, counted from 0 in reading order */
+	uint64_t first, last;       /* its connection's first and last frame */
+};
+
+struct incidents {
+	uint64_t *first;            /* per flow slot: its connection's first frame */
+	int32_t *open;              /* per flow slot: its connection's incident, -1 none */
+	uint32_t slots;
+	struct incident *v;
+	size_t n, cap;
+	uint32_t source;
+	bool sorted;                /* by source, key, first: for incidents_contains */
+};
+
+struct incidents *incidents_new(void);
+void incidents_free(struct incidents *in);
+/* The frames that follow are from the next input (the first is source 0). */
+void incidents_begin_source(struct incidents *in, uint32_t source);
+/* A new connection began on flow slot `slot` with this frame. */
+void incidents_connection_began(struct incidents *in, uint32_t slot, uint64_t frame);
+/* (incidents_frame's slow path: the connection's first RST.) */
+void incidents_open(struct incidents *in, uint32_t slot, uint64_t frame, const struct flow_key *key);
+/* A frame of the connection on `slot` (after incidents_connection_began
+ * for its first): extends its incident, and a RST makes it one. */
+static inline void incidents_frame(struct incidents *in, uint32_t slot, uint64_t frame, bool rst,
+				   const struct flow_key *key)
+{
+	int32_t i = slot < in->slots ? in->open[slot] : -1;
+	if (i >= 0)
+		in->v[i].last = frame;
+	else if (rst)
+		incidents_open(in, slot, frame, key);
+}
+
+/* Second read: whether frame `frame` of input `source`, with this key,
+ * belongs to a connection that had a RST. */
+bool incidents_contains(struct incidents *in, uint32_t source, const struct flow_key *key,
+			uint64_t frame);
+size_t incidents_count(const struct incidents *in);
+
+#endif
