@@ -53,7 +53,7 @@ static uint32_t interface_for(struct writer *w, const struct replay_frame *rf)
 	n->dlt = dlt;
 	snprintf(n->name, sizeof n->name, "%s", rf->src->interface);
 	/* snaplen 0: no limit stated. */
-	if (!pcapng_write_interface(w->out, (uint16_t)capture_linktype_of_dlt(dlt), 0))
+	if (!pcapng_write_interface(w->out, (uint16_t)capture_linktype_of_dlt(dlt), 0, n->name))
 		w->failed = true;
 	return w->last_if = w->n_ifs++;
 }

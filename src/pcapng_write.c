@@ -9,6 +9,7 @@
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
 #define OPT_END 0
 #define OPT_COMMENT 1
+#define IF_NAME 2
 #define IF_TSRESOL 9
 #define COMMENT_MAX 65535u
 
@@ -62,21 +63,32 @@ bool pcapng_write_section(FILE *out)
 	return put(out, b, sizeof b);
 }
 
-bool pcapng_write_interface(FILE *out, uint16_t linktype, uint32_t snaplen)
+bool pcapng_write_interface(FILE *out, uint16_t linktype, uint32_t snaplen, const char *name)
 {
-	/* 16 bytes of body, if_tsresol (4 + 1 + 3 padding), opt_endofopt (4). */
-	uint8_t b[32];
-	memset(b, 0, sizeof b);
+	/* 16 bytes of body, if_name if any, if_tsresol (4 + 1 + 3 padding),
+	 * opt_endofopt (4). */
+	uint32_t nlen = name ? (uint32_t)strnlen(name, 255) : 0;
+	uint32_t nopt = nlen ? 4 + nlen + pad4(nlen) : 0;
+	uint32_t total = 16 + nopt + 8 + 4 + 4;
+	uint8_t b[16];
 	le32(b, BT_IDB);
-	le32(b + 4, sizeof b);
+	le32(b + 4, total);
 	le16(b + 8, linktype);
+	le16(b + 10, 0);
 	le32(b + 12, snaplen);
-	le16(b + 16, IF_TSRESOL);
-	le16(b + 18, 1);
-	b[20] = 9;                          /* 10^-9 s */
-	le16(b + 24, OPT_END);
-	le32(b + 28, sizeof b);
-	return put(out, b, sizeof b);
+	bool ok = put(out, b, sizeof b);
+	if (ok && nlen) {
+		uint8_t o[4];
+		le16(o, IF_NAME);
+		le16(o + 2, (uint16_t)nlen);
+		ok = put(out, o, 4) && put(out, name, nlen) && put_pad(out, nlen);
+	}
+	uint8_t t[12] = { 0 };
+	le16(t, IF_TSRESOL);
+	le16(t + 2, 1);
+	t[4] = 9;                           /* 10^-9 s */
+	le16(t + 8, OPT_END);
+	return ok && put(out, t, sizeof t) && put_le32(out, total);
 }
 
 bool pcapng_write_packet(FILE *out, uint32_t if_id, int64_t ts_ns, const uint8_t *bytes,

@@ -9,7 +9,7 @@
  * comments; Wireshark's libwiretap writes them but is GPL-2.0+ and a large
  * dependency for three block types. This writer emits one Section Header
  * Block (little-endian, version 1.0, section length -1), Interface
- * Description Blocks (link type, snaplen, if_tsresol 9: nanoseconds) and
+ * Description Blocks (link type, snaplen, if_name, if_tsresol 9: nanoseconds) and
  * Enhanced Packet Blocks with the captured bytes unchanged, their original
  * length and an optional UTF-8 comment, all 32-bit aligned (the pcapng
  * spec, draft-ietf-opsawg-pcapng, 4.1, 4.2, 4.3, 3.5). Its output is
@@ -24,9 +24,10 @@
 
 /* Writes the Section Header Block; false on a write error. */
 bool pcapng_write_section(FILE *out);
-/* An interface: its link type (LINKTYPE_*) and snaplen, nanosecond time
- * stamps. Interfaces are numbered from 0 in the order written. */
-bool pcapng_write_interface(FILE *out, uint16_t linktype, uint32_t snaplen);
+/* An interface: its link type (LINKTYPE_*), snaplen and name (NULL or "":
+ * none; if_name, cut at 255 bytes), nanosecond time stamps. Interfaces are
+ * numbered from 0 in the order written. */
+bool pcapng_write_interface(FILE *out, uint16_t linktype, uint32_t snaplen, const char *name);
 /* A packet on interface if_id, captured bytes as read, original length,
  * and a comment (NULL or "": none; cut at 65535 bytes). */
 bool pcapng_write_packet(FILE *out, uint32_t if_id, int64_t ts_ns, const uint8_t *bytes,

@@ -3,8 +3,8 @@
 
 For each capture below, rstdiag --json names every RST and its cause, and
 rstdiag -w writes the annotated copy. tshark, not rstdiag, then checks:
-  - every packet written is the input's packet, bytes, lengths and time
-    unchanged, and in the input's order;
+  - every packet written is the input's packet, bytes, lengths, time and
+    interface name unchanged, and in the input's order;
   - exactly the packets of the TCP connections that had a RST are written,
     as tshark splits the input into connections (tcp.stream; these
     captures are ones where Wireshark's split and a new connection on a
@@ -52,13 +52,17 @@ def tshark(path, fields, yfilter=None):
 
 
 def packets(path):
-    """(time, wire length, captured length) and the bytes of each packet,
-    as tshark reads them."""
-    rows = tshark(path, ["frame.time_epoch", "frame.len", "frame.cap_len"])
+    """(time, wire length, captured length, interface name) and the bytes
+    of each packet, as tshark reads them."""
+    rows = tshark(path, ["frame.time_epoch", "frame.len", "frame.cap_len",
+                         "frame.interface_name"])
     p = subprocess.run(["tshark", "-n", "-r", path, "-T", "json", "-x", "-j", "frame"],
                        capture_output=True, text=True)
     raw = [pkt["_source"]["layers"]["frame_raw"][0] for pkt in json.loads(p.stdout or "[]")]
-    return [(t, int(l), int(c)) for t, l, c in rows], raw
+    # tshark 4.0 names an interface block without if_name "unknown", and
+    # a pcap file's packets not at all: both have none.
+    return [(t, int(l), int(c), "" if name == "unknown" else name)
+            for t, l, c, name in rows], raw
 
 
 def main():
@@ -100,7 +104,7 @@ def main():
             got = list(zip(out_meta, out_bytes))
             check(got == expect,
                   f"{rel}: {len(got)} packets written, the {len(expect)} of the RSTs' "
-                  "connections, bytes, lengths and times unchanged, in order")
+                  "connections, bytes, lengths, times and interface names unchanged, in order")
 
             # Comments: one RST a cause, found by the display filter.
             comments = tshark(out, ["frame.number", "tcp.flags.reset", "frame.comment"])

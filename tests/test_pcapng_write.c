@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 		return check_report("test_pcapng_write");
 	uint8_t b[2048];
 	CHECK(pcapng_write_section(out));
-	CHECK(pcapng_write_interface(out, 1 /* LINKTYPE_ETHERNET */, 262144));
+	CHECK(pcapng_write_interface(out, 1 /* LINKTYPE_ETHERNET */, 262144, "eth0"));
 	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
 		frame_bytes(b, samples[i].caplen, (int)i);
 		CHECK(pcapng_write_packet(out, 0, samples[i].ts_ns, b, samples[i].caplen,
