@@ -18,6 +18,8 @@ void incidents_free(struct incidents *in)
 	free(in->first);
 	free(in->open);
 	free(in->v);
+	free(in->rsts);
+	free(in->by_key);
 	free(in);
 }
 
@@ -56,62 +58,93 @@ void incidents_connection_began(struct incidents *in, uint32_t slot, uint64_t fr
 	in->open[slot] = -1;
 }
 
-void incidents_open(struct incidents *in, uint32_t slot, uint64_t frame, const struct flow_key *key)
+void incidents_rst(struct incidents *in, uint32_t slot, uint64_t frame, const struct flow_key *key)
 {
 	reach_slot(in, slot);
-	if (in->n == in->cap) {
-		in->cap = in->cap ? in->cap * 2 : 64;
-		in->v = xrealloc(in->v, in->cap * sizeof *in->v);
+	int32_t i = in->open[slot];
+	if (i < 0) {
+		if (in->n == in->cap) {
+			in->cap = in->cap ? in->cap * 2 : 64;
+			in->v = xrealloc(in->v, in->cap * sizeof *in->v);
+		}
+		/* A connection that began in an earlier input (rotated files) has
+		 * no first frame in this one: its incident starts with this input. */
+		uint64_t first = in->first[slot] ? in->first[slot] : 1;
+		in->v[in->n] = (struct incident){ .key = *key, .source = in->source, .first = first };
+		i = in->open[slot] = (int32_t)in->n++;
 	}
-	/* A connection that began in an earlier input (rotated files) has
-	 * no first frame in this one: its incident starts with this input. */
-	uint64_t first = in->first[slot] ? in->first[slot] : 1;
-	in->v[in->n] = (struct incident){ .key = *key, .source = in->source, .first = first,
-					  .last = frame };
-	in->open[slot] = (int32_t)in->n++;
-	in->sorted = false;
+	in->v[i].last = frame;
+	if (in->n_rsts == in->cap_rsts) {
+		in->cap_rsts = in->cap_rsts ? in->cap_rsts * 2 : 64;
+		in->rsts = xrealloc(in->rsts, in->cap_rsts * sizeof *in->rsts);
+	}
+	in->rsts[in->n_rsts++] = (struct incident_rst){ .source = in->source, .incident = (uint32_t)i,
+							.frame = frame };
 }
 
-static int cmp_incident(const void *pa, const void *pb)
+/* Orders by_key: source, key, first frame. */
+static const struct incident *sort_base;
+
+static int cmp_place(uint32_t source, const struct flow_key *key, uint64_t first,
+		     const struct incident *m)
 {
-	const struct incident *a = pa, *b = pb;
-	if (a->source != b->source)
-		return a->source < b->source ? -1 : 1;
-	int c = memcmp(&a->key, &b->key, sizeof a->key);
+	if (m->source != source)
+		return source < m->source ? -1 : 1;
+	int c = memcmp(key, &m->key, sizeof *key);
 	if (c)
 		return c;
-	return a->first < b->first ? -1 : a->first > b->first;
+	return first < m->first ? -1 : first > m->first;
 }
 
-bool incidents_contains(struct incidents *in, uint32_t source, const struct flow_key *key,
-			uint64_t frame)
+static int cmp_index(const void *pa, const void *pb)
 {
-	if (!in->sorted) {
-		qsort(in->v, in->n, sizeof *in->v, cmp_incident);
-		in->sorted = true;
-		/* Sorting moved them: no slot's index is valid any more. */
-		for (uint32_t i = 0; i < in->slots; i++)
-			in->open[i] = -1;
-	}
+	const struct incident *a = &sort_base[*(const uint32_t *)pa];
+	return cmp_place(a->source, &a->key, a->first, &sort_base[*(const uint32_t *)pb]);
+}
+
+void incidents_seal(struct incidents *in)
+{
+	free(in->by_key);
+	in->by_key = xmalloc((in->n ? in->n : 1) * sizeof *in->by_key);
+	for (size_t i = 0; i < in->n; i++)
+		in->by_key[i] = (uint32_t)i;
+	sort_base = in->v;
+	qsort(in->by_key, in->n, sizeof *in->by_key, cmp_index);
+	sort_base = NULL;
+}
+
+int32_t incidents_find(const struct incidents *in, uint32_t source, const struct flow_key *key,
+		       uint64_t frame)
+{
 	/* The last incident at or before (source, key, frame). */
 	size_t lo = 0, hi = in->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct incident *m = &in->v[mid];
-		int c = m->source != source ? (m->source < source ? -1 : 1)
-					    : memcmp(&m->key, key, sizeof *key);
-		if (c < 0 || (c == 0 && m->first <= frame))
+		if (cmp_place(source, key, frame, &in->v[in->by_key[mid]]) >= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	if (lo == 0)
-		return false;
-	const struct incident *m = &in->v[lo - 1];
-	return m->source == source && memcmp(&m->key, key, sizeof *key) == 0 && frame <= m->last;
+		return -1;
+	const struct incident *m = &in->v[in->by_key[lo - 1]];
+	bool in_it = m->source == source && memcmp(&m->key, key, sizeof *key) == 0 &&
+		     frame <= m->last;
+	return in_it ? (int32_t)in->by_key[lo - 1] : -1;
 }
 
-size_t incidents_count(const struct incidents *in)
+int32_t incidents_of_rst(const struct incidents *in, uint32_t source, uint64_t frame)
 {
-	return in->n;
+	size_t lo = 0, hi = in->n_rsts;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct incident_rst *r = &in->rsts[mid];
+		if (r->source < source || (r->source == source && r->frame < frame))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < in->n_rsts && in->rsts[lo].source == source && in->rsts[lo].frame == frame)
+		return (int32_t)in->rsts[lo].incident;
+	return -1;
 }

@@ -27,14 +27,23 @@ struct incident {
 	uint64_t first, last;       /* its connection's first and last frame */
 };
 
+/* A RST, and the incident of its connection. */
+struct incident_rst {
+	uint32_t source;
+	uint32_t incident;          /* index into incidents.v */
+	uint64_t frame;
+};
+
 struct incidents {
 	uint64_t *first;            /* per flow slot: its connection's first frame */
 	int32_t *open;              /* per flow slot: its connection's incident, -1 none */
 	uint32_t slots;
-	struct incident *v;
+	struct incident *v;         /* in the order they were made: indices stay */
 	size_t n, cap;
+	struct incident_rst *rsts;  /* in reading order: by source, then frame */
+	size_t n_rsts, cap_rsts;
+	uint32_t *by_key;           /* indices of v by source, key, first (incidents_find) */
 	uint32_t source;
-	bool sorted;                /* by source, key, first: for incidents_contains */
 };
 
 struct incidents *incidents_new(void);
@@ -43,24 +52,29 @@ void incidents_free(struct incidents *in);
 void incidents_begin_source(struct incidents *in, uint32_t source);
 /* A new connection began on flow slot `slot` with this frame. */
 void incidents_connection_began(struct incidents *in, uint32_t slot, uint64_t frame);
-/* (incidents_frame's slow path: the connection's first RST.) */
-void incidents_open(struct incidents *in, uint32_t slot, uint64_t frame, const struct flow_key *key);
+/* (incidents_frame's slow path: a RST.) */
+void incidents_rst(struct incidents *in, uint32_t slot, uint64_t frame, const struct flow_key *key);
 /* A frame of the connection on `slot` (after incidents_connection_began
  * for its first): extends its incident, and a RST makes it one. */
 static inline void incidents_frame(struct incidents *in, uint32_t slot, uint64_t frame, bool rst,
 				   const struct flow_key *key)
 {
+	if (rst) {
+		incidents_rst(in, slot, frame, key);
+		return;
+	}
 	int32_t i = slot < in->slots ? in->open[slot] : -1;
 	if (i >= 0)
 		in->v[i].last = frame;
-	else if (rst)
-		incidents_open(in, slot, frame, key);
 }
 
-/* Second read: whether frame `frame` of input `source`, with this key,
- * belongs to a connection that had a RST. */
-bool incidents_contains(struct incidents *in, uint32_t source, const struct flow_key *key,
-			uint64_t frame);
-size_t incidents_count(const struct incidents *in);
+/* After the first read: the index incidents_find searches. */
+void incidents_seal(struct incidents *in);
+/* Second read: the incident that frame `frame` of input `source`, with
+ * this key, belongs to (an index into in->v), or -1. */
+int32_t incidents_find(const struct incidents *in, uint32_t source, const struct flow_key *key,
+		       uint64_t frame);
+/* The incident of the RST at `frame` of `source`, or -1. */
+int32_t incidents_of_rst(const struct incidents *in, uint32_t source, uint64_t frame);
 
 #endif

@@ -5,12 +5,13 @@
  * status; each of those lives in its own file.
  */
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "annotated_capture.h"
 #include "capture.h"
 #include "live.h"
 #include "msg.h"
@@ -18,6 +19,7 @@
 #include "pipeline.h"
 #include "report.h"
 #include "report_annotate.h"
+#include "second_read.h"
 
 /* Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb. */
 static bool use_color(enum color_mode m)
@@ -31,6 +33,19 @@ static bool use_color(enum color_mode m)
 	return isatty(STDOUT_FILENO) && !(term && strcmp(term, "dumb") == 0);
 }
 
+/* Whether the user's locale writes UTF-8 (box drawing in diagrams). The
+ * C locale is restored: nothing else in rstdiag reads it. */
+static bool locale_is_utf8(void)
+{
+	bool utf8 = false;
+	if (setlocale(LC_CTYPE, "")) {
+		const char *cs = nl_langinfo(CODESET);
+		utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+	}
+	setlocale(LC_CTYPE, "C");
+	return utf8;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -41,6 +56,8 @@ int main(int argc, char **argv)
 	}
 
 	struct reporter rep;
+	struct ladders ladders = { .keep = o.diagram_packets };
+	bool diagrams = o.diagram || o.mermaid;
 	if (o.json) {
 		report_json_init(&rep, stdout, o.nano);
 	} else {
@@ -52,6 +69,10 @@ int main(int argc, char **argv)
 			.live = o.iface != NULL,
 			.inputs = o.iface ? &o.iface : o.files,
 			.n_inputs = o.iface ? 1 : o.n_files,
+			.ladders = diagrams ? &ladders : NULL,
+			.diagram = o.diagram,
+			.mermaid = o.mermaid,
+			.ascii = o.ascii || (o.diagram && !locale_is_utf8()),
 		};
 		if (!report_text_init(&rep, stdout, &to)) {
 			msg_error("--all: cannot create a temporary file to hold the report: %s",
@@ -77,7 +98,7 @@ int main(int argc, char **argv)
 		.idle_timeout_ns = PIPELINE_IDLE_TIMEOUT_NS,
 		.settle_ns = o.iface ? LIVE_SETTLE_NS : VERDICT_QUEUE_SETTLE_NS,
 		.max_reports = o.count,
-		.keep_incidents = o.write_file != NULL,
+		.keep_incidents = o.write_file || diagrams,
 	};
 	struct pipeline pl;
 	pipeline_init(&pl, &cfg, first);
@@ -118,16 +139,20 @@ int main(int argc, char **argv)
 		msg_note_status(&status, st);
 	}
 	/* Whatever could be read is reported; nothing read, nothing to summarise. */
-	if (opened > 0)
-		pipeline_finish(&pl);
-	if (opened > 0 && o.write_file) {
-		/* The report first: it is what was asked for; then the copy. */
-		fflush(stdout);
-		struct annotated_capture_options ao = {
-			.path = o.write_file, .evidence_only = o.evidence_only,
+	if (opened > 0 && (o.write_file || diagrams)) {
+		/* Every verdict is final; the inputs' second read writes -w's
+		 * copy and finds the diagrams' packets before the text report,
+		 * which draws them, is written. */
+		pipeline_end(&pl);
+		struct second_read_options so = {
+			.write_path = o.write_file, .evidence_only = o.evidence_only,
 			.inputs = o.files, .n_inputs = o.n_files, .filter = o.filter,
 		};
-		msg_note_status(&status, annotated_capture_write(&ao, &pl, &notes));
+		msg_note_status(&status, second_read(&so, &pl, o.write_file ? &notes : NULL,
+						     diagrams ? &ladders : NULL));
+		pipeline_summarize(&pl);
+	} else if (opened > 0) {
+		pipeline_finish(&pl);
 	}
 
 flush:
@@ -141,6 +166,7 @@ out:
 		report_free(&annotator);
 	annotations_free(&notes);
 	report_free(&rep);
+	ladders_free(&ladders);
 	options_free(&o);
 	return status;
 }

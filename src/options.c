@@ -13,11 +13,13 @@
 
 #include "config.h"
 #include "pipeline.h"
+#include "ladder.h"
 #include "live.h"
 #include "report.h"
 
 enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION,
-       OPT_KERNEL_REASONS, OPT_EVIDENCE_ONLY,
+       OPT_KERNEL_REASONS, OPT_EVIDENCE_ONLY, OPT_DIAGRAM, OPT_MERMAID, OPT_ASCII,
+       OPT_DIAGRAM_PACKETS,
        OPT_CLOSE_TIMEOUT };
 
 static const struct option long_opts[] = {
@@ -36,6 +38,10 @@ static const struct option long_opts[] = {
 	{ "kernel-reasons", no_argument, NULL, OPT_KERNEL_REASONS },
 	{ "write", required_argument, NULL, 'w' },
 	{ "evidence-only", no_argument, NULL, OPT_EVIDENCE_ONLY },
+	{ "diagram", no_argument, NULL, OPT_DIAGRAM },
+	{ "mermaid", no_argument, NULL, OPT_MERMAID },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "diagram-packets", required_argument, NULL, OPT_DIAGRAM_PACKETS },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "snapshot-length", required_argument, NULL, 's' },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
@@ -75,6 +81,11 @@ static void usage(FILE *out)
 		"                      its verdict as a packet comment (files only: they\n"
 		"                      are read a second time)\n"
 		"      --evidence-only  -w writes only the RSTs and their evidence frames\n"
+		"      --diagram       text: a ladder diagram of each reset's connection (its\n"
+		"                      handshake and last packets; files only, read twice)\n"
+		"      --mermaid       text: the same as a mermaid sequenceDiagram block\n"
+		"      --diagram-packets N  the last N packets before the RST (default %d)\n"
+		"      --ascii         diagrams in ASCII (default: box drawing in a UTF-8 locale)\n"
 		"\n"
 		"Live mode:\n"
 		"  -i, --interface IFACE  capture on IFACE ('any' for all) and report each\n"
@@ -96,7 +107,7 @@ static void usage(FILE *out)
 		"3 input damaged (the report covers what was read), 4 output error.\n"
 		"See rstdiag(1).\n",
 		TEXT_EXAMPLES_PER_CAUSE, PIPELINE_DEFAULT_MAX_FLOWS, PIPELINE_DEFAULT_CLOSE_TIMEOUT_S,
-		LIVE_DEFAULT_SNAPLEN);
+		LADDER_KEEP_DEFAULT, LIVE_DEFAULT_SNAPLEN);
 }
 
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
@@ -154,21 +165,42 @@ static char *join(char **words, int n)
 	return s;
 }
 
-/* -w reads the inputs a second time, after the report: files only, and
- * none of them the output. */
-static enum exit_status check_write(const struct options *o)
+/* -w and the diagrams read the inputs a second time: files only, and none
+ * of them -w's output. */
+static enum exit_status check_write(struct options *o)
 {
 	if (o->evidence_only && !o->write_file) {
 		msg_usage_error("--evidence-only says what -w writes: give -w OUT with it");
 		return EXIT_USAGE;
 	}
-	if (!o->write_file)
-		return EXIT_OK;
-	if (o->iface) {
-		msg_usage_error("-w writes an annotated copy of capture files, which it reads twice; "
-				"capture with tcpdump -w, then run rstdiag -w on the file");
+	if ((o->ascii || o->diagram_packets) && !o->diagram && !o->mermaid) {
+		msg_usage_error("--ascii and --diagram-packets shape the diagrams: give --diagram "
+				"or --mermaid with them");
 		return EXIT_USAGE;
 	}
+	if (!o->diagram_packets)
+		o->diagram_packets = LADDER_KEEP_DEFAULT;
+	bool diagrams = o->diagram || o->mermaid;
+	if (diagrams && o->json) {
+		msg_usage_error("--diagram and --mermaid draw in the text report, not with --json");
+		return EXIT_USAGE;
+	}
+	if (!o->write_file && !diagrams)
+		return EXIT_OK;
+	const char *what = o->write_file ? "-w" : o->diagram ? "--diagram" : "--mermaid";
+	if (o->iface) {
+		msg_usage_error("%s reads capture files twice, which live capture cannot give; "
+				"capture with tcpdump -w, then run rstdiag %s on the file", what, what);
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < o->n_files; i++)
+		if (strcmp(o->files[i], "-") == 0) {
+			msg_usage_error("%s reads its inputs twice: standard input cannot be read again; "
+					"save it to a file first", what);
+			return EXIT_USAGE;
+		}
+	if (!o->write_file)
+		return EXIT_OK;
 	if (strcmp(o->write_file, "-") == 0) {
 		msg_usage_error("-w -: the report is on standard output; give -w a file name");
 		return EXIT_USAGE;
@@ -177,11 +209,6 @@ static enum exit_status check_write(const struct options *o)
 	bool exists = stat(o->write_file, &out) == 0;
 	for (int i = 0; i < o->n_files; i++) {
 		struct stat in;
-		if (strcmp(o->files[i], "-") == 0) {
-			msg_usage_error("-w reads its inputs twice: standard input cannot be read again; "
-					"save it to a file first");
-			return EXIT_USAGE;
-		}
 		if (exists && stat(o->files[i], &in) == 0 && in.st_dev == out.st_dev &&
 		    in.st_ino == out.st_ino) {
 			msg_usage_error("-w %s: that is an input; write the annotated capture elsewhere",
@@ -265,6 +292,22 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_EVIDENCE_ONLY:
 			o->evidence_only = true;
+			break;
+		case OPT_DIAGRAM:
+			o->diagram = true;
+			break;
+		case OPT_MERMAID:
+			o->mermaid = true;
+			break;
+		case OPT_ASCII:
+			o->ascii = true;
+			break;
+		case OPT_DIAGRAM_PACKETS:
+			if (!parse_u32(optarg, 1, LADDER_KEEP_MAX, &o->diagram_packets)) {
+				msg_usage_error("--diagram-packets: '%s' is not a number from 1 to %d",
+						optarg, LADDER_KEEP_MAX);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'v':
 			o->verbose = true;

@@ -42,6 +42,10 @@ struct options {
 	bool kernel_reasons;    /* --kernel-reasons */
 	const char *write_file; /* -w: the annotated pcapng */
 	bool evidence_only;     /* --evidence-only: -w writes the RSTs and evidence frames */
+	bool diagram;           /* --diagram: a ladder diagram for each reset in full */
+	bool mermaid;           /* --mermaid: the same as a mermaid block */
+	bool ascii;             /* --ascii: diagrams in ASCII */
+	uint32_t diagram_packets;   /* --diagram-packets: the last N before the RST */
 	bool exit_now;          /* --help or --version was handled */
 };
 

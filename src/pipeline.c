@@ -384,10 +384,20 @@ static void replay_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
 	p->caplen = caplen;
 	p->wirelen = caplen > wirelen ? caplen : wirelen;
 	if ((caplen || wirelen) && decode_frame(pl->link, bytes, p) == DECODE_OK) {
+		/* What a diagram names a segment by: the same readers as the
+		 * first read's, on the same bytes (a hello over several segments
+		 * aside). */
+		http_facts_parse(p->payload, p->payload_caplen, &p->http);
+		p->tls.content = 0;
+		if (p->http.start == HTTP_NONE && tls_may_start(p->payload, p->payload_caplen))
+			tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
+		p->payload = NULL;
 		if (p->tun.n)
 			p->tunnel = tunnel_table_identity(pl->tunnels, &p->tun);
 		flow_key_from_pkt(p, &pf->key, &pf->dir);
 		rf.key = &pf->key;
+		rf.p = p;
+		rf.dir = pf->dir;
 	}
 	pl->replay(pl->replay_ctx, &rf);
 }
@@ -437,6 +447,17 @@ void pipeline_tick(struct pipeline *pl, int64_t now_ns)
 
 void pipeline_finish(struct pipeline *pl)
 {
+	pipeline_end(pl);
+	pipeline_summarize(pl);
+}
+
+void pipeline_summarize(struct pipeline *pl)
+{
+	pl->rep->summary(pl->rep, &pl->stats, &pl->servers);
+}
+
+void pipeline_end(struct pipeline *pl)
+{
 	pipeline_flush(pl);
 	/* The table keeps these; the summary reports them. */
 	pl->stats.flows_peak = flow_table_peak(pl->flows);
@@ -450,7 +471,6 @@ void pipeline_finish(struct pipeline *pl)
 			   "more than %u server endpoints closed or reset connections: the summary "
 			   "describes the first %u", SERVER_INSIGHTS_MAX, SERVER_INSIGHTS_MAX);
 	server_insights_sort(&pl->servers);
-	pl->rep->summary(pl->rep, &pl->stats, &pl->servers);
 }
 
 void pipeline_free(struct pipeline *pl)

@@ -69,6 +69,8 @@ struct replay_frame {
 	uint32_t caplen, wirelen;
 	const uint8_t *bytes;
 	const struct flow_key *key; /* NULL: not a TCP segment rstdiag decodes */
+	const struct pkt *p;        /* its segment and payload facts (HTTP, TLS), with key */
+	int dir;                    /* with key: 0 if its source is the key's addr[0] */
 };
 typedef void (*replay_fn)(void *ctx, const struct replay_frame *rf);
 
@@ -124,8 +126,12 @@ void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns)
 void pipeline_tick(struct pipeline *pl, int64_t now_ns);
 /* End of all input: release every flow, write the summary. */
 void pipeline_finish(struct pipeline *pl);
+/* pipeline_finish in two steps, for a second read between them: every
+ * flow released and every verdict reported, then the summary. */
+void pipeline_end(struct pipeline *pl);
+void pipeline_summarize(struct pipeline *pl);
 /*
- * After pipeline_finish: the same inputs are read again, from source 0,
+ * After pipeline_end: the same inputs are read again, from source 0,
  * and each frame is decoded only as far as its connection's key and handed
  * to fn, which pipeline->incidents can place. The tunnel table made in the
  * first read gives the same keys.

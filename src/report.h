@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "classify.h"
+#include "ladder.h"
 #include "server_insights.h"
 #include "source.h"
 #include "stats.h"
@@ -39,6 +40,12 @@ struct text_options {
 	bool live;              /* also one line per reset as it is reported */
 	const char *const *inputs;  /* names for the heading */
 	int n_inputs;
+	/* --diagram, --mermaid: each reset shown in full gets its connection's
+	 * diagram, drawn at the summary from what the inputs' second read put
+	 * in ladders (NULL: none). */
+	struct ladders *ladders;
+	bool diagram, mermaid;
+	bool ascii;             /* --ascii, or a locale that is not UTF-8 */
 };
 
 /*

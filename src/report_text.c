@@ -36,6 +36,9 @@
 
 /* Frame numbers listed for resets beyond the examples. */
 #define MORE_FRAMES 12
+/* A spool line that stands for diagram N (ladders_add's index). Blocks
+ * are text, so the byte cannot begin a line of theirs. */
+#define LADDER_MARK '\001'
 
 /* Groups: one per cause, then one per detail that the cause table reports
  * apart (a summary of its own: linger-abort probes). */
@@ -355,6 +358,12 @@ static void text_reset(struct reporter *r, const struct verdict *v, const struct
 	g->by_conf[v->confidence]++;
 	if (t->o.all || (!benign(group_of(v)) && g->shown < TEXT_EXAMPLES_PER_CAUSE)) {
 		print_block(spool_of(g), t, v, src, r->nano);
+		/* Its diagram is drawn when the spool is copied out, after the
+		 * second read has found its packets: a line of its own marks
+		 * the place. */
+		if (t->o.ladders)
+			fprintf(spool_of(g), "%c%zu\n", LADDER_MARK,
+				ladders_add(t->o.ladders, v, src->index, src->first_ts));
 		g->shown++;
 	} else if (g->n_more < MORE_FRAMES) {
 		g->more[g->n_more++] = (struct frame_ref){
@@ -367,20 +376,58 @@ static void text_reset(struct reporter *r, const struct verdict *v, const struct
 
 /* ---- writing ---- */
 
-static void copy_spool(FILE *out, struct group *g)
+static void print_diagram(FILE *out, const struct text_state *t, size_t i)
+{
+	const struct ladder *l = &t->o.ladders->v[i];
+	struct ladder_style st = { .utf8 = !t->o.ascii, .color = t->o.color, .nano = t->o.nano };
+	if (t->o.diagram) {
+		fprintf(out, "  %sdiagram%s\n", c(t, C_DIM), c(t, C_RESET));
+		ladder_render_text(out, l, &st, "    ");
+	}
+	if (t->o.mermaid)
+		ladder_render_mermaid(out, l);
+}
+
+static void copy_line(FILE *out, const struct text_state *t, const char *line, size_t n)
+{
+	if (n && line[0] == LADDER_MARK && t->o.ladders)
+		print_diagram(out, t, strtoul(line + 1, NULL, 10));
+	else
+		fwrite(line, 1, n, out);
+}
+
+static void copy_spool(FILE *out, const struct text_state *t, struct group *g)
 {
 	if (!g->spool)
 		return;
 	fflush(g->spool);
-	if (g->mem) {
+	if (g->mem && !t->o.ladders) {
 		fwrite(g->mem, 1, g->mem_len, out);
 		return;
 	}
-	char buf[8192];
-	size_t n;
+	if (g->mem) {
+		for (size_t at = 0; at < g->mem_len;) {
+			const char *nl = memchr(g->mem + at, '\n', g->mem_len - at);
+			size_t n = nl ? (size_t)(nl - (g->mem + at)) + 1 : g->mem_len - at;
+			copy_line(out, t, g->mem + at, n);
+			at += n;
+		}
+		return;
+	}
 	rewind(g->spool);
-	while ((n = fread(buf, 1, sizeof buf, g->spool)) > 0)
-		fwrite(buf, 1, n, out);
+	if (!t->o.ladders) {
+		char buf[8192];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, g->spool)) > 0)
+			fwrite(buf, 1, n, out);
+		return;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while ((n = getline(&line, &cap, g->spool)) > 0)
+		copy_line(out, t, line, (size_t)n);
+	free(line);
 }
 
 static void print_frame_refs(FILE *out, const struct group *g)
@@ -470,7 +517,7 @@ static void print_group(FILE *out, struct text_state *t, int gi)
 	print_group_name(out, gi, 0);
 	fprintf(out, "%s: %" PRIu64 " reset%s: %s\n", c(t, C_RESET), g->n, plural(g->n),
 		group_summary(gi));
-	copy_spool(out, g);
+	copy_spool(out, t, g);
 	uint64_t rest = g->n - g->shown;
 	if (rest) {
 		fprintf(out, "  ... and %" PRIu64 " more: ", rest);

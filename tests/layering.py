@@ -32,15 +32,16 @@ LAYERS = {
               "host_table.[ch]", "incidents.[ch]"],
     "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "service.[ch]", "verdict_queue.[ch]",
               "stats.[ch]"],
-    "report": ["report*.[ch]", "explain.[ch]", "server_insights.[ch]", "pcapng_write.[ch]"],
+    "report": ["report*.[ch]", "explain.[ch]", "server_insights.[ch]", "pcapng_write.[ch]",
+               "ladder.[ch]"],
 }
 ORDER = list(LAYERS)
-# pipeline connects the stages, and annotated_capture (-w) the second read
+# pipeline connects the stages, and second_read (-w, --diagram) the second read
 # of the inputs with the report's comments; main, options and msg are the command
 # line; the rest are helpers every layer uses (config.h is generated; rd.h,
 # the bounds-checked reader, reads packet headers in decode and pcapng
 # blocks in capture).
-UNLAYERED = ["main.c", "options.[ch]", "msg.[ch]", "pipeline.[ch]", "annotated_capture.[ch]",
+UNLAYERED = ["main.c", "options.[ch]", "msg.[ch]", "pipeline.[ch]", "second_read.[ch]",
              "xalloc.h", "seq.h",
              "rd.h", "config.h"]
 
