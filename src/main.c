@@ -91,6 +91,25 @@ int main(int argc, char **argv)
 		report_annotate_init(&annotator, &rep, &notes);
 		first = &annotator;
 	}
+	/* --html: a page written at the summary, beside the report. */
+	struct reporter html = { 0 };
+	if (o.html_file) {
+		struct html_options ho = {
+			.path = o.html_file, .all = o.all, .nano = o.nano,
+			.inputs = o.files, .n_inputs = o.n_files, .ladders = &ladders,
+		};
+		if (!report_html_init(&html, first, &ho)) {
+			msg_error("--html: cannot create a temporary file to hold the page: %s",
+				  strerror(errno));
+			report_free(&html);
+			if (o.write_file)
+				report_free(&annotator);
+			report_free(&rep);
+			options_free(&o);
+			return EXIT_OUTPUT;
+		}
+		first = &html;
+	}
 
 	struct pipeline_config cfg = {
 		.max_flows = o.max_flows,
@@ -98,7 +117,7 @@ int main(int argc, char **argv)
 		.idle_timeout_ns = PIPELINE_IDLE_TIMEOUT_NS,
 		.settle_ns = o.iface ? LIVE_SETTLE_NS : VERDICT_QUEUE_SETTLE_NS,
 		.max_reports = o.count,
-		.keep_incidents = o.write_file || diagrams,
+		.keep_incidents = o.write_file || diagrams || o.html_file,
 	};
 	struct pipeline pl;
 	pipeline_init(&pl, &cfg, first);
@@ -139,7 +158,7 @@ int main(int argc, char **argv)
 		msg_note_status(&status, st);
 	}
 	/* Whatever could be read is reported; nothing read, nothing to summarise. */
-	if (opened > 0 && (o.write_file || diagrams)) {
+	if (opened > 0 && (o.write_file || diagrams || o.html_file)) {
 		/* Every verdict is final; the inputs' second read writes -w's
 		 * copy and finds the diagrams' packets before the text report,
 		 * which draws them, is written. */
@@ -149,8 +168,10 @@ int main(int argc, char **argv)
 			.inputs = o.files, .n_inputs = o.n_files, .filter = o.filter,
 		};
 		msg_note_status(&status, second_read(&so, &pl, o.write_file ? &notes : NULL,
-						     diagrams ? &ladders : NULL));
+						     diagrams || o.html_file ? &ladders : NULL));
 		pipeline_summarize(&pl);
+		if (o.html_file && report_html_failed(&html))
+			msg_note_status(&status, EXIT_OUTPUT);
 	} else if (opened > 0) {
 		pipeline_finish(&pl);
 	}
@@ -162,6 +183,8 @@ flush:
 	}
 out:
 	pipeline_free(&pl);
+	if (o.html_file)
+		report_free(&html);
 	if (o.write_file)
 		report_free(&annotator);
 	annotations_free(&notes);

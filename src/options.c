@@ -19,7 +19,7 @@
 
 enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION,
        OPT_KERNEL_REASONS, OPT_EVIDENCE_ONLY, OPT_DIAGRAM, OPT_MERMAID, OPT_ASCII,
-       OPT_DIAGRAM_PACKETS,
+       OPT_DIAGRAM_PACKETS, OPT_HTML,
        OPT_CLOSE_TIMEOUT };
 
 static const struct option long_opts[] = {
@@ -42,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "mermaid", no_argument, NULL, OPT_MERMAID },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "diagram-packets", required_argument, NULL, OPT_DIAGRAM_PACKETS },
+	{ "html", required_argument, NULL, OPT_HTML },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "snapshot-length", required_argument, NULL, 's' },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
@@ -86,6 +87,9 @@ static void usage(FILE *out)
 		"      --mermaid       text: the same as a mermaid sequenceDiagram block\n"
 		"      --diagram-packets N  the last N packets before the RST (default %d)\n"
 		"      --ascii         diagrams in ASCII (default: box drawing in a UTF-8 locale)\n"
+		"      --html FILE     also write one self-contained HTML page: the summary, a\n"
+		"                      timeline by cause, each incident with its diagram and a\n"
+		"                      Wireshark filter, the servers (files only, read twice)\n"
 		"\n"
 		"Live mode:\n"
 		"  -i, --interface IFACE  capture on IFACE ('any' for all) and report each\n"
@@ -173,9 +177,9 @@ static enum exit_status check_write(struct options *o)
 		msg_usage_error("--evidence-only says what -w writes: give -w OUT with it");
 		return EXIT_USAGE;
 	}
-	if ((o->ascii || o->diagram_packets) && !o->diagram && !o->mermaid) {
-		msg_usage_error("--ascii and --diagram-packets shape the diagrams: give --diagram "
-				"or --mermaid with them");
+	if ((o->ascii || o->diagram_packets) && !o->diagram && !o->mermaid && !o->html_file) {
+		msg_usage_error("--ascii and --diagram-packets shape the diagrams: give --diagram, "
+				"--mermaid or --html with them");
 		return EXIT_USAGE;
 	}
 	if (!o->diagram_packets)
@@ -185,9 +189,10 @@ static enum exit_status check_write(struct options *o)
 		msg_usage_error("--diagram and --mermaid draw in the text report, not with --json");
 		return EXIT_USAGE;
 	}
-	if (!o->write_file && !diagrams)
+	if (!o->write_file && !diagrams && !o->html_file)
 		return EXIT_OK;
-	const char *what = o->write_file ? "-w" : o->diagram ? "--diagram" : "--mermaid";
+	const char *what = o->write_file ? "-w" : o->diagram ? "--diagram" :
+			   o->mermaid ? "--mermaid" : "--html";
 	if (o->iface) {
 		msg_usage_error("%s reads capture files twice, which live capture cannot give; "
 				"capture with tcpdump -w, then run rstdiag %s on the file", what, what);
@@ -199,6 +204,10 @@ static enum exit_status check_write(struct options *o)
 					"save it to a file first", what);
 			return EXIT_USAGE;
 		}
+	if (o->html_file && strcmp(o->html_file, "-") == 0) {
+		msg_usage_error("--html -: the report is on standard output; give --html a file name");
+		return EXIT_USAGE;
+	}
 	if (!o->write_file)
 		return EXIT_OK;
 	if (strcmp(o->write_file, "-") == 0) {
@@ -301,6 +310,9 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ASCII:
 			o->ascii = true;
+			break;
+		case OPT_HTML:
+			o->html_file = optarg;
 			break;
 		case OPT_DIAGRAM_PACKETS:
 			if (!parse_u32(optarg, 1, LADDER_KEEP_MAX, &o->diagram_packets)) {

@@ -46,6 +46,7 @@ struct options {
 	bool mermaid;           /* --mermaid: the same as a mermaid block */
 	bool ascii;             /* --ascii: diagrams in ASCII */
 	uint32_t diagram_packets;   /* --diagram-packets: the last N before the RST */
+	const char *html_file;  /* --html: the self-contained page */
 	bool exit_now;          /* --help or --version was handled */
 };
 

@@ -3,7 +3,9 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "decode.h"
 #include "packet.h"
@@ -113,4 +115,20 @@ void report_free(struct reporter *r)
 		r->free(r);
 	r->free = NULL;
 	r->priv = NULL;
+}
+
+/* An unnamed file in $TMPDIR (glibc's tmpfile() ignores TMPDIR), gone on close. */
+FILE *report_temp_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/rstdiag-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	unlink(path);
+	FILE *f = fdopen(fd, "w+");
+	if (!f)
+		close(fd);
+	return f;
 }

@@ -59,6 +59,37 @@ void report_json_init(struct reporter *r, FILE *out, bool nano);
 /* Releases what the renderer holds; safe to call on any initialised reporter. */
 void report_free(struct reporter *r);
 
+/* The text report's pieces, without colour, for the HTML page to show as
+ * the text report words them (one way of saying each thing). */
+enum text_piece { TEXT_PIECE_HEADING, TEXT_PIECE_BLOCK, TEXT_PIECE_SERVERS, TEXT_PIECE_NOTES };
+struct text_piece_args {
+	bool nano, all;
+	const char *const *inputs;          /* HEADING */
+	int n_inputs;
+	const struct stats *stats;          /* HEADING, NOTES */
+	const struct verdict *verdict;      /* BLOCK */
+	const struct report_source *src;    /* BLOCK */
+	const struct server_insights *servers;  /* SERVERS */
+};
+void report_text_piece(FILE *out, enum text_piece piece, const struct text_piece_args *a);
+
+/* --html FILE: a reporter in front of another that also writes one
+ * self-contained page (report_html.c); false if its spool cannot be made. */
+struct html_options {
+	const char *path;
+	bool all, nano;
+	const char *const *inputs;
+	int n_inputs;
+	struct ladders *ladders;    /* the diagrams it asks for (the second read fills them) */
+};
+bool report_html_init(struct reporter *html, struct reporter *inner, const struct html_options *o);
+/* Whether writing the page failed (said on stderr): exit status 4. */
+bool report_html_failed(const struct reporter *html);
+
+/* An unnamed file in $TMPDIR (glibc's tmpfile() ignores TMPDIR), gone on
+ * close: what a report spools to instead of memory; NULL if none. */
+FILE *report_temp_file(void);
+
 /* "10.0.0.1" or "fd00::1". */
 void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr);
 /* "10.0.0.1:80" or "[fd00::1]:80". */

@@ -758,21 +758,28 @@ static void text_free(struct reporter *r)
 	free(t);
 }
 
-/* An unnamed file in $TMPDIR (glibc's tmpfile() ignores TMPDIR), gone on close. */
-static FILE *temp_file(void)
+/* ---- pieces for the HTML page ---- */
+
+void report_text_piece(FILE *out, enum text_piece piece, const struct text_piece_args *a)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	snprintf(path, sizeof path, "%s/rstdiag-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return NULL;
-	unlink(path);
-	FILE *f = fdopen(fd, "w+");
-	if (!f)
-		close(fd);
-	return f;
+	struct text_state t = { .o = { .nano = a->nano, .all = a->all, .inputs = a->inputs,
+				       .n_inputs = a->n_inputs } };
+	switch (piece) {
+	case TEXT_PIECE_HEADING:
+		print_heading(out, &t, a->stats);
+		break;
+	case TEXT_PIECE_BLOCK:
+		print_block(out, &t, a->verdict, a->src, a->nano);
+		break;
+	case TEXT_PIECE_SERVERS:
+		print_endpoints(out, &t, a->servers);
+		break;
+	case TEXT_PIECE_NOTES:
+		print_notes(out, &t, a->stats);
+		break;
+	}
 }
+
 
 bool report_text_init(struct reporter *r, FILE *out, const struct text_options *o)
 {
@@ -787,7 +794,7 @@ bool report_text_init(struct reporter *r, FILE *out, const struct text_options *
 	r->priv = t;
 	if (o->all)
 		for (int g = 0; g < GROUP_COUNT; g++)
-			if (!(t->groups[g].spool = temp_file()))
+			if (!(t->groups[g].spool = report_temp_file()))
 				return false;
 	return true;
 }

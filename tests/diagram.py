@@ -25,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 
+from wrapper import rstdiag_command
+
 CAPTURES = [
     "lab/tls13-keepalive-race-v4.pcap",
     "lab/urllib3-pool-race-v4.pcap",
@@ -84,7 +86,7 @@ def arrows(lines, utf8):
 
 
 def main():
-    rstdiag, testdata = sys.argv[1], sys.argv[2]
+    rstdiag, testdata = rstdiag_command(sys.argv[1]), sys.argv[2]
     want_tshark = "--tshark" in sys.argv
     mmdc = sys.argv[sys.argv.index("--mermaid") + 1] if "--mermaid" in sys.argv else None
     failures = 0
@@ -97,9 +99,9 @@ def main():
     mermaid_blocks = []
     for rel in CAPTURES:
         path = os.path.join(testdata, rel)
-        recs = [json.loads(l) for l in run([rstdiag, "--json", path]).stdout.splitlines()]
+        recs = [json.loads(l) for l in run(rstdiag + ["--json", path]).stdout.splitlines()]
         resets = {r["frame"]: r for r in recs if r["type"] == "reset"}
-        p = run([rstdiag, "--all", "--diagram", "--ascii", path])
+        p = run(rstdiag + ["--all", "--diagram", "--ascii", path])
         d = diagrams(p.stdout)
         check(p.returncode == 0 and sorted(d) == sorted(resets),
               f"{rel}: a diagram under each of the {len(resets)} resets ({len(d)})")
@@ -117,16 +119,16 @@ def main():
             if want_tshark:
                 check_tshark(check, path, rel, frame, lines, a)
         # Locale and colour: box drawing only in a UTF-8 locale, never colour off a terminal.
-        utf = run([rstdiag, "--diagram", path], {"LC_ALL": "C.UTF-8"}).stdout
-        c = run([rstdiag, "--diagram", path], {"LC_ALL": "C"}).stdout
+        utf = run(rstdiag + ["--diagram", path], {"LC_ALL": "C.UTF-8"}).stdout
+        c = run(rstdiag + ["--diagram", path], {"LC_ALL": "C"}).stdout
         check(("\u2500" in utf or not resets) and c.isascii() and "\033[" not in utf + c,
               f"{rel}: box drawing under C.UTF-8, ASCII under C, no colour off a terminal")
-        few = diagrams(run([rstdiag, "--all", "--diagram", "--ascii", "--diagram-packets", "2",
+        few = diagrams(run(rstdiag + ["--all", "--diagram", "--ascii", "--diagram-packets", "2",
                             path]).stdout)
         check(all(len(arrows(l, False)) <= HEAD + 2 + len(resets[f]["evidence"])
                   for f, l in few.items()),
               f"{rel}: --diagram-packets 2 keeps 2 before the RST")
-        m = run([rstdiag, "--all", "--mermaid", path]).stdout
+        m = run(rstdiag + ["--all", "--mermaid", path]).stdout
         mermaid_blocks += re.findall(r"```mermaid\n(.*?)```", m, re.S)
 
     # The command line.
@@ -135,7 +137,7 @@ def main():
                        (["--diagram", "--json", one], "--json"),
                        (["--ascii", one], "--ascii alone"),
                        (["--diagram", "--diagram-packets", "0", one], "--diagram-packets 0")):
-        p = subprocess.run([rstdiag] + args, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        p = subprocess.run(rstdiag + args, capture_output=True, text=True, stdin=subprocess.DEVNULL)
         check(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1,
               f"{what}: a one-line usage error ({p.returncode})")
 
