@@ -133,6 +133,13 @@ int32_t incidents_find(const struct incidents *in, uint32_t source, const struct
 	return in_it ? (int32_t)in->by_key[lo - 1] : -1;
 }
 
+void incidents_reported(struct incidents *in, uint32_t source, uint64_t frame)
+{
+	int32_t i = incidents_of_rst(in, source, frame);
+	if (i >= 0)
+		in->v[i].reported = true;
+}
+
 int32_t incidents_of_rst(const struct incidents *in, uint32_t source, uint64_t frame)
 {
 	size_t lo = 0, hi = in->n_rsts;

@@ -24,6 +24,7 @@
 struct incident {
 	struct flow_key key;
 	uint32_t source;            /* the input, counted from 0 in reading order */
+	bool reported;              /* one of its RSTs was reported (-c stops the others) */
 	uint64_t first, last;       /* its connection's first and last frame */
 };
 
@@ -68,6 +69,8 @@ static inline void incidents_frame(struct incidents *in, uint32_t slot, uint64_t
 		in->v[i].last = frame;
 }
 
+/* The RST at `frame` of `source` was reported. */
+void incidents_reported(struct incidents *in, uint32_t source, uint64_t frame);
 /* After the first read: the index incidents_find searches. */
 void incidents_seal(struct incidents *in);
 /* Second read: the incident that frame `frame` of input `source`, with

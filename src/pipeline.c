@@ -62,6 +62,8 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	}
 	pl->stats.resets++;
 	pl->stats.by_cause[v->cause]++;
+	if (pl->incidents)
+		incidents_reported(pl->incidents, src->index, v->rst.frame);
 	server_insights_note_reset(&pl->servers, v);
 	pl->rep->reset(pl->rep, v, src);
 }

@@ -73,7 +73,8 @@ static void write_frame(struct writer *w, int32_t incident, const struct replay_
 	const struct annotation *a = annotations_take(w->notes, rf->source, rf->frame);
 	if (w->failed || !rf->link || rf->link->dlt < 0)
 		return;
-	if (w->evidence_only ? !a : incident < 0)
+	/* A connection whose RSTs -c left unreported is not written either. */
+	if (w->evidence_only ? !a : incident < 0 || !w->incidents->v[incident].reported)
 		return;
 	uint32_t if_id = interface_for(w, rf);
 	if (!pcapng_write_packet(w->out, if_id, rf->ts_ns, rf->bytes, rf->caplen, rf->wirelen,

@@ -131,6 +131,19 @@ def main():
                   f"{rel}: --evidence-only writes the {len(commented)} commented packets "
                   f"({len(ev_rows)})")
 
+        # -c 1: only the first reported RST's connection is written.
+        path = os.path.join(testdata, "lab/accept-overflow-deferred-v4.pcap")
+        first = json.loads(subprocess.run([rstdiag, "--json", "-c", "1", path],
+                                          capture_output=True, text=True).stdout.splitlines()[0])
+        out = os.path.join(d, "c1.pcapng")
+        subprocess.run([rstdiag, "-c", "1", "-w", out, path], capture_output=True)
+        rows = tshark(path, ["frame.number", "tcp.stream"])
+        stream = {int(r[0]): r[1] for r in rows}
+        want = [f for f, s in stream.items() if s == stream[first["frame"]]]
+        got = len(tshark(out, ["frame.number"]))
+        check(got == len(want) and len({s for s in stream.values() if s}) > 1,
+              f"-c 1: only the first RST's connection is written ({got} of {len(want)} packets)")
+
         # The command line's refusals: usage errors, nothing written.
         one = os.path.join(testdata, CAPTURES[0])
         for args, what in (([ "-w", os.path.join(d, "x.pcapng"), "-"], "standard input"),
