@@ -114,7 +114,8 @@ static int cmp_annotation(const void *pa, const void *pb)
 
 void annotations_seal(struct annotations *notes)
 {
-	qsort(notes->v, notes->n, sizeof *notes->v, cmp_annotation);
+	if (notes->n)	/* qsort's pointer must not be NULL, even for no elements */
+		qsort(notes->v, notes->n, sizeof *notes->v, cmp_annotation);
 	size_t out = 0;
 	for (size_t i = 0; i < notes->n; i++) {
 		struct annotation *last = out ? &notes->v[out - 1] : NULL;

@@ -173,7 +173,9 @@ static void timeline(FILE *out, const struct html_state *h)
 	uint64_t (*count)[CAUSE_COUNT] = xcalloc((size_t)bins, sizeof *count);
 	uint64_t peak = 0, total[CAUSE_COUNT] = { 0 };
 	for (size_t i = 0; i < h->n; i++) {
-		int b = span > 0 ? (int)((h->ts[i] - lo) * (int64_t)(bins - 1) / span) : 0;
+		/* (128 bits: times may span most of int64's range.) */
+		int b = span > 0 ? (int)((unsigned __int128)(h->ts[i] - lo) * (unsigned)(bins - 1) /
+					 (unsigned __int128)span) : 0;
 		count[b][h->cause[i]]++;
 		total[h->cause[i]]++;
 	}
@@ -202,7 +204,7 @@ static void timeline(FILE *out, const struct html_state *h)
 				" at %s + %s</title></rect>\n", b * bw, y, bw > 2 ? bw - 1 : bw, ht,
 				cause_colour(c), cause_id((enum cause)c), count[b][c],
 				cause_id((enum cause)c), count[b][c], from,
-				report_duration(d, sizeof d, span * b / bins));
+				report_duration(d, sizeof d, span / bins * b));
 		}
 	}
 	fprintf(out, "<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>\n", PLOT_H, SVG_W,

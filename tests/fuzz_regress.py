@@ -5,7 +5,8 @@ with a documented status, 0 (ok) or 3 (damaged input, reported up to the
 damage), never by a signal, and with no sanitizer report on stderr.
 
 Each file is read the ways fuzz/fuzz_capture.c reads it: the verbose text
-report and JSON, with --max-flows 16.
+report with everything the second read serves (-w, --diagram, --mermaid,
+--html, written to /dev/null), and JSON, with --max-flows 16.
 
 usage: fuzz_regress.py RSTDIAG TESTDATA
 """
@@ -16,7 +17,8 @@ import sys
 from wrapper import rstdiag_command
 
 OK, DAMAGED = 0, 3
-MODES = (["-v", "--color=always"], ["--json", "--nano"])
+MODES = (["-v", "--color=always", "--diagram", "--mermaid", "--html", "/dev/null",
+          "-w", "/dev/null"], ["--json", "--nano"])
 SANITIZER_WORDS = ("runtime error:", "AddressSanitizer", "LeakSanitizer")
 
 
