@@ -20,6 +20,7 @@ void incidents_free(struct incidents *in)
 	free(in->v);
 	free(in->rsts);
 	free(in->by_key);
+	free(in->seen);
 	free(in);
 }
 
@@ -102,8 +103,37 @@ static int cmp_index(const void *pa, const void *pb)
 	return cmp_place(a->source, &a->key, a->first, &sort_base[*(const uint32_t *)pb]);
 }
 
+/* A key's hash for `seen`, never 0 (splitmix64's finaliser over its words). */
+static uint64_t key_hash(uint32_t source, const struct flow_key *key)
+{
+	uint64_t h = source;
+	const uint8_t *p = (const uint8_t *)key;
+	for (size_t i = 0; i + 8 <= sizeof *key; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h ^= w;
+		h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+		h ^= h >> 31;
+	}
+	return h | 1;
+}
+
 void incidents_seal(struct incidents *in)
 {
+	uint32_t slots = 16;
+	while (slots < 2 * in->n)
+		slots *= 2;
+	free(in->seen);
+	in->seen = xcalloc(slots, sizeof *in->seen);
+	in->seen_mask = slots - 1;
+	for (size_t i = 0; i < in->n; i++) {
+		uint64_t h = key_hash(in->v[i].source, &in->v[i].key);
+		uint32_t at = (uint32_t)h & in->seen_mask;
+		while (in->seen[at] && in->seen[at] != h)
+			at = (at + 1) & in->seen_mask;
+		in->seen[at] = h;
+	}
 	free(in->by_key);
 	in->by_key = xmalloc((in->n ? in->n : 1) * sizeof *in->by_key);
 	for (size_t i = 0; i < in->n; i++)
@@ -116,6 +146,13 @@ void incidents_seal(struct incidents *in)
 int32_t incidents_find(const struct incidents *in, uint32_t source, const struct flow_key *key,
 		       uint64_t frame)
 {
+	uint64_t h = key_hash(source, key);
+	uint32_t at = (uint32_t)h & in->seen_mask;
+	while (in->seen[at] != h) {
+		if (!in->seen[at])
+			return -1;
+		at = (at + 1) & in->seen_mask;
+	}
 	/* The last incident at or before (source, key, frame). */
 	size_t lo = 0, hi = in->n;
 	while (lo < hi) {

@@ -44,6 +44,9 @@ struct incidents {
 	struct incident_rst *rsts;  /* in reading order: by source, then frame */
 	size_t n_rsts, cap_rsts;
 	uint32_t *by_key;           /* indices of v by source, key, first (incidents_find) */
+	uint64_t *seen;             /* open addressing: key hashes of v, 0 empty (a frame of
+				       no incident, most of them, costs one probe) */
+	uint32_t seen_mask;
 	uint32_t source;
 };
 

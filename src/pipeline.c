@@ -386,14 +386,10 @@ static void replay_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
 	p->caplen = caplen;
 	p->wirelen = caplen > wirelen ? caplen : wirelen;
 	if ((caplen || wirelen) && decode_frame(pl->link, bytes, p) == DECODE_OK) {
-		/* What a diagram names a segment by: the same readers as the
-		 * first read's, on the same bytes (a hello over several segments
-		 * aside). */
-		http_facts_parse(p->payload, p->payload_caplen, &p->http);
+		/* Payload facts are read by the callback, for the frames it
+		 * keeps (replay_payload_facts): most are of no incident. */
+		p->http.start = HTTP_NONE;
 		p->tls.content = 0;
-		if (p->http.start == HTTP_NONE && tls_may_start(p->payload, p->payload_caplen))
-			tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
-		p->payload = NULL;
 		if (p->tun.n)
 			p->tunnel = tunnel_table_identity(pl->tunnels, &p->tun);
 		flow_key_from_pkt(p, &pf->key, &pf->dir);
@@ -402,6 +398,13 @@ static void replay_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
 		rf.dir = pf->dir;
 	}
 	pl->replay(pl->replay_ctx, &rf);
+}
+
+void replay_payload_facts(struct pkt *p)
+{
+	http_facts_parse(p->payload, p->payload_caplen, &p->http);
+	if (p->http.start == HTTP_NONE && tls_may_start(p->payload, p->payload_caplen))
+		tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
 }
 
 void pipeline_replay(struct pipeline *pl, replay_fn fn, void *ctx)

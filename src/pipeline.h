@@ -69,7 +69,8 @@ struct replay_frame {
 	uint32_t caplen, wirelen;
 	const uint8_t *bytes;
 	const struct flow_key *key; /* NULL: not a TCP segment rstdiag decodes */
-	const struct pkt *p;        /* its segment and payload facts (HTTP, TLS), with key */
+	struct pkt *p;              /* its segment, with key; payload facts (HTTP, TLS) once
+				       replay_payload_facts has read them */
 	int dir;                    /* with key: 0 if its source is the key's addr[0] */
 };
 typedef void (*replay_fn)(void *ctx, const struct replay_frame *rf);
@@ -137,6 +138,10 @@ void pipeline_summarize(struct pipeline *pl);
  * first read gives the same keys.
  */
 void pipeline_replay(struct pipeline *pl, replay_fn fn, void *ctx);
+/* In a replay_fn, for a frame it keeps: the HTTP and TLS facts of its
+ * payload, read as the first read read them (a hello over several
+ * segments aside). */
+void replay_payload_facts(struct pkt *p);
 void pipeline_free(struct pipeline *pl);
 
 #endif

@@ -64,6 +64,8 @@ static uint32_t interface_for(struct writer *w, const struct replay_frame *rf)
 /* The frame to each diagram of its connection. */
 static void feed_ladders(struct writer *w, int32_t incident, const struct replay_frame *rf)
 {
+	if (w->first_ladder[incident] >= 0)
+		replay_payload_facts(rf->p);
 	for (int32_t i = w->first_ladder[incident]; i >= 0; i = w->next_ladder[i])
 		ladder_push(&w->ladders->v[i], rf->p);
 }
