@@ -20,13 +20,22 @@
  * packets -p PPS a second on average (default 20000), so a connection lasts
  * about CONCURRENT x its packets / PPS seconds of capture time.
  *
- *   gencap -f syn|half-open -n CONNECTIONS [-p PPS] [-S SEED] -o OUT.pcap
+ *   gencap -f syn|syn-rst|scan|half-open|reset-storm -n CONNECTIONS [-p PPS]
+ *          [-S SEED] -o OUT.pcap
  *
- * Floods, for the memory tests: -f syn sends CONNECTIONS SYNs from as many
- * distinct (address, port) pairs to one server that never answers (a
- * spoofed SYN flood); -f half-open opens CONNECTIONS connections (handshake,
- * a request, its ACK) that never close. Both end with the server resetting
- * the first connection, which a tracker bounded by --max-flows has forgotten.
+ * Floods, for the memory tests and the flood benchmark: -f syn sends
+ * CONNECTIONS SYNs from as many distinct (address, port) pairs to one
+ * server that never answers (a spoofed SYN flood); -f syn-rst is the same
+ * flood with every tenth SYN refused by the server's kernel (RST+ACK, seq
+ * 0), as a closed port or a full backlog answers; -f scan is one scanner
+ * sending a SYN to each of 1024 ports of host after host, every one
+ * answered by a closed port's RST+ACK; -f half-open opens CONNECTIONS
+ * connections (handshake, a request, its ACK) that never close; -f
+ * reset-storm opens CONNECTIONS connections (handshake, a request, its
+ * ACK) and then resets every one of them from a middlebox (another TTL),
+ * as a NAT table flush or a firewall failover does. syn and half-open end
+ * with the server resetting the first connection, which a tracker bounded
+ * by --max-flows has forgotten.
  *
  * The same arguments always give the same file. Written with libpcap's
  * pcap_dump, as tcpdump -w writes.
@@ -370,25 +379,72 @@ static void flood_conn(struct conn *c, uint32_t i)
 	c->ts = rnd();
 }
 
-static void flood(struct writer *w, bool half_open, uint32_t connections)
+enum flood_kind { FLOOD_SYN, FLOOD_SYN_RST, FLOOD_SCAN, FLOOD_HALF_OPEN, FLOOD_RESET_STORM };
+
+/* The i-th probe of a scan: one scanner, 1024 ports of each host in turn. */
+static void scan_conn(struct conn *c, uint32_t i)
 {
-	const uint8_t C = 64, S = 58;
+	memset(c, 0, sizeof *c);
+	memcpy(c->cip, "\xc0\x00\x02\x09", 4);
+	c->sip[0] = 10;
+	c->sip[1] = 1;
+	put16(c->sip + 2, (uint16_t)(i >> 10));
+	c->cport = 40000 + (uint16_t)(i % 7);
+	c->sport = (uint16_t)(1 + i % 1024);
+	c->cseq = rnd();
+	c->ts = rnd();
+}
+
+static void flood(struct writer *w, enum flood_kind kind, uint32_t connections)
+{
+	const uint8_t C = 64, S = 58, M = 61;
 	struct conn c, first;
+	bool opens = kind == FLOOD_HALF_OPEN || kind == FLOOD_RESET_STORM;
+	/* The storm resets each connection where it stands: its numbers. */
+	uint32_t (*next)[2] = kind == FLOOD_RESET_STORM ? calloc(connections, sizeof *next) : NULL;
+	if (kind == FLOOD_RESET_STORM && !next) {
+		fprintf(stderr, "gencap: out of memory\n");
+		exit(1);
+	}
 	for (uint32_t i = 0; i < connections; i++) {
-		flood_conn(&c, i);
+		if (kind == FLOOD_SCAN)
+			scan_conn(&c, i);
+		else
+			flood_conn(&c, i);
 		emit(w, &c, true, F_SYN, 0, NULL, C);
-		if (half_open) {
+		if (opens) {
 			emit(w, &c, false, F_SYN | F_ACK, 0, NULL, S);
 			emit(w, &c, true, F_ACK, 0, NULL, C);
 			emit(w, &c, true, F_PSH | F_ACK, (uint32_t)strlen(request), request, C);
 			emit(w, &c, false, F_ACK, 0, NULL, S);
+			if (next) {
+				next[i][0] = c.cseq;
+				next[i][1] = c.sseq;
+			}
+		} else if (kind == FLOOD_SCAN || (kind == FLOOD_SYN_RST && i % 10 == 9)) {
+			/* A closed port's answer (RFC 9293 3.10.7.1): seq 0, ack SYN + 1. */
+			c.sseq = 0;
+			emit(w, &c, false, F_RST | F_ACK, 0, NULL, S);
 		}
 		if (i == 0)
 			first = c;
 	}
+	if (kind == FLOOD_RESET_STORM) {
+		/* The middlebox resets every connection, toward the client. */
+		for (uint32_t i = 0; i < connections; i++) {
+			flood_conn(&c, i);
+			c.cseq = next[i][0];
+			c.sseq = next[i][1];
+			emit(w, &c, false, F_RST | F_ACK, 0, NULL, M);
+		}
+		free(next);
+		return;
+	}
+	if (kind == FLOOD_SYN_RST || kind == FLOOD_SCAN)
+		return;
 	/* The server resets the first connection, long forgotten by then; a
 	 * server that never answered the SYN resets it as a closed port would. */
-	if (!half_open)
+	if (kind == FLOOD_SYN)
 		first.sseq = 0;
 	emit(w, &first, false, F_RST | F_ACK, 0, NULL, S);
 }
@@ -397,7 +453,8 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: gencap -n PACKETS [-c CONCURRENT] [-s SERVERS] [-6 PCT] [-r PCT] "
 			"[-p PPS] [-S SEED] -o OUT.pcap\n"
-			"       gencap -f syn|half-open -n CONNECTIONS [-p PPS] [-S SEED] -o OUT.pcap\n");
+			"       gencap -f syn|syn-rst|scan|half-open|reset-storm -n CONNECTIONS [-p PPS]\n"
+			"              [-S SEED] -o OUT.pcap\n");
 	exit(2);
 }
 
@@ -424,7 +481,12 @@ int main(int argc, char **argv)
 	}
 	if (!packets || !out || !concurrent || pl.servers < 1 || pl.servers > 250 || !pps)
 		usage();
-	if (flood_kind && strcmp(flood_kind, "syn") != 0 && strcmp(flood_kind, "half-open") != 0)
+	static const char *const floods[] = { "syn", "syn-rst", "scan", "half-open", "reset-storm" };
+	int fk = -1;
+	for (int i = 0; flood_kind && i < (int)(sizeof floods / sizeof floods[0]); i++)
+		if (strcmp(flood_kind, floods[i]) == 0)
+			fk = i;
+	if (flood_kind && fk < 0)
 		usage();
 	if (flood_kind && packets > UINT32_MAX)
 		usage();
@@ -448,7 +510,7 @@ int main(int argc, char **argv)
 	/* All begin with a SYN; picking a random one for each packet spreads
 	 * their lives (and ends) over the capture. */
 	if (flood_kind) {
-		flood(w, strcmp(flood_kind, "half-open") == 0, (uint32_t)packets);
+		flood(w, (enum flood_kind)fk, (uint32_t)packets);
 	} else {
 		for (uint32_t i = 0; i < concurrent; i++)
 			start(&conns[i], &pl);

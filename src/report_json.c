@@ -8,6 +8,7 @@
  */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,72 @@
 #include "service.h"
 #include "tunnel_table.h"
 #include "xalloc.h"
+
+/*
+ * cJSON's allocations come from an arena (cJSON_InitHooks): a record's
+ * hundred-odd nodes, keys and strings are bump-allocated and all let go at
+ * once when it has been written, instead of a malloc and a free each and a
+ * walk of the tree to free it, which were most of a record's cost.
+ * rstdiag builds one tree at a time, so one arena serves every reporter.
+ */
+#define ARENA_CHUNK ((size_t)64 << 10)
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+static struct arena_chunk *arena_head;  /* the chunk allocations come from */
+static struct arena_chunk *arena_first; /* kept across records */
+
+static void *arena_alloc(size_t n)
+{
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	struct arena_chunk *c = arena_head;
+	if (!c || c->used + n > c->cap) {
+		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		if (c && c->next && c->next->cap >= n) {
+			c = c->next;
+		} else {
+			struct arena_chunk *fresh = xmalloc(sizeof *fresh + cap);
+			fresh->cap = cap;
+			fresh->next = c ? c->next : NULL;
+			if (c)
+				c->next = fresh;
+			c = fresh;
+		}
+		c->used = 0;
+		if (!arena_first)
+			arena_first = c;
+		arena_head = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+static void arena_free(void *p)
+{
+	(void)p;        /* all at once, in arena_reset */
+}
+
+/* After a record: every allocation is let go; the chunks stay. */
+static void arena_reset(void)
+{
+	arena_head = arena_first;
+	if (arena_head)
+		arena_head->used = 0;
+}
+
+static void arena_release(void)
+{
+	for (struct arena_chunk *c = arena_first, *n; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	arena_first = arena_head = NULL;
+}
 
 /* The text of one record, reused: cJSON would otherwise grow a fresh
  * buffer by doubling for each one. */
@@ -72,9 +139,9 @@ static void emit(struct reporter *r, cJSON *root)
 		fputs(text, r->out);
 		fputc('\n', r->out);
 	}
-	if (text != jo->buf)
-		cJSON_free(text);
-	cJSON_Delete(root);
+	/* The tree and cJSON's own buffer are the arena's. */
+	(void)root;
+	arena_reset();
 	if (r->flush_each)
 		fflush(r->out);
 }
@@ -543,6 +610,7 @@ static void json_free(struct reporter *r)
 	free(jo->buf);
 	free(jo);
 	r->priv = NULL;
+	arena_release();
 }
 
 void report_json_init(struct reporter *r, FILE *out, bool nano)
@@ -553,6 +621,8 @@ void report_json_init(struct reporter *r, FILE *out, bool nano)
 	r->reset = json_reset;
 	r->summary = json_summary;
 	r->free = json_free;
+	static cJSON_Hooks hooks = { .malloc_fn = arena_alloc, .free_fn = arena_free };
+	cJSON_InitHooks(&hooks);
 	struct json_out *jo = xmalloc(sizeof *jo);
 	jo->cap = JSON_OUT_START;
 	jo->buf = xmalloc(jo->cap);
