@@ -16,6 +16,7 @@
 #include "report.h"
 #include "seq.h"
 #include "service.h"
+#include "text_format.h"
 
 struct words {
 	const struct verdict *v;
@@ -24,22 +25,12 @@ struct words {
 	const struct service *svc;  /* what the connection carries (service_for) */
 };
 
-static void append(char *dst, size_t size, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
-
-static void append(char *dst, size_t size, const char *fmt, va_list ap)
-{
-	size_t used = strlen(dst);
-	if (used + 1 < size)
-		vsnprintf(dst + used, size - used, fmt, ap);
-}
-
 static void say(struct words *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct words *w, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	append(w->e->why, sizeof w->e->why, fmt, ap);
+	text_vappend(w->e->why, sizeof w->e->why, fmt, ap);
 	va_end(ap);
 }
 
@@ -48,7 +39,7 @@ static void advise(struct words *w, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	append(w->e->advice, sizeof w->e->advice, fmt, ap);
+	text_vappend(w->e->advice, sizeof w->e->advice, fmt, ap);
 	va_end(ap);
 }
 
@@ -87,10 +78,10 @@ static void say_elsewhere(const struct words *w, char *buf, size_t n)
 	const struct verdict *v = w->v;
 	buf[0] = '\0';
 	if (v->origin_basis == ORIGIN_BY_TTL_STEP)
-		snprintf(buf, n, "its TTL (%u) differs from the %s's own packets (%u-%u)", v->rst.ttl,
+		text_format(buf, n, "its TTL (%u) differs from the %s's own packets (%u-%u)", v->rst.ttl,
 			 w->an, v->a.ttl_min, v->a.ttl_max);
 	else if (v->origin_basis == ORIGIN_BY_TIMING)
-		snprintf(buf, n, "it came %s after the %s's segment, under half the %s round trip "
+		text_format(buf, n, "it came %s after the %s's segment, under half the %s round trip "
 			 "between this capture point and the %s (from the handshake): it was sent "
 			 "from nearer", DUR(v->rst.ts_ns - v->trigger.ts_ns), w->bn,
 			 DUR(v->timing_leg_ns), w->an);
@@ -100,13 +91,13 @@ static void say_elsewhere(const struct words *w, char *buf, size_t n)
 static const char *went_on_how(const struct verdict *v, char *buf, size_t n)
 {
 	if (v->revised.synack)
-		snprintf(buf, n, "a SYN-ACK to the SYN it had refused");
+		text_format(buf, n, "a SYN-ACK to the SYN it had refused");
 	else if (v->revised.fin)
-		snprintf(buf, n, "a FIN");
+		text_format(buf, n, "a FIN");
 	else if (v->revised.new_bytes)
-		snprintf(buf, n, "%u bytes of new data", v->revised.new_bytes);
+		text_format(buf, n, "%u bytes of new data", v->revised.new_bytes);
 	else
-		snprintf(buf, n, "an ACK of data sent after the RST");
+		text_format(buf, n, "an ACK of data sent after the RST");
 	return buf;
 }
 
@@ -145,46 +136,46 @@ static void say_origin(const struct words *w, char *out, size_t size)
 	switch ((enum origin_basis)v->origin_basis) {
 	case ORIGIN_BY_TIMING:
 		say_elsewhere(w, elsewhere, sizeof elsewhere);
-		snprintf(out, size, "TTL %u as the %s's own, but %.200s", v->rst.ttl, w->an, elsewhere);
+		text_format(out, size, "TTL %u as the %s's own, but %.200s", v->rst.ttl, w->an, elsewhere);
 		break;
 	case ORIGIN_BY_NOTHING:
-		snprintf(out, size, "TTL %u; no earlier packet from the %s to compare with", v->rst.ttl,
+		text_format(out, size, "TTL %u; no earlier packet from the %s to compare with", v->rst.ttl,
 			 w->an);
 		break;
 	case ORIGIN_BY_TTL_STEP:
 		if (v->ttl_unlike_recent)
-			snprintf(out, size, "TTL %u, which the %s's address showed early on this "
+			text_format(out, size, "TTL %u, which the %s's address showed early on this "
 				 "connection, but its recent packets had TTL %u and the connection was "
 				 "silent before the RST: a second box answering for that address (a "
 				 "firewall that proxied the handshake)", v->rst.ttl, w->an,
 				 v->rst.ttl == v->a.ttl_min ? v->a.ttl_max : v->a.ttl_min);
 		else
-			snprintf(out, size, "TTL %u, but the %s's own packets arrived with TTL %u-%u: "
+			text_format(out, size, "TTL %u, but the %s's own packets arrived with TTL %u-%u: "
 				 "sent from another hop", v->rst.ttl, w->an, v->a.ttl_min,
 				 v->a.ttl_max);
 		break;
 	case ORIGIN_BY_TTL_MATCH:
-		snprintf(out, size, "TTL %u, as the %s's own packets (%u-%u)", v->rst.ttl, w->an,
+		text_format(out, size, "TTL %u, as the %s's own packets (%u-%u)", v->rst.ttl, w->an,
 			 v->a.ttl_min, v->a.ttl_max);
 		break;
 	case ORIGIN_BY_HOST_MATCH:
-		snprintf(out, size, "TTL %u; nothing earlier from the %s on this connection, but its "
+		text_format(out, size, "TTL %u; nothing earlier from the %s on this connection, but its "
 			 "address's first packets on %u connection%s arrived with %s", v->rst.ttl,
 			 w->an, v->host.connections, plural(v->host.connections),
 			 host_ttls(&v->host, (char[32]){ 0 }, 32));
 		break;
 	case ORIGIN_BY_HOST_STEP:
-		snprintf(out, size, "TTL %u, but the %s's address arrived with TTL %u on all its %u "
+		text_format(out, size, "TTL %u, but the %s's address arrived with TTL %u on all its %u "
 			 "other connections: sent from another hop", v->rst.ttl, w->an, v->host.ttl[0],
 			 v->host.connections);
 		break;
 	case ORIGIN_BY_PAYLOAD:
-		snprintf(out, size, "its data is a diagnostic payload with reason code %u (%s), a "
+		text_format(out, size, "its data is a diagnostic payload with reason code %u (%s), a "
 			 "code only service functions (a NAT, a firewall, a proxy) send", v->rst_data.code,
 			 rst_payload_cause_name(v->rst_data.code));
 		break;
 	case ORIGIN_BY_HOST_STACK:
-		snprintf(out, size, "TTL %u, which left its sender at %u, but the %s's address "
+		text_format(out, size, "TTL %u, which left its sender at %u, but the %s's address "
 			 "arrived with %s on its other connections, sent at %u%s%s%s: another stack "
 			 "sent it", v->rst.ttl, host_initial_ttl(v->rst.ttl), w->an,
 			 host_ttls(&v->host, (char[32]){ 0 }, 32), host_initial_ttl(v->host.ttl[0]),
@@ -198,22 +189,22 @@ static void say_origin(const struct words *w, char *out, size_t size)
 	size_t room = size - used;
 	switch ((enum ip_id_relation)v->ip_id_relation) {
 	case IP_ID_ZERO:
-		snprintf(rest, room, "; IP ID 0, as Linux sends a RST without a socket");
+		text_format(rest, room, "; IP ID 0, as Linux sends a RST without a socket");
 		break;
 	case IP_ID_CONTINUES:
-		snprintf(rest, room, "; IP ID %u continues the %s's own (%u)", v->ip_id, w->an,
+		text_format(rest, room, "; IP ID %u continues the %s's own (%u)", v->ip_id, w->an,
 			 v->a.ip_id);
 		break;
 	case IP_ID_UNRELATED:
-		snprintf(rest, room, "; IP ID %u does not follow the %s's own (%u)", v->ip_id, w->an,
+		text_format(rest, room, "; IP ID %u does not follow the %s's own (%u)", v->ip_id, w->an,
 			 v->a.ip_id);
 		break;
 	case IP_ID_CONTINUES_GLOBAL:
-		snprintf(rest, room, "; IP ID %u is further on the %s's own (%u), whose host numbers "
+		text_format(rest, room, "; IP ID %u is further on the %s's own (%u), whose host numbers "
 			 "all its connections with one counter", v->ip_id, w->an, v->a.ip_id);
 		break;
 	case IP_ID_ZERO_NOT_ITS:
-		snprintf(rest, room, "; IP ID 0, which the %s's host does not send: %s", w->an,
+		text_format(rest, room, "; IP ID 0, which the %s's host does not send: %s", w->an,
 			 v->host.stack == HOST_STACK_WINDOWS ? "its SYN names Windows, whose one "
 			 "counter numbers every packet" : "it numbers all its connections with one "
 			 "counter");
@@ -224,8 +215,8 @@ static void say_origin(const struct words *w, char *out, size_t size)
 	if (v->revised.kind == REVISED_SENDER_WENT_ON_CONFIRMS ||
 	    v->revised.kind == REVISED_SENDER_WENT_ON_FORGED) {
 		char before[256];
-		snprintf(before, sizeof before, "%s", out);
-		snprintf(out, size, "the %s kept sending after it (frame %llu), so it did not send it; "
+		text_format(before, sizeof before, "%s", out);
+		text_format(out, size, "the %s kept sending after it (frame %llu), so it did not send it; "
 			 "%.160s", w->an, (unsigned long long)v->revised.frame, before);
 	}
 }
@@ -354,9 +345,9 @@ static void syn_refused(struct words *w)
 		return;
 	}
 	if (v->rst.seq == 0)
-		snprintf(seq, sizeof seq, "seq 0");
+		text_format(seq, sizeof seq, "seq 0");
 	else
-		snprintf(seq, sizeof seq, "seq %u, as a SYN has no ACK to copy", v->rst.seq);
+		text_format(seq, sizeof seq, "seq %u, as a SYN has no ACK to copy", v->rst.seq);
 	say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
 	       "(%s, ack = SYN + 1): nothing accepted connections on %s, or a host firewall "
 	       "rejected them (the wire looks the same).",
@@ -487,7 +478,7 @@ static void advise_reuse_after_idle_close(struct words *w, int64_t idle, bool ig
 				     : "this request is safe to retry.";
 	char setting[96] = "";
 	if (s->idle_setting)
-		snprintf(setting, sizeof setting, " (%s's %s)", s->name, s->idle_setting);
+		text_format(setting, sizeof setting, " (%s's %s)", s->name, s->idle_setting);
 	switch (s->kind) {
 	case SERVICE_HTTP:
 		/* HTTP/2 (gRPC's transport too) ends a connection with GOAWAY
@@ -903,7 +894,7 @@ static void runner_up(struct words *w, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	append(w->e->runner_up, sizeof w->e->runner_up, fmt, ap);
+	text_vappend(w->e->runner_up, sizeof w->e->runner_up, fmt, ap);
 	va_end(ap);
 }
 
@@ -1067,7 +1058,7 @@ static void say_request(struct words *w)
 		/* Its size is known, its method is not (RFC 8446 5.2). */
 		char to[HTTP_TARGET_MAX + 8] = "";
 		if (r->target[0])
-			snprintf(to, sizeof to, " to %s", r->target);
+			text_format(to, sizeof to, " to %s", r->target);
 		say(w, " The data %s was a TLS record of %u bytes%s (frame %llu), a new request whose "
 		       "content is encrypted; ", v->reached_peer == REACHED_NO ? "it met" : "asked",
 		    r->body_end - r->seq, to, (unsigned long long)r->frame);
@@ -1112,9 +1103,9 @@ static void say_tls(struct words *w)
 	const struct tls_note *t = &v->tls;
 	char name[HTTP_TARGET_MAX + 8] = "", alert[64] = "";
 	if (v->request.target[0])
-		snprintf(name, sizeof name, " for %s", v->request.target);
+		text_format(name, sizeof name, " for %s", v->request.target);
 	if (t->alert && t->alert != TLS_ALERT_ENCRYPTED && tls_alert_name((uint8_t)(t->alert - 1)))
-		snprintf(alert, sizeof alert, " (its alert: %s)", tls_alert_name((uint8_t)(t->alert - 1)));
+		text_format(alert, sizeof alert, " (its alert: %s)", tls_alert_name((uint8_t)(t->alert - 1)));
 	if (t->stage == TLS_STAGE_CLIENT_HELLO && v->origin == ORIGIN_MIDDLEBOX) {
 		say(w, " It came right after the client's ClientHello%s, whose server name travels in "
 		       "clear: a device on the path resetting connections by name (SNI filtering) "
@@ -1174,19 +1165,19 @@ static void say_evidence(const struct words *w)
 		size_t n = sizeof e->what[i];
 		switch (e->evidence[i].kind) {
 		case EV_TRIGGER:
-			snprintf(out, n, "%s %s (%u bytes) answered by the RST", b,
+			text_format(out, n, "%s %s (%u bytes) answered by the RST", b,
 				 seg_kind(&v->trigger), v->trigger.len);
 			break;
-		case EV_SENDER_FIN: snprintf(out, n, "%s FIN", a); break;
-		case EV_PEER_FIN: snprintf(out, n, "%s FIN", b); break;
-		case EV_SENDER_RST: snprintf(out, n, "earlier RST from the %s", a); break;
-		case EV_PEER_RST: snprintf(out, n, "earlier RST from the %s", b); break;
-		case EV_THE_RST: snprintf(out, n, "the RST"); break;
+		case EV_SENDER_FIN: text_format(out, n, "%s FIN", a); break;
+		case EV_PEER_FIN: text_format(out, n, "%s FIN", b); break;
+		case EV_SENDER_RST: text_format(out, n, "earlier RST from the %s", a); break;
+		case EV_PEER_RST: text_format(out, n, "earlier RST from the %s", b); break;
+		case EV_THE_RST: text_format(out, n, "the RST"); break;
 		case EV_PEER_CHALLENGE_ACK:
-			snprintf(out, n, "%s challenge ACK after the RST", w->bn);
+			text_format(out, n, "%s challenge ACK after the RST", w->bn);
 			break;
 		case EV_SENDER_WENT_ON:
-			snprintf(out, n, "%s went on after the RST", w->an);
+			text_format(out, n, "%s went on after the RST", w->an);
 			break;
 		case EV_COUNT:
 			out[0] = '\0';

@@ -10,34 +10,178 @@
 #include "decode.h"
 #include "packet.h"
 
+/* The decimal digits of v at p, two at a time from a table; returns the
+ * end. A JSON record has some forty numbers. */
+char *report_put_uint(char *p, uint64_t v)
+{
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
+	int n = 1;
+	for (uint64_t t = v; t >= 10 && n < 20; t /= 10)
+		n++;
+	char *e = p + n;
+	while (v >= 100) {
+		e -= 2;
+		memcpy(e, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		e -= 2;
+		memcpy(e, pairs + 2 * v, 2);
+	} else {
+		*--e = (char)('0' + v);
+	}
+	return p + n;
+}
+
+/* The len bytes at tmp into buf (n bytes), cut as snprintf cuts; returns
+ * the length kept. */
+static size_t put_cut(char *buf, size_t n, const char *tmp, size_t len)
+{
+	if (n == 0)
+		return 0;
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, tmp, len);
+	buf[len] = '\0';
+	return len;
+}
+
+/* IPv4 by hand: glibc's inet_ntop formats it with sprintf, and a scan's
+ * report writes two addresses a reset. IPv6 keeps inet_ntop (RFC 5952's
+ * zero compression and the embedded-IPv4 forms). */
 void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr)
 {
+	if (ipver == 4 && n >= INET_ADDRSTRLEN) {
+		char *p = buf;
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				*p++ = '.';
+			p = report_put_uint(p, addr[i]);
+		}
+		*p = '\0';
+		return;
+	}
 	if (!inet_ntop(ipver == 4 ? AF_INET : AF_INET6, addr, buf, (socklen_t)n))
 		snprintf(buf, n, "?");
 }
 
 void report_endpoint(char *buf, size_t n, uint8_t ipver, const uint8_t *addr, uint16_t port)
 {
-	char a[INET6_ADDRSTRLEN];
-	report_addr(a, sizeof a, ipver, addr);
-	snprintf(buf, n, ipver == 4 ? "%s:%u" : "[%s]:%u", a, port);
+	/* "[", the address, "]:", five digits and the NUL */
+	char tmp[INET6_ADDRSTRLEN + 9], *p = tmp;
+	if (ipver != 4)
+		*p++ = '[';
+	report_addr(p, INET6_ADDRSTRLEN, ipver, addr);
+	p += strlen(p);
+	if (ipver != 4)
+		*p++ = ']';
+	*p++ = ':';
+	p = report_put_uint(p, port);
+	*p = '\0';
+	put_cut(buf, n, tmp, (size_t)(p - tmp));
 }
 
-void report_seconds(char *buf, size_t n, int64_t ns, bool nano)
+size_t report_seconds(char *buf, size_t n, int64_t ns, bool nano)
 {
-	const char *sign = ns < 0 ? "-" : "";
+	/* Sign, 20 digits, the point, 9 decimals and the NUL. */
+	char tmp[32], *p = tmp;
 	uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-	if (nano)
-		snprintf(buf, n, "%s%" PRIu64 ".%09" PRIu64, sign, mag / 1000000000u, mag % 1000000000u);
-	else  /* truncate, as libpcap does when it scales nanoseconds to microseconds */
-		snprintf(buf, n, "%s%" PRIu64 ".%06" PRIu64, sign, mag / 1000000000u,
-			 mag % 1000000000u / 1000u);
+	if (ns < 0)
+		*p++ = '-';
+	p = report_put_uint(p, mag / 1000000000u);
+	*p++ = '.';
+	/* truncated to microseconds, as libpcap scales nanoseconds */
+	uint64_t frac = nano ? mag % 1000000000u : mag % 1000000000u / 1000u;
+	int places = nano ? 9 : 6;
+	for (int i = places - 1; i >= 0; i--, frac /= 10)
+		p[i] = (char)('0' + frac % 10);
+	p += places;
+	return put_cut(buf, n, tmp, (size_t)(p - tmp));
+}
+
+/*
+ * The digits of ns / unit rounded to nearest, with `places` of them after a
+ * point, at p; false when ns lies exactly halfway between two results,
+ * where printf rounds the double it was given, which may be either side.
+ * Anywhere else the double (within 1e-16 relative) and the exact value
+ * (a whole number of nanoseconds, so at least 1 ns from any halfway
+ * point) round the same way.
+ */
+static bool put_rounded(char **p, uint64_t ns, uint64_t unit, int places)
+{
+	if (unit > 1 && ns % unit == unit / 2)
+		return false;
+	uint64_t q = (ns + unit / 2) / unit, scale = 1;
+	for (int i = 0; i < places; i++)
+		scale *= 10;
+	*p = report_put_uint(*p, q / scale);
+	if (places) {
+		char *d = *p;
+		*d++ = '.';
+		uint64_t frac = q % scale;
+		for (int i = places - 1; i >= 0; i--, frac /= 10)
+			d[i] = (char)('0' + frac % 10);
+		*p = d + places;
+	}
+	return true;
+}
+
+/*
+ * What snprintf writes for the three forms below, without its cost (a
+ * scan's report gives every SYN a duration): "%.3f s" of the seconds,
+ * "%.0f ms", and "%.3g ms", which below 100 ms is always fixed notation,
+ * its decimals fixed by the magnitude and trailing zeros dropped (C11
+ * 7.21.6.1). A value exactly halfway is left to snprintf.
+ */
+static bool duration_by_hand(char *buf, size_t n, uint64_t ns)
+{
+	char tmp[40], *p = tmp;
+	bool ok;
+	if (ns >= 999500000) {
+		ok = put_rounded(&p, ns, 1000000, 3);
+		memcpy(p, " s", 2);
+		p += 2;
+	} else if (ns >= 99950000) {
+		ok = put_rounded(&p, ns, 1000000, 0);
+		memcpy(p, " ms", 3);
+		p += 3;
+	} else if (ns == 0) {
+		ok = true;
+		*p++ = '0';
+		memcpy(p, " ms", 3);
+		p += 3;
+	} else {
+		/* three significant digits of ns / 1e6 */
+		uint64_t unit = ns >= 10000000 ? 100000 : ns >= 1000000 ? 10000 :
+				ns >= 100000 ? 1000 : ns >= 10000 ? 100 : 10;
+		int places = ns >= 10000000 ? 1 : ns >= 1000000 ? 2 : ns >= 100000 ? 3 :
+			     ns >= 10000 ? 4 : 5;
+		ok = put_rounded(&p, ns, unit, places);
+		if (ok && places) {    /* %g drops trailing zeros, and a bare point */
+			while (p[-1] == '0')
+				p--;
+			if (p[-1] == '.')
+				p--;
+		}
+		memcpy(p, " ms", 3);
+		p += 3;
+	}
+	if (ok)
+		put_cut(buf, n, tmp, (size_t)(p - tmp));
+	return ok;
 }
 
 const char *report_duration(char *buf, size_t n, int64_t ns)
 {
 	if (ns < 0)
 		ns = -ns;
+	if (ns >= 1000 || ns == 0) {
+		if (duration_by_hand(buf, n, (uint64_t)ns))
+			return buf;
+	}
 	/* Three significant digits in ms, but never "1e+03 ms": what rounds
 	 * to 1000 ms is shown in seconds. */
 	double ms = (double)ns / 1e6;
@@ -91,22 +235,25 @@ void report_tunnel_path(char *buf, size_t n, const struct tunnel_path *t)
 
 void report_flags(char *buf, size_t n, uint8_t flags)
 {
-	static const struct { uint8_t bit; const char *name; } names[] = {
+	static const struct { uint8_t bit; char name[4]; } names[] = {
 		{ TCP_SYN, "SYN" }, { TCP_FIN, "FIN" }, { TCP_RST, "RST" }, { TCP_PSH, "PSH" },
 		{ TCP_URG, "URG" }, { TCP_ECE, "ECE" }, { TCP_CWR, "CWR" }, { TCP_ACK, "ACK" },
 	};
-	size_t used = 0;
-	buf[0] = '\0';
+	/* At most eight names of three letters and seven '+'. */
+	char tmp[32], *p = tmp;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (!(flags & names[i].bit))
 			continue;
-		int w = snprintf(buf + used, n - used, "%s%s", used ? "+" : "", names[i].name);
-		if (w < 0 || (size_t)w >= n - used)
-			return;
-		used += (size_t)w;
+		if (p != tmp)
+			*p++ = '+';
+		memcpy(p, names[i].name, 3);
+		p += 3;
 	}
-	if (!used)
-		snprintf(buf, n, "none");
+	if (p == tmp) {
+		memcpy(p, "none", 4);
+		p += 4;
+	}
+	put_cut(buf, n, tmp, (size_t)(p - tmp));
 }
 
 void report_free(struct reporter *r)

@@ -90,12 +90,15 @@ bool report_html_failed(const struct reporter *html);
  * close: what a report spools to instead of memory; NULL if none. */
 FILE *report_temp_file(void);
 
+/* The decimal digits of v at p (at most 20, no NUL); returns their end. */
+char *report_put_uint(char *p, uint64_t v);
 /* "10.0.0.1" or "fd00::1". */
 void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr);
 /* "10.0.0.1:80" or "[fd00::1]:80". */
 void report_endpoint(char *buf, size_t n, uint8_t ipver, const uint8_t *addr, uint16_t port);
-/* Seconds with 6 or 9 decimals, exact (no floating point): "1700000006.040691". */
-void report_seconds(char *buf, size_t n, int64_t ns, bool nano);
+/* Seconds with 6 or 9 decimals, exact (no floating point): "1700000006.040691".
+ * Returns the length written. */
+size_t report_seconds(char *buf, size_t n, int64_t ns, bool nano);
 /* A duration for people: "5.002 s", "40.1 ms" (sign dropped). Returns buf. */
 const char *report_duration(char *buf, size_t n, int64_t ns);
 /* What a tunnel layer's id is: "vni", "teid", "label", "key", "session". */

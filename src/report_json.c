@@ -5,6 +5,14 @@
  * through a double, so a nanosecond capture and a 64-bit count keep their
  * digits (and cJSON's double printing, a sprintf and a parse back per
  * number, was most of the cost of a record).
+ *
+ * A reset's record is streamed by json_write, with no tree: a scan writes
+ * one per SYN. Instructions a record (callgrind, 100k closed-port records
+ * of bench/gencap -f scan): a cJSON tree with malloc'd nodes 131k; the
+ * same tree bump-allocated from an arena 98k; streamed, 12k, a quarter of
+ * it the words (explain_verdict). The summary, once a run, is a cJSON
+ * tree printed into a buffer of ours; json_write's strings are escaped as
+ * cJSON escapes them (tests/test_formatting.c holds the two together).
  */
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -15,81 +23,16 @@
 
 #include "explain.h"
 #include "idle_defaults.h"
+#include "json_write.h"
 #include "kernel_reasons.h"
 #include "report.h"
 #include "service.h"
 #include "tunnel_table.h"
 #include "xalloc.h"
 
-/*
- * cJSON's allocations come from an arena (cJSON_InitHooks): a record's
- * hundred-odd nodes, keys and strings are bump-allocated and all let go at
- * once when it has been written, instead of a malloc and a free each and a
- * walk of the tree to free it, which were most of a record's cost.
- * rstdiag builds one tree at a time, so one arena serves every reporter.
- */
-#define ARENA_CHUNK ((size_t)64 << 10)
-
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t used, cap;
-	max_align_t data[];
-};
-
-static struct arena_chunk *arena_head;  /* the chunk allocations come from */
-static struct arena_chunk *arena_first; /* kept across records */
-
-static void *arena_alloc(size_t n)
-{
-	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-	struct arena_chunk *c = arena_head;
-	if (!c || c->used + n > c->cap) {
-		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		if (c && c->next && c->next->cap >= n) {
-			c = c->next;
-		} else {
-			struct arena_chunk *fresh = xmalloc(sizeof *fresh + cap);
-			fresh->cap = cap;
-			fresh->next = c ? c->next : NULL;
-			if (c)
-				c->next = fresh;
-			c = fresh;
-		}
-		c->used = 0;
-		if (!arena_first)
-			arena_first = c;
-		arena_head = c;
-	}
-	void *p = (char *)c->data + c->used;
-	c->used += n;
-	return p;
-}
-
-static void arena_free(void *p)
-{
-	(void)p;        /* all at once, in arena_reset */
-}
-
-/* After a record: every allocation is let go; the chunks stay. */
-static void arena_reset(void)
-{
-	arena_head = arena_first;
-	if (arena_head)
-		arena_head->used = 0;
-}
-
-static void arena_release(void)
-{
-	for (struct arena_chunk *c = arena_first, *n; c; c = n) {
-		n = c->next;
-		free(c);
-	}
-	arena_first = arena_head = NULL;
-}
-
-/* The text of one record, reused: cJSON would otherwise grow a fresh
- * buffer by doubling for each one. */
+/* The records' writer, and the summary's text as cJSON prints it. */
 struct json_out {
+	struct json_writer w;
 	char *buf;
 	size_t cap;
 };
@@ -100,7 +43,7 @@ struct json_out {
 static cJSON *uint_item(uint64_t v)
 {
 	char buf[24];
-	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	*report_put_uint(buf, v) = '\0';
 	return cJSON_CreateRaw(buf);
 }
 
@@ -124,7 +67,8 @@ static void add_string_or_null(cJSON *o, const char *name, const char *value)
 		cJSON_AddNullToObject(o, name);
 }
 
-static void emit(struct reporter *r, cJSON *root)
+/* The summary, printed by cJSON as one line. */
+static void print_tree(struct reporter *r, cJSON *root)
 {
 	struct json_out *jo = r->priv;
 	/* cJSON wants 5 bytes of slack past what it writes (cJSON.h). */
@@ -139,40 +83,51 @@ static void emit(struct reporter *r, cJSON *root)
 		fputs(text, r->out);
 		fputc('\n', r->out);
 	}
-	/* The tree and cJSON's own buffer are the arena's. */
-	(void)root;
-	arena_reset();
+	if (!ok)
+		free(text);
+	cJSON_Delete(root);
+	if (r->flush_each)
+		fflush(r->out);
+}
+
+/* The record written, as one line. */
+static void write_line(struct reporter *r, struct json_writer *w)
+{
+	fwrite(w->buf, 1, w->len, r->out);
+	fputc('\n', r->out);
 	if (r->flush_each)
 		fflush(r->out);
 }
 
 /* "tunnel": {"path": "...", "layers": [{"kind", the id by its name, "src", "dst"}]} or null. */
-static void add_tunnel(cJSON *o, const struct tunnel_path *t)
+static void put_tunnel(struct json_writer *w, const struct tunnel_path *t)
 {
 	if (!t) {
-		cJSON_AddNullToObject(o, "tunnel");
+		json_null(w, "tunnel");
 		return;
 	}
 	char buf[256];
-	cJSON *tj = cJSON_AddObjectToObject(o, "tunnel");
+	json_object_begin(w, "tunnel");
 	report_tunnel_path(buf, sizeof buf, t);
-	cJSON_AddStringToObject(tj, "path", buf);
-	cJSON *layers = cJSON_AddArrayToObject(tj, "layers");
+	json_string(w, "path", buf);
+	json_array_begin(w, "layers");
 	for (unsigned i = 0; i < t->n; i++) {
 		const struct tunnel_layer *l = &t->layer[i];
 		enum tunnel_kind k = (enum tunnel_kind)l->kind;
-		cJSON *lj = cJSON_CreateObject();
-		cJSON_AddStringToObject(lj, "kind", tunnel_kind_name(k));
+		json_object_begin_k(w, JSON_ELEM);
+		json_string(w, "kind", tunnel_kind_name(k));
 		if (l->has_id)
-			add_uint(lj, report_tunnel_id_name(k), l->id);
+			json_uint_k(w, json_key_of(buf, report_tunnel_id_name(k)), l->id);
 		if (l->ipver) {
 			report_addr(buf, sizeof buf, l->ipver, l->src);
-			cJSON_AddStringToObject(lj, "src", buf);
+			json_string(w, "src", buf);
 			report_addr(buf, sizeof buf, l->ipver, l->dst);
-			cJSON_AddStringToObject(lj, "dst", buf);
+			json_string(w, "dst", buf);
 		}
-		cJSON_AddItemToArray(layers, lj);
+		json_object_end(w);
 	}
+	json_array_end(w);
+	json_object_end(w);
 }
 
 static const char *handshake_name(const struct verdict *v)
@@ -188,31 +143,33 @@ static const char *handshake_name(const struct verdict *v)
 	return "not-seen";
 }
 
-static cJSON *half_json(const struct side *h)
+static void put_half(struct json_writer *w, const char *name, const struct side *h)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "state", half_state_name((enum half_state)h->state));
-	add_uint(o, "packets", h->pkts);
-	add_uint(o, "bytes", h->bytes);
+	char key[32];
+	json_object_begin_k(w, json_key_of(key, name));
+	json_string(w, "state", half_state_name((enum half_state)h->state));
+	json_uint(w, "packets", h->pkts);
+	json_uint(w, "bytes", h->bytes);
 	if (h->flags & HALF_F_SEEN) {
-		add_uint(o, "next_seq", h->next_seq);
-		add_uint(o, "next_seq_rel", (uint32_t)(h->next_seq - h->base_seq));
+		json_uint(w, "next_seq", h->next_seq);
+		json_uint(w, "next_seq_rel", (uint32_t)(h->next_seq - h->base_seq));
 		if (h->flags & HALF_F_ACK)
-			add_uint(o, "ack", h->ack);
+			json_uint(w, "ack", h->ack);
 		if (h->ttl_min <= h->ttl_max) {
-			cJSON *ttl = cJSON_AddArrayToObject(o, "ttl_range");
-			cJSON_AddItemToArray(ttl, uint_item(h->ttl_min));
-			cJSON_AddItemToArray(ttl, uint_item(h->ttl_max));
+			json_array_begin(w, "ttl_range");
+			json_uint_k(w, JSON_ELEM, h->ttl_min);
+			json_uint_k(w, JSON_ELEM, h->ttl_max);
+			json_array_end(w);
 		}
 	}
 	if (h->flags & HALF_F_FIN)
-		add_uint(o, "fin_frame", h->fin_frame);
+		json_uint(w, "fin_frame", h->fin_frame);
 	if (h->rst_frame)
-		add_uint(o, "rst_frame", h->rst_frame);
-	add_uint(o, "retransmissions", h->retrans);
-	add_uint(o, "keepalives", h->keepalives);
-	add_uint(o, "zero_windows", h->zero_windows);
-	return o;
+		json_uint(w, "rst_frame", h->rst_frame);
+	json_uint(w, "retransmissions", h->retrans);
+	json_uint(w, "keepalives", h->keepalives);
+	json_uint(w, "zero_windows", h->zero_windows);
+	json_object_end(w);
 }
 
 /* TAXONOMY "origin_by": which evidence decided the origin. */
@@ -240,47 +197,50 @@ static const char *origin_by(const struct verdict *v)
 }
 
 /* What the host table knew of the sender's address: null when nothing. */
-static void add_sender_host(cJSON *o, const struct host_profile *h)
+static void put_sender_host(struct json_writer *w, const struct host_profile *h)
 {
 	if (h->n_ttl == 0) {
-		cJSON_AddNullToObject(o, "sender_host");
+		json_null(w, "sender_host");
 		return;
 	}
-	cJSON *s = cJSON_AddObjectToObject(o, "sender_host");
-	add_uint(s, "connections", h->connections);
-	cJSON *ttls = cJSON_AddArrayToObject(s, "ttls");
+	json_object_begin(w, "sender_host");
+	json_uint(w, "connections", h->connections);
+	json_array_begin(w, "ttls");
 	bool one_init = true;
 	for (int k = 0; k < h->n_ttl; k++) {
-		cJSON_AddItemToArray(ttls, cJSON_CreateNumber(h->ttl[k]));
+		json_uint_k(w, JSON_ELEM, h->ttl[k]);
 		one_init = one_init && host_initial_ttl(h->ttl[k]) == host_initial_ttl(h->ttl[0]);
 	}
+	json_array_end(w);
 	if (one_init)
-		add_uint(s, "initial_ttl", host_initial_ttl(h->ttl[0]));
+		json_uint(w, "initial_ttl", host_initial_ttl(h->ttl[0]));
 	else
-		cJSON_AddNullToObject(s, "initial_ttl");
-	add_string_or_null(s, "stack", host_stack_name((enum host_stack)h->stack));
-	add_string_or_null(s, "ip_id", host_ip_id_name(host_ip_ids(h)));
+		json_null(w, "initial_ttl");
+	json_string(w, "stack", host_stack_name((enum host_stack)h->stack));
+	json_string(w, "ip_id", host_ip_id_name(host_ip_ids(h)));
+	json_object_end(w);
 }
 
 /* TAXONOMY "rst_payload": the reason the RST's own data gives; null none. */
-static void add_rst_payload(cJSON *o, const struct rst_payload *d)
+static void put_rst_payload(struct json_writer *w, const struct rst_payload *d)
 {
 	if (d->format == RST_PAYLOAD_NONE) {
-		cJSON_AddNullToObject(o, "rst_payload");
+		json_null(w, "rst_payload");
 		return;
 	}
-	cJSON *x = cJSON_AddObjectToObject(o, "rst_payload");
-	cJSON_AddStringToObject(x, "format", rst_payload_format_name(d->format));
+	json_object_begin(w, "rst_payload");
+	json_string(w, "format", rst_payload_format_name(d->format));
 	if (d->format == RST_PAYLOAD_DIAG_COMPACT) {
-		add_uint(x, "code", d->code);
-		add_uint(x, "enterprise", d->enterprise);
-		add_string_or_null(x, "cause", d->enterprise ? NULL : rst_payload_cause_name(d->code));
+		json_uint(w, "code", d->code);
+		json_uint(w, "enterprise", d->enterprise);
+		json_string(w, "cause", d->enterprise ? NULL : rst_payload_cause_name(d->code));
 	} else {
-		cJSON_AddNullToObject(x, "code");
-		cJSON_AddNullToObject(x, "enterprise");
-		cJSON_AddNullToObject(x, "cause");
+		json_null(w, "code");
+		json_null(w, "enterprise");
+		json_null(w, "cause");
 	}
-	add_string_or_null(x, "text", d->text[0] ? d->text : NULL);
+	json_string(w, "text", d->text[0] ? d->text : NULL);
+	json_object_end(w);
 }
 
 static const char *tls_stage_name(uint8_t s)
@@ -302,178 +262,175 @@ static const char *tls_alpn_name(uint8_t a)
 }
 
 /* TAXONOMY "tls": what the connection showed in clear; null without a ClientHello. */
-static void add_tls(cJSON *o, const struct verdict *v)
+static void put_tls(struct json_writer *w, const struct verdict *v)
 {
 	const struct tls_note *t = &v->tls;
 	if (t->stage == TLS_STAGE_NONE) {
-		cJSON_AddNullToObject(o, "tls");
+		json_null(w, "tls");
 		return;
 	}
-	cJSON *x = cJSON_AddObjectToObject(o, "tls");
-	add_string_or_null(x, "sni", v->request.target[0] ? v->request.target : NULL);
-	cJSON *alpn = cJSON_AddArrayToObject(x, "alpn");
+	json_object_begin(w, "tls");
+	json_string(w, "sni", v->request.target[0] ? v->request.target : NULL);
+	json_array_begin(w, "alpn");
 	if (tls_alpn_name(t->alpn))
-		cJSON_AddItemToArray(alpn, cJSON_CreateString(tls_alpn_name(t->alpn)));
-	cJSON_AddBoolToObject(x, "alpn_chosen", t->alpn_chosen);
-	add_string_or_null(x, "version", tls_version_name(tls_note_version(t->version)));
-	add_string_or_null(x, "offered", tls_version_name(tls_note_version(t->offered)));
-	cJSON_AddStringToObject(x, "stage", tls_stage_name(t->stage));
+		json_string_k(w, JSON_ELEM, tls_alpn_name(t->alpn));
+	json_array_end(w);
+	json_bool(w, "alpn_chosen", t->alpn_chosen);
+	json_string(w, "version", tls_version_name(tls_note_version(t->version)));
+	json_string(w, "offered", tls_version_name(tls_note_version(t->offered)));
+	json_string(w, "stage", tls_stage_name(t->stage));
 	if (t->alert == TLS_ALERT_ENCRYPTED)
-		cJSON_AddStringToObject(x, "alert", "encrypted");
+		json_string(w, "alert", "encrypted");
 	else
-		add_string_or_null(x, "alert", t->alert ? tls_alert_name((uint8_t)(t->alert - 1)) : NULL);
+		json_string(w, "alert", t->alert ? tls_alert_name((uint8_t)(t->alert - 1)) : NULL);
 	if (t->alert_from)
-		cJSON_AddStringToObject(x, "alert_from", role_name((enum role)(t->alert_from - 1)));
+		json_string(w, "alert_from", role_name((enum role)(t->alert_from - 1)));
 	else
-		cJSON_AddNullToObject(x, "alert_from");
+		json_null(w, "alert_from");
 	if (v->request.frame && v->request.method == HTTP_METHOD_TLS_RECORD)
-		add_uint(x, "record_len", v->request.body_end - v->request.seq);
+		json_uint(w, "record_len", v->request.body_end - v->request.seq);
 	else
-		cJSON_AddNullToObject(x, "record_len");
+		json_null(w, "record_len");
+	json_object_end(w);
+}
+
+/* A time in seconds, or null when the verdict has none (negative). */
+static void put_seconds_or_null(struct json_writer *w, struct json_key k, int64_t ns, bool nano)
+{
+	if (ns >= 0)
+		json_seconds_k(w, k, ns, nano);
+	else
+		json_null_k(w, k);
+}
+
+static void put_uint_or_null(struct json_writer *w, struct json_key k, uint64_t v)
+{
+	if (v)
+		json_uint_k(w, k, v);
+	else
+		json_null_k(w, k);
 }
 
 static void json_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
 {
+	struct json_writer *w = &((struct json_out *)r->priv)->w;
 	char buf[64];
 	struct explanation e;
 	explain_verdict(v, &e);
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "type", "reset");
-	cJSON_AddStringToObject(o, "file", src->name);
-	if (src->interface[0])
-		cJSON_AddStringToObject(o, "interface", src->interface);
-	else
-		cJSON_AddNullToObject(o, "interface");
-	add_uint(o, "frame", v->rst.frame);
-	add_seconds(o, "ts", v->rst.ts_ns, r->nano);
-	add_seconds(o, "rel", v->rst.ts_ns - src->first_ts, r->nano);
+	json_writer_reset(w);
+	json_object_begin_k(w, JSON_ELEM);
+	json_string(w, "type", "reset");
+	json_string(w, "file", src->name);
+	json_string(w, "interface", src->interface[0] ? src->interface : NULL);
+	json_uint(w, "frame", v->rst.frame);
+	json_seconds(w, "ts", v->rst.ts_ns, r->nano);
+	json_seconds(w, "rel", v->rst.ts_ns - src->first_ts, r->nano);
 	report_addr(buf, sizeof buf, v->ipver, v->src);
-	cJSON_AddStringToObject(o, "src", buf);
-	add_uint(o, "sport", v->sport);
+	json_string(w, "src", buf);
+	json_uint(w, "sport", v->sport);
 	report_addr(buf, sizeof buf, v->ipver, v->dst);
-	cJSON_AddStringToObject(o, "dst", buf);
-	add_uint(o, "dport", v->dport);
-	add_uint(o, "ip_version", v->ipver);
-	add_tunnel(o, tunnel_table_get(src->tunnels, v->tunnel_path));
+	json_string(w, "dst", buf);
+	json_uint(w, "dport", v->dport);
+	json_uint(w, "ip_version", v->ipver);
+	put_tunnel(w, tunnel_table_get(src->tunnels, v->tunnel_path));
 	report_flags(buf, sizeof buf, v->rst.flags);
-	cJSON_AddStringToObject(o, "flags", buf);
-	add_uint(o, "seq", v->rst.seq);
-	add_uint(o, "ack", v->rst.ack);
-	add_uint(o, "ttl", v->rst.ttl);
+	json_string(w, "flags", buf);
+	json_uint(w, "seq", v->rst.seq);
+	json_uint(w, "ack", v->rst.ack);
+	json_uint(w, "ttl", v->rst.ttl);
 	if (v->ipver == 4)
-		add_uint(o, "ip_id", v->ip_id);
-	add_uint(o, "payload_len", v->rst.len);
+		json_uint(w, "ip_id", v->ip_id);
+	json_uint(w, "payload_len", v->rst.len);
 
-	cJSON_AddStringToObject(o, "sender", role_name(v->sender));
-	cJSON_AddBoolToObject(o, "role_guessed", v->role_guessed);
-	cJSON_AddStringToObject(o, "origin", origin_name(v->origin));
-	cJSON_AddStringToObject(o, "origin_evidence", e.origin);
-	cJSON_AddStringToObject(o, "origin_by", origin_by(v));
-	add_string_or_null(o, "service", e.service);
-	add_rst_payload(o, &v->rst_data);
+	json_string(w, "sender", role_name(v->sender));
+	json_bool(w, "role_guessed", v->role_guessed);
+	json_string(w, "origin", origin_name(v->origin));
+	json_string(w, "origin_evidence", e.origin);
+	json_string(w, "origin_by", origin_by(v));
+	json_string(w, "service", e.service);
+	put_rst_payload(w, &v->rst_data);
 	if (r->kernel_reasons) {
-		add_string_or_null(o, "kernel_reason", kernel_reason_name(v->kernel_reason));
-		add_string_or_null(o, "kernel_state", kernel_state_name(v->kernel_state));
+		json_string(w, "kernel_reason", kernel_reason_name(v->kernel_reason));
+		json_string(w, "kernel_state", kernel_state_name(v->kernel_state));
 	}
-	add_sender_host(o, &v->host);
+	put_sender_host(w, &v->host);
 	if (v->mptcp) {
-		cJSON *m = cJSON_AddObjectToObject(o, "mptcp");
+		json_object_begin(w, "mptcp");
 		/* The option that ended the most: MP_FASTCLOSE ends the connection. */
-		cJSON_AddStringToObject(m, "option", (v->mptcp & MPTCP_FASTCLOSE) ? "MP_FASTCLOSE"
-										  : "MP_TCPRST");
+		json_string(w, "option", (v->mptcp & MPTCP_FASTCLOSE) ? "MP_FASTCLOSE" : "MP_TCPRST");
 		if (v->mptcp & MPTCP_TCPRST) {
-			add_string_or_null(m, "reason", mptcp_reason_name(v->mptcp_reason));
-			add_uint(m, "reason_code", v->mptcp_reason);
-			cJSON_AddBoolToObject(m, "transient", v->mptcp_transient);
+			json_string(w, "reason", mptcp_reason_name(v->mptcp_reason));
+			json_uint(w, "reason_code", v->mptcp_reason);
+			json_bool(w, "transient", v->mptcp_transient);
 		}
+		json_object_end(w);
 	} else {
-		cJSON_AddNullToObject(o, "mptcp");
+		json_null(w, "mptcp");
 	}
-	cJSON_AddStringToObject(o, "form", rst_form_name(v->form));
-	cJSON_AddStringToObject(o, "cause", cause_id(v->cause));
-	if (v->detail)
-		cJSON_AddStringToObject(o, "detail", detail_id(v->detail));
-	else
-		cJSON_AddNullToObject(o, "detail");
-	cJSON_AddStringToObject(o, "confidence", confidence_name(v->confidence));
+	json_string(w, "form", rst_form_name(v->form));
+	json_string(w, "cause", cause_id(v->cause));
+	json_string(w, "detail", v->detail ? detail_id(v->detail) : NULL);
+	json_string(w, "confidence", confidence_name(v->confidence));
 	/* TAXONOMY "alternatives": the runner-up a medium verdict did not rule out. */
-	cJSON *alts = cJSON_AddArrayToObject(o, "alternatives");
+	json_array_begin(w, "alternatives");
 	if (v->runner_up < CAUSE_COUNT && e.runner_up[0]) {
-		cJSON *alt = cJSON_CreateObject();
-		cJSON_AddStringToObject(alt, "cause", cause_id(v->runner_up));
-		cJSON_AddStringToObject(alt, "why", e.runner_up);
-		cJSON_AddItemToArray(alts, alt);
+		json_object_begin_k(w, JSON_ELEM);
+		json_string(w, "cause", cause_id(v->runner_up));
+		json_string(w, "why", e.runner_up);
+		json_object_end(w);
 	}
-	if (v->trigger.frame)
-		add_uint(o, "trigger_frame", v->trigger.frame);
-	else
-		cJSON_AddNullToObject(o, "trigger_frame");
-	if (v->followup_of)
-		add_uint(o, "followup_of", v->followup_of);
-	else
-		cJSON_AddNullToObject(o, "followup_of");
-	if (v->rtt_ns >= 0)
-		add_seconds(o, "rtt_s", v->rtt_ns, r->nano);
-	else
-		cJSON_AddNullToObject(o, "rtt_s");
-	if (v->idle_before_ns >= 0)
-		add_seconds(o, "idle_before_s", v->idle_before_ns, r->nano);
-	else
-		cJSON_AddNullToObject(o, "idle_before_s");
-
-	add_seconds(o, "max_gap_s", v->max_gap_ns, r->nano);
-	if (v->trigger_gap_ns >= 0)
-		add_seconds(o, "trigger_gap_s", v->trigger_gap_ns, r->nano);
-	else
-		cJSON_AddNullToObject(o, "trigger_gap_s");
+	json_array_end(w);
+	put_uint_or_null(w, JSON_KEY("trigger_frame"), v->trigger.frame);
+	put_uint_or_null(w, JSON_KEY("followup_of"), v->followup_of);
+	put_seconds_or_null(w, JSON_KEY("rtt_s"), v->rtt_ns, r->nano);
+	put_seconds_or_null(w, JSON_KEY("idle_before_s"), v->idle_before_ns, r->nano);
+	json_seconds(w, "max_gap_s", v->max_gap_ns, r->nano);
+	put_seconds_or_null(w, JSON_KEY("trigger_gap_s"), v->trigger_gap_ns, r->nano);
 	if (v->request.frame) {
-		cJSON *rq = cJSON_AddObjectToObject(o, "request");
 		bool tls = v->request.method == HTTP_METHOD_TLS_RECORD;
-		add_uint(rq, "frame", v->request.frame);
-		add_string_or_null(rq, "method", http_method_name(v->request.method));
-		add_string_or_null(rq, "target", tls ? NULL : v->request.target);
-		cJSON_AddStringToObject(rq, "reached_peer", reached_peer_name(v->reached_peer));
-		cJSON_AddBoolToObject(rq, "retry_safe", v->retry_safe);
-		add_string_or_null(rq, "connection", http_connection_name(v->request.connection));
-		if (v->body_due && !v->request_from_sender)
-			add_uint(rq, "body_due", v->body_due);
-		else
-			cJSON_AddNullToObject(rq, "body_due");
+		json_object_begin(w, "request");
+		json_uint(w, "frame", v->request.frame);
+		json_string(w, "method", http_method_name(v->request.method));
+		json_string(w, "target", tls ? NULL : v->request.target);
+		json_string(w, "reached_peer", reached_peer_name(v->reached_peer));
+		json_bool(w, "retry_safe", v->retry_safe);
+		json_string(w, "connection", http_connection_name(v->request.connection));
+		put_uint_or_null(w, JSON_KEY("body_due"), v->request_from_sender ? 0 : v->body_due);
+		json_object_end(w);
 	} else {
-		cJSON_AddNullToObject(o, "request");
+		json_null(w, "request");
 	}
 	if (v->response.status) {
-		cJSON *rs = cJSON_AddObjectToObject(o, "response");
-		add_uint(rs, "status", v->response.status);
-		cJSON_AddStringToObject(rs, "sender", role_name(v->response_sender));
-		add_string_or_null(rs, "connection", http_connection_name(v->response.connection));
-		if (v->response.keepalive_s)
-			add_uint(rs, "keepalive_timeout_s", v->response.keepalive_s);
-		else
-			cJSON_AddNullToObject(rs, "keepalive_timeout_s");
+		json_object_begin(w, "response");
+		json_uint(w, "status", v->response.status);
+		json_string(w, "sender", role_name(v->response_sender));
+		json_string(w, "connection", http_connection_name(v->response.connection));
+		put_uint_or_null(w, JSON_KEY("keepalive_timeout_s"), v->response.keepalive_s);
+		json_object_end(w);
 	} else {
-		cJSON_AddNullToObject(o, "response");
+		json_null(w, "response");
 	}
-	add_tls(o, v);
-	cJSON_AddStringToObject(o, "handshake", handshake_name(v));
-	add_uint(o, "incarnation", v->incarnation);
-	cJSON *before = cJSON_AddObjectToObject(o, "before");
-	const char *a_key = role_word(v->sender, "sender");
-	const char *b_key = role_word(role_peer(v->sender), "peer");
-	cJSON_AddItemToObject(before, a_key, half_json(&v->a));
-	cJSON_AddItemToObject(before, b_key, half_json(&v->b));
+	put_tls(w, v);
+	json_string(w, "handshake", handshake_name(v));
+	json_uint(w, "incarnation", v->incarnation);
+	json_object_begin(w, "before");
+	put_half(w, role_word(v->sender, "sender"), &v->a);
+	put_half(w, role_word(role_peer(v->sender), "peer"), &v->b);
+	json_object_end(w);
 
-	cJSON *ev = cJSON_AddArrayToObject(o, "evidence");
+	json_array_begin(w, "evidence");
 	for (int i = 0; i < e.n_evidence; i++) {
-		cJSON *item = cJSON_CreateObject();
-		add_uint(item, "frame", e.evidence[i].frame);
-		add_seconds(item, "rel", e.evidence[i].ts_ns - src->first_ts, r->nano);
-		cJSON_AddStringToObject(item, "what", e.what[i]);
-		cJSON_AddItemToArray(ev, item);
+		json_object_begin_k(w, JSON_ELEM);
+		json_uint(w, "frame", e.evidence[i].frame);
+		json_seconds(w, "rel", e.evidence[i].ts_ns - src->first_ts, r->nano);
+		json_string(w, "what", e.what[i]);
+		json_object_end(w);
 	}
-	cJSON_AddStringToObject(o, "explanation", e.why);
-	cJSON_AddStringToObject(o, "advice", e.advice);
-	emit(r, o);
+	json_array_end(w);
+	json_string(w, "explanation", e.why);
+	json_string(w, "advice", e.advice);
+	json_object_end(w);
+	write_line(r, w);
 }
 
 static void add_match(void *ctx, const struct idle_default *d)
@@ -601,16 +558,16 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 		cJSON_AddStringToObject(e, "message", s->warn_msg[i]);
 		cJSON_AddItemToArray(w, e);
 	}
-	emit(r, o);
+	print_tree(r, o);
 }
 
 static void json_free(struct reporter *r)
 {
 	struct json_out *jo = r->priv;
+	json_writer_free(&jo->w);
 	free(jo->buf);
 	free(jo);
 	r->priv = NULL;
-	arena_release();
 }
 
 void report_json_init(struct reporter *r, FILE *out, bool nano)
@@ -621,9 +578,8 @@ void report_json_init(struct reporter *r, FILE *out, bool nano)
 	r->reset = json_reset;
 	r->summary = json_summary;
 	r->free = json_free;
-	static cJSON_Hooks hooks = { .malloc_fn = arena_alloc, .free_fn = arena_free };
-	cJSON_InitHooks(&hooks);
 	struct json_out *jo = xmalloc(sizeof *jo);
+	json_writer_init(&jo->w);
 	jo->cap = JSON_OUT_START;
 	jo->buf = xmalloc(jo->cap);
 	r->priv = jo;

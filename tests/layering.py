@@ -33,7 +33,7 @@ LAYERS = {
     "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "service.[ch]", "verdict_queue.[ch]",
               "stats.[ch]"],
     "report": ["report*.[ch]", "explain.[ch]", "server_insights.[ch]", "pcapng_write.[ch]",
-               "ladder.[ch]"],
+               "ladder.[ch]", "json_write.[ch]", "text_format.[ch]"],
 }
 ORDER = list(LAYERS)
 # pipeline connects the stages, and second_read (-w, --diagram) the second read
