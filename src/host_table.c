@@ -68,6 +68,18 @@ static uint32_t host_hash(uint64_t seed, const uint8_t key[16], uint32_t context
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+/* memcmp(a, b, 16) == 0 in two loads each: a flood probes every slot
+ * of a full neighbourhood, and libc's memcmp was a third of a lookup. */
+static inline bool same_addr(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 static struct host_entry *find(const struct host_table *t, const uint8_t key[16], uint32_t context,
 			       struct host_entry **room)
 {
@@ -80,7 +92,7 @@ static struct host_entry *find(const struct host_table *t, const uint8_t key[16]
 				*room = e;
 			return NULL;
 		}
-		if (e->context == context && memcmp(e->addr, key, 16) == 0)
+		if (e->context == context && same_addr(e->addr, key))
 			return e;
 		if (!least || e->profile.connections < least->profile.connections)
 			least = e;
