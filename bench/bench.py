@@ -2,12 +2,16 @@
 """The benchmark: rstdiag against a bare libpcap loop, tcpdump, tshark and
 tcptrace on the same generated captures, measured in the same run.
 
-usage: bench.py BUILD_DIR DATA_DIR [--runs N] [--quick]
+usage: bench.py BUILD_DIR DATA_DIR [--runs N] [--quick] [--floods-only]
 
 Captures (bench/gencap, full payloads, 8 servers, 20 % IPv6, 3 % reset):
   1M and 5M packets at 2000 concurrent connections (time and memory against
   packets), and 1M packets at 500, 8000 and 32000 concurrent connections
   (memory against connections). --quick: 200k and 1M packets only.
+Floods (bench/gencap -f), at the same packet counts: a SYN flood without
+and with closed-port RSTs (every tenth SYN), a SYN scan of 1024 ports of
+host after host (every SYN refused), a half-open flood and a reset storm
+(every connection reset by a middlebox). --floods-only: those alone.
 
 Each capture is locked in the page cache while it is measured
 (bench/holdcache: some machines reclaim page cache left untouched for half a
@@ -30,6 +34,8 @@ import sys
 import time
 
 CONCURRENT = 2000
+# gencap -f shapes and their packets per connection (gencap.c, flood()).
+FLOODS = [("syn", 1.0), ("syn-rst", 1.1), ("scan", 2.0), ("half-open", 5.0), ("reset-storm", 6.0)]
 
 
 def gen(build, data, packets, concurrent):
@@ -38,6 +44,17 @@ def gen(build, data, packets, concurrent):
         print(f"generating {path}", file=sys.stderr)
         subprocess.run([os.path.join(build, "bench", "gencap"), "-n", str(packets),
                         "-c", str(concurrent), "-o", path + ".tmp"], check=True)
+        os.rename(path + ".tmp", path)
+    return path
+
+
+def gen_flood(build, data, packets, kind, per_conn):
+    conns = int(packets / per_conn)
+    path = os.path.join(data, f"flood-{kind}-{packets // 1000}k.pcap")
+    if not os.path.exists(path):
+        print(f"generating {path}", file=sys.stderr)
+        subprocess.run([os.path.join(build, "bench", "gencap"), "-f", kind, "-n", str(conns),
+                        "-o", path + ".tmp"], check=True)
         os.rename(path + ".tmp", path)
     return path
 
@@ -139,6 +156,7 @@ def main():
     ap.add_argument("data")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--floods-only", action="store_true")
     a = ap.parse_args()
     os.makedirs(a.data, exist_ok=True)
     sizes = [200_000, 1_000_000] if a.quick else [1_000_000, 5_000_000]
@@ -151,6 +169,8 @@ def main():
            f"read from the page cache (held there during the runs by `bench/holdcache`).", ""]
     scaling = []
     for n in sizes:
+        if a.floods_only:
+            break
         path = gen(a.build, a.data, n, CONCURRENT)
         mb = os.path.getsize(path) / 1e6
         with held_in_cache(a.build, path):
@@ -158,13 +178,22 @@ def main():
         out.append(fmt_table(f"{CONCURRENT} concurrent", n, mb, table))
         scaling.append((n, CONCURRENT, table["rstdiag"]))
         print(out[-1], file=sys.stderr)
-    for c in conc:
+    for n in sizes:
+        for kind, per_conn in FLOODS:
+            path = gen_flood(a.build, a.data, n, kind, per_conn)
+            mb = os.path.getsize(path) / 1e6
+            with held_in_cache(a.build, path):
+                table = measure(a.build, path, n, a.runs)
+            out.append(fmt_table(f"flood: {kind}", n, mb, table))
+            print(out[-1], file=sys.stderr)
+    for c in ([] if a.floods_only else conc):
         n = sizes[0]
         path = gen(a.build, a.data, n, c)
         with held_in_cache(a.build, path):
             table = measure(a.build, path, n, a.runs, names={"rstdiag"})
         scaling.append((n, c, table["rstdiag"]))
-    out += ["#### rstdiag (text) against packets and concurrent connections", "",
+    out += [] if a.floods_only else [
+            "#### rstdiag (text) against packets and concurrent connections", "",
             "| packets | concurrent | median wall | ns/packet | peak RSS |",
             "|---:|---:|---:|---:|---:|"]
     for n, c, r in sorted(scaling, key=lambda s: (s[1], s[0])):
