@@ -1,7 +1,8 @@
 /*
  * live: rstdiag -i IFACE, resets diagnosed as they happen.
  *
- * libpcap in immediate mode, the user's filter joined with "tcp" so the
+ * libpcap with a 32 MiB TPACKET_V3 ring whose blocks are handed over
+ * within 50 ms (live.c), the user's filter joined with "tcp" so the
  * kernel drops everything else, privileges dropped once the device is
  * open (tcpdump's -Z), and a poll loop that wakes at least every 100 ms so
  * the look-ahead's settle time and flow expiry run on the wall clock even
@@ -25,7 +26,7 @@ struct live_options {
 	const char *iface;
 	const char *filter;         /* user's expression or NULL */
 	int snaplen;
-	int buffer_kib;             /* 0: libpcap's default */
+	int buffer_kib;             /* 0: LIVE_BUFFER_KIB (live.c) */
 	const char *user;           /* drop to this user after opening; NULL: keep */
 	uint32_t duration_s;        /* 0: until a signal */
 	uint64_t max_resets;        /* 0: no limit (-c) */

@@ -96,7 +96,7 @@ static void usage(FILE *out)
 		"                      reset as it is decided\n"
 		"  -D, --list-interfaces  list the interfaces and exit\n"
 		"      --duration S    stop after S seconds\n"
-		"  -B, --buffer-size KIB  the capture buffer, in KiB\n"
+		"  -B, --buffer-size KIB  the capture buffer, in KiB (default 32768)\n"
 		"  -s, --snapshot-length N  bytes kept per packet (default %d)\n"
 		"  -Z, --relinquish-privileges USER  run as USER once the interface is open\n"
 		"                      (default 'nobody' when started as root; 'root' keeps root)\n"
