@@ -18,8 +18,15 @@ char *report_put_uint(char *p, uint64_t v)
 				    "25262728293031323334353637383940414243444546474849"
 				    "50515253545556575859606162636465666768697071727374"
 				    "75767778798081828384858687888990919293949596979899";
+	static const uint64_t pow10[19] = {
+		10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+		1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+		1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL,
+	};
 	int n = 1;
-	for (uint64_t t = v; t >= 10 && n < 20; t /= 10)
+	while (n < 20 && v >= pow10[n - 1])
 		n++;
 	char *e = p + n;
 	while (v >= 100) {
@@ -86,8 +93,9 @@ void report_endpoint(char *buf, size_t n, uint8_t ipver, const uint8_t *addr, ui
 
 size_t report_seconds(char *buf, size_t n, int64_t ns, bool nano)
 {
-	/* Sign, 20 digits, the point, 9 decimals and the NUL. */
-	char tmp[32], *p = tmp;
+	/* Sign, 20 digits, the point, 9 decimals and the NUL: straight into
+	 * buf when it has room for them all. */
+	char tmp[32], *start = n >= sizeof tmp ? buf : tmp, *p = start;
 	uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
 	if (ns < 0)
 		*p++ = '-';
@@ -99,6 +107,10 @@ size_t report_seconds(char *buf, size_t n, int64_t ns, bool nano)
 	for (int i = places - 1; i >= 0; i--, frac /= 10)
 		p[i] = (char)('0' + frac % 10);
 	p += places;
+	if (start == buf) {
+		*p = '\0';
+		return (size_t)(p - buf);
+	}
 	return put_cut(buf, n, tmp, (size_t)(p - tmp));
 }
 

@@ -319,6 +319,9 @@ static void test_json_writer(void)
 		memset(long_text, '\x01', sizeof long_text - 1);
 		long_text[sizeof long_text - 1] = '\0';
 		json_string(&w, "long", long_text);
+		char keybuf[64];    /* keys made at run time */
+		json_uint_k(&w, json_key_of(keybuf, "a_name_made_at_run_time_longer_than_32"), 7);
+		json_uint_k(&w, json_key_of(keybuf, "short"), 8);
 		json_object_end(&w);
 
 		cJSON *o = cJSON_CreateObject();
@@ -343,6 +346,8 @@ static void test_json_writer(void)
 			cJSON_AddItemToArray(ev, e);
 		}
 		cJSON_AddStringToObject(o, "long", long_text);
+		cJSON_AddNumberToObject(o, "a_name_made_at_run_time_longer_than_32", 7);
+		cJSON_AddNumberToObject(o, "short", 8);
 		char *want = cJSON_PrintUnformatted(o);
 		CHECK_EQ(w.len, strlen(want));
 		CHECK(w.len == strlen(want) && memcmp(w.buf, want, w.len) == 0);
