@@ -25,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, failures
+
 CAPTURES = [
     "lab/tls13-keepalive-race-v4.pcap",     # a race and two follow-ups
     "lab/urllib3-pool-race-v4.pcap",
@@ -67,12 +69,6 @@ def packets(path):
 
 def main():
     rstdiag, testdata = sys.argv[1], sys.argv[2]
-    failures = 0
-
-    def check(ok, what):
-        nonlocal failures
-        failures += not ok
-        print(("ok   " if ok else "FAIL ") + what)
 
     with tempfile.TemporaryDirectory() as d:
         for rel in CAPTURES:
@@ -85,8 +81,8 @@ def main():
             p = subprocess.run([rstdiag, "-w", out, path], capture_output=True, text=True)
             q = subprocess.run([rstdiag, "-w", ev, "--evidence-only", path],
                                capture_output=True, text=True)
-            check(p.returncode == 0 and q.returncode == 0 and os.path.exists(out),
-                  f"{rel}: -w exits 0 {p.returncode} {q.returncode} {p.stderr.strip()}")
+            check(f"{rel}: -w exits 0 {p.returncode} {q.returncode} {p.stderr.strip()}",
+                  p.returncode == 0 and q.returncode == 0 and os.path.exists(out))
             if p.returncode:
                 continue
 
@@ -95,16 +91,16 @@ def main():
             stream = {int(r[0]): r[1] for r in rows}
             rst_streams = {stream[f] for f in resets}
             want = [int(r[0]) for r in rows if r[1] and r[1] in rst_streams]
-            check(set(resets) <= set(want) and all(stream[f] for f in resets),
-                  f"{rel}: tshark puts the {len(resets)} RSTs in TCP streams")
+            check(f"{rel}: tshark puts the {len(resets)} RSTs in TCP streams",
+                  set(resets) <= set(want) and all(stream[f] for f in resets))
 
             in_meta, in_bytes = packets(path)
             out_meta, out_bytes = packets(out)
             expect = [(in_meta[f - 1], in_bytes[f - 1]) for f in want]
             got = list(zip(out_meta, out_bytes))
-            check(got == expect,
-                  f"{rel}: {len(got)} packets written, the {len(expect)} of the RSTs' "
-                  "connections, bytes, lengths, times and interface names unchanged, in order")
+            check(f"{rel}: {len(got)} packets written, the {len(expect)} of the RSTs' "
+                  "connections, bytes, lengths, times and interface names unchanged, in order",
+                  got == expect)
 
             # Comments: one RST a cause, found by the display filter.
             comments = tshark(out, ["frame.number", "tcp.flags.reset", "frame.comment"])
@@ -113,23 +109,23 @@ def main():
                 m = re.match(r"rstdiag: ([a-z-]+)[ ,(].*?\[([^\]]*), frame (\d+)\]", c)
                 if m and rst in ("1", "True"):
                     src_frame[int(m.group(3))] = (m.group(1), m.group(2))
-            check(sorted(src_frame) == sorted(resets) and
-                  all(src_frame[f][0] == resets[f] and src_frame[f][1] == path for f in resets),
-                  f"{rel}: each RST's comment gives its cause, input and frame "
-                  f"({len(src_frame)} of {len(resets)})")
+            check(f"{rel}: each RST's comment gives its cause, input and frame "
+                  f"({len(src_frame)} of {len(resets)})",
+                  sorted(src_frame) == sorted(resets) and
+                  all(src_frame[f][0] == resets[f] and src_frame[f][1] == path for f in resets))
             for cause in sorted(set(resets.values())):
                 found = tshark(out, ["frame.number"],
                                f'tcp.flags.reset == 1 && frame.comment contains "rstdiag: {cause}"')
                 n = sum(1 for c in resets.values() if c == cause)
-                check(len(found) == n, f"{rel}: -Y 'frame.comment contains \"rstdiag: {cause}\"' "
-                      f"finds its {n} RSTs ({len(found)})")
+                check(f"{rel}: -Y 'frame.comment contains \"rstdiag: {cause}\"' "
+                      f"finds its {n} RSTs ({len(found)})", len(found) == n)
 
             # --evidence-only: the commented packets, and only those.
             ev_rows = tshark(ev, ["frame.number", "frame.comment"])
             commented = [c for _, _, c in comments if c]
-            check([c for _, c in ev_rows] == commented and all(c for _, c in ev_rows),
-                  f"{rel}: --evidence-only writes the {len(commented)} commented packets "
-                  f"({len(ev_rows)})")
+            check(f"{rel}: --evidence-only writes the {len(commented)} commented packets "
+                  f"({len(ev_rows)})",
+                  [c for _, c in ev_rows] == commented and all(c for _, c in ev_rows))
 
         # -c 1: only the first reported RST's connection is written.
         path = os.path.join(testdata, "lab/accept-overflow-deferred-v4.pcap")
@@ -141,8 +137,8 @@ def main():
         stream = {int(r[0]): r[1] for r in rows}
         want = [f for f, s in stream.items() if s == stream[first["frame"]]]
         got = len(tshark(out, ["frame.number"]))
-        check(got == len(want) and len({s for s in stream.values() if s}) > 1,
-              f"-c 1: only the first RST's connection is written ({got} of {len(want)} packets)")
+        check(f"-c 1: only the first RST's connection is written ({got} of {len(want)} packets)",
+              got == len(want) and len({s for s in stream.values() if s}) > 1)
 
         # The command line's refusals: usage errors, nothing written.
         one = os.path.join(testdata, CAPTURES[0])
@@ -153,15 +149,15 @@ def main():
                            (["-i", "lo", "-w", os.path.join(d, "y.pcapng")], "live")):
             p = subprocess.run([rstdiag] + args, capture_output=True, text=True, stdin=subprocess.DEVNULL)
             lines = p.stderr.strip().splitlines()
-            check(p.returncode == 2 and len(lines) == 1 and not os.path.exists(os.path.join(d, "x.pcapng")),
-                  f"-w {what}: usage error, one line: {p.returncode} {lines}")
+            check(f"-w {what}: usage error, one line: {p.returncode} {lines}",
+                  p.returncode == 2 and len(lines) == 1 and not os.path.exists(os.path.join(d, "x.pcapng")))
         unwritable = os.path.join(d, "no", "such", "dir.pcapng")
         p = subprocess.run([rstdiag, "-w", unwritable, one], capture_output=True, text=True)
-        check(p.returncode == 4 and len(p.stderr.strip().splitlines()) == 1 and
-              "reset" in p.stdout.lower(),
-              f"-w into a missing directory: the report, then exit 4 and one line: "
-              f"{p.returncode} {p.stderr.strip()}")
-    print(f"annotated_capture: {failures} failed")
+        check(f"-w into a missing directory: the report, then exit 4 and one line: "
+              f"{p.returncode} {p.stderr.strip()}",
+              p.returncode == 4 and len(p.stderr.strip().splitlines()) == 1 and
+              "reset" in p.stdout.lower())
+    print(f"annotated_capture: {len(failures)} failed")
     return 1 if failures else 0
 
 

@@ -25,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, failures
+
 from wrapper import rstdiag_command
 
 CAPTURES = [
@@ -89,12 +91,6 @@ def main():
     rstdiag, testdata = rstdiag_command(sys.argv[1]), sys.argv[2]
     want_tshark = "--tshark" in sys.argv
     mmdc = sys.argv[sys.argv.index("--mermaid") + 1] if "--mermaid" in sys.argv else None
-    failures = 0
-
-    def check(ok, what):
-        nonlocal failures
-        failures += not ok
-        print(("ok   " if ok else "FAIL ") + what)
 
     mermaid_blocks = []
     for rel in CAPTURES:
@@ -103,8 +99,8 @@ def main():
         resets = {r["frame"]: r for r in recs if r["type"] == "reset"}
         p = run(rstdiag + ["--all", "--diagram", "--ascii", path])
         d = diagrams(p.stdout)
-        check(p.returncode == 0 and sorted(d) == sorted(resets),
-              f"{rel}: a diagram under each of the {len(resets)} resets ({len(d)})")
+        check(f"{rel}: a diagram under each of the {len(resets)} resets ({len(d)})",
+              p.returncode == 0 and sorted(d) == sorted(resets))
         for frame, lines in sorted(d.items()):
             a = arrows(lines, utf8=False)
             frames = [f for f, _, _, _ in a]
@@ -114,20 +110,20 @@ def main():
                   frames == sorted(set(frames)) and all(f in marked for f in ev) and
                   len(a) <= HEAD + 12 + len(ev) and
                   all(line.isascii() for line in lines))
-            check(ok, f"{rel} #{frame}: ends with the RST, evidence {ev} marked, "
-                      f"{len(a)} arrows in order, ASCII")
+            check(f"{rel} #{frame}: ends with the RST, evidence {ev} marked, "
+                      f"{len(a)} arrows in order, ASCII", ok)
             if want_tshark:
                 check_tshark(check, path, rel, frame, lines, a)
         # Locale and colour: box drawing only in a UTF-8 locale, never colour off a terminal.
         utf = run(rstdiag + ["--diagram", path], {"LC_ALL": "C.UTF-8"}).stdout
         c = run(rstdiag + ["--diagram", path], {"LC_ALL": "C"}).stdout
-        check(("\u2500" in utf or not resets) and c.isascii() and "\033[" not in utf + c,
-              f"{rel}: box drawing under C.UTF-8, ASCII under C, no colour off a terminal")
+        check(f"{rel}: box drawing under C.UTF-8, ASCII under C, no colour off a terminal",
+              ("\u2500" in utf or not resets) and c.isascii() and "\033[" not in utf + c)
         few = diagrams(run(rstdiag + ["--all", "--diagram", "--ascii", "--diagram-packets", "2",
                             path]).stdout)
-        check(all(len(arrows(l, False)) <= HEAD + 2 + len(resets[f]["evidence"])
-                  for f, l in few.items()),
-              f"{rel}: --diagram-packets 2 keeps 2 before the RST")
+        check(f"{rel}: --diagram-packets 2 keeps 2 before the RST",
+              all(len(arrows(l, False)) <= HEAD + 2 + len(resets[f]["evidence"])
+                  for f, l in few.items()))
         m = run(rstdiag + ["--all", "--mermaid", path]).stdout
         mermaid_blocks += re.findall(r"```mermaid\n(.*?)```", m, re.S)
 
@@ -138,12 +134,12 @@ def main():
                        (["--ascii", one], "--ascii alone"),
                        (["--diagram", "--diagram-packets", "0", one], "--diagram-packets 0")):
         p = subprocess.run(rstdiag + args, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-        check(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1,
-              f"{what}: a one-line usage error ({p.returncode})")
+        check(f"{what}: a one-line usage error ({p.returncode})",
+              p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1)
 
     if mmdc:
         check_mermaid(check, mmdc, mermaid_blocks)
-    print(f"diagram: {failures} failed")
+    print(f"diagram: {len(failures)} failed")
     return 1 if failures else 0
 
 
@@ -175,10 +171,10 @@ def check_tshark(check, path, rel, frame, lines, a):
     shown = len(a)
     hidden = sum(int(m.group(1)) for l in lines
                  for m in [re.search(r"\.\.\. (\d+) packets? not shown", l)] if m)
-    check(not bad, f"{rel} #{frame}: every arrow as tshark reads its frame {bad[:2]}")
-    check(shown + hidden == len(upto),
-          f"{rel} #{frame}: {shown} shown + {hidden} not shown = the stream's "
-          f"{len(upto)} frames up to the RST")
+    check(f"{rel} #{frame}: every arrow as tshark reads its frame {bad[:2]}", not bad)
+    check(f"{rel} #{frame}: {shown} shown + {hidden} not shown = the stream's "
+          f"{len(upto)} frames up to the RST",
+          shown + hidden == len(upto))
 
 
 def check_mermaid(check, mmdc, blocks):
@@ -198,8 +194,8 @@ def check_mermaid(check, mmdc, blocks):
                            capture_output=True, text=True, timeout=600)
         svgs = [x for x in os.listdir(d) if x.endswith(".svg")]
         ok = p.returncode == 0 and len(svgs) == len(blocks) and blocks
-        check(ok, f"mermaid: mmdc renders all {len(blocks)} --mermaid blocks ({len(svgs)} SVGs) "
-                  f"{p.stderr.strip()[-300:] if p.returncode else ''}")
+        check(f"mermaid: mmdc renders all {len(blocks)} --mermaid blocks ({len(svgs)} SVGs) "
+                  f"{p.stderr.strip()[-300:] if p.returncode else ''}", ok)
 
 
 

@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 
+from checks import check, failures
+
 from wrapper import rstdiag_command
 
 CAPTURES = [
@@ -115,12 +117,6 @@ class Page(html.parser.HTMLParser):
 def main():
     rstdiag, testdata = rstdiag_command(sys.argv[1]), sys.argv[2]
     chromium = "--chromium" in sys.argv
-    failures = 0
-
-    def check(ok, what):
-        nonlocal failures
-        failures += not ok
-        print(("ok   " if ok else "FAIL ") + what)
 
     with tempfile.TemporaryDirectory() as d:
         for rels in CAPTURES:
@@ -133,23 +129,23 @@ def main():
                 recs = [json.loads(l) for l in p.stdout.splitlines()]
                 resets = [r for r in recs if r["type"] == "reset"]
                 summary = recs[-1]
-                check(p.returncode in (0, 3) and os.path.exists(page_path),
-                      f"{name}{' --all' if all_ else ''}: exit {p.returncode}, page written")
+                check(f"{name}{' --all' if all_ else ''}: exit {p.returncode}, page written",
+                      p.returncode in (0, 3) and os.path.exists(page_path))
                 text = open(page_path, encoding="utf-8").read()
                 page = Page()
                 page.feed(text)
                 page.close()
                 style = page.style.lower()
-                check(not page.problems and not page.stack and "url(" not in style and
-                      "@import" not in style and "http:" not in text and "https:" not in text,
-                      f"{name}: well formed, nothing fetched {page.problems[:3]} {page.stack}")
+                check(f"{name}: well formed, nothing fetched {page.problems[:3]} {page.stack}",
+                      not page.problems and not page.stack and "url(" not in style and
+                      "@import" not in style and "http:" not in text and "https:" not in text)
                 table = {r[0]: int(r[1]) for r in page.rows if len(r) > 2}
-                check(table == summary["by_cause"],
-                      f"{name}: the table's counts are the summary's {table}")
+                check(f"{name}: the table's counts are the summary's {table}",
+                      table == summary["by_cause"])
                 bars = {}
                 for cause, n in page.rects:
                     bars[cause] = bars.get(cause, 0) + n
-                check(bars == summary["by_cause"], f"{name}: the timeline adds up per cause")
+                check(f"{name}: the timeline adds up per cause", bars == summary["by_cause"])
                 # Which resets the page shows in full, and their filters.
                 want, seen = [], {}
                 for r in resets:
@@ -158,8 +154,8 @@ def main():
                         want.append(r)
                 ids = {f"rst-{paths.index(r['file']) if r['file'] in paths else 0}-{r['frame']}": r
                        for r in want}
-                check(sorted(page.sections) == sorted(ids),
-                      f"{name}: the {len(ids)} incidents in full ({len(page.sections)})")
+                check(f"{name}: the {len(ids)} incidents in full ({len(page.sections)})",
+                      sorted(page.sections) == sorted(ids))
                 bad = []
                 for sid, r in ids.items():
                     s = page.sections.get(sid)
@@ -172,9 +168,9 @@ def main():
                             not arrows[-1].startswith(f"#{r['frame']} ") or
                             "the RST" not in arrows[-1]):
                         bad.append(sid)
-                check(not bad, f"{name}: each incident's filter and diagram ending at its RST {bad[:3]}")
+                check(f"{name}: each incident's filter and diagram ending at its RST {bad[:3]}", not bad)
                 eps = [e["endpoint"] for e in summary["endpoints"]][:10]
-                check(all(e in text for e in eps), f"{name}: the Servers section names {len(eps)} endpoints")
+                check(f"{name}: the Servers section names {len(eps)} endpoints", all(e in text for e in eps))
                 if chromium:
                     dom = subprocess.run(
                         ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -183,17 +179,17 @@ def main():
                          "--host-resolver-rules=MAP * ~NOTFOUND", "--dump-dom",
                          "file://" + page_path], capture_output=True, text=True, timeout=120).stdout
                     got = set(re.findall(r'<section class="incident" id="([^"]+)"', dom))
-                    check(got == set(ids), f"{name}: Chromium's DOM has the {len(ids)} incidents")
+                    check(f"{name}: Chromium's DOM has the {len(ids)} incidents", got == set(ids))
         one = os.path.join(testdata, CAPTURES[0][0])
         p = subprocess.run(rstdiag + ["--html", os.path.join(d, "no", "such.html"), one],
                            capture_output=True, text=True)
-        check(p.returncode == 4 and len(p.stderr.strip().splitlines()) == 1 and "RST #" in p.stdout,
-              f"--html into a missing directory: the report, one line, exit 4 ({p.returncode})")
+        check(f"--html into a missing directory: the report, one line, exit 4 ({p.returncode})",
+              p.returncode == 4 and len(p.stderr.strip().splitlines()) == 1 and "RST #" in p.stdout)
         p = subprocess.run(rstdiag + ["--html", os.path.join(d, "x.html"), "-"],
                            capture_output=True, text=True, stdin=subprocess.DEVNULL)
-        check(p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1,
-              f"--html with standard input: a one-line usage error ({p.returncode})")
-    print(f"html: {failures} failed")
+        check(f"--html with standard input: a one-line usage error ({p.returncode})",
+              p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1)
+    print(f"html: {len(failures)} failed")
     return 1 if failures else 0
 
 

@@ -67,10 +67,7 @@ def main():
         print("live-flood: needs root (network namespaces)")
         return 77
     with PAIR:
-        sh("ip", "netns", "exec", PAIR.ns_s, "nft",
-           "add table inet flood; "
-           "add chain inet flood input { type filter hook input priority 0; }; "
-           "add rule inet flood input tcp dport { 81, 82 } drop")
+        PAIR.drop_tcp(PAIR.ns_s, "{ 81, 82 }")
         live = PAIR.run(PAIR.ns_c, [rstdiag, "-i", PAIR.c_if, "--json", "-B", "65536",
                                     "--max-flows", str(MAX_FLOWS)],
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

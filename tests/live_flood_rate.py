@@ -81,10 +81,7 @@ def main():
         print("live-flood-rate: needs root (network namespaces)")
         return 77
     with PAIR:
-        sh("ip", "netns", "exec", PAIR.ns_s, "nft",
-           "add table inet flood; "
-           "add chain inet flood input { type filter hook input priority 0; }; "
-           f"add rule inet flood input tcp dport 20000-{20000 + PORTS - 1} drop")
+        PAIR.drop_tcp(PAIR.ns_s, f"20000-{20000 + PORTS - 1}")
         link = json.loads(sh("ip", "-n", PAIR.ns_s, "-j", "link", "show", PAIR.s_if).stdout)
         mac = link[0]["address"]
         _, _, alone = flood(synflood, mac, 0)

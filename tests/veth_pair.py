@@ -37,6 +37,14 @@ class VethPair:
         for ns in (self.ns_c, self.ns_s):
             sh("ip", "netns", "del", ns, check=False)
 
+    def drop_tcp(self, ns, dports):
+        """nftables in namespace ns drops TCP to dports (nft syntax: a set
+        "{ 81, 82 }" or a range "20000-20007"), as a filtered port does."""
+        sh("ip", "netns", "exec", ns, "nft",
+           "add table inet flood; "
+           "add chain inet flood input { type filter hook input priority 0; }; "
+           f"add rule inet flood input tcp dport {dports} drop")
+
     def python(self, ns, code):
         """Runs a Python program inside namespace ns, with pipes."""
         return subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-c", code],
