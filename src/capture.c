@@ -304,8 +304,11 @@ static enum exit_status read_pcapng(FILE *fp, const char *path, const char *name
 			const char *why = read_error(why_buf, sizeof why_buf, dz, ng.error, path);
 			msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
 				  path, why, (unsigned long long)reader.frame);
-			stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)",
-				     path, why, (unsigned long long)reader.frame);
+			if (pipeline_counts_unkeyed(pl)) {
+				stats_at(&pl->stats, pl->src.index, reader.frame);
+				stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)",
+					     path, why, (unsigned long long)reader.frame);
+			}
 			status = EXIT_DAMAGED;
 			break;
 		}
@@ -336,8 +339,9 @@ static enum exit_status read_pcapng(FILE *fp, const char *path, const char *name
 			pipeline_set_interface(pl, i->lt, i->name);
 			cur = i;
 		}
-		if (!i->lt && !i->warned) {
+		if (!i->lt && !i->warned && pipeline_counts_unkeyed(pl)) {
 			st.ifs[pk.interface].warned = true;
+			stats_at(&pl->stats, pl->src.index, reader.frame + 1);
 			const char *dname = pcap_datalink_val_to_name(dlt_of(i->link_type));
 			stats_warn(&pl->stats, WARN_LINK_TYPE_UNSUPPORTED,
 				   "%s: frame %llu: interface %u%s%s has link type %s (%d), which "
@@ -438,8 +442,11 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 		const char *why = read_error(why_buf, sizeof why_buf, &dz, pcap_geterr(p), path);
 		msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
 			  path, why, (unsigned long long)r.frame);
-		stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)", path,
-			     why, (unsigned long long)r.frame);
+		if (pipeline_counts_unkeyed(pl)) {
+			stats_at(&pl->stats, pl->src.index, r.frame);
+			stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)",
+				     path, why, (unsigned long long)r.frame);
+		}
 		status = EXIT_DAMAGED;
 	}
 	pipeline_flush(pl);     /* before the caller looks at what was reported */

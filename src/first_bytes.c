@@ -95,3 +95,23 @@ uint8_t first_bytes_app(const uint8_t *d, uint32_t n)
 		return FIRST_BYTES_MONGODB;
 	return FIRST_BYTES_NONE;
 }
+
+static const char *const app_names[FIRST_BYTES_COUNT] = {
+	[FIRST_BYTES_SSH] = "ssh", [FIRST_BYTES_SMTP] = "smtp", [FIRST_BYTES_FTP] = "ftp",
+	[FIRST_BYTES_IMAP] = "imap", [FIRST_BYTES_POP3] = "pop3",
+	[FIRST_BYTES_POSTGRES] = "postgresql", [FIRST_BYTES_MYSQL] = "mysql",
+	[FIRST_BYTES_REDIS] = "redis", [FIRST_BYTES_MONGODB] = "mongodb",
+};
+
+const char *first_bytes_app_name(uint8_t app)
+{
+	return app < FIRST_BYTES_COUNT ? app_names[app] : NULL;
+}
+
+uint8_t first_bytes_app_named(const char *name)
+{
+	for (uint8_t a = 1; name && a < FIRST_BYTES_COUNT; a++)
+		if (strcmp(app_names[a], name) == 0)
+			return a;
+	return FIRST_BYTES_NONE;
+}

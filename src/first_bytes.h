@@ -32,5 +32,9 @@ enum first_bytes_app {
 
 /* What the n captured payload bytes at d open with; FIRST_BYTES_NONE if nothing. */
 uint8_t first_bytes_app(const uint8_t *d, uint32_t n);
+/* Its name in the JSON summary ("ssh", "postgresql"...); NULL for none. */
+const char *first_bytes_app_name(uint8_t app);
+/* The app of that name; FIRST_BYTES_NONE if none is. */
+uint8_t first_bytes_app_named(const char *name);
 
 #endif

@@ -67,6 +67,17 @@ struct host_profile {
 
 struct host_table;
 
+/*
+ * The hash seed the pipeline gives the table: fixed, not the run's random
+ * one. Which host a full neighbourhood gives up depends on where the
+ * hash puts each address, and with it a verdict's host evidence: a fixed
+ * seed makes that the same in every run, and in every shard of --shard
+ * (shard.h), which must agree with one run. A probe is bounded at
+ * HOST_PROBE slots, so chosen addresses can at most push profiles out,
+ * never lengthen a lookup.
+ */
+#define HOST_TABLE_SEED 0x5253544449414731ULL
+
 struct host_table *host_table_new(uint64_t seed);
 void host_table_free(struct host_table *t);
 /* A context: a tunnel identity (flow_key.tunnel) on a capture interface. */

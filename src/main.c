@@ -19,6 +19,7 @@
 #include "pipeline.h"
 #include "report.h"
 #include "report_annotate.h"
+#include "report_merge.h"
 #include "second_read.h"
 
 /* Colour only on a terminal, never with NO_COLOR set (no-color.org) or TERM=dumb. */
@@ -51,6 +52,16 @@ int main(int argc, char **argv)
 	struct options o;
 	enum exit_status status = options_parse(argc, argv, &o);
 	if (status != EXIT_OK || o.exit_now) {
+		options_free(&o);
+		return status;
+	}
+
+	if (o.merge) {
+		status = report_merge(o.files, o.n_files, stdout, o.nano);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			msg_error("standard output: %s", strerror(errno ? errno : EIO));
+			status = EXIT_OUTPUT;
+		}
 		options_free(&o);
 		return status;
 	}
@@ -118,6 +129,7 @@ int main(int argc, char **argv)
 		.settle_ns = o.iface ? LIVE_SETTLE_NS : VERDICT_QUEUE_SETTLE_NS,
 		.max_reports = o.count,
 		.keep_incidents = o.write_file || diagrams || o.html_file,
+		.shard = o.shard,
 	};
 	struct pipeline pl;
 	pipeline_init(&pl, &cfg, first);

@@ -20,13 +20,15 @@
 enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION,
        OPT_KERNEL_REASONS, OPT_EVIDENCE_ONLY, OPT_DIAGRAM, OPT_MERMAID, OPT_ASCII,
        OPT_DIAGRAM_PACKETS, OPT_HTML,
-       OPT_CLOSE_TIMEOUT };
+       OPT_CLOSE_TIMEOUT, OPT_SHARD, OPT_MERGE };
 
 static const struct option long_opts[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "close-timeout", required_argument, NULL, OPT_CLOSE_TIMEOUT },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "nano", no_argument, NULL, OPT_NANO },
@@ -58,6 +60,7 @@ static void usage(FILE *out)
 		"Usage: rstdiag [options] FILE... [filter expression]\n"
 		"       rstdiag [options] -r FILE [filter expression]\n"
 		"       rstdiag [options] -i IFACE [filter expression]\n"
+		"       rstdiag --merge [--nano] JSONL...\n"
 		"Explain every TCP RST in a pcap or pcapng capture, or live on an interface:\n"
 		"who sent it, why, and what to do about it. FILE '-' reads standard input;\n"
 		"gzip, zstd and lz4 captures are read as they are.\n"
@@ -77,6 +80,12 @@ static void usage(FILE *out)
 		"      --close-timeout S  remember a closed or reset connection for S\n"
 		"                      seconds, for late segments and reuse (default %d)\n"
 		"  -c, --count N       stop after N resets\n"
+		"      --shard K/N     analyse only the connections whose fixed hash is K of\n"
+		"                      N (0 <= K < N); N such runs, on any machines, give one\n"
+		"                      run's records: put them together with --merge\n"
+		"      --merge         read the JSON Lines of several runs (shards, or other\n"
+		"                      files) and write them as one run's: records in time\n"
+		"                      order, one summary\n"
 		"  -w, --write OUT     write the packets of every connection that had a RST\n"
 		"                      to the pcapng OUT, each RST and evidence frame with\n"
 		"                      its verdict as a packet comment (files only: they\n"
@@ -331,6 +340,16 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_SHARD:
+			if (!shard_parse(optarg, &o->shard)) {
+				msg_usage_error("--shard: '%s' is not K/N with 0 <= K < N <= %u", optarg,
+						SHARD_MAX);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_MERGE:
+			o->merge = true;
+			break;
 		case OPT_CLOSE_TIMEOUT:
 			if (!parse_u32(optarg, 0, 86400, &o->close_timeout_s)) {
 				msg_usage_error("--close-timeout: '%s' is not a number of seconds from 0 to 86400",
@@ -374,6 +393,23 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 	}
 
 	int i = optind;
+	if (o->merge) {
+		/* Every operand is a run's JSON Lines: there is no capture to filter. */
+		if (o->iface || have_r || o->shard.n || o->write_file || o->html_file || o->diagram ||
+		    o->mermaid || o->count || o->all || o->verbose || o->json) {
+			msg_usage_error("--merge reads JSON Lines and writes JSON Lines: it takes only "
+					"--nano and the files");
+			return EXIT_USAGE;
+		}
+		if (i >= argc) {
+			msg_usage_error("--merge: give the JSON Lines files to merge ('-' for standard input)");
+			return EXIT_USAGE;
+		}
+		while (i < argc)
+			if (!push_file(o, argv[i++]))
+				return EXIT_USAGE;
+		return EXIT_OK;
+	}
 	if (o->list_ifaces) {
 		o->exit_now = true;
 		return live_list_interfaces();
@@ -387,6 +423,10 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 		}
 		if (o->all) {
 			msg_usage_error("--all is for files; live mode reports every reset as it comes");
+			return EXIT_USAGE;
+		}
+		if (o->shard.n) {
+			msg_usage_error("--shard is for files: it splits what N runs read alike");
 			return EXIT_USAGE;
 		}
 	} else if (o->duration_s || o->buffer_kib || o->snaplen || o->user || o->kernel_reasons) {

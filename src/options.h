@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "msg.h"
+#include "shard.h"
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -32,6 +33,8 @@ struct options {
 	uint32_t max_flows;
 	uint32_t close_timeout_s;   /* --close-timeout */
 	uint64_t count;         /* -c: stop after this many resets; 0 no limit */
+	struct shard shard;     /* --shard K/N; n == 0: not sharded */
+	bool merge;             /* --merge: files are JSON Lines of rstdiag --json */
 	/* Live mode (-i). */
 	const char *iface;
 	bool list_ifaces;       /* -D */

@@ -17,6 +17,8 @@ static void connection_ended(struct pipeline *pl, struct flow *f)
 {
 	if (f->pending_rsts)
 		verdict_queue_detach(&pl->queue, f);
+	if (!shard_owns(&pl->shard, &f->key))
+		return;     /* another shard's: it counts the connection */
 	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts)
 		stats_vote_handshake(&pl->stats.handshakes, f->conn.synack_ts - f->conn.syn_ts,
 				     f->conn.hs_ack_ts - f->conn.synack_ts);
@@ -27,7 +29,7 @@ static void on_release(void *ctx, struct flow *f, enum flow_release why)
 {
 	struct pipeline *pl = ctx;
 	connection_ended(pl, f);
-	if (why == FLOW_RELEASE_EVICTED)
+	if (why == FLOW_RELEASE_EVICTED && shard_owns(&pl->shard, &f->key))
 		stats_warn(&pl->stats, WARN_FLOWS_EVICTED,
 			   "more than %u connections at once: the stalest were forgotten "
 			   "(raise --max-flows to keep them)",
@@ -64,7 +66,7 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	pl->stats.by_cause[v->cause]++;
 	if (pl->incidents)
 		incidents_reported(pl->incidents, src->index, v->rst.frame);
-	server_insights_note_reset(&pl->servers, v);
+	server_insights_note_reset(&pl->servers, v, src->index);
 	pl->rep->reset(pl->rep, v, src);
 }
 
@@ -80,12 +82,14 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 	};
 	pl->flows = flow_table_new(&fc);
 	pl->tunnels = tunnel_table_new(flow_table_seed(pl->flows));
-	pl->hosts = host_table_new(flow_table_seed(pl->flows));
+	pl->hosts = host_table_new(HOST_TABLE_SEED);
 	pl->hellos = tls_reasm_new();
 	pl->src.tunnels = pl->tunnels;
 	server_insights_init(&pl->servers, (uint32_t)flow_table_seed(pl->flows));
 	verdict_queue_init(&pl->queue, VERDICT_QUEUE_MAX, cfg->settle_ns, report_verdict, pl);
 	pl->max_reports = cfg->max_reports;
+	pl->shard = cfg->shard;
+	pl->stats.shard = cfg->shard;
 	pl->rep = rep;
 	pl->src.index = UINT32_MAX;     /* pipeline_begin_source counts from 0 */
 	if (cfg->keep_incidents)
@@ -98,6 +102,7 @@ void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name
 	pipeline_flush(pl);     /* the previous input's frames, under its name */
 	pl->src.name = name;
 	pl->src.index++;
+	pl->stats.at.source = pl->src.index;
 	if (pl->incidents && !pl->replay)
 		incidents_begin_source(pl->incidents, pl->src.index);
 	pl->src.show_name = show_name;
@@ -127,19 +132,24 @@ void pipeline_set_interface(struct pipeline *pl, const struct link_type *link,
 	pl->interface_id = pl->src.interface[0] ? (uint16_t)(h ^ (h >> 16)) : 0;
 }
 
-static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts)
+/* Every frame is the clock, whichever shard counts it (own). */
+static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts, bool own)
 {
 	struct stats *s = &pl->stats;
+	if (own)
+		s->at.frame = frame;    /* where a warning raised now is placed */
 	if (!pl->src_started) {
 		pl->src_started = true;
 		pl->src.first_ts = ts;
 	}
-	if (s->packets == 1) {
+	if (!pl->time_started) {
+		pl->time_started = true;
+		s->timed = true;
 		s->first_ts = s->last_ts = ts;
 		pl->now = ts;
 		return;
 	}
-	if (ts < s->last_ts)
+	if (ts < s->last_ts && own)
 		stats_warn(s, WARN_TIME_BACKWARDS,
 			   "%s: packet times go backwards (first at frame %llu): gaps and idle "
 			   "times near it may be wrong",
@@ -149,6 +159,8 @@ static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts)
 		pl->now = ts;
 }
 
+/* The connection pf belongs to, begun if it is new; only the shard that
+ * owns it counts it. */
 static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf)
 {
 	const struct pkt *p = &pf->p;
@@ -159,16 +171,20 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 		tcp_track_new_incarnation(f, p->ts_ns);
 		flow_table_reopen(pl->flows, f);
 		tcp_track_begin(f, dir, p);
-		pl->stats.flows++;
-		if (pl->incidents)
-			incidents_connection_began(pl->incidents, f->self, p->frame);
+		if (pf->own) {
+			pl->stats.flows++;
+			if (pl->incidents)
+				incidents_connection_began(pl->incidents, f->self, p->frame);
+		}
 	} else if (!f) {
 		f = flow_table_insert(pl->flows, &pf->key, p->ts_ns);
 		tcp_track_begin(f, dir, p);
 		f->conn.after_evictions = f->conn.midstream && flow_table_evicted(pl->flows) > 0;
-		pl->stats.flows++;
-		if (pl->incidents)
-			incidents_connection_began(pl->incidents, f->self, p->frame);
+		if (pf->own) {
+			pl->stats.flows++;
+			if (pl->incidents)
+				incidents_connection_began(pl->incidents, f->self, p->frame);
+		}
 	} else {
 		flow_table_touch(pl->flows, f);
 	}
@@ -186,9 +202,12 @@ void pipeline_filtered_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns)
 	pipeline_flush(pl);     /* counted in frame order */
 	if (reading_stopped(pl) || pl->replay)
 		return;
-	pl->stats.packets++;
-	pl->stats.filtered_out++;
-	note_time(pl, frame, ts_ns);
+	bool own = pipeline_counts_unkeyed(pl);
+	if (own) {
+		pl->stats.packets++;
+		pl->stats.filtered_out++;
+	}
+	note_time(pl, frame, ts_ns, own);
 }
 
 /*
@@ -235,20 +254,82 @@ static void segment_anomalies(struct pipeline *pl, const struct pkt *p)
 			   "are", pl->src.name, n, p->flags);
 }
 
-/* Tracks a frame decoded earlier: everything that counts, warns or
- * changes state happens here, in frame order. */
-static void track_frame(struct pipeline *pl, struct pending_frame *pf)
+/* This side's first TTL (and a SYN's option layout), then its second
+ * and third IPv4 IDs: its host's profile. */
+static void note_host(struct pipeline *pl, const struct flow *f, int dir,
+			     const struct pkt *p)
+{
+	const struct tcp_half *h = &f->conn.half[dir];
+	if (p->flags & TCP_RST)
+		return;
+	if (!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max)
+		host_table_note(pl->hosts, p->ipver, p->src,
+				host_context(f->key.tunnel, pl->interface_id), p->ttl,
+				(p->flags & TCP_SYN) ? p->opts.layout : 0);
+	else if (h->pkts == 2 && p->ipver == 4)
+		host_table_note_ids(pl->hosts, p->src, host_context(f->key.tunnel, pl->interface_id),
+				    h->ip_id, p->ip_id);
+}
+
+/*
+ * A TCP segment, into its connection. With --shard, a segment of another
+ * shard's connection (!pf->own) comes here too, and is followed as far
+ * as what it says of its host, its copies, its close and its RSTs' place
+ * in the look-ahead (tcp_track_follow): then every host profile, settle
+ * time and eviction is one run's, and the shards' records are one run's
+ * records, split. One path for both, so the per-packet calls below have
+ * one call site each and stay inlined.
+ */
+static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 {
 	struct stats *s = &pl->stats;
 	struct pkt *p = &pf->p;
+	bool own = pf->own;
+	/* RSTs whose settle time ended before this packet are final (reported
+	 * here, the one place a segment does it): this packet must neither
+	 * revise them nor add to the host profile they are read with. */
+	verdict_queue_due(&pl->queue, pl->now - 1);
+	int dir = pf->dir;
+	struct flow *f = flow_for(pl, pf);
+	if (pl->incidents && own)
+		incidents_frame(pl->incidents, f->self, p->frame, p->flags & TCP_RST, &f->key);
+	/* A second copy of a packet changes nothing; a RST's copy is still
+	 * reported (every RST gets a record), as a follow-up of the first. */
+	bool copy = tcp_track_is_duplicate(f, dir, p);
+	if (copy && own)
+		s->duplicates++;
+	if (f->pending_rsts && !copy)
+		verdict_queue_observe(&pl->queue, f, dir, p);
+	if (p->flags & TCP_RST) {
+		if (__builtin_expect(own, 1)) {
+			uint32_t ctx = host_context(f->key.tunnel, pl->interface_id);
+			classify_rst(f, dir, p, host_table_get(pl->hosts, p->ipver, p->src, ctx), ctx,
+				     &pl->scratch);
+			verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
+		} else {
+			verdict_queue_hold(&pl->queue, p->ts_ns);
+		}
+	}
+	if (!copy) {
+		note_host(pl, f, dir, p);
+		bool finished = __builtin_expect(own, 1) ? tcp_track_segment(f, dir, p)
+							 : tcp_track_follow(f, dir, p);
+		if (finished)
+			flow_table_finish(pl->flows, f, pl->now);
+	}
+	flow_table_expire(pl->flows, pl->now);
+}
 
-	if (reading_stopped(pl))
-		return;
+/* What a frame this run counts adds to the counters and warnings; false
+ * when it is no TCP segment to follow. */
+static bool count_frame(struct pipeline *pl, struct pending_frame *pf)
+{
+	struct stats *s = &pl->stats;
+	struct pkt *p = &pf->p;
 	s->packets++;
-	note_time(pl, p->frame, p->ts_ns);
 	if (!record_lengths_usable(pl, p->frame, pf->caplen, pf->wirelen)) {
 		s->skipped[DECODE_INVALID]++;
-		return;
+		return false;
 	}
 	if (pf->res != DECODE_OK) {
 		s->skipped[pf->res]++;
@@ -262,7 +343,7 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 				   "%s: frame %llu: link, IP or TCP header fields contradict the frame (a "
 				   "length out of range); such frames are skipped",
 				   pl->src.name, (unsigned long long)p->frame);
-		return;
+		return false;
 	}
 	segment_anomalies(pl, p);
 	if (p->tunnel == TUNNEL_IDENTITY_OVERFLOW)
@@ -273,46 +354,41 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 	s->tcp_packets++;
 	if (p->payload_caplen < p->payload_len)
 		s->payload_truncated++;
+	return true;
+}
 
-	/* RSTs whose settle time ended before this packet are final (reported
-	 * here, the one place a segment does it): this packet must neither
-	 * revise them nor add to the host profile they are read with. */
-	verdict_queue_due(&pl->queue, pl->now - 1);
-	int dir = pf->dir;
-	struct flow *f = flow_for(pl, pf);
-	if (pl->incidents)
-		incidents_frame(pl->incidents, f->self, p->frame, p->flags & TCP_RST, &f->key);
-	/* A second copy of a packet changes nothing; a RST's copy is still
-	 * reported (every RST gets a record), as a follow-up of the first. */
-	bool copy = tcp_track_is_duplicate(f, dir, p);
-	if (copy)
-		s->duplicates++;
-	if (f->pending_rsts && !copy)
-		verdict_queue_observe(&pl->queue, f, dir, p);
-	if (p->flags & TCP_RST) {
-		uint32_t ctx = host_context(f->key.tunnel, pl->interface_id);
-		classify_rst(f, dir, p, host_table_get(pl->hosts, p->ipver, p->src, ctx), ctx,
-			     &pl->scratch);
-		verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
+/* Tracks a frame decoded earlier: everything that counts, warns or
+ * changes state happens here, in frame order. */
+__attribute__((noinline))   /* one copy for pipeline_frame and pipeline_flush */
+static void track_frame(struct pipeline *pl, struct pending_frame *pf)
+{
+	struct pkt *p = &pf->p;
+
+	if (reading_stopped(pl))
+		return;
+	note_time(pl, p->frame, p->ts_ns, pf->own);
+	if (__builtin_expect(pf->own, 1) && !count_frame(pl, pf))
+		return;
+	if (pf->res == DECODE_OK)
+		follow_segment(pl, pf);
+}
+
+
+/* The decoded segment's connection: its tunnel context, key and hash, and
+ * the hash bucket asked for. */
+static inline void key_pending(struct pipeline *pl, struct pending_frame *pf)
+{
+	struct pkt *p = &pf->p;
+	if (p->tun.n) {
+		/* Ids are handed out in frame order, as decoding is; a RST's own
+		 * path is kept for its record. */
+		p->tunnel = tunnel_table_identity(pl->tunnels, &p->tun);
+		if (p->flags & TCP_RST)
+			p->tunnel_path = tunnel_table_path(pl->tunnels, &p->tun);
 	}
-	if (!copy) {
-		/* This side's first TTL (and a SYN's option layout), then its
-		 * second and third IPv4 IDs: its host's profile. */
-		const struct tcp_half *h = &f->conn.half[dir];
-		if (!(p->flags & TCP_RST)) {
-			if (!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max)
-				host_table_note(pl->hosts, p->ipver, p->src,
-						host_context(f->key.tunnel, pl->interface_id), p->ttl,
-						(p->flags & TCP_SYN) ? p->opts.layout : 0);
-			else if (h->pkts == 2 && p->ipver == 4)
-				host_table_note_ids(pl->hosts, p->src,
-						    host_context(f->key.tunnel, pl->interface_id),
-						    h->ip_id, p->ip_id);
-		}
-		if (tcp_track_segment(f, dir, p))
-			flow_table_finish(pl->flows, f, pl->now);
-	}
-	flow_table_expire(pl->flows, pl->now);
+	flow_key_from_pkt(p, &pf->key, &pf->dir);
+	pf->hash = flow_table_hash(pl->flows, &pf->key);
+	flow_table_prefetch_bucket(pl->flows, pf->hash);
 }
 
 /* Decodes a frame into its slot: nothing here counts or changes state. */
@@ -328,6 +404,7 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	/* A record holding more than the packet's length: all of it is used
 	 * (record_lengths_usable warns when the frame is tracked). */
 	p->wirelen = caplen > wirelen ? caplen : wirelen;
+	pf->own = pipeline_counts_unkeyed(pl);     /* until it is known as a TCP segment */
 	if (caplen == 0 && wirelen == 0) {
 		pf->res = DECODE_INVALID;   /* an empty record: record_lengths_usable says so */
 		return;
@@ -335,6 +412,17 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	pf->res = decode_frame(pl->link, bytes, p);
 	if (pf->res != DECODE_OK)
 		return;
+	/* A shard needs the connection's key before the payload: a segment of
+	 * another shard's connection is followed, not analysed, and its
+	 * payload is of no use. */
+	if (pl->shard.n) {
+		key_pending(pl, pf);
+		pf->own = shard_owns(&pl->shard, &pf->key);
+		if (!pf->own) {
+			p->payload = NULL;
+			return;
+		}
+	}
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
 	p->tls.content = 0;
 	p->app = FIRST_BYTES_NONE;
@@ -351,16 +439,8 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 			p->app = first_bytes_app(p->payload, p->payload_caplen);
 	}
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */
-	if (p->tun.n) {
-		/* Ids are handed out in frame order, as decoding is; a RST's own
-		 * path is kept for its record. */
-		p->tunnel = tunnel_table_identity(pl->tunnels, &p->tun);
-		if (p->flags & TCP_RST)
-			p->tunnel_path = tunnel_table_path(pl->tunnels, &p->tun);
-	}
-	flow_key_from_pkt(p, &pf->key, &pf->dir);
-	pf->hash = flow_table_hash(pl->flows, &pf->key);
-	flow_table_prefetch_bucket(pl->flows, pf->hash);
+	if (!pl->shard.n)
+		key_pending(pl, pf);
 }
 
 _Static_assert((PIPELINE_RING & (PIPELINE_RING - 1)) == 0 && PIPELINE_RING > PIPELINE_AHEAD,
@@ -471,6 +551,7 @@ void pipeline_end(struct pipeline *pl)
 	pl->stats.tls_hellos_cut = tls_reasm_cut(pl->hellos);
 	flow_table_release_all(pl->flows);
 	verdict_queue_flush(&pl->queue);
+	stats_at(&pl->stats, STATS_AT_END, 0);
 	if (pl->servers.dropped)
 		stats_warn(&pl->stats, WARN_ENDPOINTS_FULL,
 			   "more than %u server endpoints closed or reset connections: the summary "

@@ -21,6 +21,7 @@
 #include "verdict_queue.h"
 #include "report.h"
 #include "stats.h"
+#include "shard.h"
 
 struct pipeline_config {
 	uint32_t max_flows;
@@ -29,6 +30,7 @@ struct pipeline_config {
 	int64_t settle_ns;          /* look-ahead per RST (VERDICT_QUEUE_SETTLE_NS for files) */
 	uint64_t max_reports;       /* -c: report at most this many resets; 0 no limit */
 	bool keep_incidents;        /* remember which frames each RST's connection had (-w) */
+	struct shard shard;         /* --shard K/N; n == 0: every connection */
 };
 
 /* Defaults: see the man page (--max-flows, FLOWS AND MEMORY). */
@@ -56,6 +58,7 @@ struct pending_frame {
 	struct flow_key key;        /* for a TCP segment (res == DECODE_OK) */
 	uint32_t hash;
 	int dir;
+	bool own;                   /* this shard counts the frame (shard.h) */
 };
 
 /* A frame as the second read (pipeline_replay) hands it on: its bytes,
@@ -95,6 +98,8 @@ struct pipeline {
 	struct report_source src;
 	const struct link_type *link;       /* NULL: frames skipped as "unparsed" */
 	bool src_started;           /* a packet of the current source was seen */
+	bool time_started;          /* a packet of any source was seen */
+	struct shard shard;
 	uint16_t interface_id;      /* the current interface's name, hashed: host_table context */
 	int64_t now;                /* latest packet time: the clock for expiry */
 	struct pending_frame ahead[PIPELINE_RING];
@@ -118,6 +123,12 @@ void pipeline_set_interface(struct pipeline *pl, const struct link_type *link,
  * or at pipeline_flush. */
 void pipeline_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
 		    uint32_t caplen, uint32_t wirelen, const uint8_t *bytes);
+/* Whether this process counts what belongs to no connection: frames
+ * that are not TCP segments, and what happens to a whole input (shard 0). */
+static inline bool pipeline_counts_unkeyed(const struct pipeline *pl)
+{
+	return pl->shard.k == 0;
+}
 /* Tracks every frame still waiting: before an input ends, before a
  * message about it, and before time passes without packets. */
 void pipeline_flush(struct pipeline *pl);

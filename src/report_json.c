@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "first_bytes.h"
 #include "idle_defaults.h"
 #include "json_write.h"
 #include "kernel_reasons.h"
@@ -44,6 +45,13 @@ static cJSON *uint_item(uint64_t v)
 {
 	char buf[24];
 	*report_put_uint(buf, v) = '\0';
+	return cJSON_CreateRaw(buf);
+}
+
+static cJSON *int_item(int64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%" PRId64, v);
 	return cJSON_CreateRaw(buf);
 }
 
@@ -461,6 +469,29 @@ static void add_idle(cJSON *o, const char *prefix, const char *matches,
 		idle_defaults_match(closer, svc, median, add_match, m);
 }
 
+static int by_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* "<name>": [[key, ms], ...]: the kept sample (server_insights.h), by key,
+ * so that the same sample is written the same whatever order it came in. */
+static void add_sample(cJSON *o, const char *name, const struct idle_samples *is)
+{
+	uint64_t pairs[SERVER_INSIGHT_SAMPLES];
+	for (uint32_t i = 0; i < is->kept; i++)
+		pairs[i] = (uint64_t)is->key[i] << 32 | is->ms[i];
+	qsort(pairs, is->kept, sizeof pairs[0], by_u64);
+	cJSON *a = cJSON_AddArrayToObject(o, name);
+	for (uint32_t i = 0; i < is->kept; i++) {
+		cJSON *pair = cJSON_CreateArray();
+		cJSON_AddItemToArray(pair, uint_item(pairs[i] >> 32));
+		cJSON_AddItemToArray(pair, uint_item((uint32_t)pairs[i]));
+		cJSON_AddItemToArray(a, pair);
+	}
+}
+
 static cJSON *endpoint_json(const struct server_insight *ep, bool nano)
 {
 	char buf[64];
@@ -484,6 +515,11 @@ static cJSON *endpoint_json(const struct server_insight *ep, bool nano)
 	add_uint(o, "requests_after_close", ep->requests_after_close);
 	add_idle(o, "middlebox_idle", "middlebox_matches", &ep->middlebox_idle, IDLE_MIDDLEBOX,
 		 svc, nano);
+	/* What --merge needs to combine this endpoint with another run's. */
+	cJSON_AddBoolToObject(o, "http_seen", ep->http);
+	add_string_or_null(o, "app", first_bytes_app_name(ep->app));
+	add_sample(o, "idle_close_sample", &ep->idle_close);
+	add_sample(o, "middlebox_idle_sample", &ep->middlebox_idle);
 	return o;
 }
 
@@ -491,6 +527,13 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "summary");
+	if (s->shard.n) {
+		cJSON *sh = cJSON_AddObjectToObject(o, "shard");
+		add_uint(sh, "index", s->shard.k);
+		add_uint(sh, "count", s->shard.n);
+	} else {
+		cJSON_AddNullToObject(o, "shard");
+	}
 	add_uint(o, "packets", s->packets);
 	add_uint(o, "filtered_out", s->filtered_out);
 	add_uint(o, "tcp_packets", s->tcp_packets);
@@ -527,7 +570,7 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 	add_uint(o, "tls_hellos_joined", s->tls_hellos_joined);
 	add_uint(o, "tls_hellos_cut", s->tls_hellos_cut);
 	add_uint(o, "duplicates", s->duplicates);
-	if (s->packets) {
+	if (s->timed) {
 		add_seconds(o, "first_ts", s->first_ts, r->nano);
 		add_seconds(o, "last_ts", s->last_ts, r->nano);
 	} else {
@@ -539,6 +582,12 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 	cJSON_AddStringToObject(o, "capture_point",
 				capture_point_name(stats_capture_point(&s->handshakes)));
 	cJSON_AddStringToObject(o, "capture_point_evidence", evidence);
+	cJSON *votes = cJSON_AddObjectToObject(o, "capture_point_votes");
+	for (int p = 0; p < POINT_COUNT; p++)
+		add_uint(votes, capture_point_name((enum capture_point)p), s->handshakes.votes[p]);
+	cJSON *sums = cJSON_AddObjectToObject(o, "handshake_sums_ns");
+	cJSON_AddItemToObject(sums, "syn_to_synack", int_item(s->handshakes.sum_syn_synack_ns));
+	cJSON_AddItemToObject(sums, "synack_to_ack", int_item(s->handshakes.sum_synack_ack_ns));
 	if (s->live) {
 		cJSON *cap = cJSON_AddObjectToObject(o, "capture");
 		add_uint(cap, "received", s->live_received);
@@ -556,6 +605,13 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 		cJSON_AddStringToObject(e, "name", warning_name((enum warning)i));
 		add_uint(e, "count", s->warn_count[i]);
 		cJSON_AddStringToObject(e, "message", s->warn_msg[i]);
+		if (s->warn_at[i].source == STATS_AT_END) {
+			cJSON_AddNullToObject(e, "at");
+		} else {
+			cJSON *at = cJSON_AddObjectToObject(e, "at");
+			add_uint(at, "input", s->warn_at[i].source);
+			add_uint(at, "frame", s->warn_at[i].frame);
+		}
 		cJSON_AddItemToArray(w, e);
 	}
 	print_tree(r, o);

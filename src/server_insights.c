@@ -2,6 +2,7 @@
 #include "server_insights.h"
 
 #include "seq.h"
+#include "shard.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,13 +96,50 @@ static struct server_insight *lookup(struct server_insights *e, uint8_t ipver, c
 	return ep;
 }
 
-static void add_sample(struct idle_samples *s, int64_t ns)
+static void keep_sample(struct idle_samples *s, uint32_t ms, uint32_t key)
+{
+	if (s->kept < SERVER_INSIGHT_SAMPLES) {
+		s->ms[s->kept] = ms;
+		s->key[s->kept++] = key;
+		return;
+	}
+	/* Full: the new close replaces the largest key, if its own is smaller
+	 * (equal keys: the smaller time, so the set does not depend on order). */
+	uint32_t top = 0;
+	for (uint32_t i = 1; i < s->kept; i++)
+		if (s->key[i] > s->key[top] || (s->key[i] == s->key[top] && s->ms[i] > s->ms[top]))
+			top = i;
+	if (key < s->key[top] || (key == s->key[top] && ms < s->ms[top])) {
+		s->ms[top] = ms;
+		s->key[top] = key;
+	}
+}
+
+void idle_samples_add(struct idle_samples *s, uint32_t ms, uint32_t key)
 {
 	s->seen++;
-	if (s->kept < SERVER_INSIGHT_SAMPLES) {
-		int64_t ms = ns / 1000000;
-		s->ms[s->kept++] = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
-	}
+	keep_sample(s, ms, key);
+}
+
+void idle_samples_merge(struct idle_samples *s, const struct idle_samples *o)
+{
+	s->seen += o->seen;
+	for (uint32_t i = 0; i < o->kept; i++)
+		keep_sample(s, o->ms[i], o->key[i]);
+}
+
+static void add_sample(struct idle_samples *s, int64_t ns, uint64_t identity)
+{
+	int64_t ms = ns / 1000000;
+	/* MurmurHash3's fmix64: the identities are close together (frame
+	 * numbers, one tuple's incarnations), their keys must not be. */
+	uint64_t h = identity;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	idle_samples_add(s, ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms, (uint32_t)h);
 }
 
 /* The TLS server name a connection to it asked for (the SNI). */
@@ -140,7 +178,8 @@ void server_insights_note_connection(struct server_insights *e, const struct flo
 	struct server_insight *ep = lookup(e, f->key.ipver, f->key.addr[server], f->key.port[server]);
 	if (!ep)
 		return;
-	add_sample(&ep->idle_close, f->conn.close_idle_ns);
+	add_sample(&ep->idle_close, f->conn.close_idle_ns,
+		   shard_hash(&f->key) ^ (uint64_t)f->conn.incarnation << 48);
 	if (f->conn.tls.stage != TLS_STAGE_NONE)
 		note_name(ep, f->conn.request.target);
 	if (f->conn.app)
@@ -152,7 +191,8 @@ void server_insights_note_connection(struct server_insights *e, const struct flo
 		ep->keepalive_header_s = f->conn.response.keepalive_s;
 }
 
-void server_insights_note_reset(struct server_insights *e, const struct verdict *v)
+void server_insights_note_reset(struct server_insights *e, const struct verdict *v,
+				uint32_t source)
 {
 	const uint8_t *addr;
 	uint16_t port;
@@ -179,9 +219,38 @@ void server_insights_note_reset(struct server_insights *e, const struct verdict 
 	if (v->cause == CAUSE_DATA_AFTER_FIN && v->sender == ROLE_SERVER)
 		ep->requests_after_close++;
 	if (v->cause == CAUSE_IDLE_TIMEOUT && verdict_middlebox_idle_ns(v) >= 0)
-		add_sample(&ep->middlebox_idle, verdict_middlebox_idle_ns(v));
+		add_sample(&ep->middlebox_idle, verdict_middlebox_idle_ns(v),
+			   (uint64_t)source << 48 ^ v->rst.frame);
 	if (v->response_sender == ROLE_SERVER && v->response.keepalive_s)
 		ep->keepalive_header_s = v->response.keepalive_s;
+}
+
+void server_insights_merge(struct server_insights *e, const struct server_insights *o)
+{
+	e->dropped += o->dropped;
+	for (uint32_t i = 0; i < o->n; i++) {
+		const struct server_insight *from = &o->list[i];
+		struct server_insight *ep = lookup(e, from->ipver, from->addr, from->port);
+		if (!ep)
+			continue;   /* counted in dropped */
+		ep->resets += from->resets;
+		for (int c = 0; c < CAUSE_COUNT; c++)
+			ep->by_cause[c] += from->by_cause[c];
+		ep->requests_after_close += from->requests_after_close;
+		idle_samples_merge(&ep->idle_close, &from->idle_close);
+		idle_samples_merge(&ep->middlebox_idle, &from->middlebox_idle);
+		if (!ep->keepalive_header_s)
+			ep->keepalive_header_s = from->keepalive_header_s;
+		ep->http = ep->http || from->http;
+		if (!ep->app)
+			ep->app = from->app;
+		if (from->names && !ep->names) {
+			memcpy(ep->name, from->name, sizeof ep->name);
+			ep->names = from->names;
+		} else if (from->names && (from->names > 1 || strcmp(ep->name, from->name) != 0)) {
+			ep->names = 2;
+		}
+	}
 }
 
 static int by_ms(const void *x, const void *y)

@@ -23,12 +23,26 @@
 #define SERVER_INSIGHTS_MAX 4096
 #define SERVER_INSIGHT_SAMPLES 64
 
-/* Idle times measured for one kind of close, and what they add up to. */
+/*
+ * Idle times measured for one kind of close, and what they add up to.
+ * Beyond SERVER_INSIGHT_SAMPLES, the closes kept are those whose fixed key
+ * (a hash of the connection or of its RST, the same in every run and
+ * every shard) is smallest: a bottom-k sample, uniform over all the
+ * closes seen, that does not depend on their order. So rstdiag --merge,
+ * keeping the smallest keys of all the shards' samples, keeps the very
+ * closes one run keeps, and gets its median.
+ */
 struct idle_samples {
 	uint64_t seen;                     /* every close measured, kept or not */
-	uint32_t ms[SERVER_INSIGHT_SAMPLES];     /* the first SERVER_INSIGHT_SAMPLES of them */
+	uint32_t ms[SERVER_INSIGHT_SAMPLES];
+	uint32_t key[SERVER_INSIGHT_SAMPLES];
 	uint32_t kept;
 };
+
+/* Counts a close of ms milliseconds with sample key `key` (see above). */
+void idle_samples_add(struct idle_samples *s, uint32_t ms, uint32_t key);
+/* Adds another run's closes: its count, and its sample to the smallest keys. */
+void idle_samples_merge(struct idle_samples *s, const struct idle_samples *other);
 
 struct server_insight {
 	uint8_t ipver;
@@ -60,8 +74,18 @@ void server_insights_free(struct server_insights *e);
 
 /* A connection ended: if its server closed it after an idle period, that is a sample. */
 void server_insights_note_connection(struct server_insights *e, const struct flow *f);
-/* A RST was judged. */
-void server_insights_note_reset(struct server_insights *e, const struct verdict *v);
+/* A RST was judged; source is its input, counted from 0 (its sample key). */
+void server_insights_note_reset(struct server_insights *e, const struct verdict *v,
+				uint32_t source);
+/*
+ * Adds the endpoints of another run (--merge). Counts add up; samples
+ * merge (idle_samples_merge); a name, service or Keep-Alive timeout one
+ * run did not see is taken from the other, and two different names are
+ * "several". Where both saw a different one, this run's first is kept:
+ * one run would have kept the first in time, which the summaries do not
+ * say.
+ */
+void server_insights_merge(struct server_insights *e, const struct server_insights *other);
 /* Orders the list for the report: most resets first, then most idle closes. */
 void server_insights_sort(struct server_insights *e);
 

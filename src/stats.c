@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "msg.h"
 
@@ -34,6 +35,7 @@ static bool record(struct stats *s, enum warning w, const char *fmt, va_list ap)
 {
 	if (s->warn_count[w]++ > 0)
 		return false;
+	s->warn_at[w] = s->at;
 	vsnprintf(s->warn_msg[w], sizeof s->warn_msg[w], fmt, ap);
 	return true;
 }
@@ -131,4 +133,69 @@ void stats_capture_point_evidence(const struct handshake_votes *h, char *buf, si
 		 (double)h->sum_synack_ack_ns / (double)total / 1e6,
 		 (unsigned long long)h->votes[POINT_CLIENT], (unsigned long long)h->votes[POINT_SERVER],
 		 (unsigned long long)h->votes[POINT_MIDDLE], (unsigned long long)h->votes[POINT_UNKNOWN]);
+}
+
+static bool earlier(struct stats_pos a, struct stats_pos b)
+{
+	return a.source < b.source || (a.source == b.source && a.frame < b.frame);
+}
+
+#define ADD_ALL(a, b) \
+	do { \
+		for (size_t i_ = 0; i_ < sizeof(a) / sizeof((a)[0]); i_++) \
+			(a)[i_] += (b)[i_]; \
+	} while (0)
+
+void stats_merge(struct stats *s, const struct stats *o)
+{
+	s->packets += o->packets;
+	s->filtered_out += o->filtered_out;
+	s->tcp_packets += o->tcp_packets;
+	s->flows += o->flows;
+	s->resets += o->resets;
+	s->payload_truncated += o->payload_truncated;
+	s->duplicates += o->duplicates;
+	s->tls_hellos_joined += o->tls_hellos_joined;
+	s->tls_hellos_cut += o->tls_hellos_cut;
+	ADD_ALL(s->skipped, o->skipped);
+	ADD_ALL(s->by_cause, o->by_cause);
+	ADD_ALL(s->kernel_joined, o->kernel_joined);
+	ADD_ALL(s->kernel_fits, o->kernel_fits);
+	bool one_table = s->shard.n && s->shard.n == o->shard.n;
+	for (int w = 0; w < WARN_COUNT; w++) {
+		if (!o->warn_count[w])
+			continue;
+		if (!s->warn_count[w] || earlier(o->warn_at[w], s->warn_at[w])) {
+			memcpy(s->warn_msg[w], o->warn_msg[w], sizeof s->warn_msg[w]);
+			s->warn_at[w] = o->warn_at[w];
+		}
+		/* Said once, at a run's end: the shards of one run said it of that run. */
+		if (w == WARN_ENDPOINTS_FULL && one_table)
+			s->warn_count[w] = 1;
+		else
+			s->warn_count[w] += o->warn_count[w];
+	}
+	if (o->flows_peak > s->flows_peak)
+		s->flows_peak = o->flows_peak;
+	if (one_table)
+		s->flows_evicted = o->flows_evicted > s->flows_evicted ? o->flows_evicted
+								       : s->flows_evicted;
+	else
+		s->flows_evicted += o->flows_evicted;
+	ADD_ALL(s->handshakes.votes, o->handshakes.votes);
+	s->handshakes.sum_syn_synack_ns = add_saturating(s->handshakes.sum_syn_synack_ns,
+							 o->handshakes.sum_syn_synack_ns);
+	s->handshakes.sum_synack_ack_ns = add_saturating(s->handshakes.sum_synack_ack_ns,
+							 o->handshakes.sum_synack_ack_ns);
+	if (o->timed) {
+		if (!s->timed || o->first_ts < s->first_ts)
+			s->first_ts = o->first_ts;
+		if (!s->timed || o->last_ts > s->last_ts)
+			s->last_ts = o->last_ts;
+		s->timed = true;
+	}
+	s->live = s->live || o->live;
+	s->live_received += o->live_received;
+	s->live_dropped += o->live_dropped;
+	s->live_if_dropped += o->live_if_dropped;
 }

@@ -13,6 +13,7 @@
 
 #include "cause.h"
 #include "decode.h"
+#include "shard.h"
 
 enum warning {
 	WARN_CAPTURE_DAMAGED,   /* libpcap stopped reading a file early */
@@ -65,14 +66,35 @@ struct stats {
 	uint64_t kernel_joined[CAUSE_COUNT], kernel_fits[CAUSE_COUNT];
 	uint64_t warn_count[WARN_COUNT];
 	char warn_msg[WARN_COUNT][256];
+	/* Where the run was when each warning first came (stats_at): the input,
+	 * counted from 0, and the frame; --merge keeps the earliest message.
+	 * STATS_AT_END: said of the whole run, at its end. */
+	struct stats_pos { uint32_t source; uint64_t frame; } at, warn_at[WARN_COUNT];
 	uint64_t flows_peak;       /* most connections tracked at once */
 	uint64_t flows_evicted;    /* pushed out by --max-flows */
 	struct handshake_votes handshakes;
-	int64_t first_ts, last_ts; /* of the whole input; 0 before the first packet */
+	int64_t first_ts, last_ts; /* of the whole input, every shard's frames */
+	bool timed;                /* first_ts and last_ts are set: a frame was read */
+	struct shard shard;        /* --shard: which part of the connections this run counts */
 	bool live;                 /* read from an interface: libpcap's counts below */
 	uint64_t live_received, live_dropped, live_if_dropped;
 };
 
+#define STATS_AT_END UINT32_MAX
+/* The frame being counted: where a warning raised now is placed. */
+static inline void stats_at(struct stats *s, uint32_t source, uint64_t frame)
+{
+	s->at.source = source;
+	s->at.frame = frame;
+}
+/*
+ * Adds another run's counts to s, as if one run had counted both (--merge):
+ * counters add up, the first message of each warning is the earlier one,
+ * times span both. Shards of one run (the same --shard count) each hold
+ * the whole run's connection table, so its peak and evictions are
+ * theirs alike; separate runs' evictions add up.
+ */
+void stats_merge(struct stats *s, const struct stats *other);
 /* Counts warning w; the first time, keeps the message and prints it on stderr. */
 void stats_warn(struct stats *s, enum warning w, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

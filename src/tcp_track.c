@@ -555,3 +555,39 @@ bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 			   ((f->conn.half[0].flags & HALF_F_FIN) && (f->conn.half[1].flags & HALF_F_FIN));
 	return f->conn.finished;
 }
+
+/*
+ * The fields tcp_track_segment writes that tcp_track_is_new_incarnation,
+ * tcp_track_copy_of_last, the pipeline's host notes and flow_table's
+ * expiry read, written as it writes them; nothing else.
+ */
+bool tcp_track_follow(struct flow *f, int dir, const struct pkt *p)
+{
+	struct tcp_half *h = &f->conn.half[dir];
+	if (!(h->flags & HALF_F_SEEN))
+		first_segment_of_half(h, p);
+	if (!(p->flags & TCP_RST)) {
+		if (p->flags & TCP_SYN) {
+			h->base_seq = p->seq;
+			h->flags |= HALF_F_ISN;
+		}
+		if (p->flags & TCP_FIN)
+			h->flags |= HALF_F_FIN;
+		if (p->ttl < h->ttl_min)
+			h->ttl_min = p->ttl;
+		if (p->ttl > h->ttl_max)
+			h->ttl_max = p->ttl;
+	}
+	if (p->ipver == 4)
+		h->ip_id = p->ip_id;
+	seg_note_from_pkt(&h->last, p);
+	count32(&h->pkts);
+	count16(&f->conn.pkts);
+	if (p->ts_ns > f->conn.last_ts)
+		f->conn.last_ts = p->ts_ns;
+	if (f->conn.finished)
+		return false;
+	f->conn.finished = (p->flags & TCP_RST) ||
+			   ((f->conn.half[0].flags & HALF_F_FIN) && (f->conn.half[1].flags & HALF_F_FIN));
+	return f->conn.finished;
+}

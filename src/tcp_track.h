@@ -42,5 +42,14 @@ static inline bool tcp_track_is_duplicate(const struct flow *f, int dir, const s
 }
 /* Records segment p sent by endpoint dir. Returns true when it finished the flow. */
 bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p);
+/*
+ * A segment of a connection another shard analyses (--shard, shard.h):
+ * records only what decides, exactly as tcp_track_segment would, which
+ * of this side's segments are its first, second and third (the host
+ * profiles every shard needs whole), which are copies, when the
+ * connection ends and when a SYN starts a new one. Returns true when it
+ * finished the flow.
+ */
+bool tcp_track_follow(struct flow *f, int dir, const struct pkt *p);
 
 #endif

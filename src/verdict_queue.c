@@ -43,9 +43,11 @@ static void unwatch(struct verdict_queue_entry *e)
 static void pop(struct verdict_queue *q)
 {
 	struct verdict_queue_entry *e = at(q, 0);
-	unwatch(e);
-	classify_revise(&e->v, &e->after);
-	q->emit(q->ctx, &e->v, &e->src);
+	if (!e->held) {
+		unwatch(e);
+		classify_revise(&e->v, &e->after);
+		q->emit(q->ctx, &e->v, &e->src);
+	}
 	q->head = (q->head + 1) % q->cap;
 	q->n--;
 }
@@ -65,8 +67,8 @@ static void grow(struct verdict_queue *q)
 	q->head = 0;
 }
 
-void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const struct verdict *v,
-		    const struct report_source *src)
+/* Room for one more entry: the ring grown, or the oldest reported early. */
+static struct verdict_queue_entry *make_room(struct verdict_queue *q)
 {
 	if (q->n == q->cap) {
 		if (q->cap < q->max)
@@ -74,7 +76,22 @@ void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const 
 		else
 			pop(q);
 	}
-	struct verdict_queue_entry *e = at(q, q->n++);
+	return at(q, q->n++);
+}
+
+void verdict_queue_hold(struct verdict_queue *q, int64_t ts_ns)
+{
+	struct verdict_queue_entry *e = make_room(q);
+	e->held = true;
+	e->flow = NULL;
+	e->due_ns = ts_ns + q->settle_ns;
+}
+
+void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const struct verdict *v,
+		    const struct report_source *src)
+{
+	struct verdict_queue_entry *e = make_room(q);
+	e->held = false;
 	e->v = *v;
 	e->src = *src;
 	e->flow = f;

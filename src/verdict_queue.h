@@ -14,6 +14,7 @@
 #ifndef RSTDIAG_VERDICT_QUEUE_H
 #define RSTDIAG_VERDICT_QUEUE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "classify.h"
@@ -31,6 +32,7 @@ struct verdict_queue_entry {
 	struct flow *flow;          /* NULL once no longer watched */
 	int dir;                    /* endpoint that sent the RST */
 	int64_t due_ns;
+	bool held;                  /* another shard's RST: a place in the queue, no verdict */
 	struct after_rst after;
 };
 
@@ -50,6 +52,12 @@ void verdict_queue_free(struct verdict_queue *q);
 /* Queues verdict v of a RST sent by endpoint dir of f (reporting the oldest if full). */
 void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const struct verdict *v,
 		    const struct report_source *src);
+/*
+ * A RST of a connection another shard analyses (--shard, shard.h), at
+ * ts_ns: it takes its place in the queue as it would in one run, so the
+ * bound cuts the same look-aheads short, and is reported by nobody here.
+ */
+void verdict_queue_hold(struct verdict_queue *q, int64_t ts_ns);
 /* Segment p, sent by endpoint dir of f, after RSTs of f that wait (f->pending_rsts). */
 void verdict_queue_observe(struct verdict_queue *q, struct flow *f, int dir, const struct pkt *p);
 /* f is released or replaced by a new connection: stop watching it. */

@@ -126,10 +126,22 @@ ENDPOINT = {
     "matches": array(STR), "keepalive_header_s": nullable(INT), "requests_after_close": INT,
     "middlebox_idle_s": nullable(NUM), "middlebox_idle_seen": INT,
     "middlebox_idle_consistent": BOOL, "middlebox_matches": array(STR),
+    "http_seen": BOOL,
+    "app": nullable({"ssh", "smtp", "ftp", "imap", "pop3", "postgresql", "mysql", "redis",
+                     "mongodb"}),
+    # [key, milliseconds] pairs, at most 64, in key order (server_insights.h)
+    "idle_close_sample": lambda v: is_sample(v),
+    "middlebox_idle_sample": lambda v: is_sample(v),
 }
 
+
+def is_sample(v):
+    return (isinstance(v, list) and len(v) <= 64 and
+            all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, int) for x in p)
+                for p in v) and v == sorted(v))
+
 SUMMARY = {
-    "type": {"summary"}, "packets": INT, "filtered_out": INT, "tcp_packets": INT,
+    "type": {"summary"}, "shard": nullable({"index": INT, "count": INT}), "packets": INT, "filtered_out": INT, "tcp_packets": INT,
     "flows": INT, "flows_peak": INT, "flows_evicted": INT, "resets": INT,
     "?kernel_reasons": {"joined": INT, "fits": INT, "by_cause": lambda v: isinstance(v, dict)
                         and set(v) <= CAUSES},
@@ -142,13 +154,16 @@ SUMMARY = {
     "capture_point": {"client", "server", "middle", "unknown"},
     "?capture": {"received": INT, "dropped": INT, "if_dropped": INT},
     "capture_point_evidence": STR,
+    "capture_point_votes": {"unknown": INT, "client": INT, "server": INT, "middle": INT},
+    "handshake_sums_ns": {"syn_to_synack": INT, "synack_to_ack": INT},
     "endpoints": array(ENDPOINT),
     "warnings": array({"name": {"capture_damaged", "flows_evicted", "time_backwards",
                                 "headers_truncated", "endpoints_full", "kernel_drops",
                                 "record_length_invalid", "headers_invalid",
                                 "tcp_options_malformed", "tcp_flags_invalid", "tunnels_full",
                                 "link_type_unsupported"},
-                       "count": INT, "message": STR}),
+                       "count": INT, "message": STR,
+                       "at": nullable({"input": INT, "frame": INT})}),
 }
 
 

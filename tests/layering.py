@@ -29,7 +29,7 @@ LAYERS = {
                "tls_reasm.[ch]", "first_bytes.[ch]",
                "rst_payload.[ch]"],
     "track": ["flow_table.[ch]", "tcp_track.[ch]", "flow.[ch]", "tunnel_table.[ch]",
-              "host_table.[ch]", "incidents.[ch]"],
+              "host_table.[ch]", "incidents.[ch]", "shard.[ch]"],
     "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "service.[ch]", "verdict_queue.[ch]",
               "stats.[ch]"],
     "report": ["report*.[ch]", "explain.[ch]", "server_insights.[ch]", "pcapng_write.[ch]",
@@ -51,7 +51,7 @@ UNLAYERED = ["main.c", "options.[ch]", "msg.[ch]", "pipeline.[ch]", "second_read
 LIBRARIES = {
     "libpcap": (re.compile(r"^pcap(\.h|/(?!dlt\.h$).*)$"), ["capture.[ch]", "live.[ch]",
                                                           "options.c"]),
-    "cJSON": (re.compile(r"^cjson/|^cJSON\.h$"), ["report_json.c"]),
+    "cJSON": (re.compile(r"^cjson/|^cJSON\.h$"), ["report_json.c", "report_merge.c"]),
     "zlib, zstd, lz4": (re.compile(r"^(zlib|zstd|lz4|lz4frame)\.h$"), ["decompress.c"]),
 }
 

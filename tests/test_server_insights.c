@@ -3,6 +3,7 @@
  * server endpoint, their median and the well-known defaults it matches,
  * requests after close, and the table's bound.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -135,15 +136,15 @@ static void test_resets(void)
 	struct server_insights e;
 	server_insights_init(&e, 7);
 	struct verdict v = reset_verdict(CAUSE_DATA_AFTER_FIN, ROLE_SERVER, 5);
-	server_insights_note_reset(&e, &v);
-	server_insights_note_reset(&e, &v);
+	server_insights_note_reset(&e, &v, 0);
+	server_insights_note_reset(&e, &v, 0);
 	v = reset_verdict(CAUSE_IDLE_TIMEOUT, ROLE_SERVER, 5);
-	server_insights_note_reset(&e, &v);
+	server_insights_note_reset(&e, &v, 0);
 	/* The client's RST on the same server's connection counts for that server too. */
 	v = reset_verdict(CAUSE_CONNECT_TIMEOUT, ROLE_CLIENT, 5);
-	server_insights_note_reset(&e, &v);
+	server_insights_note_reset(&e, &v, 0);
 	v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 9);
-	server_insights_note_reset(&e, &v);
+	server_insights_note_reset(&e, &v, 0);
 	server_insights_sort(&e);
 	CHECK_EQ(e.n, 2);
 	const struct server_insight *ep = &e.list[0];
@@ -161,7 +162,7 @@ static void test_resets(void)
 		 1);  /* AWS 350 s, whatever the service */
 	/* Lookups still find entries after sorting moved them. */
 	v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 9);
-	server_insights_note_reset(&e, &v);
+	server_insights_note_reset(&e, &v, 0);
 	CHECK_EQ(e.n, 2);
 	CHECK_EQ(e.list[1].resets, 2);
 	server_insights_free(&e);
@@ -177,15 +178,68 @@ static void test_bound(void)
 		v.src[2] = (uint8_t)(i >> 8);
 		v.src[3] = (uint8_t)i;
 		v.src[1] = (uint8_t)(i >> 16);
-		server_insights_note_reset(&e, &v);
+		server_insights_note_reset(&e, &v, 0);
 	}
 	CHECK_EQ(e.n, SERVER_INSIGHTS_MAX);
 	CHECK_EQ(e.dropped, 10);
 	server_insights_free(&e);
 }
 
+/* The kept sample as a sorted list of (key, ms), for comparing sets. */
+static int by_key(const void *x, const void *y)
+{
+	const uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+static void kept_set(const struct idle_samples *s, uint64_t out[SERVER_INSIGHT_SAMPLES])
+{
+	for (uint32_t i = 0; i < s->kept; i++)
+		out[i] = (uint64_t)s->key[i] << 32 | s->ms[i];
+	qsort(out, s->kept, sizeof out[0], by_key);
+}
+
+/*
+ * Bottom-k: the kept sample does not depend on the order closes come in,
+ * and the smallest keys of two halves' samples are the whole's (what
+ * --merge does with the shards' samples).
+ */
+static void test_samples_mergeable(void)
+{
+	enum { N = 500 };
+	static struct idle_samples fwd, rev, half[2], merged;
+	uint32_t key[N], ms[N];
+	uint32_t x = 12345;
+	for (int i = 0; i < N; i++) {
+		x = x * 1103515245u + 12345u;
+		key[i] = x;
+		ms[i] = 1000 + (uint32_t)i % 97;
+	}
+	for (int i = 0; i < N; i++) {
+		idle_samples_add(&fwd, ms[i], key[i]);
+		idle_samples_add(&rev, ms[N - 1 - i], key[N - 1 - i]);
+		idle_samples_add(&half[i % 3 == 0], ms[i], key[i]);
+	}
+	CHECK_EQ(fwd.seen, N);
+	CHECK_EQ(fwd.kept, SERVER_INSIGHT_SAMPLES);
+	uint64_t a[SERVER_INSIGHT_SAMPLES], b[SERVER_INSIGHT_SAMPLES];
+	kept_set(&fwd, a);
+	kept_set(&rev, b);
+	CHECK(memcmp(a, b, sizeof a) == 0);
+	for (int h = 0; h < 2; h++)
+		for (uint32_t i = 0; i < half[h].kept; i++)
+			idle_samples_add(&merged, half[h].ms[i], half[h].key[i]);
+	kept_set(&merged, b);
+	CHECK(memcmp(a, b, sizeof a) == 0);
+	/* The keys kept are the smallest of all. */
+	uint32_t below = 0;
+	for (int i = 0; i < N; i++)
+		below += key[i] <= (uint32_t)(a[SERVER_INSIGHT_SAMPLES - 1] >> 32);
+	CHECK_EQ(below, SERVER_INSIGHT_SAMPLES);
+}
+
 int main(void)
 {
+	test_samples_mergeable();
 	test_idle_close();
 	test_not_idle();
 	test_resets();

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""--shard K/N and --merge give one run's output (issue 23).
+
+For every capture given (or in the testdata folders given), the N shards'
+JSON Lines merged with --merge must be byte for byte what one --json run
+writes: the same reset records, in time order, and the same summary.
+Then --merge's refusals: a shard missing or twice, a line that is no
+record, an input without its summary, each with its exit status; and
+standard input.
+
+usage: shard_merge.py RSTDIAG N CAPTURE_OR_DIR...
+       shard_merge.py RSTDIAG N --gencap GENCAP "GENCAP ARGS"...
+                      (bench/gencap captures made here, one per quoted
+                      argument list: "-n 5000000 -c 2000", "-f scan -n 100000")
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import checks
+from checks import check, failures
+from wrapper import rstdiag_command
+
+OK, INPUT, USAGE, DAMAGED = 0, 1, 2, 3
+
+
+def run(rstdiag, args, stdin=None):
+    return subprocess.run(rstdiag_command(rstdiag) + args, input=stdin,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=1800)
+
+
+def captures(paths):
+    out = []
+    for p in paths:
+        if os.path.isdir(p):
+            out += sorted(f for f in glob.glob(os.path.join(p, "*"))
+                          if f.endswith((".pcap", ".pcapng")))
+        else:
+            out.append(p)
+    return out
+
+
+def first_difference(whole, merged):
+    """Where two JSON Lines outputs part, for the failure's detail."""
+    a, b = whole.decode().splitlines(), merged.decode().splitlines()
+    if len(a) != len(b):
+        return f"{len(a)} lines from one run, {len(b)} merged"
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            ox, oy = json.loads(x), json.loads(y)
+            keys = [k for k in ox if ox.get(k) != oy.get(k)]
+            return f"line {i + 1} ({ox.get('type')} frame {ox.get('frame')}): {keys[:5]}"
+    return "?"
+
+
+def shard_and_merge(rstdiag, n, cap, tmp):
+    """The merged output of n shards of cap, with each shard's exit status."""
+    parts, statuses = [], []
+    for k in range(n):
+        part = os.path.join(tmp, f"shard{k}.jsonl")
+        r = run(rstdiag, ["--json", "--shard", f"{k}/{n}", cap])
+        statuses.append(r.returncode)
+        with open(part, "wb") as f:
+            f.write(r.stdout)
+        parts.append(part)
+    return run(rstdiag, ["--merge"] + parts), parts, statuses
+
+
+def check_capture(rstdiag, n, cap, tmp):
+    whole = run(rstdiag, ["--json", cap])
+    merged, parts, statuses = shard_and_merge(rstdiag, n, cap, tmp)
+    name = os.path.basename(cap)
+    resets = sum(1 for line in whole.stdout.splitlines() if line.startswith(b'{"type":"reset"'))
+    same = merged.stdout == whole.stdout and merged.returncode == OK
+    check(f"{name}: {n} shards merged = one run ({resets} resets)", same,
+          first_difference(whole.stdout, merged.stdout) + f"; merge exit {merged.returncode} "
+          + merged.stderr.decode()[:200], quiet=True)
+    # A shard reports the damage it read, as one run does.
+    check(f"{name}: each shard exits as one run ({whole.returncode})",
+          all(s == whole.returncode for s in statuses), f"shards {statuses}", quiet=True)
+    return parts
+
+
+def check_refusals(rstdiag, parts, tmp):
+    """parts: the shards of a capture with resets (from check_capture)."""
+    n = len(parts)
+    r = run(rstdiag, ["--merge"] + parts[1:])
+    check("a shard missing: exit 3, says how many", r.returncode == DAMAGED and
+          b"1 of the" in r.stderr and b"shards are missing" in r.stderr,
+          f"exit {r.returncode}: {r.stderr.decode()[:200]}")
+    r = run(rstdiag, ["--merge"] + parts + parts[:1])
+    check("a shard twice: exit 2, names it", r.returncode == USAGE and
+          f"shard 0/{n} is given more than once".encode() in r.stderr,
+          f"exit {r.returncode}: {r.stderr.decode()[:200]}")
+    cut = os.path.join(tmp, "cut.jsonl")
+    with open(parts[0], "rb") as f:
+        lines = f.read().splitlines(keepends=True)
+    with open(cut, "wb") as f:
+        f.writelines(lines[:-1])       # no summary
+    r = run(rstdiag, ["--merge", cut] + parts[1:])
+    check("an input without its summary: exit 3", r.returncode == DAMAGED and
+          b"without a summary" in r.stderr, f"exit {r.returncode}: {r.stderr.decode()[:200]}")
+    bad = os.path.join(tmp, "bad.jsonl")
+    with open(bad, "wb") as f:
+        f.writelines([b"not json\n"] + lines)
+    r = run(rstdiag, ["--merge", bad] + parts[1:])
+    check("a line that is no record: exit 3, names the line, merges the rest",
+          r.returncode == DAMAGED and b"line 1: not a reset record" in r.stderr and
+          r.stdout.count(b"\n") == sum(open(p, "rb").read().count(b"\n") for p in parts) - n + 1,
+          f"exit {r.returncode}: {r.stderr.decode()[:200]}")
+    with open(parts[0], "rb") as f:
+        first = f.read()
+    r = run(rstdiag, ["--merge", "-"] + parts[1:], stdin=first)
+    whole_merge = run(rstdiag, ["--merge"] + parts)
+    check("standard input as '-'", r.returncode == OK and r.stdout == whole_merge.stdout,
+          f"exit {r.returncode}")
+    r = run(rstdiag, ["--merge", "--json"] + parts)
+    check("--merge takes no other option: exit 2", r.returncode == USAGE, f"exit {r.returncode}")
+    r = run(rstdiag, ["--merge", os.path.join(tmp, "no-such.jsonl")] + parts)
+    check("an input that cannot be opened: exit 1", r.returncode == INPUT, f"exit {r.returncode}")
+    # Records come out in time order.
+    times = [json.loads(line)["ts"] for line in whole_merge.stdout.splitlines()[:-1]]
+    check("merged records in time order", times == sorted(times), "out of order")
+
+
+def main():
+    rstdiag, n = sys.argv[1], int(sys.argv[2])
+    with tempfile.TemporaryDirectory(prefix="rstdiag-shard-") as tmp:
+        if sys.argv[3] == "--gencap":
+            gencap, caps = sys.argv[4], []
+            for i, args in enumerate(sys.argv[5:]):
+                cap = os.path.join(tmp, "gen-" + "".join(c for c in args if c.isalnum()) + ".pcap")
+                subprocess.run([gencap] + args.split() + ["-o", cap], check=True)
+                caps.append(cap)
+        else:
+            caps = captures(sys.argv[3:])
+        with_resets = None
+        for cap in caps:
+            parts = check_capture(rstdiag, n, cap, tmp)
+            if with_resets is None and sum(b'"type":"reset"' in open(p, "rb").read()
+                                           for p in parts) >= 2:
+                with_resets = os.path.join(tmp, "refusals")
+                os.mkdir(with_resets)
+                for p in parts:
+                    os.rename(p, os.path.join(with_resets, os.path.basename(p)))
+        if with_resets:
+            check_refusals(rstdiag, sorted(glob.glob(os.path.join(with_resets, "*.jsonl"))), tmp)
+    print(f"shard_merge: {len(caps)} captures, {checks.ran} checks, {len(failures)} failed")
+    return 1 if failures or checks.ran < 2 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
