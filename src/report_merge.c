@@ -85,10 +85,18 @@ static bool raw_seconds(const char *line, const char *key, int64_t *ns, bool *na
 	return true;
 }
 
+/* A number as a count: anything but a number is 0, and a value out of
+ * range is clamped (a double's conversion out of range is undefined). */
+static uint64_t count_of(const cJSON *v, uint64_t max)
+{
+	if (!cJSON_IsNumber(v) || !(v->valuedouble > 0))
+		return 0;
+	return v->valuedouble >= (double)max ? max : (uint64_t)v->valuedouble;
+}
+
 static uint64_t num(const cJSON *o, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) && v->valuedouble > 0 ? (uint64_t)v->valuedouble : 0;
+	return count_of(cJSON_GetObjectItemCaseSensitive(o, key), UINT64_MAX);
 }
 
 static const char *str(const cJSON *o, const char *key)
@@ -112,8 +120,8 @@ static void read_by_cause(const cJSON *o, uint64_t by_cause[CAUSE_COUNT])
 	const cJSON *e;
 	cJSON_ArrayForEach(e, o) {
 		int c = e->string ? cause_named(e->string) : -1;
-		if (c >= 0 && cJSON_IsNumber(e))
-			by_cause[c] += (uint64_t)e->valuedouble;
+		if (c >= 0)
+			by_cause[c] += count_of(e, UINT64_MAX);
 	}
 }
 
@@ -158,8 +166,8 @@ static bool read_sample(const cJSON *o, const char *prefix, struct idle_samples 
 	cJSON_ArrayForEach(pair, a) {
 		if (is->kept == SERVER_INSIGHT_SAMPLES || cJSON_GetArraySize(pair) != 2)
 			return false;
-		is->key[is->kept] = (uint32_t)cJSON_GetArrayItem(pair, 0)->valuedouble;
-		is->ms[is->kept++] = (uint32_t)cJSON_GetArrayItem(pair, 1)->valuedouble;
+		is->key[is->kept] = (uint32_t)count_of(cJSON_GetArrayItem(pair, 0), UINT32_MAX);
+		is->ms[is->kept++] = (uint32_t)count_of(cJSON_GetArrayItem(pair, 1), UINT32_MAX);
 	}
 	return true;
 }
@@ -183,7 +191,8 @@ static bool read_endpoints(const cJSON *list, struct server_insights *into)
 		}
 		ep->resets = num(o, "resets");
 		read_by_cause(cJSON_GetObjectItemCaseSensitive(o, "by_cause"), ep->by_cause);
-		ep->keepalive_header_s = (uint16_t)num(o, "keepalive_header_s");
+		ep->keepalive_header_s = (uint16_t)count_of(
+			cJSON_GetObjectItemCaseSensitive(o, "keepalive_header_s"), UINT16_MAX);
 		ep->requests_after_close = num(o, "requests_after_close");
 		ep->http = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "http_seen"));
 		ep->app = first_bytes_app_named(str(o, "app"));
@@ -212,7 +221,8 @@ static void read_warnings(const cJSON *list, struct stats *s)
 			s->warn_count[w] = num(o, "count");
 			snprintf(s->warn_msg[w], sizeof s->warn_msg[w], "%s", message ? message : "");
 			const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "at");
-			s->warn_at[w].source = cJSON_IsObject(at) ? (uint32_t)num(at, "input") : STATS_AT_END;
+			s->warn_at[w].source = cJSON_IsObject(at) ? (uint32_t)count_of(
+				cJSON_GetObjectItemCaseSensitive(at, "input"), UINT32_MAX - 1) : STATS_AT_END;
 			s->warn_at[w].frame = num(at, "frame");
 		}
 	}
@@ -224,8 +234,11 @@ static bool read_summary(struct merge *m, const cJSON *o, const char *line, stru
 {
 	const cJSON *shard = cJSON_GetObjectItemCaseSensitive(o, "shard");
 	if (cJSON_IsObject(shard)) {
-		s->shard.k = (uint32_t)num(shard, "index");
-		s->shard.n = (uint32_t)num(shard, "count");
+		uint64_t k = num(shard, "index"), n = num(shard, "count");
+		if (n == 0 || n > SHARD_MAX || k >= n)
+			return false;
+		s->shard.k = (uint32_t)k;
+		s->shard.n = (uint32_t)n;
 	}
 	s->packets = num(o, "packets");
 	s->filtered_out = num(o, "filtered_out");
@@ -248,8 +261,10 @@ static bool read_summary(struct merge *m, const cJSON *o, const char *line, stru
 	for (int p = 0; p < POINT_COUNT; p++)
 		s->handshakes.votes[p] = num(votes, capture_point_name((enum capture_point)p));
 	const cJSON *sums = cJSON_GetObjectItemCaseSensitive(o, "handshake_sums_ns");
-	s->handshakes.sum_syn_synack_ns = (int64_t)num(sums, "syn_to_synack");
-	s->handshakes.sum_synack_ack_ns = (int64_t)num(sums, "synack_to_ack");
+	s->handshakes.sum_syn_synack_ns = (int64_t)count_of(
+		cJSON_GetObjectItemCaseSensitive(sums, "syn_to_synack"), INT64_MAX);
+	s->handshakes.sum_synack_ack_ns = (int64_t)count_of(
+		cJSON_GetObjectItemCaseSensitive(sums, "synack_to_ack"), INT64_MAX);
 	const cJSON *kr = cJSON_GetObjectItemCaseSensitive(o, "kernel_reasons");
 	if (cJSON_IsObject(kr)) {
 		m->kernel_reasons = true;
@@ -367,7 +382,7 @@ static void advance(struct merge *m, struct input *in)
 			in->file_cap = flen;
 		}
 		memcpy(in->file, file, flen);
-		in->frame = (uint64_t)frame->valuedouble;
+		in->frame = count_of(frame, UINT64_MAX);
 		cJSON_Delete(o);
 		if (in->lineno > 1 && in->ts < prev_ts && !in->disorder_told) {
 			in->disorder_told = true;
@@ -426,18 +441,40 @@ static void check_shards(struct merge *m)
 
 enum exit_status report_merge(const char *const *files, int n_files, FILE *out, bool nano)
 {
+	FILE **streams = xcalloc((size_t)n_files, sizeof *streams);
+	const char **names = xcalloc((size_t)n_files, sizeof *names);
+	enum exit_status st = EXIT_OK;
+	for (int i = 0; i < n_files; i++) {
+		bool in = strcmp(files[i], "-") == 0;
+		names[i] = in ? "standard input" : files[i];
+		streams[i] = in ? stdin : fopen(files[i], "r");
+		if (!streams[i]) {
+			msg_error("%s: %s", files[i], strerror(errno));
+			msg_note_status(&st, EXIT_INPUT);
+		}
+	}
+	msg_note_status(&st, report_merge_streams(streams, names, n_files, out, nano));
+	for (int i = 0; i < n_files; i++)
+		if (streams[i] && streams[i] != stdin)
+			fclose(streams[i]);
+	free(streams);
+	free(names);
+	return st;
+}
+
+enum exit_status report_merge_streams(FILE *const *streams, const char *const *names, int n_files,
+				      FILE *out, bool nano)
+{
 	struct merge m = { .n = n_files, .nano = nano };
 	m.in = xcalloc((size_t)n_files, sizeof *m.in);
 	m.heap = xcalloc((size_t)n_files, sizeof *m.heap);
 	server_insights_init(&m.servers, 0);
 	for (int i = 0; i < n_files; i++) {
 		struct input *in = &m.in[i];
-		in->name = strcmp(files[i], "-") == 0 ? "standard input" : files[i];
-		in->f = strcmp(files[i], "-") == 0 ? stdin : fopen(files[i], "r");
+		in->name = names[i];
+		in->f = streams[i];
 		if (!in->f) {
-			msg_error("%s: %s", files[i], strerror(errno));
-			msg_note_status(&m.status, EXIT_INPUT);
-			in->done = true;
+			in->done = true;    /* could not be opened: said by the caller */
 			continue;
 		}
 		advance(&m, in);
@@ -456,8 +493,6 @@ enum exit_status report_merge(const char *const *files, int n_files, FILE *out, 
 	}
 	int unsummed = 0;
 	for (int i = 0; i < n_files; i++) {
-		if (m.in[i].f && m.in[i].f != stdin)
-			fclose(m.in[i].f);
 		free(m.in[i].line);
 		free(m.in[i].file);
 		unsummed += m.in[i].f && !m.in[i].summaries;

@@ -20,5 +20,9 @@
 
 /* Merges the JSON Lines in files ("-": standard input) onto out. */
 enum exit_status report_merge(const char *const *files, int n_files, FILE *out, bool nano);
+/* The same over open streams, named for messages (a NULL stream: one that
+ * could not be opened, already said). The streams are not closed. */
+enum exit_status report_merge_streams(FILE *const *streams, const char *const *names, int n_files,
+				      FILE *out, bool nano);
 
 #endif
