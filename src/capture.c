@@ -118,14 +118,18 @@ void capture_on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 {
 	struct frame_reader *r = (struct frame_reader *)(void *)user;
 	struct pipeline *pl = r->pl;
-	r->frame++;
+	uint64_t frame = ++r->frame;
+	if (r->across) {
+		pl->file_frame = frame;
+		frame = ++*r->across;
+	}
 	int64_t ts = capture_packet_time(&h->ts, r->precision);
 	if (r->filter && !pcap_offline_filter(r->filter, h, bytes)) {
-		pipeline_filtered_frame(pl, r->frame, ts);
+		pipeline_filtered_frame(pl, frame, ts);
 		return;
 	}
 	/* caplen is what was read; odd record lengths are the pipeline's to judge. */
-	pipeline_frame(pl, r->frame, ts, h->caplen, h->len, bytes);
+	pipeline_frame(pl, frame, ts, h->caplen, h->len, bytes);
 	if (pl->max_reports && pl->reported >= pl->max_reports) {
 		r->stopped = true;      /* -c: as tcpdump -c, stop reading there */
 		if (r->p)
@@ -267,146 +271,112 @@ static void ng_refuse(const char *path, uint16_t link_type)
 		  dname ? dname : "unknown", dlt_of(link_type), link_type_supported_list());
 }
 
+/* ---- one input, read a packet at a time ---- */
+
 /*
- * Frames are what Wireshark numbers: every packet block, and the blocks
- * it turns into records without packet bytes (PCAPNG_RECORD: numbered,
- * not analysed), across sections. A packet on an interface rstdiag cannot
- * decode is counted as "unparsed" with a warning, since other interfaces
- * of the file may be readable; if none of the interfaces declared before
- * the first packet (or in the whole file, when it has no packet) is, the
- * file is refused (exit 1), as a pcap file of that link type is.
+ * An input being read: a pcap file through libpcap, or pcapng through our
+ * reader. capture_read_stream reads one to its end; capture_read_files
+ * with --interleave reads several, taking the next packet from whichever
+ * input's waiting packet is oldest.
  */
-static enum exit_status read_pcapng(FILE *fp, const char *path, const char *name,
-				    const char *filter, bool show_name, struct pipeline *pl,
-				    const struct decompress_status *dz)
-{
-	char why_buf[sizeof ((struct pcapng_reader *)0)->error + 16];
-	struct ng_state st = { .filter = filter && *filter ? filter : NULL };
+struct capture_input {
+	const char *path, *name;        /* as given; and as messages say it ("stdin") */
+	struct decompress_status dz;
+	FILE *fp;
+	bool pcapng;
+	enum exit_status status;
+	bool done;                      /* no packet waits: ended, damaged or stopped */
+	struct frame_reader r;
+	/* pcap */
+	pcap_t *p;
+	struct bpf_program prog;
+	bool filtering;
+	/* pcapng */
 	struct pcapng_reader ng;
-	enum exit_status status = EXIT_OK;
-	if (!pcapng_open(&ng, fp)) {
-		msg_error("%s: %s", name, read_error(why_buf, sizeof why_buf, dz, ng.error, path));
-		status = EXIT_INPUT;
-		goto out;
+	struct ng_state st;
+	const struct ng_interface *cur;
+	bool seen_packet;
+	/* The packet waiting (input_next), and its filter. */
+	struct pcap_pkthdr h;
+	const u_char *bytes;
+	const struct bpf_program *filter;
+	int64_t ts;
+	/* --interleave: the pipeline's view of this input while another is read. */
+	struct pipeline_input saved;
+	char *buf;                      /* its stdio buffer, when it has its own */
+};
+
+/* Damaged input: report what was read, then say so (as tcpdump does). */
+static void input_damaged(struct capture_input *in, struct pipeline *pl, const char *msg)
+{
+	char why_buf[PCAP_ERRBUF_SIZE + 16];
+	pipeline_flush(pl);
+	const char *why = read_error(why_buf, sizeof why_buf, &in->dz, msg, in->path);
+	msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
+		  in->path, why, (unsigned long long)in->r.frame);
+	if (pipeline_counts_unkeyed(pl)) {
+		stats_at(&pl->stats, pl->src.index, in->r.frame);
+		stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)",
+			     in->path, why, (unsigned long long)in->r.frame);
 	}
-	pipeline_begin_source(pl, path, show_name, NULL);
-	struct frame_reader reader = { .pl = pl, .precision = PCAP_TSTAMP_PRECISION_NANO };
-	bool seen_packet = false;
-	const struct ng_interface *cur = NULL;
-	struct pcapng_packet pk;
-	for (;;) {
-		enum pcapng_event ev = pcapng_next(&ng, &pk);
-		if (ev == PCAPNG_END)
-			break;
-		if (ev == PCAPNG_ERROR) {
-			/* Damaged input: report what was read, then say so (as tcpdump does). */
-			pipeline_flush(pl);
-			const char *why = read_error(why_buf, sizeof why_buf, dz, ng.error, path);
-			msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
-				  path, why, (unsigned long long)reader.frame);
-			if (pipeline_counts_unkeyed(pl)) {
-				stats_at(&pl->stats, pl->src.index, reader.frame);
-				stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)",
-					     path, why, (unsigned long long)reader.frame);
-			}
-			status = EXIT_DAMAGED;
-			break;
-		}
-		if (ev == PCAPNG_SECTION || ev == PCAPNG_INTERFACE) {
-			/* Frames in flight point at st.ifs: track them before it changes. */
-			pipeline_flush(pl);
-			cur = NULL;
-			if (ev == PCAPNG_SECTION)
-				st.n_ifs = 0;
-			else if ((status = ng_add_interface(&st, &ng.interfaces[ng.n_interfaces - 1])))
-				break;
-			continue;
-		}
-		if (ev == PCAPNG_RECORD) {
-			reader.frame++;     /* numbered by Wireshark, nothing to analyse */
-			continue;
-		}
-		if (!seen_packet) {
-			seen_packet = true;
-			if (!ng_any_supported(&st)) {
-				ng_refuse(path, st.ifs[pk.interface].link_type);
-				status = EXIT_INPUT;
-				break;
-			}
-		}
-		const struct ng_interface *i = &st.ifs[pk.interface];
-		if (i != cur) {
-			pipeline_set_interface(pl, i->lt, i->name);
-			cur = i;
-		}
-		if (!i->lt && !i->warned && pipeline_counts_unkeyed(pl)) {
-			st.ifs[pk.interface].warned = true;
-			stats_at(&pl->stats, pl->src.index, reader.frame + 1);
-			const char *dname = pcap_datalink_val_to_name(dlt_of(i->link_type));
-			stats_warn(&pl->stats, WARN_LINK_TYPE_UNSUPPORTED,
-				   "%s: frame %llu: interface %u%s%s has link type %s (%d), which "
-				   "rstdiag does not decode: its frames are skipped (counted as "
-				   "unparsed)", path, (unsigned long long)reader.frame + 1, pk.interface,
-				   i->name[0] ? " " : "", i->name, dname ? dname : "unknown",
-				   dlt_of(i->link_type));
-		}
-		/* The one way frames go in: as libpcap's callback, in nanoseconds. */
-		struct pcap_pkthdr h = { .ts = { .tv_sec = (time_t)pk.sec, .tv_usec = pk.nsec },
-					 .caplen = pk.caplen, .len = pk.len };
-		reader.filter = i->filter >= 0 ? &st.filters[i->filter].prog : NULL;
-		capture_on_frame((u_char *)&reader, &h, pk.data);
-		if (reader.stopped)
-			break;
-	}
-	if (status == EXIT_OK && !seen_packet && st.n_ifs && !ng_any_supported(&st)) {
-		ng_refuse(path, st.ifs[0].link_type);
-		status = EXIT_INPUT;
-	}
-	pipeline_flush(pl);     /* before the caller looks at what was reported */
-out:
-	pcapng_close(&ng);
-	ng_free(&st);
-	if (fp != stdin)
-		fclose(fp);
-	return status;
+	in->status = EXIT_DAMAGED;
 }
 
-enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
-				     bool show_name, struct pipeline *pl)
+/*
+ * Opens the stream as a capture and begins its source in the pipeline;
+ * in is zeroed but for its read buffer. On failure it has said why,
+ * closed the stream and returned the status.
+ */
+static enum exit_status input_open(struct capture_input *in, FILE *fp, const char *path,
+				   const char *filter, bool show_name, struct pipeline *pl)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	char why_buf[PCAP_ERRBUF_SIZE + 16];
-	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
+	in->path = path;
+	in->name = strcmp(path, "-") == 0 ? "stdin" : path;
 	/* Here rather than in capture_read_file, so stdin and the fuzzer's
 	 * bytes are recognised the same way; it outlives the stream, which
 	 * writes its error into it. */
-	struct decompress_status dz;
-	FILE *in = decompress_open(fp, &dz);
-	if (!in) {
+	FILE *dfp = decompress_open(fp, &in->dz);
+	if (!dfp) {
 		int err = errno;
 		if (fp != stdin)
 			fclose(fp);
-		msg_error("%s: %s", name, strerror(err));
+		msg_error("%s: %s", in->name, strerror(err));
 		return EXIT_INPUT;
 	}
-	fp = in;
+	in->fp = dfp;
+	/* Files are opened asking for nanoseconds, which libpcap always grants
+	 * them (it scales microsecond files); pcapng's reader gives them too. */
+	in->r = (struct frame_reader){ .pl = pl, .precision = PCAP_TSTAMP_PRECISION_NANO };
 	/* pcapng is ours to read; the first byte tells (pcapng.h), and is
 	 * pushed back for whichever reader takes the stream. */
-	int first = getc(fp);
+	int first = getc(dfp);
 	if (first != EOF)
-		ungetc(first, fp);
-	if (first == PCAPNG_FIRST_BYTE)
-		return read_pcapng(fp, path, name, filter, show_name, pl, &dz);
-	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+		ungetc(first, dfp);
+	if (first == PCAPNG_FIRST_BYTE) {
+		in->pcapng = true;
+		in->st.filter = filter && *filter ? filter : NULL;
+		if (!pcapng_open(&in->ng, dfp)) {
+			msg_error("%s: %s", in->name,
+				  read_error(why_buf, sizeof why_buf, &in->dz, in->ng.error, path));
+			pcapng_close(&in->ng);
+			if (dfp != stdin)
+				fclose(dfp);
+			return EXIT_INPUT;
+		}
+		pipeline_begin_source(pl, path, show_name, NULL);
+		return EXIT_OK;
+	}
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(dfp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!p) {
-		if (fp != stdin)
-			fclose(fp);
+		if (dfp != stdin)
+			fclose(dfp);
 		/* Cut or corrupt before the capture's header was whole: not a
 		 * capture, as a plain file cut there is. */
-		msg_error("%s: %s", name, read_error(why_buf, sizeof why_buf, &dz, errbuf, path));
+		msg_error("%s: %s", in->name, read_error(why_buf, sizeof why_buf, &in->dz, errbuf, path));
 		return EXIT_INPUT;
 	}
-
 	int dlt = pcap_datalink(p);
 	const struct link_type *lt = link_type_find(dlt);
 	if (!lt) {
@@ -416,42 +386,432 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 		pcap_close(p);
 		return EXIT_INPUT;
 	}
-
-	struct bpf_program prog;
-	bool filtering = filter && *filter;
-	if (filtering) {
-		enum exit_status st = compile_filter(p, filter, &prog);
+	if (filter && *filter) {
+		enum exit_status st = compile_filter(p, filter, &in->prog);
 		if (st != EXIT_OK) {
 			pcap_close(p);
 			return st;
 		}
+		in->filtering = true;
 	}
-
+	in->p = p;
+	in->r.p = p;
+	in->r.filter = in->filtering ? &in->prog : NULL;
+	in->filter = in->r.filter;
 	pipeline_begin_source(pl, path, show_name, lt);
-	enum exit_status status = EXIT_OK;
-	/* Files are opened asking for nanoseconds, which libpcap always grants
-	 * them (it scales microsecond files). */
-	struct frame_reader r = { .p = p, .pl = pl, .filter = filtering ? &prog : NULL,
-				  .precision = PCAP_TSTAMP_PRECISION_NANO };
-	/* pcap_loop rather than pcap_next_ex: a call per file, not one (with its
-	 * header copy) per frame, as tcpdump reads. */
-	int rc = pcap_loop(p, -1, capture_on_frame, (u_char *)&r);
-	if (rc == PCAP_ERROR) {
-		/* Damaged input: report what was read, then say so (as tcpdump does). */
-		pipeline_flush(pl);
-		const char *why = read_error(why_buf, sizeof why_buf, &dz, pcap_geterr(p), path);
-		msg_error("%s: %s (after frame %llu; the report covers the frames before it)",
-			  path, why, (unsigned long long)r.frame);
-		if (pipeline_counts_unkeyed(pl)) {
-			stats_at(&pl->stats, pl->src.index, r.frame);
-			stats_record(&pl->stats, WARN_CAPTURE_DAMAGED, "%s: %s (after frame %llu)",
-				     path, why, (unsigned long long)r.frame);
+	return EXIT_OK;
+}
+
+/*
+ * Frames are what Wireshark numbers: every packet block, and the blocks
+ * it turns into records without packet bytes (PCAPNG_RECORD: numbered,
+ * not analysed), across sections. A packet on an interface rstdiag cannot
+ * decode is counted as "unparsed" with a warning, since other interfaces
+ * of the file may be readable; if none of the interfaces declared before
+ * the first packet (or in the whole file, when it has no packet) is, the
+ * file is refused (exit 1), as a pcap file of that link type is.
+ */
+static bool pcapng_next_packet(struct capture_input *in, struct pipeline *pl)
+{
+	struct pcapng_packet pk;
+	for (;;) {
+		enum pcapng_event ev = pcapng_next(&in->ng, &pk);
+		if (ev == PCAPNG_END)
+			return false;
+		if (ev == PCAPNG_ERROR) {
+			input_damaged(in, pl, in->ng.error);
+			return false;
 		}
-		status = EXIT_DAMAGED;
+		if (ev == PCAPNG_SECTION || ev == PCAPNG_INTERFACE) {
+			/* Frames in flight point at st.ifs: track them before it changes. */
+			pipeline_flush(pl);
+			in->cur = NULL;
+			if (ev == PCAPNG_SECTION) {
+				in->st.n_ifs = 0;
+			} else if ((in->status = ng_add_interface(
+					    &in->st, &in->ng.interfaces[in->ng.n_interfaces - 1]))) {
+				return false;
+			}
+			continue;
+		}
+		if (ev == PCAPNG_RECORD) {
+			in->r.frame++;      /* numbered by Wireshark, nothing to analyse */
+			continue;
+		}
+		if (!in->seen_packet) {
+			in->seen_packet = true;
+			if (!ng_any_supported(&in->st)) {
+				ng_refuse(in->path, in->st.ifs[pk.interface].link_type);
+				in->status = EXIT_INPUT;
+				return false;
+			}
+		}
+		const struct ng_interface *i = &in->st.ifs[pk.interface];
+		if (i != in->cur) {
+			pipeline_set_interface(pl, i->lt, i->name);
+			in->cur = i;
+		}
+		if (!i->lt && !i->warned && pipeline_counts_unkeyed(pl)) {
+			in->st.ifs[pk.interface].warned = true;
+			stats_at(&pl->stats, pl->src.index, in->r.frame + 1);
+			const char *dname = pcap_datalink_val_to_name(dlt_of(i->link_type));
+			stats_warn(&pl->stats, WARN_LINK_TYPE_UNSUPPORTED,
+				   "%s: frame %llu: interface %u%s%s has link type %s (%d), which "
+				   "rstdiag does not decode: its frames are skipped (counted as "
+				   "unparsed)", in->path, (unsigned long long)in->r.frame + 1,
+				   pk.interface, i->name[0] ? " " : "", i->name, dname ? dname : "unknown",
+				   dlt_of(i->link_type));
+		}
+		/* The one way frames go in: as libpcap's callback, in nanoseconds. */
+		in->h = (struct pcap_pkthdr){ .ts = { .tv_sec = (time_t)pk.sec, .tv_usec = pk.nsec },
+					      .caplen = pk.caplen, .len = pk.len };
+		in->bytes = pk.data;
+		in->filter = i->filter >= 0 ? &in->st.filters[i->filter].prog : NULL;
+		return true;
 	}
-	pipeline_flush(pl);     /* before the caller looks at what was reported */
-	if (filtering)
-		pcap_freecode(&prog);
+}
+
+/* The input's next packet into in->h, in->bytes, in->filter and in->ts;
+ * false when none is left (at its end, damaged, refused or stopped). */
+static bool input_next(struct capture_input *in, struct pipeline *pl)
+{
+	if (in->done)
+		return false;
+	bool got;
+	if (in->pcapng) {
+		got = pcapng_next_packet(in, pl);
+	} else {
+		struct pcap_pkthdr *h;
+		int rc = pcap_next_ex(in->p, &h, &in->bytes);
+		got = rc == 1;
+		if (got)
+			in->h = *h;
+		else if (rc == PCAP_ERROR)
+			input_damaged(in, pl, pcap_geterr(in->p));
+	}
+	if (!got) {
+		in->done = true;
+		return false;
+	}
+	in->ts = capture_packet_time(&in->h.ts, in->r.precision);
+	return true;
+}
+
+/* Hands the waiting packet to the pipeline; false once -c is reached. */
+static bool input_deliver(struct capture_input *in)
+{
+	in->r.filter = in->filter;
+	capture_on_frame((u_char *)&in->r, &in->h, in->bytes);
+	if (in->r.stopped)
+		in->done = true;
+	return !in->r.stopped;
+}
+
+/* The end of the input: its last frames tracked, everything closed. */
+static enum exit_status input_close(struct capture_input *in, struct pipeline *pl)
+{
+	if (in->pcapng) {
+		if (in->status == EXIT_OK && !in->seen_packet && in->st.n_ifs &&
+		    !ng_any_supported(&in->st)) {
+			ng_refuse(in->path, in->st.ifs[0].link_type);
+			in->status = EXIT_INPUT;
+		}
+		pipeline_flush(pl);     /* before the caller looks at what was reported */
+		pcapng_close(&in->ng);
+		ng_free(&in->st);
+		if (in->fp != stdin)
+			fclose(in->fp);
+	} else {
+		pipeline_flush(pl);
+		if (in->filtering)
+			pcap_freecode(&in->prog);
+		pcap_close(in->p);
+	}
+	free(in->buf);      /* the stream that used it is closed */
+	in->buf = NULL;
+	return in->status;
+}
+
+enum exit_status capture_read_stream(FILE *fp, const char *path, const char *filter,
+				     bool show_name, struct pipeline *pl)
+{
+	struct capture_input in = { 0 };
+	enum exit_status st = input_open(&in, fp, path, filter, show_name, pl);
+	if (st != EXIT_OK)
+		return st;
+	if (in.pcapng) {
+		while (input_next(&in, pl) && input_deliver(&in))
+			;
+	} else {
+		/* pcap_loop rather than pcap_next_ex: a call per file, not one
+		 * (with its header copy) per frame, as tcpdump reads. */
+		if (pcap_loop(in.p, -1, capture_on_frame, (u_char *)&in.r) == PCAP_ERROR)
+			input_damaged(&in, pl, pcap_geterr(in.p));
+	}
+	return input_close(&in, pl);
+}
+
+/* ---- several inputs ---- */
+
+/*
+ * The time of a file's first packet, read without a word on stderr (the
+ * file is opened again to be read, and says then what is wrong with it).
+ */
+static bool first_packet_time(const char *path, int64_t *ts)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	FILE *fp = open_file(path, errbuf);
+	if (!fp)
+		return false;
+	struct decompress_status dz;
+	FILE *in = decompress_open(fp, &dz);
+	if (!in) {
+		fclose(fp);
+		return false;
+	}
+	bool got = false;
+	int first = getc(in);
+	if (first != EOF)
+		ungetc(first, in);
+	if (first == PCAPNG_FIRST_BYTE) {
+		struct pcapng_reader ng;
+		struct pcapng_packet pk;
+		enum pcapng_event ev = PCAPNG_ERROR;
+		if (pcapng_open(&ng, in))
+			while ((ev = pcapng_next(&ng, &pk)) != PCAPNG_PACKET && ev != PCAPNG_END &&
+			       ev != PCAPNG_ERROR)
+				;
+		if (ev == PCAPNG_PACKET) {
+			struct timeval tv = { .tv_sec = (time_t)pk.sec, .tv_usec = pk.nsec };
+			*ts = capture_packet_time(&tv, PCAP_TSTAMP_PRECISION_NANO);
+			got = true;
+		}
+		pcapng_close(&ng);
+		fclose(in);
+		return got;
+	}
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(in, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (!p) {
+		fclose(in);
+		return false;
+	}
+	struct pcap_pkthdr *h;
+	const u_char *bytes;
+	if (pcap_next_ex(p, &h, &bytes) == 1) {
+		*ts = capture_packet_time(&h->ts, PCAP_TSTAMP_PRECISION_NANO);
+		got = true;
+	}
 	pcap_close(p);
+	return got;
+}
+
+struct interleave {
+	struct capture_input *in;       /* [n], in the order given */
+	int64_t *first;                 /* [n]: each one's first packet time */
+	int *order;                     /* [n]: by first packet time, then as given */
+	int *heap;                      /* open inputs with a packet waiting, oldest first */
+	int n, n_heap, next_open;
+	struct capture_input *current;  /* whose view the pipeline holds */
+	uint64_t *across;               /* frames read across all inputs */
+};
+
+static bool older(const struct interleave *m, int a, int b)
+{
+	int64_t ta = m->in[a].ts, tb = m->in[b].ts;
+	return ta < tb || (ta == tb && a < b);
+}
+
+static void heap_push(struct interleave *m, int k)
+{
+	int i = m->n_heap++;
+	m->heap[i] = k;
+	while (i > 0 && older(m, m->heap[i], m->heap[(i - 1) / 2])) {
+		int t = m->heap[i];
+		m->heap[i] = m->heap[(i - 1) / 2];
+		m->heap[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static int heap_pop(struct interleave *m)
+{
+	int top = m->heap[0];
+	m->heap[0] = m->heap[--m->n_heap];
+	for (int i = 0;;) {
+		int l = 2 * i + 1, r = l + 1, min = i;
+		if (l < m->n_heap && older(m, m->heap[l], m->heap[min]))
+			min = l;
+		if (r < m->n_heap && older(m, m->heap[r], m->heap[min]))
+			min = r;
+		if (min == i)
+			break;
+		int t = m->heap[i];
+		m->heap[i] = m->heap[min];
+		m->heap[min] = t;
+		i = min;
+	}
+	return top;
+}
+
+/* Makes input c the pipeline's current one. */
+static void switch_to(struct interleave *m, struct capture_input *c, struct pipeline *pl)
+{
+	if (m->current == c)
+		return;
+	if (m->current)
+		pipeline_save_input(pl, &m->current->saved);
+	pipeline_restore_input(pl, &c->saved);
+	m->current = c;
+}
+
+struct first_packet {
+	int64_t ts;
+	int index;
+};
+
+static int by_first_packet(const void *a, const void *b)
+{
+	const struct first_packet *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->index - y->index;
+}
+
+/*
+ * Opens the inputs whose first packet is not later than the oldest packet
+ * waiting (all of those waiting to be opened, when none is). Returns
+ * false on a usage error (a filter that fails) before any input opened.
+ */
+static void open_due(struct interleave *m, const char *const *paths, const char *filter,
+		     struct pipeline *pl, enum exit_status *status, int *opened)
+{
+	while (m->next_open < m->n &&
+	       (m->n_heap == 0 || m->first[m->order[m->next_open]] <= m->in[m->heap[0]].ts)) {
+		int k = m->order[m->next_open++];
+		struct capture_input *c = &m->in[k];
+		if (m->current)
+			pipeline_save_input(pl, &m->current->saved);
+		m->current = NULL;
+		char errbuf[PCAP_ERRBUF_SIZE] = "";
+		FILE *fp = open_file(paths[k], errbuf);
+		if (!fp) {
+			msg_error("%s: %s", paths[k], errbuf);
+			msg_note_status(status, EXIT_INPUT);
+			c->done = true;
+			continue;
+		}
+		/* Open at once, so each has a buffer of its own (capture_read_file). */
+		if (fp != stdin) {
+			c->buf = xmalloc(READ_BUFFER_BYTES);
+			setvbuf(fp, c->buf, _IOFBF, READ_BUFFER_BYTES);
+		}
+		enum exit_status st = input_open(c, fp, paths[k], filter, true, pl);
+		if (st != EXIT_OK) {
+			/* A filter that fails on the first input is a usage error;
+			 * one that fails only on a later input's link type fails
+			 * that input alone. */
+			msg_note_status(status, st == EXIT_USAGE && *opened ? EXIT_INPUT : st);
+			free(c->buf);   /* its stream is closed */
+			c->buf = NULL;
+			c->done = true;
+			if (*status == EXIT_USAGE)
+				return;
+			continue;
+		}
+		(*opened)++;
+		m->current = c;
+		c->r.across = m->across;
+		if (input_next(c, pl)) {
+			pipeline_save_input(pl, &c->saved);
+			heap_push(m, k);
+		} else {
+			msg_note_status(status, input_close(c, pl));
+			m->current = NULL;
+		}
+	}
+}
+
+static enum exit_status read_interleaved(const char *const *paths, int n, const char *filter,
+					 struct pipeline *pl, int *opened)
+{
+	struct interleave m = { .n = n };
+	uint64_t across = 0;
+	pl->numbered_across = true;
+	m.in = xcalloc((size_t)n, sizeof *m.in);
+	m.first = xcalloc((size_t)n, sizeof *m.first);
+	m.order = xcalloc((size_t)n, sizeof *m.order);
+	m.heap = xcalloc((size_t)n, sizeof *m.heap);
+	m.across = &across;
+	struct first_packet *fp = xcalloc((size_t)n, sizeof *fp);
+	for (int k = 0; k < n; k++) {
+		/* Standard input cannot be read twice, and an input that cannot
+		 * be read says so first: both are opened at once. */
+		fp[k].index = k;
+		if (strcmp(paths[k], "-") == 0 || !first_packet_time(paths[k], &fp[k].ts))
+			fp[k].ts = INT64_MIN;
+		m.first[k] = fp[k].ts;
+	}
+	qsort(fp, (size_t)n, sizeof *fp, by_first_packet);
+	for (int k = 0; k < n; k++)
+		m.order[k] = fp[k].index;
+	free(fp);
+
+	enum exit_status status = EXIT_OK;
+	bool stopped = false;
+	for (;;) {
+		open_due(&m, paths, filter, pl, &status, opened);
+		if (status == EXIT_USAGE || m.n_heap == 0)
+			break;
+		struct capture_input *c = &m.in[heap_pop(&m)];
+		switch_to(&m, c, pl);
+		if (!input_deliver(c)) {
+			stopped = true;     /* -c: reading stops there, in every input */
+			heap_push(&m, (int)(c - m.in));
+			break;
+		}
+		if (input_next(c, pl)) {
+			heap_push(&m, (int)(c - m.in));
+		} else {
+			msg_note_status(&status, input_close(c, pl));
+			m.current = NULL;
+		}
+	}
+	/* Inputs still open (after -c, or a usage error): closed unread. */
+	while (m.n_heap > 0) {
+		struct capture_input *c = &m.in[heap_pop(&m)];
+		switch_to(&m, c, pl);
+		c->done = true;
+		enum exit_status st = input_close(c, pl);
+		if (!stopped)
+			msg_note_status(&status, st);
+		m.current = NULL;
+	}
+	free(m.in);
+	free(m.first);
+	free(m.order);
+	free(m.heap);
+	return status;
+}
+
+enum exit_status capture_read_files(const char *const *paths, int n, const char *filter,
+				    bool interleave, struct pipeline *pl, int *opened)
+{
+	*opened = 0;
+	if (interleave && n > 1)
+		return read_interleaved(paths, n, filter, pl, opened);
+	enum exit_status status = EXIT_OK;
+	for (int i = 0; i < n && !(pl->max_reports && pl->reported >= pl->max_reports); i++) {
+		enum exit_status st = capture_read_file(paths[i], filter, n > 1, pl);
+		if (st == EXIT_USAGE) {
+			/* A filter that fails on the first capture is a usage error; one that
+			 * fails only on a later capture's link type fails that input alone. */
+			if (*opened == 0)
+				return st;
+			st = EXIT_INPUT;
+		}
+		if (st != EXIT_INPUT)
+			(*opened)++;
+		msg_note_status(&status, st);
+	}
 	return status;
 }

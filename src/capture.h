@@ -23,6 +23,15 @@
 enum exit_status capture_read_file(const char *path, const char *filter, bool show_name,
 				   struct pipeline *pl);
 /*
+ * Several captures as one: one after another in the order given, each
+ * with its own frame numbers; or, with interleave, merged by packet time
+ * as mergecap merges them (capture.c, read_interleaved). opened counts
+ * the inputs read as captures. Reading stops at -c. A filter that fails
+ * on the first input read is a usage error (EXIT_USAGE, nothing read).
+ */
+enum exit_status capture_read_files(const char *const *paths, int n, const char *filter,
+				    bool interleave, struct pipeline *pl, int *opened);
+/*
  * The same, from a stream already open (a pipe, or memory for the fuzzer):
  * path names it in messages. A gzip, zstd or lz4 stream is recognised
  * here, by its first bytes, and read decompressed (decompress.h). The
@@ -48,6 +57,7 @@ struct frame_reader {
 	const struct bpf_program *filter;   /* applied here, after numbering; NULL: none */
 	int precision;                      /* the handle's time stamp precision */
 	uint64_t frame;                     /* frames read so far, filtered ones included */
+	uint64_t *across;                   /* --interleave: the count across all inputs */
 	bool stopped;                       /* -c was reached: read no further */
 };
 /* The pcap_handler for a struct frame_reader: numbers the frame, filters

@@ -123,6 +123,7 @@ struct evidence {
 struct verdict {
 	/* The RST packet itself: its segment, and what a seg_note leaves out. */
 	struct seg_note rst;
+	uint64_t file_frame;        /* its frame in its own file (--interleave; else rst.frame) */
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
 	uint16_t ip_id;

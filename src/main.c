@@ -154,21 +154,9 @@ int main(int argc, char **argv)
 			pipeline_finish(&pl);
 		goto flush;
 	}
-	for (int i = 0; i < o.n_files && !(o.count && pl.reported >= o.count); i++) {
-		enum exit_status st = capture_read_file(o.files[i], o.filter, o.n_files > 1, &pl);
-		if (st == EXIT_USAGE) {
-			/* A filter that fails on the first capture is a usage error; one that
-			 * fails only on a later capture's link type fails that input alone. */
-			if (opened == 0) {
-				status = st;
-				goto out;
-			}
-			st = EXIT_INPUT;
-		}
-		if (st != EXIT_INPUT)
-			opened++;
-		msg_note_status(&status, st);
-	}
+	status = capture_read_files(o.files, o.n_files, o.filter, o.interleave, &pl, &opened);
+	if (status == EXIT_USAGE && opened == 0)
+		goto out;
 	/* Whatever could be read is reported; nothing read, nothing to summarise. */
 	if (opened > 0 && (o.write_file || diagrams || o.html_file)) {
 		/* Every verdict is final; the inputs' second read writes -w's

@@ -20,7 +20,7 @@
 enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION,
        OPT_KERNEL_REASONS, OPT_EVIDENCE_ONLY, OPT_DIAGRAM, OPT_MERMAID, OPT_ASCII,
        OPT_DIAGRAM_PACKETS, OPT_HTML,
-       OPT_CLOSE_TIMEOUT, OPT_SHARD, OPT_MERGE };
+       OPT_CLOSE_TIMEOUT, OPT_SHARD, OPT_MERGE, OPT_INTERLEAVE };
 
 static const struct option long_opts[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -29,6 +29,7 @@ static const struct option long_opts[] = {
 	{ "close-timeout", required_argument, NULL, OPT_CLOSE_TIMEOUT },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "interleave", no_argument, NULL, OPT_INTERLEAVE },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "nano", no_argument, NULL, OPT_NANO },
@@ -80,6 +81,9 @@ static void usage(FILE *out)
 		"      --close-timeout S  remember a closed or reset connection for S\n"
 		"                      seconds, for late segments and reuse (default %d)\n"
 		"  -c, --count N       stop after N resets\n"
+		"      --interleave    read several FILEs as one capture in packet time order,\n"
+		"                      as mergecap merges them (captures of two interfaces or\n"
+		"                      hosts); default: one after another, in the order given\n"
 		"      --shard K/N     analyse only the connections whose fixed hash is K of\n"
 		"                      N (0 <= K < N); N such runs, on any machines, give one\n"
 		"                      run's records: put them together with --merge\n"
@@ -205,6 +209,12 @@ static enum exit_status check_write(struct options *o)
 	if (o->iface) {
 		msg_usage_error("%s reads capture files twice, which live capture cannot give; "
 				"capture with tcpdump -w, then run rstdiag %s on the file", what, what);
+		return EXIT_USAGE;
+	}
+	if (o->interleave) {
+		msg_usage_error("%s reads the files a second time in the order given, not "
+				"interleaved: merge them first (mergecap -w one.pcapng FILE...), then "
+				"run rstdiag %s on one.pcapng", what, what);
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < o->n_files; i++)
@@ -350,6 +360,9 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 		case OPT_MERGE:
 			o->merge = true;
 			break;
+		case OPT_INTERLEAVE:
+			o->interleave = true;
+			break;
 		case OPT_CLOSE_TIMEOUT:
 			if (!parse_u32(optarg, 0, 86400, &o->close_timeout_s)) {
 				msg_usage_error("--close-timeout: '%s' is not a number of seconds from 0 to 86400",
@@ -425,8 +438,8 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 			msg_usage_error("--all is for files; live mode reports every reset as it comes");
 			return EXIT_USAGE;
 		}
-		if (o->shard.n) {
-			msg_usage_error("--shard is for files: it splits what N runs read alike");
+		if (o->shard.n || o->interleave) {
+			msg_usage_error("--shard and --interleave are for files");
 			return EXIT_USAGE;
 		}
 	} else if (o->duration_s || o->buffer_kib || o->snaplen || o->user || o->kernel_reasons) {

@@ -35,6 +35,7 @@ struct options {
 	uint64_t count;         /* -c: stop after this many resets; 0 no limit */
 	struct shard shard;     /* --shard K/N; n == 0: not sharded */
 	bool merge;             /* --merge: files are JSON Lines of rstdiag --json */
+	bool interleave;        /* --interleave: several files merged by packet time */
 	/* Live mode (-i). */
 	const char *iface;
 	bool list_ifaces;       /* -D */

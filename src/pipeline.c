@@ -132,6 +132,25 @@ void pipeline_set_interface(struct pipeline *pl, const struct link_type *link,
 	pl->interface_id = pl->src.interface[0] ? (uint16_t)(h ^ (h >> 16)) : 0;
 }
 
+void pipeline_save_input(struct pipeline *pl, struct pipeline_input *in)
+{
+	pipeline_flush(pl);
+	in->src = pl->src;
+	in->link = pl->link;
+	in->interface_id = pl->interface_id;
+	in->src_started = pl->src_started;
+}
+
+void pipeline_restore_input(struct pipeline *pl, const struct pipeline_input *in)
+{
+	pipeline_flush(pl);
+	pl->src = in->src;
+	pl->link = in->link;
+	pl->interface_id = in->interface_id;
+	pl->src_started = in->src_started;
+	pl->stats.at.source = in->src.index;
+}
+
 /* Every frame is the clock, whichever shard counts it (own). */
 static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts, bool own)
 {
@@ -140,7 +159,8 @@ static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts, bool own)
 		s->at.frame = frame;    /* where a warning raised now is placed */
 	if (!pl->src_started) {
 		pl->src_started = true;
-		pl->src.first_ts = ts;
+		/* Interleaved, the inputs are one capture: times from its start. */
+		pl->src.first_ts = pl->numbered_across && pl->time_started ? s->first_ts : ts;
 	}
 	if (!pl->time_started) {
 		pl->time_started = true;
@@ -399,6 +419,7 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	pf->caplen = caplen;
 	pf->wirelen = wirelen;
 	p->frame = frame;
+	p->file_frame = pl->numbered_across ? pl->file_frame : frame;
 	p->ts_ns = ts_ns;
 	p->caplen = caplen;
 	/* A record holding more than the packet's length: all of it is used

@@ -99,6 +99,11 @@ struct pipeline {
 	const struct link_type *link;       /* NULL: frames skipped as "unparsed" */
 	bool src_started;           /* a packet of the current source was seen */
 	bool time_started;          /* a packet of any source was seen */
+	/* --interleave: frames are numbered across the inputs, as in the
+	 * capture mergecap makes of them, and file_frame is the next one's
+	 * number in its own file (capture_on_frame). */
+	bool numbered_across;
+	uint64_t file_frame;
 	struct shard shard;
 	uint16_t interface_id;      /* the current interface's name, hashed: host_table context */
 	int64_t now;                /* latest packet time: the clock for expiry */
@@ -118,6 +123,20 @@ void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name
  */
 void pipeline_set_interface(struct pipeline *pl, const struct link_type *link,
 			    const char *interface);
+/*
+ * What the pipeline keeps of the input being read. Several inputs read
+ * interleaved in time order (capture_read_files) each keep theirs, and
+ * the reader swaps them: frames decoded so far are tracked first, under
+ * the input they came from.
+ */
+struct pipeline_input {
+	struct report_source src;
+	const struct link_type *link;
+	uint16_t interface_id;
+	bool src_started;
+};
+void pipeline_save_input(struct pipeline *pl, struct pipeline_input *in);
+void pipeline_restore_input(struct pipeline *pl, const struct pipeline_input *in);
 /* One frame. bytes holds caplen bytes, and need not outlive the call. The
  * frame is tracked (and counted) up to PIPELINE_AHEAD - 1 frames later,
  * or at pipeline_flush. */

@@ -331,6 +331,7 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	json_string(w, "file", src->name);
 	json_string(w, "interface", src->interface[0] ? src->interface : NULL);
 	json_uint(w, "frame", v->rst.frame);
+	json_uint(w, "file_frame", v->file_frame);
 	json_seconds(w, "ts", v->rst.ts_ns, r->nano);
 	json_seconds(w, "rel", v->rst.ts_ns - src->first_ts, r->nano);
 	report_addr(buf, sizeof buf, v->ipver, v->src);

@@ -23,6 +23,7 @@ struct input {
 	bool done;
 	bool disorder_told;
 	int summaries;
+	unsigned long bad_lines;        /* neither a record nor a summary */
 	/* The record in line: its order key. */
 	int64_t ts;
 	char *file;
@@ -355,6 +356,9 @@ static void advance(struct merge *m, struct input *in)
 				msg_note_status(&m->status, EXIT_INPUT);
 			}
 			in->done = true;
+			if (in->bad_lines > 1)
+				msg_error("%s: %lu more lines that are neither records nor summaries",
+					  in->name, in->bad_lines - 1);
 			return;
 		}
 		in->len = (size_t)got;
@@ -370,8 +374,11 @@ static void advance(struct merge *m, struct input *in)
 		}
 		if (!type || strcmp(type, "reset") != 0 || !file || !cJSON_IsNumber(frame) ||
 		    !raw_seconds(in->line, "ts", &in->ts, &m->nano)) {
-			msg_error("%s: line %lu: not a reset record or a summary of rstdiag --json",
-				  in->name, in->lineno);
+			/* The first is said; the rest are counted (one line each
+			 * would flood the terminal with a binary file). */
+			if (in->bad_lines++ == 0)
+				msg_error("%s: line %lu: not a reset record or a summary of rstdiag --json",
+					  in->name, in->lineno);
 			msg_note_status(&m->status, EXIT_DAMAGED);
 			cJSON_Delete(o);
 			continue;
@@ -497,7 +504,11 @@ enum exit_status report_merge_streams(FILE *const *streams, const char *const *n
 		free(m.in[i].file);
 		unsummed += m.in[i].f && !m.in[i].summaries;
 	}
-	if (unsummed) {
+	if (unsummed == n_files) {
+		msg_error("no input ends with a summary (runs cut short, or not rstdiag --json "
+			  "output): none is written");
+		msg_note_status(&m.status, EXIT_DAMAGED);
+	} else if (unsummed) {
 		msg_error("%d of the %d inputs end without a summary (a run cut short?): the summary "
 			  "covers the others", unsummed, n_files);
 		msg_note_status(&m.status, EXIT_DAMAGED);

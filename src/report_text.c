@@ -233,6 +233,8 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	fprintf(out, "\n%sRST #%" PRIu64 "%s", c(t, C_BOLD), v->rst.frame, c(t, C_RESET));
 	if (src->show_name)
 		fprintf(out, " in %s", src->name);
+	if (v->file_frame != v->rst.frame)      /* --interleave: its own number there */
+		fprintf(out, " (its frame %" PRIu64 ")", v->file_frame);
 	if (src->interface[0])
 		fprintf(out, " on %s", src->interface);
 	fprintf(out, " at %s s (%s)\n", rel, wall);

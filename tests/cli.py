@@ -97,6 +97,18 @@ def main():
     expect("unknown short option", run(["-y", eth]), USAGE, r"unknown option -y")
     expect("missing argument", run([eth, "-r"]), USAGE, r"option -r needs an argument")
     expect("bad --max-flows", run(["--max-flows", "lots", eth]), USAGE, r"--max-flows: 'lots'")
+    for bad in ("4/4", "1", "a/2", "0/0", "0/1025", "-1/2"):
+        expect(f"bad --shard {bad}", run(["--shard", bad, eth]), USAGE,
+               r"--shard: '.*' is not K/N with 0 <= K < N <= 1024")
+    expect("--shard live", run(["--shard", "0/2", "-i", "lo"]), USAGE,
+           r"--shard and --interleave are for files")
+    expect("--interleave with -w", run(["--interleave", "-w", "/tmp/x.pcapng", eth, eth]), USAGE,
+           r"-w reads the files a second time in the order given, not interleaved")
+    expect("--merge without files", run(["--merge"]), USAGE, r"--merge: give the JSON Lines")
+    expect("--merge with a capture option", run(["--merge", "-v", eth]), USAGE,
+           r"--merge reads JSON Lines and writes JSON Lines")
+    expect("--merge of a capture", run(["--merge", eth]), DAMAGED,
+           r"line 1: not a reset record or a summary", one_line=False)
     expect("zero --max-flows", run(["--max-flows", "0", eth]), USAGE, r"--max-flows")
     expect("bad --color", run(["--color=sometimes", eth]), USAGE, r"--color: 'sometimes'")
     expect("bad filter", run([eth, "tcp", "port", "eighty"]), USAGE,

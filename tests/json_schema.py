@@ -57,7 +57,7 @@ HALF = {
 }
 
 RESET = {
-    "type": {"reset"}, "file": STR, "interface": nullable(STR), "frame": frame, "ts": NUM, "rel": NUM,
+    "type": {"reset"}, "file": STR, "interface": nullable(STR), "frame": frame, "file_frame": frame, "ts": NUM, "rel": NUM,
     "src": STR, "sport": port, "dst": STR, "dport": port, "ip_version": {4, 6},
     "tunnel": nullable({
         "path": STR,
