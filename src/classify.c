@@ -113,7 +113,7 @@ static void side_from_half(struct side *s, const struct tcp_half *h)
 static void copy_rst(struct verdict *v, const struct pkt *p)
 {
 	seg_note_from_pkt(&v->rst, p);
-	v->file_frame = p->file_frame;
+	v->file_frame = p->file_frame ? p->file_frame : p->frame;
 	v->ipver = p->ipver;
 	memcpy(v->src, p->src, sizeof v->src);
 	memcpy(v->dst, p->dst, sizeof v->dst);

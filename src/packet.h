@@ -85,7 +85,8 @@ struct tunnel_path {
 
 struct pkt {
 	uint64_t frame;       /* 1-based position in the input, as Wireshark numbers it */
-	uint64_t file_frame;  /* --interleave: frame is the merged capture's, this its file's */
+	uint64_t file_frame;  /* --interleave: frame is the merged capture's, this its file's;
+				 0 otherwise (the same as frame) */
 	int64_t ts_ns;        /* capture time, ns since the epoch */
 	uint32_t caplen, wirelen;
 

@@ -90,6 +90,8 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 	pl->max_reports = cfg->max_reports;
 	pl->shard = cfg->shard;
 	pl->stats.shard = cfg->shard;
+	for (int i = 0; i < PIPELINE_RING; i++)
+		pl->ahead[i].own = true;    /* unsharded, every frame is this run's */
 	pl->rep = rep;
 	pl->src.index = UINT32_MAX;     /* pipeline_begin_source counts from 0 */
 	if (cfg->keep_incidents)
@@ -155,8 +157,6 @@ void pipeline_restore_input(struct pipeline *pl, const struct pipeline_input *in
 static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts, bool own)
 {
 	struct stats *s = &pl->stats;
-	if (own)
-		s->at.frame = frame;    /* where a warning raised now is placed */
 	if (!pl->src_started) {
 		pl->src_started = true;
 		/* Interleaved, the inputs are one capture: times from its start. */
@@ -170,7 +170,7 @@ static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts, bool own)
 		return;
 	}
 	if (ts < s->last_ts && own)
-		stats_warn(s, WARN_TIME_BACKWARDS,
+		stats_warn_frame(s, frame, WARN_TIME_BACKWARDS,
 			   "%s: packet times go backwards (first at frame %llu): gaps and idle "
 			   "times near it may be wrong",
 			   pl->src.name, (unsigned long long)frame);
@@ -197,6 +197,7 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 				incidents_connection_began(pl->incidents, f->self, p->frame);
 		}
 	} else if (!f) {
+		pl->stats.at.frame = p->frame;  /* an eviction's warning is placed here */
 		f = flow_table_insert(pl->flows, &pf->key, p->ts_ns);
 		tcp_track_begin(f, dir, p);
 		f->conn.after_evictions = f->conn.midstream && flow_table_evicted(pl->flows) > 0;
@@ -243,12 +244,12 @@ static bool record_lengths_usable(struct pipeline *pl, uint64_t frame, uint32_t 
 	struct stats *s = &pl->stats;
 	unsigned long long n = (unsigned long long)frame;
 	if (caplen == 0 && wirelen == 0) {
-		stats_warn(s, WARN_RECORD_LENGTH_INVALID, "%s: frame %llu: an empty record "
+		stats_warn_frame(s, frame, WARN_RECORD_LENGTH_INVALID, "%s: frame %llu: an empty record "
 			   "(length 0, nothing captured)", pl->src.name, n);
 		return false;
 	}
 	if (caplen > wirelen)
-		stats_warn(s, WARN_RECORD_LENGTH_INVALID, "%s: frame %llu: the record holds %u "
+		stats_warn_frame(s, frame, WARN_RECORD_LENGTH_INVALID, "%s: frame %llu: the record holds %u "
 			   "bytes of a %u-byte packet; all %u are used", pl->src.name, n,
 			   caplen, wirelen, caplen);
 	return true;
@@ -260,16 +261,16 @@ static void segment_anomalies(struct pipeline *pl, const struct pkt *p)
 	struct stats *s = &pl->stats;
 	unsigned long long n = (unsigned long long)p->frame;
 	if (p->offset_past)
-		stats_warn(s, WARN_HEADERS_INVALID, "%s: frame %llu: the TCP data offset runs past "
+		stats_warn_frame(s, p->frame, WARN_HEADERS_INVALID, "%s: frame %llu: the TCP data offset runs past "
 			   "the segment; its header was read as far as it goes", pl->src.name, n);
 	if (p->opts.malformed)
-		stats_warn(s, WARN_TCP_OPTIONS_MALFORMED, "%s: frame %llu: malformed TCP options "
+		stats_warn_frame(s, p->frame, WARN_TCP_OPTIONS_MALFORMED, "%s: frame %llu: malformed TCP options "
 			   "(a length of 0 or 1, or an option running past the header); the options "
 			   "after it are ignored", pl->src.name, n);
 	/* RFC 9293 3.10.7: a SYN never carries FIN or RST; every segment
 	 * carries some flag. Scanners, forgeries and corruption do this. */
 	if (((p->flags & TCP_SYN) && (p->flags & (TCP_FIN | TCP_RST))) || p->flags == 0)
-		stats_warn(s, WARN_TCP_FLAGS_INVALID, "%s: frame %llu: TCP flags 0x%02x (SYN with "
+		stats_warn_frame(s, p->frame, WARN_TCP_FLAGS_INVALID, "%s: frame %llu: TCP flags 0x%02x (SYN with "
 			   "FIN or RST, or no flag at all), which no TCP stack sends; analysed as they "
 			   "are", pl->src.name, n, p->flags);
 }
@@ -354,12 +355,12 @@ static bool count_frame(struct pipeline *pl, struct pending_frame *pf)
 	if (pf->res != DECODE_OK) {
 		s->skipped[pf->res]++;
 		if (pf->res == DECODE_TRUNCATED)
-			stats_warn(s, WARN_HEADERS_TRUNCATED,
+			stats_warn_frame(s, p->frame, WARN_HEADERS_TRUNCATED,
 				   "%s: frame %llu: headers cut by the capture's snaplen; such segments "
 				   "are skipped (capture with a larger -s)",
 				   pl->src.name, (unsigned long long)p->frame);
 		else if (pf->res == DECODE_INVALID)
-			stats_warn(s, WARN_HEADERS_INVALID,
+			stats_warn_frame(s, p->frame, WARN_HEADERS_INVALID,
 				   "%s: frame %llu: link, IP or TCP header fields contradict the frame (a "
 				   "length out of range); such frames are skipped",
 				   pl->src.name, (unsigned long long)p->frame);
@@ -367,7 +368,7 @@ static bool count_frame(struct pipeline *pl, struct pending_frame *pf)
 	}
 	segment_anomalies(pl, p);
 	if (p->tunnel == TUNNEL_IDENTITY_OVERFLOW)
-		stats_warn(s, WARN_TUNNELS_FULL,
+		stats_warn_frame(s, p->frame, WARN_TUNNELS_FULL,
 			   "%s: frame %llu: more than %u tunnel contexts: connections in the rest "
 			   "are told apart by their inner addresses and ports alone", pl->src.name,
 			   (unsigned long long)p->frame, TUNNEL_TABLE_MAX);
@@ -387,10 +388,13 @@ static void track_frame(struct pipeline *pl, struct pending_frame *pf)
 	if (reading_stopped(pl))
 		return;
 	note_time(pl, p->frame, p->ts_ns, pf->own);
-	if (__builtin_expect(pf->own, 1) && !count_frame(pl, pf))
+	if (__builtin_expect(pf->own, 1)) {
+		if (!count_frame(pl, pf))
+			return;
+	} else if (pf->res != DECODE_OK) {
 		return;
-	if (pf->res == DECODE_OK)
-		follow_segment(pl, pf);
+	}
+	follow_segment(pl, pf);
 }
 
 
@@ -419,20 +423,27 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	pf->caplen = caplen;
 	pf->wirelen = wirelen;
 	p->frame = frame;
-	p->file_frame = pl->numbered_across ? pl->file_frame : frame;
+	if (pl->numbered_across)
+		p->file_frame = pl->file_frame;     /* else 0: the same as frame */
 	p->ts_ns = ts_ns;
 	p->caplen = caplen;
 	/* A record holding more than the packet's length: all of it is used
 	 * (record_lengths_usable warns when the frame is tracked). */
 	p->wirelen = caplen > wirelen ? caplen : wirelen;
-	pf->own = pipeline_counts_unkeyed(pl);     /* until it is known as a TCP segment */
+	/* Slots start owned; with --shard, a frame that is no TCP segment
+	 * is shard 0's, and a segment its connection's shard's (below). */
 	if (caplen == 0 && wirelen == 0) {
 		pf->res = DECODE_INVALID;   /* an empty record: record_lengths_usable says so */
+		if (pl->shard.n)
+			pf->own = pipeline_counts_unkeyed(pl);
 		return;
 	}
 	pf->res = decode_frame(pl->link, bytes, p);
-	if (pf->res != DECODE_OK)
+	if (pf->res != DECODE_OK) {
+		if (pl->shard.n)
+			pf->own = pipeline_counts_unkeyed(pl);
 		return;
+	}
 	/* A shard needs the connection's key before the payload: a segment of
 	 * another shard's connection is followed, not analysed, and its
 	 * payload is of no use. */

@@ -49,6 +49,16 @@ void stats_warn(struct stats *s, enum warning w, const char *fmt, ...)
 	va_end(ap);
 }
 
+void stats_warn_frame(struct stats *s, uint64_t frame, enum warning w, const char *fmt, ...)
+{
+	s->at.frame = frame;
+	va_list ap;
+	va_start(ap, fmt);
+	if (record(s, w, fmt, ap))
+		msg_warn("%s", s->warn_msg[w]);
+	va_end(ap);
+}
+
 void stats_record(struct stats *s, enum warning w, const char *fmt, ...)
 {
 	va_list ap;

@@ -98,6 +98,9 @@ void stats_merge(struct stats *s, const struct stats *other);
 /* Counts warning w; the first time, keeps the message and prints it on stderr. */
 void stats_warn(struct stats *s, enum warning w, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* stats_warn for what happened at frame of the current input (stats.at). */
+void stats_warn_frame(struct stats *s, uint64_t frame, enum warning w, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Counts and keeps it without printing: for callers that print their own error line. */
 void stats_record(struct stats *s, enum warning w, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
