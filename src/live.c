@@ -9,6 +9,8 @@
 #include <pwd.h>
 #include <stdbool.h>
 #include <signal.h>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +136,23 @@ static pcap_t *open_device(const struct live_options *o)
 	}
 	if (rc > 0)
 		msg_warn("%s: %s", o->iface, pcap_statustostr(rc));
+	/*
+	 * --fanout: join the group libpcap's packet socket is one of. The
+	 * kernel picks the socket by a hash of the packet's flow that both
+	 * directions share (net/packet/af_packet.c, fanout_demux_hash:
+	 * __skb_get_hash_symmetric), after putting IP fragments back together
+	 * (PACKET_FANOUT_FLAG_DEFRAG), so a connection stays with one worker.
+	 */
+	if (o->fanout_group >= 0) {
+		int arg = (o->fanout_group & 0xffff) |
+			  (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
+		if (setsockopt(pcap_fileno(p), SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0) {
+			msg_error("%s: --fanout: cannot join the packet fanout group: %s", o->iface,
+				  strerror(errno));
+			pcap_close(p);
+			return NULL;
+		}
+	}
 	return p;
 }
 
@@ -238,7 +257,7 @@ enum exit_status live_run(const struct live_options *o, struct pipeline *pl)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	pipeline_begin_source(pl, o->iface, false, lt);
+	pipeline_begin_source(pl, o->name ? o->name : o->iface, false, lt);
 	/* The kernel filters (set_filter), so frames count as they pass it. */
 	struct frame_reader reader = { .p = p, .pl = pl,
 				       .precision = pcap_get_tstamp_precision(p) };

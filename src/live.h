@@ -31,6 +31,8 @@ struct live_options {
 	uint32_t duration_s;        /* 0: until a signal */
 	uint64_t max_resets;        /* 0: no limit (-c) */
 	bool kernel_reasons;        /* --kernel-reasons: open the tracepoint before -Z */
+	int fanout_group;           /* --fanout: the AF_PACKET fanout group to join; -1 none */
+	const char *name;           /* the input's name in records (the interface; NULL: iface) */
 };
 
 /* Prints the interfaces libpcap can open, numbered, as tcpdump -D does. */

@@ -14,6 +14,7 @@
 
 #include "capture.h"
 #include "live.h"
+#include "live_fanout.h"
 #include "msg.h"
 #include "options.h"
 #include "pipeline.h"
@@ -62,6 +63,17 @@ int main(int argc, char **argv)
 			msg_error("standard output: %s", strerror(errno ? errno : EIO));
 			status = EXIT_OUTPUT;
 		}
+		options_free(&o);
+		return status;
+	}
+
+	/* --fanout: the parent gathers the workers' output and ends here; each
+	 * worker goes on as a live --json run in the group. */
+	int fanout_group = -1;
+	unsigned worker = 0;
+	char worker_name[128];
+	if (o.fanout > 1 &&
+	    live_fanout_fork(o.fanout, stdout, o.nano, &fanout_group, &worker, &status)) {
 		options_free(&o);
 		return status;
 	}
@@ -146,7 +158,13 @@ int main(int argc, char **argv)
 			.duration_s = o.duration_s,
 			.max_resets = o.count,
 			.kernel_reasons = o.kernel_reasons,
+			.fanout_group = fanout_group,
 		};
+		if (fanout_group >= 0) {
+			/* Each worker numbers the packets it sees: its records say which. */
+			snprintf(worker_name, sizeof worker_name, "%s#%u", o.iface, worker);
+			lo.name = worker_name;
+		}
 		rep.kernel_reasons = o.kernel_reasons;
 		rep.flush_each = true;
 		status = live_run(&lo, &pl);

@@ -15,12 +15,13 @@
 #include "pipeline.h"
 #include "ladder.h"
 #include "live.h"
+#include "live_fanout.h"
 #include "report.h"
 
 enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION,
        OPT_KERNEL_REASONS, OPT_EVIDENCE_ONLY, OPT_DIAGRAM, OPT_MERMAID, OPT_ASCII,
        OPT_DIAGRAM_PACKETS, OPT_HTML,
-       OPT_CLOSE_TIMEOUT, OPT_SHARD, OPT_MERGE, OPT_INTERLEAVE };
+       OPT_CLOSE_TIMEOUT, OPT_SHARD, OPT_MERGE, OPT_INTERLEAVE, OPT_FANOUT };
 
 static const struct option long_opts[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -30,6 +31,7 @@ static const struct option long_opts[] = {
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "interleave", no_argument, NULL, OPT_INTERLEAVE },
+	{ "fanout", required_argument, NULL, OPT_FANOUT },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "nano", no_argument, NULL, OPT_NANO },
@@ -113,6 +115,8 @@ static void usage(FILE *out)
 		"  -s, --snapshot-length N  bytes kept per packet (default %d)\n"
 		"  -Z, --relinquish-privileges USER  run as USER once the interface is open\n"
 		"                      (default 'nobody' when started as root; 'root' keeps root)\n"
+		"      --fanout N      N capturing processes in one AF_PACKET fanout group,\n"
+		"                      each with whole connections (with --json; 2 to %d)\n"
 		"      --kernel-reasons  join each RST this host sends to the kernel's own reason\n"
 		"                      (tracepoint tcp/tcp_send_reset; root, Linux 6.10 or later)\n"
 		"  -h, --help          show this help and exit\n"
@@ -124,7 +128,7 @@ static void usage(FILE *out)
 		"3 input damaged (the report covers what was read), 4 output error.\n"
 		"See rstdiag(1).\n",
 		TEXT_EXAMPLES_PER_CAUSE, PIPELINE_DEFAULT_MAX_FLOWS, PIPELINE_DEFAULT_CLOSE_TIMEOUT_S,
-		LADDER_KEEP_DEFAULT, LIVE_DEFAULT_SNAPLEN);
+		LADDER_KEEP_DEFAULT, LIVE_DEFAULT_SNAPLEN, LIVE_FANOUT_MAX);
 }
 
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
@@ -363,6 +367,13 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 		case OPT_INTERLEAVE:
 			o->interleave = true;
 			break;
+		case OPT_FANOUT:
+			if (!parse_u32(optarg, 2, LIVE_FANOUT_MAX, &o->fanout)) {
+				msg_usage_error("--fanout: '%s' is not a number of workers from 2 to %d",
+						optarg, LIVE_FANOUT_MAX);
+				return EXIT_USAGE;
+			}
+			break;
 		case OPT_CLOSE_TIMEOUT:
 			if (!parse_u32(optarg, 0, 86400, &o->close_timeout_s)) {
 				msg_usage_error("--close-timeout: '%s' is not a number of seconds from 0 to 86400",
@@ -442,8 +453,15 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 			msg_usage_error("--shard and --interleave are for files");
 			return EXIT_USAGE;
 		}
-	} else if (o->duration_s || o->buffer_kib || o->snaplen || o->user || o->kernel_reasons) {
-		msg_usage_error("--duration, -B, -s, -Z and --kernel-reasons are for live mode (-i)");
+		if (o->fanout && (!o->json || o->count || o->kernel_reasons)) {
+			msg_usage_error("--fanout writes JSON Lines: give --json, and neither -c nor "
+					"--kernel-reasons, with it");
+			return EXIT_USAGE;
+		}
+	} else if (o->duration_s || o->buffer_kib || o->snaplen || o->user || o->kernel_reasons ||
+		   o->fanout) {
+		msg_usage_error("--duration, -B, -s, -Z, --fanout and --kernel-reasons are for live "
+				"mode (-i)");
 		return EXIT_USAGE;
 	}
 	if (!have_r && !o->iface) {

@@ -36,6 +36,7 @@ struct options {
 	struct shard shard;     /* --shard K/N; n == 0: not sharded */
 	bool merge;             /* --merge: files are JSON Lines of rstdiag --json */
 	bool interleave;        /* --interleave: several files merged by packet time */
+	uint32_t fanout;        /* --fanout N: N live workers in a packet fanout group */
 	/* Live mode (-i). */
 	const char *iface;
 	bool list_ifaces;       /* -D */

@@ -36,12 +36,14 @@ LAYERS = {
                "ladder.[ch]", "json_write.[ch]", "text_format.[ch]"],
 }
 ORDER = list(LAYERS)
-# pipeline connects the stages, and second_read (-w, --diagram) the second read
-# of the inputs with the report's comments; main, options and msg are the command
+# pipeline connects the stages, second_read (-w, --diagram) the second read
+# of the inputs with the report's comments, and live_fanout (--fanout) forks
+# live workers and merges their output; main, options and msg are the command
 # line; the rest are helpers every layer uses (config.h is generated; rd.h,
 # the bounds-checked reader, reads packet headers in decode and pcapng
 # blocks in capture).
 UNLAYERED = ["main.c", "options.[ch]", "msg.[ch]", "pipeline.[ch]", "second_read.[ch]",
+             "live_fanout.[ch]",
              "xalloc.h", "seq.h",
              "rd.h", "config.h"]
 
