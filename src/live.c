@@ -156,6 +156,22 @@ static pcap_t *open_device(const struct live_options *o)
 	return p;
 }
 
+enum exit_status live_probe(const char *iface)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(iface, errbuf);
+	if (!p) {
+		msg_error("%s: %s", iface, errbuf);
+		return EXIT_INPUT;
+	}
+	pcap_set_buffer_size(p, 256 * 1024);    /* the least TPACKET_V3 takes */
+	int rc = pcap_activate(p);
+	if (rc < 0)
+		activate_error(p, iface, rc);
+	pcap_close(p);
+	return rc < 0 ? EXIT_INPUT : EXIT_OK;
+}
+
 /* The user's filter, limited to TCP so the kernel drops the rest. */
 static enum exit_status set_filter(pcap_t *p, const char *filter)
 {

@@ -39,5 +39,8 @@ struct live_options {
 enum exit_status live_list_interfaces(void);
 /* Captures until SIGINT/SIGTERM, -c or --duration; the caller writes the summary. */
 enum exit_status live_run(const struct live_options *o, struct pipeline *pl);
+/* Whether iface can be captured on, said in one line if not (--fanout
+ * asks once, before its workers would each say it). */
+enum exit_status live_probe(const char *iface);
 
 #endif

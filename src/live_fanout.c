@@ -116,7 +116,16 @@ static enum exit_status gather(struct worker *ws, unsigned n, FILE *out, bool na
 		else
 			msg_note_status(&status, EXIT_DAMAGED);
 	}
-	/* The summaries, merged as --merge merges runs (each worker one). */
+	/* The summaries, merged as --merge merges runs (each worker one); no
+	 * worker got as far as one: each has said why. */
+	bool any = false;
+	for (unsigned i = 0; i < n; i++)
+		any = any || ws[i].summary;
+	if (!any) {
+		for (unsigned i = 0; i < n; i++)
+			free(ws[i].line);
+		return status == EXIT_OK ? EXIT_INPUT : status;
+	}
 	FILE **streams = xcalloc(n, sizeof *streams);
 	const char **names = xcalloc(n, sizeof *names);
 	char (*labels)[32] = xcalloc(n, sizeof *labels);

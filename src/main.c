@@ -72,6 +72,10 @@ int main(int argc, char **argv)
 	int fanout_group = -1;
 	unsigned worker = 0;
 	char worker_name[128];
+	if (o.fanout > 1 && (status = live_probe(o.iface)) != EXIT_OK) {
+		options_free(&o);
+		return status;
+	}
 	if (o.fanout > 1 &&
 	    live_fanout_fork(o.fanout, stdout, o.nano, &fanout_group, &worker, &status)) {
 		options_free(&o);
