@@ -100,6 +100,32 @@ static bool aligned_timestamp(struct rd o, struct tcp_opts *t)
 	return true;
 }
 
+/*
+ * A Linux SYN or SYN-ACK with timestamps, SACK and window scaling carries
+ * exactly: MSS; SACK-permitted and the timestamp in one word; NOP and the
+ * window scale, in the order tcp_options_write (net/ipv4/tcp_output.c)
+ * writes them. That is most SYNs on the wire, and every SYN of a flood
+ * from Linux hosts: read in place too, with what parse_options would give
+ * (layout 2, 4, 8, 3 for host_stack_from_syn).
+ */
+static bool linux_syn_options(struct rd o, struct tcp_opts *t)
+{
+	static const uint8_t mss[2] = { 2, 4 }, sack_ts[4] = { 4, 2, 8, 10 }, ws[3] = { 1, 3, 3 };
+	if (rd_left(&o) != 20 || memcmp(o.p, mss, sizeof mss) != 0 ||
+	    memcmp(o.p + 4, sack_ts, sizeof sack_ts) != 0 || memcmp(o.p + 16, ws, sizeof ws) != 0)
+		return false;
+	t->mss = rd_be16_at(&o, 2);
+	t->has_mss = true;
+	t->sack_perm = true;
+	t->tsval = rd_be32_at(&o, 8);
+	t->tsecr = rd_be32_at(&o, 12);
+	t->has_ts = true;
+	t->wscale = rd_u8_at(&o, 19);
+	t->has_wscale = true;
+	t->layout = 0x2483;
+	return true;
+}
+
 enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t seg_len,
 			      struct pkt *p)
 {
@@ -148,7 +174,8 @@ enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t
 	p->window = window;
 	p->offset_past = offset_past;
 	memset(&p->opts, 0, sizeof p->opts);
-	if (!aligned_timestamp(opts, &p->opts))
+	if (!aligned_timestamp(opts, &p->opts) &&
+	    !((flags & TCP_SYN) && linux_syn_options(opts, &p->opts)))
 		parse_options(opts, opt_captured == optlen, &p->opts);
 
 	p->payload_len = seg_len - hlen;

@@ -660,6 +660,38 @@ static void test_timestamp_layouts(void)
 	}
 }
 
+/*
+ * Linux's SYN layout (MSS; SACK-permitted and timestamp; NOP, window
+ * scale) is read by a shortcut, on a SYN only; other layouts of the same
+ * length (here MSS, NOP, window scale, NOP, NOP, timestamp: no SACK) and a
+ * segment without SYN go the long way; each gives the facts its bytes
+ * hold, and its layout.
+ */
+static void test_syn_layouts(void)
+{
+	static const uint8_t linux_syn[20] = { 2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 1, 2, 0, 0, 3, 4,
+					       1, 3, 3, 7 };
+	static const uint8_t other_syn[20] = { 2, 4, 5, 0xb4, 1, 3, 3, 7, 1, 1, 8, 10, 0, 0, 1, 2,
+					       0, 0, 3, 4 };
+	const uint8_t *layouts[2] = { linux_syn, other_syn };
+	const uint16_t want_layout[2] = { 0x2483, 0x238 };
+	for (int i = 0; i < 2; i++) {
+		for (int syn = 0; syn < 2; syn++) {
+			struct buf b = { .n = 0 };
+			struct pkt p;
+			put_eth(&b, 0x0800);
+			put_ipv4(&b, 5, 20 + 40, 0, 6, 64, 1);
+			put_tcp(&b, 1, 2, 3, 0, 10, syn ? 0x02 : 0x10, 100, layouts[i], 20);
+			CHECK_EQ(run_whole(DLT_EN10MB, &b, &p), DECODE_OK);
+			CHECK(p.opts.has_mss && p.opts.mss == 1460);
+			CHECK(p.opts.has_ts && p.opts.tsval == 0x102 && p.opts.tsecr == 0x304);
+			CHECK(p.opts.has_wscale && p.opts.wscale == 7);
+			CHECK_EQ(p.opts.sack_perm, i == 0);
+			CHECK_EQ(p.opts.layout, want_layout[i]);
+			CHECK(!p.opts.malformed);
+		}
+	}
+}
 
 /* ---- tunnels (decode_tunnel.c) ---- */
 
@@ -892,6 +924,7 @@ int main(void)
 	test_ppp();
 	test_other_links();
 	test_timestamp_layouts();
+	test_syn_layouts();
 	test_tunnels();
 	test_mptcp_options();
 	return check_report("test_decode");
