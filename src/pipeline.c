@@ -93,7 +93,7 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 	for (int i = 0; i < PIPELINE_RING; i++)
 		pl->ahead[i].own = true;    /* unsharded, every frame is this run's */
 	pl->rep = rep;
-	pl->src.index = UINT32_MAX;     /* pipeline_begin_source counts from 0 */
+	pl->src.index = UINT32_MAX;     /* no input yet: pipeline_begin_source counts from 0 */
 	if (cfg->keep_incidents)
 		pl->incidents = incidents_new();
 }
@@ -103,7 +103,9 @@ void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name
 {
 	pipeline_flush(pl);     /* the previous input's frames, under its name */
 	pl->src.name = name;
-	pl->src.index++;
+	/* Counted apart from the current input's: with --interleave the input
+	 * read before this one need not be the last one begun. */
+	pl->src.index = pl->sources_begun++;
 	pl->stats.at.source = pl->src.index;
 	if (pl->incidents && !pl->replay)
 		incidents_begin_source(pl->incidents, pl->src.index);
@@ -524,6 +526,7 @@ void pipeline_replay(struct pipeline *pl, replay_fn fn, void *ctx)
 	pl->replay = fn;
 	pl->replay_ctx = ctx;
 	pl->src.index = UINT32_MAX;
+	pl->sources_begun = 0;
 	pl->reported = 0;       /* -c stops the first read, not this one */
 	pl->max_reports = 0;
 }

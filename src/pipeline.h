@@ -99,6 +99,7 @@ struct pipeline {
 	const struct link_type *link;       /* NULL: frames skipped as "unparsed" */
 	bool src_started;           /* a packet of the current source was seen */
 	bool time_started;          /* a packet of any source was seen */
+	uint32_t sources_begun;     /* inputs begun so far: the next one's index */
 	/* --interleave: frames are numbered across the inputs, as in the
 	 * capture mergecap makes of them, and file_frame is the next one's
 	 * number in its own file (capture_on_frame). */
