@@ -6,7 +6,10 @@
  * memory as --merge reads a file: its lines parsed, the records' order
  * keys taken from their own text (the times with nanoseconds), the
  * summaries read back into the structs a run counts in, combined, and
- * the merged summary written by the JSON reporter, to /dev/null.
+ * the merged summary written by the JSON reporter, to /dev/null. When
+ * the input's length is odd the merge goes through --from-json instead: each
+ * record read back into a verdict and its words and rendered by the text
+ * reporter with -v --all (so a record's every field reaches a renderer).
  * Nothing may outlive an input: libFuzzer's -detect_leaks checks that.
  */
 #define _GNU_SOURCE     /* fmemopen */
@@ -16,6 +19,8 @@
 #include <string.h>
 
 #include "msg.h"
+#include "report.h"
+#include "report_from_json.h"
 #include "report_merge.h"
 
 #define FUZZ_INPUTS 4
@@ -52,7 +57,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 	}
 	msg_quiet = true;
-	report_merge_streams(in, names, n, sink, false);
+	struct reporter rep;
+	struct from_json fj;
+	struct merge_output mo = { .rep = &rep };
+	bool text = size & 1;
+	if (text) {
+		static const char *const inputs[] = { "a.pcap" };
+		struct text_options to = { .all = true, .verbose = true, .inputs = inputs,
+					   .n_inputs = 1 };
+		if (!report_text_init(&rep, sink, &to)) {
+			report_free(&rep);
+			for (int i = 0; i < n; i++)
+				fclose(in[i]);
+			return 0;
+		}
+		from_json_init(&fj, &rep, size & 2);
+		mo.record = from_json_record;
+		mo.ctx = &fj;
+	} else {
+		report_json_init(&rep, sink, false);
+	}
+	report_merge_streams(in, names, n, &mo);
+	if (text)
+		from_json_free(&fj);
+	report_free(&rep);
 	for (int i = 0; i < n; i++)
 		fclose(in[i]);
 	return 0;

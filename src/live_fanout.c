@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "report.h"
 #include "report_merge.h"
 #include "xalloc.h"
 
@@ -135,7 +136,11 @@ static enum exit_status gather(struct worker *ws, unsigned n, FILE *out, bool na
 		streams[i] = ws[i].summary ? fmemopen(ws[i].summary, ws[i].summary_len, "r")
 					   : fopen("/dev/null", "r");
 	}
-	msg_note_status(&status, report_merge_streams(streams, names, (int)n, out, nano));
+	struct reporter rep;
+	report_json_init(&rep, out, nano);
+	struct merge_output mo = { .rep = &rep };
+	msg_note_status(&status, report_merge_streams(streams, names, (int)n, &mo));
+	report_free(&rep);
 	for (unsigned i = 0; i < n; i++) {
 		if (streams[i])
 			fclose(streams[i]);

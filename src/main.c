@@ -20,6 +20,7 @@
 #include "pipeline.h"
 #include "report.h"
 #include "report_annotate.h"
+#include "report_from_json.h"
 #include "report_merge.h"
 #include "second_read.h"
 
@@ -67,6 +68,22 @@ int main(int argc, char **argv)
 		return status;
 	}
 
+	if (o.from_json) {
+		struct text_options to = {
+			.color = use_color(o.color),
+			.nano = o.nano,
+			.all = o.all,
+			.verbose = o.verbose,
+		};
+		status = report_from_json(o.files, o.n_files, &to, stdout);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			msg_error("standard output: %s", strerror(errno ? errno : EIO));
+			status = EXIT_OUTPUT;
+		}
+		options_free(&o);
+		return status;
+	}
+
 	/* --fanout: the parent gathers the workers' output and ends here; each
 	 * worker goes on as a live --json run in the group. */
 	int fanout_group = -1;
@@ -87,6 +104,8 @@ int main(int argc, char **argv)
 	bool diagrams = o.diagram || o.mermaid;
 	if (o.json) {
 		report_json_init(&rep, stdout, o.nano);
+		rep.inputs = o.iface ? (const char *const *)&o.iface : (const char *const *)o.files;
+		rep.n_inputs = o.iface ? 1 : o.n_files;
 	} else {
 		struct text_options to = {
 			.color = use_color(o.color),

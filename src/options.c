@@ -21,7 +21,7 @@
 enum { OPT_JSON = 256, OPT_MAX_FLOWS, OPT_COLOR, OPT_NANO, OPT_VERSION, OPT_ALL, OPT_DURATION,
        OPT_KERNEL_REASONS, OPT_EVIDENCE_ONLY, OPT_DIAGRAM, OPT_MERMAID, OPT_ASCII,
        OPT_DIAGRAM_PACKETS, OPT_HTML,
-       OPT_CLOSE_TIMEOUT, OPT_SHARD, OPT_MERGE, OPT_INTERLEAVE, OPT_FANOUT };
+       OPT_CLOSE_TIMEOUT, OPT_SHARD, OPT_MERGE, OPT_FROM_JSON, OPT_INTERLEAVE, OPT_FANOUT };
 
 static const struct option long_opts[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -30,6 +30,7 @@ static const struct option long_opts[] = {
 	{ "close-timeout", required_argument, NULL, OPT_CLOSE_TIMEOUT },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "merge", no_argument, NULL, OPT_MERGE },
+	{ "from-json", no_argument, NULL, OPT_FROM_JSON },
 	{ "interleave", no_argument, NULL, OPT_INTERLEAVE },
 	{ "fanout", required_argument, NULL, OPT_FANOUT },
 	{ "color", optional_argument, NULL, OPT_COLOR },
@@ -64,6 +65,7 @@ static void usage(FILE *out)
 		"       rstdiag [options] -r FILE [filter expression]\n"
 		"       rstdiag [options] -i IFACE [filter expression]\n"
 		"       rstdiag --merge [--nano] JSONL...\n"
+		"       rstdiag --from-json [--all] [-v] [--color[=WHEN]] [--nano] JSONL...\n"
 		"Explain every TCP RST in a pcap or pcapng capture, or live on an interface:\n"
 		"who sent it, why, and what to do about it. FILE '-' reads standard input;\n"
 		"gzip, zstd and lz4 captures are read as they are.\n"
@@ -92,6 +94,8 @@ static void usage(FILE *out)
 		"      --merge         read the JSON Lines of several runs (shards, or other\n"
 		"                      files) and write them as one run's: records in time\n"
 		"                      order, one summary\n"
+		"      --from-json     the text report of JSON Lines (one run's --json, or\n"
+		"                      the shards of one): what one run would have written\n"
 		"  -w, --write OUT     write the packets of every connection that had a RST\n"
 		"                      to the pcapng OUT, each RST and evidence frame with\n"
 		"                      its verdict as a packet comment (files only: they\n"
@@ -364,6 +368,9 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 		case OPT_MERGE:
 			o->merge = true;
 			break;
+		case OPT_FROM_JSON:
+			o->from_json = true;
+			break;
 		case OPT_INTERLEAVE:
 			o->interleave = true;
 			break;
@@ -420,13 +427,32 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 	if (o->merge) {
 		/* Every operand is a run's JSON Lines: there is no capture to filter. */
 		if (o->iface || have_r || o->shard.n || o->write_file || o->html_file || o->diagram ||
-		    o->mermaid || o->count || o->all || o->verbose || o->json) {
+		    o->mermaid || o->count || o->all || o->verbose || o->json || o->from_json) {
 			msg_usage_error("--merge reads JSON Lines and writes JSON Lines: it takes only "
 					"--nano and the files");
 			return EXIT_USAGE;
 		}
 		if (i >= argc) {
 			msg_usage_error("--merge: give the JSON Lines files to merge ('-' for standard input)");
+			return EXIT_USAGE;
+		}
+		while (i < argc)
+			if (!push_file(o, argv[i++]))
+				return EXIT_USAGE;
+		return EXIT_OK;
+	}
+	if (o->from_json) {
+		/* As --merge, rendered as the text report: it takes its choices. */
+		if (o->merge || o->iface || have_r || o->shard.n || o->write_file || o->html_file ||
+		    o->diagram || o->mermaid || o->count || o->json || o->interleave ||
+		    o->duration_s || o->buffer_kib || o->snaplen || o->user || o->kernel_reasons ||
+		    o->fanout) {
+			msg_usage_error("--from-json writes the text report of JSON Lines: it takes only "
+					"--all, -v, --color, --nano and the files");
+			return EXIT_USAGE;
+		}
+		if (i >= argc) {
+			msg_usage_error("--from-json: give the JSON Lines files ('-' for standard input)");
 			return EXIT_USAGE;
 		}
 		while (i < argc)

@@ -35,6 +35,7 @@ struct options {
 	uint64_t count;         /* -c: stop after this many resets; 0 no limit */
 	struct shard shard;     /* --shard K/N; n == 0: not sharded */
 	bool merge;             /* --merge: files are JSON Lines of rstdiag --json */
+	bool from_json;         /* --from-json: ... written as the text report */
 	bool interleave;        /* --interleave: several files merged by packet time */
 	uint32_t fanout;        /* --fanout N: N live workers in a packet fanout group */
 	/* Live mode (-i). */

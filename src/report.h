@@ -23,6 +23,10 @@ struct reporter {
 	bool nano;              /* 9 decimals instead of 6 */
 	bool flush_each;        /* flush after every record (live mode, tcpdump -l) */
 	bool kernel_reasons;    /* --kernel-reasons: records and summary carry them */
+	/* What the run read (its files, or the interface): the JSON summary's
+	 * "inputs", which --from-json names in the text report's heading. */
+	const char *const *inputs;
+	int n_inputs;
 	void (*reset)(struct reporter *r, const struct verdict *v, const struct report_source *src);
 	void (*summary)(struct reporter *r, const struct stats *s, const struct server_insights *e);
 	void (*free)(struct reporter *r);
@@ -55,6 +59,12 @@ struct text_options {
  * temporary file, not memory). Returns false if that file cannot be made.
  */
 bool report_text_init(struct reporter *r, FILE *out, const struct text_options *o);
+/* A reset into text reporter r with its words already made (--from-json
+ * reads them from a record, report_from_json.h): as r->reset, which makes
+ * them with explain_verdict. */
+struct explanation;
+void report_text_reset_explained(struct reporter *r, const struct verdict *v,
+				 const struct report_source *src, const struct explanation *words);
 void report_json_init(struct reporter *r, FILE *out, bool nano);
 /* Releases what the renderer holds; safe to call on any initialised reporter. */
 void report_free(struct reporter *r);

@@ -291,6 +291,12 @@ static void put_tls(struct json_writer *w, const struct verdict *v)
 		json_string(w, "alert", "encrypted");
 	else
 		json_string(w, "alert", t->alert ? tls_alert_name((uint8_t)(t->alert - 1)) : NULL);
+	/* The description's number in clear, also where it has no name (the
+	 * text report says "unassigned"): what --from-json reads back. */
+	if (t->alert && t->alert != TLS_ALERT_ENCRYPTED)
+		json_uint(w, "alert_code", t->alert - 1u);
+	else
+		json_null(w, "alert_code");
 	if (t->alert_from)
 		json_string(w, "alert_from", role_name((enum role)(t->alert_from - 1)));
 	else
@@ -390,6 +396,10 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	}
 	json_array_end(w);
 	put_uint_or_null(w, JSON_KEY("trigger_frame"), v->trigger.frame);
+	if (v->trigger.frame)
+		json_uint(w, "trigger_len", v->trigger.len);
+	else
+		json_null(w, "trigger_len");
 	put_uint_or_null(w, JSON_KEY("followup_of"), v->followup_of);
 	put_seconds_or_null(w, JSON_KEY("rtt_s"), v->rtt_ns, r->nano);
 	put_seconds_or_null(w, JSON_KEY("idle_before_s"), v->idle_before_ns, r->nano);
@@ -535,6 +545,9 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 	} else {
 		cJSON_AddNullToObject(o, "shard");
 	}
+	cJSON *in = cJSON_AddArrayToObject(o, "inputs");
+	for (int i = 0; i < r->n_inputs; i++)
+		cJSON_AddItemToArray(in, cJSON_CreateString(r->inputs[i]));
 	add_uint(o, "packets", s->packets);
 	add_uint(o, "filtered_out", s->filtered_out);
 	add_uint(o, "tcp_packets", s->tcp_packets);

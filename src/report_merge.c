@@ -43,6 +43,8 @@ struct merge {
 	int summaries;
 	uint32_t shard_count;   /* the shards' N, 0 none; UINT32_MAX: runs disagree */
 	uint8_t *shard_seen;    /* [shard_count]: how many summaries of each shard */
+	char **inputs;          /* the runs' inputs, each once, in the order first named */
+	int n_inputs, inputs_cap;
 	enum exit_status status;
 };
 
@@ -53,7 +55,7 @@ struct merge {
  * decimals), from the line's own text: a double cannot hold nanoseconds
  * since 1970. The value of the first `"key":` that is not inside a string.
  */
-static bool raw_seconds(const char *line, const char *key, int64_t *ns, bool *nano)
+bool report_merge_seconds(const char *line, const char *key, int64_t *ns, bool *nano)
 {
 	char pat[32];
 	snprintf(pat, sizeof pat, "\"%s\":", key);
@@ -229,6 +231,29 @@ static void read_warnings(const cJSON *list, struct stats *s)
 	}
 }
 
+/* The inputs a summary names, added to those of the others: shards of one
+ * run name the same ones in the same order, which is checked first. */
+static void read_inputs(struct merge *m, const cJSON *list)
+{
+	const cJSON *e;
+	int i = 0;
+	cJSON_ArrayForEach(e, list) {
+		if (!cJSON_IsString(e))
+			continue;
+		bool known = i < m->n_inputs && strcmp(m->inputs[i], e->valuestring) == 0;
+		for (int j = 0; j < m->n_inputs && !known; j++)
+			known = strcmp(m->inputs[j], e->valuestring) == 0;
+		i++;
+		if (known)
+			continue;
+		if (m->n_inputs == m->inputs_cap) {
+			m->inputs_cap = m->inputs_cap ? 2 * m->inputs_cap : 8;
+			m->inputs = xrealloc(m->inputs, (size_t)m->inputs_cap * sizeof *m->inputs);
+		}
+		m->inputs[m->n_inputs++] = xstrdup(e->valuestring);
+	}
+}
+
 /* One run's summary (o, parsed from line) into s and its endpoints. */
 static bool read_summary(struct merge *m, const cJSON *o, const char *line, struct stats *s,
 			 struct server_insights *eps)
@@ -256,8 +281,8 @@ static bool read_summary(struct merge *m, const cJSON *o, const char *line, stru
 	s->tls_hellos_joined = num(o, "tls_hellos_joined");
 	s->tls_hellos_cut = num(o, "tls_hellos_cut");
 	s->duplicates = num(o, "duplicates");
-	s->timed = raw_seconds(line, "first_ts", &s->first_ts, &m->nano) &&
-		   raw_seconds(line, "last_ts", &s->last_ts, &m->nano);
+	s->timed = report_merge_seconds(line, "first_ts", &s->first_ts, &m->nano) &&
+		   report_merge_seconds(line, "last_ts", &s->last_ts, &m->nano);
 	const cJSON *votes = cJSON_GetObjectItemCaseSensitive(o, "capture_point_votes");
 	for (int p = 0; p < POINT_COUNT; p++)
 		s->handshakes.votes[p] = num(votes, capture_point_name((enum capture_point)p));
@@ -286,6 +311,7 @@ static bool read_summary(struct merge *m, const cJSON *o, const char *line, stru
 		s->live_if_dropped = num(cap, "if_dropped");
 	}
 	read_warnings(cJSON_GetObjectItemCaseSensitive(o, "warnings"), s);
+	read_inputs(m, cJSON_GetObjectItemCaseSensitive(o, "inputs"));
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(o, "endpoints");
 	return cJSON_IsArray(list) && cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "warnings")) &&
 	       read_endpoints(list, eps);
@@ -373,7 +399,7 @@ static void advance(struct merge *m, struct input *in)
 			continue;
 		}
 		if (!type || strcmp(type, "reset") != 0 || !file || !cJSON_IsNumber(frame) ||
-		    !raw_seconds(in->line, "ts", &in->ts, &m->nano)) {
+		    !report_merge_seconds(in->line, "ts", &in->ts, &m->nano)) {
 			/* The first is said; the rest are counted (one line each
 			 * would flood the terminal with a binary file). */
 			if (in->bad_lines++ == 0)
@@ -393,8 +419,9 @@ static void advance(struct merge *m, struct input *in)
 		cJSON_Delete(o);
 		if (in->lineno > 1 && in->ts < prev_ts && !in->disorder_told) {
 			in->disorder_told = true;
-			msg_warn("%s: line %lu: records out of time order (several runs in one "
-				 "file?): merged in the order given", in->name, in->lineno);
+			msg_warn("%s: line %lu: records out of time order (the capture's times go "
+				 "backwards, or several runs in one file): merged in the order given",
+				 in->name, in->lineno);
 		}
 		return;
 	}
@@ -417,11 +444,17 @@ static void sift_down(struct merge *m, int i)
 	}
 }
 
-static void write_line(struct merge *m, const struct input *in, FILE *out)
+static void write_line(const struct input *in, const struct merge_output *out)
 {
-	fwrite(in->line, 1, in->len, out);
-	if (in->len && in->line[in->len - 1] != '\n')
-		fputc('\n', out);
+	size_t len = in->len;
+	if (len && in->line[len - 1] == '\n')
+		len--;
+	if (out->record) {
+		out->record(out->ctx, in->line, len);
+		return;
+	}
+	fwrite(in->line, 1, len, out->rep->out);
+	fputc('\n', out->rep->out);
 }
 
 /* Shards named by the summaries but not given. */
@@ -460,7 +493,11 @@ enum exit_status report_merge(const char *const *files, int n_files, FILE *out, 
 			msg_note_status(&st, EXIT_INPUT);
 		}
 	}
-	msg_note_status(&st, report_merge_streams(streams, names, n_files, out, nano));
+	struct reporter rep;
+	report_json_init(&rep, out, nano);
+	struct merge_output mo = { .rep = &rep };
+	msg_note_status(&st, report_merge_streams(streams, names, n_files, &mo));
+	report_free(&rep);
 	for (int i = 0; i < n_files; i++)
 		if (streams[i] && streams[i] != stdin)
 			fclose(streams[i]);
@@ -470,9 +507,9 @@ enum exit_status report_merge(const char *const *files, int n_files, FILE *out, 
 }
 
 enum exit_status report_merge_streams(FILE *const *streams, const char *const *names, int n_files,
-				      FILE *out, bool nano)
+				      const struct merge_output *out)
 {
-	struct merge m = { .n = n_files, .nano = nano };
+	struct merge m = { .n = n_files, .nano = out->rep->nano };
 	m.in = xcalloc((size_t)n_files, sizeof *m.in);
 	m.heap = xcalloc((size_t)n_files, sizeof *m.heap);
 	server_insights_init(&m.servers, 0);
@@ -492,7 +529,7 @@ enum exit_status report_merge_streams(FILE *const *streams, const char *const *n
 		sift_down(&m, i);
 	while (m.n_heap > 0) {
 		struct input *in = &m.in[m.heap[0]];
-		write_line(&m, in, out);
+		write_line(in, out);
 		advance(&m, in);
 		if (in->done)
 			m.heap[0] = m.heap[--m.n_heap];
@@ -515,13 +552,19 @@ enum exit_status report_merge_streams(FILE *const *streams, const char *const *n
 	}
 	if (m.summaries) {
 		check_shards(&m);
-		struct reporter rep;
-		report_json_init(&rep, out, m.nano);
-		rep.kernel_reasons = m.kernel_reasons;
+		struct reporter *rep = out->rep;
+		rep->nano = m.nano;
+		rep->kernel_reasons = m.kernel_reasons;
+		rep->inputs = (const char *const *)m.inputs;
+		rep->n_inputs = m.n_inputs;
 		server_insights_sort(&m.servers);
-		rep.summary(&rep, &m.stats, &m.servers);
-		report_free(&rep);
+		rep->summary(rep, &m.stats, &m.servers);
+		rep->inputs = NULL;
+		rep->n_inputs = 0;
 	}
+	for (int i = 0; i < m.n_inputs; i++)
+		free(m.inputs[i]);
+	free(m.inputs);
 	server_insights_free(&m.servers);
 	free(m.shard_seen);
 	free(m.heap);

@@ -14,15 +14,41 @@
 #define RSTDIAG_REPORT_MERGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "msg.h"
+
+struct reporter;
+
+/*
+ * A time in seconds as rstdiag writes it ("-12.345678", or 9 decimals)
+ * from a line's own text, into ns: a double cannot hold nanoseconds since
+ * 1970. The value of the first "key": that is not inside a string; *nano
+ * (if not NULL) set when it has more than 6 decimals. False when absent.
+ */
+bool report_merge_seconds(const char *line, const char *key, int64_t *ns, bool *nano);
+
+/*
+ * Where a merge goes. rep writes the merged summary. Each reset record,
+ * in merged order, goes to record as the line was read (without its
+ * newline): --merge writes it unchanged (record NULL: onto rep->out),
+ * --from-json renders it through rep (report_from_json.h). Before the
+ * summary the merge sets rep's nano (when an input's times have 9
+ * decimals), kernel_reasons and inputs (the runs' inputs, each once).
+ */
+struct merge_output {
+	struct reporter *rep;
+	void (*record)(void *ctx, const char *line, size_t len);
+	void *ctx;
+};
 
 /* Merges the JSON Lines in files ("-": standard input) onto out. */
 enum exit_status report_merge(const char *const *files, int n_files, FILE *out, bool nano);
 /* The same over open streams, named for messages (a NULL stream: one that
  * could not be opened, already said). The streams are not closed. */
 enum exit_status report_merge_streams(FILE *const *streams, const char *const *names, int n_files,
-				      FILE *out, bool nano);
+				      const struct merge_output *out);
 
 #endif

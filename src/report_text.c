@@ -216,8 +216,10 @@ static void print_http(FILE *out, const struct text_state *t, const struct verdi
 	}
 }
 
+/* words: the verdict's words already made (--from-json reads them from a
+ * record); NULL: made here. */
 static void print_block(FILE *out, const struct text_state *t, const struct verdict *v,
-			const struct report_source *src, bool nano)
+			const struct report_source *src, bool nano, const struct explanation *words)
 {
 	char rel[48], wall[64], from[64], to[64], flags[48];
 	report_seconds(rel, sizeof rel, v->rst.ts_ns - src->first_ts, nano);
@@ -227,8 +229,12 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	report_flags(flags, sizeof flags, v->rst.flags);
 	const char *b_role = role_word(role_peer(v->sender), "peer");
 	const char *a_role = role_word(v->sender, "sender");
-	struct explanation e;
-	explain_verdict(v, &e);
+	struct explanation made;
+	if (!words) {
+		explain_verdict(v, &made);
+		words = &made;
+	}
+	const struct explanation *e = words;
 
 	fprintf(out, "\n%sRST #%" PRIu64 "%s", c(t, C_BOLD), v->rst.frame, c(t, C_RESET));
 	if (src->show_name)
@@ -253,7 +259,7 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	label(out, t, "sent by");
 	fprintf(out, "%s%s%s%s\n", a_role,
 		v->role_guessed ? " (role guessed from ports: no handshake seen)" : "",
-		e.service ? ", on a connection carrying " : "", e.service ? e.service : "");
+		e->service ? ", on a connection carrying " : "", e->service ? e->service : "");
 	if (v->kernel_reason) {
 		label(out, t, "kernel");
 		fprintf(out, "%s, socket %s\n", kernel_reason_name(v->kernel_reason),
@@ -267,12 +273,12 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	if (v->followup_of)
 		fprintf(out, " of #%" PRIu64, v->followup_of);
 	fprintf(out, ", confidence %s\n", confidence_name(v->confidence));
-	if (v->runner_up < CAUSE_COUNT && e.runner_up[0]) {
+	if (v->runner_up < CAUSE_COUNT && e->runner_up[0]) {
 		label(out, t, "runner-up");
-		fprintf(out, "%s: %s\n", cause_id(v->runner_up), e.runner_up);
+		fprintf(out, "%s: %s\n", cause_id(v->runner_up), e->runner_up);
 	}
 	label(out, t, "origin");
-	fprintf(out, "%s: %s\n", origin_name(v->origin), e.origin);
+	fprintf(out, "%s: %s\n", origin_name(v->origin), e->origin);
 	if (t->o.verbose) {
 		label(out, t, "form");
 		fprintf(out, "%s\n", rst_form_name(v->form));
@@ -300,19 +306,19 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 	if (t->o.verbose) {
 		print_half(out, t, a_role, &v->a);
 		print_half(out, t, b_role, &v->b);
-		if (e.n_evidence) {
+		if (e->n_evidence) {
 			label(out, t, "evidence");
-			for (int i = 0; i < e.n_evidence; i++)
-				fprintf(out, "%s#%" PRIu64 " %s", i ? "; " : "", e.evidence[i].frame,
-					e.what[i]);
+			for (int i = 0; i < e->n_evidence; i++)
+				fprintf(out, "%s#%" PRIu64 " %s", i ? "; " : "", e->evidence[i].frame,
+					e->what[i]);
 			fputc('\n', out);
 		}
 	}
 	label(out, t, "why");
-	fprintf(out, "%s\n", e.why);
-	if (e.advice[0]) {
+	fprintf(out, "%s\n", e->why);
+	if (e->advice[0]) {
 		label(out, t, "advice");
-		fprintf(out, "%s\n", e.advice);
+		fprintf(out, "%s\n", e->advice);
 	}
 }
 
@@ -347,7 +353,8 @@ static void print_line(FILE *out, const struct text_state *t, const struct verdi
 	fflush(out);
 }
 
-static void text_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
+void report_text_reset_explained(struct reporter *r, const struct verdict *v,
+				 const struct report_source *src, const struct explanation *words)
 {
 	struct text_state *t = r->priv;
 	if (t->o.live)
@@ -359,7 +366,7 @@ static void text_reset(struct reporter *r, const struct verdict *v, const struct
 		g->middlebox++;
 	g->by_conf[v->confidence]++;
 	if (t->o.all || (!benign(group_of(v)) && g->shown < TEXT_EXAMPLES_PER_CAUSE)) {
-		print_block(spool_of(g), t, v, src, r->nano);
+		print_block(spool_of(g), t, v, src, r->nano, words);
 		/* Its diagram is drawn when the spool is copied out, after the
 		 * second read has found its packets: a line of its own marks
 		 * the place. */
@@ -374,6 +381,11 @@ static void text_reset(struct reporter *r, const struct verdict *v, const struct
 			.file = src->show_name ? src->name : NULL,
 		};
 	}
+}
+
+static void text_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
+{
+	report_text_reset_explained(r, v, src, NULL);
 }
 
 /* ---- writing ---- */
@@ -771,7 +783,7 @@ void report_text_piece(FILE *out, enum text_piece piece, const struct text_piece
 		print_heading(out, &t, a->stats);
 		break;
 	case TEXT_PIECE_BLOCK:
-		print_block(out, &t, a->verdict, a->src, a->nano);
+		print_block(out, &t, a->verdict, a->src, a->nano, NULL);
 		break;
 	case TEXT_PIECE_SERVERS:
 		print_endpoints(out, &t, a->servers);

@@ -7,6 +7,7 @@
 #define RSTDIAG_XALLOC_H
 
 #include <stdlib.h>
+#include <string.h>
 
 static inline void *xmalloc(size_t size)
 {
@@ -30,6 +31,12 @@ static inline void *xrealloc(void *old, size_t size)
 	if (!p)
 		abort();
 	return p;
+}
+
+static inline char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
 }
 
 #endif

@@ -135,7 +135,8 @@ def main():
           all(t == "reset" for t in types[:-1]), types)
     piped = run(["--json", "-"], stdin=open(eth, "rb").read())
     def without_file(text):
-        return [{k: v for k, v in json.loads(l).items() if k != "file"} for l in text.splitlines()]
+        return [{k: v for k, v in json.loads(l).items() if k not in ("file", "inputs")}
+                for l in text.splitlines()]
     check("stdin", piped.returncode == 0 and
           without_file(piped.stdout.decode()) == without_file(base.stdout.decode()),
           piped.stderr)

@@ -88,7 +88,7 @@ RESET = {
     }), "form": {"reply", "active", "other"}, "cause": CAUSES,
     "detail": nullable(STR), "confidence": {"high", "medium", "low"},
     "alternatives": array({"cause": CAUSES, "why": lambda v: isinstance(v, str) and len(v) > 20}),
-    "trigger_frame": nullable(frame), "followup_of": nullable(frame),
+    "trigger_frame": nullable(frame), "trigger_len": nullable(INT), "followup_of": nullable(frame),
     "rtt_s": nullable(NUM), "idle_before_s": nullable(NUM), "max_gap_s": NUM,
     "trigger_gap_s": nullable(NUM),
     "request": nullable({
@@ -102,7 +102,8 @@ RESET = {
         "version": nullable({"ssl3", "1.0", "1.1", "1.2", "1.3"}),
         "offered": nullable({"ssl3", "1.0", "1.1", "1.2", "1.3"}),
         "stage": {"client-hello", "server-hello", "established"},
-        "alert": nullable(STR), "alert_from": nullable(ROLES), "record_len": nullable(INT),
+        "alert": nullable(STR), "alert_code": nullable(lambda v: isinstance(v, int) and 0 <= v <= 255),
+        "alert_from": nullable(ROLES), "record_len": nullable(INT),
     }),
     "response": nullable({
         "status": lambda v: isinstance(v, int) and 100 <= v <= 999,
@@ -141,7 +142,9 @@ def is_sample(v):
                 for p in v) and v == sorted(v))
 
 SUMMARY = {
-    "type": {"summary"}, "shard": nullable({"index": INT, "count": INT}), "packets": INT, "filtered_out": INT, "tcp_packets": INT,
+    "type": {"summary"}, "shard": nullable({"index": INT, "count": INT}),
+    "inputs": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "packets": INT, "filtered_out": INT, "tcp_packets": INT,
     "flows": INT, "flows_peak": INT, "flows_evicted": INT, "resets": INT,
     "?kernel_reasons": {"joined": INT, "fits": INT, "by_cause": lambda v: isinstance(v, dict)
                         and set(v) <= CAUSES},

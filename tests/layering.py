@@ -8,8 +8,9 @@ facts without knowing how they are judged, and the judge decides without
 knowing how a verdict is worded (STYLE.md, "Deciding and saying apart").
 Wiring and utility files may include anything and be included by anything.
 Libraries are held to one place each: libpcap to the capture layer (and
-options.c, whose --version prints pcap_lib_version()), cJSON to
-report_json.c, the decompressors to decompress.c.
+options.c, whose --version prints pcap_lib_version()), cJSON to the
+files that write and read JSON Lines (report_json.c, report_merge.c,
+report_from_json.c), the decompressors to decompress.c.
 
 Every file in src/ must be in LAYERS: a new file fails this test until it
 is placed. Only direct #include lines are read.
@@ -53,7 +54,8 @@ UNLAYERED = ["main.c", "options.[ch]", "msg.[ch]", "pipeline.[ch]", "second_read
 LIBRARIES = {
     "libpcap": (re.compile(r"^pcap(\.h|/(?!dlt\.h$).*)$"), ["capture.[ch]", "live.[ch]",
                                                           "options.c"]),
-    "cJSON": (re.compile(r"^cjson/|^cJSON\.h$"), ["report_json.c", "report_merge.c"]),
+    "cJSON": (re.compile(r"^cjson/|^cJSON\.h$"), ["report_json.c", "report_merge.c",
+                                                      "report_from_json.c"]),
     "zlib, zstd, lz4": (re.compile(r"^(zlib|zstd|lz4|lz4frame)\.h$"), ["decompress.c"]),
 }
 
