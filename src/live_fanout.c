@@ -32,7 +32,8 @@ static void on_signal(int sig)
 }
 
 /* One whole line of a worker: a record goes out at once, the summary waits. */
-static void take_line(struct worker *w, const char *line, size_t len, FILE *out)
+static void take_line(struct worker *w, const char *line, size_t len,
+		      const struct merge_output *out)
 {
 	static const char summary[] = "{\"type\":\"summary\"";
 	if (len >= sizeof summary - 1 && memcmp(line, summary, sizeof summary - 1) == 0) {
@@ -43,13 +44,18 @@ static void take_line(struct worker *w, const char *line, size_t len, FILE *out)
 		w->summary_len = len + 1;
 		return;
 	}
-	fwrite(line, 1, len, out);
-	fputc('\n', out);
-	fflush(out);
+	if (out->record) {
+		out->record(out->ctx, line, len);
+		return;
+	}
+	fwrite(line, 1, len, out->rep->out);
+	fputc('\n', out->rep->out);
+	fflush(out->rep->out);
 }
 
 /* What the worker wrote: whole lines are taken, the rest kept. */
-static void take_output(struct worker *w, const char *buf, size_t n, FILE *out)
+static void take_output(struct worker *w, const char *buf, size_t n,
+			const struct merge_output *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (buf[i] == '\n') {
@@ -73,7 +79,7 @@ static void signal_all(struct worker *ws, unsigned n, int sig)
 }
 
 /* The parent: forwards the workers' records until they all end. */
-static enum exit_status gather(struct worker *ws, unsigned n, FILE *out, bool nano)
+static enum exit_status gather(struct worker *ws, unsigned n, const struct merge_output *out)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -136,11 +142,9 @@ static enum exit_status gather(struct worker *ws, unsigned n, FILE *out, bool na
 		streams[i] = ws[i].summary ? fmemopen(ws[i].summary, ws[i].summary_len, "r")
 					   : fopen("/dev/null", "r");
 	}
-	struct reporter rep;
-	report_json_init(&rep, out, nano);
-	struct merge_output mo = { .rep = &rep };
-	msg_note_status(&status, report_merge_streams(streams, names, (int)n, &mo));
-	report_free(&rep);
+	/* Only the summaries: the records went out as they came. */
+	struct merge_output summary_only = { .rep = out->rep };
+	msg_note_status(&status, report_merge_streams(streams, names, (int)n, &summary_only));
 	for (unsigned i = 0; i < n; i++) {
 		if (streams[i])
 			fclose(streams[i]);
@@ -153,19 +157,19 @@ static enum exit_status gather(struct worker *ws, unsigned n, FILE *out, bool na
 	return status;
 }
 
-bool live_fanout_fork(unsigned n, FILE *out, bool nano, int *group, unsigned *worker,
-		      enum exit_status *status)
+bool live_fanout_fork(unsigned n, const struct merge_output *out, int *group,
+		      unsigned *worker, enum exit_status *status)
 {
 	/* One group per run: the parent's pid, as Suricata numbers its own. */
 	*group = (int)(getpid() & 0xffff);
 	struct worker *ws = xcalloc(n, sizeof *ws);
-	fflush(out);
+	fflush(out->rep->out);
 	for (unsigned i = 0; i < n; i++) {
 		int fds[2];
 		if (pipe(fds) != 0) {
 			msg_error("--fanout: %s", strerror(errno));
 			signal_all(ws, i, SIGTERM);
-			gather(ws, i, out, nano);
+			gather(ws, i, out);
 			*status = EXIT_INPUT;
 			free(ws);
 			return true;
@@ -191,13 +195,13 @@ bool live_fanout_fork(unsigned n, FILE *out, bool nano, int *group, unsigned *wo
 			close(fds[0]);
 			ws[i].fd = -1;
 			signal_all(ws, i, SIGTERM);
-			gather(ws, i, out, nano);
+			gather(ws, i, out);
 			*status = EXIT_INPUT;
 			free(ws);
 			return true;
 		}
 	}
-	*status = gather(ws, n, out, nano);
+	*status = gather(ws, n, out);
 	free(ws);
 	return true;
 }

@@ -84,24 +84,13 @@ int main(int argc, char **argv)
 		return status;
 	}
 
-	/* --fanout: the parent gathers the workers' output and ends here; each
-	 * worker goes on as a live --json run in the group. */
-	int fanout_group = -1;
-	unsigned worker = 0;
-	char worker_name[128];
+	struct reporter rep;
+	struct ladders ladders = { .keep = o.diagram_packets };
+	bool diagrams = o.diagram || o.mermaid;
 	if (o.fanout > 1 && (status = live_probe(o.iface)) != EXIT_OK) {
 		options_free(&o);
 		return status;
 	}
-	if (o.fanout > 1 &&
-	    live_fanout_fork(o.fanout, stdout, o.nano, &fanout_group, &worker, &status)) {
-		options_free(&o);
-		return status;
-	}
-
-	struct reporter rep;
-	struct ladders ladders = { .keep = o.diagram_packets };
-	bool diagrams = o.diagram || o.mermaid;
 	if (o.json) {
 		report_json_init(&rep, stdout, o.nano);
 		rep.inputs = o.iface ? (const char *const *)&o.iface : (const char *const *)o.files;
@@ -127,6 +116,40 @@ int main(int argc, char **argv)
 			options_free(&o);
 			return EXIT_OUTPUT;
 		}
+	}
+
+	/* --fanout: the parent passes the workers' records on through rep
+	 * (as they are with --json, read back as the text report's otherwise)
+	 * and ends here; each worker drops it and goes on as a live --json run
+	 * in the group. */
+	int fanout_group = -1;
+	unsigned worker = 0;
+	char worker_name[128];
+	if (o.fanout > 1) {
+		/* Each worker numbers its own packets: a RST names its worker. */
+		struct from_json fj;
+		from_json_init(&fj, &rep, true);
+		struct merge_output mo = { .rep = &rep };
+		if (!o.json) {
+			mo.record = from_json_record;
+			mo.ctx = &fj;
+		}
+		bool parent = live_fanout_fork(o.fanout, &mo, &fanout_group, &worker, &status);
+		from_json_free(&fj);
+		if (parent) {
+			msg_note_status(&status, fj.status);
+			if (fflush(stdout) != 0 || ferror(stdout)) {
+				msg_error("standard output: %s", strerror(errno ? errno : EIO));
+				status = EXIT_OUTPUT;
+			}
+			report_free(&rep);
+			options_free(&o);
+			return status;
+		}
+		report_free(&rep);
+		report_json_init(&rep, stdout, o.nano);
+		rep.inputs = (const char *const *)&o.iface;
+		rep.n_inputs = 1;
 	}
 
 	/* -w: the verdicts also become packet comments. */

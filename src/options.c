@@ -120,7 +120,7 @@ static void usage(FILE *out)
 		"  -Z, --relinquish-privileges USER  run as USER once the interface is open\n"
 		"                      (default 'nobody' when started as root; 'root' keeps root)\n"
 		"      --fanout N      N capturing processes in one AF_PACKET fanout group,\n"
-		"                      each with whole connections (with --json; 2 to %d)\n"
+		"                      each with whole connections (2 to %d)\n"
 		"      --kernel-reasons  join each RST this host sends to the kernel's own reason\n"
 		"                      (tracepoint tcp/tcp_send_reset; root, Linux 6.10 or later)\n"
 		"  -h, --help          show this help and exit\n"
@@ -479,9 +479,9 @@ enum exit_status options_parse(int argc, char **argv, struct options *o)
 			msg_usage_error("--shard and --interleave are for files");
 			return EXIT_USAGE;
 		}
-		if (o->fanout && (!o->json || o->count || o->kernel_reasons)) {
-			msg_usage_error("--fanout writes JSON Lines: give --json, and neither -c nor "
-					"--kernel-reasons, with it");
+		if (o->fanout && (o->count || o->kernel_reasons)) {
+			msg_usage_error("--fanout: neither -c nor --kernel-reasons with it (each worker "
+					"would count, and read the kernel's reasons, for itself)");
 			return EXIT_USAGE;
 		}
 	} else if (o->duration_s || o->buffer_kib || o->snaplen || o->user || o->kernel_reasons ||

@@ -336,13 +336,17 @@ static FILE *spool_of(struct group *g)
 }
 
 /* Live mode: one line per reset as soon as it is decided, like tcpdump's. */
-static void print_line(FILE *out, const struct text_state *t, const struct verdict *v, bool nano)
+static void print_line(FILE *out, const struct text_state *t, const struct verdict *v,
+		       const struct report_source *src, bool nano)
 {
 	char wall[64], from[64], to[64];
 	wall_clock(wall, sizeof wall, v->rst.ts_ns, nano);
 	report_endpoint(from, sizeof from, v->ipver, v->src, v->sport);
 	report_endpoint(to, sizeof to, v->ipver, v->dst, v->dport);
-	fprintf(out, "%s RST #%" PRIu64 " %s -> %s %s %s%s%s", wall, v->rst.frame, from, to,
+	fprintf(out, "%s RST #%" PRIu64, wall, v->rst.frame);
+	if (src->show_name)     /* --fanout: each worker numbers its own packets */
+		fprintf(out, " in %s", src->name);
+	fprintf(out, " %s -> %s %s %s%s%s", from, to,
 		role_word(v->sender, "sender"), c(t, v->cause == CAUSE_UNKNOWN ? C_YELLOW : C_RED),
 		cause_id(v->cause), c(t, C_RESET));
 	if (v->detail)
@@ -358,7 +362,7 @@ void report_text_reset_explained(struct reporter *r, const struct verdict *v,
 {
 	struct text_state *t = r->priv;
 	if (t->o.live)
-		print_line(r->out, t, v, r->nano);
+		print_line(r->out, t, v, src, r->nano);
 	struct group *g = &t->groups[group_of(v)];
 	g->n++;
 	g->by_sender[v->sender == ROLE_CLIENT ? 0 : v->sender == ROLE_SERVER ? 1 : 2]++;

@@ -105,8 +105,8 @@ def main():
     expect("--interleave with -w", run(["--interleave", "-w", "/tmp/x.pcapng", eth, eth]), USAGE,
            r"-w reads the files a second time in the order given, not interleaved")
     expect("--merge without files", run(["--merge"]), USAGE, r"--merge: give the JSON Lines")
-    expect("--fanout without --json", run(["-i", "lo", "--fanout", "2"]), USAGE,
-           r"--fanout writes JSON Lines: give --json")
+    expect("--fanout with -c", run(["-i", "lo", "--fanout", "2", "-c", "5"]), USAGE,
+           r"--fanout: neither -c nor --kernel-reasons")
     expect("--fanout of a file", run(["--fanout", "2", eth]), USAGE, r"for live mode \(-i\)")
     expect("--fanout 1", run(["-i", "lo", "--json", "--fanout", "1"]), USAGE,
            r"--fanout: '1' is not a number of workers from 2 to 64")

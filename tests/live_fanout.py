@@ -5,10 +5,12 @@ A veth pair between two network namespaces; bench/synflood sends SYNs to
 closed ports from the client's namespace, and the server's kernel answers
 each with a RST. `rstdiag -i --json --fanout 2` listens on the server's end.
 
-Checks: both workers saw traffic (their records name IFACE#0 and IFACE#1);
+Checks (--json): both workers saw traffic (their records name IFACE#0 and IFACE#1);
 every RST came out once, judged closed-port on the SYN it answers (so the
 SYN reached the same worker: the kernel's hash is the same both ways); one
-summary at the end, after SIGTERM, whose counts add the workers' up.
+summary at the end, after SIGTERM, whose counts add the workers' up. And
+without --json: a live line per RST naming its worker, then one text report
+whose cause table counts every RST.
 
 Measured: kernel drops (pcap_stats, summed over the workers; "captured"
 counts the dropped too, as Linux's ps_recv does) against the offered rate
@@ -43,8 +45,8 @@ def flood(synflood, mac, rate, seconds):
     return int(m.group(1)), int(m.group(3))
 
 
-def capture(rstdiag, synflood, mac, rate, seconds, workers, buffer_kib=None):
-    argv = [rstdiag, "-i", PAIR.s_if, "--json"]
+def capture(rstdiag, synflood, mac, rate, seconds, workers, buffer_kib=None, text=False):
+    argv = [rstdiag, "-i", PAIR.s_if] + ([] if text else ["--json"])
     if workers > 1:
         argv += ["--fanout", str(workers)]
     if buffer_kib:
@@ -60,7 +62,7 @@ def capture(rstdiag, synflood, mac, rate, seconds, workers, buffer_kib=None):
     live.wait(timeout=60)
     reader.join(timeout=60)
     err = live.stderr.read()
-    records = [json.loads(line) for line in lines]
+    records = lines if text else [json.loads(line) for line in lines]
     return sent, pps, records, live.returncode, err
 
 
@@ -97,6 +99,19 @@ def main():
                   s["by_cause"].get("closed-port") == len(resets) and
                   s["capture"]["received"] >= 2 * sent and s["shard"] is None,
                   {k: s.get(k) for k in ("resets", "by_cause", "capture")})
+
+        # The text report: the workers' records read back (report_from_json)
+        # as live lines naming their worker, then one report of them all.
+        sent, _, lines, status, err = capture(rstdiag, synflood, mac, 20000, 0.1, 2, text=True)
+        live_lines = [l for l in lines if re.match(r"\d{4}-\d\d-\d\d .* RST #\d+ in ", l)]
+        workers = {re.search(r" in (\S+) ", l).group(1) for l in live_lines}
+        table = [l for l in lines if re.match(r"  closed-port +\d+ ", l)]
+        check(f"text: a live line per RST naming its worker, one report, exit 0 ({sent} sent)",
+              len(live_lines) == sent and workers == {f"{PAIR.s_if}#0", f"{PAIR.s_if}#1"} and
+              status == 0 and table and int(table[0].split()[1]) == sent and
+              any(l.startswith(f"rstdiag: {PAIR.s_if}") for l in lines),
+              f"{len(live_lines)} lines, workers {workers}, table {table}, exit {status}, "
+              f"{err[-300:]}")
 
         # Kernel drops against the offered rate, 1 and 2 workers, at the
         # default buffer and a small one.
