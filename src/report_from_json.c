@@ -390,6 +390,7 @@ void from_json_record(void *ctx, const char *line, size_t len)
 		src.name = keep_name(fj, str(o, "file") ? str(o, "file") : "");
 		src.show_name = fj->show_name;
 		report_text_reset_explained(fj->rep, &v, &src, &e);
+		fj->records++;
 	} else {
 		if (fj->unread++ == 0)
 			msg_error("a record rstdiag cannot read back (from another version?): %.60s%s",
@@ -419,10 +420,14 @@ struct source_list {
 	char **names;
 	int n, cap;
 	bool nano;
+	int summaries;
+	struct source_list *records;    /* the records' files: when no summary names inputs */
 };
 
 static void add_source(struct source_list *l, const char *name)
 {
+	if (l->n && strcmp(l->names[l->n - 1], name) == 0)
+		return;     /* the common case: the same file as the last record's */
 	for (int i = 0; i < l->n; i++)
 		if (strcmp(l->names[i], name) == 0)
 			return;
@@ -456,12 +461,24 @@ static enum exit_status first_pass(FILE **f, const char *name, struct source_lis
 	size_t cap = 0;
 	ssize_t got;
 	static const char summary[] = "{\"type\":\"summary\"";
+	static const char record[] = "{\"type\":\"reset\",\"file\":\"";
 	while ((got = getline(&line, &cap, *f)) > 0) {
 		if (copy)
 			fwrite(line, 1, (size_t)got, copy);
+		if ((size_t)got > sizeof record - 1 && memcmp(line, record, sizeof record - 1) == 0) {
+			/* The file name as written; one with escapes is left to
+			 * the summary (it names the inputs as well). */
+			char *file = line + sizeof record - 1, *end = strchr(file, '"');
+			if (end && !memchr(file, '\\', (size_t)(end - file))) {
+				*end = '\0';
+				add_source(l->records, file);
+			}
+			continue;
+		}
 		if ((size_t)got < sizeof summary - 1 || memcmp(line, summary, sizeof summary - 1))
 			continue;
 		cJSON *o = cJSON_ParseWithLength(line, (size_t)got);
+		l->summaries += o != NULL;
 		const cJSON *e;
 		cJSON_ArrayForEach(e, item(o, "inputs"))
 			if (cJSON_IsString(e))
@@ -496,7 +513,8 @@ enum exit_status report_from_json(const char *const *files, int n_files,
 	FILE **streams = xcalloc((size_t)n_files, sizeof *streams);
 	bool *owned = xcalloc((size_t)n_files, sizeof *owned);
 	const char **names = xcalloc((size_t)n_files, sizeof *names);
-	struct source_list sources = { 0 };
+	struct source_list files_named = { 0 };
+	struct source_list sources = { .records = &files_named };
 	enum exit_status st = EXIT_OK;
 	for (int i = 0; i < n_files; i++) {
 		bool in = strcmp(files[i], "-") == 0;
@@ -521,9 +539,11 @@ enum exit_status report_from_json(const char *const *files, int n_files,
 	}
 	struct text_options to = *o;
 	to.nano = o->nano || sources.nano;
-	/* Summaries of another version name no inputs: the files read then. */
-	to.inputs = sources.n ? (const char *const *)sources.names : files;
-	to.n_inputs = sources.n ? sources.n : n_files;
+	/* No summary names inputs (runs cut short, another version): the
+	 * records' files, else the JSON files themselves. */
+	struct source_list *named = sources.n ? &sources : &files_named;
+	to.inputs = named->n ? (const char *const *)named->names : files;
+	to.n_inputs = named->n ? named->n : n_files;
 	struct reporter rep;
 	if (!report_text_init(&rep, out, &to)) {
 		msg_error("--all: cannot create a temporary file to hold the report: %s",
@@ -531,9 +551,18 @@ enum exit_status report_from_json(const char *const *files, int n_files,
 		msg_note_status(&st, EXIT_OUTPUT);
 	} else {
 		struct from_json fj;
-		from_json_init(&fj, &rep, sources.n > 1);
+		from_json_init(&fj, &rep, named->n > 1);
 		struct merge_output mo = { .rep = &rep, .record = from_json_record, .ctx = &fj };
 		msg_note_status(&st, report_merge_streams(streams, names, n_files, &mo));
+		if (!sources.summaries && fj.records) {
+			/* Runs cut short: what could be read is still reported,
+			 * saying what is not known (the merge has said why). */
+			struct stats s = { .resets = fj.records, .uncounted = true };
+			struct server_insights none;
+			server_insights_init(&none, 0);
+			rep.summary(&rep, &s, &none);
+			server_insights_free(&none);
+		}
 		from_json_free(&fj);
 		msg_note_status(&st, fj.status);
 	}
@@ -544,6 +573,9 @@ enum exit_status report_from_json(const char *const *files, int n_files,
 	for (int i = 0; i < sources.n; i++)
 		free(sources.names[i]);
 	free(sources.names);
+	for (int i = 0; i < files_named.n; i++)
+		free(files_named.names[i]);
+	free(files_named.names);
 	free(streams);
 	free(owned);
 	free(names);

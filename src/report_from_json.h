@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "msg.h"
@@ -43,6 +44,7 @@ struct from_json {
 	struct tunnel_table *tunnels;   /* the records' tunnel paths */
 	char **names;                   /* the records' files, each once */
 	int n_names, names_cap;
+	uint64_t records;               /* records rendered */
 	unsigned long unread;           /* records that could not be read back */
 	enum exit_status status;
 };

@@ -479,6 +479,12 @@ static void print_heading(FILE *out, const struct text_state *t, const struct st
 		fprintf(out, "%s%s", i ? ", " : "", t->o.inputs[i]);
 	if (t->o.n_inputs > 3)
 		fprintf(out, " and %d more files", t->o.n_inputs - 3);
+	if (s->uncounted) {
+		fprintf(out, "\n  %s%" PRIu64 " reset%s%s read from records; the runs' summaries are "
+			"missing (runs cut short?): packets and connections not counted\n",
+			c(t, C_BOLD), s->resets, plural(s->resets), c(t, C_RESET));
+		return;
+	}
 	fprintf(out, "\n  %" PRIu64 " packets", s->packets);
 	if (s->filtered_out)
 		fprintf(out, " (%" PRIu64 " not matching the filter)", s->filtered_out);
@@ -762,7 +768,8 @@ static void text_summary(struct reporter *r, const struct stats *s, const struct
 		print_benign(out, t, order[i]);
 	}
 	print_endpoints(out, t, e);
-	print_notes(out, t, s);
+	if (!s->uncounted)
+		print_notes(out, t, s);
 }
 
 static void text_free(struct reporter *r)

@@ -78,6 +78,9 @@ struct stats {
 	struct shard shard;        /* --shard: which part of the connections this run counts */
 	bool live;                 /* read from an interface: libpcap's counts below */
 	uint64_t live_received, live_dropped, live_if_dropped;
+	/* --from-json of runs cut short (no summary): only the resets, counted
+	 * from their records, are known; the rest is zero and not shown. */
+	bool uncounted;
 };
 
 #define STATS_AT_END UINT32_MAX

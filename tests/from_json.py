@@ -98,6 +98,16 @@ def check_refusals(rstdiag, cap, tmp):
     r = run(rstdiag, ["--from-json", os.path.join(tmp, "no-such.jsonl"), path])
     check("--from-json: a file that cannot be opened: exit 1, the rest reported",
           r.returncode == INPUT and r.stdout == run(rstdiag, [cap]).stdout, f"exit {r.returncode}")
+    # A run cut short (no summary): its records are still reported, the
+    # heading says what is not counted, exit 3.
+    r = run(rstdiag, ["--from-json", "-"], stdin=b"".join(js.splitlines(keepends=True)[:-1]))
+    text = run(rstdiag, [cap]).stdout
+    blocks = lambda out: [l for l in out.splitlines() if l.startswith(b"RST #")]
+    check("a run cut short: its records reported as the text report's, the heading says the "
+          "counts are missing, exit 3", r.returncode == DAMAGED and blocks(r.stdout) ==
+          blocks(text) and b"summaries are missing" in r.stdout and
+          r.stdout.startswith(b"rstdiag: " + cap.encode() + b"\n"),
+          f"exit {r.returncode}: {r.stdout[:300]!r}")
     # A record of another version (a cause this one does not know): said,
     # counted, left out; the others are reported, exit 3.
     lines = js.splitlines(keepends=True)
