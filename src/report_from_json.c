@@ -468,6 +468,9 @@ static enum exit_status first_pass(FILE **f, const char *name, struct source_lis
 		if ((size_t)got > sizeof record - 1 && memcmp(line, record, sizeof record - 1) == 0) {
 			/* The file name as written; one with escapes is left to
 			 * the summary (it names the inputs as well). */
+			int64_t ns;     /* 9 decimals also without a summary */
+			if (!l->nano)
+				report_merge_seconds(line, "ts", &ns, &l->nano);
 			char *file = line + sizeof record - 1, *end = strchr(file, '"');
 			if (end && !memchr(file, '\\', (size_t)(end - file))) {
 				*end = '\0';
