@@ -513,7 +513,11 @@ static enum exit_status first_pass(FILE **f, const char *name, struct source_lis
 enum exit_status report_from_json(const char *const *files, int n_files,
 				  const struct text_options *o, FILE *out)
 {
+	/* Each file is read once here and closed, and opened again when the
+	 * merge needs it (report_merge_paths); what cannot be read twice (a
+	 * pipe) is kept, as its copy, in streams. */
 	FILE **streams = xcalloc((size_t)n_files, sizeof *streams);
+	const char **paths = xcalloc((size_t)n_files, sizeof *paths);
 	bool *owned = xcalloc((size_t)n_files, sizeof *owned);
 	const char **names = xcalloc((size_t)n_files, sizeof *names);
 	struct source_list files_named = { 0 };
@@ -538,6 +542,10 @@ enum exit_status report_from_json(const char *const *files, int n_files,
 			if (owned[i])
 				fclose(streams[i]);
 			streams[i] = NULL;
+		} else if (streams[i] == was && was != stdin) {
+			fclose(was);    /* a file: opened again when needed */
+			streams[i] = NULL;
+			paths[i] = files[i];
 		}
 	}
 	struct text_options to = *o;
@@ -556,7 +564,7 @@ enum exit_status report_from_json(const char *const *files, int n_files,
 		struct from_json fj;
 		from_json_init(&fj, &rep, named->n > 1);
 		struct merge_output mo = { .rep = &rep, .record = from_json_record, .ctx = &fj };
-		msg_note_status(&st, report_merge_streams(streams, names, n_files, &mo));
+		msg_note_status(&st, report_merge_paths(paths, streams, names, n_files, &mo));
 		if (!sources.summaries && fj.records) {
 			/* Runs cut short: what could be read is still reported,
 			 * saying what is not known (the merge has said why). */
@@ -580,6 +588,7 @@ enum exit_status report_from_json(const char *const *files, int n_files,
 		free(files_named.names[i]);
 	free(files_named.names);
 	free(streams);
+	free(paths);
 	free(owned);
 	free(names);
 	return st;

@@ -15,6 +15,9 @@
 
 struct input {
 	const char *name;
+	const char *path;       /* opened here when needed; NULL: f was given, kept open */
+	off_t resume;           /* path, not open: where its next line begins */
+	bool unreadable;        /* could not be opened (said) */
 	FILE *f;
 	char *line;
 	size_t cap;
@@ -369,10 +372,53 @@ static bool before(const struct input *a, const struct input *b)
 	return a->frame < b->frame;
 }
 
+/*
+ * A file input is opened to read its first record, then closed until the
+ * merge reaches that record, and closed again at its end: so only inputs
+ * whose records overlap in time are open at once (the outputs of a day of
+ * rotated files, merged, hold a file or two open, not thousands: the
+ * limit on open files is 1024 by default). Where more overlap than the
+ * limit allows, the others are closed (each remembers where it was) and
+ * opened again in turn: slower, never an error.
+ */
+static void park(struct input *in)
+{
+	if (!in->path || !in->f)
+		return;
+	in->resume = ftello(in->f);
+	fclose(in->f);
+	in->f = NULL;
+}
+
+static bool reopen(struct merge *m, struct input *in)
+{
+	if (in->f)
+		return true;
+	in->f = fopen(in->path, "r");
+	if (!in->f && (errno == EMFILE || errno == ENFILE)) {
+		for (int i = 0; i < m->n; i++)
+			park(&m->in[i]);
+		in->f = fopen(in->path, "r");
+	}
+	if (!in->f || fseeko(in->f, in->resume, SEEK_SET) != 0) {
+		msg_error("%s: %s", in->name, strerror(errno));
+		msg_note_status(&m->status, EXIT_INPUT);
+		if (in->f)
+			fclose(in->f);
+		in->f = NULL;
+		in->done = true;
+		in->unreadable = true;
+		return false;
+	}
+	return true;
+}
+
 /* Reads the input's next reset record, taking summaries on the way. */
 static void advance(struct merge *m, struct input *in)
 {
 	int64_t prev_ts = in->ts;
+	if (!reopen(m, in))
+		return;
 	for (;;) {
 		errno = 0;
 		ssize_t got = getline(&in->line, &in->cap, in->f);
@@ -382,6 +428,7 @@ static void advance(struct merge *m, struct input *in)
 				msg_note_status(&m->status, EXIT_INPUT);
 			}
 			in->done = true;
+			park(in);
 			if (in->bad_lines > 1)
 				msg_error("%s: %lu more lines that are neither records nor summaries",
 					  in->name, in->bad_lines - 1);
@@ -479,34 +526,58 @@ static void check_shards(struct merge *m)
 		m->stats.shard.n = m->stats.shard.k = 0;
 }
 
+/* One input of a merge: a file opened when needed (path), or a stream. */
+struct merge_source {
+	const char *name;
+	const char *path;
+	FILE *f;
+};
+
+static enum exit_status merge_sources(const struct merge_source *src, int n_files,
+				      const struct merge_output *out);
+
 enum exit_status report_merge(const char *const *files, int n_files, FILE *out, bool nano)
 {
-	FILE **streams = xcalloc((size_t)n_files, sizeof *streams);
-	const char **names = xcalloc((size_t)n_files, sizeof *names);
-	enum exit_status st = EXIT_OK;
+	struct merge_source *src = xcalloc((size_t)n_files, sizeof *src);
 	for (int i = 0; i < n_files; i++) {
 		bool in = strcmp(files[i], "-") == 0;
-		names[i] = in ? "standard input" : files[i];
-		streams[i] = in ? stdin : fopen(files[i], "r");
-		if (!streams[i]) {
-			msg_error("%s: %s", files[i], strerror(errno));
-			msg_note_status(&st, EXIT_INPUT);
-		}
+		src[i] = (struct merge_source){ .name = in ? "standard input" : files[i],
+						.path = in ? NULL : files[i], .f = in ? stdin : NULL };
 	}
 	struct reporter rep;
 	report_json_init(&rep, out, nano);
 	struct merge_output mo = { .rep = &rep };
-	msg_note_status(&st, report_merge_streams(streams, names, n_files, &mo));
+	enum exit_status st = merge_sources(src, n_files, &mo);
 	report_free(&rep);
-	for (int i = 0; i < n_files; i++)
-		if (streams[i] && streams[i] != stdin)
-			fclose(streams[i]);
-	free(streams);
-	free(names);
+	free(src);
 	return st;
 }
 
 enum exit_status report_merge_streams(FILE *const *streams, const char *const *names, int n_files,
+				      const struct merge_output *out)
+{
+	struct merge_source *src = xcalloc((size_t)n_files, sizeof *src);
+	for (int i = 0; i < n_files; i++)
+		src[i] = (struct merge_source){ .name = names[i], .f = streams[i] };
+	enum exit_status st = merge_sources(src, n_files, out);
+	free(src);
+	return st;
+}
+
+enum exit_status report_merge_paths(const char *const *paths, FILE *const *streams,
+				    const char *const *names, int n_files,
+				    const struct merge_output *out)
+{
+	struct merge_source *src = xcalloc((size_t)n_files, sizeof *src);
+	for (int i = 0; i < n_files; i++)
+		src[i] = (struct merge_source){ .name = names[i], .f = streams[i],
+						.path = streams[i] ? NULL : paths[i] };
+	enum exit_status st = merge_sources(src, n_files, out);
+	free(src);
+	return st;
+}
+
+static enum exit_status merge_sources(const struct merge_source *src, int n_files,
 				      const struct merge_output *out)
 {
 	struct merge m = { .n = n_files, .nano = out->rep->nano };
@@ -515,13 +586,16 @@ enum exit_status report_merge_streams(FILE *const *streams, const char *const *n
 	server_insights_init(&m.servers, 0);
 	for (int i = 0; i < n_files; i++) {
 		struct input *in = &m.in[i];
-		in->name = names[i];
-		in->f = streams[i];
-		if (!in->f) {
+		in->name = src[i].name;
+		in->path = src[i].path;
+		in->f = src[i].f;
+		if (!in->f && !in->path) {
 			in->done = true;    /* could not be opened: said by the caller */
+			in->unreadable = true;
 			continue;
 		}
 		advance(&m, in);
+		park(in);
 		if (!in->done)
 			m.heap[m.n_heap++] = i;
 	}
@@ -539,7 +613,9 @@ enum exit_status report_merge_streams(FILE *const *streams, const char *const *n
 	for (int i = 0; i < n_files; i++) {
 		free(m.in[i].line);
 		free(m.in[i].file);
-		unsummed += m.in[i].f && !m.in[i].summaries;
+		if (m.in[i].path && m.in[i].f)
+			fclose(m.in[i].f);
+		unsummed += !m.in[i].unreadable && !m.in[i].summaries;
 	}
 	if (unsummed == n_files) {
 		msg_error("no input ends with a summary (runs cut short, or not rstdiag --json "

@@ -50,5 +50,11 @@ enum exit_status report_merge(const char *const *files, int n_files, FILE *out, 
  * could not be opened, already said). The streams are not closed. */
 enum exit_status report_merge_streams(FILE *const *streams, const char *const *names, int n_files,
 				      const struct merge_output *out);
+/* The same where input i is the file paths[i] when streams[i] is NULL,
+ * opened only while the merge needs it (report_merge.c: only inputs whose
+ * records overlap in time are open at once), else streams[i]. */
+enum exit_status report_merge_paths(const char *const *paths, FILE *const *streams,
+				    const char *const *names, int n_files,
+				    const struct merge_output *out);
 
 #endif

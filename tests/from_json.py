@@ -21,7 +21,7 @@ import tempfile
 
 import checks
 from checks import check, failures
-from shard_merge import captures, run
+from shard_merge import captures, many_inputs, run
 
 OK, INPUT, USAGE, DAMAGED = 0, 1, 2, 3
 
@@ -93,6 +93,8 @@ def check_refusals(rstdiag, cap, tmp):
         r = run(rstdiag, ["--from-json"] + bad + [path])
         check(f"--from-json {bad[0]}: refused, exit 2", r.returncode == USAGE and not r.stdout,
               f"exit {r.returncode}")
+    if not os.environ.get("RSTDIAG_WRAPPER"):
+        many_inputs(rstdiag, "--from-json", js, tmp)
     r = run(rstdiag, ["--from-json"])
     check("--from-json without files: exit 2", r.returncode == USAGE, f"exit {r.returncode}")
     r = run(rstdiag, ["--from-json", os.path.join(tmp, "no-such.jsonl"), path])
