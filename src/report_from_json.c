@@ -84,6 +84,7 @@ static const char *n_payload(int c) { return rst_payload_format_name((uint8_t)c)
 static const char *n_tunnel(int c) { return tunnel_kind_name((enum tunnel_kind)c); }
 /* tls_note's version, 0x03XX kept as XX + 1 */
 static const char *n_tls_version(int c) { return tls_version_name(tls_note_version((uint8_t)c)); }
+static const char *n_tls_alert(int c) { return tls_alert_name((uint8_t)c); }
 static const char *n_tls_stage(int c)
 {
 	static const char *const names[] = {
@@ -219,15 +220,19 @@ static bool read_request(const cJSON *o, struct verdict *v)
 		/* A TLS record's method is encrypted: written as null. */
 		v->request.method = m < 0 ? HTTP_METHOD_TLS_RECORD : (uint8_t)m;
 		copy_str(v->request.target, sizeof v->request.target, str(rq, "target"));
-		v->reached_peer = (uint8_t)field_code(rq, "reached_peer", n_reached, 1, REACHED_YES, 0, &ok);
+		v->reached_peer = (uint8_t)field_code(rq, "reached_peer", n_reached, 1, REACHED_YES,
+						      0, &ok);
 		v->retry_safe = flag(rq, "retry_safe");
-		v->request.connection = (uint8_t)field_code(rq, "connection", n_connection, 1, HTTP_CONN_CLOSE, 0, &ok);
+		v->request.connection = (uint8_t)field_code(rq, "connection", n_connection, 1,
+							    HTTP_CONN_CLOSE, 0, &ok);
 	}
 	const cJSON *rs = item(o, "response");
 	if (cJSON_IsObject(rs)) {
 		v->response.status = (uint16_t)num_max(rs, "status", UINT16_MAX);
-		v->response_sender = (int8_t)field_code(rs, "sender", n_role, ROLE_UNKNOWN, ROLE_SERVER, ROLE_UNKNOWN, &ok);
-		v->response.connection = (uint8_t)field_code(rs, "connection", n_connection, 1, HTTP_CONN_CLOSE, 0, &ok);
+		v->response_sender = (int8_t)field_code(rs, "sender", n_role, ROLE_UNKNOWN,
+							ROLE_SERVER, ROLE_UNKNOWN, &ok);
+		v->response.connection = (uint8_t)field_code(rs, "connection", n_connection, 1,
+							     HTTP_CONN_CLOSE, 0, &ok);
 		v->response.keepalive_s = (uint16_t)num_max(rs, "keepalive_timeout_s", UINT16_MAX);
 	}
 	return ok;
@@ -239,7 +244,8 @@ static bool read_tls(const cJSON *o, struct verdict *v)
 	if (!cJSON_IsObject(t))
 		return true;
 	bool ok = true;
-	v->tls.stage = (uint8_t)field_code(t, "stage", n_tls_stage, 1, TLS_STAGE_ESTABLISHED, 0, &ok) & 3;
+	v->tls.stage = (uint8_t)field_code(t, "stage", n_tls_stage, 1, TLS_STAGE_ESTABLISHED, 0,
+					   &ok) & 3;
 	v->tls.version = (uint8_t)field_code(t, "version", n_tls_version, 1, 7, 0, &ok) & 7;
 	v->tls.offered = (uint8_t)field_code(t, "offered", n_tls_version, 1, 7, 0, &ok) & 7;
 	const char *alert = str(t, "alert");
@@ -247,6 +253,8 @@ static bool read_tls(const cJSON *o, struct verdict *v)
 		v->tls.alert = TLS_ALERT_ENCRYPTED;
 	else if (cJSON_IsNumber(item(t, "alert_code")))
 		v->tls.alert = (uint8_t)(num_max(t, "alert_code", 253) + 1);
+	else if (alert)         /* before alert_code was written: by its name */
+		v->tls.alert = (uint8_t)(named(n_tls_alert, 0, 253, alert) + 1);
 	int from = field_code(t, "alert_from", n_role, ROLE_CLIENT, ROLE_SERVER, -1, &ok);
 	v->tls.alert_from = (uint8_t)(from + 1) & 3;
 	const char *sni = str(t, "sni");
@@ -265,7 +273,8 @@ static bool read_payload(const cJSON *o, struct verdict *v)
 	if (!cJSON_IsObject(d))
 		return true;
 	bool ok = true;
-	v->rst_data.format = (uint8_t)field_code(d, "format", n_payload, 1, RST_PAYLOAD_FORMAT_COUNT - 1, 0, &ok);
+	v->rst_data.format = (uint8_t)field_code(d, "format", n_payload, 1,
+						 RST_PAYLOAD_FORMAT_COUNT - 1, 0, &ok);
 	v->rst_data.code = (uint16_t)num_max(d, "code", UINT16_MAX);
 	v->rst_data.enterprise = (uint32_t)num_max(d, "enterprise", UINT32_MAX);
 	copy_str(v->rst_data.text, sizeof v->rst_data.text, str(d, "text"));
