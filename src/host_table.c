@@ -4,6 +4,11 @@
  * its hash; a new host takes a free one there, or the one noted least
  * often. An IPv4 address is kept IPv4-mapped (::ffff:a.b.c.d, RFC 4291
  * 2.5.5.2), which is how one entry stays 32 bytes without its version.
+ *
+ * Beside the entries, a byte of each one's hash (0: free) and its count
+ * of connections: a lookup reads those for the slots it passes and an
+ * entry only where the byte matches, so a flood from new addresses, which
+ * probes a full neighbourhood for every one, reads 24 bytes, not 256.
  */
 #include "host_table.h"
 
@@ -27,7 +32,15 @@ struct host_table {
 	uint64_t seed;
 	uint64_t evicted;
 	struct host_entry *slots;   /* NULL until the first note */
+	uint8_t *tags;              /* [slot]: host_tag() of its entry, 0 free */
+	uint16_t *counts;           /* [slot]: its profile's connections */
 };
+
+/* Bits of the hash the slot index does not use; never 0. */
+static inline uint8_t host_tag(uint32_t h)
+{
+	return (uint8_t)(h >> 24) | 1;
+}
 
 struct host_table *host_table_new(uint64_t seed)
 {
@@ -41,6 +54,8 @@ void host_table_free(struct host_table *t)
 	if (!t)
 		return;
 	free(t->slots);
+	free(t->tags);
+	free(t->counts);
 	free(t);
 }
 
@@ -56,15 +71,24 @@ static void host_key(uint8_t ipver, const uint8_t addr[16], uint8_t key[16])
 	}
 }
 
-/* Two multiplies over the address's words, seeded: one per new connection's side. */
+/*
+ * One 64x64 -> 128-bit multiply of the address's two words, folded (the
+ * "mum" of wyhash): every bit of both words reaches the low bits the slot
+ * index takes. The two 64-bit multiplies used before kept a product's low
+ * bits from the low bits of its operand alone, and an IPv4-mapped key has
+ * its address in the high half of its word: the hosts of one /16 fell in
+ * 8 slots' neighbourhoods, 64 entries, so a capture with more hosts than
+ * that lost their profiles to each other (and a flood probed a full
+ * neighbourhood for every new address).
+ */
 static uint32_t host_hash(uint64_t seed, const uint8_t key[16], uint32_t context)
 {
 	uint64_t lo, hi;
 	memcpy(&lo, key, 8);
 	memcpy(&hi, key + 8, 8);
-	uint64_t h = (hi ^ seed) * 0x9e3779b97f4a7c15ULL;
-	h ^= (lo + context) * 0xc2b2ae3d27d4eb4fULL;
-	h ^= h >> 29;
+	unsigned __int128 m = (unsigned __int128)(hi ^ seed) *
+			      (lo ^ context ^ 0x9e3779b97f4a7c15ULL);
+	uint64_t h = (uint64_t)m ^ (uint64_t)(m >> 64);
 	return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -80,37 +104,46 @@ static inline bool same_addr(const uint8_t *a, const uint8_t *b)
 	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
+/* The entry of key (whose host_hash is h), or NULL with *room (if room)
+ * the slot a new one takes: the first free one, else the first noted
+ * least often. */
 static struct host_entry *find(const struct host_table *t, const uint8_t key[16], uint32_t context,
-			       struct host_entry **room)
+			       uint32_t h, struct host_entry **room)
 {
-	uint32_t i = host_hash(t->seed, key, context);
-	struct host_entry *least = NULL;
-	for (int k = 0; k < HOST_PROBE; k++) {
-		struct host_entry *e = &t->slots[(i + (uint32_t)k) & (HOST_TABLE_SLOTS - 1)];
-		if (e->profile.connections == 0) {
+	uint8_t tag = host_tag(h);
+	uint32_t least = UINT32_MAX;
+	for (uint32_t k = 0; k < HOST_PROBE; k++) {
+		uint32_t s = (h + k) & (HOST_TABLE_SLOTS - 1);
+		if (t->tags[s] == 0) {
 			if (room)
-				*room = e;
+				*room = &t->slots[s];
 			return NULL;
 		}
-		if (e->context == context && same_addr(e->addr, key))
+		struct host_entry *e = &t->slots[s];
+		if (t->tags[s] == tag && e->context == context && same_addr(e->addr, key))
 			return e;
-		if (!least || e->profile.connections < least->profile.connections)
-			least = e;
+		if (least == UINT32_MAX || t->counts[s] < t->counts[least])
+			least = s;
 	}
 	if (room)
-		*room = least;
+		*room = &t->slots[least];
 	return NULL;
 }
 
 void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16], uint32_t context,
 		     uint8_t ttl, uint16_t syn_layout)
 {
-	if (!t->slots)
+	if (!t->slots) {
 		t->slots = xcalloc(HOST_TABLE_SLOTS, sizeof *t->slots);
+		t->tags = xcalloc(HOST_TABLE_SLOTS, sizeof *t->tags);
+		t->counts = xcalloc(HOST_TABLE_SLOTS, sizeof *t->counts);
+	}
 	uint8_t key[16];
 	host_key(ipver, addr, key);
 	struct host_entry *room = NULL;
-	struct host_entry *e = find(t, key, context, &room);
+	uint32_t hash = host_hash(t->seed, key, context);
+	struct host_entry *e = find(t, key, context, hash, &room);
+	size_t slot = (size_t)((e ? e : room) - t->slots);
 	if (!e) {
 		e = room;
 		if (e->profile.connections)
@@ -118,10 +151,12 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 		memset(e, 0, sizeof *e);
 		memcpy(e->addr, key, 16);
 		e->context = context;
+		t->tags[slot] = host_tag(hash);
 	}
 	struct host_profile *h = &e->profile;
 	if (h->connections < UINT16_MAX)
 		h->connections++;
+	t->counts[slot] = h->connections;
 	if (syn_layout) {
 		enum host_stack s = host_stack_from_syn(syn_layout, ttl);
 		if (s != HOST_STACK_UNKNOWN)
@@ -157,7 +192,7 @@ void host_table_note_ids(struct host_table *t, const uint8_t addr[16], uint32_t 
 		return;
 	uint8_t key[16];
 	host_key(4, addr, key);
-	struct host_entry *e = find(t, key, context, NULL);
+	struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context), NULL);
 	if (!e)
 		return;
 	struct host_profile *h = &e->profile;
@@ -188,7 +223,8 @@ const struct host_profile *host_table_get(const struct host_table *t, uint8_t ip
 		return NULL;
 	uint8_t key[16];
 	host_key(ipver, addr, key);
-	const struct host_entry *e = find(t, key, context, NULL);
+	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
+					  NULL);
 	return e ? &e->profile : NULL;
 }
 

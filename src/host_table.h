@@ -13,7 +13,8 @@
  *   SYN-ACK (host_stack_from_syn), and the initial TTL that stack starts from;
  * - its IPv4 ID behaviour, from the second and third segments of each
  *   connection.
- * Memory is bounded: HOST_TABLE_SLOTS entries of 32 bytes (512 KiB),
+ * Memory is bounded: HOST_TABLE_SLOTS entries of 32 bytes and 3 bytes
+ * beside each for lookups (560 KiB),
  * allocated on the first note; when a neighbourhood of the table is full
  * the host seen least often there makes room.
  */

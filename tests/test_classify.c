@@ -603,6 +603,17 @@ static void test_host_profile(void)
 	classify_rst(&f, 1 - c, &rst, NULL, 0, &v);
 	classify_revise_origin(&v, &seen);
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	/* The hosts of one /16, a quarter of the table's slots: every one is
+	 * kept (the hash spreads them; an earlier one put a /16 in 64 slots). */
+	struct host_table *lan = host_table_new(HOST_TABLE_SEED);
+	for (uint32_t i = 0; i < HOST_TABLE_SLOTS / 4; i++) {
+		uint8_t b[16] = { 192, 168, (uint8_t)(i >> 8), (uint8_t)i };
+		host_table_note(lan, 4, b, 0, 64, 0);
+	}
+	CHECK_EQ(host_table_evicted(lan), 0);
+	uint8_t some[16] = { 192, 168, 7, 200 };
+	CHECK(host_table_get(lan, 4, some, 0) != NULL);
+	host_table_free(lan);
 	/* The table itself: distinct TTLs, per context, bounded. */
 	struct host_table *t = host_table_new(1);
 	uint8_t a[16] = { 10, 0, 0, 2 };
@@ -613,11 +624,23 @@ static void test_host_profile(void)
 	const struct host_profile *h = host_table_get(t, 4, a, 0);
 	CHECK(h && h->n_ttl == 2 && h->connections == 3 && h->ttl[0] == 64 && h->ttl[1] == 63);
 	CHECK(host_table_get(t, 4, a, host_context(0, 7)) == NULL);
+	/* A host noted often outlives a flood of new ones, each noted once:
+	 * a full neighbourhood gives up the one noted least often. */
+	uint8_t often[16] = { 192, 0, 2, 9 };
+	for (int i = 0; i < 100; i++)
+		host_table_note(t, 4, often, 1, 64, 0);
 	for (uint32_t i = 0; i < 3 * HOST_TABLE_SLOTS; i++) {
 		uint8_t b[16] = { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
 		host_table_note(t, 4, b, 1, 64, 0);
 	}
 	CHECK(host_table_evicted(t) >= 2 * HOST_TABLE_SLOTS - 1);
+	h = host_table_get(t, 4, often, 1);
+	CHECK(h && h->connections == 100);
+	/* ... and the last of the flood is there, noted once. */
+	uint32_t last = 3 * HOST_TABLE_SLOTS - 1;
+	uint8_t b[16] = { 10, (uint8_t)(last >> 16), (uint8_t)(last >> 8), (uint8_t)last };
+	h = host_table_get(t, 4, b, 1);
+	CHECK(h && h->connections == 1);
 	host_table_free(t);
 }
 
