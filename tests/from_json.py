@@ -110,6 +110,15 @@ def check_refusals(rstdiag, cap, tmp):
           blocks(text) and b"summaries are missing" in r.stdout and
           r.stdout.startswith(b"rstdiag: " + cap.encode() + b"\n"),
           f"exit {r.returncode}: {r.stdout[:300]!r}")
+    # A record of a --kernel-reasons run: the kernel's reason comes back
+    # as the text report's "kernel" line.
+    lines = js.splitlines(keepends=True)
+    joined = lines[0].replace(b'"form":', b'"kernel_reason":"NO_SOCKET",'
+                              b'"kernel_state":"TCP_CLOSE","form":', 1)
+    r = run(rstdiag, ["--from-json", "-"], stdin=b"".join([joined] + lines[1:]))
+    check("a record with the kernel's reason: its kernel line", r.returncode == OK and
+          b"  kernel    NO_SOCKET, socket TCP_CLOSE\n" in r.stdout,
+          f"exit {r.returncode}: {r.stderr[:200]}")
     # A record of another version (a cause this one does not know): said,
     # counted, left out; the others are reported, exit 3.
     lines = js.splitlines(keepends=True)
