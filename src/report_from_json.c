@@ -32,18 +32,9 @@ static const char *str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* A number within [0, max]; anything else is 0 (a double's conversion out
- * of range is undefined). */
-static uint64_t num_of(const cJSON *v, uint64_t max)
-{
-	if (!cJSON_IsNumber(v) || !(v->valuedouble > 0))
-		return 0;
-	return v->valuedouble >= (double)max ? max : (uint64_t)v->valuedouble;
-}
-
 static uint64_t num_max(const cJSON *o, const char *key, uint64_t max)
 {
-	return num_of(item(o, key), max);
+	return report_merge_count(item(o, key), max);
 }
 
 static uint64_t num(const cJSON *o, const char *key)
@@ -201,8 +192,8 @@ static bool read_half(const cJSON *h, struct side *s)
 	s->ttl_min = 255;       /* none: shown as none */
 	s->ttl_max = 0;
 	if (cJSON_GetArraySize(ttl) == 2) {
-		s->ttl_min = (uint8_t)num_of(cJSON_GetArrayItem(ttl, 0), 255);
-		s->ttl_max = (uint8_t)num_of(cJSON_GetArrayItem(ttl, 1), 255);
+		s->ttl_min = (uint8_t)report_merge_count(cJSON_GetArrayItem(ttl, 0), 255);
+		s->ttl_max = (uint8_t)report_merge_count(cJSON_GetArrayItem(ttl, 1), 255);
 	}
 	return ok;
 }

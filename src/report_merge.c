@@ -91,9 +91,7 @@ bool report_merge_seconds(const char *line, const char *key, int64_t *ns, bool *
 	return true;
 }
 
-/* A number as a count: anything but a number is 0, and a value out of
- * range is clamped (a double's conversion out of range is undefined). */
-static uint64_t count_of(const cJSON *v, uint64_t max)
+uint64_t report_merge_count(const cJSON *v, uint64_t max)
 {
 	if (!cJSON_IsNumber(v) || !(v->valuedouble > 0))
 		return 0;
@@ -102,7 +100,7 @@ static uint64_t count_of(const cJSON *v, uint64_t max)
 
 static uint64_t num(const cJSON *o, const char *key)
 {
-	return count_of(cJSON_GetObjectItemCaseSensitive(o, key), UINT64_MAX);
+	return report_merge_count(cJSON_GetObjectItemCaseSensitive(o, key), UINT64_MAX);
 }
 
 static const char *str(const cJSON *o, const char *key)
@@ -127,7 +125,7 @@ static void read_by_cause(const cJSON *o, uint64_t by_cause[CAUSE_COUNT])
 	cJSON_ArrayForEach(e, o) {
 		int c = e->string ? cause_named(e->string) : -1;
 		if (c >= 0)
-			by_cause[c] += count_of(e, UINT64_MAX);
+			by_cause[c] += report_merge_count(e, UINT64_MAX);
 	}
 }
 
@@ -172,8 +170,8 @@ static bool read_sample(const cJSON *o, const char *prefix, struct idle_samples 
 	cJSON_ArrayForEach(pair, a) {
 		if (is->kept == SERVER_INSIGHT_SAMPLES || cJSON_GetArraySize(pair) != 2)
 			return false;
-		is->key[is->kept] = (uint32_t)count_of(cJSON_GetArrayItem(pair, 0), UINT32_MAX);
-		is->ms[is->kept++] = (uint32_t)count_of(cJSON_GetArrayItem(pair, 1), UINT32_MAX);
+		is->key[is->kept] = (uint32_t)report_merge_count(cJSON_GetArrayItem(pair, 0), UINT32_MAX);
+		is->ms[is->kept++] = (uint32_t)report_merge_count(cJSON_GetArrayItem(pair, 1), UINT32_MAX);
 	}
 	return true;
 }
@@ -197,7 +195,7 @@ static bool read_endpoints(const cJSON *list, struct server_insights *into)
 		}
 		ep->resets = num(o, "resets");
 		read_by_cause(cJSON_GetObjectItemCaseSensitive(o, "by_cause"), ep->by_cause);
-		ep->keepalive_header_s = (uint16_t)count_of(
+		ep->keepalive_header_s = (uint16_t)report_merge_count(
 			cJSON_GetObjectItemCaseSensitive(o, "keepalive_header_s"), UINT16_MAX);
 		ep->requests_after_close = num(o, "requests_after_close");
 		ep->http = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "http_seen"));
@@ -227,7 +225,7 @@ static void read_warnings(const cJSON *list, struct stats *s)
 			s->warn_count[w] = num(o, "count");
 			snprintf(s->warn_msg[w], sizeof s->warn_msg[w], "%s", message ? message : "");
 			const cJSON *at = cJSON_GetObjectItemCaseSensitive(o, "at");
-			s->warn_at[w].source = cJSON_IsObject(at) ? (uint32_t)count_of(
+			s->warn_at[w].source = cJSON_IsObject(at) ? (uint32_t)report_merge_count(
 				cJSON_GetObjectItemCaseSensitive(at, "input"), UINT32_MAX - 1) : STATS_AT_END;
 			s->warn_at[w].frame = num(at, "frame");
 		}
@@ -290,9 +288,9 @@ static bool read_summary(struct merge *m, const cJSON *o, const char *line, stru
 	for (int p = 0; p < POINT_COUNT; p++)
 		s->handshakes.votes[p] = num(votes, capture_point_name((enum capture_point)p));
 	const cJSON *sums = cJSON_GetObjectItemCaseSensitive(o, "handshake_sums_ns");
-	s->handshakes.sum_syn_synack_ns = (int64_t)count_of(
+	s->handshakes.sum_syn_synack_ns = (int64_t)report_merge_count(
 		cJSON_GetObjectItemCaseSensitive(sums, "syn_to_synack"), INT64_MAX);
-	s->handshakes.sum_synack_ack_ns = (int64_t)count_of(
+	s->handshakes.sum_synack_ack_ns = (int64_t)report_merge_count(
 		cJSON_GetObjectItemCaseSensitive(sums, "synack_to_ack"), INT64_MAX);
 	const cJSON *kr = cJSON_GetObjectItemCaseSensitive(o, "kernel_reasons");
 	if (cJSON_IsObject(kr)) {
@@ -462,7 +460,7 @@ static void advance(struct merge *m, struct input *in)
 			in->file_cap = flen;
 		}
 		memcpy(in->file, file, flen);
-		in->frame = count_of(frame, UINT64_MAX);
+		in->frame = report_merge_count(frame, UINT64_MAX);
 		cJSON_Delete(o);
 		if (in->lineno > 1 && in->ts < prev_ts && !in->disorder_told) {
 			in->disorder_told = true;

@@ -29,6 +29,11 @@ struct reporter;
  * (if not NULL) set when it has more than 6 decimals. False when absent.
  */
 bool report_merge_seconds(const char *line, const char *key, int64_t *ns, bool *nano);
+/* A JSON number as a count up to max: anything but a number is 0, and a
+ * value out of range is clamped (a double's conversion out of range is
+ * undefined). */
+struct cJSON;
+uint64_t report_merge_count(const struct cJSON *v, uint64_t max);
 
 /*
  * Where a merge goes. rep writes the merged summary. Each reset record,
