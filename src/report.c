@@ -245,20 +245,21 @@ void report_tunnel_path(char *buf, size_t n, const struct tunnel_path *t)
 	}
 }
 
+static const struct { uint8_t bit; char name[4]; } flag_names[] = {
+	{ TCP_SYN, "SYN" }, { TCP_FIN, "FIN" }, { TCP_RST, "RST" }, { TCP_PSH, "PSH" },
+	{ TCP_URG, "URG" }, { TCP_ECE, "ECE" }, { TCP_CWR, "CWR" }, { TCP_ACK, "ACK" },
+};
+
 void report_flags(char *buf, size_t n, uint8_t flags)
 {
-	static const struct { uint8_t bit; char name[4]; } names[] = {
-		{ TCP_SYN, "SYN" }, { TCP_FIN, "FIN" }, { TCP_RST, "RST" }, { TCP_PSH, "PSH" },
-		{ TCP_URG, "URG" }, { TCP_ECE, "ECE" }, { TCP_CWR, "CWR" }, { TCP_ACK, "ACK" },
-	};
 	/* At most eight names of three letters and seven '+'. */
 	char tmp[32], *p = tmp;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (!(flags & names[i].bit))
+	for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++) {
+		if (!(flags & flag_names[i].bit))
 			continue;
 		if (p != tmp)
 			*p++ = '+';
-		memcpy(p, names[i].name, 3);
+		memcpy(p, flag_names[i].name, 3);
 		p += 3;
 	}
 	if (p == tmp) {
@@ -266,6 +267,25 @@ void report_flags(char *buf, size_t n, uint8_t flags)
 		p += 4;
 	}
 	put_cut(buf, n, tmp, (size_t)(p - tmp));
+}
+
+uint8_t report_flags_read(const char *text)
+{
+	uint8_t flags = 0;
+	for (const char *p = text; p && strlen(p) >= 3; p += p[3] == '+' ? 4 : 3)
+		for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+			if (strncmp(p, flag_names[i].name, 3) == 0)
+				flags |= flag_names[i].bit;
+	return flags;
+}
+
+const char *report_tls_stage_name(uint8_t s)
+{
+	static const char *const names[] = {
+		[TLS_STAGE_NONE] = NULL, [TLS_STAGE_CLIENT_HELLO] = "client-hello",
+		[TLS_STAGE_SERVER_HELLO] = "server-hello", [TLS_STAGE_ESTABLISHED] = "established",
+	};
+	return s < sizeof names / sizeof names[0] ? names[s] : NULL;
 }
 
 void report_free(struct reporter *r)

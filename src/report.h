@@ -117,5 +117,9 @@ const char *report_tunnel_id_name(enum tunnel_kind k);
 void report_tunnel_path(char *buf, size_t n, const struct tunnel_path *t);
 /* "SYN+ACK", "RST", "FIN+PSH+ACK". */
 void report_flags(char *buf, size_t n, uint8_t flags);
+/* Those names back into TCP_* bits ("none" and unknown names: none). */
+uint8_t report_flags_read(const char *text);
+/* "client-hello", "server-hello", "established" (enum tls_stage); NULL none. */
+const char *report_tls_stage_name(uint8_t s);
 
 #endif

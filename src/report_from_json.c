@@ -76,14 +76,7 @@ static const char *n_tunnel(int c) { return tunnel_kind_name((enum tunnel_kind)c
 /* tls_note's version, 0x03XX kept as XX + 1 */
 static const char *n_tls_version(int c) { return tls_version_name(tls_note_version((uint8_t)c)); }
 static const char *n_tls_alert(int c) { return tls_alert_name((uint8_t)c); }
-static const char *n_tls_stage(int c)
-{
-	static const char *const names[] = {
-		[TLS_STAGE_NONE] = NULL, [TLS_STAGE_CLIENT_HELLO] = "client-hello",
-		[TLS_STAGE_SERVER_HELLO] = "server-hello", [TLS_STAGE_ESTABLISHED] = "established",
-	};
-	return c >= 0 && (size_t)c < sizeof names / sizeof names[0] ? names[c] : NULL;
-}
+static const char *n_tls_stage(int c) { return report_tls_stage_name((uint8_t)c); }
 
 /* The code in [first, last] fn names name; -1 none. */
 static int named(namer *fn, int first, int last, const char *name)
@@ -116,24 +109,6 @@ static bool read_addr(const char *text, uint8_t ipver, uint8_t addr[16])
 {
 	memset(addr, 0, 16);
 	return text && inet_pton(ipver == 6 ? AF_INET6 : AF_INET, text, addr) == 1;
-}
-
-/* "SYN+ACK" (report_flags) back into bits. */
-static uint8_t read_flags(const char *text)
-{
-	static const struct { uint8_t bit; char name[4]; } names[] = {
-		{ TCP_SYN, "SYN" }, { TCP_FIN, "FIN" }, { TCP_RST, "RST" }, { TCP_PSH, "PSH" },
-		{ TCP_URG, "URG" }, { TCP_ECE, "ECE" }, { TCP_CWR, "CWR" }, { TCP_ACK, "ACK" },
-	};
-	uint8_t flags = 0;
-	for (const char *p = text; p && *p; p += p[3] == '+' ? 4 : 3) {
-		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-			if (strncmp(p, names[i].name, 3) == 0)
-				flags |= names[i].bit;
-		if (strlen(p) < 3)
-			break;
-	}
-	return flags;
 }
 
 /* "tunnel": {"layers": [...]} back into a path, interned in tunnels. */
@@ -292,9 +267,12 @@ static void read_words(const cJSON *o, struct explanation *e)
 	}
 }
 
-bool report_record_read(const cJSON *o, const char *line, struct verdict *v,
-			struct explanation *e, struct report_source *src,
-			struct tunnel_table *tunnels)
+/* One reset record (o, parsed from line) back into the facts the text
+ * report shows and the words the run wrote; src's name is left for the
+ * caller. False when it is not a record this version can read. */
+static bool report_record_read(const cJSON *o, const char *line, struct verdict *v,
+			       struct explanation *e, struct report_source *src,
+			       struct tunnel_table *tunnels)
 {
 	memset(v, 0, sizeof *v);
 	memset(src, 0, sizeof *src);
@@ -315,7 +293,7 @@ bool report_record_read(const cJSON *o, const char *line, struct verdict *v,
 	v->sport = (uint16_t)num_max(o, "sport", UINT16_MAX);
 	v->dport = (uint16_t)num_max(o, "dport", UINT16_MAX);
 	ok &= read_tunnel(item(o, "tunnel"), tunnels, &v->tunnel_path);
-	v->rst.flags = read_flags(str(o, "flags"));
+	v->rst.flags = report_flags_read(str(o, "flags"));
 	v->rst.seq = (uint32_t)num_max(o, "seq", UINT32_MAX);
 	v->rst.ack = (uint32_t)num_max(o, "ack", UINT32_MAX);
 	v->rst.ttl = (uint8_t)num_max(o, "ttl", 255);

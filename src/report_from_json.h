@@ -22,13 +22,9 @@
 
 #include "msg.h"
 
-struct cJSON;
-struct explanation;
 struct reporter;
-struct report_source;
 struct text_options;
 struct tunnel_table;
-struct verdict;
 
 /* The text report of the JSON Lines in files ("-": standard input) onto
  * out, with o's choices (colour, --all, -v, --nano); o's inputs are
@@ -52,13 +48,5 @@ void from_json_init(struct from_json *fj, struct reporter *rep, bool show_name);
 void from_json_record(void *fj, const char *line, size_t len);
 /* Says how many records could not be read back; frees what fj holds. */
 void from_json_free(struct from_json *fj);
-
-/* One reset record (o, parsed from line) back into the facts the text
- * report shows and the words the run wrote; src's name is left for the
- * caller. False when it is not a record this version can read. Exposed
- * for the fuzzer and tests. */
-bool report_record_read(const struct cJSON *o, const char *line, struct verdict *v,
-			struct explanation *e, struct report_source *src,
-			struct tunnel_table *tunnels);
 
 #endif

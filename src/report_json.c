@@ -251,15 +251,6 @@ static void put_rst_payload(struct json_writer *w, const struct rst_payload *d)
 	json_object_end(w);
 }
 
-static const char *tls_stage_name(uint8_t s)
-{
-	static const char *const names[] = {
-		[TLS_STAGE_NONE] = NULL, [TLS_STAGE_CLIENT_HELLO] = "client-hello",
-		[TLS_STAGE_SERVER_HELLO] = "server-hello", [TLS_STAGE_ESTABLISHED] = "established",
-	};
-	return s < sizeof names / sizeof names[0] ? names[s] : NULL;
-}
-
 static const char *tls_alpn_name(uint8_t a)
 {
 	static const char *const names[] = {
@@ -286,7 +277,7 @@ static void put_tls(struct json_writer *w, const struct verdict *v)
 	json_bool(w, "alpn_chosen", t->alpn_chosen);
 	json_string(w, "version", tls_version_name(tls_note_version(t->version)));
 	json_string(w, "offered", tls_version_name(tls_note_version(t->offered)));
-	json_string(w, "stage", tls_stage_name(t->stage));
+	json_string(w, "stage", report_tls_stage_name(t->stage));
 	if (t->alert == TLS_ALERT_ENCRYPTED)
 		json_string(w, "alert", "encrypted");
 	else
