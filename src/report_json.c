@@ -153,7 +153,7 @@ static const char *handshake_name(const struct verdict *v)
 
 static void put_half(struct json_writer *w, const char *name, const struct side *h)
 {
-	char key[32];
+	char key[32];       /* a role word (6 bytes at most) and JSON_KEY_ROOM */
 	json_object_begin_k(w, json_key_of(key, name));
 	json_string(w, "state", half_state_name((enum half_state)h->state));
 	json_uint(w, "packets", h->pkts);

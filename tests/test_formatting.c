@@ -253,15 +253,19 @@ static void test_json_escape(void)
 {
 	int bad = 0;
 	char s[300], out[6 * sizeof s + 2];
-	for (int c = 1; c < 256; c++) {     /* every byte, alone and in a run */
-		for (int len = 1; len < 20; len += 9) {
-			memset(s, 'a', (size_t)len);
-			s[len / 2] = (char)c;
-			s[len] = '\0';
-			char *want = cjson_string(s);
-			size_t got = json_escape(out, s, strlen(s));
-			bad += got != strlen(want) || memcmp(out, want, got) != 0;
-			free(want);
+	/* every byte at every place of every short length: strings under 16
+	 * bytes and the tails of longer ones are read as overlapping words */
+	for (int c = 1; c < 256; c++) {
+		for (int len = 1; len < 36; len++) {
+			for (int at = 0; at < len; at++) {
+				memset(s, 'a', (size_t)len);
+				s[at] = (char)c;
+				s[len] = '\0';
+				char *want = cjson_string(s);
+				size_t got = json_escape(out, s, strlen(s));
+				bad += got != strlen(want) || memcmp(out, want, got) != 0;
+				free(want);
+			}
 		}
 	}
 	for (int i = 0; i < 20000; i++) {
