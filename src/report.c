@@ -10,14 +10,15 @@
 #include "decode.h"
 #include "packet.h"
 
+static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+			    "25262728293031323334353637383940414243444546474849"
+			    "50515253545556575859606162636465666768697071727374"
+			    "75767778798081828384858687888990919293949596979899";
+
 /* The decimal digits of v at p, two at a time from a table; returns the
  * end. A JSON record has some forty numbers. */
 char *report_put_uint(char *p, uint64_t v)
 {
-	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
-				    "25262728293031323334353637383940414243444546474849"
-				    "50515253545556575859606162636465666768697071727374"
-				    "75767778798081828384858687888990919293949596979899";
 	static const uint64_t pow10[19] = {
 		10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
 		100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
@@ -41,6 +42,22 @@ char *report_put_uint(char *p, uint64_t v)
 		*--e = (char)('0' + v);
 	}
 	return p + n;
+}
+
+/* Exactly `places` digits of v (below 10^places), leading zeros kept, two
+ * at a time: a fraction's digits one by one cost 68 instructions a time
+ * stamp, and a JSON record has six (callgrind, 100k scan records). */
+static char *put_places(char *p, uint64_t v, int places)
+{
+	char *d = p + places;
+	while (d - p >= 2) {
+		d -= 2;
+		memcpy(d, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (d > p)
+		*p = (char)('0' + v);
+	return p + places;
 }
 
 /* The len bytes at tmp into buf (n bytes), cut as snprintf cuts; returns
@@ -103,10 +120,7 @@ size_t report_seconds(char *buf, size_t n, int64_t ns, bool nano)
 	*p++ = '.';
 	/* truncated to microseconds, as libpcap scales nanoseconds */
 	uint64_t frac = nano ? mag % 1000000000u : mag % 1000000000u / 1000u;
-	int places = nano ? 9 : 6;
-	for (int i = places - 1; i >= 0; i--, frac /= 10)
-		p[i] = (char)('0' + frac % 10);
-	p += places;
+	p = put_places(p, frac, nano ? 9 : 6);
 	if (start == buf) {
 		*p = '\0';
 		return (size_t)(p - buf);
@@ -133,10 +147,7 @@ static bool put_rounded(char **p, uint64_t ns, uint64_t unit, int places)
 	if (places) {
 		char *d = *p;
 		*d++ = '.';
-		uint64_t frac = q % scale;
-		for (int i = places - 1; i >= 0; i--, frac /= 10)
-			d[i] = (char)('0' + frac % 10);
-		*p = d + places;
+		*p = put_places(d, q % scale, places);
 	}
 	return true;
 }
