@@ -76,7 +76,7 @@ static size_t put_cut(char *buf, size_t n, const char *tmp, size_t len)
 /* IPv4 by hand: glibc's inet_ntop formats it with sprintf, and a scan's
  * report writes two addresses a reset. IPv6 keeps inet_ntop (RFC 5952's
  * zero compression and the embedded-IPv4 forms). */
-void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr)
+size_t report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr)
 {
 	if (ipver == 4 && n >= INET_ADDRSTRLEN) {
 		char *p = buf;
@@ -86,10 +86,11 @@ void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr)
 			p = report_put_uint(p, addr[i]);
 		}
 		*p = '\0';
-		return;
+		return (size_t)(p - buf);
 	}
 	if (!inet_ntop(ipver == 4 ? AF_INET : AF_INET6, addr, buf, (socklen_t)n))
 		snprintf(buf, n, "?");
+	return strlen(buf);
 }
 
 void report_endpoint(char *buf, size_t n, uint8_t ipver, const uint8_t *addr, uint16_t port)
@@ -98,8 +99,7 @@ void report_endpoint(char *buf, size_t n, uint8_t ipver, const uint8_t *addr, ui
 	char tmp[INET6_ADDRSTRLEN + 9], *p = tmp;
 	if (ipver != 4)
 		*p++ = '[';
-	report_addr(p, INET6_ADDRSTRLEN, ipver, addr);
-	p += strlen(p);
+	p += report_addr(p, INET6_ADDRSTRLEN, ipver, addr);
 	if (ipver != 4)
 		*p++ = ']';
 	*p++ = ':';

@@ -102,8 +102,8 @@ FILE *report_temp_file(void);
 
 /* The decimal digits of v at p (at most 20, no NUL); returns their end. */
 char *report_put_uint(char *p, uint64_t v);
-/* "10.0.0.1" or "fd00::1". */
-void report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr);
+/* "10.0.0.1" or "fd00::1"; returns its length. */
+size_t report_addr(char *buf, size_t n, uint8_t ipver, const uint8_t *addr);
 /* "10.0.0.1:80" or "[fd00::1]:80". */
 void report_endpoint(char *buf, size_t n, uint8_t ipver, const uint8_t *addr, uint16_t port);
 /* Seconds with 6 or 9 decimals, exact (no floating point): "1700000006.040691".

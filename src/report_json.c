@@ -14,6 +14,7 @@
  * tree printed into a buffer of ours; json_write's strings are escaped as
  * cJSON escapes them (tests/test_formatting.c holds the two together).
  */
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -101,10 +102,23 @@ static void print_tree(struct reporter *r, cJSON *root)
 /* The record written, as one line. */
 static void write_line(struct reporter *r, struct json_writer *w)
 {
+	if (w->cap - w->len < 1)
+		json_grow(w, 1);
+	w->buf[w->len++] = '\n';
 	fwrite(w->buf, 1, w->len, r->out);
-	fputc('\n', r->out);
 	if (r->flush_each)
 		fflush(r->out);
+}
+
+/* An address, written in place: digits, dots, colons and hex letters need
+ * no escaping, so it skips json_string's copy and scan. */
+static void put_addr(struct json_writer *w, struct json_key k, uint8_t ipver, const uint8_t *addr)
+{
+	char *p = json_put_key(w, k, INET6_ADDRSTRLEN + 2);
+	*p++ = '"';
+	p += report_addr(p, INET6_ADDRSTRLEN, ipver, addr);
+	*p++ = '"';
+	w->len = (size_t)(p - w->buf);
 }
 
 /* "tunnel": {"path": "...", "layers": [{"kind", the id by its name, "src", "dst"}]} or null. */
@@ -127,10 +141,8 @@ static void put_tunnel(struct json_writer *w, const struct tunnel_path *t)
 		if (l->has_id)
 			json_uint_k(w, json_key_of(buf, report_tunnel_id_name(k)), l->id);
 		if (l->ipver) {
-			report_addr(buf, sizeof buf, l->ipver, l->src);
-			json_string(w, "src", buf);
-			report_addr(buf, sizeof buf, l->ipver, l->dst);
-			json_string(w, "dst", buf);
+			put_addr(w, JSON_KEY("src"), l->ipver, l->src);
+			put_addr(w, JSON_KEY("dst"), l->ipver, l->dst);
 		}
 		json_object_end(w);
 	}
@@ -331,11 +343,9 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	json_uint(w, "file_frame", v->file_frame);
 	json_seconds(w, "ts", v->rst.ts_ns, r->nano);
 	json_seconds(w, "rel", v->rst.ts_ns - src->first_ts, r->nano);
-	report_addr(buf, sizeof buf, v->ipver, v->src);
-	json_string(w, "src", buf);
+	put_addr(w, JSON_KEY("src"), v->ipver, v->src);
 	json_uint(w, "sport", v->sport);
-	report_addr(buf, sizeof buf, v->ipver, v->dst);
-	json_string(w, "dst", buf);
+	put_addr(w, JSON_KEY("dst"), v->ipver, v->dst);
 	json_uint(w, "dport", v->dport);
 	json_uint(w, "ip_version", v->ipver);
 	put_tunnel(w, tunnel_table_get(src->tunnels, v->tunnel_path));
