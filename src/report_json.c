@@ -10,13 +10,13 @@
  * one per SYN. Instructions a record (callgrind, 100k closed-port records
  * of bench/gencap -f scan): a cJSON tree with malloc'd nodes 131k; the
  * same tree bump-allocated from an arena 98k; streamed, 12k, a quarter of
- * it the words (explain_verdict). The summary, once a run, is a cJSON
- * tree printed into a buffer of ours; json_write's strings are escaped as
- * cJSON escapes them (tests/test_formatting.c holds the two together).
+ * it the words (explain_verdict). The summary is streamed the same way:
+ * as a cJSON tree, its 4096 endpoints cost 44k instructions each, 180M
+ * at the end of a scan's 100k records. json_write's strings are escaped
+ * as cJSON escapes them (tests/test_formatting.c holds the two together),
+ * and cJSON reads these lines back (--merge, --from-json).
  */
 #include <arpa/inet.h>
-#include <cjson/cJSON.h>
-#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,71 +32,26 @@
 #include "tunnel_table.h"
 #include "xalloc.h"
 
-/* The records' writer, and the summary's text as cJSON prints it. */
+/* The writer of records and of the summary. */
 struct json_out {
 	struct json_writer w;
-	char *buf;
-	size_t cap;
 };
 
-#define JSON_OUT_START 16384
-#define JSON_OUT_MAX ((size_t)1 << 24)   /* past this, cJSON's own buffer */
-
-static cJSON *uint_item(uint64_t v)
+/* A signed count ("handshake_sums_ns"). */
+static void put_int(struct json_writer *w, struct json_key k, int64_t v)
 {
-	char buf[24];
-	*report_put_uint(buf, v) = '\0';
-	return cJSON_CreateRaw(buf);
+	char *p = json_put_key(w, k, 21);
+	if (v < 0)
+		*p++ = '-';
+	p = report_put_uint(p, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+	w->len = (size_t)(p - w->buf);
 }
 
-static cJSON *int_item(int64_t v)
+/* A count under a name known at run time (a cause, a decode result). */
+static void put_named_uint(struct json_writer *w, const char *name, uint64_t v)
 {
-	char buf[24];
-	snprintf(buf, sizeof buf, "%" PRId64, v);
-	return cJSON_CreateRaw(buf);
-}
-
-static void add_uint(cJSON *o, const char *name, uint64_t v)
-{
-	cJSON_AddItemToObject(o, name, uint_item(v));
-}
-
-static void add_seconds(cJSON *o, const char *name, int64_t ns, bool nano)
-{
-	char buf[48];
-	report_seconds(buf, sizeof buf, ns, nano);
-	cJSON_AddRawToObject(o, name, buf);
-}
-
-static void add_string_or_null(cJSON *o, const char *name, const char *value)
-{
-	if (value)
-		cJSON_AddStringToObject(o, name, value);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
-/* The summary, printed by cJSON as one line. */
-static void print_tree(struct reporter *r, cJSON *root)
-{
-	struct json_out *jo = r->priv;
-	/* cJSON wants 5 bytes of slack past what it writes (cJSON.h). */
-	bool ok;
-	while (!(ok = cJSON_PrintPreallocated(root, jo->buf, (int)(jo->cap - 5), 0)) &&
-	       jo->cap < JSON_OUT_MAX) {
-		jo->cap *= 2;
-		jo->buf = xrealloc(jo->buf, jo->cap);
-	}
-	char *text = ok ? jo->buf : cJSON_PrintUnformatted(root);
-	if (text) {
-		fputs(text, r->out);
-		fputc('\n', r->out);
-	}
-	if (!ok)
-		free(text);
-	cJSON_Delete(root);
-	if (r->flush_each)
-		fflush(r->out);
+	char key[64 + JSON_KEY_ROOM];
+	json_uint_k(w, json_key_of(key, name), v);
 }
 
 /* The record written, as one line. */
@@ -453,32 +408,33 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	write_line(r, w);
 }
 
-static void add_match(void *ctx, const struct idle_default *d)
+static void put_match(void *ctx, const struct idle_default *d)
 {
-	cJSON_AddItemToArray(ctx, cJSON_CreateString(d->name));
+	json_string_k(ctx, JSON_ELEM, d->name);
 }
 
+/* A string or null under a literal key. */
+#define put_string_or_null(w, lit, s) json_string_k((w), JSON_KEY(lit), (s))
+
 /* "<prefix>_s", "<prefix>_seen", "<prefix>_consistent", "<matches>". */
-static void add_idle(cJSON *o, const char *prefix, const char *matches,
+static void put_idle(struct json_writer *w, struct json_key k_s, struct json_key k_seen,
+		     struct json_key k_consistent, struct json_key k_matches,
 		     const struct idle_samples *is, enum idle_closer closer,
 		     const struct service *svc, bool nano)
 {
-	char name[48];
 	int64_t median;
 	bool consistent;
 	bool have = idle_samples_median(is, &median, &consistent);
-	snprintf(name, sizeof name, "%s_s", prefix);
 	if (have)
-		add_seconds(o, name, median, nano);
+		json_seconds_k(w, k_s, median, nano);
 	else
-		cJSON_AddNullToObject(o, name);
-	snprintf(name, sizeof name, "%s_seen", prefix);
-	add_uint(o, name, is->seen);
-	snprintf(name, sizeof name, "%s_consistent", prefix);
-	cJSON_AddBoolToObject(o, name, have && consistent);
-	cJSON *m = cJSON_AddArrayToObject(o, matches);
+		json_null_k(w, k_s);
+	json_uint_k(w, k_seen, is->seen);
+	json_bool_k(w, k_consistent, have && consistent);
+	json_array_begin_k(w, k_matches);
 	if (have && consistent)
-		idle_defaults_match(closer, svc, median, add_match, m);
+		idle_defaults_match(closer, svc, median, put_match, w);
+	json_array_end(w);
 }
 
 static int by_u64(const void *x, const void *y)
@@ -489,154 +445,175 @@ static int by_u64(const void *x, const void *y)
 
 /* "<name>": [[key, ms], ...]: the kept sample (server_insights.h), by key,
  * so that the same sample is written the same whatever order it came in. */
-static void add_sample(cJSON *o, const char *name, const struct idle_samples *is)
+static void put_sample(struct json_writer *w, struct json_key k, const struct idle_samples *is)
 {
 	uint64_t pairs[SERVER_INSIGHT_SAMPLES];
 	for (uint32_t i = 0; i < is->kept; i++)
 		pairs[i] = (uint64_t)is->key[i] << 32 | is->ms[i];
 	qsort(pairs, is->kept, sizeof pairs[0], by_u64);
-	cJSON *a = cJSON_AddArrayToObject(o, name);
+	json_array_begin_k(w, k);
 	for (uint32_t i = 0; i < is->kept; i++) {
-		cJSON *pair = cJSON_CreateArray();
-		cJSON_AddItemToArray(pair, uint_item(pairs[i] >> 32));
-		cJSON_AddItemToArray(pair, uint_item((uint32_t)pairs[i]));
-		cJSON_AddItemToArray(a, pair);
+		json_array_begin_k(w, JSON_ELEM);
+		json_uint_k(w, JSON_ELEM, pairs[i] >> 32);
+		json_uint_k(w, JSON_ELEM, (uint32_t)pairs[i]);
+		json_array_end(w);
 	}
+	json_array_end(w);
 }
 
-static cJSON *endpoint_json(const struct server_insight *ep, bool nano)
+static void put_endpoint(struct json_writer *w, const struct server_insight *ep, bool nano)
 {
 	char buf[64];
 	const struct service *svc = service_for(ep->port, ep->http, ep->app);
-	cJSON *o = cJSON_CreateObject();
+	json_object_begin_k(w, JSON_ELEM);
 	report_endpoint(buf, sizeof buf, ep->ipver, ep->addr, ep->port);
-	cJSON_AddStringToObject(o, "endpoint", buf);
-	add_string_or_null(o, "service", svc->name);
-	add_string_or_null(o, "sni", ep->names ? ep->name : NULL);
-	cJSON_AddBoolToObject(o, "sni_several", ep->names > 1);
-	add_uint(o, "resets", ep->resets);
-	cJSON *bc = cJSON_AddObjectToObject(o, "by_cause");
+	json_string(w, "endpoint", buf);
+	put_string_or_null(w, "service", svc->name);
+	put_string_or_null(w, "sni", ep->names ? ep->name : NULL);
+	json_bool(w, "sni_several", ep->names > 1);
+	json_uint(w, "resets", ep->resets);
+	json_object_begin(w, "by_cause");
 	for (int c = 0; c < CAUSE_COUNT; c++)
 		if (ep->by_cause[c])
-			add_uint(bc, cause_id((enum cause)c), ep->by_cause[c]);
-	add_idle(o, "idle_close", "matches", &ep->idle_close, IDLE_SERVER, svc, nano);
+			put_named_uint(w, cause_id((enum cause)c), ep->by_cause[c]);
+	json_object_end(w);
+	put_idle(w, JSON_KEY("idle_close_s"), JSON_KEY("idle_close_seen"),
+		 JSON_KEY("idle_close_consistent"), JSON_KEY("matches"), &ep->idle_close,
+		 IDLE_SERVER, svc, nano);
 	if (ep->keepalive_header_s)
-		add_uint(o, "keepalive_header_s", ep->keepalive_header_s);
+		json_uint(w, "keepalive_header_s", ep->keepalive_header_s);
 	else
-		cJSON_AddNullToObject(o, "keepalive_header_s");
-	add_uint(o, "requests_after_close", ep->requests_after_close);
-	add_idle(o, "middlebox_idle", "middlebox_matches", &ep->middlebox_idle, IDLE_MIDDLEBOX,
-		 svc, nano);
+		json_null(w, "keepalive_header_s");
+	json_uint(w, "requests_after_close", ep->requests_after_close);
+	put_idle(w, JSON_KEY("middlebox_idle_s"), JSON_KEY("middlebox_idle_seen"),
+		 JSON_KEY("middlebox_idle_consistent"), JSON_KEY("middlebox_matches"),
+		 &ep->middlebox_idle, IDLE_MIDDLEBOX, svc, nano);
 	/* What --merge needs to combine this endpoint with another run's. */
-	cJSON_AddBoolToObject(o, "http_seen", ep->http);
-	add_string_or_null(o, "app", first_bytes_app_name(ep->app));
-	add_sample(o, "idle_close_sample", &ep->idle_close);
-	add_sample(o, "middlebox_idle_sample", &ep->middlebox_idle);
-	return o;
+	json_bool(w, "http_seen", ep->http);
+	put_string_or_null(w, "app", first_bytes_app_name(ep->app));
+	put_sample(w, JSON_KEY("idle_close_sample"), &ep->idle_close);
+	put_sample(w, JSON_KEY("middlebox_idle_sample"), &ep->middlebox_idle);
+	json_object_end(w);
 }
 
 static void json_summary(struct reporter *r, const struct stats *s, const struct server_insights *eps)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "type", "summary");
+	struct json_writer *w = &((struct json_out *)r->priv)->w;
+	json_writer_reset(w);
+	json_object_begin_k(w, JSON_ELEM);
+	json_string(w, "type", "summary");
 	if (s->shard.n) {
-		cJSON *sh = cJSON_AddObjectToObject(o, "shard");
-		add_uint(sh, "index", s->shard.k);
-		add_uint(sh, "count", s->shard.n);
+		json_object_begin(w, "shard");
+		json_uint(w, "index", s->shard.k);
+		json_uint(w, "count", s->shard.n);
+		json_object_end(w);
 	} else {
-		cJSON_AddNullToObject(o, "shard");
+		json_null(w, "shard");
 	}
-	cJSON *in = cJSON_AddArrayToObject(o, "inputs");
+	json_array_begin(w, "inputs");
 	for (int i = 0; i < r->n_inputs; i++)
-		cJSON_AddItemToArray(in, cJSON_CreateString(r->inputs[i]));
-	add_uint(o, "packets", s->packets);
-	add_uint(o, "filtered_out", s->filtered_out);
-	add_uint(o, "tcp_packets", s->tcp_packets);
-	add_uint(o, "flows", s->flows);
-	add_uint(o, "flows_peak", s->flows_peak);
-	add_uint(o, "flows_evicted", s->flows_evicted);
-	add_uint(o, "resets", s->resets);
+		json_string_k(w, JSON_ELEM, r->inputs[i]);
+	json_array_end(w);
+	json_uint(w, "packets", s->packets);
+	json_uint(w, "filtered_out", s->filtered_out);
+	json_uint(w, "tcp_packets", s->tcp_packets);
+	json_uint(w, "flows", s->flows);
+	json_uint(w, "flows_peak", s->flows_peak);
+	json_uint(w, "flows_evicted", s->flows_evicted);
+	json_uint(w, "resets", s->resets);
 	if (r->kernel_reasons) {
 		/* Per cause: joined to the kernel's reason, and fitting it. */
-		cJSON *k = cJSON_AddObjectToObject(o, "kernel_reasons");
 		uint64_t joined = 0, fits = 0;
-		cJSON *per = cJSON_CreateObject();
+		for (int c = 0; c < CAUSE_COUNT; c++) {
+			joined += s->kernel_joined[c];
+			fits += s->kernel_fits[c];
+		}
+		json_object_begin(w, "kernel_reasons");
+		json_uint(w, "joined", joined);
+		json_uint(w, "fits", fits);
+		json_object_begin(w, "by_cause");
 		for (int c = 0; c < CAUSE_COUNT; c++) {
 			if (!s->kernel_joined[c])
 				continue;
-			joined += s->kernel_joined[c];
-			fits += s->kernel_fits[c];
-			cJSON *one = cJSON_AddObjectToObject(per, cause_id((enum cause)c));
-			add_uint(one, "joined", s->kernel_joined[c]);
-			add_uint(one, "fits", s->kernel_fits[c]);
+			char key[64 + JSON_KEY_ROOM];
+			json_object_begin_k(w, json_key_of(key, cause_id((enum cause)c)));
+			json_uint(w, "joined", s->kernel_joined[c]);
+			json_uint(w, "fits", s->kernel_fits[c]);
+			json_object_end(w);
 		}
-		add_uint(k, "joined", joined);
-		add_uint(k, "fits", fits);
-		cJSON_AddItemToObject(k, "by_cause", per);
+		json_object_end(w);
+		json_object_end(w);
 	}
-	cJSON *bc = cJSON_AddObjectToObject(o, "by_cause");
+	json_object_begin(w, "by_cause");
 	for (int c = 0; c < CAUSE_COUNT; c++)
 		if (s->by_cause[c])
-			add_uint(bc, cause_id((enum cause)c), s->by_cause[c]);
-	cJSON *sk = cJSON_AddObjectToObject(o, "skipped");
+			put_named_uint(w, cause_id((enum cause)c), s->by_cause[c]);
+	json_object_end(w);
+	json_object_begin(w, "skipped");
 	for (int d = DECODE_OK + 1; d < DECODE_RESULT_COUNT; d++)
-		add_uint(sk, decode_result_name((enum decode_result)d), s->skipped[d]);
-	add_uint(o, "payload_truncated", s->payload_truncated);
-	add_uint(o, "tls_hellos_joined", s->tls_hellos_joined);
-	add_uint(o, "tls_hellos_cut", s->tls_hellos_cut);
-	add_uint(o, "duplicates", s->duplicates);
+		put_named_uint(w, decode_result_name((enum decode_result)d), s->skipped[d]);
+	json_object_end(w);
+	json_uint(w, "payload_truncated", s->payload_truncated);
+	json_uint(w, "tls_hellos_joined", s->tls_hellos_joined);
+	json_uint(w, "tls_hellos_cut", s->tls_hellos_cut);
+	json_uint(w, "duplicates", s->duplicates);
 	if (s->timed) {
-		add_seconds(o, "first_ts", s->first_ts, r->nano);
-		add_seconds(o, "last_ts", s->last_ts, r->nano);
+		json_seconds(w, "first_ts", s->first_ts, r->nano);
+		json_seconds(w, "last_ts", s->last_ts, r->nano);
 	} else {
-		cJSON_AddNullToObject(o, "first_ts");
-		cJSON_AddNullToObject(o, "last_ts");
+		json_null(w, "first_ts");
+		json_null(w, "last_ts");
 	}
 	char evidence[256];
 	stats_capture_point_evidence(&s->handshakes, evidence, sizeof evidence);
-	cJSON_AddStringToObject(o, "capture_point",
-				capture_point_name(stats_capture_point(&s->handshakes)));
-	cJSON_AddStringToObject(o, "capture_point_evidence", evidence);
-	cJSON *votes = cJSON_AddObjectToObject(o, "capture_point_votes");
+	json_string(w, "capture_point", capture_point_name(stats_capture_point(&s->handshakes)));
+	json_string(w, "capture_point_evidence", evidence);
+	json_object_begin(w, "capture_point_votes");
 	for (int p = 0; p < POINT_COUNT; p++)
-		add_uint(votes, capture_point_name((enum capture_point)p), s->handshakes.votes[p]);
-	cJSON *sums = cJSON_AddObjectToObject(o, "handshake_sums_ns");
-	cJSON_AddItemToObject(sums, "syn_to_synack", int_item(s->handshakes.sum_syn_synack_ns));
-	cJSON_AddItemToObject(sums, "synack_to_ack", int_item(s->handshakes.sum_synack_ack_ns));
+		put_named_uint(w, capture_point_name((enum capture_point)p), s->handshakes.votes[p]);
+	json_object_end(w);
+	json_object_begin(w, "handshake_sums_ns");
+	put_int(w, JSON_KEY("syn_to_synack"), s->handshakes.sum_syn_synack_ns);
+	put_int(w, JSON_KEY("synack_to_ack"), s->handshakes.sum_synack_ack_ns);
+	json_object_end(w);
 	if (s->live) {
-		cJSON *cap = cJSON_AddObjectToObject(o, "capture");
-		add_uint(cap, "received", s->live_received);
-		add_uint(cap, "dropped", s->live_dropped);
-		add_uint(cap, "if_dropped", s->live_if_dropped);
+		json_object_begin(w, "capture");
+		json_uint(w, "received", s->live_received);
+		json_uint(w, "dropped", s->live_dropped);
+		json_uint(w, "if_dropped", s->live_if_dropped);
+		json_object_end(w);
 	}
-	cJSON *epl = cJSON_AddArrayToObject(o, "endpoints");
+	json_array_begin(w, "endpoints");
 	for (uint32_t i = 0; i < eps->n; i++)
-		cJSON_AddItemToArray(epl, endpoint_json(&eps->list[i], r->nano));
-	cJSON *w = cJSON_AddArrayToObject(o, "warnings");
+		put_endpoint(w, &eps->list[i], r->nano);
+	json_array_end(w);
+	json_array_begin(w, "warnings");
 	for (int i = 0; i < WARN_COUNT; i++) {
 		if (!s->warn_count[i])
 			continue;
-		cJSON *e = cJSON_CreateObject();
-		cJSON_AddStringToObject(e, "name", warning_name((enum warning)i));
-		add_uint(e, "count", s->warn_count[i]);
-		cJSON_AddStringToObject(e, "message", s->warn_msg[i]);
+		json_object_begin_k(w, JSON_ELEM);
+		json_string(w, "name", warning_name((enum warning)i));
+		json_uint(w, "count", s->warn_count[i]);
+		json_string(w, "message", s->warn_msg[i]);
 		if (s->warn_at[i].source == STATS_AT_END) {
-			cJSON_AddNullToObject(e, "at");
+			json_null(w, "at");
 		} else {
-			cJSON *at = cJSON_AddObjectToObject(e, "at");
-			add_uint(at, "input", s->warn_at[i].source);
-			add_uint(at, "frame", s->warn_at[i].frame);
+			json_object_begin(w, "at");
+			json_uint(w, "input", s->warn_at[i].source);
+			json_uint(w, "frame", s->warn_at[i].frame);
+			json_object_end(w);
 		}
-		cJSON_AddItemToArray(w, e);
+		json_object_end(w);
 	}
-	print_tree(r, o);
+	json_array_end(w);
+	json_object_end(w);
+	write_line(r, w);
 }
 
 static void json_free(struct reporter *r)
 {
 	struct json_out *jo = r->priv;
 	json_writer_free(&jo->w);
-	free(jo->buf);
 	free(jo);
 	r->priv = NULL;
 }
@@ -651,7 +628,5 @@ void report_json_init(struct reporter *r, FILE *out, bool nano)
 	r->free = json_free;
 	struct json_out *jo = xmalloc(sizeof *jo);
 	json_writer_init(&jo->w);
-	jo->cap = JSON_OUT_START;
-	jo->buf = xmalloc(jo->cap);
 	r->priv = jo;
 }
