@@ -14,10 +14,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "xalloc.h"
 
 #define HOST_PROBE 8
+_Static_assert(HOST_PROBE == 8, "a neighbourhood's tags are one 64-bit word, its counts one SSE2 word");
 
 struct host_entry {
 	uint8_t addr[16];           /* IPv6, or IPv4-mapped */
@@ -104,6 +108,36 @@ static inline bool same_addr(const uint8_t *a, const uint8_t *b)
 	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
+/* The first of the HOST_PROBE slots a hash looks in. */
+static inline uint32_t neighbourhood(uint32_t h)
+{
+	uint32_t s = h & (HOST_TABLE_SLOTS - 1);
+	return s < HOST_TABLE_SLOTS - HOST_PROBE ? s : HOST_TABLE_SLOTS - HOST_PROBE;
+}
+
+/* Which of the 8 counts at c is the first of the smallest. */
+static inline uint32_t first_least(const uint16_t *c)
+{
+#ifdef __SSE2__
+	/* The minimum of all 8 lanes at once (signed: the bias makes the
+	 * unsigned order signed), then the first lane equal to it. */
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)c);
+	v = _mm_xor_si128(v, _mm_set1_epi16((short)0x8000));
+	__m128i m = _mm_min_epi16(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2)));
+	m = _mm_min_epi16(m, _mm_shuffle_epi32(m, _MM_SHUFFLE(2, 3, 0, 1)));
+	m = _mm_min_epi16(m, _mm_shufflelo_epi16(m, _MM_SHUFFLE(2, 3, 0, 1)));
+	m = _mm_shuffle_epi32(_mm_shufflelo_epi16(m, 0), 0);
+	unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(v, m));
+	return (uint32_t)__builtin_ctz(eq) / 2;
+#else
+	uint32_t pick = 0;
+	for (uint32_t k = 1; k < HOST_PROBE; k++)
+		if (c[k] < c[pick])
+			pick = k;
+	return pick;
+#endif
+}
+
 /* The entry of key (whose host_hash is h), or NULL with *room (if room)
  * the slot a new one takes: the first free one, else the first noted
  * least often. */
@@ -111,22 +145,40 @@ static struct host_entry *find(const struct host_table *t, const uint8_t key[16]
 			       uint32_t h, struct host_entry **room)
 {
 	uint8_t tag = host_tag(h);
-	uint32_t least = UINT32_MAX;
-	for (uint32_t k = 0; k < HOST_PROBE; k++) {
-		uint32_t s = (h + k) & (HOST_TABLE_SLOTS - 1);
-		if (t->tags[s] == 0) {
-			if (room)
-				*room = &t->slots[s];
-			return NULL;
-		}
+	/*
+	 * The neighbourhood's 8 tags read as one word, the free slots and
+	 * the tag's matches found at once as byte masks (the "has a zero
+	 * byte" test: exact up to its first zero, which is all that is taken
+	 * of the free one; a later match is checked in full anyway). A
+	 * flood from new addresses probes full neighbourhoods, and a loop
+	 * over the slots took 109 instructions a SYN. A neighbourhood does
+	 * not wrap: one that would starts HOST_PROBE slots before the end.
+	 */
+	uint32_t s0 = neighbourhood(h);
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t x, y;
+	memcpy(&x, t->tags + s0, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);       /* slot s0 in the low byte */
+#endif
+	y = x ^ (ones * tag);
+	uint64_t free_bytes = (x - ones) & ~x & highs;
+	uint64_t matches = (y - ones) & ~y & highs;
+	uint32_t used = free_bytes ? (uint32_t)__builtin_ctzll(free_bytes) / 8 : HOST_PROBE;
+	if (used < HOST_PROBE)
+		matches &= ((uint64_t)1 << (8 * used)) - 1;
+	for (; matches; matches &= matches - 1) {
+		uint32_t s = s0 + (uint32_t)__builtin_ctzll(matches) / 8;
 		struct host_entry *e = &t->slots[s];
 		if (t->tags[s] == tag && e->context == context && same_addr(e->addr, key))
 			return e;
-		if (least == UINT32_MAX || t->counts[s] < t->counts[least])
-			least = s;
 	}
-	if (room)
-		*room = &t->slots[least];
+	if (room) {
+		uint32_t pick = s0 + used;
+		if (used == HOST_PROBE)
+			pick = s0 + first_least(t->counts + s0);
+		*room = &t->slots[pick];
+	}
 	return NULL;
 }
 

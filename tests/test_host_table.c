@@ -1,0 +1,118 @@
+/*
+ * Unit test of the host table's lookup (host_table.c's find): its word-wide
+ * reading of a neighbourhood must give the answer of the policy as
+ * written, slot by slot: the first free slot ends the
+ * search; before it, the first entry with the address and context is
+ * the answer; with no free slot, a new host takes the first of the
+ * least-noted entries. The source is included for its static functions
+ * (the library's host_table.o is then not linked in).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "host_table.c"
+
+static uint64_t rng = 0x2545F4914F6CDD1DULL;
+
+static uint64_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* The policy, one slot at a time. */
+static struct host_entry *find_ref(const struct host_table *t, const uint8_t key[16],
+				   uint32_t context, uint32_t h, struct host_entry **room)
+{
+	uint8_t tag = host_tag(h);
+	uint32_t least = UINT32_MAX;
+	for (uint32_t s = neighbourhood(h); s < neighbourhood(h) + HOST_PROBE; s++) {
+		if (t->tags[s] == 0) {
+			*room = &t->slots[s];
+			return NULL;
+		}
+		const struct host_entry *e = &t->slots[s];
+		if (t->tags[s] == tag && e->context == context && memcmp(e->addr, key, 16) == 0)
+			return &t->slots[s];
+		if (least == UINT32_MAX || t->counts[s] < t->counts[least])
+			least = s;
+	}
+	*room = &t->slots[least];
+	return NULL;
+}
+
+static void test_find_matches_policy(void)
+{
+	struct host_table *t = host_table_new(7);
+	uint8_t a[16] = { 10, 0, 0, 1 };
+	host_table_note(t, 4, a, 0, 64, 0);     /* the arrays exist from here */
+	int bad = 0, found = 0, free_room = 0, evict_room = 0, at_end = 0;
+	for (int trial = 0; trial < 200000; trial++) {
+		uint8_t key[16];
+		for (int i = 0; i < 16; i++)
+			key[i] = (uint8_t)(next() % 4);     /* few keys: some match */
+		uint32_t context = (uint32_t)(next() % 2);
+		/* one trial in eight at the end of the table, where a
+		 * neighbourhood is moved back not to wrap */
+		uint32_t h = (uint32_t)next();
+		if (trial % 8 == 0)
+			h = (h & ~(HOST_TABLE_SLOTS - 1)) | (HOST_TABLE_SLOTS - 1 - (uint32_t)(next() % 10));
+		uint8_t tag = host_tag(h);
+		for (uint32_t s = neighbourhood(h); s < neighbourhood(h) + HOST_PROBE; s++) {
+			uint64_t r = next();
+			/* free now and then, the key's tag often, else another */
+			t->tags[s] = r % 11 == 0 ? 0 : r % 3 == 0 ? tag : (uint8_t)((r >> 8) | 1);
+			/* counts with ties, and the largest ones */
+			t->counts[s] = r % 17 == 0 ? UINT16_MAX : (uint16_t)((r >> 16) % 4);
+			struct host_entry *e = &t->slots[s];
+			if ((r >> 24) % 2)
+				memcpy(e->addr, key, 16);
+			else
+				memset(e->addr, 0xee, 16);
+			e->context = (r >> 25) % 4 ? context : context + 1;
+		}
+		struct host_entry *room = NULL, *room_ref = NULL;
+		struct host_entry *got = find(t, key, context, h, &room);
+		struct host_entry *want = find_ref(t, key, context, h, &room_ref);
+		bad += got != want || (!want && room != room_ref);
+		found += want != NULL;
+		free_room += !want && t->tags[room_ref - t->slots] == 0;
+		evict_room += !want && t->tags[room_ref - t->slots] != 0;
+		at_end += (h & (HOST_TABLE_SLOTS - 1)) > HOST_TABLE_SLOTS - HOST_PROBE;
+	}
+	CHECK_EQ(bad, 0);
+	/* every case came up many times */
+	CHECK(found > 10000);
+	CHECK(free_room > 10000);
+	CHECK(evict_room > 10000);
+	CHECK(at_end > 10000);
+	host_table_free(t);
+}
+
+static void test_first_least(void)
+{
+	int bad = 0;
+	for (int trial = 0; trial < 100000; trial++) {
+		uint16_t c[HOST_PROBE];
+		for (int k = 0; k < HOST_PROBE; k++) {
+			uint64_t r = next();
+			c[k] = r % 5 == 0 ? (uint16_t)(UINT16_MAX - r % 3) : (uint16_t)((r >> 8) % 6);
+		}
+		uint32_t want = 0;
+		for (uint32_t k = 1; k < HOST_PROBE; k++)
+			if (c[k] < c[want])
+				want = k;
+		bad += first_least(c) != want;
+	}
+	CHECK_EQ(bad, 0);
+}
+
+int main(void)
+{
+	test_find_matches_policy();
+	test_first_least();
+	return check_report("test_host_table");
+}
