@@ -6,9 +6,13 @@ shards' JSON Lines merged with --merge must be byte for byte what one
 --json run writes: the same reset records, in time order, and the same
 summary. (Where packet times go backwards, one run writes its records in
 frame order and --merge in time order: then the same records and summary.)
-Then --merge's refusals: a shard missing or twice, a line that is no
-record, an input without its summary, each with its exit status; and
-standard input.
+Each shard's records are checked against the hash as the man page
+documents it (FNV-1a 64 over the IP version, the lower endpoint's address
+and big-endian port, the higher's, the tunnel context), computed here from
+the record's own addresses and ports: a record outside a tunnel must be in
+the shard that hash names. Then --merge's refusals: a shard missing or
+twice, a line that is no record, an input without its summary, each with
+its exit status; and standard input.
 
 usage: shard_merge.py RSTDIAG N CAPTURE_OR_DIR...
        shard_merge.py RSTDIAG N --gencap GENCAP "GENCAP ARGS"...
@@ -16,6 +20,7 @@ usage: shard_merge.py RSTDIAG N CAPTURE_OR_DIR...
                       argument list: "-n 5000000 -c 2000", "-f scan -n 100000")
 """
 import glob
+import ipaddress
 import json
 import os
 import resource
@@ -83,6 +88,39 @@ def first_difference(whole, merged):
     return "?"
 
 
+def documented_shard(rec, n):
+    """The shard of a record's connection by the man page's hash (outside
+    a tunnel: context 0)."""
+    ends = sorted((ipaddress.ip_address(rec[a]).packed, rec[p])
+                  for a, p in (("src", "sport"), ("dst", "dport")))
+    data = bytes([rec["ip_version"]])
+    for addr, port in ends:
+        data += addr + port.to_bytes(2, "big")
+    data += (0).to_bytes(2, "big")
+    h = 14695981039346656037
+    for b in data:
+        h = ((h ^ b) * 1099511628211) % (1 << 64)
+    return h % n
+
+
+def misplaced_records(parts, n):
+    """(records outside a tunnel checked, those in another shard than the
+    documented hash names)."""
+    seen, wrong = 0, []
+    for k, part in enumerate(parts):
+        with open(part, "rb") as f:
+            for line in f:
+                if not line.startswith(b'{"type":"reset"'):
+                    continue
+                rec = json.loads(line)
+                if rec["tunnel"] is not None:
+                    continue
+                seen += 1
+                if documented_shard(rec, n) != k:
+                    wrong.append(f"frame {rec['frame']} in shard {k}")
+    return seen, wrong
+
+
 def shard_and_merge(rstdiag, n, cap, tmp):
     """The merged output of n shards of cap, with each shard's exit status."""
     parts, statuses = [], []
@@ -119,6 +157,10 @@ def check_capture(rstdiag, n, cap, tmp):
     check(f"{name}: {n} shards merged = one run ({resets} resets)", same,
           first_difference(whole.stdout, merged.stdout) + f"; merge exit {merged.returncode} "
           + merged.stderr.decode()[:200], quiet=True)
+    seen, wrong = misplaced_records(parts, n)
+    if seen:
+        check(f"{name}: {seen} records in the shard the documented hash names", not wrong,
+              ", ".join(wrong[:5]), quiet=True)
     # A shard reports the damage it read, as one run does.
     check(f"{name}: each shard exits as one run ({whole.returncode})",
           all(s == whole.returncode for s in statuses), f"shards {statuses}", quiet=True)
