@@ -413,9 +413,6 @@ static void put_match(void *ctx, const struct idle_default *d)
 	json_string_k(ctx, JSON_ELEM, d->name);
 }
 
-/* A string or null under a literal key. */
-#define put_string_or_null(w, lit, s) json_string_k((w), JSON_KEY(lit), (s))
-
 /* "<prefix>_s", "<prefix>_seen", "<prefix>_consistent", "<matches>". */
 static void put_idle(struct json_writer *w, struct json_key k_s, struct json_key k_seen,
 		     struct json_key k_consistent, struct json_key k_matches,
@@ -468,8 +465,8 @@ static void put_endpoint(struct json_writer *w, const struct server_insight *ep,
 	json_object_begin_k(w, JSON_ELEM);
 	report_endpoint(buf, sizeof buf, ep->ipver, ep->addr, ep->port);
 	json_string(w, "endpoint", buf);
-	put_string_or_null(w, "service", svc->name);
-	put_string_or_null(w, "sni", ep->names ? ep->name : NULL);
+	json_string(w, "service", svc->name);
+	json_string(w, "sni", ep->names ? ep->name : NULL);
 	json_bool(w, "sni_several", ep->names > 1);
 	json_uint(w, "resets", ep->resets);
 	json_object_begin(w, "by_cause");
@@ -490,7 +487,7 @@ static void put_endpoint(struct json_writer *w, const struct server_insight *ep,
 		 &ep->middlebox_idle, IDLE_MIDDLEBOX, svc, nano);
 	/* What --merge needs to combine this endpoint with another run's. */
 	json_bool(w, "http_seen", ep->http);
-	put_string_or_null(w, "app", first_bytes_app_name(ep->app));
+	json_string(w, "app", first_bytes_app_name(ep->app));
 	put_sample(w, JSON_KEY("idle_close_sample"), &ep->idle_close);
 	put_sample(w, JSON_KEY("middlebox_idle_sample"), &ep->middlebox_idle);
 	json_object_end(w);
