@@ -7,6 +7,7 @@
 #define RSTDIAG_CHECK_H
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 
 static int check_failed, check_run;
@@ -30,6 +31,16 @@ static int check_failed, check_run;
 			check_failed++;                                                  \
 		}                                                                        \
 	} while (0)
+
+/* xorshift64 from *state: a fixed sequence, so a failing case fails
+ * again on the next run. */
+static inline uint64_t check_random(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
 
 static inline int check_report(const char *name)
 {
