@@ -32,21 +32,6 @@
 #include "tunnel_table.h"
 #include "xalloc.h"
 
-/* The writer of records and of the summary. */
-struct json_out {
-	struct json_writer w;
-};
-
-/* A signed count ("handshake_sums_ns"). */
-static void put_int(struct json_writer *w, struct json_key k, int64_t v)
-{
-	char *p = json_put_key(w, k, 21);
-	if (v < 0)
-		*p++ = '-';
-	p = report_put_uint(p, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
-	w->len = (size_t)(p - w->buf);
-}
-
 /* A count under a name known at run time (a cause, a decode result). */
 static void put_named_uint(struct json_writer *w, const char *name, uint64_t v)
 {
@@ -285,7 +270,7 @@ static void put_uint_or_null(struct json_writer *w, struct json_key k, uint64_t 
 
 static void json_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
 {
-	struct json_writer *w = &((struct json_out *)r->priv)->w;
+	struct json_writer *w = r->priv;     /* of records and of the summary */
 	char buf[64];
 	struct explanation e;
 	explain_verdict(v, &e);
@@ -495,7 +480,7 @@ static void put_endpoint(struct json_writer *w, const struct server_insight *ep,
 
 static void json_summary(struct reporter *r, const struct stats *s, const struct server_insights *eps)
 {
-	struct json_writer *w = &((struct json_out *)r->priv)->w;
+	struct json_writer *w = r->priv;     /* of records and of the summary */
 	json_writer_reset(w);
 	json_object_begin_k(w, JSON_ELEM);
 	json_string(w, "type", "summary");
@@ -570,8 +555,9 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 		put_named_uint(w, capture_point_name((enum capture_point)p), s->handshakes.votes[p]);
 	json_object_end(w);
 	json_object_begin(w, "handshake_sums_ns");
-	put_int(w, JSON_KEY("syn_to_synack"), s->handshakes.sum_syn_synack_ns);
-	put_int(w, JSON_KEY("synack_to_ack"), s->handshakes.sum_synack_ack_ns);
+	/* never negative: stats_vote_handshake adds no leg that went backwards */
+	json_uint(w, "syn_to_synack", (uint64_t)s->handshakes.sum_syn_synack_ns);
+	json_uint(w, "synack_to_ack", (uint64_t)s->handshakes.sum_synack_ack_ns);
 	json_object_end(w);
 	if (s->live) {
 		json_object_begin(w, "capture");
@@ -609,9 +595,8 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 
 static void json_free(struct reporter *r)
 {
-	struct json_out *jo = r->priv;
-	json_writer_free(&jo->w);
-	free(jo);
+	json_writer_free(r->priv);
+	free(r->priv);
 	r->priv = NULL;
 }
 
@@ -623,7 +608,7 @@ void report_json_init(struct reporter *r, FILE *out, bool nano)
 	r->reset = json_reset;
 	r->summary = json_summary;
 	r->free = json_free;
-	struct json_out *jo = xmalloc(sizeof *jo);
-	json_writer_init(&jo->w);
-	r->priv = jo;
+	struct json_writer *w = xmalloc(sizeof *w);
+	json_writer_init(w);
+	r->priv = w;
 }
