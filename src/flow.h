@@ -223,7 +223,7 @@ struct flow {
 	/* The table part: flow_table's. */
 	struct flow_key key;
 	uint32_t hash;
-	uint32_t self;                       /* pool index */
+	uint32_t self;                       /* pool index: slab and place (flow_table.c) */
 	uint8_t list;                        /* which age list it is on */
 	/* The verdict queue's: its RSTs waiting in the look-ahead (saturates). */
 	uint8_t pending_rsts;

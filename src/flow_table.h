@@ -28,6 +28,7 @@ struct flow_table_config {
 	uint32_t max_flows;
 	int64_t finished_grace_ns;
 	int64_t idle_timeout_ns;
+	bool huge_pages;            /* flows past the first 4096 on huge pages (flow_table.c) */
 	/* Called before a flow's memory is reused; the flow is still intact. */
 	void (*on_release)(void *ctx, struct flow *f, enum flow_release why);
 	void *ctx;
@@ -72,5 +73,8 @@ void flow_table_release_all(struct flow_table *ft);
 uint32_t flow_table_live(const struct flow_table *ft);
 uint32_t flow_table_peak(const struct flow_table *ft);
 uint64_t flow_table_evicted(const struct flow_table *ft);
+/* f's slot: 0 up to the most flows held at once, for arrays kept per slot
+ * (incidents.h); f->self, the pool index, has gaps. */
+uint32_t flow_table_slot(const struct flow *f);
 
 #endif

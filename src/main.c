@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 		.settle_ns = o.iface ? LIVE_SETTLE_NS : VERDICT_QUEUE_SETTLE_NS,
 		.max_reports = o.count,
 		.keep_incidents = o.write_file || diagrams || o.html_file,
+		.huge_pages = !o.iface,
 		.shard = o.shard,
 	};
 	struct pipeline pl;

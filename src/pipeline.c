@@ -77,6 +77,7 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 		.max_flows = cfg->max_flows,
 		.finished_grace_ns = cfg->finished_grace_ns,
 		.idle_timeout_ns = cfg->idle_timeout_ns,
+		.huge_pages = cfg->huge_pages,
 		.on_release = on_release,
 		.ctx = pl,
 	};
@@ -196,7 +197,7 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 		if (pf->own) {
 			pl->stats.flows++;
 			if (pl->incidents)
-				incidents_connection_began(pl->incidents, f->self, p->frame);
+				incidents_connection_began(pl->incidents, flow_table_slot(f), p->frame);
 		}
 	} else if (!f) {
 		pl->stats.at.frame = p->frame;  /* an eviction's warning is placed here */
@@ -206,7 +207,7 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 		if (pf->own) {
 			pl->stats.flows++;
 			if (pl->incidents)
-				incidents_connection_began(pl->incidents, f->self, p->frame);
+				incidents_connection_began(pl->incidents, flow_table_slot(f), p->frame);
 		}
 	} else {
 		flow_table_touch(pl->flows, f);
@@ -315,7 +316,7 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 	int dir = pf->dir;
 	struct flow *f = flow_for(pl, pf);
 	if (pl->incidents && own)
-		incidents_frame(pl->incidents, f->self, p->frame, p->flags & TCP_RST, &f->key);
+		incidents_frame(pl->incidents, flow_table_slot(f), p->frame, p->flags & TCP_RST, &f->key);
 	/* A second copy of a packet changes nothing; a RST's copy is still
 	 * reported (every RST gets a record), as a follow-up of the first. */
 	bool copy = tcp_track_is_duplicate(f, dir, p);

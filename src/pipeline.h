@@ -30,6 +30,7 @@ struct pipeline_config {
 	int64_t settle_ns;          /* look-ahead per RST (VERDICT_QUEUE_SETTLE_NS for files) */
 	uint64_t max_reports;       /* -c: report at most this many resets; 0 no limit */
 	bool keep_incidents;        /* remember which frames each RST's connection had (-w) */
+	bool huge_pages;            /* reading files: flows on huge pages (flow_table.c) */
 	struct shard shard;         /* --shard K/N; n == 0: every connection */
 };
 
