@@ -214,8 +214,8 @@ void flow_table_free(struct flow_table *ft)
 
 /* ---- age lists ---- */
 
-/* inline: not inlined otherwise since its links are found through their
- * slab, at 6M instructions of calls on the 200k bench capture. */
+/* inline: since its links are found through their slab, it was no longer
+ * inlined without, and the 200k bench capture took 2.8M instructions more. */
 static inline void list_unlink(struct flow_table *ft, struct flow *f)
 {
 	struct age_list *l = &ft->lists[f->list];
