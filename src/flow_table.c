@@ -490,22 +490,8 @@ void flow_table_touch(struct flow_table *ft, struct flow *f)
 {
 	if (f->list != LIST_ACTIVE)
 		return;  /* FINISHED keeps finishing order: grace runs from the close */
-	/* list_unlink then list_append, written for the move every packet
-	 * makes: f is on the list and, unless it is the tail already, has a
-	 * next, and the list a tail. */
-	struct age_list *l = &ft->lists[LIST_ACTIVE];
-	if (l->tail == f->self)
-		return;
-	struct age_link *k = own_link(f);
-	if (k->prev != NONE)
-		link_at(ft, k->prev)->next = k->next;
-	else
-		l->head = k->next;
-	link_at(ft, k->next)->prev = k->prev;
-	link_at(ft, l->tail)->next = f->self;
-	k->prev = l->tail;
-	k->next = NONE;
-	l->tail = f->self;
+	list_unlink(ft, f);
+	list_append(ft, f, LIST_ACTIVE);
 }
 
 void flow_table_finish(struct flow_table *ft, struct flow *f, int64_t now)

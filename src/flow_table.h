@@ -28,7 +28,7 @@ struct flow_table_config {
 	uint32_t max_flows;
 	int64_t finished_grace_ns;
 	int64_t idle_timeout_ns;
-	bool huge_pages;            /* flows past the first 4096 on huge pages (flow_table.c) */
+	bool huge_pages;            /* later slabs on huge pages, reading files (slab_alloc) */
 	/* Called before a flow's memory is reused; the flow is still intact. */
 	void (*on_release)(void *ctx, struct flow *f, enum flow_release why);
 	void *ctx;
