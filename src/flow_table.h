@@ -57,8 +57,10 @@ struct flow *flow_table_lookup_hashed(struct flow_table *ft, const struct flow_k
  */
 void flow_table_prefetch_bucket(const struct flow_table *ft, uint32_t h);
 void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h);
-/* A new zeroed flow for key (evicting the stalest flow if the table is full). */
-struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key, int64_t now);
+/* A new zeroed flow for key, whose flow_table_hash is h (evicting the
+ * stalest flow if the table is full). */
+struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key, uint32_t h,
+			       int64_t now);
 /* The flow was seen again at `now`: keeps the ACTIVE list in age order. */
 void flow_table_touch(struct flow_table *ft, struct flow *f);
 /* Moves a closed or reset flow to the FINISHED list (idempotent). */

@@ -201,7 +201,7 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 		}
 	} else if (!f) {
 		pl->stats.at.frame = p->frame;  /* an eviction's warning is placed here */
-		f = flow_table_insert(pl->flows, &pf->key, p->ts_ns);
+		f = flow_table_insert(pl->flows, &pf->key, pf->hash, p->ts_ns);
 		tcp_track_begin(f, dir, p);
 		f->conn.after_evictions = f->conn.midstream && flow_table_evicted(pl->flows) > 0;
 		if (pf->own) {

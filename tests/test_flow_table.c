@@ -39,6 +39,11 @@ static struct flow *lookup(struct flow_table *ft, const struct flow_key *k)
 	return flow_table_lookup_hashed(ft, k, flow_table_hash(ft, k));
 }
 
+static struct flow *insert(struct flow_table *ft, const struct flow_key *k, int64_t now)
+{
+	return flow_table_insert(ft, k, flow_table_hash(ft, k), now);
+}
+
 static struct flow_table *table_paged(uint32_t max, int64_t grace, int64_t idle, bool huge)
 {
 	memset(released, 0, sizeof released);
@@ -69,7 +74,7 @@ static void test_slabs(bool huge)
 	int out_of_range = 0, twice = 0;
 	for (uint32_t i = 0; i < N; i++) {
 		struct flow_key k = key_of(i);
-		struct flow *f = flow_table_insert(ft, &k, i);
+		struct flow *f = insert(ft, &k, i);
 		/* Everything past the table's fields, as tracking writes it. */
 		memset(&f->conn, (int)(i & 0xff), sizeof f->conn);
 		uint32_t slot = flow_table_slot(f);
@@ -107,7 +112,7 @@ static void test_slabs(bool huge)
 	struct flow_key last = key_of(N - 1);
 	uint32_t slot = flow_table_slot(lookup(ft, &last));
 	struct flow_key k = key_of(N);
-	struct flow *f = flow_table_insert(ft, &k, N);
+	struct flow *f = insert(ft, &k, N);
 	CHECK_EQ(released[FLOW_RELEASE_EVICTED], 1);
 	CHECK_EQ(last_released_port, (uint16_t)(N - 1));
 	CHECK_EQ(flow_table_slot(f), slot);
@@ -117,13 +122,19 @@ static void test_slabs(bool huge)
 	flow_table_free(ft);
 }
 
-static void test_lookup_and_delete(void)
+/*
+ * max sets how many bits a hash bucket gives the pool index and how many
+ * the distance from home: N leaves the distance 16 bits, which never
+ * saturate here; 2^29 leaves 2 (distances from 3 up are read from the
+ * flow) and 2^30 one (only 0 is recorded). Each must find every survivor.
+ */
+static void test_lookup_and_delete(uint32_t max)
 {
 	enum { N = 20000 };
-	struct flow_table *ft = table(N, 10, 1000000);
+	struct flow_table *ft = table(max, 10, 1000000);
 	for (uint32_t i = 0; i < N; i++) {
 		struct flow_key k = key_of(i);
-		struct flow *f = flow_table_insert(ft, &k, i);
+		struct flow *f = insert(ft, &k, i);
 		f->conn.last_ts = i;
 	}
 	CHECK_EQ(flow_table_live(ft), N);
@@ -162,7 +173,7 @@ static void test_lookup_and_delete(void)
 	/* Released slots are reused: the pool does not grow. */
 	for (uint32_t i = N; i < N + 1000; i++) {
 		struct flow_key k = key_of(i);
-		flow_table_insert(ft, &k, 300);
+		insert(ft, &k, 300);
 	}
 	CHECK_EQ(flow_table_peak(ft), N);
 	flow_table_release_all(ft);
@@ -174,19 +185,19 @@ static void test_eviction_order(void)
 {
 	struct flow_table *ft = table(3, 10, 1000000);
 	struct flow_key k0 = key_of(0), k1 = key_of(1), k2 = key_of(2), k3 = key_of(3), k4 = key_of(4);
-	struct flow *f0 = flow_table_insert(ft, &k0, 0);
-	flow_table_insert(ft, &k1, 1);
-	flow_table_insert(ft, &k2, 2);
+	struct flow *f0 = insert(ft, &k0, 0);
+	insert(ft, &k1, 1);
+	insert(ft, &k2, 2);
 	/* Seeing flow 0 again makes flow 1 the stalest. */
 	flow_table_touch(ft, f0);
-	flow_table_insert(ft, &k3, 3);
+	insert(ft, &k3, 3);
 	CHECK_EQ(released[FLOW_RELEASE_EVICTED], 1);
 	CHECK_EQ(last_released_port, 1);
 	CHECK(lookup(ft, &k1) == NULL);
 	CHECK(lookup(ft, &k0) != NULL);
 	/* A finished flow goes before any active one. */
 	flow_table_finish(ft, lookup(ft, &k3), 4);
-	flow_table_insert(ft, &k4, 5);
+	insert(ft, &k4, 5);
 	CHECK_EQ(last_released_port, 3);
 	CHECK_EQ(flow_table_evicted(ft), 2);
 	CHECK_EQ(flow_table_live(ft), 3);
@@ -197,8 +208,8 @@ static void test_idle_expiry(void)
 {
 	struct flow_table *ft = table(100, 10, 1000);
 	struct flow_key k0 = key_of(0), k1 = key_of(1);
-	struct flow *f0 = flow_table_insert(ft, &k0, 0);
-	struct flow *f1 = flow_table_insert(ft, &k1, 0);
+	struct flow *f0 = insert(ft, &k0, 0);
+	struct flow *f1 = insert(ft, &k1, 0);
 	f1->conn.last_ts = 900;
 	flow_table_touch(ft, f1);
 	(void)f0;
@@ -221,8 +232,8 @@ static void test_expiry_limits_move(void)
 	/* Grace 10, idle 1000: a close due long before the idle limit it saw. */
 	struct flow_table *ft = table(100, 10, 1000);
 	struct flow_key k0 = key_of(0), k1 = key_of(1);
-	struct flow *f0 = flow_table_insert(ft, &k0, 0);
-	flow_table_insert(ft, &k1, 0);
+	struct flow *f0 = insert(ft, &k0, 0);
+	insert(ft, &k1, 0);
 	flow_table_expire(ft, 5);           /* next limit: the idle one, 1001 */
 	flow_table_finish(ft, f0, 5);
 	flow_table_expire(ft, 15);          /* exactly the grace */
@@ -233,7 +244,7 @@ static void test_expiry_limits_move(void)
 
 	/* Grace longer than idle: a finished flow reopened runs on the idle limit. */
 	ft = table(100, 5000, 1000);
-	f0 = flow_table_insert(ft, &k0, 0);
+	f0 = insert(ft, &k0, 0);
 	flow_table_finish(ft, f0, 0);
 	flow_table_expire(ft, 1);           /* next limit: the grace one, 5001 */
 	flow_table_reopen(ft, f0);
@@ -248,7 +259,7 @@ static void test_expiry_limits_move(void)
 	ft = table(100, 10, 1000);
 	for (uint32_t i = 0; i < 50; i++) {
 		struct flow_key k = key_of(i);
-		flow_table_finish(ft, flow_table_insert(ft, &k, 0), 0);
+		flow_table_finish(ft, insert(ft, &k, 0), 0);
 	}
 	flow_table_expire(ft, 11);
 	CHECK(released[FLOW_RELEASE_FINISHED] > 0 && released[FLOW_RELEASE_FINISHED] < 50);
@@ -290,7 +301,10 @@ static void test_key_normalisation(void)
 
 int main(void)
 {
-	test_lookup_and_delete();
+	enum { N_LOOKUP = 20000 };
+	test_lookup_and_delete(N_LOOKUP);
+	test_lookup_and_delete(1u << 29);
+	test_lookup_and_delete(1u << 30);
 	test_slabs(false);
 	test_slabs(true);
 	test_eviction_order();
