@@ -65,9 +65,11 @@ struct flow_table {
 	uint64_t evicted;
 	uint32_t *buckets;      /* a flow's pool index and its distance from home */
 	uint32_t mask;          /* buckets - 1; buckets is a power of two */
-	uint32_t index_bits;    /* a bucket's low bits: the pool index; the rest, the distance */
-	uint32_t index_mask;
+	/* A bucket, low bits to high: the pool index, the distance from home,
+	 * and the hash's own top bits (the tag), in their place. */
+	uint32_t index_bits, index_mask;
 	uint32_t far;           /* the distance field's largest value: that far or farther */
+	uint32_t tag_mask;      /* the tag's bits, of a bucket or of a hash */
 	uint64_t seed;
 	struct age_list lists[3];
 	/* No list head can expire before this packet time: most packets skip
@@ -197,15 +199,19 @@ struct flow_table *flow_table_new(const struct flow_table_config *cfg)
 	ft->free_head = NONE;
 	/* The index bits: the slab numbers --max-flows can need, and a place.
 	 * A place is below SLAB_FLOWS < SLAB_MASK, so no entry is all ones
-	 * (NONE). At the largest --max-flows one bit is left for the distance:
-	 * 0, or "look at the flow". */
+	 * (NONE). Then up to 4 bits of distance (at a load of at most 1/2,
+	 * few entries lie 15 or more buckets from home) and the rest a tag:
+	 * 9 bits at the default --max-flows. At the largest, one bit is left,
+	 * for the distance: 0, or "look at the flow". */
 	uint32_t slabs = (ft->cfg.max_flows + SLAB_FLOWS - 1) / SLAB_FLOWS, slab_bits = 0;
 	while (slab_bits < 32 && (slabs - 1) >> slab_bits)
 		slab_bits++;
 	ft->index_bits = SLAB_SHIFT + slab_bits;
 	assert(ft->index_bits < 32);
 	ft->index_mask = (1u << ft->index_bits) - 1;
-	ft->far = (1u << (32 - ft->index_bits)) - 1;
+	uint32_t distance_bits = 32 - ft->index_bits < 4 ? 32 - ft->index_bits : 4;
+	ft->far = (1u << distance_bits) - 1;
+	ft->tag_mask = (uint32_t)(UINT64_MAX << (ft->index_bits + distance_bits));
 	ft->mask = MIN_BUCKETS - 1;
 	ft->buckets = xmalloc(MIN_BUCKETS * sizeof *ft->buckets);
 	memset(ft->buckets, 0xff, MIN_BUCKETS * sizeof *ft->buckets);
@@ -275,45 +281,53 @@ static void expiry_due_by(struct flow_table *ft, int64_t t)
 /*
  * Linear probing, each bucket holding a flow's pool index in its low
  * index_bits and, above them, how far the bucket lies from the flow's home
- * (hash & mask), saturating at `far`. Without the distance, a lookup read
- * every flow on the probe chain (and look-ahead prefetched all 8 lines of
- * each) to compare hashes, and a deletion read the flow after the hole to
- * find its home: in a SYN flood that last read, a random flow, was over
- * half of release()'s samples (perf, 1M SYNs). Entries whose distance
- * differs from the probe's have another home, so they are passed over
- * unread. The index takes only the bits --max-flows needs (flow_table_new),
- * so buckets stay 4 bytes and a flow's budget 512. On the 1M-packet flood
- * files (7 alternating runs, median task-clock) a SYN flood went from 689
- * to 522 ms, SYNs refused one in ten from 833 to 645, a scan from 586 to
- * 523; the half-open flood and the reset storm within the noise.
+ * (hash & mask), saturating at `far`, and a tag of its hash's top bits.
+ * Without them, a lookup read every flow on the probe chain (and
+ * look-ahead prefetched all 8 lines of each) to compare hashes, and a
+ * deletion read the flow after the hole to find its home: in a SYN flood
+ * that last read, a random flow, was over half of release()'s samples
+ * (perf, 1M SYNs). Entries whose distance or tag differs from the probe's
+ * have another hash, so they are passed over unread. The index takes only
+ * the bits --max-flows needs (flow_table_new), so buckets stay 4 bytes and
+ * a flow's budget 512. On the 1M-packet flood
+ * files (7 alternating runs, median task-clock) the distance took a SYN
+ * flood from 689 to 522 ms, SYNs refused one in ten from 833 to 645, a
+ * scan from 586 to 523, the half-open flood and the reset storm within the
+ * noise; the tag then (11 runs) SYNs from 450 to 425 ms, refused SYNs 703
+ * to 648, a scan 501 to 446, for 1.6M instructions more on the 200k bench
+ * capture (324.3M). A new connection's home bucket, when taken, no longer
+ * costs a read of the flow there.
  */
 static inline uint32_t bucket_index(const struct flow_table *ft, uint32_t b)
 {
 	return b & ft->index_mask;
 }
 
-/* The distance a bucket records for an entry d buckets from its home. */
+/* The distance field of an entry d buckets from its home. */
 static inline uint32_t distance_field(const struct flow_table *ft, uint32_t d)
 {
-	return d < ft->far ? d : ft->far;
+	return (d < ft->far ? d : ft->far) << ft->index_bits;
 }
 
-/* Whether the entry b, d buckets from the probe's home, may share it. */
-static inline bool same_home(const struct flow_table *ft, uint32_t b, uint32_t d)
+/* Whether the entry b, d buckets from the probe's home, may be the
+ * probe's hash, whose tag (h & tag_mask) is tag: then b ^ tag ^ the
+ * distance field is b's index alone. */
+static inline bool may_match(const struct flow_table *ft, uint32_t b, uint32_t tag, uint32_t d)
 {
-	return b >> ft->index_bits == distance_field(ft, d);
+	return (b ^ tag ^ distance_field(ft, d)) <= ft->index_mask;
 }
 
-static inline uint32_t bucket_make(const struct flow_table *ft, uint32_t index, uint32_t d)
+static inline uint32_t bucket_make(const struct flow_table *ft, uint32_t index, uint32_t h,
+				   uint32_t d)
 {
-	return index | distance_field(ft, d) << ft->index_bits;
+	return index | distance_field(ft, d) | (h & ft->tag_mask);
 }
 
 /* The home of the entry in bucket j: from its distance, or from its flow
  * when the distance saturated. */
 static uint32_t home_of(const struct flow_table *ft, uint32_t j)
 {
-	uint32_t b = ft->buckets[j], d = b >> ft->index_bits;
+	uint32_t b = ft->buckets[j], d = (b >> ft->index_bits) & ft->far;
 	if (d < ft->far)
 		return (j - d) & ft->mask;
 	return at(ft, bucket_index(ft, b))->hash & ft->mask;
@@ -334,7 +348,7 @@ static void bucket_put(struct flow_table *ft, struct flow *f)
 	uint32_t home = f->hash & ft->mask, i = home;
 	while (ft->buckets[i] != NONE)
 		i = (i + 1) & ft->mask;
-	ft->buckets[i] = bucket_make(ft, f->self, (i - home) & ft->mask);
+	ft->buckets[i] = bucket_make(ft, f->self, f->hash, (i - home) & ft->mask);
 }
 
 /* Backward-shift deletion (Knuth 6.4 algorithm R): no tombstones to age. */
@@ -350,8 +364,10 @@ static void bucket_remove(struct flow_table *ft, struct flow *f)
 		/* Move j back to the hole unless its home lies cyclically in (i, j]. */
 		bool stays = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
 		if (!stays) {
-			ft->buckets[i] = bucket_make(ft, bucket_index(ft, ft->buckets[j]),
-						     (i - home) & ft->mask);
+			uint32_t b = ft->buckets[j];
+			/* the tag stays; the distance is the new one */
+			ft->buckets[i] = (b & ~distance_field(ft, ft->far)) |
+					 distance_field(ft, (i - home) & ft->mask);
 			ft->buckets[j] = NONE;
 			i = j;
 		}
@@ -388,18 +404,19 @@ uint32_t flow_table_hash(const struct flow_table *ft, const struct flow_key *key
 struct flow *flow_table_lookup_hashed(struct flow_table *ft, const struct flow_key *key,
 				      uint32_t h)
 {
-	/* The home bucket, where most lookups end: an entry at distance 0 is
-	 * its index alone, at most index_mask, which NONE is not. */
-	uint32_t i = h & ft->mask, b = ft->buckets[i];
-	if (b <= ft->index_mask) {
-		struct flow *f = at(ft, b);
+	/* The home bucket, where most lookups end. At distance 0 the bits
+	 * above the index are the tag alone, which NONE's (all ones) are not:
+	 * with them taken off, what is left is the index. */
+	uint32_t i = h & ft->mask, b = ft->buckets[i], tag = h & ft->tag_mask;
+	if ((b ^ tag) <= ft->index_mask) {
+		struct flow *f = at(ft, b ^ tag);
 		if (f->hash == h && key_equal(&f->key, key))
 			return f;
 	}
 	for (uint32_t d = 1; b != NONE; d++) {
 		i = (i + 1) & ft->mask;
 		b = ft->buckets[i];
-		if (b != NONE && same_home(ft, b, d)) {
+		if (b != NONE && may_match(ft, b, tag, d)) {
 			struct flow *f = at(ft, bucket_index(ft, b));
 			if (f->hash == h && key_equal(&f->key, key))
 				return f;
@@ -428,15 +445,15 @@ void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h)
 	 * tracking the rest. Walking on to the end of the chain, as when every
 	 * flow on it had to be prefetched, cost the 200k bench capture 4M
 	 * instructions more (328M). */
-	uint32_t i = h & ft->mask, b = ft->buckets[i];
-	if (b <= ft->index_mask) {      /* distance 0, as in the lookup */
-		prefetch_flow(at(ft, b));
+	uint32_t i = h & ft->mask, b = ft->buckets[i], tag = h & ft->tag_mask;
+	if ((b ^ tag) <= ft->index_mask) {      /* distance 0, as in the lookup */
+		prefetch_flow(at(ft, b ^ tag));
 		return;
 	}
 	for (uint32_t d = 1; b != NONE; d++) {
 		i = (i + 1) & ft->mask;
 		b = ft->buckets[i];
-		if (b != NONE && same_home(ft, b, d)) {
+		if (b != NONE && may_match(ft, b, tag, d)) {
 			prefetch_flow(at(ft, bucket_index(ft, b)));
 			return;
 		}

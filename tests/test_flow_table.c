@@ -181,6 +181,45 @@ static void test_lookup_and_delete(uint32_t max)
 	flow_table_free(ft);
 }
 
+/*
+ * Keys given one hash (the table takes the caller's) lie in one run of
+ * buckets, 0 to 59 from their home: past 15 the bucket's distance field
+ * saturates and the flow is read instead. Keys of the next home interleave
+ * with them. Every one is found after every third of the first is
+ * released from the middle of the run (backward shifts), and none of the
+ * released.
+ */
+static void test_one_home(void)
+{
+	enum { N = 60 };
+	const uint32_t h = 0x9e3779b9u;
+	struct flow_table *ft = table(1000, 10, 1000000);
+	for (uint32_t i = 0; i < 2 * N; i++) {
+		struct flow_key k = key_of(i);
+		flow_table_insert(ft, &k, i < N ? h : h + 1, 0);
+	}
+	for (uint32_t i = 0; i < N; i += 3) {
+		struct flow_key k = key_of(i);
+		flow_table_finish(ft, flow_table_lookup_hashed(ft, &k, h), 1);
+	}
+	for (int n = 0; n < N; n++)
+		flow_table_expire(ft, 100);
+	CHECK_EQ(released[FLOW_RELEASE_FINISHED], N / 3);
+	int missing = 0, wrong = 0;
+	for (uint32_t i = 0; i < 2 * N; i++) {
+		struct flow_key k = key_of(i);
+		struct flow *f = flow_table_lookup_hashed(ft, &k, i < N ? h : h + 1);
+		if (i < N && i % 3 == 0)
+			wrong += f != NULL;
+		else
+			missing += f == NULL || f->key.port[0] != (uint16_t)i;
+	}
+	CHECK_EQ(missing, 0);
+	CHECK_EQ(wrong, 0);
+	flow_table_release_all(ft);
+	flow_table_free(ft);
+}
+
 static void test_eviction_order(void)
 {
 	struct flow_table *ft = table(3, 10, 1000000);
@@ -305,6 +344,7 @@ int main(void)
 	test_lookup_and_delete(N_LOOKUP);
 	test_lookup_and_delete(1u << 29);
 	test_lookup_and_delete(1u << 30);
+	test_one_home();
 	test_slabs(false);
 	test_slabs(true);
 	test_eviction_order();
