@@ -193,6 +193,22 @@ static struct host_entry *find(const struct host_table *t, const uint8_t key[16]
 	return NULL;
 }
 
+void host_table_prefetch(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			 uint32_t context)
+{
+	if (!t->slots)
+		return;
+	uint8_t key[16];
+	host_key(ipver, addr, key);
+	uint32_t s0 = neighbourhood(host_hash(t->seed, key, context));
+	/* find's tags and counts, and the neighbourhood's 8 entries (256
+	 * bytes), any of which a new host may take */
+	__builtin_prefetch(t->tags + s0);
+	__builtin_prefetch(t->counts + s0);
+	for (uint32_t k = 0; k < HOST_PROBE; k += 2)
+		__builtin_prefetch(&t->slots[s0 + k]);
+}
+
 void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16], uint32_t context,
 		     uint8_t ttl, uint16_t syn_layout)
 {

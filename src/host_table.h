@@ -86,6 +86,11 @@ static inline uint32_t host_context(uint16_t tunnel, uint16_t interface)
 {
 	return (uint32_t)tunnel | (uint32_t)interface << 16;
 }
+/* Asks the cache for the lines host_table_note will read for this host:
+ * the pipeline calls it for a SYN two frames before tracking it, since in
+ * a flood every SYN notes a new host. */
+void host_table_prefetch(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			 uint32_t context);
 /*
  * The first non-RST segment of a connection's half from addr: its TTL,
  * and for a SYN or SYN-ACK its option layout (tcp_opts.layout; else 0).

@@ -416,6 +416,9 @@ static inline void key_pending(struct pipeline *pl, struct pending_frame *pf)
 	flow_key_from_pkt(p, &pf->key, &pf->dir);
 	pf->hash = flow_table_hash(pl->flows, &pf->key);
 	flow_table_prefetch_bucket(pl->flows, pf->hash);
+	if ((p->flags & (TCP_SYN | TCP_RST)) == TCP_SYN)
+		host_table_prefetch(pl->hosts, p->ipver, p->src,
+				    host_context(p->tunnel, pl->interface_id));
 }
 
 /* Decodes a frame into its slot: nothing here counts or changes state. */
