@@ -23,7 +23,8 @@ the tools taking turns so drift in the machine's speed falls on all of
 them alike; tshark runs 3 times at the end, alone (its 7 GiB on 5M would
 press on memory and slow the tool after it). The bare loop runs twice: as
 plain libpcap, and with the 64 KiB stdio buffer rstdiag gives libpcap. Reported: the median wall
-time, packets per second, the peak resident memory (bench/peakrss), and rstdiag's throughput as a ratio to each tool's.
+time, the median user and system CPU time, packets per second, the peak resident memory
+(bench/peakrss), and rstdiag's throughput as a ratio to each tool's.
 """
 import argparse
 import contextlib
@@ -81,13 +82,14 @@ def tools(build):
 
 
 def run_once(build, argv):
-    """Wall seconds and peak RSS (KiB) of one run, measured by bench/peakrss."""
+    """Wall seconds, peak RSS (KiB), and user and system CPU seconds of one
+    run, measured by bench/peakrss."""
     out = subprocess.run([os.path.join(build, "bench", "peakrss")] + argv, check=True,
                          capture_output=True, text=True).stdout.split()
     wall, rss, status = float(out[0]), int(out[1]), int(out[2])
     if status != 0:
         raise SystemExit(f"bench: {' '.join(argv)} failed with status {status}")
-    return wall, rss
+    return wall, rss, float(out[3]), float(out[4])
 
 
 @contextlib.contextmanager
@@ -124,9 +126,14 @@ def measure(build, path, packets, runs, names=None):
             results[n].append(run_once(build, f(path)))
     table = {}
     for n, rs in results.items():
-        wall = statistics.median(w for w, _ in rs)
-        table[n] = dict(wall=wall, pps=packets / wall, rss_mib=max(r for _, r in rs) / 1024,
-                        runs=len(rs))
+        wall = statistics.median(r[0] for r in rs)
+        # System time shows what the machine added: on a VM whose balloon
+        # reports free pages to the host, a run that touches memory freed
+        # more than about 2 s before waits for the host to back it again
+        # (README, floods).
+        table[n] = dict(wall=wall, pps=packets / wall, rss_mib=max(r[1] for r in rs) / 1024,
+                        user=statistics.median(r[2] for r in rs),
+                        sys=statistics.median(r[3] for r in rs), runs=len(rs))
     return table
 
 
@@ -134,13 +141,14 @@ def fmt_table(title, packets, size_mb, table):
     ours = table.get("rstdiag", {}).get("pps")
     ours_json = table.get("rstdiag --json", {}).get("pps")
     lines = [f"#### {title}: {packets / 1e6:g}M packets, {size_mb:.0f} MB", "",
-             "| tool | median wall | packets/s | peak RSS | rstdiag text / tool | "
-             "rstdiag --json / tool | runs |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             "| tool | median wall | user | system | packets/s | peak RSS | "
+             "rstdiag text / tool | rstdiag --json / tool | runs |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n, r in table.items():
         ratio = f"{ours / r['pps']:.2f}" if ours else ""
         ratio_j = f"{ours_json / r['pps']:.2f}" if ours_json else ""
-        lines.append(f"| {n} | {r['wall']:.3f} s | {r['pps'] / 1e6:.2f} M | "
+        lines.append(f"| {n} | {r['wall']:.3f} s | {r['user']:.3f} s | {r['sys']:.3f} s | "
+                     f"{r['pps'] / 1e6:.2f} M | "
                      f"{r['rss_mib']:.1f} MiB | {ratio} | {ratio_j} | {r['runs']} |")
     return "\n".join(lines) + "\n"
 

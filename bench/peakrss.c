@@ -1,6 +1,7 @@
 /*
  * peakrss: runs a command with its output discarded and prints its wall
- * time and peak resident memory:  "SECONDS KIB EXIT_STATUS".
+ * time, peak resident memory, exit status and CPU time in user space and
+ * in the kernel:  "SECONDS KIB EXIT_STATUS USER_SECONDS SYSTEM_SECONDS".
  *
  * A child's peak RSS (getrusage) starts from what its parent had when it
  * forked, so measuring from Python would count Python; this small parent
@@ -41,7 +42,9 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("%.6f %ld %d\n", wall, ru.ru_maxrss,
-	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("%.6f %ld %d %.6f %.6f\n", wall, ru.ru_maxrss,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 	return 0;
 }
