@@ -52,8 +52,9 @@ struct flow *flow_table_lookup_hashed(struct flow_table *ft, const struct flow_k
 /*
  * Hints, with no effect on results: a lookup of hash h is coming. A miss
  * in the bucket array and one in the flow cost more than tracking the
- * segment, so the pipeline asks for the bucket two frames ahead and for
- * the flows its chain names one frame ahead.
+ * segment, so the pipeline asks for the bucket two frames ahead and, one
+ * frame ahead, for the first flow on its chain whose bucket says it may
+ * be the one (flow_table.c, the hash).
  */
 void flow_table_prefetch_bucket(const struct flow_table *ft, uint32_t h);
 void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h);
