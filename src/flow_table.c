@@ -406,7 +406,10 @@ struct flow *flow_table_lookup_hashed(struct flow_table *ft, const struct flow_k
 {
 	/* The home bucket, where most lookups end. At distance 0 the bits
 	 * above the index are the tag alone, which NONE's (all ones) are not:
-	 * with them taken off, what is left is the index. */
+	 * with them taken off, what is left is the index. The walk is written
+	 * out here and in flow_table_prefetch_flows: one shared iterator over
+	 * candidates cost the 200k bench capture 11.6M instructions more
+	 * (338.4M against 326.8M). */
 	uint32_t i = h & ft->mask, b = ft->buckets[i], tag = h & ft->tag_mask;
 	if ((b ^ tag) <= ft->index_mask) {
 		struct flow *f = at(ft, b ^ tag);
