@@ -152,20 +152,32 @@ static void observe(struct verdict_queue_entry *e, int dir, const struct pkt *p)
 	}
 }
 
+/*
+ * The entries that watch f are found from the newest back, and the walk
+ * stops at the last of them (f->pending_rsts counts them). A connection's
+ * waiting RSTs are mostly its latest packets: a reset connection is the
+ * first a full table evicts, and what follows a RST follows it closely.
+ * Walked from the oldest, each eviction in a SYN flood answered by RSTs
+ * crossed the whole queue (1024 entries of 768 bytes) to find the RST it
+ * had just queued: 16 % of the run's samples (perf, 1M packets).
+ */
 void verdict_queue_observe(struct verdict_queue *q, struct flow *f, int dir, const struct pkt *p)
 {
 	if (p->flags & TCP_RST)
 		return;     /* more RSTs are follow-ups, judged on their own */
-	for (uint32_t i = 0; i < q->n; i++) {
+	uint32_t left = f->pending_rsts;  /* observe() may unwatch: count before */
+	for (uint32_t i = q->n; i-- > 0 && left;) {
 		struct verdict_queue_entry *e = at(q, i);
-		if (e->flow == f)
+		if (e->flow == f) {
+			left--;
 			observe(e, dir, p);
+		}
 	}
 }
 
 void verdict_queue_detach(struct verdict_queue *q, struct flow *f)
 {
-	for (uint32_t i = 0; i < q->n && f->pending_rsts; i++) {
+	for (uint32_t i = q->n; i-- > 0 && f->pending_rsts;) {
 		struct verdict_queue_entry *e = at(q, i);
 		if (e->flow == f)
 			unwatch(e);

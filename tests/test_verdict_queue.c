@@ -248,8 +248,64 @@ static void test_forged_refusal_raced_by_synack(void)
 	verdict_queue_free(&q);
 }
 
+/*
+ * A connection's entries among other connections' in a ring that has
+ * wrapped: a later segment reaches every one of them and no other, a new
+ * SYN unwatches them all, and detaching one connection leaves the others
+ * watched. (The walk goes from the newest entry back and stops at the
+ * connection's last: this holds it to the oldest of them.)
+ */
+static void test_watch_among_others(void)
+{
+	struct verdict_queue q;
+	static struct flow a, b[5];
+	n_out = 0;
+	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
+	for (int i = 0; i < 5; i++) {       /* 5 of 8 slots used, then 4 reported: head moves */
+		exchange(&b[i]);
+		rst(&q, &b[i], at(seg(S, 501, 0, TCP_RST, 0, 10 + (uint64_t)i), 10.005 + i * 0.001));
+	}
+	verdict_queue_due(&q, (int64_t)(10.0085 * 1e9) + VERDICT_QUEUE_SETTLE_NS);
+	CHECK_EQ(n_out, 4);
+	exchange(&a);
+	/* a's first RST, a RST of b[0]'s tuple reopened, then a's second: the
+	 * ring wraps between them. */
+	rst(&q, &a, at(with_ttl(seg(S, 501, 120, TCP_RST | TCP_ACK, 0, 20), 50), 10.010));
+	exchange(&b[0]);
+	rst(&q, &b[0], at(seg(S, 501, 0, TCP_RST, 0, 21), 10.011));
+	rst(&q, &a, at(with_ttl(seg(S, 501, 120, TCP_RST | TCP_ACK, 0, 22), 50), 10.012));
+	rst(&q, &b[1], at(seg(S, 501, 0, TCP_RST, 0, 23), 10.013));
+	CHECK_EQ(q.cap, 8);
+	CHECK(q.head + q.n > q.cap);        /* wrapped */
+	CHECK_EQ(a.pending_rsts, 2);
+	later(&q, &a, at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 24),
+				      "HTTP/1.1 200 OK\r\n\r\n"), 10.200));
+	int a_seen = 0, others_seen = 0;
+	for (uint32_t i = 0; i < q.n; i++) {
+		const struct verdict_queue_entry *e = &q.ring[(q.head + i) % q.cap];
+		if (e->flow == &a)
+			a_seen += e->after.a_frame == 24;
+		else
+			others_seen += e->after.a_frame != 0 || e->after.b_frame != 0;
+	}
+	CHECK_EQ(a_seen, 2);
+	CHECK_EQ(others_seen, 0);
+	verdict_queue_detach(&q, &b[0]);
+	CHECK_EQ(b[0].pending_rsts, 0);
+	CHECK_EQ(b[1].pending_rsts, 1);
+	CHECK_EQ(a.pending_rsts, 2);
+	later(&q, &a, at(seg(C, 100, 0, TCP_SYN, 0, 25), 10.300));
+	CHECK_EQ(a.pending_rsts, 0);
+	CHECK_EQ(b[1].pending_rsts, 1);
+	verdict_queue_flush(&q);
+	CHECK_EQ(n_out, 9);
+	CHECK_EQ(out[5].rst.frame, 20);    /* frame order kept across the wrap */
+	verdict_queue_free(&q);
+}
+
 int main(void)
 {
+	test_watch_among_others();
 	test_forged_refusal_raced_by_synack();
 	test_sender_went_on();
 	test_request_not_reached();
