@@ -223,21 +223,66 @@ time.sleep(2.5)         # nginx's FIN comes while the client is still here
           "a certificate signed by the lab's CA; a Python ssl client (SNI api.lab.test, "
           "verification on, as ssl.create_default_context sets it) trusts another CA: it reads "
           "the server's flight (TLS 1.2, nginx 1.22's default protocols: ServerHello, "
-          "Certificate, ServerKeyExchange and ServerHelloDone, one record each) up to the "
-          "certificate, fails to verify it, sends a fatal unknown_ca alert and closes with the "
+          "Certificate, ServerKeyExchange and ServerHelloDone, one record each), once all of "
+          "it has arrived, a record at a time up to the certificate, fails to verify it, sends a fatal unknown_ca alert and closes with the "
           "rest of the flight unread in its receive buffer: its kernel sends RST, not FIN")
 def tls_client_rejects_cert(lab):
     lab.topology()
     certs = make_certs(lab.workdir, SERVER_NAME)
     lab.capture("client")
     srv = nginx_tls(lab, certs, SERVER_NAME, run_for=2.0)
+    # The client reads the flight only once all of it is in its receive
+    # buffer (seen with MSG_PEEK, which reads nothing), then a record at a
+    # time as OpenSSL's socket reader does, through a memory BIO: the
+    # unread rest is there whatever the order its segments came in. Reading
+    # as they came, the client once verified and closed before the rest
+    # arrived, sent FIN, and the late records met a closed socket (a RST
+    # for NO_SOCKET: lab-regen failed on 66fb5ea).
     cli = python_client(lab, tls_client_code(lab.addr("server"), SERVER_NAME,
                                              certs["other_ca"], f'''
+def flight_complete(b):
+    """True once b holds a whole TLS record carrying ServerHelloDone (14)."""
+    i = 0
+    while i + 5 <= len(b):
+        n = int.from_bytes(b[i + 3:i + 5], "big")
+        if i + 5 + n > len(b):
+            return False
+        if b[i] == 22 and n > 0 and b[i + 5] == 14:
+            return True
+        i += 5 + n
+    return False
+def recv_exactly(n):
+    b = b""
+    while len(b) < n:
+        more = raw.recv(n - len(b))
+        if not more:
+            raise EOFError
+        b += more
+    return b
+incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+tls = ctx.wrap_bio(incoming, outgoing, server_hostname="{SERVER_NAME}")
 try:
-    s = ctx.wrap_socket(raw, server_hostname="{SERVER_NAME}")
-    print("tls", s.version())
+    tls.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+raw.sendall(outgoing.read())    # the ClientHello
+deadline = time.time() + 5
+while not flight_complete(raw.recv(65536, socket.MSG_PEEK)) and time.time() < deadline:
+    time.sleep(0.01)
+try:
+    while True:
+        header = recv_exactly(5)
+        incoming.write(header + recv_exactly(int.from_bytes(header[3:5], "big")))
+        try:
+            tls.do_handshake()
+            print("tls", tls.version())
+            break
+        except ssl.SSLWantReadError:
+            pass
 except ssl.SSLCertVerificationError as e:
-    print("handshake failed", e.verify_message)      # wrap_socket closed the socket
+    print("handshake failed", e.verify_message)
+raw.sendall(outgoing.read())    # the alert
+raw.close()
 time.sleep(1.0)
 '''))
     out = cli.wait(timeout=30)
