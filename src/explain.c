@@ -30,7 +30,7 @@ static void say(struct words *w, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	text_vappend(w->e->why, sizeof w->e->why, fmt, ap);
+	text_vappend(w->e->why, sizeof w->e->why, &w->e->why_len, fmt, ap);
 	va_end(ap);
 }
 
@@ -39,7 +39,7 @@ static void advise(struct words *w, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	text_vappend(w->e->advice, sizeof w->e->advice, fmt, ap);
+	text_vappend(w->e->advice, sizeof w->e->advice, &w->e->advice_len, fmt, ap);
 	va_end(ap);
 }
 
@@ -894,7 +894,8 @@ static void runner_up(struct words *w, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	text_vappend(w->e->runner_up, sizeof w->e->runner_up, fmt, ap);
+	size_t len = strlen(w->e->runner_up);   /* rare: no length kept */
+	text_vappend(w->e->runner_up, sizeof w->e->runner_up, &len, fmt, ap);
 	va_end(ap);
 }
 
@@ -1198,6 +1199,7 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 				   v->response.status, v->app),
 	};
 	e->why[0] = e->advice[0] = e->runner_up[0] = '\0';
+	e->why_len = e->advice_len = 0;
 	e->service = w.svc->name;
 	/* A forged RST's judgement on its own is replaced, words and all. */
 	if (v->revised.kind != REVISED_SENDER_WENT_ON_FORGED && v->rule < RULE_COUNT)

@@ -12,6 +12,7 @@
 struct explanation {
 	char why[768];
 	char advice[320];
+	size_t why_len, advice_len;     /* strlen of each, kept as they are written */
 	char origin[256];
 	char runner_up[256];        /* why the verdict's runner-up was not ruled out; "" none */
 	const char *service;        /* what the connection carries (service.h), NULL unknown */

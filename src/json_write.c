@@ -160,7 +160,11 @@ void json_string_k(struct json_writer *w, struct json_key k, const char *s)
 		json_null_k(w, k);
 		return;
 	}
-	size_t n = strlen(s);
+	json_string_n_k(w, k, s, strlen(s));
+}
+
+void json_string_n_k(struct json_writer *w, struct json_key k, const char *s, size_t n)
+{
 	char *p = json_put_key(w, k, 6 * n + 2);
 	p += json_escape(p, s, n);
 	w->len = (size_t)(p - w->buf);

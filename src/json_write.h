@@ -105,6 +105,8 @@ static inline void json_array_end(struct json_writer *w)
 
 /* A string, escaped; NULL writes null. */
 void json_string_k(struct json_writer *w, struct json_key k, const char *s);
+/* The n bytes at s as a string, escaped: for a text whose length is kept. */
+void json_string_n_k(struct json_writer *w, struct json_key k, const char *s, size_t n);
 
 static inline void json_uint_k(struct json_writer *w, struct json_key k, uint64_t v)
 {
@@ -140,6 +142,7 @@ void json_seconds_k(struct json_writer *w, struct json_key k, int64_t ns, bool n
 #define json_object_begin(w, lit) json_object_begin_k((w), JSON_KEY(lit))
 #define json_array_begin(w, lit) json_array_begin_k((w), JSON_KEY(lit))
 #define json_string(w, lit, s) json_string_k((w), JSON_KEY(lit), (s))
+#define json_string_n(w, lit, s, n) json_string_n_k((w), JSON_KEY(lit), (s), (n))
 #define json_uint(w, lit, v) json_uint_k((w), JSON_KEY(lit), (v))
 #define json_bool(w, lit, v) json_bool_k((w), JSON_KEY(lit), (v))
 #define json_null(w, lit) json_null_k((w), JSON_KEY(lit))

@@ -253,6 +253,8 @@ static void read_words(const cJSON *o, struct explanation *e)
 	memset(e, 0, sizeof *e);
 	copy_str(e->why, sizeof e->why, str(o, "explanation"));
 	copy_str(e->advice, sizeof e->advice, str(o, "advice"));
+	e->why_len = strlen(e->why);
+	e->advice_len = strlen(e->advice);
 	copy_str(e->origin, sizeof e->origin, str(o, "origin_evidence"));
 	e->service = str(o, "service");
 	const cJSON *alt = cJSON_GetArrayItem(item(o, "alternatives"), 0);

@@ -387,8 +387,8 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 		json_object_end(w);
 	}
 	json_array_end(w);
-	json_string(w, "explanation", e.why);
-	json_string(w, "advice", e.advice);
+	json_string_n(w, "explanation", e.why, e.why_len);
+	json_string_n(w, "advice", e.advice, e.advice_len);
 	json_object_end(w);
 	write_line(r, w);
 }

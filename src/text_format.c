@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-void text_vappend(char *dst, size_t size, const char *fmt, va_list ap)
+void text_vappend(char *dst, size_t size, size_t *len, const char *fmt, va_list ap)
 {
-	size_t used = strlen(dst);
+	size_t used = *len;
 	if (used + 1 >= size)
 		return;
 	va_list again;
@@ -53,6 +53,7 @@ void text_vappend(char *dst, size_t size, const char *fmt, va_list ap)
 		} else {
 			vsnprintf(dst + used, size - used, fmt, again);
 			va_end(again);
+			*len = used + strlen(dst + used);
 			return;
 		}
 		f++;
@@ -61,6 +62,7 @@ void text_vappend(char *dst, size_t size, const char *fmt, va_list ap)
 		p += n < room ? n : room;
 	}
 	*p = '\0';
+	*len = (size_t)(p - dst);
 	va_end(again);
 }
 
@@ -69,8 +71,9 @@ void text_format(char *dst, size_t size, const char *fmt, ...)
 	va_list ap;
 	if (size == 0)
 		return;
+	size_t len = 0;
 	dst[0] = '\0';
 	va_start(ap, fmt);
-	text_vappend(dst, size, fmt, ap);
+	text_vappend(dst, size, &len, fmt, ap);
 	va_end(ap);
 }

@@ -186,12 +186,15 @@ static void vformat_ref(char *buf, size_t n, const char *fmt, ...)
 
 static void append(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+static int bad_len;   /* appends whose length did not match the text's */
 static void append(char *buf, size_t n, const char *fmt, ...)
 {
 	va_list ap;
+	size_t len = strlen(buf);
 	va_start(ap, fmt);
-	text_vappend(buf, n, fmt, ap);
+	text_vappend(buf, n, &len, fmt, ap);
 	va_end(ap);
+	bad_len += len != strlen(buf);
 }
 
 /* The conversions the words use, and one they do not (handed to vsnprintf),
@@ -235,6 +238,7 @@ static void test_text_format(void)
 	text_format(one, sizeof one, "frame %llu of %s", 12345ULL, "x.pcap");
 	CHECK(strcmp(one, "frame 12345 of x.pcap") == 0);
 	CHECK_EQ(bad, 0);
+	CHECK_EQ(bad_len, 0);
 }
 
 /* cJSON's own printing of a string. */
