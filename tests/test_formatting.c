@@ -96,6 +96,16 @@ static void test_uint(void)
 		snprintf(want, sizeof want, "%" PRIu64, v);
 		bad += strcmp(got, want) != 0;
 	}
+	/* 0, and every power of ten with the numbers either side of it */
+	for (uint64_t p10 = 1, k = 0; k < 20; k++, p10 *= 10) {
+		for (int d = -1; d <= 1; d++) {
+			uint64_t v = k == 0 && d == -1 ? 0 : p10 + (uint64_t)(int64_t)d;
+			char got[24], want[24];
+			*report_put_uint(got, v) = '\0';
+			snprintf(want, sizeof want, "%" PRIu64, v);
+			bad += strcmp(got, want) != 0;
+		}
+	}
 	CHECK_EQ(bad, 0);
 }
 
