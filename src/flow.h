@@ -225,8 +225,10 @@ struct flow {
 	uint32_t hash;
 	uint32_t self;                       /* pool index: slab and place (flow_table.c) */
 	uint8_t list;                        /* which age list it is on */
-	/* The verdict queue's: its RSTs waiting in the look-ahead (saturates). */
+	/* The verdict queue's: its RSTs waiting in the look-ahead (saturates),
+	 * and the newest one's place (verdict_queue.c), in the padding. */
 	uint8_t pending_rsts;
+	uint32_t newest_rst;
 	int64_t finished_ts;                 /* when it moved to the FINISHED list */
 	/* The connection part: tcp_track's. */
 	struct connection conn;

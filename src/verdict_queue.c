@@ -1,6 +1,7 @@
 /* verdict_queue: the settle-time queue of judged RSTs (see verdict_queue.h). */
 #include "verdict_queue.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,7 +77,21 @@ static struct verdict_queue_entry *make_room(struct verdict_queue *q)
 		else
 			pop(q);
 	}
+	q->pushed++;
 	return at(q, q->n++);
+}
+
+/*
+ * Entries are numbered in the order they were queued (q->pushed counts
+ * them, wrapping). A connection's watched entries are chained newest
+ * first: f->newest_rst numbers its newest, each entry's prev_of_flow the
+ * one before, and f->pending_rsts says how many there are. Entries leave
+ * the queue oldest first and only its oldest are unwatched by leaving,
+ * so the chain's first pending_rsts links are all in the queue.
+ */
+static struct verdict_queue_entry *numbered(const struct verdict_queue *q, uint32_t num)
+{
+	return at(q, num - (q->pushed - q->n));
 }
 
 void verdict_queue_hold(struct verdict_queue *q, int64_t ts_ns)
@@ -98,10 +113,13 @@ void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const 
 	e->dir = dir;
 	e->due_ns = v->rst.ts_ns + q->settle_ns;
 	memset(&e->after, 0, sizeof e->after);
-	if (f && f->pending_rsts < UINT8_MAX)
+	if (f && f->pending_rsts < UINT8_MAX) {
+		e->prev_of_flow = f->newest_rst;
+		f->newest_rst = q->pushed - 1;
 		f->pending_rsts++;
-	else
+	} else {
 		e->flow = NULL;   /* too many to watch on one connection: the first ones tell */
+	}
 }
 
 /* Did segment p of the RST's sender go on with the connection? New data
@@ -153,34 +171,42 @@ static void observe(struct verdict_queue_entry *e, int dir, const struct pkt *p)
 }
 
 /*
- * The entries that watch f are found from the newest back, and the walk
- * stops at the last of them (f->pending_rsts counts them). A connection's
- * waiting RSTs are mostly its latest packets: a reset connection is the
- * first a full table evicts, and what follows a RST follows it closely.
- * Walked from the oldest, each eviction in a SYN flood answered by RSTs
- * crossed the whole queue (1024 entries of 768 bytes) to find the RST it
- * had just queued: 16 % of the run's samples (perf, 1M packets).
+ * A connection's waiting RSTs are found along its chain (above), not by
+ * searching the queue. Searched from the oldest, each eviction in a SYN
+ * flood answered by RSTs crossed the whole queue (1024 entries of 768
+ * bytes) to find the RST it had just queued: 16 % of the run's samples
+ * (perf, 1M packets); and a connection that went on after a forged RST
+ * searched it again with each of its packets.
  */
 void verdict_queue_observe(struct verdict_queue *q, struct flow *f, int dir, const struct pkt *p)
 {
 	if (p->flags & TCP_RST)
 		return;     /* more RSTs are follow-ups, judged on their own */
-	uint32_t left = f->pending_rsts;  /* observe() may unwatch: count before */
-	for (uint32_t i = q->n; i-- > 0 && left;) {
-		struct verdict_queue_entry *e = at(q, i);
+	/* observe() may unwatch an entry (a new SYN), and not every one of
+	 * them (a SYN-ACK racing a forged refusal): the chain is relinked
+	 * through those still watched. */
+	uint32_t num = f->newest_rst, *link = &f->newest_rst;
+	for (uint32_t left = f->pending_rsts; left; left--) {
+		struct verdict_queue_entry *e = numbered(q, num);
+		assert(e->flow == f);
+		uint32_t this = num;
+		num = e->prev_of_flow;
+		observe(e, dir, p);
 		if (e->flow == f) {
-			left--;
-			observe(e, dir, p);
+			*link = this;
+			link = &e->prev_of_flow;
 		}
 	}
 }
 
 void verdict_queue_detach(struct verdict_queue *q, struct flow *f)
 {
-	for (uint32_t i = q->n; i-- > 0 && f->pending_rsts;) {
-		struct verdict_queue_entry *e = at(q, i);
-		if (e->flow == f)
-			unwatch(e);
+	uint32_t num = f->newest_rst;
+	while (f->pending_rsts) {
+		struct verdict_queue_entry *e = numbered(q, num);
+		assert(e->flow == f);
+		num = e->prev_of_flow;
+		unwatch(e);
 	}
 }
 

@@ -33,12 +33,14 @@ struct verdict_queue_entry {
 	int dir;                    /* endpoint that sent the RST */
 	int64_t due_ns;
 	bool held;                  /* another shard's RST: a place in the queue, no verdict */
+	uint32_t prev_of_flow;      /* the number of flow's entry before this one, if any */
 	struct after_rst after;
 };
 
 struct verdict_queue {
 	struct verdict_queue_entry *ring;
 	uint32_t cap, head, n;      /* ring size grows up to max as entries wait at once */
+	uint32_t pushed;            /* entries ever queued: the next one's number */
 	uint32_t max;
 	int64_t settle_ns;
 	void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src);

@@ -303,8 +303,41 @@ static void test_watch_among_others(void)
 	verdict_queue_free(&q);
 }
 
+/*
+ * Two RSTs of one connection wait; a SYN-ACK then ends the watch of one
+ * (the second RST, which a new SYN-ACK restarts) and not the other (the
+ * refusal it races): the connection's chain of entries is relinked through
+ * the one still watched, which a later detach finds.
+ */
+static void test_chain_relinked(void)
+{
+	struct verdict_queue q;
+	struct flow f;
+	n_out = 0;
+	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	rst(&q, &f, at(with_ttl(seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), 60), 10.001));
+	rst(&q, &f, at(with_ttl(seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 3), 60), 10.002));
+	CHECK_EQ(f.pending_rsts, 2);
+	CHECK(q.ring[q.head].v.cause == CAUSE_CLOSED_PORT);
+	CHECK(q.ring[(q.head + 1) % q.cap].v.cause != CAUSE_CLOSED_PORT);
+	later(&q, &f, at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 4), 10.020));
+	CHECK_EQ(f.pending_rsts, 1);
+	CHECK(q.ring[q.head].flow == &f);
+	CHECK(q.ring[(q.head + 1) % q.cap].flow == NULL);
+	verdict_queue_detach(&q, &f);
+	CHECK_EQ(f.pending_rsts, 0);
+	CHECK(q.ring[q.head].flow == NULL);
+	verdict_queue_flush(&q);
+	CHECK_EQ(n_out, 2);
+	CHECK_EQ(out[0].revised.kind, REVISED_SENDER_WENT_ON_FORGED);
+	verdict_queue_free(&q);
+}
+
 int main(void)
 {
+	test_chain_relinked();
 	test_watch_among_others();
 	test_forged_refusal_raced_by_synack();
 	test_sender_went_on();
