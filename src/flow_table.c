@@ -519,9 +519,10 @@ static void release(struct flow_table *ft, struct flow *f, enum flow_release why
 #define POPULATE_BYTES ((size_t)256 << 10)
 
 /*
- * Huge slabs are made ahead by the slab maker (slab.h), from the 8th slab
- * on (33 824 connections at once): a capture of fewer never starts it, and
- * memory_bound.py's 512 bytes a connection hold below that. Then it keeps
+ * Huge slabs are made ahead by the slab maker (slab.h), started when the
+ * 8th slab is needed (past 7 x 4228 = 29 596 connections at once): a
+ * capture of fewer never starts it, and memory_bound.py's 512 bytes a
+ * connection hold below that. Then it keeps
  * a quarter as many ready as are in use, at most 4 (8 MiB), and never past
  * the slabs --max-flows lets fill: memory stays within that bound. On the
  * 1M-packet floods (wall time medians of runs alternating with the build

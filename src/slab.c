@@ -70,7 +70,10 @@ static void *make_slabs(void *arg)
 		(void)madvise(slab, SLAB_MAP, MADV_POPULATE_WRITE);
 #endif
 		pthread_mutex_lock(&m->lock);
-		m->ready[m->n_ready++] = slab;  /* n_ready < wanted <= SLAB_MAKER_MAX */
+		/* Room: n_ready was below the count asked (at most
+		 * SLAB_MAKER_MAX) when this one was begun, and takers only
+		 * lower it. */
+		m->ready[m->n_ready++] = slab;
 		m->making = false;
 		pthread_cond_broadcast(&m->made);
 	}
