@@ -20,6 +20,7 @@
 #include "pipeline.h"
 #include "report.h"
 #include "report_annotate.h"
+#include "report_async.h"
 #include "report_from_json.h"
 #include "report_merge.h"
 #include "second_read.h"
@@ -152,12 +153,18 @@ int main(int argc, char **argv)
 		rep.n_inputs = 1;
 	}
 
+	/* --json: the records are written on a thread of their own. */
+	struct reporter *first = &rep;
+	struct reporter async;
+	if (o.json) {
+		report_async_init(&async, &rep);
+		first = &async;
+	}
 	/* -w: the verdicts also become packet comments. */
 	struct reporter annotator;
 	struct annotations notes = { 0 };
-	struct reporter *first = &rep;
 	if (o.write_file) {
-		report_annotate_init(&annotator, &rep, &notes);
+		report_annotate_init(&annotator, first, &notes);
 		first = &annotator;
 	}
 	/* --html: a page written at the summary, beside the report. */
@@ -173,6 +180,8 @@ int main(int argc, char **argv)
 			report_free(&html);
 			if (o.write_file)
 				report_free(&annotator);
+			if (o.json)
+				report_free(&async);
 			report_free(&rep);
 			options_free(&o);
 			return EXIT_OUTPUT;
@@ -242,6 +251,8 @@ int main(int argc, char **argv)
 	}
 
 flush:
+	if (o.json)     /* every record written before stdout's errors are looked at */
+		report_async_drain(&async);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		msg_error("standard output: %s", strerror(errno ? errno : EIO));
 		status = EXIT_OUTPUT;
@@ -253,6 +264,8 @@ out:
 	if (o.write_file)
 		report_free(&annotator);
 	annotations_free(&notes);
+	if (o.json)
+		report_free(&async);
 	report_free(&rep);
 	ladders_free(&ladders);
 	options_free(&o);
