@@ -2,7 +2,8 @@
 # The whole test suite, as CI runs it: set-up, every tier of the normal
 # build's tests (meson test --setup full: the fast tier and the slow suites,
 # tests/meson.build), the fast tier under AddressSanitizer +
-# UndefinedBehaviorSanitizer, a short libFuzzer run, the golden and CLI
+# UndefinedBehaviorSanitizer, the threads suite under ThreadSanitizer, a
+# short libFuzzer run, the golden and CLI
 # suites under valgrind, and one closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,24 @@ if meson compile -C build-san >/dev/null; then
 else
 	echo "sanitizer build failed"
 	logs+=("build-san/missing-testlog.json")
+fi
+
+# ThreadSanitizer: the suite that starts rstdiag's threads (the slab maker,
+# the JSON renderer): their unit tests, the goldens and two floods. Any
+# report aborts the test that triggered it.
+if [[ ! -f build-tsan/build.ninja ]]; then
+	meson setup build-tsan -Db_sanitize=thread -Db_lundef=false \
+		-Dbuildtype=debug >/dev/null
+fi
+if [[ -n ${CI:-} ]]; then
+	meson configure build-tsan -Dwerror=true
+fi
+if meson compile -C build-tsan >/dev/null; then
+	TSAN_OPTIONS=halt_on_error=1:abort_on_error=1 \
+		run_suite build-tsan fast --suite threads
+else
+	echo "thread sanitizer build failed"
+	logs+=("build-tsan/missing-testlog.json")
 fi
 
 # libFuzzer: each harness 25 s on the committed corpus, both at once
