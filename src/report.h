@@ -17,6 +17,7 @@
 #include "source.h"
 #include "stats.h"
 
+struct json_writer;
 
 struct reporter {
 	FILE *out;
@@ -31,6 +32,15 @@ struct reporter {
 	void (*summary)(struct reporter *r, const struct stats *s, const struct server_insights *e);
 	void (*free)(struct reporter *r);
 	void *priv;             /* the renderer's own state */
+	/* JSON Lines only, NULL for the others: reset in two steps, a record's
+	 * line made into w (by any thread: it reads only v, src and the
+	 * options above), then written. report_async.c has lines made on the
+	 * reading thread when its renderer falls behind. A reporter in front
+	 * of another (report_html.c, report_annotate.c) sets them NULL: the
+	 * inner's would go round it. */
+	void (*render)(struct reporter *r, const struct verdict *v, const struct report_source *src,
+		       struct json_writer *w);
+	void (*write_rendered)(struct reporter *r, struct json_writer *w);
 };
 
 /* Full examples per cause in the text report without --all. */

@@ -96,6 +96,8 @@ void report_annotate_init(struct reporter *ann, struct reporter *inner, struct a
 	ann->reset = annotate_reset;
 	ann->summary = annotate_summary;
 	ann->free = annotate_free;
+	ann->render = NULL;      /* every record goes through ann->reset */
+	ann->write_rendered = NULL;
 	ann->priv = st;
 }
 

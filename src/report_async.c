@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_write.h"
 #include "tunnel_table.h"
 #include "xalloc.h"
 
@@ -30,9 +31,11 @@
 #define NOT_WAITING UINT32_MAX
 
 struct slot {
+	bool made;                  /* line holds the record, made by the producer */
 	struct verdict v;
 	struct report_source src;
 	struct tunnel_path path;    /* v.tunnel_path's, when it has one */
+	struct json_writer line;    /* buffers handed between this and the producer */
 };
 
 struct async {
@@ -55,10 +58,17 @@ struct async {
 	/* The renderer's own: the paths of the records it rendered, so their
 	 * ids name a table no other thread changes. */
 	struct tunnel_table *paths;
+	/* The producer's: the line it makes when the ring is full, which it
+	 * swaps with its slot's buffer. */
+	struct json_writer mine;
 };
 
 static void render(struct async *a, struct slot *s)
 {
+	if (s->made) {
+		a->inner->write_rendered(a->inner, &s->line);
+		return;
+	}
 	if (s->v.tunnel_path) {
 		s->v.tunnel_path = tunnel_table_path(a->paths, &s->path);
 		s->src.tunnels = a->paths;
@@ -99,7 +109,7 @@ static void start(struct async *a)
 {
 	a->started = true;
 	a->paths = tunnel_table_new(0);
-	a->ring = xmalloc(RING * sizeof *a->ring);
+	a->ring = xcalloc(RING, sizeof *a->ring);     /* no line buffers yet */
 	atomic_store(&a->producer_waits_for, NOT_WAITING);
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->work, NULL);
@@ -131,6 +141,46 @@ static void wait_until(struct async *a, uint32_t n)
 	pthread_mutex_unlock(&a->lock);
 }
 
+/* Records up to head are in the ring: the renderer is woken if it sleeps
+ * and should not (live, or a batch waiting). */
+static void publish(struct async *a, uint32_t head)
+{
+	atomic_store(&a->head, head);
+	if (atomic_load(&a->renderer_asleep) &&
+	    (a->inner->flush_each || head - atomic_load(&a->tail) >= WAKE_BATCH)) {
+		pthread_mutex_lock(&a->lock);
+		pthread_cond_signal(&a->work);
+		pthread_mutex_unlock(&a->lock);
+	}
+}
+
+/*
+ * The renderer is behind (the ring is full): rather than sleep, the
+ * producer makes this record's line itself, while the renderer frees a
+ * slot, and hands it over made, for the renderer only to write. How many
+ * lines each makes then follows their speeds: on a scan, where a record
+ * takes longer to word and write than its two packets take to track, the
+ * producer makes some and neither thread waits for the other.
+ */
+static void make_line(struct async *a, const struct verdict *v, const struct report_source *src,
+		      uint32_t head)
+{
+	if (!a->mine.buf)
+		json_writer_init(&a->mine);
+	a->inner->render(a->inner, v, src, &a->mine);
+	if (head - atomic_load(&a->tail) >= RING)
+		wait_until(a, RING - 1);    /* the renderer freed none meanwhile */
+	struct slot *s = &a->ring[head % RING];
+	struct json_writer spare = s->line;     /* a buffer the renderer is done with, or none */
+	s->line = a->mine;
+	s->made = true;
+	if (spare.buf)
+		a->mine = spare;
+	else
+		memset(&a->mine, 0, sizeof a->mine);
+	publish(a, head + 1);
+}
+
 static void async_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
 {
 	struct async *a = r->priv;
@@ -141,11 +191,17 @@ static void async_reset(struct reporter *r, const struct verdict *v, const struc
 		return;
 	}
 	uint32_t head = atomic_load_explicit(&a->head, memory_order_relaxed);
-	/* A full ring: sleep until half of it is rendered, not until one
-	 * slot is, or a flood would cost a wake-up per record. */
-	if (head - atomic_load(&a->tail) >= RING)
+	if (head - atomic_load(&a->tail) >= RING) {
+		if (a->inner->render) {
+			make_line(a, v, src, head);
+			return;
+		}
+		/* Sleep until half the ring is rendered, not until one slot
+		 * is, or a flood would cost a wake-up per record. */
 		wait_until(a, RING / 2);
+	}
 	struct slot *s = &a->ring[head % RING];
+	s->made = false;
 	memcpy(&s->v, v, sizeof *v);
 	memcpy(&s->src, src, sizeof *src);
 	if (v->tunnel_path) {
@@ -156,13 +212,7 @@ static void async_reset(struct reporter *r, const struct verdict *v, const struc
 			s->v.tunnel_path = 0;
 	}
 	s->src.tunnels = NULL;
-	atomic_store(&a->head, ++head);
-	if (atomic_load(&a->renderer_asleep) &&
-	    (a->inner->flush_each || head - atomic_load(&a->tail) >= WAKE_BATCH)) {
-		pthread_mutex_lock(&a->lock);
-		pthread_cond_signal(&a->work);
-		pthread_mutex_unlock(&a->lock);
-	}
+	publish(a, head + 1);
 }
 
 void report_async_drain(struct reporter *r)
@@ -195,7 +245,10 @@ static void async_free(struct reporter *r)
 		pthread_cond_destroy(&a->work);
 		pthread_mutex_destroy(&a->lock);
 		tunnel_table_free(a->paths);
+		for (uint32_t i = 0; i < RING; i++)
+			json_writer_free(&a->ring[i].line);
 		free(a->ring);
+		json_writer_free(&a->mine);
 	}
 	free(a);
 }
@@ -212,5 +265,7 @@ void report_async_init(struct reporter *r, struct reporter *inner)
 	r->reset = async_reset;
 	r->summary = async_summary;
 	r->free = async_free;
+	r->render = NULL;       /* every record goes through async_reset */
+	r->write_rendered = NULL;
 	r->priv = a;
 }

@@ -12,6 +12,12 @@
  * (a slot of 848 bytes) and goes on; the renderer's thread calls the
  * inner reporter's reset for it.
  *
+ * When the renderer falls behind (the ring is full), the reading thread
+ * makes the record's line itself, through the inner reporter's render
+ * (JSON Lines has one), rather than wait, and hands it over made: the
+ * renderer only writes it. Which thread words a record then follows
+ * their speeds, so on a scan both cores word records.
+ *
  * Only the records move. The summary is written on the caller's thread,
  * after every record before it: the stats and server insights it reads
  * are the pipeline's, which only that thread owns. Nothing the inner

@@ -351,6 +351,8 @@ bool report_html_init(struct reporter *html, struct reporter *inner, const struc
 	html->reset = html_reset;
 	html->summary = html_summary;
 	html->free = html_free;
+	html->render = NULL;      /* every record goes through html->reset */
+	html->write_rendered = NULL;
 	html->priv = h;
 	h->spool = report_temp_file();
 	return h->spool != NULL;

@@ -268,9 +268,11 @@ static void put_uint_or_null(struct json_writer *w, struct json_key k, uint64_t 
 		json_null_k(w, k);
 }
 
-static void json_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
+/* A reset's record into w, not yet written (write_line): any thread may
+ * make one (struct reporter's render). */
+static void json_render(struct reporter *r, const struct verdict *v, const struct report_source *src,
+			struct json_writer *w)
 {
-	struct json_writer *w = r->priv;     /* of records and of the summary */
 	char buf[64];
 	struct explanation e;
 	explain_verdict(v, &e);
@@ -390,6 +392,12 @@ static void json_reset(struct reporter *r, const struct verdict *v, const struct
 	json_string_n(w, "explanation", e.why, e.why_len);
 	json_string_n(w, "advice", e.advice, e.advice_len);
 	json_object_end(w);
+}
+
+static void json_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
+{
+	struct json_writer *w = r->priv;     /* of records and of the summary */
+	json_render(r, v, src, w);
 	write_line(r, w);
 }
 
@@ -608,6 +616,8 @@ void report_json_init(struct reporter *r, FILE *out, bool nano)
 	r->reset = json_reset;
 	r->summary = json_summary;
 	r->free = json_free;
+	r->render = json_render;
+	r->write_rendered = write_line;
 	struct json_writer *w = xmalloc(sizeof *w);
 	json_writer_init(w);
 	r->priv = w;

@@ -4,14 +4,18 @@
  * the reporter's; the summary comes after every record before it, on the
  * caller's thread; a drain returns with every record rendered; a record's
  * tunnel path is its own copy, still right after the table it came from
- * has grown and been freed; a run without records starts no thread.
+ * has grown and been freed; a run without records starts no thread; a
+ * renderer that falls behind gets lines made by the reporting thread,
+ * still written in order.
  */
 #include <dirent.h>
 #include <pthread.h>
+#include <stdlib.h>     /* strtoull */
 #include <string.h>
 #include <unistd.h>     /* usleep */
 
 #include "check.h"
+#include "json_write.h"
 #include "report.h"
 #include "report_async.h"
 #include "tunnel_table.h"
@@ -25,6 +29,8 @@ struct seen {
 	uint32_t on_caller;         /* records rendered on the reporting thread */
 	uint32_t tunnel_wrong;
 	uint32_t at_summary;        /* n when the summary came */
+	uint32_t made_by_caller;    /* lines made on the reporting thread (render) */
+	uint32_t slow_us;           /* a record rendered by reset takes this long */
 	bool summary_on_caller;
 	pthread_t caller;
 };
@@ -44,6 +50,35 @@ static void seen_reset(struct reporter *r, const struct verdict *v, const struct
 	}
 	if (s->n < sizeof s->frames / sizeof s->frames[0])
 		s->frames[s->n++] = v->rst.frame;
+	if (s->slow_us)
+		usleep(s->slow_us);
+}
+
+/* The two-step reset of JSON Lines: the line is the frame's number. A
+ * line made on the caller's thread is counted; its order is checked when
+ * it is written, as a record's is. */
+static void seen_render(struct reporter *r, const struct verdict *v, const struct report_source *src,
+			struct json_writer *w)
+{
+	(void)src;
+	struct seen *s = r->priv;
+	if (pthread_equal(pthread_self(), s->caller))
+		s->made_by_caller++;
+	json_writer_reset(w);
+	json_grow(w, 32);
+	w->len = (size_t)snprintf(w->buf, 32, "%llu", (unsigned long long)v->rst.frame);
+}
+
+static void seen_write_rendered(struct reporter *r, struct json_writer *w)
+{
+	struct seen *s = r->priv;
+	uint64_t frame = strtoull(w->buf, NULL, 10);
+	if (s->n && frame != s->frames[s->n - 1] + 1)
+		s->out_of_order++;
+	if (pthread_equal(pthread_self(), s->caller))
+		s->on_caller++;     /* written by the renderer, whoever made it */
+	if (s->n < sizeof s->frames / sizeof s->frames[0])
+		s->frames[s->n++] = frame;
 }
 
 static void seen_summary(struct reporter *r, const struct stats *st, const struct server_insights *e)
@@ -101,6 +136,32 @@ static void test_order_and_summary(bool flush_each)
 	report_free(&a);
 	CHECK_EQ(s.n, 10005);
 	CHECK_EQ(s.out_of_order, 0);
+}
+
+/* A renderer slower than the reporter, with the two-step reset: once the
+ * ring is full the reporting thread makes lines itself, and every record
+ * is still written once, in order, by the renderer. */
+static void test_lines_made_when_behind(void)
+{
+	static struct seen s;
+	struct reporter inner, a;
+	seen_init(&inner, &s, false);
+	inner.render = seen_render;
+	inner.write_rendered = seen_write_rendered;
+	s.slow_us = 20;
+	report_async_init(&a, &inner);
+	CHECK(a.render == NULL && a.write_rendered == NULL);   /* not passed on */
+	struct report_source src = { .name = "x" };
+	for (uint64_t f = 1; f <= 5000; f++)
+		report(&a, f, &src);
+	a.summary(&a, NULL, NULL);
+	CHECK_EQ(s.at_summary, 5000);
+	CHECK_EQ(s.out_of_order, 0);
+	CHECK_EQ(s.on_caller, 0);
+	CHECK(s.made_by_caller > 0);
+	CHECK(s.made_by_caller < 5000);
+	CHECK_EQ(s.frames[4999], 5000);
+	report_free(&a);
 }
 
 /* Fewer records than a wake-up's batch: freeing renders them all. */
@@ -202,6 +263,7 @@ int main(void)
 {
 	test_order_and_summary(false);
 	test_order_and_summary(true);
+	test_lines_made_when_behind();
 	test_free_renders_the_rest();
 	test_tunnel_paths_copied();
 	test_thread_at_first_record();
