@@ -115,9 +115,13 @@ static void start(struct async *a)
 	pthread_cond_init(&a->work, NULL);
 	pthread_cond_init(&a->room, NULL);
 	/* The thread inherits this mask: every signal blocked, so they all
-	 * go to the reading thread. */
+	 * go to the reading thread, but SIGPIPE. The kernel sends that one to
+	 * the thread whose write failed: blocked, it would wait there for
+	 * ever, and `rstdiag --json big.pcap | head -1` would read to the
+	 * end before the summary's write on the reading thread ended it. */
 	sigset_t all, old;
 	sigfillset(&all);
+	sigdelset(&all, SIGPIPE);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	a->failed = pthread_create(&a->thread, NULL, renderer, a) != 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

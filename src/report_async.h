@@ -28,7 +28,8 @@
  * has one, and the forks of --fanout and --kernel-reasons come before it.
  * If it cannot start, records are rendered on the caller's thread, as
  * without this reporter. Signals stay with the reading thread (live
- * capture's SIGINT ends its capture loop).
+ * capture's SIGINT ends its capture loop), but for a write's SIGPIPE,
+ * which ends rstdiag as soon as its reader has gone, as before.
  */
 #ifndef RSTDIAG_REPORT_ASYNC_H
 #define RSTDIAG_REPORT_ASYNC_H
