@@ -24,7 +24,7 @@
 #include "tunnel_table.h"
 #include "xalloc.h"
 
-/* 256 slots of 848 bytes: 212 KiB, within either core's L2 cache (2 MiB). */
+/* 256 slots of 888 bytes: 222 KiB, within either core's L2 cache (2 MiB). */
 #define RING 256u
 /* Without flush_each, the renderer is woken when this many wait. */
 #define WAKE_BATCH 32u

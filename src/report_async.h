@@ -9,7 +9,7 @@
  * of the run, on the reading thread. Zeek writes its logs from threads of
  * their own for the same reason (its logging framework's writer
  * threads). Here the reading thread copies a final verdict into a ring
- * (a slot of 848 bytes) and goes on; the renderer's thread calls the
+ * (a slot of 888 bytes) and goes on; the renderer's thread calls the
  * inner reporter's reset for it.
  *
  * When the renderer falls behind (the ring is full), the reading thread
