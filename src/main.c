@@ -58,6 +58,18 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return status;
 	}
+	/* The report goes out through stdio, with the 4 KiB buffer glibc sizes
+	 * from st_blksize: a --json scan made a write(2) every 2 or 3 records
+	 * (20 582 for 50 000 records of 1.7 KB). Into a file or a pipe, and
+	 * not live (there every record is flushed as it comes), it is written
+	 * in blocks of 64 KiB, a pipe's capacity; to a terminal, as stdio does,
+	 * line by line. 1M scan --json, medians of 5: into a file 2310 to
+	 * 1414 ms, into a pipe 2181 to 1297 ms (256 KiB: 1313 and 1817 ms).
+	 * glibc ignores setvbuf's size unless it is also given the buffer,
+	 * which must outlive main: exit flushes stdout after it returns. */
+	static char write_buffer[64 << 10];
+	if (!o.iface && !isatty(STDOUT_FILENO))
+		setvbuf(stdout, write_buffer, _IOFBF, sizeof write_buffer);
 
 	if (o.merge) {
 		status = report_merge(o.files, o.n_files, stdout, o.nano);
