@@ -63,7 +63,7 @@ struct server_insight {
 struct server_insights {
 	struct server_insight *list;
 	uint32_t n, cap;
-	uint32_t *slots;                   /* open addressing: index + 1, 0 empty */
+	uint32_t *slots;                   /* open addressing: index + 1 and a hash tag, 0 empty */
 	uint32_t n_slots;
 	uint64_t dropped;                  /* endpoints not kept: SERVER_INSIGHTS_MAX reached */
 	uint32_t seed;
