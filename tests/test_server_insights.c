@@ -182,6 +182,21 @@ static void test_bound(void)
 	}
 	CHECK_EQ(e.n, SERVER_INSIGHTS_MAX);
 	CHECK_EQ(e.dropped, 10);
+	/* Every kept endpoint is found again after the table grew (the
+	 * slots' hash tags and their rehash), and none is added twice. */
+	for (uint32_t i = 0; i < SERVER_INSIGHTS_MAX; i++) {
+		struct verdict v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 0);
+		v.src[2] = (uint8_t)(i >> 8);
+		v.src[3] = (uint8_t)i;
+		v.src[1] = (uint8_t)(i >> 16);
+		server_insights_note_reset(&e, &v, 0);
+	}
+	CHECK_EQ(e.n, SERVER_INSIGHTS_MAX);
+	CHECK_EQ(e.dropped, 10);
+	uint32_t twice = 0;
+	for (uint32_t i = 0; i < e.n; i++)
+		twice += e.list[i].resets == 2;
+	CHECK_EQ(twice, SERVER_INSIGHTS_MAX);
 	server_insights_free(&e);
 }
 
