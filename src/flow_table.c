@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "prefetch.h"
 #include "slab.h"
 #include "xalloc.h"
 
@@ -436,14 +437,6 @@ void flow_table_prefetch_bucket(const struct flow_table *ft, uint32_t h)
 	__builtin_prefetch(&ft->buckets[h & ft->mask]);
 }
 
-static inline void prefetch_flow(const struct flow *flow)
-{
-	const char *f = (const char *)flow;
-	for (size_t off = 0; off < sizeof(struct flow); off += 64)
-		__builtin_prefetch(f + off);
-	__builtin_prefetch(f + sizeof(struct flow) - 1);
-}
-
 void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h)
 {
 	/* The first flow on the probe chain with this home, nearly always the
@@ -453,14 +446,14 @@ void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h)
 	 * instructions more (328M). */
 	uint32_t i = h & ft->mask, b = ft->buckets[i], tag = h & ft->tag_mask;
 	if ((b ^ tag) <= ft->index_mask) {      /* distance 0, as in the lookup */
-		prefetch_flow(at(ft, b ^ tag));
+		prefetch_bytes(at(ft, b ^ tag), sizeof(struct flow));
 		return;
 	}
 	for (uint32_t d = 1; b != NONE; d++) {
 		i = (i + 1) & ft->mask;
 		b = ft->buckets[i];
 		if (b != NONE && may_match(ft, b, tag, d)) {
-			prefetch_flow(at(ft, bucket_index(ft, b)));
+			prefetch_bytes(at(ft, bucket_index(ft, b)), sizeof(struct flow));
 			return;
 		}
 	}
@@ -628,8 +621,7 @@ static uint32_t next_victim(const struct flow_table *ft)
  * the next victim's bucket (its hash read from its first line, asked for
  * an eviction before) and its lines, and for the first line and the links
  * of the one after it. A touch or a finish between them only makes a
- * hint useless. Inlined by force: GCC finds a function of prefetches alone
- * pure, and drops a call to it whose result is unused.
+ * hint useless. Inlined by force (prefetch.h says why).
  */
 static inline __attribute__((always_inline)) void prefetch_victims(const struct flow_table *ft)
 {
@@ -638,13 +630,11 @@ static inline __attribute__((always_inline)) void prefetch_victims(const struct 
 		return;
 	const struct flow *f = at(ft, v);
 	__builtin_prefetch(&ft->buckets[f->hash & ft->mask]);
-	for (size_t off = 64; off < sizeof(struct flow); off += 64)
-		__builtin_prefetch((const char *)f + off, 1);
-	__builtin_prefetch((const char *)f + sizeof(struct flow) - 1, 1);
+	prefetch_bytes(f, sizeof *f);
 	uint32_t after = link_at(ft, v)->next;
 	if (after != NONE) {
-		__builtin_prefetch(at(ft, after), 1);
-		__builtin_prefetch(link_at(ft, after), 1);
+		__builtin_prefetch(at(ft, after));
+		__builtin_prefetch(link_at(ft, after));
 	}
 }
 
