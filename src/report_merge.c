@@ -170,8 +170,9 @@ static bool read_sample(const cJSON *o, const char *prefix, struct idle_samples 
 	cJSON_ArrayForEach(pair, a) {
 		if (is->kept == SERVER_INSIGHT_SAMPLES || cJSON_GetArraySize(pair) != 2)
 			return false;
-		is->key[is->kept] = (uint32_t)report_merge_count(cJSON_GetArrayItem(pair, 0), UINT32_MAX);
-		is->ms[is->kept++] = (uint32_t)report_merge_count(cJSON_GetArrayItem(pair, 1), UINT32_MAX);
+		idle_samples_keep(is,
+				  (uint32_t)report_merge_count(cJSON_GetArrayItem(pair, 1), UINT32_MAX),
+				  (uint32_t)report_merge_count(cJSON_GetArrayItem(pair, 0), UINT32_MAX));
 	}
 	return true;
 }

@@ -37,10 +37,13 @@ struct idle_samples {
 	uint32_t ms[SERVER_INSIGHT_SAMPLES];
 	uint32_t key[SERVER_INSIGHT_SAMPLES];
 	uint32_t kept;
+	uint32_t top;                      /* full: the kept sample a smaller one replaces */
 };
 
 /* Counts a close of ms milliseconds with sample key `key` (see above). */
 void idle_samples_add(struct idle_samples *s, uint32_t ms, uint32_t key);
+/* Keeps it in the sample, or not, without counting it (a sample read back). */
+void idle_samples_keep(struct idle_samples *s, uint32_t ms, uint32_t key);
 /* Adds another run's closes: its count, and its sample to the smallest keys. */
 void idle_samples_merge(struct idle_samples *s, const struct idle_samples *other);
 
