@@ -851,6 +851,28 @@ static void nothing_fits(struct words *w)
 	if (!(v->b.flags & HALF_F_SEEN))
 		say(w, "; nothing from the %s was seen", w->bn);
 	say(w, ". No cause fits what was captured.");
+	/* What would decide, by the RST's form (TAXONOMY: the two wire forms). */
+	if (v->form == FORM_REPLY)
+		say(w, " A reply-form RST is what a host sends for a segment of a connection it "
+		       "does not have: the %s had lost this one (peer-lost-state), had ended it "
+		       "before the capture began (then this RST follows up its own close), or a "
+		       "middlebox that had forgotten the flow answered in its name "
+		       "(idle-timeout). The %s's own earlier packets would decide: a FIN or RST of "
+		       "its own, and the TTL they arrived with.", w->an, w->an);
+	else if (v->form == FORM_ACTIVE)
+		say(w, " An active-form RST is the %s's own abort: whether it left data unread "
+		       "(unread-recv-buffer), gave up waiting for an answer (a timeout) or aborted "
+		       "by design (linger-abort) depends on what each side sent before it, which "
+		       "the capture does not hold.", w->an);
+	else if (!(v->a.flags & HALF_F_SEEN) && !(v->b.flags & HALF_F_SEEN))
+		say(w, " With no packet of either side before it, its numbers have nothing to be "
+		       "read against: what it answers and what the %s's state was are unknown, and "
+		       "both sides' earlier packets would decide.", w->an);
+	else
+		say(w, " Its numbers fit neither wire form (not the %s's own next sequence "
+		       "number, as an abort carries, nor the acknowledgment of a segment it "
+		       "answers), so the segment it answers and the %s's state are unknown: both "
+		       "sides' earlier packets would decide.", w->an, w->an);
 	if (v->after_evictions)
 		advise(w, "Run again with a larger --max-flows, so no connection is forgotten.");
 	else

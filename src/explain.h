@@ -10,7 +10,7 @@
 #include "classify.h"
 
 struct explanation {
-	char why[768];
+	char why[1024];     /* longest seen 687 (corpus, testdata); an unknown with a request can pass 768 */
 	char advice[320];
 	size_t why_len, advice_len;     /* strlen of each, kept as they are written */
 	char origin[256];

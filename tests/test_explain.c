@@ -290,6 +290,52 @@ static void test_durations(void)
 	CHECK(strchr(report_duration(b, sizeof b, 123456789), 'e') == NULL);
 }
 
+/* An unknown verdict says, by the RST's form, which causes remain and what
+ * would decide between them. */
+static void test_unknown_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	/* The server's FIN seen mid-connection, then the client's reply-form
+	 * RST (seq = the FIN's ack, no ACK): it had no connection for it. */
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 500, 1000, TCP_ACK | TCP_FIN, 0, 1), 100.0) });
+	judge_and_explain(&f, 1 - s, at(seg(C, 1000, 0, TCP_RST, 0, 2), 100.2), &v);
+	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK_EQ(v.form, FORM_REPLY);
+	CHECK(says(e.why, "peer-lost-state"));
+	CHECK(says(e.why, "idle-timeout"));
+	CHECK(says(e.why, "own earlier packets would decide"));
+	/* The client's data, then its own RST two IP IDs on, 41 s later: an
+	 * active-form abort whose reason the one-way capture does not show. */
+	memset(&f, 0, sizeof f);
+	struct pkt data = at(seg(C, 1000, 500, TCP_ACK | TCP_PSH, 45, 1), 100.0);
+	data.ip_id = 54173;
+	int c = feed(&f, &data);
+	f.conn.client = (int8_t)c;
+	f.conn.role_guessed = true;
+	struct pkt rst = at(seg(C, 1045, 500, TCP_ACK | TCP_RST, 0, 2), 141.3);
+	rst.ip_id = 54175;
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK_EQ(v.form, FORM_ACTIVE);
+	CHECK(says(e.why, "own abort"));
+	CHECK(says(e.why, "unread-recv-buffer"));
+	CHECK(says(e.why, "linger-abort"));
+	/* A lone RST: nothing to read its numbers against. */
+	memset(&f, 0, sizeof f);
+	struct pkt lone = seg(S, 5, 0, TCP_RST, 0, 1);
+	struct flow_key k;
+	int dir;
+	flow_key_from_pkt(&lone, &k, &dir);
+	f.key = k;
+	flow_start_connection(&f, lone.ts_ns);
+	tcp_track_begin(&f, dir, &lone);
+	judge_and_explain(&f, dir, lone, &v);
+	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK(says(e.why, "With no packet of either side before it"));
+}
+
 int main(void)
 {
 	test_durations();
@@ -301,6 +347,7 @@ int main(void)
 	test_challenge_ack_revision();
 	test_unread();
 	test_refused();
+	test_unknown_words();
 	test_every_rule_has_words();
 	test_every_medium_rule_words_its_runner_up();
 	return check_report("test_explain");
