@@ -10,8 +10,9 @@ Two checks:
   - Expert readings: testdata/corpus/readings.jsonl holds RSTs read in
     tshark by an engineer working from the wire and TAXONOMY.md alone,
     never from rstdiag's explanations (issue 19's corpus readings, then a
-    second round over the captures the first had not read, whose lines
-    also name the reader's runner-up), each with the cause the reader
+    second round over the captures the first had not read and a third
+    over the RSTs still unread that are not follow-ups, whose lines also
+    name the reader's runner-up), each with the cause the reader
     decided and why; "cause": null where the reader could not tell. rstdiag agrees when its cause is the reader's,
     or its verdict names the reader's cause as the runner-up
     (alternatives). The share that agrees must not fall below the floor in
