@@ -227,12 +227,21 @@ static uint8_t request_method(const uint8_t *p, uint32_t n)
 static bool request_line_is_http(const uint8_t *d, uint32_t n)
 {
 	static const char version[] = " HTTP/1.";
+	const size_t k = sizeof version - 1;
 	const uint8_t *nl = memchr(d, '\n', n);
 	uint32_t end = nl ? (uint32_t)(nl - d) : n;
 	if (!nl)
 		return true;
-	for (uint32_t i = 0; i + sizeof version - 1 <= end; i++)
-		if (memcmp(d + i, version, sizeof version - 1) == 0)
+	/* Where a well-formed line has it, " HTTP/1.x" right before the CRLF,
+	 * first: the search from the start below is a compare at every byte
+	 * of the target (a 20k-request half-open flood: 189.5M instructions
+	 * with it alone, 186.4M with this first). Anywhere else in the line,
+	 * as before, for lines with trailing junk. */
+	uint32_t at = end > 0 && d[end - 1] == '\r' ? end - 1 : end;
+	if (at >= k + 1 && memcmp(d + at - k - 1, version, k) == 0)
+		return true;
+	for (uint32_t i = 0; i + k <= end; i++)
+		if (memcmp(d + i, version, k) == 0)
 			return true;
 	return false;
 }

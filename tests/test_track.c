@@ -222,6 +222,17 @@ static void test_http_framing(void)
 	const char *rtsp = "OPTIONS rtsp://h/ RTSP/1.0\r\nCSeq: 1\r\n\r\n";
 	http_facts_parse((const uint8_t *)rtsp, (uint32_t)strlen(rtsp), &m);
 	CHECK_EQ(m.start, HTTP_NONE);
+	/* The version where a well-formed line has it, with LF alone, or
+	 * followed by junk; too short a line to hold it. */
+	const char *lf = "GET / HTTP/1.0\nHost: x\n\n";
+	http_facts_parse((const uint8_t *)lf, (uint32_t)strlen(lf), &m);
+	CHECK_EQ(m.start, HTTP_REQUEST);
+	const char *junk = "GET / HTTP/1.1 x\r\n\r\n";
+	http_facts_parse((const uint8_t *)junk, (uint32_t)strlen(junk), &m);
+	CHECK_EQ(m.start, HTTP_REQUEST);
+	const char *bare = "GET HTTP/1\r\n";
+	http_facts_parse((const uint8_t *)bare, (uint32_t)strlen(bare), &m);
+	CHECK_EQ(m.start, HTTP_NONE);
 	const char *cut = "GET /a-very-long-path";    /* the snaplen cut the line */
 	http_facts_parse((const uint8_t *)cut, (uint32_t)strlen(cut), &m);
 	CHECK_EQ(m.start, HTTP_REQUEST);
