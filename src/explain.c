@@ -861,9 +861,10 @@ static void nothing_fits(struct words *w)
 		       "its own, and the TTL they arrived with.", w->an, w->an);
 	else if (v->form == FORM_ACTIVE)
 		say(w, " An active-form RST is the %s's own abort: whether it left data unread "
-		       "(unread-recv-buffer), gave up waiting for an answer (a timeout) or aborted "
-		       "by design (linger-abort) depends on what each side sent before it, which "
-		       "the capture does not hold.", w->an);
+		       "(unread-recv-buffer), gave up waiting for an answer or an acknowledgment "
+		       "(response-timeout, retransmit-timeout, keepalive-timeout) or aborted by "
+		       "design (linger-abort) depends on what each side sent before it, which the "
+		       "capture does not hold.", w->an);
 	else if (!(v->a.flags & HALF_F_SEEN) && !(v->b.flags & HALF_F_SEEN))
 		say(w, " With no packet of either side before it, its numbers have nothing to be "
 		       "read against: what it answers and what the %s's state was are unknown, and "
