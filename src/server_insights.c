@@ -120,19 +120,19 @@ static struct server_insight *lookup(struct server_insights *e, uint8_t ipver, c
 	return ep;
 }
 
-/* Whether kept sample i comes after j in the order the sample keeps the
- * smallest of: by key, then (equal keys) by time, so the set does not
- * depend on the order closes come in. */
-static bool sample_after(const struct idle_samples *s, uint32_t i, uint32_t j)
+/* Whether the close (key, ms) comes before kept sample j in the order the
+ * sample keeps the smallest of: by key, then (equal keys) by time, so the
+ * set does not depend on the order closes come in. */
+static bool sample_before(const struct idle_samples *s, uint32_t key, uint32_t ms, uint32_t j)
 {
-	return s->key[i] > s->key[j] || (s->key[i] == s->key[j] && s->ms[i] > s->ms[j]);
+	return key < s->key[j] || (key == s->key[j] && ms < s->ms[j]);
 }
 
 static uint32_t find_top(const struct idle_samples *s)
 {
 	uint32_t top = 0;
 	for (uint32_t i = 1; i < s->kept; i++)
-		if (sample_after(s, i, top))
+		if (sample_before(s, s->key[top], s->ms[top], i))
 			top = i;
 	return top;
 }
@@ -152,10 +152,9 @@ void idle_samples_keep(struct idle_samples *s, uint32_t ms, uint32_t key)
 			s->top = find_top(s);
 		return;
 	}
-	uint32_t t = s->top;
-	if (key < s->key[t] || (key == s->key[t] && ms < s->ms[t])) {
-		s->ms[t] = ms;
-		s->key[t] = key;
+	if (sample_before(s, key, ms, s->top)) {
+		s->ms[s->top] = ms;
+		s->key[s->top] = key;
 		s->top = find_top(s);
 	}
 }

@@ -35,6 +35,19 @@ static inline struct pkt seg(int from, uint32_t seq, uint32_t ack, uint8_t flags
 	return p;
 }
 
+/* Begins f's connection with p, as the pipeline does on a tuple's first
+ * segment, without tracking p; returns its sender's endpoint index. */
+static inline int begin(struct flow *f, const struct pkt *p)
+{
+	struct flow_key k;
+	int dir;
+	flow_key_from_pkt(p, &k, &dir);
+	f->key = k;
+	flow_start_connection(f, p->ts_ns);
+	tcp_track_begin(f, dir, p);
+	return dir;
+}
+
 /* Feeds p to f (creating it on the first segment) and returns the sender's
  * endpoint index. Its payload is read as the pipeline reads it. */
 static inline int feed(struct flow *f, const struct pkt *in)
@@ -55,9 +68,7 @@ static inline int feed(struct flow *f, const struct pkt *in)
 	int dir;
 	flow_key_from_pkt(p, &k, &dir);
 	if (f->conn.pkts == 0) {
-		f->key = k;
-		flow_start_connection(f, p->ts_ns);
-		tcp_track_begin(f, dir, p);
+		begin(f, p);
 	} else if (tcp_track_is_new_incarnation(f, dir, p)) {
 		tcp_track_new_incarnation(f, p->ts_ns);
 		tcp_track_begin(f, dir, p);

@@ -380,12 +380,7 @@ static void test_unknown(void)
 	struct pkt rst = seg(S, 5, 0, TCP_RST, 0, 1);
 	int s = feed(&f, &rst) ;
 	memset(&f, 0, sizeof f);
-	struct flow_key k;
-	int dir;
-	flow_key_from_pkt(&rst, &k, &dir);
-	f.key = k;
-	flow_start_connection(&f, rst.ts_ns);
-	tcp_track_begin(&f, dir, &rst);
+	begin(&f, &rst);
 	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNKNOWN);
 	CHECK_EQ(v.confidence, CONF_LOW);
 	CHECK(v.midstream);

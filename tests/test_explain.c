@@ -325,13 +325,7 @@ static void test_unknown_words(void)
 	/* A lone RST: nothing to read its numbers against. */
 	memset(&f, 0, sizeof f);
 	struct pkt lone = seg(S, 5, 0, TCP_RST, 0, 1);
-	struct flow_key k;
-	int dir;
-	flow_key_from_pkt(&lone, &k, &dir);
-	f.key = k;
-	flow_start_connection(&f, lone.ts_ns);
-	tcp_track_begin(&f, dir, &lone);
-	judge_and_explain(&f, dir, lone, &v);
+	judge_and_explain(&f, begin(&f, &lone), lone, &v);
 	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
 	CHECK(says(e.why, "With no packet of either side before it"));
 }

@@ -168,29 +168,29 @@ static void test_resets(void)
 	server_insights_free(&e);
 }
 
+/* Closed-port resets from the servers numbered 0 to n - 1, one each. */
+static void reset_servers(struct server_insights *e, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct verdict v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 0);
+		v.src[2] = (uint8_t)(i >> 8);
+		v.src[3] = (uint8_t)i;
+		v.src[1] = (uint8_t)(i >> 16);
+		server_insights_note_reset(e, &v, 0);
+	}
+}
+
 /* At most SERVER_INSIGHTS_MAX endpoints; the rest are counted, not kept. */
 static void test_bound(void)
 {
 	struct server_insights e;
 	server_insights_init(&e, 3);
-	for (uint32_t i = 0; i < SERVER_INSIGHTS_MAX + 10; i++) {
-		struct verdict v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 0);
-		v.src[2] = (uint8_t)(i >> 8);
-		v.src[3] = (uint8_t)i;
-		v.src[1] = (uint8_t)(i >> 16);
-		server_insights_note_reset(&e, &v, 0);
-	}
+	reset_servers(&e, SERVER_INSIGHTS_MAX + 10);
 	CHECK_EQ(e.n, SERVER_INSIGHTS_MAX);
 	CHECK_EQ(e.dropped, 10);
 	/* Every kept endpoint is found again after the table grew (the
 	 * slots' hash tags and their rehash), and none is added twice. */
-	for (uint32_t i = 0; i < SERVER_INSIGHTS_MAX; i++) {
-		struct verdict v = reset_verdict(CAUSE_CLOSED_PORT, ROLE_SERVER, 0);
-		v.src[2] = (uint8_t)(i >> 8);
-		v.src[3] = (uint8_t)i;
-		v.src[1] = (uint8_t)(i >> 16);
-		server_insights_note_reset(&e, &v, 0);
-	}
+	reset_servers(&e, SERVER_INSIGHTS_MAX);
 	CHECK_EQ(e.n, SERVER_INSIGHTS_MAX);
 	CHECK_EQ(e.dropped, 10);
 	uint32_t twice = 0;
