@@ -10,7 +10,10 @@
  *     HTTP notes) is tcp_track's, which fills it from segments. The judge
  *     and the reports only read it.
  * A new connection on a tuple, whether the tuple is new or reused, starts
- * with flow_start_connection(), the one place that initialises that part.
+ * with flow_start_connection(), the one place that initialises that part,
+ * except a new tuple's bare SYN: tcp_track only records it (syn_only, in
+ * struct connection) and starts the connection from that record when a
+ * second packet comes (tcp_track_unfold_syn).
  *
  * One struct tcp_half per direction (Suricata's TcpStream idea), indexed
  * by the endpoint that sends it (0 = the key's first endpoint).
@@ -187,6 +190,12 @@ struct connection {
 						server's goodbye on an idle timeout */
 	bool data_after_longest : 1;         /* the last data segment came after the longest
 						silence so far (at least FAREWELL_IDLE_MIN) */
+	bool syn_only : 1;                   /* a new tuple's bare SYN, recorded and not yet
+						tracked: only this bit, client, last_ts and
+						the client's half's last, ip_id, wscale and
+						flags hold anything (tcp_track_record_syn).
+						Nothing but tcp_track and the release reads
+						such a connection (connection_ended) */
 	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
 	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
 	int8_t run_dir;                      /* endpoint whose run run_first belongs to */

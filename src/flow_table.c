@@ -651,15 +651,15 @@ struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key
 	grow_buckets(ft);
 	uint32_t i = take_free(ft);
 	struct flow *f = at(ft, i);
-	/* The table part here, the connection part by flow_start_connection:
-	 * each zeroed once (a flood makes a flow per packet). */
+	/* The table part here; the connection part is the caller's to start,
+	 * as flow_table.h says: each written once (a flood makes a flow per
+	 * packet). */
 	f->key = *key;
 	f->hash = h;
 	f->self = i;
 	f->list = LIST_NONE;
 	f->pending_rsts = 0;
 	f->finished_ts = 0;
-	flow_start_connection(f, now);
 	bucket_put(ft, f);
 	list_append(ft, f, LIST_ACTIVE);
 	expiry_due_by(ft, now + ft->cfg.idle_timeout_ns + 1);

@@ -58,8 +58,11 @@ struct flow *flow_table_lookup_hashed(struct flow_table *ft, const struct flow_k
  */
 void flow_table_prefetch_bucket(const struct flow_table *ft, uint32_t h);
 void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h);
-/* A new zeroed flow for key, whose flow_table_hash is h (evicting the
- * stalest flow if the table is full). */
+/* A new flow for key, whose flow_table_hash is h (evicting the stalest
+ * flow if the table is full). Its connection part holds whatever the slot
+ * last held: the caller starts it at once, at time now
+ * (flow_start_connection or tcp_track_record_syn), before the table reads
+ * its last_ts. */
 struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key, uint32_t h,
 			       int64_t now);
 /* The flow was seen again at `now`: keeps the ACTIVE list in age order. */

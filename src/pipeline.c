@@ -17,8 +17,10 @@ static void connection_ended(struct pipeline *pl, struct flow *f)
 {
 	if (f->pending_rsts)
 		verdict_queue_detach(&pl->queue, f);
-	if (!shard_owns(&pl->shard, &f->key))
-		return;     /* another shard's: it counts the connection */
+	/* Another shard's counts the connection. A lone SYN, still recorded
+	 * (tcp_track_start), ends with no handshake and no close to count. */
+	if (!shard_owns(&pl->shard, &f->key) || f->conn.syn_only)
+		return;
 	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts)
 		stats_vote_handshake(&pl->stats.handshakes, f->conn.synack_ts - f->conn.syn_ts,
 				     f->conn.hs_ack_ts - f->conn.synack_ts);
@@ -189,6 +191,8 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 	const struct pkt *p = &pf->p;
 	int dir = pf->dir;
 	struct flow *f = flow_table_lookup_hashed(pl->flows, &pf->key, pf->hash);
+	if (f && f->conn.syn_only)
+		tcp_track_unfold_syn(f);    /* its second packet */
 	if (f && tcp_track_is_new_incarnation(f, dir, p)) {
 		connection_ended(pl, f);
 		tcp_track_new_incarnation(f, p->ts_ns);
@@ -202,8 +206,9 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 	} else if (!f) {
 		pl->stats.at.frame = p->frame;  /* an eviction's warning is placed here */
 		f = flow_table_insert(pl->flows, &pf->key, pf->hash, p->ts_ns);
-		tcp_track_begin(f, dir, p);
-		f->conn.after_evictions = f->conn.midstream && flow_table_evicted(pl->flows) > 0;
+		if (!tcp_track_start(f, dir, p, pf->own))
+			f->conn.after_evictions = f->conn.midstream &&
+						  flow_table_evicted(pl->flows) > 0;
 		if (pf->own) {
 			pl->stats.flows++;
 			if (pl->incidents)
@@ -278,6 +283,13 @@ static void segment_anomalies(struct pipeline *pl, const struct pkt *p)
 			   "are", pl->src.name, n, p->flags);
 }
 
+/* This side's first TTL (and a SYN's option layout) into its host's profile. */
+static inline void note_first_host(struct pipeline *pl, const struct flow *f, const struct pkt *p)
+{
+	host_table_note(pl->hosts, p->ipver, p->src, host_context(f->key.tunnel, pl->interface_id),
+			p->ttl, (p->flags & TCP_SYN) ? p->opts.layout : 0);
+}
+
 /* This side's first TTL (and a SYN's option layout), then its second
  * and third IPv4 IDs: its host's profile. */
 static void note_host(struct pipeline *pl, const struct flow *f, int dir,
@@ -287,9 +299,7 @@ static void note_host(struct pipeline *pl, const struct flow *f, int dir,
 	if (p->flags & TCP_RST)
 		return;
 	if (!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max)
-		host_table_note(pl->hosts, p->ipver, p->src,
-				host_context(f->key.tunnel, pl->interface_id), p->ttl,
-				(p->flags & TCP_SYN) ? p->opts.layout : 0);
+		note_first_host(pl, f, p);
 	else if (h->pkts == 2 && p->ipver == 4)
 		host_table_note_ids(pl->hosts, p->src, host_context(f->key.tunnel, pl->interface_id),
 				    h->ip_id, p->ip_id);
@@ -319,6 +329,15 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 		incidents_frame(pl->incidents, flow_table_slot(f), p->frame, p->flags & TCP_RST, &f->key);
 	/* A second copy of a packet changes nothing; a RST's copy is still
 	 * reported (every RST gets a record), as a follow-up of the first. */
+	if (__builtin_expect(f->conn.syn_only, 0)) {
+		/* A new tuple's bare SYN, only recorded (tcp_track_start):
+		 * nothing came before it to copy, and it is tracked when a
+		 * second packet comes. Its host is noted now, as any first
+		 * segment's. */
+		note_first_host(pl, f, p);
+		flow_table_expire(pl->flows, pl->now);
+		return;
+	}
 	bool copy = tcp_track_is_duplicate(f, dir, p);
 	if (copy && own)
 		s->duplicates++;

@@ -41,7 +41,9 @@ static struct flow *lookup(struct flow_table *ft, const struct flow_key *k)
 
 static struct flow *insert(struct flow_table *ft, const struct flow_key *k, int64_t now)
 {
-	return flow_table_insert(ft, k, flow_table_hash(ft, k), now);
+	struct flow *f = flow_table_insert(ft, k, flow_table_hash(ft, k), now);
+	flow_start_connection(f, now);  /* the caller's, as the pipeline's */
+	return f;
 }
 
 static struct flow_table *table_paged(uint32_t max, int64_t grace, int64_t idle, bool huge)
@@ -198,7 +200,7 @@ static void test_one_home(void)
 	struct flow_table *ft = table(1000, 10, 1000000);
 	for (uint32_t i = 0; i < 2 * N; i++) {
 		struct flow_key k = key_of(i);
-		flow_table_insert(ft, &k, i < N ? h : h + 1, 0);
+		flow_start_connection(flow_table_insert(ft, &k, i < N ? h : h + 1, 0), 0);
 	}
 	for (uint32_t i = 0; i < N; i += 3) {
 		struct flow_key k = key_of(i);

@@ -386,8 +386,78 @@ static void test_keepalive_not_activity(void)
 	CHECK(f.conn.max_gap_ns < 16000000000LL);        /* the wire's silences were shorter */
 }
 
+/* A new tuple's bare SYN is only recorded (tcp_track_start); unfolded, the
+ * record is the connection tracking that SYN would have made, byte for
+ * byte, whatever the slot held before. Other first segments start the
+ * connection at once. */
+static struct flow recorded_syn(const struct pkt *p, bool may_record, bool *recorded)
+{
+	struct flow f;
+	memset(&f, 0xA5, sizeof f);     /* a reused slot: its last flow's bytes */
+	int dir;
+	flow_key_from_pkt(p, &f.key, &dir);
+	*recorded = tcp_track_start(&f, dir, p, may_record);
+	return f;
+}
+
+static void test_syn_record(void)
+{
+	struct pkt syns[4];
+	syns[0] = seg(C, 100, 0, TCP_SYN, 0, 1);
+	syns[0].ip_id = 4321;
+	syns[1] = syns[0];
+	syns[1].opts.has_wscale = true;
+	syns[1].opts.wscale = 7;
+	syns[1].opts.layout = 0x2413;
+	syns[1].ack = 77;               /* a SYN's unused ack field, kept as sent */
+	syns[2] = seg(S, 0xfffffffeu, 0, TCP_SYN, 0, 9);  /* the higher endpoint opens */
+	syns[2].window = 0;
+	syns[2].ttl = 128;
+	syns[3] = syns[1];
+	syns[3].ipver = 6;
+	syns[3].ip_id = 0;
+	syns[3].src[15] = 1;
+	for (int i = 0; i < 4; i++) {
+		const struct pkt *p = &syns[i];
+		struct flow direct;
+		memset(&direct, 0, sizeof direct);
+		tcp_track_segment(&direct, begin(&direct, p), p);
+
+		bool recorded;
+		struct flow f = recorded_syn(p, true, &recorded);
+		CHECK(recorded);
+		CHECK(f.conn.syn_only);
+		CHECK_EQ(f.conn.last_ts, p->ts_ns);     /* what the table ages it by */
+		tcp_track_unfold_syn(&f);
+		CHECK(!f.conn.syn_only);
+		CHECK(memcmp(&f.conn, &direct.conn, sizeof f.conn) == 0);
+		CHECK_EQ(f.conn.half[f.conn.client].last.frame, p->frame);
+	}
+
+	/* Not recorded: a SYN-ACK, a SYN with data (TCP Fast Open), an
+	 * MP_FASTCLOSE, another shard's SYN, a midstream segment. */
+	struct pkt others[5] = {
+		seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2),
+		seg(C, 100, 0, TCP_SYN, 20, 1),
+		seg(C, 100, 0, TCP_SYN, 0, 1),
+		seg(C, 100, 0, TCP_SYN, 0, 1),
+		seg(C, 101, 501, TCP_ACK, 10, 4),
+	};
+	others[2].opts.mptcp = MPTCP_FASTCLOSE;
+	for (int i = 0; i < 5; i++) {
+		bool recorded;
+		struct flow f = recorded_syn(&others[i], i != 3, &recorded);
+		CHECK(!recorded);
+		CHECK(!f.conn.syn_only);
+		CHECK_EQ(f.conn.pkts, 0);       /* started, for tcp_track_segment */
+		CHECK_EQ(f.conn.client, 0);     /* 10.0.0.1:40000, by its SYN or its port */
+		CHECK_EQ(f.conn.midstream, i == 4);
+	}
+}
+
 int main(void)
 {
+	test_syn_record();
 	test_farewell_idle();
 	test_keepalive_not_activity();
 	test_crossed_close_idle();
