@@ -238,7 +238,8 @@ struct flow {
 	 * and the newest one's place (verdict_queue.c), in the padding. */
 	uint8_t pending_rsts;
 	uint32_t newest_rst;
-	int64_t finished_ts;                 /* when it moved to the FINISHED list */
+	int64_t listed_ts;                   /* FINISHED or PROVISIONAL: the run's clock when
+						it joined that list (flow_table.c) */
 	/* The connection part: tcp_track's. */
 	struct connection conn;
 };

@@ -37,7 +37,9 @@
 /* Releases per expire call: bounded work per packet, still faster than arrivals. */
 #define EXPIRE_BATCH 8
 
-enum { LIST_NONE, LIST_ACTIVE, LIST_FINISHED };
+/* A lone SYN's flow (flow_table_insert's provisional) waits on a list of
+ * its own until its connection goes on. */
+enum { LIST_NONE, LIST_ACTIVE, LIST_FINISHED, LIST_PROVISIONAL, LIST_COUNT };
 
 struct age_list {
 	uint32_t head, tail;
@@ -74,7 +76,7 @@ struct flow_table {
 	uint32_t far;           /* the distance field's largest value: that far or farther */
 	uint32_t tag_mask;      /* the tag's bits, of a bucket or of a hash */
 	uint64_t seed;
-	struct age_list lists[3];
+	struct age_list lists[LIST_COUNT];
 	/* No list head can expire before this packet time: most packets skip
 	 * expiry with one compare. With times in order, each list's head is
 	 * its oldest member and later changes only push this later. */
@@ -220,7 +222,7 @@ struct flow_table *flow_table_new(const struct flow_table_config *cfg)
 	memset(ft->buckets, 0xff, MIN_BUCKETS * sizeof *ft->buckets);
 	ft->seed = random_seed();
 	ft->next_expiry = INT64_MIN;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < LIST_COUNT; i++)
 		ft->lists[i].head = ft->lists[i].tail = NONE;
 	return ft;
 }
@@ -606,8 +608,19 @@ static uint32_t take_free(struct flow_table *ft)
 /* The flow the next insertion into a full table pushes out, as it stands now. */
 static uint32_t next_victim(const struct flow_table *ft)
 {
-	/* Finished flows go first: they matter least. Then the stalest active one. */
+	/*
+	 * Finished flows go first: they matter least. Then the oldest lone
+	 * SYN: a stack keeps a SYN apart from its established connections,
+	 * and a flood of SYNs only ever pushes out other SYNs (Linux's
+	 * request socks, bounded by the listener's backlog; FreeBSD's
+	 * syncache, which drops its own oldest entry when a bucket is full,
+	 * tcp_syncache.c). A connection the capture saw open outlives a
+	 * flood then, and its reset is judged with its history. Then the
+	 * stalest active one.
+	 */
 	uint32_t victim = ft->lists[LIST_FINISHED].head;
+	if (victim == NONE)
+		victim = ft->lists[LIST_PROVISIONAL].head;
 	return victim != NONE ? victim : ft->lists[LIST_ACTIVE].head;
 }
 
@@ -639,7 +652,7 @@ static inline __attribute__((always_inline)) void prefetch_victims(const struct 
 }
 
 struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key, uint32_t h,
-			       int64_t now)
+			       int64_t now, bool provisional)
 {
 	bool full = ft->live >= ft->cfg.max_flows;
 	if (full) {
@@ -659,9 +672,9 @@ struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key
 	f->self = i;
 	f->list = LIST_NONE;
 	f->pending_rsts = 0;
-	f->finished_ts = 0;
+	f->listed_ts = now;
 	bucket_put(ft, f);
-	list_append(ft, f, LIST_ACTIVE);
+	list_append(ft, f, provisional ? LIST_PROVISIONAL : LIST_ACTIVE);
 	expiry_due_by(ft, now + ft->cfg.idle_timeout_ns + 1);
 	ft->live++;
 	if (ft->live > ft->peak)
@@ -673,7 +686,7 @@ struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key
 
 void flow_table_touch(struct flow_table *ft, struct flow *f)
 {
-	if (f->list != LIST_ACTIVE)
+	if (f->list == LIST_FINISHED)
 		return;  /* FINISHED keeps finishing order: grace runs from the close */
 	list_unlink(ft, f);
 	list_append(ft, f, LIST_ACTIVE);
@@ -683,7 +696,7 @@ void flow_table_finish(struct flow_table *ft, struct flow *f, int64_t now)
 {
 	if (f->list == LIST_FINISHED)
 		return;
-	f->finished_ts = now;
+	f->listed_ts = now;
 	list_unlink(ft, f);
 	list_append(ft, f, LIST_FINISHED);
 	expiry_due_by(ft, now + ft->cfg.finished_grace_ns + 1);
@@ -696,7 +709,7 @@ void flow_table_reopen(struct flow_table *ft, struct flow *f)
 	expiry_due_by(ft, f->conn.last_ts + ft->cfg.idle_timeout_ns + 1);
 }
 
-/* The first time either list's head passes its limit (lists' heads only:
+/* The first time any list's head passes its limit (lists' heads only:
  * see next_expiry); now, when a batch stopped with work left. */
 static int64_t earliest_expiry(const struct flow_table *ft, int64_t now, bool work_left)
 {
@@ -704,11 +717,14 @@ static int64_t earliest_expiry(const struct flow_table *ft, int64_t now, bool wo
 		return now;
 	int64_t t = INT64_MAX;
 	uint32_t fin = ft->lists[LIST_FINISHED].head, act = ft->lists[LIST_ACTIVE].head;
+	uint32_t pro = ft->lists[LIST_PROVISIONAL].head;
 	/* Times are held below 2^62 (capture.c) and the limits below 2^47: no overflow. */
 	if (fin != NONE)
-		t = at(ft, fin)->finished_ts + ft->cfg.finished_grace_ns + 1;
+		t = at(ft, fin)->listed_ts + ft->cfg.finished_grace_ns + 1;
 	if (act != NONE && at(ft, act)->conn.last_ts + ft->cfg.idle_timeout_ns + 1 < t)
 		t = at(ft, act)->conn.last_ts + ft->cfg.idle_timeout_ns + 1;
+	if (pro != NONE && at(ft, pro)->listed_ts + ft->cfg.idle_timeout_ns + 1 < t)
+		t = at(ft, pro)->listed_ts + ft->cfg.idle_timeout_ns + 1;
 	return t;
 }
 
@@ -719,7 +735,7 @@ void flow_table_expire(struct flow_table *ft, int64_t now)
 	int n;
 	for (n = 0; n < EXPIRE_BATCH; n++) {
 		uint32_t i = ft->lists[LIST_FINISHED].head;
-		if (i == NONE || now - at(ft, i)->finished_ts <= ft->cfg.finished_grace_ns)
+		if (i == NONE || now - at(ft, i)->listed_ts <= ft->cfg.finished_grace_ns)
 			break;
 		release(ft, at(ft, i), FLOW_RELEASE_FINISHED);
 	}
@@ -727,6 +743,18 @@ void flow_table_expire(struct flow_table *ft, int64_t now)
 	for (n = 0; n < EXPIRE_BATCH; n++) {
 		uint32_t i = ft->lists[LIST_ACTIVE].head;
 		if (i == NONE || now - at(ft, i)->conn.last_ts <= ft->cfg.idle_timeout_ns)
+			break;
+		release(ft, at(ft, i), FLOW_RELEASE_IDLE);
+	}
+	work_left = work_left || n == EXPIRE_BATCH;
+	/* A lone SYN's idle time runs from the run's clock when it came (as a
+	 * finished flow's grace does), not from its own time: with two
+	 * clocks in one capture (pcapng interfaces), a SYN stamped by the
+	 * slower one is not expired before its answer comes. In a capture
+	 * whose times go forward the two are the same. */
+	for (n = 0; n < EXPIRE_BATCH; n++) {
+		uint32_t i = ft->lists[LIST_PROVISIONAL].head;
+		if (i == NONE || now - at(ft, i)->listed_ts <= ft->cfg.idle_timeout_ns)
 			break;
 		release(ft, at(ft, i), FLOW_RELEASE_IDLE);
 	}
@@ -741,7 +769,7 @@ void flow_table_expire(struct flow_table *ft, int64_t now)
  */
 void flow_table_release_all(struct flow_table *ft)
 {
-	for (int l = LIST_ACTIVE; l <= LIST_FINISHED; l++)
+	for (int l = LIST_ACTIVE; l < LIST_COUNT; l++)
 		while (ft->lists[l].head != NONE)
 			release_flow(ft, at(ft, ft->lists[l].head), FLOW_RELEASE_END, false);
 	memset(ft->buckets, 0xff, ((size_t)ft->mask + 1) * sizeof *ft->buckets);

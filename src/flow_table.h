@@ -3,10 +3,11 @@
  *
  * A pool of struct flow grown in slabs up to --max-flows and never freed
  * per packet; an open-addressing hash (linear probing, backward-shift
- * deletion, no tombstones) over pool indices; and two age lists, as p0f
- * keeps: ACTIVE in least-recently-seen order and FINISHED in order of
- * finishing. Expiry looks only at list heads, so work per packet is
- * bounded. Time is always packet time, passed in by the caller.
+ * deletion, no tombstones) over pool indices; and age lists, as p0f
+ * keeps: ACTIVE in least-recently-seen order, FINISHED in order of
+ * finishing, and PROVISIONAL, lone SYNs in order of arrival, which a full
+ * table forgets before any ACTIVE flow. Expiry looks only at list heads,
+ * so work per packet is bounded. Time is always packet time, passed in by the caller.
  */
 #ifndef RSTDIAG_FLOW_TABLE_H
 #define RSTDIAG_FLOW_TABLE_H
@@ -58,14 +59,19 @@ struct flow *flow_table_lookup_hashed(struct flow_table *ft, const struct flow_k
  */
 void flow_table_prefetch_bucket(const struct flow_table *ft, uint32_t h);
 void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h);
-/* A new flow for key, whose flow_table_hash is h (evicting the stalest
- * flow if the table is full). Its connection part holds whatever the slot
- * last held: the caller starts it at once, at time now
- * (flow_start_connection or tcp_track_record_syn), before the table reads
- * its last_ts. */
+/* A new flow for key, whose flow_table_hash is h (evicting a finished
+ * flow, else the oldest provisional one, else the stalest, if the table
+ * is full), on the PROVISIONAL list if provisional (a lone SYN), else on
+ * ACTIVE. An active flow's idle time runs from its connection's last_ts,
+ * and now is that, its packet's time; a provisional flow's runs from now,
+ * the run's clock (its latest packet time), as a finished flow's grace
+ * does. The caller starts the connection part at once (its last_ts too:
+ * flow_start_connection or tcp_track_record_syn), before the table reads
+ * it: it holds whatever the slot last held. */
 struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key, uint32_t h,
-			       int64_t now);
-/* The flow was seen again at `now`: keeps the ACTIVE list in age order. */
+			       int64_t now, bool provisional);
+/* The flow was seen again at `now`: keeps the ACTIVE list in age order,
+ * and moves a provisional flow to it. */
 void flow_table_touch(struct flow_table *ft, struct flow *f);
 /* Moves a closed or reset flow to the FINISHED list (idempotent). */
 void flow_table_finish(struct flow_table *ft, struct flow *f, int64_t now);

@@ -18,7 +18,7 @@ static void connection_ended(struct pipeline *pl, struct flow *f)
 	if (f->pending_rsts)
 		verdict_queue_detach(&pl->queue, f);
 	/* Another shard's counts the connection. A lone SYN, still recorded
-	 * (tcp_track_start), ends with no handshake and no close to count. */
+	 * (tcp_track_record_syn), ends with no handshake and no close to count. */
 	if (!shard_owns(&pl->shard, &f->key) || f->conn.syn_only)
 		return;
 	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts)
@@ -205,10 +205,20 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 		}
 	} else if (!f) {
 		pl->stats.at.frame = p->frame;  /* an eviction's warning is placed here */
-		f = flow_table_insert(pl->flows, &pf->key, pf->hash, p->ts_ns);
-		if (!tcp_track_start(f, dir, p, pf->own))
+		/* A lone SYN is a provisional flow, which a full table forgets
+		 * first (flow_table.c), in every shard alike; this shard's own
+		 * is only recorded until it is not alone. */
+		bool lone_syn = tcp_track_recordable(p);
+		f = flow_table_insert(pl->flows, &pf->key, pf->hash, lone_syn ? pl->now : p->ts_ns,
+				      lone_syn);
+		if (lone_syn && pf->own) {
+			tcp_track_record_syn(f, dir, p);
+		} else {
+			flow_start_connection(f, p->ts_ns);
+			tcp_track_begin(f, dir, p);
 			f->conn.after_evictions = f->conn.midstream &&
 						  flow_table_evicted(pl->flows) > 0;
+		}
 		if (pf->own) {
 			pl->stats.flows++;
 			if (pl->incidents)
@@ -330,7 +340,7 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 	/* A second copy of a packet changes nothing; a RST's copy is still
 	 * reported (every RST gets a record), as a follow-up of the first. */
 	if (__builtin_expect(f->conn.syn_only, 0)) {
-		/* A new tuple's bare SYN, only recorded (tcp_track_start):
+		/* A new tuple's bare SYN, only recorded (tcp_track_record_syn):
 		 * nothing came before it to copy, and it is tracked when a
 		 * second packet comes. Its host is noted now, as any first
 		 * segment's. */

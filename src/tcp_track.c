@@ -64,18 +64,13 @@ void tcp_track_begin(struct flow *f, int dir, const struct pkt *p)
 /* A segment whose whole record is tcp_track_record_syn's fields. The
  * MPTCP options a SYN may carry (MP_CAPABLE, MP_JOIN) are none of
  * MPTCP_FASTCLOSE's, the only one tracked. */
-static bool recordable_syn(const struct pkt *p)
+bool tcp_track_recordable(const struct pkt *p)
 {
 	return p->flags == TCP_SYN && p->payload_len == 0 && !(p->opts.mptcp & MPTCP_FASTCLOSE);
 }
 
-bool tcp_track_start(struct flow *f, int dir, const struct pkt *p, bool may_record)
+void tcp_track_record_syn(struct flow *f, int dir, const struct pkt *p)
 {
-	if (!may_record || !recordable_syn(p)) {
-		flow_start_connection(f, p->ts_ns);
-		tcp_track_begin(f, dir, p);
-		return false;
-	}
 	/* The record: every field of p that tracking a bare SYN reads
 	 * (tcp_track_segment), in the places the connection keeps them. */
 	struct connection *c = &f->conn;
@@ -87,7 +82,6 @@ bool tcp_track_start(struct flow *f, int dir, const struct pkt *p, bool may_reco
 	h->ip_id = p->ip_id;
 	h->wscale = p->opts.wscale;
 	h->flags = p->opts.has_wscale ? HALF_F_WSCALE : 0;
-	return true;
 }
 
 bool tcp_track_is_new_incarnation(const struct flow *f, int dir, const struct pkt *p)

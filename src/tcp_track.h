@@ -41,21 +41,21 @@ static inline bool tcp_track_is_duplicate(const struct flow *f, int dir, const s
 	       tcp_track_copy_of_last(f, dir, p);
 }
 /*
- * A new tuple's first segment p, sent by endpoint dir at the time its flow
- * was inserted: a bare SYN (no other flag, no payload) is only recorded
- * (conn.syn_only), because in a flood most SYNs never see a second packet
- * and a recorded one writes three of a connection's eight cache lines.
- * Anything else starts the connection and its roles (flow_start_connection,
- * tcp_track_begin) for tcp_track_segment to track. True when p was
- * recorded: then it is not tracked, and the caller only notes its host.
- * Another shard's connection (may_record false) is never recorded: it is
+ * Whether a new tuple's first segment p is a bare SYN (no other flag, no
+ * payload), which tcp_track_record_syn only records: in a flood most SYNs
+ * never see a second packet, and a record writes a few of the 64-byte
+ * lines of its flow where a started connection writes all eight.
+ * Another shard's connection is never recorded, only started: it is
  * followed (tcp_track_follow), which a record's unfolding does not replay.
  */
-bool tcp_track_start(struct flow *f, int dir, const struct pkt *p, bool may_record);
+bool tcp_track_recordable(const struct pkt *p);
+/* Records p, recordable, sent by endpoint dir, as f's connection
+ * (conn.syn_only): it is not tracked, and the caller only notes its host. */
+void tcp_track_record_syn(struct flow *f, int dir, const struct pkt *p);
 /*
  * A recorded SYN's connection, made at its flow's second packet (or
- * whenever anything must read it) as tcp_track_start and
- * tcp_track_segment would have made it from that SYN.
+ * whenever anything must read it) as flow_start_connection,
+ * tcp_track_begin and tcp_track_segment would have made it from that SYN.
  */
 void tcp_track_unfold_syn(struct flow *f);
 /* Records segment p sent by endpoint dir. Returns true when it finished the flow. */

@@ -39,9 +39,17 @@ static struct flow *lookup(struct flow_table *ft, const struct flow_key *k)
 	return flow_table_lookup_hashed(ft, k, flow_table_hash(ft, k));
 }
 
+/* A lone SYN's flow, as the pipeline inserts one. */
+static struct flow *insert_provisional(struct flow_table *ft, const struct flow_key *k, int64_t now)
+{
+	struct flow *f = flow_table_insert(ft, k, flow_table_hash(ft, k), now, true);
+	flow_start_connection(f, now);
+	return f;
+}
+
 static struct flow *insert(struct flow_table *ft, const struct flow_key *k, int64_t now)
 {
-	struct flow *f = flow_table_insert(ft, k, flow_table_hash(ft, k), now);
+	struct flow *f = flow_table_insert(ft, k, flow_table_hash(ft, k), now, false);
 	flow_start_connection(f, now);  /* the caller's, as the pipeline's */
 	return f;
 }
@@ -200,7 +208,7 @@ static void test_one_home(void)
 	struct flow_table *ft = table(1000, 10, 1000000);
 	for (uint32_t i = 0; i < 2 * N; i++) {
 		struct flow_key k = key_of(i);
-		flow_start_connection(flow_table_insert(ft, &k, i < N ? h : h + 1, 0), 0);
+		flow_start_connection(flow_table_insert(ft, &k, i < N ? h : h + 1, 0, false), 0);
 	}
 	for (uint32_t i = 0; i < N; i += 3) {
 		struct flow_key k = key_of(i);
@@ -244,6 +252,69 @@ static void test_eviction_order(void)
 	CHECK_EQ(last_released_port, 3);
 	CHECK_EQ(flow_table_evicted(ft), 2);
 	CHECK_EQ(flow_table_live(ft), 3);
+	flow_table_free(ft);
+}
+
+/*
+ * Lone SYNs (provisional flows) go after finished flows and before any
+ * active one, oldest first; seen again, a provisional flow is active.
+ * Idle, they expire (from the run's clock when they came), and the end
+ * releases them.
+ */
+static void test_provisional(void)
+{
+	memset(released, 0, sizeof released);
+	struct flow_table *ft = table(4, 10, 1000);
+	struct flow_key k[8];
+	for (uint32_t i = 0; i < 8; i++)
+		k[i] = key_of(i);
+	insert(ft, &k[0], 0);                   /* the stalest, but active */
+	insert_provisional(ft, &k[1], 1);
+	insert_provisional(ft, &k[2], 2);
+	insert(ft, &k[3], 3);
+	insert_provisional(ft, &k[4], 4);       /* full: the oldest lone SYN goes */
+	CHECK_EQ(last_released_port, 1);
+	CHECK(lookup(ft, &k[0]) != NULL);
+	flow_table_finish(ft, lookup(ft, &k[3]), 5);
+	insert_provisional(ft, &k[5], 6);       /* a finished flow before any SYN */
+	CHECK_EQ(last_released_port, 3);
+	flow_table_touch(ft, lookup(ft, &k[2]));  /* answered: active, and the newest */
+	insert(ft, &k[6], 7);                   /* lone SYNs 4 and 5 go before 0 */
+	CHECK_EQ(last_released_port, 4);
+	insert(ft, &k[7], 8);
+	CHECK_EQ(last_released_port, 5);
+	insert(ft, &k[1], 9);                   /* none left: the stalest active, 0 */
+	CHECK_EQ(last_released_port, 0);
+	CHECK(lookup(ft, &k[2]) != NULL);
+	CHECK_EQ(released[FLOW_RELEASE_EVICTED], 5);
+	flow_table_free(ft);
+
+	/* Idle expiry and the end. */
+	memset(released, 0, sizeof released);
+	ft = table(100, 10, 1000);
+	insert_provisional(ft, &k[0], 0);
+	insert(ft, &k[1], 500);
+	flow_table_expire(ft, 1000);
+	CHECK_EQ(released[FLOW_RELEASE_IDLE], 0);
+	flow_table_expire(ft, 1001);
+	CHECK_EQ(released[FLOW_RELEASE_IDLE], 1);
+	CHECK(lookup(ft, &k[0]) == NULL);
+	insert_provisional(ft, &k[2], 1001);
+	flow_table_release_all(ft);
+	CHECK_EQ(released[FLOW_RELEASE_END], 2);
+	flow_table_free(ft);
+
+	/* A lone SYN stamped by a slower clock (another pcapng interface's)
+	 * waits its idle time from the run's clock when it came. */
+	memset(released, 0, sizeof released);
+	ft = table(100, 10, 1000);
+	struct flow *f = flow_table_insert(ft, &k[0], flow_table_hash(ft, &k[0]), 50000, true);
+	flow_start_connection(f, 7);
+	flow_table_expire(ft, 50000);
+	flow_table_expire(ft, 51000);
+	CHECK_EQ(released[FLOW_RELEASE_IDLE], 0);
+	flow_table_expire(ft, 51001);
+	CHECK_EQ(released[FLOW_RELEASE_IDLE], 1);
 	flow_table_free(ft);
 }
 
@@ -356,6 +427,7 @@ int main(void)
 	 * the 9 in three runs. */
 	test_slabs(true, 16 * 4228 + 100);
 	test_eviction_order();
+	test_provisional();
 	test_expiry_limits_move();
 	test_idle_expiry();
 	test_key_normalisation();

@@ -386,20 +386,9 @@ static void test_keepalive_not_activity(void)
 	CHECK(f.conn.max_gap_ns < 16000000000LL);        /* the wire's silences were shorter */
 }
 
-/* A new tuple's bare SYN is only recorded (tcp_track_start); unfolded, the
- * record is the connection tracking that SYN would have made, byte for
- * byte, whatever the slot held before. Other first segments start the
- * connection at once. */
-static struct flow recorded_syn(const struct pkt *p, bool may_record, bool *recorded)
-{
-	struct flow f;
-	memset(&f, 0xA5, sizeof f);     /* a reused slot: its last flow's bytes */
-	int dir;
-	flow_key_from_pkt(p, &f.key, &dir);
-	*recorded = tcp_track_start(&f, dir, p, may_record);
-	return f;
-}
-
+/* A new tuple's bare SYN is only recorded (tcp_track_record_syn);
+ * unfolded, the record is the connection tracking that SYN would have
+ * made, byte for byte, whatever the slot held before. */
 static void test_syn_record(void)
 {
 	struct pkt syns[4];
@@ -423,9 +412,12 @@ static void test_syn_record(void)
 		memset(&direct, 0, sizeof direct);
 		tcp_track_segment(&direct, begin(&direct, p), p);
 
-		bool recorded;
-		struct flow f = recorded_syn(p, true, &recorded);
-		CHECK(recorded);
+		CHECK(tcp_track_recordable(p));
+		struct flow f;
+		memset(&f, 0xA5, sizeof f);     /* a reused slot: its last flow's bytes */
+		int dir;
+		flow_key_from_pkt(p, &f.key, &dir);
+		tcp_track_record_syn(&f, dir, p);
 		CHECK(f.conn.syn_only);
 		CHECK_EQ(f.conn.last_ts, p->ts_ns);     /* what the table ages it by */
 		tcp_track_unfold_syn(&f);
@@ -434,25 +426,18 @@ static void test_syn_record(void)
 		CHECK_EQ(f.conn.half[f.conn.client].last.frame, p->frame);
 	}
 
-	/* Not recorded: a SYN-ACK, a SYN with data (TCP Fast Open), an
-	 * MP_FASTCLOSE, another shard's SYN, a midstream segment. */
+	/* Not recordable: a SYN-ACK, a SYN with data (TCP Fast Open), a SYN
+	 * with ECN's flags, an MP_FASTCLOSE, a midstream segment. */
 	struct pkt others[5] = {
 		seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2),
 		seg(C, 100, 0, TCP_SYN, 20, 1),
-		seg(C, 100, 0, TCP_SYN, 0, 1),
+		seg(C, 100, 0, TCP_SYN | TCP_ECE | TCP_CWR, 0, 1),
 		seg(C, 100, 0, TCP_SYN, 0, 1),
 		seg(C, 101, 501, TCP_ACK, 10, 4),
 	};
-	others[2].opts.mptcp = MPTCP_FASTCLOSE;
-	for (int i = 0; i < 5; i++) {
-		bool recorded;
-		struct flow f = recorded_syn(&others[i], i != 3, &recorded);
-		CHECK(!recorded);
-		CHECK(!f.conn.syn_only);
-		CHECK_EQ(f.conn.pkts, 0);       /* started, for tcp_track_segment */
-		CHECK_EQ(f.conn.client, 0);     /* 10.0.0.1:40000, by its SYN or its port */
-		CHECK_EQ(f.conn.midstream, i == 4);
-	}
+	others[3].opts.mptcp = MPTCP_FASTCLOSE;
+	for (int i = 0; i < 5; i++)
+		CHECK(!tcp_track_recordable(&others[i]));
 }
 
 int main(void)
