@@ -54,9 +54,35 @@ static bool ascii_digit(uint8_t c)
 	return c >= '0' && c <= '9';
 }
 
-/* The k bytes at p are lit (lower case), in any case. */
+/*
+ * The 8 bytes at p are the 8 of lit (ASCII, lower case), in any case:
+ * each byte where lit has a letter is compared with its case bit (0x20)
+ * set, the others exactly. The letters' mask is found in the word itself
+ * (a byte 0x61-0x7a is one whose bit 7 is set by adding 0x1f and not by
+ * adding 0x05; lit's bytes are below 0x80, so no sum carries into the
+ * next byte), and folds to a constant for a literal.
+ */
+static bool same_nocase8(const uint8_t *p, const char *lit)
+{
+	uint64_t a, b;
+	memcpy(&a, p, 8);
+	memcpy(&b, lit, 8);
+	uint64_t letters = (b + 0x1f1f1f1f1f1f1f1fULL) & ~(b + 0x0505050505050505ULL) &
+			   0x8080808080808080ULL;
+	return (a | letters >> 2) == b;
+}
+
+/* The k bytes at p are lit (lower case), in any case. Eight at a time,
+ * the last eight overlapping: the header names looked for are 10 and 14
+ * bytes, compared on every header line that starts with their letter. */
 static bool same_nocase(const uint8_t *p, const char *lit, size_t k)
 {
+	if (k >= 8) {
+		for (size_t i = 0; i + 8 < k; i += 8)
+			if (!same_nocase8(p + i, lit + i))
+				return false;
+		return same_nocase8(p + k - 8, lit + k - 8);
+	}
 	for (size_t i = 0; i < k; i++)
 		if (ascii_lower(p[i]) != (uint8_t)lit[i])
 			return false;

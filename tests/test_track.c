@@ -3,6 +3,7 @@
  * form of RSTs, on synthetic segments of one connection.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
@@ -292,6 +293,36 @@ static void test_http_headers(void)
 	CHECK_EQ(f.conn.response.keepalive_s, 65535);
 }
 
+/* Header names in any case, compared eight bytes at a time: a letter in
+ * either case matches, any other byte only itself (a CR where the name
+ * has '-' differs from it by the case bit alone). */
+static void test_http_header_names(void)
+{
+	static const struct {
+		const char *headers;
+		uint8_t connection;
+		uint32_t body;              /* Content-Length taken, 0 not */
+	} cases[] = {
+		{ "CONNECTION: close\r\nCONTENT-LENGTH: 5", HTTP_CONN_CLOSE, 5 },
+		{ "cOnNeCtIoN: close\r\ncOnTeNt-LeNgTh: 5", HTTP_CONN_CLOSE, 5 },
+		{ "Connectiom: close\r\nContent-Lengtg: 5", HTTP_CONN_UNSEEN, 0 },
+		{ "Xonnection: close\r\nXontent-Length: 5", HTTP_CONN_UNSEEN, 0 },
+		{ "Content\rLength: 5\r\nConnection\x80 close", HTTP_CONN_UNSEEN, 0 },
+		{ "Content-Lengthy: 5\r\nConnection:close", HTTP_CONN_CLOSE, 0 },
+		{ "Content_Length: 5\r\nConnectioN:keep-alive", HTTP_CONN_KEEP_ALIVE, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[160];
+		int n = snprintf(text, sizeof text, "POST /x HTTP/1.1\r\n%s\r\n\r\nhello",
+				 cases[i].headers);
+		struct http_facts h;
+		http_facts_parse((const uint8_t *)text, (uint32_t)n, &h);
+		CHECK_EQ(h.start, HTTP_REQUEST);
+		CHECK_EQ(h.connection, cases[i].connection);
+		CHECK_EQ(h.body_end ? h.body_end - (uint32_t)(n - 5) : 0, cases[i].body);
+	}
+}
+
 /* Connection is a list of whole tokens: "closed" is not "close", and
  * close wins wherever it stands. */
 static void test_http_connection_tokens(void)
@@ -454,6 +485,7 @@ int main(void)
 	test_run_trigger();
 	test_http_framing();
 	test_http_headers();
+	test_http_header_names();
 	test_http_connection_tokens();
 	return check_report("test_track");
 }
