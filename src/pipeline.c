@@ -33,8 +33,8 @@ static void on_release(void *ctx, struct flow *f, enum flow_release why)
 	connection_ended(pl, f);
 	if (why == FLOW_RELEASE_EVICTED && shard_owns(&pl->shard, &f->key))
 		stats_warn(&pl->stats, WARN_FLOWS_EVICTED,
-			   "more than %u connections at once: the stalest were forgotten "
-			   "(raise --max-flows to keep them)",
+			   "more than %u connections at once: finished ones, lone SYNs and "
+			   "then the stalest were forgotten (raise --max-flows to keep them)",
 			   flow_table_live(pl->flows));
 }
 
