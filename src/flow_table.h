@@ -7,7 +7,8 @@
  * keeps: ACTIVE in least-recently-seen order, FINISHED in order of
  * finishing, and PROVISIONAL, lone SYNs in order of arrival, which a full
  * table forgets before any ACTIVE flow. Expiry looks only at list heads,
- * so work per packet is bounded. Time is always packet time, passed in by the caller.
+ * so work per packet is bounded. Time is always packet time, passed in
+ * by the caller.
  */
 #ifndef RSTDIAG_FLOW_TABLE_H
 #define RSTDIAG_FLOW_TABLE_H

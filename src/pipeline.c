@@ -337,8 +337,6 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 	struct flow *f = flow_for(pl, pf);
 	if (pl->incidents && own)
 		incidents_frame(pl->incidents, flow_table_slot(f), p->frame, p->flags & TCP_RST, &f->key);
-	/* A second copy of a packet changes nothing; a RST's copy is still
-	 * reported (every RST gets a record), as a follow-up of the first. */
 	if (__builtin_expect(f->conn.syn_only, 0)) {
 		/* A new tuple's bare SYN, only recorded (tcp_track_record_syn):
 		 * nothing came before it to copy, and it is tracked when a
@@ -348,6 +346,8 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 		flow_table_expire(pl->flows, pl->now);
 		return;
 	}
+	/* A second copy of a packet changes nothing; a RST's copy is still
+	 * reported (every RST gets a record), as a follow-up of the first. */
 	bool copy = tcp_track_is_duplicate(f, dir, p);
 	if (copy && own)
 		s->duplicates++;
