@@ -338,7 +338,8 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 }
 
 /* quiet: the silence before p on the connection. */
-static inline __attribute__((always_inline)) void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
+static inline __attribute__((always_inline))
+void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 {
 	struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
 	uint32_t end = p->seq + pkt_seq_len(p);
@@ -375,7 +376,8 @@ static inline __attribute__((always_inline)) void track_sequence(struct flow *f,
 	}
 }
 
-static inline __attribute__((always_inline)) void track_ack(struct flow *f, int dir, const struct pkt *p)
+static inline __attribute__((always_inline))
+void track_ack(struct flow *f, int dir, const struct pkt *p)
 {
 	struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
 	if (!(p->flags & TCP_ACK) || (p->flags & TCP_RST))
@@ -398,7 +400,8 @@ static inline __attribute__((always_inline)) void track_ack(struct flow *f, int 
 	}
 }
 
-static inline __attribute__((always_inline)) void track_flags(struct flow *f, int dir, const struct pkt *p)
+static inline __attribute__((always_inline))
+void track_flags(struct flow *f, int dir, const struct pkt *p)
 {
 	struct tcp_half *h = &f->conn.half[dir];
 	if (p->flags & TCP_RST) {
