@@ -39,19 +39,24 @@ static struct flow *lookup(struct flow_table *ft, const struct flow_key *k)
 	return flow_table_lookup_hashed(ft, k, flow_table_hash(ft, k));
 }
 
-/* A lone SYN's flow, as the pipeline inserts one. */
-static struct flow *insert_provisional(struct flow_table *ft, const struct flow_key *k, int64_t now)
+/* A new flow, its connection started as the pipeline starts it;
+ * provisional: a lone SYN's. */
+static struct flow *insert_as(struct flow_table *ft, const struct flow_key *k, int64_t now,
+			      bool provisional)
 {
-	struct flow *f = flow_table_insert(ft, k, flow_table_hash(ft, k), now, true);
+	struct flow *f = flow_table_insert(ft, k, flow_table_hash(ft, k), now, provisional);
 	flow_start_connection(f, now);
 	return f;
 }
 
 static struct flow *insert(struct flow_table *ft, const struct flow_key *k, int64_t now)
 {
-	struct flow *f = flow_table_insert(ft, k, flow_table_hash(ft, k), now, false);
-	flow_start_connection(f, now);  /* the caller's, as the pipeline's */
-	return f;
+	return insert_as(ft, k, now, false);
+}
+
+static struct flow *insert_provisional(struct flow_table *ft, const struct flow_key *k, int64_t now)
+{
+	return insert_as(ft, k, now, true);
 }
 
 static struct flow_table *table_paged(uint32_t max, int64_t grace, int64_t idle, bool huge)
