@@ -25,23 +25,29 @@ struct words {
 	const struct service *svc;  /* what the connection carries (service_for) */
 };
 
-static void say(struct words *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct words *w, const char *fmt, ...)
+/* say(w, "literal", ...) and advise(w, "literal", ...): the format's
+ * length goes with it (text_format.h). */
+static void say_n(struct words *w, size_t fmt_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say_n(struct words *w, size_t fmt_len, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	text_vappend(w->e->why, sizeof w->e->why, &w->e->why_len, fmt, ap);
+	text_vappend(w->e->why, sizeof w->e->why, &w->e->why_len, fmt_len, fmt, ap);
 	va_end(ap);
 }
+#define say(w, ...) say_n((w), TEXT_FMT_LEN(__VA_ARGS__), __VA_ARGS__)
 
-static void advise(struct words *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void advise(struct words *w, const char *fmt, ...)
+static void advise_n(struct words *w, size_t fmt_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void advise_n(struct words *w, size_t fmt_len, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	text_vappend(w->e->advice, sizeof w->e->advice, &w->e->advice_len, fmt, ap);
+	text_vappend(w->e->advice, sizeof w->e->advice, &w->e->advice_len, fmt_len, fmt, ap);
 	va_end(ap);
 }
+#define advise(w, ...) advise_n((w), TEXT_FMT_LEN(__VA_ARGS__), __VA_ARGS__)
 
 /* "1.503 s", "12.4 ms": a buffer per argument, so several fit in one sentence. */
 #define DUR(ns) report_duration((char[32]){ 0 }, 32, (ns))
@@ -912,15 +918,17 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 
 /* ---- the runner-up ---- */
 
-static void runner_up(struct words *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void runner_up(struct words *w, const char *fmt, ...)
+static void runner_up_n(struct words *w, size_t fmt_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void runner_up_n(struct words *w, size_t fmt_len, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	size_t len = strlen(w->e->runner_up);   /* rare: no length kept */
-	text_vappend(w->e->runner_up, sizeof w->e->runner_up, &len, fmt, ap);
+	text_vappend(w->e->runner_up, sizeof w->e->runner_up, &len, fmt_len, fmt, ap);
 	va_end(ap);
 }
+#define runner_up(w, ...) runner_up_n((w), TEXT_FMT_LEN(__VA_ARGS__), __VA_ARGS__)
 
 /*
  * Why the rule's runner-up (classify.c names one for every medium

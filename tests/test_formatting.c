@@ -202,7 +202,7 @@ static void append(char *buf, size_t n, const char *fmt, ...)
 	va_list ap;
 	size_t len = strlen(buf);
 	va_start(ap, fmt);
-	text_vappend(buf, n, &len, fmt, ap);
+	text_vappend(buf, n, &len, strlen(fmt), fmt, ap);
 	va_end(ap);
 	bad_len += len != strlen(buf);
 }
@@ -220,7 +220,7 @@ static void test_text_format(void)
 			unsigned u = (unsigned)next() >> (next() % 32);
 			unsigned long long ll = next() >> (next() % 64);
 			const char *s = (const char *[]){ "", "x", "client", "a longer word" }[k % 4];
-			switch (k % 5) {
+			switch (k % 8) {
 			case 0:
 				append(got, n, "The %s's SYN (frame %llu), %u%% later", s, ll, u);
 				vformat_ref(want, n, "The %s's SYN (frame %llu), %u%% later", s, ll, u);
@@ -237,9 +237,25 @@ static void test_text_format(void)
 				append(got, n, "%u %d %s", u, -(int)(u % 1000), s);
 				vformat_ref(want, n, "%u %d %s", u, -(int)(u % 1000), s);
 				break;
-			default:
+			case 4:
 				append(got, n, "%llu%u", ll, u);
 				vformat_ref(want, n, "%llu%u", ll, u);
+				break;
+			/* text_format.c's three ways through a literal: 16 bytes
+			 * at a time, the last 16 of a long format, byte by byte */
+			case 5:
+				append(got, n, "exactly 16 bytes");
+				vformat_ref(want, n, "exactly 16 bytes");
+				break;
+			case 6:
+				append(got, n, "fifteen bytes%s", s);
+				vformat_ref(want, n, "fifteen bytes%s", s);
+				break;
+			default:
+				append(got, n, "a stretch of more than thirty-two bytes, %s then %u, %s.", s,
+				       u, s);
+				vformat_ref(want, n, "a stretch of more than thirty-two bytes, %s then %u, %s.",
+					    s, u, s);
 			}
 			bad += memcmp(got, want, n) != 0;
 		}
