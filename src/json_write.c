@@ -46,6 +46,15 @@ struct json_key json_key_of(char *buf, const char *name)
 	return (struct json_key){ buf, n + 3 };
 }
 
+struct json_key json_quote(char *buf, const char *name)
+{
+	if (!name)
+		return JSON_NULL;
+	size_t n = json_escape(buf, name, strlen(name));
+	memset(buf + n, 0, 16);     /* JSON_KEY_PAD */
+	return (struct json_key){ buf, n };
+}
+
 /* One byte as cJSON's print_string_ptr writes it: '"' and '\\' escaped,
  * the five control characters with a short form as \b \f \n \r \t, any
  * other byte below 32 as \u00XX in lower-case hex, everything else (UTF-8

@@ -17,6 +17,7 @@
  * and cJSON reads these lines back (--merge, --from-json).
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,65 @@
 #include "service.h"
 #include "tunnel_table.h"
 #include "xalloc.h"
+
+/*
+ * The names a record writes every time, quoted once for the run
+ * (json_quote): both threads that make records (report_async.c) read
+ * them, and nothing writes them after quote_names.
+ */
+#define ROLES 3             /* enum role + 1: unknown, client, server */
+#define CONFIDENCES (CONF_HIGH + 1)
+#define ORIGINS (ORIGIN_MIDDLEBOX + 1)
+#define FORMS (FORM_ACTIVE + 1)
+static struct {
+	struct json_key cause[CAUSE_COUNT], detail[DETAIL_COUNT], confidence[CONFIDENCES],
+		origin[ORIGINS], form[FORMS], role[ROLES], state[HALF_STATE_COUNT], flags[256];
+	/* Each name's text: 32 bytes at most (the longest, a cause id or
+	 * eight flags, is 31), quoted, and the pad. */
+	char text[(CAUSE_COUNT + DETAIL_COUNT + CONFIDENCES + ORIGINS + FORMS + ROLES +
+		   HALF_STATE_COUNT + 256) * (6 * 32 + 2 + 16)];
+	size_t used;
+} quoted;
+static pthread_once_t quoted_once = PTHREAD_ONCE_INIT;
+
+static struct json_key quote_name(const char *name)
+{
+	if (name && sizeof quoted.text - quoted.used < 6 * strlen(name) + 2 + 16)
+		abort();    /* a name longer than the table was made for */
+	struct json_key k = json_quote(quoted.text + quoted.used, name);
+	quoted.used += k.len + 16;
+	return k;
+}
+
+static void quote_names(void)
+{
+	char flags[32];
+	for (int i = 0; i < CAUSE_COUNT; i++)
+		quoted.cause[i] = quote_name(cause_id((enum cause)i));
+	for (int i = 0; i < DETAIL_COUNT; i++)
+		quoted.detail[i] = quote_name(detail_id((enum detail)i));
+	for (int i = 0; i < CONFIDENCES; i++)
+		quoted.confidence[i] = quote_name(confidence_name((enum confidence)i));
+	for (int i = 0; i < ORIGINS; i++)
+		quoted.origin[i] = quote_name(origin_name((enum origin)i));
+	for (int i = 0; i < FORMS; i++)
+		quoted.form[i] = quote_name(rst_form_name((enum rst_form)i));
+	for (int i = 0; i < ROLES; i++)
+		quoted.role[i] = quote_name(role_name((enum role)(i - 1)));
+	for (int i = 0; i < HALF_STATE_COUNT; i++)
+		quoted.state[i] = quote_name(half_state_name((enum half_state)i));
+	for (int i = 0; i < 256; i++) {
+		report_flags(flags, sizeof flags, (uint8_t)i);
+		quoted.flags[i] = quote_name(flags);
+	}
+}
+
+/* t[i] of a table of n, or null past its end (a value no enum holds). */
+static struct json_key name_at(const struct json_key *t, size_t n, unsigned i)
+{
+	return i < n ? t[i] : JSON_NULL;
+}
+#define NAME(table, i) name_at(quoted.table, sizeof quoted.table / sizeof quoted.table[0], (i))
 
 /* A count under a name known at run time (a cause, a decode result). */
 static void put_named_uint(struct json_writer *w, const char *name, uint64_t v)
@@ -90,24 +150,33 @@ static void put_tunnel(struct json_writer *w, const struct tunnel_path *t)
 	json_object_end(w);
 }
 
-static const char *handshake_name(const struct verdict *v)
+static struct json_key handshake_name(const struct verdict *v)
 {
 	if (v->established)
-		return "complete";
+		return JSON_QUOTED("complete");
 	if (v->syn && v->synack)
-		return "syn+syn-ack";
+		return JSON_QUOTED("syn+syn-ack");
 	if (v->syn)
-		return "syn";
+		return JSON_QUOTED("syn");
 	if (v->synack)
-		return "syn-ack";
-	return "not-seen";
+		return JSON_QUOTED("syn-ack");
+	return JSON_QUOTED("not-seen");
 }
 
-static void put_half(struct json_writer *w, const char *name, const struct side *h)
+/* "before"'s key for a role: its name, or the word for an unknown one. */
+static struct json_key role_key(enum role r, bool peer)
 {
-	char key[32];       /* a role word (6 bytes at most) and JSON_KEY_ROOM */
-	json_object_begin_k(w, json_key_of(key, name));
-	json_string(w, "state", half_state_name((enum half_state)h->state));
+	if (r == ROLE_CLIENT)
+		return JSON_KEY("client");
+	if (r == ROLE_SERVER)
+		return JSON_KEY("server");
+	return peer ? JSON_KEY("peer") : JSON_KEY("sender");
+}
+
+static void put_half(struct json_writer *w, struct json_key name, const struct side *h)
+{
+	json_object_begin_k(w, name);
+	json_quoted_k(w, JSON_KEY("state"), NAME(state, h->state));
 	json_uint(w, "packets", h->pkts);
 	json_uint(w, "bytes", h->bytes);
 	if (h->flags & HALF_F_SEEN) {
@@ -133,27 +202,27 @@ static void put_half(struct json_writer *w, const char *name, const struct side 
 }
 
 /* TAXONOMY "origin_by": which evidence decided the origin. */
-static const char *origin_by(const struct verdict *v)
+static struct json_key origin_by(const struct verdict *v)
 {
 	if (v->revised.kind == REVISED_SENDER_WENT_ON_CONFIRMS ||
 	    v->revised.kind == REVISED_SENDER_WENT_ON_FORGED)
-		return "went_on";
+		return JSON_QUOTED("went_on");
 	switch ((enum origin_basis)v->origin_basis) {
 	case ORIGIN_BY_TTL_MATCH:
 	case ORIGIN_BY_TTL_STEP:
-		return "ttl";
+		return JSON_QUOTED("ttl");
 	case ORIGIN_BY_TIMING:
-		return "timing";
+		return JSON_QUOTED("timing");
 	case ORIGIN_BY_HOST_MATCH:
 	case ORIGIN_BY_HOST_STEP:
 	case ORIGIN_BY_HOST_STACK:
-		return "host_profile";
+		return JSON_QUOTED("host_profile");
 	case ORIGIN_BY_PAYLOAD:
-		return "payload";
+		return JSON_QUOTED("payload");
 	case ORIGIN_BY_NOTHING:
 		break;
 	}
-	return "none";
+	return JSON_QUOTED("none");
 }
 
 /* What the host table knew of the sender's address: null when nothing. */
@@ -273,12 +342,11 @@ static void put_uint_or_null(struct json_writer *w, struct json_key k, uint64_t 
 static void json_render(struct reporter *r, const struct verdict *v, const struct report_source *src,
 			struct json_writer *w)
 {
-	char buf[64];
 	struct explanation e;
 	explain_verdict(v, &e);
 	json_writer_reset(w);
 	json_object_begin_k(w, JSON_ELEM);
-	json_string(w, "type", "reset");
+	json_quoted_k(w, JSON_KEY("type"), JSON_QUOTED("reset"));
 	json_string(w, "file", src->name);
 	json_string(w, "interface", src->interface[0] ? src->interface : NULL);
 	json_uint(w, "frame", v->rst.frame);
@@ -291,8 +359,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	json_uint(w, "dport", v->dport);
 	json_uint(w, "ip_version", v->ipver);
 	put_tunnel(w, tunnel_table_get(src->tunnels, v->tunnel_path));
-	report_flags(buf, sizeof buf, v->rst.flags);
-	json_string(w, "flags", buf);
+	json_quoted_k(w, JSON_KEY("flags"), NAME(flags, v->rst.flags));
 	json_uint(w, "seq", v->rst.seq);
 	json_uint(w, "ack", v->rst.ack);
 	json_uint(w, "ttl", v->rst.ttl);
@@ -300,11 +367,11 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 		json_uint(w, "ip_id", v->ip_id);
 	json_uint(w, "payload_len", v->rst.len);
 
-	json_string(w, "sender", role_name(v->sender));
+	json_quoted_k(w, JSON_KEY("sender"), NAME(role, (unsigned)(v->sender + 1)));
 	json_bool(w, "role_guessed", v->role_guessed);
-	json_string(w, "origin", origin_name(v->origin));
+	json_quoted_k(w, JSON_KEY("origin"), NAME(origin, v->origin));
 	json_string(w, "origin_evidence", e.origin);
-	json_string(w, "origin_by", origin_by(v));
+	json_quoted_k(w, JSON_KEY("origin_by"), origin_by(v));
 	json_string(w, "service", e.service);
 	put_rst_payload(w, &v->rst_data);
 	if (r->kernel_reasons) {
@@ -325,10 +392,10 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	} else {
 		json_null(w, "mptcp");
 	}
-	json_string(w, "form", rst_form_name(v->form));
-	json_string(w, "cause", cause_id(v->cause));
-	json_string(w, "detail", v->detail ? detail_id(v->detail) : NULL);
-	json_string(w, "confidence", confidence_name(v->confidence));
+	json_quoted_k(w, JSON_KEY("form"), NAME(form, v->form));
+	json_quoted_k(w, JSON_KEY("cause"), NAME(cause, v->cause));
+	json_quoted_k(w, JSON_KEY("detail"), NAME(detail, v->detail));
+	json_quoted_k(w, JSON_KEY("confidence"), NAME(confidence, v->confidence));
 	/* TAXONOMY "alternatives": the runner-up a medium verdict did not rule out. */
 	json_array_begin(w, "alternatives");
 	if (v->runner_up < CAUSE_COUNT && e.runner_up[0]) {
@@ -373,11 +440,11 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 		json_null(w, "response");
 	}
 	put_tls(w, v);
-	json_string(w, "handshake", handshake_name(v));
+	json_quoted_k(w, JSON_KEY("handshake"), handshake_name(v));
 	json_uint(w, "incarnation", v->incarnation);
 	json_object_begin(w, "before");
-	put_half(w, role_word(v->sender, "sender"), &v->a);
-	put_half(w, role_word(role_peer(v->sender), "peer"), &v->b);
+	put_half(w, role_key(v->sender, false), &v->a);
+	put_half(w, role_key(role_peer(v->sender), true), &v->b);
 	json_object_end(w);
 
 	json_array_begin(w, "evidence");
@@ -618,6 +685,7 @@ void report_json_init(struct reporter *r, FILE *out, bool nano)
 	r->free = json_free;
 	r->render = json_render;
 	r->write_rendered = write_line;
+	pthread_once(&quoted_once, quote_names);
 	struct json_writer *w = xmalloc(sizeof *w);
 	json_writer_init(w);
 	r->priv = w;
