@@ -4,9 +4,9 @@
  * the reporter's; the summary comes after every record before it, on the
  * caller's thread; a drain returns with every record rendered; a record's
  * tunnel path is its own copy, still right after the table it came from
- * has grown and been freed; a run without records starts no thread; a
- * renderer that falls behind gets lines made by the reporting thread,
- * still written in order.
+ * has grown and been freed, also in a line the reporting thread made; a
+ * run without records starts no thread; a renderer that falls behind gets
+ * lines made by the reporting thread, still written in order.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -60,10 +60,15 @@ static void seen_reset(struct reporter *r, const struct verdict *v, const struct
 static void seen_render(struct reporter *r, const struct verdict *v, const struct report_source *src,
 			struct json_writer *w)
 {
-	(void)src;
 	struct seen *s = r->priv;
 	if (pthread_equal(pthread_self(), s->caller))
 		s->made_by_caller++;
+	if (v->tunnel_path) {
+		/* As seen_reset checks it: made here, with the caller's table. */
+		const struct tunnel_path *p = tunnel_table_get(src->tunnels, v->tunnel_path);
+		if (!p || p->n != 1 || p->layer[0].id != (uint32_t)v->rst.frame)
+			s->tunnel_wrong++;
+	}
 	json_writer_reset(w);
 	json_grow(w, 32);
 	w->len = (size_t)snprintf(w->buf, 32, "%llu", (unsigned long long)v->rst.frame);
@@ -183,11 +188,16 @@ static void test_free_renders_the_rest(void)
 /* Each record's path is copied when it is reported: the table it was
  * interned in grows (moving its paths) and is freed before the renderer
  * is let go on. */
-static void test_tunnel_paths_copied(void)
+static void test_tunnel_paths_copied(bool slow_renderer)
 {
 	static struct seen s;
 	struct reporter inner, a;
 	seen_init(&inner, &s, false);
+	if (slow_renderer) {    /* most lines are made on this thread */
+		inner.render = seen_render;
+		inner.write_rendered = seen_write_rendered;
+		s.slow_us = 20;
+	}
 	report_async_init(&a, &inner);
 	struct tunnel_table *t = tunnel_table_new(7);
 	struct report_source src = { .name = "x", .tunnels = t };
@@ -212,6 +222,8 @@ static void test_tunnel_paths_copied(void)
 	CHECK_EQ(s.n, 2000);
 	CHECK_EQ(s.tunnel_wrong, 0);
 	CHECK_EQ(s.out_of_order, 0);
+	if (slow_renderer)
+		CHECK(s.made_by_caller > 0);
 }
 
 /* This process's threads, as Linux lists them. */
@@ -265,7 +277,8 @@ int main(void)
 	test_order_and_summary(true);
 	test_lines_made_when_behind();
 	test_free_renders_the_rest();
-	test_tunnel_paths_copied();
+	test_tunnel_paths_copied(false);
+	test_tunnel_paths_copied(true);
 	test_thread_at_first_record();
 	return check_report("test_report_async");
 }
