@@ -655,7 +655,11 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 		return UNREAD_PEER_CLOSED;
 	if (v->a.bytes == 0)
 		return UNREAD_NEVER_ANSWERED;
-	if (seq_lt(v->rst.ack, data_end(&v->b)))
+	/* A RST's acknowledgment number means something only with ACK set
+	 * (RFC 9293 3.1: "If the ACK control bit is set..."); a bare RST's is
+	 * whatever the stack left there, often 0, and says nothing of what
+	 * arrived. */
+	if ((v->rst.flags & TCP_ACK) && seq_lt(v->rst.ack, data_end(&v->b)))
 		return UNREAD_ARRIVING;
 	return UNREAD_NONE;
 }

@@ -297,6 +297,17 @@ static void test_aborts(void)
 	CHECK_EQ(judge(&f, c, at(seg(C, 121, 578, TCP_RST | TCP_ACK, 0, 6), 10.0202), &v),
 		 CAUSE_LINGER_ABORT);
 	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	/* The same abort as a bare RST, with no ACK flag and an acknowledgment
+	 * field of 0 (three such in the corpus's ndpi/signal.pcap, frames
+	 * 168-170, within 32 µs). That field means nothing without ACK (RFC
+	 * 9293 3.1), so it shows no data still arriving. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK, 77, 5), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 578, TCP_ACK, 0, 6), 10.021) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 121, 0, TCP_RST, 0, 7), 30.0), &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(classify_unread_sign(&v), UNREAD_NONE);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
 	/* ... but data that was never answered at all, or after which the peer
 	 * closed, was not read. */
 	c = handshake(&f);
