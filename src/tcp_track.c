@@ -84,6 +84,24 @@ void tcp_track_record_syn(struct flow *f, int dir, const struct pkt *p)
 	h->flags = p->opts.has_wscale ? HALF_F_WSCALE : 0;
 }
 
+/*
+ * The same SYN again after the peer refused it: a RST+ACK acknowledging
+ * it, which closes SYN-SENT (RFC 9293 3.10.7.3), and no SYN-ACK before.
+ * Windows retries a refused connect with the same SYN, its ISN too, up to
+ * three more times at its base timeout (Microsoft KB 175523, "Winsock TCP
+ * Connection Performance to Unused Ports"); each retry is a new attempt,
+ * and the one a SYN-ACK answers opens the connection anew, so the refusal
+ * is not an earlier reset of it. A copy of the SYN (a capture's duplicate,
+ * tcp_track_copy_of_last) is no retry.
+ */
+static bool syn_retried_after_refusal(const struct flow *f, int dir, const struct pkt *p)
+{
+	const struct tcp_half *h = &f->conn.half[dir];
+	const struct seg_note *refusal = &f->conn.half[1 - dir].last;
+	return !f->conn.synack && (refusal->flags & (TCP_RST | TCP_ACK)) == (TCP_RST | TCP_ACK) &&
+	       refusal->ack == h->base_seq + 1 && !tcp_track_copy_of_last(f, dir, p);
+}
+
 bool tcp_track_is_new_incarnation(const struct flow *f, int dir, const struct pkt *p)
 {
 	if ((p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN || f->conn.pkts == 0)
@@ -92,7 +110,7 @@ bool tcp_track_is_new_incarnation(const struct flow *f, int dir, const struct pk
 	 * retransmission, or a second copy when the capture saw two interfaces. */
 	const struct tcp_half *h = &f->conn.half[dir];
 	if ((h->flags & HALF_F_ISN) && p->seq == h->base_seq)
-		return false;
+		return syn_retried_after_refusal(f, dir, p);
 	return f->conn.finished || (h->flags & HALF_F_SEEN);
 }
 
@@ -629,6 +647,8 @@ bool tcp_track_follow(struct flow *f, int dir, const struct pkt *p)
 		if (p->flags & TCP_SYN) {
 			h->base_seq = p->seq;
 			h->flags |= HALF_F_ISN;
+			if (p->flags & TCP_ACK)
+				f->conn.synack = true;  /* a retried SYN is no retry after it */
 		}
 		if (p->flags & TCP_FIN)
 			h->flags |= HALF_F_FIN;

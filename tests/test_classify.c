@@ -58,6 +58,69 @@ static void test_closed_port_and_reuse(void)
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_CLOSED_PORT);
 }
 
+/*
+ * Windows retries a refused connect with the same SYN, ISN and all
+ * (Microsoft KB 175523), as the corpus's ndpi/rtsp.pcap shows: SYN, RST+ACK
+ * (frame 293), the same SYN 0.5 s later, a SYN-ACK, a session, and at its
+ * end the server's own abort. That abort is no follow-up of the refusal:
+ * the retry opened the connection anew. Each retry a closed port refuses
+ * is a refusal of its own.
+ */
+static void test_refused_syn_retried(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), 10.001) });
+	struct pkt retry = at(seg(C, 100, 0, TCP_SYN, 0, 3), 10.5);
+	retry.ip_id = 7;
+	CHECK(tcp_track_is_new_incarnation(&f, c, &retry));
+	/* A refused retry: closed-port again, not a follow-up. */
+	feed(&f, &retry);
+	CHECK_EQ(f.conn.incarnation, 1);
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 4), 10.501), &v),
+		 CAUSE_CLOSED_PORT);
+	CHECK_EQ(v.followup_of, 0);
+	/* An accepted one: the server's abort later in the session is judged
+	 * on the session. */
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 4), 10.501) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 5), 10.502) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 6),
+						 "GET /a HTTP/1.1\r\n\r\n"), 10.51) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 7),
+						 "HTTP/1.1 200 OK\r\n\r\n"), 10.52) });
+	feed(&f, (struct pkt[]){ at(seg(C, 120, 520, TCP_ACK, 0, 8), 10.521) });
+	CHECK(judge(&f, 1 - c, at(seg(S, 520, 120, TCP_RST | TCP_ACK, 0, 9), 30.0), &v) !=
+	      CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.followup_of, 0);
+
+	/* Not a retry: the SYN's second copy in the capture (its IPv4 ID,
+	 * within microseconds), the SYN again after a RST that does not
+	 * acknowledge it (not acceptable in SYN-SENT, RFC 9293 3.10.7.3), or
+	 * after a SYN-ACK. */
+	memset(&f, 0, sizeof f);
+	struct pkt syn = at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0);
+	syn.ip_id = 9;
+	c = feed(&f, &syn);
+	feed(&f, (struct pkt[]){ at(seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), 10.0000005) });
+	struct pkt copy = syn;
+	copy.frame = 3;
+	copy.ts_ns += 1000;
+	CHECK(!tcp_track_is_new_incarnation(&f, c, &copy));
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 0, 0, TCP_RST, 0, 2), 10.001) });
+	retry = at(seg(C, 100, 0, TCP_SYN, 0, 3), 10.5);
+	CHECK(!tcp_track_is_new_incarnation(&f, c, &retry));
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 3), 10.002) });
+	retry = at(seg(C, 100, 0, TCP_SYN, 0, 4), 10.5);
+	CHECK(!tcp_track_is_new_incarnation(&f, c, &retry));
+}
+
 /* A new SYN meets a connection the server still holds open: RFC 5961
  * challenge ACK, and the new client's RST answers it. */
 static void test_stale_connection(void)
@@ -908,6 +971,7 @@ static void test_two_boxes_one_address(void)
 int main(void)
 {
 	test_closed_port_and_reuse();
+	test_refused_syn_retried();
 	test_stale_connection();
 	test_too_fast();
 	test_connect_timeout();
