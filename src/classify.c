@@ -917,6 +917,24 @@ static void judge_timing(struct judge *j)
 	v->timing_leg_ns = leg;
 }
 
+/*
+ * The peer's leg of the handshake (B's, the RST's sender being A): the
+ * server's is SYN to SYN-ACK, the client's SYN-ACK to its ACK, each a
+ * round trip from the capture point. Unknown (0) when a SYN or SYN-ACK
+ * was sent again, or under ORIGIN_TIMING_MIN_NS, as judge_timing takes it.
+ */
+static uint32_t peer_leg_us(const struct flow *f, int8_t sender)
+{
+	if (!f->conn.syn_ts || !f->conn.synack_ts || !f->conn.hs_ack_ts || sender == ROLE_UNKNOWN ||
+	    f->conn.half[0].syn_retrans || f->conn.half[1].syn_retrans)
+		return 0;
+	int64_t leg = sender == ROLE_CLIENT ? f->conn.synack_ts - f->conn.syn_ts
+					    : f->conn.hs_ack_ts - f->conn.synack_ts;
+	if (leg < ORIGIN_TIMING_MIN_NS || leg / 1000 > UINT32_MAX)
+		return 0;
+	return (uint32_t)(leg / 1000);
+}
+
 /* A profile this many connections long, all with one TTL, is the host's hop distance. */
 #define HOST_CONSISTENT_MIN 3
 
@@ -1073,6 +1091,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		dir = 0;
 	}
 	record_connection(v, f, dir, p);
+	v->peer_leg_us = peer_leg_us(f, v->sender);
 	v->host_context = host_context;
 	if (host)
 		v->host = *host;
@@ -1160,7 +1179,16 @@ void classify_revise(struct verdict *v, const struct after_rst *after)
 {
 	if (after->restarted || v->cause == CAUSE_RESET_FOLLOWUP)
 		return;
-	if (after->b_frame && after->b_challenge_ack && !after->a_synack) {
+	/*
+	 * A challenge ACK answers the RST (RFC 5961 3.2), so it reaches the
+	 * capture point a round trip to the peer after it at the soonest. A
+	 * bare ACK in under half that was on its way before the RST (in the
+	 * corpus's ndpi/443-curl.pcap, the server's ACK of the client's FIN,
+	 * 0.7 ms after the client's RST on a 38.8 ms round trip).
+	 */
+	bool in_flight = v->peer_leg_us &&
+			 2 * (after->b_ts_ns - v->rst.ts_ns) < (int64_t)v->peer_leg_us * 1000;
+	if (after->b_frame && after->b_challenge_ack && !after->a_synack && !in_flight) {
 		/* The peer kept the connection: the RST was in window but not exact. */
 		v->revised.kind = REVISED_PEER_KEPT_CONNECTION;
 		v->revised.frame = after->b_frame;

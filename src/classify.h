@@ -173,6 +173,10 @@ struct verdict {
 	struct rst_payload rst_data; /* the reason its data gives, if any (rst_payload.h) */
 	uint8_t kernel_reason;      /* --kernel-reasons: kernel_reason_name() code, 0 none */
 	uint8_t kernel_state;       /* ... and the socket's state, kernel_state_name() */
+	/* The round trip from the capture point to the RST's peer and back,
+	 * from the handshake, in µs; 0 unknown: what an answer to the RST
+	 * from the peer takes at least (classify_revise). */
+	uint32_t peer_leg_us;
 	uint64_t followup_of;       /* reset-followup: the RST it follows; 0 otherwise */
 
 	/* The HTTP request the RST met (frame 0: none visible). */

@@ -201,6 +201,34 @@ static void test_challenge_ack_revision(void)
 	CHECK(says(e.what[e.n_evidence - 1], "client challenge ACK after the RST"));
 }
 
+/*
+ * A bare ACK from the peer sooner than a round trip to it after the RST
+ * was on its way before the RST: no challenge ACK (the corpus's
+ * ndpi/443-curl.pcap, frame 108: 0.7 ms after the RST, on a 38.8 ms
+ * round trip). One a round trip later may be.
+ */
+static void test_ack_in_flight_is_no_challenge(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	/* Handshake legs of 40 ms each: the capture point midway. */
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.040) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.080) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 19, 4), 10.100) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 900, 0, TCP_RST, 0, 5), 10.140), &v);
+	CHECK_EQ(v.peer_leg_us, 40000);
+	struct verdict kept = v;
+	struct after_rst soon = { .b_frame = 6, .b_ts_ns = 10140700000, .b_challenge_ack = true };
+	classify_revise(&v, &soon);
+	CHECK_EQ(v.revised.kind, REVISED_NOT);
+	v = kept;
+	struct after_rst later = { .b_frame = 6, .b_ts_ns = 10181000000, .b_challenge_ack = true };
+	classify_revise(&v, &later);
+	CHECK_EQ(v.revised.kind, REVISED_PEER_KEPT_CONNECTION);
+}
+
 /* Pipelined requests, one answered, then the server's abort. */
 static void test_unread(void)
 {
@@ -339,6 +367,7 @@ int main(void)
 	test_timing_origin();
 	test_forged_revision();
 	test_challenge_ack_revision();
+	test_ack_in_flight_is_no_challenge();
 	test_unread();
 	test_refused();
 	test_unknown_words();
