@@ -107,7 +107,8 @@ bool tcp_track_is_new_incarnation(const struct flow *f, int dir, const struct pk
 	if ((p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN || f->conn.pkts == 0)
 		return false;
 	/* A SYN repeating the ISN is the same connection's SYN again: a
-	 * retransmission, or a second copy when the capture saw two interfaces. */
+	 * retransmission, or a second copy when the capture saw two interfaces;
+	 * unless the peer had refused it (syn_retried_after_refusal). */
 	const struct tcp_half *h = &f->conn.half[dir];
 	if ((h->flags & HALF_F_ISN) && p->seq == h->base_seq)
 		return syn_retried_after_refusal(f, dir, p);
