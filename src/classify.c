@@ -897,42 +897,43 @@ static enum ip_id_relation judge_ip_id(const struct judge *j)
 #define ORIGIN_TIMING_MIN_NS 2000000
 
 /*
+ * Role r's leg of the handshake, a round trip from the capture point: the
+ * server's SYN to SYN-ACK, the client's SYN-ACK to its ACK. -1 when the
+ * handshake was not all seen, or a SYN or SYN-ACK was sent again (then
+ * its legs are no round trip), or it is under ORIGIN_TIMING_MIN_NS.
+ */
+static int64_t handshake_leg(const struct flow *f, enum role r)
+{
+	if (!f->conn.syn_ts || !f->conn.synack_ts || !f->conn.hs_ack_ts || r == ROLE_UNKNOWN ||
+	    f->conn.half[0].syn_retrans || f->conn.half[1].syn_retrans)
+		return -1;
+	int64_t leg = r == ROLE_SERVER ? f->conn.synack_ts - f->conn.syn_ts
+				       : f->conn.hs_ack_ts - f->conn.synack_ts;
+	return leg < ORIGIN_TIMING_MIN_NS ? -1 : leg;
+}
+
+/*
  * A RST that answers B's segment in less than half the round trip from the
  * capture point to A (measured by the handshake) cannot have come from A.
  */
 static void judge_timing(struct judge *j)
 {
-	const struct flow *f = j->f;
 	struct verdict *v = j->v;
-	if (!v->trigger.frame || !f->conn.syn_ts || !f->conn.synack_ts || !f->conn.hs_ack_ts || v->sender == ROLE_UNKNOWN)
+	int64_t leg = handshake_leg(j->f, (enum role)v->sender);
+	if (!v->trigger.frame || leg < 0)
 		return;
-	/* A SYN or SYN-ACK sent again makes the handshake's legs no round trip. */
-	if (f->conn.half[0].syn_retrans || f->conn.half[1].syn_retrans)
-		return;
-	int64_t leg = v->sender == ROLE_SERVER ? f->conn.synack_ts - f->conn.syn_ts : f->conn.hs_ack_ts - f->conn.synack_ts;
 	int64_t answer = v->rst.ts_ns - v->trigger.ts_ns;
-	if (leg < ORIGIN_TIMING_MIN_NS || answer < 0 || 2 * answer >= leg)
+	if (answer < 0 || 2 * answer >= leg)
 		return;
 	j->too_fast = true;
 	v->timing_leg_ns = leg;
 }
 
-/*
- * The peer's leg of the handshake (B's, the RST's sender being A): the
- * server's is SYN to SYN-ACK, the client's SYN-ACK to its ACK, each a
- * round trip from the capture point. Unknown (0) when a SYN or SYN-ACK
- * was sent again, or under ORIGIN_TIMING_MIN_NS, as judge_timing takes it.
- */
-static uint32_t peer_leg_us(const struct flow *f, int8_t sender)
+/* The peer's (B's) leg in µs, 0 unknown: what an answer from it takes at least. */
+static uint32_t peer_leg_us(const struct flow *f, enum role sender)
 {
-	if (!f->conn.syn_ts || !f->conn.synack_ts || !f->conn.hs_ack_ts || sender == ROLE_UNKNOWN ||
-	    f->conn.half[0].syn_retrans || f->conn.half[1].syn_retrans)
-		return 0;
-	int64_t leg = sender == ROLE_CLIENT ? f->conn.synack_ts - f->conn.syn_ts
-					    : f->conn.hs_ack_ts - f->conn.synack_ts;
-	if (leg < ORIGIN_TIMING_MIN_NS || leg / 1000 > UINT32_MAX)
-		return 0;
-	return (uint32_t)(leg / 1000);
+	int64_t leg = sender == ROLE_UNKNOWN ? -1 : handshake_leg(f, role_peer(sender));
+	return leg < 0 || leg / 1000 > UINT32_MAX ? 0 : (uint32_t)(leg / 1000);
 }
 
 /* A profile this many connections long, all with one TTL, is the host's hop distance. */
@@ -1091,7 +1092,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		dir = 0;
 	}
 	record_connection(v, f, dir, p);
-	v->peer_leg_us = peer_leg_us(f, v->sender);
+	v->peer_leg_us = peer_leg_us(f, (enum role)v->sender);
 	v->host_context = host_context;
 	if (host)
 		v->host = *host;

@@ -73,6 +73,15 @@ struct json_key json_quote(char *buf, const char *name);
 /* Room for n more bytes (out of line: rare). */
 void json_grow(struct json_writer *w, size_t n);
 
+/* A padded text (a key, a value made before the record) at p, in whole
+ * 16-byte moves: the caller has reserved t.len + 16 bytes. */
+static inline char *json_put_padded(char *p, struct json_key t)
+{
+	for (size_t i = 0; i < t.len; i += 16)
+		memcpy(p + i, t.text + i, 16);
+	return p + t.len;
+}
+
 /* The separator and the key, with room for value_max bytes after them. */
 static inline char *json_put_key(struct json_writer *w, struct json_key k, size_t value_max)
 {
@@ -81,10 +90,8 @@ static inline char *json_put_key(struct json_writer *w, struct json_key k, size_
 	char *p = w->buf + w->len;
 	*p = ',';
 	p += w->comma;
-	for (size_t i = 0; i < k.len; i += 16)
-		memcpy(p + i, k.text + i, 16);     /* the pad: room is reserved above */
 	w->comma = true;
-	return p + k.len;
+	return json_put_padded(p, k);
 }
 
 static inline void json_put_char(struct json_writer *w, struct json_key k, char c, bool opens)
@@ -120,10 +127,8 @@ static inline void json_array_end(struct json_writer *w)
 /* A value made before the record (JSON_QUOTED, json_quote, JSON_NULL). */
 static inline void json_quoted_k(struct json_writer *w, struct json_key k, struct json_key value)
 {
-	char *p = json_put_key(w, k, value.len + 16);
-	for (size_t i = 0; i < value.len; i += 16)
-		memcpy(p + i, value.text + i, 16);     /* the pad: room is reserved above */
-	w->len = (size_t)(p + value.len - w->buf);
+	char *p = json_put_padded(json_put_key(w, k, value.len + 16), value);
+	w->len = (size_t)(p - w->buf);
 }
 
 /* A string, escaped; NULL writes null. */
