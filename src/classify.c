@@ -728,7 +728,8 @@ static bool abortive_close(struct judge *j)
 	struct verdict *v = j->v;
 	if (!sender_aborted(j))
 		return false;
-	bool probe = v->a.bytes == 0 && v->b.bytes == 0;
+	/* Without the handshake, no data seen is not no data sent. */
+	bool probe = v->a.bytes == 0 && v->b.bytes == 0 && !v->midstream;
 	/* No data either way: a connect timeout that fired as the handshake
 	 * completed would abort the same way. */
 	if (probe)
@@ -1176,6 +1177,28 @@ int verdict_evidence(const struct verdict *v, struct evidence out[VERDICT_MAX_EV
 
 /* ---- what came after: the look-ahead's revision ---- */
 
+/*
+ * A receiver takes a RST only if its sequence number is in the window
+ * (RFC 9293 3.10.7.4; RFC 5961 3.2 narrows "in the window" to exactly
+ * RCV.NXT and answers the rest of the window with a challenge ACK). One
+ * outside it is dropped: Linux's tcp_validate_incoming and FreeBSD's
+ * tcp_input discard it without a word, and Linux's FIN_WAIT2 mini socket
+ * (tcp_timewait_state_process) answers it with a bare ACK. A window is at
+ * most 2^30 bytes (RFC 7323 2.3), so a RST 2^30 or more either side of
+ * the peer's last acknowledgment is outside whatever window the capture
+ * missed: its sender numbers the connection otherwise than the packets
+ * that reached the peer (a firewall that randomizes sequence numbers let
+ * it through untranslated), or it was forged blind. Nearer offsets are
+ * left alone: the peer's window is not tracked, and its last ACK may lag.
+ */
+bool classify_rst_outside_window(const struct verdict *v)
+{
+	if (!(v->b.flags & HALF_F_ACK))
+		return false;
+	uint32_t d = v->rst.seq - v->b.ack;
+	return d >= (UINT32_C(1) << 30) && d <= UINT32_MAX - (UINT32_C(1) << 30) + 1;
+}
+
 void classify_revise(struct verdict *v, const struct after_rst *after)
 {
 	if (after->restarted || v->cause == CAUSE_RESET_FOLLOWUP)
@@ -1190,7 +1213,8 @@ void classify_revise(struct verdict *v, const struct after_rst *after)
 	bool in_flight = v->peer_leg_us &&
 			 2 * (after->b_ts_ns - v->rst.ts_ns) < (int64_t)v->peer_leg_us * 1000;
 	if (after->b_frame && after->b_challenge_ack && !after->a_synack && !in_flight) {
-		/* The peer kept the connection: the RST was in window but not exact. */
+		/* The peer kept the connection: the RST was in window but not
+		 * exact, or outside it (say_revision tells which). */
 		v->revised.kind = REVISED_PEER_KEPT_CONNECTION;
 		v->revised.frame = after->b_frame;
 		v->revised.ts_ns = after->b_ts_ns;

@@ -241,6 +241,13 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 void classify_revise(struct verdict *v, const struct after_rst *after);
 
 /*
+ * The RST's sequence number lies further from where the peer's last ACK
+ * put its next expected byte than any TCP window reaches: the peer
+ * discarded it (classify.c says why).
+ */
+bool classify_rst_outside_window(const struct verdict *v);
+
+/*
  * A verdict whose origin nothing decided (no TTL of the sender's on its
  * connection), judged again by its address's profile as it stands when the
  * settle time ends, which includes the connections that began since.

@@ -1036,10 +1036,38 @@ static void say_runner_up(struct words *w)
 
 /* ---- what the look-ahead added ---- */
 
+/* A RST the peer discarded for its sequence number (classify.c's
+ * classify_rst_outside_window has the sources). */
+static void say_outside_window(struct words *w)
+{
+	const struct verdict *v = w->v;
+	uint32_t d = v->rst.seq - v->b.ack;
+	bool ahead = d < (UINT32_C(1) << 31);
+	say(w, " Its sequence number (%u) is %u bytes %s the next the %s expected (%u, its last "
+	       "ACK), more than any TCP window reaches: the %s discards such a RST (RFC 9293 "
+	       "3.10.7.4), so it did not end the connection there",
+	    v->rst.seq, ahead ? d : 0u - d, ahead ? "beyond" : "before", w->bn, v->b.ack, w->bn);
+	if (v->revised.kind == REVISED_PEER_KEPT_CONNECTION)
+		say(w, "; the %s's bare ACK %s later (frame %llu) shows it kept it", w->bn,
+		    DUR(v->revised.ts_ns - v->rst.ts_ns), (unsigned long long)v->revised.frame);
+	say(w, ". The RST numbers the connection otherwise than the packets the %s received: a "
+	       "firewall between them that randomizes sequence numbers let it through "
+	       "untranslated, or it was forged by someone who could not see the connection.",
+	    w->bn);
+	advise(w, " The %s still holds the connection: whatever the %s meant to end, look for a "
+		  "firewall with sequence number randomization on the path.", w->bn, w->an);
+}
+
 static void say_revision(struct words *w)
 {
 	const struct verdict *v = w->v;
 	char how[48];
+	if (classify_rst_outside_window(v) && (v->revised.kind == REVISED_NOT ||
+					       v->revised.kind == REVISED_PEER_KEPT_CONNECTION)) {
+		/* The sequence number decides it; an ACK after it only shows it. */
+		say_outside_window(w);
+		return;
+	}
 	switch ((enum revision)v->revised.kind) {
 	case REVISED_PEER_KEPT_CONNECTION:
 		say(w, " The %s did not accept this RST: %s later it sent a bare ACK (frame %llu), "
@@ -1206,7 +1234,10 @@ static void say_evidence(const struct words *w)
 		case EV_PEER_RST: text_format(out, n, "earlier RST from the %s", b); break;
 		case EV_THE_RST: text_format(out, n, "the RST"); break;
 		case EV_PEER_CHALLENGE_ACK:
-			text_format(out, n, "%s challenge ACK after the RST", w->bn);
+			if (classify_rst_outside_window(v))
+				text_format(out, n, "%s ACK after the RST, outside its window", w->bn);
+			else
+				text_format(out, n, "%s challenge ACK after the RST", w->bn);
 			break;
 		case EV_SENDER_WENT_ON:
 			text_format(out, n, "%s went on after the RST", w->an);

@@ -15,7 +15,8 @@ Two checks:
     name the reader's runner-up), each with the cause the reader
     decided and why; "cause": null where the reader could not tell. rstdiag agrees when its cause is the reader's,
     or its verdict names the reader's cause as the runner-up
-    (alternatives). The share that agrees must not fall below the floor in
+    (alternatives). A reading that also has "detail" (null: none, such
+    as a linger-abort that is no probe) agrees only with that detail. The share that agrees must not fall below the floor in
     testdata/corpus/agreement-floor, which is only ever raised; every
     disagreement is printed with the reader's reasoning.
 
@@ -82,11 +83,13 @@ def main():
             missing_reading.append(f"{rd['file']} frame {rd['frame']}: no record")
             continue
         alternatives = {a["cause"] for a in r.get("alternatives", [])}
-        if r["cause"] == rd["cause"] or rd["cause"] in alternatives:
+        detail_ok = "detail" not in rd or r.get("detail") == rd["detail"]
+        if (r["cause"] == rd["cause"] or rd["cause"] in alternatives) and detail_ok:
             agree += 1
         else:
             print(f"disagree {rd['file']} frame {rd['frame']}: rstdiag {r['cause']} "
-                  f"({r['confidence']}), reader {rd['cause']}: {rd['why']}")
+                  f"{r.get('detail') or ''} ({r['confidence']}), reader {rd['cause']} "
+                  f"{rd.get('detail') or ''}: {rd['why']}")
     problems += missing_reading
     share = agree / decided if decided else 0.0
     print(f"corpus: {len(files)} captures, {len(records)} RSTs; readings: {agree} of "

@@ -229,6 +229,54 @@ static void test_ack_in_flight_is_no_challenge(void)
 	CHECK_EQ(v.revised.kind, REVISED_PEER_KEPT_CONNECTION);
 }
 
+/*
+ * A RST whose sequence number no window of the peer's reaches is discarded
+ * (RFC 9293 3.10.7.4): the peer's ACK after it is no RFC 5961 challenge
+ * ACK for an in-window RST (the corpus's ndpi/KakaoTalk_chat.pcap, frame
+ * 298: 1 957 144 149 bytes off, on a connection the capture joined after
+ * its data). With no handshake seen, no data is no probe.
+ */
+static void test_rst_outside_window(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 1000, 5000, TCP_FIN | TCP_ACK, 0, 1), 13.439) });
+	feed(&f, (struct pkt[]){ at(seg(S, 5000, 1001, TCP_ACK, 0, 2), 13.579) });
+	judge_and_explain(&f, 1 - c,
+			  at(seg(S, 5000 + 1957144149u, 1001, TCP_RST | TCP_ACK, 0, 3), 26.683), &v);
+	CHECK(v.midstream);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.detail, DETAIL_NONE);
+	CHECK(classify_rst_outside_window(&v));
+	CHECK(says(e.why, "Its sequence number (1957149149) is 1957144149 bytes beyond the next "
+			  "the client expected (5000, its last ACK), more than any TCP window "
+			  "reaches: the client discards such a RST"));
+	CHECK(strstr(e.why, "without any data exchanged") == NULL);
+	struct after_rst after = { .b_frame = 4, .b_ts_ns = 26683183000, .b_challenge_ack = true };
+	classify_revise(&v, &after);
+	explain_verdict(&v, &e);
+	CHECK_EQ(v.revised.kind, REVISED_PEER_KEPT_CONNECTION);
+	CHECK(says(e.why, "; the client's bare ACK 0.183 ms later (frame 4) shows it kept it."));
+	CHECK(strstr(e.why, "RFC 5961") == NULL);
+	CHECK(says(e.what[e.n_evidence - 1], "client ACK after the RST, outside its window"));
+	CHECK(says(e.advice, "The client still holds the connection"));
+
+	/* The bounds: 2^30 either side of the peer's last ACK is outside. */
+	v.b.ack = 5000;
+	v.rst.seq = 5000 + (UINT32_C(1) << 30) - 1;
+	CHECK(!classify_rst_outside_window(&v));
+	v.rst.seq = 5000 + (UINT32_C(1) << 30);
+	CHECK(classify_rst_outside_window(&v));
+	v.rst.seq = 5000 - (UINT32_C(1) << 30);
+	CHECK(classify_rst_outside_window(&v));
+	v.rst.seq = 5000 - (UINT32_C(1) << 30) + 1;
+	CHECK(!classify_rst_outside_window(&v));
+	v.b.flags &= (uint8_t)~HALF_F_ACK;    /* no ACK of the peer's seen: not known */
+	v.rst.seq = 5000 + (UINT32_C(1) << 31);
+	CHECK(!classify_rst_outside_window(&v));
+}
+
 /* Pipelined requests, one answered, then the server's abort. */
 static void test_unread(void)
 {
@@ -368,6 +416,7 @@ int main(void)
 	test_forged_revision();
 	test_challenge_ack_revision();
 	test_ack_in_flight_is_no_challenge();
+	test_rst_outside_window();
 	test_unread();
 	test_refused();
 	test_unknown_words();
