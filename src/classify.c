@@ -393,6 +393,33 @@ static bool ack_of_unsent_data(struct judge *j)
 }
 
 /*
+ * The server sent its SYN-ACK again and again, the client never
+ * acknowledged it, and the server gave up with a RST. Linux drops such a
+ * half-open connection silently after tcp_synack_retries
+ * (inet_csk_reqsk_queue_drop), FreeBSD's SYN cache too (syncache_timer);
+ * 4.4BSD's tcp_timers, with no SYN cache, drops it with tcp_drop, which
+ * sends a RST from SYN_RECEIVED, and so do the stacks derived from it
+ * (slirp, VirtualBox's NAT engine: the corpus's ndpi/gnutella.pcap, frame
+ * 2207, after 7 SYN-ACKs over 87.6 s). The RST is the server's give-up;
+ * the reset's cause is the client that never completed the handshake: a
+ * client alive in SYN-SENT acknowledges a SYN-ACK (RFC 9293 3.10.7.3),
+ * so it had abandoned the attempt (or a firewall of its own dropped the
+ * SYN-ACKs). Its ACK lost on the path every time, the server's give-up
+ * being a plain retransmission timeout, is the runner-up. No accept queue
+ * is involved: the connection was never complete. Twice resent at least:
+ * one resend is a loss, not a give-up.
+ */
+static bool syn_ack_unanswered(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (v->sender != ROLE_SERVER || !(v->a.flags & HALF_F_ISN) ||
+	    v->a.state != HALF_SYN_ACK_SENT || v->a.syn_retrans < 2 || v->established ||
+	    v->b.bytes > 0 || v->form == FORM_REPLY || j->ttl_step || j->too_fast)
+		return false;
+	return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_RETRANSMIT_TIMEOUT);
+}
+
+/*
  * The server reset the connection from its listener's queues: after its
  * SYN-ACK it had sent nothing, so no socket of its own had the connection
  * yet. Linux resets there when the accept queue is full and
@@ -765,6 +792,7 @@ static const struct {
 	{ RULE_SYN_ANSWERED_BY_OLD_ACK, "syn-answered-by-old-ack", syn_answered_by_old_ack },
 	{ RULE_SYN_UNANSWERED, "syn-unanswered", syn_unanswered },
 	{ RULE_ACK_OF_UNSENT_DATA, "ack-of-unsent-data", ack_of_unsent_data },
+	{ RULE_SYN_ACK_UNANSWERED, "syn-ack-unanswered", syn_ack_unanswered },
 	{ RULE_SERVER_RESET_BEFORE_DATA, "server-reset-before-data", server_reset_before_data },
 	{ RULE_DATA_AFTER_OWN_FIN, "data-after-own-fin", data_after_own_fin },
 	{ RULE_PROBES_UNANSWERED, "probes-unanswered", probes_unanswered },

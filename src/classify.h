@@ -33,6 +33,7 @@ enum rule {
 	RULE_SYN_ANSWERED_BY_OLD_ACK,   /* timewait-reuse: RFC 9293 3.10.7.3 */
 	RULE_SYN_UNANSWERED,            /* connect-timeout */
 	RULE_ACK_OF_UNSENT_DATA,        /* invalid-segment */
+	RULE_SYN_ACK_UNANSWERED,        /* connect-timeout: the server gave up its SYN-ACKs */
 	RULE_SERVER_RESET_BEFORE_DATA,  /* handshake-abort */
 	RULE_DATA_AFTER_OWN_FIN,        /* data-after-fin */
 	RULE_PROBES_UNANSWERED,         /* keepalive-timeout */

@@ -441,6 +441,25 @@ static void syn_unanswered(struct words *w)
 	advise(w, "Check the path to the server for loss or filtering of SYNs.");
 }
 
+static void syn_ack_unanswered(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The server sent its SYN-ACK %u times and the client never acknowledged it: the "
+	       "client had abandoned its connection attempt (a client "
+	       "still connecting acknowledges a SYN-ACK), or a firewall of its own dropped the "
+	       "SYN-ACKs.", v->a.syn_retrans + 1u);
+	if (v->syn_ts)
+		say(w, " %s after the client's SYN the server gave up on the half-open connection "
+		       "and reset it", DUR(v->rst.ts_ns - v->syn_ts));
+	else
+		say(w, " The server gave up on the half-open connection and reset it");
+	say(w, ", as stacks derived from 4.4BSD without a SYN cache and NAT engines built on "
+	       "them do (slirp, VirtualBox's); Linux and FreeBSD drop it silently.");
+	advise(w, "Client: find why it gave up on the connection (a connect timeout shorter than "
+		  "the server's answer, an attempt cancelled) or what on its host dropped the "
+		  "SYN-ACKs. The server did nothing wrong.");
+}
+
 static void ack_of_unsent_data(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -899,6 +918,7 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_SYN_ANSWERED_BY_OLD_ACK] = syn_answered_by_old_ack,
 	[RULE_SYN_UNANSWERED] = syn_unanswered,
 	[RULE_ACK_OF_UNSENT_DATA] = ack_of_unsent_data,
+	[RULE_SYN_ACK_UNANSWERED] = syn_ack_unanswered,
 	[RULE_SERVER_RESET_BEFORE_DATA] = server_reset_before_data,
 	[RULE_DATA_AFTER_OWN_FIN] = data_after_own_fin,
 	[RULE_PROBES_UNANSWERED] = probes_unanswered,
@@ -965,6 +985,11 @@ static void say_runner_up(struct words *w)
 	case RULE_ACK_OF_UNSENT_DATA:
 		runner_up(w, "a %s that restarted answers a segment of a connection it no longer "
 			     "has the same way", w->an);
+		break;
+	case RULE_SYN_ACK_UNANSWERED:
+		runner_up(w, "the client's ACK may have been lost on the path every time; the "
+			     "server's give-up is then a plain retransmission timeout (a capture at "
+			     "the client shows whether it sent one)");
 		break;
 	case RULE_SERVER_RESET_BEFORE_DATA:
 		runner_up(w, "an application that accepts and aborts at once (SO_LINGER 0) sends "

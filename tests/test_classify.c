@@ -851,13 +851,26 @@ static void test_after_reading(void)
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 511, 0, TCP_RST, 0, 9), &v), CAUSE_DATA_AFTER_FIN);
 	CHECK_EQ(v.detail, DETAIL_RACE);
 	/* A SYN-ACK sent again for a minute, never acknowledged, then the
-	 * server's reset: a half-open connection given up, not an abort. */
+	 * server's reset: a half-open connection given up because the client
+	 * had abandoned it, not an abort from the listener's queue (the
+	 * corpus's ndpi/gnutella.pcap, 2207-2210 and 2472). */
 	memset(&f, 0, sizeof f);
 	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
 	for (int i = 0; i < 5; i++)
 		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2 + (uint64_t)i),
 					   10.001 + 12.0 * i) });
 	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 7), 88.0), &v),
+		 CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.rule, RULE_SYN_ACK_UNANSWERED);
+	CHECK_EQ(v.a.syn_retrans, 4);
+	CHECK_EQ(v.runner_up, CAUSE_RETRANSMIT_TIMEOUT);
+	/* Sent once more only: a loss, not a give-up; the listener's abort. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	for (int i = 0; i < 2; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2 + (uint64_t)i),
+					   10.001 + 1.0 * i) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 4), 11.5), &v),
 		 CAUSE_HANDSHAKE_ABORT);
 	/* One-way capture: a FIN sent twice, nothing from the peer, then the
 	 * sender's own RST+ACK after it (macOS gives up with a RST). */
