@@ -49,6 +49,10 @@ static const struct detail_info details[DETAIL_COUNT] = {
 	[DETAIL_ABANDONED] = { "abandoned", CAUSE_CONNECT_TIMEOUT, true,
 			       "connection attempts the client dropped within milliseconds, "
 			       "as connection racing does" },
+	/* TLS's own goodbye met the closed socket: no data was lost. */
+	[DETAIL_CLOSE_NOTIFY] = { "close-notify", CAUSE_DATA_AFTER_FIN, true,
+				  "TLS close_notify alerts that met a socket already closed: "
+				  "nothing lost" },
 };
 
 const struct cause_info *cause_info(enum cause c)

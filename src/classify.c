@@ -469,6 +469,29 @@ static bool b_data_unaccepted(const struct verdict *v)
 	return v->b.bytes > 0 && (v->a.flags & HALF_F_ACK) && seq_lt(v->a.ack, data_end(&v->b));
 }
 
+/*
+ * All of B's data that A never took is one TLS alert record, B's last:
+ * its close_notify (in clear, or encrypted, which after the handshake is
+ * nearly always close_notify) answering A's close. TLS asks each side to
+ * send one before closing its write side, and lets the closer go without
+ * waiting for the other's (RFC 8446 6.1); OpenSSL's SSL_shutdown sends it
+ * on reading the peer's end of stream, as nginx does. So the RST met the
+ * protocol's goodbye: nothing was lost, nobody "wrote anyway" (the
+ * corpus's ndpi/opera-vpn.pcap has 27 such RSTs, ndpi/signal.pcap 254,
+ * arkime/ssl-selfsign.pcap 20). An encrypted alert record is at most
+ * about 90 bytes (TLS 1.2 CBC with SHA-384: 5 + 16 IV + 64); user_canceled
+ * is a goodbye too.
+ */
+#define CLOSING_ALERT_MAX 96
+static bool closing_alert_only(const struct verdict *v)
+{
+	enum role b = role_peer((enum role)v->sender);
+	const struct tls_note *t = &v->tls;
+	return b != ROLE_UNKNOWN && t->alert_from == b + 1 && t->alert_last &&
+	       (t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1) &&
+	       (v->a.flags & HALF_F_ACK) && data_end(&v->b) - v->a.ack <= CLOSING_ALERT_MAX;
+}
+
 /* A had sent FIN; B's data then met A's closed socket (TAXONOMY data-after-fin). */
 static bool data_after_own_fin(struct judge *j)
 {
@@ -478,7 +501,9 @@ static bool data_after_own_fin(struct judge *j)
 		return false;
 	if (t->frame && t->len > 0) {
 		bool acked_fin = (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq + 1);
-		return decide(v, CAUSE_DATA_AFTER_FIN, acked_fin ? DETAIL_IGNORED_FIN : DETAIL_RACE,
+		return decide(v, CAUSE_DATA_AFTER_FIN,
+			      closing_alert_only(v) ? DETAIL_CLOSE_NOTIFY :
+			      acked_fin ? DETAIL_IGNORED_FIN : DETAIL_RACE,
 			      CONF_HIGH, NO_RUNNER_UP);
 	}
 	/*
@@ -497,7 +522,8 @@ static bool data_after_own_fin(struct judge *j)
 	 * what A had sent. */
 	if (seq_gt(v->rst.seq, v->a.fin_seq + 1) || seq_lt(v->rst.seq, v->a.base_seq))
 		return false;
-	enum detail d = v->rst.seq == v->a.fin_seq + 1 ? DETAIL_IGNORED_FIN : DETAIL_RACE;
+	enum detail d = closing_alert_only(v) ? DETAIL_CLOSE_NOTIFY :
+			v->rst.seq == v->a.fin_seq + 1 ? DETAIL_IGNORED_FIN : DETAIL_RACE;
 	return decide(v, CAUSE_DATA_AFTER_FIN, d, CONF_HIGH, NO_RUNNER_UP);
 }
 

@@ -540,10 +540,31 @@ static void advise_reuse_after_idle_close(struct words *w, int64_t idle, bool ig
 		  "repeat.", DUR(idle));
 }
 
+/* The data after the FIN was the peer's TLS close_notify (classify.c's
+ * closing_alert_only has the sources). */
+static void close_notify_after_fin(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The %s closed the connection (FIN, frame %llu), and the %s answered with its TLS "
+	       "close_notify alert (its last data, frame %llu), as TLS asks of each side before "
+	       "it closes (RFC 8446 6.1); the %s's socket was already closed and answered the "
+	       "alert with a RST. The %s closed without waiting for the %s's close_notify, which "
+	       "TLS allows: no application data was lost.", w->an,
+	    (unsigned long long)v->a.fin_frame, w->bn, (unsigned long long)v->b.data_frame, w->an,
+	    w->an, w->bn);
+	advise(w, "Nothing to fix. If the RSTs are unwanted (firewall logs, alarms), the %s can "
+		  "read until the %s's close_notify before closing (a second SSL_shutdown call "
+		  "in OpenSSL).", w->an, w->bn);
+}
+
 static void data_after_own_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
 	const struct seg_note *t = &v->trigger;
+	if (v->detail == DETAIL_CLOSE_NOTIFY) {
+		close_notify_after_fin(w);
+		return;
+	}
 	bool ignored = v->detail == DETAIL_IGNORED_FIN;
 	int64_t idle = v->close_idle_ns > 0 ? v->close_idle_ns : 0;
 	int64_t gap = t->ts_ns - v->a.fin_ts;

@@ -150,6 +150,8 @@ struct tls_note {
 	uint8_t ccs_once : 1;       /* one ChangeCipherSpec record seen: the next ends the
 				       handshake (TLS 1.2's second, or 1.3's compatibility one
 				       from the client) */
+	uint8_t alert_last : 1;     /* the alert was its sender's last record: a segment of
+				       that one record alone, and no record from it since */
 	uint8_t alert;              /* its description + 1 when in clear; TLS_ALERT_ENCRYPTED */
 };
 enum tls_alpn { TLS_ALPN_NONE, TLS_ALPN_H2, TLS_ALPN_HTTP11, TLS_ALPN_OTHER };

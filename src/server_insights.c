@@ -260,7 +260,9 @@ void server_insights_note_reset(struct server_insights *e, const struct verdict 
 		note_name(ep, v->request.target);
 	if (v->app)
 		ep->app = v->app;
-	if (v->cause == CAUSE_DATA_AFTER_FIN && v->sender == ROLE_SERVER)
+	/* A client's TLS close_notify after the server's FIN is no request. */
+	if (v->cause == CAUSE_DATA_AFTER_FIN && v->detail != DETAIL_CLOSE_NOTIFY &&
+	    v->sender == ROLE_SERVER)
 		ep->requests_after_close++;
 	if (v->cause == CAUSE_IDLE_TIMEOUT && verdict_middlebox_idle_ns(v) >= 0)
 		add_sample(&ep->middlebox_idle, verdict_middlebox_idle_ns(v),

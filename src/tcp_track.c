@@ -280,6 +280,8 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 	struct tls_note *n = &f->conn.tls;
 	struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
 	bool from_client = f->conn.client < 0 || dir == f->conn.client;
+	if (n->alert_from == (from_client ? ROLE_CLIENT : ROLE_SERVER) + 1)
+		n->alert_last = 0;      /* its sender went on: set again below if by an alert */
 	/* Once the handshake is encrypted (TLS 1.2's Finished is a handshake
 	 * record too), a byte that reads like a hello type is not one. A
 	 * second ClientHello before the server's is the same one put back
@@ -308,6 +310,7 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 	if (t->content == TLS_ALERT) {
 		n->alert_from = from_client ? ROLE_CLIENT + 1 : ROLE_SERVER + 1;
 		n->alert = t->alert_level ? (uint8_t)(t->alert_desc + 1) : TLS_ALERT_ENCRYPTED;
+		n->alert_last = t->records == 1;
 		return;
 	}
 	if (n->stage == TLS_STAGE_NONE)
@@ -337,6 +340,7 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 	    t->record_len == 19 && n->stage == TLS_STAGE_ESTABLISHED) {
 		n->alert_from = from_client ? ROLE_CLIENT + 1 : ROLE_SERVER + 1;
 		n->alert = TLS_ALERT_ENCRYPTED;
+		n->alert_last = 1;
 		return;
 	}
 	bool first = h->http_requests == 0;

@@ -40,7 +40,8 @@ CAPTURES = [
 VOID = {"meta", "br", "hr", "input", "img", "link", "wbr", "col", "area", "base", "source"}
 FORBIDDEN = {"script", "link", "img", "iframe", "object", "embed", "audio", "video", "source"}
 BENIGN = lambda r: r["cause"] == "reset-followup" or (r["cause"], r["detail"]) in (
-    ("linger-abort", "probe"), ("connect-timeout", "abandoned"))
+    ("linger-abort", "probe"), ("connect-timeout", "abandoned"),
+    ("data-after-fin", "close-notify"))
 
 
 class Page(html.parser.HTMLParser):

@@ -141,6 +141,65 @@ static void test_tls_stage_words(void)
 	CHECK_EQ(f.conn.half[c].http_requests, requests);
 }
 
+/*
+ * The client closes (FIN); the server answers with its TLS close_notify (a
+ * TLS 1.2 alert record, 31 bytes with AES-GCM) and its FIN; the client's
+ * closed socket resets: TLS's goodbye met a closed socket (RFC 8446 6.1),
+ * benign, as in the corpus's ndpi/netflix.pcap 550. Application data after
+ * the FIN, or after the alert, is still data-after-fin with its blame.
+ */
+static void test_close_notify_after_fin(void)
+{
+	struct flow f;
+	struct verdict v;
+	uint8_t alert12[31] = { 21, 3, 3, 0, 26 };
+	uint8_t data12[200] = { 23, 3, 3, 0, 195 }, data40[40] = { 23, 3, 3, 0, 35 };
+	for (int round = 0; round < 3; round++) {
+		int c = handshake(&f);
+		f.conn.tls.version = 0x03 + 1;
+		f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 4), 10.010) });
+		uint32_t sseq = 501;
+		if (round == 1) {
+			/* a response record first, then the alert */
+			struct pkt d = at(seg(S, sseq, 102, TCP_ACK | TCP_PSH, 0, 5), 10.020);
+			d.payload = data12;
+			d.payload_len = d.payload_caplen = sizeof data12;
+			feed(&f, &d);
+			sseq += sizeof data12;
+		}
+		struct pkt al = at(seg(S, sseq, 102, TCP_ACK | TCP_PSH, 0, 6), 10.021);
+		al.payload = alert12;
+		al.payload_len = al.payload_caplen = sizeof alert12;
+		feed(&f, &al);
+		sseq += sizeof alert12;
+		if (round == 2) {
+			/* a short record after its own alert (within what an alert
+			 * alone may take): the alert was not its last word */
+			struct pkt d = at(seg(S, sseq, 102, TCP_ACK | TCP_PSH, 0, 7), 10.022);
+			d.payload = data40;
+			d.payload_len = d.payload_caplen = sizeof data40;
+			feed(&f, &d);
+			sseq += sizeof data40;
+		}
+		feed(&f, (struct pkt[]){ at(seg(S, sseq, 102, TCP_ACK | TCP_FIN, 0, 8), 10.023) });
+		judge_and_explain(&f, c, at(seg(C, 102, 0, TCP_RST, 0, 9), 10.024), &v);
+		CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+		if (round == 0) {
+			CHECK_EQ(v.detail, DETAIL_CLOSE_NOTIFY);
+			CHECK(cause_benign(v.cause, v.detail));
+			CHECK(says(e.why, "the server answered with its TLS close_notify alert (its last "
+					  "data, frame 6)"));
+			CHECK(says(e.why, "no application data was lost"));
+			CHECK(says(e.advice, "Nothing to fix."));
+			CHECK(strstr(e.advice, "stop writing") == NULL);
+		} else {
+			CHECK(v.detail == DETAIL_IGNORED_FIN);
+			CHECK(!cause_benign(v.cause, v.detail));
+		}
+	}
+}
+
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
 static void test_timing_origin(void)
 {
@@ -412,6 +471,7 @@ int main(void)
 	test_data_after_fin();
 	test_reuse_advice_by_service();
 	test_tls_stage_words();
+	test_close_notify_after_fin();
 	test_timing_origin();
 	test_forged_revision();
 	test_challenge_ack_revision();
