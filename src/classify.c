@@ -692,9 +692,13 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 		return v->b.http_requests > v->a.http_responses ? UNREAD_REQUESTS : UNREAD_NONE;
 	/*
 	 * Otherwise the wire shows unread data when A let its receive buffer
-	 * fill, when B had closed after its data (an application that read to
-	 * that EOF closes with a FIN: Linux's tcp_close sends RST only for
-	 * unread payload or a zero linger), when A never answered B's data
+	 * fill, when B had closed after data A never answered (an application
+	 * that read to that EOF closes with a FIN: Linux's tcp_close sends RST
+	 * only for unread payload or a zero linger, and a FIN alone is no
+	 * unread payload: it subtracts the FIN from what it counts; so once A
+	 * had answered B's last data, only a zero linger or an abort is left:
+	 * the corpus's ndpi/tls_certificate_too_long.pcap, 100, a server that
+	 * answered the ClientHello and reset the client's FIN), when A never answered B's data
 	 * with data of its own, or when data was still arriving beyond what
 	 * the RST acknowledges. A last message of B's that answered A's own (a
 	 * reply, an LDAP unbind, an SMB logoff) needs no answer, and an
@@ -704,7 +708,7 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 	 */
 	if (v->a.zero_windows > 0)
 		return UNREAD_WINDOW_FULL;
-	if (v->b.flags & HALF_F_FIN)
+	if ((v->b.flags & HALF_F_FIN) && v->b.data_frame > v->a.data_frame)
 		return UNREAD_PEER_CLOSED;
 	if (v->a.bytes == 0)
 		return UNREAD_NEVER_ANSWERED;

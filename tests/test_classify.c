@@ -882,6 +882,36 @@ static void test_after_reading(void)
 	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
 }
 
+/*
+ * The client's FIN after its data: unread only while the server had not
+ * answered that data. Linux's tcp_close does not count a FIN as unread
+ * payload, so a server that had answered the client's last data and
+ * resets the FIN closed abortively (the corpus's
+ * ndpi/tls_certificate_too_long.pcap, 100: a ClientHello answered by the
+ * server's flight, the client's FIN, the server's RST+ACK acking it).
+ */
+static void test_fin_alone_is_not_unread(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 517, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 618, TCP_ACK | TCP_PSH, 3861, 5), 10.06) });
+	feed(&f, (struct pkt[]){ at(seg(C, 618, 4362, TCP_ACK | TCP_FIN, 0, 6), 10.2) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 4362, 619, TCP_RST | TCP_ACK, 0, 7), 10.25), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(classify_unread_sign(&v), UNREAD_NONE);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	/* The same FIN after data the server never answered: unread. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 100, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 601, TCP_ACK | TCP_PSH, 40, 5), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 141, 601, TCP_ACK | TCP_FIN, 0, 6), 10.03) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 601, 142, TCP_RST | TCP_ACK, 0, 7), 10.05), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(classify_unread_sign(&v), UNREAD_PEER_CLOSED);
+}
+
 /* MPTCP: a RST carrying MP_FASTCLOSE, or answering the peer's, ends the
  * MPTCP connection abortively (RFC 8684 3.5; issue 19 class 14). */
 static void test_mptcp(void)
@@ -1002,6 +1032,7 @@ int main(void)
 	test_host_stack_and_ids();
 	test_wait_shown_by_ip_id();
 	test_after_reading();
+	test_fin_alone_is_not_unread();
 	test_mptcp();
 	test_two_boxes_one_address();
 	return check_report("test_classify");
