@@ -58,13 +58,20 @@ static const struct idle_default defaults[] = {
 };
 
 /* Whose defaults a server's close is compared with: a non-HTTP service's
- * own; HTTP's and an unnamed service's, the web servers' and balancers'. */
+ * own; HTTP's, the web servers' and balancers'. A service neither named
+ * by its port nor shown to be HTTP has none: web servers' timeouts named
+ * for a telnet server on port 23 (the corpus's arkime/mpls-basic.pcap,
+ * "gunicorn keepalive (2 s)") or a game's port mislead more often than
+ * they help. */
 static bool for_service(const struct idle_default *d, const struct service *s)
 {
 	if (d->closer == IDLE_MIDDLEBOX)
 		return true;
-	bool own = s && s->name && s->kind != SERVICE_HTTP;
-	return own ? d->service && strcmp(d->service, s->name) == 0 : d->service == NULL;
+	if (!s || !s->name)
+		return false;
+	if (s->kind != SERVICE_HTTP)
+		return d->service && strcmp(d->service, s->name) == 0;
+	return d->service == NULL;
 }
 
 size_t idle_defaults_match(enum idle_closer closer, const struct service *service,

@@ -31,8 +31,8 @@ struct idle_default {
  * tick, and the capture point adds up to a round trip), and up to its
  * late_ms more. A server's close is
  * compared with the defaults of its service (service.h): a named non-HTTP
- * service's own, else those of web servers and load balancers. Returns the
- * count.
+ * service's own, HTTP's those of web servers and load balancers, an
+ * unnamed one's none. Returns the count.
  */
 size_t idle_defaults_match(enum idle_closer closer, const struct service *service,
 			   int64_t measured_ns,
