@@ -223,10 +223,24 @@ static bool flags_no_stack_sends(struct judge *j)
 	return decide(j->v, CAUSE_UNKNOWN, DETAIL_NONE, CONF_LOW, NO_RUNNER_UP);
 }
 
-/* RFC 9293 3.10.7: a reset connection answers later segments with RSTs too. */
+/*
+ * RFC 9293 3.10.7: a reset connection answers later segments with RSTs too.
+ * But a RST is never answered with one (3.10.7.1-3: an incoming RST is
+ * discarded), and a stack that took the peer's RST has no connection left:
+ * it answers a later segment in reply form (Linux's tcp_v4_send_reset,
+ * FreeBSD's tcp_dropwithreset: no ACK flag, or seq 0). A RST+ACK with the
+ * sender's own numbers after the peer's RST left before that RST reached
+ * it: the sender's own abort, crossing the peer's (the corpus's
+ * arkime/smtp-decrypted.pcap, 37: the client's RST+ACK 17 us after the
+ * server's RST, its timestamp echo older than that RST). Still part of
+ * the incident the first RST began (TAXONOMY: linked to the first), with
+ * the detail crossed: it answers nothing.
+ */
 static bool after_earlier_reset(struct judge *j)
 {
 	struct verdict *v = j->v;
+	bool crossed = !v->a.rst_frame && v->b.rst_frame && !j->copy &&
+		       (v->rst.flags & TCP_ACK) && v->form == FORM_ACTIVE;
 	uint64_t first = v->a.rst_frame;
 	if (v->b.rst_frame && (!first || v->b.rst_frame < first))
 		first = v->b.rst_frame;
@@ -235,7 +249,8 @@ static bool after_earlier_reset(struct judge *j)
 	v->followup_of = first;
 	if (j->copy)
 		v->followup_of = j->ha->last.frame;
-	return decide(v, CAUSE_RESET_FOLLOWUP, j->copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
+	return decide(v, CAUSE_RESET_FOLLOWUP,
+		      j->copy ? DETAIL_DUPLICATE : crossed ? DETAIL_CROSSED : DETAIL_NONE, CONF_HIGH,
 		      NO_RUNNER_UP);
 }
 

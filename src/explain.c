@@ -291,6 +291,13 @@ static void after_earlier_reset(struct words *w)
 		       "the same numbers, TTL and IP ID, and nothing from the %s between them: the "
 		       "capture saw that packet twice (a SPAN port, two interfaces). It is the same "
 		       "reset.", w->an, first, w->bn);
+	else if (v->detail == DETAIL_CROSSED)
+		say(w, "The %s reset the connection at frame %llu, %s before this RST at this capture "
+		       "point; this one carries the %s's own sequence and acknowledgment numbers, "
+		       "and a RST is never answered with one: the %s aborted on its own before the "
+		       "%s's RST reached it, and the two crossed in flight. It is part of the same "
+		       "incident; what made the %s abort too does not show on the wire.",
+		    w->bn, first, DUR(v->rst.ts_ns - v->b.rst_ts), w->an, w->an, w->bn, w->an);
 	else
 		say(w, "The connection was already reset at frame %llu (by the %s); this RST answers "
 		       "a segment that was still on its way. It is part of the same incident.",

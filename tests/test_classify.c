@@ -912,6 +912,35 @@ static void test_fin_alone_is_not_unread(void)
 	CHECK_EQ(classify_unread_sign(&v), UNREAD_PEER_CLOSED);
 }
 
+/*
+ * A RST is never answered with one: the client's RST+ACK with its own
+ * numbers 17 us after the server's RST crossed it (the corpus's
+ * arkime/smtp-decrypted.pcap, 37), a follow-up with the detail crossed. A
+ * bare RST answering a later segment of the peer after the peer's RST is
+ * a plain follow-up.
+ */
+static void test_crossing_resets(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 30, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 131, TCP_ACK | TCP_PSH, 40, 5), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 131, 541, TCP_ACK, 0, 6), 10.03) });
+	feed(&f, (struct pkt[]){ at(seg(S, 541, 131, TCP_RST | TCP_ACK, 0, 7), 12.0) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 131, 541, TCP_RST | TCP_ACK, 0, 8), 12.000017), &v),
+		 CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.detail, DETAIL_CROSSED);
+	CHECK_EQ(v.form, FORM_ACTIVE);
+	CHECK_EQ(v.followup_of, 7);
+	/* The client's bare RST answering the server's segment after its RST. */
+	feed(&f, (struct pkt[]){ at(seg(S, 541, 131, TCP_ACK | TCP_PSH, 10, 9), 12.5) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 131, 0, TCP_RST, 0, 10), 12.5001), &v),
+		 CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.detail, DETAIL_NONE);
+	CHECK_EQ(v.followup_of, 7);
+}
+
 /* MPTCP: a RST carrying MP_FASTCLOSE, or answering the peer's, ends the
  * MPTCP connection abortively (RFC 8684 3.5; issue 19 class 14). */
 static void test_mptcp(void)
@@ -1033,6 +1062,7 @@ int main(void)
 	test_wait_shown_by_ip_id();
 	test_after_reading();
 	test_fin_alone_is_not_unread();
+	test_crossing_resets();
 	test_mptcp();
 	test_two_boxes_one_address();
 	return check_report("test_classify");
