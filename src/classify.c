@@ -952,7 +952,8 @@ static void judge_request(struct judge *j)
 static enum ip_id_relation judge_ip_id(const struct judge *j)
 {
 	const struct verdict *v = j->v;
-	if (v->ipver != 4 || !j->a_seen || v->a.ip_id == 0)
+	/* A copy carries its original's ID: it says nothing more. */
+	if (v->ipver != 4 || !j->a_seen || v->a.ip_id == 0 || j->copy)
 		return IP_ID_NOT_COMPARED;
 	uint16_t step = (uint16_t)(v->ip_id - v->a.ip_id);
 	if (v->ip_id == 0)
@@ -1032,8 +1033,9 @@ static void origin_by_host(struct verdict *v, const struct host_profile *h)
 	if (!h || h->n_ttl == 0)
 		return;
 	v->host = *h;
+	uint8_t ttl = v->copied_ttl ? v->copied_ttl : v->rst.ttl;
 	for (int k = 0; k < h->n_ttl; k++)
-		if (h->ttl[k] == v->rst.ttl) {
+		if (h->ttl[k] == ttl) {
 			v->origin = ORIGIN_ENDPOINT;
 			v->origin_basis = ORIGIN_BY_HOST_MATCH;
 			return;
@@ -1053,7 +1055,7 @@ static void origin_by_host(struct verdict *v, const struct host_profile *h)
 	for (int k = 1; k < h->n_ttl; k++)
 		if (host_initial_ttl(h->ttl[k]) != init)
 			return;
-	if (host_initial_ttl(v->rst.ttl) != init) {
+	if (host_initial_ttl(ttl) != init) {
 		v->origin = ORIGIN_MIDDLEBOX;
 		v->origin_basis = ORIGIN_BY_HOST_STACK;
 	}
@@ -1187,6 +1189,8 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	 * by the TTL of the RST it copies. */
 	j.copy = (a->last.flags & TCP_RST) && tcp_track_is_duplicate(f, dir, p);
 	uint8_t ttl = j.copy ? a->last.ttl : p->ttl;
+	if (ttl != p->ttl)
+		v->copied_ttl = ttl;
 	j.ttl_step = j.a_ttl && (ttl < a->ttl_min || ttl > a->ttl_max);
 	v->trigger_gap_ns = gap_before_trigger(&j);
 	/*

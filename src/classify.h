@@ -129,6 +129,9 @@ struct verdict {
 	uint16_t sport, dport;
 	uint16_t ip_id;
 	uint8_t ipver;
+	uint8_t copied_ttl;         /* a capture's copy of the sender's last RST one router
+				       further on: that RST's TTL, which its origin is judged
+				       by; 0 otherwise */
 	uint32_t tunnel_path;       /* its tunnel path (tunnel_table_get); 0: not tunnelled */
 	uint32_t host_context;      /* its sender's in the host table (host_context()) */
 

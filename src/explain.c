@@ -139,13 +139,23 @@ static void say_origin(const struct words *w, char *out, size_t size)
 {
 	const struct verdict *v = w->v;
 	char elsewhere[192];
+	/* A copy one router further on is judged by the TTL of the RST it copies. */
+	unsigned ttl = v->copied_ttl ? v->copied_ttl : v->rst.ttl;
+	size_t lead = 0;
+	if (v->copied_ttl) {
+		text_format(out, size, "a copy of the RST at frame %llu one router further on, "
+			    "judged by that RST's ", (unsigned long long)v->followup_of);
+		lead = strlen(out);
+	}
+	out += lead;
+	size -= lead;
 	switch ((enum origin_basis)v->origin_basis) {
 	case ORIGIN_BY_TIMING:
 		say_elsewhere(w, elsewhere, sizeof elsewhere);
-		text_format(out, size, "TTL %u as the %s's own, but %.200s", v->rst.ttl, w->an, elsewhere);
+		text_format(out, size, "TTL %u as the %s's own, but %.200s", ttl, w->an, elsewhere);
 		break;
 	case ORIGIN_BY_NOTHING:
-		text_format(out, size, "TTL %u; no earlier packet from the %s to compare with", v->rst.ttl,
+		text_format(out, size, "TTL %u; no earlier packet from the %s to compare with", ttl,
 			 w->an);
 		break;
 	case ORIGIN_BY_TTL_STEP:
@@ -153,26 +163,26 @@ static void say_origin(const struct words *w, char *out, size_t size)
 			text_format(out, size, "TTL %u, which the %s's address showed early on this "
 				 "connection, but its recent packets had TTL %u and the connection was "
 				 "silent before the RST: a second box answering for that address (a "
-				 "firewall that proxied the handshake)", v->rst.ttl, w->an,
-				 v->rst.ttl == v->a.ttl_min ? v->a.ttl_max : v->a.ttl_min);
+				 "firewall that proxied the handshake)", ttl, w->an,
+				 ttl == v->a.ttl_min ? v->a.ttl_max : v->a.ttl_min);
 		else
 			text_format(out, size, "TTL %u, but the %s's own packets arrived with TTL %u-%u: "
-				 "sent from another hop", v->rst.ttl, w->an, v->a.ttl_min,
+				 "sent from another hop", ttl, w->an, v->a.ttl_min,
 				 v->a.ttl_max);
 		break;
 	case ORIGIN_BY_TTL_MATCH:
-		text_format(out, size, "TTL %u, as the %s's own packets (%u-%u)", v->rst.ttl, w->an,
+		text_format(out, size, "TTL %u, as the %s's own packets (%u-%u)", ttl, w->an,
 			 v->a.ttl_min, v->a.ttl_max);
 		break;
 	case ORIGIN_BY_HOST_MATCH:
 		text_format(out, size, "TTL %u; nothing earlier from the %s on this connection, but its "
-			 "address's first packets on %u connection%s arrived with %s", v->rst.ttl,
+			 "address's first packets on %u connection%s arrived with %s", ttl,
 			 w->an, v->host.connections, plural(v->host.connections),
 			 host_ttls(&v->host, (char[32]){ 0 }, 32));
 		break;
 	case ORIGIN_BY_HOST_STEP:
 		text_format(out, size, "TTL %u, but the %s's address arrived with TTL %u on all its %u "
-			 "other connections: sent from another hop", v->rst.ttl, w->an, v->host.ttl[0],
+			 "other connections: sent from another hop", ttl, w->an, v->host.ttl[0],
 			 v->host.connections);
 		break;
 	case ORIGIN_BY_PAYLOAD:
@@ -183,7 +193,7 @@ static void say_origin(const struct words *w, char *out, size_t size)
 	case ORIGIN_BY_HOST_STACK:
 		text_format(out, size, "TTL %u, which left its sender at %u, but the %s's address "
 			 "arrived with %s on its other connections, sent at %u%s%s%s: another stack "
-			 "sent it", v->rst.ttl, host_initial_ttl(v->rst.ttl), w->an,
+			 "sent it", ttl, host_initial_ttl(ttl), w->an,
 			 host_ttls(&v->host, (char[32]){ 0 }, 32), host_initial_ttl(v->host.ttl[0]),
 			 v->host.stack ? " by a " : "",
 			 v->host.stack ? host_stack_label((enum host_stack)v->host.stack) : "",
@@ -193,6 +203,8 @@ static void say_origin(const struct words *w, char *out, size_t size)
 	size_t used = strlen(out);
 	char *rest = out + used;
 	size_t room = size - used;
+	out -= lead;    /* the whole text again, for what follows */
+	size += lead;
 	switch ((enum ip_id_relation)v->ip_id_relation) {
 	case IP_ID_ZERO:
 		text_format(rest, room, "; IP ID 0, as Linux sends a RST without a socket");
@@ -286,7 +298,13 @@ static void after_earlier_reset(struct words *w)
 {
 	const struct verdict *v = w->v;
 	unsigned long long first = v->followup_of;
-	if (v->detail == DETAIL_DUPLICATE)
+	if (v->detail == DETAIL_DUPLICATE && v->copied_ttl)
+		say(w, "A second copy of the %s's RST at frame %llu, captured within 2 ms of it with "
+		       "the same numbers and IP ID and a TTL one apart (%u there, %u here), and "
+		       "nothing from the %s between them: the capture saw that packet on both sides "
+		       "of a router. It is the same reset.", w->an, first, v->copied_ttl, v->rst.ttl,
+		    w->bn);
+	else if (v->detail == DETAIL_DUPLICATE)
 		say(w, "A second copy of the %s's RST at frame %llu, captured within 2 ms of it with "
 		       "the same numbers, TTL and IP ID, and nothing from the %s between them: the "
 		       "capture saw that packet twice (a SPAN port, two interfaces). It is the same "

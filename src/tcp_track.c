@@ -152,11 +152,20 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 		return false;
 	if (p->ipver == 4 && p->ip_id != h->ip_id)
 		return false;
+	/*
+	 * A refusal of a SYN (RST+ACK with seq 0, the reply form to a segment
+	 * without ACK: Linux's tcp_v4_send_reset, FreeBSD's tcp_dropwithreset)
+	 * answers one SYN, and a SYN is sent again after a second at the
+	 * soonest (RFC 6298 2.1), so two alike within DUPLICATE_WITHIN_NS are
+	 * one packet, even with Linux's ID 0 (the corpus's ndpi/rtsp.pcap,
+	 * 293-296: one refusal captured four times on both sides of a router).
+	 */
+	bool refusal = (p->flags & (TCP_RST | TCP_ACK)) == (TCP_RST | TCP_ACK) && p->seq == 0;
 	/* The same packet seen on both sides of a router (a capture on all of
-	 * its interfaces) has a TTL one apart; only an IPv4 ID of its own
-	 * proves it is one packet then. */
-	bool one_hop = (l->ttl == p->ttl + 1 || p->ttl == l->ttl + 1) && p->ipver == 4 &&
-		       p->ip_id != 0;
+	 * its interfaces) has a TTL one apart; only an IPv4 ID of its own, or
+	 * a refusal, proves it is one packet then. */
+	bool one_hop = (l->ttl == p->ttl + 1 || p->ttl == l->ttl + 1) &&
+		       ((p->ipver == 4 && p->ip_id != 0) || refusal);
 	if (l->ttl != p->ttl && !one_hop)
 		return false;
 	/* Without an ID to tell packets apart (IPv6, or Linux's ID 0 on a RST
@@ -165,7 +174,7 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * (duplicate ACKs; RSTs to data and the FIN behind it, microseconds
 	 * apart): they are not taken for copies. The same sequence space twice
 	 * within DUPLICATE_WITHIN_NS cannot be two packets. */
-	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0;
+	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0 || refusal;
 }
 
 void seg_note_from_pkt(struct seg_note *n, const struct pkt *p)

@@ -576,6 +576,35 @@ static void test_capture_duplicates(void)
 	CHECK_EQ(judge(&f, 1 - c, rst, &v), CAUSE_RESET_FOLLOWUP);
 	CHECK_EQ(v.detail, DETAIL_DUPLICATE);
 	CHECK_EQ(v.followup_of, 8);
+	CHECK_EQ(v.ip_id_relation, IP_ID_NOT_COMPARED);   /* a copy's ID is its original's */
+
+	/* A SYN's refusal (RST+ACK, seq 0, Linux's ID 0) seen again one router
+	 * further on (TTL one less) within 2 ms: one packet, judged by the
+	 * first's TTL (the corpus's ndpi/rtsp.pcap, 293-296). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ with_ttl(seg(C, 100, 0, TCP_SYN, 0, 1), 128) });
+	struct pkt refusal = with_ttl(seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), 64);
+	refusal.ip_id = 0;
+	CHECK_EQ(judge(&f, 1 - c, refusal, &v), CAUSE_CLOSED_PORT);
+	feed(&f, &refusal);
+	struct pkt hop = refusal;
+	hop.frame = 3;
+	hop.ttl = 63;
+	hop.ts_ns += 50000;
+	CHECK(tcp_track_is_duplicate(&f, 1 - c, &hop));
+	CHECK_EQ(judge(&f, 1 - c, hop, &v), CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.detail, DETAIL_DUPLICATE);
+	CHECK_EQ(v.copied_ttl, 64);
+	/* Two bare RSTs with ID 0 and the same numbers may still be two. */
+	memset(&f, 0, sizeof f);
+	c = handshake(&f);
+	struct pkt bare = with_ttl(seg(S, 501, 0, TCP_RST, 0, 5), 64);
+	bare.ip_id = 0;
+	feed(&f, &bare);
+	bare.frame = 6;
+	bare.ttl = 63;
+	bare.ts_ns += 50000;
+	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &bare));
 }
 
 /* A FIN resent until the sender gives up is a retransmission timeout. */
