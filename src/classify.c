@@ -1116,10 +1116,12 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->max_gap_ns = f->conn.max_gap_ns;
 	if (f->conn.pkts > 0 && p->ts_ns - f->conn.last_ts > v->max_gap_ns)
 		v->max_gap_ns = p->ts_ns - f->conn.last_ts;
-	/* Silence before the closing event: an earlier FIN or RST, else this RST. */
+	/* Silence before the closing event: an earlier FIN or RST, else this
+	 * RST. A FIN that was the connection's first segment captured has no
+	 * silence known before it (the capture began there). */
 	if (f->conn.close_idle_ns >= 0 && f->conn.pkts > 0)
 		v->idle_before_ns = f->conn.close_idle_ns;
-	else if (f->conn.pkts > 0)
+	else if (f->conn.pkts > 0 && f->conn.first_closer < 0)
 		v->idle_before_ns = p->ts_ns > f->conn.active_ts ? p->ts_ns - f->conn.active_ts : 0;
 	v->close_idle_ns = f->conn.close_idle_ns;
 	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts)

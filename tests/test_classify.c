@@ -970,6 +970,23 @@ static void test_crossing_resets(void)
 	CHECK_EQ(v.followup_of, 7);
 }
 
+/* A capture that begins at the close: the silence before it is unknown
+ * (the corpus's ndpi/netflix.pcap, 401: a lone FIN, a RST 14.2 s later). */
+static void test_close_first_seen(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 1), 0.5) });
+	judge(&f, c, at(seg(C, 102, 501, TCP_RST | TCP_ACK, 0, 2), 14.7), &v);
+	CHECK_EQ(v.idle_before_ns, -1);
+	/* The same close after a captured exchange has its silence. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 4), 12.0) });
+	judge(&f, c, at(seg(C, 102, 501, TCP_RST | TCP_ACK, 0, 5), 14.0), &v);
+	CHECK(v.idle_before_ns > 1900000000LL);
+}
+
 /* MPTCP: a RST carrying MP_FASTCLOSE, or answering the peer's, ends the
  * MPTCP connection abortively (RFC 8684 3.5; issue 19 class 14). */
 static void test_mptcp(void)
@@ -1092,6 +1109,7 @@ int main(void)
 	test_after_reading();
 	test_fin_alone_is_not_unread();
 	test_crossing_resets();
+	test_close_first_seen();
 	test_mptcp();
 	test_two_boxes_one_address();
 	return check_report("test_classify");
