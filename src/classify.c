@@ -1067,6 +1067,23 @@ void classify_revise_origin(struct verdict *v, const struct host_profile *host)
 		origin_by_host(v, host);
 }
 
+/*
+ * A's packets, the RST among them, arrived with the TTL they were sent
+ * with (64, 128 or 255: RFC 791 has every router lower it, so no router
+ * stood between): A sits on the capture's own link, or is the capturing
+ * host. Nothing can answer from nearer, and its handshake leg measures
+ * its own processing, not a distance: a phone's radio waking, a VM's
+ * scheduling (the corpus's alexa-app.pcapng 2753 and 2784, signal.pcap
+ * 254 and 255, jabber.pcap 300: a 4-16 ms leg, then RSTs as fast as the
+ * host's other answers, 0.6-1.6 ms). Timing says nothing there.
+ */
+static bool sender_zero_hops(const struct judge *j)
+{
+	const struct side *a = &j->v->a;
+	return j->a_ttl && a->ttl_min == a->ttl_max && host_initial_ttl(a->ttl_min) == a->ttl_min &&
+	       j->v->rst.ttl == a->ttl_min;
+}
+
 /* TTL against A's own earlier packets (the main middlebox evidence), else timing. */
 static void judge_origin(struct judge *j)
 {
@@ -1077,7 +1094,8 @@ static void judge_origin(struct judge *j)
 	 * which only bounds where a RST was sent from and rests on one
 	 * handshake's legs (skewed on a tunnel or VPN interface), yields to it. */
 	if (!j->ttl_step && v->ip_id_relation != IP_ID_CONTINUES &&
-	    v->ip_id_relation != IP_ID_CONTINUES_GLOBAL && v->ip_id_relation != IP_ID_ZERO)
+	    v->ip_id_relation != IP_ID_CONTINUES_GLOBAL && v->ip_id_relation != IP_ID_ZERO &&
+	    !sender_zero_hops(j))
 		judge_timing(j);
 	if (j->too_fast) {
 		v->origin = ORIGIN_MIDDLEBOX;

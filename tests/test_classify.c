@@ -173,6 +173,20 @@ static void test_too_fast(void)
 	CHECK(judge(&f, 1 - c, at(seg(S, 501, 141, TCP_RST | TCP_ACK, 0, 5), 10.051), &v) !=
 	      CAUSE_INJECTED);
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+
+	/* The same, but the server's packets arrive with TTL 64, as sent: it
+	 * is on the capture's own link (or is the capturing host), nothing is
+	 * nearer, and its 20 ms leg was its own slowness (the corpus's
+	 * jabber.pcap 300, alexa-app.pcapng 2753). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 64), 10.020) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.0201) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 40, 4), 10.030) });
+	CHECK(judge(&f, 1 - c, at(with_ttl(seg(S, 501, 141, TCP_RST | TCP_ACK, 0, 5), 64), 10.0305),
+		    &v) != CAUSE_INJECTED);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_TTL_MATCH);
 }
 
 static void test_connect_timeout(void)
