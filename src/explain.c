@@ -623,7 +623,9 @@ static void data_after_own_fin(struct words *w)
 		       v->sender == ROLE_SERVER ? "Client" : "Server", w->an);
 		return;
 	}
-	say_idle_defaults(w, IDLE_SERVER, v->close_idle_ns);
+	/* Servers' idle timeouts name a server's close, not a client's. */
+	if (v->sender == ROLE_SERVER)
+		say_idle_defaults(w, IDLE_SERVER, v->close_idle_ns);
 	if (v->sender == ROLE_SERVER)
 		advise_reuse_after_idle_close(w, idle, ignored);
 	else

@@ -58,6 +58,22 @@ static void test_data_after_fin(void)
 	CHECK(says(e.what[0], "server FIN"));
 	CHECK(says(e.what[1], "client data (19 bytes) answered by the RST"));
 	CHECK(says(e.what[2], "the RST"));
+
+	/* The mirror: the client closes after 5 s idle and the server writes:
+	 * a server's idle timeouts do not name a client's close (the corpus's
+	 * alexa-app.pcapng 2784 was "nginx keepalive_timeout" for a phone). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /a HTTP/1.1\r\n\r\n"), 10.010) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
+						 "HTTP/1.1 200 OK\r\n\r\n"), 10.020) });
+	feed(&f, (struct pkt[]){ at(seg(C, 120, 520, TCP_ACK, 0, 6), 10.021) });
+	feed(&f, (struct pkt[]){ at(seg(C, 120, 520, TCP_ACK | TCP_FIN, 0, 7), 15.021) });
+	feed(&f, (struct pkt[]){ at(seg(S, 520, 121, TCP_ACK | TCP_PSH, 10, 8), 15.0215) });
+	judge_and_explain(&f, c, at(seg(C, 121, 0, TCP_RST, 0, 9), 15.022), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(says(e.why, "The client closed the connection (FIN, frame 7) after 5.000 s idle"));
+	CHECK(strstr(e.why, "matches the default of:") == NULL);
 }
 
 /* The same reuse after an idle close, without HTTP: the advice follows
