@@ -157,6 +157,17 @@ static void test_tls_stage_words(void)
 	CHECK_EQ(f.conn.half[c].http_requests, requests);
 }
 
+/* Feeds the server's TLS record `rec` (n bytes) at sequence *seq. */
+static void feed_record(struct flow *f, uint32_t *seq, const uint8_t *rec, uint32_t n,
+			uint64_t frame, double at_s)
+{
+	struct pkt d = at(seg(S, *seq, 102, TCP_ACK | TCP_PSH, 0, frame), at_s);
+	d.payload = rec;
+	d.payload_len = d.payload_caplen = n;
+	feed(f, &d);
+	*seq += n;
+}
+
 /*
  * The client closes (FIN); the server answers with its TLS close_notify (a
  * TLS 1.2 alert record, 31 bytes with AES-GCM) and its FIN; the client's
@@ -176,28 +187,13 @@ static void test_close_notify_after_fin(void)
 		f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
 		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 4), 10.010) });
 		uint32_t sseq = 501;
-		if (round == 1) {
-			/* a response record first, then the alert */
-			struct pkt d = at(seg(S, sseq, 102, TCP_ACK | TCP_PSH, 0, 5), 10.020);
-			d.payload = data12;
-			d.payload_len = d.payload_caplen = sizeof data12;
-			feed(&f, &d);
-			sseq += sizeof data12;
-		}
-		struct pkt al = at(seg(S, sseq, 102, TCP_ACK | TCP_PSH, 0, 6), 10.021);
-		al.payload = alert12;
-		al.payload_len = al.payload_caplen = sizeof alert12;
-		feed(&f, &al);
-		sseq += sizeof alert12;
-		if (round == 2) {
-			/* a short record after its own alert (within what an alert
-			 * alone may take): the alert was not its last word */
-			struct pkt d = at(seg(S, sseq, 102, TCP_ACK | TCP_PSH, 0, 7), 10.022);
-			d.payload = data40;
-			d.payload_len = d.payload_caplen = sizeof data40;
-			feed(&f, &d);
-			sseq += sizeof data40;
-		}
+		if (round == 1)     /* a response record first, then the alert */
+			feed_record(&f, &sseq, data12, sizeof data12, 5, 10.020);
+		feed_record(&f, &sseq, alert12, sizeof alert12, 6, 10.021);
+		/* a short record after its own alert (within what an alert alone
+		 * may take): the alert was not its last word */
+		if (round == 2)
+			feed_record(&f, &sseq, data40, sizeof data40, 7, 10.022);
 		feed(&f, (struct pkt[]){ at(seg(S, sseq, 102, TCP_ACK | TCP_FIN, 0, 8), 10.023) });
 		judge_and_explain(&f, c, at(seg(C, 102, 0, TCP_RST, 0, 9), 10.024), &v);
 		CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
