@@ -167,6 +167,53 @@ s.close()
     return labeller
 
 
+@scenario("tls-close-notify-reply-v4", "tls-keepalive-timeout-v4's nginx (keepalive_timeout "
+          "1s, the one knob) and Python ssl client, but the client does not reuse the "
+          "connection: it reads nginx's idle close (close_notify, then FIN, both acknowledged) "
+          "as the end of the stream and closes the TLS session politely, with its own "
+          "close_notify (SSLSocket.unwrap, OpenSSL's SSL_shutdown), as RFC 8446 6.1 asks; that "
+          "alert meets nginx's closed socket")
+def tls_close_notify_reply(lab):
+    lab.topology()
+    certs = make_certs(lab.workdir, SERVER_NAME)
+    lab.capture("client")
+    srv = nginx_tls(lab, certs, SERVER_NAME, extra="    keepalive_timeout 1s;",  # the knob
+                    run_for=TLS_REUSE_AFTER + 3.0)
+    cli = python_client(lab, tls_client_code(lab.addr("server"), SERVER_NAME, certs["ca"], f'''
+s = ctx.wrap_socket(raw, server_hostname="{SERVER_NAME}")
+print("tls", s.version(), s.selected_alpn_protocol())
+s.sendall(request("/first"))
+print("first", s.recv(4096).split(b"\\r\\n")[0])
+print("eof", s.recv(4096))      # nginx's close_notify after its keepalive_timeout (1 s)
+time.sleep(0.2)                 # nginx's FIN is acknowledged first, on its own
+plain = s.unwrap()              # our close_notify: the server's already came, so no wait
+print("unwrapped")
+time.sleep(0.3)
+plain.close()
+time.sleep(0.3)
+'''))
+    out = cli.wait(timeout=30)
+    errors = srv.wait(timeout=30)
+    # The design, as the client saw it: TLS 1.2 with http/1.1, the answer,
+    # then the end of the stream (nginx's close_notify) and a clean unwrap.
+    if ("tls TLSv1.2 http/1.1" not in out or "first b'HTTP/1.1 200 OK'" not in out or
+            "eof b''" not in out or "unwrapped" not in out or "exit 0" not in out):
+        raise RuntimeError(f"the client did not close its TLS session as designed: "
+                           f"{out} / {errors}")
+
+    def labeller(rsts):
+        # nginx's FIN was acknowledged 0.2 s before: its orphaned socket,
+        # a FIN_WAIT2 mini-socket by then, resets the client's close_notify,
+        # the only data after its FIN. (Sent at once, the alert carried the
+        # FIN's ACK itself and met the full socket: TCP_ABORT_ON_DATA.)
+        expect(rsts[0], "server", "TCP_TIMEWAIT_SOCKET")
+        for r in rsts[1:]:
+            expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
+        return ([label("data-after-fin", "close-notify")] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
+
+
 # ---------------------------------------------------------------- SNI filter
 
 @scenario("tls-sni-filter-v4", "routed: the router filters by server name with iptables "
