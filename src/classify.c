@@ -502,9 +502,16 @@ static bool closing_alert_only(const struct verdict *v)
 {
 	enum role b = role_peer((enum role)v->sender);
 	const struct tls_note *t = &v->tls;
+	const struct seg_note *tr = &v->trigger;
+	/* The RST answers B's last data segment, and that segment is all of
+	 * B's data A never acknowledged: an application record before the
+	 * alert (an HTTP/2 GOAWAY, the corpus's ndpi/443-curl.pcap 102) is
+	 * data that met the closed socket. */
 	return b != ROLE_UNKNOWN && t->alert_from == b + 1 && t->alert_last &&
 	       (t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1) &&
-	       (v->a.flags & HALF_F_ACK) && data_end(&v->b) - v->a.ack <= CLOSING_ALERT_MAX;
+	       (v->a.flags & HALF_F_ACK) && tr->frame && tr->frame == v->b.data_frame &&
+	       tr->len > 0 && tr->len <= CLOSING_ALERT_MAX && v->a.ack == tr->seq &&
+	       data_end(&v->b) - v->a.ack == tr->len;
 }
 
 /* A had sent FIN; B's data then met A's closed socket (TAXONOMY data-after-fin). */

@@ -570,16 +570,33 @@ static void advise_reuse_after_idle_close(struct words *w, int64_t idle, bool ig
 static void close_notify_after_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
-	say(w, "The %s closed the connection (FIN, frame %llu), and the %s answered with its TLS "
-	       "close_notify alert (its last data, frame %llu), as TLS asks of each side before "
-	       "it closes (RFC 8446 6.1); the %s's socket was already closed and answered the "
-	       "alert with a RST. The %s closed without waiting for the %s's close_notify, which "
-	       "TLS allows: no application data was lost.", w->an,
-	    (unsigned long long)v->a.fin_frame, w->bn, (unsigned long long)v->b.data_frame, w->an,
-	    w->an, w->bn);
-	advise(w, "Nothing to fix. If the RSTs are unwanted (firewall logs, alarms), the %s can "
-		  "read until the %s's close_notify before closing (a second SSL_shutdown call "
-		  "in OpenSSL).", w->an, w->bn);
+	const char *alert = v->tls.alert == TLS_ALERT_ENCRYPTED ?
+		"an encrypted TLS alert, most likely its close_notify," :
+		v->tls.alert == 90 + 1 ? "its TLS user_canceled alert" : "its TLS close_notify alert";
+	if (v->tls.alert_both) {
+		say(w, "The %s sent its own TLS alert and closed the connection (FIN, frame %llu); the "
+		       "%s answered with %s in its last data (frame %llu), as TLS asks of each side "
+		       "before it closes (RFC 8446 6.1). The %s's socket was already closed and "
+		       "answered that alert with a RST: the %s closed without waiting for the %s's "
+		       "reply, which TLS allows. No application data was lost.", w->an,
+		    (unsigned long long)v->a.fin_frame, w->bn, alert,
+		    (unsigned long long)v->b.data_frame, w->an, w->an, w->bn);
+		advise(w, "Nothing to fix. If the RSTs are unwanted (firewall logs, alarms), the %s "
+			  "can read until the %s's close_notify before closing its socket.", w->an,
+		       w->bn);
+		return;
+	}
+	say(w, "The %s closed the connection (FIN, frame %llu) with no TLS alert of its own seen "
+	       "before it; the %s answered that end of the stream with %s in its last data "
+	       "(frame %llu), as TLS asks of each side before it closes (RFC 8446 6.1). The %s's socket "
+	       "was already closed and answered that alert with a RST. No application data was "
+	       "lost: the %s had stopped reading, and all it missed was the goodbye.", w->an,
+	    (unsigned long long)v->a.fin_frame, w->bn, alert, (unsigned long long)v->b.data_frame,
+	    w->an, w->an);
+	advise(w, "Nothing to fix. Closing without a close_notify is a TLS truncation (RFC 8446 6.1 "
+		  "asks for one), harmless when the application protocol marks its own ends (HTTP's "
+		  "lengths); if the RSTs are unwanted, the %s can send its close_notify and read "
+		  "the %s's before closing its socket.", w->an, w->bn);
 }
 
 static void data_after_own_fin(struct words *w)

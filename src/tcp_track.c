@@ -283,6 +283,15 @@ static void keep_server_name(char dst[HTTP_TARGET_MAX], const char *sni)
  * begins a request (its content is encrypted, its size is not); the
  * server's first record after it, the response.
  */
+/* An alert's sender, and whether both sides have sent one. */
+static void note_alert_from(struct tls_note *n, bool from_client)
+{
+	uint8_t from = from_client ? ROLE_CLIENT + 1 : ROLE_SERVER + 1;
+	if (n->alert_from && n->alert_from != from)
+		n->alert_both = 1;
+	n->alert_from = from;
+}
+
 static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 {
 	const struct tls_facts *t = &p->tls;
@@ -317,7 +326,7 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 		 * the same flight: read on. */
 	}
 	if (t->content == TLS_ALERT) {
-		n->alert_from = from_client ? ROLE_CLIENT + 1 : ROLE_SERVER + 1;
+		note_alert_from(n, from_client);
 		n->alert = t->alert_level ? (uint8_t)(t->alert_desc + 1) : TLS_ALERT_ENCRYPTED;
 		n->alert_last = t->records == 1;
 		return;
@@ -347,7 +356,7 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 	 * tag, unpadded); an HTTP/2 frame alone makes a record of 26 or more. */
 	if (n->version == 0x04 + 1 && t->content == TLS_APPLICATION_DATA && t->records == 1 &&
 	    t->record_len == 19 && n->stage == TLS_STAGE_ESTABLISHED) {
-		n->alert_from = from_client ? ROLE_CLIENT + 1 : ROLE_SERVER + 1;
+		note_alert_from(n, from_client);
 		n->alert = TLS_ALERT_ENCRYPTED;
 		n->alert_last = 1;
 		return;

@@ -157,11 +157,11 @@ static void test_tls_stage_words(void)
 	CHECK_EQ(f.conn.half[c].http_requests, requests);
 }
 
-/* Feeds the server's TLS record `rec` (n bytes) at sequence *seq. */
-static void feed_record(struct flow *f, uint32_t *seq, const uint8_t *rec, uint32_t n,
-			uint64_t frame, double at_s)
+/* Feeds the server's TLS record `rec` (n bytes) at sequence *seq, acknowledging ack. */
+static void feed_record(struct flow *f, uint32_t *seq, uint32_t ack, const uint8_t *rec,
+			uint32_t n, uint64_t frame, double at_s)
 {
-	struct pkt d = at(seg(S, *seq, 102, TCP_ACK | TCP_PSH, 0, frame), at_s);
+	struct pkt d = at(seg(S, *seq, ack, TCP_ACK | TCP_PSH, 0, frame), at_s);
 	d.payload = rec;
 	d.payload_len = d.payload_caplen = n;
 	feed(f, &d);
@@ -181,29 +181,49 @@ static void test_close_notify_after_fin(void)
 	struct verdict v;
 	uint8_t alert12[31] = { 21, 3, 3, 0, 26 };
 	uint8_t data12[200] = { 23, 3, 3, 0, 195 }, data40[40] = { 23, 3, 3, 0, 35 };
-	for (int round = 0; round < 3; round++) {
+	for (int round = 0; round < 5; round++) {
 		int c = handshake(&f);
 		f.conn.tls.version = 0x03 + 1;
 		f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
-		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 4), 10.010) });
+		uint32_t cseq = 101;
+		if (round == 4) {   /* the client's own close_notify before its FIN */
+			struct pkt own = at(seg(C, cseq, 501, TCP_ACK | TCP_PSH, 0, 3), 10.005);
+			own.payload = alert12;
+			own.payload_len = own.payload_caplen = sizeof alert12;
+			feed(&f, &own);
+			cseq += sizeof alert12;
+		}
+		feed(&f, (struct pkt[]){ at(seg(C, cseq, 501, TCP_ACK | TCP_FIN, 0, 4), 10.010) });
 		uint32_t sseq = 501;
 		if (round == 1)     /* a response record first, then the alert */
-			feed_record(&f, &sseq, data12, sizeof data12, 5, 10.020);
-		feed_record(&f, &sseq, alert12, sizeof alert12, 6, 10.021);
+			feed_record(&f, &sseq, cseq + 1, data12, sizeof data12, 5, 10.020);
+		/* a short record (an HTTP/2 GOAWAY's size) before the alert, the two
+		 * within what an alert alone may take (the corpus's 443-curl.pcap
+		 * 102-103): the record met the closed socket */
+		if (round == 3)
+			feed_record(&f, &sseq, cseq + 1, data40, sizeof data40, 5, 10.020);
+		feed_record(&f, &sseq, cseq + 1, alert12, sizeof alert12, 6, 10.021);
 		/* a short record after its own alert (within what an alert alone
 		 * may take): the alert was not its last word */
 		if (round == 2)
-			feed_record(&f, &sseq, data40, sizeof data40, 7, 10.022);
-		feed(&f, (struct pkt[]){ at(seg(S, sseq, 102, TCP_ACK | TCP_FIN, 0, 8), 10.023) });
-		judge_and_explain(&f, c, at(seg(C, 102, 0, TCP_RST, 0, 9), 10.024), &v);
+			feed_record(&f, &sseq, cseq + 1, data40, sizeof data40, 7, 10.022);
+		feed(&f, (struct pkt[]){ at(seg(S, sseq, cseq + 1, TCP_ACK | TCP_FIN, 0, 8), 10.023) });
+		judge_and_explain(&f, c, at(seg(C, cseq + 1, 0, TCP_RST, 0, 9), 10.024), &v);
 		CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
-		if (round == 0) {
+		if (round == 4) {
+			CHECK_EQ(v.detail, DETAIL_CLOSE_NOTIFY);
+			CHECK(says(e.why, "The client sent its own TLS alert and closed the connection"));
+			CHECK(says(e.why, "the client closed without waiting for the server's reply"));
+		} else if (round == 0) {
 			CHECK_EQ(v.detail, DETAIL_CLOSE_NOTIFY);
 			CHECK(cause_benign(v.cause, v.detail));
-			CHECK(says(e.why, "the server answered with its TLS close_notify alert (its last "
-					  "data, frame 6)"));
-			CHECK(says(e.why, "no application data was lost"));
-			CHECK(says(e.advice, "Nothing to fix."));
+			CHECK(says(e.why, "the server answered that end of the stream with an encrypted "
+					  "TLS alert, most likely its close_notify, in its last data "
+					  "(frame 6)"));
+			CHECK(says(e.why, "with no TLS alert of its own seen before it"));
+			CHECK(says(e.why, "No application data was lost"));
+			CHECK(says(e.advice, "Nothing to fix. Closing without a close_notify is a TLS "
+					     "truncation"));
 			CHECK(strstr(e.advice, "stop writing") == NULL);
 		} else {
 			CHECK(v.detail == DETAIL_IGNORED_FIN);
