@@ -489,13 +489,15 @@ static bool b_data_unaccepted(const struct verdict *v)
  * its close_notify (in clear, or encrypted, which after the handshake is
  * nearly always close_notify) answering A's close. TLS asks each side to
  * send one before closing its write side, and lets the closer go without
- * waiting for the other's (RFC 8446 6.1); OpenSSL's SSL_shutdown sends it
- * on reading the peer's end of stream, as nginx does. So the RST met the
- * protocol's goodbye: nothing was lost, nobody "wrote anyway" (the
- * corpus's ndpi/opera-vpn.pcap has 27 such RSTs, ndpi/signal.pcap 254,
+ * waiting for the other's (RFC 8446 6.1); a library sends it when its
+ * application shuts the session down on the peer's end of stream
+ * (OpenSSL's SSL_shutdown; the lab's tls-close-notify-reply-v4, Python's
+ * unwrap after nginx's idle close). So the RST met the protocol's goodbye:
+ * nothing was lost, nobody "wrote anyway" (the corpus's
+ * ndpi/opera-vpn.pcap has 27 such RSTs, ndpi/signal.pcap 254,
  * arkime/ssl-selfsign.pcap 20). An encrypted alert record is at most
  * about 90 bytes (TLS 1.2 CBC with SHA-384: 5 + 16 IV + 64); user_canceled
- * is a goodbye too.
+ * is a goodbye too. Only a RST that answers that segment is judged so.
  */
 #define CLOSING_ALERT_MAX 96
 static bool closing_alert_only(const struct verdict *v)
@@ -544,8 +546,7 @@ static bool data_after_own_fin(struct judge *j)
 	 * what A had sent. */
 	if (seq_gt(v->rst.seq, v->a.fin_seq + 1) || seq_lt(v->rst.seq, v->a.base_seq))
 		return false;
-	enum detail d = closing_alert_only(v) ? DETAIL_CLOSE_NOTIFY :
-			v->rst.seq == v->a.fin_seq + 1 ? DETAIL_IGNORED_FIN : DETAIL_RACE;
+	enum detail d = v->rst.seq == v->a.fin_seq + 1 ? DETAIL_IGNORED_FIN : DETAIL_RACE;
 	return decide(v, CAUSE_DATA_AFTER_FIN, d, CONF_HIGH, NO_RUNNER_UP);
 }
 
@@ -720,9 +721,9 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 	 * unread payload: it subtracts the FIN from what it counts; so once A
 	 * had answered B's last data, only a zero linger or an abort is left:
 	 * the corpus's ndpi/tls_certificate_too_long.pcap, 100, a server that
-	 * answered the ClientHello and reset the client's FIN), when A never answered B's data
-	 * with data of its own, or when data was still arriving beyond what
-	 * the RST acknowledges. A last message of B's that answered A's own (a
+	 * answered the ClientHello and reset the client's FIN), when A never
+	 * answered B's data with data of its own, or when data was still
+	 * arriving beyond what the RST acknowledges. A last message of B's that answered A's own (a
 	 * reply, an LDAP unbind, an SMB logoff) needs no answer, and an
 	 * application closing after it had most likely read it: that abort is
 	 * deliberate (linger-abort, with this as its runner-up), as it is when

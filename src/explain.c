@@ -588,9 +588,10 @@ static void close_notify_after_fin(struct words *w)
 	}
 	say(w, "The %s closed the connection (FIN, frame %llu) with no TLS alert of its own seen "
 	       "before it; the %s answered that end of the stream with %s in its last data "
-	       "(frame %llu), as TLS asks of each side before it closes (RFC 8446 6.1). The %s's socket "
-	       "was already closed and answered that alert with a RST. No application data was "
-	       "lost: the %s had stopped reading, and all it missed was the goodbye.", w->an,
+	       "(frame %llu), as TLS asks of each side before it closes (RFC 8446 6.1). The "
+	       "%s's socket was already closed and answered that alert with a RST. No "
+	       "application data was lost: the %s had stopped reading, and all it missed was "
+	       "the goodbye.", w->an,
 	    (unsigned long long)v->a.fin_frame, w->bn, alert, (unsigned long long)v->b.data_frame,
 	    w->an, w->an);
 	advise(w, "Nothing to fix. Closing without a close_notify is a TLS truncation (RFC 8446 6.1 "
