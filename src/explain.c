@@ -641,14 +641,14 @@ static void data_after_own_fin(struct words *w)
 		       v->sender == ROLE_SERVER ? "Client" : "Server", w->an);
 		return;
 	}
-	/* Servers' idle timeouts name a server's close, not a client's. */
-	if (v->sender == ROLE_SERVER)
+	if (v->sender == ROLE_SERVER) {
+		/* Servers' idle timeouts name a server's close, not a client's. */
 		say_idle_defaults(w, IDLE_SERVER, v->close_idle_ns);
-	if (v->sender == ROLE_SERVER)
 		advise_reuse_after_idle_close(w, idle, ignored);
-	else
+	} else {
 		advise(w, "Server: the client had closed; stop writing once the client's FIN "
 			  "arrives, or answer within the client's timeout.");
+	}
 }
 
 static void after_both_closed(struct words *w)

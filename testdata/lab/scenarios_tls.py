@@ -112,6 +112,19 @@ raw = socket.create_connection(({addr!r}, 443), timeout=5)
 ''' + body
 
 
+def closed_server_labeller(detail):
+    """nginx had closed: its first RST answers the client's data after its
+    FIN (`detail` of data-after-fin) from its FIN_WAIT2 mini-socket, and
+    any later ones find no socket."""
+    def labeller(rsts):
+        expect(rsts[0], "server", "TCP_TIMEWAIT_SOCKET")
+        for r in rsts[1:]:
+            expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
+        return ([label("data-after-fin", detail)] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
+
+
 # ---------------------------------------------------------------- keep-alive over TLS
 
 TLS_REUSE_AFTER = 2.5
@@ -156,15 +169,9 @@ s.close()
         raise RuntimeError(f"the client did not reuse its TLS connection as designed: "
                            f"{out} / {errors}")
 
-    def labeller(rsts):
-        # nginx's FIN was acknowledged by the client's stack 1.5 s before the
-        # request: its orphaned socket (a TIME_WAIT mini-socket) answers it.
-        expect(rsts[0], "server", "TCP_TIMEWAIT_SOCKET")
-        for r in rsts[1:]:
-            expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
-        return ([label("data-after-fin", "ignored-fin")] +
-                [label("reset-followup") for _ in rsts[1:]])
-    return labeller
+    # nginx's FIN was acknowledged by the client's stack 1.5 s before the
+    # request: its orphaned socket (a TIME_WAIT mini-socket) answers it.
+    return closed_server_labeller("ignored-fin")
 
 
 @scenario("tls-close-notify-reply-v4", "tls-keepalive-timeout-v4's nginx (keepalive_timeout "
@@ -201,17 +208,11 @@ time.sleep(0.3)
         raise RuntimeError(f"the client did not close its TLS session as designed: "
                            f"{out} / {errors}")
 
-    def labeller(rsts):
-        # nginx's FIN was acknowledged 0.2 s before: its orphaned socket,
-        # a FIN_WAIT2 mini-socket by then, resets the client's close_notify,
-        # the only data after its FIN. (Sent at once, the alert carried the
-        # FIN's ACK itself and met the full socket: TCP_ABORT_ON_DATA.)
-        expect(rsts[0], "server", "TCP_TIMEWAIT_SOCKET")
-        for r in rsts[1:]:
-            expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
-        return ([label("data-after-fin", "close-notify")] +
-                [label("reset-followup") for _ in rsts[1:]])
-    return labeller
+    # nginx's FIN was acknowledged 0.2 s before: its orphaned socket,
+    # a FIN_WAIT2 mini-socket by then, resets the client's close_notify,
+    # the only data after its FIN. (Sent at once, the alert carried the
+    # FIN's ACK itself and met the full socket: TCP_ABORT_ON_DATA.)
+    return closed_server_labeller("close-notify")
 
 
 # ---------------------------------------------------------------- SNI filter
@@ -466,16 +467,10 @@ s.close()
     errors = srv.wait(timeout=30)
     tls13_check(out, errors, ("second failed", "second b''"))
 
-    def labeller(rsts):
-        # As in tls-keepalive-timeout-v4: the client's stack acknowledged
-        # nginx's FIN 1.5 s before the request, so nginx's orphaned socket (a
-        # TIME_WAIT mini-socket) answers it.
-        expect(rsts[0], "server", "TCP_TIMEWAIT_SOCKET")
-        for r in rsts[1:]:
-            expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
-        return ([label("data-after-fin", "ignored-fin")] +
-                [label("reset-followup") for _ in rsts[1:]])
-    return labeller
+    # As in tls-keepalive-timeout-v4: the client's stack acknowledged
+    # nginx's FIN 1.5 s before the request, so nginx's orphaned socket (a
+    # TIME_WAIT mini-socket) answers it.
+    return closed_server_labeller("ignored-fin")
 
 
 # ---------------------------------------------------------------- nothing on 443
