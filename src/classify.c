@@ -367,10 +367,10 @@ static bool syn_answered_by_ack(const struct judge *j)
 static bool challenge_ack_for_stale_connection(struct judge *j)
 {
 	struct verdict *v = j->v;
-	const struct flow_prev *prev = &j->f->conn.prev;
-	if (!syn_answered_by_ack(j) || !prev->present || prev->first_closer >= 0)
+	const struct connection *c = &j->f->conn;
+	if (!syn_answered_by_ack(j) || !c->incarnation || c->prev_first_closer >= 0)
 		return false;
-	v->stale_ack_exact = v->trigger.ack == prev->next_seq[j->dir];
+	v->stale_ack_exact = v->trigger.ack == c->prev.next_seq[j->dir];
 	if (v->stale_ack_exact)
 		return decide(v, CAUSE_TIMEWAIT_REUSE, DETAIL_CHALLENGE_ACK, CONF_HIGH, NO_RUNNER_UP);
 	/* Not where the old connection ended: other state answered the SYN. */
@@ -980,29 +980,41 @@ static enum ip_id_relation judge_ip_id(const struct judge *j)
 #define ORIGIN_TIMING_MIN_NS 2000000
 
 /*
- * Role r's leg of the handshake, a round trip from the capture point: the
- * server's SYN to SYN-ACK, the client's SYN-ACK to its ACK. -1 when the
- * handshake was not all seen, or a SYN or SYN-ACK was sent again (then
- * its legs are no round trip), or it is under ORIGIN_TIMING_MIN_NS.
+ * How soon role r can answer anything, as a time from the capture point
+ * and back: its fastest answer on this connection (flow.h, answer_ns;
+ * the handshake's leg is one). Each answer is at least that round trip,
+ * and their least is close to it. The handshake must have been seen: its
+ * legs are the kernel's own immediate answers (a SYN-ACK, the ACK of a
+ * SYN-ACK), where any later answer may wait for a delayed ACK (40 ms to
+ * 200 ms, RFC 1122 4.2.3.2) or for the application, and a least of those
+ * alone could be twice the round trip. A handshake leg alone is one
+ * sample, which a phone's radio waking up or a VM's scheduling can make
+ * many times the round trip; the least of all answers is not. -1 when
+ * the handshake was not seen.
  */
-static int64_t handshake_leg(const struct flow *f, enum role r)
+static int64_t fastest_answer(const struct flow *f, enum role r)
 {
-	if (!f->conn.syn_ts || !f->conn.synack_ts || !f->conn.hs_ack_ts || r == ROLE_UNKNOWN ||
-	    f->conn.half[0].syn_retrans || f->conn.half[1].syn_retrans)
+	if (!f->conn.syn_ts || !f->conn.synack_ts || !f->conn.hs_ack_ts || r == ROLE_UNKNOWN)
 		return -1;
-	int64_t leg = r == ROLE_SERVER ? f->conn.synack_ts - f->conn.syn_ts
-				       : f->conn.hs_ack_ts - f->conn.synack_ts;
+	int e = r == ROLE_CLIENT ? f->conn.client : 1 - f->conn.client;
+	return f->conn.answer_ns[e] ? (int64_t)f->conn.answer_ns[e] : -1;
+}
+
+/* The same, -1 under ORIGIN_TIMING_MIN_NS: what timing judges an origin by. */
+static int64_t answer_leg(const struct flow *f, enum role r)
+{
+	int64_t leg = fastest_answer(f, r);
 	return leg < ORIGIN_TIMING_MIN_NS ? -1 : leg;
 }
 
 /*
  * A RST that answers B's segment in less than half the round trip from the
- * capture point to A (measured by the handshake) cannot have come from A.
+ * capture point to A (A's fastest answer, answer_leg) cannot have come from A.
  */
 static void judge_timing(struct judge *j)
 {
 	struct verdict *v = j->v;
-	int64_t leg = handshake_leg(j->f, (enum role)v->sender);
+	int64_t leg = answer_leg(j->f, (enum role)v->sender);
 	if (!v->trigger.frame || leg < 0)
 		return;
 	int64_t answer = v->rst.ts_ns - v->trigger.ts_ns;
@@ -1012,10 +1024,17 @@ static void judge_timing(struct judge *j)
 	v->timing_leg_ns = leg;
 }
 
-/* The peer's (B's) leg in µs, 0 unknown: what an answer from it takes at least. */
+/*
+ * The peer's (B's) fastest answer in µs, 0 unknown: what an answer from
+ * it takes at least. No floor here: on a LAN, or behind a NAT that
+ * answers for the far side (slirp, VirtualBox's), an ACK a few µs after
+ * the RST is still faster than anything the peer ever answered, and was
+ * in flight (the corpus's gnutella.pcap 1072: VirtualBox's NAT answers
+ * in µs, and acknowledged the client's FIN 1 µs after the client's RST).
+ */
 static uint32_t peer_leg_us(const struct flow *f, enum role sender)
 {
-	int64_t leg = sender == ROLE_UNKNOWN ? -1 : handshake_leg(f, role_peer(sender));
+	int64_t leg = sender == ROLE_UNKNOWN ? -1 : fastest_answer(f, role_peer(sender));
 	return leg < 0 || leg / 1000 > UINT32_MAX ? 0 : (uint32_t)(leg / 1000);
 }
 
@@ -1160,9 +1179,8 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 		if (seq_gt(r->body_end, sent))
 			v->body_due = r->body_end - sent;
 	}
-	if (f->conn.prev.present) {
-		const struct flow_prev *pv = &f->conn.prev;
-		v->since_prev_ns = p->ts_ns - pv->end_ts;
+	if (f->conn.incarnation) {
+		v->since_prev_ns = p->ts_ns - f->conn.prev.end_ts;
 		/*
 		 * TIME-WAIT follows a close with FINs (RFC 9293 3.6); a connection
 		 * that was refused or reset went straight to CLOSED (3.10.7.4), and
@@ -1170,7 +1188,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 		 * (tcp_timewait_state_process, TCP_TW_RST). Within 60 s on Linux,
 		 * with margin for other stacks' 2MSL.
 		 */
-		v->tuple_recently_closed = pv->first_closer >= 0 && !pv->ended_by_rst &&
+		v->tuple_recently_closed = f->conn.prev_first_closer >= 0 && !f->conn.prev_ended_by_rst &&
 					   v->since_prev_ns < 120 * 1000000000LL;
 	}
 	v->syn_ts = f->conn.syn_ts;

@@ -150,7 +150,7 @@ struct verdict {
 	int64_t trigger_gap_ns;     /* silence before the segment it answers */
 	int64_t peer_silent_ns;     /* from b's last segment to the RST */
 	int64_t rtt_ns;             /* handshake round trip at the capture point */
-	int64_t timing_leg_ns;      /* ORIGIN_BY_TIMING: the sender's leg of the handshake */
+	int64_t timing_leg_ns;      /* ORIGIN_BY_TIMING: the sender's fastest answer (classify.c) */
 	int64_t since_prev_ns;      /* from the tuple's previous connection's end */
 	int64_t syn_ts;             /* the client's first SYN; 0 unseen */
 

@@ -87,10 +87,10 @@ static void say_elsewhere(const struct words *w, char *buf, size_t n)
 		text_format(buf, n, "its TTL (%u) differs from the %s's own packets (%u-%u)", v->rst.ttl,
 			 w->an, v->a.ttl_min, v->a.ttl_max);
 	else if (v->origin_basis == ORIGIN_BY_TIMING)
-		text_format(buf, n, "it came %s after the %s's segment, under half the %s round trip "
-			 "between this capture point and the %s (from the handshake): it was sent "
-			 "from nearer", DUR(v->rst.ts_ns - v->trigger.ts_ns), w->bn,
-			 DUR(v->timing_leg_ns), w->an);
+		text_format(buf, n, "it came %s after the %s's segment, under half of the %s "
+			 "the %s took at the fastest to answer a segment on this connection, its "
+			 "handshake included: it was sent from nearer",
+			 DUR(v->rst.ts_ns - v->trigger.ts_ns), w->bn, DUR(v->timing_leg_ns), w->an);
 }
 
 /* "(frame 7, 120 bytes of new data)": how the sender went on after its RST. */

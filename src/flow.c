@@ -37,6 +37,7 @@ void flow_start_connection(struct flow *f, int64_t now)
 	memset(&f->conn, 0, sizeof f->conn);
 	f->conn.client = -1;
 	f->conn.first_closer = -1;
+	f->conn.prev_first_closer = -1;
 	f->conn.last_data_dir = -1;
 	f->conn.close_idle_ns = -1;
 	f->conn.active_ts = f->conn.last_ts = now;

@@ -98,11 +98,11 @@ struct tcp_half {
 	uint8_t syn_retrans;        /* its SYN (or SYN-ACK) sent again (saturates) */
 };
 
-/* The incarnation a new SYN replaced on the same tuple (for timewait-reuse). */
+/* The incarnation a new SYN replaced on the same tuple (for timewait-reuse):
+ * there was one when the connection's incarnation is above 0. Its two
+ * one-byte facts are the connection's prev_ fields, which fill a hole
+ * this struct's padding would otherwise take (flow_table.c's budget). */
 struct flow_prev {
-	bool present;
-	bool ended_by_rst;
-	int8_t first_closer;        /* endpoint that sent the first FIN or RST, -1 none */
 	int64_t end_ts;             /* its last packet */
 	uint32_t next_seq[2];
 };
@@ -199,12 +199,15 @@ struct connection {
 						flags hold anything (tcp_track_record_syn).
 						Nothing but tcp_track and the release reads
 						such a connection (connection_ended) */
+	bool prev_ended_by_rst : 1;          /* the incarnation before (prev) ended with a RST */
 	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
 	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
 	int8_t run_dir;                      /* endpoint whose run run_first belongs to */
 	int8_t last_data_dir;                /* endpoint that sent the last data, -1 none */
 	uint16_t incarnation;                /* 0 for the first on this tuple (saturates) */
-	uint16_t pkts;                       /* saturates: only "none", "one", "more" are read */
+	uint8_t pkts;                        /* saturates: only "none", "one", "more" are read */
+	int8_t prev_first_closer;            /* of the incarnation before (prev): endpoint that
+						sent its first FIN or RST, -1 none */
 	struct tls_note tls;
 	uint8_t app;                         /* enum first_bytes_app its first payloads named */
 	int64_t last_ts;                     /* its last packet (expiry reads it) */
@@ -227,6 +230,16 @@ struct connection {
 	 * earliest such segment it refers to. */
 	struct seg_note run_first;
 	struct flow_prev prev;
+	/*
+	 * Each endpoint's fastest answer, in ns (0: none yet): the least time
+	 * from the first segment of the other side's run that took sequence
+	 * space (data, SYN or FIN) to this side's first segment acknowledging
+	 * it, both at the capture point. The handshake's legs are the first
+	 * two; RSTs are never one. Each answer is at least the round trip
+	 * between the capture point and the answering side, so their least
+	 * bounds how soon that side can answer anything (classify.c, timing).
+	 */
+	uint32_t answer_ns[2];
 	struct http_note request;            /* the last HTTP request line seen */
 	struct http_response_note response;  /* the last HTTP response header seen */
 };

@@ -21,6 +21,12 @@ static void count16(uint16_t *n)
 		(*n)++;
 }
 
+static void count8(uint8_t *n)
+{
+	if (*n < UINT8_MAX)
+		(*n)++;
+}
+
 static void count32(uint32_t *n)
 {
 	if (*n < UINT32_MAX)
@@ -118,18 +124,19 @@ bool tcp_track_is_new_incarnation(const struct flow *f, int dir, const struct pk
 void tcp_track_new_incarnation(struct flow *f, int64_t now)
 {
 	struct flow_prev prev = {
-		.present = true,
-		.ended_by_rst = f->conn.half[0].rst_frame || f->conn.half[1].rst_frame,
-		.first_closer = f->conn.first_closer,
 		.end_ts = f->conn.last_ts,
 		.next_seq = { f->conn.half[0].next_seq, f->conn.half[1].next_seq },
 	};
+	bool ended_by_rst = f->conn.half[0].rst_frame || f->conn.half[1].rst_frame;
+	int8_t first_closer = f->conn.first_closer;
 	uint16_t incarnation = f->conn.incarnation < UINT16_MAX ? f->conn.incarnation + 1
 								 : UINT16_MAX;
 
 	flow_start_connection(f, now);
 	f->conn.incarnation = incarnation;
 	f->conn.prev = prev;
+	f->conn.prev_ended_by_rst = ended_by_rst;
+	f->conn.prev_first_closer = first_closer;
 }
 
 /*
@@ -490,6 +497,37 @@ void track_flags(struct flow *f, int dir, const struct pkt *p)
 	}
 }
 
+/*
+ * This side's segment ends the other side's run and acknowledges that
+ * side's last segment, which took sequence space: an answer, timed at the
+ * capture point (flow.h, answer_ns). Its sender had received all it
+ * acknowledges, that segment among them, so it left after that segment
+ * passed here and reached it: each answer is at least the round trip
+ * between the capture point and its sender. The other side's last
+ * segment, not the first of its run, is the one timed: after a segment
+ * was lost and sent again, the time from the first sending would count
+ * the retransmission timeout (Karn's reason, RFC 6298 3). Acknowledgments
+ * beyond what the other side sent are no answer, nor is one in the same
+ * nanosecond or over 4.29 s later (then it says nothing timing needs).
+ */
+static inline void note_answer(struct flow *f, int dir, const struct pkt *p)
+{
+	/* Most answers are no faster than the fastest: the time first, one
+	 * compare (0, none, is the largest), then the segments. */
+	uint64_t t = (uint64_t)(p->ts_ns - f->conn.half[1 - dir].last.ts_ns) - 1;
+	if (t >= (uint32_t)(f->conn.answer_ns[dir] - 1))
+		return;
+	const struct tcp_half *b = &f->conn.half[1 - dir];
+	const struct seg_note *x = &b->last;
+	uint32_t end = x->seq + x->len + ((x->flags & TCP_SYN) ? 1u : 0u) +
+		       ((x->flags & TCP_FIN) ? 1u : 0u);
+	if ((p->flags & (TCP_ACK | TCP_RST)) != TCP_ACK || !x->frame || end == x->seq ||
+	    (x->flags & TCP_RST) || !seq_geq(p->ack, end) ||
+	    !seq_leq(p->ack, b->next_seq))
+		return;
+	f->conn.answer_ns[dir] = (uint32_t)(t + 1);
+}
+
 /* A farewell follows a silence this long at least (a timeout's, not a
  * protocol's ordinary turn), and the close follows it within
  * FAREWELL_CLOSE_MAX (the server process exiting after writing it). */
@@ -588,6 +626,12 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 			h->ttl_max = p->ttl;
 	}
 	if (f->conn.pkts == 0 || (f->conn.run_dir != dir && answers)) {
+		/* An answer ends the other side's run: timed here, where a
+		 * segment that ends no run costs nothing (the other side's
+		 * last segment, if it took sequence space, began or went on
+		 * with its run; an answer acknowledging it is missed only
+		 * after this side's own run began without doing so). */
+		note_answer(f, dir, p);
 		f->conn.run_dir = (int8_t)dir;
 		f->conn.run_first.frame = 0;
 	}
@@ -595,7 +639,7 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 		seg_note_from_pkt(&f->conn.run_first, p);
 	seg_note_from_pkt(&h->last, p);
 	count32(&h->pkts);
-	count16(&f->conn.pkts);
+	count8(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
 	/* Silence since the last activity: keep-alive probes (RFC 9293 3.8.4)
@@ -684,7 +728,7 @@ bool tcp_track_follow(struct flow *f, int dir, const struct pkt *p)
 		h->ip_id = p->ip_id;
 	seg_note_from_pkt(&h->last, p);
 	count32(&h->pkts);
-	count16(&f->conn.pkts);
+	count8(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
 	if (f->conn.finished)

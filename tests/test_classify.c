@@ -45,16 +45,16 @@ static void test_closed_port_and_reuse(void)
 	CHECK_EQ(v.form, FORM_ACTIVE);
 
 	/* The same answer to a SYN on a tuple closed with FINs a second ago: TIME_WAIT. */
-	f.conn.prev.present = true;
-	f.conn.prev.first_closer = (int8_t)(1 - c);
+	f.conn.incarnation = 1;     /* there was one before */
+	f.conn.prev_first_closer = (int8_t)(1 - c);
 	f.conn.prev.end_ts = f.conn.last_ts - 1000000000;
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_TIMEWAIT_REUSE);
 	/* A previous connection that was refused or reset left no TIME_WAIT
 	 * (RFC 9293 3.10.7.4): a closed port again. */
-	f.conn.prev.ended_by_rst = true;
+	f.conn.prev_ended_by_rst = true;
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_CLOSED_PORT);
-	f.conn.prev.ended_by_rst = false;
-	f.conn.prev.first_closer = -1;   /* never closed on the wire */
+	f.conn.prev_ended_by_rst = false;
+	f.conn.prev_first_closer = -1;   /* never closed on the wire */
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_CLOSED_PORT);
 }
 
@@ -187,6 +187,52 @@ static void test_too_fast(void)
 		    &v) != CAUSE_INJECTED);
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
 	CHECK_EQ(v.origin_basis, ORIGIN_BY_TTL_MATCH);
+}
+
+/*
+ * The server's handshake leg was slow (40 ms: a phone's radio waking, a
+ * busy VM), and it answered the client's data in 4 ms after: that is how
+ * soon it can answer, and a RST 3 ms after the client's next data is as
+ * soon as the server could send it. The handshake alone called it a
+ * middlebox's. An answer is timed from the last segment it acknowledges:
+ * data sent again is timed from its resending (RFC 6298 3, Karn), and an
+ * ACK that does not reach the last segment times nothing.
+ */
+static void test_fastest_answer(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.040) });
+	CHECK_EQ(f.conn.answer_ns[1 - c], 40000000);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.0401) });
+	CHECK_EQ(f.conn.answer_ns[c], 100000);
+	/* The client's request, sent twice: timed from the second. */
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 40, 4), 10.050) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 40, 5), 10.250) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 141, TCP_ACK, 0, 6), 10.254) });
+	CHECK_EQ(f.conn.answer_ns[1 - c], 4000000);
+	/* Two segments, the server's ACK of the first only: no answer timed. */
+	feed(&f, (struct pkt[]){ at(seg(C, 141, 501, TCP_ACK | TCP_PSH, 10, 7), 10.300) });
+	feed(&f, (struct pkt[]){ at(seg(C, 151, 501, TCP_ACK | TCP_PSH, 10, 8), 10.3001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 151, TCP_ACK, 0, 9), 10.3011) });
+	CHECK_EQ(f.conn.answer_ns[1 - c], 4000000);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 161, TCP_ACK, 0, 10), 10.340) });
+	CHECK_EQ(f.conn.answer_ns[1 - c], 4000000);
+	feed(&f, (struct pkt[]){ at(seg(C, 161, 501, TCP_ACK | TCP_PSH, 40, 11), 10.400) });
+	/* 3 ms: not under half of 4 ms, though under half of the handshake's 40. */
+	CHECK(judge(&f, 1 - c, at(seg(S, 501, 201, TCP_RST | TCP_ACK, 0, 12), 10.403), &v) !=
+	      CAUSE_INJECTED);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	/* 1 ms is under half of 4 ms: from nearer, and the words give 4 ms. */
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 201, TCP_RST | TCP_ACK, 0, 12), 10.401), &v),
+		 CAUSE_INJECTED);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_TIMING);
+	CHECK_EQ(v.timing_leg_ns, 4000000);
+	/* A RST is never an answer: the server's RST times nothing. */
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 201, TCP_RST | TCP_ACK, 0, 12), 10.4001) });
+	CHECK_EQ(f.conn.answer_ns[1 - c], 4000000);
 }
 
 static void test_connect_timeout(void)
@@ -1106,6 +1152,7 @@ int main(void)
 	test_refused_syn_retried();
 	test_stale_connection();
 	test_too_fast();
+	test_fastest_answer();
 	test_connect_timeout();
 	test_handshake_abort();
 	test_data_after_fin();

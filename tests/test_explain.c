@@ -244,7 +244,8 @@ static void test_timing_origin(void)
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 40, 4), 10.030) });
 	judge_and_explain(&f, 1 - c, at(seg(S, 501, 141, TCP_RST | TCP_ACK, 0, 5), 10.0305), &v);
 	CHECK_EQ(v.cause, CAUSE_INJECTED);
-	CHECK(says(e.origin, "under half the 20 ms round trip"));
+	CHECK(says(e.origin, "under half of the 20 ms the server took at the fastest to answer a "
+			     "segment on this connection, its handshake included"));
 	CHECK(says(e.why, "a third party on the path forged it in the server's name"));
 	CHECK(says(e.why, "It answers the client's data at frame 4"));
 }

@@ -110,9 +110,8 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	/* A new SYN on the finished tuple starts incarnation 1, linked to 0. */
 	feed(&f, (struct pkt[]){ seg(C, cisn + 5000, 0, TCP_SYN, 0, n++) });
 	CHECK_EQ(f.conn.incarnation, 1);
-	CHECK(f.conn.prev.present);
-	CHECK(f.conn.prev.ended_by_rst);
-	CHECK_EQ(f.conn.prev.first_closer, 1 - c);
+	CHECK(f.conn.prev_ended_by_rst);
+	CHECK_EQ(f.conn.prev_first_closer, 1 - c);
 	CHECK_EQ(f.conn.prev.next_seq[c], cisn + 151);
 	CHECK_EQ(f.conn.pkts, 1);
 	CHECK_EQ(f.conn.half[c].state, HALF_SYN_SENT);

@@ -314,12 +314,14 @@ class Lab:
         for who, i in ((a, ia), (b, ib)):
             sh("ip", "-n", self.ns[who], "link", "set", i, "up")
 
-    def topology(self, routed=False, v6=False, delay=None):
+    def topology(self, routed=False, v6=False, delay=None, wake=None, hops=0):
         """delay (seconds, direct topology only): the client and server still
         share one subnet, but the wire between them runs through a third
         namespace (named router) whose delay line (peer.delay_line) holds
         every frame `delay` seconds in each direction; its interfaces have
-        no addresses, so its own kernel sends nothing."""
+        no addresses, so its own kernel sends nothing. wake and hops are the
+        delay line's: a radio's promotion delay after idle, and one router's
+        TTL decrement on TCP packets."""
         self.routed, self.v6 = routed, v6
         for who in ("client", "server") + (("router",) if routed or delay else ()):
             self._mkns(who)
@@ -329,7 +331,8 @@ class Lab:
                 self.sysctl("router", f"net.ipv6.conf.{key}.disable_ipv6", "1")
             self._veth("client", "c0", "router", "rc")
             self._veth("server", "s0", "router", "rs")
-            self.run("router", f"delay_line('rc', 'rs', {delay!r})", wait_ready=True)
+            self.run("router", f"delay_line('rc', 'rs', {delay!r}, {wake!r}, {hops!r})",
+                     wait_ready=True)
         if not routed:
             if not delay:
                 self._veth("client", "c0", "server", "s0")

@@ -151,10 +151,37 @@ def _fill_checksum(f):
     return f[:l4] + bytes(seg) + f[end:]
 
 
-def delay_line(a, b, delay):
+def _hop(f):
+    """The frame as a router passes it on: a TCP packet's IPv4 TTL (its
+    header checksum updated, RFC 1624) or IPv6 hop limit one lower. Other
+    packets stay as they are: neighbour discovery must arrive with hop
+    limit 255 (RFC 4861 7.1.1), and the line stands for one link there."""
+    et = f[12:14]
+    if et == b"\x08\x00" and f[23] == 6 and f[22] > 1:
+        b = bytearray(f)
+        b[22] -= 1
+        b[24:26] = b"\0\0"
+        b[24:26] = struct.pack("!H", ~_fold(bytes(b[14:14 + (b[14] & 15) * 4])) & 0xffff)
+        return bytes(b)
+    if et == b"\x86\xdd" and f[20] == 6 and f[21] > 1:
+        return f[:21] + bytes([f[21] - 1]) + f[22:]
+    return f
+
+
+def delay_line(a, b, delay, wake=None, hops=0):
     """Forwards every frame arriving on interface a out of b, and the
     reverse, `delay` seconds later (first in, first out: the delay is the
-    same for every frame). Runs until killed."""
+    same for every frame). Runs until killed.
+
+    wake (idle_s, extra_s): a radio's promotion delay. A frame that comes
+    after the line carried nothing for idle_s waits extra_s more, and the
+    frames behind it wait for it (an LTE radio idle after its tail timer
+    takes about 0.26 s to promote, and the first packet of a burst waits
+    for it: Huang et al., "A Close Examination of Performance and Power
+    Characteristics of 4G LTE Networks", MobiSys 2012, table 3; Wi-Fi
+    power save likewise holds a sleeping station's frames until its next
+    beacon wake-up, IEEE 802.11 11.2). hops=1: the line is also a router
+    (_hop)."""
     import collections
     import select
     socks = {}
@@ -167,6 +194,7 @@ def delay_line(a, b, delay):
         socks[i] = s
     other = {a: b, b: a}
     line = collections.deque()     # (due, out interface, frame), due in order
+    last_in = time.monotonic()     # the line starts idle
     ready()
     while True:
         wait = max(0.0, line[0][0] - time.monotonic()) if line else None
@@ -187,7 +215,15 @@ def delay_line(a, b, delay):
                 if len(frame) > 1514:
                     log(f"delay_line: {len(frame)}-byte frame on {addr[0]} (GSO?) not sent")
                     continue
-                line.append((now + delay, other[addr[0]], frame))
+                due = now + delay
+                if wake and now - last_in >= wake[0]:
+                    due += wake[1]
+                last_in = now
+                if line and line[-1][0] > due:
+                    due = line[-1][0]      # behind a frame still waiting for the radio
+                if hops:
+                    frame = _hop(frame)
+                line.append((due, other[addr[0]], frame))
         now = time.monotonic()
         while line and line[0][0] <= now:
             _, out, frame = line.popleft()

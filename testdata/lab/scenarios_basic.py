@@ -1,7 +1,8 @@
 """Lab scenarios: refused connections, closes that lose data, abortive closes."""
+import json
 import time
 
-from lab import one_incident, expect, label, scenario
+from lab import one_incident, expect, label, scenario, sh
 
 
 def closed_port(lab, v6):
@@ -32,11 +33,9 @@ def closed_port_v6(lab):
     return closed_port(lab, True)
 
 
-@scenario("ignored-fin-v4", "HTTP/1.1 keep-alive: the server closes the idle connection after "
-          "1 s; the client acknowledges the FIN but sends its next request 0.5 s later anyway")
-def ignored_fin(lab):
-    lab.topology()
-    lab.capture("client")
+def ignored_fin_exchange(lab, idle_first=0.0):
+    """The client's requests on one keep-alive connection, the second after
+    the server closed it; idle_first: the client's wait before it connects."""
     srv = lab.run("server", f"""
 s = listen({lab.addr('server')!r}, 80)
 ready()
@@ -48,6 +47,7 @@ c.close()
 time.sleep(1.5)
 """, wait_ready=True)
     lab.run("client", f"""
+time.sleep({idle_first!r})
 c = connect({lab.addr('server')!r}, 80)
 c.sendall(http_request("/first"))
 recv_some(c)
@@ -64,6 +64,42 @@ recv_some(c)
             out.append(label("reset-followup"))
         return out
     return labeller
+
+
+@scenario("ignored-fin-v4", "HTTP/1.1 keep-alive: the server closes the idle connection after "
+          "1 s; the client acknowledges the FIN but sends its next request 0.5 s later anyway")
+def ignored_fin(lab):
+    lab.topology()
+    lab.capture("client")
+    return ignored_fin_exchange(lab)
+
+
+def static_neighbours(lab):
+    """Each side's neighbour entry for the other, set by hand, so that no
+    neighbour discovery crosses the wire before the connection's first
+    packet: that packet is then the one that wakes the radio, as on a
+    phone whose neighbour entries are the access point's."""
+    mac = {}
+    for who in ("client", "server"):
+        out = sh("ip", "-n", lab.ns[who], "-j", "link", "show", lab.iface(who)).stdout
+        mac[who] = json.loads(out)[0]["address"]
+    for who, other in (("client", "server"), ("server", "client")):
+        sh("ip", "-n", lab.ns[who], "neigh", "replace", lab.addr(other), "lladdr", mac[other],
+           "dev", lab.iface(who), "nud", "permanent")
+
+
+@scenario("radio-wake-ignored-fin-v6", "the same seen from a phone: 10 ms each way through one "
+          "router, and a radio that holds the first frame after 1 s of silence 0.2 s longer. "
+          "The handshake wakes it (the SYN-ACK comes 0.22 s after the SYN), later answers take "
+          "20 ms, and the server's FIN_WAIT2 socket resets the second request 20 ms after it: "
+          "far under half the handshake's leg, yet the server's own")
+def radio_wake_ignored_fin_v6(lab):
+    lab.topology(v6=True, delay=0.010, wake=(1.0, 0.2), hops=1)
+    static_neighbours(lab)
+    lab.capture("client")
+    # 2 s: the radio goes idle after the interfaces' own multicast listener
+    # reports, and the SYN wakes it.
+    return ignored_fin_exchange(lab, idle_first=2.0)
 
 
 @scenario("linger0-server-v4", "the server answers a request, then closes with SO_LINGER "
