@@ -54,6 +54,10 @@ static const struct detail_info details[DETAIL_COUNT] = {
 	[DETAIL_CLOSE_NOTIFY] = { "close-notify", CAUSE_DATA_AFTER_FIN, true,
 				  "TLS close_notify alerts that met a socket already closed: "
 				  "nothing lost" },
+	/* A text protocol's goodbye met the closed socket: nothing lost either. */
+	[DETAIL_QUIT_REPLY] = { "quit-reply", CAUSE_DATA_AFTER_FIN, true,
+				"replies to a QUIT or LOGOUT that met a socket the client had "
+				"already closed: nothing lost" },
 };
 
 const struct cause_info *cause_info(enum cause c)

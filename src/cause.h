@@ -46,6 +46,7 @@ enum detail {
 	DETAIL_MP_TCPRST,       /* linger-abort: an MPTCP subflow reset with a reason (3.6) */
 	DETAIL_CLOSE_NOTIFY,    /* data-after-fin: the data was the peer's closing TLS alert */
 	DETAIL_CROSSED,         /* reset-followup: the sender's own abort crossing the peer's RST */
+	DETAIL_QUIT_REPLY,      /* data-after-fin: the data was the reply to the closer's QUIT */
 	DETAIL_COUNT
 };
 

@@ -516,6 +516,30 @@ static bool closing_alert_only(const struct verdict *v)
 	       data_end(&v->b) - v->a.ack == tr->len;
 }
 
+/*
+ * A's last data was its session's last command (a QUIT, an IMAP LOGOUT:
+ * first_bytes_quit), its FIN came with it, and all of B's data that A
+ * never took is B's reply to it: B had read the command (its reply
+ * acknowledges it) and answered, as the protocol asks (RFC 5321
+ * 4.1.1.10: "The receiver MUST send a '221 OK' reply, and then close";
+ * RFC 1939 6, RFC 959 4.1.1, RFC 9051 6.1.3 alike). A closed without
+ * reading it. RFC 5321 says the sender SHOULD wait for that reply, but
+ * Postfix's SMTP client by default does not (smtp_skip_quit_response =
+ * yes, postconf(5)), so a mail server's capture has such a RST after
+ * every session Postfix delivers (the corpus's
+ * arkime/smtp-originating.pcap 24). Nothing was lost: the reply is the
+ * goodbye. A reply is a line of at most 512 bytes (RFC 5321 4.5.3.1.5);
+ * IMAP's BYE and the tagged OK make two.
+ */
+#define QUIT_REPLY_MAX 1024
+static bool quit_reply_only(const struct verdict *v)
+{
+	const struct seg_note *tr = &v->trigger;
+	return v->a_quit_last && (v->a.flags & HALF_F_ACK) && tr->frame && tr->len > 0 &&
+	       (tr->flags & TCP_ACK) && seq_geq(tr->ack, v->a.fin_seq) && v->a.ack == tr->seq &&
+	       data_end(&v->b) - v->a.ack <= QUIT_REPLY_MAX;
+}
+
 /* A had sent FIN; B's data then met A's closed socket (TAXONOMY data-after-fin). */
 static bool data_after_own_fin(struct judge *j)
 {
@@ -527,6 +551,7 @@ static bool data_after_own_fin(struct judge *j)
 		bool acked_fin = (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq + 1);
 		return decide(v, CAUSE_DATA_AFTER_FIN,
 			      closing_alert_only(v) ? DETAIL_CLOSE_NOTIFY :
+			      quit_reply_only(v) ? DETAIL_QUIT_REPLY :
 			      acked_fin ? DETAIL_IGNORED_FIN : DETAIL_RACE,
 			      CONF_HIGH, NO_RUNNER_UP);
 	}
@@ -1157,6 +1182,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->established = f->conn.established;
 	v->midstream = f->conn.midstream;
 	v->after_evictions = f->conn.after_evictions;
+	v->a_quit_last = f->conn.quit_from == dir + 1;
 	v->incarnation = f->conn.incarnation;
 	v->max_gap_ns = f->conn.max_gap_ns;
 	if (f->conn.pkts > 0 && p->ts_ns - f->conn.last_ts > v->max_gap_ns)

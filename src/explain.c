@@ -600,12 +600,35 @@ static void close_notify_after_fin(struct words *w)
 		  "the %s's before closing its socket.", w->an, w->bn);
 }
 
+/* The data after the FIN was the peer's reply to the closer's QUIT
+ * (classify.c's quit_reply_only has the sources). */
+static void quit_reply_after_fin(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	say(w, "The %s sent its session's last command (QUIT or LOGOUT, frame %llu) and closed the "
+	       "connection with it (FIN, frame %llu) without waiting for the reply; the %s answered "
+	       "the command as the protocol asks (%u bytes, frame %llu), and the %s's socket, "
+	       "already closed, answered that reply with a RST. Nothing was lost: the reply was "
+	       "the %s's goodbye.", w->an, (unsigned long long)v->a.data_frame,
+	    (unsigned long long)v->a.fin_frame, w->bn, t->len, (unsigned long long)t->frame,
+	    w->an, w->bn);
+	advise(w, "Nothing to fix. SMTP asks a client to wait for the reply to QUIT (RFC 5321 "
+		  "4.1.1.10) and some do not (Postfix's default, smtp_skip_quit_response = yes), "
+		  "which leaves a RST after every session. If the RSTs are unwanted, the %s can read "
+		  "the reply before closing its socket.", w->an);
+}
+
 static void data_after_own_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
 	const struct seg_note *t = &v->trigger;
 	if (v->detail == DETAIL_CLOSE_NOTIFY) {
 		close_notify_after_fin(w);
+		return;
+	}
+	if (v->detail == DETAIL_QUIT_REPLY) {
+		quit_reply_after_fin(w);
 		return;
 	}
 	bool ignored = v->detail == DETAIL_IGNORED_FIN;

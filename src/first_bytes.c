@@ -96,6 +96,39 @@ uint8_t first_bytes_app(const uint8_t *d, uint32_t n)
 	return FIRST_BYTES_NONE;
 }
 
+/* The len bytes of word, upper case, at d: ASCII letters compared without case. */
+static bool word_at(const struct rd *r, size_t off, const char *word, size_t len)
+{
+	if (rd_left(r) < off + len)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((rd_u8_at(r, off + i) & 0xdf) != (uint8_t)word[i])
+			return false;
+	return true;
+}
+
+/* Longer is no one-line command: an IMAP tag is short (RFC 9051 leaves its
+ * length open; clients use a few characters). */
+#define QUIT_LINE_MAX 40
+
+bool first_bytes_quit(const uint8_t *d, uint32_t n)
+{
+	struct rd r = rd_init(d, n);
+	if (n < 6 || n > QUIT_LINE_MAX || rd_u8_at(&r, n - 2) != '\r' || rd_u8_at(&r, n - 1) != '\n')
+		return false;
+	if (n == 6)
+		return word_at(&r, 0, "QUIT", 4);
+	/* "<tag> LOGOUT\r\n": a tag of atom characters, then the command. */
+	if (n < 10 || rd_u8_at(&r, n - 9) != ' ' || !word_at(&r, n - 8, "LOGOUT", 6))
+		return false;
+	for (uint32_t i = 0; i < n - 9; i++) {
+		uint8_t c = rd_u8_at(&r, i);
+		if (c <= ' ' || c > '~')
+			return false;
+	}
+	return true;
+}
+
 static const char *const app_names[FIRST_BYTES_COUNT] = {
 	[FIRST_BYTES_SSH] = "ssh", [FIRST_BYTES_SMTP] = "smtp", [FIRST_BYTES_FTP] = "ftp",
 	[FIRST_BYTES_IMAP] = "imap", [FIRST_BYTES_POP3] = "pop3",

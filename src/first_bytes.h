@@ -1,7 +1,8 @@
 /*
  * first_bytes: the application a connection's first payload names, for
  * protocols that open with fixed bytes (the ones HTTP and TLS are not:
- * http.c and tls.c read those). Read at decode time on every payload that
+ * http.c and tls.c read those), and the fixed command that ends a text
+ * protocol's session. Read at decode time on every payload that
  * begins with one of a few bytes; tcp_track keeps what a connection's
  * first payload in either direction named, so a reset on a PostgreSQL
  * connection on port 6432 still gets a database pool's advice.
@@ -9,6 +10,7 @@
 #ifndef RSTDIAG_FIRST_BYTES_H
 #define RSTDIAG_FIRST_BYTES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum first_bytes_app {
@@ -32,6 +34,14 @@ enum first_bytes_app {
 
 /* What the n captured payload bytes at d open with; FIRST_BYTES_NONE if nothing. */
 uint8_t first_bytes_app(const uint8_t *d, uint32_t n);
+/*
+ * Whether the n captured payload bytes at d are one text protocol's last
+ * command, the one the server answers and then closes on: "QUIT" (SMTP,
+ * RFC 5321 4.1.1.10; POP3, RFC 1939 6; FTP, RFC 959 4.1.1; NNTP, RFC
+ * 3977 5.4) or an IMAP "<tag> LOGOUT" (RFC 9051 6.1.3), case-insensitive,
+ * one line ending in CRLF.
+ */
+bool first_bytes_quit(const uint8_t *d, uint32_t n);
 /* Its name in the JSON summary ("ssh", "postgresql"...); NULL for none. */
 const char *first_bytes_app_name(uint8_t app);
 /* The app of that name; FIRST_BYTES_NONE if none is. */

@@ -209,7 +209,10 @@ struct connection {
 	int8_t prev_first_closer;            /* of the incarnation before (prev): endpoint that
 						sent its first FIN or RST, -1 none */
 	struct tls_note tls;
-	uint8_t app;                         /* enum first_bytes_app its first payloads named */
+	uint8_t app : 4;                     /* enum first_bytes_app its first payloads named */
+	uint8_t quit_from : 2;               /* endpoint + 1 whose last data segment was a text
+						protocol's QUIT or LOGOUT (first_bytes_quit);
+						0 none */
 	int64_t last_ts;                     /* its last packet (expiry reads it) */
 	int64_t active_ts;                   /* its last packet but TCP keep-alive probes and
 						their ACKs: idle times are read from it (an
@@ -243,6 +246,8 @@ struct connection {
 	struct http_note request;            /* the last HTTP request line seen */
 	struct http_response_note response;  /* the last HTTP response header seen */
 };
+
+_Static_assert(FIRST_BYTES_COUNT <= 16, "struct connection keeps an app in 4 bits");
 
 struct flow {
 	/* The table part: flow_table's. */

@@ -111,6 +111,8 @@ struct pkt {
 	struct http_facts http;     /* what the payload starts, read while it was valid */
 	struct tls_facts tls;       /* ... as TLS records (content 0: not a record start) */
 	uint8_t app;                /* ... as another protocol's opening (enum first_bytes_app) */
+	bool quit;                  /* ... as a text protocol's last command (first_bytes_quit);
+				       set only where http.start is HTTP_NONE */
 	struct rst_payload rst_data; /* a RST's: its reason, if it wrote one (format 0: none) */
 
 	struct tunnel_path tun;     /* the tunnels it came through (tun.n 0: none) */

@@ -499,13 +499,16 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	if ((p->flags & TCP_RST) && p->payload_caplen)
 		rst_payload_parse(p->payload, p->payload_caplen, &p->rst_data);
 	if (p->http.start == HTTP_NONE) {
+		p->quit = false;
 		if (tls_may_start(p->payload, p->payload_caplen))
 			tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
 		tls_reasm_segment(pl->hellos, p);
 		/* Openings are one short write each (a banner, a greeting, a
 		 * startup message): a full-sized segment is bulk data. */
-		if (!p->tls.content && p->payload_len <= FIRST_BYTES_OPENING_MAX)
+		if (!p->tls.content && p->payload_len <= FIRST_BYTES_OPENING_MAX) {
 			p->app = first_bytes_app(p->payload, p->payload_caplen);
+			p->quit = first_bytes_quit(p->payload, p->payload_caplen);
+		}
 	}
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */
 	if (!pl->shard.n)

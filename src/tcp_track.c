@@ -409,6 +409,10 @@ void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 		track_http(f, dir, p);
 	} else if (p->tls.content) {
 		track_tls(f, dir, p, quiet);
+	} else if (p->quit) {
+		/* This side's session ends here: what answers it is a
+		 * goodbye (classify.c, quit_reply_only). */
+		f->conn.quit_from = (uint8_t)(dir + 1);
 	} else if (p->app && !f->conn.app && h->bytes == 0) {
 		f->conn.app = p->app;   /* what this side's first payload opened with */
 	}
@@ -419,6 +423,10 @@ void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 			uint32_t from = seq_max(data_start, h->next_seq);
 			if (seq_gt(data_end, from))
 				h->bytes += data_end - from;
+			/* Data after this side's QUIT: the QUIT was not its last. */
+			if (__builtin_expect(f->conn.quit_from != 0, 0) && f->conn.quit_from == dir + 1 &&
+			    !(p->http.start == HTTP_NONE && p->quit))
+				f->conn.quit_from = 0;
 		}
 		h->next_seq = end;
 	}

@@ -60,9 +60,12 @@ static inline int feed(struct flow *f, const struct pkt *in)
 	if ((p->flags & TCP_RST) && p->payload_caplen)
 		rst_payload_parse(p->payload, p->payload_caplen, &p->rst_data);
 	if (p->http.start == HTTP_NONE) {
+		p->quit = false;
 		tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
-		if (!p->tls.content && p->payload_len <= FIRST_BYTES_OPENING_MAX)
+		if (!p->tls.content && p->payload_len <= FIRST_BYTES_OPENING_MAX) {
 			p->app = first_bytes_app(p->payload, p->payload_caplen);
+			p->quit = first_bytes_quit(p->payload, p->payload_caplen);
+		}
 	}
 	struct flow_key k;
 	int dir;

@@ -327,6 +327,34 @@ static void test_data_after_fin(void)
 	CHECK_EQ(v.trigger.frame, 9);
 }
 
+/*
+ * An SMTP client sends QUIT and closes at once (Postfix's default,
+ * smtp_skip_quit_response), as the corpus's arkime/smtp-originating.pcap
+ * and ndpi/nntp.pcap show: the server's reply acknowledges the QUIT and
+ * meets the closed socket. A goodbye, not data written after a close;
+ * the same exchange after any other last command is ignored-fin.
+ */
+static void test_quit_reply(void)
+{
+	static const char *const last[] = { "QUIT\r\n", "NOOP\r\n" };
+	for (int k = 0; k < 2; k++) {
+		struct flow f;
+		struct verdict v;
+		int c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 101, TCP_ACK | TCP_PSH, 0, 4),
+							 "220 mx ESMTP\r\n"), 10.01) });
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 515, TCP_ACK | TCP_PSH, 0, 5),
+							 last[k]), 10.02) });
+		feed(&f, (struct pkt[]){ at(seg(C, 107, 515, TCP_ACK | TCP_FIN, 0, 6), 10.0201) });
+		feed(&f, (struct pkt[]){ at(with_payload(seg(S, 515, 108, TCP_ACK | TCP_PSH, 0, 7),
+							 "221 2.0.0 Bye\r\n"), 10.03) });
+		CHECK_EQ(judge(&f, c, at(seg(C, 108, 0, TCP_RST, 0, 8), 10.0301), &v),
+			 CAUSE_DATA_AFTER_FIN);
+		CHECK_EQ(v.detail, k == 0 ? DETAIL_QUIT_REPLY : DETAIL_IGNORED_FIN);
+		CHECK_EQ(cause_benign(v.cause, v.detail), k == 0);
+	}
+}
+
 static void test_aborts(void)
 {
 	struct flow f;
@@ -1153,6 +1181,7 @@ int main(void)
 	test_stale_connection();
 	test_too_fast();
 	test_fastest_answer();
+	test_quit_reply();
 	test_connect_timeout();
 	test_handshake_abort();
 	test_data_after_fin();

@@ -370,6 +370,26 @@ static void test_rst_outside_window(void)
 }
 
 /* Pipelined requests, one answered, then the server's abort. */
+/* The server's 221 after the client's QUIT and FIN: its goodbye, no blame. */
+static void test_quit_reply_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "QUIT\r\n"), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 107, 501, TCP_ACK | TCP_FIN, 0, 5), 10.0201) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 108, TCP_ACK | TCP_PSH, 0, 6),
+						 "221 Bye\r\n"), 10.03) });
+	judge_and_explain(&f, c, at(seg(C, 108, 0, TCP_RST, 0, 7), 10.0301), &v);
+	CHECK_EQ(v.detail, DETAIL_QUIT_REPLY);
+	CHECK(says(e.why, "The client sent its session's last command (QUIT or LOGOUT, frame 4) and "
+			  "closed the connection with it (FIN, frame 5) without waiting for the reply"));
+	CHECK(says(e.why, "(9 bytes, frame 6)"));
+	CHECK(says(e.advice, "Nothing to fix."));
+	CHECK(strstr(e.why, "wrote anyway") == NULL);
+}
+
 static void test_unread(void)
 {
 	struct flow f;
@@ -506,6 +526,7 @@ int main(void)
 	test_tls_stage_words();
 	test_close_notify_after_fin();
 	test_timing_origin();
+	test_quit_reply_words();
 	test_forged_revision();
 	test_challenge_ack_revision();
 	test_ack_in_flight_is_no_challenge();

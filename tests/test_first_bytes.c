@@ -11,6 +11,7 @@ static uint8_t app_of(const void *d, size_t n)
 }
 
 #define TEXT(s) app_of(s, sizeof s - 1)
+#define QUIT(s) first_bytes_quit((const uint8_t *)(s), sizeof s - 1)
 
 int main(void)
 {
@@ -40,5 +41,23 @@ int main(void)
 	CHECK_EQ(TEXT("SS"), FIRST_BYTES_NONE);
 	for (size_t n = 0; n <= sizeof startup; n++)
 		app_of(startup, n);     /* every cut is safe */
+
+	/* A session's last command: QUIT (SMTP, POP3, FTP, NNTP), IMAP's
+	 * "<tag> LOGOUT", in any case, one line. */
+	CHECK(QUIT("QUIT\r\n"));
+	CHECK(QUIT("quit\r\n"));
+	CHECK(QUIT("a1 LOGOUT\r\n"));
+	CHECK(QUIT("A0007 logout\r\n"));
+	CHECK(!QUIT("QUIT"));                    /* no line end */
+	CHECK(!QUIT("QUITE\r\n"));
+	CHECK(!QUIT("QUIT now\r\n"));
+	CHECK(!QUIT("\r\nQUIT\r\n"));
+	CHECK(!QUIT(" LOGOUT\r\n"));             /* no tag */
+	CHECK(!QUIT("a\x01 LOGOUT\r\n"));        /* not an atom */
+	CHECK(!QUIT("DATA\r\nQUIT\r\n"));
+	CHECK(!QUIT("Q\xd5IT\r\n"));             /* 0xd5: no letter */
+	static const char logout[] = "tag LOGOUT\r\n";
+	for (size_t n = 0; n < sizeof logout - 1; n++)
+		CHECK(!first_bytes_quit((const uint8_t *)logout, (uint32_t)n));   /* every cut */
 	return check_report("test_first_bytes");
 }

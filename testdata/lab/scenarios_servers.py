@@ -381,3 +381,47 @@ time.sleep(0.3)
         return ([label("data-after-fin", "ignored-fin")] +
                 [label("reset-followup") for _ in rsts[1:]])
     return labeller
+
+
+@scenario("smtp-quit-no-wait-v4", "Python's smtpd (the standard library's SMTP server) and a "
+          "client that ends its session as Postfix's SMTP client does by default "
+          "(smtp_skip_quit_response = yes): it writes QUIT and closes the socket without "
+          "reading the reply; the server's 221 meets the closed socket, whose kernel resets it")
+def smtp_quit_no_wait(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+import warnings
+warnings.simplefilter("ignore")
+import asyncore, smtpd
+
+class Sink(smtpd.SMTPServer):
+    def process_message(self, peer, mailfrom, rcpttos, data, **kw):
+        return None
+
+Sink(({lab.addr('server')!r}, 25), None)
+ready()
+deadline = time.time() + 4
+while time.time() < deadline:
+    asyncore.loop(timeout=0.1, count=1)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 25)
+f = c.makefile("rb")
+f.readline()                                  # 220 greeting
+for line in (b"HELO lab\\r\\n", b"MAIL FROM:<a@lab>\\r\\n", b"RCPT TO:<b@lab>\\r\\n",
+             b"DATA\\r\\n", b"Subject: t\\r\\n\\r\\nhello\\r\\n.\\r\\n"):
+    c.sendall(line)
+    f.readline()                              # 250, 250, 250, 354, 250
+c.sendall(b"QUIT\\r\\n")
+f.close()
+c.close()                                     # without waiting for the 221
+time.sleep(1.0)
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "client", "TCP_ABORT_ON_DATA")
+        return [label("data-after-fin", "quit-reply")] + [label("reset-followup")
+                                                          for _ in rsts[1:]]
+    return labeller
