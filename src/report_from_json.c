@@ -161,6 +161,10 @@ static bool read_half(const cJSON *h, struct side *s)
 	}
 	s->rst_frame = num(h, "rst_frame");
 	s->retrans = (uint32_t)num_max(h, "retransmissions", UINT32_MAX);
+	if (cJSON_IsNumber(item(h, "syn_retransmissions"))) {
+		s->flags |= HALF_F_ISN;
+		s->syn_retrans = (uint8_t)num_max(h, "syn_retransmissions", UINT8_MAX);
+	}
 	s->keepalives = (uint16_t)num_max(h, "keepalives", UINT16_MAX);
 	s->zero_windows = (uint16_t)num_max(h, "zero_windows", UINT16_MAX);
 	const cJSON *ttl = item(h, "ttl_range");

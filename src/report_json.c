@@ -198,6 +198,8 @@ static void put_half(struct json_writer *w, struct json_key name, const struct s
 	if (h->rst_frame)
 		json_uint(w, "rst_frame", h->rst_frame);
 	json_uint(w, "retransmissions", h->retrans);
+	if (h->flags & HALF_F_ISN)
+		json_uint(w, "syn_retransmissions", h->syn_retrans);
 	json_uint(w, "keepalives", h->keepalives);
 	json_uint(w, "zero_windows", h->zero_windows);
 	json_object_end(w);
