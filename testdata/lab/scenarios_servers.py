@@ -383,12 +383,15 @@ time.sleep(0.3)
     return labeller
 
 
-@scenario("smtp-quit-no-wait-v4", "Python's smtpd (the standard library's SMTP server) and a "
-          "client that ends its session as Postfix's SMTP client does by default "
+@scenario("smtp-quit-no-wait-v4", "Python's smtpd (the standard library's SMTP server) 5 ms "
+          "away and a client that ends its session as Postfix's SMTP client does by default "
           "(smtp_skip_quit_response = yes): it writes QUIT and closes the socket without "
           "reading the reply; the server's 221 meets the closed socket, whose kernel resets it")
 def smtp_quit_no_wait(lab):
-    lab.topology()
+    # 5 ms each way: the 221 must arrive after the client's close(). Sooner
+    # (a veth's microseconds), it can be unread in the socket at close(),
+    # which then sends a RST instead of the FIN (TCP_ABORT_ON_CLOSE).
+    lab.topology(delay=0.005)
     lab.capture("client")
     srv = lab.run("server", f"""
 import warnings
@@ -413,7 +416,10 @@ for line in (b"HELO lab\\r\\n", b"MAIL FROM:<a@lab>\\r\\n", b"RCPT TO:<b@lab>\\r
              b"DATA\\r\\n", b"Subject: t\\r\\n\\r\\nhello\\r\\n.\\r\\n"):
     c.sendall(line)
     f.readline()                              # 250, 250, 250, 354, 250
-c.sendall(b"QUIT\\r\\n")
+# QUIT held back (MSG_MORE) so that close() sends it with the FIN, in one
+# segment: the server's 221 then acknowledges both, with no ACK of its own
+# for the FIN, and its FIN follows: two RSTs, whatever the timing.
+c.send(b"QUIT\\r\\n", socket.MSG_MORE)
 f.close()
 c.close()                                     # without waiting for the 221
 time.sleep(1.0)
