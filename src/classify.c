@@ -540,6 +540,40 @@ static bool quit_reply_only(const struct verdict *v)
 	       data_end(&v->b) - v->a.ack <= QUIT_REPLY_MAX;
 }
 
+/*
+ * A's FIN was sent again and never acknowledged, A then fell silent, and
+ * B's data came long after, acknowledging none of it: the FIN never
+ * reached B, and A had given it up. Linux retransmits a closed (orphaned)
+ * socket's FIN tcp_orphan_retries times and then drops the socket without
+ * a RST (tcp_timer.c, tcp_write_timeout and tcp_write_err; TAXONOMY's
+ * "no RST at all: retransmission give-up"), so the RST answering B's data
+ * is that of a host with no socket left: B met lost state, not a close it
+ * had seen. Silence over twice the span of A's FIN sendings, and over
+ * the least retransmission timeout, means they stopped: each
+ * retransmission waits twice the one before (RFC 6298 5.5), so the next
+ * would have come within that span. Seen from the
+ * server in the lab's server-lost-state-v4 (the FIN lost on the path),
+ * where from the client the same RST is peer-lost-state with nothing to
+ * show why.
+ */
+#define FIN_GIVE_UP_MIN_NS 200000000     /* Linux's least RTO (TCP_RTO_MIN) */
+static bool fin_never_acked(struct judge *j)
+{
+	struct verdict *v = j->v;
+	const struct seg_note *t = &v->trigger;
+	const struct seg_note *last = &j->ha->last;
+	/* A's last segment is its FIN sent again (its first FIN is another frame). */
+	if (!(v->a.flags & HALF_F_FIN) || (v->a.flags & HALF_F_FIN_ACKED) ||
+	    !(last->flags & TCP_FIN) || last->seq + last->len != v->a.fin_seq ||
+	    last->frame == v->a.fin_frame || !t->frame || t->len == 0 || t->ts_ns <= last->ts_ns ||
+	    ((t->flags & TCP_ACK) && seq_gt(t->ack, v->a.fin_seq)))
+		return false;
+	int64_t silence = t->ts_ns - last->ts_ns;
+	if (silence <= 2 * (last->ts_ns - v->a.fin_ts) || silence < FIN_GIVE_UP_MIN_NS)
+		return false;
+	return decide(v, CAUSE_PEER_LOST_STATE, DETAIL_NONE, CONF_MEDIUM, CAUSE_DATA_AFTER_FIN);
+}
+
 /* A had sent FIN; B's data then met A's closed socket (TAXONOMY data-after-fin). */
 static bool data_after_own_fin(struct judge *j)
 {
@@ -872,6 +906,7 @@ static const struct {
 	{ RULE_ACK_OF_UNSENT_DATA, "ack-of-unsent-data", ack_of_unsent_data },
 	{ RULE_SYN_ACK_UNANSWERED, "syn-ack-unanswered", syn_ack_unanswered },
 	{ RULE_SERVER_RESET_BEFORE_DATA, "server-reset-before-data", server_reset_before_data },
+	{ RULE_FIN_NEVER_ACKED, "fin-never-acked", fin_never_acked },
 	{ RULE_DATA_AFTER_OWN_FIN, "data-after-own-fin", data_after_own_fin },
 	{ RULE_PROBES_UNANSWERED, "probes-unanswered", probes_unanswered },
 	{ RULE_RETRANSMISSIONS_UNACKED, "retransmissions-unacked", retransmissions_unacked },

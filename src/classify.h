@@ -35,6 +35,7 @@ enum rule {
 	RULE_ACK_OF_UNSENT_DATA,        /* invalid-segment */
 	RULE_SYN_ACK_UNANSWERED,        /* connect-timeout: the server gave up its SYN-ACKs */
 	RULE_SERVER_RESET_BEFORE_DATA,  /* handshake-abort */
+	RULE_FIN_NEVER_ACKED,           /* peer-lost-state: A gave its FIN up, then B wrote */
 	RULE_DATA_AFTER_OWN_FIN,        /* data-after-fin */
 	RULE_PROBES_UNANSWERED,         /* keepalive-timeout */
 	RULE_RETRANSMISSIONS_UNACKED,   /* retransmit-timeout */

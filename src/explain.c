@@ -810,6 +810,23 @@ static void reply_from_host_that_lost_it(struct words *w)
 	       w->an, w->bn);
 }
 
+static void fin_never_acked(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	say(w, "The %s closed the connection (FIN, frame %llu) and sent that FIN again without an "
+	       "acknowledgment; the %s's data %s after the %s fell silent (frame %llu) "
+	       "acknowledges none of it, so the FIN never reached the %s. The %s had stopped "
+	       "sending it, as a stack gives up a closed connection whose FIN goes unanswered "
+	       "(Linux after tcp_orphan_retries, silently), and answered the data with a RST: "
+	       "the connection was gone on its side while the %s still held it open.",
+	    w->an, (unsigned long long)v->a.fin_frame, w->bn, DUR(v->trigger_gap_ns), w->an,
+	    (unsigned long long)t->frame, w->bn, w->an, w->bn);
+	advise(w, "Path: the %s's packets stopped reaching the %s (look for a firewall, a route or "
+		  "an MTU change between them at that time). %s: the data was not processed; "
+		  "reconnect and retry.", w->an, w->bn, v->sender == ROLE_SERVER ? "Client" : "Server");
+}
+
 static void close_with_data_unread(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1009,6 +1026,7 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_ACK_OF_UNSENT_DATA] = ack_of_unsent_data,
 	[RULE_SYN_ACK_UNANSWERED] = syn_ack_unanswered,
 	[RULE_SERVER_RESET_BEFORE_DATA] = server_reset_before_data,
+	[RULE_FIN_NEVER_ACKED] = fin_never_acked,
 	[RULE_DATA_AFTER_OWN_FIN] = data_after_own_fin,
 	[RULE_PROBES_UNANSWERED] = probes_unanswered,
 	[RULE_RETRANSMISSIONS_UNACKED] = retransmissions_unacked,
@@ -1091,6 +1109,11 @@ static void say_runner_up(struct words *w)
 	case RULE_RETRANSMISSIONS_UNACKED:
 		runner_up(w, "an application that aborts (SO_LINGER 0) while its data is still "
 			     "unacknowledged sends the same RST");
+		break;
+	case RULE_FIN_NEVER_ACKED:
+		runner_up(w, "a %s that still held its closed socket, its FIN given up on the wire "
+			     "only, answers the data with the same RST (data-after-fin): only the "
+			     "retransmissions' stop says the socket was gone", w->an);
 		break;
 	case RULE_FOREIGN_RST_AFTER_SILENCE:
 	case RULE_FOREIGN_RST:

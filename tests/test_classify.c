@@ -355,6 +355,39 @@ static void test_quit_reply(void)
 	}
 }
 
+/*
+ * The server's FIN is sent four times and never acknowledged (lost on the
+ * path), the server falls silent, and the client's data 2.9 s later
+ * acknowledges none of it (the lab's server-lost-state-v4 seen from the
+ * server): the server gave the FIN and the connection up, and its RST is
+ * lost state, not data written after a close the client had seen. Data
+ * that comes while the FIN is still being sent again is data-after-fin.
+ */
+static void test_fin_never_acked(void)
+{
+	static const double fin_at[] = { 10.3, 10.5, 10.7, 11.15 };
+	for (int k = 0; k < 2; k++) {
+		struct flow f;
+		struct verdict v;
+		int c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 8, 4), 10.01) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 109, TCP_ACK | TCP_PSH, 9, 5), 10.011) });
+		feed(&f, (struct pkt[]){ at(seg(C, 109, 510, TCP_ACK, 0, 6), 10.012) });
+		for (int i = 0; i < 4; i++)
+			feed(&f, (struct pkt[]){ at(seg(S, 510, 109, TCP_ACK | TCP_FIN, 0,
+							 7 + (uint64_t)i), fin_at[i]) });
+		double data_at = k == 0 ? 14.0 : 11.5;
+		feed(&f, (struct pkt[]){ at(seg(C, 109, 510, TCP_ACK | TCP_PSH, 14, 11), data_at) });
+		judge(&f, 1 - c, at(seg(S, 510, 0, TCP_RST, 0, 12), data_at + 0.0001), &v);
+		CHECK_EQ(v.cause, k == 0 ? CAUSE_PEER_LOST_STATE : CAUSE_DATA_AFTER_FIN);
+		CHECK_EQ(v.rule, k == 0 ? RULE_FIN_NEVER_ACKED : RULE_DATA_AFTER_OWN_FIN);
+		if (k == 0) {
+			CHECK_EQ(v.confidence, CONF_MEDIUM);
+			CHECK_EQ(v.runner_up, CAUSE_DATA_AFTER_FIN);
+		}
+	}
+}
+
 static void test_aborts(void)
 {
 	struct flow f;
@@ -1182,6 +1215,7 @@ int main(void)
 	test_too_fast();
 	test_fastest_answer();
 	test_quit_reply();
+	test_fin_never_acked();
 	test_connect_timeout();
 	test_handshake_abort();
 	test_data_after_fin();

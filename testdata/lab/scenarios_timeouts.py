@@ -247,14 +247,10 @@ c.close()
 
 # ------------------------------------------------------------------ server forgot
 
-@scenario("server-lost-state-v4", "the router loses everything the server sends while the "
-          "server closes and exits; its orphaned FIN_WAIT1 socket retransmits the FIN and gives "
-          "up silently after tcp_orphan_retries=1; the client, which never saw the FIN, writes "
-          "4 s after its last exchange and meets a RST")
-def server_lost_state(lab):
+def server_lost_state(lab, point):
     lab.topology(routed=True)
     lab.sysctl("server", "net.ipv4.tcp_orphan_retries", "1")
-    lab.capture("client")
+    lab.capture(point)
     srv = lab.run("server", f"""
 s = listen({lab.addr('server')!r}, 5432)
 ready()
@@ -292,6 +288,23 @@ table inet labdrop {{
     cli.wait()
 
     return one_incident("server", "NO_SOCKET", "peer-lost-state")
+
+
+@scenario("server-lost-state-v4", "the router loses everything the server sends while the "
+          "server closes and exits; its orphaned FIN_WAIT1 socket retransmits the FIN and gives "
+          "up silently after tcp_orphan_retries=1; the client, which never saw the FIN, writes "
+          "4 s after its last exchange and meets a RST")
+def server_lost_state_v4(lab):
+    return server_lost_state(lab, "client")
+
+
+@scenario("server-lost-state-at-server-v4", "the same captured at the server, which shows "
+          "its FIN sent four times, never acknowledged, then 2.9 s of silence before the "
+          "client's data, which acknowledges none of it: the server had given the connection "
+          "up (its kernel's NO_SOCKET), which a reader at the client cannot see",
+          capture_point="server")
+def server_lost_state_at_server_v4(lab):
+    return server_lost_state(lab, "server")
 
 
 # ------------------------------------------------------------------ unread download
