@@ -505,15 +505,23 @@ static bool closing_alert_only(const struct verdict *v)
 	enum role b = role_peer((enum role)v->sender);
 	const struct tls_note *t = &v->tls;
 	const struct seg_note *tr = &v->trigger;
+	if (b == ROLE_UNKNOWN || t->alert_from != b + 1 || !t->alert_last ||
+	    !(t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1) ||
+	    !(v->a.flags & HALF_F_ACK))
+		return false;
+	uint32_t unaccepted = data_end(&v->b) - v->a.ack;
 	/* The RST answers B's last data segment, and that segment is all of
 	 * B's data A never acknowledged: an application record before the
 	 * alert (an HTTP/2 GOAWAY, the corpus's ndpi/443-curl.pcap 102) is
 	 * data that met the closed socket. */
-	return b != ROLE_UNKNOWN && t->alert_from == b + 1 && t->alert_last &&
-	       (t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1) &&
-	       (v->a.flags & HALF_F_ACK) && tr->frame && tr->frame == v->b.data_frame &&
-	       tr->len > 0 && tr->len <= CLOSING_ALERT_MAX && v->a.ack == tr->seq &&
-	       data_end(&v->b) - v->a.ack == tr->len;
+	if (tr->frame)
+		return tr->frame == v->b.data_frame && tr->len > 0 && tr->len <= CLOSING_ALERT_MAX &&
+		       v->a.ack == tr->seq && unaccepted == tr->len;
+	/* No segment found that it answers (B went on, its FIN after the
+	 * alert, before the RST came back: the corpus's ndpi/sites.pcapng
+	 * 602, whose client's close_notify crossed the server's FIN): B's
+	 * data that A never took is one alert record's worth, its last. */
+	return unaccepted > 0 && unaccepted <= CLOSING_ALERT_MAX;
 }
 
 /*
@@ -605,7 +613,8 @@ static bool data_after_own_fin(struct judge *j)
 	 * what A had sent. */
 	if (seq_gt(v->rst.seq, v->a.fin_seq + 1) || seq_lt(v->rst.seq, v->a.base_seq))
 		return false;
-	enum detail d = v->rst.seq == v->a.fin_seq + 1 ? DETAIL_IGNORED_FIN : DETAIL_RACE;
+	enum detail d = closing_alert_only(v) ? DETAIL_CLOSE_NOTIFY :
+			v->rst.seq == v->a.fin_seq + 1 ? DETAIL_IGNORED_FIN : DETAIL_RACE;
 	return decide(v, CAUSE_DATA_AFTER_FIN, d, CONF_HIGH, NO_RUNNER_UP);
 }
 

@@ -232,6 +232,40 @@ static void test_close_notify_after_fin(void)
 	}
 }
 
+/*
+ * The corpus's ndpi/sites.pcapng 598-602: the server sends its
+ * close_notify and then its FIN; the client's close_notify (answering
+ * the server's) and its FIN cross that FIN; the client acknowledges the
+ * FIN; the server's closed socket resets, its seq the client alert's
+ * ack. The RST answers no segment that is the client's last (its FIN and
+ * an ACK came after), and the client's unread data is one alert record:
+ * close-notify, benign, not a race.
+ */
+static void test_close_notify_crossing_fin(void)
+{
+	struct flow f;
+	struct verdict v;
+	uint8_t alert12[31] = { 21, 3, 3, 0, 26 };
+	int c = handshake(&f);
+	f.conn.tls.version = 0x03 + 1;
+	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	uint32_t sseq = 501;
+	feed_record(&f, &sseq, 101, alert12, sizeof alert12, 4, 10.000);    /* the server's */
+	feed(&f, (struct pkt[]){ at(seg(C, 101, sseq, TCP_ACK, 0, 5), 10.0001) });
+	struct pkt own = at(seg(C, 101, sseq, TCP_ACK | TCP_PSH, 0, 6), 10.0002);
+	own.payload = alert12;
+	own.payload_len = own.payload_caplen = sizeof alert12;
+	feed(&f, &own);
+	feed(&f, (struct pkt[]){ at(seg(C, 132, sseq, TCP_ACK | TCP_FIN, 0, 7), 10.0003) });
+	feed(&f, (struct pkt[]){ at(seg(S, sseq, 101, TCP_ACK | TCP_FIN, 0, 8), 10.0004) });
+	feed(&f, (struct pkt[]){ at(seg(C, 133, sseq + 1, TCP_ACK, 0, 9), 10.0005) });
+	judge_and_explain(&f, 1 - c, at(seg(S, sseq, 0, TCP_RST, 0, 10), 10.045), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.trigger.frame, 0);
+	CHECK_EQ(v.detail, DETAIL_CLOSE_NOTIFY);
+	CHECK(cause_benign(v.cause, v.detail));
+}
+
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
 static void test_timing_origin(void)
 {
@@ -526,6 +560,7 @@ int main(void)
 	test_tls_stage_words();
 	test_close_notify_after_fin();
 	test_timing_origin();
+	test_close_notify_crossing_fin();
 	test_quit_reply_words();
 	test_forged_revision();
 	test_challenge_ack_revision();
