@@ -504,7 +504,7 @@ def main():
     ap.add_argument("--only", nargs="*", help="run only these scenarios (labels of the others are kept)")
     ap.add_argument("--list", action="store_true", help="list the scenarios and exit")
     ap.add_argument("--net", type=int, default=77, help="address block 10.NET.x.x / fd00:NET:: to use")
-    ap.add_argument("--capture-at", choices=("client", "server"),
+    ap.add_argument("--capture-at", choices=("client", "server", "router"),
                     help="a check of the rules from another point: every scenario captured "
                          "there instead of where it declares (not for the committed lab)")
     args = ap.parse_args()
