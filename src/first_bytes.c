@@ -96,7 +96,7 @@ uint8_t first_bytes_app(const uint8_t *d, uint32_t n)
 	return FIRST_BYTES_NONE;
 }
 
-/* The len bytes of word, upper case, at d: ASCII letters compared without case. */
+/* Whether r holds the len letters of word (upper case) at off, in any case. */
 static bool word_at(const struct rd *r, size_t off, const char *word, size_t len)
 {
 	if (rd_left(r) < off + len)

@@ -235,9 +235,10 @@ struct connection {
 	struct flow_prev prev;
 	/*
 	 * Each endpoint's fastest answer, in ns (0: none yet): the least time
-	 * from the first segment of the other side's run that took sequence
-	 * space (data, SYN or FIN) to this side's first segment acknowledging
-	 * it, both at the capture point. The handshake's legs are the first
+	 * from the other side's last segment, when it took sequence space
+	 * (data, SYN or FIN), to this side's segment that acknowledges it and
+	 * ends the other side's run, both at the capture point
+	 * (tcp_track.c, note_answer). The handshake's legs are the first
 	 * two; RSTs are never one. Each answer is at least the round trip
 	 * between the capture point and the answering side, so their least
 	 * bounds how soon that side can answer anything (classify.c, timing).
