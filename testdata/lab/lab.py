@@ -314,6 +314,8 @@ class Lab:
         for who, i in ((a, ia), (b, ib)):
             sh("ip", "-n", self.ns[who], "link", "set", i, "up")
 
+    force_v6 = False    # lab.py --ipv6: every topology over IPv6
+
     def topology(self, routed=False, v6=False, delay=None, wake=None, hops=0):
         """delay (seconds, direct topology only): the client and server still
         share one subnet, but the wire between them runs through a third
@@ -322,7 +324,7 @@ class Lab:
         no addresses, so its own kernel sends nothing. wake and hops are the
         delay line's: a radio's promotion delay after idle, and one router's
         TTL decrement on TCP packets."""
-        self.routed, self.v6 = routed, v6
+        self.routed, self.v6 = routed, v6 or self.force_v6
         for who in ("client", "server") + (("router",) if routed or delay else ()):
             self._mkns(who)
         n = self.net
@@ -507,8 +509,12 @@ def main():
     ap.add_argument("--capture-at", choices=("client", "server", "router"),
                     help="a check of the rules from another point: every scenario captured "
                          "there instead of where it declares (not for the committed lab)")
+    ap.add_argument("--ipv6", action="store_true",
+                    help="a check of the rules over the other IP version: every scenario over "
+                         "IPv6 where it can (not for the committed lab)")
     args = ap.parse_args()
     Lab.capture_at = args.capture_at
+    Lab.force_v6 = args.ipv6
     load_scenarios()
     if args.list:
         for sc in SCENARIOS:
