@@ -1294,6 +1294,17 @@ static void say_request(struct words *w)
  * - the server's own RST right after the ClientHello: nothing in it was
  *   acceptable (no common version or cipher suite, a name not served).
  */
+/* The client had the server's flight before it reset: it acknowledged
+ * server data, earlier or in the RST. One that closed before the flight
+ * came (the corpus's ndpi/android.pcap 294, a FIN 11 ms before the
+ * ServerHello) rejected nothing of it. */
+static bool acked_server_data(const struct verdict *v)
+{
+	uint32_t first = v->b.base_seq + ((v->b.flags & HALF_F_ISN) ? 1u : 0u);
+	return ((v->a.flags & HALF_F_ACK) && seq_gt(v->a.ack, first)) ||
+	       ((v->rst.flags & TCP_ACK) && seq_gt(v->rst.ack, first));
+}
+
 static void say_tls(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1310,7 +1321,7 @@ static void say_tls(struct words *w)
 		advise(w, " Find the device that filters%s (a firewall, proxy or national filter); "
 			  "Encrypted Client Hello hides the name from it.", name);
 	} else if (t->stage == TLS_STAGE_SERVER_HELLO && v->sender == ROLE_CLIENT &&
-		   v->origin != ORIGIN_MIDDLEBOX) {
+		   v->origin != ORIGIN_MIDDLEBOX && acked_server_data(v)) {
 		say(w, " The client reset during the TLS handshake%s, after the server's hello and "
 		       "certificate%s: it rejected what the server sent, most often the certificate "
 		       "(an untrusted CA, a name that does not match, an expired one, pinning).",

@@ -340,6 +340,20 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 	}
 	if (n->stage == TLS_STAGE_NONE)
 		return;
+	/* TLS 1.3 encrypts the rest of the handshake as application data
+	 * (RFC 8446 5.2): the server's such records before the client's
+	 * Finished are its EncryptedExtensions, Certificate and Finished
+	 * (4.3-4.4), and the client's first such record is its Finished; a
+	 * ChangeCipherSpec is only compatibility's (D.4), and ends nothing.
+	 * Read as TLS 1.2's, the server's flight and the two CCSs made the
+	 * handshake established and the client's Finished a request (the
+	 * corpus's ndpi/dingtalk.pcap 13, a client that closed right after). */
+	if (n->stage == TLS_STAGE_SERVER_HELLO && n->version == 0x04 + 1) {
+		if (from_client && (t->contents & (1u << (TLS_APPLICATION_DATA -
+							  TLS_CHANGE_CIPHER_SPEC))))
+			n->stage = TLS_STAGE_ESTABLISHED;
+		return;
+	}
 	/* The second ChangeCipherSpec ends a TLS 1.2 handshake, full or
 	 * resumed (RFC 5246 7.3); in TLS 1.3's compatibility mode (RFC 8446
 	 * D.4) it comes with the client's Finished. */
@@ -351,12 +365,6 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 	}
 	if (!(t->contents & (1u << (TLS_APPLICATION_DATA - TLS_CHANGE_CIPHER_SPEC))))
 		return;
-	/* TLS 1.3 encrypts the rest of the handshake as application data
-	 * (RFC 8446 5.2): the client's first such record is its Finished. */
-	if (n->stage == TLS_STAGE_SERVER_HELLO && from_client && n->version == 0x04 + 1) {
-		n->stage = TLS_STAGE_ESTABLISHED;
-		return;
-	}
 	/* TLS 1.3 encrypts alerts as application data too, but an alert's
 	 * record is 19 bytes: 2 of alert, 1 of inner content type and a
 	 * 16-byte AEAD tag (RFC 8446 5.2, with every TLS 1.3 cipher suite's

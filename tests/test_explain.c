@@ -266,6 +266,38 @@ static void test_close_notify_crossing_fin(void)
 	CHECK(cause_benign(v.cause, v.detail));
 }
 
+/*
+ * A client's RST during the TLS handshake, after the server's hello: it
+ * rejected what it received (the certificate, most often) only if it had
+ * received it. The corpus's ndpi/android.pcap 294-301: the client's FIN
+ * 11 ms before the ServerHello, which crossed it; nothing to reject.
+ */
+static void test_tls_rejection_needs_the_flight(void)
+{
+	for (int received = 0; received < 2; received++) {
+		struct flow f;
+		struct verdict v;
+		int c = handshake(&f);
+		f.conn.tls.stage = TLS_STAGE_SERVER_HELLO;
+		f.conn.tls.version = 0x03 + 1;
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 300, 4), 10.01) });
+		if (received) {
+			feed(&f, (struct pkt[]){ at(seg(S, 501, 401, TCP_ACK, 1400, 5), 10.03) });
+			feed(&f, (struct pkt[]){ at(seg(C, 401, 1901, TCP_ACK, 0, 6), 10.031) });
+			judge_and_explain(&f, c, at(seg(C, 401, 1901, TCP_RST | TCP_ACK, 0, 7), 10.04),
+					  &v);
+		} else {
+			feed(&f, (struct pkt[]){ at(seg(C, 401, 501, TCP_ACK | TCP_FIN, 0, 5), 10.02) });
+			feed(&f, (struct pkt[]){ at(seg(S, 501, 401, TCP_ACK, 1400, 6), 10.03) });
+			judge_and_explain(&f, c, at(seg(C, 401, 0, TCP_RST, 0, 7), 10.0301), &v);
+		}
+		if (received)
+			CHECK(says(e.why, "it rejected what the server sent"));
+		else
+			CHECK(strstr(e.why, "rejected") == NULL);
+	}
+}
+
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
 static void test_timing_origin(void)
 {
@@ -561,6 +593,7 @@ int main(void)
 	test_close_notify_after_fin();
 	test_timing_origin();
 	test_close_notify_crossing_fin();
+	test_tls_rejection_needs_the_flight();
 	test_quit_reply_words();
 	test_forged_revision();
 	test_challenge_ack_revision();

@@ -470,8 +470,107 @@ static void test_syn_record(void)
 		CHECK(!tcp_track_recordable(&others[i]));
 }
 
+/* A TLS record of type `type` whose body is n bytes of body (or zeros). */
+static size_t record(uint8_t *out, uint8_t type, const uint8_t *body, size_t n)
+{
+	out[0] = type;
+	out[1] = 3;
+	out[2] = 3;
+	out[3] = (uint8_t)(n >> 8);
+	out[4] = (uint8_t)n;
+	if (body)
+		memcpy(out + 5, body, n);
+	else
+		memset(out + 5, 0, n);
+	return n + 5;
+}
+
+/* A hello handshake message (type 1 or 2) with one supported_versions
+ * extension naming 0x0304, its body at out. */
+static size_t hello(uint8_t *out, uint8_t type)
+{
+	uint8_t *p = out;
+	*p++ = type;
+	uint8_t *len = p;
+	p += 3;
+	*p++ = 3;
+	*p++ = 3;                           /* legacy_version */
+	memset(p, 7, 32);
+	p += 32;                            /* random */
+	*p++ = 0;                           /* legacy_session_id */
+	if (type == 1) {
+		*p++ = 0; *p++ = 2; *p++ = 0x13; *p++ = 0x01;   /* cipher_suites */
+		*p++ = 1; *p++ = 0;                             /* compression */
+		*p++ = 0; *p++ = 7;                             /* extensions */
+		*p++ = 0; *p++ = 43; *p++ = 0; *p++ = 3; *p++ = 2; *p++ = 3; *p++ = 4;
+	} else {
+		*p++ = 0x13; *p++ = 0x01; *p++ = 0;             /* cipher_suite, compression */
+		*p++ = 0; *p++ = 6;
+		*p++ = 0; *p++ = 43; *p++ = 0; *p++ = 2; *p++ = 3; *p++ = 4;
+	}
+	size_t n = (size_t)(p - out) - 4;
+	len[0] = 0;
+	len[1] = (uint8_t)(n >> 8);
+	len[2] = (uint8_t)n;
+	return (size_t)(p - out);
+}
+
+/*
+ * TLS 1.3 (RFC 8446): the server's flight is its ServerHello, then a
+ * compatibility ChangeCipherSpec and its encrypted handshake as
+ * application data records; the client answers with its own CCS and its
+ * Finished, also application data. None of that is a request: the
+ * handshake ends with the client's Finished, and its first record after
+ * is the request (the corpus's ndpi/dingtalk.pcap took the Finished for
+ * one, its client closing right after it).
+ */
+static void test_tls13_handshake_is_no_request(void)
+{
+	struct flow f;
+	uint8_t ch[256], sh[512], body[128], seg2[1024];
+	size_t n = hello(body, 1);
+	size_t chn = record(ch, 22, body, n);
+	int c = handshake(&f);
+	struct pkt p = at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), 10.01);
+	p.payload = ch;
+	p.payload_len = p.payload_caplen = (uint32_t)chn;
+	feed(&f, &p);
+	CHECK_EQ(f.conn.tls.stage, TLS_STAGE_CLIENT_HELLO);
+	/* ServerHello, CCS, and 4 records of encrypted handshake. */
+	size_t m = record(sh, 22, body, hello(body, 2));
+	m += record(sh + m, 20, (const uint8_t[]){ 1 }, 1);
+	for (int i = 0; i < 4; i++)
+		m += record(sh + m, 23, NULL, 60);
+	uint32_t cseq = 101 + (uint32_t)chn;
+	p = at(seg(S, 501, cseq, TCP_ACK | TCP_PSH, 0, 5), 10.02);
+	p.payload = sh;
+	p.payload_len = p.payload_caplen = (uint32_t)m;
+	feed(&f, &p);
+	CHECK_EQ(f.conn.tls.stage, TLS_STAGE_SERVER_HELLO);
+	CHECK_EQ(tls_note_version(f.conn.tls.version), 0x0304);
+	/* The client's CCS and Finished. */
+	size_t k = record(seg2, 20, (const uint8_t[]){ 1 }, 1);
+	k += record(seg2 + k, 23, NULL, 53);
+	uint32_t sseq = 501 + (uint32_t)m;
+	p = at(seg(C, cseq, sseq, TCP_ACK | TCP_PSH, 0, 6), 10.03);
+	p.payload = seg2;
+	p.payload_len = p.payload_caplen = (uint32_t)k;
+	feed(&f, &p);
+	CHECK_EQ(f.conn.tls.stage, TLS_STAGE_ESTABLISHED);
+	CHECK_EQ(f.conn.request.frame, 0);
+	/* Its next record is the request. */
+	size_t r = record(seg2, 23, NULL, 200);
+	p = at(seg(C, cseq + (uint32_t)k, sseq, TCP_ACK | TCP_PSH, 0, 7), 10.04);
+	p.payload = seg2;
+	p.payload_len = p.payload_caplen = (uint32_t)r;
+	feed(&f, &p);
+	CHECK_EQ(f.conn.request.frame, 7);
+	(void)c;
+}
+
 int main(void)
 {
+	test_tls13_handshake_is_no_request();
 	test_syn_record();
 	test_farewell_idle();
 	test_keepalive_not_activity();
