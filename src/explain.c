@@ -607,7 +607,7 @@ static void quit_reply_after_fin(struct words *w)
 	const struct verdict *v = w->v;
 	const struct seg_note *t = &v->trigger;
 	say(w, "The %s sent its session's last command (QUIT or LOGOUT, frame %llu) and closed the "
-	       "connection with it (FIN, frame %llu) without waiting for the reply; the %s answered "
+	       "connection at once (FIN, frame %llu) without waiting for the reply; the %s answered "
 	       "the command as the protocol asks (%u bytes, frame %llu), and the %s's socket, "
 	       "already closed, answered that reply with a RST. Nothing was lost: the reply was "
 	       "the %s's goodbye.", w->an, (unsigned long long)v->a.data_frame,

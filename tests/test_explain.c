@@ -450,7 +450,7 @@ static void test_quit_reply_words(void)
 	judge_and_explain(&f, c, at(seg(C, 108, 0, TCP_RST, 0, 7), 10.0301), &v);
 	CHECK_EQ(v.detail, DETAIL_QUIT_REPLY);
 	CHECK(says(e.why, "The client sent its session's last command (QUIT or LOGOUT, frame 4) and "
-			  "closed the connection with it (FIN, frame 5) without waiting for the reply"));
+			  "closed the connection at once (FIN, frame 5) without waiting for the reply"));
 	CHECK(says(e.why, "(9 bytes, frame 6)"));
 	CHECK(says(e.advice, "Nothing to fix."));
 	CHECK(strstr(e.why, "wrote anyway") == NULL);
