@@ -1111,9 +1111,10 @@ static void say_runner_up(struct words *w)
 			     "unacknowledged sends the same RST");
 		break;
 	case RULE_FIN_NEVER_ACKED:
-		runner_up(w, "a %s that still held its closed socket, its FIN given up on the wire "
-			     "only, answers the data with the same RST (data-after-fin): only the "
-			     "retransmissions' stop says the socket was gone", w->an);
+		runner_up(w, "the %s's closed socket may still have been there, its later FINs lost "
+			     "before this capture point, and it answers the data with the same RST "
+			     "(data-after-fin): only that the FINs stopped coming says it was gone",
+			  w->an);
 		break;
 	case RULE_FOREIGN_RST_AFTER_SILENCE:
 	case RULE_FOREIGN_RST:
