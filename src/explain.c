@@ -824,7 +824,8 @@ static void fin_never_acked(struct words *w)
 	    (unsigned long long)t->frame, w->bn, w->an, w->bn);
 	advise(w, "Path: the %s's packets stopped reaching the %s (look for a firewall, a route or "
 		  "an MTU change between them at that time). %s: the data was not processed; "
-		  "reconnect and retry.", w->an, w->bn, v->sender == ROLE_SERVER ? "Client" : "Server");
+		  "reconnect and retry.", w->an, w->bn,
+	       v->sender == ROLE_SERVER ? "Client" : v->sender == ROLE_CLIENT ? "Server" : "Peer");
 }
 
 static void close_with_data_unread(struct words *w)
@@ -1284,17 +1285,6 @@ static void say_request(struct words *w)
 			 : "its method is not idempotent: do not retry it blindly.");
 }
 
-/*
- * What the TLS handshake's stage says of a reset during it (the cause is
- * the taxonomy's; this names the TLS situation and its evidence):
- * - a middlebox's RST right after the ClientHello: the server name
- *   travels in clear there (RFC 6066 3; RFC 8744 describes filtering on
- *   it), and a device on the path reset the connection on it;
- * - the client's own RST after the server's flight began: it rejected
- *   what the server sent, most often the certificate, or its choices;
- * - the server's own RST right after the ClientHello: nothing in it was
- *   acceptable (no common version or cipher suite, a name not served).
- */
 /* The client had the server's flight before it reset: it acknowledged
  * server data, earlier or in the RST. One that closed before the flight
  * came (the corpus's ndpi/android.pcap 294, a FIN 11 ms before the
@@ -1306,6 +1296,17 @@ static bool acked_server_data(const struct verdict *v)
 	       ((v->rst.flags & TCP_ACK) && seq_gt(v->rst.ack, first));
 }
 
+/*
+ * What the TLS handshake's stage says of a reset during it (the cause is
+ * the taxonomy's; this names the TLS situation and its evidence):
+ * - a middlebox's RST right after the ClientHello: the server name
+ *   travels in clear there (RFC 6066 3; RFC 8744 describes filtering on
+ *   it), and a device on the path reset the connection on it;
+ * - the client's own RST after the server's flight began: it rejected
+ *   what the server sent, most often the certificate, or its choices;
+ * - the server's own RST right after the ClientHello: nothing in it was
+ *   acceptable (no common version or cipher suite, a name not served).
+ */
 static void say_tls(struct words *w)
 {
 	const struct verdict *v = w->v;

@@ -153,7 +153,7 @@ def _fill_checksum(f):
 
 def _hop(f):
     """The frame as a router passes it on: a TCP packet's IPv4 TTL (its
-    header checksum updated, RFC 1624) or IPv6 hop limit one lower. Other
+    header checksum computed again) or IPv6 hop limit one lower. Other
     packets stay as they are: neighbour discovery must arrive with hop
     limit 255 (RFC 4861 7.1.1), and the line stands for one link there."""
     et = f[12:14]
@@ -194,7 +194,7 @@ def delay_line(a, b, delay, wake=None, hops=0):
         socks[i] = s
     other = {a: b, b: a}
     line = collections.deque()     # (due, out interface, frame), due in order
-    last_in = time.monotonic()     # the line starts idle
+    last_in = time.monotonic()     # idle from its start: a first frame 1 s later wakes it
     ready()
     while True:
         wait = max(0.0, line[0][0] - time.monotonic()) if line else None
