@@ -194,7 +194,7 @@ def delay_line(a, b, delay, wake=None, hops=0):
         socks[i] = s
     other = {a: b, b: a}
     line = collections.deque()     # (due, out interface, frame), due in order
-    last_in = time.monotonic()     # idle from its start: a first frame 1 s later wakes it
+    last_in = time.monotonic()     # idle from its start (a first frame wake[0] later wakes it)
     ready()
     while True:
         wait = max(0.0, line[0][0] - time.monotonic()) if line else None
