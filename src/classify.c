@@ -20,11 +20,6 @@
  * AND MEMORY): growing one grows that bound. */
 _Static_assert(sizeof(struct verdict) <= 576, "a verdict is at most 576 bytes");
 
-static uint32_t note_seq_len(const struct seg_note *n)
-{
-	return n->len + ((n->flags & TCP_SYN) ? 1u : 0u) + ((n->flags & TCP_FIN) ? 1u : 0u);
-}
-
 /*
  * Linux builds a RST for a segment with no usable socket in
  * tcp_v4_send_reset(): if the segment had ACK, seq = its ack and no ACK

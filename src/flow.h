@@ -61,6 +61,12 @@ struct seg_note {
 	uint8_t flags, ttl;
 };
 
+/* The sequence space a noted segment took: its data, SYN and FIN (as pkt_seq_len). */
+static inline uint32_t note_seq_len(const struct seg_note *n)
+{
+	return n->len + ((n->flags & TCP_SYN) ? 1u : 0u) + ((n->flags & TCP_FIN) ? 1u : 0u);
+}
+
 enum {
 	HALF_F_SEEN = 1 << 0,       /* sent at least one segment */
 	HALF_F_ISN = 1 << 1,        /* its SYN was seen: base_seq is the ISN */

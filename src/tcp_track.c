@@ -432,6 +432,7 @@ void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 			if (seq_gt(data_end, from))
 				h->bytes += data_end - from;
 			/* Data after this side's QUIT: the QUIT was not its last. */
+			/* (Tested for none first: nearly no connection has a QUIT.) */
 			if (__builtin_expect(f->conn.quit_from != 0, 0) && f->conn.quit_from == dir + 1 &&
 			    !(p->http.start == HTTP_NONE && p->quit))
 				f->conn.quit_from = 0;
@@ -535,8 +536,7 @@ static inline void note_answer(struct flow *f, int dir, const struct pkt *p)
 		return;
 	const struct tcp_half *b = &f->conn.half[1 - dir];
 	const struct seg_note *x = &b->last;
-	uint32_t end = x->seq + x->len + ((x->flags & TCP_SYN) ? 1u : 0u) +
-		       ((x->flags & TCP_FIN) ? 1u : 0u);
+	uint32_t end = x->seq + note_seq_len(x);
 	if ((p->flags & (TCP_ACK | TCP_RST)) != TCP_ACK || !x->frame || end == x->seq ||
 	    (x->flags & TCP_RST) || !seq_geq(p->ack, end) ||
 	    !seq_leq(p->ack, b->next_seq))
