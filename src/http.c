@@ -89,15 +89,18 @@ static bool same_nocase(const uint8_t *p, const char *lit, size_t k)
 	return true;
 }
 
-/* If the header line at p (n bytes left) has this name (any case), the
- * offset of its value; else 0. */
-static uint32_t header_value(const uint8_t *p, uint32_t n, const char *name)
+/* If the header line at p (n bytes left) has this name of k bytes (any
+ * case), the offset of its value; else 0. The name is a literal: its
+ * length is known where it is written (HEADER_VALUE), not measured on
+ * every header line. */
+static uint32_t header_value_k(const uint8_t *p, uint32_t n, const char *name, size_t k)
 {
-	size_t k = strlen(name);
 	if (n <= k || p[k] != ':' || !same_nocase(p, name, k))
 		return 0;
 	return (uint32_t)k + 1;
 }
+
+#define HEADER_VALUE(p, n, lit) header_value_k(p, n, "" lit, sizeof lit - 1)
 
 static bool ows(uint8_t c)
 {
@@ -206,16 +209,16 @@ static uint32_t scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection,
 		const uint8_t *line = p + i;
 		uint32_t left = n - i, v;
 		uint8_t initial = ascii_lower(line[0]);     /* most lines are neither header */
-		if (initial == 'c' && (v = header_value(line, left, "connection"))) {
+		if (initial == 'c' && (v = HEADER_VALUE(line, left, "connection"))) {
 			uint8_t c = connection_value(line + v, left - v);
 			if (c != HTTP_CONN_UNSEEN)
 				*connection = c;
 		} else if (initial == 'c' && length &&
-			   (v = header_value(line, left, "content-length"))) {
+			   (v = HEADER_VALUE(line, left, "content-length"))) {
 			if (!content_length(line + v, left - v, length))
 				*length = 0;
 		} else if (initial == 'k' && keepalive_s &&
-			   (v = header_value(line, left, "keep-alive"))) {
+			   (v = HEADER_VALUE(line, left, "keep-alive"))) {
 			*keepalive_s = keepalive_timeout(line + v, left - v);
 		}
 		nl = memchr(line, '\n', left);
