@@ -755,9 +755,43 @@ static void retransmissions_unacked(struct words *w)
 		say(w, "(the %s silent for %s) ", w->bn, DUR(v->peer_silent_ns));
 	else
 		say(w, "(nothing from the %s was captured) ", w->bn);
-	say(w, "and then reset the connection. Linux gives up silently; this RST comes from "
-	       "another stack (BSD-derived ones, macOS among them, reset when they give up) or "
-	       "an application timeout.");
+	say(w, "and then reset the connection. ");
+	/*
+	 * Who sends that RST depends on the sender's stack, which its SYNs
+	 * name (host_stack_from_syn). Linux gives up without one
+	 * (net/ipv4/tcp_timer.c: tcp_write_timeout calls tcp_write_err,
+	 * which only reports ETIMEDOUT and drops the socket), after
+	 * tcp_retries2 (15 retransmissions, some 15 minutes) or
+	 * TCP_USER_TIMEOUT; it resets only an orphan it drops for want of
+	 * memory (tcp_out_of_resources). Windows aborts after
+	 * TcpMaxDataRetransmissions (5 by default, Microsoft's TCP/IP
+	 * registry reference). FreeBSD and Apple's XNU send a RST from
+	 * tcp_timer_rexmt through tcp_drop.
+	 */
+	switch (v->host.connections ? v->host.stack : HOST_STACK_UNKNOWN) {
+	case HOST_STACK_LINUX:
+		say(w, "Its SYNs name Linux, which gives up on unacknowledged data without a RST "
+		       "(after tcp_retries2, some 15 minutes, or TCP_USER_TIMEOUT): this RST is its "
+		       "application's own timeout, or the kernel dropping a closed socket when "
+		       "memory is short.");
+		break;
+	case HOST_STACK_WINDOWS:
+		say(w, "Its SYNs name Windows, which resets a connection when a segment's "
+		       "retransmissions run out (TcpMaxDataRetransmissions, 5 by default), or "
+		       "its application timed out first.");
+		break;
+	case HOST_STACK_MACOS:
+	case HOST_STACK_FREEBSD:
+		say(w, "Its SYNs name %s, a BSD-derived stack, which resets a connection when "
+		       "its retransmissions run out, or its application timed out first.",
+		    host_stack_label((enum host_stack)v->host.stack));
+		break;
+	default:
+		say(w, "Linux gives up silently; this RST comes from another stack (BSD-derived "
+		       "ones, macOS among them, and Windows reset when they give up) or an "
+		       "application timeout.");
+		break;
+	}
 	advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, or a device "
 		  "on the path drops its packets.", w->bn);
 }

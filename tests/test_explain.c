@@ -486,6 +486,37 @@ static void test_refused(void)
 	CHECK(says(e.why, "(seq 777, as a SYN has no ACK to copy, ack = SYN + 1)"));
 }
 
+/* A RST after unanswered retransmissions: who sends it is the sender's
+ * stack's doing, and the words name the stack its SYNs showed. */
+static void test_retransmission_give_up_by_stack(void)
+{
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.sender = ROLE_CLIENT;
+	v.rule = RULE_RETRANSMISSIONS_UNACKED;
+	v.cause = CAUSE_RETRANSMIT_TIMEOUT;
+	v.runner_up = CAUSE_LINGER_ABORT;
+	v.a.retrans = 5;
+	v.host.connections = 3;
+	v.host.stack = HOST_STACK_LINUX;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "Its SYNs name Linux, which gives up on unacknowledged data without a "
+			  "RST"));
+	CHECK(says(e.why, "this RST is its application's own timeout"));
+	CHECK(strstr(e.why, "comes from another stack") == NULL);
+	v.host.stack = HOST_STACK_WINDOWS;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "Its SYNs name Windows, which resets a connection when a segment's "
+			  "retransmissions run out (TcpMaxDataRetransmissions, 5 by default)"));
+	v.host.stack = HOST_STACK_MACOS;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "Its SYNs name Apple, a BSD-derived stack"));
+	/* No profile: the stacks are named as possibilities. */
+	v.host.connections = 0;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "Linux gives up silently; this RST comes from another stack"));
+}
+
 /* Every rule has words, and none is empty. */
 static void test_every_rule_has_words(void)
 {
@@ -601,6 +632,7 @@ int main(void)
 	test_rst_outside_window();
 	test_unread();
 	test_refused();
+	test_retransmission_give_up_by_stack();
 	test_unknown_words();
 	test_every_rule_has_words();
 	test_every_medium_rule_words_its_runner_up();
