@@ -699,10 +699,23 @@ static void after_both_closed(struct words *w)
 	       "close was done; nothing was lost.",
 	    a_first ? w->an : w->bn, (unsigned long long)first, a_first ? w->bn : w->an,
 	    (unsigned long long)v->followup_of, DUR(apart));
-	if (v->form == FORM_REPLY)
-		say(w, " It answers a segment the %s's stack no longer had a socket for (its "
-		       "closed connection was gone, as a FIN_WAIT2 socket is after its timeout).",
-		    w->an);
+	/* Why no socket was left depends on who closed first (RFC 9293
+	 * 3.10.7.4): the second closer's connection ends as soon as its FIN
+	 * is acknowledged (LAST-ACK to CLOSED); the first closer's stays in
+	 * TIME-WAIT for 2 MSL (Linux: TCP_TIMEWAIT_LEN, 60 s), which
+	 * acknowledges a stray segment rather than resetting it
+	 * (tcp_timewait_state_process: TCP_TW_ACK), so a first closer's
+	 * reset says its TIME-WAIT had ended or was not kept (Linux keeps at
+	 * most tcp_max_tw_buckets); the corpus has such resets seconds after
+	 * the close (webex.pcap 450-506), so which of the two is not said. */
+	if (v->form == FORM_REPLY && !a_first)
+		say(w, " It answers a segment the %s's stack no longer had a socket for: the %s "
+		       "closed second, and a second closer's connection is gone as soon as its "
+		       "FIN is acknowledged (LAST-ACK to CLOSED).", w->an, w->an);
+	else if (v->form == FORM_REPLY)
+		say(w, " It answers a segment the %s's stack no longer kept the connection for: "
+		       "the %s closed first, so its TIME-WAIT (which acknowledges a stray segment "
+		       "rather than resetting it) had ended or was not kept.", w->an, w->an);
 	else
 		say(w, " The %s ended its graceful close with an abortive one, as some stacks "
 		       "and applications do (a zero linger after shutdown).", w->an);
@@ -727,9 +740,13 @@ static void abort_after_own_fin(struct words *w)
 	if (v->b.flags & HALF_F_FIN)
 		say(w, " The %s's FIN (frame %llu) had come too.", w->bn,
 		    (unsigned long long)v->b.fin_frame);
+	/* Waiting for the peer's FIN is advice only where it had not come. */
 	advise(w, "%s: %s", side_word(v),
 	       v->cause == CAUSE_UNREAD_RECV_BUFFER
 		       ? "read until the peer's FIN (recv returns 0) before closing."
+	       : (v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->rst.frame
+		       ? "do not set a zero linger unless the abort is intended: the peer's FIN "
+			 "had come, so a plain close would have ended the connection cleanly."
 		       : "after shutdown, wait for the peer's FIN before closing, and do not set "
 			 "a zero linger unless the abort is intended.");
 }

@@ -486,6 +486,51 @@ static void test_refused(void)
 	CHECK(says(e.why, "(seq 777, as a SYN has no ACK to copy, ack = SYN + 1)"));
 }
 
+/* After both FINs, why the sender had no connection left is said by who
+ * closed first; an abort after its own FIN is told to wait for the peer's
+ * FIN only where that FIN had not come. */
+static void test_close_order_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	/* The server closed second: its FIN acknowledged, its connection gone. */
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 111, TCP_ACK | TCP_PSH, 20, 5) });
+	feed(&f, (struct pkt[]){ seg(C, 111, 521, TCP_ACK | TCP_FIN, 0, 6) });
+	feed(&f, (struct pkt[]){ seg(S, 521, 112, TCP_ACK | TCP_FIN, 0, 7) });
+	feed(&f, (struct pkt[]){ seg(C, 112, 522, TCP_ACK, 0, 8) });
+	feed(&f, (struct pkt[]){ seg(C, 112, 522, TCP_ACK | TCP_FIN, 0, 9) });
+	judge_and_explain(&f, 1 - c, seg(S, 522, 0, TCP_RST, 0, 10), &v);
+	CHECK_EQ(v.rule, RULE_AFTER_BOTH_CLOSED);
+	CHECK(says(e.why, "the server closed second, and a second closer's connection is gone "
+			  "as soon as its FIN is acknowledged (LAST-ACK to CLOSED)"));
+	CHECK(strstr(e.why, "FIN_WAIT2") == NULL);
+	/* The client closed first: its TIME-WAIT had ended or was not kept. */
+	judge_and_explain(&f, c, seg(C, 112, 0, TCP_RST, 0, 10), &v);
+	CHECK_EQ(v.rule, RULE_AFTER_BOTH_CLOSED);
+	CHECK(says(e.why, "the client closed first, so its TIME-WAIT"));
+
+	/* The server's FIN had come before the client's FIN and RST. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 531, 101, TCP_ACK | TCP_FIN, 0, 5) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 532, TCP_ACK, 0, 6) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 532, TCP_ACK | TCP_FIN, 0, 7) });
+	judge_and_explain(&f, c, seg(C, 102, 532, TCP_RST | TCP_ACK, 0, 8), &v);
+	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+	CHECK(says(e.advice, "the peer's FIN had come"));
+	CHECK(strstr(e.advice, "wait for the peer's FIN") == NULL);
+	/* Without it, waiting for it is the advice. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4) });
+	feed(&f, (struct pkt[]){ seg(C, 101, 531, TCP_ACK | TCP_FIN, 0, 5) });
+	feed(&f, (struct pkt[]){ seg(S, 531, 102, TCP_ACK, 0, 6) });
+	judge_and_explain(&f, c, seg(C, 102, 531, TCP_RST | TCP_ACK, 0, 7), &v);
+	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+	CHECK(says(e.advice, "after shutdown, wait for the peer's FIN before closing"));
+}
+
 /* A RST after unanswered retransmissions: who sends it is the sender's
  * stack's doing, and the words name the stack its SYNs showed. */
 static void test_retransmission_give_up_by_stack(void)
@@ -633,6 +678,7 @@ int main(void)
 	test_unread();
 	test_refused();
 	test_retransmission_give_up_by_stack();
+	test_close_order_words();
 	test_unknown_words();
 	test_every_rule_has_words();
 	test_every_medium_rule_words_its_runner_up();
