@@ -1222,6 +1222,8 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->midstream = f->conn.midstream;
 	v->after_evictions = f->conn.after_evictions;
 	v->a_quit_last = f->conn.quit_from == dir + 1;
+	v->a_closed_awaiting = f->conn.data_before_close == dir + 1 &&
+			       f->conn.first_closer == dir && (f->conn.half[dir].flags & HALF_F_FIN);
 	v->incarnation = f->conn.incarnation;
 	v->max_gap_ns = f->conn.max_gap_ns;
 	if (f->conn.pkts > 0 && p->ts_ns - f->conn.last_ts > v->max_gap_ns)

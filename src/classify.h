@@ -189,6 +189,10 @@ struct verdict {
 	/* The HTTP request the RST met (frame 0: none visible). */
 	struct http_note request;
 	bool request_from_sender;   /* the RST's sender made the request (else its peer did) */
+	/* (Here, in a hole: the verdict stays 576 bytes.) */
+	bool a_closed_awaiting;     /* the sender closed first, by a FIN, and the last data
+				       before it was the sender's own (a lone TLS alert
+				       aside): none of the peer's had come since */
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer;       /* enum reached_peer */

@@ -619,6 +619,40 @@ static void quit_reply_after_fin(struct words *w)
 		  "the reply before closing its socket.", w->an);
 }
 
+/*
+ * The client closed right after its own data, before anything of the
+ * server's came (a_closed_awaiting), and the server's data that met the
+ * closed socket acknowledges that data: it most likely answers it, a
+ * request the server had read before the FIN reached it (the corpus's
+ * ndpi/sites.pcapng 549: a TLS request, then the client's close_notify
+ * and FIN 2.2 ms later, then the response). Whether the server's stack
+ * had the FIN when its application wrote is then beside the point: the
+ * client gave up the answer. Only for a client: a server's last data is
+ * most often an answer itself, which needs none.
+ */
+static bool closed_before_answer(const struct verdict *v)
+{
+	const struct seg_note *t = &v->trigger;
+	return v->a_closed_awaiting && v->sender == ROLE_CLIENT && t->frame && t->len > 0 &&
+	       (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq) && v->a.data_frame;
+}
+
+static void data_before_answer(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	say(w, "The %s sent data (its last at frame %llu) and then closed the connection (FIN, "
+	       "frame %llu) before anything of the %s's came back. The %s's next data (%u "
+	       "bytes, frame %llu) acknowledges the %s's data, so it most likely answers it; "
+	       "it met the %s's closed socket, which answered with a RST. The %s was answering, "
+	       "not writing after a close: the %s gave up the answer.",
+	    w->an, (unsigned long long)v->a.data_frame, (unsigned long long)v->a.fin_frame,
+	    w->bn, w->bn, t->len, (unsigned long long)t->frame, w->an, w->an, w->bn, w->an);
+	advise(w, "Client: read the answer before closing (or shutdown(SHUT_WR) and read until "
+		  "the server's FIN); if it closed on a timeout, that timeout is shorter than the "
+		  "server takes to answer.");
+}
+
 static void data_after_own_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -629,6 +663,10 @@ static void data_after_own_fin(struct words *w)
 	}
 	if (v->detail == DETAIL_QUIT_REPLY) {
 		quit_reply_after_fin(w);
+		return;
+	}
+	if (closed_before_answer(v)) {
+		data_before_answer(w);
 		return;
 	}
 	bool ignored = v->detail == DETAIL_IGNORED_FIN;

@@ -219,6 +219,9 @@ struct connection {
 	uint8_t quit_from : 2;               /* endpoint + 1 whose last data segment was a text
 						protocol's QUIT or LOGOUT (first_bytes_quit);
 						0 none */
+	uint8_t data_before_close : 2;       /* endpoint + 1 that sent the last new data
+						before the first FIN or RST, a lone TLS
+						alert aside; 0 none */
 	int64_t last_ts;                     /* its last packet (expiry reads it) */
 	int64_t active_ts;                   /* its last packet but TCP keep-alive probes and
 						their ACKs: idle times are read from it (an

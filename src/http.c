@@ -134,9 +134,21 @@ static bool list_element(const uint8_t *p, uint32_t n, uint32_t *i, uint32_t *at
 
 #define IS_TOKEN(p, len, lit) ((len) == sizeof lit - 1 && same_nocase(p, lit, sizeof lit - 1))
 
+/* The value at p is this one token alone on its line, after one space. */
+#define ONLY_TOKEN(p, n, lit) \
+	((n) > sizeof lit && (p)[0] == ' ' && same_nocase((p) + 1, lit, sizeof lit - 1) && \
+	 ((p)[sizeof lit] == '\r' || (p)[sizeof lit] == '\n'))
+
 /* What a Connection value asks for; close wins over keep-alive. */
 static uint8_t connection_value(const uint8_t *p, uint32_t n)
 {
+	/* Nearly every value is one of the two alone, and a whole compare
+	 * costs less than walking the list byte by byte (the bench's
+	 * ordinary capture: 1.6M instructions). */
+	if (ONLY_TOKEN(p, n, "keep-alive"))
+		return HTTP_CONN_KEEP_ALIVE;
+	if (ONLY_TOKEN(p, n, "close"))
+		return HTTP_CONN_CLOSE;
 	uint8_t c = HTTP_CONN_UNSEEN;
 	uint32_t i = 0, at, len;
 	while (list_element(p, n, &i, &at, &len)) {

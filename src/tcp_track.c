@@ -393,6 +393,17 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 	}
 }
 
+/* p is one TLS alert record alone (track_tls has read it), as a
+ * close_notify is. */
+static inline bool alert_only(const struct flow *f, int dir, const struct pkt *p)
+{
+	const struct tls_note *n = &f->conn.tls;
+	if (!p->tls.content || !n->alert_last)
+		return false;
+	bool from_client = f->conn.client < 0 || dir == f->conn.client;
+	return n->alert_from == (from_client ? ROLE_CLIENT : ROLE_SERVER) + 1;
+}
+
 /* quiet: the silence before p on the connection. */
 static inline __attribute__((always_inline))
 void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
@@ -431,6 +442,14 @@ void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 			uint32_t from = seq_max(data_start, h->next_seq);
 			if (seq_gt(data_end, from))
 				h->bytes += data_end - from;
+			/* Whose new data came last before the first close, a
+			 * closing alert aside (TLS's close_notify goes out with
+			 * the FIN): classify.c reads whether the closer was
+			 * awaiting an answer. (Before track_flags: a FIN's own
+			 * data counts.) */
+			if (f->conn.data_before_close != dir + 1 && f->conn.first_closer < 0 &&
+			    !alert_only(f, dir, p))
+				f->conn.data_before_close = (uint8_t)(dir + 1);
 			/* Data after this side's QUIT: the QUIT was not its last. */
 			/* (Tested for none first: nearly no connection has a QUIT.) */
 			if (__builtin_expect(f->conn.quit_from != 0, 0) && f->conn.quit_from == dir + 1 &&

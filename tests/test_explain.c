@@ -486,6 +486,54 @@ static void test_refused(void)
 	CHECK(says(e.why, "(seq 777, as a SYN has no ACK to copy, ack = SYN + 1)"));
 }
 
+/* The client closes right after its request, before any answer: the
+ * server's answer meeting the closed socket is the client's doing, said
+ * so even where the answer acknowledged the FIN (ignored-fin by the
+ * numbers); a lone close_notify after the request is no new request. */
+static void test_closed_before_answer(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 501, TCP_ACK | TCP_FIN, 0, 5), 10.002) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 122, TCP_ACK | TCP_PSH, 30, 6), 10.02) });
+	judge_and_explain(&f, c, at(seg(C, 122, 0, TCP_RST, 0, 7), 10.0201), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
+	CHECK(v.a_closed_awaiting);
+	CHECK(says(e.why, "The client sent data (its last at frame 4) and then closed the "
+			  "connection (FIN, frame 5) before anything of the server's came back"));
+	CHECK(says(e.why, "the client gave up the answer"));
+	CHECK(strstr(e.why, "wrote anyway") == NULL);
+	CHECK(says(e.advice, "Client: read the answer before closing"));
+	/* The server answered before the close: its later data is its own
+	 * write after the FIN, as before. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_FIN, 0, 6), 15.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 122, TCP_ACK | TCP_PSH, 30, 7), 15.02) });
+	judge_and_explain(&f, c, at(seg(C, 122, 0, TCP_RST, 0, 8), 15.0201), &v);
+	CHECK(!v.a_closed_awaiting);
+	CHECK(says(e.why, "wrote anyway"));
+	/* After the server's answer, the client's close_notify and FIN: the
+	 * alert asks nothing, so the client was not awaiting an answer. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.01) });
+	static const uint8_t alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00 };
+	struct pkt notify = at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 0, 6), 15.0);
+	notify.payload = alert;
+	notify.payload_len = notify.payload_caplen = sizeof alert;
+	feed(&f, &notify);
+	feed(&f, (struct pkt[]){ at(seg(C, 128, 531, TCP_ACK | TCP_FIN, 0, 7), 15.0001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 129, TCP_ACK | TCP_PSH, 30, 8), 15.02) });
+	judge_and_explain(&f, c, at(seg(C, 129, 0, TCP_RST, 0, 9), 15.0201), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(!v.a_closed_awaiting);
+}
+
 /* After both FINs, why the sender had no connection left is said by who
  * closed first; an abort after its own FIN is told to wait for the peer's
  * FIN only where that FIN had not come. */
@@ -679,6 +727,7 @@ int main(void)
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_close_order_words();
+	test_closed_before_answer();
 	test_unknown_words();
 	test_every_rule_has_words();
 	test_every_medium_rule_words_its_runner_up();

@@ -332,6 +332,13 @@ static void test_http_connection_tokens(void)
 		{ "keep-alive ,\tCLOSE", HTTP_CONN_CLOSE },
 		{ "keep-alive-ish", HTTP_CONN_UNSEEN },
 		{ " , keep-alive , ", HTTP_CONN_KEEP_ALIVE },
+		/* The two alone on the line are read whole (connection_value's
+		 * first compare): in any case, and only up to the line's end. */
+		{ "Keep-Alive", HTTP_CONN_KEEP_ALIVE },
+		{ "CLOSE", HTTP_CONN_CLOSE },
+		{ "keep-alive, close", HTTP_CONN_CLOSE },
+		{ "close-ish", HTTP_CONN_UNSEEN },
+		{ "keep-alivex", HTTP_CONN_UNSEEN },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char req[128];
