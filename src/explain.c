@@ -384,6 +384,21 @@ static void syn_refused(struct words *w)
 	       "rejected them (the wire looks the same).",
 	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->rst.ts_ns - v->trigger.ts_ns), seq,
 	    addr);
+	/* A kernel's SYN offers window scaling (RFC 7323: Linux, Windows,
+	 * macOS and FreeBSD all do); a SYN scan's, sent from a raw socket,
+	 * usually does not (syn_ack_after_client_gave_up reads the same
+	 * sign), nor does a small embedded stack's (lwIP's by default). */
+	if ((v->b.flags & HALF_F_ISN) && !(v->b.flags & HALF_F_WSCALE)) {
+		say(w, " The SYN offered no window scaling, which every desktop and server "
+		       "kernel's SYN does: most likely a port scan's probe from a raw socket "
+		       "(nmap -sS, masscan, zmap), else a small embedded stack.");
+		advise(w, "If this is a port scan, nothing to fix on %s unless the port should be "
+			  "open; find the scanning host (the %s's address) if the scan is not "
+			  "expected. If an application was connecting, check the service is running "
+			  "and listening on %s (ss -ltn) and that no firewall rule rejects it.",
+		       addr, w->bn, addr);
+		return;
+	}
 	advise(w, "Server side: check the service is running and listening on %s (ss -ltn) and "
 		  "that no firewall rule rejects it. Client: the request never left, so retrying "
 		  "once the service is up is safe.", addr);

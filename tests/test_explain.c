@@ -482,6 +482,20 @@ static void test_refused(void)
 	int c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
 	judge_and_explain(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v);
 	CHECK(says(e.why, "(seq 0, ack = SYN + 1)"));
+	/* A SYN without window scaling is most likely a scan's probe: the
+	 * advice says what to do either way. */
+	CHECK(says(e.why, "The SYN offered no window scaling"));
+	CHECK(says(e.advice, "If this is a port scan, nothing to fix"));
+	memset(&f, 0, sizeof f);
+	struct pkt syn = seg(C, 100, 0, TCP_SYN, 0, 1);
+	syn.opts.has_wscale = true;
+	syn.opts.wscale = 7;
+	c = feed(&f, &syn);
+	judge_and_explain(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v);
+	CHECK(strstr(e.why, "window scaling") == NULL);
+	CHECK(says(e.advice, "Server side: check the service is running"));
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
 	judge_and_explain(&f, 1 - c, seg(S, 777, 101, TCP_RST | TCP_ACK, 0, 2), &v);
 	CHECK(says(e.why, "(seq 777, as a SYN has no ACK to copy, ack = SYN + 1)"));
 }
