@@ -168,11 +168,19 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * 293-296: one refusal captured four times on both sides of a router).
 	 */
 	bool refusal = (p->flags & (TCP_RST | TCP_ACK)) == (TCP_RST | TCP_ACK) && p->seq == 0;
+	/* A SYN-ACK answers one SYN as well, and is sent again only when its
+	 * timer runs out (Linux: TCP_TIMEOUT_INIT, 1 s, tcp_synack_timer) or
+	 * for the SYN sent again, a second later at the soonest: two alike
+	 * within DUPLICATE_WITHIN_NS are one, with Linux's ID 0 on every
+	 * SYN-ACK too (the corpus's ndpi/rtsp.pcap 397-400: one SYN-ACK
+	 * captured four times, counted as three retransmissions before). */
+	bool answers_syn = refusal ||
+			   (p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK);
 	/* The same packet seen on both sides of a router (a capture on all of
 	 * its interfaces) has a TTL one apart; only an IPv4 ID of its own, or
-	 * a refusal, proves it is one packet then. */
+	 * an answer to a SYN, proves it is one packet then. */
 	bool one_hop = (l->ttl == p->ttl + 1 || p->ttl == l->ttl + 1) &&
-		       ((p->ipver == 4 && p->ip_id != 0) || refusal);
+		       ((p->ipver == 4 && p->ip_id != 0) || answers_syn);
 	if (l->ttl != p->ttl && !one_hop)
 		return false;
 	/* Without an ID to tell packets apart (IPv6, or Linux's ID 0 on a RST
@@ -181,7 +189,7 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * (duplicate ACKs; RSTs to data and the FIN behind it, microseconds
 	 * apart): they are not taken for copies. The same sequence space twice
 	 * within DUPLICATE_WITHIN_NS cannot be two packets. */
-	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0 || refusal;
+	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0 || answers_syn;
 }
 
 void seg_note_from_pkt(struct seg_note *n, const struct pkt *p)

@@ -1205,6 +1205,20 @@ static void test_two_boxes_one_address(void)
 	CHECK(tcp_track_is_duplicate(&f, c, &d));
 	d.ip_id = 0;
 	CHECK(!tcp_track_is_duplicate(&f, c, &d));
+	/* ... but a SYN-ACK, which a server sends again a second later at
+	 * the soonest, is one packet with Linux's ID 0 too. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	struct pkt sa0 = at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.01);
+	sa0.ip_id = 0;
+	feed(&f, &sa0);
+	sa0.frame = 3;
+	sa0.ttl = 63;
+	sa0.ts_ns += 100000;
+	CHECK(tcp_track_is_duplicate(&f, 1 - c, &sa0));
+	/* A second later it is the server's retransmission. */
+	sa0.ts_ns += 1000000000;
+	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &sa0));
 }
 
 int main(void)
