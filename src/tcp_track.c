@@ -307,7 +307,7 @@ static void note_alert_from(struct tls_note *n, bool from_client)
 	n->alert_from = from;
 }
 
-static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
+static void track_tls_records(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 {
 	const struct tls_facts *t = &p->tls;
 	struct tls_note *n = &f->conn.tls;
@@ -399,6 +399,28 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 	} else if (!from_client && h->http_responses < peer->http_requests) {
 		count16(&h->http_responses);
 	}
+}
+
+/*
+ * The records, then a segment that ends with an alert after other records:
+ * a side's last response and its close_notify written together (the
+ * corpus's ndpi/webex.pcap 421: 2512 bytes of application data and an
+ * alert in one segment). close_notify is the last record a side sends
+ * (RFC 8446 6.1, RFC 5246 7.2.1), so that alert ends its sender's records
+ * as one alone would. A TLS 1.3 alert, encrypted as application data, is
+ * told only alone (track_tls_records).
+ */
+static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
+{
+	const struct tls_facts *t = &p->tls;
+	track_tls_records(f, dir, p, quiet);
+	if (t->content == TLS_ALERT || t->records < 2 || t->last_content != TLS_ALERT)
+		return;
+	struct tls_note *n = &f->conn.tls;
+	bool from_client = f->conn.client < 0 || dir == f->conn.client;
+	note_alert_from(n, from_client);
+	n->alert = t->alert_level ? (uint8_t)(t->alert_desc + 1) : TLS_ALERT_ENCRYPTED;
+	n->alert_last = 1;
 }
 
 /* p is one TLS alert record alone (track_tls has read it), as a

@@ -200,7 +200,7 @@ void tls_facts_parse(const uint8_t *d, uint32_t n, struct tls_facts *out)
 			body = r;       /* the record runs past the captured bytes */
 		if (out->records == 1 && type == TLS_HANDSHAKE)
 			read_handshake(body, len, out);
-		else if (out->records == 1 && type == TLS_ALERT && len == 2 && whole) {
+		else if (type == TLS_ALERT && len == 2 && whole) {
 			out->alert_level = rd_u8_at(&body, 0);
 			out->alert_desc = rd_u8_at(&body, 1);
 		}

@@ -43,8 +43,9 @@ struct tls_facts {
 	uint16_t version;           /* hello: ClientHello's highest offered (its
 				       supported_versions, else legacy_version),
 				       ServerHello's chosen; 0 none */
-	uint8_t alert_level;        /* TLS_ALERT of two bytes (in clear, before the
-				       handshake ends): level and description; 0 none */
+	uint8_t alert_level;        /* the segment's last TLS_ALERT record of two bytes
+				       (in clear, before the handshake ends): level
+				       and description; 0 none */
 	uint8_t alert_desc;
 	bool hello_cut;             /* a hello longer than the captured segment: its
 				       extensions were not all read */

@@ -575,9 +575,49 @@ static void test_tls13_handshake_is_no_request(void)
 	(void)c;
 }
 
+/*
+ * A response and the server's close_notify written together: application
+ * data, then an alert record, in one segment (the corpus's
+ * ndpi/webex.pcap 212 and 421). The alert ends the server's records as
+ * one alone would; data from it afterwards clears that again.
+ */
+static void test_tls_alert_after_data(void)
+{
+	struct flow f;
+	uint8_t seg1[512];
+	int c = handshake(&f);
+	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	size_t m = record(seg1, 23, NULL, 300);
+	m += record(seg1 + m, 21, NULL, 26);        /* encrypted: level unreadable */
+	struct pkt p = at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 0, 4), 10.02);
+	p.payload = seg1;
+	p.payload_len = p.payload_caplen = (uint32_t)m;
+	feed(&f, &p);
+	CHECK_EQ(f.conn.tls.alert_from, ROLE_SERVER + 1);
+	CHECK_EQ(f.conn.tls.alert, TLS_ALERT_ENCRYPTED);
+	CHECK(f.conn.tls.alert_last);
+	/* In clear: its description is read from the last record too. */
+	m = record(seg1, 23, NULL, 300);
+	m += record(seg1 + m, 21, (const uint8_t[]){ 1, 0 }, 2);
+	p = at(seg(S, 501 + 336, 101, TCP_ACK | TCP_PSH, 0, 5), 10.03);
+	p.payload = seg1;
+	p.payload_len = p.payload_caplen = (uint32_t)m;
+	feed(&f, &p);
+	CHECK_EQ(f.conn.tls.alert, 0 + 1);      /* close_notify */
+	/* The server goes on with data: its alert is no longer its last. */
+	m = record(seg1, 23, NULL, 100);
+	p = at(seg(S, 501 + 336 + 312, 101, TCP_ACK | TCP_PSH, 0, 6), 10.04);
+	p.payload = seg1;
+	p.payload_len = p.payload_caplen = (uint32_t)m;
+	feed(&f, &p);
+	CHECK(!f.conn.tls.alert_last);
+	(void)c;
+}
+
 int main(void)
 {
 	test_tls13_handshake_is_no_request();
+	test_tls_alert_after_data();
 	test_syn_record();
 	test_farewell_idle();
 	test_keepalive_not_activity();
