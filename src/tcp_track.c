@@ -507,10 +507,20 @@ void track_ack(struct flow *f, int dir, const struct pkt *p)
 			peer->state = HALF_FIN_ACKED;
 	}
 	/* The third segment of the handshake: the client acknowledges the SYN-ACK. */
+	/* The client's first ACK of the SYN-ACK completes the handshake: one
+	 * acknowledging the SYN-ACK and, with it, data or a FIN the server
+	 * sent right after does too (RFC 9293 3.10.7.3: SND.UNA < SEG.ACK =<
+	 * SND.NXT; the corpus's arkime/CVE-2018-6794.pcap 14, a server that
+	 * speaks and closes at once). */
 	if (f->conn.synack && !f->conn.established && dir == f->conn.client && !(p->flags & TCP_SYN) &&
-	    (peer->flags & HALF_F_ISN) && p->ack == peer->base_seq + 1) {
+	    (peer->flags & HALF_F_ISN) && (p->flags & TCP_ACK) && seq_gt(p->ack, peer->base_seq) &&
+	    seq_leq(p->ack, peer->next_seq)) {
 		f->conn.established = true;
-		f->conn.hs_ack_ts = p->ts_ns;
+		/* Timed only when it acknowledges the SYN-ACK alone: the stack's
+		 * own immediate answer to it. One that acknowledges data too may
+		 * have waited for it, or for a delayed ACK (RFC 1122 4.2.3.2). */
+		if (p->ack == peer->base_seq + 1)
+			f->conn.hs_ack_ts = p->ts_ns;
 	}
 }
 

@@ -614,8 +614,35 @@ static void test_tls_alert_after_data(void)
 	(void)c;
 }
 
+/* The client's first ACK may acknowledge data and a FIN the server sent
+ * right after its SYN-ACK: it completes the handshake all the same, but
+ * only an ACK of the SYN-ACK alone times the handshake. */
+static void test_handshake_ack_covers_data(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.003) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 85, 3), 10.003) });
+	feed(&f, (struct pkt[]){ at(seg(S, 586, 101, TCP_ACK | TCP_FIN, 0, 4), 10.003) });
+	/* An ACK beyond what the server sent completes nothing. */
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 900, TCP_ACK, 0, 5), 10.0034) });
+	CHECK(!f.conn.established);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 587, TCP_ACK, 0, 6), 10.0035) });
+	CHECK(f.conn.established);
+	CHECK_EQ(f.conn.hs_ack_ts, 0);
+	/* The ACK of the SYN-ACK alone is timed. */
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.003) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.0035) });
+	CHECK(f.conn.established);
+	CHECK(f.conn.hs_ack_ts != 0);
+}
+
 int main(void)
 {
+	test_handshake_ack_covers_data();
 	test_tls13_handshake_is_no_request();
 	test_tls_alert_after_data();
 	test_syn_record();
