@@ -296,38 +296,45 @@ static void parse_response(const uint8_t *d, uint32_t n, struct http_facts *m)
 	scan_headers(d, n, &m->connection, &m->keepalive_s, NULL);
 }
 
-/* Pipelined requests: count those whose headers end here, and name the
- * last one begun, which is unanswered whenever any of them is. */
+/*
+ * Pipelined requests: count those whose headers end here, and name the
+ * last one begun, which is unanswered whenever any of them is. Each is
+ * framed as RFC 9112 6.3 frames it: its headers, then Content-Length
+ * bytes of body, then the next request's method. An empty line inside a
+ * body is not a request (the corpus's ndpi/zattoo.pcap: five POSTs whose
+ * bodies made thirteen requests of eight); a body of another length
+ * (chunked, or one that goes on past the segment) ends the count.
+ */
 static void parse_requests(const uint8_t *d, uint32_t n, uint8_t method, struct http_facts *m)
 {
-	uint32_t last_at = 0, requests = 0;
-	const uint8_t *end = d + n;
-	for (const uint8_t *cr = memchr(d, '\r', n); cr;
-	     cr = memchr(cr + 1, '\r', (size_t)(end - cr - 1))) {
-		uint32_t i = (uint32_t)(cr - d);
-		if (i + 3 < n && d[i + 1] == '\n' && d[i + 2] == '\r' && d[i + 3] == '\n') {
-			requests++;
-			uint8_t next = request_method(d + i + 4, n - i - 4);
-			if (next) {
-				last_at = i + 4;
-				method = next;
-			}
-		}
+	uint32_t at = 0, requests = 0, headers, length;
+	uint8_t connection;
+	for (;;) {
+		connection = HTTP_CONN_UNSEEN;
+		length = 0;
+		headers = scan_headers(d + at, n - at, &connection, NULL, &length);
+		if (!headers)
+			break;              /* its headers go on in a later segment */
+		requests++;
+		uint64_t next = (uint64_t)at + headers + length;
+		uint8_t following = next < n ? request_method(d + next, n - (uint32_t)next) : 0;
+		if (!following)
+			break;
+		at = (uint32_t)next;
+		method = following;
 	}
 	m->start = HTTP_REQUEST;
 	m->method = method;
-	m->at = last_at;
+	m->at = at;
 	m->requests = (uint16_t)(requests > UINT16_MAX ? UINT16_MAX : requests);
 	/* The target: printable bytes after the method and its space. */
-	size_t i = last_at + methods[method].len + 1u, k = 0;
+	size_t i = at + methods[method].len + 1u, k = 0;
 	while (i < n && k + 1 < sizeof m->target && d[i] > ' ' && d[i] < 0x7f)
 		m->target[k++] = (char)d[i++];
 	m->target[k] = '\0';
-	m->connection = HTTP_CONN_UNSEEN;
-	uint32_t length = 0;
-	uint32_t headers = scan_headers(d + last_at, n - last_at, &m->connection, NULL, &length);
+	m->connection = connection;
 	/* Its body ends Content-Length bytes after its headers (RFC 9112 6.3). */
-	uint64_t body_end = (uint64_t)last_at + headers + length;
+	uint64_t body_end = (uint64_t)at + headers + length;
 	m->body_end = headers && length && body_end <= UINT32_MAX ? (uint32_t)body_end : 0;
 }
 

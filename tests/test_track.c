@@ -246,6 +246,21 @@ static void test_http_framing(void)
 	const char *bad = "POST /u HTTP/1.1\r\nContent-Length: 1x\r\n\r\n";
 	http_facts_parse((const uint8_t *)bad, (uint32_t)strlen(bad), &m);
 	CHECK_EQ(m.body_end, 0);
+	/* Requests are framed by their Content-Length (RFC 9112 6.3): an
+	 * empty line in a body is none, and the request after the body is
+	 * the last one. */
+	const char *two = "POST /a HTTP/1.1\r\nContent-Length: 8\r\n\r\nx\r\n\r\nyyy"
+			  "GET /b HTTP/1.1\r\nHost: x\r\n\r\n";
+	http_facts_parse((const uint8_t *)two, (uint32_t)strlen(two), &m);
+	CHECK_EQ(m.requests, 2);
+	CHECK_EQ(m.method, 1);                  /* GET */
+	CHECK(strcmp(m.target, "/b") == 0);
+	CHECK_EQ(m.body_end, 0);
+	/* A body cut by the segment's end: one request, the POST. */
+	const char *longer = "POST /a HTTP/1.1\r\nContent-Length: 80\r\n\r\nx\r\n\r\n";
+	http_facts_parse((const uint8_t *)longer, (uint32_t)strlen(longer), &m);
+	CHECK_EQ(m.requests, 1);
+	CHECK(strcmp(m.target, "/a") == 0);
 }
 
 static void test_http_headers(void)
