@@ -34,9 +34,12 @@ if [[ -n ${CI:-} ]]; then
 	meson configure build-san -Dwerror=true
 fi
 if meson compile -C build-san >/dev/null; then
+	# A sanitized debug build runs several times slower than the build
+	# the timeouts are set for (from-json took 260 s of its 300 here on
+	# 2026-12-04, and timed out on a busier run), hence the multiplier.
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		run_suite build-san fast --no-suite source
+		run_suite build-san fast --no-suite source --timeout-multiplier 3
 	# The fast tier only: lab, namespaces and live captures, once is
 	# enough; memory: a sanitized binary's RSS is not the product's; tshark:
 	# its lists do not depend on the build; source: the same files, read once.
@@ -57,7 +60,7 @@ if [[ -n ${CI:-} ]]; then
 fi
 if meson compile -C build-tsan >/dev/null; then
 	TSAN_OPTIONS=halt_on_error=1:abort_on_error=1 \
-		run_suite build-tsan fast --suite threads
+		run_suite build-tsan fast --suite threads --timeout-multiplier 3
 else
 	echo "thread sanitizer build failed"
 	logs+=("build-tsan/missing-testlog.json")
