@@ -1110,8 +1110,15 @@ static void nothing_fits(struct words *w)
 		       "number, as an abort carries, nor the acknowledgment of a segment it "
 		       "answers), so the segment it answers and the %s's state are unknown: both "
 		       "sides' earlier packets would decide.", w->an, w->an);
+	/* A RST that arrives with its stack's initial TTL crossed no router:
+	 * the capture is at its sender already (the corpus's
+	 * ndpi/1kxun.pcap 681, TTL 64), and only an earlier start helps. */
 	if (v->after_evictions)
 		advise(w, "Run again with a larger --max-flows, so no connection is forgotten.");
+	else if (host_initial_ttl(v->rst.ttl) == v->rst.ttl)
+		advise(w, "Capture from before the connection started, both directions (this "
+			  "capture is at the %s already: its RST came with TTL %u, an initial "
+			  "one).", w->an, v->rst.ttl);
 	else
 		advise(w, "Capture closer to the sender, from before the connection started.");
 }

@@ -720,6 +720,16 @@ static void test_unknown_words(void)
 	judge_and_explain(&f, begin(&f, &lone), lone, &v);
 	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
 	CHECK(says(e.why, "With no packet of either side before it"));
+	/* A RST with an initial TTL crossed no router: the capture is at its
+	 * sender, and only an earlier start would help; with a TTL a few
+	 * routers down, a capture nearer the sender would. */
+	memset(&f, 0, sizeof f);
+	judge_and_explain(&f, begin(&f, &lone), with_ttl(lone, 64), &v);
+	CHECK(says(e.advice, "Capture from before the connection started, both directions "
+			     "(this capture is at the server already: its RST came with TTL 64"));
+	memset(&f, 0, sizeof f);
+	judge_and_explain(&f, begin(&f, &lone), with_ttl(lone, 57), &v);
+	CHECK(says(e.advice, "Capture closer to the sender"));
 }
 
 int main(void)
