@@ -404,6 +404,9 @@ static void syn_refused(struct words *w)
 		  "once the service is up is safe.", addr);
 }
 
+/* RFC 8305 5: a Connection Attempt Delay above 2 s is not used. */
+#define RACING_DELAY_MAX_NS (2 * 1000000000LL)
+
 static void syn_ack_after_client_gave_up(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -432,6 +435,22 @@ static void syn_ack_after_client_gave_up(struct words *w)
 	       "a RST: it had already given up connecting.",
 	    v->a.syn_retrans, plural(v->a.syn_retrans),
 	    (unsigned long long)t->frame, DUR(t->ts_ns - v->syn_ts));
+	/* Connection racing starts its next attempt 250 ms after one (at most
+	 * 2 s: RFC 8305 5, "Connection Attempt Delay") and closes the attempts
+	 * that lose; one given up within that, its SYN never sent again, may
+	 * be such a loser whose winner is another connection (the corpus's
+	 * ndpi/whatsapp_login_call.pcap 61: a SYN-ACK 268 ms after its SYN,
+	 * a sibling to another address of the same name already open). */
+	if (v->a.syn_retrans == 0 && t->ts_ns - v->syn_ts < RACING_DELAY_MAX_NS) {
+		say(w, " No SYN was sent again, and within %s an attempt may also have lost a "
+		       "race: a client that races connections (happy eyeballs, RFC 8305) closes "
+		       "the attempts another one beat.", DUR(RACING_DELAY_MAX_NS));
+		advise(w, "If the client races connections (another connection of its to the "
+			  "same service opened meanwhile), nothing to fix. Otherwise: the connect "
+			  "timeout is shorter than this path's handshake time; raise it, or find "
+			  "why SYNs or SYN-ACKs are delayed or lost.");
+		return;
+	}
 	advise(w, "Client: the connect timeout is shorter than this path's handshake time; "
 		  "raise it, or find why SYNs or SYN-ACKs are delayed or lost (server accept "
 		  "queue, SYN backlog, packet loss).");

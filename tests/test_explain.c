@@ -548,6 +548,30 @@ static void test_closed_before_answer(void)
 	CHECK(!v.a_closed_awaiting);
 }
 
+/* A SYN-ACK reset after the client gave up: within 2 s and its SYN never
+ * sent again, losing a connection race (RFC 8305) is said as well; after
+ * a SYN sent again and 3 s, a connect timeout alone. */
+static void test_connect_gave_up_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.268) });
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 1.283), &v);
+	CHECK_EQ(v.cause, CAUSE_CONNECT_TIMEOUT);
+	CHECK(says(e.why, "may also have lost a race"));
+	CHECK(says(e.advice, "If the client races connections"));
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 2), 2.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 3), 4.0) });
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 4), 4.0001), &v);
+	CHECK_EQ(v.cause, CAUSE_CONNECT_TIMEOUT);
+	CHECK(strstr(e.why, "race") == NULL);
+	CHECK(says(e.advice, "Client: the connect timeout is shorter"));
+}
+
 /* After both FINs, why the sender had no connection left is said by who
  * closed first; an abort after its own FIN is told to wait for the peer's
  * FIN only where that FIN had not come. */
@@ -752,6 +776,7 @@ int main(void)
 	test_retransmission_give_up_by_stack();
 	test_close_order_words();
 	test_closed_before_answer();
+	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
 	test_every_medium_rule_words_its_runner_up();
