@@ -442,9 +442,9 @@ static void syn_ack_after_client_gave_up(struct words *w)
 	 * ndpi/whatsapp_login_call.pcap 61: a SYN-ACK 268 ms after its SYN,
 	 * a sibling to another address of the same name already open). */
 	if (v->a.syn_retrans == 0 && t->ts_ns - v->syn_ts < RACING_DELAY_MAX_NS) {
-		say(w, " No SYN was sent again, and within %s an attempt may also have lost a "
+		say(w, " No SYN was sent again, and within 2 s an attempt may also have lost a "
 		       "race: a client that races connections (happy eyeballs, RFC 8305) closes "
-		       "the attempts another one beat.", DUR(RACING_DELAY_MAX_NS));
+		       "the attempts another one beat.");
 		advise(w, "If the client races connections (another connection of its to the "
 			  "same service opened meanwhile), nothing to fix. Otherwise: the connect "
 			  "timeout is shorter than this path's handshake time; raise it, or find "
