@@ -491,6 +491,25 @@ static void syn_answered_by_old_ack(struct words *w)
 		  "lets TIME_WAIT accept a new SYN.");
 }
 
+/*
+ * Whether the RST came when a stack's SYN retransmissions run out: from
+ * an initial retransmission timeout of 1 s (RFC 6298 2.1), doubled after
+ * each (5.5), n retransmissions end at (2^(n+1) - 1) s after the first
+ * SYN; Linux's tcp_syn_retries (6 by default) makes that 127 s (the
+ * corpus's ndpi/alexa-app.pcapng 2575: a RST at 127.28 s after 6).
+ * Within a tenth either way: the timer is coarse and the retransmission
+ * times at the capture point drift.
+ */
+static bool syn_give_up_time(const struct verdict *v)
+{
+	unsigned n = v->a.syn_retrans;
+	if (!v->syn_ts || n == 0 || n > 10)
+		return false;
+	int64_t due = ((INT64_C(1) << (n + 1)) - 1) * 1000000000LL;
+	int64_t at = v->rst.ts_ns - v->syn_ts;
+	return at >= due - due / 10 && at <= due + due / 10;
+}
+
 static void syn_unanswered(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1216,9 +1235,17 @@ static void say_runner_up(struct words *w)
 				     "would not usually offer window scaling as this one did");
 		break;
 	case RULE_SYN_UNANSWERED:
-		runner_up(w, "an application that cancels its connect() after %s, before the "
-			     "kernel's own timeout, aborts the attempt the same way",
-			  DUR(v->rst.ts_ns - v->syn_ts));
+		if (syn_give_up_time(v))
+			runner_up(w, "an application aborting its connect() sends the same RST, "
+				     "but this one came %s after the first SYN, when %u "
+				     "retransmissions from a 1 s timeout, doubling, run out (Linux's "
+				     "tcp_syn_retries: 127 s at its default 6): the stack's timeout is "
+				     "likelier",
+				  DUR(v->rst.ts_ns - v->syn_ts), v->a.syn_retrans);
+		else
+			runner_up(w, "an application that cancels its connect() after %s, before "
+				     "the kernel's own timeout, aborts the attempt the same way",
+				  DUR(v->rst.ts_ns - v->syn_ts));
 		break;
 	case RULE_ACK_OF_UNSENT_DATA:
 		runner_up(w, "a %s that restarted answers a segment of a connection it no longer "
