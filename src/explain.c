@@ -687,7 +687,7 @@ static bool closed_before_answer(const struct verdict *v)
 {
 	const struct seg_note *t = &v->trigger;
 	return v->a_closed_awaiting && v->sender == ROLE_CLIENT && t->frame && t->len > 0 &&
-	       (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq) && v->a.data_frame;
+	       (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq);
 }
 
 static void data_before_answer(struct words *w)

@@ -298,6 +298,13 @@ static void keep_server_name(char dst[HTTP_TARGET_MAX], const char *sni)
  * begins a request (its content is encrypted, its size is not); the
  * server's first record after it, the response.
  */
+/* Whether endpoint dir is the client, as the TLS note counts it (either
+ * side, before the roles are known). */
+static inline bool tls_from_client(const struct flow *f, int dir)
+{
+	return f->conn.client < 0 || dir == f->conn.client;
+}
+
 /* An alert's sender, and whether both sides have sent one. */
 static void note_alert_from(struct tls_note *n, bool from_client)
 {
@@ -307,12 +314,22 @@ static void note_alert_from(struct tls_note *n, bool from_client)
 	n->alert_from = from;
 }
 
+/* An alert record of the segment's: its sender, its description when in
+ * clear (else encrypted), and whether it was its sender's last record. */
+static void note_alert(struct tls_note *n, bool from_client, const struct tls_facts *t,
+		       bool last)
+{
+	note_alert_from(n, from_client);
+	n->alert = t->alert_level ? (uint8_t)(t->alert_desc + 1) : TLS_ALERT_ENCRYPTED;
+	n->alert_last = last;
+}
+
 static void track_tls_records(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 {
 	const struct tls_facts *t = &p->tls;
 	struct tls_note *n = &f->conn.tls;
 	struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
-	bool from_client = f->conn.client < 0 || dir == f->conn.client;
+	bool from_client = tls_from_client(f, dir);
 	if (n->alert_from == (from_client ? ROLE_CLIENT : ROLE_SERVER) + 1)
 		n->alert_last = 0;      /* its sender went on: set again below if by an alert */
 	/* Once the handshake is encrypted (TLS 1.2's Finished is a handshake
@@ -341,9 +358,7 @@ static void track_tls_records(struct flow *f, int dir, const struct pkt *p, int6
 		 * the same flight: read on. */
 	}
 	if (t->content == TLS_ALERT) {
-		note_alert_from(n, from_client);
-		n->alert = t->alert_level ? (uint8_t)(t->alert_desc + 1) : TLS_ALERT_ENCRYPTED;
-		n->alert_last = t->records == 1;
+		note_alert(n, from_client, t, t->records == 1);
 		return;
 	}
 	if (n->stage == TLS_STAGE_NONE)
@@ -379,9 +394,7 @@ static void track_tls_records(struct flow *f, int dir, const struct pkt *p, int6
 	 * tag, unpadded); an HTTP/2 frame alone makes a record of 26 or more. */
 	if (n->version == 0x04 + 1 && t->content == TLS_APPLICATION_DATA && t->records == 1 &&
 	    t->record_len == 19 && n->stage == TLS_STAGE_ESTABLISHED) {
-		note_alert_from(n, from_client);
-		n->alert = TLS_ALERT_ENCRYPTED;
-		n->alert_last = 1;
+		note_alert(n, from_client, t, true);     /* an application-data record: encrypted */
 		return;
 	}
 	bool first = h->http_requests == 0;
@@ -416,11 +429,7 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 	track_tls_records(f, dir, p, quiet);
 	if (t->content == TLS_ALERT || t->records < 2 || t->last_content != TLS_ALERT)
 		return;
-	struct tls_note *n = &f->conn.tls;
-	bool from_client = f->conn.client < 0 || dir == f->conn.client;
-	note_alert_from(n, from_client);
-	n->alert = t->alert_level ? (uint8_t)(t->alert_desc + 1) : TLS_ALERT_ENCRYPTED;
-	n->alert_last = 1;
+	note_alert(&f->conn.tls, tls_from_client(f, dir), t, true);
 }
 
 /* p is one TLS alert record alone (track_tls has read it), as a
@@ -430,8 +439,7 @@ static inline bool alert_only(const struct flow *f, int dir, const struct pkt *p
 	const struct tls_note *n = &f->conn.tls;
 	if (!p->tls.content || !n->alert_last)
 		return false;
-	bool from_client = f->conn.client < 0 || dir == f->conn.client;
-	return n->alert_from == (from_client ? ROLE_CLIENT : ROLE_SERVER) + 1;
+	return n->alert_from == (tls_from_client(f, dir) ? ROLE_CLIENT : ROLE_SERVER) + 1;
 }
 
 /* quiet: the silence before p on the connection. */
