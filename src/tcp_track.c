@@ -437,7 +437,9 @@ static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quie
 static inline bool alert_only(const struct flow *f, int dir, const struct pkt *p)
 {
 	const struct tls_note *n = &f->conn.tls;
-	if (!p->tls.content || !n->alert_last)
+	/* One record: a request and its close_notify in one segment are the
+	 * request's data (track_tls notes that alert as the last too). */
+	if (!p->tls.content || p->tls.records != 1 || !n->alert_last)
 		return false;
 	return n->alert_from == (tls_from_client(f, dir) ? ROLE_CLIENT : ROLE_SERVER) + 1;
 }

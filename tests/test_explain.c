@@ -546,6 +546,19 @@ static void test_closed_before_answer(void)
 	judge_and_explain(&f, c, at(seg(C, 129, 0, TCP_RST, 0, 9), 15.0201), &v);
 	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 	CHECK(!v.a_closed_awaiting);
+	/* A request and its close_notify in one segment, then the FIN: the
+	 * segment is the request's, and the client was awaiting its answer. */
+	c = handshake(&f);
+	static const uint8_t req_notify[] = { 0x17, 0x03, 0x03, 0x00, 0x03, 1, 2, 3,
+					      0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00 };
+	struct pkt both = at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), 10.0);
+	both.payload = req_notify;
+	both.payload_len = both.payload_caplen = sizeof req_notify;
+	feed(&f, &both);
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 501, TCP_ACK | TCP_FIN, 0, 5), 10.0001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 117, TCP_ACK | TCP_PSH, 30, 6), 10.02) });
+	judge_and_explain(&f, c, at(seg(C, 117, 0, TCP_RST, 0, 7), 10.0201), &v);
+	CHECK(v.a_closed_awaiting);
 }
 
 /* A SYN-ACK reset after the client gave up: within 2 s and its SYN never
