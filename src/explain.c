@@ -725,8 +725,22 @@ static void data_after_own_fin(struct words *w)
 	bool ignored = v->detail == DETAIL_IGNORED_FIN;
 	int64_t idle = v->close_idle_ns > 0 ? v->close_idle_ns : 0;
 	int64_t gap = t->ts_ns - v->a.fin_ts;
-	say(w, "The %s closed the connection (FIN, frame %llu) after %s idle; ", w->an,
-	    (unsigned long long)v->a.fin_frame, DUR(idle));
+	/*
+	 * The peer's FIN came first at this capture point, yet its data did
+	 * not acknowledge A's FIN: the two FINs crossed (the corpus's
+	 * ndpi/ethereum.pcap 570, at the client: its data and FIN, then the
+	 * server's FIN sent about an RTT before). The silence before the
+	 * connection's first FIN is then the peer's, not A's idle time.
+	 */
+	bool crossed = !ignored && (v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->a.fin_frame;
+	if (crossed)
+		say(w, "The %s closed the connection (FIN, frame %llu) while the %s's data and its "
+		       "own FIN (frame %llu, first at this capture point) were on their way; ",
+		    w->an, (unsigned long long)v->a.fin_frame, w->bn,
+		    (unsigned long long)v->b.fin_frame);
+	else
+		say(w, "The %s closed the connection (FIN, frame %llu) after %s idle; ", w->an,
+		    (unsigned long long)v->a.fin_frame, DUR(idle));
 	if (!t->frame)
 		say(w, "the %s's data (its last at frame %llu) went past what the %s ever "
 		       "acknowledged (ack %u), and the %s's closed socket answered it with a RST "
@@ -739,6 +753,14 @@ static void data_after_own_fin(struct words *w)
 		       "and the %s's closed socket answered with a RST. The %s's stack knew the "
 		       "connection was closing; its application wrote anyway.",
 		    w->bn, t->len, DUR(gap), (unsigned long long)t->frame, w->an, w->bn);
+	else if (!t->len)
+		/* A FIN with no data (the corpus's ndpi/wa_voice.pcap 193): the
+		 * two FINs crossed, and nothing was lost but the close. */
+		say(w, "the %s's %s (frame %llu, %s %s the FIN at this capture point) did not "
+		       "acknowledge it: the two crossed in flight, and the %s's closed socket "
+		       "answered with a RST.",
+		    w->bn, seg_kind(t), (unsigned long long)t->frame, DUR(gap),
+		    gap >= 0 ? "after" : "before", w->an);
 	else
 		say(w, "the %s's %u bytes (frame %llu, %s %s the FIN at this capture point) did not "
 		       "acknowledge it: the data and the FIN crossed in flight, and the %s's closed "
@@ -747,9 +769,29 @@ static void data_after_own_fin(struct words *w)
 		    w->bn, t->len, (unsigned long long)t->frame, DUR(gap),
 		    gap >= 0 ? "after" : "before", w->an, w->an);
 	say_keepalive_headers(w);
+	if (crossed || (!ignored && !long_idle(v->close_idle_ns))) {
+		/*
+		 * The data was sent before the FIN could arrive: the writer had
+		 * nothing to notice. What loses it is the closer's full close:
+		 * a socket closed with data arriving answers it with a RST (RFC
+		 * 2525 2.17; Linux's tcp_rcv_state_process, TCP_ABORT_ON_DATA, for
+		 * an orphaned FIN_WAIT socket), where a half-close
+		 * (shutdown(SHUT_WR), RFC 9293 3.6) keeps reading until the
+		 * peer's FIN.
+		 */
+		advise(w, "%s: half-close (shutdown(SHUT_WR)) and read until the %s's FIN before "
+			  "closing, so data already in flight is read rather than answered by a RST; "
+			  "or have the protocol say who closes first.", side_word(v), w->bn);
+		/* Only a client resends; a server's unread data is its answer. */
+		if (v->sender == ROLE_SERVER && (t->len || (!t->frame && v->b.data_frame)))
+			advise(w, " Client: the data it sent after the server's last message was not "
+				  "read; resend it on a new connection only if that is safe.");
+		return;
+	}
 	if (!long_idle(v->close_idle_ns)) {
 		/* Not an idle timeout: the closer ended the exchange (a protocol's
-		 * last message, Connection: close) and the peer wrote after it. */
+		 * last message, Connection: close) and the peer's application
+		 * wrote after its stack had the FIN. */
 		advise(w, "%s: the %s closed right after the last exchange; stop writing once its "
 			  "FIN arrives (or agree on who closes first in the protocol).",
 		       v->sender == ROLE_SERVER ? "Client" : "Server", w->an);

@@ -76,6 +76,77 @@ static void test_data_after_fin(void)
 	CHECK(strstr(e.why, "matches the default of:") == NULL);
 }
 
+/*
+ * Data that crossed the closer's FIN was sent before the FIN could arrive:
+ * the advice is the closer's half-close, not "stop writing once its FIN
+ * arrives". When the peer's own FIN came first at the capture point (the
+ * corpus's ndpi/ethereum.pcap 570, at the client), the two FINs crossed
+ * and the silence before the first one is the peer's, not the closer's.
+ */
+static void test_data_crossing_fin(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.1) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 10, 6), 10.2) });
+	feed(&f, (struct pkt[]){ at(seg(C, 131, 531, TCP_ACK | TCP_FIN, 0, 7), 10.200001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 121, TCP_ACK | TCP_FIN, 0, 8), 10.201) });
+	feed(&f, (struct pkt[]){ at(seg(C, 131, 532, TCP_ACK | TCP_FIN, 0, 9), 10.201001) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 531, 0, TCP_RST, 0, 10), 10.3), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_RACE);
+	CHECK(says(e.why, "The server closed the connection (FIN, frame 8) while the client's "
+			  "data and its own FIN (frame 7, first at this capture point) were on "
+			  "their way"));
+	CHECK(strstr(e.why, "idle") == NULL);
+	CHECK(says(e.advice, "Server: half-close (shutdown(SHUT_WR)) and read until the client's FIN"));
+	CHECK(strstr(e.advice, "stop writing once") == NULL);
+	CHECK(says(e.advice, "Client: the data it sent after the server's last message"));
+
+	/* The server's FIN first, right after its answer, and the client's
+	 * next data crossing it: a race too, the same advice. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.1) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 121, TCP_ACK | TCP_FIN, 0, 6), 10.100001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 10, 7), 10.1002) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 531, 0, TCP_RST, 0, 8), 10.2), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_RACE);
+	CHECK(says(e.why, "The server closed the connection (FIN, frame 6) after 0.001 ms idle"));
+	CHECK(says(e.advice, "Server: half-close (shutdown(SHUT_WR))"));
+	CHECK(says(e.advice, "Client: the data it sent after the server's last message was not read"));
+	/* The same close acknowledged before the client wrote (ignored-fin):
+	 * the client's stack had the FIN, so stopping there is the advice. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.1) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 121, TCP_ACK | TCP_FIN, 0, 6), 10.100001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 532, TCP_ACK, 0, 7), 10.1002) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 532, TCP_ACK | TCP_PSH, 10, 8), 10.15) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 532, 0, TCP_RST, 0, 9), 10.2), &v);
+	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
+	CHECK(says(e.advice, "stop writing once its FIN arrives"));
+	/* Each side's alert and FIN crossing the other's, in a capture that
+	 * begins there (the corpus's ndpi/wa_voice.pcap 193): the RST answers
+	 * the server's FIN, which carries no data to lose or resend. */
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 5000, 1000, TCP_ACK | TCP_PSH, 31, 1), 15.0377) });
+	feed(&f, (struct pkt[]){ at(seg(S, 5031, 1000, TCP_ACK | TCP_FIN, 0, 2), 15.0392) });
+	feed(&f, (struct pkt[]){ at(seg(C, 1000, 5000, TCP_ACK | TCP_PSH, 31, 3), 15.2021) });
+	feed(&f, (struct pkt[]){ at(seg(C, 1031, 5000, TCP_ACK | TCP_FIN, 0, 4), 15.2033) });
+	judge_and_explain(&f, 1 - s, at(seg(C, 1000, 0, TCP_RST, 0, 5), 15.2066), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.trigger.frame, 2);
+	CHECK(says(e.why, "the server's FIN (frame 2, "));
+	CHECK(says(e.why, "the two crossed in flight"));
+	CHECK(strstr(e.why, "0 bytes") == NULL);
+	CHECK(says(e.advice, "Client: half-close (shutdown(SHUT_WR))"));
+	CHECK(strstr(e.advice, "resend") == NULL);
+}
+
 /* The same reuse after an idle close, without HTTP: the advice follows
  * what the server's port serves (service.h). */
 static void test_reuse_advice_by_service(void)
@@ -802,6 +873,7 @@ int main(void)
 	test_retransmission_give_up_by_stack();
 	test_close_order_words();
 	test_closed_before_answer();
+	test_data_crossing_fin();
 	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
