@@ -964,7 +964,7 @@ static void foreign_rst_after_silence(struct words *w)
 	say_idle_defaults(w, IDLE_MIDDLEBOX, gap);
 	advise(w, "Send keep-alives (TCP keepalive or application pings) more often than the "
 		  "middlebox's idle timeout (at most %s here), or close idle pooled "
-		  "connections before it.", DUR(v->trigger_gap_ns));
+		  "connections before it.", DUR(gap));
 }
 
 static void foreign_rst(struct words *w)

@@ -147,6 +147,28 @@ static void test_data_crossing_fin(void)
 	CHECK(strstr(e.advice, "resend") == NULL);
 }
 
+/* A box expiring an idle flow unprompted (no segment of the peer's to
+ * answer): the advice bounds the idle timeout by the silence measured,
+ * not by the trigger's gap, which it does not have (the corpus's
+ * ndpi/alexa-app.pcapng 2593 said "at most 1 ns"). */
+static void test_unprompted_middlebox_expiry(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 60), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 3), 10.02) });
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(S, 501, 121, TCP_ACK | TCP_PSH, 40, 4), 58), 10.05) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 541, TCP_ACK, 0, 5), 10.06) });
+	judge_and_explain(&f, 1 - c,
+			  at(with_ttl(seg(S, 541, 121, TCP_RST | TCP_ACK, 0, 6), 60), 190.06), &v);
+	CHECK_EQ(v.cause, CAUSE_IDLE_TIMEOUT);
+	CHECK_EQ(v.trigger.frame, 0);
+	CHECK(says(e.why, "The RST came unprompted after 180.000 s of silence"));
+	CHECK(says(e.advice, "idle timeout (at most 180.000 s here)"));
+}
+
 /* The same reuse after an idle close, without HTTP: the advice follows
  * what the server's port serves (service.h). */
 static void test_reuse_advice_by_service(void)
@@ -874,6 +896,7 @@ int main(void)
 	test_close_order_words();
 	test_closed_before_answer();
 	test_data_crossing_fin();
+	test_unprompted_middlebox_expiry();
 	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
