@@ -483,3 +483,108 @@ except OSError:
     srv.wait()
     return one_incident("server", ["TCP_TIMEWAIT_SOCKET", "TCP_ABORT_ON_DATA", "NO_SOCKET"],
                         "data-after-fin", detail="ignored-fin")
+
+
+@scenario("ss-kill-idle-v4", "an operator kills an established, idle connection with ss -K "
+          "(SOCK_DESTROY, run in the client's namespace): after one request and its answer the "
+          "connection sits idle 0.5 s, then ss -K dst SERVER dport = :8080 destroys the client's "
+          "socket; the kernel's tcp_abort (net/ipv4/tcp.c) sends an active RST and the "
+          "application's next recv fails with ECONNABORTED: a deliberate abort, nothing unread "
+          "(TAXONOMY lists ss -K under linger-abort)")
+def ss_kill_idle(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response())
+log("server saw", recv_some(c, timeout=3.0))   # the RST: None
+""", wait_ready=True)
+    cli = lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(http_request("/item"))
+data = b""
+while b"ok" not in data:
+    data += c.recv(4096)
+ready()
+c.settimeout(3.0)
+try:
+    c.recv(4096)
+    print("no error")
+except OSError as e:
+    print("recv:", e.errno)
+""", wait_ready=True)
+    time.sleep(0.5)
+    killed = lab.nsx("client", "ss", "-K", "-t", "dst", lab.addr("server"), "dport", "=",
+                     ":8080").stdout
+    out = cli.wait()
+    srv.wait()
+    # The design: ss destroyed exactly one socket, and the application saw
+    # ECONNABORTED (103), the error tcp_abort sets.
+    if "recv: 103" not in out or killed.count(lab.addr("server")) != 1:
+        raise RuntimeError(f"ss -K did not abort the connection: {killed!r} / {out!r}")
+    return one_incident("client", "TCP_STATE", "linger-abort")
+
+
+@scenario("server-killed-unread-v4", "the backend crashes with a request unread: the server "
+          "accepts, the client sends its request, and the server process dies of SIGKILL "
+          "0.3 s later before reading it; the kernel closes the process's sockets (tcp_close, "
+          "net/ipv4/tcp.c), and the unread request in the receive queue makes that close a RST "
+          "(RFC 2525 2.17), not a FIN")
+def server_killed_unread(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+time.sleep(0.3)           # the request arrives; the process never reads it
+os.kill(os.getpid(), 9)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(http_request("/report"))
+log("client got", recv_some(c, timeout=1.5))
+""").wait()
+    srv.p.wait()
+    if srv.p.returncode != -9:
+        raise RuntimeError(f"server exited with {srv.p.returncode}, not SIGKILL")
+    return one_incident("server", "TCP_ABORT_ON_CLOSE", "unread-recv-buffer")
+
+
+@scenario("server-killed-mid-upload-v4", "the backend crashes mid-request with nothing unread: "
+          "the client POSTs a 16 KB body in 4 KB pieces 0.3 s apart; the server reads the "
+          "headers and the first piece and dies of SIGKILL at once; the kernel closes its "
+          "socket with nothing unread, so it sends FIN (tcp_close), which the client's stack "
+          "acknowledges; the client's next piece meets the orphaned FIN_WAIT2 socket (a "
+          "TIME_WAIT mini-socket, tcp_timewait_state_process) and is reset")
+def server_killed_mid_upload(lab):
+    lab.topology()
+    lab.capture("client")
+    head = b"POST /upload HTTP/1.1\r\nHost: lab\r\nContent-Length: 16384\r\n\r\n"
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+want, got = {len(head) + 4096}, b""
+while len(got) < want:     # the headers and the first piece, all that was sent yet
+    got += c.recv(want - len(got))
+os.kill(os.getpid(), 9)
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall({head!r} + b"x" * 4096)
+try:
+    for _ in range(3):
+        time.sleep(0.3)   # the server's FIN arrives meanwhile; the client does not look
+        c.sendall(b"x" * 4096)
+except OSError as e:
+    log("send:", e)
+log("client got", recv_some(c, timeout=0.5))
+""").wait()
+    srv.p.wait()
+    if srv.p.returncode != -9:
+        raise RuntimeError(f"server exited with {srv.p.returncode}, not SIGKILL")
+    return one_incident("server", "TCP_TIMEWAIT_SOCKET", "data-after-fin", detail="ignored-fin")
