@@ -371,3 +371,53 @@ time.sleep(0.3)
 """).wait()
     srv.wait()
     return one_incident("client", "NO_SOCKET", "linger-abort", detail="probe")
+
+
+@scenario("ack-scan-raw-v4", "an ACK scan (as nmap -sA crafts it: a bare ACK from a raw "
+          "socket, no socket of its own, no options, window 1024, arbitrary seq and ack) of a "
+          "listening port and then of a closed one, no connection on either; Linux answers "
+          "both with the same reply-form RST, seq = the probe's ack (RFC 9293 3.10.7.1 and "
+          "3.10.7.2): the listener because an ACK is impossible in LISTEN "
+          "(tcp_rcv_state_process, net/ipv4/tcp_input.c: TCP_FLAGS), the closed port because "
+          "no socket matches (tcp_v4_rcv's no_tcp_socket, net/ipv4/tcp_ipv4.c: NO_SOCKET). "
+          "No connection exists: the listener's RST is an invalid segment's, the closed "
+          "port's a closed port's, and since the two RSTs are alike (nmap's documentation: "
+          "an ACK scan cannot tell open from closed) each accepts the other")
+def ack_scan_raw(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+time.sleep(1.0)
+""", wait_ready=True)
+    lab.run("client", f"""
+def csum(b):
+    if len(b) % 2:
+        b += b"\\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+me, srv = {lab.addr('client')!r}, {lab.addr('server')!r}
+raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
+for dport, seq, ack in ((8080, 0x1f2e3d4c, 0x5a6b7c8d), (8081, 0x2f3e4d5c, 0x6a7b8c9d)):
+    hdr = struct.pack("!HHIIBBHHH", 45000, dport, seq, ack, 5 << 4, 0x10, 1024, 0, 0)
+    pseudo = socket.inet_aton(me) + socket.inet_aton(srv) + struct.pack("!BBH", 0, 6, len(hdr))
+    hdr = hdr[:16] + struct.pack("!H", csum(pseudo + hdr)) + hdr[18:]
+    raw.sendto(hdr, (srv, 0))
+    time.sleep(0.2)
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        if len(rsts) != 2 or [r["sport"] for r in rsts] != [8080, 8081]:
+            raise RuntimeError(f"expected one RST from each port: {rsts}")
+        expect(rsts[0], "server", "TCP_FLAGS")     # the listener, state LISTEN
+        expect(rsts[1], "server", "NO_SOCKET")
+        return [label("invalid-segment", alternatives=["closed-port"],
+                      note="a bare ACK to a listening port, no connection"),
+                label("closed-port", alternatives=["invalid-segment"],
+                      note="a bare ACK to a closed port, no connection")]
+    return labeller
