@@ -8,7 +8,7 @@ one knob is the worker class that keeps connections alive at all."""
 import glob
 import re
 
-from lab import expect, label, scenario
+from lab import expect, label, one_incident, scenario
 
 
 def postgres_bindir():
@@ -292,6 +292,81 @@ print("exit", p.returncode)
                 [label("reset-followup") for _ in rsts[1:]])
     return labeller
 
+
+
+@scenario("nginx-send-timeout-reset-v4", "Debian's nginx, unmodified but for two documented "
+          "knobs (send_timeout 1s, the default being 60 s, and reset_timedout_connection on, "
+          "the default off), serving an 8 MB file to a client with a 4 KB receive buffer that "
+          "reads the response headers and then stops reading: its window closes, nginx's "
+          "write blocks, its zero-window probes are answered with window 0, and after 1 s "
+          "without progress nginx times the client out and, as reset_timedout_connection "
+          "documents, sets SO_LINGER {1, 0} before close(): tcp_close -> tcp_disconnect "
+          "(net/ipv4/tcp.c) sends an active RST with nothing unread, its response data still "
+          "unsent (snaplen 128)")
+def nginx_send_timeout_reset(lab):
+    lab.topology()
+    lab.capture("client", snaplen=128)
+    srv = lab.run("server", f"""
+import subprocess, tempfile
+d = tempfile.mkdtemp()
+os.chmod(d, 0o755)        # nginx's workers run as www-data
+os.mkdir(d + "/www", 0o755)
+with open(d + "/www/big", "wb") as f:
+    f.write(b"x" * (8 << 20))
+os.chmod(d + "/www/big", 0o644)
+with open(d + "/nginx.conf", "w") as f:
+    f.write(\'\'\'
+pid {{d}}/nginx.pid;
+error_log {{d}}/error.log info;
+events {{ }}
+http {{
+    access_log off;
+    send_timeout 1s;
+    reset_timedout_connection on;
+    client_body_temp_path {{d}}/body;
+    server {{
+        listen {lab.addr('server')}:8080;
+        location / {{ root {{d}}/www; }}
+    }}
+}}
+\'\'\'.replace("{{d}}", d))
+p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wait_listening({lab.addr('server')!r}, 8080)
+ready()
+time.sleep(4.0)
+p.terminate()
+p.wait()
+print(open(d + "/error.log").read())
+""", wait_ready=True)
+    cli = lab.run("client", f"""
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)   # before connect: a small window
+c.settimeout(5)
+c.connect(({lab.addr('server')!r}, 8080))
+c.sendall(http_request("/big"))
+head = b""
+while b"\\r\\n\\r\\n" not in head:
+    head += c.recv(1)     # the headers only, a byte at a time; the body stays unread
+print(head.split(b"\\r\\n")[0].decode())
+time.sleep(3.0)           # not reading: nginx's send_timeout (1 s) runs out meanwhile
+try:
+    c.recv(1)
+    c.recv(1 << 20)
+    print("no reset")
+except ConnectionResetError:
+    print("reset")
+c.close()
+""")
+    out = cli.wait()
+    errors = srv.wait()
+    # The design, as the client and nginx saw it: a 200, then a reset, and
+    # nginx's log says it timed the client out while sending the response.
+    if "200 OK" not in out or "reset" not in out.split("\n")[1] or \
+            "timed out" not in errors:
+        raise RuntimeError(f"nginx did not time out and reset: {out!r} / {errors.strip()}")
+    # nginx read the whole request: nothing unread, SO_LINGER 0 -> TCP_STATE.
+    return one_incident("server", "TCP_STATE", "linger-abort")
 
 # gunicorn's gthread worker closes idle keep-alive connections only when its
 # main loop wakes, and that loop waits up to 1 s for events
