@@ -494,3 +494,69 @@ except OSError:
             out.append(label("reset-followup"))
         return out
     return labeller
+
+
+# ---------------------------------------------------------------- a rule added mid-stream
+
+@scenario("firewall-block-mid-stream-v4", "routed: a busy keep-alive connection, a request "
+          "every 0.4 s, each answered by the server; after the third an operator adds a rule "
+          "on the router blocking the client (nftables: ip saddr CLIENT tcp dport 80 reject "
+          "with tcp reset, ahead of any conntrack accept), and the fourth request, 0.4 s after "
+          "the last answer, is rejected with a RST in the server's name (nft_reject_ipv4, "
+          "net/ipv4/netfilter/nf_reject_ipv4.c: TTL 64 against the server's 63, no idle gap: "
+          "not a forgotten flow but a new policy); the server never sees the request and "
+          "still holds the connection (keep-alive 60 s) when the capture ends")
+def firewall_block_mid_stream(lab):
+    lab.topology(routed=True)
+    lab.nft("router", """
+table inet mb {
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+    }
+}
+""")
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+n = 0
+while recv_some(c, timeout=1.5):       # until the requests stop
+    n += 1
+    c.sendall(http_response(extra={LONG_KEEPALIVE!r}))
+print("answered", n, flush=True)
+time.sleep(30)            # holds the connection: the lab ends first (no FIN to meet the block)
+""", wait_ready=True)
+    cli = lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 80)
+ready()
+for i in range(5):
+    try:
+        c.sendall(http_request("/poll/%d" % i))
+        got = recv_some(c)
+    except OSError as e:
+        got = None
+    print("request", i, "answered" if got else "reset")
+    if not got:
+        break
+    time.sleep(0.4)
+""", wait_ready=True)
+    time.sleep(1.0)           # after the third answer (0.8 s), before the fourth request
+    lab.nft("router", f"""
+insert rule inet mb forward ip saddr {lab.addr('client')} tcp dport 80 reject with tcp reset
+""")
+    out = cli.wait()
+    answered = srv.p.stdout.readline()
+    if "request 2 answered" not in out or "request 3 reset" not in out or \
+            "answered 3" not in answered:
+        raise RuntimeError(f"the block did not land on the fourth request: {out!r} / {answered!r}")
+
+    def labeller(rsts):
+        expect(rsts[0], "server", None)
+        out = [label("injected", origin="middlebox",
+                     note="nftables reject with tcp reset on the router, from a rule added "
+                          "mid-stream; 0.4 s after the last answer, the flow still tracked")]
+        for r in rsts[1:]:
+            out.append(label("reset-followup"))
+        return out
+    return labeller
