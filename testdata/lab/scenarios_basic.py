@@ -588,3 +588,49 @@ log("client got", recv_some(c, timeout=0.5))
     if srv.p.returncode != -9:
         raise RuntimeError(f"server exited with {srv.p.returncode}, not SIGKILL")
     return one_incident("server", "TCP_TIMEWAIT_SOCKET", "data-after-fin", detail="ignored-fin")
+
+
+@scenario("linger2-negative-half-closed-v4", "an abortive close by TCP_LINGER2 -1 (tcp(7): "
+          "the lifetime of an orphaned FIN_WAIT2 socket; negative: none): the client sends its "
+          "request and half-closes (shutdown SHUT_WR: FIN, acknowledged, FIN_WAIT2); the "
+          "server answers and keeps its side open; the client reads the whole answer, sets "
+          "TCP_LINGER2 -1 and closes: tcp_close (net/ipv4/tcp.c) finds the socket in "
+          "FIN_WAIT2 with a negative linger2 and resets instead of waiting for the server's "
+          "FIN (reason TCP_ABORT_ON_LINGER, which TAXONOMY lists under linger-abort). "
+          "Nothing was unread; the RST comes after the client's own FIN, as in "
+          "shutdown-then-unread-v4, whose cause the wire cannot rule out")
+def linger2_negative_half_closed(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+data = b""
+while True:               # the request, up to the client's FIN
+    d = c.recv(4096)
+    if not d:
+        break
+    data += d
+c.sendall(http_response(extra="Connection: close\\r\\n"))
+time.sleep(1.0)           # a slow close: the client's RST comes first
+c.close()
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080)
+c.sendall(http_request("/report"))
+c.shutdown(socket.SHUT_WR)
+data = b""
+while b"ok\\n" not in data:
+    data += c.recv(4096)
+time.sleep(0.2)           # the whole answer read; the server has not closed its side
+c.setsockopt(socket.IPPROTO_TCP, socket.TCP_LINGER2, -1)
+c.close()
+time.sleep(0.3)
+""").wait()
+    srv.wait()
+    # The wire is shutdown-then-unread-v4's (the client's FIN, the server's data
+    # acknowledged, an active RST at the sequence number after the FIN): whether
+    # the answer was read does not show, so that scenario's cause is accepted.
+    return one_incident("client", "TCP_ABORT_ON_LINGER", "linger-abort",
+                        alternatives=["unread-recv-buffer"])
