@@ -403,6 +403,40 @@ static bool ack_of_unsent_data(struct judge *j)
 }
 
 /*
+ * A bare ACK that opened its tuple, answered at once by a reply-form RST,
+ * nothing else seen of the connection, from an endpoint that sent such
+ * ACKs to two destinations or more (the peer's endpoint, read from the
+ * stray-ACK table when the RST is reported: classify_revise_probe). A
+ * host answers an ACK for no connection with a RST whose seq is the
+ * ACK's ack, in LISTEN as in CLOSED (RFC 9293 3.10.7.1 and 3.10.7.2;
+ * Linux: tcp_rcv_state_process's TCP_FLAGS for a listener, tcp_v4_rcv's
+ * NO_SOCKET for a closed port), which is what an ACK scan sends them for
+ * (nmap -sA: its documentation notes the answer is the same whether the
+ * port is open or closed). One source port opening tuple after tuple
+ * with a bare ACK is the scan; a capture that joined connections
+ * mid-stream sees each from its own port. The segment was impossible
+ * for the host's state: invalid-segment, the port's state unknown, so
+ * closed-port is the runner-up.
+ */
+static bool ack_scan_probe(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (!v->stray_ack || v->probe_targets < 2)
+		return false;
+	return decide(v, CAUSE_INVALID_SEGMENT, DETAIL_NONE, CONF_MEDIUM, CAUSE_CLOSED_PORT);
+}
+
+void classify_revise_probe(struct verdict *v, unsigned targets)
+{
+	if (!v->stray_ack || v->rule != RULE_NOTHING_FITS || v->revised.kind != REVISED_NOT)
+		return;
+	v->probe_targets = (uint8_t)(targets > UINT8_MAX ? UINT8_MAX : targets);
+	struct judge j = { .v = v };
+	if (ack_scan_probe(&j))
+		v->rule = RULE_ACK_SCAN_PROBE;
+}
+
+/*
  * The server sent its SYN-ACK again and again, the client never
  * acknowledged it, and the server gave up with a RST. Linux drops such a
  * half-open connection silently after tcp_synack_retries
@@ -908,6 +942,7 @@ static const struct {
 	{ RULE_SYN_ANSWERED_BY_OLD_ACK, "syn-answered-by-old-ack", syn_answered_by_old_ack },
 	{ RULE_SYN_UNANSWERED, "syn-unanswered", syn_unanswered },
 	{ RULE_ACK_OF_UNSENT_DATA, "ack-of-unsent-data", ack_of_unsent_data },
+	{ RULE_ACK_SCAN_PROBE, "ack-scan-probe", ack_scan_probe },
 	{ RULE_SYN_ACK_UNANSWERED, "syn-ack-unanswered", syn_ack_unanswered },
 	{ RULE_SERVER_RESET_BEFORE_DATA, "server-reset-before-data", server_reset_before_data },
 	{ RULE_FIN_NEVER_ACKED, "fin-never-acked", fin_never_acked },
@@ -1224,6 +1259,8 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->a_quit_last = f->conn.quit_from == dir + 1;
 	v->a_closed_awaiting = f->conn.data_before_close == dir + 1 &&
 			       f->conn.first_closer == dir && (f->conn.half[dir].flags & HALF_F_FIN);
+	v->b_window_closed = (b->flags & HALF_F_SEEN) && b->last.window == 0 &&
+			     !(b->last.flags & (TCP_SYN | TCP_RST));
 	v->incarnation = f->conn.incarnation;
 	v->max_gap_ns = f->conn.max_gap_ns;
 	if (f->conn.pkts > 0 && p->ts_ns - f->conn.last_ts > v->max_gap_ns)
@@ -1289,6 +1326,10 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
 	v->form = (uint8_t)classify_form(p, a, b);
 	find_trigger(p, a, b, f->conn.pkts && f->conn.run_dir != dir ? &f->conn.run_first : NULL, &v->trigger);
+	/* The peer's lone bare ACK opened the tuple and the RST answers it. */
+	v->stray_ack = v->form == FORM_REPLY && !f->conn.syn && !(a->flags & HALF_F_SEEN) &&
+		       b->pkts == 1 && b->last.flags == TCP_ACK && b->last.len == 0 &&
+		       v->trigger.frame == b->last.frame;
 
 	struct judge j = {
 		.f = f, .p = p, .v = v, .ha = a, .hb = b, .dir = dir,

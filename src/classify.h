@@ -33,6 +33,7 @@ enum rule {
 	RULE_SYN_ANSWERED_BY_OLD_ACK,   /* timewait-reuse: RFC 9293 3.10.7.3 */
 	RULE_SYN_UNANSWERED,            /* connect-timeout */
 	RULE_ACK_OF_UNSENT_DATA,        /* invalid-segment */
+	RULE_ACK_SCAN_PROBE,            /* invalid-segment: a lone ACK, one of a scan's */
 	RULE_SYN_ACK_UNANSWERED,        /* connect-timeout: the server gave up its SYN-ACKs */
 	RULE_SERVER_RESET_BEFORE_DATA,  /* handshake-abort */
 	RULE_FIN_NEVER_ACKED,           /* peer-lost-state: A gave its FIN up, then B wrote */
@@ -180,6 +181,9 @@ struct verdict {
 	struct rst_payload rst_data; /* the reason its data gives, if any (rst_payload.h) */
 	uint8_t kernel_reason;      /* --kernel-reasons: kernel_reason_name() code, 0 none */
 	uint8_t kernel_state;       /* ... and the socket's state, kernel_state_name() */
+	uint8_t probe_targets;      /* (in a hole) destinations the peer's endpoint opened
+				       tuples to with a lone bare ACK (stray_acks.h), when
+				       read at the report; 0 not read */
 	/* The round trip from the capture point to the RST's peer and back,
 	 * from the handshake, in µs; 0 unknown: what an answer to the RST
 	 * from the peer takes at least (classify_revise). */
@@ -193,6 +197,9 @@ struct verdict {
 	bool a_closed_awaiting;     /* the sender closed first, by a FIN, and the last data
 				       before it was the sender's own (a lone TLS alert
 				       aside): none of the peer's had come since */
+	bool b_window_closed;       /* the peer's last segment advertised a zero window */
+	bool stray_ack;             /* the RST answers the peer's lone bare ACK, the first
+				       segment of the tuple, with nothing else seen of it */
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer;       /* enum reached_peer */
@@ -264,6 +271,12 @@ bool classify_rst_outside_window(const struct verdict *v);
  * settle time ends, which includes the connections that began since.
  */
 void classify_revise_origin(struct verdict *v, const struct host_profile *host);
+/*
+ * A stray_ack verdict, judged alone, once the peer's endpoint's count of
+ * lone-ACK destinations (stray_acks_targets) is known at its report: two
+ * or more make it one probe of a scan (RULE_ACK_SCAN_PROBE).
+ */
+void classify_revise_probe(struct verdict *v, unsigned targets);
 
 /* idle-timeout: the silence the middlebox timed out on, before the segment
  * the RST answers, or before the RST when it came unprompted; -1 if unmeasured. */

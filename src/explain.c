@@ -1126,12 +1126,46 @@ static void abortive_close(struct words *w)
 	if ((v->b.flags & HALF_F_ACK) && seq_lt(v->b.ack, v->a.next_seq))
 		say(w, " %u bytes the %s had sent were not yet acknowledged and may be lost.",
 		    v->a.next_seq - v->b.ack, w->an);
+	/*
+	 * A peer whose window stayed shut had stopped reading, so the
+	 * sender's data waited behind it (RFC 9293 3.8.6.1: zero-window
+	 * probes). A server's send timeout aborts such a connection: nginx's
+	 * send_timeout with reset_timedout_connection, which sets SO_LINGER 0
+	 * before closing (nginx docs, ngx_http_core_module); the lab's
+	 * nginx-send-timeout-reset-v4.
+	 */
+	if (v->b_window_closed && v->detail != DETAIL_PROBE) {
+		say(w, " The %s's last segment advertised a zero window: it had stopped reading "
+		       "and the %s's data was waiting, as when a send timeout (nginx's send_timeout "
+		       "with reset_timedout_connection, a write deadline) gives up on a reader "
+		       "that stalled.", w->bn, w->an);
+		advise(w, "%s: find why it stopped reading (a stalled or overloaded consumer, a "
+			  "full pipe downstream). %s: if slow readers are legitimate, raise the send "
+			  "timeout.", v->sender == ROLE_SERVER ? "Client" : "Server", side_word(v));
+		return;
+	}
 	if (v->detail == DETAIL_PROBE)
 		advise(w, "Nothing to fix if this is a health check; otherwise find what opens "
 			  "and aborts connections.");
 	else
 		advise(w, "%s: close with FIN (no SO_LINGER 0) unless the abort is intended.",
 		       side_word(v));
+}
+
+static void ack_scan_probe(struct words *w)
+{
+	const struct verdict *v = w->v;
+	char addr[64];
+	report_endpoint(addr, sizeof addr, v->ipver, v->dst, v->dport);
+	say(w, "The %s's bare ACK (frame %llu) opened this tuple with no connection behind it, "
+	       "and %s sent such ACKs to %u destinations%s: an ACK scan (nmap -sA sends them "
+	       "from a raw socket). The %s answered with the reply-form RST a host sends for a "
+	       "segment no connection can take (seq = the ACK's ack), whether the port listens "
+	       "or not (RFC 9293 3.10.7), so it says the port is reachable, not that it is "
+	       "open.", w->bn, (unsigned long long)v->trigger.frame, addr, v->probe_targets,
+	    v->probe_targets == UINT8_MAX ? " or more" : "", w->an);
+	advise(w, "Nothing to fix on the %s if the scan is expected; otherwise find the scanning "
+		  "host (%s) and who runs it.", w->an, addr);
 }
 
 static void flags_no_stack_sends(struct words *w)
@@ -1162,13 +1196,25 @@ static void nothing_fits(struct words *w)
 	if (v->after_evictions)
 		say(w, "; its start is missing: the capture began mid-connection, or rstdiag "
 		       "had forgotten it when more connections were open than --max-flows allows");
+	else if (v->stray_ack)
+		say(w, " in answer to the %s's lone ACK (frame %llu), the first segment seen of "
+		       "this connection", w->bn, (unsigned long long)v->trigger.frame);
 	else if (v->midstream)
 		say(w, "; the capture began mid-connection, so its start is missing");
 	if (!(v->b.flags & HALF_F_SEEN))
 		say(w, "; nothing from the %s was seen", w->bn);
 	say(w, ". No cause fits what was captured.");
 	/* What would decide, by the RST's form (TAXONOMY: the two wire forms). */
-	if (v->form == FORM_REPLY)
+	if (v->stray_ack)
+		/* One such ACK cannot tell a probe from a joined connection
+		 * (classify.c, ack_scan_probe); more from its port would. */
+		say(w, " A host answers an ACK for a connection it does not have this way: either "
+		       "the capture began mid-connection and the %s had lost it (peer-lost-state), "
+		       "or there was no connection and the ACK was a probe (an ACK scan such as "
+		       "nmap -sA, answered alike whether the port listens or not). More such ACKs "
+		       "from the %s's port to other ports would show a scan; the connection's "
+		       "earlier packets would show a lost one.", w->an, w->bn);
+	else if (v->form == FORM_REPLY)
 		say(w, " A reply-form RST is what a host sends for a segment of a connection it "
 		       "does not have: the %s had lost this one (peer-lost-state), had ended it "
 		       "before the capture began (then this RST follows up its own close), or a "
@@ -1216,6 +1262,7 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_SYN_ANSWERED_BY_OLD_ACK] = syn_answered_by_old_ack,
 	[RULE_SYN_UNANSWERED] = syn_unanswered,
 	[RULE_ACK_OF_UNSENT_DATA] = ack_of_unsent_data,
+	[RULE_ACK_SCAN_PROBE] = ack_scan_probe,
 	[RULE_SYN_ACK_UNANSWERED] = syn_ack_unanswered,
 	[RULE_SERVER_RESET_BEFORE_DATA] = server_reset_before_data,
 	[RULE_FIN_NEVER_ACKED] = fin_never_acked,
@@ -1292,6 +1339,10 @@ static void say_runner_up(struct words *w)
 	case RULE_ACK_OF_UNSENT_DATA:
 		runner_up(w, "a %s that restarted answers a segment of a connection it no longer "
 			     "has the same way", w->an);
+		break;
+	case RULE_ACK_SCAN_PROBE:
+		runner_up(w, "a closed port answers the probe with the same RST as a listening "
+			     "one, so the port may be closed");
 		break;
 	case RULE_SYN_ACK_UNANSWERED:
 		runner_up(w, "the client's ACK may have been lost on the path every time; the "

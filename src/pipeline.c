@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "stray_acks.h"
 #include "tcp_track.h"
 
 /* A connection is over (released, or replaced by a new one on its tuple). */
@@ -45,12 +46,16 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	if (pl->max_reports && pl->reported >= pl->max_reports)
 		return;     /* -c reached: the rest are not reported, nor counted */
 	pl->reported++;
-	/* The sender's address may have shown its TTL since, on other connections. */
-	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel) {
+	/* The sender's address may have shown its TTL since, on other
+	 * connections; the peer's endpoint its lone ACKs to other ports. */
+	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel || v->stray_ack) {
 		pl->final = *v;
 		if (v->origin_basis == ORIGIN_BY_NOTHING)
 			classify_revise_origin(&pl->final, host_table_get(pl->hosts, v->ipver, v->src,
 									  v->host_context));
+		if (v->stray_ack)
+			classify_revise_probe(&pl->final, stray_acks_targets(pl->strays, v->dst, v->dport,
+									     v->host_context));
 		v = &pl->final;
 	}
 	/* This host's own reason for a RST it sent (live, --kernel-reasons). */
@@ -86,6 +91,7 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 	pl->flows = flow_table_new(&fc);
 	pl->tunnels = tunnel_table_new(flow_table_seed(pl->flows));
 	pl->hosts = host_table_new(HOST_TABLE_SEED);
+	pl->strays = stray_acks_new();
 	pl->hellos = tls_reasm_new();
 	pl->src.tunnels = pl->tunnels;
 	server_insights_init(&pl->servers, (uint32_t)flow_table_seed(pl->flows));
@@ -218,6 +224,10 @@ static struct flow *flow_for(struct pipeline *pl, const struct pending_frame *pf
 			tcp_track_begin(f, dir, p);
 			f->conn.after_evictions = f->conn.midstream &&
 						  flow_table_evicted(pl->flows) > 0;
+			if (p->flags == TCP_ACK && p->payload_len == 0)
+				stray_acks_note(pl->strays, p->src, p->sport,
+						host_context(pf->key.tunnel, pl->interface_id), p->dst,
+						p->dport);
 		}
 		if (pf->own) {
 			pl->stats.flows++;
@@ -638,6 +648,7 @@ void pipeline_free(struct pipeline *pl)
 	pl->flows = NULL;
 	tunnel_table_free(pl->tunnels);
 	host_table_free(pl->hosts);
+	stray_acks_free(pl->strays);
 	tls_reasm_free(pl->hellos);
 	kernel_reasons_close(pl->kernel);
 	pl->kernel = NULL;

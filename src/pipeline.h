@@ -15,6 +15,7 @@
 #include "flow_table.h"
 #include "tunnel_table.h"
 #include "host_table.h"
+#include "stray_acks.h"
 #include "tls_reasm.h"
 #include "kernel_reasons.h"
 #include "incidents.h"
@@ -83,6 +84,7 @@ struct pipeline {
 	struct flow_table *flows;
 	struct tunnel_table *tunnels;       /* tunnel contexts, for flow keys and records */
 	struct host_table *hosts;           /* each host's TTLs across its connections */
+	struct stray_acks *strays;          /* endpoints that opened tuples with a bare ACK */
 	struct tls_reasm *hellos;           /* ClientHellos over several segments */
 	struct kernel_reasons *kernel;      /* --kernel-reasons' tracepoint; NULL: not read */
 	struct incidents *incidents;        /* keep_incidents: each RST's connection's frames */

@@ -217,13 +217,20 @@ static void first_segment_of_half(struct tcp_half *h, const struct pkt *p)
  * A keep-alive probe re-sends the byte before snd_nxt, with 0 or 1 bytes
  * of (garbage) data, after the peer acknowledged everything (RFC 9293
  * 3.8.4; Linux tcp_write_wakeup sends snd_una - 1).
+ *
+ * A zero-window probe has the same form (RFC 9293 3.8.6.1; Linux sends
+ * both from tcp_write_wakeup, by tcp_xmit_probe_skb when the window
+ * admits nothing), but probes a peer whose last segment closed its
+ * window: its sender has data waiting, so it is not idle, and giving up
+ * on it is no keep-alive timeout (the lab's nginx-send-timeout-reset-v4:
+ * nginx's send_timeout against a client that stopped reading).
  */
 static bool is_keepalive(const struct tcp_half *h, const struct tcp_half *peer,
 			 const struct pkt *p)
 {
 	return p->payload_len <= 1 && !(p->flags & (TCP_SYN | TCP_FIN | TCP_RST)) &&
 	       p->seq == h->next_seq - 1 && (peer->flags & HALF_F_ACK) &&
-	       peer->ack == h->next_seq;
+	       peer->ack == h->next_seq && peer->last.window != 0;
 }
 
 /* A segment of new data that starts HTTP/1.x messages: count them and

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "classify.h"
 #include "flowbuild.h"
+#include "stray_acks.h"
 
 static enum cause judge(struct flow *f, int dir, struct pkt rst, struct verdict *v)
 {
@@ -1221,9 +1222,69 @@ static void test_two_boxes_one_address(void)
 	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &sa0));
 }
 
+/*
+ * A lone bare ACK answered by a reply-form RST: alone, unknown (a probe
+ * and a connection the capture joined late look the same); once its
+ * source port has sent such ACKs to two destinations, one probe of an ACK
+ * scan (the lab's ack-scan-raw-v4). The stray-ACK table counts a
+ * destination unlike the one before it, per source endpoint.
+ */
+static void test_ack_scan_probe(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ seg(C, 523124044, 1516993677, TCP_ACK, 0, 4) });
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 1516993677, 0, TCP_RST, 0, 5), &v), CAUSE_UNKNOWN);
+	CHECK(v.stray_ack);
+	CHECK_EQ(v.trigger.frame, 4);
+	classify_revise_probe(&v, 1);
+	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK_EQ(v.rule, RULE_NOTHING_FITS);
+	classify_revise_probe(&v, 2);
+	CHECK_EQ(v.cause, CAUSE_INVALID_SEGMENT);
+	CHECK_EQ(v.rule, RULE_ACK_SCAN_PROBE);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_CLOSED_PORT);
+	CHECK_EQ(v.probe_targets, 2);
+	/* An ACK with data, or one after the RST's sender had spoken, is no
+	 * stray ACK: a connection was there. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ seg(C, 1000, 5000, TCP_ACK | TCP_PSH, 10, 1) });
+	judge(&f, 1 - c, seg(S, 5000, 0, TCP_RST, 0, 2), &v);
+	CHECK(!v.stray_ack);
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ seg(S, 5000, 1000, TCP_ACK, 0, 1) });
+	feed(&f, (struct pkt[]){ seg(C, 1000, 5000, TCP_ACK, 0, 2) });
+	judge(&f, 1 - c, seg(S, 5000, 0, TCP_RST, 0, 3), &v);
+	CHECK(!v.stray_ack);
+	classify_revise_probe(&v, 5);
+	CHECK(v.rule != RULE_ACK_SCAN_PROBE);
+
+	struct stray_acks *t = stray_acks_new();
+	uint8_t a[16] = { 0 }, b[16] = { 0 }, other[16] = { 0 };
+	a[15] = 1;
+	b[15] = 2;
+	other[15] = 3;
+	CHECK_EQ(stray_acks_targets(t, a, 45000, 0), 0);
+	stray_acks_note(t, a, 45000, 0, b, 8080);
+	CHECK_EQ(stray_acks_targets(t, a, 45000, 0), 1);
+	stray_acks_note(t, a, 45000, 0, b, 8080);   /* the same port again */
+	CHECK_EQ(stray_acks_targets(t, a, 45000, 0), 1);
+	stray_acks_note(t, a, 45000, 0, b, 8081);
+	stray_acks_note(t, a, 45000, 0, other, 8081);
+	CHECK_EQ(stray_acks_targets(t, a, 45000, 0), 3);
+	/* Another source port, context or host is another endpoint. */
+	CHECK_EQ(stray_acks_targets(t, a, 45001, 0), 0);
+	CHECK_EQ(stray_acks_targets(t, a, 45000, 1), 0);
+	CHECK_EQ(stray_acks_targets(t, other, 45000, 0), 0);
+	stray_acks_free(t);
+}
+
 int main(void)
 {
 	test_closed_port_and_reuse();
+	test_ack_scan_probe();
 	test_refused_syn_retried();
 	test_stale_connection();
 	test_too_fast();

@@ -169,6 +169,45 @@ static void test_unprompted_middlebox_expiry(void)
 	CHECK(says(e.advice, "idle timeout (at most 180.000 s here)"));
 }
 
+/* Probes of a closed window are no keep-alives (RFC 9293 3.8.6.1): the
+ * server gives up on a client that stopped reading (the lab's
+ * nginx-send-timeout-reset-v4), an abort, said with the zero window. */
+static struct pkt with_window(struct pkt p, uint16_t window)
+{
+	p.window = window;
+	return p;
+}
+
+static void test_zero_window_probes_then_abort(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK, 1000, 5), 10.01) });
+	feed(&f, (struct pkt[]){ at(with_window(seg(C, 121, 1501, TCP_ACK, 0, 6), 0), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(S, 1500, 121, TCP_ACK, 0, 7), 10.25) });
+	feed(&f, (struct pkt[]){ at(with_window(seg(C, 121, 1501, TCP_ACK, 0, 8), 0), 10.2501) });
+	feed(&f, (struct pkt[]){ at(seg(S, 1500, 121, TCP_ACK, 0, 9), 10.7) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 1501, 121, TCP_RST | TCP_ACK, 0, 10), 11.01), &v);
+	CHECK_EQ(v.a.keepalives, 0);
+	CHECK(v.b_window_closed);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "The client's last segment advertised a zero window"));
+	CHECK(says(e.advice, "Client: find why it stopped reading"));
+	CHECK(says(e.advice, "Server: if slow readers are legitimate, raise the send timeout."));
+	/* The same probes to an open window are keep-alives. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK, 1000, 5), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 1501, TCP_ACK, 0, 6), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(S, 1500, 121, TCP_ACK, 0, 7), 85.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 1500, 121, TCP_ACK, 0, 8), 160.0) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 1501, 121, TCP_RST | TCP_ACK, 0, 9), 235.0), &v);
+	CHECK_EQ(v.a.keepalives, 2);
+	CHECK(!v.b_window_closed);
+}
+
 /* The same reuse after an idle close, without HTTP: the advice follows
  * what the server's port serves (service.h). */
 static void test_reuse_advice_by_service(void)
@@ -897,6 +936,7 @@ int main(void)
 	test_closed_before_answer();
 	test_data_crossing_fin();
 	test_unprompted_middlebox_expiry();
+	test_zero_window_probes_then_abort();
 	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
