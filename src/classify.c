@@ -75,8 +75,18 @@ static void find_trigger(const struct pkt *p, const struct tcp_half *a, const st
 		*out = *b_run_first;
 		return;
 	}
+	/* A RST is never answered (RFC 9293 3.10.7.1: "an incoming segment
+	 * containing a RST is discarded"): B's own, last, is no trigger (the
+	 * corpus's ndpi/ethereum.pcap 1437-1446 answer the client's data
+	 * before its RST 1314). */
+	if (t->flags & TCP_RST)
+		return;
 	uint32_t t_end = t->seq + note_seq_len(t);
-	bool a_answered = a->last.frame > t->frame &&
+	/* A's own RST since is no answer to a reply: a closed socket answers
+	 * each of B's segments in turn (the corpus's ndpi/sites.pcapng
+	 * 602-604). An abort at A's own next sequence number answers nothing. */
+	bool active = (p->flags & TCP_ACK) && (a->flags & HALF_F_SEEN) && p->seq == a->next_seq;
+	bool a_answered = a->last.frame > t->frame && (!(a->last.flags & TCP_RST) || active) &&
 			  (!(a->flags & HALF_F_ACK) || !seq_lt(a->ack, t_end) || note_seq_len(t) == 0);
 	if (a_answered)
 		return;
@@ -1326,6 +1336,26 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
 	v->form = (uint8_t)classify_form(p, a, b);
 	find_trigger(p, a, b, f->conn.pkts && f->conn.run_dir != dir ? &f->conn.run_first : NULL, &v->trigger);
+	/*
+	 * The form follows the segment the RST answers. A bare RST whose seq
+	 * is the ack of the first segment of B's run answers it, whatever B
+	 * sent since (the corpus's arkime/https2-301-get.pcap 21: the reply
+	 * to the server's alert, its FIN and ACK of the client's FIN after
+	 * it). One whose seq equals the ack of B's last segment, which A had
+	 * already answered, and A's own next sequence number too, answers
+	 * nothing seen and may as well be A's own abort: neither form
+	 * (signal.pcap 168, 13 s after the last exchange). Below A's next
+	 * sequence number it can only answer a copy of B's segment (a
+	 * retransmission not captured), and B's last being a RST, never
+	 * answered, the reply is to B's segments before it, which carried the
+	 * same ack (ethereum.pcap 1437-1446): replies both.
+	 */
+	if (!(p->flags & TCP_ACK) && v->trigger.frame && (v->trigger.flags & TCP_ACK) &&
+	    p->seq == v->trigger.ack)
+		v->form = FORM_REPLY;
+	else if (v->form == FORM_REPLY && !v->trigger.frame && !(p->flags & TCP_ACK) &&
+		 !(b->last.flags & TCP_RST) && (a->flags & HALF_F_SEEN) && p->seq == a->next_seq)
+		v->form = FORM_OTHER;
 	/* The peer's lone bare ACK opened the tuple and the RST answers it. */
 	v->stray_ack = v->form == FORM_REPLY && !f->conn.syn && !(a->flags & HALF_F_SEEN) &&
 		       b->pkts == 1 && b->last.flags == TCP_ACK && b->last.len == 0 &&

@@ -1223,6 +1223,66 @@ static void test_two_boxes_one_address(void)
 }
 
 /*
+ * The form follows the segment a RST answers: the first of B's run whose
+ * ack the bare RST carries (arkime/https2-301-get.pcap 21), not B's last;
+ * no form when A had answered everything and B sent nothing since
+ * (signal.pcap 168); a closed socket's RSTs answer B's segments in turn,
+ * its own earlier RSTs being no answer (sites.pcapng 604), and B's RST is
+ * never answered (ethereum.pcap 1437-1446).
+ */
+static void test_form_follows_trigger(void)
+{
+	struct flow f;
+	struct verdict v;
+	/* The client's alert and FIN; the server's alert (ack 141), then its
+	 * FIN and an ACK of the client's FIN (ack 142); the client's closed
+	 * socket answers the alert. */
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 40, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 141, TCP_ACK | TCP_PSH, 20, 5), 10.05) });
+	feed(&f, (struct pkt[]){ at(seg(C, 141, 521, TCP_ACK | TCP_PSH, 7, 6), 11.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 148, 521, TCP_ACK | TCP_FIN, 0, 7), 11.0001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 521, 148, TCP_ACK | TCP_PSH, 27, 8), 11.05) });
+	feed(&f, (struct pkt[]){ at(seg(S, 548, 149, TCP_ACK | TCP_FIN, 0, 9), 11.0501) });
+	judge(&f, c, at(seg(C, 148, 0, TCP_RST, 0, 10), 11.0502), &v);
+	CHECK_EQ(v.trigger.frame, 8);
+	CHECK_EQ(v.form, FORM_REPLY);
+	/* Everything answered, 13 s of silence, then a bare RST at the
+	 * client's next sequence number: it answers nothing seen. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 40, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 141, TCP_ACK | TCP_PSH, 38, 5), 10.05) });
+	feed(&f, (struct pkt[]){ at(seg(C, 141, 539, TCP_ACK, 0, 6), 10.06) });
+	judge(&f, c, at(seg(C, 141, 0, TCP_RST, 0, 7), 23.0), &v);
+	CHECK_EQ(v.trigger.frame, 0);
+	CHECK_EQ(v.form, FORM_OTHER);
+	/* The server closed; the client's alert, FIN and ACK each meet its
+	 * closed socket: the third RST answers the ACK, after two RSTs. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 101, TCP_ACK | TCP_FIN, 0, 5), 10.0001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 531, TCP_ACK | TCP_PSH, 7, 6), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 108, 531, TCP_ACK | TCP_FIN, 0, 7), 10.0101) });
+	feed(&f, (struct pkt[]){ at(seg(C, 109, 532, TCP_ACK, 0, 8), 10.0102) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 0, TCP_RST, 0, 9), 10.05) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 0, TCP_RST, 0, 10), 10.0501) });
+	judge(&f, 1 - c, at(seg(S, 532, 0, TCP_RST, 0, 11), 10.0502), &v);
+	CHECK_EQ(v.trigger.frame, 8);
+	CHECK_EQ(v.form, FORM_REPLY);
+	/* The client's data, then its own RST+ACK: the server's bare RSTs
+	 * answer the data; the client's RST is no trigger. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 101, TCP_ACK | TCP_FIN, 0, 5), 10.0001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 532, TCP_ACK | TCP_PSH, 32, 6), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 133, 532, TCP_ACK | TCP_RST, 0, 7), 10.0101) });
+	feed(&f, (struct pkt[]){ at(seg(S, 532, 0, TCP_RST, 0, 8), 10.05) });
+	judge(&f, 1 - c, at(seg(S, 532, 0, TCP_RST, 0, 9), 10.0501), &v);
+	CHECK_EQ(v.trigger.frame, 0);
+	CHECK_EQ(v.form, FORM_REPLY);
+}
+
+/*
  * A lone bare ACK answered by a reply-form RST: alone, unknown (a probe
  * and a connection the capture joined late look the same); once its
  * source port has sent such ACKs to two destinations, one probe of an ACK
@@ -1285,6 +1345,7 @@ int main(void)
 {
 	test_closed_port_and_reuse();
 	test_ack_scan_probe();
+	test_form_follows_trigger();
 	test_refused_syn_retried();
 	test_stale_connection();
 	test_too_fast();
