@@ -1114,18 +1114,38 @@ static void abortive_close(struct words *w)
 		say(w, "The %s opened the connection and aborted it without any data exchanged: a "
 		       "health check or port probe closing with SO_LINGER 0. Usually benign.", w->an);
 	else if (v->b.data_frame > v->a.data_frame)
+		/* Whether that data asked for an answer (a request, a command)
+		 * or ended the exchange (a reply, a logoff) the wire of an
+		 * unknown protocol does not say (the corpus's rtsp.pcap 103: a
+		 * GET_PARAMETER request; socks5-smtp-503.pcap 20: a 503 reply),
+		 * nor whether A's application read it before closing. */
 		say(w, "The %s aborted the connection (RST instead of FIN) after the %s's last data "
-		       "(frame %llu), which came after its own: a message that needs no answer (a "
-		       "reply, a logoff) and that its stack had taken. An abortive close, as "
-		       "SO_LINGER with timeout 0 or an application abort does.", w->an, w->bn,
-		    (unsigned long long)v->b.data_frame);
+		       "(frame %llu), which came after its own and which its stack had acknowledged; "
+		       "nothing of the %s's followed it. An abortive close, as SO_LINGER with timeout "
+		       "0 or an application abort does, if its application had read that data; had "
+		       "it not, closing with it unread sends the same RST (RFC 2525 2.17).",
+		    w->an, w->bn, (unsigned long long)v->b.data_frame, w->an);
 	else
 		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
 		       "left unanswered: an abortive close, as SO_LINGER with timeout 0 or an "
 		       "application abort does.", w->an, w->bn);
-	if ((v->b.flags & HALF_F_ACK) && seq_lt(v->b.ack, v->a.next_seq))
-		say(w, " %u bytes the %s had sent were not yet acknowledged and may be lost.",
-		    v->a.next_seq - v->b.ack, w->an);
+	if ((v->b.flags & HALF_F_ACK) && seq_lt(v->b.ack, v->a.next_seq)) {
+		uint32_t unacked = v->a.next_seq - v->b.ack;
+		/* A's last record was a TLS alert of its own, in a segment of
+		 * its own (alert_last), and no more is unacknowledged than one
+		 * alert record takes (7 bytes in clear; encrypted, 24 in TLS
+		 * 1.3, 31 with AES-GCM, at most 53 with a CBC suite and its
+		 * padding): what went unacknowledged is that goodbye (the
+		 * corpus's roblox.pcapng 44, viber.pcap 37, zoom.pcap 261). */
+		if (v->tls.alert && v->tls.alert_last && v->tls.alert_from == v->sender + 1 &&
+		    v->sender != ROLE_UNKNOWN && unacked <= 53)
+			say(w, " The %u bytes the %s had sent that were not yet acknowledged are its "
+			       "own last TLS record, an alert (most likely its close_notify): no "
+			       "application data was lost.", unacked, w->an);
+		else
+			say(w, " %u bytes the %s had sent were not yet acknowledged and may be lost.",
+			    unacked, w->an);
+	}
 	/*
 	 * A peer whose window stayed shut had stopped reading, so the
 	 * sender's data waited behind it (RFC 9293 3.8.6.1: zero-window

@@ -208,6 +208,44 @@ static void test_zero_window_probes_then_abort(void)
 	CHECK(!v.b_window_closed);
 }
 
+/* An abort after the peer's last data, acknowledged and not answered:
+ * whether it asked for an answer, and whether it was read, are not on
+ * the wire (the corpus's rtsp.pcap 103, a request; socks5-smtp-503.pcap
+ * 20, a reply), so the words claim neither. */
+static void test_abort_after_peer_data(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 15, 6), 70.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 136, TCP_ACK, 0, 7), 70.0002) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 531, 136, TCP_RST | TCP_ACK, 0, 8), 70.0003), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "after the client's last data (frame 6), which came after its own and "
+			  "which its stack had acknowledged; nothing of the server's followed it"));
+	CHECK(says(e.why, "had it not, closing with it unread sends the same RST"));
+	CHECK(strstr(e.why, "needs no answer") == NULL);
+
+	/* The client's close_notify, then its abort before the server
+	 * acknowledged it: the unacknowledged bytes are that alert. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.01) });
+	static const uint8_t alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00 };
+	struct pkt notify = at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 0, 6), 10.02);
+	notify.payload = alert;
+	notify.payload_len = notify.payload_caplen = sizeof alert;
+	feed(&f, &notify);
+	judge_and_explain(&f, c, at(seg(C, 128, 531, TCP_RST | TCP_ACK, 0, 7), 10.0201), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "The 7 bytes the client had sent that were not yet acknowledged are its "
+			  "own last TLS record, an alert"));
+	CHECK(strstr(e.why, "may be lost") == NULL);
+}
+
 /* The same reuse after an idle close, without HTTP: the advice follows
  * what the server's port serves (service.h). */
 static void test_reuse_advice_by_service(void)
@@ -937,6 +975,7 @@ int main(void)
 	test_data_crossing_fin();
 	test_unprompted_middlebox_expiry();
 	test_zero_window_probes_then_abort();
+	test_abort_after_peer_data();
 	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
