@@ -639,6 +639,23 @@ static void close_notify_after_fin(struct words *w)
 		       w->bn);
 		return;
 	}
+	/* A capture that joined the connection after A's last data cannot
+	 * show whether A sent an alert of its own (the corpus's
+	 * anyconnect-vpn.pcap 379 and starcraft_battle.pcap 256 begin at
+	 * the FIN). */
+	if (v->midstream && !v->a.data_frame) {
+		say(w, "The %s closed the connection (FIN, frame %llu); the capture holds nothing of "
+		       "its data before that, so whether it sent a TLS alert of its own is not known. "
+		       "The %s answered the end of the stream with %s in its last data (frame %llu), "
+		       "as TLS asks of each side before it closes (RFC 8446 6.1), and the %s's "
+		       "socket, already closed, answered that alert with a RST. No application data "
+		       "was lost: all the %s missed was the goodbye.", w->an,
+		    (unsigned long long)v->a.fin_frame, w->bn, alert,
+		    (unsigned long long)v->b.data_frame, w->an, w->an);
+		advise(w, "Nothing to fix. If the RSTs are unwanted, the %s can read the %s's "
+			  "close_notify before closing its socket.", w->an, w->bn);
+		return;
+	}
 	say(w, "The %s closed the connection (FIN, frame %llu) with no TLS alert of its own seen "
 	       "before it; the %s answered that end of the stream with %s in its last data "
 	       "(frame %llu), as TLS asks of each side before it closes (RFC 8446 6.1). The "

@@ -246,6 +246,28 @@ static void test_abort_after_peer_data(void)
 	CHECK(strstr(e.why, "may be lost") == NULL);
 }
 
+/* A capture that begins at the closer's FIN: the peer's close_notify
+ * meets the closed socket, and whether the closer sent one of its own
+ * before is not known (the corpus's anyconnect-vpn.pcap 379). */
+static void test_close_notify_capture_from_fin(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 1000, 5000, TCP_ACK | TCP_FIN, 0, 1), 10.0) });
+	static const uint8_t alert[] = { 0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00 };
+	struct pkt notify = at(seg(S, 5000, 1001, TCP_ACK | TCP_PSH, 0, 2), 10.05);
+	notify.payload = alert;
+	notify.payload_len = notify.payload_caplen = sizeof alert;
+	feed(&f, &notify);
+	judge_and_explain(&f, c, at(seg(C, 1001, 0, TCP_RST, 0, 3), 10.0501), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_CLOSE_NOTIFY);
+	CHECK(says(e.why, "whether it sent a TLS alert of its own is not known"));
+	CHECK(strstr(e.why, "no TLS alert of its own seen") == NULL);
+	CHECK(strstr(e.advice, "truncation") == NULL);
+}
+
 /* The same reuse after an idle close, without HTTP: the advice follows
  * what the server's port serves (service.h). */
 static void test_reuse_advice_by_service(void)
@@ -976,6 +998,7 @@ int main(void)
 	test_unprompted_middlebox_expiry();
 	test_zero_window_probes_then_abort();
 	test_abort_after_peer_data();
+	test_close_notify_capture_from_fin();
 	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
