@@ -1268,6 +1268,18 @@ static void nothing_fits(struct words *w)
 		say(w, " With no packet of either side before it, its numbers have nothing to be "
 		       "read against: what it answers and what the %s's state was are unknown, and "
 		       "both sides' earlier packets would decide.", w->an);
+	/* A bare RST at A's own next sequence number is the reply to a
+	 * segment that acknowledged all A had sent (RFC 9293 3.10.7.1), which
+	 * a capture of one direction does not hold (the corpus's
+	 * tls_1.3_unidirectional_server.pcapng 8: after the server's FIN). */
+	else if ((v->a.flags & HALF_F_SEEN) && v->rst.seq == v->a.next_seq &&
+		 !(v->rst.flags & TCP_ACK))
+		say(w, " Its sequence number is the %s's own next one, but it carries no ACK: the "
+		       "reply a closed socket sends to a segment that acknowledged all the %s had "
+		       "sent%s, which this capture does not hold%s. The %s's segment would decide.",
+		    w->an, w->an, (v->a.flags & HALF_F_FIN) ? ", its FIN included" : "",
+		    (v->a.flags & HALF_F_FIN) ? " (most likely the peer's data after that FIN: "
+						"data-after-fin)" : "", w->bn);
 	else
 		say(w, " Its numbers fit neither wire form (not the %s's own next sequence "
 		       "number, as an abort carries, nor the acknowledgment of a segment it "
@@ -1278,6 +1290,15 @@ static void nothing_fits(struct words *w)
 	 * ndpi/1kxun.pcap 681, TTL 64), and only an earlier start helps. */
 	if (v->after_evictions)
 		advise(w, "Run again with a larger --max-flows, so no connection is forgotten.");
+	else if ((v->a.flags & HALF_F_SEEN) && v->a.pkts >= 3 && !v->a.retrans &&
+		 !(v->b.flags & HALF_F_SEEN))
+		/* A went on sending, never again, and nothing of B's came: a
+		 * peer that was silent would have made A resend, so B's packets
+		 * were sent and not captured (a SPAN of one direction,
+		 * asymmetric routing). */
+		advise(w, "Capture both directions: this capture holds %u packets of the %s's on "
+			  "this connection, none sent again, and none of the %s's.", v->a.pkts, w->an,
+		       w->bn);
 	else if (host_initial_ttl(v->rst.ttl) == v->rst.ttl)
 		advise(w, "Capture from before the connection started, both directions (this "
 			  "capture is at the %s already: its RST came with TTL %u, an initial "

@@ -268,6 +268,31 @@ static void test_close_notify_capture_from_fin(void)
 	CHECK(strstr(e.advice, "truncation") == NULL);
 }
 
+/* A capture of the server's direction only: its FIN, then a bare RST at
+ * its next sequence number, the reply to a client segment not captured
+ * (the corpus's tls_1.3_unidirectional_server.pcapng 8). */
+static void test_one_direction_only(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 5000, 1000, TCP_ACK, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 5000, 1200, TCP_ACK | TCP_PSH, 855, 2), 10.0001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 5855, 1200, TCP_ACK | TCP_FIN, 0, 3), 10.0002) });
+	judge_and_explain(&f, s, at(seg(S, 5856, 0, TCP_RST, 0, 4), 10.012), &v);
+	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK(says(e.why, "Its sequence number is the server's own next one, but it carries no ACK"));
+	CHECK(says(e.why, "its FIN included"));
+	CHECK(strstr(e.why, "not the server's own next sequence number") == NULL);
+	CHECK(says(e.advice, "Capture both directions: this capture holds 3 packets of the "
+			     "server's"));
+	/* A lone FIN, then the RST: the peer may have been silent. */
+	memset(&f, 0, sizeof f);
+	s = feed(&f, (struct pkt[]){ at(seg(S, 5855, 1000, TCP_ACK | TCP_FIN, 0, 1), 10.0) });
+	judge_and_explain(&f, s, at(seg(S, 5856, 1000, TCP_RST | TCP_ACK, 0, 2), 30.0), &v);
+	CHECK(strstr(e.advice, "Capture both directions") == NULL);
+}
+
 /* The same reuse after an idle close, without HTTP: the advice follows
  * what the server's port serves (service.h). */
 static void test_reuse_advice_by_service(void)
@@ -999,6 +1024,7 @@ int main(void)
 	test_zero_window_probes_then_abort();
 	test_abort_after_peer_data();
 	test_close_notify_capture_from_fin();
+	test_one_direction_only();
 	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
