@@ -1197,6 +1197,32 @@ static void origin_by_host(struct verdict *v, const struct host_profile *h)
 	}
 }
 
+/*
+ * A TCP-terminating box numbers what it sends for every address with one
+ * counter: VirtualBox's NAT engine (slirp) makes every packet of the far
+ * side itself, and a phone's VPN app relays through a user-space stack
+ * (the corpus's gnutella.pcap, tunnelbear.pcap, waze.pcap, webex.pcap).
+ * Comparing such a RST's TTL with "the server's own" packets compares the
+ * box with itself; the RST is the box's, built from what it learnt of
+ * the far side (a failed connect, a closed relay), or of its own doing.
+ * An origin a RST's own form or payload gave (timing, payload, the
+ * sender going on) stands.
+ */
+void classify_revise_shared_ids(struct verdict *v, const struct host_profile *host)
+{
+	/* Its own ID alone, where its address showed nothing else: one
+	 * packet near another's by chance is no pattern. */
+	bool shared = host_ids_shared(host) ||
+		      (v->id_near_shared && (!host || (host->ids_near == 0 && host->ids_far == 0)));
+	if (!shared || v->revised.kind != REVISED_NOT ||
+	    v->origin_basis == ORIGIN_BY_TIMING || v->origin_basis == ORIGIN_BY_PAYLOAD)
+		return;
+	if (host)
+		v->host = *host;
+	v->origin = ORIGIN_MIDDLEBOX;
+	v->origin_basis = ORIGIN_BY_SHARED_IDS;
+}
+
 void classify_revise_origin(struct verdict *v, const struct host_profile *host)
 {
 	if (v->origin_basis == ORIGIN_BY_NOTHING && v->revised.kind == REVISED_NOT)

@@ -84,6 +84,8 @@ enum origin_basis {
 	ORIGIN_BY_HOST_STEP,        /* none on this connection; unlike its address's only TTL */
 	ORIGIN_BY_HOST_STACK,       /* none on this connection; its initial TTL is not its stack's */
 	ORIGIN_BY_PAYLOAD,          /* its diagnostic payload gives a service function's code */
+	ORIGIN_BY_SHARED_IDS,       /* its address's IPv4 IDs run on one counter with many
+				       others': one box sends for them all (host_table.h) */
 };
 
 /* The RST's IPv4 ID against the sender's last one (judge_ip_id). */
@@ -168,6 +170,9 @@ struct verdict {
 	uint8_t origin;             /* enum origin */
 	uint8_t origin_basis;       /* enum origin_basis */
 	uint8_t ip_id_relation;     /* enum ip_id_relation */
+	bool id_near_shared;        /* (in a hole) its IPv4 ID ran on with other hosts' just
+				       noted (host_table_id_near_recent): read with
+				       classify_revise_shared_ids */
 	struct host_profile host;   /* the sender's address on its connections; connections 0: none */
 	bool stale_ack_exact;       /* challenge-ack: acks exactly where the old connection ended */
 	bool tuple_recently_closed; /* the tuple's previous connection ended within TIME_WAIT */
@@ -277,6 +282,13 @@ void classify_revise_origin(struct verdict *v, const struct host_profile *host);
  * or more make it one probe of a scan (RULE_ACK_SCAN_PROBE).
  */
 void classify_revise_probe(struct verdict *v, unsigned targets);
+/*
+ * At its report, a RST whose sender's address numbers its packets on one
+ * IPv4 ID counter with many other addresses (host_table_shared_ids, and
+ * the profile's ids_shared) came from the box that sends for them all:
+ * origin middlebox, whatever TTL comparison said before.
+ */
+void classify_revise_shared_ids(struct verdict *v, const struct host_profile *host);
 
 /* idle-timeout: the silence the middlebox timed out on, before the segment
  * the RST answers, or before the RST when it came unprompted; -1 if unmeasured. */

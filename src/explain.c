@@ -190,6 +190,13 @@ static void say_origin(const struct words *w, char *out, size_t size)
 			 "code only service functions (a NAT, a firewall, a proxy) send", v->rst_data.code,
 			 rst_payload_cause_name(v->rst_data.code));
 		break;
+	case ORIGIN_BY_SHARED_IDS:
+		text_format(out, size, "TTL %u, but the %s's address numbers its packets on one IPv4 "
+			 "ID counter with many other addresses in this capture: one box sends for "
+			 "them all (a NAT engine such as VirtualBox's, or a VPN app or proxy that "
+			 "terminates TCP), and this RST is that box's, not the %s host's own", ttl,
+			 w->an, w->an);
+		break;
 	case ORIGIN_BY_HOST_STACK:
 		text_format(out, size, "TTL %u, which left its sender at %u, but the %s's address "
 			 "arrived with %s on its other connections, sent at %u%s%s%s: another stack "

@@ -32,9 +32,20 @@ struct host_entry {
 _Static_assert(sizeof(struct host_entry) == 32, "a host entry is 32 bytes");
 _Static_assert((HOST_TABLE_SLOTS & (HOST_TABLE_SLOTS - 1)) == 0, "a power of two");
 
+/* The last few IDs noted (host_table_note_ids), of any host. */
+#define HOST_RECENT_IDS 4
+
 struct host_table {
 	uint64_t seed;
 	uint64_t evicted;
+	struct {
+		uint32_t hash;      /* the host's host_hash; 0 free */
+		uint16_t id;        /* its second segment's */
+	} recent[HOST_RECENT_IDS];
+	uint32_t recent_next;
+	uint32_t id_notes;          /* notes with a recent one of another host's to compare */
+	uint32_t id_shared_notes;   /* ... whose ID ran on with it */
+	uint32_t id_shared_hosts;   /* hosts whose ids_shared was set */
 	struct host_entry *slots;   /* NULL until the first note */
 	uint8_t *tags;              /* [slot]: host_tag() of its entry, 0 free */
 	uint16_t *counts;           /* [slot]: its profile's connections */
@@ -258,11 +269,86 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 		(a)++;                    \
 	} while (0)
 
+/* The same for a pair of 2-bit counts. */
+#define COUNT_PAIR3(a, b)                 \
+	do {                              \
+		if ((a) == 3) {           \
+			(a) = 1;          \
+			(b) = (b) / 2;    \
+		}                         \
+		(a)++;                    \
+	} while (0)
+
 /* Steps this small between two of a host's packets are its own counter
  * (a few packets missing from the capture); between its connections, a
  * busy host's one counter moves further. */
 #define HOST_ID_STEP_MAX 16
 #define HOST_ID_FOLLOW_MAX 4096
+
+/*
+ * Hosts' own counters start from unrelated values (Linux's per connection
+ * from a hash, Windows' one per host), so a host's ID within this of
+ * another host's noted just before is a coincidence of about 1 in 128;
+ * a box that numbers every address's packets with one counter (slirp,
+ * VirtualBox's NAT engine: the corpus's ndpi/gnutella.pcap, 47 addresses
+ * with IDs 0x03ac, 0x03ad, ... one per packet) does it every time.
+ */
+#define HOST_SHARED_ID_NEAR 256
+
+/* Whether id is near a recent note of a host other than hash's; *compared
+ * whether there was one to compare with. */
+static bool near_other(const struct host_table *t, uint32_t hash, uint16_t id, bool *compared)
+{
+	bool near = false;
+	*compared = false;
+	for (int k = 0; k < HOST_RECENT_IDS; k++) {
+		if (!t->recent[k].hash || t->recent[k].hash == hash)
+			continue;
+		*compared = true;
+		int16_t d = (int16_t)(uint16_t)(id - t->recent[k].id);
+		if (d != 0 && d >= -HOST_SHARED_ID_NEAR && d <= HOST_SHARED_ID_NEAR)
+			near = true;
+	}
+	return near;
+}
+
+bool host_table_id_near_recent(const struct host_table *t, const uint8_t addr[16],
+			       uint32_t context, uint16_t id)
+{
+	if (!t || !t->slots)
+		return false;
+	uint8_t key[16];
+	host_key(4, addr, key);
+	bool compared;
+	return near_other(t, host_hash(t->seed, key, context) | 1, id, &compared);
+}
+
+/* Whether second_id ran on with a recent note of another host's (and
+ * whether there was one to compare with); it is then one of the recent
+ * notes. */
+static bool ids_near_recent(struct host_table *t, uint32_t hash, uint16_t second_id,
+			    bool *compared_out)
+{
+	bool compared, near = near_other(t, hash, second_id, &compared);
+	*compared_out = compared;
+	t->recent[t->recent_next].hash = hash;
+	t->recent[t->recent_next].id = second_id;
+	t->recent_next = (t->recent_next + 1) % HOST_RECENT_IDS;
+	if (compared)
+		t->id_notes++;
+	if (near)
+		t->id_shared_notes++;
+	return near;
+}
+
+bool host_table_shared_ids(const struct host_table *t)
+{
+	/* Most notes, on several hosts (in the corpus's VirtualBox and VPN
+	 * captures 41-42 % of them, the guest's own notes making the rest;
+	 * at most 25 % elsewhere, on 4 hosts at most, in few notes). */
+	return t && t->id_shared_notes >= 8 && t->id_shared_hosts >= 4 &&
+	       (uint64_t)t->id_shared_notes * 10 >= (uint64_t)t->id_notes * 3;
+}
 
 void host_table_note_ids(struct host_table *t, const uint8_t addr[16], uint32_t context,
 			 uint16_t second_id, uint16_t third_id)
@@ -271,7 +357,8 @@ void host_table_note_ids(struct host_table *t, const uint8_t addr[16], uint32_t 
 		return;
 	uint8_t key[16];
 	host_key(4, addr, key);
-	struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context), NULL);
+	uint32_t hash = host_hash(t->seed, key, context);
+	struct host_entry *e = find(t, key, context, hash, NULL);
 	if (!e)
 		return;
 	struct host_profile *h = &e->profile;
@@ -281,6 +368,14 @@ void host_table_note_ids(struct host_table *t, const uint8_t addr[16], uint32_t 
 			h->id_zero++;
 		return;
 	}
+	bool compared;
+	bool near = ids_near_recent(t, hash | 1, second_id, &compared);
+	if (near && h->ids_near == 0 && h->ids_far == 0)
+		t->id_shared_hosts++;
+	if (near)
+		COUNT_PAIR3(h->ids_near, h->ids_far);
+	else if (compared)
+		COUNT_PAIR3(h->ids_far, h->ids_near);
 	if (step >= 1 && step <= HOST_ID_STEP_MAX)
 		COUNT_PAIR(h->id_steps, h->id_jumps);
 	else

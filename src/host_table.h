@@ -50,7 +50,13 @@ enum host_ip_id {
 /* One host's profile, as the judge reads it. */
 struct host_profile {
 	uint8_t ttl[HOST_TTLS];     /* distinct TTLs, in the order first seen */
-	uint8_t n_ttl;
+	uint8_t n_ttl : 3;
+	/* How often its IPv4 IDs ran on with another address's noted just
+	 * before, or did not (host_table_note_ids; 2-bit counts, halved in
+	 * pairs as the others): more often than not, one box numbers its
+	 * packets with those addresses' (host_ids_shared), when
+	 * host_table_shared_ids says the capture shows that widely. */
+	uint8_t ids_near : 2, ids_far : 2;
 	uint8_t stack : 4;          /* enum host_stack */
 	/* Evidence for its IPv4 ID behaviour, 4-bit counts halved in pairs
 	 * when one fills (so they keep their ratio). From the second and
@@ -100,6 +106,17 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 /* The third non-RST segment of that half (IPv4): its ID, and the second's. */
 void host_table_note_ids(struct host_table *t, const uint8_t addr[16], uint32_t context,
 			 uint16_t second_id, uint16_t third_id);
+/*
+ * Whether the capture's hosts share one IPv4 ID counter widely: a box
+ * that terminates TCP for many addresses and numbers its packets for all
+ * of them (VirtualBox's NAT engine, a phone's VPN app relaying through a
+ * user-space stack), whose packets a profile with ids_shared then are.
+ */
+bool host_table_shared_ids(const struct host_table *t);
+/* Whether IPv4 ID id, of a packet from addr, runs on with another host's
+ * noted just before (as host_table_note_ids compares them). */
+bool host_table_id_near_recent(const struct host_table *t, const uint8_t addr[16],
+			       uint32_t context, uint16_t id);
 /* addr's profile, or NULL when nothing was noted of it. */
 const struct host_profile *host_table_get(const struct host_table *t, uint8_t ipver,
 					  const uint8_t addr[16], uint32_t context);
@@ -110,6 +127,11 @@ uint64_t host_table_evicted(const struct host_table *t);
 enum host_stack host_stack_from_syn(uint16_t layout, uint8_t ttl);
 /* The initial TTL a packet arriving with ttl left its stack with: 64, 128 or 255. */
 uint8_t host_initial_ttl(uint8_t ttl);
+/* Whether the profile's IDs ran on with other addresses' more often than not. */
+static inline bool host_ids_shared(const struct host_profile *h)
+{
+	return h && h->ids_near > h->ids_far;
+}
 /* What the profile's counts say of its IPv4 IDs. */
 enum host_ip_id host_ip_ids(const struct host_profile *h);
 const char *host_stack_name(enum host_stack s);

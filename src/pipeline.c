@@ -48,11 +48,16 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	pl->reported++;
 	/* The sender's address may have shown its TTL since, on other
 	 * connections; the peer's endpoint its lone ACKs to other ports. */
-	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel || v->stray_ack) {
+	bool shared_ids = host_table_shared_ids(pl->hosts);
+	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel || v->stray_ack || shared_ids) {
 		pl->final = *v;
 		if (v->origin_basis == ORIGIN_BY_NOTHING)
 			classify_revise_origin(&pl->final, host_table_get(pl->hosts, v->ipver, v->src,
 									  v->host_context));
+		if (shared_ids && v->ipver == 4)
+			classify_revise_shared_ids(&pl->final, host_table_get(pl->hosts, v->ipver,
+									      v->src,
+									      v->host_context));
 		if (v->stray_ack)
 			classify_revise_probe(&pl->final, stray_acks_targets(pl->strays, v->dst, v->dport,
 									     v->host_context));
@@ -368,6 +373,12 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 			uint32_t ctx = host_context(f->key.tunnel, pl->interface_id);
 			classify_rst(f, dir, p, host_table_get(pl->hosts, p->ipver, p->src, ctx), ctx,
 				     &pl->scratch);
+			/* Its own ID against the counter other hosts' packets ran on
+			 * (a NAT engine's refusal carries the next of it), in a
+			 * capture that shows one. */
+			if (p->ipver == 4 && p->ip_id && host_table_shared_ids(pl->hosts))
+				pl->scratch.id_near_shared =
+					host_table_id_near_recent(pl->hosts, p->src, ctx, p->ip_id);
 			verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
 		} else {
 			verdict_queue_hold(&pl->queue, p->ts_ns);

@@ -220,6 +220,7 @@ static struct json_key origin_by(const struct verdict *v)
 	case ORIGIN_BY_HOST_MATCH:
 	case ORIGIN_BY_HOST_STEP:
 	case ORIGIN_BY_HOST_STACK:
+	case ORIGIN_BY_SHARED_IDS:
 		return JSON_QUOTED("host_profile");
 	case ORIGIN_BY_PAYLOAD:
 		return JSON_QUOTED("payload");

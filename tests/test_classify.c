@@ -1282,6 +1282,40 @@ static void test_form_follows_trigger(void)
 	CHECK_EQ(v.form, FORM_REPLY);
 }
 
+/* A RST from an address whose IPv4 IDs run on one counter with many
+ * others' is the box's that sends for them all, whatever its TTL said;
+ * its own ID near the counter counts only where its address showed
+ * nothing else. */
+static void test_revise_shared_ids(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 121, TCP_ACK, 0, 5) });
+	judge(&f, 1 - c, seg(S, 501, 121, TCP_RST | TCP_ACK, 0, 6), &v);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	struct verdict w = v;
+	struct host_profile shared = { .n_ttl = 1, .ttl = { 63 }, .ids_near = 2, .ids_far = 1 };
+	classify_revise_shared_ids(&w, &shared);
+	CHECK_EQ(w.origin, ORIGIN_MIDDLEBOX);
+	CHECK_EQ(w.origin_basis, ORIGIN_BY_SHARED_IDS);
+	w = v;
+	struct host_profile own = { .n_ttl = 1, .ttl = { 63 }, .ids_near = 1, .ids_far = 2 };
+	classify_revise_shared_ids(&w, &own);
+	CHECK_EQ(w.origin, ORIGIN_ENDPOINT);
+	w = v;
+	w.id_near_shared = true;
+	classify_revise_shared_ids(&w, &own);
+	CHECK_EQ(w.origin, ORIGIN_ENDPOINT);
+	classify_revise_shared_ids(&w, NULL);
+	CHECK_EQ(w.origin, ORIGIN_MIDDLEBOX);
+	w = v;
+	w.origin_basis = ORIGIN_BY_TIMING;
+	classify_revise_shared_ids(&w, &shared);
+	CHECK_EQ(w.origin_basis, ORIGIN_BY_TIMING);
+}
+
 /*
  * A lone bare ACK answered by a reply-form RST: alone, unknown (a probe
  * and a connection the capture joined late look the same); once its
@@ -1346,6 +1380,7 @@ int main(void)
 	test_closed_port_and_reuse();
 	test_ack_scan_probe();
 	test_form_follows_trigger();
+	test_revise_shared_ids();
 	test_refused_syn_retried();
 	test_stale_connection();
 	test_too_fast();

@@ -107,9 +107,61 @@ static void test_first_least(void)
 	CHECK_EQ(bad, 0);
 }
 
+/*
+ * One IPv4 ID counter across many addresses (VirtualBox's NAT engine
+ * making every far-side packet: the corpus's gnutella.pcap) is told from
+ * hosts numbering their own, whose IDs meet another's only by chance.
+ */
+static void test_shared_ids(void)
+{
+	struct host_table *t = host_table_new(HOST_TABLE_SEED);
+	uint8_t a[16] = { 0 };
+	uint16_t counter = 0x03ac;
+	CHECK(!host_table_shared_ids(t));
+	/* 12 far addresses, each a connection whose 2nd and 3rd IDs come
+	 * from the box's counter, between the guest's own (far apart). */
+	for (int i = 0; i < 12; i++) {
+		a[0] = 198; a[3] = (uint8_t)(10 + i);
+		host_table_note(t, 4, a, 0, 64, 0);
+		host_table_note_ids(t, a, 0, counter, (uint16_t)(counter + 1));
+		counter += 5;
+		uint8_t guest[16] = { 0 };
+		guest[0] = 10; guest[3] = 1;
+		host_table_note(t, 4, guest, 0, 128, 0);
+		host_table_note_ids(t, guest, 0, (uint16_t)(0x5e15 + 977 * i),
+				    (uint16_t)(0x5e16 + 977 * i));
+	}
+	CHECK(host_table_shared_ids(t));
+	a[3] = 21;
+	CHECK(host_ids_shared(host_table_get(t, 4, a, 0)));
+	uint8_t guest[16] = { 0 };
+	guest[0] = 10; guest[3] = 1;
+	CHECK(!host_ids_shared(host_table_get(t, 4, guest, 0)));
+	/* A refusal's own ID, next on the counter, from an address with no
+	 * other packet; the guest's next ID is not. */
+	a[3] = 200;
+	CHECK(host_table_id_near_recent(t, a, 0, counter));
+	CHECK(!host_table_id_near_recent(t, guest, 0, (uint16_t)(0x5e15 + 977 * 12)));
+	host_table_free(t);
+
+	/* Hosts with their own counters, from unrelated starts: no sharing. */
+	t = host_table_new(HOST_TABLE_SEED);
+	uint64_t r = 0x9E3779B97F4A7C15ULL;
+	for (int i = 0; i < 200; i++) {
+		a[0] = 100; a[2] = (uint8_t)(i >> 8);
+		a[3] = (uint8_t)i;
+		uint16_t start = (uint16_t)check_random(&r);
+		host_table_note(t, 4, a, 0, 64, 0);
+		host_table_note_ids(t, a, 0, start, (uint16_t)(start + 1));
+	}
+	CHECK(!host_table_shared_ids(t));
+	host_table_free(t);
+}
+
 int main(void)
 {
 	test_find_matches_policy();
 	test_first_least();
+	test_shared_ids();
 	return check_report("test_host_table");
 }
