@@ -1200,8 +1200,9 @@ static void origin_by_host(struct verdict *v, const struct host_profile *h)
 /*
  * A TCP-terminating box numbers what it sends for every address with one
  * counter: VirtualBox's NAT engine (slirp) makes every packet of the far
- * side itself, and a phone's VPN app relays through a user-space stack
- * (the corpus's gnutella.pcap, tunnelbear.pcap, waze.pcap, webex.pcap).
+ * side itself (the corpus's gnutella.pcap), and a phone's VPN app relays
+ * through a user-space stack (tunnelbear.pcap, waze.pcap and webex.pcap
+ * show such a counter, on 7 to 21 addresses).
  * Comparing such a RST's TTL with "the server's own" packets compares the
  * box with itself; the RST is the box's, built from what it learnt of
  * the far side (a failed connect, a closed relay), or of its own doing.
