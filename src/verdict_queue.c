@@ -165,8 +165,14 @@ static void observe(struct verdict_queue_entry *e, int dir, const struct pkt *p)
 	} else if (!after->b_frame) {
 		after->b_frame = p->frame;
 		after->b_ts_ns = p->ts_ns;
+		/* A challenge ACK answers a RST not exactly at RCV.NXT and
+		 * carries RCV.NXT (RFC 5961 3.2); a RST exactly there resets the
+		 * connection, so an ACK of that very number is an earlier one,
+		 * crossing the RST (the corpus's wow.pcap 43: the ACK of the
+		 * client's FIN, whose RST came at FIN + 1). */
 		after->b_challenge_ack = p->payload_len == 0 &&
-					 (p->flags & (TCP_ACK | TCP_FIN)) == TCP_ACK;
+					 (p->flags & (TCP_ACK | TCP_FIN)) == TCP_ACK &&
+					 p->ack != e->v.rst.seq;
 	}
 }
 

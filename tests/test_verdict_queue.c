@@ -147,6 +147,19 @@ static void test_challenge_ack(void)
 	CHECK_EQ(out[0].revised.kind, REVISED_PEER_KEPT_CONNECTION);
 	CHECK_EQ(out[0].revised.frame, 7);
 	verdict_queue_free(&q);
+
+	/* A RST exactly at the peer's RCV.NXT resets it (RFC 5961 3.2); the
+	 * peer's bare ACK of that very number crossed it, and is no
+	 * challenge ACK (the corpus's wow.pcap 43). */
+	n_out = 0;
+	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
+	exchange(&f);
+	rst(&q, &f, at(seg(S, 501, 120, TCP_RST | TCP_ACK, 0, 6), 10.5));
+	later(&q, &f, at(seg(C, 120, 501, TCP_ACK, 0, 7), 10.6));
+	verdict_queue_flush(&q);
+	CHECK_EQ(n_out, 1);
+	CHECK_EQ(out[0].revised.kind, REVISED_NOT);
+	verdict_queue_free(&q);
 }
 
 /* A new SYN after the RST: a new connection, nothing after it is held against the RST. */
