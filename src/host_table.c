@@ -343,15 +343,17 @@ static bool ids_near_recent(struct host_table *t, uint32_t hash, uint16_t second
 
 bool host_table_shared_ids(const struct host_table *t)
 {
-	/* Against four recent IDs, hosts with their own counters meet one
-	 * by chance in about 3 % of notes (4 x 512 / 65536); a shared
-	 * counter in most. So: many notes, on several hosts, and ten times
-	 * that chance share of all (counted
-	 * the same way on the corpus beforehand: 50 of 123 comparisons on
-	 * 47 hosts in gnutella.pcap, 13-38 on 7-21 hosts, 41-42 %, in the
-	 * VPN captures tunnelbear, waze and webex, the guest's own notes
-	 * making the rest; elsewhere 4 at most, on at most 4 hosts, where
-	 * they are a share above 25 % only in files of 2 or 3 comparisons). */
+	/*
+	 * Against four recent IDs, hosts with their own counters meet one by
+	 * chance in about 3 % of notes (4 x 512 / 65536); a shared counter
+	 * in most. So: many notes, on several hosts, and ten times that
+	 * chance share of all. Counted the same way on the corpus
+	 * beforehand: 50 of 123 comparisons on 47 hosts in gnutella.pcap;
+	 * 13-38 on 7-21 hosts, 41-42 %, in the VPN captures tunnelbear,
+	 * waze and webex, the guest's own notes making the rest; elsewhere
+	 * 4 at most, on at most 4 hosts, a share above 25 % only in files
+	 * of 2 or 3 comparisons.
+	 */
 	return t && t->id_shared_notes >= 8 && t->id_shared_hosts >= 4 &&
 	       (uint64_t)t->id_shared_notes * 10 >= (uint64_t)t->id_notes * 3;
 }
