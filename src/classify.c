@@ -27,13 +27,33 @@ _Static_assert(sizeof(struct verdict) <= 576, "a verdict is at most 576 bytes");
  * 3.10.7.1). A socket aborting on its own (tcp_send_active_reset) sends
  * RST+ACK with seq = snd_nxt.
  */
-enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b)
+enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b,
+			    const struct seg_note *trigger)
 {
 	const struct seg_note *t = &b->last;
 	if (!(p->flags & TCP_ACK)) {
-		if (t->frame && (t->flags & TCP_ACK) && p->seq == t->ack)
+		/*
+		 * A bare RST answers the segment whose ack it carries: the
+		 * trigger find_trigger found by that number, the first of B's
+		 * run whatever B sent since (the corpus's
+		 * arkime/https2-301-get.pcap 21: the reply to the server's
+		 * alert, its FIN and ACK of the client's FIN after it). Failing
+		 * that, B's last segment by its ack: one A had already answered,
+		 * at A's own next sequence number too, answers nothing seen and
+		 * may as well be A's own abort, neither form (signal.pcap 168,
+		 * 13 s after the last exchange). Below A's next sequence number
+		 * it can only answer a copy of B's segment (a retransmission not
+		 * captured), and B's last being a RST, never answered, the reply
+		 * is to B's segments before it, which carried the same ack
+		 * (ethereum.pcap 1437-1446): replies both.
+		 */
+		if (trigger->frame)
 			return FORM_REPLY;
-		return FORM_OTHER;
+		if (!t->frame || !(t->flags & TCP_ACK) || p->seq != t->ack)
+			return FORM_OTHER;
+		if (!(t->flags & TCP_RST) && (a->flags & HALF_F_SEEN) && p->seq == a->next_seq)
+			return FORM_OTHER;
+		return FORM_REPLY;
 	}
 	if (p->seq == 0 && t->frame && !(t->flags & TCP_ACK) && p->ack == t->seq + note_seq_len(t))
 		return FORM_REPLY;
@@ -1361,28 +1381,8 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		v->host = *host;
 
 	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
-	v->form = (uint8_t)classify_form(p, a, b);
 	find_trigger(p, a, b, f->conn.pkts && f->conn.run_dir != dir ? &f->conn.run_first : NULL, &v->trigger);
-	/*
-	 * The form follows the segment the RST answers. A bare RST whose seq
-	 * is the ack of the first segment of B's run answers it, whatever B
-	 * sent since (the corpus's arkime/https2-301-get.pcap 21: the reply
-	 * to the server's alert, its FIN and ACK of the client's FIN after
-	 * it). One whose seq equals the ack of B's last segment, which A had
-	 * already answered, and A's own next sequence number too, answers
-	 * nothing seen and may as well be A's own abort: neither form
-	 * (signal.pcap 168, 13 s after the last exchange). Below A's next
-	 * sequence number it can only answer a copy of B's segment (a
-	 * retransmission not captured), and B's last being a RST, never
-	 * answered, the reply is to B's segments before it, which carried the
-	 * same ack (ethereum.pcap 1437-1446): replies both.
-	 */
-	if (!(p->flags & TCP_ACK) && v->trigger.frame && (v->trigger.flags & TCP_ACK) &&
-	    p->seq == v->trigger.ack)
-		v->form = FORM_REPLY;
-	else if (v->form == FORM_REPLY && !v->trigger.frame && !(p->flags & TCP_ACK) &&
-		 !(b->last.flags & TCP_RST) && (a->flags & HALF_F_SEEN) && p->seq == a->next_seq)
-		v->form = FORM_OTHER;
+	v->form = (uint8_t)classify_form(p, a, b, &v->trigger);
 	/* The peer's lone bare ACK opened the tuple and the RST answers it. */
 	v->stray_ack = v->form == FORM_REPLY && !f->conn.syn && !(a->flags & HALF_F_SEEN) &&
 		       b->pkts == 1 && b->last.flags == TCP_ACK && b->last.len == 0 &&

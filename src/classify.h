@@ -312,8 +312,10 @@ enum unread_sign {
 /* The sign that decided unread-recv-buffer, from v's facts (UNREAD_NONE: none). */
 enum unread_sign classify_unread_sign(const struct verdict *v);
 
-/* The wire form of a RST given both halves (exposed for unit tests). */
-enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b);
+/* The wire form of a RST given both halves and the segment it answers
+ * (find_trigger's; frame 0 none). */
+enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b,
+			    const struct seg_note *trigger);
 
 /*
  * The frames that support verdict v, each once, in frame order, as a
