@@ -528,6 +528,14 @@ except OSError as e:
     return one_incident("client", "TCP_STATE", "linger-abort")
 
 
+def expect_sigkill(srv):
+    """Waits for a server program that kills itself; the design needs it
+    to have died of SIGKILL, not exited."""
+    srv.p.wait()
+    if srv.p.returncode != -9:
+        raise RuntimeError(f"server exited with {srv.p.returncode}, not SIGKILL")
+
+
 @scenario("server-killed-unread-v4", "the backend crashes with a request unread: the server "
           "accepts, the client sends its request, and the server process dies of SIGKILL "
           "0.3 s later before reading it; the kernel closes the process's sockets (tcp_close, "
@@ -548,9 +556,7 @@ c = connect({lab.addr('server')!r}, 8080)
 c.sendall(http_request("/report"))
 log("client got", recv_some(c, timeout=1.5))
 """).wait()
-    srv.p.wait()
-    if srv.p.returncode != -9:
-        raise RuntimeError(f"server exited with {srv.p.returncode}, not SIGKILL")
+    expect_sigkill(srv)
     return one_incident("server", "TCP_ABORT_ON_CLOSE", "unread-recv-buffer")
 
 
@@ -584,9 +590,7 @@ except OSError as e:
     log("send:", e)
 log("client got", recv_some(c, timeout=0.5))
 """).wait()
-    srv.p.wait()
-    if srv.p.returncode != -9:
-        raise RuntimeError(f"server exited with {srv.p.returncode}, not SIGKILL")
+    expect_sigkill(srv)
     return one_incident("server", "TCP_TIMEWAIT_SOCKET", "data-after-fin", detail="ignored-fin")
 
 
