@@ -106,6 +106,17 @@ static void test_uint(void)
 			bad += strcmp(got, want) != 0;
 		}
 	}
+	/* every power of two with the numbers either side of it: the digit
+	 * count is read from the bit length */
+	for (int k = 0; k < 64; k++) {
+		for (int d = -1; d <= 1; d++) {
+			uint64_t v = ((uint64_t)1 << k) + (uint64_t)(int64_t)d;
+			char got[24], want[24];
+			*report_put_uint(got, v) = '\0';
+			snprintf(want, sizeof want, "%" PRIu64, v);
+			bad += strcmp(got, want) != 0;
+		}
+	}
 	CHECK_EQ(bad, 0);
 }
 
