@@ -88,8 +88,15 @@ static void find_trigger(const struct pkt *p, const struct tcp_half *a, const st
 	if (!t->frame)
 		return;
 	/* Several segments of B's run may carry the ack a bare RST echoes
-	 * (data, then FIN): the RST answers the first of them. */
-	if (b_run_first && b_run_first->frame && !(p->flags & TCP_ACK) &&
+	 * (data, then FIN): the RST answers the first of them. Not when B's
+	 * last is a copy of that first (a retransmission): a host answers a
+	 * segment it has no connection for at once (RFC 9293 3.10.7.1), so
+	 * the copies before drew no RST, and the RST answers the copy that
+	 * came last (the corpus's ndpi/googledns_android10.pcap 68 follows
+	 * the fifth copy of a FIN by 1 ms, the first by 1.8 s). */
+	bool copies = b_run_first && b_run_first->frame != t->frame &&
+		      t->seq == b_run_first->seq && note_seq_len(t) == note_seq_len(b_run_first);
+	if (b_run_first && b_run_first->frame && !copies && !(p->flags & TCP_ACK) &&
 	    (b_run_first->flags & TCP_ACK) &&
 	    p->seq == b_run_first->ack) {
 		*out = *b_run_first;

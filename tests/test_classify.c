@@ -1280,6 +1280,16 @@ static void test_form_follows_trigger(void)
 	judge(&f, 1 - c, at(seg(S, 532, 0, TCP_RST, 0, 9), 10.0501), &v);
 	CHECK_EQ(v.trigger.frame, 0);
 	CHECK_EQ(v.form, FORM_REPLY);
+	/* The server's FIN sent again and again with backoff; the client's
+	 * bare RST 1 ms after the last copy answers that copy: the earlier
+	 * ones drew no RST. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 5), 10.2) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 6), 10.6) });
+	judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 7), 10.601), &v);
+	CHECK_EQ(v.trigger.frame, 6);
+	CHECK_EQ(v.form, FORM_REPLY);
 }
 
 /* A RST from an address whose IPv4 IDs run on one counter with many
