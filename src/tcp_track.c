@@ -626,6 +626,21 @@ static inline void note_answer(struct flow *f, int dir, const struct pkt *p)
 #define FAREWELL_IDLE_MIN 100000000
 #define FAREWELL_CLOSE_MAX 100000000
 
+/*
+ * A farewell in several segments sent back to back is one: HTTP/2 over
+ * TLS says goodbye with a GOAWAY record, then a close_notify alert record,
+ * then the FIN (RFC 9113 6.8, RFC 8446 6.1; the corpus's
+ * ndpi/443-firefox.pcap 657-659, after 4 s of silence). Only while
+ * nothing of the other side's came between, not even an ACK: a long
+ * message it acknowledged on the way was something else than a goodbye.
+ * Read before this segment becomes h->last.
+ */
+static inline bool farewell_goes_on(const struct flow *f, const struct tcp_half *h, int64_t gap)
+{
+	return f->conn.farewell && h->last.frame && h->last.frame == h->data_frame &&
+	       f->conn.last_ts == h->last.ts_ns && gap < FAREWELL_CLOSE_MAX;
+}
+
 /* The body of tcp_track_segment, also a recorded SYN's replay: inlined in
  * each, with the track_* steps it calls, so that the pipeline's
  * per-packet call keeps one call site and stays inlined into it (a second
@@ -685,7 +700,7 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 					   (f->conn.last_data_dir == dir || crossing);
 			if (f->conn.close_idle_ns < 0)
 				f->conn.close_idle_ns = f->conn.farewell ? -1 - silence : -1;
-		} else if (f->conn.data_after_longest) {
+		} else if (f->conn.data_after_longest && !farewell_goes_on(f, h, gap)) {
 			f->conn.data_after_longest = f->conn.farewell = false;
 			if (f->conn.close_idle_ns < 0)
 				f->conn.close_idle_ns = -1;

@@ -395,6 +395,27 @@ static void test_farewell_idle(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_PSH, 10, 6), 11.012) });
 	feed(&f, (struct pkt[]){ at(seg(S, 577, 116, TCP_ACK | TCP_FIN, 0, 7), 11.512) });
 	CHECK_EQ(f.conn.close_idle_ns, 500000000);
+	/* A goodbye in two records back to back (HTTP/2's GOAWAY, then TLS's
+	 * close_notify), then the FIN: the silence before the first. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_PSH, 66, 5), 10.012) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 567, TCP_ACK, 0, 6), 10.013) });
+	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_PSH, 38, 7), 14.013) });
+	feed(&f, (struct pkt[]){ at(seg(S, 605, 116, TCP_ACK | TCP_PSH, 23, 8), 14.015) });
+	feed(&f, (struct pkt[]){ at(seg(S, 628, 116, TCP_ACK | TCP_FIN, 0, 9), 14.0151) });
+	CHECK_EQ(f.conn.close_idle_ns, 4000000000LL);
+	/* But a message the other side acknowledged on its way was no
+	 * goodbye: the close came right after its end. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_PSH, 66, 5), 10.012) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 567, TCP_ACK, 0, 6), 10.013) });
+	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_PSH, 38, 7), 14.013) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 605, TCP_ACK, 0, 8), 14.014) });
+	feed(&f, (struct pkt[]){ at(seg(S, 605, 116, TCP_ACK | TCP_PSH, 23, 9), 14.015) });
+	feed(&f, (struct pkt[]){ at(seg(S, 628, 116, TCP_ACK | TCP_FIN, 0, 10), 14.0151) });
+	CHECK_EQ(f.conn.close_idle_ns, 100000);
 }
 
 /* A request that crossed the server's FIN (seen first at a client-side
