@@ -566,6 +566,28 @@ static bool b_data_unaccepted(const struct verdict *v)
  * is a goodbye too. Only a RST that answers that segment is judged so.
  */
 #define CLOSING_ALERT_MAX 96
+/*
+ * HTTP/2 says goodbye before TLS does: "Endpoints SHOULD always send a
+ * GOAWAY frame before closing a connection" (RFC 9113 6.8). A GOAWAY
+ * without debug data is 17 bytes (a 9-byte frame header, 8 of payload),
+ * 38 to 46 on the wire in one record of the AEAD suites HTTP/2 allows
+ * (RFC 9113 9.2.2 forbids the others): 5 of record header, then 16 of
+ * tag, 8 of explicit nonce with TLS 1.2's GCM, 1 of content type with
+ * TLS 1.3. So on a connection that chose h2, B's data A never took being
+ * one record of at most H2_GOAWAY_RECORD_MAX that the RST answers, then
+ * B's closing alert, is B's goodbye as much as the alert alone (the
+ * corpus's ndpi/443-curl.pcap 102-103 and ndpi/whatsappfiles.pcap
+ * 305-306: 46 bytes, then a 31-byte alert).
+ */
+#define H2_GOAWAY_RECORD_MAX 64
+static bool h2_goaway_then_alert(const struct verdict *v, uint32_t unaccepted)
+{
+	const struct seg_note *tr = &v->trigger;
+	return v->tls.alpn == TLS_ALPN_H2 && v->tls.alpn_chosen && tr->len > 0 &&
+	       tr->len <= H2_GOAWAY_RECORD_MAX && v->a.ack == tr->seq &&
+	       unaccepted > tr->len && unaccepted - tr->len <= CLOSING_ALERT_MAX;
+}
+
 static bool closing_alert_only(const struct verdict *v)
 {
 	enum role b = role_peer((enum role)v->sender);
@@ -577,12 +599,12 @@ static bool closing_alert_only(const struct verdict *v)
 		return false;
 	uint32_t unaccepted = data_end(&v->b) - v->a.ack;
 	/* The RST answers B's last data segment, and that segment is all of
-	 * B's data A never acknowledged: an application record before the
-	 * alert (an HTTP/2 GOAWAY, the corpus's ndpi/443-curl.pcap 102) is
-	 * data that met the closed socket. */
+	 * B's data A never acknowledged. */
+	if (tr->frame && tr->frame == v->b.data_frame)
+		return tr->len > 0 && tr->len <= CLOSING_ALERT_MAX && v->a.ack == tr->seq &&
+		       unaccepted == tr->len;
 	if (tr->frame)
-		return tr->frame == v->b.data_frame && tr->len > 0 && tr->len <= CLOSING_ALERT_MAX &&
-		       v->a.ack == tr->seq && unaccepted == tr->len;
+		return h2_goaway_then_alert(v, unaccepted);
 	/* No segment found that it answers (B went on, its FIN after the
 	 * alert, before the RST came back: the corpus's ndpi/sites.pcapng
 	 * 602, whose client's close_notify crossed the server's FIN): B's

@@ -627,6 +627,30 @@ static void advise_reuse_after_idle_close(struct words *w, int64_t idle, bool ig
 
 /* The data after the FIN was the peer's TLS close_notify (classify.c's
  * closing_alert_only has the sources). */
+/*
+ * B's goodbye as the classifier found it (classify.c's closing_alert_only):
+ * its alert in its last data, or on HTTP/2 a GOAWAY-sized record before
+ * it, which the RST then answers.
+ */
+static void say_b_goodbye(struct words *w, const char *alert)
+{
+	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	if (t->frame && t->frame != v->b.data_frame)
+		say(w, "a %u-byte record (frame %llu), the size of the GOAWAY that HTTP/2 sends "
+		       "before it closes (RFC 9113 6.8), then %s in its last data (frame %llu)",
+		    t->len, (unsigned long long)t->frame, alert, (unsigned long long)v->b.data_frame);
+	else
+		say(w, "%s in its last data (frame %llu)", alert, (unsigned long long)v->b.data_frame);
+}
+
+/* What the RST answered of that goodbye. */
+static const char *goodbye_answered(const struct verdict *v)
+{
+	return v->trigger.frame && v->trigger.frame != v->b.data_frame ? "the first of them"
+								       : "that alert";
+}
+
 static void close_notify_after_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -635,12 +659,12 @@ static void close_notify_after_fin(struct words *w)
 		v->tls.alert == 90 + 1 ? "its TLS user_canceled alert" : "its TLS close_notify alert";
 	if (v->tls.alert_both) {
 		say(w, "The %s sent its own TLS alert and closed the connection (FIN, frame %llu); the "
-		       "%s answered with %s in its last data (frame %llu), as TLS asks of each side "
-		       "before it closes (RFC 8446 6.1). The %s's socket was already closed and "
-		       "answered that alert with a RST: the %s closed without waiting for the %s's "
-		       "reply, which TLS allows. No application data was lost.", w->an,
-		    (unsigned long long)v->a.fin_frame, w->bn, alert,
-		    (unsigned long long)v->b.data_frame, w->an, w->an, w->bn);
+		       "%s answered with ", w->an, (unsigned long long)v->a.fin_frame, w->bn);
+		say_b_goodbye(w, alert);
+		say(w, ", as TLS asks of each side before it closes (RFC 8446 6.1). The %s's socket "
+		       "was already closed and answered %s with a RST: the %s closed without waiting "
+		       "for the %s's reply, which TLS allows. No application data was lost.",
+		    w->an, goodbye_answered(v), w->an, w->bn);
 		advise(w, "Nothing to fix. If the RSTs are unwanted (firewall logs, alarms), the %s "
 			  "can read until the %s's close_notify before closing its socket.", w->an,
 		       w->bn);
@@ -653,24 +677,24 @@ static void close_notify_after_fin(struct words *w)
 	if (v->midstream && !v->a.data_frame) {
 		say(w, "The %s closed the connection (FIN, frame %llu); the capture holds nothing of "
 		       "its data before that, so whether it sent a TLS alert of its own is not known. "
-		       "The %s answered the end of the stream with %s in its last data (frame %llu), "
-		       "as TLS asks of each side before it closes (RFC 8446 6.1), and the %s's "
-		       "socket, already closed, answered that alert with a RST. No application data "
-		       "was lost: all the %s missed was the goodbye.", w->an,
-		    (unsigned long long)v->a.fin_frame, w->bn, alert,
-		    (unsigned long long)v->b.data_frame, w->an, w->an);
+		       "The %s answered the end of the stream with ", w->an,
+		    (unsigned long long)v->a.fin_frame, w->bn);
+		say_b_goodbye(w, alert);
+		say(w, ", as TLS asks of each side before it closes (RFC 8446 6.1), and the %s's "
+		       "socket, already closed, answered %s with a RST. No application data was "
+		       "lost: all the %s missed was the goodbye.", w->an, goodbye_answered(v), w->an);
 		advise(w, "Nothing to fix. If the RSTs are unwanted, the %s can read the %s's "
 			  "close_notify before closing its socket.", w->an, w->bn);
 		return;
 	}
 	say(w, "The %s closed the connection (FIN, frame %llu) with no TLS alert of its own seen "
-	       "before it; the %s answered that end of the stream with %s in its last data "
-	       "(frame %llu), as TLS asks of each side before it closes (RFC 8446 6.1). The "
-	       "%s's socket was already closed and answered that alert with a RST. No "
-	       "application data was lost: the %s had stopped reading, and all it missed was "
-	       "the goodbye.", w->an,
-	    (unsigned long long)v->a.fin_frame, w->bn, alert, (unsigned long long)v->b.data_frame,
-	    w->an, w->an);
+	       "before it; the %s answered that end of the stream with ", w->an,
+	    (unsigned long long)v->a.fin_frame, w->bn);
+	say_b_goodbye(w, alert);
+	say(w, ", as TLS asks of each side before it closes (RFC 8446 6.1). The %s's socket was "
+	       "already closed and answered %s with a RST. No application data was lost: the %s "
+	       "had stopped reading, and all it missed was the goodbye.", w->an,
+	    goodbye_answered(v), w->an);
 	advise(w, "Nothing to fix. Closing without a close_notify is a TLS truncation (RFC 8446 6.1 "
 		  "asks for one), harmless when the application protocol marks its own ends (HTTP's "
 		  "lengths); if the RSTs are unwanted, the %s can send its close_notify and read "

@@ -398,10 +398,14 @@ static void test_close_notify_after_fin(void)
 	struct verdict v;
 	uint8_t alert12[31] = { 21, 3, 3, 0, 26 };
 	uint8_t data12[200] = { 23, 3, 3, 0, 195 }, data40[40] = { 23, 3, 3, 0, 35 };
-	for (int round = 0; round < 5; round++) {
+	for (int round = 0; round < 6; round++) {
 		int c = handshake(&f);
 		f.conn.tls.version = 0x03 + 1;
 		f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+		if (round == 5) {   /* round 3 on a connection that chose HTTP/2 */
+			f.conn.tls.alpn = TLS_ALPN_H2;
+			f.conn.tls.alpn_chosen = 1;
+		}
 		uint32_t cseq = 101;
 		if (round == 4) {   /* the client's own close_notify before its FIN */
 			struct pkt own = at(seg(C, cseq, 501, TCP_ACK | TCP_PSH, 0, 3), 10.005);
@@ -417,7 +421,7 @@ static void test_close_notify_after_fin(void)
 		/* a short record (an HTTP/2 GOAWAY's size) before the alert, the two
 		 * within what an alert alone may take (the corpus's 443-curl.pcap
 		 * 102-103): the record met the closed socket */
-		if (round == 3)
+		if (round == 3 || round == 5)
 			feed_record(&f, &sseq, cseq + 1, data40, sizeof data40, 5, 10.020);
 		feed_record(&f, &sseq, cseq + 1, alert12, sizeof alert12, 6, 10.021);
 		/* a short record after its own alert (within what an alert alone
@@ -442,6 +446,17 @@ static void test_close_notify_after_fin(void)
 			CHECK(says(e.advice, "Nothing to fix. Closing without a close_notify is a TLS "
 					     "truncation"));
 			CHECK(strstr(e.advice, "stop writing") == NULL);
+		} else if (round == 5) {
+			/* HTTP/2 sends its GOAWAY before it closes (RFC 9113 6.8):
+			 * that record and the alert are the goodbye */
+			CHECK_EQ(v.detail, DETAIL_CLOSE_NOTIFY);
+			CHECK_EQ(v.trigger.frame, 5);
+			CHECK(cause_benign(v.cause, v.detail));
+			CHECK(says(e.why, "the server answered that end of the stream with a 40-byte "
+					  "record (frame 5), the size of the GOAWAY that HTTP/2 sends "
+					  "before it closes (RFC 9113 6.8), then an encrypted TLS alert, "
+					  "most likely its close_notify, in its last data (frame 6)"));
+			CHECK(says(e.why, "answered the first of them with a RST"));
 		} else {
 			CHECK(v.detail == DETAIL_IGNORED_FIN);
 			CHECK(!cause_benign(v.cause, v.detail));
