@@ -49,6 +49,14 @@ enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const
 		 */
 		if (trigger->frame)
 			return FORM_REPLY;
+		/* At A's FIN's own number: a socket past its FIN sends from
+		 * the number after it (tcp_send_active_reset: snd_nxt), so the
+		 * RST answers a segment of B's sent before B had that FIN,
+		 * whose ack was that number, when B went on (more data, its
+		 * FIN) before the RST came back and which it answers is not
+		 * known (ethereum.pcap 199 and 1222, sites.pcapng 602). */
+		if ((a->flags & HALF_F_FIN) && p->seq == a->fin_seq && (b->flags & HALF_F_SEEN))
+			return FORM_REPLY;
 		if (!t->frame || !(t->flags & TCP_ACK) || p->seq != t->ack)
 			return FORM_OTHER;
 		if (!(t->flags & TCP_RST) && (a->flags & HALF_F_SEEN) && p->seq == a->next_seq)
