@@ -1155,10 +1155,37 @@ static void wait_shown_by_ip_id(struct words *w)
 	       DUR(v->idle_before_ns));
 }
 
+/*
+ * The client's FIN, with the TLS handshake unfinished and no alert of its
+ * own, is what the server's abort answers: the client gave the handshake
+ * up (a TLS client that rejects the server's certificate or parameters
+ * closes, with an alert or without: RFC 8446 6.2 lets it; a handshake
+ * timeout closes the same way). Which of them, the wire of an encrypted
+ * or unanswered handshake does not say; the client's TLS library does
+ * (the corpus's ndpi/tls_certificate_too_long.pcap: eight connections
+ * given up 97 ms after a 3861-byte certificate flight).
+ */
+static bool handshake_given_up(const struct verdict *v)
+{
+	return v->sender == ROLE_SERVER && v->trigger.frame && v->trigger.frame == v->b.fin_frame &&
+	       (v->tls.stage == TLS_STAGE_CLIENT_HELLO || v->tls.stage == TLS_STAGE_SERVER_HELLO) &&
+	       v->tls.alert_from != ROLE_CLIENT + 1 && v->detail != DETAIL_PROBE;
+}
+
 static void abortive_close(struct words *w)
 {
 	const struct verdict *v = w->v;
-	if (v->detail == DETAIL_PROBE)
+	bool given_up = handshake_given_up(v);
+	if (given_up)
+		say(w, "The client closed the connection (FIN, frame %llu) with the TLS handshake "
+		       "unfinished (%s) and no alert of its own: it gave the handshake up, as a "
+		       "client does that will not accept the server's certificate or parameters, "
+		       "or whose handshake timed out. The server aborted in answer (RST instead of "
+		       "FIN) rather than close in turn.", (unsigned long long)v->b.fin_frame,
+		    v->tls.stage == TLS_STAGE_SERVER_HELLO ?
+		    "after the server's hello flight, before the client's next "
+		    "handshake message" : "before any answer to its ClientHello");
+	else if (v->detail == DETAIL_PROBE)
 		say(w, "The %s opened the connection and aborted it without any data exchanged: a "
 		       "health check or port probe closing with SO_LINGER 0. Usually benign.", w->an);
 	else if (v->b.data_frame > v->a.data_frame)
@@ -1212,7 +1239,12 @@ static void abortive_close(struct words *w)
 			  "timeout.", v->sender == ROLE_SERVER ? "Client" : "Server", side_word(v));
 		return;
 	}
-	if (v->detail == DETAIL_PROBE)
+	if (given_up)
+		advise(w, "Client: find why it gave up the TLS handshake; its TLS library's error "
+			  "names it (certificate validation, the chain's size, a version or cipher it "
+			  "refuses, a handshake timeout). The server's RST only ends the abandoned "
+			  "connection.");
+	else if (v->detail == DETAIL_PROBE)
 		advise(w, "Nothing to fix if this is a health check; otherwise find what opens "
 			  "and aborts connections.");
 	else

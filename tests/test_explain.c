@@ -530,6 +530,38 @@ static void test_tls_rejection_needs_the_flight(void)
 	}
 }
 
+/* The client's FIN after the server's hello flight, no alert: the
+ * server's abort answers a handshake the client gave up (the corpus's
+ * ndpi/tls_certificate_too_long.pcap 101). Advice goes to the client. */
+static void test_tls_handshake_given_up(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	f.conn.tls.stage = TLS_STAGE_SERVER_HELLO;
+	f.conn.tls.version = 0x03 + 1;
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 300, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 401, TCP_ACK | TCP_PSH, 1400, 5), 10.06) });
+	feed(&f, (struct pkt[]){ at(seg(C, 401, 1901, TCP_ACK, 0, 6), 10.061) });
+	feed(&f, (struct pkt[]){ at(seg(C, 401, 1901, TCP_ACK | TCP_FIN, 0, 7), 10.16) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 1901, 402, TCP_RST | TCP_ACK, 0, 8), 10.21), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.trigger.frame, 7);
+	CHECK(says(e.why, "with the TLS handshake unfinished (after the server's hello flight, "
+			  "before the client's next handshake message) and no alert of its own: it "
+			  "gave the handshake up"));
+	CHECK(says(e.advice, "Client: find why it gave up the TLS handshake"));
+	CHECK(strstr(e.advice, "close with FIN") == NULL);
+	/* Once application data flowed, the same close is no handshake's. */
+	c = handshake(&f);
+	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 300, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 401, TCP_ACK | TCP_PSH, 1400, 5), 10.06) });
+	feed(&f, (struct pkt[]){ at(seg(C, 401, 1901, TCP_ACK | TCP_FIN, 0, 6), 10.16) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 1901, 402, TCP_RST | TCP_ACK, 0, 7), 10.21), &v);
+	CHECK(strstr(e.why, "gave the handshake up") == NULL);
+}
+
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
 static void test_timing_origin(void)
 {
@@ -1024,6 +1056,7 @@ int main(void)
 	test_timing_origin();
 	test_close_notify_crossing_fin();
 	test_tls_rejection_needs_the_flight();
+	test_tls_handshake_given_up();
 	test_quit_reply_words();
 	test_forged_revision();
 	test_challenge_ack_revision();
