@@ -786,6 +786,19 @@ static void data_after_own_fin(struct words *w)
 		       "own FIN (frame %llu, first at this capture point) were on their way; ",
 		    w->an, (unsigned long long)v->a.fin_frame, w->bn,
 		    (unsigned long long)v->b.fin_frame);
+	/* A's FIN a moment after its own data: the gap since that data is no
+	 * idle time a timeout could be read from ("after 0.003 ms idle": the
+	 * corpus's ndpi/ethereum.pcap 602, no_sni.pcap 355), and how long A
+	 * was idle before that data the wire cannot tell from a slow answer
+	 * (tcp_track.c's farewell). */
+	else if (!long_idle(v->close_idle_ns) && v->a.data_frame && v->a.data_frame == v->a.fin_frame)
+		say(w, "The %s closed the connection with its last data (FIN, frame %llu); ", w->an,
+		    (unsigned long long)v->a.fin_frame);
+	else if (!long_idle(v->close_idle_ns) && v->a.data_frame && v->a.data_frame < v->a.fin_frame)
+		say(w, "The %s closed the connection (FIN, frame %llu) %s after its own last data "
+		       "(frame %llu); ", w->an,
+		    (unsigned long long)v->a.fin_frame, DUR(idle),
+		    (unsigned long long)v->a.data_frame);
 	else
 		say(w, "The %s closed the connection (FIN, frame %llu) after %s idle; ", w->an,
 		    (unsigned long long)v->a.fin_frame, DUR(idle));

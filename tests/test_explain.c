@@ -115,9 +115,21 @@ static void test_data_crossing_fin(void)
 	judge_and_explain(&f, 1 - c, at(seg(S, 531, 0, TCP_RST, 0, 8), 10.2), &v);
 	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 	CHECK_EQ(v.detail, DETAIL_RACE);
-	CHECK(says(e.why, "The server closed the connection (FIN, frame 6) after 0.001 ms idle"));
+	/* 1 us after its own data: no idle time to name */
+	CHECK(says(e.why, "The server closed the connection (FIN, frame 6) 0.001 ms after its own "
+			  "last data (frame 5)"));
+	CHECK(strstr(e.why, "idle") == NULL);
 	CHECK(says(e.advice, "Server: half-close (shutdown(SHUT_WR))"));
 	CHECK(says(e.advice, "Client: the data it sent after the server's last message was not read"));
+	/* Its answer and its FIN in one segment: the same, said so. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH | TCP_FIN, 30, 5), 10.1) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 10, 6), 10.1002) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 531, 0, TCP_RST, 0, 7), 10.2), &v);
+	CHECK_EQ(v.detail, DETAIL_RACE);
+	CHECK(says(e.why, "The server closed the connection with its last data (FIN, frame 5); "));
+	CHECK(strstr(e.why, "idle") == NULL);
 	/* The same close acknowledged before the client wrote (ignored-fin):
 	 * the client's stack had the FIN, so stopping there is the advice. */
 	c = handshake(&f);
