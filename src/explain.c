@@ -809,7 +809,28 @@ static void data_after_own_fin(struct words *w)
 		       "back, so the RST does not answer its last segment.",
 		    w->bn, (unsigned long long)v->b.data_frame, w->an, v->a.ack, w->an, v->rst.seq,
 		    ignored ? "had acknowledged" : "crossed", w->bn);
-	else if (ignored)
+	else if (ignored && !t->len) {
+		/*
+		 * A FIN is no write: what the closed socket refused is B's
+		 * earlier data, which it never took, and B's FIN lies past it.
+		 * A closed socket answers a segment beyond what it took with a
+		 * RST (RFC 9293 3.10.7.4; Linux's tcp_rcv_state_process,
+		 * TCP_ABORT_ON_DATA: end_seq beyond rcv_nxt) (the corpus's
+		 * ndpi/soap.pcap 14-15: a request's body still arriving when
+		 * the server answered it early and closed).
+		 */
+		uint32_t b_end = (v->b.flags & HALF_F_FIN) ? v->b.fin_seq : v->b.next_seq;
+		say(w, "the %s acknowledged that FIN and sent its own (frame %llu), which came past "
+		       "%u bytes of its data the %s never took (its last data at frame %llu); a "
+		       "closed socket answers a segment beyond what it took with a RST, and the "
+		       "%s's did: it had closed without taking all the %s had sent.",
+		    w->bn, (unsigned long long)t->frame, b_end - v->a.ack, w->an,
+		    (unsigned long long)v->b.data_frame, w->an, w->bn);
+		advise(w, "%s: before closing, read what the %s is still sending (half-close with "
+			  "shutdown(SHUT_WR) and drain until its FIN, the lingering close of RFC "
+			  "9112 9.6), so that the close does not reset it.", side_word(v), w->bn);
+		return;
+	} else if (ignored)
 		say(w, "the %s acknowledged that FIN and still sent %u bytes %s later (frame %llu), "
 		       "and the %s's closed socket answered with a RST. The %s's stack knew the "
 		       "connection was closing; its application wrote anyway.",

@@ -130,6 +130,24 @@ static void test_data_crossing_fin(void)
 	CHECK_EQ(v.detail, DETAIL_RACE);
 	CHECK(says(e.why, "The server closed the connection with its last data (FIN, frame 5); "));
 	CHECK(strstr(e.why, "idle") == NULL);
+	/* The server answers the request's head and closes; the rest of the
+	 * body never taken, the client's FIN lies past it (the corpus's
+	 * ndpi/soap.pcap 15): no write after the FIN, the server's close. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 100, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 201, TCP_ACK | TCP_PSH, 30, 5), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 201, TCP_ACK | TCP_FIN, 0, 6), 10.0101) });
+	feed(&f, (struct pkt[]){ at(seg(C, 201, 501, TCP_ACK | TCP_PSH, 100, 7), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 301, 532, TCP_ACK | TCP_FIN, 0, 8), 10.03) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 532, 0, TCP_RST, 0, 9), 10.04), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.trigger.frame, 8);
+	CHECK(says(e.why, "the client acknowledged that FIN and sent its own (frame 8), which came "
+			  "past 100 bytes of its data the server never took (its last data at "
+			  "frame 7)"));
+	CHECK(strstr(e.why, "still sent 0 bytes") == NULL);
+	CHECK(strstr(e.why, "wrote anyway") == NULL);
+	CHECK(says(e.advice, "Server: before closing, read what the client is still sending"));
 	/* The same close acknowledged before the client wrote (ignored-fin):
 	 * the client's stack had the FIN, so stopping there is the advice. */
 	c = handshake(&f);
