@@ -1649,6 +1649,45 @@ static void say_revision(struct words *w)
 	}
 }
 
+/*
+ * A RST from the box that sends for the sender's address (one IPv4 ID
+ * counter for many addresses: classify_revise_shared_ids) is that box's
+ * socket's: a NAT engine that terminates TCP, as VirtualBox's does
+ * (slirp), or a VPN app's or proxy's stack, ends the peer's connection
+ * when its own to the real host ends, and so an abort after data read as
+ * the sender's own is the box's relay of something beyond it (the
+ * corpus's ndpi/gnutella.pcap 1166: a RST one far-side round trip after
+ * the guest's data).
+ */
+static void say_relay(struct words *w)
+{
+	const struct verdict *v = w->v;
+	if (v->origin != ORIGIN_MIDDLEBOX || v->origin_basis != ORIGIN_BY_SHARED_IDS)
+		return;
+	switch ((enum cause)v->cause) {
+	case CAUSE_UNREAD_RECV_BUFFER:
+	case CAUSE_LINGER_ABORT:
+	case CAUSE_RESPONSE_TIMEOUT:
+	case CAUSE_DATA_AFTER_FIN:
+	case CAUSE_PEER_LOST_STATE:
+		break;
+	default:
+		return;
+	}
+	say(w, " This RST came from the box that sends for the %s's address (see its origin), "
+	       "which terminates TCP: what is said above is that box's socket, which ends the "
+	       "%s's connection when its own connection to the real %s ends, so the real %s's "
+	       "reason (a refusal, an abort, a timeout) lies beyond the box, outside this "
+	       "capture.", w->an, w->bn, w->an, w->an);
+	/* The advice for the sender's own socket is the box's, which no one
+	 * here configures: replaced. */
+	w->e->advice[0] = '\0';
+	w->e->advice_len = 0;
+	advise(w, "Capture beyond that box too (its own connection to the %s) to see the %s's "
+		  "reason; the box itself (a VM's NAT, a VPN app, a proxy) only relays it.", w->an,
+	       w->an);
+}
+
 /* The sentence on the request: did it reach the peer, may it be retried? */
 static void say_request(struct words *w)
 {
@@ -1822,6 +1861,7 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 	if (v->revised.kind != REVISED_SENDER_WENT_ON_FORGED && v->rule < RULE_COUNT)
 		rule_words[v->rule](&w);
 	say_revision(&w);
+	say_relay(&w);
 	if (v->mptcp & MPTCP_TCPRST) {
 		const char *reason = mptcp_reason_name(v->mptcp_reason);
 		say(&w, " The RST carries MP_TCPRST: reason %s (%u)%s.", reason ? reason : "unassigned",

@@ -592,6 +592,28 @@ static void test_tls_handshake_given_up(void)
 	CHECK(strstr(e.why, "gave the handshake up") == NULL);
 }
 
+/* The same abort from the box that sends for the server's address (one
+ * IPv4 ID counter for many): the words are the box's, and the advice is
+ * not the server's socket's (the corpus's ndpi/gnutella.pcap 1166). */
+static void test_relay_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 600, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 701, TCP_ACK, 0, 5), 10.001) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 701, TCP_RST | TCP_ACK, 0, 6), 10.3), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(strstr(e.why, "the box that sends") == NULL);
+	CHECK(says(e.advice, "Server: read (drain) the socket"));
+	v.origin = ORIGIN_MIDDLEBOX;
+	v.origin_basis = ORIGIN_BY_SHARED_IDS;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "This RST came from the box that sends for the server's address"));
+	CHECK(says(e.advice, "Capture beyond that box too"));
+	CHECK(strstr(e.advice, "drain") == NULL);
+}
+
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
 static void test_timing_origin(void)
 {
@@ -1087,6 +1109,7 @@ int main(void)
 	test_close_notify_crossing_fin();
 	test_tls_rejection_needs_the_flight();
 	test_tls_handshake_given_up();
+	test_relay_words();
 	test_quit_reply_words();
 	test_forged_revision();
 	test_challenge_ack_revision();
