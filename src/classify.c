@@ -1439,6 +1439,16 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	uint8_t ttl = j.copy ? a->last.ttl : p->ttl;
 	if (ttl != p->ttl)
 		v->copied_ttl = ttl;
+	/* The same RST again with a TTL more than one router from the first's
+	 * (one apart, either way, is one packet seen on both sides of a
+	 * router, as a capture of two interfaces may order it): a second box
+	 * sent it for the same connection (a front box that proxies the
+	 * handshake and the host behind it: the corpus's
+	 * ndpi/KakaoTalk_talk.pcap 2838-2839, TTL 248 then 142). */
+	if (!j.copy && (a->last.flags & TCP_RST) && a->last.flags == p->flags &&
+	    a->last.seq == p->seq && a->last.ack == p->ack &&
+	    (a->last.ttl > p->ttl + 1 || p->ttl > a->last.ttl + 1))
+		v->twin_ttl = a->last.ttl;
 	j.ttl_step = j.a_ttl && (ttl < a->ttl_min || ttl > a->ttl_max);
 	v->trigger_gap_ns = gap_before_trigger(&j);
 	/*

@@ -189,6 +189,9 @@ struct verdict {
 	uint8_t probe_targets;      /* (in a hole) destinations the peer's endpoint opened
 				       tuples to with a lone bare ACK (stray_acks.h), when
 				       read at the report; 0 not read */
+	uint8_t twin_ttl;           /* (in a hole) the sender's last segment was a RST with
+				       this one's flags, seq and ack but another TTL, no
+				       copy: that RST's TTL; 0 otherwise */
 	/* The round trip from the capture point to the RST's peer and back,
 	 * from the handshake, in µs; 0 unknown: what an answer to the RST
 	 * from the peer takes at least (classify_revise). */

@@ -323,10 +323,24 @@ static void after_earlier_reset(struct words *w)
 		       "%s's RST reached it, and the two crossed in flight. It is part of the same "
 		       "incident; what made the %s abort too does not show on the wire.",
 		    w->bn, first, DUR(v->rst.ts_ns - v->b.rst_ts), w->an, w->an, w->bn, w->an);
-	else
+	else if (v->twin_ttl && first == v->a.rst_frame)
+		say(w, "The %s's side already reset the connection at frame %llu; this RST carries "
+		       "the same flags and numbers with TTL %u where that one had %u, and is no copy "
+		       "a router apart: a second box sent it for the same connection (a front box "
+		       "that answers for the address and the host behind it, or two firewalls). It "
+		       "is part of the same incident.", w->an, first, v->rst.ttl, v->twin_ttl);
+	/* A closed socket answers the peer's segments one by one, and which
+	 * of a burst each RST answers the numbers do not always tell; but
+	 * with nothing of the peer's captured there is nothing to answer. */
+	else if (v->b.flags & HALF_F_SEEN)
 		say(w, "The connection was already reset at frame %llu (by the %s); this RST answers "
 		       "a segment that was still on its way. It is part of the same incident.",
 		    first, first == v->a.rst_frame ? w->an : w->bn);
+	else
+		say(w, "The connection was already reset at frame %llu (by the %s); nothing of the "
+		       "%s's was captured for this RST to answer (a segment not captured, or a "
+		       "second abort). It is part of the same incident.",
+		    first, first == v->a.rst_frame ? w->an : w->bn, w->bn);
 	advise(w, "Look at frame %llu: that reset is the one to explain.", first);
 }
 

@@ -1096,6 +1096,19 @@ static void test_unknown_words(void)
 	memset(&f, 0, sizeof f);
 	judge_and_explain(&f, begin(&f, &lone), with_ttl(lone, 57), &v);
 	CHECK(says(e.advice, "Capture closer to the sender"));
+	/* The same RST again, 0.2 ms on, with another TTL (the corpus's
+	 * KakaoTalk_talk.pcap 2838-2839): a second box, answering nothing. */
+	memset(&f, 0, sizeof f);
+	struct pkt first = at(with_ttl(seg(S, 5, 9, TCP_RST | TCP_ACK, 0, 1), 248), 10.0);
+	int sv = begin(&f, &first);
+	feed(&f, &first);
+	judge_and_explain(&f, sv, at(with_ttl(seg(S, 5, 9, TCP_RST | TCP_ACK, 0, 2), 142), 10.0002),
+			  &v);
+	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.twin_ttl, 248);
+	CHECK(says(e.why, "this RST carries the same flags and numbers with TTL 142 where that "
+			  "one had 248"));
+	CHECK(strstr(e.why, "still on its way") == NULL);
 }
 
 int main(void)
