@@ -58,6 +58,10 @@ static const struct detail_info details[DETAIL_COUNT] = {
 	[DETAIL_QUIT_REPLY] = { "quit-reply", CAUSE_DATA_AFTER_FIN, true,
 				"replies to a QUIT or LOGOUT that met a socket the client had "
 				"already closed: nothing lost" },
+	/* The peer's own goodbye after the close: nothing lost either. */
+	[DETAIL_PEER_QUIT] = { "peer-quit", CAUSE_DATA_AFTER_FIN, true,
+			       "a QUIT, LOGOUT or stream close sent after the other side had "
+			       "closed: nothing lost" },
 };
 
 const struct cause_info *cause_info(enum cause c)

@@ -47,6 +47,7 @@ enum detail {
 	DETAIL_CLOSE_NOTIFY,    /* data-after-fin: the data was the peer's closing TLS alert */
 	DETAIL_CROSSED,         /* reset-followup: the sender's own abort crossing the peer's RST */
 	DETAIL_QUIT_REPLY,      /* data-after-fin: the data was the reply to the closer's QUIT */
+	DETAIL_PEER_QUIT,       /* data-after-fin: the data was the peer's own QUIT, its goodbye */
 	DETAIL_COUNT
 };
 

@@ -645,6 +645,23 @@ static bool quit_reply_only(const struct verdict *v)
 }
 
 /*
+ * The mirror of quit_reply_only: A closed first, and all of B's data that
+ * A never took is B's last command, its session's goodbye (a QUIT or an
+ * IMAP LOGOUT; XMPP's closing tag, which RFC 6120 4.4 asks of the side
+ * that receives the other's close): B ended its session as the close
+ * asked, and A's socket was already gone (the corpus's ndpi/jabber.pcap
+ * 298-300: the server's FIN on a fresh stream, the client's
+ * "</stream:stream>"). Nothing was lost; A's close is what to explain.
+ */
+static bool peer_quit_only(const struct verdict *v)
+{
+	const struct seg_note *tr = &v->trigger;
+	return v->b_quit_last && (v->a.flags & HALF_F_ACK) && tr->frame && tr->len > 0 &&
+	       tr->frame == v->b.data_frame && v->a.ack == tr->seq &&
+	       data_end(&v->b) - v->a.ack == tr->len;
+}
+
+/*
  * A's FIN was sent again and never acknowledged, A then fell silent, and
  * B's data came long after, acknowledging none of it: the FIN never
  * reached B, and A had given it up. Linux retransmits a closed (orphaned)
@@ -690,6 +707,7 @@ static bool data_after_own_fin(struct judge *j)
 		return decide(v, CAUSE_DATA_AFTER_FIN,
 			      closing_alert_only(v) ? DETAIL_CLOSE_NOTIFY :
 			      quit_reply_only(v) ? DETAIL_QUIT_REPLY :
+			      peer_quit_only(v) ? DETAIL_PEER_QUIT :
 			      acked_fin ? DETAIL_IGNORED_FIN : DETAIL_RACE,
 			      CONF_HIGH, NO_RUNNER_UP);
 	}
@@ -1351,6 +1369,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->midstream = f->conn.midstream;
 	v->after_evictions = f->conn.after_evictions;
 	v->a_quit_last = f->conn.quit_from == dir + 1;
+	v->b_quit_last = f->conn.quit_from == 1 - dir + 1;
 	v->a_closed_awaiting = f->conn.data_before_close == dir + 1 &&
 			       f->conn.first_closer == dir && (f->conn.half[dir].flags & HALF_F_FIN);
 	v->b_window_closed = (b->flags & HALF_F_SEEN) && b->last.window == 0 &&

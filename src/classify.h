@@ -144,8 +144,9 @@ struct verdict {
 	bool role_guessed;
 	bool syn, synack, established, midstream;
 	bool after_evictions;       /* midstream once --max-flows had forgotten connections */
-	bool a_quit_last;           /* the sender's last data was a text protocol's QUIT or
+	bool a_quit_last : 1;       /* the sender's last data was a text protocol's QUIT or
 				       LOGOUT (first_bytes_quit) */
+	bool b_quit_last : 1;       /* the other side's last data was (its goodbye) */
 	struct side a, b;
 	struct seg_note trigger;    /* the b->a segment it answers; frame 0 if none */
 

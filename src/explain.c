@@ -734,6 +734,24 @@ static void quit_reply_after_fin(struct words *w)
 		  "the reply before closing its socket.", w->an);
 }
 
+/* The data after the FIN was the peer's own last command (classify.c's
+ * peer_quit_only has the sources). */
+static void peer_quit_after_fin(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	int64_t idle = v->close_idle_ns > 0 ? v->close_idle_ns : 0;
+	say(w, "The %s closed the connection (FIN, frame %llu) after %s idle; the %s answered "
+	       "by ending its session (%u bytes, frame %llu: its QUIT or LOGOUT, or XMPP's "
+	       "closing tag, which the side that sees the other close sends), and the %s's "
+	       "socket, already closed, answered that with a RST. Nothing was lost: the %s's "
+	       "last data was its goodbye.", w->an, (unsigned long long)v->a.fin_frame,
+	    DUR(idle), w->bn, t->len, (unsigned long long)t->frame, w->an, w->bn);
+	advise(w, "Nothing to fix for this RST. If the %s's close was unexpected, find why it "
+		  "ended the session (an idle timeout, an error, a policy): a message it sent "
+		  "before closing, or its log, says.", w->an);
+}
+
 /*
  * The client closed right after its own data, before anything of the
  * server's came (a_closed_awaiting), and the server's data that met the
@@ -778,6 +796,10 @@ static void data_after_own_fin(struct words *w)
 	}
 	if (v->detail == DETAIL_QUIT_REPLY) {
 		quit_reply_after_fin(w);
+		return;
+	}
+	if (v->detail == DETAIL_PEER_QUIT) {
+		peer_quit_after_fin(w);
 		return;
 	}
 	if (closed_before_answer(v)) {

@@ -111,9 +111,19 @@ static bool word_at(const struct rd *r, size_t off, const char *word, size_t len
  * length open; clients use a few characters). */
 #define QUIT_LINE_MAX 40
 
+/* XMPP ends a stream with its closing tag (RFC 6120 4.4), which the
+ * other side answers with its own before it closes. */
+static const char xmpp_close[] = "</stream:stream>";
+
 bool first_bytes_quit(const uint8_t *d, uint32_t n)
 {
 	struct rd r = rd_init(d, n);
+	if (n == sizeof xmpp_close - 1) {
+		for (uint32_t i = 0; i < n; i++)
+			if (rd_u8_at(&r, i) != (uint8_t)xmpp_close[i])
+				return false;
+		return true;
+	}
 	if (n < 6 || n > QUIT_LINE_MAX || rd_u8_at(&r, n - 2) != '\r' || rd_u8_at(&r, n - 1) != '\n')
 		return false;
 	if (n == 6)

@@ -41,7 +41,8 @@ VOID = {"meta", "br", "hr", "input", "img", "link", "wbr", "col", "area", "base"
 FORBIDDEN = {"script", "link", "img", "iframe", "object", "embed", "audio", "video", "source"}
 BENIGN = lambda r: r["cause"] == "reset-followup" or (r["cause"], r["detail"]) in (
     ("linger-abort", "probe"), ("connect-timeout", "abandoned"),
-    ("data-after-fin", "close-notify"), ("data-after-fin", "quit-reply"))
+    ("data-after-fin", "close-notify"), ("data-after-fin", "quit-reply"),
+    ("data-after-fin", "peer-quit"))
 
 
 class Page(html.parser.HTMLParser):

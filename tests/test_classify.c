@@ -354,6 +354,28 @@ static void test_quit_reply(void)
 		CHECK_EQ(v.detail, k == 0 ? DETAIL_QUIT_REPLY : DETAIL_IGNORED_FIN);
 		CHECK_EQ(cause_benign(v.cause, v.detail), k == 0);
 	}
+	/* The mirror: the server closes first (XMPP, a fresh stream), the
+	 * client ends its own stream in answer, as RFC 6120 4.4 asks: its
+	 * goodbye, not a write after the close (the corpus's
+	 * ndpi/jabber.pcap 300); other data is ignored-fin still. */
+	static const char *const bye[] = { "</stream:stream>", "<presence/>" };
+	for (int k = 0; k < 2; k++) {
+		struct flow f;
+		struct verdict v;
+		int c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+							 "<stream:stream>"), 10.01) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_FIN, 0, 5), 10.04) });
+		feed(&f, (struct pkt[]){ at(seg(C, 116, 502, TCP_ACK, 0, 6), 10.041) });
+		uint32_t n = (uint32_t)strlen(bye[k]);
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 116, 502, TCP_ACK | TCP_PSH, 0, 7),
+							 bye[k]), 10.042) });
+		CHECK_EQ(judge(&f, 1 - c, at(seg(S, 502, 0, TCP_RST, 0, 8), 10.05), &v),
+			 CAUSE_DATA_AFTER_FIN);
+		CHECK_EQ(v.trigger.len, n);
+		CHECK_EQ(v.detail, k == 0 ? DETAIL_PEER_QUIT : DETAIL_IGNORED_FIN);
+		CHECK_EQ(cause_benign(v.cause, v.detail), k == 0);
+	}
 }
 
 /*

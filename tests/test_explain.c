@@ -614,6 +614,27 @@ static void test_relay_words(void)
 	CHECK(strstr(e.advice, "drain") == NULL);
 }
 
+/* The server closes a fresh XMPP stream; the client's closing tag, its
+ * goodbye, meets the closed socket: nothing lost, the server's close is
+ * what to explain (the corpus's ndpi/jabber.pcap 300). */
+static void test_peer_quit_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "<stream:stream>"), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_FIN, 0, 5), 10.04) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 116, 502, TCP_ACK | TCP_PSH, 0, 6),
+						 "</stream:stream>"), 10.042) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 502, 0, TCP_RST, 0, 7), 10.05), &v);
+	CHECK_EQ(v.detail, DETAIL_PEER_QUIT);
+	CHECK(says(e.why, "the client answered by ending its session (16 bytes, frame 6"));
+	CHECK(says(e.why, "Nothing was lost"));
+	CHECK(says(e.advice, "Nothing to fix for this RST. If the server's close was unexpected"));
+	CHECK(strstr(e.advice, "stop writing") == NULL);
+}
+
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
 static void test_timing_origin(void)
 {
@@ -1123,6 +1144,7 @@ int main(void)
 	test_tls_rejection_needs_the_flight();
 	test_tls_handshake_given_up();
 	test_relay_words();
+	test_peer_quit_words();
 	test_quit_reply_words();
 	test_forged_revision();
 	test_challenge_ack_revision();

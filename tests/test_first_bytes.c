@@ -56,6 +56,11 @@ int main(void)
 	CHECK(!QUIT("a\x01 LOGOUT\r\n"));        /* not an atom */
 	CHECK(!QUIT("DATA\r\nQUIT\r\n"));
 	CHECK(!QUIT("Q\xd5IT\r\n"));             /* 0xd5: no letter */
+	/* XMPP's closing stream tag, alone (RFC 6120 4.4) */
+	CHECK(QUIT("</stream:stream>"));
+	CHECK(!QUIT("</stream:stream"));
+	CHECK(!QUIT("</stream:Stream>"));
+	CHECK(!QUIT("<message/></stream:stream>"));
 	static const char logout[] = "tag LOGOUT\r\n";
 	for (size_t n = 0; n < sizeof logout - 1; n++)
 		CHECK(!first_bytes_quit((const uint8_t *)logout, (uint32_t)n));   /* every cut */
