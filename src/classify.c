@@ -79,6 +79,18 @@ enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const
 		return FORM_REPLY;
 	if ((a->flags & HALF_F_SEEN) && p->seq == a->next_seq)
 		return FORM_ACTIVE;
+	/*
+	 * A connecting socket's own abort: Linux's tcp_send_active_reset
+	 * numbers it with tcp_acceptable_seq(), which is snd_una + snd_wnd
+	 * when snd_nxt lies past that window's end, and before a SYN-ACK the
+	 * window is 0: seq the ISN, not the ISN + 1 a next sequence number
+	 * would be, and ack 0 (rcv_nxt, nothing received) with ACK set (the
+	 * corpus's ndpi/alexa-app.pcapng 2573, an Android client 127 s after
+	 * its first SYN).
+	 */
+	if ((p->flags & TCP_ACK) && p->ack == 0 && (a->flags & HALF_F_ISN) &&
+	    p->seq == a->base_seq && !(b->flags & HALF_F_SEEN))
+		return FORM_ACTIVE;
 	return FORM_OTHER;
 }
 

@@ -1516,11 +1516,14 @@ static void say_runner_up(struct words *w)
 		break;
 	case RULE_SYN_UNANSWERED:
 		if (syn_give_up_time(v))
-			runner_up(w, "an application aborting its connect() sends the same RST, "
-				     "but this one came %s after the first SYN, when %u "
-				     "retransmissions from a 1 s timeout, doubling, run out (Linux's "
-				     "tcp_syn_retries: 127 s at its default 6): the stack's timeout is "
-				     "likelier",
+			/* Linux itself gives a connecting socket up without a
+			 * RST (TAXONOMY's measured facts: ETIMEDOUT, nothing
+			 * sent), so at that moment the RST is whoever acted
+			 * on the timeout. */
+			runner_up(w, "at %s after the first SYN %u retransmissions run out (Linux's "
+				     "tcp_syn_retries, 127 s at 6), where a stock Linux stack gives "
+				     "up silently: the RST is an application or OS acting on that "
+				     "timeout, or a stack that resets",
 				  DUR(v->rst.ts_ns - v->syn_ts), v->a.syn_retrans);
 		else
 			runner_up(w, "an application that cancels its connect() after %s, before "
