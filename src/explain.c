@@ -786,6 +786,25 @@ static void data_before_answer(struct words *w)
 		  "server takes to answer.");
 }
 
+/*
+ * B's data that acknowledged A's FIN, seen within 1 ms more than the
+ * fastest B answered anything on this connection (peer_leg_us: the round
+ * trip from the capture point to B): it left as the FIN arrived, in the
+ * burst that acknowledged it. An application reads the close (a read that
+ * returns 0) before it can ignore it; data it had written before, held
+ * back while its earlier data was unacknowledged (Nagle, RFC 9293 3.7.4,
+ * Linux's tcp_nagle_check), goes out the moment an acknowledgement comes,
+ * the FIN's included, carrying the new ack (the corpus's ndpi/ethereum.pcap:
+ * small devp2p writes 0.2-0.9 ms after the server's FIN, at the client).
+ */
+#define FLUSHED_WITH_FIN_MAX_NS 1000000
+static bool flushed_with_fin_ack(const struct verdict *v)
+{
+	int64_t gap = v->trigger.ts_ns - v->a.fin_ts;
+	return v->peer_leg_us && v->trigger.len &&
+	       gap - (int64_t)v->peer_leg_us * 1000 < FLUSHED_WITH_FIN_MAX_NS;
+}
+
 static void data_after_own_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -866,7 +885,19 @@ static void data_after_own_fin(struct words *w)
 			  "shutdown(SHUT_WR) and drain until its FIN, the lingering close of RFC "
 			  "9112 9.6), so that the close does not reset it.", side_word(v), w->bn);
 		return;
-	} else if (ignored)
+	} else if (ignored && flushed_with_fin_ack(v))
+		say(w, "the %s acknowledged that FIN and sent %u bytes %s later (frame %llu), and "
+		       "the %s's closed socket answered with a RST. The %s's stack had the FIN when "
+		       "the data left, but the data left within 1 ms of the fastest the %s answers "
+		       "anything here: with the FIN's acknowledgement, sooner than its application "
+		       "could have read the close. An application answering the data that came "
+		       "just before the FIN writes before it reads the close behind it, and data "
+		       "written earlier and held back while the %s's data was unacknowledged "
+		       "(Nagle's algorithm, RFC 9293 3.7.4) leaves with the acknowledgement the "
+		       "FIN brings.",
+		    w->bn, t->len, DUR(gap), (unsigned long long)t->frame, w->an, w->bn, w->bn,
+		    w->bn);
+	else if (ignored)
 		say(w, "the %s acknowledged that FIN and still sent %u bytes %s later (frame %llu), "
 		       "and the %s's closed socket answered with a RST. The %s's stack knew the "
 		       "connection was closing; its application wrote anyway.",
@@ -887,7 +918,7 @@ static void data_after_own_fin(struct words *w)
 		    w->bn, t->len, (unsigned long long)t->frame, DUR(gap),
 		    gap >= 0 ? "after" : "before", w->an, w->an);
 	say_keepalive_headers(w);
-	if (crossed || (!ignored && !long_idle(v->close_idle_ns))) {
+	if (crossed || ((!ignored || flushed_with_fin_ack(v)) && !long_idle(v->close_idle_ns))) {
 		/*
 		 * The data was sent before the FIN could arrive: the writer had
 		 * nothing to notice. What loses it is the closer's full close:

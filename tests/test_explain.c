@@ -159,6 +159,23 @@ static void test_data_crossing_fin(void)
 	judge_and_explain(&f, 1 - c, at(seg(S, 532, 0, TCP_RST, 0, 9), 10.2), &v);
 	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
 	CHECK(says(e.advice, "stop writing once its FIN arrives"));
+	CHECK(says(e.why, "its application wrote anyway"));
+	/* The same data within 1 ms more than the client's fastest answer
+	 * (1 ms, its handshake ACK) after the FIN: it left with the FIN's
+	 * acknowledgement, before the application could read the close
+	 * (the corpus's ndpi/ethereum.pcap 132). The closer's advice. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.1) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 121, TCP_ACK | TCP_FIN, 0, 6), 10.100001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 532, TCP_ACK, 0, 7), 10.1012) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 532, TCP_ACK | TCP_PSH, 10, 8), 10.1015) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 532, 0, TCP_RST, 0, 9), 10.2), &v);
+	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
+	CHECK(says(e.why, "sooner than its application could have read the close"));
+	CHECK(strstr(e.why, "wrote anyway") == NULL);
+	CHECK(says(e.advice, "Server: half-close (shutdown(SHUT_WR))"));
+	CHECK(strstr(e.advice, "stop writing once") == NULL);
 	/* Each side's alert and FIN crossing the other's, in a capture that
 	 * begins there (the corpus's ndpi/wa_voice.pcap 193): the RST answers
 	 * the server's FIN, which carries no data to lose or resend. */
