@@ -471,6 +471,12 @@ void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 			h->syn_retrans++;
 	} else if (pkt_seq_len(p) > 0 && seq_lt(p->seq, h->next_seq)) {
 		count32(&h->retrans);   /* starts inside data, or at a FIN, already sent */
+		/* A request's first segment seen only after a later one of it
+		 * (the first lost before the capture point and sent again:
+		 * the corpus's ndpi/soap.pcap 3 then 5) is still the request,
+		 * when none was seen on this side. */
+		if (__builtin_expect(p->http.start == HTTP_REQUEST, 0) && h->http_requests == 0)
+			track_http(f, dir, p);
 	} else if (p->http.start != HTTP_NONE) {
 		track_http(f, dir, p);
 	} else if (p->tls.content) {

@@ -274,6 +274,22 @@ static void test_http_headers(void)
 	CHECK_EQ(f.conn.request.connection, HTTP_CONN_CLOSE);
 	CHECK(strcmp(f.conn.request.target, "/a") == 0);
 
+	/* A request's second segment first (its first lost on the way and
+	 * sent again), then the first: still the request, counted once. */
+	struct flow g;
+	memset(&g, 0, sizeof g);
+	feed(&g, (struct pkt[]){ seg(C, 1, 0, TCP_SYN, 0, 1) });
+	feed(&g, (struct pkt[]){ seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2) });
+	feed(&g, (struct pkt[]){ with_payload(seg(C, 40, 101, TCP_ACK, 0, 3), "rest of body") });
+	CHECK_EQ(g.conn.request.frame, 0);
+	const char *head = "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n";
+	feed(&g, (struct pkt[]){ with_payload(seg(C, 2, 101, TCP_ACK, 0, 4), head) });
+	CHECK_EQ(g.conn.request.frame, 4);
+	CHECK(strcmp(g.conn.request.target, "/up") == 0);
+	CHECK_EQ(g.conn.half[0].http_requests + g.conn.half[1].http_requests, 1);
+	feed(&g, (struct pkt[]){ with_payload(seg(C, 2, 101, TCP_ACK, 0, 5), head) });
+	CHECK_EQ(g.conn.request.frame, 4);      /* a copy of it is no new request */
+
 	const char *r1 = "HTTP/1.1 204 No Content\r\nConnection: keep-alive\r\n"
 			 "Keep-Alive: max=100, TIMEOUT=75\r\n\r\n";
 	feed(&f, (struct pkt[]){ with_payload(seg(S, 101, 50, TCP_ACK, 0, 4), r1) });
