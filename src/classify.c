@@ -1449,8 +1449,17 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		v->host = *host;
 
 	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
-	find_trigger(p, a, b, f->conn.pkts && f->conn.run_dir != dir ? &f->conn.run_first : NULL, &v->trigger);
-	v->form = (uint8_t)classify_form(p, a, b, &v->trigger);
+	/* A RST with SYN or FIN is no stack's (flags_no_stack_sends): its
+	 * numbers answer nothing and have no form (the corpus's
+	 * ndpi/reasm_crash_anon.pcapng 34, after which both sides went on). */
+	if (!(p->flags & (TCP_SYN | TCP_FIN))) {
+		find_trigger(p, a, b, f->conn.pkts && f->conn.run_dir != dir ? &f->conn.run_first : NULL,
+			     &v->trigger);
+		v->form = (uint8_t)classify_form(p, a, b, &v->trigger);
+	} else {
+		memset(&v->trigger, 0, sizeof v->trigger);
+		v->form = FORM_OTHER;
+	}
 	/* The peer's lone bare ACK opened the tuple and the RST answers it. */
 	v->stray_ack = v->form == FORM_REPLY && !f->conn.syn && !(a->flags & HALF_F_SEEN) &&
 		       b->pkts == 1 && b->last.flags == TCP_ACK && b->last.len == 0 &&

@@ -1327,6 +1327,26 @@ static void test_form_follows_trigger(void)
 	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 }
 
+/* A RST that also carries FIN (or SYN) is no stack's: no cause, and its
+ * numbers answer nothing even where they fit (the corpus's
+ * ndpi/reasm_crash_anon.pcapng 34). */
+static void test_flags_no_stack_sends(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.0) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 0, TCP_RST | TCP_FIN, 0, 5), 10.01), &v),
+		 CAUSE_UNKNOWN);
+	CHECK_EQ(v.rule, RULE_FLAGS_NO_STACK_SENDS);
+	CHECK_EQ(v.trigger.frame, 0);
+	CHECK_EQ(v.form, FORM_OTHER);
+	/* the same numbers without FIN: the reply to that data */
+	judge(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 5), 10.01), &v);
+	CHECK_EQ(v.trigger.frame, 4);
+	CHECK_EQ(v.form, FORM_REPLY);
+}
+
 /* A RST from an address whose IPv4 IDs run on one counter with many
  * others' is the box's that sends for them all, whatever its TTL said;
  * its own ID near the counter counts only where its address showed
@@ -1431,6 +1451,7 @@ int main(void)
 	test_too_fast();
 	test_fastest_answer();
 	test_quit_reply();
+	test_flags_no_stack_sends();
 	test_fin_never_acked();
 	test_connect_timeout();
 	test_handshake_abort();
