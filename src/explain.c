@@ -425,6 +425,10 @@ static void syn_refused(struct words *w)
 		  "once the service is up is safe.", addr);
 }
 
+/* Later than this after a segment, and ten times the handshake's time, a
+ * RST is no host's at-once answer to it. */
+#define LATE_ANSWER_MIN_NS 200000000
+
 /* RFC 8305 5: a Connection Attempt Delay above 2 s is not used. */
 #define RACING_DELAY_MAX_NS (2 * 1000000000LL)
 
@@ -451,11 +455,30 @@ static void syn_ack_after_client_gave_up(struct words *w)
 				    "why it closed the socket before the handshake completed.");
 		return;
 	}
-	say(w, "The client sent its SYN (%u retransmission%s); the server's SYN-ACK "
-	       "(frame %llu) came %s after the first SYN, and the client answered it with "
-	       "a RST: it had already given up connecting.",
-	    v->a.syn_retrans, plural(v->a.syn_retrans),
-	    (unsigned long long)t->frame, DUR(t->ts_ns - v->syn_ts));
+	/*
+	 * A host answers a segment it has no socket for at once (RFC 9293
+	 * 3.10.7.1; Linux from the receive path), so a RST long after the
+	 * SYN-ACK, more than ten times the handshake's own time and 200 ms,
+	 * did not answer that copy (the corpus's ndpi/webex.pcap 1027: 998 ms
+	 * after a SYN-ACK that took 6 ms): it never reached the client, whose
+	 * RST ended the attempt at its own timeout, or a copy not captured did.
+	 */
+	int64_t after_synack = v->rst.ts_ns - t->ts_ns, handshake = t->ts_ns - v->syn_ts;
+	if (after_synack > LATE_ANSWER_MIN_NS && after_synack > 10 * handshake)
+		say(w, "The client sent its SYN (%u retransmission%s); the server's SYN-ACK "
+		       "(frame %llu) came %s after the first SYN, and the client's RST %s after "
+		       "that, %s after its SYN: too late to be the answer a host sends at once to a "
+		       "segment it has no socket for. That SYN-ACK most likely never reached the "
+		       "client, which gave up connecting at its own timeout (or a copy of the "
+		       "SYN-ACK this capture does not hold met the abandoned attempt).",
+		    v->a.syn_retrans, plural(v->a.syn_retrans), (unsigned long long)t->frame,
+		    DUR(handshake), DUR(after_synack), DUR(v->rst.ts_ns - v->syn_ts));
+	else
+		say(w, "The client sent its SYN (%u retransmission%s); the server's SYN-ACK "
+		       "(frame %llu) came %s after the first SYN, and the client answered it with "
+		       "a RST: it had already given up connecting.",
+		    v->a.syn_retrans, plural(v->a.syn_retrans),
+		    (unsigned long long)t->frame, DUR(handshake));
 	/* Connection racing starts its next attempt 250 ms after one (at most
 	 * 2 s: RFC 8305 5, "Connection Attempt Delay") and closes the attempts
 	 * that lose; one given up within that, its SYN never sent again, may

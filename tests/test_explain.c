@@ -937,6 +937,16 @@ static void test_connect_gave_up_words(void)
 	CHECK_EQ(v.cause, CAUSE_CONNECT_TIMEOUT);
 	CHECK(strstr(e.why, "race") == NULL);
 	CHECK(says(e.advice, "Client: the connect timeout is shorter"));
+	CHECK(says(e.why, "the client answered it with a RST"));
+	/* A RST a second after a SYN-ACK that took 6 ms answers no copy of it
+	 * seen (the corpus's ndpi/webex.pcap 1027). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.006) });
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 2.004), &v);
+	CHECK_EQ(v.cause, CAUSE_CONNECT_TIMEOUT);
+	CHECK(says(e.why, "too late to be the answer a host sends at once"));
+	CHECK(strstr(e.why, "answered it with") == NULL);
 	/* No answer at all, the RST when six retransmissions from a 1 s
 	 * timeout run out (127 s): the attempt had timed out, but a stock
 	 * Linux stack gives up silently, so the RST is whoever acted on the
