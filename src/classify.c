@@ -54,8 +54,9 @@ enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const
 		 * RST answers a segment of B's sent before B had that FIN,
 		 * whose ack was that number, when B went on (more data, its
 		 * FIN) before the RST came back and which it answers is not
-		 * known (ethereum.pcap 199 and 1222, sites.pcapng 602). */
-		if ((a->flags & HALF_F_FIN) && p->seq == a->fin_seq && (b->flags & HALF_F_SEEN))
+		 * known (ethereum.pcap 199 and 1222, sites.pcapng 602), or with
+		 * that segment not captured (ocs.pcap 87). */
+		if ((a->flags & HALF_F_FIN) && p->seq == a->fin_seq)
 			return FORM_REPLY;
 		if (!t->frame || !(t->flags & TCP_ACK) || p->seq != t->ack)
 			return FORM_OTHER;

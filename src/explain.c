@@ -336,11 +336,15 @@ static void after_earlier_reset(struct words *w)
 		say(w, "The connection was already reset at frame %llu (by the %s); this RST answers "
 		       "a segment that was still on its way. It is part of the same incident.",
 		    first, first == v->a.rst_frame ? w->an : w->bn);
+	/* A bare RST is a reply (RFC 9293 3.10.7.1): to a segment not
+	 * captured; a RST+ACK may be a second abort as well. */
 	else
 		say(w, "The connection was already reset at frame %llu (by the %s); nothing of the "
-		       "%s's was captured for this RST to answer (a segment not captured, or a "
-		       "second abort). It is part of the same incident.",
-		    first, first == v->a.rst_frame ? w->an : w->bn, w->bn);
+		       "%s's was captured for this RST to answer (%s). It is part of the same "
+		       "incident.",
+		    first, first == v->a.rst_frame ? w->an : w->bn, w->bn,
+		    (v->rst.flags & TCP_ACK) ? "a segment not captured, or a second abort"
+					     : "a bare RST is a reply: to a segment not captured");
 	advise(w, "Look at frame %llu: that reset is the one to explain.", first);
 }
 
@@ -468,9 +472,10 @@ static void syn_ack_after_client_gave_up(struct words *w)
 		say(w, "The client sent its SYN (%u retransmission%s); the server's SYN-ACK "
 		       "(frame %llu) came %s after the first SYN, and the client's RST %s after "
 		       "that, %s after its SYN: too late to be the answer a host sends at once to a "
-		       "segment it has no socket for. That SYN-ACK most likely never reached the "
-		       "client, which gave up connecting at its own timeout (or a copy of the "
-		       "SYN-ACK this capture does not hold met the abandoned attempt).",
+		       "segment it has no socket for. It most likely answers a copy of the SYN-ACK "
+		       "this capture does not hold (a server sends its SYN-ACK again when no ACK "
+		       "comes, after 1 s at first), which found the attempt given up; else the "
+		       "SYN-ACK never reached the client, which gave up at its own timeout.",
 		    v->a.syn_retrans, plural(v->a.syn_retrans), (unsigned long long)t->frame,
 		    DUR(handshake), DUR(after_synack), DUR(v->rst.ts_ns - v->syn_ts));
 	else
@@ -757,19 +762,45 @@ static void quit_reply_after_fin(struct words *w)
 		  "the reply before closing its socket.", w->an);
 }
 
+/*
+ * "The <A> closed the connection (FIN, frame N) <when>; ": after its idle
+ * time when that was long enough to be a timeout's; else a FIN within a
+ * moment of the packet before it came after no idle time a timeout could
+ * be read from ("after 0.003 ms idle": the corpus's ndpi/ethereum.pcap
+ * 602, no_sni.pcap 355), and the gap is said as what it is; a FIN with
+ * A's data in it as such, and one with no data of A's before it as that.
+ */
+static void say_closed(struct words *w)
+{
+	const struct verdict *v = w->v;
+	int64_t idle = v->close_idle_ns > 0 ? v->close_idle_ns : 0;
+	unsigned long long fin = (unsigned long long)v->a.fin_frame;
+	if (!v->a.bytes && !v->midstream)
+		say(w, "The %s closed the connection (FIN, frame %llu) without having sent any "
+		       "data, %s after the packet before it; ", w->an, fin, DUR(idle));
+	else if (long_idle(v->close_idle_ns))
+		say(w, "The %s closed the connection (FIN, frame %llu) after %s idle; ", w->an, fin,
+		    DUR(idle));
+	else if (v->a.data_frame && v->a.data_frame == v->a.fin_frame)
+		say(w, "The %s closed the connection with its last data (FIN, frame %llu); ", w->an,
+		    fin);
+	else
+		say(w, "The %s closed the connection (FIN, frame %llu) %s after the packet before "
+		       "it; ", w->an, fin, DUR(idle));
+}
+
 /* The data after the FIN was the peer's own last command (classify.c's
  * peer_quit_only has the sources). */
 static void peer_quit_after_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
 	const struct seg_note *t = &v->trigger;
-	int64_t idle = v->close_idle_ns > 0 ? v->close_idle_ns : 0;
-	say(w, "The %s closed the connection (FIN, frame %llu) after %s idle; the %s answered "
-	       "by ending its session (%u bytes, frame %llu: its QUIT or LOGOUT, or XMPP's "
-	       "closing tag, which the side that sees the other close sends), and the %s's "
-	       "socket, already closed, answered that with a RST. Nothing was lost: the %s's "
-	       "last data was its goodbye.", w->an, (unsigned long long)v->a.fin_frame,
-	    DUR(idle), w->bn, t->len, (unsigned long long)t->frame, w->an, w->bn);
+	say_closed(w);
+	say(w, "the %s answered by ending its session (%u bytes, frame %llu: its QUIT or LOGOUT, "
+	       "or XMPP's closing tag, which the side that sees the other close sends), and the "
+	       "%s's socket, already closed, answered that with a RST. Nothing was lost: the "
+	       "%s's last data was its goodbye.", w->bn, t->len, (unsigned long long)t->frame,
+	    w->an, w->bn);
 	advise(w, "Nothing to fix for this RST. If the %s's close was unexpected, find why it "
 		  "ended the session (an idle timeout, an error, a policy): a message it sent "
 		  "before closing, or its log, says.", w->an);
@@ -864,22 +895,8 @@ static void data_after_own_fin(struct words *w)
 		       "own FIN (frame %llu, first at this capture point) were on their way; ",
 		    w->an, (unsigned long long)v->a.fin_frame, w->bn,
 		    (unsigned long long)v->b.fin_frame);
-	/* A's FIN a moment after its own data: the gap since that data is no
-	 * idle time a timeout could be read from ("after 0.003 ms idle": the
-	 * corpus's ndpi/ethereum.pcap 602, no_sni.pcap 355), and how long A
-	 * was idle before that data the wire cannot tell from a slow answer
-	 * (tcp_track.c's farewell). */
-	else if (!long_idle(v->close_idle_ns) && v->a.data_frame && v->a.data_frame == v->a.fin_frame)
-		say(w, "The %s closed the connection with its last data (FIN, frame %llu); ", w->an,
-		    (unsigned long long)v->a.fin_frame);
-	else if (!long_idle(v->close_idle_ns) && v->a.data_frame && v->a.data_frame < v->a.fin_frame)
-		say(w, "The %s closed the connection (FIN, frame %llu) %s after its own last data "
-		       "(frame %llu); ", w->an,
-		    (unsigned long long)v->a.fin_frame, DUR(idle),
-		    (unsigned long long)v->a.data_frame);
 	else
-		say(w, "The %s closed the connection (FIN, frame %llu) after %s idle; ", w->an,
-		    (unsigned long long)v->a.fin_frame, DUR(idle));
+		say_closed(w);
 	if (!t->frame)
 		say(w, "the %s's data (its last at frame %llu) went past what the %s ever "
 		       "acknowledged (ack %u), and the %s's closed socket answered it with a RST "
@@ -913,11 +930,10 @@ static void data_after_own_fin(struct words *w)
 		       "the %s's closed socket answered with a RST. The %s's stack had the FIN when "
 		       "the data left, but the data left within 1 ms of the fastest the %s answers "
 		       "anything here: with the FIN's acknowledgement, sooner than its application "
-		       "could have read the close. An application answering the data that came "
-		       "just before the FIN writes before it reads the close behind it, and data "
-		       "written earlier and held back while the %s's data was unacknowledged "
-		       "(Nagle's algorithm, RFC 9293 3.7.4) leaves with the acknowledgement the "
-		       "FIN brings.",
+		       "could have read the close. Either its application was answering data that "
+		       "came just before the FIN, or the data had been written earlier and held "
+		       "back while the %s's data was unacknowledged (Nagle's algorithm, RFC 9293 "
+		       "3.7.4), to leave with the acknowledgement the FIN brings.",
 		    w->bn, t->len, DUR(gap), (unsigned long long)t->frame, w->an, w->bn, w->bn,
 		    w->bn);
 	else if (ignored)
@@ -1438,6 +1454,15 @@ static void nothing_fits(struct words *w)
 		       "nmap -sA, answered alike whether the port listens or not). More such ACKs "
 		       "from the %s's port to other ports would show a scan; the connection's "
 		       "earlier packets would show a lost one.", w->an, w->bn);
+	/* At A's own FIN's number: the reply of A's closed socket to a
+	 * segment B sent before that FIN reached it (classify_form), not
+	 * captured (the corpus's ndpi/ocs.pcap 87, one direction only). */
+	else if (v->form == FORM_REPLY && !v->trigger.frame && (v->a.flags & HALF_F_FIN) &&
+		 v->rst.seq == v->a.fin_seq)
+		say(w, " Its sequence number is the %s's own FIN's: the reply a closed socket sends "
+		       "to a segment sent before that FIN reached the %s (most likely data that "
+		       "crossed it: data-after-fin), which this capture does not hold. The %s's "
+		       "segment would decide.", w->an, w->bn, w->bn);
 	else if (v->form == FORM_REPLY)
 		say(w, " A reply-form RST is what a host sends for a segment of a connection it "
 		       "does not have: the %s had lost this one (peer-lost-state), had ended it "

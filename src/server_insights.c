@@ -260,8 +260,9 @@ void server_insights_note_reset(struct server_insights *e, const struct verdict 
 		note_name(ep, v->request.target);
 	if (v->app)
 		ep->app = v->app;
-	/* A client's TLS close_notify after the server's FIN is no request. */
-	if (v->cause == CAUSE_DATA_AFTER_FIN && v->detail != DETAIL_CLOSE_NOTIFY &&
+	/* A client's goodbye after the server's FIN (its TLS close_notify, its
+	 * QUIT: the benign details) is no request. */
+	if (v->cause == CAUSE_DATA_AFTER_FIN && !cause_benign(v->cause, v->detail) &&
 	    v->sender == ROLE_SERVER)
 		ep->requests_after_close++;
 	if (v->cause == CAUSE_IDLE_TIMEOUT && verdict_middlebox_idle_ns(v) >= 0)

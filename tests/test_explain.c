@@ -115,9 +115,9 @@ static void test_data_crossing_fin(void)
 	judge_and_explain(&f, 1 - c, at(seg(S, 531, 0, TCP_RST, 0, 8), 10.2), &v);
 	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 	CHECK_EQ(v.detail, DETAIL_RACE);
-	/* 1 us after its own data: no idle time to name */
-	CHECK(says(e.why, "The server closed the connection (FIN, frame 6) 0.001 ms after its own "
-			  "last data (frame 5)"));
+	/* 1 us after the packet before it: no idle time to name */
+	CHECK(says(e.why, "The server closed the connection (FIN, frame 6) 0.001 ms after the "
+			  "packet before it; "));
 	CHECK(strstr(e.why, "idle") == NULL);
 	CHECK(says(e.advice, "Server: half-close (shutdown(SHUT_WR))"));
 	CHECK(says(e.advice, "Client: the data it sent after the server's last message was not read"));
@@ -333,6 +333,17 @@ static void test_one_direction_only(void)
 	CHECK(strstr(e.why, "not the server's own next sequence number") == NULL);
 	CHECK(says(e.advice, "Capture both directions: this capture holds 3 packets of the "
 			     "server's"));
+	/* The same capture, the bare RST at the FIN's own number: the reply
+	 * to a segment sent before that FIN arrived (the corpus's
+	 * ndpi/ocs.pcap 87). */
+	memset(&f, 0, sizeof f);
+	s = feed(&f, (struct pkt[]){ at(seg(S, 5000, 1000, TCP_ACK, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 5000, 1200, TCP_ACK | TCP_PSH, 855, 2), 10.0001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 5855, 1200, TCP_ACK | TCP_FIN, 0, 3), 10.0002) });
+	judge_and_explain(&f, s, at(seg(S, 5855, 0, TCP_RST, 0, 4), 10.012), &v);
+	CHECK_EQ(v.form, FORM_REPLY);
+	CHECK(says(e.why, "Its sequence number is the server's own FIN's: the reply a closed "
+			  "socket sends to a segment sent before that FIN reached the client"));
 	/* A lone FIN, then the RST: the peer may have been silent. */
 	memset(&f, 0, sizeof f);
 	s = feed(&f, (struct pkt[]){ at(seg(S, 5855, 1000, TCP_ACK | TCP_FIN, 0, 1), 10.0) });

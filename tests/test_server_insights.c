@@ -146,6 +146,10 @@ static void test_resets(void)
 	struct verdict v = reset_verdict(CAUSE_DATA_AFTER_FIN, ROLE_SERVER, 5);
 	server_insights_note_reset(&e, &v, 0);
 	server_insights_note_reset(&e, &v, 0);
+	/* The client's goodbye after the server's close (its QUIT) is no
+	 * request sent on a closed connection. */
+	v.detail = DETAIL_PEER_QUIT;
+	server_insights_note_reset(&e, &v, 0);
 	v = reset_verdict(CAUSE_IDLE_TIMEOUT, ROLE_SERVER, 5);
 	server_insights_note_reset(&e, &v, 0);
 	/* The client's RST on the same server's connection counts for that server too. */
@@ -158,8 +162,8 @@ static void test_resets(void)
 	const struct server_insight *ep = &e.list[0];
 	CHECK_EQ(ep->addr[3], 5);            /* most resets first */
 	CHECK_EQ(ep->port, 443);
-	CHECK_EQ(ep->resets, 4);
-	CHECK_EQ(ep->by_cause[CAUSE_DATA_AFTER_FIN], 2);
+	CHECK_EQ(ep->resets, 5);
+	CHECK_EQ(ep->by_cause[CAUSE_DATA_AFTER_FIN], 3);
 	CHECK_EQ(ep->by_cause[CAUSE_CONNECT_TIMEOUT], 1);
 	CHECK_EQ(ep->requests_after_close, 2);
 	int64_t median;
