@@ -588,24 +588,17 @@ static bool b_data_unaccepted(const struct verdict *v)
  */
 #define CLOSING_ALERT_MAX 96
 /*
- * HTTP/2 says goodbye before TLS does: "Endpoints SHOULD always send a
- * GOAWAY frame before closing a connection" (RFC 9113 6.8). A GOAWAY
- * without debug data is 17 bytes (a 9-byte frame header, 8 of payload),
- * 38 to 46 on the wire in one record of the AEAD suites HTTP/2 allows
- * (RFC 9113 9.2.2 forbids the others): 5 of record header, then 16 of
- * tag, 8 of explicit nonce with TLS 1.2's GCM, 1 of content type with
- * TLS 1.3. So on a connection that chose h2, B's data A never took being
- * one record of at most H2_GOAWAY_RECORD_MAX that the RST answers, then
- * B's closing alert, is B's goodbye as much as the alert alone (the
- * corpus's ndpi/443-curl.pcap 102-103 and ndpi/whatsappfiles.pcap
- * 305-306: 46 bytes, then a 31-byte alert).
+ * On a connection that chose h2, B's data A never took being one
+ * GOAWAY-sized record (tls.h: TLS_H2_GOAWAY_RECORD_MAX) that the RST
+ * answers, then B's closing alert, is B's goodbye as much as the alert
+ * alone (the corpus's ndpi/443-curl.pcap 102-103 and
+ * ndpi/whatsappfiles.pcap 305-306: 46 bytes, then a 31-byte alert).
  */
-#define H2_GOAWAY_RECORD_MAX 64
 static bool h2_goaway_then_alert(const struct verdict *v, uint32_t unaccepted)
 {
 	const struct seg_note *tr = &v->trigger;
 	return v->tls.alpn == TLS_ALPN_H2 && v->tls.alpn_chosen && tr->len > 0 &&
-	       tr->len <= H2_GOAWAY_RECORD_MAX && v->a.ack == tr->seq &&
+	       tr->len <= TLS_H2_GOAWAY_RECORD_MAX && v->a.ack == tr->seq &&
 	       unaccepted > tr->len && unaccepted - tr->len <= CLOSING_ALERT_MAX;
 }
 
@@ -841,16 +834,35 @@ static bool after_both_closed(struct judge *j)
  * Windows on closesocket with a zero linger after shutdown (Microsoft's
  * "Graceful Shutdown, Linger Options, and Socket Closure").
  */
+/* A's FIN after this much silence closed on its own (an idle timeout's
+ * close), not right after asking. */
+#define CLOSED_ON_ITS_OWN_MIN_NS 100000000
+
 static bool abort_after_own_fin(struct judge *j)
 {
 	struct verdict *v = j->v;
 	if (!(v->a.flags & HALF_F_FIN) || !(v->rst.flags & TCP_ACK) ||
 	    v->rst.seq != v->a.fin_seq + 1 || !j->b_seen)
 		return false;
-	/* B's data came after A's FIN and A's stack took it: unread. */
-	if (v->b.data_frame > v->a.fin_frame && !b_data_unaccepted(v))
-		return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
-			      CAUSE_LINGER_ABORT);
+	/*
+	 * B's data came after A's FIN and A's stack took it. If A had closed
+	 * right after asking (its own data, then its FIN at once), that data
+	 * is the answer it did not read: unread. If A had closed on its own
+	 * after a silence (an idle timeout's goodbye and FIN), B wrote to a
+	 * connection that was closing, as TAXONOMY's data-after-fin says: A's
+	 * half-closed socket took the data, and A's close with it unread sent
+	 * the RST (Linux's TCP_ABORT_ON_CLOSE; nginx after keepalive_timeout,
+	 * in its lingering close: the lab's h2-idle-goaway-v4). The detail is
+	 * read from B's ack, as for a RST that answers the data.
+	 */
+	if (v->b.data_frame > v->a.fin_frame && !b_data_unaccepted(v)) {
+		if (v->a_closed_awaiting && v->close_idle_ns < CLOSED_ON_ITS_OWN_MIN_NS)
+			return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
+				      CAUSE_LINGER_ABORT);
+		bool acked_fin = (v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.fin_seq + 1);
+		return decide(v, CAUSE_DATA_AFTER_FIN, acked_fin ? DETAIL_IGNORED_FIN : DETAIL_RACE,
+			      CONF_MEDIUM, CAUSE_UNREAD_RECV_BUFFER);
+	}
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
 		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);
 }

@@ -1046,6 +1046,27 @@ static void after_both_closed(struct words *w)
 static void abort_after_own_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
+	/* The closer closed on its own, after a silence, and the peer wrote
+	 * to the closing connection (classify.c's abort_after_own_fin). */
+	if (v->cause == CAUSE_DATA_AFTER_FIN) {
+		bool ignored = v->detail == DETAIL_IGNORED_FIN;
+		say_closed(w);
+		say(w, "the %s's data (last at frame %llu) came after that FIN%s, so it wrote to a "
+		       "connection the %s was closing. The %s's stack took it while its side was "
+		       "half-closed, and %s later the %s closed its socket with that data unread, "
+		       "which sends a RST at the sequence number after the FIN (RFC 2525 2.17), not "
+		       "an answer.", w->bn, (unsigned long long)v->b.data_frame,
+		    ignored ? ", which it had acknowledged" : ", which it had not yet seen",
+		    w->an, w->an, DUR(v->rst.ts_ns - v->a.fin_ts), w->an);
+		if (v->sender == ROLE_SERVER && long_idle(v->close_idle_ns)) {
+			say_idle_defaults(w, IDLE_SERVER, v->close_idle_ns);
+			advise_reuse_after_idle_close(w, v->close_idle_ns, ignored);
+		} else {
+			advise(w, "%s: stop writing once the %s's FIN arrives.",
+			       v->sender == ROLE_SERVER ? "Client" : "Server", w->an);
+		}
+		return;
+	}
 	say(w, "The %s sent its FIN (frame %llu) and then aborted %s later with a RST at the "
 	       "sequence number after that FIN: ", w->an, (unsigned long long)v->a.fin_frame,
 	    DUR(v->rst.ts_ns - v->a.fin_ts));
@@ -1669,6 +1690,10 @@ static void say_runner_up(struct words *w)
 		if (v->runner_up == CAUSE_LINGER_ABORT)
 			runner_up(w, "a zero linger sends the same RST whether or not the data "
 				     "was read");
+		else if (v->runner_up == CAUSE_UNREAD_RECV_BUFFER && v->cause == CAUSE_DATA_AFTER_FIN)
+			runner_up(w, "the RST is the %s's close with the %s's data unread; had the "
+				     "%s been awaiting that data, not closing on its own, it would be "
+				     "unread data, not a write after the close", w->an, w->bn, w->an);
 		else if (v->runner_up == CAUSE_UNREAD_RECV_BUFFER)
 			runner_up(w, "the %s's data before the FIN may not all have been read; a "
 				     "close with unread data sends the same RST", w->bn);

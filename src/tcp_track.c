@@ -701,9 +701,17 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 		/* (Written only after a long silence, or to clear: this runs on
 		 * every data segment.) */
 		if (silence >= FAREWELL_IDLE_MIN) {
+			/* After the other side's data, a slow answer is no
+			 * goodbye; but on an h2 connection a GOAWAY-sized record
+			 * is HTTP/2's goodbye whoever spoke last (tls.h), as
+			 * both sides' last data there may be control frames
+			 * (the lab's h2-idle-goaway-after-linger-v4: nginx's
+			 * keepalive_timeout after the client's WINDOW_UPDATE). */
+			bool h2_goaway = f->conn.tls.alpn == TLS_ALPN_H2 && f->conn.tls.alpn_chosen &&
+					 p->payload_len <= TLS_H2_GOAWAY_RECORD_MAX;
 			f->conn.data_after_longest = silence >= f->conn.max_gap_ns;
 			f->conn.farewell = f->conn.data_after_longest &&
-					   (f->conn.last_data_dir == dir || crossing);
+					   (f->conn.last_data_dir == dir || crossing || h2_goaway);
 			if (f->conn.close_idle_ns < 0)
 				f->conn.close_idle_ns = f->conn.farewell ? -1 - silence : -1;
 		} else if (f->conn.data_after_longest && !farewell_goes_on(f, h, gap)) {

@@ -19,6 +19,17 @@
 
 #define TLS_SNI_MAX 64          /* kept NUL-terminated, cut to fit */
 #define TLS_ALPN_MAX 24         /* "h2,http/1.1": ids comma-joined, cut to fit */
+/*
+ * HTTP/2 says goodbye before TLS does: "Endpoints SHOULD always send a
+ * GOAWAY frame before closing a connection" (RFC 9113 6.8). A GOAWAY
+ * without debug data is 17 bytes (a 9-byte frame header, 8 of payload),
+ * 38 to 46 on the wire in one record of the AEAD suites HTTP/2 allows
+ * (RFC 9113 9.2.2 forbids the others): 5 of record header, then 16 of
+ * tag, 8 of explicit nonce with TLS 1.2's GCM, 1 of content type with
+ * TLS 1.3. A record this long at most, on a connection that chose h2,
+ * right before its sender's closing alert, is that goodbye.
+ */
+#define TLS_H2_GOAWAY_RECORD_MAX 64
 
 /* RFC 8446 B.1 ContentType. */
 enum tls_content {

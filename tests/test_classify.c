@@ -674,6 +674,24 @@ static void test_after_own_fin(void)
 		 CAUSE_UNREAD_RECV_BUFFER);
 	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
 	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	/* The server closes on its own after 5 s of silence; the client's
+	 * request after that FIN (acknowledging it) is taken by the
+	 * half-closed socket, and the server's close with it unread resets
+	 * (nginx's lingering close: the lab's h2-idle-goaway-v4): a write to
+	 * a closing connection, data-after-fin. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 30, 5), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 531, TCP_ACK, 0, 6), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 111, TCP_ACK | TCP_FIN, 0, 7), 15.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 532, TCP_ACK, 0, 8), 15.021) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 532, TCP_ACK | TCP_PSH, 20, 9), 16.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 532, 131, TCP_ACK, 0, 10), 16.001) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 532, 131, TCP_RST | TCP_ACK, 0, 11), 16.02), &v),
+		 CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
 	/* Nothing came after the FIN: an abortive close after shutdown. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4) });

@@ -663,6 +663,30 @@ static void test_peer_quit_words(void)
 	CHECK(strstr(e.advice, "stop writing") == NULL);
 }
 
+/* A server closes after 5 s of silence, the client writes after its FIN,
+ * the half-closed socket takes it and the close resets (the lab's
+ * h2-idle-goaway-v4): said as a write to a closing connection. */
+static void test_write_to_half_closed(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 30, 5), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 531, TCP_ACK, 0, 6), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 111, TCP_ACK | TCP_FIN, 0, 7), 15.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 532, TCP_ACK, 0, 8), 15.021) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 532, TCP_ACK | TCP_PSH, 20, 9), 16.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 532, 131, TCP_ACK, 0, 10), 16.001) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 532, 131, TCP_RST | TCP_ACK, 0, 11), 16.02), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(says(e.why, "The server closed the connection (FIN, frame 7) after 5.000 s idle; "
+			  "the client's data (last at frame 9) came after that FIN, which it had "
+			  "acknowledged, so it wrote to a connection the server was closing"));
+	CHECK(says(e.runner_up, "had the server been awaiting that data"));
+	CHECK(strstr(e.why, "nothing from the client was outstanding") == NULL);
+}
+
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
 static void test_timing_origin(void)
 {
@@ -1190,6 +1214,7 @@ int main(void)
 	test_tls_handshake_given_up();
 	test_relay_words();
 	test_peer_quit_words();
+	test_write_to_half_closed();
 	test_quit_reply_words();
 	test_forged_revision();
 	test_challenge_ack_revision();

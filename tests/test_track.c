@@ -432,6 +432,23 @@ static void test_farewell_idle(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 605, 116, TCP_ACK | TCP_PSH, 23, 9), 14.015) });
 	feed(&f, (struct pkt[]){ at(seg(S, 628, 116, TCP_ACK | TCP_FIN, 0, 10), 14.0151) });
 	CHECK_EQ(f.conn.close_idle_ns, 100000);
+	/* On HTTP/2, after the client's last frame (a WINDOW_UPDATE), the
+	 * server's GOAWAY-sized record after 2 s, its alert and FIN: the
+	 * goodbye of nginx's keepalive_timeout, not an answer (the lab's
+	 * h2-idle-goaway-after-linger-v4). Without h2, an answer. */
+	for (int h2 = 0; h2 < 2; h2++) {
+		handshake(&f);
+		f.conn.tls.alpn = h2 ? TLS_ALPN_H2 : TLS_ALPN_NONE;
+		f.conn.tls.alpn_chosen = h2;
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 100, 4), 10.0) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 201, TCP_ACK | TCP_PSH, 98, 5), 10.01) });
+		feed(&f, (struct pkt[]){ at(seg(C, 201, 599, TCP_ACK | TCP_PSH, 38, 6), 10.0101) });
+		feed(&f, (struct pkt[]){ at(seg(S, 599, 239, TCP_ACK, 0, 7), 10.05) });
+		feed(&f, (struct pkt[]){ at(seg(S, 599, 239, TCP_ACK | TCP_PSH, 46, 8), 12.02) });
+		feed(&f, (struct pkt[]){ at(seg(S, 645, 239, TCP_ACK | TCP_PSH, 31, 9), 12.0201) });
+		feed(&f, (struct pkt[]){ at(seg(S, 676, 239, TCP_ACK | TCP_FIN, 0, 10), 12.0202) });
+		CHECK_EQ(f.conn.close_idle_ns, h2 ? 1970000000LL : 100000);
+	}
 }
 
 /* A request that crossed the server's FIN (seen first at a client-side
