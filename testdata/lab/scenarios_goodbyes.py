@@ -4,11 +4,16 @@ after a 421, XMPP's closing stream tag): the words reach a socket that is
 already gone, and its kernel resets them. Nothing was lost; the RST is the
 protocol's goodbye arriving after the close.
 
-The servers are a few lines of Python speaking the protocol's opening (a
-greeting, an EHLO reply) and closing as a real server does; the clients
-answer the close as mail and chat clients do. Each scenario checks what the
-programs saw, so a changed kernel or library is noticed, not labelled."""
-from lab import expect, label, scenario
+The SMTP and XMPP servers are a few lines of Python speaking the
+protocol's opening (a greeting, an EHLO reply) and closing as a real server
+does; the clients answer the close as mail and chat clients do. The HTTP/2
+scenario is Debian's nginx ending an idle connection with its own goodbye
+(GOAWAY, close_notify, FIN) and a client that writes on it anyway. Each
+scenario checks what the programs saw, so a changed kernel or library is
+noticed, not labelled."""
+import os
+
+from lab import expect, label, scenario, sh
 
 
 def peer_quit_labeller(reason):
@@ -180,3 +185,227 @@ time.sleep(0.3)
     # client's 40 ms. Sent 0.2 s after the end of stream, the tag always
     # comes after the ACK and meets the orphan's FIN_WAIT2 mini-socket.
     return peer_quit_labeller("TCP_TIMEWAIT_SOCKET")
+
+
+# ---------------------------------------------------------------- HTTP/2 over TLS
+#
+# No scenario here has a client's goodbye answered by nginx's: nginx 1.22
+# does not answer a client's close with a GOAWAY or a close_notify. curl
+# 7.88.1 --http2 ends its connection with a bare FIN (no close_notify, no
+# GOAWAY); a client that sends GOAWAY, close_notify and FIN, or
+# close_notify and FIN, gets nginx's bare FIN back: the end of stream sets
+# c->error (ngx_http_v2_read_handler), so ngx_http_v2_finalize_connection
+# sends no GOAWAY and ngx_ssl_shutdown shuts down quietly. Nothing meets a
+# closed socket, and no RST comes (three designs tried, 2026-12-05).
+
+H2_NAME = "api.lab.test"
+
+
+def make_cert(d, name):
+    """A self-signed P-256 certificate for `name` in folder d (the h2 client
+    does not verify it, as curl -k would not)."""
+    sh("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+       "-nodes", "-keyout", f"{d}/srv.key", "-out", f"{d}/srv.crt", "-days", "2",
+       "-subj", f"/CN={name}", "-addext", f"subjectAltName = DNS:{name}")
+    os.chmod(d, 0o755)      # nginx's workers run as nobody; the master reads the key
+    return dict(crt=f"{d}/srv.crt", key=f"{d}/srv.key")
+
+
+def nginx_h2(lab, cert, extra="", run_for=5.0):
+    """Debian's nginx 1.22 serving HTTP/2 over TLS (listen ... ssl http2, as
+    1.22 spells it) for H2_NAME on the server's port 443, answering 200
+    "ok"; `extra` adds http-level directives. Runs `run_for` seconds, then
+    stops and prints its error log."""
+    conf = f'''
+pid @D@/nginx.pid;
+error_log @D@/error.log info;
+events {{ }}
+http {{
+    access_log off;
+    client_body_temp_path @D@/body;
+{extra}
+    server {{
+        listen {lab.addr('server')}:443 ssl http2;
+        server_name {H2_NAME};
+        ssl_certificate {cert['crt']};
+        ssl_certificate_key {cert['key']};
+        location / {{ return 200 "ok\\n"; }}
+    }}
+}}
+'''
+    return lab.run("server", f"""
+import subprocess, tempfile
+d = tempfile.mkdtemp()
+with open(d + "/nginx.conf", "w") as f:
+    f.write({conf!r}.replace("@D@", d))
+p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+end = time.time() + 10
+while not os.path.exists(d + "/nginx.pid"):
+    if p.poll() is not None or time.time() > end:
+        raise RuntimeError("nginx did not start")
+    time.sleep(0.02)
+wait_listening({lab.addr('server')!r}, 443)
+ready()
+time.sleep({run_for})
+p.terminate()
+p.wait()
+print(open(d + "/error.log").read())
+""", wait_ready=True)
+
+
+PYTHON = "/usr/bin/python3"     # Debian's Python and its ssl module; the lab's may be another
+
+# A minimal HTTP/2 client over Python's ssl module (through memory BIOs, so
+# the program decides when each byte goes out and reads whatever the socket
+# holds): ALPN h2 only, the connection preface and an empty SETTINGS, then
+# GETs whose headers are HPACK-coded from the static table (:method GET 2,
+# :scheme https 7, :path / 4) and :authority as a literal (name index 1).
+H2_CLIENT = """
+import socket, ssl, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE          # the self-signed certificate, as curl -k
+ctx.set_alpn_protocols(["h2"])
+raw = socket.create_connection((ADDR, 443), timeout=5)
+incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+tls = ctx.wrap_bio(incoming, outgoing, server_hostname=NAME)
+def flush():
+    data = outgoing.read()
+    if data:
+        raw.sendall(data)
+def pump():
+    data = raw.recv(65536)
+    if data:
+        incoming.write(data)
+    return bool(data)
+while True:
+    try:
+        tls.do_handshake()
+        break
+    except ssl.SSLWantReadError:
+        flush()
+        pump()
+flush()
+print("tls", tls.version(), tls.selected_alpn_protocol())
+NAMES = {0: "DATA", 1: "HEADERS", 3: "RST_STREAM", 4: "SETTINGS", 6: "PING", 7: "GOAWAY",
+         8: "WINDOW_UPDATE"}
+buf = b""
+def frame(kind, flags, sid, payload=b""):
+    return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + sid.to_bytes(4, "big") + payload
+def send(data):
+    tls.write(data)
+    flush()
+def read_frame():
+    global buf
+    while True:
+        if len(buf) >= 9:
+            n = int.from_bytes(buf[:3], "big")
+            if len(buf) >= 9 + n:
+                f, buf = buf[:9 + n], buf[9 + n:]
+                return f[3], f[4], int.from_bytes(f[5:9], "big") & 0x7fffffff, f[9:]
+        try:
+            data = tls.read(65536)
+        except ssl.SSLWantReadError:
+            if not pump():
+                return None             # the end of stream without close_notify
+            continue
+        if not data:
+            return "close_notify"       # the peer's, read: b"" from now on
+        buf += data
+def get(sid):
+    block = b"\\x82\\x87\\x84\\x41" + bytes([len(NAME)]) + NAME.encode()
+    send(frame(1, 0x5, sid, block))          # HEADERS, END_STREAM | END_HEADERS
+    seen = []
+    while True:
+        f = read_frame()
+        if f is None or f == "close_notify":
+            seen.append(str(f))
+            return seen
+        kind, flags, fsid, payload = f
+        seen.append(NAMES.get(kind, str(kind)))
+        if kind == 4 and not flags & 1:
+            send(frame(4, 1, 0))             # SETTINGS ACK
+        if fsid == sid and kind in (0, 1) and flags & 1:
+            return seen
+send(b"PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n" + frame(4, 0, 0))
+"""
+
+
+def h2_client(lab, body):
+    """Runs H2_CLIENT then `body` with Debian's /usr/bin/python3 in the
+    client namespace; returns the Proc."""
+    code = (f"ADDR, NAME = {lab.addr('server')!r}, {H2_NAME!r}\n" + H2_CLIENT + body)
+    return lab.run("client", f"""
+import subprocess
+p = subprocess.run([{PYTHON!r}, "-c", {code!r}], capture_output=True, text=True)
+print(p.stdout)
+print(p.stderr)
+print("exit", p.returncode)
+""")
+
+
+H2_IDLE_TIMEOUT = 2.0      # keepalive_timeout, the one knob (the default is 75 s)
+
+
+def h2_idle_reuse(lab, reuse_after):
+    """nginx (keepalive_timeout 2s) and the h2 client: one request, then
+    the next on the same connection `reuse_after` seconds after the answer,
+    written before anything is read."""
+    lab.topology()
+    cert = make_cert(lab.workdir, H2_NAME)
+    lab.capture("client")
+    srv = nginx_h2(lab, cert, extra=f"    keepalive_timeout {H2_IDLE_TIMEOUT:g}s;",  # the knob
+                   run_for=reuse_after + 3.0)
+    cli = h2_client(lab, f"""
+print("first", get(1))
+time.sleep({reuse_after})           # nginx's idle timeout (2 s) ends the connection meanwhile
+try:
+    print("second", get(3))         # written first, then read: GOAWAY, close_notify
+except OSError as e:
+    print("second failed", repr(e))
+time.sleep(0.5)
+raw.close()
+""")
+    out = cli.wait(timeout=30)
+    errors = srv.wait(timeout=30)
+    # The design, as the client saw it: h2 over TLS 1.2, the first request
+    # answered (HEADERS, then DATA with END_STREAM), the second met nginx's
+    # goodbye (GOAWAY and close_notify read after it was written, or the RST
+    # first).
+    if ("tls TLSv1.2 h2" not in out or "'HEADERS', 'DATA']" not in out.split("first", 1)[-1] or
+            not ("second ['GOAWAY', 'close_notify']" in out or
+                 "second failed ConnectionResetError" in out) or "exit 0" not in out):
+        raise RuntimeError(f"the client did not reuse its h2 connection as designed: "
+                           f"{out} / {errors}")
+
+
+def h2_idle_labeller(reason, note=""):
+    """The client wrote on the connection nginx had ended (GOAWAY,
+    close_notify, FIN, all acknowledged by the client's stack, 1 s or more
+    before): data-after-fin, ignored-fin; `reason` is how nginx's socket
+    answered."""
+    def labeller(rsts):
+        expect(rsts[0], "server", reason)
+        for r in rsts[1:]:
+            expect(r, "server", ["TCP_FLAGS", "NO_SOCKET"])
+        return ([label("data-after-fin", "ignored-fin", note=note)] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
+
+
+@scenario("h2-idle-goaway-after-linger-v4", "Debian's nginx 1.22 serving HTTP/2 over TLS "
+          "(listen ... ssl http2, a self-signed certificate made at run time), unmodified but "
+          "for one documented knob (keepalive_timeout 2s, which in 1.22 is also HTTP/2's idle "
+          "timeout; the default is 75 s); a Python ssl client speaking h2 (ALPN h2 only, TLS "
+          "1.2) makes one request, keeps the connection as a pool does and, 8 s after the "
+          "answer, sends its next request on it before reading anything; nginx had ended the "
+          "idle connection 2 s after its answer (a GOAWAY frame in one TLS record of 46 bytes, "
+          "close_notify, then FIN, all acknowledged by the client's stack) and closed its "
+          "socket when its lingering close ran out (lingering_timeout, 5 s by default), so the "
+          "request, which acknowledges the FIN, meets nginx's closed socket")
+def h2_idle_goaway_after_linger(lab):
+    h2_idle_reuse(lab, 8.0)
+    # By then nginx had closed the socket (nothing unread), so the orphan,
+    # its FIN acknowledged, is a FIN_WAIT2 mini-socket: TCP_TIMEWAIT_SOCKET.
+    return h2_idle_labeller("TCP_TIMEWAIT_SOCKET")
