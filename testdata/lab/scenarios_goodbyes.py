@@ -394,6 +394,37 @@ def h2_idle_labeller(reason, note=""):
     return labeller
 
 
+@scenario("h2-idle-goaway-v4", "Debian's nginx 1.22 serving HTTP/2 over TLS (listen ... ssl "
+          "http2, a self-signed certificate made at run time), unmodified but for one "
+          "documented knob (keepalive_timeout 2s, which in 1.22 is also HTTP/2's idle "
+          "timeout; the default is 75 s); a Python ssl client speaking h2 (ALPN h2 only, TLS "
+          "1.2) makes one request, keeps the connection as a pool does and, 3 s after the "
+          "answer, sends its next request on it before reading anything; nginx had ended the "
+          "idle connection 2 s after its answer: a GOAWAY frame (one TLS record, 46 bytes), "
+          "close_notify, then FIN (shutdown for writing: its lingering close), all "
+          "acknowledged by the client's stack; the request, which acknowledges the FIN, "
+          "reaches nginx 1 s into its lingering close, and nginx closes the socket without "
+          "reading it: the unread request makes that close a RST")
+def h2_idle_goaway(lab):
+    h2_idle_reuse(lab, 3.0)
+    # nginx's idle close is a lingering close (ngx_http_v2_lingering_close:
+    # GOAWAY, SSL_shutdown's close_notify, shutdown(SHUT_WR), then reading
+    # for up to lingering_timeout, 5 s, before close). The request came 1 s
+    # into it, and nginx closed at once without reading it (its debug log:
+    # "http2 lingering close handler", then "close http connection", no
+    # "lingering read"; the read event's timedout flag, set by the
+    # keep-alive timer, is presumably still on), so the kernel sent a RST
+    # for the unread data (TCP_ABORT_ON_CLOSE, an active RST: seq after
+    # nginx's FIN, ACK of the request). The design is the client's write on
+    # a connection the server had ended: nginx's FIN first, then the
+    # client's data acknowledging it, then the RST answering it, so
+    # data-after-fin (TAXONOMY's unread-recv-buffer has no FIN before).
+    return h2_idle_labeller("TCP_ABORT_ON_CLOSE",
+                            note="nginx's h2 lingering close: the socket shut for writing after "
+                                 "GOAWAY and close_notify, then closed with the client's request "
+                                 "unread (TCP_ABORT_ON_CLOSE)")
+
+
 @scenario("h2-idle-goaway-after-linger-v4", "Debian's nginx 1.22 serving HTTP/2 over TLS "
           "(listen ... ssl http2, a self-signed certificate made at run time), unmodified but "
           "for one documented knob (keepalive_timeout 2s, which in 1.22 is also HTTP/2's idle "
