@@ -956,6 +956,16 @@ static void data_after_own_fin(struct words *w)
 		       "application.",
 		    w->bn, t->len, (unsigned long long)t->frame, DUR(gap),
 		    gap >= 0 ? "after" : "before", w->an, w->an);
+	/* On h2, a GOAWAY-sized record crossing a close that began with the
+	 * closer's own alert is most likely the peer's GOAWAY, its goodbye
+	 * (tls.h); its alert, if any, came after the RST, so the detail stays
+	 * a race (the corpus's ndpi/443-firefox.pcap 660-662). */
+	if (!ignored && t->len && t->len <= TLS_H2_GOAWAY_RECORD_MAX &&
+	    v->tls.alpn == TLS_ALPN_H2 && v->tls.alpn_chosen && v->tls.alert &&
+	    (v->tls.alert_from == v->sender + 1 || v->tls.alert_both))
+		say(w, " On this HTTP/2 connection %u bytes are the size of a GOAWAY record (RFC "
+		       "9113 6.8): most likely the %s's own goodbye, answering the %s's, and then "
+		       "nothing of value was lost.", t->len, w->bn, w->an);
 	say_keepalive_headers(w);
 	if (crossed || ((!ignored || flushed_with_fin_ack(v)) && !long_idle(v->close_idle_ns))) {
 		/*

@@ -522,6 +522,43 @@ static void test_close_notify_after_fin(void)
 	}
 }
 
+/* The client's alert and FIN on HTTP/2; the server's GOAWAY-sized record
+ * crosses them and meets the closed socket before the server's alert
+ * comes (the corpus's ndpi/443-firefox.pcap 661): still a race, said to
+ * be most likely the server's goodbye. */
+static void test_h2_goaway_crossing(void)
+{
+	struct flow f;
+	struct verdict v;
+	uint8_t alert12[31] = { 21, 3, 3, 0, 26 }, data38[38] = { 23, 3, 3, 0, 33 };
+	int c = handshake(&f);
+	f.conn.tls.version = 0x03 + 1;
+	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	f.conn.tls.alpn = TLS_ALPN_H2;
+	f.conn.tls.alpn_chosen = 1;
+	struct pkt own = at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), 10.0);
+	own.payload = alert12;
+	own.payload_len = own.payload_caplen = sizeof alert12;
+	feed(&f, &own);
+	feed(&f, (struct pkt[]){ at(seg(C, 132, 501, TCP_ACK | TCP_FIN, 0, 5), 10.0001) });
+	uint32_t sseq = 501;
+	feed_record(&f, &sseq, 101, data38, sizeof data38, 6, 10.03);
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 7), 10.0301), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_RACE);
+	CHECK(says(e.why, "On this HTTP/2 connection 38 bytes are the size of a GOAWAY record"));
+	/* Not on HTTP/1.1 */
+	c = handshake(&f);
+	f.conn.tls.version = 0x03 + 1;
+	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	feed(&f, &own);
+	feed(&f, (struct pkt[]){ at(seg(C, 132, 501, TCP_ACK | TCP_FIN, 0, 5), 10.0001) });
+	sseq = 501;
+	feed_record(&f, &sseq, 101, data38, sizeof data38, 6, 10.03);
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 7), 10.0301), &v);
+	CHECK(strstr(e.why, "GOAWAY") == NULL);
+}
+
 /*
  * The corpus's ndpi/sites.pcapng 598-602: the server sends its
  * close_notify and then its FIN; the client's close_notify (answering
@@ -1215,6 +1252,7 @@ int main(void)
 	test_relay_words();
 	test_peer_quit_words();
 	test_write_to_half_closed();
+	test_h2_goaway_crossing();
 	test_quit_reply_words();
 	test_forged_revision();
 	test_challenge_ack_revision();
