@@ -726,6 +726,16 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 	 * update) answers nothing: the other side's run goes on through it. */
 	bool answers = pkt_seq_len(p) > 0 || (p->flags & TCP_RST) || !(p->flags & TCP_ACK) ||
 		       !(h->flags & HALF_F_ACK) || seq_gt(p->ack, h->ack);
+	/* Nor does a bare FIN that does not acknowledge the other side's
+	 * data: the two crossed, and that side's run goes on through it, so
+	 * a RST of this side's closed socket that answers the run is matched
+	 * to its first segment (classify.c's find_trigger; the corpus's
+	 * ndpi/sites.pcapng 598-602: the client's alert, the server's FIN
+	 * crossing it, then the server's RST at the FIN's own number). */
+	if (answers && (p->flags & TCP_FIN) && !p->payload_len && (p->flags & TCP_ACK) &&
+	    f->conn.run_dir != dir && f->conn.run_first.frame &&
+	    seq_lt(p->ack, f->conn.half[1 - dir].next_seq))
+		answers = false;
 	track_sequence(f, dir, p, gap);
 	track_flags(f, dir, p);
 	track_ack(f, dir, p);

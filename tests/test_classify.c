@@ -1333,14 +1333,15 @@ static void test_form_follows_trigger(void)
 	/* The client's data and FIN crossed the server's FIN (seen after
 	 * them at this client-side capture); the client then acknowledged
 	 * that FIN: the bare RST at the FIN's own number answers the data
-	 * that crossed it, which of its segments not known. */
+	 * that crossed it, the first of the client's run, which the crossing
+	 * FIN did not end. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.0) });
 	feed(&f, (struct pkt[]){ at(seg(C, 111, 501, TCP_ACK | TCP_FIN, 0, 5), 10.0001) });
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 6), 10.0002) });
 	feed(&f, (struct pkt[]){ at(seg(C, 112, 502, TCP_ACK, 0, 7), 10.0003) });
 	judge(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 8), 10.05), &v);
-	CHECK_EQ(v.trigger.frame, 0);
+	CHECK_EQ(v.trigger.frame, 4);
 	CHECK_EQ(v.form, FORM_REPLY);
 	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 }
