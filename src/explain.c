@@ -433,6 +433,14 @@ static void syn_refused(struct words *w)
  * RST is no host's at-once answer to it. */
 #define LATE_ANSWER_MIN_NS 200000000
 
+/* The client's RST that late after the SYN-ACK it is matched to. */
+static bool late_after_synack(const struct verdict *v)
+{
+	int64_t after = v->rst.ts_ns - v->trigger.ts_ns, handshake = v->trigger.ts_ns - v->syn_ts;
+	return v->rule == RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP && v->trigger.frame &&
+	       after > LATE_ANSWER_MIN_NS && after > 10 * handshake;
+}
+
 /* RFC 8305 5: a Connection Attempt Delay above 2 s is not used. */
 #define RACING_DELAY_MAX_NS (2 * 1000000000LL)
 
@@ -468,7 +476,7 @@ static void syn_ack_after_client_gave_up(struct words *w)
 	 * RST ended the attempt at its own timeout, or a copy not captured did.
 	 */
 	int64_t after_synack = v->rst.ts_ns - t->ts_ns, handshake = t->ts_ns - v->syn_ts;
-	if (after_synack > LATE_ANSWER_MIN_NS && after_synack > 10 * handshake)
+	if (late_after_synack(v))
 		say(w, "The client sent its SYN (%u retransmission%s); the server's SYN-ACK "
 		       "(frame %llu) came %s after the first SYN, and the client's RST %s after "
 		       "that, %s after its SYN: too late to be the answer a host sends at once to a "
@@ -1972,8 +1980,12 @@ static void say_evidence(const struct words *w)
 		size_t n = sizeof e->what[i];
 		switch (e->evidence[i].kind) {
 		case EV_TRIGGER:
-			text_format(out, n, "%s %s (%u bytes) answered by the RST", b,
-				 seg_kind(&v->trigger), v->trigger.len);
+			if (late_after_synack(v))
+				text_format(out, n, "%s %s, too long before the RST to be what "
+					    "it answers", b, seg_kind(&v->trigger));
+			else
+				text_format(out, n, "%s %s (%u bytes) answered by the RST", b,
+					    seg_kind(&v->trigger), v->trigger.len);
 			break;
 		case EV_SENDER_FIN: text_format(out, n, "%s FIN", a); break;
 		case EV_PEER_FIN: text_format(out, n, "%s FIN", b); break;

@@ -1021,6 +1021,8 @@ static void test_connect_gave_up_words(void)
 	CHECK_EQ(v.cause, CAUSE_CONNECT_TIMEOUT);
 	CHECK(says(e.why, "too late to be the answer a host sends at once"));
 	CHECK(strstr(e.why, "answered it with") == NULL);
+	CHECK_EQ(e.n_evidence, 2);
+	CHECK(says(e.what[0], "server SYN-ACK, too long before the RST to be what it answers"));
 	/* No answer at all, the RST when six retransmissions from a 1 s
 	 * timeout run out (127 s): the attempt had timed out, but a stock
 	 * Linux stack gives up silently, so the RST is whoever acted on the
