@@ -11,7 +11,9 @@
 
 struct explanation {
 	char why[1024];     /* longest seen 687 (corpus, testdata); an unknown with a request can pass 768 */
-	char advice[320];
+	/* longest seen 317 (corpus): a port scan's advice names the
+	 * endpoint twice, which with IPv6 addresses takes some 90 more */
+	char advice[512];
 	size_t why_len, advice_len;     /* strlen of each, kept as they are written */
 	char origin[256];
 	char runner_up[256];        /* why the verdict's runner-up was not ruled out; "" none */

@@ -914,6 +914,17 @@ static void test_refused(void)
 	 * advice says what to do either way. */
 	CHECK(says(e.why, "The SYN offered no window scaling"));
 	CHECK(says(e.advice, "If this is a port scan, nothing to fix"));
+	/* The same refusal from a long IPv6 address, named twice: the
+	 * advice is whole. */
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xab, 0xcd, 0xef, 0x01,
+					0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x01 };
+	v.ipver = 6;
+	memcpy(v.src, v6, 16);
+	memcpy(v.dst, v6, 16);
+	v.sport = v.dport = 65535;
+	explain_verdict(&v, &e);
+	CHECK(says(e.advice, "[2001:db8:abcd:ef01:2345:6789:abcd:ef01]:65535 (ss -ltn) and that no "
+			     "firewall rule rejects it."));
 	memset(&f, 0, sizeof f);
 	struct pkt syn = seg(C, 100, 0, TCP_SYN, 0, 1);
 	syn.opts.has_wscale = true;
