@@ -1952,7 +1952,11 @@ static void say_rst_data(struct words *w)
 {
 	const struct verdict *v = w->v;
 	const struct rst_payload *d = &v->rst_data;
-	if (d->format == RST_PAYLOAD_NONE || v->rule == RULE_DIAGNOSED_TIMEOUT)
+	/* A packet with flags no stack sends with a RST is no stack's RST,
+	 * and its data no reason (the corpus's ndpi/reasm_crash_anon.pcapng
+	 * 96: XML of a data segment whose flags byte was corrupted). */
+	if (d->format == RST_PAYLOAD_NONE || v->rule == RULE_DIAGNOSED_TIMEOUT ||
+	    v->rule == RULE_FLAGS_NO_STACK_SENDS)
 		return;
 	if (d->format == RST_PAYLOAD_DIAG_COMPACT && d->enterprise)
 		say(w, " The RST carries a diagnostic payload: vendor reason code %u of enterprise "

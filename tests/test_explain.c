@@ -659,6 +659,24 @@ static void test_tls_handshake_given_up(void)
 	CHECK(strstr(e.why, "gave the handshake up") == NULL);
 }
 
+/* A RST with SYN or FIN is no stack's: its data is no reason (the corpus's
+ * ndpi/reasm_crash_anon.pcapng 96, a corrupted data segment). */
+static void test_no_stack_flags_data(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.0) });
+	struct pkt odd = at(with_payload(seg(S, 501, 111, TCP_SYN | TCP_RST | TCP_ACK, 0, 5),
+					 "<details id=\"\">"), 10.01);
+	odd.rst_data.format = RST_PAYLOAD_NONE;
+	rst_payload_parse(odd.payload, odd.payload_caplen, &odd.rst_data);
+	judge_and_explain(&f, 1 - c, odd, &v);
+	CHECK_EQ(v.rule, RULE_FLAGS_NO_STACK_SENDS);
+	CHECK(v.rst_data.format != RST_PAYLOAD_NONE);
+	CHECK(strstr(e.why, "carries text") == NULL);
+}
+
 /* The same abort from the box that sends for the server's address (one
  * IPv4 ID counter for many): the words are the box's, and the advice is
  * not the server's socket's (the corpus's ndpi/gnutella.pcap 1166). */
@@ -1268,6 +1286,7 @@ int main(void)
 	test_peer_quit_words();
 	test_write_to_half_closed();
 	test_h2_goaway_crossing();
+	test_no_stack_flags_data();
 	test_quit_reply_words();
 	test_forged_revision();
 	test_challenge_ack_revision();
