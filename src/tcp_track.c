@@ -786,8 +786,14 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 	 * Servers that close idle connections often say goodbye first and
 	 * close a moment later: PostgreSQL's idle_session_timeout sends a FATAL
 	 * ErrorResponse (57P05), IMAP's autologout "* BYE", SMTP and FTP "421";
-	 * then the idle time is the silence before that message. */
-	if (f->conn.close_idle_ns < 0 && (p->flags & (TCP_FIN | TCP_RST)) && f->conn.pkts > 1) {
+	 * then the idle time is the silence before that message. Only at
+	 * the connection's first close: where the capture began at a FIN,
+	 * its copies sent again are no closing event of their own (the
+	 * corpus's ndpi/googledns_android10.pcap: a server's FIN five times). */
+	if (f->conn.close_idle_ns < 0 && (p->flags & (TCP_FIN | TCP_RST)) && f->conn.pkts > 1 &&
+	    f->conn.first_closer == dir &&
+	    ((p->flags & TCP_RST) ? h->rst_frame == p->frame && !(h->flags & HALF_F_FIN)
+				  : h->fin_frame == p->frame)) {
 		int64_t idle = p->ts_ns > active_before ? p->ts_ns - active_before : 0;
 		f->conn.close_idle_ns = idle;
 		if (after_farewell && p->payload_len == 0 && p->ts_ns - farewell_ts < FAREWELL_CLOSE_MAX &&

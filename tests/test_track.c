@@ -451,6 +451,23 @@ static void test_farewell_idle(void)
 	}
 }
 
+/* A capture that begins at a FIN has no silence known before the close:
+ * the FIN's copies sent again, and the other side's FIN, are no closing
+ * event of their own (the corpus's ndpi/googledns_android10.pcap). */
+static void test_close_at_capture_start(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 2), 10.2) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 502, TCP_ACK | TCP_FIN, 0, 3), 10.3) });
+	CHECK(f.conn.close_idle_ns < 0);
+	/* with the connection's start seen, its first FIN sets it */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 4), 11.002) });
+	CHECK_EQ(f.conn.close_idle_ns, 1000000000);
+}
+
 /* A request that crossed the server's FIN (seen first at a client-side
  * capture) does not end the server's idle time: it never saw it. */
 static void test_crossed_close_idle(void)
@@ -716,6 +733,7 @@ int main(void)
 	test_tls_alert_after_data();
 	test_syn_record();
 	test_farewell_idle();
+	test_close_at_capture_start();
 	test_keepalive_not_activity();
 	test_crossed_close_idle();
 	test_seq();
