@@ -783,7 +783,10 @@ static void say_closed(struct words *w)
 	const struct verdict *v = w->v;
 	int64_t idle = v->close_idle_ns > 0 ? v->close_idle_ns : 0;
 	unsigned long long fin = (unsigned long long)v->a.fin_frame;
-	if (!v->a.bytes && !v->midstream)
+	/* No silence known before it: the capture began at the close. */
+	if (v->close_idle_ns < 0)
+		say(w, "The %s closed the connection (FIN, frame %llu); ", w->an, fin);
+	else if (!v->a.bytes && !v->midstream)
 		say(w, "The %s closed the connection (FIN, frame %llu) without having sent any "
 		       "data, %s after the packet before it; ", w->an, fin, DUR(idle));
 	else if (long_idle(v->close_idle_ns))

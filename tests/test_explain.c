@@ -344,6 +344,14 @@ static void test_one_direction_only(void)
 	CHECK_EQ(v.form, FORM_REPLY);
 	CHECK(says(e.why, "Its sequence number is the server's own FIN's: the reply a closed "
 			  "socket sends to a segment sent before that FIN reached the client"));
+	/* A capture that begins at the server's FIN, then the client's data:
+	 * no time is said before the FIN, none being known. */
+	memset(&f, 0, sizeof f);
+	s = feed(&f, (struct pkt[]){ at(seg(S, 5855, 1200, TCP_ACK | TCP_FIN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 1200, 5856, TCP_ACK | TCP_PSH, 20, 2), 10.5) });
+	judge_and_explain(&f, s, at(seg(S, 5856, 0, TCP_RST, 0, 3), 10.51), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(says(e.why, "The server closed the connection (FIN, frame 1); the client"));
 	/* A lone FIN, then the RST: the peer may have been silent. */
 	memset(&f, 0, sizeof f);
 	s = feed(&f, (struct pkt[]){ at(seg(S, 5855, 1000, TCP_ACK | TCP_FIN, 0, 1), 10.0) });
