@@ -491,6 +491,52 @@ def run_scenario(sc, out_dir, tracer, net):
     )
 
 
+def nginx_tls(lab, certs, name, extra="", run_for=5.0, listen="ssl"):
+    """Debian's nginx serving HTTPS for `name` on the server's port 443,
+    answering 200 "ok"; `extra` adds http-level directives (a scenario's
+    one knob), `listen` the listen directive's options (1.22 spells
+    HTTP/2 "ssl http2"). Runs `run_for` seconds, then stops and prints its
+    error log. The TLS and goodbye scenarios share it."""
+    conf = f'''
+pid @D@/nginx.pid;
+error_log @D@/error.log info;
+events {{ }}
+http {{
+    access_log off;
+    client_body_temp_path @D@/body;
+{extra}
+    server {{
+        listen {lab.addr('server')}:443 {listen};
+        server_name {name};
+        ssl_certificate {certs['crt']};
+        ssl_certificate_key {certs['key']};
+        location / {{ return 200 "ok\\n"; }}
+    }}
+}}
+'''
+    return lab.run("server", f"""
+import subprocess, tempfile
+d = tempfile.mkdtemp()
+with open(d + "/nginx.conf", "w") as f:
+    f.write({conf!r}.replace("@D@", d))
+p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+# nginx writes its pid file after it opened its listening sockets: probe only
+# then, so no refused probe adds a RST on the server's loopback.
+end = time.time() + 10
+while not os.path.exists(d + "/nginx.pid"):
+    if p.poll() is not None or time.time() > end:
+        raise RuntimeError("nginx did not start")
+    time.sleep(0.02)
+wait_listening({lab.addr('server')!r}, 443)
+ready()
+time.sleep({run_for})
+p.terminate()
+p.wait()
+print(open(d + "/error.log").read())
+""", wait_ready=True)
+
+
 def load_scenarios():
     # Scenario files `from lab import ...`: let that name this running module.
     sys.modules.setdefault("lab", sys.modules[__name__])

@@ -13,7 +13,7 @@ scenario checks what the programs saw, so a changed kernel or library is
 noticed, not labelled."""
 import os
 
-from lab import expect, label, scenario, sh
+from lab import expect, label, nginx_tls, scenario, sh
 
 
 def peer_quit_labeller(reason):
@@ -213,45 +213,8 @@ def make_cert(d, name):
 
 def nginx_h2(lab, cert, extra="", run_for=5.0):
     """Debian's nginx 1.22 serving HTTP/2 over TLS (listen ... ssl http2, as
-    1.22 spells it) for H2_NAME on the server's port 443, answering 200
-    "ok"; `extra` adds http-level directives. Runs `run_for` seconds, then
-    stops and prints its error log."""
-    conf = f'''
-pid @D@/nginx.pid;
-error_log @D@/error.log info;
-events {{ }}
-http {{
-    access_log off;
-    client_body_temp_path @D@/body;
-{extra}
-    server {{
-        listen {lab.addr('server')}:443 ssl http2;
-        server_name {H2_NAME};
-        ssl_certificate {cert['crt']};
-        ssl_certificate_key {cert['key']};
-        location / {{ return 200 "ok\\n"; }}
-    }}
-}}
-'''
-    return lab.run("server", f"""
-import subprocess, tempfile
-d = tempfile.mkdtemp()
-with open(d + "/nginx.conf", "w") as f:
-    f.write({conf!r}.replace("@D@", d))
-p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"],
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-end = time.time() + 10
-while not os.path.exists(d + "/nginx.pid"):
-    if p.poll() is not None or time.time() > end:
-        raise RuntimeError("nginx did not start")
-    time.sleep(0.02)
-wait_listening({lab.addr('server')!r}, 443)
-ready()
-time.sleep({run_for})
-p.terminate()
-p.wait()
-print(open(d + "/error.log").read())
-""", wait_ready=True)
+    1.22 spells it) for H2_NAME: lab.nginx_tls with h2 on."""
+    return nginx_tls(lab, cert, H2_NAME, extra=extra, run_for=run_for, listen="ssl http2")
 
 
 PYTHON = "/usr/bin/python3"     # Debian's Python and its ssl module; the lab's may be another

@@ -13,7 +13,7 @@ nothing is what a misconfigured client trusts.
 """
 import os
 
-from lab import expect, label, scenario, sh
+from lab import expect, label, nginx_tls, scenario, sh
 
 SERVER_NAME = "api.lab.test"
 BLOCKED_NAME = "blocked.lab.test"
@@ -40,50 +40,6 @@ def make_certs(d, name):
     os.chmod(d, 0o755)      # nginx's workers run as nobody; the master reads the key
     return dict(ca=f"{d}/ca.crt", other_ca=f"{d}/other-ca.crt", crt=f"{d}/srv.crt",
                 key=f"{d}/srv.key")
-
-
-def nginx_tls(lab, certs, name, extra="", run_for=5.0):
-    """Debian's nginx serving HTTPS for `name` on the server's port 443,
-    answering 200 "ok"; `extra` adds http-level directives (a scenario's
-    one knob). Runs `run_for` seconds, then stops and prints its error log."""
-    conf = f'''
-pid @D@/nginx.pid;
-error_log @D@/error.log info;
-events {{ }}
-http {{
-    access_log off;
-    client_body_temp_path @D@/body;
-{extra}
-    server {{
-        listen {lab.addr('server')}:443 ssl;
-        server_name {name};
-        ssl_certificate {certs['crt']};
-        ssl_certificate_key {certs['key']};
-        location / {{ return 200 "ok\\n"; }}
-    }}
-}}
-'''
-    return lab.run("server", f"""
-import subprocess, tempfile
-d = tempfile.mkdtemp()
-with open(d + "/nginx.conf", "w") as f:
-    f.write({conf!r}.replace("@D@", d))
-p = subprocess.Popen(["nginx", "-p", d, "-c", d + "/nginx.conf", "-g", "daemon off;"],
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-# nginx writes its pid file after it opened its listening sockets: probe only
-# then, so no refused probe adds a RST on the server's loopback.
-end = time.time() + 10
-while not os.path.exists(d + "/nginx.pid"):
-    if p.poll() is not None or time.time() > end:
-        raise RuntimeError("nginx did not start")
-    time.sleep(0.02)
-wait_listening({lab.addr('server')!r}, 443)
-ready()
-time.sleep({run_for})
-p.terminate()
-p.wait()
-print(open(d + "/error.log").read())
-""", wait_ready=True)
 
 
 def python_client(lab, code, who="client"):
