@@ -597,7 +597,7 @@ static bool b_data_unaccepted(const struct verdict *v)
 static bool h2_goaway_then_alert(const struct verdict *v, uint32_t unaccepted)
 {
 	const struct seg_note *tr = &v->trigger;
-	return v->tls.alpn == TLS_ALPN_H2 && v->tls.alpn_chosen && tr->len > 0 &&
+	return tls_note_h2(&v->tls) && tr->len > 0 &&
 	       tr->len <= TLS_H2_GOAWAY_RECORD_MAX && v->a.ack == tr->seq &&
 	       unaccepted > tr->len && unaccepted - tr->len <= CLOSING_ALERT_MAX;
 }
@@ -834,10 +834,6 @@ static bool after_both_closed(struct judge *j)
  * Windows on closesocket with a zero linger after shutdown (Microsoft's
  * "Graceful Shutdown, Linger Options, and Socket Closure").
  */
-/* A's FIN after this much silence closed on its own (an idle timeout's
- * close), not right after asking. */
-#define CLOSED_ON_ITS_OWN_MIN_NS 100000000
-
 static bool abort_after_own_fin(struct judge *j)
 {
 	struct verdict *v = j->v;
@@ -856,7 +852,7 @@ static bool abort_after_own_fin(struct judge *j)
 	 * read from B's ack, as for a RST that answers the data.
 	 */
 	if (v->b.data_frame > v->a.fin_frame && !b_data_unaccepted(v)) {
-		if (v->a_closed_awaiting && v->close_idle_ns < CLOSED_ON_ITS_OWN_MIN_NS)
+		if (v->a_closed_awaiting && v->close_idle_ns < TIMEOUT_SILENCE_MIN_NS)
 			return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
 				      CAUSE_LINGER_ABORT);
 		bool acked_fin = (v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.fin_seq + 1);

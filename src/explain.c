@@ -289,14 +289,10 @@ static const char *side_word(const struct verdict *v)
 	return v->sender == ROLE_SERVER ? "Server" : "Client";
 }
 
-/*
- * A silence long enough to be an idle timeout. Servers' keep-alive
- * timeouts are seconds (idle_defaults.c); under 100 ms the closer ended
- * the exchange itself, right after its last message.
- */
+/* A silence long enough to be an idle timeout (TIMEOUT_SILENCE_MIN_NS). */
 static bool long_idle(int64_t ns)
 {
-	return ns >= 100000000;
+	return ns >= TIMEOUT_SILENCE_MIN_NS;
 }
 
 /* ---- one function per rule ---- */
@@ -643,7 +639,7 @@ static void advise_reuse_after_idle_close(struct words *w, int64_t idle, bool ig
 	case SERVICE_HTTP:
 		/* HTTP/2 (gRPC's transport too) ends a connection with GOAWAY
 		 * first (RFC 9113 6.8), which tells the client to stop using it. */
-		if (w->v->tls.alpn == TLS_ALPN_H2 && w->v->tls.alpn_chosen) {
+		if (tls_note_h2(&w->v->tls)) {
 			advise(w, "Client: the connection spoke HTTP/2 (ALPN h2, as gRPC does): "
 				  "close idle connections before the server's idle timeout (about %s "
 				  "here) or keep them alive with PING frames, and retry requests the "
@@ -972,7 +968,7 @@ static void data_after_own_fin(struct words *w)
 	 * (tls.h); its alert, if any, came after the RST, so the detail stays
 	 * a race (the corpus's ndpi/443-firefox.pcap 660-662). */
 	if (!ignored && t->len && t->len <= TLS_H2_GOAWAY_RECORD_MAX &&
-	    v->tls.alpn == TLS_ALPN_H2 && v->tls.alpn_chosen && v->tls.alert &&
+	    tls_note_h2(&v->tls) && v->tls.alert &&
 	    (v->tls.alert_from == v->sender + 1 || v->tls.alert_both))
 		say(w, " On this HTTP/2 connection %u bytes are the size of a GOAWAY record (RFC "
 		       "9113 6.8): most likely the %s's own goodbye, answering the %s's, and then "

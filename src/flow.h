@@ -169,6 +169,18 @@ static inline uint16_t tls_note_version(uint8_t v)
 	return v ? (uint16_t)(0x0300 + v - 1) : 0;
 }
 
+/* A silence at least this long before a close makes it a timeout's (the
+ * keep-alive timeouts of idle_defaults.c are seconds), not the closer's
+ * own end of the exchange right after its last message. */
+#define TIMEOUT_SILENCE_MIN_NS 100000000
+
+/* The server chose HTTP/2 (RFC 7301): the connection's records are h2
+ * frames, so a small one before the close is its GOAWAY. */
+static inline bool tls_note_h2(const struct tls_note *t)
+{
+	return t->alpn == TLS_ALPN_H2 && t->alpn_chosen;
+}
+
 /* Who an endpoint is: the side that sent the SYN is the client. */
 enum role { ROLE_UNKNOWN = -1, ROLE_CLIENT = 0, ROLE_SERVER = 1 };
 const char *role_name(enum role r);
@@ -193,12 +205,12 @@ struct connection {
 	bool after_evictions : 1;            /* began midstream once --max-flows had forgotten
 						connections: may be one of them */
 	bool farewell : 1;                   /* the last data segment came after the longest
-						silence so far (at least FAREWELL_IDLE_MIN), from
+						silence so far (at least TIMEOUT_SILENCE_MIN_NS), from
 						the side that had sent the data before it too, or
 						crossing the other side's: unprompted, as a
 						server's goodbye on an idle timeout */
 	bool data_after_longest : 1;         /* the last data segment came after the longest
-						silence so far (at least FAREWELL_IDLE_MIN) */
+						silence so far (at least TIMEOUT_SILENCE_MIN_NS) */
 	bool syn_only : 1;                   /* a new tuple's bare SYN, recorded and not yet
 						tracked: only this bit, client, last_ts and
 						the client's half's last, ip_id, wscale and

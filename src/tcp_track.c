@@ -626,10 +626,9 @@ static inline void note_answer(struct flow *f, int dir, const struct pkt *p)
 	f->conn.answer_ns[dir] = (uint32_t)(t + 1);
 }
 
-/* A farewell follows a silence this long at least (a timeout's, not a
- * protocol's ordinary turn), and the close follows it within
- * FAREWELL_CLOSE_MAX (the server process exiting after writing it). */
-#define FAREWELL_IDLE_MIN 100000000
+/* A farewell follows a silence of TIMEOUT_SILENCE_MIN_NS at least (a
+ * timeout's, not a protocol's ordinary turn), and the close follows it
+ * within FAREWELL_CLOSE_MAX (the server process exiting after writing it). */
 #define FAREWELL_CLOSE_MAX 100000000
 
 /*
@@ -700,14 +699,14 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 		int64_t silence = crossing ? gap + f->conn.max_gap_ns : gap;
 		/* (Written only after a long silence, or to clear: this runs on
 		 * every data segment.) */
-		if (silence >= FAREWELL_IDLE_MIN) {
+		if (silence >= TIMEOUT_SILENCE_MIN_NS) {
 			/* After the other side's data, a slow answer is no
 			 * goodbye; but on an h2 connection a GOAWAY-sized record
 			 * is HTTP/2's goodbye whoever spoke last (tls.h), as
 			 * both sides' last data there may be control frames
 			 * (the lab's h2-idle-goaway-after-linger-v4: nginx's
 			 * keepalive_timeout after the client's WINDOW_UPDATE). */
-			bool h2_goaway = f->conn.tls.alpn == TLS_ALPN_H2 && f->conn.tls.alpn_chosen &&
+			bool h2_goaway = tls_note_h2(&f->conn.tls) &&
 					 p->payload_len <= TLS_H2_GOAWAY_RECORD_MAX;
 			f->conn.data_after_longest = silence >= f->conn.max_gap_ns;
 			f->conn.farewell = f->conn.data_after_longest &&
