@@ -934,6 +934,8 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 	 */
 	if (v->a.zero_windows > 0)
 		return UNREAD_WINDOW_FULL;
+	if (v->a_window_short)
+		return UNREAD_WINDOW_SHORT;
 	if ((v->b.flags & HALF_F_FIN) && v->b.data_frame > v->a.data_frame)
 		return UNREAD_PEER_CLOSED;
 	if (v->a.bytes == 0)
@@ -963,7 +965,17 @@ static bool close_with_data_unread(struct judge *j)
 	return decide(j->v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
-/* The client's request was acknowledged, then a long silence, then its abort. */
+/* An application's wait, not a stack's turn: the least RTO (RFC 6298 2.4). */
+#define WAIT_GIVEN_UP_MIN_NS 1000000000LL
+
+/*
+ * The client's request was acknowledged, then a long silence, then its
+ * abort. Its application's timer runs from the request's send, not from
+ * the server's ACK of it, which reaches the client a round trip later: so
+ * when the request is the client's last segment, a wait of a second since
+ * it counts too (a 1 s timeout on a 50 ms path leaves the server silent
+ * for 0.95 s).
+ */
 static bool abort_while_waiting(struct judge *j)
 {
 	struct verdict *v = j->v;
@@ -971,13 +983,13 @@ static bool abort_while_waiting(struct judge *j)
 		return false;
 	bool a_waiting = v->a.data_frame > v->b.data_frame && (v->b.flags & HALF_F_ACK) &&
 			 seq_geq(v->b.ack, v->a.next_seq);
-	if (!a_waiting || !long_silence(j, v->peer_silent_ns))
+	const struct seg_note *last = &j->ha->last;
+	bool waited = last->frame == v->a.data_frame && last->len > 0 &&
+		      v->rst.ts_ns - last->ts_ns >= WAIT_GIVEN_UP_MIN_NS;
+	if (!a_waiting || (!long_silence(j, v->peer_silent_ns) && !waited))
 		return false;
 	return decide(v, CAUSE_RESPONSE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
-
-/* An application's wait, not a stack's turn: the least RTO (RFC 6298 2.4). */
-#define WAIT_GIVEN_UP_MIN_NS 1000000000LL
 
 /*
  * Nothing of the server's captured (a one-way capture), yet the client's
@@ -1375,6 +1387,35 @@ static void judge_origin(struct judge *j)
 	}
 }
 
+/* An Ethernet path's largest TCP segment (1500-byte MTU, IPv4, no options). */
+#define ETHERNET_MSS 1460
+
+/*
+ * a's last segment offered b less room than one of b's segments: a's
+ * receive buffer was all but full. A receiver keeps its window's right
+ * edge where it was as data arrives (RFC 9293 3.8.6.2.1: it should not
+ * shrink the window; Linux's tcp_select_window never does), so the room
+ * falls as data is taken and not read; an application that reads frees
+ * room, and the stack says so at once when that at least doubles the
+ * window (Linux's __tcp_cleanup_rbuf; RFC 9293 3.8.6.2.2's update by an
+ * MSS). The window is scaled by a's own shift (RFC 7323 2.3), so both
+ * SYNs must have been seen with their options. b's segment counts up to an Ethernet MSS: a
+ * capture on b's host shows segmentation offload's super-segments.
+ */
+static bool window_short(const struct tcp_half *a, const struct tcp_half *b)
+{
+	const struct seg_note *al = &a->last, *bl = &b->last;
+	if (!(a->flags & HALF_F_ISN) || !(b->flags & HALF_F_ISN) || !al->frame || !bl->len ||
+	    (al->flags & (TCP_SYN | TCP_RST)) || !(al->flags & TCP_ACK))
+		return false;
+	if (a->wscale == WSCALE_UNSEEN || b->wscale == WSCALE_UNSEEN)
+		return false;
+	bool scaled = (a->flags & HALF_F_WSCALE) && (b->flags & HALF_F_WSCALE);
+	/* A shift above 14 is taken as 14 (RFC 7323 2.3). */
+	uint64_t room = (uint64_t)al->window << (scaled ? (a->wscale > 14 ? 14 : a->wscale) : 0);
+	return room > 0 && room < (bl->len < ETHERNET_MSS ? bl->len : ETHERNET_MSS);
+}
+
 /* The connection's facts as they stood before the RST, into v. */
 static void record_connection(struct verdict *v, const struct flow *f, int dir,
 			      const struct pkt *p)
@@ -1395,6 +1436,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 			       f->conn.first_closer == dir && (f->conn.half[dir].flags & HALF_F_FIN);
 	v->b_window_closed = (b->flags & HALF_F_SEEN) && b->last.window == 0 &&
 			     !(b->last.flags & (TCP_SYN | TCP_RST));
+	v->a_window_short = window_short(a, b);
 	v->incarnation = f->conn.incarnation;
 	v->max_gap_ns = f->conn.max_gap_ns;
 	if (f->conn.pkts > 0 && p->ts_ns - f->conn.last_ts > v->max_gap_ns)

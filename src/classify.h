@@ -147,6 +147,8 @@ struct verdict {
 	bool a_quit_last : 1;       /* the sender's last data was a text protocol's QUIT or
 				       LOGOUT (first_bytes_quit) */
 	bool b_quit_last : 1;       /* the other side's last data was (its goodbye) */
+	bool a_window_short : 1;    /* the sender's last segment offered less room than one of
+				       the other side's segments (record_connection) */
 	struct side a, b;
 	struct seg_note trigger;    /* the b->a segment it answers; frame 0 if none */
 
@@ -307,6 +309,7 @@ enum unread_sign {
 	UNREAD_BODY_DUE,            /* a request's body still arriving (Content-Length) */
 	UNREAD_REQUESTS,            /* more HTTP requests than responses */
 	UNREAD_WINDOW_FULL,         /* the sender advertised a zero window */
+	UNREAD_WINDOW_SHORT,        /* its last window had no room for another segment */
 	UNREAD_PEER_CLOSED,         /* the peer's FIN came after its data */
 	UNREAD_NEVER_ANSWERED,      /* the sender never sent data of its own */
 	UNREAD_ARRIVING,            /* data beyond what the RST acknowledges */

@@ -174,6 +174,7 @@ enum decode_result decode_tcp(struct rd *r, const struct decode_ctx *c, uint32_t
 	p->window = window;
 	p->offset_past = offset_past;
 	memset(&p->opts, 0, sizeof p->opts);
+	p->opts.cut = opt_captured < optlen;
 	if (!aligned_timestamp(opts, &p->opts) &&
 	    !((flags & TCP_SYN) && linux_syn_options(opts, &p->opts)))
 		parse_options(opts, opt_captured == optlen, &p->opts);

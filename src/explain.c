@@ -1263,6 +1263,11 @@ static void close_with_data_unread(struct words *w)
 		       "its application had stopped reading. ", v->a.zero_windows,
 		    plural(v->a.zero_windows));
 		break;
+	case UNREAD_WINDOW_SHORT:
+		say(w, "its last segment offered the %s less room than one more of its segments, "
+		       "its receive buffer all but full: its application had stopped reading (one "
+		       "that reads frees room, and its stack says so at once). ", w->bn);
+		break;
 	case UNREAD_PEER_CLOSED:
 		say(w, "the %s had sent its data (last at frame %llu) and its FIN, and an "
 		       "application that reads to that end closes with a FIN, not a RST. ", w->bn,

@@ -78,6 +78,11 @@ enum {
 	HALF_F_PROBING = 1 << 7,    /* its last segment was a keep-alive probe */
 };
 
+/* tcp_half's wscale when its SYN's options were not read: cut by the
+ * snaplen, or no MSS option, which every stack's SYN carries (RFC 9293
+ * 3.7.1, RFC 6691), so a raw socket's. Its windows' scale is unknown. */
+#define WSCALE_UNSEEN 0xff
+
 struct tcp_half {
 	struct seg_note last;       /* the last segment it sent */
 	int64_t fin_ts, rst_ts;
@@ -98,7 +103,8 @@ struct tcp_half {
 	uint16_t http_responses;    /* HTTP/1.x responses it sent */
 	uint16_t ip_id;             /* last IPv4 ID */
 	uint8_t ttl_min, ttl_max;   /* of its segments but RSTs; min > max: none yet */
-	uint8_t wscale;
+	uint8_t wscale;             /* its SYN's window scale shift (HALF_F_WSCALE), 0 for a
+				       SYN without one, WSCALE_UNSEEN if its options were not read */
 	uint8_t state;              /* enum half_state */
 	uint8_t flags;              /* HALF_F_* */
 	uint8_t syn_retrans;        /* its SYN (or SYN-ACK) sent again (saturates) */

@@ -34,6 +34,7 @@ enum mptcp_end { MPTCP_NONE = 0, MPTCP_FASTCLOSE = 1, MPTCP_TCPRST = 2 };
 struct tcp_opts {
 	bool has_mss, has_wscale, sack_perm, has_ts;
 	bool malformed;       /* an option overran the header or had length < 2 */
+	bool cut;             /* the snaplen cut the options: those after the cut unknown */
 	uint8_t wscale;
 	uint8_t n_sack;       /* SACK blocks present */
 	uint8_t mptcp;        /* enum mptcp_end bits */

@@ -67,6 +67,12 @@ void tcp_track_begin(struct flow *f, int dir, const struct pkt *p)
 	}
 }
 
+/* A SYN's window scale as tcp_half keeps it (flow.h). */
+static uint8_t syn_wscale(const struct tcp_opts *o)
+{
+	return o->has_wscale ? o->wscale : o->has_mss && !o->cut ? 0 : WSCALE_UNSEEN;
+}
+
 /* A segment whose whole record is tcp_track_record_syn's fields. The
  * MPTCP options a SYN may carry (MP_CAPABLE, MP_JOIN) are none of
  * MPTCP_FASTCLOSE's, the only one tracked. */
@@ -86,7 +92,7 @@ void tcp_track_record_syn(struct flow *f, int dir, const struct pkt *p)
 	c->last_ts = p->ts_ns;
 	seg_note_from_pkt(&h->last, p);
 	h->ip_id = p->ip_id;
-	h->wscale = p->opts.wscale;
+	h->wscale = syn_wscale(&p->opts);
 	h->flags = p->opts.has_wscale ? HALF_F_WSCALE : 0;
 }
 
@@ -564,10 +570,9 @@ void track_flags(struct flow *f, int dir, const struct pkt *p)
 	if (p->flags & TCP_SYN) {
 		h->base_seq = p->seq;
 		h->flags |= HALF_F_ISN;
-		if (p->opts.has_wscale) {
-			h->wscale = p->opts.wscale;
+		h->wscale = syn_wscale(&p->opts);
+		if (p->opts.has_wscale)
 			h->flags |= HALF_F_WSCALE;
-		}
 		if (p->flags & TCP_ACK) {
 			if (!f->conn.synack)
 				f->conn.synack_ts = p->ts_ns;
@@ -829,7 +834,8 @@ void tcp_track_unfold_syn(struct flow *f)
 		.ack = h->last.ack,
 		.flags = TCP_SYN,
 		.window = h->last.window,
-		.opts = { .has_wscale = (h->flags & HALF_F_WSCALE) != 0, .wscale = h->wscale },
+		.opts = { .has_wscale = (h->flags & HALF_F_WSCALE) != 0, .wscale = h->wscale,
+			  .has_mss = h->wscale != WSCALE_UNSEEN },
 	};
 	flow_start_connection(f, p.ts_ns);
 	tcp_track_begin(f, dir, &p);

@@ -470,6 +470,25 @@ static void test_aborts(void)
 	CHECK_EQ(v.reached_peer, REACHED_YES);
 	CHECK(!v.retry_safe);
 
+	/* A 1 s timeout on a 50 ms path (lab.py --delay 0.025): the server's
+	 * ACK reached the client 50 ms after the request, so the server was
+	 * silent 0.95 s; the client's timer ran from its send, a second. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /slow HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 123, TCP_ACK, 0, 5), 10.06) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 123, 501, TCP_RST | TCP_ACK, 0, 6), 11.0115), &v),
+		 CAUSE_RESPONSE_TIMEOUT);
+	/* ... but not when the client spoke since (here an ACK of a window
+	 * update): the wait since its request is not known to be its own. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /slow HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 123, TCP_ACK, 0, 5), 10.06) });
+	feed(&f, (struct pkt[]){ at(seg(C, 123, 501, TCP_ACK, 0, 6), 10.5) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 123, 501, TCP_RST | TCP_ACK, 0, 7), 11.0115), &v),
+		 CAUSE_LINGER_ABORT);
+
 	/* The same GET aborted after only 50 ms: an abort, not a timeout. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
@@ -990,6 +1009,61 @@ static void test_host_stack_and_ids(void)
 	CHECK_EQ(v.host.n_ttl, 0);
 }
 
+/* A handshake whose SYNs carry an MSS and, when shift >= 0, that window
+ * scale shift (both sides); snaplen_cut: the options not all captured. */
+static int handshake_opts(struct flow *f, int shift, bool snaplen_cut)
+{
+	memset(f, 0, sizeof *f);
+	struct pkt syn = at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000);
+	struct pkt synack = at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001);
+	for (struct pkt *p = &syn; p; p = p == &syn ? &synack : NULL) {
+		p->opts.has_mss = true;
+		p->opts.mss = 1460;
+		p->opts.has_wscale = shift >= 0;
+		p->opts.wscale = (uint8_t)(shift >= 0 ? shift : 0);
+		p->opts.cut = snaplen_cut;
+		if (snaplen_cut)
+			p->opts.has_wscale = false;
+	}
+	int c = feed(f, &syn);
+	feed(f, &synack);
+	feed(f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.002) });
+	return c;
+}
+
+/*
+ * A download the client stopped reading, closed before its window reached
+ * zero (lab.py --delay 0.025, client-closes-mid-download: the last ACK
+ * offered 1024 bytes, less than a 1448-byte segment): its buffer was all
+ * but full, so the close found data unread.
+ */
+static void test_window_short(void)
+{
+	struct flow f;
+	struct verdict v;
+	static const struct { int shift; bool cut; uint16_t window; enum cause cause; } cases[] = {
+		{ 7, false, 8, CAUSE_UNREAD_RECV_BUFFER },      /* 1024 bytes scaled */
+		{ 7, false, 100, CAUSE_LINGER_ABORT },          /* 12 800: room for more */
+		{ -1, false, 1024, CAUSE_UNREAD_RECV_BUFFER },  /* no scaling: 1024 bytes */
+		{ -1, false, 8, CAUSE_UNREAD_RECV_BUFFER },
+		{ -1, true, 8, CAUSE_LINGER_ABORT },            /* scale unknown: 8 may be 1024 or more */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int c = handshake_opts(&f, cases[i].shift, cases[i].cut);
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK, 1448, 5), 10.02) });
+		feed(&f, (struct pkt[]){ at(seg(S, 1949, 121, TCP_ACK, 1448, 6), 10.021) });
+		struct pkt ack = at(seg(C, 121, 3397, TCP_ACK, 0, 7), 10.022);
+		ack.window = cases[i].window;
+		feed(&f, &ack);
+		struct pkt rst = at(seg(C, 121, 3397, TCP_RST | TCP_ACK, 0, 8), 10.4);
+		rst.window = 600;   /* Linux's RST offers the room its purge freed: no sign */
+		CHECK_EQ(judge(&f, c, rst, &v), cases[i].cause);
+		CHECK_EQ(classify_unread_sign(&v), cases[i].cause == CAUSE_UNREAD_RECV_BUFFER
+							   ? UNREAD_WINDOW_SHORT : UNREAD_NONE);
+	}
+}
+
 /* A one-way capture: the client's IPv4 IDs show it sent nothing between its
  * data and its RST, so the data was acknowledged and nothing came back. */
 static void test_wait_shown_by_ip_id(void)
@@ -1488,6 +1562,7 @@ int main(void)
 	test_wait_shown_by_ip_id();
 	test_after_reading();
 	test_fin_alone_is_not_unread();
+	test_window_short();
 	test_crossing_resets();
 	test_close_first_seen();
 	test_mptcp();
