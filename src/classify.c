@@ -232,6 +232,11 @@ static bool long_silence(const struct judge *j, int64_t ns)
 	return ns >= 1000000000 && (rtt <= 0 || ns / 20 >= rtt);
 }
 
+/* An application's wait, not a stack's turn: the least RTO (RFC 6298 2.4).
+ * Unlike long_silence, no multiple of the round trip: an application's
+ * timer does not grow with the path. */
+#define WAIT_GIVEN_UP_MIN_NS 1000000000LL
+
 /* B's segment the RST answers is a bare SYN. */
 static bool answers_syn(const struct verdict *v)
 {
@@ -384,7 +389,13 @@ static bool client_connecting(const struct judge *j)
  * closes), or there never was a socket: a raw socket's SYN (a SYN scan as
  * nmap -sS sends, a packet crafter). A kernel's SYN offers window scaling
  * (RFC 7323; Linux, Windows, macOS and FreeBSD all do); a scanner's
- * crafted SYN usually does not.
+ * crafted SYN usually does not. A SYN without even an MSS option, which
+ * every stack's carries (RFC 9293 3.7.1, RFC 6691), was crafted however
+ * long the path: a SYN-ACK a long round trip after it is no sign of a
+ * timeout (the lab's syn-scan-raw over a 200 ms path). A slow SYN-ACK to
+ * a kernel's SYN is; so is the RST's own time after the SYN, which is the
+ * client's wait wherever the capture is (near the server, the answer's
+ * round trip). A SYN whose options the snaplen cut says nothing either way.
  */
 static bool syn_ack_after_client_gave_up(struct judge *j)
 {
@@ -392,13 +403,24 @@ static bool syn_ack_after_client_gave_up(struct judge *j)
 	if (!client_connecting(j) || !v->trigger.frame ||
 	    (v->trigger.flags & (TCP_SYN | TCP_ACK)) != (TCP_SYN | TCP_ACK))
 		return false;
+	uint8_t ws = j->ha->wscale;
+	bool unscaled = v->syn_ts && !(v->a.flags & HALF_F_WSCALE) && ws != WSCALE_CUT;
+	if (unscaled && ws == WSCALE_NO_MSS)
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM,
+			      CAUSE_CONNECT_TIMEOUT);
+	/* A kernel may have window scaling turned off (Linux's
+	 * tcp_window_scaling=0): after a slow SYN-ACK a scan's probe is then
+	 * the runner-up. */
 	if (!v->syn_ts || v->trigger.ts_ns - v->syn_ts >= CONNECT_GIVE_UP_MIN_NS)
-		return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
-	/* A SYN-ACK soon, its RST late: it answers a later SYN-ACK the capture
-	 * missed, and when the attempt ended is not on the wire. */
+		return unscaled ? decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM,
+					 CAUSE_LINGER_ABORT)
+				: decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	/* A SYN-ACK soon, its RST late: near the client it answers a later
+	 * SYN-ACK the capture missed, and when the attempt ended is not on
+	 * the wire. */
 	if (v->rst.ts_ns - v->syn_ts >= CONNECT_GIVE_UP_MIN_NS)
 		return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
-	if (!(v->a.flags & HALF_F_WSCALE))
+	if (unscaled)
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM,
 			      CAUSE_CONNECT_TIMEOUT);
 	return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_ABANDONED, CONF_MEDIUM, CAUSE_LINGER_ABORT);
@@ -415,13 +437,22 @@ static bool syn_answered_by_ack(const struct judge *j)
 /*
  * The server still held the previous connection on this tuple as open (it
  * never closed on the wire) and answered the new SYN with an RFC 5961 4.2
- * challenge ACK for it; the new client, in SYN_SENT, reset that ACK.
+ * challenge ACK for it; the new client, in SYN_SENT, reset that ACK. The
+ * same when the client had closed the old one with a FIN and the server
+ * never closed its side: in CLOSE_WAIT a SYN draws the same challenge ACK
+ * (Linux's tcp_validate_incoming; RFC 5961 4.2 applies in every
+ * synchronized state). Only the closer, not the side that answered, had
+ * moved on (the lab's client-restart-challenge-ack, seen at the server,
+ * where the client's FIN got out before its firewall).
  */
 static bool challenge_ack_for_stale_connection(struct judge *j)
 {
 	struct verdict *v = j->v;
 	const struct connection *c = &j->f->conn;
-	if (!syn_answered_by_ack(j) || !c->incarnation || c->prev_first_closer >= 0)
+	if (!syn_answered_by_ack(j) || !c->incarnation)
+		return false;
+	v->prev_half_closed = c->prev_first_closer == j->dir && c->prev_one_fin;
+	if (c->prev_first_closer >= 0 && !v->prev_half_closed)
 		return false;
 	v->stale_ack_exact = v->trigger.ack == c->prev.next_seq[j->dir];
 	if (v->stale_ack_exact)
@@ -550,9 +581,10 @@ static bool server_reset_before_data(struct judge *j)
 	 * completed it (a half-open connection the server gives up on after
 	 * retransmitting its SYN-ACK; Linux drops one silently, other stacks
 	 * and NAT engines reset it). After a silence on an established
-	 * connection it was the application's (an idle one it aborted). */
+	 * connection it was the application's (an idle one it aborted: the
+	 * server's own timer, whatever the path's round trip). */
 	if (v->b.bytes > 0 || v->form == FORM_REPLY ||
-	    (v->established && v->idle_before_ns >= 0 && long_silence(j, v->idle_before_ns)))
+	    (v->established && v->idle_before_ns >= WAIT_GIVEN_UP_MIN_NS))
 		return false;
 	/* A client that never acknowledged the SYN-ACK had given up itself. */
 	return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_MEDIUM,
@@ -964,9 +996,6 @@ static bool close_with_data_unread(struct judge *j)
 	 * abortive close (SO_LINGER 0) that would have sent the same RST. */
 	return decide(j->v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
-
-/* An application's wait, not a stack's turn: the least RTO (RFC 6298 2.4). */
-#define WAIT_GIVEN_UP_MIN_NS 1000000000LL
 
 /*
  * The client's request was acknowledged, then a long silence, then its
@@ -1408,7 +1437,7 @@ static bool window_short(const struct tcp_half *a, const struct tcp_half *b)
 	if (!(a->flags & HALF_F_ISN) || !(b->flags & HALF_F_ISN) || !al->frame || !bl->len ||
 	    (al->flags & (TCP_SYN | TCP_RST)) || !(al->flags & TCP_ACK))
 		return false;
-	if (a->wscale == WSCALE_UNSEEN || b->wscale == WSCALE_UNSEEN)
+	if (a->wscale >= WSCALE_CUT || b->wscale >= WSCALE_CUT)
 		return false;
 	bool scaled = (a->flags & HALF_F_WSCALE) && (b->flags & HALF_F_WSCALE);
 	/* A shift above 14 is taken as 14 (RFC 7323 2.3). */

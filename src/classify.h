@@ -149,6 +149,8 @@ struct verdict {
 	bool b_quit_last : 1;       /* the other side's last data was (its goodbye) */
 	bool a_window_short : 1;    /* the sender's last segment offered less room than one of
 				       the other side's segments (record_connection) */
+	bool prev_half_closed : 1;  /* challenge-ack: the old connection's client had closed
+				       it, the side that answered never did (CLOSE_WAIT) */
 	struct side a, b;
 	struct seg_note trigger;    /* the b->a segment it answers; frame 0 if none */
 

@@ -16,6 +16,7 @@
 #include "report.h"
 #include "seq.h"
 #include "service.h"
+#include "stats.h"
 #include "text_format.h"
 
 struct words {
@@ -429,12 +430,18 @@ static void syn_refused(struct words *w)
  * RST is no host's at-once answer to it. */
 #define LATE_ANSWER_MIN_NS 200000000
 
-/* The client's RST that late after the SYN-ACK it is matched to. */
+/*
+ * The client's RST that late after the SYN-ACK it is matched to. Only
+ * where the SYN's leg holds the path (HANDSHAKE_MIN_NS at least): near
+ * the server the SYN-ACK leaves at once and the client's answer comes a
+ * round trip later, however long that is.
+ */
 static bool late_after_synack(const struct verdict *v)
 {
 	int64_t after = v->rst.ts_ns - v->trigger.ts_ns, handshake = v->trigger.ts_ns - v->syn_ts;
 	return v->rule == RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP && v->trigger.frame &&
-	       after > LATE_ANSWER_MIN_NS && after > 10 * handshake;
+	       handshake >= HANDSHAKE_MIN_NS && after > LATE_ANSWER_MIN_NS &&
+	       after > 10 * handshake;
 }
 
 /* RFC 8305 5: a Connection Attempt Delay above 2 s is not used. */
@@ -447,15 +454,17 @@ static void syn_ack_after_client_gave_up(struct words *w)
 	if (v->cause == CAUSE_LINGER_ABORT || v->detail == DETAIL_ABANDONED) {
 		say(w, "The server answered the client's SYN with a SYN-ACK (frame %llu) %s after "
 		       "it, and the client's host refused that SYN-ACK with a RST, as a host does "
-		       "for a segment it has no socket for. No timeout fires that soon: ",
+		       "for a segment it has no socket for. ",
 		    (unsigned long long)t->frame, DUR(t->ts_ns - v->syn_ts));
 		if (v->cause == CAUSE_LINGER_ABORT)
-			say(w, "the SYN offered no window scaling, as a kernel's does, so it was "
-			       "most likely sent without a socket, from a raw socket (a SYN scan such "
-			       "as nmap -sS, or a packet crafter).");
+			say(w, "The SYN offered no window scaling, which a desktop or server "
+			       "kernel's SYN does, so it was most likely sent without a socket, from a "
+			       "raw socket (a SYN scan such as nmap -sS, or a packet crafter), and no "
+			       "timeout ended it.");
 		else
-			say(w, "the client's application had dropped the attempt, as connection "
-			       "racing does when another attempt wins (happy eyeballs, RFC 8305).");
+			say(w, "No timeout fires that soon: the client's application had dropped the "
+			       "attempt, as connection racing does when another attempt wins (happy "
+			       "eyeballs, RFC 8305).");
 		advise(w, "%s", v->cause == CAUSE_LINGER_ABORT
 				  ? "Nothing to fix on the server if the scan is expected; otherwise "
 				    "find the scanning host (the client's address) and who runs it."
@@ -513,18 +522,33 @@ static void challenge_ack_for_stale_connection(struct words *w)
 {
 	const struct verdict *v = w->v;
 	const struct seg_note *t = &v->trigger;
-	say(w, "The client's new SYN reuses a 4-tuple whose previous connection the server still "
-	       "held open: it was last heard %s earlier and never closed on the wire, so the "
-	       "client side had lost it (a restart, a silent abort, or a NAT reusing the port). "
-	       "The server answered the SYN with a challenge ACK for the old connection (frame "
+	if (v->prev_half_closed)
+		say(w, "The client's new SYN reuses a 4-tuple whose previous connection the server "
+		       "still held: the client had closed it with a FIN, but the server never "
+		       "closed its side (CLOSE_WAIT; the old connection was last heard %s "
+		       "earlier), and the client side no longer had it (its closing socket gave "
+		       "up, a restart, or a NAT reusing the port). ", DUR(v->since_prev_ns));
+	else
+		say(w, "The client's new SYN reuses a 4-tuple whose previous connection the server "
+		       "still held open: it was last heard %s earlier and never closed on the "
+		       "wire, so the client side had lost it (a restart, a silent abort, or a NAT "
+		       "reusing the port). ", DUR(v->since_prev_ns));
+	say(w, "The server answered the SYN with a challenge ACK for the old connection (frame "
 	       "%llu, RFC 5961 4.2; ack %u%s), and the client, in SYN_SENT, reset it. That RST "
 	       "clears the server's stale connection; the client's next SYN normally connects.",
-	    DUR(v->since_prev_ns), (unsigned long long)t->frame, t->ack,
-	    v->stale_ack_exact ? ", exactly where the old connection's data ended" : "");
-	advise(w, "Usually harmless (the connection attempt is delayed by one SYN retransmission). "
-		  "If it recurs, find why clients forget connections the server keeps (crashes, "
-		  "NAT port reuse) and let the server drop dead ones (TCP keepalive, an idle "
-		  "timeout).");
+	    (unsigned long long)t->frame, t->ack,
+	    !v->stale_ack_exact ? "" : v->prev_half_closed ? ", exactly after the client's FIN"
+							    : ", exactly where the old connection's data ended");
+	if (v->prev_half_closed)
+		advise(w, "Usually harmless (the connection attempt is delayed by one SYN "
+			  "retransmission). Server: close connections whose client closed (a read "
+			  "returning 0 means the client's FIN); one left in CLOSE_WAIT keeps its "
+			  "tuple.");
+	else
+		advise(w, "Usually harmless (the connection attempt is delayed by one SYN "
+			  "retransmission). If it recurs, find why clients forget connections the "
+			  "server keeps (crashes, NAT port reuse) and let the server drop dead ones "
+			  "(TCP keepalive, an idle timeout).");
 }
 
 static void syn_answered_by_old_ack(struct words *w)
@@ -1633,8 +1657,14 @@ static void say_runner_up(struct words *w)
 			runner_up(w, "an application whose connect timeout is under %s gives up "
 				     "the same way", DUR(v->trigger.ts_ns - v->syn_ts));
 		else
-			runner_up(w, "a raw socket's SYN (a scanner) draws the same RST; its SYN "
-				     "would not usually offer window scaling as this one did");
+			runner_up(w, "%s", (v->a.flags & HALF_F_WSCALE)
+					       ? "a raw socket's SYN (a scanner) draws the same RST; "
+						 "its SYN would not usually offer window scaling as "
+						 "this one did"
+					       : "a raw socket's SYN (a scanner) draws the same RST, "
+						 "and this SYN offered no window scaling, as a scan's "
+						 "usually does not (nor does a kernel's with it turned "
+						 "off)");
 		break;
 	case RULE_SYN_UNANSWERED:
 		if (syn_give_up_time(v))

@@ -78,10 +78,12 @@ enum {
 	HALF_F_PROBING = 1 << 7,    /* its last segment was a keep-alive probe */
 };
 
-/* tcp_half's wscale when its SYN's options were not read: cut by the
- * snaplen, or no MSS option, which every stack's SYN carries (RFC 9293
- * 3.7.1, RFC 6691), so a raw socket's. Its windows' scale is unknown. */
-#define WSCALE_UNSEEN 0xff
+/* tcp_half's wscale when its SYN's options say nothing of its windows'
+ * scale: cut by the snaplen (WSCALE_CUT), or without an MSS option, which
+ * every stack's SYN carries (RFC 9293 3.7.1, RFC 6691): a raw socket's
+ * crafted SYN (WSCALE_NO_MSS). */
+#define WSCALE_CUT 0xfe
+#define WSCALE_NO_MSS 0xff
 
 struct tcp_half {
 	struct seg_note last;       /* the last segment it sent */
@@ -104,7 +106,7 @@ struct tcp_half {
 	uint16_t ip_id;             /* last IPv4 ID */
 	uint8_t ttl_min, ttl_max;   /* of its segments but RSTs; min > max: none yet */
 	uint8_t wscale;             /* its SYN's window scale shift (HALF_F_WSCALE), 0 for a
-				       SYN without one, WSCALE_UNSEEN if its options were not read */
+				       SYN without one, or WSCALE_CUT, WSCALE_NO_MSS */
 	uint8_t state;              /* enum half_state */
 	uint8_t flags;              /* HALF_F_* */
 	uint8_t syn_retrans;        /* its SYN (or SYN-ACK) sent again (saturates) */
@@ -230,8 +232,10 @@ struct connection {
 	int8_t last_data_dir;                /* endpoint that sent the last data, -1 none */
 	uint16_t incarnation;                /* 0 for the first on this tuple (saturates) */
 	uint8_t pkts;                        /* saturates: only "none", "one", "more" are read */
-	int8_t prev_first_closer;            /* of the incarnation before (prev): endpoint that
+	int8_t prev_first_closer : 2;        /* of the incarnation before (prev): endpoint that
 						sent its first FIN or RST, -1 none */
+	bool prev_one_fin : 1;               /* ... that closer's FIN alone: the other side
+						never closed (it was in CLOSE_WAIT) */
 	struct tls_note tls;
 	uint8_t app : 4;                     /* enum first_bytes_app its first payloads named */
 	uint8_t quit_from : 2;               /* endpoint + 1 whose last data segment was a text

@@ -80,10 +80,9 @@ const char *capture_point_name(enum capture_point p)
 /*
  * Near the client, the SYN-ACK comes a full round trip after the SYN and
  * the client's ACK follows at once; near the server it is the other way
- * round; in the middle both legs take part of the trip. Below a
- * millisecond host scheduling noise dominates and nothing can be said.
+ * round; in the middle both legs take part of the trip. Below
+ * HANDSHAKE_MIN_NS nothing can be said (stats.h).
  */
-#define HANDSHAKE_MIN_NS 1000000
 #define HANDSHAKE_RATIO 4
 /* A leg longer than this is not a handshake (see stats_vote_handshake). */
 #define HANDSHAKE_MAX_NS (180 * 1000000000LL)

@@ -15,6 +15,10 @@
 #include "decode.h"
 #include "shard.h"
 
+/* A handshake leg below this is host scheduling noise: it tells nothing of
+ * where the capture was, nor whether the path is in it. */
+#define HANDSHAKE_MIN_NS 1000000
+
 enum warning {
 	WARN_CAPTURE_DAMAGED,   /* libpcap stopped reading a file early */
 	WARN_FLOWS_EVICTED,     /* --max-flows was reached */

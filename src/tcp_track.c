@@ -70,7 +70,7 @@ void tcp_track_begin(struct flow *f, int dir, const struct pkt *p)
 /* A SYN's window scale as tcp_half keeps it (flow.h). */
 static uint8_t syn_wscale(const struct tcp_opts *o)
 {
-	return o->has_wscale ? o->wscale : o->has_mss && !o->cut ? 0 : WSCALE_UNSEEN;
+	return o->has_wscale ? o->wscale : o->cut ? WSCALE_CUT : o->has_mss ? 0 : WSCALE_NO_MSS;
 }
 
 /* A segment whose whole record is tcp_track_record_syn's fields. The
@@ -135,6 +135,8 @@ void tcp_track_new_incarnation(struct flow *f, int64_t now)
 	};
 	bool ended_by_rst = f->conn.half[0].rst_frame || f->conn.half[1].rst_frame;
 	int8_t first_closer = f->conn.first_closer;
+	bool one_fin = first_closer >= 0 && !ended_by_rst &&
+		       !(f->conn.half[1 - first_closer].flags & HALF_F_FIN);
 	uint16_t incarnation = f->conn.incarnation < UINT16_MAX ? f->conn.incarnation + 1
 								 : UINT16_MAX;
 
@@ -143,6 +145,7 @@ void tcp_track_new_incarnation(struct flow *f, int64_t now)
 	f->conn.prev = prev;
 	f->conn.prev_ended_by_rst = ended_by_rst;
 	f->conn.prev_first_closer = first_closer;
+	f->conn.prev_one_fin = one_fin;
 }
 
 /*
@@ -835,7 +838,7 @@ void tcp_track_unfold_syn(struct flow *f)
 		.flags = TCP_SYN,
 		.window = h->last.window,
 		.opts = { .has_wscale = (h->flags & HALF_F_WSCALE) != 0, .wscale = h->wscale,
-			  .has_mss = h->wscale != WSCALE_UNSEEN },
+			  .has_mss = h->wscale != WSCALE_NO_MSS, .cut = h->wscale == WSCALE_CUT },
 	};
 	flow_start_connection(f, p.ts_ns);
 	tcp_track_begin(f, dir, &p);

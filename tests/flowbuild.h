@@ -97,6 +97,17 @@ static inline int handshake(struct flow *f)
 	return c;
 }
 
+/* A kernel's SYN or SYN-ACK: an MSS and a window scale, as Linux, Windows,
+ * macOS and FreeBSD send them (a raw socket's crafted SYN has neither). */
+static inline struct pkt kernel_syn(struct pkt p)
+{
+	p.opts.has_mss = true;
+	p.opts.mss = 1460;
+	p.opts.has_wscale = true;
+	p.opts.wscale = 7;
+	return p;
+}
+
 /* The segment with a visible payload (its length becomes the text's). */
 static inline struct pkt with_payload(struct pkt p, const char *text)
 {

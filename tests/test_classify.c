@@ -141,6 +141,24 @@ static void test_stale_connection(void)
 	CHECK_EQ(v.confidence, CONF_HIGH);
 	CHECK(v.stale_ack_exact);   /* ack 504: where the old connection's data ended */
 	CHECK_EQ(v.since_prev_ns, 2002000000);
+	CHECK(!v.prev_half_closed);
+
+	/* The client closed with a FIN the server acknowledged, but the server
+	 * never closed (CLOSE_WAIT): its side is as stale, and the new SYN
+	 * draws the same challenge ACK (lab.py --capture-at server,
+	 * client-restart-challenge-ack, whose client's FIN got out). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 6, 4), 10.003) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 107, TCP_ACK | TCP_PSH, 3, 5), 10.004) });
+	feed(&f, (struct pkt[]){ at(seg(C, 107, 504, TCP_ACK | TCP_FIN, 0, 6), 11.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 504, 108, TCP_ACK, 0, 7), 11.001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 9000, 0, TCP_SYN, 0, 8), 12.004) });
+	feed(&f, (struct pkt[]){ at(seg(S, 504, 108, TCP_ACK, 0, 9), 12.005) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 108, 0, TCP_RST, 0, 10), 12.006), &v),
+		 CAUSE_TIMEWAIT_REUSE);
+	CHECK_EQ(v.detail, DETAIL_CHALLENGE_ACK);
+	CHECK(v.prev_half_closed);
+	CHECK(v.stale_ack_exact);   /* ack 108: just after the client's FIN */
 
 	/* After a close on the wire it is TIME_WAIT, not a stale connection. */
 	c = handshake(&f);
@@ -241,15 +259,52 @@ static void test_connect_timeout(void)
 	struct flow f;
 	struct verdict v;
 	memset(&f, 0, sizeof f);
-	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0) });
-	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 2), 2.0) });
-	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 3), 4.0) });
+	int c = feed(&f, (struct pkt[]){ kernel_syn(at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0)) });
+	feed(&f, (struct pkt[]){ kernel_syn(at(seg(C, 100, 0, TCP_SYN, 0, 2), 2.0)) });
+	feed(&f, (struct pkt[]){ kernel_syn(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 3), 4.0)) });
 	/* Linux answers a SYN-ACK for a socket that is gone: bare RST, seq = its ack. */
 	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 4), 4.0001), &v), CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.confidence, CONF_HIGH);
 	CHECK_EQ(v.trigger.frame, 3);
 	CHECK_EQ(v.rule, RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP);
 	CHECK_EQ(v.trigger.ts_ns - v.syn_ts, 3000000000);   /* first SYN to SYN-ACK */
 	CHECK_EQ(v.syn_ts, 1000000000);
+
+	/* A raw socket's SYN (no options) over a 200 ms path: its SYN-ACK is
+	 * slow only because the path is long, and no timeout ended anything
+	 * (lab.py --delay 0.1, syn-scan-raw, seen from either end). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0) });
+	feed(&f, (struct pkt[]){ kernel_syn(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.2)) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 1.20002), &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.detail, DETAIL_PROBE);
+	CHECK_EQ(v.runner_up, CAUSE_CONNECT_TIMEOUT);
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0) });
+	feed(&f, (struct pkt[]){ kernel_syn(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.00005)) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 1.2001), &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.detail, DETAIL_PROBE);
+	/* A kernel's SYN with window scaling turned off (an MSS, no scale:
+	 * lab.py --sysctl net.ipv4.tcp_window_scaling=0) and a slow SYN-ACK:
+	 * the timeout stands, a scan's probe its runner-up. */
+	memset(&f, 0, sizeof f);
+	struct pkt noscale = kernel_syn(at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0));
+	noscale.opts.has_wscale = false;
+	c = feed(&f, &noscale);
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 4.0) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 4.0001), &v), CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	/* A SYN whose options the snaplen cut says nothing of its scaling: a
+	 * quick refusal is read as a kernel's, not as a scan's probe. */
+	memset(&f, 0, sizeof f);
+	struct pkt cut = at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0);
+	cut.opts.has_mss = true;
+	cut.opts.cut = true;
+	c = feed(&f, &cut);
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.01) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 1.0101), &v), CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.detail, DETAIL_ABANDONED);
 
 	/* A stale ACK from a TIME_WAIT instead of a SYN-ACK, reset by the new client. */
 	memset(&f, 0, sizeof f);
@@ -283,6 +338,23 @@ static void test_handshake_abort(void)
 	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 4), 15.002), &v),
 		 CAUSE_LINGER_ABORT);
 	CHECK_EQ(v.detail, DETAIL_PROBE);
+	/* The same after 1.5 s, seen at the server of a 200 ms path (lab.py
+	 * --delay 0.1 --capture-at server, server-aborts-idle): the server's
+	 * own timer does not grow with the round trip. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.00005) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.2) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 4), 11.7), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.detail, DETAIL_PROBE);
+	/* ... but 0.5 s after the handshake it may still have been queued. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.00005) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.2) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 4), 10.7), &v),
+		 CAUSE_HANDSHAKE_ABORT);
 }
 
 /* The server answers one request, then closes after `idle` s of silence. */
