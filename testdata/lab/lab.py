@@ -315,6 +315,8 @@ class Lab:
             sh("ip", "-n", self.ns[who], "link", "set", i, "up")
 
     force_v6 = False    # lab.py --ipv6: every topology over IPv6
+    force_delay = None  # lab.py --delay: every direct topology through a delay line
+    force_sysctls = ()  # lab.py --sysctl: (key, value) pairs set at client and server
 
     def topology(self, routed=False, v6=False, delay=None, wake=None, hops=0):
         """delay (seconds, direct topology only): the client and server still
@@ -325,14 +327,23 @@ class Lab:
         delay line's: a radio's promotion delay after idle, and one router's
         TTL decrement on TCP packets."""
         self.routed, self.v6 = routed, v6 or self.force_v6
+        if not routed and not delay:
+            delay = self.force_delay
         for who in ("client", "server") + (("router",) if routed or delay else ()):
             self._mkns(who)
+        for who in ("client", "server"):
+            for key, value in self.force_sysctls:
+                self.sysctl(who, key, value)
         n = self.net
         if delay and not routed:
             for key in ("all", "default"):
                 self.sysctl("router", f"net.ipv6.conf.{key}.disable_ipv6", "1")
             self._veth("client", "c0", "router", "rc")
             self._veth("server", "s0", "router", "rs")
+            # Frames of a wire's size: the delay line cannot pass on the
+            # senders' segmentation-offload super-frames.
+            for who, i in (("client", "c0"), ("server", "s0")):
+                self.nsx(who, "ethtool", "-K", i, "tso", "off", "gso", "off")
             self.run("router", f"delay_line('rc', 'rs', {delay!r}, {wake!r}, {hops!r})",
                      wait_ready=True)
         if not routed:
@@ -558,9 +569,19 @@ def main():
     ap.add_argument("--ipv6", action="store_true",
                     help="a check of the rules over the other IP version: every scenario over "
                          "IPv6 where it can (not for the committed lab)")
+    ap.add_argument("--delay", type=float, metavar="SECONDS",
+                    help="a check of the rules on a longer path: every scenario of the direct "
+                         "topology through a delay line holding each frame SECONDS in each "
+                         "direction (not for the committed lab)")
+    ap.add_argument("--sysctl", action="append", default=[], metavar="KEY=VALUE",
+                    help="a check of the rules under another stack setting, such as "
+                         "net.ipv4.tcp_timestamps=0: set at client and server before every "
+                         "scenario (repeatable; not for the committed lab)")
     args = ap.parse_args()
     Lab.capture_at = args.capture_at
     Lab.force_v6 = args.ipv6
+    Lab.force_delay = args.delay
+    Lab.force_sysctls = tuple(tuple(kv.split("=", 1)) for kv in args.sysctl)
     load_scenarios()
     if args.list:
         for sc in SCENARIOS:
