@@ -966,8 +966,8 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 	 */
 	if (v->a.zero_windows > 0)
 		return UNREAD_WINDOW_FULL;
-	if (v->a_window_short)
-		return UNREAD_WINDOW_SHORT;
+	if (v->a_window_unread)
+		return (enum unread_sign)v->a_window_unread;
 	if ((v->b.flags & HALF_F_FIN) && v->b.data_frame > v->a.data_frame)
 		return UNREAD_PEER_CLOSED;
 	if (v->a.bytes == 0)
@@ -1420,29 +1420,46 @@ static void judge_origin(struct judge *j)
 #define ETHERNET_MSS 1460
 
 /*
- * a's last segment offered b less room than one of b's segments: a's
- * receive buffer was all but full. A receiver keeps its window's right
- * edge where it was as data arrives (RFC 9293 3.8.6.2.1: it should not
- * shrink the window; Linux's tcp_select_window never does), so the room
- * falls as data is taken and not read; an application that reads frees
- * room, and the stack says so at once when that at least doubles the
- * window (Linux's __tcp_cleanup_rbuf; RFC 9293 3.8.6.2.2's update by an
- * MSS). The window is scaled by a's own shift (RFC 7323 2.3), so both
- * SYNs must have been seen with their options. b's segment counts up to an Ethernet MSS: a
- * capture on b's host shows segmentation offload's super-segments.
+ * What a's receive window shows of data a had taken and not read, for
+ * UNREAD_WINDOW_SHORT and UNREAD_WINDOW_FREED. A receiver keeps its
+ * window's right edge where it was as data arrives (RFC 9293 3.8.6.2.1: it
+ * should not shrink the window; Linux's tcp_select_window never does), so
+ * the room falls as data is taken and not read; an application that reads
+ * frees room, and the stack says so at once when that at least doubles
+ * the window (Linux's __tcp_cleanup_rbuf; RFC 9293 3.8.6.2.2's update by
+ * an MSS). So:
+ * - short: a's last segment offered b less room than one of b's segments:
+ *   its buffer was all but full;
+ * - freed: a's RST offers at least twice its last segment's room, and a
+ *   segment more, with no update between: Linux's tcp_close discards the
+ *   unread data before it sends the RST, whose window counts the room that
+ *   freed, and reading that much would have been advertised first (a
+ *   reply-form RST, or another stack's, offers 0 and shows nothing).
+ * The window is scaled by a's own shift (RFC 7323 2.3), so both SYNs must
+ * have been seen with their options. b's segment counts up to an Ethernet
+ * MSS: a capture on b's host shows segmentation offload's super-segments.
  */
-static bool window_short(const struct tcp_half *a, const struct tcp_half *b)
+static enum unread_sign unread_window(const struct tcp_half *a, const struct tcp_half *b,
+				      const struct pkt *rst)
 {
 	const struct seg_note *al = &a->last, *bl = &b->last;
 	if (!(a->flags & HALF_F_ISN) || !(b->flags & HALF_F_ISN) || !al->frame || !bl->len ||
 	    (al->flags & (TCP_SYN | TCP_RST)) || !(al->flags & TCP_ACK))
-		return false;
+		return UNREAD_NONE;
 	if (a->wscale >= WSCALE_CUT || b->wscale >= WSCALE_CUT)
-		return false;
+		return UNREAD_NONE;
 	bool scaled = (a->flags & HALF_F_WSCALE) && (b->flags & HALF_F_WSCALE);
 	/* A shift above 14 is taken as 14 (RFC 7323 2.3). */
-	uint64_t room = (uint64_t)al->window << (scaled ? (a->wscale > 14 ? 14 : a->wscale) : 0);
-	return room > 0 && room < (bl->len < ETHERNET_MSS ? bl->len : ETHERNET_MSS);
+	unsigned shift = scaled ? (a->wscale > 14 ? 14 : a->wscale) : 0;
+	uint64_t room = (uint64_t)al->window << shift, freed = (uint64_t)rst->window << shift;
+	uint64_t seg = bl->len < ETHERNET_MSS ? bl->len : ETHERNET_MSS;
+	if (room == 0)
+		return UNREAD_NONE;     /* a zero window is counted as such */
+	if (room < seg)
+		return UNREAD_WINDOW_SHORT;
+	if ((rst->flags & TCP_ACK) && freed >= 2 * room && freed - room >= seg)
+		return UNREAD_WINDOW_FREED;
+	return UNREAD_NONE;
 }
 
 /* The connection's facts as they stood before the RST, into v. */
@@ -1465,7 +1482,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 			       f->conn.first_closer == dir && (f->conn.half[dir].flags & HALF_F_FIN);
 	v->b_window_closed = (b->flags & HALF_F_SEEN) && b->last.window == 0 &&
 			     !(b->last.flags & (TCP_SYN | TCP_RST));
-	v->a_window_short = window_short(a, b);
+	v->a_window_unread = (uint8_t)unread_window(a, b, p);
 	v->incarnation = f->conn.incarnation;
 	v->max_gap_ns = f->conn.max_gap_ns;
 	if (f->conn.pkts > 0 && p->ts_ns - f->conn.last_ts > v->max_gap_ns)

@@ -147,8 +147,9 @@ struct verdict {
 	bool a_quit_last : 1;       /* the sender's last data was a text protocol's QUIT or
 				       LOGOUT (first_bytes_quit) */
 	bool b_quit_last : 1;       /* the other side's last data was (its goodbye) */
-	bool a_window_short : 1;    /* the sender's last segment offered less room than one of
-				       the other side's segments (record_connection) */
+	uint8_t a_window_unread : 4; /* enum unread_sign: UNREAD_WINDOW_SHORT or _FREED, what
+				       the sender's windows showed of data unread
+				       (record_connection); 0 nothing */
 	bool prev_half_closed : 1;  /* challenge-ack: the old connection's client had closed
 				       it, the side that answered never did (CLOSE_WAIT) */
 	struct side a, b;
@@ -312,6 +313,7 @@ enum unread_sign {
 	UNREAD_REQUESTS,            /* more HTTP requests than responses */
 	UNREAD_WINDOW_FULL,         /* the sender advertised a zero window */
 	UNREAD_WINDOW_SHORT,        /* its last window had no room for another segment */
+	UNREAD_WINDOW_FREED,        /* its RST offered the room its close freed */
 	UNREAD_PEER_CLOSED,         /* the peer's FIN came after its data */
 	UNREAD_NEVER_ANSWERED,      /* the sender never sent data of its own */
 	UNREAD_ARRIVING,            /* data beyond what the RST acknowledges */

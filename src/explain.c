@@ -1292,6 +1292,12 @@ static void close_with_data_unread(struct words *w)
 		       "its receive buffer all but full: its application had stopped reading (one "
 		       "that reads frees room, and its stack says so at once). ", w->bn);
 		break;
+	case UNREAD_WINDOW_FREED:
+		say(w, "its RST offered the %s at least twice the room its last segment had, room "
+		       "its application never freed by reading (its stack would have advertised "
+		       "that at once): the close discarded data still in its receive buffer. ",
+		    w->bn);
+		break;
 	case UNREAD_PEER_CLOSED:
 		say(w, "the %s had sent its data (last at frame %llu) and its FIN, and an "
 		       "application that reads to that end closes with a FIN, not a RST. ", w->bn,

@@ -1105,20 +1105,30 @@ static int handshake_opts(struct flow *f, int shift, bool snaplen_cut)
 
 /*
  * A download the client stopped reading, closed before its window reached
- * zero (lab.py --delay 0.025, client-closes-mid-download: the last ACK
- * offered 1024 bytes, less than a 1448-byte segment): its buffer was all
- * but full, so the close found data unread.
+ * zero. Over a 50 ms path (lab.py --delay 0.025, client-closes-mid-download)
+ * the last ACK offered 1024 bytes, less than a 1448-byte segment; over a
+ * 200 ms path (--delay 0.1) it offered 26 624 and the RST 76 800: Linux's
+ * close discarded the unread data first, and its RST offered the room that
+ * freed, which reading would have advertised at once.
  */
-static void test_window_short(void)
+static void test_window_unread(void)
 {
 	struct flow f;
 	struct verdict v;
-	static const struct { int shift; bool cut; uint16_t window; enum cause cause; } cases[] = {
-		{ 7, false, 8, CAUSE_UNREAD_RECV_BUFFER },      /* 1024 bytes scaled */
-		{ 7, false, 100, CAUSE_LINGER_ABORT },          /* 12 800: room for more */
-		{ -1, false, 1024, CAUSE_UNREAD_RECV_BUFFER },  /* no scaling: 1024 bytes */
-		{ -1, false, 8, CAUSE_UNREAD_RECV_BUFFER },
-		{ -1, true, 8, CAUSE_LINGER_ABORT },            /* scale unknown: 8 may be 1024 or more */
+	static const struct {
+		int shift;
+		bool cut;
+		uint16_t window, rst_window;
+		enum unread_sign sign;
+	} cases[] = {
+		{ 7, false, 8, 600, UNREAD_WINDOW_SHORT },     /* 1024 bytes scaled */
+		{ 7, false, 100, 100, UNREAD_NONE },           /* 12 800, the RST's the same */
+		{ 7, false, 100, 600, UNREAD_WINDOW_FREED },   /* 12 800, then 76 800 */
+		{ 7, false, 300, 500, UNREAD_NONE },           /* 38 400 to 64 000: not doubled */
+		{ 7, false, 100, 0, UNREAD_NONE },             /* a RST offering 0 shows nothing */
+		{ -1, false, 1024, 0, UNREAD_WINDOW_SHORT },   /* no scaling: 1024 bytes */
+		{ -1, false, 8, 0, UNREAD_WINDOW_SHORT },
+		{ -1, true, 8, 600, UNREAD_NONE },             /* scale unknown: 8 may be 1024 or more */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		int c = handshake_opts(&f, cases[i].shift, cases[i].cut);
@@ -1129,10 +1139,10 @@ static void test_window_short(void)
 		ack.window = cases[i].window;
 		feed(&f, &ack);
 		struct pkt rst = at(seg(C, 121, 3397, TCP_RST | TCP_ACK, 0, 8), 10.4);
-		rst.window = 600;   /* Linux's RST offers the room its purge freed: no sign */
-		CHECK_EQ(judge(&f, c, rst, &v), cases[i].cause);
-		CHECK_EQ(classify_unread_sign(&v), cases[i].cause == CAUSE_UNREAD_RECV_BUFFER
-							   ? UNREAD_WINDOW_SHORT : UNREAD_NONE);
+		rst.window = cases[i].rst_window;
+		CHECK_EQ(judge(&f, c, rst, &v), cases[i].sign != UNREAD_NONE
+							? CAUSE_UNREAD_RECV_BUFFER : CAUSE_LINGER_ABORT);
+		CHECK_EQ(classify_unread_sign(&v), cases[i].sign);
 	}
 }
 
@@ -1634,7 +1644,7 @@ int main(void)
 	test_wait_shown_by_ip_id();
 	test_after_reading();
 	test_fin_alone_is_not_unread();
-	test_window_short();
+	test_window_unread();
 	test_crossing_resets();
 	test_close_first_seen();
 	test_mptcp();

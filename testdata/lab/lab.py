@@ -317,6 +317,7 @@ class Lab:
     force_v6 = False    # lab.py --ipv6: every topology over IPv6
     force_delay = None  # lab.py --delay: every direct topology through a delay line
     force_sysctls = ()  # lab.py --sysctl: (key, value) pairs set at client and server
+    force_same_host = False  # lab.py --same-host: every direct topology on one host's lo
 
     def topology(self, routed=False, v6=False, delay=None, wake=None, hops=0):
         """delay (seconds, direct topology only): the client and server still
@@ -329,12 +330,31 @@ class Lab:
         self.routed, self.v6 = routed, v6 or self.force_v6
         if not routed and not delay:
             delay = self.force_delay
+        n = self.net
+        if self.force_same_host and not routed and not delay:
+            # Client and server as two addresses of one host, talking over
+            # its loopback (MTU 65536), as a lab on one machine does.
+            self.same_host = True
+            self.ns["server"] = self.ns["client"]
+            self._mkns("client")
+            for key, value in self.force_sysctls:
+                self.sysctl("client", key, value)
+            for h in (1, 2):
+                self.nsx("client", "ip", "addr", "add", f"10.{n}.0.{h}/32", "dev", "lo")
+                self.nsx("client", "ip", "addr", "add", f"fd00:{n}::{h}/128", "dev", "lo",
+                         "nodad")
+            # A connection to the server's address leaves from the client's
+            # (by default a local destination is its own source).
+            self.nsx("client", "ip", "route", "replace", "local", f"10.{n}.0.2", "dev", "lo",
+                     "table", "local", "src", f"10.{n}.0.1")
+            self.nsx("client", "ip", "-6", "route", "replace", "local", f"fd00:{n}::2", "dev",
+                     "lo", "table", "local", "src", f"fd00:{n}::1")
+            return
         for who in ("client", "server") + (("router",) if routed or delay else ()):
             self._mkns(who)
         for who in ("client", "server"):
             for key, value in self.force_sysctls:
                 self.sysctl(who, key, value)
-        n = self.net
         if delay and not routed:
             for key in ("all", "default"):
                 self.sysctl("router", f"net.ipv6.conf.{key}.disable_ipv6", "1")
@@ -368,7 +388,11 @@ class Lab:
         self.sysctl("router", "net.ipv4.ip_forward", "1")
         self.sysctl("router", "net.ipv6.conf.all.forwarding", "1")
 
+    same_host = False
+
     def iface(self, who):
+        if self.same_host:
+            return "lo"
         return dict(client="c0", server="s0", router="rc")[who]
 
     def nft(self, who, ruleset):
@@ -387,10 +411,13 @@ class Lab:
         return p
 
     capture_at = None   # lab.py --capture-at: every capture there instead
+    force_snaplen = 0   # lab.py --snaplen: every capture cut there (a scenario's own shorter kept)
 
     def capture(self, who, fmt="pcap", iface=None, snaplen=0):
         if self.capture_at and not self.captures:
             who, iface = self.capture_at, None
+        if self.force_snaplen and not (snaplen and snaplen < self.force_snaplen):
+            snaplen = self.force_snaplen
         path = os.path.join(self.workdir, f"capture.{fmt}")
         c = Capture(self.ns[who], iface or self.iface(who), path, fmt, snaplen)
         c.path = path
@@ -577,7 +604,16 @@ def main():
                     help="a check of the rules under another stack setting, such as "
                          "net.ipv4.tcp_timestamps=0: set at client and server before every "
                          "scenario (repeatable; not for the committed lab)")
+    ap.add_argument("--same-host", action="store_true",
+                    help="a check of the rules on one host: every scenario of the direct "
+                         "topology with client and server as two addresses of one "
+                         "namespace, captured on its loopback (not for the committed lab)")
+    ap.add_argument("--snaplen", type=int, default=0, metavar="BYTES",
+                    help="a check of the rules on short captures: every capture cut at BYTES "
+                         "a frame, as tcpdump -s cuts (not for the committed lab)")
     args = ap.parse_args()
+    Lab.force_snaplen = args.snaplen
+    Lab.force_same_host = args.same_host
     Lab.capture_at = args.capture_at
     Lab.force_v6 = args.ipv6
     Lab.force_delay = args.delay
