@@ -1054,10 +1054,13 @@ static bool abortive_close(struct judge *j)
 		return false;
 	/* Without the handshake, no data seen is not no data sent. */
 	bool probe = v->a.bytes == 0 && v->b.bytes == 0 && !v->midstream;
-	/* No data either way: a connect timeout that fired as the handshake
-	 * completed would abort the same way. */
+	/* No data either way: from the client, a connect timeout that fired
+	 * as the handshake completed would abort the same way; from the
+	 * server, a listener closing with the connection still queued
+	 * (inet_csk_listen_stop), which no application had accepted. */
 	if (probe)
-		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM, CAUSE_CONNECT_TIMEOUT);
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM,
+			      v->sender == ROLE_SERVER ? CAUSE_HANDSHAKE_ABORT : CAUSE_CONNECT_TIMEOUT);
 	/* Data of B's that A answered may still not have been read by A's
 	 * application; with none, A may have given up waiting for an answer. */
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,

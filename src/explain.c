@@ -1389,6 +1389,7 @@ static void abortive_close(struct words *w)
 {
 	const struct verdict *v = w->v;
 	bool given_up = handshake_given_up(v);
+	bool known = v->idle_before_ns >= 0;    /* the silence before the RST */
 	if (given_up)
 		say(w, "The client closed the connection (FIN, frame %llu) with the TLS handshake "
 		       "unfinished (%s) and no alert of its own: it gave the handshake up, as a "
@@ -1398,6 +1399,12 @@ static void abortive_close(struct words *w)
 		    v->tls.stage == TLS_STAGE_SERVER_HELLO ?
 		    "after the server's hello flight, before the client's next "
 		    "handshake message" : "before any answer to its ClientHello");
+	else if (v->detail == DETAIL_PROBE && v->sender == ROLE_SERVER)
+		say(w, "The server accepted the connection and aborted it (RST instead of FIN) "
+		       "without any data exchanged%s%s%s: an application closing with SO_LINGER 0 "
+		       "on its own timeout for a first request that never came, or one that "
+		       "rejects the client.", known ? ", " : "", known ? DUR(v->idle_before_ns) : "",
+		    known ? " after the last packet" : "");
 	else if (v->detail == DETAIL_PROBE)
 		say(w, "The %s opened the connection and aborted it without any data exchanged: a "
 		       "health check or port probe closing with SO_LINGER 0. Usually benign.", w->an);
@@ -1457,6 +1464,11 @@ static void abortive_close(struct words *w)
 			  "names it (certificate validation, the chain's size, a version or cipher it "
 			  "refuses, a handshake timeout). The server's RST only ends the abandoned "
 			  "connection.");
+	else if (v->detail == DETAIL_PROBE && v->sender == ROLE_SERVER)
+		advise(w, "Server: find the timeout that aborts connections which send nothing "
+			  "(a first-request or handshake timeout), and whether it is too short for "
+			  "these clients. Client: send the request as soon as the connection is "
+			  "up; a connection opened ahead of need is aborted like this.");
 	else if (v->detail == DETAIL_PROBE)
 		advise(w, "Nothing to fix if this is a health check; otherwise find what opens "
 			  "and aborts connections.");
@@ -1764,7 +1776,10 @@ static void say_runner_up(struct words *w)
 			     "reason code says what the %s claims", w->an);
 		break;
 	case RULE_ABORTIVE_CLOSE:
-		if (v->runner_up == CAUSE_CONNECT_TIMEOUT)
+		if (v->runner_up == CAUSE_HANDSHAKE_ABORT)
+			runner_up(w, "a listener that closes with the connection still queued, "
+				     "never accepted, resets it the same way");
+		else if (v->runner_up == CAUSE_CONNECT_TIMEOUT)
 			runner_up(w, "a connect timeout that fired as the handshake completed "
 				     "aborts the same way");
 		else if (v->runner_up == CAUSE_UNREAD_RECV_BUFFER)

@@ -1026,6 +1026,23 @@ static void test_closed_before_answer(void)
 	CHECK(v.a_closed_awaiting);
 }
 
+/* A server that accepted and aborted a connection that sent nothing: its
+ * own timeout for a first request, not a health check it opened (the lab's
+ * server-aborts-idle; a review over a 200 ms path). */
+static void test_server_probe_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 4), 11.502), &v);
+	CHECK_EQ(v.detail, DETAIL_PROBE);
+	CHECK(says(e.why, "The server accepted the connection and aborted it"));
+	CHECK(says(e.why, "1.500 s after the last packet"));
+	CHECK(strstr(e.why, "opened the connection") == NULL);
+	CHECK(says(e.advice, "Server: find the timeout that aborts connections"));
+	CHECK(says(e.runner_up, "a listener that closes with the connection still queued"));
+}
+
 /* A SYN-ACK reset after the client gave up: within 2 s and its SYN never
  * sent again, losing a connection race (RFC 8305) is said as well; after
  * a SYN sent again and 3 s, a connect timeout alone. */
@@ -1322,6 +1339,7 @@ int main(void)
 	test_abort_after_peer_data();
 	test_close_notify_capture_from_fin();
 	test_one_direction_only();
+	test_server_probe_words();
 	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
