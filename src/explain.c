@@ -1036,6 +1036,10 @@ static void data_after_own_fin(struct words *w)
 	}
 }
 
+/* The shortest FIN-WAIT-2 an orphaned socket keeps: Linux's tcp_fin_timeout
+ * set to its least sensible value (the lab's fin-wait2-expired sets 1). */
+#define FIN_WAIT2_SHORTEST_NS 1000000000LL
+
 static void after_both_closed(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1074,6 +1078,22 @@ static void after_both_closed(struct words *w)
 		say(w, " It answers a segment the %s's stack no longer had a socket for: the %s "
 		       "closed second, and a second closer's connection is gone as soon as its "
 		       "FIN is acknowledged (LAST-ACK to CLOSED).", w->an, w->an);
+	else if (v->form == FORM_REPLY && v->trigger.frame && v->trigger.frame == v->b.fin_frame &&
+		 apart >= FIN_WAIT2_SHORTEST_NS)
+		/* The first closer had not had the other FIN yet: FIN-WAIT-2,
+		 * which an orphaned socket (its application closed) keeps only
+		 * tcp_fin_timeout on Linux (60 s by default, 1 s at least
+		 * where set lower), not TIME-WAIT. */
+		say(w, " It answers the %s's FIN itself: the %s had closed first and was waiting "
+		       "for that FIN (FIN-WAIT-2), which a socket its application has closed keeps "
+		       "only a while (Linux's tcp_fin_timeout, 60 s by default); the FIN came after "
+		       "that had ended.", w->bn, w->an);
+	else if (v->form == FORM_REPLY && v->trigger.frame && v->trigger.frame == v->b.fin_frame)
+		say(w, " It answers the %s's FIN itself: the %s had closed first and was waiting "
+		       "for that FIN (FIN-WAIT-2), yet its stack no longer kept the connection %s "
+		       "later: it had dropped its side at once (its application aborted after its "
+		       "FIN, or a stack that drops a closed socket's connection).",
+		    w->bn, w->an, DUR(apart));
 	else if (v->form == FORM_REPLY)
 		say(w, " It answers a segment the %s's stack no longer kept the connection for: "
 		       "the %s closed first, so its TIME-WAIT (which acknowledges a stray segment "

@@ -1026,6 +1026,33 @@ static void test_closed_before_answer(void)
 	CHECK(v.a_closed_awaiting);
 }
 
+/* The first closer's reset of the other side's late FIN: its FIN-WAIT-2
+ * had run out (the lab's fin-wait2-expired, tcp_fin_timeout=1), or, a
+ * millisecond later, it had dropped its side at once; not TIME-WAIT,
+ * which needs both FINs (a review of the words). */
+static void test_fin_wait2_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	static const struct { double client_fin; const char *says; } cases[] = {
+		{ 12.5, "Linux's tcp_fin_timeout" },
+		{ 10.0042, "dropped its side at once" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 4), 10.003) });
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 502, TCP_ACK, 0, 5), 10.004) });
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 502, TCP_ACK | TCP_FIN, 0, 6),
+					    cases[i].client_fin) });
+		judge_and_explain(&f, 1 - c, at(seg(S, 502, 0, TCP_RST, 0, 7),
+						 cases[i].client_fin + 0.0001), &v);
+		CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+		CHECK(says(e.why, "FIN-WAIT-2"));
+		CHECK(says(e.why, cases[i].says));
+		CHECK(strstr(e.why, "TIME-WAIT") == NULL);
+	}
+}
+
 /* A server that accepted and aborted a connection that sent nothing: its
  * own timeout for a first request, not a health check it opened (the lab's
  * server-aborts-idle; a review over a 200 ms path). */
@@ -1339,6 +1366,7 @@ int main(void)
 	test_abort_after_peer_data();
 	test_close_notify_capture_from_fin();
 	test_one_direction_only();
+	test_fin_wait2_words();
 	test_server_probe_words();
 	test_connect_gave_up_words();
 	test_unknown_words();
