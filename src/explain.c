@@ -84,7 +84,11 @@ static void say_elsewhere(const struct words *w, char *buf, size_t n)
 {
 	const struct verdict *v = w->v;
 	buf[0] = '\0';
-	if (v->origin_basis == ORIGIN_BY_TTL_STEP)
+	if (v->origin_basis == ORIGIN_BY_TTL_STEP && v->ttl_unlike_recent)
+		text_format(buf, n, "its TTL (%u) is that of the %s's early packets, not of its "
+			 "recent ones (%u)", v->rst.ttl, w->an,
+			 v->rst.ttl == v->a.ttl_min ? v->a.ttl_max : v->a.ttl_min);
+	else if (v->origin_basis == ORIGIN_BY_TTL_STEP)
 		text_format(buf, n, "its TTL (%u) differs from the %s's own packets (%u-%u)", v->rst.ttl,
 			 w->an, v->a.ttl_min, v->a.ttl_max);
 	else if (v->origin_basis == ORIGIN_BY_TIMING)
@@ -1872,13 +1876,20 @@ static void say_revision(struct words *w)
 			say(w, ", while the %s took the RST and went silent.", w->bn);
 		say(w, " A third party on the path forged the RST in the %s's name (TTL %u", w->an,
 		    v->rst.ttl);
-		if (v->a.ttl_min <= v->a.ttl_max)
+		if ((v->a.flags & HALF_F_SEEN) && v->a.ttl_min <= v->a.ttl_max)
 			say(w, "; the %s's own packets %u-%u", w->an, v->a.ttl_min, v->a.ttl_max);
 		say(w, "). Judged on its own, the RST looked like %s.",
 		    cause_id(v->revised.looked_like));
-		advise(w, "The %s did not reset this connection: look for a firewall, IPS or censor "
-			  "on the path that resets connections (it may match on the payload); the %s's "
-			  "request may have reached the %s.", w->an, w->bn, w->an);
+		if (v->revised.synack)
+			advise(w, "The %s did not refuse this connection: look for a firewall, IPS or "
+				  "censor on the path that resets connection attempts (it may match on "
+				  "the address or the port); the %s's stack may have ignored the forged "
+				  "refusal and connected.", w->an, w->bn);
+		else
+			advise(w, "The %s did not reset this connection: look for a firewall, IPS or "
+				  "censor on the path that resets connections (it may match on the "
+				  "payload); the %s's request may have reached the %s.", w->an, w->bn,
+			       w->an);
 		break;
 	case REVISED_NOT:
 		break;
