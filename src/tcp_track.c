@@ -646,12 +646,18 @@ static inline void note_answer(struct flow *f, int dir, const struct pkt *p)
  * ndpi/443-firefox.pcap 657-659, after 4 s of silence). Only while
  * nothing of the other side's came between, not even an ACK: a long
  * message it acknowledged on the way was something else than a goodbye.
- * Read before this segment becomes h->last.
+ * A bare ACK before a segment no longer than a goodbye's record
+ * (TLS_H2_GOAWAY_RECORD_MAX) is allowed: at the receiver, on a long path,
+ * its ACK of the GOAWAY leaves before the close_notify behind it arrives
+ * (the lab over a 200 ms path). Read before this segment becomes h->last.
  */
-static inline bool farewell_goes_on(const struct flow *f, const struct tcp_half *h, int64_t gap)
+static inline bool farewell_goes_on(const struct flow *f, int dir, const struct tcp_half *h,
+				    int64_t gap, uint32_t len)
 {
 	return f->conn.farewell && h->last.frame && h->last.frame == h->data_frame &&
-	       f->conn.last_ts == h->last.ts_ns && gap < FAREWELL_CLOSE_MAX;
+	       (f->conn.last_ts == h->last.ts_ns ||
+		(f->conn.last_data_dir == dir && len <= TLS_H2_GOAWAY_RECORD_MAX)) &&
+	       gap < FAREWELL_CLOSE_MAX;
 }
 
 /* The body of tcp_track_segment, also a recorded SYN's replay: inlined in
@@ -721,7 +727,8 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 					   (f->conn.last_data_dir == dir || crossing || h2_goaway);
 			if (f->conn.close_idle_ns < 0)
 				f->conn.close_idle_ns = f->conn.farewell ? -1 - silence : -1;
-		} else if (f->conn.data_after_longest && !farewell_goes_on(f, h, gap)) {
+		} else if (f->conn.data_after_longest &&
+			   !farewell_goes_on(f, dir, h, gap, p->payload_len)) {
 			f->conn.data_after_longest = f->conn.farewell = false;
 			if (f->conn.close_idle_ns < 0)
 				f->conn.close_idle_ns = -1;

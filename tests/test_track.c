@@ -421,7 +421,7 @@ static void test_farewell_idle(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 605, 116, TCP_ACK | TCP_PSH, 23, 8), 14.015) });
 	feed(&f, (struct pkt[]){ at(seg(S, 628, 116, TCP_ACK | TCP_FIN, 0, 9), 14.0151) });
 	CHECK_EQ(f.conn.close_idle_ns, 4000000000LL);
-	/* But a message the other side acknowledged on its way was no
+	/* But a long message the other side acknowledged on its way was no
 	 * goodbye: the close came right after its end. */
 	handshake(&f);
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.010) });
@@ -429,9 +429,22 @@ static void test_farewell_idle(void)
 	feed(&f, (struct pkt[]){ at(seg(C, 116, 567, TCP_ACK, 0, 6), 10.013) });
 	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_PSH, 38, 7), 14.013) });
 	feed(&f, (struct pkt[]){ at(seg(C, 116, 605, TCP_ACK, 0, 8), 14.014) });
-	feed(&f, (struct pkt[]){ at(seg(S, 605, 116, TCP_ACK | TCP_PSH, 23, 9), 14.015) });
-	feed(&f, (struct pkt[]){ at(seg(S, 628, 116, TCP_ACK | TCP_FIN, 0, 10), 14.0151) });
+	feed(&f, (struct pkt[]){ at(seg(S, 605, 116, TCP_ACK | TCP_PSH, 1400, 9), 14.015) });
+	feed(&f, (struct pkt[]){ at(seg(S, 2005, 116, TCP_ACK | TCP_FIN, 0, 10), 14.0151) });
 	CHECK_EQ(f.conn.close_idle_ns, 100000);
+	/* A goodbye's short record after the other side's bare ACK of the
+	 * first is still the goodbye: at the receiver, on a long path, that
+	 * ACK leaves before the next record arrives (lab.py --delay 0.1,
+	 * h2-idle-goaway). */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_PSH, 66, 5), 10.012) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 567, TCP_ACK, 0, 6), 10.013) });
+	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_PSH, 38, 7), 14.013) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 605, TCP_ACK, 0, 8), 14.013005) });
+	feed(&f, (struct pkt[]){ at(seg(S, 605, 116, TCP_ACK | TCP_PSH, 23, 9), 14.01301) });
+	feed(&f, (struct pkt[]){ at(seg(S, 628, 116, TCP_ACK | TCP_FIN, 0, 10), 14.013015) });
+	CHECK_EQ(f.conn.close_idle_ns, 4000000000LL);
 	/* On HTTP/2, after the client's last frame (a WINDOW_UPDATE), the
 	 * server's GOAWAY-sized record after 2 s, its alert and FIN: the
 	 * goodbye of nginx's keepalive_timeout, not an answer (the lab's
