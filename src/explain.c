@@ -960,7 +960,7 @@ static void data_after_own_fin(struct words *w)
 			  "shutdown(SHUT_WR) and drain until its FIN, the lingering close of RFC "
 			  "9112 9.6), so that the close does not reset it.", side_word(v), w->bn);
 		return;
-	} else if (ignored && flushed_with_fin_ack(v))
+	} else if (ignored && flushed_with_fin_ack(v)) {
 		say(w, "the %s acknowledged that FIN and sent %u bytes %s later (frame %llu), and "
 		       "the %s's closed socket answered with a RST. The %s's stack had the FIN when "
 		       "the data left, but the data left within 1 ms of the fastest the %s answers "
@@ -971,12 +971,19 @@ static void data_after_own_fin(struct words *w)
 		       "3.7.4), to leave with the acknowledgement the FIN brings.",
 		    w->bn, t->len, DUR(gap), (unsigned long long)t->frame, w->an, w->bn, w->bn,
 		    w->bn);
-	else if (ignored)
-		say(w, "the %s acknowledged that FIN and still sent %u bytes %s later (frame %llu), "
-		       "and the %s's closed socket answered with a RST. The %s's stack knew the "
-		       "connection was closing; its application wrote anyway.",
-		    w->bn, t->len, DUR(gap), (unsigned long long)t->frame, w->an, w->bn);
-	else if (!t->len)
+	} else if (ignored) {
+		say(w, "the %s acknowledged that FIN and still sent %u bytes %s later at this "
+		       "capture point (frame %llu), ", w->bn, t->len, DUR(gap),
+		    (unsigned long long)t->frame);
+		/* Near the closer the gap holds the whole round trip (the FIN's
+		 * way out and the data's way back); near the peer, none of it
+		 * (a review of the words over a 200 ms path, at the server). */
+		if (v->rtt_ns > 0 && gap > 0 && v->rtt_ns >= gap / 10)
+			say(w, "of which up to a round trip (%s here) is the path's, as near the %s, ",
+			    DUR(v->rtt_ns), w->an);
+		say(w, "and the %s's closed socket answered with a RST. The %s's stack knew the "
+		       "connection was closing; its application wrote anyway.", w->an, w->bn);
+	} else if (!t->len) {
 		/* A FIN with no data (the corpus's ndpi/wa_voice.pcap 193): the
 		 * two FINs crossed, and nothing was lost but the close. */
 		say(w, "the %s's %s (frame %llu, %s %s the FIN at this capture point) did not "
@@ -984,13 +991,14 @@ static void data_after_own_fin(struct words *w)
 		       "answered with a RST.",
 		    w->bn, seg_kind(t), (unsigned long long)t->frame, DUR(gap),
 		    gap >= 0 ? "after" : "before", w->an);
-	else
+	} else {
 		say(w, "the %s's %u bytes (frame %llu, %s %s the FIN at this capture point) did not "
 		       "acknowledge it: the data and the FIN crossed in flight, and the %s's closed "
 		       "socket answered with a RST. The data cannot have reached the %s's "
 		       "application.",
 		    w->bn, t->len, (unsigned long long)t->frame, DUR(gap),
 		    gap >= 0 ? "after" : "before", w->an, w->an);
+	}
 	/* On h2, a GOAWAY-sized record crossing a close that began with the
 	 * closer's own alert is most likely the peer's GOAWAY, its goodbye
 	 * (tls.h); its alert, if any, came after the RST, so the detail stays

@@ -1053,6 +1053,35 @@ static void test_fin_wait2_words(void)
 	}
 }
 
+/* Captured near the server of a 200 ms path: the gap from the server's FIN
+ * to the client's data holds the round trip, and the words say how much
+ * of it may be the path's; near the client, with a short handshake, they
+ * do not. */
+static void test_ignored_fin_round_trip(void)
+{
+	struct flow f;
+	struct verdict v;
+	for (int far = 0; far < 2; far++) {
+		double rtt = far ? 0.2 : 0.0001;
+		memset(&f, 0, sizeof f);
+		int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.00005) });
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.0 + rtt) });
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01 + rtt) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 50, 5), 10.02 + rtt) });
+		feed(&f, (struct pkt[]){ at(seg(S, 551, 121, TCP_ACK | TCP_FIN, 0, 6), 11.02 + rtt) });
+		feed(&f, (struct pkt[]){ at(seg(C, 121, 552, TCP_ACK, 0, 7), 11.02 + 2 * rtt) });
+		feed(&f, (struct pkt[]){ at(seg(C, 121, 552, TCP_ACK | TCP_PSH, 30, 8), 11.72 + rtt) });
+		judge_and_explain(&f, 1 - c, at(seg(S, 552, 0, TCP_RST, 0, 9), 11.7201 + rtt), &v);
+		CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
+		CHECK(says(e.why, "still sent 30 bytes 700 ms later at this capture point (frame 8)"));
+		if (far)
+			CHECK(says(e.why, "of which up to a round trip (200 ms here) is the path's"));
+		else
+			CHECK(strstr(e.why, "round trip") == NULL);
+	}
+}
+
 /* A server that accepted and aborted a connection that sent nothing: its
  * own timeout for a first request, not a health check it opened (the lab's
  * server-aborts-idle; a review over a 200 ms path). */
@@ -1367,6 +1396,7 @@ int main(void)
 	test_close_notify_capture_from_fin();
 	test_one_direction_only();
 	test_fin_wait2_words();
+	test_ignored_fin_round_trip();
 	test_server_probe_words();
 	test_connect_gave_up_words();
 	test_unknown_words();
