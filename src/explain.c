@@ -1361,6 +1361,12 @@ static void close_with_data_unread(struct words *w)
 		advise(w, "Server: after an early response, read (or discard) the rest of the body "
 			  "before closing, or shutdown(SHUT_WR) and keep reading a while (nginx's "
 			  "lingering_close does); clients then get the response instead of a reset.");
+	else if (v->sender == ROLE_CLIENT)
+		/* What a client leaves unread is an answer, not requests (a
+		 * review of the words: client-closes-mid-download). */
+		advise(w, "Client: read (drain) the socket until EOF before close(), or "
+			  "shutdown(SHUT_WR) and wait for the server's FIN; a client that abandons "
+			  "a response on purpose causes this by design.");
 	else
 		advise(w, "%s: read (drain) the socket until EOF before close(), or "
 			  "shutdown(SHUT_WR) and wait for the peer's FIN; do not close with requests "

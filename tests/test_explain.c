@@ -1082,6 +1082,22 @@ static void test_ignored_fin_round_trip(void)
 	}
 }
 
+/* A client that closed while a download was still arriving left an
+ * answer unread, not requests: the advice says so. */
+static void test_client_unread_advice(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK, 1400, 5), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(S, 1901, 121, TCP_ACK, 1400, 6), 10.03) });
+	judge_and_explain(&f, c, at(seg(C, 121, 1901, TCP_RST | TCP_ACK, 0, 7), 10.04), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.advice, "Client: read (drain) the socket until EOF"));
+	CHECK(strstr(e.advice, "requests pending") == NULL);
+}
+
 /* A server that accepted and aborted a connection that sent nothing: its
  * own timeout for a first request, not a health check it opened (the lab's
  * server-aborts-idle; a review over a 200 ms path). */
@@ -1397,6 +1413,7 @@ int main(void)
 	test_one_direction_only();
 	test_fin_wait2_words();
 	test_ignored_fin_round_trip();
+	test_client_unread_advice();
 	test_server_probe_words();
 	test_connect_gave_up_words();
 	test_unknown_words();
