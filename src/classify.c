@@ -221,6 +221,11 @@ static int64_t gap_before_trigger(const struct judge *j)
 	return v->trigger.frame && prev ? v->trigger.ts_ns - prev : -1;
 }
 
+/* An application's wait, not a stack's turn: the least RTO (RFC 6298 2.4).
+ * Unlike long_silence, no multiple of the round trip: an application's
+ * timer does not grow with the path. */
+#define WAIT_GIVEN_UP_MIN_NS 1000000000LL
+
 /*
  * A pause long enough that something may have timed out: a second, and 20
  * RTTs. ns / 20 >= rtt is ns >= 20 * rtt without the product, which
@@ -229,13 +234,8 @@ static int64_t gap_before_trigger(const struct judge *j)
 static bool long_silence(const struct judge *j, int64_t ns)
 {
 	int64_t rtt = j->v->rtt_ns;
-	return ns >= 1000000000 && (rtt <= 0 || ns / 20 >= rtt);
+	return ns >= WAIT_GIVEN_UP_MIN_NS && (rtt <= 0 || ns / 20 >= rtt);
 }
-
-/* An application's wait, not a stack's turn: the least RTO (RFC 6298 2.4).
- * Unlike long_silence, no multiple of the round trip: an application's
- * timer does not grow with the path. */
-#define WAIT_GIVEN_UP_MIN_NS 1000000000LL
 
 /* B's segment the RST answers is a bare SYN. */
 static bool answers_syn(const struct verdict *v)

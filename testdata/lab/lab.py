@@ -331,14 +331,19 @@ class Lab:
         if not routed and not delay:
             delay = self.force_delay
         n = self.net
-        if self.force_same_host and not routed and not delay:
-            # Client and server as two addresses of one host, talking over
-            # its loopback (MTU 65536), as a lab on one machine does.
-            self.same_host = True
+        # --same-host: client and server as two addresses of one host,
+        # talking over its loopback (MTU 65536), as a lab on one machine does.
+        self.same_host = self.force_same_host and not routed and not delay
+        if self.same_host:
             self.ns["server"] = self.ns["client"]
             self._mkns("client")
+        else:
+            for who in ("client", "server") + (("router",) if routed or delay else ()):
+                self._mkns(who)
+        for who in ("client", "server"):   # on one host, one namespace twice
             for key, value in self.force_sysctls:
-                self.sysctl("client", key, value)
+                self.sysctl(who, key, value)
+        if self.same_host:
             for h in (1, 2):
                 self.nsx("client", "ip", "addr", "add", f"10.{n}.0.{h}/32", "dev", "lo")
                 self.nsx("client", "ip", "addr", "add", f"fd00:{n}::{h}/128", "dev", "lo",
@@ -350,11 +355,6 @@ class Lab:
             self.nsx("client", "ip", "-6", "route", "replace", "local", f"fd00:{n}::2", "dev",
                      "lo", "table", "local", "src", f"fd00:{n}::1")
             return
-        for who in ("client", "server") + (("router",) if routed or delay else ()):
-            self._mkns(who)
-        for who in ("client", "server"):
-            for key, value in self.force_sysctls:
-                self.sysctl(who, key, value)
         if delay and not routed:
             for key in ("all", "default"):
                 self.sysctl("router", f"net.ipv6.conf.{key}.disable_ipv6", "1")
