@@ -660,6 +660,35 @@ static inline bool farewell_goes_on(const struct flow *f, int dir, const struct 
 	       gap < FAREWELL_CLOSE_MAX;
 }
 
+/*
+ * When the application on side dir last had something to do, as its own
+ * timers count it (an idle timeout, a keep-alive timeout, a read timeout):
+ * its own last segment, or the other side's last segment that brought it
+ * something (data, SYN or FIN; at the server, the handshake's ACK: the
+ * accept), whichever came later. Both that segment and dir's close then
+ * travel dir's leg of the path, so the silence between them reads the same
+ * at any capture point. The wire's last packet does not: at the server,
+ * the client's ACK of the server's last answer arrives a round trip after
+ * the answer left, while the server's timer ran from the answer (nginx's
+ * keepalive_timeout, PostgreSQL's idle_session_timeout, Redis's timeout
+ * all count from the last request or answer; the lab over a 200 ms path
+ * at the server read 1 s timeouts as 0.6 to 0.8 s). A middlebox's timer
+ * counts every packet instead: that is the wire's silence (active_ts).
+ * Keep-alive probes and their ACKs restart neither timer (active_before,
+ * the last packet but those: the later is one of them then). Read before
+ * p becomes h->last.
+ */
+static inline int64_t app_active_ts(const struct flow *f, int dir, int64_t active_before)
+{
+	const struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
+	int64_t ref = h->last.frame ? h->last.ts_ns : 0;
+	if (peer->last.frame && note_seq_len(&peer->last) > 0 && peer->last.ts_ns > ref)
+		ref = peer->last.ts_ns;
+	if (f->conn.hs_ack_ts > ref && dir != f->conn.client)
+		ref = f->conn.hs_ack_ts;
+	return ref && ref < active_before ? ref : active_before;
+}
+
 /* The body of tcp_track_segment, also a recorded SYN's replay: inlined in
  * each, with the track_* steps it calls, so that the pipeline's
  * per-packet call keeps one call site and stays inlined into it (a second
@@ -680,9 +709,13 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 	 * other side since: that message was its farewell. (Read before this
 	 * segment becomes h->last.) */
 	bool after_farewell = false, crossed = false;
-	int64_t farewell_ts = 0, crossed_ts = 0, farewell_silence = 0;
+	int64_t farewell_ts = 0, crossed_ts = 0, farewell_silence = 0, close_ref = 0;
 	if ((p->flags & (TCP_FIN | TCP_RST)) && f->conn.close_idle_ns < 0) {
 		const struct tcp_half *peer = &f->conn.half[1 - dir];
+		/* An application's close is timed as its timer counts; a RST
+		 * alone may be a middlebox's, timed by the wire. */
+		close_ref = (p->flags & TCP_RST) ? f->conn.active_ts
+						 : app_active_ts(f, dir, f->conn.active_ts);
 		if (f->conn.farewell) {
 			after_farewell = f->conn.last_data_dir == dir && h->last.frame &&
 					 h->last.frame == h->data_frame;
@@ -725,8 +758,14 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 			f->conn.data_after_longest = silence >= f->conn.max_gap_ns;
 			f->conn.farewell = f->conn.data_after_longest &&
 					   (f->conn.last_data_dir == dir || crossing || h2_goaway);
+			/* The farewell's silence is the application's
+			 * (app_active_ts); whether it was the longest, the
+			 * wire's. */
 			if (f->conn.close_idle_ns < 0)
-				f->conn.close_idle_ns = f->conn.farewell ? -1 - silence : -1;
+				f->conn.close_idle_ns =
+					!f->conn.farewell ? -1
+					: crossing	  ? -1 - silence
+							  : -1 - (p->ts_ns - app_active_ts(f, dir, f->conn.active_ts));
 		} else if (f->conn.data_after_longest &&
 			   !farewell_goes_on(f, dir, h, gap, p->payload_len)) {
 			f->conn.data_after_longest = f->conn.farewell = false;
@@ -808,7 +847,7 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 	    f->conn.first_closer == dir &&
 	    ((p->flags & TCP_RST) ? h->rst_frame == p->frame && !(h->flags & HALF_F_FIN)
 				  : h->fin_frame == p->frame)) {
-		int64_t idle = p->ts_ns > active_before ? p->ts_ns - active_before : 0;
+		int64_t idle = p->ts_ns > close_ref ? p->ts_ns - close_ref : 0;
 		f->conn.close_idle_ns = idle;
 		if (after_farewell && p->payload_len == 0 && p->ts_ns - farewell_ts < FAREWELL_CLOSE_MAX &&
 		    farewell_silence > idle)

@@ -83,7 +83,7 @@ static inline int feed(struct flow *f, const struct pkt *in)
 /* The segment at `seconds` since the epoch instead of its frame's default time. */
 static inline struct pkt at(struct pkt p, double seconds)
 {
-	p.ts_ns = (int64_t)(seconds * 1e9);
+	p.ts_ns = (int64_t)(seconds * 1e9 + 0.5);   /* rounded: 5.006 s is 5005999999.9 ns in a double */
 	return p;
 }
 

@@ -360,7 +360,8 @@ static void test_handshake_abort(void)
 		 CAUSE_HANDSHAKE_ABORT);
 }
 
-/* The server answers one request, then closes after `idle` s of silence. */
+/* The server answers one request, then closes `idle` s after its answer
+ * (its timer's start; the client's ACK of the answer comes 1 ms later). */
 static int keepalive_then_fin(struct flow *f, double idle)
 {
 	int c = handshake(f);
@@ -369,7 +370,7 @@ static int keepalive_then_fin(struct flow *f, double idle)
 	feed(f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
 						"HTTP/1.1 200 OK\r\n\r\n"), 10.020) });
 	feed(f, (struct pkt[]){ at(seg(C, 120, 520, TCP_ACK, 0, 6), 10.021) });
-	feed(f, (struct pkt[]){ at(seg(S, 520, 120, TCP_ACK | TCP_FIN, 0, 7), 10.021 + idle) });
+	feed(f, (struct pkt[]){ at(seg(S, 520, 120, TCP_ACK | TCP_FIN, 0, 7), 10.020 + idle) });
 	return c;
 }
 

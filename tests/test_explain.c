@@ -41,7 +41,8 @@ static void test_data_after_fin(void)
 						 "HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5\r\n\r\n"),
 				    10.020) });
 	feed(&f, (struct pkt[]){ at(seg(C, 120, 544, TCP_ACK, 0, 6), 10.021) });
-	feed(&f, (struct pkt[]){ at(seg(S, 544, 120, TCP_ACK | TCP_FIN, 0, 7), 15.021) });
+	/* 5 s after its answer, where its timer started (not the ACK's). */
+	feed(&f, (struct pkt[]){ at(seg(S, 544, 120, TCP_ACK | TCP_FIN, 0, 7), 15.020) });
 	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 120, 544, TCP_ACK | TCP_PSH, 0, 8),
 						 "GET /b HTTP/1.1\r\n\r\n"), 15.0215) });
 	judge_and_explain(&f, 1 - c, at(seg(S, 544, 0, TCP_RST, 0, 9), 15.022), &v);
@@ -380,7 +381,7 @@ static void test_reuse_advice_by_service(void)
 		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.010) });
 		feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 10, 5), 10.020) });
 		feed(&f, (struct pkt[]){ at(seg(C, 111, 511, TCP_ACK, 0, 6), 10.021) });
-		feed(&f, (struct pkt[]){ at(seg(S, 511, 111, TCP_ACK | TCP_FIN, 0, 7), 15.021) });
+		feed(&f, (struct pkt[]){ at(seg(S, 511, 111, TCP_ACK | TCP_FIN, 0, 7), 15.020) });
 		feed(&f, (struct pkt[]){ at(seg(C, 111, 512, TCP_ACK, 0, 8), 15.022) });
 		feed(&f, (struct pkt[]){ at(seg(C, 111, 512, TCP_ACK | TCP_PSH, 10, 9), 16.0) });
 		struct pkt rst = at(seg(S, 512, 0, TCP_RST, 0, 10), 16.001);
@@ -739,7 +740,7 @@ static void test_write_to_half_closed(void)
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.0) });
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 30, 5), 10.01) });
 	feed(&f, (struct pkt[]){ at(seg(C, 111, 531, TCP_ACK, 0, 6), 10.02) });
-	feed(&f, (struct pkt[]){ at(seg(S, 531, 111, TCP_ACK | TCP_FIN, 0, 7), 15.02) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 111, TCP_ACK | TCP_FIN, 0, 7), 15.01) });
 	feed(&f, (struct pkt[]){ at(seg(C, 111, 532, TCP_ACK, 0, 8), 15.021) });
 	feed(&f, (struct pkt[]){ at(seg(C, 111, 532, TCP_ACK | TCP_PSH, 20, 9), 16.0) });
 	feed(&f, (struct pkt[]){ at(seg(S, 532, 131, TCP_ACK, 0, 10), 16.001) });

@@ -26,7 +26,8 @@ static void idle_connection(struct flow *f, double t0, double idle)
 						"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=5\r\n\r\n"),
 				   t0 + 0.004) });
 	feed(f, (struct pkt[]){ at(seg(C, 20, 143, TCP_ACK, 0, 6), t0 + 0.005) });
-	feed(f, (struct pkt[]){ at(seg(S, 143, 20, TCP_ACK | TCP_FIN, 0, 7), t0 + 0.005 + idle) });
+	/* idle after its answer: its keep-alive timer's start */
+	feed(f, (struct pkt[]){ at(seg(S, 143, 20, TCP_ACK | TCP_FIN, 0, 7), t0 + 0.004 + idle) });
 }
 
 static const struct server_insight *only(const struct server_insights *e)

@@ -384,6 +384,62 @@ static void test_http_connection_tokens(void)
 	}
 }
 
+/* The idle time before a close is the closer's application's: from its
+ * own last segment, or the other side's last that brought it something,
+ * which travel its leg of the path as its close does. Captured at the
+ * server of a 200 ms round trip, the client's ACK of the server's answer
+ * comes 200 ms after the answer, and a 1 s keep-alive timeout counted
+ * from it read 0.8 s (the lab's runs with --delay 0.1 --capture-at server). */
+static void test_app_idle(void)
+{
+	struct flow f;
+	/* At the server: request, answer, the ACK a round trip later, FIN. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.100) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_PSH, 66, 5), 10.101) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 567, TCP_ACK, 0, 6), 10.301) });
+	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_FIN, 0, 7), 11.101) });
+	CHECK_EQ(f.conn.close_idle_ns, 1000000000);
+	/* The client closing its pool's idle connection, at the same point:
+	 * its timer began when the answer reached it, as its ACK left. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.100) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_PSH, 66, 5), 10.101) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 567, TCP_ACK, 0, 6), 10.301) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 567, TCP_ACK | TCP_FIN, 0, 7), 11.301) });
+	CHECK_EQ(f.conn.close_idle_ns, 1000000000);
+	/* Nothing asked yet: the server's timer began at the accept, when the
+	 * handshake's ACK came, not at its SYN-ACK. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 4), 12.002) });
+	CHECK_EQ(f.conn.close_idle_ns, 2000000000);
+	/* A request the server read and closed on at once (its FIN
+	 * acknowledges it): no idle time, whatever came before. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 15.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_FIN, 0, 5), 15.001) });
+	CHECK_EQ(f.conn.close_idle_ns, 1000000);
+	/* A RST alone may be a middlebox's, whose timer every packet
+	 * restarts: timed from the wire's last packet. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.100) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_PSH, 66, 5), 10.101) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 567, TCP_ACK, 0, 6), 10.301) });
+	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_RST | TCP_ACK, 0, 7), 11.301) });
+	CHECK_EQ(f.conn.close_idle_ns, 1000000000);
+	/* Keep-alive probes and their ACKs restart no application's timer:
+	 * the server's ACK of the client's probe is not its activity. */
+	handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 10.100) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_PSH, 66, 5), 10.101) });
+	feed(&f, (struct pkt[]){ at(seg(C, 116, 567, TCP_ACK, 0, 6), 10.301) });
+	feed(&f, (struct pkt[]){ at(seg(C, 115, 567, TCP_ACK, 0, 7), 20.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK, 0, 8), 20.001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_FIN, 0, 9), 30.101) });
+	CHECK_EQ(f.conn.half[C].keepalives, 1);
+	CHECK(f.conn.close_idle_ns >= 19800000000LL);
+}
+
 /* The idle time before a close that a server's goodbye message precedes
  * (PostgreSQL's idle_session_timeout: FATAL, then FIN 45 ms later). */
 static void test_farewell_idle(void)
@@ -396,7 +452,9 @@ static void test_farewell_idle(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_PSH, 116, 7), 11.012) });
 	feed(&f, (struct pkt[]){ at(seg(C, 116, 683, TCP_ACK, 0, 8), 11.013) });
 	feed(&f, (struct pkt[]){ at(seg(S, 683, 116, TCP_ACK | TCP_FIN, 0, 9), 11.057) });
-	CHECK_EQ(f.conn.close_idle_ns, 960000000);   /* the silence before the goodbye */
+	/* The silence before the goodbye, from the server's answer: its
+	 * timer's start, not the client's delayed ACK. */
+	CHECK_EQ(f.conn.close_idle_ns, 1000000000);
 
 	/* A slow answer followed by the close is no goodbye: it was asked for. */
 	handshake(&f);
@@ -420,7 +478,7 @@ static void test_farewell_idle(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 567, 116, TCP_ACK | TCP_PSH, 38, 7), 14.013) });
 	feed(&f, (struct pkt[]){ at(seg(S, 605, 116, TCP_ACK | TCP_PSH, 23, 8), 14.015) });
 	feed(&f, (struct pkt[]){ at(seg(S, 628, 116, TCP_ACK | TCP_FIN, 0, 9), 14.0151) });
-	CHECK_EQ(f.conn.close_idle_ns, 4000000000LL);
+	CHECK_EQ(f.conn.close_idle_ns, 4001000000LL);   /* from its answer at 10.012 */
 	/* But a long message the other side acknowledged on its way was no
 	 * goodbye: the close came right after its end. */
 	handshake(&f);
@@ -444,7 +502,7 @@ static void test_farewell_idle(void)
 	feed(&f, (struct pkt[]){ at(seg(C, 116, 605, TCP_ACK, 0, 8), 14.013005) });
 	feed(&f, (struct pkt[]){ at(seg(S, 605, 116, TCP_ACK | TCP_PSH, 23, 9), 14.01301) });
 	feed(&f, (struct pkt[]){ at(seg(S, 628, 116, TCP_ACK | TCP_FIN, 0, 10), 14.013015) });
-	CHECK_EQ(f.conn.close_idle_ns, 4000000000LL);
+	CHECK_EQ(f.conn.close_idle_ns, 4001000000LL);
 	/* On HTTP/2, after the client's last frame (a WINDOW_UPDATE), the
 	 * server's GOAWAY-sized record after 2 s, its alert and FIN: the
 	 * goodbye of nginx's keepalive_timeout, not an answer (the lab's
@@ -746,6 +804,7 @@ int main(void)
 	test_tls_alert_after_data();
 	test_syn_record();
 	test_farewell_idle();
+	test_app_idle();
 	test_close_at_capture_start();
 	test_keepalive_not_activity();
 	test_crossed_close_idle();
