@@ -169,10 +169,16 @@ static void observe(struct verdict_queue_entry *e, int dir, const struct pkt *p)
 		 * carries RCV.NXT (RFC 5961 3.2); a RST exactly there resets the
 		 * connection, so an ACK of that very number is an earlier one,
 		 * crossing the RST (the corpus's wow.pcap 43: the ACK of the
-		 * client's FIN, whose RST came at FIN + 1). */
+		 * client's FIN, whose RST came at FIN + 1). And RCV.NXT then
+		 * covers all the RST's sender sent before it, which reached the
+		 * peer first: an ACK short of that left the peer before them,
+		 * so before the RST too (the lab's tls13-keepalive-race over a
+		 * 400 ms round trip at the server: the client's ACK of the
+		 * server's close_notify, not of its FIN, 201 ms after the RST). */
 		after->b_challenge_ack = p->payload_len == 0 &&
 					 (p->flags & (TCP_ACK | TCP_FIN)) == TCP_ACK &&
-					 p->ack != e->v.rst.seq;
+					 p->ack != e->v.rst.seq &&
+					 !((e->v.a.flags & HALF_F_SEEN) && seq_lt(p->ack, e->v.a.next_seq));
 	}
 }
 
