@@ -1284,6 +1284,12 @@ static void judge_timing(struct judge *j)
 static uint32_t peer_leg_us(const struct flow *f, enum role sender)
 {
 	int64_t leg = sender == ROLE_UNKNOWN ? -1 : fastest_answer(f, role_peer(sender));
+	/* Before the handshake completes, the server's first SYN-ACK is its
+	 * one answer (the words of a connect timeout compare it with the
+	 * copy the client's RST answers). */
+	if (leg < 0 && sender == ROLE_CLIENT && f->conn.synack_ts &&
+	    f->conn.answer_ns[1 - f->conn.client])
+		leg = f->conn.answer_ns[1 - f->conn.client];
 	return leg < 0 || leg / 1000 > UINT32_MAX ? 0 : (uint32_t)(leg / 1000);
 }
 

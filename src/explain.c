@@ -485,6 +485,31 @@ static void syn_ack_after_client_gave_up(struct words *w)
 	 * RST ended the attempt at its own timeout, or a copy not captured did.
 	 */
 	int64_t after_synack = v->rst.ts_ns - t->ts_ns, handshake = t->ts_ns - v->syn_ts;
+	/*
+	 * The server's first SYN-ACK (its fastest answer) left within half the
+	 * time to the copy the RST answers, and it sent that SYN-ACK again: as
+	 * a server does when no ACK comes (Linux after 1 s, then doubling:
+	 * tcp_rtx_synack, TCP_TIMEOUT_INIT). The server was not slow; its
+	 * SYN-ACKs did not reach the client in time, which had given up when a
+	 * copy did (the lab's connect-timeout-late-synack seen at the server:
+	 * "came 3.030 s after the first SYN" for a SYN-ACK first sent in 16 µs).
+	 */
+	if (v->b.syn_retrans > 0 && v->peer_leg_us && 2 * (int64_t)v->peer_leg_us * 1000 < handshake) {
+		say(w, "The client sent its SYN (%u retransmission%s); the server answered it with a "
+		       "SYN-ACK %s later at this capture point and sent that SYN-ACK again %u "
+		       "time%s, as a server does when no ACK comes. The client answered the copy in "
+		       "frame %llu, %s after its first SYN, with a RST: it had already given up "
+		       "connecting, and the earlier SYN-ACKs had not reached it in time.",
+		    v->a.syn_retrans, plural(v->a.syn_retrans), DUR((int64_t)v->peer_leg_us * 1000),
+		    v->b.syn_retrans, plural(v->b.syn_retrans), (unsigned long long)t->frame,
+		    DUR(handshake));
+		advise(w, "Client: the server answered at once; its SYN-ACKs were lost or delayed on "
+			  "the way back to the client until the client's connect timeout ended the "
+			  "attempt. Look for loss on that path (a firewall, NAT or overloaded link "
+			  "dropping them), and keep the connect timeout above the server's SYN-ACK "
+			  "retransmission (1 s) so that one lost SYN-ACK does not fail the connect.");
+		return;
+	}
 	if (late_after_synack(v))
 		say(w, "The client sent its SYN (%u retransmission%s); the server's SYN-ACK "
 		       "(frame %llu) came %s after the first SYN, and the client's RST %s after "

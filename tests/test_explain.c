@@ -1161,6 +1161,23 @@ static void test_connect_gave_up_words(void)
 	CHECK_EQ(v.cause, CAUSE_CONNECT_TIMEOUT);
 	CHECK(strstr(e.why, "too late") == NULL);
 	CHECK(says(e.why, "the client answered it with a RST"));
+	/* Seen at the server: its SYN-ACK left 16 us after the SYN, and again
+	 * at 1 s and 3 s as no ACK came; the RST answers the last copy. The
+	 * server was not slow: its SYN-ACKs did not reach the client (the
+	 * lab's connect-timeout-late-synack, --capture-at server). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ kernel_syn(at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0)) });
+	feed(&f, (struct pkt[]){ kernel_syn(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.000016)) });
+	feed(&f, (struct pkt[]){ kernel_syn(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 3), 2.014)) });
+	feed(&f, (struct pkt[]){ kernel_syn(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 4), 4.030)) });
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 5), 4.0301), &v);
+	CHECK_EQ(v.cause, CAUSE_CONNECT_TIMEOUT);
+	CHECK(says(e.why, "the server answered it with a SYN-ACK 0.016 ms later at this capture "
+			  "point and sent that SYN-ACK again 2 times"));
+	CHECK(says(e.why, "The client answered the copy in frame 4, 3.030 s after its first SYN"));
+	CHECK(strstr(e.why, "came 3.030 s after") == NULL);
+	CHECK(says(e.advice, "its SYN-ACKs were lost or delayed on the way back to the client"));
+	CHECK(strstr(e.advice, "accept queue") == NULL);
 	/* No answer at all, the RST when six retransmissions from a 1 s
 	 * timeout run out (127 s): the attempt had timed out, but a stock
 	 * Linux stack gives up silently, so the RST is whoever acted on the
