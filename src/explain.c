@@ -2006,6 +2006,22 @@ static void say_request(struct words *w)
 		say(w, " The request it met, %s %s (frame %llu), cannot have reached the %s's "
 		       "application: retrying it is safe.", m, r->target, (unsigned long long)r->frame,
 		    pn);
+	else if (v->reached_peer == REACHED_YES && v->cause == CAUSE_UNREAD_RECV_BUFFER &&
+		 classify_unread_sign(v) == UNREAD_REQUESTS && !r->has_body &&
+		 v->b.data_frame == r->frame)
+		/* A request without a body, unanswered, in the peer's last
+		 * data: the unread data a close discards is the stream's tail,
+		 * so its end was in it, and its application never had it
+		 * whole (the lab's pipelined-unread: GET /c in one segment
+		 * with /a and /b and one response was "may have been
+		 * processed"). A body may have been read after its header. */
+		say(w, " The request %s %s (frame %llu) reached the %s's socket but was not "
+		       "answered, and it ended the data the close discarded: the %s's application "
+		       "never had it whole, so it was most likely not processed; %s",
+		    m, r->target, (unsigned long long)r->frame, pn, pn,
+		    idem ? "its method is idempotent, so retrying it is safe."
+			 : "its method is not idempotent, so retry it only where a repeat is "
+			   "harmless.");
 	else
 		say(w, " The request %s %s (frame %llu) %s the %s%s and may have been processed; "
 		       "%s", m, r->target, (unsigned long long)r->frame,

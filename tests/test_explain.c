@@ -923,9 +923,23 @@ static void test_unread(void)
 	feed(&f, (struct pkt[]){ at(seg(C, 158, 520, TCP_ACK, 0, 6), 10.021) });
 	judge_and_explain(&f, 1 - c, at(seg(S, 520, 158, TCP_RST | TCP_ACK, 0, 7), 10.022), &v);
 	CHECK(says(e.why, "the client sent 3 HTTP requests and the server answered 1."));
-	CHECK(says(e.why, "The request GET /c (frame 4) reached the server (its socket "
-			  "acknowledged it)"));
+	/* GET /c ended the data the close discarded: not "may have been
+	 * processed" (the lab's pipelined-unread, a review of the words). */
+	CHECK(says(e.why, "The request GET /c (frame 4) reached the server's socket but was not "
+			  "answered, and it ended the data the close discarded"));
+	CHECK(says(e.why, "most likely not processed; its method is idempotent"));
+	CHECK(strstr(e.why, "may have been processed") == NULL);
 	CHECK(says(e.advice, "Server: read (drain) the socket"));
+	/* A request with a body: its header may have been read and acted on
+	 * before the close discarded the rest. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+		"POST /u HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd"), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 144, TCP_ACK, 0, 5), 10.02) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 144, TCP_RST | TCP_ACK, 0, 6), 10.5), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "The request POST /u (frame 4) reached the server (its socket "
+			  "acknowledged it) and may have been processed"));
 }
 
 /* A refusal's own sequence number is said as it was. */
