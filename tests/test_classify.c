@@ -140,7 +140,7 @@ static void test_stale_connection(void)
 	CHECK_EQ(v.rule, RULE_CHALLENGE_ACK_FOR_STALE_CONNECTION);
 	CHECK_EQ(v.confidence, CONF_HIGH);
 	CHECK(v.stale_ack_exact);   /* ack 504: where the old connection's data ended */
-	CHECK_EQ(v.since_prev_ns, 2002000000);
+	CHECK_EQ(v.since_prev_ns, 2000000000);   /* to the new SYN, not the RST */
 	CHECK(!v.prev_half_closed);
 
 	/* The client closed with a FIN the server acknowledged, but the server
