@@ -37,6 +37,7 @@ const char *decode_result_name(enum decode_result r);
 struct decode_ctx {
 	uint32_t uncaptured;  /* wire length - caplen: bytes snaplen cut off the end */
 	struct tunnel_path *tun;    /* where tunnel decoders record each layer */
+	bool *outgoing;             /* where a Linux cooked header's packet type goes (pkt) */
 };
 
 /*

@@ -77,19 +77,27 @@ static enum decode_result ethernet(struct rd *r, const struct decode_ctx *c, uin
 	return DECODE_OK;
 }
 
+/* A Linux cooked header's packet type for a packet its host sent
+ * (linux/if_packet.h; pcap-linktype(7)). */
+#define SLL_OUTGOING 4
+
 /* Linux cooked v1: pkttype, ARPHRD type, address length, 8 address bytes, protocol. */
 static enum decode_result linux_sll(struct rd *r, const struct decode_ctx *c, uint16_t *type)
 {
-	if (!rd_skip(r, 14) || !rd_be16(r, type))
+	uint16_t pkttype;
+	if (!rd_be16(r, &pkttype) || !rd_skip(r, 12) || !rd_be16(r, type))
 		return decode_short(c);
+	*c->outgoing = pkttype == SLL_OUTGOING;
 	return ethertype_chain(r, c, type);
 }
 
 /* Linux cooked v2: protocol first, then reserved, ifindex, ARPHRD, pkttype, addr. */
 static enum decode_result linux_sll2(struct rd *r, const struct decode_ctx *c, uint16_t *type)
 {
-	if (!rd_be16(r, type) || !rd_skip(r, 18))
+	uint8_t pkttype;
+	if (!rd_be16(r, type) || !rd_skip(r, 8) || !rd_u8(r, &pkttype) || !rd_skip(r, 9))
 		return decode_short(c);
+	*c->outgoing = pkttype == SLL_OUTGOING;
 	return ethertype_chain(r, c, type);
 }
 
@@ -611,7 +619,9 @@ enum decode_result decode_frame(const struct link_type *lt, const uint8_t *bytes
 	struct decode_ctx c = {
 		.uncaptured = p->wirelen > p->caplen ? p->wirelen - p->caplen : 0,
 		.tun = &p->tun,
+		.outgoing = &p->outgoing,
 	};
+	p->outgoing = false;
 	p->tun.n = 0;
 	p->tunnel = 0;
 	p->tunnel_path = 0;

@@ -102,6 +102,9 @@ struct pkt {
 	uint32_t seq, ack;
 	uint8_t flags;        /* TCP_* bits */
 	bool offset_past;     /* the data offset ran past the segment: all of it taken as header */
+	bool outgoing;        /* a Linux cooked capture (tcpdump -i any) says the capturing
+				 host sent it (PACKET_OUTGOING): on a router, the forwarded
+				 copy of a packet it captured arriving a moment before */
 	uint16_t window;      /* as on the wire, unscaled */
 	struct tcp_opts opts;
 

@@ -186,10 +186,18 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	bool answers_syn = refusal ||
 			   (p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK);
 	/* The same packet seen on both sides of a router (a capture on all of
-	 * its interfaces) has a TTL one apart; only an IPv4 ID of its own, or
-	 * an answer to a SYN, proves it is one packet then. */
-	bool one_hop = (l->ttl == p->ttl + 1 || p->ttl == l->ttl + 1) &&
-		       ((p->ipver == 4 && p->ip_id != 0) || answers_syn);
+	 * its interfaces) has a TTL one apart. Only an IPv4 ID of its own, an
+	 * answer to a SYN, or the capture saying the router sent this one
+	 * (a Linux cooked header's PACKET_OUTGOING: tcpdump -i any on the
+	 * router, which forwards a packet with its TTL one less) proves it is
+	 * one packet then: a box one hop nearer may send a segment alike in
+	 * the sender's name (a SYN proxy's ACK, the lab's synproxy-idle-reject).
+	 * Linux's RST without a socket has ID 0 (the lab's runs captured on a
+	 * router's every interface: a client's RST and its forwarded copy, TTL
+	 * 64 then 63, were a RST and a middlebox's follow-up). */
+	bool one_hop = (l->ttl == p->ttl + 1 && p->outgoing) ||
+		       ((l->ttl == p->ttl + 1 || p->ttl == l->ttl + 1) &&
+			((p->ipver == 4 && p->ip_id != 0) || answers_syn));
 	if (l->ttl != p->ttl && !one_hop)
 		return false;
 	/* Without an ID to tell packets apart (IPv6, or Linux's ID 0 on a RST
@@ -198,7 +206,7 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * (duplicate ACKs; RSTs to data and the FIN behind it, microseconds
 	 * apart): they are not taken for copies. The same sequence space twice
 	 * within DUPLICATE_WITHIN_NS cannot be two packets. */
-	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0 || answers_syn;
+	return one_hop || (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0 || answers_syn;
 }
 
 void seg_note_from_pkt(struct seg_note *n, const struct pkt *p)

@@ -364,6 +364,25 @@ static void test_link_types(void)
 		test_every_cut(cases[i].dlt, &b, cases[i].hlen + 20, 0);
 	}
 
+	/* A cooked header's packet type 4 (PACKET_OUTGOING): the capturing
+	 * host sent it; other types (0, to us; 3, to another host) and other
+	 * link types say nothing of it. */
+	for (int v2 = 0; v2 < 2; v2++) {
+		for (uint8_t type = 0; type <= 4; type++) {
+			b.n = 0;
+			put_bytes(&b, cases[v2].hdr, cases[v2].hlen);
+			b.b[v2 ? 10 : 1] = type;
+			put_bytes(&b, ip.b, ip.n);
+			CHECK_EQ(run_whole(cases[v2].dlt, &b, &p), DECODE_OK);
+			CHECK_EQ(p.outgoing, type == 4);
+		}
+	}
+	b.n = 0;
+	put_bytes(&b, ip.b, ip.n);
+	p.outgoing = true;
+	CHECK_EQ(run_whole(DLT_RAW, &b, &p), DECODE_OK);
+	CHECK(!p.outgoing);
+
 	/* IPv6 families of the BSDs and Darwin, in both byte orders. */
 	struct buf v6 = { .n = 0 };
 	put_ipv6(&v6, 20, 6, 64);

@@ -413,9 +413,13 @@ class Lab:
     capture_at = None   # lab.py --capture-at: every capture there instead
     force_snaplen = 0   # lab.py --snaplen: every capture cut there (a scenario's own shorter kept)
 
+    capture_any = False  # lab.py --capture-any: every capture on the "any" device
+
     def capture(self, who, fmt="pcap", iface=None, snaplen=0):
         if self.capture_at and not self.captures:
             who, iface = self.capture_at, None
+        if self.capture_any:
+            iface = "any"
         if self.force_snaplen and not (snaplen and snaplen < self.force_snaplen):
             snaplen = self.force_snaplen
         path = os.path.join(self.workdir, f"capture.{fmt}")
@@ -504,6 +508,21 @@ def run_scenario(sc, out_dir, tracer, net):
         raise RuntimeError(f"{sc['name']}: declared capture point {sc['capture_point']}, "
                            f"captured at {lab.captures[0].point}")
     rsts = capture_rsts(cap)
+    # --capture-any at a router sees each RST once per interface: the
+    # scenario's labeller labels the first copies, and a later copy (the
+    # same segment within half a second) is the capture's second sight of
+    # the one the kernel sent: a follow-up of it (man page, reset-followup).
+    copies = []
+    if Lab.capture_any:
+        first, kept = {}, []
+        for r in rsts:
+            key = tuple(r[k] for k in ("src", "sport", "dst", "dport", "seq", "ack", "flags", "ipid"))
+            if key in first and r["ts"] - first[key]["ts"] < 0.5:
+                copies.append((r, first[key]))
+            else:
+                first[key] = r
+                kept.append(r)
+        rsts = kept
     unmatched = match_kernel(rsts, events)
     roles = {lab.addr("client"): "client", lab.addr("server"): "server"}
     for r in rsts:
@@ -511,6 +530,15 @@ def run_scenario(sc, out_dir, tracer, net):
     labels = labeller(rsts)
     if len(labels) != len(rsts):
         raise RuntimeError(f"{sc['name']}: {len(rsts)} RSTs captured, {len(labels)} labelled")
+    if copies:
+        of = {id(r): l for r, l in zip(rsts, labels)}
+        for r, orig in copies:
+            r["sender"], r["kernel"] = orig["sender"], orig["kernel"]
+            rsts.append(r)
+            labels.append(label("reset-followup", origin=of[id(orig)]["origin"],
+                                note=f"the capture's second copy of frame {orig['frame']}"))
+        order = sorted(range(len(rsts)), key=lambda i: rsts[i]["frame"])
+        rsts, labels = [rsts[i] for i in order], [labels[i] for i in order]
     ext = os.path.splitext(cap)[1]
     name = sc["name"] + ext
     shutil.copy(cap, os.path.join(out_dir, name))
@@ -608,6 +636,10 @@ def main():
                     help="a check of the rules on one host: every scenario of the direct "
                          "topology with client and server as two addresses of one "
                          "namespace, captured on its loopback (not for the committed lab)")
+    ap.add_argument("--capture-any", action="store_true",
+                    help="a check of the rules on a capture of every interface at once "
+                         "(tcpdump -i any): at a router each forwarded packet twice, in and "
+                         "out, its TTL one less the second time (not for the committed lab)")
     ap.add_argument("--snaplen", type=int, default=0, metavar="BYTES",
                     help="a check of the rules on short captures: every capture cut at BYTES "
                          "a frame, as tcpdump -s cuts (not for the committed lab)")
@@ -615,6 +647,7 @@ def main():
     Lab.force_snaplen = args.snaplen
     Lab.force_same_host = args.same_host
     Lab.capture_at = args.capture_at
+    Lab.capture_any = args.capture_any
     Lab.force_v6 = args.ipv6
     Lab.force_delay = args.delay
     Lab.force_sysctls = tuple(tuple(kv.split("=", 1)) for kv in args.sysctl)
