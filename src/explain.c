@@ -1202,6 +1202,10 @@ static void probes_unanswered(struct words *w)
 		  "its idle timeout.", w->bn);
 }
 
+/* The fewest retransmissions of a segment after which a stack resets on
+ * its own: Windows' TcpMaxDataRetransmissions default (BSD's is 12). */
+#define RETRANS_GIVE_UP_MIN 5
+
 static void retransmissions_unacked(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1223,8 +1227,22 @@ static void retransmissions_unacked(struct words *w)
 	 * memory (tcp_out_of_resources). Windows aborts after
 	 * TcpMaxDataRetransmissions (5 by default, Microsoft's TCP/IP
 	 * registry reference). FreeBSD and Apple's XNU send a RST from
-	 * tcp_timer_rexmt through tcp_drop.
+	 * tcp_timer_rexmt through tcp_drop, after TCP_MAXRXTSHIFT (12).
+	 * Fewer retransmissions than Windows' 5 are no stack's give-up at
+	 * all (the corpus's ndpi/tunnelbear.pcap 211: 2 in 0.46 s, the
+	 * connection dropped as a VPN came up).
 	 */
+	if (v->a.retrans < RETRANS_GIVE_UP_MIN) {
+		say(w, "That is fewer retransmissions than any stack sends before it gives up on "
+		       "its own (Windows 5 by default, BSD-derived stacks 12; Linux never resets "
+		       "then): the %s's application or its OS aborted the connection, on a timeout "
+		       "of its own or a network change.", w->an);
+		advise(w, "Find why the %s stopped acknowledging (down, unreachable, or a device on "
+			  "the path dropping its packets), and what on the %s aborted so soon: an "
+			  "application timeout, or the connection dropped as its network or VPN "
+			  "changed.", w->bn, w->an);
+		return;
+	}
 	switch (v->host.connections ? v->host.stack : HOST_STACK_UNKNOWN) {
 	case HOST_STACK_LINUX:
 		say(w, "Its SYNs name Linux, which gives up on unacknowledged data without a RST "

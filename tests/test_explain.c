@@ -1288,6 +1288,17 @@ static void test_retransmission_give_up_by_stack(void)
 	v.host.connections = 0;
 	explain_verdict(&v, &e);
 	CHECK(says(e.why, "Linux gives up silently; this RST comes from another stack"));
+	/* Two retransmissions are no stack's give-up, whichever stack: the
+	 * application or the OS aborted (the corpus's tunnelbear.pcap 211). */
+	v.a.retrans = 2;
+	v.host.connections = 3;
+	v.host.stack = HOST_STACK_WINDOWS;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "That is fewer retransmissions than any stack sends before it gives up "
+			  "on its own"));
+	CHECK(says(e.why, "the client's application or its OS aborted the connection"));
+	CHECK(strstr(e.why, "Its SYNs name") == NULL);
+	CHECK(says(e.advice, "what on the client aborted so soon"));
 }
 
 /* Every rule has words, and none is empty. */
