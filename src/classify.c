@@ -968,7 +968,13 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 		return UNREAD_WINDOW_FULL;
 	if (v->a_window_unread)
 		return (enum unread_sign)v->a_window_unread;
-	if ((v->b.flags & HALF_F_FIN) && v->b.data_frame > v->a.data_frame)
+	/* (B's FIN taken by A: its ACK or the RST's covers it. A RST that
+	 * acknowledges only up to it crossed it, and A's application never
+	 * saw that EOF: the corpus's ndpi/webex.pcap 454, one of eleven
+	 * connections a client reset within 30 ms as the FIN came.) */
+	if ((v->b.flags & HALF_F_FIN) && v->b.data_frame > v->a.data_frame &&
+	    (((v->a.flags & HALF_F_ACK) && seq_gt(v->a.ack, v->b.fin_seq)) ||
+	     ((v->rst.flags & TCP_ACK) && seq_gt(v->rst.ack, v->b.fin_seq))))
 		return UNREAD_PEER_CLOSED;
 	if (v->a.bytes == 0)
 		return UNREAD_NEVER_ANSWERED;

@@ -1268,6 +1268,17 @@ static void test_fin_alone_is_not_unread(void)
 	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 601, 142, TCP_RST | TCP_ACK, 0, 7), 10.05), &v),
 		 CAUSE_UNREAD_RECV_BUFFER);
 	CHECK_EQ(classify_unread_sign(&v), UNREAD_PEER_CLOSED);
+	/* Unless the RST crossed that FIN: it acknowledges the data but not
+	 * the FIN, which the server's application never saw (the corpus's
+	 * webex.pcap 454): an abort, unread data the runner-up. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 100, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 601, TCP_ACK | TCP_PSH, 40, 5), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 141, 601, TCP_ACK | TCP_FIN, 0, 6), 10.03) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 601, 141, TCP_RST | TCP_ACK, 0, 7), 10.0301), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(classify_unread_sign(&v), UNREAD_NONE);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
 }
 
 /*
