@@ -2132,6 +2132,18 @@ static void say_rst_data(struct words *w)
 
 /* ---- the evidence frames ---- */
 
+/*
+ * An active-form RST's segment that the sender had acknowledged before it:
+ * the RST came later, on the sender's own close, and answered nothing (the
+ * corpus's arkime/smtp-decrypted.pcap 88, the server's FIN the client had
+ * acknowledged, captured after that ACK).
+ */
+static bool trigger_acked_before(const struct verdict *v)
+{
+	return v->form == FORM_ACTIVE && (v->a.flags & HALF_F_ACK) && v->trigger.frame &&
+	       seq_geq(v->a.ack, v->trigger.seq + note_seq_len(&v->trigger));
+}
+
 static void say_evidence(const struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -2146,6 +2158,9 @@ static void say_evidence(const struct words *w)
 			if (late_after_synack(v))
 				text_format(out, n, "%s %s, too long before the RST to be what "
 					    "it answers", b, seg_kind(&v->trigger));
+			else if (trigger_acked_before(v))
+				text_format(out, n, "%s %s (%u bytes), acknowledged before the RST",
+					    b, seg_kind(&v->trigger), v->trigger.len);
 			else
 				text_format(out, n, "%s %s (%u bytes) answered by the RST", b,
 					    seg_kind(&v->trigger), v->trigger.len);

@@ -942,6 +942,32 @@ static void test_unread(void)
 			  "acknowledged it) and may have been processed"));
 }
 
+/* An active RST after a segment the sender had acknowledged (its ACK
+ * captured first, the capture reordering them) answered nothing: the
+ * evidence says so (the corpus's arkime/smtp-decrypted.pcap 88). */
+static void test_trigger_acked_before(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 6, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 107, 512, TCP_ACK, 0, 5), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 107, TCP_ACK | TCP_PSH, 10, 6), 10.021) });
+	feed(&f, (struct pkt[]){ at(seg(S, 511, 107, TCP_ACK | TCP_FIN, 0, 7), 10.0211) });
+	judge_and_explain(&f, c, at(seg(C, 107, 512, TCP_RST | TCP_ACK, 0, 8), 10.0215), &v);
+	CHECK_EQ(v.form, FORM_ACTIVE);
+	CHECK_EQ(v.trigger.frame, 7);
+	CHECK(says(e.what[0], "server FIN (0 bytes), acknowledged before the RST"));
+	/* Not acknowledged before: the RST is the answer. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 6, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 107, TCP_ACK | TCP_PSH, 10, 5), 10.021) });
+	feed(&f, (struct pkt[]){ at(seg(S, 511, 107, TCP_ACK | TCP_FIN, 0, 6), 10.0211) });
+	judge_and_explain(&f, c, at(seg(C, 107, 512, TCP_RST | TCP_ACK, 0, 7), 10.0215), &v);
+	CHECK_EQ(v.form, FORM_ACTIVE);
+	CHECK(strstr(e.what[0], "acknowledged before") == NULL);
+}
+
 /* A refusal's own sequence number is said as it was. */
 static void test_refused(void)
 {
@@ -1444,6 +1470,7 @@ int main(void)
 	test_ack_in_flight_is_no_challenge();
 	test_rst_outside_window();
 	test_unread();
+	test_trigger_acked_before();
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_close_order_words();
