@@ -194,10 +194,17 @@ struct judge {
 	const struct host_profile *host; /* A's address on its other connections; NULL none */
 	bool ttl_step;              /* the RST's TTL is outside A's earlier range */
 	bool too_fast;              /* it came sooner than A could have answered */
+	bool sent_here;             /* the capturing host sent it, not A (classify_rst) */
 	/* What the rules say with the origin evidence set aside: a foreign
 	 * RST's runner-up, A's own stack on a changed path. */
 	enum cause endpoint_cause;
 };
+
+/* The RST came from elsewhere than A: its TTL, its timing or the capture say so. */
+static inline bool foreign(const struct judge *j)
+{
+	return j->ttl_step || j->too_fast || j->sent_here;
+}
 
 static bool decide(struct verdict *v, enum cause c, enum detail d, enum confidence conf,
 		   enum cause runner_up)
@@ -547,7 +554,7 @@ static bool syn_ack_unanswered(struct judge *j)
 	struct verdict *v = j->v;
 	if (v->sender != ROLE_SERVER || !(v->a.flags & HALF_F_ISN) ||
 	    v->a.state != HALF_SYN_ACK_SENT || v->a.syn_retrans < 2 || v->established ||
-	    v->b.bytes > 0 || v->form == FORM_REPLY || j->ttl_step || j->too_fast)
+	    v->b.bytes > 0 || v->form == FORM_REPLY || foreign(j))
 		return false;
 	return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_RETRANSMIT_TIMEOUT);
 }
@@ -567,7 +574,7 @@ static bool server_reset_before_data(struct judge *j)
 {
 	struct verdict *v = j->v;
 	if (v->sender != ROLE_SERVER || !(v->a.flags & HALF_F_ISN) ||
-	    v->a.state != HALF_SYN_ACK_SENT || j->ttl_step || j->too_fast)
+	    v->a.state != HALF_SYN_ACK_SENT || foreign(j))
 		return false;
 	/* The segment it answers must be the one that completed the handshake:
 	 * the client's first data, or its ACK, without a pause (after one, an
@@ -807,14 +814,14 @@ static bool foreign_rst_after_silence(struct judge *j)
 {
 	int64_t gap = j->v->trigger.frame ? j->v->trigger_gap_ns
 					  : j->p->ts_ns - j->f->conn.last_ts;
-	if ((!j->ttl_step && !j->too_fast) || gap < 0 || !long_silence(j, gap))
+	if (!foreign(j) || gap < 0 || !long_silence(j, gap))
 		return false;
 	return decide(j->v, CAUSE_IDLE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, j->endpoint_cause);
 }
 
 static bool foreign_rst(struct judge *j)
 {
-	if (!j->ttl_step && !j->too_fast)
+	if (!foreign(j))
 		return false;
 	return decide(j->v, CAUSE_INJECTED, DETAIL_NONE, CONF_MEDIUM, j->endpoint_cause);
 }
@@ -1139,7 +1146,7 @@ static enum cause endpoint_reading(const struct judge *j)
 	struct verdict scratch = *j->v;
 	struct judge as_endpoint = *j;
 	as_endpoint.v = &scratch;
-	as_endpoint.ttl_step = as_endpoint.too_fast = false;
+	as_endpoint.ttl_step = as_endpoint.too_fast = as_endpoint.sent_here = false;
 	apply_rules(&as_endpoint);
 	return scratch.cause == CAUSE_UNKNOWN ? CAUSE_PEER_LOST_STATE : (enum cause)scratch.cause;
 }
@@ -1412,7 +1419,10 @@ static void judge_origin(struct judge *j)
 	    v->ip_id_relation != IP_ID_CONTINUES_GLOBAL && v->ip_id_relation != IP_ID_ZERO &&
 	    !sender_zero_hops(j))
 		judge_timing(j);
-	if (j->too_fast) {
+	if (j->sent_here) {
+		v->origin = ORIGIN_MIDDLEBOX;
+		v->origin_basis = ORIGIN_BY_CAPTURE_HOST;
+	} else if (j->too_fast) {
 		v->origin = ORIGIN_MIDDLEBOX;
 		v->origin_basis = ORIGIN_BY_TIMING;
 	} else if (!j->a_ttl) {
@@ -1618,8 +1628,22 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		j.ttl_step = true;
 		v->ttl_unlike_recent = true;
 	}
+	/*
+	 * A RST a cooked capture saw leaving the capturing host (tcpdump -i
+	 * any on a router, a firewall, a Kubernetes node), in the name of a
+	 * side whose segments all arrived there: a RST that host forwarded
+	 * would have been seen arriving first, so it sent this one itself (a
+	 * reject rule's: Linux's nf_reject_ipv4 for nftables' reject with tcp
+	 * reset and iptables' REJECT --reject-with tcp-reset, kube-proxy's
+	 * for a service without endpoints; the lab's firewall-block-mid-stream
+	 * captured so on its router: the reset's TTL matched the server's
+	 * packets as they arrived there). Only before any RST of A's arrived:
+	 * after one, this may be its forwarded copy, held in the host's queue
+	 * past a later one (the lab's urllib3-pool-race over a 200 ms line).
+	 */
+	j.sent_here = p->outgoing && !j.copy && a->in_seen && !a->out_seen && !a->rst_frame;
 	judge_origin(&j);
-	if (j.ttl_step || j.too_fast)
+	if (foreign(&j))
 		j.endpoint_cause = endpoint_reading(&j);
 	v->rule = (uint8_t)apply_rules(&j);
 	judge_request(&j);

@@ -86,6 +86,9 @@ enum origin_basis {
 	ORIGIN_BY_PAYLOAD,          /* its diagnostic payload gives a service function's code */
 	ORIGIN_BY_SHARED_IDS,       /* its address's IPv4 IDs run on one counter with many
 				       others': one box sends for them all (host_table.h) */
+	ORIGIN_BY_CAPTURE_HOST,     /* a cooked capture saw it leave the capturing host, in the
+				       name of a side whose segments arrived there: that
+				       host sent it (classify.c, sent_here) */
 };
 
 /* The RST's IPv4 ID against the sender's last one (judge_ip_id). */

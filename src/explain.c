@@ -91,6 +91,10 @@ static void say_elsewhere(const struct words *w, char *buf, size_t n)
 	else if (v->origin_basis == ORIGIN_BY_TTL_STEP)
 		text_format(buf, n, "its TTL (%u) differs from the %s's own packets (%u-%u)", v->rst.ttl,
 			 w->an, v->a.ttl_min, v->a.ttl_max);
+	else if (v->origin_basis == ORIGIN_BY_CAPTURE_HOST)
+		text_format(buf, n, "the capture saw it leave the capturing host without having "
+			 "arrived there, while the %s's own packets arrived from elsewhere: that "
+			 "host sent it", w->an);
 	else if (v->origin_basis == ORIGIN_BY_TIMING)
 		text_format(buf, n, "it came %s after the %s's segment, under half of the %s "
 			 "the %s took at the fastest to answer a segment on this connection, its "
@@ -210,6 +214,12 @@ static void say_origin(const struct words *w, char *out, size_t size)
 			 v->host.stack ? " by a " : "",
 			 v->host.stack ? host_stack_label((enum host_stack)v->host.stack) : "",
 			 v->host.stack ? " stack (its SYN's options)" : "");
+		break;
+	case ORIGIN_BY_CAPTURE_HOST:
+		text_format(out, size, "TTL %u; the capture saw it leave the capturing host without "
+			 "having arrived there, while the %s's own packets arrived from elsewhere: "
+			 "the capturing host sent it itself (a reject rule of a firewall, a router "
+			 "or a Kubernetes node)", ttl, w->an);
 		break;
 	}
 	size_t used = strlen(out);

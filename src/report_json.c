@@ -224,6 +224,8 @@ static struct json_key origin_by(const struct verdict *v)
 		return JSON_QUOTED("host_profile");
 	case ORIGIN_BY_PAYLOAD:
 		return JSON_QUOTED("payload");
+	case ORIGIN_BY_CAPTURE_HOST:
+		return JSON_QUOTED("capture_host");
 	case ORIGIN_BY_NOTHING:
 		break;
 	}

@@ -94,6 +94,7 @@ void tcp_track_record_syn(struct flow *f, int dir, const struct pkt *p)
 	h->ip_id = p->ip_id;
 	h->wscale = syn_wscale(&p->opts);
 	h->flags = p->opts.has_wscale ? HALF_F_WSCALE : 0;
+	h->out_seen = p->outgoing;
 }
 
 /*
@@ -156,18 +157,33 @@ void tcp_track_new_incarnation(struct flow *f, int64_t now)
  * IPv4 ID of its own (RFC 6864 4.1: an ID is unique per packet sent).
  */
 #define DUPLICATE_WITHIN_NS 2000000
+/* The capturing host forwarding a packet it captured arriving (a router's
+ * or a bridge's tcpdump -i any) sends it from its queue, which may hold it
+ * milliseconds (the lab's router captures: 4.3 ms). */
+#define FORWARDED_WITHIN_NS 50000000
 
 bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 {
 	const struct tcp_half *h = &f->conn.half[dir];
 	const struct seg_note *l = &h->last;
+	/*
+	 * A cooked capture's PACKET_OUTGOING (pkt.outgoing) of a side whose
+	 * segments all arrived at the capturing host: the host forwarding the
+	 * one it captured arriving, its TTL the same (a bridge) or one less (a
+	 * router), ID 0 or not (Linux's RST without a socket has ID 0: the lab
+	 * captured on a router's every interface, where a client's RST and its
+	 * forwarded copy, TTL 64 then 63, were a RST and a middlebox's).
+	 */
+	bool forwarding = p->outgoing && h->in_seen && !h->out_seen;
 	int64_t apart = p->ts_ns - l->ts_ns;
 	if (!l->frame || l->seq != p->seq || l->ack != p->ack || l->flags != p->flags ||
-	    l->len != p->payload_len || l->window != p->window ||
-	    apart < 0 || apart > DUPLICATE_WITHIN_NS)
+	    l->len != p->payload_len || l->window != p->window || apart < 0 ||
+	    apart > (forwarding ? FORWARDED_WITHIN_NS : DUPLICATE_WITHIN_NS))
 		return false;
 	if (p->ipver == 4 && p->ip_id != h->ip_id)
 		return false;
+	if (forwarding && (l->ttl == p->ttl || l->ttl == p->ttl + 1))
+		return true;
 	/*
 	 * A refusal of a SYN (RST+ACK with seq 0, the reply form to a segment
 	 * without ACK: Linux's tcp_v4_send_reset, FreeBSD's tcp_dropwithreset)
@@ -186,18 +202,13 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	bool answers_syn = refusal ||
 			   (p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK);
 	/* The same packet seen on both sides of a router (a capture on all of
-	 * its interfaces) has a TTL one apart. Only an IPv4 ID of its own, an
-	 * answer to a SYN, or the capture saying the router sent this one
-	 * (a Linux cooked header's PACKET_OUTGOING: tcpdump -i any on the
-	 * router, which forwards a packet with its TTL one less) proves it is
-	 * one packet then: a box one hop nearer may send a segment alike in
-	 * the sender's name (a SYN proxy's ACK, the lab's synproxy-idle-reject).
-	 * Linux's RST without a socket has ID 0 (the lab's runs captured on a
-	 * router's every interface: a client's RST and its forwarded copy, TTL
-	 * 64 then 63, were a RST and a middlebox's follow-up). */
-	bool one_hop = (l->ttl == p->ttl + 1 && p->outgoing) ||
-		       ((l->ttl == p->ttl + 1 || p->ttl == l->ttl + 1) &&
-			((p->ipver == 4 && p->ip_id != 0) || answers_syn));
+	 * its interfaces) has a TTL one apart; without the capture saying the
+	 * router forwarded it (above), only an IPv4 ID of its own, or an answer
+	 * to a SYN, proves it is one packet then: a box one hop nearer may send
+	 * a segment alike in the sender's name (a SYN proxy's ACK, the lab's
+	 * synproxy-idle-reject). */
+	bool one_hop = (l->ttl == p->ttl + 1 || p->ttl == l->ttl + 1) &&
+		       ((p->ipver == 4 && p->ip_id != 0) || answers_syn);
 	if (l->ttl != p->ttl && !one_hop)
 		return false;
 	/* Without an ID to tell packets apart (IPv6, or Linux's ID 0 on a RST
@@ -206,7 +217,7 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * (duplicate ACKs; RSTs to data and the FIN behind it, microseconds
 	 * apart): they are not taken for copies. The same sequence space twice
 	 * within DUPLICATE_WITHIN_NS cannot be two packets. */
-	return one_hop || (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0 || answers_syn;
+	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0 || answers_syn;
 }
 
 void seg_note_from_pkt(struct seg_note *n, const struct pkt *p)
@@ -830,6 +841,8 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 	if (!f->conn.run_first.frame && pkt_seq_len(p) > 0 && !(p->flags & TCP_RST))
 		seg_note_from_pkt(&f->conn.run_first, p);
 	seg_note_from_pkt(&h->last, p);
+	h->out_seen |= p->outgoing;
+	h->in_seen |= !p->outgoing;
 	count32(&h->pkts);
 	count8(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)
@@ -893,6 +906,7 @@ void tcp_track_unfold_syn(struct flow *f)
 		.window = h->last.window,
 		.opts = { .has_wscale = (h->flags & HALF_F_WSCALE) != 0, .wscale = h->wscale,
 			  .has_mss = h->wscale != WSCALE_NO_MSS, .cut = h->wscale == WSCALE_CUT },
+		.outgoing = h->out_seen,
 	};
 	flow_start_connection(f, p.ts_ns);
 	tcp_track_begin(f, dir, &p);

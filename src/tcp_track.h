@@ -33,10 +33,26 @@ void tcp_track_begin(struct flow *f, int dir, const struct pkt *p);
  * a capture on two interfaces of one path), which is not tracked again.
  */
 bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p);
+/*
+ * Whether p, a segment a cooked capture saw leave the capturing host
+ * (pkt.outgoing), is that host forwarding one of endpoint dir's it saw
+ * arriving: all of dir's segments arrived there before. Every segment but
+ * a RST is then a copy, however a burst interleaves them (in 1, in 2, out
+ * 1, out 2); a RST left there without arriving is the host's own
+ * (classify.c, sent_here), so a RST's copy is matched as any other's.
+ */
+static inline bool tcp_track_forwarded(const struct flow *f, int dir, const struct pkt *p)
+{
+	const struct tcp_half *h = &f->conn.half[dir];
+	return h->in_seen && !h->out_seen && !(p->flags & TCP_RST);
+}
 static inline bool tcp_track_is_duplicate(const struct flow *f, int dir, const struct pkt *p)
 {
-	/* Asked of every segment: most differ from the last in these. */
+	/* Asked of every segment: most differ from the last in these, and
+	 * few captures say where a packet went. */
 	const struct seg_note *l = &f->conn.half[dir].last;
+	if (__builtin_expect(p->outgoing, 0) && tcp_track_forwarded(f, dir, p))
+		return true;
 	return l->seq == p->seq && l->ack == p->ack && l->len == p->payload_len &&
 	       tcp_track_copy_of_last(f, dir, p);
 }

@@ -73,7 +73,8 @@ RESET = {
     "sender": ROLES, "role_guessed": BOOL, "origin": {"endpoint", "middlebox", "unknown"},
     "mptcp": nullable({"option": {"MP_FASTCLOSE", "MP_TCPRST"}, "?reason": nullable(STR),
                        "?reason_code": INT, "?transient": BOOL}),
-    "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "payload", "none"},
+    "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "payload", "capture_host",
+                                       "none"},
     "service": nullable(STR),
     "?kernel_reason": nullable(STR), "?kernel_state": nullable(STR),
     "rst_payload": nullable({

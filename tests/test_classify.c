@@ -798,6 +798,62 @@ static void test_after_own_fin(void)
 }
 
 /* A capture's second copy changes nothing and a RST's copy is its follow-up. */
+/*
+ * A router's capture of all its interfaces (a cooked capture: tcpdump -i
+ * any) sees each packet it forwards arrive, then leave (pkt.outgoing), and
+ * a packet it sends itself only leave. Every leaving segment of a side
+ * whose segments all arrived there is a copy, however interleaved; a RST
+ * leaving there before any of that side's RSTs arrived is the router's own
+ * (the lab's firewall-block-mid-stream, testdata/lab-any).
+ */
+static void test_capture_host(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 35, 4), 10.4) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 136, TCP_ACK, 0, 5), 10.401) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 136, TCP_ACK | TCP_PSH, 89, 6), 10.402) });
+	/* Out 5 after in 6: a copy, not the server going back. */
+	struct pkt out = at(seg(S, 501, 136, TCP_ACK, 0, 7), 10.4021);
+	out.outgoing = true;
+	CHECK(tcp_track_is_duplicate(&f, 1 - c, &out));
+	/* The router's reject of the client's next request, in the server's
+	 * name and at its TTL as it arrived: the router's own RST. */
+	feed(&f, (struct pkt[]){ at(seg(C, 136, 590, TCP_ACK | TCP_PSH, 35, 8), 10.8) });
+	struct pkt reject = at(seg(S, 590, 0, TCP_RST, 0, 9), 10.80005);
+	reject.outgoing = true;
+	CHECK_EQ(judge(&f, 1 - c, reject, &v), CAUSE_INJECTED);
+	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_CAPTURE_HOST);
+	/* The same RST seen arriving first was the server's: its copy leaving
+	 * is a copy, and a RST the server sent earlier makes a leaving one
+	 * maybe its forwarded copy, held in the queue: no longer the host's. */
+	struct pkt own = reject;
+	own.outgoing = false;
+	CHECK(judge(&f, 1 - c, own, &v) != CAUSE_INJECTED);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	feed(&f, &own);
+	reject.frame = 10;
+	reject.ts_ns += 100000;
+	CHECK(tcp_track_is_duplicate(&f, 1 - c, &reject));
+	reject.seq = 591;
+	reject.ts_ns += 100000000;
+	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &reject));
+	CHECK(judge(&f, 1 - c, reject, &v) != CAUSE_INJECTED);
+	CHECK(v.origin_basis != ORIGIN_BY_CAPTURE_HOST);
+	/* A side whose segments left the capturing host (it is that host, or
+	 * on its loopback) sends its own RST from there too. */
+	c = handshake(&f);
+	struct pkt data = at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 10, 4), 10.1);
+	data.outgoing = true;
+	feed(&f, &data);
+	struct pkt abort = at(seg(S, 511, 101, TCP_RST | TCP_ACK, 0, 5), 10.2);
+	abort.outgoing = true;
+	judge(&f, 1 - c, abort, &v);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+}
+
 static void test_capture_duplicates(void)
 {
 	struct flow f;
@@ -1659,6 +1715,7 @@ int main(void)
 	test_unknown();
 	test_after_own_fin();
 	test_capture_duplicates();
+	test_capture_host();
 	test_fin_retransmitted();
 	test_syn_ack_refused_soon();
 	test_host_profile();
