@@ -1641,7 +1641,8 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	 * after one, this may be its forwarded copy, held in the host's queue
 	 * past a later one (the lab's urllib3-pool-race over a 200 ms line).
 	 */
-	j.sent_here = p->outgoing && !j.copy && a->in_seen && !a->out_seen && !a->rst_frame;
+	j.sent_here = p->outgoing && !j.copy && (a->flags & HALF_F_SEEN) && !a->out_seen &&
+		      !a->rst_frame;
 	judge_origin(&j);
 	if (foreign(&j))
 		j.endpoint_cause = endpoint_reading(&j);

@@ -36,13 +36,14 @@ const char *decode_result_name(enum decode_result r);
 /* Per-frame context shared by the stages. */
 struct decode_ctx {
 	uint32_t uncaptured;  /* wire length - caplen: bytes snaplen cut off the end */
-	struct tunnel_path *tun;    /* where tunnel decoders record each layer */
-	bool *outgoing;             /* where a Linux cooked header's packet type goes (pkt) */
+	struct pkt *p;              /* the packet decoded: tunnel decoders record each layer
+				       in p->tun, a Linux cooked header its direction in
+				       p->outgoing */
 };
 
 /*
  * Internal to decode_frame, never returned by it: a tunnel header was
- * read and the reader is at what it carries, ctx->tun->inner saying what
+ * read and the reader is at what it carries, ctx->p->tun.inner saying what
  * that is: an Ethertype (IPv4, IPv6, or ETHERTYPE_TEB for Ethernet), or 0 for
  * IP named by its version nibble. decode_frame opens it in a loop, not by
  * recursion, so the one call to decode_ip every packet makes stays inlined.

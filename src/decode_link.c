@@ -87,7 +87,7 @@ static enum decode_result linux_sll(struct rd *r, const struct decode_ctx *c, ui
 	uint16_t pkttype;
 	if (!rd_be16(r, &pkttype) || !rd_skip(r, 12) || !rd_be16(r, type))
 		return decode_short(c);
-	*c->outgoing = pkttype == SLL_OUTGOING;
+	c->p->outgoing = pkttype == SLL_OUTGOING;
 	return ethertype_chain(r, c, type);
 }
 
@@ -97,7 +97,7 @@ static enum decode_result linux_sll2(struct rd *r, const struct decode_ctx *c, u
 	uint8_t pkttype;
 	if (!rd_be16(r, type) || !rd_skip(r, 8) || !rd_u8(r, &pkttype) || !rd_skip(r, 9))
 		return decode_short(c);
-	*c->outgoing = pkttype == SLL_OUTGOING;
+	c->p->outgoing = pkttype == SLL_OUTGOING;
 	return ethertype_chain(r, c, type);
 }
 
@@ -618,8 +618,7 @@ enum decode_result decode_frame(const struct link_type *lt, const uint8_t *bytes
 {
 	struct decode_ctx c = {
 		.uncaptured = p->wirelen > p->caplen ? p->wirelen - p->caplen : 0,
-		.tun = &p->tun,
-		.outgoing = &p->outgoing,
+		.p = p,
 	};
 	p->outgoing = false;
 	p->tun.n = 0;

@@ -49,7 +49,7 @@ const char *tunnel_kind_name(enum tunnel_kind k)
 static enum decode_result push_layer(const struct decode_ctx *c, const struct pkt *p,
 				     enum tunnel_kind kind, bool has_id, uint32_t id)
 {
-	struct tunnel_path *t = c->tun;
+	struct tunnel_path *t = &c->p->tun;
 	if (t->n == TUNNEL_MAX_LAYERS)
 		return DECODE_UNPARSED;
 	struct tunnel_layer *l = &t->layer[t->n++];
@@ -69,7 +69,7 @@ static enum decode_result push_layer(const struct decode_ctx *c, const struct pk
  * 0 is IP with no type field in front of it, named by its version nibble. */
 static enum decode_result carries(const struct decode_ctx *c, uint16_t what)
 {
-	c->tun->inner = what;
+	c->p->tun.inner = what;
 	return DECODE_INNER;
 }
 

@@ -108,12 +108,11 @@ struct tcp_half {
 	uint8_t wscale;             /* its SYN's window scale shift (HALF_F_WSCALE), 0 for a
 				       SYN without one, or WSCALE_CUT, WSCALE_NO_MSS */
 	uint8_t state : 3;          /* enum half_state */
-	/* Where a cooked capture (tcpdump -i any) saw its segments: arriving at
-	 * the capturing host, or leaving it (pkt.outgoing); elsewhere every
-	 * segment counts as arriving. A RST leaving the capturing host in the
-	 * name of a side whose segments only ever arrived there was that
-	 * host's own (classify.c, sent_here). */
-	uint8_t in_seen : 1;
+	/* A cooked capture (tcpdump -i any) saw one of its segments leave the
+	 * capturing host (pkt.outgoing); 0: all arrived there, or the capture
+	 * does not say. A RST leaving the capturing host in the name of a side
+	 * whose segments only ever arrived there was that host's own
+	 * (classify.c, sent_here). */
 	uint8_t out_seen : 1;
 	uint8_t flags;              /* HALF_F_* */
 	uint8_t syn_retrans;        /* its SYN (or SYN-ACK) sent again (saturates) */

@@ -364,6 +364,8 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 	/* A second copy of a packet changes nothing; a RST's copy is still
 	 * reported (every RST gets a record), as a follow-up of the first. */
 	bool copy = tcp_track_is_duplicate(f, dir, p);
+	if (__builtin_expect(p->outgoing, 0))
+		copy = tcp_track_leaving(f, dir, p, copy);
 	if (copy && own)
 		s->duplicates++;
 	if (f->pending_rsts && !copy)

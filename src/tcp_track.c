@@ -174,7 +174,7 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * captured on a router's every interface, where a client's RST and its
 	 * forwarded copy, TTL 64 then 63, were a RST and a middlebox's).
 	 */
-	bool forwarding = p->outgoing && h->in_seen && !h->out_seen;
+	bool forwarding = p->outgoing && (h->flags & HALF_F_SEEN) && !h->out_seen;
 	int64_t apart = p->ts_ns - l->ts_ns;
 	if (!l->frame || l->seq != p->seq || l->ack != p->ack || l->flags != p->flags ||
 	    l->len != p->payload_len || l->window != p->window || apart < 0 ||
@@ -841,8 +841,6 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 	if (!f->conn.run_first.frame && pkt_seq_len(p) > 0 && !(p->flags & TCP_RST))
 		seg_note_from_pkt(&f->conn.run_first, p);
 	seg_note_from_pkt(&h->last, p);
-	h->out_seen |= p->outgoing;
-	h->in_seen |= !p->outgoing;
 	count32(&h->pkts);
 	count8(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)
@@ -911,6 +909,16 @@ void tcp_track_unfold_syn(struct flow *f)
 	flow_start_connection(f, p.ts_ns);
 	tcp_track_begin(f, dir, &p);
 	track_segment(f, dir, &p);
+	c->half[dir].out_seen = p.outgoing;
+}
+
+bool tcp_track_leaving(struct flow *f, int dir, const struct pkt *p, bool copy)
+{
+	if (copy || tcp_track_forwarded(f, dir, p))
+		return true;
+	if (!(p->flags & TCP_RST))
+		f->conn.half[dir].out_seen = 1;
+	return false;
 }
 
 /*

@@ -44,18 +44,24 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p);
 static inline bool tcp_track_forwarded(const struct flow *f, int dir, const struct pkt *p)
 {
 	const struct tcp_half *h = &f->conn.half[dir];
-	return h->in_seen && !h->out_seen && !(p->flags & TCP_RST);
+	return (h->flags & HALF_F_SEEN) && !h->out_seen && !(p->flags & TCP_RST);
 }
 static inline bool tcp_track_is_duplicate(const struct flow *f, int dir, const struct pkt *p)
 {
-	/* Asked of every segment: most differ from the last in these, and
-	 * few captures say where a packet went. */
+	/* Asked of every segment: most differ from the last in these. */
 	const struct seg_note *l = &f->conn.half[dir].last;
-	if (__builtin_expect(p->outgoing, 0) && tcp_track_forwarded(f, dir, p))
-		return true;
 	return l->seq == p->seq && l->ack == p->ack && l->len == p->payload_len &&
 	       tcp_track_copy_of_last(f, dir, p);
 }
+/*
+ * p, seen leaving the capturing host (pkt.outgoing), and `copy`, what
+ * tcp_track_is_duplicate said of it: whether it is a copy, the host's
+ * forwarding included (tcp_track_forwarded). A segment of endpoint dir's
+ * own that leaves there, not a copy, is noted (out_seen), a RST aside:
+ * whether the host sent that one itself is the judge's question
+ * (classify.c, sent_here), and it is dir's last anyway.
+ */
+bool tcp_track_leaving(struct flow *f, int dir, const struct pkt *p, bool copy);
 /*
  * Whether a new tuple's first segment p is a bare SYN (no other flag, no
  * payload), which tcp_track_record_syn only records: in a flood most SYNs

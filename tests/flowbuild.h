@@ -76,6 +76,10 @@ static inline int feed(struct flow *f, const struct pkt *in)
 		tcp_track_new_incarnation(f, p->ts_ns);
 		tcp_track_begin(f, dir, p);
 	}
+	/* As the pipeline does: a segment leaving the capturing host may be
+	 * its forwarded copy, not tracked. */
+	if (p->outgoing && tcp_track_leaving(f, dir, p, tcp_track_is_duplicate(f, dir, p)))
+		return dir;
 	tcp_track_segment(f, dir, p);
 	return dir;
 }

@@ -817,7 +817,7 @@ static void test_capture_host(void)
 	/* Out 5 after in 6: a copy, not the server going back. */
 	struct pkt out = at(seg(S, 501, 136, TCP_ACK, 0, 7), 10.4021);
 	out.outgoing = true;
-	CHECK(tcp_track_is_duplicate(&f, 1 - c, &out));
+	CHECK(tcp_track_leaving(&f, 1 - c, &out, tcp_track_is_duplicate(&f, 1 - c, &out)));
 	/* The router's reject of the client's next request, in the server's
 	 * name and at its TTL as it arrived: the router's own RST. */
 	feed(&f, (struct pkt[]){ at(seg(C, 136, 590, TCP_ACK | TCP_PSH, 35, 8), 10.8) });
@@ -844,10 +844,16 @@ static void test_capture_host(void)
 	CHECK(v.origin_basis != ORIGIN_BY_CAPTURE_HOST);
 	/* A side whose segments left the capturing host (it is that host, or
 	 * on its loopback) sends its own RST from there too. */
-	c = handshake(&f);
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	struct pkt synack = at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001);
+	synack.outgoing = true;
+	feed(&f, &synack);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.002) });
 	struct pkt data = at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 10, 4), 10.1);
 	data.outgoing = true;
 	feed(&f, &data);
+	CHECK_EQ(f.conn.half[1 - c].pkts, 2);   /* tracked: its own, not copies */
 	struct pkt abort = at(seg(S, 511, 101, TCP_RST | TCP_ACK, 0, 5), 10.2);
 	abort.outgoing = true;
 	judge(&f, 1 - c, abort, &v);
