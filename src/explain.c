@@ -1615,9 +1615,15 @@ static void nothing_fits(struct words *w)
 	else if (v->stray_ack)
 		say(w, " in answer to the %s's lone ACK (frame %llu), the first segment seen of "
 		       "this connection", w->bn, (unsigned long long)v->trigger.frame);
+	else if (v->midstream && !(v->a.flags & HALF_F_SEEN) && !(v->b.flags & HALF_F_SEEN))
+		/* Alone on its tuple, it need not belong to a connection at all
+		 * (the corpus's arkime_synthetic.pcap 521-524: one crafted
+		 * packet a port, URG, RST, FIN, PSH, all with IP ID 1). */
+		say(w, "; nothing else of its connection was captured: the capture began after "
+		       "the rest of it, or the RST was sent alone (a crafted packet, a scan's probe)");
 	else if (v->midstream)
 		say(w, "; the capture began mid-connection, so its start is missing");
-	if (!(v->b.flags & HALF_F_SEEN))
+	if (!(v->b.flags & HALF_F_SEEN) && (v->a.flags & HALF_F_SEEN))
 		say(w, "; nothing from the %s was seen", w->bn);
 	say(w, ". No cause fits what was captured.");
 	/* What would decide, by the RST's form (TAXONOMY: the two wire forms). */

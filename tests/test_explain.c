@@ -968,6 +968,23 @@ static void test_trigger_acked_before(void)
 	CHECK(strstr(e.what[0], "acknowledged before") == NULL);
 }
 
+/* A RST alone on its tuple need not belong to a connection: the words
+ * say so, besides a capture that began late (the corpus's
+ * arkime_synthetic.pcap 522, one packet of a crafted flag sweep). */
+static void test_lone_rst(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	struct pkt rst = seg(C, 1000, 0, TCP_RST, 0, 1);
+	int c = begin(&f, &rst);    /* as the pipeline opens its flow */
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK(says(e.why, "nothing else of its connection was captured: the capture began after "
+			  "the rest of it, or the RST was sent alone"));
+	CHECK(strstr(e.why, "nothing from the server was seen") == NULL);
+}
+
 /* A refusal's own sequence number is said as it was. */
 static void test_refused(void)
 {
@@ -1471,6 +1488,7 @@ int main(void)
 	test_rst_outside_window();
 	test_unread();
 	test_trigger_acked_before();
+	test_lone_rst();
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_close_order_words();
