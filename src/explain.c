@@ -1446,13 +1446,21 @@ static void abort_while_waiting(struct words *w)
 static void wait_shown_by_ip_id(struct words *w)
 {
 	const struct verdict *v = w->v;
+	/* A bare ACK draws no ACK, so the IDs say no data came back, not
+	 * that nothing did; and a stack that resends unacknowledged data
+	 * within seconds did not, which an ACK not captured explains, or
+	 * timers that did not run (a phone asleep: the corpus's
+	 * KakaoTalk_chat.pcap 341, whose RST echoes the timestamp of the
+	 * client's last data, so nothing at all reached it). */
 	say(w, "Nothing from the server was captured, but the client's IPv4 IDs tell: its RST "
 	       "(ID %u) follows its last data (frame %llu, ID %u) by one, so in the %s between "
-	       "them it sent nothing: no ACK, so nothing came back%s. The client's application "
+	       "them it sent nothing: no ACK, so no data came back%s. The client's application "
 	       "gave up waiting for an answer and aborted the connection.", v->ip_id,
 	    (unsigned long long)v->a.data_frame, v->a.ip_id, DUR(v->idle_before_ns),
-	    v->idle_before_ns >= RETRANSMISSION_DUE_NS ? ", and no retransmission, so the server "
-	    "had acknowledged that data" : "");
+	    v->idle_before_ns >= RETRANSMISSION_DUE_NS ? ", and no retransmission, which a "
+	    "stack sends within seconds for data nothing acknowledged: most likely the server "
+	    "acknowledged it in a packet this capture does not hold (or the client's timers "
+	    "did not run, as on a phone asleep)" : "");
 	advise(w, "Capture the server's side to see the wait from there. Server: find why the "
 		  "answer took longer than %s. Client: raise the timeout if the wait is legitimate; "
 		  "the data may have been processed, so retry only what is safe to repeat.",

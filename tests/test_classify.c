@@ -1220,7 +1220,7 @@ static void test_window_unread(void)
 }
 
 /* A one-way capture: the client's IPv4 IDs show it sent nothing between its
- * data and its RST, so the data was acknowledged and nothing came back. */
+ * data and its RST: no data came back, and no retransmission went. */
 static void test_wait_shown_by_ip_id(void)
 {
 	struct flow f;

@@ -985,6 +985,29 @@ static void test_lone_rst(void)
 	CHECK(strstr(e.why, "nothing from the server was seen") == NULL);
 }
 
+/* A one-way capture's wait shown by the client's IPv4 IDs: no data came
+ * back; the missing retransmission makes an uncaptured ACK likely, not
+ * certain (the corpus's KakaoTalk_chat.pcap 341, a review of the words). */
+static void test_wait_shown_by_ip_id_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct pkt data = at(seg(C, 1000, 500, TCP_ACK | TCP_PSH, 45, 1), 100.0);
+	data.ip_id = 54173;
+	struct pkt rst = at(seg(C, 1045, 500, TCP_ACK | TCP_RST, 0, 2), 141.3);
+	rst.ip_id = 54174;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, &data);
+	f.conn.client = (int8_t)c;
+	f.conn.role_guessed = true;
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.cause, CAUSE_RESPONSE_TIMEOUT);
+	CHECK(says(e.why, "no ACK, so no data came back"));
+	CHECK(says(e.why, "most likely the server acknowledged it in a packet this capture does "
+			  "not hold"));
+	CHECK(strstr(e.why, "so the server had acknowledged") == NULL);
+}
+
 /* A refusal's own sequence number is said as it was. */
 static void test_refused(void)
 {
@@ -1489,6 +1512,7 @@ int main(void)
 	test_unread();
 	test_trigger_acked_before();
 	test_lone_rst();
+	test_wait_shown_by_ip_id_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_close_order_words();
