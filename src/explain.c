@@ -1000,12 +1000,20 @@ static void data_after_own_fin(struct words *w)
 		       "the %s's closed socket answered with a RST. The %s's stack had the FIN when "
 		       "the data left, but the data left within 1 ms of the fastest the %s answers "
 		       "anything here: with the FIN's acknowledgement, sooner than its application "
-		       "could have read the close. Either its application was answering data that "
-		       "came just before the FIN, or the data had been written earlier and held "
-		       "back while the %s's data was unacknowledged (Nagle's algorithm, RFC 9293 "
-		       "3.7.4), to leave with the acknowledgement the FIN brings.",
-		    w->bn, t->len, DUR(gap), (unsigned long long)t->frame, w->an, w->bn, w->bn,
-		    w->bn);
+		       "could have read the close. ",
+		    w->bn, t->len, DUR(gap), (unsigned long long)t->frame, w->an, w->bn, w->bn);
+		/* Nagle holds data back only while earlier data is unacknowledged:
+		 * the corpus's ndpi/ethereum.pcap 609, all the client's data
+		 * acknowledged before the server's FIN. */
+		if ((v->a.flags & HALF_F_ACK) && seq_geq(v->a.ack, t->seq))
+			say(w, "Its application was answering data that came just before the FIN "
+			       "(the %s had acknowledged all its earlier data, so nothing held this "
+			       "back).", w->an);
+		else
+			say(w, "Either its application was answering data that came just before the "
+			       "FIN, or the data had been written earlier and held back while the %s's "
+			       "data was unacknowledged (Nagle's algorithm, RFC 9293 3.7.4), to leave "
+			       "with the acknowledgement the FIN brings.", w->bn);
 	} else if (ignored) {
 		say(w, "the %s acknowledged that FIN and still sent %u bytes %s later at this "
 		       "capture point (frame %llu), ", w->bn, t->len, DUR(gap),

@@ -1008,6 +1008,38 @@ static void test_wait_shown_by_ip_id_words(void)
 	CHECK(strstr(e.why, "so the server had acknowledged") == NULL);
 }
 
+/* Data that left with the FIN's acknowledgement, within 1 ms of the
+ * fastest the client answers: Nagle's algorithm is named only while some
+ * of the client's earlier data was unacknowledged (the corpus's
+ * ethereum.pcap 609, all of it acknowledged before the FIN). */
+static void test_flushed_with_fin_ack_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	for (int unacked = 0; unacked < 2; unacked++) {
+		int c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.010) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 20, 5), 10.020) });
+		uint32_t next = 111;
+		if (unacked) {
+			feed(&f, (struct pkt[]){ at(seg(C, 111, 521, TCP_ACK | TCP_PSH, 5, 6), 10.0200) });
+			next = 116;
+		}
+		feed(&f, (struct pkt[]){ at(seg(S, 521, 111, TCP_ACK | TCP_FIN, 0, 7), 10.0201) });
+		feed(&f, (struct pkt[]){ at(seg(C, next, 522, TCP_ACK | TCP_PSH, 10, 8), 10.0212) });
+		judge_and_explain(&f, 1 - c, at(seg(S, 522, 0, TCP_RST, 0, 9), 10.0213), &v);
+		CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+		CHECK(says(e.why, "sooner than its application could have read the close"));
+		if (unacked) {
+			CHECK(says(e.why, "Nagle's algorithm"));
+		} else {
+			CHECK(says(e.why, "Its application was answering data that came just before "
+					  "the FIN (the server had acknowledged all its earlier data"));
+			CHECK(strstr(e.why, "Nagle") == NULL);
+		}
+	}
+}
+
 /* A refusal's own sequence number is said as it was. */
 static void test_refused(void)
 {
@@ -1513,6 +1545,7 @@ int main(void)
 	test_trigger_acked_before();
 	test_lone_rst();
 	test_wait_shown_by_ip_id_words();
+	test_flushed_with_fin_ack_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_close_order_words();
