@@ -1923,12 +1923,22 @@ static void say_outside_window(struct words *w)
 	if (v->revised.kind == REVISED_PEER_KEPT_CONNECTION)
 		say(w, "; the %s's bare ACK %s later (frame %llu) shows it kept it", w->bn,
 		    DUR(v->revised.ts_ns - v->rst.ts_ns), (unsigned long long)v->revised.frame);
-	say(w, ". The RST numbers the connection otherwise than the packets the %s received: a "
-	       "firewall between them that randomizes sequence numbers let it through "
-	       "untranslated, or it was forged by someone who could not see the connection.",
-	    w->bn);
-	advise(w, " The %s still holds the connection: whatever the %s meant to end, look for a "
-		  "firewall with sequence number randomization on the path.", w->bn, w->an);
+	/* An IPv4 ID on the sender's own counter is its stack's: no blind
+	 * forger's (the corpus's KakaoTalk_chat.pcap 298, ID 0x246a after the
+	 * server's 0x2469). */
+	if (v->ip_id_relation == IP_ID_CONTINUES || v->ip_id_relation == IP_ID_CONTINUES_GLOBAL)
+		say(w, ". The RST numbers the connection otherwise than the packets the %s "
+		       "received, and its IPv4 ID continues the %s's own, so the %s's stack sent "
+		       "it: a firewall between them that randomizes sequence numbers let it "
+		       "through untranslated.", w->bn, w->an, w->an);
+	else
+		say(w, ". The RST numbers the connection otherwise than the packets the %s "
+		       "received: a firewall between them that randomizes sequence numbers let it "
+		       "through untranslated, or it was forged by someone who could not see the "
+		       "connection.", w->bn);
+	advise(w, " This RST did not end the connection at the %s: whatever the %s meant to end, "
+		  "look for a firewall with sequence number randomization on the path.", w->bn,
+	       w->an);
 }
 
 static void say_revision(struct words *w)
