@@ -638,10 +638,22 @@ static void syn_unanswered(struct words *w)
 static void syn_ack_unanswered(struct words *w)
 {
 	const struct verdict *v = w->v;
-	say(w, "The server sent its SYN-ACK %u times and the client never acknowledged it: the "
-	       "client had abandoned its connection attempt (a client "
-	       "still connecting acknowledges a SYN-ACK), or a firewall of its own dropped the "
-	       "SYN-ACKs.", v->a.syn_retrans + 1u);
+	/* Silence is all the client sent back: a stack still connecting
+	 * acknowledges a SYN-ACK (RFC 9293 3.10.7.3), and one whose socket is
+	 * gone resets it (3.10.7.1), unless a firewall drops what no socket
+	 * waits for (Windows' and macOS's stealth modes) (the corpus's
+	 * gnutella.pcap 2208, 7 SYN-ACKs, the first 43 ms after the SYN, were
+	 * told as a connect timeout shorter than the server's answer). */
+	say(w, "The server sent its SYN-ACK %u times and the client answered none: not with the "
+	       "ACK a client still connecting sends, nor with the RST a host sends for a SYN-ACK "
+	       "no socket waits for. So the SYN-ACKs did not reach the client's stack (lost on "
+	       "the way back, or dropped by a firewall), or the client's application had "
+	       "abandoned the attempt and a firewall on its host drops what no socket waits "
+	       "for.", v->a.syn_retrans + 1u);
+	if (v->syn_ts && v->b.syn_retrans == 0)
+		say(w, " The client never sent its SYN again, as a stack still waiting does after "
+		       "1 s (RFC 6298 2.1): it had stopped waiting before then, or its SYNs sent "
+		       "again did not reach this capture point.");
 	if (v->syn_ts)
 		say(w, " %s after the client's SYN the server gave up on the half-open connection "
 		       "and reset it", DUR(v->rst.ts_ns - v->syn_ts));
@@ -649,9 +661,9 @@ static void syn_ack_unanswered(struct words *w)
 		say(w, " The server gave up on the half-open connection and reset it");
 	say(w, ", as stacks derived from 4.4BSD without a SYN cache and NAT engines built on "
 	       "them do (slirp, VirtualBox's); Linux and FreeBSD drop it silently.");
-	advise(w, "Client: find why it gave up on the connection (a connect timeout shorter than "
-		  "the server's answer, an attempt cancelled) or what on its host dropped the "
-		  "SYN-ACKs. The server did nothing wrong.");
+	advise(w, "Client side: find what drops the server's packets on their way to the client "
+		  "(a firewall on its host or its path) or why it abandoned the attempt. The "
+		  "server did nothing wrong.");
 }
 
 static void ack_of_unsent_data(struct words *w)

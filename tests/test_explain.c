@@ -1048,6 +1048,28 @@ static void test_flushed_with_fin_ack_words(void)
 	}
 }
 
+/* SYN-ACKs the client answered with nothing, not even a RST: they did not
+ * reach its stack, or its host drops what no socket waits for; not a
+ * connect timeout shorter than an answer that came at once (the corpus's
+ * gnutella.pcap 2208; a review of the words). */
+static void test_syn_ack_unanswered_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	for (int i = 0; i < 5; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2 + (uint64_t)i),
+					   10.043 + 12.0 * i) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 7), 88.0), &v);
+	CHECK_EQ(v.rule, RULE_SYN_ACK_UNANSWERED);
+	CHECK(says(e.why, "The server sent its SYN-ACK 5 times and the client answered none: not "
+			  "with the ACK a client still connecting sends, nor with the RST"));
+	CHECK(says(e.why, "The client never sent its SYN again"));
+	CHECK(says(e.advice, "find what drops the server's packets on their way to the client"));
+	CHECK(strstr(e.advice, "connect timeout shorter") == NULL);
+}
+
 /* A refusal's own sequence number is said as it was. */
 static void test_refused(void)
 {
@@ -1554,6 +1576,7 @@ int main(void)
 	test_lone_rst();
 	test_wait_shown_by_ip_id_words();
 	test_flushed_with_fin_ack_words();
+	test_syn_ack_unanswered_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_close_order_words();
