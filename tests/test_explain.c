@@ -1070,6 +1070,23 @@ static void test_syn_ack_unanswered_words(void)
 	CHECK(strstr(e.advice, "connect timeout shorter") == NULL);
 }
 
+/* A SYN-ACK within 100 ms reset by the client: an attempt it dropped, as
+ * racing between addresses or a pool's spare connection is (the corpus's
+ * opera-vpn.pcapng 2654, five connections to one address; a review). */
+static void test_abandoned_attempt_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ kernel_syn(at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0)) });
+	feed(&f, (struct pkt[]){ kernel_syn(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.0278)) });
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 1.0279), &v);
+	CHECK_EQ(v.detail, DETAIL_ABANDONED);
+	CHECK(says(e.why, "connection racing between a name's addresses, RFC 8305, or a pool that "
+			  "opened more connections than it used"));
+	CHECK(says(e.advice, "races connections or cancels spare ones"));
+}
+
 /* A refusal's own sequence number is said as it was. */
 static void test_refused(void)
 {
@@ -1577,6 +1594,7 @@ int main(void)
 	test_wait_shown_by_ip_id_words();
 	test_flushed_with_fin_ack_words();
 	test_syn_ack_unanswered_words();
+	test_abandoned_attempt_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_close_order_words();
