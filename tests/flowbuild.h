@@ -91,6 +91,24 @@ static inline struct pkt at(struct pkt p, double seconds)
 	return p;
 }
 
+/*
+ * A one-way capture of a client's data (IPv4 ID 54173) and, 41.3 s later,
+ * its RST (ID 54174, into *rst): the corpus's KakaoTalk_chat.pcap 341.
+ * Returns the client's index; its role is guessed, as from the ports.
+ */
+static inline int one_way_wait(struct flow *f, struct pkt *rst)
+{
+	struct pkt data = at(seg(C, 1000, 500, TCP_ACK | TCP_PSH, 45, 1), 100.0);
+	data.ip_id = 54173;
+	*rst = at(seg(C, 1045, 500, TCP_ACK | TCP_RST, 0, 2), 141.3);
+	rst->ip_id = 54174;
+	memset(f, 0, sizeof *f);
+	int c = feed(f, &data);
+	f->conn.client = (int8_t)c;
+	f->conn.role_guessed = true;
+	return c;
+}
+
 /* A fresh connection with a complete handshake at 10 s; returns the client's index. */
 static inline int handshake(struct flow *f)
 {

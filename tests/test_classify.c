@@ -1225,14 +1225,8 @@ static void test_wait_shown_by_ip_id(void)
 {
 	struct flow f;
 	struct verdict v;
-	struct pkt data = at(seg(C, 1000, 500, TCP_ACK | TCP_PSH, 45, 1), 100.0);
-	data.ip_id = 54173;
-	struct pkt rst = at(seg(C, 1045, 500, TCP_ACK | TCP_RST, 0, 2), 141.3);
-	rst.ip_id = 54174;
-	memset(&f, 0, sizeof f);
-	int c = feed(&f, &data);
-	f.conn.client = (int8_t)c;      /* as the port-based role guess would set it */
-	f.conn.role_guessed = true;
+	struct pkt rst;
+	int c = one_way_wait(&f, &rst);
 	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_RESPONSE_TIMEOUT);
 	CHECK_EQ(v.rule, RULE_WAIT_SHOWN_BY_IP_ID);
 	CHECK_EQ(v.confidence, CONF_MEDIUM);
@@ -1243,10 +1237,11 @@ static void test_wait_shown_by_ip_id(void)
 	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_UNKNOWN);
 	/* Within the least RTO: a stack's turn, not an application's wait. */
 	rst.ip_id = 54174;
-	rst.ts_ns = data.ts_ns + 900000000LL;
+	rst.ts_ns = f.conn.half[c].last.ts_ns + 900000000LL;
 	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_UNKNOWN);
 	/* IDs of 0 prove nothing. */
 	memset(&f, 0, sizeof f);
+	struct pkt data = at(seg(C, 1000, 500, TCP_ACK | TCP_PSH, 45, 1), 100.0);
 	data.ip_id = 0;
 	feed(&f, &data);
 	f.conn.client = (int8_t)c;
