@@ -1634,12 +1634,14 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	 * side whose segments all arrived there: a RST that host forwarded
 	 * would have been seen arriving first, so it sent this one itself (a
 	 * reject rule's: Linux's nf_reject_ipv4 for nftables' reject with tcp
-	 * reset and iptables' REJECT --reject-with tcp-reset, kube-proxy's
-	 * for a service without endpoints; the lab's firewall-block-mid-stream
+	 * reset and iptables' REJECT --reject-with tcp-reset, a rule added
+	 * mid-connection; the lab's firewall-block-mid-stream
 	 * captured so on its router: the reset's TTL matched the server's
 	 * packets as they arrived there). Only before any RST of A's arrived:
 	 * after one, this may be its forwarded copy, held in the host's queue
 	 * past a later one (the lab's urllib3-pool-race over a 200 ms line).
+	 * A RST for a side never seen before (a SYN's refusal) says nothing:
+	 * the capturing host may be that side, or answer for it.
 	 */
 	j.sent_here = p->outgoing && !j.copy && (a->flags & HALF_F_SEEN) && !a->out_seen &&
 		      !a->rst_frame;
