@@ -1643,8 +1643,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	 * A RST for a side never seen before (a SYN's refusal) says nothing:
 	 * the capturing host may be that side, or answer for it.
 	 */
-	j.sent_here = p->outgoing && !j.copy && (a->flags & HALF_F_SEEN) && !a->out_seen &&
-		      !a->rst_frame;
+	j.sent_here = p->outgoing && !j.copy && tcp_track_arrived_only(a) && !a->rst_frame;
 	judge_origin(&j);
 	if (foreign(&j))
 		j.endpoint_cause = endpoint_reading(&j);

@@ -216,10 +216,9 @@ static void say_origin(const struct words *w, char *out, size_t size)
 			 v->host.stack ? " stack (its SYN's options)" : "");
 		break;
 	case ORIGIN_BY_CAPTURE_HOST:
-		text_format(out, size, "TTL %u; the capture saw it leave the capturing host without "
-			 "having arrived there, while the %s's own packets arrived from elsewhere: "
-			 "the capturing host sent it itself (a reject rule of a firewall, a router "
-			 "or a Kubernetes node)", ttl, w->an);
+		say_elsewhere(w, elsewhere, sizeof elsewhere);
+		text_format(out, size, "TTL %u; %.200s itself (a reject rule of a firewall, a router "
+			 "or a Kubernetes node)", ttl, elsewhere);
 		break;
 	}
 	size_t used = strlen(out);
@@ -1944,16 +1943,15 @@ static void say_outside_window(struct words *w)
 	/* An IPv4 ID on the sender's own counter is its stack's: no blind
 	 * forger's (the corpus's KakaoTalk_chat.pcap 298, ID 0x246a after the
 	 * server's 0x2469). */
-	if (v->ip_id_relation == IP_ID_CONTINUES || v->ip_id_relation == IP_ID_CONTINUES_GLOBAL)
-		say(w, ". The RST numbers the connection otherwise than the packets the %s "
-		       "received, and its IPv4 ID continues the %s's own, so the %s's stack sent "
-		       "it: a firewall between them that randomizes sequence numbers let it "
-		       "through untranslated.", w->bn, w->an, w->an);
-	else
-		say(w, ". The RST numbers the connection otherwise than the packets the %s "
-		       "received: a firewall between them that randomizes sequence numbers let it "
-		       "through untranslated, or it was forged by someone who could not see the "
-		       "connection.", w->bn);
+	bool own_id = v->ip_id_relation == IP_ID_CONTINUES ||
+		      v->ip_id_relation == IP_ID_CONTINUES_GLOBAL;
+	say(w, ". The RST numbers the connection otherwise than the packets the %s received", w->bn);
+	if (own_id)
+		say(w, ", and its IPv4 ID continues the %s's own, so the %s's stack sent it", w->an,
+		    w->an);
+	say(w, ": a firewall between them that randomizes sequence numbers let it through "
+	       "untranslated%s.", own_id ? "" : ", or it was forged by someone who could not see "
+					       "the connection");
 	advise(w, " This RST did not end the connection at the %s: whatever the %s meant to end, "
 		  "look for a firewall with sequence number randomization on the path.", w->bn,
 	       w->an);

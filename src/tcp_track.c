@@ -174,7 +174,7 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * captured on a router's every interface, where a client's RST and its
 	 * forwarded copy, TTL 64 then 63, were a RST and a middlebox's).
 	 */
-	bool forwarding = p->outgoing && (h->flags & HALF_F_SEEN) && !h->out_seen;
+	bool forwarding = p->outgoing && tcp_track_arrived_only(h);
 	int64_t apart = p->ts_ns - l->ts_ns;
 	if (!l->frame || l->seq != p->seq || l->ack != p->ack || l->flags != p->flags ||
 	    l->len != p->payload_len || l->window != p->window || apart < 0 ||
@@ -914,7 +914,7 @@ void tcp_track_unfold_syn(struct flow *f)
 
 bool tcp_track_leaving(struct flow *f, int dir, const struct pkt *p, bool copy)
 {
-	if (copy || tcp_track_forwarded(f, dir, p))
+	if (copy || (tcp_track_arrived_only(&f->conn.half[dir]) && !(p->flags & TCP_RST)))
 		return true;
 	if (!(p->flags & TCP_RST))
 		f->conn.half[dir].out_seen = 1;

@@ -34,17 +34,13 @@ void tcp_track_begin(struct flow *f, int dir, const struct pkt *p);
  */
 bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p);
 /*
- * Whether p, a segment a cooked capture saw leave the capturing host
- * (pkt.outgoing), is that host forwarding one of endpoint dir's it saw
- * arriving: all of dir's segments arrived there before. Every segment but
- * a RST is then a copy, however a burst interleaves them (in 1, in 2, out
- * 1, out 2); a RST left there without arriving is the host's own
- * (classify.c, sent_here), so a RST's copy is matched as any other's.
+ * Every segment of side h tracked so far arrived at the capturing host:
+ * none was seen leaving it (a cooked capture's pkt.outgoing, out_seen).
+ * One of h's leaving it then is that host's forwarding, or its own.
  */
-static inline bool tcp_track_forwarded(const struct flow *f, int dir, const struct pkt *p)
+static inline bool tcp_track_arrived_only(const struct tcp_half *h)
 {
-	const struct tcp_half *h = &f->conn.half[dir];
-	return (h->flags & HALF_F_SEEN) && !h->out_seen && !(p->flags & TCP_RST);
+	return (h->flags & HALF_F_SEEN) && !h->out_seen;
 }
 static inline bool tcp_track_is_duplicate(const struct flow *f, int dir, const struct pkt *p)
 {
@@ -55,8 +51,11 @@ static inline bool tcp_track_is_duplicate(const struct flow *f, int dir, const s
 }
 /*
  * p, seen leaving the capturing host (pkt.outgoing), and `copy`, what
- * tcp_track_is_duplicate said of it: whether it is a copy, the host's
- * forwarding included (tcp_track_forwarded). A segment of endpoint dir's
+ * tcp_track_is_duplicate said of it: whether it is a copy. A segment but
+ * a RST leaving after all of dir's arrived (tcp_track_arrived_only) is
+ * the host forwarding one of them, a copy however a burst interleaves
+ * them (in 1, in 2, out 1, out 2); a RST's copy is matched as any other's,
+ * as one leaving without arriving is the host's own. A segment of endpoint dir's
  * own that leaves there, not a copy, is noted (out_seen), a RST aside:
  * whether the host sent that one itself is the judge's question
  * (classify.c, sent_here), and it is dir's last anyway.
