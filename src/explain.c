@@ -911,17 +911,53 @@ static bool closed_before_answer(const struct verdict *v)
 	       (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq);
 }
 
+/*
+ * How long the client waited between its data and its close decides the
+ * advice. No answer can come back sooner than one round trip after the
+ * data left (the handshake's round trip, rtt_ns, measures that path), so
+ * a close sooner than that did not wait for any: the client
+ * was done with the connection (a cancelled request, a page left, a TLS
+ * probe that closes after its Finished: the corpus's ndpi/malware.pcap 24,
+ * alert and FIN 0.54 ms after the Finished over a 192 ms round trip; a
+ * PPTP Call-Clear-Request and FIN 0.23 ms apart, ndpi/pptp.pcap 24), and
+ * no timeout is to be raised. The wait is the closer's idle time before
+ * its FIN (close_idle_ns, from its own last segment). A data segment
+ * after the FIN resent the data with it (ndpi/pptp.pcap 19).
+ */
 static void data_before_answer(struct words *w)
 {
 	const struct verdict *v = w->v;
 	const struct seg_note *t = &v->trigger;
-	say(w, "The %s sent data (its last at frame %llu) and then closed the connection (FIN, "
-	       "frame %llu) before anything of the %s's came back. The %s's next data (%u "
-	       "bytes, frame %llu) acknowledges the %s's data, so it most likely answers it; "
-	       "it met the %s's closed socket, which answered with a RST. The %s was answering, "
-	       "not writing after a close: the %s gave up the answer.",
-	    w->an, (unsigned long long)v->a.data_frame, (unsigned long long)v->a.fin_frame,
-	    w->bn, w->bn, t->len, (unsigned long long)t->frame, w->an, w->an, w->bn, w->an);
+	unsigned long long data = (unsigned long long)v->a.data_frame;
+	unsigned long long fin = (unsigned long long)v->a.fin_frame;
+	if (v->a.data_frame > v->a.fin_frame)
+		say(w, "The %s sent data and then closed the connection (FIN, frame %llu; frame "
+		       "%llu sent both again) before anything of the %s's came back. ",
+		    w->an, fin, data, w->bn);
+	else
+		say(w, "The %s sent data (its last at frame %llu) and then closed the connection "
+		       "(FIN, frame %llu) before anything of the %s's came back. ",
+		    w->an, data, fin, w->bn);
+	say(w, "The %s's next data (%u bytes, frame %llu) acknowledges the %s's data, so it most "
+	       "likely answers it; it met the %s's closed socket, which answered with a RST. The "
+	       "%s was answering, not writing after a close: the %s gave up the answer.",
+	    w->bn, t->len, (unsigned long long)t->frame, w->an, w->an, w->bn, w->an);
+	int64_t wait = v->close_idle_ns;
+	if (wait >= 0 && v->rtt_ns > 0 && wait < v->rtt_ns) {
+		say(w, " It closed %s after its data, less than one round trip (%s): it never "
+		       "waited for an answer.", DUR(wait), DUR(v->rtt_ns));
+		advise(w, "Client: if the answer mattered, read it before closing (or "
+			  "shutdown(SHUT_WR) and read until the server's FIN); if the client was "
+			  "done with the connection (a cancelled request, a goodbye, a probe), "
+			  "the RST is harmless and nothing is to be fixed.");
+		return;
+	}
+	if (wait >= 0) {
+		advise(w, "Client: read the answer before closing (or shutdown(SHUT_WR) and read "
+			  "until the server's FIN); if it closed on a timeout (%s after its data), "
+			  "that timeout is shorter than the server takes to answer.", DUR(wait));
+		return;
+	}
 	advise(w, "Client: read the answer before closing (or shutdown(SHUT_WR) and read until "
 		  "the server's FIN); if it closed on a timeout, that timeout is shorter than the "
 		  "server takes to answer.");

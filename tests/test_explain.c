@@ -1139,7 +1139,42 @@ static void test_closed_before_answer(void)
 			  "connection (FIN, frame 5) before anything of the server's came back"));
 	CHECK(says(e.why, "the client gave up the answer"));
 	CHECK(strstr(e.why, "wrote anyway") == NULL);
-	CHECK(says(e.advice, "Client: read the answer before closing"));
+	/* 1 ms after its last segment (the data, stamped before the
+	 * handshake's ACK), less than the round trip: it waited for none. */
+	CHECK(says(e.advice, "Client: if the answer mattered, read it before closing"));
+	/* 5 ms after its data, more than the handshake's 2 ms round trip:
+	 * it may have waited, so the advice keeps the timeout, with the wait. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 501, TCP_ACK | TCP_FIN, 0, 5), 10.015) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 122, TCP_ACK | TCP_PSH, 30, 6), 10.02) });
+	judge_and_explain(&f, c, at(seg(C, 122, 0, TCP_RST, 0, 7), 10.0201), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(says(e.advice, "if it closed on a timeout (5 ms after its data), that timeout"));
+	CHECK(strstr(e.why, "never waited") == NULL);
+	/* 0.5 ms after its data, less than the 2 ms round trip: no answer
+	 * could have come, so it waited for none, and no timeout is to be
+	 * raised (ndpi/malware.pcap 24, ndpi/pptp.pcap 24). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 501, TCP_ACK | TCP_FIN, 0, 5), 10.0105) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 122, TCP_ACK | TCP_PSH, 30, 6), 10.02) });
+	judge_and_explain(&f, c, at(seg(C, 122, 0, TCP_RST, 0, 7), 10.0201), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(says(e.why, "It closed 0.5 ms after its data, less than one round trip (2 ms): "
+			  "it never waited for an answer."));
+	CHECK(says(e.advice, "the RST is harmless"));
+	CHECK(strstr(e.advice, "timeout") == NULL);
+	/* Its data sent again with the FIN after the FIN: the words do not
+	 * put the data after the close (ndpi/pptp.pcap 19). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 501, TCP_ACK | TCP_FIN, 0, 5), 10.0105) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH | TCP_FIN, 20, 6), 10.015) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 122, TCP_ACK | TCP_PSH, 30, 7), 10.02) });
+	judge_and_explain(&f, c, at(seg(C, 122, 0, TCP_RST, 0, 8), 10.0201), &v);
+	CHECK(says(e.why, "The client sent data and then closed the connection (FIN, frame 5; "
+			  "frame 6 sent both again) before anything"));
 	/* The server answered before the close: its later data is its own
 	 * write after the FIN, as before. */
 	c = handshake(&f);
