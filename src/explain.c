@@ -1545,6 +1545,11 @@ static bool handshake_given_up(const struct verdict *v)
 	       v->tls.alert_from != ROLE_CLIENT + 1 && v->detail != DETAIL_PROBE;
 }
 
+/* A silence before an abort that only a timer explains: a second, above the
+ * delays of an application that aborts as soon as it is done (the lab's
+ * linger0 scenarios abort within milliseconds of their last exchange). */
+#define ABORT_TIMER_MIN_NS 1000000000
+
 static void abortive_close(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1584,6 +1589,26 @@ static void abortive_close(struct words *w)
 		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
 		       "left unanswered: an abortive close, as SO_LINGER with timeout 0 or an "
 		       "application abort does.", w->an, w->bn);
+	/*
+	 * A long silence before the abort makes it the application's doing
+	 * (the corpus's arkime/adb.pcap 13: 44.8 s after the server's
+	 * prompt). Which timer, the wire does not say: one waiting for more
+	 * than that data (a response timeout, when it was part of an answer
+	 * or a prompt), or one closing a connection its application had done
+	 * with (an idle or pool timeout); or no timer of this connection's,
+	 * an application closing all of its connections at once (the corpus's
+	 * ndpi/webex.pcap 444-454: six within 10 ms, each 1.05 s after its
+	 * last packet). The silence is the wire's before the RST
+	 * (idle_before_ns).
+	 */
+	bool timed = !given_up && v->detail != DETAIL_PROBE && known &&
+		     v->idle_before_ns >= ABORT_TIMER_MIN_NS && !v->b_window_closed;
+	if (timed)
+		say(w, " It came %s after the last packet: after a wait that long the abort was "
+		       "the application's doing, giving up on more than the %s had sent (a "
+		       "response timeout), closing a connection it was done with (an idle "
+		       "timeout), or closing all its connections at once (an exit or a network "
+		       "change).", DUR(v->idle_before_ns), w->bn);
 	if ((v->b.flags & HALF_F_ACK) && seq_lt(v->b.ack, v->a.next_seq)) {
 		uint32_t unacked = v->a.next_seq - v->b.ack;
 		/* A's last record was a TLS alert of its own, in a segment of
@@ -1632,6 +1657,10 @@ static void abortive_close(struct words *w)
 	else if (v->detail == DETAIL_PROBE)
 		advise(w, "Nothing to fix if this is a health check; otherwise find what opens "
 			  "and aborts connections.");
+	else if (timed)
+		advise(w, "%s: find what aborted the connection after %s of silence (a response, "
+			  "read or idle timeout, or a shutdown), and close with FIN (no SO_LINGER 0) "
+			  "unless the abort is intended.", side_word(v), DUR(v->idle_before_ns));
 	else
 		advise(w, "%s: close with FIN (no SO_LINGER 0) unless the abort is intended.",
 		       side_word(v));

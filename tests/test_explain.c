@@ -276,6 +276,23 @@ static void test_abort_after_peer_data(void)
 			  "which its stack had acknowledged; nothing of the server's followed it"));
 	CHECK(says(e.why, "had it not, closing with it unread sends the same RST"));
 	CHECK(strstr(e.why, "needs no answer") == NULL);
+	CHECK(strstr(e.why, "after a wait that long") == NULL);   /* 0.1 ms: no timer */
+	CHECK(says(e.advice, "Server: close with FIN (no SO_LINGER 0) unless"));
+
+	/* The same abort by the client 44.75 s after its ACK of the server's
+	 * data: the application's doing, which of its timers (or a shutdown)
+	 * the wire does not say (the corpus's arkime/adb.pcap 13). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK, 0, 6), 10.05) });
+	judge_and_explain(&f, c, at(seg(C, 121, 531, TCP_RST | TCP_ACK, 0, 7), 54.8), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "It came 44.750 s after the last packet: after a wait that long the "
+			  "abort was the application's doing, giving up on more than the server had "
+			  "sent (a response timeout), closing a connection it was done with (an idle "
+			  "timeout), or closing all its connections at once"));
+	CHECK(says(e.advice, "Client: find what aborted the connection after 44.750 s of silence"));
 
 	/* The client's close_notify, then its abort before the server
 	 * acknowledged it: the unacknowledged bytes are that alert. */
