@@ -1408,6 +1408,30 @@ static void fin_never_acked(struct words *w)
 	       v->sender == ROLE_SERVER ? "Client" : v->sender == ROLE_CLIENT ? "Server" : "Peer");
 }
 
+/*
+ * The peer's last TLS record was its closing alert (encrypted, most
+ * likely close_notify, or close_notify or user_canceled in clear): it
+ * was ending the session and would send nothing more (RFC 8446 6.1:
+ * close_notify says so, and is the last record its sender writes).
+ * The alert may end a segment of data after other records (track_tls).
+ */
+static bool peer_closing_alert_last(const struct verdict *v)
+{
+	enum role b = role_peer((enum role)v->sender);
+	const struct tls_note *t = &v->tls;
+	return b != ROLE_UNKNOWN && t->alert_from == b + 1 && t->alert_last &&
+	       (t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1);
+}
+
+static void say_peer_closing_alert(struct words *w)
+{
+	if (peer_closing_alert_last(w->v))
+		say(w, " The %s's last TLS record was its closing alert (%s): it was ending the "
+		       "session and would send nothing more.", w->bn,
+		    w->v->tls.alert == TLS_ALERT_ENCRYPTED ? "encrypted, most likely close_notify"
+		    : w->v->tls.alert == 90 + 1 ? "user_canceled" : "close_notify");
+}
+
 static void close_with_data_unread(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1471,6 +1495,7 @@ static void close_with_data_unread(struct words *w)
 	say(w, "Closing a socket with unread received data makes the kernel send RST "
 	       "instead of FIN (RFC 2525 2.17), and discards what the %s had not yet "
 	       "delivered.", w->an);
+	say_peer_closing_alert(w);
 	if (sign == UNREAD_BODY_DUE)
 		advise(w, "Server: after an early response, read (or discard) the rest of the body "
 			  "before closing, or shutdown(SHUT_WR) and keep reading a while (nginx's "
@@ -1603,7 +1628,16 @@ static void abortive_close(struct words *w)
 	 */
 	bool timed = !given_up && v->detail != DETAIL_PROBE && known &&
 		     v->idle_before_ns >= ABORT_TIMER_MIN_NS && !v->b_window_closed;
-	if (timed)
+	bool goodbye = !given_up && v->detail != DETAIL_PROBE && peer_closing_alert_last(v);
+	if (goodbye)
+		say_peer_closing_alert(w);
+	/* After the peer's goodbye nothing more was to come: no response
+	 * timeout then. */
+	if (timed && goodbye)
+		say(w, " The abort came %s after the last packet, the application's doing: it "
+		       "closed the session the %s had ended, or all its connections at once (an "
+		       "exit or a network change).", DUR(v->idle_before_ns), w->bn);
+	else if (timed)
 		say(w, " It came %s after the last packet: after a wait that long the abort was "
 		       "the application's doing, giving up on more than the %s had sent (a "
 		       "response timeout), closing a connection it was done with (an idle "
@@ -1657,6 +1691,10 @@ static void abortive_close(struct words *w)
 	else if (v->detail == DETAIL_PROBE)
 		advise(w, "Nothing to fix if this is a health check; otherwise find what opens "
 			  "and aborts connections.");
+	else if (timed && goodbye)
+		advise(w, "%s: the %s had ended the session, so the RST cut off nothing it was "
+			  "sending; close with FIN (no SO_LINGER 0) unless the abort is intended.",
+		       side_word(v), w->bn);
 	else if (timed)
 		advise(w, "%s: find what aborted the connection after %s of silence (a response, "
 			  "read or idle timeout, or a shutdown), and close with FIN (no SO_LINGER 0) "

@@ -458,6 +458,57 @@ static void test_tls_stage_words(void)
 	CHECK_EQ(f.conn.half[c].http_requests, requests);
 }
 
+/* The server's response ends with its close_notify in the same segment,
+ * and the client aborts 3 s later: told as closing a session the server
+ * had ended, not as a wait for more (the corpus's ndpi/waze.pcap 492,
+ * whose alert ends a segment that begins inside a record). */
+static void test_abort_after_trailing_close_notify(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct buf hello;
+	client_hello(&hello, "api.example.com", true);
+	int c = handshake(&f);
+	struct pkt ch = at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), 10.010);
+	ch.payload = hello.b;
+	ch.payload_len = ch.payload_caplen = (uint32_t)hello.n;
+	feed(&f, &ch);
+	f.conn.tls.version = 0x03 + 1;
+	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	uint32_t cseq = 101 + (uint32_t)hello.n;
+	uint8_t req[35] = { 23, 3, 3, 0, 30 };
+	struct pkt rq = at(seg(C, cseq, 501, TCP_ACK | TCP_PSH, 0, 5), 10.020);
+	rq.payload = req;
+	rq.payload_len = rq.payload_caplen = sizeof req;
+	feed(&f, &rq);
+	cseq += sizeof req;
+	/* A 400-byte record and a 26-byte encrypted alert (AES-GCM) in one
+	 * pushed segment. */
+	uint8_t resp[405 + 31];
+	memset(resp, 0x5a, sizeof resp);
+	const uint8_t data_hdr[] = { 23, 3, 3, 0x01, 0x90 }, alert_hdr[] = { 21, 3, 3, 0, 26 };
+	memcpy(resp, data_hdr, sizeof data_hdr);
+	memcpy(resp + 405, alert_hdr, sizeof alert_hdr);
+	struct pkt d2 = at(seg(S, 501, cseq, TCP_ACK | TCP_PSH, 0, 6), 10.031);
+	d2.payload = resp;
+	d2.payload_len = d2.payload_caplen = sizeof resp;
+	feed(&f, &d2);
+	CHECK_EQ(f.conn.tls.alert, TLS_ALERT_ENCRYPTED);
+	CHECK_EQ(f.conn.tls.alert_from, ROLE_SERVER + 1);
+	CHECK(f.conn.tls.alert_last);
+	uint32_t send = 501 + sizeof resp;
+	feed(&f, (struct pkt[]){ at(seg(C, cseq, send, TCP_ACK, 0, 7), 10.040) });
+	judge_and_explain(&f, c, at(seg(C, cseq, send, TCP_RST | TCP_ACK, 0, 8), 13.040), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "The server's last TLS record was its closing alert (encrypted, most "
+			  "likely close_notify): it was ending the session and would send nothing "
+			  "more."));
+	CHECK(says(e.why, "The abort came 3.000 s after the last packet, the application's "
+			  "doing: it closed the session the server had ended"));
+	CHECK(strstr(e.why, "response timeout") == NULL);
+	CHECK(says(e.advice, "the server had ended the session, so the RST cut off nothing"));
+}
+
 /* Feeds the server's TLS record `rec` (n bytes) at sequence *seq, acknowledging ack. */
 static void feed_record(struct flow *f, uint32_t *seq, uint32_t ack, const uint8_t *rec,
 			uint32_t n, uint64_t frame, double at_s)
@@ -1619,6 +1670,7 @@ int main(void)
 	test_data_after_fin();
 	test_reuse_advice_by_service();
 	test_tls_stage_words();
+	test_abort_after_trailing_close_notify();
 	test_close_notify_after_fin();
 	test_timing_origin();
 	test_close_notify_crossing_fin();
