@@ -419,18 +419,26 @@ static void test_reuse_advice_by_service(void)
 	}
 }
 
+/* A handshake, then the client's ClientHello for api.example.com (frame
+ * 4); returns the client's index. */
+static int handshake_with_hello(struct flow *f, struct buf *hello)
+{
+	client_hello(hello, "api.example.com", true);
+	int c = handshake(f);
+	struct pkt ch = at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), 10.010);
+	ch.payload = hello->b;
+	ch.payload_len = ch.payload_caplen = (uint32_t)hello->n;
+	feed(f, &ch);
+	return c;
+}
+
 /* A reset during a TLS handshake is named by its stage, with the name. */
 static void test_tls_stage_words(void)
 {
 	struct flow f;
 	struct verdict v;
 	struct buf hello;
-	client_hello(&hello, "api.example.com", true);
-	int c = handshake(&f);
-	struct pkt ch = at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), 10.010);
-	ch.payload = hello.b;
-	ch.payload_len = ch.payload_caplen = (uint32_t)hello.n;
-	feed(&f, &ch);
+	int c = handshake_with_hello(&f, &hello);
 	CHECK_EQ(f.conn.tls.stage, TLS_STAGE_CLIENT_HELLO);
 	/* The server's own reset, answering the hello. */
 	judge_and_explain(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 5), 10.011), &v);
@@ -467,12 +475,7 @@ static void test_abort_after_trailing_close_notify(void)
 	struct flow f;
 	struct verdict v;
 	struct buf hello;
-	client_hello(&hello, "api.example.com", true);
-	int c = handshake(&f);
-	struct pkt ch = at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), 10.010);
-	ch.payload = hello.b;
-	ch.payload_len = ch.payload_caplen = (uint32_t)hello.n;
-	feed(&f, &ch);
+	int c = handshake_with_hello(&f, &hello);
 	f.conn.tls.version = 0x03 + 1;
 	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
 	uint32_t cseq = 101 + (uint32_t)hello.n;
