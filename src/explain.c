@@ -66,7 +66,13 @@ static const char *seg_kind(const struct seg_note *n)
 		return n->len ? "data+FIN" : "FIN";
 	if (n->flags & TCP_RST)
 		return "RST";
-	return n->len ? "data" : "ACK";
+	if (n->len)
+		return "data";
+	/* A scan's NULL probe (no flag at all) or one with only PSH or URG
+	 * is no ACK (the corpus's ndpi/tcp_scan.pcapng 25). */
+	if (!(n->flags & TCP_ACK))
+		return n->flags ? "segment without ACK" : "segment without flags";
+	return "ACK";
 }
 
 /* "FIN+PSH+URG", "none": a segment's flags for a sentence, in buf. */

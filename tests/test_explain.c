@@ -1188,6 +1188,13 @@ static void test_refused(void)
 	c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
 	judge_and_explain(&f, 1 - c, seg(S, 777, 101, TCP_RST | TCP_ACK, 0, 2), &v);
 	CHECK(says(e.why, "(seq 777, as a SYN has no ACK to copy, ack = SYN + 1)"));
+	/* A scan's NULL probe (no flag at all), refused: the evidence does not
+	 * call it an ACK (the corpus's ndpi/tcp_scan.pcapng 25-26). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ seg(C, 100, 0, 0, 0, 1) });
+	judge_and_explain(&f, 1 - c, seg(S, 0, 100, TCP_RST | TCP_ACK, 0, 2), &v);
+	CHECK(says(e.why, "had neither SYN nor ACK (flags none)"));
+	CHECK(says(e.what[0], "client segment without flags (0 bytes) answered by the RST"));
 }
 
 /* The client closes right after its request, before any answer: the
