@@ -1280,12 +1280,24 @@ static void probes_unanswered(struct words *w)
 }
 
 /* The fewest retransmissions of a segment after which a stack resets on
- * its own: Windows' TcpMaxDataRetransmissions default (BSD's is 12). */
+ * its own: Windows' TcpMaxDataRetransmissions default (BSD's is 12); of
+ * a FIN, Apple's (RETRANS_FIN_GIVE_UP_MIN, below). */
 #define RETRANS_GIVE_UP_MIN 5
+/* Apple's XNU drops a connection whose FIN went unacknowledged through 3
+ * retransmissions when the socket has TCP_RXT_FINDROP (bsd/netinet/
+ * tcp_timer.c, TCPT_REXMT: t_rxtshift >= 4 with TF_SENTFIN; tcp_drop
+ * sends the RST), and Apple's Network framework sets that option on its
+ * connections (nw_socket_set_bidirectional_tcp_sockopts), which
+ * URLSession's are: an iPhone's or a Mac's client gives up a FIN so. */
+#define RETRANS_FIN_GIVE_UP_MIN 3
 
 static void retransmissions_unacked(struct words *w)
 {
 	const struct verdict *v = w->v;
+	/* The sender's FIN went out and the peer never took it: what it
+	 * sent again included the FIN. */
+	bool fin_unacked = (v->a.flags & HALF_F_FIN) &&
+			   !((v->b.flags & HALF_F_ACK) && seq_gt(v->b.ack, v->a.fin_seq));
 	const char *what = (v->a.flags & HALF_F_FIN) ? "data or its FIN" : "data";
 	say(w, "The %s sent %s again %u time%s without an acknowledgement ", w->an, what,
 	    v->a.retrans, plural(v->a.retrans));
@@ -1304,20 +1316,50 @@ static void retransmissions_unacked(struct words *w)
 	 * memory (tcp_out_of_resources). Windows aborts after
 	 * TcpMaxDataRetransmissions (5 by default, Microsoft's TCP/IP
 	 * registry reference). FreeBSD and Apple's XNU send a RST from
-	 * tcp_timer_rexmt through tcp_drop, after TCP_MAXRXTSHIFT (12).
-	 * Fewer retransmissions than Windows' 5 are no stack's give-up at
-	 * all (the corpus's ndpi/tunnelbear.pcap 211: 2 in 0.46 s, the
-	 * connection dropped as a VPN came up).
+	 * tcp_timer_rexmt through tcp_drop, after TCP_MAXRXTSHIFT (12), and
+	 * XNU after 3 of a FIN (RETRANS_FIN_GIVE_UP_MIN). Fewer
+	 * retransmissions than those are no stack's give-up at all (the
+	 * corpus's ndpi/tunnelbear.pcap 211: 2 in 0.46 s, the connection
+	 * dropped as a VPN came up). A capture that began mid-connection
+	 * with that segment may have missed the first ones (the corpus's
+	 * ndpi/teams.pcap 212: a Mac's FIN, its first packet captured), so
+	 * its count is not read so.
 	 */
-	if (v->a.retrans < RETRANS_GIVE_UP_MIN) {
+	unsigned give_up_min = fin_unacked ? RETRANS_FIN_GIVE_UP_MIN : RETRANS_GIVE_UP_MIN;
+	/* Everything of the sender's the capture holds is that segment and
+	 * its copies, and the capture began mid-connection: its first copy
+	 * seen may itself have been sent again. */
+	bool lower_bound = v->midstream && v->a.pkts <= v->a.retrans + 1;
+	if (v->a.retrans < give_up_min && !lower_bound) {
 		say(w, "That is fewer retransmissions than any stack sends before it gives up on "
-		       "its own (Windows 5 by default, BSD-derived stacks 12; Linux never resets "
+		       "its own (Windows 5 by default, BSD-derived stacks 12%s; Linux never resets "
 		       "then): the %s's application or its OS aborted the connection, on a timeout "
-		       "of its own or a network change.", w->an);
+		       "of its own or a network change.",
+		    fin_unacked ? ", Apple's 3 of a FIN" : "", w->an);
 		advise(w, "Find why the %s stopped acknowledging (down, unreachable, or a device on "
 			  "the path dropping its packets), and what on the %s aborted so soon: an "
 			  "application timeout, or the connection dropped as its network or VPN "
 			  "changed.", w->bn, w->an);
+		return;
+	}
+	if (v->a.retrans < give_up_min)
+		say(w, "The capture began mid-connection with that segment, so it may have "
+		       "missed earlier retransmissions: the count is a lower bound. ");
+	if (fin_unacked && v->a.retrans < RETRANS_GIVE_UP_MIN) {
+		say(w, "Apple's stacks give up a FIN after 3 retransmissions with a RST "
+		       "(TCP_RXT_FINDROP, which Apple's networking framework sets on its "
+		       "connections): from an iPhone, iPad or Mac this is its OS giving up%s.",
+		    v->host.connections && v->host.stack == HOST_STACK_MACOS
+			    ? ", and its SYNs name an Apple stack" : "; other stacks wait longer");
+		/* The peer had taken all the data: only the FIN was left. */
+		if ((v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.fin_seq))
+			advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, "
+				  "or a device on the path drops its packets. No data was lost: the "
+				  "%s had acknowledged all of it, and only the FIN went unanswered.",
+			       w->bn, w->bn);
+		else
+			advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, "
+				  "or a device on the path drops its packets.", w->bn);
 		return;
 	}
 	switch (v->host.connections ? v->host.stack : HOST_STACK_UNKNOWN) {

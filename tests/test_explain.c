@@ -1551,6 +1551,41 @@ static void test_retransmission_give_up_by_stack(void)
 	CHECK(says(e.why, "the client's application or its OS aborted the connection"));
 	CHECK(strstr(e.why, "Its SYNs name") == NULL);
 	CHECK(says(e.advice, "what on the client aborted so soon"));
+	/* Three of an unacknowledged FIN are Apple's give-up (XNU's
+	 * TCP_RXT_FINDROP), named as such, and with its profile said so. */
+	v.a.retrans = 3;
+	v.a.flags = HALF_F_SEEN | HALF_F_FIN;
+	v.a.fin_seq = 1000;
+	v.b.flags = HALF_F_SEEN | HALF_F_ACK;
+	v.b.ack = 1000;             /* all the data, not the FIN */
+	v.host.stack = HOST_STACK_MACOS;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "fewer retransmissions than any stack") == NULL);
+	CHECK(says(e.why, "Apple's stacks give up a FIN after 3 retransmissions with a RST "
+			  "(TCP_RXT_FINDROP"));
+	CHECK(says(e.why, "and its SYNs name an Apple stack"));
+	CHECK(says(e.advice, "No data was lost: the server had acknowledged all of it"));
+	/* Two of a FIN are still fewer than any stack's. */
+	v.a.retrans = 2;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "That is fewer retransmissions than any stack sends before it gives up "
+			  "on its own (Windows 5 by default, BSD-derived stacks 12, Apple's 3 of a "
+			  "FIN;"));
+	/* A capture begun mid-connection may have missed the first ones: the
+	 * count is a lower bound, not read as too few (ndpi/teams.pcap 212). */
+	v.a.retrans = 1;
+	v.a.pkts = 2;
+	v.midstream = true;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "fewer retransmissions than any stack") == NULL);
+	CHECK(says(e.why, "The capture began mid-connection with that segment, so it may have "
+			  "missed earlier retransmissions: the count is a lower bound."));
+	CHECK(says(e.why, "Apple's stacks give up a FIN after 3 retransmissions"));
+	/* Mid-connection, but the sender's earlier segments were captured
+	 * (the corpus's ndpi/tunnelbear.pcap 211): the count holds. */
+	v.a.pkts = 40;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "That is fewer retransmissions than any stack"));
 }
 
 /* Every rule has words, and none is empty. */
