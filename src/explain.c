@@ -1865,24 +1865,33 @@ static void nothing_fits(struct words *w)
 		       "sides' earlier packets would decide.", w->an, w->an);
 	/* A RST that arrives with its stack's initial TTL crossed no router:
 	 * the capture is at its sender already (the corpus's
-	 * ndpi/1kxun.pcap 681, TTL 64), and only an earlier start helps. */
+	 * ndpi/1kxun.pcap 681, TTL 64), and only an earlier start (where its
+	 * SYN was not captured) or the other direction helps. */
 	if (v->after_evictions)
 		advise(w, "Run again with a larger --max-flows, so no connection is forgotten.");
-	else if ((v->a.flags & HALF_F_SEEN) && v->a.pkts >= 3 && !v->a.retrans &&
-		 !(v->b.flags & HALF_F_SEEN))
-		/* A went on sending, never again, and nothing of B's came: a
-		 * peer that was silent would have made A resend, so B's packets
-		 * were sent and not captured (a SPAN of one direction,
-		 * asymmetric routing). */
-		advise(w, "Capture both directions: this capture holds %u packets of the %s's on "
-			  "this connection, none sent again, and none of the %s's.", v->a.pkts, w->an,
-		       w->bn);
-	else if (host_initial_ttl(v->rst.ttl) == v->rst.ttl)
-		advise(w, "Capture from before the connection started, both directions (this "
-			  "capture is at the %s already: its RST came with TTL %u, an initial "
-			  "one).", w->an, v->rst.ttl);
+	else if ((v->a.flags & HALF_F_SEEN) && v->a.pkts >= 3 && v->a.retrans * 4 <= v->a.pkts &&
+		 !(v->b.flags & HALF_F_SEEN)) {
+		/* A went on sending, seldom again, and nothing of B's came: a
+		 * peer that was silent would have made A resend all along, so
+		 * B's packets were sent and not captured (a SPAN of one
+		 * direction, asymmetric routing; the corpus's ndpi/ocs.pcap,
+		 * one host's 946 packets, a handshake among them, one of them
+		 * sent again). */
+		if (v->a.retrans)
+			advise(w, "Capture both directions: this capture holds %u packets of the "
+				  "%s's on this connection, %u of them sent again, and none of the "
+				  "%s's.", v->a.pkts, w->an, v->a.retrans, w->bn);
+		else
+			advise(w, "Capture both directions: this capture holds %u packets of the "
+				  "%s's on this connection, none sent again, and none of the %s's.",
+			       v->a.pkts, w->an, w->bn);
+	} else if (host_initial_ttl(v->rst.ttl) == v->rst.ttl)
+		advise(w, "Capture %sboth directions (this capture is at the %s already: its RST "
+			  "came with TTL %u, an initial one).",
+		       v->syn ? "" : "from before the connection started, ", w->an, v->rst.ttl);
 	else
-		advise(w, "Capture closer to the sender, from before the connection started.");
+		advise(w, "Capture closer to the sender%s.",
+		       v->syn ? "" : ", from before the connection started");
 }
 
 /* Indexed by enum rule. */

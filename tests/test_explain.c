@@ -1588,6 +1588,37 @@ static void test_retransmission_give_up_by_stack(void)
 	CHECK(says(e.why, "That is fewer retransmissions than any stack"));
 }
 
+/* Nothing fits and nothing of the peer's was captured, though the sender
+ * went on sending and seldom resent: the capture holds one direction, and
+ * the advice asks for both, not for an earlier start (the corpus's
+ * ndpi/ocs.pcap 87: 12 packets of the client's, one of them resent). */
+static void test_one_direction_advice(void)
+{
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.sender = ROLE_CLIENT;
+	v.rule = RULE_NOTHING_FITS;
+	v.cause = CAUSE_UNKNOWN;
+	v.runner_up = CAUSE_COUNT;
+	v.a.flags = HALF_F_SEEN | HALF_F_ACK;
+	v.a.pkts = 12;
+	v.a.retrans = 1;
+	v.rst.ttl = 64;
+	explain_verdict(&v, &e);
+	CHECK(says(e.advice, "Capture both directions: this capture holds 12 packets of the "
+			     "client's on this connection, 1 of them sent again, and none of the "
+			     "server's."));
+	/* Most of them resent: the peer may have been silent indeed. */
+	v.a.retrans = 6;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.advice, "Capture both directions:") == NULL);
+	CHECK(says(e.advice, "Capture from before the connection started, both directions"));
+	/* Its SYN was captured: an earlier start would add nothing. */
+	v.syn = true;
+	explain_verdict(&v, &e);
+	CHECK(says(e.advice, "Capture both directions (this capture is at the client already"));
+}
+
 /* Every rule has words, and none is empty. */
 static void test_every_rule_has_words(void)
 {
@@ -1740,6 +1771,7 @@ int main(void)
 	test_abandoned_attempt_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
+	test_one_direction_advice();
 	test_close_order_words();
 	test_closed_before_answer();
 	test_data_crossing_fin();
