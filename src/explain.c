@@ -1105,12 +1105,20 @@ static void data_after_own_fin(struct words *w)
 	 * closer's own alert is most likely the peer's GOAWAY, its goodbye
 	 * (tls.h); its alert, if any, came after the RST, so the detail stays
 	 * a race (the corpus's ndpi/443-firefox.pcap 660-662). */
-	if (!ignored && t->len && t->len <= TLS_H2_GOAWAY_RECORD_MAX &&
-	    tls_note_h2(&v->tls) && v->tls.alert &&
-	    (v->tls.alert_from == v->sender + 1 || v->tls.alert_both))
+	bool h2_goodbye = !ignored && t->len && t->len <= TLS_H2_GOAWAY_RECORD_MAX &&
+			  tls_note_h2(&v->tls) && v->tls.alert &&
+			  (v->tls.alert_from == v->sender + 1 || v->tls.alert_both);
+	if (h2_goodbye) {
 		say(w, " On this HTTP/2 connection %u bytes are the size of a GOAWAY record (RFC "
 		       "9113 6.8): most likely the %s's own goodbye, answering the %s's, and then "
 		       "nothing of value was lost.", t->len, w->bn, w->an);
+		/* The two goodbyes crossed: no one is to stop writing. */
+		advise(w, "Nothing to fix if that record was the %s's GOAWAY: both sides said "
+			  "goodbye and the %s's closed socket answered the second. If it was "
+			  "more, the %s can half-close (shutdown(SHUT_WR)) and read until the "
+			  "%s's FIN before closing.", w->bn, w->an, w->an, w->bn);
+		return;
+	}
 	say_keepalive_headers(w);
 	if (crossed || ((!ignored || flushed_with_fin_ack(v)) && !long_idle(v->close_idle_ns))) {
 		/*

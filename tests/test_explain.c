@@ -627,6 +627,10 @@ static void test_h2_goaway_crossing(void)
 	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 	CHECK_EQ(v.detail, DETAIL_RACE);
 	CHECK(says(e.why, "On this HTTP/2 connection 38 bytes are the size of a GOAWAY record"));
+	/* Two goodbyes crossing: no one is told to stop writing (the
+	 * corpus's ndpi/443-firefox.pcap 661). */
+	CHECK(says(e.advice, "Nothing to fix if that record was the server's GOAWAY"));
+	CHECK(strstr(e.advice, "stop writing") == NULL);
 	/* Not on HTTP/1.1 */
 	c = handshake(&f);
 	f.conn.tls.version = 0x03 + 1;
