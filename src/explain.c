@@ -1262,7 +1262,23 @@ static void abort_after_own_fin(struct words *w)
 		say(w, "nothing from the %s was outstanding, so the application closed "
 		       "abortively after shutting down its side (a zero linger, as Windows' "
 		       "closesocket does with l_linger 0).", w->bn);
-	if (v->b.flags & HALF_F_FIN)
+	/*
+	 * The peer's FIN long before this side's own: its socket sat in
+	 * CLOSE_WAIT until its application closed it, which one that reads
+	 * the close (a read that returns 0) does at once; one that learns of
+	 * it only when it next uses the connection, or at its exit, does so
+	 * late (the corpus's ndpi/emotet.pcap 166-169: a Windows client's FIN
+	 * 44.782 s after the server's).
+	 */
+	bool close_wait = (v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->a.fin_frame &&
+			  long_idle(v->a.fin_ts - v->b.fin_ts);
+	if (close_wait)
+		say(w, " The %s's FIN (frame %llu) had come %s before the %s's own: its socket "
+		       "sat in CLOSE_WAIT that long before its application closed it, as one does "
+		       "that learns of a peer's close only when it next uses the connection, or at "
+		       "its exit.", w->bn, (unsigned long long)v->b.fin_frame,
+		    DUR(v->a.fin_ts - v->b.fin_ts), w->an);
+	else if (v->b.flags & HALF_F_FIN)
 		say(w, " The %s's FIN (frame %llu) had come too.", w->bn,
 		    (unsigned long long)v->b.fin_frame);
 	/* Waiting for the peer's FIN is advice only where it had not come. */
@@ -1274,6 +1290,9 @@ static void abort_after_own_fin(struct words *w)
 			 "had come, so a plain close would have ended the connection cleanly."
 		       : "after shutdown, wait for the peer's FIN before closing, and do not set "
 			 "a zero linger unless the abort is intended.");
+	if (close_wait)
+		advise(w, " Close a connection when a read returns 0 (the peer's FIN): this one "
+			  "stayed in CLOSE_WAIT %s.", DUR(v->a.fin_ts - v->b.fin_ts));
 }
 
 static void probes_unanswered(struct words *w)

@@ -1505,6 +1505,20 @@ static void test_close_order_words(void)
 	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
 	CHECK(says(e.advice, "the peer's FIN had come"));
 	CHECK(strstr(e.advice, "wait for the peer's FIN") == NULL);
+	CHECK(says(e.why, "The server's FIN (frame 5) had come too."));   /* 2 ms: at once */
+	CHECK(strstr(e.advice, "CLOSE_WAIT") == NULL);
+	/* The client's close 44.78 s after the server's FIN: its socket sat
+	 * in CLOSE_WAIT (the corpus's ndpi/emotet.pcap 166-169). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 101, TCP_ACK | TCP_FIN, 0, 5), 13.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 532, TCP_ACK, 0, 6), 13.0002) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 532, TCP_ACK | TCP_FIN, 0, 7), 57.78) });
+	judge_and_explain(&f, c, at(seg(C, 102, 532, TCP_RST | TCP_ACK, 0, 8), 57.7801), &v);
+	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+	CHECK(says(e.why, "The server's FIN (frame 5) had come 44.780 s before the client's own: "
+			  "its socket sat in CLOSE_WAIT that long"));
+	CHECK(says(e.advice, "this one stayed in CLOSE_WAIT 44.780 s."));
 	/* Without it, waiting for it is the advice. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4) });
