@@ -1226,6 +1226,44 @@ static void after_both_closed(struct words *w)
 	advise(w, "Nothing to fix: the connection had closed.");
 }
 
+/*
+ * Linux resets a socket itself when it is closed while the kernel holds
+ * more orphaned sockets than net.ipv4.tcp_max_orphans, or more TCP
+ * memory than tcp_mem allows: tcp_close sends the FIN, then
+ * tcp_check_oom sends the RST at once (net/ipv4/tcp.c, reason
+ * TCP_ABORT_ON_MEMORY; the kernel logs "too many orphaned sockets" or
+ * "out of memory -- consider tuning tcp_mem"). Traced in a lab with
+ * tcp_max_orphans 0 and one orphan holding unsent data: FIN, then RST at
+ * FIN + 1 62 us later. So a FIN and its RST within a millisecond, from a
+ * host not known to run another stack (its SYNs, its TTLs), may be that.
+ */
+#define CLOSE_RESET_GAP_MAX_NS 1000000
+
+/* The RST's sender may run Linux: its SYNs named no other stack, and its
+ * TTLs did not begin above Linux's 64 (Windows starts at 128). */
+static bool may_run_linux(const struct verdict *v)
+{
+	if (v->host.connections && v->host.stack != HOST_STACK_LINUX &&
+	    v->host.stack != HOST_STACK_UNKNOWN)
+		return false;
+	return !(v->a.ttl_min <= v->a.ttl_max && host_initial_ttl(v->a.ttl_max) != 64);
+}
+
+/* Where the kernel says whether it reset for want of orphans or memory. */
+static void advise_orphan_log(struct words *w)
+{
+	advise(w, " If the %s runs Linux, look in its kernel log for \"too many orphaned "
+		  "sockets\" or \"out of memory -- consider tuning tcp_mem\" (ss -s counts "
+		  "orphans); if so, raise net.ipv4.tcp_max_orphans or tcp_mem, or find what "
+		  "leaves so many closed sockets with unsent data.", w->an);
+}
+
+static bool linux_close_reset(const struct verdict *v)
+{
+	return may_run_linux(v) && (v->a.flags & HALF_F_FIN) && v->cause != CAUSE_UNREAD_RECV_BUFFER &&
+	       v->rst.ts_ns - v->a.fin_ts >= 0 && v->rst.ts_ns - v->a.fin_ts < CLOSE_RESET_GAP_MAX_NS;
+}
+
 static void abort_after_own_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1262,6 +1300,11 @@ static void abort_after_own_fin(struct words *w)
 		say(w, "nothing from the %s was outstanding, so the application closed "
 		       "abortively after shutting down its side (a zero linger, as Windows' "
 		       "closesocket does with l_linger 0).", w->bn);
+	bool orphan_limit = linux_close_reset(v);
+	if (orphan_limit)
+		say(w, " A FIN and a RST this close together are also what Linux sends itself "
+		       "when a socket is closed while the kernel holds too many orphaned "
+		       "sockets or is short of TCP memory (tcp_close's tcp_check_oom).");
 	/*
 	 * The peer's FIN long before this side's own: its socket sat in
 	 * CLOSE_WAIT until its application closed it, which one that reads
@@ -1293,6 +1336,8 @@ static void abort_after_own_fin(struct words *w)
 	if (close_wait)
 		advise(w, " Close a connection when a read returns 0 (the peer's FIN): this one "
 			  "stayed in CLOSE_WAIT %s.", DUR(v->a.fin_ts - v->b.fin_ts));
+	if (orphan_limit)
+		advise_orphan_log(w);
 }
 
 static void probes_unanswered(struct words *w)
@@ -1748,9 +1793,21 @@ static void abortive_close(struct words *w)
 		       "and the %s's data was waiting, as when a send timeout (nginx's send_timeout "
 		       "with reset_timedout_connection, a write deadline) gives up on a reader "
 		       "that stalled.", w->bn, w->an);
+		/* An application's plain close queues the FIN behind that data,
+		 * and Linux's persist timer then resets the orphan only under
+		 * orphan or memory pressure (tcp_probe_timer's
+		 * tcp_out_of_resources, reason TCP_ABORT_ON_MEMORY, traced in
+		 * the lab above linux_close_reset); otherwise it gives it up
+		 * silently after tcp_orphan_retries probes. */
+		if (may_run_linux(v))
+			say(w, " Or, on Linux, the application had closed and the kernel reset the "
+			       "closed socket still holding that data, as it does when it holds too "
+			       "many orphaned sockets or is short of TCP memory.");
 		advise(w, "%s: find why it stopped reading (a stalled or overloaded consumer, a "
 			  "full pipe downstream). %s: if slow readers are legitimate, raise the send "
 			  "timeout.", v->sender == ROLE_SERVER ? "Client" : "Server", side_word(v));
+		if (may_run_linux(v))
+			advise_orphan_log(w);
 		return;
 	}
 	if (given_up)

@@ -244,6 +244,11 @@ static void test_zero_window_probes_then_abort(void)
 	CHECK(says(e.why, "The client's last segment advertised a zero window"));
 	CHECK(says(e.advice, "Client: find why it stopped reading"));
 	CHECK(says(e.advice, "Server: if slow readers are legitimate, raise the send timeout."));
+	/* Or Linux's own reset of a closed socket holding that data, under
+	 * orphan or memory pressure (the lab's orphan-limit-reset-v4). */
+	CHECK(says(e.why, "Or, on Linux, the application had closed and the kernel reset the "
+			  "closed socket still holding that data"));
+	CHECK(says(e.advice, "too many orphaned sockets"));
 	/* The same probes to an open window are keep-alives. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
@@ -1519,6 +1524,28 @@ static void test_close_order_words(void)
 	CHECK(says(e.why, "The server's FIN (frame 5) had come 44.780 s before the client's own: "
 			  "its socket sat in CLOSE_WAIT that long"));
 	CHECK(says(e.advice, "this one stayed in CLOSE_WAIT 44.780 s."));
+	/* A FIN and its RST 75 us apart from a host that may run Linux: the
+	 * kernel's own reset for want of orphans or memory is named, with its
+	 * log line (the lab's orphan-limit-reset-v4, TCP_ABORT_ON_MEMORY). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK, 0, 6), 10.05) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 121, TCP_ACK | TCP_FIN, 0, 7), 13.0) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 532, 121, TCP_RST | TCP_ACK, 0, 8), 13.000075), &v);
+	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+	CHECK(says(e.why, "A FIN and a RST this close together are also what Linux sends itself "
+			  "when a socket is closed while the kernel holds too many orphaned sockets"));
+	CHECK(says(e.advice, "look in its kernel log for \"too many orphaned sockets\""));
+	/* Not from a Windows host (its TTLs began at 128). */
+	f.conn.half[1 - c].ttl_min = f.conn.half[1 - c].ttl_max = 128;
+	judge_and_explain(&f, 1 - c, at(seg(S, 532, 121, TCP_RST | TCP_ACK, 0, 8), 13.000075), &v);
+	CHECK(strstr(e.why, "orphaned") == NULL);
+	CHECK(strstr(e.advice, "orphaned") == NULL);
+	/* Nor 50 ms after the FIN: not one close. */
+	f.conn.half[1 - c].ttl_min = f.conn.half[1 - c].ttl_max = 64;
+	judge_and_explain(&f, 1 - c, at(seg(S, 532, 121, TCP_RST | TCP_ACK, 0, 8), 13.05), &v);
+	CHECK(strstr(e.why, "orphaned") == NULL);
 	/* Without it, waiting for it is the advice. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4) });

@@ -12,7 +12,7 @@ import struct
 import sys
 import time
 
-__all__ = ["socket", "time", "sys", "os", "struct", "ready", "listen", "connect",
+__all__ = ["socket", "time", "sys", "os", "struct", "ready", "family", "listen", "connect",
            "linger0", "http_request", "http_response", "recv_some", "drain",
            "keepalive", "user_timeout", "log", "wait_listening", "delay_line"]
 

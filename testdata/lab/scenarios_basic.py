@@ -528,6 +528,77 @@ except OSError as e:
     return one_incident("client", "TCP_STATE", "linger-abort")
 
 
+ORPHANS = "/proc/sys/net/ipv4/tcp_max_orphans"
+
+
+@scenario("orphan-limit-reset-v4", "the kernel resets closed sockets for want of orphans "
+          "(net.ipv4.tcp_max_orphans, a global sysctl, set to 0 for four seconds in the root "
+          "namespace): the server writes to a client that does not read until the window is "
+          "shut, then closes that connection (an orphan in FIN_WAIT1 holding unsent data) and, "
+          "0.15 s later (after the kernel's 100 ms orphan count refresh, before the orphan's "
+          "next zero-window probe), a second, idle one: tcp_close sends its FIN and at once a "
+          "RST (tcp_check_oom); the orphan is reset at its next probe (tcp_out_of_resources). "
+          "Both TCP_ABORT_ON_MEMORY, as 'TCP: too many orphaned sockets' in the kernel log. "
+          "No TAXONOMY cause is the kernel's own abort: both are labelled linger-abort, an "
+          "abort of a closed connection with nothing unread")
+def orphan_limit_reset(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+a, _ = s.accept()
+b, _ = s.accept()
+a.recv(4096)
+b.recv(4096)
+b.sendall(http_response())
+a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)   # a capture of tens of KB
+a.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: 100000000\\r\\n\\r\\n")
+a.setblocking(False)
+try:
+    while True:
+        a.send(b"z" * 65536)
+except BlockingIOError:
+    pass
+print("flooded", flush=True)
+# Zero-window probes back off from 200 ms (0.2, 0.6, 1.4, 3.0, 6.2 s): the
+# close at 3.5 s leaves the orphan alone until about 6.2 s.
+time.sleep(3.5)
+a.close()
+time.sleep(0.15)
+b.close()
+time.sleep(3.5)
+""", wait_ready=True)
+    cli = lab.run("client", f"""
+a = socket.socket(family({lab.addr('server')!r}), socket.SOCK_STREAM)
+a.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # set before the handshake
+a.connect(({lab.addr('server')!r}, 8080))
+b = connect({lab.addr('server')!r}, 8080)
+a.sendall(http_request("/stream"))
+b.sendall(http_request("/item"))
+recv_some(b)
+time.sleep(8.0)           # a is never read
+""")
+    if srv.p.stdout.readline().strip() != "flooded":
+        raise RuntimeError("the server did not fill the unread connection")
+    old = open(ORPHANS).read().strip()
+    try:
+        with open(ORPHANS, "w") as f:
+            f.write("0")
+        srv.wait()
+    finally:
+        with open(ORPHANS, "w") as f:
+            f.write(old)
+    cli.wait()
+
+    def labeller(rsts):
+        for r in rsts[:2]:
+            expect(r, "server", "TCP_ABORT_ON_MEMORY")
+        return ([label("linger-abort", note="kernel reason TCP_ABORT_ON_MEMORY")
+                 for _ in rsts[:2]] + [label("reset-followup") for _ in rsts[2:]])
+    return labeller
+
+
 def expect_sigkill(srv):
     """Waits for a server program that kills itself; the design needs it
     to have died of SIGKILL, not exited."""
