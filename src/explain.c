@@ -1594,8 +1594,15 @@ static void close_with_data_unread(struct words *w)
 		    (unsigned long long)v->b.data_frame);
 		break;
 	case UNREAD_NEVER_ANSWERED:
-		say(w, "the %s's data (last at frame %llu) was never answered; the %s sent no data "
-		       "at all. ", w->bn, (unsigned long long)v->b.data_frame, w->an);
+		/* A capture begun mid-connection holds only part of what the
+		 * sender sent (the corpus's ndpi/rtsp.pcap 7). */
+		if (v->midstream)
+			say(w, "the %s's data (last at frame %llu) was never answered; the %s sent no "
+			       "data in this capture, which began mid-connection. ", w->bn,
+			    (unsigned long long)v->b.data_frame, w->an);
+		else
+			say(w, "the %s's data (last at frame %llu) was never answered; the %s sent no "
+			       "data at all. ", w->bn, (unsigned long long)v->b.data_frame, w->an);
 		break;
 	case UNREAD_ARRIVING:
 		say(w, "the %s's data was still arriving: %u bytes beyond what the RST "

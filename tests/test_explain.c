@@ -1633,6 +1633,24 @@ static void test_retransmission_give_up_by_stack(void)
 	CHECK(says(e.why, "That is fewer retransmissions than any stack"));
 }
 
+/* Data never answered, in a capture that began mid-connection: the words
+ * do not say the server sent nothing at all (the corpus's ndpi/rtsp.pcap
+ * 7). */
+static void test_never_answered_midstream(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 1000, 5000, TCP_ACK | TCP_PSH, 40, 1), 1.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 5000, 1040, TCP_ACK, 0, 2), 1.001) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 5000, 1040, TCP_RST | TCP_ACK, 0, 3), 1.00102), &v);
+	CHECK(v.midstream);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "the client's data (last at frame 1) was never answered; the server sent "
+			  "no data in this capture, which began mid-connection."));
+	CHECK(strstr(e.why, "no data at all") == NULL);
+}
+
 /* Nothing fits and nothing of the peer's was captured, though the sender
  * went on sending and seldom resent: the capture holds one direction, and
  * the advice asks for both, not for an earlier start (the corpus's
@@ -1817,6 +1835,7 @@ int main(void)
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_one_direction_advice();
+	test_never_answered_midstream();
 	test_close_order_words();
 	test_closed_before_answer();
 	test_data_crossing_fin();
