@@ -1306,6 +1306,26 @@ static uint32_t peer_leg_us(const struct flow *f, enum role sender)
 	return leg < 0 || leg / 1000 > UINT32_MAX ? 0 : (uint32_t)(leg / 1000);
 }
 
+/*
+ * Retransmission intervals double (RFC 6298 5.5; Linux, Windows and the
+ * BSDs all back off so), so a client's k SYN retransmissions over a time
+ * T from its first SYN took intervals r, 2r, ..., with T = r (2^k - 1),
+ * and its next was due 2^k r after the last. Read only where the client
+ * sent nothing but those SYNs, at least one of them again.
+ */
+int64_t classify_syn_retry_due(const struct verdict *v)
+{
+	unsigned k = v->b.syn_retrans;
+	if (!v->syn_ts || k == 0 || k > 10 || v->peer_silent_ns < 0 || v->b.pkts != k + 1u ||
+	    v->sender != ROLE_SERVER)
+		return 0;
+	int64_t span = classify_syn_last_ts(v) - v->syn_ts;
+	if (span <= 0)
+		return 0;
+	int64_t r = span / (int64_t)((1u << k) - 1u);
+	return classify_syn_last_ts(v) + r * (int64_t)(1u << k);
+}
+
 /* A profile this many connections long, all with one TTL, is the host's hop distance. */
 #define HOST_CONSISTENT_MIN 3
 
@@ -1547,6 +1567,8 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 					   v->since_prev_ns < 120 * 1000000000LL;
 	}
 	v->syn_ts = f->conn.syn_ts;
+	int64_t due = classify_syn_retry_due(v);
+	v->synack_after_give_up = due && f->conn.synack_ts > due;
 	v->response = f->conn.response;
 	v->tls = f->conn.tls;       /* before the rules: a TLS failure is evidence */
 	v->app = f->conn.app;

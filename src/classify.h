@@ -155,6 +155,8 @@ struct verdict {
 				       (record_connection); 0 nothing */
 	bool prev_half_closed : 1;  /* challenge-ack: the old connection's client had closed
 				       it, the side that answered never did (CLOSE_WAIT) */
+	bool synack_after_give_up : 1; /* the first SYN-ACK came after the client's next SYN
+				       was due and none came (classify_syn_retry_due) */
 	struct side a, b;
 	struct seg_note trigger;    /* the b->a segment it answers; frame 0 if none */
 
@@ -274,6 +276,18 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
  * answers with a challenge ACK did not accept it.
  */
 void classify_revise(struct verdict *v, const struct after_rst *after);
+
+/*
+ * When a client that sent its SYN again and again (b, the RST's peer, the
+ * client) would have sent it next, at the capture point; 0 when that
+ * cannot be read (see classify.c).
+ */
+int64_t classify_syn_retry_due(const struct verdict *v);
+/* The client's last SYN (b's last segment), as classify_syn_retry_due reads it. */
+static inline int64_t classify_syn_last_ts(const struct verdict *v)
+{
+	return v->rst.ts_ns - v->peer_silent_ns;
+}
 
 /*
  * The RST's sequence number lies further from where the peer's last ACK

@@ -665,6 +665,16 @@ static void syn_ack_unanswered(struct words *w)
 		say(w, " The client never sent its SYN again, as a stack still waiting does after "
 		       "1 s (RFC 6298 2.1): it had stopped waiting before then, or its SYNs sent "
 		       "again did not reach this capture point.");
+	/* The client's SYNs stopped before the first SYN-ACK came (the
+	 * corpus's gnutella.pcap 2472: SYNs at 0, 3 and 9 s, the next due at
+	 * 21 s, a Windows client's connect give-up; the SYN-ACK at 31.7 s). */
+	if (v->synack_after_give_up)
+		say(w, " The client sent its SYN %u times, the last %s after the first; with its "
+		       "intervals doubling (RFC 6298 5.5) the next was due %s after the first and "
+		       "never came, before the first SYN-ACK did: the client had given up "
+		       "connecting (a Windows client gives up after 2 retransmissions, 21 s).",
+		    v->b.syn_retrans + 1u, DUR(classify_syn_last_ts(v) - v->syn_ts),
+		    DUR(classify_syn_retry_due(v) - v->syn_ts));
 	if (v->syn_ts)
 		say(w, " %s after the client's SYN the server gave up on the half-open connection "
 		       "and reset it", DUR(v->rst.ts_ns - v->syn_ts));
@@ -672,6 +682,14 @@ static void syn_ack_unanswered(struct words *w)
 		say(w, " The server gave up on the half-open connection and reset it");
 	say(w, ", as stacks derived from 4.4BSD without a SYN cache and NAT engines built on "
 	       "them do (slirp, VirtualBox's); Linux and FreeBSD drop it silently.");
+	if (v->synack_after_give_up) {
+		advise(w, "Server side: its first SYN-ACK came after the client had given up "
+			  "connecting; find why it answered so late (an overloaded listener, or a "
+			  "proxy or NAT that answers only once its own connection is up). Client "
+			  "side: its host dropped the late SYN-ACKs without a RST (a host "
+			  "firewall); a longer connect timeout would have waited for them.");
+		return;
+	}
 	advise(w, "Client side: find what drops the server's packets on their way to the client "
 		  "(a firewall on its host or its path) or why it abandoned the attempt. The "
 		  "server did nothing wrong.");

@@ -1142,6 +1142,37 @@ static void test_syn_ack_unanswered_words(void)
 	CHECK(says(e.why, "The client never sent its SYN again"));
 	CHECK(says(e.advice, "find what drops the server's packets on their way to the client"));
 	CHECK(strstr(e.advice, "connect timeout shorter") == NULL);
+	CHECK(!v.synack_after_give_up);
+	/* A client's SYNs at 0, 3 and 9 s (the next due at 21 s, none sent)
+	 * and the first SYN-ACK at 31.7 s: it had given up connecting before
+	 * the answer came (the corpus's gnutella.pcap 2472, a Windows
+	 * client). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 71.2) });
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 2), 74.2) });
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 3), 80.2) });
+	for (int i = 0; i < 5; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 4 + (uint64_t)i),
+					   102.9 + 12.0 * i) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 9), 193.0), &v);
+	CHECK_EQ(v.rule, RULE_SYN_ACK_UNANSWERED);
+	CHECK(v.synack_after_give_up);
+	CHECK(says(e.why, "The client sent its SYN 3 times, the last 9.000 s after the first; with "
+			  "its intervals doubling (RFC 6298 5.5) the next was due 21.000 s after the "
+			  "first and never came, before the first SYN-ACK did"));
+	CHECK(says(e.advice, "Server side: its first SYN-ACK came after the client had given up"));
+	/* The same SYN-ACK at 15 s, before the next SYN was due: the client
+	 * may still have been waiting. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 71.2) });
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 2), 74.2) });
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 3), 80.2) });
+	for (int i = 0; i < 5; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 4 + (uint64_t)i),
+					   86.2 + 12.0 * i) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 9), 176.0), &v);
+	CHECK(!v.synack_after_give_up);
+	CHECK(strstr(e.why, "never came, before the first SYN-ACK") == NULL);
 }
 
 /* A SYN-ACK within 100 ms reset by the client: an attempt it dropped, as
