@@ -1515,6 +1515,11 @@ static void foreign_rst(struct words *w)
 		  "firewalls, IPS and proxies between the hosts.");
 }
 
+/* A silence after which a connection may have been dropped as idle: the
+ * shortest idle limits in use are some seconds (the load balancers' and
+ * NATs' of IDLE_MIDDLEBOX, say_idle_defaults, are a minute and more). */
+#define IDLE_DROP_MIN_NS (10 * 1000000000LL)
+
 static void reply_from_host_that_lost_it(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1523,6 +1528,23 @@ static void reply_from_host_that_lost_it(struct words *w)
 	       "TTL %u as its earlier packets) and never closed it: it had lost the connection "
 	       "(process or host restarted, state dropped).",
 	    w->an, w->bn, (unsigned long long)v->trigger.frame, v->rst.ttl);
+	/*
+	 * The segment came after a long silence: the connection may have
+	 * been dropped as idle without a FIN, by the server's application
+	 * or stack or by a box in front of it that answers in its name with
+	 * its TTL (the runner-up), as much as lost in a restart (the
+	 * corpus's arkime/long-session.pcap 4-5: 908 s after the handshake).
+	 */
+	if (v->trigger_gap_ns >= IDLE_DROP_MIN_NS) {
+		say(w, " The %s's segment came after %s of silence: long enough for the connection "
+		       "to have been dropped as idle without a FIN, by the %s or a box in front of "
+		       "it.", w->bn, DUR(v->trigger_gap_ns), w->an);
+		advise(w, "On the %s: look for a restart or crash at that time, or an idle limit "
+			  "under %s that drops connections without closing them (its own or a load "
+			  "balancer's); the %s should reconnect and retry, and keep idle connections "
+			  "alive or close them sooner.", w->an, DUR(v->trigger_gap_ns), w->bn);
+		return;
+	}
 	advise(w, "On the %s: look for a restart or crash at that time, and for connections "
 		  "closed without the peer noticing; the %s should reconnect and retry.",
 	       w->an, w->bn);

@@ -862,6 +862,8 @@ static void test_forged_revision(void)
 	judge_and_explain(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 6), 12.001), &v);
 	CHECK_EQ(v.cause, CAUSE_PEER_LOST_STATE);
 	CHECK(says(e.why, "it had lost the connection"));
+	CHECK(strstr(e.why, "dropped as idle") == NULL);     /* after 2 s */
+	CHECK(says(e.advice, "look for a restart or crash at that time, and for connections"));
 	struct after_rst after = { .a_frame = 7, .a_ts_ns = 12200000000, .a_new_bytes = 120 };
 	classify_revise(&v, &after);
 	explain_verdict(&v, &e);
@@ -875,6 +877,23 @@ static void test_forged_revision(void)
 	CHECK(says(e.origin, "the server kept sending after it (frame 7), so it did not send it; "
 			     "TTL 63, as the server's own packets"));
 	CHECK(says(e.what[e.n_evidence - 1], "server went on after the RST"));
+}
+
+/* A lost connection whose segment came after a long silence may have been
+ * dropped as idle without a FIN: said, with the silence in the advice (the
+ * corpus's arkime/long-session.pcap 5: 908 s after the handshake). */
+static void test_lost_after_long_silence(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 5, 4), 918.0) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 5), 918.0013), &v);
+	CHECK_EQ(v.cause, CAUSE_PEER_LOST_STATE);
+	CHECK(says(e.why, "The client's segment came after 907.999 s of silence: long enough for "
+			  "the connection to have been dropped as idle without a FIN"));
+	CHECK(says(e.advice, "or an idle limit under 907.999 s that drops connections without "
+			     "closing them"));
 }
 
 /* RFC 5961: the peer's challenge ACK is said after the rule's own words. */
@@ -1866,6 +1885,7 @@ int main(void)
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_one_direction_advice();
+	test_lost_after_long_silence();
 	test_never_answered_midstream();
 	test_close_order_words();
 	test_closed_before_answer();
