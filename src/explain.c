@@ -670,7 +670,7 @@ static void syn_ack_unanswered(struct words *w)
 	 * 21 s, a Windows client's connect give-up; the SYN-ACK at 31.7 s). */
 	if (v->synack_after_give_up)
 		say(w, " The client sent its SYN %u times, the last %s after the first; with its "
-		       "intervals doubling (RFC 6298 5.5) the next was due %s after the first and "
+		       "intervals doubling (RFC 6298 5.5) the next was due about %s after the first and "
 		       "never came, before the first SYN-ACK did: the client had given up "
 		       "connecting (a Windows client gives up after 2 retransmissions, 21 s).",
 		    v->b.syn_retrans + 1u, DUR(classify_syn_last_ts(v) - v->syn_ts),
@@ -946,7 +946,8 @@ static bool closed_before_answer(const struct verdict *v)
  * PPTP Call-Clear-Request and FIN 0.23 ms apart, ndpi/pptp.pcap 24), and
  * no timeout is to be raised. The wait is the closer's idle time before
  * its FIN (close_idle_ns, from its own last segment). A data segment
- * after the FIN resent the data with it (ndpi/pptp.pcap 19).
+ * after the FIN sent the data again (ndpi/pptp.pcap 19, with the FIN;
+ * ndpi/alexa-app.pcapng 2733, without).
  */
 static void data_before_answer(struct words *w)
 {
@@ -955,8 +956,8 @@ static void data_before_answer(struct words *w)
 	unsigned long long data = (unsigned long long)v->a.data_frame;
 	unsigned long long fin = (unsigned long long)v->a.fin_frame;
 	if (v->a.data_frame > v->a.fin_frame)
-		say(w, "The %s sent data and then closed the connection (FIN, frame %llu; frame "
-		       "%llu sent both again) before anything of the %s's came back. ",
+		say(w, "The %s sent data and then closed the connection (FIN, frame %llu; its data "
+		       "sent again in frame %llu) before anything of the %s's came back. ",
 		    w->an, fin, data, w->bn);
 	else
 		say(w, "The %s sent data (its last at frame %llu) and then closed the connection "
@@ -966,20 +967,25 @@ static void data_before_answer(struct words *w)
 	       "likely answers it; it met the %s's closed socket, which answered with a RST. The "
 	       "%s was answering, not writing after a close: the %s gave up the answer.",
 	    w->bn, t->len, (unsigned long long)t->frame, w->an, w->an, w->bn, w->an);
+	/* The idle time before the FIN is at least the wait since the data
+	 * (a farewell's silence before it can make it longer: the corpus's
+	 * ndpi/alexa-app.pcapng 2784, data after 80 s, its FIN 0.84 ms
+	 * later), so only a short one is read as the wait. The round trip is
+	 * the handshake's, else the server's fastest answer seen. */
 	int64_t wait = v->close_idle_ns;
-	if (wait >= 0 && v->rtt_ns > 0 && wait < v->rtt_ns) {
-		say(w, " It closed %s after its data, less than one round trip (%s): it never "
-		       "waited for an answer.", DUR(wait), DUR(v->rtt_ns));
+	int64_t rt = v->rtt_ns > 0 ? v->rtt_ns : (int64_t)v->peer_leg_us * 1000;
+	if (wait >= 0 && rt > 0 && wait < rt) {
+		if (v->rtt_ns > 0)
+			say(w, " It closed %s after its data, less than one round trip (%s): it never "
+			       "waited for an answer.", DUR(wait), DUR(rt));
+		else
+			say(w, " It closed %s after its data, sooner than the %s ever answered on "
+			       "this connection (%s at the fastest): it never waited for an answer.",
+			    DUR(wait), w->bn, DUR(rt));
 		advise(w, "Client: if the answer mattered, read it before closing (or "
 			  "shutdown(SHUT_WR) and read until the server's FIN); if the client was "
 			  "done with the connection (a cancelled request, a goodbye, a probe), "
 			  "the RST is harmless and nothing is to be fixed.");
-		return;
-	}
-	if (wait >= 0) {
-		advise(w, "Client: read the answer before closing (or shutdown(SHUT_WR) and read "
-			  "until the server's FIN); if it closed on a timeout (%s after its data), "
-			  "that timeout is shorter than the server takes to answer.", DUR(wait));
 		return;
 	}
 	advise(w, "Client: read the answer before closing (or shutdown(SHUT_WR) and read until "
@@ -1436,11 +1442,19 @@ static void retransmissions_unacked(struct words *w)
 		say(w, "The capture began mid-connection with that segment, so it may have "
 		       "missed earlier retransmissions: the count is a lower bound. ");
 	if (fin_unacked && v->a.retrans < RETRANS_GIVE_UP_MIN) {
-		say(w, "Apple's stacks give up a FIN after 3 retransmissions with a RST "
-		       "(TCP_RXT_FINDROP, which Apple's networking framework sets on its "
-		       "connections): from an iPhone, iPad or Mac this is its OS giving up%s.",
-		    v->host.connections && v->host.stack == HOST_STACK_MACOS
-			    ? ", and its SYNs name an Apple stack" : "; other stacks wait longer");
+		bool apple = v->host.connections && v->host.stack == HOST_STACK_MACOS;
+		/* Fewer than 3 seen: only if the capture missed the first. */
+		if (v->a.retrans < RETRANS_FIN_GIVE_UP_MIN)
+			say(w, "Apple's stacks give up a FIN after 3 retransmissions with a RST "
+			       "(TCP_RXT_FINDROP, which Apple's networking framework sets on its "
+			       "connections): if this capture missed the first ones, this may be the "
+			       "%s's OS giving up%s.", w->an,
+			    apple ? " (its SYNs on other connections name an Apple stack)" : "");
+		else
+			say(w, "Apple's stacks give up a FIN after 3 retransmissions with a RST "
+			    "(TCP_RXT_FINDROP, which Apple's networking framework sets on its "
+			    "connections): from an iPhone, iPad or Mac this is its OS giving up%s.",
+			    apple ? ", and its SYNs name an Apple stack" : "; other stacks wait longer");
 		/* The peer had taken all the data: only the FIN was left. */
 		if ((v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.fin_seq))
 			advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, "
@@ -1793,7 +1807,13 @@ static void abortive_close(struct words *w)
 	 * last packet). The silence is the wire's before the RST
 	 * (idle_before_ns).
 	 */
-	bool timed = !given_up && v->detail != DETAIL_PROBE && known &&
+	/* idle_before_ns is the silence before the connection's first close:
+	 * the RST's own only where neither side had closed before it (the
+	 * corpus's roblox.pcapng 44 and webex.pcap 454: the server's FIN, or
+	 * its alert and FIN, came first, and its idle time is not this). */
+	bool first_close = !((v->a.flags | v->b.flags) & HALF_F_FIN) &&
+			   !v->a.rst_frame && !v->b.rst_frame;
+	bool timed = !given_up && v->detail != DETAIL_PROBE && known && first_close &&
 		     v->idle_before_ns >= ABORT_TIMER_MIN_NS && !v->b_window_closed;
 	bool goodbye = !given_up && v->detail != DETAIL_PROBE && peer_closing_alert_last(v);
 	if (goodbye)
@@ -2000,18 +2020,18 @@ static void nothing_fits(struct words *w)
 	 * SYN was not captured) or the other direction helps. */
 	if (v->after_evictions)
 		advise(w, "Run again with a larger --max-flows, so no connection is forgotten.");
-	else if ((v->a.flags & HALF_F_SEEN) && v->a.pkts >= 3 && v->a.retrans * 4 <= v->a.pkts &&
-		 !(v->b.flags & HALF_F_SEEN)) {
+	else if ((v->a.flags & HALF_F_SEEN) && v->a.pkts >= 3 &&
+		 (v->a.retrans + v->a.syn_retrans) * 4 <= v->a.pkts && !(v->b.flags & HALF_F_SEEN)) {
 		/* A went on sending, seldom again, and nothing of B's came: a
 		 * peer that was silent would have made A resend all along, so
 		 * B's packets were sent and not captured (a SPAN of one
 		 * direction, asymmetric routing; the corpus's ndpi/ocs.pcap,
 		 * one host's 946 packets, a handshake among them, one of them
 		 * sent again). */
-		if (v->a.retrans)
+		if (v->a.retrans + v->a.syn_retrans)
 			advise(w, "Capture both directions: this capture holds %u packets of the "
 				  "%s's on this connection, %u of them sent again, and none of the "
-				  "%s's.", v->a.pkts, w->an, v->a.retrans, w->bn);
+				  "%s's.", v->a.pkts, w->an, v->a.retrans + v->a.syn_retrans, w->bn);
 		else
 			advise(w, "Capture both directions: this capture holds %u packets of the "
 				  "%s's on this connection, none sent again, and none of the %s's.",
