@@ -598,16 +598,10 @@ static bool server_reset_before_data(struct judge *j)
 		      v->established ? CAUSE_LINGER_ABORT : CAUSE_CONNECT_TIMEOUT);
 }
 
-/* Where a side's data ends: at its FIN once it sent one. */
-static uint32_t data_end(const struct side *s)
-{
-	return (s->flags & HALF_F_FIN) ? s->fin_seq : s->next_seq;
-}
-
 /* B sent data that A never acknowledged. */
 static bool b_data_unaccepted(const struct verdict *v)
 {
-	return v->b.bytes > 0 && (v->a.flags & HALF_F_ACK) && seq_lt(v->a.ack, data_end(&v->b));
+	return v->b.bytes > 0 && (v->a.flags & HALF_F_ACK) && seq_lt(v->a.ack, side_data_end(&v->b));
 }
 
 /*
@@ -650,7 +644,7 @@ static bool closing_alert_only(const struct verdict *v)
 	    !(t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1) ||
 	    !(v->a.flags & HALF_F_ACK))
 		return false;
-	uint32_t unaccepted = data_end(&v->b) - v->a.ack;
+	uint32_t unaccepted = side_data_end(&v->b) - v->a.ack;
 	/* The RST answers B's last data segment, and that segment is all of
 	 * B's data A never acknowledged. */
 	if (tr->frame && tr->frame == v->b.data_frame)
@@ -686,7 +680,7 @@ static bool quit_reply_only(const struct verdict *v)
 	const struct seg_note *tr = &v->trigger;
 	return v->a_quit_last && (v->a.flags & HALF_F_ACK) && tr->frame && tr->len > 0 &&
 	       (tr->flags & TCP_ACK) && seq_geq(tr->ack, v->a.fin_seq) && v->a.ack == tr->seq &&
-	       data_end(&v->b) - v->a.ack <= QUIT_REPLY_MAX;
+	       side_data_end(&v->b) - v->a.ack <= QUIT_REPLY_MAX;
 }
 
 /*
@@ -703,7 +697,7 @@ static bool peer_quit_only(const struct verdict *v)
 	const struct seg_note *tr = &v->trigger;
 	return v->b_quit_last && (v->a.flags & HALF_F_ACK) && tr->frame && tr->len > 0 &&
 	       tr->frame == v->b.data_frame && v->a.ack == tr->seq &&
-	       data_end(&v->b) - v->a.ack == tr->len;
+	       side_data_end(&v->b) - v->a.ack == tr->len;
 }
 
 /*
@@ -840,7 +834,7 @@ static bool after_both_closed(struct judge *j)
 {
 	struct verdict *v = j->v;
 	if (!(v->a.flags & HALF_F_FIN) || !(v->a.flags & HALF_F_ACK) ||
-	    !(v->b.flags & HALF_F_ACK) || seq_lt(v->a.ack, data_end(&v->b)) ||
+	    !(v->b.flags & HALF_F_ACK) || seq_lt(v->a.ack, side_data_end(&v->b)) ||
 	    seq_lt(v->b.ack, v->a.fin_seq))
 		return false;
 	/* Both FINs: closed, unless A's RST came before its own FIN could be
@@ -989,7 +983,7 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 	 * (RFC 9293 3.1: "If the ACK control bit is set..."); a bare RST's is
 	 * whatever the stack left there, often 0, and says nothing of what
 	 * arrived. */
-	if ((v->rst.flags & TCP_ACK) && seq_lt(v->rst.ack, data_end(&v->b)))
+	if ((v->rst.flags & TCP_ACK) && seq_lt(v->rst.ack, side_data_end(&v->b)))
 		return UNREAD_ARRIVING;
 	return UNREAD_NONE;
 }

@@ -74,6 +74,12 @@ struct side {
 	uint8_t syn_retrans;
 };
 
+/* Where a side's data ends: at its FIN once it sent one. */
+static inline uint32_t side_data_end(const struct side *s)
+{
+	return (s->flags & HALF_F_FIN) ? s->fin_seq : s->next_seq;
+}
+
 /* What decided the origin (judge_origin in classify.c). */
 enum origin_basis {
 	ORIGIN_BY_TTL_MATCH,        /* TTL within the sender's own range: endpoint */

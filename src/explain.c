@@ -1785,12 +1785,16 @@ static void abortive_close(struct words *w)
 		 * unknown protocol does not say (the corpus's rtsp.pcap 103: a
 		 * GET_PARAMETER request; socks5-smtp-503.pcap 20: a 503 reply),
 		 * nor whether A's application read it before closing. */
+		/* Acknowledged before the RST, or only by the RST's own ack
+		 * (the corpus's webex.pcap 444-448: no ACK between). */
 		say(w, "The %s aborted the connection (RST instead of FIN) after the %s's last data "
-		       "(frame %llu), which came after its own and which its stack had acknowledged; "
+		       "(frame %llu), which came after its own and which its stack had %s; "
 		       "nothing of the %s's followed it. An abortive close, as SO_LINGER with timeout "
 		       "0 or an application abort does, if its application had read that data; had "
 		       "it not, closing with it unread sends the same RST (RFC 2525 2.17).",
-		    w->an, w->bn, (unsigned long long)v->b.data_frame, w->an);
+		    w->an, w->bn, (unsigned long long)v->b.data_frame,
+		    (v->a.flags & HALF_F_ACK) && seq_geq(v->a.ack, side_data_end(&v->b))
+			    ? "acknowledged" : "taken (the RST acknowledges it)", w->an);
 	else
 		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
 		       "left unanswered: an abortive close, as SO_LINGER with timeout 0 or an "

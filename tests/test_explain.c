@@ -283,6 +283,17 @@ static void test_abort_after_peer_data(void)
 	CHECK(strstr(e.why, "needs no answer") == NULL);
 	CHECK(strstr(e.why, "after a wait that long") == NULL);   /* 0.1 ms: no timer */
 	CHECK(says(e.advice, "Server: close with FIN (no SO_LINGER 0) unless"));
+	/* No ACK of the client's data before the RST, which acknowledges it
+	 * itself: "taken", not "acknowledged" (the corpus's webex.pcap 444). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 15, 6), 70.0) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 531, 136, TCP_RST | TCP_ACK, 0, 7), 70.0003), &v);
+	CHECK_EQ(v.rule, RULE_ABORTIVE_CLOSE);
+	CHECK(says(e.why, "which came after its own and which its stack had taken (the RST "
+			  "acknowledges it)"));
+	CHECK(strstr(e.why, "which its stack had acknowledged") == NULL);
 
 	/* The same abort by the client 44.75 s after its ACK of the server's
 	 * data: the application's doing, which of its timers (or a shutdown)
