@@ -1,5 +1,7 @@
 """Lab scenarios: refused connections, closes that lose data, abortive closes."""
 import json
+import os
+import tempfile
 import time
 
 from lab import one_incident, expect, label, scenario, sh
@@ -532,18 +534,20 @@ ORPHANS = "/proc/sys/net/ipv4/tcp_max_orphans"
 
 
 @scenario("orphan-limit-reset-v4", "the kernel resets closed sockets for want of orphans "
-          "(net.ipv4.tcp_max_orphans, a global sysctl, set to 0 for four seconds in the root "
-          "namespace): the server writes to a client that does not read until the window is "
-          "shut, then closes that connection (an orphan in FIN_WAIT1 holding unsent data) and, "
-          "0.15 s later (after the kernel's 100 ms orphan count refresh, before the orphan's "
-          "next zero-window probe), a second, idle one: tcp_close sends its FIN and at once a "
-          "RST (tcp_check_oom); the orphan is reset at its next probe (tcp_out_of_resources). "
-          "Both TCP_ABORT_ON_MEMORY, as 'TCP: too many orphaned sockets' in the kernel log. "
-          "No TAXONOMY cause is the kernel's own abort: both are labelled linger-abort, an "
-          "abort of a closed connection with nothing unread")
+          "(net.ipv4.tcp_max_orphans, a global sysctl, set to 0 in the root namespace until "
+          "the scenario's orphan is gone, a few seconds): the server writes to a client that "
+          "does not read until the window is shut and closes that connection, an orphan in "
+          "FIN_WAIT1 holding unsent data; 0.3 s later (the kernel counts orphans every 100 ms) "
+          "the limit drops to 0 and the server closes a second, idle connection at once: "
+          "tcp_close sends its FIN and at once a RST (tcp_check_oom); the orphan is reset at "
+          "its next zero-window probe (tcp_out_of_resources). Both TCP_ABORT_ON_MEMORY, as "
+          "'TCP: too many orphaned sockets' in the kernel log. No TAXONOMY cause is the "
+          "kernel's own abort: both are labelled linger-abort, an abort of a closed "
+          "connection with nothing unread")
 def orphan_limit_reset(lab):
     lab.topology()
     lab.capture("client")
+    go, done = tempfile.mktemp(prefix="rstdiag-orphan-go-"), tempfile.mktemp(prefix="rstdiag-orphan-done-")
     srv = lab.run("server", f"""
 s = listen({lab.addr('server')!r}, 8080)
 ready()
@@ -560,14 +564,13 @@ try:
         a.send(b"z" * 65536)
 except BlockingIOError:
     pass
-print("flooded", flush=True)
-# Zero-window probes back off from 200 ms (0.2, 0.6, 1.4, 3.0, 6.2 s): the
-# close at 3.5 s leaves the orphan alone until about 6.2 s.
-time.sleep(3.5)
-a.close()
-time.sleep(0.15)
-b.close()
-time.sleep(3.5)
+time.sleep(0.1)
+a.close()                 # an orphan, under the usual limit: kept
+print("orphaned", flush=True)
+end = time.time() + 10
+while not os.path.exists({go!r}) and time.time() < end:
+    time.sleep(0.001)
+b.close()                 # the limit is 0 now: FIN, then RST
 """, wait_ready=True)
     cli = lab.run("client", f"""
 a = socket.socket(family({lab.addr('server')!r}), socket.SOCK_STREAM)
@@ -577,19 +580,34 @@ b = connect({lab.addr('server')!r}, 8080)
 a.sendall(http_request("/stream"))
 b.sendall(http_request("/item"))
 recv_some(b)
-time.sleep(8.0)           # a is never read
+end = time.time() + 40    # a is never read; kept open until the orphan is reset
+while not os.path.exists({done!r}) and time.time() < end:
+    time.sleep(0.05)
 """)
-    if srv.p.stdout.readline().strip() != "flooded":
-        raise RuntimeError("the server did not fill the unread connection")
     old = open(ORPHANS).read().strip()
     try:
+        if srv.p.stdout.readline().strip() != "orphaned":
+            raise RuntimeError("the server did not leave an orphan")
+        time.sleep(0.3)       # the kernel's orphan count (tcp_orphan_cache) takes it in
         with open(ORPHANS, "w") as f:
             f.write("0")
+        open(go, "w").close()
         srv.wait()
+        # The orphan is reset at its next zero-window probe, backed off
+        # to a few seconds at most by now: wait for it before the limit
+        # is restored, so every run resets both.
+        end = time.time() + 30
+        while "8080" in lab.nsx("server", "ss", "-tnH", "state", "fin-wait-1").stdout:
+            if time.time() > end:
+                raise RuntimeError("the orphan was not reset")
+            time.sleep(0.1)
     finally:
         with open(ORPHANS, "w") as f:
             f.write(old)
-    cli.wait()
+        open(done, "w").close()
+    cli.wait(timeout=60)
+    for path in (go, done):
+        os.unlink(path)
 
     def labeller(rsts):
         for r in rsts[:2]:
