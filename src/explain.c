@@ -1387,6 +1387,13 @@ static void probes_unanswered(struct words *w)
  * URLSession's are: an iPhone's or a Mac's client gives up a FIN so. */
 #define RETRANS_FIN_GIVE_UP_MIN 3
 
+/* What to look for when the peer acknowledged nothing more. */
+static void advise_peer_stopped_acking(struct words *w)
+{
+	advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, or a device "
+		  "on the path drops its packets.", w->bn);
+}
+
 static void retransmissions_unacked(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1443,27 +1450,22 @@ static void retransmissions_unacked(struct words *w)
 		       "missed earlier retransmissions: the count is a lower bound. ");
 	if (fin_unacked && v->a.retrans < RETRANS_GIVE_UP_MIN) {
 		bool apple = v->host.connections && v->host.stack == HOST_STACK_MACOS;
+		say(w, "Apple's stacks give up a FIN after 3 retransmissions with a RST "
+		       "(TCP_RXT_FINDROP, which Apple's networking framework sets on its "
+		       "connections): ");
 		/* Fewer than 3 seen: only if the capture missed the first. */
 		if (v->a.retrans < RETRANS_FIN_GIVE_UP_MIN)
-			say(w, "Apple's stacks give up a FIN after 3 retransmissions with a RST "
-			       "(TCP_RXT_FINDROP, which Apple's networking framework sets on its "
-			       "connections): if this capture missed the first ones, this may be the "
-			       "%s's OS giving up%s.", w->an,
+			say(w, "if this capture missed the first ones, this may be the %s's OS giving "
+			       "up%s.", w->an,
 			    apple ? " (its SYNs on other connections name an Apple stack)" : "");
 		else
-			say(w, "Apple's stacks give up a FIN after 3 retransmissions with a RST "
-			    "(TCP_RXT_FINDROP, which Apple's networking framework sets on its "
-			    "connections): from an iPhone, iPad or Mac this is its OS giving up%s.",
+			say(w, "from an iPhone, iPad or Mac this is its OS giving up%s.",
 			    apple ? ", and its SYNs name an Apple stack" : "; other stacks wait longer");
+		advise_peer_stopped_acking(w);
 		/* The peer had taken all the data: only the FIN was left. */
 		if ((v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.fin_seq))
-			advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, "
-				  "or a device on the path drops its packets. No data was lost: the "
-				  "%s had acknowledged all of it, and only the FIN went unanswered.",
-			       w->bn, w->bn);
-		else
-			advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, "
-				  "or a device on the path drops its packets.", w->bn);
+			advise(w, " No data was lost: the %s had acknowledged all of it, and only the "
+				  "FIN went unanswered.", w->bn);
 		return;
 	}
 	switch (v->host.connections ? v->host.stack : HOST_STACK_UNKNOWN) {
@@ -1490,8 +1492,7 @@ static void retransmissions_unacked(struct words *w)
 		       "application timeout.");
 		break;
 	}
-	advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, or a device "
-		  "on the path drops its packets.", w->bn);
+	advise_peer_stopped_acking(w);
 }
 
 static void foreign_rst_after_silence(struct words *w)
@@ -1808,13 +1809,12 @@ static void abortive_close(struct words *w)
 	 * with (an idle or pool timeout); or no timer of this connection's,
 	 * an application closing all of its connections at once (the corpus's
 	 * ndpi/webex.pcap 444-454: six within 10 ms, each 1.05 s after its
-	 * last packet). The silence is the wire's before the RST
-	 * (idle_before_ns).
+	 * last packet). The silence is idle_before_ns, the silence before
+	 * the connection's first close: the RST's own only where neither side
+	 * had closed before it (the corpus's roblox.pcapng 44 and webex.pcap
+	 * 454: the server's FIN, or its alert and FIN, came first, and its
+	 * idle time is not this).
 	 */
-	/* idle_before_ns is the silence before the connection's first close:
-	 * the RST's own only where neither side had closed before it (the
-	 * corpus's roblox.pcapng 44 and webex.pcap 454: the server's FIN, or
-	 * its alert and FIN, came first, and its idle time is not this). */
 	bool first_close = !((v->a.flags | v->b.flags) & HALF_F_FIN) &&
 			   !v->a.rst_frame && !v->b.rst_frame;
 	bool timed = !given_up && v->detail != DETAIL_PROBE && known && first_close &&
@@ -1870,14 +1870,15 @@ static void abortive_close(struct words *w)
 		 * tcp_out_of_resources, reason TCP_ABORT_ON_MEMORY, traced in
 		 * the lab above linux_close_reset); otherwise it gives it up
 		 * silently after tcp_orphan_retries probes. */
-		if (may_run_linux(v))
+		bool linux_maybe = may_run_linux(v);
+		if (linux_maybe)
 			say(w, " Or, on Linux, the application had closed and the kernel reset the "
 			       "closed socket still holding that data, as it does when it holds too "
 			       "many orphaned sockets or is short of TCP memory.");
 		advise(w, "%s: find why it stopped reading (a stalled or overloaded consumer, a "
 			  "full pipe downstream). %s: if slow readers are legitimate, raise the send "
 			  "timeout.", v->sender == ROLE_SERVER ? "Client" : "Server", side_word(v));
-		if (may_run_linux(v))
+		if (linux_maybe)
 			advise_orphan_log(w);
 		return;
 	}
@@ -2032,14 +2033,12 @@ static void nothing_fits(struct words *w)
 		 * direction, asymmetric routing; the corpus's ndpi/ocs.pcap,
 		 * one host's 946 packets, a handshake among them, one of them
 		 * sent again). */
+		char again[32] = "none";
 		if (v->a.retrans + v->a.syn_retrans)
-			advise(w, "Capture both directions: this capture holds %u packets of the "
-				  "%s's on this connection, %u of them sent again, and none of the "
-				  "%s's.", v->a.pkts, w->an, v->a.retrans + v->a.syn_retrans, w->bn);
-		else
-			advise(w, "Capture both directions: this capture holds %u packets of the "
-				  "%s's on this connection, none sent again, and none of the %s's.",
-			       v->a.pkts, w->an, w->bn);
+			text_format(again, sizeof again, "%u of them", v->a.retrans + v->a.syn_retrans);
+		advise(w, "Capture both directions: this capture holds %u packets of the %s's on "
+			  "this connection, %s sent again, and none of the %s's.", v->a.pkts, w->an,
+		       again, w->bn);
 	} else if (host_initial_ttl(v->rst.ttl) == v->rst.ttl)
 		advise(w, "Capture %sboth directions (this capture is at the %s already: its RST "
 			  "came with TTL %u, an initial one).",
