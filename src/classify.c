@@ -18,7 +18,8 @@
 /* The look-ahead holds up to VERDICT_QUEUE_MAX verdicts at once: facts, no text, kept small. */
 /* The settle queue holds up to VERDICT_QUEUE_MAX of them (man page, FLOWS
  * AND MEMORY): growing one grows that bound. */
-_Static_assert(sizeof(struct verdict) <= 576, "a verdict is at most 576 bytes");
+/* 576 bytes until nat_twin_note (48) came: a record is copied twice on its way out. */
+_Static_assert(sizeof(struct verdict) <= 640, "a verdict is at most 640 bytes");
 
 /*
  * Linux builds a RST for a segment with no usable socket in
@@ -1074,6 +1075,81 @@ static bool abortive_close(struct judge *j)
 		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);
 }
 
+/*
+ * A RST answering a segment of another connection that reached its
+ * sender untranslated (nat_twin.h says how that comes about; the
+ * note is set by classify_revise_untranslated). After the connection had
+ * been idle a second or more, the NAT forgot the mapping: idle-timeout,
+ * as TAXONOMY's middlebox that forgot an idle flow, though here the
+ * forgetting shows as a misdelivered segment and the endpoint's own RST.
+ * Sooner, no timer explains it (Linux conntrack's INVALID segments go
+ * through untranslated; a NAT that restarted, failed over or was flushed
+ * forgets all at once): the wire does not say which.
+ */
+static bool untranslated_segment(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (v->nat.kind != NAT_TWIN_UNTRANSLATED)
+		return false;
+	if (v->trigger.ts_ns - v->nat.ts_ns >= WAIT_GIVEN_UP_MIN_NS)
+		return decide(v, CAUSE_IDLE_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	return decide(v, CAUSE_UNKNOWN, DETAIL_NONE, CONF_LOW, NO_RUNNER_UP);
+}
+
+/* Rules the untranslated segment's evidence does not override: a RST no
+ * stack sends, and one that names its own reason. */
+static bool decided_by_the_rst_itself(enum rule r)
+{
+	return r == RULE_FLAGS_NO_STACK_SENDS || r == RULE_DIAGNOSED_TIMEOUT ||
+	       r == RULE_MPTCP_FASTCLOSE || r == RULE_MPTCP_SUBFLOW_RESET;
+}
+
+void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note *note)
+{
+	if (decided_by_the_rst_itself((enum rule)v->rule) || v->form != FORM_REPLY)
+		return;
+	v->nat = *note;
+	/* Its sender opened the twin connection: the roles are known. */
+	v->sender = ROLE_CLIENT;
+	v->role_guessed = false;
+	struct judge j = { .v = v };
+	if (untranslated_segment(&j))
+		v->rule = RULE_UNTRANSLATED_SEGMENT;
+}
+
+/*
+ * A reply-form RST from the side of a connection that such a RST had reset
+ * (nat_twin_log_find): the far end of the twin took the RST, whose seq was
+ * its own rcv_nxt (RFC 9293 3.10.7.4), and has no connection left, so it
+ * answers the endpoint's next segment as one for no connection. Not a new
+ * cause: the follow-up of that RST (TAXONOMY: linked to the first).
+ */
+static bool after_untranslated_reset(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (v->nat.kind != NAT_TWIN_AFTER_RESET)
+		return false;
+	return decide(v, CAUSE_RESET_FOLLOWUP, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+}
+
+void classify_revise_after_untranslated(struct verdict *v, const struct nat_twin_reset *r)
+{
+	if (decided_by_the_rst_itself((enum rule)v->rule) || v->rule == RULE_AFTER_EARLIER_RESET ||
+	    v->form != FORM_REPLY)
+		return;
+	memset(&v->nat, 0, sizeof v->nat);
+	v->nat.kind = NAT_TWIN_AFTER_RESET;
+	v->nat.frame = r->segment_frame;
+	v->nat.ts_ns = r->segment_ts;
+	v->nat.rst_ts_ns = r->rst_ts;
+	memcpy(v->nat.addr, r->from, 16);
+	v->nat.port = r->from_port;
+	v->followup_of = r->rst_frame;
+	struct judge j = { .v = v };
+	if (after_untranslated_reset(&j))
+		v->rule = RULE_AFTER_UNTRANSLATED_RESET;
+}
+
 static bool nothing_fits(struct judge *j)
 {
 	return decide(j->v, CAUSE_UNKNOWN, DETAIL_NONE, CONF_LOW, NO_RUNNER_UP);
@@ -1087,8 +1163,10 @@ static const struct {
 } rules[RULE_COUNT] = {
 	{ RULE_FLAGS_NO_STACK_SENDS, "flags-no-stack-sends", flags_no_stack_sends },
 	{ RULE_AFTER_EARLIER_RESET, "after-earlier-reset", after_earlier_reset },
+	{ RULE_AFTER_UNTRANSLATED_RESET, "after-untranslated-reset", after_untranslated_reset },
 	{ RULE_MPTCP_FASTCLOSE, "mptcp-fastclose", mptcp_fastclose },
 	{ RULE_DIAGNOSED_TIMEOUT, "diagnosed-timeout", diagnosed_timeout },
+	{ RULE_UNTRANSLATED_SEGMENT, "untranslated-segment", untranslated_segment },
 	{ RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, "syn-on-recently-closed-tuple",
 	  syn_on_recently_closed_tuple },
 	{ RULE_SYN_REFUSED, "syn-refused", syn_refused },
@@ -1694,6 +1772,12 @@ int verdict_evidence(const struct verdict *v, struct evidence out[VERDICT_MAX_EV
 	if (v->b.rst_frame)
 		add_evidence(out, &n, v->b.rst_frame, v->b.rst_ts, EV_PEER_RST);
 	add_evidence(out, &n, v->rst.frame, v->rst.ts_ns, EV_THE_RST);
+	if (v->nat.kind == NAT_TWIN_UNTRANSLATED) {
+		add_evidence(out, &n, v->nat.frame, v->nat.ts_ns, EV_NAT_TWIN);
+	} else if (v->nat.kind == NAT_TWIN_AFTER_RESET) {
+		add_evidence(out, &n, v->nat.frame, v->nat.ts_ns, EV_NAT_SEGMENT);
+		add_evidence(out, &n, v->followup_of, v->nat.rst_ts_ns, EV_NAT_RST);
+	}
 	if (v->revised.kind == REVISED_PEER_KEPT_CONNECTION)
 		add_evidence(out, &n, v->revised.frame, v->revised.ts_ns, EV_PEER_CHALLENGE_ACK);
 	else if (v->revised.kind != REVISED_NOT)

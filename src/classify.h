@@ -15,6 +15,7 @@
 #include "packet.h"
 #include "flow.h"
 #include "host_table.h"
+#include "nat_twin.h"
 
 /*
  * The rules, named for the situation each tests, in the order they are
@@ -24,8 +25,10 @@
 enum rule {
 	RULE_FLAGS_NO_STACK_SENDS,      /* unknown: a RST with SYN or FIN */
 	RULE_AFTER_EARLIER_RESET,       /* reset-followup */
+	RULE_AFTER_UNTRANSLATED_RESET,  /* reset-followup: its twin's RST had reset it (nat_twin.h) */
 	RULE_MPTCP_FASTCLOSE,           /* linger-abort (mp-fastclose) */
 	RULE_DIAGNOSED_TIMEOUT,         /* idle-timeout: its payload says "connection timeout" */
+	RULE_UNTRANSLATED_SEGMENT,      /* idle-timeout, unknown: a NAT's untranslated segment */
 	RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, /* timewait-reuse: refused like a closed port */
 	RULE_SYN_REFUSED,               /* closed-port */
 	RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP, /* connect-timeout */
@@ -125,6 +128,9 @@ enum evidence_kind {
 	EV_THE_RST,
 	EV_PEER_CHALLENGE_ACK,      /* after the RST (look-ahead) */
 	EV_SENDER_WENT_ON,          /* after the RST (look-ahead) */
+	EV_NAT_TWIN,                /* the twin connection's last packet (nat_twin.h) */
+	EV_NAT_SEGMENT,             /* the twin's untranslated segment */
+	EV_NAT_RST,                 /* ... and the RST that answered it */
 	EV_COUNT
 };
 
@@ -234,6 +240,7 @@ struct verdict {
 	struct http_response_note response;
 	uint32_t incarnation;       /* its connection's incarnation on the tuple (placed here, in
 				       what would be alignment padding) */
+	struct nat_twin_note nat;   /* the connection it is the same as, behind a NAT */
 
 	/* The look-ahead's revision. */
 	struct {
@@ -314,6 +321,14 @@ void classify_revise_origin(struct verdict *v, const struct host_profile *host);
  * or more make it one probe of a scan (RULE_ACK_SCAN_PROBE).
  */
 void classify_revise_probe(struct verdict *v, unsigned targets);
+
+/*
+ * The RST answered an untranslated segment of another connection
+ * (nat_twin_find's note), or came on a connection whose side it was sent
+ * from such a RST had reset before (r): judged again (nat_twin.h).
+ */
+void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note *note);
+void classify_revise_after_untranslated(struct verdict *v, const struct nat_twin_reset *r);
 /*
  * At its report, a RST whose sender's address numbers its packets on one
  * IPv4 ID counter with many other addresses (host_table_shared_ids, and

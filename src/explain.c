@@ -317,6 +317,74 @@ static bool long_idle(int64_t ns)
 
 /* ---- one function per rule ---- */
 
+/* "10.0.0.1:80": the twin's other endpoint, or the untranslated segment's source. */
+static const char *nat_addr(const struct verdict *v, char *buf, size_t n)
+{
+	report_endpoint(buf, n, v->ipver, v->nat.addr, v->nat.port);
+	return buf;
+}
+#define NAT_ADDR(v) nat_addr((v), (char[64]){ 0 }, 64)
+
+/* nat_twin.h: the same connection, seen without the NAT's translation. */
+static void untranslated_segment(struct words *w)
+{
+	const struct verdict *v = w->v;
+	int64_t silent = v->trigger.ts_ns - v->nat.ts_ns;
+	char from[64];
+	report_endpoint(from, sizeof from, v->ipver, v->dst, v->dport);
+	say(w, "The %s answered with a reply-form RST a %s segment from %s (frame %llu), an "
+	       "address it had no connection with. That segment carried the numbers of the %s's "
+	       "connection to %s (seq %u, ack %u: where that connection stood at frame %llu): it "
+	       "was that connection's %s, reaching the %s without the NAT's translation, from the "
+	       "address it has behind the NAT.",
+	    w->an, seg_kind(&v->trigger), from, (unsigned long long)v->trigger.frame,
+	    w->an, NAT_ADDR(v), v->trigger.seq, v->trigger.ack, (unsigned long long)v->nat.frame,
+	    w->bn, w->an);
+	if (v->cause == CAUSE_IDLE_TIMEOUT) {
+		say(w, " A NAT between them (a load balancer, a Kubernetes Service, a Docker port "
+		       "mapping) had forgotten the mapping after %s of silence on the connection; "
+		       "Linux conntrack, its loose pickup on (the default), then takes the %s's next "
+		       "segment for a new flow and passes it as it is.", DUR(silent), w->bn);
+		advise(w, "On the NAT: keep an idle connection's mapping longer than its applications "
+			  "leave it idle (%s here; Linux conntrack's "
+			  "net.netfilter.nf_conntrack_tcp_timeout_established, a cloud NAT's or load "
+			  "balancer's idle timeout), or have the endpoints send TCP keep-alives more "
+			  "often than that timeout. ", DUR(silent));
+	} else {
+		say(w, " The connection had been silent only %s: no idle timer explains a lost "
+		       "mapping. Linux conntrack passes a segment it marks INVALID (outside the "
+		       "window it tracked) untranslated, the Kubernetes kube-proxy reset; a NAT that "
+		       "restarted, failed over or had its table flushed forgets every mapping at once. "
+		       "A capture at the NAT, or its conntrack counters, would tell which.", DUR(silent));
+		advise(w, "On the NAT (on Kubernetes, the node's conntrack): count the segments it "
+			  "marks invalid (conntrack -S) and drop them (nftables: ct state invalid drop) "
+			  "or set net.netfilter.nf_conntrack_tcp_be_liberal=1; look for a restart, a "
+			  "failover or a conntrack flush at that time. ");
+	}
+	say(w, " The RST carries the %s's own ack as its seq, so the %s took it and reset its side; "
+	       "the %s still holds the connection, and its next segment there meets a RST.",
+	    w->bn, w->bn, w->an);
+	advise(w, "The %s's connection is dead: reconnect.", w->an);
+}
+
+/* The twin's far side, reset by the RST that answered its untranslated segment. */
+static void after_untranslated_reset(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The %s answered the %s's %s (frame %llu) with a reply-form RST: it no longer had "
+	       "the connection. The %s's RST at frame %llu, %s earlier, had reset it: that RST "
+	       "answered the %s's segment (frame %llu), which reached the %s from %s, without the "
+	       "NAT's translation, so the %s took it for a segment of no connection of its own. "
+	       "The NAT's lost mapping is the cause (the RST at frame %llu says why); nothing here "
+	       "is the %s's doing.",
+	    w->an, w->bn, seg_kind(&v->trigger), (unsigned long long)v->trigger.frame, w->bn,
+	    (unsigned long long)v->followup_of, DUR(v->rst.ts_ns - v->nat.rst_ts_ns), w->an,
+	    (unsigned long long)v->nat.frame, w->bn, NAT_ADDR(v), w->bn,
+	    (unsigned long long)v->followup_of, w->an);
+	advise(w, "See the RST at frame %llu: fix the NAT's mapping there. The %s's connection is "
+		  "dead: reconnect.", (unsigned long long)v->followup_of, w->bn);
+}
+
 static void after_earlier_reset(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -2053,6 +2121,8 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_FLAGS_NO_STACK_SENDS] = flags_no_stack_sends,
 	[RULE_DIAGNOSED_TIMEOUT] = diagnosed_timeout,
 	[RULE_AFTER_EARLIER_RESET] = after_earlier_reset,
+	[RULE_AFTER_UNTRANSLATED_RESET] = after_untranslated_reset,
+	[RULE_UNTRANSLATED_SEGMENT] = untranslated_segment,
 	[RULE_MPTCP_FASTCLOSE] = mptcp_fastclose,
 	[RULE_SYN_ON_RECENTLY_CLOSED_TUPLE] = syn_on_recently_closed_tuple,
 	[RULE_SYN_REFUSED] = syn_refused,
@@ -2542,6 +2612,17 @@ static void say_evidence(const struct words *w)
 		case EV_SENDER_RST: text_format(out, n, "earlier RST from the %s", a); break;
 		case EV_PEER_RST: text_format(out, n, "earlier RST from the %s", b); break;
 		case EV_THE_RST: text_format(out, n, "the RST"); break;
+		case EV_NAT_TWIN:
+			text_format(out, n, "last packet of the %s's connection to %s", a,
+				    NAT_ADDR(v));
+			break;
+		case EV_NAT_SEGMENT:
+			text_format(out, n, "%s segment that reached the %s untranslated, from %s",
+				    a, b, NAT_ADDR(v));
+			break;
+		case EV_NAT_RST:
+			text_format(out, n, "%s RST to it, which reset the %s's side", b, a);
+			break;
 		case EV_PEER_CHALLENGE_ACK:
 			if (classify_rst_outside_window(v))
 				text_format(out, n, "%s ACK after the RST, outside its window", w->bn);

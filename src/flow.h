@@ -297,6 +297,10 @@ struct flow {
 	/* The verdict queue's: its RSTs waiting in the look-ahead (saturates),
 	 * and the newest one's place (verdict_queue.c), in the padding. */
 	uint8_t pending_rsts;
+	/* Whether the flow is in the table's index of SYN senders, and under
+	 * which endpoint (in the padding; flow_table.c). */
+	bool by_syn_end;
+	int8_t syn_end;
 	uint32_t newest_rst;
 	int64_t listed_ts;                   /* FINISHED or PROVISIONAL: the run's clock when
 						it joined that list (flow_table.c) */

@@ -72,8 +72,11 @@ void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h);
 struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key, uint32_t h,
 			       int64_t now, bool provisional);
 /* The flow was seen again at `now`: keeps the ACTIVE list in age order,
- * and moves a provisional flow to it. */
-void flow_table_touch(struct flow_table *ft, struct flow *f);
+ * and moves a provisional flow to it, into the index of SYN senders under
+ * its connection's client (the SYN's sender) if the packet `connects`:
+ * answers the SYN with anything but a RST. Pass the test itself, not its
+ * value computed ahead: inlined, it is made only for a provisional flow. */
+void flow_table_touch(struct flow_table *ft, struct flow *f, bool connects);
 /* Moves a closed or reset flow to the FINISHED list (idempotent). */
 void flow_table_finish(struct flow_table *ft, struct flow *f, int64_t now);
 /* Moves a flow back to ACTIVE (a new incarnation on a finished tuple). */
@@ -82,6 +85,15 @@ void flow_table_reopen(struct flow_table *ft, struct flow *f);
 void flow_table_expire(struct flow_table *ft, int64_t now);
 /* Releases everything (end of input), oldest first. */
 void flow_table_release_all(struct flow_table *ft);
+
+/*
+ * The flows whose lone SYN came from endpoint e of key (its address, port,
+ * IP version and tunnel) and that went on past it, one per call: *pos
+ * starts at UINT32_MAX; NULL when there are no more. Rare (nat_twin.c),
+ * so a second, small index rather than a field of every lookup.
+ */
+struct flow *flow_table_next_from_syn_end(const struct flow_table *ft, const struct flow_key *key,
+					  int e, uint32_t *pos);
 
 uint32_t flow_table_live(const struct flow_table *ft);
 uint32_t flow_table_peak(const struct flow_table *ft);

@@ -279,6 +279,21 @@ static void put_rst_payload(struct json_writer *w, const struct rst_payload *d)
 	json_object_end(w);
 }
 
+/* "untranslated": the connection this one is behind a NAT (nat_twin.h); null none. */
+static void put_untranslated(struct json_writer *w, const struct verdict *v)
+{
+	if (v->nat.kind == NAT_TWIN_NONE) {
+		json_null(w, "untranslated");
+		return;
+	}
+	json_object_begin(w, "untranslated");
+	json_string(w, "kind", v->nat.kind == NAT_TWIN_UNTRANSLATED ? "answered" : "after-reset");
+	json_uint(w, "frame", v->nat.frame);
+	put_addr(w, JSON_KEY("address"), v->ipver, v->nat.addr);
+	json_uint(w, "port", v->nat.port);
+	json_object_end(w);
+}
+
 static const char *tls_alpn_name(uint8_t a)
 {
 	static const char *const names[] = {
@@ -399,6 +414,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	} else {
 		json_null(w, "mptcp");
 	}
+	put_untranslated(w, v);
 	json_quoted_k(w, JSON_KEY("form"), NAME(form, v->form));
 	json_quoted_k(w, JSON_KEY("cause"), NAME(cause, v->cause));
 	json_quoted_k(w, JSON_KEY("detail"), NAME(detail, v->detail));

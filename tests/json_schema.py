@@ -73,6 +73,8 @@ RESET = {
     "sender": ROLES, "role_guessed": BOOL, "origin": {"endpoint", "middlebox", "unknown"},
     "mptcp": nullable({"option": {"MP_FASTCLOSE", "MP_TCPRST"}, "?reason": nullable(STR),
                        "?reason_code": INT, "?transient": BOOL}),
+    "untranslated": nullable({"kind": {"answered", "after-reset"}, "frame": frame, "address": STR,
+                              "port": port}),
     "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "payload", "capture_host",
                                        "none"},
     "service": nullable(STR),

@@ -1794,6 +1794,7 @@ static void test_every_medium_rule_words_its_runner_up(void)
 		RULE_AFTER_EARLIER_RESET, RULE_SYN_REFUSED,
 		RULE_DATA_AFTER_OWN_FIN, RULE_AFTER_BOTH_CLOSED, RULE_MPTCP_FASTCLOSE,
 		RULE_NOTHING_FITS, RULE_FLAGS_NO_STACK_SENDS, RULE_DIAGNOSED_TIMEOUT,
+		RULE_UNTRANSLATED_SEGMENT, RULE_AFTER_UNTRANSLATED_RESET,
 	};
 	struct verdict v;
 	memset(&v, 0, sizeof v);
@@ -1892,8 +1893,75 @@ static void test_unknown_words(void)
 	CHECK(strstr(e.why, "still on its way") == NULL);
 }
 
+/* The untranslated segment's words (nat_twin.h): where it came from, the
+ * connection it belongs to, the silence, and what each side should do. */
+static void test_untranslated_words(void)
+{
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.ipver = 4;
+	uint8_t client[4] = { 10, 0, 0, 1 }, real[4] = { 10, 0, 0, 9 }, vip[4] = { 10, 0, 0, 2 };
+	memcpy(v.src, client, 4);
+	memcpy(v.dst, real, 4);
+	v.sport = 40000;
+	v.dport = 8080;
+	v.sender = ROLE_CLIENT;
+	v.form = FORM_REPLY;
+	v.trigger = (struct seg_note){ .frame = 7, .ts_ns = 13000000000, .seq = 531, .ack = 121,
+				       .len = 12, .flags = TCP_ACK | TCP_PSH };
+	v.rst = (struct seg_note){ .frame = 8, .ts_ns = 13000100000, .seq = 121, .flags = TCP_RST };
+	v.nat = (struct nat_twin_note){ .kind = NAT_TWIN_UNTRANSLATED, .frame = 6,
+					.ts_ns = 10005000000, .port = 80 };
+	memcpy(v.nat.addr, vip, 4);
+	v.rule = RULE_UNTRANSLATED_SEGMENT;
+	v.cause = CAUSE_IDLE_TIMEOUT;
+	v.confidence = CONF_HIGH;
+	v.runner_up = CAUSE_COUNT;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "data segment from 10.0.0.9:8080 (frame 7)"));
+	CHECK(says(e.why, "client's connection to 10.0.0.2:80"));
+	CHECK(says(e.why, "forgotten the mapping after 2.995 s of silence"));
+	CHECK(says(e.advice, "nf_conntrack_tcp_timeout_established"));
+	CHECK(says(e.advice, "The client's connection is dead: reconnect."));
+	CHECK(says(e.what[e.n_evidence - 1], "the RST"));
+	CHECK(says(e.what[0], "last packet of the client's connection to 10.0.0.2:80"));
+
+	v.cause = CAUSE_UNKNOWN;
+	v.confidence = CONF_LOW;
+	v.nat.ts_ns = 12800000000;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "silent only 200 ms"));
+	CHECK(says(e.advice, "ct state invalid drop"));
+
+	/* The twin's far side, reset by that RST, answers the client's next segment. */
+	memcpy(v.src, vip, 4);
+	memcpy(v.dst, client, 4);
+	v.sport = 80;
+	v.dport = 40000;
+	v.sender = ROLE_SERVER;
+	v.trigger = (struct seg_note){ .frame = 9, .ts_ns = 14000000000, .seq = 121, .ack = 531,
+				       .len = 2, .flags = TCP_ACK | TCP_PSH };
+	v.rst = (struct seg_note){ .frame = 10, .ts_ns = 14000100000, .seq = 531, .flags = TCP_RST };
+	v.nat = (struct nat_twin_note){ .kind = NAT_TWIN_AFTER_RESET, .frame = 7,
+					.ts_ns = 13000000000, .rst_ts_ns = 13000100000, .port = 8080 };
+	memcpy(v.nat.addr, real, 4);
+	v.followup_of = 8;
+	v.rule = RULE_AFTER_UNTRANSLATED_RESET;
+	v.cause = CAUSE_RESET_FOLLOWUP;
+	v.confidence = CONF_HIGH;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "The client's RST at frame 8, 1.000 s earlier, had reset it"));
+	CHECK(says(e.why, "reached the client from 10.0.0.9:8080"));
+	CHECK(says(e.advice, "See the RST at frame 8"));
+	CHECK(e.n_evidence == 4);
+	CHECK(says(e.what[0], "server segment that reached the client untranslated, from "
+			      "10.0.0.9:8080"));
+	CHECK(says(e.what[1], "client RST to it, which reset the server's side"));
+}
+
 int main(void)
 {
+	test_untranslated_words();
 	test_durations();
 	test_data_after_fin();
 	test_reuse_advice_by_service();

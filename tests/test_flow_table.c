@@ -105,7 +105,7 @@ static void test_slabs(bool huge, uint32_t N)
 	/* Every flow moved to the tail in reverse: each move writes three links. */
 	for (uint32_t i = N; i-- > 0;) {
 		struct flow_key k = key_of(i);
-		flow_table_touch(ft, lookup(ft, &k));
+		flow_table_touch(ft, lookup(ft, &k), true);
 	}
 	int missing = 0, clobbered = 0;
 	for (uint32_t i = 0; i < N; i++) {
@@ -245,7 +245,7 @@ static void test_eviction_order(void)
 	insert(ft, &k1, 1);
 	insert(ft, &k2, 2);
 	/* Seeing flow 0 again makes flow 1 the stalest. */
-	flow_table_touch(ft, f0);
+	flow_table_touch(ft, f0, true);
 	insert(ft, &k3, 3);
 	CHECK_EQ(released[FLOW_RELEASE_EVICTED], 1);
 	CHECK_EQ(last_released_port, 1);
@@ -283,7 +283,7 @@ static void test_provisional(void)
 	flow_table_finish(ft, lookup(ft, &k[3]), 5);
 	insert_provisional(ft, &k[5], 6);       /* a finished flow before any SYN */
 	CHECK_EQ(last_released_port, 3);
-	flow_table_touch(ft, lookup(ft, &k[2]));  /* answered: active, and the newest */
+	flow_table_touch(ft, lookup(ft, &k[2]), true);  /* answered: active, and the newest */
 	insert(ft, &k[6], 7);                   /* lone SYNs 4 and 5 go before 0 */
 	CHECK_EQ(last_released_port, 4);
 	insert(ft, &k[7], 8);
@@ -330,7 +330,7 @@ static void test_idle_expiry(void)
 	struct flow *f0 = insert(ft, &k0, 0);
 	struct flow *f1 = insert(ft, &k1, 0);
 	f1->conn.last_ts = 900;
-	flow_table_touch(ft, f1);
+	flow_table_touch(ft, f1, true);
 	(void)f0;
 	flow_table_expire(ft, 1000);   /* not yet: exactly the timeout */
 	CHECK_EQ(released[FLOW_RELEASE_IDLE], 0);
@@ -418,6 +418,77 @@ static void test_key_normalisation(void)
 	CHECK_EQ(da, 0);
 }
 
+/* How many flows the index of SYN senders gives for endpoint e of k, each
+ * checked to be that endpoint's. */
+static int from_syn_end(struct flow_table *ft, const struct flow_key *k, int e)
+{
+	int n = 0;
+	uint32_t pos = UINT32_MAX;
+	for (struct flow *f; (f = flow_table_next_from_syn_end(ft, k, e, &pos)); n++) {
+		CHECK(f->by_syn_end);
+		CHECK_EQ(f->key.port[f->syn_end], k->port[e]);
+		CHECK(memcmp(f->key.addr[f->syn_end], k->addr[e], 16) == 0);
+	}
+	return n;
+}
+
+/*
+ * The index of SYN senders: a lone SYN's flow joins it when answered
+ * (touched) by anything but a RST, not before, under its connection's
+ * client, and leaves it
+ * when released; many flows of one endpoint are found, up to the 8 an
+ * endpoint may have, through growth and backward-shift deletions.
+ */
+static void test_syn_end_index(void)
+{
+	enum { N = 6000, ENDS = 1000, PER_END_MAX = 8 };
+	struct flow_table *ft = table(100000, 10, 1000000);
+	static struct flow_key k[N];
+	static bool indexed[N];
+	static int per_end[ENDS];
+	for (uint32_t i = 0; i < N; i++) {
+		k[i] = key_of(i);
+		/* Endpoint 1 (the higher address) sent the SYNs, 6 from each of
+		 * 1000 endpoints; the first 10 endpoints send 10 more each. */
+		uint32_t e = i < 100 ? i % 10 : i % ENDS;
+		k[i].addr[1][2] = (uint8_t)(e >> 8);
+		k[i].addr[1][3] = (uint8_t)e;
+		k[i].port[1] = (uint16_t)(50000 + e);
+		struct flow *f = insert_provisional(ft, &k[i], 0);
+		f->conn.client = 1;
+		if (i % 3 != 0) {
+			/* Every fifth answered with a RST: not indexed. */
+			flow_table_touch(ft, f, i % 5 != 0);
+			indexed[i] = i % 5 != 0 && per_end[e]++ < PER_END_MAX;
+		}
+	}
+	for (uint32_t e = 0; e < ENDS; e++) {
+		int want = 0, at = -1;
+		for (uint32_t i = 0; i < N; i++)
+			if (k[i].port[1] == 50000 + e) {
+				want += indexed[i];
+				at = (int)i;
+			}
+		CHECK_EQ(from_syn_end(ft, &k[at], 1), want);
+	}
+	CHECK_EQ(from_syn_end(ft, &k[1], 0), 0);    /* the other endpoint sent no SYN */
+	/* Finish every fourth and let its grace run out: gone from the index. */
+	for (uint32_t i = 0; i < N; i += 4)
+		flow_table_finish(ft, lookup(ft, &k[i]), 1);
+	for (int t = 0; t < 400; t++)
+		flow_table_expire(ft, 100 + t);
+	for (uint32_t e = 0; e < ENDS; e++) {
+		int want = 0, at = -1;
+		for (uint32_t i = 0; i < N; i++)
+			if (k[i].port[1] == 50000 + e) {
+				want += indexed[i] && i % 4 != 0;
+				at = (int)i;
+			}
+		CHECK_EQ(from_syn_end(ft, &k[at], 1), want);
+	}
+	flow_table_free(ft);
+}
+
 int main(void)
 {
 	enum { N_LOOKUP = 20000 };
@@ -433,6 +504,7 @@ int main(void)
 	test_slabs(true, 16 * 4228 + 100);
 	test_eviction_order();
 	test_provisional();
+	test_syn_end_index();
 	test_expiry_limits_move();
 	test_idle_expiry();
 	test_key_normalisation();

@@ -278,6 +278,10 @@ class Lab:
         self.ns = dict(client=f"rl{net}c", server=f"rl{net}s", router=f"rl{net}r")
         self.made = []
         self.procs = []
+        # A router's destination NAT, (virtual addr, port) -> (real addr,
+        # port): a RST captured from a virtual address is the real one's,
+        # in the kernel's trace and in the sender's role.
+        self.dnat = {}
         self.captures = []
         self.v6 = False
         self.routed = False
@@ -470,7 +474,7 @@ def one_incident(sender, reason, cause, detail=None, alternatives=(), origin="en
     return labeller
 
 
-def match_kernel(rsts, events):
+def match_kernel(rsts, events, dnat=None):
     """Pairs each captured RST with the kernel event that sent it, in order:
     the same 4-tuple, or, for RSTs a listener sends on behalf of a half-open
     connection (accept-queue overflow, an unexpected ACK), the listener's own
@@ -481,6 +485,7 @@ def match_kernel(rsts, events):
     for r in rsts:
         r["kernel"] = None
         src, dst = (r["src"], r["sport"]), (r["dst"], r["dport"])
+        src = (dnat or {}).get(src, src)
         for exact in (True, False):
             hit = next((i for i, e in enumerate(pool) if e["src"] == src and
                         (e["dst"] == dst if exact else e["dst"] in LISTENER_DST)), None)
@@ -523,8 +528,10 @@ def run_scenario(sc, out_dir, tracer, net):
                 first[key] = r
                 kept.append(r)
         rsts = kept
-    unmatched = match_kernel(rsts, events)
+    unmatched = match_kernel(rsts, events, lab.dnat)
     roles = {lab.addr("client"): "client", lab.addr("server"): "server"}
+    for (vaddr, _), (raddr, _) in lab.dnat.items():
+        roles[vaddr] = roles.get(raddr, "other")
     for r in rsts:
         r["sender"] = roles.get(r["src"], "other")
     labels = labeller(rsts)

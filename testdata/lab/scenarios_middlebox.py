@@ -560,3 +560,73 @@ insert rule inet mb forward ip saddr {lab.addr('client')} tcp dport 80 reject wi
             out.append(label("reset-followup"))
         return out
     return labeller
+
+
+# ---------------------------------------------------------------- a NAT's mapping expires
+
+@scenario("nat-mapping-expiry-push-v4", "routed: an MQTT client reaches a broker at a virtual "
+          "address the router translates to the broker's own (nftables dnat to another port, "
+          "as a Kubernetes Service or a load balancer does); the router's conntrack forgets "
+          "the idle mapping after 2 s (established timeout 2 s, loose pickup on, the "
+          "default); the broker's PUBLISH 3 s after the subscription is picked up as a new "
+          "flow and reaches the client untranslated, from the broker's own address and port; "
+          "the client has no such connection and answers it with a RST, which resets the "
+          "broker's side; the client's PINGREQ at its 4 s keep-alive, to the virtual address, "
+          "meets the broker's closed socket (net/netfilter/nf_conntrack_proto_tcp.c: tcp_new "
+          "takes a mid-stream segment as new when nf_conntrack_tcp_loose is set; "
+          "net/netfilter/nf_nat_core.c translates a flow from its first packet)")
+def nat_mapping_expiry_push(lab):
+    lab.topology(routed=True)
+    vip = f"10.{lab.net}.3.80"
+    broker = lab.addr("server")
+    lab.dnat[(vip, 1883)] = (broker, 11883)
+    lab.nft("router", f"""
+table ip lb {{
+    chain prerouting {{
+        type nat hook prerouting priority dstnat; policy accept;
+        ip daddr {vip} tcp dport 1883 dnat to {broker}:11883
+    }}
+}}
+""")
+    lab.sysctl("router", "net.netfilter.nf_conntrack_tcp_timeout_established", "2")
+    lab.capture("client")
+    # MQTT 3.1.1 packets (OASIS mqtt-v3.1.1 section 3): CONNACK, SUBACK, a
+    # QoS 0 PUBLISH; the client's CONNECT (keep-alive 4 s), SUBSCRIBE and
+    # PINGREQ.
+    srv = lab.run("server", f"""
+s = listen({broker!r}, 11883)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(b"\\x20\\x02\\x00\\x00")
+c.recv(4096)
+c.sendall(b"\\x90\\x03\\x00\\x01\\x00")
+time.sleep(3.0)             # the router forgets the mapping after 2 s idle
+c.sendall(b"\\x30\\x0a\\x00\\x06prices42")
+recv_some(c, timeout=3.0)   # the client's RST resets this connection
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({vip!r}, 1883)
+c.sendall(b"\\x10\\x0e\\x00\\x04MQTT\\x04\\x02\\x00\\x04\\x00\\x02c1")
+c.recv(4096)
+c.sendall(b"\\x82\\x0b\\x00\\x01\\x00\\x06prices\\x00")
+c.recv(4096)
+time.sleep(4.0)             # the PUBLISH never reaches this socket
+try:
+    c.sendall(b"\\xc0\\x00")   # PINGREQ at the keep-alive
+    recv_some(c, timeout=1.0)
+except OSError:
+    pass
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "client", "NO_SOCKET")
+        expect(rsts[1], "server", ["NO_SOCKET", "TCP_FLAGS"])
+        return [label("idle-timeout",
+                      note="the client's kernel answers the broker's PUBLISH, which arrived "
+                           "untranslated after the router's conntrack forgot the idle mapping"),
+                label("reset-followup",
+                      note="the broker's side was reset by the client's RST; its kernel "
+                           "answers the PINGREQ")]
+    return labeller

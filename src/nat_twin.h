@@ -1,0 +1,124 @@
+/*
+ * nat_twin: a segment that reached an endpoint from an address it never
+ * talked to, carrying the numbers of a connection it holds with another
+ * address: the same connection, seen without a NAT's translation.
+ *
+ * A NAT (a load balancer, a Kubernetes Service's DNAT, a Docker port
+ * mapping) rewrites a connection's address on its first packet and then
+ * by its state table (Linux: nf_nat_core.c translates a flow when it is
+ * new and nf_conntrack keeps the mapping). When that state is gone (an
+ * idle timeout, a flush, a failover) or the state table refuses a segment
+ * (nf_conntrack_proto_tcp.c marks one outside the window it tracked
+ * INVALID, and INVALID packets are not translated), the segment goes on
+ * with the address it had behind the NAT. With nf_conntrack_tcp_loose on
+ * (the default) a mid-stream segment is even picked up as a new flow from
+ * that address. The endpoint it reaches has no connection with that
+ * address and answers it with a reply-form RST (RFC 9293 3.10.7.1; Linux
+ * tcp_v4_send_reset, NO_SOCKET), whose seq, the segment's own ack, is
+ * exactly what the far end expects: its side of the connection is reset,
+ * and the endpoint's next segment on the connection, translated again,
+ * meets a RST from a host that no longer has it (the Kubernetes blog's
+ * "kube-proxy subtleties: debugging an intermittent connection reset").
+ *
+ * Seen at the endpoint, the untranslated segment is the only packet of
+ * its tuple before the RST, and its seq and ack fall where the endpoint's
+ * connection with the other address stood: 64 bits that match by chance
+ * about once in 2^24 such segments with the slack allowed. The
+ * connection is found through the flow table's index of SYN senders, as
+ * the endpoint opened it (flow_table_next_from_syn_end).
+ *
+ * Every RST is checked, of every shard (--shard follows all
+ * connections), and each twin so found is logged, so the twin's own
+ * later RST is judged alike in every shard and in one run.
+ */
+#ifndef RSTDIAG_NAT_TWIN_H
+#define RSTDIAG_NAT_TWIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flow.h"
+#include "packet.h"
+
+struct flow_table;
+
+enum nat_twin_kind {
+	NAT_TWIN_NONE,
+	NAT_TWIN_UNTRANSLATED,      /* the RST answers an untranslated segment of its twin */
+	NAT_TWIN_AFTER_RESET,       /* on the twin: its side had been reset by such a RST */
+};
+
+/* What a verdict holds of a twin (classify.h's struct verdict). */
+struct nat_twin_note {
+	/* UNTRANSLATED: the twin connection's last packet before the segment;
+	 * AFTER_RESET: the untranslated segment. */
+	uint64_t frame;
+	int64_t ts_ns;
+	int64_t rst_ts_ns;          /* AFTER_RESET: the RST that answered it (its frame is
+				       the verdict's followup_of) */
+	/* UNTRANSLATED: the twin's other endpoint, as the RST's sender knew its
+	 * peer there; AFTER_RESET: the segment's source as it arrived. */
+	uint8_t addr[16];
+	uint16_t port;
+	uint8_t kind;               /* enum nat_twin_kind */
+};
+
+/*
+ * The cheap test, on every RST: RST p from endpoint dir of flow f answers
+ * the only segment of a tuple with no SYN, in reply form (its seq is that
+ * segment's ack).
+ */
+static inline bool nat_twin_candidate(const struct flow *f, int dir, const struct pkt *p)
+{
+	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
+	return !f->conn.syn && !(a->flags & HALF_F_SEEN) && b->pkts == 1 &&
+	       (b->last.flags & (TCP_ACK | TCP_SYN | TCP_RST)) == TCP_ACK &&
+	       !(p->flags & (TCP_SYN | TCP_FIN)) && p->seq == b->last.ack;
+}
+
+/*
+ * The connection whose untranslated segment a RST from endpoint dir of f
+ * (a candidate) answers, or NULL; *end is its endpoint that sent the RST.
+ * Fills note as an UNTRANSLATED one.
+ */
+const struct flow *nat_twin_find(const struct flow_table *ft, const struct flow *f, int dir,
+				 int *end, struct nat_twin_note *note);
+
+/* The last twins reset, for their own later RSTs. */
+#define NAT_TWIN_LOG 16u
+
+struct nat_twin_reset {
+	struct nat_twin_note note;  /* for the RST's own verdict (UNTRANSLATED) */
+	struct flow_key key;        /* the twin connection's */
+	int8_t reset_end;           /* its endpoint the RST reached (the segment's sender) */
+	uint64_t segment_frame, rst_frame;
+	int64_t segment_ts, rst_ts;
+	uint8_t from[16];           /* the segment's source as it arrived */
+	uint16_t from_port;
+};
+
+struct nat_twin_log {
+	struct nat_twin_reset r[NAT_TWIN_LOG];
+	uint32_t n;                 /* logged in all; the newest NAT_TWIN_LOG are kept */
+};
+
+/* RST p answered the untranslated segment of f's twin (end: the twin's
+ * endpoint that sent p; note: nat_twin_find's). */
+void nat_twin_log_add(struct nat_twin_log *log, const struct flow *f, int dir,
+		      const struct pkt *p, const struct flow *twin, int end,
+		      const struct nat_twin_note *note);
+
+/* The note of the entry logged last (the log is not empty). */
+static inline const struct nat_twin_note *nat_twin_log_newest(const struct nat_twin_log *log)
+{
+	return &log->r[(log->n - 1) % NAT_TWIN_LOG].note;
+}
+
+/*
+ * A RST p from endpoint dir of flow f, sent after a logged RST had reset
+ * that endpoint's side of f: that entry, newest first, or NULL.
+ */
+const struct nat_twin_reset *nat_twin_log_find(const struct nat_twin_log *log,
+					       const struct flow *f, int dir, const struct pkt *p);
+
+#endif
