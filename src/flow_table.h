@@ -90,9 +90,10 @@ void flow_table_release_all(struct flow_table *ft);
  * The flows whose lone SYN came from endpoint e of key (its address, port,
  * IP version and tunnel) and that went on past it, one per call: *pos
  * starts at UINT32_MAX; NULL when there are no more. Rare (nat_twin.c),
- * so a second, small index rather than a field of every lookup.
+ * so a second, small index rather than a field of every lookup, made on
+ * the first call.
  */
-struct flow *flow_table_next_from_syn_end(const struct flow_table *ft, const struct flow_key *key,
+struct flow *flow_table_next_from_syn_end(struct flow_table *ft, const struct flow_key *key,
 					  int e, uint32_t *pos);
 
 uint32_t flow_table_live(const struct flow_table *ft);

@@ -37,7 +37,7 @@ static bool numbers_fit(const struct flow *t, int c, const struct seg_note *s)
 	return just_before(s->seq, other_end);
 }
 
-const struct flow *nat_twin_find(const struct flow_table *ft, const struct flow *f, int dir,
+const struct flow *nat_twin_find(struct flow_table *ft, const struct flow *f, int dir,
 				 int *end, struct nat_twin_note *note)
 {
 	const struct seg_note *s = &f->conn.half[1 - dir].last;

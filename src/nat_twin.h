@@ -81,7 +81,7 @@ static inline bool nat_twin_candidate(const struct flow *f, int dir, const struc
  * (a candidate) answers, or NULL; *end is its endpoint that sent the RST.
  * Fills note as an UNTRANSLATED one.
  */
-const struct flow *nat_twin_find(const struct flow_table *ft, const struct flow *f, int dir,
+const struct flow *nat_twin_find(struct flow_table *ft, const struct flow *f, int dir,
 				 int *end, struct nat_twin_note *note);
 
 /* The last twins reset, for their own later RSTs. */

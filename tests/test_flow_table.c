@@ -444,6 +444,8 @@ static void test_syn_end_index(void)
 	enum { N = 6000, ENDS = 1000, PER_END_MAX = 8 };
 	struct flow_table *ft = table(100000, 10, 1000000);
 	static struct flow_key k[N];
+	struct flow_key none = key_of(N);
+	CHECK_EQ(from_syn_end(ft, &none, 1), 0);    /* asked: kept from now on */
 	static bool indexed[N];
 	static int per_end[ENDS];
 	for (uint32_t i = 0; i < N; i++) {
@@ -486,6 +488,28 @@ static void test_syn_end_index(void)
 			}
 		CHECK_EQ(from_syn_end(ft, &k[at], 1), want);
 	}
+	flow_table_free(ft);
+
+	/* Made when first asked, from the flows held then: past their
+	 * client's SYN (its ISN seen), not finished, answered or not. */
+	ft = table(100000, 10, 1000000);
+	struct flow *f[6];
+	for (uint32_t i = 0; i < 6; i++) {
+		k[i] = key_of(i);
+		k[i].port[1] = 50000;
+		f[i] = insert(ft, &k[i], 0);
+		f[i]->conn.client = 1;
+		f[i]->conn.half[1].flags = i == 0 ? 0 : HALF_F_ISN;    /* 0: began mid-stream */
+	}
+	f[1]->conn.finished = true;
+	k[6] = key_of(6);
+	k[6].port[1] = 50000;
+	struct flow *lone = insert_provisional(ft, &k[6], 0);      /* a SYN not yet answered */
+	lone->conn.client = 1;
+	lone->conn.half[1].flags = HALF_F_ISN;
+	CHECK_EQ(from_syn_end(ft, &k[0], 1), 4);
+	flow_table_touch(ft, lone, true);                          /* answered since */
+	CHECK_EQ(from_syn_end(ft, &k[0], 1), 5);
 	flow_table_free(ft);
 }
 
