@@ -1077,9 +1077,10 @@ static bool abortive_close(struct judge *j)
 
 /*
  * A RST answering a segment of another connection that reached its
- * sender untranslated (nat_twin.h says how that comes about; the
- * note is set by classify_revise_untranslated). After the connection had
- * been idle a second or more, the NAT forgot the mapping: idle-timeout,
+ * sender untranslated, or mapped anew to another port (nat_twin.h says how
+ * that comes about; the note is set by classify_revise_untranslated).
+ * After the connection had been idle a second or more, the NAT forgot the
+ * mapping: idle-timeout,
  * as TAXONOMY's middlebox that forgot an idle flow, though here the
  * forgetting shows as a misdelivered segment and the endpoint's own RST.
  * Sooner, no timer explains it (Linux conntrack's INVALID segments go
@@ -1089,7 +1090,7 @@ static bool abortive_close(struct judge *j)
 static bool untranslated_segment(struct judge *j)
 {
 	struct verdict *v = j->v;
-	if (v->nat.kind != NAT_TWIN_UNTRANSLATED)
+	if (v->nat.kind != NAT_TWIN_UNTRANSLATED && v->nat.kind != NAT_TWIN_REMAPPED)
 		return false;
 	if (v->trigger.ts_ns - v->nat.ts_ns >= WAIT_GIVEN_UP_MIN_NS)
 		return decide(v, CAUSE_IDLE_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
@@ -1109,9 +1110,16 @@ void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note 
 	if (decided_by_the_rst_itself((enum rule)v->rule) || v->form != FORM_REPLY)
 		return;
 	v->nat = *note;
-	/* Its sender opened the twin connection: the roles are known. */
-	v->sender = ROLE_CLIENT;
+	/* The twin's handshake names the roles: the sender opened it
+	 * (untranslated) or took it (remapped). */
+	v->sender = note->kind == NAT_TWIN_UNTRANSLATED ? ROLE_CLIENT : ROLE_SERVER;
 	v->role_guessed = false;
+	/* A kernel answered for a connection it did not have: the segment, a
+	 * request among them, reached no application. */
+	if (v->request.frame && v->request.frame == v->trigger.frame && !v->request_from_sender) {
+		v->reached_peer = REACHED_NO;
+		v->retry_safe = true;
+	}
 	struct judge j = { .v = v };
 	if (untranslated_segment(&j))
 		v->rule = RULE_UNTRANSLATED_SEGMENT;
@@ -1139,6 +1147,7 @@ void classify_revise_after_untranslated(struct verdict *v, const struct nat_twin
 		return;
 	memset(&v->nat, 0, sizeof v->nat);
 	v->nat.kind = NAT_TWIN_AFTER_RESET;
+	v->nat.via = r->note.kind;
 	v->nat.frame = r->segment_frame;
 	v->nat.ts_ns = r->segment_ts;
 	v->nat.rst_ts_ns = r->rst_ts;
@@ -1772,7 +1781,7 @@ int verdict_evidence(const struct verdict *v, struct evidence out[VERDICT_MAX_EV
 	if (v->b.rst_frame)
 		add_evidence(out, &n, v->b.rst_frame, v->b.rst_ts, EV_PEER_RST);
 	add_evidence(out, &n, v->rst.frame, v->rst.ts_ns, EV_THE_RST);
-	if (v->nat.kind == NAT_TWIN_UNTRANSLATED) {
+	if (v->nat.kind == NAT_TWIN_UNTRANSLATED || v->nat.kind == NAT_TWIN_REMAPPED) {
 		add_evidence(out, &n, v->nat.frame, v->nat.ts_ns, EV_NAT_TWIN);
 	} else if (v->nat.kind == NAT_TWIN_AFTER_RESET) {
 		add_evidence(out, &n, v->nat.frame, v->nat.ts_ns, EV_NAT_SEGMENT);

@@ -325,22 +325,36 @@ static const char *nat_addr(const struct verdict *v, char *buf, size_t n)
 }
 #define NAT_ADDR(v) nat_addr((v), (char[64]){ 0 }, 64)
 
-/* nat_twin.h: the same connection, seen without the NAT's translation. */
+/* nat_twin.h: the same connection, seen without the NAT's translation, or
+ * through a mapping the NAT made anew. */
 static void untranslated_segment(struct words *w)
 {
 	const struct verdict *v = w->v;
+	bool remapped = v->nat.kind == NAT_TWIN_REMAPPED;
 	int64_t silent = v->trigger.ts_ns - v->nat.ts_ns;
 	char from[64];
 	report_endpoint(from, sizeof from, v->ipver, v->dst, v->dport);
-	say(w, "The %s answered with a reply-form RST a %s segment from %s (frame %llu), an "
-	       "address it had no connection with. That segment carried the numbers of the %s's "
-	       "connection to %s (seq %u, ack %u: where that connection stood at frame %llu): it "
-	       "was that connection's %s, reaching the %s without the NAT's translation, from the "
-	       "address it has behind the NAT.",
+	say(w, "The %s answered with a reply-form RST a %s segment from %s (frame %llu), %s it had "
+	       "no connection with. That segment carried the numbers of the %s's connection %s %s "
+	       "(seq %u, ack %u: where that connection stood at frame %llu): it was that "
+	       "connection's %s, ",
 	    w->an, seg_kind(&v->trigger), from, (unsigned long long)v->trigger.frame,
-	    w->an, NAT_ADDR(v), v->trigger.seq, v->trigger.ack, (unsigned long long)v->nat.frame,
-	    w->bn, w->an);
-	if (v->cause == CAUSE_IDLE_TIMEOUT) {
+	    remapped ? "a port" : "an address", w->an, remapped ? "with" : "to", NAT_ADDR(v),
+	    v->trigger.seq, v->trigger.ack, (unsigned long long)v->nat.frame, w->bn);
+	if (remapped)
+		say(w, "arriving from another port of the same address: a NAT in front of the %s "
+		       "had mapped the connection anew.", w->bn);
+	else
+		say(w, "reaching the %s without the NAT's translation, from the address it has "
+		       "behind the NAT.", w->an);
+	if (v->cause == CAUSE_IDLE_TIMEOUT && remapped) {
+		say(w, " The NAT had forgotten the old mapping after %s of silence on the connection "
+		       "and gave the %s's next segment a new port, as a NAT that picks its ports at "
+		       "random does (carrier NATs; Linux's masquerade random).", DUR(silent), w->bn);
+		advise(w, "Keep the mapping alive: have the %s send TCP keep-alives or application "
+			  "pings more often than the NAT's idle timeout (under %s here), or close "
+			  "pooled connections idle that long. ", w->bn, DUR(silent));
+	} else if (v->cause == CAUSE_IDLE_TIMEOUT) {
 		say(w, " A NAT between them (a load balancer, a Kubernetes Service, a Docker port "
 		       "mapping) had forgotten the mapping after %s of silence on the connection; "
 		       "Linux conntrack, its loose pickup on (the default), then takes the %s's next "
@@ -350,6 +364,13 @@ static void untranslated_segment(struct words *w)
 			  "net.netfilter.nf_conntrack_tcp_timeout_established, a cloud NAT's or load "
 			  "balancer's idle timeout), or have the endpoints send TCP keep-alives more "
 			  "often than that timeout. ", DUR(silent));
+	} else if (remapped) {
+		say(w, " The connection had been silent only %s: no idle timer explains a new "
+		       "mapping; a NAT that restarted, failed over or had its table flushed maps every "
+		       "connection anew. A capture in front of the NAT would tell which.",
+		    DUR(silent));
+		advise(w, "Look at the NAT in front of the %s: a restart, a failover or a table flush "
+			  "at that time. ", w->bn);
 	} else {
 		say(w, " The connection had been silent only %s: no idle timer explains a lost "
 		       "mapping. Linux conntrack passes a segment it marks INVALID (outside the "
@@ -361,6 +382,13 @@ static void untranslated_segment(struct words *w)
 			  "or set net.netfilter.nf_conntrack_tcp_be_liberal=1; look for a restart, a "
 			  "failover or a conntrack flush at that time. ");
 	}
+	if (remapped) {
+		say(w, " The RST goes back through the new mapping with the %s's own ack as its seq: "
+		       "the %s's connection was reset, while the %s's side of it stays open until "
+		       "its own timeout.", w->bn, w->bn, w->an);
+		advise(w, "The %s's connection is dead: reconnect.", w->bn);
+		return;
+	}
 	say(w, " The RST carries the %s's own ack as its seq, so the %s took it and reset its side; "
 	       "the %s still holds the connection, and its next segment there meets a RST.",
 	    w->bn, w->bn, w->an);
@@ -371,16 +399,34 @@ static void untranslated_segment(struct words *w)
 static void after_untranslated_reset(struct words *w)
 {
 	const struct verdict *v = w->v;
+	if (v->nat.via == NAT_TWIN_REMAPPED) {
+		/* The old port's address is the NAT's own: it answers for it. */
+		say(w, "The %s's address answered the %s's %s (frame %llu) with a reply-form RST: "
+		       "nothing there had the connection any more. The NAT in front of the %s, whose "
+		       "address that is, no longer mapped this port, and the %s's own connection had "
+		       "ended at frame %llu, %s earlier, when the %s's RST answered its segment "
+		       "(frame %llu) from the new port the NAT had given it, %s. The NAT's lost "
+		       "mapping is the cause (the RST at frame %llu says why).",
+		    w->an, w->bn, seg_kind(&v->trigger), (unsigned long long)v->trigger.frame, w->an,
+		    w->an, (unsigned long long)v->followup_of, DUR(v->rst.ts_ns - v->nat.rst_ts_ns),
+		    w->bn, (unsigned long long)v->nat.frame, NAT_ADDR(v),
+		    (unsigned long long)v->followup_of);
+		advise(w, "See the RST at frame %llu: keep the NAT's mapping alive there. Nothing more "
+			  "for this reset: the %s's connection was already gone.",
+		       (unsigned long long)v->followup_of, w->an);
+		return;
+	}
 	say(w, "The %s answered the %s's %s (frame %llu) with a reply-form RST: it no longer had "
 	       "the connection. The %s's RST at frame %llu, %s earlier, had reset it: that RST "
-	       "answered the %s's segment (frame %llu), which reached the %s from %s, without the "
-	       "NAT's translation, so the %s took it for a segment of no connection of its own. "
-	       "The NAT's lost mapping is the cause (the RST at frame %llu says why); nothing here "
-	       "is the %s's doing.",
+	       "answered the %s's segment (frame %llu), which reached the %s from %s, %s, so the "
+	       "%s took it for a segment of no connection of its own. The NAT's lost mapping is "
+	       "the cause (the RST at frame %llu says why); nothing here is the %s's doing.",
 	    w->an, w->bn, seg_kind(&v->trigger), (unsigned long long)v->trigger.frame, w->bn,
 	    (unsigned long long)v->followup_of, DUR(v->rst.ts_ns - v->nat.rst_ts_ns), w->an,
-	    (unsigned long long)v->nat.frame, w->bn, NAT_ADDR(v), w->bn,
-	    (unsigned long long)v->followup_of, w->an);
+	    (unsigned long long)v->nat.frame, w->bn, NAT_ADDR(v),
+	    v->nat.via == NAT_TWIN_REMAPPED ? "a new port a NAT had mapped it to"
+					    : "without the NAT's translation",
+	    w->bn, (unsigned long long)v->followup_of, w->an);
 	advise(w, "See the RST at frame %llu: fix the NAT's mapping there. The %s's connection is "
 		  "dead: reconnect.", (unsigned long long)v->followup_of, w->bn);
 }
@@ -2613,12 +2659,13 @@ static void say_evidence(const struct words *w)
 		case EV_PEER_RST: text_format(out, n, "earlier RST from the %s", b); break;
 		case EV_THE_RST: text_format(out, n, "the RST"); break;
 		case EV_NAT_TWIN:
-			text_format(out, n, "last packet of the %s's connection to %s", a,
-				    NAT_ADDR(v));
+			text_format(out, n, "last packet of the %s's connection %s %s", a,
+				    v->nat.kind == NAT_TWIN_REMAPPED ? "with" : "to", NAT_ADDR(v));
 			break;
 		case EV_NAT_SEGMENT:
-			text_format(out, n, "%s segment that reached the %s untranslated, from %s",
-				    a, b, NAT_ADDR(v));
+			text_format(out, n, "%s segment that reached the %s %s, from %s", a, b,
+				    v->nat.via == NAT_TWIN_REMAPPED ? "mapped anew" : "untranslated",
+				    NAT_ADDR(v));
 			break;
 		case EV_NAT_RST:
 			text_format(out, n, "%s RST to it, which reset the %s's side", b, a);

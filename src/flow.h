@@ -297,9 +297,10 @@ struct flow {
 	/* The verdict queue's: its RSTs waiting in the look-ahead (saturates),
 	 * and the newest one's place (verdict_queue.c), in the padding. */
 	uint8_t pending_rsts;
-	/* Whether the flow is in the table's index of SYN senders, and under
-	 * which endpoint (in the padding; flow_table.c). */
-	bool by_syn_end;
+	/* Under which keys the flow is in the table's index of SYN senders (1
+	 * << enum syn_index), and its SYN's sender (in the padding;
+	 * flow_table.c). */
+	uint8_t by_syn_end;
 	int8_t syn_end;
 	uint32_t newest_rst;
 	int64_t listed_ts;                   /* FINISHED or PROVISIONAL: the run's clock when

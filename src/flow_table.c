@@ -472,16 +472,20 @@ void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h)
 /* ---- the index of SYN senders ---- */
 
 /*
- * A flow that began with a lone SYN and went on past it is indexed by the
- * SYN's sender: its address, port, IP version and tunnel. nat_twin.c asks
- * for the connections an endpoint opened when a segment from an address it
- * never talked to draws its RST. Flows are indexed when the SYN is
- * answered (flow_table_touch), once per connection and never per packet;
- * a flood of lone SYNs never reaches it. Linear probing with backward-shift
- * deletion, as the main hash, the endpoint's hash kept beside the index so
- * that neither deletion nor growth reads a flow. A SYN answered by a RST
- * (a closed port, a scan's probe) is not indexed: its connection ended
- * there, and a scan's every probe would otherwise cost an insertion.
+ * A flow that began with a lone SYN and went on past it is indexed twice
+ * (enum syn_index): by the SYN's sender, its address, port, IP version and
+ * tunnel (SYN_FROM); and by the SYN's receiver with the sender's address
+ * (SYN_TO). nat_twin.c asks for an endpoint's connections when a segment
+ * from an endpoint it never talked to draws its RST: one it opened to
+ * another address (a NAT's untranslated segment), or one its peer's
+ * address opened from another port (a NAT's new mapping). Flows are indexed
+ * when the SYN is answered (flow_table_touch), once per connection and
+ * never per packet; a flood of lone SYNs never reaches it. Linear probing
+ * with backward-shift deletion, as the main hash, each key's hash kept
+ * beside the flow's index so that neither deletion nor growth reads a
+ * flow. A SYN answered by a RST (a closed port, a scan's probe) is not
+ * indexed: its connection ended there, and a scan's every probe would
+ * otherwise cost an insertion.
  *
  * Most captures never ask (no RST answers a tuple's only segment), so the
  * index is made when first asked, from the flows held then (syn_ends_start),
@@ -492,14 +496,21 @@ void flow_table_prefetch_flows(const struct flow_table *ft, uint32_t h)
 #define SYN_END_NONE UINT64_MAX
 #define SYN_ENDS_MIN 1024u
 
-static uint32_t endpoint_hash(const struct flow_table *ft, const struct flow_key *k, int e)
+/* The hash of endpoint e of k (its address and port), and for SYN_TO the
+ * other endpoint's address too. */
+static uint32_t index_hash(const struct flow_table *ft, const struct flow_key *k, int e,
+			   enum syn_index kind)
 {
 	uint64_t h = ft->seed ^ ((uint64_t)k->ipver << 48 | (uint64_t)k->tunnel << 16 | k->port[e]);
-	for (int i = 0; i < 16; i += 8) {
-		uint64_t w;
-		memcpy(&w, k->addr[e] + i, 8);
-		h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
-		h = h << 31 | h >> 33;
+	h ^= (uint64_t)kind << 40;
+	for (int side = 0; side < (kind == SYN_TO ? 2 : 1); side++) {
+		const uint8_t *a = k->addr[side ? 1 - e : e];
+		for (int i = 0; i < 16; i += 8) {
+			uint64_t w;
+			memcpy(&w, a + i, 8);
+			h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+			h = h << 31 | h >> 33;
+		}
 	}
 	return (uint32_t)mix64(h);
 }
@@ -508,6 +519,15 @@ static bool same_endpoint(const struct flow_key *a, int ea, const struct flow_ke
 {
 	return a->ipver == b->ipver && a->tunnel == b->tunnel && a->port[ea] == b->port[eb] &&
 	       memcmp(a->addr[ea], b->addr[eb], 16) == 0;
+}
+
+/* Indexed flow f is one endpoint e of k asks for. */
+static bool index_match(const struct flow *f, const struct flow_key *k, int e, enum syn_index kind)
+{
+	if (kind == SYN_FROM)
+		return same_endpoint(&f->key, f->syn_end, k, e);
+	return same_endpoint(&f->key, 1 - f->syn_end, k, e) &&
+	       memcmp(f->key.addr[f->syn_end], k->addr[1 - e], 16) == 0;
 }
 
 static void syn_end_put(struct flow_table *ft, uint64_t entry)
@@ -537,14 +557,28 @@ static void syn_ends_grow(struct flow_table *ft)
 
 /*
  * An endpoint that opens connection after connection from one port (a
- * scanner's raw socket, nmap's fixed source port) would lie on one probe
- * chain, each insertion walking all of it: past SYN_END_PER_ENDPOINT
- * flows of one endpoint hash, later ones are not indexed. A client's
- * ephemeral port carries one connection at a time; such an endpoint's
- * untranslated segments go unrecognised (nat_twin.h), its RSTs judged as
- * before.
+ * scanner's raw socket, nmap's fixed source port), or a server that one
+ * address (a carrier's NAT) opens many connections to, would lie on one
+ * probe chain, each insertion walking all of it: past
+ * SYN_END_PER_ENDPOINT flows of one key's hash, later ones are not
+ * indexed under that key. A client's ephemeral port carries one connection
+ * at a time; such an endpoint's twins go unrecognised (nat_twin.h), their
+ * RSTs judged as before.
  */
 #define SYN_END_PER_ENDPOINT 8
+
+static void index_add(struct flow_table *ft, struct flow *f, enum syn_index kind)
+{
+	syn_ends_grow(ft);
+	uint32_t h = index_hash(ft, &f->key, kind == SYN_FROM ? f->syn_end : 1 - f->syn_end, kind);
+	uint32_t m = ft->syn_ends_mask, i = h & m;
+	for (int same = 0; ft->syn_ends[i] != SYN_END_NONE; i = (i + 1) & m)
+		if ((uint32_t)(ft->syn_ends[i] >> 32) == h && ++same == SYN_END_PER_ENDPOINT)
+			return;
+	ft->syn_ends[i] = (uint64_t)h << 32 | f->self;
+	ft->syn_ends_live++;
+	f->by_syn_end |= (uint8_t)(1u << kind);
+}
 
 /* Out of line and cold: flow_table_touch runs on every packet and must
  * stay small enough to inline into the pipeline's lookup (the 200k bench
@@ -556,21 +590,17 @@ static __attribute__((noinline, cold)) void syn_end_add(struct flow_table *ft, s
 	if (f->by_syn_end || f->conn.client < 0)
 		return;
 	f->syn_end = f->conn.client;
-	syn_ends_grow(ft);
-	uint32_t h = endpoint_hash(ft, &f->key, f->syn_end), m = ft->syn_ends_mask, i = h & m;
-	for (int same = 0; ft->syn_ends[i] != SYN_END_NONE; i = (i + 1) & m)
-		if ((uint32_t)(ft->syn_ends[i] >> 32) == h && ++same == SYN_END_PER_ENDPOINT)
-			return;
-	ft->syn_ends[i] = (uint64_t)h << 32 | f->self;
-	ft->syn_ends_live++;
-	f->by_syn_end = true;
+	index_add(ft, f, SYN_FROM);
+	index_add(ft, f, SYN_TO);
 }
 
-static __attribute__((noinline, cold)) void syn_end_remove(struct flow_table *ft, struct flow *f)
+static void index_remove(struct flow_table *ft, struct flow *f, enum syn_index kind)
 {
 	uint32_t m = ft->syn_ends_mask;
-	uint32_t i = endpoint_hash(ft, &f->key, f->syn_end) & m;
-	while ((uint32_t)ft->syn_ends[i] != f->self) {
+	uint32_t h = index_hash(ft, &f->key, kind == SYN_FROM ? f->syn_end : 1 - f->syn_end, kind);
+	uint64_t entry = (uint64_t)h << 32 | f->self;
+	uint32_t i = h & m;
+	while (ft->syn_ends[i] != entry) {
 		assert(ft->syn_ends[i] != SYN_END_NONE);
 		i = (i + 1) & m;
 	}
@@ -588,7 +618,14 @@ static __attribute__((noinline, cold)) void syn_end_remove(struct flow_table *ft
 		}
 	}
 	ft->syn_ends_live--;
-	f->by_syn_end = false;
+}
+
+static __attribute__((noinline, cold)) void syn_end_remove(struct flow_table *ft, struct flow *f)
+{
+	for (int kind = SYN_FROM; kind <= SYN_TO; kind++)
+		if (f->by_syn_end & (1u << kind))
+			index_remove(ft, f, (enum syn_index)kind);
+	f->by_syn_end = 0;
 }
 
 /*
@@ -609,21 +646,21 @@ static __attribute__((noinline, cold)) void syn_ends_start(struct flow_table *ft
 		}
 }
 
-struct flow *flow_table_next_from_syn_end(struct flow_table *ft, const struct flow_key *key,
-					  int e, uint32_t *pos)
+struct flow *flow_table_next_by_syn(struct flow_table *ft, const struct flow_key *key, int e,
+				    enum syn_index kind, uint32_t *pos)
 {
 	if (!ft->syn_ends_on)
 		syn_ends_start(ft);
 	if (!ft->syn_ends)
 		return NULL;
-	uint32_t h = endpoint_hash(ft, key, e), m = ft->syn_ends_mask;
+	uint32_t h = index_hash(ft, key, e, kind), m = ft->syn_ends_mask;
 	uint32_t i = *pos == UINT32_MAX ? h & m : (*pos + 1) & m;
 	for (; ft->syn_ends[i] != SYN_END_NONE; i = (i + 1) & m) {
 		uint64_t entry = ft->syn_ends[i];
 		if ((uint32_t)(entry >> 32) != h)
 			continue;
 		struct flow *f = at(ft, (uint32_t)entry);
-		if (same_endpoint(&f->key, f->syn_end, key, e)) {
+		if (index_match(f, key, e, kind)) {
 			*pos = i;
 			return f;
 		}
@@ -844,7 +881,7 @@ struct flow *flow_table_insert(struct flow_table *ft, const struct flow_key *key
 	f->self = i;
 	f->list = LIST_NONE;
 	f->pending_rsts = 0;
-	f->by_syn_end = false;
+	f->by_syn_end = 0;
 	f->listed_ts = now;
 	bucket_put(ft, f);
 	list_append(ft, f, provisional ? LIST_PROVISIONAL : LIST_ACTIVE);

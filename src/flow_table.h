@@ -86,15 +86,22 @@ void flow_table_expire(struct flow_table *ft, int64_t now);
 /* Releases everything (end of input), oldest first. */
 void flow_table_release_all(struct flow_table *ft);
 
+/* The two keys of the index of SYN senders (flow_table_next_by_syn). */
+enum syn_index {
+	SYN_FROM,       /* the SYN's sender: its address and port */
+	SYN_TO,         /* the SYN's receiver, and the sender's address */
+};
+
 /*
- * The flows whose lone SYN came from endpoint e of key (its address, port,
- * IP version and tunnel) and that went on past it, one per call: *pos
- * starts at UINT32_MAX; NULL when there are no more. Rare (nat_twin.c),
- * so a second, small index rather than a field of every lookup, made on
- * the first call.
+ * The flows whose lone SYN came from endpoint e of key (SYN_FROM), or that
+ * endpoint e of key received from the address of key's other endpoint
+ * (SYN_TO), and that went on past it, one per call: *pos starts at
+ * UINT32_MAX; NULL when there are no more. IP version and tunnel match
+ * too. Rare (nat_twin.c), so a second, small index rather than a field of
+ * every lookup, made on the first call.
  */
-struct flow *flow_table_next_from_syn_end(struct flow_table *ft, const struct flow_key *key,
-					  int e, uint32_t *pos);
+struct flow *flow_table_next_by_syn(struct flow_table *ft, const struct flow_key *key, int e,
+				    enum syn_index kind, uint32_t *pos);
 
 uint32_t flow_table_live(const struct flow_table *ft);
 uint32_t flow_table_peak(const struct flow_table *ft);

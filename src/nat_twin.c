@@ -41,22 +41,27 @@ const struct flow *nat_twin_find(struct flow_table *ft, const struct flow *f, in
 				 int *end, struct nat_twin_note *note)
 {
 	const struct seg_note *s = &f->conn.half[1 - dir].last;
-	uint32_t pos = UINT32_MAX;
-	for (struct flow *t; (t = flow_table_next_from_syn_end(ft, &f->key, dir, &pos));) {
-		if (t == f || t->conn.finished || t->conn.last_ts > s->ts_ns)
-			continue;
-		int c = t->syn_end;
-		if (!numbers_fit(t, c, s))
-			continue;
-		*end = c;
-		memset(note, 0, sizeof *note);
-		note->kind = NAT_TWIN_UNTRANSLATED;
-		note->frame = t->conn.half[0].last.frame > t->conn.half[1].last.frame
-				      ? t->conn.half[0].last.frame : t->conn.half[1].last.frame;
-		note->ts_ns = t->conn.last_ts;
-		memcpy(note->addr, t->key.addr[1 - c], 16);
-		note->port = t->key.port[1 - c];
-		return t;
+	/* The sender's own connection to another address (SYN_FROM: it sent
+	 * the SYN), or its peer address's from another port (SYN_TO). */
+	for (int kind = SYN_FROM; kind <= SYN_TO; kind++) {
+		uint32_t pos = UINT32_MAX;
+		for (struct flow *t; (t = flow_table_next_by_syn(ft, &f->key, dir, (enum syn_index)kind,
+								 &pos));) {
+			if (t == f || t->conn.finished || t->conn.last_ts > s->ts_ns)
+				continue;
+			int c = kind == SYN_FROM ? t->syn_end : 1 - t->syn_end;
+			if (!numbers_fit(t, c, s))
+				continue;
+			*end = c;
+			memset(note, 0, sizeof *note);
+			note->kind = kind == SYN_FROM ? NAT_TWIN_UNTRANSLATED : NAT_TWIN_REMAPPED;
+			note->frame = t->conn.half[0].last.frame > t->conn.half[1].last.frame
+					      ? t->conn.half[0].last.frame : t->conn.half[1].last.frame;
+			note->ts_ns = t->conn.last_ts;
+			memcpy(note->addr, t->key.addr[1 - c], 16);
+			note->port = t->key.port[1 - c];
+			return t;
+		}
 	}
 	return NULL;
 }

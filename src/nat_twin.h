@@ -20,12 +20,21 @@
  * meets a RST from a host that no longer has it (the Kubernetes blog's
  * "kube-proxy subtleties: debugging an intermittent connection reset").
  *
+ * A NAT in front of the other side that forgot its mapping does the
+ * opposite: the other side's next segment is mapped anew, to another port
+ * (a NAT that picks ports at random, as carrier NATs and Linux's
+ * masquerade random do; RFC 6056 asks for random ports), and reaches the
+ * endpoint from an address and port it has no connection with. Linux
+ * answers it with a reply-form RST (from a listener, TCP_FLAGS), which
+ * goes back through the new mapping and resets the other side.
+ *
  * Seen at the endpoint, the untranslated segment is the only packet of
  * its tuple before the RST, and its seq and ack fall where the endpoint's
  * connection with the other address stood: 64 bits that match by chance
  * about once in 2^24 such segments with the slack allowed. The
  * connection is found through the flow table's index of SYN senders, as
- * the endpoint opened it (flow_table_next_from_syn_end).
+ * the endpoint opened it or as the other side's address did
+ * (flow_table_next_by_syn).
  *
  * Every RST is checked, of every shard (--shard follows all
  * connections), and each twin so found is logged, so the twin's own
@@ -45,22 +54,27 @@ struct flow_table;
 enum nat_twin_kind {
 	NAT_TWIN_NONE,
 	NAT_TWIN_UNTRANSLATED,      /* the RST answers an untranslated segment of its twin */
+	NAT_TWIN_REMAPPED,          /* ... a segment of its twin from the peer's address and a
+				       new port: the NAT in front of the peer mapped it anew */
 	NAT_TWIN_AFTER_RESET,       /* on the twin: its side had been reset by such a RST */
 };
 
 /* What a verdict holds of a twin (classify.h's struct verdict). */
 struct nat_twin_note {
-	/* UNTRANSLATED: the twin connection's last packet before the segment;
-	 * AFTER_RESET: the untranslated segment. */
+	/* UNTRANSLATED, REMAPPED: the twin connection's last packet before
+	 * the segment; AFTER_RESET: the untranslated segment. */
 	uint64_t frame;
 	int64_t ts_ns;
 	int64_t rst_ts_ns;          /* AFTER_RESET: the RST that answered it (its frame is
 				       the verdict's followup_of) */
-	/* UNTRANSLATED: the twin's other endpoint, as the RST's sender knew its
-	 * peer there; AFTER_RESET: the segment's source as it arrived. */
+	/* UNTRANSLATED, REMAPPED: the twin's other endpoint, as the RST's
+	 * sender knew its peer there; AFTER_RESET: the segment's source as it
+	 * arrived. */
 	uint8_t addr[16];
 	uint16_t port;
 	uint8_t kind;               /* enum nat_twin_kind */
+	uint8_t via;                /* AFTER_RESET: the answered segment's, UNTRANSLATED or
+				       REMAPPED */
 };
 
 /*
@@ -77,9 +91,9 @@ static inline bool nat_twin_candidate(const struct flow *f, int dir, const struc
 }
 
 /*
- * The connection whose untranslated segment a RST from endpoint dir of f
- * (a candidate) answers, or NULL; *end is its endpoint that sent the RST.
- * Fills note as an UNTRANSLATED one.
+ * The connection whose untranslated or remapped segment a RST from
+ * endpoint dir of f (a candidate) answers, or NULL; *end is its endpoint
+ * that sent the RST. Fills note as an UNTRANSLATED or REMAPPED one.
  */
 const struct flow *nat_twin_find(struct flow_table *ft, const struct flow *f, int dir,
 				 int *end, struct nat_twin_note *note);

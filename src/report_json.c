@@ -279,15 +279,19 @@ static void put_rst_payload(struct json_writer *w, const struct rst_payload *d)
 	json_object_end(w);
 }
 
-/* "untranslated": the connection this one is behind a NAT (nat_twin.h); null none. */
-static void put_untranslated(struct json_writer *w, const struct verdict *v)
+/* "nat": the connection this one is, through a NAT (nat_twin.h); null none. */
+static void put_nat(struct json_writer *w, const struct verdict *v)
 {
-	if (v->nat.kind == NAT_TWIN_NONE) {
-		json_null(w, "untranslated");
+	static const char *const kinds[] = {
+		[NAT_TWIN_UNTRANSLATED] = "untranslated", [NAT_TWIN_REMAPPED] = "remapped",
+		[NAT_TWIN_AFTER_RESET] = "after-reset",
+	};
+	if (v->nat.kind == NAT_TWIN_NONE || v->nat.kind >= sizeof kinds / sizeof kinds[0]) {
+		json_null(w, "nat");
 		return;
 	}
-	json_object_begin(w, "untranslated");
-	json_string(w, "kind", v->nat.kind == NAT_TWIN_UNTRANSLATED ? "answered" : "after-reset");
+	json_object_begin(w, "nat");
+	json_string(w, "kind", kinds[v->nat.kind]);
 	json_uint(w, "frame", v->nat.frame);
 	put_addr(w, JSON_KEY("address"), v->ipver, v->nat.addr);
 	json_uint(w, "port", v->nat.port);
@@ -414,7 +418,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	} else {
 		json_null(w, "mptcp");
 	}
-	put_untranslated(w, v);
+	put_nat(w, v);
 	json_quoted_k(w, JSON_KEY("form"), NAME(form, v->form));
 	json_quoted_k(w, JSON_KEY("cause"), NAME(cause, v->cause));
 	json_quoted_k(w, JSON_KEY("detail"), NAME(detail, v->detail));

@@ -1957,6 +1957,55 @@ static void test_untranslated_words(void)
 	CHECK(says(e.what[0], "server segment that reached the client untranslated, from "
 			      "10.0.0.9:8080"));
 	CHECK(says(e.what[1], "client RST to it, which reset the server's side"));
+
+	/* At the server, the client's request from a new port of its NAT's
+	 * address, answered by the server's listener. */
+	memset(&v, 0, sizeof v);
+	v.ipver = 4;
+	uint8_t nat[4] = { 10, 0, 0, 254 };
+	memcpy(v.src, vip, 4);
+	memcpy(v.dst, nat, 4);
+	v.sport = 80;
+	v.dport = 40001;
+	v.sender = ROLE_SERVER;
+	v.form = FORM_REPLY;
+	v.trigger = (struct seg_note){ .frame = 7, .ts_ns = 13000000000, .seq = 121, .ack = 531,
+				       .len = 20, .flags = TCP_ACK | TCP_PSH };
+	v.rst = (struct seg_note){ .frame = 8, .ts_ns = 13000100000, .seq = 531, .flags = TCP_RST };
+	v.nat = (struct nat_twin_note){ .kind = NAT_TWIN_REMAPPED, .frame = 6,
+					.ts_ns = 10000000000, .port = 40000 };
+	memcpy(v.nat.addr, nat, 4);
+	v.rule = RULE_UNTRANSLATED_SEGMENT;
+	v.cause = CAUSE_IDLE_TIMEOUT;
+	v.confidence = CONF_HIGH;
+	v.runner_up = CAUSE_COUNT;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "data segment from 10.0.0.254:40001 (frame 7), a port it had no "
+			  "connection with"));
+	CHECK(says(e.why, "server's connection with 10.0.0.254:40000"));
+	CHECK(says(e.why, "forgotten the old mapping after 3.000 s of silence"));
+	CHECK(says(e.why, "the client's connection was reset"));
+	CHECK(says(e.advice, "have the client send TCP keep-alives"));
+	CHECK(says(e.what[0], "last packet of the server's connection with 10.0.0.254:40000"));
+
+	/* The NAT's own answer for the old port, later, on that connection. */
+	v.sender = ROLE_CLIENT;
+	v.trigger = (struct seg_note){ .frame = 9, .ts_ns = 15000000000, .seq = 531, .ack = 121,
+				       .flags = TCP_ACK | TCP_FIN };
+	v.rst = (struct seg_note){ .frame = 10, .ts_ns = 15000100000, .seq = 121, .flags = TCP_RST };
+	v.nat = (struct nat_twin_note){ .kind = NAT_TWIN_AFTER_RESET, .via = NAT_TWIN_REMAPPED,
+					.frame = 7, .ts_ns = 13000000000,
+					.rst_ts_ns = 13000100000, .port = 40001 };
+	memcpy(v.nat.addr, nat, 4);
+	v.followup_of = 8;
+	v.rule = RULE_AFTER_UNTRANSLATED_RESET;
+	v.cause = CAUSE_RESET_FOLLOWUP;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "The client's address answered the server's FIN (frame 9)"));
+	CHECK(says(e.why, "no longer mapped this port"));
+	CHECK(says(e.why, "from the new port the NAT had given it, 10.0.0.254:40001"));
+	CHECK(says(e.what[0], "client segment that reached the server mapped anew, from "
+			      "10.0.0.254:40001"));
 }
 
 int main(void)

@@ -419,17 +419,26 @@ static void test_key_normalisation(void)
 }
 
 /* How many flows the index of SYN senders gives for endpoint e of k, each
- * checked to be that endpoint's. */
-static int from_syn_end(struct flow_table *ft, const struct flow_key *k, int e)
+ * checked to be that endpoint's (SYN_FROM), or to be what that endpoint
+ * received from the address of k's other endpoint (SYN_TO). */
+static int by_syn(struct flow_table *ft, const struct flow_key *k, int e, enum syn_index kind)
 {
 	int n = 0;
 	uint32_t pos = UINT32_MAX;
-	for (struct flow *f; (f = flow_table_next_from_syn_end(ft, k, e, &pos)); n++) {
-		CHECK(f->by_syn_end);
-		CHECK_EQ(f->key.port[f->syn_end], k->port[e]);
-		CHECK(memcmp(f->key.addr[f->syn_end], k->addr[e], 16) == 0);
+	for (struct flow *f; (f = flow_table_next_by_syn(ft, k, e, kind, &pos)); n++) {
+		CHECK(f->by_syn_end & (1u << kind));
+		int end = kind == SYN_FROM ? f->syn_end : 1 - f->syn_end;
+		CHECK_EQ(f->key.port[end], k->port[e]);
+		CHECK(memcmp(f->key.addr[end], k->addr[e], 16) == 0);
+		if (kind == SYN_TO)
+			CHECK(memcmp(f->key.addr[f->syn_end], k->addr[1 - e], 16) == 0);
 	}
 	return n;
+}
+
+static int from_syn_end(struct flow_table *ft, const struct flow_key *k, int e)
+{
+	return by_syn(ft, k, e, SYN_FROM);
 }
 
 /*
@@ -474,6 +483,9 @@ static void test_syn_end_index(void)
 		CHECK_EQ(from_syn_end(ft, &k[at], 1), want);
 	}
 	CHECK_EQ(from_syn_end(ft, &k[1], 0), 0);    /* the other endpoint sent no SYN */
+	/* Each receiver endpoint took one SYN from its sender's address. */
+	for (uint32_t i = 0; i < N; i += 7)
+		CHECK_EQ(by_syn(ft, &k[i], 0, SYN_TO), i % 3 != 0 && i % 5 != 0);
 	/* Finish every fourth and let its grace run out: gone from the index. */
 	for (uint32_t i = 0; i < N; i += 4)
 		flow_table_finish(ft, lookup(ft, &k[i]), 1);

@@ -186,8 +186,61 @@ static void test_not_found(void)
 	flow_table_free(ft);
 }
 
+/* The client's next segment mapped anew by a NAT in front of it: from its
+ * address and another port, 10.0.0.1:40001. */
+static struct pkt remapped(struct pkt p)
+{
+	if (p.sport == 40000)
+		p.sport = 40001;
+	else
+		p.dport = 40001;
+	return p;
+}
+
+/* At the server: the client's request from a new port, after 3 s of
+ * silence, and the server's reply-form RST (a listener's answer). */
+static void test_remapped(void)
+{
+	struct flow_table *ft = new_table();
+	int client;
+	struct flow *t = twin_connection(ft, &client);
+	struct pkt s = remapped(at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 20, 7), 13.005));
+	struct flow *f = insert(ft, &s, false);
+	feed(f, &s);
+	struct pkt rst = remapped(at(seg(S, 531, 0, TCP_RST, 0, 8), 13.0051));
+	struct flow_key k;
+	int dir, end = -1;
+	flow_key_from_pkt(&rst, &k, &dir);
+	CHECK(nat_twin_candidate(f, dir, &rst));
+	struct nat_twin_note note;
+	CHECK(nat_twin_find(ft, f, dir, &end, &note) == t);
+	CHECK_EQ(end, 1 - client);
+	CHECK_EQ(note.kind, NAT_TWIN_REMAPPED);
+	CHECK_EQ(note.port, 40000);
+	struct verdict v;
+	classify_rst(f, dir, &rst, NULL, 0, &v);
+	classify_revise_untranslated(&v, &note);
+	CHECK_EQ(v.rule, RULE_UNTRANSLATED_SEGMENT);
+	CHECK_EQ(v.cause, CAUSE_IDLE_TIMEOUT);
+	CHECK_EQ(v.sender, ROLE_SERVER);
+	CHECK(!v.role_guessed);
+	flow_table_free(ft);
+
+	/* Another address (not the client's): no twin of this kind. */
+	ft = new_table();
+	twin_connection(ft, &client);
+	s.src[3] = 7;
+	f = insert(ft, &s, false);
+	feed(f, &s);
+	rst.dst[3] = 7;
+	flow_key_from_pkt(&rst, &k, &dir);
+	CHECK(nat_twin_find(ft, f, dir, &end, &note) == NULL);
+	flow_table_free(ft);
+}
+
 int main(void)
 {
+	test_remapped();
 	test_found();
 	test_found_without_silence();
 	test_not_found();

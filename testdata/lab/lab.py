@@ -282,6 +282,8 @@ class Lab:
         # port): a RST captured from a virtual address is the real one's,
         # in the kernel's trace and in the sender's role.
         self.dnat = {}
+        # A router's source NAT: its address stands for a side (addr -> "client").
+        self.public = {}
         self.captures = []
         self.v6 = False
         self.routed = False
@@ -532,6 +534,7 @@ def run_scenario(sc, out_dir, tracer, net):
     roles = {lab.addr("client"): "client", lab.addr("server"): "server"}
     for (vaddr, _), (raddr, _) in lab.dnat.items():
         roles[vaddr] = roles.get(raddr, "other")
+    roles.update(lab.public)
     for r in rsts:
         r["sender"] = roles.get(r["src"], "other")
     labels = labeller(rsts)

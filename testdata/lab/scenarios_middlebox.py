@@ -630,3 +630,61 @@ except OSError:
                       note="the broker's side was reset by the client's RST; its kernel "
                            "answers the PINGREQ")]
     return labeller
+
+
+@scenario("nat-remap-keepalive-v4", "routed: the client's router masquerades it with random "
+          "ports (nftables masquerade random, as carrier NATs pick ports at random, RFC 6056); "
+          "its conntrack forgets the idle mapping after 2 s (established timeout 2 s, loose "
+          "pickup on, the default); the client reuses its keep-alive connection 3 s after the "
+          "first response, and its request is picked up as a new flow and mapped to a new "
+          "port; the server, captured at its own interface, has no connection from that port "
+          "and its listener answers with a RST, which the NAT's new mapping carries back to "
+          "the client's socket; at 5 s the server closes its idle side, and its FIN to the "
+          "old port meets the router's own kernel, which answers for its address "
+          "(net/netfilter/nf_nat_masquerade.c; nf_nat_core.c picks a random port for "
+          "NF_NAT_RANGE_PROTO_RANDOM)", capture_point="server")
+def nat_remap_keepalive(lab):
+    lab.topology(routed=True)
+    lab.nft("router", """
+table ip natbox {
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "rs" masquerade random
+    }
+}
+""")
+    lab.sysctl("router", "net.netfilter.nf_conntrack_tcp_timeout_established", "2")
+    lab.public[f"10.{lab.net}.2.254"] = "client"
+    lab.capture("server")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 80)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response(extra={LONG_KEEPALIVE!r}))
+recv_some(c, timeout=5.0)   # the second request comes from another port
+""", wait_ready=True)
+    lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 80)
+c.sendall(http_request("/first"))
+recv_some(c)
+time.sleep(3.0)             # idle in the pool; the router forgets the mapping after 2 s
+try:
+    c.sendall(http_request("/second"))
+    recv_some(c)
+except OSError:
+    pass
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "server", ["TCP_FLAGS", "NO_SOCKET"])
+        expect(rsts[1], "client", "NO_SOCKET")
+        return [label("idle-timeout",
+                      note="the server's listener answers the client's request, which a NAT "
+                           "that forgot the idle mapping sent from a new random port"),
+                label("reset-followup", origin="middlebox",
+                      note="the router's own kernel, whose address the client's was, answers "
+                           "the server's idle-close FIN to the port it no longer maps; the "
+                           "client's connection had ended with the first RST")]
+    return labeller
