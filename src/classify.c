@@ -1159,6 +1159,32 @@ void classify_revise_after_untranslated(struct verdict *v, const struct nat_twin
 		v->rule = RULE_AFTER_UNTRANSLATED_RESET;
 }
 
+/*
+ * An application's abort (not a reply, judged the endpoint's) is what a
+ * burst explains: an application that exits or closes its pool, or a
+ * device whose network changes, aborts every connection at once. Not a
+ * closed socket's answer to late data (data-after-fin: the closes came
+ * before), nor a stack's timer giving up (connect-timeout,
+ * retransmit-timeout, keepalive-timeout: one tick may end several, as
+ * the corpus's gnutella.pcap 2207-2210 do).
+ */
+bool classify_burst_matters(const struct verdict *v)
+{
+	return v->form != FORM_REPLY && v->origin != ORIGIN_MIDDLEBOX &&
+	       (v->cause == CAUSE_LINGER_ABORT || v->cause == CAUSE_UNREAD_RECV_BUFFER ||
+		v->cause == CAUSE_RESPONSE_TIMEOUT);
+}
+
+void classify_revise_burst(struct verdict *v, const struct rst_burst *b)
+{
+	if (b->connections < BURST_MIN || !classify_burst_matters(v))
+		return;
+	v->burst_connections = (uint8_t)(b->connections > UINT8_MAX ? UINT8_MAX : b->connections);
+	v->burst_last_d = (int32_t)((int64_t)b->last_frame - (int64_t)v->rst.frame);
+	int64_t span = (b->last_ts - b->first_ts) / 1000;
+	v->burst_span_us = (uint32_t)(span < 0 ? 0 : span > UINT32_MAX ? UINT32_MAX : span);
+}
+
 static bool nothing_fits(struct judge *j)
 {
 	return decide(j->v, CAUSE_UNKNOWN, DETAIL_NONE, CONF_LOW, NO_RUNNER_UP);
@@ -1666,6 +1692,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	v->idle_before_ns = v->close_idle_ns = v->trigger_gap_ns = v->peer_silent_ns = -1;
 	v->rtt_ns = v->timing_leg_ns = v->since_prev_ns = -1;
 	v->runner_up = NO_RUNNER_UP;
+	v->burst_first_d = BURST_NONE;
 	if (!f) {
 		flow_start_connection(&none, p->ts_ns);
 		f = &none;

@@ -16,6 +16,7 @@
 #include "flow.h"
 #include "host_table.h"
 #include "nat_twin.h"
+#include "rst_bursts.h"
 
 /*
  * The rules, named for the situation each tests, in the order they are
@@ -241,6 +242,16 @@ struct verdict {
 	uint32_t incarnation;       /* its connection's incarnation on the tuple (placed here, in
 				       what would be alignment padding) */
 	struct nat_twin_note nat;   /* the connection it is the same as, behind a NAT */
+	/* The burst of its sender's RSTs it is part of (rst_bursts.h): where
+	 * the burst began, as frames from this RST's (set as it is noted;
+	 * BURST_NONE: not noted, a copy). When it is reported
+	 * (classify_revise_burst): the connections the burst reset, its own
+	 * included (0: not read, or fewer than BURST_MIN), its last RST and
+	 * the time from its first to its last. */
+	int32_t burst_first_d;
+	uint8_t burst_connections;
+	int32_t burst_last_d;
+	uint32_t burst_span_us;
 
 	/* The look-ahead's revision. */
 	struct {
@@ -328,6 +339,14 @@ void classify_revise_probe(struct verdict *v, unsigned targets);
  * from such a RST had reset before (r): judged again (nat_twin.h).
  */
 void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note *note);
+
+/* A burst of RSTs on this many connections is one worth saying: all at once. */
+#define BURST_MIN 3
+#define BURST_NONE INT32_MIN
+/* Whether v is an abort a burst would explain (its sender's own, active). */
+bool classify_burst_matters(const struct verdict *v);
+/* The burst v is part of (rst_bursts_get's), if it is one worth saying. */
+void classify_revise_burst(struct verdict *v, const struct rst_burst *b);
 void classify_revise_after_untranslated(struct verdict *v, const struct nat_twin_reset *r);
 /*
  * At its report, a RST whose sender's address numbers its packets on one

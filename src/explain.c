@@ -2686,6 +2686,20 @@ static void say_evidence(const struct words *w)
 	}
 }
 
+/* rst_bursts.h: the sender aborted its other connections with this one. */
+static void say_burst(struct words *w)
+{
+	const struct verdict *v = w->v;
+	unsigned long long first = (unsigned long long)((int64_t)v->rst.frame + v->burst_first_d);
+	unsigned long long last = (unsigned long long)((int64_t)v->rst.frame + v->burst_last_d);
+	say(w, " The %s reset %u connections within %s (frames %llu to %llu), this one among "
+	       "them: all at once, as when an application exits or closes its connection pool, "
+	       "or the device's network changes.",
+	    w->an, v->burst_connections, DUR((int64_t)v->burst_span_us * 1000), first, last);
+	advise(w, " The %s closed them together: look there for an application exit or restart, a "
+		  "pool shut down, or a network change (Wi-Fi to mobile, a VPN starting).", w->an);
+}
+
 void explain_verdict(const struct verdict *v, struct explanation *e)
 {
 	struct words w = {
@@ -2711,6 +2725,8 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 		    v->mptcp_reason, v->mptcp_transient ? ", transient" : "");
 	}
 	say_rst_data(&w);
+	if (v->burst_connections)
+		say_burst(&w);
 	if (v->runner_up < CAUSE_COUNT)
 		say_runner_up(&w);
 	if (v->request.frame)

@@ -63,6 +63,19 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 									     v->host_context));
 		v = &pl->final;
 	}
+	/* The burst of its sender's RSTs it began or joined, over by now
+	 * (the settle time is longer than a burst). */
+	struct rst_burst b;
+	if (v->burst_first_d != BURST_NONE && classify_burst_matters(v) &&
+	    rst_bursts_get(pl->bursts, v->src, v->host_context,
+			   (uint64_t)((int64_t)v->rst.frame + v->burst_first_d), &b) &&
+	    b.connections >= BURST_MIN) {
+		if (v != &pl->final) {
+			pl->final = *v;
+			v = &pl->final;
+		}
+		classify_revise_burst(&pl->final, &b);
+	}
 	/* This host's own reason for a RST it sent (live, --kernel-reasons). */
 	if (pl->kernel) {
 		kernel_reasons_read(pl->kernel);
@@ -97,6 +110,7 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 	pl->tunnels = tunnel_table_new(flow_table_seed(pl->flows));
 	pl->hosts = host_table_new(HOST_TABLE_SEED);
 	pl->strays = stray_acks_new();
+	pl->bursts = rst_bursts_new();
 	pl->hellos = tls_reasm_new();
 	pl->src.tunnels = pl->tunnels;
 	server_insights_init(&pl->servers, (uint32_t)flow_table_seed(pl->flows));
@@ -404,13 +418,20 @@ static inline __attribute__((always_inline)) void follow_segment(struct pipeline
 	if (f->pending_rsts && !copy)
 		verdict_queue_observe(&pl->queue, f, dir, p);
 	if (p->flags & TCP_RST) {
-		/* Of every shard: the twin may be another's (nat_twin.h). */
+		/* Of every shard, as the next two: a burst or a twin may be
+		 * another's connections (rst_bursts.h, nat_twin.h). */
+		uint64_t burst = copy ? 0 : rst_bursts_note(pl->bursts, p->src,
+							    host_context(f->key.tunnel,
+									 pl->interface_id),
+							    p->frame, p->ts_ns, f->hash);
 		bool untranslated = __builtin_expect(nat_twin_candidate(f, dir, p), 0) &&
 				    find_twin(pl, f, dir, p);
 		if (__builtin_expect(own, 1)) {
 			uint32_t ctx = host_context(f->key.tunnel, pl->interface_id);
 			classify_rst(f, dir, p, host_table_get(pl->hosts, p->ipver, p->src, ctx), ctx,
 				     &pl->scratch);
+			if (burst)
+				pl->scratch.burst_first_d = (int32_t)((int64_t)burst - (int64_t)p->frame);
 			if (__builtin_expect(pl->twins.n != 0, 0))
 				judge_by_twins(pl, f, dir, p, untranslated);
 			/* Its own ID against the counter other hosts' packets ran on
@@ -700,6 +721,7 @@ void pipeline_free(struct pipeline *pl)
 	tunnel_table_free(pl->tunnels);
 	host_table_free(pl->hosts);
 	stray_acks_free(pl->strays);
+	rst_bursts_free(pl->bursts);
 	tls_reasm_free(pl->hellos);
 	kernel_reasons_close(pl->kernel);
 	pl->kernel = NULL;

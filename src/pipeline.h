@@ -16,6 +16,7 @@
 #include "tunnel_table.h"
 #include "host_table.h"
 #include "nat_twin.h"
+#include "rst_bursts.h"
 #include "stray_acks.h"
 #include "tls_reasm.h"
 #include "kernel_reasons.h"
@@ -87,6 +88,7 @@ struct pipeline {
 	struct host_table *hosts;           /* each host's TTLs across its connections */
 	struct stray_acks *strays;          /* endpoints that opened tuples with a bare ACK */
 	struct nat_twin_log twins;          /* the last RSTs that answered untranslated segments */
+	struct rst_bursts *bursts;          /* each address's last RSTs, across its connections */
 	struct tls_reasm *hellos;           /* ClientHellos over several segments */
 	struct kernel_reasons *kernel;      /* --kernel-reasons' tracepoint; NULL: not read */
 	struct incidents *incidents;        /* keep_incidents: each RST's connection's frames */

@@ -298,6 +298,22 @@ static void put_nat(struct json_writer *w, const struct verdict *v)
 	json_object_end(w);
 }
 
+/* "burst": the sender's RSTs on other connections around this one
+ * (rst_bursts.h); null none. */
+static void put_burst(struct json_writer *w, const struct verdict *v, bool nano)
+{
+	if (!v->burst_connections) {
+		json_null(w, "burst");
+		return;
+	}
+	json_object_begin(w, "burst");
+	json_uint(w, "connections", v->burst_connections);
+	json_uint(w, "first_frame", (uint64_t)((int64_t)v->rst.frame + v->burst_first_d));
+	json_uint(w, "last_frame", (uint64_t)((int64_t)v->rst.frame + v->burst_last_d));
+	json_seconds(w, "span_s", (int64_t)v->burst_span_us * 1000, nano);
+	json_object_end(w);
+}
+
 static const char *tls_alpn_name(uint8_t a)
 {
 	static const char *const names[] = {
@@ -419,6 +435,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 		json_null(w, "mptcp");
 	}
 	put_nat(w, v);
+	put_burst(w, v, r->nano);
 	json_quoted_k(w, JSON_KEY("form"), NAME(form, v->form));
 	json_quoted_k(w, JSON_KEY("cause"), NAME(cause, v->cause));
 	json_quoted_k(w, JSON_KEY("detail"), NAME(detail, v->detail));

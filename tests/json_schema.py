@@ -75,6 +75,8 @@ RESET = {
                        "?reason_code": INT, "?transient": BOOL}),
     "nat": nullable({"kind": {"untranslated", "remapped", "after-reset"}, "frame": frame,
                      "address": STR, "port": port}),
+    "burst": nullable({"connections": INT, "first_frame": frame, "last_frame": frame,
+                       "span_s": NUM}),
     "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "payload", "capture_host",
                                        "none"},
     "service": nullable(STR),

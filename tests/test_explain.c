@@ -2008,8 +2008,38 @@ static void test_untranslated_words(void)
 			      "10.0.0.254:40001"));
 }
 
+/* A burst of the sender's aborts (rst_bursts.h) is said with its numbers. */
+static void test_burst_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.003) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.004) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK, 0, 6), 10.005) });
+	classify_rst(&f, c, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_RST, 0, 444), 14.4018) },
+		     NULL, 0, &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(v.burst_first_d == BURST_NONE);
+	v.burst_first_d = 0;
+	struct rst_burst b = { .first_frame = 444, .last_frame = 454, .first_ts = 14401800000,
+			       .last_ts = 14411387000, .connections = 7 };
+	classify_revise_burst(&v, &b);
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "The client reset 7 connections within 9.59 ms (frames 444 to 454), "
+			  "this one among them"));
+	CHECK(says(e.advice, "look there for an application exit or restart"));
+	/* Two connections are no burst worth saying. */
+	struct verdict two = v;
+	two.burst_connections = 0;
+	b.connections = 2;
+	classify_revise_burst(&two, &b);
+	CHECK_EQ(two.burst_connections, 0);
+}
+
 int main(void)
 {
+	test_burst_words();
 	test_untranslated_words();
 	test_durations();
 	test_data_after_fin();
