@@ -358,6 +358,11 @@ bool host_table_shared_ids(const struct host_table *t)
 	       (uint64_t)t->id_shared_notes * 10 >= (uint64_t)t->id_notes * 3;
 }
 
+bool host_table_ids_shared_seen(const struct host_table *t)
+{
+	return t && t->id_shared_notes > 0;
+}
+
 void host_table_note_ids(struct host_table *t, const uint8_t addr[16], uint32_t context,
 			 uint16_t second_id, uint16_t third_id)
 {

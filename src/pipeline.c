@@ -420,10 +420,11 @@ static inline __attribute__((always_inline)) void follow_segment(struct pipeline
 	if (p->flags & TCP_RST) {
 		/* Of every shard, as the next two: a burst or a twin may be
 		 * another's connections (rst_bursts.h, nat_twin.h). */
-		uint64_t burst = copy ? 0 : rst_bursts_note(pl->bursts, p->src,
-							    host_context(f->key.tunnel,
-									 pl->interface_id),
-							    p->frame, p->ts_ns, f->hash);
+		uint64_t burst = copy || !rst_bursts_may_abort(p)
+					 ? 0 : rst_bursts_note(pl->bursts, p->src,
+							       host_context(f->key.tunnel,
+									    pl->interface_id),
+							       p->frame, p->ts_ns, f->hash);
 		bool untranslated = __builtin_expect(nat_twin_candidate(f, dir, p), 0) &&
 				    find_twin(pl, f, dir, p);
 		if (__builtin_expect(own, 1)) {
@@ -436,8 +437,9 @@ static inline __attribute__((always_inline)) void follow_segment(struct pipeline
 				judge_by_twins(pl, f, dir, p, untranslated);
 			/* Its own ID against the counter other hosts' packets ran on
 			 * (a NAT engine's refusal carries the next of it), in a
-			 * capture that shows one. */
-			if (p->ipver == 4 && p->ip_id && host_table_shared_ids(pl->hosts))
+			 * capture that has shown one so far: the report decides with
+			 * what the capture shows by then (host_table_shared_ids). */
+			if (p->ipver == 4 && p->ip_id && host_table_ids_shared_seen(pl->hosts))
 				pl->scratch.id_near_shared =
 					host_table_id_near_recent(pl->hosts, p->src, ctx, p->ip_id);
 			verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);

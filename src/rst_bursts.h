@@ -12,7 +12,8 @@
  * RST_BURST_GAP_NS after the one before it and all within
  * RST_BURST_SPAN_NS of the first.
  *
- * Every RST is noted, of every shard (--shard follows all connections),
+ * Every RST that may be an abort is noted, of every shard (--shard
+ * follows all connections),
  * and its burst read when its verdict is reported, its settle time later:
  * then the burst has ended, and each shard reads what one run reads.
  * Bounded: RST_BURST_SLOTS addresses, a newer address taking a colliding
@@ -23,6 +24,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "packet.h"
 
 #define RST_BURST_SLOTS 1024u
 #define RST_BURST_GAP_NS 10000000LL     /* 10 ms */
@@ -40,6 +43,18 @@ struct rst_burst {
 	uint32_t connections;       /* counted as they change from one RST to the next */
 	uint32_t last_conn;
 };
+
+/*
+ * Whether RST p may be an abort, which a burst is made of: not a RST+ACK
+ * with seq 0, which stacks send only to refuse a SYN (RFC 9293 3.10.7.1).
+ * A SYN scan's refusals are not noted. A bare RST may be either: a reply
+ * takes the answered segment's ack as its seq, but some stacks abort
+ * with one too (the corpus's signal.pcap 168-170).
+ */
+static inline bool rst_bursts_may_abort(const struct pkt *p)
+{
+	return p->seq != 0 || !(p->flags & TCP_ACK);
+}
 
 /*
  * A RST from addr (in context, as host_context makes it), on the

@@ -118,9 +118,13 @@ static void test_shared_ids(void)
 	uint8_t a[16] = { 0 };
 	uint16_t counter = 0x03ac;
 	CHECK(!host_table_shared_ids(t));
+	CHECK(!host_table_ids_shared_seen(t));
 	/* 12 far addresses, each a connection whose 2nd and 3rd IDs come
 	 * from the box's counter, between the guest's own (far apart). */
 	for (int i = 0; i < 12; i++) {
+		/* Seen from the second address on, before the capture shows it
+		 * widely (8 notes on 4 hosts). */
+		CHECK(host_table_ids_shared_seen(t) == (i >= 2));
 		a[0] = 198; a[3] = (uint8_t)(10 + i);
 		host_table_note(t, 4, a, 0, 64, 0);
 		host_table_note_ids(t, a, 0, counter, (uint16_t)(counter + 1));
@@ -157,6 +161,7 @@ static void test_shared_ids(void)
 	CHECK(!host_table_shared_ids(t));
 	host_table_free(t);
 }
+
 
 int main(void)
 {

@@ -51,5 +51,14 @@ int main(void)
 	/* Times that go backwards begin a burst of their own. */
 	CHECK_EQ(rst_bursts_note(t, A, 0, 701, 16000 * MS - 1, 41), 701);
 	rst_bursts_free(t);
+
+	/* A SYN's refusal is no abort; a bare RST or a RST+ACK with a seq may be. */
+	struct pkt p = { .flags = TCP_RST | TCP_ACK, .seq = 0 };
+	CHECK(!rst_bursts_may_abort(&p));
+	p.seq = 5;
+	CHECK(rst_bursts_may_abort(&p));
+	p.flags = TCP_RST;
+	p.seq = 0;
+	CHECK(rst_bursts_may_abort(&p));
 	return check_report("test_rst_bursts");
 }
