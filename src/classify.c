@@ -1055,6 +1055,26 @@ static bool wait_shown_by_ip_id(struct judge *j)
 }
 
 /* An abortive close (SO_LINGER 0) with nothing left unanswered; a probe without data. */
+/*
+ * B's data was all read by A's application where A's last answer needed
+ * all of it: B's TLS handshake flight, answered by A's own (a TLS library
+ * answers a flight only once it has read it whole: RFC 8446 4, RFC 5246
+ * 7.3; the corpus's tls_certificate_too_long.pcap 285-286, a ClientHello
+ * answered in full before the server's abort), or B's HTTP requests,
+ * each answered by a response from A (RFC 9112 9.3: a server answers a
+ * request it has read). Then the abort left nothing unread.
+ */
+static bool all_read_by_answer(const struct verdict *v)
+{
+	if (v->b.bytes == 0 || v->b.data_frame >= v->a.data_frame)
+		return false;
+	if (v->tls.stage == TLS_STAGE_SERVER_HELLO)
+		return true;
+	/* In clear only: under TLS the counts are records', not messages'. */
+	return v->tls.stage == TLS_STAGE_NONE && v->sender == ROLE_SERVER &&
+	       v->b.http_requests > 0 && v->a.http_responses >= v->b.http_requests;
+}
+
 static bool abortive_close(struct judge *j)
 {
 	struct verdict *v = j->v;
@@ -1069,6 +1089,8 @@ static bool abortive_close(struct judge *j)
 	if (probe)
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM,
 			      v->sender == ROLE_SERVER ? CAUSE_HANDSHAKE_ABORT : CAUSE_CONNECT_TIMEOUT);
+	if (all_read_by_answer(v))
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	/* Data of B's that A answered may still not have been read by A's
 	 * application; with none, A may have given up waiting for an answer. */
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,

@@ -518,6 +518,39 @@ static void test_aborts(void)
 	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 520, 120, TCP_RST | TCP_ACK, 0, 7), 10.2), &v),
 		 CAUSE_LINGER_ABORT);
 	CHECK_EQ(v.detail, DETAIL_NONE);
+	/* Its one request answered, so read: nothing unread rivals it. */
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	CHECK_EQ(v.runner_up, CAUSE_COUNT);
+
+	/* A ClientHello answered by the server's flight, then the server's
+	 * abort: the TLS library read the whole hello before it answered. */
+	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00 };
+	static const uint8_t server_hello[] = { 0x16, 0x03, 0x03, 0x00, 0x05, 0x02, 0x00, 0x00,
+						0x01, 0x00 };
+	c = handshake(&f);
+	struct pkt ch = seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4);
+	ch.payload = hello;
+	ch.payload_len = ch.payload_caplen = sizeof hello;
+	feed(&f, (struct pkt[]){ at(ch, 10.01) });
+	struct pkt sh = seg(S, 501, 111, TCP_ACK | TCP_PSH, 0, 5);
+	sh.payload = server_hello;
+	sh.payload_len = sh.payload_caplen = sizeof server_hello;
+	feed(&f, (struct pkt[]){ at(sh, 10.02) });
+	CHECK_EQ(f.conn.tls.stage, TLS_STAGE_SERVER_HELLO);
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 511, TCP_ACK | TCP_FIN, 0, 6), 10.03) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 511, 112, TCP_RST | TCP_ACK, 0, 7), 10.04), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	/* A second request after the response: not shown read. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /a HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
+						 "HTTP/1.1 200 OK\r\n\r\n"), 10.02) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 120, 520, TCP_ACK | TCP_PSH, 0, 6),
+						 "GET /b HTTP/1.1\r\n\r\n"), 10.03) });
+	judge(&f, 1 - c, at(seg(S, 520, 139, TCP_RST | TCP_ACK, 0, 7), 10.2), &v);
+	CHECK(v.confidence != CONF_HIGH);
 
 	/* No data at all: a probe. */
 	c = handshake(&f);
