@@ -480,11 +480,20 @@ static bool syn_answered_by_old_ack(struct judge *j)
 	return decide(j->v, CAUSE_TIMEWAIT_REUSE, DETAIL_NONE, CONF_MEDIUM, CAUSE_INVALID_SEGMENT);
 }
 
-/* The client reset its own attempt with nothing seen from the server. */
+/*
+ * The client reset its own attempt with nothing seen from the server.
+ * When its SYN retransmissions had just run out, the timeout is the
+ * stack's and nothing rivals it (the corpus's alexa-app.pcapng 2573 and
+ * 2575, 127.3 s after the first of 7 SYNs); sooner, an application that
+ * gave up on its own (an abort before the stack's timeout) is the
+ * runner-up.
+ */
 static bool syn_unanswered(struct judge *j)
 {
 	if (!client_connecting(j) || j->b_seen)
 		return false;
+	if (classify_syn_give_up_time(j->v))
+		return decide(j->v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(j->v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 

@@ -307,6 +307,22 @@ void classify_revise(struct verdict *v, const struct after_rst *after);
  * cannot be read (see classify.c).
  */
 int64_t classify_syn_retry_due(const struct verdict *v);
+/*
+ * The client's own RST to its unanswered SYNs came when its
+ * retransmissions ran out: n of them, doubling from 1 s (RFC 6298 2.1,
+ * 5.5), give up 2^(n+1) - 1 s after the first SYN, within a tenth (Linux's
+ * tcp_syn_retries, 6 by default: 127 s).
+ */
+static inline bool classify_syn_give_up_time(const struct verdict *v)
+{
+	unsigned n = v->a.syn_retrans;
+	if (!v->syn_ts || n == 0 || n > 10)
+		return false;
+	int64_t due = ((INT64_C(1) << (n + 1)) - 1) * 1000000000LL;
+	int64_t at = v->rst.ts_ns - v->syn_ts;
+	return at >= due - due / 10 && at <= due + due / 10;
+}
+
 /* The client's last SYN (b's last segment), as classify_syn_retry_due reads it. */
 static inline int64_t classify_syn_last_ts(const struct verdict *v)
 {

@@ -741,22 +741,20 @@ static void syn_answered_by_old_ack(struct words *w)
  * Within a tenth either way: the timer is coarse and the retransmission
  * times at the capture point drift.
  */
-static bool syn_give_up_time(const struct verdict *v)
-{
-	unsigned n = v->a.syn_retrans;
-	if (!v->syn_ts || n == 0 || n > 10)
-		return false;
-	int64_t due = ((INT64_C(1) << (n + 1)) - 1) * 1000000000LL;
-	int64_t at = v->rst.ts_ns - v->syn_ts;
-	return at >= due - due / 10 && at <= due + due / 10;
-}
-
 static void syn_unanswered(struct words *w)
 {
 	const struct verdict *v = w->v;
 	say(w, "The client sent a SYN (%u retransmission%s) and no answer was seen; it reset "
 	       "the attempt itself %s after the first SYN.",
 	    v->a.syn_retrans, plural(v->a.syn_retrans), DUR(v->rst.ts_ns - v->syn_ts));
+	/* Linux itself gives a connecting socket up without a RST
+	 * (TAXONOMY's measured facts: ETIMEDOUT, nothing sent), so at that
+	 * moment the RST is whoever acted on the timeout. */
+	if (classify_syn_give_up_time(v))
+		say(w, " That is when its %u retransmissions ran out, doubling from 1 s (Linux's "
+		       "tcp_syn_retries: 127 s at its default 6): the stack's connect timeout. A stock "
+		       "Linux stack gives up silently there, so the RST is an application or OS acting "
+		       "on that timeout, or a stack that resets.", v->a.syn_retrans);
 	advise(w, "Check the path to the server for loss or filtering of SYNs.");
 }
 
@@ -2245,20 +2243,9 @@ static void say_runner_up(struct words *w)
 						 "off)");
 		break;
 	case RULE_SYN_UNANSWERED:
-		if (syn_give_up_time(v))
-			/* Linux itself gives a connecting socket up without a
-			 * RST (TAXONOMY's measured facts: ETIMEDOUT, nothing
-			 * sent), so at that moment the RST is whoever acted
-			 * on the timeout. */
-			runner_up(w, "at %s after the first SYN %u retransmissions run out (Linux's "
-				     "tcp_syn_retries, 127 s at 6), where a stock Linux stack gives "
-				     "up silently: the RST is an application or OS acting on that "
-				     "timeout, or a stack that resets",
-				  DUR(v->rst.ts_ns - v->syn_ts), v->a.syn_retrans);
-		else
-			runner_up(w, "an application that cancels its connect() after %s, before "
-				     "the kernel's own timeout, aborts the attempt the same way",
-				  DUR(v->rst.ts_ns - v->syn_ts));
+		runner_up(w, "an application that cancels its connect() after %s, before the "
+			     "kernel's own timeout, aborts the attempt the same way",
+			  DUR(v->rst.ts_ns - v->syn_ts));
 		break;
 	case RULE_ACK_OF_UNSENT_DATA:
 		runner_up(w, "a %s that restarted answers a segment of a connection it no longer "
