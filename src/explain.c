@@ -1347,10 +1347,17 @@ static void after_both_closed(struct words *w)
 		       "only a while (Linux's tcp_fin_timeout, 60 s by default); the FIN came after "
 		       "that had ended.", w->bn, w->an);
 	else if (v->form == FORM_REPLY && v->trigger.frame && v->trigger.frame == v->b.fin_frame)
+		/* A reply: no socket. An application's abort would have sent
+		 * an active RST+ACK of its own first (tcp_send_active_reset);
+		 * Linux drops an orphan at once when its FIN is acknowledged
+		 * with a negative TCP_LINGER2 (tcp_rcv_state_process,
+		 * TCP_FIN_WAIT1: tcp_done, no RST), and the peer's FIN then
+		 * finds none (the lab's linger2-negative-half-closed-v4). */
 		say(w, " It answers the %s's FIN itself: the %s had closed first and was waiting "
 		       "for that FIN (FIN-WAIT-2), yet its stack no longer kept the connection %s "
-		       "later: it had dropped its side at once (its application aborted after its "
-		       "FIN, or a stack that drops a closed socket's connection).",
+		       "later: it had dropped its side at once, as Linux does with a negative "
+		       "TCP_LINGER2, or a stack that keeps no FIN-WAIT-2 state (an application's "
+		       "abort would have sent a RST+ACK of its own before).",
 		    w->bn, w->an, DUR(apart));
 	else if (v->form == FORM_REPLY)
 		say(w, " It answers a segment the %s's stack no longer kept the connection for: "
