@@ -2265,7 +2265,8 @@ static void say_runner_up(struct words *w)
 	case RULE_SYN_ACK_UNANSWERED:
 		runner_up(w, "the client's ACK may have been lost on the path every time; the "
 			     "server's give-up is then a plain retransmission timeout (a capture at "
-			     "the client shows whether it sent one)");
+			     "the client shows whether it sent one: if this capture was taken there, "
+			     "it sent none, and this reading falls)");
 		break;
 	case RULE_SERVER_RESET_BEFORE_DATA:
 		runner_up(w, "an application that accepts and aborts at once (SO_LINGER 0) sends "
