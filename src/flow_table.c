@@ -76,7 +76,7 @@ struct flow_table {
 	uint32_t far;           /* the distance field's largest value: that far or farther */
 	uint32_t tag_mask;      /* the tag's bits, of a bucket or of a hash */
 	uint64_t seed;
-	/* The index of SYN senders (flow_table_next_from_syn_end): open
+	/* The index of SYN senders (flow_table_next_by_syn): open
 	 * addressing, each entry a flow's pool index in its low half and its
 	 * endpoint's hash in the high; SYN_END_NONE empty. NULL until a first
 	 * lone SYN is answered. */

@@ -386,8 +386,7 @@ static __attribute__((noinline)) void judge_by_twins(struct pipeline *pl, const 
  * records, split. One path for both, so the per-packet calls below have
  * one call site each and stay inlined.
  */
-static inline void follow_segment(struct pipeline *pl,
-								  struct pending_frame *pf)
+static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 {
 	struct stats *s = &pl->stats;
 	struct pkt *p = &pf->p;
