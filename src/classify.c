@@ -102,8 +102,20 @@ enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const
  * not acknowledge it (at a client-side capture, a request that crossed the
  * server's FIN precedes that FIN).
  */
+/* RST p's numbers answer segment t: a bare RST whose seq is t's ack (a
+ * reply to a segment with ACK), or a RST+ACK acknowledging t. That is
+ * only meaningful if t occupied sequence space, or had no ACK itself (a
+ * scanner's NULL probe): any RST+ACK "acknowledges" a bare ACK before it. */
+static bool numbers_answer(const struct pkt *p, const struct seg_note *t)
+{
+	if (!(p->flags & TCP_ACK))
+		return (t->flags & TCP_ACK) && p->seq == t->ack;
+	return (note_seq_len(t) > 0 || !(t->flags & TCP_ACK)) && p->ack == t->seq + note_seq_len(t);
+}
+
 static void find_trigger(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b,
-			 const struct seg_note *b_run_first, struct seg_note *out)
+			 const struct seg_note *b_run_first, const struct seg_note *late,
+			 struct seg_note *out)
 {
 	const struct seg_note *t = &b->last;
 	memset(out, 0, sizeof *out);
@@ -124,6 +136,14 @@ static void find_trigger(const struct pkt *p, const struct tcp_half *a, const st
 		*out = *b_run_first;
 		return;
 	}
+	/* A's RSTs after its first answer B's later segments one each, in
+	 * order (late_segments.h): the next not yet answered, when the
+	 * numbers fit it (the corpus's ndpi/ethereum.pcap 242-251, each
+	 * the same seq, answer 128-139 in turn). */
+	if (late && late->frame != t->frame && numbers_answer(p, late)) {
+		*out = *late;
+		return;
+	}
 	/* A RST is never answered (RFC 9293 3.10.7.1: "an incoming segment
 	 * containing a RST is discarded"): B's own, last, is no trigger (the
 	 * corpus's ndpi/ethereum.pcap 1437-1446 answer the client's data
@@ -139,14 +159,7 @@ static void find_trigger(const struct pkt *p, const struct tcp_half *a, const st
 			  (!(a->flags & HALF_F_ACK) || !seq_lt(a->ack, t_end) || note_seq_len(t) == 0);
 	if (a_answered)
 		return;
-	/* Reply to a segment with ACK: a bare RST whose seq is that ack. */
-	bool by_seq = !(p->flags & TCP_ACK) && (t->flags & TCP_ACK) && p->seq == t->ack;
-	/* RST+ACK acknowledging the segment: only meaningful if it occupied
-	 * sequence space, or had no ACK itself (a scanner's NULL probe); any
-	 * RST+ACK "acknowledges" a bare ACK before it. */
-	bool by_ack = (p->flags & TCP_ACK) && (note_seq_len(t) > 0 || !(t->flags & TCP_ACK)) &&
-		      p->ack == t_end;
-	if (by_seq || by_ack)
+	if (numbers_answer(p, t))
 		*out = *t;
 }
 
@@ -1715,7 +1728,8 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 }
 
 void classify_rst(const struct flow *f, int dir, const struct pkt *p,
-		  const struct host_profile *host, uint32_t host_context, struct verdict *v)
+		  const struct host_profile *host, uint32_t host_context,
+		  const struct seg_note *late, struct verdict *v)
 {
 	struct flow none;
 	memset(v, 0, sizeof *v);
@@ -1741,7 +1755,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	 * ndpi/reasm_crash_anon.pcapng 34, after which both sides went on). */
 	if (!(p->flags & (TCP_SYN | TCP_FIN))) {
 		find_trigger(p, a, b, f->conn.pkts && f->conn.run_dir != dir ? &f->conn.run_first : NULL,
-			     &v->trigger);
+			     late, &v->trigger);
 		v->form = (uint8_t)classify_form(p, a, b, &v->trigger);
 	} else {
 		memset(&v->trigger, 0, sizeof v->trigger);

@@ -289,10 +289,12 @@ struct after_rst {
  * Judges RST p, sent by endpoint dir of flow f. f must not yet have seen p
  * (call before tcp_track_segment). f is NULL when the RST opened the flow.
  * host is the sender address's profile from its other connections (NULL:
- * none), in host_context.
+ * none), in host_context. late: the peer's next segment not yet answered
+ * after dir closed (late_segments_next), or NULL.
  */
 void classify_rst(const struct flow *f, int dir, const struct pkt *p,
-		  const struct host_profile *host, uint32_t host_context, struct verdict *v);
+		  const struct host_profile *host, uint32_t host_context,
+		  const struct seg_note *late, struct verdict *v);
 
 /*
  * Revises verdict v with what came after its RST. A sender that keeps

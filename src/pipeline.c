@@ -430,7 +430,11 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 		if (__builtin_expect(own, 1)) {
 			uint32_t ctx = host_context(f->key.tunnel, pl->interface_id);
 			classify_rst(f, dir, p, host_table_get(pl->hosts, p->ipver, p->src, ctx), ctx,
+				     __builtin_expect(pl->late.n != 0, 0) && !copy
+					     ? late_segments_next(&pl->late, f, dir) : NULL,
 				     &pl->scratch);
+			if (__builtin_expect(pl->late.n != 0, 0))
+				late_segments_answered(&pl->late, f, dir, pl->scratch.trigger.frame);
 			if (burst)
 				pl->scratch.burst_first_d = (int32_t)((int64_t)burst - (int64_t)p->frame);
 			if (__builtin_expect(pl->twins.n != 0, 0))
@@ -449,10 +453,15 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 	}
 	if (!copy) {
 		note_host(pl, f, dir, p);
-		bool finished = __builtin_expect(own, 1) ? tcp_track_segment(f, dir, p)
-							 : tcp_track_follow(f, dir, p);
-		if (finished)
-			flow_table_finish(pl->flows, f, pl->now);
+		unsigned r = __builtin_expect(own, 1) ? tcp_track_segment(f, dir, p)
+						      : tcp_track_follow(f, dir, p);
+		if (__builtin_expect(r != 0, 0)) {
+			if (r & TRACK_FINISHED)
+				flow_table_finish(pl->flows, f, pl->now);
+			/* Of every shard: the log is bounded, and each
+			 * shard's must hold what one run's does. */
+			late_segments_note(&pl->late, f, dir, p);
+		}
 	}
 	flow_table_expire(pl->flows, pl->now);
 }

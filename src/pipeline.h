@@ -15,6 +15,7 @@
 #include "flow_table.h"
 #include "tunnel_table.h"
 #include "host_table.h"
+#include "late_segments.h"
 #include "nat_twin.h"
 #include "rst_bursts.h"
 #include "stray_acks.h"
@@ -88,6 +89,7 @@ struct pipeline {
 	struct host_table *hosts;           /* each host's TTLs across its connections */
 	struct stray_acks *strays;          /* endpoints that opened tuples with a bare ACK */
 	struct nat_twin_log twins;          /* the last RSTs that answered untranslated segments */
+	struct late_segments late;          /* segments sent to a side that had closed */
 	struct rst_bursts *bursts;          /* each address's last RSTs, across its connections */
 	struct tls_reasm *hellos;           /* ClientHellos over several segments */
 	struct kernel_reasons *kernel;      /* --kernel-reasons' tracepoint; NULL: not read */

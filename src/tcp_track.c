@@ -713,8 +713,30 @@ static inline int64_t app_active_ts(const struct flow *f, int dir, int64_t activ
  * per-packet call keeps one call site and stays inlined into it (a second
  * caller made LTO keep these out of line: 3.5 % more instructions on
  * ordinary traffic). */
-static inline __attribute__((always_inline)) bool track_segment(struct flow *f, int dir,
-								 const struct pkt *p)
+/*
+ * What the caller does after a segment (tcp_track.h, enum track_result):
+ * finish the flow when this segment ended it (a RST, or both FINs); log
+ * it when it may have reached a side that had closed (after the peer's
+ * FIN, or once the connection ended). Until either side closed (its
+ * first FIN or RST, which track_flags and tcp_track_follow note before
+ * this), neither can be: one test for the common segment.
+ */
+static inline __attribute__((always_inline)) unsigned track_end(struct flow *f, int dir,
+								const struct pkt *p)
+{
+	if (__builtin_expect(f->conn.first_closer < 0, 1))
+		return 0;
+	if (f->conn.finished)
+		return TRACK_AFTER_CLOSE;
+	f->conn.finished = (p->flags & TCP_RST) ||
+			   ((f->conn.half[0].flags & HALF_F_FIN) && (f->conn.half[1].flags & HALF_F_FIN));
+	if (f->conn.finished)
+		return TRACK_FINISHED | TRACK_AFTER_CLOSE;
+	return (f->conn.half[1 - dir].flags & HALF_F_FIN) ? TRACK_AFTER_CLOSE : 0;
+}
+
+static inline __attribute__((always_inline)) unsigned track_segment(struct flow *f, int dir,
+								     const struct pkt *p)
 {
 	struct tcp_half *h = &f->conn.half[dir];
 
@@ -875,14 +897,10 @@ static inline __attribute__((always_inline)) bool track_segment(struct flow *f, 
 			f->conn.close_idle_ns = p->ts_ns - crossed_ts + f->conn.max_gap_ns;
 	}
 
-	if (f->conn.finished)
-		return false;
-	f->conn.finished = (p->flags & TCP_RST) ||
-			   ((f->conn.half[0].flags & HALF_F_FIN) && (f->conn.half[1].flags & HALF_F_FIN));
-	return f->conn.finished;
+	return track_end(f, dir, p);
 }
 
-bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
+unsigned tcp_track_segment(struct flow *f, int dir, const struct pkt *p)
 {
 	return track_segment(f, dir, p);
 }
@@ -926,7 +944,7 @@ bool tcp_track_leaving(struct flow *f, int dir, const struct pkt *p, bool copy)
  * tcp_track_copy_of_last, the pipeline's host notes and flow_table's
  * expiry read, written as it writes them; nothing else.
  */
-bool tcp_track_follow(struct flow *f, int dir, const struct pkt *p)
+unsigned tcp_track_follow(struct flow *f, int dir, const struct pkt *p)
 {
 	struct tcp_half *h = &f->conn.half[dir];
 	if (!(h->flags & HALF_F_SEEN))
@@ -945,6 +963,12 @@ bool tcp_track_follow(struct flow *f, int dir, const struct pkt *p)
 		if (p->ttl > h->ttl_max)
 			h->ttl_max = p->ttl;
 	}
+	/* Who closed first (track_end reads it) and a RST's frame (what
+	 * late_segments logs by), alike in every shard. */
+	if ((p->flags & (TCP_FIN | TCP_RST)) && f->conn.first_closer < 0)
+		f->conn.first_closer = (int8_t)dir;
+	if ((p->flags & TCP_RST) && !h->rst_frame)
+		h->rst_frame = p->frame;
 	if (p->ipver == 4)
 		h->ip_id = p->ip_id;
 	seg_note_from_pkt(&h->last, p);
@@ -952,9 +976,5 @@ bool tcp_track_follow(struct flow *f, int dir, const struct pkt *p)
 	count8(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
-	if (f->conn.finished)
-		return false;
-	f->conn.finished = (p->flags & TCP_RST) ||
-			   ((f->conn.half[0].flags & HALF_F_FIN) && (f->conn.half[1].flags & HALF_F_FIN));
-	return f->conn.finished;
+	return track_end(f, dir, p);
 }

@@ -79,16 +79,22 @@ void tcp_track_record_syn(struct flow *f, int dir, const struct pkt *p);
  * tcp_track_begin and tcp_track_segment would have made it from that SYN.
  */
 void tcp_track_unfold_syn(struct flow *f);
-/* Records segment p sent by endpoint dir. Returns true when it finished the flow. */
-bool tcp_track_segment(struct flow *f, int dir, const struct pkt *p);
+/* What a tracked segment asks of the caller: bits. */
+enum track_result {
+	TRACK_FINISHED = 1,         /* it ended the connection: finish the flow */
+	TRACK_AFTER_CLOSE = 2,      /* it came after the peer's FIN or the connection's end:
+				       late_segments_note decides whether to log it */
+};
+/* Records segment p sent by endpoint dir. Returns enum track_result bits. */
+unsigned tcp_track_segment(struct flow *f, int dir, const struct pkt *p);
 /*
  * A segment of a connection another shard analyses (--shard, shard.h):
  * records only what decides, exactly as tcp_track_segment would, which
  * of this side's segments are its first, second and third (the host
  * profiles every shard needs whole), which are copies, when the
- * connection ends and when a SYN starts a new one. Returns true when it
- * finished the flow.
+ * connection ends and when a SYN starts a new one. Returns what
+ * tcp_track_segment would.
  */
-bool tcp_track_follow(struct flow *f, int dir, const struct pkt *p);
+unsigned tcp_track_follow(struct flow *f, int dir, const struct pkt *p);
 
 #endif

@@ -14,7 +14,7 @@
 
 static enum cause judge(struct flow *f, int dir, struct pkt rst, struct verdict *v)
 {
-	classify_rst(f, dir, &rst, NULL, 0, v);
+	classify_rst(f, dir, &rst, NULL, 0, NULL, v);
 	return v->cause;
 }
 
@@ -1027,37 +1027,37 @@ static void test_host_profile(void)
 	memset(&f, 0, sizeof f);
 	int c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
 	struct pkt rst = seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2);    /* TTL 63 */
-	classify_rst(&f, 1 - c, &rst, NULL, 0, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
 	struct host_profile seen = { .ttl = { 63 }, .n_ttl = 1, .connections = 1 };
-	classify_rst(&f, 1 - c, &rst, &seen, 0, &v);
+	classify_rst(&f, 1 - c, &rst, &seen, 0, NULL, &v);
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
 	CHECK_EQ(v.origin_basis, ORIGIN_BY_HOST_MATCH);
 	CHECK_EQ(v.cause, CAUSE_CLOSED_PORT);
 	/* Three connections all at TTL 60: a RST at 63 came from another hop. */
 	struct host_profile other = { .ttl = { 60 }, .n_ttl = 1, .connections = 3 };
-	classify_rst(&f, 1 - c, &rst, &other, 0, &v);
+	classify_rst(&f, 1 - c, &rst, &other, 0, NULL, &v);
 	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
 	CHECK_EQ(v.origin_basis, ORIGIN_BY_HOST_STEP);
 	/* Several TTLs (hosts behind one address) or one connection: undecided. */
 	struct host_profile mixed = { .ttl = { 60, 61 }, .n_ttl = 2, .connections = 9 };
-	classify_rst(&f, 1 - c, &rst, &mixed, 0, &v);
+	classify_rst(&f, 1 - c, &rst, &mixed, 0, NULL, &v);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
 	other.connections = 1;
-	classify_rst(&f, 1 - c, &rst, &other, 0, &v);
+	classify_rst(&f, 1 - c, &rst, &other, 0, NULL, &v);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
 	/* ... but a RST sent at another initial TTL (a router's 255) than all
 	 * the address's packets (64) came from another stack, after one. */
 	struct pkt rst255 = rst;
 	rst255.ttl = 250;
-	classify_rst(&f, 1 - c, &rst255, &mixed, 0, &v);
+	classify_rst(&f, 1 - c, &rst255, &mixed, 0, NULL, &v);
 	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
 	CHECK_EQ(v.origin_basis, ORIGIN_BY_HOST_STACK);
 	struct host_profile two_stacks = { .ttl = { 60, 120 }, .n_ttl = 2, .connections = 2 };
-	classify_rst(&f, 1 - c, &rst255, &two_stacks, 0, &v);
+	classify_rst(&f, 1 - c, &rst255, &two_stacks, 0, NULL, &v);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
 	/* Revised at the end of the settle time with what came since. */
-	classify_rst(&f, 1 - c, &rst, NULL, 0, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
 	classify_revise_origin(&v, &seen);
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
 	/* The hosts of one /16, a quarter of the table's slots: every one is
@@ -1175,14 +1175,14 @@ static void test_host_stack_and_ids(void)
 	struct host_profile global = { .ttl = { 63 }, .n_ttl = 1, .connections = 4,
 				       .stack = HOST_STACK_WINDOWS, .id_steps = 4, .id_follows = 3 };
 	rst.ip_id = 5300;
-	classify_rst(&f, 1 - c, &rst, &global, 0, &v);
+	classify_rst(&f, 1 - c, &rst, &global, 0, NULL, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_CONTINUES_GLOBAL);
-	classify_rst(&f, 1 - c, &rst, NULL, 0, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_UNRELATED);
 	rst.ip_id = 0;
-	classify_rst(&f, 1 - c, &rst, &global, 0, &v);
+	classify_rst(&f, 1 - c, &rst, &global, 0, NULL, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_ZERO_NOT_ITS);
-	classify_rst(&f, 1 - c, &rst, NULL, 0, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_ZERO);
 	CHECK_EQ(v.host.n_ttl, 0);
 }
@@ -1443,7 +1443,7 @@ static void test_mptcp(void)
 	struct pkt sub = seg(S, 900, 0, TCP_RST, 0, 1);
 	sub.opts.mptcp = MPTCP_TCPRST;
 	sub.opts.mptcp_reason = 2;
-	classify_rst(NULL, 0, &sub, NULL, 0, &v);
+	classify_rst(NULL, 0, &sub, NULL, 0, NULL, &v);
 	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);  /* the reason is the sender's own word */
 	CHECK_EQ(v.detail, DETAIL_MP_TCPRST);
 	c = handshake(&f);

@@ -17,7 +17,7 @@ static struct explanation e;
 
 static void judge_and_explain(struct flow *f, int dir, struct pkt rst, struct verdict *v)
 {
-	classify_rst(f, dir, &rst, NULL, 0, v);
+	classify_rst(f, dir, &rst, NULL, 0, NULL, v);
 	explain_verdict(v, &e);
 }
 
@@ -2023,7 +2023,7 @@ static void test_burst_words(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.004) });
 	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK, 0, 6), 10.005) });
 	classify_rst(&f, c, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_RST, 0, 444), 14.4018) },
-		     NULL, 0, &v);
+		     NULL, 0, NULL, &v);
 	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
 	CHECK(v.burst_first_d == BURST_NONE);
 	v.burst_first_d = 0;

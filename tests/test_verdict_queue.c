@@ -46,7 +46,7 @@ static void rst(struct verdict_queue *q, struct flow *f, struct pkt p)
 	struct flow_key k;
 	int dir;
 	flow_key_from_pkt(&p, &k, &dir);
-	classify_rst(f, dir, &p, NULL, 0, &v);
+	classify_rst(f, dir, &p, NULL, 0, NULL, &v);
 	verdict_queue_push(q, f, dir, &v, &src);
 	tcp_track_segment(f, dir, &p);
 }
