@@ -59,6 +59,13 @@ enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const
 		 * that segment not captured (ocs.pcap 87). */
 		if ((a->flags & HALF_F_FIN) && p->seq == a->fin_seq)
 			return FORM_REPLY;
+		/* B's last a RST without ACK (none to compare), after
+		 * segments that carried B's highest ack: the reply is to one
+		 * of those (ethereum.pcap 1863-1868, the server's answers to
+		 * the client's data sent before the client's RST 1807). */
+		if (t->frame && (t->flags & TCP_RST) && !(t->flags & TCP_ACK) &&
+		    (b->flags & HALF_F_ACK) && p->seq == b->ack)
+			return FORM_REPLY;
 		if (!t->frame || !(t->flags & TCP_ACK) || p->seq != t->ack)
 			return FORM_OTHER;
 		if (!(t->flags & TCP_RST) && (a->flags & HALF_F_SEEN) && p->seq == a->next_seq)
@@ -320,8 +327,16 @@ static bool after_earlier_reset(struct judge *j)
 	struct verdict *v = j->v;
 	bool crossed = !v->a.rst_frame && v->b.rst_frame && !j->copy &&
 		       (v->rst.flags & TCP_ACK) && v->form == FORM_ACTIVE;
+	/* A reply to a segment B sent before its RST: that segment reached
+	 * A first (one path, in order), and A answered it before B's RST
+	 * could arrive. Not B's RST's follow-up: A's own, judged on its own
+	 * (the corpus's ethereum.pcap 1863, 68 ms after the client's RST
+	 * 1807 on a 71 ms round trip, answers the client's data before it). */
+	bool before_b_rst = v->form == FORM_REPLY && v->b.rst_frame && !j->copy &&
+			    (v->trigger.frame ? v->trigger.frame < v->b.rst_frame
+					      : (j->hb->last.flags & TCP_RST) != 0);
 	uint64_t first = v->a.rst_frame;
-	if (v->b.rst_frame && (!first || v->b.rst_frame < first))
+	if (v->b.rst_frame && !before_b_rst && (!first || v->b.rst_frame < first))
 		first = v->b.rst_frame;
 	if (!first)
 		return false;

@@ -13,7 +13,9 @@ Two checks:
     second round over the captures the first had not read and a third
     over the RSTs still unread that are not follow-ups, whose lines also
     name the reader's runner-up), each with the cause the reader
-    decided and why; "cause": null where the reader could not tell. rstdiag agrees when its cause is the reader's,
+    decided and why; "cause": null where the reader could not tell.
+    A reading a later reader decided otherwise on the wire keeps the
+    first's words and says why in "revised". rstdiag agrees when its cause is the reader's,
     or its verdict names the reader's cause as the runner-up
     (alternatives). A reading that also has "detail" (null: none, such
     as a linger-abort that is no probe) agrees only with that detail. The share that agrees must not fall below the floor in

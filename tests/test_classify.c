@@ -1398,6 +1398,37 @@ static void test_crossing_resets(void)
 		 CAUSE_RESET_FOLLOWUP);
 	CHECK_EQ(v.detail, DETAIL_NONE);
 	CHECK_EQ(v.followup_of, 7);
+
+	/* The server's FIN, the client's alert after it, then the client's
+	 * abort: the server's reply to the alert, sent before the client's
+	 * RST reached it (the alert came first on the one path), is its own
+	 * RST, not the abort's follow-up (the corpus's viber.pcap 39). Its
+	 * next RST follows up its own. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 502, TCP_ACK | TCP_PSH, 31, 5), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 132, 502, TCP_ACK | TCP_RST, 0, 6), 10.021) });
+	CHECK(judge(&f, 1 - c, at(seg(S, 502, 0, TCP_RST, 0, 7), 10.19), &v) == CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.trigger.frame, 5);
+	CHECK_EQ(v.followup_of, 0);
+	feed(&f, (struct pkt[]){ at(seg(S, 502, 0, TCP_RST, 0, 7), 10.19) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 502, 0, TCP_RST, 0, 8), 10.191), &v),
+		 CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.followup_of, 7);
+	/* The client's data and the server's data and FIN cross; the
+	 * client's closed socket answers with a bare RST (no ack to
+	 * compare), and the server's RST at the client's last ack answers
+	 * the client's data before it, which the server had closed to (the
+	 * corpus's ethereum.pcap 1863): its own, a reply. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 31, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 132, 501, TCP_ACK | TCP_PSH | TCP_FIN, 5, 5), 10.011) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH | TCP_FIN, 20, 6), 10.012) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 0, TCP_RST, 0, 7), 10.013) });
+	CHECK(judge(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 8), 10.08), &v) == CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.form, FORM_REPLY);
+	CHECK_EQ(v.trigger.frame, 0);
+	CHECK_EQ(v.followup_of, 0);
 }
 
 /* A capture that begins at the close: the silence before it is unknown
