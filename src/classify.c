@@ -963,9 +963,23 @@ static bool sender_aborted(const struct judge *j)
 	return unprompted && !(v->a.flags & HALF_F_FIN) && j->a_seen && j->b_seen;
 }
 
+/*
+ * FreeBSD's close of a connected socket (tcp_usrreq.c, tcp_usr_disconnect
+ * and tcp_disconnect) drains the receive buffer and sends a FIN, unread
+ * data or not; only a zero linger drops the connection with a RST
+ * (tcp_drop). So a FreeBSD host's abort is never the unread data's.
+ * Not Apple's: XNU's tcp_disconnect drops the connection when its receive
+ * buffer or reassembly queue holds data, as Linux (tcp_close) and Windows
+ * (closesocket) reset (RFC 2525 2.17).
+ */
+bool classify_sender_flushes_unread(const struct verdict *v)
+{
+	return v->host.connections && v->host.stack == HOST_STACK_FREEBSD;
+}
+
 enum unread_sign classify_unread_sign(const struct verdict *v)
 {
-	if (v->b.bytes == 0)
+	if (v->b.bytes == 0 || classify_sender_flushes_unread(v))
 		return UNREAD_NONE;
 	/*
 	 * A TLS client that failed the handshake sends its fatal alert and
@@ -1001,7 +1015,9 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 	 * reply, an LDAP unbind, an SMB logoff) needs no answer, and an
 	 * application closing after it had most likely read it: that abort is
 	 * deliberate (linger-abort, with this as its runner-up), as it is when
-	 * A's own data came last.
+	 * A's own data came last. (The lab's client-linger0-after-response,
+	 * final-message-then-abort and ss-kill-idle are that shape, read and
+	 * then aborted by design.)
 	 */
 	if (v->a.zero_windows > 0)
 		return UNREAD_WINDOW_FULL;
@@ -1129,7 +1145,10 @@ static bool abortive_close(struct judge *j)
 	if (all_read_by_answer(v))
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	/* Data of B's that A answered may still not have been read by A's
-	 * application; with none, A may have given up waiting for an answer. */
+	 * application, unless A's stack discards unread data quietly; with
+	 * none, A may have given up waiting for an answer. */
+	if (v->b.bytes > 0 && classify_sender_flushes_unread(v))
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
 		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);
 }

@@ -397,6 +397,9 @@ enum unread_sign {
 };
 /* The sign that decided unread-recv-buffer, from v's facts (UNREAD_NONE: none). */
 enum unread_sign classify_unread_sign(const struct verdict *v);
+/* The RST's sender runs FreeBSD (its SYN's options say so), whose close
+ * discards unread data and sends a FIN. */
+bool classify_sender_flushes_unread(const struct verdict *v);
 
 /* The wire form of a RST given both halves and the segment it answers
  * (find_trigger's; frame 0 none). */

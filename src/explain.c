@@ -1934,6 +1934,12 @@ static void abortive_close(struct words *w)
 	 * 454: the server's FIN, or its alert and FIN, came first, and its
 	 * idle time is not this).
 	 */
+	/* Why no unread data is the runner-up (classify.c, abortive_close). */
+	if (!given_up && v->detail != DETAIL_PROBE && v->b.bytes > 0 &&
+	    classify_sender_flushes_unread(v))
+		say(w, " Its SYN's options name its stack, %s, whose close discards unread data and sends a "
+		       "FIN (FreeBSD's tcp_disconnect): only a zero linger or an abort sends a RST.",
+		    host_stack_label((enum host_stack)v->host.stack));
 	bool first_close = !((v->a.flags | v->b.flags) & HALF_F_FIN) &&
 			   !v->a.rst_frame && !v->b.rst_frame;
 	bool timed = !given_up && v->detail != DETAIL_PROBE && known && first_close &&

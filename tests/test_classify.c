@@ -1284,6 +1284,46 @@ static void test_wait_shown_by_ip_id(void)
 }
 
 /* What the second reading of the corpus found (issue 19's closing note). */
+/*
+ * The client's request answered by the server's response, then the
+ * client's abort: a deliberate one or a close with the response unread,
+ * which the wire does not tell apart; unless the client runs FreeBSD,
+ * whose close discards unread data and sends a FIN (tcp_disconnect).
+ * Apple's XNU resets on unread data as Linux does.
+ */
+static void test_abort_by_stack(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5) });
+	struct pkt rst = seg(C, 121, 531, TCP_ACK | TCP_RST, 0, 6);
+	classify_rst(&f, c, &rst, NULL, 0, NULL, &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	struct host_profile freebsd = { .ttl = { 64 }, .n_ttl = 1, .connections = 2,
+					.stack = HOST_STACK_FREEBSD };
+	classify_rst(&f, c, &rst, &freebsd, 0, NULL, &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	CHECK_EQ(v.runner_up, CAUSE_COUNT);   /* none */
+	struct host_profile apple = freebsd;
+	apple.stack = HOST_STACK_MACOS;
+	classify_rst(&f, c, &rst, &apple, 0, NULL, &v);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	/* A server's RST that does not acknowledge the client's next
+	 * request, still arriving: unread, but not on FreeBSD. */
+	feed(&f, (struct pkt[]){ seg(C, 121, 531, TCP_ACK | TCP_PSH, 20, 6) });
+	struct pkt srst = seg(S, 531, 121, TCP_ACK | TCP_RST, 0, 7);
+	classify_rst(&f, 1 - c, &srst, NULL, 0, NULL, &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	classify_rst(&f, 1 - c, &srst, &freebsd, 0, NULL, &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+}
+
 static void test_after_reading(void)
 {
 	struct flow f;
@@ -1786,6 +1826,7 @@ int main(void)
 	test_host_profile();
 	test_host_stack_and_ids();
 	test_wait_shown_by_ip_id();
+	test_abort_by_stack();
 	test_after_reading();
 	test_fin_alone_is_not_unread();
 	test_window_unread();
