@@ -1139,6 +1139,13 @@ static bool abortive_close(struct judge *j)
 	 * as the handshake completed would abort the same way; from the
 	 * server, a listener closing with the connection still queued
 	 * (inet_csk_listen_stop), which no application had accepted. */
+	if (probe && v->sender == ROLE_CLIENT && j->f->conn.established)
+		/* Its own ACK completed the handshake: connect() had returned,
+		 * and the close of an established socket sends a FIN (Linux
+		 * tcp_close, Windows closesocket) unless the linger is zero.
+		 * Whatever timer closed it, the RST is a zero linger's (the
+		 * corpus's tcp_scan.pcapng 9, an nmap connect scan). */
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_HIGH, NO_RUNNER_UP);
 	if (probe)
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM,
 			      v->sender == ROLE_SERVER ? CAUSE_HANDSHAKE_ABORT : CAUSE_CONNECT_TIMEOUT);

@@ -552,12 +552,25 @@ static void test_aborts(void)
 	judge(&f, 1 - c, at(seg(S, 520, 139, TCP_RST | TCP_ACK, 0, 7), 10.2), &v);
 	CHECK(v.confidence != CONF_HIGH);
 
-	/* No data at all: a probe. */
+	/* No data at all: a probe. The client's own ACK had completed the
+	 * handshake, so no connect timeout closed a connecting socket: an
+	 * established one's close sends a FIN unless the linger is zero. */
 	c = handshake(&f);
 	CHECK_EQ(judge(&f, c, at(seg(C, 101, 501, TCP_RST | TCP_ACK, 0, 4), 10.01), &v),
 		 CAUSE_LINGER_ABORT);
 	CHECK_EQ(v.detail, DETAIL_PROBE);
 	CHECK(cause_benign(v.cause, v.detail));
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	/* Its ACK not seen acknowledging the SYN-ACK: the connect timeout
+	 * stays the runner-up. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 777, TCP_ACK, 0, 3), 10.002) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 501, TCP_RST | TCP_ACK, 0, 4), 10.01), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_CONNECT_TIMEOUT);
 
 	/* The client asked, the server acked and went quiet for 3 s: response timeout. */
 	c = handshake(&f);
