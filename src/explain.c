@@ -1348,16 +1348,25 @@ static void after_both_closed(struct words *w)
 		       "that had ended.", w->bn, w->an);
 	else if (v->form == FORM_REPLY && v->trigger.frame && v->trigger.frame == v->b.fin_frame)
 		/* A reply: no socket. An application's abort would have sent
-		 * an active RST+ACK of its own first (tcp_send_active_reset);
-		 * Linux drops an orphan at once when its FIN is acknowledged
-		 * with a negative TCP_LINGER2 (tcp_rcv_state_process,
-		 * TCP_FIN_WAIT1: tcp_done, no RST), and the peer's FIN then
-		 * finds none (the lab's linger2-negative-half-closed-v4). */
+		 * an active RST+ACK of its own first (tcp_send_active_reset).
+		 * Linux drops an orphan whose FIN is acknowledged at once with a
+		 * negative TCP_LINGER2 (tcp_rcv_state_process, TCP_FIN_WAIT1:
+		 * tcp_done, and its "return 1" resets the segment that
+		 * acknowledged the FIN: a RST of its own when that ACK came
+		 * before the peer's FIN); otherwise it keeps the orphan as a
+		 * FIN-WAIT-2 mini-socket (tcp_time_wait), and drops it quietly
+		 * when the table of those is full (tcp_max_tw_buckets, "time
+		 * wait bucket table overflow"). Either way the peer's FIN then
+		 * finds none (the corpus's waze.pcap 452-469: one RST a
+		 * connection, to the FIN, after a separate ACK). */
 		say(w, " It answers the %s's FIN itself: the %s had closed first and was waiting "
 		       "for that FIN (FIN-WAIT-2), yet its stack no longer kept the connection %s "
-		       "later: it had dropped its side at once, as Linux does with a negative "
-		       "TCP_LINGER2, or a stack that keeps no FIN-WAIT-2 state (an application's "
-		       "abort would have sent a RST+ACK of its own before).",
+		       "later: it had dropped its side, as Linux does when its table of such "
+		       "closed connections is full (tcp_max_tw_buckets: \"time wait bucket table "
+		       "overflow\" in its kernel log), or with a negative TCP_LINGER2 (which also "
+		       "resets the ACK of its FIN, when that came apart), or a stack that keeps no "
+		       "FIN-WAIT-2 state (an application's abort would have sent a RST+ACK of its "
+		       "own before).",
 		    w->bn, w->an, DUR(apart));
 	else if (v->form == FORM_REPLY)
 		say(w, " It answers a segment the %s's stack no longer kept the connection for: "
