@@ -977,6 +977,14 @@ bool classify_sender_flushes_unread(const struct verdict *v)
 	return v->host.connections && v->host.stack == HOST_STACK_FREEBSD;
 }
 
+bool classify_peer_closing_alert_last(const struct verdict *v)
+{
+	enum role b = role_peer((enum role)v->sender);
+	const struct tls_note *t = &v->tls;
+	return b != ROLE_UNKNOWN && t->alert_from == b + 1 && t->alert_last &&
+	       (t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1);
+}
+
 enum unread_sign classify_unread_sign(const struct verdict *v)
 {
 	if (v->b.bytes == 0 || classify_sender_flushes_unread(v))
@@ -1039,6 +1047,20 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 	 * arrived. */
 	if ((v->rst.flags & TCP_ACK) && seq_lt(v->rst.ack, side_data_end(&v->b)))
 		return UNREAD_ARRIVING;
+	/*
+	 * B ended its TLS session: its last record, after A's own last data,
+	 * was its closing alert. A TLS application that has what it wanted
+	 * closes without reading that alert: RFC 8446 6.1 does not ask the
+	 * side closing to wait for the other's close_notify, and OpenSSL's
+	 * SSL_shutdown sends its own and returns (SSL_shutdown(3):
+	 * "unidirectional shutdown"). The alert is then unread in the
+	 * receive buffer, and Linux, Windows and Apple's stack reset on it
+	 * (the corpus's webex.pcap 444-448, whose client closed its
+	 * connections that held nothing unread with FINs in the same 30 ms).
+	 * Benign: no application data was lost.
+	 */
+	if (v->b.data_frame > v->a.data_frame && classify_peer_closing_alert_last(v))
+		return UNREAD_CLOSING_ALERT;
 	return UNREAD_NONE;
 }
 

@@ -394,7 +394,12 @@ enum unread_sign {
 	UNREAD_ARRIVING,            /* data beyond what the RST acknowledges */
 	UNREAD_TLS_HANDSHAKE,       /* the rest of a server's TLS flight, after the client's
 				       fatal alert */
+	UNREAD_CLOSING_ALERT,       /* the peer's TLS closing alert, its last record, after
+				       the sender's own last data */
 };
+/* The RST's peer's last TLS record was its closing alert (close_notify,
+ * user_canceled, or an encrypted alert in that place). */
+bool classify_peer_closing_alert_last(const struct verdict *v);
 /* The sign that decided unread-recv-buffer, from v's facts (UNREAD_NONE: none). */
 enum unread_sign classify_unread_sign(const struct verdict *v);
 /* The RST's sender runs FreeBSD (its SYN's options say so), whose close

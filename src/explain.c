@@ -1718,17 +1718,10 @@ static void fin_never_acked(struct words *w)
  * close_notify says so, and is the last record its sender writes).
  * The alert may end a segment of data after other records (track_tls).
  */
-static bool peer_closing_alert_last(const struct verdict *v)
-{
-	enum role b = role_peer((enum role)v->sender);
-	const struct tls_note *t = &v->tls;
-	return b != ROLE_UNKNOWN && t->alert_from == b + 1 && t->alert_last &&
-	       (t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1);
-}
 
 static void say_peer_closing_alert(struct words *w)
 {
-	if (peer_closing_alert_last(w->v))
+	if (classify_peer_closing_alert_last(w->v))
 		say(w, " The %s's last TLS record was its closing alert (%s): it was ending the "
 		       "session and would send nothing more.", w->bn,
 		    w->v->tls.alert == TLS_ALERT_ENCRYPTED ? "encrypted, most likely close_notify"
@@ -1792,6 +1785,15 @@ static void close_with_data_unread(struct words *w)
 		       "acknowledges. ", w->bn,
 		    ((v->b.flags & HALF_F_FIN) ? v->b.fin_seq : v->b.next_seq) - v->rst.ack);
 		break;
+	case UNREAD_CLOSING_ALERT:
+		say(w, "the %s's last TLS record (frame %llu), after the %s's own last data, was its "
+		       "closing alert (%s), which a TLS application that has what it wanted closes "
+		       "without reading (RFC 8446 6.1 does not ask it to wait for it; OpenSSL's "
+		       "SSL_shutdown sends its own and returns). ", w->bn,
+		    (unsigned long long)v->b.data_frame, w->an,
+		    v->tls.alert == TLS_ALERT_ENCRYPTED ? "encrypted, most likely close_notify"
+		    : v->tls.alert == 90 + 1 ? "user_canceled" : "close_notify");
+		break;
 	case UNREAD_TLS_HANDSHAKE:
 		say(w, "it had rejected the TLS handshake (its alert: %s) and closed, and a TLS "
 		       "library reads the server's flight record by record, stopping at the one it "
@@ -1805,6 +1807,14 @@ static void close_with_data_unread(struct words *w)
 	say(w, "Closing a socket with unread received data makes the kernel send RST "
 	       "instead of FIN (RFC 2525 2.17), and discards what the %s had not yet "
 	       "delivered.", w->an);
+	if (sign == UNREAD_CLOSING_ALERT) {
+		say(w, " What it discarded was that alert: no application data was lost, and "
+		       "the RST is harmless.");
+		advise(w, "Nothing to fix: the %s had ended its TLS session. For a clean close, "
+			  "read until the %s's close_notify (a second SSL_shutdown) before close().",
+		       w->bn, w->bn);
+		return;
+	}
 	say_peer_closing_alert(w);
 	if (sign == UNREAD_BODY_DUE)
 		advise(w, "Server: after an early response, read (or discard) the rest of the body "
@@ -1953,7 +1963,7 @@ static void abortive_close(struct words *w)
 			   !v->a.rst_frame && !v->b.rst_frame;
 	bool timed = !given_up && v->detail != DETAIL_PROBE && known && first_close &&
 		     v->idle_before_ns >= ABORT_TIMER_MIN_NS && !v->b_window_closed;
-	bool goodbye = !given_up && v->detail != DETAIL_PROBE && peer_closing_alert_last(v);
+	bool goodbye = !given_up && v->detail != DETAIL_PROBE && classify_peer_closing_alert_last(v);
 	if (goodbye)
 		say_peer_closing_alert(w);
 	/* After the peer's goodbye nothing more was to come: no response
