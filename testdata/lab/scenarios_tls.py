@@ -309,6 +309,93 @@ time.sleep(1.0)
     return labeller
 
 
+# ---------------------------------------------------------------- a closing alert left unread
+
+@scenario("tls-close-notify-unread-v4", "a Python ssl server (Debian's python3 and OpenSSL "
+          "3.0, the lab's certificate for api.lab.test, TLS 1.2 as nginx 1.22 speaks it) "
+          "answers a request and at once ends its TLS session with close_notify "
+          "(SSLSocket.unwrap, OpenSSL's SSL_shutdown), keeping its side of TCP open; the Python "
+          "ssl client reads the whole response (Content-Length) and, 0.2 s later, the alert "
+          "acknowledged by its stack but never read, closes its socket without a close_notify "
+          "of its own, as a TLS client that has what it wanted may (RFC 8446 6.1 does not ask "
+          "it to wait for the server's): Linux's tcp_close finds the alert's record unread and "
+          "resets (RFC 2525 2.17)")
+def tls_close_notify_unread(lab):
+    lab.topology()
+    certs = make_certs(lab.workdir, SERVER_NAME)
+    lab.capture("client")
+    # Debian's python3 serves (its ssl module and OpenSSL), started from the
+    # lab's runner, which says ready once it listens: a client that came
+    # sooner would draw a refusal first.
+    server_code = f'''
+import socket, ssl, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+ctx.load_cert_chain({certs["crt"]!r}, {certs["key"]!r})
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(({lab.addr("server")!r}, 443))
+ls.listen(4)
+print("listening")
+ls.settimeout(10)
+raw, _ = ls.accept()
+s = ctx.wrap_socket(raw, server_side=True)
+print("tls", s.version())
+s.recv(4096)
+s.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: 3\\r\\n\\r\\nok\\n")
+time.sleep(0.05)        # the response and the alert in segments of their own
+s.settimeout(3)
+try:
+    s.unwrap()          # close_notify; then waits for the client's, which never comes
+    print("unwrap returned")
+except OSError as e:
+    print("unwrap", type(e).__name__)
+time.sleep(0.5)
+'''
+    srv = lab.run("server", f"""
+import subprocess
+p = subprocess.Popen([{PYTHON!r}, "-u", "-c", {server_code!r}], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, text=True)
+first = p.stdout.readline()
+ready()
+out, err = p.communicate(timeout=20)
+print(first + out)
+print(err)
+print("exit", p.returncode)
+""", wait_ready=True)
+    cli = python_client(lab, f'''
+import socket, ssl, time
+ctx = ssl.create_default_context(cafile={certs["ca"]!r})
+raw = socket.create_connection(({lab.addr("server")!r}, 443), timeout=5)
+s = ctx.wrap_socket(raw, server_hostname="{SERVER_NAME}")
+print("tls", s.version())
+s.sendall(b"GET / HTTP/1.1\\r\\nHost: {SERVER_NAME}\\r\\n\\r\\n")
+data = b""
+while not data.endswith(b"ok\\n"):
+    data += s.recv(4096)
+print("response", data.split(b"\\r\\n")[0])
+time.sleep(0.2)         # the server's close_notify arrives and is acknowledged, unread
+s.close()               # no SSL_shutdown: no alert of its own
+time.sleep(0.5)
+''')
+    out = cli.wait(timeout=30)
+    errors = srv.wait(timeout=30)
+    # The design, as both saw it: TLS 1.2, the response read whole, and the
+    # server's wait for the client's close_notify ended by the reset.
+    if ("tls TLSv1.2" not in out or "response b'HTTP/1.1 200 OK'" not in out or
+            "exit 0" not in out or "unwrap ConnectionResetError" not in errors):
+        raise RuntimeError(f"the TLS session did not end as designed: {out} / {errors}")
+
+    def labeller(rsts):
+        # The client's close() with the server's close_notify unread:
+        # TCP_ABORT_ON_CLOSE. The runner-up a zero linger, which the wire
+        # cannot tell from it.
+        expect(rsts[0], "client", "TCP_ABORT_ON_CLOSE")
+        return ([label("unread-recv-buffer", alternatives=("linger-abort",))] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
+
+
 # ---------------------------------------------------------------- TLS 1.3 keep-alive
 
 # nginx 1.22's default ssl_protocols stop at TLSv1.2, so a TLS 1.3 session
