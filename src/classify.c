@@ -977,6 +977,13 @@ bool classify_sender_flushes_unread(const struct verdict *v)
 	return v->host.connections && v->host.stack == HOST_STACK_FREEBSD;
 }
 
+/*
+ * The peer's last TLS record was its closing alert (encrypted, most
+ * likely close_notify, or close_notify or user_canceled in clear): it
+ * was ending the session and would send nothing more (RFC 8446 6.1:
+ * close_notify says so, and is the last record its sender writes).
+ * The alert may end a segment of data after other records (track_tls).
+ */
 bool classify_peer_closing_alert_last(const struct verdict *v)
 {
 	enum role b = role_peer((enum role)v->sender);

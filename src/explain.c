@@ -1711,14 +1711,8 @@ static void fin_never_acked(struct words *w)
 	       v->sender == ROLE_SERVER ? "Client" : v->sender == ROLE_CLIENT ? "Server" : "Peer");
 }
 
-/*
- * The peer's last TLS record was its closing alert (encrypted, most
- * likely close_notify, or close_notify or user_canceled in clear): it
- * was ending the session and would send nothing more (RFC 8446 6.1:
- * close_notify says so, and is the last record its sender writes).
- * The alert may end a segment of data after other records (track_tls).
- */
-
+/* The peer was ending its TLS session (classify_peer_closing_alert_last)
+ * and would send nothing more. */
 static void say_peer_closing_alert(struct words *w)
 {
 	if (classify_peer_closing_alert_last(w->v))
@@ -1956,14 +1950,15 @@ static void abortive_close(struct words *w)
 	/* Why no unread data is the runner-up (classify.c, abortive_close). */
 	if (!given_up && v->detail != DETAIL_PROBE && v->b.bytes > 0 &&
 	    classify_sender_flushes_unread(v))
-		say(w, " Its SYN's options name its stack, %s, whose close discards unread data and sends a "
-		       "FIN (FreeBSD's tcp_disconnect): only a zero linger or an abort sends a RST.",
-		    host_stack_label((enum host_stack)v->host.stack));
+		say(w, " Its SYN's options name its stack, %s, whose close discards unread data "
+		       "and sends a FIN (FreeBSD's tcp_disconnect): only a zero linger or an abort "
+		       "sends a RST.", host_stack_label((enum host_stack)v->host.stack));
 	bool first_close = !((v->a.flags | v->b.flags) & HALF_F_FIN) &&
 			   !v->a.rst_frame && !v->b.rst_frame;
 	bool timed = !given_up && v->detail != DETAIL_PROBE && known && first_close &&
 		     v->idle_before_ns >= ABORT_TIMER_MIN_NS && !v->b_window_closed;
-	bool goodbye = !given_up && v->detail != DETAIL_PROBE && classify_peer_closing_alert_last(v);
+	bool goodbye = !given_up && v->detail != DETAIL_PROBE &&
+		       classify_peer_closing_alert_last(v);
 	if (goodbye)
 		say_peer_closing_alert(w);
 	/* After the peer's goodbye nothing more was to come: no response

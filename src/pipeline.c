@@ -130,6 +130,10 @@ void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name
 			   const struct link_type *link)
 {
 	pipeline_flush(pl);     /* the previous input's frames, under its name */
+	/* Frame numbers restart with the input, and the log is searched by
+	 * them (late_segments.c): a connection that goes on across two files
+	 * pairs its RSTs by their numbers alone. */
+	pl->late.n = 0;
 	pl->src.name = name;
 	/* Counted apart from the current input's: with --interleave the input
 	 * read before this one need not be the last one begun. */
