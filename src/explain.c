@@ -1912,6 +1912,15 @@ static void abortive_close(struct words *w)
 	else if (v->detail == DETAIL_PROBE)
 		say(w, "The %s opened the connection and aborted it without any data exchanged: a "
 		       "health check or port probe closing with SO_LINGER 0. Usually benign.", w->an);
+	else if (v->b.data_frame > v->a.data_frame && classify_sender_flushes_unread(v))
+		/* FreeBSD's close drains unread data and sends a FIN
+		 * (classify.c, classify_sender_flushes_unread). */
+		say(w, "The %s aborted the connection (RST instead of FIN) after the %s's last data "
+		       "(frame %llu), which came after its own; nothing of the %s's followed it. An "
+		       "abortive close, as SO_LINGER with timeout 0 or an application abort does: its "
+		       "SYN's options name FreeBSD, whose close drains unread data and sends a FIN "
+		       "(tcp_disconnect), so data left unread would not have reset it.",
+		    w->an, w->bn, (unsigned long long)v->b.data_frame, w->an);
 	else if (v->b.data_frame > v->a.data_frame)
 		/* Whether that data asked for an answer (a request, a command)
 		 * or ended the exchange (a reply, a logoff) the wire of an
@@ -1949,7 +1958,7 @@ static void abortive_close(struct words *w)
 	 */
 	/* Why no unread data is the runner-up (classify.c, abortive_close). */
 	if (!given_up && v->detail != DETAIL_PROBE && v->b.bytes > 0 &&
-	    classify_sender_flushes_unread(v))
+	    v->b.data_frame <= v->a.data_frame && classify_sender_flushes_unread(v))
 		say(w, " Its SYN's options name its stack, %s, whose close discards unread data "
 		       "and sends a FIN (FreeBSD's tcp_disconnect): only a zero linger or an abort "
 		       "sends a RST.", host_stack_label((enum host_stack)v->host.stack));

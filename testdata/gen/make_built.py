@@ -35,6 +35,17 @@ the documented behaviour it imitates.
              balancer's bare text (F5 BIG-IP's reset cause, which its
              tm.rstcause.pkt setting writes), which name the reason in
              words. The label is the lab's.
+  freebsd-*  the lab's client-linger0-after-response-v4 with its client's
+             SYN options in FreeBSD's order, as that client would send
+             them (tcp_output.c, tcp_addoptions: "the optimal order for a
+             SYN/SYN-ACK segment is: MSS (4) + NOP (1) + Window scale (3) +
+             SACK permitted (2) + Timestamps (10)"), the same 20 bytes of
+             options and values, TTL 64 as FreeBSD's. The client reads the
+             response and closes with a zero linger: FreeBSD's
+             tcp_disconnect drops the connection with a RST (tcp_drop) as
+             Linux does, and would have sent a FIN had the response been
+             left unread (it drains the receive buffer). Label: the lab's,
+             linger-abort, with no runner-up.
 """
 import json
 import os
@@ -186,12 +197,86 @@ def rst_data(kind, lab_labels):
                 kernel_resets_not_captured=[])
 
 
+FREEBSD_SOURCE = ("FreeBSD sys/netinet/tcp_output.c, tcp_addoptions (the SYN's option order) "
+                  "and tcp_usrreq.c, tcp_disconnect (a close drains unread data and sends a "
+                  "FIN; only a zero linger drops the connection with a RST)")
+FREEBSD_SOURCES = ["client-linger0-after-response-v4"]
+
+
+def tcp_checksum_fixed(frame, off):
+    """The Ethernet/IPv4/TCP frame with its TCP checksum recomputed over
+    RFC 9293 3.1's pseudo-header."""
+    ihl = (frame[off] & 0x0F) * 4
+    total = struct.unpack("!H", frame[off + 2:off + 4])[0]
+    out = bytearray(frame)
+    seg = bytearray(out[off + ihl:off + total])
+    struct.pack_into("!H", seg, 16, 0)
+    pseudo = bytes(out[off + 12:off + 20]) + struct.pack("!BBH", 0, 6, len(seg))
+    body = pseudo + bytes(seg) + (b"\0" if len(seg) % 2 else b"")
+    struct.pack_into("!H", out, off + ihl + 16, ipv4_checksum(body))
+    return bytes(out)
+
+
+def freebsd_syn_options(opts):
+    """Linux's SYN options (MSS, SACK permitted, timestamps, NOP, window
+    scale: 20 bytes) in FreeBSD's order, the same values."""
+    found, i = {}, 0
+    while i < len(opts):
+        kind = opts[i]
+        if kind == 1:
+            i += 1
+            continue
+        if kind == 0:
+            break
+        n = opts[i + 1]
+        found[kind] = opts[i:i + n]
+        i += n
+    out = found[2] + b"\x01" + found[3] + found[4] + found[8]
+    if len(out) != len(opts):
+        raise RuntimeError("the SYN's options are not Linux's 20 bytes")
+    return out
+
+
+def freebsd(name, lab_labels):
+    recs = pcapio.read(os.path.join(LAB, name + ".pcap"))
+    src = lab_labels[name + ".pcap"]
+    out, done = [], False
+    for r in recs:
+        d = r.data
+        off = 14
+        if (not done and r.linktype == 1 and len(d) > off + 40 and d[off] >> 4 == 4 and
+                d[off + 9] == 6):
+            ihl = (d[off] & 0x0F) * 4
+            t = off + ihl
+            doff = (d[t + 12] >> 4) * 4
+            if d[t + 13] & 0x12 == 0x02:       # the client's SYN (no ACK)
+                b = bytearray(d)
+                b[t + 20:t + doff] = freebsd_syn_options(bytes(d[t + 20:t + doff]))
+                b[off + 8] = 64
+                struct.pack_into("!H", b, off + 10, 0)
+                struct.pack_into("!H", b, off + 10, ipv4_checksum(bytes(b[off:off + ihl])))
+                d = tcp_checksum_fixed(bytes(b), off)
+                done = True
+        out.append(pcapio.Record(r.linktype, r.ts_ns, d, r.orig_len))
+    if not done:
+        raise RuntimeError(f"{name}: no SYN to rewrite")
+    fname = f"freebsd-{name}.pcap"
+    with open(os.path.join(OUT, fname), "wb") as f:
+        f.write(pcapio.pcap(out, nano=True))
+    resets = [dict(r, alternatives=[]) for r in src["resets"]]
+    return dict(file=fname, scenario="freebsd-" + name, capture_point=src["capture_point"],
+                description=f"{name} (the lab's) with its client's SYN options in FreeBSD's "
+                            f"order", source=FREEBSD_SOURCE, resets=resets,
+                kernel_resets_not_captured=[])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     lab_labels = {c["file"]: c for c in json.load(open(os.path.join(LAB, "labels.json")))["captures"]}
     caps = [span(n, lab_labels) for n in SPAN_SOURCES]
     caps += [oneway(n, lab_labels) for n in ONEWAY_SOURCES]
     caps += [rst_data(k, lab_labels) for k in RST_DATA]
+    caps += [freebsd(n, lab_labels) for n in FREEBSD_SOURCES]
     with open(os.path.join(OUT, "labels.json"), "w") as f:
         json.dump({"generated_by": "testdata/gen/make_built.py", "captures": caps}, f, indent=1)
         f.write("\n")
