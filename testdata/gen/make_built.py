@@ -160,6 +160,20 @@ def ipv4_checksum(hdr):
     return ~s & 0xFFFF
 
 
+def tcp_checksum_fixed(frame, off):
+    """The Ethernet/IPv4/TCP frame with its TCP checksum recomputed over
+    RFC 9293 3.1's pseudo-header."""
+    ihl = (frame[off] & 0x0F) * 4
+    total = struct.unpack("!H", frame[off + 2:off + 4])[0]
+    out = bytearray(frame)
+    seg = bytearray(out[off + ihl:off + total])
+    struct.pack_into("!H", seg, 16, 0)
+    pseudo = bytes(out[off + 12:off + 20]) + struct.pack("!BBH", 0, 6, len(seg))
+    body = pseudo + bytes(seg) + (b"\0" if len(seg) % 2 else b"")
+    struct.pack_into("!H", out, off + ihl + 16, ipv4_checksum(body))
+    return bytes(out)
+
+
 def with_rst_data(frame, data):
     """An Ethernet/IPv4/TCP RST with data appended, its IP length and both
     checksums fixed (the TCP one over RFC 9293 3.1's pseudo-header)."""
@@ -171,12 +185,7 @@ def with_rst_data(frame, data):
     struct.pack_into("!H", out, off + 2, total + len(data))
     struct.pack_into("!H", out, off + 10, 0)
     struct.pack_into("!H", out, off + 10, ipv4_checksum(bytes(out[off:off + ihl])))
-    seg = bytearray(out[off + ihl:])
-    struct.pack_into("!H", seg, 16, 0)
-    pseudo = bytes(out[off + 12:off + 20]) + struct.pack("!BBH", 0, 6, len(seg))
-    body = pseudo + bytes(seg) + (b"\0" if len(seg) % 2 else b"")
-    struct.pack_into("!H", out, off + ihl + 16, ipv4_checksum(body))
-    return bytes(out)
+    return tcp_checksum_fixed(bytes(out), off)
 
 
 def rst_data(kind, lab_labels):
@@ -201,20 +210,6 @@ FREEBSD_SOURCE = ("FreeBSD sys/netinet/tcp_output.c, tcp_addoptions (the SYN's o
                   "and tcp_usrreq.c, tcp_disconnect (a close drains unread data and sends a "
                   "FIN; only a zero linger drops the connection with a RST)")
 FREEBSD_SOURCES = ["client-linger0-after-response-v4"]
-
-
-def tcp_checksum_fixed(frame, off):
-    """The Ethernet/IPv4/TCP frame with its TCP checksum recomputed over
-    RFC 9293 3.1's pseudo-header."""
-    ihl = (frame[off] & 0x0F) * 4
-    total = struct.unpack("!H", frame[off + 2:off + 4])[0]
-    out = bytearray(frame)
-    seg = bytearray(out[off + ihl:off + total])
-    struct.pack_into("!H", seg, 16, 0)
-    pseudo = bytes(out[off + 12:off + 20]) + struct.pack("!BBH", 0, 6, len(seg))
-    body = pseudo + bytes(seg) + (b"\0" if len(seg) % 2 else b"")
-    struct.pack_into("!H", out, off + ihl + 16, ipv4_checksum(body))
-    return bytes(out)
 
 
 def freebsd_syn_options(opts):
