@@ -250,6 +250,12 @@ struct verdict {
 	 * the time from its first to its last. */
 	int32_t burst_first_d;
 	uint8_t burst_connections;
+	/* (In a hole) read with id_near_shared (classify_revise_shared_ids): */
+	uint8_t id_follows_back;    /* its IPv4 ID runs on from that of the frame this many
+				       before it, the latest from an address at neither end
+				       of its connection (pipeline.c, id_follows_other); 0:
+				       it does not */
+	uint16_t id_follows_id;     /* that frame's ID */
 	int32_t burst_last_d;
 	uint32_t burst_span_us;
 

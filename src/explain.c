@@ -206,11 +206,20 @@ static void say_origin(const struct words *w, char *out, size_t size)
 			 rst_payload_cause_name(v->rst_data.code));
 		break;
 	case ORIGIN_BY_SHARED_IDS:
-		text_format(out, size, "TTL %u, but the %s's address numbers its packets on one IPv4 "
-			 "ID counter with many other addresses in this capture: one box sends for "
-			 "them all (a NAT engine such as VirtualBox's, or a VPN app or proxy that "
-			 "terminates TCP), and this RST is that box's, not the %s host's own", ttl,
-			 w->an, w->an);
+		if (v->id_follows_back && !host_ids_shared(&v->host))
+			text_format(out, size, "TTL %u, but its IPv4 ID %u runs on from %u, of frame "
+				 "%llu from another address, and in this capture many addresses "
+				 "number their packets on one counter: one box sends for them all (a "
+				 "NAT engine such as VirtualBox's, or a VPN app or proxy that "
+				 "terminates TCP), and this RST is that box's, not the %s host's own",
+				 ttl, v->ip_id, v->id_follows_id,
+				 (unsigned long long)(v->rst.frame - v->id_follows_back), w->an);
+		else
+			text_format(out, size, "TTL %u, but the %s's address numbers its packets on "
+				 "one IPv4 ID counter with many other addresses in this capture: one "
+				 "box sends for them all (a NAT engine such as VirtualBox's, or a VPN "
+				 "app or proxy that terminates TCP), and this RST is that box's, not "
+				 "the %s host's own", ttl, w->an, w->an);
 		break;
 	case ORIGIN_BY_HOST_STACK:
 		text_format(out, size, "TTL %u, which left its sender at %u, but the %s's address "

@@ -134,6 +134,7 @@ void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name
 	 * them (late_segments.c): a connection that goes on across two files
 	 * pairs its RSTs by their numbers alone. */
 	pl->late.n = 0;
+	pl->ahead_source = pl->ahead_in;
 	pl->src.name = name;
 	/* Counted apart from the current input's: with --interleave the input
 	 * read before this one need not be the last one begun. */
@@ -330,6 +331,74 @@ static void segment_anomalies(struct pipeline *pl, const struct pkt *p)
 			   "are", pl->src.name, n, p->flags);
 }
 
+_Static_assert((PIPELINE_RING & (PIPELINE_RING - 1)) == 0 && PIPELINE_RING > PIPELINE_AHEAD,
+	       "the ring is a power of two holding every frame in flight");
+
+static struct pending_frame *slot(struct pipeline *pl, uint32_t n)
+{
+	return &pl->ahead[n & (PIPELINE_RING - 1)];
+}
+
+/*
+ * The latest frame before the one being tracked, of this input and still
+ * in the ring, from an address at neither end of p's connection; NULL if
+ * none is left. A box that terminates TCP for many addresses numbers what
+ * it sends for all of them with one counter (VirtualBox's NAT engine,
+ * slirp4netns, a phone's VPN app: host_table_shared_ids), so each of its
+ * packets carries an IPv4 ID a little after that of its last packet for
+ * any other address, whatever its packets on this connection showed.
+ * Read at a RST and at a connection's third segment, so ordinary
+ * segments pay nothing: the ring's earlier slots hold those frames until
+ * they are overwritten.
+ */
+static const struct pkt *latest_other(struct pipeline *pl, const struct pkt *p)
+{
+	uint32_t cur = pl->ahead_out - 1;
+	uint32_t back = PIPELINE_RING - (pl->ahead_in - cur);
+	if (back > cur - pl->ahead_source)
+		back = cur - pl->ahead_source;
+	for (uint32_t k = 1; k <= back; k++) {
+		const struct pending_frame *o = slot(pl, cur - k);
+		if (o->res == DECODE_OK && o->p.ipver == 4 && memcmp(o->p.src, p->src, 4) &&
+		    memcmp(o->p.src, p->dst, 4))
+			return &o->p;
+	}
+	return NULL;
+}
+
+/* Whether IPv4 ID id runs on from the other address's packet o: a little
+ * after it, as far as the box's packets elsewhere meanwhile take it (the
+ * host table's HOST_SHARED_ID_NEAR, for the same counter). */
+static inline bool id_runs_on(const struct pkt *o, uint16_t id)
+{
+	uint16_t d = (uint16_t)(id - o->ip_id);
+	return o->ip_id && d >= 1 && d <= HOST_SHARED_ID_NEAR;
+}
+
+/* A RST's own ID against the box's last packet elsewhere (the corpus's
+ * ndpi/gnutella.pcap 1485: ID 1170, one after frame 1484's, from another
+ * address; its own connection's began at 946). Where the capture shows
+ * no such counter, an ID near another host's is chance, and the report
+ * does not read it (classify_revise_shared_ids). */
+static void id_follows_other(struct pipeline *pl, const struct pkt *p, struct verdict *v)
+{
+	const struct pkt *o = latest_other(pl, p);
+	if (o && id_runs_on(o, p->ip_id) && p->frame - o->frame <= UINT8_MAX) {
+		v->id_follows_back = (uint8_t)(p->frame - o->frame);
+		v->id_follows_id = o->ip_id;
+	}
+}
+
+/* A half's second and third IPv4 IDs into its host's profile, and
+ * whether the third ran on from another address's packet just before. */
+static __attribute__((noinline)) void note_ids(struct pipeline *pl, const struct flow *f,
+					       const struct tcp_half *h, const struct pkt *p)
+{
+	const struct pkt *o = latest_other(pl, p);
+	host_table_note_ids(pl->hosts, p->src, host_context(f->key.tunnel, pl->interface_id),
+			    h->ip_id, p->ip_id, o ? id_runs_on(o, p->ip_id) : -1);
+}
+
 /* This side's first TTL (and a SYN's option layout) into its host's profile. */
 static inline void note_first_host(struct pipeline *pl, const struct flow *f, const struct pkt *p)
 {
@@ -348,8 +417,7 @@ static void note_host(struct pipeline *pl, const struct flow *f, int dir,
 	if (!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max)
 		note_first_host(pl, f, p);
 	else if (h->pkts == 2 && p->ipver == 4)
-		host_table_note_ids(pl->hosts, p->src, host_context(f->key.tunnel, pl->interface_id),
-				    h->ip_id, p->ip_id);
+		note_ids(pl, f, h, p);
 }
 
 /* RST p from endpoint dir of f answers an untranslated segment of another
@@ -444,12 +512,16 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 			if (__builtin_expect(pl->twins.n != 0, 0))
 				judge_by_twins(pl, f, dir, p, untranslated);
 			/* Its own ID against the counter other hosts' packets ran on
-			 * (a NAT engine's refusal carries the next of it), in a
-			 * capture that has shown one so far: the report decides with
-			 * what the capture shows by then (host_table_shared_ids). */
-			if (p->ipver == 4 && p->ip_id && host_table_ids_shared_seen(pl->hosts))
-				pl->scratch.id_near_shared =
-					host_table_id_near_recent(pl->hosts, p->src, ctx, p->ip_id);
+			 * (a NAT engine's refusal carries the next of it): their
+			 * connections' starts, once the capture has shown one, and
+			 * the frames just before it. The report decides with what
+			 * the capture shows by then (host_table_shared_ids). */
+			if (p->ipver == 4 && p->ip_id) {
+				if (host_table_ids_shared_seen(pl->hosts))
+					pl->scratch.id_near_shared = host_table_id_near_recent(
+						pl->hosts, p->src, ctx, p->ip_id);
+				id_follows_other(pl, p, &pl->scratch);
+			}
 			verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
 		} else {
 			verdict_queue_hold(&pl->queue, p->ts_ns);
@@ -610,14 +682,6 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */
 	if (!pl->shard.n)
 		key_pending(pl, pf);
-}
-
-_Static_assert((PIPELINE_RING & (PIPELINE_RING - 1)) == 0 && PIPELINE_RING > PIPELINE_AHEAD,
-	       "the ring is a power of two holding every frame in flight");
-
-static struct pending_frame *slot(struct pipeline *pl, uint32_t n)
-{
-	return &pl->ahead[n & (PIPELINE_RING - 1)];
 }
 
 /* The second read: link, IP, TCP and tunnels, for the key; nothing tracked. */

@@ -54,7 +54,10 @@ struct pipeline_config {
  * are not kept: what tracking needs of them is read at decode time.
  */
 #define PIPELINE_AHEAD 3
-#define PIPELINE_RING 4         /* slots: a power of two, more than PIPELINE_AHEAD */
+/* Slots: a power of two, more than PIPELINE_AHEAD. The frames tracked
+ * before stay in the rest until overwritten: a RST's IPv4 ID is compared
+ * with theirs (pipeline.c, id_follows_other). */
+#define PIPELINE_RING 16
 
 struct pending_frame {
 	struct pkt p;
@@ -119,6 +122,7 @@ struct pipeline {
 	int64_t now;                /* latest packet time: the clock for expiry */
 	struct pending_frame ahead[PIPELINE_RING];
 	uint32_t ahead_in, ahead_out;   /* frames decoded and tracked (wrapping); slot = count % RING */
+	uint32_t ahead_source;          /* ahead_in when the current input began */
 };
 
 void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struct reporter *rep);

@@ -1139,7 +1139,7 @@ static void test_host_stack_and_ids(void)
 	for (int k = 0; k < 3; k++) {
 		host_table_note(t, 4, lin, 0, 64, 0x2483);
 		uint16_t start = (uint16_t)(0x65e5 + 20011 * k);
-		host_table_note_ids(t, lin, 0, start, (uint16_t)(start + 1));
+		host_table_note_ids(t, lin, 0, start, (uint16_t)(start + 1), -1);
 	}
 	const struct host_profile *h = host_table_get(t, 4, lin, 0);
 	CHECK_EQ(h->stack, HOST_STACK_LINUX);
@@ -1148,7 +1148,7 @@ static void test_host_stack_and_ids(void)
 	uint16_t id = 4000;
 	for (int k = 0; k < 4; k++) {
 		host_table_note(t, 4, win, 0, 128, 0x234);
-		host_table_note_ids(t, win, 0, id, (uint16_t)(id + 1));
+		host_table_note_ids(t, win, 0, id, (uint16_t)(id + 1), -1);
 		id = (uint16_t)(id + 37);
 	}
 	h = host_table_get(t, 4, win, 0);
@@ -1157,17 +1157,17 @@ static void test_host_stack_and_ids(void)
 	/* Random IDs, and IDs all 0. */
 	for (int k = 0; k < 3; k++) {
 		host_table_note(t, 4, rnd, 0, 64, 0);
-		host_table_note_ids(t, rnd, 0, (uint16_t)(1000 + 9001 * k), (uint16_t)(50000 - 7777 * k));
+		host_table_note_ids(t, rnd, 0, (uint16_t)(1000 + 9001 * k), (uint16_t)(50000 - 7777 * k), -1);
 		host_table_note(t, 4, zero, 0, 64, 0);
-		host_table_note_ids(t, zero, 0, 0, 0);
+		host_table_note_ids(t, zero, 0, 0, 0, -1);
 	}
 	CHECK_EQ(host_ip_ids(host_table_get(t, 4, rnd, 0)), HOST_IP_ID_RANDOM);
 	CHECK_EQ(host_ip_ids(host_table_get(t, 4, zero, 0)), HOST_IP_ID_ZERO);
 	/* One connection's counter cannot say whose. */
 	uint8_t one[16] = { 10, 0, 0, 5 };
 	host_table_note(t, 4, one, 0, 64, 0);
-	host_table_note_ids(t, one, 0, 7, 8);
-	host_table_note_ids(t, one, 0, 9, 10);
+	host_table_note_ids(t, one, 0, 7, 8, -1);
+	host_table_note_ids(t, one, 0, 9, 10, -1);
 	CHECK_EQ(host_ip_ids(host_table_get(t, 4, one, 0)), HOST_IP_ID_UNKNOWN);
 	/* IPv4 and IPv6 hosts are kept apart; IPv4-mapped is the same host. */
 	uint8_t v6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1 };

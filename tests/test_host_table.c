@@ -127,13 +127,13 @@ static void test_shared_ids(void)
 		CHECK(host_table_ids_shared_seen(t) == (i >= 2));
 		a[0] = 198; a[3] = (uint8_t)(10 + i);
 		host_table_note(t, 4, a, 0, 64, 0);
-		host_table_note_ids(t, a, 0, counter, (uint16_t)(counter + 1));
+		host_table_note_ids(t, a, 0, counter, (uint16_t)(counter + 1), -1);
 		counter += 5;
 		uint8_t guest[16] = { 0 };
 		guest[0] = 10; guest[3] = 1;
 		host_table_note(t, 4, guest, 0, 128, 0);
 		host_table_note_ids(t, guest, 0, (uint16_t)(0x5e15 + 977 * i),
-				    (uint16_t)(0x5e16 + 977 * i));
+				    (uint16_t)(0x5e16 + 977 * i), -1);
 	}
 	CHECK(host_table_shared_ids(t));
 	a[3] = 21;
@@ -156,9 +156,38 @@ static void test_shared_ids(void)
 		a[3] = (uint8_t)i;
 		uint16_t start = (uint16_t)check_random(&r);
 		host_table_note(t, 4, a, 0, 64, 0);
-		host_table_note_ids(t, a, 0, start, (uint16_t)(start + 1));
+		host_table_note_ids(t, a, 0, start, (uint16_t)(start + 1), -1);
 	}
 	CHECK(!host_table_shared_ids(t));
+	host_table_free(t);
+
+	/* A box whose counter its other connections' segments moved on by
+	 * more than HOST_SHARED_ID_NEAR between two connection starts (a
+	 * relayed download between them): its starts are far apart, but
+	 * each third ID ran on from the box's packet just before, for
+	 * another address (the pipeline's ring). */
+	t = host_table_new(HOST_TABLE_SEED);
+	counter = 0x0100;
+	for (int i = 0; i < 12; i++) {
+		a[0] = 198; a[2] = 0; a[3] = (uint8_t)(10 + i);
+		host_table_note(t, 4, a, 0, 64, 0);
+		host_table_note_ids(t, a, 0, counter, (uint16_t)(counter + 1), 1);
+		counter = (uint16_t)(counter + 2 * HOST_SHARED_ID_NEAR);
+	}
+	CHECK(host_table_shared_ids(t));
+	CHECK(host_ids_shared(host_table_get(t, 4, a, 0)));
+	host_table_free(t);
+	/* The same starts with nothing just before them to run on from: no
+	 * sharing shown. */
+	t = host_table_new(HOST_TABLE_SEED);
+	for (int i = 0; i < 12; i++) {
+		a[3] = (uint8_t)(10 + i);
+		host_table_note(t, 4, a, 0, 64, 0);
+		host_table_note_ids(t, a, 0, counter, (uint16_t)(counter + 1), i % 2 ? 0 : -1);
+		counter = (uint16_t)(counter + 2 * HOST_SHARED_ID_NEAR);
+	}
+	CHECK(!host_table_shared_ids(t));
+	CHECK(!host_ids_shared(host_table_get(t, 4, a, 0)));
 	host_table_free(t);
 }
 
