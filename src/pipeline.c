@@ -391,8 +391,8 @@ static void id_follows_other(struct pipeline *pl, const struct pkt *p, struct ve
 
 /* A half's second and third IPv4 IDs into its host's profile, and
  * whether the third ran on from another address's packet just before. */
-static __attribute__((noinline)) void note_ids(struct pipeline *pl, const struct flow *f,
-					       const struct tcp_half *h, const struct pkt *p)
+static void note_ids(struct pipeline *pl, const struct flow *f,
+		     const struct tcp_half *h, const struct pkt *p)
 {
 	const struct pkt *o = latest_other(pl, p);
 	host_table_note_ids(pl->hosts, p->src, host_context(f->key.tunnel, pl->interface_id),
@@ -516,10 +516,9 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 			 * connections' starts, once the capture has shown one, and
 			 * the frames just before it. The report decides with what
 			 * the capture shows by then (host_table_shared_ids). */
-			if (p->ipver == 4 && p->ip_id) {
-				if (host_table_ids_shared_seen(pl->hosts))
-					pl->scratch.id_near_shared = host_table_id_near_recent(
-						pl->hosts, p->src, ctx, p->ip_id);
+			if (p->ipver == 4 && p->ip_id && host_table_ids_shared_seen(pl->hosts)) {
+				pl->scratch.id_near_shared = host_table_id_near_recent(
+					pl->hosts, p->src, ctx, p->ip_id);
 				id_follows_other(pl, p, &pl->scratch);
 			}
 			verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
