@@ -896,6 +896,31 @@ static void advise_reuse_after_idle_close(struct words *w, int64_t idle, bool ig
 		  "repeat.", DUR(idle));
 }
 
+/*
+ * Where the TLS version the session agreed on has its closure alerts:
+ * RFC 8446 6.1 (1.3), RFC 5246 7.2.1 (1.2), RFC 4346 7.2.1 (1.1), RFC 2246
+ * 7.2.1 (1.0), RFC 6101 5.4.1.1 (SSL 3.0); the current two when the
+ * ServerHello was not seen. A review read "RFC 8446" under TLS 1.0 and
+ * 1.2 sessions (the corpus's waze.pcap, webex.pcap) as a wrong citation.
+ */
+static const char *tls_closure_rfc(const struct verdict *v)
+{
+	switch (tls_note_version(v->tls.version)) {
+	case 0x0304:
+		return "RFC 8446 6.1";
+	case 0x0303:
+		return "RFC 5246 7.2.1";
+	case 0x0302:
+		return "RFC 4346 7.2.1";
+	case 0x0301:
+		return "RFC 2246 7.2.1";
+	case 0x0300:
+		return "RFC 6101 5.4.1.1";
+	default:
+		return "RFC 8446 6.1, RFC 5246 7.2.1";
+	}
+}
+
 /* The data after the FIN was the peer's TLS close_notify (classify.c's
  * closing_alert_only has the sources). */
 /*
@@ -932,10 +957,10 @@ static void close_notify_after_fin(struct words *w)
 		say(w, "The %s sent its own TLS alert and closed the connection (FIN, frame %llu); the "
 		       "%s answered with ", w->an, (unsigned long long)v->a.fin_frame, w->bn);
 		say_b_goodbye(w, alert);
-		say(w, ", as TLS asks of each side before it closes (RFC 8446 6.1). The %s's socket "
+		say(w, ", as TLS asks of each side before it closes (%s). The %s's socket "
 		       "was already closed and answered %s with a RST: the %s closed without waiting "
 		       "for the %s's reply, which TLS allows. No application data was lost.",
-		    w->an, goodbye_answered(v), w->an, w->bn);
+		    tls_closure_rfc(v), w->an, goodbye_answered(v), w->an, w->bn);
 		advise(w, "Nothing to fix. If the RSTs are unwanted (firewall logs, alarms), the %s "
 			  "can read until the %s's close_notify before closing its socket.", w->an,
 		       w->bn);
@@ -951,9 +976,10 @@ static void close_notify_after_fin(struct words *w)
 		       "The %s answered the end of the stream with ", w->an,
 		    (unsigned long long)v->a.fin_frame, w->bn);
 		say_b_goodbye(w, alert);
-		say(w, ", as TLS asks of each side before it closes (RFC 8446 6.1), and the %s's "
+		say(w, ", as TLS asks of each side before it closes (%s), and the %s's "
 		       "socket, already closed, answered %s with a RST. No application data was "
-		       "lost: all the %s missed was the goodbye.", w->an, goodbye_answered(v), w->an);
+		       "lost: all the %s missed was the goodbye.", tls_closure_rfc(v), w->an,
+		    goodbye_answered(v), w->an);
 		advise(w, "Nothing to fix. If the RSTs are unwanted, the %s can read the %s's "
 			  "close_notify before closing its socket.", w->an, w->bn);
 		return;
@@ -962,14 +988,14 @@ static void close_notify_after_fin(struct words *w)
 	       "before it; the %s answered that end of the stream with ", w->an,
 	    (unsigned long long)v->a.fin_frame, w->bn);
 	say_b_goodbye(w, alert);
-	say(w, ", as TLS asks of each side before it closes (RFC 8446 6.1). The %s's socket was "
+	say(w, ", as TLS asks of each side before it closes (%s). The %s's socket was "
 	       "already closed and answered %s with a RST. No application data was lost: the %s "
-	       "had stopped reading, and all it missed was the goodbye.", w->an,
+	       "had stopped reading, and all it missed was the goodbye.", tls_closure_rfc(v), w->an,
 	    goodbye_answered(v), w->an);
-	advise(w, "Nothing to fix. Closing without a close_notify is a TLS truncation (RFC 8446 6.1 "
+	advise(w, "Nothing to fix. Closing without a close_notify is a TLS truncation (%s "
 		  "asks for one), harmless when the application protocol marks its own ends (HTTP's "
 		  "lengths); if the RSTs are unwanted, the %s can send its close_notify and read "
-		  "the %s's before closing its socket.", w->an, w->bn);
+		  "the %s's before closing its socket.", tls_closure_rfc(v), w->an, w->bn);
 }
 
 /* The data after the FIN was the peer's reply to the closer's QUIT
@@ -1790,12 +1816,13 @@ static void close_with_data_unread(struct words *w)
 		break;
 	case UNREAD_CLOSING_ALERT:
 		say(w, "the %s's last TLS record (frame %llu), after the %s's own last data, was its "
-		       "closing alert (%s), which a TLS application that has what it wanted closes "
-		       "without reading (RFC 8446 6.1 does not ask it to wait for it; OpenSSL's "
-		       "SSL_shutdown sends its own and returns). ", w->bn,
+		       "closing alert (%s), which a TLS application that has what it wanted may "
+		       "close without reading: it then sends no close_notify of its own in answer "
+		       "(%s), and the %s, which had ended its session, loses nothing. ", w->bn,
 		    (unsigned long long)v->b.data_frame, w->an,
 		    v->tls.alert == TLS_ALERT_ENCRYPTED ? "encrypted, most likely close_notify"
-		    : v->tls.alert == 90 + 1 ? "user_canceled" : "close_notify");
+		    : v->tls.alert == 90 + 1 ? "user_canceled" : "close_notify",
+		    tls_closure_rfc(v), w->bn);
 		break;
 	case UNREAD_TLS_HANDSHAKE:
 		say(w, "it had rejected the TLS handshake (its alert: %s) and closed, and a TLS "
@@ -1811,11 +1838,17 @@ static void close_with_data_unread(struct words *w)
 	       "instead of FIN (RFC 2525 2.17), and discards what the %s had not yet "
 	       "delivered.", w->an);
 	if (sign == UNREAD_CLOSING_ALERT) {
-		say(w, " What it discarded was that alert: no application data was lost, and "
-		       "the RST is harmless.");
-		advise(w, "Nothing to fix: the %s had ended its TLS session. For a clean close, "
-			  "read until the %s's close_notify (a second SSL_shutdown) before close().",
-		       w->bn, w->bn);
+		/* Its stack's acknowledgement is not its application's read: a
+		 * review found the alert's segment carrying application data
+		 * before it (webex.pcap 416, 2144 bytes), which the RST's ack
+		 * covers whether read or not. */
+		say(w, " If the %s's application had read the %s's data before the alert (the "
+		       "last it waited for), all the close discarded was that alert and the RST is "
+		       "harmless; the wire cannot show that it had, since its stack's acknowledgement "
+		       "is not its application's read.", w->an, w->bn);
+		advise(w, "Nothing to fix if the %s had what it wanted: the %s had ended its TLS "
+			  "session. For a clean close, read until the %s's close_notify before "
+			  "close().", w->an, w->bn, w->bn);
 		return;
 	}
 	say_peer_closing_alert(w);
