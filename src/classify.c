@@ -1456,6 +1456,15 @@ static enum ip_id_relation judge_ip_id(const struct judge *j)
 	if (j->host && host_ip_ids(j->host) == HOST_IP_ID_GLOBAL && step >= 1 &&
 	    step <= IP_ID_GLOBAL_STEP_MAX)
 		return IP_ID_CONTINUES_GLOBAL;
+	/* Not a signature, but not a doubt either (a review read "does not
+	 * follow" from such hosts as one: the corpus's netflix.pcap 1261,
+	 * whose client's IDs are random, and socks5-smtp-503.pcap 20, a
+	 * Windows client 28 on). Decided as unrelated IDs are. */
+	if (j->host && host_ip_ids(j->host) == HOST_IP_ID_RANDOM)
+		return IP_ID_HOST_RANDOM;
+	if (j->host && j->host->stack == HOST_STACK_WINDOWS && step >= 1 &&
+	    step <= IP_ID_GLOBAL_STEP_MAX)
+		return IP_ID_WINDOWS_ON;
 	return IP_ID_UNRELATED;
 }
 

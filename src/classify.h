@@ -109,6 +109,11 @@ enum ip_id_relation {
 	IP_ID_UNRELATED,
 	IP_ID_CONTINUES_GLOBAL,     /* further on the one counter its host numbers all with */
 	IP_ID_ZERO_NOT_ITS,         /* 0, from a host whose stack numbers every packet */
+	/* Unrelated too, and no sign either way: */
+	IP_ID_HOST_RANDOM,          /* its address's IDs are random from packet to packet */
+	IP_ID_WINDOWS_ON,           /* further on its own, from a host whose SYN names
+				       Windows (one counter for all its connections) not yet
+				       seen numbering so on two connections */
 };
 
 /* What the look-ahead changed (classify_revise). */

@@ -253,6 +253,15 @@ static void say_origin(const struct words *w, char *out, size_t size)
 		text_format(rest, room, "; IP ID %u does not follow the %s's own (%u)", v->ip_id, w->an,
 			 v->a.ip_id);
 		break;
+	case IP_ID_HOST_RANDOM:
+		text_format(rest, room, "; IP ID %u, but the %s's address numbers its packets at "
+			 "random, so its IDs say nothing either way", v->ip_id, w->an);
+		break;
+	case IP_ID_WINDOWS_ON:
+		text_format(rest, room, "; IP ID %u is %u on from the %s's own (%u), as a Windows "
+			 "host's one counter for all its connections moves with its other traffic",
+			 v->ip_id, (uint16_t)(v->ip_id - v->a.ip_id), w->an, v->a.ip_id);
+		break;
 	case IP_ID_CONTINUES_GLOBAL:
 		text_format(rest, room, "; IP ID %u is further on the %s's own (%u), whose host numbers "
 			 "all its connections with one counter", v->ip_id, w->an, v->a.ip_id);

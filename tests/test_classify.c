@@ -1198,6 +1198,22 @@ static void test_host_stack_and_ids(void)
 	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_ZERO);
 	CHECK_EQ(v.host.n_ttl, 0);
+	/* Neither a signature nor a doubt: a host whose IDs are random, and
+	 * one whose SYN names Windows, its one counter not yet seen on two
+	 * connections, further on; backwards it is unrelated. The origin is
+	 * decided as for unrelated IDs. */
+	rst.ip_id = 5300;
+	struct host_profile random = { .ttl = { 63 }, .n_ttl = 1, .connections = 3, .id_jumps = 3 };
+	classify_rst(&f, 1 - c, &rst, &random, 0, NULL, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_HOST_RANDOM);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	struct host_profile windows = { .ttl = { 63 }, .n_ttl = 1, .connections = 1,
+					.stack = HOST_STACK_WINDOWS };
+	classify_rst(&f, 1 - c, &rst, &windows, 0, NULL, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_WINDOWS_ON);
+	rst.ip_id = 4000;
+	classify_rst(&f, 1 - c, &rst, &windows, 0, NULL, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_UNRELATED);
 }
 
 /* A handshake whose SYNs carry an MSS and, when shift >= 0, that window
