@@ -537,7 +537,6 @@ static void syn_refused(struct words *w)
 	const struct verdict *v = w->v;
 	char addr[64];
 	report_endpoint(addr, sizeof addr, v->ipver, v->src, v->sport);
-	char seq[48];
 	if (!(v->trigger.flags & TCP_SYN)) {
 		say(w, "The %s's segment (frame %llu) had neither SYN nor ACK (flags %s), as the "
 		       "NULL, FIN and Xmas probes of a port scan have; a listening port discards "
@@ -548,15 +547,20 @@ static void syn_refused(struct words *w)
 			  "scanning host (the %s's address).", addr, w->bn);
 		return;
 	}
-	if (v->rst.seq == 0)
-		text_format(seq, sizeof seq, "seq 0");
-	else
-		text_format(seq, sizeof seq, "seq %u, as a SYN has no ACK to copy", v->rst.seq);
 	say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
-	       "(%s, ack = SYN + 1): nothing accepted connections on %s, or a host firewall "
+	       "(seq %u, ack = SYN + 1): nothing accepted connections on %s, or a host firewall "
 	       "rejected them (the wire looks the same).",
-	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->rst.ts_ns - v->trigger.ts_ns), seq,
-	    addr);
+	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->rst.ts_ns - v->trigger.ts_ns),
+	    v->rst.seq, addr);
+	/* RFC 9293 3.10.7.1 gives a reply to a segment without ACK SEQ=0,
+	 * and Linux (tcp_v4_send_reset), FreeBSD (tcp_dropwithreset) and
+	 * Windows send that; nmap's OS fingerprints record the few stacks
+	 * that do not (its T5-T7 tests' S field). A review read the corpus's
+	 * synscan.pcap 47, seq 511470441, so. */
+	if (v->rst.seq != 0)
+		say(w, " Its seq is not the 0 that Linux, FreeBSD and Windows send to a segment "
+		       "without ACK (RFC 9293 3.10.7.1): a firewall or SYN proxy answering for the "
+		       "host, or a less common stack, made it.");
 	/* A kernel's SYN offers window scaling (RFC 7323: Linux, Windows,
 	 * macOS and FreeBSD all do); a SYN scan's, sent from a raw socket,
 	 * usually does not (syn_ack_after_client_gave_up reads the same
