@@ -74,6 +74,7 @@ struct conn {
 	uint32_t response_left;
 	bool response_started;
 	int unacked;                /* server segments since the client's last ACK */
+	uint16_t cpkts, spkts;      /* IPv4 packets each side sent: its ID counter */
 };
 
 static uint64_t rng_state;
@@ -179,7 +180,14 @@ static void emit(struct writer *w, struct conn *c, bool from_client, uint8_t fla
 		memset(ip, 0, 20);
 		ip[0] = 0x45;
 		put16(ip + 2, (uint16_t)(20 + tcplen));
-		put16(ip + 4, (uint16_t)w->written);
+		/* A counter per connection and side from an unrelated start,
+		 * as Linux numbers a connection's packets: one counter for
+		 * every address would be a box that makes them all (a VM's
+		 * NAT engine), which rstdiag reads as such (tcp_relay). */
+		uint16_t *n = from_client ? &c->cpkts : &c->spkts;
+		uint32_t start = ((uint32_t)sport << 16 | dport) * 2654435761u ^
+				 (uint32_t)src[2] << 8 ^ src[3];
+		put16(ip + 4, (uint16_t)((start >> 16) + (*n)++));
 		ip[6] = 0x40;   /* DF */
 		ip[8] = ttl;
 		ip[9] = 6;

@@ -360,6 +360,11 @@ bool host_table_shared_ids(const struct host_table *t)
 	       (uint64_t)t->id_shared_notes * 10 >= (uint64_t)t->id_notes * 3;
 }
 
+uint32_t host_table_shared_hosts(const struct host_table *t)
+{
+	return t ? t->id_shared_hosts : 0;
+}
+
 bool host_table_ids_shared_seen(const struct host_table *t)
 {
 	return t && t->id_shared_notes > 0;

@@ -126,6 +126,8 @@ void host_table_note_ids(struct host_table *t, const uint8_t addr[16], uint32_t 
  * user-space stack), whose packets a profile with ids_shared then are.
  */
 bool host_table_shared_ids(const struct host_table *t);
+/* How many hosts' IPv4 IDs ran on with another's at least once. */
+uint32_t host_table_shared_hosts(const struct host_table *t);
 /* Whether any host's IPv4 ID has run on with another's so far. */
 bool host_table_ids_shared_seen(const struct host_table *t);
 /* Whether IPv4 ID id, of a packet from addr, runs on with another host's

@@ -785,6 +785,16 @@ void pipeline_end(struct pipeline *pl)
 	flow_table_release_all(pl->flows);
 	verdict_queue_flush(&pl->queue);
 	stats_at(&pl->stats, STATS_AT_END, 0);
+	/* What the capture showed of its far side, once all of it is read:
+	 * a reader of a phone's VPN-app capture or a VM's otherwise takes the
+	 * box's round trips, idle closes and RSTs for the servers' (a review
+	 * of the corpus's waze.pcap and webex.pcap). */
+	if (host_table_shared_ids(pl->hosts))
+		stats_warn(&pl->stats, WARN_TCP_RELAY,
+			   "the packets of %u addresses run on one IPv4 ID counter: one box made "
+			   "them, terminating their TCP (a VM's NAT engine, a phone's VPN app, a "
+			   "proxy), so their round trips, idle times, closes and resets are that "
+			   "box's, not those hosts'", host_table_shared_hosts(pl->hosts));
 	if (pl->servers.dropped)
 		stats_warn(&pl->stats, WARN_ENDPOINTS_FULL,
 			   "more than %u server endpoints closed or reset connections: the summary "

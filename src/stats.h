@@ -32,6 +32,8 @@ enum warning {
 	WARN_TCP_FLAGS_INVALID, /* SYN with FIN or RST, or no flag at all */
 	WARN_TUNNELS_FULL,      /* more tunnel contexts than tunnel_table keeps */
 	WARN_LINK_TYPE_UNSUPPORTED, /* a pcapng interface rstdiag cannot decode: its frames skipped */
+	WARN_TCP_RELAY,         /* many addresses' packets on one IPv4 ID counter: a box
+				   terminating TCP made them (host_table_shared_ids) */
 	WARN_COUNT
 };
 const char *warning_name(enum warning w);

@@ -169,7 +169,7 @@ SUMMARY = {
                                 "headers_truncated", "endpoints_full", "kernel_drops",
                                 "record_length_invalid", "headers_invalid",
                                 "tcp_options_malformed", "tcp_flags_invalid", "tunnels_full",
-                                "link_type_unsupported"},
+                                "link_type_unsupported", "tcp_relay"},
                        "count": INT, "message": STR,
                        "at": nullable({"input": INT, "frame": INT})}),
 }
