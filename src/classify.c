@@ -1185,6 +1185,15 @@ static bool abortive_close(struct judge *j)
 	 * none, A may have given up waiting for an answer. */
 	if (v->b.bytes > 0 && classify_sender_flushes_unread(v))
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	/* B sent no data and its FIN had reached A (the RST acknowledges it):
+	 * nothing was left unread, and B, done sending (RFC 9293 3.6), had no
+	 * answer to give that A could have been waiting for. A reacted to the
+	 * end of the stream with an abort (the corpus's alexa-app.pcapng 1537:
+	 * a server's alert and RST one round trip after a client's FIN that
+	 * ended a connection it sent nothing on). Without the handshake, B's
+	 * data may have come before the capture did. */
+	if (v->b.bytes == 0 && !v->midstream && classify_rst_acks_peer_fin(v))
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
 		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);
 }

@@ -1992,6 +1992,13 @@ static void abortive_close(struct words *w)
 		    w->an, w->bn, (unsigned long long)v->b.data_frame,
 		    (v->a.flags & HALF_F_ACK) && seq_geq(v->a.ack, side_data_end(&v->b))
 			    ? "acknowledged" : "taken (the RST acknowledges it)", w->an);
+	else if (v->b.bytes == 0 && !v->midstream && classify_rst_acks_peer_fin(v))
+		/* classify.c's abortive_close: no answer could still come. */
+		say(w, "The %s aborted the connection (RST instead of FIN) after the %s's FIN "
+		       "(frame %llu), which its ack covers; the %s had sent no data, so nothing was "
+		       "unread and no answer was awaited: the %s reacted to the end of the stream "
+		       "with an abortive close, as SO_LINGER with timeout 0 or an application abort "
+		       "does.", w->an, w->bn, (unsigned long long)v->b.fin_frame, w->bn, w->an);
 	else
 		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
 		       "left unanswered: an abortive close, as SO_LINGER with timeout 0 or an "

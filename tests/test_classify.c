@@ -572,6 +572,24 @@ static void test_aborts(void)
 	CHECK_EQ(v.confidence, CONF_MEDIUM);
 	CHECK_EQ(v.runner_up, CAUSE_CONNECT_TIMEOUT);
 
+	/* The client sent nothing and closed (FIN); the server wrote 7 bytes
+	 * and reset, its ack covering the FIN (the corpus's alexa-app.pcapng
+	 * 1537): nothing unread, no answer awaited, high. Before the FIN
+	 * reached it, the server may have given up waiting: medium. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 4), 13.5) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 102, TCP_ACK | TCP_PSH, 7, 5), 13.7) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 508, 102, TCP_RST | TCP_ACK, 0, 6), 13.70003), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	CHECK_EQ(v.runner_up, CAUSE_COUNT);
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 7, 4), 13.7) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 508, 101, TCP_RST | TCP_ACK, 0, 5), 13.70003), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_RESPONSE_TIMEOUT);
+
 	/* The client asked, the server acked and went quiet for 3 s: response timeout. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),

@@ -295,6 +295,17 @@ static void test_abort_after_peer_data(void)
 			  "acknowledges it)"));
 	CHECK(strstr(e.why, "which its stack had acknowledged") == NULL);
 
+	/* The client sent nothing and closed; the server reset after its FIN,
+	 * which the RST acknowledges: the end of the stream, reacted to. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 4), 13.5) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 102, TCP_ACK | TCP_PSH, 7, 5), 13.7) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 508, 102, TCP_RST | TCP_ACK, 0, 6), 13.70003), &v);
+	CHECK(says(e.why, "The server aborted the connection (RST instead of FIN) after the "
+			  "client's FIN (frame 4), which its ack covers; the client had sent no "
+			  "data, so nothing was unread and no answer was awaited"));
+	CHECK(strstr(e.why, "left unanswered") == NULL);
+
 	/* The same abort by the client 44.75 s after its ACK of the server's
 	 * data: the application's doing, which of its timers (or a shutdown)
 	 * the wire does not say (the corpus's arkime/adb.pcap 13). */
