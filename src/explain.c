@@ -1366,11 +1366,26 @@ static void after_both_closed(struct words *w)
 	bool a_first = v->a.fin_frame < v->b.fin_frame;
 	uint64_t first = a_first ? v->a.fin_frame : v->b.fin_frame;
 	int64_t apart = a_first ? v->b.fin_ts - v->a.fin_ts : v->a.fin_ts - v->b.fin_ts;
-	say(w, "Both sides had closed: the %s's FIN (frame %llu) and the %s's (frame %llu), "
-	       "%s apart, each side's data acknowledged by the other. The RST came after the "
-	       "close was done; nothing was lost.",
-	    a_first ? w->an : w->bn, (unsigned long long)first, a_first ? w->bn : w->an,
-	    (unsigned long long)v->followup_of, DUR(apart));
+	/* A FIN comes after all its sender's data (RFC 9293 3.6). One below
+	 * data B had already sent (past a second FIN's number) came from
+	 * something else than the stack that sent that data (the corpus's
+	 * webex.pcap 440: a VPN app's FIN at the number its own 59 bytes,
+	 * never acknowledged, began at): what was delivered is not known. */
+	if (seq_gt(v->b.next_seq, v->b.fin_seq + 2))
+		say(w, "Both sides had sent their FIN: the %s's (frame %llu) and the %s's (frame "
+		       "%llu), %s apart. But the %s's FIN came at a number below data it had already "
+		       "sent (%u bytes beyond it), which no stack does: that FIN was made by "
+		       "something other than the stack that sent the data (a relay or proxy that "
+		       "terminates TCP), and whether the data was delivered is not known.",
+		    a_first ? w->an : w->bn, (unsigned long long)first, a_first ? w->bn : w->an,
+		    (unsigned long long)v->followup_of, DUR(apart), w->bn,
+		    v->b.next_seq - v->b.fin_seq);
+	else
+		say(w, "Both sides had closed: the %s's FIN (frame %llu) and the %s's (frame "
+		       "%llu), %s apart, each side's data acknowledged by the other. The RST came "
+		       "after the close was done; nothing was lost.",
+		    a_first ? w->an : w->bn, (unsigned long long)first, a_first ? w->bn : w->an,
+		    (unsigned long long)v->followup_of, DUR(apart));
 	/* Why no socket was left depends on who closed first (RFC 9293
 	 * 3.10.7.4): the second closer's connection ends as soon as its FIN
 	 * is acknowledged (LAST-ACK to CLOSED); the first closer's stays in

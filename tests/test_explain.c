@@ -265,6 +265,29 @@ static void test_zero_window_probes_then_abort(void)
  * whether it asked for an answer, and whether it was read, are not on
  * the wire (the corpus's rtsp.pcap 103, a request; socks5-smtp-503.pcap
  * 20, a reply), so the words claim neither. */
+/*
+ * A FIN at a number below data its sender had already sent (the corpus's
+ * webex.pcap 440: a VPN app's FIN where its own 59 unacknowledged bytes
+ * began): the words do not say each side's data was acknowledged, nor
+ * that nothing was lost.
+ */
+static void test_fin_below_data(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 59, 4), 13.347) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 5), 14.395) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 102, TCP_ACK, 0, 6), 14.396) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 102, TCP_ACK | TCP_FIN, 0, 7), 14.397) });
+	judge_and_explain(&f, c, at(seg(C, 102, 0, TCP_RST, 0, 8), 15.49), &v);
+	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK(says(e.why, "But the server's FIN came at a number below data it had already sent "
+			  "(59 bytes beyond it), which no stack does"));
+	CHECK(strstr(e.why, "each side's data acknowledged") == NULL);
+	CHECK(strstr(e.why, "nothing was lost") == NULL);
+}
+
 static void test_abort_after_peer_data(void)
 {
 	struct flow f;
@@ -2075,6 +2098,7 @@ int main(void)
 	test_untranslated_words();
 	test_durations();
 	test_data_after_fin();
+	test_fin_below_data();
 	test_reuse_advice_by_service();
 	test_tls_stage_words();
 	test_abort_after_trailing_close_notify();
