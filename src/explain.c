@@ -2564,6 +2564,21 @@ static void say_relay(struct words *w)
 	case CAUSE_DATA_AFTER_FIN:
 	case CAUSE_PEER_LOST_STATE:
 		break;
+	case CAUSE_CLOSED_PORT:
+		/* The box answers the SYN only once its own connect() has
+		 * succeeded, and resets it when that connect fails: libslirp
+		 * (VirtualBox's NAT engine, QEMU, slirp4netns) in tcp_input
+		 * answers ECONNREFUSED at once with RST+ACK, and a
+		 * non-blocking connect that fails later, however (cont_conn:
+		 * SS_NOFDREF, dropwithreset), with the same (a review of the
+		 * corpus's gnutella.pcap refusals; the lab's slirp-relay-v4
+		 * has a refused one). */
+		say(w, " This refusal came from the box that sends for the %s's address (see its "
+		       "origin), which makes each connection again itself: its own connect() to "
+		       "the real %s failed (refused by a closed port, or unreachable, or timed out), "
+		       "and which of those lies beyond the box, outside this capture.", w->an,
+		    w->an);
+		return;
 	default:
 		return;
 	}

@@ -856,6 +856,19 @@ static void test_relay_words(void)
 	CHECK(says(e.why, "This RST came from the box that sends for the server's address"));
 	CHECK(says(e.advice, "Capture beyond that box too"));
 	CHECK(strstr(e.advice, "drain") == NULL);
+	/* Its refusal of a SYN: its own connect() failed, however. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), 10.3), &v);
+	CHECK_EQ(v.cause, CAUSE_CLOSED_PORT);
+	CHECK(strstr(e.why, "This refusal came from the box") == NULL);
+	v.origin = ORIGIN_MIDDLEBOX;
+	v.origin_basis = ORIGIN_BY_SHARED_IDS;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "This refusal came from the box that sends for the server's address "
+			  "(see its origin), which makes each connection again itself: its own "
+			  "connect() to the real server failed (refused by a closed port, or "
+			  "unreachable, or timed out)"));
 }
 
 /* The server closes a fresh XMPP stream; the client's closing tag, its
