@@ -772,6 +772,23 @@ static bool fin_never_acked(struct judge *j)
 	return decide(v, CAUSE_PEER_LOST_STATE, DETAIL_NONE, CONF_MEDIUM, CAUSE_DATA_AFTER_FIN);
 }
 
+/*
+ * Whether an ack of B's shows B had A's FIN: one past it, or at the FIN's
+ * own number when the FIN came in the segment of A's last data. A
+ * receiver takes an in-order FIN with the data before it and acknowledges
+ * both (RFC 9293 3.10.7.4, the eighth step; Linux's tcp_data_queue and
+ * tcp_fin), so an ack of that data is an ack of a segment that carried
+ * the FIN: B had it, and a stack that withholds the FIN's acknowledgment
+ * (a VPN app's user-space stack deferring it: the corpus's tunnelbear.pcap
+ * 384, whose relay acked the data of the client's data+FIN at once and
+ * sent its own data 61 ms later) had not crossed it in flight.
+ */
+static bool b_ack_shows_fin(const struct verdict *v, uint32_t ack)
+{
+	return seq_geq(ack, v->a.fin_seq + 1) ||
+	       (v->a.data_frame == v->a.fin_frame && v->a.data_frame && ack == v->a.fin_seq);
+}
+
 /* A had sent FIN; B's data then met A's closed socket (TAXONOMY data-after-fin). */
 static bool data_after_own_fin(struct judge *j)
 {
@@ -780,7 +797,7 @@ static bool data_after_own_fin(struct judge *j)
 	if (!(v->a.flags & HALF_F_FIN))
 		return false;
 	if (t->frame && t->len > 0) {
-		bool acked_fin = (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq + 1);
+		bool acked_fin = (t->flags & TCP_ACK) && b_ack_shows_fin(v, t->ack);
 		return decide(v, CAUSE_DATA_AFTER_FIN,
 			      closing_alert_only(v) ? DETAIL_CLOSE_NOTIFY :
 			      quit_reply_only(v) ? DETAIL_QUIT_REPLY :
@@ -805,7 +822,7 @@ static bool data_after_own_fin(struct judge *j)
 	if (seq_gt(v->rst.seq, v->a.fin_seq + 1) || seq_lt(v->rst.seq, v->a.base_seq))
 		return false;
 	enum detail d = closing_alert_only(v) ? DETAIL_CLOSE_NOTIFY :
-			v->rst.seq == v->a.fin_seq + 1 ? DETAIL_IGNORED_FIN : DETAIL_RACE;
+			b_ack_shows_fin(v, v->rst.seq) ? DETAIL_IGNORED_FIN : DETAIL_RACE;
 	return decide(v, CAUSE_DATA_AFTER_FIN, d, CONF_HIGH, NO_RUNNER_UP);
 }
 
@@ -926,7 +943,7 @@ static bool abort_after_own_fin(struct judge *j)
 		if (v->a_closed_awaiting && v->close_idle_ns < TIMEOUT_SILENCE_MIN_NS)
 			return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
 				      CAUSE_LINGER_ABORT);
-		bool acked_fin = (v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.fin_seq + 1);
+		bool acked_fin = (v->b.flags & HALF_F_ACK) && b_ack_shows_fin(v, v->b.ack);
 		return decide(v, CAUSE_DATA_AFTER_FIN, acked_fin ? DETAIL_IGNORED_FIN : DETAIL_RACE,
 			      CONF_MEDIUM, CAUSE_UNREAD_RECV_BUFFER);
 	}

@@ -784,6 +784,26 @@ static void test_after_own_fin(void)
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 501, 0, TCP_RST, 0, 7), &v), CAUSE_DATA_AFTER_FIN);
 	CHECK_EQ(v.detail, DETAIL_RACE);
 	CHECK_EQ(v.confidence, CONF_HIGH);
+	/* The client's data and FIN in one segment; the server's data acks
+	 * that data but not the FIN: it had the segment, FIN and all (a
+	 * receiver takes an in-order FIN with its data: RFC 9293 3.10.7.4),
+	 * and withheld only the FIN's ack (a VPN app's stack: tunnelbear.pcap
+	 * 384). Nothing crossed: ignored-fin. With the FIN in a segment of
+	 * its own, the same ack is a race. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH | TCP_FIN, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK, 0, 5), 10.0003) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 69, 6), 10.061) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 121, 0, TCP_RST, 0, 7), 10.0612), &v),
+		 CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 501, TCP_ACK | TCP_FIN, 0, 5), 10.0001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 69, 6), 10.0003) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 121, 0, TCP_RST, 0, 7), 10.0004), &v),
+		 CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_RACE);
 
 	/* Both FINs, each side's data acknowledged; the server's socket gone
 	 * when the client's last ACK came: the close was done. */
