@@ -122,12 +122,15 @@ static void test_data_crossing_fin(void)
 	CHECK(strstr(e.why, "idle") == NULL);
 	CHECK(says(e.advice, "Server: half-close (shutdown(SHUT_WR))"));
 	CHECK(says(e.advice, "Client: the data it sent after the server's last message was not read"));
-	/* Its answer and its FIN in one segment: the same, said so. */
+	/* Its answer and its FIN in one segment: the same, said so. The
+	 * client's data crossed that segment (it acknowledges none of it:
+	 * an ack of the answer would have been an ack of a segment carrying
+	 * the FIN, which the client then had). */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH | TCP_FIN, 30, 5), 10.1) });
-	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 10, 6), 10.1002) });
-	judge_and_explain(&f, 1 - c, at(seg(S, 531, 0, TCP_RST, 0, 7), 10.2), &v);
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 501, TCP_ACK | TCP_PSH, 10, 6), 10.1002) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 7), 10.2), &v);
 	CHECK_EQ(v.detail, DETAIL_RACE);
 	CHECK(says(e.why, "The server closed the connection with its last data (FIN, frame 5); "));
 	CHECK(strstr(e.why, "idle") == NULL);
