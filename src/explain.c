@@ -170,8 +170,17 @@ static void say_origin(const struct words *w, char *out, size_t size)
 		text_format(out, size, "TTL %u as the %s's own, but %.200s", ttl, w->an, elsewhere);
 		break;
 	case ORIGIN_BY_NOTHING:
-		text_format(out, size, "TTL %u; no earlier packet from the %s to compare with", ttl,
-			 w->an);
+		/* Its own earlier RSTs are packets too, but a reset's TTL is
+		 * never what the next is judged by (a forged one would vouch
+		 * for the next): said, not left to look like an oversight (a
+		 * review: gnutella.pcap 561 after 545 and 554). */
+		if (v->a.rst_frame)
+			text_format(out, size, "TTL %u; nothing earlier from the %s to compare with but "
+				 "its RSTs (the first at frame %llu), whose TTL no reset is judged by",
+				 ttl, w->an, (unsigned long long)v->a.rst_frame);
+		else
+			text_format(out, size, "TTL %u; no earlier packet from the %s to compare with",
+				 ttl, w->an);
 		break;
 	case ORIGIN_BY_TTL_STEP:
 		if (v->ttl_unlike_recent)

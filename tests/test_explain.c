@@ -291,6 +291,20 @@ static void test_fin_below_data(void)
 	CHECK(strstr(e.why, "nothing was lost") == NULL);
 }
 
+/* A sender whose only earlier packets are its RSTs: the evidence says
+ * so, since a reset's TTL is never what the next is judged by. */
+static void test_origin_after_own_rsts(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 500, 0, TCP_RST, 0, 4), 10.0) });
+	judge_and_explain(&f, s, at(seg(S, 500, 0, TCP_RST, 0, 5), 10.5), &v);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_NOTHING);
+	CHECK(says(e.origin, "nothing earlier from the server to compare with but its RSTs (the "
+			     "first at frame 4), whose TTL no reset is judged by"));
+}
+
 static void test_abort_after_peer_data(void)
 {
 	struct flow f;
@@ -2115,6 +2129,7 @@ int main(void)
 	test_durations();
 	test_data_after_fin();
 	test_fin_below_data();
+	test_origin_after_own_rsts();
 	test_reuse_advice_by_service();
 	test_tls_stage_words();
 	test_abort_after_trailing_close_notify();
