@@ -285,7 +285,6 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 #define HOST_ID_STEP_MAX 16
 #define HOST_ID_FOLLOW_MAX 4096
 
-
 /* Whether id is near a recent note of a host other than hash's; *compared
  * whether there was one to compare with. */
 static bool near_other(const struct host_table *t, uint32_t hash, uint16_t id, bool *compared)
