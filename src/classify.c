@@ -1209,7 +1209,7 @@ static bool abortive_close(struct judge *j)
 	 * a server's alert and RST one round trip after a client's FIN that
 	 * ended a connection it sent nothing on). Without the handshake, B's
 	 * data may have come before the capture did. */
-	if (v->b.bytes == 0 && !v->midstream && classify_rst_acks_peer_fin(v))
+	if (classify_abort_at_peer_eof(v))
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
 		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);

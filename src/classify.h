@@ -408,11 +408,14 @@ enum unread_sign {
 	UNREAD_CLOSING_ALERT,       /* the peer's TLS closing alert, its last record, after
 				       the sender's own last data */
 };
-/* The RST carries an ACK that covers its peer's FIN: the sender had it. */
-static inline bool classify_rst_acks_peer_fin(const struct verdict *v)
+/* The RST acknowledges the FIN of a peer that sent no data on a connection
+ * seen from its handshake: the sender aborted at the end of the stream,
+ * with nothing unread and no answer to wait for (classify.c's
+ * abortive_close has the sources). */
+static inline bool classify_abort_at_peer_eof(const struct verdict *v)
 {
-	return (v->rst.flags & TCP_ACK) && (v->b.flags & HALF_F_FIN) &&
-	       v->rst.ack == v->b.fin_seq + 1;
+	return v->b.bytes == 0 && !v->midstream && (v->rst.flags & TCP_ACK) &&
+	       (v->b.flags & HALF_F_FIN) && v->rst.ack == v->b.fin_seq + 1;
 }
 /* The RST's peer's last TLS record was its closing alert (close_notify,
  * user_canceled, or an encrypted alert in that place). */

@@ -2016,7 +2016,7 @@ static void abortive_close(struct words *w)
 		    w->an, w->bn, (unsigned long long)v->b.data_frame,
 		    (v->a.flags & HALF_F_ACK) && seq_geq(v->a.ack, side_data_end(&v->b))
 			    ? "acknowledged" : "taken (the RST acknowledges it)", w->an);
-	else if (v->b.bytes == 0 && !v->midstream && classify_rst_acks_peer_fin(v))
+	else if (classify_abort_at_peer_eof(v))
 		/* classify.c's abortive_close: no answer could still come. */
 		say(w, "The %s aborted the connection (RST instead of FIN) after the %s's FIN "
 		       "(frame %llu), which its ack covers; the %s had sent no data, so nothing was "
