@@ -10,13 +10,17 @@
 #include "classify.h"
 
 struct explanation {
-	char why[1024];     /* longest seen 687 (corpus, testdata); an unknown with a request can pass 768 */
-	/* longest seen 317 (corpus): a port scan's advice names the
-	 * endpoint twice, which with IPv6 addresses takes some 90 more */
-	char advice[512];
+	/* Each about twice the longest seen (corpus and testdata, 2026-12-06;
+	 * the tests' corpus-readings and golden fail a text that fills its
+	 * buffer, which text_vappend cuts silently): */
+	char why[2048];     /* longest 1341: a TLS close, a burst and a relayed peer */
+	/* longest 336: a port scan's advice names the endpoint twice, which
+	 * with IPv6 addresses takes some 90 more */
+	char advice[1024];
 	size_t why_len, advice_len;     /* strlen of each, kept as they are written */
-	char origin[256];
-	char runner_up[256];        /* why the verdict's runner-up was not ruled out; "" none */
+	char origin[512];           /* longest 368: a relaying box's shared IPv4 ID counter */
+	char runner_up[512];        /* why the verdict's runner-up was not ruled out; "" none
+				       (longest 242) */
 	const char *service;        /* what the connection carries (service.h), NULL unknown */
 	struct evidence evidence[VERDICT_MAX_EVIDENCE];     /* verdict_evidence() */
 	char what[VERDICT_MAX_EVIDENCE][96];                /* each one, in words */

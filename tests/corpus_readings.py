@@ -31,6 +31,8 @@ import os
 import subprocess
 import sys
 
+import words_room
+
 SKIP = 77
 
 
@@ -56,6 +58,7 @@ def main():
                    for d, _, names in os.walk(corpus) for n in names
                    if n.endswith((".pcap", ".pcapng", ".cap")))
     records, problems = {}, []
+    room = words_room.rooms()
     for rel in files:
         path = os.path.join(corpus, rel)
         p = subprocess.run([rstdiag, "--json", path], capture_output=True, text=True, timeout=300)
@@ -73,6 +76,8 @@ def main():
                             f"{sorted(want - set(got))[:10]}, extra {sorted(set(got) - want)[:10]}")
         for frame, r in got.items():
             records[(rel, frame)] = r
+            for name in words_room.cut_texts(r, room):
+                problems.append(f"{rel} frame {frame}: its {name} fills its buffer: cut")
 
     agree = decided = 0
     missing_reading = []

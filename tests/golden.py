@@ -28,6 +28,7 @@ import subprocess
 import sys
 
 from wrapper import rstdiag_command
+import words_room
 
 # Words written from the facts beside them: each names the field holding
 # prose, in a reset record, a summary, or one of their lists' items.
@@ -92,6 +93,18 @@ def stdout_problem(pin, want, got):
     return None if not diffs else "facts differ:\n    " + "\n    ".join(diffs[:40])
 
 
+def words_cut(stdout, room):
+    """A problem for each JSON record whose words filled their buffer."""
+    problems = []
+    for line in stdout.splitlines():
+        if not line.startswith('{"type":"reset"'):
+            continue
+        rec = json.loads(line)
+        for name in words_room.cut_texts(rec, room):
+            problems.append(f"frame {rec.get('frame')}: its {name} fills its buffer: cut")
+    return problems
+
+
 def main():
     args = sys.argv[1:]
     update = False
@@ -102,6 +115,7 @@ def main():
     golden = os.path.join(testdata, "golden")
     env = dict(os.environ, NO_COLOR="1", TZ="UTC")
     failed = run = updated = 0
+    room = words_room.rooms()
     with open(os.path.join(testdata, "TESTLIST")) as f:
         lines = [l.split() for l in f if l.strip() and not l.startswith("#")]
     for name, status, pin, *argv in lines:
@@ -140,6 +154,7 @@ def main():
                 problems.append(problem)
         if p.stderr != want_err:
             problems.append(f"stderr differs: got {p.stderr!r}, expected {want_err!r}")
+        problems += words_cut(p.stdout, room)
         if problems:
             failed += 1
             print(f"FAIL {name}: " + "\n  ".join(problems))
