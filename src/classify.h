@@ -242,6 +242,10 @@ struct verdict {
 	uint8_t reached_peer;       /* enum reached_peer */
 	bool retry_safe;            /* it did not reach the peer, or its method is idempotent */
 	int8_t response_sender;     /* enum role */
+	bool peer_relay;            /* (in a hole) the peer's address numbers its IPv4 IDs on
+				       one counter with other addresses' (host_ids_shared):
+				       its packets are a TCP-terminating box's; set at the
+				       report (pipeline.c, report_verdict) */
 	/* The last HTTP response header on the connection (status 0: none). */
 	struct http_response_note response;
 	uint32_t incarnation;       /* its connection's incarnation on the tuple (placed here, in

@@ -2605,6 +2605,28 @@ static void say_relay(struct words *w)
 	       w->an);
 }
 
+/*
+ * The peer's packets made by such a box (the RST's own sender a host
+ * behind it, as a phone behind its VPN app: the corpus's ndpi/webex.pcap,
+ * waze.pcap and tunnelbear.pcap, whose far addresses number their packets
+ * on one counter): the peer's data, FIN and round trips above are the
+ * box's, which closes toward the sender when its own connection to the
+ * real host ends (libslirp's tcp_sockclosed after the far socket's EOF),
+ * or on a timeout of its own.
+ */
+static void say_peer_relay(struct words *w)
+{
+	const struct verdict *v = w->v;
+	if (!v->peer_relay || v->cause == CAUSE_RESET_FOLLOWUP ||
+	    v->origin_basis == ORIGIN_BY_SHARED_IDS)
+		return;
+	say(w, " The %s's packets are a relay's, not the %s host's own: its address numbers them on "
+	       "one IPv4 ID counter with other addresses here, as a box that terminates TCP does "
+	       "(a phone's VPN app, a VM's NAT engine, a proxy). Its close is that box's, when its "
+	       "own connection to the real %s ends or on a timeout of its own.",
+	    w->bn, w->bn, w->bn);
+}
+
 /* The sentence on the request: did it reach the peer, may it be retried? */
 static void say_request(struct words *w)
 {
@@ -2844,6 +2866,7 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 		rule_words[v->rule](&w);
 	say_revision(&w);
 	say_relay(&w);
+	say_peer_relay(&w);
 	if (v->mptcp & MPTCP_TCPRST) {
 		const char *reason = mptcp_reason_name(v->mptcp_reason);
 		say(&w, " The RST carries MP_TCPRST: reason %s (%u)%s.", reason ? reason : "unassigned",

@@ -54,10 +54,13 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 		if (v->origin_basis == ORIGIN_BY_NOTHING)
 			classify_revise_origin(&pl->final, host_table_get(pl->hosts, v->ipver, v->src,
 									  v->host_context));
-		if (shared_ids && v->ipver == 4)
+		if (shared_ids && v->ipver == 4) {
 			classify_revise_shared_ids(&pl->final, host_table_get(pl->hosts, v->ipver,
 									      v->src,
 									      v->host_context));
+			pl->final.peer_relay = host_ids_shared(
+				host_table_get(pl->hosts, v->ipver, v->dst, v->host_context));
+		}
 		if (v->stray_ack)
 			classify_revise_probe(&pl->final, stray_acks_targets(pl->strays, v->dst, v->dport,
 									     v->host_context));

@@ -414,6 +414,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	json_quoted_k(w, JSON_KEY("origin"), NAME(origin, v->origin));
 	json_string(w, "origin_evidence", e.origin);
 	json_quoted_k(w, JSON_KEY("origin_by"), origin_by(v));
+	json_bool(w, "peer_relay", v->peer_relay);
 	json_string(w, "service", e.service);
 	put_rst_payload(w, &v->rst_data);
 	if (r->kernel_reasons) {

@@ -79,6 +79,7 @@ RESET = {
                        "span_s": NUM}),
     "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "payload", "capture_host",
                                        "none"},
+    "peer_relay": BOOL,
     "service": nullable(STR),
     "?kernel_reason": nullable(STR), "?kernel_state": nullable(STR),
     "rst_payload": nullable({
