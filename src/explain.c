@@ -252,7 +252,20 @@ static void say_origin(const struct words *w, char *out, size_t size)
 	size += lead;
 	switch ((enum ip_id_relation)v->ip_id_relation) {
 	case IP_ID_ZERO:
-		text_format(rest, room, "; IP ID 0, as Linux sends a RST without a socket");
+		/* Linux's own signature (ip_build_and_send_pkt, the control
+		 * socket's RSTs); from a host whose packets carry 0 anyway, or
+		 * whose SYN named another stack, it is said as what it is (a
+		 * review read "as Linux" of a macOS client's RST, the corpus's
+		 * ndpi/anyconnect-vpn.pcap 379). */
+		if (host_ip_ids(&v->host) == HOST_IP_ID_ZERO)
+			text_format(rest, room, "; IP ID 0, as the %s's address's packets had on its "
+				 "connections", w->an);
+		else if (v->host.stack && v->host.stack != HOST_STACK_LINUX)
+			text_format(rest, room, "; IP ID 0 (Linux sends a RST without a socket so; the "
+				 "%s's SYN named %s)", w->an,
+				 host_stack_label((enum host_stack)v->host.stack));
+		else
+			text_format(rest, room, "; IP ID 0, as Linux sends a RST without a socket");
 		break;
 	case IP_ID_CONTINUES:
 		text_format(rest, room, "; IP ID %u continues the %s's own (%u)", v->ip_id, w->an,
