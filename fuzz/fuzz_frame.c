@@ -55,6 +55,10 @@ static void check_decoded(const struct pkt *p, const uint8_t *frame, uint32_t cu
 	http_facts_parse(p->payload, p->payload_caplen, &http);
 	struct tls_facts tls;
 	tls_facts_parse(p->payload, p->payload_caplen, &tls);
+	struct tls_facts tail = { .content = 0 };
+	tls_facts_tail(p->payload, p->payload_caplen, &tail);
+	CHECK(!tail.content || (tail.content == TLS_ENDS_WITH_ALERT && tail.records == 0 &&
+				tail.record_len >= 2 && tail.record_len + 5u <= p->payload_caplen));
 	if (tls.content) {
 		CHECK(tls.content >= TLS_CHANGE_CIPHER_SPEC && tls.content <= TLS_APPLICATION_DATA);
 		CHECK(tls.records >= 1 && tls.next_record > 5);

@@ -671,8 +671,8 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 		rst_payload_parse(p->payload, p->payload_caplen, &p->rst_data);
 	if (p->http.start == HTTP_NONE) {
 		p->quit = false;
-		if (tls_may_start(p->payload, p->payload_caplen))
-			tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
+		tls_read_payload(p->payload, p->payload_caplen, p->payload_len,
+				 (p->flags & TCP_PSH) != 0, &p->tls);
 		tls_reasm_segment(pl->hellos, p);
 		/* Openings are one short write each (a banner, a greeting, a
 		 * startup message): a full-sized segment is bulk data. */
@@ -718,8 +718,9 @@ static void replay_frame(struct pipeline *pl, uint64_t frame, int64_t ts_ns,
 void replay_payload_facts(struct pkt *p)
 {
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
-	if (p->http.start == HTTP_NONE && tls_may_start(p->payload, p->payload_caplen))
-		tls_facts_parse(p->payload, p->payload_caplen, &p->tls);
+	if (p->http.start == HTTP_NONE)
+		tls_read_payload(p->payload, p->payload_caplen, p->payload_len,
+				 (p->flags & TCP_PSH) != 0, &p->tls);
 }
 
 void pipeline_replay(struct pipeline *pl, replay_fn fn, void *ctx)

@@ -450,6 +450,22 @@ static void track_tls_records(struct flow *f, int dir, const struct pkt *p, int6
 }
 
 /*
+ * A segment that ends a record begun before it and then an alert
+ * (tls_facts_tail): on an established session, its sender's last record,
+ * as track_tls reads one after other records in a segment that begins
+ * with a header. TLS 1.3's is an application-data record of 19 bytes.
+ */
+static void track_tls_tail(struct flow *f, int dir, const struct pkt *p)
+{
+	const struct tls_facts *t = &p->tls;
+	struct tls_note *n = &f->conn.tls;
+	if (n->stage != TLS_STAGE_ESTABLISHED ||
+	    (t->last_content == TLS_APPLICATION_DATA && n->version != 0x04 + 1))
+		return;
+	note_alert(n, tls_from_client(f, dir), t, true);
+}
+
+/*
  * The records, then a segment that ends with an alert after other records:
  * a side's last response and its close_notify written together (the
  * corpus's ndpi/webex.pcap 421: 2512 bytes of application data and an
@@ -461,6 +477,10 @@ static void track_tls_records(struct flow *f, int dir, const struct pkt *p, int6
 static void track_tls(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 {
 	const struct tls_facts *t = &p->tls;
+	if (t->content == TLS_ENDS_WITH_ALERT) {
+		track_tls_tail(f, dir, p);
+		return;
+	}
 	track_tls_records(f, dir, p, quiet);
 	if (t->content == TLS_ALERT || t->records < 2 || t->last_content != TLS_ALERT)
 		return;

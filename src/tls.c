@@ -210,6 +210,51 @@ void tls_facts_parse(const uint8_t *d, uint32_t n, struct tls_facts *out)
 	out->next_record = off;
 }
 
+/*
+ * An alert record ends the segment when a header 5 + L bytes from its end
+ * says type 21 and length L. L is one of an alert's sizes: 2 in clear; 18
+ * (ChaCha20-Poly1305, AES-CCM-8), 26 (AES-GCM, with its 8-byte explicit
+ * nonce), 32, 48, 64 and 80 (CBC with SHA-1 to SHA-384, the IV explicit
+ * from TLS 1.1 on) encrypted (RFC 5246 6.2.3, RFC 5288 3, RFC 7905 2); or
+ * TLS 1.3's, an application-data record of 19 bytes (RFC 8446 5.2;
+ * track_tls_records tells it). A few fixed places, not a scan: this is
+ * read on the last segment of every write.
+ */
+void tls_facts_tail(const uint8_t *d, uint32_t n, struct tls_facts *out)
+{
+	static const uint8_t sizes[] = { 26, 18, 32, 48, 2, 64, 80, 19 };
+	struct rd r = rd_init(d, n);
+	/* Most segments end with no header at any of those places: their
+	 * type bytes, read at once, tell (on a longer segment, every place
+	 * lies within it). */
+	if (n >= 5 + 80) {
+		unsigned maybe = 0;
+		for (size_t i = 0; i + 1 < sizeof sizes; i++)
+			maybe |= rd_u8_at(&r, n - 5 - sizes[i]) == TLS_ALERT;
+		maybe |= rd_u8_at(&r, n - 5 - 19) == TLS_APPLICATION_DATA;
+		if (!maybe)
+			return;
+	}
+	for (size_t i = 0; i < sizeof sizes; i++) {
+		uint32_t len = sizes[i];
+		if (n < 5 + len)
+			continue;
+		size_t at = n - 5 - len;
+		uint8_t type = rd_u8_at(&r, at);
+		uint16_t version = rd_be16_at(&r, at + 1);
+		if ((version >> 8) != 3 || (version & 0xff) > 4 || rd_be16_at(&r, at + 3) != len ||
+		    type != (len == 19 ? TLS_APPLICATION_DATA : TLS_ALERT))
+			continue;
+		out->content = TLS_ENDS_WITH_ALERT;
+		out->last_content = type;
+		out->record_len = (uint16_t)len;
+		out->records = 0;
+		out->alert_level = len == 2 ? rd_u8_at(&r, at + 5) : 0;
+		out->alert_desc = len == 2 ? rd_u8_at(&r, at + 6) : 0;
+		return;
+	}
+}
+
 const char *tls_version_name(uint16_t version)
 {
 	switch (version) {

@@ -78,6 +78,61 @@ static void test_records(void)
 	CHECK(tls_version_name(0x7a7a) == NULL);
 }
 
+/* The end of a record begun in an earlier segment, then an alert: what
+ * tls_read_payload reads of a write's last segment (the corpus's
+ * ndpi/waze.pcap 289, TLS 1.0 with CBC and SHA-1: a 32-byte alert). */
+static void test_tail_alert(void)
+{
+	struct tls_facts t;
+	uint8_t seg[200];
+	for (size_t i = 0; i < sizeof seg; i++)
+		seg[i] = (uint8_t)(i * 37 + 11);        /* a record's encrypted body */
+	static const uint8_t sizes[] = { 2, 18, 26, 32, 48, 64, 80 };
+	for (size_t k = 0; k < sizeof sizes; k++) {
+		uint32_t n = 120 + sizes[k] - 32, at = n - 5 - sizes[k];
+		uint8_t hdr[] = { 21, 3, 1, 0, sizes[k] };
+		memcpy(seg + at, hdr, sizeof hdr);
+		seg[at + 5] = 1;        /* in clear (the 2-byte one): warning, */
+		seg[at + 6] = 0;        /* close_notify */
+		memset(&t, 0, sizeof t);
+		tls_read_payload(seg, n, n, true, &t);
+		CHECK_EQ(t.content, TLS_ENDS_WITH_ALERT);
+		CHECK_EQ(t.last_content, TLS_ALERT);
+		CHECK_EQ(t.record_len, sizes[k]);
+		CHECK_EQ(t.records, 0);
+		CHECK_EQ(t.alert_level, sizes[k] == 2 ? 1 : 0);
+		/* Not the last segment of a write, or not captured whole: not read. */
+		memset(&t, 0, sizeof t);
+		tls_read_payload(seg, n, n, false, &t);
+		CHECK_EQ(t.content, 0);
+		tls_read_payload(seg, n, n + 100, true, &t);
+		CHECK_EQ(t.content, 0);
+		/* A length that does not end the segment is no alert there. */
+		seg[at + 4] = (uint8_t)(sizes[k] + 1);
+		tls_read_payload(seg, n, n, true, &t);
+		CHECK_EQ(t.content, 0);
+		for (size_t i = 0; i < sizeof seg; i++)
+			seg[i] = (uint8_t)(i * 37 + 11);
+	}
+	/* TLS 1.3's: an application-data record of 19 bytes. */
+	uint8_t v13[] = { 23, 3, 3, 0, 19 };
+	memcpy(seg + 100 - 24, v13, sizeof v13);
+	memset(&t, 0, sizeof t);
+	tls_read_payload(seg, 100, 100, true, &t);
+	CHECK_EQ(t.content, TLS_ENDS_WITH_ALERT);
+	CHECK_EQ(t.last_content, TLS_APPLICATION_DATA);
+	/* A segment that begins with a record is read from its start. */
+	uint8_t alert[] = { 21, 3, 3, 0, 2, 2, 40 };
+	memset(&t, 0, sizeof t);
+	tls_read_payload(alert, sizeof alert, sizeof alert, true, &t);
+	CHECK_EQ(t.content, TLS_ALERT);
+	/* Every short length is safe (the reader is bounds-checked). */
+	for (uint32_t n = 0; n <= 100; n++) {
+		memset(&t, 0, sizeof t);
+		tls_read_payload(seg + 100 - n, n, n, true, &t);
+	}
+}
+
 /* A segment of the hello's bytes [from, to), as decode leaves it. */
 static struct pkt part(const struct buf *o, uint32_t from, uint32_t to, uint64_t frame)
 {
@@ -134,5 +189,6 @@ int main(void)
 	test_reassembly();
 	test_client_hello();
 	test_records();
+	test_tail_alert();
 	return check_report("test_tls");
 }
