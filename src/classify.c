@@ -571,6 +571,27 @@ void classify_revise_probe(struct verdict *v, unsigned targets)
 }
 
 /*
+ * A client still connecting sends its SYN again at its retransmission
+ * timeout whether or not the SYN-ACKs reach it: after 1 s on Linux (RFC
+ * 6298 2.1, TCP_TIMEOUT_INIT), 3 s on Windows. One on the capture's own
+ * link (its packets arrive with the TTL they left with: every SYN it sent
+ * would pass here) that sent none in SYN_RETRY_SURE_NS, though the first
+ * SYN-ACK came before any timeout (CONNECT_GIVE_UP_MIN_NS), had no socket
+ * waiting: its application dropped the attempt (the corpus's
+ * ndpi/gnutella.pcap 2207-2210, a Windows guest's batch of six SYNs in 3
+ * ms, two never answered and none sent again; a review's reading).
+ */
+#define SYN_RETRY_SURE_NS (7 * 1000000000LL)
+
+static bool syn_ack_abandoned(const struct verdict *v, int64_t synack_ts)
+{
+	const struct side *b = &v->b;
+	return v->syn_ts && synack_ts && synack_ts - v->syn_ts < CONNECT_GIVE_UP_MIN_NS &&
+	       b->syn_retrans == 0 && v->rst.ts_ns - v->syn_ts >= SYN_RETRY_SURE_NS &&
+	       b->ttl_min == b->ttl_max && host_initial_ttl(b->ttl_min) == b->ttl_min;
+}
+
+/*
  * The server sent its SYN-ACK again and again, the client never
  * acknowledged it, and the server gave up with a RST. Linux drops such a
  * half-open connection silently after tcp_synack_retries
@@ -594,7 +615,9 @@ static bool syn_ack_unanswered(struct judge *j)
 	    v->a.state != HALF_SYN_ACK_SENT || v->a.syn_retrans < 2 || v->established ||
 	    v->b.bytes > 0 || v->form == FORM_REPLY || foreign(j))
 		return false;
-	return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_RETRANSMIT_TIMEOUT);
+	enum detail d = syn_ack_abandoned(v, j->f->conn.synack_ts) ? DETAIL_ABANDONED
+								   : DETAIL_NONE;
+	return decide(v, CAUSE_CONNECT_TIMEOUT, d, CONF_MEDIUM, CAUSE_RETRANSMIT_TIMEOUT);
 }
 
 /*

@@ -813,14 +813,24 @@ static void syn_ack_unanswered(struct words *w)
 	 * told as a connect timeout shorter than the server's answer). */
 	say(w, "The server sent its SYN-ACK %u times and the client answered none: not with the "
 	       "ACK a client still connecting sends, nor with the RST a host sends for a SYN-ACK "
-	       "no socket waits for. So the SYN-ACKs did not reach the client's stack (lost on "
-	       "the way back, or dropped by a firewall), or the client's application had "
-	       "abandoned the attempt and a firewall on its host drops what no socket waits "
-	       "for.", v->a.syn_retrans + 1u);
-	if (v->syn_ts && v->b.syn_retrans == 0)
-		say(w, " The client never sent its SYN again, as a stack still waiting does after "
-		       "1 s (RFC 6298 2.1): it had stopped waiting before then, or its SYNs sent "
-		       "again did not reach this capture point.");
+	       "no socket waits for.", v->a.syn_retrans + 1u);
+	if (v->detail == DETAIL_ABANDONED)
+		say(w, " The client sits on this capture's link (its packets arrive with the TTL they "
+		       "were sent with), and in %s it never sent its SYN again, as a stack still "
+		       "connecting does at its retransmission timeout whether or not SYN-ACKs reach "
+		       "it (1 s on Linux, RFC 6298 2.1; 3 s on Windows), though the first SYN-ACK "
+		       "came within 100 ms, before any timeout: its application had dropped the "
+		       "attempt, and its host drops the SYN-ACKs no socket waits for.",
+		    DUR(v->rst.ts_ns - v->syn_ts));
+	else
+		say(w, " So the SYN-ACKs did not reach the client's stack (lost on the way back, or "
+		       "dropped by a firewall), or the client's application had abandoned the "
+		       "attempt and a firewall on its host drops what no socket waits for.");
+	if (v->detail != DETAIL_ABANDONED && v->syn_ts && v->b.syn_retrans == 0)
+		say(w, " The client never sent its SYN again, as a stack still waiting does at its "
+		       "retransmission timeout (1 s on Linux, RFC 6298 2.1; 3 s on Windows): it had "
+		       "stopped waiting before then, or its SYNs sent again did not reach this "
+		       "capture point.");
 	/* The client's SYNs stopped before the first SYN-ACK came (the
 	 * corpus's gnutella.pcap 2472: SYNs at 0, 3 and 9 s, the next due at
 	 * 21 s, a Windows client's connect give-up; the SYN-ACK at 31.7 s). */
@@ -846,9 +856,15 @@ static void syn_ack_unanswered(struct words *w)
 			  "firewall); a longer connect timeout would have waited for them.");
 		return;
 	}
-	advise(w, "Client side: find what drops the server's packets on their way to the client "
-		  "(a firewall on its host or its path) or why it abandoned the attempt. The "
-		  "server did nothing wrong.");
+	if (v->detail == DETAIL_ABANDONED)
+		advise(w, "Nothing on the path: the client's application dropped the attempt (a "
+			  "connection race it lost, a pool's spare connection, a cancelled "
+			  "request); look there if it was not meant to. The server did nothing "
+			  "wrong.");
+	else
+		advise(w, "Client side: find what drops the server's packets on their way to the "
+			  "client (a firewall on its host or its path) or why it abandoned the "
+			  "attempt. The server did nothing wrong.");
 }
 
 static void ack_of_unsent_data(struct words *w)

@@ -1258,10 +1258,33 @@ static void test_syn_ack_unanswered_words(void)
 	CHECK_EQ(v.rule, RULE_SYN_ACK_UNANSWERED);
 	CHECK(says(e.why, "The server sent its SYN-ACK 5 times and the client answered none: not "
 			  "with the ACK a client still connecting sends, nor with the RST"));
-	CHECK(says(e.why, "The client never sent its SYN again"));
-	CHECK(says(e.advice, "find what drops the server's packets on their way to the client"));
+	/* The client's SYN arrived with TTL 64, as sent: it sits on this
+	 * link, where a SYN it sent again would have passed; the first
+	 * SYN-ACK came 43 ms after it, before any timeout, and in 78 s it
+	 * sent none (the corpus's gnutella.pcap 2210; a review's reading). */
+	CHECK_EQ(v.detail, DETAIL_ABANDONED);
+	CHECK(says(e.why, "in 78.000 s it never sent its SYN again"));
+	CHECK(says(e.why, "its application had dropped the attempt"));
+	CHECK(strstr(e.why, "did not reach the client's stack") == NULL);
+	CHECK(says(e.advice, "the client's application dropped the attempt"));
 	CHECK(strstr(e.advice, "connect timeout shorter") == NULL);
 	CHECK(!v.synack_after_give_up);
+	/* The same from a client some hops away (TTL 57): its SYNs sent again
+	 * might not pass here, and SYN-ACKs lost on the way back stay a
+	 * reading. */
+	memset(&f, 0, sizeof f);
+	struct pkt syn = at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0);
+	syn.ttl = 57;
+	c = feed(&f, &syn);
+	for (int i = 0; i < 5; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2 + (uint64_t)i),
+					   10.043 + 12.0 * i) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 7), 88.0), &v);
+	CHECK_EQ(v.rule, RULE_SYN_ACK_UNANSWERED);
+	CHECK_EQ(v.detail, DETAIL_NONE);
+	CHECK(says(e.why, "So the SYN-ACKs did not reach the client's stack"));
+	CHECK(says(e.why, "The client never sent its SYN again"));
+	CHECK(says(e.advice, "find what drops the server's packets on their way to the client"));
 	/* A client's SYNs at 0, 3 and 9 s (the next due at 21 s, none sent)
 	 * and the first SYN-ACK at 31.7 s: it had given up connecting before
 	 * the answer came (the corpus's gnutella.pcap 2472, a Windows
