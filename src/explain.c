@@ -2097,6 +2097,25 @@ static void abortive_close(struct words *w)
 		       "response timeout), closing a connection it was done with (an idle "
 		       "timeout), or closing all its connections at once (an exit or a network "
 		       "change).", DUR(v->idle_before_ns), w->bn);
+	/* Its own response named its idle timeout (Keep-Alive: timeout=N,
+	 * RFC 2068 19.7.1.1; Apache's KeepAliveTimeout and nginx's
+	 * keepalive_timeout header value): the silence either is that timer
+	 * or is not (the corpus's arkime/http-wrapped-header.pcap 12, an
+	 * abort after 8.9 s from a server that announced 15 s; a review). */
+	if (timed && v->response.status && v->response.keepalive_s &&
+	    v->response_sender == (int8_t)v->sender && v->sender != ROLE_UNKNOWN) {
+		int64_t announced = (int64_t)v->response.keepalive_s * 1000000000LL;
+		int64_t idle = v->idle_before_ns;
+		if (idle >= announced - announced / 10 && idle <= announced + announced / 10 +
+								     1000000000LL)
+			say(w, " That is the Keep-Alive timeout=%u its last response announced: its "
+			       "idle timeout, closing with a RST instead of a FIN.",
+			    v->response.keepalive_s);
+		else
+			say(w, " Its last response announced Keep-Alive timeout=%u, so this was not "
+			       "that idle timer: something else ended the connection %s.",
+			    v->response.keepalive_s, idle < announced ? "early" : "late");
+	}
 	if ((v->b.flags & HALF_F_ACK) && seq_lt(v->b.ack, v->a.next_seq)) {
 		uint32_t unacked = v->a.next_seq - v->b.ack;
 		/* A's last record was a TLS alert of its own, in a segment of

@@ -360,6 +360,30 @@ static void test_abort_after_peer_data(void)
 			  "sent (a response timeout), closing a connection it was done with (an idle "
 			  "timeout), or closing all its connections at once"));
 	CHECK(says(e.advice, "Client: find what aborted the connection after 44.750 s of silence"));
+
+	/* A server whose response announced Keep-Alive: timeout=5 aborts
+	 * after 5 s of silence: that timer, closing with a RST; after 2 s:
+	 * not that timer (the corpus's arkime/http-wrapped-header.pcap 12,
+	 * 8.9 s against 15; a review). */
+	for (int late = 0; late < 2; late++) {
+		c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+							 "GET /a HTTP/1.1\r\n\r\n"), 10.010) });
+		feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
+							 "HTTP/1.1 200 OK\r\nKeep-Alive: "
+							 "timeout=5\r\n\r\n"), 10.020) });
+		feed(&f, (struct pkt[]){ at(seg(C, 120, 544, TCP_ACK, 0, 6), 10.021) });
+		judge_and_explain(&f, 1 - c, at(seg(S, 544, 120, TCP_RST | TCP_ACK, 0, 7),
+						late ? 15.021 : 12.021), &v);
+		CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+		if (late)
+			CHECK(says(e.why, "That is the Keep-Alive timeout=5 its last response "
+					  "announced: its idle timeout, closing with a RST"));
+		else
+			CHECK(says(e.why, "Its last response announced Keep-Alive timeout=5, so this "
+					  "was not that idle timer: something else ended the connection "
+					  "early."));
+	}
 	/* After the server's FIN (its own idle close, 10 s after its data),
 	 * the silence before the connection's first close is not the RST's:
 	 * no "after the last packet" (the corpus's roblox.pcapng 44 and
