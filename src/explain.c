@@ -2056,6 +2056,24 @@ static void abortive_close(struct words *w)
 		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
 		       "left unanswered: an abortive close, as SO_LINGER with timeout 0 or an "
 		       "application abort does.", w->an, w->bn);
+	/* There, the peer having closed first, the RST came where the
+	 * sender's own FIN was due: the close it answered, and the peer's
+	 * idle time before it, are what a reader looks for (the corpus's
+	 * roblox.pcapng 44, after the server's close at 10 s idle; zoom.pcap
+	 * 261; a review). */
+	bool plain = !given_up && v->detail != DETAIL_PROBE && v->b.data_frame <= v->a.data_frame &&
+		     !classify_abort_at_peer_eof(v);
+	if (plain && (v->b.flags & HALF_F_FIN) && !(v->a.flags & HALF_F_FIN) &&
+	    v->b.fin_frame < v->rst.frame) {
+		if (long_idle(v->close_idle_ns))
+			say(w, " The %s had closed first (FIN, frame %llu, after %s idle), and this RST "
+			       "came where the %s's own FIN was due.", w->bn,
+			    (unsigned long long)v->b.fin_frame, DUR(v->close_idle_ns), w->an);
+		else
+			say(w, " The %s had closed first (FIN, frame %llu), and this RST came where the "
+			       "%s's own FIN was due.", w->bn, (unsigned long long)v->b.fin_frame,
+			    w->an);
+	}
 	/*
 	 * A long silence before the abort makes it the application's doing
 	 * (the corpus's arkime/adb.pcap 13: 44.8 s after the server's

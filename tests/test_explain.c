@@ -399,6 +399,9 @@ static void test_abort_after_peer_data(void)
 	CHECK(v.idle_before_ns >= 10000000000LL);    /* the server's idle close */
 	CHECK(strstr(e.why, "after the last packet") == NULL);
 	CHECK(strstr(e.advice, "of silence") == NULL);
+	/* What it answered is said: the server's close, and its idle time. */
+	CHECK(says(e.why, "The server had closed first (FIN, frame 7, after 10.000 s idle), and "
+			  "this RST came where the client's own FIN was due."));
 
 	/* The client's close_notify, then its abort before the server
 	 * acknowledged it: the unacknowledged bytes are that alert. */
