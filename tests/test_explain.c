@@ -400,7 +400,7 @@ static void test_abort_after_peer_data(void)
 	CHECK(strstr(e.why, "after the last packet") == NULL);
 	CHECK(strstr(e.advice, "of silence") == NULL);
 	/* What it answered is said: the server's close, and its idle time. */
-	CHECK(says(e.why, "The server had closed first (FIN, frame 7, after 10.000 s idle), and "
+	CHECK(says(e.why, "The server had closed first (FIN, frame 7, after 10.040 s idle), and "
 			  "this RST came where the client's own FIN was due."));
 
 	/* The client's close_notify, then its abort before the server
