@@ -1996,6 +1996,8 @@ int verdict_evidence(const struct verdict *v, struct evidence out[VERDICT_MAX_EV
 	}
 	if (v->revised.kind == REVISED_PEER_KEPT_CONNECTION)
 		add_evidence(out, &n, v->revised.frame, v->revised.ts_ns, EV_PEER_CHALLENGE_ACK);
+	else if (v->revised.kind == REVISED_RETRY_ACCEPTED)
+		add_evidence(out, &n, v->revised.frame, v->revised.ts_ns, EV_RETRY_ACCEPTED);
 	else if (v->revised.kind != REVISED_NOT)
 		add_evidence(out, &n, v->revised.frame, v->revised.ts_ns, EV_SENDER_WENT_ON);
 	/* Frame order, as a reader follows them in Wireshark (insertion sort, stable). */
@@ -2034,6 +2036,12 @@ bool classify_rst_outside_window(const struct verdict *v)
 
 void classify_revise(struct verdict *v, const struct after_rst *after)
 {
+	if (after->retry_accepted_frame && v->revised.kind == REVISED_NOT) {
+		v->revised.kind = REVISED_RETRY_ACCEPTED;
+		v->revised.frame = after->retry_accepted_frame;
+		v->revised.ts_ns = after->retry_accepted_ts_ns;
+		return;
+	}
 	if (after->restarted || v->cause == CAUSE_RESET_FOLLOWUP)
 		return;
 	/*

@@ -122,6 +122,8 @@ enum revision {
 	REVISED_PEER_KEPT_CONNECTION,   /* the peer sent an RFC 5961 challenge ACK */
 	REVISED_SENDER_WENT_ON_CONFIRMS, /* a foreign RST's sender went on: confirmed */
 	REVISED_SENDER_WENT_ON_FORGED,  /* the sender went on: forged, whatever it looked like */
+	REVISED_RETRY_ACCEPTED,         /* closed-port: the peer sent the same SYN again and
+					   the sender accepted it (its SYN-ACK: frame) */
 };
 
 /* The evidence frames a verdict names, in the order they are gathered. */
@@ -134,6 +136,7 @@ enum evidence_kind {
 	EV_THE_RST,
 	EV_PEER_CHALLENGE_ACK,      /* after the RST (look-ahead) */
 	EV_SENDER_WENT_ON,          /* after the RST (look-ahead) */
+	EV_RETRY_ACCEPTED,          /* the sender's SYN-ACK to the refused SYN sent again */
 	EV_NAT_TWIN,                /* the twin connection's last packet (nat_twin.h) */
 	EV_NAT_SEGMENT,             /* the twin's untranslated segment */
 	EV_NAT_RST,                 /* ... and the RST that answered it */
@@ -298,6 +301,11 @@ struct after_rst {
 	int64_t b_ts_ns;
 	bool b_challenge_ack;       /* that segment was a bare ACK (RFC 5961 3.2) */
 	bool restarted;             /* a SYN began a new connection: nothing after counts */
+	/* closed-port: the peer sent the refused SYN again (same ISN: a
+	 * Windows client retries a refused connect twice, 0.5 s apart), and
+	 * the sender's SYN-ACK to it; 0 none. */
+	uint64_t retry_frame, retry_accepted_frame;
+	int64_t retry_accepted_ts_ns;
 };
 
 /*

@@ -598,6 +598,21 @@ static void syn_refused(struct words *w)
 		       addr, w->bn, addr);
 		return;
 	}
+	/* The same SYN again, accepted (verdict_queue.c): the port opened
+	 * within the retry's delay (the corpus's rtsp.pcap 293, a Windows
+	 * client's retry 0.5 s later accepted at 301; a review). */
+	if (v->revised.kind == REVISED_RETRY_ACCEPTED) {
+		say(w, " The %s sent the same SYN again and the %s accepted it (SYN-ACK, frame %llu, "
+		       "%s after this refusal): the port opened in between, as when a service is "
+		       "starting or restarting.", w->bn, w->an, (unsigned long long)v->revised.frame,
+		    DUR(v->revised.ts_ns - v->rst.ts_ns));
+		advise(w, "Server side: the port was refused for at most %s, then open: nothing to "
+			  "fix if the service was (re)starting; if not, find what closed its "
+			  "listening socket on %s for a moment (a restart or a reload that reopens "
+			  "it). Client: retrying as it did is right.",
+		       DUR(v->revised.ts_ns - v->rst.ts_ns), addr);
+		return;
+	}
 	advise(w, "Server side: check the service is running and listening on %s (ss -ltn) and "
 		  "that no firewall rule rejects it. Client: the request never left, so retrying "
 		  "once the service is up is safe.", addr);
@@ -2585,6 +2600,8 @@ static void say_revision(struct words *w)
 		       "was not its own.", w->an, DUR(v->revised.ts_ns - v->rst.ts_ns),
 		    (unsigned long long)v->revised.frame, went_on_how(v, how, sizeof how));
 		break;
+	case REVISED_RETRY_ACCEPTED:
+		break;      /* syn_refused says it, with its advice */
 	case REVISED_SENDER_WENT_ON_FORGED:
 		say(w, "The %s went on with the connection %s after this RST (frame %llu, %s), as if "
 		       "it had never sent it: a stack that resets a connection sends nothing more on "
@@ -2909,6 +2926,9 @@ static void say_evidence(const struct words *w)
 			break;
 		case EV_SENDER_WENT_ON:
 			text_format(out, n, "%s went on after the RST", w->an);
+			break;
+		case EV_RETRY_ACCEPTED:
+			text_format(out, n, "%s SYN-ACK to the same SYN sent again", w->an);
 			break;
 		case EV_COUNT:
 			out[0] = '\0';

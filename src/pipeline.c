@@ -13,11 +13,10 @@
 #include "stray_acks.h"
 #include "tcp_track.h"
 
-/* A connection is over (released, or replaced by a new one on its tuple). */
+/* A connection is over (released, or replaced by a new one on its tuple);
+ * its waiting RSTs are the caller's to detach or keep. */
 static void connection_ended(struct pipeline *pl, struct flow *f)
 {
-	if (f->pending_rsts)
-		verdict_queue_detach(&pl->queue, f);
 	/* Another shard's counts the connection. A lone SYN, still recorded
 	 * (tcp_track_record_syn), ends with no handshake and no close to count. */
 	if (!shard_owns(&pl->shard, &f->key) || f->conn.syn_only)
@@ -31,6 +30,8 @@ static void connection_ended(struct pipeline *pl, struct flow *f)
 static void on_release(void *ctx, struct flow *f, enum flow_release why)
 {
 	struct pipeline *pl = ctx;
+	if (f->pending_rsts)
+		verdict_queue_detach(&pl->queue, f);
 	connection_ended(pl, f);
 	if (why == FLOW_RELEASE_EVICTED && shard_owns(&pl->shard, &f->key))
 		stats_warn(&pl->stats, WARN_FLOWS_EVICTED,
@@ -231,6 +232,12 @@ static inline __attribute__((always_inline)) struct flow *flow_for(struct pipeli
 	if (f && f->conn.syn_only)
 		tcp_track_unfold_syn(f);    /* its second packet */
 	if (f && tcp_track_is_new_incarnation(f, dir, p)) {
+		/* The RSTs waiting on the old connection see the SYN that
+		 * begins the new one: each stops watching, but a refusal of this
+		 * same SYN, sent again, which watches for its answer
+		 * (verdict_queue.c, observe). */
+		if (f->pending_rsts)
+			verdict_queue_observe(&pl->queue, f, dir, p);
 		connection_ended(pl, f);
 		tcp_track_new_incarnation(f, p->ts_ns);
 		flow_table_reopen(pl->flows, f);

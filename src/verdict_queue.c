@@ -140,12 +140,29 @@ static void observe(struct verdict_queue_entry *e, int dir, const struct pkt *p)
 	struct after_rst *after = &e->after;
 	/* The "refuser" of a SYN answering that same SYN with a SYN-ACK: it
 	 * never refused it (a forged refusal raced the real answer). */
-	if ((p->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) && dir == e->dir &&
-	    (e->v.rst.flags & TCP_ACK) && p->ack == e->v.rst.ack && !after->a_frame &&
-	    e->v.cause == CAUSE_CLOSED_PORT) {
+	bool refused = e->v.cause == CAUSE_CLOSED_PORT && (e->v.rst.flags & TCP_ACK);
+	if ((p->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) && dir == e->dir && refused &&
+	    p->ack == e->v.rst.ack && !after->a_frame) {
+		/* After the peer sent that SYN again, the answer is to the
+		 * retry: the port had opened meanwhile (a service starting). */
+		if (after->retry_frame) {
+			after->retry_accepted_frame = p->frame;
+			after->retry_accepted_ts_ns = p->ts_ns;
+			unwatch(e);
+			return;
+		}
 		after->a_frame = p->frame;
 		after->a_ts_ns = p->ts_ns;
 		after->a_synack = true;
+		return;
+	}
+	/* The refused SYN again, its ISN the same: the same connect() tried
+	 * again (Windows retries a refused connect twice, 0.5 s apart), not
+	 * a new connection; its answer is still watched. */
+	if ((p->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && dir != e->dir && refused &&
+	    p->seq + 1 == e->v.rst.ack) {
+		if (!after->retry_frame)
+			after->retry_frame = p->frame;
 		return;
 	}
 	if (p->flags & TCP_SYN) {
