@@ -1855,7 +1855,8 @@ static void close_with_data_unread(struct words *w)
 		break;
 	case UNREAD_REQUESTS:
 		say(w, "the client sent %u %s request%s and the server answered %u. ",
-		    v->b.http_requests, v->tls.stage != TLS_STAGE_NONE ? "TLS" : "HTTP",
+		    v->b.http_requests, v->tls.stage != TLS_STAGE_NONE ? "TLS" :
+		    w->svc == &service_rtsp ? "RTSP" : "HTTP",
 		    plural(v->b.http_requests), v->a.http_responses);
 		break;
 	case UNREAD_WINDOW_FULL:
@@ -2962,6 +2963,10 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 				   (v->request.frame && v->request.method != HTTP_METHOD_TLS_RECORD) ||
 				   v->response.status, v->app),
 	};
+	/* An RTSP request names its protocol on any port. */
+	if (v->request.frame && v->request.method != HTTP_METHOD_TLS_RECORD &&
+	    http_request_is_rtsp(v->request.method, v->request.target))
+		w.svc = &service_rtsp;
 	e->why[0] = e->advice[0] = e->runner_up[0] = '\0';
 	e->why_len = e->advice_len = 0;
 	e->service = w.svc->name;

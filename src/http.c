@@ -5,6 +5,13 @@
  * and a segment may carry several pipelined requests, each ending its
  * headers with an empty line. Field names and the tokens looked for are
  * compared as ASCII without case (RFC 9110 5.1), whatever the locale.
+ *
+ * RTSP is framed as HTTP/1.1 is (RFC 2326 4 and 6, RFC 7826 8): a request
+ * line "METHOD URI RTSP/1.0", header fields, an empty line, a body of
+ * Content-Length; a response "RTSP/1.0 200 OK". Its requests and
+ * responses are read the same way, so an IP camera's or media server's
+ * unanswered request counts as HTTP's does (the corpus's ndpi/rtsp.pcap
+ * 185-189: a GET_PARAMETER keep-alive after 58 s, reset unanswered).
  */
 #include "http.h"
 
@@ -12,16 +19,31 @@
 
 #define STARTS_WITH(p, n, lit) ((n) >= sizeof lit - 1 && memcmp(p, lit, sizeof lit - 1) == 0)
 
-/* Lengths kept beside the names: this runs on every segment with data. */
+/* Lengths kept beside the names: this runs on every segment with data.
+ * HTTP's, then RTSP's own (RFC 2326 10, RFC 7826 13; OPTIONS is both's;
+ * ANNOUNCE, which alone starts with an A, is left out: request_method's
+ * first test is the initial's range). */
 #define METHOD(s) { s, sizeof s - 1 }
+#define RTSP_FIRST_METHOD 10
 static const struct { const char *name; uint8_t len; } methods[] = {
 	{ NULL, 0 }, METHOD("GET"), METHOD("POST"), METHOD("PUT"), METHOD("HEAD"),
 	METHOD("DELETE"), METHOD("OPTIONS"), METHOD("PATCH"), METHOD("CONNECT"), METHOD("TRACE"),
+	/* RTSP_FIRST_METHOD: */
+	METHOD("DESCRIBE"), METHOD("SETUP"), METHOD("PLAY"), METHOD("PAUSE"),
+	METHOD("TEARDOWN"), METHOD("GET_PARAMETER"), METHOD("SET_PARAMETER"), METHOD("RECORD"),
+	METHOD("REDIRECT"),
 };
 
 const char *http_method_name(uint8_t method)
 {
 	return method < sizeof methods / sizeof methods[0] ? methods[method].name : NULL;
+}
+
+bool http_request_is_rtsp(uint8_t method, const char *target)
+{
+	const char *m = http_method_name(method);
+	return (m && method >= RTSP_FIRST_METHOD) || strncmp(target, "rtsp://", 7) == 0 ||
+	       strncmp(target, "rtsps://", 8) == 0;
 }
 
 bool http_method_idempotent(uint8_t method)
@@ -251,24 +273,32 @@ static uint16_t response_status(const uint8_t *p, uint32_t n)
 static uint8_t request_method(const uint8_t *p, uint32_t n)
 {
 	if (n < 4 || p[0] < 'C' || p[0] > 'T')
-		return 0;   /* most data: not one of the initials C D G H O P T */
+		return 0;   /* most data: not one of the initials C D G H O P R S T */
 	for (uint8_t i = 1; i < sizeof methods / sizeof methods[0]; i++) {
 		size_t k = methods[i].len;
-		if (n > k && memcmp(p, methods[i].name, k) == 0 && p[k] == ' ')
+		if (methods[i].name[0] == p[0] && n > k && memcmp(p, methods[i].name, k) == 0 &&
+		    p[k] == ' ')
 			return i;
 	}
 	return 0;
 }
 
+/* " HTTP/1." or " RTSP/1." / " RTSP/2." at p (k = 8 bytes readable). */
+static bool version_at(const uint8_t *p)
+{
+	return memcmp(p, " HTTP/1.", 8) == 0 ||
+	       (memcmp(p, " RTSP/", 6) == 0 && (p[6] == '1' || p[6] == '2') && p[7] == '.');
+}
+
 /*
- * An HTTP/1.x request line ends with its version (RFC 9112 3): other
- * protocols' commands start with the same words (Redis's inline "GET
- * key"). A line the snaplen cut before its end is taken as it is.
+ * An HTTP/1.x (or RTSP) request line ends with its version (RFC 9112 3,
+ * RFC 2326 6.1): other protocols' commands start with the same words
+ * (Redis's inline "GET key"). A line the snaplen cut before its end is
+ * taken as it is.
  */
 static bool request_line_is_http(const uint8_t *d, uint32_t n)
 {
-	static const char version[] = " HTTP/1.";
-	const size_t k = sizeof version - 1;
+	const size_t k = 8;
 	const uint8_t *nl = memchr(d, '\n', n);
 	uint32_t end = nl ? (uint32_t)(nl - d) : n;
 	if (!nl)
@@ -279,10 +309,10 @@ static bool request_line_is_http(const uint8_t *d, uint32_t n)
 	 * with it alone, 186.4M with this first). Anywhere else in the line,
 	 * as before, for lines with trailing junk. */
 	uint32_t at = end > 0 && d[end - 1] == '\r' ? end - 1 : end;
-	if (at >= k + 1 && memcmp(d + at - k - 1, version, k) == 0)
+	if (at >= k + 1 && version_at(d + at - k - 1))
 		return true;
 	for (uint32_t i = 0; i + k <= end; i++)
-		if (memcmp(d + i, version, k) == 0)
+		if (version_at(d + i))
 			return true;
 	return false;
 }
@@ -343,7 +373,8 @@ void http_facts_parse(const uint8_t *d, uint32_t n, struct http_facts *out)
 	out->start = HTTP_NONE;
 	if (n == 0)
 		return;
-	if (STARTS_WITH(d, n, "HTTP/1.")) {
+	if (STARTS_WITH(d, n, "HTTP/1.") ||
+	    (d[0] == 'R' && (STARTS_WITH(d, n, "RTSP/1.") || STARTS_WITH(d, n, "RTSP/2.")))) {
 		parse_response(d, n, out);
 		return;
 	}

@@ -21,6 +21,9 @@ enum http_connection { HTTP_CONN_UNSEEN, HTTP_CONN_KEEP_ALIVE, HTTP_CONN_CLOSE }
 const char *http_connection_name(uint8_t c);
 /* "GET", "POST", ...; NULL for an unknown index. */
 const char *http_method_name(uint8_t method);
+/* Whether a request is RTSP's: a method only RTSP has, or an rtsp: or
+ * rtsps: target (RFC 2326 3.2: its Request-URI is absolute). */
+bool http_request_is_rtsp(uint8_t method, const char *target);
 /* Not an HTTP method: a request note for a TLS record (tcp_track.c's
  * track_tls), whose method is encrypted. */
 #define HTTP_METHOD_TLS_RECORD 0xff

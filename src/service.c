@@ -11,6 +11,13 @@
 #include <stddef.h>
 
 static const struct service http = { SERVICE_HTTP, "HTTP", NULL, NULL };
+/* Framed as HTTP/1.1 (http.c), kept as a session: its Session header's
+ * timeout, 60 s unless it says otherwise (RFC 2326 12.37), after which the
+ * server drops the session; clients keep it alive with GET_PARAMETER or
+ * OPTIONS before that. */
+const struct service service_rtsp = { SERVICE_SESSION, "RTSP",
+				      "its session timeout (the Session header's timeout=, 60 s "
+				      "by default)", NULL };
 static const struct service unknown = { SERVICE_UNKNOWN, NULL, NULL, NULL };
 
 static const struct {
@@ -58,8 +65,9 @@ static const uint16_t app_port[FIRST_BYTES_COUNT] = {
 
 const struct service *service_for(uint16_t server_port, bool http_seen, uint8_t app)
 {
+	/* RTSP's registered port and its common unprivileged one. */
 	if (http_seen)
-		return &http;
+		return server_port == 554 || server_port == 8554 ? &service_rtsp : &http;
 	if (app && app < FIRST_BYTES_COUNT && app_port[app])
 		server_port = app_port[app];
 	for (size_t i = 0; i < sizeof by_port / sizeof by_port[0]; i++)

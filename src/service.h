@@ -30,8 +30,11 @@ struct service {
 	const char *check;          /* how a client checks a pooled connection, NULL none */
 };
 
-/* The service: HTTP if seen, else what the connection's first bytes named
- * (enum first_bytes_app; 0 none), else what the server port carries. */
+/* The service: HTTP if seen (RTSP on RTSP's ports), else what the
+ * connection's first bytes named (enum first_bytes_app; 0 none), else what
+ * the server port carries. */
 const struct service *service_for(uint16_t server_port, bool http_seen, uint8_t app);
+/* RTSP, framed as HTTP is (http.c): what an RTSP request names. */
+extern const struct service service_rtsp;
 
 #endif

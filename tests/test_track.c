@@ -219,8 +219,27 @@ static void test_http_framing(void)
 	const char *redis = "GET key\r\n";
 	http_facts_parse((const uint8_t *)redis, (uint32_t)strlen(redis), &m);
 	CHECK_EQ(m.start, HTTP_NONE);
+	/* RTSP is framed as HTTP is (RFC 2326 6, RFC 7826 8): its requests
+	 * and responses are read alike, and told by method or target. */
 	const char *rtsp = "OPTIONS rtsp://h/ RTSP/1.0\r\nCSeq: 1\r\n\r\n";
 	http_facts_parse((const uint8_t *)rtsp, (uint32_t)strlen(rtsp), &m);
+	CHECK_EQ(m.start, HTTP_REQUEST);
+	CHECK(strcmp(m.target, "rtsp://h/") == 0);
+	CHECK(http_request_is_rtsp(m.method, m.target));
+	const char *keepalive = "GET_PARAMETER * RTSP/2.0\r\nCSeq: 9\r\n\r\n";
+	http_facts_parse((const uint8_t *)keepalive, (uint32_t)strlen(keepalive), &m);
+	CHECK_EQ(m.start, HTTP_REQUEST);
+	CHECK(strcmp(http_method_name(m.method), "GET_PARAMETER") == 0);
+	CHECK(http_request_is_rtsp(m.method, m.target));
+	const char *reply = "RTSP/1.0 454 Session Not Found\r\nCSeq: 9\r\n\r\n";
+	http_facts_parse((const uint8_t *)reply, (uint32_t)strlen(reply), &m);
+	CHECK_EQ(m.start, HTTP_RESPONSE);
+	CHECK_EQ(m.status, 454);
+	const char *plain = "GET /x HTTP/1.1\r\n\r\n";
+	http_facts_parse((const uint8_t *)plain, (uint32_t)strlen(plain), &m);
+	CHECK(!http_request_is_rtsp(m.method, m.target));
+	const char *rtsp3 = "RTSP/3.0 200 OK\r\n\r\n";
+	http_facts_parse((const uint8_t *)rtsp3, (uint32_t)strlen(rtsp3), &m);
 	CHECK_EQ(m.start, HTTP_NONE);
 	/* The version where a well-formed line has it, with LF alone, or
 	 * followed by junk; too short a line to hold it. */
