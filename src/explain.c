@@ -2724,9 +2724,16 @@ static void say_peer_relay(struct words *w)
 		return;
 	say(w, " The %s's packets are a relay's, not the %s host's own: its address numbers them on "
 	       "one IPv4 ID counter with other addresses here, as a box that terminates TCP does "
-	       "(a phone's VPN app, a VM's NAT engine, a proxy). Its close is that box's, when its "
-	       "own connection to the real %s ends or on a timeout of its own.",
-	    w->bn, w->bn, w->bn);
+	       "(a phone's VPN app, a VM's NAT engine, a proxy). Their data (TLS records and "
+	       "alerts included) is the real %s's, relayed", w->bn, w->bn, w->bn);
+	/* A relay cannot make an encrypted alert, only pass it on; a FIN of
+	 * the box's follows the end of its own connection (a review of
+	 * webex.pcap 444 and 661, whose relay sent no FIN). */
+	if (v->b.flags & HALF_F_FIN)
+		say(w, "; its FIN is the box's, sent when its own connection to the real %s ended "
+		       "or on a timeout of its own.", w->bn);
+	else
+		say(w, ".");
 }
 
 /* The sentence on the request: did it reach the peer, may it be retried? */
