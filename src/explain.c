@@ -1301,7 +1301,18 @@ static void data_after_own_fin(struct words *w)
 		/* Nagle holds data back only while earlier data is unacknowledged:
 		 * the corpus's ndpi/ethereum.pcap 609, all the client's data
 		 * acknowledged before the server's FIN. */
-		if ((v->a.flags & HALF_F_ACK) && seq_geq(v->a.ack, t->seq))
+		/* Only the sender's own data, last before its FIN, can have
+		 * been answered: after the peer's own, the peer just went on
+		 * (the corpus's ndpi/dlms.pcap 11: a client's scripted burst
+		 * after its association request, which the server closed on
+		 * unanswered; a review). */
+		bool acked_all = (v->a.flags & HALF_F_ACK) && seq_geq(v->a.ack, t->seq);
+		if (acked_all && !v->a_closed_awaiting)
+			say(w, "It answered nothing of the %s's: the %s's own data came last before "
+			       "that FIN, which acknowledged it and answered nothing, and the %s went "
+			       "on sending without waiting for an answer (pipelined or scripted "
+			       "messages).", w->an, w->bn, w->bn);
+		else if (acked_all)
 			say(w, "Its application was answering data that came just before the FIN "
 			       "(the %s had acknowledged all its earlier data, so nothing held this "
 			       "back).", w->an);

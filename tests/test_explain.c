@@ -1236,6 +1236,26 @@ static void test_wait_shown_by_ip_id_words(void)
 	CHECK(strstr(e.why, "so the server had acknowledged") == NULL);
 }
 
+/* The server reads the client's request, closes at once without
+ * answering, and the client's next message meets the closed socket: it
+ * answered nothing (the corpus's ndpi/dlms.pcap 11-12, a scripted burst
+ * after an association request; a review). */
+static void test_burst_after_unanswered_close_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 20, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 521, TCP_ACK | TCP_PSH, 45, 5), 10.020) });
+	feed(&f, (struct pkt[]){ at(seg(S, 521, 146, TCP_ACK | TCP_FIN, 0, 6), 10.0201) });
+	feed(&f, (struct pkt[]){ at(seg(C, 146, 522, TCP_ACK | TCP_PSH, 27, 7), 10.0212) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 522, 0, TCP_RST, 0, 8), 10.0213), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(says(e.why, "It answered nothing of the server's: the client's own data came last "
+			  "before that FIN, which acknowledged it and answered nothing"));
+	CHECK(strstr(e.why, "Its application was answering") == NULL);
+}
+
 /* Data that left with the FIN's acknowledgement, within 1 ms of the
  * fastest the client answers: Nagle's algorithm is named only while some
  * of the client's earlier data was unacknowledged (the corpus's
@@ -1258,6 +1278,7 @@ static void test_flushed_with_fin_ack_words(void)
 		judge_and_explain(&f, 1 - c, at(seg(S, 522, 0, TCP_RST, 0, 9), 10.0213), &v);
 		CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 		CHECK(says(e.why, "sooner than its application could have read the close"));
+		CHECK(strstr(e.why, "It answered nothing") == NULL);
 		if (unacked) {
 			CHECK(says(e.why, "Nagle's algorithm"));
 		} else {
@@ -2203,6 +2224,7 @@ int main(void)
 	test_lone_rst();
 	test_wait_shown_by_ip_id_words();
 	test_flushed_with_fin_ack_words();
+	test_burst_after_unanswered_close_words();
 	test_syn_ack_unanswered_words();
 	test_abandoned_attempt_words();
 	test_refused();
