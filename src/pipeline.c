@@ -399,14 +399,41 @@ static void id_follows_other(struct pipeline *pl, const struct pkt *p, struct ve
 	}
 }
 
+/*
+ * Two hosts number their packets each on its own counter (Linux per
+ * destination, Windows one for the host, others at random: RFC 6864
+ * 4.1), so a side's ID runs on from its peer's last only by a chance of
+ * about one in two thousand. When both sides of connection after
+ * connection run on one counter, one program made their packets: a
+ * TLS-decrypting proxy that writes what it decrypted as a capture of its
+ * own (the corpus's arkime/smtp-decrypted.pcap after STARTTLS), a traffic
+ * generator or a crafted capture (tcp_handshake_synthetic.pcap, zattoo.pcap;
+ * reviews of them). One host's loopback traffic (a Windows host's one
+ * counter) is that host's own, and is not counted.
+ */
+#define IDS_BOTH_NEAR 16
+
+static void note_ids_both(struct pipeline *pl, const struct flow *f, int dir, const struct pkt *p)
+{
+	const struct tcp_half *peer = &f->conn.half[1 - dir];
+	if (!peer->ip_id || !p->ip_id || peer->pkts < 2 || memcmp(p->src, p->dst, 16) == 0 ||
+	    p->src[0] == 127)
+		return;
+	pl->ids_both_compared++;
+	uint16_t on = (uint16_t)(p->ip_id - peer->ip_id), back = (uint16_t)(peer->ip_id - p->ip_id);
+	if ((on >= 1 && on <= IDS_BOTH_NEAR) || (back >= 1 && back <= IDS_BOTH_NEAR))
+		pl->ids_both_shared++;
+}
+
 /* A half's second and third IPv4 IDs into its host's profile, and
  * whether the third ran on from another address's packet just before. */
-static void note_ids(struct pipeline *pl, const struct flow *f,
+static void note_ids(struct pipeline *pl, const struct flow *f, int dir,
 		     const struct tcp_half *h, const struct pkt *p)
 {
 	const struct pkt *o = latest_other(pl, p);
 	host_table_note_ids(pl->hosts, p->src, host_context(f->key.tunnel, pl->interface_id),
 			    h->ip_id, p->ip_id, o ? id_runs_on(o, p->ip_id) : -1);
+	note_ids_both(pl, f, dir, p);
 }
 
 /* This side's first TTL (and a SYN's option layout) into its host's profile. */
@@ -427,7 +454,7 @@ static void note_host(struct pipeline *pl, const struct flow *f, int dir,
 	if (!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max)
 		note_first_host(pl, f, p);
 	else if (h->pkts == 2 && p->ipver == 4)
-		note_ids(pl, f, h, p);
+		note_ids(pl, f, dir, h, p);
 }
 
 /* RST p from endpoint dir of f answers an untranslated segment of another
@@ -806,6 +833,15 @@ void pipeline_end(struct pipeline *pl)
 			   "them, terminating their TCP (a VM's NAT engine, a phone's VPN app, a "
 			   "proxy), so their round trips, idle times, closes and resets are that "
 			   "box's, not those hosts'", host_table_shared_hosts(pl->hosts));
+	/* Two such connections at least, and most of those compared: one by
+	 * chance is no pattern. */
+	if (pl->ids_both_shared >= 2 && 2 * pl->ids_both_shared > pl->ids_both_compared)
+		stats_warn(&pl->stats, WARN_GENERATED_PACKETS,
+			   "both sides of %u of the %u connections compared ran on one IPv4 ID "
+			   "counter: one program made these packets (a TLS-decrypting proxy's "
+			   "export, a traffic generator, a crafted capture), not the hosts, so "
+			   "their timing, TTLs and resets are its", pl->ids_both_shared,
+			   pl->ids_both_compared);
 	if (pl->servers.dropped)
 		stats_warn(&pl->stats, WARN_ENDPOINTS_FULL,
 			   "more than %u server endpoints closed or reset connections: the summary "

@@ -120,6 +120,9 @@ struct pipeline {
 	struct shard shard;
 	uint16_t interface_id;      /* the current interface's name, hashed: host_table context */
 	int64_t now;                /* latest packet time: the clock for expiry */
+	/* Connections whose two sides' IPv4 IDs were compared at a side's
+	 * third packet, and those where they ran on one counter (note_ids). */
+	uint32_t ids_both_compared, ids_both_shared;
 	struct pending_frame ahead[PIPELINE_RING];
 	uint32_t ahead_in, ahead_out;   /* frames decoded and tracked (wrapping); slot = count % RING */
 	uint32_t ahead_source;          /* ahead_in when the current input began */

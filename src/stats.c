@@ -22,6 +22,7 @@ static const char *const warning_names[WARN_COUNT] = {
 	[WARN_TUNNELS_FULL] = "tunnels_full",
 	[WARN_LINK_TYPE_UNSUPPORTED] = "link_type_unsupported",
 	[WARN_TCP_RELAY] = "tcp_relay",
+	[WARN_GENERATED_PACKETS] = "generated_packets",
 };
 
 const char *warning_name(enum warning w)
@@ -180,7 +181,8 @@ void stats_merge(struct stats *s, const struct stats *o)
 			s->warn_at[w] = o->warn_at[w];
 		}
 		/* Said once, at a run's end: the shards of one run said it of that run. */
-		if ((w == WARN_ENDPOINTS_FULL || w == WARN_TCP_RELAY) && one_table)
+		if ((w == WARN_ENDPOINTS_FULL || w == WARN_TCP_RELAY ||
+		     w == WARN_GENERATED_PACKETS) && one_table)
 			s->warn_count[w] = 1;
 		else
 			s->warn_count[w] += o->warn_count[w];

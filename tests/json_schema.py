@@ -170,7 +170,8 @@ SUMMARY = {
                                 "headers_truncated", "endpoints_full", "kernel_drops",
                                 "record_length_invalid", "headers_invalid",
                                 "tcp_options_malformed", "tcp_flags_invalid", "tunnels_full",
-                                "link_type_unsupported", "tcp_relay"},
+                                "link_type_unsupported", "tcp_relay",
+                                "generated_packets"},
                        "count": INT, "message": STR,
                        "at": nullable({"input": INT, "frame": INT})}),
 }
