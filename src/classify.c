@@ -1108,6 +1108,23 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 	 */
 	if (v->b.data_frame > v->a.data_frame && classify_peer_closing_alert_last(v))
 		return UNREAD_CLOSING_ALERT;
+	/*
+	 * B's closing alert, its last record, and then A's own, its last
+	 * data: A's alert is no sign A read B's. A TLS library sends its
+	 * close_notify when its application closes, without reading the
+	 * peer's (OpenSSL's SSL_shutdown, first call: "unidirectional
+	 * shutdown"; Java's SSLSocket.close), so B's alert is still in the
+	 * receive buffer, and the close resets on it; had A read it, its
+	 * close would have sent a FIN (the FIN is no unread data) unless its
+	 * linger was zero, the runner-up. A review read the corpus's
+	 * ndpi/viber.pcap 37 so, where the client's alert came 7.7 ms after
+	 * the server's alert and FIN, and its RST 1.9 ms after its own.
+	 */
+	const struct tls_note *t = &v->tls;
+	if (t->alert_both && t->alert_from == v->sender + 1 && t->alert_last &&
+	    v->sender != ROLE_UNKNOWN &&
+	    (t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1))
+		return UNREAD_CLOSING_ALERTS;
 	return UNREAD_NONE;
 }
 

@@ -419,6 +419,8 @@ enum unread_sign {
 				       fatal alert */
 	UNREAD_CLOSING_ALERT,       /* the peer's TLS closing alert, its last record, after
 				       the sender's own last data */
+	UNREAD_CLOSING_ALERTS,      /* ... and then the sender's own closing alert, which
+				       a TLS library sends without reading the peer's */
 };
 /* The RST acknowledges the FIN of a peer that sent no data on a connection
  * seen from its handshake: the sender aborted at the end of the stream,

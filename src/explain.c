@@ -1917,6 +1917,19 @@ static void close_with_data_unread(struct words *w)
 		    : v->tls.alert == 90 + 1 ? "user_canceled" : "close_notify",
 		    tls_closure_rfc(v), w->bn);
 		break;
+	case UNREAD_CLOSING_ALERTS:
+		say(w, "the %s had ended its TLS session with its closing alert, its last record",
+		    w->bn);
+		if ((v->b.flags & HALF_F_FIN) && long_idle(v->close_idle_ns))
+			say(w, ", and its FIN (frame %llu, after %s idle)",
+			    (unsigned long long)v->b.fin_frame, DUR(v->close_idle_ns));
+		else if (v->b.flags & HALF_F_FIN)
+			say(w, ", and its FIN (frame %llu)", (unsigned long long)v->b.fin_frame);
+		say(w, "; the %s answered with its own alert (frame %llu) and then this RST. A TLS "
+		       "library sends its close_notify when its application closes, without reading "
+		       "the peer's (%s), so the %s's alert was most likely still unread. ", w->an,
+		    (unsigned long long)v->a.data_frame, tls_closure_rfc(v), w->bn);
+		break;
 	case UNREAD_TLS_HANDSHAKE:
 		say(w, "it had rejected the TLS handshake (its alert: %s) and closed, and a TLS "
 		       "library reads the server's flight record by record, stopping at the one it "
@@ -1930,7 +1943,7 @@ static void close_with_data_unread(struct words *w)
 	say(w, "Closing a socket with unread received data makes the kernel send RST "
 	       "instead of FIN (RFC 2525 2.17), and discards what the %s had not yet "
 	       "delivered.", w->an);
-	if (sign == UNREAD_CLOSING_ALERT) {
+	if (sign == UNREAD_CLOSING_ALERT || sign == UNREAD_CLOSING_ALERTS) {
 		/* Its stack's acknowledgement is not its application's read: a
 		 * review found the alert's segment carrying application data
 		 * before it (webex.pcap 416, 2144 bytes), which the RST's ack

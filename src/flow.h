@@ -172,7 +172,8 @@ struct tls_note {
 				       from the client) */
 	uint8_t alert_last : 1;     /* the alert was its sender's last record: a segment of
 				       that one record alone, and no record from it since */
-	uint8_t alert_both : 1;     /* the side that did not send the last alert sent one too */
+	uint8_t alert_both : 1;     /* the side that did not send the last alert sent one
+				       before it, its last record then */
 	uint8_t alert;              /* its description + 1 when in clear; TLS_ALERT_ENCRYPTED */
 };
 enum tls_alpn { TLS_ALPN_NONE, TLS_ALPN_H2, TLS_ALPN_HTTP11, TLS_ALPN_OTHER };

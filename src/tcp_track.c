@@ -340,11 +340,12 @@ static inline bool tls_from_client(const struct flow *f, int dir)
 	return f->conn.client < 0 || dir == f->conn.client;
 }
 
-/* An alert's sender, and whether both sides have sent one. */
+/* An alert's sender, and whether the other side had sent one before, as
+ * its last record then (alert_last: nothing of its own since). */
 static void note_alert_from(struct tls_note *n, bool from_client)
 {
 	uint8_t from = from_client ? ROLE_CLIENT + 1 : ROLE_SERVER + 1;
-	if (n->alert_from && n->alert_from != from)
+	if (n->alert_from && n->alert_from != from && n->alert_last)
 		n->alert_both = 1;
 	n->alert_from = from;
 }

@@ -631,6 +631,75 @@ static void test_abort_after_trailing_close_notify(void)
 			     "ended its TLS session"));
 }
 
+/* The server's alert and FIN, then the client's own alert and its RST:
+ * a TLS library sends its close_notify on close without reading the
+ * peer's, so the server's alert was most likely unread (the corpus's
+ * ndpi/viber.pcap 37 and roblox.pcapng 44; a review). */
+static void test_abort_after_both_closing_alerts(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct buf hello;
+	int c = handshake_with_hello(&f, &hello);
+	f.conn.tls.version = 0x03 + 1;
+	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	uint32_t cseq = 101 + (uint32_t)hello.n;
+	uint8_t req[35] = { 23, 3, 3, 0, 30 };
+	struct pkt rq = at(seg(C, cseq, 501, TCP_ACK | TCP_PSH, 0, 5), 10.020);
+	rq.payload = req;
+	rq.payload_len = rq.payload_caplen = sizeof req;
+	feed(&f, &rq);
+	cseq += sizeof req;
+	uint8_t resp[405] = { 23, 3, 3, 0x01, 0x90 }, alert[31] = { 21, 3, 3, 0, 26 };
+	struct pkt d = at(seg(S, 501, cseq, TCP_ACK | TCP_PSH, 0, 6), 10.031);
+	d.payload = resp;
+	d.payload_len = d.payload_caplen = sizeof resp;
+	feed(&f, &d);
+	uint32_t sseq = 501 + sizeof resp;
+	struct pkt sa = at(seg(S, sseq, cseq, TCP_ACK | TCP_PSH, 0, 7), 20.031);
+	sa.payload = alert;
+	sa.payload_len = sa.payload_caplen = sizeof alert;
+	feed(&f, &sa);
+	sseq += sizeof alert;
+	feed(&f, (struct pkt[]){ at(seg(S, sseq, cseq, TCP_ACK | TCP_FIN, 0, 8), 20.0312) });
+	struct pkt ca = at(seg(C, cseq, sseq + 1, TCP_ACK | TCP_PSH, 0, 9), 20.039);
+	ca.payload = alert;
+	ca.payload_len = ca.payload_caplen = sizeof alert;
+	feed(&f, &ca);
+	CHECK(f.conn.tls.alert_both);
+	CHECK_EQ(f.conn.tls.alert_from, ROLE_CLIENT + 1);
+	cseq += sizeof alert;
+	judge_and_explain(&f, c, at(seg(C, cseq, sseq + 1, TCP_RST | TCP_ACK, 0, 10), 20.041), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "the server had ended its TLS session with its closing alert, its last "
+			  "record, and its FIN (frame 8, after 10.000 s idle); the client answered "
+			  "with its own alert (frame 9) and then this RST"));
+	CHECK(says(e.why, "without reading the peer's (RFC 5246 7.2.1)"));
+	/* The server's data after its alert: its alert was not its last
+	 * record, and the client's alert then reads nothing of it. */
+	c = handshake_with_hello(&f, &hello);
+	f.conn.tls.version = 0x03 + 1;
+	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	cseq = 101 + (uint32_t)hello.n;
+	sseq = 501;
+	sa = at(seg(S, sseq, cseq, TCP_ACK | TCP_PSH, 0, 5), 10.031);
+	sa.payload = alert;
+	sa.payload_len = sa.payload_caplen = sizeof alert;
+	feed(&f, &sa);
+	sseq += sizeof alert;
+	d = at(seg(S, sseq, cseq, TCP_ACK | TCP_PSH, 0, 6), 10.032);
+	d.payload = resp;
+	d.payload_len = d.payload_caplen = sizeof resp;
+	feed(&f, &d);
+	sseq += sizeof resp;
+	ca = at(seg(C, cseq, sseq, TCP_ACK | TCP_PSH, 0, 7), 10.040);
+	ca.payload = alert;
+	ca.payload_len = ca.payload_caplen = sizeof alert;
+	feed(&f, &ca);
+	CHECK(!f.conn.tls.alert_both);
+}
+
 /* Feeds the server's TLS record `rec` (n bytes) at sequence *seq, acknowledging ack. */
 static void feed_record(struct flow *f, uint32_t *seq, uint32_t ack, const uint8_t *rec,
 			uint32_t n, uint64_t frame, double at_s)
@@ -2204,6 +2273,7 @@ int main(void)
 	test_reuse_advice_by_service();
 	test_tls_stage_words();
 	test_abort_after_trailing_close_notify();
+	test_abort_after_both_closing_alerts();
 	test_close_notify_after_fin();
 	test_timing_origin();
 	test_close_notify_crossing_fin();
