@@ -1747,6 +1747,28 @@ static void retransmissions_unacked(struct words *w)
 		       "application timeout.");
 		break;
 	}
+	/*
+	 * The peer had closed before the data it never took: a closed socket
+	 * answers data with a RST (RFC 9293 3.10.7.4; Linux TCP_ABORT_ON_DATA),
+	 * so silence means the peer's side was gone without one, its host or
+	 * a box that keeps the connection (a NAT, a VPN app, a firewall)
+	 * dropping what came after the close; and the sender wrote on a
+	 * connection its peer had closed (the corpus's ndpi/webex.pcap 1073:
+	 * the server's alert and FIN 924-927, the client's data 928 sent
+	 * again four times; a review).
+	 */
+	if ((v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->a.data_frame &&
+	    (v->b.flags & HALF_F_ACK) && seq_lt(v->b.ack, v->a.next_seq)) {
+		say(w, " The %s had closed first (FIN, frame %llu) and the %s still sent data "
+		       "after it: a closed socket answers data with a RST, yet nothing came back, so "
+		       "the %s's side was gone without one (its host, or a NAT, VPN app or firewall "
+		       "between that forgot the connection once it closed, dropped the data).",
+		    w->bn, (unsigned long long)v->b.fin_frame, w->an, w->bn);
+		advise(w, "%s: do not write on a connection the %s has closed: a read returning 0 "
+			  "(its FIN) means close it and reconnect, as a connection pool should check "
+			  "before it reuses one.", side_word(v), w->bn);
+		return;
+	}
 	advise_peer_stopped_acking(w);
 }
 

@@ -1882,6 +1882,24 @@ static void test_retransmission_give_up_by_stack(void)
 	explain_verdict(&v, &e);
 	CHECK(says(e.why, "Its SYNs name Windows, which resets a connection when a segment's "
 			  "retransmissions run out (TcpMaxDataRetransmissions, 5 by default)"));
+	CHECK(says(e.advice, "Find why the server stopped acknowledging"));
+	/* The server had closed (its FIN, frame 7) before the client's data
+	 * (frame 9), which it never took: the client wrote on a closed
+	 * connection whose server side was gone without a RST (the corpus's
+	 * webex.pcap 1073; a review). */
+	v.b.flags = HALF_F_SEEN | HALF_F_ACK | HALF_F_FIN;
+	v.b.fin_frame = 7;
+	v.b.ack = 2000;
+	v.a.data_frame = 9;
+	v.a.next_seq = 2180;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "The server had closed first (FIN, frame 7) and the client still sent "
+			  "data after it"));
+	CHECK(says(e.advice, "Client: do not write on a connection the server has closed"));
+	CHECK(strstr(e.advice, "stopped acknowledging") == NULL);
+	memset(&v.b, 0, sizeof v.b);
+	v.a.data_frame = 0;
+	v.a.next_seq = 0;
 	v.host.stack = HOST_STACK_MACOS;
 	explain_verdict(&v, &e);
 	CHECK(says(e.why, "Its SYNs name Apple, a BSD-derived stack"));
