@@ -1912,6 +1912,15 @@ static void close_with_data_unread(struct words *w)
 		say(w, "the %s had sent its data (last at frame %llu) and its FIN, and an "
 		       "application that reads to that end closes with a FIN, not a RST. ", w->bn,
 		    (unsigned long long)v->b.data_frame);
+		/* What that data was, when HTTP says (the corpus's
+		 * arkime/http-xff.pcap 11: a 403 with Connection: close; a
+		 * review found the status in the record but not the words). */
+		if (v->response.status && v->response_sender == (int8_t)role_peer(v->sender) &&
+		    v->sender != ROLE_UNKNOWN)
+			say(w, "That data was its %s %u response%s. ",
+			    w->svc == &service_rtsp ? "RTSP" : "HTTP", v->response.status,
+			    v->response.connection == HTTP_CONN_CLOSE ? ", which said Connection: close"
+								     : "");
 		break;
 	case UNREAD_NEVER_ANSWERED:
 		/* A capture begun mid-connection holds only part of what the

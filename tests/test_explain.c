@@ -29,6 +29,27 @@ static bool says(const char *text, const char *part)
 	return false;
 }
 
+/* The server's 403 with Connection: close and its FIN, then the client's
+ * RST acknowledging both: unread, and the words say what the data was
+ * (the corpus's arkime/http-xff.pcap 11; a review). */
+static void test_unread_response_named(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /a HTTP/1.1\r\n\r\n"), 10.010) });
+	const char *resp = "HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n";
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5), resp),
+				    10.020) });
+	uint32_t fin = 501 + (uint32_t)strlen(resp);
+	feed(&f, (struct pkt[]){ at(seg(S, fin, 120, TCP_ACK | TCP_FIN, 0, 6), 10.0201) });
+	feed(&f, (struct pkt[]){ at(seg(C, 120, fin, TCP_ACK, 0, 7), 10.021) });
+	judge_and_explain(&f, c, at(seg(C, 120, fin + 1, TCP_RST | TCP_ACK, 0, 8), 10.0215), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "That data was its HTTP 403 response, which said Connection: close."));
+}
+
 /* The server closes after 5 s idle; the client's request crosses its FIN. */
 static void test_data_after_fin(void)
 {
@@ -2286,6 +2307,7 @@ int main(void)
 	test_untranslated_words();
 	test_durations();
 	test_data_after_fin();
+	test_unread_response_named();
 	test_fin_below_data();
 	test_origin_after_own_rsts();
 	test_reuse_advice_by_service();
