@@ -1745,8 +1745,19 @@ static void test_connect_gave_up_words(void)
 	CHECK_EQ(v.cause, CAUSE_CONNECT_TIMEOUT);
 	CHECK(says(e.why, "too late to be the answer a host sends at once"));
 	CHECK(strstr(e.why, "answered it with") == NULL);
+	/* 998 ms after it: no copy of the SYN-ACK was due yet (a review). */
+	CHECK(says(e.why, "too soon to answer a copy of the SYN-ACK"));
+	CHECK(strstr(e.why, "It most likely answers a copy") == NULL);
 	CHECK_EQ(e.n_evidence, 2);
 	CHECK(says(e.what[0], "server SYN-ACK, too long before the RST to be what it answers"));
+	/* 1.5 s after it: a copy sent after 1 s, not captured, may be what
+	 * it answers. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ kernel_syn(at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0)) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.006) });
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 2.506), &v);
+	CHECK(says(e.why, "It most likely answers a copy of the SYN-ACK this capture does not "
+			  "hold"));
 	/* Seen at the server of a 200 ms path: the SYN-ACK leaves 50 us after
 	 * the SYN and the client's answer comes a round trip later, so its
 	 * time says nothing of a missed copy (lab.py --delay 0.1
