@@ -1093,10 +1093,19 @@ static void quit_reply_after_fin(struct words *w)
 	       "the %s's goodbye.", w->an, (unsigned long long)v->a.data_frame,
 	    (unsigned long long)v->a.fin_frame, w->bn, t->len, (unsigned long long)t->frame,
 	    w->an, w->bn);
-	advise(w, "Nothing to fix. SMTP asks a client to wait for the reply to QUIT (RFC 5321 "
-		  "4.1.1.10) and some do not (Postfix's default, smtp_skip_quit_response = yes), "
-		  "which leaves a RST after every session. If the RSTs are unwanted, the %s can read "
-		  "the reply before closing its socket.", w->an);
+	/* SMTP's words for SMTP only (a review read them under NNTP: the
+	 * corpus's ndpi/nntp.pcap 32). */
+	const char *name = w->svc->name;
+	if (name && strncmp(name, "SMTP", 4) == 0)
+		advise(w, "Nothing to fix. SMTP asks a client to wait for the reply to QUIT (RFC 5321 "
+			  "4.1.1.10) and some do not (Postfix's default, smtp_skip_quit_response = "
+			  "yes), which leaves a RST after every session. If the RSTs are unwanted, the "
+			  "%s can read the reply before closing its socket.", w->an);
+	else
+		advise(w, "Nothing to fix. %s answers a client's last command before it closes, and a "
+			  "client that closes without waiting for that reply leaves a RST after every "
+			  "session. If the RSTs are unwanted, the %s can read the reply before closing "
+			  "its socket.", name ? name : "The protocol", w->an);
 }
 
 /*

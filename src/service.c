@@ -48,6 +48,8 @@ static const struct {
 	{ 587, { SERVICE_SESSION, "SMTP submission", NULL, NULL } },
 	{ 110, { SERVICE_SESSION, "POP3", NULL, NULL } },
 	{ 143, { SERVICE_SESSION, "IMAP", NULL, NULL } },
+	{ 119, { SERVICE_SESSION, "NNTP", NULL, NULL } },
+	{ 23, { SERVICE_SESSION, "Telnet", NULL, NULL } },
 	{ 993, { SERVICE_SESSION, "IMAPS", NULL, NULL } },
 	{ 389, { SERVICE_SESSION, "LDAP", "its idle timeout (MaxConnIdleTime, idletimeout)",
 		 NULL } },
