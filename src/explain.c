@@ -1212,6 +1212,19 @@ static void data_before_answer(struct words *w)
 	 * the handshake's, else the server's fastest answer seen. */
 	int64_t wait = v->close_idle_ns;
 	int64_t rt = v->rtt_ns > 0 ? v->rtt_ns : (int64_t)v->peer_leg_us * 1000;
+	/* Its FIN in its last data's own segment: it closed as it wrote,
+	 * not some time after (the silence before that segment is another
+	 * wait: a review of the corpus's tunnelbear.pcap 109). */
+	bool with_data = v->a.data_frame == v->a.fin_frame;
+	if (with_data && rt > 0) {
+		say(w, " Its FIN came in the same segment as its last data: it closed as it wrote, "
+		       "never waiting for an answer.");
+		advise(w, "Client: if the answer mattered, read it before closing (or "
+			  "shutdown(SHUT_WR) and read until the server's FIN); if the client was "
+			  "done with the connection (a cancelled request, a goodbye, a probe), "
+			  "the RST is harmless and nothing is to be fixed.");
+		return;
+	}
 	if (wait >= 0 && rt > 0 && wait < rt) {
 		if (v->rtt_ns > 0)
 			say(w, " It closed %s after its data, less than one round trip (%s): it never "

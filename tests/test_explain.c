@@ -1569,6 +1569,19 @@ static void test_closed_before_answer(void)
 			  "it never waited for an answer."));
 	CHECK(says(e.advice, "the RST is harmless"));
 	CHECK(strstr(e.advice, "timeout") == NULL);
+	/* Its FIN in its data's own segment: it closed as it wrote, whatever
+	 * the silence before that segment (the corpus's tunnelbear.pcap 109,
+	 * read as "closed 0.69 ms after its data"; a review). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 501, TCP_ACK | TCP_PSH | TCP_FIN, 10, 5), 10.0107) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 132, TCP_ACK | TCP_PSH, 30, 6), 10.02) });
+	judge_and_explain(&f, c, at(seg(C, 132, 0, TCP_RST, 0, 7), 10.0201), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(says(e.why, "Its FIN came in the same segment as its last data: it closed as it "
+			  "wrote"));
+	CHECK(strstr(e.why, "It closed 0.7 ms after its data") == NULL);
+	CHECK(says(e.advice, "the RST is harmless"));
 	/* Its data sent again with the FIN after the FIN: the words do not
 	 * put the data after the close (ndpi/pptp.pcap 19). */
 	c = handshake(&f);
