@@ -606,10 +606,10 @@ static void syn_refused(struct words *w)
 		       "%s after this refusal): the port opened in between, as when a service is "
 		       "starting or restarting.", w->bn, w->an, (unsigned long long)v->revised.frame,
 		    DUR(v->revised.ts_ns - v->rst.ts_ns));
-		advise(w, "Server side: the port was refused for at most %s, then open: nothing to "
-			  "fix if the service was (re)starting; if not, find what closed its "
-			  "listening socket on %s for a moment (a restart or a reload that reopens "
-			  "it). Client: retrying as it did is right.",
+		advise(w, "Server side: the port opened within %s of this refusal: nothing to fix "
+			  "if the service was (re)starting; if not, find what closed its listening "
+			  "socket on %s for a moment (a restart or a reload that reopens it). "
+			  "Client: retrying as it did is right.",
 		       DUR(v->revised.ts_ns - v->rst.ts_ns), addr);
 		return;
 	}

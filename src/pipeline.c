@@ -405,11 +405,13 @@ static void id_follows_other(struct pipeline *pl, const struct pkt *p, struct ve
  * 4.1), so a side's ID runs on from its peer's last only by a chance of
  * about one in two thousand. When both sides of connection after
  * connection run on one counter, one program made their packets: a
+ * traffic generator or a crafted capture (the corpus's
+ * tcp_handshake_synthetic.pcap and zattoo.pcap; reviews of them), or a
  * TLS-decrypting proxy that writes what it decrypted as a capture of its
- * own (the corpus's arkime/smtp-decrypted.pcap after STARTTLS), a traffic
- * generator or a crafted capture (tcp_handshake_synthetic.pcap, zattoo.pcap;
- * reviews of them). One host's loopback traffic (a Windows host's one
- * counter) is that host's own, and is not counted.
+ * own (arkime/smtp-decrypted.pcap does so only after STARTTLS, past the
+ * third packets compared here, and is not caught). One host's loopback
+ * traffic (a Windows host's one counter) is that host's own, and is not
+ * counted.
  */
 #define IDS_BOTH_NEAR 16
 

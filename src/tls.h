@@ -87,13 +87,12 @@ static inline bool tls_may_start(const uint8_t *d, uint32_t n)
 
 /*
  * A segment's TLS facts (out->content already 0): its records from its
- * start, or else, for the
- * last segment of a write (PSH) captured whole, an alert at its end. A
- * side's last response and its close_notify are written together, and
- * when the response's record began in an earlier segment this one starts
- * in its middle (the corpus's ndpi/waze.pcap 289: 834 bytes of a record
- * begun at 281, then a 37-byte alert). Other segments pay the two
- * compares of tls_may_start and one of the flags.
+ * start, or else, for the last segment of a write (PSH) captured whole,
+ * an alert at its end. A side's last response and its close_notify are
+ * written together, and when the response's record began in an earlier
+ * segment this one starts in its middle (the corpus's ndpi/waze.pcap 289:
+ * 829 bytes of a record begun at 281, then a 37-byte alert). Other
+ * segments pay the two compares of tls_may_start and one of the flags.
  */
 static inline void tls_read_payload(const uint8_t *d, uint32_t caplen, uint32_t len, bool push,
 				    struct tls_facts *out)

@@ -80,7 +80,7 @@ def main():
                   "the port opened in between" in r["explanation"], r["explanation"])
             check("accepted: the advice is not to check the service is running",
                   "check the service is running" not in r["advice"] and
-                  "then open" in r["advice"], r["advice"])
+                  "the port opened within" in r["advice"], r["advice"])
 
         path = os.path.join(d, "refused.pcap")
         capture(path, ["rst", "rst", "rst"])
