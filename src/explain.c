@@ -2843,9 +2843,22 @@ static void say_request(struct words *w)
 		char to[HTTP_TARGET_MAX + 8] = "";
 		if (r->target[0])
 			text_format(to, sizeof to, " to %s", r->target);
-		say(w, " The data %s was a TLS record of %u bytes%s (frame %llu), a new request whose "
-		       "content is encrypted; ", v->reached_peer == REACHED_NO ? "it met" : "asked",
-		    r->body_end - r->seq, to, (unsigned long long)r->frame);
+		/* On HTTP/2 a client's first record opens with its connection
+		 * preface and SETTINGS (RFC 9113 3.4), which ask nothing (the
+		 * corpus's tunnelbear.pcap 84, 53 bytes; a review). */
+		const struct side *asker = v->request_from_sender ? &v->a : &v->b;
+		if (tls_note_h2(&v->tls) && asker->http_requests == 1)
+			say(w, " The data %s was a TLS record of %u bytes%s (frame %llu), the client's "
+			       "first on this HTTP/2 connection (ALPN h2): it carries the connection "
+			       "preface and SETTINGS (RFC 9113 3.4), which ask nothing, and may also "
+			       "hold its first request, encrypted; ",
+			    v->reached_peer == REACHED_NO ? "it met" : "asked", r->body_end - r->seq,
+			    to, (unsigned long long)r->frame);
+		else
+			say(w, " The data %s was a TLS record of %u bytes%s (frame %llu), a new request "
+			       "whose content is encrypted; ",
+			    v->reached_peer == REACHED_NO ? "it met" : "asked", r->body_end - r->seq,
+			    to, (unsigned long long)r->frame);
 		if (v->reached_peer == REACHED_NO)
 			say(w, "it cannot have reached the %s's application, so sending it again is "
 			       "safe.", pn);

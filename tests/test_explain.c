@@ -1905,6 +1905,41 @@ static void test_close_order_words(void)
 	CHECK(says(e.advice, "after shutdown, wait for the peer's FIN before closing"));
 }
 
+/* A TLS request record: on HTTP/2 the client's first one opens with its
+ * connection preface and SETTINGS, which ask nothing (the corpus's
+ * tunnelbear.pcap 84; a review); a later one is said to be a request. */
+static void test_tls_request_on_h2_words(void)
+{
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.sender = ROLE_CLIENT;
+	v.rule = RULE_ABORTIVE_CLOSE;
+	v.cause = CAUSE_LINGER_ABORT;
+	v.runner_up = CAUSE_COUNT;      /* none */
+	v.request.frame = 84;
+	v.request.method = HTTP_METHOD_TLS_RECORD;
+	v.request.seq = 1000;
+	v.request.body_end = 1053;
+	v.request_from_sender = true;
+	v.reached_peer = REACHED_YES;
+	v.a.http_requests = 1;
+	v.tls.stage = TLS_STAGE_ESTABLISHED;
+	v.tls.alpn = TLS_ALPN_H2;
+	v.tls.alpn_chosen = 1;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "a TLS record of 53 bytes (frame 84), the client's first on this HTTP/2 "
+			  "connection (ALPN h2): it carries the connection preface and SETTINGS"));
+	CHECK(strstr(e.why, "a new request whose content") == NULL);
+	v.a.http_requests = 2;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "a TLS record of 53 bytes (frame 84), a new request whose content is "
+			  "encrypted"));
+	v.a.http_requests = 1;
+	v.tls.alpn = TLS_ALPN_HTTP11;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "connection preface") == NULL);
+}
+
 /* A RST after unanswered retransmissions: who sends it is the sender's
  * stack's doing, and the words name the stack its SYNs showed. */
 static void test_retransmission_give_up_by_stack(void)
@@ -2363,6 +2398,7 @@ int main(void)
 	test_abandoned_attempt_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
+	test_tls_request_on_h2_words();
 	test_one_direction_advice();
 	test_lost_after_long_silence();
 	test_never_answered_midstream();
