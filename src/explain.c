@@ -710,32 +710,30 @@ static void syn_ack_after_client_gave_up(struct words *w)
 	 * soonest (RFC 6298 2.1; Linux's TCP_TIMEOUT_INIT): a RST sooner
 	 * after it answers no copy (the corpus's webex.pcap 1027, 998 ms; a
 	 * review). */
-	if (late_after_synack(v) && after_synack >= SYNACK_COPY_MIN_NS)
+	if (late_after_synack(v)) {
 		say(w, "The client sent its SYN (%u retransmission%s); the server's SYN-ACK "
 		       "(frame %llu) came %s after the first SYN, and the client's RST %s after "
 		       "that, %s after its SYN: too late to be the answer a host sends at once to a "
-		       "segment it has no socket for. It most likely answers a copy of the SYN-ACK "
-		       "this capture does not hold (a server sends its SYN-ACK again when no ACK "
-		       "comes, after 1 s at first), which found the attempt given up; else the "
-		       "SYN-ACK never reached the client, which gave up at its own timeout.",
+		       "segment it has no socket for",
 		    v->a.syn_retrans, plural(v->a.syn_retrans), (unsigned long long)t->frame,
 		    DUR(handshake), DUR(after_synack), DUR(v->rst.ts_ns - v->syn_ts));
-	else if (late_after_synack(v))
-		say(w, "The client sent its SYN (%u retransmission%s); the server's SYN-ACK "
-		       "(frame %llu) came %s after the first SYN, and the client's RST %s after "
-		       "that, %s after its SYN: too late to be the answer a host sends at once to a "
-		       "segment it has no socket for, and too soon to answer a copy of the SYN-ACK "
-		       "(a server sends it again 1 s after the first at the soonest). The SYN-ACK "
-		       "did not reach the client's stack in time, or the client did not process "
-		       "it, and the client gave up at its own timeout.",
-		    v->a.syn_retrans, plural(v->a.syn_retrans), (unsigned long long)t->frame,
-		    DUR(handshake), DUR(after_synack), DUR(v->rst.ts_ns - v->syn_ts));
-	else
+		if (after_synack >= SYNACK_COPY_MIN_NS)
+			say(w, ". It most likely answers a copy of the SYN-ACK this capture does not "
+			       "hold (a server sends its SYN-ACK again when no ACK comes, after 1 s at "
+			       "first), which found the attempt given up; else the SYN-ACK never "
+			       "reached the client, which gave up at its own timeout.");
+		else
+			say(w, ", and too soon to answer a copy of the SYN-ACK (a server sends it again "
+			       "1 s after the first at the soonest). The SYN-ACK did not reach the "
+			       "client's stack in time, or the client did not process it, and the client "
+			       "gave up at its own timeout.");
+	} else {
 		say(w, "The client sent its SYN (%u retransmission%s); the server's SYN-ACK "
 		       "(frame %llu) came %s after the first SYN, and the client answered it with "
 		       "a RST: it had already given up connecting.",
 		    v->a.syn_retrans, plural(v->a.syn_retrans),
 		    (unsigned long long)t->frame, DUR(handshake));
+	}
 	/* Connection racing starts its next attempt 250 ms after one (at most
 	 * 2 s: RFC 8305 5, "Connection Attempt Delay") and closes the attempts
 	 * that lose; one given up within that, its SYN never sent again, may
@@ -2847,18 +2845,15 @@ static void say_request(struct words *w)
 		 * preface and SETTINGS (RFC 9113 3.4), which ask nothing (the
 		 * corpus's tunnelbear.pcap 84, 53 bytes; a review). */
 		const struct side *asker = v->request_from_sender ? &v->a : &v->b;
+		say(w, " The data %s was a TLS record of %u bytes%s (frame %llu), ",
+		    v->reached_peer == REACHED_NO ? "it met" : "asked", r->body_end - r->seq, to,
+		    (unsigned long long)r->frame);
 		if (tls_note_h2(&v->tls) && asker->http_requests == 1)
-			say(w, " The data %s was a TLS record of %u bytes%s (frame %llu), the client's "
-			       "first on this HTTP/2 connection (ALPN h2): it carries the connection "
-			       "preface and SETTINGS (RFC 9113 3.4), which ask nothing, and may also "
-			       "hold its first request, encrypted; ",
-			    v->reached_peer == REACHED_NO ? "it met" : "asked", r->body_end - r->seq,
-			    to, (unsigned long long)r->frame);
+			say(w, "the client's first on this HTTP/2 connection (ALPN h2): it carries the "
+			       "connection preface and SETTINGS (RFC 9113 3.4), which ask nothing, and "
+			       "may also hold its first request, encrypted; ");
 		else
-			say(w, " The data %s was a TLS record of %u bytes%s (frame %llu), a new request "
-			       "whose content is encrypted; ",
-			    v->reached_peer == REACHED_NO ? "it met" : "asked", r->body_end - r->seq,
-			    to, (unsigned long long)r->frame);
+			say(w, "a new request whose content is encrypted; ");
 		if (v->reached_peer == REACHED_NO)
 			say(w, "it cannot have reached the %s's application, so sending it again is "
 			       "safe.", pn);

@@ -562,6 +562,30 @@ static int handshake_with_hello(struct flow *f, struct buf *hello)
 	return c;
 }
 
+/* n bytes of a TLS record or more as p's payload. */
+static struct pkt with_bytes(struct pkt p, const uint8_t *b, uint32_t n)
+{
+	p.payload = b;
+	p.payload_len = p.payload_caplen = n;
+	return p;
+}
+
+/* A TLS 1.2 session past its handshake, and the client's 35-byte request
+ * record (frame 5, at 10.020); *cseq: the client's next sequence number. */
+static int tls12_request(struct flow *f, uint32_t *cseq)
+{
+	static const uint8_t req[35] = { 23, 3, 3, 0, 30 };
+	struct buf hello;
+	int c = handshake_with_hello(f, &hello);
+	f->conn.tls.version = 0x03 + 1;
+	f->conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	*cseq = 101 + (uint32_t)hello.n;
+	feed(f, (struct pkt[]){ with_bytes(at(seg(C, *cseq, 501, TCP_ACK | TCP_PSH, 0, 5), 10.020),
+					   req, sizeof req) });
+	*cseq += sizeof req;
+	return c;
+}
+
 /* A reset during a TLS handshake is named by its stage, with the name. */
 static void test_tls_stage_words(void)
 {
@@ -604,17 +628,8 @@ static void test_abort_after_trailing_close_notify(void)
 {
 	struct flow f;
 	struct verdict v;
-	struct buf hello;
-	int c = handshake_with_hello(&f, &hello);
-	f.conn.tls.version = 0x03 + 1;
-	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
-	uint32_t cseq = 101 + (uint32_t)hello.n;
-	uint8_t req[35] = { 23, 3, 3, 0, 30 };
-	struct pkt rq = at(seg(C, cseq, 501, TCP_ACK | TCP_PSH, 0, 5), 10.020);
-	rq.payload = req;
-	rq.payload_len = rq.payload_caplen = sizeof req;
-	feed(&f, &rq);
-	cseq += sizeof req;
+	uint32_t cseq;
+	int c = tls12_request(&f, &cseq);
 	/* A 400-byte record and a 26-byte encrypted alert (AES-GCM) in one
 	 * pushed segment. */
 	uint8_t resp[405 + 31];
@@ -660,33 +675,19 @@ static void test_abort_after_both_closing_alerts(void)
 {
 	struct flow f;
 	struct verdict v;
-	struct buf hello;
-	int c = handshake_with_hello(&f, &hello);
-	f.conn.tls.version = 0x03 + 1;
-	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
-	uint32_t cseq = 101 + (uint32_t)hello.n;
-	uint8_t req[35] = { 23, 3, 3, 0, 30 };
-	struct pkt rq = at(seg(C, cseq, 501, TCP_ACK | TCP_PSH, 0, 5), 10.020);
-	rq.payload = req;
-	rq.payload_len = rq.payload_caplen = sizeof req;
-	feed(&f, &rq);
-	cseq += sizeof req;
-	uint8_t resp[405] = { 23, 3, 3, 0x01, 0x90 }, alert[31] = { 21, 3, 3, 0, 26 };
-	struct pkt d = at(seg(S, 501, cseq, TCP_ACK | TCP_PSH, 0, 6), 10.031);
-	d.payload = resp;
-	d.payload_len = d.payload_caplen = sizeof resp;
-	feed(&f, &d);
+	uint32_t cseq;
+	int c = tls12_request(&f, &cseq);
+	static const uint8_t resp[405] = { 23, 3, 3, 0x01, 0x90 };
+	static const uint8_t alert[31] = { 21, 3, 3, 0, 26 };
+	feed(&f, (struct pkt[]){ with_bytes(at(seg(S, 501, cseq, TCP_ACK | TCP_PSH, 0, 6), 10.031),
+					   resp, sizeof resp) });
 	uint32_t sseq = 501 + sizeof resp;
-	struct pkt sa = at(seg(S, sseq, cseq, TCP_ACK | TCP_PSH, 0, 7), 20.031);
-	sa.payload = alert;
-	sa.payload_len = sa.payload_caplen = sizeof alert;
-	feed(&f, &sa);
+	feed(&f, (struct pkt[]){ with_bytes(at(seg(S, sseq, cseq, TCP_ACK | TCP_PSH, 0, 7), 20.031),
+					   alert, sizeof alert) });
 	sseq += sizeof alert;
 	feed(&f, (struct pkt[]){ at(seg(S, sseq, cseq, TCP_ACK | TCP_FIN, 0, 8), 20.0312) });
-	struct pkt ca = at(seg(C, cseq, sseq + 1, TCP_ACK | TCP_PSH, 0, 9), 20.039);
-	ca.payload = alert;
-	ca.payload_len = ca.payload_caplen = sizeof alert;
-	feed(&f, &ca);
+	feed(&f, (struct pkt[]){ with_bytes(at(seg(C, cseq, sseq + 1, TCP_ACK | TCP_PSH, 0, 9),
+					       20.039), alert, sizeof alert) });
 	CHECK(f.conn.tls.alert_both);
 	CHECK_EQ(f.conn.tls.alert_from, ROLE_CLIENT + 1);
 	cseq += sizeof alert;
@@ -699,25 +700,20 @@ static void test_abort_after_both_closing_alerts(void)
 	CHECK(says(e.why, "without reading the peer's (RFC 5246 7.2.1)"));
 	/* The server's data after its alert: its alert was not its last
 	 * record, and the client's alert then reads nothing of it. */
-	c = handshake_with_hello(&f, &hello);
+	struct buf hello;
+	handshake_with_hello(&f, &hello);
 	f.conn.tls.version = 0x03 + 1;
 	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
 	cseq = 101 + (uint32_t)hello.n;
 	sseq = 501;
-	sa = at(seg(S, sseq, cseq, TCP_ACK | TCP_PSH, 0, 5), 10.031);
-	sa.payload = alert;
-	sa.payload_len = sa.payload_caplen = sizeof alert;
-	feed(&f, &sa);
+	feed(&f, (struct pkt[]){ with_bytes(at(seg(S, sseq, cseq, TCP_ACK | TCP_PSH, 0, 5), 10.031),
+					   alert, sizeof alert) });
 	sseq += sizeof alert;
-	d = at(seg(S, sseq, cseq, TCP_ACK | TCP_PSH, 0, 6), 10.032);
-	d.payload = resp;
-	d.payload_len = d.payload_caplen = sizeof resp;
-	feed(&f, &d);
+	feed(&f, (struct pkt[]){ with_bytes(at(seg(S, sseq, cseq, TCP_ACK | TCP_PSH, 0, 6), 10.032),
+					   resp, sizeof resp) });
 	sseq += sizeof resp;
-	ca = at(seg(C, cseq, sseq, TCP_ACK | TCP_PSH, 0, 7), 10.040);
-	ca.payload = alert;
-	ca.payload_len = ca.payload_caplen = sizeof alert;
-	feed(&f, &ca);
+	feed(&f, (struct pkt[]){ with_bytes(at(seg(C, cseq, sseq, TCP_ACK | TCP_PSH, 0, 7), 10.040),
+					   alert, sizeof alert) });
 	CHECK(!f.conn.tls.alert_both);
 }
 
