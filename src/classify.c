@@ -1843,7 +1843,11 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	else if (f->conn.pkts > 0 && f->conn.first_closer < 0)
 		v->idle_before_ns = p->ts_ns > f->conn.active_ts ? p->ts_ns - f->conn.active_ts : 0;
 	v->close_idle_ns = f->conn.close_idle_ns;
-	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts)
+	/* Karn's rule (RFC 6298 3): a SYN sent again before the SYN-ACK leaves
+	 * which one it answers unknown, and timing it from the first adds the
+	 * SYN's retransmission timeout (1 s or more) to the round trip (the
+	 * corpus's socks5-smtp-503.pcap: 3.46 s, for a SYN sent twice). */
+	if (f->conn.syn_ts && f->conn.synack_ts && f->conn.hs_ack_ts && !f->conn.syn_resent_early)
 		v->rtt_ns = f->conn.hs_ack_ts - f->conn.syn_ts;
 	v->peer_silent_ns = p->ts_ns - b->last.ts_ns;
 	/* The peer's request declared a body it had not finished sending. */

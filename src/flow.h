@@ -243,6 +243,8 @@ struct connection {
 						sent its first FIN or RST, -1 none */
 	bool prev_one_fin : 1;               /* ... that closer's FIN alone: the other side
 						never closed (it was in CLOSE_WAIT) */
+	bool syn_resent_early : 1;           /* the client sent its SYN again before the first
+						SYN-ACK: which SYN that answers is unknown */
 	struct tls_note tls;
 	uint8_t app : 4;                     /* enum first_bytes_app its first payloads named */
 	uint8_t quit_from : 2;               /* endpoint + 1 whose last data segment was a text

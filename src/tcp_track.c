@@ -617,8 +617,10 @@ void track_flags(struct flow *f, int dir, const struct pkt *p)
 		if (p->opts.has_wscale)
 			h->flags |= HALF_F_WSCALE;
 		if (p->flags & TCP_ACK) {
-			if (!f->conn.synack)
+			if (!f->conn.synack) {
 				f->conn.synack_ts = p->ts_ns;
+				f->conn.syn_resent_early = f->conn.half[1 - dir].syn_retrans > 0;
+			}
 			f->conn.synack = true;
 			if (h->state < HALF_SYN_ACK_SENT)
 				h->state = HALF_SYN_ACK_SENT;

@@ -254,6 +254,40 @@ static void test_fastest_answer(void)
 	CHECK_EQ(f.conn.answer_ns[1 - c], 4000000);
 }
 
+/*
+ * The handshake's round trip, SYN to the final ACK; unknown when the SYN
+ * went twice before the SYN-ACK (RFC 6298 3, Karn: which SYN it answers is
+ * unknown, and timing from the first adds the SYN's 1 s timeout). A SYN
+ * sent again after the SYN-ACK leaves the first's timing good.
+ */
+static void test_handshake_rtt(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.030) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 1.031) });
+	judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 4), 5.0), &v);
+	CHECK_EQ(v.rtt_ns, 31000000);
+
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 2), 2.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 3), 2.030) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 4), 2.031) });
+	judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 5), 5.0), &v);
+	CHECK_EQ(v.rtt_ns, -1);
+
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.030) });
+	feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 3), 1.0301) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 4), 1.031) });
+	judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 5), 5.0), &v);
+	CHECK_EQ(v.rtt_ns, 31000000);
+}
+
 static void test_connect_timeout(void)
 {
 	struct flow f;
@@ -1875,6 +1909,7 @@ int main(void)
 	test_stale_connection();
 	test_too_fast();
 	test_fastest_answer();
+	test_handshake_rtt();
 	test_quit_reply();
 	test_flags_no_stack_sends();
 	test_fin_never_acked();
