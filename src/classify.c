@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "addr_scope.h"
 #include "seq.h"
 #include "tcp_track.h"
 
@@ -701,7 +702,11 @@ static bool closing_alert_only(const struct verdict *v)
 	enum role b = role_peer((enum role)v->sender);
 	const struct tls_note *t = &v->tls;
 	const struct seg_note *tr = &v->trigger;
-	if (b == ROLE_UNKNOWN || t->alert_from != b + 1 || !t->alert_last ||
+	/* B's alert was its last record; A's own may have come after it, the
+	 * two crossing (alert_both: ndpi/wa_voice.pcap 186 and 189). */
+	bool b_alert_last = t->alert_from == b + 1 ? t->alert_last :
+			    t->alert_both && t->alert_from == v->sender + 1;
+	if (b == ROLE_UNKNOWN || !b_alert_last ||
 	    !(t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1) ||
 	    !(v->a.flags & HALF_F_ACK))
 		return false;
@@ -711,6 +716,13 @@ static bool closing_alert_only(const struct verdict *v)
 	if (tr->frame && tr->frame == v->b.data_frame)
 		return tr->len > 0 && tr->len <= CLOSING_ALERT_MAX && v->a.ack == tr->seq &&
 		       unaccepted == tr->len;
+	/* B's FIN right after that alert, the pair unacknowledged: a bare
+	 * RST's numbers fit both, and a socket closed before either arrived
+	 * met the alert first (the corpus's ndpi/wa_voice.pcap 193, after
+	 * 186-187; a review). */
+	if (tr->frame && (tr->flags & TCP_FIN) && !tr->len && (v->b.flags & HALF_F_FIN) &&
+	    tr->seq == v->b.fin_seq && !(v->rst.flags & TCP_ACK))
+		return unaccepted > 0 && unaccepted <= CLOSING_ALERT_MAX;
 	if (tr->frame)
 		return h2_goaway_then_alert(v, unaccepted);
 	/* No segment found that it answers (B went on, its FIN after the
@@ -1729,6 +1741,45 @@ static bool sender_zero_hops(const struct judge *j)
 	       j->v->rst.ttl == a->ttl_min;
 }
 
+/*
+ * A public IPv4 address reaches a private one (RFC 1918, or a carrier
+ * NAT's RFC 6598 range) only through a NAT router, and every router
+ * lowers the TTL (RFC 791 3.2, RFC 1812 5.3.1). Packets from a public
+ * address that arrive at a private one with the TTL they were sent with
+ * crossed no router: a box on the capture's link or host made them in
+ * that address's name, one that terminates TCP and relays each connection
+ * with its own socket. A phone's VPN app that captures does so
+ * (PCAPdroid's zdtun on its 10.215.173.1 tun: the corpus's
+ * ndpi/dingtalk.pcap, whose far server answers at TTL 64, IPv4 ID 0 and
+ * the tun's MSS of 9960), as do libslirp (QEMU, slirp4netns, VirtualBox's
+ * NAT) and a transparent proxy on the link. The one other maker is the
+ * NAT router itself, answering on its own public address.
+ */
+static bool relayed_on_link(uint8_t ipver, const uint8_t *from, const uint8_t *to,
+			    uint8_t ttl_min, uint8_t ttl_max)
+{
+	return ipver == 4 && ttl_min == ttl_max && host_initial_ttl(ttl_min) == ttl_min &&
+	       ipv4_public(from) && ipv4_behind_nat(to);
+}
+
+/* So the RST, which its sender's TTLs call its own, is that box's. */
+static void relay_on_link(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (v->origin == ORIGIN_ENDPOINT && v->origin_basis == ORIGIN_BY_TTL_MATCH &&
+	    sender_zero_hops(j) && relayed_on_link(v->ipver, v->src, v->dst, v->a.ttl_min, v->a.ttl_max)) {
+		v->origin = ORIGIN_MIDDLEBOX;
+		v->origin_basis = ORIGIN_BY_LOCAL_RELAY;
+	}
+	v->peer_relay = classify_peer_on_link_relay(v);
+}
+
+bool classify_peer_on_link_relay(const struct verdict *v)
+{
+	return v->b.ttl_min <= v->b.ttl_max &&
+	       relayed_on_link(v->ipver, v->dst, v->src, v->b.ttl_min, v->b.ttl_max);
+}
+
 /* TTL against A's own earlier packets (the main middlebox evidence), else timing. */
 static void judge_origin(struct judge *j)
 {
@@ -1979,6 +2030,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	if (foreign(&j))
 		j.endpoint_cause = endpoint_reading(&j);
 	v->rule = (uint8_t)apply_rules(&j);
+	relay_on_link(&j);
 	judge_request(&j);
 }
 

@@ -99,6 +99,10 @@ enum origin_basis {
 	ORIGIN_BY_CAPTURE_HOST,     /* a cooked capture saw it leave the capturing host, in the
 				       name of a side whose segments arrived there: that
 				       host sent it (classify.c, sent_here) */
+	ORIGIN_BY_LOCAL_RELAY,      /* a public address's packets, the RST among them, reached a
+				       private one at the TTL they were sent with: no NAT
+				       router between, so a box on the capture's link or host
+				       made them (classify_relay_on_link) */
 };
 
 /* The RST's IPv4 ID against the sender's last one (judge_ip_id). */
@@ -245,10 +249,13 @@ struct verdict {
 	uint8_t reached_peer;       /* enum reached_peer */
 	bool retry_safe;            /* it did not reach the peer, or its method is idempotent */
 	int8_t response_sender;     /* enum role */
-	bool peer_relay;            /* (in a hole) the peer's address numbers its IPv4 IDs on
-				       one counter with other addresses' (host_ids_shared):
-				       its packets are a TCP-terminating box's; set at the
-				       report (pipeline.c, report_verdict) */
+	bool peer_relay;            /* (in a hole) the peer's packets are a TCP-terminating
+				       box's: they reached the sender's private address from a
+				       public one with no router between
+				       (classify_peer_on_link_relay), or its address numbers
+				       its IPv4 IDs on one counter with other addresses'
+				       (host_ids_shared, read at the report: pipeline.c,
+				       report_verdict) */
 	/* The last HTTP response header on the connection (status 0: none). */
 	struct http_response_note response;
 	uint32_t incarnation;       /* its connection's incarnation on the tuple (placed here, in
@@ -360,6 +367,14 @@ static inline int64_t classify_syn_last_ts(const struct verdict *v)
  * discarded it (classify.c says why).
  */
 bool classify_rst_outside_window(const struct verdict *v);
+
+/*
+ * The peer's packets (b's) came from a public IPv4 address to the
+ * sender's private one at the TTL they were sent with: a box on the
+ * capture's link or host made them (classify.c says why), so they are a
+ * relay's, as peer_relay says.
+ */
+bool classify_peer_on_link_relay(const struct verdict *v);
 
 /*
  * A verdict whose origin nothing decided (no TTL of the sender's on its

@@ -230,6 +230,15 @@ static void say_origin(const struct words *w, char *out, size_t size)
 				 "app or proxy that terminates TCP), and this RST is that box's, not "
 				 "the %s host's own", ttl, w->an, w->an);
 		break;
+	case ORIGIN_BY_LOCAL_RELAY:
+		text_format(out, size, "TTL %u, as the %s's own packets, all at the TTL they were sent "
+			 "with: no router stood between, yet they came from a public address to a "
+			 "private one, which only a NAT router joins (lowering the TTL): a box on this "
+			 "link or host that terminates TCP made them (a capturing VPN app such as "
+			 "PCAPdroid, a VM's NAT engine, a proxy), and this RST is that box's, not the "
+			 "%s host's own, unless the NAT router answered on its own public address",
+			 ttl, w->an, w->an);
+		break;
 	case ORIGIN_BY_HOST_STACK:
 		text_format(out, size, "TTL %u, which left its sender at %u, but the %s's address "
 			 "arrived with %s on its other connections, sent at %u%s%s%s: another stack "
@@ -1012,10 +1021,13 @@ static void say_b_goodbye(struct words *w, const char *alert)
 {
 	const struct verdict *v = w->v;
 	const struct seg_note *t = &v->trigger;
-	if (t->frame && t->frame != v->b.data_frame)
+	if (t->frame && t->frame != v->b.data_frame && t->len)
 		say(w, "a %u-byte record (frame %llu), the size of the GOAWAY that HTTP/2 sends "
 		       "before it closes (RFC 9113 6.8), then %s in its last data (frame %llu)",
 		    t->len, (unsigned long long)t->frame, alert, (unsigned long long)v->b.data_frame);
+	else if (t->frame && t->frame != v->b.data_frame)
+		say(w, "%s in its last data (frame %llu), then its FIN (frame %llu)", alert,
+		    (unsigned long long)v->b.data_frame, (unsigned long long)t->frame);
 	else
 		say(w, "%s in its last data (frame %llu)", alert, (unsigned long long)v->b.data_frame);
 }
@@ -1034,12 +1046,20 @@ static void close_notify_after_fin(struct words *w)
 		"an encrypted TLS alert, most likely its close_notify," :
 		v->tls.alert == 90 + 1 ? "its TLS user_canceled alert" : "its TLS close_notify alert";
 	if (v->tls.alert_both) {
+		/* B's goodbye sent before A's FIN reached it (its ack short of
+		 * that FIN) crossed A's and answered nothing (ndpi/wa_voice.pcap
+		 * 186-190; a review). */
+		const struct seg_note *t = &v->trigger;
+		bool crossed = t->frame && (t->flags & TCP_ACK) && (v->a.flags & HALF_F_FIN) &&
+			       seq_leq(t->ack, v->a.fin_seq);
 		say(w, "The %s sent its own TLS alert and closed the connection (FIN, frame %llu); the "
-		       "%s answered with ", w->an, (unsigned long long)v->a.fin_frame, w->bn);
+		       "%s %s ", w->an, (unsigned long long)v->a.fin_frame, w->bn,
+		    crossed ? "had sent its own goodbye before that reached it, crossing it:"
+			    : "answered with");
 		say_b_goodbye(w, alert);
 		say(w, ", as TLS asks of each side before it closes (%s). The %s's socket "
 		       "was already closed and answered %s with a RST: the %s closed without waiting "
-		       "for the %s's reply, which TLS allows. No application data was lost.",
+		       "for the %s's own alert, which TLS allows. No application data was lost.",
 		    tls_closure_rfc(v), w->an, goodbye_answered(v), w->an, w->bn);
 		advise(w, "Nothing to fix. If the RSTs are unwanted (firewall logs, alarms), the %s "
 			  "can read until the %s's close_notify before closing its socket.", w->an,
@@ -2742,7 +2762,8 @@ static void say_revision(struct words *w)
 static void say_relay(struct words *w)
 {
 	const struct verdict *v = w->v;
-	if (v->origin != ORIGIN_MIDDLEBOX || v->origin_basis != ORIGIN_BY_SHARED_IDS)
+	if (v->origin != ORIGIN_MIDDLEBOX || (v->origin_basis != ORIGIN_BY_SHARED_IDS &&
+					     v->origin_basis != ORIGIN_BY_LOCAL_RELAY))
 		return;
 	switch ((enum cause)v->cause) {
 	case CAUSE_UNREAD_RECV_BUFFER:
@@ -2811,12 +2832,20 @@ static void say_peer_relay(struct words *w)
 {
 	const struct verdict *v = w->v;
 	if (!v->peer_relay || v->cause == CAUSE_RESET_FOLLOWUP ||
-	    v->origin_basis == ORIGIN_BY_SHARED_IDS)
+	    v->origin_basis == ORIGIN_BY_SHARED_IDS || v->origin_basis == ORIGIN_BY_LOCAL_RELAY)
 		return;
-	say(w, " The %s's packets are a relay's, not the %s host's own: its address numbers them on "
-	       "one IPv4 ID counter with other addresses here, as a box that terminates TCP does "
-	       "(a phone's VPN app, a VM's NAT engine, a proxy). Their data (TLS records and "
-	       "alerts included) is the real %s's, relayed", w->bn, w->bn, w->bn);
+	if (classify_peer_on_link_relay(v))
+		say(w, " The %s's packets are a relay's, not the %s host's own: they came from a "
+		       "public address to the %s's private one at the TTL they were sent with, so "
+		       "no router, and no NAT, stood between: a box on this link or host that "
+		       "terminates TCP made them (a VPN app that captures, a VM's NAT engine, a "
+		       "proxy).", w->bn, w->bn, w->an);
+	else
+		say(w, " The %s's packets are a relay's, not the %s host's own: its address numbers "
+		       "them on one IPv4 ID counter with other addresses here, as a box that "
+		       "terminates TCP does (a phone's VPN app, a VM's NAT engine, a proxy).", w->bn,
+		    w->bn);
+	say(w, " Their data (TLS records and alerts included) is the real %s's, relayed", w->bn);
 	/* A relay cannot make an encrypted alert, only pass it on; a FIN of
 	 * the box's follows the end of its own connection (a review of
 	 * webex.pcap 444 and 661, whose relay sent no FIN). */

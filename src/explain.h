@@ -18,7 +18,8 @@ struct explanation {
 	 * with IPv6 addresses takes some 90 more */
 	char advice[1024];
 	size_t why_len, advice_len;     /* strlen of each, kept as they are written */
-	char origin[512];           /* longest 368: a relaying box's shared IPv4 ID counter */
+	char origin[768];           /* longest 439: a relay on the capture's link (an IPv4 ID
+				       clause may follow) */
 	char runner_up[512];        /* why the verdict's runner-up was not ruled out; "" none
 				       (longest 242) */
 	const char *service;        /* what the connection carries (service.h), NULL unknown */

@@ -59,7 +59,7 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 			classify_revise_shared_ids(&pl->final, host_table_get(pl->hosts, v->ipver,
 									      v->src,
 									      v->host_context));
-			pl->final.peer_relay = host_ids_shared(
+			pl->final.peer_relay |= host_ids_shared(
 				host_table_get(pl->hosts, v->ipver, v->dst, v->host_context));
 		}
 		if (v->stray_ack)

@@ -214,6 +214,7 @@ static struct json_key origin_by(const struct verdict *v)
 	switch ((enum origin_basis)v->origin_basis) {
 	case ORIGIN_BY_TTL_MATCH:
 	case ORIGIN_BY_TTL_STEP:
+	case ORIGIN_BY_LOCAL_RELAY:
 		return JSON_QUOTED("ttl");
 	case ORIGIN_BY_TIMING:
 		return JSON_QUOTED("timing");

@@ -31,7 +31,7 @@ LAYERS = {
                "rst_payload.[ch]"],
     "track": ["flow_table.[ch]", "tcp_track.[ch]", "flow.[ch]", "tunnel_table.[ch]",
               "host_table.[ch]", "stray_acks.[ch]", "nat_twin.[ch]", "late_segments.[ch]", "rst_bursts.[ch]", "incidents.[ch]", "shard.[ch]", "slab.[ch]"],
-    "judge": ["classify.[ch]", "cause.[ch]", "idle_defaults.[ch]", "service.[ch]", "verdict_queue.[ch]",
+    "judge": ["classify.[ch]", "addr_scope.h", "cause.[ch]", "idle_defaults.[ch]", "service.[ch]", "verdict_queue.[ch]",
               "stats.[ch]"],
     "report": ["report*.[ch]", "explain.[ch]", "server_insights.[ch]", "pcapng_write.[ch]",
                "ladder.[ch]", "json_write.[ch]", "text_format.[ch]"],

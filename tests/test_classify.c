@@ -1632,6 +1632,55 @@ static void test_mptcp(void)
 
 /* Origin when two boxes answer for one address, and timing against the
  * sender's own IP ID (issue 19 class 11). */
+/* p with the server at the public 203.0.113.5 (RFC 5737 stands for one), its TTL as given. */
+static struct pkt far(struct pkt p, uint8_t server_ttl)
+{
+	static const uint8_t pub[4] = { 203, 0, 113, 5 };
+	bool from_server = p.sport == 80;
+	memcpy(from_server ? p.src : p.dst, pub, 4);
+	if (from_server)
+		p.ttl = server_ttl;
+	return p;
+}
+
+/*
+ * A public address's packets reach a private one only through a NAT
+ * router, which lowers their TTL (RFC 1812 5.3.1): at the TTL they were
+ * sent with, a box on the link made them (a capturing VPN app such as
+ * PCAPdroid's, libslirp), and the server's RST is that box's; a client's
+ * RST there has a relay for its peer. One hop less, the real server's.
+ */
+static void test_relay_on_link(void)
+{
+	static const uint8_t ttls[] = { 64, 63 };
+	for (int k = 0; k < 2; k++) {
+		struct flow f;
+		struct verdict v;
+		memset(&f, 0, sizeof f);
+		int c = feed(&f, (struct pkt[]){ far(seg(C, 100, 0, TCP_SYN, 0, 1), ttls[k]) });
+		feed(&f, (struct pkt[]){ far(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), ttls[k]) });
+		feed(&f, (struct pkt[]){ far(seg(C, 101, 501, TCP_ACK, 0, 3), ttls[k]) });
+		feed(&f, (struct pkt[]){ far(seg(C, 101, 501, TCP_ACK | TCP_PSH, 80, 4), ttls[k]) });
+		judge(&f, 1 - c, far(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 5), ttls[k]), &v);
+		CHECK_EQ(v.origin, k == 0 ? ORIGIN_MIDDLEBOX : ORIGIN_ENDPOINT);
+		CHECK_EQ(v.origin_basis, k == 0 ? ORIGIN_BY_LOCAL_RELAY : ORIGIN_BY_TTL_MATCH);
+		CHECK_EQ(v.peer_relay, false);
+		judge(&f, c, far(seg(C, 181, 501, TCP_RST | TCP_ACK, 0, 5), ttls[k]), &v);
+		CHECK_EQ(v.peer_relay, k == 0);
+		CHECK_EQ(v.origin_basis, ORIGIN_BY_TTL_MATCH);
+	}
+	/* Both ends private (a LAN, a lab): no NAT to cross, nothing said. */
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
+	struct pkt sa = seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), rst = seg(S, 501, 101, TCP_RST, 0, 3);
+	sa.ttl = rst.ttl = 64;
+	feed(&f, &sa);
+	judge(&f, 1 - c, rst, &v);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_TTL_MATCH);
+}
+
 static void test_two_boxes_one_address(void)
 {
 	struct flow f;
@@ -1936,5 +1985,6 @@ int main(void)
 	test_close_first_seen();
 	test_mptcp();
 	test_two_boxes_one_address();
+	test_relay_on_link();
 	return check_report("test_classify");
 }

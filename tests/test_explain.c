@@ -777,7 +777,7 @@ static void test_close_notify_after_fin(void)
 		if (round == 4) {
 			CHECK_EQ(v.detail, DETAIL_CLOSE_NOTIFY);
 			CHECK(says(e.why, "The client sent its own TLS alert and closed the connection"));
-			CHECK(says(e.why, "the client closed without waiting for the server's reply"));
+			CHECK(says(e.why, "the client closed without waiting for the server's own alert"));
 		} else if (round == 0) {
 			CHECK_EQ(v.detail, DETAIL_CLOSE_NOTIFY);
 			CHECK(cause_benign(v.cause, v.detail));
@@ -805,6 +805,39 @@ static void test_close_notify_after_fin(void)
 			CHECK(!cause_benign(v.cause, v.detail));
 		}
 	}
+}
+
+/*
+ * Both sides' alerts and FINs cross (the corpus's ndpi/wa_voice.pcap
+ * 186-193): the server's alert and FIN, then the client's alert and FIN,
+ * neither acknowledging the other's; the client's closed socket answers
+ * the server's two with bare RSTs whose numbers fit both. The first met
+ * the alert: TLS's goodbye, and no one answered anyone.
+ */
+static void test_close_notify_crossing(void)
+{
+	struct flow f;
+	struct verdict v;
+	uint8_t alert12[31] = { 21, 3, 3, 0, 26 };
+	int c = handshake(&f);
+	f.conn.tls.version = 0x03 + 1;
+	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	uint32_t sseq = 501;
+	feed_record(&f, &sseq, 101, alert12, sizeof alert12, 4, 10.0);
+	feed(&f, (struct pkt[]){ at(seg(S, sseq, 101, TCP_ACK | TCP_FIN, 0, 5), 10.001) });
+	struct pkt own = at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 6), 10.160);
+	own.payload = alert12;
+	own.payload_len = own.payload_caplen = sizeof alert12;
+	feed(&f, &own);
+	feed(&f, (struct pkt[]){ at(seg(C, 132, 501, TCP_ACK | TCP_FIN, 0, 7), 10.161) });
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 8), 10.164), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_CLOSE_NOTIFY);
+	CHECK(says(e.why, "the server had sent its own goodbye before that reached it, crossing "
+			  "it: an encrypted TLS alert, most likely its close_notify, in its last "
+			  "data (frame 4), then its FIN (frame 5)"));
+	CHECK(strstr(e.why, "GOAWAY") == NULL);
+	CHECK(says(e.advice, "Nothing to fix."));
 }
 
 /* The client's alert and FIN on HTTP/2; the server's GOAWAY-sized record
@@ -2378,6 +2411,7 @@ int main(void)
 	test_peer_quit_words();
 	test_write_to_half_closed();
 	test_h2_goaway_crossing();
+	test_close_notify_crossing();
 	test_no_stack_flags_data();
 	test_quit_reply_words();
 	test_forged_revision();
