@@ -1465,6 +1465,9 @@ static void data_after_own_fin(struct words *w)
 /* The shortest FIN-WAIT-2 an orphaned socket keeps: Linux's tcp_fin_timeout
  * set to its least sensible value (the lab's fin-wait2-expired sets 1). */
 #define FIN_WAIT2_SHORTEST_NS 1000000000LL
+/* ... and the default: Linux's TCP_FIN_TIMEOUT, FreeBSD's
+ * tcp_finwait2_timeout (60 s each), less a margin for the timer's slack. */
+#define FIN_WAIT2_DEFAULT_NS 55000000000LL
 
 static void after_both_closed(struct words *w)
 {
@@ -1520,16 +1523,25 @@ static void after_both_closed(struct words *w)
 		       "closed second, and a second closer's connection is gone as soon as its "
 		       "FIN is acknowledged (LAST-ACK to CLOSED).", w->an, w->an);
 	else if (v->form == FORM_REPLY && v->trigger.frame && v->trigger.frame == v->b.fin_frame &&
-		 apart >= FIN_WAIT2_SHORTEST_NS)
+		 apart >= FIN_WAIT2_SHORTEST_NS) {
 		/* The first closer had not had the other FIN yet: FIN-WAIT-2,
 		 * which an orphaned socket (its application closed) keeps only
 		 * tcp_fin_timeout on Linux (60 s by default, 1 s at least
 		 * where set lower), not TIME-WAIT. */
 		say(w, " It answers the %s's FIN itself: the %s had closed first and was waiting "
 		       "for that FIN (FIN-WAIT-2), which a socket its application has closed keeps "
-		       "only a while (Linux's tcp_fin_timeout, 60 s by default); the FIN came after "
-		       "that had ended.", w->bn, w->an);
-	else if (v->form == FORM_REPLY && v->trigger.frame && v->trigger.frame == v->b.fin_frame)
+		       "only a while (Linux's tcp_fin_timeout and FreeBSD's "
+		       "net.inet.tcp.finwait2_timeout, 60 s by default); the FIN came after that had "
+		       "ended", w->bn, w->an);
+		/* Sooner than those defaults: a lowered setting, or a proxy's
+		 * timer (a review of the corpus's ndpi/line.pcap 268, whose
+		 * server kept 30 s). */
+		if (apart < FIN_WAIT2_DEFAULT_NS)
+			say(w, ", so this %s keeps it no longer than %s (a lowered setting, or a "
+			       "proxy's or load balancer's own timer).", w->an, DUR(apart));
+		else
+			say(w, ".");
+	} else if (v->form == FORM_REPLY && v->trigger.frame && v->trigger.frame == v->b.fin_frame)
 		/* A reply: no socket. An application's abort would have sent
 		 * an active RST+ACK of its own first (tcp_send_active_reset).
 		 * Linux drops an orphan whose FIN is acknowledged at once with a
