@@ -1529,6 +1529,15 @@ static enum ip_id_relation judge_ip_id(const struct judge *j)
 		return j->host && (j->host->stack == HOST_STACK_WINDOWS ||
 				   host_ip_ids(j->host) == HOST_IP_ID_GLOBAL) ? IP_ID_ZERO_NOT_ITS
 									    : IP_ID_ZERO;
+	/* Continuing the peer's counter as well: both sides' packets came
+	 * from one counter, which no two hosts share, so one program made
+	 * them (a generator; a tool that rebuilt a decrypted session, as
+	 * the corpus's arkime/smtp-decrypted.pcap after STARTTLS, and
+	 * zattoo.pcap: reviews), and the ID tells no side from the other. */
+	uint16_t peer_step = (uint16_t)(v->ip_id - v->b.ip_id);
+	if (step >= 1 && step <= IP_ID_STEP_MAX && v->b.ip_id && peer_step >= 1 &&
+	    peer_step <= IP_ID_STEP_MAX)
+		return IP_ID_BOTH_SIDES;
 	if (step >= 1 && step <= IP_ID_STEP_MAX)
 		return IP_ID_CONTINUES;
 	if (j->host && host_ip_ids(j->host) == HOST_IP_ID_GLOBAL && step >= 1 &&

@@ -118,6 +118,8 @@ enum ip_id_relation {
 	IP_ID_WINDOWS_ON,           /* further on its own, from a host whose SYN names
 				       Windows (one counter for all its connections) not yet
 				       seen numbering so on two connections */
+	IP_ID_BOTH_SIDES,           /* 1..IP_ID_STEP_MAX after the sender's own and the peer's:
+				       one program made both sides' packets */
 };
 
 /* What the look-ahead changed (classify_revise). */

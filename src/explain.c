@@ -284,6 +284,12 @@ static void say_origin(const struct words *w, char *out, size_t size)
 		text_format(rest, room, "; IP ID %u does not follow the %s's own (%u)", v->ip_id, w->an,
 			 v->a.ip_id);
 		break;
+	case IP_ID_BOTH_SIDES:
+		text_format(rest, room, "; IP ID %u continues the %s's (%u) and the %s's (%u) alike: "
+			 "one program made both sides' packets (a generator, or a tool that rebuilt "
+			 "a decrypted session), so the ID tells neither side", v->ip_id, w->an,
+			 v->a.ip_id, w->bn, v->b.ip_id);
+		break;
 	case IP_ID_HOST_RANDOM:
 		text_format(rest, room, "; IP ID %u, but the %s's address numbers its packets at "
 			 "random, so its IDs say nothing either way", v->ip_id, w->an);

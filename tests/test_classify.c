@@ -1384,6 +1384,42 @@ static void test_wait_shown_by_ip_id(void)
 	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_UNKNOWN);
 }
 
+/*
+ * A RST whose IPv4 ID continues both sides' counters (one counter for
+ * both: a generator, a rebuilt decrypted session) is no sign of its
+ * sender; continuing its sender's alone is.
+ */
+static void test_ip_id_both_sides(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	struct pkt syn = seg(C, 100, 0, TCP_SYN, 0, 1), sa = seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2);
+	struct pkt ack = seg(C, 101, 501, TCP_ACK, 0, 3), data = seg(S, 501, 101, TCP_ACK | TCP_PSH, 10, 4);
+	syn.ip_id = 40;
+	sa.ip_id = 41;
+	ack.ip_id = 42;
+	data.ip_id = 43;
+	int c = feed(&f, &syn);
+	feed(&f, &sa);
+	feed(&f, &ack);
+	feed(&f, &data);
+	struct pkt rst = seg(C, 101, 511, TCP_ACK | TCP_RST, 0, 5);
+	rst.ip_id = 44;
+	judge(&f, c, rst, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_BOTH_SIDES);
+	/* The server's counter far from the client's: the client's own. */
+	memset(&f, 0, sizeof f);
+	sa.ip_id = 9000;
+	data.ip_id = 9001;
+	c = feed(&f, &syn);
+	feed(&f, &sa);
+	feed(&f, &ack);
+	feed(&f, &data);
+	judge(&f, c, rst, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_CONTINUES);
+}
+
 /* What the second reading of the corpus found (issue 19's closing note). */
 /*
  * The client's request answered by the server's response, then the
@@ -1986,5 +2022,6 @@ int main(void)
 	test_mptcp();
 	test_two_boxes_one_address();
 	test_relay_on_link();
+	test_ip_id_both_sides();
 	return check_report("test_classify");
 }
