@@ -1524,7 +1524,20 @@ static void after_both_closed(struct words *w)
 	 * reset says its TIME-WAIT had ended or was not kept (Linux keeps at
 	 * most tcp_max_tw_buckets); the corpus has such resets seconds after
 	 * the close (webex.pcap 450-506), so which of the two is not said. */
-	if (v->form == FORM_REPLY && !a_first)
+	/* The segment it answers being that very acknowledgment, which a
+	 * LAST-ACK socket takes in silence (RFC 9293 3.10.7.4), the stack had
+	 * let go before it came (the corpus's ndpi/netflix.pcap 1243, as on
+	 * all four connections that server closed second; a review). */
+	const struct seg_note *t = &v->trigger;
+	bool final_ack = t->frame && !t->len && (t->flags & (TCP_ACK | TCP_FIN | TCP_SYN)) == TCP_ACK &&
+			 t->ack == v->a.fin_seq + 1 && t->frame > v->a.fin_frame;
+	if (v->form == FORM_REPLY && !a_first && final_ack)
+		say(w, " It answers the %s's ACK of the %s's FIN (frame %llu), the segment that ends "
+		       "a close, which a second closer in LAST-ACK takes in silence (RFC 9293 "
+		       "3.10.7.4): the %s's stack, or a box in front of it, had already let the "
+		       "connection go when that ACK reached it.", w->bn, w->an,
+		    (unsigned long long)t->frame, w->an);
+	else if (v->form == FORM_REPLY && !a_first)
 		say(w, " It answers a segment the %s's stack no longer had a socket for: the %s "
 		       "closed second, and a second closer's connection is gone as soon as its "
 		       "FIN is acknowledged (LAST-ACK to CLOSED).", w->an, w->an);

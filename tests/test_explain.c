@@ -1881,6 +1881,20 @@ static void test_close_order_words(void)
 	CHECK_EQ(v.rule, RULE_AFTER_BOTH_CLOSED);
 	CHECK(says(e.why, "the client closed first, so its TIME-WAIT"));
 
+	/* The server closed second and reset the very ACK of its FIN, which
+	 * LAST-ACK takes in silence: it had let go before (netflix.pcap 1243). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 102, TCP_ACK, 0, 5) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 102, TCP_ACK | TCP_FIN, 0, 6) });
+	feed(&f, (struct pkt[]){ seg(C, 102, 502, TCP_ACK, 0, 7) });
+	judge_and_explain(&f, 1 - c, seg(S, 502, 0, TCP_RST, 0, 8), &v);
+	CHECK_EQ(v.rule, RULE_AFTER_BOTH_CLOSED);
+	CHECK_EQ(v.trigger.frame, 7);
+	CHECK(says(e.why, "It answers the client's ACK of the server's FIN (frame 7), the segment "
+			  "that ends a close, which a second closer in LAST-ACK takes in silence"));
+	CHECK(strstr(e.why, "gone as soon as its FIN is acknowledged") == NULL);
+
 	/* The server's FIN had come before the client's FIN and RST. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4) });
