@@ -24,15 +24,18 @@ ROUNDS = 2
 BIG = 440_000       # the last request's download: some 300 of the relay's segments
 
 
-def slirp_topology(lab):
+def slirp_topology(lab, far=None):
     """The client namespace on slirp4netns's tap0 (10.N.1.100, its gateway
     10.N.1.2), slirp4netns in the server namespace, whose loopback holds
-    the far addresses 10.N.2.1 .. 10.N.2.10. Returns the client's address."""
+    the far addresses (by default 10.N.2.1 .. 10.N.2.10). Returns the
+    client's address."""
     for who in ("client", "server"):
         lab._mkns(who)
     n = lab.net
-    for h in range(1, FAR_HOSTS + 3):
-        lab.nsx("server", "ip", "addr", "add", f"10.{n}.2.{h}/32", "dev", "lo")
+    if far is None:
+        far = [f"10.{n}.2.{h}" for h in range(1, FAR_HOSTS + 3)]
+    for a in far:
+        lab.nsx("server", "ip", "addr", "add", f"{a}/32", "dev", "lo")
     # slirp4netns exits when the pipe's other end closes (-e): with the
     # program that started it, which the lab kills at the end.
     lab.run("server", f"""
@@ -53,8 +56,8 @@ p.wait()
 """, wait_ready=True)
     guest = f"10.{n}.1.100"
     lab.public[guest] = "client"
-    for h in range(1, FAR_HOSTS + 3):
-        lab.public[f"10.{n}.2.{h}"] = "server"
+    for a in far:
+        lab.public[a] = "server"
     return guest
 
 
@@ -132,4 +135,59 @@ time.sleep(0.3)
                        "(the far kernel's NO_SOCKET RST went to the relay); its IPv4 ID runs "
                        "on the relay's one counter"),
         ]
+    return labeller
+
+
+# A public address (RFC 5737's, which stands for one), only inside the
+# server namespace: slirp4netns connects to it there.
+PUBLIC_FAR = "203.0.113.80"
+
+
+@scenario("slirp-relay-public-v4", "the client (private 10.N.1.100) behind slirp4netns "
+          "talks to one public address: the server reads its second request and closes "
+          "with SO_LINGER 0, which reaches the client as slirp4netns's own RST. One far "
+          "address gives no shared IPv4 ID counter to read; the far side's packets arrive "
+          "at the TTL libslirp sends with (64), from a public address to a private one, "
+          "which only a NAT router (lowering the TTL) could join otherwise")
+def slirp_relay_public(lab):
+    slirp_topology(lab, far=[PUBLIC_FAR])
+    lab.run("server", f"""
+s = listen("{PUBLIC_FAR}", 80)
+ready()
+c, _ = s.accept()
+c.recv(4096)
+c.sendall(http_response(b"ok\\n"))
+c.recv(4096)
+linger0(c)
+c.close()
+time.sleep(2)
+""", wait_ready=True)
+    lab.capture("client", iface="tap0", snaplen=128)
+    cli = lab.run("client", f"""
+c = connect("{PUBLIC_FAR}", 80)
+c.sendall(http_request("/"))
+c.recv(65536)
+time.sleep(0.1)
+c.sendall(http_request("/next"))
+try:
+    while c.recv(65536):
+        pass
+    log("closed")
+except OSError as e:
+    log(e)
+time.sleep(0.3)
+""")
+    err = cli.p.communicate(timeout=30)[1]
+    if "Connection reset by peer" not in err:
+        raise RuntimeError(f"the client did not see the reset: {err}")
+
+    def labeller(rsts):
+        if len(rsts) != 1:
+            raise RuntimeError(f"expected 1 RST, got {len(rsts)}")
+        expect(rsts[0], "server", None)
+        return [label("linger-abort", alternatives=["unread-recv-buffer"], origin="middlebox",
+                      note="slirp4netns's RST, after the far server read the second request "
+                           "and closed with SO_LINGER 0 (its kernel's RST reset the relay's "
+                           "socket); the far side's packets, from a public address to the "
+                           "client's private one, arrive at the TTL they were sent with")]
     return labeller
