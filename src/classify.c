@@ -1521,10 +1521,17 @@ static void judge_request(struct judge *j)
 static enum ip_id_relation judge_ip_id(const struct judge *j)
 {
 	const struct verdict *v = j->v;
-	/* A copy carries its original's ID: it says nothing more. */
+	/* A copy carries its original's ID: it says nothing more. Nor is a
+	 * RST compared with the sender's RST before it, as no RST's TTL is
+	 * added to its sender's: a socket's RSTs may come from another
+	 * counter than its packets (the corpus's ndpi/whatsappfiles.pcap
+	 * 308-310, alexa-app.pcapng 2754; reviews), and a forged one would
+	 * vouch for the next. */
 	if (v->ipver != 4 || !j->a_seen || v->a.ip_id == 0 || j->copy)
 		return IP_ID_NOT_COMPARED;
 	uint16_t step = (uint16_t)(v->ip_id - v->a.ip_id);
+	if ((j->ha->last.flags & TCP_RST) && v->ip_id != 0)
+		return IP_ID_NOT_COMPARED;
 	if (v->ip_id == 0)
 		return j->host && (j->host->stack == HOST_STACK_WINDOWS ||
 				   host_ip_ids(j->host) == HOST_IP_ID_GLOBAL) ? IP_ID_ZERO_NOT_ITS

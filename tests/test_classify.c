@@ -1418,6 +1418,17 @@ static void test_ip_id_both_sides(void)
 	feed(&f, &data);
 	judge(&f, c, rst, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_CONTINUES);
+	/* A second RST is not compared with the first: a socket's RSTs may
+	 * run on another counter (whatsappfiles.pcap 308-310), and no RST
+	 * vouches for the next, as with TTLs; ID 0 is still read. */
+	feed(&f, &rst);
+	struct pkt again = seg(C, 101, 511, TCP_ACK | TCP_RST, 0, 6);
+	again.ip_id = 45;
+	judge(&f, c, again, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_NOT_COMPARED);
+	again.ip_id = 0;
+	judge(&f, c, again, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_ZERO);
 }
 
 /* What the second reading of the corpus found (issue 19's closing note). */
