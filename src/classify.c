@@ -101,6 +101,19 @@ enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const
 	if ((p->flags & TCP_ACK) && p->ack == 0 && (a->flags & HALF_F_ISN) &&
 	    p->seq == a->base_seq && !(b->flags & HALF_F_SEEN))
 		return FORM_ACTIVE;
+	/*
+	 * Nothing of A's before it to read its numbers against: a RST+ACK at
+	 * a sequence number other than 0 and offering a window is a socket's
+	 * own abort in shape. Replies to a segment without a socket are a
+	 * bare RST, or RST+ACK with seq 0, and offer no window (Linux's
+	 * tcp_v4_send_reset leaves th.window 0; FreeBSD's tcp_respond without
+	 * a tcpcb likewise), where tcp_send_active_reset sends from snd_nxt
+	 * with the receive window (the corpus's ndpi/cloudflare-warp.pcap 1,
+	 * a capture's first packet; a review). Windows' abort offers none,
+	 * and stays unread so (tor.pcap 262).
+	 */
+	if (!(a->flags & HALF_F_SEEN) && (p->flags & TCP_ACK) && p->seq != 0 && p->window != 0)
+		return FORM_ACTIVE;
 	return FORM_OTHER;
 }
 

@@ -1882,6 +1882,26 @@ static void test_form_follows_trigger(void)
 	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 }
 
+/* A capture's first packet, a RST+ACK: at a nonzero seq with a window it
+ * is a socket's own abort in shape (no reply form offers a window), else
+ * neither form (cloudflare-warp.pcap 1; tor.pcap 262, Windows'). */
+static void test_lone_rst_form(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	struct pkt rst = seg(C, 7000, 900, TCP_RST | TCP_ACK, 0, 1);
+	judge(&f, 0, rst, &v);
+	CHECK_EQ(v.form, FORM_ACTIVE);
+	rst.window = 0;
+	judge(&f, 0, rst, &v);
+	CHECK_EQ(v.form, FORM_OTHER);
+	rst.window = 1000;
+	rst.seq = 0;
+	judge(&f, 0, rst, &v);
+	CHECK_EQ(v.form, FORM_OTHER);
+}
+
 /* A RST that also carries FIN (or SYN) is no stack's: no cause, and its
  * numbers answer nothing even where they fit (the corpus's
  * ndpi/reasm_crash_anon.pcapng 34). */
@@ -2034,5 +2054,6 @@ int main(void)
 	test_two_boxes_one_address();
 	test_relay_on_link();
 	test_ip_id_both_sides();
+	test_lone_rst_form();
 	return check_report("test_classify");
 }
