@@ -970,6 +970,8 @@ static bool after_both_closed(struct judge *j)
  * Windows on closesocket with a zero linger after shutdown (Microsoft's
  * "Graceful Shutdown, Linger Options, and Socket Closure").
  */
+static bool all_read_by_answer(const struct verdict *v);
+
 static bool abort_after_own_fin(struct judge *j)
 {
 	struct verdict *v = j->v;
@@ -995,6 +997,10 @@ static bool abort_after_own_fin(struct judge *j)
 		return decide(v, CAUSE_DATA_AFTER_FIN, acked_fin ? DETAIL_IGNORED_FIN : DETAIL_RACE,
 			      CONF_MEDIUM, CAUSE_UNREAD_RECV_BUFFER);
 	}
+	/* B's data A had answered in full leaves nothing unread (as for an
+	 * abortive close without a FIN, below). */
+	if (all_read_by_answer(v))
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
 		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);
 }
@@ -1233,6 +1239,12 @@ static bool all_read_by_answer(const struct verdict *v)
 	if (v->b.bytes == 0 || v->b.data_frame >= v->a.data_frame)
 		return false;
 	if (v->tls.stage == TLS_STAGE_SERVER_HELLO)
+		return true;
+	/* B's last data ended with its session's last command (a QUIT), and
+	 * A's reply came after it: A read up to that command, the end of B's
+	 * data (RFC 5321 4.1.1.10: the server replies 221, then closes; the
+	 * corpus's arkime/smtp-decrypted.pcap 36, a review). */
+	if (v->b_quit_last)
 		return true;
 	/* In clear only: under TLS the counts are records', not messages'. */
 	return v->tls.stage == TLS_STAGE_NONE && v->sender == ROLE_SERVER &&

@@ -124,10 +124,17 @@ bool first_bytes_quit(const uint8_t *d, uint32_t n)
 				return false;
 		return true;
 	}
-	if (n < 6 || n > QUIT_LINE_MAX || rd_u8_at(&r, n - 2) != '\r' || rd_u8_at(&r, n - 1) != '\n')
+	if (n < 6 || rd_u8_at(&r, n - 2) != '\r' || rd_u8_at(&r, n - 1) != '\n')
 		return false;
 	if (n == 6)
 		return word_at(&r, 0, "QUIT", 4);
+	/* QUIT as the last of several lines: SMTP's PIPELINING sends it
+	 * with the end of the message's data (RFC 2920 3.1; the corpus's
+	 * arkime/smtp-decrypted.pcap 32 ends ".\r\nQUIT\r\n"). */
+	if (rd_u8_at(&r, n - 7) == '\n' && word_at(&r, n - 6, "QUIT", 4))
+		return true;
+	if (n > QUIT_LINE_MAX)
+		return false;
 	/* "<tag> LOGOUT\r\n": a tag of atom characters, then the command. */
 	if (n < 10 || rd_u8_at(&r, n - 9) != ' ' || !word_at(&r, n - 8, "LOGOUT", 6))
 		return false;

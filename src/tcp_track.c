@@ -526,6 +526,13 @@ void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 		 * when none was seen on this side. */
 		if (__builtin_expect(p->http.start == HTTP_REQUEST, 0) && h->http_requests == 0)
 			track_http(f, dir, p);
+		/* The same for the session's last command, sent again or seen
+		 * late, when it ends this side's data so far (the corpus's
+		 * arkime/smtp-decrypted.pcap 32, ".\r\nQUIT\r\n" after its
+		 * data's copies). */
+		else if (__builtin_expect(p->quit, 0) &&
+			 p->seq + p->payload_len == ((h->flags & HALF_F_FIN) ? h->fin_seq : h->next_seq))
+			f->conn.quit_from = (uint8_t)(dir + 1);
 	} else if (p->http.start != HTTP_NONE) {
 		track_http(f, dir, p);
 	} else if (p->tls.content) {

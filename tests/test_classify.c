@@ -486,6 +486,26 @@ static void test_quit_reply(void)
 		CHECK_EQ(v.detail, k == 0 ? DETAIL_PEER_QUIT : DETAIL_IGNORED_FIN);
 		CHECK_EQ(cause_benign(v.cause, v.detail), k == 0);
 	}
+	/* The server answered the client's pipelined end of data and QUIT,
+	 * closed, and aborted after its FIN: its reply read all the client
+	 * sent, so nothing was unread (smtp-decrypted.pcap 32-36; a review).
+	 * A last line that is no QUIT leaves unread data the runner-up. */
+	static const char *const tail[] = { "x\r\n.\r\nQUIT\r\n", "x\r\n.\r\nNOOP\r\n" };
+	for (int k = 0; k < 2; k++) {
+		struct flow f;
+		struct verdict v;
+		int c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+							 tail[k]), 10.01) });
+		feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 113, TCP_ACK | TCP_PSH, 0, 5),
+							 "250 OK\r\n221 Bye\r\n"), 10.02) });
+		feed(&f, (struct pkt[]){ at(seg(S, 518, 113, TCP_ACK | TCP_FIN, 0, 6), 10.021) });
+		CHECK_EQ(judge(&f, 1 - c, at(seg(S, 519, 113, TCP_RST | TCP_ACK, 0, 7), 10.022), &v),
+			 CAUSE_LINGER_ABORT);
+		CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+		CHECK_EQ(v.confidence, k == 0 ? CONF_HIGH : CONF_MEDIUM);
+		CHECK_EQ(v.runner_up, k == 0 ? CAUSE_COUNT : CAUSE_UNREAD_RECV_BUFFER);
+	}
 }
 
 /*

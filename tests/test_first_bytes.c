@@ -51,10 +51,13 @@ int main(void)
 	CHECK(!QUIT("QUIT"));                    /* no line end */
 	CHECK(!QUIT("QUITE\r\n"));
 	CHECK(!QUIT("QUIT now\r\n"));
-	CHECK(!QUIT("\r\nQUIT\r\n"));
+	/* QUIT as the last line after others: SMTP's PIPELINING sends it with
+	 * the end of the data (RFC 2920 3.1; smtp-decrypted.pcap 32). */
+	CHECK(QUIT(".\r\nQUIT\r\n"));
+	CHECK(QUIT("DATA\r\nQUIT\r\n"));
+	CHECK(!QUIT("Subject: QUIT\r\n"));
 	CHECK(!QUIT(" LOGOUT\r\n"));             /* no tag */
 	CHECK(!QUIT("a\x01 LOGOUT\r\n"));        /* not an atom */
-	CHECK(!QUIT("DATA\r\nQUIT\r\n"));
 	CHECK(!QUIT("Q\xd5IT\r\n"));             /* 0xd5: no letter */
 	/* XMPP's closing stream tag, alone (RFC 6120 4.4) */
 	CHECK(QUIT("</stream:stream>"));
