@@ -356,7 +356,7 @@ static bool after_earlier_reset(struct judge *j)
 		return false;
 	v->followup_of = first;
 	if (j->copy)
-		v->followup_of = j->ha->last.frame;
+		v->followup_of = j->p->copy_of ? j->p->copy_of : j->ha->last.frame;
 	return decide(v, CAUSE_RESET_FOLLOWUP,
 		      j->copy ? DETAIL_DUPLICATE : crossed ? DETAIL_CROSSED : DETAIL_NONE, CONF_HIGH,
 		      NO_RUNNER_UP);
@@ -2022,10 +2022,11 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		.host = host,
 	};
 	j.a_ttl = j.a_seen && a->ttl_min <= a->ttl_max;
-	/* A copy seen one hop further on (tcp_track_is_duplicate) is judged
-	 * by the TTL of the RST it copies. */
-	j.copy = (a->last.flags & TCP_RST) && tcp_track_is_duplicate(f, dir, p);
-	uint8_t ttl = j.copy ? a->last.ttl : p->ttl;
+	/* A copy seen one hop further on (tcp_track_is_duplicate, or one of
+	 * an earlier RST with other packets between: p->copy_of) is judged by
+	 * the TTL of the RST it copies. */
+	j.copy = p->copy_of || ((a->last.flags & TCP_RST) && tcp_track_is_duplicate(f, dir, p));
+	uint8_t ttl = !j.copy ? p->ttl : p->copy_of ? p->copy_ttl : a->last.ttl;
 	if (ttl != p->ttl)
 		v->copied_ttl = ttl;
 	/* The same RST again with a TTL more than one router from the first's

@@ -118,6 +118,11 @@ struct pkt {
 	bool quit;                  /* ... as a text protocol's last command (first_bytes_quit);
 				       set only where http.start is HTTP_NONE */
 	struct rst_payload rst_data; /* a RST's: its reason, if it wrote one (format 0: none) */
+	uint64_t copy_of;           /* a RST: the frame of its sender's earlier RST, still
+				       waiting, that it is a capture copy of with other
+				       packets between (the pipeline's verdict_queue_copy_of);
+				       0 none */
+	uint8_t copy_ttl;           /* ... and that RST's TTL */
 
 	struct tunnel_path tun;     /* the tunnels it came through (tun.n 0: none) */
 	uint16_t tunnel;            /* the tunnel context's identity (tunnel_table.h); 0 none */

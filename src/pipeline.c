@@ -524,6 +524,15 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 	bool copy = tcp_track_is_duplicate(f, dir, p);
 	if (__builtin_expect(p->outgoing, 0))
 		copy = tcp_track_leaving(f, dir, p, copy);
+	/* A RST's copy with other packets between: the RST it copies waits. */
+	if (__builtin_expect(!copy && (p->flags & TCP_RST) && f->pending_rsts, 0)) {
+		const struct verdict *first = verdict_queue_copy_of(&pl->queue, f, dir, p);
+		if (first) {
+			copy = true;
+			p->copy_of = first->rst.frame;
+			p->copy_ttl = first->rst.ttl;
+		}
+	}
 	if (copy && own)
 		s->duplicates++;
 	if (f->pending_rsts && !copy)
@@ -705,6 +714,7 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	p->rst_data.format = RST_PAYLOAD_NONE;
 	if ((p->flags & TCP_RST) && p->payload_caplen)
 		rst_payload_parse(p->payload, p->payload_caplen, &p->rst_data);
+	p->copy_of = 0;
 	if (p->http.start == HTTP_NONE) {
 		p->quit = false;
 		tls_read_payload(p->payload, p->payload_caplen, p->payload_len,

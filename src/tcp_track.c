@@ -149,14 +149,6 @@ void tcp_track_new_incarnation(struct flow *f, int64_t now)
 	f->conn.prev_one_fin = one_fin;
 }
 
-/*
- * A second copy comes within microseconds of the first, from the same
- * switch or host; a real retransmission waits at least a retransmission
- * timeout (RFC 6298 2.4: 1 s; Linux TCP_RTO_MIN: 200 ms) or the round
- * trip that brings three duplicate ACKs (RFC 5681 3.2), and carries an
- * IPv4 ID of its own (RFC 6864 4.1: an ID is unique per packet sent).
- */
-#define DUPLICATE_WITHIN_NS 2000000
 /* The capturing host forwarding a packet it captured arriving (a router's
  * or a bridge's tcpdump -i any) sends it from its queue, which may hold it
  * milliseconds (the lab's router captures: 4.3 ms). */
@@ -178,7 +170,7 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	int64_t apart = p->ts_ns - l->ts_ns;
 	if (!l->frame || l->seq != p->seq || l->ack != p->ack || l->flags != p->flags ||
 	    l->len != p->payload_len || l->window != p->window || apart < 0 ||
-	    apart > (forwarding ? FORWARDED_WITHIN_NS : DUPLICATE_WITHIN_NS))
+	    apart > (forwarding ? FORWARDED_WITHIN_NS : TCP_TRACK_DUPLICATE_WITHIN_NS))
 		return false;
 	if (p->ipver == 4 && p->ip_id != h->ip_id)
 		return false;
@@ -188,17 +180,17 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * A refusal of a SYN (RST+ACK with seq 0, the reply form to a segment
 	 * without ACK: Linux's tcp_v4_send_reset, FreeBSD's tcp_dropwithreset)
 	 * answers one SYN, and a SYN is sent again after a second at the
-	 * soonest (RFC 6298 2.1), so two alike within DUPLICATE_WITHIN_NS are
-	 * one packet, even with Linux's ID 0 (the corpus's ndpi/rtsp.pcap,
-	 * 293-296: one refusal captured four times on both sides of a router).
+	 * soonest (RFC 6298 2.1), so two alike within 2 ms are one packet,
+	 * even with Linux's ID 0 (the corpus's ndpi/rtsp.pcap, 293-296: one
+	 * refusal captured four times on both sides of a router).
 	 */
 	bool refusal = (p->flags & (TCP_RST | TCP_ACK)) == (TCP_RST | TCP_ACK) && p->seq == 0;
 	/* A SYN-ACK answers one SYN as well, and is sent again only when its
 	 * timer runs out (Linux: TCP_TIMEOUT_INIT, 1 s, tcp_synack_timer) or
 	 * for the SYN sent again, a second later at the soonest: two alike
-	 * within DUPLICATE_WITHIN_NS are one, with Linux's ID 0 on every
-	 * SYN-ACK too (the corpus's ndpi/rtsp.pcap 397-400: one SYN-ACK
-	 * captured four times, counted as three retransmissions before). */
+	 * within 2 ms are one, with Linux's ID 0 on every SYN-ACK too (the
+	 * corpus's ndpi/rtsp.pcap 397-400: one SYN-ACK captured four times,
+	 * counted as three retransmissions before). */
 	bool answers_syn = refusal ||
 			   (p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK);
 	/* The same packet seen on both sides of a router (a capture on all of
@@ -216,7 +208,7 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * be two packets, each answering one of the peer's segments in flight
 	 * (duplicate ACKs; RSTs to data and the FIN behind it, microseconds
 	 * apart): they are not taken for copies. The same sequence space twice
-	 * within DUPLICATE_WITHIN_NS cannot be two packets. */
+	 * within 2 ms cannot be two packets. */
 	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0 || answers_syn;
 }
 

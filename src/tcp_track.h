@@ -34,6 +34,33 @@ void tcp_track_begin(struct flow *f, int dir, const struct pkt *p);
  */
 bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p);
 /*
+ * A second copy comes within microseconds of the first, from the same
+ * switch or host; a real retransmission waits at least a retransmission
+ * timeout (RFC 6298 2.4: 1 s; Linux TCP_RTO_MIN: 200 ms) or the round
+ * trip that brings three duplicate ACKs (RFC 5681 3.2), and carries an
+ * IPv4 ID of its own (RFC 6864 4.1: an ID is unique per packet sent).
+ */
+#define TCP_TRACK_DUPLICATE_WITHIN_NS 2000000
+/*
+ * Whether RST p is a capture copy of an earlier RST of its sender, noted
+ * as n with IPv4 ID id, though other packets came between (a capture of
+ * every packet four times, on both sides of a router, interleaves the
+ * copies of a RST with those of the ACK before it: the corpus's
+ * ndpi/rtsp.pcap 103-108). Only with an IPv4 ID of its own to match
+ * (Linux's reply RSTs have 0, and two of those alike may be two answers),
+ * at a TTL one router apart at most.
+ */
+static inline bool tcp_track_copy_of_rst(const struct seg_note *n, uint16_t id,
+					 const struct pkt *p)
+{
+	int64_t apart = p->ts_ns - n->ts_ns;
+	return (p->flags & TCP_RST) && p->ipver == 4 && p->ip_id != 0 && p->ip_id == id &&
+	       n->flags == p->flags && n->seq == p->seq && n->ack == p->ack &&
+	       n->window == p->window && n->len == p->payload_len && apart >= 0 &&
+	       apart <= TCP_TRACK_DUPLICATE_WITHIN_NS &&
+	       (n->ttl == p->ttl || n->ttl == p->ttl + 1 || p->ttl == n->ttl + 1);
+}
+/*
  * Every segment of side h tracked so far arrived at the capturing host:
  * none was seen leaving it (a cooked capture's pkt.outgoing, out_seen).
  * One of h's leaving it then is that host's forwarding, or its own.

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "seq.h"
+#include "tcp_track.h"
 #include "xalloc.h"
 
 void verdict_queue_init(struct verdict_queue *q, uint32_t max, int64_t settle_ns,
@@ -232,6 +233,20 @@ void verdict_queue_observe(struct verdict_queue *q, struct flow *f, int dir, con
 			link = &e->prev_of_flow;
 		}
 	}
+}
+
+__attribute__((noinline))
+const struct verdict *verdict_queue_copy_of(const struct verdict_queue *q, const struct flow *f,
+					    int dir, const struct pkt *p)
+{
+	uint32_t num = f->newest_rst;
+	for (uint32_t left = f->pending_rsts; left; left--) {
+		const struct verdict_queue_entry *e = numbered(q, num);
+		if (e->dir == dir && tcp_track_copy_of_rst(&e->v.rst, e->v.ip_id, p))
+			return &e->v;
+		num = e->prev_of_flow;
+	}
+	return NULL;
 }
 
 __attribute__((noinline))

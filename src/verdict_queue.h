@@ -62,6 +62,13 @@ void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const 
 void verdict_queue_hold(struct verdict_queue *q, int64_t ts_ns);
 /* Segment p, sent by endpoint dir of f, after RSTs of f that wait (f->pending_rsts). */
 void verdict_queue_observe(struct verdict_queue *q, struct flow *f, int dir, const struct pkt *p);
+/*
+ * RST p, sent by endpoint dir of f, is a capture copy of one of that
+ * endpoint's RSTs still waiting, with other packets between
+ * (tcp_track_copy_of_rst): that RST's verdict, else NULL.
+ */
+const struct verdict *verdict_queue_copy_of(const struct verdict_queue *q, const struct flow *f,
+					    int dir, const struct pkt *p);
 /* f is released or replaced by a new connection: stop watching it. */
 void verdict_queue_detach(struct verdict_queue *q, struct flow *f);
 /* Reports entries whose settle time has passed by capture time now

@@ -369,9 +369,56 @@ static void test_chain_relinked(void)
 	verdict_queue_free(&q);
 }
 
+/*
+ * A RST captured four times on both sides of a router, its copies
+ * interleaved with those of the ACK before it (the corpus's ndpi/rtsp.pcap
+ * 101-108): a copy of a RST still waiting is found with packets between;
+ * another RST (its own IPv4 ID), or one too late, is not.
+ */
+static void test_copy_of_waiting_rst(void)
+{
+	struct verdict_queue q;
+	struct flow f;
+	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
+	int c = exchange(&f);
+	struct pkt first = at(seg(S, 501, 120, TCP_RST | TCP_ACK, 0, 6), 10.0050);
+	first.ip_id = 0xcd9d;
+	first.ttl = 64;
+	rst(&q, &f, first);
+	later(&q, &f, at(seg(S, 501, 120, TCP_ACK, 0, 7), 10.0051));   /* the ACK's copy */
+	struct pkt copy = first;
+	copy.frame = 8;
+	copy.ts_ns += 20000;
+	copy.ttl = 63;
+	const struct verdict *v = verdict_queue_copy_of(&q, &f, 1 - c, &copy);
+	CHECK(v != NULL);
+	CHECK_EQ(v ? v->rst.frame : 0, 6);
+	struct pkt other = copy;
+	other.ip_id = 0xcd9e;
+	CHECK(verdict_queue_copy_of(&q, &f, 1 - c, &other) == NULL);
+	other = copy;
+	other.ts_ns += 3000000;     /* past 2 ms */
+	CHECK(verdict_queue_copy_of(&q, &f, 1 - c, &other) == NULL);
+	other = copy;
+	other.ttl = 61;
+	CHECK(verdict_queue_copy_of(&q, &f, 1 - c, &other) == NULL);
+	/* judged as the copy it is: a follow-up, duplicate, of frame 6 */
+	copy.copy_of = 6;
+	copy.copy_ttl = 64;
+	struct verdict j;
+	classify_rst(&f, 1 - c, &copy, NULL, 0, NULL, &j);
+	CHECK_EQ(j.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(j.detail, DETAIL_DUPLICATE);
+	CHECK_EQ(j.followup_of, 6);
+	CHECK_EQ(j.copied_ttl, 64);
+	verdict_queue_flush(&q);
+	verdict_queue_free(&q);
+}
+
 int main(void)
 {
 	test_chain_relinked();
+	test_copy_of_waiting_rst();
 	test_watch_among_others();
 	test_forged_refusal_raced_by_synack();
 	test_sender_went_on();
