@@ -20,14 +20,21 @@ static inline bool ipv4_behind_nat(const uint8_t a[4])
 
 /*
  * An address a host on the Internet has: none of the above, nor "this
- * network" (0/8), loopback (127/8), link-local (169.254/16), multicast or
- * reserved (224/3) (RFC 6890). The documentation ranges (RFC 5737) count:
- * examples and labs use them for public addresses.
+ * network" (0/8), loopback (127/8), link-local (169.254/16), IETF
+ * protocol assignments (192.0.0/24), documentation (RFC 5737: 192.0.2/24,
+ * 198.51.100/24, 203.0.113/24), benchmarking (198.18/15), multicast or
+ * reserved (224/3) (RFC 6890). Documentation addresses appear only in
+ * made-up traffic (a generator's, a test suite's), whose TTLs say
+ * nothing of a path: bench/gencap's scans come from 192.0.2.9 at TTL 64.
  */
 static inline bool ipv4_public(const uint8_t a[4])
 {
-	return !ipv4_behind_nat(a) && a[0] != 0 && a[0] != 127 && !(a[0] == 169 && a[1] == 254) &&
-	       a[0] < 224;
+	if (ipv4_behind_nat(a) || a[0] == 0 || a[0] == 127 || a[0] >= 224 ||
+	    (a[0] == 169 && a[1] == 254) || (a[0] == 198 && (a[1] & 0xfe) == 18))
+		return false;
+	if (a[0] == 192 && a[1] == 0 && (a[2] == 0 || a[2] == 2))
+		return false;
+	return !(a[0] == 198 && a[1] == 51 && a[2] == 100) && !(a[0] == 203 && a[1] == 0 && a[2] == 113);
 }
 
 #endif

@@ -1415,7 +1415,8 @@ static void test_ip_id_both_sides(void)
 	struct verdict v;
 	memset(&f, 0, sizeof f);
 	struct pkt syn = seg(C, 100, 0, TCP_SYN, 0, 1), sa = seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2);
-	struct pkt ack = seg(C, 101, 501, TCP_ACK, 0, 3), data = seg(S, 501, 101, TCP_ACK | TCP_PSH, 10, 4);
+	struct pkt ack = seg(C, 101, 501, TCP_ACK, 0, 3);
+	struct pkt data = seg(S, 501, 101, TCP_ACK | TCP_PSH, 10, 4);
 	syn.ip_id = 40;
 	sa.ip_id = 41;
 	ack.ip_id = 42;
@@ -1699,10 +1700,10 @@ static void test_mptcp(void)
 
 /* Origin when two boxes answer for one address, and timing against the
  * sender's own IP ID (issue 19 class 11). */
-/* p with the server at the public 203.0.113.5 (RFC 5737 stands for one), its TTL as given. */
+/* p with the server at the public 81.2.69.160 (a GeoIP test fixture's), its TTL as given. */
 static struct pkt far(struct pkt p, uint8_t server_ttl)
 {
-	static const uint8_t pub[4] = { 203, 0, 113, 5 };
+	static const uint8_t pub[4] = { 81, 2, 69, 160 };
 	bool from_server = p.sport == 80;
 	memcpy(from_server ? p.src : p.dst, pub, 4);
 	if (from_server)
@@ -1735,6 +1736,23 @@ static void test_relay_on_link(void)
 		judge(&f, c, far(seg(C, 181, 501, TCP_RST | TCP_ACK, 0, 5), ttls[k]), &v);
 		CHECK_EQ(v.peer_relay, k == 0);
 		CHECK_EQ(v.origin_basis, ORIGIN_BY_TTL_MATCH);
+	}
+	/* A documentation address (RFC 5737) is made-up traffic's: nothing said. */
+	{
+		struct flow g;
+		struct verdict w;
+		memset(&g, 0, sizeof g);
+		struct pkt syn = seg(C, 100, 0, TCP_SYN, 0, 1), sa = seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2);
+		struct pkt rst = seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 3);
+		static const uint8_t doc[4] = { 203, 0, 113, 5 };
+		memcpy(syn.dst, doc, 4);
+		memcpy(sa.src, doc, 4);
+		memcpy(rst.src, doc, 4);
+		sa.ttl = rst.ttl = 64;
+		int gc = feed(&g, &syn);
+		feed(&g, &sa);
+		judge(&g, 1 - gc, rst, &w);
+		CHECK_EQ(w.origin_basis, ORIGIN_BY_TTL_MATCH);
 	}
 	/* Both ends private (a LAN, a lab): no NAT to cross, nothing said. */
 	struct flow f;
