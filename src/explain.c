@@ -2028,8 +2028,9 @@ static void close_with_data_unread(struct words *w)
 	case UNREAD_CLOSING_ALERT:
 		say(w, "the %s's last TLS record (frame %llu), after the %s's own last data, was its "
 		       "closing alert (%s), which a TLS application that has what it wanted may "
-		       "close without reading: it then sends no close_notify of its own in answer "
-		       "(%s), and the %s, which had ended its session, loses nothing. ", w->bn,
+		       "close without reading: it then sends no close_notify of its own in answer, "
+		       "which %s asks of it, a common omission, and the %s, which had ended its "
+		       "session, loses nothing. ", w->bn,
 		    (unsigned long long)v->b.data_frame, w->an,
 		    v->tls.alert == TLS_ALERT_ENCRYPTED ? "encrypted, most likely close_notify"
 		    : v->tls.alert == 90 + 1 ? "user_canceled" : "close_notify",
