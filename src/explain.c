@@ -1479,17 +1479,35 @@ static void after_both_closed(struct words *w)
 {
 	const struct verdict *v = w->v;
 	if (!(v->b.flags & HALF_F_FIN)) {
+		int64_t held = v->rst.ts_ns - v->a.fin_ts;
 		say(w, "The %s had closed its side %s earlier (FIN, frame %llu, acknowledged) and the "
 		       "%s never closed its own; the %s's %s (frame %llu) then met no connection on "
-		       "the %s's side, whose stack had let its closed connection go (an orphaned "
-		       "FIN_WAIT2 lasts at most tcp_fin_timeout, 60 s on Linux). Nothing was lost.",
-		    w->an, DUR(v->rst.ts_ns - v->a.fin_ts),
-		    (unsigned long long)v->a.fin_frame, w->bn, w->bn,
+		       "the %s's side, whose stack had let its closed connection go ", w->an,
+		    DUR(held), (unsigned long long)v->a.fin_frame, w->bn, w->bn,
 		    v->b.keepalives ? "keep-alive probe" : "segment",
 		    (unsigned long long)v->trigger.frame, w->an);
-		advise(w, "%s: close the socket once the peer's FIN is read (recv returns 0) instead "
-			  "of keeping a half-closed connection alive.",
-		       v->sender == ROLE_SERVER ? "Client" : "Server");
+		/* How long it kept it says how (a review of the corpus's
+		 * ndpi/KakaoTalk_talk.pcap 9: 480 ms, no FIN-WAIT-2 kept). */
+		if (held < FIN_WAIT2_SHORTEST_NS)
+			say(w, "at once: it keeps no FIN-WAIT-2 state for a closed socket (a negative "
+			       "TCP_LINGER2 on Linux, or a proxy or load balancer that ends its side "
+			       "with its FIN).");
+		else if (held < FIN_WAIT2_DEFAULT_NS)
+			say(w, "within %s: sooner than the 60 s an orphaned FIN-WAIT-2 lasts by default "
+			       "(Linux's tcp_fin_timeout), so a lowered setting, or a proxy's or load "
+			       "balancer's own timer.", DUR(held));
+		else
+			say(w, "(an orphaned FIN_WAIT2 lasts at most tcp_fin_timeout, 60 s on Linux).");
+		say(w, " Nothing was lost.");
+		/* A bare ACK (its FIN's copy acknowledged again) is the stack's,
+		 * not a half-closed connection kept alive. */
+		if (v->trigger.frame && !v->trigger.len && !v->b.keepalives && held < FIN_WAIT2_SHORTEST_NS)
+			advise(w, "Nothing to fix: the %s's segment was its stack's bare ACK, and the "
+				  "%s had let the connection go at its FIN.", w->bn, w->an);
+		else
+			advise(w, "%s: close the socket once the peer's FIN is read (recv returns 0) "
+				  "instead of keeping a half-closed connection alive.",
+			       v->sender == ROLE_SERVER ? "Client" : "Server");
 		return;
 	}
 	bool a_first = v->a.fin_frame < v->b.fin_frame;

@@ -1697,6 +1697,19 @@ static void test_fin_wait2_words(void)
 		/* A reply-form RST: no application abort, which is a RST+ACK of its own. */
 		CHECK(strstr(e.why, "its application aborted") == NULL);
 	}
+	/* The client never closed; its stack's ACK of the FIN's copy, 480 ms
+	 * on, met no connection: the server kept no FIN-WAIT-2 at all, and
+	 * the client did nothing to fix (KakaoTalk_talk.pcap 9; a review). */
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 502, TCP_ACK, 0, 5), 10.14) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 6), 10.17) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 502, TCP_ACK, 0, 7), 10.172) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 502, 0, TCP_RST, 0, 8), 10.48), &v);
+	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK(says(e.why, "had let its closed connection go at once: it keeps no FIN-WAIT-2 state"));
+	CHECK(strstr(e.why, "60 s") == NULL);
+	CHECK(says(e.advice, "Nothing to fix: the client's segment was its stack's bare ACK"));
 }
 
 /* Captured near the server of a 200 ms path: the gap from the server's FIN
