@@ -1157,6 +1157,13 @@ static void say_closed(struct words *w)
 	else if (v->a.data_frame && v->a.data_frame == v->a.fin_frame)
 		say(w, "The %s closed the connection with its last data (FIN, frame %llu); ", w->an,
 		    fin);
+	/* Its own closing alert began the close, and the idle time ends
+	 * before it (tcp_track.c; a review of the corpus's ndpi/zoom.pcap
+	 * 256). */
+	else if (v->a.data_frame && v->tls.alert_last && v->tls.alert_from == v->sender + 1)
+		say(w, "The %s closed the connection (its TLS alert, frame %llu, then its FIN, frame "
+		       "%llu) %s after the packet before them; ", w->an,
+		    (unsigned long long)v->a.data_frame, fin, DUR(idle));
 	else
 		say(w, "The %s closed the connection (FIN, frame %llu) %s after the packet before "
 		       "it; ", w->an, fin, DUR(idle));

@@ -772,9 +772,15 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 	 * other side since: that message was its farewell. (Read before this
 	 * segment becomes h->last.) */
 	bool after_farewell = false, crossed = false;
-	int64_t farewell_ts = 0, crossed_ts = 0, farewell_silence = 0, close_ref = 0;
+	int64_t farewell_ts = 0, crossed_ts = 0, farewell_silence = 0, close_ref = 0, close_at = p->ts_ns;
 	if ((p->flags & (TCP_FIN | TCP_RST)) && f->conn.close_idle_ns < 0) {
 		const struct tcp_half *peer = &f->conn.half[1 - dir];
+		/* Its own closing alert just before began the close (its TLS
+		 * library sent it as the application closed). */
+		const struct tls_note *n = &f->conn.tls;
+		if (n->alert_last && h->last.frame && h->last.frame == h->data_frame &&
+		    n->alert_from == (tls_from_client(f, dir) ? ROLE_CLIENT : ROLE_SERVER) + 1)
+			close_at = h->last.ts_ns;
 		/* An application's close is timed as its timer counts; a RST
 		 * alone may be a middlebox's, timed by the wire. */
 		close_ref = (p->flags & TCP_RST) ? f->conn.active_ts
@@ -893,9 +899,14 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 	 * and the bare ACKs answering them keep a NAT's state, not an
 	 * application's timer, so an idle close is measured across them. */
 	int64_t active_before = f->conn.active_ts;
+	/* Nor does a lone TLS closing alert: its TLS library sends it as the
+	 * application closes (SSL_shutdown, then close), so it begins the
+	 * close and the idle time ends before it (a review of the corpus's
+	 * ndpi/zoom.pcap 256: "0.124 ms after the packet before it", its own
+	 * close_notify, for a close 17.5 ms after its last record). */
 	if ((!((h->flags | f->conn.half[1 - dir].flags) & HALF_F_PROBING) ||
 	     (!(h->flags & HALF_F_PROBING) && (pkt_seq_len(p) > 0 || (p->flags & TCP_RST)))) &&
-	    p->ts_ns > active_before)
+	    p->ts_ns > active_before && !(p->payload_len && alert_only(f, dir, p)))
 		f->conn.active_ts = p->ts_ns;
 
 	/* The idle time a closer's timeout is read from (TAXONOMY idle_before_s).
@@ -910,7 +921,7 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 	    f->conn.first_closer == dir &&
 	    ((p->flags & TCP_RST) ? h->rst_frame == p->frame && !(h->flags & HALF_F_FIN)
 				  : h->fin_frame == p->frame)) {
-		int64_t idle = p->ts_ns > close_ref ? p->ts_ns - close_ref : 0;
+		int64_t idle = close_at > close_ref ? close_at - close_ref : 0;
 		f->conn.close_idle_ns = idle;
 		if (after_farewell && p->payload_len == 0 && p->ts_ns - farewell_ts < FAREWELL_CLOSE_MAX &&
 		    farewell_silence > idle)

@@ -438,6 +438,23 @@ static void test_app_idle(void)
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 15, 4), 15.000) });
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 116, TCP_ACK | TCP_FIN, 0, 5), 15.001) });
 	CHECK_EQ(f.conn.close_idle_ns, 1000000);
+	/* A TLS client's close_notify, then its FIN: the alert began the
+	 * close, and the idle time is the client's before it, 17.5 ms, not
+	 * the FIN's 0.1 ms after its own alert (the corpus's zoom.pcap 256;
+	 * a review). */
+	{
+		static const uint8_t alert[31] = { 21, 3, 3, 0, 26 };
+		handshake(&f);
+		f.conn.tls.version = 0x03 + 1;
+		f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 133, 4), 10.010) });
+		struct pkt a = at(seg(C, 234, 501, TCP_ACK | TCP_PSH, 0, 5), 10.0275);
+		a.payload = alert;
+		a.payload_len = a.payload_caplen = sizeof alert;
+		feed(&f, &a);
+		feed(&f, (struct pkt[]){ at(seg(C, 265, 501, TCP_ACK | TCP_FIN, 0, 6), 10.0276) });
+		CHECK_EQ(f.conn.close_idle_ns, 17500000);
+	}
 	/* A RST alone may be a middlebox's, whose timer every packet
 	 * restarts: timed from the wire's last packet. */
 	handshake(&f);
