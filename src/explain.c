@@ -1218,6 +1218,18 @@ static bool closed_before_answer(const struct verdict *v)
  * after the FIN sent the data again (ndpi/pptp.pcap 19, with the FIN;
  * ndpi/alexa-app.pcapng 2733, without).
  */
+/* Sooner than a round trip over anything but a LAN. */
+#define FAST_CLOSE_NS 1000000
+
+/* The advice to a client that closed without waiting for the answer. */
+static void advise_no_wait(struct words *w)
+{
+	advise(w, "Client: if the answer mattered, read it before closing (or shutdown(SHUT_WR) "
+		  "and read until the server's FIN); if the client was done with the connection "
+		  "(a cancelled request, a goodbye, a probe), the RST is harmless and nothing is "
+		  "to be fixed.");
+}
+
 static void data_before_answer(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1250,10 +1262,7 @@ static void data_before_answer(struct words *w)
 	if (with_data && rt > 0) {
 		say(w, " Its FIN came in the same segment as its last data: it closed as it wrote, "
 		       "never waiting for an answer.");
-		advise(w, "Client: if the answer mattered, read it before closing (or "
-			  "shutdown(SHUT_WR) and read until the server's FIN); if the client was "
-			  "done with the connection (a cancelled request, a goodbye, a probe), "
-			  "the RST is harmless and nothing is to be fixed.");
+		advise_no_wait(w);
 		return;
 	}
 	if (wait >= 0 && rt > 0 && wait < rt) {
@@ -1264,10 +1273,17 @@ static void data_before_answer(struct words *w)
 			say(w, " It closed %s after its data, sooner than the %s ever answered on "
 			       "this connection (%s at the fastest): it never waited for an answer.",
 			    DUR(wait), w->bn, DUR(rt));
-		advise(w, "Client: if the answer mattered, read it before closing (or "
-			  "shutdown(SHUT_WR) and read until the server's FIN); if the client was "
-			  "done with the connection (a cancelled request, a goodbye, a probe), "
-			  "the RST is harmless and nothing is to be fixed.");
+		advise_no_wait(w);
+		return;
+	}
+	/* No round trip known (no handshake, no answer timed): a close
+	 * under a millisecond after the data is sooner than an answer comes
+	 * back over anything but a LAN (a review of the corpus's
+	 * ndpi/starcraft_battle.pcap 289: 0.049 ms, over a 58 ms path). */
+	if (rt <= 0 && wait >= 0 && wait < FAST_CLOSE_NS) {
+		say(w, " It closed %s after its data, sooner than an answer comes back over "
+		       "anything but a LAN: most likely it never waited for one.", DUR(wait));
+		advise_no_wait(w);
 		return;
 	}
 	advise(w, "Client: read the answer before closing (or shutdown(SHUT_WR) and read until "

@@ -1601,6 +1601,19 @@ static void test_closed_before_answer(void)
 			  "it never waited for an answer."));
 	CHECK(says(e.advice, "the RST is harmless"));
 	CHECK(strstr(e.advice, "timeout") == NULL);
+	/* Without the handshake and no answer timed, a close under 1 ms
+	 * after the data is sooner than any path but a LAN's brings an
+	 * answer (starcraft_battle.pcap 289: 0.049 ms; a review). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 17, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 118, 501, TCP_ACK | TCP_FIN, 0, 5), 10.01005) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 119, TCP_ACK | TCP_PSH, 17, 6), 10.07) });
+	judge_and_explain(&f, c, at(seg(C, 119, 518, TCP_RST | TCP_ACK, 0, 7), 10.0701), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(says(e.why, "It closed 0.05 ms after its data, sooner than an answer comes back over "
+			  "anything but a LAN"));
+	CHECK(says(e.advice, "the RST is harmless"));
+	CHECK(strstr(e.advice, "timeout") == NULL);
 	/* Its FIN in its data's own segment: it closed as it wrote, whatever
 	 * the silence before that segment (the corpus's tunnelbear.pcap 109,
 	 * read as "closed 0.69 ms after its data"; a review). */
