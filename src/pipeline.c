@@ -192,6 +192,9 @@ void pipeline_restore_input(struct pipeline *pl, const struct pipeline_input *in
 	pl->stats.at.source = in->src.index;
 }
 
+/* A day: no capture's traffic is silent that long and keeps its connections. */
+#define TIME_JUMP_NS (86400 * 1000000000LL)
+
 /* Every frame is the clock, whichever shard counts it (own). */
 static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts, bool own)
 {
@@ -213,6 +216,16 @@ static void note_time(struct pipeline *pl, uint64_t frame, int64_t ts, bool own)
 			   "%s: packet times go backwards (first at frame %llu): gaps and idle "
 			   "times near it may be wrong",
 			   pl->src.name, (unsigned long long)frame);
+	/* A day or more of silence is a clock set meanwhile (a capture that
+	 * began before its device had the time: the corpus's
+	 * ndpi/tunnelbear.pcap, 181 s after 1970 and then 2022), or files
+	 * joined: rel counts across it (as Wireshark's relative time does). */
+	else if (ts - s->last_ts >= TIME_JUMP_NS && own)
+		stats_warn_frame(s, frame, WARN_TIME_JUMP,
+			   "%s: packet times jump %lld s forward at frame %llu (a clock set during the "
+			   "capture, or files joined): times relative to the first packet count across "
+			   "the jump", pl->src.name, (long long)((ts - s->last_ts) / 1000000000),
+			   (unsigned long long)frame);
 	s->last_ts = ts;
 	if (ts > pl->now)
 		pl->now = ts;

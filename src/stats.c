@@ -22,6 +22,7 @@ static const char *const warning_names[WARN_COUNT] = {
 	[WARN_TUNNELS_FULL] = "tunnels_full",
 	[WARN_LINK_TYPE_UNSUPPORTED] = "link_type_unsupported",
 	[WARN_TCP_RELAY] = "tcp_relay",
+	[WARN_TIME_JUMP] = "time_jump",
 	[WARN_GENERATED_PACKETS] = "generated_packets",
 };
 

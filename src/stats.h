@@ -34,6 +34,7 @@ enum warning {
 	WARN_LINK_TYPE_UNSUPPORTED, /* a pcapng interface rstdiag cannot decode: its frames skipped */
 	WARN_TCP_RELAY,         /* many addresses' packets on one IPv4 ID counter: a box
 				   terminating TCP made them (host_table_shared_ids) */
+	WARN_TIME_JUMP,         /* a packet more than a day after the one before it */
 	WARN_GENERATED_PACKETS, /* both sides of connections on one IPv4 ID counter: one
 				   program made them (pipeline.c, note_ids) */
 	WARN_COUNT

@@ -74,6 +74,24 @@ def main():
         f.write(open(eth, "rb").read())
     os.chmod(unreadable, 0)
 
+    # A clock set during the capture (or files joined): every packet after
+    # the first two days later; a warning, and the run goes on.
+    jump = os.path.join(tmp, "jump.pcap")
+    data = open(eth, "rb").read()
+    out, off, n = bytearray(data[:24]), 24, 0
+    while off + 16 <= len(data):
+        sec, usec, incl, orig = struct.unpack_from("<IIII", data, off)
+        out += struct.pack("<IIII", sec + (172800 if n else 0), usec, incl, orig)
+        out += data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        n += 1
+    with open(jump, "wb") as f:
+        f.write(out)
+    expect("time jump", run([jump]), OK,
+           r"jump\.pcap: packet times jump 17280\d s forward at frame 2 \(a clock set", one_line=False)
+    expect("time jump json", run(["--json", jump]), OK, None,
+           r'"warnings":\[[^]]*"name":"time_jump"', one_line=False)
+
     # Bad inputs: one line, exit 1, the file named.
     expect("missing file", run([os.path.join(tmp, "nope.pcap")]), INPUT,
            r"nope\.pcap: No such file or directory")

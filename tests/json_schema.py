@@ -171,7 +171,7 @@ SUMMARY = {
                                 "record_length_invalid", "headers_invalid",
                                 "tcp_options_malformed", "tcp_flags_invalid", "tunnels_full",
                                 "link_type_unsupported", "tcp_relay",
-                                "generated_packets"},
+                                "time_jump", "generated_packets"},
                        "count": INT, "message": STR,
                        "at": nullable({"input": INT, "frame": INT})}),
 }
