@@ -109,8 +109,8 @@ enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const
 	 * tcp_v4_send_reset leaves th.window 0; FreeBSD's tcp_respond without
 	 * a tcpcb likewise), where tcp_send_active_reset sends from snd_nxt
 	 * with the receive window (the corpus's ndpi/cloudflare-warp.pcap 1,
-	 * a capture's first packet; a review). Windows' abort offers none,
-	 * and stays unread so (tor.pcap 262).
+	 * a capture's first packet; a review). A Windows host's abort in
+	 * tor.pcap 262 offers none, so its form stays other.
 	 */
 	if (!(a->flags & HALF_F_SEEN) && (p->flags & TCP_ACK) && p->seq != 0 && p->window != 0)
 		return FORM_ACTIVE;
