@@ -1497,6 +1497,9 @@ static void data_after_own_fin(struct words *w)
 /* ... and the default: Linux's TCP_FIN_TIMEOUT, FreeBSD's
  * tcp_finwait2_timeout (60 s each), less a margin for the timer's slack. */
 #define FIN_WAIT2_DEFAULT_NS 55000000000LL
+/* ... and however it is set: Linux's tcp_fin_time keeps it at least 3.5
+ * retransmission timeouts, 0.7 s with the least RTO (TCP_RTO_MIN, 200 ms). */
+#define FIN_WAIT2_TIMER_MIN_NS 700000000LL
 
 static void after_both_closed(struct words *w)
 {
@@ -1511,10 +1514,11 @@ static void after_both_closed(struct words *w)
 		    (unsigned long long)v->trigger.frame, w->an);
 		/* How long it kept it says how (a review of the corpus's
 		 * ndpi/KakaoTalk_talk.pcap 9: 480 ms, no FIN-WAIT-2 kept). */
-		if (held < FIN_WAIT2_SHORTEST_NS)
-			say(w, "at once: it keeps no FIN-WAIT-2 state for a closed socket (a negative "
-			       "TCP_LINGER2 on Linux, or a proxy or load balancer that ends its side "
-			       "with its FIN).");
+		if (held < FIN_WAIT2_TIMER_MIN_NS)
+			say(w, "within %s, sooner than a FIN-WAIT-2 timer runs out (0.7 s at the least): "
+			       "it kept no such state for the closed socket (a negative TCP_LINGER2 on "
+			       "Linux, a full table of closed connections, or a proxy or load "
+			       "balancer that ends its side with its FIN).", DUR(held));
 		else if (held < FIN_WAIT2_DEFAULT_NS)
 			say(w, "within %s: sooner than the 60 s an orphaned FIN-WAIT-2 lasts by default "
 			       "(Linux's tcp_fin_timeout), so a lowered setting, or a proxy's or load "
@@ -1524,7 +1528,7 @@ static void after_both_closed(struct words *w)
 		say(w, " Nothing was lost.");
 		/* A bare ACK (its FIN's copy acknowledged again) is the stack's,
 		 * not a half-closed connection kept alive. */
-		if (v->trigger.frame && !v->trigger.len && !v->b.keepalives && held < FIN_WAIT2_SHORTEST_NS)
+		if (v->trigger.frame && !v->trigger.len && !v->b.keepalives && held < FIN_WAIT2_TIMER_MIN_NS)
 			advise(w, "Nothing to fix: the %s's segment was its stack's bare ACK, and the "
 				  "%s had let the connection go at its FIN.", w->bn, w->an);
 		else
