@@ -721,6 +721,15 @@ static void test_abort_after_both_closing_alerts(void)
 }
 
 /* Feeds the server's TLS record `rec` (n bytes) at sequence *seq, acknowledging ack. */
+/* A handshake, then a TLS 1.2 session taken as established. */
+static int tls12_session(struct flow *f)
+{
+	int c = handshake(f);
+	f->conn.tls.version = 0x03 + 1;
+	f->conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	return c;
+}
+
 static void feed_record(struct flow *f, uint32_t *seq, uint32_t ack, const uint8_t *rec,
 			uint32_t n, uint64_t frame, double at_s)
 {
@@ -822,9 +831,7 @@ static void test_close_notify_crossing(void)
 	struct flow f;
 	struct verdict v;
 	uint8_t alert12[31] = { 21, 3, 3, 0, 26 };
-	int c = handshake(&f);
-	f.conn.tls.version = 0x03 + 1;
-	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	int c = tls12_session(&f);
 	uint32_t sseq = 501;
 	feed_record(&f, &sseq, 101, alert12, sizeof alert12, 4, 10.0);
 	feed(&f, (struct pkt[]){ at(seg(S, sseq, 101, TCP_ACK | TCP_FIN, 0, 5), 10.001) });
@@ -852,9 +859,7 @@ static void test_h2_goaway_crossing(void)
 	struct flow f;
 	struct verdict v;
 	uint8_t alert12[31] = { 21, 3, 3, 0, 26 }, data38[38] = { 23, 3, 3, 0, 33 };
-	int c = handshake(&f);
-	f.conn.tls.version = 0x03 + 1;
-	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	int c = tls12_session(&f);
 	f.conn.tls.alpn = TLS_ALPN_H2;
 	f.conn.tls.alpn_chosen = 1;
 	struct pkt own = at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), 10.0);
@@ -898,9 +903,7 @@ static void test_close_notify_crossing_fin(void)
 	struct flow f;
 	struct verdict v;
 	uint8_t alert12[31] = { 21, 3, 3, 0, 26 };
-	int c = handshake(&f);
-	f.conn.tls.version = 0x03 + 1;
-	f.conn.tls.stage = TLS_STAGE_ESTABLISHED;
+	int c = tls12_session(&f);
 	uint32_t sseq = 501;
 	feed_record(&f, &sseq, 101, alert12, sizeof alert12, 4, 10.000);    /* the server's */
 	feed(&f, (struct pkt[]){ at(seg(C, 101, sseq, TCP_ACK, 0, 5), 10.0001) });
