@@ -233,6 +233,7 @@ struct judge {
 	/* What the rules say with the origin evidence set aside: a foreign
 	 * RST's runner-up, A's own stack on a changed path. */
 	enum cause endpoint_cause;
+	int64_t capture_start;      /* the capture's first packet; 0 not known */
 };
 
 /* The RST came from elsewhere than A: its TTL, its timing or the capture say so. */
@@ -901,6 +902,46 @@ static bool retransmissions_unacked(struct judge *j)
 	return decide(v, CAUSE_RETRANSMIT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
+/*
+ * One copy of A's last segment, its data or its FIN, and nothing after it
+ * from B, no ACK of it either: A sent nothing more until its RST, at its
+ * next sequence number, RETRANSMISSION_DUE_NS or more later. Every stack
+ * sends an unacknowledged segment again when its retransmission timer
+ * expires (RFC 9293 3.8.1, RFC 6298 5.4), a second or so after the first
+ * sending, and doubles the timer at each (RFC 6298 5.5): so after a
+ * silence of `gap` with no copy, either B acknowledged the segment in a
+ * packet the capture does not hold, or this copy was itself a late
+ * retransmission, which came at least gap / 2 after the copy before it.
+ * Where the capture began less than that before it (and the connection's
+ * start is not in it), that copy came before the capture did, and nothing
+ * on the wire speaks for an acknowledgement: the peer was gone, and A gave
+ * up. BSD-derived stacks send this RST themselves when the timer runs out
+ * (FreeBSD's tcp_timer_rexmt and tcp_drop; Apple's after 3 copies of a
+ * FIN), as Windows does; Linux gives up silently, so from Linux it is its
+ * application's abort, which the lab's retransmit-abort-v4 labels the
+ * same. Reviews read the corpus's netflix.pcap 401 and 1kxun.pcap 681 (a
+ * Mac's FIN, the capture's first packet or 2.4 s in, reset 14.2 and
+ * 22.9 s later) and KakaoTalk_chat.pcap 341 (45 bytes 9.7 s in, reset 41
+ * s later) so; the runner-up is the acknowledgement not captured.
+ */
+static bool late_retransmission_unacked(struct judge *j)
+{
+	struct verdict *v = j->v;
+	const struct seg_note *last = &j->ha->last;
+	int64_t gap = v->rst.ts_ns - last->ts_ns;
+	if (!j->capture_start || !v->midstream || v->form != FORM_ACTIVE || v->a.retrans ||
+	    !last->frame || (last->flags & (TCP_SYN | TCP_RST)) ||
+	    !(last->len || (last->flags & TCP_FIN)) || gap < RETRANSMISSION_DUE_NS ||
+	    last->ts_ns - j->capture_start >= gap / 2)
+		return false;
+	if (j->b_seen && (j->hb->last.frame > last->frame ||
+			  ((v->b.flags & HALF_F_ACK) &&
+			   seq_geq(v->b.ack, last->seq + note_seq_len(last)))))
+		return false;
+	return decide(v, CAUSE_RETRANSMIT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM,
+		      (last->flags & TCP_FIN) ? CAUSE_LINGER_ABORT : CAUSE_RESPONSE_TIMEOUT);
+}
+
 /* A RST with a TTL or a timing unlike the sender's own came from elsewhere
  * on the path; any form, since a forger copies the numbers a real RST
  * would carry, not the TTL. After a silence: a middlebox that forgot the
@@ -1001,6 +1042,25 @@ static bool abort_after_own_fin(struct judge *j)
 	 * abortive close without a FIN, below). */
 	if (all_read_by_answer(v))
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	/*
+	 * B's FIN had reached A before A sent its own, which acknowledges it:
+	 * A closed from CLOSE_WAIT, and its FIN took it to LAST_ACK. There
+	 * Linux's zero-linger close sends no RST: tcp_disconnect resets only
+	 * the states of tcp_need_reset (ESTABLISHED, CLOSE_WAIT, FIN_WAIT1,
+	 * FIN_WAIT2, SYN_RECV), and LAST_ACK only with data still unsent,
+	 * which A's FIN, sent, was not. The RST there is tcp_close's for data
+	 * unread, which it checks before the linger (TCP_ABORT_ON_CLOSE). So
+	 * with data of B's taken, unread data is the reading, and a zero
+	 * linger, from a stack that resets in LAST_ACK, the runner-up. A
+	 * review read the corpus's gnutella.pcap 1071 and CVE-2018-6794.pcap
+	 * 32 so: Windows clients whose windows, or whose never answering,
+	 * showed the server's last data unread.
+	 */
+	const struct seg_note *last = &j->ha->last;
+	if (v->b.bytes > 0 && (v->b.flags & HALF_F_FIN) && last->frame == v->a.fin_frame &&
+	    (last->flags & TCP_ACK) && seq_gt(last->ack, v->b.fin_seq))
+		return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
+			      CAUSE_LINGER_ABORT);
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
 		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);
 }
@@ -1436,6 +1496,8 @@ static const struct {
 	{ RULE_DATA_AFTER_OWN_FIN, "data-after-own-fin", data_after_own_fin },
 	{ RULE_PROBES_UNANSWERED, "probes-unanswered", probes_unanswered },
 	{ RULE_RETRANSMISSIONS_UNACKED, "retransmissions-unacked", retransmissions_unacked },
+	{ RULE_LATE_RETRANSMISSION_UNACKED, "late-retransmission-unacked",
+	  late_retransmission_unacked },
 	{ RULE_FOREIGN_RST_AFTER_SILENCE, "foreign-rst-after-silence", foreign_rst_after_silence },
 	{ RULE_FOREIGN_RST, "foreign-rst", foreign_rst },
 	{ RULE_AFTER_BOTH_CLOSED, "after-both-closed", after_both_closed },
@@ -1977,7 +2039,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 
 void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		  const struct host_profile *host, uint32_t host_context,
-		  const struct seg_note *late, struct verdict *v)
+		  const struct seg_note *late, int64_t capture_start_ns, struct verdict *v)
 {
 	struct flow none;
 	memset(v, 0, sizeof *v);
@@ -2020,6 +2082,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		.b_seen = (b->flags & HALF_F_SEEN) != 0,
 		.endpoint_cause = CAUSE_UNKNOWN,
 		.host = host,
+		.capture_start = capture_start_ns,
 	};
 	j.a_ttl = j.a_seen && a->ttl_min <= a->ttl_max;
 	/* A copy seen one hop further on (tcp_track_is_duplicate, or one of

@@ -44,6 +44,7 @@ enum rule {
 	RULE_DATA_AFTER_OWN_FIN,        /* data-after-fin */
 	RULE_PROBES_UNANSWERED,         /* keepalive-timeout */
 	RULE_RETRANSMISSIONS_UNACKED,   /* retransmit-timeout */
+	RULE_LATE_RETRANSMISSION_UNACKED, /* retransmit-timeout: one copy, seen late */
 	RULE_FOREIGN_RST_AFTER_SILENCE, /* idle-timeout */
 	RULE_FOREIGN_RST,               /* injected */
 	RULE_AFTER_BOTH_CLOSED,         /* reset-followup (after-close) */
@@ -322,11 +323,13 @@ struct after_rst {
  * (call before tcp_track_segment). f is NULL when the RST opened the flow.
  * host is the sender address's profile from its other connections (NULL:
  * none), in host_context. late: the peer's next segment not yet answered
- * after dir closed (late_segments_next), or NULL.
+ * after dir closed (late_segments_next), or NULL. capture_start_ns: the
+ * time of the capture's first packet (of its file, or of the files read as
+ * one), which bounds what copies of a segment it can hold; 0 not known.
  */
 void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		  const struct host_profile *host, uint32_t host_context,
-		  const struct seg_note *late, struct verdict *v);
+		  const struct seg_note *late, int64_t capture_start_ns, struct verdict *v);
 
 /*
  * Revises verdict v with what came after its RST. A sender that keeps
@@ -397,6 +400,11 @@ void classify_revise_probe(struct verdict *v, unsigned targets);
  * from such a RST had reset before (r): judged again (nat_twin.h).
  */
 void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note *note);
+
+/* A first retransmission of unacknowledged data comes within this: RFC
+ * 6298 2.1's initial RTO is 1 s, and after a measured round trip the RTO is
+ * seconds at most unless that round trip was. */
+#define RETRANSMISSION_DUE_NS (3 * 1000000000LL)
 
 /* A burst of RSTs on this many connections is one worth saying: all at once. */
 #define BURST_MIN 3

@@ -1702,11 +1702,20 @@ static void abort_after_own_fin(struct words *w)
 	say(w, "The %s sent its FIN (frame %llu) and then aborted %s later with a RST at the "
 	       "sequence number after that FIN: ", w->an, (unsigned long long)v->a.fin_frame,
 	    DUR(v->rst.ts_ns - v->a.fin_ts));
-	if (v->cause == CAUSE_UNREAD_RECV_BUFFER)
+	if (v->cause == CAUSE_UNREAD_RECV_BUFFER && v->b.data_frame > v->a.fin_frame)
 		say(w, "the %s's data (last at frame %llu) had arrived after the FIN and was "
 		       "acknowledged by its stack but not read: closing a socket with unread data "
 		       "sends RST (RFC 2525 2.17), after a shutdown too.",
 		    w->bn, (unsigned long long)v->b.data_frame);
+	else if (v->cause == CAUSE_UNREAD_RECV_BUFFER)
+		/* classify.c's abort_after_own_fin: closed from CLOSE_WAIT. */
+		say(w, "the %s's FIN (frame %llu) had come before it, so the %s closed from "
+		       "CLOSE_WAIT and its FIN took it to LAST_ACK, where Linux resets only a socket "
+		       "closed with data unread (tcp_close; a zero linger there sends nothing, "
+		       "tcp_disconnect): the %s's data (last at frame %llu), which its stack had "
+		       "acknowledged, was most likely never read (RFC 2525 2.17).", w->bn,
+		    (unsigned long long)v->b.fin_frame, w->an, w->bn,
+		    (unsigned long long)v->b.data_frame);
 	else
 		say(w, "nothing from the %s was outstanding, so the application closed "
 		       "abortively after shutting down its side (a zero linger, as Windows' "
@@ -1732,7 +1741,7 @@ static void abort_after_own_fin(struct words *w)
 		       "that learns of a peer's close only when it next uses the connection, or at "
 		       "its exit.", w->bn, (unsigned long long)v->b.fin_frame,
 		    DUR(v->a.fin_ts - v->b.fin_ts), w->an);
-	else if (v->b.flags & HALF_F_FIN)
+	else if ((v->b.flags & HALF_F_FIN) && v->cause != CAUSE_UNREAD_RECV_BUFFER)
 		say(w, " The %s's FIN (frame %llu) had come too.", w->bn,
 		    (unsigned long long)v->b.fin_frame);
 	/* Waiting for the peer's FIN is advice only where it had not come. */
@@ -1779,6 +1788,37 @@ static void advise_peer_stopped_acking(struct words *w)
 {
 	advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, or a device "
 		  "on the path drops its packets.", w->bn);
+}
+
+/* Who sends a RST when retransmissions run out, by the sender's stack as
+ * its SYNs on other connections name it (host_stack_from_syn). */
+static void say_who_resets_on_give_up(struct words *w)
+{
+	const struct verdict *v = w->v;
+	switch (v->host.connections ? v->host.stack : HOST_STACK_UNKNOWN) {
+	case HOST_STACK_LINUX:
+		say(w, "Its SYNs name Linux, which gives up on unacknowledged data without a RST "
+		       "(after tcp_retries2, some 15 minutes, or TCP_USER_TIMEOUT): this RST is its "
+		       "application's own timeout, or the kernel dropping a closed socket when "
+		       "memory is short.");
+		break;
+	case HOST_STACK_WINDOWS:
+		say(w, "Its SYNs name Windows, which resets a connection when a segment's "
+		       "retransmissions run out (TcpMaxDataRetransmissions, 5 by default), or "
+		       "its application timed out first.");
+		break;
+	case HOST_STACK_MACOS:
+	case HOST_STACK_FREEBSD:
+		say(w, "Its SYNs name %s, a BSD-derived stack, which resets a connection when "
+		       "its retransmissions run out, or its application timed out first.",
+		    host_stack_label((enum host_stack)v->host.stack));
+		break;
+	default:
+		say(w, "Linux gives up silently; this RST comes from another stack (BSD-derived "
+		       "ones, macOS among them, and Windows reset when they give up) or an "
+		       "application timeout.");
+		break;
+	}
 }
 
 static void retransmissions_unacked(struct words *w)
@@ -1855,30 +1895,7 @@ static void retransmissions_unacked(struct words *w)
 				  "FIN went unanswered.", w->bn);
 		return;
 	}
-	switch (v->host.connections ? v->host.stack : HOST_STACK_UNKNOWN) {
-	case HOST_STACK_LINUX:
-		say(w, "Its SYNs name Linux, which gives up on unacknowledged data without a RST "
-		       "(after tcp_retries2, some 15 minutes, or TCP_USER_TIMEOUT): this RST is its "
-		       "application's own timeout, or the kernel dropping a closed socket when "
-		       "memory is short.");
-		break;
-	case HOST_STACK_WINDOWS:
-		say(w, "Its SYNs name Windows, which resets a connection when a segment's "
-		       "retransmissions run out (TcpMaxDataRetransmissions, 5 by default), or "
-		       "its application timed out first.");
-		break;
-	case HOST_STACK_MACOS:
-	case HOST_STACK_FREEBSD:
-		say(w, "Its SYNs name %s, a BSD-derived stack, which resets a connection when "
-		       "its retransmissions run out, or its application timed out first.",
-		    host_stack_label((enum host_stack)v->host.stack));
-		break;
-	default:
-		say(w, "Linux gives up silently; this RST comes from another stack (BSD-derived "
-		       "ones, macOS among them, and Windows reset when they give up) or an "
-		       "application timeout.");
-		break;
-	}
+	say_who_resets_on_give_up(w);
 	/*
 	 * The peer had closed before the data it never took: a closed socket
 	 * answers data with a RST (RFC 9293 3.10.7.4; Linux TCP_ABORT_ON_DATA),
@@ -1902,6 +1919,39 @@ static void retransmissions_unacked(struct words *w)
 		return;
 	}
 	advise_peer_stopped_acking(w);
+}
+
+/*
+ * One copy of the sender's last segment, never acknowledged, at a point of
+ * the capture too early for it to hold the copies before it (classify.c's
+ * late_retransmission_unacked).
+ */
+static void late_retransmission_unacked(struct words *w)
+{
+	const struct verdict *v = w->v;
+	bool fin = v->a.fin_frame && v->a.fin_frame >= v->a.data_frame;
+	/* Nothing came after that segment, so the silence before the RST
+	 * began with it; a FIN's is kept apart from the silence before it. */
+	int64_t gap = fin ? v->rst.ts_ns - v->a.fin_ts : v->idle_before_ns;
+	say(w, "The %s's %s (frame %llu) was never acknowledged in this capture, and nothing "
+	       "came from the %s after it; the %s sent nothing more for %s, until this RST at "
+	       "the sequence number after it. A stack sends an unacknowledged segment again "
+	       "when its retransmission timer expires, a second or so after the first sending, "
+	       "and doubles the timer each time (RFC 6298 5.4, 5.5): so a copy followed by %s "
+	       "of silence was itself a late retransmission, sent %s or more after the copy "
+	       "before it, and this capture began too late to hold that one (and it holds none "
+	       "of the connection's start). The %s was gone or unreachable, and the %s gave "
+	       "up. ", w->an, fin ? "FIN" : "last data", (unsigned long long)(fin ? v->a.fin_frame
+									 : v->a.data_frame),
+	    w->bn, w->an, DUR(gap), DUR(gap), DUR(gap / 2), w->bn, w->an);
+	say_who_resets_on_give_up(w);
+	advise_peer_stopped_acking(w);
+	if (fin && (v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.fin_seq))
+		advise(w, " No data was lost: the %s had acknowledged all of it, and only the FIN "
+			  "went unanswered.", w->bn);
+	else if (!fin)
+		advise(w, " %s: the data (frame %llu) may never have arrived; send again only what "
+			  "is safe to repeat.", side_word(v), (unsigned long long)v->a.data_frame);
 }
 
 static void foreign_rst_after_silence(struct words *w)
@@ -2150,18 +2200,15 @@ static void abort_while_waiting(struct words *w)
 	       DUR(v->peer_silent_ns));
 }
 
-/* A first retransmission of unacknowledged data comes within this: RFC
- * 6298 2.1's initial RTO is 1 s, and after a measured round trip the RTO is
- * seconds at most unless that round trip was. */
-#define RETRANSMISSION_DUE_NS (3 * 1000000000LL)
-
 static void wait_shown_by_ip_id(struct words *w)
 {
 	const struct verdict *v = w->v;
 	/* A bare ACK draws no ACK, so the IDs say no data came back, not
 	 * that nothing did; and a stack that resends unacknowledged data
 	 * within seconds did not, which an ACK not captured explains, or
-	 * timers that did not run (a phone asleep: the corpus's
+	 * timers that did not run (a phone asleep). A capture begun too late
+	 * to hold the copy before a late retransmission is read otherwise
+	 * first (classify.c's late_retransmission_unacked: the corpus's
 	 * KakaoTalk_chat.pcap 341, whose RST echoes the timestamp of the
 	 * client's last data, so nothing at all reached it). */
 	say(w, "Nothing from the server was captured, but the client's IPv4 IDs tell: its RST "
@@ -2574,6 +2621,7 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_DATA_AFTER_OWN_FIN] = data_after_own_fin,
 	[RULE_PROBES_UNANSWERED] = probes_unanswered,
 	[RULE_RETRANSMISSIONS_UNACKED] = retransmissions_unacked,
+	[RULE_LATE_RETRANSMISSION_UNACKED] = late_retransmission_unacked,
 	[RULE_FOREIGN_RST_AFTER_SILENCE] = foreign_rst_after_silence,
 	[RULE_FOREIGN_RST] = foreign_rst,
 	[RULE_AFTER_BOTH_CLOSED] = after_both_closed,
@@ -2664,6 +2712,17 @@ static void say_runner_up(struct words *w)
 	case RULE_RETRANSMISSIONS_UNACKED:
 		runner_up(w, "an application that aborts (SO_LINGER 0) while its data is still "
 			     "unacknowledged sends the same RST");
+		break;
+	case RULE_LATE_RETRANSMISSION_UNACKED:
+		if (v->runner_up == CAUSE_RESPONSE_TIMEOUT)
+			runner_up(w, "the %s may have acknowledged the data in a packet this capture "
+				     "does not hold, and the %s's application then given up waiting "
+				     "for an answer; a capture at the %s would show the ACK", w->bn,
+				  w->an, w->bn);
+		else
+			runner_up(w, "if the %s acknowledged the FIN in a packet this capture does "
+				     "not hold, an application that had shut its side down and then "
+				     "aborted (SO_LINGER 0) sends the same RST", w->bn);
 		break;
 	case RULE_FIN_NEVER_ACKED:
 		runner_up(w, "the %s's closed socket may still have been there, its later FINs lost "

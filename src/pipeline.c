@@ -565,7 +565,7 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 			classify_rst(f, dir, p, host_table_get(pl->hosts, p->ipver, p->src, ctx), ctx,
 				     __builtin_expect(pl->late.n != 0, 0) && !copy
 					     ? late_segments_next(&pl->late, f, dir) : NULL,
-				     &pl->scratch);
+				     pl->src.first_ts, &pl->scratch);
 			if (__builtin_expect(pl->late.n != 0, 0))
 				late_segments_answered(&pl->late, f, dir, pl->scratch.trigger.frame);
 			if (burst)

@@ -14,7 +14,7 @@
 
 static enum cause judge(struct flow *f, int dir, struct pkt rst, struct verdict *v)
 {
-	classify_rst(f, dir, &rst, NULL, 0, NULL, v);
+	classify_rst(f, dir, &rst, NULL, 0, NULL, 0, v);
 	return v->cause;
 }
 
@@ -882,12 +882,16 @@ static void test_after_own_fin(void)
 	CHECK_EQ(v.detail, DETAIL_AFTER_CLOSE);
 	CHECK_EQ(v.followup_of, 4);
 	/* But the client's RST+ACK right after its own FIN, before the FIN could
-	 * be acknowledged (Windows' closesocket with a zero linger after
-	 * shutdown), is that abort, whatever the server had closed. */
+	 * be acknowledged, is an abort, whatever the server had closed: its
+	 * close with the server's data unread (in LAST_ACK, all a Linux client
+	 * resets for), or a zero linger after shutdown from a stack that
+	 * resets in LAST_ACK. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH | TCP_FIN, 20, 4) });
 	feed(&f, (struct pkt[]){ seg(C, 101, 522, TCP_ACK | TCP_FIN, 0, 5) });
-	CHECK_EQ(judge(&f, c, seg(C, 102, 522, TCP_RST | TCP_ACK, 0, 6), &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(judge(&f, c, seg(C, 102, 522, TCP_RST | TCP_ACK, 0, 6), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
 	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
 	/* Its FIN acknowledged first: the close was done. */
 	c = handshake(&f);
@@ -925,6 +929,26 @@ static void test_after_own_fin(void)
 	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
 	CHECK_EQ(v.confidence, CONF_MEDIUM);
 	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	/* The server's data and FIN first, then the client's FIN, which
+	 * acknowledges them, and its RST: closed from CLOSE_WAIT, in LAST_ACK,
+	 * where a Linux zero linger sends no RST and only data unread does
+	 * (the corpus's gnutella.pcap 1071, wow.pcap 38). Without data of the
+	 * server's, nothing could be unread. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 111, TCP_ACK | TCP_PSH, 544, 5) });
+	feed(&f, (struct pkt[]){ seg(S, 1045, 111, TCP_ACK | TCP_FIN, 0, 6) });
+	feed(&f, (struct pkt[]){ seg(C, 111, 1046, TCP_ACK | TCP_FIN, 0, 7) });
+	CHECK_EQ(judge(&f, c, seg(C, 112, 1046, TCP_RST | TCP_ACK, 0, 8), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 111, TCP_ACK | TCP_FIN, 0, 5) });
+	feed(&f, (struct pkt[]){ seg(C, 111, 502, TCP_ACK | TCP_FIN, 0, 6) });
+	CHECK_EQ(judge(&f, c, seg(C, 112, 502, TCP_RST | TCP_ACK, 0, 7), &v), CAUSE_LINGER_ABORT);
 	/* Nothing came after the FIN: an abortive close after shutdown. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4) });
@@ -1132,37 +1156,37 @@ static void test_host_profile(void)
 	memset(&f, 0, sizeof f);
 	int c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
 	struct pkt rst = seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2);    /* TTL 63 */
-	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
 	struct host_profile seen = { .ttl = { 63 }, .n_ttl = 1, .connections = 1 };
-	classify_rst(&f, 1 - c, &rst, &seen, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, &seen, 0, NULL, 0, &v);
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
 	CHECK_EQ(v.origin_basis, ORIGIN_BY_HOST_MATCH);
 	CHECK_EQ(v.cause, CAUSE_CLOSED_PORT);
 	/* Three connections all at TTL 60: a RST at 63 came from another hop. */
 	struct host_profile other = { .ttl = { 60 }, .n_ttl = 1, .connections = 3 };
-	classify_rst(&f, 1 - c, &rst, &other, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, &other, 0, NULL, 0, &v);
 	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
 	CHECK_EQ(v.origin_basis, ORIGIN_BY_HOST_STEP);
 	/* Several TTLs (hosts behind one address) or one connection: undecided. */
 	struct host_profile mixed = { .ttl = { 60, 61 }, .n_ttl = 2, .connections = 9 };
-	classify_rst(&f, 1 - c, &rst, &mixed, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, &mixed, 0, NULL, 0, &v);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
 	other.connections = 1;
-	classify_rst(&f, 1 - c, &rst, &other, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, &other, 0, NULL, 0, &v);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
 	/* ... but a RST sent at another initial TTL (a router's 255) than all
 	 * the address's packets (64) came from another stack, after one. */
 	struct pkt rst255 = rst;
 	rst255.ttl = 250;
-	classify_rst(&f, 1 - c, &rst255, &mixed, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst255, &mixed, 0, NULL, 0, &v);
 	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
 	CHECK_EQ(v.origin_basis, ORIGIN_BY_HOST_STACK);
 	struct host_profile two_stacks = { .ttl = { 60, 120 }, .n_ttl = 2, .connections = 2 };
-	classify_rst(&f, 1 - c, &rst255, &two_stacks, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst255, &two_stacks, 0, NULL, 0, &v);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
 	/* Revised at the end of the settle time with what came since. */
-	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, 0, &v);
 	classify_revise_origin(&v, &seen);
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
 	/* The hosts of one /16, a quarter of the table's slots: every one is
@@ -1280,14 +1304,14 @@ static void test_host_stack_and_ids(void)
 	struct host_profile global = { .ttl = { 63 }, .n_ttl = 1, .connections = 4,
 				       .stack = HOST_STACK_WINDOWS, .id_steps = 4, .id_follows = 3 };
 	rst.ip_id = 5300;
-	classify_rst(&f, 1 - c, &rst, &global, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, &global, 0, NULL, 0, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_CONTINUES_GLOBAL);
-	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_UNRELATED);
 	rst.ip_id = 0;
-	classify_rst(&f, 1 - c, &rst, &global, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, &global, 0, NULL, 0, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_ZERO_NOT_ITS);
-	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_ZERO);
 	CHECK_EQ(v.host.n_ttl, 0);
 	/* Neither a signature nor a doubt: a host whose IDs are random, and
@@ -1296,15 +1320,15 @@ static void test_host_stack_and_ids(void)
 	 * decided as for unrelated IDs. */
 	rst.ip_id = 5300;
 	struct host_profile random = { .ttl = { 63 }, .n_ttl = 1, .connections = 3, .id_jumps = 3 };
-	classify_rst(&f, 1 - c, &rst, &random, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, &random, 0, NULL, 0, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_HOST_RANDOM);
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
 	struct host_profile windows = { .ttl = { 63 }, .n_ttl = 1, .connections = 1,
 					.stack = HOST_STACK_WINDOWS };
-	classify_rst(&f, 1 - c, &rst, &windows, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, &windows, 0, NULL, 0, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_WINDOWS_ON);
 	rst.ip_id = 4000;
-	classify_rst(&f, 1 - c, &rst, &windows, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, &windows, 0, NULL, 0, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_UNRELATED);
 }
 
@@ -1404,6 +1428,68 @@ static void test_wait_shown_by_ip_id(void)
 	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_UNKNOWN);
 }
 
+static enum cause judge_from(struct flow *f, int dir, struct pkt rst, int64_t capture_start,
+			     struct verdict *v)
+{
+	classify_rst(f, dir, &rst, NULL, 0, NULL, capture_start, v);
+	return v->cause;
+}
+
+/*
+ * One copy of unacknowledged data (or a FIN), the silence of 41.3 s, the
+ * sender's RST: within seconds a first sending would have been sent again,
+ * so the copy was a late retransmission, whose copy before came at least
+ * half the silence earlier. With the capture begun after that, nothing
+ * speaks for an acknowledgement: retransmit-timeout; begun before it, the
+ * capture would hold that copy, so the ACK went uncaptured (the one-way
+ * reading above). With the connection's start captured, the copy seen was
+ * the first.
+ */
+static void test_late_retransmission(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct pkt rst;
+	int64_t second = 1000000000LL;
+	int c = one_way_wait(&f, &rst);
+	int64_t data_ts = f.conn.half[c].last.ts_ns;
+	CHECK_EQ(judge_from(&f, c, rst, data_ts - 10 * second, &v), CAUSE_RETRANSMIT_TIMEOUT);
+	CHECK_EQ(v.rule, RULE_LATE_RETRANSMISSION_UNACKED);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_RESPONSE_TIMEOUT);
+	/* 20.6 s before the copy: the one before it (20.65 s or more) may yet
+	 * have come before the capture; 20.7 s: it would be in it. */
+	CHECK_EQ(judge_from(&f, c, rst, data_ts - 20600000000LL, &v), CAUSE_RETRANSMIT_TIMEOUT);
+	CHECK_EQ(judge_from(&f, c, rst, data_ts - 20700000000LL, &v), CAUSE_RESPONSE_TIMEOUT);
+	CHECK_EQ(v.rule, RULE_WAIT_SHOWN_BY_IP_ID);
+	/* The start not known: as before. */
+	CHECK_EQ(judge_from(&f, c, rst, 0, &v), CAUSE_RESPONSE_TIMEOUT);
+	/* A silence within which a first sending is resent: not read so. */
+	struct pkt soon = rst;
+	soon.ts_ns = data_ts + 2 * second;
+	CHECK(judge_from(&f, c, soon, data_ts - second / 2, &v) != CAUSE_RETRANSMIT_TIMEOUT);
+	/* The server's ACK of the data captured: it was taken. */
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 1045, TCP_ACK, 0, 2), 100.05) });
+	rst.frame = 3;
+	CHECK(judge_from(&f, c, rst, data_ts - 10 * second, &v) != CAUSE_RETRANSMIT_TIMEOUT);
+
+	/* A Mac's FIN, the capture's first packet, reset 14.2 s later (the
+	 * corpus's netflix.pcap 401): its runner-up a shutdown, then an abort. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 3827361636u, 1301074790u, TCP_ACK | TCP_FIN, 0, 1),
+				    100.0) });
+	f.conn.client = (int8_t)c;
+	struct pkt fin_rst = at(seg(C, 3827361637u, 1301074790u, TCP_ACK | TCP_RST, 0, 401), 114.2);
+	CHECK_EQ(judge_from(&f, c, fin_rst, 100 * second, &v), CAUSE_RETRANSMIT_TIMEOUT);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+
+	/* The same data after a captured handshake was its first sending. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 45, 4), 10.5) });
+	CHECK(judge_from(&f, c, at(seg(C, 146, 501, TCP_ACK | TCP_RST, 0, 5), 51.8), 10 * second,
+			 &v) != CAUSE_RETRANSMIT_TIMEOUT);
+}
+
 /*
  * A RST whose IPv4 ID continues both sides' counters (one counter for
  * both: a generator, a rebuilt decrypted session) is no sign of its
@@ -1468,28 +1554,28 @@ static void test_abort_by_stack(void)
 	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4) });
 	feed(&f, (struct pkt[]){ seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5) });
 	struct pkt rst = seg(C, 121, 531, TCP_ACK | TCP_RST, 0, 6);
-	classify_rst(&f, c, &rst, NULL, 0, NULL, &v);
+	classify_rst(&f, c, &rst, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
 	CHECK_EQ(v.confidence, CONF_MEDIUM);
 	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
 	struct host_profile freebsd = { .ttl = { 64 }, .n_ttl = 1, .connections = 2,
 					.stack = HOST_STACK_FREEBSD };
-	classify_rst(&f, c, &rst, &freebsd, 0, NULL, &v);
+	classify_rst(&f, c, &rst, &freebsd, 0, NULL, 0, &v);
 	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
 	CHECK_EQ(v.confidence, CONF_HIGH);
 	CHECK_EQ(v.runner_up, CAUSE_COUNT);   /* none */
 	struct host_profile apple = freebsd;
 	apple.stack = HOST_STACK_MACOS;
-	classify_rst(&f, c, &rst, &apple, 0, NULL, &v);
+	classify_rst(&f, c, &rst, &apple, 0, NULL, 0, &v);
 	CHECK_EQ(v.confidence, CONF_MEDIUM);
 	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
 	/* A server's RST that does not acknowledge the client's next
 	 * request, still arriving: unread, but not on FreeBSD. */
 	feed(&f, (struct pkt[]){ seg(C, 121, 531, TCP_ACK | TCP_PSH, 20, 6) });
 	struct pkt srst = seg(S, 531, 121, TCP_ACK | TCP_RST, 0, 7);
-	classify_rst(&f, 1 - c, &srst, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &srst, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
-	classify_rst(&f, 1 - c, &srst, &freebsd, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &srst, &freebsd, 0, NULL, 0, &v);
 	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
 }
 
@@ -1683,7 +1769,7 @@ static void test_mptcp(void)
 	struct pkt sub = seg(S, 900, 0, TCP_RST, 0, 1);
 	sub.opts.mptcp = MPTCP_TCPRST;
 	sub.opts.mptcp_reason = 2;
-	classify_rst(NULL, 0, &sub, NULL, 0, NULL, &v);
+	classify_rst(NULL, 0, &sub, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);  /* the reason is the sender's own word */
 	CHECK_EQ(v.detail, DETAIL_MP_TCPRST);
 	c = handshake(&f);
@@ -2082,6 +2168,7 @@ int main(void)
 	test_host_profile();
 	test_host_stack_and_ids();
 	test_wait_shown_by_ip_id();
+	test_late_retransmission();
 	test_abort_by_stack();
 	test_after_reading();
 	test_fin_alone_is_not_unread();

@@ -17,7 +17,7 @@ static struct explanation e;
 
 static void judge_and_explain(struct flow *f, int dir, struct pkt rst, struct verdict *v)
 {
-	classify_rst(f, dir, &rst, NULL, 0, NULL, v);
+	classify_rst(f, dir, &rst, NULL, 0, NULL, 0, v);
 	explain_verdict(v, &e);
 }
 
@@ -1346,7 +1346,8 @@ static void test_lone_rst(void)
 
 /* A one-way capture's wait shown by the client's IPv4 IDs: no data came
  * back; the missing retransmission makes an uncaptured ACK likely, not
- * certain (the corpus's KakaoTalk_chat.pcap 341, a review of the words). */
+ * certain (a review of the words of the corpus's KakaoTalk_chat.pcap 341,
+ * now read as below). */
 static void test_wait_shown_by_ip_id_words(void)
 {
 	struct flow f;
@@ -1359,6 +1360,27 @@ static void test_wait_shown_by_ip_id_words(void)
 	CHECK(says(e.why, "most likely the server acknowledged it in a packet this capture does "
 			  "not hold"));
 	CHECK(strstr(e.why, "so the server had acknowledged") == NULL);
+}
+
+/* The same copy of data with the capture begun 9.65 s before it: a late
+ * retransmission (the corpus's KakaoTalk_chat.pcap 341, a review). */
+static void test_late_retransmission_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct pkt rst;
+	int c = one_way_wait(&f, &rst);
+	classify_rst(&f, c, &rst, NULL, 0, NULL, f.conn.half[c].last.ts_ns - 9650000000LL, &v);
+	explain_verdict(&v, &e);
+	CHECK_EQ(v.cause, CAUSE_RETRANSMIT_TIMEOUT);
+	CHECK(says(e.why, "The client's last data (frame 1) was never acknowledged in this capture, "
+			  "and nothing came from the server after it; the client sent nothing more "
+			  "for 41.300 s"));
+	CHECK(says(e.why, "was itself a late retransmission, sent 20.650 s or more after the copy "
+			  "before it"));
+	CHECK(says(e.advice, "Client: the data (frame 1) may never have arrived"));
+	CHECK(says(e.runner_up, "the server may have acknowledged the data in a packet this "
+				"capture does not hold"));
 }
 
 /* The server reads the client's request, closes at once without
@@ -1928,18 +1950,35 @@ static void test_close_order_words(void)
 			  "that ends a close, which a second closer in LAST-ACK takes in silence"));
 	CHECK(strstr(e.why, "gone as soon as its FIN is acknowledged") == NULL);
 
-	/* The server's FIN had come before the client's FIN and RST. */
+	/* The server's FIN had come before the client's FIN and RST, and
+	 * nothing else of the server's: a zero linger. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK | TCP_PSH, 30, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 131, TCP_ACK | TCP_FIN, 0, 5) });
+	feed(&f, (struct pkt[]){ seg(C, 131, 502, TCP_ACK, 0, 6) });
+	feed(&f, (struct pkt[]){ seg(C, 131, 502, TCP_ACK | TCP_FIN, 0, 7) });
+	judge_and_explain(&f, c, seg(C, 132, 502, TCP_RST | TCP_ACK, 0, 8), &v);
+	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(says(e.advice, "the peer's FIN had come"));
+	CHECK(strstr(e.advice, "wait for the peer's FIN") == NULL);
+	CHECK(says(e.why, "The server's FIN (frame 5) had come too."));   /* 2 ms: at once */
+	CHECK(strstr(e.advice, "CLOSE_WAIT") == NULL);
+	/* With the server's data before its FIN: in LAST_ACK, what a Linux
+	 * client resets for is that data unread. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4) });
 	feed(&f, (struct pkt[]){ seg(S, 531, 101, TCP_ACK | TCP_FIN, 0, 5) });
 	feed(&f, (struct pkt[]){ seg(C, 101, 532, TCP_ACK, 0, 6) });
 	feed(&f, (struct pkt[]){ seg(C, 101, 532, TCP_ACK | TCP_FIN, 0, 7) });
 	judge_and_explain(&f, c, seg(C, 102, 532, TCP_RST | TCP_ACK, 0, 8), &v);
-	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
-	CHECK(says(e.advice, "the peer's FIN had come"));
-	CHECK(strstr(e.advice, "wait for the peer's FIN") == NULL);
-	CHECK(says(e.why, "The server's FIN (frame 5) had come too."));   /* 2 ms: at once */
-	CHECK(strstr(e.advice, "CLOSE_WAIT") == NULL);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "the server's FIN (frame 5) had come before it, so the client closed "
+			  "from CLOSE_WAIT and its FIN took it to LAST_ACK"));
+	CHECK(says(e.why, "the server's data (last at frame 4), which its stack had "
+			  "acknowledged, was most likely never read"));
+	CHECK(strstr(e.why, "had come too") == NULL);
+	CHECK(says(e.advice, "read until the peer's FIN (recv returns 0) before closing"));
 	/* The client's close 44.78 s after the server's FIN: its socket sat
 	 * in CLOSE_WAIT (the corpus's ndpi/emotet.pcap 166-169). */
 	c = handshake(&f);
@@ -2420,7 +2459,7 @@ static void test_burst_words(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.004) });
 	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK, 0, 6), 10.005) });
 	classify_rst(&f, c, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_RST, 0, 444), 14.4018) },
-		     NULL, 0, NULL, &v);
+		     NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
 	CHECK(v.burst_first_d == BURST_NONE);
 	v.burst_first_d = 0;
@@ -2472,6 +2511,7 @@ int main(void)
 	test_trigger_acked_before();
 	test_lone_rst();
 	test_wait_shown_by_ip_id_words();
+	test_late_retransmission_words();
 	test_flushed_with_fin_ack_words();
 	test_burst_after_unanswered_close_words();
 	test_syn_ack_unanswered_words();

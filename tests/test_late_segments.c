@@ -21,7 +21,7 @@ static void judge(struct flow *f, struct late_segments *log, const struct pkt *p
 	int dir;
 	flow_key_from_pkt(p, &k, &dir);
 	if (p->flags & TCP_RST) {
-		classify_rst(f, dir, p, NULL, 0, log->n ? late_segments_next(log, f, dir) : NULL, v);
+		classify_rst(f, dir, p, NULL, 0, log->n ? late_segments_next(log, f, dir) : NULL, 0, v);
 		if (log->n)
 			late_segments_answered(log, f, dir, v->trigger.frame);
 	}

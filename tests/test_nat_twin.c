@@ -96,7 +96,7 @@ static void test_found(void)
 
 	/* The judge: the client's RST, 3 s after the connection went silent. */
 	struct verdict v;
-	classify_rst(f, dir, &rst, NULL, 0, NULL, &v);
+	classify_rst(f, dir, &rst, NULL, 0, NULL, 0, &v);
 	classify_revise_untranslated(&v, &note);
 	CHECK_EQ(v.rule, RULE_UNTRANSLATED_SEGMENT);
 	CHECK_EQ(v.cause, CAUSE_IDLE_TIMEOUT);
@@ -115,7 +115,7 @@ static void test_found(void)
 	CHECK(nat_twin_log_find(&log, t, client, &late) == NULL);  /* not the client's side */
 	const struct nat_twin_reset *r = nat_twin_log_find(&log, t, 1 - client, &late);
 	CHECK(r != NULL);
-	classify_rst(t, 1 - client, &late, NULL, 0, NULL, &v);
+	classify_rst(t, 1 - client, &late, NULL, 0, NULL, 0, &v);
 	CHECK(r && (classify_revise_after_untranslated(&v, r), 1));
 	CHECK_EQ(v.rule, RULE_AFTER_UNTRANSLATED_RESET);
 	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
@@ -139,7 +139,7 @@ static void test_found_without_silence(void)
 	struct nat_twin_note note;
 	CHECK(nat_twin_find(ft, f, dir, &end, &note) != NULL);
 	struct verdict v;
-	classify_rst(f, dir, &rst, NULL, 0, NULL, &v);
+	classify_rst(f, dir, &rst, NULL, 0, NULL, 0, &v);
 	classify_revise_untranslated(&v, &note);
 	CHECK_EQ(v.rule, RULE_UNTRANSLATED_SEGMENT);
 	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
@@ -218,7 +218,7 @@ static void test_remapped(void)
 	CHECK_EQ(note.kind, NAT_TWIN_REMAPPED);
 	CHECK_EQ(note.port, 40000);
 	struct verdict v;
-	classify_rst(f, dir, &rst, NULL, 0, NULL, &v);
+	classify_rst(f, dir, &rst, NULL, 0, NULL, 0, &v);
 	classify_revise_untranslated(&v, &note);
 	CHECK_EQ(v.rule, RULE_UNTRANSLATED_SEGMENT);
 	CHECK_EQ(v.cause, CAUSE_IDLE_TIMEOUT);

@@ -84,7 +84,7 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	feed(&f, &data);
 	struct pkt rst = seg(S, sisn + 3002, 0, TCP_RST, 0, n++);
 	struct verdict v;
-	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.form, FORM_REPLY);
 	CHECK_EQ(v.trigger.frame, data.frame);
 	CHECK_EQ(v.sender, ROLE_SERVER);
@@ -127,7 +127,7 @@ static void test_forms(void)
 	/* SYN to a closed port: RST+ACK, seq 0, ack = SYN + 1. */
 	int c = feed(&f, (struct pkt[]){ seg(C, 7000, 0, TCP_SYN, 0, 1) });
 	struct pkt rst = seg(S, 0, 7001, TCP_RST | TCP_ACK, 0, 2);
-	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.form, FORM_REPLY);
 	CHECK_EQ(v.trigger.frame, 1);
 	CHECK_EQ(v.a.state, HALF_UNSEEN);
@@ -147,7 +147,7 @@ static void test_forms(void)
 	feed(&f, (struct pkt[]){ seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2) });
 	feed(&f, (struct pkt[]){ seg(C, 101, 501, TCP_ACK, 20, 3) });
 	rst = seg(S, 501, 121, TCP_RST | TCP_ACK, 0, 4);
-	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.form, FORM_ACTIVE);
 	CHECK_EQ(v.trigger.frame, 3);   /* its ack covers the client's 20 bytes */
 
@@ -156,13 +156,13 @@ static void test_forms(void)
 	feed(&f, (struct pkt[]){ seg(S, 501, 121, TCP_ACK, 0, 4) });
 	feed(&f, (struct pkt[]){ seg(C, 121, 501, TCP_ACK, 0, 5) });
 	rst = seg(S, 501, 121, TCP_RST | TCP_ACK, 0, 6);
-	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.form, FORM_ACTIVE);
 	CHECK_EQ(v.trigger.frame, 0);
 
 	/* Numbers that fit nothing. */
 	rst = seg(S, 12345, 0, TCP_RST, 0, 4);
-	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.form, FORM_OTHER);
 	CHECK_EQ(v.trigger.frame, 0);
 }
@@ -182,12 +182,12 @@ static void test_run_trigger(void)
 	feed(&f, (struct pkt[]){ seg(C, 101, 502, TCP_ACK | TCP_PSH, 30, 6) }); /* writes anyway */
 	feed(&f, (struct pkt[]){ seg(C, 131, 502, TCP_ACK | TCP_FIN, 0, 7) });
 	struct pkt rst1 = seg(S, 502, 0, TCP_RST, 0, 8);
-	classify_rst(&f, 1 - c, &rst1, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst1, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.trigger.frame, 6);
 	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
 	feed(&f, &rst1);
 	struct pkt rst2 = seg(S, 502, 0, TCP_RST, 0, 9);
-	classify_rst(&f, 1 - c, &rst2, NULL, 0, NULL, &v);
+	classify_rst(&f, 1 - c, &rst2, NULL, 0, NULL, 0, &v);
 	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
 	CHECK_EQ(v.followup_of, 8);
 }

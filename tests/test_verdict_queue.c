@@ -46,7 +46,7 @@ static void rst(struct verdict_queue *q, struct flow *f, struct pkt p)
 	struct flow_key k;
 	int dir;
 	flow_key_from_pkt(&p, &k, &dir);
-	classify_rst(f, dir, &p, NULL, 0, NULL, &v);
+	classify_rst(f, dir, &p, NULL, 0, NULL, 0, &v);
 	verdict_queue_push(q, f, dir, &v, &src);
 	tcp_track_segment(f, dir, &p);
 }
@@ -406,7 +406,7 @@ static void test_copy_of_waiting_rst(void)
 	copy.copy_of = 6;
 	copy.copy_ttl = 64;
 	struct verdict j;
-	classify_rst(&f, 1 - c, &copy, NULL, 0, NULL, &j);
+	classify_rst(&f, 1 - c, &copy, NULL, 0, NULL, 0, &j);
 	CHECK_EQ(j.cause, CAUSE_RESET_FOLLOWUP);
 	CHECK_EQ(j.detail, DETAIL_DUPLICATE);
 	CHECK_EQ(j.followup_of, 6);
