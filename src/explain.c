@@ -2536,6 +2536,23 @@ static void nothing_fits(struct words *w)
 		       "to a segment sent before that FIN reached the %s (most likely data that "
 		       "crossed it: data-after-fin), which this capture does not hold. The %s's "
 		       "segment would decide.", w->an, w->bn, w->bn);
+	/*
+	 * At its stack's initial TTL, as the sender's own packets came: no
+	 * router stood between the sender and the capture, which is at the
+	 * sender, so a NAT or firewall further on that forgot the flow could
+	 * not have put a RST here in its name; nor would a TTL decide (the
+	 * corpus's googledns_android10.pcap 158 and teams.pcap 252, both
+	 * captured on their clients; a review).
+	 */
+	else if (v->form == FORM_REPLY && v->origin == ORIGIN_ENDPOINT && !v->peer_relay &&
+		 host_initial_ttl(v->rst.ttl) == v->rst.ttl)
+		say(w, " A reply-form RST is what a host sends for a segment of a connection it "
+		       "does not have: the %s had lost this one (peer-lost-state), or had ended it "
+		       "before the capture began (then this RST follows up its own close). It came "
+		       "with TTL %u, an initial one, as the %s's own packets do: the capture is at "
+		       "the %s, so no middlebox on the path answered in its name. The %s's own "
+		       "earlier packets would decide: a FIN or RST of its own.", w->an,
+		    v->rst.ttl, w->an, w->an, w->an);
 	else if (v->form == FORM_REPLY)
 		say(w, " A reply-form RST is what a host sends for a segment of a connection it "
 		       "does not have: the %s had lost this one (peer-lost-state), had ended it "

@@ -1362,6 +1362,33 @@ static void test_wait_shown_by_ip_id_words(void)
 	CHECK(strstr(e.why, "so the server had acknowledged") == NULL);
 }
 
+/* A server's push to a client that had lost the connection, captured on
+ * the client: its RST at TTL 64, as its packets on other connections. No
+ * middlebox further on could have put it there (the corpus's teams.pcap
+ * 252, a review); with TTL 61, one could. */
+static void test_reply_at_sender_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct host_profile client = { .ttl = { 64 }, .n_ttl = 1, .connections = 7 };
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 500, 100, TCP_ACK | TCP_PSH, 36, 1), 10.0) });
+	struct pkt rst = at(seg(C, 100, 0, TCP_RST, 0, 2), 10.001);
+	classify_rst(&f, 1 - s, &rst, &client, 0, NULL, 0, &v);
+	explain_verdict(&v, &e);
+	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	CHECK(says(e.why, "It came with TTL 64, an initial one, as the client's own packets do: the "
+			  "capture is at the client, so no middlebox on the path answered in its name"));
+	CHECK(strstr(e.why, "idle-timeout") == NULL);
+	client.ttl[0] = 61;
+	rst.ttl = 61;
+	classify_rst(&f, 1 - s, &rst, &client, 0, NULL, 0, &v);
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "or a middlebox that had forgotten the flow answered in its name "
+			  "(idle-timeout)"));
+}
+
 /* The same copy of data with the capture begun 9.65 s before it: a late
  * retransmission (the corpus's KakaoTalk_chat.pcap 341, a review). */
 static void test_late_retransmission_words(void)
@@ -2512,6 +2539,7 @@ int main(void)
 	test_lone_rst();
 	test_wait_shown_by_ip_id_words();
 	test_late_retransmission_words();
+	test_reply_at_sender_words();
 	test_flushed_with_fin_ack_words();
 	test_burst_after_unanswered_close_words();
 	test_syn_ack_unanswered_words();
