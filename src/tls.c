@@ -22,15 +22,28 @@ static bool grease(uint16_t v)
 	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
 }
 
-/* A record header at the start of r: SSL 3.0 to TLS 1.3 record versions. */
+/*
+ * A record version: SSL 3.0 to TLS 1.3's, or, for an alert in clear (two
+ * bytes), 0: a stack that alerts before any version was agreed may write
+ * no version at all (tls_prober's fingerprints record mbedTLS answering
+ * a hello of version 0 so; the corpus's alexa-app.pcapng 1536, S3's
+ * close_notify to a connection that never began its handshake, a review).
+ */
+static bool record_version(uint16_t version, uint8_t type, uint16_t len)
+{
+	return ((version >> 8) == 3 && (version & 0xff) <= 4) ||
+	       (version == 0 && type == TLS_ALERT && len == 2);
+}
+
+/* A record header at the start of r (record_version). */
 static bool record_header(const struct rd *r, uint8_t *type, uint16_t *len)
 {
 	if (rd_left(r) < 5)
 		return false;
 	uint8_t t = rd_u8_at(r, 0);
 	uint16_t version = rd_be16_at(r, 1), n = rd_be16_at(r, 3);
-	if (t < TLS_CHANGE_CIPHER_SPEC || t > TLS_APPLICATION_DATA || (version >> 8) != 3 ||
-	    (version & 0xff) > 4 || n == 0 || n > RECORD_MAX)
+	if (t < TLS_CHANGE_CIPHER_SPEC || t > TLS_APPLICATION_DATA || !record_version(version, t, n) ||
+	    n == 0 || n > RECORD_MAX)
 		return false;
 	*type = t;
 	*len = n;
@@ -242,7 +255,7 @@ void tls_facts_tail(const uint8_t *d, uint32_t n, struct tls_facts *out)
 		size_t at = n - 5 - len;
 		uint8_t type = rd_u8_at(&r, at);
 		uint16_t version = rd_be16_at(&r, at + 1);
-		if ((version >> 8) != 3 || (version & 0xff) > 4 || rd_be16_at(&r, at + 3) != len ||
+		if (!record_version(version, type, (uint16_t)len) || rd_be16_at(&r, at + 3) != len ||
 		    type != (len == 19 ? TLS_APPLICATION_DATA : TLS_ALERT))
 			continue;
 		out->content = TLS_ENDS_WITH_ALERT;

@@ -82,7 +82,8 @@ void tls_facts_tail(const uint8_t *d, uint32_t n, struct tls_facts *out);
  * pays, so bulk data (the middle of a record) costs two comparisons. */
 static inline bool tls_may_start(const uint8_t *d, uint32_t n)
 {
-	return n >= 5 && (uint8_t)(d[0] - TLS_CHANGE_CIPHER_SPEC) <= 3 && d[1] == 3;
+	return n >= 5 && (uint8_t)(d[0] - TLS_CHANGE_CIPHER_SPEC) <= 3 &&
+	       (d[1] == 3 || (d[0] == TLS_ALERT && d[1] == 0));
 }
 
 /*

@@ -64,6 +64,22 @@ static void test_records(void)
 	CHECK_EQ(t.alert_level, 2);
 	CHECK_EQ(t.alert_desc, 40);
 	CHECK(strcmp(tls_alert_name(t.alert_desc), "handshake_failure") == 0);
+	/* An alert in clear with no version, sent before any was agreed
+	 * (the corpus's alexa-app.pcapng 1536): a close_notify. Version 0
+	 * is an alert's only: a handshake or data record so is none, nor is
+	 * a longer alert. */
+	uint8_t unversioned[] = { 21, 0, 0, 0, 2, 1, 0 };
+	CHECK(tls_may_start(unversioned, sizeof unversioned));
+	tls_facts_parse(unversioned, sizeof unversioned, &t);
+	CHECK_EQ(t.content, TLS_ALERT);
+	CHECK_EQ(t.alert_level, 1);
+	CHECK_EQ(t.alert_desc, 0);
+	uint8_t unversioned_data[] = { 23, 0, 0, 0, 2, 1, 0 };
+	CHECK(!tls_may_start(unversioned_data, sizeof unversioned_data));
+	uint8_t unversioned_long[] = { 21, 0, 0, 0, 3, 1, 0, 0 };
+	t.content = 0;
+	tls_facts_parse(unversioned_long, sizeof unversioned_long, &t);
+	CHECK_EQ(t.content, 0);
 	/* Not a record: HTTP, a bad version, a record too long. */
 	const char *http = "GET / HTTP/1.1\r\n";
 	tls_facts_parse((const uint8_t *)http, (uint32_t)strlen(http), &t);
