@@ -2171,6 +2171,34 @@ static void close_with_data_unread(struct words *w)
 			  "close().", w->an, w->bn, w->bn);
 		return;
 	}
+	/*
+	 * A's last data ended with its session's last command (a QUIT, an
+	 * IMAP LOGOUT: first_bytes_quit), and B's data after it, then its
+	 * FIN, is B's answer and goodbye (RFC 5321 4.1.1.10: "The receiver
+	 * MUST send a '221 OK' reply, and then close"). A had ended its
+	 * session and closed without reading the answer, as quit_reply_only
+	 * reads it where A's FIN came first; RFC 5321 says the sender SHOULD
+	 * wait for it, and Postfix by default does not
+	 * (smtp_skip_quit_response). A pipelining client that read none of
+	 * the replies also left unread whether its message was accepted (the
+	 * corpus's arkime/smtp-moloch-bof.pcap 26, whose QUIT followed the
+	 * message at once; a review).
+	 */
+	if (sign == UNREAD_PEER_CLOSED && v->a_quit_last && v->b.data_frame > v->a.data_frame) {
+		say(w, " The %s's last data (frame %llu) ended with its session's last command (a "
+		       "QUIT or LOGOUT), so what it left unread ends with the %s's answer to that "
+		       "and its goodbye: the session was over, and the %s closed without waiting "
+		       "for the reply (RFC 5321 4.1.1.10 asks an SMTP client to wait for it; "
+		       "Postfix by default does not: smtp_skip_quit_response). If it read the "
+		       "replies before that command (a message's acceptance among them), nothing "
+		       "was lost.", w->an,
+		    (unsigned long long)v->a.data_frame, w->bn, w->an);
+		advise(w, "Nothing to fix if the %s read the replies it needed before its last "
+			  "command; a %s that sends its commands without reading their replies "
+			  "(pipelining) should read them all, the message's acceptance among them, "
+			  "before it closes.", w->an, w->an);
+		return;
+	}
 	say_peer_closing_alert(w);
 	if (sign == UNREAD_BODY_DUE)
 		advise(w, "Server: after an early response, read (or discard) the rest of the body "

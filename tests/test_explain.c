@@ -1270,6 +1270,29 @@ static void test_quit_reply_words(void)
 	CHECK(strstr(e.why, "wrote anyway") == NULL);
 }
 
+/* A pipelining client's message and QUIT, the server's replies and FIN,
+ * and the client's close with them unread (the corpus's
+ * arkime/smtp-moloch-bof.pcap 26, a review): the session was over. */
+static void test_quit_then_unread_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "Bye.\r\n.\r\nQUIT\r\n"), 10.02) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
+						 "250 Accepted\r\n221 Bye\r\n"), 10.03) });
+	feed(&f, (struct pkt[]){ at(seg(S, 524, 120, TCP_ACK | TCP_FIN, 0, 6), 10.0301) });
+	feed(&f, (struct pkt[]){ at(seg(C, 120, 525, TCP_ACK, 0, 7), 10.031) });
+	judge_and_explain(&f, c, at(seg(C, 120, 525, TCP_RST | TCP_ACK, 0, 8), 10.05), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "The client's last data (frame 4) ended with its session's last command"));
+	CHECK(says(e.why, "the session was over, and the client closed without waiting for the "
+			  "reply"));
+	CHECK(says(e.advice, "Nothing to fix if the client read the replies it needed"));
+	CHECK(strstr(e.advice, "abandons a response") == NULL);
+}
+
 static void test_unread(void)
 {
 	struct flow f;
@@ -2530,6 +2553,7 @@ int main(void)
 	test_close_notify_crossing();
 	test_no_stack_flags_data();
 	test_quit_reply_words();
+	test_quit_then_unread_words();
 	test_forged_revision();
 	test_challenge_ack_revision();
 	test_ack_in_flight_is_no_challenge();
