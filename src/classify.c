@@ -1002,6 +1002,15 @@ static bool after_both_closed(struct judge *j)
 	return decide(v, CAUSE_RESET_FOLLOWUP, DETAIL_AFTER_CLOSE, CONF_HIGH, NO_RUNNER_UP);
 }
 
+/* A relay on the link's abort at once on B's FIN: decided after the rules,
+ * once the origin is known (relay_teardown_at_once); tried in turn, it
+ * fits nothing. */
+static bool relay_teardown(struct judge *j)
+{
+	(void)j;
+	return false;
+}
+
 /*
  * A had sent its FIN, then aborted: a RST at the sequence number after
  * that FIN (RST+ACK, as Linux's tcp_send_active_reset and Windows send
@@ -1501,6 +1510,7 @@ static const struct {
 	{ RULE_FOREIGN_RST_AFTER_SILENCE, "foreign-rst-after-silence", foreign_rst_after_silence },
 	{ RULE_FOREIGN_RST, "foreign-rst", foreign_rst },
 	{ RULE_AFTER_BOTH_CLOSED, "after-both-closed", after_both_closed },
+	{ RULE_RELAY_TEARDOWN, "relay-teardown", relay_teardown },
 	{ RULE_ABORT_AFTER_OWN_FIN, "abort-after-own-fin", abort_after_own_fin },
 	{ RULE_REPLY_FROM_HOST_THAT_LOST_IT, "reply-from-host-that-lost-it",
 	  reply_from_host_that_lost_it },
@@ -1866,6 +1876,32 @@ static bool relayed_on_link(uint8_t ipver, const uint8_t *from, const uint8_t *t
 }
 
 /* So the RST, which its sender's TTLs call its own, is that box's. */
+/*
+ * A relay on the link answers a SYN only once its own connect() to the
+ * real host is up (libslirp's tcp_input; PCAPdroid's zdtun the same), so
+ * the handshake here took at least the far side's round trip. An abort
+ * from it sooner than half that after B's FIN, B's last segment, carries
+ * no word from the real host: the box tore the connection down itself as
+ * B closed (zdtun's close_conn resets a connection it has sent no FIN
+ * on). The corpus's dingtalk.pcap 16: 0.67 ms after the client's FIN,
+ * against a 4.66 ms handshake; a review. Benign: B had closed. What the
+ * rules said of the box's socket is the runner-up.
+ */
+static void relay_teardown_at_once(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (v->origin_basis != ORIGIN_BY_LOCAL_RELAY || v->form != FORM_ACTIVE || v->rtt_ns <= 0 ||
+	    !(v->b.flags & HALF_F_FIN) || j->hb->last.frame != v->b.fin_frame ||
+	    (v->a.flags & HALF_F_FIN) || v->rst.ts_ns - v->b.fin_ts >= v->rtt_ns / 2 ||
+	    (v->cause != CAUSE_UNREAD_RECV_BUFFER && v->cause != CAUSE_LINGER_ABORT &&
+	     v->cause != CAUSE_RESPONSE_TIMEOUT))
+		return;
+	enum cause said = (enum cause)v->cause;
+	v->rule = RULE_RELAY_TEARDOWN;
+	decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
+	       said == CAUSE_LINGER_ABORT ? CAUSE_UNREAD_RECV_BUFFER : said);
+}
+
 static void relay_on_link(struct judge *j)
 {
 	struct verdict *v = j->v;
@@ -1873,6 +1909,7 @@ static void relay_on_link(struct judge *j)
 	    sender_zero_hops(j) && relayed_on_link(v->ipver, v->src, v->dst, v->a.ttl_min, v->a.ttl_max)) {
 		v->origin = ORIGIN_MIDDLEBOX;
 		v->origin_basis = ORIGIN_BY_LOCAL_RELAY;
+		relay_teardown_at_once(j);
 	}
 	v->peer_relay = classify_peer_on_link_relay(v);
 }

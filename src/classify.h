@@ -48,6 +48,8 @@ enum rule {
 	RULE_FOREIGN_RST_AFTER_SILENCE, /* idle-timeout */
 	RULE_FOREIGN_RST,               /* injected */
 	RULE_AFTER_BOTH_CLOSED,         /* reset-followup (after-close) */
+	RULE_RELAY_TEARDOWN,            /* linger-abort: a relay on the link, at once on the
+					   peer's FIN, before the real host could answer */
 	RULE_ABORT_AFTER_OWN_FIN,       /* unread-recv-buffer, linger-abort */
 	RULE_REPLY_FROM_HOST_THAT_LOST_IT, /* peer-lost-state */
 	RULE_CLOSE_WITH_DATA_UNREAD,    /* unread-recv-buffer */

@@ -2644,6 +2644,26 @@ static void nothing_fits(struct words *w)
 		       v->syn ? "" : ", from before the connection started");
 }
 
+/*
+ * The relay on the link reset at once as the peer closed, sooner than it
+ * could have heard from the real host (classify.c's
+ * relay_teardown_at_once).
+ */
+static void relay_teardown(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The %s closed (FIN, frame %llu) and %s later this RST came from the box that "
+	       "sends for the %s's address (see its origin), which terminates TCP. That is "
+	       "sooner than the box could have heard from the real %s: it answers a SYN only "
+	       "once its own connection to the real %s is up, and this handshake took %s. So "
+	       "the box ended the connection itself as the %s closed, as a VPN app's stack "
+	       "does when it tears down a connection it has sent no FIN on (PCAPdroid's zdtun), "
+	       "relaying nothing of the real %s's.", w->bn, (unsigned long long)v->b.fin_frame,
+	    DUR(v->rst.ts_ns - v->b.fin_ts), w->an, w->an, w->an, DUR(v->rtt_ns), w->bn, w->an);
+	advise(w, "Nothing to fix: the %s had closed, and the box's reset only ended what was "
+		  "left of the connection.", w->bn);
+}
+
 /* Indexed by enum rule. */
 static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_FLAGS_NO_STACK_SENDS] = flags_no_stack_sends,
@@ -2670,6 +2690,7 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_FOREIGN_RST_AFTER_SILENCE] = foreign_rst_after_silence,
 	[RULE_FOREIGN_RST] = foreign_rst,
 	[RULE_AFTER_BOTH_CLOSED] = after_both_closed,
+	[RULE_RELAY_TEARDOWN] = relay_teardown,
 	[RULE_ABORT_AFTER_OWN_FIN] = abort_after_own_fin,
 	[RULE_REPLY_FROM_HOST_THAT_LOST_IT] = reply_from_host_that_lost_it,
 	[RULE_CLOSE_WITH_DATA_UNREAD] = close_with_data_unread,
@@ -2757,6 +2778,11 @@ static void say_runner_up(struct words *w)
 	case RULE_RETRANSMISSIONS_UNACKED:
 		runner_up(w, "an application that aborts (SO_LINGER 0) while its data is still "
 			     "unacknowledged sends the same RST");
+		break;
+	case RULE_RELAY_TEARDOWN:
+		runner_up(w, "the real %s's own end of the connection, relayed by the box, had it "
+			     "come by chance just as the %s closed: then the box's socket reads as "
+			     "%s", w->an, w->bn, cause_id(v->runner_up));
 		break;
 	case RULE_LATE_RETRANSMISSION_UNACKED:
 		if (v->runner_up == CAUSE_RESPONSE_TIMEOUT)
@@ -2944,7 +2970,8 @@ static void say_relay(struct words *w)
 {
 	const struct verdict *v = w->v;
 	if (v->origin != ORIGIN_MIDDLEBOX || (v->origin_basis != ORIGIN_BY_SHARED_IDS &&
-					     v->origin_basis != ORIGIN_BY_LOCAL_RELAY))
+					     v->origin_basis != ORIGIN_BY_LOCAL_RELAY) ||
+	    v->rule == RULE_RELAY_TEARDOWN)
 		return;
 	switch ((enum cause)v->cause) {
 	case CAUSE_UNREAD_RECV_BUFFER:

@@ -1823,6 +1823,32 @@ static void test_relay_on_link(void)
 		CHECK_EQ(v.peer_relay, k == 0);
 		CHECK_EQ(v.origin_basis, ORIGIN_BY_TTL_MATCH);
 	}
+	/* The box's abort 0.7 ms after the client's FIN, its handshake 4.7 ms:
+	 * sooner than the real server could have had a word in it, the box's
+	 * own teardown (the corpus's dingtalk.pcap 16); 3 ms after it, over
+	 * half the handshake, as the rules read it. */
+	for (int k = 0; k < 2; k++) {
+		struct flow f;
+		struct verdict v;
+		memset(&f, 0, sizeof f);
+		int c = feed(&f, (struct pkt[]){ far(at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0), 64) });
+		feed(&f, (struct pkt[]){ far(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.0046), 64) });
+		feed(&f, (struct pkt[]){ far(at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.0047), 64) });
+		feed(&f, (struct pkt[]){ far(at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 80, 4), 10.02), 64) });
+		feed(&f, (struct pkt[]){ far(at(seg(C, 181, 501, TCP_ACK | TCP_FIN, 0, 5), 10.0201), 64) });
+		feed(&f, (struct pkt[]){ far(at(seg(S, 501, 182, TCP_ACK, 0, 6), 10.0202), 64) });
+		double when = k == 0 ? 10.0208 : 10.0231;
+		judge(&f, 1 - c, far(at(seg(S, 501, 182, TCP_RST | TCP_ACK, 0, 7), when), 64), &v);
+		CHECK_EQ(v.origin_basis, ORIGIN_BY_LOCAL_RELAY);
+		if (k == 0) {
+			CHECK_EQ(v.rule, RULE_RELAY_TEARDOWN);
+			CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+			CHECK_EQ(v.confidence, CONF_MEDIUM);
+			CHECK(v.runner_up != CAUSE_COUNT && v.runner_up != CAUSE_LINGER_ABORT);
+		} else {
+			CHECK(v.rule != RULE_RELAY_TEARDOWN);
+		}
+	}
 	/* A documentation address (RFC 5737) is made-up traffic's: nothing said. */
 	{
 		struct flow g;
