@@ -1707,7 +1707,7 @@ static void abort_after_own_fin(struct words *w)
 		       "acknowledged by its stack but not read: closing a socket with unread data "
 		       "sends RST (RFC 2525 2.17), after a shutdown too.",
 		    w->bn, (unsigned long long)v->b.data_frame);
-	else if (v->cause == CAUSE_UNREAD_RECV_BUFFER)
+	else if (v->cause == CAUSE_UNREAD_RECV_BUFFER && may_run_linux(v))
 		/* classify.c's abort_after_own_fin: closed from CLOSE_WAIT. */
 		say(w, "the %s's FIN (frame %llu) had come before it, so the %s closed from "
 		       "CLOSE_WAIT and its FIN took it to LAST_ACK, where Linux resets only a socket "
@@ -1716,6 +1716,19 @@ static void abort_after_own_fin(struct words *w)
 		       "acknowledged, was most likely never read (RFC 2525 2.17).", w->bn,
 		    (unsigned long long)v->b.fin_frame, w->an, w->bn,
 		    (unsigned long long)v->b.data_frame);
+	else if (v->cause == CAUSE_UNREAD_RECV_BUFFER)
+		/* Not Linux by its SYNs or TTL (a Windows client's shutdown and
+		 * closesocket: the corpus's wow.pcap 30, whose window stayed 69
+		 * units short of what it offered before the server's 273 bytes,
+		 * through its FIN; a review read it as a zero linger). */
+		say(w, "the %s's FIN (frame %llu) had come before it, so the %s closed from "
+		       "CLOSE_WAIT; a close with data unread resets there (RFC 2525 2.17), and so "
+		       "may a zero linger on a stack other than Linux, as this one most likely is: "
+		       "the %s's data (last at frame %llu), which its stack had acknowledged, was "
+		       "most likely never read, and a window the %s offered smaller than before "
+		       "that data, through its FIN, would show it.", w->bn,
+		    (unsigned long long)v->b.fin_frame, w->an, w->bn,
+		    (unsigned long long)v->b.data_frame, w->an);
 	else
 		say(w, "nothing from the %s was outstanding, so the application closed "
 		       "abortively after shutting down its side (a zero linger, as Windows' "
@@ -2188,10 +2201,10 @@ static void close_with_data_unread(struct words *w)
 		say(w, " The %s's last data (frame %llu) ended with its session's last command (a "
 		       "QUIT or LOGOUT), so what it left unread ends with the %s's answer to that "
 		       "and its goodbye: the session was over, and the %s closed without waiting "
-		       "for the reply (RFC 5321 4.1.1.10 asks an SMTP client to wait for it; "
-		       "Postfix by default does not: smtp_skip_quit_response). If it read the "
-		       "replies before that command (a message's acceptance among them), nothing "
-		       "was lost.", w->an,
+		       "for the reply (RFC 5321 4.1.1.10 asks an SMTP client to wait for it; some "
+		       "do not, Postfix by default among them: smtp_skip_quit_response). If it read "
+		       "the replies before that command (a message's acceptance among them), "
+		       "nothing was lost.", w->an,
 		    (unsigned long long)v->a.data_frame, w->bn, w->an);
 		advise(w, "Nothing to fix if the %s read the replies it needed before its last "
 			  "command; a %s that sends its commands without reading their replies "

@@ -2029,6 +2029,21 @@ static void test_close_order_words(void)
 			  "acknowledged, was most likely never read"));
 	CHECK(strstr(e.why, "had come too") == NULL);
 	CHECK(says(e.advice, "read until the peer's FIN (recv returns 0) before closing"));
+	/* From a client at TTL 128, no Linux (the corpus's wow.pcap 30, a
+	 * Windows client): Linux's LAST_ACK is no argument there. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 531, 101, TCP_ACK | TCP_FIN, 0, 5) });
+	struct pkt win_ack = seg(C, 101, 532, TCP_ACK, 0, 6), win_fin = seg(C, 101, 532, TCP_ACK | TCP_FIN, 0, 7);
+	struct pkt win_rst = seg(C, 102, 532, TCP_RST | TCP_ACK, 0, 8);
+	win_ack.ttl = win_fin.ttl = win_rst.ttl = 128;
+	feed(&f, &win_ack);
+	feed(&f, &win_fin);
+	f.conn.half[c].ttl_min = f.conn.half[c].ttl_max = 128;
+	judge_and_explain(&f, c, win_rst, &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(strstr(e.why, "LAST_ACK") == NULL);
+	CHECK(says(e.why, "and so may a zero linger on a stack other than Linux"));
 	/* The client's close 44.78 s after the server's FIN: its socket sat
 	 * in CLOSE_WAIT (the corpus's ndpi/emotet.pcap 166-169). */
 	c = handshake(&f);
