@@ -1573,7 +1573,13 @@ static void judge_request(struct judge *j)
 	bool is_trigger = v->trigger.frame == r->frame;
 	bool unanswered = asker->http_requests > peer->http_responses ||
 			  (r->dir != j->dir && v->body_due);
-	if (!is_trigger && !unanswered)
+	/* The asker's own abort while the answer was still arriving, past
+	 * what its RST acknowledges: the RST met that request's response,
+	 * answered and cut short (the corpus's EAQ.pcap 22, a GET whose 200
+	 * came 152 ms before the client's abort; a review). */
+	bool cut_short = r->dir == j->dir && peer->data_frame > r->frame &&
+			 classify_unread_sign(v) == UNREAD_ARRIVING;
+	if (!is_trigger && !unanswered && !cut_short)
 		return;
 	v->request = *r;
 	bool no_socket = v->cause == CAUSE_DATA_AFTER_FIN || v->cause == CAUSE_PEER_LOST_STATE ||

@@ -1844,6 +1844,30 @@ static void test_client_unread_advice(void)
 	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
 	CHECK(says(e.advice, "Client: read (drain) the socket until EOF"));
 	CHECK(strstr(e.advice, "requests pending") == NULL);
+	/* Its GET answered, the answer cut short by the abort: the RST met
+	 * that request (the corpus's EAQ.pcap 22, a review). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /big HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 124, TCP_ACK | TCP_PSH, 0, 5),
+						 "HTTP/1.1 200 OK\r\nContent-Length: 9000\r\n\r\n"),
+				    10.02) });
+	feed(&f, (struct pkt[]){ at(seg(S, 544, 124, TCP_ACK, 1400, 6), 10.03) });
+	judge_and_explain(&f, c, at(seg(C, 124, 544, TCP_RST | TCP_ACK, 0, 7), 10.04), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.request.frame, 4);
+	CHECK_EQ(v.reached_peer, REACHED_YES);
+	CHECK(v.retry_safe);
+	CHECK(says(e.why, "The request GET /big (frame 4) reached the server"));
+	/* Its answer complete and acknowledged, an abort later meets no request. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /big HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 124, TCP_ACK | TCP_PSH, 0, 5),
+						 "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+				    10.02) });
+	judge_and_explain(&f, c, at(seg(C, 124, 539, TCP_RST | TCP_ACK, 0, 6), 10.04), &v);
+	CHECK_EQ(v.request.frame, 0);
 }
 
 /* A server that accepted and aborted a connection that sent nothing: its
