@@ -855,6 +855,8 @@ static void syn_ack_unanswered(struct words *w)
 	 * waits for (Windows' and macOS's stealth modes) (the corpus's
 	 * gnutella.pcap 2208, 7 SYN-ACKs, the first 43 ms after the SYN, were
 	 * told as a connect timeout shorter than the server's answer). */
+	bool on_link = v->b.ttl_min == v->b.ttl_max &&
+		       host_initial_ttl(v->b.ttl_min) == v->b.ttl_min;
 	say(w, "The server sent its SYN-ACK %u times and the client answered none: not with the "
 	       "ACK a client still connecting sends, nor with the RST a host sends for a SYN-ACK "
 	       "no socket waits for.", v->a.syn_retrans + 1u);
@@ -866,6 +868,16 @@ static void syn_ack_unanswered(struct words *w)
 		       "came within 100 ms, before any timeout: its application had dropped the "
 		       "attempt, and its host drops the SYN-ACKs no socket waits for.",
 		    DUR(v->rst.ts_ns - v->syn_ts));
+	/* On the capture's link, the SYN-ACKs seen here reached the client's
+	 * host, and its SYNs would pass here: nothing was lost between (the
+	 * corpus's gnutella.pcap 2209, a SYN-ACK 107 ms after the SYN, one
+	 * of the burst 2207 belongs to; a review). */
+	else if (on_link)
+		say(w, " The client sits on this capture's link (its packets arrive with the TTL they "
+		       "were sent with), so the SYN-ACKs reached its host: its application had "
+		       "abandoned the attempt, or given it up at a connect timeout shorter than the "
+		       "first SYN-ACK took, and its host drops the SYN-ACKs no socket waits for (a "
+		       "host firewall's stealth mode).");
 	else
 		say(w, " So the SYN-ACKs did not reach the client's stack (lost on the way back, or "
 		       "dropped by a firewall), or the client's application had abandoned the "
@@ -873,8 +885,8 @@ static void syn_ack_unanswered(struct words *w)
 	if (v->detail != DETAIL_ABANDONED && v->syn_ts && v->b.syn_retrans == 0)
 		say(w, " The client never sent its SYN again, as a stack still waiting does at its "
 		       "retransmission timeout (1 s on Linux, RFC 6298 2.1; 3 s on Windows): it had "
-		       "stopped waiting before then, or its SYNs sent again did not reach this "
-		       "capture point.");
+		       "stopped waiting before then%s.",
+		    on_link ? "" : ", or its SYNs sent again did not reach this capture point");
 	/* The client's SYNs stopped before the first SYN-ACK came (the
 	 * corpus's gnutella.pcap 2472: SYNs at 0, 3 and 9 s, the next due at
 	 * 21 s, a Windows client's connect give-up; the SYN-ACK at 31.7 s). */
@@ -905,6 +917,11 @@ static void syn_ack_unanswered(struct words *w)
 			  "connection race it lost, a pool's spare connection, a cancelled "
 			  "request); look there if it was not meant to. The server did nothing "
 			  "wrong.");
+	else if (on_link)
+		advise(w, "Client side: nothing on the path; find why the client gave the attempt "
+			  "up so soon (a connection race it lost, a short connect timeout) and note "
+			  "that its host firewall drops what no socket waits for. The server did "
+			  "nothing wrong.");
 	else
 		advise(w, "Client side: find what drops the server's packets on their way to the "
 			  "client (a firewall on its host or its path) or why it abandoned the "

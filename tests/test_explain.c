@@ -1530,6 +1530,20 @@ static void test_syn_ack_unanswered_words(void)
 	CHECK(says(e.why, "So the SYN-ACKs did not reach the client's stack"));
 	CHECK(says(e.why, "The client never sent its SYN again"));
 	CHECK(says(e.advice, "find what drops the server's packets on their way to the client"));
+	/* On the link again (TTL 64), its first SYN-ACK 107 ms after the SYN:
+	 * not read as abandoned, but nothing was lost on a path between (the
+	 * corpus's gnutella.pcap 2209, a review). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	for (int i = 0; i < 5; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2 + (uint64_t)i),
+					   10.107 + 12.0 * i) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 7), 88.0), &v);
+	CHECK_EQ(v.detail, DETAIL_NONE);
+	CHECK(says(e.why, "so the SYN-ACKs reached its host"));
+	CHECK(strstr(e.why, "lost on the way back") == NULL);
+	CHECK(strstr(e.why, "did not reach this capture point") == NULL);
+	CHECK(says(e.advice, "Client side: nothing on the path"));
 	/* A client's SYNs at 0, 3 and 9 s (the next due at 21 s, none sent)
 	 * and the first SYN-ACK at 31.7 s: it had given up connecting before
 	 * the answer came (the corpus's gnutella.pcap 2472, a Windows
