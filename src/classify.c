@@ -1320,6 +1320,30 @@ static bool all_read_by_answer(const struct verdict *v)
 	       v->b.http_requests > 0 && v->a.http_responses >= v->b.http_requests;
 }
 
+/*
+ * A's abort within FAST_CLOSE_NS of B's data that answered A's own (its ack
+ * covers all A had sent) and that the RST acknowledges to its end: A's
+ * application reacted to that answer, having read at least its start (the
+ * corpus's wireshark-smb-on-windows10.pcap 47-89: five Windows SMB
+ * clients' RSTs 0.2 ms after the server's STATUS_LOGON_FAILURE; a
+ * review). A close that came by chance within a millisecond of the answer
+ * it awaited is no likelier. An answer, not a new message: it came within
+ * TIMEOUT_SILENCE_MIN_NS of what went before. Whether it read all of it the wire does not
+ * say (a client that reads an error's header and closes leaves its body
+ * unread), so the verdict stays linger-abort at medium, unread the
+ * runner-up; the words name the answer as what the abort reacted to.
+ */
+bool classify_abort_reacting_to_answer(const struct verdict *v)
+{
+	const struct seg_note *t = &v->trigger;
+	return t->frame && t->len > 0 && t->frame == v->b.data_frame && v->a.bytes > 0 &&
+	       v->a.data_frame < t->frame && (t->flags & TCP_ACK) &&
+	       seq_geq(t->ack, side_data_end(&v->a)) && (v->rst.flags & TCP_ACK) &&
+	       v->rst.ack == side_data_end(&v->b) && t->seq + t->len == side_data_end(&v->b) &&
+	       v->rst.ts_ns - t->ts_ns >= 0 && v->rst.ts_ns - t->ts_ns <= FAST_CLOSE_NS &&
+	       v->trigger_gap_ns >= 0 && v->trigger_gap_ns < TIMEOUT_SILENCE_MIN_NS;
+}
+
 static bool abortive_close(struct judge *j)
 {
 	struct verdict *v = j->v;

@@ -408,6 +408,10 @@ void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note 
  * seconds at most unless that round trip was. */
 #define RETRANSMISSION_DUE_NS (3 * 1000000000LL)
 
+/* Sooner than a round trip over anything but a LAN: a close this soon
+ * after a segment waited for no answer, or reacted to that segment. */
+#define FAST_CLOSE_NS 1000000
+
 /* A burst of RSTs on this many connections is one worth saying: all at once. */
 #define BURST_MIN 3
 #define BURST_NONE INT32_MIN
@@ -458,6 +462,9 @@ static inline bool classify_abort_at_peer_eof(const struct verdict *v)
 	return v->b.bytes == 0 && !v->midstream && (v->rst.flags & TCP_ACK) &&
 	       (v->b.flags & HALF_F_FIN) && v->rst.ack == v->b.fin_seq + 1;
 }
+/* A's abort within FAST_CLOSE_NS of B's data that answered all A had sent,
+ * the RST acknowledging it to its end: a reaction to that answer, read. */
+bool classify_abort_reacting_to_answer(const struct verdict *v);
 /* The RST's peer's last TLS record was its closing alert (close_notify,
  * user_canceled, or an encrypted alert in that place). */
 bool classify_peer_closing_alert_last(const struct verdict *v);

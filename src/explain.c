@@ -1235,9 +1235,6 @@ static bool closed_before_answer(const struct verdict *v)
  * after the FIN sent the data again (ndpi/pptp.pcap 19, with the FIN;
  * ndpi/alexa-app.pcapng 2733, without).
  */
-/* Sooner than a round trip over anything but a LAN. */
-#define FAST_CLOSE_NS 1000000
-
 /* The advice to a client that closed without waiting for the answer. */
 static void advise_no_wait(struct words *w)
 {
@@ -2338,6 +2335,14 @@ static void abortive_close(struct words *w)
 		       "SYN's options name FreeBSD, whose close drains unread data and sends a FIN "
 		       "(tcp_disconnect), so data left unread would not have reset it.",
 		    w->an, w->bn, (unsigned long long)v->b.data_frame, w->an);
+	else if (classify_abort_reacting_to_answer(v))
+		say(w, "The %s aborted the connection (RST instead of FIN) %s after the %s's data "
+		       "(frame %llu), which answered all it had sent and which the RST acknowledges "
+		       "to its end: sooner than any timer, so the %s's application reacted to that "
+		       "answer (it had read at least its start) with an abortive close (SO_LINGER "
+		       "with timeout 0, or an application abort); what the %s answered (an error, a "
+		       "refusal) is most likely why.", w->an, DUR(v->rst.ts_ns - v->trigger.ts_ns), w->bn,
+		    (unsigned long long)v->trigger.frame, w->an, w->bn);
 	else if (v->b.data_frame > v->a.data_frame)
 		/* Whether that data asked for an answer (a request, a command)
 		 * or ended the exchange (a reply, a logoff) the wire of an
@@ -2512,6 +2517,11 @@ static void abortive_close(struct words *w)
 		advise(w, "%s: find what aborted the connection after %s of silence (a response, "
 			  "read or idle timeout, or a shutdown), and close with FIN (no SO_LINGER 0) "
 			  "unless the abort is intended.", side_word(v), DUR(v->idle_before_ns));
+	else if (classify_abort_reacting_to_answer(v))
+		advise(w, "Read the %s's answer (frame %llu): the %s aborted on it, so an error or "
+			  "a refusal there (a failed logon, a rejected request) is what to fix; "
+			  "otherwise close with FIN (no SO_LINGER 0) unless the abort is intended.",
+		       w->bn, (unsigned long long)v->trigger.frame, w->an);
 	else
 		advise(w, "%s: close with FIN (no SO_LINGER 0) unless the abort is intended.",
 		       side_word(v));

@@ -355,6 +355,26 @@ static void test_abort_after_peer_data(void)
 	CHECK(says(e.why, "which came after its own and which its stack had taken (the RST "
 			  "acknowledges it)"));
 	CHECK(strstr(e.why, "which its stack had acknowledged") == NULL);
+	/* The answer to the client's own data, 0.7 ms after it, and the
+	 * client's abort 0.2 ms after that answer: a reaction to it (the
+	 * corpus's wireshark-smb-on-windows10.pcap 89, after the server's
+	 * STATUS_LOGON_FAILURE; a review). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 669, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 770, TCP_ACK | TCP_PSH, 77, 5), 10.0007) });
+	judge_and_explain(&f, c, at(seg(C, 770, 578, TCP_RST | TCP_ACK, 0, 6), 10.0009), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "0.2 ms after the server's data (frame 5), which answered all it had "
+			  "sent"));
+	CHECK(says(e.why, "reacted to that answer (it had read at least its start)"));
+	CHECK(says(e.advice, "Read the server's answer (frame 5)"));
+	/* The same abort 2 s after that answer: no reaction said. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 669, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 770, TCP_ACK | TCP_PSH, 77, 5), 10.0007) });
+	judge_and_explain(&f, c, at(seg(C, 770, 578, TCP_RST | TCP_ACK, 0, 6), 12.0), &v);
+	CHECK(strstr(e.why, "reacted to that answer") == NULL);
 
 	/* The client sent nothing and closed; the server reset after its FIN,
 	 * which the RST acknowledges: the end of the stream, reacted to. */
