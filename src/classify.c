@@ -1328,10 +1328,10 @@ static bool all_read_by_answer(const struct verdict *v)
  * clients' RSTs 0.2 ms after the server's STATUS_LOGON_FAILURE; a
  * review). A close that came by chance within a millisecond of the answer
  * it awaited is no likelier. An answer, not a new message: it came within
- * TIMEOUT_SILENCE_MIN_NS of what went before. Whether it read all of it the wire does not
- * say (a client that reads an error's header and closes leaves its body
- * unread), so the verdict stays linger-abort at medium, unread the
- * runner-up; the words name the answer as what the abort reacted to.
+ * TIMEOUT_SILENCE_MIN_NS of what went before. Whether A read all of it the
+ * wire does not say (a client that reads an error's header and closes
+ * leaves its body unread), so the verdict stays linger-abort at medium,
+ * unread the runner-up; the words name the answer the abort reacted to.
  */
 bool classify_abort_reacting_to_answer(const struct verdict *v)
 {
@@ -1905,7 +1905,6 @@ static bool relayed_on_link(uint8_t ipver, const uint8_t *from, const uint8_t *t
 	       ipv4_public(from) && ipv4_behind_nat(to);
 }
 
-/* So the RST, which its sender's TTLs call its own, is that box's. */
 /*
  * A relay on the link answers a SYN only once its own connect() to the
  * real host is up (libslirp's tcp_input; PCAPdroid's zdtun the same), so
@@ -1932,6 +1931,7 @@ static void relay_teardown_at_once(struct judge *j)
 	       said == CAUSE_LINGER_ABORT ? CAUSE_UNREAD_RECV_BUFFER : said);
 }
 
+/* So the RST, which its sender's TTLs call its own, is that box's. */
 static void relay_on_link(struct judge *j)
 {
 	struct verdict *v = j->v;
