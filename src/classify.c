@@ -195,6 +195,7 @@ static void side_from_half(struct side *s, const struct tcp_half *h)
 		.http_requests = h->http_requests, .http_responses = h->http_responses,
 		.ip_id = h->ip_id, .ttl_min = h->ttl_min, .ttl_max = h->ttl_max,
 		.state = h->state, .flags = h->flags, .syn_retrans = h->syn_retrans,
+		.http_requests_cut = h->http_requests_cut,
 	};
 }
 
@@ -1151,11 +1152,15 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 		return UNREAD_TLS_HANDSHAKE;
 	/* HTTP tells it exactly: a request body still arriving (an early final
 	 * response, such as a 413, does not end it: RFC 9112 9.6), or more
-	 * requests than responses. */
+	 * requests than responses. Not when the snaplen cut a segment of
+	 * requests after the last one counted: pipelined requests behind it
+	 * (RFC 9112 9.3.2) are not seen, and the signs below decide. */
 	if (v->sender == ROLE_SERVER && v->body_due)
 		return UNREAD_BODY_DUE;
-	if (v->sender == ROLE_SERVER && v->b.http_requests)
-		return v->b.http_requests > v->a.http_responses ? UNREAD_REQUESTS : UNREAD_NONE;
+	if (v->sender == ROLE_SERVER && v->b.http_requests > v->a.http_responses)
+		return UNREAD_REQUESTS;
+	if (v->sender == ROLE_SERVER && v->b.http_requests && !v->b.http_requests_cut)
+		return UNREAD_NONE;
 	/*
 	 * Otherwise the wire shows unread data when A let its receive buffer
 	 * fill, when B had closed after data A never answered (an application
@@ -1317,7 +1322,8 @@ static bool all_read_by_answer(const struct verdict *v)
 		return true;
 	/* In clear only: under TLS the counts are records', not messages'. */
 	return v->tls.stage == TLS_STAGE_NONE && v->sender == ROLE_SERVER &&
-	       v->b.http_requests > 0 && v->a.http_responses >= v->b.http_requests;
+	       v->b.http_requests > 0 && v->a.http_responses >= v->b.http_requests &&
+	       !v->b.http_requests_cut;
 }
 
 /*

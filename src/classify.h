@@ -79,6 +79,7 @@ struct side {
 	uint8_t state;              /* enum half_state */
 	uint8_t flags;              /* HALF_F_* */
 	uint8_t syn_retrans;
+	bool http_requests_cut;     /* http_requests is a lower bound (flow.h) */
 };
 
 /* Where a side's data ends: at its FIN once it sent one. */

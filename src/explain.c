@@ -2366,6 +2366,15 @@ static void abortive_close(struct words *w)
 		       "unread and no answer was awaited: the %s reacted to the end of the stream "
 		       "with an abortive close, as SO_LINGER with timeout 0 or an application abort "
 		       "does.", w->an, w->bn, (unsigned long long)v->b.fin_frame, w->bn, w->an);
+	else if (v->sender == ROLE_SERVER && v->b.http_requests_cut)
+		/* classify.c's all_read_by_answer: a cut segment's count is a lower bound. */
+		say(w, "The %s aborted the connection (RST instead of FIN) after answering the %u "
+		       "request%s of the %s's that the capture shows: an abortive close, as SO_LINGER "
+		       "with timeout 0 or an application abort does. But the capture's snaplen cut a "
+		       "segment of those requests after the last one seen, so requests pipelined "
+		       "behind it (RFC 9112 9.3.2) would not show: had there been any, they were "
+		       "unread, and closing with them unread sends the same RST (RFC 2525 2.17).",
+		    w->an, v->b.http_requests, plural(v->b.http_requests), w->bn);
 	else
 		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
 		       "left unanswered: an abortive close, as SO_LINGER with timeout 0 or an "

@@ -114,6 +114,9 @@ struct tcp_half {
 	 * whose segments only ever arrived there was that host's own
 	 * (classify.c, sent_here). */
 	uint8_t out_seen : 1;
+	/* A segment of its HTTP requests went on past the snaplen after the
+	 * last request counted in it: http_requests is a lower bound. */
+	uint8_t http_requests_cut : 1;
 	uint8_t flags;              /* HALF_F_* */
 	uint8_t syn_retrans;        /* its SYN (or SYN-ACK) sent again (saturates) */
 };

@@ -339,6 +339,7 @@ static void parse_requests(const uint8_t *d, uint32_t n, uint8_t method, struct 
 {
 	uint32_t at = 0, requests = 0, headers, length;
 	uint8_t connection;
+	m->at_end = 1;
 	for (;;) {
 		connection = HTTP_CONN_UNSEEN;
 		length = 0;
@@ -348,8 +349,12 @@ static void parse_requests(const uint8_t *d, uint32_t n, uint8_t method, struct 
 		requests++;
 		uint64_t next = (uint64_t)at + headers + length;
 		uint8_t following = next < n ? request_method(d + next, n - (uint32_t)next) : 0;
-		if (!following)
+		if (!following) {
+			/* Bytes that begin no request end the count; the end of
+			 * the bytes read ends it only there. */
+			m->at_end = next >= n;
 			break;
+		}
 		at = (uint32_t)next;
 		method = following;
 	}

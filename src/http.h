@@ -36,6 +36,9 @@ struct http_facts {
 	uint8_t start;              /* enum http_start: what the payload begins */
 	uint8_t connection;         /* enum http_connection, of the message below */
 	uint8_t method;             /* request: the last one begun in the segment */
+	uint8_t at_end;             /* request: the count stopped at the end of the bytes read,
+				       where another request could begin (the caller knows
+				       whether the snaplen cut the payload there) */
 	uint16_t requests;          /* request: how many end their headers here (0: the
 				       headers go on in a later segment) */
 	uint16_t status;            /* response: its status code, 0 if not one */

@@ -280,6 +280,8 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 	memcpy(r->target, m->target, sizeof r->target);
 	/* No end of headers yet: they continue in a later segment. */
 	unsigned requests = m->requests ? m->requests : 1;
+	if (m->at_end && p->payload_caplen < p->payload_len)
+		h->http_requests_cut = 1;
 	h->http_requests = (uint16_t)(h->http_requests + requests > UINT16_MAX
 					     ? UINT16_MAX : h->http_requests + requests);
 }

@@ -576,6 +576,33 @@ static void test_aborts(void)
 	CHECK_EQ(v.confidence, CONF_HIGH);
 	CHECK_EQ(v.runner_up, CAUSE_COUNT);
 
+	/* The three pipelined requests of the first case, their segment cut
+	 * by a snaplen after the first (tcpdump -s 96 leaves 30 bytes of
+	 * payload behind 66 of headers): one request seen, one answered,
+	 * but what followed it is not seen, so it is no proof all was read. */
+	c = handshake(&f);
+	struct pkt cut = with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+				      "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\nGET /c HTTP/1.1\r\n\r\n");
+	cut.payload_caplen = 19;
+	feed(&f, (struct pkt[]){ at(cut, 10.01) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 158, TCP_ACK | TCP_PSH, 0, 5),
+						 "HTTP/1.1 200 OK\r\n\r\n"), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 158, 520, TCP_ACK, 0, 6), 10.021) });
+	CHECK_EQ(f.conn.half[c].http_requests, 1);
+	CHECK(f.conn.half[c].http_requests_cut);
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 520, 158, TCP_RST | TCP_ACK, 0, 7), 10.022), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	/* Cut where the bytes that follow the request begin none: no
+	 * request can hide there, and the answered one was all. */
+	c = handshake(&f);
+	cut = with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+			   "GET /a HTTP/1.1\r\n\r\n\x01\x02 binary trailer of no request");
+	cut.payload_caplen = 25;
+	feed(&f, (struct pkt[]){ at(cut, 10.01) });
+	CHECK(!f.conn.half[c].http_requests_cut);
+
 	/* A ClientHello answered by the server's flight, then the server's
 	 * abort: the TLS library read the whole hello before it answered. */
 	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00 };

@@ -262,6 +262,12 @@ static void test_http_framing(void)
 	const char *nobody = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	http_facts_parse((const uint8_t *)nobody, (uint32_t)strlen(nobody), &m);
 	CHECK_EQ(m.body_end, 0);
+	CHECK(m.at_end);
+	/* Bytes that begin no request end the count before the end. */
+	const char *trailer = "GET / HTTP/1.1\r\nHost: x\r\n\r\nxyz";
+	http_facts_parse((const uint8_t *)trailer, (uint32_t)strlen(trailer), &m);
+	CHECK_EQ(m.requests, 1);
+	CHECK(!m.at_end);
 	const char *bad = "POST /u HTTP/1.1\r\nContent-Length: 1x\r\n\r\n";
 	http_facts_parse((const uint8_t *)bad, (uint32_t)strlen(bad), &m);
 	CHECK_EQ(m.body_end, 0);
@@ -272,6 +278,7 @@ static void test_http_framing(void)
 			  "GET /b HTTP/1.1\r\nHost: x\r\n\r\n";
 	http_facts_parse((const uint8_t *)two, (uint32_t)strlen(two), &m);
 	CHECK_EQ(m.requests, 2);
+	CHECK(m.at_end);                        /* another request could follow */
 	CHECK_EQ(m.method, 1);                  /* GET */
 	CHECK(strcmp(m.target, "/b") == 0);
 	CHECK_EQ(m.body_end, 0);
