@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Verdicts that must not move when the same packets are captured otherwise.
+
+Every pcap of the lab is rewritten three ways a real capture differs from
+the lab's, and each RST's verdict read again:
+
+- span: every frame twice, the copy 7 us later, as a SPAN session that
+  monitors both directions of a switch port delivers it (testdata/built's
+  README). The first copy of each RST keeps the verdict of the original
+  (cause, detail, confidence), at frame 2N-1.
+- vlan: an 802.1Q tag (VLAN 42) in every Ethernet frame, as a trunk port
+  captures it: the same verdicts at the same frames.
+- snap: every frame cut to 96, 128 and 200 bytes, as `tcpdump -s N`
+  captures (96 was tcpdump's default for years; each keeps the headers
+  and the start of each payload). Less of the payload may cost a detail
+  or confidence, never the truth: the RST keeps its cause, or names the
+  original among its alternatives, or is the original's own runner-up
+  (what the cut hid decided between the two), or says unknown. Nor may a verdict
+  grow surer on less, nor a cause the cut changed be high: the full
+  capture's verdict is a rival it cannot rule out.
+
+The labels are the lab's own verdicts, read by rstdiag itself: this test
+checks that the verdicts do not depend on how the packets were captured,
+not that they are right (lab_score.py does that).
+
+usage: metamorphic.py RSTDIAG LAB_DIR
+"""
+import glob
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+CONFIDENCE = ["low", "medium", "high"]
+SNAPLENS = (96, 128, 200)
+
+
+def read_pcap(path):
+    """(header bytes, byte order, nanosecond, link type, [ [ts, frac, data, wirelen] ])."""
+    with open(path, "rb") as f:
+        d = f.read()
+    magic = d[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        e = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = ">"
+    else:
+        return None
+    nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
+    link = struct.unpack(e + "I", d[20:24])[0]
+    pkts, off = [], 24
+    while off + 16 <= len(d):
+        ts, frac, incl, wire = struct.unpack(e + "IIII", d[off:off + 16])
+        pkts.append([ts, frac, d[off + 16:off + 16 + incl], wire])
+        off += 16 + incl
+    return d[:24], e, nano, link, pkts
+
+
+def write_pcap(path, header, e, pkts):
+    with open(path, "wb") as f:
+        f.write(header)
+        for ts, frac, data, wire in pkts:
+            f.write(struct.pack(e + "IIII", ts, frac, len(data), wire) + data)
+
+
+def later(ts, frac, us, nano):
+    frac += us * (1000 if nano else 1)
+    one = 10**9 if nano else 10**6
+    return (ts + 1, frac - one) if frac >= one else (ts, frac)
+
+
+def verdicts(rstdiag, path):
+    out = subprocess.run([rstdiag, "--json", path], capture_output=True, text=True,
+                         check=False).stdout
+    recs = {}
+    for line in out.splitlines():
+        r = json.loads(line)
+        if r.get("type") == "reset":
+            recs[r["frame"]] = r
+    return recs
+
+
+def key(r):
+    return (r["cause"], r.get("detail"), r["confidence"])
+
+
+def main():
+    rstdiag, lab = sys.argv[1], sys.argv[2]
+    failed = checked = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for src in sorted(glob.glob(os.path.join(lab, "*.pcap"))):
+            parsed = read_pcap(src)
+            if not parsed:
+                continue
+            header, e, nano, link, pkts = parsed
+            name = os.path.basename(src)
+            orig = verdicts(rstdiag, src)
+            variants = {}
+            span = []
+            for ts, frac, data, wire in pkts:
+                span.append([ts, frac, data, wire])
+                span.append([*later(ts, frac, 7, nano), data, wire])
+            variants["span"] = (span, lambda n: 2 * n - 1)
+            if link == 1:       # DLT_EN10MB
+                variants["vlan"] = ([[ts, frac, d[:12] + b"\x81\x00\x00\x2a" + d[12:], w + 4]
+                                     for ts, frac, d, w in pkts], lambda n: n)
+            for snap in SNAPLENS:
+                variants[f"snap{snap}"] = ([[ts, frac, d[:snap], w] for ts, frac, d, w in pkts],
+                                           lambda n: n)
+            for kind, (out_pkts, frame_of) in variants.items():
+                path = os.path.join(tmp, f"{kind}-{name}")
+                write_pcap(path, header, e, out_pkts)
+                got = verdicts(rstdiag, path)
+                for frame, o in sorted(orig.items()):
+                    checked += 1
+                    g = got.get(frame_of(frame))
+                    if not kind.startswith("snap"):
+                        ok = g is not None and key(g) == key(o)
+                    else:
+                        alts = [a["cause"] for a in g.get("alternatives", [])] if g else []
+                        o_alts = [a["cause"] for a in o.get("alternatives", [])]
+                        ok = g is not None and (
+                            g["cause"] in (o["cause"], "unknown") or
+                            o["cause"] in alts or g["cause"] in o_alts) and (
+                            CONFIDENCE.index(g["confidence"]) <=
+                            CONFIDENCE.index(o["confidence"]) if g["cause"] == o["cause"]
+                            else g["confidence"] != "high")
+                    if not ok:
+                        failed += 1
+                        print(f"FAIL {kind} {name} frame {frame}: {key(o)} -> "
+                              f"{key(g) if g else 'no record'}")
+    print(f"metamorphic: {checked} verdicts checked, {failed} moved")
+    return 1 if failed or not checked else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
