@@ -1937,12 +1937,25 @@ static void relay_teardown_at_once(struct judge *j)
 	       said == CAUSE_LINGER_ABORT ? CAUSE_UNREAD_RECV_BUFFER : said);
 }
 
-/* So the RST, which its sender's TTLs call its own, is that box's. */
+/*
+ * So the RST, which its sender's TTLs call its own, is that box's. With
+ * none of its sender's packets on this connection to compare (or only
+ * its address's on others), the RST's own TTL says as much: a public
+ * address's RST at the TTL it was sent with, to a private one, was made
+ * on the link (the corpus's gnutella.pcap 209, 228 and 251: VirtualBox's
+ * NAT refusing a guest's first SYNs at TTL 255, 183 ms after each, in
+ * the far hosts' names; a review).
+ */
 static void relay_on_link(struct judge *j)
 {
 	struct verdict *v = j->v;
-	if (v->origin == ORIGIN_ENDPOINT && v->origin_basis == ORIGIN_BY_TTL_MATCH &&
-	    sender_zero_hops(j) && relayed_on_link(v->ipver, v->src, v->dst, v->a.ttl_min, v->a.ttl_max)) {
+	bool own = v->origin == ORIGIN_ENDPOINT && v->origin_basis == ORIGIN_BY_TTL_MATCH &&
+		   sender_zero_hops(j) &&
+		   relayed_on_link(v->ipver, v->src, v->dst, v->a.ttl_min, v->a.ttl_max);
+	bool alone = (v->origin_basis == ORIGIN_BY_NOTHING ||
+		      v->origin_basis == ORIGIN_BY_HOST_MATCH) &&
+		     relayed_on_link(v->ipver, v->src, v->dst, v->rst.ttl, v->rst.ttl);
+	if (own || alone) {
 		v->origin = ORIGIN_MIDDLEBOX;
 		v->origin_basis = ORIGIN_BY_LOCAL_RELAY;
 		relay_teardown_at_once(j);

@@ -231,6 +231,14 @@ static void say_origin(const struct words *w, char *out, size_t size)
 				 "the %s host's own", ttl, w->an, w->an);
 		break;
 	case ORIGIN_BY_LOCAL_RELAY:
+		if (v->a.pkts == 0 || v->a.ttl_min > v->a.ttl_max) {   /* none of its own */
+			text_format(out, size, "TTL %u, the TTL it was sent with: no router stood "
+				 "between, yet it came from a public address to a private one, which "
+				 "only a NAT router joins (lowering the TTL): a box on this link or host "
+				 "made it (a VM's NAT engine, a capturing VPN app such as PCAPdroid, a "
+				 "proxy, or a router's firewall), in the %s host's name", ttl, w->an);
+			break;
+		}
 		text_format(out, size, "TTL %u, as the %s's own packets, all at the TTL they were sent "
 			 "with: no router stood between, yet they came from a public address to a "
 			 "private one, which only a NAT router joins (lowering the TTL): a box on this "
@@ -626,6 +634,17 @@ static void syn_refused(struct words *w)
 			  "socket on %s for a moment (a restart or a reload that reopens it). "
 			  "Client: retrying as it did is right.",
 		       DUR(v->revised.ts_ns - v->rst.ts_ns), addr);
+		return;
+	}
+	/* The box that relays for the address refused (say_relay): the
+	 * host named is beyond it, and the box's own connect() failed. */
+	if (v->origin == ORIGIN_MIDDLEBOX && (v->origin_basis == ORIGIN_BY_SHARED_IDS ||
+					      v->origin_basis == ORIGIN_BY_LOCAL_RELAY)) {
+		advise(w, "The refusal is the relaying box's, for its own connection to %s: check "
+			  "from outside the box (the VM's host, or the device without its VPN app) "
+			  "whether %s accepts connections (nc -vz); if it does, the box's own rules or "
+			  "network refused it. Client: the request never left, so retrying once the "
+			  "service is reachable is safe.", addr, addr);
 		return;
 	}
 	advise(w, "Server side: check the service is running and listening on %s (ss -ltn) and "

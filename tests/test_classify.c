@@ -1850,6 +1850,20 @@ static void test_relay_on_link(void)
 		CHECK_EQ(v.peer_relay, k == 0);
 		CHECK_EQ(v.origin_basis, ORIGIN_BY_TTL_MATCH);
 	}
+	/* None of the server's packets before its refusal: the RST's own TTL
+	 * speaks, at 255 as sent (the corpus's gnutella.pcap 209: VirtualBox's
+	 * NAT refusing 183 ms after the SYN), one hop less the real host's. */
+	static const uint8_t refusal_ttls[] = { 255, 254 };
+	for (int k = 0; k < 2; k++) {
+		struct flow f;
+		struct verdict v;
+		memset(&f, 0, sizeof f);
+		int c = feed(&f, (struct pkt[]){ far(at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0), 0) });
+		CHECK_EQ(judge(&f, 1 - c, far(at(seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), 10.183),
+					      refusal_ttls[k]), &v), CAUSE_CLOSED_PORT);
+		CHECK_EQ(v.origin, k == 0 ? ORIGIN_MIDDLEBOX : ORIGIN_UNKNOWN);
+		CHECK_EQ(v.origin_basis, k == 0 ? ORIGIN_BY_LOCAL_RELAY : ORIGIN_BY_NOTHING);
+	}
 	/* The box's abort 0.7 ms after the client's FIN, its handshake 4.7 ms:
 	 * sooner than the real server could have had a word in it, the box's
 	 * own teardown (the corpus's dingtalk.pcap 16); 3 ms after it, over

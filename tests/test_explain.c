@@ -1047,7 +1047,7 @@ static void test_relay_words(void)
 	CHECK(strstr(e.advice, "drain") == NULL);
 	/* Its refusal of a SYN: its own connect() failed, however. */
 	memset(&f, 0, sizeof f);
-	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	c = feed(&f, (struct pkt[]){ at(kernel_syn(seg(C, 100, 0, TCP_SYN, 0, 1)), 10.0) });
 	judge_and_explain(&f, 1 - c, at(seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), 10.3), &v);
 	CHECK_EQ(v.cause, CAUSE_CLOSED_PORT);
 	CHECK(strstr(e.why, "This refusal came from the box") == NULL);
@@ -1058,6 +1058,16 @@ static void test_relay_words(void)
 			  "(see its origin), which makes each connection again itself: its own "
 			  "connect() to the real server failed (refused by a closed port, or "
 			  "unreachable, or timed out)"));
+	/* The host named is beyond the box: the advice is not its ss -ltn. */
+	CHECK(says(e.advice, "The refusal is the relaying box's, for its own connection to"));
+	CHECK(strstr(e.advice, "ss -ltn") == NULL);
+	/* Made on the link, with none of the server's packets to compare:
+	 * the RST's own TTL is the evidence, and the words say so. */
+	v.origin_basis = ORIGIN_BY_LOCAL_RELAY;
+	v.rst.ttl = 255;
+	explain_verdict(&v, &e);
+	CHECK(says(e.origin, "TTL 255, the TTL it was sent with"));
+	CHECK(strstr(e.origin, "own packets") == NULL);
 }
 
 /* The server closes a fresh XMPP stream; the client's closing tag, its
