@@ -2327,7 +2327,23 @@ static void abortive_close(struct words *w)
 	const struct verdict *v = w->v;
 	bool given_up = handshake_given_up(v);
 	bool known = v->idle_before_ns >= 0;    /* the silence before the RST */
-	if (given_up)
+	/* A FIN within ABORT_TIMER_MIN_NS of the connection's last packet
+	 * ended no usual wait: handshake timers run for seconds (the corpus's
+	 * tls_certificate_too_long.pcap 258, 5.4 ms after the server's
+	 * flight, and 100, 138 ms; a review). */
+	bool prompt = given_up && known && v->idle_before_ns < ABORT_TIMER_MIN_NS;
+	if (prompt)
+		say(w, "The client closed the connection (FIN, frame %llu) with the TLS handshake "
+		       "unfinished (%s) and no alert of its own, %s after the connection's last "
+		       "packet: sooner than handshake timeouts run (seconds), so it gave it up on "
+		       "what it had received, as a client does that will not accept the server's "
+		       "certificate or parameters. The server aborted in answer (RST instead of FIN) "
+		       "rather than close in turn.", (unsigned long long)v->b.fin_frame,
+		    v->tls.stage == TLS_STAGE_SERVER_HELLO ?
+		    "after the server's hello flight, before the client's next "
+		    "handshake message" : "before any answer to its ClientHello",
+		    DUR(v->idle_before_ns));
+	else if (given_up)
 		say(w, "The client closed the connection (FIN, frame %llu) with the TLS handshake "
 		       "unfinished (%s) and no alert of its own: it gave the handshake up, as a "
 		       "client does that will not accept the server's certificate or parameters, "
@@ -2524,7 +2540,11 @@ static void abortive_close(struct words *w)
 			advise_orphan_log(w);
 		return;
 	}
-	if (given_up)
+	if (prompt)
+		advise(w, "Client: find why it refused the server's handshake; its TLS library's "
+			  "error names it (certificate validation, the chain's size, a version or "
+			  "cipher it refuses). The server's RST only ends the abandoned connection.");
+	else if (given_up)
 		advise(w, "Client: find why it gave up the TLS handshake; its TLS library's error "
 			  "names it (certificate validation, the chain's size, a version or cipher it "
 			  "refuses, a handshake timeout). The server's RST only ends the abandoned "
