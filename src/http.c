@@ -46,10 +46,17 @@ bool http_request_is_rtsp(uint8_t method, const char *target)
 	       strncmp(target, "rtsps://", 8) == 0;
 }
 
+/*
+ * RFC 9110 9.2.2's idempotent methods, and RTSP's two retrievals, which
+ * change nothing on the server as GET does not (RFC 7826 13.2 DESCRIBE
+ * and 13.8 GET_PARAMETER, also the keep-alive of a session: the corpus's
+ * rtsp.pcap 103; a review); RTSP's OPTIONS is HTTP's.
+ */
 bool http_method_idempotent(uint8_t method)
 {
 	const char *m = http_method_name(method);
-	static const char *const safe[] = { "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE" };
+	static const char *const safe[] = { "GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE",
+					    "DESCRIBE", "GET_PARAMETER" };
 	for (size_t i = 0; m && i < sizeof safe / sizeof safe[0]; i++)
 		if (strcmp(m, safe[i]) == 0)
 			return true;

@@ -231,6 +231,7 @@ static void test_http_framing(void)
 	CHECK_EQ(m.start, HTTP_REQUEST);
 	CHECK(strcmp(http_method_name(m.method), "GET_PARAMETER") == 0);
 	CHECK(http_request_is_rtsp(m.method, m.target));
+	CHECK(http_method_idempotent(m.method));    /* a retrieval, as GET (RFC 7826 13.8) */
 	const char *reply = "RTSP/1.0 454 Session Not Found\r\nCSeq: 9\r\n\r\n";
 	http_facts_parse((const uint8_t *)reply, (uint32_t)strlen(reply), &m);
 	CHECK_EQ(m.start, HTTP_RESPONSE);
@@ -258,6 +259,7 @@ static void test_http_framing(void)
 	const char *post = "POST /u HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc";
 	http_facts_parse((const uint8_t *)post, (uint32_t)strlen(post), &m);
 	CHECK_EQ(m.start, HTTP_REQUEST);
+	CHECK(!http_method_idempotent(m.method));
 	CHECK_EQ(m.body_end, (uint32_t)strlen(post) - 3 + 100);
 	const char *nobody = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	http_facts_parse((const uint8_t *)nobody, (uint32_t)strlen(nobody), &m);
