@@ -81,6 +81,7 @@ def tcp_sources(path):
             et, at = {4: 0x0800, 6: 0x86DD}.get(b[0] >> 4 if b else 0, 0), 0
         else:
             et, at = 0, 0
+        et, at = inner_ip(b, et, at)
         if et == 0x0800 and len(b) >= at + 20 and b[at + 9] == 6:
             src, tcp = b[at + 12:at + 16], at + (b[at] & 15) * 4
         elif et == 0x86DD and len(b) >= at + 40 and b[at + 6] == 6:
@@ -90,6 +91,30 @@ def tcp_sources(path):
         rst = src is not None and len(b) >= tcp + 14 and bool(b[tcp + 13] & 4)
         out.append((src if len(b) >= tcp + 14 else None, rst))
     return out
+
+
+def inner_ip(b, et, at):
+    """The (Ethertype, offset) of the packet a GRE (RFC 2784, 2890) or
+    VXLAN (RFC 7348, UDP 4789) tunnel carries, so the hold-out set's
+    tunnelled captures are read by their inner addresses; else as given."""
+    for _ in range(4):
+        if et == 0x0800 and len(b) >= at + 20:
+            proto, nxt = b[at + 9], at + (b[at] & 15) * 4
+        elif et == 0x86DD and len(b) >= at + 40:
+            proto, nxt = b[at + 6], at + 40
+        else:
+            return et, at
+        if proto == 47 and len(b) >= nxt + 4:
+            flags, inner = struct.unpack_from(">HH", b, nxt)
+            nxt += 4 + 4 * (bool(flags & 0x8000) + bool(flags & 0x2000) + bool(flags & 0x1000))
+            if inner == 0x6558 and len(b) >= nxt + 14:      # Ethernet in GRE
+                inner, nxt = struct.unpack_from(">H", b, nxt + 12)[0], nxt + 14
+            et, at = inner, nxt
+        elif proto == 17 and len(b) >= nxt + 30 and struct.unpack_from(">H", b, nxt + 2)[0] == 4789:
+            et, at = struct.unpack_from(">H", b, nxt + 28)[0], nxt + 30
+        else:
+            return et, at
+    return et, at
 
 
 def origin_on_wire(sources, frame):

@@ -15,7 +15,9 @@ the lab's, and each RST's verdict read again:
   and the start of each payload). Less of the payload may cost a detail
   or confidence, never the truth: the RST keeps its cause, or names the
   original among its alternatives, or is the original's own runner-up
-  (what the cut hid decided between the two), or says unknown. Nor may a verdict
+  (what the cut hid decided between the two), or says unknown. A RST
+  whose headers (a tunnel's too) end past the cut is no TCP segment to
+  tshark either, and is not looked for. Nor may a verdict
   grow surer on less, nor a cause the cut changed be high: the full
   capture's verdict is a rival it cannot rule out.
 
@@ -116,6 +118,9 @@ def main():
                 for frame, o in sorted(orig.items()):
                     checked += 1
                     g = got.get(frame_of(frame))
+                    if kind.startswith("snap") and g is None and \
+                            len(pkts[frame - 1][2]) - o["payload_len"] > int(kind[4:]):
+                        continue    # its headers (a tunnel's too) end past the cut
                     if not kind.startswith("snap"):
                         ok = g is not None and key(g) == key(o)
                     else:
