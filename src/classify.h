@@ -247,8 +247,11 @@ struct verdict {
 	bool a_closed_awaiting;     /* the sender closed first, by a FIN, and the last data
 				       before it was the sender's own (a lone TLS alert
 				       aside): none of the peer's had come since */
-	bool b_window_closed;       /* the peer's last segment advertised a zero window */
-	bool stray_ack;             /* the RST answers the peer's lone bare ACK, the first
+	bool a_farewell_closed : 1; /* a_closed_awaiting, its FIN within 100 ms of its last
+				       data, which came after the connection's longest
+				       silence: close_idle_ns is that silence (flow.h) */
+	bool b_window_closed : 1;   /* the peer's last segment advertised a zero window */
+	bool stray_ack : 1;         /* the RST answers the peer's lone bare ACK, the first
 				       segment of the tuple, with nothing else seen of it */
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */

@@ -1263,6 +1263,13 @@ static void advise_no_wait(struct words *w)
 		  "to be fixed.");
 }
 
+/* data_before_answer's goodbye: a_farewell_closed, after a silence long
+ * enough to be one (tcp_track.c's farewell). */
+static bool farewell_close(const struct verdict *v)
+{
+	return v->a_farewell_closed && v->close_idle_ns >= TIMEOUT_SILENCE_MIN_NS;
+}
+
 static void data_before_answer(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -1277,15 +1284,38 @@ static void data_before_answer(struct words *w)
 		say(w, "The %s sent data (its last at frame %llu) and then closed the connection "
 		       "(FIN, frame %llu) before anything of the %s's came back. ",
 		    w->an, data, fin, w->bn);
+	/*
+	 * Data after the connection's longest silence, then the FIN within
+	 * 100 ms (a_farewell_closed): the client ended an idle connection,
+	 * and that data was its goodbye, said as it closed (a WebSocket close
+	 * frame, RFC 6455 5.5.1; a logout), not a request it waited on. The
+	 * corpus's ndpi/alexa-app.pcapng 2784: 37 bytes after 80 s idle, the
+	 * FIN 0.84 ms later, the server's 33-byte reply and close_notify
+	 * after it; a review. The server's reply to a goodbye is its own.
+	 */
+	if (farewell_close(v)) {
+		say(w, "The %s's next data (%u bytes, frame %llu) acknowledges the %s's data: its "
+		       "reply to it, which met the %s's closed socket, and the socket answered with a "
+		       "RST. The %s's data came after %s of silence, the connection's longest, and "
+		       "its FIN within 100 ms of it: it was ending an idle connection, and that data "
+		       "was its goodbye (a close message, as a WebSocket close frame or a logout), "
+		       "not a request it waited on.",
+		    w->bn, t->len, (unsigned long long)t->frame, w->an, w->an, w->an,
+		    DUR(v->close_idle_ns));
+		advise(w, "Nothing to fix if that was the %s's goodbye and the %s's reply to it "
+			  "did not matter: the %s closed an idle connection. If the reply mattered, "
+			  "the %s can half-close (shutdown(SHUT_WR)) and read until the %s's FIN.",
+		       w->an, w->bn, w->an, w->an, w->bn);
+		return;
+	}
 	say(w, "The %s's next data (%u bytes, frame %llu) acknowledges the %s's data, so it most "
 	       "likely answers it; it met the %s's closed socket, which answered with a RST. The "
 	       "%s was answering, not writing after a close: the %s gave up the answer.",
 	    w->bn, t->len, (unsigned long long)t->frame, w->an, w->an, w->bn, w->an);
 	/* The idle time before the FIN is at least the wait since the data
-	 * (a farewell's silence before it can make it longer: the corpus's
-	 * ndpi/alexa-app.pcapng 2784, data after 80 s, its FIN 0.84 ms
-	 * later), so only a short one is read as the wait. The round trip is
-	 * the handshake's, else the server's fastest answer seen. */
+	 * (a farewell's silence before it makes it longer, above), so only a
+	 * short one is read as the wait. The round trip is the handshake's,
+	 * else the server's fastest answer seen. */
 	int64_t wait = v->close_idle_ns;
 	int64_t rt = v->rtt_ns > 0 ? v->rtt_ns : (int64_t)v->peer_leg_us * 1000;
 	/* Its FIN in its last data's own segment: it closed as it wrote,
@@ -3171,13 +3201,19 @@ static void say_request(struct words *w)
 		 * corpus's tunnelbear.pcap 84, 53 bytes; a review). */
 		const struct side *asker = v->request_from_sender ? &v->a : &v->b;
 		say(w, " The data %s was a TLS record of %u bytes%s (frame %llu), ",
-		    v->reached_peer == REACHED_NO ? "it met" : "asked", r->body_end - r->seq, to,
+		    v->reached_peer == REACHED_NO ? "it met"
+		    : farewell_close(v) && v->request_from_sender ? "sent" : "asked",
+		    r->body_end - r->seq, to,
 		    (unsigned long long)r->frame);
 		if (tls_note_h2(&v->tls) && asker->http_requests == 1)
 			say(w, "the client's first on this HTTP/2 connection (ALPN h2): it carries the "
 			       "connection preface and SETTINGS (RFC 9113 3.4), which ask nothing, and "
 			       "may also hold its first request, encrypted; ");
-		else
+		else if (farewell_close(v) && v->request_from_sender) {
+			say(w, "sent as the %s closed an idle connection: most likely its goodbye, "
+			       "with nothing to retry.", role_word(v->sender, "peer"));
+			return;
+		} else
 			say(w, "a new request whose content is encrypted; ");
 		if (v->reached_peer == REACHED_NO)
 			say(w, "it cannot have reached the %s's application, so sending it again is "

@@ -248,6 +248,9 @@ struct connection {
 						never closed (it was in CLOSE_WAIT) */
 	bool syn_resent_early : 1;           /* the client sent its SYN again before the first
 						SYN-ACK: which SYN that answers is unknown */
+	bool farewell_closed : 1;            /* the first FIN came within FAREWELL_CLOSE_MAX
+						of its sender's farewell (tcp_track.c): close_idle_ns
+						is the silence before that farewell */
 	struct tls_note tls;
 	uint8_t app : 4;                     /* enum first_bytes_app its first payloads named */
 	uint8_t quit_from : 2;               /* endpoint + 1 whose last data segment was a text

@@ -926,8 +926,10 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 		int64_t idle = close_at > close_ref ? close_at - close_ref : 0;
 		f->conn.close_idle_ns = idle;
 		if (after_farewell && p->payload_len == 0 && p->ts_ns - farewell_ts < FAREWELL_CLOSE_MAX &&
-		    farewell_silence > idle)
+		    farewell_silence > idle) {
 			f->conn.close_idle_ns = farewell_silence;
+			f->conn.farewell_closed = !(p->flags & TCP_RST);
+		}
 		else if (crossed && p->ts_ns - crossed_ts + f->conn.max_gap_ns > idle)
 			f->conn.close_idle_ns = p->ts_ns - crossed_ts + f->conn.max_gap_ns;
 	}

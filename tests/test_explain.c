@@ -1751,6 +1751,40 @@ static void test_closed_before_answer(void)
 			  "anything but a LAN"));
 	CHECK(says(e.advice, "the RST is harmless"));
 	CHECK(strstr(e.advice, "timeout") == NULL);
+	/* After 80 s idle, 8 bytes and the FIN 0.8 ms later: a goodbye said
+	 * as it closed an idle connection, and the server's reply to it met
+	 * the closed socket (the corpus's alexa-app.pcapng 2784, a WebSocket
+	 * close; a review). 0.2 s between them: no goodbye, the old words. */
+	for (int k = 0; k < 2; k++) {
+		double fin_after = k == 0 ? 0.0008 : 0.2;
+		c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.02) });
+		/* The client's own data last before the silence (a message
+		 * that needs no answer): what follows it is unprompted. */
+		feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 5, 6), 10.021) });
+		feed(&f, (struct pkt[]){ at(seg(C, 126, 531, TCP_ACK | TCP_PSH, 8, 7), 90.0) });
+		feed(&f, (struct pkt[]){ at(seg(C, 134, 531, TCP_ACK | TCP_FIN, 0, 8),
+					    90.0 + fin_after) });
+		feed(&f, (struct pkt[]){ at(seg(S, 531, 135, TCP_ACK | TCP_PSH, 4, 9),
+					    90.05 + fin_after) });
+		judge_and_explain(&f, c, at(seg(C, 135, 0, TCP_RST, 0, 10), 90.0501 + fin_after),
+				  &v);
+		CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+		CHECK_EQ(v.a_farewell_closed, k == 0);
+		if (k == 0) {
+			CHECK(says(e.why, "acknowledges the client's data: its reply to it"));
+			CHECK(says(e.why, "The client's data came after 79.979 s of silence, the "
+					  "connection's longest, and its FIN within 100 ms of it: it was "
+					  "ending an idle connection, and that data was its goodbye"));
+			CHECK(strstr(e.why, "gave up the answer") == NULL);
+			CHECK(says(e.advice, "Nothing to fix if that was the client's goodbye"));
+			CHECK(strstr(e.advice, "timeout") == NULL);
+		} else {
+			CHECK(says(e.why, "the client gave up the answer"));
+			CHECK(strstr(e.why, "goodbye") == NULL);
+		}
+	}
 	/* Its FIN in its data's own segment: it closed as it wrote, whatever
 	 * the silence before that segment (the corpus's tunnelbear.pcap 109,
 	 * read as "closed 0.69 ms after its data"; a review). */
