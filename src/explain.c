@@ -643,13 +643,13 @@ static void syn_refused(struct words *w)
 		advise(w, "The refusal is the relaying box's, for its own connection to %s: check "
 			  "from outside the box (the VM's host, or the device without its VPN app) "
 			  "whether %s accepts connections (nc -vz); if it does, the box's own rules or "
-			  "network refused it. Client: the request never left, so retrying once the "
-			  "service is reachable is safe.", addr, addr);
+			  "network refused it. Client: the connection never opened, so no request was "
+			  "sent: retrying once the service is reachable is safe.", addr, addr);
 		return;
 	}
 	advise(w, "Server side: check the service is running and listening on %s (ss -ltn) and "
-		  "that no firewall rule rejects it. Client: the request never left, so retrying "
-		  "once the service is up is safe.", addr);
+		  "that no firewall rule rejects it. Client: the connection never opened, so no "
+		  "request was sent: retrying once the service is up is safe.", addr);
 }
 
 /* Later than this after a segment, and ten times the handshake's time, a
@@ -2706,6 +2706,20 @@ static void nothing_fits(struct words *w)
 		       "middlebox that had forgotten the flow answered in its name "
 		       "(idle-timeout). The %s's own earlier packets would decide: a FIN or RST of "
 		       "its own, and the TTL they arrived with.", w->an, w->an);
+	/* With nothing of the sender's to compare its TTL with, the form
+	 * alone does not name the sender: a firewall or NAT that tracks a
+	 * connection's numbers ends an idle flow with RSTs of this form in
+	 * both names (the corpus's KakaoTalk_talk.pcap 22: a lone RST at
+	 * TTL 142, after 21.7 s of capture; a review). */
+	else if (v->form == FORM_ACTIVE && v->origin == ORIGIN_UNKNOWN)
+		say(w, " An active-form RST is the %s's own abort, or one a middlebox that tracked "
+		       "the connection's numbers sent in its name (a firewall or NAT ending an idle "
+		       "flow: idle-timeout; a forged reset: injected), which nothing of the %s's "
+		       "here tells apart: whether the %s left data unread (unread-recv-buffer), "
+		       "gave up waiting for an answer or an acknowledgment (response-timeout, "
+		       "retransmit-timeout, keepalive-timeout) or aborted by design (linger-abort) "
+		       "depends on what each side sent before it, which the capture does not hold.",
+		    w->an, w->an, w->an);
 	else if (v->form == FORM_ACTIVE)
 		say(w, " An active-form RST is the %s's own abort: whether it left data unread "
 		       "(unread-recv-buffer), gave up waiting for an answer or an acknowledgment "

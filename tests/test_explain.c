@@ -1413,6 +1413,18 @@ static void test_lone_rst(void)
 	CHECK(says(e.why, "nothing else of its connection was captured: the capture began after "
 			  "the rest of it, or the RST was sent alone"));
 	CHECK(strstr(e.why, "nothing from the server was seen") == NULL);
+	/* An active-form RST+ACK alone, with nothing of its sender's to
+	 * compare: a middlebox tracking the numbers sends the same (the
+	 * corpus's KakaoTalk_talk.pcap 22; a review). */
+	memset(&f, 0, sizeof f);
+	rst = seg(S, 5000, 700, TCP_RST | TCP_ACK, 0, 1);
+	c = begin(&f, &rst);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);
+	CHECK_EQ(v.form, FORM_ACTIVE);
+	CHECK(says(e.why, "or one a middlebox that tracked the connection's numbers sent in its "
+			  "name (a firewall or NAT ending an idle flow: idle-timeout"));
 }
 
 /* A one-way capture's wait shown by the client's IPv4 IDs: no data came
