@@ -1360,6 +1360,16 @@ static void test_unread(void)
 	CHECK(says(e.why, "most likely not processed; its method is idempotent"));
 	CHECK(strstr(e.why, "may have been processed") == NULL);
 	CHECK(says(e.advice, "Server: read (drain) the socket"));
+	/* A capture begun mid-connection counts from its start (the
+	 * corpus's rtsp.pcap 7; a review). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 1),
+		"GET /a HTTP/1.1\r\n\r\n"), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 120, TCP_ACK, 0, 2), 10.0102) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 120, TCP_RST | TCP_ACK, 0, 3), 10.0103), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "the client sent 1 HTTP request and the server answered 0 in the capture, "
+			  "which began in the middle of the connection."));
 	/* A request with a body: its header may have been read and acted on
 	 * before the close discarded the rest. */
 	c = handshake(&f);
