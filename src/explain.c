@@ -1489,6 +1489,13 @@ static void data_after_own_fin(struct words *w)
 		       "answered with a RST.",
 		    w->bn, seg_kind(t), (unsigned long long)t->frame, DUR(gap),
 		    gap >= 0 ? "after" : "before", w->an);
+	} else if (v->runner_up == CAUSE_PEER_LOST_STATE) {
+		/* classify.c's fin_lost_before_data. */
+		say(w, "the %s's %u bytes (frame %llu, %s after the FIN at this capture point, "
+		       "more than a FIN takes to arrive) did not acknowledge it: the FIN had not "
+		       "reached the %s, most likely lost on its way, and the %s answered the data "
+		       "with a RST. The data cannot have reached the %s's application.",
+		    w->bn, t->len, (unsigned long long)t->frame, DUR(gap), w->bn, w->an, w->an);
 	} else {
 		say(w, "the %s's %u bytes (frame %llu, %s %s the FIN at this capture point) did not "
 		       "acknowledge it: the data and the FIN crossed in flight, and the %s's closed "
@@ -2930,6 +2937,12 @@ static void say_runner_up(struct words *w)
 			runner_up(w, "if the %s acknowledged the FIN in a packet this capture does "
 				     "not hold, an application that had shut its side down and then "
 				     "aborted (SO_LINGER 0) sends the same RST", w->bn);
+		break;
+	case RULE_DATA_AFTER_OWN_FIN:
+		if (v->runner_up == CAUSE_PEER_LOST_STATE)
+			runner_up(w, "the %s's stack may have given the connection up while its FIN "
+				     "went unacknowledged, and a host with no socket left answers the "
+				     "data with the same RST", w->an);
 		break;
 	case RULE_FIN_NEVER_ACKED:
 		runner_up(w, "the %s's closed socket may still have been there, its later FINs lost "

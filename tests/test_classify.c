@@ -436,6 +436,25 @@ static void test_data_after_fin(void)
 		 CAUSE_DATA_AFTER_FIN);
 	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
 	CHECK_EQ(v.trigger.frame, 9);
+
+	/* The request without the FIN's ack 2.8 s after it, the FIN not sent
+	 * again: no FIN takes that long to arrive, so it was lost, and the
+	 * server may have given the connection up (the lab's
+	 * server-lost-state-at-server-v4 from its last FIN on). 0.5 s after
+	 * it, under a second, a FIN queued behind a busy link may still have
+	 * been on its way: they crossed. */
+	static const double after[] = { 2.8, 0.5 };
+	for (int k = 0; k < 2; k++) {
+		c = keepalive_then_fin(&f, 5.0);
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 120, 520, TCP_ACK | TCP_PSH, 0, 8),
+							 "GET /b HTTP/1.1\r\n\r\n"),
+					    15.02 + after[k]) });
+		CHECK_EQ(judge(&f, 1 - c, at(seg(S, 520, 0, TCP_RST, 0, 9), 15.0201 + after[k]), &v),
+			 CAUSE_DATA_AFTER_FIN);
+		CHECK_EQ(v.detail, DETAIL_RACE);
+		CHECK_EQ(v.confidence, k == 0 ? CONF_MEDIUM : CONF_HIGH);
+		CHECK_EQ(v.runner_up, k == 0 ? CAUSE_PEER_LOST_STATE : CAUSE_COUNT);
+	}
 }
 
 /*
