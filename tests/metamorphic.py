@@ -21,6 +21,12 @@ the lab's, and each RST's verdict read again:
   grow surer on less, nor a cause the cut changed be high: the full
   capture's verdict is a rival it cannot rule out.
 
+- late: the capture begins 1, 2, 3, 5 or 8 frames before each RST that
+  is no follow-up, as one started in the middle of a connection does.
+  Without the history the verdict may change, but a high one must be the
+  full capture's cause: high means no plausible rival, and the full
+  capture's verdict is one.
+
 The labels are the lab's own verdicts, read by rstdiag itself: this test
 checks that the verdicts do not depend on how the packets were captured,
 not that they are right (lab_score.py does that).
@@ -37,6 +43,7 @@ import tempfile
 
 CONFIDENCE = ["low", "medium", "high"]
 SNAPLENS = (96, 128, 200)
+LATE_STARTS = (1, 2, 3, 5, 8)
 
 
 def read_pcap(path):
@@ -136,6 +143,21 @@ def main():
                         failed += 1
                         print(f"FAIL {kind} {name} frame {frame}: {key(o)} -> "
                               f"{key(g) if g else 'no record'}")
+            for frame, o in sorted(orig.items()):
+                if o["cause"] == "reset-followup":
+                    continue
+                for k in LATE_STARTS:
+                    start = frame - 1 - k
+                    if start <= 0:
+                        continue
+                    path = os.path.join(tmp, f"late-{name}")
+                    write_pcap(path, header, e, pkts[start:])
+                    g = verdicts(rstdiag, path).get(frame - start)
+                    checked += 1
+                    if g is None or (g["confidence"] == "high" and g["cause"] != o["cause"]):
+                        failed += 1
+                        print(f"FAIL late {name} frame {frame}, capture from {k} frames "
+                              f"before: {key(o)} -> {key(g) if g else 'no record'}")
     print(f"metamorphic: {checked} verdicts checked, {failed} moved")
     return 1 if failed or not checked else 0
 
