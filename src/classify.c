@@ -432,6 +432,37 @@ static bool client_connecting(const struct judge *j)
 #define CONNECT_GIVE_UP_MIN_NS 100000000
 
 /*
+ * The client's RST+ACK to the server's SYN-ACK that acknowledges it (ack =
+ * the SYN-ACK's seq + 1) at the client's own next number: a host with no
+ * socket answers a segment that carries an ACK with <SEQ=SEG.ACK><CTL=RST>
+ * and no ACK of its own (RFC 9293 3.10.7.1; Linux's tcp_v4_send_reset),
+ * and a socket still in SYN-SENT that closes sends nothing (Linux's
+ * tcp_disconnect resets only synchronized states). So a socket took the
+ * SYN-ACK: connect() had completed, and the abort (SO_LINGER 0) came
+ * before its handshake ACK left, which Linux delays to send it with the
+ * first data when the socket asks (tcp_rcv_synsent_state_process: in
+ * pingpong mode, TCP_QUICKACK off, as haproxy's tcp-smart-connect sets
+ * for its checks, or with TCP_DEFER_ACCEPT; a second hold-out set's
+ * haproxy-health-checks-qinq-v4).
+ * A connection opened and aborted with no data: a health check's or a
+ * port probe's, as when the handshake's ACK went first (abortive_close).
+ * Later than CONNECT_GIVE_UP_MIN_NS after the SYN, a connect timeout that
+ * fired as the SYN-ACK came aborts the same way.
+ */
+static bool abort_as_connected(struct judge *j)
+{
+	struct verdict *v = j->v;
+	const struct seg_note *t = &v->trigger;
+	if (!client_connecting(j) || !t->frame || (t->flags & (TCP_SYN | TCP_ACK)) != (TCP_SYN | TCP_ACK) ||
+	    !(v->rst.flags & TCP_ACK) || v->rst.ack != t->seq + 1 || !(v->a.flags & HALF_F_ISN) ||
+	    v->rst.seq != v->a.base_seq + 1 || t->ack != v->a.base_seq + 1)
+		return false;
+	if (v->syn_ts && v->rst.ts_ns - v->syn_ts >= CONNECT_GIVE_UP_MIN_NS)
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM, CAUSE_CONNECT_TIMEOUT);
+	return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_HIGH, NO_RUNNER_UP);
+}
+
+/*
  * The client answered the server's SYN-ACK with a RST: it had no socket
  * for it any more (RFC 9293 3.10.7.1). Late, it had given up waiting.
  * Within milliseconds of its SYN, no timeout fired: either the
@@ -1555,6 +1586,7 @@ static const struct {
 	{ RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, "syn-on-recently-closed-tuple",
 	  syn_on_recently_closed_tuple },
 	{ RULE_SYN_REFUSED, "syn-refused", syn_refused },
+	{ RULE_ABORT_AS_CONNECTED, "abort-as-connected", abort_as_connected },
 	{ RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP, "syn-ack-after-client-gave-up",
 	  syn_ack_after_client_gave_up },
 	{ RULE_CHALLENGE_ACK_FOR_STALE_CONNECTION, "challenge-ack-for-stale-connection",

@@ -32,6 +32,8 @@ enum rule {
 	RULE_UNTRANSLATED_SEGMENT,      /* idle-timeout, unknown: a NAT's untranslated segment */
 	RULE_SYN_ON_RECENTLY_CLOSED_TUPLE, /* timewait-reuse: refused like a closed port */
 	RULE_SYN_REFUSED,               /* closed-port */
+	RULE_ABORT_AS_CONNECTED,        /* linger-abort (probe): its RST acknowledges the
+					   SYN-ACK, its own ACK not sent yet */
 	RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP, /* connect-timeout */
 	RULE_CHALLENGE_ACK_FOR_STALE_CONNECTION, /* timewait-reuse (challenge-ack) */
 	RULE_SYN_ANSWERED_BY_OLD_ACK,   /* timewait-reuse: RFC 9293 3.10.7.3 */

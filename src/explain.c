@@ -675,6 +675,27 @@ static bool late_after_synack(const struct verdict *v)
 /* A SYN-ACK's first copy: 1 s after it at the soonest. */
 #define SYNACK_COPY_MIN_NS 1000000000LL
 
+/* classify.c's abort_as_connected. */
+static void abort_as_connected(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "The server answered the client's SYN with a SYN-ACK (frame %llu), and %s later the "
+	       "client's RST+ACK acknowledged it (ack %u) from its own next sequence number: a "
+	       "socket had taken the SYN-ACK, for a host with no socket answers it with a bare "
+	       "RST (RFC 9293 3.10.7.1), and a socket still connecting sends nothing when closed. "
+	       "So connect() had completed, and the client aborted (SO_LINGER 0) before its "
+	       "handshake ACK left, which Linux holds back to send with the first data when asked "
+	       "to (TCP_QUICKACK off, as haproxy does for its checks): a connection opened and "
+	       "aborted with no data, as a health check or a port probe closes.",
+	    (unsigned long long)v->trigger.frame, DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.ack);
+	if (v->runner_up == CAUSE_CONNECT_TIMEOUT)
+		say(w, " It came %s after the SYN, so a connect timeout that fired as the SYN-ACK "
+		       "arrived would look the same.", DUR(v->rst.ts_ns - v->syn_ts));
+	advise(w, "Nothing to fix if the client is a health checker or a probe (it opened the "
+		  "connection to see that it opens). Otherwise find why the client abandons "
+		  "connections as soon as they open.");
+}
+
 static void syn_ack_after_client_gave_up(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -2817,6 +2838,7 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_MPTCP_FASTCLOSE] = mptcp_fastclose,
 	[RULE_SYN_ON_RECENTLY_CLOSED_TUPLE] = syn_on_recently_closed_tuple,
 	[RULE_SYN_REFUSED] = syn_refused,
+	[RULE_ABORT_AS_CONNECTED] = abort_as_connected,
 	[RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP] = syn_ack_after_client_gave_up,
 	[RULE_CHALLENGE_ACK_FOR_STALE_CONNECTION] = challenge_ack_for_stale_connection,
 	[RULE_SYN_ANSWERED_BY_OLD_ACK] = syn_answered_by_old_ack,
@@ -2890,6 +2912,10 @@ static void say_runner_up(struct words *w)
 						 "and this SYN offered no window scaling, as a scan's "
 						 "usually does not (nor does a kernel's with it turned "
 						 "off)");
+		break;
+	case RULE_ABORT_AS_CONNECTED:
+		runner_up(w, "a connect timeout that fired as the SYN-ACK arrived, %s after the SYN, "
+			     "aborts the same way", DUR(v->rst.ts_ns - v->syn_ts));
 		break;
 	case RULE_SYN_UNANSWERED:
 		runner_up(w, "an application that cancels its connect() after %s, before the "

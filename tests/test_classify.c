@@ -304,6 +304,32 @@ static void test_connect_timeout(void)
 	CHECK_EQ(v.trigger.ts_ns - v.syn_ts, 3000000000);   /* first SYN to SYN-ACK */
 	CHECK_EQ(v.syn_ts, 1000000000);
 
+	/* A RST+ACK that acknowledges the SYN-ACK, from the client's next
+	 * number, its handshake ACK not sent: a socket took the SYN-ACK and
+	 * aborted (haproxy's TCP check, its ACK delayed by TCP_QUICKACK off).
+	 * 0.2 ms after the SYN, a probe's; 3 s after it, a connect timeout
+	 * that fired as the SYN-ACK came is the runner-up. The bare RST
+	 * above, a socket gone, stays a gave-up attempt. */
+	static const double synack_at[] = { 1.0001, 4.0 };
+	for (int k = 0; k < 2; k++) {
+		memset(&f, 0, sizeof f);
+		c = feed(&f, (struct pkt[]){ kernel_syn(at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0)) });
+		feed(&f, (struct pkt[]){ kernel_syn(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2),
+						       synack_at[k])) });
+		CHECK_EQ(judge(&f, c, at(seg(C, 101, 501, TCP_RST | TCP_ACK, 0, 3), synack_at[k] + 0.0001),
+			       &v), CAUSE_LINGER_ABORT);
+		CHECK_EQ(v.rule, RULE_ABORT_AS_CONNECTED);
+		CHECK_EQ(v.detail, DETAIL_PROBE);
+		CHECK_EQ(v.confidence, k == 0 ? CONF_HIGH : CONF_MEDIUM);
+		CHECK_EQ(v.runner_up, k == 0 ? CAUSE_COUNT : CAUSE_CONNECT_TIMEOUT);
+	}
+	/* Its ack not the SYN-ACK's: no socket's acknowledgment of it. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ kernel_syn(at(seg(C, 100, 0, TCP_SYN, 0, 1), 1.0)) });
+	feed(&f, (struct pkt[]){ kernel_syn(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 1.0001)) });
+	judge(&f, c, at(seg(C, 101, 777, TCP_RST | TCP_ACK, 0, 3), 1.0002), &v);
+	CHECK(v.rule != RULE_ABORT_AS_CONNECTED);
+
 	/* A raw socket's SYN (no options) over a 200 ms path: its SYN-ACK is
 	 * slow only because the path is long, and no timeout ended anything
 	 * (lab.py --delay 0.1, syn-scan-raw, seen from either end). */
