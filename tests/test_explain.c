@@ -1131,6 +1131,28 @@ static void test_write_to_half_closed(void)
 			  "acknowledged, so it wrote to a connection the server was closing"));
 	CHECK(says(e.runner_up, "had the server been awaiting that data"));
 	CHECK(strstr(e.why, "nothing from the client was outstanding") == NULL);
+
+	/* The client's request, then the server's stream of events, then the
+	 * client's FIN and RST 0.1 ms apart: the stream, read or not, is no
+	 * "nothing outstanding" (the second hold-out set's Java client that
+	 * stopped reading a server-sent-event stream). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.0) });
+	for (int k = 0; k < 5; k++) {
+		feed(&f, (struct pkt[]){ at(seg(S, 501 + 38 * (uint32_t)k, 111, TCP_ACK | TCP_PSH, 38,
+					       5 + 2 * (uint64_t)k), 10.01 + 0.02 * k) });
+		feed(&f, (struct pkt[]){ at(seg(C, 111, 539 + 38 * (uint32_t)k, TCP_ACK, 0,
+					       6 + 2 * (uint64_t)k), 10.0101 + 0.02 * k) });
+	}
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 691, TCP_ACK | TCP_FIN, 0, 15), 10.1) });
+	judge_and_explain(&f, c, at(seg(C, 112, 691, TCP_RST | TCP_ACK, 0, 16), 10.1001), &v);
+	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "the server's data (last at frame 13, before the FIN) came after the "
+			  "client's own"));
+	CHECK(says(e.why, "if not, closing with it unread sends the same RST"));
+	CHECK(strstr(e.why, "nothing from the server was outstanding") == NULL);
 }
 
 /* A RST 0.5 ms after the client's data, 20 ms from the server: from nearer. */
