@@ -41,7 +41,11 @@ static const struct {
 	{ 5672, { SERVICE_POOLED, "AMQP", "heartbeat", "AMQP heartbeats" } },
 	{ 9092, { SERVICE_POOLED, "Kafka", "connections.max.idle.ms", "the client's reconnect" } },
 	{ 4222, { SERVICE_POOLED, "NATS", "ping_interval", "PING" } },
-	{ 1883, { SERVICE_POOLED, "MQTT", "the keep-alive interval", "PINGREQ" } },
+	/* One session a device keeps, no pool: the broker closes a client
+	 * that sent nothing for 1.5 times the keep-alive it announced (MQTT
+	 * 3.1.1 and 5.0, 3.1.2.10; a third hold-out set's stalled device). */
+	{ 1883, { SERVICE_SESSION, "MQTT",
+		  "keep-alive, at 1.5 times the interval the client announced", NULL } },
 	{ 22, { SERVICE_SESSION, "SSH", "ClientAliveInterval", NULL } },
 	{ 21, { SERVICE_SESSION, "FTP", "its idle timeout (vsftpd idle_session_timeout)", NULL } },
 	{ 25, { SERVICE_SESSION, "SMTP", NULL, NULL } },

@@ -538,6 +538,9 @@ static void test_reuse_advice_by_service(void)
 		{ 6379, "a connection Redis had closed after 5.000 s idle (Redis's timeout)" },
 		{ 5432, "check them (a validation query such as SELECT 1) before use" },
 		{ 21, "FTP ended the session after 5.000 s idle" },
+		/* A device's one session, not a pool's (MQTT 3.1.1 3.1.2.10). */
+		{ 1883, "MQTT ended the session after 5.000 s idle (MQTT's keep-alive, at 1.5 "
+			"times the interval the client announced)" },
 		{ 9999, "the server closed the connection after 5.000 s idle and the client wrote" },
 		{ 80, "close pooled keep-alive connections before the server's idle timeout" },
 	};
