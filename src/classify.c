@@ -453,8 +453,9 @@ static bool abort_as_connected(struct judge *j)
 {
 	struct verdict *v = j->v;
 	const struct seg_note *t = &v->trigger;
-	if (!client_connecting(j) || !t->frame || (t->flags & (TCP_SYN | TCP_ACK)) != (TCP_SYN | TCP_ACK) ||
-	    !(v->rst.flags & TCP_ACK) || v->rst.ack != t->seq + 1 || !(v->a.flags & HALF_F_ISN) ||
+	if (!client_connecting(j) || !t->frame ||
+	    (t->flags & (TCP_SYN | TCP_ACK)) != (TCP_SYN | TCP_ACK) || !(v->rst.flags & TCP_ACK) ||
+	    v->rst.ack != t->seq + 1 || !(v->a.flags & HALF_F_ISN) ||
 	    v->rst.seq != v->a.base_seq + 1 || t->ack != v->a.base_seq + 1)
 		return false;
 	if (v->syn_ts && v->rst.ts_ns - v->syn_ts >= CONNECT_GIVE_UP_MIN_NS)
