@@ -141,8 +141,10 @@ def main():
         print("from_json: no captures (../shared/corpus absent?): skipped")
         return 77
     with tempfile.TemporaryDirectory(prefix="rstdiag-from-json-") as tmp:
-        for cap in caps:
-            check_capture(rstdiag, n, cap, tmp)
+        # Each capture's shard files in a folder of its own: they are
+        # checked several at once.
+        checks.each_input(lambda ic: check_capture(rstdiag, n, ic[1], tempfile.mkdtemp(
+            dir=tmp, prefix=f"{ic[0]}-")), list(enumerate(caps)))
         check_several(rstdiag, caps, tmp)
         with_resets = [c for c in caps if run(rstdiag, ["--json", c]).stdout.count(
             b'"type":"reset"') >= 2]

@@ -230,17 +230,15 @@ def main():
         if not caps:
             print("shard_merge: no captures (../shared/corpus absent?): skipped")
             return 77
-        with_resets = None
-        for cap in caps:
-            parts = check_capture(rstdiag, n, cap, tmp)
-            if with_resets is None and sum(b'"type":"reset"' in open(p, "rb").read()
-                                           for p in parts) >= 2:
-                with_resets = os.path.join(tmp, "refusals")
-                os.mkdir(with_resets)
-                for p in parts:
-                    os.rename(p, os.path.join(with_resets, os.path.basename(p)))
+        # Each capture's shard files in a folder of its own: they are
+        # checked several at once.
+        all_parts = checks.each_input(lambda ic: check_capture(rstdiag, n, ic[1], tempfile.mkdtemp(
+            dir=tmp, prefix=f"{ic[0]}-")), list(enumerate(caps)))
+        # The refusals on the first capture whose shards hold two resets.
+        with_resets = [parts for parts in all_parts
+                       if sum(b'"type":"reset"' in open(p, "rb").read() for p in parts) >= 2]
         if with_resets:
-            check_refusals(rstdiag, sorted(glob.glob(os.path.join(with_resets, "*.jsonl"))), tmp)
+            check_refusals(rstdiag, with_resets[0], tmp)
     print(f"shard_merge: {len(caps)} captures, {checks.ran} checks, {len(failures)} failed")
     return 1 if failures or checks.ran < 2 else 0
 
