@@ -22,6 +22,7 @@ import glob
 import importlib.util
 import ipaddress
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -36,11 +37,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCENARIOS = []
 
 
-def scenario(name, description, capture_point="client", fmt="pcap"):
-    """Registers a scenario: fn(lab) runs it and returns a labeller."""
+def scenario(name, description, capture_point="client", fmt="pcap", alone=False):
+    """Registers a scenario: fn(lab) runs it and returns a labeller.
+    alone: it changes a setting of the root namespace, which every other
+    scenario would see, so --jobs runs it while no other runs."""
     def wrap(fn):
         SCENARIOS.append(dict(name=name, description=description, fn=fn,
-                              capture_point=capture_point, fmt=fmt))
+                              capture_point=capture_point, fmt=fmt, alone=alone))
         return fn
     return wrap
 
@@ -613,6 +616,33 @@ print(open(d + "/error.log").read())
 """, wait_ready=True)
 
 
+def run_several(indices, out_dir, net, results):
+    """Runs SCENARIOS[i] for each i, one after another, in address block
+    net; puts each one's labels in results. Returns how many failed."""
+    tracer = Tracer()
+    failed = 0
+    try:
+        for i in indices:
+            sc = SCENARIOS[i]
+            t0 = time.time()
+            try:
+                results[sc["name"]] = r = run_scenario(sc, out_dir, tracer, net)
+                causes = ", ".join(f"#{x['frame']} {x['cause']}" for x in r["resets"])
+                print(f"{sc['name']:32} {time.time() - t0:5.1f}s  {causes}", flush=True)
+            except Exception as e:  # one broken scenario must not hide the others
+                failed += 1
+                print(f"{sc['name']:32} FAILED: {e}", flush=True)
+    finally:
+        tracer.close()
+    return failed
+
+
+def run_part(indices, out_dir, net):
+    """run_several in a --jobs worker: (its results, how many failed)."""
+    results = {}
+    return results, run_several(indices, out_dir, net, results)
+
+
 def load_scenarios():
     # Scenario files `from lab import ...`: let that name this running module.
     sys.modules.setdefault("lab", sys.modules[__name__])
@@ -628,6 +658,9 @@ def main():
     ap.add_argument("--only", nargs="*", help="run only these scenarios (labels of the others are kept)")
     ap.add_argument("--list", action="store_true", help="list the scenarios and exit")
     ap.add_argument("--net", type=int, default=77, help="address block 10.NET.x.x / fd00:NET:: to use")
+    ap.add_argument("--jobs", type=int, default=1, metavar="N",
+                    help="run N scenarios at a time, in address blocks NET to NET+N-1; one that "
+                         "changes a setting of the root namespace runs by itself first")
     ap.add_argument("--capture-at", choices=("client", "server", "router"),
                     help="a check of the rules from another point: every scenario captured "
                          "there instead of where it declares (not for the committed lab)")
@@ -678,24 +711,23 @@ def main():
     old = {}
     if args.only and os.path.exists(labels_path):
         old = {c["scenario"]: c for c in json.load(open(labels_path))["captures"]}
-    tracer = Tracer()
+    chosen = [i for i, sc in enumerate(SCENARIOS) if not args.only or sc["name"] in args.only]
     results = dict(old)
-    failed = 0
-    try:
-        for sc in SCENARIOS:
-            if args.only and sc["name"] not in args.only:
-                continue
-            t0 = time.time()
-            try:
-                results[sc["name"]] = run_scenario(sc, args.out, tracer, args.net)
-                r = results[sc["name"]]
-                causes = ", ".join(f"#{x['frame']} {x['cause']}" for x in r["resets"])
-                print(f"{sc['name']:32} {time.time() - t0:5.1f}s  {causes}", flush=True)
-            except Exception as e:  # one broken scenario must not hide the others
-                failed += 1
-                print(f"{sc['name']:32} FAILED: {e}", flush=True)
-    finally:
-        tracer.close()
+    if args.jobs <= 1:
+        failed = run_several(chosen, args.out, args.net, results)
+    else:
+        # The scenarios that change the root namespace first, by
+        # themselves; then the others in args.jobs processes, each with its
+        # own address block (so its own namespace names, and its own share
+        # of the tracepoint's events) and its own tracefs instance.
+        failed = run_several([i for i in chosen if SCENARIOS[i]["alone"]], args.out, args.net,
+                             results)
+        rest = [i for i in chosen if not SCENARIOS[i]["alone"]]
+        with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
+            for part, f in pool.starmap(run_part, [(rest[k::args.jobs], args.out, args.net + k)
+                                                   for k in range(args.jobs)]):
+                results.update(part)
+                failed += f
     captures = [results[k] for k in sorted(results)]
     with open(labels_path, "w") as f:
         json.dump(dict(generated_by="testdata/lab/lab.py", captures=captures), f, indent=1)

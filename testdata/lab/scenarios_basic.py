@@ -543,7 +543,7 @@ ORPHANS = "/proc/sys/net/ipv4/tcp_max_orphans"
           "its next zero-window probe (tcp_out_of_resources). Both TCP_ABORT_ON_MEMORY, as "
           "'TCP: too many orphaned sockets' in the kernel log. No TAXONOMY cause is the "
           "kernel's own abort: both are labelled linger-abort, an abort of a closed "
-          "connection with nothing unread")
+          "connection with nothing unread", alone=True)
 def orphan_limit_reset(lab):
     lab.topology()
     lab.capture("client")
