@@ -351,6 +351,17 @@ static bool after_earlier_reset(struct judge *j)
 	bool before_b_rst = v->form == FORM_REPLY && v->b.rst_frame && !j->copy &&
 			    (v->trigger.frame ? v->trigger.frame < v->b.rst_frame
 					      : (j->hb->last.flags & TCP_RST) != 0);
+	/* Of no form that can be read, after B's RST with nothing of B's
+	 * after it: B sends nothing on a connection it reset, so there was
+	 * no segment on its way for A to answer. A answered one of B's sent
+	 * before that RST, not captured, or aborted on its own: either way
+	 * its own RST, judged on its own, not that one's follow-up (the
+	 * corpus's ethereum.pcap 1784 in a capture begun at 1782: the
+	 * server's RST 0.2 ms after the client's, on a 40 ms round trip,
+	 * answers the client's data 1608). */
+	if (v->form == FORM_OTHER && v->b.rst_frame && !v->a.rst_frame && !j->copy &&
+	    j->hb->last.frame == v->b.rst_frame)
+		before_b_rst = true;
 	uint64_t first = v->a.rst_frame;
 	if (v->b.rst_frame && !before_b_rst && (!first || v->b.rst_frame < first))
 		first = v->b.rst_frame;
@@ -1166,6 +1177,17 @@ static bool sender_aborted(const struct judge *j)
 	const struct verdict *v = j->v;
 	bool unprompted = v->form != FORM_REPLY ||
 			  (!v->trigger.frame && v->rst.seq == v->a.next_seq);
+	/* A bare RST numbered below what A had already sent: a socket's own
+	 * abort is RST+ACK from snd_nxt (Linux tcp_send_active_reset,
+	 * FreeBSD tcp_drop through tcp_respond), so this number was copied
+	 * from the ack of a segment of B's sent before A's last data reached
+	 * B, which the capture does not show (RFC 9293 3.10.7.1): a reply
+	 * (the corpus's ethereum.pcap 1784, 28 bytes below the server's own
+	 * next number, answers the client's 1608; in a capture begun at
+	 * 1782 that segment is not there). */
+	if (!(v->rst.flags & TCP_ACK) && (v->a.flags & HALF_F_SEEN) &&
+	    seq_lt(v->rst.seq, v->a.next_seq))
+		unprompted = false;
 	/* With nothing of the peer's captured, what was outstanding is unknown. */
 	return unprompted && !(v->a.flags & HALF_F_FIN) && j->a_seen && j->b_seen;
 }

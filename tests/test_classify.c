@@ -836,6 +836,36 @@ static void test_timeouts(void)
 		 CAUSE_RETRANSMIT_TIMEOUT);
 }
 
+/*
+ * A capture begun mid-connection (the corpus's ethereum.pcap from frame
+ * 1782): the server's ACK, the client's bare RST, then the server's bare
+ * RST 0.2 ms later, numbered 28 bytes below what the server had sent. The
+ * client sends nothing after its RST, so the server's answers no segment
+ * still on its way: no follow-up. And a bare RST below its sender's own
+ * next number is no abort of its own (RST+ACK from snd_nxt): it copies the
+ * ack of a segment of the client's sent before the server's last data
+ * arrived, which the capture does not hold. Unknown, not a zero linger.
+ * The client's data after its RST (a forged RST's real sender going on)
+ * is something to answer: a follow-up again.
+ */
+static void test_reply_to_segment_before_capture(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct pkt ack = at(seg(S, 1028, 700, TCP_ACK, 0, 1), 10.0);
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, &ack);
+	feed(&f, (struct pkt[]){ at(seg(C, 700, 0, TCP_RST, 0, 2), 10.0001) });
+	CHECK_EQ(judge(&f, s, at(seg(S, 1000, 0, TCP_RST, 0, 3), 10.0003), &v), CAUSE_UNKNOWN);
+	CHECK_EQ(v.form, FORM_OTHER);
+	CHECK_EQ(v.followup_of, 0);
+	CHECK_EQ(v.confidence, CONF_LOW);
+	feed(&f, (struct pkt[]){ at(seg(C, 700, 1028, TCP_ACK | TCP_PSH, 10, 3), 10.0002) });
+	CHECK_EQ(judge(&f, s, at(seg(S, 1028, 0, TCP_RST, 0, 4), 10.0003), &v),
+		 CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.followup_of, 2);
+}
+
 static void test_middlebox_and_lost_state(void)
 {
 	struct flow f;
@@ -2286,6 +2316,7 @@ int main(void)
 	test_fin_alone_is_not_unread();
 	test_window_unread();
 	test_crossing_resets();
+	test_reply_to_segment_before_capture();
 	test_close_first_seen();
 	test_mptcp();
 	test_two_boxes_one_address();
