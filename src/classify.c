@@ -358,9 +358,10 @@ static bool after_earlier_reset(struct judge *j)
 	 * its own RST, judged on its own, not that one's follow-up (the
 	 * corpus's ethereum.pcap 1784 in a capture begun at 1782: the
 	 * server's RST 0.2 ms after the client's, on a 40 ms round trip,
-	 * answers the client's data 1608). */
+	 * answers the client's data 1608; wa_voice.pcap 195 begun at 193,
+	 * after the client's RST and its copy). */
 	if (v->form == FORM_OTHER && v->b.rst_frame && !v->a.rst_frame && !j->copy &&
-	    j->hb->last.frame == v->b.rst_frame)
+	    (j->hb->last.flags & TCP_RST))
 		before_b_rst = true;
 	uint64_t first = v->a.rst_frame;
 	if (v->b.rst_frame && !before_b_rst && (!first || v->b.rst_frame < first))

@@ -860,6 +860,18 @@ static void test_reply_to_segment_before_capture(void)
 	CHECK_EQ(v.form, FORM_OTHER);
 	CHECK_EQ(v.followup_of, 0);
 	CHECK_EQ(v.confidence, CONF_LOW);
+	/* The same after the client's RST and a copy of it, with nothing of
+	 * the server's before (wa_voice.pcap 195 in a capture begun at 193). */
+	struct pkt crst = at(seg(C, 700, 0, TCP_RST, 0, 1), 10.0);
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, &crst);
+	crst.frame = 2;
+	feed(&f, &crst);
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 1000, 0, TCP_RST, 0, 3), 10.1), &v), CAUSE_UNKNOWN);
+	CHECK_EQ(v.followup_of, 0);
+	memset(&f, 0, sizeof f);
+	feed(&f, &ack);
+	feed(&f, (struct pkt[]){ at(seg(C, 700, 0, TCP_RST, 0, 2), 10.0001) });
 	feed(&f, (struct pkt[]){ at(seg(C, 700, 1028, TCP_ACK | TCP_PSH, 10, 3), 10.0002) });
 	CHECK_EQ(judge(&f, s, at(seg(S, 1028, 0, TCP_RST, 0, 4), 10.0003), &v),
 		 CAUSE_RESET_FOLLOWUP);
