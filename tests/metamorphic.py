@@ -32,7 +32,12 @@ The labels are the lab's own verdicts, read by rstdiag itself: this test
 checks that the verdicts do not depend on how the packets were captured,
 not that they are right (lab_score.py does that).
 
+With --late-only, only the late start, on the pcaps of a folder and its
+folders (the 85 public captures of ../shared/corpus, whose RSTs no lab
+made): every RST of a capture of at most 20 000 frames.
+
 usage: metamorphic.py RSTDIAG LAB_DIR
+       metamorphic.py RSTDIAG --late-only DIR
 """
 import glob
 import json
@@ -41,6 +46,8 @@ import struct
 import subprocess
 import sys
 import tempfile
+
+from checks import each_input
 
 CONFIDENCE = ["low", "medium", "high"]
 SNAPLENS = (96, 128, 200)
@@ -96,7 +103,33 @@ def key(r):
     return (r["cause"], r.get("detail"), r["confidence"])
 
 
+LATE_ONLY_MAX_FRAMES = 20000
+
+
+def late_start(rstdiag, tmp, name, header, e, pkts, orig):
+    """The late start's checks of one capture: (checked, failed)."""
+    checked = failed = 0
+    for frame, o in sorted(orig.items()):
+        if o["cause"] == "reset-followup":
+            continue
+        for k in LATE_STARTS:
+            start = frame - 1 - k
+            if start <= 0:
+                continue
+            path = os.path.join(tmp, f"late-{name}")
+            write_pcap(path, header, e, pkts[start:])
+            g = verdicts(rstdiag, path).get(frame - start)
+            checked += 1
+            if g is None or (g["confidence"] == "high" and g["cause"] != o["cause"]):
+                failed += 1
+                print(f"FAIL late {name} frame {frame}, capture from {k} frames "
+                      f"before: {key(o)} -> {key(g) if g else 'no record'}")
+    return checked, failed
+
+
 def main():
+    if sys.argv[2] == "--late-only":
+        return late_only(sys.argv[1], sys.argv[3])
     rstdiag, lab = sys.argv[1], sys.argv[2]
     failed = checked = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -147,22 +180,34 @@ def main():
                         failed += 1
                         print(f"FAIL {kind} {name} frame {frame}: {key(o)} -> "
                               f"{key(g) if g else 'no record'}")
-            for frame, o in sorted(orig.items()):
-                if o["cause"] == "reset-followup":
-                    continue
-                for k in LATE_STARTS:
-                    start = frame - 1 - k
-                    if start <= 0:
-                        continue
-                    path = os.path.join(tmp, f"late-{name}")
-                    write_pcap(path, header, e, pkts[start:])
-                    g = verdicts(rstdiag, path).get(frame - start)
-                    checked += 1
-                    if g is None or (g["confidence"] == "high" and g["cause"] != o["cause"]):
-                        failed += 1
-                        print(f"FAIL late {name} frame {frame}, capture from {k} frames "
-                              f"before: {key(o)} -> {key(g) if g else 'no record'}")
+            c, f = late_start(rstdiag, tmp, name, header, e, pkts, orig)
+            checked += c
+            failed += f
     print(f"metamorphic: {checked} verdicts checked, {failed} moved")
+    return 1 if failed or not checked else 0
+
+
+def late_only(rstdiag, folder):
+    """The late start on every pcap under folder; skipped (77) if none."""
+    caps = sorted(glob.glob(os.path.join(folder, "**", "*.pcap"), recursive=True))
+    if not caps:
+        print(f"metamorphic: no pcaps under {folder} (../shared/corpus absent?): skipped")
+        return 77
+    failed = checked = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        def one(src):
+            parsed = read_pcap(src)
+            if not parsed or len(parsed[4]) > LATE_ONLY_MAX_FRAMES:
+                return 0, 0
+            header, e, nano, link, pkts = parsed
+            name = os.path.basename(src)
+            sub = tempfile.mkdtemp(dir=tmp)
+            return late_start(rstdiag, sub, name, header, e, pkts, verdicts(rstdiag, src))
+        for c, f in each_input(one, caps):
+            checked += c
+            failed += f
+    print(f"metamorphic: late start on {len(caps)} pcaps, {checked} verdicts checked, "
+          f"{failed} moved")
     return 1 if failed or not checked else 0
 
 
