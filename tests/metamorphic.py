@@ -32,12 +32,12 @@ The labels are the lab's own verdicts, read by rstdiag itself: this test
 checks that the verdicts do not depend on how the packets were captured,
 not that they are right (lab_score.py does that).
 
-With --late-only, only the late start, on the pcaps of a folder and its
-folders (the 85 public captures of ../shared/corpus, whose RSTs no lab
-made): every RST of a capture of at most 20 000 frames.
+With --corpus, the same on the pcaps of a folder and its folders of at
+most 20 000 frames each (the public captures of ../shared/corpus, whose
+RSTs no lab made), several at once.
 
 usage: metamorphic.py RSTDIAG LAB_DIR
-       metamorphic.py RSTDIAG --late-only DIR
+       metamorphic.py RSTDIAG --corpus DIR
 """
 import glob
 import json
@@ -103,7 +103,7 @@ def key(r):
     return (r["cause"], r.get("detail"), r["confidence"])
 
 
-LATE_ONLY_MAX_FRAMES = 20000
+CORPUS_MAX_FRAMES = 20000
 
 
 def late_start(rstdiag, tmp, name, header, e, pkts, orig):
@@ -127,87 +127,88 @@ def late_start(rstdiag, tmp, name, header, e, pkts, orig):
     return checked, failed
 
 
+def check_capture(rstdiag, tmp, src, max_frames=None):
+    """Every transform of one pcap: (checked, failed); (0, 0) for a file
+    that is no pcap, or has more than max_frames frames."""
+    parsed = read_pcap(src)
+    if not parsed or (max_frames and len(parsed[4]) > max_frames):
+        return 0, 0
+    checked = failed = 0
+    header, e, nano, link, pkts = parsed
+    name = os.path.basename(src)
+    orig = verdicts(rstdiag, src)
+    variants = {}
+    span = []
+    for ts, frac, data, wire in pkts:
+        span.append([ts, frac, data, wire])
+        span.append([*later(ts, frac, 7, nano), data, wire])
+    # A capture on every interface (Linux cooked) holds a routed
+    # packet twice already, and no SPAN port delivers such a one.
+    if link not in (113, 276):      # DLT_LINUX_SLL, DLT_LINUX_SLL2
+        variants["span"] = (span, lambda n: 2 * n - 1)
+    if link == 1:       # DLT_EN10MB
+        variants["vlan"] = ([[ts, frac, d[:12] + b"\x81\x00\x00\x2a" + d[12:], w + 4]
+                             for ts, frac, d, w in pkts], lambda n: n)
+    for snap in SNAPLENS:
+        variants[f"snap{snap}"] = ([[ts, frac, d[:snap], w] for ts, frac, d, w in pkts],
+                                   lambda n: n)
+    for kind, (out_pkts, frame_of) in variants.items():
+        path = os.path.join(tmp, f"{kind}-{name}")
+        write_pcap(path, header, e, out_pkts)
+        got = verdicts(rstdiag, path)
+        for frame, o in sorted(orig.items()):
+            checked += 1
+            g = got.get(frame_of(frame))
+            if kind.startswith("snap") and g is None and \
+                    len(pkts[frame - 1][2]) - o["payload_len"] > int(kind[4:]):
+                continue    # its headers (a tunnel's too) end past the cut
+            if not kind.startswith("snap"):
+                ok = g is not None and key(g) == key(o)
+            else:
+                alts = [a["cause"] for a in g.get("alternatives", [])] if g else []
+                o_alts = [a["cause"] for a in o.get("alternatives", [])]
+                ok = g is not None and (
+                    g["cause"] in (o["cause"], "unknown") or
+                    o["cause"] in alts or g["cause"] in o_alts) and (
+                    CONFIDENCE.index(g["confidence"]) <=
+                    CONFIDENCE.index(o["confidence"]) if g["cause"] == o["cause"]
+                    else g["confidence"] != "high")
+            if not ok:
+                failed += 1
+                print(f"FAIL {kind} {name} frame {frame}: {key(o)} -> "
+                      f"{key(g) if g else 'no record'}")
+    c, f = late_start(rstdiag, tmp, name, header, e, pkts, orig)
+    return checked + c, failed + f
+
+
 def main():
-    if sys.argv[2] == "--late-only":
-        return late_only(sys.argv[1], sys.argv[3])
+    if sys.argv[2] == "--corpus":
+        return corpus(sys.argv[1], sys.argv[3])
     rstdiag, lab = sys.argv[1], sys.argv[2]
     failed = checked = 0
     with tempfile.TemporaryDirectory() as tmp:
         for src in sorted(glob.glob(os.path.join(lab, "*.pcap"))):
-            parsed = read_pcap(src)
-            if not parsed:
-                continue
-            header, e, nano, link, pkts = parsed
-            name = os.path.basename(src)
-            orig = verdicts(rstdiag, src)
-            variants = {}
-            span = []
-            for ts, frac, data, wire in pkts:
-                span.append([ts, frac, data, wire])
-                span.append([*later(ts, frac, 7, nano), data, wire])
-            # A capture on every interface (Linux cooked) holds a routed
-            # packet twice already, and no SPAN port delivers such a one.
-            if link not in (113, 276):      # DLT_LINUX_SLL, DLT_LINUX_SLL2
-                variants["span"] = (span, lambda n: 2 * n - 1)
-            if link == 1:       # DLT_EN10MB
-                variants["vlan"] = ([[ts, frac, d[:12] + b"\x81\x00\x00\x2a" + d[12:], w + 4]
-                                     for ts, frac, d, w in pkts], lambda n: n)
-            for snap in SNAPLENS:
-                variants[f"snap{snap}"] = ([[ts, frac, d[:snap], w] for ts, frac, d, w in pkts],
-                                           lambda n: n)
-            for kind, (out_pkts, frame_of) in variants.items():
-                path = os.path.join(tmp, f"{kind}-{name}")
-                write_pcap(path, header, e, out_pkts)
-                got = verdicts(rstdiag, path)
-                for frame, o in sorted(orig.items()):
-                    checked += 1
-                    g = got.get(frame_of(frame))
-                    if kind.startswith("snap") and g is None and \
-                            len(pkts[frame - 1][2]) - o["payload_len"] > int(kind[4:]):
-                        continue    # its headers (a tunnel's too) end past the cut
-                    if not kind.startswith("snap"):
-                        ok = g is not None and key(g) == key(o)
-                    else:
-                        alts = [a["cause"] for a in g.get("alternatives", [])] if g else []
-                        o_alts = [a["cause"] for a in o.get("alternatives", [])]
-                        ok = g is not None and (
-                            g["cause"] in (o["cause"], "unknown") or
-                            o["cause"] in alts or g["cause"] in o_alts) and (
-                            CONFIDENCE.index(g["confidence"]) <=
-                            CONFIDENCE.index(o["confidence"]) if g["cause"] == o["cause"]
-                            else g["confidence"] != "high")
-                    if not ok:
-                        failed += 1
-                        print(f"FAIL {kind} {name} frame {frame}: {key(o)} -> "
-                              f"{key(g) if g else 'no record'}")
-            c, f = late_start(rstdiag, tmp, name, header, e, pkts, orig)
+            c, f = check_capture(rstdiag, tmp, src)
             checked += c
             failed += f
     print(f"metamorphic: {checked} verdicts checked, {failed} moved")
     return 1 if failed or not checked else 0
 
 
-def late_only(rstdiag, folder):
-    """The late start on every pcap under folder; skipped (77) if none."""
+def corpus(rstdiag, folder):
+    """Every transform of every pcap under folder of at most
+    CORPUS_MAX_FRAMES frames, on every core; skipped (77) if none."""
     caps = sorted(glob.glob(os.path.join(folder, "**", "*.pcap"), recursive=True))
     if not caps:
         print(f"metamorphic: no pcaps under {folder} (../shared/corpus absent?): skipped")
         return 77
     failed = checked = 0
     with tempfile.TemporaryDirectory() as tmp:
-        def one(src):
-            parsed = read_pcap(src)
-            if not parsed or len(parsed[4]) > LATE_ONLY_MAX_FRAMES:
-                return 0, 0
-            header, e, nano, link, pkts = parsed
-            name = os.path.basename(src)
-            sub = tempfile.mkdtemp(dir=tmp)
-            return late_start(rstdiag, sub, name, header, e, pkts, verdicts(rstdiag, src))
-        for c, f in each_input(one, caps):
+        for c, f in each_input(lambda src: check_capture(rstdiag, tempfile.mkdtemp(dir=tmp), src,
+                                                         CORPUS_MAX_FRAMES), caps):
             checked += c
             failed += f
-    print(f"metamorphic: late start on {len(caps)} pcaps, {checked} verdicts checked, "
-          f"{failed} moved")
+    print(f"metamorphic: {len(caps)} pcaps, {checked} verdicts checked, {failed} moved")
     return 1 if failed or not checked else 0
 
 
