@@ -3159,10 +3159,13 @@ static void say_relay(struct words *w)
 					     v->origin_basis != ORIGIN_BY_LOCAL_RELAY) ||
 	    v->rule == RULE_RELAY_TEARDOWN)
 		return;
+	bool relayed_abort = false;
 	switch ((enum cause)v->cause) {
 	case CAUSE_UNREAD_RECV_BUFFER:
 	case CAUSE_LINGER_ABORT:
 	case CAUSE_RESPONSE_TIMEOUT:
+		relayed_abort = true;
+		break;
 	case CAUSE_DATA_AFTER_FIN:
 	case CAUSE_PEER_LOST_STATE:
 		break;
@@ -3184,11 +3187,32 @@ static void say_relay(struct words *w)
 	default:
 		return;
 	}
-	say(w, " This RST came from the box that sends for the %s's address (see its origin), "
-	       "which terminates TCP: what is said above is that box's socket, which ends the "
-	       "%s's connection when its own connection to the real %s ends, so the real %s's "
-	       "reason (a refusal, an abort, a timeout) lies beyond the box, outside this "
-	       "capture.", w->an, w->bn, w->an, w->an);
+	/*
+	 * An abort of an open connection the box relays: libslirp's soread
+	 * resets the guest's connection (tcp_drop) only when its own socket
+	 * reports ECONNRESET, ECONNABORTED, ENOTCONN or EPIPE, and passes the
+	 * far side's EOF on as a FIN (tcp_sockclosed); it keeps no timer of
+	 * its own that aborts. So the abort began beyond the box: what was
+	 * said of the sender's socket is the real host's, or a box's on the
+	 * path beyond (a review of the corpus's gnutella.pcap 1978: not the
+	 * box's own socket, which had read everything, nor a refusal or a
+	 * timeout, which a connected relay would not send as a RST).
+	 */
+	if (relayed_abort)
+		say(w, " This RST came from the box that sends for the %s's address (see its "
+		       "origin), which terminates TCP and relays each connection with a socket of "
+		       "its own. Such a box resets the %s's connection when its own connection to the "
+		       "real %s was reset, and passes that %s's FIN on as a FIN (libslirp, behind "
+		       "QEMU's and VirtualBox's NAT, resets on ECONNRESET, ECONNABORTED, ENOTCONN or "
+		       "EPIPE from its socket): so what is said above is the real %s's doing as the "
+		       "box relayed it, or that of another box on the path beyond, which this "
+		       "capture cannot tell apart.", w->an, w->bn, w->an, w->an, w->an);
+	else
+		say(w, " This RST came from the box that sends for the %s's address (see its "
+		       "origin), which terminates TCP: what is said above is that box's socket, "
+		       "which had closed the %s's connection as its own connection to the real %s "
+		       "ended, so why that connection ended lies beyond the box, outside this "
+		       "capture.", w->an, w->bn, w->an);
 	/*
 	 * The box answers a SYN only once its own connect() has succeeded
 	 * (libslirp's tcp_input, above), so the handshake here took the far
