@@ -1064,8 +1064,21 @@ static void test_relay_words(void)
 	v.origin_basis = ORIGIN_BY_SHARED_IDS;
 	explain_verdict(&v, &e);
 	CHECK(says(e.why, "This RST came from the box that sends for the server's address"));
+	/* An abort it relays began beyond it: libslirp resets only when its
+	 * own connection was reset; not its own socket's, nor a refusal or
+	 * a timeout (a review of gnutella.pcap 1978). */
+	CHECK(says(e.why, "Such a box resets the client's connection when its own connection to "
+			  "the real server was reset"));
+	CHECK(strstr(e.why, "that box's socket") == NULL);
+	CHECK(strstr(e.why, "a refusal, an abort, a timeout") == NULL);
 	CHECK(says(e.advice, "Capture beyond that box too"));
 	CHECK(strstr(e.advice, "drain") == NULL);
+	/* Its closed socket's answer to data after its FIN is its own. */
+	v.cause = CAUSE_DATA_AFTER_FIN;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "what is said above is that box's socket"));
+	CHECK(strstr(e.why, "was reset") == NULL);
+	v.cause = CAUSE_UNREAD_RECV_BUFFER;
 	/* Its refusal of a SYN: its own connect() failed, however. */
 	memset(&f, 0, sizeof f);
 	c = feed(&f, (struct pkt[]){ at(kernel_syn(seg(C, 100, 0, TCP_SYN, 0, 1)), 10.0) });
