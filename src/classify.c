@@ -1476,8 +1476,17 @@ static bool abortive_close(struct judge *j)
 	 * data may have come before the capture did. */
 	if (classify_abort_at_peer_eof(v))
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+	/* B's FIN had reached A all the same: B was done sending, so no
+	 * answer A waited for could still come, and the rival is B's data
+	 * from before a capture begun mid-connection, left unread (the
+	 * corpus's EAQ.pcap 9, emotet.pcap 169, webex.pcap 454 and wow.pcap
+	 * 38 begun 2 to 8 frames before the RST: unread-recv-buffer from the
+	 * whole capture, where response-timeout was named). */
+	bool peer_done = (v->rst.flags & TCP_ACK) && (v->b.flags & HALF_F_FIN) &&
+			 v->rst.ack == v->b.fin_seq + 1;
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
-		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);
+		      v->b.bytes > 0 || peer_done ? CAUSE_UNREAD_RECV_BUFFER
+						  : CAUSE_RESPONSE_TIMEOUT);
 }
 
 /*

@@ -878,6 +878,32 @@ static void test_reply_to_segment_before_capture(void)
 	CHECK_EQ(v.followup_of, 2);
 }
 
+/*
+ * A capture begun mid-connection: the server's FIN, then the client's
+ * RST+ACK that acknowledges it. The server was done sending, so no answer
+ * the client waited for could come: not response-timeout; the server's
+ * data before the capture, left unread, is the rival (the corpus's
+ * EAQ.pcap 9 and wow.pcap 38 begun 2 to 8 frames before the RST). With
+ * the FIN not acknowledged (crossing), the client may still have waited.
+ */
+static void test_abort_after_peer_fin_midstream(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct pkt ack = at(seg(C, 700, 1000, TCP_ACK, 0, 1), 10.0);
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, &ack);
+	feed(&f, (struct pkt[]){ at(seg(S, 1000, 700, TCP_ACK | TCP_FIN, 0, 2), 10.1) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 700, 1001, TCP_RST | TCP_ACK, 0, 3), 10.1002), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK(v.midstream);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(judge(&f, c, at(seg(C, 700, 1000, TCP_RST | TCP_ACK, 0, 3), 10.1002), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.runner_up, CAUSE_RESPONSE_TIMEOUT);
+}
+
 static void test_middlebox_and_lost_state(void)
 {
 	struct flow f;
@@ -2329,6 +2355,7 @@ int main(void)
 	test_window_unread();
 	test_crossing_resets();
 	test_reply_to_segment_before_capture();
+	test_abort_after_peer_fin_midstream();
 	test_close_first_seen();
 	test_mptcp();
 	test_two_boxes_one_address();
