@@ -313,9 +313,10 @@ static bool diagnosed_timeout(struct judge *j)
 /*
  * Stacks build a RST as RST or RST+ACK and nothing else: Linux's
  * tcp_v4_send_reset and tcp_v6_send_reset set rst and, for a segment
- * without ACK, ack; FreeBSD's tcp_dropwithreset and tcp_drop pass TH_RST
- * or TH_RST|TH_ACK to tcp_respond; RFC 9293 3.10.7.1 gives only those two
- * forms. A RST that also carries SYN or FIN was crafted (a scanner's or
+ * without ACK, ack; FreeBSD's tcp_dropwithreset passes TH_RST or
+ * TH_RST|TH_ACK to tcp_respond, and tcp_drop sends RST+ACK through
+ * tcp_output (tcp_outflags[TCPS_CLOSED]); RFC 9293 3.10.7.1 gives only
+ * those two forms. A RST that also carries SYN or FIN was crafted (a scanner's or
  * fuzzer's probe) or corrupted on the way: no cause is read from it.
  */
 static bool flags_no_stack_sends(struct judge *j)
@@ -1180,7 +1181,7 @@ static bool sender_aborted(const struct judge *j)
 			  (!v->trigger.frame && v->rst.seq == v->a.next_seq);
 	/* A bare RST numbered below what A had already sent: a socket's own
 	 * abort is RST+ACK from snd_nxt (Linux tcp_send_active_reset,
-	 * FreeBSD tcp_drop through tcp_respond), so this number was copied
+	 * FreeBSD tcp_drop through tcp_output), so this number was copied
 	 * from the ack of a segment of B's sent before A's last data reached
 	 * B, which the capture does not show (RFC 9293 3.10.7.1): a reply
 	 * (the corpus's ethereum.pcap 1784, 28 bytes below the server's own
