@@ -37,7 +37,9 @@ if meson compile -C build-san >/dev/null; then
 	# A sanitized debug build runs several times slower than the build
 	# the timeouts are set for (from-json took 260 s of its 300 here on
 	# 2026-12-04, and timed out on a busier run), hence the multiplier.
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	# RSTDIAG_SANITIZED: tests that start thousands of runs keep the
+	# variants that exercise other code (tests/wrapper.py, slow_runs).
+	RSTDIAG_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		run_suite build-san fast --no-suite source --timeout-multiplier 3
 	# The fast tier only: lab, namespaces and live captures, once is
