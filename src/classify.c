@@ -1480,9 +1480,9 @@ static bool abortive_close(struct judge *j)
 	/* B's FIN had reached A all the same: B was done sending, so no
 	 * answer A waited for could still come, and the rival is B's data
 	 * from before a capture begun mid-connection, left unread (the
-	 * corpus's EAQ.pcap 9, emotet.pcap 169, webex.pcap 454 and wow.pcap
-	 * 38 begun 2 to 8 frames before the RST: unread-recv-buffer from the
-	 * whole capture, where response-timeout was named). */
+	 * corpus's EAQ.pcap 9 begun 2 frames before the RST: unread-recv-buffer
+	 * from the whole capture, where response-timeout was named; and
+	 * KakaoTalk_chat.pcap 298, begun mid-connection itself). */
 	bool peer_done = (v->rst.flags & TCP_ACK) && (v->b.flags & HALF_F_FIN) &&
 			 v->rst.ack == v->b.fin_seq + 1;
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,

@@ -883,7 +883,7 @@ static void test_reply_to_segment_before_capture(void)
  * RST+ACK that acknowledges it. The server was done sending, so no answer
  * the client waited for could come: not response-timeout; the server's
  * data before the capture, left unread, is the rival (the corpus's
- * EAQ.pcap 9 and wow.pcap 38 begun 2 to 8 frames before the RST). With
+ * EAQ.pcap 9 begun 2 frames before the RST). With
  * the FIN not acknowledged (crossing), the client may still have waited.
  */
 static void test_abort_after_peer_fin_midstream(void)
