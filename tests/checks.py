@@ -2,6 +2,7 @@
 kept for the script's exit status; and a way to run one check function
 over many inputs on every core."""
 import os
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -34,3 +35,9 @@ def each_input(fn, items):
     exception in fn is raised here."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return list(pool.map(fn, items))
+
+
+def each_capture(fn, caps, tmp):
+    """each_input over captures: fn(cap, folder), each with a folder of its
+    own under tmp for the files it writes (shard files have fixed names)."""
+    return each_input(lambda cap: fn(cap, tempfile.mkdtemp(dir=tmp)), caps)

@@ -144,10 +144,7 @@ def main():
         print("from_json: no captures (../shared/corpus absent?): skipped")
         return 77
     with tempfile.TemporaryDirectory(prefix="rstdiag-from-json-") as tmp:
-        # Each capture's shard files in a folder of its own: they are
-        # checked several at once.
-        checks.each_input(lambda ic: check_capture(rstdiag, n, ic[1], tempfile.mkdtemp(
-            dir=tmp, prefix=f"{ic[0]}-")), list(enumerate(caps)))
+        checks.each_capture(lambda cap, folder: check_capture(rstdiag, n, cap, folder), caps, tmp)
         check_several(rstdiag, caps, tmp)
         with_resets = [c for c in caps if run(rstdiag, ["--json", c]).stdout.count(
             b'"type":"reset"') >= 2]

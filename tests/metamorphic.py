@@ -47,7 +47,7 @@ import subprocess
 import sys
 import tempfile
 
-from checks import each_input
+from checks import each_capture
 
 CONFIDENCE = ["low", "medium", "high"]
 SNAPLENS = (96, 128, 200)
@@ -204,8 +204,8 @@ def corpus(rstdiag, folder):
         return 77
     failed = checked = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for c, f in each_input(lambda src: check_capture(rstdiag, tempfile.mkdtemp(dir=tmp), src,
-                                                         CORPUS_MAX_FRAMES), caps):
+        for c, f in each_capture(lambda src, folder: check_capture(rstdiag, folder, src,
+                                                                   CORPUS_MAX_FRAMES), caps, tmp):
             checked += c
             failed += f
     print(f"metamorphic: {len(caps)} pcaps, {checked} verdicts checked, {failed} moved")

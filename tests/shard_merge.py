@@ -230,10 +230,8 @@ def main():
         if not caps:
             print("shard_merge: no captures (../shared/corpus absent?): skipped")
             return 77
-        # Each capture's shard files in a folder of its own: they are
-        # checked several at once.
-        all_parts = checks.each_input(lambda ic: check_capture(rstdiag, n, ic[1], tempfile.mkdtemp(
-            dir=tmp, prefix=f"{ic[0]}-")), list(enumerate(caps)))
+        all_parts = checks.each_capture(lambda cap, folder: check_capture(rstdiag, n, cap, folder),
+                                        caps, tmp)
         # The refusals on the first capture whose shards hold two resets.
         with_resets = [parts for parts in all_parts
                        if sum(b'"type":"reset"' in open(p, "rb").read() for p in parts) >= 2]
