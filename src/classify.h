@@ -57,6 +57,7 @@ enum rule {
 	RULE_CLOSE_WITH_DATA_UNREAD,    /* unread-recv-buffer */
 	RULE_ABORT_WHILE_WAITING,       /* response-timeout */
 	RULE_WAIT_SHOWN_BY_IP_ID,       /* response-timeout, the peer not captured */
+	RULE_DATA_SHOWN_BY_ACKS,        /* unread-recv-buffer, the peer not captured */
 	RULE_ABORTIVE_CLOSE,            /* linger-abort */
 	RULE_MPTCP_SUBFLOW_RESET,       /* linger-abort (mp-tcprst) */
 	RULE_NOTHING_FITS,              /* unknown */
@@ -479,6 +480,9 @@ enum unread_sign classify_unread_sign(const struct verdict *v);
 /* The RST's sender runs FreeBSD (its SYN's options say so), whose close
  * discards unread data and sends a FIN. */
 bool classify_sender_flushes_unread(const struct verdict *v);
+/* With nothing of the RST's peer captured: the peer's bytes the sender's
+ * acknowledgments (and the RST's) show it took, from its first ack on. */
+uint32_t classify_unseen_peer_bytes(const struct verdict *v);
 
 /* The wire form of a RST given both halves and the segment it answers
  * (find_trigger's; frame 0 none). */

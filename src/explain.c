@@ -2347,6 +2347,34 @@ static void abort_while_waiting(struct words *w)
 	       DUR(v->peer_silent_ns));
 }
 
+/*
+ * The peer's data seen only in the sender's acknowledgments (classify.c,
+ * data_shown_by_acks): how much, what was left of the order, and that a
+ * capture of the other direction would show the data itself.
+ */
+static void data_shown_by_acks(struct words *w)
+{
+	const struct verdict *v = w->v;
+	uint32_t n = classify_unseen_peer_bytes(v);
+	say(w, "Nothing from the %s was captured, but the %s's acknowledgments show its data: "
+	       "they took %u byte%s of the %s's", w->bn, w->an, n, plural(n), w->bn);
+	if (v->midstream)
+		say(w, " after the capture began, mid-connection");
+	if ((v->rst.flags & TCP_ACK) && seq_gt(v->rst.ack, v->a.ack))
+		say(w, ", %u of them only in the RST's own acknowledgment: they were still "
+		       "arriving when the %s closed", v->rst.ack - v->a.ack, w->an);
+	else
+		say(w, ", and the %s sent no data of its own in answer", w->an);
+	say(w, ". %s later the %s reset the connection instead of closing it with a FIN. "
+	       "Closing a socket with received data unread makes the kernel send RST instead "
+	       "of FIN (RFC 2525 2.17), and discards what the %s had not yet delivered.",
+	    DUR(v->idle_before_ns), w->an, w->an);
+	advise(w, "Capture both directions to see that data and what came before the close. "
+		  "%s: read (drain) the socket before close(), or shutdown(SHUT_WR) and keep "
+		  "reading a while; if the close is a timeout on data that stopped coming (a "
+		  "request body, an upload), the %s is the side to look at.", side_word(v), w->bn);
+}
+
 static void wait_shown_by_ip_id(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -2872,6 +2900,7 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_CLOSE_WITH_DATA_UNREAD] = close_with_data_unread,
 	[RULE_ABORT_WHILE_WAITING] = abort_while_waiting,
 	[RULE_WAIT_SHOWN_BY_IP_ID] = wait_shown_by_ip_id,
+	[RULE_DATA_SHOWN_BY_ACKS] = data_shown_by_acks,
 	[RULE_ABORTIVE_CLOSE] = abortive_close,
 	[RULE_MPTCP_SUBFLOW_RESET] = mptcp_subflow_reset,
 	[RULE_NOTHING_FITS] = nothing_fits,
@@ -3003,6 +3032,7 @@ static void say_runner_up(struct words *w)
 				     "segment answers with the same TTL", w->an);
 		break;
 	case RULE_CLOSE_WITH_DATA_UNREAD:
+	case RULE_DATA_SHOWN_BY_ACKS:
 		runner_up(w, "the wire cannot show whether the %s's application had read that "
 			     "data; an abortive close (SO_LINGER 0) sends the same RST either way",
 			  w->an);

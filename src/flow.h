@@ -94,7 +94,8 @@ struct tcp_half {
 	/* Counters saturate: 4 bytes a counter keep two halves and the rest of
 	 * a flow within its budget (496 bytes with its age links, flow_table.c). */
 	uint32_t pkts;
-	uint32_t base_seq;          /* ISN if seen, else first seq seen (relative numbering) */
+	uint32_t base_seq;          /* ISN if seen, else first seq seen (relative numbering);
+				       while the half is unseen, the peer's first ack */
 	uint32_t next_seq;          /* highest seq + length sent (its snd_nxt as seen) */
 	uint32_t ack;               /* highest ack it sent */
 	uint32_t fin_seq;           /* sequence number of its FIN */

@@ -570,6 +570,13 @@ void track_ack(struct flow *f, int dir, const struct pkt *p)
 	if (!(p->flags & TCP_ACK) || (p->flags & TCP_RST))
 		return;
 	if (!(h->flags & HALF_F_ACK) || seq_gt(p->ack, h->ack)) {
+		/* A peer not seen yet (a one-way capture, or its first segment
+		 * still to come): its data starts, as far as the wire shows, at
+		 * this first acknowledgment, so this side's acks measure it
+		 * (classify.c, data_shown_by_acks). Its own first segment
+		 * numbers it afresh (first_segment_of_half). */
+		if (!(h->flags & HALF_F_ACK) && !(peer->flags & HALF_F_SEEN))
+			peer->base_seq = p->ack;
 		h->ack = p->ack;
 		h->flags |= HALF_F_ACK;
 	}

@@ -109,6 +109,24 @@ static inline int one_way_wait(struct flow *f, struct pkt *rst)
 	return c;
 }
 
+/*
+ * A one-way capture of a server's packets (BPF `src host` of the server):
+ * its SYN-ACK acknowledging the client's SYN (ISN 1000), ACKs taking 16496
+ * bytes of the client's, and 1 s later its RST+ACK (into *rst): the
+ * hold-out's nginx client_body_timeout. Returns the server's index; the
+ * client's role is known from the SYN-ACK.
+ */
+static inline int one_way_server_acks(struct flow *f, struct pkt *rst)
+{
+	memset(f, 0, sizeof *f);
+	int s = feed(f, (struct pkt[]){ at(seg(S, 500, 1001, TCP_SYN | TCP_ACK, 0, 1), 10.000) });
+	feed(f, (struct pkt[]){ at(seg(S, 501, 1113, TCP_ACK, 0, 2), 10.004) });
+	feed(f, (struct pkt[]){ at(seg(S, 501, 8353, TCP_ACK, 0, 3), 10.0041) });
+	feed(f, (struct pkt[]){ at(seg(S, 501, 17497, TCP_ACK, 0, 4), 10.0042) });
+	*rst = at(seg(S, 501, 17497, TCP_RST | TCP_ACK, 0, 5), 11.0058);
+	return s;
+}
+
 /* A fresh connection with a complete handshake at 10 s; returns the client's index. */
 static inline int handshake(struct flow *f)
 {

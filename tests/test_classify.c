@@ -1568,6 +1568,58 @@ static void test_wait_shown_by_ip_id(void)
 	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_UNKNOWN);
 }
 
+/* A one-way capture of the server: its acks show 16496 bytes of the
+ * client's, never answered, then its abort (the hold-out's nginx
+ * client_body_timeout with reset_timedout_connection). */
+static void test_data_shown_by_acks(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct pkt rst;
+	int s = one_way_server_acks(&f, &rst);
+	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.rule, RULE_DATA_SHOWN_BY_ACKS);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	CHECK_EQ(classify_unseen_peer_bytes(&v), 16496);
+	/* The RST acknowledging 100 bytes more than the last ACK: still arriving. */
+	struct pkt further = rst;
+	further.ack = 17597;
+	CHECK_EQ(judge(&f, s, further, &v), CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(classify_unseen_peer_bytes(&v), 16596);
+	/* A bare RST acknowledges nothing: its number is not counted. */
+	further.flags = TCP_RST;
+	CHECK_EQ(judge(&f, s, further, &v), CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(classify_unseen_peer_bytes(&v), 16496);
+	/* The server's own data after the client's: no order is shown between
+	 * the client's data and the server's answer, so nothing is decided. */
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 17497, TCP_ACK | TCP_PSH, 200, 5), 10.5) });
+	rst.seq = 701;
+	rst.frame = 6;
+	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNKNOWN);
+	/* ...unless data was still arriving when it closed. */
+	rst.ack = 17597;
+	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.rule, RULE_DATA_SHOWN_BY_ACKS);
+	/* Acks that never advance show no data of the client's. */
+	memset(&f, 0, sizeof f);
+	s = feed(&f, (struct pkt[]){ at(seg(S, 500, 1001, TCP_SYN | TCP_ACK, 0, 1), 10.000) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 1001, TCP_ACK, 0, 2), 10.004) });
+	rst = at(seg(S, 501, 1001, TCP_RST | TCP_ACK, 0, 3), 11.0);
+	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNKNOWN);
+	CHECK_EQ(classify_unseen_peer_bytes(&v), 0);
+	/* The client seen after all: its first segment numbers its half, and
+	 * the two-way rules judge. */
+	s = one_way_server_acks(&f, &rst);
+	feed(&f, (struct pkt[]){ at(seg(C, 17497, 501, TCP_ACK | TCP_PSH, 100, 5), 10.5) });
+	rst.frame = 6;
+	rst.ack = 17597;
+	judge(&f, s, rst, &v);
+	CHECK(v.rule != RULE_DATA_SHOWN_BY_ACKS);
+	CHECK_EQ(classify_unseen_peer_bytes(&v), 0);
+	CHECK_EQ(f.conn.half[1 - s].base_seq, 17497);
+}
+
 static enum cause judge_from(struct flow *f, int dir, struct pkt rst, int64_t capture_start,
 			     struct verdict *v)
 {
@@ -2348,6 +2400,7 @@ int main(void)
 	test_host_profile();
 	test_host_stack_and_ids();
 	test_wait_shown_by_ip_id();
+	test_data_shown_by_acks();
 	test_late_retransmission();
 	test_abort_by_stack();
 	test_after_reading();

@@ -1493,6 +1493,27 @@ static void test_wait_shown_by_ip_id_words(void)
 	CHECK(strstr(e.why, "so the server had acknowledged") == NULL);
 }
 
+/* The client's data seen only in the server's acks: the words give its
+ * size, that the server sent nothing in answer, and the silence. */
+static void test_data_shown_by_acks_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct pkt rst;
+	int s = one_way_server_acks(&f, &rst);
+	judge_and_explain(&f, s, rst, &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "Nothing from the client was captured, but the server's acknowledgments "
+			  "show its data: they took 16496 bytes of the client's, and the server sent "
+			  "no data of its own in answer. 1.002 s later the server reset"));
+	CHECK(says(e.advice, "Capture both directions"));
+	CHECK(says(e.runner_up, "an abortive close (SO_LINGER 0) sends the same RST either way"));
+	rst.ack = 17597;
+	judge_and_explain(&f, s, rst, &v);
+	CHECK(says(e.why, "100 of them only in the RST's own acknowledgment: they were still "
+			  "arriving when the server closed"));
+}
+
 /* A server's push to a client that had lost the connection, captured on
  * the client: its RST at TTL 64, as its packets on other connections. No
  * middlebox further on could have put it there (the corpus's teams.pcap
@@ -2757,6 +2778,7 @@ int main(void)
 	test_trigger_acked_before();
 	test_lone_rst();
 	test_wait_shown_by_ip_id_words();
+	test_data_shown_by_acks_words();
 	test_late_retransmission_words();
 	test_reply_at_sender_words();
 	test_flushed_with_fin_ack_words();
