@@ -24,6 +24,7 @@ other is a guess and fails the run. Fails if:
   - rstdiag names an origin the wire cannot show (above).
 """
 import collections
+import gzip
 import json
 import os
 import struct
@@ -39,6 +40,8 @@ def tcp_sources(path):
     without extension headers. pcap and pcapng; Ethernet (with VLAN tags),
     Linux cooked v1 and v2, and raw IP."""
     data = open(path, "rb").read()
+    if data[:2] == b"\x1f\x8b":     # gzip, as tshark reads it (holdout5)
+        data = gzip.decompress(data)
     frames = []   # (linktype, bytes)
     magic = data[:4]
     if magic == b"\x0a\x0d\x0d\x0a":
@@ -94,8 +97,8 @@ def tcp_sources(path):
 
 
 def inner_ip(b, et, at):
-    """The (Ethertype, offset) of the packet a GRE (RFC 2784, 2890) or
-    VXLAN (RFC 7348, UDP 4789) tunnel carries, so the hold-out set's
+    """The (Ethertype, offset) of the packet a GRE (RFC 2784, 2890),
+    VXLAN (RFC 7348, UDP 4789) or IP-in-IP tunnel carries, so the hold-out set's
     tunnelled captures are read by their inner addresses; else as given."""
     for _ in range(4):
         if et == 0x0800 and len(b) >= at + 20:
@@ -104,7 +107,9 @@ def inner_ip(b, et, at):
             proto, nxt = b[at + 6], at + 40
         else:
             return et, at
-        if proto == 47 and len(b) >= nxt + 4:
+        if proto in (4, 41):     # IPv4 or IPv6 in IP (RFC 2003, RFC 4213's 6in4)
+            et, at = 0x0800 if proto == 4 else 0x86DD, nxt
+        elif proto == 47 and len(b) >= nxt + 4:
             flags, inner = struct.unpack_from(">HH", b, nxt)
             nxt += 4 + 4 * (bool(flags & 0x8000) + bool(flags & 0x2000) + bool(flags & 0x1000))
             if inner == 0x6558 and len(b) >= nxt + 14:      # Ethernet in GRE

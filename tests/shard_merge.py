@@ -31,6 +31,7 @@ import tempfile
 import checks
 from checks import check, failures
 from wrapper import rstdiag_command
+import tshark
 
 OK, INPUT, USAGE, DAMAGED = 0, 1, 2, 3
 
@@ -69,7 +70,7 @@ def captures(paths):
     for p in paths:
         if os.path.isdir(p):
             out += sorted(f for f in glob.glob(os.path.join(p, "**", "*"), recursive=True)
-                          if f.endswith((".pcap", ".pcapng")) and "/golden/" not in f)
+                          if f.endswith(tshark.CAPTURE_SUFFIXES) and "/golden/" not in f)
         else:
             out.append(p)
     return out

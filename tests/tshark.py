@@ -21,10 +21,14 @@ import sys
 FILTER = "tcp.flags.reset==1 && !icmp && !icmpv6"
 
 
+# Captures as tshark and rstdiag read them: gzipped too (holdout5 has one).
+CAPTURE_SUFFIXES = (".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz")
+
+
 def captures(testdata):
     """Every capture under testdata/, each with (or owing) a list."""
-    return sorted(glob.glob(os.path.join(testdata, "**", "*.pcap"), recursive=True) +
-                  glob.glob(os.path.join(testdata, "**", "*.pcapng"), recursive=True))
+    return sorted(f for f in glob.glob(os.path.join(testdata, "**", "*"), recursive=True)
+                  if f.endswith(CAPTURE_SUFFIXES))
 
 
 def lists(testdata):
