@@ -231,6 +231,8 @@ struct judge {
 	bool ttl_step;              /* the RST's TTL is outside A's earlier range */
 	bool too_fast;              /* it came sooner than A could have answered */
 	bool sent_here;             /* the capturing host sent it, not A (classify_rst) */
+	bool raw_syn;               /* A sent only a raw socket's SYN; the RST refuses the
+				       SYN-ACK (raw_syn_refused) */
 	/* What the rules say with the origin evidence set aside: a foreign
 	 * RST's runner-up, A's own stack on a changed path. */
 	enum cause endpoint_cause;
@@ -2114,6 +2116,27 @@ bool classify_peer_on_link_relay(const struct verdict *v)
 }
 
 /* TTL against A's own earlier packets (the main middlebox evidence), else timing. */
+/*
+ * A sent nothing but its SYN (and copies of it), a raw socket's: no window
+ * scaling, which every kernel's SYN offers (Linux, Windows, macOS and
+ * FreeBSD; syn_ack_after_client_gave_up), nor one cut by the snaplen. Its
+ * program set its TTL, not A's stack (nmap's raw probes take one from 37
+ * to 59 at random, tcpip.cc), so no hop count can be read from it. A host
+ * that sent such a SYN has no socket for the SYN-ACK it draws, and its
+ * kernel refuses that SYN-ACK with a RST (RFC 9293 3.10.7.1): this one,
+ * when it answers the SYN-ACK at the SYN's next number. (The hold-out's
+ * nmap -sS, captured at the scanner: SYNs at TTL 41 and 39, the kernel's
+ * RSTs at 64.)
+ */
+static bool raw_syn_refused(const struct tcp_half *a, const struct pkt *p,
+			    const struct seg_note *trigger)
+{
+	return (a->flags & HALF_F_ISN) && a->state == HALF_SYN_SENT &&
+	       !(a->flags & HALF_F_WSCALE) && a->wscale != WSCALE_CUT && trigger->frame &&
+	       (trigger->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) &&
+	       p->seq == a->base_seq + 1 && trigger->ack == a->base_seq + 1;
+}
+
 static void judge_origin(struct judge *j)
 {
 	struct verdict *v = j->v;
@@ -2132,6 +2155,9 @@ static void judge_origin(struct judge *j)
 	} else if (j->too_fast) {
 		v->origin = ORIGIN_MIDDLEBOX;
 		v->origin_basis = ORIGIN_BY_TIMING;
+	} else if (j->raw_syn) {
+		v->origin = ORIGIN_ENDPOINT;
+		v->origin_basis = ORIGIN_BY_RAW_SYN;
 	} else if (!j->a_ttl) {
 		origin_by_host(v, j->host);
 	} else if (j->ttl_step) {
@@ -2333,7 +2359,8 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	    a->last.seq == p->seq && a->last.ack == p->ack &&
 	    (a->last.ttl > p->ttl + 1 || p->ttl > a->last.ttl + 1))
 		v->twin_ttl = a->last.ttl;
-	j.ttl_step = j.a_ttl && (ttl < a->ttl_min || ttl > a->ttl_max);
+	j.raw_syn = raw_syn_refused(a, p, &v->trigger);
+	j.ttl_step = j.a_ttl && !j.raw_syn && (ttl < a->ttl_min || ttl > a->ttl_max);
 	v->trigger_gap_ns = gap_before_trigger(&j);
 	/*
 	 * Two boxes answering for one address (a firewall that proxies the

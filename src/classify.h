@@ -106,6 +106,9 @@ enum origin_basis {
 	ORIGIN_BY_CAPTURE_HOST,     /* a cooked capture saw it leave the capturing host, in the
 				       name of a side whose segments arrived there: that
 				       host sent it (classify.c, sent_here) */
+	ORIGIN_BY_RAW_SYN,          /* its only packet a raw socket's SYN, whose TTL its
+				       program chose; the RST its host's refusal of the
+				       SYN-ACK (classify.c, raw_syn_refused) */
 	ORIGIN_BY_LOCAL_RELAY,      /* a public address's packets, the RST among them, reached a
 				       private one at the TTL they were sent with: no NAT
 				       router between, so a box on the capture's link or host

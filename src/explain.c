@@ -198,6 +198,20 @@ static void say_origin(const struct words *w, char *out, size_t size)
 		text_format(out, size, "TTL %u, as the %s's own packets (%u-%u)", ttl, w->an,
 			 v->a.ttl_min, v->a.ttl_max);
 		break;
+	case ORIGIN_BY_RAW_SYN: {
+		char syn_ttl[16];
+		if (v->a.ttl_min == v->a.ttl_max)
+			text_format(syn_ttl, sizeof syn_ttl, "%u", v->a.ttl_min);
+		else
+			text_format(syn_ttl, sizeof syn_ttl, "%u-%u", v->a.ttl_min, v->a.ttl_max);
+		text_format(out, size, "TTL %u; the %s sent nothing but its SYN%s, without window "
+			 "scaling: most likely a raw socket's, whose program chooses the TTL (nmap "
+			 "picks 37 to 59 at random), so its TTL (%s) tells no hop count; a host that "
+			 "sent such a SYN has no socket for the SYN-ACK, and its kernel refuses it "
+			 "with this RST", ttl, w->an, v->a.pkts > 1 ? " and copies of it" : "",
+			 syn_ttl);
+		break;
+	}
 	case ORIGIN_BY_HOST_MATCH:
 		text_format(out, size, "TTL %u; nothing earlier from the %s on this connection, but its "
 			 "address's first packets on %u connection%s arrived with %s", ttl,

@@ -118,6 +118,11 @@ struct tcp_half {
 	/* A segment of its HTTP requests went on past the snaplen after the
 	 * last request counted in it: http_requests is a lower bound. */
 	uint8_t http_requests_cut : 1;
+	/* Copies the capture held of its last segment, saturating at 3: a
+	 * capture that doubles packets (a SPAN of both ports of a link, a
+	 * bridge's two ports) shows the peer's last segment twice, and a RST
+	 * answering it twice too (tcp_track_copy_of_last). */
+	uint8_t last_copies : 2;
 	uint8_t flags;              /* HALF_F_* */
 	uint8_t syn_retrans;        /* its SYN (or SYN-ACK) sent again (saturates) */
 };

@@ -587,6 +587,9 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 			verdict_queue_hold(&pl->queue, p->ts_ns);
 		}
 	}
+	/* Noted once the RST's own judge has asked whether it is a copy. */
+	if (__builtin_expect(copy, 0))
+		tcp_track_note_copy(f, dir);
 	if (!copy) {
 		note_host(pl, f, dir, p);
 		unsigned r = __builtin_expect(own, 1) ? tcp_track_segment(f, dir, p)

@@ -227,6 +227,8 @@ static struct json_key origin_by(const struct verdict *v)
 		return JSON_QUOTED("payload");
 	case ORIGIN_BY_CAPTURE_HOST:
 		return JSON_QUOTED("capture_host");
+	case ORIGIN_BY_RAW_SYN:
+		return JSON_QUOTED("raw_syn");
 	case ORIGIN_BY_NOTHING:
 		break;
 	}

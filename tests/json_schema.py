@@ -78,7 +78,7 @@ RESET = {
     "burst": nullable({"connections": INT, "first_frame": frame, "last_frame": frame,
                        "span_s": NUM}),
     "origin_evidence": STR, "origin_by": {"ttl", "timing", "went_on", "host_profile", "payload", "capture_host",
-                                       "none"},
+                                       "raw_syn", "none"},
     "peer_relay": BOOL,
     "service": nullable(STR),
     "?kernel_reason": nullable(STR), "?kernel_state": nullable(STR),

@@ -1162,6 +1162,55 @@ static void test_capture_host(void)
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
 }
 
+/*
+ * A capture that doubles every packet (a SPAN of both ports): the client's
+ * data seen twice, then the server's two RSTs of Linux's ID 0, alike: one
+ * packet, as the data's copy says (the hold-out's
+ * apache-reqtimeout-slowloris-span-twice). Two RSTs answering data and a
+ * FIN, each seen twice, are two packets (the lab's radio-wake-ignored-fin-v6
+ * doubled); with the data seen once, alike RSTs of ID 0 may be two.
+ */
+static void test_doubled_capture_rsts(void)
+{
+	struct flow f;
+	struct verdict v;
+	for (int doubled = 0; doubled < 2; doubled++) {
+		int c = handshake(&f);
+		struct pkt data = seg(C, 101, 501, TCP_ACK | TCP_PSH, 13, 4);
+		feed(&f, &data);
+		if (doubled) {
+			data.frame = 5;
+			CHECK(tcp_track_is_duplicate(&f, c, &data));
+			tcp_track_note_copy(&f, c);
+		}
+		struct pkt rst = seg(S, 501, 0, TCP_RST, 0, 6);
+		judge(&f, 1 - c, rst, &v);
+		feed(&f, &rst);
+		rst.frame = 7;
+		rst.ts_ns += 1000;
+		CHECK_EQ(tcp_track_is_duplicate(&f, 1 - c, &rst), doubled == 1);
+		CHECK_EQ(judge(&f, 1 - c, rst, &v), CAUSE_RESET_FOLLOWUP);
+		CHECK_EQ(v.detail, doubled ? DETAIL_DUPLICATE : DETAIL_NONE);
+	}
+	/* Data and a FIN, each seen twice; the RST to the data and its copy,
+	 * then the RST to the FIN: a packet of its own. */
+	int c = handshake(&f);
+	struct pkt data = seg(C, 101, 501, TCP_ACK | TCP_PSH, 13, 4);
+	feed(&f, &data);
+	data.frame = 5;
+	tcp_track_note_copy(&f, c);
+	struct pkt fin = seg(C, 114, 501, TCP_ACK | TCP_FIN, 0, 6);
+	feed(&f, &fin);
+	tcp_track_note_copy(&f, c);
+	struct pkt rst = seg(S, 501, 0, TCP_RST, 0, 8);
+	feed(&f, &rst);
+	rst.frame = 9;
+	CHECK(tcp_track_is_duplicate(&f, 1 - c, &rst));
+	tcp_track_note_copy(&f, 1 - c);
+	rst.frame = 10;
+	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &rst));
+}
+
 static void test_capture_duplicates(void)
 {
 	struct flow f;
@@ -1285,6 +1334,47 @@ static void test_syn_ack_refused_soon(void)
 	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 12.001), &v), CAUSE_CONNECT_TIMEOUT);
 	CHECK_EQ(v.detail, DETAIL_NONE);
 	CHECK_EQ(v.confidence, CONF_HIGH);
+}
+
+/*
+ * A raw socket's SYN at the TTL its program chose (nmap: 37 to 59), the
+ * host's kernel refusing the SYN-ACK at 64 (the hold-out's nmap -sS,
+ * captured at the scanner): no TTL step, the endpoint's own. A kernel's
+ * SYN keeps its TTL as the sender's: a RST at another is a middlebox's.
+ */
+static void test_raw_syn_origin(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ with_ttl(at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000), 41) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.0001) });
+	struct pkt rst = with_ttl(at(seg(C, 101, 0, TCP_RST, 0, 3), 10.00012), 64);
+	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_RAW_SYN);
+	/* Not at the SYN's next number: no refusal of that SYN-ACK. */
+	rst.seq = 5000;
+	judge(&f, c, rst, &v);
+	CHECK(v.origin_basis != ORIGIN_BY_RAW_SYN);
+	/* A kernel's SYN (window scaling offered). */
+	memset(&f, 0, sizeof f);
+	struct pkt syn = with_ttl(at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000), 41);
+	syn.opts.has_wscale = true;
+	c = feed(&f, &syn);
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.0001) });
+	rst.seq = 101;
+	judge(&f, c, rst, &v);
+	CHECK_EQ(v.origin, ORIGIN_MIDDLEBOX);
+	CHECK_EQ(v.origin_basis, ORIGIN_BY_TTL_STEP);
+	/* The client's ACK after the raw SYN (not a SYN scan's): its TTLs count. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ with_ttl(at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000), 41) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.0001) });
+	feed(&f, (struct pkt[]){ with_ttl(at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.0002), 41) });
+	rst = with_ttl(at(seg(C, 101, 501, TCP_RST | TCP_ACK, 0, 4), 10.5), 64);
+	judge(&f, c, rst, &v);
+	CHECK(v.origin_basis != ORIGIN_BY_RAW_SYN);
 }
 
 /* A sender with no TTL on its connection is compared with its address's
@@ -2394,9 +2484,11 @@ int main(void)
 	test_unknown();
 	test_after_own_fin();
 	test_capture_duplicates();
+	test_doubled_capture_rsts();
 	test_capture_host();
 	test_fin_retransmitted();
 	test_syn_ack_refused_soon();
+	test_raw_syn_origin();
 	test_host_profile();
 	test_host_stack_and_ids();
 	test_wait_shown_by_ip_id();

@@ -1493,6 +1493,21 @@ static void test_wait_shown_by_ip_id_words(void)
 	CHECK(strstr(e.why, "so the server had acknowledged") == NULL);
 }
 
+/* A scanner's raw SYN at TTL 41, its kernel's refusal at 64: the words say
+ * why no step is read (the hold-out's nmap -sS). */
+static void test_raw_syn_origin_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ with_ttl(at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000), 41) });
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.0001) });
+	judge_and_explain(&f, c, with_ttl(at(seg(C, 101, 0, TCP_RST, 0, 3), 10.00012), 64), &v);
+	CHECK(says(e.origin, "TTL 64; the client sent nothing but its SYN, without window scaling: "
+			     "most likely a raw socket's, whose program chooses the TTL (nmap picks 37 "
+			     "to 59 at random), so its TTL (41) tells no hop count"));
+}
+
 /* The client's data seen only in the server's acks: the words give its
  * size, that the server sent nothing in answer, and the silence. */
 static void test_data_shown_by_acks_words(void)
@@ -2779,6 +2794,7 @@ int main(void)
 	test_lone_rst();
 	test_wait_shown_by_ip_id_words();
 	test_data_shown_by_acks_words();
+	test_raw_syn_origin_words();
 	test_late_retransmission_words();
 	test_reply_at_sender_words();
 	test_flushed_with_fin_ack_words();
