@@ -16,8 +16,8 @@ static const struct service http = { SERVICE_HTTP, "HTTP", NULL, NULL };
  * server drops the session; clients keep it alive with GET_PARAMETER or
  * OPTIONS before that. */
 const struct service service_rtsp = { SERVICE_SESSION, "RTSP",
-				      "its session timeout (the Session header's timeout=, 60 s "
-				      "by default)", NULL };
+				      "session timeout: the Session header's timeout=, 60 s by "
+				      "default", NULL };
 static const struct service unknown = { SERVICE_UNKNOWN, NULL, NULL, NULL };
 
 static const struct {
@@ -47,7 +47,7 @@ static const struct {
 	{ 1883, { SERVICE_SESSION, "MQTT",
 		  "keep-alive, at 1.5 times the interval the client announced", NULL } },
 	{ 22, { SERVICE_SESSION, "SSH", "ClientAliveInterval", NULL } },
-	{ 21, { SERVICE_SESSION, "FTP", "its idle timeout (vsftpd idle_session_timeout)", NULL } },
+	{ 21, { SERVICE_SESSION, "FTP", "idle timeout: vsftpd's idle_session_timeout", NULL } },
 	{ 25, { SERVICE_SESSION, "SMTP", NULL, NULL } },
 	{ 587, { SERVICE_SESSION, "SMTP submission", NULL, NULL } },
 	{ 110, { SERVICE_SESSION, "POP3", NULL, NULL } },
@@ -55,11 +55,18 @@ static const struct {
 	{ 119, { SERVICE_SESSION, "NNTP", NULL, NULL } },
 	{ 23, { SERVICE_SESSION, "Telnet", NULL, NULL } },
 	{ 993, { SERVICE_SESSION, "IMAPS", NULL, NULL } },
-	{ 389, { SERVICE_SESSION, "LDAP", "its idle timeout (MaxConnIdleTime, idletimeout)",
+	{ 389, { SERVICE_SESSION, "LDAP", "idle timeout: MaxConnIdleTime, idletimeout",
 		 NULL } },
-	{ 636, { SERVICE_SESSION, "LDAPS", "its idle timeout (MaxConnIdleTime, idletimeout)",
+	{ 636, { SERVICE_SESSION, "LDAPS", "idle timeout: MaxConnIdleTime, idletimeout",
 		 NULL } },
 	{ 445, { SERVICE_SESSION, "SMB", "autodisconnect", NULL } },
+	/* Resolvers keep DNS's TCP connections for more queries, which the
+	 * server closes when idle (RFC 7766 6.2.3; unbound and BIND's
+	 * tcp-idle-timeout, RFC 7828's edns-tcp-keepalive to announce it). */
+	{ 53, { SERVICE_POOLED, "DNS", "TCP idle timeout: tcp-idle-timeout in unbound and BIND",
+		NULL } },
+	{ 853, { SERVICE_POOLED, "DNS over TLS",
+		 "TCP idle timeout: tcp-idle-timeout in unbound and BIND", NULL } },
 };
 
 /* The port a protocol named by its opening bytes has by default. */

@@ -26,7 +26,8 @@ enum service_kind {
 struct service {
 	enum service_kind kind;
 	const char *name;           /* "Redis" */
-	const char *idle_setting;   /* the server's idle-close setting, NULL none known */
+	const char *idle_setting;   /* the server's idle-close setting, NULL none known: a
+				       noun the words put after "its" or "Redis's" */
 	const char *check;          /* how a client checks a pooled connection, NULL none */
 };
 

@@ -537,7 +537,12 @@ static void test_reuse_advice_by_service(void)
 	} cases[] = {
 		{ 6379, "a connection Redis had closed after 5.000 s idle (Redis's timeout)" },
 		{ 5432, "check them (a validation query such as SELECT 1) before use" },
-		{ 21, "FTP ended the session after 5.000 s idle" },
+		/* The setting is a noun after "FTP's" ("FTP's its idle timeout"
+		 * was said until a review of holdout5's words). */
+		{ 21, "FTP ended the session after 5.000 s idle (FTP's idle timeout: vsftpd's "
+		      "idle_session_timeout)" },
+		{ 53, "a connection DNS had closed after 5.000 s idle (DNS's TCP idle timeout: "
+		      "tcp-idle-timeout in unbound and BIND)" },
 		/* A device's one session, not a pool's (MQTT 3.1.1 3.1.2.10). */
 		{ 1883, "MQTT ended the session after 5.000 s idle (MQTT's keep-alive, at 1.5 "
 			"times the interval the client announced)" },
