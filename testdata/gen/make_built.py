@@ -16,9 +16,12 @@ the documented behaviour it imitates.
              sent twice to the destination port"). The copies carry the
              same IP ID, TTL and numbers. Labels: the original RSTs keep
              their labels (frame 2n-1 for frame n); each copy of a RST is a
-             reset-followup, detail duplicate, but where the RST has IP ID
-             0 (Linux's RST without a socket), whose copy nothing on the
-             wire tells from a second RST: there without the detail.
+             reset-followup, detail duplicate. Where the RST has IP ID 0
+             (Linux's RST without a socket) the ID cannot tell its copy from
+             a second RST answering another segment in flight, but the
+             capture can: it held the peer's segment before the RST twice
+             and the RST once, and a capture that doubles packets doubles
+             each.
   oneway-*   only the frames the capture point's own host sent (the
              lab's client), as a capture sees a connection whose other
              direction takes another path (asymmetric routing past a tap
@@ -68,14 +71,6 @@ ONEWAY_SOURCE = ("asymmetric routing: the other direction takes another path pas
                  "point (RFC 4953 ch. 2's asymmetric paths; tcpdump -Q out captures the same)")
 
 
-def ipv4_id(lt, frame):
-    """The IPv4 ID of an Ethernet (1) or raw-IP (101) frame; None otherwise."""
-    off = {1: 14, 101: 0}.get(lt)
-    if off is None or len(frame) < off + 20 or frame[off] >> 4 != 4:
-        return None
-    return struct.unpack("!H", frame[off + 4:off + 6])[0]
-
-
 def span(name, lab_labels):
     recs = pcapio.read(os.path.join(LAB, name + ".pcap"))
     out = []
@@ -95,13 +90,6 @@ def span(name, lab_labels):
         copy = dict(sender=r["sender"], kernel=None, cause="reset-followup",
                     detail="duplicate", alternatives=[], origin=r["origin"],
                     note=f"the SPAN copy of frame {2 * r['frame'] - 1}")
-        frame = recs[r["frame"] - 1]
-        if ipv4_id(frame.linktype, frame.data) == 0:
-            # Linux's RST without a socket has IP ID 0: nothing on the wire
-            # tells its copy from a second RST answering another segment in
-            # flight, so the copy is a follow-up, without the detail.
-            copy.update(detail=None, note=copy["note"] + " (IP ID 0: the wire cannot tell "
-                        "it is a copy)")
         resets += [first, dict(copy, frame=2 * r["frame"])]
     return dict(file=fname, scenario="span-" + name, capture_point=src["capture_point"],
                 description=f"{name} (the lab's) with every frame captured twice, the copy "
