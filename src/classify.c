@@ -423,6 +423,28 @@ static bool syn_on_recently_closed_tuple(struct judge *j)
  * it, since a listener discards any segment without SYN that has no ACK
  * (3.10.7.2) and no connection sends one.
  */
+/*
+ * Nothing of B's captured (a one-way capture), and A's RST is a refusal's,
+ * RST+ACK numbered 0: the reply to a segment without ACK (RFC 9293
+ * 3.10.7.1, <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>; Linux's
+ * tcp_v4_send_reset, FreeBSD's tcp_dropwithreset), from a side that sent
+ * nothing else: what it refused was a SYN (or a scan's NULL, FIN or Xmas
+ * probe), which a port with no listener answers so. Each refusal answers
+ * one segment, so the same again answers the SYN sent again, a new
+ * attempt, as syn_refused reads it with the SYN seen, and no follow-up
+ * (the corpus's gnutella.pcap 209, 228 and 251 captured one way). Without
+ * the SYN, a forged refusal looks the same: injected is the runner-up.
+ */
+static bool refusal_of_unseen_syn(struct judge *j)
+{
+	struct verdict *v = j->v;
+	if (j->b_seen || (v->rst.flags & (TCP_ACK | TCP_SYN | TCP_FIN)) != TCP_ACK ||
+	    v->rst.seq != 0 || (j->a_seen && v->a.ttl_min <= v->a.ttl_max) ||
+	    (v->a.flags & HALF_F_ISN))
+		return false;
+	return decide(v, CAUSE_CLOSED_PORT, DETAIL_NONE, CONF_MEDIUM, CAUSE_INJECTED);
+}
+
 static bool syn_refused(struct judge *j)
 {
 	struct verdict *v = j->v;
@@ -593,6 +615,16 @@ static bool ack_of_unsent_data(struct judge *j)
 {
 	struct verdict *v = j->v;
 	const struct seg_note *t = &v->trigger;
+	/* In SYN-RECEIVED, a segment whose acknowledgment is not acceptable
+	 * draws <SEQ=SEG.ACK><CTL=RST> and the connection stays (RFC 9293
+	 * 3.10.7.4; Linux's tcp_check_req): a bare RST numbered beyond all A
+	 * had sent, from a side that had sent its SYN-ACK and nothing more,
+	 * names the ack of a segment the capture does not hold (the lab's
+	 * synrecv-ack-unsent captured one way, the server's packets alone).
+	 * A forger may pick any number: injected is the runner-up. */
+	if (!t->frame && j->a_seen && v->a.state == HALF_SYN_ACK_SENT &&
+	    !(v->rst.flags & TCP_ACK) && seq_gt(v->rst.seq, v->a.next_seq))
+		return decide(v, CAUSE_INVALID_SEGMENT, DETAIL_NONE, CONF_MEDIUM, CAUSE_INJECTED);
 	if (!t->frame || v->form != FORM_REPLY || !j->a_seen || !(t->flags & TCP_ACK) ||
 	    !seq_gt(t->ack, v->a.next_seq))
 		return false;
@@ -1657,6 +1689,7 @@ static const struct {
 	bool (*fits)(struct judge *j);
 } rules[RULE_COUNT] = {
 	{ RULE_FLAGS_NO_STACK_SENDS, "flags-no-stack-sends", flags_no_stack_sends },
+	{ RULE_REFUSAL_OF_UNSEEN_SYN, "refusal-of-unseen-syn", refusal_of_unseen_syn },
 	{ RULE_AFTER_EARLIER_RESET, "after-earlier-reset", after_earlier_reset },
 	{ RULE_AFTER_UNTRANSLATED_RESET, "after-untranslated-reset", after_untranslated_reset },
 	{ RULE_MPTCP_FASTCLOSE, "mptcp-fastclose", mptcp_fastclose },
@@ -2495,11 +2528,16 @@ void classify_revise(struct verdict *v, const struct after_rst *after)
 		v->revised.kind = REVISED_PEER_KEPT_CONNECTION;
 		v->revised.frame = after->b_frame;
 		v->revised.ts_ns = after->b_ts_ns;
-	} else if (after->a_frame && (!after->b_frame || after->a_synack)) {
+	} else if (after->a_frame &&
+		   ((!after->b_frame && (v->b.flags & HALF_F_SEEN)) || after->a_synack)) {
 		/* The sender went on and the peer went silent: the peer took the
 		 * RST, and the sender never sent it. Or the sender answered the SYN
 		 * "it" had refused: whatever the peer did next, the refusal was
-		 * not the sender's. */
+		 * not the sender's. A peer never captured (a one-way capture)
+		 * shows no silence: it may have gone on too, as after a RST of
+		 * SYN-RECEIVED's that answers an unacceptable ACK and leaves the
+		 * connection be (RFC 9293 3.10.7.4; the lab's synrecv-ack-unsent
+		 * captured one way). */
 		v->revised.frame = after->a_frame;
 		v->revised.ts_ns = after->a_ts_ns;
 		v->revised.fin = after->a_fin;

@@ -25,6 +25,7 @@
  */
 enum rule {
 	RULE_FLAGS_NO_STACK_SENDS,      /* unknown: a RST with SYN or FIN */
+	RULE_REFUSAL_OF_UNSEEN_SYN,     /* closed-port, the peer not captured */
 	RULE_AFTER_EARLIER_RESET,       /* reset-followup */
 	RULE_AFTER_UNTRANSLATED_RESET,  /* reset-followup: its twin's RST had reset it (nat_twin.h) */
 	RULE_MPTCP_FASTCLOSE,           /* linger-abort (mp-fastclose) */

@@ -591,6 +591,23 @@ static void syn_on_recently_closed_tuple(struct words *w)
 		  "TCP timestamps on so TIME_WAIT can accept a new SYN.");
 }
 
+/* A refusal whose SYN was not captured (classify.c, refusal_of_unseen_syn). */
+static void refusal_of_unseen_syn(struct words *w)
+{
+	const struct verdict *v = w->v;
+	char addr[64];
+	report_endpoint(addr, sizeof addr, v->ipver, v->src, v->sport);
+	say(w, "Nothing of the %s's was captured. This RST+ACK numbered 0, acknowledging %u, is "
+	       "how a host refuses a segment without ACK (RFC 9293 3.10.7.1): a SYN numbered "
+	       "%u (or a scan's NULL, FIN or Xmas probe) sent to %s, where nothing accepted "
+	       "connections or a host firewall rejected them. Each refusal answers one such "
+	       "segment: the same refusal again answers the SYN sent again.", w->bn, v->rst.ack,
+	    v->rst.ack - 1, addr);
+	advise(w, "Capture both directions to see the attempts. On the host of %s: check the "
+		  "service is running and listening (ss -ltn) and that no firewall rule rejects "
+		  "it.", addr);
+}
+
 static void syn_refused(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -986,6 +1003,19 @@ static void ack_of_unsent_data(struct words *w)
 {
 	const struct verdict *v = w->v;
 	const struct seg_note *t = &v->trigger;
+	if (!t->frame) {
+		/* classify.c: SYN-RECEIVED's reply, its segment not captured. */
+		say(w, "The %s's RST carries no ACK and is numbered %u bytes beyond all the %s had "
+		       "sent (seq %u, its next sequence number %u), after its SYN-ACK and nothing "
+		       "more: in SYN-RECEIVED, that is the reply to a segment acknowledging data "
+		       "never sent, numbered with that segment's ack (RFC 9293 3.10.7.4), and the "
+		       "connection stays. The %s's segment is not in this capture.", w->an,
+		    v->rst.seq - v->a.next_seq, w->an, v->rst.seq, v->a.next_seq, w->bn);
+		advise(w, "Capture both directions to see the segment it answered. Something "
+			  "rewrote sequence numbers or replayed segments (a broken middlebox, a TCP "
+			  "proxy or a stack bug), unless a third party forged the RST.");
+		return;
+	}
 	say(w, "The %s's segment (frame %llu) acknowledged %u bytes the %s had never sent "
 	       "(ack %u, its next sequence number %u); the %s's stack rejected it with a RST.",
 	    w->bn, (unsigned long long)t->frame, t->ack - v->a.next_seq, w->an, t->ack,
@@ -2885,6 +2915,7 @@ static void relay_teardown(struct words *w)
 static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_FLAGS_NO_STACK_SENDS] = flags_no_stack_sends,
 	[RULE_DIAGNOSED_TIMEOUT] = diagnosed_timeout,
+	[RULE_REFUSAL_OF_UNSEEN_SYN] = refusal_of_unseen_syn,
 	[RULE_AFTER_EARLIER_RESET] = after_earlier_reset,
 	[RULE_AFTER_UNTRANSLATED_RESET] = after_untranslated_reset,
 	[RULE_UNTRANSLATED_SEGMENT] = untranslated_segment,
@@ -2976,9 +3007,18 @@ static void say_runner_up(struct words *w)
 			     "kernel's own timeout, aborts the attempt the same way",
 			  DUR(v->rst.ts_ns - v->syn_ts));
 		break;
+	case RULE_REFUSAL_OF_UNSEEN_SYN:
+		runner_up(w, "without the segment it answers, a refusal forged in the %s's name "
+			     "looks the same", w->an);
+		break;
 	case RULE_ACK_OF_UNSENT_DATA:
-		runner_up(w, "a %s that restarted answers a segment of a connection it no longer "
-			     "has the same way", w->an);
+		if (v->runner_up == CAUSE_INJECTED)
+			runner_up(w, "a third party forging a RST in the %s's name may number it "
+				     "anyhow, and without the segment it answers nothing ties this "
+				     "number to the %s", w->an, w->bn);
+		else
+			runner_up(w, "a %s that restarted answers a segment of a connection it no "
+				     "longer has the same way", w->an);
 		break;
 	case RULE_ACK_SCAN_PROBE:
 		runner_up(w, "a closed port answers the probe with the same RST as a listening "

@@ -28,6 +28,12 @@ the lab's, and each RST's verdict read again:
   full capture's cause: high means no plausible rival, and the full
   capture's verdict is one.
 
+- oneway: only the frames the RST's sender's address sent, as a capture
+  of one direction sees them (asymmetric routing past a tap, `tcpdump src
+  host`, `-Q out`), for each RST that is no follow-up. With the peer
+  unseen the verdict may change, but a high one must be the full
+  capture's cause, as for a late start.
+
 The labels are the lab's own verdicts, read by rstdiag itself: this test
 checks that the verdicts do not depend on how the packets were captured,
 not that they are right (lab_score.py does that).
@@ -127,6 +133,52 @@ def late_start(rstdiag, tmp, name, header, e, pkts, orig):
     return checked, failed
 
 
+def ip_src(link, data):
+    """The outer IP source address of a frame (Ethernet with its VLAN tags,
+    raw IP, Linux cooked v1 and v2, BSD loopback), or None."""
+    if link == 1:
+        et, at = (struct.unpack_from(">H", data, 12)[0], 14) if len(data) >= 14 else (0, 0)
+        while et in (0x8100, 0x88A8) and len(data) >= at + 4:
+            et, at = struct.unpack_from(">H", data, at + 2)[0], at + 4
+    elif link == 113:
+        et, at = (struct.unpack_from(">H", data, 14)[0], 16) if len(data) >= 16 else (0, 0)
+    elif link == 276:
+        et, at = (struct.unpack_from(">H", data, 0)[0], 20) if len(data) >= 20 else (0, 0)
+    elif link in (101, 228, 229, 0, 108):
+        at = 4 if link in (0, 108) else 0
+        v = data[at] >> 4 if len(data) > at else 0
+        et = {4: 0x0800, 6: 0x86DD}.get(v, 0)
+    else:
+        return None
+    if et == 0x0800 and len(data) >= at + 20:
+        return data[at + 12:at + 16]
+    if et == 0x86DD and len(data) >= at + 40:
+        return data[at + 8:at + 24]
+    return None
+
+
+def one_way(rstdiag, tmp, name, header, e, link, pkts, orig):
+    """The one-way checks of one capture: (checked, failed)."""
+    checked = failed = 0
+    srcs = [ip_src(link, d) for _, _, d, _ in pkts]
+    for frame, o in sorted(orig.items()):
+        src = srcs[frame - 1]
+        if o["cause"] == "reset-followup" or src is None:
+            continue
+        kept = [i for i, s in enumerate(srcs) if s == src]
+        if len(kept) == len(pkts):
+            continue    # nothing of the peer's to leave out
+        path = os.path.join(tmp, f"oneway-{name}")
+        write_pcap(path, header, e, [pkts[i] for i in kept])
+        g = verdicts(rstdiag, path).get(kept.index(frame - 1) + 1)
+        checked += 1
+        if g is None or (g["confidence"] == "high" and g["cause"] != o["cause"]):
+            failed += 1
+            print(f"FAIL oneway {name} frame {frame}: {key(o)} -> "
+                  f"{key(g) if g else 'no record'}")
+    return checked, failed
+
+
 def check_capture(rstdiag, tmp, src, max_frames=None):
     """Every transform of one pcap: (checked, failed); (0, 0) for a file
     that is no pcap, or has more than max_frames frames."""
@@ -178,7 +230,8 @@ def check_capture(rstdiag, tmp, src, max_frames=None):
                 print(f"FAIL {kind} {name} frame {frame}: {key(o)} -> "
                       f"{key(g) if g else 'no record'}")
     c, f = late_start(rstdiag, tmp, name, header, e, pkts, orig)
-    return checked + c, failed + f
+    c2, f2 = one_way(rstdiag, tmp, name, header, e, link, pkts, orig)
+    return checked + c + c2, failed + f + f2
 
 
 def main():

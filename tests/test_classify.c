@@ -1658,6 +1658,38 @@ static void test_wait_shown_by_ip_id(void)
 	CHECK_EQ(judge(&f, c, rst, &v), CAUSE_UNKNOWN);
 }
 
+/* A one-way capture of a closed port's refusals (RST+ACK numbered 0) of a
+ * SYN sent three times (the corpus's gnutella.pcap 209, 228, 251 captured
+ * one way): each is a refusal, none a follow-up. */
+static void test_refusal_of_unseen_syn(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int s = begin(&f, (struct pkt[]){ seg(S, 0, 1001, TCP_RST | TCP_ACK, 0, 1) });
+	for (int i = 0; i < 3; i++) {
+		struct pkt rst = at(seg(S, 0, 1001, TCP_RST | TCP_ACK, 0, (uint64_t)i + 1),
+				    10.0 + 0.7 * i);
+		CHECK_EQ(judge(&f, s, rst, &v), CAUSE_CLOSED_PORT);
+		CHECK_EQ(v.rule, RULE_REFUSAL_OF_UNSEEN_SYN);
+		CHECK_EQ(v.confidence, CONF_MEDIUM);
+		CHECK_EQ(v.runner_up, CAUSE_INJECTED);
+		feed(&f, &rst);
+	}
+	/* A RST+ACK numbered otherwise is no refusal. */
+	memset(&f, 0, sizeof f);
+	struct pkt other = at(seg(S, 700, 1001, TCP_RST | TCP_ACK, 0, 1), 10.0);
+	s = begin(&f, &other);
+	judge(&f, s, other, &v);
+	CHECK(v.rule != RULE_REFUSAL_OF_UNSEEN_SYN);
+	/* With the SYN captured, the refusal is read from it. */
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ kernel_syn(at(seg(C, 1000, 0, TCP_SYN, 0, 1), 10.0)) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 0, 1001, TCP_RST | TCP_ACK, 0, 2), 10.001), &v),
+		 CAUSE_CLOSED_PORT);
+	CHECK_EQ(v.rule, RULE_SYN_REFUSED);
+}
+
 /* A one-way capture of the server: its acks show 16496 bytes of the
  * client's, never answered, then its abort (the hold-out's nginx
  * client_body_timeout with reset_timedout_connection). */
@@ -2493,6 +2525,7 @@ int main(void)
 	test_host_stack_and_ids();
 	test_wait_shown_by_ip_id();
 	test_data_shown_by_acks();
+	test_refusal_of_unseen_syn();
 	test_late_retransmission();
 	test_abort_by_stack();
 	test_after_reading();

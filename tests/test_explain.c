@@ -1498,6 +1498,22 @@ static void test_wait_shown_by_ip_id_words(void)
 	CHECK(strstr(e.why, "so the server had acknowledged") == NULL);
 }
 
+/* A refusal with nothing of the peer's captured: the words name the SYN's
+ * number and what a repeat answers. */
+static void test_refusal_of_unseen_syn_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	struct pkt rst = at(seg(S, 0, 1001, TCP_RST | TCP_ACK, 0, 1), 10.0);
+	int s = begin(&f, &rst);
+	judge_and_explain(&f, s, rst, &v);
+	CHECK_EQ(v.cause, CAUSE_CLOSED_PORT);
+	CHECK(says(e.why, "This RST+ACK numbered 0, acknowledging 1001, is how a host refuses a "
+			  "segment without ACK (RFC 9293 3.10.7.1): a SYN numbered 1000"));
+	CHECK(says(e.runner_up, "a refusal forged in the server's name looks the same"));
+}
+
 /* A scanner's raw SYN at TTL 41, its kernel's refusal at 64: the words say
  * why no step is read (the hold-out's nmap -sS). */
 static void test_raw_syn_origin_words(void)
@@ -2800,6 +2816,7 @@ int main(void)
 	test_wait_shown_by_ip_id_words();
 	test_data_shown_by_acks_words();
 	test_raw_syn_origin_words();
+	test_refusal_of_unseen_syn_words();
 	test_late_retransmission_words();
 	test_reply_at_sender_words();
 	test_flushed_with_fin_ack_words();
