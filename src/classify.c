@@ -434,11 +434,14 @@ static bool syn_on_recently_closed_tuple(struct judge *j)
  * attempt, as syn_refused reads it with the SYN seen, and no follow-up
  * (the corpus's gnutella.pcap 209, 228 and 251 captured one way). Without
  * the SYN, a forged refusal looks the same: injected is the runner-up.
+ * Not on a connection begun after --max-flows made rstdiag forget others:
+ * its peer's packets may have been captured and forgotten.
  */
 static bool refusal_of_unseen_syn(struct judge *j)
 {
 	struct verdict *v = j->v;
-	if (j->b_seen || (v->rst.flags & (TCP_ACK | TCP_SYN | TCP_FIN)) != TCP_ACK ||
+	if (j->b_seen || v->after_evictions ||
+	    (v->rst.flags & (TCP_ACK | TCP_SYN | TCP_FIN)) != TCP_ACK ||
 	    v->rst.seq != 0 || (j->a_seen && v->a.ttl_min <= v->a.ttl_max) ||
 	    (v->a.flags & HALF_F_ISN))
 		return false;
@@ -622,7 +625,7 @@ static bool ack_of_unsent_data(struct judge *j)
 	 * names the ack of a segment the capture does not hold (the lab's
 	 * synrecv-ack-unsent captured one way, the server's packets alone).
 	 * A forger may pick any number: injected is the runner-up. */
-	if (!t->frame && j->a_seen && v->a.state == HALF_SYN_ACK_SENT &&
+	if (!t->frame && j->a_seen && !v->after_evictions && v->a.state == HALF_SYN_ACK_SENT &&
 	    !(v->rst.flags & TCP_ACK) && seq_gt(v->rst.seq, v->a.next_seq))
 		return decide(v, CAUSE_INVALID_SEGMENT, DETAIL_NONE, CONF_MEDIUM, CAUSE_INJECTED);
 	if (!t->frame || v->form != FORM_REPLY || !j->a_seen || !(t->flags & TCP_ACK) ||
@@ -1452,11 +1455,13 @@ uint32_t classify_unseen_peer_bytes(const struct verdict *v)
  * hold-out's nginx client_body_timeout with reset_timedout_connection,
  * captured with `src host` of the server: 16 KB of a body, then nginx's
  * abort 1 s later, whose kernel reason, TCP_STATE, says a zero linger.)
+ * Not after --max-flows evictions: B's packets may have been forgotten.
  */
 static bool data_shown_by_acks(struct judge *j)
 {
 	struct verdict *v = j->v;
-	if (j->b_seen || !abort_by_form(j) || classify_sender_flushes_unread(v))
+	if (j->b_seen || v->after_evictions || !abort_by_form(j) ||
+	    classify_sender_flushes_unread(v))
 		return false;
 	bool arriving = (v->rst.flags & TCP_ACK) && (v->a.flags & HALF_F_ACK) &&
 			seq_gt(v->rst.ack, v->a.ack);

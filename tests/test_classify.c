@@ -1676,6 +1676,12 @@ static void test_refusal_of_unseen_syn(void)
 		CHECK_EQ(v.runner_up, CAUSE_INJECTED);
 		feed(&f, &rst);
 	}
+	/* A connection begun after --max-flows evictions: its peer's packets
+	 * may have been captured and forgotten, and nothing fits. */
+	memset(&f, 0, sizeof f);
+	s = begin(&f, (struct pkt[]){ seg(S, 0, 1001, TCP_RST | TCP_ACK, 0, 1) });
+	f.conn.after_evictions = true;
+	CHECK_EQ(judge(&f, s, seg(S, 0, 1001, TCP_RST | TCP_ACK, 0, 1), &v), CAUSE_UNKNOWN);
 	/* A RST+ACK numbered otherwise is no refusal. */
 	memset(&f, 0, sizeof f);
 	struct pkt other = at(seg(S, 700, 1001, TCP_RST | TCP_ACK, 0, 1), 10.0);
@@ -1723,6 +1729,10 @@ static void test_data_shown_by_acks(void)
 	rst.ack = 17597;
 	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNREAD_RECV_BUFFER);
 	CHECK_EQ(v.rule, RULE_DATA_SHOWN_BY_ACKS);
+	/* Not on a connection begun after --max-flows evictions. */
+	s = one_way_server_acks(&f, &rst);
+	f.conn.after_evictions = true;
+	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNKNOWN);
 	/* Acks that never advance show no data of the client's. */
 	memset(&f, 0, sizeof f);
 	s = feed(&f, (struct pkt[]){ at(seg(S, 500, 1001, TCP_SYN | TCP_ACK, 0, 1), 10.000) });
