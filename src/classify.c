@@ -1431,12 +1431,17 @@ static bool wait_shown_by_ip_id(struct judge *j)
 	return decide(v, CAUSE_RESPONSE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
+bool classify_rst_acks_further(const struct verdict *v)
+{
+	return (v->rst.flags & TCP_ACK) && (v->a.flags & HALF_F_ACK) &&
+	       seq_gt(v->rst.ack, v->a.ack);
+}
+
 uint32_t classify_unseen_peer_bytes(const struct verdict *v)
 {
 	if ((v->b.flags & HALF_F_SEEN) || !(v->a.flags & HALF_F_ACK))
 		return 0;
-	uint32_t end = (v->rst.flags & TCP_ACK) && seq_gt(v->rst.ack, v->a.ack) ? v->rst.ack
-									       : v->a.ack;
+	uint32_t end = classify_rst_acks_further(v) ? v->rst.ack : v->a.ack;
 	return seq_gt(end, v->b.base_seq) ? end - v->b.base_seq : 0;
 }
 
@@ -1463,9 +1468,7 @@ static bool data_shown_by_acks(struct judge *j)
 	if (j->b_seen || v->after_evictions || !abort_by_form(j) ||
 	    classify_sender_flushes_unread(v))
 		return false;
-	bool arriving = (v->rst.flags & TCP_ACK) && (v->a.flags & HALF_F_ACK) &&
-			seq_gt(v->rst.ack, v->a.ack);
-	if (classify_unseen_peer_bytes(v) == 0 || (v->a.bytes > 0 && !arriving))
+	if (classify_unseen_peer_bytes(v) == 0 || (v->a.bytes > 0 && !classify_rst_acks_further(v)))
 		return false;
 	return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }

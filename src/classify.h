@@ -487,6 +487,8 @@ bool classify_sender_flushes_unread(const struct verdict *v);
 /* With nothing of the RST's peer captured: the peer's bytes the sender's
  * acknowledgments (and the RST's) show it took, from its first ack on. */
 uint32_t classify_unseen_peer_bytes(const struct verdict *v);
+/* The RST acknowledges beyond the sender's last ACK: data still arriving. */
+bool classify_rst_acks_further(const struct verdict *v);
 
 /* The wire form of a RST given both halves and the segment it answers
  * (find_trigger's; frame 0 none). */

@@ -2404,7 +2404,7 @@ static void data_shown_by_acks(struct words *w)
 	       "they took %u byte%s of the %s's", w->bn, w->an, n, plural(n), w->bn);
 	if (v->midstream)
 		say(w, " after the capture began, mid-connection");
-	if ((v->rst.flags & TCP_ACK) && seq_gt(v->rst.ack, v->a.ack))
+	if (classify_rst_acks_further(v))
 		say(w, ", %u of them only in the RST's own acknowledgment: they were still "
 		       "arriving when the %s closed", v->rst.ack - v->a.ack, w->an);
 	else

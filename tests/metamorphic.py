@@ -112,6 +112,18 @@ def key(r):
 CORPUS_MAX_FRAMES = 20000
 
 
+def high_elsewhere(rstdiag, path, header, e, pkts, frame, o, what):
+    """pkts written to path and read: 1 (and a FAIL line) when the RST at
+    frame has no record, or a high one whose cause is not o's, else 0.
+    Less of the capture may change a verdict, never to a sure other one."""
+    write_pcap(path, header, e, pkts)
+    g = verdicts(rstdiag, path).get(frame)
+    if g is None or (g["confidence"] == "high" and g["cause"] != o["cause"]):
+        print(f"FAIL {what}: {key(o)} -> {key(g) if g else 'no record'}")
+        return 1
+    return 0
+
+
 def late_start(rstdiag, tmp, name, header, e, pkts, orig):
     """The late start's checks of one capture: (checked, failed)."""
     checked = failed = 0
@@ -122,14 +134,11 @@ def late_start(rstdiag, tmp, name, header, e, pkts, orig):
             start = frame - 1 - k
             if start <= 0:
                 continue
-            path = os.path.join(tmp, f"late-{name}")
-            write_pcap(path, header, e, pkts[start:])
-            g = verdicts(rstdiag, path).get(frame - start)
             checked += 1
-            if g is None or (g["confidence"] == "high" and g["cause"] != o["cause"]):
-                failed += 1
-                print(f"FAIL late {name} frame {frame}, capture from {k} frames "
-                      f"before: {key(o)} -> {key(g) if g else 'no record'}")
+            failed += high_elsewhere(rstdiag, os.path.join(tmp, f"late-{name}"), header, e,
+                                     pkts[start:], frame - start, o,
+                                     f"late {name} frame {frame}, capture from {k} frames "
+                                     f"before")
     return checked, failed
 
 
@@ -168,14 +177,10 @@ def one_way(rstdiag, tmp, name, header, e, link, pkts, orig):
         kept = [i for i, s in enumerate(srcs) if s == src]
         if len(kept) == len(pkts):
             continue    # nothing of the peer's to leave out
-        path = os.path.join(tmp, f"oneway-{name}")
-        write_pcap(path, header, e, [pkts[i] for i in kept])
-        g = verdicts(rstdiag, path).get(kept.index(frame - 1) + 1)
         checked += 1
-        if g is None or (g["confidence"] == "high" and g["cause"] != o["cause"]):
-            failed += 1
-            print(f"FAIL oneway {name} frame {frame}: {key(o)} -> "
-                  f"{key(g) if g else 'no record'}")
+        failed += high_elsewhere(rstdiag, os.path.join(tmp, f"oneway-{name}"), header, e,
+                                 [pkts[i] for i in kept], kept.index(frame - 1) + 1, o,
+                                 f"oneway {name} frame {frame}")
     return checked, failed
 
 
