@@ -60,6 +60,15 @@ void tcp_track_begin(struct flow *f, int dir, const struct pkt *p)
 		/* A SYN names the client; a SYN-ACK names the server. */
 		f->conn.client = (int8_t)((p->flags & TCP_ACK) ? 1 - dir : dir);
 		f->conn.role_guessed = false;
+	} else if ((p->flags & (TCP_RST | TCP_ACK)) == (TCP_RST | TCP_ACK) && p->seq == 0) {
+		/* A RST+ACK numbered 0 is how a host refuses a segment without
+		 * ACK, a SYN or a scan's probe (RFC 9293 3.10.7.1,
+		 * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>): like a SYN-ACK it
+		 * names its sender the server, whatever the ports say (a one-way
+		 * capture of the refusing side shows nothing else). */
+		f->conn.midstream = true;
+		f->conn.client = (int8_t)(1 - dir);
+		f->conn.role_guessed = false;
 	} else {
 		f->conn.midstream = true;
 		f->conn.client = (int8_t)(1 - guess_server(&f->key));

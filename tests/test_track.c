@@ -208,6 +208,21 @@ static void test_role_guess(void)
 	s = feed(&f, (struct pkt[]){ seg(S, 1, 2, TCP_SYN | TCP_ACK, 0, 1) });
 	CHECK(!f.conn.role_guessed);
 	CHECK_EQ(flow_role(&f, s), ROLE_SERVER);
+
+	/* So does a refusal, RST+ACK numbered 0, against the ports: here the
+	 * side on 40000 refused a SYN from port 80 (a one-way capture). */
+	memset(&f, 0, sizeof f);
+	int r = feed(&f, (struct pkt[]){ seg(C, 0, 7001, TCP_RST | TCP_ACK, 0, 1) });
+	CHECK(f.conn.midstream);
+	CHECK(!f.conn.role_guessed);
+	CHECK_EQ(flow_role(&f, r), ROLE_SERVER);
+	CHECK_EQ(flow_role(&f, 1 - r), ROLE_CLIENT);
+
+	/* A RST+ACK numbered otherwise is an abort: the ports still guess. */
+	memset(&f, 0, sizeof f);
+	r = feed(&f, (struct pkt[]){ seg(C, 9000, 7001, TCP_RST | TCP_ACK, 0, 1) });
+	CHECK(f.conn.role_guessed);
+	CHECK_EQ(flow_role(&f, r), ROLE_CLIENT);
 }
 
 /* Response status and the Connection / Keep-Alive headers, any case, cut anywhere. */
