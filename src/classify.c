@@ -2365,6 +2365,8 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		find_trigger(p, a, b, f->conn.pkts && f->conn.run_dir != dir ? &f->conn.run_first : NULL,
 			     late, &v->trigger);
 		v->form = (uint8_t)classify_form(p, a, b, &v->trigger);
+		v->trigger_resent = v->trigger.frame && v->trigger.frame == b->last.frame &&
+				    b->last_resent;
 	} else {
 		memset(&v->trigger, 0, sizeof v->trigger);
 		v->form = FORM_OTHER;

@@ -258,6 +258,9 @@ struct verdict {
 				       data, which came after the connection's longest
 				       silence: close_idle_ns is that silence (flow.h) */
 	bool b_window_closed : 1;   /* the peer's last segment advertised a zero window */
+	bool trigger_resent : 1;    /* the segment it answers sent again what its sender had
+				       sent before (flow.h, last_resent): its ack is the
+				       sender's when it resent, not when the data was written */
 	bool stray_ack : 1;         /* the RST answers the peer's lone bare ACK, the first
 				       segment of the tuple, with nothing else seen of it */
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)

@@ -1504,6 +1504,30 @@ static void data_after_own_fin(struct words *w)
 			  "shutdown(SHUT_WR) and drain until its FIN, the lingering close of RFC "
 			  "9112 9.6), so that the close does not reset it.", side_word(v), w->bn);
 		return;
+	} else if (ignored && v->trigger_resent) {
+		/*
+		 * A segment sent again carries its sender's acknowledgment of
+		 * the moment it leaves (RFC 9293 3.4: a segment's ACK field is
+		 * the next sequence number its sender expects), not of the
+		 * moment its data was written: data written before the FIN and
+		 * lost on the way comes back acknowledging it (the sixth
+		 * hold-out set's ipv6-pmtu-blackhole-ptb-dropped-client-timeout:
+		 * a response lost on a path MTU black hole, its first bytes
+		 * resent 4.6 s after the client gave up and closed).
+		 */
+		say(w, "the %s acknowledged that FIN and %s later at this capture point (frame %llu) "
+		       "sent %u bytes again: data it had sent before, as its sequence numbers had "
+		       "passed them, lost or unacknowledged on the way. A segment sent again carries "
+		       "its sender's latest acknowledgment, so it shows that the %s's stack had the "
+		       "FIN when it resent the data, not that its application wrote after it. The "
+		       "%s's closed socket answered with a RST.",
+		    w->bn, DUR(gap), (unsigned long long)t->frame, t->len, w->bn, w->an);
+		advise(w, "Network: the %s's data was being sent again (%u retransmission%s in this "
+			  "capture): find where it is lost on the path (a path MTU black hole drops "
+			  "full-sized segments while small ones pass; a firewall or a full queue drops "
+			  "others). The %s may have closed because that data never came.",
+		       w->bn, v->b.retrans, plural(v->b.retrans), w->an);
+		return;
 	} else if (ignored && flushed_with_fin_ack(v)) {
 		say(w, "the %s acknowledged that FIN and sent %u bytes %s later (frame %llu), and "
 		       "the %s's closed socket answered with a RST. The %s's stack had the FIN when "

@@ -323,6 +323,7 @@ static bool report_record_read(const cJSON *o, const char *line, struct verdict 
 	v->runner_up = (uint8_t)field_code(alt, "cause", n_cause, 0, CAUSE_COUNT - 1, CAUSE_COUNT, &ok);
 	v->trigger.frame = num(o, "trigger_frame");
 	v->trigger.len = (uint32_t)num_max(o, "trigger_len", UINT32_MAX);
+	v->trigger_resent = flag(o, "trigger_resent");
 	v->followup_of = num(o, "followup_of");
 	ok &= read_payload(o, v);
 	ok &= read_request(o, v);

@@ -454,10 +454,13 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	}
 	json_array_end(w);
 	put_uint_or_null(w, JSON_KEY("trigger_frame"), v->trigger.frame);
-	if (v->trigger.frame)
+	if (v->trigger.frame) {
 		json_uint(w, "trigger_len", v->trigger.len);
-	else
+		json_bool(w, "trigger_resent", v->trigger_resent);
+	} else {
 		json_null(w, "trigger_len");
+		json_null(w, "trigger_resent");
+	}
 	put_uint_or_null(w, JSON_KEY("followup_of"), v->followup_of);
 	put_seconds_or_null(w, JSON_KEY("rtt_s"), v->rtt_ns, r->nano);
 	put_seconds_or_null(w, JSON_KEY("idle_before_s"), v->idle_before_ns, r->nano);

@@ -298,8 +298,8 @@ static void print_block(FILE *out, const struct text_state *t, const struct verd
 		}
 		if (v->trigger.frame) {
 			label(out, t, "answers");
-			fprintf(out, "#%" PRIu64 " from the %s (%u bytes)\n", v->trigger.frame, b_role,
-				v->trigger.len);
+			fprintf(out, "#%" PRIu64 " from the %s (%u bytes%s)\n", v->trigger.frame, b_role,
+				v->trigger.len, v->trigger_resent ? ", sent again" : "");
 		}
 	}
 	print_http(out, t, v);

@@ -513,18 +513,20 @@ static inline bool alert_only(const struct flow *f, int dir, const struct pkt *p
 	return n->alert_from == (tls_from_client(f, dir) ? ROLE_CLIENT : ROLE_SERVER) + 1;
 }
 
-/* quiet: the silence before p on the connection. */
+/* quiet: the silence before p on the connection. Returns whether p sent
+ * again what its side had sent before (tcp_half's last_resent). */
 static inline __attribute__((always_inline))
-void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
+bool track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 {
 	struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
 	uint32_t end = p->seq + pkt_seq_len(p);
+	bool resent = false;
 	if (p->flags & TCP_RST)
-		return;  /* a RST's sequence number is not data: it must not move snd_nxt */
+		return false;  /* a RST's sequence number is not data: it must not move snd_nxt */
 	if (is_keepalive(h, peer, p)) {
 		count16(&h->keepalives);
 		h->flags |= HALF_F_PROBING;
-		return;
+		return false;
 	}
 	if (h->flags & HALF_F_PROBING)
 		h->flags &= (uint8_t)~HALF_F_PROBING;
@@ -533,6 +535,7 @@ void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 			h->syn_retrans++;
 	} else if (pkt_seq_len(p) > 0 && seq_lt(p->seq, h->next_seq)) {
 		count32(&h->retrans);   /* starts inside data, or at a FIN, already sent */
+		resent = true;
 		/* A request's first segment seen only after a later one of it
 		 * (the first lost before the capture point and sent again:
 		 * the corpus's ndpi/soap.pcap 3 then 5) is still the request,
@@ -580,6 +583,7 @@ void track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 		}
 		h->next_seq = end;
 	}
+	return resent;
 }
 
 static inline __attribute__((always_inline))
@@ -886,7 +890,7 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 	    f->conn.run_dir != dir && f->conn.run_first.frame &&
 	    seq_lt(p->ack, f->conn.half[1 - dir].next_seq))
 		answers = false;
-	track_sequence(f, dir, p, gap);
+	bool resent = track_sequence(f, dir, p, gap);
 	track_flags(f, dir, p);
 	track_ack(f, dir, p);
 
@@ -920,6 +924,7 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 		seg_note_from_pkt(&f->conn.run_first, p);
 	seg_note_from_pkt(&h->last, p);
 	h->last_copies = 0;
+	h->last_resent = resent;
 	count32(&h->pkts);
 	count8(&f->conn.pkts);
 	if (p->ts_ns > f->conn.last_ts)

@@ -94,7 +94,7 @@ RESET = {
     }), "form": {"reply", "active", "other"}, "cause": CAUSES,
     "detail": nullable(STR), "confidence": {"high", "medium", "low"},
     "alternatives": array({"cause": CAUSES, "why": lambda v: isinstance(v, str) and len(v) > 20}),
-    "trigger_frame": nullable(frame), "trigger_len": nullable(INT), "followup_of": nullable(frame),
+    "trigger_frame": nullable(frame), "trigger_len": nullable(INT), "trigger_resent": nullable(BOOL), "followup_of": nullable(frame),
     "rtt_s": nullable(NUM), "idle_before_s": nullable(NUM), "max_gap_s": NUM,
     "trigger_gap_s": nullable(NUM),
     "request": nullable({

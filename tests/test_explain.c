@@ -185,6 +185,28 @@ static void test_data_crossing_fin(void)
 	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
 	CHECK(says(e.advice, "stop writing once its FIN arrives"));
 	CHECK(says(e.why, "its application wrote anyway"));
+	CHECK(!v.trigger_resent);
+	/* A response lost on the way (a path MTU black hole) after its first
+	 * 30 bytes: the server's ACK of the client's FIN shows its sequence
+	 * 1000 bytes further, and its data sent again acknowledges the FIN.
+	 * The ack is the resend's, not the write's (the sixth hold-out set's
+	 * ipv6-pmtu-blackhole-ptb-dropped-client-timeout-v6). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK, 0, 6), 10.0011) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_FIN, 0, 7), 12.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 1531, 122, TCP_ACK, 0, 8), 12.04) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 122, TCP_ACK, 500, 9), 16.0) });
+	judge_and_explain(&f, c, at(seg(C, 122, 0, TCP_RST, 0, 10), 16.0001), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
+	CHECK_EQ(v.trigger.frame, 9);
+	CHECK(v.trigger_resent);
+	CHECK(says(e.why, "(frame 9) sent 500 bytes again: data it had sent before"));
+	CHECK(strstr(e.why, "wrote anyway") == NULL);
+	CHECK(says(e.advice, "Network: the server's data was being sent again (1 retransmission "));
+	CHECK(strstr(e.advice, "stop writing once") == NULL);
 	/* The same data within 1 ms more than the client's fastest answer
 	 * (1 ms, its handshake ACK) after the FIN: it left with the FIN's
 	 * acknowledgement, before the application could read the close
