@@ -413,11 +413,17 @@ static void untranslated_segment(struct words *w)
 	report_endpoint(from, sizeof from, v->ipver, v->dst, v->dport);
 	say(w, "The %s answered with a reply-form RST a %s segment from %s (frame %llu), %s it had "
 	       "no connection with. That segment carried the numbers of the %s's connection %s %s "
-	       "(seq %u, ack %u: where that connection stood at frame %llu): it was that "
-	       "connection's %s, ",
+	       "(seq %u, ack %u: ",
 	    w->an, seg_kind(&v->trigger), from, (unsigned long long)v->trigger.frame,
 	    remapped ? "a port" : "an address", w->an, remapped ? "with" : "to", NAT_ADDR(v),
-	    v->trigger.seq, v->trigger.ack, (unsigned long long)v->nat.frame, w->bn);
+	    v->trigger.seq, v->trigger.ack);
+	/* nat_twin.h: a connection the tuple's next one replaced keeps its
+	 * end numbers and time, not its last frame. */
+	if (v->nat.replaced)
+		say(w, "where that connection stood when it was last seen, %s before", DUR(silent));
+	else
+		say(w, "where that connection stood at frame %llu", (unsigned long long)v->nat.frame);
+	say(w, "): it was that connection's %s, ", w->bn);
 	if (remapped)
 		say(w, "arriving from another port of the same address: a NAT in front of the %s "
 		       "had mapped the connection anew.", w->bn);
@@ -428,6 +434,10 @@ static void untranslated_segment(struct words *w)
 		say(w, " The NAT had forgotten the old mapping after %s of silence on the connection "
 		       "and gave the %s's next segment a new port, as a NAT that picks its ports at "
 		       "random does (carrier NATs; Linux's masquerade random).", DUR(silent), w->bn);
+		if (v->nat.replaced)
+			say(w, " It had also given the old port to another connection: a new one "
+			       "with %s had begun since on the same tuple, so the %s held nothing of "
+			       "the old connection any more.", NAT_ADDR(v), w->an);
 		advise(w, "Keep the mapping alive: have the %s send TCP keep-alives or application "
 			  "pings more often than the NAT's idle timeout (under %s here), or close "
 			  "pooled connections idle that long. ", w->bn, DUR(silent));
@@ -458,6 +468,12 @@ static void untranslated_segment(struct words *w)
 			  "marks invalid (conntrack -S) and drop them (nftables: ct state invalid drop) "
 			  "or set net.netfilter.nf_conntrack_tcp_be_liberal=1; look for a restart, a "
 			  "failover or a conntrack flush at that time. ");
+	}
+	if (v->nat.replaced) {
+		say(w, " The RST carries the %s's own ack as its seq, so the %s took it and its "
+		       "connection was reset.", w->bn, w->bn);
+		advise(w, "The %s's connection is dead: reconnect.", w->bn);
+		return;
 	}
 	if (remapped) {
 		say(w, " The RST goes back through the new mapping with the %s's own ack as its seq: "

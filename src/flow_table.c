@@ -630,9 +630,11 @@ static __attribute__((noinline, cold)) void syn_end_remove(struct flow_table *ft
 
 /*
  * The index, made from the flows held when it is first asked for: those
- * past a SYN from their client and not finished (a finished one is no
- * twin, nat_twin.h). Those a lone SYN's answer would have put in it, but
- * for the finished ones; every shard makes it at the same RST.
+ * past a SYN from their client and not finished (a finished connection is
+ * no twin, nat_twin.h), or whose tuple held a connection before the
+ * current one (that one may be: nat_twin.h, replaced). Those a lone SYN's
+ * answer would have put in it, but for the finished ones; every shard
+ * makes it at the same RST.
  */
 static __attribute__((noinline, cold)) void syn_ends_start(struct flow_table *ft)
 {
@@ -640,7 +642,7 @@ static __attribute__((noinline, cold)) void syn_ends_start(struct flow_table *ft
 	for (int l = LIST_ACTIVE; l <= LIST_FINISHED; l++)
 		for (uint32_t i = ft->lists[l].head; i != NONE; i = link_at(ft, i)->next) {
 			struct flow *f = at(ft, i);
-			if (!f->conn.finished && f->conn.client >= 0 &&
+			if ((!f->conn.finished || f->conn.incarnation > 0) && f->conn.client >= 0 &&
 			    (f->conn.half[f->conn.client].flags & HALF_F_ISN))
 				syn_end_add(ft, f);
 		}

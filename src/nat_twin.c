@@ -37,6 +37,16 @@ static bool numbers_fit(const struct flow *t, int c, const struct seg_note *s)
 	return just_before(s->seq, other_end);
 }
 
+/* The same for the connection before t's on its tuple (flow_prev), from
+ * its end numbers: an ack at c's end or shortly before, a seq at the
+ * other side's. */
+static bool prev_numbers_fit(const struct flow *t, int c, const struct seg_note *s)
+{
+	const struct flow_prev *prev = &t->conn.prev;
+	return t->conn.incarnation > 0 && prev->end_ts <= s->ts_ns &&
+	       just_before(s->ack, prev->next_seq[c]) && just_before(s->seq, prev->next_seq[1 - c]);
+}
+
 const struct flow *nat_twin_find(struct flow_table *ft, const struct flow *f, int dir,
 				 int *end, struct nat_twin_note *note)
 {
@@ -47,17 +57,25 @@ const struct flow *nat_twin_find(struct flow_table *ft, const struct flow *f, in
 		uint32_t pos = UINT32_MAX;
 		for (struct flow *t; (t = flow_table_next_by_syn(ft, &f->key, dir, (enum syn_index)kind,
 								 &pos));) {
-			if (t == f || t->conn.finished || t->conn.last_ts > s->ts_ns)
+			if (t == f)
 				continue;
 			int c = kind == SYN_FROM ? t->syn_end : 1 - t->syn_end;
-			if (!numbers_fit(t, c, s))
+			bool now = !t->conn.finished && t->conn.last_ts <= s->ts_ns &&
+				   numbers_fit(t, c, s);
+			if (!now && !prev_numbers_fit(t, c, s))
 				continue;
 			*end = c;
 			memset(note, 0, sizeof *note);
 			note->kind = kind == SYN_FROM ? NAT_TWIN_UNTRANSLATED : NAT_TWIN_REMAPPED;
-			note->frame = t->conn.half[0].last.frame > t->conn.half[1].last.frame
-					      ? t->conn.half[0].last.frame : t->conn.half[1].last.frame;
-			note->ts_ns = t->conn.last_ts;
+			if (now) {
+				note->frame = t->conn.half[0].last.frame > t->conn.half[1].last.frame
+						      ? t->conn.half[0].last.frame
+						      : t->conn.half[1].last.frame;
+				note->ts_ns = t->conn.last_ts;
+			} else {
+				note->replaced = true;
+				note->ts_ns = t->conn.prev.end_ts;
+			}
 			memcpy(note->addr, t->key.addr[1 - c], 16);
 			note->port = t->key.port[1 - c];
 			return t;
@@ -89,7 +107,7 @@ const struct nat_twin_reset *nat_twin_log_find(const struct nat_twin_log *log,
 	uint32_t kept = log->n < NAT_TWIN_LOG ? log->n : NAT_TWIN_LOG;
 	for (uint32_t i = 1; i <= kept; i++) {
 		const struct nat_twin_reset *r = &log->r[(log->n - i) % NAT_TWIN_LOG];
-		if (r->reset_end == dir && r->rst_ts <= p->ts_ns &&
+		if (!r->note.replaced && r->reset_end == dir && r->rst_ts <= p->ts_ns &&
 		    memcmp(&r->key, &f->key, sizeof r->key) == 0)
 			return r;
 	}

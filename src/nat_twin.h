@@ -36,9 +36,18 @@
  * the endpoint opened it or as the other side's address did
  * (flow_table_next_by_syn).
  *
+ * A NAT that forgot a mapping may also give its port to another
+ * connection, from another host behind it (RFC 6056's random ports make
+ * it likely within minutes on a busy carrier NAT): the endpoint then sees
+ * a new connection on the old tuple, and the old connection's next
+ * segment arrives mapped anew. The twin is then the connection before
+ * the tuple's current one, whose end numbers the flow keeps (flow.h,
+ * flow_prev): the hold-out's nat-port-reuse-kills-idle-connection.
+ *
  * Every RST is checked, of every shard (--shard follows all
  * connections), and each twin so found is logged, so the twin's own
- * later RST is judged alike in every shard and in one run.
+ * later RST is judged alike in every shard and in one run (not when the
+ * twin was replaced: the tuple's RSTs since are the new connection's).
  */
 #ifndef RSTDIAG_NAT_TWIN_H
 #define RSTDIAG_NAT_TWIN_H
@@ -75,6 +84,11 @@ struct nat_twin_note {
 	uint8_t kind;               /* enum nat_twin_kind */
 	uint8_t via;                /* AFTER_RESET: the answered segment's, UNTRANSLATED or
 				       REMAPPED */
+	/* UNTRANSLATED, REMAPPED: the segment is of the connection that came
+	 * before the twin's on its tuple, which a new connection has taken
+	 * since (a NAT that gave the old one's port to another): frame is 0,
+	 * ts_ns the old connection's last packet. */
+	bool replaced;
 };
 
 /*

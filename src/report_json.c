@@ -282,6 +282,14 @@ static void put_rst_payload(struct json_writer *w, const struct rst_payload *d)
 	json_object_end(w);
 }
 
+static void put_uint_or_null(struct json_writer *w, struct json_key k, uint64_t v)
+{
+	if (v)
+		json_uint_k(w, k, v);
+	else
+		json_null_k(w, k);
+}
+
 /* "nat": the connection this one is, through a NAT (nat_twin.h); null none. */
 static void put_nat(struct json_writer *w, const struct verdict *v)
 {
@@ -295,7 +303,8 @@ static void put_nat(struct json_writer *w, const struct verdict *v)
 	}
 	json_object_begin(w, "nat");
 	json_string(w, "kind", kinds[v->nat.kind]);
-	json_uint(w, "frame", v->nat.frame);
+	put_uint_or_null(w, JSON_KEY("frame"), v->nat.frame);
+	json_bool(w, "replaced", v->nat.replaced);
 	put_addr(w, JSON_KEY("address"), v->ipver, v->nat.addr);
 	json_uint(w, "port", v->nat.port);
 	json_object_end(w);
@@ -370,14 +379,6 @@ static void put_seconds_or_null(struct json_writer *w, struct json_key k, int64_
 {
 	if (ns >= 0)
 		json_seconds_k(w, k, ns, nano);
-	else
-		json_null_k(w, k);
-}
-
-static void put_uint_or_null(struct json_writer *w, struct json_key k, uint64_t v)
-{
-	if (v)
-		json_uint_k(w, k, v);
 	else
 		json_null_k(w, k);
 }

@@ -1011,7 +1011,9 @@ bool tcp_track_leaving(struct flow *f, int dir, const struct pkt *p, bool copy)
 /*
  * The fields tcp_track_segment writes that tcp_track_is_new_incarnation,
  * tcp_track_copy_of_last, the pipeline's host notes and flow_table's
- * expiry read, written as it writes them; nothing else.
+ * expiry read, and next_seq, which a new incarnation keeps of the one
+ * before for nat_twin (flow_prev: a replaced twin may be another shard's
+ * connection), written as it writes them; nothing else.
  */
 unsigned tcp_track_follow(struct flow *f, int dir, const struct pkt *p)
 {
@@ -1031,6 +1033,9 @@ unsigned tcp_track_follow(struct flow *f, int dir, const struct pkt *p)
 			h->ttl_min = p->ttl;
 		if (p->ttl > h->ttl_max)
 			h->ttl_max = p->ttl;
+		uint32_t end = p->seq + pkt_seq_len(p);    /* as track_sequence */
+		if (seq_gt(end, h->next_seq))
+			h->next_seq = end;
 	}
 	/* Who closed first (track_end reads it) and a RST's frame (what
 	 * late_segments logs by), alike in every shard. */

@@ -238,8 +238,67 @@ static void test_remapped(void)
 	flow_table_free(ft);
 }
 
+/* The same request from a new port, after a new connection from the
+ * client's old port took the tuple (the NAT gave that port to another
+ * host: the hold-out's nat-port-reuse-kills-idle-connection): the twin is
+ * the connection before the tuple's current one, found by its end
+ * numbers, and no later RST on the tuple is read as after its reset. */
+static void test_replaced(void)
+{
+	struct flow_table *ft = new_table();
+	int client;
+	struct flow *t = twin_connection(ft, &client);
+	feed(t, (struct pkt[]){ at(seg(C, 9000, 0, TCP_SYN, 0, 7), 12.000) });
+	feed(t, (struct pkt[]){ at(seg(S, 7000, 9001, TCP_SYN | TCP_ACK, 0, 8), 12.001) });
+	feed(t, (struct pkt[]){ at(seg(C, 9001, 7001, TCP_ACK, 0, 9), 12.002) });
+	feed(t, (struct pkt[]){ at(seg(C, 9001, 7001, TCP_ACK | TCP_FIN, 0, 10), 12.003) });
+	feed(t, (struct pkt[]){ at(seg(S, 7001, 9002, TCP_ACK | TCP_FIN, 0, 11), 12.004) });
+	feed(t, (struct pkt[]){ at(seg(C, 9002, 7002, TCP_ACK, 0, 12), 12.005) });
+	CHECK(t->conn.finished);
+	CHECK_EQ(t->conn.incarnation, 1);
+	struct pkt s = remapped(at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 20, 13), 13.5));
+	struct flow *f = insert(ft, &s, false);
+	feed(f, &s);
+	struct pkt rst = remapped(at(seg(S, 531, 0, TCP_RST, 0, 14), 13.5001));
+	struct flow_key k;
+	int dir, end = -1;
+	flow_key_from_pkt(&rst, &k, &dir);
+	CHECK(nat_twin_candidate(f, dir, &rst));
+	struct nat_twin_note note;
+	CHECK(nat_twin_find(ft, f, dir, &end, &note) == t);
+	CHECK_EQ(end, 1 - client);
+	CHECK_EQ(note.kind, NAT_TWIN_REMAPPED);
+	CHECK(note.replaced);
+	CHECK_EQ(note.frame, 0);
+	CHECK_EQ(note.ts_ns, (int64_t)(10.005 * 1e9));
+	struct verdict v;
+	classify_rst(f, dir, &rst, NULL, 0, NULL, 0, &v);
+	classify_revise_untranslated(&v, &note);
+	CHECK_EQ(v.cause, CAUSE_IDLE_TIMEOUT);
+	struct nat_twin_log log = { 0 };
+	nat_twin_log_add(&log, f, dir, &rst, t, end, &note);
+	struct pkt later = at(seg(S, 7002, 9002, TCP_RST, 0, 15), 14.0);
+	CHECK(nat_twin_log_find(&log, t, 1 - client, &later) == NULL);
+	flow_table_free(ft);
+
+	/* Numbers of neither connection on the tuple: none. */
+	ft = new_table();
+	t = twin_connection(ft, &client);
+	feed(t, (struct pkt[]){ at(seg(C, 9000, 0, TCP_SYN, 0, 7), 12.000) });
+	feed(t, (struct pkt[]){ at(seg(S, 7000, 9001, TCP_SYN | TCP_ACK, 0, 8), 12.001) });
+	s = remapped(at(seg(C, 3000000000u, 3100000000u, TCP_ACK | TCP_PSH, 20, 13), 13.5));
+	f = insert(ft, &s, false);
+	feed(f, &s);
+	rst = remapped(at(seg(S, 3100000000u, 0, TCP_RST, 0, 14), 13.5001));
+	flow_key_from_pkt(&rst, &k, &dir);
+	CHECK(nat_twin_candidate(f, dir, &rst));
+	CHECK(nat_twin_find(ft, f, dir, &end, &note) == NULL);
+	flow_table_free(ft);
+}
+
 int main(void)
 {
+	test_replaced();
 	test_remapped();
 	test_found();
 	test_found_without_silence();
