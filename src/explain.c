@@ -1163,17 +1163,43 @@ static void say_b_goodbye(struct words *w, const char *alert)
 		say(w, "%s in its last data (frame %llu)", alert, (unsigned long long)v->b.data_frame);
 }
 
-/* What the RST answered of that goodbye. */
+/* What the RST answered of that goodbye: the alert, a record before it,
+ * or the FIN after it (the corpus's wa_voice.pcap 193, whose client's two
+ * RSTs answer the server's alert and its FIN; a review read "the first
+ * of them" against "answers #187", the FIN). */
 static const char *goodbye_answered(const struct verdict *v)
 {
-	return v->trigger.frame && v->trigger.frame != v->b.data_frame ? "the first of them"
-								       : "that alert";
+	const struct seg_note *t = &v->trigger;
+	if (!t->frame || t->frame == v->b.data_frame)
+		return "that alert";
+	return (t->flags & TCP_FIN) && !t->len ? "that FIN" : "the first of them";
+}
+
+/*
+ * TLS 1.3 sends every record after its handshake as application data
+ * (RFC 8446 5.2): an alert shows only by its size, 19 bytes (a 2-byte
+ * alert, its inner type and a 16-byte tag: tls.c, tls_facts_tail), which a
+ * 2-byte message could share. So there the words say "most likely" of
+ * what was lost too (a review of the corpus's opera-vpn.pcapng 2033).
+ */
+static bool alert_by_size(const struct verdict *v)
+{
+	return v->tls.alert == TLS_ALERT_ENCRYPTED && tls_note_version(v->tls.version) == 0x0304;
+}
+
+static const char *nothing_lost(const struct verdict *v)
+{
+	return alert_by_size(v) ? "Most likely no application data was lost"
+				: "No application data was lost";
 }
 
 static void close_notify_after_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
-	const char *alert = v->tls.alert == TLS_ALERT_ENCRYPTED ?
+	const char *alert = alert_by_size(v) ?
+		"a record of an encrypted alert's size (TLS 1.3 hides a record's type), most "
+		"likely its close_notify," :
+		v->tls.alert == TLS_ALERT_ENCRYPTED ?
 		"an encrypted TLS alert, most likely its close_notify," :
 		v->tls.alert == 90 + 1 ? "its TLS user_canceled alert" : "its TLS close_notify alert";
 	if (v->tls.alert_both) {
@@ -1190,8 +1216,8 @@ static void close_notify_after_fin(struct words *w)
 		say_b_goodbye(w, alert);
 		say(w, ", as TLS asks of each side before it closes (%s). The %s's socket "
 		       "was already closed and answered %s with a RST: the %s closed without waiting "
-		       "for the %s's own alert, which TLS allows. No application data was lost.",
-		    tls_closure_rfc(v), w->an, goodbye_answered(v), w->an, w->bn);
+		       "for the %s's own alert, which TLS allows. %s.",
+		    tls_closure_rfc(v), w->an, goodbye_answered(v), w->an, w->bn, nothing_lost(v));
 		advise(w, "Nothing to fix. If the RSTs are unwanted (firewall logs, alarms), the %s "
 			  "can read until the %s's close_notify before closing its socket.", w->an,
 		       w->bn);
@@ -1208,9 +1234,9 @@ static void close_notify_after_fin(struct words *w)
 		    (unsigned long long)v->a.fin_frame, w->bn);
 		say_b_goodbye(w, alert);
 		say(w, ", as TLS asks of each side before it closes (%s), and the %s's "
-		       "socket, already closed, answered %s with a RST. No application data was "
-		       "lost: all the %s missed was the goodbye.", tls_closure_rfc(v), w->an,
-		    goodbye_answered(v), w->an);
+		       "socket, already closed, answered %s with a RST. %s: all the %s missed was "
+		       "the goodbye.", tls_closure_rfc(v), w->an, goodbye_answered(v), nothing_lost(v),
+		    w->an);
 		advise(w, "Nothing to fix. If the RSTs are unwanted, the %s can read the %s's "
 			  "close_notify before closing its socket.", w->an, w->bn);
 		return;
@@ -1220,9 +1246,9 @@ static void close_notify_after_fin(struct words *w)
 	    (unsigned long long)v->a.fin_frame, w->bn);
 	say_b_goodbye(w, alert);
 	say(w, ", as TLS asks of each side before it closes (%s). The %s's socket was "
-	       "already closed and answered %s with a RST. No application data was lost: the %s "
-	       "had stopped reading, and all it missed was the goodbye.", tls_closure_rfc(v), w->an,
-	    goodbye_answered(v), w->an);
+	       "already closed and answered %s with a RST. %s: the %s had stopped reading, and all "
+	       "it missed was the goodbye.", tls_closure_rfc(v), w->an, goodbye_answered(v),
+	    nothing_lost(v), w->an);
 	advise(w, "Nothing to fix. Closing without a close_notify is a TLS truncation (%s "
 		  "asks for one), harmless when the application protocol marks its own ends (HTTP's "
 		  "lengths); if the RSTs are unwanted, the %s can send its close_notify and read "
