@@ -2471,16 +2471,38 @@ static void close_with_data_unread(struct words *w)
 			  "pending.", side_word(v));
 }
 
+/*
+ * Only a protocol the wire can read shows that the client's last data
+ * asked for an answer: an HTTP request. An opaque or encrypted message
+ * may need none (a keep-alive, a notice), and then the same silence and
+ * abort are an idle connection's close, the runner-up (a review of the
+ * corpus's threema.pcap 42 and tls_1.2_unidirectional_client.pcapng 17).
+ */
 static void abort_while_waiting(struct words *w)
 {
 	const struct verdict *v = w->v;
-	say(w, "The client's request (frame %llu) was acknowledged by the server, which then "
-	       "sent nothing for %s; the client's application gave up and aborted the "
-	       "connection.", (unsigned long long)v->a.data_frame, DUR(v->peer_silent_ns));
-	advise(w, "Server: find why the request took longer than %s (slow handler, lock, "
-		  "backend). Client: raise the timeout if the wait is legitimate; the request "
-		  "may have been processed, so retry only idempotent ones.",
-	       DUR(v->peer_silent_ns));
+	bool asked = v->request.frame == v->a.data_frame && v->request_from_sender &&
+		     v->request.method != HTTP_METHOD_TLS_RECORD;
+	if (asked) {
+		say(w, "The client's request (frame %llu) was acknowledged by the server, which "
+		       "then sent nothing for %s; the client's application gave up and aborted the "
+		       "connection.", (unsigned long long)v->a.data_frame, DUR(v->peer_silent_ns));
+		advise(w, "Server: find why the request took longer than %s (slow handler, lock, "
+			  "backend). Client: raise the timeout if the wait is legitimate; the "
+			  "request may have been processed, so retry only idempotent ones.",
+		       DUR(v->peer_silent_ns));
+		return;
+	}
+	say(w, "The client's last data (frame %llu) was acknowledged by the server, which then "
+	       "sent nothing for %s, and the client aborted the connection. If that data asked "
+	       "for an answer, the client's application gave up waiting for it; the wire of this "
+	       "protocol does not show that it did, and a message that needs no answer followed "
+	       "by an abortive close of the idle connection looks the same.",
+	    (unsigned long long)v->a.data_frame, DUR(v->peer_silent_ns));
+	advise(w, "If an answer was due: Server: find why it took longer than %s (slow handler, "
+		  "lock, backend); Client: raise the timeout if the wait is legitimate, and retry "
+		  "only what is safe to repeat. Otherwise: Client: close idle connections with FIN "
+		  "(no SO_LINGER 0) unless the abort is intended.", DUR(v->peer_silent_ns));
 }
 
 /*

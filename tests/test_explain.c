@@ -1571,6 +1571,34 @@ static void test_wait_shown_by_ip_id_words(void)
 	CHECK(strstr(e.why, "so the server had acknowledged") == NULL);
 }
 
+/* A wait given up: an HTTP request asked for an answer; opaque data may
+ * not have (the corpus's threema.pcap 42; a review), and the words say
+ * both readings. */
+static void test_abort_while_waiting_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n"),
+				    10.0) });
+	uint32_t end = 101 + (uint32_t)strlen("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+	feed(&f, (struct pkt[]){ at(seg(S, 501, end, TCP_ACK, 0, 5), 10.001) });
+	judge_and_explain(&f, c, at(seg(C, end, 501, TCP_RST | TCP_ACK, 0, 6), 40.0), &v);
+	CHECK_EQ(v.cause, CAUSE_RESPONSE_TIMEOUT);
+	CHECK(says(e.why, "The client's request (frame 4) was acknowledged by the server"));
+	CHECK(says(e.advice, "Server: find why the request took longer than"));
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 38, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 139, TCP_ACK, 0, 5), 10.001) });
+	judge_and_explain(&f, c, at(seg(C, 139, 501, TCP_RST | TCP_ACK, 0, 6), 70.0), &v);
+	CHECK_EQ(v.cause, CAUSE_RESPONSE_TIMEOUT);
+	CHECK(says(e.why, "The client's last data (frame 4) was acknowledged by the server"));
+	CHECK(says(e.why, "If that data asked for an answer"));
+	CHECK(strstr(e.why, "The client's request") == NULL);
+	CHECK(says(e.advice, "If an answer was due: Server: find why it took longer than"));
+}
+
 /* A refusal with nothing of the peer's captured: the words name the SYN's
  * number and what a repeat answers. */
 static void test_refusal_of_unseen_syn_words(void)
@@ -2893,6 +2921,7 @@ int main(void)
 	test_trigger_acked_before();
 	test_lone_rst();
 	test_wait_shown_by_ip_id_words();
+	test_abort_while_waiting_words();
 	test_data_shown_by_acks_words();
 	test_raw_syn_origin_words();
 	test_refusal_of_unseen_syn_words();
