@@ -2155,9 +2155,17 @@ static void retransmissions_unacked(struct words *w)
 		       "the %s's side was gone without one (its host, or a NAT, VPN app or firewall "
 		       "between that forgot the connection once it closed, dropped the data).",
 		    w->bn, (unsigned long long)v->b.fin_frame, w->an, w->bn);
-		advise(w, "%s: do not write on a connection the %s has closed: a read returning 0 "
-			  "(its FIN) means close it and reconnect, as a connection pool should check "
-			  "before it reuses one.", side_word(v), w->bn);
+		/* A connection's first request is no pool's reuse (the corpus's
+		 * CVE-2018-6794.pcap 30: a crafted server's answer and FIN
+		 * before the client's only GET; a review). */
+		if (v->a.http_requests == 1)
+			advise(w, "%s: do not write on a connection the %s has closed: a read "
+				  "returning 0 (its FIN) means close it and reconnect.", side_word(v),
+			       w->bn);
+		else
+			advise(w, "%s: do not write on a connection the %s has closed: a read "
+				  "returning 0 (its FIN) means close it and reconnect, as a connection "
+				  "pool should check before it reuses one.", side_word(v), w->bn);
 		return;
 	}
 	advise_peer_stopped_acking(w);

@@ -2503,7 +2503,15 @@ static void test_retransmission_give_up_by_stack(void)
 	CHECK(says(e.why, "The server had closed first (FIN, frame 7) and the client still sent "
 			  "data after it"));
 	CHECK(says(e.advice, "Client: do not write on a connection the server has closed"));
+	CHECK(says(e.advice, "as a connection pool should check before it reuses one"));
 	CHECK(strstr(e.advice, "stopped acknowledging") == NULL);
+	/* Its first request on the connection: no pool reused it (the
+	 * corpus's CVE-2018-6794.pcap 30; a review). */
+	v.a.http_requests = 1;
+	explain_verdict(&v, &e);
+	CHECK(says(e.advice, "Client: do not write on a connection the server has closed"));
+	CHECK(strstr(e.advice, "connection pool") == NULL);
+	v.a.http_requests = 0;
 	memset(&v.b, 0, sizeof v.b);
 	v.a.data_frame = 0;
 	v.a.next_seq = 0;
