@@ -535,7 +535,11 @@ bool track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 			h->syn_retrans++;
 	} else if (pkt_seq_len(p) > 0 && seq_lt(p->seq, h->next_seq)) {
 		count32(&h->retrans);   /* starts inside data, or at a FIN, already sent */
-		resent = true;
+		/* Data again, or the FIN it had sent: a FIN below data already
+		 * sent, with none before, is no copy of anything (the corpus's
+		 * webex.pcap 443, a relay's; a review). */
+		resent = p->payload_len > 0 ||
+			 ((h->flags & HALF_F_FIN) && p->seq + p->payload_len == h->fin_seq);
 		/* A request's first segment seen only after a later one of it
 		 * (the first lost before the capture point and sent again:
 		 * the corpus's ndpi/soap.pcap 3 then 5) is still the request,

@@ -45,6 +45,7 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	CHECK_EQ(ch->retrans, 1);
 	CHECK_EQ(ch->next_seq, cisn + 101);
 	CHECK_EQ(ch->state, HALF_OPEN);
+	CHECK(ch->last_resent);     /* its last segment sent the request again */
 
 	/* Server answers 3000 bytes in two segments and acks the request. */
 	feed(&f, (struct pkt[]){ seg(S, sisn + 1, cisn + 101, TCP_ACK, 1500, n++) });
@@ -52,6 +53,8 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	feed(&f, (struct pkt[]){ seg(C, cisn + 101, sisn + 3001, TCP_ACK, 0, n++) });
 	CHECK_EQ(sh->bytes, 3000);
 	CHECK_EQ(sh->retrans, 0);
+	CHECK(!sh->last_resent);
+	CHECK(!ch->last_resent);    /* a bare ACK since */
 	CHECK_EQ(ch->ack, sisn + 3001);
 
 	/* A keep-alive probe from the client: seq one below snd_nxt, acked peer. */
@@ -60,6 +63,7 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	CHECK_EQ(ch->keepalives, 1);
 	CHECK_EQ(ch->retrans, 1);
 	CHECK_EQ(ch->next_seq, cisn + 101);
+	CHECK(!ch->last_resent);    /* a probe is no resend */
 	/* Counters saturate rather than wrap (16 and 32 bits to fit the flow). */
 	ch->keepalives = UINT16_MAX;
 	ch->pkts = UINT32_MAX;
@@ -75,6 +79,11 @@ static void test_connection(uint32_t cisn, uint32_t sisn)
 	CHECK_EQ(sh->fin_frame, fin_frame);
 	CHECK_EQ(sh->fin_seq, sisn + 3001);
 	CHECK_EQ(f.conn.first_closer, 1 - c);
+	CHECK(!sh->last_resent);
+	/* The same FIN again: a resend. */
+	feed(&f, (struct pkt[]){ seg(S, sisn + 3001, cisn + 101, TCP_ACK | TCP_FIN, 0, n++) });
+	CHECK(sh->last_resent);
+	CHECK_EQ(sh->fin_frame, fin_frame);
 	feed(&f, (struct pkt[]){ seg(C, cisn + 101, sisn + 3002, TCP_ACK, 0, n++) });
 	CHECK_EQ(sh->state, HALF_FIN_ACKED);
 	CHECK(!f.conn.finished);
@@ -223,6 +232,21 @@ static void test_role_guess(void)
 	r = feed(&f, (struct pkt[]){ seg(C, 9000, 7001, TCP_RST | TCP_ACK, 0, 1) });
 	CHECK(f.conn.role_guessed);
 	CHECK_EQ(flow_role(&f, r), ROLE_CLIENT);
+}
+
+/* A FIN numbered below data its side had sent, with no FIN before it, is
+ * no copy of anything (the corpus's webex.pcap 443, a relay's): not
+ * resent, though it counts with the retransmissions as Wireshark's do. */
+static void test_fin_below_data(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_PSH, 100, 4) });
+	feed(&f, (struct pkt[]){ seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 5) });
+	const struct tcp_half *sh = &f.conn.half[1 - c];
+	CHECK_EQ(sh->retrans, 1);
+	CHECK(!sh->last_resent);
 }
 
 /* Response status and the Connection / Keep-Alive headers, any case, cut anywhere. */
@@ -873,6 +897,7 @@ int main(void)
 	test_connection(0xffffff00u, 0xfffffff0u);   /* both directions wrap mid-connection */
 	test_forms();
 	test_role_guess();
+	test_fin_below_data();
 	test_run_trigger();
 	test_http_framing();
 	test_http_headers();
