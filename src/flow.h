@@ -123,9 +123,9 @@ struct tcp_half {
 	 * bridge's two ports) shows the peer's last segment twice, and a RST
 	 * answering it twice too (tcp_track_copy_of_last). */
 	uint8_t last_copies : 2;
-	/* Its last segment began below its highest sequence number sent
-	 * before it: data (or a SYN or FIN) sent again, whose ack is the one
-	 * it had when it resent, not when the data was written. */
+	/* Its last segment sent again data it had sent before, or its FIN
+	 * (tcp_track.c, track_sequence): its ack is the one it had when it
+	 * resent, not when the data was written. */
 	uint8_t last_resent : 1;
 	uint8_t flags;              /* HALF_F_* */
 	uint8_t syn_retrans;        /* its SYN (or SYN-ACK) sent again (saturates) */
