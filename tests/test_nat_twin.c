@@ -197,6 +197,21 @@ static struct pkt remapped(struct pkt p)
 	return p;
 }
 
+/* The client's request (seq, ack) from a new port at `when` (frame n),
+ * into a flow of its own (*s), and the server's reply-form RST to it
+ * (*rst, *dir), as stray() for an untranslated segment. */
+static struct flow *remapped_stray(struct flow_table *ft, uint32_t seq, uint32_t ack,
+				   uint64_t n, double when, struct pkt *s, struct pkt *rst, int *dir)
+{
+	*s = remapped(at(seg(C, seq, ack, TCP_ACK | TCP_PSH, 20, n), when));
+	struct flow *f = insert(ft, s, false);
+	feed(f, s);
+	*rst = remapped(at(seg(S, ack, 0, TCP_RST, 0, n + 1), when + 0.0001));
+	struct flow_key k;
+	flow_key_from_pkt(rst, &k, dir);
+	return f;
+}
+
 /* At the server: the client's request from a new port, after 3 s of
  * silence, and the server's reply-form RST (a listener's answer). */
 static void test_remapped(void)
@@ -204,13 +219,10 @@ static void test_remapped(void)
 	struct flow_table *ft = new_table();
 	int client;
 	struct flow *t = twin_connection(ft, &client);
-	struct pkt s = remapped(at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 20, 7), 13.005));
-	struct flow *f = insert(ft, &s, false);
-	feed(f, &s);
-	struct pkt rst = remapped(at(seg(S, 531, 0, TCP_RST, 0, 8), 13.0051));
-	struct flow_key k;
+	struct pkt s, rst;
 	int dir, end = -1;
-	flow_key_from_pkt(&rst, &k, &dir);
+	struct flow *f = remapped_stray(ft, 121, 531, 7, 13.005, &s, &rst, &dir);
+	struct flow_key k;
 	CHECK(nat_twin_candidate(f, dir, &rst));
 	struct nat_twin_note note;
 	CHECK(nat_twin_find(ft, f, dir, &end, &note) == t);
@@ -256,13 +268,9 @@ static void test_replaced(void)
 	feed(t, (struct pkt[]){ at(seg(C, 9002, 7002, TCP_ACK, 0, 12), 12.005) });
 	CHECK(t->conn.finished);
 	CHECK_EQ(t->conn.incarnation, 1);
-	struct pkt s = remapped(at(seg(C, 121, 531, TCP_ACK | TCP_PSH, 20, 13), 13.5));
-	struct flow *f = insert(ft, &s, false);
-	feed(f, &s);
-	struct pkt rst = remapped(at(seg(S, 531, 0, TCP_RST, 0, 14), 13.5001));
-	struct flow_key k;
+	struct pkt s, rst;
 	int dir, end = -1;
-	flow_key_from_pkt(&rst, &k, &dir);
+	struct flow *f = remapped_stray(ft, 121, 531, 13, 13.5, &s, &rst, &dir);
 	CHECK(nat_twin_candidate(f, dir, &rst));
 	struct nat_twin_note note;
 	CHECK(nat_twin_find(ft, f, dir, &end, &note) == t);
@@ -286,11 +294,7 @@ static void test_replaced(void)
 	t = twin_connection(ft, &client);
 	feed(t, (struct pkt[]){ at(seg(C, 9000, 0, TCP_SYN, 0, 7), 12.000) });
 	feed(t, (struct pkt[]){ at(seg(S, 7000, 9001, TCP_SYN | TCP_ACK, 0, 8), 12.001) });
-	s = remapped(at(seg(C, 3000000000u, 3100000000u, TCP_ACK | TCP_PSH, 20, 13), 13.5));
-	f = insert(ft, &s, false);
-	feed(f, &s);
-	rst = remapped(at(seg(S, 3100000000u, 0, TCP_RST, 0, 14), 13.5001));
-	flow_key_from_pkt(&rst, &k, &dir);
+	f = remapped_stray(ft, 3000000000u, 3100000000u, 13, 13.5, &s, &rst, &dir);
 	CHECK(nat_twin_candidate(f, dir, &rst));
 	CHECK(nat_twin_find(ft, f, dir, &end, &note) == NULL);
 	flow_table_free(ft);
