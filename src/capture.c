@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdio_ext.h>     /* __fsetlocking */
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,6 +333,12 @@ static enum exit_status input_open(struct capture_input *in, FILE *fp, const cha
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	char why_buf[PCAP_ERRBUF_SIZE + 16];
+	/* libpcap reads a pcap file with two freads a frame, and since the
+	 * slab maker's thread exists glibc takes the stream's lock for each
+	 * (stdio(3): locking is on once a process has threads). Only this
+	 * thread ever reads an input, so the locks guard nothing:
+	 * __fsetlocking(3)'s FSETLOCKING_BYCALLER leaves them out. */
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	in->path = path;
 	in->name = strcmp(path, "-") == 0 ? "stdin" : path;
 	/* Here rather than in capture_read_file, so stdin and the fuzzer's
@@ -345,6 +352,7 @@ static enum exit_status input_open(struct capture_input *in, FILE *fp, const cha
 		msg_error("%s: %s", in->name, strerror(err));
 		return EXIT_INPUT;
 	}
+	__fsetlocking(dfp, FSETLOCKING_BYCALLER);
 	in->fp = dfp;
 	/* Files are opened asking for nanoseconds, which libpcap always grants
 	 * them (it scales microsecond files); pcapng's reader gives them too. */
