@@ -126,7 +126,12 @@ def listener_closed(lab):
     srv = lab.run("server", f"""
 s = listen({lab.addr('server')!r}, 8080)
 ready()
-time.sleep(0.5)           # the client's connection and request are queued now
+# A listening socket polls readable once a connection waits in its accept
+# queue; a fixed sleep lost the race to the client's start on a busy CI
+# machine. The request follows the handshake at once.
+import select
+assert select.select([s], [], [], 10)[0], "no connection queued"
+time.sleep(0.3)           # the client's request is queued too now
 s.close()
 time.sleep(0.5)
 """, wait_ready=True)
