@@ -337,9 +337,14 @@ static bool flags_no_stack_sends(struct judge *j)
  * sender's own numbers after the peer's RST left before that RST reached
  * it: the sender's own abort, crossing the peer's (the corpus's
  * arkime/smtp-decrypted.pcap, 37: the client's RST+ACK 17 us after the
- * server's RST, its timestamp echo older than that RST). Still part of
- * the incident the first RST began (TAXONOMY: linked to the first), with
- * the detail crossed: it answers nothing.
+ * server's RST, its timestamp echo older than that RST). It answers none
+ * of the peer's segments, so it is no follow-up (TAXONOMY: a RST
+ * answering stray segments after the reset): the sender's own abort,
+ * judged on its own like a reply to a segment B sent before its RST
+ * (below), and marked crossed_rst. A review of corpus verdicts found the
+ * follow-up reading put one server's close_notify-then-abort under
+ * linger-abort on one connection and under reset-followup on the next
+ * (ndpi/zoom.pcap 261, 277), by which RST the capture saw first.
  */
 static bool after_earlier_reset(struct judge *j)
 {
@@ -366,6 +371,10 @@ static bool after_earlier_reset(struct judge *j)
 	if (v->form == FORM_OTHER && v->b.rst_frame && !v->a.rst_frame && !j->copy &&
 	    (j->hb->last.flags & TCP_RST))
 		before_b_rst = true;
+	if (crossed) {
+		v->crossed_rst = true;
+		return false;
+	}
 	uint64_t first = v->a.rst_frame;
 	if (v->b.rst_frame && !before_b_rst && (!first || v->b.rst_frame < first))
 		first = v->b.rst_frame;
@@ -375,7 +384,7 @@ static bool after_earlier_reset(struct judge *j)
 	if (j->copy)
 		v->followup_of = j->p->copy_of ? j->p->copy_of : j->ha->last.frame;
 	return decide(v, CAUSE_RESET_FOLLOWUP,
-		      j->copy ? DETAIL_DUPLICATE : crossed ? DETAIL_CROSSED : DETAIL_NONE, CONF_HIGH,
+		      j->copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
 		      NO_RUNNER_UP);
 }
 

@@ -263,6 +263,9 @@ struct verdict {
 				       sender's when it resent, not when the data was written */
 	bool stray_ack : 1;         /* the RST answers the peer's lone bare ACK, the first
 				       segment of the tuple, with nothing else seen of it */
+	bool crossed_rst : 1;       /* a RST+ACK with the sender's own numbers after the
+				       peer's RST (b.rst_frame), which it answers nothing
+				       of: each side aborted before the other's RST arrived */
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer;       /* enum reached_peer */

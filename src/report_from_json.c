@@ -325,6 +325,7 @@ static bool report_record_read(const cJSON *o, const char *line, struct verdict 
 	v->trigger.len = (uint32_t)num_max(o, "trigger_len", UINT32_MAX);
 	v->trigger_resent = flag(o, "trigger_resent");
 	v->followup_of = num(o, "followup_of");
+	v->crossed_rst = num(o, "crossed_rst") != 0;
 	ok &= read_payload(o, v);
 	ok &= read_request(o, v);
 	ok &= read_tls(o, v);

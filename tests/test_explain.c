@@ -1537,6 +1537,30 @@ static void test_lone_rst(void)
 			  "name (a firewall or NAT ending an idle flow: idle-timeout"));
 }
 
+/* Two aborts crossing: the client's RST+ACK with its own numbers 17 us
+ * after the server's RST is judged on the client's side, and the words
+ * add the crossing (the corpus's arkime/smtp-decrypted.pcap 37, and
+ * ndpi/zoom.pcap 277, whose sister connection's same abort, captured
+ * first, was already linger-abort). */
+static void test_crossed_rst_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 30, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 131, TCP_ACK | TCP_PSH, 40, 5), 10.02) });
+	feed(&f, (struct pkt[]){ at(seg(C, 131, 541, TCP_ACK, 0, 6), 10.03) });
+	feed(&f, (struct pkt[]){ at(seg(S, 541, 131, TCP_RST | TCP_ACK, 0, 7), 12.0) });
+	judge_and_explain(&f, c, at(seg(C, 131, 541, TCP_RST | TCP_ACK, 0, 8), 12.000017), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(v.crossed_rst);
+	CHECK(says(e.why, "The client aborted the connection"));
+	CHECK(says(e.why, " The server had reset the connection too, at frame 7, 0.017 ms before "
+			  "this RST at this capture point, and the two crossed in flight"));
+	CHECK(strstr(e.why, "does not show on the wire") == NULL);
+	CHECK(strstr(e.advice, "Look at frame 7") == NULL);
+}
+
 /* A one-way capture's wait shown by the client's IPv4 IDs: no data came
  * back; the missing retransmission makes an uncaptured ACK likely, not
  * certain (a review of the words of the corpus's KakaoTalk_chat.pcap 341,
@@ -2890,6 +2914,7 @@ int main(void)
 	test_untranslated_words();
 	test_durations();
 	test_data_after_fin();
+	test_crossed_rst_words();
 	test_unread_response_named();
 	test_fin_below_data();
 	test_origin_after_own_rsts();
