@@ -1668,6 +1668,25 @@ static void data_after_own_fin(struct words *w)
 		return;
 	}
 	say_keepalive_headers(w);
+	/*
+	 * Both sides closing at once: the peer's FIN, which crossed A's,
+	 * came straight after its last data (nothing captured between, or
+	 * on the same segment). Its data was most likely its own last
+	 * message before closing, a protocol's goodbye, as both peers of
+	 * the corpus's ndpi/ethereum.pcap (659 and 7 more) sent a 64-byte
+	 * one and closed; unless it was a request sent with a half-close
+	 * (shutdown(SHUT_WR) after writing), which HTTP's words name.
+	 */
+	bool both_closing = crossed && v->b.data_frame &&
+			    (v->b.fin_frame == v->b.data_frame ||
+			     v->b.fin_frame == v->b.data_frame + 1) &&
+			    !(v->request.frame && !v->request_from_sender &&
+			      v->request.method != HTTP_METHOD_TLS_RECORD);
+	if (both_closing)
+		say(w, " The %s's FIN followed its last data directly (frame %llu, then %llu): both "
+		       "sides were closing at once, and that data was most likely the %s's last "
+		       "message before closing.", w->bn, (unsigned long long)v->b.data_frame,
+		    (unsigned long long)v->b.fin_frame, w->bn);
 	if (crossed || ((!ignored || flushed_with_fin_ack(v)) && !long_idle(v->close_idle_ns))) {
 		/*
 		 * The data was sent before the FIN could arrive: the writer had
@@ -1682,7 +1701,11 @@ static void data_after_own_fin(struct words *w)
 			  "closing, so data already in flight is read rather than answered by a RST; "
 			  "or have the protocol say who closes first.", side_word(v), w->bn);
 		/* Only a client resends; a server's unread data is its answer. */
-		if (v->sender == ROLE_SERVER && (t->len || (!t->frame && v->b.data_frame)))
+		if (v->sender == ROLE_SERVER && both_closing)
+			advise(w, " Client: nothing to resend if that data was its goodbye; if it was "
+				  "a request it wanted answered, resend it on a new connection only if "
+				  "that is safe.");
+		else if (v->sender == ROLE_SERVER && (t->len || (!t->frame && v->b.data_frame)))
 			advise(w, " Client: the data it sent after the server's last message was not "
 				  "read; resend it on a new connection only if that is safe.");
 		return;

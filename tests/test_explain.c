@@ -104,6 +104,9 @@ static void test_data_after_fin(void)
  * arrives". When the peer's own FIN came first at the capture point (the
  * corpus's ndpi/ethereum.pcap 570, at the client), the two FINs crossed
  * and the silence before the first one is the peer's, not the closer's.
+ * Its FIN straight after its data: both were closing at once, and the
+ * data most likely its goodbye (a review of ethereum 659: nothing to
+ * resend then).
  */
 static void test_data_crossing_fin(void)
 {
@@ -125,6 +128,24 @@ static void test_data_crossing_fin(void)
 	CHECK(strstr(e.why, "idle") == NULL);
 	CHECK(says(e.advice, "Server: half-close (shutdown(SHUT_WR)) and read until the client's FIN"));
 	CHECK(strstr(e.advice, "stop writing once") == NULL);
+	CHECK(says(e.why, " The client's FIN followed its last data directly (frame 6, then 7): "
+			  "both sides were closing at once"));
+	CHECK(says(e.advice, "Client: nothing to resend if that data was its goodbye; if it was a "
+			     "request it wanted answered, resend it"));
+	CHECK(strstr(e.advice, "Client: the data it sent after the server's last message") == NULL);
+	/* The same with an HTTP request written and half-closed (HTTP/1.0's
+	 * way): a request awaiting its answer, no goodbye. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.1) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 121, 531, TCP_ACK | TCP_PSH, 0, 6),
+						 "GET /b HTTP/1.0\r\n\r\n"), 10.2) });
+	feed(&f, (struct pkt[]){ at(seg(C, 141, 531, TCP_ACK | TCP_FIN, 0, 7), 10.200001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 121, TCP_ACK | TCP_FIN, 0, 8), 10.201) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 531, 0, TCP_RST, 0, 9), 10.3), &v);
+	CHECK_EQ(v.detail, DETAIL_RACE);
+	CHECK_EQ(v.request.frame, 6);
+	CHECK(strstr(e.why, "both sides were closing at once") == NULL);
 	CHECK(says(e.advice, "Client: the data it sent after the server's last message"));
 
 	/* The server's FIN first, right after its answer, and the client's
