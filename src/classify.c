@@ -2380,6 +2380,18 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		memset(&v->trigger, 0, sizeof v->trigger);
 		v->form = FORM_OTHER;
 	}
+	/* The peer's bare ACK after the sender's own earlier RST, at another
+	 * number than that RST's: the peer did not take that RST. A stack
+	 * following RFC 5961 3.2 takes a RST only exactly at RCV.NXT, which
+	 * its ACK states, and answers one in its window with a challenge ACK
+	 * (Linux's tcp_validate_incoming; in FIN-WAIT-2 it acknowledges one
+	 * outside it too, tcp_timewait_state_process). The corpus's
+	 * ndpi/KakaoTalk_chat.pcap: RST 298 1.96 GB off, the client's ACK
+	 * 0.18 ms later, and RST 300 at that ACK's number. */
+	v->trigger_after_rst = v->trigger.frame && a->rst_frame &&
+			       a->last.frame == a->rst_frame && (a->last.flags & TCP_RST) &&
+			       v->trigger.frame > a->rst_frame && v->trigger.flags == TCP_ACK &&
+			       v->trigger.len == 0 && v->trigger.ack != a->last.seq;
 	/* The peer's lone bare ACK opened the tuple and the RST answers it. */
 	v->stray_ack = v->form == FORM_REPLY && !f->conn.syn && !(a->flags & HALF_F_SEEN) &&
 		       b->pkts == 1 && b->last.flags == TCP_ACK && b->last.len == 0 &&

@@ -263,6 +263,10 @@ struct verdict {
 				       sender's when it resent, not when the data was written */
 	bool stray_ack : 1;         /* the RST answers the peer's lone bare ACK, the first
 				       segment of the tuple, with nothing else seen of it */
+	bool trigger_after_rst : 1; /* the segment it answers is the peer's bare ACK after the
+				       sender's own earlier RST (its last segment),
+				       acknowledging another number than that RST's: the
+				       peer had not taken that RST (RFC 5961 3.2) */
 	bool crossed_rst : 1;       /* a RST+ACK with the sender's own numbers after the
 				       peer's RST (b.rst_frame), which it answers nothing
 				       of: each side aborted before the other's RST arrived */

@@ -553,6 +553,22 @@ static void after_earlier_reset(struct words *w)
 		       "a router apart: a second box sent it for the same connection (a front box "
 		       "that answers for the address and the host behind it, or two firewalls). It "
 		       "is part of the same incident.", w->an, first, v->rst.ttl, v->twin_ttl);
+	/* The peer answered the first RST rather than taking it (classify.c,
+	 * trigger_after_rst); this one, at that answer's number, is taken. */
+	else if (v->trigger_after_rst && first == v->a.rst_frame) {
+		say(w, "The %s's RST at frame %llu did not end the connection at the %s: the %s's "
+		       "bare ACK %s after it at this capture point (frame %llu) acknowledged %u, not "
+		       "that RST's number. So the %s had not taken that RST: it answered it, as a "
+		       "stack following RFC 5961 answers a RST that is not exactly at the number "
+		       "it expects (and Linux in FIN-WAIT-2 one outside its window), or it had "
+		       "sent the ACK before that RST arrived.",
+		    w->an, first, w->bn, w->bn, DUR(v->trigger.ts_ns - v->a.rst_ts),
+		    (unsigned long long)v->trigger.frame, v->trigger.ack, w->bn);
+		if (v->form == FORM_REPLY && v->rst.seq == v->trigger.ack)
+			say(w, " This RST carries that ACK's number (seq %u), which the %s takes: it "
+			       "is the reset that ended the connection there.", v->rst.seq, w->bn);
+		say(w, " It is part of the same incident.");
+	}
 	/* A closed socket answers the peer's segments one by one, and which
 	 * of a burst each RST answers the numbers do not always tell; but
 	 * with nothing of the peer's captured there is nothing to answer. */

@@ -324,6 +324,7 @@ static bool report_record_read(const cJSON *o, const char *line, struct verdict 
 	v->trigger.frame = num(o, "trigger_frame");
 	v->trigger.len = (uint32_t)num_max(o, "trigger_len", UINT32_MAX);
 	v->trigger_resent = flag(o, "trigger_resent");
+	v->trigger_after_rst = flag(o, "trigger_after_rst");
 	v->followup_of = num(o, "followup_of");
 	v->crossed_rst = num(o, "crossed_rst") != 0;
 	ok &= read_payload(o, v);

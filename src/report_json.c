@@ -458,9 +458,11 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	if (v->trigger.frame) {
 		json_uint(w, "trigger_len", v->trigger.len);
 		json_bool(w, "trigger_resent", v->trigger_resent);
+		json_bool(w, "trigger_after_rst", v->trigger_after_rst);
 	} else {
 		json_null(w, "trigger_len");
 		json_null(w, "trigger_resent");
+		json_null(w, "trigger_after_rst");
 	}
 	put_uint_or_null(w, JSON_KEY("followup_of"), v->followup_of);
 	put_uint_or_null(w, JSON_KEY("crossed_rst"), v->crossed_rst ? v->b.rst_frame : 0);

@@ -1582,6 +1582,41 @@ static void test_crossed_rst_words(void)
 	CHECK(strstr(e.advice, "Look at frame 7") == NULL);
 }
 
+/* A RST the peer did not take, its ACK answering it, and a RST at that
+ * ACK's number (the corpus's ndpi/KakaoTalk_chat.pcap 298-300): the
+ * second is no answer to a segment "on its way" but the reset the peer
+ * took. A RST exactly at the peer's number before its ACK keeps the old
+ * reading. */
+static void test_rst_after_peer_ack_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 102, TCP_ACK, 0, 5), 10.001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501 + 0x80000000u, 102, TCP_RST | TCP_ACK, 0, 6), 23.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 102, 501, TCP_ACK, 0, 7), 23.000183) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 8), 23.2), &v);
+	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.followup_of, 6);
+	CHECK_EQ(v.trigger.frame, 7);
+	CHECK(v.trigger_after_rst);
+	CHECK(says(e.why, "The server's RST at frame 6 did not end the connection at the client: "
+			  "the client's bare ACK 0.183 ms after it at this capture point (frame 7) "
+			  "acknowledged 501, not that RST's number."));
+	CHECK(says(e.why, "This RST carries that ACK's number (seq 501), which the client takes"));
+	CHECK(strstr(e.why, "still on its way") == NULL);
+	/* The first RST at the client's number: its ACK was in flight. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_RST | TCP_ACK, 0, 5), 10.1) });
+	feed(&f, (struct pkt[]){ at(seg(C, 111, 501, TCP_ACK, 0, 6), 10.1001) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 7), 10.2), &v);
+	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK(!v.trigger_after_rst);
+	CHECK(says(e.why, "this RST answers a segment that was still on its way"));
+}
+
 /* A one-way capture's wait shown by the client's IPv4 IDs: no data came
  * back; the missing retransmission makes an uncaptured ACK likely, not
  * certain (a review of the words of the corpus's KakaoTalk_chat.pcap 341,
@@ -2936,6 +2971,7 @@ int main(void)
 	test_durations();
 	test_data_after_fin();
 	test_crossed_rst_words();
+	test_rst_after_peer_ack_words();
 	test_unread_response_named();
 	test_fin_below_data();
 	test_origin_after_own_rsts();
