@@ -3447,9 +3447,22 @@ static void say_relay(struct words *w)
 		 * has a refused one). */
 		say(w, " This refusal came from the box that sends for the %s's address (see its "
 		       "origin), which makes each connection again itself: its own connect() to "
-		       "the real %s failed (refused by a closed port, or unreachable, or timed out), "
-		       "and which of those lies beyond the box, outside this capture.", w->an,
-		    w->an);
+		       "the real %s failed", w->an, w->an);
+		/* Sooner than a stack gives up on a SYN: its first
+		 * retransmission alone waits 1 s (RFC 6298 2.1; Linux's
+		 * TCP_TIMEOUT_INIT), and libslirp keeps no connect timer of
+		 * its own (a review of gnutella.pcap 228: 183 ms, each try
+		 * alike). */
+		int64_t took = v->trigger.frame ? v->rst.ts_ns - v->trigger.ts_ns : -1;
+		if (took >= 0 && took < 1000000000)
+			say(w, " %s after the SYN, sooner than a stack gives up on an unanswered SYN "
+			       "(its first retransmission alone waits 1 s, RFC 6298 2.1): refused by "
+			       "a closed port or unreachable (an ICMP error), unless the box's own "
+			       "connect has a shorter timeout; which of those lies beyond the box, "
+			       "outside this capture.", DUR(took));
+		else
+			say(w, " (refused by a closed port, or unreachable, or timed out), and which of "
+			       "those lies beyond the box, outside this capture.");
 		return;
 	default:
 		return;
