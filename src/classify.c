@@ -2457,14 +2457,6 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	if (foreign(&j))
 		j.endpoint_cause = endpoint_reading(&j);
 	v->rule = (uint8_t)apply_rules(&j);
-	/* A RST that crossed the peer's is judged on its own side (above,
-	 * after_earlier_reset), but the two came close together: a stack or
-	 * box that answered the peer's RST, against RFC 9293 3.10.7, would
-	 * have sent the same. Its own cause has that rival. */
-	if (v->crossed_rst && v->confidence == CONF_HIGH) {
-		v->confidence = CONF_MEDIUM;
-		v->runner_up = CAUSE_RESET_FOLLOWUP;
-	}
 	relay_on_link(&j);
 	judge_request(&j);
 }

@@ -3155,12 +3155,6 @@ static void runner_up_n(struct words *w, size_t fmt_len, const char *fmt, ...)
 static void say_runner_up(struct words *w)
 {
 	const struct verdict *v = w->v;
-	if (v->crossed_rst && v->runner_up == CAUSE_RESET_FOLLOWUP) {
-		runner_up(w, "a stack or a box on the path that answered the %s's RST (frame %llu), "
-			     "which RFC 9293 3.10.7 forbids, sends the same; then it is that RST's "
-			     "follow-up", w->bn, (unsigned long long)v->b.rst_frame);
-		return;
-	}
 	switch ((enum rule)v->rule) {
 	case RULE_SYN_ON_RECENTLY_CLOSED_TUPLE:
 		runner_up(w, "a closed port refuses a SYN with the same RST; only the tuple's "

@@ -1590,25 +1590,6 @@ static void test_crossed_rst_words(void)
 			  "this RST at this capture point, and the two crossed in flight"));
 	CHECK(strstr(e.why, "does not show on the wire") == NULL);
 	CHECK(strstr(e.advice, "Look at frame 7") == NULL);
-	/* The server's abort 0.12 ms after the client's, right after its
-	 * own answer (the corpus's ndpi/zattoo.pcap 32): on its own side a
-	 * plain abortive close, but an answer to the client's RST, which no
-	 * stack should send, is its rival. */
-	c = handshake(&f);
-	const char *get = "GET /t HTTP/1.1\r\n\r\n", *ok = "HTTP/1.0 200 OK\r\n\r\n";
-	uint32_t qe = 101 + (uint32_t)strlen(get), ae = 501 + (uint32_t)strlen(ok);
-	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), get),
-				    10.0) });
-	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, qe, TCP_ACK | TCP_PSH, 0, 5), ok),
-				    10.02) });
-	feed(&f, (struct pkt[]){ at(seg(C, qe, ae, TCP_RST | TCP_ACK, 0, 6), 10.020003) });
-	judge_and_explain(&f, 1 - c, at(seg(S, ae, qe, TCP_RST | TCP_ACK, 0, 7), 10.020124), &v);
-	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
-	CHECK(v.crossed_rst);
-	CHECK_EQ(v.confidence, CONF_MEDIUM);
-	CHECK_EQ(v.runner_up, CAUSE_RESET_FOLLOWUP);
-	CHECK(says(e.runner_up, "a stack or a box on the path that answered the client's RST "
-				"(frame 6), which RFC 9293 3.10.7 forbids, sends the same"));
 }
 
 /* A RST the peer did not take, its ACK answering it, and a RST at that
