@@ -43,6 +43,7 @@ static const struct detail_info details[DETAIL_COUNT] = {
 	[DETAIL_CHALLENGE_ACK] = { "challenge-ack", CAUSE_TIMEWAIT_REUSE, false, NULL },
 	[DETAIL_AFTER_CLOSE] = { "after-close", CAUSE_RESET_FOLLOWUP, false, NULL },
 	[DETAIL_DUPLICATE] = { "duplicate", CAUSE_RESET_FOLLOWUP, false, NULL },
+	[DETAIL_CROSSED] = { "crossed", CAUSE_RESET_FOLLOWUP, false, NULL },
 	/* Happy eyeballs' losing attempts: routine, nothing to fix. */
 	[DETAIL_MP_FASTCLOSE] = { "mp-fastclose", CAUSE_LINGER_ABORT, false, NULL },
 	[DETAIL_MP_TCPRST] = { "mp-tcprst", CAUSE_LINGER_ABORT, false, NULL },

@@ -45,6 +45,7 @@ enum detail {
 	DETAIL_MP_FASTCLOSE,    /* linger-abort: MPTCP's abortive close (RFC 8684 3.5) */
 	DETAIL_MP_TCPRST,       /* linger-abort: an MPTCP subflow reset with a reason (3.6) */
 	DETAIL_CLOSE_NOTIFY,    /* data-after-fin: the data was the peer's closing TLS alert */
+	DETAIL_CROSSED,         /* reset-followup: the sender's own abort crossing the peer's RST */
 	DETAIL_QUIT_REPLY,      /* data-after-fin: the data was the reply to the closer's QUIT */
 	DETAIL_PEER_QUIT,       /* data-after-fin: the data was the peer's own QUIT, its goodbye */
 	DETAIL_COUNT

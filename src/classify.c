@@ -237,6 +237,8 @@ struct judge {
 	 * RST's runner-up, A's own stack on a changed path. */
 	enum cause endpoint_cause;
 	int64_t capture_start;      /* the capture's first packet; 0 not known */
+	bool own_side;              /* a crossed RST judged on its own side, the peer's RST
+				       set aside (own_side_reading) */
 };
 
 /* The RST came from elsewhere than A: its TTL, its timing or the capture say so. */
@@ -337,20 +339,24 @@ static bool flags_no_stack_sends(struct judge *j)
  * sender's own numbers after the peer's RST left before that RST reached
  * it: the sender's own abort, crossing the peer's (the corpus's
  * arkime/smtp-decrypted.pcap, 37: the client's RST+ACK 17 us after the
- * server's RST, its timestamp echo older than that RST). It answers none
- * of the peer's segments, so it is no follow-up (TAXONOMY: a RST
- * answering stray segments after the reset): the sender's own abort,
- * judged on its own like a reply to a segment B sent before its RST
- * (below), and marked crossed_rst. A review of corpus verdicts found the
- * follow-up reading put one server's close_notify-then-abort under
- * linger-abort on one connection and under reset-followup on the next
- * (ndpi/zoom.pcap 261, 277), by which RST the capture saw first.
+ * server's RST, its timestamp echo older than that RST). Still part of
+ * the incident the first RST began (TAXONOMY: a RST after an earlier RST
+ * in the flow, linked to the first, so one incident is counted once),
+ * with the detail crossed: it answers nothing. What the sender's own side
+ * shows, judged with B's RST set aside, is the runner-up: two reviews of
+ * corpus verdicts read these two ways (ndpi/zattoo.pcap 11 and 32 a
+ * follow-up; ndpi/zoom.pcap 277 the server's own linger-abort, as its
+ * sister connection's 261, captured first, is).
  */
+static enum cause own_side_reading(const struct judge *j);
+
 static bool after_earlier_reset(struct judge *j)
 {
 	struct verdict *v = j->v;
 	bool crossed = !v->a.rst_frame && v->b.rst_frame && !j->copy &&
 		       (v->rst.flags & TCP_ACK) && v->form == FORM_ACTIVE;
+	if (crossed && j->own_side)
+		return false;
 	/* A reply to a segment B sent before its RST: that segment reached
 	 * A first (one path, in order), and A answered it before B's RST
 	 * could arrive. Not B's RST's follow-up: A's own, judged on its own
@@ -371,20 +377,22 @@ static bool after_earlier_reset(struct judge *j)
 	if (v->form == FORM_OTHER && v->b.rst_frame && !v->a.rst_frame && !j->copy &&
 	    (j->hb->last.flags & TCP_RST))
 		before_b_rst = true;
-	if (crossed) {
-		v->crossed_rst = true;
-		return false;
-	}
 	uint64_t first = v->a.rst_frame;
 	if (v->b.rst_frame && !before_b_rst && (!first || v->b.rst_frame < first))
 		first = v->b.rst_frame;
 	if (!first)
 		return false;
+	if (crossed) {
+		enum cause own = own_side_reading(j);
+		bool named = own != CAUSE_UNKNOWN && own != CAUSE_RESET_FOLLOWUP;
+		v->followup_of = first;
+		return decide(v, CAUSE_RESET_FOLLOWUP, DETAIL_CROSSED,
+			      named ? CONF_MEDIUM : CONF_HIGH, named ? own : NO_RUNNER_UP);
+	}
 	v->followup_of = first;
 	if (j->copy)
 		v->followup_of = j->p->copy_of ? j->p->copy_of : j->ha->last.frame;
-	return decide(v, CAUSE_RESET_FOLLOWUP,
-		      j->copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
+	return decide(v, CAUSE_RESET_FOLLOWUP, j->copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
 		      NO_RUNNER_UP);
 }
 
@@ -1771,6 +1779,18 @@ static enum cause endpoint_reading(const struct judge *j)
 	as_endpoint.ttl_step = as_endpoint.too_fast = as_endpoint.sent_here = false;
 	apply_rules(&as_endpoint);
 	return scratch.cause == CAUSE_UNKNOWN ? CAUSE_PEER_LOST_STATE : (enum cause)scratch.cause;
+}
+
+/* The cause the rules give a crossed RST (after_earlier_reset) on the
+ * sender's own side, the peer's RST set aside, on a scratch copy. */
+static enum cause own_side_reading(const struct judge *j)
+{
+	struct verdict scratch = *j->v;
+	struct judge own = *j;
+	own.v = &scratch;
+	own.own_side = true;
+	apply_rules(&own);
+	return (enum cause)scratch.cause;
 }
 
 const char *rule_name(enum rule r)

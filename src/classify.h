@@ -267,9 +267,6 @@ struct verdict {
 				       sender's own earlier RST (its last segment),
 				       acknowledging another number than that RST's: the
 				       peer had not taken that RST (RFC 5961 3.2) */
-	bool crossed_rst : 1;       /* a RST+ACK with the sender's own numbers after the
-				       peer's RST (b.rst_frame), which it answers nothing
-				       of: each side aborted before the other's RST arrived */
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer;       /* enum reached_peer */

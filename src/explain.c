@@ -547,6 +547,19 @@ static void after_earlier_reset(struct words *w)
 		       "the same numbers, TTL and IP ID, and nothing from the %s between them: the "
 		       "capture saw that packet twice (a SPAN port, two interfaces). It is the same "
 		       "reset.", w->an, first, w->bn);
+	else if (v->detail == DETAIL_CROSSED)
+		say(w, "The %s reset the connection at frame %llu, %s before this RST at this capture "
+		       "point; this one carries the %s's own sequence and acknowledgment numbers, "
+		       "and a RST is never answered with one: the %s aborted on its own before the "
+		       "%s's RST reached it, and the two crossed in flight. It is part of the same "
+		       "incident, counted with the first.",
+		    w->bn, first, DUR(v->rst.ts_ns - v->b.rst_ts), w->an, w->an, w->bn);
+	/* classify.c's own_side_reading: the runner-up. */
+	if (v->detail == DETAIL_CROSSED && v->runner_up < CAUSE_COUNT)
+		say(w, " Judged on the %s's own side, with the %s's RST set aside, its abort reads "
+		       "as %s (the runner-up).", w->an, w->bn, cause_id(v->runner_up));
+	else if (v->detail == DETAIL_CROSSED)
+		say(w, " The %s's own side shows no cause of its own for it.", w->an);
 	else if (v->twin_ttl && first == v->a.rst_frame)
 		say(w, "The %s's side already reset the connection at frame %llu; this RST carries "
 		       "the same flags and numbers with TTL %u where that one had %u, and is no copy "
@@ -586,19 +599,6 @@ static void after_earlier_reset(struct words *w)
 		    (v->rst.flags & TCP_ACK) ? "a segment not captured, or a second abort"
 					     : "a bare RST is a reply: to a segment not captured");
 	advise(w, "Look at frame %llu: that reset is the one to explain.", first);
-}
-
-/* After the sender's own cause: the peer's RST it crossed (classify.c,
- * after_earlier_reset). */
-static void say_crossed(struct words *w)
-{
-	const struct verdict *v = w->v;
-	say(w, " The %s had reset the connection too, at frame %llu, %s before this RST at this "
-	       "capture point, and the two crossed in flight: this one carries the %s's own "
-	       "sequence and acknowledgment numbers, and a RST is never answered with one, so "
-	       "the %s aborted before the %s's RST reached it.",
-	    w->bn, (unsigned long long)v->b.rst_frame, DUR(v->rst.ts_ns - v->b.rst_ts), w->an,
-	    w->an, w->bn);
 }
 
 static void mptcp_fastclose(struct words *w)
@@ -3155,6 +3155,13 @@ static void runner_up_n(struct words *w, size_t fmt_len, const char *fmt, ...)
 static void say_runner_up(struct words *w)
 {
 	const struct verdict *v = w->v;
+	if (v->cause == CAUSE_RESET_FOLLOWUP && v->detail == DETAIL_CROSSED) {
+		runner_up(w, "judged on the %s's own side, with the %s's RST (frame %llu) set aside, "
+			     "its abort reads as %s: the two RSTs are counted as one incident, the "
+			     "%s's first", w->an, w->bn, (unsigned long long)v->b.rst_frame,
+			  cause_id(v->runner_up), w->bn);
+		return;
+	}
 	switch ((enum rule)v->rule) {
 	case RULE_SYN_ON_RECENTLY_CLOSED_TUPLE:
 		runner_up(w, "a closed port refuses a SYN with the same RST; only the tuple's "
@@ -3814,8 +3821,6 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 	/* A forged RST's judgement on its own is replaced, words and all. */
 	if (v->revised.kind != REVISED_SENDER_WENT_ON_FORGED && v->rule < RULE_COUNT)
 		rule_words[v->rule](&w);
-	if (v->crossed_rst)
-		say_crossed(&w);
 	say_revision(&w);
 	say_relay(&w);
 	say_peer_relay(&w);

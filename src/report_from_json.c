@@ -326,7 +326,6 @@ static bool report_record_read(const cJSON *o, const char *line, struct verdict 
 	v->trigger_resent = flag(o, "trigger_resent");
 	v->trigger_after_rst = flag(o, "trigger_after_rst");
 	v->followup_of = num(o, "followup_of");
-	v->crossed_rst = num(o, "crossed_rst") != 0;
 	ok &= read_payload(o, v);
 	ok &= read_request(o, v);
 	ok &= read_tls(o, v);

@@ -465,7 +465,6 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 		json_null(w, "trigger_after_rst");
 	}
 	put_uint_or_null(w, JSON_KEY("followup_of"), v->followup_of);
-	put_uint_or_null(w, JSON_KEY("crossed_rst"), v->crossed_rst ? v->b.rst_frame : 0);
 	put_seconds_or_null(w, JSON_KEY("rtt_s"), v->rtt_ns, r->nano);
 	put_seconds_or_null(w, JSON_KEY("idle_before_s"), v->idle_before_ns, r->nano);
 	json_seconds(w, "max_gap_s", v->max_gap_ns, r->nano);

@@ -97,7 +97,6 @@ RESET = {
     "alternatives": array({"cause": CAUSES, "why": lambda v: isinstance(v, str) and len(v) > 20}),
     "trigger_frame": nullable(frame), "trigger_len": nullable(INT), "trigger_resent": nullable(BOOL),
     "trigger_after_rst": nullable(BOOL), "followup_of": nullable(frame),
-    "crossed_rst": nullable(frame),
     "rtt_s": nullable(NUM), "idle_before_s": nullable(NUM), "max_gap_s": NUM,
     "trigger_gap_s": nullable(NUM),
     "request": nullable({
@@ -244,11 +243,6 @@ def check_stream(name, lines, errors, keys):
             errors.append(f"{name}: frame {r['frame']}: its own cause as runner-up")
         if r["followup_of"] is not None and r["followup_of"] >= r["frame"]:
             errors.append(f"{name}: frame {r['frame']} follows a later frame")
-        # a crossed RST is judged on its own, never as the other's follow-up
-        if r["crossed_rst"] is not None and (r["crossed_rst"] >= r["frame"] or
-                                             r["cause"] == "reset-followup"):
-            errors.append(f"{name}: frame {r['frame']}: crossed_rst {r['crossed_rst']} "
-                          f"with cause {r['cause']}")
     by_file = {}
     for r in resets:
         by_file.setdefault(r["file"], []).append(r["frame"])

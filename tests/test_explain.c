@@ -1569,10 +1569,10 @@ static void test_lone_rst(void)
 }
 
 /* Two aborts crossing: the client's RST+ACK with its own numbers 17 us
- * after the server's RST is judged on the client's side, and the words
- * add the crossing (the corpus's arkime/smtp-decrypted.pcap 37, and
- * ndpi/zoom.pcap 277, whose sister connection's same abort, captured
- * first, was already linger-abort). */
+ * after the server's RST is that RST's follow-up, and the words and the
+ * runner-up give the client's own side (the corpus's
+ * arkime/smtp-decrypted.pcap 37, and ndpi/zoom.pcap 277, whose sister
+ * connection's same abort, captured first, is linger-abort). */
 static void test_crossed_rst_words(void)
 {
 	struct flow f;
@@ -1583,13 +1583,16 @@ static void test_crossed_rst_words(void)
 	feed(&f, (struct pkt[]){ at(seg(C, 131, 541, TCP_ACK, 0, 6), 10.03) });
 	feed(&f, (struct pkt[]){ at(seg(S, 541, 131, TCP_RST | TCP_ACK, 0, 7), 12.0) });
 	judge_and_explain(&f, c, at(seg(C, 131, 541, TCP_RST | TCP_ACK, 0, 8), 12.000017), &v);
-	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
-	CHECK(v.crossed_rst);
-	CHECK(says(e.why, "The client aborted the connection"));
-	CHECK(says(e.why, " The server had reset the connection too, at frame 7, 0.017 ms before "
-			  "this RST at this capture point, and the two crossed in flight"));
+	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.detail, DETAIL_CROSSED);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "the two crossed in flight. It is part of the same incident, counted "
+			  "with the first. Judged on the client's own side, with the server's RST "
+			  "set aside, its abort reads as linger-abort (the runner-up)."));
 	CHECK(strstr(e.why, "does not show on the wire") == NULL);
-	CHECK(strstr(e.advice, "Look at frame 7") == NULL);
+	CHECK(says(e.runner_up, "judged on the client's own side, with the server's RST (frame 7) "
+				"set aside, its abort reads as linger-abort"));
+	CHECK(says(e.advice, "Look at frame 7"));
 }
 
 /* A RST the peer did not take, its ACK answering it, and a RST at that
