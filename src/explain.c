@@ -547,20 +547,20 @@ static void after_earlier_reset(struct words *w)
 		       "the same numbers, TTL and IP ID, and nothing from the %s between them: the "
 		       "capture saw that packet twice (a SPAN port, two interfaces). It is the same "
 		       "reset.", w->an, first, w->bn);
-	else if (v->detail == DETAIL_CROSSED)
+	else if (v->detail == DETAIL_CROSSED) {
 		say(w, "The %s reset the connection at frame %llu, %s before this RST at this capture "
 		       "point; this one carries the %s's own sequence and acknowledgment numbers, "
 		       "and a RST is never answered with one: the %s aborted on its own before the "
 		       "%s's RST reached it, and the two crossed in flight. It is part of the same "
 		       "incident, counted with the first.",
 		    w->bn, first, DUR(v->rst.ts_ns - v->b.rst_ts), w->an, w->an, w->bn);
-	/* classify.c's own_side_reading: the runner-up. */
-	if (v->detail == DETAIL_CROSSED && v->runner_up < CAUSE_COUNT)
-		say(w, " Judged on the %s's own side, with the %s's RST set aside, its abort reads "
-		       "as %s (the runner-up).", w->an, w->bn, cause_id(v->runner_up));
-	else if (v->detail == DETAIL_CROSSED)
-		say(w, " The %s's own side shows no cause of its own for it.", w->an);
-	else if (v->twin_ttl && first == v->a.rst_frame)
+		/* classify.c's own_side_reading: the runner-up. */
+		if (v->runner_up < CAUSE_COUNT)
+			say(w, " Judged on the %s's own side, with the %s's RST set aside, its abort "
+			       "reads as %s (the runner-up).", w->an, w->bn, cause_id(v->runner_up));
+		else
+			say(w, " The %s's own side shows no cause of its own for it.", w->an);
+	} else if (v->twin_ttl && first == v->a.rst_frame)
 		say(w, "The %s's side already reset the connection at frame %llu; this RST carries "
 		       "the same flags and numbers with TTL %u where that one had %u, and is no copy "
 		       "a router apart: a second box sent it for the same connection (a front box "

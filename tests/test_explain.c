@@ -1593,6 +1593,18 @@ static void test_crossed_rst_words(void)
 	CHECK(says(e.runner_up, "judged on the client's own side, with the server's RST (frame 7) "
 				"set aside, its abort reads as linger-abort"));
 	CHECK(says(e.advice, "Look at frame 7"));
+	/* A capture's second copy of a RST says that alone (a reread found
+	 * the crossed words' sentence chain giving it a second sentence). */
+	c = handshake(&f);
+	struct pkt rst = at(seg(C, 101, 501, TCP_RST | TCP_ACK, 0, 4), 10.0);
+	rst.ip_id = 99;
+	feed(&f, &rst);
+	rst.frame = 5;
+	rst.ts_ns += 5000;
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.detail, DETAIL_DUPLICATE);
+	CHECK(says(e.why, "It is the same reset."));
+	CHECK(strstr(e.why, "already reset") == NULL);
 }
 
 /* A RST the peer did not take, its ACK answering it, and a RST at that
