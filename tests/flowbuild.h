@@ -137,6 +137,23 @@ static inline int handshake(struct flow *f)
 	return c;
 }
 
+/*
+ * Two aborts crossing: data both ways, the server's RST+ACK (frame 7) 2 s
+ * later, and 17 us after it the client's RST+ACK with its own numbers
+ * (frame 8, into *rst): the corpus's arkime/smtp-decrypted.pcap 36-37.
+ * Returns the client's index.
+ */
+static inline int crossed_resets(struct flow *f, struct pkt *rst)
+{
+	int c = handshake(f);
+	feed(f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 30, 4), 10.01) });
+	feed(f, (struct pkt[]){ at(seg(S, 501, 131, TCP_ACK | TCP_PSH, 40, 5), 10.02) });
+	feed(f, (struct pkt[]){ at(seg(C, 131, 541, TCP_ACK, 0, 6), 10.03) });
+	feed(f, (struct pkt[]){ at(seg(S, 541, 131, TCP_RST | TCP_ACK, 0, 7), 12.0) });
+	*rst = at(seg(C, 131, 541, TCP_RST | TCP_ACK, 0, 8), 12.000017);
+	return c;
+}
+
 /* A kernel's SYN or SYN-ACK: an MSS and a window scale, as Linux, Windows,
  * macOS and FreeBSD send them (a raw socket's crafted SYN has neither). */
 static inline struct pkt kernel_syn(struct pkt p)

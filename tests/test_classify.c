@@ -2001,13 +2001,9 @@ static void test_crossing_resets(void)
 {
 	struct flow f;
 	struct verdict v;
-	int c = handshake(&f);
-	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 30, 4), 10.01) });
-	feed(&f, (struct pkt[]){ at(seg(S, 501, 131, TCP_ACK | TCP_PSH, 40, 5), 10.02) });
-	feed(&f, (struct pkt[]){ at(seg(C, 131, 541, TCP_ACK, 0, 6), 10.03) });
-	feed(&f, (struct pkt[]){ at(seg(S, 541, 131, TCP_RST | TCP_ACK, 0, 7), 12.0) });
-	CHECK_EQ(judge(&f, c, at(seg(C, 131, 541, TCP_RST | TCP_ACK, 0, 8), 12.000017), &v),
-		 CAUSE_RESET_FOLLOWUP);
+	struct pkt crossing;
+	int c = crossed_resets(&f, &crossing);
+	CHECK_EQ(judge(&f, c, crossing, &v), CAUSE_RESET_FOLLOWUP);
 	CHECK_EQ(v.detail, DETAIL_CROSSED);
 	CHECK_EQ(v.form, FORM_ACTIVE);
 	CHECK_EQ(v.followup_of, 7);
