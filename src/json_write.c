@@ -1,6 +1,6 @@
 /*
- * json_write: see json_write.h. Every append goes through reserve(), which
- * grows the buffer before a byte is written past it.
+ * json_write: see json_write.h. Every append makes its room first
+ * (json_room), which grows the buffer before a byte is written past it.
  */
 #include "json_write.h"
 
@@ -33,6 +33,15 @@ void json_grow(struct json_writer *w, size_t n)
 	while (w->cap - w->len < n)
 		w->cap *= 2;
 	w->buf = xrealloc(w->buf, w->cap);
+}
+
+void json_out_grow(struct json_out *o, size_t n)
+{
+	struct json_writer *w = o->w;
+	w->len = (size_t)(o->p - w->buf);
+	json_grow(w, n);
+	o->p = w->buf + w->len;
+	o->end = w->buf + w->cap;
 }
 
 struct json_key json_key_of(char *buf, const char *name)
@@ -161,28 +170,4 @@ size_t json_escape(char *out, const char *s, size_t n)
 		p = escape_byte(p, *c++);
 	*p++ = '"';
 	return (size_t)(p - out);
-}
-
-void json_string_k(struct json_writer *w, struct json_key k, const char *s)
-{
-	if (!s) {
-		json_null_k(w, k);
-		return;
-	}
-	json_string_n_k(w, k, s, strlen(s));
-}
-
-void json_string_n_k(struct json_writer *w, struct json_key k, const char *s, size_t n)
-{
-	char *p = json_put_key(w, k, 6 * n + 2);
-	p += json_escape(p, s, n);
-	w->len = (size_t)(p - w->buf);
-}
-
-void json_seconds_k(struct json_writer *w, struct json_key k, int64_t ns, bool nano)
-{
-	/* report_seconds writes at most 31 bytes and the NUL */
-	char *p = json_put_key(w, k, 32);
-	p += report_seconds(p, 32, ns, nano);
-	w->len = (size_t)(p - w->buf);
 }

@@ -95,10 +95,10 @@ static struct json_key name_at(const struct json_key *t, size_t n, unsigned i)
 #define NAME(table, i) name_at(quoted.table, sizeof quoted.table / sizeof quoted.table[0], (i))
 
 /* A count under a name known at run time (a cause, a decode result). */
-static void put_named_uint(struct json_writer *w, const char *name, uint64_t v)
+static void put_named_uint(struct json_out *o, const char *name, uint64_t v)
 {
 	char key[64 + JSON_KEY_ROOM];
-	json_uint_k(w, json_key_of(key, name), v);
+	json_uint_k(o, json_key_of(key, name), v);
 }
 
 /* The record written, as one line. */
@@ -114,42 +114,42 @@ static void write_line(struct reporter *r, struct json_writer *w)
 
 /* An address, written in place: digits, dots, colons and hex letters need
  * no escaping, so it skips json_string's copy and scan. */
-static void put_addr(struct json_writer *w, struct json_key k, uint8_t ipver, const uint8_t *addr)
+static void put_addr(struct json_out *o, struct json_key k, uint8_t ipver, const uint8_t *addr)
 {
-	char *p = json_put_key(w, k, INET6_ADDRSTRLEN + 2);
+	char *p = json_put_key(o, k, INET6_ADDRSTRLEN + 2);
 	*p++ = '"';
 	p += report_addr(p, INET6_ADDRSTRLEN, ipver, addr);
 	*p++ = '"';
-	w->len = (size_t)(p - w->buf);
+	json_put_end(o, p);
 }
 
 /* "tunnel": {"path": "...", "layers": [{"kind", the id by its name, "src", "dst"}]} or null. */
-static void put_tunnel(struct json_writer *w, const struct tunnel_path *t)
+static void put_tunnel(struct json_out *o, const struct tunnel_path *t)
 {
 	if (!t) {
-		json_null(w, "tunnel");
+		json_null(o, "tunnel");
 		return;
 	}
 	char buf[256];
-	json_object_begin(w, "tunnel");
+	json_object_begin(o, "tunnel");
 	report_tunnel_path(buf, sizeof buf, t);
-	json_string(w, "path", buf);
-	json_array_begin(w, "layers");
+	json_string(o, "path", buf);
+	json_array_begin(o, "layers");
 	for (unsigned i = 0; i < t->n; i++) {
 		const struct tunnel_layer *l = &t->layer[i];
 		enum tunnel_kind k = (enum tunnel_kind)l->kind;
-		json_object_begin_k(w, JSON_ELEM);
-		json_string(w, "kind", tunnel_kind_name(k));
+		json_object_begin_k(o, JSON_ELEM);
+		json_string(o, "kind", tunnel_kind_name(k));
 		if (l->has_id)
-			json_uint_k(w, json_key_of(buf, report_tunnel_id_name(k)), l->id);
+			json_uint_k(o, json_key_of(buf, report_tunnel_id_name(k)), l->id);
 		if (l->ipver) {
-			put_addr(w, JSON_KEY("src"), l->ipver, l->src);
-			put_addr(w, JSON_KEY("dst"), l->ipver, l->dst);
+			put_addr(o, JSON_KEY("src"), l->ipver, l->src);
+			put_addr(o, JSON_KEY("dst"), l->ipver, l->dst);
 		}
-		json_object_end(w);
+		json_object_end(o);
 	}
-	json_array_end(w);
-	json_object_end(w);
+	json_array_end(o);
+	json_object_end(o);
 }
 
 static struct json_key handshake_name(const struct verdict *v)
@@ -175,34 +175,34 @@ static struct json_key role_key(enum role r, bool peer)
 	return peer ? JSON_KEY("peer") : JSON_KEY("sender");
 }
 
-static void put_half(struct json_writer *w, struct json_key name, const struct side *h)
+static void put_half(struct json_out *o, struct json_key name, const struct side *h)
 {
-	json_object_begin_k(w, name);
-	json_quoted_k(w, JSON_KEY("state"), NAME(state, h->state));
-	json_uint(w, "packets", h->pkts);
-	json_uint(w, "bytes", h->bytes);
+	json_object_begin_k(o, name);
+	json_quoted_k(o, JSON_KEY("state"), NAME(state, h->state));
+	json_uint(o, "packets", h->pkts);
+	json_uint(o, "bytes", h->bytes);
 	if (h->flags & HALF_F_SEEN) {
-		json_uint(w, "next_seq", h->next_seq);
-		json_uint(w, "next_seq_rel", (uint32_t)(h->next_seq - h->base_seq));
+		json_uint(o, "next_seq", h->next_seq);
+		json_uint(o, "next_seq_rel", (uint32_t)(h->next_seq - h->base_seq));
 		if (h->flags & HALF_F_ACK)
-			json_uint(w, "ack", h->ack);
+			json_uint(o, "ack", h->ack);
 		if (h->ttl_min <= h->ttl_max) {
-			json_array_begin(w, "ttl_range");
-			json_uint_k(w, JSON_ELEM, h->ttl_min);
-			json_uint_k(w, JSON_ELEM, h->ttl_max);
-			json_array_end(w);
+			json_array_begin(o, "ttl_range");
+			json_uint_k(o, JSON_ELEM, h->ttl_min);
+			json_uint_k(o, JSON_ELEM, h->ttl_max);
+			json_array_end(o);
 		}
 	}
 	if (h->flags & HALF_F_FIN)
-		json_uint(w, "fin_frame", h->fin_frame);
+		json_uint(o, "fin_frame", h->fin_frame);
 	if (h->rst_frame)
-		json_uint(w, "rst_frame", h->rst_frame);
-	json_uint(w, "retransmissions", h->retrans);
+		json_uint(o, "rst_frame", h->rst_frame);
+	json_uint(o, "retransmissions", h->retrans);
 	if (h->flags & HALF_F_ISN)
-		json_uint(w, "syn_retransmissions", h->syn_retrans);
-	json_uint(w, "keepalives", h->keepalives);
-	json_uint(w, "zero_windows", h->zero_windows);
-	json_object_end(w);
+		json_uint(o, "syn_retransmissions", h->syn_retrans);
+	json_uint(o, "keepalives", h->keepalives);
+	json_uint(o, "zero_windows", h->zero_windows);
+	json_object_end(o);
 }
 
 /* TAXONOMY "origin_by": which evidence decided the origin. */
@@ -236,94 +236,94 @@ static struct json_key origin_by(const struct verdict *v)
 }
 
 /* What the host table knew of the sender's address: null when nothing. */
-static void put_sender_host(struct json_writer *w, const struct host_profile *h)
+static void put_sender_host(struct json_out *o, const struct host_profile *h)
 {
 	if (h->n_ttl == 0) {
-		json_null(w, "sender_host");
+		json_null(o, "sender_host");
 		return;
 	}
-	json_object_begin(w, "sender_host");
-	json_uint(w, "connections", h->connections);
-	json_array_begin(w, "ttls");
+	json_object_begin(o, "sender_host");
+	json_uint(o, "connections", h->connections);
+	json_array_begin(o, "ttls");
 	bool one_init = true;
 	for (int k = 0; k < h->n_ttl; k++) {
-		json_uint_k(w, JSON_ELEM, h->ttl[k]);
+		json_uint_k(o, JSON_ELEM, h->ttl[k]);
 		one_init = one_init && host_initial_ttl(h->ttl[k]) == host_initial_ttl(h->ttl[0]);
 	}
-	json_array_end(w);
+	json_array_end(o);
 	if (one_init)
-		json_uint(w, "initial_ttl", host_initial_ttl(h->ttl[0]));
+		json_uint(o, "initial_ttl", host_initial_ttl(h->ttl[0]));
 	else
-		json_null(w, "initial_ttl");
-	json_string(w, "stack", host_stack_name((enum host_stack)h->stack));
-	json_string(w, "ip_id", host_ip_id_name(host_ip_ids(h)));
-	json_object_end(w);
+		json_null(o, "initial_ttl");
+	json_string(o, "stack", host_stack_name((enum host_stack)h->stack));
+	json_string(o, "ip_id", host_ip_id_name(host_ip_ids(h)));
+	json_object_end(o);
 }
 
 /* TAXONOMY "rst_payload": the reason the RST's own data gives; null none. */
-static void put_rst_payload(struct json_writer *w, const struct rst_payload *d)
+static void put_rst_payload(struct json_out *o, const struct rst_payload *d)
 {
 	if (d->format == RST_PAYLOAD_NONE) {
-		json_null(w, "rst_payload");
+		json_null(o, "rst_payload");
 		return;
 	}
-	json_object_begin(w, "rst_payload");
-	json_string(w, "format", rst_payload_format_name(d->format));
+	json_object_begin(o, "rst_payload");
+	json_string(o, "format", rst_payload_format_name(d->format));
 	if (d->format == RST_PAYLOAD_DIAG_COMPACT) {
-		json_uint(w, "code", d->code);
-		json_uint(w, "enterprise", d->enterprise);
-		json_string(w, "cause", d->enterprise ? NULL : rst_payload_cause_name(d->code));
+		json_uint(o, "code", d->code);
+		json_uint(o, "enterprise", d->enterprise);
+		json_string(o, "cause", d->enterprise ? NULL : rst_payload_cause_name(d->code));
 	} else {
-		json_null(w, "code");
-		json_null(w, "enterprise");
-		json_null(w, "cause");
+		json_null(o, "code");
+		json_null(o, "enterprise");
+		json_null(o, "cause");
 	}
-	json_string(w, "text", d->text[0] ? d->text : NULL);
-	json_object_end(w);
+	json_string(o, "text", d->text[0] ? d->text : NULL);
+	json_object_end(o);
 }
 
-static void put_uint_or_null(struct json_writer *w, struct json_key k, uint64_t v)
+static void put_uint_or_null(struct json_out *o, struct json_key k, uint64_t v)
 {
 	if (v)
-		json_uint_k(w, k, v);
+		json_uint_k(o, k, v);
 	else
-		json_null_k(w, k);
+		json_null_k(o, k);
 }
 
 /* "nat": the connection this one is, through a NAT (nat_twin.h); null none. */
-static void put_nat(struct json_writer *w, const struct verdict *v)
+static void put_nat(struct json_out *o, const struct verdict *v)
 {
 	static const char *const kinds[] = {
 		[NAT_TWIN_UNTRANSLATED] = "untranslated", [NAT_TWIN_REMAPPED] = "remapped",
 		[NAT_TWIN_AFTER_RESET] = "after-reset",
 	};
 	if (v->nat.kind == NAT_TWIN_NONE || v->nat.kind >= sizeof kinds / sizeof kinds[0]) {
-		json_null(w, "nat");
+		json_null(o, "nat");
 		return;
 	}
-	json_object_begin(w, "nat");
-	json_string(w, "kind", kinds[v->nat.kind]);
-	put_uint_or_null(w, JSON_KEY("frame"), v->nat.frame);
-	json_bool(w, "replaced", v->nat.replaced);
-	put_addr(w, JSON_KEY("address"), v->ipver, v->nat.addr);
-	json_uint(w, "port", v->nat.port);
-	json_object_end(w);
+	json_object_begin(o, "nat");
+	json_string(o, "kind", kinds[v->nat.kind]);
+	put_uint_or_null(o, JSON_KEY("frame"), v->nat.frame);
+	json_bool(o, "replaced", v->nat.replaced);
+	put_addr(o, JSON_KEY("address"), v->ipver, v->nat.addr);
+	json_uint(o, "port", v->nat.port);
+	json_object_end(o);
 }
 
 /* "burst": the sender's RSTs on other connections around this one
  * (rst_bursts.h); null none. */
-static void put_burst(struct json_writer *w, const struct verdict *v, bool nano)
+static void put_burst(struct json_out *o, const struct verdict *v, bool nano)
 {
 	if (!v->burst_connections) {
-		json_null(w, "burst");
+		json_null(o, "burst");
 		return;
 	}
-	json_object_begin(w, "burst");
-	json_uint(w, "connections", v->burst_connections);
-	json_uint(w, "first_frame", (uint64_t)((int64_t)v->rst.frame + v->burst_first_d));
-	json_uint(w, "last_frame", (uint64_t)((int64_t)v->rst.frame + v->burst_last_d));
-	json_seconds(w, "span_s", (int64_t)v->burst_span_us * 1000, nano);
-	json_object_end(w);
+	json_object_begin(o, "burst");
+	json_uint(o, "connections", v->burst_connections);
+	json_uint(o, "first_frame", (uint64_t)((int64_t)v->rst.frame + v->burst_first_d));
+	json_uint(o, "last_frame", (uint64_t)((int64_t)v->rst.frame + v->burst_last_d));
+	json_seconds(o, "span_s", (int64_t)v->burst_span_us * 1000, nano);
+	json_object_end(o);
 }
 
 static const char *tls_alpn_name(uint8_t a)
@@ -336,51 +336,51 @@ static const char *tls_alpn_name(uint8_t a)
 }
 
 /* TAXONOMY "tls": what the connection showed in clear; null without a ClientHello. */
-static void put_tls(struct json_writer *w, const struct verdict *v)
+static void put_tls(struct json_out *o, const struct verdict *v)
 {
 	const struct tls_note *t = &v->tls;
 	if (t->stage == TLS_STAGE_NONE) {
-		json_null(w, "tls");
+		json_null(o, "tls");
 		return;
 	}
-	json_object_begin(w, "tls");
-	json_string(w, "sni", v->request.target[0] ? v->request.target : NULL);
-	json_array_begin(w, "alpn");
+	json_object_begin(o, "tls");
+	json_string(o, "sni", v->request.target[0] ? v->request.target : NULL);
+	json_array_begin(o, "alpn");
 	if (tls_alpn_name(t->alpn))
-		json_string_k(w, JSON_ELEM, tls_alpn_name(t->alpn));
-	json_array_end(w);
-	json_bool(w, "alpn_chosen", t->alpn_chosen);
-	json_string(w, "version", tls_version_name(tls_note_version(t->version)));
-	json_string(w, "offered", tls_version_name(tls_note_version(t->offered)));
-	json_string(w, "stage", report_tls_stage_name(t->stage));
+		json_string_k(o, JSON_ELEM, tls_alpn_name(t->alpn));
+	json_array_end(o);
+	json_bool(o, "alpn_chosen", t->alpn_chosen);
+	json_string(o, "version", tls_version_name(tls_note_version(t->version)));
+	json_string(o, "offered", tls_version_name(tls_note_version(t->offered)));
+	json_string(o, "stage", report_tls_stage_name(t->stage));
 	if (t->alert == TLS_ALERT_ENCRYPTED)
-		json_string(w, "alert", "encrypted");
+		json_string(o, "alert", "encrypted");
 	else
-		json_string(w, "alert", t->alert ? tls_alert_name((uint8_t)(t->alert - 1)) : NULL);
+		json_string(o, "alert", t->alert ? tls_alert_name((uint8_t)(t->alert - 1)) : NULL);
 	/* The description's number in clear, also where it has no name (the
 	 * text report says "unassigned"): what --from-json reads back. */
 	if (t->alert && t->alert != TLS_ALERT_ENCRYPTED)
-		json_uint(w, "alert_code", t->alert - 1u);
+		json_uint(o, "alert_code", t->alert - 1u);
 	else
-		json_null(w, "alert_code");
+		json_null(o, "alert_code");
 	if (t->alert_from)
-		json_string(w, "alert_from", role_name((enum role)(t->alert_from - 1)));
+		json_string(o, "alert_from", role_name((enum role)(t->alert_from - 1)));
 	else
-		json_null(w, "alert_from");
+		json_null(o, "alert_from");
 	if (v->request.frame && v->request.method == HTTP_METHOD_TLS_RECORD)
-		json_uint(w, "record_len", v->request.body_end - v->request.seq);
+		json_uint(o, "record_len", v->request.body_end - v->request.seq);
 	else
-		json_null(w, "record_len");
-	json_object_end(w);
+		json_null(o, "record_len");
+	json_object_end(o);
 }
 
 /* A time in seconds, or null when the verdict has none (negative). */
-static void put_seconds_or_null(struct json_writer *w, struct json_key k, int64_t ns, bool nano)
+static void put_seconds_or_null(struct json_out *o, struct json_key k, int64_t ns, bool nano)
 {
 	if (ns >= 0)
-		json_seconds_k(w, k, ns, nano);
+		json_seconds_k(o, k, ns, nano);
 	else
-		json_null_k(w, k);
+		json_null_k(o, k);
 }
 
 /* A reset's record into w, not yet written (write_line): any thread may
@@ -391,128 +391,130 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	struct explanation e;
 	explain_verdict(v, &e);
 	json_writer_reset(w);
-	json_object_begin_k(w, JSON_ELEM);
-	json_quoted_k(w, JSON_KEY("type"), JSON_QUOTED("reset"));
-	json_string(w, "file", src->name);
-	json_string(w, "interface", src->interface[0] ? src->interface : NULL);
-	json_uint(w, "frame", v->rst.frame);
-	json_uint(w, "file_frame", v->file_frame);
-	json_seconds(w, "ts", v->rst.ts_ns, r->nano);
-	json_seconds(w, "rel", v->rst.ts_ns - src->first_ts, r->nano);
-	put_addr(w, JSON_KEY("src"), v->ipver, v->src);
-	json_uint(w, "sport", v->sport);
-	put_addr(w, JSON_KEY("dst"), v->ipver, v->dst);
-	json_uint(w, "dport", v->dport);
-	json_uint(w, "ip_version", v->ipver);
-	put_tunnel(w, tunnel_table_get(src->tunnels, v->tunnel_path));
-	json_quoted_k(w, JSON_KEY("flags"), NAME(flags, v->rst.flags));
-	json_uint(w, "seq", v->rst.seq);
-	json_uint(w, "ack", v->rst.ack);
-	json_uint(w, "ttl", v->rst.ttl);
+	struct json_out out = json_out_begin(w), *o = &out;
+	json_object_begin_k(o, JSON_ELEM);
+	json_quoted_k(o, JSON_KEY("type"), JSON_QUOTED("reset"));
+	json_string(o, "file", src->name);
+	json_string(o, "interface", src->interface[0] ? src->interface : NULL);
+	json_uint(o, "frame", v->rst.frame);
+	json_uint(o, "file_frame", v->file_frame);
+	json_seconds(o, "ts", v->rst.ts_ns, r->nano);
+	json_seconds(o, "rel", v->rst.ts_ns - src->first_ts, r->nano);
+	put_addr(o, JSON_KEY("src"), v->ipver, v->src);
+	json_uint(o, "sport", v->sport);
+	put_addr(o, JSON_KEY("dst"), v->ipver, v->dst);
+	json_uint(o, "dport", v->dport);
+	json_uint(o, "ip_version", v->ipver);
+	put_tunnel(o, tunnel_table_get(src->tunnels, v->tunnel_path));
+	json_quoted_k(o, JSON_KEY("flags"), NAME(flags, v->rst.flags));
+	json_uint(o, "seq", v->rst.seq);
+	json_uint(o, "ack", v->rst.ack);
+	json_uint(o, "ttl", v->rst.ttl);
 	if (v->ipver == 4)
-		json_uint(w, "ip_id", v->ip_id);
-	json_uint(w, "payload_len", v->rst.len);
+		json_uint(o, "ip_id", v->ip_id);
+	json_uint(o, "payload_len", v->rst.len);
 
-	json_quoted_k(w, JSON_KEY("sender"), NAME(role, (unsigned)(v->sender + 1)));
-	json_bool(w, "role_guessed", v->role_guessed);
-	json_quoted_k(w, JSON_KEY("origin"), NAME(origin, v->origin));
-	json_string(w, "origin_evidence", e.origin);
-	json_quoted_k(w, JSON_KEY("origin_by"), origin_by(v));
-	json_bool(w, "peer_relay", v->peer_relay);
-	json_string(w, "service", e.service);
-	put_rst_payload(w, &v->rst_data);
+	json_quoted_k(o, JSON_KEY("sender"), NAME(role, (unsigned)(v->sender + 1)));
+	json_bool(o, "role_guessed", v->role_guessed);
+	json_quoted_k(o, JSON_KEY("origin"), NAME(origin, v->origin));
+	json_string(o, "origin_evidence", e.origin);
+	json_quoted_k(o, JSON_KEY("origin_by"), origin_by(v));
+	json_bool(o, "peer_relay", v->peer_relay);
+	json_string(o, "service", e.service);
+	put_rst_payload(o, &v->rst_data);
 	if (r->kernel_reasons) {
-		json_string(w, "kernel_reason", kernel_reason_name(v->kernel_reason));
-		json_string(w, "kernel_state", kernel_state_name(v->kernel_state));
+		json_string(o, "kernel_reason", kernel_reason_name(v->kernel_reason));
+		json_string(o, "kernel_state", kernel_state_name(v->kernel_state));
 	}
-	put_sender_host(w, &v->host);
+	put_sender_host(o, &v->host);
 	if (v->mptcp) {
-		json_object_begin(w, "mptcp");
+		json_object_begin(o, "mptcp");
 		/* The option that ended the most: MP_FASTCLOSE ends the connection. */
-		json_string(w, "option", (v->mptcp & MPTCP_FASTCLOSE) ? "MP_FASTCLOSE" : "MP_TCPRST");
+		json_string(o, "option", (v->mptcp & MPTCP_FASTCLOSE) ? "MP_FASTCLOSE" : "MP_TCPRST");
 		if (v->mptcp & MPTCP_TCPRST) {
-			json_string(w, "reason", mptcp_reason_name(v->mptcp_reason));
-			json_uint(w, "reason_code", v->mptcp_reason);
-			json_bool(w, "transient", v->mptcp_transient);
+			json_string(o, "reason", mptcp_reason_name(v->mptcp_reason));
+			json_uint(o, "reason_code", v->mptcp_reason);
+			json_bool(o, "transient", v->mptcp_transient);
 		}
-		json_object_end(w);
+		json_object_end(o);
 	} else {
-		json_null(w, "mptcp");
+		json_null(o, "mptcp");
 	}
-	put_nat(w, v);
-	put_burst(w, v, r->nano);
-	json_quoted_k(w, JSON_KEY("form"), NAME(form, v->form));
-	json_quoted_k(w, JSON_KEY("cause"), NAME(cause, v->cause));
-	json_quoted_k(w, JSON_KEY("detail"), NAME(detail, v->detail));
-	json_quoted_k(w, JSON_KEY("confidence"), NAME(confidence, v->confidence));
+	put_nat(o, v);
+	put_burst(o, v, r->nano);
+	json_quoted_k(o, JSON_KEY("form"), NAME(form, v->form));
+	json_quoted_k(o, JSON_KEY("cause"), NAME(cause, v->cause));
+	json_quoted_k(o, JSON_KEY("detail"), NAME(detail, v->detail));
+	json_quoted_k(o, JSON_KEY("confidence"), NAME(confidence, v->confidence));
 	/* TAXONOMY "alternatives": the runner-up a medium verdict did not rule out. */
-	json_array_begin(w, "alternatives");
+	json_array_begin(o, "alternatives");
 	if (v->runner_up < CAUSE_COUNT && e.runner_up[0]) {
-		json_object_begin_k(w, JSON_ELEM);
-		json_string(w, "cause", cause_id(v->runner_up));
-		json_string(w, "why", e.runner_up);
-		json_object_end(w);
+		json_object_begin_k(o, JSON_ELEM);
+		json_string(o, "cause", cause_id(v->runner_up));
+		json_string(o, "why", e.runner_up);
+		json_object_end(o);
 	}
-	json_array_end(w);
-	put_uint_or_null(w, JSON_KEY("trigger_frame"), v->trigger.frame);
+	json_array_end(o);
+	put_uint_or_null(o, JSON_KEY("trigger_frame"), v->trigger.frame);
 	if (v->trigger.frame) {
-		json_uint(w, "trigger_len", v->trigger.len);
-		json_bool(w, "trigger_resent", v->trigger_resent);
-		json_bool(w, "trigger_after_rst", v->trigger_after_rst);
+		json_uint(o, "trigger_len", v->trigger.len);
+		json_bool(o, "trigger_resent", v->trigger_resent);
+		json_bool(o, "trigger_after_rst", v->trigger_after_rst);
 	} else {
-		json_null(w, "trigger_len");
-		json_null(w, "trigger_resent");
-		json_null(w, "trigger_after_rst");
+		json_null(o, "trigger_len");
+		json_null(o, "trigger_resent");
+		json_null(o, "trigger_after_rst");
 	}
-	put_uint_or_null(w, JSON_KEY("followup_of"), v->followup_of);
-	put_seconds_or_null(w, JSON_KEY("rtt_s"), v->rtt_ns, r->nano);
-	put_seconds_or_null(w, JSON_KEY("idle_before_s"), v->idle_before_ns, r->nano);
-	json_seconds(w, "max_gap_s", v->max_gap_ns, r->nano);
-	put_seconds_or_null(w, JSON_KEY("trigger_gap_s"), v->trigger_gap_ns, r->nano);
+	put_uint_or_null(o, JSON_KEY("followup_of"), v->followup_of);
+	put_seconds_or_null(o, JSON_KEY("rtt_s"), v->rtt_ns, r->nano);
+	put_seconds_or_null(o, JSON_KEY("idle_before_s"), v->idle_before_ns, r->nano);
+	json_seconds(o, "max_gap_s", v->max_gap_ns, r->nano);
+	put_seconds_or_null(o, JSON_KEY("trigger_gap_s"), v->trigger_gap_ns, r->nano);
 	if (v->request.frame) {
 		bool tls = v->request.method == HTTP_METHOD_TLS_RECORD;
-		json_object_begin(w, "request");
-		json_uint(w, "frame", v->request.frame);
-		json_string(w, "method", http_method_name(v->request.method));
-		json_string(w, "target", tls ? NULL : v->request.target);
-		json_string(w, "reached_peer", reached_peer_name(v->reached_peer));
-		json_bool(w, "retry_safe", v->retry_safe);
-		json_string(w, "connection", http_connection_name(v->request.connection));
-		put_uint_or_null(w, JSON_KEY("body_due"), v->request_from_sender ? 0 : v->body_due);
-		json_object_end(w);
+		json_object_begin(o, "request");
+		json_uint(o, "frame", v->request.frame);
+		json_string(o, "method", http_method_name(v->request.method));
+		json_string(o, "target", tls ? NULL : v->request.target);
+		json_string(o, "reached_peer", reached_peer_name(v->reached_peer));
+		json_bool(o, "retry_safe", v->retry_safe);
+		json_string(o, "connection", http_connection_name(v->request.connection));
+		put_uint_or_null(o, JSON_KEY("body_due"), v->request_from_sender ? 0 : v->body_due);
+		json_object_end(o);
 	} else {
-		json_null(w, "request");
+		json_null(o, "request");
 	}
 	if (v->response.status) {
-		json_object_begin(w, "response");
-		json_uint(w, "status", v->response.status);
-		json_string(w, "sender", role_name(v->response_sender));
-		json_string(w, "connection", http_connection_name(v->response.connection));
-		put_uint_or_null(w, JSON_KEY("keepalive_timeout_s"), v->response.keepalive_s);
-		json_object_end(w);
+		json_object_begin(o, "response");
+		json_uint(o, "status", v->response.status);
+		json_string(o, "sender", role_name(v->response_sender));
+		json_string(o, "connection", http_connection_name(v->response.connection));
+		put_uint_or_null(o, JSON_KEY("keepalive_timeout_s"), v->response.keepalive_s);
+		json_object_end(o);
 	} else {
-		json_null(w, "response");
+		json_null(o, "response");
 	}
-	put_tls(w, v);
-	json_quoted_k(w, JSON_KEY("handshake"), handshake_name(v));
-	json_uint(w, "incarnation", v->incarnation);
-	json_object_begin(w, "before");
-	put_half(w, role_key(v->sender, false), &v->a);
-	put_half(w, role_key(role_peer(v->sender), true), &v->b);
-	json_object_end(w);
+	put_tls(o, v);
+	json_quoted_k(o, JSON_KEY("handshake"), handshake_name(v));
+	json_uint(o, "incarnation", v->incarnation);
+	json_object_begin(o, "before");
+	put_half(o, role_key(v->sender, false), &v->a);
+	put_half(o, role_key(role_peer(v->sender), true), &v->b);
+	json_object_end(o);
 
-	json_array_begin(w, "evidence");
+	json_array_begin(o, "evidence");
 	for (int i = 0; i < e.n_evidence; i++) {
-		json_object_begin_k(w, JSON_ELEM);
-		json_uint(w, "frame", e.evidence[i].frame);
-		json_seconds(w, "rel", e.evidence[i].ts_ns - src->first_ts, r->nano);
-		json_string(w, "what", e.what[i]);
-		json_object_end(w);
+		json_object_begin_k(o, JSON_ELEM);
+		json_uint(o, "frame", e.evidence[i].frame);
+		json_seconds(o, "rel", e.evidence[i].ts_ns - src->first_ts, r->nano);
+		json_string(o, "what", e.what[i]);
+		json_object_end(o);
 	}
-	json_array_end(w);
-	json_string_n(w, "explanation", e.why, e.why_len);
-	json_string_n(w, "advice", e.advice, e.advice_len);
-	json_object_end(w);
+	json_array_end(o);
+	json_string_n(o, "explanation", e.why, e.why_len);
+	json_string_n(o, "advice", e.advice, e.advice_len);
+	json_object_end(o);
+	json_out_end(o);
 }
 
 static void json_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
@@ -528,7 +530,7 @@ static void put_match(void *ctx, const struct idle_default *d)
 }
 
 /* "<prefix>_s", "<prefix>_seen", "<prefix>_consistent", "<matches>". */
-static void put_idle(struct json_writer *w, struct json_key k_s, struct json_key k_seen,
+static void put_idle(struct json_out *o, struct json_key k_s, struct json_key k_seen,
 		     struct json_key k_consistent, struct json_key k_matches,
 		     const struct idle_samples *is, enum idle_closer closer,
 		     const struct service *svc, bool nano)
@@ -537,15 +539,15 @@ static void put_idle(struct json_writer *w, struct json_key k_s, struct json_key
 	bool consistent;
 	bool have = idle_samples_median(is, &median, &consistent);
 	if (have)
-		json_seconds_k(w, k_s, median, nano);
+		json_seconds_k(o, k_s, median, nano);
 	else
-		json_null_k(w, k_s);
-	json_uint_k(w, k_seen, is->seen);
-	json_bool_k(w, k_consistent, have && consistent);
-	json_array_begin_k(w, k_matches);
+		json_null_k(o, k_s);
+	json_uint_k(o, k_seen, is->seen);
+	json_bool_k(o, k_consistent, have && consistent);
+	json_array_begin_k(o, k_matches);
 	if (have && consistent)
-		idle_defaults_match(closer, svc, median, put_match, w);
-	json_array_end(w);
+		idle_defaults_match(closer, svc, median, put_match, o);
+	json_array_end(o);
 }
 
 static int by_u64(const void *x, const void *y)
@@ -556,82 +558,83 @@ static int by_u64(const void *x, const void *y)
 
 /* "<name>": [[key, ms], ...]: the kept sample (server_insights.h), by key,
  * so that the same sample is written the same whatever order it came in. */
-static void put_sample(struct json_writer *w, struct json_key k, const struct idle_samples *is)
+static void put_sample(struct json_out *o, struct json_key k, const struct idle_samples *is)
 {
 	uint64_t pairs[SERVER_INSIGHT_SAMPLES];
 	for (uint32_t i = 0; i < is->kept; i++)
 		pairs[i] = (uint64_t)is->key[i] << 32 | is->ms[i];
 	qsort(pairs, is->kept, sizeof pairs[0], by_u64);
-	json_array_begin_k(w, k);
+	json_array_begin_k(o, k);
 	for (uint32_t i = 0; i < is->kept; i++) {
-		json_array_begin_k(w, JSON_ELEM);
-		json_uint_k(w, JSON_ELEM, pairs[i] >> 32);
-		json_uint_k(w, JSON_ELEM, (uint32_t)pairs[i]);
-		json_array_end(w);
+		json_array_begin_k(o, JSON_ELEM);
+		json_uint_k(o, JSON_ELEM, pairs[i] >> 32);
+		json_uint_k(o, JSON_ELEM, (uint32_t)pairs[i]);
+		json_array_end(o);
 	}
-	json_array_end(w);
+	json_array_end(o);
 }
 
-static void put_endpoint(struct json_writer *w, const struct server_insight *ep, bool nano)
+static void put_endpoint(struct json_out *o, const struct server_insight *ep, bool nano)
 {
 	char buf[64];
 	const struct service *svc = service_for(ep->port, ep->http, ep->app);
-	json_object_begin_k(w, JSON_ELEM);
+	json_object_begin_k(o, JSON_ELEM);
 	report_endpoint(buf, sizeof buf, ep->ipver, ep->addr, ep->port);
-	json_string(w, "endpoint", buf);
-	json_string(w, "service", svc->name);
-	json_string(w, "sni", ep->names ? ep->name : NULL);
-	json_bool(w, "sni_several", ep->names > 1);
-	json_uint(w, "resets", ep->resets);
-	json_object_begin(w, "by_cause");
+	json_string(o, "endpoint", buf);
+	json_string(o, "service", svc->name);
+	json_string(o, "sni", ep->names ? ep->name : NULL);
+	json_bool(o, "sni_several", ep->names > 1);
+	json_uint(o, "resets", ep->resets);
+	json_object_begin(o, "by_cause");
 	for (int c = 0; c < CAUSE_COUNT; c++)
 		if (ep->by_cause[c])
-			put_named_uint(w, cause_id((enum cause)c), ep->by_cause[c]);
-	json_object_end(w);
-	put_idle(w, JSON_KEY("idle_close_s"), JSON_KEY("idle_close_seen"),
+			put_named_uint(o, cause_id((enum cause)c), ep->by_cause[c]);
+	json_object_end(o);
+	put_idle(o, JSON_KEY("idle_close_s"), JSON_KEY("idle_close_seen"),
 		 JSON_KEY("idle_close_consistent"), JSON_KEY("matches"), &ep->idle_close,
 		 IDLE_SERVER, svc, nano);
 	if (ep->keepalive_header_s)
-		json_uint(w, "keepalive_header_s", ep->keepalive_header_s);
+		json_uint(o, "keepalive_header_s", ep->keepalive_header_s);
 	else
-		json_null(w, "keepalive_header_s");
-	json_uint(w, "requests_after_close", ep->requests_after_close);
-	put_idle(w, JSON_KEY("middlebox_idle_s"), JSON_KEY("middlebox_idle_seen"),
+		json_null(o, "keepalive_header_s");
+	json_uint(o, "requests_after_close", ep->requests_after_close);
+	put_idle(o, JSON_KEY("middlebox_idle_s"), JSON_KEY("middlebox_idle_seen"),
 		 JSON_KEY("middlebox_idle_consistent"), JSON_KEY("middlebox_matches"),
 		 &ep->middlebox_idle, IDLE_MIDDLEBOX, svc, nano);
 	/* What --merge needs to combine this endpoint with another run's. */
-	json_bool(w, "http_seen", ep->http);
-	json_string(w, "app", first_bytes_app_name(ep->app));
-	put_sample(w, JSON_KEY("idle_close_sample"), &ep->idle_close);
-	put_sample(w, JSON_KEY("middlebox_idle_sample"), &ep->middlebox_idle);
-	json_object_end(w);
+	json_bool(o, "http_seen", ep->http);
+	json_string(o, "app", first_bytes_app_name(ep->app));
+	put_sample(o, JSON_KEY("idle_close_sample"), &ep->idle_close);
+	put_sample(o, JSON_KEY("middlebox_idle_sample"), &ep->middlebox_idle);
+	json_object_end(o);
 }
 
 static void json_summary(struct reporter *r, const struct stats *s, const struct server_insights *eps)
 {
 	struct json_writer *w = r->priv;     /* of records and of the summary */
 	json_writer_reset(w);
-	json_object_begin_k(w, JSON_ELEM);
-	json_string(w, "type", "summary");
+	struct json_out out = json_out_begin(w), *o = &out;
+	json_object_begin_k(o, JSON_ELEM);
+	json_string(o, "type", "summary");
 	if (s->shard.n) {
-		json_object_begin(w, "shard");
-		json_uint(w, "index", s->shard.k);
-		json_uint(w, "count", s->shard.n);
-		json_object_end(w);
+		json_object_begin(o, "shard");
+		json_uint(o, "index", s->shard.k);
+		json_uint(o, "count", s->shard.n);
+		json_object_end(o);
 	} else {
-		json_null(w, "shard");
+		json_null(o, "shard");
 	}
-	json_array_begin(w, "inputs");
+	json_array_begin(o, "inputs");
 	for (int i = 0; i < r->n_inputs; i++)
-		json_string_k(w, JSON_ELEM, r->inputs[i]);
-	json_array_end(w);
-	json_uint(w, "packets", s->packets);
-	json_uint(w, "filtered_out", s->filtered_out);
-	json_uint(w, "tcp_packets", s->tcp_packets);
-	json_uint(w, "flows", s->flows);
-	json_uint(w, "flows_peak", s->flows_peak);
-	json_uint(w, "flows_evicted", s->flows_evicted);
-	json_uint(w, "resets", s->resets);
+		json_string_k(o, JSON_ELEM, r->inputs[i]);
+	json_array_end(o);
+	json_uint(o, "packets", s->packets);
+	json_uint(o, "filtered_out", s->filtered_out);
+	json_uint(o, "tcp_packets", s->tcp_packets);
+	json_uint(o, "flows", s->flows);
+	json_uint(o, "flows_peak", s->flows_peak);
+	json_uint(o, "flows_evicted", s->flows_evicted);
+	json_uint(o, "resets", s->resets);
 	if (r->kernel_reasons) {
 		/* Per cause: joined to the kernel's reason, and fitting it. */
 		uint64_t joined = 0, fits = 0;
@@ -639,86 +642,87 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 			joined += s->kernel_joined[c];
 			fits += s->kernel_fits[c];
 		}
-		json_object_begin(w, "kernel_reasons");
-		json_uint(w, "joined", joined);
-		json_uint(w, "fits", fits);
-		json_object_begin(w, "by_cause");
+		json_object_begin(o, "kernel_reasons");
+		json_uint(o, "joined", joined);
+		json_uint(o, "fits", fits);
+		json_object_begin(o, "by_cause");
 		for (int c = 0; c < CAUSE_COUNT; c++) {
 			if (!s->kernel_joined[c])
 				continue;
 			char key[64 + JSON_KEY_ROOM];
-			json_object_begin_k(w, json_key_of(key, cause_id((enum cause)c)));
-			json_uint(w, "joined", s->kernel_joined[c]);
-			json_uint(w, "fits", s->kernel_fits[c]);
-			json_object_end(w);
+			json_object_begin_k(o, json_key_of(key, cause_id((enum cause)c)));
+			json_uint(o, "joined", s->kernel_joined[c]);
+			json_uint(o, "fits", s->kernel_fits[c]);
+			json_object_end(o);
 		}
-		json_object_end(w);
-		json_object_end(w);
+		json_object_end(o);
+		json_object_end(o);
 	}
-	json_object_begin(w, "by_cause");
+	json_object_begin(o, "by_cause");
 	for (int c = 0; c < CAUSE_COUNT; c++)
 		if (s->by_cause[c])
-			put_named_uint(w, cause_id((enum cause)c), s->by_cause[c]);
-	json_object_end(w);
-	json_object_begin(w, "skipped");
+			put_named_uint(o, cause_id((enum cause)c), s->by_cause[c]);
+	json_object_end(o);
+	json_object_begin(o, "skipped");
 	for (int d = DECODE_OK + 1; d < DECODE_RESULT_COUNT; d++)
-		put_named_uint(w, decode_result_name((enum decode_result)d), s->skipped[d]);
-	json_object_end(w);
-	json_uint(w, "payload_truncated", s->payload_truncated);
-	json_uint(w, "tls_hellos_joined", s->tls_hellos_joined);
-	json_uint(w, "tls_hellos_cut", s->tls_hellos_cut);
-	json_uint(w, "duplicates", s->duplicates);
+		put_named_uint(o, decode_result_name((enum decode_result)d), s->skipped[d]);
+	json_object_end(o);
+	json_uint(o, "payload_truncated", s->payload_truncated);
+	json_uint(o, "tls_hellos_joined", s->tls_hellos_joined);
+	json_uint(o, "tls_hellos_cut", s->tls_hellos_cut);
+	json_uint(o, "duplicates", s->duplicates);
 	if (s->timed) {
-		json_seconds(w, "first_ts", s->first_ts, r->nano);
-		json_seconds(w, "last_ts", s->last_ts, r->nano);
+		json_seconds(o, "first_ts", s->first_ts, r->nano);
+		json_seconds(o, "last_ts", s->last_ts, r->nano);
 	} else {
-		json_null(w, "first_ts");
-		json_null(w, "last_ts");
+		json_null(o, "first_ts");
+		json_null(o, "last_ts");
 	}
 	char evidence[256];
 	stats_capture_point_evidence(&s->handshakes, evidence, sizeof evidence);
-	json_string(w, "capture_point", capture_point_name(stats_capture_point(&s->handshakes)));
-	json_string(w, "capture_point_evidence", evidence);
-	json_object_begin(w, "capture_point_votes");
+	json_string(o, "capture_point", capture_point_name(stats_capture_point(&s->handshakes)));
+	json_string(o, "capture_point_evidence", evidence);
+	json_object_begin(o, "capture_point_votes");
 	for (int p = 0; p < POINT_COUNT; p++)
-		put_named_uint(w, capture_point_name((enum capture_point)p), s->handshakes.votes[p]);
-	json_object_end(w);
-	json_object_begin(w, "handshake_sums_ns");
+		put_named_uint(o, capture_point_name((enum capture_point)p), s->handshakes.votes[p]);
+	json_object_end(o);
+	json_object_begin(o, "handshake_sums_ns");
 	/* never negative: stats_vote_handshake adds no leg that went backwards */
-	json_uint(w, "syn_to_synack", (uint64_t)s->handshakes.sum_syn_synack_ns);
-	json_uint(w, "synack_to_ack", (uint64_t)s->handshakes.sum_synack_ack_ns);
-	json_object_end(w);
+	json_uint(o, "syn_to_synack", (uint64_t)s->handshakes.sum_syn_synack_ns);
+	json_uint(o, "synack_to_ack", (uint64_t)s->handshakes.sum_synack_ack_ns);
+	json_object_end(o);
 	if (s->live) {
-		json_object_begin(w, "capture");
-		json_uint(w, "received", s->live_received);
-		json_uint(w, "dropped", s->live_dropped);
-		json_uint(w, "if_dropped", s->live_if_dropped);
-		json_object_end(w);
+		json_object_begin(o, "capture");
+		json_uint(o, "received", s->live_received);
+		json_uint(o, "dropped", s->live_dropped);
+		json_uint(o, "if_dropped", s->live_if_dropped);
+		json_object_end(o);
 	}
-	json_array_begin(w, "endpoints");
+	json_array_begin(o, "endpoints");
 	for (uint32_t i = 0; i < eps->n; i++)
-		put_endpoint(w, &eps->list[i], r->nano);
-	json_array_end(w);
-	json_array_begin(w, "warnings");
+		put_endpoint(o, &eps->list[i], r->nano);
+	json_array_end(o);
+	json_array_begin(o, "warnings");
 	for (int i = 0; i < WARN_COUNT; i++) {
 		if (!s->warn_count[i])
 			continue;
-		json_object_begin_k(w, JSON_ELEM);
-		json_string(w, "name", warning_name((enum warning)i));
-		json_uint(w, "count", s->warn_count[i]);
-		json_string(w, "message", s->warn_msg[i]);
+		json_object_begin_k(o, JSON_ELEM);
+		json_string(o, "name", warning_name((enum warning)i));
+		json_uint(o, "count", s->warn_count[i]);
+		json_string(o, "message", s->warn_msg[i]);
 		if (s->warn_at[i].source == STATS_AT_END) {
-			json_null(w, "at");
+			json_null(o, "at");
 		} else {
-			json_object_begin(w, "at");
-			json_uint(w, "input", s->warn_at[i].source);
-			json_uint(w, "frame", s->warn_at[i].frame);
-			json_object_end(w);
+			json_object_begin(o, "at");
+			json_uint(o, "input", s->warn_at[i].source);
+			json_uint(o, "frame", s->warn_at[i].frame);
+			json_object_end(o);
 		}
-		json_object_end(w);
+		json_object_end(o);
 	}
-	json_array_end(w);
-	json_object_end(w);
+	json_array_end(o);
+	json_object_end(o);
+	json_out_end(o);
 	write_line(r, w);
 }
 

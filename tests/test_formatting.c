@@ -329,42 +329,44 @@ static void test_json_writer(void)
 	json_writer_init(&w);
 	for (int round = 0; round < 2; round++) {   /* the second reuses the buffer */
 		json_writer_reset(&w);
-		json_object_begin_k(&w, JSON_ELEM);
-		json_string(&w, "type", "reset");
-		json_string(&w, "interface", NULL);
-		json_uint(&w, "frame", 0);
-		json_uint(&w, "big", UINT64_MAX);
-		json_seconds(&w, "ts", 1700000006040691123LL, false);
-		json_seconds(&w, "rel", -5000, true);
-		json_bool(&w, "yes", true);
-		json_bool(&w, "no", false);
-		json_array_begin(&w, "empty");
-		json_array_end(&w);
-		json_array_begin(&w, "ttl_range");
-		json_uint_k(&w, JSON_ELEM, 63);
-		json_uint_k(&w, JSON_ELEM, 64);
-		json_array_end(&w);
-		json_object_begin(&w, "before");
-		json_object_begin(&w, "server");
-		json_string(&w, "say", "a \"quoted\"\tword\n");
-		json_object_end(&w);
-		json_object_end(&w);
-		json_array_begin(&w, "evidence");
+		struct json_out jo = json_out_begin(&w), *out = &jo;
+		json_object_begin_k(out, JSON_ELEM);
+		json_string(out, "type", "reset");
+		json_string(out, "interface", NULL);
+		json_uint(out, "frame", 0);
+		json_uint(out, "big", UINT64_MAX);
+		json_seconds(out, "ts", 1700000006040691123LL, false);
+		json_seconds(out, "rel", -5000, true);
+		json_bool(out, "yes", true);
+		json_bool(out, "no", false);
+		json_array_begin(out, "empty");
+		json_array_end(out);
+		json_array_begin(out, "ttl_range");
+		json_uint_k(out, JSON_ELEM, 63);
+		json_uint_k(out, JSON_ELEM, 64);
+		json_array_end(out);
+		json_object_begin(out, "before");
+		json_object_begin(out, "server");
+		json_string(out, "say", "a \"quoted\"\tword\n");
+		json_object_end(out);
+		json_object_end(out);
+		json_array_begin(out, "evidence");
 		for (int i = 0; i < 3; i++) {
-			json_object_begin_k(&w, JSON_ELEM);
-			json_uint(&w, "frame", (uint64_t)i);
-			json_object_end(&w);
+			json_object_begin_k(out, JSON_ELEM);
+			json_uint(out, "frame", (uint64_t)i);
+			json_object_end(out);
 		}
-		json_array_end(&w);
+		json_array_end(out);
 		/* past the first buffer: the writer grows it */
 		char long_text[9000];
 		memset(long_text, '\x01', sizeof long_text - 1);
 		long_text[sizeof long_text - 1] = '\0';
-		json_string(&w, "long", long_text);
+		json_string(out, "long", long_text);
 		char keybuf[64];    /* keys made at run time */
-		json_uint_k(&w, json_key_of(keybuf, "a_name_made_at_run_time_longer_than_32"), 7);
-		json_uint_k(&w, json_key_of(keybuf, "short"), 8);
-		json_object_end(&w);
+		json_uint_k(out, json_key_of(keybuf, "a_name_made_at_run_time_longer_than_32"), 7);
+		json_uint_k(out, json_key_of(keybuf, "short"), 8);
+		json_object_end(out);
+		json_out_end(out);
 
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "type", "reset");
