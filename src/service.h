@@ -35,6 +35,8 @@ struct service {
  * connection's first bytes named (enum first_bytes_app; 0 none), else what
  * the server port carries. */
 const struct service *service_for(uint16_t server_port, bool http_seen, uint8_t app);
+/* Is the port table in the order service_for's search needs? (A test.) */
+bool service_table_ordered(void);
 /* RTSP, framed as HTTP is (http.c): what an RTSP request names. */
 extern const struct service service_rtsp;
 

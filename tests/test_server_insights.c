@@ -10,7 +10,9 @@
 #include "classify.h"
 #include "server_insights.h"
 #include "flowbuild.h"
+#include "first_bytes.h"
 #include "idle_defaults.h"
+#include "service.h"
 
 /* One keep-alive connection at t0: a request, a response, then `idle`
  * seconds of silence and the server's FIN. */
@@ -265,8 +267,27 @@ static void test_samples_mergeable(void)
 	CHECK_EQ(below, SERVER_INSIGHT_SAMPLES);
 }
 
+/* The port table is searched by halves: its order, its first and last
+ * entries, and ports between and beyond them. */
+static void test_service_ports(void)
+{
+	CHECK(service_table_ordered());
+	CHECK(strcmp(service_for(21, false, 0)->name, "FTP") == 0);
+	CHECK(strcmp(service_for(27017, false, 0)->name, "MongoDB") == 0);
+	CHECK(strcmp(service_for(6379, false, 0)->name, "Redis") == 0);
+	CHECK(strcmp(service_for(443, false, 0)->name, "HTTPS") == 0);
+	CHECK(service_for(0, false, 0)->name == NULL);
+	CHECK(service_for(20, false, 0)->name == NULL);
+	CHECK(service_for(444, false, 0)->name == NULL);
+	CHECK(service_for(65535, false, 0)->name == NULL);
+	CHECK(strcmp(service_for(65535, false, FIRST_BYTES_SSH)->name, "SSH") == 0);
+	CHECK(strcmp(service_for(554, true, 0)->name, "RTSP") == 0);
+	CHECK(strcmp(service_for(9, true, 0)->name, "HTTP") == 0);
+}
+
 int main(void)
 {
+	test_service_ports();
 	test_samples_mergeable();
 	test_idle_close();
 	test_not_idle();
