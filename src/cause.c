@@ -116,6 +116,13 @@ const char *rst_form_name(enum rst_form f)
 	}
 }
 
+const char *rst_take_name(unsigned take)
+{
+	/* enum rst_take's order */
+	static const char *const names[] = { NULL, "below", "fin", "next", "ahead" };
+	return take < sizeof names / sizeof names[0] ? names[take] : NULL;
+}
+
 const char *mptcp_reason_name(unsigned reason)
 {
 	static const char *const names[] = {

@@ -89,6 +89,9 @@ const char *origin_name(enum origin o);
 /* The two wire forms of a RST (TAXONOMY "Two wire forms"). */
 enum rst_form { FORM_OTHER, FORM_REPLY, FORM_ACTIVE };
 const char *rst_form_name(enum rst_form f);
+/* Where a RST's sequence number fell at its peer (enum rst_take, flow.h):
+ * "next", "fin", "below", "ahead"; NULL when unknown. */
+const char *rst_take_name(unsigned take);
 
 /* Can the request a RST met have reached the peer's application (TAXONOMY "request")? */
 enum reached_peer { REACHED_UNSET, REACHED_NO, REACHED_MAYBE, REACHED_YES };

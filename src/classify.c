@@ -392,6 +392,19 @@ static bool after_earlier_reset(struct judge *j)
 	v->followup_of = first;
 	if (j->copy)
 		v->followup_of = j->p->copy_of ? j->p->copy_of : j->ha->last.frame;
+	/* Whether the peer took the RST this one follows (tcp_track keeps it
+	 * of the connection's first RST): one it dropped left the
+	 * connection open at the peer, and a later RST at its next number
+	 * is what ended it (a review of corpus follow-ups: tunnelbear.pcap
+	 * 96, 139 bytes below the peer's ack, and 98 at it). */
+	uint64_t conn_first = !v->b.rst_frame ? v->a.rst_frame
+			      : !v->a.rst_frame || v->b.rst_frame < v->a.rst_frame ? v->b.rst_frame
+										: v->a.rst_frame;
+	if (!j->copy && first == conn_first) {
+		unsigned t = j->f->conn.first_rst_take;
+		v->first_rst_taken_later = t > RST_TAKE_TAKEN_LATER;
+		v->first_rst_take = (t > RST_TAKE_TAKEN_LATER ? t - RST_TAKE_TAKEN_LATER : t) & 7u;
+	}
 	return decide(v, CAUSE_RESET_FOLLOWUP, j->copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
 		      NO_RUNNER_UP);
 }
@@ -2297,6 +2310,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
 	side_from_half(&v->a, a);
 	side_from_half(&v->b, b);
+	v->rst_take = tcp_track_rst_take(a, b, p->seq) & 7u;
 	v->sender = (int8_t)flow_role(f, dir);
 	v->role_guessed = f->conn.role_guessed;
 	v->syn = f->conn.syn;

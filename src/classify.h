@@ -267,6 +267,15 @@ struct verdict {
 				       sender's own earlier RST (its last segment),
 				       acknowledging another number than that RST's: the
 				       peer had not taken that RST (RFC 5961 3.2) */
+	/* Where its sequence number fell against the peer's last ack
+	 * before it (enum rst_take, flow.h): whether the peer took it. */
+	uint8_t rst_take : 3;
+	/* reset-followup: the same of the RST it follows, when that is the
+	 * connection's first (tcp_track keeps no other); UNKNOWN otherwise. */
+	uint8_t first_rst_take : 3;
+	/* ... which the peer did not take (BELOW, AFTER_FIN), where a later
+	 * RST of the same sender's, before this one, was exact. */
+	bool first_rst_taken_later : 1;
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer;       /* enum reached_peer */

@@ -582,6 +582,40 @@ static void after_earlier_reset(struct words *w)
 			       "is the reset that ended the connection there.", v->rst.seq, w->bn);
 		say(w, " It is part of the same incident.");
 	}
+	/* The sender's first RST fell where the peer drops it (flow.h, enum
+	 * rst_take; tcp_track keeps it): the connection was not reset there,
+	 * for certain or unless the peer runs Linux; a later one at its next
+	 * number ended it (a review of corpus follow-ups: tunnelbear.pcap
+	 * 96-98, https2-301-get.pcap 21-23). */
+	else if ((v->first_rst_take == RST_TAKE_BELOW || v->first_rst_take == RST_TAKE_AFTER_FIN) &&
+		 first == v->a.rst_frame) {
+		if (v->first_rst_take == RST_TAKE_BELOW)
+			say(w, "The %s's RST at frame %llu did not end the connection at the %s: it "
+			       "fell below what the %s had already acknowledged, outside its window, "
+			       "and no stack takes such a RST (RFC 9293 3.10.7.4).",
+			    w->an, first, w->bn, w->bn);
+		else
+			say(w, "The %s's RST at frame %llu was one below what the %s had already "
+			       "acknowledged, at the %s's FIN: only Linux since 2017 takes such a RST, in "
+			       "CLOSE-WAIT, LAST-ACK or CLOSING (tcp_reset_check); FreeBSD, Windows "
+			       "and older Linux drop it.", w->an, first, w->bn, w->an);
+		if (v->first_rst_taken_later)
+			say(w, " A later RST of the %s's, at the %s's next number, had ended the "
+			       "connection there%s before this one.", w->an, w->bn,
+			    v->first_rst_take == RST_TAKE_AFTER_FIN ? " (unless a Linux peer had "
+								      "taken the first)" : "");
+		else if (v->rst_take == RST_TAKE_EXACT)
+			say(w, " This RST is at the %s's next number (seq %u): it is the one that "
+			       "ended the connection there%s.", w->bn, v->rst.seq,
+			    v->first_rst_take == RST_TAKE_AFTER_FIN ? ", unless a Linux peer had taken "
+								      "the first" : "");
+		else if (v->rst_take == RST_TAKE_BELOW)
+			say(w, " This one (seq %u) fell below what the %s had acknowledged too (%u), "
+			       "and was dropped as well.", v->rst.seq, w->bn, v->b.ack);
+		else if (v->rst_take == RST_TAKE_AFTER_FIN)
+			say(w, " This one (seq %u) is one below it too.", v->rst.seq);
+		say(w, " It is part of the same incident.");
+	}
 	/* A closed socket answers the peer's segments one by one, and which
 	 * of a burst each RST answers the numbers do not always tell; but
 	 * with nothing of the peer's captured there is nothing to answer. */
@@ -3692,6 +3726,28 @@ static void say_tls(struct words *w)
 }
 
 /* What the RST's own data says, in every case but the rule that read it. */
+/*
+ * A RST its peer dropped (v->rst_take, flow.h): below the peer's window,
+ * or one below it after the sender's FIN, which only Linux takes. Said of
+ * a record's own RST; a follow-up says it of the RST it follows too
+ * (after_earlier_reset).
+ */
+static void say_take(struct words *w)
+{
+	const struct verdict *v = w->v;
+	if (v->rst_take == RST_TAKE_BELOW)
+		say(w, " This RST (seq %u) fell %u below what the %s had already acknowledged (%u), "
+		       "outside its window, and no stack takes such a RST (RFC 9293 3.10.7.4): it "
+		       "did not end the connection at the %s.",
+		    v->rst.seq, v->b.ack - v->rst.seq, w->bn, v->b.ack, w->bn);
+	else if (v->rst_take == RST_TAKE_AFTER_FIN)
+		say(w, " This RST (seq %u) is one below what the %s had already acknowledged (%u), "
+		       "at the %s's FIN: only Linux since 2017 takes such a RST, in CLOSE-WAIT, "
+		       "LAST-ACK or CLOSING (tcp_reset_check); FreeBSD, Windows and older Linux drop "
+		       "it, and then it did not end the connection at the %s.",
+		    v->rst.seq, w->bn, v->b.ack, w->an, w->bn);
+}
+
 static void say_rst_data(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -3829,6 +3885,8 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 		say(&w, " The RST carries MP_TCPRST: reason %s (%u)%s.", reason ? reason : "unassigned",
 		    v->mptcp_reason, v->mptcp_transient ? ", transient" : "");
 	}
+	if (v->cause != CAUSE_RESET_FOLLOWUP)
+		say_take(&w);
 	say_rst_data(&w);
 	if (v->burst_connections)
 		say_burst(&w);

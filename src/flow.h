@@ -78,6 +78,36 @@ enum {
 	HALF_F_PROBING = 1 << 7,    /* its last segment was a keep-alive probe */
 };
 
+/*
+ * Where a RST's sequence number fell against what its peer had
+ * acknowledged before it: whether the peer took it (RFC 9293 3.10.7.4: a
+ * RST is valid only if its sequence number is in the window; RFC 5961
+ * 3.2: a RST resets only at exactly RCV.NXT, and one elsewhere in the
+ * window draws a challenge ACK). The peer's RCV.NXT when the RST arrived
+ * was at least the highest ack it had sent before the RST passed the
+ * capture point, wherever that point stood on the path (the ack left the
+ * peer before the RST reached it): a RST below it was below for certain
+ * (tcp_track_rst_take says what else the capture decides). A record
+ * says it of its own RST; tcp_track keeps the connection's first RST's
+ * for its follow-ups.
+ */
+enum rst_take {
+	RST_TAKE_UNKNOWN,       /* no ack of the peer's seen, or the capture cannot tell */
+	RST_TAKE_BELOW,         /* below the peer's ack: outside its window, taken by no stack */
+	/* One below the ack that took the sender's FIN: Linux since 2017
+	 * takes it in CLOSE-WAIT, LAST-ACK and CLOSING (tcp_reset_check in
+	 * net/ipv4/tcp_input.c, for peers that reset at their FIN's own
+	 * number); FreeBSD, Windows and older Linux drop it. */
+	RST_TAKE_AFTER_FIN,
+	RST_TAKE_EXACT,         /* at the peer's next number: taken */
+	RST_TAKE_ABOVE,         /* beyond all the sender had sent: not the peer's next number
+				   (a challenge ACK, or dropped beyond the window) */
+	RST_TAKE_COUNT
+};
+/* In connection.first_rst_take, added to BELOW or AFTER_FIN: a later RST
+ * of the same sender's was exact where the first was not. */
+#define RST_TAKE_TAKEN_LATER 4
+
 /* tcp_half's wscale when its SYN's options say nothing of its windows'
  * scale: cut by the snaplen (WSCALE_CUT), or without an MSS option, which
  * every stack's SYN carries (RFC 9293 3.7.1, RFC 6691): a raw socket's
@@ -261,6 +291,9 @@ struct connection {
 	bool farewell_closed : 1;            /* the first FIN came within FAREWELL_CLOSE_MAX
 						of its sender's farewell (tcp_track.c): close_idle_ns
 						is the silence before that farewell */
+	uint8_t first_rst_take : 3;          /* enum rst_take of its first RST, either side's,
+						plus RST_TAKE_TAKEN_LATER once a later one of
+						its sender's took where it had not */
 	struct tls_note tls;
 	uint8_t app : 4;                     /* enum first_bytes_app its first payloads named */
 	uint8_t quit_from : 2;               /* endpoint + 1 whose last data segment was a text

@@ -64,6 +64,7 @@ static const char *n_detail(int c) { return detail_id((enum detail)c); }
 static const char *n_confidence(int c) { return confidence_name((enum confidence)c); }
 static const char *n_origin(int c) { return origin_name((enum origin)c); }
 static const char *n_form(int c) { return rst_form_name((enum rst_form)c); }
+static const char *n_take(int c) { return rst_take_name((unsigned)c); }
 static const char *n_role(int c) { return role_name((enum role)c); }
 static const char *n_half(int c) { return half_state_name((enum half_state)c); }
 static const char *n_reached(int c) { return reached_peer_name((enum reached_peer)c); }
@@ -326,6 +327,11 @@ static bool report_record_read(const cJSON *o, const char *line, struct verdict 
 	v->trigger_resent = flag(o, "trigger_resent");
 	v->trigger_after_rst = flag(o, "trigger_after_rst");
 	v->followup_of = num(o, "followup_of");
+	v->rst_take = (uint8_t)field_code(o, "seq_at_peer", n_take, 1, RST_TAKE_COUNT - 1,
+					  RST_TAKE_UNKNOWN, &ok) & 7u;
+	v->first_rst_take = (uint8_t)field_code(o, "followup_seq_at_peer", n_take, 1,
+						RST_TAKE_COUNT - 1, RST_TAKE_UNKNOWN, &ok) & 7u;
+	v->first_rst_taken_later = flag(o, "followup_taken_later");
 	ok &= read_payload(o, v);
 	ok &= read_request(o, v);
 	ok &= read_tls(o, v);

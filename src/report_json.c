@@ -466,6 +466,12 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 		json_null(o, "trigger_after_rst");
 	}
 	put_uint_or_null(o, JSON_KEY("followup_of"), v->followup_of);
+	json_string(o, "seq_at_peer", rst_take_name(v->rst_take));
+	json_string(o, "followup_seq_at_peer", rst_take_name(v->first_rst_take));
+	if (v->first_rst_take == RST_TAKE_BELOW || v->first_rst_take == RST_TAKE_AFTER_FIN)
+		json_bool(o, "followup_taken_later", v->first_rst_taken_later);
+	else
+		json_null(o, "followup_taken_later");
 	put_seconds_or_null(o, JSON_KEY("rtt_s"), v->rtt_ns, r->nano);
 	put_seconds_or_null(o, JSON_KEY("idle_before_s"), v->idle_before_ns, r->nano);
 	json_seconds(o, "max_gap_s", v->max_gap_ns, r->nano);

@@ -793,11 +793,29 @@ static inline __attribute__((always_inline)) unsigned track_end(struct flow *f, 
 	return (f->conn.half[1 - dir].flags & HALF_F_FIN) ? TRACK_AFTER_CLOSE : 0;
 }
 
+static void note_rst_take(struct flow *f, int dir, const struct pkt *p)
+{
+	const struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
+	enum rst_take take = tcp_track_rst_take(h, peer, p->seq);
+	unsigned first = f->conn.first_rst_take;
+	if (!h->rst_frame && !peer->rst_frame)
+		f->conn.first_rst_take = take & 7u;
+	else if ((first == RST_TAKE_BELOW || first == RST_TAKE_AFTER_FIN) && take == RST_TAKE_EXACT &&
+		 h->rst_frame && (!peer->rst_frame || h->rst_frame < peer->rst_frame))
+		f->conn.first_rst_take = (first + RST_TAKE_TAKEN_LATER) & 7u;
+}
+
 static inline __attribute__((always_inline)) unsigned track_segment(struct flow *f, int dir,
 								     const struct pkt *p)
 {
 	struct tcp_half *h = &f->conn.half[dir];
 
+	/* The connection's first RST: whether its peer took it, and whether
+	 * a later one of its sender's took where it had not, for the RSTs
+	 * that follow (classify.c, after_earlier_reset); read before the
+	 * RST's own number counts as sent. */
+	if (p->flags & TCP_RST)
+		note_rst_take(f, dir, p);
 	int64_t gap = f->conn.pkts > 0 && p->ts_ns > f->conn.last_ts ? p->ts_ns - f->conn.last_ts : 0;
 	if (gap > f->conn.max_gap_ns)
 		f->conn.max_gap_ns = gap;

@@ -13,6 +13,7 @@
 
 #include "flow.h"
 #include "packet.h"
+#include "seq.h"
 
 /* Remembers segment p. */
 void seg_note_from_pkt(struct seg_note *n, const struct pkt *p);
@@ -75,6 +76,33 @@ static inline bool tcp_track_is_duplicate(const struct flow *f, int dir, const s
 	const struct seg_note *l = &f->conn.half[dir].last;
 	return l->seq == p->seq && l->ack == p->ack && l->len == p->payload_len &&
 	       tcp_track_copy_of_last(f, dir, p);
+}
+/*
+ * Where a RST at seq from the side `sender` falls at `peer` (enum
+ * rst_take, flow.h), as far as the capture decides it. The peer's next
+ * number when the RST arrived was at least its own last ack (sent before
+ * the RST passed the capture point), so below that the RST was below.
+ * At that ack it was exact unless the sender had sent more that the
+ * peer had not acknowledged: whether that arrived first (a crossing) or
+ * was lost (retransmissions) the capture alone does not say. At the end
+ * of all the sender had sent, beyond the peer's ack, it was exact if
+ * that arrived, which no retransmission puts in doubt.
+ */
+static inline enum rst_take tcp_track_rst_take(const struct tcp_half *sender,
+					       const struct tcp_half *peer, uint32_t seq)
+{
+	if (!(peer->flags & HALF_F_ACK))
+		return RST_TAKE_UNKNOWN;
+	uint32_t acked = peer->ack;
+	bool more = (sender->flags & HALF_F_SEEN) && seq_gt(sender->next_seq, acked);
+	if (seq_lt(seq, acked))
+		return seq == acked - 1 && (sender->flags & HALF_F_FIN) && acked == sender->fin_seq + 1
+			       ? RST_TAKE_AFTER_FIN : RST_TAKE_BELOW;
+	if (seq == acked)
+		return more ? RST_TAKE_UNKNOWN : RST_TAKE_EXACT;
+	if (more && seq == sender->next_seq)
+		return sender->retrans ? RST_TAKE_UNKNOWN : RST_TAKE_EXACT;
+	return more && seq_lt(seq, sender->next_seq) ? RST_TAKE_UNKNOWN : RST_TAKE_ABOVE;
 }
 /* A copy of dir's last segment (tcp_track_is_duplicate), counted. */
 static inline void tcp_track_note_copy(struct flow *f, int dir)

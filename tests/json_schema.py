@@ -97,6 +97,9 @@ RESET = {
     "alternatives": array({"cause": CAUSES, "why": lambda v: isinstance(v, str) and len(v) > 20}),
     "trigger_frame": nullable(frame), "trigger_len": nullable(INT), "trigger_resent": nullable(BOOL),
     "trigger_after_rst": nullable(BOOL), "followup_of": nullable(frame),
+    "seq_at_peer": nullable({"next", "fin", "below", "ahead"}),
+    "followup_seq_at_peer": nullable({"next", "fin", "below", "ahead"}),
+    "followup_taken_later": nullable(BOOL),
     "rtt_s": nullable(NUM), "idle_before_s": nullable(NUM), "max_gap_s": NUM,
     "trigger_gap_s": nullable(NUM),
     "request": nullable({

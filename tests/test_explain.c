@@ -1573,6 +1573,79 @@ static void test_lone_rst(void)
  * runner-up give the client's own side (the corpus's
  * arkime/smtp-decrypted.pcap 37, and ndpi/zoom.pcap 277, whose sister
  * connection's same abort, captured first, is linger-abort). */
+/*
+ * A BSD client's closed socket answers each server segment with a RST at
+ * that segment's ack: the first, at its FIN's own number after the server
+ * had taken that FIN, only a Linux server takes (tcp_reset_check); one
+ * further below no stack takes; the one at the server's next number
+ * ended it, and those after it say so (the corpus's 443-curl.pcap 105-109,
+ * ethereum.pcap 841-855; a review of follow-ups).
+ */
+static void test_rst_take_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 30, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(C, 131, 501, TCP_ACK | TCP_FIN, 0, 5), 10.011) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 131, TCP_ACK | TCP_PSH, 40, 6), 10.020) });
+	feed(&f, (struct pkt[]){ at(seg(S, 541, 132, TCP_ACK, 0, 7), 10.021) });
+	struct pkt rst = at(seg(C, 131, 0, TCP_RST, 0, 8), 10.030);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.rst_take, RST_TAKE_AFTER_FIN);
+	CHECK(v.cause != CAUSE_RESET_FOLLOWUP);
+	CHECK(says(e.why, "This RST (seq 131) is one below what the server had already "
+			  "acknowledged (132), at the client's FIN: only Linux since 2017 takes such "
+			  "a RST"));
+	feed(&f, &rst);
+	/* the same number again: one below it too */
+	rst = at(seg(C, 131, 0, TCP_RST, 0, 9), 10.031);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.followup_of, 8);
+	CHECK_EQ(v.first_rst_take, RST_TAKE_AFTER_FIN);
+	CHECK(!v.first_rst_taken_later);
+	CHECK(says(e.why, "The client's RST at frame 8 was one below what the server had already "
+			  "acknowledged, at the client's FIN"));
+	CHECK(says(e.why, "This one (seq 131) is one below it too."));
+	CHECK(strstr(e.why, "already reset") == NULL);
+	feed(&f, &rst);
+	/* further below: no stack takes it */
+	rst = at(seg(C, 120, 0, TCP_RST, 0, 10), 10.032);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.rst_take, RST_TAKE_BELOW);
+	CHECK(says(e.why, "This one (seq 120) fell below what the server had acknowledged too "
+			  "(132), and was dropped as well."));
+	feed(&f, &rst);
+	/* at the server's next number: the one that ended it */
+	rst = at(seg(C, 132, 0, TCP_RST, 0, 11), 10.033);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.rst_take, RST_TAKE_EXACT);
+	CHECK(says(e.why, "This RST is at the server's next number (seq 132): it is the one that "
+			  "ended the connection there, unless a Linux peer had taken the first."));
+	feed(&f, &rst);
+	rst = at(seg(C, 132, 0, TCP_RST, 0, 12), 10.034);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK(v.first_rst_taken_later);
+	CHECK(says(e.why, "A later RST of the client's, at the server's next number, had ended the "
+			  "connection there (unless a Linux peer had taken the first) before this "
+			  "one."));
+	CHECK(says(e.advice, "Look at frame 8"));
+	/* A first RST at the server's next number: the words as before. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 502, TCP_ACK | TCP_PSH, 30, 5), 10.011) });
+	rst = at(seg(S, 502, 0, TCP_RST, 0, 6), 10.012);
+	judge_and_explain(&f, 1 - c, rst, &v);
+	CHECK_EQ(v.rst_take, RST_TAKE_EXACT);
+	CHECK(strstr(e.why, "takes such a RST") == NULL);
+	feed(&f, &rst);
+	rst = at(seg(S, 502, 0, TCP_RST, 0, 7), 10.013);
+	judge_and_explain(&f, 1 - c, rst, &v);
+	CHECK_EQ(v.first_rst_take, RST_TAKE_EXACT);
+	CHECK(says(e.why, "The connection was already reset at frame 6"));
+}
+
 static void test_crossed_rst_words(void)
 {
 	struct flow f;
@@ -2993,6 +3066,7 @@ int main(void)
 	test_durations();
 	test_data_after_fin();
 	test_crossed_rst_words();
+	test_rst_take_words();
 	test_rst_after_peer_ack_words();
 	test_unread_response_named();
 	test_fin_below_data();

@@ -201,6 +201,45 @@ static void test_run_trigger(void)
 	CHECK_EQ(v.followup_of, 8);
 }
 
+/* Where a RST falls at its peer (tcp_track_rst_take): what the capture
+ * decides, and nothing it does not. */
+static void test_rst_take(void)
+{
+	struct tcp_half a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	a.flags = HALF_F_SEEN;
+	a.next_seq = 1000;
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 1000), RST_TAKE_UNKNOWN);     /* no ack of b's */
+	b.flags = HALF_F_SEEN | HALF_F_ACK;
+	b.ack = 1000;
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 1000), RST_TAKE_EXACT);
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 999), RST_TAKE_BELOW);
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 1001), RST_TAKE_ABOVE);
+	/* b took a's FIN at 999: one below its ack is the FIN's own number */
+	a.flags |= HALF_F_FIN;
+	a.fin_seq = 999;
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 999), RST_TAKE_AFTER_FIN);
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 998), RST_TAKE_BELOW);
+	/* a sent 20 more b had not acknowledged: at b's ack, it depends on
+	 * whether those arrived first; at their end, exact unless resent */
+	a.flags = HALF_F_SEEN;
+	a.next_seq = 1020;
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 1000), RST_TAKE_UNKNOWN);
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 1010), RST_TAKE_UNKNOWN);
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 1020), RST_TAKE_EXACT);
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 1021), RST_TAKE_ABOVE);
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 990), RST_TAKE_BELOW);
+	a.retrans = 2;
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 1020), RST_TAKE_UNKNOWN);
+	/* sequence numbers wrap */
+	a.retrans = 0;
+	b.ack = 0xfffffff0u;
+	a.next_seq = 0x10;
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 0xffffffe0u), RST_TAKE_BELOW);
+	CHECK_EQ(tcp_track_rst_take(&a, &b, 0x10), RST_TAKE_EXACT);
+}
+
 static void test_role_guess(void)
 {
 	struct flow f;
@@ -883,6 +922,7 @@ static void test_handshake_ack_covers_data(void)
 
 int main(void)
 {
+	test_rst_take();
 	test_handshake_ack_covers_data();
 	test_tls13_handshake_is_no_request();
 	test_tls_alert_after_data();
