@@ -2310,7 +2310,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	const struct tcp_half *a = &f->conn.half[dir], *b = &f->conn.half[1 - dir];
 	side_from_half(&v->a, a);
 	side_from_half(&v->b, b);
-	v->rst_take = tcp_track_rst_take(a, b, p->seq) & 7u;
+	v->rst_take = tcp_track_rst_take(a, b, p) & 7u;
 	v->sender = (int8_t)flow_role(f, dir);
 	v->role_guessed = f->conn.role_guessed;
 	v->syn = f->conn.syn;

@@ -532,6 +532,8 @@ static void after_untranslated_reset(struct words *w)
 		  "dead: reconnect.", (unsigned long long)v->followup_of, w->bn);
 }
 
+static void say_take(struct words *w);
+
 static void after_earlier_reset(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -597,18 +599,22 @@ static void after_earlier_reset(struct words *w)
 		else
 			say(w, "The %s's RST at frame %llu was one below what the %s had already "
 			       "acknowledged, at the %s's FIN: only Linux since 2017 takes such a RST, in "
-			       "CLOSE-WAIT, LAST-ACK or CLOSING (tcp_reset_check); FreeBSD, Windows "
-			       "and older Linux drop it.", w->an, first, w->bn, w->an);
-		if (v->first_rst_taken_later)
+			       "CLOSE-WAIT, LAST-ACK or CLOSING (tcp_reset_check); FreeBSD, macOS, "
+			       "Windows and older Linux drop it.", w->an, first, w->bn, w->an);
+		if (v->first_rst_taken_later && v->first_rst_take == RST_TAKE_BELOW)
 			say(w, " A later RST of the %s's, at the %s's next number, had ended the "
-			       "connection there%s before this one.", w->an, w->bn,
-			    v->first_rst_take == RST_TAKE_AFTER_FIN ? " (unless a Linux peer had "
-								      "taken the first)" : "");
-		else if (v->rst_take == RST_TAKE_EXACT)
+			       "connection there before this one.", w->an, w->bn);
+		else if (v->first_rst_taken_later)
+			say(w, " A later RST of the %s's, at the %s's next number, came before this "
+			       "one: it ended the connection there if the first had not.", w->an,
+			    w->bn);
+		else if (v->rst_take == RST_TAKE_EXACT && v->first_rst_take == RST_TAKE_BELOW)
 			say(w, " This RST is at the %s's next number (seq %u): it is the one that "
-			       "ended the connection there%s.", w->bn, v->rst.seq,
-			    v->first_rst_take == RST_TAKE_AFTER_FIN ? ", unless a Linux peer had taken "
-								      "the first" : "");
+			       "ended the connection there.", w->bn, v->rst.seq);
+		else if (v->rst_take == RST_TAKE_EXACT)
+			say(w, " This RST is at the %s's next number (seq %u): if the %s runs Linux "
+			       "since 2017, the first had ended the connection and this one met none; "
+			       "otherwise this one ended it.", w->bn, v->rst.seq, w->bn);
 		else if (v->rst_take == RST_TAKE_BELOW)
 			say(w, " This one (seq %u) fell below what the %s had acknowledged too (%u), "
 			       "and was dropped as well.", v->rst.seq, w->bn, v->b.ack);
@@ -619,10 +625,17 @@ static void after_earlier_reset(struct words *w)
 	/* A closed socket answers the peer's segments one by one, and which
 	 * of a burst each RST answers the numbers do not always tell; but
 	 * with nothing of the peer's captured there is nothing to answer. */
-	else if (v->b.flags & HALF_F_SEEN)
+	else if (v->b.flags & HALF_F_SEEN) {
 		say(w, "The connection was already reset at frame %llu (by the %s); this RST answers "
 		       "a segment that was still on its way. It is part of the same incident.",
 		    first, first == v->a.rst_frame ? w->an : w->bn);
+		/* Whether the first was taken the capture did not decide
+		 * (its peer's ack came after it): this one's own place is
+		 * what it can say (a review: android.pcap 307, one below the
+		 * server's ack of the client's FIN, after 301). */
+		if (v->first_rst_take == RST_TAKE_UNKNOWN && first == v->a.rst_frame)
+			say_take(w);
+	}
 	/* A bare RST is a reply (RFC 9293 3.10.7.1): to a segment not
 	 * captured; a RST+ACK may be a second abort as well. */
 	else
@@ -3743,8 +3756,8 @@ static void say_take(struct words *w)
 	else if (v->rst_take == RST_TAKE_AFTER_FIN)
 		say(w, " This RST (seq %u) is one below what the %s had already acknowledged (%u), "
 		       "at the %s's FIN: only Linux since 2017 takes such a RST, in CLOSE-WAIT, "
-		       "LAST-ACK or CLOSING (tcp_reset_check); FreeBSD, Windows and older Linux drop "
-		       "it, and then it did not end the connection at the %s.",
+		       "LAST-ACK or CLOSING (tcp_reset_check); FreeBSD, macOS, Windows and older "
+		       "Linux drop it, and then it did not end the connection at the %s.",
 		    v->rst.seq, w->bn, v->b.ack, w->an, w->bn);
 }
 

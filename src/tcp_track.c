@@ -796,7 +796,7 @@ static inline __attribute__((always_inline)) unsigned track_end(struct flow *f, 
 static void note_rst_take(struct flow *f, int dir, const struct pkt *p)
 {
 	const struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
-	enum rst_take take = tcp_track_rst_take(h, peer, p->seq);
+	enum rst_take take = tcp_track_rst_take(h, peer, p);
 	unsigned first = f->conn.first_rst_take;
 	if (!h->rst_frame && !peer->rst_frame)
 		f->conn.first_rst_take = take & 7u;

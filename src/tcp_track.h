@@ -89,11 +89,17 @@ static inline bool tcp_track_is_duplicate(const struct flow *f, int dir, const s
  * that arrived, which no retransmission puts in doubt.
  */
 static inline enum rst_take tcp_track_rst_take(const struct tcp_half *sender,
-					       const struct tcp_half *peer, uint32_t seq)
+					       const struct tcp_half *peer, const struct pkt *rst)
 {
-	if (!(peer->flags & HALF_F_ACK))
+	/* A RST with SYN or FIN no stack sends (classify.c,
+	 * flags_no_stack_sends): crafted or corrupted, its numbers too. An
+	 * ack beyond all the sender was seen to send is one the capture
+	 * cannot check (the sender's segments missed, or a corrupted ack:
+	 * the corpus's reasm_crash_anon.pcapng 34; a review). */
+	if (!(peer->flags & HALF_F_ACK) || (rst->flags & (TCP_SYN | TCP_FIN)) ||
+	    ((sender->flags & HALF_F_SEEN) && seq_gt(peer->ack, sender->next_seq)))
 		return RST_TAKE_UNKNOWN;
-	uint32_t acked = peer->ack;
+	uint32_t seq = rst->seq, acked = peer->ack;
 	bool more = (sender->flags & HALF_F_SEEN) && seq_gt(sender->next_seq, acked);
 	if (seq_lt(seq, acked))
 		return seq == acked - 1 && (sender->flags & HALF_F_FIN) && acked == sender->fin_seq + 1

@@ -1621,16 +1621,57 @@ static void test_rst_take_words(void)
 	rst = at(seg(C, 132, 0, TCP_RST, 0, 11), 10.033);
 	judge_and_explain(&f, c, rst, &v);
 	CHECK_EQ(v.rst_take, RST_TAKE_EXACT);
-	CHECK(says(e.why, "This RST is at the server's next number (seq 132): it is the one that "
-			  "ended the connection there, unless a Linux peer had taken the first."));
+	CHECK(says(e.why, "This RST is at the server's next number (seq 132): if the server runs "
+			  "Linux since 2017, the first had ended the connection and this one met "
+			  "none; otherwise this one ended it."));
 	feed(&f, &rst);
 	rst = at(seg(C, 132, 0, TCP_RST, 0, 12), 10.034);
 	judge_and_explain(&f, c, rst, &v);
 	CHECK(v.first_rst_taken_later);
-	CHECK(says(e.why, "A later RST of the client's, at the server's next number, had ended the "
-			  "connection there (unless a Linux peer had taken the first) before this "
-			  "one."));
+	CHECK(says(e.why, "A later RST of the client's, at the server's next number, came before "
+			  "this one: it ended the connection there if the first had not."));
 	CHECK(says(e.advice, "Look at frame 8"));
+	/* A first RST below the server's ack: certain, and the one at its
+	 * next number ended it (the corpus's tunnelbear.pcap 96-98). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 30, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 131, TCP_ACK, 0, 5), 10.011) });
+	rst = at(seg(C, 120, 0, TCP_RST, 0, 6), 10.020);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.rst_take, RST_TAKE_BELOW);
+	CHECK(says(e.why, "This RST (seq 120) fell 11 below what the server had already "
+			  "acknowledged (131), outside its window, and no stack takes such a RST"));
+	feed(&f, &rst);
+	rst = at(seg(C, 131, 0, TCP_RST, 0, 7), 10.021);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.first_rst_take, RST_TAKE_BELOW);
+	CHECK(says(e.why, "This RST is at the server's next number (seq 131): it is the one that "
+			  "ended the connection there."));
+	feed(&f, &rst);
+	rst = at(seg(C, 131, 0, TCP_RST, 0, 8), 10.022);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK(v.first_rst_taken_later);
+	CHECK(says(e.why, "A later RST of the client's, at the server's next number, had ended the "
+			  "connection there before this one."));
+	/* The server's ack of the client's FIN after the first RST at this
+	 * capture point: whether the first was taken is not decided, and a
+	 * later one says its own place (the corpus's android.pcap 301-308). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 4), 10.010) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 40, 5), 10.011) });
+	rst = at(seg(C, 101, 0, TCP_RST, 0, 6), 10.012);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.rst_take, RST_TAKE_UNKNOWN);
+	feed(&f, &rst);
+	feed(&f, (struct pkt[]){ at(seg(S, 541, 102, TCP_ACK | TCP_FIN, 0, 7), 10.013) });
+	rst = at(seg(C, 101, 0, TCP_RST, 0, 8), 10.014);
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK_EQ(v.first_rst_take, RST_TAKE_UNKNOWN);
+	CHECK_EQ(v.rst_take, RST_TAKE_AFTER_FIN);
+	CHECK(says(e.why, "The connection was already reset at frame 6"));
+	CHECK(says(e.why, "This RST (seq 101) is one below what the server had already "
+			  "acknowledged (102), at the client's FIN"));
 	/* A first RST at the server's next number: the words as before. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_FIN, 0, 4), 10.010) });

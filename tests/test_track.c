@@ -203,6 +203,13 @@ static void test_run_trigger(void)
 
 /* Where a RST falls at its peer (tcp_track_rst_take): what the capture
  * decides, and nothing it does not. */
+static enum rst_take rst_take(const struct tcp_half *a, const struct tcp_half *b, uint32_t seq,
+			     uint8_t flags)
+{
+	struct pkt p = seg(C, seq, 0, flags, 0, 1);
+	return tcp_track_rst_take(a, b, &p);
+}
+
 static void test_rst_take(void)
 {
 	struct tcp_half a, b;
@@ -210,34 +217,38 @@ static void test_rst_take(void)
 	memset(&b, 0, sizeof b);
 	a.flags = HALF_F_SEEN;
 	a.next_seq = 1000;
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 1000), RST_TAKE_UNKNOWN);     /* no ack of b's */
+	CHECK_EQ(rst_take(&a, &b, 1000, TCP_RST), RST_TAKE_UNKNOWN);     /* no ack of b's */
 	b.flags = HALF_F_SEEN | HALF_F_ACK;
 	b.ack = 1000;
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 1000), RST_TAKE_EXACT);
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 999), RST_TAKE_BELOW);
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 1001), RST_TAKE_ABOVE);
+	CHECK_EQ(rst_take(&a, &b, 1000, TCP_RST), RST_TAKE_EXACT);
+	CHECK_EQ(rst_take(&a, &b, 999, TCP_RST), RST_TAKE_BELOW);
+	CHECK_EQ(rst_take(&a, &b, 1001, TCP_RST), RST_TAKE_ABOVE);
 	/* b took a's FIN at 999: one below its ack is the FIN's own number */
 	a.flags |= HALF_F_FIN;
 	a.fin_seq = 999;
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 999), RST_TAKE_AFTER_FIN);
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 998), RST_TAKE_BELOW);
+	CHECK_EQ(rst_take(&a, &b, 999, TCP_RST), RST_TAKE_AFTER_FIN);
+	CHECK_EQ(rst_take(&a, &b, 998, TCP_RST), RST_TAKE_BELOW);
 	/* a sent 20 more b had not acknowledged: at b's ack, it depends on
 	 * whether those arrived first; at their end, exact unless resent */
 	a.flags = HALF_F_SEEN;
 	a.next_seq = 1020;
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 1000), RST_TAKE_UNKNOWN);
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 1010), RST_TAKE_UNKNOWN);
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 1020), RST_TAKE_EXACT);
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 1021), RST_TAKE_ABOVE);
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 990), RST_TAKE_BELOW);
+	CHECK_EQ(rst_take(&a, &b, 1000, TCP_RST), RST_TAKE_UNKNOWN);
+	CHECK_EQ(rst_take(&a, &b, 1010, TCP_RST), RST_TAKE_UNKNOWN);
+	CHECK_EQ(rst_take(&a, &b, 1020, TCP_RST), RST_TAKE_EXACT);
+	CHECK_EQ(rst_take(&a, &b, 1021, TCP_RST), RST_TAKE_ABOVE);
+	CHECK_EQ(rst_take(&a, &b, 990, TCP_RST), RST_TAKE_BELOW);
 	a.retrans = 2;
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 1020), RST_TAKE_UNKNOWN);
+	CHECK_EQ(rst_take(&a, &b, 1020, TCP_RST), RST_TAKE_UNKNOWN);
 	/* sequence numbers wrap */
 	a.retrans = 0;
 	b.ack = 0xfffffff0u;
 	a.next_seq = 0x10;
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 0xffffffe0u), RST_TAKE_BELOW);
-	CHECK_EQ(tcp_track_rst_take(&a, &b, 0x10), RST_TAKE_EXACT);
+	CHECK_EQ(rst_take(&a, &b, 0xffffffe0u, TCP_RST), RST_TAKE_BELOW);
+	CHECK_EQ(rst_take(&a, &b, 0x10, TCP_RST), RST_TAKE_EXACT);
+	/* a RST with FIN no stack sends, and an ack beyond all a sent: no claim */
+	CHECK_EQ(rst_take(&a, &b, 0xffffffe0u, TCP_RST | TCP_FIN), RST_TAKE_UNKNOWN);
+	a.next_seq = 0xffffffe0u;
+	CHECK_EQ(rst_take(&a, &b, 0xffffffd0u, TCP_RST), RST_TAKE_UNKNOWN);
 }
 
 static void test_role_guess(void)
