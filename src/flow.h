@@ -97,7 +97,7 @@ enum rst_take {
 	/* One below the ack that took the sender's FIN: Linux since 2017
 	 * takes it in CLOSE-WAIT, LAST-ACK and CLOSING (tcp_reset_check in
 	 * net/ipv4/tcp_input.c, for peers that reset at their FIN's own
-	 * number); FreeBSD, Windows and older Linux drop it. */
+	 * number); FreeBSD, macOS, Windows and older Linux drop it. */
 	RST_TAKE_AFTER_FIN,
 	RST_TAKE_EXACT,         /* at the peer's next number: taken */
 	RST_TAKE_ABOVE,         /* beyond all the sender had sent: not the peer's next number
