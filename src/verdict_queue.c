@@ -192,10 +192,15 @@ static void observe(struct verdict_queue_entry *e, int dir, const struct pkt *p)
 		 * peer first: an ACK short of that left the peer before them,
 		 * so before the RST too (the lab's tls13-keepalive-race over a
 		 * 400 ms round trip at the server: the client's ACK of the
-		 * server's close_notify, not of its FIN, 201 ms after the RST). */
+		 * server's close_notify, not of its FIN, 201 ms after the RST).
+		 * Nor does it acknowledge the RST's own data, which no stack
+		 * delivers: an ACK of it took the segment as data, its RST
+		 * flag not on the wire (the corpus's reasm_crash_anon.pcapng
+		 * 96-97, a corrupted capture; a review). */
 		after->b_challenge_ack = p->payload_len == 0 &&
 					 (p->flags & (TCP_ACK | TCP_FIN)) == TCP_ACK &&
 					 p->ack != e->v.rst.seq &&
+					 !(e->v.rst.len && p->ack == e->v.rst.seq + e->v.rst.len) &&
 					 !((e->v.a.flags & HALF_F_SEEN) && seq_lt(p->ack, e->v.a.next_seq));
 	}
 }

@@ -181,6 +181,19 @@ static void test_challenge_ack(void)
 			 ack == 526 ? REVISED_PEER_KEPT_CONNECTION : REVISED_NOT);
 		verdict_queue_free(&q);
 	}
+
+	/* An ACK of the RST's own data took the segment as data (its RST
+	 * flag a corrupted capture's): no challenge ACK, which carries
+	 * RCV.NXT unmoved (the corpus's reasm_crash_anon.pcapng 96-97). */
+	n_out = 0;
+	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
+	exchange(&f);
+	rst(&q, &f, at(seg(S, 900, 120, TCP_RST | TCP_ACK, 25, 6), 10.005));
+	later(&q, &f, at(seg(C, 120, 925, TCP_ACK, 0, 7), 10.006));
+	verdict_queue_flush(&q);
+	CHECK_EQ(n_out, 1);
+	CHECK(out[0].revised.kind != REVISED_PEER_KEPT_CONNECTION);
+	verdict_queue_free(&q);
 }
 
 /* A new SYN after the RST: a new connection, nothing after it is held against the RST. */
