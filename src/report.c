@@ -15,23 +15,6 @@ static const char pairs[] = "00010203040506070809101112131415161718192021222324"
 			    "50515253545556575859606162636465666768697071727374"
 			    "75767778798081828384858687888990919293949596979899";
 
-/* The n digits of v (below 2^32) ending at e, two at a time from a table:
- * 32-bit divisions by 100, a shorter multiply than 64-bit ones. */
-static void put_digits32(char *e, uint32_t v)
-{
-	while (v >= 100) {
-		e -= 2;
-		memcpy(e, pairs + 2 * (v % 100), 2);
-		v /= 100;
-	}
-	if (v >= 10) {
-		e -= 2;
-		memcpy(e, pairs + 2 * v, 2);
-	} else {
-		*--e = (char)('0' + v);
-	}
-}
-
 /* The decimal digits of v at p, two at a time from a table; returns the
  * end. A JSON record has some forty numbers. */
 char *report_put_uint(char *p, uint64_t v)
@@ -139,18 +122,7 @@ size_t report_seconds(char *buf, size_t n, int64_t ns, bool nano)
 	uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
 	if (ns < 0)
 		*p++ = '-';
-	/* A time stamp's seconds fit 32 bits until 2106: their digits in
-	 * 32-bit arithmetic (six time stamps a JSON record). */
-	uint64_t secs = mag / 1000000000u;
-	if (secs <= UINT32_MAX) {
-		int digits = 1;
-		for (uint32_t t = (uint32_t)secs; t >= 10; t /= 10)
-			digits++;
-		put_digits32(p + digits, (uint32_t)secs);
-		p += digits;
-	} else {
-		p = report_put_uint(p, secs);
-	}
+	p = report_put_uint(p, mag / 1000000000u);
 	*p++ = '.';
 	/* truncated to microseconds, as libpcap scales nanoseconds */
 	uint32_t frac = (uint32_t)(mag % 1000000000u);
