@@ -156,6 +156,33 @@ static const char *read_error(char *buf, size_t size, const struct decompress_st
 	return buf;
 }
 
+/*
+ * Capture formats other tools write that neither libpcap nor the pcapng
+ * reader reads, by their first bytes (Wireshark's wiretap readers check
+ * the same magics: netmon.c, snoop.c, netxray.c, ngsniffer.c,
+ * observer.c): named, with the conversion Wireshark's editcap makes. A
+ * Windows user's Network Monitor or Message Analyzer capture is the
+ * likeliest of them.
+ */
+static const char *foreign_format(const struct decompress_status *dz)
+{
+	static const struct { char magic[4]; const char *name; } formats[] = {
+		{ "GMBU", "a Microsoft Network Monitor 2.x capture" },
+		{ "RTSS", "a Microsoft Network Monitor 1.x capture" },
+		{ "snoo", "a snoop capture (RFC 1761)" },
+		{ "XCp", "a NetXray or Windows Sniffer capture" },     /* "XCp\0" */
+		{ "TRSN", "a Sniffer capture" },                        /* "TRSNIFF data" */
+		{ "Obse", "a Network Instruments Observer capture" },
+		{ "btsn", "a Bluetooth btsnoop capture" },
+	};
+	if (dz->compression != COMPRESSION_NONE || dz->head_len < 4)
+		return NULL;
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (memcmp(dz->head, formats[i].magic, 4) == 0)
+			return formats[i].name;
+	return NULL;
+}
+
 /* ---- pcapng ---- */
 
 /* One interface of the pcapng section being read. */
@@ -380,6 +407,13 @@ static enum exit_status input_open(struct capture_input *in, FILE *fp, const cha
 	if (!p) {
 		if (dfp != stdin)
 			fclose(dfp);
+		const char *foreign = foreign_format(&in->dz);
+		if (foreign) {
+			msg_error("%s: %s, which rstdiag does not read (it reads pcap and pcapng): "
+				  "convert it with Wireshark's editcap (editcap -F pcapng %s "
+				  "OUT.pcapng)", in->name, foreign, strcmp(path, "-") == 0 ? "IN" : path);
+			return EXIT_INPUT;
+		}
 		/* Cut or corrupt before the capture's header was whole: not a
 		 * capture, as a plain file cut there is. */
 		msg_error("%s: %s", in->name, read_error(why_buf, sizeof why_buf, &in->dz, errbuf, path));

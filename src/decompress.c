@@ -254,6 +254,9 @@ FILE *decompress_open(FILE *fp, struct decompress_status *status)
 	if (n < sizeof magic && ferror(fp))
 		return NULL;
 	enum compression kind = detect(magic, n);
+	_Static_assert(sizeof status->head == MAGIC_BYTES, "the head is the magic's bytes");
+	memcpy(status->head, magic, n);
+	status->head_len = (uint8_t)n;
 	/* Plain and seekable: libpcap reads fp itself, no byte copied twice. */
 	if (kind == COMPRESSION_NONE && start >= 0 && fseeko(fp, start, SEEK_SET) == 0)
 		return fp;

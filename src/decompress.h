@@ -10,6 +10,7 @@
 #ifndef RSTDIAG_DECOMPRESS_H
 #define RSTDIAG_DECOMPRESS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 enum compression {
@@ -29,6 +30,10 @@ struct decompress_status {
 	 * block type", "zstd: compressed data cut short"); "" while it has
 	 * not. Reads then fail, as on a damaged file. */
 	char error[128];
+	/* The input's first bytes as read, before any decompression: what
+	 * names a capture format rstdiag does not read (capture.c). */
+	unsigned char head[4];
+	uint8_t head_len;
 };
 
 /*

@@ -109,6 +109,22 @@ def main():
                             RSTDIAG, unreadable], capture_output=True, timeout=60)
         expect("no permission", p, INPUT, r"secret\.pcap: Permission denied")
     expect("stdin not a capture", run(["-"], stdin=b"hello\n"), INPUT, r"^rstdiag: stdin: ")
+    # Other tools' capture formats, named by their first bytes (wiretap's
+    # magics), with editcap's conversion; a file, and the same on stdin.
+    for magic, name in ((b"GMBU", "Microsoft Network Monitor 2.x"),
+                        (b"RTSS", "Microsoft Network Monitor 1.x"),
+                        (b"snoop\0\0\0", "snoop"), (b"XCp\0", "NetXray or Windows Sniffer"),
+                        (b"TRSNIFF data    \x1a", "Sniffer"),
+                        (b"ObserverPktBufferVersion=15.00", "Network Instruments Observer"),
+                        (b"btsnoop\0", "Bluetooth btsnoop")):
+        other = os.path.join(tmp, "other.cap")
+        with open(other, "wb") as f:
+            f.write(magic + bytes(128))
+        expect(f"{name} capture", run([other]), INPUT,
+               rf"other\.cap: an? {re.escape(name)} .*, which rstdiag does not read .*"
+               rf"editcap -F pcapng .*other\.cap OUT\.pcapng\)$")
+        expect(f"{name} capture on stdin", run(["-"], stdin=magic + bytes(128)), INPUT,
+               rf"^rstdiag: stdin: an? {re.escape(name)} .*editcap -F pcapng IN OUT\.pcapng\)$")
 
     # Usage errors: one line, exit 2, a pointer to --help.
     expect("no operands", run([]), USAGE, r"no capture to read.*try 'rstdiag --help'")
