@@ -161,8 +161,7 @@ static const char *read_error(char *buf, size_t size, const struct decompress_st
  * reader reads, by their first bytes (Wireshark's wiretap readers check
  * the same magics: netmon.c, snoop.c, netxray.c, ngsniffer.c,
  * observer.c): named, with the conversion Wireshark's editcap makes. A
- * Windows user's Network Monitor or Message Analyzer capture is the
- * likeliest of them.
+ * Windows user's Network Monitor capture is the likeliest of them.
  */
 static const char *foreign_format(const struct decompress_status *dz)
 {
