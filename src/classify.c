@@ -397,13 +397,13 @@ static bool after_earlier_reset(struct judge *j)
 	 * connection open at the peer, and a later RST at its next number
 	 * is what ended it (a review of corpus follow-ups: tunnelbear.pcap
 	 * 96, 139 bytes below the peer's ack, and 98 at it). */
-	uint64_t conn_first = !v->b.rst_frame ? v->a.rst_frame
-			      : !v->a.rst_frame || v->b.rst_frame < v->a.rst_frame ? v->b.rst_frame
-										: v->a.rst_frame;
+	uint64_t conn_first = v->a.rst_frame;
+	if (v->b.rst_frame && (!conn_first || v->b.rst_frame < conn_first))
+		conn_first = v->b.rst_frame;
 	if (!j->copy && first == conn_first) {
-		unsigned t = j->f->conn.first_rst_take;
-		v->first_rst_taken_later = t > RST_TAKE_TAKEN_LATER;
-		v->first_rst_take = (t > RST_TAKE_TAKEN_LATER ? t - RST_TAKE_TAKEN_LATER : t) & 7u;
+		bool later;
+		v->first_rst_take = tcp_track_first_rst_take(&j->f->conn, &later) & 7u;
+		v->first_rst_taken_later = later;
 	}
 	return decide(v, CAUSE_RESET_FOLLOWUP, j->copy ? DETAIL_DUPLICATE : DETAIL_NONE, CONF_HIGH,
 		      NO_RUNNER_UP);

@@ -533,6 +533,12 @@ static void after_untranslated_reset(struct words *w)
 }
 
 static void say_take(struct words *w);
+/* Which stacks take a RST one below the peer's ack after the sender's FIN
+ * (RST_TAKE_AFTER_FIN, flow.h), said of a record's own RST and of the one
+ * a follow-up follows. */
+#define ONE_BELOW_TAKEN_BY                                                                  \
+	"only Linux since 2017 takes such a RST, in CLOSE-WAIT, LAST-ACK or CLOSING "        \
+	"(tcp_reset_check); FreeBSD, macOS, Windows and older Linux drop it"
 
 static void after_earlier_reset(struct words *w)
 {
@@ -598,9 +604,8 @@ static void after_earlier_reset(struct words *w)
 			    w->an, first, w->bn, w->bn);
 		else
 			say(w, "The %s's RST at frame %llu was one below what the %s had already "
-			       "acknowledged, at the %s's FIN: only Linux since 2017 takes such a RST, in "
-			       "CLOSE-WAIT, LAST-ACK or CLOSING (tcp_reset_check); FreeBSD, macOS, "
-			       "Windows and older Linux drop it.", w->an, first, w->bn, w->an);
+			       "acknowledged, at the %s's FIN: " ONE_BELOW_TAKEN_BY ".", w->an, first,
+			    w->bn, w->an);
 		if (v->first_rst_taken_later && v->first_rst_take == RST_TAKE_BELOW)
 			say(w, " A later RST of the %s's, at the %s's next number, had ended the "
 			       "connection there before this one.", w->an, w->bn);
@@ -3755,9 +3760,8 @@ static void say_take(struct words *w)
 		    v->rst.seq, v->b.ack - v->rst.seq, w->bn, v->b.ack, w->bn);
 	else if (v->rst_take == RST_TAKE_AFTER_FIN)
 		say(w, " This RST (seq %u) is one below what the %s had already acknowledged (%u), "
-		       "at the %s's FIN: only Linux since 2017 takes such a RST, in CLOSE-WAIT, "
-		       "LAST-ACK or CLOSING (tcp_reset_check); FreeBSD, macOS, Windows and older "
-		       "Linux drop it, and then it did not end the connection at the %s.",
+		       "at the %s's FIN: " ONE_BELOW_TAKEN_BY ", and then it did not end the "
+		       "connection at the %s.",
 		    v->rst.seq, w->bn, v->b.ack, w->an, w->bn);
 }
 

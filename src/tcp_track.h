@@ -110,6 +110,16 @@ static inline enum rst_take tcp_track_rst_take(const struct tcp_half *sender,
 		return sender->retrans ? RST_TAKE_UNKNOWN : RST_TAKE_EXACT;
 	return more && seq_lt(seq, sender->next_seq) ? RST_TAKE_UNKNOWN : RST_TAKE_ABOVE;
 }
+/* The connection's first RST's take (connection.first_rst_take, which
+ * note_rst_take in tcp_track.c writes), and whether a later RST of its
+ * sender's took where it had not. */
+static inline enum rst_take tcp_track_first_rst_take(const struct connection *c,
+						     bool *taken_later)
+{
+	unsigned t = c->first_rst_take;
+	*taken_later = t > RST_TAKE_TAKEN_LATER;
+	return (enum rst_take)(*taken_later ? t - RST_TAKE_TAKEN_LATER : t);
+}
 /* A copy of dir's last segment (tcp_track_is_duplicate), counted. */
 static inline void tcp_track_note_copy(struct flow *f, int dir)
 {
