@@ -24,8 +24,8 @@ import sys
 
 # Layers in data order; each pattern (fnmatch) names files in src/.
 LAYERS = {
-    "capture": ["capture.[ch]", "live.[ch]", "decompress.[ch]", "pcapng.[ch]", "source.h",
-                "kernel_reasons.[ch]"],
+    "capture": ["capture.[ch]", "live.[ch]", "decompress.[ch]", "pcapng.[ch]", "netmon.[ch]",
+                "source.h", "kernel_reasons.[ch]"],
     "decode": ["decode.h", "decode_*.c", "packet.h", "http.[ch]", "tls.[ch]",
                "tls_reasm.[ch]", "first_bytes.[ch]",
                "rst_payload.[ch]"],
@@ -41,8 +41,8 @@ ORDER = list(LAYERS)
 # of the inputs with the report's comments, and live_fanout (--fanout) forks
 # live workers and merges their output; main, options and msg are the command
 # line; the rest are helpers every layer uses (config.h is generated; rd.h,
-# the bounds-checked reader, reads packet headers in decode and pcapng
-# blocks in capture).
+# the bounds-checked reader, reads packet headers in decode, and pcapng
+# blocks and Network Monitor frames in capture).
 UNLAYERED = ["main.c", "options.[ch]", "msg.[ch]", "pipeline.[ch]", "second_read.[ch]",
              "live_fanout.[ch]",
              "xalloc.h", "seq.h", "prefetch.h",
