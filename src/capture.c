@@ -2,7 +2,9 @@
  * capture: input and frame numbering (see capture.h). Classic pcap goes
  * through libpcap's pcap_loop; pcapng through our own block reader
  * (pcapng.h), since libpcap 1.10 stops at a second link type or byte
- * order; both number frames as Wireshark does and filter after numbering.
+ * order; Network Monitor files, which libpcap does not read, through our
+ * own frame reader (netmon.h). All number frames as Wireshark does and
+ * filter after numbering.
  */
 #include "capture.h"
 
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "decompress.h"
+#include "netmon.h"
 #include "pcapng.h"
 #include "xalloc.h"
 
@@ -157,17 +160,15 @@ static const char *read_error(char *buf, size_t size, const struct decompress_st
 }
 
 /*
- * Capture formats other tools write that neither libpcap nor the pcapng
- * reader reads, by their first bytes (Wireshark's wiretap readers check
- * the same magics: netmon.c, snoop.c, netxray.c, ngsniffer.c,
- * observer.c): named, with the conversion Wireshark's editcap makes. A
- * Windows user's Network Monitor capture is the likeliest of them.
+ * Capture formats other tools write that none of our readers reads, by
+ * their first bytes (Wireshark's wiretap readers check the same magics:
+ * snoop.c, netxray.c, ngsniffer.c, observer.c, btsnoop.c): named, with
+ * the conversion Wireshark's editcap makes. Network Monitor's, the
+ * likeliest on Windows, netmon.c reads.
  */
 static const char *foreign_format(const struct decompress_status *dz)
 {
 	static const struct { char magic[4]; const char *name; } formats[] = {
-		{ "GMBU", "a Microsoft Network Monitor 2.x capture" },
-		{ "RTSS", "a Microsoft Network Monitor 1.x capture" },
 		{ "snoo", "a snoop capture (RFC 1761)" },
 		{ "XCp", "a NetXray or Windows Sniffer capture" },     /* "XCp\0" */
 		{ "TRSN", "a Sniffer capture" },                        /* "TRSNIFF data" */
@@ -184,12 +185,14 @@ static const char *foreign_format(const struct decompress_status *dz)
 
 /* ---- pcapng ---- */
 
-/* One interface of the pcapng section being read. */
+/* One interface of the pcapng section being read; in a Network Monitor
+ * file, one network type, read as an interface with no name. */
 struct ng_interface {
 	const struct link_type *lt;     /* NULL: a link type rstdiag cannot decode */
 	int filter;                     /* index into ng_state.filters; -1 none */
 	bool warned;                    /* its frames' skipping was said */
-	uint16_t link_type;
+	int link_type;                  /* a LINKTYPE_ value; -1: none (Network Monitor's own) */
+	uint16_t network;               /* Network Monitor: the network type it stands for */
 	/* A copy of the reader's: the pipeline's frames in flight point here,
 	 * and this array only moves after a pipeline_flush. */
 	char name[PCAPNG_NAME_MAX];
@@ -252,25 +255,31 @@ static enum exit_status ng_filter_for(struct ng_state *st, int dlt, uint32_t sna
 	return EXIT_OK;
 }
 
-/* The reader's newest interface, made ours: decoder, filter, name. */
-static enum exit_status ng_add_interface(struct ng_state *st, const struct pcapng_interface *ifc)
+/* An interface made ours: decoder, filter, name (link_type -1: none). */
+static enum exit_status ng_add(struct ng_state *st, int link_type, uint32_t snaplen,
+			       const char *name)
 {
 	if (st->n_ifs == st->cap_ifs) {
 		st->cap_ifs = st->cap_ifs ? 2 * st->cap_ifs : 4;
 		st->ifs = xrealloc(st->ifs, st->cap_ifs * sizeof *st->ifs);
 	}
 	struct ng_interface *i = &st->ifs[st->n_ifs];
-	*i = (struct ng_interface){ .lt = link_type_find(dlt_of(ifc->link_type)), .filter = -1,
-				    .link_type = ifc->link_type };
-	memcpy(i->name, ifc->name, sizeof i->name);
+	*i = (struct ng_interface){ .lt = link_type >= 0 ? link_type_find(dlt_of(link_type)) : NULL,
+				    .filter = -1, .link_type = link_type };
+	snprintf(i->name, sizeof i->name, "%s", name);
 	if (i->lt && st->filter) {
-		enum exit_status s = ng_filter_for(st, dlt_of(ifc->link_type), ifc->snaplen,
-						   &i->filter);
+		enum exit_status s = ng_filter_for(st, dlt_of(link_type), snaplen, &i->filter);
 		if (s != EXIT_OK)
 			return s;
 	}
 	st->n_ifs++;
 	return EXIT_OK;
+}
+
+/* The reader's newest interface, made ours. */
+static enum exit_status ng_add_interface(struct ng_state *st, const struct pcapng_interface *ifc)
+{
+	return ng_add(st, ifc->link_type, ifc->snaplen, ifc->name);
 }
 
 static void ng_free(struct ng_state *st)
@@ -291,7 +300,7 @@ static bool ng_any_supported(const struct ng_state *st)
 
 /* A file whose interfaces are all of link types rstdiag cannot decode is
  * refused, as a pcap file of such a link type is. */
-static void ng_refuse(const char *path, uint16_t link_type)
+static void ng_refuse(const char *path, int link_type)
 {
 	const char *dname = pcap_datalink_val_to_name(dlt_of(link_type));
 	msg_error("%s: unsupported link type %s (%d); rstdiag reads %s", path,
@@ -301,16 +310,16 @@ static void ng_refuse(const char *path, uint16_t link_type)
 /* ---- one input, read a packet at a time ---- */
 
 /*
- * An input being read: a pcap file through libpcap, or pcapng through our
- * reader. capture_read_stream reads one to its end; capture_read_files
- * with --interleave reads several, taking the next packet from whichever
- * input's waiting packet is oldest.
+ * An input being read: a pcap file through libpcap, or pcapng or Network
+ * Monitor through our readers. capture_read_stream reads one to its end;
+ * capture_read_files with --interleave reads several, taking the next
+ * packet from whichever input's waiting packet is oldest.
  */
 struct capture_input {
 	const char *path, *name;        /* as given; and as messages say it ("stdin") */
 	struct decompress_status dz;
 	FILE *fp;
-	bool pcapng;
+	bool pcapng, netmon;
 	enum exit_status status;
 	bool done;                      /* no packet waits: ended, damaged or stopped */
 	struct frame_reader r;
@@ -318,8 +327,9 @@ struct capture_input {
 	pcap_t *p;
 	struct bpf_program prog;
 	bool filtering;
-	/* pcapng */
+	/* pcapng (and Network Monitor: st, cur and the warnings) */
 	struct pcapng_reader ng;
+	struct netmon_reader nm;
 	struct ng_state st;
 	const struct ng_interface *cur;
 	bool seen_packet;
@@ -347,6 +357,48 @@ static void input_damaged(struct capture_input *in, struct pipeline *pl, const c
 			     in->path, why, (unsigned long long)in->r.frame);
 	}
 	in->status = EXIT_DAMAGED;
+}
+
+/*
+ * A Network Monitor file (netmon.h) after its header: a 1.x or 2.0 file
+ * has one network type, the header's, refused when rstdiag cannot decode
+ * it, as a pcap file of such a link type is, and its filter compiled now;
+ * from 2.1 on each frame names its own, read as an interface of its own
+ * when it first comes (netmon_next_packet).
+ */
+static enum exit_status netmon_open_input(struct capture_input *in, const char *path,
+					  const char *filter, bool show_name, struct pipeline *pl)
+{
+	char why_buf[PCAP_ERRBUF_SIZE + 16];
+	struct netmon_reader *nm = &in->nm;
+	in->netmon = true;
+	in->st.filter = filter && *filter ? filter : NULL;
+	enum exit_status st = EXIT_INPUT;
+	if (!netmon_open(nm, in->fp)) {
+		msg_error("%s: %s", in->name,
+			  read_error(why_buf, sizeof why_buf, &in->dz, nm->error, path));
+	} else if (nm->per_frame) {
+		st = EXIT_OK;
+	} else if (nm->link_type < 0) {
+		msg_error("%s: Network Monitor network type %u (%s), which rstdiag does not decode; "
+			  "rstdiag reads %s", path, nm->network, netmon_network_name(nm->network),
+			  link_type_supported_list());
+	} else if (!link_type_find(dlt_of((uint16_t)nm->link_type))) {
+		ng_refuse(path, nm->link_type);
+	} else {
+		st = ng_add(&in->st, nm->link_type, 0, "");
+		if (st == EXIT_OK)
+			in->st.ifs[0].network = nm->network;
+	}
+	if (st != EXIT_OK) {
+		netmon_close(nm);
+		ng_free(&in->st);
+		if (in->fp != stdin)
+			fclose(in->fp);
+		return st;
+	}
+	pipeline_begin_source(pl, path, show_name, in->st.n_ifs ? in->st.ifs[0].lt : NULL);
+	return EXIT_OK;
 }
 
 /*
@@ -402,6 +454,10 @@ static enum exit_status input_open(struct capture_input *in, FILE *fp, const cha
 		pipeline_begin_source(pl, path, show_name, NULL);
 		return EXIT_OK;
 	}
+	/* Network Monitor's magics start with bytes no pcap magic starts with
+	 * (netmon.h). */
+	if (first == NETMON_2_FIRST_BYTE || first == NETMON_1_FIRST_BYTE)
+		return netmon_open_input(in, path, filter, show_name, pl);
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(dfp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (!p) {
 		if (dfp != stdin)
@@ -512,6 +568,71 @@ static bool pcapng_next_packet(struct capture_input *in, struct pipeline *pl)
 	}
 }
 
+/*
+ * Network Monitor frames are what Wireshark numbers (netmon.h): packets,
+ * and records without packet bytes (NETMON_RECORD: numbered, not
+ * analysed). Each network type is an interface of its own, with no name;
+ * a frame of one rstdiag cannot decode is counted as "unparsed" with a
+ * warning, and the file is read on.
+ */
+static bool netmon_next_packet(struct capture_input *in, struct pipeline *pl)
+{
+	struct netmon_packet pk;
+	for (;;) {
+		enum netmon_event ev = netmon_next(&in->nm, &pk);
+		if (ev == NETMON_END)
+			return false;
+		if (ev == NETMON_ERROR) {
+			input_damaged(in, pl, in->nm.error);
+			return false;
+		}
+		if (ev == NETMON_RECORD) {
+			in->r.frame++;      /* numbered by Wireshark, nothing to analyse */
+			continue;
+		}
+		if (!in->cur || in->cur->network != pk.network) {
+			uint32_t k = 0;
+			while (k < in->st.n_ifs && in->st.ifs[k].network != pk.network)
+				k++;
+			if (k == in->st.n_ifs) {
+				/* Frames in flight point at st.ifs: track them before it moves. */
+				pipeline_flush(pl);
+				if ((in->status = ng_add(&in->st, pk.link_type, 0, "")))
+					return false;
+				in->st.ifs[k].network = pk.network;
+			}
+			in->cur = &in->st.ifs[k];
+			pipeline_set_interface(pl, in->cur->lt, in->cur->name);
+		}
+		struct ng_interface *i = &in->st.ifs[in->cur - in->st.ifs];
+		if (!i->lt && !i->warned && pipeline_counts_unkeyed(pl)) {
+			i->warned = true;
+			stats_at(&pl->stats, pl->src.index, in->r.frame + 1);
+			if (i->link_type >= 0) {
+				const char *dname = pcap_datalink_val_to_name(dlt_of((uint16_t)i->link_type));
+				stats_warn(&pl->stats, WARN_LINK_TYPE_UNSUPPORTED,
+					   "%s: frame %llu: Network Monitor network type 0x%04x is link "
+					   "type %s (%d), which rstdiag does not decode: its frames are "
+					   "skipped (counted as unparsed)", in->path,
+					   (unsigned long long)in->r.frame + 1, pk.network,
+					   dname ? dname : "unknown", dlt_of((uint16_t)i->link_type));
+			} else {
+				stats_warn(&pl->stats, WARN_LINK_TYPE_UNSUPPORTED,
+					   "%s: frame %llu: Network Monitor network type 0x%04x (%s), "
+					   "which rstdiag does not decode: its frames are skipped "
+					   "(counted as unparsed)", in->path,
+					   (unsigned long long)in->r.frame + 1, pk.network,
+					   netmon_network_name(pk.network));
+			}
+		}
+		in->h = (struct pcap_pkthdr){ .ts = { .tv_sec = (time_t)pk.sec, .tv_usec = pk.nsec },
+					      .caplen = pk.caplen, .len = pk.len };
+		in->bytes = pk.data;
+		in->filter = i->filter >= 0 ? &in->st.filters[i->filter].prog : NULL;
+		return true;
+	}
+}
+
 /* The input's next packet into in->h, in->bytes, in->filter and in->ts;
  * false when none is left (at its end, damaged, refused or stopped). */
 static bool input_next(struct capture_input *in, struct pipeline *pl)
@@ -521,6 +642,8 @@ static bool input_next(struct capture_input *in, struct pipeline *pl)
 	bool got;
 	if (in->pcapng) {
 		got = pcapng_next_packet(in, pl);
+	} else if (in->netmon) {
+		got = netmon_next_packet(in, pl);
 	} else {
 		struct pcap_pkthdr *h;
 		int rc = pcap_next_ex(in->p, &h, &in->bytes);
@@ -562,6 +685,12 @@ static enum exit_status input_close(struct capture_input *in, struct pipeline *p
 		ng_free(&in->st);
 		if (in->fp != stdin)
 			fclose(in->fp);
+	} else if (in->netmon) {
+		pipeline_flush(pl);
+		netmon_close(&in->nm);
+		ng_free(&in->st);
+		if (in->fp != stdin)
+			fclose(in->fp);
 	} else {
 		pipeline_flush(pl);
 		if (in->filtering)
@@ -580,7 +709,7 @@ enum exit_status capture_read_stream(FILE *fp, const char *path, const char *fil
 	enum exit_status st = input_open(&in, fp, path, filter, show_name, pl);
 	if (st != EXIT_OK)
 		return st;
-	if (in.pcapng) {
+	if (in.pcapng || in.netmon) {
 		while (input_next(&in, pl) && input_deliver(&in))
 			;
 	} else {
@@ -628,6 +757,22 @@ static bool first_packet_time(const char *path, int64_t *ts)
 			got = true;
 		}
 		pcapng_close(&ng);
+		fclose(in);
+		return got;
+	}
+	if (first == NETMON_2_FIRST_BYTE || first == NETMON_1_FIRST_BYTE) {
+		struct netmon_reader nm;
+		struct netmon_packet pk;
+		enum netmon_event ev = NETMON_ERROR;
+		if (netmon_open(&nm, in))
+			while ((ev = netmon_next(&nm, &pk)) == NETMON_RECORD)
+				;
+		if (ev == NETMON_PACKET) {
+			struct timeval tv = { .tv_sec = (time_t)pk.sec, .tv_usec = pk.nsec };
+			*ts = capture_packet_time(&tv, PCAP_TSTAMP_PRECISION_NANO);
+			got = true;
+		}
+		netmon_close(&nm);
 		fclose(in);
 		return got;
 	}

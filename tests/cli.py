@@ -111,9 +111,16 @@ def main():
     expect("stdin not a capture", run(["-"], stdin=b"hello\n"), INPUT, r"^rstdiag: stdin: ")
     # Other tools' capture formats, named by their first bytes (wiretap's
     # magics), with editcap's conversion; a file, and the same on stdin.
-    for magic, name in ((b"GMBU", "Microsoft Network Monitor 2.x"),
-                        (b"RTSS", "Microsoft Network Monitor 1.x"),
-                        (b"snoop\0\0\0", "snoop"), (b"XCp\0", "NetXray or Windows Sniffer"),
+    # Network Monitor's (GMBU, RTSS) are read (src/netmon.c, tests/netmon.py):
+    # a header of zeros is a version neither rstdiag nor Wireshark reads.
+    for magic in (b"GMBU", b"RTSS"):
+        other = os.path.join(tmp, "netmon.cap")
+        with open(other, "wb") as f:
+            f.write(magic + bytes(128))
+        expect(f"{magic.decode()} read, version 0.0 refused", run([other]), INPUT,
+               r"netmon\.cap: a Network Monitor capture of format version 0\.0, which neither "
+               r"rstdiag nor Wireshark reads$")
+    for magic, name in ((b"snoop\0\0\0", "snoop"), (b"XCp\0", "NetXray or Windows Sniffer"),
                         (b"TRSNIFF data    \x1a", "Sniffer"),
                         (b"ObserverPktBufferVersion=15.00", "Network Instruments Observer"),
                         (b"btsnoop\0", "Bluetooth btsnoop")):
