@@ -439,6 +439,12 @@ void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note 
  * after a segment waited for no answer, or reacted to that segment. */
 #define FAST_CLOSE_NS 1000000
 
+/* An application's reaction to a close it was waiting on: woken, it reads
+ * the end and closes in a few milliseconds; this is ten times what the
+ * corpus's wow.pcap shows (a Windows client's FIN 1.9 and 2.0 ms after
+ * the server's), and a hundredth of the silence the FIN must end. */
+#define FIN_REACTION_NS 10000000
+
 /* A burst of RSTs on this many connections is one worth saying: all at once. */
 #define BURST_MIN 3
 #define BURST_NONE INT32_MIN
@@ -500,6 +506,14 @@ enum unread_sign classify_unread_sign(const struct verdict *v);
 /* The RST's sender runs FreeBSD (its SYN's options say so), whose close
  * discards unread data and sends a FIN. */
 bool classify_sender_flushes_unread(const struct verdict *v);
+/* The RST's sender may run Linux: its SYNs named no other stack, and its
+ * TTLs did not begin above Linux's 64 (Windows starts at 128). */
+bool classify_may_run_linux(const struct verdict *v);
+/* A closed within FIN_REACTION_NS (and a round trip) of B's FIN, which
+ * came alone after a second's silence: A's application reacted to the
+ * close, which a read learns of only once it has read all before it
+ * (classify.c has the sources). */
+bool classify_close_reacting_to_peer_fin(const struct verdict *v);
 /* With nothing of the RST's peer captured: the peer's bytes the sender's
  * acknowledgments (and the RST's) show it took, from its first ack on. */
 uint32_t classify_unseen_peer_bytes(const struct verdict *v);

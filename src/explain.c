@@ -1961,16 +1961,6 @@ static void after_both_closed(struct words *w)
  */
 #define CLOSE_RESET_GAP_MAX_NS 1000000
 
-/* The RST's sender may run Linux: its SYNs named no other stack, and its
- * TTLs did not begin above Linux's 64 (Windows starts at 128). */
-static bool may_run_linux(const struct verdict *v)
-{
-	if (v->host.connections && v->host.stack != HOST_STACK_LINUX &&
-	    v->host.stack != HOST_STACK_UNKNOWN)
-		return false;
-	return !(v->a.ttl_min <= v->a.ttl_max && host_initial_ttl(v->a.ttl_max) != 64);
-}
-
 /* Where the kernel says whether it reset for want of orphans or memory. */
 static void advise_orphan_log(struct words *w)
 {
@@ -1982,7 +1972,7 @@ static void advise_orphan_log(struct words *w)
 
 static bool linux_close_reset(const struct verdict *v)
 {
-	return may_run_linux(v) && (v->a.flags & HALF_F_FIN) && v->cause != CAUSE_UNREAD_RECV_BUFFER &&
+	return classify_may_run_linux(v) && (v->a.flags & HALF_F_FIN) && v->cause != CAUSE_UNREAD_RECV_BUFFER &&
 	       v->rst.ts_ns - v->a.fin_ts >= 0 && v->rst.ts_ns - v->a.fin_ts < CLOSE_RESET_GAP_MAX_NS;
 }
 
@@ -2018,7 +2008,7 @@ static void abort_after_own_fin(struct words *w)
 		       "acknowledged by its stack but not read: closing a socket with unread data "
 		       "sends RST (RFC 2525 2.17), after a shutdown too.",
 		    w->bn, (unsigned long long)v->b.data_frame);
-	else if (v->cause == CAUSE_UNREAD_RECV_BUFFER && may_run_linux(v))
+	else if (v->cause == CAUSE_UNREAD_RECV_BUFFER && classify_may_run_linux(v))
 		/* classify.c's abort_after_own_fin: closed from CLOSE_WAIT. */
 		say(w, "the %s's FIN (frame %llu) had come before it, so the %s closed from "
 		       "CLOSE_WAIT and its FIN took it to LAST_ACK, where Linux resets only a socket "
@@ -2027,19 +2017,41 @@ static void abort_after_own_fin(struct words *w)
 		       "acknowledged, was most likely never read (RFC 2525 2.17).", w->bn,
 		    (unsigned long long)v->b.fin_frame, w->an, w->bn,
 		    (unsigned long long)v->b.data_frame);
-	else if (v->cause == CAUSE_UNREAD_RECV_BUFFER)
+	else if (v->cause == CAUSE_UNREAD_RECV_BUFFER) {
 		/* Not Linux by its SYNs or TTL (a Windows client's shutdown and
-		 * closesocket: the corpus's wow.pcap 30, whose window stayed 69
-		 * units short of what it offered before the server's 273 bytes,
-		 * through its FIN; a review read it as a zero linger). */
+		 * closesocket: the corpus's emotet.pcap 169, its FIN 44.8 s
+		 * after the server's). A window that stayed short through the
+		 * FIN shows nothing under a segment: a receiver moves its
+		 * window's edge by a segment at least (RFC 9293 3.8.6.2.2), so
+		 * it is not offered as a sign (a review of wow.pcap 38, 544
+		 * bytes against a 1412-byte MSS). */
 		say(w, "the %s's FIN (frame %llu) had come before it, so the %s closed from "
 		       "CLOSE_WAIT; a close with data unread resets there (RFC 2525 2.17), and so "
 		       "may a zero linger on a stack other than Linux, as this one most likely is: "
 		       "the %s's data (last at frame %llu), which its stack had acknowledged, was "
-		       "most likely never read, and a window the %s offered smaller than before "
-		       "that data, through its FIN, would show it.", w->bn,
-		    (unsigned long long)v->b.fin_frame, w->an, w->bn,
-		    (unsigned long long)v->b.data_frame, w->an);
+		       "most likely not all read.", w->bn, (unsigned long long)v->b.fin_frame,
+		    w->an, w->bn, (unsigned long long)v->b.data_frame);
+		/* The peer's closing alert as its last record: an application
+		 * that had what it wanted leaves that unread (classify.c's
+		 * UNREAD_CLOSING_ALERT; a review of emotet.pcap 169). */
+		if (v->b.data_frame > v->a.data_frame && classify_peer_closing_alert_last(v))
+			say(w, " Its last record was its TLS closing alert: if the %s's application "
+			       "had read the data before it, only that alert was left unread, and "
+			       "nothing of the application's was lost.", w->an);
+	} else if (classify_close_reacting_to_peer_fin(v))
+		/* classify.c's abort_after_own_fin: read to the end, from a
+		 * stack other than Linux (the corpus's wow.pcap 30 and 38). */
+		say(w, "the %s's FIN (frame %llu) ended %s of silence, and the %s's own came %s "
+		       "after it: its application was waiting on the connection and reacted to "
+		       "that close, which a read reports only once all the data before it has "
+		       "been read (recv returns 0). So the %s's data (last at frame %llu) had "
+		       "been read, and the RST after the FIN is an abortive close after a "
+		       "shutdown (a zero linger, as Windows' closesocket does with l_linger 0). "
+		       "Had the application learned of the close without reading (poll's "
+		       "POLLRDHUP, epoll's EPOLLRDHUP), that data would have been left unread, "
+		       "which sends the same RST (RFC 2525 2.17).", w->bn,
+		    (unsigned long long)v->b.fin_frame, DUR(v->close_idle_ns), w->an,
+		    DUR(v->a.fin_ts - v->b.fin_ts), w->bn, (unsigned long long)v->b.data_frame);
 	else if (v->b.data_frame > v->a.data_frame && v->b.data_frame < v->a.fin_frame)
 		/* The peer's data came last, before the FIN: read or not, the
 		 * wire does not say (the second hold-out set's
@@ -2076,7 +2088,8 @@ static void abort_after_own_fin(struct words *w)
 		       "that learns of a peer's close only when it next uses the connection, or at "
 		       "its exit.", w->bn, (unsigned long long)v->b.fin_frame,
 		    DUR(v->a.fin_ts - v->b.fin_ts), w->an);
-	else if ((v->b.flags & HALF_F_FIN) && v->cause != CAUSE_UNREAD_RECV_BUFFER)
+	else if ((v->b.flags & HALF_F_FIN) && v->cause != CAUSE_UNREAD_RECV_BUFFER &&
+		 !classify_close_reacting_to_peer_fin(v))
 		say(w, " The %s's FIN (frame %llu) had come too.", w->bn,
 		    (unsigned long long)v->b.fin_frame);
 	/* Waiting for the peer's FIN is advice only where it had not come. */
@@ -2908,7 +2921,7 @@ static void abortive_close(struct words *w)
 		 * tcp_out_of_resources, reason TCP_ABORT_ON_MEMORY, traced in
 		 * the lab above linux_close_reset); otherwise it gives it up
 		 * silently after tcp_orphan_retries probes. */
-		bool linux_maybe = may_run_linux(v);
+		bool linux_maybe = classify_may_run_linux(v);
 		if (linux_maybe)
 			say(w, " Or, on Linux, the application had closed and the kernel reset the "
 			       "closed socket still holding that data, as it does when it holds too "

@@ -1097,6 +1097,44 @@ static void test_after_own_fin(void)
 	CHECK_EQ(judge(&f, c, seg(C, 102, 531, TCP_RST | TCP_ACK, 0, 7), &v), CAUSE_LINGER_ABORT);
 	CHECK_EQ(v.confidence, CONF_MEDIUM);
 	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+
+	/* A client's FIN and RST 2 ms after the server's FIN, which ended 8 s
+	 * of silence after the server's response: its application reacted
+	 * to the close, which a read reports only after all the data before
+	 * it, so it had read everything. From a stack that is not Linux (TTL
+	 * 128: the corpus's wow.pcap 30 and 38), a zero linger after a
+	 * shutdown; on Linux, LAST_ACK's RST is still the unread data's; and
+	 * a FIN half a second on, or a server's FIN that brought data, is no
+	 * such reaction. A RST without a FIN reacts so from any stack (a zero
+	 * linger resets CLOSE_WAIT), and half a second on is unread. */
+	for (int k = 0; k < 6; k++) {
+		bool windows = k != 1;
+		double client_fin = k == 2 || k == 5 ? 18.5 : 18.002;
+		c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 10.0) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 544, 5), 10.05) });
+		feed(&f, (struct pkt[]){ at(seg(C, 111, 1045, TCP_ACK, 0, 6), 10.051) });
+		if (k == 3)     /* the FIN brings the last data */
+			feed(&f, (struct pkt[]){ at(seg(S, 1045, 111, TCP_ACK | TCP_PSH | TCP_FIN, 20, 7),
+						    18.0) });
+		else
+			feed(&f, (struct pkt[]){ at(seg(S, 1045, 111, TCP_ACK | TCP_FIN, 0, 7), 18.0) });
+		uint32_t end = k == 3 ? 1066 : 1046;
+		struct pkt fin = at(seg(C, 111, end, TCP_ACK | TCP_FIN, 0, 8), client_fin);
+		struct pkt rst = at(seg(C, 112, end, TCP_RST | TCP_ACK, 0, 9), client_fin + 0.0004);
+		if (k >= 4)     /* no FIN: the RST itself */
+			rst = at(seg(C, 111, end, TCP_RST | TCP_ACK, 0, 9), client_fin);
+		fin.ttl = rst.ttl = windows ? 128 : 64;
+		if (k < 4)
+			feed(&f, &fin);
+		f.conn.half[c].ttl_min = f.conn.half[c].ttl_max = windows ? 128 : 64;
+		enum cause want = k == 0 || k == 4 ? CAUSE_LINGER_ABORT : CAUSE_UNREAD_RECV_BUFFER;
+		CHECK_EQ(judge(&f, c, rst, &v), want);
+		CHECK_EQ(v.confidence, CONF_MEDIUM);
+		CHECK_EQ(v.runner_up, want == CAUSE_LINGER_ABORT ? CAUSE_UNREAD_RECV_BUFFER
+								: CAUSE_LINGER_ABORT);
+		CHECK_EQ(classify_close_reacting_to_peer_fin(&v), k == 0 || k == 1 || k == 4);
+	}
 }
 
 /* A capture's second copy changes nothing and a RST's copy is its follow-up. */

@@ -2587,6 +2587,33 @@ static void test_close_order_words(void)
 	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
 	CHECK(strstr(e.why, "LAST_ACK") == NULL);
 	CHECK(says(e.why, "and so may a zero linger on a stack other than Linux"));
+	CHECK(says(e.why, "was most likely not all read."));
+	/* A window short by less than a segment is no sign (RFC 9293
+	 * 3.8.6.2.2; a review of wow.pcap 38). */
+	CHECK(strstr(e.why, "window") == NULL);
+	/* The same client closing 2 ms after the server's FIN, which ended 8 s
+	 * of silence: it reacted to the close, having read to it (the
+	 * corpus's wow.pcap 38). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 531, TCP_ACK, 0, 5), 10.5) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 101, TCP_ACK | TCP_FIN, 0, 6), 18.5) });
+	win_ack = at(seg(C, 101, 532, TCP_ACK, 0, 7), 18.5002);
+	win_fin = at(seg(C, 101, 532, TCP_ACK | TCP_FIN, 0, 8), 18.5025);
+	win_rst = at(seg(C, 102, 532, TCP_RST | TCP_ACK, 0, 9), 18.503);
+	win_ack.ttl = win_fin.ttl = win_rst.ttl = 128;
+	feed(&f, &win_ack);
+	feed(&f, &win_fin);
+	f.conn.half[c].ttl_min = f.conn.half[c].ttl_max = 128;
+	judge_and_explain(&f, c, win_rst, &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "the server's FIN (frame 6) ended 8.498 s of silence, and the client's "
+			  "own came 2.5 ms after it: its application was waiting on the connection "
+			  "and reacted to that close"));
+	CHECK(says(e.why, "So the server's data (last at frame 4) had been read"));
+	CHECK(says(e.why, "POLLRDHUP"));
+	CHECK(strstr(e.why, "had come too") == NULL);
+	CHECK(says(e.advice, "do not set a zero linger unless the abort is intended"));
 	/* The client's close 44.78 s after the server's FIN: its socket sat
 	 * in CLOSE_WAIT (the corpus's ndpi/emotet.pcap 166-169). */
 	c = handshake(&f);
