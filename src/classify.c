@@ -981,6 +981,39 @@ static bool fin_lost_before_data(const struct judge *j)
 	return gap >= FIN_LOST_GAP_NS && (v->rtt_ns <= 0 || gap >= 2 * v->rtt_ns);
 }
 
+/* How long a socket closed after its FIN stays to answer: Linux keeps an
+ * orphaned FIN_WAIT2 for tcp_fin_timeout, FreeBSD for
+ * net.inet.tcp.finwait2_timeout, both 60 s by default. */
+#define FIN_WAIT2_LIFETIME_NS (60 * 1000000000LL)
+
+/*
+ * Nothing of B's captured (one direction of a SPAN, asymmetric routing):
+ * A sent its FIN, then a bare RST at that FIN's own number, or one past
+ * it, within the FIN_WAIT states' lifetime. A reply carries the ack of
+ * the segment it answers as its seq (RFC 9293 3.10.7.1; Linux's
+ * tcp_v4_send_reset, FreeBSD's tcp_dropwithreset), so B's segment
+ * acknowledged A's data up to the FIN, or the FIN too. A socket closed
+ * after its FIN answers a bare ACK or a FIN with an ACK; only data makes
+ * it reset (RFC 9293 3.10.7.4: "If new data are received on a connection
+ * after the user processes are gone"; Linux's tcp_rcv_state_process,
+ * TCP_MIB_TCPABORTONDATA; FreeBSD's tcp_input, SS_NOFDREF). So B's data
+ * came after A's close: data-after-fin, crossed by the seq, acknowledging
+ * the FIN otherwise. Which data, the capture does not hold: medium. A
+ * socket already gone (an orphan dropped early, for tcp_max_orphans)
+ * would answer any segment alike: a follow-up of the close, the
+ * runner-up. The corpus's ocs.pcap 87 (a review) and
+ * tls_1.3_unidirectional_server.pcapng 8.
+ */
+static bool one_way_data_after_fin(const struct judge *j)
+{
+	const struct verdict *v = j->v;
+	int64_t gap = v->rst.ts_ns - v->a.fin_ts;
+	return !j->b_seen && j->a_seen && (v->a.flags & HALF_F_FIN) && !v->a.rst_frame &&
+	       !(v->rst.flags & TCP_ACK) &&
+	       (v->rst.seq == v->a.fin_seq || v->rst.seq == v->a.fin_seq + 1) && gap >= 0 &&
+	       gap < FIN_WAIT2_LIFETIME_NS;
+}
+
 /* A had sent FIN; B's data then met A's closed socket (TAXONOMY data-after-fin). */
 static bool data_after_own_fin(struct judge *j)
 {
@@ -1010,6 +1043,10 @@ static bool data_after_own_fin(struct judge *j)
 	 * A's FIN's own number if B had not seen the FIN (they crossed), one
 	 * past it if B had. A never acknowledged that data.
 	 */
+	if (one_way_data_after_fin(j))
+		return decide(v, CAUSE_DATA_AFTER_FIN,
+			      v->rst.seq == v->a.fin_seq ? DETAIL_RACE : DETAIL_IGNORED_FIN,
+			      CONF_MEDIUM, CAUSE_RESET_FOLLOWUP);
 	if ((v->rst.flags & TCP_ACK) || !b_data_unaccepted(v))
 		return false;
 	/* When several of B's segments were in flight, the first RST answers

@@ -1600,7 +1600,18 @@ static void data_after_own_fin(struct words *w)
 		    (unsigned long long)v->b.fin_frame);
 	else
 		say_closed(w);
-	if (!t->frame)
+	if (!t->frame && !(v->b.flags & HALF_F_SEEN))
+		/* classify.c's one_way_data_after_fin: only A's side captured. */
+		say(w, "nothing of the %s's was captured, but the RST, %s after the FIN, is a bare "
+		       "one at seq %u, the FIN's own number%s: a reply, whose seq is the "
+		       "acknowledgment of the segment it answers (RFC 9293 3.10.7.1), so the %s's "
+		       "segment acknowledged the %s's data %s. A socket closed after its FIN answers "
+		       "a bare ACK or a FIN with an ACK; only data makes it reset (RFC 9293 "
+		       "3.10.7.4), so the %s sent data %s, and the %s's closed socket answered it.",
+		    w->bn, DUR(v->rst.ts_ns - v->a.fin_ts), v->rst.seq, ignored ? " plus one" : "",
+		    w->bn, w->an, ignored ? "and the FIN" : "up to the FIN but not the FIN", w->bn,
+		    ignored ? "after it had the FIN" : "that crossed the FIN", w->an);
+	else if (!t->frame)
 		say(w, "the %s's data (its last at frame %llu) went past what the %s ever "
 		       "acknowledged (ack %u), and the %s's closed socket answered it with a RST "
 		       "(seq %u: the data %s the FIN). The %s went on sending before the RST came "
@@ -3314,7 +3325,12 @@ static void say_runner_up(struct words *w)
 				     "aborted (SO_LINGER 0) sends the same RST", w->bn);
 		break;
 	case RULE_DATA_AFTER_OWN_FIN:
-		if (v->runner_up == CAUSE_PEER_LOST_STATE)
+		if (v->runner_up == CAUSE_RESET_FOLLOWUP)
+			runner_up(w, "a socket already gone when the %s's segment came (an orphan the "
+				     "kernel dropped early, over tcp_max_orphans) answers a bare ACK or "
+				     "FIN with the same RST, a follow-up of the %s's close; the %s's "
+				     "segment would tell", w->bn, w->an, w->bn);
+		else if (v->runner_up == CAUSE_PEER_LOST_STATE)
 			runner_up(w, "the %s's stack may have given the connection up while its FIN "
 				     "went unacknowledged, and a host with no socket left answers the "
 				     "data with the same RST", w->an);
