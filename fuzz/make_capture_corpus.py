@@ -9,7 +9,10 @@ nanosecond magic and with records snaplen cut; pcapng in big-endian order,
 with simple packet blocks, with if_tsresol, with blocks rstdiag never
 uses (name resolution, statistics, unknown), with two sections of the
 same and of opposite byte order, and with two named interfaces of other
-link types and time units between Custom Blocks; and compressed copies (gzip, two gzip
+link types and time units between Custom Blocks; Microsoft Network
+Monitor files (src/netmon.c) of format 1.1, 2.0, 2.1 with metadata
+frames and raw IP among Ethernet ones, 2.3 with UTC stamps, gzipped, and
+cut mid-frame; and compressed copies (gzip, two gzip
 members, zstd, lz4 with block checksums, a cut gzip) so the fuzzer starts
 inside each decompressor too. Output is the same on every run (gzip with
 no name and time; zstd and lz4 through their tools, as tests/compressed.py).
@@ -61,6 +64,26 @@ def compressed(eth_pcap, eth_pcapng, sll_pcap):
     yield "sll.pcap.lz4", tool(["lz4", "-q", "-c", "-B4", "-BX", "-BD"], sll_pcap)
 
 
+def netmon_variants(eth, raw6):
+    """Network Monitor files (pcapio.netmon, wiretap/netmon.c's layout)."""
+    yield "eth-v20.cap", pio.netmon(eth)
+    yield "eth-v11.cap", pio.netmon(eth, major=1, minor=1)
+    # 2.1: the adapters' list (read past unnumbered), an ETW event and a
+    # filter string (numbered records), raw IP as a converted pcap names it.
+    meta = pio.Record(0, eth[0].ts_ns, b"\0" * 40, 40)
+    mixed = [(meta, pio.NETMON_NETWORK_INFO)]
+    for a, b in zip(eth, raw6):
+        mixed += [a, pio.Record(101, a.ts_ns, b.data, b.orig_len)]
+    mixed[5:5] = [(meta, pio.NETMON_NETEVENT)]
+    mixed.append((pio.Record(0, eth[-1].ts_ns, "tcp".encode("utf-16-le"), 6), pio.NETMON_FILTER))
+    yield "mixed-v21.cap", pio.netmon(mixed, minor=1)
+    yield "eth-v22.cap", pio.netmon(eth, minor=2)
+    yield "eth-v23.cap", pio.netmon(eth, minor=3)
+    yield "eth-v20.cap.gz", gz(pio.netmon(eth))
+    whole = pio.netmon(eth, minor=3)
+    yield "eth-v23-cut.cap", whole[:len(whole) // 2]
+
+
 def variants():
     eth = pio.read(td("eth.pcap"))[:FRAMES]
     sll = pio.read(td("sll.pcap"))[:FRAMES]
@@ -105,6 +128,7 @@ def variants():
                   pio.epb(pio.Record(101, ((b.ts_ns // 10**9 + 3600) << 20), b.data, b.orig_len),
                           1)]
     yield "two-link-types.pcapng", b"".join(mixed)
+    yield from netmon_variants(eth, raw6)
     # Once libpcap gave up at the second section (damaged input); read now.
     yield "two-sections-byte-orders.pcapng", (pio.shb() + pio.idb(v6[0].linktype) +
                                               b"".join(pio.epb(r) for r in v6) +

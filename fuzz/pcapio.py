@@ -133,3 +133,47 @@ def epb(r, iface=0, e="<"):
 
 def spb(r, e="<"):
     return block(SPB, struct.pack(e + "I", r.orig_len) + r.data, e)
+
+
+# Microsoft Network Monitor (Wireshark's wiretap/netmon.c): network types
+# of a 2.1 and later frame's trailer.
+NETMON_ETHERNET, NETMON_PCAP_BASE = 1, 0xE000
+NETMON_NETEVENT, NETMON_NETWORK_INFO, NETMON_FILTER = 0xFFE0, 0xFFFD, 0xFFFF
+
+
+def netmon(frames, minor=0, major=2):
+    """A Network Monitor file in wiretap/netmon.c's layout: the 128-byte
+    header (magic, minor and major version, network type 1, the first
+    frame's time cut to milliseconds as a SYSTEMTIME, here in UTC, the
+    frame table's offset and length), each frame's record header (2.x:
+    64-bit microsecond delta, 32-bit lengths; 1.x: 32-bit millisecond
+    delta, 16-bit lengths), bytes and 2.1/2.2/2.3 trailer (network type,
+    process index, UTC FILETIME, time zone index), then the frame table.
+    frames: Records, or (Record, network type) for 2.1 and later."""
+    import time
+    frames = [f if isinstance(f, tuple) else
+              (f, NETMON_ETHERNET if f.linktype == 1 else NETMON_PCAP_BASE + f.linktype)
+              for f in frames]
+    start_ms = frames[0][0].ts_ns // 1_000_000
+    t = time.gmtime(start_ms // 1000)
+    start = (t.tm_year, t.tm_mon, (t.tm_wday + 1) % 7, t.tm_mday, t.tm_hour, t.tm_min,
+             t.tm_sec, start_ms % 1000)
+    body, offsets = b"", []
+    for r, network in frames:
+        offsets.append(128 + len(body))
+        delta_ns = r.ts_ns - start_ms * 1_000_000
+        if major == 1:
+            body += struct.pack("<IHH", delta_ns // 1_000_000 % 2**32, r.orig_len, len(r.data))
+        else:
+            body += struct.pack("<QII", delta_ns // 1000 % 2**64, r.orig_len, len(r.data))
+        body += r.data
+        if major == 2 and minor >= 1:
+            body += struct.pack("<H", network)
+        if major == 2 and minor >= 2:
+            body += struct.pack("<I", 0)
+        if major == 2 and minor >= 3:
+            body += struct.pack("<QB", r.ts_ns // 100 + 116444736000000000, 0)
+    header = (b"GMBU" if major == 2 else b"RTSS") + struct.pack(
+        "<BBH8H10I", minor, major, NETMON_ETHERNET, *start, 128 + len(body), 4 * len(offsets),
+        *([0] * 8))
+    return header.ljust(128, b"\0") + body + b"".join(struct.pack("<I", o) for o in offsets)
