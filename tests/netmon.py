@@ -24,9 +24,11 @@ local time, which editcap writes and tshark and rstdiag read in the same
 zone. Skipped (exit 77) without editcap or tshark (.ci/setup --test
 installs tshark, and with it editcap).
 """
+import datetime
 import gzip
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -151,7 +153,6 @@ def systemtime(us, tz_offset_s):
     """A SYSTEMTIME of local time (the file header's start): us since the
     epoch in the zone tz_offset_s east of UTC, as year, month, day of
     week, day, hour, minute, second, millisecond."""
-    import datetime
     t = datetime.datetime(1970, 1, 1) + datetime.timedelta(microseconds=us + tz_offset_s * 10**6)
     return (t.year, t.month, (t.weekday() + 1) % 7, t.day, t.hour, t.minute, t.second,
             t.microsecond // 1000)
@@ -247,7 +248,6 @@ def damaged(name, p, reason, frame=None):
     err = p.stderr.decode(errors="replace")
     out = p.stdout.decode(errors="replace")
     lines = err.splitlines()
-    import re
     m = re.fullmatch(r"rstdiag: [^:]+\.cap: " + reason + r" \(after frame (\d+); the report "
                      r"covers the frames before it\)", lines[-1] if lines else "")
     check(name, p.returncode == DAMAGED and m and (frame is None or int(m.group(1)) == frame) and
