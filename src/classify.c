@@ -1000,15 +1000,24 @@ static bool fin_lost_before_data(const struct judge *j)
  * came after A's close: data-after-fin, crossed by the seq, acknowledging
  * the FIN otherwise. Which data, the capture does not hold: medium. A
  * socket already gone (an orphan dropped early, for tcp_max_orphans)
- * would answer any segment alike: a follow-up of the close, the
- * runner-up. The corpus's ocs.pcap 87 (a review) and
+ * would answer any segment alike, the runner-up: B's that had not had
+ * the FIN, as peer-lost-state; B's after it, a follow-up of the close.
+ * Not at the FIN's own number a second or more after A sent its FIN
+ * again (fin_lost_before_data's gap): it had gone unacknowledged, B may
+ * never have had it, and A's stack may have given the connection up (the lab's
+ * server-lost-state-at-server-v4 cut to the server's side: four copies,
+ * then a no-socket RST 2.9 s on). The corpus's ocs.pcap 87 (a review) and
  * tls_1.3_unidirectional_server.pcapng 8.
  */
 static bool one_way_data_after_fin(const struct judge *j)
 {
 	const struct verdict *v = j->v;
+	const struct seg_note *last = &j->ha->last;
 	int64_t gap = v->rst.ts_ns - v->a.fin_ts;
+	bool fin_lost = v->rst.seq == v->a.fin_seq && (last->flags & TCP_FIN) &&
+			last->ts_ns > v->a.fin_ts && v->rst.ts_ns - last->ts_ns >= FIN_LOST_GAP_NS;
 	return !j->b_seen && j->a_seen && (v->a.flags & HALF_F_FIN) && !v->a.rst_frame &&
+	       !fin_lost &&
 	       !(v->rst.flags & TCP_ACK) &&
 	       (v->rst.seq == v->a.fin_seq || v->rst.seq == v->a.fin_seq + 1) && gap >= 0 &&
 	       gap < FIN_WAIT2_LIFETIME_NS;
@@ -1043,10 +1052,11 @@ static bool data_after_own_fin(struct judge *j)
 	 * A's FIN's own number if B had not seen the FIN (they crossed), one
 	 * past it if B had. A never acknowledged that data.
 	 */
-	if (one_way_data_after_fin(j))
-		return decide(v, CAUSE_DATA_AFTER_FIN,
-			      v->rst.seq == v->a.fin_seq ? DETAIL_RACE : DETAIL_IGNORED_FIN,
-			      CONF_MEDIUM, CAUSE_RESET_FOLLOWUP);
+	if (one_way_data_after_fin(j)) {
+		bool crossed = v->rst.seq == v->a.fin_seq;
+		return decide(v, CAUSE_DATA_AFTER_FIN, crossed ? DETAIL_RACE : DETAIL_IGNORED_FIN,
+			      CONF_MEDIUM, crossed ? CAUSE_PEER_LOST_STATE : CAUSE_RESET_FOLLOWUP);
+	}
 	if ((v->rst.flags & TCP_ACK) || !b_data_unaccepted(v))
 		return false;
 	/* When several of B's segments were in flight, the first RST answers

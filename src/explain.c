@@ -3325,11 +3325,17 @@ static void say_runner_up(struct words *w)
 				     "aborted (SO_LINGER 0) sends the same RST", w->bn);
 		break;
 	case RULE_DATA_AFTER_OWN_FIN:
-		if (v->runner_up == CAUSE_RESET_FOLLOWUP)
+		if (v->runner_up == CAUSE_RESET_FOLLOWUP ||
+		    (v->runner_up == CAUSE_PEER_LOST_STATE && !(v->b.flags & HALF_F_SEEN)))
+			/* classify.c's one_way_data_after_fin */
 			runner_up(w, "a socket already gone when the %s's segment came (an orphan the "
 				     "kernel dropped early, over tcp_max_orphans) answers a bare ACK or "
-				     "FIN with the same RST, a follow-up of the %s's close; the %s's "
-				     "segment would tell", w->bn, w->an, w->bn);
+				     "FIN with the same RST, %s; the %s's segment would tell", w->bn,
+				  v->runner_up == CAUSE_RESET_FOLLOWUP
+					  ? "a follow-up of the close the FIN began"
+					  : "the connection lost on that side before the FIN reached "
+					    "the other",
+				  w->bn);
 		else if (v->runner_up == CAUSE_PEER_LOST_STATE)
 			runner_up(w, "the %s's stack may have given the connection up while its FIN "
 				     "went unacknowledged, and a host with no socket left answers the "

@@ -577,6 +577,22 @@ static void test_one_direction_only(void)
 	CHECK_EQ(v.detail, DETAIL_RACE);
 	CHECK(says(e.why, "the FIN's own number: a reply"));
 	CHECK(says(e.why, "so the client sent data that crossed the FIN"));
+	CHECK_EQ(v.runner_up, CAUSE_PEER_LOST_STATE);
+	CHECK(says(e.runner_up, "the connection lost on that side before the FIN reached the "
+				"other"));
+	/* The FIN sent again, and the RST at its number 1.5 s after that
+	 * copy: the FIN went unacknowledged and the server's stack may have
+	 * given up (the lab's server-lost-state-at-server-v4 cut to the
+	 * server's side). One past the FIN, the client had it. */
+	for (int k = 0; k < 2; k++) {
+		memset(&f, 0, sizeof f);
+		s = feed(&f, (struct pkt[]){ at(seg(S, 5000, 1000, TCP_ACK, 0, 1), 10.0) });
+		feed(&f, (struct pkt[]){ at(seg(S, 5000, 1200, TCP_ACK | TCP_PSH, 855, 2), 10.0001) });
+		feed(&f, (struct pkt[]){ at(seg(S, 5855, 1200, TCP_ACK | TCP_FIN, 0, 3), 10.0002) });
+		feed(&f, (struct pkt[]){ at(seg(S, 5855, 1200, TCP_ACK | TCP_FIN, 0, 4), 10.5) });
+		judge_and_explain(&f, s, at(seg(S, 5855 + (uint32_t)k, 0, TCP_RST, 0, 5), 12.0), &v);
+		CHECK_EQ(v.cause, k ? CAUSE_DATA_AFTER_FIN : CAUSE_UNKNOWN);
+	}
 	/* A minute on, the FIN_WAIT states' time is over: the socket may be
 	 * gone, and any segment would be answered so. */
 	for (int k = 0; k < 2; k++) {
