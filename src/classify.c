@@ -1394,8 +1394,16 @@ bool classify_peer_closing_alert_last(const struct verdict *v)
 
 enum unread_sign classify_unread_sign(const struct verdict *v)
 {
-	if (v->b.bytes == 0 || classify_sender_flushes_unread(v))
+	if (classify_sender_flushes_unread(v))
 		return UNREAD_NONE;
+	/* A zero window from A: its receive buffer was full, its application
+	 * not reading (RFC 9293 3.8.6: the window is the room the receiver
+	 * has). In a capture begun mid-connection the data that filled it
+	 * may all have come before the capture (the lab's
+	 * client-closes-mid-download-v4 begun 2 frames before its RST: the
+	 * server's window probe, the client's zero window, its RST). */
+	if (v->b.bytes == 0)
+		return v->midstream && v->a.zero_windows > 0 ? UNREAD_WINDOW_FULL : UNREAD_NONE;
 	/*
 	 * A TLS client that failed the handshake sends its fatal alert and
 	 * closes at once. Its library reads the server's flight record by
@@ -1701,9 +1709,15 @@ static bool abortive_close(struct judge *j)
 	 * KakaoTalk_chat.pcap 298, begun mid-connection itself). */
 	bool peer_done = (v->rst.flags & TCP_ACK) && (v->b.flags & HALF_F_FIN) &&
 			 v->rst.ack == v->b.fin_seq + 1;
+	/* Begun mid-connection after B's data, which A's own data in view was
+	 * answering: A may have left more of it unread, the rival, not a wait
+	 * for data B never sent in view (the lab's pipelined-unread-v4 begun
+	 * at the server's response: the two requests, one unanswered, came
+	 * before). */
+	bool answering_unseen = v->midstream && v->a.bytes > 0;
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
-		      v->b.bytes > 0 || peer_done ? CAUSE_UNREAD_RECV_BUFFER
-						  : CAUSE_RESPONSE_TIMEOUT);
+		      v->b.bytes > 0 || peer_done || answering_unseen ? CAUSE_UNREAD_RECV_BUFFER
+								      : CAUSE_RESPONSE_TIMEOUT);
 }
 
 /*

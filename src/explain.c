@@ -2814,6 +2814,13 @@ static void abortive_close(struct words *w)
 		       "behind it (RFC 9112 9.3.2) would not show: had there been any, they were "
 		       "unread, and closing with them unread sends the same RST (RFC 2525 2.17).",
 		    w->an, v->b.http_requests, plural(v->b.http_requests), w->bn);
+	else if (v->midstream && v->a.bytes > 0)
+		/* classify.c's abortive_close: what came before is unknown. */
+		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
+		       "left unanswered in this capture, which began mid-connection: an abortive "
+		       "close, as SO_LINGER with timeout 0 or an application abort does, unless "
+		       "data the %s sent before the capture was still unread, which sends the same "
+		       "RST (RFC 2525 2.17).", w->an, w->bn, w->bn);
 	else
 		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
 		       "left unanswered: an abortive close, as SO_LINGER with timeout 0 or an "
@@ -3399,6 +3406,10 @@ static void say_runner_up(struct words *w)
 		else if (v->runner_up == CAUSE_CONNECT_TIMEOUT)
 			runner_up(w, "a connect timeout that fired as the handshake completed "
 				     "aborts the same way");
+		else if (v->runner_up == CAUSE_UNREAD_RECV_BUFFER && v->b.bytes == 0 &&
+			 v->midstream)
+			runner_up(w, "the capture began mid-connection: data the %s sent before it "
+				     "may have been left unread, which sends the same RST", w->bn);
 		else if (v->runner_up == CAUSE_UNREAD_RECV_BUFFER)
 			runner_up(w, "the %s's stack took the %s's data, but the wire cannot show "
 				     "that its application read all of it", w->an, w->bn);

@@ -902,6 +902,29 @@ static void test_abort_after_peer_fin_midstream(void)
 	CHECK_EQ(judge(&f, c, at(seg(C, 700, 1000, TCP_RST | TCP_ACK, 0, 3), 10.1002), &v),
 		 CAUSE_LINGER_ABORT);
 	CHECK_EQ(v.runner_up, CAUSE_RESPONSE_TIMEOUT);
+
+	/* Begun at the server's window probe: the client's zero window says
+	 * its buffer was full of data from before the capture, unread (the
+	 * lab's client-closes-mid-download-v4 begun 2 frames before). */
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 5000, 700, TCP_ACK, 0, 1), 10.0) });
+	struct pkt zero = at(seg(C, 700, 5001, TCP_ACK, 0, 2), 10.0001);
+	zero.window = 0;
+	c = feed(&f, &zero);
+	CHECK_EQ(judge(&f, c, at(seg(C, 700, 5001, TCP_RST | TCP_ACK, 0, 3), 10.3), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	/* Begun at the server's response: the request it answered, and any
+	 * behind it, came before, so unread is the rival (the lab's
+	 * pipelined-unread-v4 begun 2 frames before). */
+	memset(&f, 0, sizeof f);
+	s = feed(&f, (struct pkt[]){ at(seg(S, 1, 91, TCP_ACK | TCP_PSH, 60, 1), 10.0) });
+	c = feed(&f, (struct pkt[]){ at(seg(C, 91, 61, TCP_ACK, 0, 2), 10.0001) });
+	CHECK_EQ(judge(&f, s, at(seg(S, 61, 91, TCP_RST | TCP_ACK, 0, 3), 10.0002), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK(v.midstream);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	(void)c;
 }
 
 static void test_middlebox_and_lost_state(void)

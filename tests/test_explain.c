@@ -541,6 +541,25 @@ static void test_close_notify_capture_from_fin(void)
 	CHECK(strstr(e.advice, "truncation") == NULL);
 }
 
+/* A capture begun at the server's response, then its abort: what the
+ * client sent before the capture may be unread, and the words say so
+ * (the lab's pipelined-unread-v4 begun 2 frames before its RST). */
+static void test_abort_midstream_after_answer(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 1, 91, TCP_ACK | TCP_PSH, 60, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 91, 61, TCP_ACK, 0, 2), 10.0001) });
+	judge_and_explain(&f, s, at(seg(S, 61, 91, TCP_RST | TCP_ACK, 0, 3), 10.0002), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "with nothing from the client left unanswered in this capture, which "
+			  "began mid-connection"));
+	CHECK(says(e.why, "unless data the client sent before the capture was still unread"));
+	CHECK(says(e.runner_up, "the capture began mid-connection: data the client sent before it "
+				"may have been left unread"));
+}
+
 /* A capture of the server's direction only: its FIN, then a bare RST at
  * its next sequence number, the reply to a client segment not captured
  * that acknowledged the FIN: only data makes a socket closed after its
@@ -3228,6 +3247,7 @@ int main(void)
 	test_abort_after_peer_data();
 	test_close_notify_capture_from_fin();
 	test_one_direction_only();
+	test_abort_midstream_after_answer();
 	test_fin_wait2_words();
 	test_ignored_fin_round_trip();
 	test_client_unread_advice();
