@@ -120,6 +120,16 @@ def main():
         expect(f"{magic.decode()} read, version 0.0 refused", run([other]), INPUT,
                r"netmon\.cap: a Network Monitor capture of format version 0\.0, which neither "
                r"rstdiag nor Wireshark reads$")
+    # A real one, eth.pcap as editcap -F netmon2 wrote it (committed:
+    # the slow suite's netmon.py runs editcap and tshark themselves): the
+    # same records as the pcap's, but for the file's name.
+    def records(path):
+        p = run(["--json", path])
+        return p.returncode, [re.sub(r'"file":"[^"]*"', "", l) for l in
+                              p.stdout.decode().splitlines() if '"type":"reset"' in l]
+    got, want = records(os.path.join(testdata, "eth-netmon2.cap")), records(eth)
+    check("Network Monitor 2.0 file: the pcap's records", got == want and want[1],
+          f"{got[0]}, {len(got[1])} records against {len(want[1])}")
     for magic, name in ((b"snoop\0\0\0", "snoop"), (b"XCp\0", "NetXray or Windows Sniffer"),
                         (b"TRSNIFF data    \x1a", "Sniffer"),
                         (b"ObserverPktBufferVersion=15.00", "Network Instruments Observer"),
