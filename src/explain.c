@@ -2189,6 +2189,36 @@ static void say_who_resets_on_give_up(struct words *w)
 	}
 }
 
+/*
+ * The peer's FIN numbered below its own data that A had acknowledged: for
+ * A it lay below RCV.NXT, an old duplicate it dropped (RFC 9293
+ * 3.10.7.4), so A never learned of a close (the corpus's webex.pcap 927:
+ * a relay's FIN at its alert's first byte, the client's ack at the
+ * alert's end, not one past the FIN; a review).
+ */
+static bool peer_fin_dropped(const struct verdict *v)
+{
+	return (v->b.flags & HALF_F_FIN) && seq_gt(v->b.next_seq, v->b.fin_seq + 1) &&
+	       (v->a.flags & HALF_F_ACK) && seq_gt(v->a.ack, v->b.fin_seq) &&
+	       v->a.ack != v->b.fin_seq + 1;
+}
+
+static void say_peer_fin_dropped(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, " The %s's FIN (frame %llu) was numbered %u, below its own data that the %s had "
+	       "already acknowledged (to %u): below what the %s expected next, an old duplicate "
+	       "it drops (RFC 9293 3.10.7.4), so the %s never learned of a close and wrote on. "
+	       "A stack numbers its FIN after all it sent; this one came from something between "
+	       "(a relay or proxy that terminates TCP), which then left the %s's data "
+	       "unacknowledged and unanswered.", w->bn, (unsigned long long)v->b.fin_frame,
+	    v->b.fin_seq, w->an, v->a.ack, w->an, w->an, w->an);
+	advise(w, "Whoever runs the %s's side (a relay or proxy): it closed with a FIN numbered "
+		  "below data it had sent, which the %s discards, and then dropped the %s's data "
+		  "without a word; fix its close, or have it reset the connection. ",
+	       w->bn, w->an, w->an);
+}
+
 static void retransmissions_unacked(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -2234,6 +2264,13 @@ static void retransmissions_unacked(struct words *w)
 		       "then): the %s's application or its OS aborted the connection, on a timeout "
 		       "of its own or a network change.",
 		    fin_unacked ? ", Apple's 3 of a FIN" : "", w->an);
+		if (peer_fin_dropped(v)) {
+			say_peer_fin_dropped(w);
+			advise(w, "Then find what on the %s aborted so soon: an application "
+				  "timeout, or the connection dropped as its network or VPN changed.",
+			       w->an);
+			return;
+		}
 		advise(w, "Find why the %s %s (down, unreachable, or a device on the path "
 			  "dropping its packets), and what on the %s aborted so soon: an "
 			  "application timeout, or the connection dropped as its network or VPN "
@@ -2264,6 +2301,11 @@ static void retransmissions_unacked(struct words *w)
 		return;
 	}
 	say_who_resets_on_give_up(w);
+	if (peer_fin_dropped(v)) {
+		say_peer_fin_dropped(w);
+		advise_peer_stopped_acking(w);
+		return;
+	}
 	/*
 	 * The peer had closed before the data it never took: a closed socket
 	 * answers data with a RST (RFC 9293 3.10.7.4; Linux TCP_ABORT_ON_DATA),
