@@ -1991,6 +1991,24 @@ static void test_after_reading(void)
 		 CAUSE_CONNECT_TIMEOUT);
 	CHECK_EQ(v.rule, RULE_SYN_ACK_UNANSWERED);
 	CHECK_EQ(v.a.syn_retrans, 4);
+	/* The client on the capture's link (TTL 64, as sent), its first
+	 * SYN-ACK within 100 ms, no SYN again in 78 s: abandoned, and an ACK
+	 * it sent would have been seen here, so none was lost: high, no
+	 * runner-up (a review of gnutella.pcap 2207). */
+	CHECK_EQ(v.detail, DETAIL_ABANDONED);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	CHECK_EQ(v.runner_up, CAUSE_COUNT);
+	/* Behind a router (TTL 60): its ACKs may have been lost past the
+	 * capture point. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(with_ttl(seg(C, 100, 0, TCP_SYN, 0, 1), 60), 10.0) });
+	for (int i = 0; i < 5; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2 + (uint64_t)i),
+					   10.001 + 12.0 * i) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 7), 88.0), &v),
+		 CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.detail, DETAIL_NONE);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
 	CHECK_EQ(v.runner_up, CAUSE_RETRANSMIT_TIMEOUT);
 	/* Sent once more only: a loss, not a give-up; the listener's abort. */
 	memset(&f, 0, sizeof f);
