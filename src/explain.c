@@ -731,7 +731,20 @@ static void syn_refused(struct words *w)
 	 * Windows send that; nmap's OS fingerprints record the few stacks
 	 * that do not (its T5-T7 tests' S field). A review read the corpus's
 	 * synscan.pcap 47, seq 511470441, so. */
-	if (v->rst.seq != 0)
+	/* With the host's own TTL (origin endpoint), a firewall that
+	 * randomizes sequence numbers fits best: it adds a per-connection
+	 * offset to the host's numbers in both directions, the RST's 0
+	 * among them, and keeps the TTL (Cisco ASA and PIX do so by default,
+	 * "TCP sequence number randomization"); an answer in the host's name
+	 * would carry the box's own TTL more often (a review of synscan.pcap
+	 * 47: five refusals, five seqs, TTL 54 as the host's SYN-ACKs). */
+	if (v->rst.seq != 0 && v->origin == ORIGIN_ENDPOINT)
+		say(w, " Its seq is not the 0 that Linux, FreeBSD and Windows send to a segment "
+		       "without ACK (RFC 9293 3.10.7.1), yet it came with the host's own TTL: most "
+		       "likely the host's refusal with its number changed on the way by a firewall "
+		       "that randomizes sequence numbers (Cisco ASA and PIX do by default), else a "
+		       "less common stack's, or a SYN proxy's that copies the host's TTL.");
+	else if (v->rst.seq != 0)
 		say(w, " Its seq is not the 0 that Linux, FreeBSD and Windows send to a segment "
 		       "without ACK (RFC 9293 3.10.7.1): a firewall or SYN proxy answering for the "
 		       "host, or a less common stack, made it.");

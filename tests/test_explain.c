@@ -2157,6 +2157,14 @@ static void test_refused(void)
 	CHECK(says(e.why, "Its seq is not the 0 that Linux, FreeBSD and Windows send to a segment "
 			  "without ACK (RFC 9293 3.10.7.1): a firewall or SYN proxy answering for "
 			  "the host, or a less common stack, made it."));
+	/* With the host's own TTL (origin endpoint): the host's refusal
+	 * renumbered on the way (a review of synscan.pcap 47). */
+	v.origin = ORIGIN_ENDPOINT;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "yet it came with the host's own TTL: most likely the host's refusal "
+			  "with its number changed on the way by a firewall that randomizes "
+			  "sequence numbers"));
+	CHECK(strstr(e.why, "answering for the host, or a less common stack, made it") == NULL);
 	/* A scan's NULL probe (no flag at all), refused: the evidence does not
 	 * call it an ACK (the corpus's ndpi/tcp_scan.pcapng 25-26). */
 	memset(&f, 0, sizeof f);
