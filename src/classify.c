@@ -627,6 +627,30 @@ static bool syn_answered_by_old_ack(struct judge *j)
 }
 
 /*
+ * Nothing of the server's captured, yet the connecting client's RST is
+ * bare and numbered exactly where its previous connection on the tuple
+ * ended. In SYN-SENT a client resets only an ACK it cannot accept, with
+ * <SEQ=SEG.ACK> (RFC 9293 3.10.7.3; Linux's tcp_rcv_synsent_state_process,
+ * TCP_INVALID_ACK_SEQUENCE): the server had answered the new SYN with an
+ * ACK of the old connection, from TIME_WAIT or from the old connection
+ * still open, as syn_answered_by_old_ack and
+ * challenge_ack_for_stale_connection read it with that ACK seen. No
+ * other segment acknowledges that number. Which state the server held,
+ * the capture of one side does not say (the lab's timewait-reuse-v4,
+ * client-restart-challenge-ack-v4 and five hold-outs' like RSTs, cut to
+ * the client's side).
+ */
+static bool old_ack_unseen(struct judge *j)
+{
+	const struct connection *c = &j->f->conn;
+	struct verdict *v = j->v;
+	if (!client_connecting(j) || j->b_seen || !c->incarnation || (v->rst.flags & TCP_ACK) ||
+	    v->rst.seq != c->prev.next_seq[j->dir] || v->rst.seq == v->a.base_seq + 1)
+		return false;
+	return decide(v, CAUSE_TIMEWAIT_REUSE, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
+}
+
+/*
  * The client reset its own attempt with nothing seen from the server.
  * When its SYN retransmissions had just run out, the timeout is the
  * stack's and nothing rivals it (the corpus's alexa-app.pcapng 2573 and
@@ -1861,6 +1885,7 @@ static const struct {
 	{ RULE_CHALLENGE_ACK_FOR_STALE_CONNECTION, "challenge-ack-for-stale-connection",
 	  challenge_ack_for_stale_connection },
 	{ RULE_SYN_ANSWERED_BY_OLD_ACK, "syn-answered-by-old-ack", syn_answered_by_old_ack },
+	{ RULE_OLD_ACK_UNSEEN, "old-ack-unseen", old_ack_unseen },
 	{ RULE_SYN_UNANSWERED, "syn-unanswered", syn_unanswered },
 	{ RULE_ACK_OF_UNSENT_DATA, "ack-of-unsent-data", ack_of_unsent_data },
 	{ RULE_ACK_SCAN_PROBE, "ack-scan-probe", ack_scan_probe },

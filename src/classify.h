@@ -38,6 +38,7 @@ enum rule {
 	RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP, /* connect-timeout */
 	RULE_CHALLENGE_ACK_FOR_STALE_CONNECTION, /* timewait-reuse (challenge-ack) */
 	RULE_SYN_ANSWERED_BY_OLD_ACK,   /* timewait-reuse: RFC 9293 3.10.7.3 */
+	RULE_OLD_ACK_UNSEEN,            /* timewait-reuse, the server's ACK not captured */
 	RULE_SYN_UNANSWERED,            /* connect-timeout */
 	RULE_ACK_OF_UNSENT_DATA,        /* invalid-segment */
 	RULE_ACK_SCAN_PROBE,            /* invalid-segment: a lone ACK, one of a scan's */

@@ -985,6 +985,14 @@ static void challenge_ack_for_stale_connection(struct words *w)
 			  "(TCP keepalive, an idle timeout).");
 }
 
+/* A new connection that met the old one's state on the peer. */
+static void advise_fixed_ports(struct words *w)
+{
+	advise(w, "Client: do not bind fixed source ports for short connections; let the "
+		  "kernel choose. Keep TCP timestamps enabled on both sides (RFC 7323), which "
+		  "lets TIME_WAIT accept a new SYN.");
+}
+
 static void syn_answered_by_old_ack(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -997,9 +1005,24 @@ static void syn_answered_by_old_ack(struct words *w)
 	if (v->tuple_recently_closed)
 		say(w, " The previous connection on this tuple ended %s before.",
 		    DUR(v->since_prev_ns));
-	advise(w, "Client: do not bind fixed source ports for short connections; let the "
-		  "kernel choose. Keep TCP timestamps enabled on both sides (RFC 7323), which "
-		  "lets TIME_WAIT accept a new SYN.");
+	advise_fixed_ports(w);
+}
+
+/* classify.c's old_ack_unseen: the stale ACK inferred from the RST's number. */
+static void old_ack_unseen(struct words *w)
+{
+	const struct verdict *v = w->v;
+	say(w, "Nothing of the server's was captured, but the client's RST, %s after its SYN, is "
+	       "a bare one numbered %u: exactly where its previous connection on this 4-tuple "
+	       "ended. A client that is still connecting resets only an ACK it cannot accept, "
+	       "with that ACK's number as its own (RFC 9293 3.10.7.3), so the server answered "
+	       "the new SYN with an ACK of the old connection: it still held that one, in "
+	       "TIME_WAIT or still open, and the new client reset the stale ACK.",
+	    DUR(v->rst.ts_ns - v->syn_ts), v->rst.seq);
+	if (v->tuple_recently_closed)
+		say(w, " The previous connection on this tuple ended %s before.",
+		    DUR(v->since_prev_ns));
+	advise_fixed_ports(w);
 }
 
 /*
@@ -3247,6 +3270,7 @@ static void (*const rule_words[RULE_COUNT])(struct words *w) = {
 	[RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP] = syn_ack_after_client_gave_up,
 	[RULE_CHALLENGE_ACK_FOR_STALE_CONNECTION] = challenge_ack_for_stale_connection,
 	[RULE_SYN_ANSWERED_BY_OLD_ACK] = syn_answered_by_old_ack,
+	[RULE_OLD_ACK_UNSEEN] = old_ack_unseen,
 	[RULE_SYN_UNANSWERED] = syn_unanswered,
 	[RULE_ACK_OF_UNSENT_DATA] = ack_of_unsent_data,
 	[RULE_ACK_SCAN_PROBE] = ack_scan_probe,

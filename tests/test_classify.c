@@ -170,6 +170,22 @@ static void test_stale_connection(void)
 	CHECK_EQ(v.detail, DETAIL_NONE);
 	CHECK_EQ(v.rule, RULE_SYN_ANSWERED_BY_OLD_ACK);
 	CHECK(v.tuple_recently_closed);
+
+	/* The same, captured on the client's side only: its bare RST is
+	 * numbered where its old connection ended (102), which only a stale
+	 * ACK's acknowledgment gives it (the lab's timewait-reuse-v4 cut to
+	 * the client's side). Numbered otherwise, a connect timeout. */
+	for (int k = 0; k < 2; k++) {
+		memset(&f, 0, sizeof f);
+		c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 2), 10.001) });
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 502, TCP_ACK | TCP_FIN, 0, 3), 10.004) });
+		feed(&f, (struct pkt[]){ at(seg(C, 50, 0, TCP_SYN, 0, 4), 10.5) });
+		CHECK_EQ(judge(&f, c, at(seg(C, k ? 777u : 102u, 0, TCP_RST, 0, 5), 10.502), &v),
+			 k ? CAUSE_CONNECT_TIMEOUT : CAUSE_TIMEWAIT_REUSE);
+		CHECK_EQ(v.rule, k ? RULE_SYN_UNANSWERED : RULE_OLD_ACK_UNSEEN);
+		CHECK_EQ(v.confidence, k ? CONF_MEDIUM : CONF_HIGH);
+	}
 }
 
 /* Capture near the client, 20 ms to the server: a RST 0.5 ms after the

@@ -541,6 +541,26 @@ static void test_close_notify_capture_from_fin(void)
 	CHECK(strstr(e.advice, "truncation") == NULL);
 }
 
+/* A client's side only: its new SYN, then a bare RST numbered where its
+ * old connection on the tuple ended: the stale ACK it answered is said
+ * from that number (the lab's timewait-reuse-v4 cut to one side). */
+static void test_old_ack_unseen(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 2), 10.001) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 502, TCP_ACK | TCP_FIN, 0, 3), 10.004) });
+	feed(&f, (struct pkt[]){ at(seg(C, 50, 0, TCP_SYN, 0, 4), 10.5) });
+	judge_and_explain(&f, c, at(seg(C, 102, 0, TCP_RST, 0, 5), 10.502), &v);
+	CHECK_EQ(v.rule, RULE_OLD_ACK_UNSEEN);
+	CHECK(says(e.why, "Nothing of the server's was captured, but the client's RST, 2 ms after "
+			  "its SYN, is a bare one numbered 102: exactly where its previous "
+			  "connection on this 4-tuple ended"));
+	CHECK(says(e.advice, "do not bind fixed source ports"));
+}
+
 /* A capture begun at the server's response, then its abort: what the
  * client sent before the capture may be unread, and the words say so
  * (the lab's pipelined-unread-v4 begun 2 frames before its RST). */
@@ -2977,7 +2997,7 @@ static void test_every_medium_rule_words_its_runner_up(void)
 		RULE_AFTER_EARLIER_RESET, RULE_SYN_REFUSED,
 		RULE_DATA_AFTER_OWN_FIN, RULE_AFTER_BOTH_CLOSED, RULE_MPTCP_FASTCLOSE,
 		RULE_NOTHING_FITS, RULE_FLAGS_NO_STACK_SENDS, RULE_DIAGNOSED_TIMEOUT,
-		RULE_UNTRANSLATED_SEGMENT, RULE_AFTER_UNTRANSLATED_RESET,
+		RULE_UNTRANSLATED_SEGMENT, RULE_AFTER_UNTRANSLATED_RESET, RULE_OLD_ACK_UNSEEN,
 	};
 	struct verdict v;
 	memset(&v, 0, sizeof v);
@@ -3282,6 +3302,7 @@ int main(void)
 	test_close_notify_capture_from_fin();
 	test_one_direction_only();
 	test_abort_midstream_after_answer();
+	test_old_ack_unseen();
 	test_fin_wait2_words();
 	test_ignored_fin_round_trip();
 	test_client_unread_advice();
