@@ -1103,6 +1103,13 @@ static bool probes_unanswered(struct judge *j)
 	struct verdict *v = j->v;
 	if (v->a.keepalives < 1 || v->form == FORM_REPLY || j->hb->last.frame > j->ha->last.frame)
 		return false;
+	/* Nothing of B's captured: the probes may have been a zero window's
+	 * (tcp_track.c's is_keepalive), and an application giving up on a
+	 * peer that stopped reading aborts the same way (the lab's
+	 * nginx-send-timeout-reset-v4). */
+	if (!j->b_seen)
+		return decide(v, CAUSE_KEEPALIVE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM,
+			      CAUSE_LINGER_ABORT);
 	if (v->a.keepalives >= 2)
 		return decide(v, CAUSE_KEEPALIVE_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_KEEPALIVE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);

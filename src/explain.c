@@ -2158,6 +2158,20 @@ static void abort_after_own_fin(struct words *w)
 static void probes_unanswered(struct words *w)
 {
 	const struct verdict *v = w->v;
+	/* classify.c's probes_unanswered: one side captured only. */
+	if (!(v->b.flags & HALF_F_SEEN)) {
+		say(w, "The %s sent %u probe%s, segments numbered one below its next sequence "
+		       "number, then aborted the connection. Nothing of the %s's was captured: "
+		       "keep-alive probes have this form (RFC 9293 3.8.4), and so do zero-window "
+		       "probes to a peer whose window is closed (3.8.6.1), which only the %s's "
+		       "segments would tell apart.", w->an, v->a.keepalives,
+		    plural(v->a.keepalives), w->bn, w->bn);
+		advise(w, "If they were keep-alives: the %s is gone or unreachable (crash, network "
+			  "change, a middlebox dropping the flow). If its window was closed: it "
+			  "stopped reading, and the %s gave up on it. Capture both directions to "
+			  "tell.", w->bn, w->an);
+		return;
+	}
 	say(w, "The %s sent %u keep-alive probe%s that the %s never answered (silent for %s), "
 	       "then aborted the connection.",
 	    w->an, v->a.keepalives, plural(v->a.keepalives), w->bn, DUR(v->peer_silent_ns));
@@ -3387,8 +3401,14 @@ static void say_runner_up(struct words *w)
 			     "the same RST");
 		break;
 	case RULE_PROBES_UNANSWERED:
-		runner_up(w, "with one probe only, an application abort just after it looks the "
-			     "same");
+		if (!(v->b.flags & HALF_F_SEEN))
+			runner_up(w, "nothing of the %s's was captured, so they may have been "
+				     "zero-window probes to a peer that stopped reading, and an "
+				     "application giving up on it (a send timeout) aborts the same way",
+				  w->bn);
+		else
+			runner_up(w, "with one probe only, an application abort just after it looks "
+				     "the same");
 		break;
 	case RULE_RETRANSMISSIONS_UNACKED:
 		runner_up(w, "an application that aborts (SO_LINGER 0) while its data is still "

@@ -263,13 +263,19 @@ static void first_segment_of_half(struct tcp_half *h, const struct pkt *p)
  * window: its sender has data waiting, so it is not idle, and giving up
  * on it is no keep-alive timeout (the lab's nginx-send-timeout-reset-v4:
  * nginx's send_timeout against a client that stopped reading).
+ *
+ * With nothing of the peer's captured (a one-way capture), the form alone
+ * is read as a probe: no other segment a stack sends has it, and which of
+ * the two it was, only the peer's window would have told (classify.c's
+ * probes_unanswered says so).
  */
 static bool is_keepalive(const struct tcp_half *h, const struct tcp_half *peer,
 			 const struct pkt *p)
 {
 	return p->payload_len <= 1 && !(p->flags & (TCP_SYN | TCP_FIN | TCP_RST)) &&
-	       p->seq == h->next_seq - 1 && (peer->flags & HALF_F_ACK) &&
-	       peer->ack == h->next_seq && peer->last.window != 0;
+	       p->seq == h->next_seq - 1 &&
+	       (!(peer->flags & HALF_F_SEEN) ||
+		((peer->flags & HALF_F_ACK) && peer->ack == h->next_seq && peer->last.window != 0));
 }
 
 /* A segment of new data that starts HTTP/1.x messages: count them and

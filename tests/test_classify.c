@@ -842,6 +842,21 @@ static void test_timeouts(void)
 	CHECK_EQ(f.conn.half[c].keepalives, 3);
 	CHECK_EQ(judge(&f, c, at(seg(C, 101, 501, TCP_RST | TCP_ACK, 0, 8), 23.0), &v),
 		 CAUSE_KEEPALIVE_TIMEOUT);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	/* The same seen from the server's side only (the lab's
+	 * keepalive-timeout-v4 cut to one direction): the probes' form alone
+	 * counts, and zero-window probes have it too, so medium, an
+	 * application's give-up the runner-up. */
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 6, 2), 10.01) });
+	for (int i = 0; i < 2; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 506, 101, TCP_ACK, 0, 3 + (uint64_t)i), 11.0 + i) });
+	CHECK_EQ(f.conn.half[s].keepalives, 2);
+	CHECK_EQ(judge(&f, s, at(seg(S, 507, 101, TCP_RST | TCP_ACK, 0, 5), 13.0), &v),
+		 CAUSE_KEEPALIVE_TIMEOUT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
 
 	/* Data retransmitted with no ACK, then a RST from the sender. */
 	c = handshake(&f);

@@ -561,6 +561,26 @@ static void test_old_ack_unseen(void)
 	CHECK(says(e.advice, "do not bind fixed source ports"));
 }
 
+/* Probes seen from one side only: their form says keep-alive or
+ * zero-window probe, and the words say which segments would tell. */
+static void test_probes_one_way(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 6, 2), 10.01) });
+	for (int i = 0; i < 2; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 506, 101, TCP_ACK, 0, 3 + (uint64_t)i), 11.0 + i) });
+	judge_and_explain(&f, s, at(seg(S, 507, 101, TCP_RST | TCP_ACK, 0, 5), 13.0), &v);
+	CHECK_EQ(v.cause, CAUSE_KEEPALIVE_TIMEOUT);
+	CHECK(says(e.why, "The server sent 2 probes, segments numbered one below its next sequence "
+			  "number, then aborted the connection. Nothing of the client's was captured"));
+	CHECK(strstr(e.why, "silent for") == NULL);
+	CHECK(says(e.runner_up, "they may have been zero-window probes"));
+	CHECK(says(e.advice, "Capture both directions to tell."));
+}
+
 /* A capture begun at the server's response, then its abort: what the
  * client sent before the capture may be unread, and the words say so
  * (the lab's pipelined-unread-v4 begun 2 frames before its RST). */
@@ -3303,6 +3323,7 @@ int main(void)
 	test_one_direction_only();
 	test_abort_midstream_after_answer();
 	test_old_ack_unseen();
+	test_probes_one_way();
 	test_fin_wait2_words();
 	test_ignored_fin_round_trip();
 	test_client_unread_advice();
