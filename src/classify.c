@@ -1629,8 +1629,9 @@ uint32_t classify_unseen_peer_bytes(const struct verdict *v)
  * never answered (A sent no data), or with more of it taken after A's
  * last ACK (the RST acknowledges further), is then read as the two-way
  * judge reads those signs (classify_unread_sign): closed unread, a zero
- * linger the runner-up. With data of A's and no more of B's after it,
- * the wire of one side shows no order between them: nothing fits. (The
+ * linger the runner-up. With B's data taken after A's (A's ACKs after
+ * its data acknowledging more), which came last is not shown: nothing
+ * fits. (The
  * hold-out's nginx client_body_timeout with reset_timedout_connection,
  * captured with `src host` of the server: 16 KB of a body, then nginx's
  * abort 1 s later, whose kernel reason, TCP_STATE, says a zero linger.)
@@ -1642,9 +1643,26 @@ static bool data_shown_by_acks(struct judge *j)
 	if (j->b_seen || v->after_evictions || !abort_by_form(j) ||
 	    classify_sender_flushes_unread(v))
 		return false;
-	if (classify_unseen_peer_bytes(v) == 0 || (v->a.bytes > 0 && !classify_rst_acks_further(v)))
+	if (classify_unseen_peer_bytes(v) == 0)
 		return false;
-	return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
+	if (v->a.bytes == 0 || classify_rst_acks_further(v))
+		return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
+			      CAUSE_LINGER_ABORT);
+	/*
+	 * A's data came last: its last segment before the RST was that data,
+	 * whose acknowledgment the RST's repeats, so all of B's that A took
+	 * had come before it (a segment acknowledges what its sender had
+	 * taken when it left, RFC 9293 3.4). That is the two-way judge's A's
+	 * data after B's: an abortive close with nothing outstanding, unless
+	 * A's application had not read all it answered (abortive_close). The
+	 * lab's linger0-server-v4 and like RSTs cut to the aborting side.
+	 */
+	const struct seg_note *last = &j->ha->last;
+	if (last->frame && last->frame == v->a.data_frame && (v->rst.flags & TCP_ACK) &&
+	    (last->flags & TCP_ACK) && v->rst.ack == last->ack)
+		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
+			      CAUSE_UNREAD_RECV_BUFFER);
+	return false;
 }
 
 /* An abortive close (SO_LINGER 0) with nothing left unanswered; a probe without data. */

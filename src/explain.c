@@ -2744,6 +2744,19 @@ static void data_shown_by_acks(struct words *w)
 	       "they took %u byte%s of the %s's", w->bn, w->an, n, plural(n), w->bn);
 	if (v->midstream)
 		say(w, " after the capture began, mid-connection");
+	/* classify.c's data_shown_by_acks: A's data came after all of it. */
+	if (v->cause == CAUSE_LINGER_ABORT) {
+		say(w, ", all before the %s's last data (frame %llu), whose acknowledgment the RST "
+		       "repeats: nothing more of the %s's came after it. %s later the %s reset the "
+		       "connection instead of closing it with a FIN: an abortive close with nothing "
+		       "outstanding, as SO_LINGER with timeout 0 or an application abort does, if "
+		       "its application had read all it answered; had it not, closing with data "
+		       "unread sends the same RST (RFC 2525 2.17).", w->an,
+		    (unsigned long long)v->a.data_frame, w->bn, DUR(v->idle_before_ns), w->an);
+		advise(w, "Capture both directions to see what the %s sent. %s: close with FIN (no "
+			  "SO_LINGER 0) unless the abort is intended.", w->bn, side_word(v));
+		return;
+	}
 	if (classify_rst_acks_further(v))
 		say(w, ", %u of them only in the RST's own acknowledgment: they were still "
 		       "arriving when the %s closed", v->rst.ack - v->a.ack, w->an);
@@ -3470,9 +3483,14 @@ static void say_runner_up(struct words *w)
 		break;
 	case RULE_CLOSE_WITH_DATA_UNREAD:
 	case RULE_DATA_SHOWN_BY_ACKS:
-		runner_up(w, "the wire cannot show whether the %s's application had read that "
-			     "data; an abortive close (SO_LINGER 0) sends the same RST either way",
-			  w->an);
+		if (v->cause == CAUSE_LINGER_ABORT)
+			runner_up(w, "the %s's application may not have read all of the %s's data "
+				     "it answered, and closing with data unread sends the same RST",
+				  w->an, w->bn);
+		else
+			runner_up(w, "the wire cannot show whether the %s's application had read "
+				     "that data; an abortive close (SO_LINGER 0) sends the same RST "
+				     "either way", w->an);
 		break;
 	case RULE_ABORT_WHILE_WAITING:
 	case RULE_WAIT_SHOWN_BY_IP_ID:

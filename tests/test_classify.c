@@ -1811,16 +1811,26 @@ static void test_data_shown_by_acks(void)
 	further.flags = TCP_RST;
 	CHECK_EQ(judge(&f, s, further, &v), CAUSE_UNREAD_RECV_BUFFER);
 	CHECK_EQ(classify_unseen_peer_bytes(&v), 16496);
-	/* The server's own data after the client's: no order is shown between
-	 * the client's data and the server's answer, so nothing is decided. */
+	/* The server's own data after the client's, acknowledging all of it,
+	 * and the RST acknowledging no more: the client's came first, and the
+	 * abort left nothing outstanding, as the two-way judge reads the
+	 * server's data last (the lab's linger0-server-v4 cut to one side). */
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 17497, TCP_ACK | TCP_PSH, 200, 5), 10.5) });
 	rst.seq = 701;
 	rst.frame = 6;
-	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNKNOWN);
+	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+
 	/* ...unless data was still arriving when it closed. */
 	rst.ack = 17597;
 	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNREAD_RECV_BUFFER);
 	CHECK_EQ(v.rule, RULE_DATA_SHOWN_BY_ACKS);
+	/* An ACK after that data acknowledging more, and the RST no further:
+	 * which came last is not shown, and nothing is decided. */
+	feed(&f, (struct pkt[]){ at(seg(S, 701, 17597, TCP_ACK, 0, 6), 10.6) });
+	rst.frame = 7;
+	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNKNOWN);
 	/* Not on a connection begun after --max-flows evictions. */
 	s = one_way_server_acks(&f, &rst);
 	f.conn.after_evictions = true;

@@ -581,6 +581,35 @@ static void test_probes_one_way(void)
 	CHECK(says(e.advice, "Capture both directions to tell."));
 }
 
+/* The server's side only: its acks show the client's request, its
+ * response came after all of it, then its abort (the lab's
+ * linger0-server-v4 cut to the server's side). */
+static void test_abort_after_answer_one_way(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 136, TCP_ACK, 0, 2), 10.001) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 136, TCP_ACK | TCP_PSH, 60, 3), 10.002) });
+	judge_and_explain(&f, s, at(seg(S, 561, 136, TCP_RST | TCP_ACK, 0, 4), 10.2), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "all before the server's last data (frame 3), whose acknowledgment the "
+			  "RST repeats"));
+	CHECK(strstr(e.why, "sent no data of its own") == NULL);
+	CHECK(says(e.runner_up, "may not have read all of the client's data it answered"));
+	/* Its ACK after the data acknowledging more: which came last is not
+	 * shown, and nothing fits. */
+	memset(&f, 0, sizeof f);
+	s = feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 136, TCP_ACK | TCP_PSH, 60, 2), 10.002) });
+	feed(&f, (struct pkt[]){ at(seg(S, 561, 200, TCP_ACK, 0, 3), 10.003) });
+	judge_and_explain(&f, s, at(seg(S, 561, 200, TCP_RST | TCP_ACK, 0, 4), 10.2), &v);
+	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+}
+
 /* A capture begun at the server's response, then its abort: what the
  * client sent before the capture may be unread, and the words say so
  * (the lab's pipelined-unread-v4 begun 2 frames before its RST). */
@@ -3324,6 +3353,7 @@ int main(void)
 	test_abort_midstream_after_answer();
 	test_old_ack_unseen();
 	test_probes_one_way();
+	test_abort_after_answer_one_way();
 	test_fin_wait2_words();
 	test_ignored_fin_round_trip();
 	test_client_unread_advice();
