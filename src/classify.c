@@ -1629,9 +1629,7 @@ uint32_t classify_unseen_peer_bytes(const struct verdict *v)
  * never answered (A sent no data), or with more of it taken after A's
  * last ACK (the RST acknowledges further), is then read as the two-way
  * judge reads those signs (classify_unread_sign): closed unread, a zero
- * linger the runner-up. With B's data taken after A's (A's ACKs after
- * its data acknowledging more), which came last is not shown: nothing
- * fits. (The
+ * linger the runner-up; with data of A's, below. (The
  * hold-out's nginx client_body_timeout with reset_timedout_connection,
  * captured with `src host` of the server: 16 KB of a body, then nginx's
  * abort 1 s later, whose kernel reason, TCP_STATE, says a zero linger.)
@@ -1649,20 +1647,25 @@ static bool data_shown_by_acks(struct judge *j)
 		return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
 			      CAUSE_LINGER_ABORT);
 	/*
-	 * A's data came last: its last segment before the RST was that data,
-	 * whose acknowledgment the RST's repeats, so all of B's that A took
-	 * had come before it (a segment acknowledges what its sender had
-	 * taken when it left, RFC 9293 3.4). That is the two-way judge's A's
-	 * data after B's: an abortive close with nothing outstanding, unless
-	 * A's application had not read all it answered (abortive_close). The
-	 * lab's linger0-server-v4 and like RSTs cut to the aborting side.
+	 * A sent data, and took nothing of B's beyond its last ACK. When its
+	 * last segment before the RST was that data, whose acknowledgment
+	 * the RST's repeats, all of B's that A took had come before it (a
+	 * segment acknowledges what its sender had taken when it left, RFC
+	 * 9293 3.4): the two-way judge's A's data after B's. Otherwise B's
+	 * may have come after A's last data, as an answer: the two-way
+	 * judge's last message of B's that answered A's own
+	 * (classify_unread_sign). Either way, an abortive close, unless A's
+	 * application had not read all of B's (abortive_close). The lab's
+	 * linger0-server-v4 and client-linger0-after-response-v4 and like
+	 * RSTs cut to the aborting side. Only a RST+ACK, as a socket's own
+	 * abort is (Linux's tcp_send_active_reset, Windows): a bare one at
+	 * A's next number is as likely the reply of a host that lost the
+	 * connection to a segment not captured (the lab's server-lost-state-v4
+	 * and five hold-outs' like RSTs, cut to one side).
 	 */
-	const struct seg_note *last = &j->ha->last;
-	if (last->frame && last->frame == v->a.data_frame && (v->rst.flags & TCP_ACK) &&
-	    (last->flags & TCP_ACK) && v->rst.ack == last->ack)
-		return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
-			      CAUSE_UNREAD_RECV_BUFFER);
-	return false;
+	if (!(v->rst.flags & TCP_ACK))
+		return false;
+	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM, CAUSE_UNREAD_RECV_BUFFER);
 }
 
 /* An abortive close (SO_LINGER 0) with nothing left unanswered; a probe without data. */
@@ -2488,6 +2491,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->midstream = f->conn.midstream;
 	v->after_evictions = f->conn.after_evictions;
 	v->a_quit_last = f->conn.quit_from == dir + 1;
+	v->a_data_last = a->last.frame && a->last.frame == a->data_frame;
 	v->b_quit_last = f->conn.quit_from == 1 - dir + 1;
 	v->a_closed_awaiting = f->conn.data_before_close == dir + 1 &&
 			       f->conn.first_closer == dir && (f->conn.half[dir].flags & HALF_F_FIN);

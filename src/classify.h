@@ -277,6 +277,8 @@ struct verdict {
 	/* ... which the peer did not take (BELOW, AFTER_FIN), where a later
 	 * RST of the same sender's, before this one, was exact. */
 	bool first_rst_taken_later : 1;
+	bool a_data_last : 1;       /* the sender's last segment before the RST carried its
+				       last data */
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer;       /* enum reached_peer */

@@ -2744,15 +2744,21 @@ static void data_shown_by_acks(struct words *w)
 	       "they took %u byte%s of the %s's", w->bn, w->an, n, plural(n), w->bn);
 	if (v->midstream)
 		say(w, " after the capture began, mid-connection");
-	/* classify.c's data_shown_by_acks: A's data came after all of it. */
+	/* classify.c's data_shown_by_acks: A sent data, and took no more. */
 	if (v->cause == CAUSE_LINGER_ABORT) {
-		say(w, ", all before the %s's last data (frame %llu), whose acknowledgment the RST "
-		       "repeats: nothing more of the %s's came after it. %s later the %s reset the "
-		       "connection instead of closing it with a FIN: an abortive close with nothing "
-		       "outstanding, as SO_LINGER with timeout 0 or an application abort does, if "
-		       "its application had read all it answered; had it not, closing with data "
-		       "unread sends the same RST (RFC 2525 2.17).", w->an,
-		    (unsigned long long)v->a.data_frame, w->bn, DUR(v->idle_before_ns), w->an);
+		if (v->a_data_last)
+			say(w, ", all before the %s's last data (frame %llu), whose acknowledgment "
+			       "the RST repeats: nothing more of the %s's came after it.", w->an,
+			    (unsigned long long)v->a.data_frame, w->bn);
+		else
+			say(w, "; the %s's last data (frame %llu) was not its last segment, so the "
+			       "%s's may have come after it, as an answer, and the RST took no more.",
+			    w->an, (unsigned long long)v->a.data_frame, w->bn);
+		say(w, " %s later the %s reset the connection instead of closing it with a FIN: "
+		       "an abortive close, as SO_LINGER with timeout 0 or an application abort does, "
+		       "if its application had read all of the %s's; had it not, closing with data "
+		       "unread sends the same RST (RFC 2525 2.17).", DUR(v->idle_before_ns), w->an,
+		    w->bn);
 		advise(w, "Capture both directions to see what the %s sent. %s: close with FIN (no "
 			  "SO_LINGER 0) unless the abort is intended.", w->bn, side_word(v));
 		return;

@@ -1827,9 +1827,16 @@ static void test_data_shown_by_acks(void)
 	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNREAD_RECV_BUFFER);
 	CHECK_EQ(v.rule, RULE_DATA_SHOWN_BY_ACKS);
 	/* An ACK after that data acknowledging more, and the RST no further:
-	 * which came last is not shown, and nothing is decided. */
+	 * the client's came after the server's data, as an answer, which the
+	 * two-way judge reads as an abortive close too (the lab's
+	 * client-linger0-after-response-v4 cut to the client's side). */
 	feed(&f, (struct pkt[]){ at(seg(S, 701, 17597, TCP_ACK, 0, 6), 10.6) });
 	rst.frame = 7;
+	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_LINGER_ABORT);
+	CHECK(!v.a_data_last);
+	/* A bare RST there is as likely a host's that lost the connection,
+	 * answering a segment not captured: nothing is decided. */
+	rst.flags = TCP_RST;
 	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNKNOWN);
 	/* Not on a connection begun after --max-flows evictions. */
 	s = one_way_server_acks(&f, &rst);

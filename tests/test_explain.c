@@ -600,14 +600,16 @@ static void test_abort_after_answer_one_way(void)
 			  "RST repeats"));
 	CHECK(strstr(e.why, "sent no data of its own") == NULL);
 	CHECK(says(e.runner_up, "may not have read all of the client's data it answered"));
-	/* Its ACK after the data acknowledging more: which came last is not
-	 * shown, and nothing fits. */
+	/* Its ACK after the data acknowledging more: the client's may have
+	 * come after it, as an answer, and the words say so. */
 	memset(&f, 0, sizeof f);
 	s = feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 1), 10.0) });
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 136, TCP_ACK | TCP_PSH, 60, 2), 10.002) });
 	feed(&f, (struct pkt[]){ at(seg(S, 561, 200, TCP_ACK, 0, 3), 10.003) });
 	judge_and_explain(&f, s, at(seg(S, 561, 200, TCP_RST | TCP_ACK, 0, 4), 10.2), &v);
-	CHECK_EQ(v.cause, CAUSE_UNKNOWN);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "the server's last data (frame 2) was not its last segment, so the "
+			  "client's may have come after it, as an answer"));
 }
 
 /* A capture begun at the server's response, then its abort: what the
