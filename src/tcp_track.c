@@ -243,11 +243,21 @@ void seg_note_from_pkt(struct seg_note *n, const struct pkt *p)
 	n->ttl = p->ttl;
 }
 
-static void first_segment_of_half(struct tcp_half *h, const struct pkt *p)
+static void first_segment_of_half(struct tcp_half *h, const struct tcp_half *peer,
+				  const struct pkt *p)
 {
 	h->flags |= HALF_F_SEEN;
 	h->base_seq = p->seq;
 	h->next_seq = p->seq;
+	/* Begun mid-connection, with the peer's ACK seen first: an ACK covers
+	 * only what its sender had received (RFC 9293 3.4: SND.UNA < SEG.ACK
+	 * =< SND.NXT), so this side had sent that far already, and a segment
+	 * below it is a probe or a copy, not new data (a capture begun 3
+	 * frames before a keep-alive timeout's RST: the peer's last ACK, then
+	 * two probes one below it; the hold-outs' socat, sshd and Go
+	 * keep-alive captures so cut). */
+	if (!(p->flags & TCP_SYN) && (peer->flags & HALF_F_ACK) && seq_gt(peer->ack, p->seq))
+		h->next_seq = peer->ack;
 	h->ttl_min = UINT8_MAX;
 	h->ttl_max = 0;
 }
@@ -832,7 +842,7 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 	if (gap > f->conn.max_gap_ns)
 		f->conn.max_gap_ns = gap;
 	if (!(h->flags & HALF_F_SEEN))
-		first_segment_of_half(h, p);
+		first_segment_of_half(h, &f->conn.half[1 - dir], p);
 	/* A first FIN or RST right after this side's unprompted message that
 	 * followed the connection's longest silence, with no data from the
 	 * other side since: that message was its farewell. (Read before this
@@ -1056,7 +1066,7 @@ __attribute__((noinline)) unsigned tcp_track_follow(struct flow *f, int dir, con
 {
 	struct tcp_half *h = &f->conn.half[dir];
 	if (!(h->flags & HALF_F_SEEN))
-		first_segment_of_half(h, p);
+		first_segment_of_half(h, &f->conn.half[1 - dir], p);
 	if (!(p->flags & TCP_RST)) {
 		if (p->flags & TCP_SYN) {
 			h->base_seq = p->seq;

@@ -305,6 +305,26 @@ static void test_fin_below_data(void)
 	CHECK(!sh->last_resent);
 }
 
+/* A capture begun with the peer's ACK, then this side's probes one below
+ * it: the ACK says how far this side had sent, so they are keep-alives
+ * (the hold-outs' keep-alive captures begun 3 frames before the RST). */
+static void test_midstream_probes(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 6, 1006, TCP_ACK, 0, 1), 10.0) });
+	int s = feed(&f, (struct pkt[]){ at(seg(S, 1005, 6, TCP_ACK, 0, 2), 11.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 1005, 6, TCP_ACK, 0, 3), 12.0) });
+	CHECK_EQ(c, 1 - s);
+	CHECK_EQ(f.conn.half[s].next_seq, 1006);
+	CHECK_EQ(f.conn.half[s].keepalives, 2);
+	CHECK_EQ(f.conn.half[s].retrans, 0);
+	/* Without the peer's ACK first, the first segment sets where it is. */
+	memset(&f, 0, sizeof f);
+	s = feed(&f, (struct pkt[]){ at(seg(S, 1005, 6, TCP_ACK, 0, 1), 11.0) });
+	CHECK_EQ(f.conn.half[s].next_seq, 1005);
+}
+
 /* Response status and the Connection / Keep-Alive headers, any case, cut anywhere. */
 /* Another protocol's command that starts like a request is not HTTP; a
  * body's length comes from Content-Length after the headers. */
@@ -955,6 +975,7 @@ int main(void)
 	test_forms();
 	test_role_guess();
 	test_fin_below_data();
+	test_midstream_probes();
 	test_run_trigger();
 	test_http_framing();
 	test_http_headers();
