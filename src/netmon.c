@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "rd.h"
+#include "read_buf.h"
 #include "xalloc.h"
 
 /* LINKTYPE_ values (tcpdump.org link-layer header types) the network
@@ -157,35 +158,11 @@ static void fail(struct netmon_reader *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void reserve(struct netmon_reader *r, size_t n)
-{
-	if (n <= r->cap)
-		return;
-	size_t cap = r->cap ? r->cap : 4096;
-	while (cap < n)
-		cap *= 2;
-	r->buf = xrealloc(r->buf, cap);
-	r->cap = cap;
-}
-
-/*
- * Reads n bytes into r->buf from offset at, growing the buffer as they
- * arrive (a length field cannot make us allocate what the file lacks).
- * Returns the bytes read: n, or fewer where the file ended.
- */
+/* n bytes into r->buf at offset at (read_buf.h): n, or fewer where the
+ * file ended. */
 static size_t read_into(struct netmon_reader *r, size_t at, size_t n)
 {
-	size_t got = 0;
-	while (got < n) {
-		size_t chunk = n - got;
-		if (chunk > (1u << 16))
-			chunk = 1u << 16;
-		reserve(r, at + got + chunk);
-		size_t k = fread(r->buf + at + got, 1, chunk, r->fp);
-		got += k;
-		if (k < chunk)
-			break;
-	}
+	size_t got = read_buf_fill(r->fp, &r->buf, &r->cap, at, n);
 	r->offset += got;
 	return got;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rd.h"
+#include "read_buf.h"
 #include "xalloc.h"
 
 /* Block types (pcapng spec 10.1, "Block Type Codes"). */
@@ -61,37 +62,11 @@ static uint32_t u32_at(bool big_endian, const struct rd *d, size_t off)
 	return big_endian ? rd_be32_at(d, off) : rd_le32_at(d, off);
 }
 
-/* Makes room for n bytes of block; false past PCAPNG_BLOCK_MAX. */
-static void reserve(struct pcapng_reader *r, size_t n)
-{
-	if (n <= r->cap)
-		return;
-	size_t cap = r->cap ? r->cap : 4096;
-	while (cap < n)
-		cap *= 2;
-	r->buf = xrealloc(r->buf, cap);
-	r->cap = cap;
-}
-
-/*
- * Reads n bytes into r->buf from offset at, growing the buffer as they
- * arrive (a length field cannot make us allocate what the file lacks).
- * Returns the bytes read: n, or fewer where the file ended.
- */
+/* n bytes into r->buf at offset at (read_buf.h): n, or fewer where the
+ * file ended. */
 static size_t read_into(struct pcapng_reader *r, size_t at, size_t n)
 {
-	size_t got = 0;
-	while (got < n) {
-		size_t chunk = n - got;
-		if (chunk > (1u << 20))
-			chunk = 1u << 20;
-		reserve(r, at + got + chunk);
-		size_t k = fread(r->buf + at + got, 1, chunk, r->fp);
-		got += k;
-		if (k < chunk)
-			break;
-	}
-	return got;
+	return read_buf_fill(r->fp, &r->buf, &r->cap, at, n);
 }
 
 /*
@@ -378,7 +353,7 @@ bool pcapng_open(struct pcapng_reader *r, FILE *fp)
 {
 	memset(r, 0, sizeof *r);
 	r->fp = fp;
-	reserve(r, 4096);
+	read_buf_reserve(&r->buf, &r->cap, 4096);
 	size_t got = fread(r->buf, 1, 8, fp);
 	struct rd head = rd_init(r->buf, got);
 	if (got < 8 || rd_le32_at(&head, 0) != PCAPNG_SHB_TYPE) {

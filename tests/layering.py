@@ -24,7 +24,7 @@ import sys
 
 # Layers in data order; each pattern (fnmatch) names files in src/.
 LAYERS = {
-    "capture": ["capture.[ch]", "live.[ch]", "decompress.[ch]", "pcapng.[ch]", "netmon.[ch]",
+    "capture": ["capture.[ch]", "live.[ch]", "decompress.[ch]", "pcapng.[ch]", "netmon.[ch]", "read_buf.[ch]",
                 "source.h", "kernel_reasons.[ch]"],
     "decode": ["decode.h", "decode_*.c", "packet.h", "http.[ch]", "tls.[ch]",
                "tls_reasm.[ch]", "first_bytes.[ch]",
