@@ -27,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 
+from metamorphic import verdicts   # frame -> rstdiag's --json record
+
 DIRS = ["lab", "built"] + ["holdout" + s for s in ("", "2", "3", "4", "5", "6")]
 
 
@@ -43,17 +45,6 @@ def sources(path):
         if addrs:
             src[int(cols[0])] = addrs[0].split(",")[-1]
     return src
-
-
-def verdicts(rstdiag, path):
-    out = subprocess.run([rstdiag, "--json", path], capture_output=True, text=True,
-                         check=False).stdout
-    recs = {}
-    for line in out.splitlines():
-        r = json.loads(line)
-        if r.get("type") == "reset":
-            recs[r["frame"]] = r
-    return recs
 
 
 def main():
