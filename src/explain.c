@@ -2670,14 +2670,17 @@ static void close_with_data_unread(struct words *w)
 		       "QUIT or LOGOUT), so what it left unread ends with the %s's answer to that "
 		       "and its goodbye: the session was over, and the %s closed without waiting "
 		       "for the reply (RFC 5321 4.1.1.10 asks an SMTP client to wait for it; some "
-		       "do not, Postfix by default among them: smtp_skip_quit_response). If it read "
-		       "the replies before that command (a message's acceptance among them), "
-		       "nothing was lost.", w->an,
+		       "do not, Postfix by default among them: smtp_skip_quit_response). If the "
+		       "replies it needed had come before that command and it read them, nothing "
+		       "was lost; but a message's acceptance comes only after the message's end "
+		       "(the \".\" line), so a client that sends that end and the QUIT together, as "
+		       "pipelining does (RFC 2920 3.1), left the acceptance unread too.", w->an,
 		    (unsigned long long)v->a.data_frame, w->bn, w->an);
 		advise(w, "Nothing to fix if the %s read the replies it needed before its last "
 			  "command; a %s that sends its commands without reading their replies "
 			  "(pipelining) should read them all, the message's acceptance among them, "
-			  "before it closes.", w->an, w->an);
+			  "before it closes: RFC 2920 3.1 asks it to check every status.", w->an,
+		       w->an);
 		return;
 	}
 	say_peer_closing_alert(w);

@@ -612,6 +612,32 @@ static void test_abort_after_answer_one_way(void)
 			  "client's may have come after it, as an answer"));
 }
 
+/* A client's last data ended with its QUIT, the server's replies and FIN
+ * came after, unread at its RST: the words say that a message ended with
+ * the QUIT leaves its acceptance unread too (the corpus's
+ * arkime/smtp-moloch-bof.pcap 26; a review). */
+static void test_quit_then_unread_replies(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	struct pkt quit = at(seg(C, 101, 521, TCP_ACK | TCP_PSH, 9, 5), 10.02);
+	static const uint8_t end_and_quit[] = ".\r\nQUIT\r\n";   /* a message's end, then QUIT */
+	quit.payload = end_and_quit;
+	quit.payload_caplen = 9;
+	feed(&f, &quit);
+	CHECK_EQ(f.conn.quit_from, c + 1);
+	feed(&f, (struct pkt[]){ at(seg(S, 521, 110, TCP_ACK | TCP_PSH, 60, 6), 10.03) });
+	feed(&f, (struct pkt[]){ at(seg(S, 581, 110, TCP_ACK | TCP_FIN, 0, 7), 10.031) });
+	judge_and_explain(&f, c, at(seg(C, 110, 582, TCP_RST | TCP_ACK, 0, 8), 10.04), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "ended with its session's last command (a QUIT or LOGOUT)"));
+	CHECK(says(e.why, "a client that sends that end and the QUIT together, as pipelining "
+			  "does (RFC 2920 3.1), left the acceptance unread too."));
+	CHECK(says(e.advice, "RFC 2920 3.1 asks it to check every status."));
+}
+
 /* A capture begun at the server's response, then its abort: what the
  * client sent before the capture may be unread, and the words say so
  * (the lab's pipelined-unread-v4 begun 2 frames before its RST). */
@@ -3356,6 +3382,7 @@ int main(void)
 	test_old_ack_unseen();
 	test_probes_one_way();
 	test_abort_after_answer_one_way();
+	test_quit_then_unread_replies();
 	test_fin_wait2_words();
 	test_ignored_fin_round_trip();
 	test_client_unread_advice();
