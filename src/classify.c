@@ -807,8 +807,16 @@ static bool server_reset_before_data(struct judge *j)
 	 * and NAT engines reset it). After a silence on an established
 	 * connection it was the application's (an idle one it aborted: the
 	 * server's own timer, whatever the path's round trip). */
+	/* Nothing of the client's captured: a SYN-ACK not sent again within
+	 * its retransmission timeout was acknowledged (1 s on Linux, RFC 6298
+	 * 2.1's initial RTO; 3 s on Windows), so the handshake had completed
+	 * though its ACK is not in view (the lab's server-aborts-idle-v4 cut
+	 * to the server's side: its abort 1.5 s after the SYN-ACK). */
+	int64_t synack_rto = classify_may_run_linux(v) ? 1000000000LL : RETRANSMISSION_DUE_NS;
+	bool acked_unseen = !j->b_seen && v->a.syn_retrans == 0 && j->f->conn.synack_ts &&
+			    v->rst.ts_ns - j->f->conn.synack_ts >= synack_rto;
 	if (v->b.bytes > 0 || v->form == FORM_REPLY ||
-	    (v->established && v->idle_before_ns >= WAIT_GIVEN_UP_MIN_NS))
+	    ((v->established || acked_unseen) && v->idle_before_ns >= WAIT_GIVEN_UP_MIN_NS))
 		return false;
 	/* A client that never acknowledged the SYN-ACK had given up itself. */
 	return decide(v, CAUSE_HANDSHAKE_ABORT, DETAIL_NONE, CONF_MEDIUM,

@@ -3419,8 +3419,13 @@ static void say_runner_up(struct words *w)
 			     "it sent none, and this reading falls)");
 		break;
 	case RULE_SERVER_RESET_BEFORE_DATA:
-		runner_up(w, "an application that accepts and aborts at once (SO_LINGER 0) sends "
-			     "the same RST");
+		if (v->runner_up == CAUSE_CONNECT_TIMEOUT)
+			runner_up(w, "the client may never have completed the handshake, having "
+				     "given up connecting, and a server that gives up a half-open "
+				     "connection resets it the same way");
+		else
+			runner_up(w, "an application that accepts and aborts at once (SO_LINGER 0) "
+				     "sends the same RST");
 		break;
 	case RULE_PROBES_UNANSWERED:
 		if (!(v->b.flags & HALF_F_SEEN))
