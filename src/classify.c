@@ -1131,8 +1131,15 @@ static bool retransmissions_unacked(struct judge *j)
 	 * sent counts as well (BSD-derived stacks, macOS among them, drop a
 	 * connection whose retransmissions go unanswered with a RST:
 	 * tcp_timer_rexmt, tcp_drop). */
+	/* With nothing of B's captured, "nothing from B" is read from A's
+	 * own segments: a segment of A's after its FIN that is no copy of it
+	 * answered something of B's (the lab's h2-idle-goaway-v4 cut to the
+	 * server's side: its FIN sent again 7 ms on, then its ACK of the
+	 * client's request 1 s later). */
+	bool b_silent = j->b_seen ? j->hb->last.frame < v->a.fin_frame
+				  : (j->ha->last.flags & TCP_FIN) != 0;
 	bool fin_unanswered = (v->a.flags & HALF_F_FIN) && v->a.retrans >= 1 &&
-			      v->form == FORM_ACTIVE && j->hb->last.frame < v->a.fin_frame;
+			      v->form == FORM_ACTIVE && b_silent;
 	if ((v->a.retrans < 2 && !fin_unanswered) || j->hb->last.frame > j->ha->last.frame ||
 	    ((v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.next_seq)))
 		return false;

@@ -2089,6 +2089,15 @@ static void test_after_reading(void)
 	CHECK_EQ(judge(&f, c, at(seg(C, 102, 501, TCP_RST | TCP_ACK, 0, 3), 5.0), &v),
 		 CAUSE_RETRANSMIT_TIMEOUT);
 	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	/* ... but an ACK of its own after the FIN's copy answered something
+	 * of the peer's, which was not silent (the lab's h2-idle-goaway-v4
+	 * cut to the server's side). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 1), 0.7) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 2), 0.71) });
+	feed(&f, (struct pkt[]){ at(seg(C, 102, 556, TCP_ACK, 0, 3), 1.7) });
+	CHECK(judge(&f, c, at(seg(C, 102, 556, TCP_RST | TCP_ACK, 0, 4), 1.71), &v) !=
+	      CAUSE_RETRANSMIT_TIMEOUT);
 }
 
 /*
