@@ -523,10 +523,18 @@ static bool abort_as_connected(struct judge *j)
 {
 	struct verdict *v = j->v;
 	const struct seg_note *t = &v->trigger;
-	if (!client_connecting(j) || !t->frame ||
-	    (t->flags & (TCP_SYN | TCP_ACK)) != (TCP_SYN | TCP_ACK) || !(v->rst.flags & TCP_ACK) ||
-	    v->rst.ack != t->seq + 1 || !(v->a.flags & HALF_F_ISN) ||
-	    v->rst.seq != v->a.base_seq + 1 || t->ack != v->a.base_seq + 1)
+	if (!client_connecting(j) || !(v->rst.flags & TCP_ACK) || !(v->a.flags & HALF_F_ISN) ||
+	    v->rst.seq != v->a.base_seq + 1)
+		return false;
+	/* With nothing of the server's captured, the RST+ACK at the SYN's
+	 * number plus one, acknowledging a number (a SYN-ACK's), says the
+	 * same by itself: only a socket that had taken a SYN-ACK sends it
+	 * (the hold-out's haproxy health checks cut to the checker's side; a
+	 * review). Acknowledging 0, it acknowledges nothing received: a
+	 * connecting socket's own abort (syn_unanswered). */
+	bool synack_seen = t->frame && (t->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) &&
+			   v->rst.ack == t->seq + 1 && t->ack == v->a.base_seq + 1;
+	if (!synack_seen && (j->b_seen || t->frame || v->rst.ack == 0))
 		return false;
 	if (v->syn_ts && v->rst.ts_ns - v->syn_ts >= CONNECT_GIVE_UP_MIN_NS)
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM, CAUSE_CONNECT_TIMEOUT);

@@ -821,15 +821,28 @@ static bool late_after_synack(const struct verdict *v)
 static void abort_as_connected(struct words *w)
 {
 	const struct verdict *v = w->v;
-	say(w, "The server answered the client's SYN with a SYN-ACK (frame %llu), and %s later the "
-	       "client's RST+ACK acknowledged it (ack %u) from its own next sequence number: a "
-	       "socket had taken the SYN-ACK, for a host with no socket answers it with a bare "
-	       "RST (RFC 9293 3.10.7.1), and a socket still connecting sends nothing when closed. "
-	       "So connect() had completed, and the client aborted (SO_LINGER 0) before its "
-	       "handshake ACK left, which Linux holds back to send with the first data when asked "
-	       "to (TCP_QUICKACK off, as haproxy does for its checks): a connection opened and "
-	       "aborted with no data, as a health check or a port probe closes.",
-	    (unsigned long long)v->trigger.frame, DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.ack);
+	if (!v->trigger.frame)
+		/* classify.c's abort_as_connected, the server's side not captured. */
+		say(w, "Nothing of the server's was captured, but the client's RST, %s after its SYN, "
+		       "is a RST+ACK (ack %u) from the SYN's number plus one: only a socket that had "
+		       "taken a SYN-ACK sends that, for a host with no socket answers a SYN-ACK with "
+		       "a bare RST (RFC 9293 3.10.7.1), and a socket still connecting sends nothing "
+		       "when closed. So connect() had completed, and the client aborted (SO_LINGER 0) "
+		       "before any data, its handshake ACK either not captured or held back to go "
+		       "with the first data (TCP_QUICKACK off, as haproxy does for its checks): a "
+		       "connection opened and aborted with no data, as a health check or a port "
+		       "probe closes.", DUR(v->rst.ts_ns - v->syn_ts), v->rst.ack);
+	else
+		say(w, "The server answered the client's SYN with a SYN-ACK (frame %llu), and %s later "
+		       "the client's RST+ACK acknowledged it (ack %u) from its own next sequence "
+		       "number: a socket had taken the SYN-ACK, for a host with no socket answers it "
+		       "with a bare RST (RFC 9293 3.10.7.1), and a socket still connecting sends "
+		       "nothing when closed. So connect() had completed, and the client aborted "
+		       "(SO_LINGER 0) before its handshake ACK left, which Linux holds back to send "
+		       "with the first data when asked to (TCP_QUICKACK off, as haproxy does for its "
+		       "checks): a connection opened and aborted with no data, as a health check or a "
+		       "port probe closes.", (unsigned long long)v->trigger.frame,
+		    DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.ack);
 	if (v->runner_up == CAUSE_CONNECT_TIMEOUT)
 		say(w, " It came %s after the SYN, so a connect timeout that fired as the SYN-ACK "
 		       "arrived would look the same.", DUR(v->rst.ts_ns - v->syn_ts));

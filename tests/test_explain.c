@@ -638,6 +638,28 @@ static void test_quit_then_unread_replies(void)
 	CHECK(says(e.advice, "RFC 2920 3.1 asks it to check every status."));
 }
 
+/* The checker's side only: its SYN, then its RST+ACK from the SYN's number
+ * plus one, which only a socket that took a SYN-ACK sends (the hold-out's
+ * haproxy health checks cut to one side; a review). */
+static void test_abort_as_connected_one_way(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	judge_and_explain(&f, c, at(seg(C, 101, 777, TCP_RST | TCP_ACK, 0, 2), 10.002), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.detail, DETAIL_PROBE);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	CHECK(says(e.why, "Nothing of the server's was captured, but the client's RST, 2 ms after "
+			  "its SYN, is a RST+ACK (ack 777) from the SYN's number plus one"));
+	/* A bare RST there is a host's reply to a SYN-ACK no socket waited for. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 2), 10.002), &v);
+	CHECK(v.cause != CAUSE_LINGER_ABORT);
+}
+
 /* A capture begun at the server's response, then its abort: what the
  * client sent before the capture may be unread, and the words say so
  * (the lab's pipelined-unread-v4 begun 2 frames before its RST). */
@@ -3383,6 +3405,7 @@ int main(void)
 	test_probes_one_way();
 	test_abort_after_answer_one_way();
 	test_quit_then_unread_replies();
+	test_abort_as_connected_one_way();
 	test_fin_wait2_words();
 	test_ignored_fin_round_trip();
 	test_client_unread_advice();
