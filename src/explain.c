@@ -1047,9 +1047,32 @@ static void old_ack_unseen(struct words *w)
  * Within a tenth either way: the timer is coarse and the retransmission
  * times at the capture point drift.
  */
+/* A bare RST at the SYN's number plus one: the reply a host sends to a
+ * segment that acknowledged the SYN, with no socket for it (RFC 9293
+ * 3.10.7.1; a SYN-SENT socket sends nothing when it closes). */
+static bool answers_unseen_synack(const struct verdict *v)
+{
+	return !(v->b.flags & HALF_F_SEEN) && !(v->rst.flags & TCP_ACK) &&
+	       (v->a.flags & HALF_F_ISN) && v->rst.seq == v->a.base_seq + 1;
+}
+
 static void syn_unanswered(struct words *w)
 {
 	const struct verdict *v = w->v;
+	/* The late SYN-ACK the capture does not hold (a review of the lab's
+	 * connect-timeout-late-synack-v4 cut to the client's side). */
+	if (answers_unseen_synack(v)) {
+		say(w, "The client sent a SYN (%u retransmission%s) and nothing of the server's "
+		       "was captured, but its RST, %s after the first SYN, is a bare one at the "
+		       "SYN's number plus one: the reply a host sends to a segment acknowledging "
+		       "its SYN, a SYN-ACK, when no socket waits for it (RFC 9293 3.10.7.1; a "
+		       "socket still connecting sends nothing when it closes). The client had given "
+		       "up connecting before the server's answer came.", v->a.syn_retrans,
+		    plural(v->a.syn_retrans), DUR(v->rst.ts_ns - v->syn_ts));
+		advise(w, "Find why the server answered so late (a full accept queue, a slow "
+			  "path), or raise the client's connect timeout if the wait is legitimate.");
+		return;
+	}
 	say(w, "The client sent a SYN (%u retransmission%s) and no answer was seen; it reset "
 	       "the attempt itself %s after the first SYN.",
 	    v->a.syn_retrans, plural(v->a.syn_retrans), DUR(v->rst.ts_ns - v->syn_ts));
@@ -3404,9 +3427,14 @@ static void say_runner_up(struct words *w)
 			     "aborts the same way", DUR(v->rst.ts_ns - v->syn_ts));
 		break;
 	case RULE_SYN_UNANSWERED:
-		runner_up(w, "an application that cancels its connect() after %s, before the "
-			     "kernel's own timeout, aborts the attempt the same way",
-			  DUR(v->rst.ts_ns - v->syn_ts));
+		if (answers_unseen_synack(v))
+			runner_up(w, "an application that cancelled its connect() after %s, before "
+				     "the kernel's own timeout, leaves the SYN-ACK to the same reply",
+				  DUR(v->rst.ts_ns - v->syn_ts));
+		else
+			runner_up(w, "an application that cancels its connect() after %s, before the "
+				     "kernel's own timeout, aborts the attempt the same way",
+				  DUR(v->rst.ts_ns - v->syn_ts));
 		break;
 	case RULE_REFUSAL_OF_UNSEEN_SYN:
 		runner_up(w, "without the segment it answers, a refusal forged in the %s's name "
