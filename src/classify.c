@@ -1123,9 +1123,25 @@ static bool probes_unanswered(struct judge *j)
 	 * (tcp_track.c's is_keepalive), and an application giving up on a
 	 * peer that stopped reading aborts the same way (the lab's
 	 * nginx-send-timeout-reset-v4). */
-	if (!j->b_seen)
+	if (!j->b_seen) {
+		/* Keep-alive probes come a whole number of seconds apart, the
+		 * first as long after the last activity (Linux's
+		 * tcp_keepalive_time and _intvl take seconds; RFC 1122 4.2.3.6);
+		 * zero-window probes back off from the retransmission timeout,
+		 * hundreds of milliseconds (RFC 9293 3.8.6.1, RFC 6298). Probes
+		 * all sent sooner than a second each were the latter: the peer
+		 * had stopped reading, and the application gave up on it (the
+		 * lab's nginx-send-timeout-reset-v4 cut to the server's side:
+		 * probes 206 and 424 ms apart; a review). */
+		const struct seg_note *last = &j->ha->last;
+		bool zero_window = last->ts_ns - j->f->conn.active_ts <
+				   (int64_t)v->a.keepalives * 1000000000LL;
+		if (zero_window)
+			return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
+				      CAUSE_KEEPALIVE_TIMEOUT);
 		return decide(v, CAUSE_KEEPALIVE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM,
 			      CAUSE_LINGER_ABORT);
+	}
 	if (v->a.keepalives >= 2)
 		return decide(v, CAUSE_KEEPALIVE_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_KEEPALIVE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);

@@ -2195,6 +2195,21 @@ static void probes_unanswered(struct words *w)
 {
 	const struct verdict *v = w->v;
 	/* classify.c's probes_unanswered: one side captured only. */
+	if (!(v->b.flags & HALF_F_SEEN) && v->cause == CAUSE_LINGER_ABORT) {
+		/* classify.c's probes_unanswered: sooner than keep-alives come. */
+		say(w, "The %s sent %u probe%s, segments numbered one below its next sequence "
+		       "number, all within %s of its last other segment, then aborted the "
+		       "connection. Nothing of the %s's was captured, but keep-alive probes come a "
+		       "whole number of seconds apart (RFC 1122 4.2.3.6; Linux's tcp_keepalive_intvl "
+		       "is in seconds), while zero-window probes back off from the retransmission "
+		       "timeout, as these did (RFC 9293 3.8.6.1): the %s's window was closed, it "
+		       "had stopped reading, and the %s's application gave up on it (a send "
+		       "timeout, as nginx's send_timeout).", w->an, v->a.keepalives,
+		    plural(v->a.keepalives), DUR(v->idle_before_ns), w->bn, w->bn, w->an);
+		advise(w, "Find why the %s stopped reading (a stalled or overloaded client, a full "
+			  "buffer it never drains); the %s's timeout did its job.", w->bn, w->an);
+		return;
+	}
 	if (!(v->b.flags & HALF_F_SEEN)) {
 		say(w, "The %s sent %u probe%s, segments numbered one below its next sequence "
 		       "number, then aborted the connection. Nothing of the %s's was captured: "
@@ -3469,7 +3484,11 @@ static void say_runner_up(struct words *w)
 				     "sends the same RST");
 		break;
 	case RULE_PROBES_UNANSWERED:
-		if (!(v->b.flags & HALF_F_SEEN))
+		if (!(v->b.flags & HALF_F_SEEN) && v->cause == CAUSE_LINGER_ABORT)
+			runner_up(w, "a stack whose keep-alive timers run in finer steps than "
+				     "seconds would send its probes this soon; the peer's segments "
+				     "would tell");
+		else if (!(v->b.flags & HALF_F_SEEN))
 			runner_up(w, "nothing of the %s's was captured, so they may have been "
 				     "zero-window probes to a peer that stopped reading, and an "
 				     "application giving up on it (a send timeout) aborts the same way",

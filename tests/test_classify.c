@@ -866,12 +866,24 @@ static void test_timeouts(void)
 	int s = feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 1), 10.0) });
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 6, 2), 10.01) });
 	for (int i = 0; i < 2; i++)
-		feed(&f, (struct pkt[]){ at(seg(S, 506, 101, TCP_ACK, 0, 3 + (uint64_t)i), 11.0 + i) });
+		feed(&f, (struct pkt[]){ at(seg(S, 506, 101, TCP_ACK, 0, 3 + (uint64_t)i), 12.0 + i) });
 	CHECK_EQ(f.conn.half[s].keepalives, 2);
-	CHECK_EQ(judge(&f, s, at(seg(S, 507, 101, TCP_RST | TCP_ACK, 0, 5), 13.0), &v),
+	CHECK_EQ(judge(&f, s, at(seg(S, 507, 101, TCP_RST | TCP_ACK, 0, 5), 14.0), &v),
 		 CAUSE_KEEPALIVE_TIMEOUT);
 	CHECK_EQ(v.confidence, CONF_MEDIUM);
 	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	/* Probes 0.2 and 0.4 s on, backing off as a retransmission timer
+	 * does: zero-window probes, the application's give-up on a peer that
+	 * stopped reading (the lab's nginx-send-timeout-reset-v4 cut to the
+	 * server's side; a review). */
+	memset(&f, 0, sizeof f);
+	s = feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 6, 2), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 506, 101, TCP_ACK, 0, 3), 10.21) });
+	feed(&f, (struct pkt[]){ at(seg(S, 506, 101, TCP_ACK, 0, 4), 10.63) });
+	CHECK_EQ(judge(&f, s, at(seg(S, 507, 101, TCP_RST | TCP_ACK, 0, 5), 11.0), &v),
+		 CAUSE_LINGER_ABORT);
+	CHECK_EQ(v.runner_up, CAUSE_KEEPALIVE_TIMEOUT);
 
 	/* Data retransmitted with no ACK, then a RST from the sender. */
 	c = handshake(&f);

@@ -571,14 +571,26 @@ static void test_probes_one_way(void)
 	int s = feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 1), 10.0) });
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 6, 2), 10.01) });
 	for (int i = 0; i < 2; i++)
-		feed(&f, (struct pkt[]){ at(seg(S, 506, 101, TCP_ACK, 0, 3 + (uint64_t)i), 11.0 + i) });
-	judge_and_explain(&f, s, at(seg(S, 507, 101, TCP_RST | TCP_ACK, 0, 5), 13.0), &v);
+		feed(&f, (struct pkt[]){ at(seg(S, 506, 101, TCP_ACK, 0, 3 + (uint64_t)i), 12.0 + i) });
+	judge_and_explain(&f, s, at(seg(S, 507, 101, TCP_RST | TCP_ACK, 0, 5), 14.0), &v);
 	CHECK_EQ(v.cause, CAUSE_KEEPALIVE_TIMEOUT);
 	CHECK(says(e.why, "The server sent 2 probes, segments numbered one below its next sequence "
 			  "number, then aborted the connection. Nothing of the client's was captured"));
 	CHECK(strstr(e.why, "silent for") == NULL);
 	CHECK(says(e.runner_up, "they may have been zero-window probes"));
 	CHECK(says(e.advice, "Capture both directions to tell."));
+	/* Sooner than keep-alives come: zero-window probes. */
+	memset(&f, 0, sizeof f);
+	s = feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 6, 2), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 506, 101, TCP_ACK, 0, 3), 10.21) });
+	feed(&f, (struct pkt[]){ at(seg(S, 506, 101, TCP_ACK, 0, 4), 10.63) });
+	judge_and_explain(&f, s, at(seg(S, 507, 101, TCP_RST | TCP_ACK, 0, 5), 11.0), &v);
+	CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "while zero-window probes back off from the retransmission timeout, as "
+			  "these did"));
+	CHECK(says(e.advice, "Find why the client stopped reading"));
+	CHECK(says(e.runner_up, "finer steps than seconds"));
 }
 
 /* The server's side only: its acks show the client's request, its
