@@ -1048,9 +1048,9 @@ static bool fin_lost_before_data(const struct judge *j)
  * the FIN, as peer-lost-state; B's after it, a follow-up of the close.
  * Not at the FIN's own number a second or more after A sent its FIN
  * again (fin_lost_before_data's gap): it had gone unacknowledged, B may
- * never have had it, and A's stack may have given the connection up (the lab's
- * server-lost-state-at-server-v4 cut to the server's side: four copies,
- * then a no-socket RST 2.9 s on). The corpus's ocs.pcap 87 (a review) and
+ * never have had it, and A's stack may have given the connection up
+ * (the lab's server-lost-state-at-server-v4 cut to the server's side:
+ * four copies, then a no-socket RST 2.9 s on). The corpus's ocs.pcap 87 (a review) and
  * tls_1.3_unidirectional_server.pcapng 8.
  */
 static bool one_way_data_after_fin(const struct judge *j)
@@ -1061,8 +1061,7 @@ static bool one_way_data_after_fin(const struct judge *j)
 	bool fin_lost = v->rst.seq == v->a.fin_seq && (last->flags & TCP_FIN) &&
 			last->ts_ns > v->a.fin_ts && v->rst.ts_ns - last->ts_ns >= FIN_LOST_GAP_NS;
 	return !j->b_seen && j->a_seen && (v->a.flags & HALF_F_FIN) && !v->a.rst_frame &&
-	       !fin_lost &&
-	       !(v->rst.flags & TCP_ACK) &&
+	       !fin_lost && !(v->rst.flags & TCP_ACK) &&
 	       (v->rst.seq == v->a.fin_seq || v->rst.seq == v->a.fin_seq + 1) && gap >= 0 &&
 	       gap < FIN_WAIT2_LIFETIME_NS;
 }

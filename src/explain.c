@@ -2055,7 +2055,8 @@ static void advise_orphan_log(struct words *w)
 
 static bool linux_close_reset(const struct verdict *v)
 {
-	return classify_may_run_linux(v) && (v->a.flags & HALF_F_FIN) && v->cause != CAUSE_UNREAD_RECV_BUFFER &&
+	return classify_may_run_linux(v) && (v->a.flags & HALF_F_FIN) &&
+	       v->cause != CAUSE_UNREAD_RECV_BUFFER &&
 	       v->rst.ts_ns - v->a.fin_ts >= 0 && v->rst.ts_ns - v->a.fin_ts < CLOSE_RESET_GAP_MAX_NS;
 }
 
