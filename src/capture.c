@@ -499,6 +499,18 @@ static enum exit_status input_open(struct capture_input *in, FILE *fp, const cha
 	return EXIT_OK;
 }
 
+/* A frame of our own readers' into the input: the one way frames go in,
+ * as libpcap's callback gives them, in nanoseconds, with the BPF program
+ * of its interface. */
+static void hand_over(struct capture_input *in, const struct ng_interface *i, int64_t sec,
+		      uint32_t nsec, uint32_t caplen, uint32_t len, const uint8_t *data)
+{
+	in->h = (struct pcap_pkthdr){ .ts = { .tv_sec = (time_t)sec, .tv_usec = nsec },
+				      .caplen = caplen, .len = len };
+	in->bytes = data;
+	in->filter = i->filter >= 0 ? &in->st.filters[i->filter].prog : NULL;
+}
+
 /*
  * Frames are what Wireshark numbers: every packet block, and the blocks
  * it turns into records without packet bytes (PCAPNG_RECORD: numbered,
@@ -559,11 +571,7 @@ static bool pcapng_next_packet(struct capture_input *in, struct pipeline *pl)
 				   pk.interface, i->name[0] ? " " : "", i->name, dname ? dname : "unknown",
 				   dlt_of(i->link_type));
 		}
-		/* The one way frames go in: as libpcap's callback, in nanoseconds. */
-		in->h = (struct pcap_pkthdr){ .ts = { .tv_sec = (time_t)pk.sec, .tv_usec = pk.nsec },
-					      .caplen = pk.caplen, .len = pk.len };
-		in->bytes = pk.data;
-		in->filter = i->filter >= 0 ? &in->st.filters[i->filter].prog : NULL;
+		hand_over(in, i, pk.sec, pk.nsec, pk.caplen, pk.len, pk.data);
 		return true;
 	}
 }
@@ -625,10 +633,7 @@ static bool netmon_next_packet(struct capture_input *in, struct pipeline *pl)
 					   netmon_network_name(pk.network));
 			}
 		}
-		in->h = (struct pcap_pkthdr){ .ts = { .tv_sec = (time_t)pk.sec, .tv_usec = pk.nsec },
-					      .caplen = pk.caplen, .len = pk.len };
-		in->bytes = pk.data;
-		in->filter = i->filter >= 0 ? &in->st.filters[i->filter].prog : NULL;
+		hand_over(in, i, pk.sec, pk.nsec, pk.caplen, pk.len, pk.data);
 		return true;
 	}
 }

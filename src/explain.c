@@ -998,9 +998,14 @@ static void challenge_ack_for_stale_connection(struct words *w)
 			  "(TCP keepalive, an idle timeout).");
 }
 
-/* A new connection that met the old one's state on the peer. */
-static void advise_fixed_ports(struct words *w)
+/* A new connection that met the old one's state on the peer: when that
+ * one ended, and what keeps the two apart. */
+static void say_stale_tuple(struct words *w)
 {
+	const struct verdict *v = w->v;
+	if (v->tuple_recently_closed)
+		say(w, " The previous connection on this tuple ended %s before.",
+		    DUR(v->since_prev_ns));
 	advise(w, "Client: do not bind fixed source ports for short connections; let the "
 		  "kernel choose. Keep TCP timestamps enabled on both sides (RFC 7323), which "
 		  "lets TIME_WAIT accept a new SYN.");
@@ -1015,10 +1020,7 @@ static void syn_answered_by_old_ack(struct words *w)
 	       "an earlier connection on this 4-tuple (TIME_WAIT) and the new client reset "
 	       "that stale ACK.",
 	    (unsigned long long)t->frame, t->ack, v->a.base_seq + 1);
-	if (v->tuple_recently_closed)
-		say(w, " The previous connection on this tuple ended %s before.",
-		    DUR(v->since_prev_ns));
-	advise_fixed_ports(w);
+	say_stale_tuple(w);
 }
 
 /* classify.c's old_ack_unseen: the stale ACK inferred from the RST's number. */
@@ -1032,10 +1034,7 @@ static void old_ack_unseen(struct words *w)
 	       "the new SYN with an ACK of the old connection: it still held that one, in "
 	       "TIME_WAIT or still open, and the new client reset the stale ACK.",
 	    DUR(v->rst.ts_ns - v->syn_ts), v->rst.seq);
-	if (v->tuple_recently_closed)
-		say(w, " The previous connection on this tuple ended %s before.",
-		    DUR(v->since_prev_ns));
-	advise_fixed_ports(w);
+	say_stale_tuple(w);
 }
 
 /*
