@@ -26,6 +26,14 @@ char *report_put_uint(char *p, uint64_t v)
 		1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
 		1000000000000000000ULL, 10000000000000000000ULL,
 	};
+	if (v < 100) {    /* most of a record's numbers: counts, octets, a TTL */
+		if (v < 10) {
+			*p = (char)('0' + v);
+			return p + 1;
+		}
+		memcpy(p, pairs + 2 * v, 2);
+		return p + 2;
+	}
 	/* The digit count from the bit length: b bits hold t = floor(b *
 	 * log10 2) or t + 1 digits (1233 / 4096 is log10 2 within 2^-15,
 	 * exact enough for 64 bits), t + 1 when v >= 10^t. v | 1 has v's
@@ -35,16 +43,24 @@ char *report_put_uint(char *p, uint64_t v)
 	int t = ((64 - __builtin_clzll(w)) * 1233) >> 12;
 	int n = t + (w >= pow10[t]);
 	char *e = p + n;
-	while (v >= 100) {
+	while (v > UINT32_MAX) {
 		e -= 2;
 		memcpy(e, pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
-	if (v >= 10) {
+	/* the last ten digits at most (sequence numbers, a time's seconds)
+	 * in 32-bit arithmetic, whose division by 100 is a shorter multiply */
+	uint32_t u = (uint32_t)v;
+	while (u >= 100) {
 		e -= 2;
-		memcpy(e, pairs + 2 * v, 2);
+		memcpy(e, pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10) {
+		e -= 2;
+		memcpy(e, pairs + 2 * u, 2);
 	} else {
-		*--e = (char)('0' + v);
+		*--e = (char)('0' + u);
 	}
 	return p + n;
 }

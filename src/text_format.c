@@ -10,6 +10,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "report.h"
+
 /* The k < 16 bytes at s to d, as two overlapping moves of a size the
  * compiler sees (no call to memcpy); nothing past d + k is written. */
 static inline void copy_short(char *d, const char *s, size_t k)
@@ -24,6 +26,21 @@ static inline void copy_short(char *d, const char *s, size_t k)
 		for (size_t i = 0; i < k; i++)
 			d[i] = s[i];
 	}
+}
+
+/* The n bytes at s to d: 16 at a time, the last 16 overlapping, and a
+ * short one as copy_short does; every load lies within s's n bytes. A call
+ * to memcpy for each of a record's eleven conversions cost about 22
+ * instructions (callgrind, 100k closed-port records in --json). */
+static inline void copy_arg(char *d, const char *s, size_t n)
+{
+	if (n < 16) {
+		copy_short(d, s, n);
+		return;
+	}
+	for (size_t i = 0; i + 16 < n; i += 16)
+		memcpy(d + i, s + i, 16);
+	memcpy(d + n - 16, s + n - 16, 16);
 }
 
 /*
@@ -102,16 +119,13 @@ void text_vappend(char *dst, size_t size, size_t *len, size_t fmt_len, const cha
 						   (f[0] == 'l' && f[1] == 'l' && f[2] == 'u'))) {
 			unsigned long long x = *f == 'u' ? va_arg(ap, unsigned)
 				: *f == 'l' ? va_arg(ap, unsigned long long) : 0;
-			n = 0;
 			if (*f == '%') {
-				num[sizeof num - ++n] = '%';
+				num[0] = '%';
+				n = 1;
 			} else {
-				do {
-					num[sizeof num - ++n] = (char)('0' + x % 10);
-					x /= 10;
-				} while (x);
+				n = (size_t)(report_put_uint(num, x) - num);
 			}
-			arg = num + sizeof num - n;
+			arg = num;
 			f += *f == 'l' ? 2 : 0;
 		} else {
 			vsnprintf(dst + used, size - used, fmt, again);
@@ -121,8 +135,10 @@ void text_vappend(char *dst, size_t size, size_t *len, size_t fmt_len, const cha
 		}
 		f++;
 		size_t room = (size_t)(end - p);
-		memcpy(p, arg, n < room ? n : room);
-		p += n < room ? n : room;
+		if (n > room)
+			n = room;
+		copy_arg(p, arg, n);
+		p += n;
 	}
 	*p = '\0';
 	*len = (size_t)(p - dst);

@@ -230,7 +230,11 @@ static void test_text_format(void)
 				got[n - 1] = want[n - 1] = '\0';
 			unsigned u = (unsigned)next() >> (next() % 32);
 			unsigned long long ll = next() >> (next() % 64);
-			const char *s = (const char *[]){ "", "x", "client", "a longer word" }[k % 4];
+			/* arguments under 16 bytes, of 16, and of more (copied 16
+			 * bytes at a time, the last 16 overlapping) */
+			const char *s = (const char *[]){ "", "x", "client", "a longer word",
+							  "sixteen bytes ok",
+							  "an argument of forty bytes, in full.." }[k % 6];
 			switch (k % 8) {
 			case 0:
 				append(got, n, "The %s's SYN (frame %llu), %u%% later", s, ll, u);
