@@ -33,8 +33,8 @@ struct reporter {
 	void (*free)(struct reporter *r);
 	void *priv;             /* the renderer's own state */
 	/* JSON Lines only, NULL for the others: reset in two steps, a record's
-	 * line made into w (by any thread: it reads only v, src and the
-	 * options above), then written. report_async.c has lines made on the
+	 * line appended to what w holds (by any thread: it reads only v, src
+	 * and the options above), then w's text written as that line. report_async.c has lines made on the
 	 * reading thread when its renderer falls behind. A reporter in front
 	 * of another (report_html.c, report_annotate.c) sets them NULL: the
 	 * inner's would go round it. */

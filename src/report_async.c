@@ -171,6 +171,7 @@ static void make_line(struct async *a, const struct verdict *v, const struct rep
 {
 	if (!a->mine.buf)
 		json_writer_init(&a->mine);
+	json_writer_reset(&a->mine);    /* render appends */
 	a->inner->render(a->inner, v, src, &a->mine);
 	if (head - atomic_load(&a->tail) >= RING)
 		wait_until(a, RING - 1);    /* the renderer freed none meanwhile */

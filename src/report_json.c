@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "explain.h"
 #include "first_bytes.h"
@@ -101,15 +102,48 @@ static void put_named_uint(struct json_out *o, const char *name, uint64_t v)
 	json_uint_k(o, json_key_of(key, name), v);
 }
 
-/* The record written, as one line. */
-static void write_line(struct reporter *r, struct json_writer *w)
+/*
+ * The reporter's own: its lines not yet written. Records are rendered one
+ * after another into `lines` and written when it holds HOLD_BYTES, at the
+ * summary, or at each record where a reader waits for it (live mode, a
+ * terminal): an fwrite a record, stdio's copy and lock, cost about 330
+ * instructions a record (callgrind, 100k scan records).
+ */
+struct json_reporter {
+	struct json_writer lines;
+	bool hold;          /* records may wait in lines */
+};
+#define HOLD_BYTES (64 * 1024)
+
+static void write_held(struct reporter *r, struct json_reporter *j)
 {
-	if (w->cap - w->len < 1)
-		json_grow(w, 1);
-	w->buf[w->len++] = '\n';
-	fwrite(w->buf, 1, w->len, r->out);
+	if (j->lines.len)
+		fwrite(j->lines.buf, 1, j->lines.len, r->out);
+	json_writer_reset(&j->lines);
 	if (r->flush_each)
 		fflush(r->out);
+}
+
+/* The text at the end of j's lines made a line, written now or held. */
+static void end_line(struct reporter *r, struct json_reporter *j)
+{
+	if (j->lines.cap - j->lines.len < 1)
+		json_grow(&j->lines, 1);
+	j->lines.buf[j->lines.len++] = '\n';
+	if (!j->hold || r->flush_each || j->lines.len >= HOLD_BYTES)
+		write_held(r, j);
+}
+
+/* A record's line made by another thread (struct reporter's render), in
+ * its place among the held ones. */
+static void write_rendered(struct reporter *r, struct json_writer *line)
+{
+	struct json_reporter *j = r->priv;
+	if (j->lines.cap - j->lines.len < line->len)
+		json_grow(&j->lines, line->len);
+	memcpy(j->lines.buf + j->lines.len, line->buf, line->len);
+	j->lines.len += line->len;
+	end_line(r, j);
 }
 
 /* An address, written in place: digits, dots, colons and hex letters need
@@ -383,14 +417,13 @@ static void put_seconds_or_null(struct json_out *o, struct json_key k, int64_t n
 		json_null_k(o, k);
 }
 
-/* A reset's record into w, not yet written (write_line): any thread may
- * make one (struct reporter's render). */
+/* A reset's record appended to w, not yet a line (end_line): any thread
+ * may make one (struct reporter's render). */
 static void json_render(struct reporter *r, const struct verdict *v, const struct report_source *src,
 			struct json_writer *w)
 {
 	struct explanation e;
 	explain_verdict(v, &e);
-	json_writer_reset(w);
 	struct json_out out = json_out_begin(w), *o = &out;
 	json_object_begin_k(o, JSON_ELEM);
 	json_quoted_k(o, JSON_KEY("type"), JSON_QUOTED("reset"));
@@ -525,9 +558,9 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 
 static void json_reset(struct reporter *r, const struct verdict *v, const struct report_source *src)
 {
-	struct json_writer *w = r->priv;     /* of records and of the summary */
-	json_render(r, v, src, w);
-	write_line(r, w);
+	struct json_reporter *j = r->priv;
+	json_render(r, v, src, &j->lines);
+	end_line(r, j);
 }
 
 static void put_match(void *ctx, const struct idle_default *d)
@@ -617,9 +650,8 @@ static void put_endpoint(struct json_out *o, const struct server_insight *ep, bo
 
 static void json_summary(struct reporter *r, const struct stats *s, const struct server_insights *eps)
 {
-	struct json_writer *w = r->priv;     /* of records and of the summary */
-	json_writer_reset(w);
-	struct json_out out = json_out_begin(w), *o = &out;
+	struct json_reporter *j = r->priv;  /* after the records held */
+	struct json_out out = json_out_begin(&j->lines), *o = &out;
 	json_object_begin_k(o, JSON_ELEM);
 	json_string(o, "type", "summary");
 	if (s->shard.n) {
@@ -729,13 +761,16 @@ static void json_summary(struct reporter *r, const struct stats *s, const struct
 	json_array_end(o);
 	json_object_end(o);
 	json_out_end(o);
-	write_line(r, w);
+	end_line(r, j);
+	write_held(r, j);
 }
 
 static void json_free(struct reporter *r)
 {
-	json_writer_free(r->priv);
-	free(r->priv);
+	struct json_reporter *j = r->priv;
+	write_held(r, j);    /* none but after a summary; any, written */
+	json_writer_free(&j->lines);
+	free(j);
 	r->priv = NULL;
 }
 
@@ -748,9 +783,12 @@ void report_json_init(struct reporter *r, FILE *out, bool nano)
 	r->summary = json_summary;
 	r->free = json_free;
 	r->render = json_render;
-	r->write_rendered = write_line;
+	r->write_rendered = write_rendered;
 	pthread_once(&quoted_once, quote_names);
-	struct json_writer *w = xmalloc(sizeof *w);
-	json_writer_init(w);
-	r->priv = w;
+	struct json_reporter *j = xmalloc(sizeof *j);
+	json_writer_init(&j->lines);
+	/* A terminal shows each record as it is decided, as stdio's line
+	 * buffering did when each was written alone. */
+	j->hold = !isatty(fileno(out));
+	r->priv = j;
 }

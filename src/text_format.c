@@ -56,7 +56,9 @@ static const char *copy_literal(char **pp, const char *end, const char *f, const
 	char *p = *pp;
 #ifdef __SSE2__
 	const __m128i pct = _mm_set1_epi8('%');
-	while (fend - f >= 16 && end - p >= 16) {
+	/* the bytes both the format and the room have, counted down once */
+	size_t both = (size_t)(fend - f) < (size_t)(end - p) ? (size_t)(fend - f) : (size_t)(end - p);
+	for (; both >= 16; both -= 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)f);
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, pct));
 		if (m) {
