@@ -1584,6 +1584,39 @@ static bool b_data_unanswered(const struct judge *j)
 	return classify_unread_sign(j->v) != UNREAD_NONE;
 }
 
+/*
+ * The rival of data left unread: mostly a zero linger (SO_LINGER 0),
+ * which sends the same RST whether or not the data was read. But a
+ * connection still in its listener's accept queue has taken the client's
+ * data in the kernel (the child socket acknowledges it) with no
+ * application holding it, and a listener that closes (its process
+ * exiting, a prefork worker recycled, a restart) resets every such
+ * connection: Linux inet_csk_listen_stop, through inet_child_forget and
+ * tcp_disconnect (reason TCP_STATE). So when the server sent nothing
+ * after its SYN-ACK, and its RST neither followed the client's last
+ * segment at once (an application that read the data and aborted, as
+ * nginx's return 444 does, reacts within a round trip and
+ * REQUEST_REACTION_NS) nor came while a request's body was still due (a
+ * read timeout's abort), the connection may never have been accepted:
+ * handshake-abort is the rival. (The lab's listener-closed-queued-v4 and
+ * accept-overflow-deferred-v4 26-27, the hold-outs'
+ * reuseport-worker-exit-queued-v4 and
+ * php-builtin-server-killed-queued-requests: the kernel's TCP_STATE from
+ * the listener's close, 7 RSTs; nginx's 444 and a relay's give-up came
+ * within a millisecond of the request.)
+ */
+static enum cause unread_rival(const struct verdict *v)
+{
+	if (v->sender != ROLE_SERVER || v->role_guessed || !(v->a.flags & HALF_F_ISN) ||
+	    v->a.bytes > 0 || (v->a.flags & HALF_F_FIN) || v->body_due > 0)
+		return CAUSE_LINGER_ABORT;
+	/* with the client unseen, from the server's own last segment (its
+	 * ACK of the data) */
+	int64_t waited = (v->b.flags & HALF_F_SEEN) ? v->peer_silent_ns : v->idle_before_ns;
+	int64_t reaction = REQUEST_REACTION_NS + (v->rtt_ns > 0 ? v->rtt_ns : 0);
+	return waited > reaction ? CAUSE_HANDSHAKE_ABORT : CAUSE_LINGER_ABORT;
+}
+
 /* Closing a socket with unread received data sends RST instead of FIN (RFC 2525 2.17). */
 static bool close_with_data_unread(struct judge *j)
 {
@@ -1591,7 +1624,7 @@ static bool close_with_data_unread(struct judge *j)
 		return false;
 	/* The wire cannot show whether the application read the data before an
 	 * abortive close (SO_LINGER 0) that would have sent the same RST. */
-	return decide(j->v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
+	return decide(j->v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, unread_rival(j->v));
 }
 
 /*
@@ -1682,8 +1715,7 @@ static bool data_shown_by_acks(struct judge *j)
 	if (classify_unseen_peer_bytes(v) == 0)
 		return false;
 	if (v->a.bytes == 0 || classify_rst_acks_further(v))
-		return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
-			      CAUSE_LINGER_ABORT);
+		return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, unread_rival(v));
 	/*
 	 * A sent data, and took nothing of B's beyond its last ACK. When its
 	 * last segment before the RST was that data, whose acknowledgment

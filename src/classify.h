@@ -448,6 +448,16 @@ void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note 
  * the server's), and a hundredth of the silence the FIN must end. */
 #define FIN_REACTION_NS 10000000
 
+/* An application's reaction to a request it read: parsed and decided in
+ * well under a millisecond (the hold-out's nginx return 444 aborted 0.3
+ * and 0.5 ms after the request; a relay's give-up on a refused upstream,
+ * 0.6 ms), tens of milliseconds on a loaded server. A listener closing
+ * with the connection still queued waits for something else (a restart, a
+ * worker recycled: 0.44 to 1.14 s after the request in the lab and the
+ * hold-outs). classify.c's unread_rival reads a wait beyond this, and a
+ * round trip, as no reaction to the data. */
+#define REQUEST_REACTION_NS 100000000
+
 /* A burst of RSTs on this many connections is one worth saying: all at once. */
 #define BURST_MIN 3
 #define BURST_NONE INT32_MIN

@@ -3561,6 +3561,18 @@ static void say_runner_up(struct words *w)
 			runner_up(w, "the %s's application may not have read all of the %s's data "
 				     "it answered, and closing with data unread sends the same RST",
 				  w->an, w->bn);
+		else if (v->runner_up == CAUSE_HANDSHAKE_ABORT)     /* classify.c, unread_rival */
+			runner_up(w, "the server sent nothing after its SYN-ACK, and its RST came "
+				     "%s after %s, not in reaction to it: the connection may never "
+				     "have left the listener's accept queue, whose kernel takes the "
+				     "data; a listener that closes (its process exiting, a worker "
+				     "recycled, a restart) resets every connection still queued (Linux "
+				     "inet_csk_listen_stop), the same RST",
+				  DUR((v->b.flags & HALF_F_SEEN) ? v->peer_silent_ns
+								 : v->idle_before_ns),
+				  (v->b.flags & HALF_F_SEEN) ? "the client's last segment"
+							     : "its own last acknowledgment of the "
+							       "client's data");
 		else
 			runner_up(w, "the wire cannot show whether the %s's application had read "
 				     "that data; an abortive close (SO_LINGER 0) sends the same RST "

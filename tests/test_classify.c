@@ -837,6 +837,26 @@ static void test_aborts(void)
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 300, 4), 10.01) });
 	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 401, TCP_RST | TCP_ACK, 0, 5), 10.2), &v),
 		 CAUSE_UNREAD_RECV_BUFFER);
+	/* The server sent nothing after its SYN-ACK and reset 190 ms after the
+	 * data, no reaction to it: the connection may never have left the
+	 * listener's accept queue (a listener's close resets those,
+	 * inet_csk_listen_stop), the rival named. */
+	CHECK_EQ(v.runner_up, CAUSE_HANDSHAKE_ABORT);
+	/* Within a round trip and REQUEST_REACTION_NS of the data, an
+	 * application that read it and aborted (nginx's return 444): a zero
+	 * linger the rival. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 300, 4), 10.01) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 401, TCP_RST | TCP_ACK, 0, 5), 10.0105), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	/* The client's reset of data it never read: a zero linger the rival,
+	 * however long the wait (no listener queues a client's socket). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 300, 4), 10.01) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 801, TCP_RST | TCP_ACK, 0, 5), 12.0), &v),
+		 CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_FIN, 77, 5), 10.02) });
@@ -1827,7 +1847,11 @@ static void test_data_shown_by_acks(void)
 	CHECK_EQ(judge(&f, s, rst, &v), CAUSE_UNREAD_RECV_BUFFER);
 	CHECK_EQ(v.rule, RULE_DATA_SHOWN_BY_ACKS);
 	CHECK_EQ(v.confidence, CONF_MEDIUM);
-	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	/* The server sent nothing after its SYN-ACK and reset a second after
+	 * its last ACK: a connection never accepted, reset by its listener's
+	 * close, shows the same (the request, unseen, cannot show the body
+	 * was still due). */
+	CHECK_EQ(v.runner_up, CAUSE_HANDSHAKE_ABORT);
 	CHECK_EQ(classify_unseen_peer_bytes(&v), 16496);
 	/* The RST acknowledging 100 bytes more than the last ACK: still arriving. */
 	struct pkt further = rst;

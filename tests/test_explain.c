@@ -596,6 +596,25 @@ static void test_probes_one_way(void)
 /* The server's side only: its acks show the client's request, its
  * response came after all of it, then its abort (the lab's
  * linger0-server-v4 cut to the server's side). */
+/* The server reset a request it never answered, 190 ms after it, having
+ * sent nothing since its SYN-ACK: the rival named is a connection never
+ * accepted, reset by its listener's close (the lab's
+ * listener-closed-queued-v4), and the words say why. */
+static void test_unread_rival_queued(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 300, 4), 10.01) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 401, TCP_RST | TCP_ACK, 0, 5), 10.2), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.runner_up, CAUSE_HANDSHAKE_ABORT);
+	CHECK(says(e.runner_up, "its RST came 190 ms after the client's last segment, not in "
+				"reaction to it: the connection may never have left the "
+				"listener's accept queue"));
+	CHECK(says(e.runner_up, "inet_csk_listen_stop"));
+}
+
 static void test_abort_after_answer_one_way(void)
 {
 	struct flow f;
@@ -2042,7 +2061,9 @@ static void test_data_shown_by_acks_words(void)
 			  "show its data: they took 16496 bytes of the client's, and the server sent "
 			  "no data of its own in answer. 1.002 s later the server reset"));
 	CHECK(says(e.advice, "Capture both directions"));
-	CHECK(says(e.runner_up, "an abortive close (SO_LINGER 0) sends the same RST either way"));
+	/* nothing of the server's since its SYN-ACK, a second before its RST */
+	CHECK(says(e.runner_up, "its RST came 1.002 s after its own last acknowledgment of the "
+				"client's data, not in reaction to it"));
 	rst.ack = 17597;
 	judge_and_explain(&f, s, rst, &v);
 	CHECK(says(e.why, "100 of them only in the RST's own acknowledgment: they were still "
@@ -3424,6 +3445,7 @@ int main(void)
 	test_old_ack_unseen();
 	test_probes_one_way();
 	test_abort_after_answer_one_way();
+	test_unread_rival_queued();
 	test_quit_then_unread_replies();
 	test_abort_as_connected_one_way();
 	test_fin_wait2_words();
