@@ -67,6 +67,9 @@ static void check_decoded(const struct pkt *p, const uint8_t *frame, uint32_t cu
 			CHECK(*c >= 0x21 && *c <= 0x7e);   /* printable, as the report needs */
 	}
 	CHECK(first_bytes_app(p->payload, p->payload_caplen) < FIRST_BYTES_COUNT);
+	uint8_t refusal = first_bytes_refusal(p->payload, p->payload_caplen);
+	CHECK(refusal < REFUSAL_COUNT && (refusal == REFUSAL_NONE) ==
+					      (first_bytes_refusal_name(refusal) == NULL));
 	struct rst_payload rp;
 	rst_payload_parse(p->payload, p->payload_caplen, &rp);
 	CHECK(rp.format < RST_PAYLOAD_FORMAT_COUNT && memchr(rp.text, '\0', sizeof rp.text));

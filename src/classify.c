@@ -2617,6 +2617,9 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->response = f->conn.response;
 	v->tls = f->conn.tls;       /* before the rules: a TLS failure is evidence */
 	v->app = f->conn.app;
+	/* a service's refusal: only a server's counts (first_bytes.h) */
+	if (f->conn.refusal_from && flow_role(f, f->conn.refusal_from - 1) == ROLE_SERVER)
+		v->refusal = f->conn.refusal & 7u;
 	v->response_sender = (int8_t)(v->response.status ? flow_role(f, v->response.dir)
 							 : ROLE_UNKNOWN);
 }

@@ -279,6 +279,8 @@ struct verdict {
 	bool first_rst_taken_later : 1;
 	bool a_data_last : 1;       /* the sender's last segment before the RST carried its
 				       last data */
+	uint8_t refusal : 3;        /* enum first_bytes_refusal: the server's first data
+				       refused the connection (a service over its limit) */
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer;       /* enum reached_peer */

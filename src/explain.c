@@ -4037,6 +4037,75 @@ static void say_rst_data(struct words *w)
 		       "(F5 BIG-IP's RST cause, for one): \"%s\".", d->text);
 }
 
+/*
+ * The server's first data refused the connection in its own protocol
+ * (first_bytes.h): whatever the RST's rule, that refusal is what ended
+ * the connection, and its setting is what to look at. Each is the
+ * service's documented answer over its limit.
+ */
+static void say_refusal(struct words *w)
+{
+	if (w->v->refusal == REFUSAL_NONE || w->v->refusal >= REFUSAL_COUNT)
+		return;
+	/* The rule's advice was about how the connection closed; the refusal
+	 * is what to fix, and its advice replaces that. */
+	w->e->advice[0] = '\0';
+	w->e->advice_len = 0;
+	switch ((enum first_bytes_refusal)w->v->refusal) {
+	case REFUSAL_NONE:
+	case REFUSAL_COUNT:
+		return;
+	case REFUSAL_SSH_MAXSTARTUPS:
+		say(w, " The server's first data was \"Exceeded MaxStartups\": OpenSSH's sshd "
+		       "writes that and closes a new connection while it holds too many "
+		       "unauthenticated ones (MaxStartups, 10:30:100 by default, refusing at random "
+		       "from 10; PerSourceMaxStartups for one source). The client sees "
+		       "\"kex_exchange_identification: Connection reset by peer\" or \"Connection "
+		       "closed by remote host\".");
+		advise(w, "Server: raise MaxStartups (and "
+			  "PerSourceMaxStartups) in sshd_config, and find what holds connections "
+			  "unauthenticated (scanners, slow logins; LoginGraceTime bounds them). "
+			  "Client: open fewer SSH connections at once (Ansible's forks, parallel git "
+			  "or rsync over SSH), or share one (ControlMaster).");
+		return;
+	case REFUSAL_REPLY_421:
+		say(w, " The server's first line was a 421 reply: service not available, closing "
+		       "the channel (SMTP, RFC 5321 3.8; FTP, RFC 959), as a mail server sends over "
+		       "its connection limits (Postfix's smtpd_client_connection_count_limit, "
+		       "Exim's smtp_accept_max) and an FTP server with too many users (vsftpd's "
+		       "max_clients).");
+		advise(w, "Server: raise the limit it hit, or find "
+			  "what fills it; Client: retry later, with fewer connections at once.");
+		return;
+	case REFUSAL_REDIS_MAXCLIENTS:
+		say(w, " The server's first data was \"-ERR max number of clients reached\": "
+		       "Redis writes that and closes a new connection when it already has "
+		       "maxclients (10000 by default, less if its file-descriptor limit is lower).");
+		advise(w, "Server: raise maxclients and the "
+			  "process's file-descriptor limit (ulimit -n), or find the clients that "
+			  "hold connections (INFO clients, CLIENT LIST); Client: bound the pool size "
+			  "and reuse connections.");
+		return;
+	case REFUSAL_MYSQL_TOO_MANY:
+		say(w, " The server's first packet was an error 1040 (Too many connections) "
+		       "instead of its greeting: MySQL refuses a connection so over "
+		       "max_connections.");
+		advise(w, "Server: raise max_connections, or find "
+			  "who holds connections (SHOW PROCESSLIST); Client: bound each "
+			  "application's pool, or put a pooler in front.");
+		return;
+	case REFUSAL_POSTGRES_TOO_MANY:
+		say(w, " The server answered with an error of SQLSTATE 53300 "
+		       "(too_many_connections: \"sorry, too many clients already\"): PostgreSQL "
+		       "refuses a connection so over max_connections, less the slots reserved "
+		       "for superusers.");
+		advise(w, "Server: raise max_connections, or put "
+			  "a pooler (PgBouncer, Pgpool-II) in front; Client: bound each "
+			  "application's pool (pg_stat_activity shows who holds connections).");
+		return;
+	}
+}
+
 /* ---- the evidence frames ---- */
 
 /*
@@ -4154,6 +4223,7 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 	if (v->cause != CAUSE_RESET_FOLLOWUP)
 		say_take(&w);
 	say_rst_data(&w);
+	say_refusal(&w);
 	if (v->burst_connections)
 		say_burst(&w);
 	if (v->runner_up < CAUSE_COUNT)

@@ -146,6 +146,69 @@ bool first_bytes_quit(const uint8_t *d, uint32_t n)
 	return true;
 }
 
+/* A PostgreSQL ErrorResponse ('E', Int32 length, then fields of a type
+ * byte and a NUL-terminated string, ended by a NUL) whose code field is
+ * 53300: "sorry, too many clients already" (PostgreSQL's "Message
+ * Formats" and Appendix A, class 53). */
+static bool postgres_too_many(const struct rd *r)
+{
+	size_t n = rd_left(r);
+	if (n < 5 + 8)
+		return false;
+	uint32_t len = rd_be32_at(r, 1);
+	if (len < 4 + 8 || len > 4096)
+		return false;
+	size_t end = len + 1 < n ? len + 1 : n;
+	for (size_t i = 5; i + 7 <= end; i++) {
+		/* a field starts at 5 or after the NUL ending the one before */
+		if (i > 5 && rd_u8_at(r, i - 1) != 0)
+			continue;
+		if (rd_u8_at(r, i) == 'C')
+			return memcmp(r->p + i + 1, "53300", 6) == 0;    /* with its NUL */
+	}
+	return false;
+}
+
+uint8_t first_bytes_refusal(const uint8_t *d, uint32_t n)
+{
+	static const char ssh[] = "Exceeded MaxStartups\r\n";
+	static const char redis[] = "-ERR max number of clients reached\r\n";
+	struct rd r = rd_init(d, n);
+	if (n < 5)
+		return REFUSAL_NONE;
+	switch (d[0]) {
+	case 'E':
+		if (n == sizeof ssh - 1 && memcmp(d, ssh, n) == 0)
+			return REFUSAL_SSH_MAXSTARTUPS;
+		return postgres_too_many(&r) ? REFUSAL_POSTGRES_TOO_MANY : REFUSAL_NONE;
+	case '4':
+		return STARTS(&r, "421") && (d[3] == ' ' || d[3] == '-') ? REFUSAL_REPLY_421
+									  : REFUSAL_NONE;
+	case '-':
+		return n == sizeof redis - 1 && memcmp(d, redis, n) == 0 ? REFUSAL_REDIS_MAXCLIENTS
+									: REFUSAL_NONE;
+	default:
+		break;
+	}
+	/* MySQL: a 3-byte length, sequence 0, the ERR marker 0xff, then the
+	 * code 1040 little-endian (0x10 0x04). */
+	if (n >= 7 && d[3] == 0 && d[4] == 0xff && d[5] == 0x10 && d[6] == 0x04)
+		return REFUSAL_MYSQL_TOO_MANY;
+	return REFUSAL_NONE;
+}
+
+static const char *const refusal_names[REFUSAL_COUNT] = {
+	[REFUSAL_SSH_MAXSTARTUPS] = "ssh-maxstartups", [REFUSAL_REPLY_421] = "reply-421",
+	[REFUSAL_REDIS_MAXCLIENTS] = "redis-maxclients",
+	[REFUSAL_MYSQL_TOO_MANY] = "mysql-too-many-connections",
+	[REFUSAL_POSTGRES_TOO_MANY] = "postgresql-too-many-connections",
+};
+
+const char *first_bytes_refusal_name(uint8_t refusal)
+{
+	return refusal < REFUSAL_COUNT ? refusal_names[refusal] : NULL;
+}
+
 static const char *const app_names[FIRST_BYTES_COUNT] = {
 	[FIRST_BYTES_SSH] = "ssh", [FIRST_BYTES_SMTP] = "smtp", [FIRST_BYTES_FTP] = "ftp",
 	[FIRST_BYTES_IMAP] = "imap", [FIRST_BYTES_POP3] = "pop3",

@@ -43,6 +43,32 @@ uint8_t first_bytes_app(const uint8_t *d, uint32_t n);
  * alone (RFC 6120 4.4), which the other side answers in kind.
  */
 bool first_bytes_quit(const uint8_t *d, uint32_t n);
+/*
+ * A server's refusal of a new connection in its own protocol, written as
+ * its first data before it closes: the documented words of a service over
+ * its connection limit, which name the setting to look at.
+ */
+enum first_bytes_refusal {
+	REFUSAL_NONE,
+	REFUSAL_SSH_MAXSTARTUPS,    /* OpenSSH sshd's "Exceeded MaxStartups\r\n" (sshd.c,
+				       drop_connection: MaxStartups, PerSourceMaxStartups) */
+	REFUSAL_REPLY_421,          /* a first line "421 " or "421-": service not available,
+				       closing the channel (RFC 5321 3.8 and 4.2.3; RFC 959 4.2) */
+	REFUSAL_REDIS_MAXCLIENTS,   /* "-ERR max number of clients reached\r\n" (Redis's
+				       networking.c, acceptCommonHandler) */
+	REFUSAL_MYSQL_TOO_MANY,     /* an ERR packet, sequence 0, code 1040
+				       (ER_CON_COUNT_ERROR) instead of the greeting */
+	REFUSAL_POSTGRES_TOO_MANY,  /* an ErrorResponse with SQLSTATE 53300
+				       (too_many_connections) */
+	REFUSAL_COUNT
+};
+
+/* What refusal the n captured payload bytes at d are, if any; a caller
+ * counts one only as its sender's first data. */
+uint8_t first_bytes_refusal(const uint8_t *d, uint32_t n);
+/* Its name in the JSON records ("ssh-maxstartups"...); NULL for none. */
+const char *first_bytes_refusal_name(uint8_t refusal);
+
 /* Its name in the JSON summary ("ssh", "postgresql"...); NULL for none. */
 const char *first_bytes_app_name(uint8_t app);
 /* The app of that name; FIRST_BYTES_NONE if none is. */

@@ -281,7 +281,11 @@ struct connection {
 	int8_t run_dir;                      /* endpoint whose run run_first belongs to */
 	int8_t last_data_dir;                /* endpoint that sent the last data, -1 none */
 	uint16_t incarnation;                /* 0 for the first on this tuple (saturates) */
-	uint8_t pkts;                        /* saturates: only "none", "one", "more" are read */
+	uint8_t pkts : 2;                    /* saturates at 3: only "none", "one", "more" are
+						read */
+	uint8_t refusal : 3;                 /* enum first_bytes_refusal: a side's first data
+						was a refusal of the connection */
+	uint8_t refusal_from : 2;            /* endpoint + 1 that sent it; 0 none */
 	int8_t prev_first_closer : 2;        /* of the incarnation before (prev): endpoint that
 						sent its first FIN or RST, -1 none */
 	bool prev_one_fin : 1;               /* ... that closer's FIN alone: the other side
@@ -338,6 +342,7 @@ struct connection {
 };
 
 _Static_assert(FIRST_BYTES_COUNT <= 16, "struct connection keeps an app in 4 bits");
+_Static_assert(REFUSAL_COUNT <= 8, "struct connection keeps a refusal in 3 bits");
 _Static_assert(HALF_STATE_COUNT <= 8, "struct tcp_half keeps a state in 3 bits");
 
 struct flow {

@@ -727,6 +727,7 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	http_facts_parse(p->payload, p->payload_caplen, &p->http);
 	p->tls.content = 0;
 	p->app = FIRST_BYTES_NONE;
+	p->refusal = REFUSAL_NONE;
 	p->rst_data.format = RST_PAYLOAD_NONE;
 	if ((p->flags & TCP_RST) && p->payload_caplen)
 		rst_payload_parse(p->payload, p->payload_caplen, &p->rst_data);
@@ -741,6 +742,8 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 		if (!p->tls.content && p->payload_len <= FIRST_BYTES_OPENING_MAX) {
 			p->app = first_bytes_app(p->payload, p->payload_caplen);
 			p->quit = first_bytes_quit(p->payload, p->payload_caplen);
+			if (!p->app)
+				p->refusal = first_bytes_refusal(p->payload, p->payload_caplen);
 		}
 	}
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */

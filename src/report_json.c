@@ -455,6 +455,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	json_bool(o, "peer_relay", v->peer_relay);
 	json_string(o, "service", e.service);
 	put_rst_payload(o, &v->rst_data);
+	json_string(o, "refusal", first_bytes_refusal_name(v->refusal));
 	if (r->kernel_reasons) {
 		json_string(o, "kernel_reason", kernel_reason_name(v->kernel_reason));
 		json_string(o, "kernel_state", kernel_state_name(v->kernel_state));

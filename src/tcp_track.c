@@ -21,12 +21,6 @@ static void count16(uint16_t *n)
 		(*n)++;
 }
 
-static void count8(uint8_t *n)
-{
-	if (*n < UINT8_MAX)
-		(*n)++;
-}
-
 static void count32(uint32_t *n)
 {
 	if (*n < UINT32_MAX)
@@ -585,6 +579,10 @@ bool track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 		f->conn.quit_from = (uint8_t)(dir + 1);
 	} else if (p->app && !f->conn.app && h->bytes == 0) {
 		f->conn.app = p->app;   /* what this side's first payload opened with */
+	} else if (__builtin_expect(p->refusal != REFUSAL_NONE, 0) && h->bytes == 0) {
+		/* a service's refusal is its first data (first_bytes.h) */
+		f->conn.refusal = p->refusal & 7u;
+		f->conn.refusal_from = (uint8_t)(dir + 1);
 	}
 	if (seq_gt(end, h->next_seq)) {
 		if (p->payload_len > 0) {
@@ -970,7 +968,7 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 	h->last_copies = 0;
 	h->last_resent = resent;
 	count32(&h->pkts);
-	count8(&f->conn.pkts);
+	f->conn.pkts += f->conn.pkts < 3;
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
 	/* Silence since the last activity: keep-alive probes (RFC 9293 3.8.4)
@@ -1095,7 +1093,7 @@ __attribute__((noinline)) unsigned tcp_track_follow(struct flow *f, int dir, con
 	seg_note_from_pkt(&h->last, p);
 	h->last_copies = 0;
 	count32(&h->pkts);
-	count8(&f->conn.pkts);
+	f->conn.pkts += f->conn.pkts < 3;
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
 	return track_end(f, dir, p);

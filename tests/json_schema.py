@@ -87,6 +87,8 @@ RESET = {
         "format": {"diag-compact", "diag-text", "text", "binary"}, "code": nullable(INT),
         "enterprise": nullable(INT), "cause": nullable(STR), "text": nullable(STR),
     }),
+    "refusal": nullable({"ssh-maxstartups", "reply-421", "redis-maxclients",
+                         "mysql-too-many-connections", "postgresql-too-many-connections"}),
     "sender_host": nullable({
         "connections": INT, "ttls": array(lambda v: isinstance(v, int) and 1 <= v <= 255),
         "initial_ttl": nullable({64, 128, 255}),

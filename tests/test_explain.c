@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "explain.h"
+#include "first_bytes.h"
 #include "report.h"
 #include "flowbuild.h"
 #include "tlsbuild.h"
@@ -613,6 +614,39 @@ static void test_unread_rival_queued(void)
 				"reaction to it: the connection may never have left the "
 				"listener's accept queue"));
 	CHECK(says(e.runner_up, "inet_csk_listen_stop"));
+}
+
+/* sshd over MaxStartups (the hold-out's sshd-maxstartups-drop-v4): its
+ * refusal, then its FIN; the client's banner after it meets the closed
+ * socket. The refusal is named, and its advice replaces the close's. */
+static void test_refusal_named(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	struct pkt refusal = at(with_payload(seg(S, 501, 101, TCP_ACK | TCP_PSH, 0, 4),
+					     "Exceeded MaxStartups\r\n"), 10.01);
+	refusal.refusal = first_bytes_refusal(refusal.payload, refusal.payload_caplen);
+	feed(&f, &refusal);
+	feed(&f, (struct pkt[]){ at(seg(S, 523, 101, TCP_ACK | TCP_FIN, 0, 5), 10.0101) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 524, TCP_ACK | TCP_PSH, 0, 6),
+						 "SSH-2.0-OpenSSH_9.2p1\r\n"), 10.011) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 524, 0, TCP_RST, 0, 7), 10.0111), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.refusal, REFUSAL_SSH_MAXSTARTUPS);
+	CHECK(says(e.why, "The server's first data was \"Exceeded MaxStartups\""));
+	CHECK(says(e.advice, "Server: raise MaxStartups"));
+	CHECK(strstr(e.advice, "half-close") == NULL);
+	/* Not when it came after other data of the server's: a refusal is a
+	 * service's first word. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 101, TCP_ACK | TCP_PSH, 0, 4),
+						 "SSH-2.0-OpenSSH_9.2p1\r\n"), 10.01) });
+	refusal.seq = 524;
+	feed(&f, &refusal);
+	judge_and_explain(&f, 1 - c, at(seg(S, 546, 101, TCP_RST | TCP_ACK, 0, 7), 12.0), &v);
+	CHECK_EQ(v.refusal, REFUSAL_NONE);
+	CHECK(strstr(e.why, "MaxStartups") == NULL);
 }
 
 static void test_abort_after_answer_one_way(void)
@@ -3446,6 +3480,7 @@ int main(void)
 	test_probes_one_way();
 	test_abort_after_answer_one_way();
 	test_unread_rival_queued();
+	test_refusal_named();
 	test_quit_then_unread_replies();
 	test_abort_as_connected_one_way();
 	test_fin_wait2_words();

@@ -12,6 +12,7 @@ static uint8_t app_of(const void *d, size_t n)
 
 #define TEXT(s) app_of(s, sizeof s - 1)
 #define QUIT(s) first_bytes_quit((const uint8_t *)(s), sizeof s - 1)
+#define REFUSED(s) first_bytes_refusal((const uint8_t *)(s), sizeof s - 1)
 
 int main(void)
 {
@@ -67,5 +68,33 @@ int main(void)
 	static const char logout[] = "tag LOGOUT\r\n";
 	for (size_t n = 0; n < sizeof logout - 1; n++)
 		CHECK(!first_bytes_quit((const uint8_t *)logout, (uint32_t)n));   /* every cut */
+
+	/* A service's refusal over its connection limit, in its own words. */
+	CHECK_EQ(REFUSED("Exceeded MaxStartups\r\n"), REFUSAL_SSH_MAXSTARTUPS);
+	CHECK_EQ(REFUSED("Exceeded MaxStartups"), REFUSAL_NONE);   /* OpenSSH ends it CRLF */
+	CHECK_EQ(REFUSED("421 4.3.2 Service currently unavailable\r\n"), REFUSAL_REPLY_421);
+	CHECK_EQ(REFUSED("421-mx.example.com busy\r\n421 try later\r\n"), REFUSAL_REPLY_421);
+	CHECK_EQ(REFUSED("421 There are too many connected users, please try later.\r\n"),
+		 REFUSAL_REPLY_421);
+	CHECK_EQ(REFUSED("4210 items\r\n"), REFUSAL_NONE);
+	CHECK_EQ(REFUSED("-ERR max number of clients reached\r\n"), REFUSAL_REDIS_MAXCLIENTS);
+	CHECK_EQ(REFUSED("-ERR unknown command\r\n"), REFUSAL_NONE);
+	/* MySQL: length 23, sequence 0, 0xff, 1040, '#', "08004", message */
+	static const uint8_t mysql_1040[] = { 23, 0, 0, 0, 0xff, 0x10, 0x04, '#', '0', '8', '0',
+					      '0', '4', 'T', 'o', 'o', ' ', 'm', 'a', 'n', 'y' };
+	CHECK_EQ(first_bytes_refusal(mysql_1040, sizeof mysql_1040), REFUSAL_MYSQL_TOO_MANY);
+	static const uint8_t mysql_1045[] = { 23, 0, 0, 2, 0xff, 0x15, 0x04, '#' };
+	CHECK_EQ(first_bytes_refusal(mysql_1045, sizeof mysql_1045), REFUSAL_NONE);
+	/* PostgreSQL: 'E', length, then S FATAL, V FATAL, C 53300, M ..., end */
+	static const uint8_t pg[] = "E\0\0\0\x3b" "SFATAL\0" "VFATAL\0" "C53300\0"
+				    "Msorry, too many clients already\0";
+	CHECK_EQ(first_bytes_refusal(pg, sizeof pg), REFUSAL_POSTGRES_TOO_MANY);
+	static const uint8_t pg_auth[] = "E\0\0\0\x30" "SFATAL\0" "C28P01\0"
+					 "Mpassword authentication failed\0";
+	CHECK_EQ(first_bytes_refusal(pg_auth, sizeof pg_auth), REFUSAL_NONE);
+	for (size_t n = 0; n < sizeof pg; n++)    /* every cut, in bounds */
+		CHECK(first_bytes_refusal(pg, (uint32_t)n) == REFUSAL_NONE || n >= 5 + 7 + 7 + 7);
+	CHECK(strcmp(first_bytes_refusal_name(REFUSAL_SSH_MAXSTARTUPS), "ssh-maxstartups") == 0);
+	CHECK(first_bytes_refusal_name(REFUSAL_NONE) == NULL);
 	return check_report("test_first_bytes");
 }

@@ -492,6 +492,48 @@ except OSError:
                         "data-after-fin", detail="ignored-fin")
 
 
+@scenario("redis-maxclients-refusal-v4", "Debian's redis-server, unmodified but for one "
+          "documented knob (maxclients 1: a second client is over the limit); one client "
+          "holds the only slot, a second connects, and Redis's acceptCommonHandler writes "
+          "\"-ERR max number of clients reached\" and closes it at once; that client, not "
+          "reading, sends its first command 0.3 s later, after the FIN: the server's closed "
+          "socket resets it")
+def redis_maxclients_refusal(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+import subprocess, tempfile
+d = tempfile.mkdtemp()
+p = subprocess.Popen(["redis-server", "--bind", {lab.addr('server')!r}, "--port", "6379",
+                      "--maxclients", "1", "--save", "", "--appendonly", "no", "--dir", d,
+                      "--protected-mode", "no", "--daemonize", "no"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wait_listening({lab.addr('server')!r}, 6379)
+ready()
+time.sleep(3.0)
+p.terminate()
+p.wait()
+""", wait_ready=True)
+    lab.run("client", f"""
+held = connect({lab.addr('server')!r}, 6379)
+held.sendall(b"PING\\r\\n")
+recv_some(held)
+time.sleep(0.2)
+c = connect({lab.addr('server')!r}, 6379)
+time.sleep(0.3)           # the refusal and its FIN come at once; this client writes later
+try:
+    c.sendall(b"PING\\r\\n")
+    recv_some(c, timeout=1.0)
+except OSError:
+    pass
+time.sleep(0.5)
+held.close()
+""").wait()
+    srv.wait()
+    return one_incident("server", ["TCP_TIMEWAIT_SOCKET", "TCP_ABORT_ON_DATA", "NO_SOCKET"],
+                        "data-after-fin", detail="ignored-fin")
+
+
 @scenario("ss-kill-idle-v4", "an operator kills an established, idle connection with ss -K "
           "(SOCK_DESTROY, run in the client's namespace): after one request and its answer the "
           "connection sits idle 0.5 s, then ss -K dst SERVER dport = :8080 destroys the client's "
