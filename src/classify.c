@@ -19,8 +19,9 @@
 /* The look-ahead holds up to VERDICT_QUEUE_MAX verdicts at once: facts, no text, kept small. */
 /* The settle queue holds up to VERDICT_QUEUE_MAX of them (man page, FLOWS
  * AND MEMORY): growing one grows that bound. */
-/* 576 bytes until nat_twin_note (48) came: a record is copied twice on its way out. */
-_Static_assert(sizeof(struct verdict) <= 640, "a verdict is at most 640 bytes");
+/* 576 bytes until nat_twin_note (48) came, 640 until the peer's SYN-ACK
+ * elsewhere (16): a record is copied twice on its way out. */
+_Static_assert(sizeof(struct verdict) <= 656, "a verdict is at most 656 bytes");
 
 /*
  * Linux builds a RST for a segment with no usable socket in
@@ -718,6 +719,39 @@ static bool ack_scan_probe(struct judge *j)
 	if (!v->stray_ack || v->probe_targets < 2)
 		return false;
 	return decide(v, CAUSE_INVALID_SEGMENT, DETAIL_NONE, CONF_MEDIUM, CAUSE_CLOSED_PORT);
+}
+
+/*
+ * A give-up on a silent peer says the peer was down or unreachable, or
+ * that its side of the connection, or a box's state for it, was lost. The
+ * peer's address accepting another connection after it fell silent on
+ * this one (its SYN-ACK) rules the first out: the host was up and
+ * reachable, so the connection's state was lost at it or on the path (a
+ * NAT, firewall or load balancer that forgot the flow drops its segments
+ * silently). A review read the corpus's ndpi/1kxun.pcap 681 so: the
+ * server answered a new connection 15 s into the client's unanswered FIN
+ * retransmissions. The silence began at the peer's last segment here, or,
+ * with none captured, by the sender's FIN, else by its last segment
+ * before the RST (which the peer never answered).
+ */
+bool classify_peer_went_silent(const struct verdict *v)
+{
+	return v->cause == CAUSE_RETRANSMIT_TIMEOUT || v->cause == CAUSE_KEEPALIVE_TIMEOUT;
+}
+
+void classify_revise_peer_alive(struct verdict *v, const struct host_accept *synack)
+{
+	int64_t silent_since = (v->b.flags & HALF_F_SEEN) ? v->rst.ts_ns - v->peer_silent_ns
+			       : (v->a.flags & HALF_F_FIN) ? v->a.fin_ts
+							   : v->rst.ts_ns - v->idle_before_ns;
+	if (!classify_peer_went_silent(v) || !synack->frame || synack->ts_ns <= silent_since)
+		return;
+	int64_t ms = (synack->ts_ns - v->rst.ts_ns) / 1000000;
+	if (ms < INT32_MIN || ms > INT32_MAX)
+		return;
+	v->peer_accepted.frame = synack->frame;
+	v->peer_accepted.after_rst_ms = (int32_t)ms;
+	v->peer_accepted.port = synack->port;
 }
 
 void classify_revise_probe(struct verdict *v, unsigned targets)

@@ -325,6 +325,14 @@ struct verdict {
 		uint64_t frame;     /* the segment that revised it */
 		int64_t ts_ns;
 	} revised;
+	/* At the report: the peer's address accepted a connection (its
+	 * SYN-ACK on another one) after it fell silent on this one
+	 * (classify_revise_peer_alive); frame 0: none seen. */
+	struct {
+		uint64_t frame;
+		int32_t after_rst_ms; /* its time less the RST's */
+		uint16_t port;
+	} peer_accepted;
 };
 
 #define VERDICT_MAX_EVIDENCE EV_COUNT
@@ -427,6 +435,15 @@ void classify_revise_origin(struct verdict *v, const struct host_profile *host);
  * or more make it one probe of a scan (RULE_ACK_SCAN_PROBE).
  */
 void classify_revise_probe(struct verdict *v, unsigned targets);
+/*
+ * Whether a verdict says its peer stopped answering (a give-up on
+ * retransmissions or keep-alives), which the peer's address accepting a
+ * new connection meanwhile would contradict: the pipeline then reads the
+ * peer's latest SYN-ACK (host_table_accepted) at the report.
+ */
+bool classify_peer_went_silent(const struct verdict *v);
+/* That SYN-ACK, kept when it came after the peer's last segment here. */
+void classify_revise_peer_alive(struct verdict *v, const struct host_accept *synack);
 
 /*
  * The RST answered an untranslated segment of another connection

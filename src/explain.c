@@ -2191,6 +2191,31 @@ static void abort_after_own_fin(struct words *w)
 		advise_orphan_log(w);
 }
 
+/*
+ * The peer's address accepted a new connection after it fell silent on
+ * this one (classify_revise_peer_alive): the host was up and reachable,
+ * so this connection's state was lost, at the peer or on the path. Says
+ * so and advises on it; false when no such SYN-ACK was seen.
+ */
+static bool peer_alive(struct words *w)
+{
+	const struct verdict *v = w->v;
+	if (!v->peer_accepted.frame)
+		return false;
+	int64_t d = (int64_t)v->peer_accepted.after_rst_ms * 1000000;
+	say(w, " The %s was not down: its address accepted a new connection on port %u (SYN-ACK, "
+	       "frame %llu) %s %s this RST, so this connection's state was lost, at the %s or in "
+	       "a box on the path (a NAT, firewall or load balancer that forgets a flow drops its "
+	       "segments silently).", w->bn, v->peer_accepted.port,
+	    (unsigned long long)v->peer_accepted.frame, DUR(d < 0 ? -d : d),
+	    d < 0 ? "before" : "after", w->bn);
+	advise(w, "The %s's host was up: find what lost this connection's state, an idle timeout "
+		  "of a NAT, firewall or load balancer between (send keep-alives more often than "
+		  "it, or close idle connections sooner) or the %s's service forgetting its "
+		  "connections (a restart behind the same address).", w->bn, w->bn);
+	return true;
+}
+
 static void probes_unanswered(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -2226,6 +2251,8 @@ static void probes_unanswered(struct words *w)
 	say(w, "The %s sent %u keep-alive probe%s that the %s never answered (silent for %s), "
 	       "then aborted the connection.",
 	    w->an, v->a.keepalives, plural(v->a.keepalives), w->bn, DUR(v->peer_silent_ns));
+	if (peer_alive(w))
+		return;
 	advise(w, "The %s is gone or unreachable (crash, network change, a middlebox dropping "
 		  "the flow); if a middlebox forgets idle flows, send keep-alives more often than "
 		  "its idle timeout.", w->bn);
@@ -2253,8 +2280,11 @@ static const char *peer_stopped(const struct verdict *v)
 }
 
 /* What to look for when the peer acknowledged nothing more. */
+/* Why the peer stopped acknowledging, unless it was seen alive meanwhile. */
 static void advise_peer_stopped_acking(struct words *w)
 {
+	if (peer_alive(w))
+		return;
 	advise(w, "Find why the %s %s: it is down, unreachable, or a device on the path drops "
 		  "its packets.", w->bn, peer_stopped(w->v));
 }
@@ -2372,6 +2402,12 @@ static void retransmissions_unacked(struct words *w)
 			       w->an);
 			return;
 		}
+		if (peer_alive(w)) {
+			advise(w, " Then find what on the %s aborted so soon: an application "
+				  "timeout, or the connection dropped as its network or VPN changed.",
+			       w->an);
+			return;
+		}
 		advise(w, "Find why the %s %s (down, unreachable, or a device on the path "
 			  "dropping its packets), and what on the %s aborted so soon: an "
 			  "application timeout, or the connection dropped as its network or VPN "
@@ -2459,10 +2495,11 @@ static void late_retransmission_unacked(struct words *w)
 	       "and doubles the timer each time (RFC 6298 5.4, 5.5): so a copy followed by %s "
 	       "of silence was itself a late retransmission, sent %s or more after the copy "
 	       "before it, and this capture began too late to hold that one (and it holds none "
-	       "of the connection's start). The %s was gone or unreachable, and the %s gave "
-	       "up. ", w->an, fin ? "FIN" : "last data", (unsigned long long)(fin ? v->a.fin_frame
-									 : v->a.data_frame),
-	    w->bn, w->an, DUR(gap), DUR(gap), DUR(gap / 2), w->bn, w->an);
+	       "of the connection's start). The %s%s, and the %s gave up. ", w->an,
+	    fin ? "FIN" : "last data", (unsigned long long)(fin ? v->a.fin_frame : v->a.data_frame),
+	    w->bn, w->an, DUR(gap), DUR(gap), DUR(gap / 2),
+	    w->bn, v->peer_accepted.frame ? " answered none of them" : " was gone or unreachable",
+	    w->an);
 	say_who_resets_on_give_up(w);
 	advise_peer_stopped_acking(w);
 	if (fin && (v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.fin_seq))

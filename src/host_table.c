@@ -49,6 +49,7 @@ struct host_table {
 	struct host_entry *slots;   /* NULL until the first note */
 	uint8_t *tags;              /* [slot]: host_tag() of its entry, 0 free */
 	uint16_t *counts;           /* [slot]: its profile's connections */
+	struct host_accept *accepts; /* [slot]: its latest SYN-ACK; made at the first */
 };
 
 /* Bits of the hash the slot index does not use; never 0. */
@@ -71,6 +72,7 @@ void host_table_free(struct host_table *t)
 	free(t->slots);
 	free(t->tags);
 	free(t->counts);
+	free(t->accepts);
 	free(t);
 }
 
@@ -221,7 +223,7 @@ void host_table_prefetch(const struct host_table *t, uint8_t ipver, const uint8_
 }
 
 void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16], uint32_t context,
-		     uint8_t ttl, uint16_t syn_layout)
+		     uint8_t ttl, uint16_t syn_layout, const struct host_accept *accept)
 {
 	if (!t->slots) {
 		t->slots = xcalloc(HOST_TABLE_SLOTS, sizeof *t->slots);
@@ -239,11 +241,18 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 		if (e->profile.connections)
 			t->evicted++;
 		memset(e, 0, sizeof *e);
+		if (t->accepts)
+			memset(&t->accepts[slot], 0, sizeof t->accepts[slot]);
 		memcpy(e->addr, key, 16);
 		e->context = context;
 		t->tags[slot] = host_tag(hash);
 	}
 	struct host_profile *h = &e->profile;
+	if (accept) {
+		if (!t->accepts)
+			t->accepts = xcalloc(HOST_TABLE_SLOTS, sizeof *t->accepts);
+		t->accepts[slot] = *accept;
+	}
 	if (h->connections < UINT16_MAX)
 		h->connections++;
 	t->counts[slot] = h->connections;
@@ -419,6 +428,21 @@ const struct host_profile *host_table_get(const struct host_table *t, uint8_t ip
 	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
 					  NULL);
 	return e ? &e->profile : NULL;
+}
+
+bool host_table_accepted(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			 uint32_t context, struct host_accept *out)
+{
+	if (!t || !t->slots || !t->accepts)
+		return false;
+	uint8_t key[16];
+	host_key(ipver, addr, key);
+	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
+					  NULL);
+	if (!e || !t->accepts[e - t->slots].frame)
+		return false;
+	*out = t->accepts[e - t->slots];
+	return true;
 }
 
 uint64_t host_table_evicted(const struct host_table *t)

@@ -12,10 +12,11 @@
  * - its stack family, read passively from the option layout of its SYN or
  *   SYN-ACK (host_stack_from_syn), and the initial TTL that stack starts from;
  * - its IPv4 ID behaviour, from the second and third segments of each
- *   connection.
+ *   connection;
+ * - its latest SYN-ACK (host_table_accepted).
  * Memory is bounded: HOST_TABLE_SLOTS entries of 32 bytes and 3 bytes
- * beside each for lookups (560 KiB),
- * allocated on the first note; when a neighbourhood of the table is full
+ * beside each for lookups (560 KiB), allocated on the first note, and 24
+ * bytes for the SYN-ACK (384 KiB), on the first; when a neighbourhood of the table is full
  * the host seen least often there makes room.
  */
 #ifndef RSTDIAG_HOST_TABLE_H
@@ -72,6 +73,13 @@ struct host_profile {
 	uint16_t last_ip_id;        /* IPv4 ID of the latest third segment noted */
 };
 
+/* A host's SYN-ACK: where it accepted a connection (host_table_note). */
+struct host_accept {
+	uint64_t frame;
+	int64_t ts_ns;
+	uint16_t port;
+};
+
 /*
  * Hosts' own counters start from unrelated values (Linux's per connection
  * from a hash, Windows' one per host), so a host's ID within this of
@@ -109,10 +117,16 @@ void host_table_prefetch(const struct host_table *t, uint8_t ipver, const uint8_
 			 uint32_t context);
 /*
  * The first non-RST segment of a connection's half from addr: its TTL,
- * and for a SYN or SYN-ACK its option layout (tcp_opts.layout; else 0).
+ * and for a SYN or SYN-ACK its option layout (tcp_opts.layout; else 0);
+ * for a SYN-ACK, where it was (accept; else NULL).
  */
 void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16], uint32_t context,
-		     uint8_t ttl, uint16_t syn_layout);
+		     uint8_t ttl, uint16_t syn_layout, const struct host_accept *accept);
+/* The host's latest SYN-ACK noted, on any connection: it was up and
+ * accepting then (so a connection of its that went silent was lost, not
+ * the host: classify_revise_peer_alive). False if none. */
+bool host_table_accepted(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			 uint32_t context, struct host_accept *out);
 /* The third non-RST segment of that half (IPv4): its ID, and the second's;
  * follows_other, whether its ID ran on from the packet just before it of
  * an address at neither end of its connection (the pipeline's ring: by 1

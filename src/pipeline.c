@@ -50,8 +50,16 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	/* The sender's address may have shown its TTL since, on other
 	 * connections; the peer's endpoint its lone ACKs to other ports. */
 	bool shared_ids = host_table_shared_ids(pl->hosts);
-	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel || v->stray_ack || shared_ids) {
+	/* A silent peer's address that accepted a connection since (by now,
+	 * the settle time after the RST included). */
+	struct host_accept synack;
+	bool peer_accepted = classify_peer_went_silent(v) &&
+			     host_table_accepted(pl->hosts, v->ipver, v->dst, v->host_context, &synack);
+	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel || v->stray_ack || shared_ids ||
+	    peer_accepted) {
 		pl->final = *v;
+		if (peer_accepted)
+			classify_revise_peer_alive(&pl->final, &synack);
 		if (v->origin_basis == ORIGIN_BY_NOTHING)
 			classify_revise_origin(&pl->final, host_table_get(pl->hosts, v->ipver, v->src,
 									  v->host_context));
@@ -454,8 +462,10 @@ static void note_ids(struct pipeline *pl, const struct flow *f, int dir,
 /* This side's first TTL (and a SYN's option layout) into its host's profile. */
 static inline void note_first_host(struct pipeline *pl, const struct flow *f, const struct pkt *p)
 {
+	struct host_accept synack = { p->frame, p->ts_ns, p->sport };
 	host_table_note(pl->hosts, p->ipver, p->src, host_context(f->key.tunnel, pl->interface_id),
-			p->ttl, (p->flags & TCP_SYN) ? p->opts.layout : 0);
+			p->ttl, (p->flags & TCP_SYN) ? p->opts.layout : 0,
+			(p->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) ? &synack : NULL);
 }
 
 /* This side's first TTL (and a SYN's option layout), then its second

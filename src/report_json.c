@@ -360,6 +360,21 @@ static void put_burst(struct json_out *o, const struct verdict *v, bool nano)
 	json_object_end(o);
 }
 
+/* "peer_accepted": the silent peer's SYN-ACK on another connection, or null. */
+static void put_peer_accepted(struct json_out *o, const struct verdict *v)
+{
+	if (!v->peer_accepted.frame) {
+		json_null(o, "peer_accepted");
+		return;
+	}
+	json_object_begin(o, "peer_accepted");
+	json_uint(o, "frame", v->peer_accepted.frame);
+	json_uint(o, "port", v->peer_accepted.port);
+	/* kept in milliseconds (struct verdict) */
+	json_seconds(o, "after_rst_s", (int64_t)v->peer_accepted.after_rst_ms * 1000000, false);
+	json_object_end(o);
+}
+
 static const char *tls_alpn_name(uint8_t a)
 {
 	static const char *const names[] = {
@@ -476,6 +491,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	}
 	put_nat(o, v);
 	put_burst(o, v, r->nano);
+	put_peer_accepted(o, v);
 	json_quoted_k(o, JSON_KEY("form"), NAME(form, v->form));
 	json_quoted_k(o, JSON_KEY("cause"), NAME(cause, v->cause));
 	json_quoted_k(o, JSON_KEY("detail"), NAME(detail, v->detail));

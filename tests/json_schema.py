@@ -87,6 +87,7 @@ RESET = {
         "format": {"diag-compact", "diag-text", "text", "binary"}, "code": nullable(INT),
         "enterprise": nullable(INT), "cause": nullable(STR), "text": nullable(STR),
     }),
+    "peer_accepted": nullable({"frame": frame, "port": port, "after_rst_s": NUM}),
     "refusal": nullable({"ssh-maxstartups", "reply-421", "redis-maxclients",
                          "mysql-too-many-connections", "postgresql-too-many-connections"}),
     "sender_host": nullable({

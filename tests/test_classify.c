@@ -1563,7 +1563,7 @@ static void test_host_profile(void)
 	struct host_table *lan = host_table_new(HOST_TABLE_SEED);
 	for (uint32_t i = 0; i < HOST_TABLE_SLOTS / 4; i++) {
 		uint8_t b[16] = { 192, 168, (uint8_t)(i >> 8), (uint8_t)i };
-		host_table_note(lan, 4, b, 0, 64, 0);
+		host_table_note(lan, 4, b, 0, 64, 0, NULL);
 	}
 	CHECK_EQ(host_table_evicted(lan), 0);
 	uint8_t some[16] = { 192, 168, 7, 200 };
@@ -1573,9 +1573,9 @@ static void test_host_profile(void)
 	struct host_table *t = host_table_new(1);
 	uint8_t a[16] = { 10, 0, 0, 2 };
 	CHECK(host_table_get(t, 4, a, 0) == NULL);
-	host_table_note(t, 4, a, 0, 64, 0);
-	host_table_note(t, 4, a, 0, 64, 0);
-	host_table_note(t, 4, a, 0, 63, 0);
+	host_table_note(t, 4, a, 0, 64, 0, NULL);
+	host_table_note(t, 4, a, 0, 64, 0, NULL);
+	host_table_note(t, 4, a, 0, 63, 0, NULL);
 	const struct host_profile *h = host_table_get(t, 4, a, 0);
 	CHECK(h && h->n_ttl == 2 && h->connections == 3 && h->ttl[0] == 64 && h->ttl[1] == 63);
 	CHECK(host_table_get(t, 4, a, host_context(0, 7)) == NULL);
@@ -1583,10 +1583,10 @@ static void test_host_profile(void)
 	 * a full neighbourhood gives up the one noted least often. */
 	uint8_t often[16] = { 192, 0, 2, 9 };
 	for (int i = 0; i < 100; i++)
-		host_table_note(t, 4, often, 1, 64, 0);
+		host_table_note(t, 4, often, 1, 64, 0, NULL);
 	for (uint32_t i = 0; i < 3 * HOST_TABLE_SLOTS; i++) {
 		uint8_t b[16] = { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
-		host_table_note(t, 4, b, 1, 64, 0);
+		host_table_note(t, 4, b, 1, 64, 0, NULL);
 	}
 	CHECK(host_table_evicted(t) >= 2 * HOST_TABLE_SLOTS - 1);
 	h = host_table_get(t, 4, often, 1);
@@ -1622,7 +1622,7 @@ static void test_host_stack_and_ids(void)
 		zero[16] = { 10, 0, 0, 4 };
 	/* Linux: a counter per connection from an unrelated start. */
 	for (int k = 0; k < 3; k++) {
-		host_table_note(t, 4, lin, 0, 64, 0x2483);
+		host_table_note(t, 4, lin, 0, 64, 0x2483, NULL);
 		uint16_t start = (uint16_t)(0x65e5 + 20011 * k);
 		host_table_note_ids(t, lin, 0, start, (uint16_t)(start + 1), -1);
 	}
@@ -1632,7 +1632,7 @@ static void test_host_stack_and_ids(void)
 	/* Windows: one counter across connections. */
 	uint16_t id = 4000;
 	for (int k = 0; k < 4; k++) {
-		host_table_note(t, 4, win, 0, 128, 0x234);
+		host_table_note(t, 4, win, 0, 128, 0x234, NULL);
 		host_table_note_ids(t, win, 0, id, (uint16_t)(id + 1), -1);
 		id = (uint16_t)(id + 37);
 	}
@@ -1641,16 +1641,16 @@ static void test_host_stack_and_ids(void)
 	CHECK_EQ(host_ip_ids(h), HOST_IP_ID_GLOBAL);
 	/* Random IDs, and IDs all 0. */
 	for (int k = 0; k < 3; k++) {
-		host_table_note(t, 4, rnd, 0, 64, 0);
+		host_table_note(t, 4, rnd, 0, 64, 0, NULL);
 		host_table_note_ids(t, rnd, 0, (uint16_t)(1000 + 9001 * k), (uint16_t)(50000 - 7777 * k), -1);
-		host_table_note(t, 4, zero, 0, 64, 0);
+		host_table_note(t, 4, zero, 0, 64, 0, NULL);
 		host_table_note_ids(t, zero, 0, 0, 0, -1);
 	}
 	CHECK_EQ(host_ip_ids(host_table_get(t, 4, rnd, 0)), HOST_IP_ID_RANDOM);
 	CHECK_EQ(host_ip_ids(host_table_get(t, 4, zero, 0)), HOST_IP_ID_ZERO);
 	/* One connection's counter cannot say whose. */
 	uint8_t one[16] = { 10, 0, 0, 5 };
-	host_table_note(t, 4, one, 0, 64, 0);
+	host_table_note(t, 4, one, 0, 64, 0, NULL);
 	host_table_note_ids(t, one, 0, 7, 8, -1);
 	host_table_note_ids(t, one, 0, 9, 10, -1);
 	CHECK_EQ(host_ip_ids(host_table_get(t, 4, one, 0)), HOST_IP_ID_UNKNOWN);

@@ -2150,6 +2150,32 @@ static void test_late_retransmission_words(void)
 	CHECK(says(e.advice, "Client: the data (frame 1) may never have arrived"));
 	CHECK(says(e.runner_up, "the server may have acknowledged the data in a packet this "
 				"capture does not hold"));
+	CHECK(says(e.why, "The server was gone or unreachable, and the client gave up"));
+	/* The server's address accepted another connection meanwhile (the
+	 * corpus's 1kxun.pcap 681, a review): it was up, and this
+	 * connection's state was lost. */
+	struct verdict alive = v;
+	int64_t sent = rst.ts_ns - alive.idle_before_ns;
+	classify_revise_peer_alive(&alive, &(struct host_accept){ 629, sent + 1000000000LL, 80 });
+	CHECK_EQ(alive.peer_accepted.frame, 629);
+	CHECK_EQ(alive.peer_accepted.after_rst_ms, (int32_t)((sent + 1000000000LL - rst.ts_ns) /
+							      1000000));
+	explain_verdict(&alive, &e);
+	CHECK(says(e.why, "The server answered none of them, and the client gave up"));
+	CHECK(says(e.why, "The server was not down: its address accepted a new connection on port "
+			  "80 (SYN-ACK, frame 629) 40.300 s before this RST, so this connection's "
+			  "state was lost"));
+	CHECK(says(e.advice, "The server's host was up: find what lost this connection's state"));
+	CHECK(strstr(e.advice, "it is down") == NULL);
+	/* A SYN-ACK from before the silence began shows nothing. */
+	alive = v;
+	classify_revise_peer_alive(&alive, &(struct host_accept){ 3, sent - 1000000, 80 });
+	CHECK_EQ(alive.peer_accepted.frame, 0);
+	/* nor for a cause that does not say the peer went silent */
+	alive = v;
+	alive.cause = CAUSE_LINGER_ABORT;
+	classify_revise_peer_alive(&alive, &(struct host_accept){ 629, sent + 1000000000LL, 80 });
+	CHECK_EQ(alive.peer_accepted.frame, 0);
 }
 
 /* The server reads the client's request, closes at once without

@@ -45,7 +45,7 @@ static void test_find_matches_policy(void)
 {
 	struct host_table *t = host_table_new(7);
 	uint8_t a[16] = { 10, 0, 0, 1 };
-	host_table_note(t, 4, a, 0, 64, 0);     /* the arrays exist from here */
+	host_table_note(t, 4, a, 0, 64, 0, NULL);     /* the arrays exist from here */
 	int bad = 0, found = 0, free_room = 0, evict_room = 0, at_end = 0;
 	for (int trial = 0; trial < 200000; trial++) {
 		uint8_t key[16];
@@ -126,12 +126,12 @@ static void test_shared_ids(void)
 		 * widely (8 notes on 4 hosts). */
 		CHECK(host_table_ids_shared_seen(t) == (i >= 2));
 		a[0] = 198; a[3] = (uint8_t)(10 + i);
-		host_table_note(t, 4, a, 0, 64, 0);
+		host_table_note(t, 4, a, 0, 64, 0, NULL);
 		host_table_note_ids(t, a, 0, counter, (uint16_t)(counter + 1), -1);
 		counter += 5;
 		uint8_t guest[16] = { 0 };
 		guest[0] = 10; guest[3] = 1;
-		host_table_note(t, 4, guest, 0, 128, 0);
+		host_table_note(t, 4, guest, 0, 128, 0, NULL);
 		host_table_note_ids(t, guest, 0, (uint16_t)(0x5e15 + 977 * i),
 				    (uint16_t)(0x5e16 + 977 * i), -1);
 	}
@@ -155,7 +155,7 @@ static void test_shared_ids(void)
 		a[0] = 100; a[2] = (uint8_t)(i >> 8);
 		a[3] = (uint8_t)i;
 		uint16_t start = (uint16_t)check_random(&r);
-		host_table_note(t, 4, a, 0, 64, 0);
+		host_table_note(t, 4, a, 0, 64, 0, NULL);
 		host_table_note_ids(t, a, 0, start, (uint16_t)(start + 1), -1);
 	}
 	CHECK(!host_table_shared_ids(t));
@@ -170,7 +170,7 @@ static void test_shared_ids(void)
 	counter = 0x0100;
 	for (int i = 0; i < 12; i++) {
 		a[0] = 198; a[2] = 0; a[3] = (uint8_t)(10 + i);
-		host_table_note(t, 4, a, 0, 64, 0);
+		host_table_note(t, 4, a, 0, 64, 0, NULL);
 		host_table_note_ids(t, a, 0, counter, (uint16_t)(counter + 1), 1);
 		counter = (uint16_t)(counter + 2 * HOST_SHARED_ID_NEAR);
 	}
@@ -182,7 +182,7 @@ static void test_shared_ids(void)
 	t = host_table_new(HOST_TABLE_SEED);
 	for (int i = 0; i < 12; i++) {
 		a[3] = (uint8_t)(10 + i);
-		host_table_note(t, 4, a, 0, 64, 0);
+		host_table_note(t, 4, a, 0, 64, 0, NULL);
 		host_table_note_ids(t, a, 0, counter, (uint16_t)(counter + 1), i % 2 ? 0 : -1);
 		counter = (uint16_t)(counter + 2 * HOST_SHARED_ID_NEAR);
 	}
@@ -192,8 +192,45 @@ static void test_shared_ids(void)
 }
 
 
+/* A host's latest SYN-ACK, per address and context; none before one, and
+ * none left for a new host in a slot another had. */
+static void test_accepted(void)
+{
+	struct host_table *t = host_table_new(HOST_TABLE_SEED);
+	uint8_t a[16] = { 10, 0, 0, 1 }, b[16] = { 10, 0, 0, 2 };
+	struct host_accept got;
+	CHECK(!host_table_accepted(t, 4, a, 0, &got));
+	host_table_note(t, 4, a, 0, 64, 0, NULL);
+	CHECK(!host_table_accepted(t, 4, a, 0, &got));   /* a SYN's, not a SYN-ACK's */
+	host_table_note(t, 4, a, 0, 64, 0x2483, &(struct host_accept){ 7, 1000, 443 });
+	host_table_note(t, 4, a, 0, 64, 0x2483, &(struct host_accept){ 90, 5000, 80 });
+	host_table_note(t, 4, a, 0, 64, 0, NULL);        /* its later SYN: no change */
+	CHECK(host_table_accepted(t, 4, a, 0, &got));
+	CHECK(got.frame == 90 && got.ts_ns == 5000 && got.port == 80);
+	CHECK(!host_table_accepted(t, 4, a, 1, &got));   /* another context */
+	CHECK(!host_table_accepted(t, 4, b, 0, &got));
+	host_table_free(t);
+	/* Hosts enough to evict: a slot's new host starts with no SYN-ACK. */
+	t = host_table_new(HOST_TABLE_SEED);
+	for (uint32_t i = 0; i < 4 * HOST_TABLE_SLOTS; i++) {
+		uint8_t k[16] = { 11, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		host_table_note(t, 4, k, 0, 64, 0,
+				i % 2 ? NULL : &(struct host_accept){ i + 1, (int64_t)i, 80 });
+	}
+	int wrong = 0;
+	for (uint32_t i = 0; i < 4 * HOST_TABLE_SLOTS; i++) {
+		uint8_t k[16] = { 11, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		if (host_table_accepted(t, 4, k, 0, &got))
+			wrong += i % 2 == 1 || got.frame != i + 1;
+	}
+	CHECK_EQ(wrong, 0);
+	CHECK(host_table_evicted(t) > 0);
+	host_table_free(t);
+}
+
 int main(void)
 {
+	test_accepted();
 	test_find_matches_policy();
 	test_first_least();
 	test_shared_ids();
