@@ -460,12 +460,25 @@ static void note_ids(struct pipeline *pl, const struct flow *f, int dir,
 }
 
 /* This side's first TTL (and a SYN's option layout) into its host's profile. */
-static inline void note_first_host(struct pipeline *pl, const struct flow *f, const struct pkt *p)
+/* ... a SYN-ACK's, with where it accepted the connection. Out of line:
+ * inlined, it tipped LTO into leaving tcp_track_segment out of the
+ * per-packet path (200k bench capture: 323.1M to 328.7M instructions). */
+static __attribute__((noinline)) void note_first_synack(struct pipeline *pl, const struct flow *f,
+							 const struct pkt *p)
 {
 	struct host_accept synack = { p->frame, p->ts_ns, p->sport };
 	host_table_note(pl->hosts, p->ipver, p->src, host_context(f->key.tunnel, pl->interface_id),
-			p->ttl, (p->flags & TCP_SYN) ? p->opts.layout : 0,
-			(p->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) ? &synack : NULL);
+			p->ttl, p->opts.layout, &synack);
+}
+
+static inline void note_first_host(struct pipeline *pl, const struct flow *f, const struct pkt *p)
+{
+	if ((p->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
+		note_first_synack(pl, f, p);
+		return;
+	}
+	host_table_note(pl->hosts, p->ipver, p->src, host_context(f->key.tunnel, pl->interface_id),
+			p->ttl, (p->flags & TCP_SYN) ? p->opts.layout : 0, NULL);
 }
 
 /* This side's first TTL (and a SYN's option layout), then its second
