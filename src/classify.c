@@ -1807,7 +1807,15 @@ static bool all_read_by_answer(const struct verdict *v)
  * corpus's wireshark-smb-on-windows10.pcap 47-89: five Windows SMB
  * clients' RSTs 0.2 ms after the server's STATUS_LOGON_FAILURE; a
  * review). A close that came by chance within a millisecond of the answer
- * it awaited is no likelier. An answer, not a new message: it came within
+ * it awaited is no likelier. Away from A the answer reaches it, and its
+ * RST comes back, a round trip later: A's fastest answer on the
+ * connection (timing_leg_ns) is taken off, and what is left is A's own
+ * time, which reacting to an answer it read keeps within
+ * REQUEST_REACTION_NS (the corpus's socks5-smtp-503.pcap 20: a client
+ * 0.33 s from the capture, its RST 0.41 s after the server's 503; a
+ * review). Without A's round trip known, a millisecond at the capture.
+ * Likewise B's answer comes B's round trip (peer_leg_us) after what it
+ * answers passed the capture point. An answer, not a new message: it came within
  * TIMEOUT_SILENCE_MIN_NS of what went before. Whether A read all of it the
  * wire does not say (a client that reads an error's header and closes
  * leaves its body unread), so the verdict stays linger-abort at medium,
@@ -1820,8 +1828,11 @@ bool classify_abort_reacting_to_answer(const struct verdict *v)
 	       v->a.data_frame < t->frame && (t->flags & TCP_ACK) &&
 	       seq_geq(t->ack, side_data_end(&v->a)) && (v->rst.flags & TCP_ACK) &&
 	       v->rst.ack == side_data_end(&v->b) && t->seq + t->len == side_data_end(&v->b) &&
-	       v->rst.ts_ns - t->ts_ns >= 0 && v->rst.ts_ns - t->ts_ns <= FAST_CLOSE_NS &&
-	       v->trigger_gap_ns >= 0 && v->trigger_gap_ns < TIMEOUT_SILENCE_MIN_NS;
+	       v->rst.ts_ns - t->ts_ns >= 0 &&
+	       (v->timing_leg_ns > 0 ? v->rst.ts_ns - t->ts_ns - v->timing_leg_ns <= REQUEST_REACTION_NS
+				     : v->rst.ts_ns - t->ts_ns <= FAST_CLOSE_NS) &&
+	       v->trigger_gap_ns >= 0 &&
+	       v->trigger_gap_ns - (int64_t)v->peer_leg_us * 1000 < TIMEOUT_SILENCE_MIN_NS;
 }
 
 static bool abortive_close(struct judge *j)
@@ -2676,6 +2687,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	}
 	record_connection(v, f, dir, p);
 	v->peer_leg_us = peer_leg_us(f, (enum role)v->sender);
+	v->timing_leg_ns = fastest_answer(f, (enum role)v->sender);
 	v->host_context = host_context;
 	if (host)
 		v->host = *host;

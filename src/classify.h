@@ -206,7 +206,9 @@ struct verdict {
 	int64_t trigger_gap_ns;     /* silence before the segment it answers */
 	int64_t peer_silent_ns;     /* from b's last segment to the RST */
 	int64_t rtt_ns;             /* handshake round trip at the capture point */
-	int64_t timing_leg_ns;      /* ORIGIN_BY_TIMING: the sender's fastest answer (classify.c) */
+	int64_t timing_leg_ns;      /* the sender's fastest answer, the round trip from the
+				       capture point to it (classify.c); -1 unknown.
+				       ORIGIN_BY_TIMING judged by it */
 	int64_t since_prev_ns;      /* from the tuple's previous connection's end */
 	int64_t syn_ts;             /* the client's first SYN; 0 unseen */
 

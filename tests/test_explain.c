@@ -434,6 +434,22 @@ static void test_abort_after_peer_data(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 770, TCP_ACK | TCP_PSH, 77, 5), 10.0007) });
 	judge_and_explain(&f, c, at(seg(C, 770, 578, TCP_RST | TCP_ACK, 0, 6), 12.0), &v);
 	CHECK(strstr(e.why, "reacted to that answer") == NULL);
+	/* The client 300 ms from the capture (its handshake's ACK 300 ms after
+	 * the SYN-ACK): its abort 350 ms after the answer passed here is 50 ms
+	 * of its own, a reaction (the corpus's socks5-smtp-503.pcap 20, a
+	 * client far from the capture; a review); 700 ms is not. */
+	for (int late = 0; late < 2; late++) {
+		memset(&f, 0, sizeof f);
+		c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.001) });
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.301) });
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 669, 4), 10.5) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 770, TCP_ACK | TCP_PSH, 77, 5), 10.55) });
+		judge_and_explain(&f, c, at(seg(C, 770, 578, TCP_RST | TCP_ACK, 0, 6),
+					    late ? 11.25 : 10.9), &v);
+		CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+		CHECK_EQ(strstr(e.why, "reacted to that answer") != NULL, !late);
+	}
 
 	/* The client sent nothing and closed; the server reset after its FIN,
 	 * which the RST acknowledges: the end of the stream, reacted to. */
