@@ -2953,6 +2953,18 @@ static void abortive_close(struct words *w)
 		       "on its own timeout for a first request that never came, or one that "
 		       "rejects the client.", known ? ", " : "", known ? DUR(v->idle_before_ns) : "",
 		    known ? " after the last packet" : "");
+	/* An abort is RST+ACK from Linux (tcp_send_active_reset), the BSDs
+	 * (tcp_drop, through tcp_output's flags for CLOSED), Windows and
+	 * lwIP (tcp_abort): a bare RST is a raw socket's, or a small stack's
+	 * that follows RFC 9293 3.10.5's ABORT to the letter (the corpus's
+	 * tcp_handshake_synthetic.pcap 17, a generated handshake; a review). */
+	else if (v->detail == DETAIL_PROBE && !(v->rst.flags & TCP_ACK))
+		say(w, "The %s opened the connection and reset it without any data exchanged, with "
+		       "a RST without the ACK flag: the stacks' abort (SO_LINGER 0 on Linux, the "
+		       "BSDs, macOS and Windows) sends RST+ACK, so this one was most likely written "
+		       "by a program on a raw socket (a scanner, a packet crafter, a test "
+		       "generator), else by a small embedded stack that follows RFC 9293 3.10.5 to "
+		       "the letter. Usually benign.", w->an);
 	else if (v->detail == DETAIL_PROBE)
 		say(w, "The %s opened the connection and aborted it without any data exchanged: a "
 		       "health check or port probe closing with SO_LINGER 0. Usually benign.", w->an);

@@ -2709,6 +2709,25 @@ static void test_server_probe_words(void)
 	CHECK(says(e.runner_up, "a listener that closes with the connection still queued"));
 }
 
+/* A client's reset right after its handshake's ACK, RST+ACK as a stack's
+ * abort is: a probe closing with a zero linger; as a bare RST: a raw
+ * socket's (the corpus's tcp_handshake_synthetic.pcap 17; a review). */
+static void test_client_probe_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	judge_and_explain(&f, c, at(seg(C, 101, 501, TCP_RST | TCP_ACK, 0, 4), 10.1), &v);
+	CHECK_EQ(v.detail, DETAIL_PROBE);
+	CHECK(says(e.why, "a health check or port probe closing with SO_LINGER 0"));
+	c = handshake(&f);
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 4), 10.1), &v);
+	CHECK_EQ(v.detail, DETAIL_PROBE);
+	CHECK(says(e.why, "with a RST without the ACK flag"));
+	CHECK(says(e.why, "most likely written by a program on a raw socket"));
+	CHECK(strstr(e.why, "closing with SO_LINGER 0") == NULL);
+}
+
 /* A SYN-ACK reset after the client gave up: within 2 s and its SYN never
  * sent again, losing a connection race (RFC 8305) is said as well; after
  * a SYN sent again and 3 s, a connect timeout alone. */
@@ -3529,6 +3548,7 @@ int main(void)
 	test_ignored_fin_round_trip();
 	test_client_unread_advice();
 	test_server_probe_words();
+	test_client_probe_words();
 	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
