@@ -143,6 +143,57 @@ c.close()
     return labeller
 
 
+@scenario("retransmit-abort-server-alive-v4", "the server's host drops one connection's "
+          "segments (its client port, as a box that lost that flow's state drops them) and "
+          "nothing else; the client's request on it goes unacknowledged through its "
+          "retransmissions, a second connection to the same server meanwhile opens and closes "
+          "normally, and after 2.5 s the client application aborts the first (SO_LINGER 0): "
+          "the server was up, only the connection was lost")
+def retransmit_abort_server_alive(lab):
+    lab.topology()
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 8080)
+ready()
+c, _ = s.accept()
+d, _ = s.accept()
+d.recv(4096)
+d.sendall(http_response())
+d.close()
+time.sleep(4)             # never hears the first connection's request
+c.close()
+""", wait_ready=True)
+    cli = lab.run("client", f"""
+c = connect({lab.addr('server')!r}, 8080, bind_port=40701)
+ready()
+time.sleep(0.3)           # the lab drops this connection's segments meanwhile
+c.sendall(http_request("/report"))
+time.sleep(1.0)
+d = connect({lab.addr('server')!r}, 8080, bind_port=40702)
+d.sendall(http_request("/other"))
+recv_some(d)
+d.close()
+time.sleep(1.5)           # the first request retransmitted, never acknowledged
+linger0(c)
+c.close()
+""", wait_ready=True)
+    lab.nft("server", f"""
+table inet labdrop {{
+  chain i {{ type filter hook input priority 0; ip saddr {lab.addr('client')} tcp sport 40701 drop; }}
+}}
+""")
+    cli.wait()
+    srv.wait()
+
+    def labeller(rsts):
+        expect(rsts[0], "client", "TCP_STATE")
+        return [label("retransmit-timeout",
+                      note="an application abort after unacknowledged retransmissions, the "
+                           "server's host accepting another connection meanwhile")] + \
+            [label("reset-followup") for _ in rsts[1:]]
+    return labeller
+
+
 @scenario("capture-starts-late-v4", "the capture starts after the connection's handshake and "
           "its only exchange; the server then aborts it (SO_LINGER 0), so the RST is the "
           "first packet of the connection in the capture and nothing shows why")
