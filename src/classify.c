@@ -1815,7 +1815,10 @@ static bool all_read_by_answer(const struct verdict *v)
  * 0.33 s from the capture, its RST 0.41 s after the server's 503; a
  * review). Without A's round trip known, a millisecond at the capture.
  * Likewise B's answer comes B's round trip (peer_leg_us) after what it
- * answers passed the capture point. An answer, not a new message: it came within
+ * answers passed the capture point. Not when one program made both
+ * sides' packets (IP_ID_BOTH_SIDES: a generator, a rebuilt session), whose
+ * timing is that program's (the corpus's zattoo.pcap 10 and 31, RSTs
+ * microseconds after a 200; a review). An answer, not a new message: it came within
  * TIMEOUT_SILENCE_MIN_NS of what went before. Whether A read all of it the
  * wire does not say (a client that reads an error's header and closes
  * leaves its body unread), so the verdict stays linger-abort at medium,
@@ -1824,7 +1827,8 @@ static bool all_read_by_answer(const struct verdict *v)
 bool classify_abort_reacting_to_answer(const struct verdict *v)
 {
 	const struct seg_note *t = &v->trigger;
-	return t->frame && t->len > 0 && t->frame == v->b.data_frame && v->a.bytes > 0 &&
+	return v->ip_id_relation != IP_ID_BOTH_SIDES && t->frame && t->len > 0 &&
+	       t->frame == v->b.data_frame && v->a.bytes > 0 &&
 	       v->a.data_frame < t->frame && (t->flags & TCP_ACK) &&
 	       seq_geq(t->ack, side_data_end(&v->a)) && (v->rst.flags & TCP_ACK) &&
 	       v->rst.ack == side_data_end(&v->b) && t->seq + t->len == side_data_end(&v->b) &&

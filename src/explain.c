@@ -4272,6 +4272,13 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 	if (v->cause != CAUSE_RESET_FOLLOWUP)
 		say_take(&w);
 	say_rst_data(&w);
+	/* One program made both sides' packets (classify.c's
+	 * IP_ID_BOTH_SIDES): what their timing shows is its (the corpus's
+	 * zattoo.pcap and smtp-decrypted.pcap; reviews). */
+	if (v->ip_id_relation == IP_ID_BOTH_SIDES)
+		say(&w, " Both sides' packets came from one program (see the origin): their timing "
+			"and this RST are that program's, a generator's or a tool's that rebuilt the "
+			"session, and show what it did rather than what the hosts' applications did.");
 	say_refusal(&w);
 	if (v->burst_connections)
 		say_burst(&w);

@@ -413,6 +413,15 @@ static void test_abort_after_peer_data(void)
 			  "sent"));
 	CHECK(says(e.why, "reacted to that answer (it had read at least its start)"));
 	CHECK(says(e.advice, "Read the server's answer (frame 5)"));
+	/* The same with both sides' IDs on one counter: one program made the
+	 * packets, and its timing shows no host's reaction (the corpus's
+	 * zattoo.pcap 10; a review). */
+	struct verdict made = v;
+	made.ip_id_relation = IP_ID_BOTH_SIDES;
+	CHECK(!classify_abort_reacting_to_answer(&made));
+	explain_verdict(&made, &e);
+	CHECK(strstr(e.why, "reacted to that answer") == NULL);
+	CHECK(says(e.why, "Both sides' packets came from one program (see the origin)"));
 	/* The same abort on an HTTP 200: a success names no error to react
 	 * to (the corpus's zattoo.pcap 31; a review). */
 	c = handshake(&f);
