@@ -2059,6 +2059,29 @@ static bool linux_close_reset(const struct verdict *v)
 	       v->rst.ts_ns - v->a.fin_ts >= 0 && v->rst.ts_ns - v->a.fin_ts < CLOSE_RESET_GAP_MAX_NS;
 }
 
+/*
+ * "a zero linger, as X does": the sender's own stack's call where its SYNs
+ * name it (a review of the corpus's nats.pcap 13, a Mac, cited Windows).
+ * Each resets a connection closed with a zero linger after its shutdown:
+ * Windows' closesocket with l_linger 0, the BSDs' and XNU's close through
+ * tcp_disconnect and tcp_drop, Linux's tcp_disconnect in FIN_WAIT1 and
+ * FIN_WAIT2 (tcp_need_reset).
+ */
+static const char *zero_linger_call(const struct verdict *v)
+{
+	switch (v->host.connections ? v->host.stack : HOST_STACK_UNKNOWN) {
+	case HOST_STACK_WINDOWS:
+		return "Windows' closesocket does with l_linger 0";
+	case HOST_STACK_MACOS:
+	case HOST_STACK_FREEBSD:
+		return "a BSD-derived stack's close does with SO_LINGER 0";
+	case HOST_STACK_LINUX:
+		return "Linux's close does with SO_LINGER 0";
+	default:
+		return "close does with SO_LINGER 0 (Windows' closesocket with l_linger 0)";
+	}
+}
+
 static void abort_after_own_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -2129,12 +2152,13 @@ static void abort_after_own_fin(struct words *w)
 		       "that close, which a read reports only once all the data before it has "
 		       "been read (recv returns 0). So the %s's data (last at frame %llu) had "
 		       "been read, and the RST after the FIN is an abortive close after a "
-		       "shutdown (a zero linger, as Windows' closesocket does with l_linger 0). "
+		       "shutdown (a zero linger, as %s). "
 		       "Had the application learned of the close without reading (poll's "
 		       "POLLRDHUP, epoll's EPOLLRDHUP), that data would have been left unread, "
 		       "which sends the same RST (RFC 2525 2.17).", w->bn,
 		    (unsigned long long)v->b.fin_frame, DUR(v->close_idle_ns), w->an,
-		    DUR(v->a.fin_ts - v->b.fin_ts), w->bn, (unsigned long long)v->b.data_frame);
+		    DUR(v->a.fin_ts - v->b.fin_ts), w->bn, (unsigned long long)v->b.data_frame,
+		    zero_linger_call(v));
 	else if (v->b.data_frame > v->a.data_frame && v->b.data_frame < v->a.fin_frame)
 		/* The peer's data came last, before the FIN: read or not, the
 		 * wire does not say (the second hold-out set's
@@ -2142,14 +2166,14 @@ static void abort_after_own_fin(struct words *w)
 		 * stream, the client's kernel's TCP_ABORT_ON_CLOSE). */
 		say(w, "the %s's data (last at frame %llu, before the FIN) came after the %s's own "
 		       "and its stack had acknowledged it. If the application had read it, it "
-		       "closed abortively after shutting down its side (a zero linger, as Windows' "
-		       "closesocket does with l_linger 0); if not, closing with it unread sends "
-		       "the same RST after a shutdown too (RFC 2525 2.17), as a client that stops "
-		       "reading a stream does.", w->bn, (unsigned long long)v->b.data_frame, w->an);
+		       "closed abortively after shutting down its side (a zero linger, as %s); if "
+		       "not, closing with it unread sends the same RST after a shutdown too (RFC "
+		       "2525 2.17), as a client that stops reading a stream does.", w->bn,
+		    (unsigned long long)v->b.data_frame, w->an, zero_linger_call(v));
 	else
 		say(w, "nothing from the %s was outstanding, so the application closed "
-		       "abortively after shutting down its side (a zero linger, as Windows' "
-		       "closesocket does with l_linger 0).", w->bn);
+		       "abortively after shutting down its side (a zero linger, as %s).", w->bn,
+		    zero_linger_call(v));
 	bool orphan_limit = linux_close_reset(v);
 	if (orphan_limit)
 		say(w, " A FIN and a RST this close together are also what Linux sends itself "

@@ -2718,6 +2718,31 @@ static void test_server_probe_words(void)
 	CHECK(says(e.runner_up, "a listener that closes with the connection still queued"));
 }
 
+/* The client's FIN, then its RST at the number after it, the server's
+ * answer read or not: the zero linger named is its own stack's call (the
+ * corpus's nats.pcap 13, a Mac, had been given Windows'; a review). */
+static void test_zero_linger_call_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	for (int k = 0; k < 3; k++) {
+		int c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.001) });
+		feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_FIN, 0, 6), 10.0014) });
+		struct host_profile host = { .connections = 1,
+					     .stack = k == 0 ? HOST_STACK_MACOS :
+						      k == 1 ? HOST_STACK_WINDOWS : HOST_STACK_UNKNOWN };
+		classify_rst(&f, c, (struct pkt[]){ at(seg(C, 122, 531, TCP_RST | TCP_ACK, 0, 7),
+						      10.0016) }, &host, 0, NULL, 0, &v);
+		explain_verdict(&v, &e);
+		CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+		CHECK(says(e.why, k == 0 ? "as a BSD-derived stack's close does with SO_LINGER 0" :
+				  k == 1 ? "as Windows' closesocket does with l_linger 0" :
+					   "as close does with SO_LINGER 0 (Windows' closesocket"));
+	}
+}
+
 /* A client's reset right after its handshake's ACK, RST+ACK as a stack's
  * abort is: a probe closing with a zero linger; as a bare RST: a raw
  * socket's (the corpus's tcp_handshake_synthetic.pcap 17; a review). */
@@ -3558,6 +3583,7 @@ int main(void)
 	test_client_unread_advice();
 	test_server_probe_words();
 	test_client_probe_words();
+	test_zero_linger_call_words();
 	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
