@@ -1200,6 +1200,22 @@ static bool retransmissions_unacked(struct judge *j)
 	if ((v->a.retrans < 2 && !fin_unanswered) || j->hb->last.frame > j->ha->last.frame ||
 	    ((v->b.flags & HALF_F_ACK) && seq_geq(v->b.ack, v->a.next_seq)))
 		return false;
+	/* Exactly the count after which the sender's own stack, as its SYNs
+	 * name it, resets by itself (Windows: 5; the BSDs and XNU: 12), the
+	 * connection's start captured so none was missed: its stack gave
+	 * up, and an application's timeout landing on that very count is no
+	 * rival (the corpus's CVE-2018-6794.pcap 30 and 33: a Windows
+	 * client's 5 copies at doubling intervals, its RST one doubled
+	 * timeout after the last; a review). */
+	unsigned stack_count = 0;
+	switch (v->host.connections ? v->host.stack : HOST_STACK_UNKNOWN) {
+	case HOST_STACK_WINDOWS: stack_count = RETRANS_GIVE_UP_MIN; break;
+	case HOST_STACK_MACOS:
+	case HOST_STACK_FREEBSD: stack_count = RETRANS_BSD_GIVE_UP; break;
+	default: break;
+	}
+	if (stack_count && v->a.retrans == stack_count && !v->midstream)
+		return decide(v, CAUSE_RETRANSMIT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_RETRANSMIT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 

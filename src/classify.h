@@ -463,6 +463,21 @@ void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note 
  * after a segment waited for no answer, or reacted to that segment. */
 #define FAST_CLOSE_NS 1000000
 
+/* The fewest retransmissions of a segment after which a stack resets on
+ * its own: Windows' TcpMaxDataRetransmissions default (Microsoft's TCP/IP
+ * registry reference); of a FIN, Apple's (RETRANS_FIN_GIVE_UP_MIN). */
+#define RETRANS_GIVE_UP_MIN 5
+/* The BSDs' and XNU's: TCP_MAXRXTSHIFT, after which tcp_timer_rexmt drops
+ * the connection with a RST (tcp_drop). */
+#define RETRANS_BSD_GIVE_UP 12
+/* Apple's XNU drops a connection whose FIN went unacknowledged through 3
+ * retransmissions when the socket has TCP_RXT_FINDROP (bsd/netinet/
+ * tcp_timer.c, TCPT_REXMT: t_rxtshift >= 4 with TF_SENTFIN; tcp_drop
+ * sends the RST), and Apple's Network framework sets that option on its
+ * connections (nw_socket_set_bidirectional_tcp_sockopts), which
+ * URLSession's are: an iPhone's or a Mac's client gives up a FIN so. */
+#define RETRANS_FIN_GIVE_UP_MIN 3
+
 /* An application's reaction to a close it was waiting on: woken, it reads
  * the end and closes in a few milliseconds; this is ten times what the
  * corpus's wow.pcap shows (a Windows client's FIN 1.9 and 2.0 ms after

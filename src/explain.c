@@ -2282,17 +2282,6 @@ static void probes_unanswered(struct words *w)
 		  "its idle timeout.", w->bn);
 }
 
-/* The fewest retransmissions of a segment after which a stack resets on
- * its own: Windows' TcpMaxDataRetransmissions default (BSD's is 12); of
- * a FIN, Apple's (RETRANS_FIN_GIVE_UP_MIN, below). */
-#define RETRANS_GIVE_UP_MIN 5
-/* Apple's XNU drops a connection whose FIN went unacknowledged through 3
- * retransmissions when the socket has TCP_RXT_FINDROP (bsd/netinet/
- * tcp_timer.c, TCPT_REXMT: t_rxtshift >= 4 with TF_SENTFIN; tcp_drop
- * sends the RST), and Apple's Network framework sets that option on its
- * connections (nw_socket_set_bidirectional_tcp_sockopts), which
- * URLSession's are: an iPhone's or a Mac's client gives up a FIN so. */
-#define RETRANS_FIN_GIVE_UP_MIN 3
 
 /* What the peer did, for advice on what to look for: with none of its
  * packets captured, the capture shows no acknowledging to stop (a review
@@ -2325,16 +2314,21 @@ static void say_who_resets_on_give_up(struct words *w)
 		       "application's own timeout, or the kernel dropping a closed socket when "
 		       "memory is short.");
 		break;
+	/* High: exactly that stack's count (classify.c's
+	 * retransmissions_unacked). */
 	case HOST_STACK_WINDOWS:
 		say(w, "Its SYNs name Windows, which resets a connection when a segment's "
-		       "retransmissions run out (TcpMaxDataRetransmissions, 5 by default), or "
-		       "its application timed out first.");
+		       "retransmissions run out (TcpMaxDataRetransmissions, 5 by default)%s",
+		    v->confidence == CONF_HIGH ? ", as here after the 5th: its stack gave up."
+					       : ", or its application timed out first.");
 		break;
 	case HOST_STACK_MACOS:
 	case HOST_STACK_FREEBSD:
 		say(w, "Its SYNs name %s, a BSD-derived stack, which resets a connection when "
-		       "its retransmissions run out, or its application timed out first.",
-		    host_stack_label((enum host_stack)v->host.stack));
+		       "its retransmissions run out (TCP_MAXRXTSHIFT, 12)%s",
+		    host_stack_label((enum host_stack)v->host.stack),
+		    v->confidence == CONF_HIGH ? ", as here after the 12th: its stack gave up."
+					       : ", or its application timed out first.");
 		break;
 	default:
 		say(w, "Linux gives up silently; this RST comes from another stack (BSD-derived "

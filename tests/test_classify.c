@@ -912,6 +912,28 @@ static void test_timeouts(void)
 					   10.01 + (1 << i)) });
 	CHECK_EQ(judge(&f, c, at(seg(C, 201, 501, TCP_RST | TCP_ACK, 0, 8), 30.0), &v),
 		 CAUSE_RETRANSMIT_TIMEOUT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	/* Exactly its own stack's count (Windows: 5; the BSDs: 12) from a
+	 * host whose SYNs name it: its stack gave up, high (the corpus's
+	 * CVE-2018-6794.pcap 33; a review); one fewer, or another stack, not. */
+	const struct { uint8_t stack; int copies; enum confidence conf; } counts[] = {
+		{ HOST_STACK_WINDOWS, 6, CONF_HIGH }, { HOST_STACK_WINDOWS, 5, CONF_MEDIUM },
+		{ HOST_STACK_MACOS, 13, CONF_HIGH }, { HOST_STACK_FREEBSD, 12, CONF_MEDIUM },
+		{ HOST_STACK_LINUX, 6, CONF_MEDIUM }, { HOST_STACK_UNKNOWN, 6, CONF_MEDIUM },
+	};
+	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+		c = handshake(&f);
+		for (int i = 0; i < counts[k].copies; i++)
+			feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 100,
+						       4 + (uint64_t)i), 10.01 + 0.3 * (1 << i)) });
+		struct host_profile host = { .connections = 1, .stack = counts[k].stack };
+		classify_rst(&f, c, (struct pkt[]){ at(seg(C, 201, 501, TCP_RST | TCP_ACK, 0, 40),
+						      10.01 + 0.3 * (2 << counts[k].copies)) },
+			     &host, 0, NULL, 0, &v);
+		CHECK_EQ(v.cause, CAUSE_RETRANSMIT_TIMEOUT);
+		CHECK_EQ(v.confidence, counts[k].conf);
+		CHECK_EQ(v.runner_up, counts[k].conf == CONF_HIGH ? CAUSE_COUNT : CAUSE_LINGER_ABORT);
+	}
 }
 
 /*
