@@ -456,6 +456,24 @@ except OSError:
                         "data-after-fin", detail="ignored-fin")
 
 
+def redis_server(lab, knobs, seconds):
+    """The server's code: Debian's redis-server on port 6379, with no
+    persistence and the documented knobs given, for that many seconds."""
+    return f"""
+import subprocess, tempfile
+d = tempfile.mkdtemp()
+p = subprocess.Popen(["redis-server", "--bind", {lab.addr('server')!r}, "--port", "6379",
+                      *{knobs!r}, "--save", "", "--appendonly", "no", "--dir", d,
+                      "--protected-mode", "no", "--daemonize", "no"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wait_listening({lab.addr('server')!r}, 6379)
+ready()
+time.sleep({seconds})
+p.terminate()
+p.wait()
+"""
+
+
 @scenario("redis-idle-timeout-v4", "issue 19's wider lab: Debian's redis-server, unmodified "
           "but for one documented knob (timeout 1: close a client idle 1 s; the default 0 "
           "never does); a client keeps its connection in a pool and sends its next command "
@@ -463,19 +481,7 @@ except OSError:
 def redis_idle_timeout(lab):
     lab.topology()
     lab.capture("client")
-    srv = lab.run("server", f"""
-import subprocess, tempfile
-d = tempfile.mkdtemp()
-p = subprocess.Popen(["redis-server", "--bind", {lab.addr('server')!r}, "--port", "6379",
-                      "--timeout", "1", "--save", "", "--appendonly", "no", "--dir", d,
-                      "--protected-mode", "no", "--daemonize", "no"],
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-wait_listening({lab.addr('server')!r}, 6379)
-ready()
-time.sleep(4.0)
-p.terminate()
-p.wait()
-""", wait_ready=True)
+    srv = lab.run("server", redis_server(lab, ["--timeout", "1"], 4.0), wait_ready=True)
     lab.run("client", f"""
 c = connect({lab.addr('server')!r}, 6379)
 c.sendall(b"PING\\r\\n")
@@ -501,19 +507,7 @@ except OSError:
 def redis_maxclients_refusal(lab):
     lab.topology()
     lab.capture("client")
-    srv = lab.run("server", f"""
-import subprocess, tempfile
-d = tempfile.mkdtemp()
-p = subprocess.Popen(["redis-server", "--bind", {lab.addr('server')!r}, "--port", "6379",
-                      "--maxclients", "1", "--save", "", "--appendonly", "no", "--dir", d,
-                      "--protected-mode", "no", "--daemonize", "no"],
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-wait_listening({lab.addr('server')!r}, 6379)
-ready()
-time.sleep(3.0)
-p.terminate()
-p.wait()
-""", wait_ready=True)
+    srv = lab.run("server", redis_server(lab, ["--maxclients", "1"], 3.0), wait_ready=True)
     lab.run("client", f"""
 held = connect({lab.addr('server')!r}, 6379)
 held.sendall(b"PING\\r\\n")
