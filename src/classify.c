@@ -1181,6 +1181,31 @@ static bool probes_unanswered(struct judge *j)
 }
 
 /* A retransmitted unacknowledged data several times and gave up. */
+/*
+ * A stack gives up at a retransmission timer's expiry, and doubles the
+ * timer at each (RFC 6298 5.5; Windows' TcpMaxDataRetransmissions, the
+ * BSDs' and XNU's tcp_timer_rexmt, XNU's TCP_RXT_FINDROP for a FIN all act
+ * there). A's FIN first captured at F and sent again n times since, the
+ * last at L: the intervals doubled from r, so L - F = r (2^n - 1) and the
+ * next expiry is r 2^n after L, whether or not copies before F were
+ * missed (n counts all of A's copies, so r is if anything short, and the
+ * expiry early). A RST well before it (under 90 %) came at no timer's
+ * expiry: the application or the OS aborted (the corpus's teams.pcap 212:
+ * a Mac's FIN sent again 2.12 s on, its RST 2.16 s after that; a review).
+ */
+static bool fin_rst_before_timer(const struct judge *j)
+{
+	const struct verdict *v = j->v;
+	const struct seg_note *last = &j->ha->last;
+	unsigned n = v->a.retrans;
+	if (!(v->a.flags & HALF_F_FIN) || !(last->flags & TCP_FIN) || n == 0 || n > 16 ||
+	    last->ts_ns <= v->a.fin_ts)
+		return false;
+	int64_t r = (last->ts_ns - v->a.fin_ts) / (int64_t)((1u << n) - 1);
+	int64_t due = r * (int64_t)(1u << n);
+	return v->rst.ts_ns - last->ts_ns < due - due / 10;
+}
+
 static bool retransmissions_unacked(struct judge *j)
 {
 	struct verdict *v = j->v;
@@ -1214,7 +1239,8 @@ static bool retransmissions_unacked(struct judge *j)
 	case HOST_STACK_FREEBSD: stack_count = RETRANS_BSD_GIVE_UP; break;
 	default: break;
 	}
-	if (stack_count && v->a.retrans == stack_count && !v->midstream)
+	v->a_fin_rst_early = fin_rst_before_timer(j);
+	if (stack_count && v->a.retrans == stack_count && !v->midstream && !v->a_fin_rst_early)
 		return decide(v, CAUSE_RETRANSMIT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_RETRANSMIT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }

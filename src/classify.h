@@ -254,9 +254,12 @@ struct verdict {
 	struct http_note request;
 	bool request_from_sender;   /* the RST's sender made the request (else its peer did) */
 	/* (Here, in a hole: the verdict stays 576 bytes.) */
-	bool a_closed_awaiting;     /* the sender closed first, by a FIN, and the last data
+	bool a_closed_awaiting : 1; /* the sender closed first, by a FIN, and the last data
 				       before it was the sender's own (a lone TLS alert
 				       aside): none of the peer's had come since */
+	bool a_fin_rst_early : 1;   /* its FIN sent again without an answer, and the RST
+				       sooner than its next retransmission timer
+				       (classify.c, fin_rst_before_timer) */
 	bool a_farewell_closed : 1; /* a_closed_awaiting, its FIN within 100 ms of its last
 				       data, which came after the connection's longest
 				       silence: close_idle_ns is that silence (flow.h) */

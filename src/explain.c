@@ -2435,6 +2435,20 @@ static void retransmissions_unacked(struct words *w)
 	if (v->a.retrans < give_up_min)
 		say(w, "The capture began mid-connection with that segment, so it may have "
 		       "missed earlier retransmissions: the count is a lower bound. ");
+	/* classify.c's fin_rst_before_timer: no timer's expiry. */
+	if (v->a_fin_rst_early) {
+		say(w, "But the RST came well before the %s's next retransmission timer would have "
+		       "expired (each interval doubles the one before, RFC 6298 5.5, and the "
+		       "copies' intervals set it), and a stack gives up only when one expires: "
+		       "the %s's application or its OS aborted the connection (a timeout of its "
+		       "own, a network change), not its stack.", w->an, w->an);
+		if (!peer_alive(w))
+			advise(w, "Find why the %s %s (down, unreachable, or a device on the path "
+				  "dropping its packets). ", w->bn, peer_stopped(v));
+		advise(w, "Then find what on the %s aborted: an application timeout, or the "
+			  "connection dropped as its network or VPN changed.", w->an);
+		return;
+	}
 	if (fin_unacked && v->a.retrans < RETRANS_GIVE_UP_MIN) {
 		bool apple = v->host.connections && v->host.stack == HOST_STACK_MACOS;
 		say(w, "Apple's stacks give up a FIN after 3 retransmissions with a RST "

@@ -2743,6 +2743,28 @@ static void test_zero_linger_call_words(void)
 	}
 }
 
+/* A capture that begins with a client's FIN, sent again 2.12 s later and
+ * never acknowledged: its RST 2.16 s after the copy came before the next
+ * timer (due 4.24 s after it), so no stack gave up (the corpus's
+ * teams.pcap 212, a Mac; a review); 4.3 s after it, at that expiry, the
+ * words stay a give-up's. */
+static void test_fin_rst_before_timer_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	for (int late = 0; late < 2; late++) {
+		memset(&f, 0, sizeof f);
+		int c = feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 1), 10.0) });
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_FIN, 0, 2), 12.12) });
+		judge_and_explain(&f, c, at(seg(C, 102, 501, TCP_RST | TCP_ACK, 0, 6),
+					    late ? 16.42 : 14.28), &v);
+		CHECK_EQ(v.cause, CAUSE_RETRANSMIT_TIMEOUT);
+		CHECK_EQ(v.a_fin_rst_early, !late);
+		CHECK_EQ(strstr(e.why, "well before the client's next retransmission timer") != NULL,
+			 !late);
+	}
+}
+
 /* A client's reset right after its handshake's ACK, RST+ACK as a stack's
  * abort is: a probe closing with a zero linger; as a bare RST: a raw
  * socket's (the corpus's tcp_handshake_synthetic.pcap 17; a review). */
@@ -3584,6 +3606,7 @@ int main(void)
 	test_server_probe_words();
 	test_client_probe_words();
 	test_zero_linger_call_words();
+	test_fin_rst_before_timer_words();
 	test_connect_gave_up_words();
 	test_unknown_words();
 	test_every_rule_has_words();
