@@ -1180,7 +1180,6 @@ static bool probes_unanswered(struct judge *j)
 	return decide(v, CAUSE_KEEPALIVE_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
-/* A retransmitted unacknowledged data several times and gave up. */
 /*
  * A stack gives up at a retransmission timer's expiry, and doubles the
  * timer at each (RFC 6298 5.5; Windows' TcpMaxDataRetransmissions, the
@@ -1206,6 +1205,7 @@ static bool fin_rst_before_timer(const struct judge *j)
 	return v->rst.ts_ns - last->ts_ns < due - due / 10;
 }
 
+/* A retransmitted unacknowledged data several times and gave up. */
 static bool retransmissions_unacked(struct judge *j)
 {
 	struct verdict *v = j->v;
@@ -1860,8 +1860,8 @@ static bool all_read_by_answer(const struct verdict *v)
  * answers passed the capture point. Not when one program made both
  * sides' packets (IP_ID_BOTH_SIDES: a generator, a rebuilt session), whose
  * timing is that program's (the corpus's zattoo.pcap 10 and 31, RSTs
- * microseconds after a 200; a review). An answer, not a new message: it came within
- * TIMEOUT_SILENCE_MIN_NS of what went before. Whether A read all of it the
+ * microseconds after a 200; a review). An answer, not a new message: it
+ * came within TIMEOUT_SILENCE_MIN_NS of what went before. Whether A read all of it the
  * wire does not say (a client that reads an error's header and closes
  * leaves its body unread), so the verdict stays linger-abort at medium,
  * unread the runner-up; the words name the answer the abort reacted to.
@@ -1875,8 +1875,9 @@ bool classify_abort_reacting_to_answer(const struct verdict *v)
 	       seq_geq(t->ack, side_data_end(&v->a)) && (v->rst.flags & TCP_ACK) &&
 	       v->rst.ack == side_data_end(&v->b) && t->seq + t->len == side_data_end(&v->b) &&
 	       v->rst.ts_ns - t->ts_ns >= 0 &&
-	       (v->timing_leg_ns > 0 ? v->rst.ts_ns - t->ts_ns - v->timing_leg_ns <= REQUEST_REACTION_NS
-				     : v->rst.ts_ns - t->ts_ns <= FAST_CLOSE_NS) &&
+	       (v->timing_leg_ns > 0
+			? v->rst.ts_ns - t->ts_ns - v->timing_leg_ns <= REQUEST_REACTION_NS
+			: v->rst.ts_ns - t->ts_ns <= FAST_CLOSE_NS) &&
 	       v->trigger_gap_ns >= 0 &&
 	       v->trigger_gap_ns - (int64_t)v->peer_leg_us * 1000 < TIMEOUT_SILENCE_MIN_NS;
 }
