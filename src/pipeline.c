@@ -459,10 +459,10 @@ static void note_ids(struct pipeline *pl, const struct flow *f, int dir,
 	note_ids_both(pl, f, dir, p);
 }
 
-/* This side's first TTL (and a SYN's option layout) into its host's profile. */
-/* ... a SYN-ACK's, with where it accepted the connection. Out of line:
- * inlined, it tipped LTO into leaving tcp_track_segment out of the
- * per-packet path (200k bench capture: 323.1M to 328.7M instructions). */
+/* A SYN-ACK's first TTL and option layout into its host's profile, with
+ * where it accepted the connection. Out of line: inlined, it tipped LTO
+ * into leaving tcp_track_segment out of the per-packet path (200k bench
+ * capture: 323.1M to 328.7M instructions). */
 static __attribute__((noinline)) void note_first_synack(struct pipeline *pl, const struct flow *f,
 							 const struct pkt *p)
 {
@@ -471,6 +471,7 @@ static __attribute__((noinline)) void note_first_synack(struct pipeline *pl, con
 			p->ttl, p->opts.layout, &synack);
 }
 
+/* This side's first TTL (and a SYN's option layout) into its host's profile. */
 static inline void note_first_host(struct pipeline *pl, const struct flow *f, const struct pkt *p)
 {
 	if ((p->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK)) {
