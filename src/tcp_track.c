@@ -21,6 +21,12 @@ static void count16(uint16_t *n)
 		(*n)++;
 }
 
+/* A connection's packets, in the two bits that keep "none", "one" and "more". */
+static inline void count_conn_pkts(struct connection *c)
+{
+	c->pkts += c->pkts < 3;
+}
+
 static void count32(uint32_t *n)
 {
 	if (*n < UINT32_MAX)
@@ -968,7 +974,7 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 	h->last_copies = 0;
 	h->last_resent = resent;
 	count32(&h->pkts);
-	f->conn.pkts += f->conn.pkts < 3;
+	count_conn_pkts(&f->conn);
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
 	/* Silence since the last activity: keep-alive probes (RFC 9293 3.8.4)
@@ -1093,7 +1099,7 @@ __attribute__((noinline)) unsigned tcp_track_follow(struct flow *f, int dir, con
 	seg_note_from_pkt(&h->last, p);
 	h->last_copies = 0;
 	count32(&h->pkts);
-	f->conn.pkts += f->conn.pkts < 3;
+	count_conn_pkts(&f->conn);
 	if (p->ts_ns > f->conn.last_ts)
 		f->conn.last_ts = p->ts_ns;
 	return track_end(f, dir, p);
