@@ -21,7 +21,7 @@
  * AND MEMORY): growing one grows that bound. */
 /* 576 bytes until nat_twin_note (48) came, 640 until the peer's SYN-ACK
  * elsewhere (16): a record is copied twice on its way out. */
-_Static_assert(sizeof(struct verdict) <= 656, "a verdict is at most 656 bytes");
+_Static_assert(sizeof(struct verdict) <= 664, "a verdict is at most 664 bytes");
 
 /*
  * Linux builds a RST for a segment with no usable socket in
@@ -739,7 +739,7 @@ bool classify_peer_went_silent(const struct verdict *v)
 	return v->cause == CAUSE_RETRANSMIT_TIMEOUT || v->cause == CAUSE_KEEPALIVE_TIMEOUT;
 }
 
-void classify_revise_peer_alive(struct verdict *v, const struct host_accept *synack)
+void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *synack)
 {
 	int64_t silent_since = (v->b.flags & HALF_F_SEEN) ? v->rst.ts_ns - v->peer_silent_ns
 			       : (v->a.flags & HALF_F_FIN) ? v->a.fin_ts
@@ -752,6 +752,35 @@ void classify_revise_peer_alive(struct verdict *v, const struct host_accept *syn
 	v->peer_accepted.frame = synack->frame;
 	v->peer_accepted.after_rst_ms = (int32_t)ms;
 	v->peer_accepted.port = synack->port;
+}
+
+/*
+ * Racing connections (happy eyeballs, RFC 8305) starts a connect to a
+ * name's next address every Connection Attempt Delay (250 ms, 2 s at
+ * most: 5) and, once one attempt connects, cancels the others (6); a
+ * browser's backup connect to the same address (Chrome's after 250 ms) and
+ * a pool's spare connections end the same way. A socket closed in SYN-SENT
+ * sends nothing (RFC 9293 3.10.4 deletes the TCB; Linux's tcp_disconnect
+ * resets only synchronized states), so the loser's late SYN-ACK meets no
+ * socket and draws a RST (3.10.7.1). A refused SYN-ACK within 2 s of a SYN
+ * never sent again, while another connect of the same client to the same
+ * port completed between that SYN and the RST, is such a loser: abandoned,
+ * and nothing rivals it (the corpus's whatsapp_login_call.pcap 61: a
+ * SYN-ACK 268 ms after its SYN, a sibling to another address of the same
+ * name connected 1.6 ms after that SYN; a review). Without one the words
+ * name the race beside a short connect timeout (explain.c).
+ */
+void classify_revise_race(struct verdict *v, const struct host_handshake *won)
+{
+	if (v->rule != RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP || v->cause != CAUSE_CONNECT_TIMEOUT ||
+	    !v->syn_ts || v->a.syn_retrans || !v->trigger.frame ||
+	    v->trigger.ts_ns - v->syn_ts >= RACING_DELAY_MAX_NS || won->port != v->dport ||
+	    won->ts_ns <= v->syn_ts || won->ts_ns >= v->rst.ts_ns || won->frame >= v->rst.frame ||
+	    v->rst.frame - won->frame > UINT32_MAX)
+		return;
+	v->race_won.frames_before = (uint32_t)(v->rst.frame - won->frame);
+	v->race_won.after_syn_us = (uint32_t)((won->ts_ns - v->syn_ts) / 1000);
+	decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_ABANDONED, CONF_HIGH, NO_RUNNER_UP);
 }
 
 void classify_revise_probe(struct verdict *v, unsigned targets)

@@ -338,6 +338,14 @@ struct verdict {
 		int32_t after_rst_ms; /* its time less the RST's */
 		uint16_t port;
 	} peer_accepted;
+	/* connect-timeout, a SYN-ACK the client refused: another connect of
+	 * the client's to the same port completed while this attempt waited
+	 * (classify_revise_race). Its handshake ACK, as frames before the RST
+	 * (0: none), and that ACK's time after this attempt's SYN. */
+	struct {
+		uint32_t frames_before;
+		uint32_t after_syn_us;
+	} race_won;
 };
 
 #define VERDICT_MAX_EVIDENCE EV_COUNT
@@ -448,7 +456,11 @@ void classify_revise_probe(struct verdict *v, unsigned targets);
  */
 bool classify_peer_went_silent(const struct verdict *v);
 /* That SYN-ACK, kept when it came after the peer's last segment here. */
-void classify_revise_peer_alive(struct verdict *v, const struct host_accept *synack);
+void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *synack);
+/* A client's refusal of a late SYN-ACK (RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP),
+ * read with the client's latest completed connect (host_table_connected):
+ * the attempt lost a race to it, if it fits. */
+void classify_revise_race(struct verdict *v, const struct host_handshake *won);
 
 /*
  * The RST answered an untranslated segment of another connection
@@ -496,6 +508,10 @@ void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note 
  * hold-outs). classify.c's unread_rival reads a wait beyond this, and a
  * round trip, as no reaction to the data. */
 #define REQUEST_REACTION_NS 100000000
+
+/* RFC 8305 5: a Connection Attempt Delay above 2 s is not used: a client
+ * racing connections starts its next attempt within 2 s of one. */
+#define RACING_DELAY_MAX_NS (2 * 1000000000LL)
 
 /* A burst of RSTs on this many connections is one worth saying: all at once. */
 #define BURST_MIN 3

@@ -812,8 +812,6 @@ static bool late_after_synack(const struct verdict *v)
 	       after > 10 * handshake;
 }
 
-/* RFC 8305 5: a Connection Attempt Delay above 2 s is not used. */
-#define RACING_DELAY_MAX_NS (2 * 1000000000LL)
 /* A SYN-ACK's first copy: 1 s after it at the soonest. */
 #define SYNACK_COPY_MIN_NS 1000000000LL
 
@@ -865,7 +863,20 @@ static void syn_ack_after_client_gave_up(struct words *w)
 			       "kernel's SYN does, so it was most likely sent without a socket, from a "
 			       "raw socket (a SYN scan such as nmap -sS, or a packet crafter), and no "
 			       "timeout ended it.");
-		else
+		else if (v->race_won.frames_before) {
+			/* classify.c's classify_revise_race. */
+			say(w, "Meanwhile another connection of the client's to port %u completed its "
+			       "handshake (its ACK in frame %llu, %s after this SYN): the client raced "
+			       "its connection attempts (happy eyeballs, RFC 8305, or a spare "
+			       "connection to the same address) and closed this one, still connecting, "
+			       "when that one won, which sends nothing.", v->dport,
+			    (unsigned long long)(v->rst.frame - v->race_won.frames_before),
+			    DUR((int64_t)v->race_won.after_syn_us * 1000));
+			advise(w, "Nothing to fix: a client racing its connections closes the "
+				  "attempts that lose (RFC 8305 6), and the server's late SYN-ACK "
+				  "then meets no socket.");
+			return;
+		} else
 			/* Racing (RFC 8305) is between addresses; a pool opening
 			 * several connections to one address cancels the spare
 			 * ones the same way (the corpus's opera-vpn.pcapng 2654:

@@ -49,7 +49,8 @@ struct host_table {
 	struct host_entry *slots;   /* NULL until the first note */
 	uint8_t *tags;              /* [slot]: host_tag() of its entry, 0 free */
 	uint16_t *counts;           /* [slot]: its profile's connections */
-	struct host_accept *accepts; /* [slot]: its latest SYN-ACK; made at the first */
+	struct host_handshake *accepts; /* [slot]: its latest SYN-ACK; made at the first */
+	struct host_handshake *connects; /* [slot]: its latest handshake ACK; made at the first */
 };
 
 /* Bits of the hash the slot index does not use; never 0. */
@@ -73,6 +74,7 @@ void host_table_free(struct host_table *t)
 	free(t->tags);
 	free(t->counts);
 	free(t->accepts);
+	free(t->connects);
 	free(t);
 }
 
@@ -223,7 +225,7 @@ void host_table_prefetch(const struct host_table *t, uint8_t ipver, const uint8_
 }
 
 void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16], uint32_t context,
-		     uint8_t ttl, uint16_t syn_layout, const struct host_accept *accept)
+		     uint8_t ttl, uint16_t syn_layout, const struct host_handshake *accept)
 {
 	if (!t->slots) {
 		t->slots = xcalloc(HOST_TABLE_SLOTS, sizeof *t->slots);
@@ -243,6 +245,8 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 		memset(e, 0, sizeof *e);
 		if (t->accepts)
 			memset(&t->accepts[slot], 0, sizeof t->accepts[slot]);
+		if (t->connects)
+			memset(&t->connects[slot], 0, sizeof t->connects[slot]);
 		memcpy(e->addr, key, 16);
 		e->context = context;
 		t->tags[slot] = host_tag(hash);
@@ -430,19 +434,49 @@ const struct host_profile *host_table_get(const struct host_table *t, uint8_t ip
 	return e ? &e->profile : NULL;
 }
 
-bool host_table_accepted(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
-			 uint32_t context, struct host_accept *out)
+/* The handshake a host's slot in notes (accepts or connects) holds for addr. */
+static bool latest_handshake(const struct host_table *t, const struct host_handshake *notes,
+			     uint8_t ipver, const uint8_t addr[16], uint32_t context,
+			     struct host_handshake *out)
 {
-	if (!t || !t->slots || !t->accepts)
+	if (!t || !t->slots || !notes)
 		return false;
 	uint8_t key[16];
 	host_key(ipver, addr, key);
 	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
 					  NULL);
-	if (!e || !t->accepts[e - t->slots].frame)
+	if (!e || !notes[e - t->slots].frame)
 		return false;
-	*out = t->accepts[e - t->slots];
+	*out = notes[e - t->slots];
 	return true;
+}
+
+bool host_table_accepted(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			 uint32_t context, struct host_handshake *out)
+{
+	return t && latest_handshake(t, t->accepts, ipver, addr, context, out);
+}
+
+void host_table_note_connected(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			       uint32_t context, const struct host_handshake *ack)
+{
+	if (!t->slots)
+		return;
+	uint8_t key[16];
+	host_key(ipver, addr, key);
+	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
+					  NULL);
+	if (!e)
+		return;
+	if (!t->connects)
+		t->connects = xcalloc(HOST_TABLE_SLOTS, sizeof *t->connects);
+	t->connects[e - t->slots] = *ack;
+}
+
+bool host_table_connected(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			  uint32_t context, struct host_handshake *out)
+{
+	return t && latest_handshake(t, t->connects, ipver, addr, context, out);
 }
 
 uint64_t host_table_evicted(const struct host_table *t)

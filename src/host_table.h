@@ -13,11 +13,13 @@
  *   SYN-ACK (host_stack_from_syn), and the initial TTL that stack starts from;
  * - its IPv4 ID behaviour, from the second and third segments of each
  *   connection;
- * - its latest SYN-ACK (host_table_accepted).
+ * - its latest SYN-ACK (host_table_accepted), and its latest handshake
+ *   ACK, the end of a connect of its own (host_table_connected).
  * Memory is bounded: HOST_TABLE_SLOTS entries of 32 bytes and 3 bytes
  * beside each for lookups (560 KiB), allocated on the first note, and 24
- * bytes for the SYN-ACK (384 KiB), on the first; when a neighbourhood of the table is full
- * the host seen least often there makes room.
+ * bytes each for the SYN-ACK and the handshake ACK (384 KiB each), on the
+ * first of each; when a neighbourhood of the table is full the host seen
+ * least often there makes room.
  */
 #ifndef RSTDIAG_HOST_TABLE_H
 #define RSTDIAG_HOST_TABLE_H
@@ -73,8 +75,11 @@ struct host_profile {
 	uint16_t last_ip_id;        /* IPv4 ID of the latest third segment noted */
 };
 
-/* A host's SYN-ACK: where it accepted a connection (host_table_note). */
-struct host_accept {
+/* A host's handshake segment on one connection: its SYN-ACK, where it
+ * accepted a connection (host_table_note), or its handshake ACK, where a
+ * connect of its own completed (host_table_note_connected). port: the
+ * connection's server port. */
+struct host_handshake {
 	uint64_t frame;
 	int64_t ts_ns;
 	uint16_t port;
@@ -121,12 +126,21 @@ void host_table_prefetch(const struct host_table *t, uint8_t ipver, const uint8_
  * for a SYN-ACK, where it was (accept; else NULL).
  */
 void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16], uint32_t context,
-		     uint8_t ttl, uint16_t syn_layout, const struct host_accept *accept);
+		     uint8_t ttl, uint16_t syn_layout, const struct host_handshake *accept);
 /* The host's latest SYN-ACK noted, on any connection: it was up and
  * accepting then (so a connection of its that went silent was lost, not
  * the host: classify_revise_peer_alive). False if none. */
 bool host_table_accepted(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
-			 uint32_t context, struct host_accept *out);
+			 uint32_t context, struct host_handshake *out);
+/* A handshake ACK from addr, which completed a connect of its own: the
+ * host's latest, if the host has a profile (its SYN noted it). */
+void host_table_note_connected(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			       uint32_t context, const struct host_handshake *ack);
+/* The host's latest handshake ACK noted: a connect of its that completed
+ * (to judge an attempt of its dropped meanwhile: classify_revise_race).
+ * False if none. */
+bool host_table_connected(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			  uint32_t context, struct host_handshake *out);
 /* The third non-RST segment of that half (IPv4): its ID, and the second's;
  * follows_other, whether its ID ran on from the packet just before it of
  * an address at neither end of its connection (the pipeline's ring: by 1

@@ -52,7 +52,7 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	bool shared_ids = host_table_shared_ids(pl->hosts);
 	/* A silent peer's address that accepted a connection since (by now,
 	 * the settle time after the RST included). */
-	struct host_accept synack;
+	struct host_handshake synack;
 	bool peer_accepted = classify_peer_went_silent(v) &&
 			     host_table_accepted(pl->hosts, v->ipver, v->dst, v->host_context, &synack);
 	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel || v->stray_ack || shared_ids ||
@@ -466,7 +466,7 @@ static void note_ids(struct pipeline *pl, const struct flow *f, int dir,
 static __attribute__((noinline)) void note_first_synack(struct pipeline *pl, const struct flow *f,
 							 const struct pkt *p)
 {
-	struct host_accept synack = { p->frame, p->ts_ns, p->sport };
+	struct host_handshake synack = { p->frame, p->ts_ns, p->sport };
 	host_table_note(pl->hosts, p->ipver, p->src, host_context(f->key.tunnel, pl->interface_id),
 			p->ttl, p->opts.layout, &synack);
 }
@@ -482,17 +482,37 @@ static inline void note_first_host(struct pipeline *pl, const struct flow *f, co
 			p->ttl, (p->flags & TCP_SYN) ? p->opts.layout : 0, NULL);
 }
 
+/* A connecting half's segment: if it is the ACK of its peer's SYN-ACK,
+ * its host's connect completed (for its attempts dropped meanwhile:
+ * classify_revise_race). Out of line: once a connection. */
+static __attribute__((noinline)) void note_connected(struct pipeline *pl, const struct flow *f,
+						     int dir, const struct pkt *p)
+{
+	const struct tcp_half *peer = &f->conn.half[1 - dir];
+	if ((p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_ACK ||
+	    peer->state != HALF_SYN_ACK_SENT || !(peer->flags & HALF_F_ISN) ||
+	    p->ack != peer->base_seq + 1)
+		return;
+	struct host_handshake ack = { p->frame, p->ts_ns, p->dport };
+	host_table_note_connected(pl->hosts, p->ipver, p->src,
+				  host_context(f->key.tunnel, pl->interface_id), &ack);
+}
+
 /* This side's first TTL (and a SYN's option layout), then its second
- * and third IPv4 IDs: its host's profile. */
+ * and third IPv4 IDs: its host's profile; and its handshake ACK. */
 static void note_host(struct pipeline *pl, const struct flow *f, int dir,
 			     const struct pkt *p)
 {
 	const struct tcp_half *h = &f->conn.half[dir];
 	if (p->flags & TCP_RST)
 		return;
-	if (!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max)
+	if (!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max) {
 		note_first_host(pl, f, p);
-	else if (h->pkts == 2 && p->ipver == 4)
+		return;
+	}
+	if (h->state == HALF_SYN_SENT)
+		note_connected(pl, f, dir, p);
+	if (h->pkts == 2 && p->ipver == 4)
 		note_ids(pl, f, dir, h, p);
 }
 
@@ -509,6 +529,16 @@ static __attribute__((noinline)) bool find_twin(struct pipeline *pl, const struc
 	if (twin)
 		nat_twin_log_add(&pl->twins, f, dir, p, twin, end, &nat);
 	return twin != NULL;
+}
+
+/* The verdict just made for RST p, a connecting client's refusal of a
+ * SYN-ACK, read again with the client's latest completed connect. */
+static __attribute__((noinline)) void judge_by_race(struct pipeline *pl, const struct pkt *p,
+						    uint32_t ctx)
+{
+	struct host_handshake won;
+	if (host_table_connected(pl->hosts, p->ipver, p->src, ctx, &won))
+		classify_revise_race(&pl->scratch, &won);
 }
 
 /* The verdict just made for RST p, read again with the twins logged. */
@@ -596,6 +626,8 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 				pl->scratch.burst_first_d = (int32_t)((int64_t)burst - (int64_t)p->frame);
 			if (__builtin_expect(pl->twins.n != 0, 0))
 				judge_by_twins(pl, f, dir, p, untranslated);
+			if (pl->scratch.rule == RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP)
+				judge_by_race(pl, p, ctx);
 			/* Its own ID against the counter other hosts' packets ran on
 			 * (a NAT engine's refusal carries the next of it): their
 			 * connections' starts, once the capture has shown one, and

@@ -375,6 +375,20 @@ static void put_peer_accepted(struct json_out *o, const struct verdict *v)
 	json_object_end(o);
 }
 
+/* "race_won": the client's other connect that completed while this
+ * attempt waited (classify_revise_race), or null. */
+static void put_race_won(struct json_out *o, const struct verdict *v, bool nano)
+{
+	if (!v->race_won.frames_before) {
+		json_null(o, "race_won");
+		return;
+	}
+	json_object_begin(o, "race_won");
+	json_uint(o, "frame", v->rst.frame - v->race_won.frames_before);
+	json_seconds(o, "after_syn_s", (int64_t)v->race_won.after_syn_us * 1000, nano);
+	json_object_end(o);
+}
+
 static const char *tls_alpn_name(uint8_t a)
 {
 	static const char *const names[] = {
@@ -492,6 +506,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	put_nat(o, v);
 	put_burst(o, v, r->nano);
 	put_peer_accepted(o, v);
+	put_race_won(o, v, r->nano);
 	json_quoted_k(o, JSON_KEY("form"), NAME(form, v->form));
 	json_quoted_k(o, JSON_KEY("cause"), NAME(cause, v->cause));
 	json_quoted_k(o, JSON_KEY("detail"), NAME(detail, v->detail));

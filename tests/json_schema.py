@@ -88,6 +88,7 @@ RESET = {
         "enterprise": nullable(INT), "cause": nullable(STR), "text": nullable(STR),
     }),
     "peer_accepted": nullable({"frame": frame, "port": port, "after_rst_s": NUM}),
+    "race_won": nullable({"frame": frame, "after_syn_s": NUM}),
     "refusal": nullable({"ssh-maxstartups", "reply-421", "redis-maxclients",
                          "mysql-too-many-connections", "postgresql-too-many-connections"}),
     "sender_host": nullable({

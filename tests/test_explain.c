@@ -2181,7 +2181,7 @@ static void test_late_retransmission_words(void)
 	 * connection's state was lost. */
 	struct verdict alive = v;
 	int64_t sent = rst.ts_ns - alive.idle_before_ns;
-	classify_revise_peer_alive(&alive, &(struct host_accept){ 629, sent + 1000000000LL, 80 });
+	classify_revise_peer_alive(&alive, &(struct host_handshake){ 629, sent + 1000000000LL, 80 });
 	CHECK_EQ(alive.peer_accepted.frame, 629);
 	CHECK_EQ(alive.peer_accepted.after_rst_ms, (int32_t)((sent + 1000000000LL - rst.ts_ns) /
 							      1000000));
@@ -2194,12 +2194,12 @@ static void test_late_retransmission_words(void)
 	CHECK(strstr(e.advice, "it is down") == NULL);
 	/* A SYN-ACK from before the silence began shows nothing. */
 	alive = v;
-	classify_revise_peer_alive(&alive, &(struct host_accept){ 3, sent - 1000000, 80 });
+	classify_revise_peer_alive(&alive, &(struct host_handshake){ 3, sent - 1000000, 80 });
 	CHECK_EQ(alive.peer_accepted.frame, 0);
 	/* nor for a cause that does not say the peer went silent */
 	alive = v;
 	alive.cause = CAUSE_LINGER_ABORT;
-	classify_revise_peer_alive(&alive, &(struct host_accept){ 629, sent + 1000000000LL, 80 });
+	classify_revise_peer_alive(&alive, &(struct host_handshake){ 629, sent + 1000000000LL, 80 });
 	CHECK_EQ(alive.peer_accepted.frame, 0);
 }
 
@@ -2361,6 +2361,57 @@ static void test_abandoned_attempt_words(void)
 	CHECK(says(e.why, "connection racing between a name's addresses, RFC 8305, or a pool that "
 			  "opened more connections than it used"));
 	CHECK(says(e.advice, "races connections or cancels spare ones"));
+}
+
+/* A SYN-ACK 268 ms after its SYN, refused by the client, while another
+ * connect of the client's to the same port completed: the attempt lost a
+ * race (the corpus's whatsapp_login_call.pcap 61; a review). Without it,
+ * or with one outside the attempt, to another port, or after a SYN sent
+ * again, it stays a connect timeout that names the race as possible. */
+static void test_race_lost_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ kernel_syn(at(seg(C, 100, 0, TCP_SYN, 0, 54), 5.6314)) });
+	feed(&f, (struct pkt[]){ kernel_syn(at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 60),
+					       5.8994)) });
+	judge_and_explain(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 61), 5.9144), &v);
+	CHECK_EQ(v.cause, CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.detail, DETAIL_NONE);
+	CHECK(says(e.why, "within 2 s an attempt may also have lost a race"));
+	struct verdict won = v;
+	classify_revise_race(&won, &(struct host_handshake){ 57, 5634400000LL, v.dport });
+	CHECK_EQ(won.detail, DETAIL_ABANDONED);
+	CHECK_EQ(won.confidence, CONF_HIGH);
+	CHECK_EQ(won.runner_up, CAUSE_COUNT);
+	CHECK_EQ(won.race_won.frames_before, 4);
+	CHECK_EQ(won.race_won.after_syn_us, 3000);
+	explain_verdict(&won, &e);
+	char want[160];
+	snprintf(want, sizeof want, "Meanwhile another connection of the client's to port %u "
+		 "completed its handshake (its ACK in frame 57, 3 ms after this SYN)", v.dport);
+	CHECK(says(e.why, want));
+	CHECK(says(e.advice, "Nothing to fix: a client racing its connections closes the attempts "
+			     "that lose (RFC 8305 6)"));
+	CHECK(strstr(e.advice, "connect timeout") == NULL);
+	/* before this SYN, after the RST, to another port: no race shown */
+	static const struct host_handshake not_won[] = {
+		{ 50, 5631000000LL, 0 }, { 62, 5915000000LL, 0 }, { 57, 5634400000LL, 1 },
+	};
+	for (size_t k = 0; k < sizeof not_won / sizeof not_won[0]; k++) {
+		struct host_handshake h = not_won[k];
+		h.port = (uint16_t)(v.dport + h.port);
+		won = v;
+		classify_revise_race(&won, &h);
+		CHECK_EQ(won.detail, DETAIL_NONE);
+		CHECK_EQ(won.race_won.frames_before, 0);
+	}
+	/* its SYN sent again: it waited a retransmission timeout */
+	won = v;
+	won.a.syn_retrans = 1;
+	classify_revise_race(&won, &(struct host_handshake){ 57, 5634400000LL, v.dport });
+	CHECK_EQ(won.detail, DETAIL_NONE);
 }
 
 /* A refusal's own sequence number is said as it was. */
@@ -3578,6 +3629,7 @@ int main(void)
 	test_burst_after_unanswered_close_words();
 	test_syn_ack_unanswered_words();
 	test_abandoned_attempt_words();
+	test_race_lost_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_tls_request_on_h2_words();

@@ -198,12 +198,12 @@ static void test_accepted(void)
 {
 	struct host_table *t = host_table_new(HOST_TABLE_SEED);
 	uint8_t a[16] = { 10, 0, 0, 1 }, b[16] = { 10, 0, 0, 2 };
-	struct host_accept got;
+	struct host_handshake got;
 	CHECK(!host_table_accepted(t, 4, a, 0, &got));
 	host_table_note(t, 4, a, 0, 64, 0, NULL);
 	CHECK(!host_table_accepted(t, 4, a, 0, &got));   /* a SYN's, not a SYN-ACK's */
-	host_table_note(t, 4, a, 0, 64, 0x2483, &(struct host_accept){ 7, 1000, 443 });
-	host_table_note(t, 4, a, 0, 64, 0x2483, &(struct host_accept){ 90, 5000, 80 });
+	host_table_note(t, 4, a, 0, 64, 0x2483, &(struct host_handshake){ 7, 1000, 443 });
+	host_table_note(t, 4, a, 0, 64, 0x2483, &(struct host_handshake){ 90, 5000, 80 });
 	host_table_note(t, 4, a, 0, 64, 0, NULL);        /* its later SYN: no change */
 	CHECK(host_table_accepted(t, 4, a, 0, &got));
 	CHECK(got.frame == 90 && got.ts_ns == 5000 && got.port == 80);
@@ -215,7 +215,7 @@ static void test_accepted(void)
 	for (uint32_t i = 0; i < 4 * HOST_TABLE_SLOTS; i++) {
 		uint8_t k[16] = { 11, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
 		host_table_note(t, 4, k, 0, 64, 0,
-				i % 2 ? NULL : &(struct host_accept){ i + 1, (int64_t)i, 80 });
+				i % 2 ? NULL : &(struct host_handshake){ i + 1, (int64_t)i, 80 });
 	}
 	int wrong = 0;
 	for (uint32_t i = 0; i < 4 * HOST_TABLE_SLOTS; i++) {
@@ -228,9 +228,54 @@ static void test_accepted(void)
 	host_table_free(t);
 }
 
+/* A host's latest handshake ACK (a connect of its completed): only for a
+ * host with a profile, apart from its SYN-ACKs, and none left for a new
+ * host in a slot another had. */
+static void test_connected(void)
+{
+	struct host_table *t = host_table_new(HOST_TABLE_SEED);
+	uint8_t a[16] = { 10, 0, 0, 1 }, b[16] = { 10, 0, 0, 2 };
+	struct host_handshake got;
+	host_table_note_connected(t, 4, a, 0, &(struct host_handshake){ 3, 100, 443 });
+	CHECK(!host_table_connected(t, 4, a, 0, &got));  /* no table yet */
+	host_table_note(t, 4, a, 0, 64, 0x2483, NULL);   /* its SYN */
+	host_table_note_connected(t, 4, b, 0, &(struct host_handshake){ 4, 200, 443 });
+	CHECK(!host_table_connected(t, 4, b, 0, &got));  /* no profile: not kept */
+	CHECK(!host_table_connected(t, 4, a, 0, &got));
+	host_table_note_connected(t, 4, a, 0, &(struct host_handshake){ 5, 300, 443 });
+	host_table_note_connected(t, 4, a, 0, &(struct host_handshake){ 9, 700, 8443 });
+	CHECK(host_table_connected(t, 4, a, 0, &got));
+	CHECK(got.frame == 9 && got.ts_ns == 700 && got.port == 8443);
+	CHECK(!host_table_accepted(t, 4, a, 0, &got));   /* an ACK is no SYN-ACK */
+	host_table_note(t, 4, a, 0, 64, 0x2483, &(struct host_handshake){ 11, 900, 80 });
+	CHECK(host_table_connected(t, 4, a, 0, &got) && got.frame == 9);
+	CHECK(!host_table_connected(t, 4, a, 1, &got));  /* another context */
+	host_table_free(t);
+	t = host_table_new(HOST_TABLE_SEED);
+	for (uint32_t i = 0; i < 4 * HOST_TABLE_SLOTS; i++) {
+		uint8_t k[16] = { 11, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		host_table_note(t, 4, k, 0, 64, 0, NULL);
+		if (i % 2 == 0)
+			host_table_note_connected(t, 4, k, 0,
+						  &(struct host_handshake){ i + 1, (int64_t)i, 80 });
+	}
+	int wrong = 0, kept = 0;
+	for (uint32_t i = 0; i < 4 * HOST_TABLE_SLOTS; i++) {
+		uint8_t k[16] = { 11, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		if (host_table_connected(t, 4, k, 0, &got)) {
+			kept++;
+			wrong += i % 2 == 1 || got.frame != i + 1;
+		}
+	}
+	CHECK_EQ(wrong, 0);
+	CHECK(kept > 0);
+	host_table_free(t);
+}
+
 int main(void)
 {
 	test_accepted();
+	test_connected();
 	test_find_matches_policy();
 	test_first_least();
 	test_shared_ids();

@@ -1,6 +1,8 @@
 """Lab scenarios: resets around the handshake (a late SYN-ACK after a
 connect timeout, accept-queue overflow, a listener closed with a child
 queued, TIME_WAIT reuse, an impossible ACK to a half-open connection)."""
+import os
+import shutil
 import time
 
 from lab import one_incident, expect, label, scenario
@@ -426,3 +428,73 @@ for dport, seq, ack in ((8080, 0x1f2e3d4c, 0x5a6b7c8d), (8081, 0x2f3e4d5c, 0x6a7
                 label("closed-port", alternatives=["invalid-segment"],
                       note="a bare ACK to a closed port, no connection")]
     return labeller
+
+
+# Router rule of the connection-race scenario: the SYN-ACKs of the name's
+# first address are held up on the path while it exists.
+DROP_FIRST_SYNACK = """
+table inet rl_hs {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    ip saddr %s tcp flags & (syn | ack) == (syn | ack) drop
+  }
+}
+"""
+
+
+@scenario("happy-eyeballs-race-lost-v4", "Python's asyncio connects to a name with two "
+          "addresses racing them (RFC 8305, happy_eyeballs_delay 0.25 s, the stdlib's "
+          "staggered race); the first address's SYN-ACKs are dropped at a router until 0.6 s, "
+          "so the second attempt, started 250 ms later, connects at once and asyncio closes "
+          "the first, still in SYN_SENT (nothing sent); the server's SYN-ACK sent again at "
+          "1 s finds no socket: the client's kernel answers it with RST")
+def happy_eyeballs_race_lost_v4(lab):
+    lab.topology(routed=True)
+    first, second = lab.addr("server"), lab.addr("server").rsplit(".", 1)[0] + ".2"
+    lab.nsx("server", "ip", "addr", "add", f"{second}/24", "dev", lab.iface("server"))
+    # The name resolves to both addresses, in this order, for the client
+    # only: ip netns exec puts /etc/netns/NS/hosts in the place of
+    # /etc/hosts (ip-netns(8)).
+    etc = f"/etc/netns/{lab.ns['client']}"
+    os.makedirs(etc, exist_ok=True)
+    with open(f"{etc}/hosts", "w") as f:
+        f.write(f"127.0.0.1 localhost\n{first} race.lab\n{second} race.lab\n")
+    try:
+        lab.capture("client")
+        srv = lab.run("server", """
+s = listen("0.0.0.0", 8443)
+ready()
+c, _ = s.accept()
+c.recv(1024)
+c.sendall(b"pong\\n")
+time.sleep(0.2)
+c.close()
+time.sleep(2.5)           # the refused attempt's SYN-ACKs come and go
+""", wait_ready=True)
+        lab.nft("router", DROP_FIRST_SYNACK % first)
+        cli = lab.run("client", f"""
+import asyncio
+
+async def main():
+    r, w = await asyncio.open_connection("race.lab", 8443, happy_eyeballs_delay=0.25)
+    peer = w.get_extra_info("peername")[0]
+    if peer != {second!r}:
+        log("the race was won by", peer)
+        sys.exit(1)
+    w.write(b"ping\\n")
+    await r.readline()
+    w.close()
+    await w.wait_closed()
+
+ready()
+asyncio.run(main())
+time.sleep(2.5)           # the process lives on while the late SYN-ACK comes
+""", wait_ready=True)
+        time.sleep(0.6)
+        lab.undrop("router", "rl_hs")
+        cli.wait()
+        srv.wait()
+    finally:
+        shutil.rmtree(etc, ignore_errors=True)
+    return one_incident("client", "NO_SOCKET", "connect-timeout", "abandoned",
+                        note="asyncio's losing attempt; its SYN-ACK sent again at 1 s")
