@@ -2426,6 +2426,28 @@ static void origin_by_host(struct verdict *v, const struct host_profile *h)
 }
 
 /*
+ * A refusal from a box that makes each connection itself (origin by one
+ * IPv4 ID counter, or a public address's RST made on the link) says only
+ * that the box's own connect() to the real host failed: libslirp answers
+ * any failure of it so, ECONNREFUSED at once and a later one alike
+ * (tcp_input; cont_conn: SS_NOFDREF, dropwithreset). A host or network
+ * unreachable beyond the box (an ICMP error: Linux's tcp_v4_err aborts a
+ * connect in SYN-SENT on one) comes back within the same round trip as a
+ * refusal, so the wire does not tell them apart: the closed port is
+ * medium, and the runner-up is a connect that failed without one (the
+ * corpus's gnutella.pcap 561, refused 365 ms after each of a Windows
+ * guest's three SYNs to a peer's stale address; a review).
+ */
+static void relayed_refusal(struct verdict *v)
+{
+	if (v->cause == CAUSE_CLOSED_PORT && v->confidence == CONF_HIGH &&
+	    v->origin == ORIGIN_MIDDLEBOX &&
+	    (v->origin_basis == ORIGIN_BY_SHARED_IDS || v->origin_basis == ORIGIN_BY_LOCAL_RELAY))
+		decide(v, CAUSE_CLOSED_PORT, (enum detail)v->detail, CONF_MEDIUM,
+		       CAUSE_CONNECT_TIMEOUT);
+}
+
+/*
  * A TCP-terminating box numbers what it sends for every address with one
  * counter: VirtualBox's NAT engine (slirp) makes every packet of the far
  * side itself (the corpus's gnutella.pcap), and a phone's VPN app relays
@@ -2457,6 +2479,7 @@ void classify_revise_shared_ids(struct verdict *v, const struct host_profile *ho
 		v->host = *host;
 	v->origin = ORIGIN_MIDDLEBOX;
 	v->origin_basis = ORIGIN_BY_SHARED_IDS;
+	relayed_refusal(v);
 }
 
 void classify_revise_origin(struct verdict *v, const struct host_profile *host)
@@ -2551,6 +2574,7 @@ static void relay_on_link(struct judge *j)
 		v->origin = ORIGIN_MIDDLEBOX;
 		v->origin_basis = ORIGIN_BY_LOCAL_RELAY;
 		relay_teardown_at_once(j);
+		relayed_refusal(v);
 	}
 	v->peer_relay = classify_peer_on_link_relay(v);
 }

@@ -3547,6 +3547,14 @@ static void say_runner_up(struct words *w)
 		runner_up(w, "without the segment it answers, a refusal forged in the %s's name "
 			     "looks the same", w->an);
 		break;
+	case RULE_SYN_REFUSED:
+		/* classify.c's relayed_refusal. */
+		if (v->runner_up == CAUSE_CONNECT_TIMEOUT)
+			runner_up(w, "the box's own connect() to the real %s may have failed without "
+				     "a refusal: that host or its network unreachable (an ICMP error), "
+				     "which a box that makes each connection itself answers with the "
+				     "same RST", w->an);
+		break;
 	case RULE_ACK_OF_UNSENT_DATA:
 		if (v->runner_up == CAUSE_INJECTED)
 			runner_up(w, "a third party forging a RST in the %s's name may number it "

@@ -2370,6 +2370,11 @@ static void test_relay_on_link(void)
 					      refusal_ttls[k]), &v), CAUSE_CLOSED_PORT);
 		CHECK_EQ(v.origin, k == 0 ? ORIGIN_MIDDLEBOX : ORIGIN_UNKNOWN);
 		CHECK_EQ(v.origin_basis, k == 0 ? ORIGIN_BY_LOCAL_RELAY : ORIGIN_BY_NOTHING);
+		/* The box's refusal says only that its own connect failed:
+		 * refused or unreachable beyond it (classify.c's
+		 * relayed_refusal); the real host's own is high. */
+		CHECK_EQ(v.confidence, k == 0 ? CONF_MEDIUM : CONF_HIGH);
+		CHECK_EQ(v.runner_up, k == 0 ? CAUSE_CONNECT_TIMEOUT : CAUSE_COUNT);
 	}
 	/* The box's abort 0.7 ms after the client's FIN, its handshake 4.7 ms:
 	 * sooner than the real server could have had a word in it, the box's
@@ -2652,6 +2657,16 @@ static void test_revise_shared_ids(void)
 	w.origin_basis = ORIGIN_BY_TIMING;
 	classify_revise_shared_ids(&w, &shared);
 	CHECK_EQ(w.origin_basis, ORIGIN_BY_TIMING);
+	/* A closed port's refusal from such a box: its connect failed,
+	 * refused or unreachable beyond it (relayed_refusal). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ seg(C, 100, 0, TCP_SYN, 0, 1) });
+	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_CLOSED_PORT);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	classify_revise_shared_ids(&v, &shared);
+	CHECK_EQ(v.cause, CAUSE_CLOSED_PORT);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_CONNECT_TIMEOUT);
 }
 
 /*

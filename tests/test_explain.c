@@ -1471,6 +1471,14 @@ static void test_relay_words(void)
 	explain_verdict(&v, &e);
 	CHECK(says(e.origin, "TTL 255, the TTL it was sent with"));
 	CHECK(strstr(e.origin, "own packets") == NULL);
+	/* Its runner-up (classify.c's relayed_refusal) names the failure
+	 * the wire does not tell from a refusal. */
+	v.confidence = CONF_MEDIUM;
+	v.runner_up = CAUSE_CONNECT_TIMEOUT;
+	explain_verdict(&v, &e);
+	CHECK(says(e.runner_up, "the box's own connect() to the real server may have failed "
+				"without a refusal: that host or its network unreachable (an ICMP "
+				"error)"));
 }
 
 /* The server closes a fresh XMPP stream; the client's closing tag, its
