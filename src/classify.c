@@ -2690,6 +2690,28 @@ static enum unread_sign unread_window(const struct tcp_half *a, const struct tcp
 	return UNREAD_NONE;
 }
 
+/*
+ * Both sides' packets on one IPv4 ID counter were made by one program (a
+ * tool that rebuilt a decrypted session, a generator: judge_ip_id), which
+ * leaves out what it did not rebuild: a record it could not or did not
+ * decrypt, as a TLS close_notify, goes as a bare ACK or not at all (the
+ * corpus's arkime/smtp-decrypted.pcap 35-36: after STARTTLS, the server's
+ * FIN, the client's bare ACK, the server's RST; a review). An abort read
+ * from nothing left unread is then no more than likely: the same RST
+ * answers data the program left out, which after the sender's FIN met
+ * its closed socket (data-after-fin) and before it lay unread
+ * (unread-recv-buffer).
+ */
+static void one_program_abort(struct verdict *v)
+{
+	if (v->ip_id_relation != IP_ID_BOTH_SIDES || v->cause != CAUSE_LINGER_ABORT ||
+	    v->confidence != CONF_HIGH)
+		return;
+	decide(v, CAUSE_LINGER_ABORT, (enum detail)v->detail, CONF_MEDIUM,
+	       (v->a.flags & HALF_F_FIN) ? CAUSE_DATA_AFTER_FIN : CAUSE_UNREAD_RECV_BUFFER);
+	v->one_program_capped = true;
+}
+
 /* The connection's facts as they stood before the RST, into v. */
 static void record_connection(struct verdict *v, const struct flow *f, int dir,
 			      const struct pkt *p)
@@ -2883,6 +2905,7 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	if (foreign(&j))
 		j.endpoint_cause = endpoint_reading(&j);
 	v->rule = (uint8_t)apply_rules(&j);
+	one_program_abort(v);
 	relay_on_link(&j);
 	judge_request(&j);
 }

@@ -273,6 +273,8 @@ struct verdict {
 				       sender's own earlier RST (its last segment),
 				       acknowledging another number than that RST's: the
 				       peer had not taken that RST (RFC 5961 3.2) */
+	bool one_program_capped : 1; /* a linger-abort held to medium because one program made
+				       both sides' packets (classify.c, one_program_abort) */
 	/* Where its sequence number fell against the peer's last ack
 	 * before it (enum rst_take, flow.h): whether the peer took it. */
 	uint8_t rst_take : 3;

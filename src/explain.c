@@ -3503,6 +3503,15 @@ static void say_runner_up(struct words *w)
 			  cause_id(v->runner_up), w->bn);
 		return;
 	}
+	/* classify.c's one_program_abort. */
+	if (v->one_program_capped && v->cause == CAUSE_LINGER_ABORT) {
+		runner_up(w, "one program made these packets, and a segment it did not rebuild (a "
+			     "record it did not decrypt, as a TLS close_notify, left as a bare ACK or "
+			     "out) would have %s with the same RST",
+			  v->runner_up == CAUSE_DATA_AFTER_FIN ? "met the sender's closed socket"
+							       : "lain unread when it closed");
+		return;
+	}
 	switch ((enum rule)v->rule) {
 	case RULE_SYN_ON_RECENTLY_CLOSED_TUPLE:
 		runner_up(w, "a closed port refuses a SYN with the same RST; only the tuple's "
@@ -4326,10 +4335,13 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 	/* One program made both sides' packets (classify.c's
 	 * IP_ID_BOTH_SIDES): what their timing shows is its (the corpus's
 	 * zattoo.pcap and smtp-decrypted.pcap; reviews). */
-	if (v->ip_id_relation == IP_ID_BOTH_SIDES)
+	if (v->ip_id_relation == IP_ID_BOTH_SIDES) {
 		say(&w, " Both sides' packets came from one program (see the origin): their timing "
 			"and this RST are that program's, a generator's or a tool's that rebuilt the "
 			"session, and show what it did rather than what the hosts' applications did.");
+		advise(&w, " If this capture was rebuilt (decrypted), read the original one: what "
+			   "the hosts sent is there.");
+	}
 	say_refusal(&w);
 	if (v->burst_connections)
 		say_burst(&w);

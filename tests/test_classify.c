@@ -2031,6 +2031,38 @@ static void test_ip_id_both_sides(void)
 	feed(&f, &data);
 	judge(&f, c, rst, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_CONTINUES);
+	/* The server answers the client's request, the client acknowledges
+	 * the answer, and the server aborts with nothing unread: high, but
+	 * held to medium when one program made both sides' packets, which
+	 * may have left data out (one_program_abort; the corpus's
+	 * smtp-decrypted.pcap 36). */
+	for (int k = 0; k < 2; k++) {
+		struct pkt p[] = { at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0),
+				   at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.0001),
+				   at(seg(C, 101, 501, TCP_ACK, 0, 3), 10.0002),
+				   at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						   "GET /a HTTP/1.1\r\n\r\n"), 10.001),
+				   at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
+						   "HTTP/1.1 200 OK\r\n\r\n"), 10.002),
+				   at(seg(C, 120, 520, TCP_ACK, 0, 6), 10.0021) };
+		memset(&f, 0, sizeof f);
+		for (int i = 0; i < 6; i++) {
+			bool server = i == 1 || i == 4;
+			p[i].ip_id = (uint16_t)((server && k == 1 ? 9000 : 40) + i);
+			if (i == 0)
+				c = feed(&f, &p[i]);
+			else
+				feed(&f, &p[i]);
+		}
+		struct pkt abort = at(seg(S, 520, 120, TCP_ACK | TCP_RST, 0, 7), 10.052);
+		abort.ip_id = k == 0 ? 46 : 9006;
+		judge(&f, 1 - c, abort, &v);
+		CHECK_EQ(v.ip_id_relation, (k == 0 ? IP_ID_BOTH_SIDES : IP_ID_CONTINUES));
+		CHECK_EQ(v.cause, CAUSE_LINGER_ABORT);
+		CHECK_EQ(v.confidence, (k == 0 ? CONF_MEDIUM : CONF_HIGH));
+		CHECK_EQ(v.runner_up, (k == 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_COUNT));
+		CHECK_EQ(v.one_program_capped, (k == 0));
+	}
 	/* A second RST is not compared with the first: a socket's RSTs may
 	 * run on another counter (whatsappfiles.pcap 308-310), and no RST
 	 * vouches for the next, as with TTLs; ID 0 is still read. */

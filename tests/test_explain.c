@@ -422,6 +422,15 @@ static void test_abort_after_peer_data(void)
 	explain_verdict(&made, &e);
 	CHECK(strstr(e.why, "reacted to that answer") == NULL);
 	CHECK(says(e.why, "Both sides' packets came from one program (see the origin)"));
+	CHECK(says(e.advice, "If this capture was rebuilt (decrypted), read the original one"));
+	/* Its runner-up its own rule's: only a verdict one_program_abort held
+	 * to medium says what the program may have left out. */
+	CHECK(strstr(e.runner_up, "one program made these packets") == NULL);
+	made.one_program_capped = true;
+	explain_verdict(&made, &e);
+	CHECK(says(e.runner_up, "one program made these packets, and a segment it did not rebuild "
+				"(a record it did not decrypt, as a TLS close_notify, left as a bare "
+				"ACK or out) would have lain unread when it closed"));
 	/* The same abort on an HTTP 200: a success names no error to react
 	 * to (the corpus's zattoo.pcap 31; a review). */
 	c = handshake(&f);
