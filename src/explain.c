@@ -203,6 +203,24 @@ static void say_origin(const struct words *w, char *out, size_t size)
 				 v->a.ttl_max);
 		break;
 	case ORIGIN_BY_TTL_MATCH:
+		/* A range from two initial TTLs is two boxes' (a front box or
+		 * SYN proxy that answered the handshake, then the host: the
+		 * corpus's alexa-app.pcapng 1537, a SYN-ACK at 39 and the rest
+		 * at 231; a review): the RST matches the one of its class. */
+		if (host_initial_ttl(v->a.ttl_min) != host_initial_ttl(v->a.ttl_max) &&
+		    (host_initial_ttl(ttl) == host_initial_ttl(v->a.ttl_min) ||
+		     host_initial_ttl(ttl) == host_initial_ttl(v->a.ttl_max))) {
+			bool high = host_initial_ttl(ttl) == host_initial_ttl(v->a.ttl_max);
+			uint8_t mine = high ? v->a.ttl_max : v->a.ttl_min;
+			uint8_t other = high ? v->a.ttl_min : v->a.ttl_max;
+			text_format(out, size, "TTL %u, as the %s's packets sent from an initial %u "
+				 "(%s %u); others of its came with TTL %u, from an initial %u: two "
+				 "boxes send in its name (a front box or SYN proxy that answered the "
+				 "handshake, and the host), and the RST is the one's at %u", ttl, w->an,
+				 host_initial_ttl(ttl), high ? "up to" : "down to", mine, other,
+				 host_initial_ttl(other), host_initial_ttl(ttl));
+			break;
+		}
 		text_format(out, size, "TTL %u, as the %s's own packets (%u-%u)", ttl, w->an,
 			 v->a.ttl_min, v->a.ttl_max);
 		break;

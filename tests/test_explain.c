@@ -75,6 +75,19 @@ static void test_data_after_fin(void)
 	CHECK(says(e.why, "That data was the request GET /b: retrying it is safe."));
 	CHECK(says(e.advice, "(about 5.000 s here)"));
 	CHECK(says(e.origin, "TTL 63, as the server's own packets (63-63)"));
+	/* The server's packets from two initial TTLs (a SYN-ACK at 39, the
+	 * rest at 231: the corpus's alexa-app.pcapng 1537) are two boxes',
+	 * not one range the RST falls in. */
+	struct verdict two = v;
+	two.a.ttl_min = 39;
+	two.a.ttl_max = 231;
+	two.rst.ttl = 231;
+	explain_verdict(&two, &e);
+	CHECK(says(e.origin, "TTL 231, as the server's packets sent from an initial 255 (up to "
+			     "231); others of its came with TTL 39, from an initial 64: two boxes "
+			     "send in its name"));
+	CHECK(strstr(e.origin, "39-231") == NULL);
+	explain_verdict(&v, &e);
 	/* Evidence in frame order: the FIN, the request, the RST. */
 	CHECK_EQ(e.n_evidence, 3);
 	CHECK_EQ(e.evidence[0].frame, 7);
