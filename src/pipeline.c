@@ -482,16 +482,17 @@ static inline void note_first_host(struct pipeline *pl, const struct flow *f, co
 			p->ttl, (p->flags & TCP_SYN) ? p->opts.layout : 0, NULL);
 }
 
-/* A connecting half's segment: if it is the ACK of its peer's SYN-ACK,
+/* The segment after a half's SYN: if it is the ACK of its peer's SYN-ACK,
  * its host's connect completed (for its attempts dropped meanwhile:
- * classify_revise_race). Out of line: once a connection. */
+ * classify_revise_race). Read from what every shard keeps of a connection
+ * (tcp_track_follow): its ISNs and last segments. Out of line: once a
+ * connection. */
 static __attribute__((noinline)) void note_connected(struct pipeline *pl, const struct flow *f,
 						     int dir, const struct pkt *p)
 {
 	const struct tcp_half *peer = &f->conn.half[1 - dir];
-	if ((p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_ACK ||
-	    peer->state != HALF_SYN_ACK_SENT || !(peer->flags & HALF_F_ISN) ||
-	    p->ack != peer->base_seq + 1)
+	if ((p->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_ACK || !f->conn.synack ||
+	    !(peer->flags & HALF_F_ISN) || p->ack != peer->base_seq + 1)
 		return;
 	struct host_handshake ack = { p->frame, p->ts_ns, p->dport };
 	host_table_note_connected(pl->hosts, p->ipver, p->src,
@@ -510,7 +511,7 @@ static void note_host(struct pipeline *pl, const struct flow *f, int dir,
 		note_first_host(pl, f, p);
 		return;
 	}
-	if (h->state == HALF_SYN_SENT)
+	if ((h->last.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
 		note_connected(pl, f, dir, p);
 	if (h->pkts == 2 && p->ipver == 4)
 		note_ids(pl, f, dir, h, p);
