@@ -755,6 +755,39 @@ void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *
 }
 
 /*
+ * An abort a zero linger or data left unread could each have sent
+ * (linger-abort, runner-up unread-recv-buffer: the peer's data was taken,
+ * and the wire cannot show that the application read it). Stacks reset on
+ * close only for those two (Linux's tcp_close, data_was_unread, and
+ * SO_LINGER 0; XNU's and FreeBSD's tcp_disconnect; RFC 2525 2.17), and
+ * SO_LINGER is set on each socket by its application. A host that closed
+ * other connections gracefully (its FIN first, the peer's in answer, no
+ * RST: GRACEFUL_MIN or more) runs applications that close without a zero
+ * linger, so data left unread is the likelier (the corpus's ethereum.pcap
+ * 1314: a macOS client that closed 21 other connections to the same port
+ * with a FIN reset the one where the server's goodbye came first;
+ * alexa-app.pcapng 330: a client closing its spare connections, each with
+ * a FIN but the one whose server's last handshake flight its TLS library
+ * had not read; a review). A zero linger set on this one connection alone,
+ * or an application abort, stays the runner-up.
+ */
+#define GRACEFUL_MIN 2
+
+bool classify_graceful_matters(const struct verdict *v)
+{
+	return v->cause == CAUSE_LINGER_ABORT && v->detail == DETAIL_NONE &&
+	       v->confidence == CONF_MEDIUM && v->runner_up == CAUSE_UNREAD_RECV_BUFFER;
+}
+
+void classify_revise_graceful(struct verdict *v, unsigned n)
+{
+	if (!classify_graceful_matters(v) || n < GRACEFUL_MIN)
+		return;
+	v->graceful_closes = (uint8_t)(n > 31 ? 31 : n);
+	decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
+}
+
+/*
  * Racing connections (happy eyeballs, RFC 8305) starts a connect to a
  * name's next address every Connection Attempt Delay (250 ms, 2 s at
  * most: 5) and, once one attempt connects, cancels the others (6); a

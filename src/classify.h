@@ -288,6 +288,10 @@ struct verdict {
 				       last data */
 	uint8_t refusal : 3;        /* enum first_bytes_refusal: the server's first data
 				       refused the connection (a service over its limit) */
+	uint8_t graceful_closes : 5; /* (in a hole) the sender's host's graceful closes of
+				       other connections, saturating at 31, when they made
+				       this abort unread data (classify_revise_graceful);
+				       0 otherwise */
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer;       /* enum reached_peer */
@@ -459,6 +463,11 @@ void classify_revise_probe(struct verdict *v, unsigned targets);
 bool classify_peer_went_silent(const struct verdict *v);
 /* That SYN-ACK, kept when it came after the peer's last segment here. */
 void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *synack);
+/* Whether v is an abort a zero linger or unread data could each have sent,
+ * which the sender's host's graceful closes elsewhere would decide. */
+bool classify_graceful_matters(const struct verdict *v);
+/* ... read with n, the host's graceful closes (host_table_graceful). */
+void classify_revise_graceful(struct verdict *v, unsigned n);
 /* A client's refusal of a late SYN-ACK (RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP),
  * read with the client's latest completed connect (host_table_connected):
  * the attempt lost a race to it, if it fits. */

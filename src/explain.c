@@ -3096,6 +3096,13 @@ static void abortive_close(struct words *w)
 		       "close, as SO_LINGER with timeout 0 or an application abort does, unless "
 		       "data the %s sent before the capture was still unread, which sends the same "
 		       "RST (RFC 2525 2.17).", w->an, w->bn, w->bn);
+	else if (v->graceful_closes)
+		/* classify_revise_graceful: its data may have answered none
+		 * of the peer's (the corpus's ethereum.pcap 1314, a goodbye of
+		 * the client's own after the server's). */
+		say(w, "The %s reset the connection (RST instead of FIN) after data of its own, "
+		       "which came after all of the %s's: its stack had taken the %s's data, which "
+		       "the wire cannot show its application read.", w->an, w->bn, w->bn);
 	else
 		say(w, "The %s aborted the connection (RST instead of FIN) with nothing from the %s "
 		       "left unanswered: an abortive close, as SO_LINGER with timeout 0 or an "
@@ -3519,6 +3526,12 @@ static void say_runner_up(struct words *w)
 			     "its abort reads as %s: the two RSTs are counted as one incident, the "
 			     "%s's first", w->an, w->bn, (unsigned long long)v->b.rst_frame,
 			  cause_id(v->runner_up), w->bn);
+		return;
+	}
+	/* classify.c's classify_revise_graceful. */
+	if (v->graceful_closes && v->cause == CAUSE_UNREAD_RECV_BUFFER) {
+		runner_up(w, "a zero linger (SO_LINGER 0) set on this connection alone, or an "
+			     "application abort, sends the same RST");
 		return;
 	}
 	/* classify.c's one_program_abort. */
@@ -4170,6 +4183,27 @@ static void say_rst_data(struct words *w)
  * the connection, and its setting is what to look at. Each is the
  * service's documented answer over its limit.
  */
+/* classify.c's classify_revise_graceful: unread data, read from the
+ * sender's graceful closes of other connections. */
+static void say_graceful(struct words *w)
+{
+	const struct verdict *v = w->v;
+	if (!v->graceful_closes || v->cause != CAUSE_UNREAD_RECV_BUFFER)
+		return;
+	unsigned n = v->graceful_closes;
+	say(w, " The %s's address closed %u%s other connection%s gracefully in this capture (its "
+	       "FIN first, the peer's in answer, no RST): its applications close without a zero "
+	       "linger, and then a close sends a RST only for data left unread (RFC 2525 2.17), "
+	       "most likely the %s's here.", w->an, n, n == 31 ? " or more" : "", plural(n),
+	    w->bn);
+	/* The rule's advice was a zero linger's. */
+	w->e->advice[0] = '\0';
+	w->e->advice_len = 0;
+	advise(w, "%s: read what the %s sent (drain the socket to EOF) before close(), or "
+		  "shutdown(SHUT_WR) and read until its FIN, if that data mattered; a close with "
+		  "data unread is a RST.", side_word(v), w->bn);
+}
+
 static void say_refusal(struct words *w)
 {
 	if (w->v->refusal == REFUSAL_NONE || w->v->refusal >= REFUSAL_COUNT)
@@ -4361,6 +4395,7 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 			   "the hosts sent is there.");
 	}
 	say_refusal(&w);
+	say_graceful(&w);
 	if (v->burst_connections)
 		say_burst(&w);
 	if (v->runner_up < CAUSE_COUNT)

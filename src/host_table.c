@@ -51,6 +51,7 @@ struct host_table {
 	uint16_t *counts;           /* [slot]: its profile's connections */
 	struct host_handshake *accepts; /* [slot]: its latest SYN-ACK; made at the first */
 	struct host_handshake *connects; /* [slot]: its latest handshake ACK; made at the first */
+	uint8_t *graceful;          /* [slot]: its graceful closes, saturating; made at the first */
 };
 
 /* Bits of the hash the slot index does not use; never 0. */
@@ -75,6 +76,7 @@ void host_table_free(struct host_table *t)
 	free(t->counts);
 	free(t->accepts);
 	free(t->connects);
+	free(t->graceful);
 	free(t);
 }
 
@@ -247,6 +249,8 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 			memset(&t->accepts[slot], 0, sizeof t->accepts[slot]);
 		if (t->connects)
 			memset(&t->connects[slot], 0, sizeof t->connects[slot]);
+		if (t->graceful)
+			t->graceful[slot] = 0;
 		memcpy(e->addr, key, 16);
 		e->context = context;
 		t->tags[slot] = host_tag(hash);
@@ -477,6 +481,36 @@ bool host_table_connected(const struct host_table *t, uint8_t ipver, const uint8
 			  uint32_t context, struct host_handshake *out)
 {
 	return t && latest_handshake(t, t->connects, ipver, addr, context, out);
+}
+
+void host_table_note_graceful(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			      uint32_t context)
+{
+	if (!t->slots)
+		return;
+	uint8_t key[16];
+	host_key(ipver, addr, key);
+	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
+					  NULL);
+	if (!e)
+		return;
+	if (!t->graceful)
+		t->graceful = xcalloc(HOST_TABLE_SLOTS, sizeof *t->graceful);
+	uint8_t *n = &t->graceful[e - t->slots];
+	if (*n < UINT8_MAX)
+		(*n)++;
+}
+
+unsigned host_table_graceful(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			     uint32_t context)
+{
+	if (!t || !t->slots || !t->graceful)
+		return 0;
+	uint8_t key[16];
+	host_key(ipver, addr, key);
+	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
+					  NULL);
+	return e ? t->graceful[e - t->slots] : 0;
 }
 
 uint64_t host_table_evicted(const struct host_table *t)

@@ -14,11 +14,13 @@
  * - its IPv4 ID behaviour, from the second and third segments of each
  *   connection;
  * - its latest SYN-ACK (host_table_accepted), and its latest handshake
- *   ACK, the end of a connect of its own (host_table_connected).
+ *   ACK, the end of a connect of its own (host_table_connected);
+ * - how many connections it closed gracefully, its FIN first and the
+ *   peer's in answer (host_table_graceful).
  * Memory is bounded: HOST_TABLE_SLOTS entries of 32 bytes and 3 bytes
  * beside each for lookups (560 KiB), allocated on the first note, and 24
  * bytes each for the SYN-ACK and the handshake ACK (384 KiB each), on the
- * first of each; when a neighbourhood of the table is full the host seen
+ * first of each, and a byte for the graceful closes (16 KiB); when a neighbourhood of the table is full the host seen
  * least often there makes room.
  */
 #ifndef RSTDIAG_HOST_TABLE_H
@@ -141,6 +143,16 @@ void host_table_note_connected(struct host_table *t, uint8_t ipver, const uint8_
  * False if none. */
 bool host_table_connected(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
 			  uint32_t context, struct host_handshake *out);
+/* A connection addr closed first with a FIN, which the peer answered with
+ * its own (neither had sent a RST): a graceful close of addr's, if addr
+ * has a profile. */
+void host_table_note_graceful(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			      uint32_t context);
+/* How many graceful closes of addr's were noted (saturating at 255): an
+ * application that closes so sets no zero linger there (to judge a RST of
+ * its that could be either: classify_revise_graceful). */
+unsigned host_table_graceful(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			     uint32_t context);
 /* The third non-RST segment of that half (IPv4): its ID, and the second's;
  * follows_other, whether its ID ran on from the packet just before it of
  * an address at neither end of its connection (the pipeline's ring: by 1

@@ -55,11 +55,18 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	struct host_handshake synack;
 	bool peer_accepted = classify_peer_went_silent(v) &&
 			     host_table_accepted(pl->hosts, v->ipver, v->dst, v->host_context, &synack);
+	/* The sender's address closed other connections gracefully (by now,
+	 * the settle time after the RST included). */
+	unsigned graceful = classify_graceful_matters(v)
+				    ? host_table_graceful(pl->hosts, v->ipver, v->src, v->host_context)
+				    : 0;
 	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel || v->stray_ack || shared_ids ||
-	    peer_accepted) {
+	    peer_accepted || graceful) {
 		pl->final = *v;
 		if (peer_accepted)
 			classify_revise_peer_alive(&pl->final, &synack);
+		if (graceful)
+			classify_revise_graceful(&pl->final, graceful);
 		if (v->origin_basis == ORIGIN_BY_NOTHING)
 			classify_revise_origin(&pl->final, host_table_get(pl->hosts, v->ipver, v->src,
 									  v->host_context));
@@ -499,14 +506,33 @@ static __attribute__((noinline)) void note_connected(struct pipeline *pl, const 
 				  host_context(f->key.tunnel, pl->interface_id), &ack);
 }
 
+/* A FIN answering the peer's, which closed first, with no RST from
+ * either: the peer's host closed this connection gracefully (for a RST of
+ * its that a zero linger or unread data could have sent:
+ * classify_revise_graceful). Read from what every shard keeps of a
+ * connection (tcp_track_follow). Out of line: once a connection. */
+static __attribute__((noinline)) void note_graceful(struct pipeline *pl, const struct flow *f,
+						    int dir, const struct pkt *p)
+{
+	const struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
+	if (f->conn.first_closer != 1 - dir || !(peer->flags & HALF_F_FIN) ||
+	    (h->flags & HALF_F_FIN) || h->rst_frame || peer->rst_frame)
+		return;
+	host_table_note_graceful(pl->hosts, p->ipver, p->dst,
+				 host_context(f->key.tunnel, pl->interface_id));
+}
+
 /* This side's first TTL (and a SYN's option layout), then its second
- * and third IPv4 IDs: its host's profile; and its handshake ACK. */
+ * and third IPv4 IDs: its host's profile; its handshake ACK; and the
+ * peer's graceful close its FIN answers. */
 static void note_host(struct pipeline *pl, const struct flow *f, int dir,
 			     const struct pkt *p)
 {
 	const struct tcp_half *h = &f->conn.half[dir];
 	if (p->flags & TCP_RST)
 		return;
+	if (__builtin_expect(p->flags & TCP_FIN, 0))
+		note_graceful(pl, f, dir, p);
 	if (!(h->flags & HALF_F_SEEN) || h->ttl_min > h->ttl_max) {
 		note_first_host(pl, f, p);
 		return;

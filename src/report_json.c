@@ -507,6 +507,12 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	put_burst(o, v, r->nano);
 	put_peer_accepted(o, v);
 	put_race_won(o, v, r->nano);
+	/* classify_revise_graceful: the sender's graceful closes elsewhere
+	 * (31: 31 or more), when they decided the cause; else null. */
+	if (v->graceful_closes)
+		json_uint(o, "graceful_closes", v->graceful_closes);
+	else
+		json_null(o, "graceful_closes");
 	json_quoted_k(o, JSON_KEY("form"), NAME(form, v->form));
 	json_quoted_k(o, JSON_KEY("cause"), NAME(cause, v->cause));
 	json_quoted_k(o, JSON_KEY("detail"), NAME(detail, v->detail));

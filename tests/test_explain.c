@@ -426,6 +426,26 @@ static void test_abort_after_peer_data(void)
 			  "sent"));
 	CHECK(says(e.why, "reacted to that answer (it had read at least its start)"));
 	CHECK(says(e.advice, "Read the server's answer (frame 5)"));
+	/* The client's address closed other connections gracefully: it sets
+	 * no zero linger, so the data it had taken was most likely unread
+	 * (classify_revise_graceful; the corpus's ethereum.pcap 1314 and
+	 * alexa-app.pcapng 330, a review). One such close is not enough. */
+	struct verdict g = v;
+	classify_revise_graceful(&g, 1);
+	CHECK_EQ(g.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(g.graceful_closes, 0);
+	classify_revise_graceful(&g, 300);
+	CHECK_EQ(g.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(g.confidence, CONF_MEDIUM);
+	CHECK_EQ(g.runner_up, CAUSE_LINGER_ABORT);
+	CHECK_EQ(g.graceful_closes, 31);
+	explain_verdict(&g, &e);
+	CHECK(says(e.why, "The client's address closed 31 or more other connections gracefully in "
+			  "this capture (its FIN first, the peer's in answer, no RST)"));
+	CHECK(says(e.advice, "Client: read what the server sent (drain the socket to EOF) before "
+			     "close()"));
+	CHECK(strstr(e.advice, "SO_LINGER 0") == NULL);
+	CHECK(says(e.runner_up, "a zero linger (SO_LINGER 0) set on this connection alone"));
 	/* The same with both sides' IDs on one counter: one program made the
 	 * packets, and its timing shows no host's reaction (the corpus's
 	 * zattoo.pcap 10; a review). */

@@ -272,10 +272,43 @@ static void test_connected(void)
 	host_table_free(t);
 }
 
+/* A host's graceful closes: counted for a host with a profile, saturating,
+ * none for another host or context, none left for a new host in a slot. */
+static void test_graceful(void)
+{
+	struct host_table *t = host_table_new(HOST_TABLE_SEED);
+	uint8_t a[16] = { 10, 0, 0, 1 }, b[16] = { 10, 0, 0, 2 };
+	host_table_note_graceful(t, 4, a, 0);
+	CHECK_EQ(host_table_graceful(t, 4, a, 0), 0u);   /* no table yet */
+	host_table_note(t, 4, a, 0, 64, 0, NULL);
+	host_table_note_graceful(t, 4, b, 0);            /* no profile: not kept */
+	CHECK_EQ(host_table_graceful(t, 4, b, 0), 0u);
+	for (int i = 0; i < 300; i++)
+		host_table_note_graceful(t, 4, a, 0);
+	CHECK_EQ(host_table_graceful(t, 4, a, 0), 255u);
+	CHECK_EQ(host_table_graceful(t, 4, a, 1), 0u);
+	host_table_free(t);
+	t = host_table_new(HOST_TABLE_SEED);
+	for (uint32_t i = 0; i < 4 * HOST_TABLE_SLOTS; i++) {
+		uint8_t k[16] = { 11, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		host_table_note(t, 4, k, 0, 64, 0, NULL);
+		if (i % 2 == 0)
+			host_table_note_graceful(t, 4, k, 0);
+	}
+	int wrong = 0;
+	for (uint32_t i = 0; i < 4 * HOST_TABLE_SLOTS; i++) {
+		uint8_t k[16] = { 11, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		wrong += host_table_graceful(t, 4, k, 0) > (i % 2 == 0 ? 1u : 0u);
+	}
+	CHECK_EQ(wrong, 0);
+	host_table_free(t);
+}
+
 int main(void)
 {
 	test_accepted();
 	test_connected();
+	test_graceful();
 	test_find_matches_policy();
 	test_first_least();
 	test_shared_ids();
