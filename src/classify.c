@@ -586,6 +586,14 @@ static bool syn_ack_after_client_gave_up(struct judge *j)
 	if (unscaled)
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM,
 			      CAUSE_CONNECT_TIMEOUT);
+	/* A kernel's SYN (window scaling offered) leaves no probe to rival
+	 * it: the client's application dropped the attempt (the corpus's
+	 * opera-vpn.pcapng 2654: a macOS SYN with window scaling, SACK and
+	 * timestamps, its SYN-ACK 27.8 ms later; a review). With the SYN's
+	 * options cut or the SYN unseen, a raw socket's probe stays the
+	 * runner-up. */
+	if (v->a.flags & HALF_F_WSCALE)
+		return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_ABANDONED, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_ABANDONED, CONF_MEDIUM, CAUSE_LINGER_ABORT);
 }
 
@@ -839,12 +847,19 @@ void classify_revise_probe(struct verdict *v, unsigned targets)
  */
 #define SYN_RETRY_SURE_NS (7 * 1000000000LL)
 
-static bool syn_ack_abandoned(const struct verdict *v, int64_t synack_ts)
+/* A client on the capture's own link that sent no SYN again in
+ * SYN_RETRY_SURE_NS: no socket was waiting. */
+static bool syn_ack_on_link_unretried(const struct verdict *v)
 {
 	const struct side *b = &v->b;
-	return v->syn_ts && synack_ts && synack_ts - v->syn_ts < CONNECT_GIVE_UP_MIN_NS &&
-	       b->syn_retrans == 0 && v->rst.ts_ns - v->syn_ts >= SYN_RETRY_SURE_NS &&
+	return v->syn_ts && b->syn_retrans == 0 && v->rst.ts_ns - v->syn_ts >= SYN_RETRY_SURE_NS &&
 	       b->ttl_min == b->ttl_max && host_initial_ttl(b->ttl_min) == b->ttl_min;
+}
+
+static bool syn_ack_abandoned(const struct verdict *v, int64_t synack_ts)
+{
+	return synack_ts && synack_ts - v->syn_ts < CONNECT_GIVE_UP_MIN_NS &&
+	       syn_ack_on_link_unretried(v);
 }
 
 /*
@@ -877,6 +892,13 @@ static bool syn_ack_unanswered(struct judge *j)
 	 * the record's own words). */
 	if (syn_ack_abandoned(v, j->f->conn.synack_ts))
 		return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_ABANDONED, CONF_HIGH, NO_RUNNER_UP);
+	/* The same on the capture's link with a first SYN-ACK later than
+	 * 100 ms: the attempt was dropped or given up at a connect timeout
+	 * shorter than that, a connect-timeout either way, and no ACK was
+	 * lost on a path between (the corpus's gnutella.pcap 2209, a SYN-ACK
+	 * 107 ms after the SYN, of the batch 2207-2210; a review). */
+	if (syn_ack_on_link_unretried(v))
+		return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_RETRANSMIT_TIMEOUT);
 }
 

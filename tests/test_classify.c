@@ -1480,7 +1480,21 @@ static void test_syn_ack_refused_soon(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.030) });
 	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 10.031), &v), CAUSE_CONNECT_TIMEOUT);
 	CHECK_EQ(v.detail, DETAIL_ABANDONED);
+	/* No raw socket's probe rivals a kernel's SYN (the corpus's
+	 * opera-vpn.pcapng 2654; a review); a SYN whose options the snaplen
+	 * cut leaves it the runner-up. */
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	CHECK_EQ(v.runner_up, CAUSE_COUNT);
+	struct pkt cut = syn;
+	cut.opts.has_wscale = false;
+	cut.opts.cut = true;
+	memset(&f, 0, sizeof f);
+	c = feed(&f, &cut);
+	feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 10.030) });
+	CHECK_EQ(judge(&f, c, at(seg(C, 101, 0, TCP_RST, 0, 3), 10.031), &v), CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.detail, DETAIL_ABANDONED);
 	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
 	/* A crafted SYN without window scaling: a scanner's raw socket. */
 	memset(&f, 0, sizeof f);
 	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.000) });
@@ -2149,6 +2163,19 @@ static void test_after_reading(void)
 	 * it sent would have been seen here, so none was lost: high, no
 	 * runner-up (a review of gnutella.pcap 2207). */
 	CHECK_EQ(v.detail, DETAIL_ABANDONED);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	CHECK_EQ(v.runner_up, CAUSE_COUNT);
+	/* Its first SYN-ACK 107 ms after the SYN: dropped or given up at a
+	 * connect timeout shorter than that, a connect-timeout either way,
+	 * and still no ACK lost between (gnutella.pcap 2209; a review). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	for (int i = 0; i < 5; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2 + (uint64_t)i),
+					   10.107 + 12.0 * i) });
+	CHECK_EQ(judge(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 7), 88.0), &v),
+		 CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.detail, DETAIL_NONE);
 	CHECK_EQ(v.confidence, CONF_HIGH);
 	CHECK_EQ(v.runner_up, CAUSE_COUNT);
 	/* Behind a router (TTL 60): its ACKs may have been lost past the
