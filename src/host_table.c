@@ -71,12 +71,12 @@ void host_table_free(struct host_table *t)
 {
 	if (!t)
 		return;
-	free(t->slots);
-	free(t->tags);
-	free(t->counts);
-	free(t->accepts);
-	free(t->connects);
-	free(t->graceful);
+	xunmap(t->slots, HOST_TABLE_SLOTS * sizeof *t->slots);
+	xunmap(t->tags, HOST_TABLE_SLOTS * sizeof *t->tags);
+	xunmap(t->counts, HOST_TABLE_SLOTS * sizeof *t->counts);
+	xunmap(t->accepts, HOST_TABLE_SLOTS * sizeof *t->accepts);
+	xunmap(t->connects, HOST_TABLE_SLOTS * sizeof *t->connects);
+	xunmap(t->graceful, HOST_TABLE_SLOTS * sizeof *t->graceful);
 	free(t);
 }
 
@@ -230,9 +230,9 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 		     uint8_t ttl, uint16_t syn_layout, const struct host_handshake *accept)
 {
 	if (!t->slots) {
-		t->slots = xcalloc(HOST_TABLE_SLOTS, sizeof *t->slots);
-		t->tags = xcalloc(HOST_TABLE_SLOTS, sizeof *t->tags);
-		t->counts = xcalloc(HOST_TABLE_SLOTS, sizeof *t->counts);
+		t->slots = xmap_zeroed(HOST_TABLE_SLOTS * sizeof *t->slots);
+		t->tags = xmap_zeroed(HOST_TABLE_SLOTS * sizeof *t->tags);
+		t->counts = xmap_zeroed(HOST_TABLE_SLOTS * sizeof *t->counts);
 	}
 	uint8_t key[16];
 	host_key(ipver, addr, key);
@@ -258,7 +258,7 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 	struct host_profile *h = &e->profile;
 	if (accept) {
 		if (!t->accepts)
-			t->accepts = xcalloc(HOST_TABLE_SLOTS, sizeof *t->accepts);
+			t->accepts = xmap_zeroed(HOST_TABLE_SLOTS * sizeof *t->accepts);
 		t->accepts[slot] = *accept;
 	}
 	if (h->connections < UINT16_MAX)
@@ -473,7 +473,7 @@ void host_table_note_connected(struct host_table *t, uint8_t ipver, const uint8_
 	if (!e)
 		return;
 	if (!t->connects)
-		t->connects = xcalloc(HOST_TABLE_SLOTS, sizeof *t->connects);
+		t->connects = xmap_zeroed(HOST_TABLE_SLOTS * sizeof *t->connects);
 	t->connects[e - t->slots] = *ack;
 }
 
@@ -495,7 +495,7 @@ void host_table_note_graceful(struct host_table *t, uint8_t ipver, const uint8_t
 	if (!e)
 		return;
 	if (!t->graceful)
-		t->graceful = xcalloc(HOST_TABLE_SLOTS, sizeof *t->graceful);
+		t->graceful = xmap_zeroed(HOST_TABLE_SLOTS * sizeof *t->graceful);
 	uint8_t *n = &t->graceful[e - t->slots];
 	if (*n < UINT8_MAX)
 		(*n)++;

@@ -18,10 +18,12 @@
  * - how many connections it closed gracefully, its FIN first and the
  *   peer's in answer (host_table_graceful).
  * Memory is bounded: HOST_TABLE_SLOTS entries of 32 bytes and 3 bytes
- * beside each for lookups (560 KiB), allocated on the first note, and 24
+ * beside each for lookups (560 KiB), mapped on the first note, and 24
  * bytes each for the SYN-ACK and the handshake ACK (384 KiB each), on the
- * first of each, and a byte for the graceful closes (16 KiB); when a neighbourhood of the table is full the host seen
- * least often there makes room.
+ * first of each, and a byte for the graceful closes (16 KiB); only the
+ * pages the hosts seen fall in become resident (xmap_zeroed). When a
+ * neighbourhood of the table is full the host seen least often there
+ * makes room.
  */
 #ifndef RSTDIAG_HOST_TABLE_H
 #define RSTDIAG_HOST_TABLE_H

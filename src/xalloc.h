@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static inline void *xmalloc(size_t size)
 {
@@ -31,6 +32,27 @@ static inline void *xrealloc(void *old, size_t size)
 	if (!p)
 		abort();
 	return p;
+}
+
+/*
+ * A large table of zeros whose pages become resident only as they are
+ * written: its memory follows what it holds, whatever the allocator does
+ * (calloc clears a reused chunk, and MALLOC_PERTURB_, which meson test
+ * sets, fills every chunk: a 384 KiB table of a few entries was then all
+ * resident). Freed with xunmap and the same size.
+ */
+static inline void *xmap_zeroed(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		abort();
+	return p;
+}
+
+static inline void xunmap(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size);
 }
 
 static inline char *xstrdup(const char *s)

@@ -407,6 +407,64 @@ recv_some(c, timeout=1.0)
     return one_incident("server", "TCP_STATE", "linger-abort")
 
 
+@scenario("goodbye-unread-after-graceful-closes-v4", "a peer-to-peer client (devp2p-like: "
+          "HELLO, then BYE to end) opens three connections to one server; it ends the first two "
+          "itself, reading all and sending BYE before close(), and the server answers each FIN "
+          "with its own (two graceful closes); on the third the server says BYE and closes "
+          "first, and the client, not reading, sends its own BYE 0.2 s later and closes with "
+          "the server's BYE unread: its kernel resets instead of closing (RFC 2525 2.17), as "
+          "the corpus's ethereum.pcap 1314 shows a macOS client doing; over a path of 10 ms "
+          "each way, so the client's RST leaves before the server's closed socket can answer "
+          "the client's BYE")
+def goodbye_unread_after_graceful_closes(lab):
+    lab.topology(delay=0.01)
+    lab.capture("client")
+    srv = lab.run("server", f"""
+s = listen({lab.addr('server')!r}, 30303)
+ready()
+for k in range(3):
+    c, _ = s.accept()
+    c.recv(64)                    # HELLO
+    c.sendall(b"HELLO server\\n")
+    if k < 2:
+        drain(c, timeout=2.0)     # the client's BYE, then its FIN
+    else:
+        time.sleep(0.05)
+        c.sendall(b"BYE too-many-peers\\n")
+    c.close()
+time.sleep(1.0)
+""", wait_ready=True)
+    lab.run("client", f"""
+for k in range(3):
+    c = connect({lab.addr('server')!r}, 30303)
+    c.sendall(b"HELLO client\\n")
+    c.recv(64)                    # the server's HELLO, read
+    if k < 2:
+        c.sendall(b"BYE done\\n")
+        c.close()                 # nothing unread: a FIN
+        time.sleep(0.1)
+    else:
+        time.sleep(0.2)           # the server's BYE and FIN arrive, not read
+        c.sendall(b"BYE done\\n")
+        c.close()                 # its BYE unread: a RST
+""").wait()
+    srv.wait()
+
+    def labeller(rsts):
+        if len(rsts) != 2:
+            raise RuntimeError(f"expected the client's RST and the server's: {rsts}")
+        expect(rsts[0], "client", "TCP_ABORT_ON_CLOSE")
+        # The client's BYE reached the server's closed socket before the
+        # client's RST did: its own reply, the BYE having acknowledged the
+        # server's FIN.
+        expect(rsts[1], "server", ["TCP_TIMEWAIT_SOCKET", "TCP_ABORT_ON_DATA"])
+        return [label("unread-recv-buffer", alternatives=["linger-abort"],
+                      note="the third connection; the first two closed gracefully"),
+                label("data-after-fin", "ignored-fin",
+                      note="the client's BYE met the server's closed socket")]
+    return labeller
+
+
 @scenario("nginx-keepalive-timeout-v4", "issue 19's wider lab: Debian's nginx, unmodified, "
           "with one documented knob (keepalive_timeout 1s; the default is 75 s); a client "
           "keeps the connection in its pool and reuses it 1.5 s later, after nginx closed it "
