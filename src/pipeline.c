@@ -15,6 +15,31 @@
 
 /* A connection is over (released, or replaced by a new one on its tuple);
  * its waiting RSTs are the caller's to detach or keep. */
+/*
+ * Data of h's that the capture never held though the peer acknowledged
+ * it: a hole in the sequence space h's segments covered (its span against
+ * the new bytes counted, tcp_track.c) that no copy filled, where h sent
+ * nothing again (a hole lost on the path is sent again, and the copy
+ * would be counted as a retransmission) and the peer acknowledged h's data
+ * to its end (a receiver acknowledges only what arrived, RFC 9293 3.4).
+ * Zeek's capture loss counts such holes ("ack above a hole"), and
+ * Wireshark marks the ACK "ACKed segment that wasn't captured": a
+ * capturing host that dropped packets, a SPAN port over its rate, or one
+ * way of a route that differs each way. Read once a connection, at its
+ * end: nothing on the per-packet path.
+ */
+static bool capture_gap(const struct tcp_half *h, const struct tcp_half *peer)
+{
+	if (!(h->flags & HALF_F_SEEN) || h->retrans || !(peer->flags & HALF_F_ACK))
+		return false;
+	/* its data ends at its first FIN (a relay's second FIN one further on:
+	 * the corpus's waze.pcap 47) */
+	uint32_t data_end = (h->flags & HALF_F_FIN) ? h->fin_seq : h->next_seq;
+	uint32_t span = data_end - h->base_seq - ((h->flags & HALF_F_ISN) ? 1u : 0u);
+	uint32_t missing = span - (uint32_t)h->bytes;   /* modulo 2^32, as the numbers */
+	return missing && missing < (1u << 31) && seq_geq(peer->ack, data_end);
+}
+
 static void connection_ended(struct pipeline *pl, struct flow *f)
 {
 	/* Another shard's counts the connection. A lone SYN, still recorded
@@ -25,6 +50,21 @@ static void connection_ended(struct pipeline *pl, struct flow *f)
 		stats_vote_handshake(&pl->stats.handshakes, f->conn.synack_ts - f->conn.syn_ts,
 				     f->conn.hs_ack_ts - f->conn.synack_ts);
 	server_insights_note_connection(&pl->servers, f);
+	if (capture_gap(&f->conn.half[0], &f->conn.half[1]) ||
+	    capture_gap(&f->conn.half[1], &f->conn.half[0])) {
+		/* At the connection's last frame, which every shard knows
+		 * alike; the run's own place is kept for what follows. */
+		uint64_t last = f->conn.half[0].last.frame > f->conn.half[1].last.frame
+					? f->conn.half[0].last.frame : f->conn.half[1].last.frame;
+		uint64_t now = pl->stats.at.frame;
+		stats_warn_frame(&pl->stats, last, WARN_CAPTURE_GAPS,
+				 "%s: frame %llu: data that its receiver had acknowledged on this "
+				 "connection was never captured: the capture lost packets, or holds "
+				 "one way of a route that differs each way; a verdict read from a "
+				 "packet's absence may be the capture's loss", pl->src.name,
+				 (unsigned long long)last);
+		pl->stats.at.frame = now;
+	}
 }
 
 static void on_release(void *ctx, struct flow *f, enum flow_release why)

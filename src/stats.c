@@ -24,6 +24,7 @@ static const char *const warning_names[WARN_COUNT] = {
 	[WARN_TCP_RELAY] = "tcp_relay",
 	[WARN_TIME_JUMP] = "time_jump",
 	[WARN_GENERATED_PACKETS] = "generated_packets",
+	[WARN_CAPTURE_GAPS] = "capture_gaps",
 };
 
 const char *warning_name(enum warning w)
@@ -34,10 +35,21 @@ const char *warning_name(enum warning w)
 static bool record(struct stats *s, enum warning w, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
+static bool earlier(struct stats_pos a, struct stats_pos b);
+
+/* The first occurrence is said (on stderr); the earliest is kept, as
+ * --merge keeps it (stats_merge): a warning noted out of frame order
+ * (capture_gaps, at a connection's end) then reads as one run's in
+ * every shard. */
 static bool record(struct stats *s, enum warning w, const char *fmt, va_list ap)
 {
-	if (s->warn_count[w]++ > 0)
+	if (s->warn_count[w]++ > 0) {
+		if (earlier(s->at, s->warn_at[w])) {
+			s->warn_at[w] = s->at;
+			vsnprintf(s->warn_msg[w], sizeof s->warn_msg[w], fmt, ap);
+		}
 		return false;
+	}
 	s->warn_at[w] = s->at;
 	vsnprintf(s->warn_msg[w], sizeof s->warn_msg[w], fmt, ap);
 	return true;

@@ -37,6 +37,8 @@ enum warning {
 	WARN_TIME_JUMP,         /* a packet more than a day after the one before it */
 	WARN_GENERATED_PACKETS, /* both sides of connections on one IPv4 ID counter: one
 				   program made them (pipeline.c, note_ids) */
+	WARN_CAPTURE_GAPS,      /* a segment past data its receiver had acknowledged and the
+				   capture never held (tcp_track.c, TRACK_CAPTURE_GAP) */
 	WARN_COUNT
 };
 const char *warning_name(enum warning w);

@@ -644,6 +644,26 @@ def conversation_damage():
          0, ["time_backwards"], tr.rst)
 
 
+def capture_loss():
+    # A segment the capture lost: the server's response in two segments,
+    # the first never captured though the client acknowledged it, as a
+    # capturing host that drops packets leaves a trace.
+    tr = Trace()
+    a = Conv("10.0.5.1", "10.0.5.2", 45300, 80, 100, 900)
+    tr.extend(a.handshake())
+    tr.add(a.seg(0, PSH | ACK, b"GET / HTTP/1.1\r\n\r\n"))
+    tr.add(a.seg(1, ACK))
+    a.seg(1, ACK, b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n")    # sent, not captured
+    tr.add(a.seg(0, ACK))                              # the client acknowledges it
+    tr.add(a.seg(1, PSH | ACK, b"okok"))               # the next one, past the gap
+    tr.add(a.seg(0, ACK))
+    tr.add(a.rst(0), gap_ms=40)
+    emit("capture-gap.pcap", pcap_bytes(tr),
+         "the server's response in two segments, the first acknowledged by the client but "
+         "never captured",
+         0, ["capture_gaps"], tr.rst)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else HERE
     pcap_container()
@@ -651,6 +671,7 @@ def main():
     ip_damage()
     tcp_damage()
     conversation_damage()
+    capture_loss()
     for old in os.listdir(out):
         if old.endswith((".pcap", ".pcapng")):
             os.remove(os.path.join(out, old))
