@@ -30,6 +30,11 @@ struct host_entry {
 };
 
 _Static_assert(sizeof(struct host_entry) == 32, "a host entry is 32 bytes");
+_Static_assert(HOST_TABLE_MAX_BYTES ==
+		       HOST_TABLE_SLOTS * (sizeof(struct host_entry) + sizeof(uint8_t) +
+					   sizeof(uint16_t) + 2 * sizeof(struct host_handshake) +
+					   sizeof(uint8_t)),
+	       "HOST_TABLE_MAX_BYTES counts every array of the table");
 _Static_assert((HOST_TABLE_SLOTS & (HOST_TABLE_SLOTS - 1)) == 0, "a power of two");
 
 /* The last few IDs noted (host_table_note_ids), of any host. */

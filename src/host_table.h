@@ -89,6 +89,13 @@ struct host_handshake {
 	uint16_t port;
 };
 
+/* The whole table's memory at most, when hosts enough have touched every
+ * page (a flood from distinct addresses): each slot's entry (32 bytes),
+ * tag and count, its SYN-ACK and handshake ACK, and its graceful closes.
+ * tests/flood_memory.py counts it in its memory bound. */
+#define HOST_TABLE_MAX_BYTES \
+	((size_t)HOST_TABLE_SLOTS * (32 + 1 + 2 + 2 * sizeof(struct host_handshake) + 1))
+
 /*
  * Hosts' own counters start from unrelated values (Linux's per connection
  * from a hash, Windows' one per host), so a host's ID within this of
