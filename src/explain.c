@@ -4192,9 +4192,9 @@ static void say_graceful(struct words *w)
 		return;
 	unsigned n = v->graceful_closes;
 	say(w, " The %s's address closed %u%s other connection%s gracefully in this capture (its "
-	       "FIN first, the peer's in answer, no RST): its applications close without a zero "
-	       "linger, and then a close sends a RST only for data left unread (RFC 2525 2.17), "
-	       "most likely the %s's here.", w->an, n, n == 31 ? " or more" : "", plural(n),
+	       "FIN first, the peer's in answer before any RST): its applications close without a "
+	       "zero linger, and then a close sends a RST only for data left unread (RFC 2525 "
+	       "2.17), most likely the %s's here.", w->an, n, n == 31 ? " or more" : "", plural(n),
 	    w->bn);
 	/* The rule's advice was a zero linger's. */
 	w->e->advice[0] = '\0';

@@ -153,8 +153,9 @@ void host_table_note_connected(struct host_table *t, uint8_t ipver, const uint8_
 bool host_table_connected(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
 			  uint32_t context, struct host_handshake *out);
 /* A connection addr closed first with a FIN, which the peer answered with
- * its own (neither had sent a RST): a graceful close of addr's, if addr
- * has a profile. */
+ * its own before either had sent a RST (RSTs after it, answering data that
+ * crossed the close, change nothing of how it closed): a graceful close of
+ * addr's, if addr has a profile. */
 void host_table_note_graceful(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
 			      uint32_t context);
 /* How many graceful closes of addr's were noted (saturating at 255): an

@@ -441,7 +441,7 @@ static void test_abort_after_peer_data(void)
 	CHECK_EQ(g.graceful_closes, 31);
 	explain_verdict(&g, &e);
 	CHECK(says(e.why, "The client's address closed 31 or more other connections gracefully in "
-			  "this capture (its FIN first, the peer's in answer, no RST)"));
+			  "this capture (its FIN first, the peer's in answer before any RST)"));
 	CHECK(says(e.advice, "Client: read what the server sent (drain the socket to EOF) before "
 			     "close()"));
 	CHECK(strstr(e.advice, "SO_LINGER 0") == NULL);
