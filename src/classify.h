@@ -468,6 +468,9 @@ void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *
 bool classify_graceful_matters(const struct verdict *v);
 /* ... read with n, the host's graceful closes (host_table_graceful). */
 void classify_revise_graceful(struct verdict *v, unsigned n);
+/* ignored-fin read from a relaying box's acknowledgment (peer_relay) is
+ * left unsaid: the box, not the writer, took the FIN. */
+void classify_revise_relayed_fin_ack(struct verdict *v);
 /* A client's refusal of a late SYN-ACK (RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP),
  * read with the client's latest completed connect (host_table_connected):
  * the attempt lost a race to it, if it fits. */

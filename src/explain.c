@@ -1525,8 +1525,10 @@ static void peer_quit_after_fin(struct words *w)
 static bool closed_before_answer(const struct verdict *v)
 {
 	const struct seg_note *t = &v->trigger;
+	/* Not through a relay: its acknowledgment is the box's, not the
+	 * writer's (classify_revise_relayed_fin_ack). */
 	return v->a_closed_awaiting && v->sender == ROLE_CLIENT && t->frame && t->len > 0 &&
-	       (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq);
+	       (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq) && !v->peer_relay;
 }
 
 /*
@@ -1805,6 +1807,15 @@ static void data_after_own_fin(struct words *w)
 			    DUR(v->rtt_ns), w->an);
 		say(w, "and the %s's closed socket answered with a RST. The %s's stack knew the "
 		       "connection was closing; its application wrote anyway.", w->an, w->bn);
+	} else if (t->len && (t->flags & TCP_ACK) && v->peer_relay &&
+		   seq_geq(t->ack, v->a.fin_seq + 1)) {
+		/* classify.c's classify_revise_relayed_fin_ack. */
+		say(w, "the %s's %u bytes (frame %llu, %s after the FIN at this capture point) "
+		       "acknowledged it, but from a box that terminates TCP for the %s (see the "
+		       "origin): the acknowledgment is the box's, and whether the %s itself had the "
+		       "FIN when it wrote does not show here. The %s's closed socket answered with a "
+		       "RST.", w->bn, t->len, (unsigned long long)t->frame, DUR(gap), w->bn, w->bn,
+		    w->an);
 	} else if (!t->len) {
 		/* A FIN with no data (the corpus's ndpi/wa_voice.pcap 193): the
 		 * two FINs crossed, and nothing was lost but the close. */

@@ -116,6 +116,7 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 									      v->host_context));
 			pl->final.peer_relay |= host_ids_shared(
 				host_table_get(pl->hosts, v->ipver, v->dst, v->host_context));
+			classify_revise_relayed_fin_ack(&pl->final);
 		}
 		if (v->stray_ack)
 			classify_revise_probe(&pl->final, stray_acks_targets(pl->strays, v->dst, v->dport,

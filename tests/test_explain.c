@@ -221,6 +221,21 @@ static void test_data_crossing_fin(void)
 	CHECK(says(e.advice, "stop writing once its FIN arrives"));
 	CHECK(says(e.why, "its application wrote anyway"));
 	CHECK(!v.trigger_resent);
+	/* The same from a box that terminates TCP for the client: the
+	 * acknowledgment of the FIN is the box's, and ignored-fin is left
+	 * unsaid (the corpus's tunnelbear.pcap 383; a review). */
+	struct verdict relayed = v;
+	relayed.peer_relay = true;
+	classify_revise_relayed_fin_ack(&relayed);
+	CHECK_EQ(relayed.detail, DETAIL_NONE);
+	CHECK_EQ(relayed.cause, CAUSE_DATA_AFTER_FIN);
+	explain_verdict(&relayed, &e);
+	CHECK(says(e.why, "acknowledged it, but from a box that terminates TCP for the client (see "
+			  "the origin): the acknowledgment is the box's"));
+	CHECK(strstr(e.why, "wrote anyway") == NULL);
+	struct verdict direct = v;
+	classify_revise_relayed_fin_ack(&direct);
+	CHECK_EQ(direct.detail, DETAIL_IGNORED_FIN);
 	/* A response lost on the way (a path MTU black hole) after its first
 	 * 30 bytes: the server's ACK of the client's FIN shows its sequence
 	 * 1000 bytes further, and its data sent again acknowledges the FIN.
