@@ -431,16 +431,24 @@ void host_table_note_ids(struct host_table *t, const uint8_t addr[16], uint32_t 
 	h->last_ip_id = third_id;
 }
 
-const struct host_profile *host_table_get(const struct host_table *t, uint8_t ipver,
-					  const uint8_t addr[16], uint32_t context)
+/* addr's slot in context, or -1 when the table has no entry for it. */
+static long slot_of(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+		    uint32_t context)
 {
 	if (!t || !t->slots)
-		return NULL;
+		return -1;
 	uint8_t key[16];
 	host_key(ipver, addr, key);
 	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
 					  NULL);
-	return e ? &e->profile : NULL;
+	return e ? (long)(e - t->slots) : -1;
+}
+
+const struct host_profile *host_table_get(const struct host_table *t, uint8_t ipver,
+					  const uint8_t addr[16], uint32_t context)
+{
+	long slot = slot_of(t, ipver, addr, context);
+	return slot >= 0 ? &t->slots[slot].profile : NULL;
 }
 
 /* The handshake a host's slot in notes (accepts or connects) holds for addr. */
@@ -448,15 +456,10 @@ static bool latest_handshake(const struct host_table *t, const struct host_hands
 			     uint8_t ipver, const uint8_t addr[16], uint32_t context,
 			     struct host_handshake *out)
 {
-	if (!t || !t->slots || !notes)
+	long slot = notes ? slot_of(t, ipver, addr, context) : -1;
+	if (slot < 0 || !notes[slot].frame)
 		return false;
-	uint8_t key[16];
-	host_key(ipver, addr, key);
-	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
-					  NULL);
-	if (!e || !notes[e - t->slots].frame)
-		return false;
-	*out = notes[e - t->slots];
+	*out = notes[slot];
 	return true;
 }
 
@@ -469,17 +472,12 @@ bool host_table_accepted(const struct host_table *t, uint8_t ipver, const uint8_
 void host_table_note_connected(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
 			       uint32_t context, const struct host_handshake *ack)
 {
-	if (!t->slots)
-		return;
-	uint8_t key[16];
-	host_key(ipver, addr, key);
-	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
-					  NULL);
-	if (!e)
+	long slot = slot_of(t, ipver, addr, context);
+	if (slot < 0)
 		return;
 	if (!t->connects)
 		t->connects = xmap_zeroed(HOST_TABLE_SLOTS * sizeof *t->connects);
-	t->connects[e - t->slots] = *ack;
+	t->connects[slot] = *ack;
 }
 
 bool host_table_connected(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
@@ -491,31 +489,20 @@ bool host_table_connected(const struct host_table *t, uint8_t ipver, const uint8
 void host_table_note_graceful(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
 			      uint32_t context)
 {
-	if (!t->slots)
-		return;
-	uint8_t key[16];
-	host_key(ipver, addr, key);
-	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
-					  NULL);
-	if (!e)
+	long slot = slot_of(t, ipver, addr, context);
+	if (slot < 0)
 		return;
 	if (!t->graceful)
 		t->graceful = xmap_zeroed(HOST_TABLE_SLOTS * sizeof *t->graceful);
-	uint8_t *n = &t->graceful[e - t->slots];
-	if (*n < UINT8_MAX)
-		(*n)++;
+	if (t->graceful[slot] < UINT8_MAX)
+		t->graceful[slot]++;
 }
 
 unsigned host_table_graceful(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
 			     uint32_t context)
 {
-	if (!t || !t->slots || !t->graceful)
-		return 0;
-	uint8_t key[16];
-	host_key(ipver, addr, key);
-	const struct host_entry *e = find(t, key, context, host_hash(t->seed, key, context),
-					  NULL);
-	return e ? t->graceful[e - t->slots] : 0;
+	long slot = t && t->graceful ? slot_of(t, ipver, addr, context) : -1;
+	return slot >= 0 ? t->graceful[slot] : 0;
 }
 
 uint64_t host_table_evicted(const struct host_table *t)
