@@ -21,7 +21,7 @@
  * AND MEMORY): growing one grows that bound. */
 /* 576 bytes until nat_twin_note (48) came, 640 until the peer's SYN-ACK
  * elsewhere (16): a record is copied twice on its way out. */
-_Static_assert(sizeof(struct verdict) <= 664, "a verdict is at most 664 bytes");
+_Static_assert(sizeof(struct verdict) <= 672, "a verdict is at most 672 bytes");
 
 /*
  * Linux builds a RST for a segment with no usable socket in
@@ -822,6 +822,27 @@ void classify_revise_race(struct verdict *v, const struct host_handshake *won)
 	v->race_won.frames_before = (uint32_t)(v->rst.frame - won->frame);
 	v->race_won.after_syn_us = (uint32_t)((won->ts_ns - v->syn_ts) / 1000);
 	decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_ABANDONED, CONF_HIGH, NO_RUNNER_UP);
+}
+
+/*
+ * A client refused on port after port, or opening connections and
+ * resetting them at once with nothing sent, is probing ports, not
+ * connecting to a service it needs: a port scan (nmap -sT with the
+ * kernel's SYNs, resetting the open ports' connections, -sS with its own),
+ * or a client trying its fallback ports. Three ports at least, each unlike
+ * the one before (a Windows client retries a refused connect on the same
+ * port). The
+ * refusal stays closed-port; the words and advice are a scan's (the
+ * corpus's tcp_scan.pcapng 12, a connect scan of 445 after 80 and 443;
+ * a review).
+ */
+#define SCAN_PORTS_MIN 3
+
+void classify_revise_scan(struct verdict *v, unsigned n)
+{
+	if (v->cause != CAUSE_CLOSED_PORT || n < SCAN_PORTS_MIN)
+		return;
+	v->scan_ports = (uint8_t)(n > UINT8_MAX ? UINT8_MAX : n);
 }
 
 void classify_revise_probe(struct verdict *v, unsigned targets)

@@ -781,6 +781,17 @@ static void syn_refused(struct words *w)
 		       addr, w->bn, addr);
 		return;
 	}
+	/* classify.c's classify_revise_scan: refused on port after port. */
+	if (v->scan_ports) {
+		say(w, " The %s probed %u%s ports in this capture, this one among them (refused, or "
+		       "opened and reset at once with nothing sent): a port scan (nmap -sT or -sS) "
+		       "or a client trying its fallbacks, not a connect to a service it needed.",
+		    w->bn, v->scan_ports, v->scan_ports == UINT8_MAX ? " or more" : "");
+		advise(w, "If this is a port scan, nothing to fix on %s unless the port should be "
+			  "open; find the scanning host (the %s's address) if the scan is not "
+			  "expected.", addr, w->bn);
+		return;
+	}
 	/* The same SYN again, accepted (verdict_queue.c): the port opened
 	 * within the retry's delay (the corpus's rtsp.pcap 293, a Windows
 	 * client's retry 0.5 s later accepted at 301; a review). */

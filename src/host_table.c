@@ -30,10 +30,18 @@ struct host_entry {
 };
 
 _Static_assert(sizeof(struct host_entry) == 32, "a host entry is 32 bytes");
+/* The ports a host probed on one server (host_table_note_probe). */
+struct host_refusals {
+	uint32_t server;            /* the server's address hashed (host_hash); 0 none */
+	uint16_t last_port;         /* the port it probed last */
+	uint8_t ports;              /* ports probed there, one after another unlike,
+				       saturating */
+};
+
 _Static_assert(HOST_TABLE_MAX_BYTES ==
 		       HOST_TABLE_SLOTS * (sizeof(struct host_entry) + sizeof(uint8_t) +
 					   sizeof(uint16_t) + 2 * sizeof(struct host_handshake) +
-					   sizeof(uint8_t)),
+					   sizeof(uint8_t) + sizeof(struct host_refusals)),
 	       "HOST_TABLE_MAX_BYTES counts every array of the table");
 _Static_assert((HOST_TABLE_SLOTS & (HOST_TABLE_SLOTS - 1)) == 0, "a power of two");
 
@@ -57,6 +65,7 @@ struct host_table {
 	struct host_handshake *accepts; /* [slot]: its latest SYN-ACK; made at the first */
 	struct host_handshake *connects; /* [slot]: its latest handshake ACK; made at the first */
 	uint8_t *graceful;          /* [slot]: its graceful closes, saturating; made at the first */
+	struct host_refusals *refusals; /* [slot]; made at the first */
 };
 
 /* Bits of the hash the slot index does not use; never 0. */
@@ -82,6 +91,7 @@ void host_table_free(struct host_table *t)
 	xunmap(t->accepts, HOST_TABLE_SLOTS * sizeof *t->accepts);
 	xunmap(t->connects, HOST_TABLE_SLOTS * sizeof *t->connects);
 	xunmap(t->graceful, HOST_TABLE_SLOTS * sizeof *t->graceful);
+	xunmap(t->refusals, HOST_TABLE_SLOTS * sizeof *t->refusals);
 	free(t);
 }
 
@@ -256,6 +266,8 @@ void host_table_note(struct host_table *t, uint8_t ipver, const uint8_t addr[16]
 			memset(&t->connects[slot], 0, sizeof t->connects[slot]);
 		if (t->graceful)
 			t->graceful[slot] = 0;
+		if (t->refusals)
+			memset(&t->refusals[slot], 0, sizeof t->refusals[slot]);
 		memcpy(e->addr, key, 16);
 		e->context = context;
 		t->tags[slot] = host_tag(hash);
@@ -503,6 +515,44 @@ unsigned host_table_graceful(const struct host_table *t, uint8_t ipver, const ui
 {
 	long slot = t && t->graceful ? slot_of(t, ipver, addr, context) : -1;
 	return slot >= 0 ? t->graceful[slot] : 0;
+}
+
+/* server's address as a probe's note keeps it: never 0. */
+static uint32_t server_tag(const struct host_table *t, uint8_t ipver, const uint8_t server[16],
+			   uint32_t context)
+{
+	uint8_t key[16];
+	host_key(ipver, server, key);
+	return host_hash(t->seed, key, context) | 1;
+}
+
+void host_table_note_probe(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			   const uint8_t server[16], uint32_t context, uint16_t port)
+{
+	long slot = slot_of(t, ipver, addr, context);
+	if (slot < 0)
+		return;
+	if (!t->refusals)
+		t->refusals = xmap_zeroed(HOST_TABLE_SLOTS * sizeof *t->refusals);
+	struct host_refusals *r = &t->refusals[slot];
+	uint32_t tag = server_tag(t, ipver, server, context);
+	if (r->server != tag) {
+		r->server = tag;
+		r->ports = 0;
+	}
+	if ((r->ports == 0 || r->last_port != port) && r->ports < UINT8_MAX)
+		r->ports++;
+	r->last_port = port;
+}
+
+unsigned host_table_probed_ports(const struct host_table *t, uint8_t ipver,
+				 const uint8_t addr[16], const uint8_t server[16],
+				 uint32_t context)
+{
+	long slot = t && t->refusals ? slot_of(t, ipver, addr, context) : -1;
+	if (slot < 0 || t->refusals[slot].server != server_tag(t, ipver, server, context))
+		return 0;
+	return t->refusals[slot].ports;
 }
 
 uint64_t host_table_evicted(const struct host_table *t)

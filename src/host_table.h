@@ -16,11 +16,14 @@
  * - its latest SYN-ACK (host_table_accepted), and its latest handshake
  *   ACK, the end of a connect of its own (host_table_connected);
  * - how many connections it closed gracefully, its FIN first and the
- *   peer's in answer (host_table_graceful).
+ *   peer's in answer (host_table_graceful);
+ * - how many ports it probed: its SYN refused, or a connection it opened
+ *   and reset with nothing sent (host_table_probed_ports).
  * Memory is bounded: HOST_TABLE_SLOTS entries of 32 bytes and 3 bytes
  * beside each for lookups (560 KiB), mapped on the first note, and 24
  * bytes each for the SYN-ACK and the handshake ACK (384 KiB each), on the
- * first of each, and a byte for the graceful closes (16 KiB); only the
+ * first of each, a byte for the graceful closes (16 KiB) and 8 for the
+ * probed ports (128 KiB); only the
  * pages the hosts seen fall in become resident (xmap_zeroed). When a
  * neighbourhood of the table is full the host seen least often there
  * makes room.
@@ -94,7 +97,7 @@ struct host_handshake {
  * tag and count, its SYN-ACK and handshake ACK, and its graceful closes.
  * tests/flood_memory.py counts it in its memory bound. */
 #define HOST_TABLE_MAX_BYTES \
-	((size_t)HOST_TABLE_SLOTS * (32 + 1 + 2 + 2 * sizeof(struct host_handshake) + 1))
+	((size_t)HOST_TABLE_SLOTS * (32 + 1 + 2 + 2 * sizeof(struct host_handshake) + 1 + 8))
 
 /*
  * Hosts' own counters start from unrelated values (Linux's per connection
@@ -163,6 +166,18 @@ void host_table_note_graceful(struct host_table *t, uint8_t ipver, const uint8_t
  * its that could be either: classify_revise_graceful). */
 unsigned host_table_graceful(const struct host_table *t, uint8_t ipver, const uint8_t addr[16],
 			     uint32_t context);
+/* A port of server's addr probed (its SYN refused, or a connection it
+ * opened and reset with nothing sent), if addr has a profile: a port unlike
+ * its last probed one on that server counts one more; another server
+ * starts the count again. */
+void host_table_note_probe(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			   const uint8_t server[16], uint32_t context, uint16_t port);
+/* How many ports of server's (one after another unlike, saturating at
+ * 255) addr probed, server being the last it probed: a port scan's or a
+ * client trying port after port (classify_revise_scan). */
+unsigned host_table_probed_ports(const struct host_table *t, uint8_t ipver,
+				 const uint8_t addr[16], const uint8_t server[16],
+				 uint32_t context);
 /* The third non-RST segment of that half (IPv4): its ID, and the second's;
  * follows_other, whether its ID ran on from the packet just before it of
  * an address at neither end of its connection (the pipeline's ring: by 1

@@ -90,6 +90,7 @@ RESET = {
     "peer_accepted": nullable({"frame": frame, "port": port, "after_rst_s": NUM}),
     "race_won": nullable({"frame": frame, "after_syn_s": NUM}),
     "graceful_closes": nullable(lambda v: isinstance(v, int) and 2 <= v <= 31),
+    "probed_ports": nullable(lambda v: isinstance(v, int) and 3 <= v <= 255),
     "refusal": nullable({"ssh-maxstartups", "reply-421", "redis-maxclients",
                          "mysql-too-many-connections", "postgresql-too-many-connections"}),
     "sender_host": nullable({

@@ -2479,6 +2479,32 @@ static void test_race_lost_words(void)
 	CHECK_EQ(won.detail, DETAIL_NONE);
 }
 
+/* A refusal of a client that probed port after port of the server: a
+ * scan's, and so is the advice (the corpus's tcp_scan.pcapng 12, after a
+ * connect scan's 80 and 443; a review). Fewer than three ports: the
+ * service's advice. */
+static void test_scan_refusal_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ kernel_syn(seg(C, 100, 0, TCP_SYN, 0, 11)) });
+	judge_and_explain(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 12), &v);
+	CHECK_EQ(v.cause, CAUSE_CLOSED_PORT);
+	struct verdict scan = v;
+	classify_revise_scan(&scan, 2);
+	CHECK_EQ(scan.scan_ports, 0);
+	classify_revise_scan(&scan, 3);
+	CHECK_EQ(scan.scan_ports, 3);
+	CHECK_EQ(scan.cause, CAUSE_CLOSED_PORT);
+	explain_verdict(&scan, &e);
+	CHECK(says(e.why, "The client probed 3 ports in this capture, this one among them"));
+	CHECK(says(e.advice, "If this is a port scan, nothing to fix on"));
+	CHECK(strstr(e.advice, "check the service is running") == NULL);
+	explain_verdict(&v, &e);
+	CHECK(says(e.advice, "check the service is running"));
+}
+
 /* A refusal's own sequence number is said as it was. */
 static void test_refused(void)
 {
@@ -3695,6 +3721,7 @@ int main(void)
 	test_syn_ack_unanswered_words();
 	test_abandoned_attempt_words();
 	test_race_lost_words();
+	test_scan_refusal_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
 	test_tls_request_on_h2_words();
