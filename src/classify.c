@@ -836,8 +836,6 @@ void classify_revise_race(struct verdict *v, const struct host_handshake *won)
  * corpus's tcp_scan.pcapng 12, a connect scan of 445 after 80 and 443;
  * a review).
  */
-#define SCAN_PORTS_MIN 3
-
 void classify_revise_scan(struct verdict *v, unsigned n)
 {
 	if (v->cause != CAUSE_CLOSED_PORT || n < SCAN_PORTS_MIN)

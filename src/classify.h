@@ -352,9 +352,10 @@ struct verdict {
 		uint32_t frames_before;
 		uint32_t after_syn_us;
 	} race_won;
-	/* closed-port: the ports the client's address probed in the capture
-	 * (host_table_probed_ports, by the report), when they make it a
-	 * scan's probe (classify_revise_scan); 0 otherwise. */
+	/* closed-port: the ports of this server the client's address had
+	 * probed by this refusal, its own included (host_table_note_probe),
+	 * when they make it a scan's probe (classify_revise_scan); 0
+	 * otherwise. */
 	uint8_t scan_ports;
 };
 
@@ -475,8 +476,10 @@ void classify_revise_graceful(struct verdict *v, unsigned n);
 /* ignored-fin read from a relaying box's acknowledgment (peer_relay) is
  * left unsaid: the box, not the writer, took the FIN. */
 void classify_revise_relayed_fin_ack(struct verdict *v);
-/* A closed port's refusal, read with n, the ports the client's address
- * probed (host_table_probed_ports): a scan's probe from SCAN_PORTS_MIN. */
+/* A closed port's refusal, read with n, the ports of that server the
+ * client's address had probed by then (host_table_note_probe): a scan's
+ * probe from SCAN_PORTS_MIN. */
+#define SCAN_PORTS_MIN 3
 void classify_revise_scan(struct verdict *v, unsigned n);
 /* A client's refusal of a late SYN-ACK (RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP),
  * read with the client's latest completed connect (host_table_connected):

@@ -783,9 +783,10 @@ static void syn_refused(struct words *w)
 	}
 	/* classify.c's classify_revise_scan: refused on port after port. */
 	if (v->scan_ports) {
-		say(w, " The %s probed %u%s ports in this capture, this one among them (refused, or "
-		       "opened and reset at once with nothing sent): a port scan (nmap -sT or -sS) "
-		       "or a client trying its fallbacks, not a connect to a service it needed.",
+		say(w, " The %s had probed %u%s ports of this server by this refusal, this one among "
+		       "them (refused, or opened and reset at once with nothing sent): a port scan "
+		       "(nmap -sT or -sS) or a client trying its fallbacks, not a connect to a "
+		       "service it needed.",
 		    w->bn, v->scan_ports, v->scan_ports == UINT8_MAX ? " or more" : "");
 		advise(w, "If this is a port scan, nothing to fix on %s unless the port should be "
 			  "open; find the scanning host (the %s's address) if the scan is not "

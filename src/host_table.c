@@ -517,25 +517,27 @@ unsigned host_table_graceful(const struct host_table *t, uint8_t ipver, const ui
 	return slot >= 0 ? t->graceful[slot] : 0;
 }
 
-/* server's address as a probe's note keeps it: never 0. */
-static uint32_t server_tag(const struct host_table *t, uint8_t ipver, const uint8_t server[16],
-			   uint32_t context)
+/* server's address as a probe's note keeps it, folded to 32 bits (a scan
+ * reads it for every refusal: no hash): never 0. */
+static uint32_t server_tag(uint8_t ipver, const uint8_t server[16], uint32_t context)
 {
 	uint8_t key[16];
 	host_key(ipver, server, key);
-	return host_hash(t->seed, key, context) | 1;
+	uint32_t w[4];
+	memcpy(w, key, sizeof w);
+	return (w[0] ^ w[1] ^ w[2] ^ w[3] ^ context) | 1;
 }
 
-void host_table_note_probe(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
-			   const uint8_t server[16], uint32_t context, uint16_t port)
+unsigned host_table_note_probe(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			       const uint8_t server[16], uint32_t context, uint16_t port)
 {
 	long slot = slot_of(t, ipver, addr, context);
 	if (slot < 0)
-		return;
+		return 0;
 	if (!t->refusals)
 		t->refusals = xmap_zeroed(HOST_TABLE_SLOTS * sizeof *t->refusals);
 	struct host_refusals *r = &t->refusals[slot];
-	uint32_t tag = server_tag(t, ipver, server, context);
+	uint32_t tag = server_tag(ipver, server, context);
 	if (r->server != tag) {
 		r->server = tag;
 		r->ports = 0;
@@ -543,16 +545,7 @@ void host_table_note_probe(struct host_table *t, uint8_t ipver, const uint8_t ad
 	if ((r->ports == 0 || r->last_port != port) && r->ports < UINT8_MAX)
 		r->ports++;
 	r->last_port = port;
-}
-
-unsigned host_table_probed_ports(const struct host_table *t, uint8_t ipver,
-				 const uint8_t addr[16], const uint8_t server[16],
-				 uint32_t context)
-{
-	long slot = t && t->refusals ? slot_of(t, ipver, addr, context) : -1;
-	if (slot < 0 || t->refusals[slot].server != server_tag(t, ipver, server, context))
-		return 0;
-	return t->refusals[slot].ports;
+	return r->ports;
 }
 
 uint64_t host_table_evicted(const struct host_table *t)

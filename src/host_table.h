@@ -18,7 +18,7 @@
  * - how many connections it closed gracefully, its FIN first and the
  *   peer's in answer (host_table_graceful);
  * - how many ports it probed: its SYN refused, or a connection it opened
- *   and reset with nothing sent (host_table_probed_ports).
+ *   and reset with nothing sent (host_table_note_probe).
  * Memory is bounded: HOST_TABLE_SLOTS entries of 32 bytes and 3 bytes
  * beside each for lookups (560 KiB), mapped on the first note, and 24
  * bytes each for the SYN-ACK and the handshake ACK (384 KiB each), on the
@@ -169,15 +169,11 @@ unsigned host_table_graceful(const struct host_table *t, uint8_t ipver, const ui
 /* A port of server's addr probed (its SYN refused, or a connection it
  * opened and reset with nothing sent), if addr has a profile: a port unlike
  * its last probed one on that server counts one more; another server
- * starts the count again. */
-void host_table_note_probe(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
-			   const uint8_t server[16], uint32_t context, uint16_t port);
-/* How many ports of server's (one after another unlike, saturating at
- * 255) addr probed, server being the last it probed: a port scan's or a
- * client trying port after port (classify_revise_scan). */
-unsigned host_table_probed_ports(const struct host_table *t, uint8_t ipver,
-				 const uint8_t addr[16], const uint8_t server[16],
-				 uint32_t context);
+ * starts the count again. Returns the ports counted on that server so far
+ * (saturating at 255; 0: no profile): from SCAN_PORTS_MIN, a port scan's
+ * or a client trying port after port (classify_revise_scan). */
+unsigned host_table_note_probe(struct host_table *t, uint8_t ipver, const uint8_t addr[16],
+			       const uint8_t server[16], uint32_t context, uint16_t port);
 /* The third non-RST segment of that half (IPv4): its ID, and the second's;
  * follows_other, whether its ID ran on from the packet just before it of
  * an address at neither end of its connection (the pipeline's ring: by 1

@@ -100,16 +100,9 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	unsigned graceful = classify_graceful_matters(v)
 				    ? host_table_graceful(pl->hosts, v->ipver, v->src, v->host_context)
 				    : 0;
-	/* The refused client's address, refused on other ports too (by now). */
-	unsigned refused = v->cause == CAUSE_CLOSED_PORT
-				   ? host_table_probed_ports(pl->hosts, v->ipver, v->dst, v->src,
-							     v->host_context)
-				   : 0;
 	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel || v->stray_ack || shared_ids ||
-	    peer_accepted || graceful || refused) {
+	    peer_accepted || graceful) {
 		pl->final = *v;
-		if (refused)
-			classify_revise_scan(&pl->final, refused);
 		if (peer_accepted)
 			classify_revise_peer_alive(&pl->final, &synack);
 		if (graceful)
@@ -615,18 +608,20 @@ static __attribute__((noinline)) bool find_twin(struct pipeline *pl, const struc
  * Read from what every shard keeps (tcp_track_follow): ISNs, highest
  * numbers, last segments. Out of line: once a RST.
  */
-static __attribute__((noinline)) void note_refusal(struct pipeline *pl, const struct flow *f,
-						   int dir, const struct pkt *p)
+static __attribute__((noinline)) unsigned note_refusal(struct pipeline *pl,
+							const struct flow *f, int dir,
+							const struct pkt *p)
 {
 	const struct tcp_half *h = &f->conn.half[dir], *peer = &f->conn.half[1 - dir];
 	uint32_t ctx = host_context(f->key.tunnel, pl->interface_id);
 	if (!(p->flags & TCP_ACK) || !(peer->flags & HALF_F_ISN))
-		return;
+		return 0;
 	if ((peer->last.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && p->ack == peer->base_seq + 1)
-		host_table_note_probe(pl->hosts, p->ipver, p->dst, p->src, ctx, p->sport);
-	else if (f->conn.synack && dir == f->conn.client && (h->flags & HALF_F_ISN) &&
-		 h->next_seq == h->base_seq + 1 && peer->next_seq == peer->base_seq + 1)
+		return host_table_note_probe(pl->hosts, p->ipver, p->dst, p->src, ctx, p->sport);
+	if (f->conn.synack && dir == f->conn.client && (h->flags & HALF_F_ISN) &&
+	    h->next_seq == h->base_seq + 1 && peer->next_seq == peer->base_seq + 1)
 		host_table_note_probe(pl->hosts, p->ipver, p->src, p->dst, ctx, p->dport);
+	return 0;
 }
 
 /* The verdict just made for RST p, a connecting client's refusal of a
@@ -713,9 +708,9 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 		bool untranslated = __builtin_expect(nat_twin_candidate(f, dir, p), 0) &&
 				    find_twin(pl, f, dir, p);
 		/* Of every shard, as the two above: a scan's refusals are
-		 * other shards' connections too. */
-		if (!copy)
-			note_refusal(pl, f, dir, p);
+		 * other shards' connections too. A refusal's count of the
+		 * ports probed so far, its own included. */
+		unsigned probed = copy ? 0 : note_refusal(pl, f, dir, p);
 		if (__builtin_expect(own, 1)) {
 			uint32_t ctx = host_context(f->key.tunnel, pl->interface_id);
 			classify_rst(f, dir, p, host_table_get(pl->hosts, p->ipver, p->src, ctx), ctx,
@@ -730,6 +725,8 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 				judge_by_twins(pl, f, dir, p, untranslated);
 			if (pl->scratch.rule == RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP)
 				judge_by_race(pl, p, ctx);
+			if (probed >= SCAN_PORTS_MIN)
+				classify_revise_scan(&pl->scratch, probed);
 			/* Its own ID against the counter other hosts' packets ran on
 			 * (a NAT engine's refusal carries the next of it): their
 			 * connections' starts, once the capture has shown one, and

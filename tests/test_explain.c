@@ -2498,7 +2498,8 @@ static void test_scan_refusal_words(void)
 	CHECK_EQ(scan.scan_ports, 3);
 	CHECK_EQ(scan.cause, CAUSE_CLOSED_PORT);
 	explain_verdict(&scan, &e);
-	CHECK(says(e.why, "The client probed 3 ports in this capture, this one among them"));
+	CHECK(says(e.why, "The client had probed 3 ports of this server by this refusal, this one "
+			   "among them"));
 	CHECK(says(e.advice, "If this is a port scan, nothing to fix on"));
 	CHECK(strstr(e.advice, "check the service is running") == NULL);
 	explain_verdict(&v, &e);

@@ -330,23 +330,21 @@ static void test_graceful(void)
 }
 
 /* Ports a host probed on one server: one after another unlike counted,
- * another server starting the count again, read for that server only. */
+ * another server starting the count again; none kept for a host with no
+ * profile. */
 static void test_probes(void)
 {
 	struct host_table *t = host_table_new(HOST_TABLE_SEED);
 	uint8_t a[16] = { 10, 0, 0, 1 }, s1[16] = { 10, 0, 0, 9 }, s2[16] = { 10, 0, 0, 8 };
-	host_table_note_probe(t, 4, a, s1, 0, 80);
-	CHECK_EQ(host_table_probed_ports(t, 4, a, s1, 0), 0u);   /* no profile yet */
+	CHECK_EQ(host_table_note_probe(t, 4, a, s1, 0, 80), 0u);     /* no profile yet */
 	host_table_note(t, 4, a, 0, 64, 0, NULL);
-	host_table_note_probe(t, 4, a, s1, 0, 80);
-	host_table_note_probe(t, 4, a, s1, 0, 80);              /* a retry: once */
-	host_table_note_probe(t, 4, a, s1, 0, 443);
-	host_table_note_probe(t, 4, a, s1, 0, 445);
-	CHECK_EQ(host_table_probed_ports(t, 4, a, s1, 0), 3u);
-	CHECK_EQ(host_table_probed_ports(t, 4, a, s2, 0), 0u);
-	host_table_note_probe(t, 4, a, s2, 0, 22);
-	CHECK_EQ(host_table_probed_ports(t, 4, a, s2, 0), 1u);
-	CHECK_EQ(host_table_probed_ports(t, 4, a, s1, 0), 0u);   /* another server since */
+	CHECK_EQ(host_table_note_probe(t, 4, a, s1, 0, 80), 1u);
+	CHECK_EQ(host_table_note_probe(t, 4, a, s1, 0, 80), 1u);     /* a retry: once */
+	CHECK_EQ(host_table_note_probe(t, 4, a, s1, 0, 443), 2u);
+	CHECK_EQ(host_table_note_probe(t, 4, a, s1, 0, 445), 3u);
+	CHECK_EQ(host_table_note_probe(t, 4, a, s2, 0, 22), 1u);     /* another server */
+	CHECK_EQ(host_table_note_probe(t, 4, a, s1, 0, 3389), 1u);   /* and back */
+	CHECK_EQ(host_table_note_probe(t, 4, a, s1, 1, 22), 0u);     /* another context */
 	host_table_free(t);
 }
 
