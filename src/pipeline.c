@@ -13,8 +13,6 @@
 #include "stray_acks.h"
 #include "tcp_track.h"
 
-/* A connection is over (released, or replaced by a new one on its tuple);
- * its waiting RSTs are the caller's to detach or keep. */
 /*
  * Data of h's that the capture never held though the peer acknowledged
  * it: a hole in the sequence space h's segments covered (its span against
@@ -40,6 +38,8 @@ static bool capture_gap(const struct tcp_half *h, const struct tcp_half *peer)
 	return missing && missing < (1u << 31) && seq_geq(peer->ack, data_end);
 }
 
+/* A connection is over (released, or replaced by a new one on its tuple);
+ * its waiting RSTs are the caller's to detach or keep. */
 static void connection_ended(struct pipeline *pl, struct flow *f)
 {
 	/* Another shard's counts the connection. A lone SYN, still recorded
@@ -547,8 +547,8 @@ static __attribute__((noinline)) void note_connected(struct pipeline *pl, const 
 				  host_context(f->key.tunnel, pl->interface_id), &ack);
 }
 
-/* A FIN answering the peer's, which closed first, with no RST from
- * either: the peer's host closed this connection gracefully (for a RST of
+/* A FIN answering the peer's, which closed first, before either sent a
+ * RST: the peer's host closed this connection gracefully (for a RST of
  * its that a zero linger or unread data could have sent:
  * classify_revise_graceful). Read from what every shard keeps of a
  * connection (tcp_track_follow). Out of line: once a connection. */
