@@ -769,8 +769,8 @@ void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *
  * close only for those two (Linux's tcp_close, data_was_unread, and
  * SO_LINGER 0; XNU's and FreeBSD's tcp_disconnect; RFC 2525 2.17), and
  * SO_LINGER is set on each socket by its application. A host that closed
- * other connections gracefully (its FIN first, the peer's in answer, no
- * RST: GRACEFUL_MIN or more) runs applications that close without a zero
+ * other connections gracefully (its FIN first, the peer's in answer
+ * before any RST: GRACEFUL_MIN or more) runs applications that close without a zero
  * linger, so data left unread is the likelier (the corpus's ethereum.pcap
  * 1314: a macOS client that closed 21 other connections to the same port
  * with a FIN reset the one where the server's goodbye came first;
@@ -831,10 +831,9 @@ void classify_revise_race(struct verdict *v, const struct host_handshake *won)
  * kernel's SYNs, resetting the open ports' connections, -sS with its own),
  * or a client trying its fallback ports. Three ports at least, each unlike
  * the one before (a Windows client retries a refused connect on the same
- * port). The
- * refusal stays closed-port; the words and advice are a scan's (the
- * corpus's tcp_scan.pcapng 12, a connect scan of 445 after 80 and 443;
- * a review).
+ * port). The refusal stays closed-port; the words and advice are a scan's
+ * (the corpus's tcp_scan.pcapng 12, a connect scan of 445 after 80 and
+ * 443; a review).
  */
 void classify_revise_scan(struct verdict *v, unsigned n)
 {
