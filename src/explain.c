@@ -50,6 +50,13 @@ static void advise_n(struct words *w, size_t fmt_len, const char *fmt, ...)
 }
 #define advise(w, ...) advise_n((w), TEXT_FMT_LEN(__VA_ARGS__), __VA_ARGS__)
 
+/* The advice so far is dropped: what follows replaces it. */
+static void advice_replaced(struct words *w)
+{
+	w->e->advice[0] = '\0';
+	w->e->advice_len = 0;
+}
+
 /* "1.503 s", "12.4 ms": a buffer per argument, so several fit in one sentence. */
 #define DUR(ns) report_duration((char[32]){ 0 }, 32, (ns))
 
@@ -3981,8 +3988,7 @@ static void say_relay(struct words *w)
 		       "reset at once.", DUR(after), w->bn, DUR(rtt), w->an, w->an);
 	/* The advice for the sender's own socket is the box's, which no one
 	 * here configures: replaced. */
-	w->e->advice[0] = '\0';
-	w->e->advice_len = 0;
+	advice_replaced(w);
 	advise(w, "Capture beyond that box too (its own connection to the %s) to see the %s's "
 		  "reason; the box itself (a VM's NAT, a VPN app, a proxy) only relays it.", w->an,
 	       w->an);
@@ -4220,8 +4226,7 @@ static void say_graceful(struct words *w)
 	       "2.17), most likely the %s's here.", w->an, n, n == 31 ? " or more" : "", plural(n),
 	    w->bn);
 	/* The rule's advice was a zero linger's. */
-	w->e->advice[0] = '\0';
-	w->e->advice_len = 0;
+	advice_replaced(w);
 	advise(w, "%s: read what the %s sent (drain the socket to EOF) before close(), or "
 		  "shutdown(SHUT_WR) and read until its FIN, if that data mattered; a close with "
 		  "data unread is a RST.", side_word(v), w->bn);
@@ -4233,8 +4238,7 @@ static void say_refusal(struct words *w)
 		return;
 	/* The rule's advice was about how the connection closed; the refusal
 	 * is what to fix, and its advice replaces that. */
-	w->e->advice[0] = '\0';
-	w->e->advice_len = 0;
+	advice_replaced(w);
 	switch ((enum first_bytes_refusal)w->v->refusal) {
 	case REFUSAL_NONE:
 	case REFUSAL_COUNT:

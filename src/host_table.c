@@ -32,7 +32,7 @@ struct host_entry {
 _Static_assert(sizeof(struct host_entry) == 32, "a host entry is 32 bytes");
 /* The ports a host probed on one server (host_table_note_probe). */
 struct host_refusals {
-	uint32_t server;            /* the server's address hashed (host_hash); 0 none */
+	uint32_t server;            /* the server's address folded (server_tag); 0 none */
 	uint16_t last_port;         /* the port it probed last */
 	uint8_t ports;              /* ports probed there, one after another unlike,
 				       saturating */

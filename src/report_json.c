@@ -509,16 +509,10 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	put_race_won(o, v, r->nano);
 	/* classify_revise_graceful: the sender's graceful closes elsewhere
 	 * (31: 31 or more), when they decided the cause; else null. */
-	if (v->graceful_closes)
-		json_uint(o, "graceful_closes", v->graceful_closes);
-	else
-		json_null(o, "graceful_closes");
+	put_uint_or_null(o, JSON_KEY("graceful_closes"), v->graceful_closes);
 	/* classify_revise_scan: the ports the client probed (255: 255 or
 	 * more), when they make the refusal a scan's; else null. */
-	if (v->scan_ports)
-		json_uint(o, "probed_ports", v->scan_ports);
-	else
-		json_null(o, "probed_ports");
+	put_uint_or_null(o, JSON_KEY("probed_ports"), v->scan_ports);
 	json_quoted_k(o, JSON_KEY("form"), NAME(form, v->form));
 	json_quoted_k(o, JSON_KEY("cause"), NAME(cause, v->cause));
 	json_quoted_k(o, JSON_KEY("detail"), NAME(detail, v->detail));

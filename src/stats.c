@@ -43,16 +43,12 @@ static bool earlier(struct stats_pos a, struct stats_pos b);
  * every shard. */
 static bool record(struct stats *s, enum warning w, const char *fmt, va_list ap)
 {
-	if (s->warn_count[w]++ > 0) {
-		if (earlier(s->at, s->warn_at[w])) {
-			s->warn_at[w] = s->at;
-			vsnprintf(s->warn_msg[w], sizeof s->warn_msg[w], fmt, ap);
-		}
-		return false;
+	bool first = s->warn_count[w]++ == 0;
+	if (first || earlier(s->at, s->warn_at[w])) {
+		s->warn_at[w] = s->at;
+		vsnprintf(s->warn_msg[w], sizeof s->warn_msg[w], fmt, ap);
 	}
-	s->warn_at[w] = s->at;
-	vsnprintf(s->warn_msg[w], sizeof s->warn_msg[w], fmt, ap);
-	return true;
+	return first;
 }
 
 void stats_warn(struct stats *s, enum warning w, const char *fmt, ...)
