@@ -1139,6 +1139,43 @@ static void test_abort_after_both_closing_alerts(void)
 	CHECK(!f.conn.tls.alert_both);
 }
 
+/* A TLS request answered, then the client's alert and FIN; the server's
+ * own alert and its RST acknowledging the client's data but not the FIN
+ * (the corpus's ndpi/zoom.pcap 261; a review). Under TLS a request is a
+ * record after a silence and the alert after it is not counted, so as
+ * many responses as requests leave the client's alert unread all the
+ * same: unread-recv-buffer, a zero linger the runner-up. */
+static void test_abort_after_alerts_on_answered_session(void)
+{
+	struct flow f;
+	struct verdict v;
+	uint32_t cseq;
+	int c = tls12_request(&f, &cseq);
+	static const uint8_t resp[420] = { 23, 3, 3, 0x01, 0x9f };
+	static const uint8_t alert[31] = { 21, 3, 3, 0, 26 };
+	feed(&f, (struct pkt[]){ with_bytes(at(seg(S, 501, cseq, TCP_ACK | TCP_PSH, 0, 6), 10.041),
+					   resp, sizeof resp) });
+	uint32_t sseq = 501 + sizeof resp;
+	CHECK_EQ(f.conn.half[c].http_requests, 1);
+	CHECK_EQ(f.conn.half[1 - c].http_responses, 1);
+	feed(&f, (struct pkt[]){ with_bytes(at(seg(C, cseq, sseq, TCP_ACK | TCP_PSH, 0, 7),
+					       10.043), alert, sizeof alert) });
+	cseq += sizeof alert;
+	feed(&f, (struct pkt[]){ at(seg(C, cseq, sseq, TCP_ACK | TCP_FIN, 0, 8), 10.0431) });
+	feed(&f, (struct pkt[]){ with_bytes(at(seg(S, sseq, cseq, TCP_ACK | TCP_PSH, 0, 9),
+					       10.064), alert, sizeof alert) });
+	sseq += sizeof alert;
+	CHECK(f.conn.tls.alert_both);
+	judge_and_explain(&f, 1 - c, at(seg(S, sseq, cseq, TCP_RST | TCP_ACK, 0, 10), 10.0641),
+			  &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+	CHECK(says(e.why, "the client had ended its TLS session with its closing alert, its last "
+			  "record, and its FIN (frame 8); the server answered with its own alert "
+			  "(frame 9) and then this RST"));
+	CHECK(strstr(e.why, "nothing from the client left unanswered") == NULL);
+}
+
 /* Feeds the server's TLS record `rec` (n bytes) at sequence *seq, acknowledging ack. */
 /* A handshake, then a TLS 1.2 session taken as established. */
 static int tls12_session(struct flow *f)
@@ -3690,6 +3727,7 @@ int main(void)
 	test_tls_stage_words();
 	test_abort_after_trailing_close_notify();
 	test_abort_after_both_closing_alerts();
+	test_abort_after_alerts_on_answered_session();
 	test_close_notify_after_fin();
 	test_timing_origin();
 	test_close_notify_crossing_fin();
