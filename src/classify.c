@@ -2828,6 +2828,7 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->a_closed_awaiting = f->conn.data_before_close == dir + 1 &&
 			       f->conn.first_closer == dir && (f->conn.half[dir].flags & HALF_F_FIN);
 	v->a_farewell_closed = v->a_closed_awaiting && f->conn.farewell_closed;
+	v->a_wait_unmeasured = v->a_closed_awaiting && f->conn.data_unanswered_reply;
 	v->b_window_closed = (b->flags & HALF_F_SEEN) && b->last.window == 0 &&
 			     !(b->last.flags & (TCP_SYN | TCP_RST));
 	v->a_window_unread = (uint8_t)unread_window(a, b, p);

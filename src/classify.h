@@ -294,7 +294,11 @@ struct verdict {
 				       0 otherwise */
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
-	uint8_t reached_peer;       /* enum reached_peer */
+	uint8_t reached_peer : 2;   /* enum reached_peer */
+	bool a_wait_unmeasured : 1; /* a_closed_awaiting, but the peer's data that did not
+				       acknowledge the sender's came after it
+				       (flow.h, data_unanswered_reply): close_idle_ns is
+				       no measure of the sender's wait since its data */
 	bool retry_safe;            /* it did not reach the peer, or its method is idempotent */
 	int8_t response_sender;     /* enum role */
 	bool peer_relay;            /* (in a hole) the peer's packets are a TCP-terminating

@@ -1590,6 +1590,11 @@ static void data_before_answer(struct words *w)
 		say(w, "The %s sent data and then closed the connection (FIN, frame %llu; its data "
 		       "sent again in frame %llu) before anything of the %s's came back. ",
 		    w->an, fin, data, w->bn);
+	else if (v->a_wait_unmeasured)
+		say(w, "The %s sent data (its last at frame %llu) and then closed the connection "
+		       "(FIN, frame %llu) before the %s answered it: what the %s sent in between "
+		       "did not acknowledge all of it, so it left before that data arrived. ",
+		    w->an, data, fin, w->bn, w->bn);
 	else
 		say(w, "The %s sent data (its last at frame %llu) and then closed the connection "
 		       "(FIN, frame %llu) before anything of the %s's came back. ",
@@ -1625,8 +1630,14 @@ static void data_before_answer(struct words *w)
 	/* The idle time before the FIN is at least the wait since the data
 	 * (a farewell's silence before it makes it longer, above), so only a
 	 * short one is read as the wait. The round trip is the handshake's,
-	 * else the server's fastest answer seen. */
-	int64_t wait = v->close_idle_ns;
+	 * else the server's fastest answer seen. Not when data of the
+	 * server's that acknowledged only part of the client's came between
+	 * (a TLS NewSessionTicket or Finished, an HTTP/2 SETTINGS, sent
+	 * before the request arrived): the client's ACKs of it end its idle
+	 * time, and its wait since its data is not known (the corpus's
+	 * alexa-app.pcapng 352: 98 ms after its request, 17.3 ms after its
+	 * last ACK, over an 83 ms round trip). */
+	int64_t wait = v->a_wait_unmeasured ? -1 : v->close_idle_ns;
 	int64_t rt = v->rtt_ns > 0 ? v->rtt_ns : (int64_t)v->peer_leg_us * 1000;
 	/* Its FIN in its last data's own segment: it closed as it wrote,
 	 * not some time after (the silence before that segment is another

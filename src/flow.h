@@ -286,6 +286,12 @@ struct connection {
 	uint8_t refusal : 3;                 /* enum first_bytes_refusal: a side's first data
 						was a refusal of the connection */
 	uint8_t refusal_from : 2;            /* endpoint + 1 that sent it; 0 none */
+	/* Data of the other side's came after data_before_close's side's last
+	 * without acknowledging all of it (tcp_track.c): close_idle_ns, from
+	 * the closer's own last segment, may then be far shorter than its wait
+	 * since its data. Not cleared by its later data: a wait not stated is
+	 * a loss of detail, not a falsehood. */
+	bool data_unanswered_reply : 1;
 	int8_t prev_first_closer : 2;        /* of the incarnation before (prev): endpoint that
 						sent its first FIN or RST, -1 none */
 	bool prev_one_fin : 1;               /* ... that closer's FIN alone: the other side

@@ -601,10 +601,19 @@ bool track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 			 * closing alert aside (TLS's close_notify goes out with
 			 * the FIN): classify.c reads whether the closer was
 			 * awaiting an answer. (Before track_flags: a FIN's own
-			 * data counts.) */
+			 * data counts.) Not data that does not acknowledge all
+			 * of the peer's: it left before the peer's last data
+			 * arrived, so it answers none of it (a TLS 1.3
+			 * NewSessionTicket or an HTTP/2 server's SETTINGS, sent
+			 * on the handshake's end: the corpus's no_sni.pcap 355,
+			 * a review). */
 			if (f->conn.data_before_close != dir + 1 && f->conn.first_closer < 0 &&
-			    !alert_only(f, dir, p))
-				f->conn.data_before_close = (uint8_t)(dir + 1);
+			    !alert_only(f, dir, p)) {
+				if (f->conn.data_before_close && seq_lt(p->ack, peer->next_seq))
+					f->conn.data_unanswered_reply = 1;
+				else
+					f->conn.data_before_close = (uint8_t)(dir + 1);
+			}
 			/* Data after this side's QUIT: the QUIT was not its last. */
 			/* (Tested for none first: nearly no connection has a QUIT.) */
 			if (__builtin_expect(f->conn.quit_from != 0, 0) && f->conn.quit_from == dir + 1 &&

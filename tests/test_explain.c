@@ -2648,6 +2648,37 @@ static void test_closed_before_answer(void)
 			  "it never waited for an answer."));
 	CHECK(says(e.advice, "the RST is harmless"));
 	CHECK(strstr(e.advice, "timeout") == NULL);
+	/* The server's data acknowledging only part of the client's (a TLS
+	 * session ticket sent before the request arrived) and the client's
+	 * ACK of it between the request and the FIN: no answer, and the
+	 * 0.5 ms since that ACK is no measure of the wait since the request
+	 * (40 ms, over the 2 ms round trip: the corpus's alexa-app.pcapng
+	 * 352; no_sni.pcap 355, a review). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK | TCP_PSH, 40, 5), 10.0495) });
+	CHECK_EQ(f.conn.data_before_close, c + 1);
+	CHECK(f.conn.data_unanswered_reply);
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 541, TCP_ACK, 0, 6), 10.0496) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 541, TCP_ACK | TCP_FIN, 0, 7), 10.05) });
+	feed(&f, (struct pkt[]){ at(seg(S, 541, 122, TCP_ACK | TCP_PSH, 30, 8), 10.06) });
+	judge_and_explain(&f, c, at(seg(C, 122, 0, TCP_RST, 0, 9), 10.0601), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(v.a_closed_awaiting);
+	CHECK(v.a_wait_unmeasured);
+	CHECK(says(e.why, "closed the connection (FIN, frame 7) before the server answered it: "
+			  "what the server sent in between did not acknowledge all of it"));
+	CHECK(says(e.why, "the client gave up the answer"));
+	CHECK(strstr(e.why, "never waited") == NULL);
+	CHECK(says(e.advice, "if it closed on a timeout, that timeout is shorter than the server "
+			     "takes to answer"));
+	/* The same data acknowledging all of the request: its answer, and
+	 * the client did not close awaiting one. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 40, 5), 10.0495) });
+	CHECK_EQ(f.conn.data_before_close, 1 - c + 1);
+	CHECK(!f.conn.data_unanswered_reply);
 	/* Without the handshake and no answer timed, a close under 1 ms
 	 * after the data is sooner than any path but a LAN's brings an
 	 * answer (starcraft_battle.pcap 289: 0.049 ms; a review). */
