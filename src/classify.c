@@ -865,13 +865,18 @@ void classify_revise_probe(struct verdict *v, unsigned targets)
  */
 #define SYN_RETRY_SURE_NS (7 * 1000000000LL)
 
+bool classify_peer_on_link(const struct verdict *v)
+{
+	const struct side *b = &v->b;
+	return b->ttl_min == b->ttl_max && host_initial_ttl(b->ttl_min) == b->ttl_min;
+}
+
 /* A client on the capture's own link that sent no SYN again in
  * SYN_RETRY_SURE_NS: no socket was waiting. */
 static bool syn_ack_on_link_unretried(const struct verdict *v)
 {
-	const struct side *b = &v->b;
-	return v->syn_ts && b->syn_retrans == 0 && v->rst.ts_ns - v->syn_ts >= SYN_RETRY_SURE_NS &&
-	       b->ttl_min == b->ttl_max && host_initial_ttl(b->ttl_min) == b->ttl_min;
+	return v->syn_ts && v->b.syn_retrans == 0 && v->rst.ts_ns - v->syn_ts >= SYN_RETRY_SURE_NS &&
+	       classify_peer_on_link(v);
 }
 
 static bool syn_ack_abandoned(const struct verdict *v, int64_t synack_ts)
@@ -915,7 +920,14 @@ static bool syn_ack_unanswered(struct judge *j)
 	 * shorter than that, a connect-timeout either way, and no ACK was
 	 * lost on a path between (the corpus's gnutella.pcap 2209, a SYN-ACK
 	 * 107 ms after the SYN, of the batch 2207-2210; a review). */
-	if (syn_ack_on_link_unretried(v))
+	/* So too when the client had sent its SYN again, but its next one,
+	 * due by its doubling intervals (RFC 6298 5.5), never came before
+	 * the first SYN-ACK did (synack_after_give_up): on the link every
+	 * SYN it sent passes here, so it had given up before there was a
+	 * SYN-ACK to acknowledge (the corpus's gnutella.pcap 2472: a Windows
+	 * client's SYNs at 0, 3 and 9 s, the first SYN-ACK at 31.7 s; a
+	 * review read the runner-up against the record's own words). */
+	if (syn_ack_on_link_unretried(v) || (v->synack_after_give_up && classify_peer_on_link(v)))
 		return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_RETRANSMIT_TIMEOUT);
 }

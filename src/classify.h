@@ -605,6 +605,11 @@ bool classify_sender_flushes_unread(const struct verdict *v);
 /* The RST's sender may run Linux: its SYNs named no other stack, and its
  * TTLs did not begin above Linux's 64 (Windows starts at 128). */
 bool classify_may_run_linux(const struct verdict *v);
+
+/* The RST's peer on the capture's own link: its packets arrive with the
+ * TTL they left with (one TTL, an initial one), so every segment it sent
+ * passes the capture point. */
+bool classify_peer_on_link(const struct verdict *v);
 /* A closed within FIN_REACTION_NS (and a round trip) of B's FIN, which
  * came alone after a second's silence: A's application reacted to the
  * close, which a read learns of only once it has read all before it

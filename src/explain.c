@@ -1143,8 +1143,7 @@ static void syn_ack_unanswered(struct words *w)
 	 * waits for (Windows' and macOS's stealth modes) (the corpus's
 	 * gnutella.pcap 2208, 7 SYN-ACKs, the first 43 ms after the SYN, were
 	 * told as a connect timeout shorter than the server's answer). */
-	bool on_link = v->b.ttl_min == v->b.ttl_max &&
-		       host_initial_ttl(v->b.ttl_min) == v->b.ttl_min;
+	bool on_link = classify_peer_on_link(v);
 	say(w, "The server sent its SYN-ACK %u times and the client answered none: not with the "
 	       "ACK a client still connecting sends, nor with the RST a host sends for a SYN-ACK "
 	       "no socket waits for.", v->a.syn_retrans + 1u);

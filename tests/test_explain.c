@@ -2434,6 +2434,25 @@ static void test_syn_ack_unanswered_words(void)
 			  "its intervals doubling (RFC 6298 5.5) the next was due about 21.000 s after the "
 			  "first and never came, before the first SYN-ACK did"));
 	CHECK(says(e.advice, "Server side: its first SYN-ACK came after the client had given up"));
+	/* On the capture's link every SYN it sent passed here: it had given
+	 * up before any SYN-ACK, and no ACK of its was lost (a review read
+	 * the runner-up against these words). */
+	CHECK_EQ(v.cause, CAUSE_CONNECT_TIMEOUT);
+	CHECK_EQ(v.confidence, CONF_HIGH);
+	CHECK_EQ(v.runner_up, CAUSE_COUNT);
+	/* Behind a router (TTL 120), its later SYNs may have been lost
+	 * before this capture point. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(with_ttl(seg(C, 100, 0, TCP_SYN, 0, 1), 120), 71.2) });
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(C, 100, 0, TCP_SYN, 0, 2), 120), 74.2) });
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(C, 100, 0, TCP_SYN, 0, 3), 120), 80.2) });
+	for (int i = 0; i < 5; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 4 + (uint64_t)i),
+					   102.9 + 12.0 * i) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 9), 193.0), &v);
+	CHECK(v.synack_after_give_up);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
+	CHECK_EQ(v.runner_up, CAUSE_RETRANSMIT_TIMEOUT);
 	/* The same SYN-ACK at 15 s, before the next SYN was due: the client
 	 * may still have been waiting. */
 	memset(&f, 0, sizeof f);
@@ -2446,6 +2465,7 @@ static void test_syn_ack_unanswered_words(void)
 	judge_and_explain(&f, 1 - c, at(seg(S, 501, 101, TCP_RST | TCP_ACK, 0, 9), 176.0), &v);
 	CHECK(!v.synack_after_give_up);
 	CHECK(strstr(e.why, "never came, before the first SYN-ACK") == NULL);
+	CHECK_EQ(v.confidence, CONF_MEDIUM);
 }
 
 /* A SYN-ACK within 100 ms reset by the client: an attempt it dropped, as
