@@ -570,13 +570,13 @@ static void after_earlier_reset(struct words *w)
 	const struct verdict *v = w->v;
 	unsigned long long first = v->followup_of;
 	if (v->detail == DETAIL_DUPLICATE && v->copied_ttl)
-		say(w, "A second copy of the %s's RST at frame %llu, captured within 2 ms of it with "
+		say(w, "Another copy of the %s's RST at frame %llu, captured within 2 ms of it with "
 		       "the same numbers and IP ID and a TTL one apart (%u there, %u here), and "
 		       "nothing from the %s between them: the capture saw that packet on both sides "
 		       "of a router. It is the same reset.", w->an, first, v->copied_ttl, v->rst.ttl,
 		    w->bn);
 	else if (v->detail == DETAIL_DUPLICATE)
-		say(w, "A second copy of the %s's RST at frame %llu, captured within 2 ms of it with "
+		say(w, "Another copy of the %s's RST at frame %llu, captured within 2 ms of it with "
 		       "the same numbers, TTL and IP ID, and nothing from the %s between them: the "
 		       "capture saw that packet twice (a SPAN port, two interfaces). It is the same "
 		       "reset.", w->an, first, w->bn);
@@ -4437,7 +4437,10 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 		say_burst(&w);
 	if (v->runner_up < CAUSE_COUNT)
 		say_runner_up(&w);
-	if (v->request.frame)
+	/* A copy's request is the first copy's, said there (a review read a
+	 * copy's "may have been processed" against the first's "most likely
+	 * not": the corpus's rtsp.pcap 12 and 7). */
+	if (v->request.frame && v->detail != DETAIL_DUPLICATE)
 		say_request(&w);
 	if (v->tls.stage == TLS_STAGE_CLIENT_HELLO || v->tls.stage == TLS_STAGE_SERVER_HELLO)
 		say_tls(&w);

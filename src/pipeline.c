@@ -584,6 +584,28 @@ static void note_host(struct pipeline *pl, const struct flow *f, int dir,
 		note_ids(pl, f, dir, h, p);
 }
 
+/* RST p of endpoint dir is a copy of a RST of its whose verdict waits:
+ * p->copy_of names the first of that RST's copies, and p->copy_ttl its
+ * TTL, unless that one is more than a router from p's. */
+static __attribute__((noinline)) bool copy_of_waiting_rst(struct pipeline *pl,
+							  const struct flow *f, int dir,
+							  struct pkt *p)
+{
+	const struct verdict *copied = verdict_queue_copy_of(&pl->queue, f, dir, p);
+	if (!copied)
+		return false;
+	p->copy_of = copied->rst.frame;
+	p->copy_ttl = copied->rst.ttl;
+	if (copied->detail == DETAIL_DUPLICATE && copied->followup_of) {
+		uint8_t first_ttl = copied->copied_ttl ? copied->copied_ttl : copied->rst.ttl;
+		if (first_ttl <= p->ttl + 1 && p->ttl <= first_ttl + 1) {
+			p->copy_of = copied->followup_of;
+			p->copy_ttl = first_ttl;
+		}
+	}
+	return true;
+}
+
 /* RST p from endpoint dir of f answers an untranslated segment of another
  * connection: logged (the newest entry), for its verdict and the twin's
  * later RSTs (nat_twin.h). Out of line: rare, and the segment's path is
@@ -684,15 +706,13 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 	bool copy = tcp_track_is_duplicate(f, dir, p);
 	if (__builtin_expect(p->outgoing, 0))
 		copy = tcp_track_leaving(f, dir, p, copy);
-	/* A RST's copy with other packets between: the RST it copies waits. */
-	if (__builtin_expect(!copy && (p->flags & TCP_RST) && f->pending_rsts, 0)) {
-		const struct verdict *first = verdict_queue_copy_of(&pl->queue, f, dir, p);
-		if (first) {
-			copy = true;
-			p->copy_of = first->rst.frame;
-			p->copy_ttl = first->rst.ttl;
-		}
-	}
+	/* A RST's copy, with other packets between or not: the RST it
+	 * copies waits, and the copy is linked to the first of them all, as
+	 * that one's copies are (a capture of every packet four times, on
+	 * both sides of a router: the corpus's ndpi/rtsp.pcap 7, 8, 11 and
+	 * 12, each linked to the one before; a review). */
+	if (__builtin_expect((p->flags & TCP_RST) && f->pending_rsts, 0))
+		copy = copy_of_waiting_rst(pl, f, dir, p) || copy;
 	if (copy && own)
 		s->duplicates++;
 	if (f->pending_rsts && !copy)
