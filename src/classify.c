@@ -580,9 +580,15 @@ static bool syn_ack_after_client_gave_up(struct judge *j)
 				: decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	/* A SYN-ACK soon, its RST late: near the client it answers a later
 	 * SYN-ACK the capture missed, and when the attempt ended is not on
-	 * the wire. */
+	 * the wire: given up or dropped, no detail. A kernel's SYN (window
+	 * scaling offered, below) leaves no probe to rival that (the
+	 * corpus's webex.pcap 1027: a SYN with window scaling, SACK and
+	 * timestamps, its RST 1 s later; a review). */
 	if (v->rst.ts_ns - v->syn_ts >= CONNECT_GIVE_UP_MIN_NS)
-		return decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM, CAUSE_LINGER_ABORT);
+		return (v->a.flags & HALF_F_WSCALE)
+			       ? decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP)
+			       : decide(v, CAUSE_CONNECT_TIMEOUT, DETAIL_NONE, CONF_MEDIUM,
+					CAUSE_LINGER_ABORT);
 	if (unscaled)
 		return decide(v, CAUSE_LINGER_ABORT, DETAIL_PROBE, CONF_MEDIUM,
 			      CAUSE_CONNECT_TIMEOUT);
