@@ -4381,6 +4381,20 @@ static void say_burst(struct words *w)
 	const struct verdict *v = w->v;
 	unsigned long long first = (unsigned long long)((int64_t)v->rst.frame + v->burst_first_d);
 	unsigned long long last = (unsigned long long)((int64_t)v->rst.frame + v->burst_last_d);
+	/* This one's peer had ended the connection (its closing alert, or
+	 * its FIN): the RST has a trigger of its own, and closes that came
+	 * together draw resets together (the corpus's webex.pcap 445-454,
+	 * each after its server's close_notify, all delivered at once by a
+	 * VPN app's relay; a review). */
+	if (classify_peer_closing_alert_last(v) ||
+	    ((v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->rst.frame)) {
+		say(w, " The %s reset %u connections within %s (frames %llu to %llu), this one among "
+		       "them, after the %s had ended it (%s): each may be answering its own peer's "
+		       "close, and closes that arrive together draw resets together.",
+		    w->an, v->burst_connections, DUR((int64_t)v->burst_span_us * 1000), first, last,
+		    w->bn, classify_peer_closing_alert_last(v) ? "its closing alert" : "its FIN");
+		return;
+	}
 	say(w, " The %s reset %u connections within %s (frames %llu to %llu), this one among "
 	       "them: all at once, as when an application exits or closes its connection pool, "
 	       "or the device's network changes.",

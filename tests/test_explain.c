@@ -3760,6 +3760,30 @@ static void test_burst_words(void)
 	b.connections = 2;
 	classify_revise_burst(&two, &b);
 	CHECK_EQ(two.burst_connections, 0);
+	/* The server had ended this one (its closing alert, its last
+	 * record): the reset has a trigger of its own, and the burst is no
+	 * sign of one decision (the corpus's webex.pcap 445-454, each after
+	 * its server's close_notify, delivered together by a VPN app's
+	 * relay; a review). */
+	static const uint8_t resp[1312] = { 23, 3, 3, 0x05, 0x1b };
+	static const uint8_t alert[31] = { 21, 3, 3, 0, 26 };
+	c = tls12_session(&f);
+	uint32_t sseq = 501;
+	feed_record(&f, &sseq, 101, resp, sizeof resp, 4, 13.344);
+	feed_record(&f, &sseq, 101, alert, sizeof alert, 5, 13.3441);
+	classify_rst(&f, c,
+		     (struct pkt[]){ at(seg(C, 101, sseq, TCP_ACK | TCP_RST, 0, 444), 14.4018) },
+		     NULL, 0, NULL, 0, &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	v.burst_first_d = 0;
+	b.connections = 7;
+	classify_revise_burst(&v, &b);
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "The client reset 7 connections within 9.59 ms (frames 444 to 454), "
+			  "this one among them, after the server had ended it (its closing alert): "
+			  "each may be answering its own peer's close"));
+	CHECK(strstr(e.why, "application exits") == NULL);
+	CHECK(strstr(e.advice, "application exit") == NULL);
 }
 
 int main(void)
