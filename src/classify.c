@@ -2308,9 +2308,16 @@ static void judge_request(struct judge *j)
 	 * crossed the FIN, with the asker's own FIN behind it). */
 	bool never_acked = v->cause == CAUSE_DATA_AFTER_FIN && r->dir != j->dir &&
 			   (j->ha->flags & HALF_F_ACK) && seq_geq(r->seq, j->ha->ack);
+	/* What the asked side acknowledged, its RST's ack included when it
+	 * sent the RST: a RST+ACK that acknowledges the request shows its
+	 * stack took it as much as an ACK does (the corpus's rtsp.pcap 481,
+	 * a GET_PARAMETER after 59.6 s, acknowledged only by the RST; a
+	 * review read "may have reached" against the RST's own ack). */
+	bool acked = ((peer->flags & HALF_F_ACK) && seq_gt(peer->ack, r->seq)) ||
+		     (r->dir != j->dir && (v->rst.flags & TCP_ACK) && seq_gt(v->rst.ack, r->seq));
 	if ((is_trigger || never_acked) && no_socket)
 		v->reached_peer = REACHED_NO;
-	else if (!unanswered || ((peer->flags & HALF_F_ACK) && seq_gt(peer->ack, r->seq)))
+	else if (!unanswered || acked)
 		v->reached_peer = REACHED_YES;
 	else
 		v->reached_peer = REACHED_MAYBE;

@@ -1591,8 +1591,8 @@ static void data_before_answer(struct words *w)
 		    w->an, fin, data, w->bn);
 	else if (v->a_wait_unmeasured)
 		say(w, "The %s sent data (its last at frame %llu) and then closed the connection "
-		       "(FIN, frame %llu) before the %s answered it: what the %s sent in between "
-		       "did not acknowledge all of it, so it left before that data arrived. ",
+		       "(FIN, frame %llu) before the %s answered it: the %s's data in between did "
+		       "not acknowledge all of it, so it left before that data arrived. ",
 		    w->an, data, fin, w->bn, w->bn);
 	else
 		say(w, "The %s sent data (its last at frame %llu) and then closed the connection "
@@ -2809,10 +2809,18 @@ static void close_with_data_unread(struct words *w)
 			    (unsigned long long)v->b.fin_frame, DUR(v->close_idle_ns));
 		else if (v->b.flags & HALF_F_FIN)
 			say(w, ", and its FIN (frame %llu)", (unsigned long long)v->b.fin_frame);
+		/* The RFC asks the side that receives a close_notify to answer
+		 * with its own; that a library sends its own on close whether
+		 * or not it read the peer's is OpenSSL's, not the RFC's (a
+		 * review of the corpus's zoom.pcap 261 read the citation as
+		 * pointing the other way). */
 		say(w, "; the %s answered with its own alert (frame %llu) and then this RST. A TLS "
-		       "library sends its close_notify when its application closes, without reading "
-		       "the peer's (%s), so the %s's alert was most likely still unread. ", w->an,
-		    (unsigned long long)v->a.data_frame, tls_closure_rfc(v), w->bn);
+		       "library sends its own close_notify when its application closes, whether or "
+		       "not it has read the peer's (OpenSSL's SSL_shutdown), so the %s's alert may "
+		       "still have been unread; had the %s read it and answered, as %s asks of the "
+		       "side that receives one, its close would have sent a FIN unless its linger "
+		       "was zero. ", w->an, (unsigned long long)v->a.data_frame, w->bn, w->an,
+		    tls_closure_rfc(v));
 		break;
 	case UNREAD_TLS_HANDSHAKE:
 		say(w, "it had rejected the TLS handshake (its alert: %s) and closed, and a TLS "

@@ -638,6 +638,25 @@ static void test_aborts(void)
 	CHECK(strcmp(v.request.target, "/c") == 0);   /* the last, unanswered, request */
 	CHECK_EQ(v.reached_peer, REACHED_YES);        /* the server's socket acknowledged it */
 
+	/* A request after an answered one, acknowledged by nothing but the
+	 * server's RST+ACK: its stack took it all the same (the corpus's
+	 * rtsp.pcap 481; a review read "may have reached" against the RST's
+	 * own ack). A RST whose ack stops short of it says nothing. */
+	for (int k = 0; k < 2; k++) {
+		c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+							 "GET /a HTTP/1.1\r\n\r\n"), 10.01) });
+		feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
+							 "HTTP/1.1 200 OK\r\n\r\n"), 10.02) });
+		feed(&f, (struct pkt[]){ at(seg(C, 120, 520, TCP_ACK, 0, 6), 10.021) });
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 120, 520, TCP_ACK | TCP_PSH, 0, 7),
+							 "GET /b HTTP/1.1\r\n\r\n"), 69.6) });
+		judge(&f, 1 - c, at(seg(S, 520, k == 0 ? 139 : 120, TCP_RST | TCP_ACK, 0, 8), 69.6004),
+		      &v);
+		CHECK(strcmp(v.request.target, "/b") == 0);
+		CHECK_EQ(v.reached_peer, k == 0 ? REACHED_YES : REACHED_MAYBE);
+	}
+
 	/* The same shape with one request, answered: a deliberate abort. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),

@@ -396,6 +396,91 @@ time.sleep(0.5)
     return labeller
 
 
+# ---------------------------------------------------------------- TLS 1.3 tickets
+
+TICKETS_DELAY = 0.05        # each way: a 100 ms round trip
+TICKETS_REQUEST_AFTER = 0.02
+TICKETS_CLOSE_AFTER = 0.15
+TICKETS_ANSWER_AFTER = 0.4
+
+
+@scenario("tls13-tickets-then-client-gives-up-v4", "a Python ssl server (Debian's python3 and "
+          "OpenSSL 3.0, TLS 1.3) sends its two NewSessionTickets as its handshake ends "
+          "(OpenSSL's default, SSL_CTX_set_num_tickets), and answers a request only after 0.4 s; "
+          "over a 100 ms round trip, the Python ssl client sends its request 20 ms after its "
+          "Finished, so the tickets, which left the server as the Finished arrived, do not "
+          "acknowledge the request; 150 ms after the request the client reads the tickets "
+          "(nothing else has come) and closes without a close_notify: its FIN. The server's "
+          "answer, written after the FIN reached it, meets the client's closed socket, which "
+          "resets")
+def tls13_tickets_then_client_gives_up(lab):
+    lab.topology(delay=TICKETS_DELAY)
+    certs = make_certs(lab.workdir, SERVER_NAME)
+    lab.capture("client")
+    server_code = f'''
+import socket, ssl, time
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain({certs["crt"]!r}, {certs["key"]!r})
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(({lab.addr("server")!r}, 443))
+ls.listen(4)
+print("listening")
+ls.settimeout(10)
+raw, _ = ls.accept()
+s = ctx.wrap_socket(raw, server_side=True)     # the tickets go out as the handshake ends
+print("tls", s.version())
+s.recv(4096)
+time.sleep({TICKETS_ANSWER_AFTER!r})
+s.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: 3\\r\\n\\r\\nok\\n")
+print("answered")
+time.sleep(1.0)
+'''
+    srv = lab.run("server", f"""
+import subprocess
+p = subprocess.Popen([{PYTHON!r}, "-u", "-c", {server_code!r}], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, text=True)
+first = p.stdout.readline()
+ready()
+out, err = p.communicate(timeout=20)
+print(first + out)
+print(err)
+print("exit", p.returncode)
+""", wait_ready=True)
+    cli = python_client(lab, f'''
+import socket, ssl, time
+ctx = ssl.create_default_context(cafile={certs["ca"]!r})
+raw = socket.create_connection(({lab.addr("server")!r}, 443), timeout=5)
+s = ctx.wrap_socket(raw, server_hostname="{SERVER_NAME}")
+print("tls", s.version())
+time.sleep({TICKETS_REQUEST_AFTER!r})
+s.sendall(b"GET / HTTP/1.1\\r\\nHost: {SERVER_NAME}\\r\\n\\r\\n")
+time.sleep({TICKETS_CLOSE_AFTER!r})
+s.setblocking(False)
+try:                    # reads the tickets, which leaves nothing unread
+    s.recv(4096)
+    print("data came")
+except ssl.SSLWantReadError:
+    print("tickets read, no answer yet")
+s.close()               # no SSL_shutdown: its FIN, no alert
+time.sleep(1.0)
+''')
+    out = cli.wait(timeout=30)
+    errors = srv.wait(timeout=30)
+    if ("tls TLSv1.3" not in out or "tickets read, no answer yet" not in out or
+            "exit 0" not in out or "answered" not in errors):
+        raise RuntimeError(f"the client did not give up the answer as designed: {out} / {errors}")
+
+    def labeller(rsts):
+        # The answer reaches the client's closed socket: its orphaned
+        # FIN_WAIT2 (a timewait socket by then) resets. The answer
+        # acknowledges the FIN, which had reached the server's stack.
+        expect(rsts[0], "client", ["TCP_TIMEWAIT_SOCKET", "TCP_ABORT_ON_DATA"])
+        return ([label("data-after-fin", "ignored-fin")] +
+                [label("reset-followup") for _ in rsts[1:]])
+    return labeller
+
+
 # ---------------------------------------------------------------- TLS 1.3 keep-alive
 
 # nginx 1.22's default ssl_protocols stop at TLSv1.2, so a TLS 1.3 session
