@@ -238,6 +238,8 @@ struct judge {
 	 * RST's runner-up, A's own stack on a changed path. */
 	enum cause endpoint_cause;
 	int64_t capture_start;      /* the capture's first packet; 0 not known */
+	bool ids_both_by_chance;    /* both sides' IDs on one counter is chance in this
+				       capture (ids_both_by_chance) */
 	bool own_side;              /* a crossed RST judged on its own side, the peer's RST
 				       set aside (own_side_reading) */
 };
@@ -789,8 +791,12 @@ void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *
 
 bool classify_graceful_matters(const struct verdict *v)
 {
+	/* Not where one program made both sides' packets (one_program_abort):
+	 * the closes, this RST with them, are that program's, and say
+	 * nothing of the sender's applications. */
 	return v->cause == CAUSE_LINGER_ABORT && v->detail == DETAIL_NONE &&
-	       v->confidence == CONF_MEDIUM && v->runner_up == CAUSE_UNREAD_RECV_BUFFER;
+	       v->confidence == CONF_MEDIUM && v->runner_up == CAUSE_UNREAD_RECV_BUFFER &&
+	       !v->one_program_capped;
 }
 
 void classify_revise_graceful(struct verdict *v, unsigned n)
@@ -2346,6 +2352,25 @@ static void judge_request(struct judge *j)
  * names Windows, is not its signature. (Apple's stacks do send ID 0 on
  * their DF packets, as the corpus shows: only a counter rules 0 out.)
  */
+/*
+ * Two counters a host each keeps for its side of a connection start from
+ * unrelated values (Linux's per socket at random, Windows' one per host),
+ * so they lie within IP_ID_STEP_MAX of each other by a chance of about one
+ * in two thousand a connection: a capture of thousands holds some (the
+ * live-soak test's 1300 aborts, one of them read as one program's). Where
+ * the capture has compared both sides of four connections or more and at
+ * most half ran on one counter, a connection whose two counters were
+ * already close at its third segment (tcp_half's ids_near_peer: they
+ * started close, and stay so) is that chance, not a program that made
+ * both sides' packets. One whose sides came onto one counter later in
+ * the connection was rebuilt from there (the corpus's smtp-decrypted.pcap,
+ * after STARTTLS), and one in a capture of few compared decides alone.
+ */
+static bool ids_both_by_chance(const struct capture_so_far *c)
+{
+	return c->ids_both_compared >= 4 && 2 * c->ids_both_shared <= c->ids_both_compared;
+}
+
 static enum ip_id_relation judge_ip_id(const struct judge *j)
 {
 	const struct verdict *v = j->v;
@@ -2371,7 +2396,7 @@ static enum ip_id_relation judge_ip_id(const struct judge *j)
 	 * zattoo.pcap: reviews), and the ID tells no side from the other. */
 	uint16_t peer_step = (uint16_t)(v->ip_id - v->b.ip_id);
 	if (step >= 1 && step <= IP_ID_STEP_MAX && v->b.ip_id && peer_step >= 1 &&
-	    peer_step <= IP_ID_STEP_MAX)
+	    peer_step <= IP_ID_STEP_MAX && !j->ids_both_by_chance)
 		return IP_ID_BOTH_SIDES;
 	if (step >= 1 && step <= IP_ID_STEP_MAX)
 		return IP_ID_CONTINUES;
@@ -2914,7 +2939,8 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 
 void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		  const struct host_profile *host, uint32_t host_context,
-		  const struct seg_note *late, int64_t capture_start_ns, struct verdict *v)
+		  const struct seg_note *late, const struct capture_so_far *capture,
+		  struct verdict *v)
 {
 	struct flow none;
 	memset(v, 0, sizeof *v);
@@ -2972,7 +2998,9 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		.b_seen = (b->flags & HALF_F_SEEN) != 0,
 		.endpoint_cause = CAUSE_UNKNOWN,
 		.host = host,
-		.capture_start = capture_start_ns,
+		.capture_start = capture ? capture->start_ns : 0,
+		.ids_both_by_chance = capture && ids_both_by_chance(capture) &&
+				      (f->conn.half[0].ids_near_peer || f->conn.half[1].ids_near_peer),
 	};
 	j.a_ttl = j.a_seen && a->ttl_min <= a->ttl_max;
 	/* A copy seen one hop further on (tcp_track_is_duplicate, or one of

@@ -388,18 +388,28 @@ struct after_rst {
 	int64_t retry_accepted_ts_ns;
 };
 
+/* What the capture as a whole had shown by a RST (the pipeline's). */
+struct capture_so_far {
+	int64_t start_ns;           /* its first packet's time (of its file, or of the
+				       files read as one), which bounds what copies of a
+				       segment it can hold; 0 not known */
+	/* Connections whose two sides' IPv4 IDs were compared, and those on
+	 * one counter (pipeline.c, note_ids_both). */
+	uint32_t ids_both_compared, ids_both_shared;
+};
+
 /*
  * Judges RST p, sent by endpoint dir of flow f. f must not yet have seen p
  * (call before tcp_track_segment). f is NULL when the RST opened the flow.
  * host is the sender address's profile from its other connections (NULL:
  * none), in host_context. late: the peer's next segment not yet answered
- * after dir closed (late_segments_next), or NULL. capture_start_ns: the
- * time of the capture's first packet (of its file, or of the files read as
- * one), which bounds what copies of a segment it can hold; 0 not known.
+ * after dir closed (late_segments_next), or NULL. capture: what the
+ * capture had shown so far (NULL: nothing known).
  */
 void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 		  const struct host_profile *host, uint32_t host_context,
-		  const struct seg_note *late, int64_t capture_start_ns, struct verdict *v);
+		  const struct seg_note *late, const struct capture_so_far *capture,
+		  struct verdict *v);
 
 /*
  * Revises verdict v with what came after its RST. A sender that keeps

@@ -158,7 +158,12 @@ struct tcp_half {
 	 * resent, not when the data was written. */
 	uint8_t last_resent : 1;
 	uint8_t flags;              /* HALF_F_* */
-	uint8_t syn_retrans;        /* its SYN (or SYN-ACK) sent again (saturates) */
+	uint8_t syn_retrans : 7;    /* its SYN (or SYN-ACK) sent again (saturates at 127) */
+	/* Its third segment's IPv4 ID lay within IDS_BOTH_NEAR of the peer's
+	 * last (pipeline.c, note_ids_both): two counters that started close
+	 * stay so, where one program's numbering of both sides may begin
+	 * later in a connection (classify.c, ids_both_by_chance). */
+	uint8_t ids_near_peer : 1;
 };
 
 /* The incarnation a new SYN replaced on the same tuple (for timewait-reuse):

@@ -484,7 +484,7 @@ static void id_follows_other(struct pipeline *pl, const struct pkt *p, struct ve
  */
 #define IDS_BOTH_NEAR 16
 
-static void note_ids_both(struct pipeline *pl, const struct flow *f, int dir, const struct pkt *p)
+static void note_ids_both(struct pipeline *pl, struct flow *f, int dir, const struct pkt *p)
 {
 	const struct tcp_half *peer = &f->conn.half[1 - dir];
 	if (!peer->ip_id || !p->ip_id || peer->pkts < 2 || memcmp(p->src, p->dst, 16) == 0 ||
@@ -492,13 +492,15 @@ static void note_ids_both(struct pipeline *pl, const struct flow *f, int dir, co
 		return;
 	pl->ids_both_compared++;
 	uint16_t on = (uint16_t)(p->ip_id - peer->ip_id), back = (uint16_t)(peer->ip_id - p->ip_id);
-	if ((on >= 1 && on <= IDS_BOTH_NEAR) || (back >= 1 && back <= IDS_BOTH_NEAR))
+	if ((on >= 1 && on <= IDS_BOTH_NEAR) || (back >= 1 && back <= IDS_BOTH_NEAR)) {
 		pl->ids_both_shared++;
+		f->conn.half[dir].ids_near_peer = 1;
+	}
 }
 
 /* A half's second and third IPv4 IDs into its host's profile, and
  * whether the third ran on from another address's packet just before. */
-static void note_ids(struct pipeline *pl, const struct flow *f, int dir,
+static void note_ids(struct pipeline *pl, struct flow *f, int dir,
 		     const struct tcp_half *h, const struct pkt *p)
 {
 	const struct pkt *o = latest_other(pl, p);
@@ -566,7 +568,7 @@ static __attribute__((noinline)) void note_graceful(struct pipeline *pl, const s
 /* This side's first TTL (and a SYN's option layout), then its second
  * and third IPv4 IDs: its host's profile; its handshake ACK; and the
  * peer's graceful close its FIN answers. */
-static void note_host(struct pipeline *pl, const struct flow *f, int dir,
+static void note_host(struct pipeline *pl, struct flow *f, int dir,
 			     const struct pkt *p)
 {
 	const struct tcp_half *h = &f->conn.half[dir];
@@ -733,10 +735,15 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 		unsigned probed = copy ? 0 : note_refusal(pl, f, dir, p);
 		if (__builtin_expect(own, 1)) {
 			uint32_t ctx = host_context(f->key.tunnel, pl->interface_id);
+			struct capture_so_far so_far = {
+				.start_ns = pl->src.first_ts,
+				.ids_both_compared = pl->ids_both_compared,
+				.ids_both_shared = pl->ids_both_shared,
+			};
 			classify_rst(f, dir, p, host_table_get(pl->hosts, p->ipver, p->src, ctx), ctx,
 				     __builtin_expect(pl->late.n != 0, 0) && !copy
 					     ? late_segments_next(&pl->late, f, dir) : NULL,
-				     pl->src.first_ts, &pl->scratch);
+				     &so_far, &pl->scratch);
 			if (__builtin_expect(pl->late.n != 0, 0))
 				late_segments_answered(&pl->late, f, dir, pl->scratch.trigger.frame);
 			if (burst)

@@ -547,7 +547,7 @@ bool track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 	if (h->flags & HALF_F_PROBING)
 		h->flags &= (uint8_t)~HALF_F_PROBING;
 	if ((p->flags & TCP_SYN) && (h->flags & HALF_F_ISN) && p->seq == h->base_seq) {
-		if (h->syn_retrans < UINT8_MAX)
+		if (h->syn_retrans < 127)
 			h->syn_retrans++;
 	} else if (pkt_seq_len(p) > 0 && seq_lt(p->seq, h->next_seq)) {
 		/* Starts inside data, or at a FIN, already sent. Not counted

@@ -479,6 +479,12 @@ static void test_abort_after_peer_data(void)
 	CHECK(says(e.runner_up, "one program made these packets, and a segment it did not rebuild "
 				"(a record it did not decrypt, as a TLS close_notify, left as a bare "
 				"ACK or out) would have lain unread when it closed"));
+	/* Its address's graceful closes are that program's too, and say
+	 * nothing of a host's linger (the live-soak test's one such abort,
+	 * turned unread-recv-buffer by the server's 31 graceful closes). */
+	classify_revise_graceful(&made, 31);
+	CHECK_EQ(made.cause, CAUSE_LINGER_ABORT);
+	CHECK_EQ(made.graceful_closes, 0);
 	/* The same abort on an HTTP 200: a success names no error to react
 	 * to (the corpus's zattoo.pcap 31; a review). */
 	c = handshake(&f);
@@ -2267,7 +2273,8 @@ static void test_late_retransmission_words(void)
 	struct verdict v;
 	struct pkt rst;
 	int c = one_way_wait(&f, &rst);
-	classify_rst(&f, c, &rst, NULL, 0, NULL, f.conn.half[c].last.ts_ns - 9650000000LL, &v);
+	struct capture_so_far so_far = { .start_ns = f.conn.half[c].last.ts_ns - 9650000000LL };
+	classify_rst(&f, c, &rst, NULL, 0, NULL, &so_far, &v);
 	explain_verdict(&v, &e);
 	CHECK_EQ(v.cause, CAUSE_RETRANSMIT_TIMEOUT);
 	CHECK(says(e.why, "The client's last data (frame 1) was never acknowledged in this capture, "
