@@ -4459,10 +4459,12 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 		say_burst(&w);
 	if (v->runner_up < CAUSE_COUNT)
 		say_runner_up(&w);
-	/* A copy's request is the first copy's, said there (a review read a
-	 * copy's "may have been processed" against the first's "most likely
-	 * not": the corpus's rtsp.pcap 12 and 7). */
-	if (v->request.frame && v->detail != DETAIL_DUPLICATE)
+	/* A follow-up's request is its incident's, said with the first RST
+	 * (a review read a copy's "may have been processed" against the
+	 * first's "most likely not": the corpus's rtsp.pcap 12 and 7; and a
+	 * follow-up's "may have reached" after the client's own close had
+	 * acknowledged the answer: ocs.pcap 88). */
+	if (v->request.frame && v->cause != CAUSE_RESET_FOLLOWUP)
 		say_request(&w);
 	if (v->tls.stage == TLS_STAGE_CLIENT_HELLO || v->tls.stage == TLS_STAGE_SERVER_HELLO)
 		say_tls(&w);

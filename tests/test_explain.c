@@ -384,6 +384,28 @@ static void test_fin_below_data(void)
 	CHECK(strstr(e.why, "nothing was lost") == NULL);
 }
 
+/* A follow-up leaves the request to its incident's first RST, which
+ * names it (a review read a follow-up's "may have reached" after the
+ * answer had come: the corpus's ocs.pcap 88). */
+static void test_followup_leaves_request(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+						 "GET /x HTTP/1.1\r\n\r\n"), 10.01) });
+	struct pkt first = at(seg(S, 501, 120, TCP_RST | TCP_ACK, 0, 5), 10.02);
+	judge_and_explain(&f, 1 - c, first, &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "GET /x"));
+	feed(&f, &first);
+	feed(&f, (struct pkt[]){ at(seg(C, 120, 501, TCP_ACK | TCP_PSH, 10, 6), 10.021) });
+	judge_and_explain(&f, 1 - c, at(seg(S, 501, 0, TCP_RST, 0, 7), 10.0211), &v);
+	CHECK_EQ(v.cause, CAUSE_RESET_FOLLOWUP);
+	CHECK(v.request.frame != 0);
+	CHECK(strstr(e.why, "GET /x") == NULL);
+}
+
 /* A sender whose only earlier packets are its RSTs: the evidence says
  * so, since a reset's TTL is never what the next is judged by. */
 static void test_origin_after_own_rsts(void)
@@ -3805,6 +3827,7 @@ int main(void)
 	test_rst_after_peer_ack_words();
 	test_unread_response_named();
 	test_fin_below_data();
+	test_followup_leaves_request();
 	test_origin_after_own_rsts();
 	test_reuse_advice_by_service();
 	test_tls_stage_words();
