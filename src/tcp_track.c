@@ -21,10 +21,14 @@ static void count16(uint16_t *n)
 		(*n)++;
 }
 
-/* A connection's packets, in the two bits that keep "none", "one" and "more". */
+/* A connection's packets, in the two bits that keep "none", "one" and
+ * "more". Tested before it is written: past its third packet a
+ * connection's count stays, and a read-modify-write of the bits on every
+ * packet cost about 8 instructions (callgrind, the 200k bench capture). */
 static inline void count_conn_pkts(struct connection *c)
 {
-	c->pkts += c->pkts < 3;
+	if (__builtin_expect(c->pkts != 3, 0))
+		c->pkts++;
 }
 
 static void count32(uint32_t *n)
