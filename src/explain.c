@@ -1721,14 +1721,25 @@ static void data_after_own_fin(struct words *w)
 	 * not acknowledge A's FIN: the two FINs crossed (the corpus's
 	 * ndpi/ethereum.pcap 570, at the client: its data and FIN, then the
 	 * server's FIN sent about an RTT before). The silence before the
-	 * connection's first FIN is then the peer's, not A's idle time.
+	 * connection's first FIN is then the peer's, not A's idle time. So
+	 * too when the peer's FIN came after A's here but the peer never
+	 * acknowledged A's FIN: it left before A's arrived (the order at a
+	 * capture point is the path's; a review read ethereum.pcap 602 and
+	 * 1861 against their mirror records 659 and 1931, which said so).
 	 */
-	bool crossed = !ignored && (v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->a.fin_frame;
-	if (crossed)
+	bool b_fin_first = (v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->a.fin_frame;
+	bool crossed = !ignored && (v->b.flags & HALF_F_FIN) &&
+		       (b_fin_first || !(v->b.flags & HALF_F_ACK) || !seq_gt(v->b.ack, v->a.fin_seq));
+	if (crossed && b_fin_first)
 		say(w, "The %s closed the connection (FIN, frame %llu) while the %s's data and its "
 		       "own FIN (frame %llu, first at this capture point) were on their way; ",
 		    w->an, (unsigned long long)v->a.fin_frame, w->bn,
 		    (unsigned long long)v->b.fin_frame);
+	else if (crossed)
+		say(w, "The %s closed the connection (FIN, frame %llu) while the %s's data and its "
+		       "own FIN (frame %llu, which did not acknowledge the %s's) were on their way; ",
+		    w->an, (unsigned long long)v->a.fin_frame, w->bn,
+		    (unsigned long long)v->b.fin_frame, w->an);
 	else
 		say_closed(w);
 	if (!t->frame && !(v->b.flags & HALF_F_SEEN))

@@ -147,6 +147,32 @@ static void test_data_crossing_fin(void)
 	CHECK(says(e.advice, "Client: nothing to resend if that data was its goodbye; if it was a "
 			     "request it wanted answered, resend it"));
 	CHECK(strstr(e.advice, "Client: the data it sent after the server's last message") == NULL);
+	/* The closer's FIN first here, the peer's data and FIN after it
+	 * without acknowledging it: they crossed all the same (the corpus's
+	 * ndpi/ethereum.pcap 602, at the client; a review read it against
+	 * its mirror 659). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.1) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_FIN, 0, 6), 10.2) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 121, TCP_ACK | TCP_PSH, 10, 7), 10.2004) });
+	feed(&f, (struct pkt[]){ at(seg(S, 541, 121, TCP_ACK | TCP_FIN, 0, 8), 10.20041) });
+	judge_and_explain(&f, c, at(seg(C, 121, 0, TCP_RST, 0, 9), 10.20043), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK_EQ(v.detail, DETAIL_RACE);
+	CHECK(says(e.why, "The client closed the connection (FIN, frame 6) while the server's data "
+			  "and its own FIN (frame 8, which did not acknowledge the client's) were "
+			  "on their way"));
+	CHECK(says(e.why, "both sides were closing at once"));
+	/* The same FIN acknowledging the client's: no crossing of FINs. */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.1) });
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 531, TCP_ACK | TCP_FIN, 0, 6), 10.2) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 121, TCP_ACK | TCP_PSH, 10, 7), 10.2004) });
+	feed(&f, (struct pkt[]){ at(seg(S, 541, 122, TCP_ACK | TCP_FIN, 0, 8), 10.20041) });
+	judge_and_explain(&f, c, at(seg(C, 122, 0, TCP_RST, 0, 9), 10.20043), &v);
+	CHECK(strstr(e.why, "were on their way") == NULL);
 	/* The same with an HTTP request written and half-closed (HTTP/1.0's
 	 * way): a request awaiting its answer, no goodbye. */
 	c = handshake(&f);
