@@ -496,13 +496,6 @@ static bool client_connecting(const struct judge *j)
 	return j->v->sender == ROLE_CLIENT && j->v->a.state == HALF_SYN_SENT;
 }
 
-/*
- * No stack or client library gives up connecting this soon: the kernel's
- * first SYN retransmission waits a second (RFC 6298 2.1; Linux
- * TCP_TIMEOUT_INIT), and connect timeouts are set in seconds or hundreds
- * of milliseconds.
- */
-#define CONNECT_GIVE_UP_MIN_NS 100000000
 
 /*
  * The client's RST+ACK to the server's SYN-ACK that acknowledges it (ack =

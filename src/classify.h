@@ -550,6 +550,13 @@ void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note 
 /* RFC 8305 5: a Connection Attempt Delay above 2 s is not used: a client
  * racing connections starts its next attempt within 2 s of one. */
 #define RACING_DELAY_MAX_NS (2 * 1000000000LL)
+/*
+ * No stack or client library gives up connecting this soon: the kernel's
+ * first SYN retransmission waits a second (RFC 6298 2.1; Linux
+ * TCP_TIMEOUT_INIT), and connect timeouts are set in seconds or hundreds
+ * of milliseconds.
+ */
+#define CONNECT_GIVE_UP_MIN_NS 100000000
 
 /* A burst of RSTs on this many connections is one worth saying: all at once. */
 #define BURST_MIN 3

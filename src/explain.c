@@ -998,19 +998,39 @@ static void syn_ack_after_client_gave_up(struct words *w)
 	 * be such a loser whose winner is another connection (the corpus's
 	 * ndpi/whatsapp_login_call.pcap 61: a SYN-ACK 268 ms after its SYN,
 	 * a sibling to another address of the same name already open). */
-	if (v->a.syn_retrans == 0 && t->ts_ns - v->syn_ts < RACING_DELAY_MAX_NS) {
+	/* A SYN-ACK back here within 100 ms, and the RST late: no connect
+	 * timeout is shorter than that handshake, so raising one fixes
+	 * nothing; what lies between this capture point and the client's
+	 * stack, or its application, ended the attempt (the corpus's
+	 * webex.pcap 1027: a SYN-ACK in 6 ms at a phone's VPN capture app;
+	 * a review read "raise it" against the 6 ms). */
+	bool answered_fast = late_after_synack(v) && t->ts_ns - v->syn_ts < CONNECT_GIVE_UP_MIN_NS;
+	bool raced = v->a.syn_retrans == 0 && t->ts_ns - v->syn_ts < RACING_DELAY_MAX_NS;
+	if (raced) {
 		say(w, " No SYN was sent again, and within 2 s an attempt may also have lost a "
 		       "race: a client that races connections (happy eyeballs, RFC 8305) closes "
 		       "the attempts another one beat.");
 		advise(w, "If the client races connections (another connection of its to the "
-			  "same service opened meanwhile), nothing to fix. Otherwise: the connect "
-			  "timeout is shorter than this path's handshake time; raise it, or find "
-			  "why SYNs or SYN-ACKs are delayed or lost.");
+			  "same service opened meanwhile), nothing to fix. Otherwise: ");
+	} else {
+		advise(w, "Client: ");
+	}
+	if (answered_fast) {
+		advise(w, "the SYN-ACK was back here %s after the SYN, so no connect timeout was "
+			  "shorter than this handshake: find what kept it from the client's stack "
+			  "(loss or delay between this capture point and the client: its Wi-Fi, a "
+			  "VPN app relaying its traffic) or why its application dropped the attempt.",
+		       DUR(t->ts_ns - v->syn_ts));
 		return;
 	}
-	advise(w, "Client: the connect timeout is shorter than this path's handshake time; "
-		  "raise it, or find why SYNs or SYN-ACKs are delayed or lost (server accept "
-		  "queue, SYN backlog, packet loss).");
+	if (raced) {
+		advise(w, "the connect timeout is shorter than this path's handshake time; raise it, "
+			  "or find why SYNs or SYN-ACKs are delayed or lost.");
+		return;
+	}
+	advise(w, "the connect timeout is shorter than this path's handshake time; raise it, or "
+		  "find why SYNs or SYN-ACKs are delayed or lost (server accept queue, SYN "
+		  "backlog, packet loss).");
 }
 
 static void challenge_ack_for_stale_connection(struct words *w)
