@@ -54,6 +54,24 @@ print("exit", p.returncode)
 """)
 
 
+def python_server(lab, code):
+    """Runs `code` with Debian's /usr/bin/python3 in the server namespace,
+    said ready once its first line is printed (it listens then: a client
+    that came sooner would draw a refusal first); returns the Proc (its
+    output: the code's stdout, stderr and exit)."""
+    return lab.run("server", f"""
+import subprocess
+p = subprocess.Popen([{PYTHON!r}, "-u", "-c", {code!r}], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, text=True)
+first = p.stdout.readline()
+ready()
+out, err = p.communicate(timeout=20)
+print(first + out)
+print(err)
+print("exit", p.returncode)
+""", wait_ready=True)
+
+
 def tls_client_code(addr, name, cafile, body):
     """A Python ssl client: verifies the server against `cafile`, sends SNI
     `name`, offers ALPN http/1.1; `body` runs with the TLS socket `s`."""
@@ -352,17 +370,7 @@ except OSError as e:
     print("unwrap", type(e).__name__)
 time.sleep(0.5)
 '''
-    srv = lab.run("server", f"""
-import subprocess
-p = subprocess.Popen([{PYTHON!r}, "-u", "-c", {server_code!r}], stdout=subprocess.PIPE,
-                     stderr=subprocess.PIPE, text=True)
-first = p.stdout.readline()
-ready()
-out, err = p.communicate(timeout=20)
-print(first + out)
-print(err)
-print("exit", p.returncode)
-""", wait_ready=True)
+    srv = python_server(lab, server_code)
     cli = python_client(lab, f'''
 import socket, ssl, time
 ctx = ssl.create_default_context(cafile={certs["ca"]!r})
@@ -439,17 +447,7 @@ except OSError as e:        # the client's reset came first
     print("answer failed", type(e).__name__)
 time.sleep(0.5)
 '''
-    srv = lab.run("server", f"""
-import subprocess
-p = subprocess.Popen([{PYTHON!r}, "-u", "-c", {server_code!r}], stdout=subprocess.PIPE,
-                     stderr=subprocess.PIPE, text=True)
-first = p.stdout.readline()
-ready()
-out, err = p.communicate(timeout=20)
-print(first + out)
-print(err)
-print("exit", p.returncode)
-""", wait_ready=True)
+    srv = python_server(lab, server_code)
     cli = python_client(lab, f'''
 import socket, ssl, time
 ctx = ssl.create_default_context(cafile={certs["ca"]!r})
