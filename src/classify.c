@@ -496,7 +496,6 @@ static bool client_connecting(const struct judge *j)
 	return j->v->sender == ROLE_CLIENT && j->v->a.state == HALF_SYN_SENT;
 }
 
-
 /*
  * The client's RST+ACK to the server's SYN-ACK that acknowledges it (ack =
  * the SYN-ACK's seq + 1) at the client's own next number: a host with no
@@ -2333,19 +2332,6 @@ static void judge_request(struct judge *j)
 #define IP_ID_GLOBAL_STEP_MAX 4096
 
 /*
- * IPv4 ID against A's own last packet: a RST that continues A's running ID
- * came from A's stack; ID 0 is how Linux sends replies without a socket
- * (ip_send_unicast_reply through a per-CPU control socket whose packets
- * are DF with ID 0); any other ID is unlike A's: a forger's, or that of a
- * stack with one counter for all its connections, as Windows has (nmap's
- * OS detection, "TCP ISN and IP ID sequence": its TI/CI/II tests see
- * Windows increment one counter across probes). The host table says
- * which: a RST further on the one counter of a host seen numbering its
- * connections so is A's; ID 0 from such a host, or from one whose SYN
- * names Windows, is not its signature. (Apple's stacks do send ID 0 on
- * their DF packets, as the corpus shows: only a counter rules 0 out.)
- */
-/*
  * Two counters a host each keeps for its side of a connection start from
  * unrelated values (Linux's per socket at random, Windows' one per host),
  * so they lie within IP_ID_STEP_MAX of each other by a chance of about one
@@ -2364,6 +2350,19 @@ static bool ids_both_by_chance(const struct capture_so_far *c)
 	return c->ids_both_compared >= 4 && 2 * c->ids_both_shared <= c->ids_both_compared;
 }
 
+/*
+ * IPv4 ID against A's own last packet: a RST that continues A's running ID
+ * came from A's stack; ID 0 is how Linux sends replies without a socket
+ * (ip_send_unicast_reply through a per-CPU control socket whose packets
+ * are DF with ID 0); any other ID is unlike A's: a forger's, or that of a
+ * stack with one counter for all its connections, as Windows has (nmap's
+ * OS detection, "TCP ISN and IP ID sequence": its TI/CI/II tests see
+ * Windows increment one counter across probes). The host table says
+ * which: a RST further on the one counter of a host seen numbering its
+ * connections so is A's; ID 0 from such a host, or from one whose SYN
+ * names Windows, is not its signature. (Apple's stacks do send ID 0 on
+ * their DF packets, as the corpus shows: only a counter rules 0 out.)
+ */
 static enum ip_id_relation judge_ip_id(const struct judge *j)
 {
 	const struct verdict *v = j->v;

@@ -607,13 +607,14 @@ bool track_sequence(struct flow *f, int dir, const struct pkt *p, int64_t quiet)
 			 * awaiting an answer. (Before track_flags: a FIN's own
 			 * data counts.) Not data that does not acknowledge all
 			 * of the peer's: it left before the peer's last data
-			 * arrived, so it answers none of it (a TLS 1.3
-			 * NewSessionTicket or an HTTP/2 server's SETTINGS, sent
-			 * on the handshake's end: the corpus's no_sni.pcap 355,
-			 * a review). */
+			 * arrived, so it answers none of it (a TLS server's last
+			 * handshake flight or session ticket, an HTTP/2 server's
+			 * SETTINGS, sent as the handshake ended: the corpus's
+			 * alexa-app.pcapng 352, a review). */
 			if (f->conn.data_before_close != dir + 1 && f->conn.first_closer < 0 &&
 			    !alert_only(f, dir, p)) {
-				if (f->conn.data_before_close && seq_lt(p->ack, peer->next_seq))
+				if (f->conn.data_before_close && (p->flags & TCP_ACK) &&
+				    seq_lt(p->ack, peer->next_seq))
 					f->conn.data_unanswered_reply = 1;
 				else
 					f->conn.data_before_close = (uint8_t)(dir + 1);
