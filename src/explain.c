@@ -2750,6 +2750,11 @@ static void say_peer_closing_alert(struct words *w)
 		    : w->v->tls.alert == 90 + 1 ? "user_canceled" : "close_notify");
 }
 
+/* A silence before an abort that only a timer explains: a second, above the
+ * delays of an application that aborts as soon as it is done (the lab's
+ * linger0 scenarios abort within milliseconds of their last exchange). */
+#define ABORT_TIMER_MIN_NS 1000000000
+
 static void close_with_data_unread(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -2912,7 +2917,33 @@ static void close_with_data_unread(struct words *w)
 		return;
 	}
 	say_peer_closing_alert(w);
-	if (sign == UNREAD_BODY_DUE)
+	/*
+	 * The unanswered request came after a silence of a second or more and
+	 * the server reset within a reaction's time of it: the request woke
+	 * the application, which closed without reading it; one that ends
+	 * connections idle past a limit when their next data comes, or whose
+	 * session expired in the silence, does so (the corpus's rtsp.pcap
+	 * 189 and 481: GET_PARAMETER keep-alives after 58-60 s, against the
+	 * 60 s RTSP session timeout the server announced; a review).
+	 */
+	const struct seg_note *t = &v->trigger;
+	bool woke = sign == UNREAD_REQUESTS && t->frame && t->len > 0 &&
+		    t->frame == v->request.frame && v->trigger_gap_ns >= ABORT_TIMER_MIN_NS &&
+		    v->rst.ts_ns - t->ts_ns >= 0 && v->rst.ts_ns - t->ts_ns <= REQUEST_REACTION_NS;
+	if (woke)
+		say(w, " That request (frame %llu) came after %s of silence on the connection, and "
+		       "the %s reset %s after it: an application that ends connections idle past a "
+		       "limit when their next data comes, or whose session had expired in that "
+		       "silence, closes so, the request unread.",
+		    (unsigned long long)t->frame, DUR(v->trigger_gap_ns), w->an,
+		    DUR(v->rst.ts_ns - t->ts_ns));
+	if (woke)
+		advise(w, "%s: if it ends idle connections or sessions (a session timeout), the "
+			  "peer's keep-alives must come well within that limit, or the limit rise; "
+			  "either way read (drain) the socket before close(), or shutdown(SHUT_WR) "
+			  "and wait for the peer's FIN, so the peer gets a FIN rather than a RST.",
+		       side_word(v));
+	else if (sign == UNREAD_BODY_DUE)
 		advise(w, "Server: after an early response, read (or discard) the rest of the body "
 			  "before closing, or shutdown(SHUT_WR) and keep reading a while (nginx's "
 			  "lingering_close does); clients then get the response instead of a reset.");
@@ -3051,11 +3082,6 @@ static bool handshake_given_up(const struct verdict *v)
 	       (v->tls.stage == TLS_STAGE_CLIENT_HELLO || v->tls.stage == TLS_STAGE_SERVER_HELLO) &&
 	       v->tls.alert_from != ROLE_CLIENT + 1 && v->detail != DETAIL_PROBE;
 }
-
-/* A silence before an abort that only a timer explains: a second, above the
- * delays of an application that aborts as soon as it is done (the lab's
- * linger0 scenarios abort within milliseconds of their last exchange). */
-#define ABORT_TIMER_MIN_NS 1000000000
 
 static void abortive_close(struct words *w)
 {

@@ -432,6 +432,41 @@ static void test_followup_leaves_request(void)
 	CHECK(strstr(e.why, "GET /x") == NULL);
 }
 
+/* A request after a minute's silence, reset unread 0.4 ms after it: the
+ * request woke an application that ends idle connections (or whose
+ * session had expired), and the advice names the idle limit (the
+ * corpus's rtsp.pcap 481; a review). Sooner after the answer, or late
+ * after the request, the plain words. */
+static void test_request_woke_idle_close(void)
+{
+	struct flow f;
+	struct verdict v;
+	for (int k = 0; k < 3; k++) {
+		double silence = k == 1 ? 0.5 : 60.0, after = k == 2 ? 0.5 : 0.0004;
+		int c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+							 "GET /a HTTP/1.1\r\n\r\n"), 10.01) });
+		feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 5),
+							 "HTTP/1.1 200 OK\r\n\r\n"), 10.02) });
+		feed(&f, (struct pkt[]){ at(seg(C, 120, 520, TCP_ACK, 0, 6), 10.021) });
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 120, 520, TCP_ACK | TCP_PSH, 0, 7),
+							 "GET /b HTTP/1.1\r\n\r\n"),
+					    10.021 + silence) });
+		judge_and_explain(&f, 1 - c, at(seg(S, 520, 139, TCP_RST | TCP_ACK, 0, 8),
+						10.021 + silence + after), &v);
+		CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+		if (k == 0) {
+			CHECK(says(e.why, "That request (frame 7) came after 60.001 s of silence on the "
+					  "connection, and the server reset 0.4 ms after it"));
+			CHECK(says(e.advice, "the peer's keep-alives must come well within that "
+					     "limit"));
+		} else {
+			CHECK(strstr(e.why, "of silence on the connection") == NULL);
+			CHECK(strstr(e.advice, "keep-alives") == NULL);
+		}
+	}
+}
+
 /* A sender whose only earlier packets are its RSTs: the evidence says
  * so, since a reset's TTL is never what the next is judged by. */
 static void test_origin_after_own_rsts(void)
@@ -3859,6 +3894,7 @@ int main(void)
 	test_unread_response_named();
 	test_fin_below_data();
 	test_followup_leaves_request();
+	test_request_woke_idle_close();
 	test_origin_after_own_rsts();
 	test_reuse_advice_by_service();
 	test_tls_stage_words();
