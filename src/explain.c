@@ -2931,10 +2931,10 @@ static void close_with_data_unread(struct words *w)
 		    t->frame == v->request.frame && v->trigger_gap_ns >= ABORT_TIMER_MIN_NS &&
 		    v->rst.ts_ns - t->ts_ns >= 0 && v->rst.ts_ns - t->ts_ns <= REQUEST_REACTION_NS;
 	if (woke)
-		say(w, " That request (frame %llu) came after %s of silence on the connection, and "
-		       "the %s reset %s after it: an application that ends connections idle past a "
-		       "limit when their next data comes, or whose session had expired in that "
-		       "silence, closes so, the request unread.",
+		say(w, " The unanswered request (frame %llu) came after %s of silence on the "
+		       "connection, and the %s reset %s after it: an application that ends "
+		       "connections idle past a limit when their next data comes, or whose session "
+		       "had expired in that silence, closes so, the request unread.",
 		    (unsigned long long)t->frame, DUR(v->trigger_gap_ns), w->an,
 		    DUR(v->rst.ts_ns - t->ts_ns));
 	if (woke)

@@ -456,7 +456,7 @@ static void test_request_woke_idle_close(void)
 						10.021 + silence + after), &v);
 		CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
 		if (k == 0) {
-			CHECK(says(e.why, "That request (frame 7) came after 60.001 s of silence on the "
+			CHECK(says(e.why, "The unanswered request (frame 7) came after 60.001 s of silence on the "
 					  "connection, and the server reset 0.4 ms after it"));
 			CHECK(says(e.advice, "the peer's keep-alives must come well within that "
 					     "limit"));
