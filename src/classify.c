@@ -869,10 +869,16 @@ void classify_revise_probe(struct verdict *v, unsigned targets)
  */
 #define SYN_RETRY_SURE_NS (7 * 1000000000LL)
 
+/* Packets all at one TTL, an initial one: they crossed no router between
+ * their sender and the capture point. */
+static bool ttl_as_sent(uint8_t ttl_min, uint8_t ttl_max)
+{
+	return ttl_min == ttl_max && host_initial_ttl(ttl_min) == ttl_min;
+}
+
 bool classify_peer_on_link(const struct verdict *v)
 {
-	const struct side *b = &v->b;
-	return b->ttl_min == b->ttl_max && host_initial_ttl(b->ttl_min) == b->ttl_min;
+	return ttl_as_sent(v->b.ttl_min, v->b.ttl_max);
 }
 
 /* A client on the capture's own link that sent no SYN again in
@@ -2621,8 +2627,7 @@ void classify_revise_origin(struct verdict *v, const struct host_profile *host)
 static bool sender_zero_hops(const struct judge *j)
 {
 	const struct side *a = &j->v->a;
-	return j->a_ttl && a->ttl_min == a->ttl_max && host_initial_ttl(a->ttl_min) == a->ttl_min &&
-	       j->v->rst.ttl == a->ttl_min;
+	return j->a_ttl && ttl_as_sent(a->ttl_min, a->ttl_max) && j->v->rst.ttl == a->ttl_min;
 }
 
 /*
@@ -2642,8 +2647,8 @@ static bool sender_zero_hops(const struct judge *j)
 static bool relayed_on_link(uint8_t ipver, const uint8_t *from, const uint8_t *to,
 			    uint8_t ttl_min, uint8_t ttl_max)
 {
-	return ipver == 4 && ttl_min == ttl_max && host_initial_ttl(ttl_min) == ttl_min &&
-	       ipv4_public(from) && ipv4_behind_nat(to);
+	return ipver == 4 && ttl_as_sent(ttl_min, ttl_max) && ipv4_public(from) &&
+	       ipv4_behind_nat(to);
 }
 
 /*
