@@ -2937,7 +2937,39 @@ static void close_with_data_unread(struct words *w)
 		       "had expired in that silence, closes so, the request unread.",
 		    (unsigned long long)t->frame, DUR(v->trigger_gap_ns), w->an,
 		    DUR(v->rst.ts_ns - t->ts_ns));
-	if (woke)
+	/*
+	 * An RTSP server names that limit: its Session header's timeout (RFC
+	 * 2326 12.37, RFC 7826 18.49) is how long it waits between a
+	 * session's requests before ending the session, and keeping it alive
+	 * is the client's part. A request that comes near it or past it met a
+	 * session that had expired or was expiring (the server's timer may
+	 * start before the capture point saw the last packet, and runs on its
+	 * own clock); one well within it was not that timer.
+	 */
+	int64_t session = v->sender == ROLE_SERVER && v->response_sender == ROLE_SERVER
+				  ? (int64_t)v->response.session_timeout_s * 1000000000LL : 0;
+	bool session_near = woke && session && v->trigger_gap_ns >= session - session / 10;
+	if (woke && session && v->trigger_gap_ns >= session)
+		say(w, " The server's RTSP responses announced a session timeout of %u s (Session: "
+		       "timeout=%u), and the request came %s after it had run out: the session had "
+		       "expired.", v->response.session_timeout_s, v->response.session_timeout_s,
+		    DUR(v->trigger_gap_ns - session));
+	else if (session_near)
+		say(w, " The server's RTSP responses announced a session timeout of %u s (Session: "
+		       "timeout=%u), and the request came %s before it ran out: too near, as the "
+		       "server's timer may start before the last packet passed the capture point "
+		       "and runs on its own clock.", v->response.session_timeout_s,
+		    v->response.session_timeout_s, DUR(session - v->trigger_gap_ns));
+	else if (woke && session)
+		say(w, " The server's RTSP responses announced a session timeout of %u s, and the "
+		       "request came well within it: not that timer.", v->response.session_timeout_s);
+	if (session_near)
+		advise(w, "Client: refresh the RTSP session well within the %u s timeout the server "
+			  "announced (a GET_PARAMETER or OPTIONS at half of it, say): this one came "
+			  "after %s of silence. Server: read (drain) the socket before close(), so "
+			  "the client gets a FIN rather than a RST.", v->response.session_timeout_s,
+		       DUR(v->trigger_gap_ns));
+	else if (woke)
 		advise(w, "%s: if it ends idle connections or sessions (a session timeout), the "
 			  "peer's keep-alives must come well within that limit, or the limit rise; "
 			  "either way read (drain) the socket before close(), or shutdown(SHUT_WR) "

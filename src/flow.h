@@ -187,14 +187,15 @@ struct http_note {
 	char target[HTTP_TARGET_MAX];   /* NUL-terminated, cut to fit */
 };
 
-/* The last HTTP/1.x response header seen: its status and what it said
- * about keeping the connection (the server's announced idle timeout). */
+/* The last HTTP/1.x (or RTSP) response header seen: its status and what
+ * it said about keeping the connection (the server's announced idle
+ * timeout) or, in RTSP, the session. */
 struct http_response_note {
 	uint16_t status;            /* 0: none seen */
 	uint16_t keepalive_s;       /* Keep-Alive: timeout=N, 0 if absent */
 	int8_t dir;                 /* endpoint that sent it */
 	uint8_t connection;         /* enum http_connection */
-	uint8_t pad[2];
+	uint16_t session_timeout_s; /* RTSP's Session: ...;timeout=N, 0 if absent */
 };
 /* How far a TLS handshake went (track_tls). */
 enum tls_stage {

@@ -189,21 +189,51 @@ static uint8_t connection_value(const uint8_t *p, uint32_t n)
 	return c;
 }
 
-/* The number of a Keep-Alive value's "timeout=N", 0 if none (capped to fit). */
+/* "timeout=" at p (k bytes readable), any case: the number after it, up
+ * to `end` (capped to fit); 0 if the snaplen cut it at n: it may go on. */
+#define TIMEOUT_KEY "timeout="
+static uint16_t timeout_number(const uint8_t *p, uint32_t at, uint32_t end, uint32_t n)
+{
+	uint32_t v = 0, d = at + (uint32_t)sizeof TIMEOUT_KEY - 1;
+	for (; d < end && ascii_digit(p[d]); d++)
+		if (v < 65535)
+			v = v * 10 + (uint32_t)(p[d] - '0');
+	if (d == n)
+		return 0;
+	return (uint16_t)(v > 65535 ? 65535 : v);
+}
+
+static bool timeout_key_at(const uint8_t *p, uint32_t len)
+{
+	return len >= sizeof TIMEOUT_KEY - 1 && same_nocase(p, TIMEOUT_KEY, sizeof TIMEOUT_KEY - 1);
+}
+
+/* The number of a Keep-Alive value's "timeout=N", 0 if none. */
 static uint16_t keepalive_timeout(const uint8_t *p, uint32_t n)
 {
-	static const char key[] = "timeout=";
 	uint32_t i = 0, at, len;
-	while (list_element(p, n, &i, &at, &len)) {
-		if (len < sizeof key - 1 || !same_nocase(p + at, key, sizeof key - 1))
+	while (list_element(p, n, &i, &at, &len))
+		if (timeout_key_at(p + at, len))
+			return timeout_number(p, at, at + len, n);
+	return 0;
+}
+
+/*
+ * The number of an RTSP Session value's "timeout=N" parameter (RFC 2326
+ * 12.37, RFC 7826 18.49: "Session: 12345678;timeout=60"): how long the
+ * server waits between the session's requests before it ends the session
+ * for lack of activity. 0 if none.
+ */
+static uint16_t session_timeout(const uint8_t *p, uint32_t n)
+{
+	for (uint32_t i = 0; i < n && p[i] != '\r' && p[i] != '\n'; i++) {
+		if (p[i] != ';')
 			continue;
-		uint32_t v = 0, d = at + (uint32_t)sizeof key - 1;
-		for (; d < at + len && ascii_digit(p[d]); d++)
-			if (v < 65535)
-				v = v * 10 + (uint32_t)(p[d] - '0');
-		if (d == n)
-			return 0;   /* cut by the snaplen: the number may go on */
-		return (uint16_t)(v > 65535 ? 65535 : v);
+		uint32_t at = i + 1;
+		while (at < n && ows(p[at]))
+			at++;
+		if (timeout_key_at(p + at, n - at))
+			return timeout_number(p, at, n, n);
 	}
 	return 0;
 }
@@ -231,11 +261,12 @@ static bool content_length(const uint8_t *p, uint32_t n, uint32_t *out)
 /*
  * Walks the header lines of the message starting at p, up to the empty
  * line or the end of what was captured, for Connection and Keep-Alive
- * (and Content-Length when length is asked for). Returns the offset just
+ * (and Content-Length when length is asked for, an RTSP Session's timeout
+ * when session_s is). Returns the offset just
  * past the empty line, 0 when it was not captured.
  */
 static uint32_t scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection,
-			     uint16_t *keepalive_s, uint32_t *length)
+			     uint16_t *keepalive_s, uint16_t *session_s, uint32_t *length)
 {
 	/* Line by line with memchr: headers are a few hundred bytes per message. */
 	const uint8_t *nl = memchr(p, '\n', n);     /* end of the start line */
@@ -261,6 +292,9 @@ static uint32_t scan_headers(const uint8_t *p, uint32_t n, uint8_t *connection,
 		} else if (initial == 'k' && keepalive_s &&
 			   (v = HEADER_VALUE(line, left, "keep-alive"))) {
 			*keepalive_s = keepalive_timeout(line + v, left - v);
+		} else if (initial == 's' && session_s &&
+			   (v = HEADER_VALUE(line, left, "session"))) {
+			*session_s = session_timeout(line + v, left - v);
 		}
 		nl = memchr(line, '\n', left);
 	}
@@ -329,8 +363,10 @@ static void parse_response(const uint8_t *d, uint32_t n, struct http_facts *m)
 	m->start = HTTP_RESPONSE;
 	m->connection = HTTP_CONN_UNSEEN;
 	m->keepalive_s = 0;
+	m->session_timeout_s = 0;
 	m->status = response_status(d, n);
-	scan_headers(d, n, &m->connection, &m->keepalive_s, NULL);
+	scan_headers(d, n, &m->connection, &m->keepalive_s,
+		     d[0] == 'R' ? &m->session_timeout_s : NULL, NULL);
 }
 
 /*
@@ -350,7 +386,7 @@ static void parse_requests(const uint8_t *d, uint32_t n, uint8_t method, struct 
 	for (;;) {
 		connection = HTTP_CONN_UNSEEN;
 		length = 0;
-		headers = scan_headers(d + at, n - at, &connection, NULL, &length);
+		headers = scan_headers(d + at, n - at, &connection, NULL, NULL, &length);
 		if (!headers)
 			break;              /* its headers go on in a later segment */
 		requests++;

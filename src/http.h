@@ -43,6 +43,7 @@ struct http_facts {
 				       headers go on in a later segment) */
 	uint16_t status;            /* response: its status code, 0 if not one */
 	uint16_t keepalive_s;       /* response: Keep-Alive timeout=N, 0 if absent */
+	uint16_t session_timeout_s; /* response: RTSP's Session ...;timeout=N, 0 if absent */
 	uint32_t at;                /* request: payload offset of the last one */
 	uint32_t body_end;          /* request: payload offset where the last one's body ends
 				       (its Content-Length after its headers); 0: no body, or

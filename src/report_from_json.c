@@ -205,6 +205,8 @@ static bool read_request(const cJSON *o, struct verdict *v)
 		v->response.connection = (uint8_t)field_code(rs, "connection", n_connection, 1,
 							     HTTP_CONN_CLOSE, 0, &ok);
 		v->response.keepalive_s = (uint16_t)num_max(rs, "keepalive_timeout_s", UINT16_MAX);
+		v->response.session_timeout_s =
+			(uint16_t)num_max(rs, "session_timeout_s", UINT16_MAX);
 	}
 	return ok;
 }

@@ -567,6 +567,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 		json_string(o, "sender", role_name(v->response_sender));
 		json_string(o, "connection", http_connection_name(v->response.connection));
 		put_uint_or_null(o, JSON_KEY("keepalive_timeout_s"), v->response.keepalive_s);
+		put_uint_or_null(o, JSON_KEY("session_timeout_s"), v->response.session_timeout_s);
 		json_object_end(o);
 	} else {
 		json_null(o, "response");

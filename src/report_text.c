@@ -212,6 +212,8 @@ static void print_http(FILE *out, const struct text_state *t, const struct verdi
 			fprintf(out, ", Connection: %s", conn);
 		if (v->response.keepalive_s)
 			fprintf(out, ", Keep-Alive: timeout=%u", v->response.keepalive_s);
+		if (v->response.session_timeout_s)
+			fprintf(out, ", Session: timeout=%u", v->response.session_timeout_s);
 		fputc('\n', out);
 	}
 }

@@ -301,11 +301,17 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 	if (m->start == HTTP_RESPONSE) {
 		count16(&h->http_responses);
 		struct http_response_note *r = &f->conn.response;
+		/* An RTSP session's timeout holds until a response announces
+		 * another: RFC 2326 12.37 has SETUP's response carry it, and
+		 * later ones (PLAY's, a keep-alive's) need not repeat it. */
+		uint16_t session_s = m->session_timeout_s ? m->session_timeout_s
+				     : r->status && r->dir == dir ? r->session_timeout_s : 0;
 		memset(r, 0, sizeof *r);
 		r->dir = (int8_t)dir;
 		r->status = m->status;
 		r->connection = m->connection;
 		r->keepalive_s = m->keepalive_s;
+		r->session_timeout_s = session_s;
 		return;
 	}
 	struct http_note *r = &f->conn.request;

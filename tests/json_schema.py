@@ -125,7 +125,7 @@ RESET = {
     "response": nullable({
         "status": lambda v: isinstance(v, int) and 100 <= v <= 999,
         "sender": ROLES, "connection": nullable({"keep-alive", "close"}),
-        "keepalive_timeout_s": nullable(INT),
+        "keepalive_timeout_s": nullable(INT), "session_timeout_s": nullable(INT),
     }),
     "handshake": {"complete", "syn+syn-ack", "syn", "syn-ack", "not-seen"},
     "incarnation": INT,

@@ -467,6 +467,51 @@ static void test_request_woke_idle_close(void)
 	}
 }
 
+/* The same over RTSP, whose server announced its session timeout
+ * (Session: ...;timeout=60, RFC 2326 12.37): a keep-alive 0.4 s short of
+ * it was too near it, one past it met an expired session, and the advice
+ * goes to the client; one well within it was not that timer (the
+ * corpus's rtsp.pcap 189, 481). */
+static void test_request_woke_rtsp_session(void)
+{
+	struct flow f;
+	struct verdict v;
+	static const double silences[] = { 59.6, 61.0, 20.0 };
+	for (int k = 0; k < 3; k++) {
+		double silence = silences[k];
+		int c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+							 "PLAY rtsp://h/a RTSP/1.0\r\n\r\n"), 10.01) });
+		const char *r = "RTSP/1.0 200 OK\r\nSession: 8c30;timeout=60\r\n\r\n";
+		feed(&f, (struct pkt[]){ at(with_payload(seg(S, 501, 129, TCP_ACK | TCP_PSH, 0, 5),
+							 r), 10.02) });
+		uint32_t s_next = 501 + (uint32_t)strlen(r);
+		feed(&f, (struct pkt[]){ at(seg(C, 129, s_next, TCP_ACK, 0, 6), 10.021) });
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 129, s_next, TCP_ACK | TCP_PSH, 0, 7),
+							 "GET_PARAMETER rtsp://h/a RTSP/1.0\r\n\r\n"),
+					    10.021 + silence) });
+		judge_and_explain(&f, 1 - c, at(seg(S, s_next, 166, TCP_RST | TCP_ACK, 0, 8),
+						10.021 + silence + 0.0004), &v);
+		CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+		CHECK_EQ(v.response.session_timeout_s, 60);
+		if (k == 0) {
+			CHECK(says(e.why, "announced a session timeout of 60 s (Session: timeout=60), "
+					  "and the request came 399 ms before it ran out: too near"));
+			CHECK(says(e.advice, "Client: refresh the RTSP session well within the 60 s "
+					     "timeout the server announced"));
+		} else if (k == 1) {
+			CHECK(says(e.why, "and the request came 1.001 s after it had run out: the "
+					  "session had expired"));
+			CHECK(says(e.advice, "Client: refresh the RTSP session well within the 60 s "
+					     "timeout the server announced"));
+		} else {
+			CHECK(says(e.why, "announced a session timeout of 60 s, and the request came "
+					  "well within it: not that timer"));
+			CHECK(strstr(e.advice, "refresh the RTSP session") == NULL);
+		}
+	}
+}
+
 /* A sender whose only earlier packets are its RSTs: the evidence says
  * so, since a reset's TTL is never what the next is judged by. */
 static void test_origin_after_own_rsts(void)
@@ -3895,6 +3940,7 @@ int main(void)
 	test_fin_below_data();
 	test_followup_leaves_request();
 	test_request_woke_idle_close();
+	test_request_woke_rtsp_session();
 	test_origin_after_own_rsts();
 	test_reuse_advice_by_service();
 	test_tls_stage_words();

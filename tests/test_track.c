@@ -466,6 +466,52 @@ static void test_http_headers(void)
 	CHECK_EQ(f.conn.response.keepalive_s, 65535);
 }
 
+/* An RTSP Session header's timeout (RFC 2326 12.37): read from RTSP
+ * responses only, kept across later responses that do not repeat it, not
+ * taken from a number the snaplen cut. */
+static void test_rtsp_session_timeout(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ seg(C, 1, 0, TCP_SYN, 0, 1) });
+	feed(&f, (struct pkt[]){ seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2) });
+	feed(&f, (struct pkt[]){ with_payload(seg(C, 2, 101, TCP_ACK, 0, 3),
+		"SETUP rtsp://h/a/track1 RTSP/1.0\r\nCSeq: 3\r\n\r\n") });
+	const char *r1 = "RTSP/1.0 200 OK\r\nCSeq: 3\r\nSession: 8c30e102191f49d1; Timeout=60\r\n\r\n";
+	uint32_t seq = 101;
+	feed(&f, (struct pkt[]){ with_payload(seg(S, seq, 50, TCP_ACK, 0, 4), r1) });
+	CHECK_EQ(f.conn.response.status, 200);
+	CHECK_EQ(f.conn.response.session_timeout_s, 60);
+	CHECK_EQ(f.conn.response.keepalive_s, 0);
+	seq += (uint32_t)strlen(r1);
+	/* PLAY's response names the session without its timeout: kept */
+	const char *r2 = "RTSP/1.0 200 OK\r\nCSeq: 4\r\nSession: 8c30e102191f49d1\r\n\r\n";
+	feed(&f, (struct pkt[]){ with_payload(seg(S, seq, 50, TCP_ACK, 0, 5), r2) });
+	CHECK_EQ(f.conn.response.session_timeout_s, 60);
+	seq += (uint32_t)strlen(r2);
+	/* a new one announced replaces it */
+	const char *r3 = "RTSP/1.0 200 OK\r\nSession: 8c30e102191f49d1;timeout=30\r\n\r\n";
+	feed(&f, (struct pkt[]){ with_payload(seg(S, seq, 50, TCP_ACK, 0, 6), r3) });
+	CHECK_EQ(f.conn.response.session_timeout_s, 30);
+	seq += (uint32_t)strlen(r3);
+	/* cut by the snaplen inside the number: not taken, the one before kept */
+	struct pkt cut = with_payload(seg(S, seq, 50, TCP_ACK, 0, 7),
+				      "RTSP/1.0 200 OK\r\nSession: 1;timeout=12345");
+	cut.payload_caplen = 38;    /* "...timeout=12" */
+	feed(&f, &cut);
+	CHECK_EQ(f.conn.response.session_timeout_s, 30);
+
+	/* an HTTP response's Session header is no RTSP session */
+	struct flow g;
+	memset(&g, 0, sizeof g);
+	feed(&g, (struct pkt[]){ seg(C, 1, 0, TCP_SYN, 0, 1) });
+	feed(&g, (struct pkt[]){ seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2) });
+	feed(&g, (struct pkt[]){ with_payload(seg(S, 101, 2, TCP_ACK, 0, 3),
+		"HTTP/1.1 200 OK\r\nSession: x;timeout=60\r\n\r\n") });
+	CHECK_EQ(g.conn.response.status, 200);
+	CHECK_EQ(g.conn.response.session_timeout_s, 0);
+}
+
 /* Header names in any case, compared eight bytes at a time: a letter in
  * either case matches, any other byte only itself (a CR where the name
  * has '-' differs from it by the case bit alone). */
@@ -979,6 +1025,7 @@ int main(void)
 	test_run_trigger();
 	test_http_framing();
 	test_http_headers();
+	test_rtsp_session_timeout();
 	test_http_header_names();
 	test_http_connection_tokens();
 	return check_report("test_track");
