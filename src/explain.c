@@ -1646,6 +1646,17 @@ static void data_before_answer(struct words *w)
 	       "likely answers it; it met the %s's closed socket, which answered with a RST. The "
 	       "%s was answering, not writing after a close: the %s gave up the answer.",
 	    w->bn, t->len, (unsigned long long)t->frame, w->an, w->an, w->bn, w->an);
+	/* The detail is the acknowledgment's (TAXONOMY: the FIN acknowledged
+	 * is ignored-fin), which an answer that left after the FIN reached
+	 * B's stack carries too; say what it means here, so that the field
+	 * and the words do not read as two verdicts (the corpus's
+	 * hart_ip.pcap 65, ethereum.pcap 1262, alexa-app.pcapng 2753; three
+	 * reviews). */
+	if (v->detail == DETAIL_IGNORED_FIN)
+		say(w, " Its answer also acknowledges the FIN (hence the detail ignored-fin): the "
+		       "FIN had reached the %s's stack when the answer left, but the %s's "
+		       "application was answering the %s's data, not ignoring the close.",
+		    w->bn, w->bn, w->an);
 	/* The idle time before the FIN is at least the wait since the data
 	 * (a farewell's silence before it makes it longer, above), so only a
 	 * short one is read as the wait. The round trip is the handshake's,
@@ -1828,7 +1839,8 @@ static void data_after_own_fin(struct words *w)
 	} else if (ignored && flushed_with_fin_ack(v)) {
 		say(w, "the %s acknowledged that FIN and sent %u bytes %s later (frame %llu), and "
 		       "the %s's closed socket answered with a RST. The %s's stack had the FIN when "
-		       "the data left, but the data left within 1 ms of the fastest the %s answers "
+		       "the data left (hence the detail ignored-fin), but the data left within 1 ms "
+		       "of the fastest the %s answers "
 		       "anything here: with the FIN's acknowledgement, sooner than its application "
 		       "could have read the close. ",
 		    w->bn, t->len, DUR(gap), (unsigned long long)t->frame, w->an, w->bn, w->bn);

@@ -296,6 +296,7 @@ static void test_data_crossing_fin(void)
 	judge_and_explain(&f, 1 - c, at(seg(S, 532, 0, TCP_RST, 0, 9), 10.2), &v);
 	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
 	CHECK(says(e.why, "sooner than its application could have read the close"));
+	CHECK(says(e.why, "had the FIN when the data left (hence the detail ignored-fin), but"));
 	CHECK(strstr(e.why, "wrote anyway") == NULL);
 	CHECK(says(e.advice, "Server: half-close (shutdown(SHUT_WR))"));
 	CHECK(strstr(e.advice, "stop writing once") == NULL);
@@ -2775,6 +2776,11 @@ static void test_closed_before_answer(void)
 			  "connection (FIN, frame 5) before anything of the server's came back"));
 	CHECK(says(e.why, "the client gave up the answer"));
 	CHECK(strstr(e.why, "wrote anyway") == NULL);
+	/* the detail and the words read as one verdict (hart_ip.pcap 65) */
+	CHECK(says(e.why, "Its answer also acknowledges the FIN (hence the detail ignored-fin): "
+			  "the FIN had reached the server's stack when the answer left, but the "
+			  "server's application was answering the client's data, not ignoring the "
+			  "close."));
 	/* 1 ms after its last segment (the data, stamped before the
 	 * handshake's ACK), less than the round trip: it waited for none. */
 	CHECK(says(e.advice, "Client: if the answer mattered, read it before closing"));
