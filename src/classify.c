@@ -1665,6 +1665,19 @@ bool classify_peer_closing_alert_last(const struct verdict *v)
 	       (t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1);
 }
 
+/*
+ * The peer's closing alert was its last record, and then the sender's own
+ * alert was the sender's last (tls_note's alert_both: the alert before it
+ * was the other side's, its last record then).
+ */
+bool classify_closing_alerts_both(const struct verdict *v)
+{
+	const struct tls_note *t = &v->tls;
+	return t->alert_both && t->alert_from == v->sender + 1 && t->alert_last &&
+	       v->sender != ROLE_UNKNOWN &&
+	       (t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1);
+}
+
 enum unread_sign classify_unread_sign(const struct verdict *v)
 {
 	if (classify_sender_flushes_unread(v))
@@ -1775,10 +1788,7 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 	 * ndpi/viber.pcap 37 so, where the client's alert came 7.7 ms after
 	 * the server's alert and FIN, and its RST 1.9 ms after its own.
 	 */
-	const struct tls_note *t = &v->tls;
-	if (t->alert_both && t->alert_from == v->sender + 1 && t->alert_last &&
-	    v->sender != ROLE_UNKNOWN &&
-	    (t->alert == TLS_ALERT_ENCRYPTED || t->alert == 0 + 1 || t->alert == 90 + 1))
+	if (classify_closing_alerts_both(v))
 		return UNREAD_CLOSING_ALERTS;
 	return UNREAD_NONE;
 }

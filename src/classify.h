@@ -614,6 +614,9 @@ bool classify_abort_reacting_to_answer(const struct verdict *v);
 /* The RST's peer's last TLS record was its closing alert (close_notify,
  * user_canceled, or an encrypted alert in that place). */
 bool classify_peer_closing_alert_last(const struct verdict *v);
+/* ... and the RST's sender then answered it with its own closing alert,
+ * its last record. */
+bool classify_closing_alerts_both(const struct verdict *v);
 /* The sign that decided unread-recv-buffer, from v's facts (UNREAD_NONE: none). */
 enum unread_sign classify_unread_sign(const struct verdict *v);
 /* The RST's sender runs FreeBSD (its SYN's options say so), whose close

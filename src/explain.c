@@ -2221,6 +2221,17 @@ static void abort_after_own_fin(struct words *w)
 	say(w, "The %s sent its FIN (frame %llu) and then aborted %s later with a RST at the "
 	       "sequence number after that FIN: ", w->an, (unsigned long long)v->a.fin_frame,
 	    DUR(v->rst.ts_ns - v->a.fin_ts));
+	/* The peer's last record its closing alert, alone after the closer's
+	 * data or then answered by the closer's own (classify.c's
+	 * UNREAD_CLOSING_ALERT and _ALERTS: a TLS library sends its own on
+	 * close without reading the peer's): all the close may have left
+	 * unread is that alert (a review of the corpus's gnutella.pcap 1071,
+	 * a Windows client's alert, FIN and RST 1.4 ms after the server's
+	 * record, alert and FIN). */
+	bool unread = v->cause == CAUSE_UNREAD_RECV_BUFFER;
+	bool b_alert = unread && v->b.data_frame > v->a.data_frame &&
+		       classify_peer_closing_alert_last(v);
+	bool both_alerts = unread && classify_closing_alerts_both(v);
 	if (v->cause == CAUSE_UNREAD_RECV_BUFFER && v->b.data_frame > v->a.fin_frame)
 		say(w, "the %s's data (last at frame %llu) had arrived after the FIN and was "
 		       "acknowledged by its stack but not read: closing a socket with unread data "
@@ -2249,13 +2260,6 @@ static void abort_after_own_fin(struct words *w)
 		       "the %s's data (last at frame %llu), which its stack had acknowledged, was "
 		       "most likely not all read.", w->bn, (unsigned long long)v->b.fin_frame,
 		    w->an, w->bn, (unsigned long long)v->b.data_frame);
-		/* The peer's closing alert as its last record: an application
-		 * that had what it wanted leaves that unread (classify.c's
-		 * UNREAD_CLOSING_ALERT; a review of emotet.pcap 169). */
-		if (v->b.data_frame > v->a.data_frame && classify_peer_closing_alert_last(v))
-			say(w, " Its last record was its TLS closing alert: if the %s's application "
-			       "had read the data before it, only that alert was left unread, and "
-			       "nothing of the application's was lost.", w->an);
 	} else if (classify_close_reacting_to_peer_fin(v))
 		/* classify.c's abort_after_own_fin: read to the end, from a
 		 * stack other than Linux (the corpus's wow.pcap 30 and 38). */
@@ -2286,6 +2290,20 @@ static void abort_after_own_fin(struct words *w)
 		say(w, "nothing from the %s was outstanding, so the application closed "
 		       "abortively after shutting down its side (a zero linger, as %s).", w->bn,
 		    zero_linger_call(v));
+	/* An application that had what it wanted leaves the peer's closing
+	 * alert unread (a review of emotet.pcap 169). */
+	if (b_alert)
+		say(w, " The %s's last record was its TLS closing alert: if the %s's application had "
+		       "read the data before it, only that alert was left unread, and nothing of "
+		       "the application's was lost.", w->bn, w->an);
+	else if (both_alerts)
+		say(w, " The %s's last record was its TLS closing alert, and the %s's own alert "
+		       "(frame %llu) answered it: a TLS library sends its close_notify when its "
+		       "application closes, whether or not it has read the peer's (OpenSSL's "
+		       "SSL_shutdown), so if the %s's application had read the data before the "
+		       "%s's alert, only that alert was left unread, and nothing of the "
+		       "application's was lost.", w->bn, w->an, (unsigned long long)v->a.data_frame,
+		    w->an, w->bn);
 	bool orphan_limit = linux_close_reset(v);
 	if (orphan_limit)
 		say(w, " A FIN and a RST this close together are also what Linux sends itself "
@@ -2312,14 +2330,20 @@ static void abort_after_own_fin(struct words *w)
 		say(w, " The %s's FIN (frame %llu) had come too.", w->bn,
 		    (unsigned long long)v->b.fin_frame);
 	/* Waiting for the peer's FIN is advice only where it had not come. */
-	advise(w, "%s: %s", side_word(v),
-	       v->cause == CAUSE_UNREAD_RECV_BUFFER
-		       ? "read until the peer's FIN (recv returns 0) before closing."
-	       : (v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->rst.frame
-		       ? "do not set a zero linger unless the abort is intended: the peer's FIN "
-			 "had come, so a plain close would have ended the connection cleanly."
-		       : "after shutdown, wait for the peer's FIN before closing, and do not set "
-			 "a zero linger unless the abort is intended.");
+	if (b_alert || both_alerts)
+		advise(w, "Nothing to fix if the %s had what it wanted: the %s had ended its TLS "
+			  "session. For a clean close, read until the %s's close_notify (and its "
+			  "FIN) before close().", w->an, w->bn, w->bn);
+	else
+		advise(w, "%s: %s", side_word(v),
+		       v->cause == CAUSE_UNREAD_RECV_BUFFER
+			       ? "read until the peer's FIN (recv returns 0) before closing."
+		       : (v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->rst.frame
+			       ? "do not set a zero linger unless the abort is intended: the peer's "
+				 "FIN had come, so a plain close would have ended the connection "
+				 "cleanly."
+			       : "after shutdown, wait for the peer's FIN before closing, and do not "
+				 "set a zero linger unless the abort is intended.");
 	if (close_wait)
 		advise(w, " Close a connection when a read returns 0 (the peer's FIN): this one "
 			  "stayed in CLOSE_WAIT %s.", DUR(v->a.fin_ts - v->b.fin_ts));

@@ -1174,6 +1174,66 @@ static void test_tls_stage_words(void)
 	CHECK_EQ(f.conn.half[c].http_requests, requests);
 }
 
+/* The server's 400-byte record and a 26-byte encrypted alert (AES-GCM)
+ * in one pushed segment, frame 6 at 10.031 s; returns the server's next
+ * sequence number. */
+static const uint8_t alert_hdr[] = { 21, 3, 3, 0, 26 };
+static uint32_t feed_record_and_alert(struct flow *f, uint32_t cseq)
+{
+	static uint8_t resp[405 + 31];
+	memset(resp, 0x5a, sizeof resp);
+	const uint8_t data_hdr[] = { 23, 3, 3, 0x01, 0x90 };
+	memcpy(resp, data_hdr, sizeof data_hdr);
+	memcpy(resp + 405, alert_hdr, sizeof alert_hdr);
+	struct pkt d2 = at(seg(S, 501, cseq, TCP_ACK | TCP_PSH, 0, 6), 10.031);
+	d2.payload = resp;
+	d2.payload_len = d2.payload_caplen = sizeof resp;
+	feed(f, &d2);
+	return 501 + sizeof resp;
+}
+
+/* The server's record and closing alert in one segment, then its FIN;
+ * the client's own alert, FIN and RST from CLOSE_WAIT 1.4 ms later, from
+ * a Windows host: the server's alert may be all that was unread, whose
+ * words and advice say so (the corpus's gnutella.pcap 1071; a review). */
+static void test_close_wait_after_both_alerts(void)
+{
+	struct flow f;
+	struct verdict v;
+	uint32_t cseq;
+	int c = tls12_request(&f, &cseq);
+	uint32_t send = feed_record_and_alert(&f, cseq);
+	feed(&f, (struct pkt[]){ at(seg(S, send, cseq, TCP_ACK | TCP_FIN, 0, 7), 10.0311) });
+	feed(&f, (struct pkt[]){ at(seg(C, cseq, send + 1, TCP_ACK, 0, 8), 10.0314) });
+	uint8_t alert[31];
+	memset(alert, 0x33, sizeof alert);
+	memcpy(alert, alert_hdr, sizeof alert_hdr);
+	struct pkt ca = at(seg(C, cseq, send + 1, TCP_ACK | TCP_PSH, 0, 9), 10.0325);
+	ca.payload = alert;
+	ca.payload_len = ca.payload_caplen = sizeof alert;
+	ca.ttl = 128;
+	feed(&f, &ca);
+	CHECK(f.conn.tls.alert_both);
+	CHECK_EQ(f.conn.tls.alert_from, ROLE_CLIENT + 1);
+	uint32_t cfin = cseq + sizeof alert;
+	struct pkt fin = at(seg(C, cfin, send + 1, TCP_ACK | TCP_FIN, 0, 10), 10.0325);
+	fin.ttl = 128;
+	feed(&f, &fin);
+	f.conn.half[c].ttl_min = f.conn.half[c].ttl_max = 128;
+	struct pkt rst = at(seg(C, cfin + 1, send + 1, TCP_RST | TCP_ACK, 0, 11), 10.032501);
+	rst.ttl = 128;
+	judge_and_explain(&f, c, rst, &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK_EQ(v.rule, RULE_ABORT_AFTER_OWN_FIN);
+	CHECK(says(e.why, "so the client closed from CLOSE_WAIT"));
+	CHECK(says(e.why, "The server's last record was its TLS closing alert, and the client's "
+			  "own alert (frame 9) answered it"));
+	CHECK(says(e.why, "only that alert was left unread"));
+	CHECK(says(e.advice, "Nothing to fix if the client had what it wanted: the server had "
+			     "ended its TLS session"));
+	CHECK(strstr(e.advice, "read until the peer's FIN (recv returns 0)") == NULL);
+}
+
 /* The server's response ends with its close_notify in the same segment,
  * and the client resets 3 s later: that alert unread, a session the
  * server had ended, not a wait for more (the corpus's ndpi/waze.pcap 492,
@@ -1184,21 +1244,10 @@ static void test_abort_after_trailing_close_notify(void)
 	struct verdict v;
 	uint32_t cseq;
 	int c = tls12_request(&f, &cseq);
-	/* A 400-byte record and a 26-byte encrypted alert (AES-GCM) in one
-	 * pushed segment. */
-	uint8_t resp[405 + 31];
-	memset(resp, 0x5a, sizeof resp);
-	const uint8_t data_hdr[] = { 23, 3, 3, 0x01, 0x90 }, alert_hdr[] = { 21, 3, 3, 0, 26 };
-	memcpy(resp, data_hdr, sizeof data_hdr);
-	memcpy(resp + 405, alert_hdr, sizeof alert_hdr);
-	struct pkt d2 = at(seg(S, 501, cseq, TCP_ACK | TCP_PSH, 0, 6), 10.031);
-	d2.payload = resp;
-	d2.payload_len = d2.payload_caplen = sizeof resp;
-	feed(&f, &d2);
+	uint32_t send = feed_record_and_alert(&f, cseq);
 	CHECK_EQ(f.conn.tls.alert, TLS_ALERT_ENCRYPTED);
 	CHECK_EQ(f.conn.tls.alert_from, ROLE_SERVER + 1);
 	CHECK(f.conn.tls.alert_last);
-	uint32_t send = 501 + sizeof resp;
 	feed(&f, (struct pkt[]){ at(seg(C, cseq, send, TCP_ACK, 0, 7), 10.040) });
 	judge_and_explain(&f, c, at(seg(C, cseq, send, TCP_RST | TCP_ACK, 0, 8), 13.040), &v);
 	/* A TLS client that has what it wanted may close without reading the
@@ -3951,6 +4000,7 @@ int main(void)
 	test_reuse_advice_by_service();
 	test_tls_stage_words();
 	test_abort_after_trailing_close_notify();
+	test_close_wait_after_both_alerts();
 	test_abort_after_both_closing_alerts();
 	test_abort_after_alerts_on_answered_session();
 	test_close_notify_after_fin();
