@@ -1277,40 +1277,6 @@ static void server_reset_before_data(struct words *w)
 }
 
 /*
- * A session server's close after a silence far shorter than the least
- * idle limit its protocol's RFC sets (service.c's min_idle_s: SMTP's 5
- * min, POP3's 10): a tenth of it, and 30 s at most. Not idleness, then,
- * but the server's own reason, which its last message may give (an SMTP
- * 421 or 554 before it closes, RFC 5321 3.8). A review of the corpus's
- * arkime/mpls-basic.pcap 49 asked for this (a Cisco router's "Password
- * required, but none set", then its FIN 2.1 s later), but Telnet sets no
- * such limit: that one keeps the idle words. Says so and advises; false
- * when the silence may be an idle limit.
- */
-#define SESSION_NOT_IDLE_MAX_NS (30 * 1000000000LL)
-static bool session_closed_not_idle(struct words *w, int64_t idle)
-{
-	const struct verdict *v = w->v;
-	const struct service *s = w->svc;
-	int64_t bound = (int64_t)s->min_idle_s * 100000000LL;
-	if (s->kind != SERVICE_SESSION || !s->min_idle_s || v->sender != ROLE_SERVER ||
-	    idle >= bound || idle >= SESSION_NOT_IDLE_MAX_NS)
-		return false;
-	say(w, " That is far sooner than %s servers end idle sessions (%s): the server ended "
-	       "the session for a reason of its own", s->name, s->min_idle_source);
-	if (v->a.data_frame)
-		say(w, ", which its last message (frame %llu) may give: a refused login, an error, "
-		       "a goodbye.", (unsigned long long)v->a.data_frame);
-	else
-		say(w, ".");
-	advise(w, "Client: %s ended the session %s after the last exchange, not on an idle "
-		  "limit; what the server last said tells why. Detect the close (a read returning "
-		  "0) before writing again, and deal with that reason before reconnecting.",
-	       s->name, DUR(idle));
-	return true;
-}
-
-/*
  * The server closed an idle connection and the client wrote on it: what
  * fixes that depends on who keeps connections idle. An HTTP client's
  * keep-alive pool, a database or cache client's pool (evict or check
@@ -2015,8 +1981,6 @@ static void data_after_own_fin(struct words *w)
 		       v->sender == ROLE_SERVER ? "Client" : "Server", w->an);
 		return;
 	}
-	if (v->sender == ROLE_SERVER && session_closed_not_idle(w, v->close_idle_ns))
-		return;
 	if (v->sender == ROLE_SERVER) {
 		/* Servers' idle timeouts name a server's close, not a client's. */
 		say_idle_defaults(w, IDLE_SERVER, v->close_idle_ns);
@@ -2245,10 +2209,7 @@ static void abort_after_own_fin(struct words *w)
 		       "an answer.", w->bn, (unsigned long long)v->b.data_frame,
 		    ignored ? ", which it had acknowledged" : ", which it had not yet seen",
 		    w->an, w->an, DUR(v->rst.ts_ns - v->a.fin_ts), w->an);
-		bool idle_close = v->sender == ROLE_SERVER && long_idle(v->close_idle_ns);
-		if (idle_close && session_closed_not_idle(w, v->close_idle_ns))
-			return;
-		if (idle_close) {
+		if (v->sender == ROLE_SERVER && long_idle(v->close_idle_ns)) {
 			say_idle_defaults(w, IDLE_SERVER, v->close_idle_ns);
 			advise_reuse_after_idle_close(w, v->close_idle_ns, ignored);
 		} else {

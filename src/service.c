@@ -10,22 +10,16 @@
 
 #include <stddef.h>
 
-static const struct service http = { SERVICE_HTTP, "HTTP", NULL, NULL, 0, NULL };
+static const struct service http = { SERVICE_HTTP, "HTTP", NULL, NULL };
 /* Framed as HTTP/1.1 (http.c), kept as a session: its Session header's
  * timeout, 60 s unless it says otherwise (RFC 2326 12.37), after which the
  * server drops the session; clients keep it alive with GET_PARAMETER or
  * OPTIONS before that. */
 const struct service service_rtsp = { SERVICE_SESSION, "RTSP",
 				      "session timeout: the Session header's timeout=, 60 s by "
-				      "default", NULL, 0, NULL };
-static const struct service unknown = { SERVICE_UNKNOWN, NULL, NULL, NULL, 0, NULL };
+				      "default", NULL };
+static const struct service unknown = { SERVICE_UNKNOWN, NULL, NULL, NULL };
 
-/* min_idle_s only where the protocol's RFC sets a least idle limit for
- * every session (RFC 5321 4.5.3.2.7, SMTP: SHOULD wait 5 min for the next
- * command; RFC 1939 3, POP3: an autologout timer MUST be 10 min or more).
- * Not IMAP's 30 min (RFC 9051 5.4), which holds only after
- * authentication, nor a server's default that its configuration can
- * shorten (vsftpd's 300 s, Cisco IOS's 10 min exec-timeout). */
 /* In order of port: service_for searches it by halves (a record asks for
  * its service, and a scan's ports are mostly in no table: a search from
  * the start cost 130 instructions for each). */
@@ -33,54 +27,49 @@ static const struct {
 	uint16_t port;
 	struct service s;
 } by_port[] = {
-	{ 21, { SERVICE_SESSION, "FTP", "idle timeout: vsftpd's idle_session_timeout", NULL, 0,
-		NULL } },
-	{ 22, { SERVICE_SESSION, "SSH", "ClientAliveInterval", NULL, 0, NULL } },
-	{ 23, { SERVICE_SESSION, "Telnet", NULL, NULL, 0, NULL } },
-	{ 25, { SERVICE_SESSION, "SMTP", NULL, NULL, 300, "RFC 5321 4.5.3.2.7: at least 5 min" } },
+	{ 21, { SERVICE_SESSION, "FTP", "idle timeout: vsftpd's idle_session_timeout", NULL } },
+	{ 22, { SERVICE_SESSION, "SSH", "ClientAliveInterval", NULL } },
+	{ 23, { SERVICE_SESSION, "Telnet", NULL, NULL } },
+	{ 25, { SERVICE_SESSION, "SMTP", NULL, NULL } },
 	/* Resolvers keep DNS's TCP connections for more queries, which the
 	 * server closes when idle (RFC 7766 6.2.3; unbound and BIND's
 	 * tcp-idle-timeout, RFC 7828's edns-tcp-keepalive to announce it). */
 	{ 53, { SERVICE_POOLED, "DNS", "TCP idle timeout: tcp-idle-timeout in unbound and BIND",
-		NULL, 0, NULL } },
-	{ 80, { SERVICE_HTTP, "HTTP", NULL, NULL, 0, NULL } },
-	{ 110, { SERVICE_SESSION, "POP3", NULL, NULL, 600,
-		 "RFC 1939 3: an autologout timer of at least 10 min" } },
-	{ 119, { SERVICE_SESSION, "NNTP", NULL, NULL, 0, NULL } },
-	{ 143, { SERVICE_SESSION, "IMAP", NULL, NULL, 0, NULL } },
+		NULL } },
+	{ 80, { SERVICE_HTTP, "HTTP", NULL, NULL } },
+	{ 110, { SERVICE_SESSION, "POP3", NULL, NULL } },
+	{ 119, { SERVICE_SESSION, "NNTP", NULL, NULL } },
+	{ 143, { SERVICE_SESSION, "IMAP", NULL, NULL } },
 	{ 389, { SERVICE_SESSION, "LDAP", "idle timeout: MaxConnIdleTime, idletimeout",
-		 NULL, 0, NULL } },
-	{ 443, { SERVICE_HTTP, "HTTPS", NULL, NULL, 0, NULL } },
-	{ 445, { SERVICE_SESSION, "SMB", "autodisconnect", NULL, 0, NULL } },
-	{ 587, { SERVICE_SESSION, "SMTP submission", NULL, NULL, 300,
-		 "RFC 5321 4.5.3.2.7: at least 5 min" } },
+		 NULL } },
+	{ 443, { SERVICE_HTTP, "HTTPS", NULL, NULL } },
+	{ 445, { SERVICE_SESSION, "SMB", "autodisconnect", NULL } },
+	{ 587, { SERVICE_SESSION, "SMTP submission", NULL, NULL } },
 	{ 636, { SERVICE_SESSION, "LDAPS", "idle timeout: MaxConnIdleTime, idletimeout",
-		 NULL, 0, NULL } },
+		 NULL } },
 	{ 853, { SERVICE_POOLED, "DNS over TLS",
-		 "TCP idle timeout: tcp-idle-timeout in unbound and BIND", NULL, 0, NULL } },
-	{ 993, { SERVICE_SESSION, "IMAPS", NULL, NULL, 0, NULL } },
-	{ 1433, { SERVICE_POOLED, "SQL Server", NULL, "a validation query such as SELECT 1", 0, NULL } },
+		 "TCP idle timeout: tcp-idle-timeout in unbound and BIND", NULL } },
+	{ 993, { SERVICE_SESSION, "IMAPS", NULL, NULL } },
+	{ 1433, { SERVICE_POOLED, "SQL Server", NULL, "a validation query such as SELECT 1" } },
 	{ 1521, { SERVICE_POOLED, "Oracle", "SQLNET.EXPIRE_TIME or a profile's IDLE_TIME",
-		  "a validation query such as SELECT 1 FROM DUAL", 0, NULL } },
+		  "a validation query such as SELECT 1 FROM DUAL" } },
 	/* One session a device keeps, no pool: the broker closes a client
 	 * that sent nothing for 1.5 times the keep-alive it announced (MQTT
 	 * 3.1.1 and 5.0, 3.1.2.10; a third hold-out set's stalled device). */
 	{ 1883, { SERVICE_SESSION, "MQTT",
-		  "keep-alive, at 1.5 times the interval the client announced", NULL, 0, NULL } },
-	{ 3306, { SERVICE_POOLED, "MySQL", "wait_timeout", "a validation query such as SELECT 1", 0,
-		  NULL } },
-	{ 4222, { SERVICE_POOLED, "NATS", "ping_interval", "PING", 0, NULL } },
+		  "keep-alive, at 1.5 times the interval the client announced", NULL } },
+	{ 3306, { SERVICE_POOLED, "MySQL", "wait_timeout", "a validation query such as SELECT 1" } },
+	{ 4222, { SERVICE_POOLED, "NATS", "ping_interval", "PING" } },
 	{ 5432, { SERVICE_POOLED, "PostgreSQL", "idle_session_timeout",
-		  "a validation query such as SELECT 1", 0, NULL } },
-	{ 5672, { SERVICE_POOLED, "AMQP", "heartbeat", "AMQP heartbeats", 0, NULL } },
-	{ 6379, { SERVICE_POOLED, "Redis", "timeout", "PING", 0, NULL } },
-	{ 8080, { SERVICE_HTTP, "HTTP", NULL, NULL, 0, NULL } },
-	{ 8443, { SERVICE_HTTP, "HTTPS", NULL, NULL, 0, NULL } },
-	{ 9042, { SERVICE_POOLED, "Cassandra", NULL, "the driver's heartbeat", 0, NULL } },
-	{ 9092, { SERVICE_POOLED, "Kafka", "connections.max.idle.ms", "the client's reconnect", 0,
-		  NULL } },
-	{ 11211, { SERVICE_POOLED, "Memcached", "idle_timeout", "a version command", 0, NULL } },
-	{ 27017, { SERVICE_POOLED, "MongoDB", NULL, "the ping command", 0, NULL } },
+		  "a validation query such as SELECT 1" } },
+	{ 5672, { SERVICE_POOLED, "AMQP", "heartbeat", "AMQP heartbeats" } },
+	{ 6379, { SERVICE_POOLED, "Redis", "timeout", "PING" } },
+	{ 8080, { SERVICE_HTTP, "HTTP", NULL, NULL } },
+	{ 8443, { SERVICE_HTTP, "HTTPS", NULL, NULL } },
+	{ 9042, { SERVICE_POOLED, "Cassandra", NULL, "the driver's heartbeat" } },
+	{ 9092, { SERVICE_POOLED, "Kafka", "connections.max.idle.ms", "the client's reconnect" } },
+	{ 11211, { SERVICE_POOLED, "Memcached", "idle_timeout", "a version command" } },
+	{ 27017, { SERVICE_POOLED, "MongoDB", NULL, "the ping command" } },
 };
 
 /* The port a protocol named by its opening bytes has by default. */

@@ -29,11 +29,6 @@ struct service {
 	const char *idle_setting;   /* the server's idle-close setting, NULL none known: a
 				       noun the words put after "its" or "Redis's" */
 	const char *check;          /* how a client checks a pooled connection, NULL none */
-	/* The least idle limit its servers are documented to use, in seconds
-	 * (0: none known), and where that is said: a close far sooner is
-	 * the server's own decision, not idleness. */
-	uint32_t min_idle_s;
-	const char *min_idle_source;
 };
 
 /* The service: HTTP if seen (RTSP on RTSP's ports), else what the
