@@ -2420,6 +2420,13 @@ static enum ip_id_relation judge_ip_id(const struct judge *j)
 	if (j->host && j->host->stack == HOST_STACK_WINDOWS && step >= 1 &&
 	    step <= IP_ID_GLOBAL_STEP_MAX)
 		return IP_ID_WINDOWS_ON;
+	/* XNU numbers a packet at random (ip_randomid, net.inet.ip.random_id
+	 * on by default) or, where RFC 6864 is followed, sends 0 on a DF one:
+	 * no counter for a RST to continue (a review of the corpus's
+	 * arkime/https3-301-get.pcap 20, a macOS client's IDs 0x6b72, 0x6442,
+	 * 0x430c, 0xda7d in turn). Decided as unrelated IDs are. */
+	if (j->host && j->host->stack == HOST_STACK_MACOS)
+		return IP_ID_STACK_RANDOM;
 	return IP_ID_UNRELATED;
 }
 

@@ -132,6 +132,8 @@ enum ip_id_relation {
 				       seen numbering so on two connections */
 	IP_ID_BOTH_SIDES,           /* 1..IP_ID_STEP_MAX after the sender's own and the peer's:
 				       one program made both sides' packets */
+	IP_ID_STACK_RANDOM,         /* unrelated, from a host whose SYN names macOS, which
+				       numbers its packets at random (no sign either way) */
 };
 
 /* What the look-ahead changed (classify_revise). */

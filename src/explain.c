@@ -349,6 +349,11 @@ static void say_origin(const struct words *w, char *out, size_t size)
 		text_format(rest, room, "; IP ID %u, but the %s's address numbers its packets at "
 			 "random, so its IDs say nothing either way", v->ip_id, w->an);
 		break;
+	case IP_ID_STACK_RANDOM:
+		text_format(rest, room, "; IP ID %u, but the %s's SYN names macOS, whose stack "
+			 "numbers its packets at random (net.inet.ip.random_id), so its IDs say "
+			 "nothing either way", v->ip_id, w->an);
+		break;
 	case IP_ID_WINDOWS_ON:
 		text_format(rest, room, "; IP ID %u is %u on from the %s's own (%u), as a Windows "
 			 "host's one counter for all its connections moves with its other traffic",

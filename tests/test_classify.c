@@ -1771,6 +1771,18 @@ static void test_host_stack_and_ids(void)
 	rst.ip_id = 4000;
 	classify_rst(&f, 1 - c, &rst, &windows, 0, NULL, 0, &v);
 	CHECK_EQ(v.ip_id_relation, IP_ID_UNRELATED);
+	/* A host whose SYN names macOS: XNU numbers packets at random
+	 * (net.inet.ip.random_id), so an unrelated ID is no sign either;
+	 * one that continues is still its own (the corpus's
+	 * https3-301-get.pcap 20; a review). */
+	struct host_profile mac = { .ttl = { 63 }, .n_ttl = 1, .connections = 1,
+				    .stack = HOST_STACK_MACOS };
+	classify_rst(&f, 1 - c, &rst, &mac, 0, NULL, 0, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_STACK_RANDOM);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	rst.ip_id = 5001;
+	classify_rst(&f, 1 - c, &rst, &mac, 0, NULL, 0, &v);
+	CHECK_EQ(v.ip_id_relation, IP_ID_CONTINUES);
 }
 
 /* A handshake whose SYNs carry an MSS and, when shift >= 0, that window

@@ -87,6 +87,16 @@ static void test_data_after_fin(void)
 			     "231); others of its came with TTL 39, from an initial 64: two boxes "
 			     "send in its name"));
 	CHECK(strstr(e.origin, "39-231") == NULL);
+	/* An ID from a host whose SYN names macOS, which numbers its packets
+	 * at random: no sign either way (the corpus's https3-301-get.pcap 20). */
+	struct verdict mac = v;
+	mac.ip_id_relation = IP_ID_STACK_RANDOM;
+	mac.ipver = 4;
+	mac.ip_id = 28529;
+	explain_verdict(&mac, &e);
+	CHECK(says(e.origin, "IP ID 28529, but the server's SYN names macOS, whose stack numbers "
+			     "its packets at random (net.inet.ip.random_id), so its IDs say nothing "
+			     "either way"));
 	explain_verdict(&v, &e);
 	/* Evidence in frame order: the FIN, the request, the RST. */
 	CHECK_EQ(e.n_evidence, 3);
