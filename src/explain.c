@@ -1612,7 +1612,7 @@ static void data_before_answer(struct words *w)
 	unsigned long long fin = (unsigned long long)v->a.fin_frame;
 	if (v->a.data_frame > v->a.fin_frame)
 		say(w, "The %s sent data and then closed the connection (FIN, frame %llu; its data "
-		       "sent again in frame %llu) before anything of the %s's came back. ",
+		       "sent again in frame %llu) before any data of the %s's came back. ",
 		    w->an, fin, data, w->bn);
 	else if (v->a_wait_unmeasured)
 		say(w, "The %s sent data (its last at frame %llu) and then closed the connection "
@@ -1621,7 +1621,7 @@ static void data_before_answer(struct words *w)
 		    w->an, data, fin, w->bn, w->bn);
 	else
 		say(w, "The %s sent data (its last at frame %llu) and then closed the connection "
-		       "(FIN, frame %llu) before anything of the %s's came back. ",
+		       "(FIN, frame %llu) before any data of the %s's came back. ",
 		    w->an, data, fin, w->bn);
 	/*
 	 * Data after the connection's longest silence, then the FIN within

@@ -2832,7 +2832,7 @@ static void test_closed_before_answer(void)
 	CHECK_EQ(v.detail, DETAIL_IGNORED_FIN);
 	CHECK(v.a_closed_awaiting);
 	CHECK(says(e.why, "The client sent data (its last at frame 4) and then closed the "
-			  "connection (FIN, frame 5) before anything of the server's came back"));
+			  "connection (FIN, frame 5) before any data of the server's came back"));
 	CHECK(says(e.why, "the client gave up the answer"));
 	CHECK(strstr(e.why, "wrote anyway") == NULL);
 	/* the detail and the words read as one verdict (hart_ip.pcap 65) */
@@ -2969,7 +2969,7 @@ static void test_closed_before_answer(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 122, TCP_ACK | TCP_PSH, 30, 7), 10.02) });
 	judge_and_explain(&f, c, at(seg(C, 122, 0, TCP_RST, 0, 8), 10.0201), &v);
 	CHECK(says(e.why, "The client sent data and then closed the connection (FIN, frame 5; "
-			  "its data sent again in frame 6) before anything"));
+			  "its data sent again in frame 6) before any data"));
 	/* The server answered before the close: its later data is its own
 	 * write after the FIN, as before. */
 	c = handshake(&f);
