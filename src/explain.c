@@ -1705,6 +1705,31 @@ static void data_before_answer(struct words *w)
 		advise_no_wait(w);
 		return;
 	}
+	/*
+	 * Its data was its TLS handshake, no request yet (a ClientHello
+	 * leaves the request note empty, track_tls): it gave up a connection
+	 * before using it. Clients open connections they may not need, and
+	 * drop the losers: Happy Eyeballs (RFC 8305 5: the other attempts
+	 * are cancelled once one connects), a pool's spare, a request
+	 * cancelled; a handshake timeout that short is the rarer reading (the
+	 * corpus's ndpi/android.pcap 301: 20 ms after its ClientHello, over a
+	 * 14 ms round trip, with another connection to the same server busy;
+	 * a review).
+	 */
+	if (v->sender == ROLE_CLIENT && v->tls.stage != TLS_STAGE_NONE &&
+	    v->tls.stage != TLS_STAGE_ESTABLISHED && !v->request.frame && wait >= 0) {
+		say(w, " Its data was its TLS handshake%s%s%s, no request yet: it gave the connection "
+		       "up %s later, before using it, as a client does with a connection it no "
+		       "longer needs (one that lost a race to another, as Happy Eyeballs, RFC 8305, "
+		       "and connection pools open spares; a cancelled request), or on a handshake "
+		       "timeout that short.", v->request.target[0] ? " (a ClientHello for " : "",
+		    v->request.target, v->request.target[0] ? ")" : "", DUR(wait));
+		advise(w, "Client: nothing but the handshake was sent, so nothing is to be resent; if "
+			  "the connection was given up on purpose, the RST is harmless. If a TLS "
+			  "handshake timeout closed it, that timeout (%s here) is shorter than the "
+			  "server takes to answer.", DUR(wait));
+		return;
+	}
 	advise(w, "Client: read the answer before closing (or shutdown(SHUT_WR) and read until "
 		  "the server's FIN); if it closed on a timeout, that timeout is shorter than the "
 		  "server takes to answer.");

@@ -1150,6 +1150,27 @@ static int tls12_request(struct flow *f, uint32_t *cseq)
 	return c;
 }
 
+/* The client's FIN 10 ms after its ClientHello, more than the 1 ms
+ * round trip, and the server's hello meeting the closed socket: a
+ * connection given up before use (a race lost, a spare), said so, with
+ * nothing to resend (the corpus's android.pcap 301; a review). */
+static void test_handshake_given_up(void)
+{
+	struct flow f;
+	struct verdict v;
+	struct buf hello;
+	int c = handshake_with_hello(&f, &hello);
+	uint32_t cfin = 101 + (uint32_t)hello.n;
+	feed(&f, (struct pkt[]){ at(seg(C, cfin, 501, TCP_ACK | TCP_FIN, 0, 5), 10.020) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, cfin, TCP_ACK | TCP_PSH, 90, 6), 10.030) });
+	judge_and_explain(&f, c, at(seg(C, cfin, 0, TCP_RST, 0, 7), 10.0301), &v);
+	CHECK_EQ(v.cause, CAUSE_DATA_AFTER_FIN);
+	CHECK(says(e.why, "Its data was its TLS handshake (a ClientHello for api.example.com), no "
+			  "request yet: it gave the connection up 10 ms later, before using it"));
+	CHECK(says(e.advice, "nothing but the handshake was sent, so nothing is to be resent"));
+	CHECK(strstr(e.advice, "read the answer before closing") == NULL);
+}
+
 /* A reset during a TLS handshake is named by its stage, with the name. */
 static void test_tls_stage_words(void)
 {
@@ -4009,6 +4030,7 @@ int main(void)
 	test_origin_after_own_rsts();
 	test_reuse_advice_by_service();
 	test_tls_stage_words();
+	test_handshake_given_up();
 	test_abort_after_trailing_close_notify();
 	test_close_wait_after_both_alerts();
 	test_abort_after_both_closing_alerts();
