@@ -2996,21 +2996,30 @@ static void close_with_data_unread(struct words *w)
 	bool woke = sign == UNREAD_REQUESTS && t->frame && t->len > 0 &&
 		    t->frame == v->request.frame && v->trigger_gap_ns >= ABORT_TIMER_MIN_NS &&
 		    v->rst.ts_ns - t->ts_ns >= 0 && v->rst.ts_ns - t->ts_ns <= REQUEST_REACTION_NS;
+	/* trigger_gap counts from the sender's last packet (or the peer's
+	 * before the request), not from the peer's own bare ACK in between:
+	 * said as what it is (a review of rtsp.pcap 189: 58.142 s after the
+	 * server's response, 58.099 s after the client's ACK of it). */
 	if (woke)
-		say(w, " The unanswered request (frame %llu) came after %s of silence on the "
-		       "connection, and the %s reset %s after it: an application that ends "
-		       "connections idle past a limit when their next data comes, or whose session "
-		       "had expired in that silence, closes so, the request unread.",
-		    (unsigned long long)t->frame, DUR(v->trigger_gap_ns), w->an,
+		say(w, " The unanswered request (frame %llu) came %s after the %s's last packet, and "
+		       "the %s reset %s after it: an application that ends connections idle past a "
+		       "limit when their next data comes, or whose session had expired in that "
+		       "silence, closes so, the request unread.",
+		    (unsigned long long)t->frame, DUR(v->trigger_gap_ns), w->an, w->an,
 		    DUR(v->rst.ts_ns - t->ts_ns));
 	/*
 	 * An RTSP server names that limit: its Session header's timeout (RFC
 	 * 2326 12.37, RFC 7826 18.49) is how long it waits between a
 	 * session's requests before ending the session, and keeping it alive
-	 * is the client's part. A request that comes near it or past it met a
-	 * session that had expired or was expiring (the server's timer may
-	 * start before the capture point saw the last packet, and runs on its
-	 * own clock); one well within it was not that timer.
+	 * is the client's part. A request past it met an expired session;
+	 * one well within it was not that timer. One a little short of it,
+	 * counted from the server's last packet, may have met it or not: the
+	 * server's timer counts from the last request it took (or another
+	 * event of its own) and checks as often as it does, neither of which
+	 * the wire shows (a review of rtsp.pcap 189: 1.86 s short, over a
+	 * 0.7 ms path, from a client that refreshes 2 s before the timeout,
+	 * as VLC does). A server whose session expired answers RTSP's 454
+	 * Session Not Found (RFC 2326 11.3) rather than closing.
 	 */
 	int64_t session = v->sender == ROLE_SERVER && v->response_sender == ROLE_SERVER
 				  ? (int64_t)v->response.session_timeout_s * 1000000000LL : 0;
@@ -3018,23 +3027,26 @@ static void close_with_data_unread(struct words *w)
 	if (woke && session && v->trigger_gap_ns >= session)
 		say(w, " The server's RTSP responses announced a session timeout of %u s (Session: "
 		       "timeout=%u), and the request came %s after it had run out: the session had "
-		       "expired.", v->response.session_timeout_s, v->response.session_timeout_s,
-		    DUR(v->trigger_gap_ns - session));
+		       "most likely expired.", v->response.session_timeout_s,
+		    v->response.session_timeout_s, DUR(v->trigger_gap_ns - session));
 	else if (session_near)
 		say(w, " The server's RTSP responses announced a session timeout of %u s (Session: "
-		       "timeout=%u), and the request came %s before it ran out: too near, as the "
-		       "server's timer may start before the last packet passed the capture point "
-		       "and runs on its own clock.", v->response.session_timeout_s,
+		       "timeout=%u), and the request came %s before it would run out, counted from "
+		       "the server's last packet: whether the server's timer had run out depends on "
+		       "what it counts from (the last request it took) and how often it checks, "
+		       "which the wire does not show.", v->response.session_timeout_s,
 		    v->response.session_timeout_s, DUR(session - v->trigger_gap_ns));
 	else if (woke && session)
 		say(w, " The server's RTSP responses announced a session timeout of %u s, and the "
 		       "request came well within it: not that timer.", v->response.session_timeout_s);
 	if (session_near)
 		advise(w, "Client: refresh the RTSP session well within the %u s timeout the server "
-			  "announced (a GET_PARAMETER or OPTIONS at half of it, say): this one came "
-			  "after %s of silence. Server: read (drain) the socket before close(), so "
-			  "the client gets a FIN rather than a RST.", v->response.session_timeout_s,
-		       DUR(v->trigger_gap_ns));
+			  "announced (a GET_PARAMETER or OPTIONS at half of it, say), so that a server "
+			  "timing from an earlier event or checking coarsely still holds it: this one "
+			  "came %s after the server's last packet. Server: answer a request on an "
+			  "expired session with 454 Session Not Found (RFC 2326) rather than closing "
+			  "with it unread, so the client gets an answer rather than a RST.",
+		       v->response.session_timeout_s, DUR(v->trigger_gap_ns));
 	else if (woke)
 		advise(w, "%s: if it ends idle connections or sessions (a session timeout), the "
 			  "peer's keep-alives must come well within that limit, or the limit rise; "
