@@ -59,6 +59,36 @@ static bool mongodb_header(const struct rd *r)
 	return len >= 16 && len <= 48 * 1024 * 1024 && (op == 2013 || op == 2004);
 }
 
+/* XMPP's stream header, "<stream:stream", at the start or after an XML
+ * declaration ("<?xml ...?>", RFC 6120 11.5) within the first 128 bytes:
+ * a declaration alone names nothing (the corpus's ndpi/jabber.pcap: the
+ * client's first segment is the declaration, the server's holds both). */
+static bool xmpp_stream(const struct rd *r)
+{
+	static const char header[] = "<stream:stream";
+	size_t n = rd_left(r) < 128 ? rd_left(r) : 128, at = 0;
+	if (!STARTS(r, "<stream:stream")) {
+		if (!STARTS(r, "<?xml"))
+			return false;
+		for (at = 5; at + 1 < n; at++)
+			if (rd_u8_at(r, at) == '?' && rd_u8_at(r, at + 1) == '>')
+				break;
+		if (at + 1 >= n)
+			return false;
+		for (at += 2; at < n; at++) {
+			uint8_t c = rd_u8_at(r, at);
+			if (c != ' ' && c != '\r' && c != '\n' && c != '\t')
+				break;
+		}
+	}
+	if (n - at < sizeof header - 1)
+		return false;
+	for (size_t i = 0; i < sizeof header - 1; i++)
+		if (rd_u8_at(r, at + i) != (uint8_t)header[i])
+			return false;
+	return true;
+}
+
 uint8_t first_bytes_app(const uint8_t *d, uint32_t n)
 {
 	struct rd r = rd_init(d, n);
@@ -85,6 +115,8 @@ uint8_t first_bytes_app(const uint8_t *d, uint32_t n)
 		return STARTS(&r, "+OK") ? FIRST_BYTES_POP3 : FIRST_BYTES_NONE;
 	case 0:
 		return postgres_start(&r) ? FIRST_BYTES_POSTGRES : FIRST_BYTES_NONE;
+	case '<':
+		return xmpp_stream(&r) ? FIRST_BYTES_XMPP : FIRST_BYTES_NONE;
 	default:
 		break;
 	}
@@ -214,6 +246,7 @@ static const char *const app_names[FIRST_BYTES_COUNT] = {
 	[FIRST_BYTES_IMAP] = "imap", [FIRST_BYTES_POP3] = "pop3",
 	[FIRST_BYTES_POSTGRES] = "postgresql", [FIRST_BYTES_MYSQL] = "mysql",
 	[FIRST_BYTES_REDIS] = "redis", [FIRST_BYTES_MONGODB] = "mongodb",
+	[FIRST_BYTES_XMPP] = "xmpp",
 };
 
 const char *first_bytes_app_name(uint8_t app)

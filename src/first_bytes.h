@@ -25,6 +25,8 @@ enum first_bytes_app {
 	FIRST_BYTES_MYSQL,      /* the server's HandshakeV10: protocol version 10 */
 	FIRST_BYTES_REDIS,      /* the client's RESP array of bulk strings: "*N\r\n$" */
 	FIRST_BYTES_MONGODB,    /* a wire-protocol header with OP_MSG or OP_QUERY */
+	FIRST_BYTES_XMPP,       /* a stream header "<stream:stream", alone or after an XML
+				   declaration, either side (RFC 6120 4.2, 11.5) */
 	FIRST_BYTES_COUNT
 };
 

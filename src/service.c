@@ -60,6 +60,8 @@ static const struct {
 		  "keep-alive, at 1.5 times the interval the client announced", NULL } },
 	{ 3306, { SERVICE_POOLED, "MySQL", "wait_timeout", "a validation query such as SELECT 1" } },
 	{ 4222, { SERVICE_POOLED, "NATS", "ping_interval", "PING" } },
+	/* IANA's xmpp-client (RFC 6120 14.7). */
+	{ 5222, { SERVICE_SESSION, "XMPP", NULL, NULL } },
 	{ 5432, { SERVICE_POOLED, "PostgreSQL", "idle_session_timeout",
 		  "a validation query such as SELECT 1" } },
 	{ 5672, { SERVICE_POOLED, "AMQP", "heartbeat", "AMQP heartbeats" } },
@@ -77,6 +79,7 @@ static const uint16_t app_port[FIRST_BYTES_COUNT] = {
 	[FIRST_BYTES_SSH] = 22, [FIRST_BYTES_SMTP] = 25, [FIRST_BYTES_FTP] = 21,
 	[FIRST_BYTES_IMAP] = 143, [FIRST_BYTES_POP3] = 110, [FIRST_BYTES_POSTGRES] = 5432,
 	[FIRST_BYTES_MYSQL] = 3306, [FIRST_BYTES_REDIS] = 6379, [FIRST_BYTES_MONGODB] = 27017,
+	[FIRST_BYTES_XMPP] = 5222,
 };
 
 const struct service *service_for(uint16_t server_port, bool http_seen, uint8_t app)

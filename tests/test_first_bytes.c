@@ -35,6 +35,17 @@ int main(void)
 	/* MongoDB OP_MSG: length 100, ids, opCode 2013, little-endian. */
 	static const uint8_t mongo[] = { 100, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0xdd, 0x07, 0, 0, 0 };
 	CHECK_EQ(app_of(mongo, sizeof mongo), FIRST_BYTES_MONGODB);
+	/* XMPP's stream header, alone or after an XML declaration (RFC 6120
+	 * 4.2, 11.5); a declaration alone, or other XML, names nothing. */
+	CHECK_EQ(TEXT("<stream:stream to='example.com' xmlns='jabber:client'>"), FIRST_BYTES_XMPP);
+	CHECK_EQ(TEXT("<?xml version='1.0'?><stream:stream id='1647'"), FIRST_BYTES_XMPP);
+	CHECK_EQ(TEXT("<?xml version='1.0' ?>\n<stream:stream to='a'"), FIRST_BYTES_XMPP);
+	CHECK_EQ(TEXT("<?xml version='1.0' ?>"), FIRST_BYTES_NONE);
+	CHECK_EQ(TEXT("<?xml version='1.0'?><methodCall>"), FIRST_BYTES_NONE);
+	CHECK_EQ(TEXT("<html>"), FIRST_BYTES_NONE);
+	CHECK_EQ(TEXT("<?xml"), FIRST_BYTES_NONE);
+	CHECK_EQ(TEXT("<?xml ?><stream:strea"), FIRST_BYTES_NONE);
+	CHECK(strcmp(first_bytes_app_name(FIRST_BYTES_XMPP), "xmpp") == 0);
 	/* Bulk data, HTTP and short payloads name nothing. */
 	static const uint8_t zeros[64] = { 0 };
 	CHECK_EQ(app_of(zeros, sizeof zeros), FIRST_BYTES_NONE);
