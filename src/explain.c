@@ -2245,6 +2245,39 @@ static const char *zero_linger_call(const struct verdict *v)
 	}
 }
 
+/*
+ * The peer's FIN long before the sender closed (its own FIN, else this
+ * RST): its socket sat in CLOSE_WAIT until its application closed it,
+ * which one that reads the close (a read that returns 0) does at once;
+ * one that learns of it only when it next uses the connection, or at its
+ * exit, does so late (the corpus's ndpi/emotet.pcap 166-169: a Windows
+ * client's FIN 44.782 s after the server's; webex.pcap 1085: a client's
+ * RST 34.6 s after the relay's FIN, a review). Says so; returns how long,
+ * 0 when it was not.
+ */
+static int64_t say_close_wait(struct words *w)
+{
+	const struct verdict *v = w->v;
+	bool own_fin = (v->a.flags & HALF_F_FIN) != 0;
+	int64_t closed = own_fin ? v->a.fin_ts : v->rst.ts_ns;
+	if (!(v->b.flags & HALF_F_FIN) || (own_fin && v->b.fin_frame > v->a.fin_frame) ||
+	    !long_idle(closed - v->b.fin_ts))
+		return 0;
+	say(w, " The %s's FIN (frame %llu) had come %s before the %s's %s: its socket sat in "
+	       "CLOSE_WAIT that long before its application closed it, as one does that learns "
+	       "of a peer's close only when it next uses the connection, or at its exit.", w->bn,
+	    (unsigned long long)v->b.fin_frame, DUR(closed - v->b.fin_ts), w->an,
+	    own_fin ? "own" : "reset");
+	return closed - v->b.fin_ts;
+}
+
+static void advise_close_wait(struct words *w, int64_t waited)
+{
+	if (waited)
+		advise(w, " Close a connection when a read returns 0 (the peer's FIN): this one "
+			  "stayed in CLOSE_WAIT %s.", DUR(waited));
+}
+
 static void abort_after_own_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -2360,23 +2393,8 @@ static void abort_after_own_fin(struct words *w)
 		say(w, " A FIN and a RST this close together are also what Linux sends itself "
 		       "when a socket is closed while the kernel holds too many orphaned "
 		       "sockets or is short of TCP memory (tcp_close's tcp_check_oom).");
-	/*
-	 * The peer's FIN long before this side's own: its socket sat in
-	 * CLOSE_WAIT until its application closed it, which one that reads
-	 * the close (a read that returns 0) does at once; one that learns of
-	 * it only when it next uses the connection, or at its exit, does so
-	 * late (the corpus's ndpi/emotet.pcap 166-169: a Windows client's FIN
-	 * 44.782 s after the server's).
-	 */
-	bool close_wait = (v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->a.fin_frame &&
-			  long_idle(v->a.fin_ts - v->b.fin_ts);
-	if (close_wait)
-		say(w, " The %s's FIN (frame %llu) had come %s before the %s's own: its socket "
-		       "sat in CLOSE_WAIT that long before its application closed it, as one does "
-		       "that learns of a peer's close only when it next uses the connection, or at "
-		       "its exit.", w->bn, (unsigned long long)v->b.fin_frame,
-		    DUR(v->a.fin_ts - v->b.fin_ts), w->an);
-	else if ((v->b.flags & HALF_F_FIN) && v->cause != CAUSE_UNREAD_RECV_BUFFER &&
+	int64_t close_wait = say_close_wait(w);
+	if (!close_wait && (v->b.flags & HALF_F_FIN) && v->cause != CAUSE_UNREAD_RECV_BUFFER &&
 		 !classify_close_reacting_to_peer_fin(v))
 		say(w, " The %s's FIN (frame %llu) had come too.", w->bn,
 		    (unsigned long long)v->b.fin_frame);
@@ -2395,9 +2413,7 @@ static void abort_after_own_fin(struct words *w)
 				 "cleanly."
 			       : "after shutdown, wait for the peer's FIN before closing, and do not "
 				 "set a zero linger unless the abort is intended.");
-	if (close_wait)
-		advise(w, " Close a connection when a read returns 0 (the peer's FIN): this one "
-			  "stayed in CLOSE_WAIT %s.", DUR(v->a.fin_ts - v->b.fin_ts));
+	advise_close_wait(w, close_wait);
 	if (orphan_limit)
 		advise_orphan_log(w);
 }
@@ -2842,7 +2858,7 @@ static void say_peer_closing_alert(struct words *w)
  * linger0 scenarios abort within milliseconds of their last exchange). */
 #define ABORT_TIMER_MIN_NS 1000000000
 
-static void close_with_data_unread(struct words *w)
+static void unread_data_words(struct words *w)
 {
 	const struct verdict *v = w->v;
 	enum unread_sign sign = classify_unread_sign(v);
@@ -3088,6 +3104,15 @@ static void close_with_data_unread(struct words *w)
 		advise(w, "%s: read (drain) the socket until EOF before close(), or "
 			  "shutdown(SHUT_WR) and wait for the peer's FIN; do not close with requests "
 			  "pending.", side_word(v));
+}
+
+static void close_with_data_unread(struct words *w)
+{
+	unread_data_words(w);
+	/* A reset with no FIN of its own, long after the peer's FIN: the
+	 * socket sat in CLOSE_WAIT (a FIN of its own is abort_after_own_fin's). */
+	if (!(w->v->a.flags & HALF_F_FIN))
+		advise_close_wait(w, say_close_wait(w));
 }
 
 /*

@@ -3479,6 +3479,20 @@ static void test_close_order_words(void)
 	CHECK(says(e.why, "The server's FIN (frame 5) had come 44.780 s before the client's own: "
 			  "its socket sat in CLOSE_WAIT that long"));
 	CHECK(says(e.advice, "this one stayed in CLOSE_WAIT 44.780 s."));
+	/* The same wait ended by a reset alone, no FIN of the client's (the
+	 * corpus's webex.pcap 1085: 34.6 s; a review). */
+	c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 101, TCP_ACK | TCP_PSH, 30, 4), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 531, 101, TCP_ACK | TCP_FIN, 0, 5), 13.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 532, TCP_ACK, 0, 6), 13.0002) });
+	judge_and_explain(&f, c, at(seg(C, 101, 532, TCP_RST | TCP_ACK, 0, 7), 47.6), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "The server's FIN (frame 5) had come 34.600 s before the client's reset: "
+			  "its socket sat in CLOSE_WAIT that long"));
+	CHECK(says(e.advice, "this one stayed in CLOSE_WAIT 34.600 s."));
+	/* ... but not a reset 50 ms after the FIN */
+	judge_and_explain(&f, c, at(seg(C, 101, 532, TCP_RST | TCP_ACK, 0, 7), 13.05), &v);
+	CHECK(strstr(e.why, "CLOSE_WAIT") == NULL);
 	/* A FIN and its RST 75 us apart from a host that may run Linux: the
 	 * kernel's own reset for want of orphans or memory is named, with its
 	 * log line (the lab's orphan-limit-reset-v4, TCP_ABORT_ON_MEMORY). */
