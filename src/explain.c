@@ -424,6 +424,15 @@ static const char *side_word(const struct verdict *v)
 	return v->sender == ROLE_SERVER ? "Server" : "Client";
 }
 
+/* The RST came from the box that sends for the sender's address and
+ * terminates TCP itself (say_relay's subject). */
+static bool relayed_by_box(const struct verdict *v)
+{
+	return v->origin == ORIGIN_MIDDLEBOX && (v->origin_basis == ORIGIN_BY_SHARED_IDS ||
+						 v->origin_basis == ORIGIN_BY_LOCAL_RELAY) &&
+	       v->rule != RULE_RELAY_TEARDOWN;
+}
+
 /* A silence long enough to be an idle timeout (TIMEOUT_SILENCE_MIN_NS). */
 static bool long_idle(int64_t ns)
 {
@@ -752,10 +761,17 @@ static void syn_refused(struct words *w)
 		return;
 	}
 	say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
-	       "(seq %u, ack = SYN + 1): nothing accepted connections on %s, or a host firewall "
-	       "rejected them (the wire looks the same).",
-	    w->bn, (unsigned long long)v->trigger.frame, DUR(v->rst.ts_ns - v->trigger.ts_ns),
-	    v->rst.seq, addr);
+	       "(seq %u, ack = SYN + 1)", w->bn, (unsigned long long)v->trigger.frame,
+	    DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.seq);
+	/* A relaying box's refusal says only that its own connect failed,
+	 * which say_relay says (a review of the corpus's gnutella.pcap 326
+	 * read "nothing accepted connections", then "or unreachable", as two
+	 * claims). */
+	if (relayed_by_box(v))
+		say(w, ".");
+	else
+		say(w, ": nothing accepted connections on %s, or a host firewall rejected them (the "
+		       "wire looks the same).", addr);
 	/* RFC 9293 3.10.7.1 gives a reply to a segment without ACK SEQ=0,
 	 * and Linux (tcp_v4_send_reset), FreeBSD (tcp_dropwithreset) and
 	 * Windows send that; nmap's OS fingerprints record the few stacks
@@ -4131,9 +4147,7 @@ static void say_revision(struct words *w)
 static void say_relay(struct words *w)
 {
 	const struct verdict *v = w->v;
-	if (v->origin != ORIGIN_MIDDLEBOX || (v->origin_basis != ORIGIN_BY_SHARED_IDS &&
-					     v->origin_basis != ORIGIN_BY_LOCAL_RELAY) ||
-	    v->rule == RULE_RELAY_TEARDOWN)
+	if (!relayed_by_box(v))
 		return;
 	bool relayed_abort = false;
 	switch ((enum cause)v->cause) {

@@ -1771,6 +1771,10 @@ static void test_relay_words(void)
 			  "unanswered SYN (its first retransmission alone waits 1 s, RFC 6298 "
 			  "2.1): refused by a closed port or unreachable"));
 	CHECK(strstr(e.why, "or timed out") == NULL);
+	/* ... and the refusal is not first said to be the port's or a host
+	 * firewall's (a review of gnutella.pcap 326: two claims). */
+	CHECK(says(e.why, "by a reply-form RST+ACK (seq 0, ack = SYN + 1). This refusal came"));
+	CHECK(strstr(e.why, "nothing accepted connections") == NULL);
 	/* The host named is beyond the box: the advice is not its ss -ltn. */
 	CHECK(says(e.advice, "The refusal is the relaying box's, for its own connection to"));
 	CHECK(strstr(e.advice, "ss -ltn") == NULL);
