@@ -2212,6 +2212,17 @@ static void test_rst_take_words(void)
 	CHECK(says(e.why, "This RST (seq 131) is one below what the server had already "
 			  "acknowledged (132), at the client's FIN: only Linux since 2017 takes such "
 			  "a RST"));
+	CHECK(strstr(e.why, "clock dates") == NULL);    /* 1970: no date */
+	/* A capture whose clock says 2013: no stack took it then
+	 * (https2-301-get.pcap 21; a review). */
+	struct verdict old = v;
+	old.rst.ts_ns = 1384000000LL * 1000000000LL;
+	explain_verdict(&old, &e);
+	CHECK(says(e.why, "the capture's clock dates it to 2013, before any stack took one, so it "
+			  "did not end the connection at the server."));
+	old.rst.ts_ns = 1500000000LL * 1000000000LL;   /* 2017: maybe Linux's */
+	explain_verdict(&old, &e);
+	CHECK(strstr(e.why, "clock dates") == NULL);
 	feed(&f, &rst);
 	/* the same number again: one below it too */
 	rst = at(seg(C, 131, 0, TCP_RST, 0, 9), 10.031);
@@ -2239,6 +2250,12 @@ static void test_rst_take_words(void)
 	CHECK(says(e.why, "This RST is at the server's next number (seq 132): if the server runs "
 			  "Linux since 2017, the first had ended the connection and this one met "
 			  "none; otherwise this one ended it."));
+	old = v;
+	old.rst.ts_ns = 1384000000LL * 1000000000LL;
+	explain_verdict(&old, &e);
+	CHECK(says(e.why, "This RST is at the server's next number (seq 132): the capture's clock "
+			  "dates it to 2013, before any stack took the first, so this one ended the "
+			  "connection there."));
 	feed(&f, &rst);
 	rst = at(seg(C, 132, 0, TCP_RST, 0, 12), 10.034);
 	judge_and_explain(&f, c, rst, &v);
