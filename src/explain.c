@@ -786,18 +786,20 @@ static void syn_refused(struct words *w)
 			  "scanning host (the %s's address).", addr, w->bn);
 		return;
 	}
-	say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
-	       "(seq %u, ack = SYN + 1)", w->bn, (unsigned long long)v->trigger.frame,
-	    DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.seq);
 	/* A relaying box's refusal says only that its own connect failed,
 	 * which say_relay says (a review of the corpus's gnutella.pcap 326
 	 * read "nothing accepted connections", then "or unreachable", as two
-	 * claims). */
+	 * claims). One call either way: a scan makes a record of each. */
 	if (relayed_by_box(v))
-		say(w, ".");
+		say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
+		       "(seq %u, ack = SYN + 1).", w->bn, (unsigned long long)v->trigger.frame,
+		    DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.seq);
 	else
-		say(w, ": nothing accepted connections on %s, or a host firewall rejected them (the "
-		       "wire looks the same).", addr);
+		say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
+		       "(seq %u, ack = SYN + 1): nothing accepted connections on %s, or a host "
+		       "firewall rejected them (the wire looks the same).",
+		    w->bn, (unsigned long long)v->trigger.frame,
+		    DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.seq, addr);
 	/* RFC 9293 3.10.7.1 gives a reply to a segment without ACK SEQ=0,
 	 * and Linux (tcp_v4_send_reset), FreeBSD (tcp_dropwithreset) and
 	 * Windows send that; nmap's OS fingerprints record the few stacks
