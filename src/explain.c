@@ -4006,6 +4006,22 @@ static void say_runner_up(struct words *w)
 			runner_up(w, "the %s's application may not have read all of the %s's data "
 				     "it answered, and closing with data unread sends the same RST",
 				  w->an, w->bn);
+		else if (v->runner_up == CAUSE_HANDSHAKE_ABORT && relayed_by_box(v))
+			/* The box answers a SYN once its own connect() to the real
+			 * server has succeeded (libslirp's tcp_input, as say_relay
+			 * cites): an accept queue, if any, is the real server's (a
+			 * review of the corpus's gnutella.pcap 1978). */
+			runner_up(w, "the box's SYN-ACK came once its own connection to the real "
+				     "server was made; nothing of the server's followed it, and the RST "
+				     "came %s after %s: that server may never have accepted the "
+				     "connection from its listener's queue, and a listener that closes "
+				     "resets every connection still queued (Linux inet_csk_listen_stop), "
+				     "which the box passes on as the same RST",
+				  DUR((v->b.flags & HALF_F_SEEN) ? v->peer_silent_ns
+								 : v->idle_before_ns),
+				  (v->b.flags & HALF_F_SEEN) ? "the client's last segment"
+							     : "its own last acknowledgment of the "
+							       "client's data");
 		else if (v->runner_up == CAUSE_HANDSHAKE_ABORT)     /* classify.c, unread_rival */
 			runner_up(w, "the server sent nothing after its SYN-ACK, and its RST came "
 				     "%s after %s, not in reaction to it: the connection may never "

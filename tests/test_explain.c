@@ -846,6 +846,16 @@ static void test_unread_rival_queued(void)
 				"reaction to it: the connection may never have left the "
 				"listener's accept queue"));
 	CHECK(says(e.runner_up, "inet_csk_listen_stop"));
+	/* From a box that makes each connection itself (a VM's NAT engine):
+	 * the queue is the real server's, beyond it (gnutella.pcap 1978; a
+	 * review). */
+	v.origin = ORIGIN_MIDDLEBOX;
+	v.origin_basis = ORIGIN_BY_SHARED_IDS;
+	explain_verdict(&v, &e);
+	CHECK(says(e.runner_up, "the box's SYN-ACK came once its own connection to the real "
+				"server was made; nothing of the server's followed it, and the RST "
+				"came 190 ms after the client's last segment"));
+	CHECK(strstr(e.runner_up, "the server sent nothing after its SYN-ACK") == NULL);
 }
 
 /* sshd over MaxStartups (the hold-out's sshd-maxstartups-drop-v4): its
