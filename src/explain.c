@@ -3820,6 +3820,37 @@ static void runner_up_n(struct words *w, size_t fmt_len, const char *fmt, ...)
 #define runner_up(w, ...) runner_up_n((w), TEXT_FMT_LEN(__VA_ARGS__), __VA_ARGS__)
 
 /*
+ * unread-recv-buffer's rival when the server sent nothing after its
+ * SYN-ACK: a connection never accepted, reset by its listener's close.
+ * From a box that makes each connection itself, whose SYN-ACK came once
+ * its own connect() to the real server succeeded (libslirp's tcp_input,
+ * as say_relay cites), that queue is the real server's (a review of the
+ * corpus's gnutella.pcap 1978).
+ */
+static void queued_rival(struct words *w)
+{
+	const struct verdict *v = w->v;
+	bool b_seen = (v->b.flags & HALF_F_SEEN) != 0;
+	const char *quiet = DUR(b_seen ? v->peer_silent_ns : v->idle_before_ns);
+	const char *since = b_seen ? "the client's last segment"
+				   : "its own last acknowledgment of the client's data";
+	if (relayed_by_box(v))
+		runner_up(w, "the box's SYN-ACK came once its own connection to the real server was "
+			     "made; nothing of the server's followed it, and the RST came %s after "
+			     "%s: that server may never have accepted the connection from its "
+			     "listener's queue, and a listener that closes resets every connection "
+			     "still queued (Linux inet_csk_listen_stop), which the box passes on as "
+			     "the same RST", quiet, since);
+	else
+		runner_up(w, "the server sent nothing after its SYN-ACK, and its RST came %s after "
+			     "%s, not in reaction to it: the connection may never have left the "
+			     "listener's accept queue, whose kernel takes the data; a listener that "
+			     "closes (its process exiting, a worker recycled, a restart) resets every "
+			     "connection still queued (Linux inet_csk_listen_stop), the same RST",
+			  quiet, since);
+}
+
+/*
  * Why the rule's runner-up (classify.c names one for every medium
  * verdict) fits what was seen too, and what would tell them apart.
  */
@@ -4006,34 +4037,8 @@ static void say_runner_up(struct words *w)
 			runner_up(w, "the %s's application may not have read all of the %s's data "
 				     "it answered, and closing with data unread sends the same RST",
 				  w->an, w->bn);
-		else if (v->runner_up == CAUSE_HANDSHAKE_ABORT && relayed_by_box(v))
-			/* The box answers a SYN once its own connect() to the real
-			 * server has succeeded (libslirp's tcp_input, as say_relay
-			 * cites): an accept queue, if any, is the real server's (a
-			 * review of the corpus's gnutella.pcap 1978). */
-			runner_up(w, "the box's SYN-ACK came once its own connection to the real "
-				     "server was made; nothing of the server's followed it, and the RST "
-				     "came %s after %s: that server may never have accepted the "
-				     "connection from its listener's queue, and a listener that closes "
-				     "resets every connection still queued (Linux inet_csk_listen_stop), "
-				     "which the box passes on as the same RST",
-				  DUR((v->b.flags & HALF_F_SEEN) ? v->peer_silent_ns
-								 : v->idle_before_ns),
-				  (v->b.flags & HALF_F_SEEN) ? "the client's last segment"
-							     : "its own last acknowledgment of the "
-							       "client's data");
 		else if (v->runner_up == CAUSE_HANDSHAKE_ABORT)     /* classify.c, unread_rival */
-			runner_up(w, "the server sent nothing after its SYN-ACK, and its RST came "
-				     "%s after %s, not in reaction to it: the connection may never "
-				     "have left the listener's accept queue, whose kernel takes the "
-				     "data; a listener that closes (its process exiting, a worker "
-				     "recycled, a restart) resets every connection still queued (Linux "
-				     "inet_csk_listen_stop), the same RST",
-				  DUR((v->b.flags & HALF_F_SEEN) ? v->peer_silent_ns
-								 : v->idle_before_ns),
-				  (v->b.flags & HALF_F_SEEN) ? "the client's last segment"
-							     : "its own last acknowledgment of the "
-							       "client's data");
+			queued_rival(w);
 		else
 			runner_up(w, "the wire cannot show whether the %s's application had read "
 				     "that data; an abortive close (SO_LINGER 0) sends the same RST "
