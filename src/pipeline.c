@@ -651,25 +651,25 @@ static __attribute__((noinline)) unsigned note_refusal(struct pipeline *pl,
 /* The verdict just made for RST p, a connecting client's refusal of a
  * SYN-ACK, read again with the client's latest completed connect. */
 static __attribute__((noinline)) void judge_by_race(struct pipeline *pl, const struct pkt *p,
-						    uint32_t ctx)
+						    uint32_t ctx, struct verdict *v)
 {
 	struct host_handshake won;
 	if (host_table_connected(pl->hosts, p->ipver, p->src, ctx, &won))
-		classify_revise_race(&pl->scratch, &won);
+		classify_revise_race(v, &won);
 }
 
 /* The verdict just made for RST p, read again with the twins logged. */
 static __attribute__((noinline)) void judge_by_twins(struct pipeline *pl, const struct flow *f,
 						     int dir, const struct pkt *p,
-						     bool untranslated)
+						     bool untranslated, struct verdict *v)
 {
 	if (untranslated) {
-		classify_revise_untranslated(&pl->scratch, nat_twin_log_newest(&pl->twins));
+		classify_revise_untranslated(v, nat_twin_log_newest(&pl->twins));
 		return;
 	}
 	const struct nat_twin_reset *r = nat_twin_log_find(&pl->twins, f, dir, p);
 	if (r)
-		classify_revise_after_untranslated(&pl->scratch, r);
+		classify_revise_after_untranslated(v, r);
 }
 
 /*
@@ -740,31 +740,34 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 				.ids_both_compared = pl->ids_both_compared,
 				.ids_both_shared = pl->ids_both_shared,
 			};
+			/* Judged where it waits for the look-ahead: the queue's
+			 * entry, made (and the oldest reported, if full) first. */
+			struct verdict *v = verdict_queue_next(&pl->queue);
 			classify_rst(f, dir, p, host_table_get(pl->hosts, p->ipver, p->src, ctx), ctx,
 				     __builtin_expect(pl->late.n != 0, 0) && !copy
 					     ? late_segments_next(&pl->late, f, dir) : NULL,
-				     &so_far, &pl->scratch);
+				     &so_far, v);
 			if (__builtin_expect(pl->late.n != 0, 0))
-				late_segments_answered(&pl->late, f, dir, pl->scratch.trigger.frame);
+				late_segments_answered(&pl->late, f, dir, v->trigger.frame);
 			if (burst)
-				pl->scratch.burst_first_d = (int32_t)((int64_t)burst - (int64_t)p->frame);
+				v->burst_first_d = (int32_t)((int64_t)burst - (int64_t)p->frame);
 			if (__builtin_expect(pl->twins.n != 0, 0))
-				judge_by_twins(pl, f, dir, p, untranslated);
-			if (pl->scratch.rule == RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP)
-				judge_by_race(pl, p, ctx);
+				judge_by_twins(pl, f, dir, p, untranslated, v);
+			if (v->rule == RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP)
+				judge_by_race(pl, p, ctx, v);
 			if (probed >= SCAN_PORTS_MIN)
-				classify_revise_scan(&pl->scratch, probed);
+				classify_revise_scan(v, probed);
 			/* Its own ID against the counter other hosts' packets ran on
 			 * (a NAT engine's refusal carries the next of it): their
 			 * connections' starts, once the capture has shown one, and
 			 * the frames just before it. The report decides with what
 			 * the capture shows by then (host_table_shared_ids). */
 			if (p->ipver == 4 && p->ip_id && host_table_ids_shared_seen(pl->hosts)) {
-				pl->scratch.id_near_shared = host_table_id_near_recent(
+				v->id_near_shared = host_table_id_near_recent(
 					pl->hosts, p->src, ctx, p->ip_id);
-				id_follows_other(pl, p, &pl->scratch);
+				id_follows_other(pl, p, v);
 			}
-			verdict_queue_push(&pl->queue, f, dir, &pl->scratch, &pl->src);
+			verdict_queue_push_next(&pl->queue, f, dir, &pl->src);
 		} else {
 			verdict_queue_hold(&pl->queue, p->ts_ns);
 		}

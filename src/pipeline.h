@@ -102,7 +102,6 @@ struct pipeline {
 	struct stats stats;
 	struct server_insights servers;
 	struct verdict_queue queue;         /* judged RSTs in their settle time */
-	struct verdict scratch;             /* the RST being judged (too big for the stack) */
 	struct verdict final;               /* one leaving the look-ahead, its origin revised */
 	uint64_t max_reports;
 	uint64_t reported;                  /* resets reported so far */

@@ -103,12 +103,24 @@ void verdict_queue_hold(struct verdict_queue *q, int64_t ts_ns)
 	e->due_ns = ts_ns + q->settle_ns;
 }
 
+struct verdict *verdict_queue_next(struct verdict_queue *q)
+{
+	return &make_room(q)->v;
+}
+
 void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const struct verdict *v,
 		    const struct report_source *src)
 {
-	struct verdict_queue_entry *e = make_room(q);
+	*verdict_queue_next(q) = *v;
+	verdict_queue_push_next(q, f, dir, src);
+}
+
+void verdict_queue_push_next(struct verdict_queue *q, struct flow *f, int dir,
+			     const struct report_source *src)
+{
+	struct verdict_queue_entry *e = at(q, q->n - 1);
+	const struct verdict *v = &e->v;
 	e->held = false;
-	e->v = *v;
 	e->src = *src;
 	e->flow = f;
 	e->dir = dir;

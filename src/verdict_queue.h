@@ -55,6 +55,17 @@ void verdict_queue_free(struct verdict_queue *q);
 void verdict_queue_push(struct verdict_queue *q, struct flow *f, int dir, const struct verdict *v,
 		    const struct report_source *src);
 /*
+ * The same in two steps, so that the judge writes the verdict where it
+ * waits: verdict_queue_next makes room (reporting the oldest if full)
+ * and gives the new entry's verdict; verdict_queue_push_next queues it,
+ * of a RST sent by endpoint dir of f. Nothing else may use the queue in
+ * between. (A scan's RSTs each copied a 672-byte verdict into the queue:
+ * 3 % of its instructions.)
+ */
+struct verdict *verdict_queue_next(struct verdict_queue *q);
+void verdict_queue_push_next(struct verdict_queue *q, struct flow *f, int dir,
+			     const struct report_source *src);
+/*
  * A RST of a connection another shard analyses (--shard, shard.h), at
  * ts_ns: it takes its place in the queue as it would in one run, so the
  * bound cuts the same look-aheads short, and is reported by nobody here.
