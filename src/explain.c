@@ -1722,11 +1722,23 @@ static void data_before_answer(struct words *w)
 	 * and the words do not read as two verdicts (the corpus's
 	 * hart_ip.pcap 65, ethereum.pcap 1262, alexa-app.pcapng 2753; three
 	 * reviews). */
-	if (v->detail == DETAIL_IGNORED_FIN)
+	/* An ack of the data in the FIN's own segment, not of the FIN, is
+	 * ignored-fin too (classify.c's b_ack_shows_fin: a receiver takes an
+	 * in-order FIN with its data), and said as such (a review of the
+	 * corpus's tunnelbear.pcap 109, whose relay acked the FIN's own
+	 * number). */
+	bool fin_acked = (t->flags & TCP_ACK) && seq_geq(t->ack, v->a.fin_seq + 1);
+	if (v->detail == DETAIL_IGNORED_FIN && fin_acked)
 		say(w, " Its answer also acknowledges the FIN (hence the detail ignored-fin): the "
 		       "FIN had reached the %s's stack when the answer left, but the %s's "
 		       "application was answering the %s's data, not ignoring the close.",
 		    w->bn, w->bn, w->an);
+	else if (v->detail == DETAIL_IGNORED_FIN)
+		say(w, " Its answer acknowledges the data that came in the FIN's own segment, and a "
+		       "receiver takes an in-order FIN with its data (RFC 9293 3.10.7.4), so the FIN "
+		       "had reached the %s's stack when the answer left (hence the detail "
+		       "ignored-fin), but the %s's application was answering the %s's data, not "
+		       "ignoring the close.", w->bn, w->bn, w->an);
 	/* The idle time before the FIN is at least the wait since the data
 	 * (a farewell's silence before it makes it longer, above), so only a
 	 * short one is read as the wait. The round trip is the handshake's,

@@ -3077,6 +3077,22 @@ static void test_closed_before_answer(void)
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 117, TCP_ACK | TCP_PSH, 30, 6), 10.02) });
 	judge_and_explain(&f, c, at(seg(C, 117, 0, TCP_RST, 0, 7), 10.0201), &v);
 	CHECK(v.a_closed_awaiting);
+	/* The request and the FIN in one segment, the answer acknowledging
+	 * the data but not the FIN: ignored-fin still, said as what it
+	 * acknowledged (tunnelbear.pcap 109; a review). */
+	{
+		struct flow g;
+		struct verdict w2;
+		int c2 = handshake(&g);
+		feed(&g, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH | TCP_FIN, 20, 4),
+					    10.0) });
+		feed(&g, (struct pkt[]){ at(seg(S, 501, 121, TCP_ACK | TCP_PSH, 30, 5), 10.02) });
+		judge_and_explain(&g, c2, at(seg(C, 121, 0, TCP_RST, 0, 6), 10.0201), &w2);
+		CHECK_EQ(w2.detail, DETAIL_IGNORED_FIN);
+		CHECK(says(e.why, "Its answer acknowledges the data that came in the FIN's own "
+				  "segment, and a receiver takes an in-order FIN with its data"));
+		CHECK(strstr(e.why, "also acknowledges the FIN") == NULL);
+	}
 }
 
 /* The first closer's reset of the other side's late FIN: its FIN-WAIT-2
