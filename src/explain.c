@@ -3076,6 +3076,22 @@ static void unread_data_words(struct words *w)
 		return;
 	}
 	say_peer_closing_alert(w);
+	/* The peer's data and FIN ended with its closing alert, after the
+	 * sender's own last data: as for the alert alone (above), what the
+	 * close discarded may be that alert only, and draining to the FIN is
+	 * no fix to ask of a session the peer had ended (a review of the
+	 * corpus's webex.pcap 216 and 1085: a response, then 5.26 s later the
+	 * relay's alert and FIN). */
+	if (sign == UNREAD_PEER_CLOSED && v->b.data_frame > v->a.data_frame &&
+	    classify_peer_closing_alert_last(v)) {
+		say(w, " If the %s's application had read the %s's data before the alert (the last "
+		       "it waited for), all the close discarded was that alert and the RST is "
+		       "harmless; the wire cannot show that it had.", w->an, w->bn);
+		advise(w, "Nothing to fix if the %s had what it wanted: the %s had ended its TLS "
+			  "session. For a clean close, read until the %s's close_notify and FIN "
+			  "before close().", w->an, w->bn, w->bn);
+		return;
+	}
 	/*
 	 * The unanswered request came after a silence of a second or more and
 	 * the server reset within a reaction's time of it: the request woke

@@ -1238,6 +1238,28 @@ static uint32_t feed_record_and_alert(struct flow *f, uint32_t cseq)
 	return 501 + sizeof resp;
 }
 
+/* The server's record and closing alert, then its FIN; the client's
+ * RST alone 2 s later: its data may all have been read, the alert all
+ * that was discarded (the corpus's webex.pcap 216, 1085; a review). */
+static void test_reset_after_peer_alert_and_fin(void)
+{
+	struct flow f;
+	struct verdict v;
+	uint32_t cseq;
+	int c = tls12_request(&f, &cseq);
+	uint32_t send = feed_record_and_alert(&f, cseq);
+	feed(&f, (struct pkt[]){ at(seg(S, send, cseq, TCP_ACK | TCP_FIN, 0, 7), 10.0311) });
+	feed(&f, (struct pkt[]){ at(seg(C, cseq, send + 1, TCP_ACK, 0, 8), 10.0314) });
+	judge_and_explain(&f, c, at(seg(C, cseq, send + 1, TCP_RST | TCP_ACK, 0, 9), 12.04), &v);
+	CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+	CHECK(says(e.why, "The server's last TLS record was its closing alert"));
+	CHECK(says(e.why, "all the close discarded was that alert and the RST is harmless"));
+	CHECK(says(e.advice, "Nothing to fix if the client had what it wanted: the server had "
+			     "ended its TLS session."));
+	CHECK(strstr(e.advice, "read (drain) the socket until EOF") == NULL);
+	CHECK(says(e.advice, "this one stayed in CLOSE_WAIT 2.009 s."));
+}
+
 /* The server's record and closing alert in one segment, then its FIN;
  * the client's own alert, FIN and RST from CLOSE_WAIT 1.4 ms later, from
  * a Windows host: the server's alert may be all that was unread, whose
@@ -4111,6 +4133,7 @@ int main(void)
 	test_handshake_given_up();
 	test_abort_after_trailing_close_notify();
 	test_close_wait_after_both_alerts();
+	test_reset_after_peer_alert_and_fin();
 	test_abort_after_both_closing_alerts();
 	test_abort_after_alerts_on_answered_session();
 	test_close_notify_after_fin();
