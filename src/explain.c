@@ -1516,17 +1516,35 @@ static void close_notify_after_fin(struct words *w)
 		  "the %s's before closing its socket.", tls_closure_rfc(v), w->an, w->bn);
 }
 
+/* The closer's last command (first_bytes_quit), named by what the
+ * connection's first bytes or its port say it spoke. */
+static const char *last_command(const struct words *w)
+{
+	const char *name = w->svc ? w->svc->name : NULL;
+	if (name && strcmp(name, "HART-IP") == 0)
+		return "a HART-IP Session Close request";
+	switch (w->v->app) {
+	case FIRST_BYTES_SMTP:
+	case FIRST_BYTES_POP3:
+	case FIRST_BYTES_FTP:
+		return "QUIT";
+	case FIRST_BYTES_IMAP:
+		return "LOGOUT";
+	}
+	return "QUIT or LOGOUT";
+}
+
 /* The data after the FIN was the peer's reply to the closer's QUIT
  * (classify.c's quit_reply_only has the sources). */
 static void quit_reply_after_fin(struct words *w)
 {
 	const struct verdict *v = w->v;
 	const struct seg_note *t = &v->trigger;
-	say(w, "The %s sent its session's last command (QUIT or LOGOUT, frame %llu) and closed the "
-	       "connection at once (FIN, frame %llu) without waiting for the reply; the %s answered "
-	       "the command as the protocol asks (%u bytes, frame %llu), and the %s's socket, "
-	       "already closed, answered that reply with a RST. Nothing was lost: the reply was "
-	       "the %s's goodbye.", w->an, (unsigned long long)v->a.data_frame,
+	say(w, "The %s sent its session's last command (%s, frame %llu) and closed the connection "
+	       "at once (FIN, frame %llu) without waiting for the reply; the %s answered the "
+	       "command as the protocol asks (%u bytes, frame %llu), and the %s's socket, already "
+	       "closed, answered that reply with a RST. Nothing was lost: the reply was the %s's "
+	       "goodbye.", w->an, last_command(w), (unsigned long long)v->a.data_frame,
 	    (unsigned long long)v->a.fin_frame, w->bn, t->len, (unsigned long long)t->frame,
 	    w->an, w->bn);
 	/* SMTP's words for SMTP only (a review read them under NNTP: the

@@ -147,9 +147,21 @@ static bool word_at(const struct rd *r, size_t off, const char *word, size_t len
  * other side answers with its own before it closes. */
 static const char xmpp_close[] = "</stream:stream>";
 
+/* HART-IP's Session Close request (HCF_SPEC-085; Wireshark's
+ * packet-hartip.c): an 8-byte header alone, version 1 or 2, message type
+ * 0 (request), message ID 1 (Session Close), its byte count 8. */
+static bool hartip_session_close(const struct rd *r)
+{
+	uint8_t version = rd_u8_at(r, 0);
+	return (version == 1 || version == 2) && rd_u8_at(r, 1) == 0 && rd_u8_at(r, 2) == 1 &&
+	       rd_be16_at(r, 6) == 8;
+}
+
 bool first_bytes_quit(const uint8_t *d, uint32_t n)
 {
 	struct rd r = rd_init(d, n);
+	if (n == 8 && hartip_session_close(&r))
+		return true;
 	if (n == sizeof xmpp_close - 1) {
 		for (uint32_t i = 0; i < n; i++)
 			if (rd_u8_at(&r, i) != (uint8_t)xmpp_close[i])

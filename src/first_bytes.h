@@ -42,7 +42,8 @@ uint8_t first_bytes_app(const uint8_t *d, uint32_t n);
  * RFC 5321 4.1.1.10; POP3, RFC 1939 6; FTP, RFC 959 4.1.1; NNTP, RFC
  * 3977 5.4) or an IMAP "<tag> LOGOUT" (RFC 9051 6.1.3), case-insensitive,
  * one line ending in CRLF; or XMPP's closing stream tag "</stream:stream>"
- * alone (RFC 6120 4.4), which the other side answers in kind.
+ * alone (RFC 6120 4.4), which the other side answers in kind; or
+ * HART-IP's Session Close request (an 8-byte header, message ID 1).
  */
 bool first_bytes_quit(const uint8_t *d, uint32_t n);
 /*

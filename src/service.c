@@ -60,6 +60,9 @@ static const struct {
 		  "keep-alive, at 1.5 times the interval the client announced", NULL } },
 	{ 3306, { SERVICE_POOLED, "MySQL", "wait_timeout", "a validation query such as SELECT 1" } },
 	{ 4222, { SERVICE_POOLED, "NATS", "ping_interval", "PING" } },
+	/* IANA's hart-ip: HART-IP, a field-device protocol, whose session a
+	 * client ends with a Session Close request (first_bytes_quit). */
+	{ 5094, { SERVICE_SESSION, "HART-IP", NULL, NULL } },
 	/* IANA's xmpp-client (RFC 6120 14.7). */
 	{ 5222, { SERVICE_SESSION, "XMPP", NULL, NULL } },
 	{ 5432, { SERVICE_POOLED, "PostgreSQL", "idle_session_timeout",

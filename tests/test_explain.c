@@ -2094,6 +2094,15 @@ static void test_quit_reply_words(void)
 	CHECK(says(e.why, "(9 bytes, frame 6)"));
 	CHECK(says(e.advice, "Nothing to fix."));
 	CHECK(strstr(e.why, "wrote anyway") == NULL);
+	/* The command named by what the connection spoke: SMTP's first
+	 * bytes, or HART-IP's port (hart_ip.pcap 65; a review). */
+	v.app = FIRST_BYTES_SMTP;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "its session's last command (QUIT, frame 4)"));
+	v.app = FIRST_BYTES_NONE;
+	v.dport = 5094;    /* the server's port: the RST is the client's */
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "its session's last command (a HART-IP Session Close request, frame 4)"));
 }
 
 /* A pipelining client's message and QUIT, the server's replies and FIN,

@@ -69,6 +69,18 @@ int main(void)
 	CHECK(QUIT("DATA\r\nQUIT\r\n"));
 	CHECK(!QUIT("Subject: QUIT\r\n"));
 	CHECK(!QUIT(" LOGOUT\r\n"));             /* no tag */
+	/* HART-IP's Session Close request: an 8-byte header alone (the
+	 * corpus's ndpi/hart_ip.pcap 62); not its response, nor a Keep Alive,
+	 * nor a header claiming a body. */
+	static const uint8_t close_req[] = { 1, 0, 1, 0, 0, 13, 0, 8 };
+	static const uint8_t close_resp[] = { 1, 1, 1, 0, 0, 13, 0, 8 };
+	static const uint8_t keep_alive[] = { 1, 0, 2, 0, 0, 12, 0, 8 };
+	static const uint8_t with_body[] = { 1, 0, 1, 0, 0, 13, 0, 9 };
+	CHECK(first_bytes_quit(close_req, sizeof close_req));
+	CHECK(!first_bytes_quit(close_resp, sizeof close_resp));
+	CHECK(!first_bytes_quit(keep_alive, sizeof keep_alive));
+	CHECK(!first_bytes_quit(with_body, sizeof with_body));
+	CHECK(QUIT("\r\nQUIT\r\n"));            /* 8 bytes, still a QUIT line */
 	CHECK(!QUIT("a\x01 LOGOUT\r\n"));        /* not an atom */
 	CHECK(!QUIT("Q\xd5IT\r\n"));             /* 0xd5: no letter */
 	/* XMPP's closing stream tag, alone (RFC 6120 4.4) */
