@@ -67,6 +67,7 @@ static void check_decoded(const struct pkt *p, const uint8_t *frame, uint32_t cu
 			CHECK(*c >= 0x21 && *c <= 0x7e);   /* printable, as the report needs */
 	}
 	CHECK(first_bytes_app(p->payload, p->payload_caplen) < FIRST_BYTES_COUNT);
+	(void)first_bytes_quit(p->payload, p->payload_caplen);  /* read under the sanitizers */
 	uint8_t refusal = first_bytes_refusal(p->payload, p->payload_caplen);
 	CHECK(refusal < REFUSAL_COUNT && (refusal == REFUSAL_NONE) ==
 					      (first_bytes_refusal_name(refusal) == NULL));
