@@ -189,8 +189,8 @@ static uint8_t connection_value(const uint8_t *p, uint32_t n)
 	return c;
 }
 
-/* "timeout=" at p (k bytes readable), any case: the number after it, up
- * to `end` (capped to fit); 0 if the snaplen cut it at n: it may go on. */
+/* The number after the "timeout=" at p + at, read up to end (capped to
+ * fit); 0 if the snaplen cut it at n, the capture's end: it may go on. */
 #define TIMEOUT_KEY "timeout="
 static uint16_t timeout_number(const uint8_t *p, uint32_t at, uint32_t end, uint32_t n)
 {
