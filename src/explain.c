@@ -1516,13 +1516,15 @@ static void close_notify_after_fin(struct words *w)
 		  "the %s's before closing its socket.", tls_closure_rfc(v), w->an, w->bn);
 }
 
-/* The closer's last command (first_bytes_quit), named by what the
- * connection's first bytes or its port say it spoke. */
+/* A session's last command (first_bytes_quit), named by what the
+ * connection's first bytes or its port say it spoke; NULL when nothing
+ * named it. (XMPP's closing tag is peer_quit_after_fin's: the answer to a
+ * close, not a command.) */
 static const char *last_command(const struct words *w)
 {
 	const char *name = w->svc ? w->svc->name : NULL;
 	if (name && strcmp(name, "HART-IP") == 0)
-		return "a HART-IP Session Close request";
+		return "HART-IP Session Close request";
 	switch (w->v->app) {
 	case FIRST_BYTES_SMTP:
 	case FIRST_BYTES_POP3:
@@ -1531,7 +1533,7 @@ static const char *last_command(const struct words *w)
 	case FIRST_BYTES_IMAP:
 		return "LOGOUT";
 	}
-	return "QUIT or LOGOUT";
+	return NULL;
 }
 
 /* The data after the FIN was the peer's reply to the closer's QUIT
@@ -1544,7 +1546,8 @@ static void quit_reply_after_fin(struct words *w)
 	       "at once (FIN, frame %llu) without waiting for the reply; the %s answered the "
 	       "command as the protocol asks (%u bytes, frame %llu), and the %s's socket, already "
 	       "closed, answered that reply with a RST. Nothing was lost: the reply was the %s's "
-	       "goodbye.", w->an, last_command(w), (unsigned long long)v->a.data_frame,
+	       "goodbye.", w->an, last_command(w) ? last_command(w) : "QUIT or LOGOUT",
+	    (unsigned long long)v->a.data_frame,
 	    (unsigned long long)v->a.fin_frame, w->bn, t->len, (unsigned long long)t->frame,
 	    w->an, w->bn);
 	/* SMTP's words for SMTP only (a review read them under NNTP: the
@@ -1614,19 +1617,13 @@ static void peer_quit_after_fin(struct words *w)
 	/* Its first bytes named it, or its port: a 16-byte goodbye on
 	 * XMPP's port is its closing tag, not a QUIT or LOGOUT line. */
 	bool xmpp_port = w->svc && w->svc->name && strcmp(w->svc->name, "XMPP") == 0;
-	switch (v->app ? v->app : xmpp_port ? FIRST_BYTES_XMPP : FIRST_BYTES_NONE) {
-	case FIRST_BYTES_XMPP:
+	char named[48];
+	if (v->app == FIRST_BYTES_XMPP || (!v->app && xmpp_port))
 		goodbye = "its closing stream tag, which RFC 6120 4.4 asks of the side that sees "
 			  "the other close its stream";
-		break;
-	case FIRST_BYTES_SMTP:
-	case FIRST_BYTES_POP3:
-	case FIRST_BYTES_FTP:
-		goodbye = "its QUIT";
-		break;
-	case FIRST_BYTES_IMAP:
-		goodbye = "its LOGOUT";
-		break;
+	else if (last_command(w)) {
+		text_format(named, sizeof named, "its %s", last_command(w));
+		goodbye = named;
 	}
 	say(w, "the %s answered by ending its session (%u bytes, frame %llu: %s), and the %s's "
 	       "socket, already closed, answered that with a RST. Nothing was lost: the %s's "

@@ -2102,7 +2102,7 @@ static void test_quit_reply_words(void)
 	v.app = FIRST_BYTES_NONE;
 	v.dport = 5094;    /* the server's port: the RST is the client's */
 	explain_verdict(&v, &e);
-	CHECK(says(e.why, "its session's last command (a HART-IP Session Close request, frame 4)"));
+	CHECK(says(e.why, "its session's last command (HART-IP Session Close request, frame 4)"));
 }
 
 /* A pipelining client's message and QUIT, the server's replies and FIN,
