@@ -15,6 +15,7 @@
 #include "addr_scope.h"
 #include "seq.h"
 #include "tcp_track.h"
+#include "tls.h"
 
 /* The look-ahead holds up to VERDICT_QUEUE_MAX verdicts at once: facts, no text, kept small. */
 /* The settle queue holds up to VERDICT_QUEUE_MAX of them (man page, FLOWS
@@ -1726,6 +1727,25 @@ enum unread_sign classify_unread_sign(const struct verdict *v)
 	    v->tls.alert_from == ROLE_CLIENT + 1 && v->tls.alert &&
 	    v->tls.alert != TLS_ALERT_ENCRYPTED && v->tls.alert != 0 + 1 && v->tls.alert != 90 + 1)
 		return UNREAD_TLS_HANDSHAKE;
+	/*
+	 * A TLS client whose ClientHello the server answered in another
+	 * protocol: an HTTP server's error to bytes it could not parse (a
+	 * client told https:// for a port that serves plain HTTP), or the
+	 * greeting of a protocol whose server speaks first. Its TLS library
+	 * reads a record's 5-byte header first (RFC 8446 5.1; OpenSSL's
+	 * record layer, Java's SSLSocketInputRecord), fails on one that is no
+	 * TLS ("wrong version number"), and closes with the rest of the
+	 * answer unread: the close resets (TCP_ABORT_ON_CLOSE; holdout7's
+	 * python3-requests to a Node HTTP port, RST 0.1 ms after the 400).
+	 * A library that reads what has come (Go's crypto/tls) takes it all
+	 * and closes with a FIN, so a RST is the former's, or a zero
+	 * linger's, the runner-up. Not when the answer held no more than a
+	 * record header.
+	 */
+	if (v->sender == ROLE_CLIENT && v->tls.stage == TLS_STAGE_CLIENT_HELLO &&
+	    v->tls.alert_from != ROLE_SERVER + 1 && v->b.bytes > TLS_RECORD_HEADER_LEN &&
+	    (v->b.http_responses > 0 || first_bytes_server_speaks_first(v->app)))
+		return UNREAD_NOT_TLS;
 	/* HTTP tells it exactly: a request body still arriving (an early final
 	 * response, such as a 413, does not end it: RFC 9112 9.6), or more
 	 * requests than responses. Not when the snaplen cut a segment of

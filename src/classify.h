@@ -596,6 +596,9 @@ enum unread_sign {
 	UNREAD_ARRIVING,            /* data beyond what the RST acknowledges */
 	UNREAD_TLS_HANDSHAKE,       /* the rest of a server's TLS flight, after the client's
 				       fatal alert */
+	UNREAD_NOT_TLS,             /* a TLS client's ClientHello answered in another protocol
+				       (an HTTP server's error): the rest of that answer,
+				       after the record header it failed on */
 	UNREAD_CLOSING_ALERT,       /* the peer's TLS closing alert, its last record, after
 				       the sender's own last data */
 	UNREAD_CLOSING_ALERTS,      /* ... and then the sender's own closing alert, which

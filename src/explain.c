@@ -2941,6 +2941,17 @@ static void say_peer_closing_alert(struct words *w)
  * linger0 scenarios abort within milliseconds of their last exchange). */
 #define ABORT_TIMER_MIN_NS 1000000000
 
+/* The protocol a TLS client's ClientHello was answered in
+ * (classify.c's UNREAD_NOT_TLS): HTTP, or the server-first protocol its
+ * opening named (service_for names it by that before the port). */
+static const char *not_tls_protocol(const struct verdict *v)
+{
+	if (v->b.http_responses > 0)
+		return "HTTP";
+	const struct service *s = service_for(0, false, v->app);
+	return s && s->name ? s->name : "another protocol";
+}
+
 static void unread_data_words(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -3050,6 +3061,16 @@ static void unread_data_words(struct words *w)
 		       "rejected: the records after it were still unread. ",
 		    tls_alert_name((uint8_t)(v->tls.alert - 1)) ? tls_alert_name((uint8_t)(v->tls.alert - 1))
 								: "unassigned");
+		break;
+	case UNREAD_NOT_TLS:
+		say(w, "it had opened TLS (a ClientHello) and the server answered in %s (last at "
+		       "frame %llu), not TLS. A TLS library reads a record's 5-byte header first "
+		       "and fails on one that is not TLS (OpenSSL's \"wrong version number\"), "
+		       "closing with the rest of that answer unread. ", not_tls_protocol(v),
+		    (unsigned long long)v->b.data_frame);
+		if (v->response.status && v->response_sender == ROLE_SERVER)
+			say(w, "The answer was an HTTP %u response: a plain-HTTP server's reply to "
+			       "bytes it could not parse. ", v->response.status);
 		break;
 	case UNREAD_NONE:
 		break;
@@ -3189,6 +3210,11 @@ static void unread_data_words(struct words *w)
 			  "either way read (drain) the socket before close(), or shutdown(SHUT_WR) "
 			  "and wait for the peer's FIN, so the peer gets a FIN rather than a RST.",
 		       side_word(v));
+	else if (sign == UNREAD_NOT_TLS)
+		advise(w, "Client: the server's port speaks %s, not TLS: use the scheme it serves "
+			  "(http:// rather than https://, for a web server) or the port that serves "
+			  "TLS. The RST is the client's TLS library giving up on the answer, not the "
+			  "server's doing.", not_tls_protocol(v));
 	else if (sign == UNREAD_BODY_DUE)
 		advise(w, "Server: after an early response, read (or discard) the rest of the body "
 			  "before closing, or shutdown(SHUT_WR) and keep reading a while (nginx's "

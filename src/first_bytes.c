@@ -89,6 +89,14 @@ static bool xmpp_stream(const struct rd *r)
 	return true;
 }
 
+bool first_bytes_server_speaks_first(uint8_t app)
+{
+	/* RFC 4253 4.2 (the server's banner, sent at once), RFC 5321 4.2,
+	 * RFC 959 5.4, RFC 9051 7.1.1, RFC 1939 4, MySQL's HandshakeV10 */
+	return app == FIRST_BYTES_SSH || app == FIRST_BYTES_SMTP || app == FIRST_BYTES_FTP ||
+	       app == FIRST_BYTES_IMAP || app == FIRST_BYTES_POP3 || app == FIRST_BYTES_MYSQL;
+}
+
 uint8_t first_bytes_app(const uint8_t *d, uint32_t n)
 {
 	struct rd r = rd_init(d, n);

@@ -34,6 +34,10 @@ enum first_bytes_app {
  * message are tens to hundreds of bytes): longer segments are not read. */
 #define FIRST_BYTES_OPENING_MAX 1024
 
+/* Whether app is a protocol whose server speaks first (a banner or a
+ * greeting before any request), so that a connection naming it had the
+ * server's data in that protocol. */
+bool first_bytes_server_speaks_first(uint8_t app);
 /* What the n captured payload bytes at d open with; FIRST_BYTES_NONE if nothing. */
 uint8_t first_bytes_app(const uint8_t *d, uint32_t n);
 /*

@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* A record's header: content type, version, length (RFC 8446 5.1). */
+#define TLS_RECORD_HEADER_LEN 5
 #define TLS_SNI_MAX 64          /* kept NUL-terminated, cut to fit */
 #define TLS_ALPN_MAX 24         /* "h2,http/1.1": ids comma-joined, cut to fit */
 /*

@@ -1165,6 +1165,48 @@ static int tls12_request(struct flow *f, uint32_t *cseq)
 	return c;
 }
 
+/* The client's ClientHello answered by a plain-HTTP server's 400, and its
+ * RST 0.1 ms later, before the server's FIN: its TLS library read the
+ * answer's first 5 bytes as a record header, failed, and closed with the
+ * rest unread (holdout7's python3-requests to a Node HTTP port; the lab's
+ * tls-client-to-plain-http-port-v4). An answer no longer than a record
+ * header, or a TLS alert, leaves nothing of the kind. */
+static void test_tls_answered_in_http(void)
+{
+	static const char *const answers[] = {
+		"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n", "HTTP/",
+	};
+	static const uint8_t alert[7] = { 21, 3, 3, 0, 2, 2, 40 };
+	for (int k = 0; k < 3; k++) {
+		struct flow f;
+		struct verdict v;
+		struct buf hello;
+		int c = handshake_with_hello(&f, &hello);
+		uint32_t cseq = 101 + (uint32_t)hello.n;
+		struct pkt ans = at(seg(S, 501, cseq, TCP_ACK | TCP_PSH, 0, 5), 10.012);
+		ans = k < 2 ? with_payload(ans, answers[k]) : with_bytes(ans, alert, sizeof alert);
+		feed(&f, &ans);
+		uint32_t sseq = 501 + ans.payload_len;
+		feed(&f, (struct pkt[]){ at(seg(C, cseq, sseq, TCP_ACK, 0, 6), 10.01201) });
+		judge_and_explain(&f, c, at(seg(C, cseq, sseq, TCP_RST | TCP_ACK, 0, 7), 10.0121),
+				  &v);
+		if (k == 0) {
+			CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+			CHECK_EQ(v.confidence, CONF_MEDIUM);
+			CHECK_EQ(v.runner_up, CAUSE_LINGER_ABORT);
+			CHECK_EQ(classify_unread_sign(&v), UNREAD_NOT_TLS);
+			CHECK(says(e.why, "it had opened TLS (a ClientHello) and the server answered in "
+					  "HTTP (last at frame 5), not TLS"));
+			CHECK(says(e.why, "The answer was an HTTP 400 response"));
+			CHECK(says(e.advice, "the server's port speaks HTTP, not TLS: use the scheme "
+					     "it serves"));
+		} else {
+			CHECK(classify_unread_sign(&v) != UNREAD_NOT_TLS);
+			CHECK(strstr(e.why, "not TLS") == NULL);
+		}
+	}
+}
+
 /* The client's FIN 10 ms after its ClientHello, more than the 1 ms
  * round trip, and the server's hello meeting the closed socket: a
  * connection given up before use (a race lost, a spare), said so, with
@@ -4143,6 +4185,7 @@ int main(void)
 	test_reuse_advice_by_service();
 	test_tls_stage_words();
 	test_handshake_given_up();
+	test_tls_answered_in_http();
 	test_abort_after_trailing_close_notify();
 	test_close_wait_after_both_alerts();
 	test_reset_after_peer_alert_and_fin();

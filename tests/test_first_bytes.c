@@ -46,6 +46,16 @@ int main(void)
 	CHECK_EQ(TEXT("<?xml"), FIRST_BYTES_NONE);
 	CHECK_EQ(TEXT("<?xml ?><stream:strea"), FIRST_BYTES_NONE);
 	CHECK(strcmp(first_bytes_app_name(FIRST_BYTES_XMPP), "xmpp") == 0);
+	/* The protocols whose server opens with a banner or greeting; not
+	 * those whose client speaks first, nor none. */
+	static const uint8_t server_first[] = { FIRST_BYTES_SSH, FIRST_BYTES_SMTP, FIRST_BYTES_FTP,
+						FIRST_BYTES_IMAP, FIRST_BYTES_POP3, FIRST_BYTES_MYSQL };
+	for (size_t i = 0; i < sizeof server_first; i++)
+		CHECK(first_bytes_server_speaks_first(server_first[i]));
+	static const uint8_t client_first[] = { FIRST_BYTES_NONE, FIRST_BYTES_POSTGRES,
+						FIRST_BYTES_REDIS, FIRST_BYTES_MONGODB, FIRST_BYTES_XMPP };
+	for (size_t i = 0; i < sizeof client_first; i++)
+		CHECK(!first_bytes_server_speaks_first(client_first[i]));
 	/* Bulk data, HTTP and short payloads name nothing. */
 	static const uint8_t zeros[64] = { 0 };
 	CHECK_EQ(app_of(zeros, sizeof zeros), FIRST_BYTES_NONE);

@@ -612,7 +612,7 @@ ready()
 time.sleep({run_for})
 p.terminate()
 p.wait()
-print(open(d + "/error.log").read())
+print(open(d + "/error.log", errors="replace").read())   # a request line it could not parse is logged raw
 """, wait_ready=True)
 
 

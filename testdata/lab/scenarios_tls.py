@@ -13,7 +13,7 @@ nothing is what a misconfigured client trusts.
 """
 import os
 
-from lab import expect, label, nginx_tls, scenario, sh
+from lab import expect, label, nginx_tls, one_incident, scenario, sh
 
 SERVER_NAME = "api.lab.test"
 BLOCKED_NAME = "blocked.lab.test"
@@ -601,6 +601,39 @@ s.close()
     # nginx's FIN 1.5 s before the request, so nginx's orphaned socket (a
     # TIME_WAIT mini-socket) answers it.
     return closed_server_labeller("ignored-fin")
+
+
+# ---------------------------------------------------------------- the wrong scheme
+
+@scenario("tls-client-to-plain-http-port-v4", "Debian's curl told https://api.lab.test/ "
+          "(--resolve to the server's address) where Debian's nginx serves plain HTTP on "
+          "port 443 (listen without ssl): nginx cannot parse the ClientHello as a request, "
+          "answers 400 Bad Request and closes; curl's OpenSSL reads the answer's first 5 "
+          "bytes as a TLS record header, fails (\"wrong version number\", exit 35) and "
+          "closes with the rest of the 400 unread: its kernel sends RST, not FIN")
+def tls_client_to_plain_http_port(lab):
+    lab.topology()
+    certs = make_certs(lab.workdir, SERVER_NAME)
+    lab.capture("client")
+    srv = nginx_tls(lab, certs, SERVER_NAME, run_for=2.0, listen="")
+    cli = lab.run("client", f"""
+import subprocess
+p = subprocess.run(["curl", "-sSv", "--max-time", "5", "--cacert", {certs['ca']!r},
+                    "--resolve", "{SERVER_NAME}:443:{lab.addr('server')}",
+                    "https://{SERVER_NAME}/"], capture_output=True, text=True)
+print(p.stdout)
+print(p.stderr)
+print("exit", p.returncode)
+""")
+    out = cli.wait(timeout=30)
+    srv.wait(timeout=30)
+    # The design, as curl saw it (-v): the handshake failed on the answer's
+    # first bytes (exit 35, CURLE_SSL_CONNECT_ERROR).
+    if "exit 35" not in out or "wrong version number" not in out:
+        raise RuntimeError(f"curl did not fail the handshake as designed: {out}")
+    return one_incident("client", "TCP_ABORT_ON_CLOSE", "unread-recv-buffer",
+                        note="curl's OpenSSL read a 5-byte record header of nginx's plain "
+                             "400 and failed; the rest of the answer was unread at close")
 
 
 # ---------------------------------------------------------------- nothing on 443
