@@ -1230,7 +1230,14 @@ static bool data_after_own_fin(struct judge *j)
 {
 	struct verdict *v = j->v;
 	const struct seg_note *t = &v->trigger;
-	if (!(v->a.flags & HALF_F_FIN))
+	/* A RST from elsewhere than A (another TTL, too soon, the capturing
+	 * host) is not A's closed socket's: a box that had forgotten the
+	 * half-closed flow answers B's data as well, and the foreign rules
+	 * below decide, this reading their runner-up (holdout8's NAT router
+	 * whose conntrack CLOSE_WAIT timeout, shortened to 1 s, dropped the
+	 * mapping before the server's answer: its own kernel's RST, TTL 64
+	 * where the client's packets came with 63). */
+	if (!(v->a.flags & HALF_F_FIN) || foreign(j))
 		return false;
 	if (t->frame && t->len > 0) {
 		bool acked_fin = (t->flags & TCP_ACK) && b_ack_shows_fin(v, t->ack);

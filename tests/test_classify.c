@@ -1062,6 +1062,28 @@ static void test_middlebox_and_lost_state(void)
 	CHECK_EQ(v.a.ttl_max, 63);
 	CHECK_EQ(v.trigger_gap_ns, 399990000000);   /* the silence the middlebox timed out on */
 
+	/* The client's request and FIN (TTL 63 at the server), the server's
+	 * answer 3 s later, and a RST in the client's name: with the client's
+	 * TTL, its closed socket's; with another, a box on the path that had
+	 * forgotten the half-closed flow (holdout8's NAT whose conntrack
+	 * CLOSE_WAIT timeout was 1 s), data-after-fin the runner-up. */
+	for (int k = 0; k < 2; k++) {
+		c = handshake(&f);
+		feed(&f, (struct pkt[]){ at(with_ttl(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 63),
+					    10.0) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK, 0, 5), 10.001) });
+		feed(&f, (struct pkt[]){ at(with_ttl(seg(C, 111, 501, TCP_ACK | TCP_FIN, 0, 6), 63),
+					    10.002) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 112, TCP_ACK, 0, 7), 10.04) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 112, TCP_ACK | TCP_PSH, 600, 8), 13.0) });
+		CHECK_EQ(judge(&f, c, at(with_ttl(seg(C, 112, 0, TCP_RST, 0, 9), k ? 63 : 64), 13.0001),
+			       &v),
+			 k ? CAUSE_DATA_AFTER_FIN : CAUSE_IDLE_TIMEOUT);
+		CHECK_EQ(v.origin, k ? ORIGIN_ENDPOINT : ORIGIN_MIDDLEBOX);
+		if (!k)
+			CHECK_EQ(v.runner_up, CAUSE_DATA_AFTER_FIN);
+	}
+
 	/* The same TTL step with no idle time: forged. */
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(with_ttl(seg(S, 501, 101, TCP_ACK, 0, 4), 63), 10.01) });
