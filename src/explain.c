@@ -606,11 +606,14 @@ static void after_earlier_reset(struct words *w)
 	const struct verdict *v = w->v;
 	unsigned long long first = v->followup_of;
 	if (v->detail == DETAIL_DUPLICATE && v->copied_ttl)
+		/* With no ID to match (IPv6; Linux's 0 on a RST without a
+		 * socket), what made it a copy was the capture's other
+		 * interface (tcp_track_copy_of_last), not the ID. */
 		say(w, "Another copy of the %s's RST at frame %llu, captured within 2 ms of it with "
-		       "the same numbers and IP ID and a TTL one apart (%u there, %u here), and "
+		       "the same numbers%s and a TTL one apart (%u there, %u here), and "
 		       "nothing from the %s between them: the capture saw that packet on both sides "
-		       "of a router. It is the same reset.", w->an, first, v->copied_ttl, v->rst.ttl,
-		    w->bn);
+		       "of a router. It is the same reset.", w->an, first,
+		    v->ipver == 4 && v->ip_id ? " and IP ID" : "", v->copied_ttl, v->rst.ttl, w->bn);
 	else if (v->detail == DETAIL_DUPLICATE)
 		say(w, "Another copy of the %s's RST at frame %llu, captured within 2 ms of it with "
 		       "the same numbers, TTL and IP ID, and nothing from the %s between them: the "

@@ -106,6 +106,9 @@ struct pkt {
 				 host sent it (PACKET_OUTGOING): on a router, the forwarded
 				 copy of a packet it captured arriving a moment before */
 	uint16_t window;      /* as on the wire, unscaled */
+	uint8_t lane;         /* the capture interface it came on: 1 + its place in the
+				 order the capture's interfaces first came
+				 (pipeline.h); 0 while the capture has shown one */
 	struct tcp_opts opts;
 
 	uint32_t payload_len;       /* TCP payload length from the IP lengths */

@@ -186,6 +186,16 @@ void pipeline_init(struct pipeline *pl, const struct pipeline_config *cfg, struc
 		pl->incidents = incidents_new();
 }
 
+/* The frames to come are of capture interface lane (pkt.lane): each slot
+ * of the ring keeps it, decoding does not touch it, so no frame has to
+ * be told (the frames before are tracked: pipeline_flush). */
+static void set_lane(struct pipeline *pl, uint8_t lane)
+{
+	pl->lane = lane;
+	for (size_t i = 0; i < PIPELINE_RING; i++)
+		pl->ahead[i].p.lane = lane;
+}
+
 void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name,
 			   const struct link_type *link)
 {
@@ -194,6 +204,13 @@ void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name
 	 * them (late_segments.c): a connection that goes on across two files
 	 * pairs its RSTs by their numbers alone. */
 	pl->late.n = 0;
+	/* A file read after another is another capture: its interfaces are
+	 * its own. Inputs read interleaved are one capture (their lanes
+	 * kept, pipeline_input). */
+	if (!pl->numbered_across) {
+		pl->n_lanes = 0;
+		set_lane(pl, 0);
+	}
 	pl->ahead_source = pl->ahead_in;
 	pl->src.name = name;
 	/* Counted apart from the current input's: with --interleave the input
@@ -227,6 +244,18 @@ void pipeline_set_interface(struct pipeline *pl, const struct link_type *link,
 	for (const char *c = pl->src.interface; *c; c++)
 		h = (h ^ (uint8_t)*c) * 16777619u;
 	pl->interface_id = pl->src.interface[0] ? (uint16_t)(h ^ (h >> 16)) : 0;
+	/* Its lane, in the order the capture's interfaces first came (a
+	 * router's two sides: 0 and 1), for telling a packet's copy on the
+	 * other side from a second packet (tcp_track_copy_of_last). */
+	uint8_t lane = 0;
+	while (lane < pl->n_lanes && pl->lane_ids[lane] != pl->interface_id)
+		lane++;
+	if (lane == pl->n_lanes && pl->n_lanes < PIPELINE_LANES)
+		pl->lane_ids[pl->n_lanes++] = pl->interface_id;
+	if (lane == PIPELINE_LANES)
+		lane = PIPELINE_LANES - 1;
+	/* 0 while the capture has shown one interface (pkt.lane) */
+	set_lane(pl, pl->n_lanes > 1 ? (uint8_t)(lane + 1) : 0);
 }
 
 void pipeline_save_input(struct pipeline *pl, struct pipeline_input *in)
@@ -235,6 +264,7 @@ void pipeline_save_input(struct pipeline *pl, struct pipeline_input *in)
 	in->src = pl->src;
 	in->link = pl->link;
 	in->interface_id = pl->interface_id;
+	in->lane = pl->lane;
 	in->src_started = pl->src_started;
 }
 
@@ -244,6 +274,7 @@ void pipeline_restore_input(struct pipeline *pl, const struct pipeline_input *in
 	pl->src = in->src;
 	pl->link = in->link;
 	pl->interface_id = in->interface_id;
+	set_lane(pl, in->lane);
 	pl->src_started = in->src_started;
 	pl->stats.at.source = in->src.index;
 }

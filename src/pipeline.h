@@ -58,6 +58,8 @@ struct pipeline_config {
  * before stay in the rest until overwritten: a RST's IPv4 ID is compared
  * with theirs (pipeline.c, id_follows_other). */
 #define PIPELINE_RING 16
+/* Capture interfaces told apart by lane (pkt.lane); later ones share the last. */
+#define PIPELINE_LANES 8
 
 struct pending_frame {
 	struct pkt p;
@@ -118,6 +120,12 @@ struct pipeline {
 	uint64_t file_frame;
 	struct shard shard;
 	uint16_t interface_id;      /* the current interface's name, hashed: host_table context */
+	/* The current interface's lane (pkt.lane): 1 + its place in the order
+	 * the capture's named interfaces first came, 0 while only one has
+	 * come. Up to PIPELINE_LANES are told apart (lane_ids). */
+	uint8_t lane;
+	uint8_t n_lanes;
+	uint16_t lane_ids[PIPELINE_LANES];
 	int64_t now;                /* latest packet time: the clock for expiry */
 	/* Connections whose two sides' IPv4 IDs were compared at a side's
 	 * third packet, and those where they ran on one counter (note_ids). */
@@ -149,6 +157,7 @@ struct pipeline_input {
 	struct report_source src;
 	const struct link_type *link;
 	uint16_t interface_id;
+	uint8_t lane;
 	bool src_started;
 };
 void pipeline_save_input(struct pipeline *pl, struct pipeline_input *in);

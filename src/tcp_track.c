@@ -180,10 +180,26 @@ bool tcp_track_copy_of_last(const struct flow *f, int dir, const struct pkt *p)
 	 * forwarded copy, TTL 64 then 63, were a RST and a middlebox's).
 	 */
 	bool forwarding = p->outgoing && tcp_track_arrived_only(h);
-	int64_t apart = p->ts_ns - l->ts_ns;
 	if (!l->frame || l->seq != p->seq || l->ack != p->ack || l->flags != p->flags ||
-	    l->len != p->payload_len || l->window != p->window || apart < 0 ||
-	    apart > (forwarding ? FORWARDED_WITHIN_NS : TCP_TRACK_DUPLICATE_WITHIN_NS))
+	    l->len != p->payload_len || l->window != p->window)
+		return false;
+	int64_t apart = p->ts_ns - l->ts_ns;
+	/*
+	 * A capture of several interfaces (a pcapng of a router's two sides,
+	 * dumpcap -i a -i b: pkt.lane) holds a forwarded packet on both,
+	 * one hop apart, whatever its ID (IPv6 has none, Linux's RST without
+	 * a socket 0): the later one, by time, at the lower TTL. Each
+	 * interface's packets reach the file from its own capture buffer, so
+	 * the copy may come first in the file (holdout8's link-outage
+	 * capture: a server's data 15 us earlier on the far side, one frame
+	 * later). A box's own segment in the sender's name leaves at the
+	 * box's initial TTL, above the sender's one hop on, and after it.
+	 */
+	if (p->lane && (apart >= 0 ? l->ttl == p->ttl + 1 : p->ttl == l->ttl + 1) &&
+	    (p->ipver != 4 || p->ip_id == h->ip_id) && apart <= TCP_TRACK_DUPLICATE_WITHIN_NS &&
+	    apart >= -TCP_TRACK_DUPLICATE_WITHIN_NS)
+		return true;
+	if (apart < 0 || apart > (forwarding ? FORWARDED_WITHIN_NS : TCP_TRACK_DUPLICATE_WITHIN_NS))
 		return false;
 	if (p->ipver == 4 && p->ip_id != h->ip_id)
 		return false;

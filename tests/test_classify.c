@@ -1508,6 +1508,30 @@ static void test_capture_duplicates(void)
 	CHECK(tcp_track_is_duplicate(&f, 1 - c, &bare));
 	bare.ttl = 65;
 	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &bare));   /* a router lowers it */
+	/* Or when the capture holds several interfaces (pkt.lane: a pcapng of
+	 * a router's two sides, holdout8's link-outage capture): the one
+	 * packet on both sides, the later by time one hop lower, though the
+	 * file may hold the copy first (each interface's buffer reaches it on
+	 * its own). The higher TTL later is a box's own, not a copy; the same
+	 * TTL may be a second packet; so may one 3 ms away. */
+	bare.outgoing = false;
+	bare.ttl = 63;
+	bare.lane = 1;
+	CHECK(tcp_track_is_duplicate(&f, 1 - c, &bare));        /* 63, 50 us after */
+	bare.ts_ns -= 80000;                                     /* 30 us before */
+	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &bare));
+	bare.ttl = 65;                                           /* the original, after its copy */
+	CHECK(tcp_track_is_duplicate(&f, 1 - c, &bare));
+	bare.ts_ns += 80000;                                     /* higher and later: a box's */
+	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &bare));
+	bare.ttl = 64;
+	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &bare));
+	bare.ttl = 63;
+	bare.ts_ns += 3000000;
+	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &bare));
+	bare.ts_ns -= 3000000;
+	bare.lane = 0;                                           /* one interface: no proof */
+	CHECK(!tcp_track_is_duplicate(&f, 1 - c, &bare));
 }
 
 /* A FIN resent until the sender gives up is a retransmission timeout. */
