@@ -3092,9 +3092,16 @@ void classify_rst(const struct flow *f, int dir, const struct pkt *p,
 	 * handshake, then the host) give A two TTLs, and a range holds both.
 	 * After a long silence, a RST with the TTL A's recent packets did not
 	 * have came from the other box, the one that kept (and forgot) state.
+	 * Not one hop from them in a capture of several interfaces (pkt.lane):
+	 * a router's two sides show each of A's packets at two TTLs one
+	 * apart, and its last may be the far side's copy (holdout7's twisted
+	 * agent, whose dumpcap file holds one link's packets, then the
+	 * other's).
 	 */
+	bool other_side = p->lane && (p->ttl == a->last.ttl + 1 || a->last.ttl == p->ttl + 1);
 	if (j.a_ttl && !j.ttl_step && a->ttl_min != a->ttl_max && p->ttl != a->last.ttl &&
-	    !(a->last.flags & TCP_RST) && long_silence(&j, p->ts_ns - a->last.ts_ns)) {
+	    !other_side && !(a->last.flags & TCP_RST) &&
+	    long_silence(&j, p->ts_ns - a->last.ts_ns)) {
 		j.ttl_step = true;
 		v->ttl_unlike_recent = true;
 	}

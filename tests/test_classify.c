@@ -2647,6 +2647,26 @@ static void test_two_boxes_one_address(void)
 	/* The host's own TTL then is its own. */
 	judge(&f, 1 - c, at(with_ttl(seg(S, 541, 121, TCP_RST | TCP_ACK, 0, 6), 58), 190.0), &v);
 	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	/* One hop apart in a capture of several interfaces (pkt.lane: a
+	 * router's two sides, the server's packets at 59 on the near one and
+	 * 58 on the far one): the two TTLs are the two sides, and a RST at
+	 * 59 after a silence is the server's (holdout7's twisted agent). */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 100, 0, TCP_SYN, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(S, 500, 101, TCP_SYN | TCP_ACK, 0, 2), 59), 10.01) });
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 20, 3), 10.02) });
+	struct pkt far = at(with_ttl(seg(S, 501, 121, TCP_ACK | TCP_PSH, 40, 4), 58), 10.05);
+	far.lane = 2;
+	feed(&f, &far);
+	feed(&f, (struct pkt[]){ at(seg(C, 121, 541, TCP_ACK, 0, 5), 10.06) });
+	struct pkt near = at(with_ttl(seg(S, 541, 121, TCP_RST | TCP_ACK, 0, 6), 59), 190.0);
+	near.lane = 1;
+	judge(&f, 1 - c, near, &v);
+	CHECK_EQ(v.origin, ORIGIN_ENDPOINT);
+	CHECK(!v.ttl_unlike_recent);
+	near.lane = 0;          /* one interface: two boxes, as above */
+	judge(&f, 1 - c, near, &v);
+	CHECK(v.ttl_unlike_recent);
 	/* A RST sooner than the server's leg of the handshake, but whose IPv4
 	 * ID continues the server's own: its stack's, not a forger's. */
 	memset(&f, 0, sizeof f);
