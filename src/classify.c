@@ -2142,9 +2142,24 @@ static bool abortive_close(struct judge *j)
 static bool untranslated_segment(struct judge *j)
 {
 	struct verdict *v = j->v;
+	bool idle = v->trigger.ts_ns - v->nat.ts_ns >= WAIT_GIVEN_UP_MIN_NS;
+	/*
+	 * The peer's segment was sent to a host that never had its
+	 * connection (NAT_TWIN_MOVED): the box that maps the address to its
+	 * hosts (a load balancer, a DNAT) had lost the flow's mapping and
+	 * picked one anew. For the connection the server side has lost its
+	 * state, as TAXONOMY's peer-lost-state says of a host that restarted
+	 * (holdout2's and holdout8's labels). After a silence of a second or
+	 * more the box's idle timer may have dropped the mapping: idle-timeout
+	 * the runner-up; sooner, a restart, a flush or a failover did.
+	 */
+	if (v->nat.kind == NAT_TWIN_MOVED)
+		return idle ? decide(v, CAUSE_PEER_LOST_STATE, DETAIL_NONE, CONF_MEDIUM,
+				     CAUSE_IDLE_TIMEOUT)
+			    : decide(v, CAUSE_PEER_LOST_STATE, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	if (v->nat.kind != NAT_TWIN_UNTRANSLATED && v->nat.kind != NAT_TWIN_REMAPPED)
 		return false;
-	if (v->trigger.ts_ns - v->nat.ts_ns >= WAIT_GIVEN_UP_MIN_NS)
+	if (idle)
 		return decide(v, CAUSE_IDLE_TIMEOUT, DETAIL_NONE, CONF_HIGH, NO_RUNNER_UP);
 	return decide(v, CAUSE_UNKNOWN, DETAIL_NONE, CONF_LOW, NO_RUNNER_UP);
 }
@@ -2163,7 +2178,8 @@ void classify_revise_untranslated(struct verdict *v, const struct nat_twin_note 
 		return;
 	v->nat = *note;
 	/* The twin's handshake names the roles: the sender opened it
-	 * (untranslated) or took it (remapped). */
+	 * (untranslated) or took it (remapped), or stood in for the end that
+	 * took it (moved). */
 	v->sender = note->kind == NAT_TWIN_UNTRANSLATED ? ROLE_CLIENT : ROLE_SERVER;
 	v->role_guessed = false;
 	/* A kernel answered for a connection it did not have: the segment, a
@@ -3157,7 +3173,8 @@ int verdict_evidence(const struct verdict *v, struct evidence out[VERDICT_MAX_EV
 	if (v->b.rst_frame)
 		add_evidence(out, &n, v->b.rst_frame, v->b.rst_ts, EV_PEER_RST);
 	add_evidence(out, &n, v->rst.frame, v->rst.ts_ns, EV_THE_RST);
-	if (v->nat.kind == NAT_TWIN_UNTRANSLATED || v->nat.kind == NAT_TWIN_REMAPPED) {
+	if (v->nat.kind == NAT_TWIN_UNTRANSLATED || v->nat.kind == NAT_TWIN_REMAPPED ||
+	    v->nat.kind == NAT_TWIN_MOVED) {
 		add_evidence(out, &n, v->nat.frame, v->nat.ts_ns, EV_NAT_TWIN);
 	} else if (v->nat.kind == NAT_TWIN_AFTER_RESET) {
 		add_evidence(out, &n, v->nat.frame, v->nat.ts_ns, EV_NAT_SEGMENT);

@@ -450,11 +450,52 @@ static const char *nat_addr(const struct verdict *v, char *buf, size_t n)
 }
 #define NAT_ADDR(v) nat_addr((v), (char[64]){ 0 }, 64)
 
+/* nat_twin.h's NAT_TWIN_MOVED: the peer's segment of its connection with
+ * another address, sent to a host that never had it. */
+static void moved_segment(struct words *w)
+{
+	const struct verdict *v = w->v;
+	int64_t silent = v->trigger.ts_ns - v->nat.ts_ns;
+	char from[64], self[64];
+	report_endpoint(from, sizeof from, v->ipver, v->dst, v->dport);
+	report_endpoint(self, sizeof self, v->ipver, v->src, v->sport);
+	say(w, "The %s (%s) answered with a reply-form RST a %s segment from %s (frame %llu) of a "
+	       "connection it never had: that segment carried the numbers of the %s's connection "
+	       "with %s (seq %u, ack %u: where that connection stood at frame %llu), from the same "
+	       "address and port. A load balancer or a DNAT in front of the servers (a Kubernetes "
+	       "Service, nftables or IPVS dnat to several backends) sends a connection's every "
+	       "segment to the host it chose at the handshake, by its state table; with that "
+	       "state gone, it chose anew, and this host, which never saw the handshake, answered "
+	       "for no connection of its own. For the %s the connection's server side had lost "
+	       "its state.", w->an, self, seg_kind(&v->trigger), from,
+	    (unsigned long long)v->trigger.frame, w->bn, NAT_ADDR(v), v->trigger.seq,
+	    v->trigger.ack, (unsigned long long)v->nat.frame, w->bn);
+	if (v->cause == CAUSE_PEER_LOST_STATE && v->runner_up == CAUSE_IDLE_TIMEOUT)
+		say(w, " The connection had been silent %s before: the balancer's idle timer may "
+		       "have dropped the mapping, or it restarted, failed over or had its table "
+		       "flushed (conntrack -D, a backend drained).", DUR(silent));
+	else
+		say(w, " The connection had been silent only %s: no idle timer explains the lost "
+		       "mapping; the balancer restarted, failed over or had its table flushed "
+		       "(conntrack -D, a backend drained).", DUR(silent));
+	say(w, " The RST carries the %s's own ack as its seq, so the %s took it and its connection "
+	       "was reset.", w->bn, w->bn);
+	advise(w, "On the load balancer or DNAT: keep a connection's mapping for its life (sync "
+		  "state to a standby, drain a backend by refusing new connections rather than "
+		  "deleting established ones, keep idle mappings longer than the applications "
+		  "leave connections idle: %s here). The %s's connection is dead: reconnect, and "
+		  "retry what is safe to repeat.", DUR(silent), w->bn);
+}
+
 /* nat_twin.h: the same connection, seen without the NAT's translation, or
  * through a mapping the NAT made anew. */
 static void untranslated_segment(struct words *w)
 {
 	const struct verdict *v = w->v;
+	if (v->nat.kind == NAT_TWIN_MOVED) {
+		moved_segment(w);
+		return;
+	}
 	bool remapped = v->nat.kind == NAT_TWIN_REMAPPED;
 	int64_t silent = v->trigger.ts_ns - v->nat.ts_ns;
 	char from[64];
@@ -554,6 +595,20 @@ static void after_untranslated_reset(struct words *w)
 		    (unsigned long long)v->followup_of);
 		advise(w, "See the RST at frame %llu: keep the NAT's mapping alive there. Nothing more "
 			  "for this reset: the %s's connection was already gone.",
+		       (unsigned long long)v->followup_of, w->an);
+		return;
+	}
+	if (v->nat.via == NAT_TWIN_MOVED) {
+		say(w, "The %s answered the %s's %s (frame %llu) with a reply-form RST: it no longer "
+		       "had the connection. The RST at frame %llu, %s earlier, had reset it: a load "
+		       "balancer or DNAT had sent the %s's segment (frame %llu) to %s, a host that "
+		       "never had the connection, which answered it. The balancer's lost mapping is "
+		       "the cause (the RST at frame %llu says why).",
+		    w->an, w->bn, seg_kind(&v->trigger), (unsigned long long)v->trigger.frame,
+		    (unsigned long long)v->followup_of, DUR(v->rst.ts_ns - v->nat.rst_ts_ns), w->an,
+		    (unsigned long long)v->nat.frame, NAT_ADDR(v), (unsigned long long)v->followup_of);
+		advise(w, "See the RST at frame %llu: keep the balancer's mappings. Nothing more for "
+			  "this reset: the %s's connection was already gone.",
 		       (unsigned long long)v->followup_of, w->an);
 		return;
 	}
@@ -4170,6 +4225,12 @@ static void say_runner_up(struct words *w)
 			runner_up(w, "the %s may have given up waiting for an answer that never "
 				     "came", w->an);
 		break;
+	case RULE_UNTRANSLATED_SEGMENT:     /* classify.c: a moved segment after a silence */
+		if (v->runner_up == CAUSE_IDLE_TIMEOUT)
+			runner_up(w, "the connection had been silent %s: the balancer may have "
+				     "dropped its mapping on an idle timer rather than lost it",
+				  DUR(v->trigger.ts_ns - v->nat.ts_ns));
+		break;
 	default:
 		break;
 	}
@@ -4718,13 +4779,23 @@ static void say_evidence(const struct words *w)
 		case EV_PEER_RST: text_format(out, n, "earlier RST from the %s", b); break;
 		case EV_THE_RST: text_format(out, n, "the RST"); break;
 		case EV_NAT_TWIN:
-			text_format(out, n, "last packet of the %s's connection %s %s", a,
-				    v->nat.kind == NAT_TWIN_REMAPPED ? "with" : "to", NAT_ADDR(v));
+			if (v->nat.kind == NAT_TWIN_MOVED)
+				text_format(out, n, "last packet of the %s's connection with %s", b,
+					    NAT_ADDR(v));
+			else
+				text_format(out, n, "last packet of the %s's connection %s %s", a,
+					    v->nat.kind == NAT_TWIN_REMAPPED ? "with" : "to",
+					    NAT_ADDR(v));
 			break;
 		case EV_NAT_SEGMENT:
-			text_format(out, n, "%s segment that reached the %s %s, from %s", a, b,
-				    v->nat.via == NAT_TWIN_REMAPPED ? "mapped anew" : "untranslated",
-				    NAT_ADDR(v));
+			if (v->nat.via == NAT_TWIN_MOVED)
+				text_format(out, n, "%s segment sent to %s, which never had the "
+					    "connection", a, NAT_ADDR(v));
+			else
+				text_format(out, n, "%s segment that reached the %s %s, from %s", a,
+					    b, v->nat.via == NAT_TWIN_REMAPPED ? "mapped anew"
+										: "untranslated",
+					    NAT_ADDR(v));
 			break;
 		case EV_NAT_RST:
 			text_format(out, n, "%s RST to it, which reset the %s's side", b, a);

@@ -81,6 +81,34 @@ const struct flow *nat_twin_find(struct flow_table *ft, const struct flow *f, in
 			return t;
 		}
 	}
+	/*
+	 * The segment's sender's own connection from the same address and
+	 * port, with another address (SYN_FROM of the segment's end): a load
+	 * balancer or a DNAT (a Kubernetes Service, nftables dnat to several
+	 * backends) that lost its mapping (a restart, conntrack -D, a
+	 * failover, an idle timeout) picks a backend anew for the flow's next
+	 * segment, and a backend that never had the connection answers it
+	 * with a reply-form RST (Linux tcp_v4_send_reset, NO_SOCKET; holdout2's
+	 * lb-restart-new-backend and holdout8's nft-dnat-lb-backend-drained).
+	 * The segment's numbers are the connection's where its server end
+	 * stood.
+	 */
+	uint32_t pos = UINT32_MAX;
+	for (struct flow *t; (t = flow_table_next_by_syn(ft, &f->key, 1 - dir, SYN_FROM, &pos));) {
+		int c = 1 - t->syn_end;
+		if (t == f || t->conn.finished || t->conn.last_ts > s->ts_ns || !numbers_fit(t, c, s))
+			continue;
+		*end = c;
+		memset(note, 0, sizeof *note);
+		note->kind = NAT_TWIN_MOVED;
+		note->frame = t->conn.half[0].last.frame > t->conn.half[1].last.frame
+				      ? t->conn.half[0].last.frame
+				      : t->conn.half[1].last.frame;
+		note->ts_ns = t->conn.last_ts;
+		memcpy(note->addr, t->key.addr[c], 16);
+		note->port = t->key.port[c];
+		return t;
+	}
 	return NULL;
 }
 
@@ -97,8 +125,11 @@ void nat_twin_log_add(struct nat_twin_log *log, const struct flow *f, int dir,
 	r->segment_ts = s->ts_ns;
 	r->rst_frame = p->frame;
 	r->rst_ts = p->ts_ns;
-	memcpy(r->from, f->key.addr[1 - dir], 16);
-	r->from_port = f->key.port[1 - dir];
+	/* Where the segment went: from the address the NAT hides, from a new
+	 * port, or (moved) to a host that never had the connection. */
+	int at = note->kind == NAT_TWIN_MOVED ? dir : 1 - dir;
+	memcpy(r->from, f->key.addr[at], 16);
+	r->from_port = f->key.port[at];
 }
 
 const struct nat_twin_reset *nat_twin_log_find(const struct nat_twin_log *log,

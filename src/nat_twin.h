@@ -66,6 +66,9 @@ enum nat_twin_kind {
 	NAT_TWIN_REMAPPED,          /* ... a segment of its twin from the peer's address and a
 				       new port: the NAT in front of the peer mapped it anew */
 	NAT_TWIN_AFTER_RESET,       /* on the twin: its side had been reset by such a RST */
+	NAT_TWIN_MOVED,             /* ... a segment of the peer's connection, from the same
+				       address and port, with another address: a load
+				       balancer or DNAT sent it to a host that never had it */
 };
 
 /* What a verdict holds of a twin (classify.h's struct verdict). */
@@ -77,13 +80,14 @@ struct nat_twin_note {
 	int64_t rst_ts_ns;          /* AFTER_RESET: the RST that answered it (its frame is
 				       the verdict's followup_of) */
 	/* UNTRANSLATED, REMAPPED: the twin's other endpoint, as the RST's
-	 * sender knew its peer there; AFTER_RESET: the segment's source as it
-	 * arrived. */
+	 * sender knew its peer there; MOVED: the address the peer's
+	 * connection was with (a load balancer's, or the backend it had);
+	 * AFTER_RESET: the segment's source as it arrived. */
 	uint8_t addr[16];
 	uint16_t port;
 	uint8_t kind;               /* enum nat_twin_kind */
-	uint8_t via;                /* AFTER_RESET: the answered segment's, UNTRANSLATED or
-				       REMAPPED */
+	uint8_t via;                /* AFTER_RESET: the answered segment's, UNTRANSLATED,
+				       REMAPPED or MOVED */
 	/* UNTRANSLATED, REMAPPED: the segment is of the connection that came
 	 * before the twin's on its tuple, which a new connection has taken
 	 * since (a NAT that gave the old one's port to another): frame is 0,
@@ -105,9 +109,10 @@ static inline bool nat_twin_candidate(const struct flow *f, int dir, const struc
 }
 
 /*
- * The connection whose untranslated or remapped segment a RST from
+ * The connection whose untranslated, remapped or moved segment a RST from
  * endpoint dir of f (a candidate) answers, or NULL; *end is its endpoint
- * that sent the RST. Fills note as an UNTRANSLATED or REMAPPED one.
+ * that sent the RST, or for a moved one the endpoint whose place the
+ * RST's sender took. Fills note as an UNTRANSLATED, REMAPPED or MOVED one.
  */
 const struct flow *nat_twin_find(struct flow_table *ft, const struct flow *f, int dir,
 				 int *end, struct nat_twin_note *note);
@@ -121,7 +126,8 @@ struct nat_twin_reset {
 	int8_t reset_end;           /* its endpoint the RST reached (the segment's sender) */
 	uint64_t segment_frame, rst_frame;
 	int64_t segment_ts, rst_ts;
-	uint8_t from[16];           /* the segment's source as it arrived */
+	uint8_t from[16];           /* the segment's source as it arrived; MOVED: the host it
+				       reached, which sent the RST */
 	uint16_t from_port;
 };
 

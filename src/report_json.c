@@ -329,7 +329,7 @@ static void put_nat(struct json_out *o, const struct verdict *v)
 {
 	static const char *const kinds[] = {
 		[NAT_TWIN_UNTRANSLATED] = "untranslated", [NAT_TWIN_REMAPPED] = "remapped",
-		[NAT_TWIN_AFTER_RESET] = "after-reset",
+		[NAT_TWIN_AFTER_RESET] = "after-reset", [NAT_TWIN_MOVED] = "moved",
 	};
 	if (v->nat.kind == NAT_TWIN_NONE || v->nat.kind >= sizeof kinds / sizeof kinds[0]) {
 		json_null(o, "nat");

@@ -73,7 +73,7 @@ RESET = {
     "sender": ROLES, "role_guessed": BOOL, "origin": {"endpoint", "middlebox", "unknown"},
     "mptcp": nullable({"option": {"MP_FASTCLOSE", "MP_TCPRST"}, "?reason": nullable(STR),
                        "?reason_code": INT, "?transient": BOOL}),
-    "nat": nullable({"kind": {"untranslated", "remapped", "after-reset"}, "frame": nullable(frame),
+    "nat": nullable({"kind": {"untranslated", "remapped", "after-reset", "moved"}, "frame": nullable(frame),
                      "replaced": BOOL,
                      "address": STR, "port": port}),
     "burst": nullable({"connections": INT, "first_frame": frame, "last_frame": frame,

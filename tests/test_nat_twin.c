@@ -300,8 +300,68 @@ static void test_replaced(void)
 	flow_table_free(ft);
 }
 
+/*
+ * The client's next request, from its own address and port, reaches
+ * another server address (10.0.0.7:80, a backend a load balancer chose
+ * anew once it had lost the flow's mapping), with the numbers of the
+ * client's connection with 10.0.0.2:80; that host answers for no
+ * connection of its own (holdout2's lb-restart-new-backend, holdout8's
+ * nft-dnat-lb-backend-drained). After 3 s of silence: peer-lost-state,
+ * idle-timeout the runner-up; within 0.1 s, no idle timer: high. Numbers
+ * that do not fit are no twin.
+ */
+static void test_moved(void)
+{
+	static const double at_s[] = { 13.005, 10.105 };
+	for (int k = 0; k < 3; k++) {
+		struct flow_table *ft = new_table();
+		int client, dir, end = -1;
+		struct flow *t = twin_connection(ft, &client);
+		struct pkt s = at(seg(C, k == 2 ? 9000 : 121, 531, TCP_ACK | TCP_PSH, 18, 7),
+				  at_s[k & 1]);
+		s.dst[3] = 7;
+		struct flow *f = insert(ft, &s, false);
+		feed(f, &s);
+		struct pkt rst = at(seg(S, 531, 0, TCP_RST, 0, 8), at_s[k & 1] + 0.0001);
+		rst.src[3] = 7;
+		struct flow_key key;
+		flow_key_from_pkt(&rst, &key, &dir);
+		CHECK(nat_twin_candidate(f, dir, &rst));
+		struct nat_twin_note note;
+		const struct flow *found = nat_twin_find(ft, f, dir, &end, &note);
+		if (k == 2) {
+			CHECK(found == NULL);
+			flow_table_free(ft);
+			continue;
+		}
+		CHECK(found == t);
+		CHECK_EQ(end, 1 - client);
+		CHECK_EQ(note.kind, NAT_TWIN_MOVED);
+		CHECK_EQ(note.addr[3], 2);          /* the address the connection was with */
+		CHECK_EQ(note.port, 80);
+		CHECK_EQ(note.frame, 6);
+		struct verdict v;
+		classify_rst(f, dir, &rst, NULL, 0, NULL, 0, &v);
+		classify_revise_untranslated(&v, &note);
+		CHECK_EQ(v.rule, RULE_UNTRANSLATED_SEGMENT);
+		CHECK_EQ(v.cause, CAUSE_PEER_LOST_STATE);
+		CHECK_EQ(v.confidence, k == 0 ? CONF_MEDIUM : CONF_HIGH);
+		CHECK_EQ(v.runner_up, k == 0 ? CAUSE_IDLE_TIMEOUT : CAUSE_COUNT);
+		CHECK_EQ(v.sender, ROLE_SERVER);
+		/* Logged: the client's later RST on the twin names the host the
+		 * segment went to. */
+		struct nat_twin_log log;
+		memset(&log, 0, sizeof log);
+		nat_twin_log_add(&log, f, dir, &rst, t, end, &note);
+		CHECK_EQ(log.r[0].from[3], 7);
+		CHECK_EQ(log.r[0].reset_end, client);
+		flow_table_free(ft);
+	}
+}
+
 int main(void)
 {
+	test_moved();
 	test_replaced();
 	test_remapped();
 	test_found();
