@@ -748,6 +748,31 @@ bool classify_peer_went_silent(const struct verdict *v)
 	return v->cause == CAUSE_RETRANSMIT_TIMEOUT || v->cause == CAUSE_KEEPALIVE_TIMEOUT;
 }
 
+/*
+ * A refusal from a port its host accepted connections on, before or just
+ * after: something listened there, so this SYN was refused on its own, by
+ * a rule that refuses some (a per-client connection limit, nftables ct
+ * count or iptables connlimit; a SYN rate limit, hashlimit; an ACL for
+ * this client) on the host or the path, or the service restarted between
+ * the two. TAXONOMY's closed-port still (a listener's refusal and a
+ * reject rule's look alike); the words say which fact the capture adds
+ * (holdout8's ct count on a router and hashlimit on the host: refusals
+ * between accepted connections to the same port).
+ */
+void classify_revise_port_accepted(struct verdict *v, const struct host_handshake *synack)
+{
+	if (v->cause != CAUSE_CLOSED_PORT || !synack->frame || synack->port != v->sport ||
+	    synack->frame == v->rst.frame)
+		return;
+	int64_t ms = (synack->ts_ns - v->rst.ts_ns) / 1000000;
+	if (ms < INT32_MIN || ms > INT32_MAX)
+		return;
+	v->peer_accepted.frame = synack->frame;
+	v->peer_accepted.after_rst_ms = (int32_t)ms;
+	v->peer_accepted.port = synack->port;
+	v->peer_accepted.of_sender = true;
+}
+
 void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *synack)
 {
 	int64_t silent_since = (v->b.flags & HALF_F_SEEN) ? v->rst.ts_ns - v->peer_silent_ns

@@ -345,10 +345,16 @@ struct verdict {
 	/* At the report: the peer's address accepted a connection (its
 	 * SYN-ACK on another one) after it fell silent on this one
 	 * (classify_revise_peer_alive); frame 0: none seen. */
+	/* Or, with of_sender (closed-port, never a silent peer's): the
+	 * sender's address accepted a connection on the refused port, its
+	 * latest SYN-ACK before the RST or in the settle time after it
+	 * (classify_revise_port_accepted). One struct for both: the queue
+	 * holds verdicts by the hundred thousand. */
 	struct {
 		uint64_t frame;
 		int32_t after_rst_ms; /* its time less the RST's */
 		uint16_t port;
+		bool of_sender;
 	} peer_accepted;
 	/* connect-timeout, a SYN-ACK the client refused: another connect of
 	 * the client's to the same port completed while this attempt waited
@@ -482,6 +488,9 @@ void classify_revise_probe(struct verdict *v, unsigned targets);
  * peer's latest SYN-ACK (host_table_accepted) at the report.
  */
 bool classify_peer_went_silent(const struct verdict *v);
+/* A closed-port refusal from a host whose latest SYN-ACK (synack) was on
+ * the refused port: it was listening then (verdict.peer_accepted, of_sender). */
+void classify_revise_port_accepted(struct verdict *v, const struct host_handshake *synack);
 /* That SYN-ACK, kept when it came after the peer's last segment here. */
 void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *synack);
 /* Whether v is an abort a zero linger or unread data could each have sent,

@@ -829,6 +829,16 @@ static void refusal_of_unseen_syn(struct words *w)
 		  "it.", addr);
 }
 
+/* A refusal from a hop nearer than the refused host, by TTL (the host's
+ * own TTLs on this or its other connections, or its stack's initial one):
+ * not the host's listener. A relaying box's is say_relay's. */
+static bool refused_on_the_path(const struct verdict *v)
+{
+	return v->origin == ORIGIN_MIDDLEBOX &&
+	       (v->origin_basis == ORIGIN_BY_TTL_STEP || v->origin_basis == ORIGIN_BY_HOST_STEP ||
+		v->origin_basis == ORIGIN_BY_HOST_STACK) && !relayed_by_box(v);
+}
+
 static void syn_refused(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -852,6 +862,20 @@ static void syn_refused(struct words *w)
 		say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
 		       "(seq %u, ack = SYN + 1).", w->bn, (unsigned long long)v->trigger.frame,
 		    DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.seq);
+	else if (v->peer_accepted.frame && v->peer_accepted.of_sender && !refused_on_the_path(v))
+		/* it accepted connections there (below): no "nothing accepted" */
+		say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
+		       "(seq %u, ack = SYN + 1) from %s.", w->bn, (unsigned long long)v->trigger.frame,
+		    DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.seq, addr);
+	else if (refused_on_the_path(v))
+		/* The origin says a nearer hop sent it (a TTL the server's
+		 * packets never had): no listener's answer (a review of
+		 * holdout8's router with a ct count limit). */
+		say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
+		       "(seq %u, ack = SYN + 1) in the name of %s, from a hop nearer than the %s "
+		       "(see its origin): a firewall or router on the path rejected it.",
+		    w->bn, (unsigned long long)v->trigger.frame,
+		    DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.seq, addr, w->an);
 	else
 		say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
 		       "(seq %u, ack = SYN + 1): nothing accepted connections on %s, or a host "
@@ -920,6 +944,42 @@ static void syn_refused(struct words *w)
 			  "socket on %s for a moment (a restart or a reload that reopens it). "
 			  "Client: retrying as it did is right.",
 		       DUR(v->revised.ts_ns - v->rst.ts_ns), addr);
+		return;
+	}
+	/* The port accepted connections before or just after (classify.c's
+	 * classify_revise_port_accepted): something listened; this SYN was
+	 * refused on its own (a review of holdout8's ct count and hashlimit
+	 * refusals between accepted connections). */
+	if (v->peer_accepted.frame && v->peer_accepted.of_sender) {
+		int64_t d = (int64_t)v->peer_accepted.after_rst_ms * 1000000;
+		if (d < 0)
+			d = -d;
+		/* after_rst_ms is whole milliseconds: the frames say which came first */
+		bool ms = d >= 1000000;
+		say(w, " The %s accepted a connection on that port (SYN-ACK, frame %llu, %s%s%s this "
+		       "refusal): something listened there, so this SYN was refused on its own: by a "
+		       "rule that refuses some connections (a per-client connection limit, such as "
+		       "nftables ct count or iptables connlimit; a SYN rate limit, hashlimit or "
+		       "limit; an ACL for this client) on %s, or the listener closed between the two "
+		       "(a restart, or a program that takes one connection and stops listening).",
+		    w->an, (unsigned long long)v->peer_accepted.frame,
+		    ms ? DUR(d) : "", ms ? " " : "",
+		    v->peer_accepted.frame < v->rst.frame ? "before" : "after",
+		    refused_on_the_path(v) ? "the path" : "the host or the path");
+		advise(w, "Look for a connection or rate limit on %s that refuses SYNs to %s (nft list "
+			  "ruleset, iptables -S: ct count, connlimit, hashlimit, limit), or whether the "
+			  "listener closed at that time: the port was listening at frame %llu. Client: "
+			  "the connection never opened, so no request was sent: retrying with a "
+			  "backoff is safe.", refused_on_the_path(v) ? "the path" : "the server and the path",
+		       addr, (unsigned long long)v->peer_accepted.frame);
+		return;
+	}
+	if (refused_on_the_path(v) && !relayed_by_box(v)) {
+		advise(w, "Look for a firewall or router rule on the path that rejects SYNs to %s "
+			  "(nft list ruleset, iptables -S: reject with tcp reset, a connection or rate "
+			  "limit); the server may well be listening. Client: the connection never "
+			  "opened, so no request was sent: retrying once the rule lets it through is "
+			  "safe.", addr);
 		return;
 	}
 	/* The box that relays for the address refused (say_relay): the
@@ -2568,7 +2628,7 @@ static void abort_after_own_fin(struct words *w)
 static bool peer_alive(struct words *w)
 {
 	const struct verdict *v = w->v;
-	if (!v->peer_accepted.frame)
+	if (!v->peer_accepted.frame || v->peer_accepted.of_sender)
 		return false;
 	int64_t d = (int64_t)v->peer_accepted.after_rst_ms * 1000000;
 	say(w, " The %s was not down: its address accepted a new connection on port %u (SYN-ACK, "
@@ -2874,7 +2934,8 @@ static void late_retransmission_unacked(struct words *w)
 	       "of the connection's start). The %s%s, and the %s gave up. ", w->an,
 	    fin ? "FIN" : "last data", (unsigned long long)(fin ? v->a.fin_frame : v->a.data_frame),
 	    w->bn, w->an, DUR(gap), DUR(gap), DUR(gap / 2),
-	    w->bn, v->peer_accepted.frame ? " answered none of them" : " was gone or unreachable",
+	    w->bn, v->peer_accepted.frame && !v->peer_accepted.of_sender ? " answered none of them"
+									 : " was gone or unreachable",
 	    w->an);
 	say_who_resets_on_give_up(w);
 	advise_peer_stopped_acking(w);

@@ -100,9 +100,18 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 	unsigned graceful = classify_graceful_matters(v)
 				    ? host_table_graceful(pl->hosts, v->ipver, v->src, v->host_context)
 				    : 0;
+	/* A refusal from an address that accepted connections on the same
+	 * port (by now, the settle time after the RST included). */
+	struct host_handshake accepted;
+	bool port_accepted = v->cause == CAUSE_CLOSED_PORT &&
+			     host_table_accepted(pl->hosts, v->ipver, v->src, v->host_context,
+						 &accepted) &&
+			     accepted.port == v->sport;
 	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel || v->stray_ack || shared_ids ||
-	    peer_accepted || graceful) {
+	    peer_accepted || graceful || port_accepted) {
 		pl->final = *v;
+		if (port_accepted)
+			classify_revise_port_accepted(&pl->final, &accepted);
 		if (peer_accepted)
 			classify_revise_peer_alive(&pl->final, &synack);
 		if (graceful)

@@ -360,10 +360,23 @@ static void put_burst(struct json_out *o, const struct verdict *v, bool nano)
 	json_object_end(o);
 }
 
+/* "port_accepted": a refused port's SYN-ACK on another connection, or null. */
+static void put_port_accepted(struct json_out *o, const struct verdict *v)
+{
+	if (!v->peer_accepted.frame || !v->peer_accepted.of_sender) {
+		json_null(o, "port_accepted");
+		return;
+	}
+	json_object_begin(o, "port_accepted");
+	json_uint(o, "frame", v->peer_accepted.frame);
+	json_seconds(o, "after_rst_s", (int64_t)v->peer_accepted.after_rst_ms * 1000000, false);
+	json_object_end(o);
+}
+
 /* "peer_accepted": the silent peer's SYN-ACK on another connection, or null. */
 static void put_peer_accepted(struct json_out *o, const struct verdict *v)
 {
-	if (!v->peer_accepted.frame) {
+	if (!v->peer_accepted.frame || v->peer_accepted.of_sender) {
 		json_null(o, "peer_accepted");
 		return;
 	}
@@ -506,6 +519,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	put_nat(o, v);
 	put_burst(o, v, r->nano);
 	put_peer_accepted(o, v);
+	put_port_accepted(o, v);
 	put_race_won(o, v, r->nano);
 	/* classify_revise_graceful: the sender's graceful closes elsewhere
 	 * (31: 31 or more), when they decided the cause; else null. */
