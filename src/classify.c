@@ -759,7 +759,8 @@ bool classify_peer_went_silent(const struct verdict *v)
  * (holdout8's ct count on a router and hashlimit on the host: refusals
  * between accepted connections to the same port).
  */
-void classify_revise_port_accepted(struct verdict *v, const struct host_handshake *synack)
+void classify_revise_port_accepted(struct verdict *v, const struct host_handshake *synack,
+				   bool elsewhere)
 {
 	if (v->cause != CAUSE_CLOSED_PORT || !synack->frame || synack->port != v->sport ||
 	    synack->frame == v->rst.frame)
@@ -771,6 +772,7 @@ void classify_revise_port_accepted(struct verdict *v, const struct host_handshak
 	v->peer_accepted.after_rst_ms = (int32_t)ms;
 	v->peer_accepted.port = synack->port;
 	v->peer_accepted.of_sender = true;
+	v->peer_accepted.elsewhere = elsewhere;
 }
 
 void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *synack)

@@ -347,14 +347,17 @@ struct verdict {
 	 * (classify_revise_peer_alive); frame 0: none seen. */
 	/* Or, with of_sender (closed-port, never a silent peer's): the
 	 * sender's address accepted a connection on the refused port, its
-	 * latest SYN-ACK before the RST or in the settle time after it
-	 * (classify_revise_port_accepted). One struct for both: the queue
+	 * latest SYN-ACK before the RST or in the settle time after it; or,
+	 * with elsewhere too, a connect to that port on another address
+	 * completed (its handshake ACK) within FALLBACK_CONNECT_MAX_NS after
+	 * it (classify_revise_port_accepted). One struct for all: the queue
 	 * holds verdicts by the hundred thousand. */
 	struct {
 		uint64_t frame;
 		int32_t after_rst_ms; /* its time less the RST's */
 		uint16_t port;
 		bool of_sender;
+		bool elsewhere;
 	} peer_accepted;
 	/* connect-timeout, a SYN-ACK the client refused: another connect of
 	 * the client's to the same port completed while this attempt waited
@@ -489,8 +492,17 @@ void classify_revise_probe(struct verdict *v, unsigned targets);
  */
 bool classify_peer_went_silent(const struct verdict *v);
 /* A closed-port refusal from a host whose latest SYN-ACK (synack) was on
- * the refused port: it was listening then (verdict.peer_accepted, of_sender). */
-void classify_revise_port_accepted(struct verdict *v, const struct host_handshake *synack);
+ * the refused port: it was listening then (verdict.peer_accepted,
+ * of_sender); elsewhere: synack is instead a connect's handshake ACK to
+ * that port on another address, soon after the refusal. */
+void classify_revise_port_accepted(struct verdict *v, const struct host_handshake *synack,
+				   bool elsewhere);
+/* A client that falls back to a name's next address after a refusal does
+ * so at once (RFC 8305 5: the next attempt starts when one fails; Node's
+ * autoSelectFamily, Go's dialer, curl): a connect to the same port on
+ * another address within this is that fallback, or another client's to
+ * the address that listens. */
+#define FALLBACK_CONNECT_MAX_NS 1000000000LL
 /* That SYN-ACK, kept when it came after the peer's last segment here. */
 void classify_revise_peer_alive(struct verdict *v, const struct host_handshake *synack);
 /* Whether v is an abort a zero linger or unread data could each have sent,

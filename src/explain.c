@@ -862,7 +862,8 @@ static void syn_refused(struct words *w)
 		say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
 		       "(seq %u, ack = SYN + 1).", w->bn, (unsigned long long)v->trigger.frame,
 		    DUR(v->rst.ts_ns - v->trigger.ts_ns), v->rst.seq);
-	else if (v->peer_accepted.frame && v->peer_accepted.of_sender && !refused_on_the_path(v))
+	else if (v->peer_accepted.frame && v->peer_accepted.of_sender && !v->peer_accepted.elsewhere &&
+		 !refused_on_the_path(v))
 		/* it accepted connections there (below): no "nothing accepted" */
 		say(w, "The %s's SYN (frame %llu) was answered %s later by a reply-form RST+ACK "
 		       "(seq %u, ack = SYN + 1) from %s.", w->bn, (unsigned long long)v->trigger.frame,
@@ -950,6 +951,24 @@ static void syn_refused(struct words *w)
 	 * classify_revise_port_accepted): something listened; this SYN was
 	 * refused on its own (a review of holdout8's ct count and hashlimit
 	 * refusals between accepted connections). */
+	/* A connect to the same port on another address completed at once
+	 * after it (classify.h's FALLBACK_CONNECT_MAX_NS): the name's next
+	 * address (a review of holdout7's Node client, refused on [::1] and
+	 * connected on 127.0.0.1 1.4 ms later). */
+	if (v->peer_accepted.frame && v->peer_accepted.elsewhere) {
+		int64_t d = (int64_t)v->peer_accepted.after_rst_ms * 1000000;
+		say(w, " A connection to port %u on another address completed %s after this refusal "
+		       "(frame %llu): the service listens there, not on %s. A client given a name "
+		       "with several addresses (localhost as ::1 and 127.0.0.1, a dual-stack host) "
+		       "tries them in turn and goes on to the next when one is refused (RFC 8305), "
+		       "as this one most likely did.", v->sport, d >= 1000000 ? DUR(d) : "at once",
+		    (unsigned long long)v->peer_accepted.frame, addr);
+		advise(w, "Nothing is down: the service listens on another of the name's addresses. "
+			  "To spare clients the refused attempt, have it listen on %s too (both "
+			  "families: [::] and 0.0.0.0, or a dual-stack socket), or give clients the "
+			  "address it listens on.", addr);
+		return;
+	}
 	if (v->peer_accepted.frame && v->peer_accepted.of_sender) {
 		int64_t d = (int64_t)v->peer_accepted.after_rst_ms * 1000000;
 		if (d < 0)

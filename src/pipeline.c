@@ -81,6 +81,8 @@ static void on_release(void *ctx, struct flow *f, enum flow_release why)
 }
 
 /* A RST's verdict is final (its settle time is over): count it and report it. */
+static const struct host_handshake *fallback_of(const struct pipeline *pl, uint64_t frame);
+
 static void report_verdict(void *ctx, const struct verdict *v, const struct report_source *src)
 {
 	struct pipeline *pl = ctx;
@@ -107,11 +109,18 @@ static void report_verdict(void *ctx, const struct verdict *v, const struct repo
 			     host_table_accepted(pl->hosts, v->ipver, v->src, v->host_context,
 						 &accepted) &&
 			     accepted.port == v->sport;
+	/* Or, soon after it, a connect to the same port on another address
+	 * completed (a client's fallback to the name's next address). */
+	const struct host_handshake *fallback =
+		v->cause == CAUSE_CLOSED_PORT && !port_accepted ? fallback_of(pl, v->rst.frame) : NULL;
+	bool elsewhere = fallback != NULL;
 	if (v->origin_basis == ORIGIN_BY_NOTHING || pl->kernel || v->stray_ack || shared_ids ||
-	    peer_accepted || graceful || port_accepted) {
+	    peer_accepted || graceful || port_accepted || elsewhere) {
 		pl->final = *v;
 		if (port_accepted)
-			classify_revise_port_accepted(&pl->final, &accepted);
+			classify_revise_port_accepted(&pl->final, &accepted, false);
+		else if (elsewhere)
+			classify_revise_port_accepted(&pl->final, fallback, true);
 		if (peer_accepted)
 			classify_revise_peer_alive(&pl->final, &synack);
 		if (graceful)
@@ -587,6 +596,37 @@ static __attribute__((noinline)) void note_connected(struct pipeline *pl, const 
 	struct host_handshake ack = { p->frame, p->ts_ns, p->dport };
 	host_table_note_connected(pl->hosts, p->ipver, p->src,
 				  host_context(f->key.tunnel, pl->interface_id), &ack);
+	/* the fallback of a refusal just before, to the port on another address */
+	uint32_t kept = pl->n_refusals < PIPELINE_REFUSALS ? pl->n_refusals : PIPELINE_REFUSALS;
+	for (uint32_t i = 0; i < kept; i++) {
+		__typeof__(pl->refusals[0]) *r = &pl->refusals[i];
+		if (!r->connect.frame && r->port == p->dport && p->frame > r->frame &&
+		    p->ts_ns - r->ts_ns <= FALLBACK_CONNECT_MAX_NS &&
+		    (r->ipver != p->ipver || memcmp(r->addr, p->dst, 16) != 0))
+			r->connect = ack;
+	}
+}
+
+/* A SYN's refusal, for a fallback connect after it (note_connected). */
+static __attribute__((noinline)) void note_refused_syn(struct pipeline *pl, const struct verdict *v)
+{
+	__typeof__(pl->refusals[0]) *r = &pl->refusals[pl->n_refusals++ % PIPELINE_REFUSALS];
+	r->frame = v->rst.frame;
+	r->ts_ns = v->rst.ts_ns;
+	r->port = v->sport;
+	r->ipver = v->ipver;
+	memcpy(r->addr, v->src, 16);
+	r->connect.frame = 0;
+}
+
+/* The connect that followed refusal frame at once on another address, or NULL. */
+static const struct host_handshake *fallback_of(const struct pipeline *pl, uint64_t frame)
+{
+	uint32_t kept = pl->n_refusals < PIPELINE_REFUSALS ? pl->n_refusals : PIPELINE_REFUSALS;
+	for (uint32_t i = 0; i < kept; i++)
+		if (pl->refusals[i].frame == frame && pl->refusals[i].connect.frame)
+			return &pl->refusals[i].connect;
+	return NULL;
 }
 
 /* A FIN answering the peer's, which closed first, before either sent a
@@ -795,6 +835,8 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 				judge_by_twins(pl, f, dir, p, untranslated, v);
 			if (v->rule == RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP)
 				judge_by_race(pl, p, ctx, v);
+			if (v->cause == CAUSE_CLOSED_PORT)
+				note_refused_syn(pl, v);
 			if (probed >= SCAN_PORTS_MIN)
 				classify_revise_scan(v, probed);
 			/* Its own ID against the counter other hosts' packets ran on

@@ -58,6 +58,9 @@ struct pipeline_config {
  * before stay in the rest until overwritten: a RST's IPv4 ID is compared
  * with theirs (pipeline.c, id_follows_other). */
 #define PIPELINE_RING 16
+/* Refusals kept for a fallback connect (pipeline.refusals): a scan's
+ * overwrite each other, a client's few stay. */
+#define PIPELINE_REFUSALS 8
 /* Capture interfaces told apart by lane (pkt.lane); later ones share the last. */
 #define PIPELINE_LANES 8
 
@@ -120,6 +123,19 @@ struct pipeline {
 	uint64_t file_frame;
 	struct shard shard;
 	uint16_t interface_id;      /* the current interface's name, hashed: host_table context */
+	/* The latest refusals of a SYN (closed-port), each with the first
+	 * connect to its port on another address that completed within
+	 * FALLBACK_CONNECT_MAX_NS after it (its handshake ACK; frame 0 none):
+	 * a client's fallback to the name's next address (report_verdict). */
+	struct {
+		uint64_t frame;
+		int64_t ts_ns;
+		uint16_t port;
+		uint8_t ipver;
+		uint8_t addr[16];
+		struct host_handshake connect;
+	} refusals[PIPELINE_REFUSALS];
+	uint32_t n_refusals;
 	/* The current interface's lane (pkt.lane): 1 + its place in the order
 	 * the capture's named interfaces first came, 0 while only one has
 	 * come. Up to PIPELINE_LANES are told apart (lane_ids). */

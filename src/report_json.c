@@ -370,6 +370,7 @@ static void put_port_accepted(struct json_out *o, const struct verdict *v)
 	json_object_begin(o, "port_accepted");
 	json_uint(o, "frame", v->peer_accepted.frame);
 	json_seconds(o, "after_rst_s", (int64_t)v->peer_accepted.after_rst_ms * 1000000, false);
+	json_bool(o, "other_address", v->peer_accepted.elsewhere);
 	json_object_end(o);
 }
 

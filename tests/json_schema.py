@@ -88,7 +88,7 @@ RESET = {
         "enterprise": nullable(INT), "cause": nullable(STR), "text": nullable(STR),
     }),
     "peer_accepted": nullable({"frame": frame, "port": port, "after_rst_s": NUM}),
-    "port_accepted": nullable({"frame": frame, "after_rst_s": NUM}),
+    "port_accepted": nullable({"frame": frame, "after_rst_s": NUM, "other_address": BOOL}),
     "race_won": nullable({"frame": frame, "after_syn_s": NUM}),
     "graceful_closes": nullable(lambda v: isinstance(v, int) and 2 <= v <= 31),
     "probed_ports": nullable(lambda v: isinstance(v, int) and 3 <= v <= 255),

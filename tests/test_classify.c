@@ -28,6 +28,26 @@ static void test_closed_port_and_reuse(void)
 	CHECK_EQ(judge(&f, 1 - c, seg(S, 0, 101, TCP_RST | TCP_ACK, 0, 2), &v), CAUSE_CLOSED_PORT);
 	CHECK_EQ(v.confidence, CONF_HIGH);
 	CHECK_EQ(v.origin, ORIGIN_UNKNOWN);   /* nothing earlier from the server to compare */
+	/* The server's SYN-ACK on the same port (port 80) before or after:
+	 * noted, with the time from the RST; on another port, or a SYN-ACK
+	 * that is the RST's own frame, not. With elsewhere, a fallback's. */
+	struct host_handshake acc = { 9, 2000000 + 250000000, 80 };
+	classify_revise_port_accepted(&v, &acc, false);
+	CHECK_EQ(v.peer_accepted.frame, 9);
+	CHECK_EQ(v.peer_accepted.after_rst_ms, 250);
+	CHECK(v.peer_accepted.of_sender && !v.peer_accepted.elsewhere);
+	struct verdict w = v;
+	memset(&w.peer_accepted, 0, sizeof w.peer_accepted);
+	acc.port = 81;
+	classify_revise_port_accepted(&w, &acc, false);
+	CHECK_EQ(w.peer_accepted.frame, 0);
+	acc.port = 80;
+	acc.frame = 2;
+	classify_revise_port_accepted(&w, &acc, false);
+	CHECK_EQ(w.peer_accepted.frame, 0);
+	acc.frame = 4;
+	classify_revise_port_accepted(&w, &acc, true);
+	CHECK(w.peer_accepted.frame == 4 && w.peer_accepted.elsewhere);
 
 	/* A stack other than Linux's or a firewall reject may put any seq in it:
 	 * a SYN has no ACK to copy (RFC 9293 3.10.7.1); the ack answers it. */
