@@ -656,6 +656,18 @@ static int year_before_reset_check(const struct verdict *v)
 	"only Linux since 2017 takes such a RST, in CLOSE-WAIT, LAST-ACK or CLOSING "        \
 	"(tcp_reset_check); FreeBSD, macOS, Windows and older Linux drop it"
 
+/* A follow-up a second or more after the first RST (and two round trips,
+ * where known), answering a segment sent after it if the capture holds
+ * it: the peer went on sending, not a segment still in flight. */
+static bool went_on_after_reset(const struct verdict *v, unsigned long long first)
+{
+	int64_t first_ts = first == v->a.rst_frame ? v->a.rst_ts : v->b.rst_ts;
+	int64_t gap = v->rst.ts_ns - first_ts;
+	if (!first_ts || gap < 1000000000LL || (v->rtt_ns > 0 && gap < 2 * v->rtt_ns))
+		return false;
+	return !v->trigger.frame || v->trigger.ts_ns > first_ts;
+}
+
 static void after_earlier_reset(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -753,7 +765,31 @@ static void after_earlier_reset(struct words *w)
 	/* A closed socket answers the peer's segments one by one, and which
 	 * of a burst each RST answers the numbers do not always tell; but
 	 * with nothing of the peer's captured there is nothing to answer. */
-	else if (v->b.flags & HALF_F_SEEN) {
+	else if ((v->b.flags & HALF_F_SEEN) && went_on_after_reset(v, first)) {
+		/* Long after the first: no segment is on its way that long; the
+		 * peer kept sending (a review of holdout8's route-change
+		 * capture: a server's listener answering the client's
+		 * retransmissions 0.2 s apart, the router's RST to the server
+		 * never having reached the client). */
+		int64_t first_ts = first == v->a.rst_frame ? v->a.rst_ts : v->b.rst_ts;
+		if (first == v->a.rst_frame)
+			say(w, "The connection was already reset at frame %llu (by the %s), %s before "
+			       "this RST. No segment is still on its way that long after: the %s went "
+			       "on sending, so that RST had not reached it or was not taken (dropped on "
+			       "the way, or outside its window), and this RST answers one of its later "
+			       "segments%s. It is part of the same incident.", first, w->an,
+			    DUR(v->rst.ts_ns - first_ts), w->bn,
+			    v->trigger.frame ? "" : " (not captured)");
+		else
+			say(w, "The connection was already reset at frame %llu, by a RST in the %s's "
+			       "name, %s before this RST, and the %s's side had been gone since. No "
+			       "segment is still on its way that long after: the %s went on sending as "
+			       "if it had sent no RST (that one was most likely a box's in its name, "
+			       "see its record), and this RST answers one of its later segments%s. It "
+			       "is part of the same incident.", first, w->bn,
+			    DUR(v->rst.ts_ns - first_ts), w->an, w->bn,
+			    v->trigger.frame ? "" : " (not captured)");
+	} else if (v->b.flags & HALF_F_SEEN) {
 		say(w, "The connection was already reset at frame %llu (by the %s); this RST answers "
 		       "a segment that was still on its way. It is part of the same incident.",
 		    first, first == v->a.rst_frame ? w->an : w->bn);
