@@ -3424,12 +3424,17 @@ static void close_with_data_unread(struct words *w)
 static void abort_while_waiting(struct words *w)
 {
 	const struct verdict *v = w->v;
-	bool asked = v->request.frame == v->a.data_frame && v->request_from_sender &&
+	/* The client's last request, with nothing of the server's data after
+	 * it: data of the client's since is that request's body or a resend
+	 * of it (a request sent again on a lossy path is still the request
+	 * waited for; its last copy, not the request, is the last data). */
+	bool asked = v->request.frame && v->request.frame <= v->a.data_frame &&
+		     v->b.data_frame < v->request.frame && v->request_from_sender &&
 		     v->request.method != HTTP_METHOD_TLS_RECORD;
 	if (asked) {
 		say(w, "The client's request (frame %llu) was acknowledged by the server, which "
 		       "then sent nothing for %s; the client's application gave up and aborted the "
-		       "connection.", (unsigned long long)v->a.data_frame, DUR(v->peer_silent_ns));
+		       "connection.", (unsigned long long)v->request.frame, DUR(v->peer_silent_ns));
 		advise(w, "Server: find why the request took longer than %s (slow handler, lock, "
 			  "backend). Client: raise the timeout if the wait is legitimate; the "
 			  "request may have been processed, so retry only idempotent ones.",

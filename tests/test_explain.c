@@ -2506,6 +2506,19 @@ static void test_abort_while_waiting_words(void)
 	CHECK_EQ(v.cause, CAUSE_RESPONSE_TIMEOUT);
 	CHECK(says(e.why, "The client's request (frame 4) was acknowledged by the server"));
 	CHECK(says(e.advice, "Server: find why the request took longer than"));
+	/* The same request sent again (frame 6) before the server's ACK: its
+	 * last copy is the client's last data, and it is still the request
+	 * waited for. */
+	c = handshake(&f);
+	static const char get[] = "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n";
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4), get),
+				    10.0) });
+	feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 5), get),
+				    10.3) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, end, TCP_ACK, 0, 6), 10.301) });
+	judge_and_explain(&f, c, at(seg(C, end, 501, TCP_RST | TCP_ACK, 0, 7), 40.0), &v);
+	CHECK_EQ(v.cause, CAUSE_RESPONSE_TIMEOUT);
+	CHECK(says(e.why, "The client's request (frame 4) was acknowledged by the server"));
 	c = handshake(&f);
 	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 38, 4), 10.0) });
 	feed(&f, (struct pkt[]){ at(seg(S, 501, 139, TCP_ACK, 0, 5), 10.001) });
