@@ -3370,7 +3370,34 @@ static void unread_data_words(struct words *w)
 	else if (woke && session)
 		say(w, " The server's RTSP responses announced a session timeout of %u s, and the "
 		       "request came well within it: not that timer.", v->response.session_timeout_s);
-	if (session_near)
+	/*
+	 * The request whole and acknowledged, then a second or more with no
+	 * answer, then the server's reset: its application held the request
+	 * that long and gave it up (a worker killed on its timeout, such as
+	 * gunicorn's --timeout or uWSGI's harakiri; a crash; a kill), the rest
+	 * of what it had not read discarded (a review of holdout7's gunicorn
+	 * worker timeout: 1.43 s after a 33 KB upload was acknowledged).
+	 */
+	bool held = sign == UNREAD_REQUESTS && !woke && v->sender == ROLE_SERVER &&
+		    !v->body_due && v->peer_silent_ns >= ABORT_TIMER_MIN_NS &&
+		    (v->a.flags & HALF_F_ACK) && seq_geq(v->a.ack, side_data_end(&v->b));
+	if (held)
+		say(w, " The request had all arrived and been acknowledged %s before the reset, and "
+		       "no answer came: the server held it that long, and then its application gave "
+		       "it up (a worker killed on its timeout, such as gunicorn's --timeout or "
+		       "uWSGI's harakiri; a crash; a kill), closing with what it had not read%s.",
+		    DUR(v->peer_silent_ns),
+		    v->runner_up == CAUSE_HANDSHAKE_ABORT
+			    ? ", or its listener closed with the connection still queued, never "
+			      "accepted (the runner-up)"
+			    : "");
+	if (held)
+		advise(w, "Server: find why handling the request took longer than %s (a slow "
+			  "handler or backend, a lock) and what ended it: a worker timeout to raise "
+			  "or a crash in its log. The client got a RST instead of an error response: "
+			  "a timeout that answers (a 503 or 504) lets it retry knowingly.",
+		       DUR(v->peer_silent_ns));
+	else if (session_near)
 		advise(w, "Client: refresh the RTSP session well within the %u s timeout the server "
 			  "announced (a GET_PARAMETER or OPTIONS at half of it, say), so that a server "
 			  "timing from an earlier event or checking coarsely still holds it: this one "

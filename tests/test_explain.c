@@ -2530,6 +2530,36 @@ static void test_abort_while_waiting_words(void)
 	CHECK(says(e.advice, "If an answer was due: Server: find why it took longer than"));
 }
 
+/* The client's POST whole and acknowledged, then 1.5 s with no answer and
+ * the server's RST: the server held it and gave it up (a worker killed on
+ * its timeout: holdout7's gunicorn; a review); 50 ms after, no such
+ * words (an answer's wait that short is no timeout's). */
+static void test_request_held_words(void)
+{
+	static const char post[] = "POST /import HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nabcd";
+	static const double after[] = { 1.5, 0.05 };
+	for (int k = 0; k < 2; k++) {
+		struct flow f;
+		struct verdict v;
+		int c = handshake(&f);
+		uint32_t end = 101 + (uint32_t)strlen(post);
+		feed(&f, (struct pkt[]){ at(with_payload(seg(C, 101, 501, TCP_ACK | TCP_PSH, 0, 4),
+							 post), 10.0) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, end, TCP_ACK, 0, 5), 10.001) });
+		judge_and_explain(&f, 1 - c, at(seg(S, 501, end, TCP_RST | TCP_ACK, 0, 6),
+						10.0 + after[k]), &v);
+		CHECK_EQ(v.cause, CAUSE_UNREAD_RECV_BUFFER);
+		if (k == 0) {
+			CHECK(says(e.why, "The request had all arrived and been acknowledged 1.500 s "
+					  "before the reset, and no answer came"));
+			CHECK(says(e.advice, "Server: find why handling the request took longer than "
+					     "1.500 s"));
+		} else {
+			CHECK(strstr(e.why, "no answer came") == NULL);
+		}
+	}
+}
+
 /* A refusal with nothing of the peer's captured: the words name the SYN's
  * number and what a repeat answers. */
 static void test_refusal_of_unseen_syn_words(void)
@@ -4199,6 +4229,7 @@ int main(void)
 	test_tls_stage_words();
 	test_handshake_given_up();
 	test_tls_answered_in_http();
+	test_request_held_words();
 	test_abort_after_trailing_close_notify();
 	test_close_wait_after_both_alerts();
 	test_reset_after_peer_alert_and_fin();
