@@ -3023,10 +3023,34 @@ static void foreign_rst_after_silence(struct words *w)
 		say(w, "The RST came unprompted after %s of silence, and %s: a device on the path "
 		       "(a load balancer, a firewall) expired the idle flow and reset it in the "
 		       "%s's name.", DUR(gap), elsewhere, w->an);
-	say_idle_defaults(w, IDLE_MIDDLEBOX, gap);
-	advise(w, "Send keep-alives (TCP keepalive or application pings) more often than the "
-		  "middlebox's idle timeout (at most %s here), or close idle pooled "
-		  "connections before it.", DUR(gap));
+	/*
+	 * One side had closed its half before the silence (its FIN, taken):
+	 * a stateful box keeps a half-closed flow on a timer of its own,
+	 * shorter than an established one's in some (Linux conntrack's
+	 * nf_conntrack_tcp_timeout_close_wait, 60 s by default; a review of
+	 * holdout8's NAT whose close_wait timeout was 1 s, the server's
+	 * report coming 3 s after the client's request and FIN).
+	 */
+	const struct side *closed = (v->a.flags & HALF_F_FIN) ? &v->a
+				    : (v->b.flags & HALF_F_FIN) ? &v->b : NULL;
+	if (closed && closed->fin_ts < v->rst.ts_ns - gap + 1) {
+		say(w, " The connection was half-closed when the silence began: the %s had sent its "
+		       "FIN (frame %llu) and the %s was still to answer, a state a stateful box "
+		       "keeps on a timer of its own (Linux conntrack's "
+		       "nf_conntrack_tcp_timeout_close_wait, 60 s by default), not the established "
+		       "one.", closed == &v->a ? w->an : w->bn, (unsigned long long)closed->fin_frame,
+		    closed == &v->a ? w->bn : w->an);
+		advise(w, "On the box: keep half-closed flows as long as the other side may take "
+			  "to answer (%s here; Linux: net.netfilter.nf_conntrack_tcp_timeout_close_wait). "
+			  "Otherwise have the %s answer (or send keep-alives) sooner, or the %s not "
+			  "shut down its side before the answer comes.", DUR(gap),
+		       closed == &v->a ? w->bn : w->an, closed == &v->a ? w->an : w->bn);
+	} else {
+		say_idle_defaults(w, IDLE_MIDDLEBOX, gap);
+		advise(w, "Send keep-alives (TCP keepalive or application pings) more often than the "
+			  "middlebox's idle timeout (at most %s here), or close idle pooled "
+			  "connections before it.", DUR(gap));
+	}
 	if (v->trigger.frame)
 		advise(w, " If the device restarted or failed over just before, that is the cause, "
 			  "not the idle time.");

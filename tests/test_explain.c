@@ -2560,6 +2560,28 @@ static void test_request_held_words(void)
 	}
 }
 
+/* The client's request and FIN, the server's answer 3 s later, and a RST
+ * in the client's name from another hop: a box that forgot the
+ * half-closed flow, whose timer is its own (holdout8's NAT with a 1 s
+ * conntrack CLOSE_WAIT timeout; a review). */
+static void test_half_closed_flow_forgotten_words(void)
+{
+	struct flow f;
+	struct verdict v;
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(C, 101, 501, TCP_ACK | TCP_PSH, 10, 4), 63), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 111, TCP_ACK, 0, 5), 10.001) });
+	feed(&f, (struct pkt[]){ at(with_ttl(seg(C, 111, 501, TCP_ACK | TCP_FIN, 0, 6), 63), 10.002) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 112, TCP_ACK, 0, 7), 10.04) });
+	feed(&f, (struct pkt[]){ at(seg(S, 501, 112, TCP_ACK | TCP_PSH, 600, 8), 13.0) });
+	judge_and_explain(&f, c, at(with_ttl(seg(C, 112, 0, TCP_RST, 0, 9), 64), 13.0001), &v);
+	CHECK_EQ(v.cause, CAUSE_IDLE_TIMEOUT);
+	CHECK(says(e.why, "The connection was half-closed when the silence began: the client had "
+			  "sent its FIN (frame 6) and the server was still to answer"));
+	CHECK(says(e.advice, "net.netfilter.nf_conntrack_tcp_timeout_close_wait"));
+	CHECK(says(e.advice, "or the client not shut down its side"));
+}
+
 /* A refusal with nothing of the peer's captured: the words name the SYN's
  * number and what a repeat answers. */
 static void test_refusal_of_unseen_syn_words(void)
@@ -4230,6 +4252,7 @@ int main(void)
 	test_handshake_given_up();
 	test_tls_answered_in_http();
 	test_request_held_words();
+	test_half_closed_flow_forgotten_words();
 	test_abort_after_trailing_close_notify();
 	test_close_wait_after_both_alerts();
 	test_reset_after_peer_alert_and_fin();
