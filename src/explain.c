@@ -1117,11 +1117,18 @@ static void syn_ack_after_client_gave_up(struct words *w)
 		       "it, and the client's host refused that SYN-ACK with a RST, as a host does "
 		       "for a segment it has no socket for. ",
 		    (unsigned long long)t->frame, DUR(t->ts_ns - v->syn_ts));
+		/* A SYN forged in the address's name (a flood's spoofed
+		 * sources, RFC 4987 2) draws the same refusal from the host
+		 * that really has it, which never sent it: backscatter (a
+		 * review of holdout8's spoofed flood, where "find the scanning
+		 * host" accused the bystander). */
 		if (v->cause == CAUSE_LINGER_ABORT)
 			say(w, "The SYN offered no window scaling, which a desktop or server "
 			       "kernel's SYN does, so it was most likely sent without a socket, from a "
 			       "raw socket (a SYN scan such as nmap -sS, or a packet crafter), and no "
-			       "timeout ended it.");
+			       "timeout ended it. Or it was forged in this address's name by another "
+			       "host (a SYN flood with spoofed sources, RFC 4987): the host that has "
+			       "the address then refuses a SYN-ACK it never asked for the same way.");
 		else if (v->race_won.frames_before) {
 			/* classify.c's classify_revise_race. */
 			say(w, "Meanwhile another connection of the client's to port %u completed its "
@@ -1146,7 +1153,9 @@ static void syn_ack_after_client_gave_up(struct words *w)
 			       "that opened more connections than it used).");
 		advise(w, "%s", v->cause == CAUSE_LINGER_ABORT
 				  ? "Nothing to fix on the server if the scan is expected; otherwise "
-				    "find the scanning host (the client's address) and who runs it."
+				    "find the scanning host (the client's address) and who runs it, "
+				    "or, if many addresses sent such SYNs to one port at once, the "
+				    "flood forging them: that address's host only answered."
 				  : "Nothing to fix if the client races connections or cancels spare "
 				    "ones; otherwise look for why it closed the socket before the "
 				    "handshake completed.");
