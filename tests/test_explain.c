@@ -2611,6 +2611,11 @@ static void test_raw_syn_origin_words(void)
 	CHECK(says(e.origin, "TTL 64; the client sent nothing but its SYN, without window scaling: "
 			     "most likely a raw socket's, whose program chooses the TTL (nmap picks 37 "
 			     "to 59 at random), so its TTL (41) tells no hop count"));
+	/* ... and a forged SYN's backscatter looks the same: named, and the
+	 * advice does not only accuse the address (holdout8's spoofed flood). */
+	CHECK(says(e.why, "Or it was forged in this address's name by another host (a SYN flood "
+			  "with spoofed sources, RFC 4987)"));
+	CHECK(says(e.advice, "the flood forging them: that address's host only answered"));
 }
 
 /* The client's data seen only in the server's acks: the words give its
