@@ -602,8 +602,10 @@ static __attribute__((noinline)) void note_connected(struct pipeline *pl, const 
 		__typeof__(pl->refusals[0]) *r = &pl->refusals[i];
 		if (!r->connect.frame && r->port == p->dport && p->frame > r->frame &&
 		    p->ts_ns - r->ts_ns <= FALLBACK_CONNECT_MAX_NS &&
-		    (r->ipver != p->ipver || memcmp(r->addr, p->dst, 16) != 0))
+		    (r->ipver != p->ipver || memcmp(r->addr, p->dst, 16) != 0)) {
 			r->connect = ack;
+			pl->refusals_followed++;
+		}
 	}
 }
 
@@ -622,6 +624,8 @@ static __attribute__((noinline)) void note_refused_syn(struct pipeline *pl, cons
 /* The connect that followed refusal frame at once on another address, or NULL. */
 static const struct host_handshake *fallback_of(const struct pipeline *pl, uint64_t frame)
 {
+	if (!pl->refusals_followed)     /* none yet: a scan's refusals, one by one */
+		return NULL;
 	uint32_t kept = pl->n_refusals < PIPELINE_REFUSALS ? pl->n_refusals : PIPELINE_REFUSALS;
 	for (uint32_t i = 0; i < kept; i++)
 		if (pl->refusals[i].frame == frame && pl->refusals[i].connect.frame)

@@ -136,6 +136,7 @@ struct pipeline {
 		struct host_handshake connect;
 	} refusals[PIPELINE_REFUSALS];
 	uint32_t n_refusals;
+	uint32_t refusals_followed; /* refusals a fallback connect followed, so far */
 	/* The current interface's lane (pkt.lane): 1 + its place in the order
 	 * the capture's named interfaces first came, 0 while only one has
 	 * come. Up to PIPELINE_LANES are told apart (lane_ids). */
