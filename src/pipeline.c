@@ -228,6 +228,9 @@ void pipeline_begin_source(struct pipeline *pl, const char *name, bool show_name
 	if (!pl->numbered_across) {
 		pl->n_lanes = 0;
 		set_lane(pl, 0);
+		/* and its frame numbers restart: no refusal of the last one's
+		 * is looked up by number (fallback_of) */
+		pl->n_refusals = pl->refusals_followed = 0;
 	}
 	pl->ahead_source = pl->ahead_in;
 	pl->src.name = name;
@@ -599,7 +602,7 @@ static __attribute__((noinline)) void note_connected(struct pipeline *pl, const 
 	/* the fallback of a refusal just before, to the port on another address */
 	uint32_t kept = pl->n_refusals < PIPELINE_REFUSALS ? pl->n_refusals : PIPELINE_REFUSALS;
 	for (uint32_t i = 0; i < kept; i++) {
-		__typeof__(pl->refusals[0]) *r = &pl->refusals[i];
+		struct refused_syn *r = &pl->refusals[i];
 		if (!r->connect.frame && r->port == p->dport && p->frame > r->frame &&
 		    p->ts_ns - r->ts_ns <= FALLBACK_CONNECT_MAX_NS &&
 		    (r->ipver != p->ipver || memcmp(r->addr, p->dst, 16) != 0)) {
@@ -612,7 +615,7 @@ static __attribute__((noinline)) void note_connected(struct pipeline *pl, const 
 /* A SYN's refusal, for a fallback connect after it (note_connected). */
 static __attribute__((noinline)) void note_refused_syn(struct pipeline *pl, const struct verdict *v)
 {
-	__typeof__(pl->refusals[0]) *r = &pl->refusals[pl->n_refusals++ % PIPELINE_REFUSALS];
+	struct refused_syn *r = &pl->refusals[pl->n_refusals++ % PIPELINE_REFUSALS];
 	r->frame = v->rst.frame;
 	r->ts_ns = v->rst.ts_ns;
 	r->port = v->sport;

@@ -91,6 +91,19 @@ struct replay_frame {
 };
 typedef void (*replay_fn)(void *ctx, const struct replay_frame *rf);
 
+/* A SYN's refusal (closed-port), with the first connect to its port on
+ * another address that completed within FALLBACK_CONNECT_MAX_NS after it
+ * (its handshake ACK; frame 0 none): a client's fallback to the name's
+ * next address (pipeline.c, report_verdict). */
+struct refused_syn {
+	uint64_t frame;
+	int64_t ts_ns;
+	uint16_t port;
+	uint8_t ipver;
+	uint8_t addr[16];
+	struct host_handshake connect;
+};
+
 struct pipeline {
 	struct flow_table *flows;
 	struct tunnel_table *tunnels;       /* tunnel contexts, for flow keys and records */
@@ -123,18 +136,7 @@ struct pipeline {
 	uint64_t file_frame;
 	struct shard shard;
 	uint16_t interface_id;      /* the current interface's name, hashed: host_table context */
-	/* The latest refusals of a SYN (closed-port), each with the first
-	 * connect to its port on another address that completed within
-	 * FALLBACK_CONNECT_MAX_NS after it (its handshake ACK; frame 0 none):
-	 * a client's fallback to the name's next address (report_verdict). */
-	struct {
-		uint64_t frame;
-		int64_t ts_ns;
-		uint16_t port;
-		uint8_t ipver;
-		uint8_t addr[16];
-		struct host_handshake connect;
-	} refusals[PIPELINE_REFUSALS];
+	struct refused_syn refusals[PIPELINE_REFUSALS];
 	uint32_t n_refusals;
 	uint32_t refusals_followed; /* refusals a fallback connect followed, so far */
 	/* The current interface's lane (pkt.lane): 1 + its place in the order
