@@ -612,15 +612,17 @@ static __attribute__((noinline)) void note_connected(struct pipeline *pl, const 
 	}
 }
 
-/* A SYN's refusal, for a fallback connect after it (note_connected). */
-static __attribute__((noinline)) void note_refused_syn(struct pipeline *pl, const struct verdict *v)
+/* RST p's refusal of a SYN, for a fallback connect after it
+ * (note_connected), in every shard (note_refusal): the ring then holds the
+ * same refusals whichever shard reads it. */
+static void note_refused_syn(struct pipeline *pl, const struct pkt *p)
 {
 	struct refused_syn *r = &pl->refusals[pl->n_refusals++ % PIPELINE_REFUSALS];
-	r->frame = v->rst.frame;
-	r->ts_ns = v->rst.ts_ns;
-	r->port = v->sport;
-	r->ipver = v->ipver;
-	memcpy(r->addr, v->src, 16);
+	r->frame = p->frame;
+	r->ts_ns = p->ts_ns;
+	r->port = p->sport;
+	r->ipver = p->ipver;
+	memcpy(r->addr, p->src, 16);
 	r->connect.frame = 0;
 }
 
@@ -727,8 +729,10 @@ static __attribute__((noinline)) unsigned note_refusal(struct pipeline *pl,
 	uint32_t ctx = host_context(f->key.tunnel, pl->interface_id);
 	if (!(p->flags & TCP_ACK) || !(peer->flags & HALF_F_ISN))
 		return 0;
-	if ((peer->last.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && p->ack == peer->base_seq + 1)
+	if ((peer->last.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN && p->ack == peer->base_seq + 1) {
+		note_refused_syn(pl, p);
 		return host_table_note_probe(pl->hosts, p->ipver, p->dst, p->src, ctx, p->sport);
+	}
 	if (f->conn.synack && dir == f->conn.client && (h->flags & HALF_F_ISN) &&
 	    h->next_seq == h->base_seq + 1 && peer->next_seq == peer->base_seq + 1)
 		host_table_note_probe(pl->hosts, p->ipver, p->src, p->dst, ctx, p->dport);
@@ -842,8 +846,6 @@ static inline void follow_segment(struct pipeline *pl, struct pending_frame *pf)
 				judge_by_twins(pl, f, dir, p, untranslated, v);
 			if (v->rule == RULE_SYN_ACK_AFTER_CLIENT_GAVE_UP)
 				judge_by_race(pl, p, ctx, v);
-			if (v->cause == CAUSE_CLOSED_PORT)
-				note_refused_syn(pl, v);
 			if (probed >= SCAN_PORTS_MIN)
 				classify_revise_scan(v, probed);
 			/* Its own ID against the counter other hosts' packets ran on
