@@ -435,7 +435,15 @@ def match_events(rsts, events, nat=None):
     (and destination, or the listener form with destination 0.0.0.0:0 / [::]:0).
     nat: {(addr,port) seen on the wire: (addr,port) the sender's kernel used},
     for RSTs captured after address translation.  The same packet seen again
-    (another interface, or translated) is marked dup_of the first frame."""
+    (another interface, or translated) is marked dup_of the first frame.
+
+    With holdout5's correction (copied into holdout6 to holdout8, now here
+    once): two real RSTs can look like a packet and its copy (a closed
+    socket answering two back-to-back data segments: the first from the
+    socket, the second, a follow-up, from no socket, both with seq = the
+    same ack), so a RST taken for a copy, for which a traced event of its
+    own (same source and destination) is still unmatched, is a RST of its
+    own: it gets that event."""
     used = set()
     for r in rsts:
         r["kernel"] = None
@@ -458,7 +466,18 @@ def match_events(rsts, events, nat=None):
                 used.add(i)
                 r["kernel"] = e
                 break
-    return [e for i, e in enumerate(events) if i not in used]
+    extra = [e for i, e in enumerate(events) if i not in used]
+    for r in rsts:
+        if not r["dup_of"]:
+            continue
+        src = (nat or {}).get(r["src"], r["src"])
+        dst = (nat or {}).get(r["dst"], r["dst"])
+        for e in extra:
+            if e["src"] == src and (e["dst"] == dst or e["dst"][1] == 0):
+                r["kernel"], r["dup_of"] = e, None
+                extra.remove(e)
+                break
+    return extra
 
 
 def fin_detail(path, r):

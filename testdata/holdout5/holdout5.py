@@ -15,8 +15,8 @@ New here: scanners, a kernel VXLAN tunnel over an IPv6 underlay, a 6in4
 shows every packet twice (tc mirred on both ports of a bridge), a gzipped
 pcapng with an Ethernet and a raw-IP (TUN) interface, a fading lossy
 path (a user-space delay line that also drops), an anycast route flip and
-RSTs forged by tcpkill.  match_events below corrects one case of the
-harness's duplicate detection (see README.md).
+RSTs forged by tcpkill.  Its correction of one case of the harness's
+duplicate detection (see README.md) is the harness's own now.
 
 Address plan of scenario n: client side 10.55.n.0/24 and fd55:n::/64,
 server side 10.55.(100+n).0/24 and fd55:(100+n)::/64 (routed scenarios),
@@ -38,33 +38,8 @@ import holdout_harness  # noqa: E402
 holdout_harness.configure(__file__, "holdout5", "h5", "10.55", "fd55")
 from holdout_harness import *  # noqa: E402,F401,F403
 
-_harness_match_events = holdout_harness.match_events
-
-
-def match_events(rsts, events, nat=None):
-    """The harness's matching, with one correction: the harness takes a RST
-    with the same seq/ack as an earlier one within 5 ms for a second copy of
-    it.  Two real RSTs can look like that (a closed socket answering two
-    back-to-back data segments: the first from the socket, the second, a
-    follow-up, from no socket, both with seq = the same ack).  A RST so taken
-    for a copy, for which a traced event of its own (same source and
-    destination) is still unmatched, is a RST of its own: it gets that event
-    and is labelled by the rules like any other."""
-    extra = _harness_match_events(rsts, events, nat)
-    for r in rsts:
-        if not r["dup_of"]:
-            continue
-        src = (nat or {}).get(r["src"], r["src"])
-        dst = (nat or {}).get(r["dst"], r["dst"])
-        for e in extra:
-            if e["src"] == src and (e["dst"] == dst or e["dst"][1] == 0):
-                r["kernel"], r["dup_of"] = e, None
-                extra.remove(e)
-                break
-    return extra
-
-
-holdout_harness.match_events = match_events
+# holdout5's correction of the duplicate detection is the harness's own now
+# (holdout_harness.match_events).
 
 NMAP = "/usr/bin/nmap"
 APACHE = "/usr/sbin/apache2"
