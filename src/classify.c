@@ -2964,6 +2964,41 @@ static void one_program_abort(struct verdict *v)
 	v->one_program_capped = true;
 }
 
+/*
+ * A segment bigger than a link on the path carries is dropped there, and
+ * the router's ICMP "fragmentation needed" (IPv4, RFC 1191) or "packet
+ * too big" (IPv6, RFC 8201) is what makes its sender send smaller ones. A
+ * firewall that filters that ICMP makes a path-MTU black hole (RFC 2923
+ * 2.1): the handshake and small segments cross, full-sized ones vanish
+ * and are sent again at the same size (Linux shrinks them only with
+ * tcp_mtu_probing, RFC 4821) until the sender or its application gives
+ * up. The wire's sign, for side h: its last segment sent again data
+ * bigger than the least MTU every path carries (576 bytes for IPv4, RFC
+ * 791; 1280 for IPv6, RFC 8200 5) with minimal headers, unacknowledged,
+ * and bigger than all the other side ever acknowledged of h's data since
+ * h's SYN: no segment that big got through. A peer that went down just
+ * then shows the same, so this is a fact for the words, never a cause.
+ */
+static bool note_oversize_stuck(struct verdict *v, const struct tcp_half *h,
+				const struct tcp_half *other, uint8_t side)
+{
+	const struct seg_note *l = &h->last;
+	if (!(h->flags & HALF_F_ISN) || !h->last_resent || !l->len || !(other->flags & HALF_F_ACK))
+		return false;
+	uint32_t headers = v->ipver == 6 ? 40 + 20 : 20 + 20;
+	uint32_t least_mtu = v->ipver == 6 ? 1280 : 576;
+	if (l->len > UINT16_MAX || l->len + headers <= least_mtu || seq_gt(other->ack, l->seq))
+		return false;
+	/* h's data the other acknowledged: past h's ISN, and its SYN took one */
+	uint32_t acked = seq_gt(other->ack, h->base_seq) ? other->ack - h->base_seq - 1 : 0;
+	if (acked >= l->len)
+		return false;
+	v->stuck_side = side;
+	v->stuck_len = (uint16_t)l->len;
+	v->stuck_acked = acked;
+	return true;
+}
+
 /* The connection's facts as they stood before the RST, into v. */
 static void record_connection(struct verdict *v, const struct flow *f, int dir,
 			      const struct pkt *p)
@@ -2989,6 +3024,8 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->b_window_closed = (b->flags & HALF_F_SEEN) && b->last.window == 0 &&
 			     !(b->last.flags & (TCP_SYN | TCP_RST));
 	v->a_window_unread = (uint8_t)unread_window(a, b, p);
+	if (!note_oversize_stuck(v, a, b, STUCK_SENDER))
+		note_oversize_stuck(v, b, a, STUCK_PEER);
 	v->incarnation = f->conn.incarnation;
 	v->max_gap_ns = f->conn.max_gap_ns;
 	if (f->conn.pkts > 0 && p->ts_ns - f->conn.last_ts > v->max_gap_ns)

@@ -372,7 +372,17 @@ struct verdict {
 	 * when they make it a scan's probe (classify_revise_scan); 0
 	 * otherwise. */
 	uint8_t scan_ports;
+	/* A side's segment sent again, too big for some paths and bigger than
+	 * all that side ever had acknowledged (classify.c, note_oversize_stuck):
+	 * which side (STUCK_*), the segment's payload and the bytes of that
+	 * side's the other had acknowledged, from its SYN. In the padding the
+	 * struct ended with. */
+	uint8_t stuck_side;
+	uint16_t stuck_len;
+	uint32_t stuck_acked;
 };
+
+enum { STUCK_NONE, STUCK_SENDER, STUCK_PEER };
 
 #define VERDICT_MAX_EVIDENCE EV_COUNT
 

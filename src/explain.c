@@ -4857,6 +4857,29 @@ static void say_graceful(struct words *w)
 		  "data unread is a RST.", side_word(v), w->bn);
 }
 
+/* classify.c's note_oversize_stuck: the sign of a path-MTU black hole. */
+static void say_stuck_oversize(struct words *w)
+{
+	const struct verdict *v = w->v;
+	if (v->stuck_side == STUCK_NONE)
+		return;
+	const char *h = v->stuck_side == STUCK_SENDER ? w->an : w->bn;
+	const char *other = v->stuck_side == STUCK_SENDER ? w->bn : w->an;
+	say(w, " The %s's segment sent again carried %u bytes, and the %s had acknowledged %u "
+	       "byte%s of its data in all since its SYN: no segment that big got through. That is "
+	       "the sign of a path-MTU black hole (RFC 2923 2.1): a link with a smaller MTU on the "
+	       "path (a VPN, a tunnel, PPPoE) drops full-sized packets, and a firewall filters the "
+	       "ICMP \"%s\" that would have the %s send smaller ones, while small packets (the "
+	       "handshake, a request) still cross. A peer or path that went down just then looks "
+	       "the same.", h, v->stuck_len, other, v->stuck_acked, plural(v->stuck_acked),
+	    v->ipver == 6 ? "packet too big" : "fragmentation needed", h);
+	advise(w, " If a tunnel or VPN is on the path: measure its MTU toward the %s (tracepath, "
+		  "or %s), let ICMP %s through to the %s, or clamp the MSS on the tunnel's router "
+		  "(nftables: tcp flags syn tcp option maxseg size set rt mtu).", other,
+	       v->ipver == 6 ? "ping -6 -M do -s 1452" : "ping -M do -s 1472",
+	       v->ipver == 6 ? "packet-too-big" : "fragmentation-needed", h);
+}
+
 static void say_refusal(struct words *w)
 {
 	if (w->v->refusal == REFUSAL_NONE || w->v->refusal >= REFUSAL_COUNT)
@@ -5072,6 +5095,7 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 	}
 	say_refusal(&w);
 	say_graceful(&w);
+	say_stuck_oversize(&w);
 	if (v->burst_connections)
 		say_burst(&w);
 	if (v->runner_up < CAUSE_COUNT)

@@ -374,6 +374,21 @@ static void put_port_accepted(struct json_out *o, const struct verdict *v)
 	json_object_end(o);
 }
 
+/* "stuck_oversize": a segment too big for some paths that never got
+ * through (classify.c, note_oversize_stuck), or null. */
+static void put_stuck_oversize(struct json_out *o, const struct verdict *v)
+{
+	if (v->stuck_side == STUCK_NONE) {
+		json_null(o, "stuck_oversize");
+		return;
+	}
+	json_object_begin(o, "stuck_oversize");
+	json_bool(o, "by_sender", v->stuck_side == STUCK_SENDER);
+	json_uint(o, "len", v->stuck_len);
+	json_uint(o, "acked_bytes", v->stuck_acked);
+	json_object_end(o);
+}
+
 /* "peer_accepted": the silent peer's SYN-ACK on another connection, or null. */
 static void put_peer_accepted(struct json_out *o, const struct verdict *v)
 {
@@ -522,6 +537,7 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	put_peer_accepted(o, v);
 	put_port_accepted(o, v);
 	put_race_won(o, v, r->nano);
+	put_stuck_oversize(o, v);
 	/* classify_revise_graceful: the sender's graceful closes elsewhere
 	 * (31: 31 or more), when they decided the cause; else null. */
 	put_uint_or_null(o, JSON_KEY("graceful_closes"), v->graceful_closes);

@@ -90,6 +90,7 @@ RESET = {
     "peer_accepted": nullable({"frame": frame, "port": port, "after_rst_s": NUM}),
     "port_accepted": nullable({"frame": frame, "after_rst_s": NUM, "other_address": BOOL}),
     "race_won": nullable({"frame": frame, "after_syn_s": NUM}),
+    "stuck_oversize": nullable({"by_sender": BOOL, "len": INT, "acked_bytes": INT}),
     "graceful_closes": nullable(lambda v: isinstance(v, int) and 2 <= v <= 31),
     "probed_ports": nullable(lambda v: isinstance(v, int) and 3 <= v <= 255),
     "refusal": nullable({"ssh-maxstartups", "reply-421", "redis-maxclients",

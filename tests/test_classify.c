@@ -976,6 +976,56 @@ static void test_timeouts(void)
 }
 
 /*
+ * A path-MTU black hole's sign (RFC 2923 2.1; classify.c's
+ * note_oversize_stuck): full-sized segments sent again, never acknowledged,
+ * bigger than all the peer acknowledged since the SYN (the small request
+ * got through). Segments that fit any IPv4 path (576 bytes with headers),
+ * one of a side that had more acknowledged than that segment, or a
+ * capture without the SYN: no sign.
+ */
+static void test_oversize_stuck(void)
+{
+	struct flow f;
+	struct verdict v;
+	const struct { uint32_t first, len; bool sign; } cases[] = {
+		{ 139, 1448, true },    /* the holdout8 black hole's shape */
+		{ 139, 536, false },    /* 576 bytes with minimal headers: any path's */
+		{ 139, 537, true },
+		{ 1448, 1448, false },  /* a segment that big was acknowledged */
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		int c = handshake(&f);
+		uint32_t first = cases[k].first, len = cases[k].len;
+		feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, first, 4), 10.0) });
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 101 + first, TCP_ACK, 0, 5), 10.001) });
+		for (int i = 0; i < 3; i++)
+			feed(&f, (struct pkt[]){ at(seg(C, 101 + first, 501, TCP_ACK, len,
+						       6 + (uint64_t)i), 10.1 + 0.2 * (1 << i)) });
+		judge(&f, c, at(seg(C, 101 + first + len, 501, TCP_RST | TCP_ACK, 0, 9), 13.0), &v);
+		CHECK_EQ(v.stuck_side, cases[k].sign ? STUCK_SENDER : STUCK_NONE);
+		if (cases[k].sign) {
+			CHECK_EQ(v.stuck_len, len);
+			CHECK_EQ(v.stuck_acked, first);
+		}
+	}
+	/* The server's response stuck, the client's RST: the peer's. */
+	int c = handshake(&f);
+	feed(&f, (struct pkt[]){ at(seg(C, 101, 501, TCP_ACK | TCP_PSH, 80, 4), 10.0) });
+	for (int i = 0; i < 3; i++)
+		feed(&f, (struct pkt[]){ at(seg(S, 501, 181, TCP_ACK, 1448, 5 + (uint64_t)i),
+					   10.1 + 0.2 * (1 << i)) });
+	judge(&f, c, at(seg(C, 181, 501, TCP_RST | TCP_ACK, 0, 9), 13.0), &v);
+	CHECK_EQ(v.stuck_side, STUCK_PEER);
+	CHECK_EQ(v.stuck_acked, 0);
+	/* Begun mid-connection: what was acknowledged before is unknown. */
+	memset(&f, 0, sizeof f);
+	c = feed(&f, (struct pkt[]){ at(seg(C, 5001, 900, TCP_ACK, 1448, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 5001, 900, TCP_ACK, 1448, 2), 10.3) });
+	judge(&f, c, at(seg(C, 6449, 900, TCP_RST | TCP_ACK, 0, 3), 13.0), &v);
+	CHECK_EQ(v.stuck_side, STUCK_NONE);
+}
+
+/*
  * A capture begun mid-connection (the corpus's ethereum.pcap from frame
  * 1782): the server's ACK, the client's bare RST, then the server's bare
  * RST 0.2 ms later, numbered 28 bytes below what the server had sent. The
@@ -2991,6 +3041,7 @@ int main(void)
 	test_doubled_capture_rsts();
 	test_capture_host();
 	test_fin_retransmitted();
+	test_oversize_stuck();
 	test_syn_ack_refused_soon();
 	test_raw_syn_origin();
 	test_host_profile();

@@ -3755,6 +3755,39 @@ static void test_tls_request_on_h2_words(void)
 
 /* A RST after unanswered retransmissions: who sends it is the sender's
  * stack's doing, and the words name the stack its SYNs showed. */
+/* A path-MTU black hole's sign (classify.c's note_oversize_stuck), for
+ * the sender's segments and for the peer's, IPv4 and IPv6. */
+static void test_stuck_oversize_words(void)
+{
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.sender = ROLE_CLIENT;
+	v.ipver = 4;
+	v.rule = RULE_RETRANSMISSIONS_UNACKED;
+	v.cause = CAUSE_RETRANSMIT_TIMEOUT;
+	v.runner_up = CAUSE_COUNT;
+	v.a.retrans = 3;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "black hole") == NULL);
+	v.stuck_side = STUCK_SENDER;
+	v.stuck_len = 1448;
+	v.stuck_acked = 139;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "The client's segment sent again carried 1448 bytes, and the server had "
+			  "acknowledged 139 bytes of its data in all since its SYN"));
+	CHECK(says(e.why, "path-MTU black hole (RFC 2923 2.1)"));
+	CHECK(says(e.why, "ICMP \"fragmentation needed\" that would have the client send smaller"));
+	CHECK(says(e.advice, "measure its MTU toward the server (tracepath, or ping -M do -s 1472)"));
+	v.stuck_side = STUCK_PEER;
+	v.stuck_acked = 1;
+	v.ipver = 6;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "The server's segment sent again carried 1448 bytes, and the client had "
+			  "acknowledged 1 byte of its data"));
+	CHECK(says(e.why, "ICMP \"packet too big\" that would have the server send smaller"));
+	CHECK(says(e.advice, "ping -6 -M do -s 1452"));
+}
+
 static void test_retransmission_give_up_by_stack(void)
 {
 	struct verdict v;
@@ -4298,6 +4331,7 @@ int main(void)
 	test_scan_refusal_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
+	test_stuck_oversize_words();
 	test_tls_request_on_h2_words();
 	test_one_direction_advice();
 	test_lost_after_long_silence();
