@@ -4652,6 +4652,43 @@ static void say_peer_relay(struct words *w)
 }
 
 /* The sentence on the request: did it reach the peer, may it be retried? */
+/*
+ * A request with a body that the asked side acknowledged only in part,
+ * while its asker had sent the rest again (or the asked side reset it,
+ * its RST's ack its own stack's count): the rest never reached it, so its
+ * application never had the whole request (holdout8's path-MTU black
+ * hole: a POST's headers acknowledged, its body's full-sized segments
+ * never; a review read "may have been processed"). The body ends where
+ * its Content-Length says, or, for a method that carries one (its header
+ * cut by the snaplen, or chunked), with what the asker sent after it.
+ * Returns the bytes acknowledged from the request's first and sets *rest
+ * to those after them, or returns 0.
+ */
+static uint32_t request_acked_part(const struct verdict *v, uint32_t *rest)
+{
+	const struct http_note *r = &v->request;
+	const char *m = http_method_name(r->method);
+	const struct side *asker = v->request_from_sender ? &v->a : &v->b;
+	bool body_method = m && (!strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH"));
+	if (!r->has_body && !body_method)
+		return 0;
+	uint32_t end = r->has_body ? r->body_end : side_data_end(asker);
+	uint32_t ack;
+	if (v->request_from_sender) {
+		if (!(v->b.flags & HALF_F_ACK) || !v->a.retrans)
+			return 0;
+		ack = v->b.ack;
+	} else {
+		if (!(v->a.flags & HALF_F_ACK))
+			return 0;
+		ack = (v->rst.flags & TCP_ACK) && seq_gt(v->rst.ack, v->a.ack) ? v->rst.ack : v->a.ack;
+	}
+	if (!seq_gt(ack, r->seq) || !seq_lt(ack, end))
+		return 0;
+	*rest = end - ack;
+	return ack - r->seq;
+}
+
 static void say_request(struct words *w)
 {
 	const struct verdict *v = w->v;
@@ -4660,6 +4697,7 @@ static void say_request(struct words *w)
 	/* The role of whoever was asked: the other side from the asker. */
 	enum role asked = v->request_from_sender ? role_peer(v->sender) : v->sender;
 	const char *m = http_method_name(r->method), *pn = role_word(asked, "peer");
+	uint32_t acked, rest = 0;
 	if (r->method == HTTP_METHOD_TLS_RECORD) {
 		/* Its size is known, its method is not (RFC 8446 5.2). */
 		char to[HTTP_TARGET_MAX + 8] = "";
@@ -4715,6 +4753,16 @@ static void say_request(struct words *w)
 		    idem ? "its method is idempotent, so retrying it is safe."
 			 : "its method is not idempotent, so retry it only where a repeat is "
 			   "harmless.");
+	else if (v->reached_peer == REACHED_YES && (acked = request_acked_part(v, &rest)) != 0)
+		say(w, " The request %s %s (frame %llu) reached the %s only in part: its socket "
+		       "acknowledged the first %u bytes and none of the %u after them%s %s, so its "
+		       "application never had the whole request and cannot have completed it; %s",
+		    m, r->target, (unsigned long long)r->frame, pn, acked, rest,
+		    r->has_body ? "" : " (its body, as far as the capture shows)",
+		    v->request_from_sender ? "despite the retransmissions" : "before its RST",
+		    idem ? "its method is idempotent, so retrying it is safe."
+			 : "its method is not idempotent: retry it only where the server acts on a "
+			   "request once its whole body has arrived.");
 	else
 		say(w, " The request %s %s (frame %llu) %s the %s%s and may have been processed; "
 		       "%s", m, r->target, (unsigned long long)r->frame,

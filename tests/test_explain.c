@@ -3786,6 +3786,42 @@ static void test_stuck_oversize_words(void)
 			  "acknowledged 1 byte of its data"));
 	CHECK(says(e.why, "ICMP \"packet too big\" that would have the server send smaller"));
 	CHECK(says(e.advice, "ping -6 -M do -s 1452"));
+
+	/* The POST it carried: its headers acknowledged, its body (its
+	 * Content-Length cut by a snaplen of 128) never, though the client
+	 * sent it again: reached the server only in part. */
+	v.stuck_side = STUCK_SENDER;
+	v.ipver = 4;
+	v.reached_peer = REACHED_YES;
+	v.request_from_sender = true;
+	v.request.frame = 4;
+	v.request.seq = 1001;
+	v.request.method = 2;   /* POST (http.c's methods) */
+	strcpy(v.request.target, "/v1/ingest");
+	v.a.next_seq = 1001 + 17515;
+	v.b.flags = HALF_F_SEEN | HALF_F_ACK;
+	v.b.ack = 1001 + 139;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "The request POST /v1/ingest (frame 4) reached the server only in part: "
+			  "its socket acknowledged the first 139 bytes and none of the 17376 after "
+			  "them (its body, as far as the capture shows) despite the retransmissions"));
+	CHECK(says(e.why, "retry it only where the server acts on a request once its whole body "
+			  "has arrived"));
+	/* No retransmission: the server's ACK may only lag. */
+	v.a.retrans = 0;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "only in part") == NULL);
+	/* A GET carries no body: what came after it is no part of it. */
+	v.a.retrans = 3;
+	v.request.method = 1;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "only in part") == NULL);
+	/* Its Content-Length says where it ends: all of it acknowledged. */
+	v.request.method = 2;
+	v.request.has_body = true;
+	v.request.body_end = 1001 + 139;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "only in part") == NULL);
 }
 
 static void test_retransmission_give_up_by_stack(void)
