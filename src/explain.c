@@ -3087,11 +3087,37 @@ static void foreign_rst(struct words *w)
 static void reply_from_host_that_lost_it(struct words *w)
 {
 	const struct verdict *v = w->v;
+	const struct seg_note *t = &v->trigger;
+	bool gave_up = v->a.retrans && (v->b.flags & HALF_F_ACK) && (t->flags & TCP_ACK) &&
+		       seq_lt(t->ack, side_data_end(&v->a)) && !seq_gt(t->ack, v->b.ack);
 	say(w, "The %s answered the %s's segment (frame %llu) with a reply-form RST, the answer "
 	       "of a host with no socket for the connection, though it had taken part in it (same "
-	       "TTL %u as its earlier packets) and never closed it: it had lost the connection "
-	       "(process or host restarted, state dropped).",
-	    w->an, w->bn, (unsigned long long)v->trigger.frame, v->rst.ttl);
+	       "TTL %u as its earlier packets) and never closed it: it had lost the connection%s",
+	    w->an, w->bn, (unsigned long long)t->frame, v->rst.ttl,
+	    gave_up ? "." : " (process or host restarted, state dropped).");
+	/*
+	 * The sender's own data had been sent again and never acknowledged,
+	 * and the segment it answers still acknowledges none of it: the peer
+	 * never had it. A stack drops a connection whose retransmissions run
+	 * out, Linux without a RST (net/ipv4/tcp_timer.c, tcp_write_timeout:
+	 * tcp_retries2, some 15 minutes, or TCP_USER_TIMEOUT), and answers
+	 * what comes after as for no socket (holdout8's link outage against
+	 * tcp_retries2: the client's heartbeat sent again 6 times, the
+	 * server's next segment reset; a review).
+	 */
+	if (gave_up) {
+		say(w, " Its own data had gone unacknowledged: it sent it again %u time%s, and the "
+		       "%s's segment still acknowledges none of it. A stack drops a connection whose "
+		       "retransmissions run out (Linux silently, after tcp_retries2, some 15 minutes "
+		       "by default, or TCP_USER_TIMEOUT), and then answers the peer as here: the "
+		       "path between them failed for that long, and the %s gave up first.",
+		    v->a.retrans, plural(v->a.retrans), w->bn, w->an);
+		advise(w, "Path: find what dropped packets between the %s and the %s then (an "
+			  "outage, a route or firewall change); the %s had given the connection up. "
+			  "The %s should reconnect and retry; keep-alives or a heartbeat notice such "
+			  "a loss sooner.", w->an, w->bn, w->an, w->bn);
+		return;
+	}
 	/*
 	 * The segment came after a long silence: the connection may have
 	 * been dropped as idle without a FIN, by the server's application

@@ -3824,6 +3824,46 @@ static void test_stuck_oversize_words(void)
 	CHECK(strstr(e.why, "only in part") == NULL);
 }
 
+/* A reply-form RST from a host that had sent its data again, never
+ * acknowledged, and the segment it answers acknowledging none of it: its
+ * stack gave the connection up (the lab's retransmit-timeout: a
+ * TCP_USER_TIMEOUT; holdout8's link outage against tcp_retries2). */
+static void test_lost_after_giving_up(void)
+{
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.sender = ROLE_CLIENT;
+	v.rule = RULE_REPLY_FROM_HOST_THAT_LOST_IT;
+	v.cause = CAUSE_PEER_LOST_STATE;
+	v.runner_up = CAUSE_COUNT;
+	v.form = FORM_REPLY;
+	v.a.flags = HALF_F_SEEN | HALF_F_ACK;
+	v.a.next_seq = 2035;
+	v.b.flags = HALF_F_SEEN | HALF_F_ACK;
+	v.b.ack = 2000;
+	v.trigger.frame = 15;
+	v.trigger.flags = TCP_ACK | TCP_PSH;
+	v.trigger.ack = 2000;
+	v.trigger.len = 20;
+	v.rst.ttl = 64;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "(process or host restarted, state dropped)"));
+	CHECK(strstr(e.why, "tcp_retries2") == NULL);
+	v.a.retrans = 4;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "it had lost the connection. Its own data had gone unacknowledged: it "
+			  "sent it again 4 times, and the server's segment still acknowledges none "
+			  "of it"));
+	CHECK(says(e.why, "(Linux silently, after tcp_retries2, some 15 minutes by default, or "
+			  "TCP_USER_TIMEOUT)"));
+	CHECK(says(e.advice, "Path: find what dropped packets between the client and the server"));
+	CHECK(strstr(e.why, "process or host restarted") == NULL);
+	/* The server had acknowledged it all: nothing was given up on. */
+	v.trigger.ack = v.b.ack = 2035;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "tcp_retries2") == NULL);
+}
+
 static void test_retransmission_give_up_by_stack(void)
 {
 	struct verdict v;
@@ -4367,6 +4407,7 @@ int main(void)
 	test_scan_refusal_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
+	test_lost_after_giving_up();
 	test_stuck_oversize_words();
 	test_tls_request_on_h2_words();
 	test_one_direction_advice();
