@@ -1550,6 +1550,13 @@ static void advise_reuse_after_idle_close(struct words *w, int64_t idle, bool ig
 			  "afterwards. Detect the close (a read returning 0) and reconnect, or keep "
 			  "the session active within that timeout.", s->name, DUR(idle), setting);
 		return;
+	case SERVICE_TUNNEL:
+		advise(w, "The server is an HTTP proxy, and the connection its CONNECT tunnel: the "
+			  "proxy closed the tunnel after %s idle (its %s), and the client wrote into "
+			  "it afterwards. Client: open a new tunnel for a connection idle that long, "
+			  "or keep it active within that timeout; proxy: raise the timeout if "
+			  "tunnels stay idle longer by design.", DUR(idle), s->idle_setting);
+		return;
 	case SERVICE_UNKNOWN:
 		break;
 	}

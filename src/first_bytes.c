@@ -266,7 +266,7 @@ static const char *const app_names[FIRST_BYTES_COUNT] = {
 	[FIRST_BYTES_IMAP] = "imap", [FIRST_BYTES_POP3] = "pop3",
 	[FIRST_BYTES_POSTGRES] = "postgresql", [FIRST_BYTES_MYSQL] = "mysql",
 	[FIRST_BYTES_REDIS] = "redis", [FIRST_BYTES_MONGODB] = "mongodb",
-	[FIRST_BYTES_XMPP] = "xmpp",
+	[FIRST_BYTES_XMPP] = "xmpp", [FIRST_BYTES_HTTP_TUNNEL] = "http-tunnel",
 };
 
 const char *first_bytes_app_name(uint8_t app)

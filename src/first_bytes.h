@@ -27,6 +27,9 @@ enum first_bytes_app {
 	FIRST_BYTES_MONGODB,    /* a wire-protocol header with OP_MSG or OP_QUERY */
 	FIRST_BYTES_XMPP,       /* a stream header "<stream:stream", alone or after an XML
 				   declaration, either side (RFC 6120 4.2, 11.5) */
+	FIRST_BYTES_HTTP_TUNNEL, /* the client's first request an HTTP CONNECT: the server is
+				   a proxy and the connection its tunnel (RFC 9110 9.3.6).
+				   Set by tcp_track from the request, which http.c reads */
 	FIRST_BYTES_COUNT
 };
 

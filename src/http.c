@@ -52,6 +52,12 @@ bool http_request_is_rtsp(uint8_t method, const char *target)
  * and 13.8 GET_PARAMETER, also the keep-alive of a session: the corpus's
  * rtsp.pcap 103; a review); RTSP's OPTIONS is HTTP's.
  */
+bool http_method_is_connect(uint8_t method)
+{
+	const char *m = http_method_name(method);
+	return m && strcmp(m, "CONNECT") == 0;
+}
+
 bool http_method_idempotent(uint8_t method)
 {
 	const char *m = http_method_name(method);

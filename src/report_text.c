@@ -629,6 +629,11 @@ static void print_reuse_advice(FILE *out, const struct service *svc, const char 
 		fprintf(out, "    Clients wrote on sessions it had ended after %s idle: detect the "
 			     "close and reconnect, or stay active within that timeout.\n", idle_close);
 		return;
+	case SERVICE_TUNNEL:
+		fprintf(out, "    Clients wrote into CONNECT tunnels the proxy had closed after %s "
+			     "idle (its %s): open a new tunnel after that long, or raise the "
+			     "timeout.\n", idle_close, svc->idle_setting);
+		return;
 	case SERVICE_UNKNOWN:
 		break;
 	}

@@ -19,6 +19,13 @@ const struct service service_rtsp = { SERVICE_SESSION, "RTSP",
 				      "session timeout: the Session header's timeout=, 60 s by "
 				      "default", NULL };
 static const struct service unknown = { SERVICE_UNKNOWN, NULL, NULL, NULL };
+/* A CONNECT tunnel (RFC 9110 9.3.6) carries whatever the client speaks
+ * through it (TLS, mostly); what closes it idle is the proxy's timeout on
+ * tunnels: tinyproxy's Timeout, HAProxy's timeout tunnel, Squid's
+ * read_timeout (on the tunnel's server side; their manuals). */
+static const struct service tunnel = { SERVICE_TUNNEL, "HTTP CONNECT",
+				       "tunnel idle timeout: tinyproxy's Timeout, HAProxy's "
+				       "timeout tunnel, Squid's read_timeout", NULL };
 
 /* In order of port: service_for searches it by halves (a record asks for
  * its service, and a scan's ports are mostly in no table: a search from
@@ -87,6 +94,8 @@ static const uint16_t app_port[FIRST_BYTES_COUNT] = {
 
 const struct service *service_for(uint16_t server_port, bool http_seen, uint8_t app)
 {
+	if (app == FIRST_BYTES_HTTP_TUNNEL)
+		return &tunnel;
 	/* RTSP's registered port and its common unprivileged one. */
 	if (http_seen)
 		return server_port == 554 || server_port == 8554 ? &service_rtsp : &http;

@@ -21,6 +21,8 @@ enum service_kind {
 	SERVICE_HTTP,       /* HTTP/1.x seen, or a web port (HTTPS too: HTTP inside TLS) */
 	SERVICE_POOLED,     /* clients keep pools: databases, caches, message brokers */
 	SERVICE_SESSION,    /* one session a user or job keeps: SSH, FTP, mail, LDAP, SMB */
+	SERVICE_TUNNEL,     /* an HTTP proxy's CONNECT tunnel: the proxy closes it, both
+			       legs at once, on its own idle timeout */
 };
 
 struct service {

@@ -339,6 +339,11 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 	r->has_body = m->body_end != 0;
 	r->body_end = p->seq + m->body_end;
 	memcpy(r->target, m->target, sizeof r->target);
+	/* A first request that asks a proxy for a tunnel: the connection is
+	 * the tunnel's, whatever the data in it is (service.c). */
+	if (__builtin_expect(http_method_is_connect(m->method), 0) && !f->conn.app &&
+	    h->http_requests == 0)
+		f->conn.app = FIRST_BYTES_HTTP_TUNNEL;
 	/* No end of headers yet: they continue in a later segment. */
 	unsigned requests = m->requests ? m->requests : 1;
 	if (m->at_end && p->payload_caplen < p->payload_len)

@@ -148,7 +148,7 @@ ENDPOINT = {
     "middlebox_idle_consistent": BOOL, "middlebox_matches": array(STR),
     "http_seen": BOOL,
     "app": nullable({"ssh", "smtp", "ftp", "imap", "pop3", "postgresql", "mysql", "redis",
-                     "mongodb", "xmpp"}),
+                     "mongodb", "xmpp", "http-tunnel"}),
     # [key, milliseconds] pairs, at most 64, in key order (server_insights.h)
     "idle_close_sample": lambda v: is_sample(v),
     "middlebox_idle_sample": lambda v: is_sample(v),

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "flowbuild.h"
+#include "service.h"
 #include "classify.h"
 #include "flow_table.h"
 #include "seq.h"
@@ -404,6 +405,32 @@ static void test_http_framing(void)
 	http_facts_parse((const uint8_t *)longer, (uint32_t)strlen(longer), &m);
 	CHECK_EQ(m.requests, 1);
 	CHECK(strcmp(m.target, "/a") == 0);
+}
+
+/* A first request that is an HTTP CONNECT makes the connection a proxy's
+ * tunnel (RFC 9110 9.3.6), what service.c names it by; a CONNECT after
+ * another request does not. */
+static void test_http_connect_tunnel(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ seg(C, 1, 0, TCP_SYN, 0, 1) });
+	feed(&f, (struct pkt[]){ seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2) });
+	const char *connect = "CONNECT api.lab.test:443 HTTP/1.1\r\nHost: api.lab.test:443\r\n\r\n";
+	feed(&f, (struct pkt[]){ with_payload(seg(C, 2, 101, TCP_ACK, 0, 3), connect) });
+	CHECK_EQ(f.conn.app, FIRST_BYTES_HTTP_TUNNEL);
+	CHECK(strcmp(first_bytes_app_name(f.conn.app), "http-tunnel") == 0);
+	CHECK_EQ(service_for(8888, true, f.conn.app)->kind, SERVICE_TUNNEL);
+	CHECK_EQ(service_for(8888, true, FIRST_BYTES_NONE)->kind, SERVICE_HTTP);
+
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ seg(C, 1, 0, TCP_SYN, 0, 1) });
+	feed(&f, (struct pkt[]){ seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2) });
+	const char *get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	feed(&f, (struct pkt[]){ with_payload(seg(C, 2, 101, TCP_ACK, 0, 3), get) });
+	feed(&f, (struct pkt[]){ with_payload(seg(C, 2 + (uint32_t)strlen(get), 101, TCP_ACK, 0, 4),
+					    connect) });
+	CHECK_EQ(f.conn.app, FIRST_BYTES_NONE);
 }
 
 static void test_http_headers(void)
@@ -1025,6 +1052,7 @@ int main(void)
 	test_run_trigger();
 	test_http_framing();
 	test_http_headers();
+	test_http_connect_tunnel();
 	test_rtsp_session_timeout();
 	test_http_header_names();
 	test_http_connection_tokens();
