@@ -3024,6 +3024,8 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->b_window_closed = (b->flags & HALF_F_SEEN) && b->last.window == 0 &&
 			     !(b->last.flags & (TCP_SYN | TCP_RST));
 	v->a_window_unread = (uint8_t)unread_window(a, b, p);
+	v->goodbye = f->conn.goodbye & 7u;
+	v->goodbye_by_sender = f->conn.goodbye_from == dir + 1;
 	if (!note_oversize_stuck(v, a, b, STUCK_SENDER))
 		note_oversize_stuck(v, b, a, STUCK_PEER);
 	v->incarnation = f->conn.incarnation;

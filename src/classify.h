@@ -297,6 +297,10 @@ struct verdict {
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer : 2;   /* enum reached_peer */
+	/* The service's last words before its close, as its side's last data
+	 * (enum first_bytes_goodbye), and whether the sender said them. */
+	uint8_t goodbye : 3;
+	bool goodbye_by_sender : 1;
 	bool a_wait_unmeasured : 1; /* a_closed_awaiting, but the peer's data that did not
 				       acknowledge the sender's came after it
 				       (flow.h, data_unanswered_reply): close_idle_ns is

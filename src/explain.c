@@ -4938,6 +4938,53 @@ static void say_graceful(struct words *w)
 		  "data unread is a RST.", side_word(v), w->bn);
 }
 
+/*
+ * The service's last words before it closed (first_bytes.h): they name
+ * why, where the idle time alone names the usual setting. An open
+ * transaction's timeout and an administrator's command are no idle
+ * session's, so their advice replaces the idle close's.
+ */
+static void say_goodbye(struct words *w)
+{
+	const struct verdict *v = w->v;
+	const char *who = v->goodbye_by_sender ? w->an : w->bn;
+	switch ((enum first_bytes_goodbye)v->goodbye) {
+	case GOODBYE_NONE:
+	case GOODBYE_COUNT:
+		return;
+	case GOODBYE_PG_IDLE_IN_TRANSACTION:
+		say(w, " Before closing, the %s said why: PostgreSQL's FATAL 25P03, \"terminating "
+		       "connection due to idle-in-transaction timeout\": the session had a "
+		       "transaction open (BEGIN without COMMIT or ROLLBACK) and idle for longer than "
+		       "idle_in_transaction_session_timeout.", who);
+		advice_replaced(w);
+		advise(w, "Client: the application left a transaction open while idle: commit or "
+			  "roll back as soon as its work is done (psycopg2 and JDBC begin one "
+			  "implicitly unless autocommit is on), or raise "
+			  "idle_in_transaction_session_timeout if long idle transactions are "
+			  "intended; evicting or checking pooled connections would only hide this.");
+		return;
+	case GOODBYE_PG_IDLE_SESSION:
+		say(w, " Before closing, the %s said why: PostgreSQL's FATAL 57P05, \"terminating "
+		       "connection due to idle-session timeout\" (idle_session_timeout).", who);
+		return;
+	case GOODBYE_PG_ADMIN_SHUTDOWN:
+		say(w, " Before closing, the %s said why: PostgreSQL's FATAL 57P01, \"terminating "
+		       "connection due to administrator command\": pg_terminate_backend() or a "
+		       "server shutdown ended the session, not an idle timeout.", who);
+		advice_replaced(w);
+		advise(w, "Server: find who ended the session (pg_terminate_backend() by an "
+			  "administrator or a tool, or a shutdown or restart; PostgreSQL's log has "
+			  "it). Client: reconnect, and retry what was not committed.");
+		return;
+	case GOODBYE_MYSQL_INACTIVITY:
+		say(w, " Before closing, the %s said why: MySQL's error 4031, \"The client was "
+		       "disconnected by the server because of inactivity\" (wait_timeout, or "
+		       "interactive_timeout for interactive clients).", who);
+		return;
+	}
+}
+
 /* classify.c's note_oversize_stuck: the sign of a path-MTU black hole. */
 static void say_stuck_oversize(struct words *w)
 {
@@ -5176,6 +5223,7 @@ void explain_verdict(const struct verdict *v, struct explanation *e)
 	}
 	say_refusal(&w);
 	say_graceful(&w);
+	say_goodbye(&w);
 	say_stuck_oversize(&w);
 	if (v->burst_connections)
 		say_burst(&w);

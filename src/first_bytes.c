@@ -199,26 +199,33 @@ bool first_bytes_quit(const uint8_t *d, uint32_t n)
 }
 
 /* A PostgreSQL ErrorResponse ('E', Int32 length, then fields of a type
- * byte and a NUL-terminated string, ended by a NUL) whose code field is
- * 53300: "sorry, too many clients already" (PostgreSQL's "Message
- * Formats" and Appendix A, class 53). */
-static bool postgres_too_many(const struct rd *r)
+ * byte and a NUL-terminated string, ended by a NUL): its code field's
+ * five characters (PostgreSQL's "Message Formats" and Appendix A), or
+ * NULL when the bytes are none or hold no code. */
+static const uint8_t *postgres_error_code(const struct rd *r)
 {
 	size_t n = rd_left(r);
-	if (n < 5 + 8)
-		return false;
+	if (n < 5 + 8 || rd_u8_at(r, 0) != 'E')
+		return NULL;
 	uint32_t len = rd_be32_at(r, 1);
 	if (len < 4 + 8 || len > 4096)
-		return false;
+		return NULL;
 	size_t end = len + 1 < n ? len + 1 : n;
 	for (size_t i = 5; i + 7 <= end; i++) {
 		/* a field starts at 5 or after the NUL ending the one before */
 		if (i > 5 && rd_u8_at(r, i - 1) != 0)
 			continue;
 		if (rd_u8_at(r, i) == 'C')
-			return memcmp(r->p + i + 1, "53300", 6) == 0;    /* with its NUL */
+			return rd_u8_at(r, i + 6) == 0 ? r->p + i + 1 : NULL;   /* five and its NUL */
 	}
-	return false;
+	return NULL;
+}
+
+/* 53300: "sorry, too many clients already" (class 53). */
+static bool postgres_too_many(const struct rd *r)
+{
+	const uint8_t *code = postgres_error_code(r);
+	return code && memcmp(code, "53300", 5) == 0;
 }
 
 uint8_t first_bytes_refusal(const uint8_t *d, uint32_t n)
@@ -259,6 +266,41 @@ static const char *const refusal_names[REFUSAL_COUNT] = {
 const char *first_bytes_refusal_name(uint8_t refusal)
 {
 	return refusal < REFUSAL_COUNT ? refusal_names[refusal] : NULL;
+}
+
+uint8_t first_bytes_goodbye(const uint8_t *d, uint32_t n)
+{
+	struct rd r = rd_init(d, n);
+	if (n >= 5 && d[0] == 'E') {
+		static const struct { char code[6]; uint8_t goodbye; } pg[] = {
+			{ "25P03", GOODBYE_PG_IDLE_IN_TRANSACTION },
+			{ "57P05", GOODBYE_PG_IDLE_SESSION },
+			{ "57P01", GOODBYE_PG_ADMIN_SHUTDOWN },
+		};
+		const uint8_t *code = postgres_error_code(&r);
+		for (size_t i = 0; code && i < sizeof pg / sizeof pg[0]; i++)
+			if (memcmp(code, pg[i].code, 5) == 0)
+				return pg[i].goodbye;
+		return GOODBYE_NONE;
+	}
+	/* MySQL: a 3-byte length, any sequence number (the server sends it
+	 * unasked), the ERR marker 0xff, then the code 4031 little-endian
+	 * (0xbf 0x0f). */
+	if (n >= 7 && d[4] == 0xff && d[5] == 0xbf && d[6] == 0x0f)
+		return GOODBYE_MYSQL_INACTIVITY;
+	return GOODBYE_NONE;
+}
+
+static const char *const goodbye_names[GOODBYE_COUNT] = {
+	[GOODBYE_PG_IDLE_IN_TRANSACTION] = "postgresql-idle-in-transaction-timeout",
+	[GOODBYE_PG_IDLE_SESSION] = "postgresql-idle-session-timeout",
+	[GOODBYE_PG_ADMIN_SHUTDOWN] = "postgresql-admin-shutdown",
+	[GOODBYE_MYSQL_INACTIVITY] = "mysql-inactivity-timeout",
+};
+
+const char *first_bytes_goodbye_name(uint8_t goodbye)
+{
+	return goodbye < GOODBYE_COUNT ? goodbye_names[goodbye] : NULL;
 }
 
 static const char *const app_names[FIRST_BYTES_COUNT] = {

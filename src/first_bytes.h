@@ -79,6 +79,32 @@ uint8_t first_bytes_refusal(const uint8_t *d, uint32_t n);
 /* Its name in the JSON records ("ssh-maxstartups"...); NULL for none. */
 const char *first_bytes_refusal_name(uint8_t refusal);
 
+/*
+ * A service's last words before it closes a connection on its own timer
+ * or an operator's command, naming why: the setting to look at, where the
+ * idle time alone would name the wrong one (a review of holdout7's
+ * PostgreSQL, whose FATAL 25P03 was read as idle_session_timeout).
+ */
+enum first_bytes_goodbye {
+	GOODBYE_NONE,
+	/* PostgreSQL ErrorResponses (its "Message Formats"; SQLSTATEs of
+	 * Appendix A): */
+	GOODBYE_PG_IDLE_IN_TRANSACTION, /* 25P03: idle_in_transaction_session_timeout */
+	GOODBYE_PG_IDLE_SESSION,        /* 57P05: idle_session_timeout (PostgreSQL 14 on) */
+	GOODBYE_PG_ADMIN_SHUTDOWN,      /* 57P01: pg_terminate_backend() or a shutdown */
+	/* MySQL 8.0.24 on: an ERR packet with ER_CLIENT_INTERACTION_TIMEOUT
+	 * (4031), after wait_timeout (interactive_timeout for interactive
+	 * clients) */
+	GOODBYE_MYSQL_INACTIVITY,
+	GOODBYE_COUNT
+};
+
+/* What goodbye the n captured payload bytes at d are, if any; the tracker
+ * keeps one while it is its side's last data. */
+uint8_t first_bytes_goodbye(const uint8_t *d, uint32_t n);
+/* "postgresql-idle-in-transaction-timeout", ...; NULL for none. */
+const char *first_bytes_goodbye_name(uint8_t goodbye);
+
 /* Its name in the JSON summary ("ssh", "postgresql"...); NULL for none. */
 const char *first_bytes_app_name(uint8_t app);
 /* The app of that name; FIRST_BYTES_NONE if none is. */

@@ -122,6 +122,8 @@ struct pkt {
 				       set only where http.start is HTTP_NONE */
 	uint8_t refusal;            /* ... as a server's refusal (enum first_bytes_refusal),
 				       set where app is */
+	uint8_t goodbye;            /* ... as a service's last words (enum
+				       first_bytes_goodbye), set where app is */
 	struct rst_payload rst_data; /* a RST's: its reason, if it wrote one (format 0: none) */
 	uint64_t copy_of;           /* a RST: the frame of its sender's earlier RST, still
 				       waiting, that it is a capture copy of with other

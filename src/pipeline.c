@@ -1004,6 +1004,7 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 	p->tls.content = 0;
 	p->app = FIRST_BYTES_NONE;
 	p->refusal = REFUSAL_NONE;
+	p->goodbye = GOODBYE_NONE;
 	p->rst_data.format = RST_PAYLOAD_NONE;
 	if ((p->flags & TCP_RST) && p->payload_caplen)
 		rst_payload_parse(p->payload, p->payload_caplen, &p->rst_data);
@@ -1020,6 +1021,8 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 			p->quit = first_bytes_quit(p->payload, p->payload_caplen);
 			if (!p->app)
 				p->refusal = first_bytes_refusal(p->payload, p->payload_caplen);
+			if (!p->app && !p->refusal)
+				p->goodbye = first_bytes_goodbye(p->payload, p->payload_caplen);
 		}
 	}
 	p->payload = NULL;      /* the bytes belong to libpcap, and it reuses them */

@@ -538,6 +538,15 @@ static void json_render(struct reporter *r, const struct verdict *v, const struc
 	put_port_accepted(o, v);
 	put_race_won(o, v, r->nano);
 	put_stuck_oversize(o, v);
+	/* first_bytes.h: the service's last words before its close. */
+	if (v->goodbye) {
+		json_object_begin(o, "goodbye");
+		json_string(o, "kind", first_bytes_goodbye_name(v->goodbye));
+		json_bool(o, "by_sender", v->goodbye_by_sender);
+		json_object_end(o);
+	} else {
+		json_null(o, "goodbye");
+	}
 	/* classify_revise_graceful: the sender's graceful closes elsewhere
 	 * (31: 31 or more), when they decided the cause; else null. */
 	put_uint_or_null(o, JSON_KEY("graceful_closes"), v->graceful_closes);

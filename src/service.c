@@ -72,8 +72,11 @@ static const struct {
 	{ 5094, { SERVICE_SESSION, "HART-IP", NULL, NULL } },
 	/* IANA's xmpp-client (RFC 6120 14.7). */
 	{ 5222, { SERVICE_SESSION, "XMPP", NULL, NULL } },
-	{ 5432, { SERVICE_POOLED, "PostgreSQL", "idle_session_timeout",
-		  "a validation query such as SELECT 1" } },
+	/* Two timers close an idle session, one only with a transaction
+	 * open; its FATAL before the FIN tells which (first_bytes.h). */
+	{ 5432, { SERVICE_POOLED, "PostgreSQL",
+		  "idle_session_timeout, or idle_in_transaction_session_timeout with a transaction "
+		  "open", "a validation query such as SELECT 1" } },
 	{ 5672, { SERVICE_POOLED, "AMQP", "heartbeat", "AMQP heartbeats" } },
 	{ 6379, { SERVICE_POOLED, "Redis", "timeout", "PING" } },
 	{ 8080, { SERVICE_HTTP, "HTTP", NULL, NULL } },

@@ -962,7 +962,16 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 			if (f->conn.close_idle_ns < 0)
 				f->conn.close_idle_ns = -1;
 		}
-		f->conn.last_data_dir = (int8_t)dir;
+		f->conn.last_data_dir = (int8_t)(dir & 1);
+		/* A service's last words (first_bytes.h), kept while they are
+		 * its side's last data. */
+		if (__builtin_expect(p->goodbye != GOODBYE_NONE, 0)) {
+			f->conn.goodbye = p->goodbye & 7u;
+			f->conn.goodbye_from = (uint8_t)(dir + 1);
+		} else if (__builtin_expect(f->conn.goodbye_from == dir + 1, 0)) {
+			f->conn.goodbye = GOODBYE_NONE;
+			f->conn.goodbye_from = 0;
+		}
 	}
 
 	/* A bare ACK that acknowledges nothing new (a duplicate ACK, a window

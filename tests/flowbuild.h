@@ -65,6 +65,8 @@ static inline int feed(struct flow *f, const struct pkt *in)
 		if (!p->tls.content && p->payload_len <= FIRST_BYTES_OPENING_MAX) {
 			p->app = first_bytes_app(p->payload, p->payload_caplen);
 			p->quit = first_bytes_quit(p->payload, p->payload_caplen);
+			if (!p->app && !p->refusal)
+				p->goodbye = first_bytes_goodbye(p->payload, p->payload_caplen);
 		}
 	}
 	struct flow_key k;

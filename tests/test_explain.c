@@ -3864,6 +3864,38 @@ static void test_lost_after_giving_up(void)
 	CHECK(strstr(e.why, "tcp_retries2") == NULL);
 }
 
+/* The service's last words name why it closed: an open transaction's
+ * timeout or an administrator's command replace the idle close's advice,
+ * an idle session's timeout adds its name. */
+static void test_goodbye_words(void)
+{
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.sender = ROLE_SERVER;
+	v.rule = RULE_COUNT;
+	v.cause = CAUSE_DATA_AFTER_FIN;
+	v.runner_up = CAUSE_COUNT;
+	v.goodbye = GOODBYE_PG_IDLE_IN_TRANSACTION;
+	v.goodbye_by_sender = true;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "Before closing, the server said why: PostgreSQL's FATAL 25P03, "
+			  "\"terminating connection due to idle-in-transaction timeout\""));
+	CHECK(says(e.advice, "Client: the application left a transaction open while idle"));
+	v.goodbye = GOODBYE_PG_ADMIN_SHUTDOWN;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "pg_terminate_backend() or a server shutdown ended the session, not an "
+			  "idle timeout"));
+	CHECK(says(e.advice, "Server: find who ended the session"));
+	v.goodbye = GOODBYE_MYSQL_INACTIVITY;
+	v.goodbye_by_sender = false;
+	v.sender = ROLE_CLIENT;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "Before closing, the server said why: MySQL's error 4031"));
+	v.goodbye = GOODBYE_NONE;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "said why") == NULL);
+}
+
 static void test_retransmission_give_up_by_stack(void)
 {
 	struct verdict v;
@@ -4407,6 +4439,7 @@ int main(void)
 	test_scan_refusal_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
+	test_goodbye_words();
 	test_lost_after_giving_up();
 	test_stuck_oversize_words();
 	test_tls_request_on_h2_words();

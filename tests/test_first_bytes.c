@@ -129,5 +129,30 @@ int main(void)
 		CHECK(first_bytes_refusal(pg, (uint32_t)n) == REFUSAL_NONE || n >= 5 + 7 + 7 + 7);
 	CHECK(strcmp(first_bytes_refusal_name(REFUSAL_SSH_MAXSTARTUPS), "ssh-maxstartups") == 0);
 	CHECK(first_bytes_refusal_name(REFUSAL_NONE) == NULL);
+
+	/* A service's last words: PostgreSQL's FATALs for its two idle timers
+	 * and an administrator's command (as holdout7's capture holds 25P03),
+	 * not another code, nor a refusal; MySQL's 4031 with any sequence. */
+	static const uint8_t pg_idle_tx[] = "E\0\0\0\x74" "SFATAL\0" "VFATAL\0" "C25P03\0"
+					    "Mterminating connection due to idle-in-transaction "
+					    "timeout\0" "Fpostgres.c\0" "L3282\0" "RProcessInterrupts\0";
+	CHECK_EQ(first_bytes_goodbye(pg_idle_tx, sizeof pg_idle_tx),
+		 GOODBYE_PG_IDLE_IN_TRANSACTION);
+	static const uint8_t pg_idle[] = "E\0\0\0\x20" "SFATAL\0" "C57P05\0" "Midle\0";
+	CHECK_EQ(first_bytes_goodbye(pg_idle, sizeof pg_idle), GOODBYE_PG_IDLE_SESSION);
+	static const uint8_t pg_admin[] = "E\0\0\0\x20" "SFATAL\0" "C57P01\0" "Madmin\0";
+	CHECK_EQ(first_bytes_goodbye(pg_admin, sizeof pg_admin), GOODBYE_PG_ADMIN_SHUTDOWN);
+	CHECK_EQ(first_bytes_goodbye(pg, sizeof pg), GOODBYE_NONE);
+	CHECK_EQ(first_bytes_goodbye(pg_auth, sizeof pg_auth), GOODBYE_NONE);
+	for (size_t n = 0; n < sizeof pg_idle_tx; n++)    /* every cut, in bounds */
+		CHECK(first_bytes_goodbye(pg_idle_tx, (uint32_t)n) == GOODBYE_NONE ||
+		      n >= 5 + 7 + 7 + 7);
+	static const uint8_t mysql_4031[] = { 100, 0, 0, 2, 0xff, 0xbf, 0x0f, 'H', 'Y', '0', '0',
+					      '0', 'T', 'h', 'e' };
+	CHECK_EQ(first_bytes_goodbye(mysql_4031, sizeof mysql_4031), GOODBYE_MYSQL_INACTIVITY);
+	CHECK_EQ(first_bytes_goodbye(mysql_1040, sizeof mysql_1040), GOODBYE_NONE);
+	CHECK(strcmp(first_bytes_goodbye_name(GOODBYE_PG_IDLE_IN_TRANSACTION),
+		     "postgresql-idle-in-transaction-timeout") == 0);
+	CHECK(first_bytes_goodbye_name(GOODBYE_NONE) == NULL);
 	return check_report("test_first_bytes");
 }

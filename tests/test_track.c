@@ -433,6 +433,31 @@ static void test_http_connect_tunnel(void)
 	CHECK_EQ(f.conn.app, FIRST_BYTES_NONE);
 }
 
+/* A service's last words (first_bytes_goodbye) are kept while they are
+ * their side's last data: the other side's data leaves them, the same
+ * side's next data clears them. */
+static void test_goodbye_kept_while_last(void)
+{
+	static const uint8_t pg_idle[] = "E\0\0\0\x20" "SFATAL\0" "C57P05\0" "Midle\0";
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	feed(&f, (struct pkt[]){ seg(C, 1, 0, TCP_SYN, 0, 1) });
+	int s = feed(&f, (struct pkt[]){ seg(S, 100, 2, TCP_SYN | TCP_ACK, 0, 2) });
+	struct pkt bye = seg(S, 101, 2, TCP_ACK | TCP_PSH, 0, 3);
+	bye.payload = pg_idle;
+	bye.payload_len = bye.payload_caplen = sizeof pg_idle;
+	feed(&f, &bye);
+	CHECK_EQ(f.conn.goodbye, GOODBYE_PG_IDLE_SESSION);
+	CHECK_EQ(f.conn.goodbye_from, s + 1);
+	feed(&f, (struct pkt[]){ with_payload(seg(C, 2, 101 + sizeof pg_idle, TCP_ACK, 0, 4),
+					      "Q") });
+	CHECK_EQ(f.conn.goodbye, GOODBYE_PG_IDLE_SESSION);
+	feed(&f, (struct pkt[]){ with_payload(seg(S, 101 + sizeof pg_idle, 3, TCP_ACK, 0, 5),
+					      "more") });
+	CHECK_EQ(f.conn.goodbye, GOODBYE_NONE);
+	CHECK_EQ(f.conn.goodbye_from, 0);
+}
+
 static void test_http_headers(void)
 {
 	struct flow f;
@@ -1053,6 +1078,7 @@ int main(void)
 	test_http_framing();
 	test_http_headers();
 	test_http_connect_tunnel();
+	test_goodbye_kept_while_last();
 	test_rtsp_session_timeout();
 	test_http_header_names();
 	test_http_connection_tokens();
