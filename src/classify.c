@@ -25,6 +25,28 @@
 _Static_assert(sizeof(struct verdict) <= 672, "a verdict is at most 672 bytes");
 
 /*
+ * A capture begun while A was probing: everything of A's it holds sits at
+ * one sequence number, no data or one byte of it (Windows' probes carry
+ * one), and A's RST+ACK comes one above. A keep-alive probe is numbered
+ * SND.NXT - 1 (RFC 9293 3.8.4; Linux's tcp_write_wakeup), and a socket's
+ * own abort SND.NXT: those segments were probes, and the RST their
+ * sender's give-up (Linux's tcp_keepalive_timer sends it after
+ * tcp_keepalive_probes; holdout10's HAProxy backend keep-alive, captured
+ * from its second-to-last probe). Read only where nothing before the
+ * capture is known (midstream, no SYN) and the tracker could not count
+ * them: it saw no next sequence number to be one below (it counts
+ * Windows' after the first, whose byte it took for data).
+ */
+bool classify_probes_before_rst(const struct tcp_half *a, const struct tcp_half *b,
+				const struct pkt *p)
+{
+	return (p->flags & (TCP_ACK | TCP_SYN | TCP_FIN)) == TCP_ACK && !(b->flags & HALF_F_ISN) &&
+	       (a->flags & (HALF_F_SEEN | HALF_F_ISN | HALF_F_FIN)) == HALF_F_SEEN &&
+	       a->bytes <= 1 && a->next_seq - a->base_seq == a->bytes &&
+	       p->seq == a->base_seq + 1;
+}
+
+/*
  * Linux builds a RST for a segment with no usable socket in
  * tcp_v4_send_reset(): if the segment had ACK, seq = its ack and no ACK
  * flag; otherwise RST+ACK with seq 0 and ack = its seq + length (RFC 9293
@@ -90,6 +112,9 @@ enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const
 	    !own_seq)
 		return FORM_REPLY;
 	if ((a->flags & HALF_F_SEEN) && p->seq == a->next_seq)
+		return FORM_ACTIVE;
+	/* After probes numbered one below: the prober's own, at SND.NXT. */
+	if (classify_probes_before_rst(a, b, p))
 		return FORM_ACTIVE;
 	/*
 	 * A connecting socket's own abort: Linux's tcp_send_active_reset
@@ -1328,6 +1353,14 @@ static bool probes_unanswered(struct judge *j)
 		const struct seg_note *last = &j->ha->last;
 		bool zero_window = last->ts_ns - j->f->conn.active_ts <
 				   (int64_t)v->a.keepalives * 1000000000LL;
+		/* Probes read as such from the capture's first segment on
+		 * (classify_probes_before_rst): no activity before them was
+		 * captured to time them from, but a keep-alive timer's give-up
+		 * comes a whole interval after the last probe too (Linux's
+		 * tcp_keepalive_timer), where a zero window's is the
+		 * application's own. */
+		if (v->a_probes_inferred)
+			zero_window = v->rst.ts_ns - last->ts_ns < 1000000000LL;
 		if (zero_window)
 			return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM,
 				      CAUSE_KEEPALIVE_TIMEOUT);
@@ -3024,6 +3057,17 @@ static void record_connection(struct verdict *v, const struct flow *f, int dir,
 	v->b_window_closed = (b->flags & HALF_F_SEEN) && b->last.window == 0 &&
 			     !(b->last.flags & (TCP_SYN | TCP_RST));
 	v->a_window_unread = (uint8_t)unread_window(a, b, p);
+	/* Probes before the capture's start: keep-alives unless the peer's
+	 * window was closed at that number (then a zero window's, as
+	 * tcp_track.c's is_keepalive tells them apart; the lab's
+	 * nginx-send-timeout-reset captured from its probes). */
+	if (classify_probes_before_rst(a, b, p) &&
+	    (!(b->flags & HALF_F_SEEN) ||
+	     ((b->flags & HALF_F_ACK) && b->ack == p->seq && b->last.window != 0))) {
+		v->a.keepalives = (uint16_t)(a->pkts > UINT16_MAX ? UINT16_MAX : a->pkts);
+		v->a.next_seq = p->seq;     /* SND.NXT, one above the probes */
+		v->a_probes_inferred = true;
+	}
 	v->goodbye = f->conn.goodbye & 7u;
 	v->goodbye_by_sender = f->conn.goodbye_from == dir + 1;
 	if (!note_oversize_stuck(v, a, b, STUCK_SENDER))

@@ -301,6 +301,9 @@ struct verdict {
 	 * (enum first_bytes_goodbye), and whether the sender said them. */
 	uint8_t goodbye : 3;
 	bool goodbye_by_sender : 1;
+	bool a_probes_inferred : 1; /* a.keepalives counts what classify_probes_before_rst
+				       read as probes, the capture's first segment of A's
+				       among them */
 	bool a_wait_unmeasured : 1; /* a_closed_awaiting, but the peer's data that did not
 				       acknowledge the sender's came after it
 				       (flow.h, data_unanswered_reply): close_idle_ns is
@@ -683,6 +686,10 @@ bool classify_rst_acks_further(const struct verdict *v);
 
 /* The wire form of a RST given both halves and the segment it answers
  * (find_trigger's; frame 0 none). */
+/* A's segments, all the capture holds of it, were keep-alive probes one
+ * below the RST p (a capture begun while A probed: classify.c). */
+bool classify_probes_before_rst(const struct tcp_half *a, const struct tcp_half *b,
+				const struct pkt *p);
 enum rst_form classify_form(const struct pkt *p, const struct tcp_half *a, const struct tcp_half *b,
 			    const struct seg_note *trigger);
 

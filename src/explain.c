@@ -2718,6 +2718,34 @@ static bool peer_alive(struct words *w)
 static void probes_unanswered(struct words *w)
 {
 	const struct verdict *v = w->v;
+	/* classify.c's classify_probes_before_rst: the capture began with them. */
+	if (v->a_probes_inferred && !(v->b.flags & HALF_F_SEEN)) {
+		say(w, "The capture began while the %s was probing: its %u segment%s, bare "
+		       "acknowledgments at one number, sit one below the RST's, which a socket's "
+		       "own abort numbers with its next sequence number: probes (RFC 9293 3.8.4). "
+		       "Nothing of the %s's was captured. ", w->an, v->a.keepalives,
+		    plural(v->a.keepalives), w->bn);
+		if (v->cause == CAUSE_LINGER_ABORT) {
+			say(w, "The RST came less than a second after the last probe, where a "
+			       "keep-alive timer gives up a whole interval after it (in seconds: "
+			       "RFC 1122 4.2.3.6): more likely zero-window probes to a %s that had "
+			       "stopped reading, and the %s's application giving up on it (a send "
+			       "timeout).", w->bn, w->an);
+			advise(w, "Find why the %s stopped reading (a stalled or overloaded peer, a "
+				  "full buffer it never drains); capture both directions to be sure.",
+			       w->bn);
+			return;
+		}
+		say(w, "A keep-alive timer gives up a whole interval after its last probe, as here "
+		       "(Linux's tcp_keepalive_timer, after tcp_keepalive_probes); zero-window "
+		       "probes to a %s that had stopped reading look the same, which only the %s's "
+		       "segments would tell apart.", w->bn, w->bn);
+		advise(w, "If they were keep-alives: the %s is gone or unreachable (crash, network "
+			  "change, a middlebox dropping the flow). If its window was closed: it "
+			  "stopped reading, and the %s gave up on it. Capture both directions to "
+			  "tell.", w->bn, w->an);
+		return;
+	}
 	/* classify.c's probes_unanswered: one side captured only. */
 	if (!(v->b.flags & HALF_F_SEEN) && v->cause == CAUSE_LINGER_ABORT) {
 		/* classify.c's probes_unanswered: sooner than keep-alives come. */

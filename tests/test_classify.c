@@ -976,6 +976,62 @@ static void test_timeouts(void)
 }
 
 /*
+ * A capture begun while a side probed (holdout10's HAProxy backend
+ * keep-alive on a trunk): its bare ACKs all at one number, its RST+ACK one
+ * above, nothing of the peer's. The probes are read as such
+ * (classify_probes_before_rst): a whole interval from the last to the RST
+ * is a keep-alive timer's give-up; sooner, a zero window's application.
+ * Windows' one-byte probes too; a RST at the ACKs' own number is no sign.
+ */
+static void test_probes_before_capture(void)
+{
+	const struct { uint32_t len; uint32_t rst_seq; double rst_at; enum cause cause; } cases[] = {
+		{ 0, 5001, 12.0, CAUSE_KEEPALIVE_TIMEOUT },
+		{ 0, 5001, 11.3, CAUSE_LINGER_ABORT },
+		{ 1, 5001, 12.0, CAUSE_KEEPALIVE_TIMEOUT },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct flow f;
+		struct verdict v;
+		memset(&f, 0, sizeof f);
+		int c = feed(&f, (struct pkt[]){ at(seg(C, 5000, 900, TCP_ACK, cases[k].len, 1),
+						    10.0) });
+		feed(&f, (struct pkt[]){ at(seg(C, 5000, 900, TCP_ACK, cases[k].len, 2), 11.0) });
+		CHECK_EQ(judge(&f, c, at(seg(C, cases[k].rst_seq, 900, TCP_RST | TCP_ACK, 0, 3),
+					 cases[k].rst_at), &v), cases[k].cause);
+		CHECK_EQ(v.form, FORM_ACTIVE);
+		CHECK(v.a_probes_inferred);
+		CHECK_EQ(v.a.keepalives, 2);
+		CHECK_EQ(v.confidence, CONF_MEDIUM);
+	}
+	/* The peer's ACK at the RST's number with its window closed: the
+	 * probes were a zero window's, no keep-alives (the lab's
+	 * nginx-send-timeout-reset captured from its probes). */
+	{
+		struct flow g;
+		struct verdict w;
+		memset(&g, 0, sizeof g);
+		int gc = feed(&g, (struct pkt[]){ at(seg(C, 5000, 900, TCP_ACK, 0, 1), 10.0) });
+		struct pkt closed = at(seg(S, 900, 5001, TCP_ACK, 0, 2), 10.001);
+		closed.window = 0;
+		feed(&g, &closed);
+		feed(&g, (struct pkt[]){ at(seg(C, 5000, 900, TCP_ACK, 0, 3), 11.0) });
+		judge(&g, gc, at(seg(C, 5001, 900, TCP_RST | TCP_ACK, 0, 4), 12.0), &w);
+		CHECK(!w.a_probes_inferred);
+		CHECK(w.cause != CAUSE_KEEPALIVE_TIMEOUT);
+	}
+	/* At the ACKs' own number: an abort without probes. */
+	struct flow f;
+	struct verdict v;
+	memset(&f, 0, sizeof f);
+	int c = feed(&f, (struct pkt[]){ at(seg(C, 5000, 900, TCP_ACK, 0, 1), 10.0) });
+	feed(&f, (struct pkt[]){ at(seg(C, 5000, 900, TCP_ACK, 0, 2), 11.0) });
+	judge(&f, c, at(seg(C, 5000, 900, TCP_RST | TCP_ACK, 0, 3), 12.0), &v);
+	CHECK(!v.a_probes_inferred);
+	CHECK(v.cause != CAUSE_KEEPALIVE_TIMEOUT);
+}
+
+/*
  * A path-MTU black hole's sign (RFC 2923 2.1; classify.c's
  * note_oversize_stuck): full-sized segments sent again, never acknowledged,
  * bigger than all the peer acknowledged since the SYN (the small request
@@ -3042,6 +3098,7 @@ int main(void)
 	test_capture_host();
 	test_fin_retransmitted();
 	test_oversize_stuck();
+	test_probes_before_capture();
 	test_syn_ack_refused_soon();
 	test_raw_syn_origin();
 	test_host_profile();
