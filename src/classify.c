@@ -1034,7 +1034,11 @@ static bool server_reset_before_data(struct judge *j)
 	int64_t synack_rto = classify_may_run_linux(v) ? 1000000000LL : RETRANSMISSION_DUE_NS;
 	bool acked_unseen = !j->b_seen && v->a.syn_retrans == 0 && j->f->conn.synack_ts &&
 			    v->rst.ts_ns - j->f->conn.synack_ts >= synack_rto;
-	if (v->b.bytes > 0 || v->form == FORM_REPLY ||
+	/* The client's data had come, captured or not: the RST's own ack
+	 * takes it (classify_unseen_peer_bytes; holdout9's HAProxy reject of
+	 * a request, cut to the server's side), so the handshake had
+	 * completed and a socket had data: data_shown_by_acks judges. */
+	if (v->b.bytes > 0 || classify_unseen_peer_bytes(v) > 0 || v->form == FORM_REPLY ||
 	    ((v->established || acked_unseen) && v->idle_before_ns >= WAIT_GIVEN_UP_MIN_NS))
 		return false;
 	/* A client that never acknowledged the SYN-ACK had given up itself. */
@@ -2039,6 +2043,13 @@ static bool data_shown_by_acks(struct judge *j)
 		return false;
 	if (classify_unseen_peer_bytes(v) == 0)
 		return false;
+	/* Only a RST+ACK is a socket's own abort (Linux's
+	 * tcp_send_active_reset, Windows); a bare one at A's next number is
+	 * as likely the reply of a host that lost the connection to a segment
+	 * not captured (below; holdout9's HAProxy silent-drop, its listener
+	 * answering the client's FIN 2 s after the request, cut to its side). */
+	if (!(v->rst.flags & TCP_ACK))
+		return false;
 	if (v->a.bytes == 0 || classify_rst_acks_further(v))
 		return decide(v, CAUSE_UNREAD_RECV_BUFFER, DETAIL_NONE, CONF_MEDIUM, unread_rival(v));
 	/*
@@ -2056,10 +2067,8 @@ static bool data_shown_by_acks(struct judge *j)
 	 * abort is (Linux's tcp_send_active_reset, Windows): a bare one at
 	 * A's next number is as likely the reply of a host that lost the
 	 * connection to a segment not captured (the lab's server-lost-state-v4
-	 * and five hold-outs' like RSTs, cut to one side).
+	 * and five hold-outs' like RSTs, cut to one side: above).
 	 */
-	if (!(v->rst.flags & TCP_ACK))
-		return false;
 	return decide(v, CAUSE_LINGER_ABORT, DETAIL_NONE, CONF_MEDIUM, CAUSE_UNREAD_RECV_BUFFER);
 }
 

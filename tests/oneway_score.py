@@ -29,7 +29,8 @@ import tempfile
 
 from metamorphic import verdicts   # frame -> rstdiag's --json record
 
-DIRS = ["lab", "built"] + ["holdout" + s for s in ("", "2", "3", "4", "5", "6", "7", "8")]
+DIRS = ["lab", "built"] + ["holdout" + s for s in ("", "2", "3", "4", "5", "6", "7", "8", "9",
+                                                     "10")]
 
 
 def sources(path):
