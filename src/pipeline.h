@@ -120,7 +120,6 @@ struct pipeline {
 	struct stats stats;
 	struct server_insights servers;
 	struct verdict_queue queue;         /* judged RSTs in their settle time */
-	struct verdict final;               /* one leaving the look-ahead, its origin revised */
 	uint64_t max_reports;
 	uint64_t reported;                  /* resets reported so far */
 	struct reporter *rep;

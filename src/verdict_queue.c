@@ -10,7 +10,7 @@
 #include "xalloc.h"
 
 void verdict_queue_init(struct verdict_queue *q, uint32_t max, int64_t settle_ns,
-		    void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src),
+		    void (*emit)(void *ctx, struct verdict *v, const struct report_source *src),
 		    void *ctx)
 {
 	memset(q, 0, sizeof *q);

@@ -43,12 +43,14 @@ struct verdict_queue {
 	uint32_t pushed;            /* entries ever queued: the next one's number */
 	uint32_t max;
 	int64_t settle_ns;
-	void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src);
+	/* A verdict leaving the queue, revised by what came after (classify_revise):
+	 * the emitter may finish its revision in place, the entry is done. */
+	void (*emit)(void *ctx, struct verdict *v, const struct report_source *src);
 	void *ctx;
 };
 
 void verdict_queue_init(struct verdict_queue *q, uint32_t max, int64_t settle_ns,
-		    void (*emit)(void *ctx, const struct verdict *v, const struct report_source *src),
+		    void (*emit)(void *ctx, struct verdict *v, const struct report_source *src),
 		    void *ctx);
 void verdict_queue_free(struct verdict_queue *q);
 /* Queues verdict v of a RST sent by endpoint dir of f (reporting the oldest if full). */

@@ -16,7 +16,7 @@
 static struct verdict out[MAX_OUT];
 static int n_out;
 
-static void collect(void *ctx, const struct verdict *v, const struct report_source *src)
+static void collect(void *ctx, struct verdict *v, const struct report_source *src)
 {
 	(void)ctx;
 	(void)src;
