@@ -297,8 +297,8 @@ struct verdict {
 	uint32_t body_due;          /* bytes of the peer's last request body (Content-Length)
 				       not yet sent at the RST; 0: none due or none declared */
 	uint8_t reached_peer : 2;   /* enum reached_peer */
-	/* The service's last words before its close, as its side's last data
-	 * (enum first_bytes_goodbye), and whether the sender said them. */
+	/* The service's last words before its close (enum
+	 * first_bytes_goodbye), and whether the sender said them. */
 	uint8_t goodbye : 3;
 	bool goodbye_by_sender : 1;
 	bool a_probes_inferred : 1; /* a.keepalives counts what classify_probes_before_rst

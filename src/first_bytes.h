@@ -100,8 +100,14 @@ enum first_bytes_goodbye {
 };
 
 /* What goodbye the n captured payload bytes at d are, if any; the tracker
- * keeps one while it is its side's last data. */
+ * keeps the one a side sent (its server ends the session after it). */
 uint8_t first_bytes_goodbye(const uint8_t *d, uint32_t n);
+/* Whether they may be one: a PostgreSQL ErrorResponse's 'E' or a MySQL
+ * ERR packet's marker (the test on every short payload, inline). */
+static inline bool first_bytes_goodbye_maybe(const uint8_t *d, uint32_t n)
+{
+	return n >= 7 && (d[0] == 'E' || d[4] == 0xff);
+}
 /* "postgresql-idle-in-transaction-timeout", ...; NULL for none. */
 const char *first_bytes_goodbye_name(uint8_t goodbye);
 

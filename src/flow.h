@@ -285,12 +285,14 @@ struct connection {
 	int8_t client;                       /* endpoint that sent the SYN, -1 unknown */
 	int8_t first_closer;                 /* endpoint that sent the first FIN or RST */
 	int8_t run_dir;                      /* endpoint whose run run_first belongs to */
-	int8_t last_data_dir : 2;            /* endpoint that sent the last data, -1 none */
-	uint8_t goodbye : 3;                 /* enum first_bytes_goodbye: the last data of
-						goodbye_from's side was its service's last
-						words */
-	uint8_t goodbye_from : 2;            /* endpoint + 1 that sent them; 0 none */
-	uint16_t incarnation;                /* 0 for the first on this tuple (saturates) */
+	int8_t last_data_dir;                /* endpoint that sent the last data, -1 none
+						(a whole byte: read on every data segment) */
+	uint16_t incarnation : 11;           /* 0 for the first on this tuple (saturates at
+						INCARNATION_MAX) */
+	uint16_t goodbye : 3;                /* enum first_bytes_goodbye: goodbye_from's side
+						sent its service's last words (its server
+						ends the session after them) */
+	uint16_t goodbye_from : 2;           /* endpoint + 1 that sent them; 0 none */
 	uint8_t pkts : 2;                    /* saturates at 3: only "none", "one", "more" are
 						read */
 	uint8_t refusal : 3;                 /* enum first_bytes_refusal: a side's first data
@@ -360,6 +362,7 @@ struct connection {
 _Static_assert(FIRST_BYTES_COUNT <= 16, "struct connection keeps an app in 4 bits");
 _Static_assert(REFUSAL_COUNT <= 8, "struct connection keeps a refusal in 3 bits");
 _Static_assert(GOODBYE_COUNT <= 8, "struct connection keeps a goodbye in 3 bits");
+#define INCARNATION_MAX 2047    /* struct connection's incarnation: 11 bits */
 _Static_assert(HALF_STATE_COUNT <= 8, "struct tcp_half keeps a state in 3 bits");
 
 struct flow {

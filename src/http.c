@@ -27,7 +27,9 @@
 #define RTSP_FIRST_METHOD 10
 static const struct { const char *name; uint8_t len; } methods[] = {
 	{ NULL, 0 }, METHOD("GET"), METHOD("POST"), METHOD("PUT"), METHOD("HEAD"),
-	METHOD("DELETE"), METHOD("OPTIONS"), METHOD("PATCH"), METHOD("CONNECT"), METHOD("TRACE"),
+	METHOD("DELETE"), METHOD("OPTIONS"), METHOD("PATCH"),
+	METHOD("CONNECT"),  /* HTTP_METHOD_CONNECT */
+	METHOD("TRACE"),
 	/* RTSP_FIRST_METHOD: */
 	METHOD("DESCRIBE"), METHOD("SETUP"), METHOD("PLAY"), METHOD("PAUSE"),
 	METHOD("TEARDOWN"), METHOD("GET_PARAMETER"), METHOD("SET_PARAMETER"), METHOD("RECORD"),
@@ -52,12 +54,6 @@ bool http_request_is_rtsp(uint8_t method, const char *target)
  * and 13.8 GET_PARAMETER, also the keep-alive of a session: the corpus's
  * rtsp.pcap 103; a review); RTSP's OPTIONS is HTTP's.
  */
-bool http_method_is_connect(uint8_t method)
-{
-	const char *m = http_method_name(method);
-	return m && strcmp(m, "CONNECT") == 0;
-}
-
 bool http_method_idempotent(uint8_t method)
 {
 	const char *m = http_method_name(method);

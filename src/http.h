@@ -27,8 +27,9 @@ bool http_request_is_rtsp(uint8_t method, const char *target);
 /* Not an HTTP method: a request note for a TLS record (tcp_track.c's
  * track_tls), whose method is encrypted. */
 #define HTTP_METHOD_TLS_RECORD 0xff
-/* CONNECT (RFC 9110 9.3.6): a tunnel through a proxy. */
-bool http_method_is_connect(uint8_t method);
+/* CONNECT (RFC 9110 9.3.6), a tunnel through a proxy: its index in
+ * http.c's method table (the tracker tests every request against it). */
+#define HTTP_METHOD_CONNECT 8
 /* RFC 9110 9.2.2: may be retried without changing the outcome. */
 bool http_method_idempotent(uint8_t method);
 

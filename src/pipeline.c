@@ -1006,13 +1006,16 @@ static void decode_pending(struct pipeline *pl, struct pending_frame *pf, uint64
 				 (p->flags & TCP_PSH) != 0, &p->tls);
 		tls_reasm_segment(pl->hellos, p);
 		/* Openings are one short write each (a banner, a greeting, a
-		 * startup message): a full-sized segment is bulk data. */
-		if (!p->tls.content && p->payload_len <= FIRST_BYTES_OPENING_MAX) {
+		 * startup message): a full-sized segment is bulk data. And a
+		 * bare ACK holds none (four calls for nothing on half the
+		 * packets of ordinary traffic). */
+		if (!p->tls.content && p->payload_caplen && p->payload_len <= FIRST_BYTES_OPENING_MAX) {
 			p->app = first_bytes_app(p->payload, p->payload_caplen);
 			p->quit = first_bytes_quit(p->payload, p->payload_caplen);
 			if (!p->app)
 				p->refusal = first_bytes_refusal(p->payload, p->payload_caplen);
-			if (!p->app && !p->refusal)
+			if (!p->app && !p->refusal &&
+			    first_bytes_goodbye_maybe(p->payload, p->payload_caplen))
 				p->goodbye = first_bytes_goodbye(p->payload, p->payload_caplen);
 		}
 	}

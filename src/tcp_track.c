@@ -151,8 +151,8 @@ void tcp_track_new_incarnation(struct flow *f, int64_t now)
 	int8_t first_closer = f->conn.first_closer;
 	bool one_fin = first_closer >= 0 && !ended_by_rst &&
 		       !(f->conn.half[1 - first_closer].flags & HALF_F_FIN);
-	uint16_t incarnation = f->conn.incarnation < UINT16_MAX ? f->conn.incarnation + 1
-								 : UINT16_MAX;
+	uint16_t incarnation = f->conn.incarnation < INCARNATION_MAX ? f->conn.incarnation + 1
+								     : INCARNATION_MAX;
 
 	flow_start_connection(f, now);
 	f->conn.incarnation = incarnation;
@@ -341,7 +341,7 @@ static void track_http(struct flow *f, int dir, const struct pkt *p)
 	memcpy(r->target, m->target, sizeof r->target);
 	/* A first request that asks a proxy for a tunnel: the connection is
 	 * the tunnel's, whatever the data in it is (service.c). */
-	if (__builtin_expect(http_method_is_connect(m->method), 0) && !f->conn.app &&
+	if (__builtin_expect(m->method == HTTP_METHOD_CONNECT, 0) && !f->conn.app &&
 	    h->http_requests == 0)
 		f->conn.app = FIRST_BYTES_HTTP_TUNNEL;
 	/* No end of headers yet: they continue in a later segment. */
@@ -962,15 +962,14 @@ static inline __attribute__((always_inline)) unsigned track_segment(struct flow 
 			if (f->conn.close_idle_ns < 0)
 				f->conn.close_idle_ns = -1;
 		}
-		f->conn.last_data_dir = (int8_t)(dir & 1);
-		/* A service's last words (first_bytes.h), kept while they are
-		 * its side's last data. */
+		f->conn.last_data_dir = (int8_t)dir;
+		/* A service's last words (first_bytes.h): each is a FATAL or
+		 * fatal error, after which its server ends the session, so
+		 * nothing of that side's is read after it (kept unchecked: this
+		 * runs on every data segment). */
 		if (__builtin_expect(p->goodbye != GOODBYE_NONE, 0)) {
 			f->conn.goodbye = p->goodbye & 7u;
-			f->conn.goodbye_from = (uint8_t)(dir + 1);
-		} else if (__builtin_expect(f->conn.goodbye_from == dir + 1, 0)) {
-			f->conn.goodbye = GOODBYE_NONE;
-			f->conn.goodbye_from = 0;
+			f->conn.goodbye_from = (uint16_t)(dir + 1) & 3u;
 		}
 	}
 

@@ -18,6 +18,7 @@ void verdict_queue_init(struct verdict_queue *q, uint32_t max, int64_t settle_ns
 	q->settle_ns = settle_ns;
 	q->emit = emit;
 	q->ctx = ctx;
+	q->head_due_ns = INT64_MAX;
 	/* Allocated on the first RST and grown as more wait at once: a ring the
 	 * size of the maximum would, cycling, touch all its pages in time. */
 }
@@ -27,6 +28,7 @@ void verdict_queue_free(struct verdict_queue *q)
 	free(q->ring);
 	q->ring = NULL;
 	q->n = q->cap = q->head = 0;
+	q->head_due_ns = INT64_MAX;
 }
 
 static struct verdict_queue_entry *at(const struct verdict_queue *q, uint32_t i)
@@ -52,6 +54,14 @@ static void pop(struct verdict_queue *q)
 	}
 	q->head = (q->head + 1) % q->cap;
 	q->n--;
+	q->head_due_ns = q->n ? at(q, 0)->due_ns : INT64_MAX;
+}
+
+/* The entry just given its due time: the head's own when it is the only one. */
+static void note_due(struct verdict_queue *q, const struct verdict_queue_entry *e)
+{
+	if (q->n == 1)
+		q->head_due_ns = e->due_ns;
 }
 
 /* Doubles the ring, oldest entry first in the new one. */
@@ -101,6 +111,7 @@ void verdict_queue_hold(struct verdict_queue *q, int64_t ts_ns)
 	e->held = true;
 	e->flow = NULL;
 	e->due_ns = ts_ns + q->settle_ns;
+	note_due(q, e);
 }
 
 struct verdict *verdict_queue_next(struct verdict_queue *q)
@@ -125,6 +136,7 @@ void verdict_queue_push_next(struct verdict_queue *q, struct flow *f, int dir,
 	e->flow = f;
 	e->dir = dir;
 	e->due_ns = v->rst.ts_ns + q->settle_ns;
+	note_due(q, e);
 	memset(&e->after, 0, sizeof e->after);
 	if (f && f->pending_rsts < UINT8_MAX) {
 		e->prev_of_flow = f->newest_rst;

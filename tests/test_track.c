@@ -419,6 +419,7 @@ static void test_http_connect_tunnel(void)
 	const char *connect = "CONNECT api.lab.test:443 HTTP/1.1\r\nHost: api.lab.test:443\r\n\r\n";
 	feed(&f, (struct pkt[]){ with_payload(seg(C, 2, 101, TCP_ACK, 0, 3), connect) });
 	CHECK_EQ(f.conn.app, FIRST_BYTES_HTTP_TUNNEL);
+	CHECK(strcmp(http_method_name(HTTP_METHOD_CONNECT), "CONNECT") == 0);
 	CHECK(strcmp(first_bytes_app_name(f.conn.app), "http-tunnel") == 0);
 	CHECK_EQ(service_for(8888, true, f.conn.app)->kind, SERVICE_TUNNEL);
 	CHECK_EQ(service_for(8888, true, FIRST_BYTES_NONE)->kind, SERVICE_HTTP);
@@ -433,10 +434,9 @@ static void test_http_connect_tunnel(void)
 	CHECK_EQ(f.conn.app, FIRST_BYTES_NONE);
 }
 
-/* A service's last words (first_bytes_goodbye) are kept while they are
- * their side's last data: the other side's data leaves them, the same
- * side's next data clears them. */
-static void test_goodbye_kept_while_last(void)
+/* A service's last words (first_bytes_goodbye) are kept, whatever data
+ * comes after (its server ends the session after them). */
+static void test_goodbye_kept(void)
 {
 	static const uint8_t pg_idle[] = "E\0\0\0\x20" "SFATAL\0" "C57P05\0" "Midle\0";
 	struct flow f;
@@ -454,8 +454,7 @@ static void test_goodbye_kept_while_last(void)
 	CHECK_EQ(f.conn.goodbye, GOODBYE_PG_IDLE_SESSION);
 	feed(&f, (struct pkt[]){ with_payload(seg(S, 101 + sizeof pg_idle, 3, TCP_ACK, 0, 5),
 					      "more") });
-	CHECK_EQ(f.conn.goodbye, GOODBYE_NONE);
-	CHECK_EQ(f.conn.goodbye_from, 0);
+	CHECK_EQ(f.conn.goodbye, GOODBYE_PG_IDLE_SESSION);
 }
 
 static void test_http_headers(void)
@@ -1078,7 +1077,7 @@ int main(void)
 	test_http_framing();
 	test_http_headers();
 	test_http_connect_tunnel();
-	test_goodbye_kept_while_last();
+	test_goodbye_kept();
 	test_rtsp_session_timeout();
 	test_http_header_names();
 	test_http_connection_tokens();

@@ -69,11 +69,13 @@ static void test_sender_went_on(void)
 	struct flow f;
 	n_out = 0;
 	verdict_queue_init(&q, 8, VERDICT_QUEUE_SETTLE_NS, collect, NULL);
+	CHECK_EQ(q.head_due_ns, INT64_MAX);     /* nothing waits */
 	exchange(&f);
 	/* A RST in the server's name with another TTL, right after the request... */
 	rst(&q, &f, at(with_ttl(seg(S, 501, 120, TCP_RST | TCP_ACK, 0, 6), 50), 10.005));
 	CHECK_EQ(n_out, 0);                 /* waits for its settle time */
 	CHECK_EQ(f.pending_rsts, 1);
+	CHECK_EQ(q.head_due_ns, 10005000000LL + VERDICT_QUEUE_SETTLE_NS);
 	/* ...then the real server answers the request 200 ms later. */
 	later(&q, &f, at(with_payload(seg(S, 501, 120, TCP_ACK | TCP_PSH, 0, 7),
 				      "HTTP/1.1 200 OK\r\n\r\n"), 10.205));
@@ -98,6 +100,7 @@ static void test_sender_went_on(void)
 	CHECK(has7);
 	verdict_queue_flush(&q);
 	CHECK_EQ(n_out, 2);
+	CHECK_EQ(q.head_due_ns, INT64_MAX);
 	CHECK_EQ(out[1].rst.frame, 8);
 	CHECK_EQ(out[1].cause, CAUSE_RESET_FOLLOWUP);
 	CHECK_EQ(f.pending_rsts, 0);
