@@ -3114,6 +3114,12 @@ static void foreign_rst(struct words *w)
 		  "firewalls, IPS and proxies between the hosts.");
 }
 
+/* A server's close "at once": within this of the handshake, before it
+ * sent anything (unread_data_words). An application's accept, its check
+ * of a rule, a count or a first request, and its close take well under
+ * it; work on the request, or a client's wait, more. */
+#define ACCEPT_CLOSE_MAX_NS (5 * 1000000LL)
+
 /* A silence after which a connection may have been dropped as idle: the
  * shortest idle limits in use are some seconds (the load balancers' and
  * NATs' of IDLE_MIDDLEBOX, say_idle_defaults, are a minute and more). */
@@ -3485,12 +3491,41 @@ static void unread_data_words(struct words *w)
 			    ? ", or its listener closed with the connection still queued, never "
 			      "accepted (the runner-up)"
 			    : "");
+	/*
+	 * The server reset within a few milliseconds of the handshake, having
+	 * sent nothing: its application closed the connection at once, before
+	 * any work, as one does on accepting a connection over its limit
+	 * (Node's server.maxConnections destroys it) or from a client its
+	 * rules refuse (HAProxy's tcp-request connection reject; both with the
+	 * client's request already in the socket: holdout7's Node and
+	 * holdout9's HAProxy, a review read "drain before close" against
+	 * them), or on a first request it rejects (holdout5's nginx return
+	 * 444, holdout10's Redis closing on an HTTP POST). The handshake's end
+	 * is the client's SYN plus the round trip at the capture point.
+	 */
+	int64_t since_handshake = v->syn_ts && v->rtt_ns >= 0 && !v->midstream
+					  ? v->rst.ts_ns - v->syn_ts - v->rtt_ns : -1;
+	bool on_accept = !held && !woke && v->sender == ROLE_SERVER && v->a.bytes == 0 &&
+			 since_handshake >= 0 && since_handshake <= ACCEPT_CLOSE_MAX_NS;
+	if (on_accept)
+		say(w, " The reset came %s after the handshake, before the server had sent "
+		       "anything: its application closed the connection at once, with no answer, as "
+		       "one does on accepting a connection over its limit (Node's "
+		       "server.maxConnections, a worker's cap) or from a client its rules refuse "
+		       "(HAProxy's tcp-request connection reject, an allow-list), or on a first "
+		       "request it rejects unanswered (nginx's return 444, Redis on an HTTP "
+		       "request), the client's data unread.", DUR(since_handshake));
 	if (held)
 		advise(w, "Server: find why handling the request took longer than %s (a slow "
 			  "handler or backend, a lock) and what ended it: a worker timeout to raise "
 			  "or a crash in its log. The client got a RST instead of an error response: "
 			  "a timeout that answers (a 503 or 504) lets it retry knowingly.",
 		       DUR(v->peer_silent_ns));
+	else if (on_accept)
+		advise(w, "Server: find the limit or rule that closed the connection at once (its "
+			  "log names it: a connection cap, a rate limit, a deny list, a rejected "
+			  "request) and raise it or exempt this client if it is legitimate; clients "
+			  "that open many connections can reuse idle keep-alive ones instead.");
 	else if (session_near)
 		advise(w, "Client: refresh the RTSP session well within the %u s timeout the server "
 			  "announced (a GET_PARAMETER or OPTIONS at half of it, say), so that a server "

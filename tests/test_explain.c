@@ -3896,6 +3896,41 @@ static void test_goodbye_words(void)
 	CHECK(strstr(e.why, "said why") == NULL);
 }
 
+/* The server's reset a millisecond after the handshake, nothing sent,
+ * the client's request unread: a close at once, on accepting or on the
+ * first request (holdout7's Node maxConnections, holdout9's HAProxy
+ * reject); 20 ms after, no such words. */
+static void test_closed_at_once(void)
+{
+	struct verdict v;
+	memset(&v, 0, sizeof v);
+	v.sender = ROLE_SERVER;
+	v.rule = RULE_CLOSE_WITH_DATA_UNREAD;
+	v.cause = CAUSE_UNREAD_RECV_BUFFER;
+	v.runner_up = CAUSE_LINGER_ABORT;
+	v.established = v.syn = v.synack = true;
+	v.a.flags = HALF_F_SEEN | HALF_F_ISN | HALF_F_ACK | HALF_F_FIN;
+	v.b.flags = HALF_F_SEEN | HALF_F_ISN | HALF_F_ACK;
+	v.b.bytes = 80;
+	v.b.data_frame = 4;
+	v.syn_ts = 10000000000LL;
+	v.rtt_ns = 50000;
+	v.rst.ts_ns = v.syn_ts + v.rtt_ns + 900000;
+	v.peer_silent_ns = 800000;
+	explain_verdict(&v, &e);
+	CHECK(says(e.why, "The reset came 0.9 ms after the handshake, before the server had sent "
+			  "anything: its application closed the connection at once"));
+	CHECK(says(e.advice, "Server: find the limit or rule that closed the connection at once"));
+	v.rst.ts_ns = v.syn_ts + v.rtt_ns + 20000000;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "at once") == NULL);
+	/* The server had answered something: no such close. */
+	v.rst.ts_ns = v.syn_ts + v.rtt_ns + 900000;
+	v.a.bytes = 100;
+	explain_verdict(&v, &e);
+	CHECK(strstr(e.why, "closed the connection at once") == NULL);
+}
+
 static void test_retransmission_give_up_by_stack(void)
 {
 	struct verdict v;
@@ -4439,6 +4474,7 @@ int main(void)
 	test_scan_refusal_words();
 	test_refused();
 	test_retransmission_give_up_by_stack();
+	test_closed_at_once();
 	test_goodbye_words();
 	test_lost_after_giving_up();
 	test_stuck_oversize_words();
